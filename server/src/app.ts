@@ -1,0 +1,88 @@
+/**
+ * buildApp: every role of Cinderblock in one process (api, scheduler, one volume manager per
+ * backend) on an in-process bus, sharing one database. main/cli listens; tests call this.
+ */
+import type { FastifyInstance } from "fastify";
+import type { Logger } from "pino";
+import { InProcessBus } from "./bus/bus";
+import { SchedulerRpc, VolumeRpc } from "./bus/rpc";
+import type { Config } from "./config";
+import { migrate, openDb } from "./db/database";
+import { createDriver } from "./drivers/registry";
+import { ProcessExecutor } from "./exec/executor";
+import { buildHttp } from "./http/server";
+import { Scheduler } from "./scheduler/scheduler";
+import type { Services } from "./services";
+import { VolumeManager } from "./volume/manager/manager";
+
+export interface App {
+  http: FastifyInstance;
+  services: Services;
+  managers: VolumeManager[];
+  /** Stop taking requests, let operations in flight finish (or park them), and close the database. */
+  close(): Promise<void>;
+}
+
+export async function buildApp(config: Config, log: Logger): Promise<App> {
+  const db = openDb(config.db);
+  try {
+    await migrate(db);
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+  const bus = new InProcessBus(log);
+  const services: Services = {
+    config,
+    db,
+    bus,
+    log,
+    scheduler: new SchedulerRpc(bus),
+    volumes: new VolumeRpc(bus),
+  };
+  const scheduler = new Scheduler(db, bus, services.volumes, log.child({ role: "scheduler" }));
+  scheduler.start();
+
+  const executor = new ProcessExecutor({ log: log.child({ role: "exec" }) });
+  const managers: VolumeManager[] = [];
+  for (const b of config.backends) {
+    const mlog = log.child({ role: "volume", backend: b.name });
+    const driver = createDriver(b.driver, {
+      backendName: b.name,
+      dataDir: config.dataDir,
+      executor,
+      options: b.options,
+      log: mlog,
+    });
+    const manager = new VolumeManager(
+      db,
+      bus,
+      driver,
+      {
+        host: config.host,
+        backendName: b.name,
+        availabilityZone: b.availabilityZone ?? config.defaultAvailabilityZone,
+        statsIntervalMs: config.statsIntervalMs,
+      },
+      mlog,
+    );
+    await manager.start();
+    managers.push(manager);
+  }
+  await scheduler.reconcile();
+
+  const http = buildHttp(services, log);
+  await http.ready();
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      await http.close();
+      const drained = await bus.drain(config.shutdownTimeoutMs);
+      if (!drained) log.warn("operations still running at shutdown are parked; the next start resumes them");
+      await bus.close();
+      for (const m of managers) m.stop();
+      await db.close();
+    })());
+  return { http, services, managers, close };
+}

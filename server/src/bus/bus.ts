@@ -1,0 +1,68 @@
+/**
+ * The message bus between the API, the scheduler and the volume managers (cf. Cinder's oslo.messaging
+ * RPC). Messages carry ids, never rows: the receiver reads the current state from the database, so
+ * the same messages work when the roles run in other processes (RabbitMQ backs this interface there).
+ *
+ * - cast: fire and forget; the receiver records the outcome in the database.
+ * - call: request and answer.
+ */
+export type Handler = (method: string, payload: unknown) => Promise<unknown>;
+
+export interface Bus {
+  cast(topic: string, method: string, payload: unknown): void;
+  call<T = unknown>(topic: string, method: string, payload: unknown): Promise<T>;
+  subscribe(topic: string, handler: Handler): void;
+  /** Wait until every message already delivered has been handled (or the timeout passes). */
+  drain(timeoutMs: number): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export interface BusLogger {
+  error(obj: object, msg: string): void;
+}
+
+export class InProcessBus implements Bus {
+  private readonly handlers = new Map<string, Handler>();
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private closed = false;
+
+  constructor(private readonly log: BusLogger) {}
+
+  subscribe(topic: string, handler: Handler): void {
+    if (this.handlers.has(topic)) throw new Error(`topic ${topic} already has a consumer`);
+    this.handlers.set(topic, handler);
+  }
+
+  cast(topic: string, method: string, payload: unknown): void {
+    if (this.closed) return; // parked: the receiver's restart reconciliation picks the work up
+    const p = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.deliver(topic, method, payload))
+      .catch((err: unknown) => this.log.error({ err, topic, method }, "cast handler failed"))
+      .finally(() => this.inFlight.delete(p));
+    this.inFlight.add(p);
+  }
+
+  async call<T>(topic: string, method: string, payload: unknown): Promise<T> {
+    return (await this.deliver(topic, method, payload)) as T;
+  }
+
+  private deliver(topic: string, method: string, payload: unknown): Promise<unknown> {
+    const handler = this.handlers.get(topic);
+    if (!handler) return Promise.reject(new Error(`no consumer for topic ${topic}`));
+    return handler(method, payload);
+  }
+
+  async drain(timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.inFlight.size > 0) {
+      const left = deadline - Date.now();
+      if (left <= 0) return false;
+      await Promise.race([Promise.allSettled([...this.inFlight]), new Promise((r) => setTimeout(r, left))]);
+    }
+    return true;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+}

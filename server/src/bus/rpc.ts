@@ -1,0 +1,67 @@
+/**
+ * Typed messages on the bus, one small method each (cf. cinder/scheduler/rpcapi.py and
+ * cinder/volume/rpcapi.py). Payloads carry ids only.
+ *
+ * Version history: 1.0 — createVolume; deleteVolume, extendVolume, createSnapshot, deleteSnapshot,
+ * revertToSnapshot.
+ */
+import type { Bus } from "./bus";
+
+export const SCHEDULER_TOPIC = "scheduler";
+
+/** `host@backend#pool` -> `host@backend`: managers serve a backend, pools live inside it. */
+export function backendOf(host: string): string {
+  const i = host.indexOf("#");
+  return i >= 0 ? host.slice(0, i) : host;
+}
+
+export function volumeTopic(host: string): string {
+  return `volume.${backendOf(host)}`;
+}
+
+export interface VolumeMsg {
+  volumeId: string;
+}
+export interface SnapshotMsg {
+  snapshotId: string;
+}
+export interface RevertMsg {
+  volumeId: string;
+  snapshotId: string;
+}
+
+export class SchedulerRpc {
+  constructor(private readonly bus: Bus) {}
+
+  createVolume(volumeId: string): void {
+    this.bus.cast(SCHEDULER_TOPIC, "createVolume", { volumeId } satisfies VolumeMsg);
+  }
+}
+
+export class VolumeRpc {
+  constructor(private readonly bus: Bus) {}
+
+  createVolume(host: string, volumeId: string): void {
+    this.bus.cast(volumeTopic(host), "createVolume", { volumeId } satisfies VolumeMsg);
+  }
+
+  deleteVolume(host: string, volumeId: string): void {
+    this.bus.cast(volumeTopic(host), "deleteVolume", { volumeId } satisfies VolumeMsg);
+  }
+
+  extendVolume(host: string, volumeId: string): void {
+    this.bus.cast(volumeTopic(host), "extendVolume", { volumeId } satisfies VolumeMsg);
+  }
+
+  createSnapshot(host: string, snapshotId: string): void {
+    this.bus.cast(volumeTopic(host), "createSnapshot", { snapshotId } satisfies SnapshotMsg);
+  }
+
+  deleteSnapshot(host: string, snapshotId: string): void {
+    this.bus.cast(volumeTopic(host), "deleteSnapshot", { snapshotId } satisfies SnapshotMsg);
+  }
+
+  revertToSnapshot(host: string, volumeId: string, snapshotId: string): void {
+    this.bus.cast(volumeTopic(host), "revertToSnapshot", { volumeId, snapshotId } satisfies RevertMsg);
+  }
+}

@@ -1,0 +1,85 @@
+#!/usr/bin/env node
+/**
+ * `cinderblock serve [--port N] [--bind ADDR] [--data-dir DIR] [--db URL] [--auth noauth] [--config FILE]`
+ * runs every role in one process. Settings also come from a config file (JSON or YAML) and
+ * CINDERBLOCK_* environment variables; flags win.
+ */
+import { parseArgs } from "node:util";
+import { buildApp } from "./app";
+import { ConfigError, loadConfig } from "./config";
+import { createLogger } from "./log";
+
+const USAGE = `usage: cinderblock serve [options]
+
+  --port N              port to listen on (default 8776)
+  --bind ADDR           address to listen on (default 127.0.0.1)
+  --data-dir DIR        where volumes and the SQLite database live (default ./data)
+  --db URL              sqlite:PATH or postgres://... (default SQLite in the data directory)
+  --auth MODE           noauth (development: X-Auth-Token: user:project)
+  --host NAME           the host name services register under (default: this machine's)
+  --public-endpoint URL scheme://host:port clients reach this server at, for links
+  --log-level LEVEL     trace, debug, info, warn, error (default info)
+  --config FILE         JSON or YAML file with the settings above (camelCase) and 'backends'
+
+Every setting can also be given as CINDERBLOCK_<NAME> (e.g. CINDERBLOCK_DATA_DIR).`;
+
+async function serve(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: "string" },
+      bind: { type: "string" },
+      "data-dir": { type: "string" },
+      db: { type: "string" },
+      auth: { type: "string" },
+      host: { type: "string" },
+      "public-endpoint": { type: "string" },
+      "log-level": { type: "string" },
+      config: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const flags: Record<string, string> = {};
+  for (const [k, v] of Object.entries(values)) if (typeof v === "string") flags[k] = v;
+  const config = loadConfig(flags);
+  const log = createLogger(config.logLevel);
+  const app = await buildApp(config, log);
+  await app.http.listen({ port: config.port, host: config.bind });
+  log.info({ url: `http://${config.bind}:${app.http.server.address() && (app.http.server.address() as { port: number }).port}`, dataDir: config.dataDir, db: config.db.replace(/\/\/[^@]*@/, "//***@") }, "cinderblock is serving the Cinder v3 API");
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, "shutting down");
+    app.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        log.error({ err }, "shutdown failed");
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+}
+
+async function main(): Promise<void> {
+  const [cmd, ...rest] = process.argv.slice(2);
+  if (cmd === "serve") return serve(rest);
+  console.error(USAGE);
+  process.exitCode = cmd === undefined || cmd === "--help" || cmd === "-h" ? 0 : 2;
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError || (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+    console.error(`cinderblock: ${(err as Error).message}`);
+    process.exit(2);
+  }
+  console.error(err);
+  process.exit(1);
+});

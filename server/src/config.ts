@@ -1,0 +1,167 @@
+/**
+ * Configuration: defaults, then a config file (JSON or YAML), then CINDERBLOCK_* environment
+ * variables, then command-line flags; validated once at start.
+ */
+import { readFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import YAML from "yaml";
+
+export interface BackendConfig {
+  /** The backend's name: `host@<name>` in Cinder's host strings, and volume_backend_name. */
+  name: string;
+  driver: string;
+  availabilityZone?: string;
+  /** Driver options (e.g. `dir` for the file driver). */
+  options: Record<string, unknown>;
+}
+
+export interface QuotaDefaults {
+  volumes: number;
+  snapshots: number;
+  gigabytes: number;
+  backups: number;
+  backup_gigabytes: number;
+  groups: number;
+  per_volume_gigabytes: number;
+}
+
+export interface Config {
+  port: number;
+  bind: string;
+  dataDir: string;
+  /** Database URL: sqlite:PATH or postgres://...; default SQLite in the data directory. */
+  db: string;
+  auth: "noauth";
+  /** The host name this process's services register under (Cinder's `host` option). */
+  host: string;
+  defaultAvailabilityZone: string;
+  /** Overrides scheme://host:port in links (Cinder's public_endpoint). */
+  publicEndpoint?: string;
+  backends: BackendConfig[];
+  /** Cinder's osapi_max_limit. */
+  maxLimit: number;
+  quotas: QuotaDefaults;
+  logLevel: string;
+  /** How long a graceful shutdown waits for operations in flight before parking them. */
+  shutdownTimeoutMs: number;
+  /** How often volume managers refresh their capacity report. */
+  statsIntervalMs: number;
+}
+
+export const DEFAULT_QUOTAS: QuotaDefaults = {
+  volumes: 10,
+  snapshots: 10,
+  gigabytes: 1000,
+  backups: 10,
+  backup_gigabytes: 1000,
+  groups: 10,
+  per_volume_gigabytes: -1,
+};
+
+export function defaults(dataDir = "./data"): Config {
+  return {
+    port: 8776,
+    bind: "127.0.0.1",
+    dataDir,
+    db: "",
+    auth: "noauth",
+    host: os.hostname(),
+    defaultAvailabilityZone: "nova",
+    backends: [{ name: "file", driver: "file", options: {} }],
+    maxLimit: 1000,
+    quotas: { ...DEFAULT_QUOTAS },
+    logLevel: "info",
+    shutdownTimeoutMs: 30_000,
+    statsIntervalMs: 60_000,
+  };
+}
+
+/** Flag and environment names for the scalar settings. */
+const SCALARS: Record<string, { key: keyof Config; type: "number" | "string" }> = {
+  port: { key: "port", type: "number" },
+  bind: { key: "bind", type: "string" },
+  "data-dir": { key: "dataDir", type: "string" },
+  db: { key: "db", type: "string" },
+  auth: { key: "auth", type: "string" },
+  host: { key: "host", type: "string" },
+  "public-endpoint": { key: "publicEndpoint", type: "string" },
+  "log-level": { key: "logLevel", type: "string" },
+  "default-availability-zone": { key: "defaultAvailabilityZone", type: "string" },
+  "max-limit": { key: "maxLimit", type: "number" },
+};
+
+export class ConfigError extends Error {}
+
+function setScalar(cfg: Config, name: string, raw: string, source: string): void {
+  const spec = SCALARS[name];
+  if (!spec) throw new ConfigError(`${source}: unknown setting '${name}'`);
+  if (spec.type === "number") {
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 0) throw new ConfigError(`${source}: '${name}' must be a whole number, got '${raw}'`);
+    (cfg as unknown as Record<string, unknown>)[spec.key] = n;
+  } else {
+    (cfg as unknown as Record<string, unknown>)[spec.key] = raw;
+  }
+}
+
+export function loadConfig(flags: Record<string, string>, env: NodeJS.ProcessEnv = process.env): Config {
+  const cfg = defaults();
+  const file = flags.config ?? env.CINDERBLOCK_CONFIG;
+  if (file) applyFile(cfg, file);
+  for (const name of Object.keys(SCALARS)) {
+    const v = env[`CINDERBLOCK_${name.toUpperCase().replace(/-/g, "_")}`];
+    if (v !== undefined && v !== "") setScalar(cfg, name, v, "environment");
+  }
+  for (const [name, v] of Object.entries(flags)) if (name !== "config") setScalar(cfg, name, v, "command line");
+  return finish(cfg);
+}
+
+function applyFile(cfg: Config, file: string): void {
+  let doc: unknown;
+  try {
+    const text = readFileSync(file, "utf8");
+    doc = file.endsWith(".json") ? JSON.parse(text) : YAML.parse(text);
+  } catch (err) {
+    throw new ConfigError(`cannot read config file ${file}: ${(err as Error).message}`);
+  }
+  if (!doc || typeof doc !== "object") throw new ConfigError(`config file ${file} must hold a mapping`);
+  for (const [k, v] of Object.entries(doc as Record<string, unknown>)) {
+    if (k === "backends") cfg.backends = parseBackends(v, file);
+    else if (k === "quotas") cfg.quotas = { ...cfg.quotas, ...(v as Partial<QuotaDefaults>) };
+    else {
+      const name = k.replace(/[A-Z]/g, (c) => "-" + c.toLowerCase()).replace(/_/g, "-");
+      setScalar(cfg, name, String(v), `config file ${file}`);
+    }
+  }
+}
+
+function parseBackends(v: unknown, file: string): BackendConfig[] {
+  if (!Array.isArray(v) || v.length === 0) throw new ConfigError(`${file}: 'backends' must be a non-empty list`);
+  return v.map((b: Record<string, unknown>, i) => {
+    if (typeof b?.name !== "string" || typeof b?.driver !== "string") {
+      throw new ConfigError(`${file}: backends[${i}] needs a 'name' and a 'driver'`);
+    }
+    const { name, driver, availability_zone, availabilityZone, ...options } = b;
+    return {
+      name,
+      driver,
+      availabilityZone: (availabilityZone ?? availability_zone) as string | undefined,
+      options,
+    };
+  });
+}
+
+function finish(cfg: Config): Config {
+  if (cfg.auth !== "noauth") throw new ConfigError(`auth '${cfg.auth}' is not available; use --auth noauth`);
+  cfg.dataDir = path.resolve(cfg.dataDir);
+  if (!cfg.db) cfg.db = `sqlite:${path.join(cfg.dataDir, "cinderblock.sqlite")}`;
+  if (cfg.port > 65535) throw new ConfigError(`port ${cfg.port} is out of range`);
+  const names = new Set<string>();
+  for (const b of cfg.backends) {
+    if (!/^[A-Za-z0-9_.-]+$/.test(b.name)) throw new ConfigError(`backend name '${b.name}' may only use letters, digits, '.', '_' and '-'`);
+    if (names.has(b.name)) throw new ConfigError(`backend '${b.name}' is configured twice`);
+    names.add(b.name);
+  }
+  return cfg;
+}

@@ -1,0 +1,57 @@
+/**
+ * The database: SQLite (better-sqlite3) in the data directory by default, PostgreSQL by URL.
+ * One set of kysely migrations serves both.
+ */
+import path from "node:path";
+import { mkdirSync } from "node:fs";
+import SQLite from "better-sqlite3";
+import { Pool, types as pgTypes } from "pg";
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration, type MigrationProvider } from "kysely";
+import type { Database } from "./schema";
+import * as m0001 from "./migrations/0001_initial";
+
+export type Dialect = "sqlite" | "postgres";
+
+export interface Db {
+  kysely: Kysely<Database>;
+  dialect: Dialect;
+  close(): Promise<void>;
+}
+
+// PostgreSQL answers count(*) and sum() as int8, which pg hands over as strings; Cinder's numbers
+// (sizes in GiB, counts) fit in a double.
+pgTypes.setTypeParser(20, (v) => Number(v));
+
+const migrations: Record<string, Migration> = { "0001_initial": m0001 };
+
+class StaticProvider implements MigrationProvider {
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return migrations;
+  }
+}
+
+/** `sqlite:PATH`, `sqlite://PATH`, a bare path, or `postgres://...` / `postgresql://...`. */
+export function openDb(url: string): Db {
+  if (/^postgres(ql)?:\/\//.test(url)) {
+    const pool = new Pool({ connectionString: url, max: 10 });
+    const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return { kysely, dialect: "postgres", close: () => kysely.destroy() };
+  }
+  const file = url.replace(/^sqlite:(\/\/)?/, "");
+  if (file !== ":memory:") mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const sqlite = new SQLite(file);
+  sqlite.pragma("journal_mode = WAL");
+  sqlite.pragma("synchronous = NORMAL");
+  sqlite.pragma("busy_timeout = 10000");
+  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { kysely, dialect: "sqlite", close: () => kysely.destroy() };
+}
+
+export async function migrate(db: Db): Promise<void> {
+  const migrator = new Migrator({ db: db.kysely, provider: new StaticProvider() });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === "Error");
+  if (error || failed) {
+    throw new Error(`database migration failed${failed ? ` at ${failed.migrationName}` : ""}: ${String(error)}`);
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * The listing query shared by volumes and snapshots: filters, keyset page, count.
+ */
+import { type Kysely, type SelectQueryBuilder, sql } from "kysely";
+import type { Database } from "../schema";
+import { afterMarker, type SortKey, sortExpr, withIdTiebreak } from "../paginate";
+import { type ListFilters, TIME_OPS } from "./filters";
+
+type Listable = "volumes" | "snapshots";
+const META: Record<Listable, { table: "volume_metadata" | "snapshot_metadata"; fk: string }> = {
+  volumes: { table: "volume_metadata", fk: "volume_id" },
+  snapshots: { table: "snapshot_metadata", fk: "snapshot_id" },
+};
+
+export interface Page<Row> {
+  rows: Row[];
+  /** True when there may be more rows after this page. */
+  more: boolean;
+}
+
+// Kysely's types cannot follow a table chosen at run time; the query is built once here.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyQuery = SelectQueryBuilder<any, any, any>;
+
+export function filtered(db: Kysely<Database>, table: Listable, f: ListFilters): AnyQuery {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  let q: AnyQuery = (db as Kysely<any>).selectFrom(table);
+  if (f.projectId !== undefined) q = q.where(`${table}.project_id`, "=", f.projectId);
+  for (const [col, v] of Object.entries(f.equals)) q = q.where(`${table}.${col}`, "=", v);
+  for (const [col, text] of Object.entries(f.like)) {
+    const pattern = "%" + text.toLowerCase().replace(/[\\%_]/g, (c) => "\\" + c) + "%";
+    q = q.where(sql`lower(${sql.ref(`${table}.${col}`)})`, "like", sql`${pattern} escape '\\'`);
+  }
+  for (const [col, conds] of Object.entries(f.times)) {
+    for (const c of conds) q = q.where(sql.ref(`${table}.${col}`), TIME_OPS[c.op] as "=", c.value);
+  }
+  if (table === "snapshots" && f.volumeAz !== undefined) {
+    const az = f.volumeAz;
+    q = q.where("snapshots.volume_id", "in", (eb: any) =>
+      eb.selectFrom("volumes").select("volumes.id").where("volumes.availability_zone", "=", az),
+    );
+  }
+  const meta = META[table];
+  for (const [k, v] of Object.entries(f.metadata)) {
+    q = q.where(({ exists, selectFrom }) =>
+      exists(
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        (selectFrom as any)(meta.table)
+          .select(sql.lit(1).as("one"))
+          .whereRef(`${meta.table}.${meta.fk}`, "=", `${table}.id`)
+          .where(`${meta.table}.key`, "=", k)
+          .where(`${meta.table}.value`, "=", v),
+      ),
+    );
+  }
+  return q;
+}
+
+export async function page<Row>(
+  q: AnyQuery,
+  table: Listable,
+  sort: readonly SortKey[],
+  marker: Record<string, unknown> | undefined,
+  limit: number,
+  offset = 0,
+): Promise<Page<Row>> {
+  const keys = withIdTiebreak(sort);
+  let pq = q.selectAll(table);
+  if (marker) pq = pq.where((eb) => afterMarker(eb, keys, marker));
+  for (const k of keys) pq = pq.orderBy(sortExpr(k), k.dir);
+  if (offset > 0) pq = pq.offset(offset);
+  const rows = (await pq.limit(limit + 1).execute()) as Row[];
+  const more = rows.length > limit;
+  return { rows: more ? rows.slice(0, limit) : rows, more };
+}
+
+export async function count(q: AnyQuery): Promise<number> {
+  const row = await q.select(sql<number>`count(*)`.as("n")).executeTakeFirst();
+  return Number(row?.n ?? 0);
+}

@@ -1,0 +1,137 @@
+/**
+ * Volume rows. Every status change goes through `casVolume`: an UPDATE ... WHERE status IN (...)
+ * whose row count says whether this caller won (cf. Cinder's conditional_update,
+ * doc/source/contributor/api_conditional_updates.rst). Nobody reads, checks, then writes.
+ */
+import { type Kysely, type Transaction, sql, type Updateable } from "kysely";
+import type { Database, VolumeRow, VolumesTable } from "../schema";
+import { now } from "../time";
+
+type Q = Kysely<Database> | Transaction<Database>;
+
+export interface VolumeTask {
+  op: "extend" | "revert";
+  new_size?: number;
+  snapshot_id?: string;
+}
+
+export async function getVolume(db: Q, id: string): Promise<VolumeRow | undefined> {
+  return db.selectFrom("volumes").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+export interface Expect {
+  /** The row must have one of these statuses. */
+  status?: readonly string[];
+  /** The row must not have any of these statuses. */
+  statusNot?: readonly string[];
+  /** The row's size must still be this (an extend decided on it). */
+  sizeIs?: number;
+  /** The row's attach_status must not be this. */
+  attachStatusNot?: string;
+  /** The volume must have no snapshots at all. */
+  noSnapshots?: boolean;
+  /** Every snapshot of the volume must have one of these statuses. */
+  snapshotsIn?: readonly string[];
+}
+
+/** Compare-and-set: apply `values` only if the row still matches `expect`. True when this caller won. */
+export async function casVolume(
+  db: Q,
+  id: string,
+  expect: Expect,
+  values: Updateable<VolumesTable>,
+): Promise<boolean> {
+  let q = db
+    .updateTable("volumes")
+    .set({ ...values, updated_at: values.updated_at ?? now() })
+    .where("id", "=", id);
+  if (expect.status) q = q.where("status", "in", [...expect.status]);
+  if (expect.statusNot) q = q.where("status", "not in", [...expect.statusNot]);
+  if (expect.sizeIs !== undefined) q = q.where("size", "=", expect.sizeIs);
+  if (expect.attachStatusNot) q = q.where("attach_status", "<>", expect.attachStatusNot);
+  if (expect.noSnapshots) {
+    q = q.where(({ not, exists, selectFrom }) =>
+      not(exists(selectFrom("snapshots").select(sql.lit(1).as("one")).whereRef("snapshots.volume_id", "=", "volumes.id"))),
+    );
+  }
+  if (expect.snapshotsIn) {
+    const ok = [...expect.snapshotsIn];
+    q = q.where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom("snapshots")
+            .select(sql.lit(1).as("one"))
+            .whereRef("snapshots.volume_id", "=", "volumes.id")
+            .where("snapshots.status", "not in", ok),
+        ),
+      ),
+    );
+  }
+  const res = await q.executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
+}
+
+export async function insertVolume(db: Q, row: VolumesTable, metadata: Record<string, string>): Promise<void> {
+  await db.insertInto("volumes").values(row).execute();
+  await replaceMetadata(db, "volume_metadata", row.id, metadata);
+}
+
+export async function deleteVolumeRow(db: Q, id: string): Promise<void> {
+  await db.deleteFrom("volume_metadata").where("volume_id", "=", id).execute();
+  await db.deleteFrom("volume_admin_metadata").where("volume_id", "=", id).execute();
+  await db.deleteFrom("volumes").where("id", "=", id).execute();
+}
+
+type MetaTable = "volume_metadata" | "volume_admin_metadata";
+
+export async function metadataOf(db: Q, table: MetaTable, ids: readonly string[]): Promise<Map<string, Record<string, string>>> {
+  const out = new Map<string, Record<string, string>>();
+  if (ids.length === 0) return out;
+  const rows = await db.selectFrom(table).selectAll().where("volume_id", "in", [...ids]).orderBy("key").execute();
+  for (const r of rows) {
+    const m = out.get(r.volume_id) ?? {};
+    m[r.key] = r.value;
+    out.set(r.volume_id, m);
+  }
+  return out;
+}
+
+export async function replaceMetadata(db: Q, table: MetaTable, id: string, meta: Record<string, string>): Promise<void> {
+  await db.deleteFrom(table).where("volume_id", "=", id).execute();
+  const rows = Object.entries(meta).map(([key, value]) => ({ volume_id: id, key, value }));
+  if (rows.length > 0) await db.insertInto(table).values(rows).execute();
+}
+
+export async function mergeMetadata(db: Q, table: MetaTable, id: string, meta: Record<string, string>): Promise<void> {
+  const keys = Object.keys(meta);
+  if (keys.length === 0) return;
+  await db.deleteFrom(table).where("volume_id", "=", id).where("key", "in", keys).execute();
+  await db
+    .insertInto(table)
+    .values(keys.map((key) => ({ volume_id: id, key, value: meta[key] })))
+    .execute();
+}
+
+export async function deleteMetadataKey(db: Q, table: MetaTable, id: string, key: string): Promise<boolean> {
+  const res = await db.deleteFrom(table).where("volume_id", "=", id).where("key", "=", key).executeTakeFirst();
+  return Number(res.numDeletedRows) > 0;
+}
+
+/** Volumes of one backend (`host@backend`, any pool) in the given statuses, for reconciliation. */
+export async function volumesOnBackend(db: Q, backendHost: string, statuses: readonly string[]): Promise<VolumeRow[]> {
+  return db
+    .selectFrom("volumes")
+    .selectAll()
+    .where((eb) => eb.or([eb("host", "=", backendHost), eb("host", "like", `${backendHost}#%`)]))
+    .where("status", "in", [...statuses])
+    .execute();
+}
+
+export function parseTask(row: { task: string | null }): VolumeTask | undefined {
+  if (!row.task) return undefined;
+  try {
+    return JSON.parse(row.task) as VolumeTask;
+  } catch {
+    return undefined;
+  }
+}

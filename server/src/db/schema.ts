@@ -1,0 +1,103 @@
+/**
+ * Table shapes, shared by SQLite and PostgreSQL. Booleans are stored as 0/1 integers and times as
+ * naive ISO-8601 UTC text with microseconds (Cinder's wire format), so both dialects sort and
+ * compare them the same way and nothing needs converting on the way out.
+ */
+import type { Selectable } from "kysely";
+
+export interface VolumesTable {
+  id: string;
+  project_id: string;
+  user_id: string;
+  /** `host@backend#pool`, set by the scheduler; null until scheduled. */
+  host: string | null;
+  availability_zone: string;
+  display_name: string | null;
+  display_description: string | null;
+  size: number;
+  status: string;
+  attach_status: string;
+  migration_status: string | null;
+  previous_status: string | null;
+  bootable: number;
+  multiattach: number;
+  snapshot_id: string | null;
+  source_volid: string | null;
+  volume_type_id: string | null;
+  replication_status: string | null;
+  consumes_quota: number;
+  provider_location: string | null;
+  provider_auth: string | null;
+  provider_id: string | null;
+  /** JSON of the operation in flight (e.g. `{"op":"extend","new_size":5}`), for restart reconciliation. */
+  task: string | null;
+  created_at: string;
+  updated_at: string | null;
+  launched_at: string | null;
+}
+
+export interface MetadataTable {
+  volume_id: string;
+  key: string;
+  value: string;
+}
+
+export interface SnapshotMetadataTable {
+  snapshot_id: string;
+  key: string;
+  value: string;
+}
+
+export interface SnapshotsTable {
+  id: string;
+  project_id: string;
+  user_id: string;
+  volume_id: string;
+  status: string;
+  progress: string;
+  volume_size: number;
+  display_name: string | null;
+  display_description: string | null;
+  volume_type_id: string | null;
+  consumes_quota: number;
+  group_snapshot_id: string | null;
+  provider_location: string | null;
+  created_at: string;
+  updated_at: string | null;
+}
+
+export interface VolumeTypesTable {
+  id: string;
+  name: string;
+  description: string | null;
+  is_public: number;
+  created_at: string;
+  updated_at: string | null;
+}
+
+export interface ServicesTable {
+  id: string;
+  host: string;
+  binary: string;
+  topic: string;
+  availability_zone: string;
+  disabled: number;
+  disabled_reason: string | null;
+  created_at: string;
+  updated_at: string | null;
+}
+
+export interface Database {
+  volumes: VolumesTable;
+  volume_metadata: MetadataTable;
+  volume_admin_metadata: MetadataTable;
+  snapshots: SnapshotsTable;
+  snapshot_metadata: SnapshotMetadataTable;
+  volume_types: VolumeTypesTable;
+  services: ServicesTable;
+}
+
+export type VolumeRow = Selectable<VolumesTable>;
+export type SnapshotRow = Selectable<SnapshotsTable>;
+export type ServiceRow = Selectable<ServicesTable>;
+export type VolumeTypeRow = Selectable<VolumeTypesTable>;

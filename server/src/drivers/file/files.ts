@@ -1,0 +1,99 @@
+/**
+ * File primitives of the file driver: crash-safe publication of a new file under its final name,
+ * sparse copies through the Executor, and growth that never shrinks.
+ */
+import { randomBytes } from "node:crypto";
+import { promises as fsp, type Stats } from "node:fs";
+import path from "node:path";
+import type { Executor } from "../../exec/executor";
+
+export async function statOrNull(file: string): Promise<Stats | null> {
+  try {
+    return await fsp.stat(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw err;
+  }
+}
+
+/** Unlink; a file that is already gone counts as removed (deletes must be idempotent). */
+export async function removeIfExists(file: string): Promise<void> {
+  try {
+    await fsp.unlink(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+  }
+}
+
+export function randomSuffix(): string {
+  return randomBytes(6).toString("hex");
+}
+
+/**
+ * Flush a file's data and metadata. Without it a power cut after the rename could leave the final
+ * name pointing at a file whose blocks never reached the disk.
+ */
+export async function fsyncFile(file: string): Promise<void> {
+  const fh = await fsp.open(file, "r+");
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Make a rename or unlink in `dir` durable (POSIX: the directory entry lives in the directory). */
+export async function fsyncDir(dir: string): Promise<void> {
+  const fh = await fsp.open(dir, "r");
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * Grow `file` to `bytes` with a hole (ftruncate), like Cinder's `_create_sparsed_file`
+ * (`truncate -s <n>G`, cinder/volume/drivers/remotefs.py). Refuses to shrink, which would
+ * destroy data.
+ */
+export async function growTo(file: string, bytes: number): Promise<void> {
+  const st = await fsp.stat(file);
+  if (st.size > bytes) {
+    throw new Error(`Refusing to shrink ${path.basename(file)} from ${st.size} to ${bytes} bytes`);
+  }
+  if (st.size < bytes) await fsp.truncate(file, bytes);
+}
+
+/**
+ * Copy `src` to `tmp` keeping holes and sharing extents where the filesystem can (btrfs, XFS):
+ * `--reflink=auto` falls back to a normal copy elsewhere, and `--sparse=always` turns runs of
+ * zeros into holes so a mostly empty volume stays mostly unallocated. Node's own copyFile loses
+ * holes on fallback, hence cp.
+ */
+export async function sparseCopy(executor: Executor, src: string, tmp: string, timeoutMs: number): Promise<void> {
+  await executor.run("cp", ["--reflink=auto", "--sparse=always", "--", src, tmp], { timeoutMs });
+}
+
+/**
+ * Build a file at a temporary name with `fill(tmp)` and only then rename it to `final`, so `final`
+ * exists only complete: an interrupted run leaves a dot-file that `setup()` sweeps away, never a
+ * half-written volume. `rename` replaces `final` atomically when it exists (used by revert).
+ * On failure the temporary file is removed (rollback) and the error rethrown.
+ */
+export async function publishAtomically(
+  tmp: string,
+  final: string,
+  fill: (tmp: string) => Promise<void>,
+): Promise<void> {
+  const rollBackTemp = (): Promise<void> => removeIfExists(tmp);
+  try {
+    await fill(tmp);
+    await fsyncFile(tmp);
+    await fsp.rename(tmp, final);
+  } catch (err) {
+    await rollBackTemp().catch(() => undefined);
+    throw err;
+  }
+  await fsyncDir(path.dirname(final));
+}

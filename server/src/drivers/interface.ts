@@ -1,0 +1,90 @@
+/**
+ * The contract every volume driver implements (cf. cinder/interface/volume_driver.py).
+ *
+ * A driver owns the bytes of volumes and snapshots on one backend. It is called by the volume
+ * manager of its backend only, one operation per resource at a time (the manager holds a
+ * per-resource lock), and every method must be idempotent: after a crash the manager calls the
+ * same method again for the same resource, so "already exists" and "already gone" are successes.
+ *
+ * Sizes are in GiB, as in the API.
+ */
+
+export interface VolumeRef {
+  id: string;
+  size: number;
+}
+
+export interface SnapshotRef {
+  id: string;
+  volumeId: string;
+  /** The size of the volume when the snapshot was taken. */
+  volumeSize: number;
+}
+
+/** A backend's capacity as the scheduler sees it (cf. Cinder's get_volume_stats / pool report). */
+export interface PoolStats {
+  poolName: string;
+  totalCapacityGb: number;
+  freeCapacityGb: number;
+  /** What the backend has promised: the sum of its volumes' sizes. */
+  provisionedCapacityGb: number;
+  thinProvisioningSupport: boolean;
+  thickProvisioningSupport: boolean;
+  reservedPercentage: number;
+  maxOverSubscriptionRatio: number;
+  /** Extra capabilities matched against volume type extra specs. */
+  capabilities: Record<string, string | number | boolean>;
+}
+
+export interface BackendStats {
+  volumeBackendName: string;
+  vendorName: string;
+  driverVersion: string;
+  storageProtocol: string;
+  pools: PoolStats[];
+}
+
+export interface VolumeDriver {
+  /** The driver's registry name (`file`, `lvm`). */
+  readonly name: string;
+
+  /** Prepare the backend (create folders, check tools). Called once before any other method. */
+  setup(): Promise<void>;
+
+  /** Create an empty volume of `volume.size` GiB. */
+  createVolume(volume: VolumeRef): Promise<void>;
+
+  /**
+   * Create `volume` holding exactly the data of `snapshot`, grown to `volume.size` when larger.
+   * @throws when the snapshot's data does not exist on this backend.
+   */
+  createVolumeFromSnapshot(volume: VolumeRef, snapshot: SnapshotRef): Promise<void>;
+
+  /** Create `volume` as a copy of `source` (its data now), grown to `volume.size` when larger. */
+  createClonedVolume(volume: VolumeRef, source: VolumeRef): Promise<void>;
+
+  /** Delete the volume's data. Deleting a volume that does not exist succeeds. */
+  deleteVolume(volume: VolumeRef): Promise<void>;
+
+  /** Grow the volume to `newSize` GiB, keeping its data. */
+  extendVolume(volume: VolumeRef, newSize: number): Promise<void>;
+
+  /** Take a point-in-time copy of `volume` as `snapshot`. */
+  createSnapshot(snapshot: SnapshotRef, volume: VolumeRef): Promise<void>;
+
+  /** Delete the snapshot's data. Deleting a snapshot that does not exist succeeds. */
+  deleteSnapshot(snapshot: SnapshotRef): Promise<void>;
+
+  /** Put the snapshot's data back into the volume (revert, 3.40). Sizes are equal. */
+  revertToSnapshot(volume: VolumeRef, snapshot: SnapshotRef): Promise<void>;
+
+  /** Capacity and capabilities, for the scheduler and get_pools. */
+  getStats(): Promise<BackendStats>;
+
+  /**
+   * Ids of every volume and snapshot the backend holds, so that a restarting manager can remove
+   * what the database no longer knows (a crash between a driver delete and the row removal, or a
+   * create whose row never committed).
+   */
+  listResources(): Promise<{ volumes: string[]; snapshots: string[] }>;
+}

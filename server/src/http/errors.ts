@@ -1,0 +1,71 @@
+/**
+ * The one error catalogue. Domain code throws these; the single error handler renders Cinder's
+ * fault envelope `{"<faultName>": {"code": N, "message": "..."}}` (cinder/api/openstack/wsgi.py
+ * Fault, cinder/api/middleware/fault.py). Messages follow cinder/exception.py's templates so that
+ * clients and people see the words they know.
+ */
+
+const FAULT_NAMES: Record<number, string> = {
+  400: "badRequest",
+  401: "unauthorized",
+  403: "forbidden",
+  404: "itemNotFound",
+  405: "badMethod",
+  409: "conflictingRequest",
+  413: "overLimit",
+  415: "badMediaType",
+  501: "notImplemented",
+  503: "serviceUnavailable",
+};
+
+/** Cinder names every other status (406, 412, 500, ...) computeFault. */
+export function faultName(status: number): string {
+  return FAULT_NAMES[status] ?? "computeFault";
+}
+
+export class CinderError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    /** Extra response headers (Retry-After for 413). */
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = "CinderError";
+  }
+
+  body(): Record<string, { code: number; message: string; retryAfter?: string }> {
+    const inner: { code: number; message: string; retryAfter?: string } = { code: this.status, message: this.message };
+    if (this.status === 413 && this.headers["Retry-After"] !== undefined) inner.retryAfter = this.headers["Retry-After"];
+    return { [faultName(this.status)]: inner };
+  }
+}
+
+export const badRequest = (message: string) => new CinderError(400, message);
+export const unauthorized = (message = "The request you have made requires authentication.") =>
+  new CinderError(401, message);
+export const forbidden = (message: string) => new CinderError(403, message);
+export const notFound = (message = "The resource could not be found.") => new CinderError(404, message);
+export const conflict = (message: string) => new CinderError(409, message);
+export const overLimit = (message: string, retryAfter = "0") =>
+  new CinderError(413, message, { "Retry-After": retryAfter });
+export const notAcceptable = (message: string) => new CinderError(406, message);
+export const unsupportedMediaType = (contentType: string) =>
+  new CinderError(415, `Unsupported Content-Type: ${contentType}. Send application/json.`);
+export const notImplemented = (what: string) => new CinderError(501, `${what} is not implemented.`);
+
+// cinder/exception.py templates.
+export const invalidInput = (reason: string) => badRequest(`Invalid input received: ${reason}`);
+export const invalidVolume = (reason: string) => badRequest(`Invalid volume: ${reason}`);
+export const invalidSnapshot = (reason: string) => badRequest(`Invalid snapshot: ${reason}`);
+export const invalidMetadata = (reason: string) => badRequest(`Invalid metadata: ${reason}`);
+export const invalidMetadataSize = (reason: string) => badRequest(`Invalid metadata size: ${reason}`);
+export const volumeNotFound = (id: string) => notFound(`Volume ${id} could not be found.`);
+export const snapshotNotFound = (id: string) => notFound(`Snapshot ${id} could not be found.`);
+export const volumeMetadataNotFound = (id: string, key: string) =>
+  notFound(`Volume ${id} has no metadata with key ${key}.`);
+export const snapshotMetadataNotFound = (id: string, key: string) =>
+  notFound(`Snapshot ${id} has no metadata with key ${key}.`);
+export const volumeTypeNotFound = (nameOrId: string) =>
+  notFound(`Volume type with name ${nameOrId} could not be found.`);
+export const policyNotAuthorized = (rule: string) => forbidden(`Policy doesn't allow ${rule} to be performed.`);

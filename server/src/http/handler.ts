@@ -1,0 +1,43 @@
+/**
+ * What a handler is: one per operationId (or action) in the spec. The Handlers type is derived from
+ * the generated route table, so an operation in the spec without a handler, or a handler for no
+ * operation, does not compile.
+ */
+import type { operations } from "../generated/openapi";
+import type { ActionBodies, ActionName, OperationName, PlainOperationName } from "../generated/routes";
+import type { RequestContext } from "../identity/context";
+import type { Services } from "../services";
+import type { LinkBase } from "./views/links";
+
+type JsonBody<T> = T extends { requestBody: { content: { "application/json": infer B } } }
+  ? B
+  : T extends { requestBody?: { content: { "application/json": infer B } } }
+    ? B | undefined
+    : undefined;
+
+export type BodyOf<K extends OperationName> = K extends ActionName
+  ? ActionBodies[K]
+  : K extends PlainOperationName
+    ? JsonBody<operations[K]>
+    : never;
+
+export interface HandlerRequest<B> {
+  ctx: RequestContext;
+  params: Record<string, string>;
+  /** Query parameters (the last value of a repeated one). */
+  query: Record<string, string>;
+  body: B;
+  link: LinkBase;
+  svc: Services;
+}
+
+export interface Reply {
+  /** Defaults to the operation's success status in the spec. */
+  status?: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export type Handler<B> = (req: HandlerRequest<B>) => Promise<Reply>;
+
+export type Handlers = { [K in OperationName]: Handler<BodyOf<K>> };

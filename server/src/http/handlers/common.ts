@@ -1,0 +1,51 @@
+/** Small helpers the handlers share. */
+import type { VolumeRow } from "../../db/schema";
+import type { Services } from "../../services";
+import { volumeExtras } from "../../volume/api/lookup";
+import type { HandlerRequest } from "../handler";
+import { volumeDetail } from "../views/volumes";
+import { nextLink, type Link } from "../views/links";
+import { boolFrom } from "../../lib/bool";
+import { invalidInput } from "../errors";
+
+export async function volumeViews(req: HandlerRequest<unknown>, rows: readonly VolumeRow[]): Promise<Record<string, unknown>[]> {
+  const extras = await volumeExtras(req.svc, rows);
+  return rows.map((r) => volumeDetail(req.ctx, req.link, r, extras.get(r.id)!));
+}
+
+export async function volumeView(req: HandlerRequest<unknown>, row: VolumeRow): Promise<Record<string, unknown>> {
+  return (await volumeViews(req, [row]))[0];
+}
+
+/** `{<coll>_links: [next]}` when more rows follow (cinder/api/common.py _get_collection_links). */
+export function collectionLinks(
+  req: HandlerRequest<unknown>,
+  key: string,
+  path: string,
+  more: boolean,
+  lastId: string | undefined,
+): Record<string, Link[]> {
+  if (!more || lastId === undefined) return {};
+  return { [key]: [nextLink(req.link, path, req.query, lastId)] };
+}
+
+/** A query flag such as `cascade=true`, read as Cinder reads it. */
+export function queryFlag(req: HandlerRequest<unknown>, name: string): boolean {
+  const raw = req.query[name];
+  if (raw === undefined) return false;
+  const b = boolFrom(raw);
+  if (b === undefined) throw invalidInput(`Invalid value '${raw}' for ${name}: use true or false.`);
+  return b;
+}
+
+/** Booleans in bodies: JSON booleans or the spellings Cinder's schema accepts. */
+export function bodyFlag(v: unknown): boolean | undefined {
+  return v === undefined || v === null ? undefined : boolFrom(v);
+}
+
+/** `name` wins over the legacy `display_name`, as in cinder/api/v3/volumes.py. */
+export function pick<T>(a: T | undefined, b: T | undefined): T | undefined {
+  return a !== undefined ? a : b;
+}
+
+export type { Services };

@@ -1,0 +1,17 @@
+/** Every handler, keyed by operationId or action name; the type makes a missing one a compile error. */
+import type { Handlers } from "../handler";
+import { miscHandlers } from "./misc";
+import { snapshotHandlers } from "./snapshots";
+import { versionHandlers } from "./versions";
+import { volumeActionHandlers } from "./volume-actions";
+import { volumeMetadataHandlers } from "./volume-metadata";
+import { volumeHandlers } from "./volumes";
+
+export const handlers: Handlers = {
+  ...versionHandlers,
+  ...volumeHandlers,
+  ...volumeMetadataHandlers,
+  ...volumeActionHandlers,
+  ...snapshotHandlers,
+  ...miscHandlers,
+};

@@ -1,0 +1,18 @@
+/** Limits and availability zones (cinder/api/v3/limits.py, cinder/api/contrib/availability_zones.py). */
+import { absoluteLimits } from "../../volume/api/limits";
+import { availabilityZones } from "../../volume/api/zones";
+import type { Handlers } from "../handler";
+
+export const miscHandlers: Pick<Handlers, "showLimits" | "listAvailabilityZones"> = {
+  showLimits: async (req) => ({
+    body: { limits: { rate: [], absolute: await absoluteLimits(req.svc, req.ctx, req.query.project_id) } },
+  }),
+  listAvailabilityZones: async (req) => ({
+    body: {
+      availabilityZoneInfo: (await availabilityZones(req.svc)).map((z) => ({
+        zoneName: z.name,
+        zoneState: { available: z.available },
+      })),
+    },
+  }),
+};

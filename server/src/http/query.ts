@@ -1,0 +1,206 @@
+/**
+ * List query parameters as Cinder reads them (cinder/api/common.py get_pagination_params,
+ * get_sort_params; cinder/api/v3/volumes.py _get_volumes; cinder/db/sqlalchemy/api.py
+ * process_sort_params): limit, marker, offset, sort (or the older sort_key/sort_dir), with_count,
+ * all_tenants, and the resource's filters.
+ */
+import type { SortKey } from "../db/paginate";
+import { emptyFilters, type ListFilters, type TimeFilter } from "../db/repos/filters";
+import { isTimestamp } from "../db/time";
+import type { RequestContext } from "../identity/context";
+import { boolFrom } from "../lib/bool";
+import type { ListQuery } from "../volume/api/list";
+import { badRequest, invalidInput } from "./errors";
+import { MV } from "./microversion";
+import { parseFlatDict } from "./pylit";
+
+export type Query = Record<string, string>;
+
+interface Column {
+  column: string;
+  nullable?: boolean;
+}
+
+export interface ResourceListing {
+  /** API sort key -> column. */
+  sortKeys: Record<string, Column>;
+  /** Filters any caller may use (resource_filters.json), API name -> column; special ones handled below. */
+  filters: Record<string, string>;
+  /** Extra filters only admins may use. */
+  adminFilters: Record<string, string>;
+  /** Filters whose `~` form is a case-insensitive substring match (3.34). */
+  likeFilters: Record<string, string>;
+  /** Sort keys that need a microversion. */
+  sortKeyVersions?: Record<string, number>;
+}
+
+const PAGING = new Set(["limit", "marker", "offset", "sort", "sort_key", "sort_dir", "with_count", "all_tenants"]);
+
+export const VOLUME_LISTING: ResourceListing = {
+  sortKeys: {
+    id: { column: "id" },
+    name: { column: "display_name", nullable: true },
+    display_name: { column: "display_name", nullable: true },
+    description: { column: "display_description", nullable: true },
+    status: { column: "status" },
+    size: { column: "size" },
+    availability_zone: { column: "availability_zone" },
+    bootable: { column: "bootable" },
+    created_at: { column: "created_at" },
+    updated_at: { column: "updated_at", nullable: true },
+    user_id: { column: "user_id" },
+    project_id: { column: "project_id" },
+    host: { column: "host", nullable: true },
+    volume_type_id: { column: "volume_type_id", nullable: true },
+  },
+  filters: {
+    name: "display_name",
+    status: "status",
+    metadata: "metadata",
+    bootable: "bootable",
+    migration_status: "migration_status",
+    availability_zone: "availability_zone",
+    group_id: "group_id",
+    size: "size",
+    created_at: "created_at",
+    updated_at: "updated_at",
+    consumes_quota: "consumes_quota",
+  },
+  adminFilters: { project_id: "project_id", host: "host", user_id: "user_id", display_name: "display_name", id: "id" },
+  likeFilters: { name: "display_name", description: "display_description" },
+};
+
+export const SNAPSHOT_LISTING: ResourceListing = {
+  sortKeys: {
+    id: { column: "id" },
+    name: { column: "display_name", nullable: true },
+    display_name: { column: "display_name", nullable: true },
+    status: { column: "status" },
+    volume_id: { column: "volume_id" },
+    size: { column: "volume_size" },
+    created_at: { column: "created_at" },
+    updated_at: { column: "updated_at", nullable: true },
+    project_id: { column: "project_id" },
+  },
+  sortKeyVersions: { name: MV.SNAPSHOT_SORT_NAME, display_name: MV.SNAPSHOT_SORT_NAME },
+  filters: {
+    name: "display_name",
+    status: "status",
+    volume_id: "volume_id",
+    metadata: "metadata",
+    availability_zone: "availability_zone",
+    consumes_quota: "consumes_quota",
+  },
+  adminFilters: { project_id: "project_id", user_id: "user_id", display_name: "display_name", id: "id" },
+  likeFilters: { name: "display_name", description: "display_description" },
+};
+
+function int(q: Query, name: string, max = 2 ** 31 - 1): number | undefined {
+  const raw = q[name];
+  if (raw === undefined) return undefined;
+  if (!/^-?\d+$/.test(raw.trim())) throw invalidInput(`${name} param must be an integer`);
+  const n = Number(raw);
+  if (n < 0) throw invalidInput(`${name} param must be positive`);
+  if (n > max) throw invalidInput(`${name} param is too large`);
+  return n;
+}
+
+function parseSort(q: Query, listing: ResourceListing, version: number): SortKey[] {
+  if (q.sort !== undefined && (q.sort_key !== undefined || q.sort_dir !== undefined)) {
+    throw badRequest("The 'sort_key' and 'sort_dir' parameters are deprecated and cannot be used with the 'sort' parameter.");
+  }
+  const pairs: Array<[string, string | undefined]> =
+    q.sort !== undefined
+      ? q.sort.split(",").map((part) => {
+          const [k, d] = part.split(":");
+          return [k.trim(), d?.trim()];
+        })
+      : q.sort_key !== undefined
+        ? q.sort_key.split(",").map((k, i) => [k.trim(), q.sort_dir?.split(",")[i]?.trim() ?? q.sort_dir?.trim()])
+        : [["created_at", q.sort_dir?.trim()]];
+  return pairs.map(([key, dir]) => {
+    const col = listing.sortKeys[key];
+    const need = listing.sortKeyVersions?.[key];
+    if (!col || (need !== undefined && version < need)) throw invalidInput(`Invalid sort key ${key}`);
+    const d = (dir ?? "desc").toLowerCase();
+    if (d !== "asc" && d !== "desc") throw invalidInput("Unknown sort direction, must be 'desc' or 'asc'");
+    return { column: col.column, dir: d, nullable: col.nullable };
+  });
+}
+
+function parseTimes(name: string, raw: string): TimeFilter[] {
+  return raw.split(",").map((part) => {
+    const i = part.indexOf(":");
+    const op = part.slice(0, i) as TimeFilter["op"];
+    const value = part.slice(i + 1);
+    if (i < 0 || !["gt", "gte", "eq", "neq", "lt", "lte"].includes(op) || !isTimestamp(value)) {
+      throw invalidInput(`Invalid ${name} filter '${part}': use op:ISO-8601 with op one of gt, gte, eq, neq, lt, lte.`);
+    }
+    return { op, value: value.replace(/Z$/, "") };
+  });
+}
+
+function applyFilter(f: ListFilters, name: string, column: string, raw: string, version: number): void {
+  if (name === "metadata") {
+    const m = parseFlatDict(raw);
+    if (!m) throw invalidInput(`Invalid metadata filter '${raw}': write it as a dict, e.g. {'key': 'value'}.`);
+    Object.assign(f.metadata, m);
+  } else if (name === "bootable" || name === "consumes_quota") {
+    const b = boolFrom(raw);
+    // Strict booleans from 3.2 (cinder/api/v3/volumes.py); before that anything not true is false.
+    if (b === undefined && version >= 3002) throw invalidInput(`Invalid value '${raw}' for ${name}: use true or false.`);
+    f.equals[column] = b ? 1 : 0;
+  } else if (name === "size") {
+    if (!/^\d+$/.test(raw)) throw invalidInput(`Invalid value '${raw}' for size: use a whole number of GiB.`);
+    f.equals[column] = Number(raw);
+  } else if (name === "created_at" || name === "updated_at") {
+    f.times[column] = parseTimes(name, raw);
+  } else {
+    f.equals[column] = raw;
+  }
+}
+
+/** Parse a list request; the caller's project scopes it unless an admin asked for all_tenants. */
+export function parseListQuery(ctx: RequestContext, q: Query, listing: ResourceListing, maxLimit: number): ListQuery {
+  const limit = Math.min(int(q, "limit") ?? maxLimit, maxLimit);
+  const offset = int(q, "offset") ?? 0;
+  const sort = parseSort(q, listing, ctx.version);
+  let withCount = false;
+  if (q.with_count !== undefined && ctx.version >= MV.SUPPORT_COUNT_INFO) {
+    const b = boolFrom(q.with_count);
+    if (b === undefined) throw invalidInput(`Invalid value '${q.with_count}' for with_count: use true or false.`);
+    withCount = b;
+  }
+  const allTenants = ctx.isAdmin && q.all_tenants !== undefined && boolFrom(q.all_tenants) !== false;
+  const filters = emptyFilters(allTenants || (ctx.isAdmin && q.project_id !== undefined) ? undefined : ctx.projectId);
+  const invalid: string[] = [];
+  for (const [key, raw] of Object.entries(q)) {
+    if (PAGING.has(key)) continue;
+    if (key.endsWith("~")) {
+      const col = listing.likeFilters[key.slice(0, -1)];
+      if (col && ctx.version >= MV.LIKE_FILTER) filters.like[col] = raw;
+      else invalid.push(key);
+      continue;
+    }
+    const col = listing.filters[key] ?? (ctx.isAdmin ? listing.adminFilters[key] : undefined);
+    if (col === undefined) {
+      invalid.push(key);
+      continue;
+    }
+    if (key === "group_id" || key === "migration_status") {
+      if (key === "group_id") filters.equals.id = ""; // no groups yet: no volume is in the group asked for
+      else filters.equals[col] = raw;
+      continue;
+    }
+    if (key === "availability_zone" && listing === SNAPSHOT_LISTING) {
+      filters.volumeAz = raw;
+      continue;
+    }
+    applyFilter(filters, key, col, raw, ctx.version);
+  }
+  // Unknown filters: dropped before 3.31, refused after (admins are not restricted).
+  if (invalid.length > 0 && ctx.version >= MV.RESOURCE_FILTER && !ctx.isAdmin) {
+    throw invalidInput(`Invalid filters ${invalid.join(",")} are found in query options.`);
+  }
+  return { filters, sort, limit, marker: q.marker, offset, withCount };
+}

@@ -1,0 +1,177 @@
+/**
+ * The HTTP layer: routes from the generated table, bodies checked by the generated validators,
+ * microversions, identity, request ids and Cinder's fault envelope — in one place, so handlers stay
+ * thin.
+ */
+import { randomUUID } from "node:crypto";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import type { Logger } from "pino";
+import { routes, type ActionRoute, type Route } from "../generated/routes";
+import type { RequestContext } from "../identity/context";
+import { noauthIdentity } from "../identity/noauth";
+import type { Services } from "../services";
+import { badRequest, CinderError, notFound, unsupportedMediaType } from "./errors";
+import type { Handler, HandlerRequest, Reply } from "./handler";
+import { handlers } from "./handlers";
+import { formatVersion, parseVersion, requestedVersion } from "./microversion";
+import { dropLenientKeys, validateBody } from "./validate";
+import type { LinkBase } from "./views/links";
+
+/** oslo.middleware sizelimit's default max_request_body_size. */
+export const MAX_BODY_BYTES = 114_688;
+const JSON_TYPES = ["application/json", "application/vnd.openstack.volume+json"];
+const GENERIC_500 = "The server has either erred or is incapable of performing the requested operation.";
+const PROJECT_ID = /^[0-9a-zA-Z-_]+$/;
+
+declare module "fastify" {
+  interface FastifyRequest {
+    cinderVersion?: number;
+  }
+}
+
+export function buildHttp(svc: Services, log: Logger): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: log as FastifyBaseLogger,
+    bodyLimit: MAX_BODY_BYTES,
+    routerOptions: { ignoreTrailingSlash: true },
+    genReqId: (req) => {
+      const given = req.headers["x-openstack-request-id"];
+      return typeof given === "string" && /^req-[0-9a-f-]{36}$/.test(given) ? given : `req-${randomUUID()}`;
+    },
+    return503OnClosing: true,
+  });
+
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(JSON_TYPES, { parseAs: "string" }, (_req, text, done) => {
+    const s = String(text);
+    if (s.trim() === "") return done(null, undefined);
+    try {
+      done(null, JSON.parse(s));
+    } catch {
+      done(badRequest("Malformed request body"), undefined);
+    }
+  });
+  app.addContentTypeParser("*", (req, _payload, done) => {
+    done(unsupportedMediaType(String(req.headers["content-type"])), undefined);
+  });
+
+  app.addHook("onSend", async (req, reply, payload) => {
+    reply.header("x-openstack-request-id", req.id);
+    reply.header("x-compute-request-id", req.id);
+    if (req.cinderVersion !== undefined) {
+      reply.header("OpenStack-API-Version", `volume ${formatVersion(req.cinderVersion)}`);
+      reply.header("Vary", "OpenStack-API-Version");
+    }
+    return payload;
+  });
+
+  app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
+    const fault = toFault(err);
+    if (fault.status >= 500) req.log.error({ err, reqId: req.id }, "request failed");
+    else req.log.debug({ status: fault.status, msg: fault.message, reqId: req.id }, "request refused");
+    void reply.code(fault.status).headers(fault.headers).send(fault.body());
+  });
+  app.setNotFoundHandler((_req, reply) => {
+    const f = notFound();
+    void reply.code(404).send(f.body());
+  });
+
+  for (const route of routes) registerRoute(app, svc, route);
+  return app;
+}
+
+function toFault(err: Error & { statusCode?: number; code?: string }): CinderError {
+  if (err instanceof CinderError) return err;
+  if (err.code === "FST_ERR_CTP_BODY_TOO_LARGE") return new CinderError(413, "Request is too large.");
+  if (err.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE") return unsupportedMediaType("unknown");
+  if (typeof err.statusCode === "number" && err.statusCode >= 400 && err.statusCode < 500) {
+    return new CinderError(err.statusCode, err.message);
+  }
+  return new CinderError(500, GENERIC_500);
+}
+
+function linkBase(svc: Services, req: FastifyRequest, projectInUrl: string | undefined): LinkBase {
+  if (svc.config.publicEndpoint) return { origin: svc.config.publicEndpoint.replace(/\/+$/, ""), projectInUrl };
+  const fwdHost = req.headers["x-forwarded-host"];
+  const fwdProto = req.headers["x-forwarded-proto"];
+  const host = (typeof fwdHost === "string" && fwdHost.split(",")[0].trim()) || req.headers.host || "localhost";
+  const proto = (typeof fwdProto === "string" && fwdProto.split(",")[0].trim()) || req.protocol;
+  return { origin: `${proto}://${host}`, projectInUrl };
+}
+
+function context(req: FastifyRequest, auth: boolean, versioned: boolean): RequestContext {
+  // Identity first: an unauthenticated request is refused before anything else is looked at.
+  const id = auth ? noauthIdentity(req.headers) : { userId: "", projectId: "", roles: [] as string[] };
+  const version = versioned ? requestedVersion(req.headers) : parseVersion("3.0");
+  if (versioned) req.cinderVersion = version;
+  return { ...id, isAdmin: id.roles.includes("admin"), requestId: req.id, version };
+}
+
+function lastValues(q: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries((q ?? {}) as Record<string, string | string[]>)) {
+    out[k] = Array.isArray(v) ? v[v.length - 1] : v;
+  }
+  return out;
+}
+
+function registerRoute(app: FastifyInstance, svc: Services, route: Route): void {
+  app.route({
+    method: route.method,
+    url: route.url,
+    handler: async (req: FastifyRequest, reply: FastifyReply) => {
+      const ctx = context(req, route.auth, route.path.startsWith("/v3"));
+      const version = ctx.version;
+      const params = req.params as Record<string, string>;
+      if (params.project_id !== undefined) {
+        // cinder/api/openstack/wsgi.py: the URL's project must be the token's.
+        if (!PROJECT_ID.test(params.project_id) || params.project_id !== ctx.projectId) {
+          throw badRequest("Malformed request url");
+        }
+      }
+      if (route.minVersion && version < parseVersion(route.minVersion)) throw notFound();
+      let body: unknown = req.body;
+      let handlerName: string;
+      let status = route.status;
+      if (route.actions) {
+        const action = chooseAction(route.actions, body);
+        if (action.minVersion && version < parseVersion(action.minVersion)) throw notFound();
+        dropLenientKeys(body, action.lenient, version, parseVersion);
+        validateBody(action.body, body);
+        body = (body as Record<string, unknown>)[action.key];
+        handlerName = action.operation;
+        status = action.status;
+      } else {
+        handlerName = route.operation as string;
+        if (route.body && (body !== undefined || route.bodyRequired)) {
+          dropLenientKeys(body, route.lenient, version, parseVersion);
+          validateBody(route.body, body);
+        }
+      }
+      const hreq: HandlerRequest<unknown> = {
+        ctx,
+        params,
+        query: lastValues(req.query),
+        body,
+        link: linkBase(svc, req, params.project_id),
+        svc,
+      };
+      const handler = (handlers as unknown as Record<string, Handler<unknown>>)[handlerName];
+      const res: Reply = await handler(hreq);
+      reply.code(res.status ?? status);
+      if (res.headers) reply.headers(res.headers);
+      if (res.body === undefined) return reply.send();
+      return reply.type("application/json").send(JSON.stringify(res.body));
+    },
+  });
+}
+
+/** An action body has exactly one key, the action's name (cinder/api/openstack/wsgi.py). */
+function chooseAction(actions: readonly ActionRoute[], body: unknown): ActionRoute {
+  if (!body || typeof body !== "object" || Array.isArray(body)) throw badRequest("Malformed request body");
+  const keys = Object.keys(body);
+  if (keys.length !== 1) throw badRequest("Malformed request body: an action body has exactly one key, the action's name.");
+  const action = actions.find((a) => a.key === keys[0]);
+  if (!action) throw badRequest(`There is no such action: ${keys[0]}`);
+  return action;
+}

@@ -1,0 +1,23 @@
+/**
+ * Who is asking: the request context every layer below http receives (cf. cinder/context.py).
+ * Identity backends (noauth here; built-in Keystone and external Keystone later) produce it.
+ */
+export interface RequestContext {
+  userId: string;
+  projectId: string;
+  roles: readonly string[];
+  /** Cinder's context_is_admin: the admin role on any project makes a cloud admin. */
+  isAdmin: boolean;
+  requestId: string;
+  /** The microversion the request asked for (major*1000+minor). */
+  version: number;
+}
+
+export function hasRole(ctx: RequestContext, role: string): boolean {
+  return ctx.roles.includes(role);
+}
+
+/** A context for work the service does on its own behalf (restart reconciliation, periodic tasks). */
+export function serviceContext(requestId = "req-service"): RequestContext {
+  return { userId: "cinderblock", projectId: "service", roles: ["admin"], isAdmin: true, requestId, version: 3000 };
+}

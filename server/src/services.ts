@@ -1,0 +1,15 @@
+/** The services every layer below http shares; built once by app.ts. */
+import type { Logger } from "pino";
+import type { Bus } from "./bus/bus";
+import type { SchedulerRpc, VolumeRpc } from "./bus/rpc";
+import type { Config } from "./config";
+import type { Db } from "./db/database";
+
+export interface Services {
+  config: Config;
+  db: Db;
+  bus: Bus;
+  log: Logger;
+  scheduler: SchedulerRpc;
+  volumes: VolumeRpc;
+}

@@ -1,0 +1,157 @@
+/**
+ * Volume create (cinder/api/v3/volumes.py create, cinder/volume/flows/api/create_volume.py):
+ * check the request against the sources it names, insert the row as `creating`, and hand it to
+ * the scheduler. The source's status is re-checked in the same transaction as the insert, so a
+ * source that is being deleted cannot be used.
+ */
+import { randomUUID } from "node:crypto";
+import type { VolumeRow, VolumesTable } from "../../db/schema";
+import { casSnapshot } from "../../db/repos/snapshots";
+import { casVolume, insertVolume } from "../../db/repos/volumes";
+import { now } from "../../db/time";
+import type { RequestContext } from "../../identity/context";
+import { badRequest, invalidInput, invalidSnapshot, invalidVolume, notFound } from "../../http/errors";
+import { authorize } from "../../policy/policy";
+import type { Services } from "../../services";
+import { findSnapshot, findVolume } from "./lookup";
+import { defaultType, typeByNameOrId } from "./types";
+import { availabilityZones } from "./zones";
+
+export interface CreateVolumeInput {
+  size?: number | null;
+  name?: string | null;
+  description?: string | null;
+  volumeType?: string | null;
+  availabilityZone?: string | null;
+  metadata?: Record<string, string> | null;
+  snapshotId?: string | null;
+  sourceVolid?: string | null;
+  imageRef?: string | null;
+  backupId?: string | null;
+  groupId?: string | null;
+  multiattach?: boolean | null;
+}
+
+const SOURCE_STATUSES = ["available", "in-use"];
+
+export async function createVolume(svc: Services, ctx: RequestContext, input: CreateVolumeInput): Promise<VolumeRow> {
+  authorize(ctx, "volume:create");
+  if (input.multiattach) {
+    throw badRequest(
+      "multiattach parameter has been removed. The default behavior is to use multiattach enabled volume types. " +
+        "Contact your administrator to create a multiattach enabled volume type and use it to create multiattach volumes.",
+    );
+  }
+  const given = (
+    [
+      ["snapshot", input.snapshotId],
+      ["imageRef", input.imageRef],
+      ["source_volume", input.sourceVolid],
+      ["backup", input.backupId],
+    ] as const
+  ).filter(([, v]) => v !== undefined && v !== null && v !== "");
+  if (given.length > 1) throw invalidInput(`May specify only one of ${given.map(([k]) => k).join(", ")}`);
+  if (input.imageRef) {
+    throw badRequest(`Image ${input.imageRef} could not be found: this deployment has no image service.`);
+  }
+  if (input.backupId) throw notFound(`Backup ${input.backupId} could not be found.`);
+  if (input.groupId) throw notFound(`Group ${input.groupId} could not be found.`);
+
+  const snapshot = input.snapshotId ? await findSnapshot(svc, ctx, input.snapshotId) : undefined;
+  if (snapshot && snapshot.status !== "available") {
+    throw invalidSnapshot("Originating snapshot status must be one of 'available' values");
+  }
+  const snapVolume = snapshot ? await findVolume(svc, ctx, snapshot.volume_id) : undefined;
+  const source = input.sourceVolid ? await findVolume(svc, ctx, input.sourceVolid) : undefined;
+  if (source && !SOURCE_STATUSES.includes(source.status)) {
+    throw invalidVolume(`Originating source volume status must be one of '${SOURCE_STATUSES.join(", ")}' values`);
+  }
+  const size = checkSize(input.size ?? snapshot?.volume_size ?? source?.size ?? null, snapshot?.volume_size, source?.size);
+  const origin = snapVolume ?? source;
+
+  const type = input.volumeType ? await typeByNameOrId(svc, input.volumeType) : undefined;
+  const typeId = type?.id ?? origin?.volume_type_id ?? (await defaultType(svc)).id;
+  if (type && origin?.volume_type_id && type.id !== origin.volume_type_id) {
+    throw invalidInput(
+      `Invalid volume_type provided: ${input.volumeType} (requested type is not compatible; ` +
+        `either match source volume, or omit type argument).`,
+    );
+  }
+  const az = await chooseZone(svc, input.availabilityZone ?? undefined, origin, snapshot ? "snapshot" : "source volume");
+
+  const t = now();
+  const row: VolumesTable = {
+    id: randomUUID(),
+    project_id: ctx.projectId,
+    user_id: ctx.userId,
+    host: null,
+    availability_zone: az,
+    display_name: input.name ?? null,
+    display_description: input.description ?? null,
+    size,
+    status: "creating",
+    attach_status: "detached",
+    migration_status: null,
+    previous_status: null,
+    bootable: 0,
+    multiattach: 0,
+    snapshot_id: snapshot?.id ?? null,
+    source_volid: source?.id ?? null,
+    volume_type_id: typeId,
+    replication_status: null,
+    consumes_quota: 1,
+    provider_location: null,
+    provider_auth: null,
+    provider_id: null,
+    task: null,
+    created_at: t,
+    updated_at: null,
+    launched_at: null,
+  };
+  await svc.db.kysely.transaction().execute(async (trx) => {
+    // Re-check the source inside the transaction (and, on PostgreSQL, lock its row until commit).
+    if (snapshot && !(await casSnapshot(trx, snapshot.id, ["available"], {}))) {
+      throw invalidSnapshot("Originating snapshot status must be one of 'available' values");
+    }
+    if (source && !(await casVolume(trx, source.id, { status: SOURCE_STATUSES }, {}))) {
+      throw invalidVolume(`Originating source volume status must be one of '${SOURCE_STATUSES.join(", ")}' values`);
+    }
+    await insertVolume(trx, row, input.metadata ?? {});
+  });
+  svc.scheduler.createVolume(row.id);
+  return row;
+}
+
+function checkSize(size: number | null, snapSize?: number, sourceSize?: number): number {
+  if (size === null || !Number.isInteger(size) || size <= 0) {
+    throw invalidInput(`Volume size '${size === null ? "None" : size}' must be an integer and greater than 0`);
+  }
+  if (snapSize !== undefined && size < snapSize) {
+    throw invalidInput(
+      `Volume size '${size}'GB cannot be smaller than the snapshot size ${snapSize}GB. They must be >= original snapshot size.`,
+    );
+  }
+  if (sourceSize !== undefined && size < sourceSize) {
+    throw invalidInput(
+      `Volume size '${size}'GB cannot be smaller than original volume size ${sourceSize}GB. They must be >= original volume size.`,
+    );
+  }
+  return size;
+}
+
+async function chooseZone(
+  svc: Services,
+  requested: string | undefined,
+  origin: VolumeRow | undefined,
+  originName: string,
+): Promise<string> {
+  if (requested !== undefined) {
+    const zones = await availabilityZones(svc);
+    if (!zones.some((z) => z.name === requested)) throw badRequest(`Availability zone '${requested}' is invalid.`);
+    if (origin && origin.availability_zone !== requested) {
+      throw invalidInput(`Volume must be in the same availability zone as the ${originName}`);
+    }
+    return requested;
+  }
+  return origin?.availability_zone ?? svc.config.defaultAvailabilityZone;
+}

@@ -1,0 +1,42 @@
+/**
+ * Extend (cinder/volume/api.py _extend, cinder/api/contrib/volume_actions.py _extend): grow an
+ * available volume, or (from 3.42) an in-use one. The size check and the status change are one
+ * compare-and-set, so concurrent extends cannot both pass on a stale size.
+ */
+import { casVolume, getVolume } from "../../db/repos/volumes";
+import type { RequestContext } from "../../identity/context";
+import { invalidInput, invalidVolume } from "../../http/errors";
+import { MV } from "../../http/microversion";
+import { authorize } from "../../policy/policy";
+import type { Services } from "../../services";
+import { findVolume } from "./lookup";
+
+export async function extendVolume(svc: Services, ctx: RequestContext, id: string, newSize: number): Promise<void> {
+  const v = await findVolume(svc, ctx, id);
+  const attached = v.status === "in-use" && ctx.version >= MV.VOLUME_EXTEND_INUSE;
+  authorize(ctx, attached ? "volume:extend_attached_volume" : "volume:extend", v.project_id);
+  if (newSize <= v.size) {
+    throw invalidInput(
+      `New size for extend must be greater than current size. (current: ${v.size}, extended: ${newSize}).`,
+    );
+  }
+  const expected = attached ? "in-use" : "available";
+  const won = await casVolume(
+    svc.db.kysely,
+    id,
+    { status: [expected], sizeIs: v.size },
+    { status: "extending", previous_status: v.status, task: JSON.stringify({ op: "extend", new_size: newSize }) },
+  );
+  if (!won) {
+    const now = await getVolume(svc.db.kysely, id);
+    if (now && now.status === expected && now.size >= newSize) {
+      throw invalidInput(
+        `New size for extend must be greater than current size. (current: ${now.size}, extended: ${newSize}).`,
+      );
+    }
+    // Cinder prints the expected status as a Python dict ("'{'status': 'available'}'"); the intent
+    // is the status itself.
+    throw invalidVolume(`Volume ${id} status must be '${expected}' to extend, currently ${now?.status ?? "deleted"}.`);
+  }
+  svc.volumes.extendVolume(v.host as string, id);
+}

@@ -1,0 +1,84 @@
+/**
+ * Listing volumes and snapshots: project scoping, the marker row, a keyset page and the count
+ * (cinder/api/v3/volumes.py _get_volumes, cinder/db/sqlalchemy/api.py volume_get_all).
+ */
+import { sql } from "kysely";
+import type { SortKey } from "../../db/paginate";
+import type { ListFilters } from "../../db/repos/filters";
+import { count, filtered, page, type Page } from "../../db/repos/listing";
+import type { SnapshotRow, VolumeRow } from "../../db/schema";
+import type { RequestContext } from "../../identity/context";
+import { notFound } from "../../http/errors";
+import { authorize } from "../../policy/policy";
+import type { Services } from "../../services";
+
+export interface ListQuery {
+  filters: ListFilters;
+  sort: SortKey[];
+  limit: number;
+  marker?: string;
+  offset: number;
+  withCount: boolean;
+}
+
+export interface Listed<Row> extends Page<Row> {
+  count?: number;
+}
+
+async function list<Row>(
+  svc: Services,
+  table: "volumes" | "snapshots",
+  q: ListQuery,
+): Promise<Listed<Row>> {
+  const db = svc.db.kysely;
+  let marker: Record<string, unknown> | undefined;
+  if (q.marker !== undefined) {
+    let mq = db.selectFrom(table).selectAll().where("id", "=", q.marker);
+    if (q.filters.projectId !== undefined) mq = mq.where("project_id", "=", q.filters.projectId);
+    marker = (await mq.executeTakeFirst()) as Record<string, unknown> | undefined;
+    if (!marker) throw notFound(`Marker ${q.marker} could not be found.`);
+  }
+  const base = filtered(db, table, q.filters);
+  const [p, n] = await Promise.all([
+    page<Row>(base, table, q.sort, marker, q.limit, q.offset),
+    q.withCount ? count(base) : Promise.resolve(undefined),
+  ]);
+  return n === undefined ? p : { ...p, count: n };
+}
+
+export async function listVolumes(svc: Services, ctx: RequestContext, q: ListQuery): Promise<Listed<VolumeRow>> {
+  authorize(ctx, "volume:get_all");
+  return list<VolumeRow>(svc, "volumes", q);
+}
+
+export async function listSnapshots(svc: Services, ctx: RequestContext, q: ListQuery): Promise<Listed<SnapshotRow>> {
+  authorize(ctx, "volume:get_all_snapshots");
+  return list<SnapshotRow>(svc, "snapshots", q);
+}
+
+export interface VolumesSummary {
+  total_count: number;
+  total_size: number;
+  /** Every metadata key with its distinct values (3.36). */
+  metadata: Record<string, string[]>;
+}
+
+export async function volumesSummary(svc: Services, ctx: RequestContext, filters: ListFilters): Promise<VolumesSummary> {
+  authorize(ctx, "volume:get_all");
+  const db = svc.db.kysely;
+  const base = filtered(db, "volumes", filters);
+  const totals = await base
+    .select([sql<number>`count(*)`.as("n"), sql<number>`coalesce(sum(volumes.size), 0)`.as("size")])
+    .executeTakeFirst();
+  const rows = await db
+    .selectFrom("volume_metadata")
+    .select(["key", "value"])
+    .distinct()
+    .where("volume_id", "in", filtered(db, "volumes", filters).select("volumes.id"))
+    .orderBy("key")
+    .orderBy("value")
+    .execute();
+  const metadata: Record<string, string[]> = {};
+  for (const r of rows) (metadata[r.key] ??= []).push(r.value);
+  return { total_count: Number(totals?.n ?? 0), total_size: Number(totals?.size ?? 0), metadata };
+}

@@ -1,0 +1,48 @@
+/**
+ * Finding a volume or snapshot as the caller may see it: another project's resource is "not found"
+ * (404), as Cinder answers, unless the caller is an admin.
+ */
+import type { SnapshotRow, VolumeRow } from "../../db/schema";
+import { getVolume } from "../../db/repos/volumes";
+import { getSnapshot } from "../../db/repos/snapshots";
+import type { RequestContext } from "../../identity/context";
+import { snapshotNotFound, volumeNotFound } from "../../http/errors";
+import type { Services } from "../../services";
+import type { VolumeExtras } from "../../http/views/volumes";
+import { metadataOf } from "../../db/repos/volumes";
+
+export async function findVolume(svc: Services, ctx: RequestContext, id: string): Promise<VolumeRow> {
+  const v = await getVolume(svc.db.kysely, id);
+  if (!v || (!ctx.isAdmin && v.project_id !== ctx.projectId)) throw volumeNotFound(id);
+  return v;
+}
+
+export async function findSnapshot(svc: Services, ctx: RequestContext, id: string): Promise<SnapshotRow> {
+  const s = await getSnapshot(svc.db.kysely, id);
+  if (!s || (!ctx.isAdmin && s.project_id !== ctx.projectId)) throw snapshotNotFound(id);
+  return s;
+}
+
+/** Metadata, visible admin metadata and type names for a set of volumes, in three queries. */
+export async function volumeExtras(svc: Services, rows: readonly VolumeRow[]): Promise<Map<string, VolumeExtras>> {
+  const ids = rows.map((r) => r.id);
+  const db = svc.db.kysely;
+  const [meta, admin] = await Promise.all([
+    metadataOf(db, "volume_metadata", ids),
+    metadataOf(db, "volume_admin_metadata", ids),
+  ]);
+  const typeIds = [...new Set(rows.map((r) => r.volume_type_id).filter((t): t is string => !!t))];
+  const types = typeIds.length
+    ? await db.selectFrom("volume_types").select(["id", "name"]).where("id", "in", typeIds).execute()
+    : [];
+  const typeName = new Map(types.map((t) => [t.id, t.name]));
+  const out = new Map<string, VolumeExtras>();
+  for (const r of rows) {
+    out.set(r.id, {
+      metadata: meta.get(r.id) ?? {},
+      adminMetadata: admin.get(r.id) ?? {},
+      volumeTypeName: r.volume_type_id ? (typeName.get(r.volume_type_id) ?? null) : null,
+    });
+  }
+  return out;
+}

@@ -1,0 +1,132 @@
+/**
+ * Snapshots (cinder/api/v3/snapshots.py, cinder/volume/api.py _create_snapshot, delete_snapshot,
+ * cinder/api/contrib/snapshot_actions.py, admin_actions.py SnapshotAdminController).
+ */
+import { randomUUID } from "node:crypto";
+import { sql } from "kysely";
+import { casSnapshot, getSnapshot, insertSnapshot } from "../../db/repos/snapshots";
+import { casVolume, getVolume } from "../../db/repos/volumes";
+import type { SnapshotRow, SnapshotsTable } from "../../db/schema";
+import { now } from "../../db/time";
+import type { RequestContext } from "../../identity/context";
+import { badRequest, invalidSnapshot, invalidVolume } from "../../http/errors";
+import { MV } from "../../http/microversion";
+import { authorize } from "../../policy/policy";
+import type { Services } from "../../services";
+import { SNAPSHOT_DELETABLE } from "../status";
+import { findSnapshot, findVolume } from "./lookup";
+
+export interface CreateSnapshotInput {
+  volumeId: string;
+  name?: string | null;
+  description?: string | null;
+  /** undefined when the request did not send `force`. */
+  force?: boolean;
+  metadata?: Record<string, string> | null;
+}
+
+export async function createSnapshot(svc: Services, ctx: RequestContext, input: CreateSnapshotInput): Promise<SnapshotRow> {
+  const v = await findVolume(svc, ctx, input.volumeId);
+  authorize(ctx, "volume:create_snapshot", v.project_id);
+  const inUseAllowed = ctx.version >= MV.SNAPSHOT_IN_USE;
+  if (inUseAllowed && input.force === false) {
+    throw badRequest(
+      "Since microversion 3.66 the 'force' flag is invalid for this request.  For backward compatability, " +
+        "however, when the 'force' flag is passed with a value evaluating to True, it is silently ignored.",
+    );
+  }
+  if (!v.host) throw invalidVolume("The snapshot cannot be created because volume has not been scheduled to any host.");
+  if (v.status === "maintenance") throw invalidVolume("The snapshot cannot be created when the volume is in maintenance mode.");
+  if (v.migration_status && !["success", "error"].includes(v.migration_status)) {
+    throw invalidVolume("Snapshot cannot be created while volume is migrating.");
+  }
+  if (v.status === "error") throw invalidVolume("The snapshot cannot be created when the volume is in error status.");
+  const valid = input.force || inUseAllowed ? ["available", "in-use"] : ["available"];
+  const statusMessage = (status: string) =>
+    `Volume ${v.id} status must be ${valid.join(", ")}, but current status is: ${status}.`;
+  if (!valid.includes(v.status)) throw invalidVolume(statusMessage(v.status));
+
+  const row: SnapshotsTable = {
+    id: randomUUID(),
+    project_id: ctx.projectId,
+    user_id: ctx.userId,
+    volume_id: v.id,
+    status: "creating",
+    progress: "0%",
+    volume_size: v.size,
+    display_name: input.name ?? null,
+    display_description: input.description ?? null,
+    volume_type_id: v.volume_type_id,
+    consumes_quota: 1,
+    group_snapshot_id: null,
+    provider_location: null,
+    created_at: now(),
+    updated_at: null,
+  };
+  await svc.db.kysely.transaction().execute(async (trx) => {
+    // The volume's status and size are re-checked with the insert: a volume that started deleting
+    // or extending meanwhile gets no snapshot (and on PostgreSQL its row stays locked until commit).
+    if (!(await casVolume(trx, v.id, { status: valid, sizeIs: v.size }, {}))) {
+      const cur = await getVolume(trx, v.id);
+      throw invalidVolume(statusMessage(cur?.status ?? "deleted"));
+    }
+    await insertSnapshot(trx, row, input.metadata ?? {});
+  });
+  svc.volumes.createSnapshot(v.host, row.id);
+  return row;
+}
+
+export interface SnapshotUpdate {
+  name?: string | null;
+  description?: string | null;
+}
+
+export async function updateSnapshot(svc: Services, ctx: RequestContext, id: string, u: SnapshotUpdate): Promise<SnapshotRow> {
+  const s = await findSnapshot(svc, ctx, id);
+  authorize(ctx, "volume:update_snapshot", s.project_id);
+  const values: Record<string, string | null> = {};
+  if (u.name !== undefined) values.display_name = u.name;
+  if (u.description !== undefined) values.display_description = u.description;
+  await casSnapshot(svc.db.kysely, id, undefined, values);
+  return findSnapshot(svc, ctx, id);
+}
+
+export async function deleteSnapshot(svc: Services, ctx: RequestContext, id: string, force = false): Promise<void> {
+  const s = await findSnapshot(svc, ctx, id);
+  authorize(ctx, "volume:delete_snapshot", s.project_id);
+  const statuses = force ? undefined : SNAPSHOT_DELETABLE;
+  await svc.db.kysely.transaction().execute(async (trx) => {
+    const won = await casSnapshot(trx, id, statuses, { status: "deleting" });
+    // A volume still being created from this snapshot would lose its source.
+    const inUse = await trx
+      .selectFrom("volumes")
+      .select(sql.lit(1).as("one"))
+      .where("snapshot_id", "=", id)
+      .where("status", "=", "creating")
+      .executeTakeFirst();
+    if (!won || inUse) {
+      const status = statuses ? `status must be ${statuses.join(" or ")} and ` : "";
+      throw invalidSnapshot(
+        `Snapshot ${status}must not be part of a group${inUse ? " or the source of a volume being created" : ""}.`,
+      );
+    }
+  });
+  const volume = await getVolume(svc.db.kysely, s.volume_id);
+  svc.volumes.deleteSnapshot(volume?.host as string, id);
+}
+
+export async function resetSnapshotStatus(svc: Services, ctx: RequestContext, id: string, status: string): Promise<void> {
+  const s = await findSnapshot(svc, ctx, id);
+  authorize(ctx, "volume_extension:snapshot_admin_actions:reset_status", s.project_id);
+  await casSnapshot(svc.db.kysely, id, undefined, { status: status.toLowerCase() });
+}
+
+export async function forceDeleteSnapshot(svc: Services, ctx: RequestContext, id: string): Promise<void> {
+  const s = await findSnapshot(svc, ctx, id);
+  authorize(ctx, "volume_extension:snapshot_admin_actions:force_delete", s.project_id);
+  await deleteSnapshot(svc, ctx, id, true);
+}
+
+export async function reloadSnapshot(svc: Services, id: string): Promise<SnapshotRow | undefined> {
+  return getSnapshot(svc.db.kysely, id);
+}

@@ -1,0 +1,17 @@
+/** Availability zones: those of the enabled volume services (cinder/volume/api.py list_availability_zones). */
+import { listServices } from "../../db/repos/services";
+import type { Services } from "../../services";
+
+export const VOLUME_BINARY = "cinder-volume";
+
+export interface Zone {
+  name: string;
+  available: boolean;
+}
+
+export async function availabilityZones(svc: Services): Promise<Zone[]> {
+  const services = await listServices(svc.db.kysely, VOLUME_BINARY);
+  const zones = new Map<string, boolean>();
+  for (const s of services) zones.set(s.availability_zone, (zones.get(s.availability_zone) ?? false) || s.disabled === 0);
+  return [...zones.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([name, available]) => ({ name, available }));
+}

@@ -1,0 +1,125 @@
+/**
+ * A volume manager: one per backend (`host@backend`), the only code that calls its driver
+ * (cf. cinder/volume/manager.py). It takes messages off its bus topic, does the driver work under
+ * per-resource locks and records the outcome with a compare-and-set; on start it reconciles
+ * whatever a crash or a stop left half done.
+ */
+import type { Logger } from "pino";
+import type { Bus } from "../../bus/bus";
+import { SCHEDULER_TOPIC, type RevertMsg, type SnapshotMsg, type VolumeMsg, volumeTopic } from "../../bus/rpc";
+import type { Db } from "../../db/database";
+import { heartbeat, registerService } from "../../db/repos/services";
+import type { BackendReport } from "../../scheduler/scheduler";
+import type { VolumeDriver } from "../../drivers/interface";
+import { KeyedLocks } from "../../lib/locks";
+import { VOLUME_BINARY } from "../api/zones";
+import * as ops from "./operations";
+import { reconcile } from "./reconcile";
+
+export interface ManagerOptions {
+  /** This process's host name (Cinder's `host`). */
+  host: string;
+  backendName: string;
+  availabilityZone: string;
+  statsIntervalMs: number;
+}
+
+export class VolumeManager {
+  /** `host@backend`, the bus topic's suffix and the prefix of its volumes' host. */
+  readonly backend: string;
+  readonly locks = new KeyedLocks();
+  private timer?: NodeJS.Timeout;
+  private statsDue = false;
+
+  constructor(
+    readonly db: Db,
+    readonly bus: Bus,
+    readonly driver: VolumeDriver,
+    readonly opts: ManagerOptions,
+    readonly log: Logger,
+  ) {
+    this.backend = `${opts.host}@${opts.backendName}`;
+  }
+
+  async start(): Promise<void> {
+    await this.driver.setup();
+    await registerService(this.db.kysely, {
+      host: this.backend,
+      binary: VOLUME_BINARY,
+      topic: volumeTopic(this.backend),
+      availabilityZone: this.opts.availabilityZone,
+    });
+    this.bus.subscribe(volumeTopic(this.backend), (method, payload) => this.dispatch(method, payload));
+    await this.reportStats();
+    await reconcile(this);
+    this.timer = setInterval(() => {
+      void heartbeat(this.db.kysely, this.backend, VOLUME_BINARY).catch(() => undefined);
+      void this.reportStats().catch((err: unknown) => this.log.warn({ err }, "capacity report failed"));
+    }, this.opts.statsIntervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  /** The pool host string volumes of this backend carry. */
+  poolHost(pool: string): string {
+    return `${this.backend}#${pool}`;
+  }
+
+  private async dispatch(method: string, payload: unknown): Promise<void> {
+    switch (method) {
+      case "createVolume":
+        await ops.createVolume(this, (payload as VolumeMsg).volumeId);
+        break;
+      case "deleteVolume":
+        await ops.deleteVolume(this, (payload as VolumeMsg).volumeId);
+        break;
+      case "extendVolume":
+        await ops.extendVolume(this, (payload as VolumeMsg).volumeId);
+        break;
+      case "createSnapshot":
+        await ops.createSnapshot(this, (payload as SnapshotMsg).snapshotId);
+        break;
+      case "deleteSnapshot":
+        await ops.deleteSnapshot(this, (payload as SnapshotMsg).snapshotId);
+        break;
+      case "revertToSnapshot": {
+        const m = payload as RevertMsg;
+        await ops.revertToSnapshot(this, m.volumeId, m.snapshotId);
+        break;
+      }
+      default:
+        throw new Error(`volume manager has no method ${method}`);
+    }
+    this.statsChanged();
+  }
+
+  /** Capacity changed: report it again soon (coalescing bursts of operations into one report). */
+  private statsChanged(): void {
+    if (this.statsDue) return;
+    this.statsDue = true;
+    setTimeout(() => {
+      this.statsDue = false;
+      void this.reportStats().catch((err: unknown) => this.log.warn({ err }, "capacity report failed"));
+    }, 200).unref();
+  }
+
+  async reportStats(): Promise<void> {
+    const stats = await this.driver.getStats();
+    const svc = await this.db.kysely
+      .selectFrom("services")
+      .select("disabled")
+      .where("host", "=", this.backend)
+      .where("binary", "=", VOLUME_BINARY)
+      .executeTakeFirst();
+    const report: BackendReport = {
+      backend: this.backend,
+      availabilityZone: this.opts.availabilityZone,
+      disabled: svc?.disabled === 1,
+      stats,
+    };
+    await this.bus.call(SCHEDULER_TOPIC, "updateBackend", report);
+  }
+}

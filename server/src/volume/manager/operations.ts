@@ -1,0 +1,147 @@
+/**
+ * What a volume manager does for each message. Every operation re-reads its rows, returns quietly
+ * when they are no longer in the status that asked for it (another request won, or a force delete
+ * overtook it), runs the driver, and records the outcome with a compare-and-set. Driver methods
+ * are idempotent, so running an operation again after a crash is safe.
+ */
+import { casSnapshot, deleteSnapshotRow, getSnapshot, snapshotsOfVolume } from "../../db/repos/snapshots";
+import { casVolume, deleteVolumeRow, getVolume, parseTask } from "../../db/repos/volumes";
+import type { SnapshotRow, VolumeRow } from "../../db/schema";
+import { now } from "../../db/time";
+import type { SnapshotRef, VolumeRef } from "../../drivers/interface";
+import type { VolumeManager } from "./manager";
+
+const vref = (v: VolumeRow): VolumeRef => ({ id: v.id, size: v.size });
+const sref = (s: SnapshotRow): SnapshotRef => ({ id: s.id, volumeId: s.volume_id, volumeSize: s.volume_size });
+
+export async function createVolume(m: VolumeManager, volumeId: string): Promise<void> {
+  const first = await getVolume(m.db.kysely, volumeId);
+  if (!first) return;
+  const sourceKey = first.snapshot_id ?? first.source_volid;
+  await m.locks.with(sourceKey ? [volumeId, sourceKey] : [volumeId], async () => {
+    const v = await getVolume(m.db.kysely, volumeId);
+    if (!v || v.status !== "creating") return;
+    let bootable = 0;
+    try {
+      if (v.snapshot_id) {
+        const s = await getSnapshot(m.db.kysely, v.snapshot_id);
+        if (!s) throw new Error(`snapshot ${v.snapshot_id} is gone`);
+        await m.driver.createVolumeFromSnapshot(vref(v), sref(s));
+        bootable = (await getVolume(m.db.kysely, s.volume_id))?.bootable ?? 0;
+      } else if (v.source_volid) {
+        const src = await getVolume(m.db.kysely, v.source_volid);
+        if (!src) throw new Error(`source volume ${v.source_volid} is gone`);
+        await m.driver.createClonedVolume(vref(v), vref(src));
+        bootable = src.bootable;
+      } else {
+        await m.driver.createVolume(vref(v));
+      }
+    } catch (err) {
+      m.log.error({ err, volumeId }, "volume create failed");
+      await casVolume(m.db.kysely, volumeId, { status: ["creating"] }, { status: "error" });
+      return;
+    }
+    const t = now();
+    const won = await casVolume(m.db.kysely, volumeId, { status: ["creating"] }, { status: "available", bootable, launched_at: t });
+    if (won) m.log.info({ volumeId, size: v.size }, "volume created");
+  });
+}
+
+export async function deleteVolume(m: VolumeManager, volumeId: string): Promise<void> {
+  await m.locks.with([volumeId], async () => {
+    const v = await getVolume(m.db.kysely, volumeId);
+    if (!v || v.status !== "deleting") return;
+    try {
+      // Cascade: the API moved every snapshot to `deleting` together with the volume.
+      for (const s of await snapshotsOfVolume(m.db.kysely, volumeId)) {
+        await m.locks.with([s.id], async () => {
+          await m.driver.deleteSnapshot(sref(s));
+          await deleteSnapshotRow(m.db.kysely, s.id);
+        });
+      }
+      await m.driver.deleteVolume(vref(v));
+    } catch (err) {
+      m.log.error({ err, volumeId }, "volume delete failed");
+      await casVolume(m.db.kysely, volumeId, { status: ["deleting"] }, { status: "error_deleting" });
+      return;
+    }
+    await m.db.kysely.transaction().execute((trx) => deleteVolumeRow(trx, volumeId));
+    m.log.info({ volumeId }, "volume deleted");
+  });
+}
+
+export async function extendVolume(m: VolumeManager, volumeId: string): Promise<void> {
+  await m.locks.with([volumeId], async () => {
+    const v = await getVolume(m.db.kysely, volumeId);
+    if (!v || v.status !== "extending") return;
+    const newSize = parseTask(v)?.new_size;
+    const back = v.previous_status === "in-use" ? "in-use" : "available";
+    try {
+      if (!newSize || newSize <= v.size) throw new Error(`no valid target size recorded (task ${v.task})`);
+      await m.driver.extendVolume(vref(v), newSize);
+    } catch (err) {
+      m.log.error({ err, volumeId }, "volume extend failed");
+      await casVolume(m.db.kysely, volumeId, { status: ["extending"] }, { status: "error_extending", task: null });
+      return;
+    }
+    await casVolume(m.db.kysely, volumeId, { status: ["extending"] }, { status: back, size: newSize, previous_status: null, task: null });
+    m.log.info({ volumeId, size: newSize }, "volume extended");
+  });
+}
+
+export async function createSnapshot(m: VolumeManager, snapshotId: string): Promise<void> {
+  const first = await getSnapshot(m.db.kysely, snapshotId);
+  if (!first) return;
+  await m.locks.with([snapshotId, first.volume_id], async () => {
+    const s = await getSnapshot(m.db.kysely, snapshotId);
+    const v = s && (await getVolume(m.db.kysely, s.volume_id));
+    if (!s || s.status !== "creating") return;
+    try {
+      if (!v) throw new Error(`volume ${s.volume_id} is gone`);
+      await m.driver.createSnapshot(sref(s), vref(v));
+    } catch (err) {
+      m.log.error({ err, snapshotId }, "snapshot create failed");
+      await casSnapshot(m.db.kysely, snapshotId, ["creating"], { status: "error" });
+      return;
+    }
+    await casSnapshot(m.db.kysely, snapshotId, ["creating"], { status: "available", progress: "100%" });
+    m.log.info({ snapshotId }, "snapshot created");
+  });
+}
+
+export async function deleteSnapshot(m: VolumeManager, snapshotId: string): Promise<void> {
+  await m.locks.with([snapshotId], async () => {
+    const s = await getSnapshot(m.db.kysely, snapshotId);
+    if (!s || s.status !== "deleting") return;
+    try {
+      await m.driver.deleteSnapshot(sref(s));
+    } catch (err) {
+      m.log.error({ err, snapshotId }, "snapshot delete failed");
+      await casSnapshot(m.db.kysely, snapshotId, ["deleting"], { status: "error_deleting" });
+      return;
+    }
+    await m.db.kysely.transaction().execute((trx) => deleteSnapshotRow(trx, snapshotId));
+    m.log.info({ snapshotId }, "snapshot deleted");
+  });
+}
+
+export async function revertToSnapshot(m: VolumeManager, volumeId: string, snapshotId: string): Promise<void> {
+  await m.locks.with([volumeId, snapshotId], async () => {
+    const v = await getVolume(m.db.kysely, volumeId);
+    const s = await getSnapshot(m.db.kysely, snapshotId);
+    if (!v || v.status !== "reverting") return;
+    try {
+      if (!s) throw new Error(`snapshot ${snapshotId} is gone`);
+      await m.driver.revertToSnapshot(vref(v), sref(s));
+    } catch (err) {
+      // Cinder leaves the volume in error and the snapshot available (cinder/volume/manager.py revert_to_snapshot).
+      m.log.error({ err, volumeId, snapshotId }, "revert failed");
+      await casVolume(m.db.kysely, volumeId, { status: ["reverting"] }, { status: "error", task: null });
+      await casSnapshot(m.db.kysely, snapshotId, ["restoring"], { status: "available" });
+      return;
+    }
+    await casVolume(m.db.kysely, volumeId, { status: ["reverting"] }, { status: "available", task: null });
+    await casSnapshot(m.db.kysely, snapshotId, ["restoring"], { status: "available" });
+    m.log.info({ volumeId, snapshotId }, "volume reverted");
+  });
+}
