@@ -78,10 +78,10 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
   const close = () =>
     (closing ??= (async () => {
       await http.close();
+      for (const m of managers) m.stop();
       const drained = await bus.drain(config.shutdownTimeoutMs);
       if (!drained) log.warn("operations still running at shutdown are parked; the next start resumes them");
       await bus.close();
-      for (const m of managers) m.stop();
       await db.close();
     })());
   return { http, services, managers, close };

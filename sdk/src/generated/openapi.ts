@@ -51,7 +51,10 @@ export interface paths {
             path: {
                 /**
                  * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
-                 *     (cinder/api/openstack/wsgi.py `_process_stack`).
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
                  */
                 project_id: components["parameters"]["project_id"];
             };
@@ -98,7 +101,10 @@ export interface paths {
             path: {
                 /**
                  * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
-                 *     (cinder/api/openstack/wsgi.py `_process_stack`).
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
                  */
                 project_id: components["parameters"]["project_id"];
             };
@@ -126,7 +132,10 @@ export interface paths {
             path: {
                 /**
                  * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
-                 *     (cinder/api/openstack/wsgi.py `_process_stack`).
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
                  */
                 project_id: components["parameters"]["project_id"];
             };
@@ -155,7 +164,10 @@ export interface paths {
             path: {
                 /**
                  * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
-                 *     (cinder/api/openstack/wsgi.py `_process_stack`).
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
                  */
                 project_id: components["parameters"]["project_id"];
                 /** @description The volume id. An unknown (or not visible) id is a 404 "Volume <id> could not be found.". */
@@ -204,7 +216,10 @@ export interface paths {
             path: {
                 /**
                  * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
-                 *     (cinder/api/openstack/wsgi.py `_process_stack`).
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
                  */
                 project_id: components["parameters"]["project_id"];
                 /** @description The volume id. An unknown (or not visible) id is a 404 "Volume <id> could not be found.". */
@@ -252,7 +267,10 @@ export interface paths {
             path: {
                 /**
                  * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
-                 *     (cinder/api/openstack/wsgi.py `_process_stack`).
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
                  */
                 project_id: components["parameters"]["project_id"];
                 /** @description The volume id. An unknown (or not visible) id is a 404 "Volume <id> could not be found.". */
@@ -299,7 +317,10 @@ export interface paths {
             path: {
                 /**
                  * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
-                 *     (cinder/api/openstack/wsgi.py `_process_stack`).
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
                  */
                 project_id: components["parameters"]["project_id"];
                 /** @description The volume id. An unknown (or not visible) id is a 404 "Volume <id> could not be found.". */
@@ -334,7 +355,10 @@ export interface paths {
             path: {
                 /**
                  * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
-                 *     (cinder/api/openstack/wsgi.py `_process_stack`).
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
                  */
                 project_id: components["parameters"]["project_id"];
             };
@@ -379,7 +403,10 @@ export interface paths {
             path: {
                 /**
                  * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
-                 *     (cinder/api/openstack/wsgi.py `_process_stack`).
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
                  */
                 project_id: components["parameters"]["project_id"];
             };
@@ -406,7 +433,10 @@ export interface paths {
             path: {
                 /**
                  * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
-                 *     (cinder/api/openstack/wsgi.py `_process_stack`).
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
                  */
                 project_id: components["parameters"]["project_id"];
                 /** @description The snapshot id. An unknown (or not visible) id is a 404 "Snapshot <id> could not be found.". */
@@ -449,7 +479,10 @@ export interface paths {
             path: {
                 /**
                  * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
-                 *     (cinder/api/openstack/wsgi.py `_process_stack`).
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
                  */
                 project_id: components["parameters"]["project_id"];
                 /** @description The snapshot id. An unknown (or not visible) id is a 404 "Snapshot <id> could not be found.". */
@@ -489,7 +522,10 @@ export interface paths {
             path: {
                 /**
                  * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
-                 *     (cinder/api/openstack/wsgi.py `_process_stack`).
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
                  */
                 project_id: components["parameters"]["project_id"];
                 /** @description The snapshot id. An unknown (or not visible) id is a 404 "Snapshot <id> could not be found.". */
@@ -533,7 +569,10 @@ export interface paths {
             path: {
                 /**
                  * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
-                 *     (cinder/api/openstack/wsgi.py `_process_stack`).
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
                  */
                 project_id: components["parameters"]["project_id"];
                 /** @description The snapshot id. An unknown (or not visible) id is a 404 "Snapshot <id> could not be found.". */
@@ -564,7 +603,10 @@ export interface paths {
             path: {
                 /**
                  * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
-                 *     (cinder/api/openstack/wsgi.py `_process_stack`).
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
                  */
                 project_id: components["parameters"]["project_id"];
             };
@@ -592,7 +634,10 @@ export interface paths {
             path: {
                 /**
                  * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
-                 *     (cinder/api/openstack/wsgi.py `_process_stack`).
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
                  */
                 project_id: components["parameters"]["project_id"];
             };
@@ -2768,13 +2813,13 @@ export interface components {
                  *     ('migrating', 'error', 'success', 'completing', 'none', 'starting').".
                  */
                 migration_status?: string | null;
-            } | {
+            } & ({
                 status: string;
             } | {
                 attach_status: string;
             } | {
                 migration_status: string;
-            };
+            });
         };
         /**
          * @description `os-force_delete` (admin; cinder/api/contrib/admin_actions.py `_force_delete`): delete
@@ -3201,7 +3246,10 @@ export interface components {
     parameters: {
         /**
          * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
-         *     (cinder/api/openstack/wsgi.py `_process_stack`).
+         *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+         *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+         *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+         *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
          */
         project_id: string;
         /**
@@ -3456,7 +3504,10 @@ export interface operations {
             path: {
                 /**
                  * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
-                 *     (cinder/api/openstack/wsgi.py `_process_stack`).
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
                  */
                 project_id: components["parameters"]["project_id"];
             };
@@ -3487,7 +3538,10 @@ export interface operations {
             path: {
                 /**
                  * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
-                 *     (cinder/api/openstack/wsgi.py `_process_stack`).
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
                  */
                 project_id: components["parameters"]["project_id"];
             };
@@ -3612,7 +3666,10 @@ export interface operations {
             path: {
                 /**
                  * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
-                 *     (cinder/api/openstack/wsgi.py `_process_stack`).
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
                  */
                 project_id: components["parameters"]["project_id"];
             };
@@ -3650,7 +3707,10 @@ export interface operations {
             path: {
                 /**
                  * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
-                 *     (cinder/api/openstack/wsgi.py `_process_stack`).
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
                  */
                 project_id: components["parameters"]["project_id"];
             };
@@ -3681,7 +3741,10 @@ export interface operations {
             path: {
                 /**
                  * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
-                 *     (cinder/api/openstack/wsgi.py `_process_stack`).
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
                  */
                 project_id: components["parameters"]["project_id"];
                 /** @description The volume id. An unknown (or not visible) id is a 404 "Volume <id> could not be found.". */
@@ -3714,7 +3777,10 @@ export interface operations {
             path: {
                 /**
                  * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
-                 *     (cinder/api/openstack/wsgi.py `_process_stack`).
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
                  */
                 project_id: components["parameters"]["project_id"];
                 /** @description The volume id. An unknown (or not visible) id is a 404 "Volume <id> could not be found.". */
@@ -3766,7 +3832,10 @@ export interface operations {
             path: {
                 /**
                  * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
-                 *     (cinder/api/openstack/wsgi.py `_process_stack`).
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
                  */
                 project_id: components["parameters"]["project_id"];
                 /** @description The volume id. An unknown (or not visible) id is a 404 "Volume <id> could not be found.". */
@@ -3802,7 +3871,10 @@ export interface operations {
             path: {
                 /**
                  * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
-                 *     (cinder/api/openstack/wsgi.py `_process_stack`).
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
                  */
                 project_id: components["parameters"]["project_id"];
                 /** @description The volume id. An unknown (or not visible) id is a 404 "Volume <id> could not be found.". */
@@ -3840,7 +3912,10 @@ export interface operations {
             path: {
                 /**
                  * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
-                 *     (cinder/api/openstack/wsgi.py `_process_stack`).
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
                  */
                 project_id: components["parameters"]["project_id"];
                 /** @description The volume id. An unknown (or not visible) id is a 404 "Volume <id> could not be found.". */
@@ -3882,7 +3957,10 @@ export interface operations {
             path: {
                 /**
                  * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
-                 *     (cinder/api/openstack/wsgi.py `_process_stack`).
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
                  */
                 project_id: components["parameters"]["project_id"];
                 /** @description The volume id. An unknown (or not visible) id is a 404 "Volume <id> could not be found.". */
@@ -3923,7 +4001,10 @@ export interface operations {
             path: {
                 /**
                  * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
-                 *     (cinder/api/openstack/wsgi.py `_process_stack`).
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
                  */
                 project_id: components["parameters"]["project_id"];
                 /** @description The volume id. An unknown (or not visible) id is a 404 "Volume <id> could not be found.". */
@@ -3961,7 +4042,10 @@ export interface operations {
             path: {
                 /**
                  * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
-                 *     (cinder/api/openstack/wsgi.py `_process_stack`).
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
                  */
                 project_id: components["parameters"]["project_id"];
                 /** @description The volume id. An unknown (or not visible) id is a 404 "Volume <id> could not be found.". */
@@ -4005,7 +4089,10 @@ export interface operations {
             path: {
                 /**
                  * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
-                 *     (cinder/api/openstack/wsgi.py `_process_stack`).
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
                  */
                 project_id: components["parameters"]["project_id"];
                 /** @description The volume id. An unknown (or not visible) id is a 404 "Volume <id> could not be found.". */
@@ -4040,7 +4127,10 @@ export interface operations {
             path: {
                 /**
                  * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
-                 *     (cinder/api/openstack/wsgi.py `_process_stack`).
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
                  */
                 project_id: components["parameters"]["project_id"];
                 /** @description The volume id. An unknown (or not visible) id is a 404 "Volume <id> could not be found.". */
@@ -4150,7 +4240,10 @@ export interface operations {
             path: {
                 /**
                  * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
-                 *     (cinder/api/openstack/wsgi.py `_process_stack`).
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
                  */
                 project_id: components["parameters"]["project_id"];
             };
@@ -4181,7 +4274,10 @@ export interface operations {
             path: {
                 /**
                  * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
-                 *     (cinder/api/openstack/wsgi.py `_process_stack`).
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
                  */
                 project_id: components["parameters"]["project_id"];
             };
@@ -4278,7 +4374,10 @@ export interface operations {
             path: {
                 /**
                  * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
-                 *     (cinder/api/openstack/wsgi.py `_process_stack`).
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
                  */
                 project_id: components["parameters"]["project_id"];
             };
@@ -4309,7 +4408,10 @@ export interface operations {
             path: {
                 /**
                  * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
-                 *     (cinder/api/openstack/wsgi.py `_process_stack`).
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
                  */
                 project_id: components["parameters"]["project_id"];
                 /** @description The snapshot id. An unknown (or not visible) id is a 404 "Snapshot <id> could not be found.". */
@@ -4342,7 +4444,10 @@ export interface operations {
             path: {
                 /**
                  * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
-                 *     (cinder/api/openstack/wsgi.py `_process_stack`).
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
                  */
                 project_id: components["parameters"]["project_id"];
                 /** @description The snapshot id. An unknown (or not visible) id is a 404 "Snapshot <id> could not be found.". */
@@ -4381,7 +4486,10 @@ export interface operations {
             path: {
                 /**
                  * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
-                 *     (cinder/api/openstack/wsgi.py `_process_stack`).
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
                  */
                 project_id: components["parameters"]["project_id"];
                 /** @description The snapshot id. An unknown (or not visible) id is a 404 "Snapshot <id> could not be found.". */
@@ -4417,7 +4525,10 @@ export interface operations {
             path: {
                 /**
                  * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
-                 *     (cinder/api/openstack/wsgi.py `_process_stack`).
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
                  */
                 project_id: components["parameters"]["project_id"];
                 /** @description The snapshot id. An unknown (or not visible) id is a 404 "Snapshot <id> could not be found.". */
@@ -4450,7 +4561,10 @@ export interface operations {
             path: {
                 /**
                  * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
-                 *     (cinder/api/openstack/wsgi.py `_process_stack`).
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
                  */
                 project_id: components["parameters"]["project_id"];
                 /** @description The snapshot id. An unknown (or not visible) id is a 404 "Snapshot <id> could not be found.". */
@@ -4491,7 +4605,10 @@ export interface operations {
             path: {
                 /**
                  * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
-                 *     (cinder/api/openstack/wsgi.py `_process_stack`).
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
                  */
                 project_id: components["parameters"]["project_id"];
                 /** @description The snapshot id. An unknown (or not visible) id is a 404 "Snapshot <id> could not be found.". */
@@ -4532,7 +4649,10 @@ export interface operations {
             path: {
                 /**
                  * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
-                 *     (cinder/api/openstack/wsgi.py `_process_stack`).
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
                  */
                 project_id: components["parameters"]["project_id"];
                 /** @description The snapshot id. An unknown (or not visible) id is a 404 "Snapshot <id> could not be found.". */
@@ -4567,7 +4687,10 @@ export interface operations {
             path: {
                 /**
                  * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
-                 *     (cinder/api/openstack/wsgi.py `_process_stack`).
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
                  */
                 project_id: components["parameters"]["project_id"];
                 /** @description The snapshot id. An unknown (or not visible) id is a 404 "Snapshot <id> could not be found.". */
@@ -4610,7 +4733,10 @@ export interface operations {
             path: {
                 /**
                  * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
-                 *     (cinder/api/openstack/wsgi.py `_process_stack`).
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
                  */
                 project_id: components["parameters"]["project_id"];
                 /** @description The snapshot id. An unknown (or not visible) id is a 404 "Snapshot <id> could not be found.". */
@@ -4645,7 +4771,10 @@ export interface operations {
             path: {
                 /**
                  * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
-                 *     (cinder/api/openstack/wsgi.py `_process_stack`).
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
                  */
                 project_id: components["parameters"]["project_id"];
                 /** @description The snapshot id. An unknown (or not visible) id is a 404 "Snapshot <id> could not be found.". */
@@ -4682,7 +4811,10 @@ export interface operations {
             path: {
                 /**
                  * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
-                 *     (cinder/api/openstack/wsgi.py `_process_stack`).
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
                  */
                 project_id: components["parameters"]["project_id"];
             };
@@ -4724,7 +4856,10 @@ export interface operations {
             path: {
                 /**
                  * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
-                 *     (cinder/api/openstack/wsgi.py `_process_stack`).
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
                  */
                 project_id: components["parameters"]["project_id"];
             };

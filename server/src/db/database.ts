@@ -34,6 +34,9 @@ class StaticProvider implements MigrationProvider {
 export function openDb(url: string): Db {
   if (/^postgres(ql)?:\/\//.test(url)) {
     const pool = new Pool({ connectionString: url, max: 10 });
+    // An idle connection the server drops (restart, admin termination) is replaced on next use;
+    // without a listener pg would turn it into an uncaught exception.
+    pool.on("error", () => undefined);
     const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { kysely, dialect: "postgres", close: () => kysely.destroy() };
   }

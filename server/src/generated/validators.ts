@@ -1928,7 +1928,7 @@ validate48.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const action_resetVolumeStatus = validate51;
 const schema61 = {"$ref":"cinder-v3.json#/components/schemas/VolumeActionResetStatus","$id":"action_resetVolumeStatus.json"};
-const schema62 = {"description":"`os-reset_status` (admin; cinder/api/contrib/admin_actions.py VolumeAdminController\n`_reset_status`, schema cinder/api/schemas/admin_actions.py `reset`): force the DB status.\nThe body is validated before the volume is looked up or the policy checked. At least one of\n`status`, `attach_status`, `migration_status` must be non-empty, else 400 \"Must specify\n'status', 'attach_status' or 'migration_status' for update.\". Values are matched\ncase-insensitively and stored lower-cased; `migration_status: \"none\"` stores null. Target\nstatus `deleting` → 400 \"Cannot reset-state to deleting\" (Cinder means to refuse\n`error_deleting` and `detaching` too, but a missing comma in the source lets them through).\nTarget `in-use` without attachments → 400 \"Cannot reset-state to in-use because volume does\nnot have any attachments.\". `attach_status: detached` also marks every attachment detached and\ndrops the `attached_mode` admin metadata. 202, no body.\n","type":"object","x-action":"os-reset_status","x-operation":"resetVolumeStatus","x-status":202,"x-policy":"volume_extension:volume_admin_actions:reset_status","required":["os-reset_status"],"additionalProperties":false,"properties":{"os-reset_status":{"type":"object","additionalProperties":false,"properties":{"status":{"description":"A volume status (cinder/objects/fields.py VolumeStatus.ALL), any case, or null/empty\n(= leave unchanged). Otherwise 400 \"Volume status: <v> is invalid, valid statuses are:\n('creating', 'available', 'deleting', 'error', 'error_deleting', 'error_managing',\n'managing', 'attaching', 'in-use', 'detaching', 'maintenance', 'restoring-backup',\n'error_restoring', 'reserved', 'awaiting-transfer', 'backing-up', 'error_backing-up',\n'error_extending', 'downloading', 'uploading', 'retyping', 'extending').\".\n","type":["string","null"],"x-case-insensitive-enum":["creating","available","deleting","error","error_deleting","error_managing","managing","attaching","in-use","detaching","maintenance","restoring-backup","error_restoring","reserved","awaiting-transfer","backing-up","error_backing-up","error_extending","downloading","uploading","retyping","extending"],"pattern":"^(?:|[cC][rR][eE][aA][tT][iI][nN][gG]|[aA][vV][aA][iI][lL][aA][bB][lL][eE]|[dD][eE][lL][eE][tT][iI][nN][gG]|[eE][rR][rR][oO][rR]|[eE][rR][rR][oO][rR]_[dD][eE][lL][eE][tT][iI][nN][gG]|[eE][rR][rR][oO][rR]_[mM][aA][nN][aA][gG][iI][nN][gG]|[mM][aA][nN][aA][gG][iI][nN][gG]|[aA][tT][tT][aA][cC][hH][iI][nN][gG]|[iI][nN]-[uU][sS][eE]|[dD][eE][tT][aA][cC][hH][iI][nN][gG]|[mM][aA][iI][nN][tT][eE][nN][aA][nN][cC][eE]|[rR][eE][sS][tT][oO][rR][iI][nN][gG]-[bB][aA][cC][kK][uU][pP]|[eE][rR][rR][oO][rR]_[rR][eE][sS][tT][oO][rR][iI][nN][gG]|[rR][eE][sS][eE][rR][vV][eE][dD]|[aA][wW][aA][iI][tT][iI][nN][gG]-[tT][rR][aA][nN][sS][fF][eE][rR]|[bB][aA][cC][kK][iI][nN][gG]-[uU][pP]|[eE][rR][rR][oO][rR]_[bB][aA][cC][kK][iI][nN][gG]-[uU][pP]|[eE][rR][rR][oO][rR]_[eE][xX][tT][eE][nN][dD][iI][nN][gG]|[dD][oO][wW][nN][lL][oO][aA][dD][iI][nN][gG]|[uU][pP][lL][oO][aA][dD][iI][nN][gG]|[rR][eE][tT][yY][pP][iI][nN][gG]|[eE][xX][tT][eE][nN][dD][iI][nN][gG])$"},"attach_status":{"description":"`attached` or `detached`, any case, or null/empty. Otherwise 400 \"Volume attach status:\n<v> is invalid, valid statuses are: ['attached', 'detached'].\".\n","type":["string","null"],"x-case-insensitive-enum":["attached","detached"],"pattern":"^(?:|[aA][tT][tT][aA][cC][hH][eE][dD]|[dD][eE][tT][aA][cC][hH][eE][dD])$"},"migration_status":{"description":"A migration status (VolumeMigrationStatus.ALL), any case, or null/empty. `none` clears\nit. Otherwise 400 \"Volume migration status: <v> is invalid, valid statuses are:\n('migrating', 'error', 'success', 'completing', 'none', 'starting').\".\n","type":["string","null"],"x-case-insensitive-enum":["migrating","error","success","completing","none","starting"],"pattern":"^(?:|[mM][iI][gG][rR][aA][tT][iI][nN][gG]|[eE][rR][rR][oO][rR]|[sS][uU][cC][cC][eE][sS][sS]|[cC][oO][mM][pP][lL][eE][tT][iI][nN][gG]|[nN][oO][nN][eE]|[sS][tT][aA][rR][tT][iI][nN][gG])$"}},"anyOf":[{"required":["status"],"properties":{"status":{"type":"string","minLength":1}}},{"required":["attach_status"],"properties":{"attach_status":{"type":"string","minLength":1}}},{"required":["migration_status"],"properties":{"migration_status":{"type":"string","minLength":1}}}]}}};
+const schema62 = {"description":"`os-reset_status` (admin; cinder/api/contrib/admin_actions.py VolumeAdminController\n`_reset_status`, schema cinder/api/schemas/admin_actions.py `reset`): force the DB status.\nThe body is validated before the volume is looked up or the policy checked. At least one of\n`status`, `attach_status`, `migration_status` must be non-empty, else 400 \"Must specify\n'status', 'attach_status' or 'migration_status' for update.\". Values are matched\ncase-insensitively and stored lower-cased; `migration_status: \"none\"` stores null. Target\nstatus `deleting` → 400 \"Cannot reset-state to deleting\" (Cinder means to refuse\n`error_deleting` and `detaching` too, but a missing comma in the source lets them through).\nTarget `in-use` without attachments → 400 \"Cannot reset-state to in-use because volume does\nnot have any attachments.\". `attach_status: detached` also marks every attachment detached and\ndrops the `attached_mode` admin metadata. 202, no body.\n","type":"object","x-action":"os-reset_status","x-operation":"resetVolumeStatus","x-status":202,"x-policy":"volume_extension:volume_admin_actions:reset_status","required":["os-reset_status"],"additionalProperties":false,"properties":{"os-reset_status":{"type":"object","additionalProperties":false,"properties":{"status":{"description":"A volume status (cinder/objects/fields.py VolumeStatus.ALL), any case, or null/empty\n(= leave unchanged). Otherwise 400 \"Volume status: <v> is invalid, valid statuses are:\n('creating', 'available', 'deleting', 'error', 'error_deleting', 'error_managing',\n'managing', 'attaching', 'in-use', 'detaching', 'maintenance', 'restoring-backup',\n'error_restoring', 'reserved', 'awaiting-transfer', 'backing-up', 'error_backing-up',\n'error_extending', 'downloading', 'uploading', 'retyping', 'extending').\".\n","type":["string","null"],"x-case-insensitive-enum":["creating","available","deleting","error","error_deleting","error_managing","managing","attaching","in-use","detaching","maintenance","restoring-backup","error_restoring","reserved","awaiting-transfer","backing-up","error_backing-up","error_extending","downloading","uploading","retyping","extending"],"pattern":"^(?:|[cC][rR][eE][aA][tT][iI][nN][gG]|[aA][vV][aA][iI][lL][aA][bB][lL][eE]|[dD][eE][lL][eE][tT][iI][nN][gG]|[eE][rR][rR][oO][rR]|[eE][rR][rR][oO][rR]_[dD][eE][lL][eE][tT][iI][nN][gG]|[eE][rR][rR][oO][rR]_[mM][aA][nN][aA][gG][iI][nN][gG]|[mM][aA][nN][aA][gG][iI][nN][gG]|[aA][tT][tT][aA][cC][hH][iI][nN][gG]|[iI][nN]-[uU][sS][eE]|[dD][eE][tT][aA][cC][hH][iI][nN][gG]|[mM][aA][iI][nN][tT][eE][nN][aA][nN][cC][eE]|[rR][eE][sS][tT][oO][rR][iI][nN][gG]-[bB][aA][cC][kK][uU][pP]|[eE][rR][rR][oO][rR]_[rR][eE][sS][tT][oO][rR][iI][nN][gG]|[rR][eE][sS][eE][rR][vV][eE][dD]|[aA][wW][aA][iI][tT][iI][nN][gG]-[tT][rR][aA][nN][sS][fF][eE][rR]|[bB][aA][cC][kK][iI][nN][gG]-[uU][pP]|[eE][rR][rR][oO][rR]_[bB][aA][cC][kK][iI][nN][gG]-[uU][pP]|[eE][rR][rR][oO][rR]_[eE][xX][tT][eE][nN][dD][iI][nN][gG]|[dD][oO][wW][nN][lL][oO][aA][dD][iI][nN][gG]|[uU][pP][lL][oO][aA][dD][iI][nN][gG]|[rR][eE][tT][yY][pP][iI][nN][gG]|[eE][xX][tT][eE][nN][dD][iI][nN][gG])$"},"attach_status":{"description":"`attached` or `detached`, any case, or null/empty. Otherwise 400 \"Volume attach status:\n<v> is invalid, valid statuses are: ['attached', 'detached'].\".\n","type":["string","null"],"x-case-insensitive-enum":["attached","detached"],"pattern":"^(?:|[aA][tT][tT][aA][cC][hH][eE][dD]|[dD][eE][tT][aA][cC][hH][eE][dD])$"},"migration_status":{"description":"A migration status (VolumeMigrationStatus.ALL), any case, or null/empty. `none` clears\nit. Otherwise 400 \"Volume migration status: <v> is invalid, valid statuses are:\n('migrating', 'error', 'success', 'completing', 'none', 'starting').\".\n","type":["string","null"],"x-case-insensitive-enum":["migrating","error","success","completing","none","starting"],"pattern":"^(?:|[mM][iI][gG][rR][aA][tT][iI][nN][gG]|[eE][rR][rR][oO][rR]|[sS][uU][cC][cC][eE][sS][sS]|[cC][oO][mM][pP][lL][eE][tT][iI][nN][gG]|[nN][oO][nN][eE]|[sS][tT][aA][rR][tT][iI][nN][gG])$"}},"allOf":[{"description":"cinder/api/validation/validators.py `_validate_volume_reset_body`: at least one of\nthe three must be a non-empty string.\n","anyOf":[{"required":["status"],"properties":{"status":{"type":"string","minLength":1}}},{"required":["attach_status"],"properties":{"attach_status":{"type":"string","minLength":1}}},{"required":["migration_status"],"properties":{"migration_status":{"type":"string","minLength":1}}}]}]}}};
 const pattern21 = new RegExp("^(?:|[cC][rR][eE][aA][tT][iI][nN][gG]|[aA][vV][aA][iI][lL][aA][bB][lL][eE]|[dD][eE][lL][eE][tT][iI][nN][gG]|[eE][rR][rR][oO][rR]|[eE][rR][rR][oO][rR]_[dD][eE][lL][eE][tT][iI][nN][gG]|[eE][rR][rR][oO][rR]_[mM][aA][nN][aA][gG][iI][nN][gG]|[mM][aA][nN][aA][gG][iI][nN][gG]|[aA][tT][tT][aA][cC][hH][iI][nN][gG]|[iI][nN]-[uU][sS][eE]|[dD][eE][tT][aA][cC][hH][iI][nN][gG]|[mM][aA][iI][nN][tT][eE][nN][aA][nN][cC][eE]|[rR][eE][sS][tT][oO][rR][iI][nN][gG]-[bB][aA][cC][kK][uU][pP]|[eE][rR][rR][oO][rR]_[rR][eE][sS][tT][oO][rR][iI][nN][gG]|[rR][eE][sS][eE][rR][vV][eE][dD]|[aA][wW][aA][iI][tT][iI][nN][gG]-[tT][rR][aA][nN][sS][fF][eE][rR]|[bB][aA][cC][kK][iI][nN][gG]-[uU][pP]|[eE][rR][rR][oO][rR]_[bB][aA][cC][kK][iI][nN][gG]-[uU][pP]|[eE][rR][rR][oO][rR]_[eE][xX][tT][eE][nN][dD][iI][nN][gG]|[dD][oO][wW][nN][lL][oO][aA][dD][iI][nN][gG]|[uU][pP][lL][oO][aA][dD][iI][nN][gG]|[rR][eE][tT][yY][pP][iI][nN][gG]|[eE][xX][tT][eE][nN][dD][iI][nN][gG])$", "u");
 const pattern22 = new RegExp("^(?:|[aA][tT][tT][aA][cC][hH][eE][dD]|[dD][eE][tT][aA][cC][hH][eE][dD])$", "u");
 const pattern23 = new RegExp("^(?:|[mM][iI][gG][rR][aA][tT][iI][nN][gG]|[eE][rR][rR][oO][rR]|[sS][uU][cC][cC][eE][sS][sS]|[cC][oO][mM][pP][lL][eE][tT][iI][nN][gG]|[nN][oO][nN][eE]|[sS][tT][aA][rR][tT][iI][nN][gG])$", "u");
@@ -1965,13 +1965,13 @@ if(_errs2 === errors){
 if(data["os-reset_status"] !== undefined){
 let data0 = data["os-reset_status"];
 const _errs3 = errors;
-const _errs5 = errors;
-let valid2 = false;
 const _errs6 = errors;
+let valid3 = false;
+const _errs7 = errors;
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing1;
 if((data0.status === undefined) && (missing1 = "status")){
-const err0 = {instancePath:instancePath+"/os-reset_status",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionResetStatus/properties/os-reset_status/anyOf/0/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"};
+const err0 = {instancePath:instancePath+"/os-reset_status",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionResetStatus/properties/os-reset_status/allOf/0/anyOf/0/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1983,11 +1983,11 @@ errors++;
 else {
 if(data0.status !== undefined){
 let data1 = data0.status;
-const _errs7 = errors;
-if(errors === _errs7){
+const _errs8 = errors;
+if(errors === _errs8){
 if(typeof data1 === "string"){
 if(func2(data1) < 1){
-const err1 = {instancePath:instancePath+"/os-reset_status/status",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionResetStatus/properties/os-reset_status/anyOf/0/properties/status/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const err1 = {instancePath:instancePath+"/os-reset_status/status",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionResetStatus/properties/os-reset_status/allOf/0/anyOf/0/properties/status/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1998,7 +1998,7 @@ errors++;
 }
 }
 else {
-const err2 = {instancePath:instancePath+"/os-reset_status/status",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionResetStatus/properties/os-reset_status/anyOf/0/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err2 = {instancePath:instancePath+"/os-reset_status/status",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionResetStatus/properties/os-reset_status/allOf/0/anyOf/0/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2011,17 +2011,17 @@ errors++;
 }
 }
 }
-var _valid0 = _errs6 === errors;
-valid2 = valid2 || _valid0;
+var _valid0 = _errs7 === errors;
+valid3 = valid3 || _valid0;
 if(_valid0){
 var props0 = {};
 props0.status = true;
 }
-const _errs9 = errors;
+const _errs10 = errors;
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing2;
 if((data0.attach_status === undefined) && (missing2 = "attach_status")){
-const err3 = {instancePath:instancePath+"/os-reset_status",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionResetStatus/properties/os-reset_status/anyOf/1/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"};
+const err3 = {instancePath:instancePath+"/os-reset_status",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionResetStatus/properties/os-reset_status/allOf/0/anyOf/1/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -2033,11 +2033,11 @@ errors++;
 else {
 if(data0.attach_status !== undefined){
 let data2 = data0.attach_status;
-const _errs10 = errors;
-if(errors === _errs10){
+const _errs11 = errors;
+if(errors === _errs11){
 if(typeof data2 === "string"){
 if(func2(data2) < 1){
-const err4 = {instancePath:instancePath+"/os-reset_status/attach_status",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionResetStatus/properties/os-reset_status/anyOf/1/properties/attach_status/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const err4 = {instancePath:instancePath+"/os-reset_status/attach_status",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionResetStatus/properties/os-reset_status/allOf/0/anyOf/1/properties/attach_status/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -2048,7 +2048,7 @@ errors++;
 }
 }
 else {
-const err5 = {instancePath:instancePath+"/os-reset_status/attach_status",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionResetStatus/properties/os-reset_status/anyOf/1/properties/attach_status/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err5 = {instancePath:instancePath+"/os-reset_status/attach_status",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionResetStatus/properties/os-reset_status/allOf/0/anyOf/1/properties/attach_status/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2061,19 +2061,19 @@ errors++;
 }
 }
 }
-var _valid0 = _errs9 === errors;
-valid2 = valid2 || _valid0;
+var _valid0 = _errs10 === errors;
+valid3 = valid3 || _valid0;
 if(_valid0){
 if(props0 !== true){
 props0 = props0 || {};
 props0.attach_status = true;
 }
 }
-const _errs12 = errors;
+const _errs13 = errors;
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing3;
 if((data0.migration_status === undefined) && (missing3 = "migration_status")){
-const err6 = {instancePath:instancePath+"/os-reset_status",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionResetStatus/properties/os-reset_status/anyOf/2/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"};
+const err6 = {instancePath:instancePath+"/os-reset_status",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionResetStatus/properties/os-reset_status/allOf/0/anyOf/2/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2085,11 +2085,11 @@ errors++;
 else {
 if(data0.migration_status !== undefined){
 let data3 = data0.migration_status;
-const _errs13 = errors;
-if(errors === _errs13){
+const _errs14 = errors;
+if(errors === _errs14){
 if(typeof data3 === "string"){
 if(func2(data3) < 1){
-const err7 = {instancePath:instancePath+"/os-reset_status/migration_status",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionResetStatus/properties/os-reset_status/anyOf/2/properties/migration_status/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const err7 = {instancePath:instancePath+"/os-reset_status/migration_status",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionResetStatus/properties/os-reset_status/allOf/0/anyOf/2/properties/migration_status/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2100,7 +2100,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/os-reset_status/migration_status",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionResetStatus/properties/os-reset_status/anyOf/2/properties/migration_status/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err8 = {instancePath:instancePath+"/os-reset_status/migration_status",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionResetStatus/properties/os-reset_status/allOf/0/anyOf/2/properties/migration_status/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2113,16 +2113,16 @@ errors++;
 }
 }
 }
-var _valid0 = _errs12 === errors;
-valid2 = valid2 || _valid0;
+var _valid0 = _errs13 === errors;
+valid3 = valid3 || _valid0;
 if(_valid0){
 if(props0 !== true){
 props0 = props0 || {};
 props0.migration_status = true;
 }
 }
-if(!valid2){
-const err9 = {instancePath:instancePath+"/os-reset_status",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionResetStatus/properties/os-reset_status/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(!valid3){
+const err9 = {instancePath:instancePath+"/os-reset_status",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionResetStatus/properties/os-reset_status/allOf/0/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -2134,10 +2134,10 @@ validate51.errors = vErrors;
 return false;
 }
 else {
-errors = _errs5;
+errors = _errs6;
 if(vErrors !== null){
-if(_errs5){
-vErrors.length = _errs5;
+if(_errs6){
+vErrors.length = _errs6;
 }
 else {
 vErrors = null;
@@ -2146,7 +2146,7 @@ vErrors = null;
 }
 if(errors === _errs3){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-const _errs15 = errors;
+const _errs16 = errors;
 for(const key1 in data0){
 if(!(((key1 === "status") || (key1 === "attach_status")) || (key1 === "migration_status"))){
 validate51.errors = [{instancePath:instancePath+"/os-reset_status",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionResetStatus/properties/os-reset_status/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
@@ -2154,15 +2154,15 @@ return false;
 break;
 }
 }
-if(_errs15 === errors){
+if(_errs16 === errors){
 if(data0.status !== undefined){
 let data4 = data0.status;
-const _errs16 = errors;
+const _errs17 = errors;
 if((typeof data4 !== "string") && (data4 !== null)){
 validate51.errors = [{instancePath:instancePath+"/os-reset_status/status",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionResetStatus/properties/os-reset_status/properties/status/type",keyword:"type",params:{type: schema62.properties["os-reset_status"].properties.status.type},message:"must be string,null"}];
 return false;
 }
-if(errors === _errs16){
+if(errors === _errs17){
 if(typeof data4 === "string"){
 if(!pattern21.test(data4)){
 validate51.errors = [{instancePath:instancePath+"/os-reset_status/status",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionResetStatus/properties/os-reset_status/properties/status/pattern",keyword:"pattern",params:{pattern: "^(?:|[cC][rR][eE][aA][tT][iI][nN][gG]|[aA][vV][aA][iI][lL][aA][bB][lL][eE]|[dD][eE][lL][eE][tT][iI][nN][gG]|[eE][rR][rR][oO][rR]|[eE][rR][rR][oO][rR]_[dD][eE][lL][eE][tT][iI][nN][gG]|[eE][rR][rR][oO][rR]_[mM][aA][nN][aA][gG][iI][nN][gG]|[mM][aA][nN][aA][gG][iI][nN][gG]|[aA][tT][tT][aA][cC][hH][iI][nN][gG]|[iI][nN]-[uU][sS][eE]|[dD][eE][tT][aA][cC][hH][iI][nN][gG]|[mM][aA][iI][nN][tT][eE][nN][aA][nN][cC][eE]|[rR][eE][sS][tT][oO][rR][iI][nN][gG]-[bB][aA][cC][kK][uU][pP]|[eE][rR][rR][oO][rR]_[rR][eE][sS][tT][oO][rR][iI][nN][gG]|[rR][eE][sS][eE][rR][vV][eE][dD]|[aA][wW][aA][iI][tT][iI][nN][gG]-[tT][rR][aA][nN][sS][fF][eE][rR]|[bB][aA][cC][kK][iI][nN][gG]-[uU][pP]|[eE][rR][rR][oO][rR]_[bB][aA][cC][kK][iI][nN][gG]-[uU][pP]|[eE][rR][rR][oO][rR]_[eE][xX][tT][eE][nN][dD][iI][nN][gG]|[dD][oO][wW][nN][lL][oO][aA][dD][iI][nN][gG]|[uU][pP][lL][oO][aA][dD][iI][nN][gG]|[rR][eE][tT][yY][pP][iI][nN][gG]|[eE][xX][tT][eE][nN][dD][iI][nN][gG])$"},message:"must match pattern \""+"^(?:|[cC][rR][eE][aA][tT][iI][nN][gG]|[aA][vV][aA][iI][lL][aA][bB][lL][eE]|[dD][eE][lL][eE][tT][iI][nN][gG]|[eE][rR][rR][oO][rR]|[eE][rR][rR][oO][rR]_[dD][eE][lL][eE][tT][iI][nN][gG]|[eE][rR][rR][oO][rR]_[mM][aA][nN][aA][gG][iI][nN][gG]|[mM][aA][nN][aA][gG][iI][nN][gG]|[aA][tT][tT][aA][cC][hH][iI][nN][gG]|[iI][nN]-[uU][sS][eE]|[dD][eE][tT][aA][cC][hH][iI][nN][gG]|[mM][aA][iI][nN][tT][eE][nN][aA][nN][cC][eE]|[rR][eE][sS][tT][oO][rR][iI][nN][gG]-[bB][aA][cC][kK][uU][pP]|[eE][rR][rR][oO][rR]_[rR][eE][sS][tT][oO][rR][iI][nN][gG]|[rR][eE][sS][eE][rR][vV][eE][dD]|[aA][wW][aA][iI][tT][iI][nN][gG]-[tT][rR][aA][nN][sS][fF][eE][rR]|[bB][aA][cC][kK][iI][nN][gG]-[uU][pP]|[eE][rR][rR][oO][rR]_[bB][aA][cC][kK][iI][nN][gG]-[uU][pP]|[eE][rR][rR][oO][rR]_[eE][xX][tT][eE][nN][dD][iI][nN][gG]|[dD][oO][wW][nN][lL][oO][aA][dD][iI][nN][gG]|[uU][pP][lL][oO][aA][dD][iI][nN][gG]|[rR][eE][tT][yY][pP][iI][nN][gG]|[eE][xX][tT][eE][nN][dD][iI][nN][gG])$"+"\""}];
@@ -2170,20 +2170,20 @@ return false;
 }
 }
 }
-var valid6 = _errs16 === errors;
+var valid7 = _errs17 === errors;
 }
 else {
-var valid6 = true;
+var valid7 = true;
 }
-if(valid6){
+if(valid7){
 if(data0.attach_status !== undefined){
 let data5 = data0.attach_status;
-const _errs18 = errors;
+const _errs19 = errors;
 if((typeof data5 !== "string") && (data5 !== null)){
 validate51.errors = [{instancePath:instancePath+"/os-reset_status/attach_status",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionResetStatus/properties/os-reset_status/properties/attach_status/type",keyword:"type",params:{type: schema62.properties["os-reset_status"].properties.attach_status.type},message:"must be string,null"}];
 return false;
 }
-if(errors === _errs18){
+if(errors === _errs19){
 if(typeof data5 === "string"){
 if(!pattern22.test(data5)){
 validate51.errors = [{instancePath:instancePath+"/os-reset_status/attach_status",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionResetStatus/properties/os-reset_status/properties/attach_status/pattern",keyword:"pattern",params:{pattern: "^(?:|[aA][tT][tT][aA][cC][hH][eE][dD]|[dD][eE][tT][aA][cC][hH][eE][dD])$"},message:"must match pattern \""+"^(?:|[aA][tT][tT][aA][cC][hH][eE][dD]|[dD][eE][tT][aA][cC][hH][eE][dD])$"+"\""}];
@@ -2191,20 +2191,20 @@ return false;
 }
 }
 }
-var valid6 = _errs18 === errors;
+var valid7 = _errs19 === errors;
 }
 else {
-var valid6 = true;
+var valid7 = true;
 }
-if(valid6){
+if(valid7){
 if(data0.migration_status !== undefined){
 let data6 = data0.migration_status;
-const _errs20 = errors;
+const _errs21 = errors;
 if((typeof data6 !== "string") && (data6 !== null)){
 validate51.errors = [{instancePath:instancePath+"/os-reset_status/migration_status",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionResetStatus/properties/os-reset_status/properties/migration_status/type",keyword:"type",params:{type: schema62.properties["os-reset_status"].properties.migration_status.type},message:"must be string,null"}];
 return false;
 }
-if(errors === _errs20){
+if(errors === _errs21){
 if(typeof data6 === "string"){
 if(!pattern23.test(data6)){
 validate51.errors = [{instancePath:instancePath+"/os-reset_status/migration_status",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionResetStatus/properties/os-reset_status/properties/migration_status/pattern",keyword:"pattern",params:{pattern: "^(?:|[mM][iI][gG][rR][aA][tT][iI][nN][gG]|[eE][rR][rR][oO][rR]|[sS][uU][cC][cC][eE][sS][sS]|[cC][oO][mM][pP][lL][eE][tT][iI][nN][gG]|[nN][oO][nN][eE]|[sS][tT][aA][rR][tT][iI][nN][gG])$"},message:"must match pattern \""+"^(?:|[mM][iI][gG][rR][aA][tT][iI][nN][gG]|[eE][rR][rR][oO][rR]|[sS][uU][cC][cC][eE][sS][sS]|[cC][oO][mM][pP][lL][eE][tT][iI][nN][gG]|[nN][oO][nN][eE]|[sS][tT][aA][rR][tT][iI][nN][gG])$"+"\""}];
@@ -2212,10 +2212,10 @@ return false;
 }
 }
 }
-var valid6 = _errs20 === errors;
+var valid7 = _errs21 === errors;
 }
 else {
-var valid6 = true;
+var valid7 = true;
 }
 }
 }

@@ -30,6 +30,7 @@ export class VolumeManager {
   readonly locks = new KeyedLocks();
   private timer?: NodeJS.Timeout;
   private statsDue = false;
+  private stopped = false;
 
   constructor(
     readonly db: Db,
@@ -60,6 +61,7 @@ export class VolumeManager {
   }
 
   stop(): void {
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
   }
 
@@ -98,10 +100,11 @@ export class VolumeManager {
 
   /** Capacity changed: report it again soon (coalescing bursts of operations into one report). */
   private statsChanged(): void {
-    if (this.statsDue) return;
+    if (this.statsDue || this.stopped) return;
     this.statsDue = true;
     setTimeout(() => {
       this.statsDue = false;
+      if (this.stopped) return;
       void this.reportStats().catch((err: unknown) => this.log.warn({ err }, "capacity report failed"));
     }, 200).unref();
   }

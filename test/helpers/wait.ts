@@ -1,0 +1,43 @@
+/** Polling helpers: wait for a resource to reach a status (failing fast on an unexpected error status). */
+import type { Client } from "./client";
+
+export async function waitFor<T>(fn: () => Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+export async function waitStatus(
+  c: Client,
+  kind: "volumes" | "snapshots",
+  project: string,
+  id: string,
+  status: string,
+  timeoutMs = 20_000,
+): Promise<any> {
+  const key = kind === "volumes" ? "volume" : "snapshot";
+  let last = "";
+  return waitFor(async () => {
+    const r = await c.get(`/v3/${project}/${kind}/${id}`);
+    if (r.status !== 200) throw new Error(`${key} ${id}: GET answered ${r.status} while waiting for ${status}`);
+    last = r.body[key].status;
+    if (last === status) return r.body[key];
+    if (last.startsWith("error") && !status.startsWith("error")) throw new Error(`${key} ${id} went to ${last} waiting for ${status}`);
+    return undefined;
+  }, `${key} ${id} to be ${status} (last ${last})`, timeoutMs);
+}
+
+export async function waitGone(c: Client, kind: "volumes" | "snapshots", project: string, id: string, timeoutMs = 20_000): Promise<void> {
+  await waitFor(async () => {
+    const r = await c.get(`/v3/${project}/${kind}/${id}`);
+    if (r.status === 404) return true;
+    if (r.body?.volume?.status === "error_deleting" || r.body?.snapshot?.status === "error_deleting") {
+      throw new Error(`${kind} ${id} went to error_deleting`);
+    }
+    return undefined;
+  }, `${kind} ${id} to be deleted`, timeoutMs);
+}
