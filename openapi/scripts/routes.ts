@@ -10,12 +10,30 @@ const METHODS = ["get", "put", "post", "delete", "patch", "head"] as const;
 export interface BodySchema {
   name: string;
   schema: JsonObject;
+  /** Compile against the spec as it was below this microversion (allOf members marked later dropped). */
+  before?: string;
+}
+
+/** The validator names for a body: the current one, and one per microversion threshold below it. */
+function addBody(spec: JsonObject, validators: BodySchema[], name: string, schema: JsonObject): VersionedBody[] {
+  if (!validators.some((x) => x.name === name)) validators.push({ name, schema });
+  return versionedAllOf(spec, schema).map((until) => {
+    const vname = `${name}__before_${until.replace(".", "_")}`;
+    if (!validators.some((x) => x.name === vname)) validators.push({ name: vname, schema, before: until });
+    return { until, body: vname };
+  });
 }
 
 export interface Lenient {
   path: string[];
   keys: string[];
   since: string;
+}
+
+export interface VersionedBody {
+  /** Use this validator for requests below this microversion. */
+  until: string;
+  body: string;
 }
 
 interface Action {
@@ -25,6 +43,7 @@ interface Action {
   minVersion?: string;
   policy?: string;
   body: string;
+  bodyBefore: VersionedBody[];
   schemaName: string;
   lenient: Lenient[];
 }
@@ -42,6 +61,7 @@ interface Route {
   status: number;
   statuses: number[];
   body?: string;
+  bodyBefore: VersionedBody[];
   bodyRequired?: boolean;
   lenient: Lenient[];
   query: string[];
@@ -73,6 +93,30 @@ function lenientObjects(spec: JsonObject, schema: Json, at: string[] = [], depth
   }
   for (const [k, v] of Object.entries(props)) out.push(...lenientObjects(spec, v, [...at, k], depth + 1));
   return out;
+}
+
+/** Microversions at which an `allOf` member marked x-min-version starts to apply, reachable from schema. */
+export function versionedAllOf(spec: JsonObject, schema: Json, seen = new Set<string>()): string[] {
+  const out = new Set<string>();
+  const walk = (node: Json): void => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (!node || typeof node !== "object") return;
+    if (typeof node.$ref === "string") {
+      if (seen.has(node.$ref)) return;
+      seen.add(node.$ref);
+      walk(deref(spec, node));
+      return;
+    }
+    if (Array.isArray(node.allOf)) {
+      for (const m of node.allOf) {
+        const v = (m as JsonObject)?.["x-min-version"];
+        if (typeof v === "string") out.add(v);
+      }
+    }
+    for (const v of Object.values(node)) walk(v);
+  };
+  walk(schema);
+  return [...out].sort();
 }
 
 function jsonBody(spec: JsonObject, op: JsonObject): { schema: Json; required: boolean } | undefined {
@@ -113,7 +157,7 @@ function actionsOf(spec: JsonObject, opName: string, body: Json, validators: Bod
       throw new Error(`${opName}: ${schemaName} lacks x-action, x-operation or x-status`);
     }
     const name = `action_${operation}`;
-    if (!validators.some((x) => x.name === name)) validators.push({ name, schema: v as JsonObject });
+    const bodyBefore = addBody(spec, validators, name, v as JsonObject);
     return {
       key,
       operation,
@@ -121,6 +165,7 @@ function actionsOf(spec: JsonObject, opName: string, body: Json, validators: Bod
       ...(s["x-min-version"] ? { minVersion: s["x-min-version"] as string } : {}),
       ...(s["x-policy"] ? { policy: s["x-policy"] as string } : {}),
       body: name,
+      bodyBefore,
       schemaName,
       lenient: lenientObjects(spec, v),
     };
@@ -156,13 +201,14 @@ export function routeTable(spec: JsonObject): { source: string; validators: Body
         status: ok[0] ?? 200,
         statuses,
         lenient: [],
+        bodyBefore: [],
         query: queryNames(spec, item, op),
       };
       if (body && actionBody) {
         route.actions = actionsOf(spec, operationId, body.schema, validators);
       } else if (body) {
         const name = `body_${operationId}`;
-        if (!validators.some((x) => x.name === name)) validators.push({ name, schema: body.schema as JsonObject });
+        route.bodyBefore = addBody(spec, validators, name, body.schema as JsonObject);
         route.body = name;
         route.bodyRequired = body.required;
         route.lenient = lenientObjects(spec, body.schema);
@@ -212,6 +258,12 @@ function render(routes: Route[]): string {
   lines.push(`  readonly since: string;`);
   lines.push(`}`);
   lines.push(``);
+  lines.push(`/** A validator for requests below a microversion (parts of the schema that came later left out). */`);
+  lines.push(`export interface VersionedBody {`);
+  lines.push(`  readonly until: string;`);
+  lines.push(`  readonly body: string;`);
+  lines.push(`}`);
+  lines.push(``);
   lines.push(`export interface ActionRoute {`);
   lines.push(`  readonly key: string;`);
   lines.push(`  readonly operation: ActionName;`);
@@ -219,6 +271,7 @@ function render(routes: Route[]): string {
   lines.push(`  readonly minVersion?: string;`);
   lines.push(`  readonly policy?: string;`);
   lines.push(`  readonly body: string;`);
+  lines.push(`  readonly bodyBefore: readonly VersionedBody[];`);
   lines.push(`  readonly lenient: readonly LenientObject[];`);
   lines.push(`}`);
   lines.push(``);
@@ -243,6 +296,7 @@ function render(routes: Route[]): string {
   lines.push(`  readonly statuses: readonly number[];`);
   lines.push(`  /** The name of the body's validator in ./validators. */`);
   lines.push(`  readonly body?: string;`);
+  lines.push(`  readonly bodyBefore: readonly VersionedBody[];`);
   lines.push(`  readonly bodyRequired?: boolean;`);
   lines.push(`  readonly lenient: readonly LenientObject[];`);
   lines.push(`  readonly query: readonly string[];`);

@@ -67,6 +67,12 @@ export interface LenientObject {
   readonly since: string;
 }
 
+/** A validator for requests below a microversion (parts of the schema that came later left out). */
+export interface VersionedBody {
+  readonly until: string;
+  readonly body: string;
+}
+
 export interface ActionRoute {
   readonly key: string;
   readonly operation: ActionName;
@@ -74,6 +80,7 @@ export interface ActionRoute {
   readonly minVersion?: string;
   readonly policy?: string;
   readonly body: string;
+  readonly bodyBefore: readonly VersionedBody[];
   readonly lenient: readonly LenientObject[];
 }
 
@@ -98,6 +105,7 @@ export interface Route {
   readonly statuses: readonly number[];
   /** The name of the body's validator in ./validators. */
   readonly body?: string;
+  readonly bodyBefore: readonly VersionedBody[];
   readonly bodyRequired?: boolean;
   readonly lenient: readonly LenientObject[];
   readonly query: readonly string[];
@@ -124,6 +132,7 @@ export const routes: readonly Route[] = [
       406
     ],
     "lenient": [],
+    "bodyBefore": [],
     "query": []
   },
   {
@@ -145,6 +154,7 @@ export const routes: readonly Route[] = [
       406
     ],
     "lenient": [],
+    "bodyBefore": [],
     "query": []
   },
   {
@@ -166,6 +176,7 @@ export const routes: readonly Route[] = [
       406
     ],
     "lenient": [],
+    "bodyBefore": [],
     "query": [
       "project_id",
       "tenant_id"
@@ -190,6 +201,7 @@ export const routes: readonly Route[] = [
       406
     ],
     "lenient": [],
+    "bodyBefore": [],
     "query": []
   },
   {
@@ -211,6 +223,7 @@ export const routes: readonly Route[] = [
       406
     ],
     "lenient": [],
+    "bodyBefore": [],
     "query": [
       "all_tenants",
       "availability_zone",
@@ -250,6 +263,7 @@ export const routes: readonly Route[] = [
       415
     ],
     "lenient": [],
+    "bodyBefore": [],
     "query": [],
     "body": "body_createSnapshot",
     "bodyRequired": true
@@ -274,6 +288,7 @@ export const routes: readonly Route[] = [
       409
     ],
     "lenient": [],
+    "bodyBefore": [],
     "query": []
   },
   {
@@ -295,6 +310,7 @@ export const routes: readonly Route[] = [
       406
     ],
     "lenient": [],
+    "bodyBefore": [],
     "query": []
   },
   {
@@ -318,6 +334,7 @@ export const routes: readonly Route[] = [
       415
     ],
     "lenient": [],
+    "bodyBefore": [],
     "query": [],
     "body": "body_updateSnapshot",
     "bodyRequired": true
@@ -343,6 +360,7 @@ export const routes: readonly Route[] = [
       415
     ],
     "lenient": [],
+    "bodyBefore": [],
     "query": [],
     "actions": [
       {
@@ -351,6 +369,7 @@ export const routes: readonly Route[] = [
         "status": 202,
         "policy": "volume_extension:snapshot_admin_actions:reset_status",
         "body": "action_resetSnapshotStatus",
+        "bodyBefore": [],
         "lenient": []
       },
       {
@@ -359,6 +378,7 @@ export const routes: readonly Route[] = [
         "status": 202,
         "policy": "volume_extension:snapshot_admin_actions:force_delete",
         "body": "action_forceDeleteSnapshot",
+        "bodyBefore": [],
         "lenient": []
       }
     ]
@@ -382,6 +402,7 @@ export const routes: readonly Route[] = [
       406
     ],
     "lenient": [],
+    "bodyBefore": [],
     "query": []
   },
   {
@@ -406,6 +427,7 @@ export const routes: readonly Route[] = [
       415
     ],
     "lenient": [],
+    "bodyBefore": [],
     "query": [],
     "body": "body_createSnapshotMetadata",
     "bodyRequired": true
@@ -432,6 +454,7 @@ export const routes: readonly Route[] = [
       415
     ],
     "lenient": [],
+    "bodyBefore": [],
     "query": [],
     "body": "body_replaceSnapshotMetadata",
     "bodyRequired": true
@@ -456,6 +479,7 @@ export const routes: readonly Route[] = [
       409
     ],
     "lenient": [],
+    "bodyBefore": [],
     "query": []
   },
   {
@@ -477,6 +501,7 @@ export const routes: readonly Route[] = [
       406
     ],
     "lenient": [],
+    "bodyBefore": [],
     "query": []
   },
   {
@@ -501,6 +526,7 @@ export const routes: readonly Route[] = [
       415
     ],
     "lenient": [],
+    "bodyBefore": [],
     "query": [],
     "body": "body_updateSnapshotMetadataItem",
     "bodyRequired": true
@@ -524,6 +550,7 @@ export const routes: readonly Route[] = [
       406
     ],
     "lenient": [],
+    "bodyBefore": [],
     "query": [
       "all_tenants",
       "availability_zone",
@@ -561,6 +588,7 @@ export const routes: readonly Route[] = [
       406
     ],
     "lenient": [],
+    "bodyBefore": [],
     "query": [
       "all_tenants",
       "availability_zone",
@@ -631,6 +659,7 @@ export const routes: readonly Route[] = [
         "since": "3.53"
       }
     ],
+    "bodyBefore": [],
     "query": [],
     "body": "body_createVolume",
     "bodyRequired": true
@@ -655,6 +684,7 @@ export const routes: readonly Route[] = [
       409
     ],
     "lenient": [],
+    "bodyBefore": [],
     "query": [
       "cascade",
       "force"
@@ -679,6 +709,7 @@ export const routes: readonly Route[] = [
       406
     ],
     "lenient": [],
+    "bodyBefore": [],
     "query": []
   },
   {
@@ -702,6 +733,12 @@ export const routes: readonly Route[] = [
       415
     ],
     "lenient": [],
+    "bodyBefore": [
+      {
+        "until": "3.53",
+        "body": "body_updateVolume__before_3_53"
+      }
+    ],
     "query": [],
     "body": "body_updateVolume",
     "bodyRequired": true
@@ -729,6 +766,7 @@ export const routes: readonly Route[] = [
       415
     ],
     "lenient": [],
+    "bodyBefore": [],
     "query": [],
     "actions": [
       {
@@ -737,6 +775,7 @@ export const routes: readonly Route[] = [
         "status": 202,
         "policy": "volume:extend",
         "body": "action_extendVolume",
+        "bodyBefore": [],
         "lenient": []
       },
       {
@@ -745,6 +784,7 @@ export const routes: readonly Route[] = [
         "status": 202,
         "policy": "volume_extension:volume_admin_actions:reset_status",
         "body": "action_resetVolumeStatus",
+        "bodyBefore": [],
         "lenient": []
       },
       {
@@ -753,6 +793,7 @@ export const routes: readonly Route[] = [
         "status": 202,
         "policy": "volume_extension:volume_admin_actions:force_delete",
         "body": "action_forceDeleteVolume",
+        "bodyBefore": [],
         "lenient": []
       },
       {
@@ -761,6 +802,7 @@ export const routes: readonly Route[] = [
         "status": 200,
         "policy": "volume:update",
         "body": "action_setVolumeBootable",
+        "bodyBefore": [],
         "lenient": []
       },
       {
@@ -769,6 +811,7 @@ export const routes: readonly Route[] = [
         "status": 202,
         "policy": "volume:update_readonly_flag",
         "body": "action_updateVolumeReadonlyFlag",
+        "bodyBefore": [],
         "lenient": []
       },
       {
@@ -778,6 +821,7 @@ export const routes: readonly Route[] = [
         "minVersion": "3.40",
         "policy": "volume:revert_to_snapshot",
         "body": "action_revertVolumeToSnapshot",
+        "bodyBefore": [],
         "lenient": []
       }
     ]
@@ -801,6 +845,7 @@ export const routes: readonly Route[] = [
       406
     ],
     "lenient": [],
+    "bodyBefore": [],
     "query": []
   },
   {
@@ -825,6 +870,7 @@ export const routes: readonly Route[] = [
       415
     ],
     "lenient": [],
+    "bodyBefore": [],
     "query": [],
     "body": "body_createVolumeMetadata",
     "bodyRequired": true
@@ -852,6 +898,7 @@ export const routes: readonly Route[] = [
       415
     ],
     "lenient": [],
+    "bodyBefore": [],
     "query": [],
     "body": "body_replaceVolumeMetadata",
     "bodyRequired": true
@@ -876,6 +923,7 @@ export const routes: readonly Route[] = [
       409
     ],
     "lenient": [],
+    "bodyBefore": [],
     "query": []
   },
   {
@@ -897,6 +945,7 @@ export const routes: readonly Route[] = [
       406
     ],
     "lenient": [],
+    "bodyBefore": [],
     "query": []
   },
   {
@@ -922,6 +971,7 @@ export const routes: readonly Route[] = [
       415
     ],
     "lenient": [],
+    "bodyBefore": [],
     "query": [],
     "body": "body_updateVolumeMetadataItem",
     "bodyRequired": true
@@ -945,6 +995,7 @@ export const routes: readonly Route[] = [
       406
     ],
     "lenient": [],
+    "bodyBefore": [],
     "query": [
       "all_tenants",
       "availability_zone",
@@ -988,6 +1039,7 @@ export const routes: readonly Route[] = [
       406
     ],
     "lenient": [],
+    "bodyBefore": [],
     "query": [
       "all_tenants"
     ]
@@ -1011,6 +1063,7 @@ export const routes: readonly Route[] = [
       406
     ],
     "lenient": [],
+    "bodyBefore": [],
     "query": [
       "project_id",
       "tenant_id"
@@ -1035,6 +1088,7 @@ export const routes: readonly Route[] = [
       406
     ],
     "lenient": [],
+    "bodyBefore": [],
     "query": []
   },
   {
@@ -1056,6 +1110,7 @@ export const routes: readonly Route[] = [
       406
     ],
     "lenient": [],
+    "bodyBefore": [],
     "query": [
       "all_tenants",
       "availability_zone",
@@ -1095,6 +1150,7 @@ export const routes: readonly Route[] = [
       415
     ],
     "lenient": [],
+    "bodyBefore": [],
     "query": [],
     "body": "body_createSnapshot",
     "bodyRequired": true
@@ -1119,6 +1175,7 @@ export const routes: readonly Route[] = [
       409
     ],
     "lenient": [],
+    "bodyBefore": [],
     "query": []
   },
   {
@@ -1140,6 +1197,7 @@ export const routes: readonly Route[] = [
       406
     ],
     "lenient": [],
+    "bodyBefore": [],
     "query": []
   },
   {
@@ -1163,6 +1221,7 @@ export const routes: readonly Route[] = [
       415
     ],
     "lenient": [],
+    "bodyBefore": [],
     "query": [],
     "body": "body_updateSnapshot",
     "bodyRequired": true
@@ -1188,6 +1247,7 @@ export const routes: readonly Route[] = [
       415
     ],
     "lenient": [],
+    "bodyBefore": [],
     "query": [],
     "actions": [
       {
@@ -1196,6 +1256,7 @@ export const routes: readonly Route[] = [
         "status": 202,
         "policy": "volume_extension:snapshot_admin_actions:reset_status",
         "body": "action_resetSnapshotStatus",
+        "bodyBefore": [],
         "lenient": []
       },
       {
@@ -1204,6 +1265,7 @@ export const routes: readonly Route[] = [
         "status": 202,
         "policy": "volume_extension:snapshot_admin_actions:force_delete",
         "body": "action_forceDeleteSnapshot",
+        "bodyBefore": [],
         "lenient": []
       }
     ]
@@ -1227,6 +1289,7 @@ export const routes: readonly Route[] = [
       406
     ],
     "lenient": [],
+    "bodyBefore": [],
     "query": []
   },
   {
@@ -1251,6 +1314,7 @@ export const routes: readonly Route[] = [
       415
     ],
     "lenient": [],
+    "bodyBefore": [],
     "query": [],
     "body": "body_createSnapshotMetadata",
     "bodyRequired": true
@@ -1277,6 +1341,7 @@ export const routes: readonly Route[] = [
       415
     ],
     "lenient": [],
+    "bodyBefore": [],
     "query": [],
     "body": "body_replaceSnapshotMetadata",
     "bodyRequired": true
@@ -1301,6 +1366,7 @@ export const routes: readonly Route[] = [
       409
     ],
     "lenient": [],
+    "bodyBefore": [],
     "query": []
   },
   {
@@ -1322,6 +1388,7 @@ export const routes: readonly Route[] = [
       406
     ],
     "lenient": [],
+    "bodyBefore": [],
     "query": []
   },
   {
@@ -1346,6 +1413,7 @@ export const routes: readonly Route[] = [
       415
     ],
     "lenient": [],
+    "bodyBefore": [],
     "query": [],
     "body": "body_updateSnapshotMetadataItem",
     "bodyRequired": true
@@ -1369,6 +1437,7 @@ export const routes: readonly Route[] = [
       406
     ],
     "lenient": [],
+    "bodyBefore": [],
     "query": [
       "all_tenants",
       "availability_zone",
@@ -1406,6 +1475,7 @@ export const routes: readonly Route[] = [
       406
     ],
     "lenient": [],
+    "bodyBefore": [],
     "query": [
       "all_tenants",
       "availability_zone",
@@ -1476,6 +1546,7 @@ export const routes: readonly Route[] = [
         "since": "3.53"
       }
     ],
+    "bodyBefore": [],
     "query": [],
     "body": "body_createVolume",
     "bodyRequired": true
@@ -1500,6 +1571,7 @@ export const routes: readonly Route[] = [
       409
     ],
     "lenient": [],
+    "bodyBefore": [],
     "query": [
       "cascade",
       "force"
@@ -1524,6 +1596,7 @@ export const routes: readonly Route[] = [
       406
     ],
     "lenient": [],
+    "bodyBefore": [],
     "query": []
   },
   {
@@ -1547,6 +1620,12 @@ export const routes: readonly Route[] = [
       415
     ],
     "lenient": [],
+    "bodyBefore": [
+      {
+        "until": "3.53",
+        "body": "body_updateVolume__before_3_53"
+      }
+    ],
     "query": [],
     "body": "body_updateVolume",
     "bodyRequired": true
@@ -1574,6 +1653,7 @@ export const routes: readonly Route[] = [
       415
     ],
     "lenient": [],
+    "bodyBefore": [],
     "query": [],
     "actions": [
       {
@@ -1582,6 +1662,7 @@ export const routes: readonly Route[] = [
         "status": 202,
         "policy": "volume:extend",
         "body": "action_extendVolume",
+        "bodyBefore": [],
         "lenient": []
       },
       {
@@ -1590,6 +1671,7 @@ export const routes: readonly Route[] = [
         "status": 202,
         "policy": "volume_extension:volume_admin_actions:reset_status",
         "body": "action_resetVolumeStatus",
+        "bodyBefore": [],
         "lenient": []
       },
       {
@@ -1598,6 +1680,7 @@ export const routes: readonly Route[] = [
         "status": 202,
         "policy": "volume_extension:volume_admin_actions:force_delete",
         "body": "action_forceDeleteVolume",
+        "bodyBefore": [],
         "lenient": []
       },
       {
@@ -1606,6 +1689,7 @@ export const routes: readonly Route[] = [
         "status": 200,
         "policy": "volume:update",
         "body": "action_setVolumeBootable",
+        "bodyBefore": [],
         "lenient": []
       },
       {
@@ -1614,6 +1698,7 @@ export const routes: readonly Route[] = [
         "status": 202,
         "policy": "volume:update_readonly_flag",
         "body": "action_updateVolumeReadonlyFlag",
+        "bodyBefore": [],
         "lenient": []
       },
       {
@@ -1623,6 +1708,7 @@ export const routes: readonly Route[] = [
         "minVersion": "3.40",
         "policy": "volume:revert_to_snapshot",
         "body": "action_revertVolumeToSnapshot",
+        "bodyBefore": [],
         "lenient": []
       }
     ]
@@ -1646,6 +1732,7 @@ export const routes: readonly Route[] = [
       406
     ],
     "lenient": [],
+    "bodyBefore": [],
     "query": []
   },
   {
@@ -1670,6 +1757,7 @@ export const routes: readonly Route[] = [
       415
     ],
     "lenient": [],
+    "bodyBefore": [],
     "query": [],
     "body": "body_createVolumeMetadata",
     "bodyRequired": true
@@ -1697,6 +1785,7 @@ export const routes: readonly Route[] = [
       415
     ],
     "lenient": [],
+    "bodyBefore": [],
     "query": [],
     "body": "body_replaceVolumeMetadata",
     "bodyRequired": true
@@ -1721,6 +1810,7 @@ export const routes: readonly Route[] = [
       409
     ],
     "lenient": [],
+    "bodyBefore": [],
     "query": []
   },
   {
@@ -1742,6 +1832,7 @@ export const routes: readonly Route[] = [
       406
     ],
     "lenient": [],
+    "bodyBefore": [],
     "query": []
   },
   {
@@ -1767,6 +1858,7 @@ export const routes: readonly Route[] = [
       415
     ],
     "lenient": [],
+    "bodyBefore": [],
     "query": [],
     "body": "body_updateVolumeMetadataItem",
     "bodyRequired": true
@@ -1790,6 +1882,7 @@ export const routes: readonly Route[] = [
       406
     ],
     "lenient": [],
+    "bodyBefore": [],
     "query": [
       "all_tenants",
       "availability_zone",
@@ -1833,6 +1926,7 @@ export const routes: readonly Route[] = [
       406
     ],
     "lenient": [],
+    "bodyBefore": [],
     "query": [
       "all_tenants"
     ]

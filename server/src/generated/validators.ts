@@ -1480,207 +1480,13 @@ return errors === 0;
 }
 validate36.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_replaceVolumeMetadata = validate41;
-const schema50 = {"$ref":"cinder-v3.json#/components/schemas/VolumeMetadataRequest","$id":"body_replaceVolumeMetadata.json"};
-const schema51 = {"description":"cinder/api/schemas/volume_metadata.py `create` (also used by the replace-all PUT): exactly\n`{\"metadata\": {...}}`.\n","type":"object","required":["metadata"],"additionalProperties":false,"properties":{"metadata":{"$ref":"#/components/schemas/Metadata"}}};
-
-function validate42(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate42.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.metadata === undefined) && (missing0 = "metadata")){
-validate42.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!(key0 === "metadata")){
-validate42.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.metadata !== undefined){
-let data0 = data.metadata;
-const _errs3 = errors;
-if(errors === _errs3){
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-const _errs5 = errors;
-for(const key1 in data0){
-if(!(pattern4.test(key1))){
-validate42.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/components/schemas/Metadata/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs5 === errors){
-var valid2 = true;
-for(const key2 in data0){
-if(pattern4.test(key2)){
-let data1 = data0[key2];
-const _errs6 = errors;
-if(errors === _errs6){
-if(typeof data1 === "string"){
-if(func2(data1) > 255){
-validate42.errors = [{instancePath:instancePath+"/metadata/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/Metadata/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
-return false;
-}
-}
-else {
-validate42.errors = [{instancePath:instancePath+"/metadata/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/Metadata/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid2 = _errs6 === errors;
-if(!valid2){
-break;
-}
-}
-}
-}
-}
-else {
-validate42.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/components/schemas/Metadata/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-}
-}
-}
-}
-else {
-validate42.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate42.errors = vErrors;
-return errors === 0;
-}
-validate42.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-
-function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="body_replaceVolumeMetadata.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate41.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(validate42(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
-errors = vErrors.length;
-}
-validate41.errors = vErrors;
-return errors === 0;
-}
-validate41.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-export const body_createVolumeMetadata = validate44;
-const schema53 = {"$ref":"cinder-v3.json#/components/schemas/VolumeMetadataRequest","$id":"body_createVolumeMetadata.json"};
-
-function validate45(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate45.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.metadata === undefined) && (missing0 = "metadata")){
-validate45.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!(key0 === "metadata")){
-validate45.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.metadata !== undefined){
-let data0 = data.metadata;
-const _errs3 = errors;
-if(errors === _errs3){
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-const _errs5 = errors;
-for(const key1 in data0){
-if(!(pattern4.test(key1))){
-validate45.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/components/schemas/Metadata/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs5 === errors){
-var valid2 = true;
-for(const key2 in data0){
-if(pattern4.test(key2)){
-let data1 = data0[key2];
-const _errs6 = errors;
-if(errors === _errs6){
-if(typeof data1 === "string"){
-if(func2(data1) > 255){
-validate45.errors = [{instancePath:instancePath+"/metadata/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/Metadata/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
-return false;
-}
-}
-else {
-validate45.errors = [{instancePath:instancePath+"/metadata/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/Metadata/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid2 = _errs6 === errors;
-if(!valid2){
-break;
-}
-}
-}
-}
-}
-else {
-validate45.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/components/schemas/Metadata/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-}
-}
-}
-}
-else {
-validate45.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate45.errors = vErrors;
-return errors === 0;
-}
-validate45.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
+export const body_updateVolume__before_3_53 = validate41;
+const schema50 = {"$ref":"cinder-v3-before-3.53.json#/components/schemas/VolumeUpdateRequest","$id":"body_updateVolume__before_3_53.json"};
+const schema52 = {"type":"object","required":["volume"],"additionalProperties":false,"properties":{"volume":{"$ref":"#/components/schemas/VolumeUpdate"}}};
+const schema53 = {"description":"The `volume` object of an update request (cinder/api/schemas/volumes.py update /\nupdate_volume_v353): unknown keys are rejected at every microversion. From 3.53 at least one\nkey is required (the `allOf` member marked `x-min-version: \"3.53\"`; Cinder accepts an empty\nobject before 3.53): `{}` → 400 \"Invalid input for field/attribute volume. Value: {}. {} is\nnot valid under any of the given schemas\". A volume in `maintenance` → 400 \"Invalid volume:\nThe volume cannot be updated during maintenance.\".\n","type":"object","additionalProperties":false,"properties":{"name":{"description":"The display name (stripped, then at most 255 characters).","type":["string","null"],"maxLength":255},"description":{"description":"The display description (stripped, then at most 255 characters).","type":["string","null"],"maxLength":255},"display_name":{"description":"Legacy alias of `name`.","type":["string","null"],"maxLength":255},"display_description":{"description":"Legacy alias of `description`.","type":["string","null"],"maxLength":255},"metadata":{"description":"Replaces the user metadata (not nullable here).","allOf":[{"$ref":"#/components/schemas/Metadata"}]}},"allOf":[]};
+const schema54 = {"description":"A request metadata map (cinder/api/validation/parameter_types.py `extra_specs`): keys match\n`^[a-zA-Z0-9-_:. /]{1,255}$`, values are strings of at most 255 characters, nothing else.\n","type":"object","patternProperties":{"^[a-zA-Z0-9-_:. /]{1,255}$":{"type":"string","maxLength":255}},"additionalProperties":false};
 
 function validate44(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="body_createVolumeMetadata.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate44.evaluated;
@@ -1690,24 +1496,463 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate45(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate45.errors : vErrors.concat(validate45.errors);
-errors = vErrors.length;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((((key0 === "name") || (key0 === "description")) || (key0 === "display_name")) || (key0 === "display_description")) || (key0 === "metadata"))){
+validate44.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.name !== undefined){
+let data0 = data.name;
+const _errs2 = errors;
+if((typeof data0 !== "string") && (data0 !== null)){
+validate44.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: schema53.properties.name.type},message:"must be string,null"}];
+return false;
+}
+if(errors === _errs2){
+if(typeof data0 === "string"){
+if(func2(data0) > 255){
+validate44.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+}
+}
+var valid1 = _errs2 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.description !== undefined){
+let data1 = data.description;
+const _errs4 = errors;
+if((typeof data1 !== "string") && (data1 !== null)){
+validate44.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: schema53.properties.description.type},message:"must be string,null"}];
+return false;
+}
+if(errors === _errs4){
+if(typeof data1 === "string"){
+if(func2(data1) > 255){
+validate44.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+}
+}
+var valid1 = _errs4 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.display_name !== undefined){
+let data2 = data.display_name;
+const _errs6 = errors;
+if((typeof data2 !== "string") && (data2 !== null)){
+validate44.errors = [{instancePath:instancePath+"/display_name",schemaPath:"#/properties/display_name/type",keyword:"type",params:{type: schema53.properties.display_name.type},message:"must be string,null"}];
+return false;
+}
+if(errors === _errs6){
+if(typeof data2 === "string"){
+if(func2(data2) > 255){
+validate44.errors = [{instancePath:instancePath+"/display_name",schemaPath:"#/properties/display_name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+}
+}
+var valid1 = _errs6 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.display_description !== undefined){
+let data3 = data.display_description;
+const _errs8 = errors;
+if((typeof data3 !== "string") && (data3 !== null)){
+validate44.errors = [{instancePath:instancePath+"/display_description",schemaPath:"#/properties/display_description/type",keyword:"type",params:{type: schema53.properties.display_description.type},message:"must be string,null"}];
+return false;
+}
+if(errors === _errs8){
+if(typeof data3 === "string"){
+if(func2(data3) > 255){
+validate44.errors = [{instancePath:instancePath+"/display_description",schemaPath:"#/properties/display_description/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+}
+}
+var valid1 = _errs8 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.metadata !== undefined){
+let data4 = data.metadata;
+const _errs10 = errors;
+const _errs12 = errors;
+if(errors === _errs12){
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+const _errs14 = errors;
+for(const key1 in data4){
+if(!(pattern4.test(key1))){
+validate44.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/components/schemas/Metadata/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs14 === errors){
+var valid4 = true;
+for(const key2 in data4){
+if(pattern4.test(key2)){
+let data5 = data4[key2];
+const _errs15 = errors;
+if(errors === _errs15){
+if(typeof data5 === "string"){
+if(func2(data5) > 255){
+validate44.errors = [{instancePath:instancePath+"/metadata/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/Metadata/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+}
+else {
+validate44.errors = [{instancePath:instancePath+"/metadata/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/Metadata/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid4 = _errs15 === errors;
+if(!valid4){
+break;
+}
+}
+}
+}
+}
+else {
+validate44.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/components/schemas/Metadata/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid1 = _errs10 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate44.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 validate44.errors = vErrors;
 return errors === 0;
 }
 validate44.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_updateVolumeMetadataItem = validate47;
-const schema56 = {"$ref":"cinder-v3.json#/components/schemas/VolumeMetaItemRequest","$id":"body_updateVolumeMetadataItem.json"};
-const schema57 = {"description":"cinder/api/schemas/volume_metadata.py `update`: `{\"meta\": {\"<key>\": \"<value>\"}}` with exactly\none key, which must equal the URL key (else 400 \"Request body and URI mismatch\").\n","type":"object","required":["meta"],"additionalProperties":false,"properties":{"meta":{"type":"object","minProperties":1,"maxProperties":1,"patternProperties":{"^[a-zA-Z0-9-_:. /]{1,255}$":{"type":"string","maxLength":255}},"additionalProperties":false}}};
+
+function validate43(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate43.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.volume === undefined) && (missing0 = "volume")){
+validate43.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(key0 === "volume")){
+validate43.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.volume !== undefined){
+if(!(validate44(data.volume, {instancePath:instancePath+"/volume",parentData:data,parentDataProperty:"volume",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate44.errors : vErrors.concat(validate44.errors);
+errors = vErrors.length;
+}
+}
+}
+}
+}
+else {
+validate43.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate43.errors = vErrors;
+return errors === 0;
+}
+validate43.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="body_updateVolume__before_3_53.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate41.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(validate43(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
+errors = vErrors.length;
+}
+validate41.errors = vErrors;
+return errors === 0;
+}
+validate41.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const body_replaceVolumeMetadata = validate47;
+const schema55 = {"$ref":"cinder-v3.json#/components/schemas/VolumeMetadataRequest","$id":"body_replaceVolumeMetadata.json"};
+const schema56 = {"description":"cinder/api/schemas/volume_metadata.py `create` (also used by the replace-all PUT): exactly\n`{\"metadata\": {...}}`.\n","type":"object","required":["metadata"],"additionalProperties":false,"properties":{"metadata":{"$ref":"#/components/schemas/Metadata"}}};
+
+function validate48(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate48.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.metadata === undefined) && (missing0 = "metadata")){
+validate48.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(key0 === "metadata")){
+validate48.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.metadata !== undefined){
+let data0 = data.metadata;
+const _errs3 = errors;
+if(errors === _errs3){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+const _errs5 = errors;
+for(const key1 in data0){
+if(!(pattern4.test(key1))){
+validate48.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/components/schemas/Metadata/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs5 === errors){
+var valid2 = true;
+for(const key2 in data0){
+if(pattern4.test(key2)){
+let data1 = data0[key2];
+const _errs6 = errors;
+if(errors === _errs6){
+if(typeof data1 === "string"){
+if(func2(data1) > 255){
+validate48.errors = [{instancePath:instancePath+"/metadata/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/Metadata/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+}
+else {
+validate48.errors = [{instancePath:instancePath+"/metadata/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/Metadata/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid2 = _errs6 === errors;
+if(!valid2){
+break;
+}
+}
+}
+}
+}
+else {
+validate48.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/components/schemas/Metadata/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+}
+}
+}
+else {
+validate48.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate48.errors = vErrors;
+return errors === 0;
+}
+validate48.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
 
 function validate47(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="body_updateVolumeMetadataItem.json" */;
+/*# sourceURL="body_replaceVolumeMetadata.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate47.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(validate48(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
+errors = vErrors.length;
+}
+validate47.errors = vErrors;
+return errors === 0;
+}
+validate47.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const body_createVolumeMetadata = validate50;
+const schema58 = {"$ref":"cinder-v3.json#/components/schemas/VolumeMetadataRequest","$id":"body_createVolumeMetadata.json"};
+
+function validate51(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate51.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.metadata === undefined) && (missing0 = "metadata")){
+validate51.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(key0 === "metadata")){
+validate51.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.metadata !== undefined){
+let data0 = data.metadata;
+const _errs3 = errors;
+if(errors === _errs3){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+const _errs5 = errors;
+for(const key1 in data0){
+if(!(pattern4.test(key1))){
+validate51.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/components/schemas/Metadata/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs5 === errors){
+var valid2 = true;
+for(const key2 in data0){
+if(pattern4.test(key2)){
+let data1 = data0[key2];
+const _errs6 = errors;
+if(errors === _errs6){
+if(typeof data1 === "string"){
+if(func2(data1) > 255){
+validate51.errors = [{instancePath:instancePath+"/metadata/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/Metadata/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+}
+else {
+validate51.errors = [{instancePath:instancePath+"/metadata/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/Metadata/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid2 = _errs6 === errors;
+if(!valid2){
+break;
+}
+}
+}
+}
+}
+else {
+validate51.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/components/schemas/Metadata/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+}
+}
+}
+else {
+validate51.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate51.errors = vErrors;
+return errors === 0;
+}
+validate51.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate50(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="body_createVolumeMetadata.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate50.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(validate51(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate51.errors : vErrors.concat(validate51.errors);
+errors = vErrors.length;
+}
+validate50.errors = vErrors;
+return errors === 0;
+}
+validate50.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const body_updateVolumeMetadataItem = validate53;
+const schema61 = {"$ref":"cinder-v3.json#/components/schemas/VolumeMetaItemRequest","$id":"body_updateVolumeMetadataItem.json"};
+const schema62 = {"description":"cinder/api/schemas/volume_metadata.py `update`: `{\"meta\": {\"<key>\": \"<value>\"}}` with exactly\none key, which must equal the URL key (else 400 \"Request body and URI mismatch\").\n","type":"object","required":["meta"],"additionalProperties":false,"properties":{"meta":{"type":"object","minProperties":1,"maxProperties":1,"patternProperties":{"^[a-zA-Z0-9-_:. /]{1,255}$":{"type":"string","maxLength":255}},"additionalProperties":false}}};
+
+function validate53(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="body_updateVolumeMetadataItem.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate53.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1719,14 +1964,14 @@ if(errors === _errs0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.meta === undefined) && (missing0 = "meta")){
-validate47.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeMetaItemRequest/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate53.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeMetaItemRequest/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs2 = errors;
 for(const key0 in data){
 if(!(key0 === "meta")){
-validate47.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeMetaItemRequest/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate53.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeMetaItemRequest/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -1738,19 +1983,19 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 if(Object.keys(data0).length > 1){
-validate47.errors = [{instancePath:instancePath+"/meta",schemaPath:"cinder-v3.json#/components/schemas/VolumeMetaItemRequest/properties/meta/maxProperties",keyword:"maxProperties",params:{limit: 1},message:"must NOT have more than 1 properties"}];
+validate53.errors = [{instancePath:instancePath+"/meta",schemaPath:"cinder-v3.json#/components/schemas/VolumeMetaItemRequest/properties/meta/maxProperties",keyword:"maxProperties",params:{limit: 1},message:"must NOT have more than 1 properties"}];
 return false;
 }
 else {
 if(Object.keys(data0).length < 1){
-validate47.errors = [{instancePath:instancePath+"/meta",schemaPath:"cinder-v3.json#/components/schemas/VolumeMetaItemRequest/properties/meta/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"}];
+validate53.errors = [{instancePath:instancePath+"/meta",schemaPath:"cinder-v3.json#/components/schemas/VolumeMetaItemRequest/properties/meta/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"}];
 return false;
 }
 else {
 const _errs5 = errors;
 for(const key1 in data0){
 if(!(pattern4.test(key1))){
-validate47.errors = [{instancePath:instancePath+"/meta",schemaPath:"cinder-v3.json#/components/schemas/VolumeMetaItemRequest/properties/meta/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate53.errors = [{instancePath:instancePath+"/meta",schemaPath:"cinder-v3.json#/components/schemas/VolumeMetaItemRequest/properties/meta/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -1764,12 +2009,12 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data1 === "string"){
 if(func2(data1) > 255){
-validate47.errors = [{instancePath:instancePath+"/meta/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"cinder-v3.json#/components/schemas/VolumeMetaItemRequest/properties/meta/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate53.errors = [{instancePath:instancePath+"/meta/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"cinder-v3.json#/components/schemas/VolumeMetaItemRequest/properties/meta/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 }
 else {
-validate47.errors = [{instancePath:instancePath+"/meta/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"cinder-v3.json#/components/schemas/VolumeMetaItemRequest/properties/meta/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate53.errors = [{instancePath:instancePath+"/meta/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"cinder-v3.json#/components/schemas/VolumeMetaItemRequest/properties/meta/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -1784,7 +2029,7 @@ break;
 }
 }
 else {
-validate47.errors = [{instancePath:instancePath+"/meta",schemaPath:"cinder-v3.json#/components/schemas/VolumeMetaItemRequest/properties/meta/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate53.errors = [{instancePath:instancePath+"/meta",schemaPath:"cinder-v3.json#/components/schemas/VolumeMetaItemRequest/properties/meta/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -1793,23 +2038,23 @@ return false;
 }
 }
 else {
-validate47.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeMetaItemRequest/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate53.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeMetaItemRequest/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate47.errors = vErrors;
+validate53.errors = vErrors;
 return errors === 0;
 }
-validate47.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate53.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const action_extendVolume = validate48;
-const schema58 = {"$ref":"cinder-v3.json#/components/schemas/VolumeActionExtend","$id":"action_extendVolume.json"};
-const schema59 = {"description":"`os-extend` (cinder/api/contrib/volume_actions.py `_extend`, schema\ncinder/api/schemas/volume_actions.py `extend`): grow the volume to `new_size` GiB. The volume\nmust be `available` (or, from 3.42, `in-use`, under policy `volume:extend_attached_volume`\ninstead of `volume:extend`), else 400 \"Invalid volume: Volume <id> status must be '{'status':\n'available'}' to extend, currently <status>.\" (cinder/volume/api.py `_extend`; note the dict\nrendering).\n`new_size` <= size → 400 \"Invalid input received: New size for extend must be greater than\ncurrent size. (current: <size>, extended: <new_size>).\". Over `per_volume_gigabytes` → 413\nVolumeSizeExceedsLimit; over the gigabytes quota → 413 VolumeSizeExceedsAvailableQuota.\nSuccess: status `extending`, 202, no body.\n","type":"object","x-action":"os-extend","x-operation":"extendVolume","x-status":202,"x-policy":"volume:extend","required":["os-extend"],"additionalProperties":false,"properties":{"os-extend":{"type":"object","required":["new_size"],"additionalProperties":false,"properties":{"new_size":{"$ref":"#/components/schemas/VolumeSize"}}}}};
+export const action_extendVolume = validate54;
+const schema63 = {"$ref":"cinder-v3.json#/components/schemas/VolumeActionExtend","$id":"action_extendVolume.json"};
+const schema64 = {"description":"`os-extend` (cinder/api/contrib/volume_actions.py `_extend`, schema\ncinder/api/schemas/volume_actions.py `extend`): grow the volume to `new_size` GiB. The volume\nmust be `available` (or, from 3.42, `in-use`, under policy `volume:extend_attached_volume`\ninstead of `volume:extend`), else 400 \"Invalid volume: Volume <id> status must be '{'status':\n'available'}' to extend, currently <status>.\" (cinder/volume/api.py `_extend`; note the dict\nrendering).\n`new_size` <= size → 400 \"Invalid input received: New size for extend must be greater than\ncurrent size. (current: <size>, extended: <new_size>).\". Over `per_volume_gigabytes` → 413\nVolumeSizeExceedsLimit; over the gigabytes quota → 413 VolumeSizeExceedsAvailableQuota.\nSuccess: status `extending`, 202, no body.\n","type":"object","x-action":"os-extend","x-operation":"extendVolume","x-status":202,"x-policy":"volume:extend","required":["os-extend"],"additionalProperties":false,"properties":{"os-extend":{"type":"object","required":["new_size"],"additionalProperties":false,"properties":{"new_size":{"$ref":"#/components/schemas/VolumeSize"}}}}};
 
-function validate49(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate55(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate49.evaluated;
+const evaluated0 = validate55.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1820,14 +2065,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data["os-extend"] === undefined) && (missing0 = "os-extend")){
-validate49.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate55.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "os-extend")){
-validate49.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate55.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -1840,14 +2085,14 @@ if(errors === _errs2){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing1;
 if((data0.new_size === undefined) && (missing1 = "new_size")){
-validate49.errors = [{instancePath:instancePath+"/os-extend",schemaPath:"#/properties/os-extend/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate55.errors = [{instancePath:instancePath+"/os-extend",schemaPath:"#/properties/os-extend/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 const _errs4 = errors;
 for(const key1 in data0){
 if(!(key1 === "new_size")){
-validate49.errors = [{instancePath:instancePath+"/os-extend",schemaPath:"#/properties/os-extend/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate55.errors = [{instancePath:instancePath+"/os-extend",schemaPath:"#/properties/os-extend/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -1857,18 +2102,18 @@ if(data0.new_size !== undefined){
 let data1 = data0.new_size;
 const _errs6 = errors;
 if((!((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1)))) && (typeof data1 !== "string")){
-validate49.errors = [{instancePath:instancePath+"/os-extend/new_size",schemaPath:"#/components/schemas/VolumeSize/type",keyword:"type",params:{type: schema38.type},message:"must be integer,string"}];
+validate55.errors = [{instancePath:instancePath+"/os-extend/new_size",schemaPath:"#/components/schemas/VolumeSize/type",keyword:"type",params:{type: schema38.type},message:"must be integer,string"}];
 return false;
 }
 if(errors === _errs6){
 if(typeof data1 == "number"){
 if(data1 > 2147483647 || isNaN(data1)){
-validate49.errors = [{instancePath:instancePath+"/os-extend/new_size",schemaPath:"#/components/schemas/VolumeSize/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+validate55.errors = [{instancePath:instancePath+"/os-extend/new_size",schemaPath:"#/components/schemas/VolumeSize/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
 return false;
 }
 else {
 if(data1 < 1 || isNaN(data1)){
-validate49.errors = [{instancePath:instancePath+"/os-extend/new_size",schemaPath:"#/components/schemas/VolumeSize/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate55.errors = [{instancePath:instancePath+"/os-extend/new_size",schemaPath:"#/components/schemas/VolumeSize/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -1876,7 +2121,7 @@ return false;
 if(errors === _errs6){
 if(typeof data1 === "string"){
 if(!pattern7.test(data1)){
-validate49.errors = [{instancePath:instancePath+"/os-extend/new_size",schemaPath:"#/components/schemas/VolumeSize/pattern",keyword:"pattern",params:{pattern: "^0*(?:[1-9][0-9]{0,8}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[1-9][0-9]{0,8}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
+validate55.errors = [{instancePath:instancePath+"/os-extend/new_size",schemaPath:"#/components/schemas/VolumeSize/pattern",keyword:"pattern",params:{pattern: "^0*(?:[1-9][0-9]{0,8}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[1-9][0-9]{0,8}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
 return false;
 }
 }
@@ -1887,7 +2132,7 @@ return false;
 }
 }
 else {
-validate49.errors = [{instancePath:instancePath+"/os-extend",schemaPath:"#/properties/os-extend/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate55.errors = [{instancePath:instancePath+"/os-extend",schemaPath:"#/properties/os-extend/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -1896,48 +2141,48 @@ return false;
 }
 }
 else {
-validate49.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate55.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate49.errors = vErrors;
+validate55.errors = vErrors;
 return errors === 0;
 }
-validate49.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate55.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate48(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate54(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="action_extendVolume.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate48.evaluated;
+const evaluated0 = validate54.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate49(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
+if(!(validate55(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
 errors = vErrors.length;
 }
-validate48.errors = vErrors;
+validate54.errors = vErrors;
 return errors === 0;
 }
-validate48.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate54.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const action_resetVolumeStatus = validate51;
-const schema61 = {"$ref":"cinder-v3.json#/components/schemas/VolumeActionResetStatus","$id":"action_resetVolumeStatus.json"};
-const schema62 = {"description":"`os-reset_status` (admin; cinder/api/contrib/admin_actions.py VolumeAdminController\n`_reset_status`, schema cinder/api/schemas/admin_actions.py `reset`): force the DB status.\nThe body is validated before the volume is looked up or the policy checked. At least one of\n`status`, `attach_status`, `migration_status` must be non-empty, else 400 \"Must specify\n'status', 'attach_status' or 'migration_status' for update.\". Values are matched\ncase-insensitively and stored lower-cased; `migration_status: \"none\"` stores null. Target\nstatus `deleting` → 400 \"Cannot reset-state to deleting\" (Cinder means to refuse\n`error_deleting` and `detaching` too, but a missing comma in the source lets them through).\nTarget `in-use` without attachments → 400 \"Cannot reset-state to in-use because volume does\nnot have any attachments.\". `attach_status: detached` also marks every attachment detached and\ndrops the `attached_mode` admin metadata. 202, no body.\n","type":"object","x-action":"os-reset_status","x-operation":"resetVolumeStatus","x-status":202,"x-policy":"volume_extension:volume_admin_actions:reset_status","required":["os-reset_status"],"additionalProperties":false,"properties":{"os-reset_status":{"type":"object","additionalProperties":false,"properties":{"status":{"description":"A volume status (cinder/objects/fields.py VolumeStatus.ALL), any case, or null/empty\n(= leave unchanged). Otherwise 400 \"Volume status: <v> is invalid, valid statuses are:\n('creating', 'available', 'deleting', 'error', 'error_deleting', 'error_managing',\n'managing', 'attaching', 'in-use', 'detaching', 'maintenance', 'restoring-backup',\n'error_restoring', 'reserved', 'awaiting-transfer', 'backing-up', 'error_backing-up',\n'error_extending', 'downloading', 'uploading', 'retyping', 'extending').\".\n","type":["string","null"],"x-case-insensitive-enum":["creating","available","deleting","error","error_deleting","error_managing","managing","attaching","in-use","detaching","maintenance","restoring-backup","error_restoring","reserved","awaiting-transfer","backing-up","error_backing-up","error_extending","downloading","uploading","retyping","extending"],"pattern":"^(?:|[cC][rR][eE][aA][tT][iI][nN][gG]|[aA][vV][aA][iI][lL][aA][bB][lL][eE]|[dD][eE][lL][eE][tT][iI][nN][gG]|[eE][rR][rR][oO][rR]|[eE][rR][rR][oO][rR]_[dD][eE][lL][eE][tT][iI][nN][gG]|[eE][rR][rR][oO][rR]_[mM][aA][nN][aA][gG][iI][nN][gG]|[mM][aA][nN][aA][gG][iI][nN][gG]|[aA][tT][tT][aA][cC][hH][iI][nN][gG]|[iI][nN]-[uU][sS][eE]|[dD][eE][tT][aA][cC][hH][iI][nN][gG]|[mM][aA][iI][nN][tT][eE][nN][aA][nN][cC][eE]|[rR][eE][sS][tT][oO][rR][iI][nN][gG]-[bB][aA][cC][kK][uU][pP]|[eE][rR][rR][oO][rR]_[rR][eE][sS][tT][oO][rR][iI][nN][gG]|[rR][eE][sS][eE][rR][vV][eE][dD]|[aA][wW][aA][iI][tT][iI][nN][gG]-[tT][rR][aA][nN][sS][fF][eE][rR]|[bB][aA][cC][kK][iI][nN][gG]-[uU][pP]|[eE][rR][rR][oO][rR]_[bB][aA][cC][kK][iI][nN][gG]-[uU][pP]|[eE][rR][rR][oO][rR]_[eE][xX][tT][eE][nN][dD][iI][nN][gG]|[dD][oO][wW][nN][lL][oO][aA][dD][iI][nN][gG]|[uU][pP][lL][oO][aA][dD][iI][nN][gG]|[rR][eE][tT][yY][pP][iI][nN][gG]|[eE][xX][tT][eE][nN][dD][iI][nN][gG])$"},"attach_status":{"description":"`attached` or `detached`, any case, or null/empty. Otherwise 400 \"Volume attach status:\n<v> is invalid, valid statuses are: ['attached', 'detached'].\".\n","type":["string","null"],"x-case-insensitive-enum":["attached","detached"],"pattern":"^(?:|[aA][tT][tT][aA][cC][hH][eE][dD]|[dD][eE][tT][aA][cC][hH][eE][dD])$"},"migration_status":{"description":"A migration status (VolumeMigrationStatus.ALL), any case, or null/empty. `none` clears\nit. Otherwise 400 \"Volume migration status: <v> is invalid, valid statuses are:\n('migrating', 'error', 'success', 'completing', 'none', 'starting').\".\n","type":["string","null"],"x-case-insensitive-enum":["migrating","error","success","completing","none","starting"],"pattern":"^(?:|[mM][iI][gG][rR][aA][tT][iI][nN][gG]|[eE][rR][rR][oO][rR]|[sS][uU][cC][cC][eE][sS][sS]|[cC][oO][mM][pP][lL][eE][tT][iI][nN][gG]|[nN][oO][nN][eE]|[sS][tT][aA][rR][tT][iI][nN][gG])$"}},"allOf":[{"description":"cinder/api/validation/validators.py `_validate_volume_reset_body`: at least one of\nthe three must be a non-empty string.\n","anyOf":[{"required":["status"],"properties":{"status":{"type":"string","minLength":1}}},{"required":["attach_status"],"properties":{"attach_status":{"type":"string","minLength":1}}},{"required":["migration_status"],"properties":{"migration_status":{"type":"string","minLength":1}}}]}]}}};
-const pattern21 = new RegExp("^(?:|[cC][rR][eE][aA][tT][iI][nN][gG]|[aA][vV][aA][iI][lL][aA][bB][lL][eE]|[dD][eE][lL][eE][tT][iI][nN][gG]|[eE][rR][rR][oO][rR]|[eE][rR][rR][oO][rR]_[dD][eE][lL][eE][tT][iI][nN][gG]|[eE][rR][rR][oO][rR]_[mM][aA][nN][aA][gG][iI][nN][gG]|[mM][aA][nN][aA][gG][iI][nN][gG]|[aA][tT][tT][aA][cC][hH][iI][nN][gG]|[iI][nN]-[uU][sS][eE]|[dD][eE][tT][aA][cC][hH][iI][nN][gG]|[mM][aA][iI][nN][tT][eE][nN][aA][nN][cC][eE]|[rR][eE][sS][tT][oO][rR][iI][nN][gG]-[bB][aA][cC][kK][uU][pP]|[eE][rR][rR][oO][rR]_[rR][eE][sS][tT][oO][rR][iI][nN][gG]|[rR][eE][sS][eE][rR][vV][eE][dD]|[aA][wW][aA][iI][tT][iI][nN][gG]-[tT][rR][aA][nN][sS][fF][eE][rR]|[bB][aA][cC][kK][iI][nN][gG]-[uU][pP]|[eE][rR][rR][oO][rR]_[bB][aA][cC][kK][iI][nN][gG]-[uU][pP]|[eE][rR][rR][oO][rR]_[eE][xX][tT][eE][nN][dD][iI][nN][gG]|[dD][oO][wW][nN][lL][oO][aA][dD][iI][nN][gG]|[uU][pP][lL][oO][aA][dD][iI][nN][gG]|[rR][eE][tT][yY][pP][iI][nN][gG]|[eE][xX][tT][eE][nN][dD][iI][nN][gG])$", "u");
-const pattern22 = new RegExp("^(?:|[aA][tT][tT][aA][cC][hH][eE][dD]|[dD][eE][tT][aA][cC][hH][eE][dD])$", "u");
-const pattern23 = new RegExp("^(?:|[mM][iI][gG][rR][aA][tT][iI][nN][gG]|[eE][rR][rR][oO][rR]|[sS][uU][cC][cC][eE][sS][sS]|[cC][oO][mM][pP][lL][eE][tT][iI][nN][gG]|[nN][oO][nN][eE]|[sS][tT][aA][rR][tT][iI][nN][gG])$", "u");
+export const action_resetVolumeStatus = validate57;
+const schema66 = {"$ref":"cinder-v3.json#/components/schemas/VolumeActionResetStatus","$id":"action_resetVolumeStatus.json"};
+const schema67 = {"description":"`os-reset_status` (admin; cinder/api/contrib/admin_actions.py VolumeAdminController\n`_reset_status`, schema cinder/api/schemas/admin_actions.py `reset`): force the DB status.\nThe body is validated before the volume is looked up or the policy checked. At least one of\n`status`, `attach_status`, `migration_status` must be non-empty, else 400 \"Must specify\n'status', 'attach_status' or 'migration_status' for update.\". Values are matched\ncase-insensitively and stored lower-cased; `migration_status: \"none\"` stores null. Target\nstatus `deleting` → 400 \"Cannot reset-state to deleting\" (Cinder means to refuse\n`error_deleting` and `detaching` too, but a missing comma in the source lets them through).\nTarget `in-use` without attachments → 400 \"Cannot reset-state to in-use because volume does\nnot have any attachments.\". `attach_status: detached` also marks every attachment detached and\ndrops the `attached_mode` admin metadata. 202, no body.\n","type":"object","x-action":"os-reset_status","x-operation":"resetVolumeStatus","x-status":202,"x-policy":"volume_extension:volume_admin_actions:reset_status","required":["os-reset_status"],"additionalProperties":false,"properties":{"os-reset_status":{"type":"object","additionalProperties":false,"properties":{"status":{"description":"A volume status (cinder/objects/fields.py VolumeStatus.ALL), any case, or null/empty\n(= leave unchanged). Otherwise 400 \"Volume status: <v> is invalid, valid statuses are:\n('creating', 'available', 'deleting', 'error', 'error_deleting', 'error_managing',\n'managing', 'attaching', 'in-use', 'detaching', 'maintenance', 'restoring-backup',\n'error_restoring', 'reserved', 'awaiting-transfer', 'backing-up', 'error_backing-up',\n'error_extending', 'downloading', 'uploading', 'retyping', 'extending').\".\n","type":["string","null"],"x-case-insensitive-enum":["creating","available","deleting","error","error_deleting","error_managing","managing","attaching","in-use","detaching","maintenance","restoring-backup","error_restoring","reserved","awaiting-transfer","backing-up","error_backing-up","error_extending","downloading","uploading","retyping","extending"],"pattern":"^(?:|[cC][rR][eE][aA][tT][iI][nN][gG]|[aA][vV][aA][iI][lL][aA][bB][lL][eE]|[dD][eE][lL][eE][tT][iI][nN][gG]|[eE][rR][rR][oO][rR]|[eE][rR][rR][oO][rR]_[dD][eE][lL][eE][tT][iI][nN][gG]|[eE][rR][rR][oO][rR]_[mM][aA][nN][aA][gG][iI][nN][gG]|[mM][aA][nN][aA][gG][iI][nN][gG]|[aA][tT][tT][aA][cC][hH][iI][nN][gG]|[iI][nN]-[uU][sS][eE]|[dD][eE][tT][aA][cC][hH][iI][nN][gG]|[mM][aA][iI][nN][tT][eE][nN][aA][nN][cC][eE]|[rR][eE][sS][tT][oO][rR][iI][nN][gG]-[bB][aA][cC][kK][uU][pP]|[eE][rR][rR][oO][rR]_[rR][eE][sS][tT][oO][rR][iI][nN][gG]|[rR][eE][sS][eE][rR][vV][eE][dD]|[aA][wW][aA][iI][tT][iI][nN][gG]-[tT][rR][aA][nN][sS][fF][eE][rR]|[bB][aA][cC][kK][iI][nN][gG]-[uU][pP]|[eE][rR][rR][oO][rR]_[bB][aA][cC][kK][iI][nN][gG]-[uU][pP]|[eE][rR][rR][oO][rR]_[eE][xX][tT][eE][nN][dD][iI][nN][gG]|[dD][oO][wW][nN][lL][oO][aA][dD][iI][nN][gG]|[uU][pP][lL][oO][aA][dD][iI][nN][gG]|[rR][eE][tT][yY][pP][iI][nN][gG]|[eE][xX][tT][eE][nN][dD][iI][nN][gG])$"},"attach_status":{"description":"`attached` or `detached`, any case, or null/empty. Otherwise 400 \"Volume attach status:\n<v> is invalid, valid statuses are: ['attached', 'detached'].\".\n","type":["string","null"],"x-case-insensitive-enum":["attached","detached"],"pattern":"^(?:|[aA][tT][tT][aA][cC][hH][eE][dD]|[dD][eE][tT][aA][cC][hH][eE][dD])$"},"migration_status":{"description":"A migration status (VolumeMigrationStatus.ALL), any case, or null/empty. `none` clears\nit. Otherwise 400 \"Volume migration status: <v> is invalid, valid statuses are:\n('migrating', 'error', 'success', 'completing', 'none', 'starting').\".\n","type":["string","null"],"x-case-insensitive-enum":["migrating","error","success","completing","none","starting"],"pattern":"^(?:|[mM][iI][gG][rR][aA][tT][iI][nN][gG]|[eE][rR][rR][oO][rR]|[sS][uU][cC][cC][eE][sS][sS]|[cC][oO][mM][pP][lL][eE][tT][iI][nN][gG]|[nN][oO][nN][eE]|[sS][tT][aA][rR][tT][iI][nN][gG])$"}},"allOf":[{"description":"cinder/api/validation/validators.py `_validate_volume_reset_body`: at least one of\nthe three must be a non-empty string.\n","anyOf":[{"required":["status"],"properties":{"status":{"type":"string","minLength":1}}},{"required":["attach_status"],"properties":{"attach_status":{"type":"string","minLength":1}}},{"required":["migration_status"],"properties":{"migration_status":{"type":"string","minLength":1}}}]}]}}};
+const pattern23 = new RegExp("^(?:|[cC][rR][eE][aA][tT][iI][nN][gG]|[aA][vV][aA][iI][lL][aA][bB][lL][eE]|[dD][eE][lL][eE][tT][iI][nN][gG]|[eE][rR][rR][oO][rR]|[eE][rR][rR][oO][rR]_[dD][eE][lL][eE][tT][iI][nN][gG]|[eE][rR][rR][oO][rR]_[mM][aA][nN][aA][gG][iI][nN][gG]|[mM][aA][nN][aA][gG][iI][nN][gG]|[aA][tT][tT][aA][cC][hH][iI][nN][gG]|[iI][nN]-[uU][sS][eE]|[dD][eE][tT][aA][cC][hH][iI][nN][gG]|[mM][aA][iI][nN][tT][eE][nN][aA][nN][cC][eE]|[rR][eE][sS][tT][oO][rR][iI][nN][gG]-[bB][aA][cC][kK][uU][pP]|[eE][rR][rR][oO][rR]_[rR][eE][sS][tT][oO][rR][iI][nN][gG]|[rR][eE][sS][eE][rR][vV][eE][dD]|[aA][wW][aA][iI][tT][iI][nN][gG]-[tT][rR][aA][nN][sS][fF][eE][rR]|[bB][aA][cC][kK][iI][nN][gG]-[uU][pP]|[eE][rR][rR][oO][rR]_[bB][aA][cC][kK][iI][nN][gG]-[uU][pP]|[eE][rR][rR][oO][rR]_[eE][xX][tT][eE][nN][dD][iI][nN][gG]|[dD][oO][wW][nN][lL][oO][aA][dD][iI][nN][gG]|[uU][pP][lL][oO][aA][dD][iI][nN][gG]|[rR][eE][tT][yY][pP][iI][nN][gG]|[eE][xX][tT][eE][nN][dD][iI][nN][gG])$", "u");
+const pattern24 = new RegExp("^(?:|[aA][tT][tT][aA][cC][hH][eE][dD]|[dD][eE][tT][aA][cC][hH][eE][dD])$", "u");
+const pattern25 = new RegExp("^(?:|[mM][iI][gG][rR][aA][tT][iI][nN][gG]|[eE][rR][rR][oO][rR]|[sS][uU][cC][cC][eE][sS][sS]|[cC][oO][mM][pP][lL][eE][tT][iI][nN][gG]|[nN][oO][nN][eE]|[sS][tT][aA][rR][tT][iI][nN][gG])$", "u");
 
-function validate51(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate57(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="action_resetVolumeStatus.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate51.evaluated;
+const evaluated0 = validate57.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1949,14 +2194,14 @@ if(errors === _errs0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data["os-reset_status"] === undefined) && (missing0 = "os-reset_status")){
-validate51.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionResetStatus/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate57.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionResetStatus/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs2 = errors;
 for(const key0 in data){
 if(!(key0 === "os-reset_status")){
-validate51.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionResetStatus/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate57.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionResetStatus/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -2130,7 +2375,7 @@ else {
 vErrors.push(err9);
 }
 errors++;
-validate51.errors = vErrors;
+validate57.errors = vErrors;
 return false;
 }
 else {
@@ -2149,7 +2394,7 @@ if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 const _errs16 = errors;
 for(const key1 in data0){
 if(!(((key1 === "status") || (key1 === "attach_status")) || (key1 === "migration_status"))){
-validate51.errors = [{instancePath:instancePath+"/os-reset_status",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionResetStatus/properties/os-reset_status/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate57.errors = [{instancePath:instancePath+"/os-reset_status",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionResetStatus/properties/os-reset_status/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -2159,13 +2404,13 @@ if(data0.status !== undefined){
 let data4 = data0.status;
 const _errs17 = errors;
 if((typeof data4 !== "string") && (data4 !== null)){
-validate51.errors = [{instancePath:instancePath+"/os-reset_status/status",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionResetStatus/properties/os-reset_status/properties/status/type",keyword:"type",params:{type: schema62.properties["os-reset_status"].properties.status.type},message:"must be string,null"}];
+validate57.errors = [{instancePath:instancePath+"/os-reset_status/status",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionResetStatus/properties/os-reset_status/properties/status/type",keyword:"type",params:{type: schema67.properties["os-reset_status"].properties.status.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs17){
 if(typeof data4 === "string"){
-if(!pattern21.test(data4)){
-validate51.errors = [{instancePath:instancePath+"/os-reset_status/status",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionResetStatus/properties/os-reset_status/properties/status/pattern",keyword:"pattern",params:{pattern: "^(?:|[cC][rR][eE][aA][tT][iI][nN][gG]|[aA][vV][aA][iI][lL][aA][bB][lL][eE]|[dD][eE][lL][eE][tT][iI][nN][gG]|[eE][rR][rR][oO][rR]|[eE][rR][rR][oO][rR]_[dD][eE][lL][eE][tT][iI][nN][gG]|[eE][rR][rR][oO][rR]_[mM][aA][nN][aA][gG][iI][nN][gG]|[mM][aA][nN][aA][gG][iI][nN][gG]|[aA][tT][tT][aA][cC][hH][iI][nN][gG]|[iI][nN]-[uU][sS][eE]|[dD][eE][tT][aA][cC][hH][iI][nN][gG]|[mM][aA][iI][nN][tT][eE][nN][aA][nN][cC][eE]|[rR][eE][sS][tT][oO][rR][iI][nN][gG]-[bB][aA][cC][kK][uU][pP]|[eE][rR][rR][oO][rR]_[rR][eE][sS][tT][oO][rR][iI][nN][gG]|[rR][eE][sS][eE][rR][vV][eE][dD]|[aA][wW][aA][iI][tT][iI][nN][gG]-[tT][rR][aA][nN][sS][fF][eE][rR]|[bB][aA][cC][kK][iI][nN][gG]-[uU][pP]|[eE][rR][rR][oO][rR]_[bB][aA][cC][kK][iI][nN][gG]-[uU][pP]|[eE][rR][rR][oO][rR]_[eE][xX][tT][eE][nN][dD][iI][nN][gG]|[dD][oO][wW][nN][lL][oO][aA][dD][iI][nN][gG]|[uU][pP][lL][oO][aA][dD][iI][nN][gG]|[rR][eE][tT][yY][pP][iI][nN][gG]|[eE][xX][tT][eE][nN][dD][iI][nN][gG])$"},message:"must match pattern \""+"^(?:|[cC][rR][eE][aA][tT][iI][nN][gG]|[aA][vV][aA][iI][lL][aA][bB][lL][eE]|[dD][eE][lL][eE][tT][iI][nN][gG]|[eE][rR][rR][oO][rR]|[eE][rR][rR][oO][rR]_[dD][eE][lL][eE][tT][iI][nN][gG]|[eE][rR][rR][oO][rR]_[mM][aA][nN][aA][gG][iI][nN][gG]|[mM][aA][nN][aA][gG][iI][nN][gG]|[aA][tT][tT][aA][cC][hH][iI][nN][gG]|[iI][nN]-[uU][sS][eE]|[dD][eE][tT][aA][cC][hH][iI][nN][gG]|[mM][aA][iI][nN][tT][eE][nN][aA][nN][cC][eE]|[rR][eE][sS][tT][oO][rR][iI][nN][gG]-[bB][aA][cC][kK][uU][pP]|[eE][rR][rR][oO][rR]_[rR][eE][sS][tT][oO][rR][iI][nN][gG]|[rR][eE][sS][eE][rR][vV][eE][dD]|[aA][wW][aA][iI][tT][iI][nN][gG]-[tT][rR][aA][nN][sS][fF][eE][rR]|[bB][aA][cC][kK][iI][nN][gG]-[uU][pP]|[eE][rR][rR][oO][rR]_[bB][aA][cC][kK][iI][nN][gG]-[uU][pP]|[eE][rR][rR][oO][rR]_[eE][xX][tT][eE][nN][dD][iI][nN][gG]|[dD][oO][wW][nN][lL][oO][aA][dD][iI][nN][gG]|[uU][pP][lL][oO][aA][dD][iI][nN][gG]|[rR][eE][tT][yY][pP][iI][nN][gG]|[eE][xX][tT][eE][nN][dD][iI][nN][gG])$"+"\""}];
+if(!pattern23.test(data4)){
+validate57.errors = [{instancePath:instancePath+"/os-reset_status/status",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionResetStatus/properties/os-reset_status/properties/status/pattern",keyword:"pattern",params:{pattern: "^(?:|[cC][rR][eE][aA][tT][iI][nN][gG]|[aA][vV][aA][iI][lL][aA][bB][lL][eE]|[dD][eE][lL][eE][tT][iI][nN][gG]|[eE][rR][rR][oO][rR]|[eE][rR][rR][oO][rR]_[dD][eE][lL][eE][tT][iI][nN][gG]|[eE][rR][rR][oO][rR]_[mM][aA][nN][aA][gG][iI][nN][gG]|[mM][aA][nN][aA][gG][iI][nN][gG]|[aA][tT][tT][aA][cC][hH][iI][nN][gG]|[iI][nN]-[uU][sS][eE]|[dD][eE][tT][aA][cC][hH][iI][nN][gG]|[mM][aA][iI][nN][tT][eE][nN][aA][nN][cC][eE]|[rR][eE][sS][tT][oO][rR][iI][nN][gG]-[bB][aA][cC][kK][uU][pP]|[eE][rR][rR][oO][rR]_[rR][eE][sS][tT][oO][rR][iI][nN][gG]|[rR][eE][sS][eE][rR][vV][eE][dD]|[aA][wW][aA][iI][tT][iI][nN][gG]-[tT][rR][aA][nN][sS][fF][eE][rR]|[bB][aA][cC][kK][iI][nN][gG]-[uU][pP]|[eE][rR][rR][oO][rR]_[bB][aA][cC][kK][iI][nN][gG]-[uU][pP]|[eE][rR][rR][oO][rR]_[eE][xX][tT][eE][nN][dD][iI][nN][gG]|[dD][oO][wW][nN][lL][oO][aA][dD][iI][nN][gG]|[uU][pP][lL][oO][aA][dD][iI][nN][gG]|[rR][eE][tT][yY][pP][iI][nN][gG]|[eE][xX][tT][eE][nN][dD][iI][nN][gG])$"},message:"must match pattern \""+"^(?:|[cC][rR][eE][aA][tT][iI][nN][gG]|[aA][vV][aA][iI][lL][aA][bB][lL][eE]|[dD][eE][lL][eE][tT][iI][nN][gG]|[eE][rR][rR][oO][rR]|[eE][rR][rR][oO][rR]_[dD][eE][lL][eE][tT][iI][nN][gG]|[eE][rR][rR][oO][rR]_[mM][aA][nN][aA][gG][iI][nN][gG]|[mM][aA][nN][aA][gG][iI][nN][gG]|[aA][tT][tT][aA][cC][hH][iI][nN][gG]|[iI][nN]-[uU][sS][eE]|[dD][eE][tT][aA][cC][hH][iI][nN][gG]|[mM][aA][iI][nN][tT][eE][nN][aA][nN][cC][eE]|[rR][eE][sS][tT][oO][rR][iI][nN][gG]-[bB][aA][cC][kK][uU][pP]|[eE][rR][rR][oO][rR]_[rR][eE][sS][tT][oO][rR][iI][nN][gG]|[rR][eE][sS][eE][rR][vV][eE][dD]|[aA][wW][aA][iI][tT][iI][nN][gG]-[tT][rR][aA][nN][sS][fF][eE][rR]|[bB][aA][cC][kK][iI][nN][gG]-[uU][pP]|[eE][rR][rR][oO][rR]_[bB][aA][cC][kK][iI][nN][gG]-[uU][pP]|[eE][rR][rR][oO][rR]_[eE][xX][tT][eE][nN][dD][iI][nN][gG]|[dD][oO][wW][nN][lL][oO][aA][dD][iI][nN][gG]|[uU][pP][lL][oO][aA][dD][iI][nN][gG]|[rR][eE][tT][yY][pP][iI][nN][gG]|[eE][xX][tT][eE][nN][dD][iI][nN][gG])$"+"\""}];
 return false;
 }
 }
@@ -2180,13 +2425,13 @@ if(data0.attach_status !== undefined){
 let data5 = data0.attach_status;
 const _errs19 = errors;
 if((typeof data5 !== "string") && (data5 !== null)){
-validate51.errors = [{instancePath:instancePath+"/os-reset_status/attach_status",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionResetStatus/properties/os-reset_status/properties/attach_status/type",keyword:"type",params:{type: schema62.properties["os-reset_status"].properties.attach_status.type},message:"must be string,null"}];
+validate57.errors = [{instancePath:instancePath+"/os-reset_status/attach_status",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionResetStatus/properties/os-reset_status/properties/attach_status/type",keyword:"type",params:{type: schema67.properties["os-reset_status"].properties.attach_status.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs19){
 if(typeof data5 === "string"){
-if(!pattern22.test(data5)){
-validate51.errors = [{instancePath:instancePath+"/os-reset_status/attach_status",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionResetStatus/properties/os-reset_status/properties/attach_status/pattern",keyword:"pattern",params:{pattern: "^(?:|[aA][tT][tT][aA][cC][hH][eE][dD]|[dD][eE][tT][aA][cC][hH][eE][dD])$"},message:"must match pattern \""+"^(?:|[aA][tT][tT][aA][cC][hH][eE][dD]|[dD][eE][tT][aA][cC][hH][eE][dD])$"+"\""}];
+if(!pattern24.test(data5)){
+validate57.errors = [{instancePath:instancePath+"/os-reset_status/attach_status",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionResetStatus/properties/os-reset_status/properties/attach_status/pattern",keyword:"pattern",params:{pattern: "^(?:|[aA][tT][tT][aA][cC][hH][eE][dD]|[dD][eE][tT][aA][cC][hH][eE][dD])$"},message:"must match pattern \""+"^(?:|[aA][tT][tT][aA][cC][hH][eE][dD]|[dD][eE][tT][aA][cC][hH][eE][dD])$"+"\""}];
 return false;
 }
 }
@@ -2201,13 +2446,13 @@ if(data0.migration_status !== undefined){
 let data6 = data0.migration_status;
 const _errs21 = errors;
 if((typeof data6 !== "string") && (data6 !== null)){
-validate51.errors = [{instancePath:instancePath+"/os-reset_status/migration_status",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionResetStatus/properties/os-reset_status/properties/migration_status/type",keyword:"type",params:{type: schema62.properties["os-reset_status"].properties.migration_status.type},message:"must be string,null"}];
+validate57.errors = [{instancePath:instancePath+"/os-reset_status/migration_status",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionResetStatus/properties/os-reset_status/properties/migration_status/type",keyword:"type",params:{type: schema67.properties["os-reset_status"].properties.migration_status.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs21){
 if(typeof data6 === "string"){
-if(!pattern23.test(data6)){
-validate51.errors = [{instancePath:instancePath+"/os-reset_status/migration_status",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionResetStatus/properties/os-reset_status/properties/migration_status/pattern",keyword:"pattern",params:{pattern: "^(?:|[mM][iI][gG][rR][aA][tT][iI][nN][gG]|[eE][rR][rR][oO][rR]|[sS][uU][cC][cC][eE][sS][sS]|[cC][oO][mM][pP][lL][eE][tT][iI][nN][gG]|[nN][oO][nN][eE]|[sS][tT][aA][rR][tT][iI][nN][gG])$"},message:"must match pattern \""+"^(?:|[mM][iI][gG][rR][aA][tT][iI][nN][gG]|[eE][rR][rR][oO][rR]|[sS][uU][cC][cC][eE][sS][sS]|[cC][oO][mM][pP][lL][eE][tT][iI][nN][gG]|[nN][oO][nN][eE]|[sS][tT][aA][rR][tT][iI][nN][gG])$"+"\""}];
+if(!pattern25.test(data6)){
+validate57.errors = [{instancePath:instancePath+"/os-reset_status/migration_status",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionResetStatus/properties/os-reset_status/properties/migration_status/pattern",keyword:"pattern",params:{pattern: "^(?:|[mM][iI][gG][rR][aA][tT][iI][nN][gG]|[eE][rR][rR][oO][rR]|[sS][uU][cC][cC][eE][sS][sS]|[cC][oO][mM][pP][lL][eE][tT][iI][nN][gG]|[nN][oO][nN][eE]|[sS][tT][aA][rR][tT][iI][nN][gG])$"},message:"must match pattern \""+"^(?:|[mM][iI][gG][rR][aA][tT][iI][nN][gG]|[eE][rR][rR][oO][rR]|[sS][uU][cC][cC][eE][sS][sS]|[cC][oO][mM][pP][lL][eE][tT][iI][nN][gG]|[nN][oO][nN][eE]|[sS][tT][aA][rR][tT][iI][nN][gG])$"+"\""}];
 return false;
 }
 }
@@ -2222,7 +2467,7 @@ var valid7 = true;
 }
 }
 else {
-validate51.errors = [{instancePath:instancePath+"/os-reset_status",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionResetStatus/properties/os-reset_status/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate57.errors = [{instancePath:instancePath+"/os-reset_status",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionResetStatus/properties/os-reset_status/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -2231,24 +2476,24 @@ return false;
 }
 }
 else {
-validate51.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionResetStatus/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate57.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionResetStatus/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate51.errors = vErrors;
+validate57.errors = vErrors;
 return errors === 0;
 }
-validate51.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate57.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const action_forceDeleteVolume = validate52;
-const schema63 = {"$ref":"cinder-v3.json#/components/schemas/VolumeActionForceDelete","$id":"action_forceDeleteVolume.json"};
-const schema64 = {"description":"`os-force_delete` (admin; cinder/api/contrib/admin_actions.py `_force_delete`): delete\nregardless of the status. Cinder does not validate the inner value (clients send `{}`). The\nvolume is looked up first (404), then policy\n`volume_extension:volume_admin_actions:force_delete`, then `volume:delete` is checked too\n(cinder/volume/api.py delete). Still refused (400 \"Invalid volume: Volume  must not be\nmigrating, attached, belong to a group, have snapshots, awaiting a transfer, or be\ndisassociated from snapshots after volume transfer.\" - two spaces, the status clause is empty)\nwhen attached, migrating, in a group or having snapshots. 202, no body.\n","type":"object","x-action":"os-force_delete","x-operation":"forceDeleteVolume","x-status":202,"x-policy":"volume_extension:volume_admin_actions:force_delete","required":["os-force_delete"],"additionalProperties":false,"properties":{"os-force_delete":{"description":"Ignored; any JSON value (conventionally `{}`)."}}};
+export const action_forceDeleteVolume = validate58;
+const schema68 = {"$ref":"cinder-v3.json#/components/schemas/VolumeActionForceDelete","$id":"action_forceDeleteVolume.json"};
+const schema69 = {"description":"`os-force_delete` (admin; cinder/api/contrib/admin_actions.py `_force_delete`): delete\nregardless of the status. Cinder does not validate the inner value (clients send `{}`). The\nvolume is looked up first (404), then policy\n`volume_extension:volume_admin_actions:force_delete`, then `volume:delete` is checked too\n(cinder/volume/api.py delete). Still refused (400 \"Invalid volume: Volume  must not be\nmigrating, attached, belong to a group, have snapshots, awaiting a transfer, or be\ndisassociated from snapshots after volume transfer.\" - two spaces, the status clause is empty)\nwhen attached, migrating, in a group or having snapshots. 202, no body.\n","type":"object","x-action":"os-force_delete","x-operation":"forceDeleteVolume","x-status":202,"x-policy":"volume_extension:volume_admin_actions:force_delete","required":["os-force_delete"],"additionalProperties":false,"properties":{"os-force_delete":{"description":"Ignored; any JSON value (conventionally `{}`)."}}};
 
-function validate52(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate58(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="action_forceDeleteVolume.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate52.evaluated;
+const evaluated0 = validate58.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2260,13 +2505,13 @@ if(errors === _errs0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data["os-force_delete"] === undefined) && (missing0 = "os-force_delete")){
-validate52.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionForceDelete/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate58.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionForceDelete/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 for(const key0 in data){
 if(!(key0 === "os-force_delete")){
-validate52.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionForceDelete/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate58.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionForceDelete/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -2274,23 +2519,23 @@ break;
 }
 }
 else {
-validate52.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionForceDelete/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate58.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionForceDelete/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate52.errors = vErrors;
+validate58.errors = vErrors;
 return errors === 0;
 }
-validate52.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate58.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const action_setVolumeBootable = validate53;
-const schema65 = {"$ref":"cinder-v3.json#/components/schemas/VolumeActionSetBootable","$id":"action_setVolumeBootable.json"};
-const schema66 = {"description":"`os-set_bootable` (cinder/api/contrib/volume_actions.py `_set_bootable`, schema\ncinder/api/schemas/volume_actions.py `set_bootable`): set the bootable flag through\n`volume_api.update` (policy `volume:update`; a volume in `maintenance` → 400 \"Invalid volume:\nThe volume cannot be updated during maintenance.\"). Answers **200** with no body.\n","type":"object","x-action":"os-set_bootable","x-operation":"setVolumeBootable","x-status":200,"x-policy":"volume:update","required":["os-set_bootable"],"additionalProperties":false,"properties":{"os-set_bootable":{"type":"object","required":["bootable"],"additionalProperties":false,"properties":{"bootable":{"$ref":"#/components/schemas/Boolean"}}}}};
+export const action_setVolumeBootable = validate59;
+const schema70 = {"$ref":"cinder-v3.json#/components/schemas/VolumeActionSetBootable","$id":"action_setVolumeBootable.json"};
+const schema71 = {"description":"`os-set_bootable` (cinder/api/contrib/volume_actions.py `_set_bootable`, schema\ncinder/api/schemas/volume_actions.py `set_bootable`): set the bootable flag through\n`volume_api.update` (policy `volume:update`; a volume in `maintenance` → 400 \"Invalid volume:\nThe volume cannot be updated during maintenance.\"). Answers **200** with no body.\n","type":"object","x-action":"os-set_bootable","x-operation":"setVolumeBootable","x-status":200,"x-policy":"volume:update","required":["os-set_bootable"],"additionalProperties":false,"properties":{"os-set_bootable":{"type":"object","required":["bootable"],"additionalProperties":false,"properties":{"bootable":{"$ref":"#/components/schemas/Boolean"}}}}};
 
-function validate54(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate60(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate54.evaluated;
+const evaluated0 = validate60.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2301,14 +2546,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data["os-set_bootable"] === undefined) && (missing0 = "os-set_bootable")){
-validate54.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate60.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "os-set_bootable")){
-validate54.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate60.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -2321,14 +2566,14 @@ if(errors === _errs2){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing1;
 if((data0.bootable === undefined) && (missing1 = "bootable")){
-validate54.errors = [{instancePath:instancePath+"/os-set_bootable",schemaPath:"#/properties/os-set_bootable/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate60.errors = [{instancePath:instancePath+"/os-set_bootable",schemaPath:"#/properties/os-set_bootable/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 const _errs4 = errors;
 for(const key1 in data0){
 if(!(key1 === "bootable")){
-validate54.errors = [{instancePath:instancePath+"/os-set_bootable",schemaPath:"#/properties/os-set_bootable/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate60.errors = [{instancePath:instancePath+"/os-set_bootable",schemaPath:"#/properties/os-set_bootable/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -2337,11 +2582,11 @@ if(_errs4 === errors){
 if(data0.bootable !== undefined){
 let data1 = data0.bootable;
 if((typeof data1 !== "boolean") && (typeof data1 !== "string")){
-validate54.errors = [{instancePath:instancePath+"/os-set_bootable/bootable",schemaPath:"#/components/schemas/Boolean/type",keyword:"type",params:{type: schema40.type},message:"must be boolean,string"}];
+validate60.errors = [{instancePath:instancePath+"/os-set_bootable/bootable",schemaPath:"#/components/schemas/Boolean/type",keyword:"type",params:{type: schema40.type},message:"must be boolean,string"}];
 return false;
 }
 if(!((((((((((((((((((((((((((data1 === true) || (data1 === "True")) || (data1 === "TRUE")) || (data1 === "true")) || (data1 === "1")) || (data1 === "ON")) || (data1 === "On")) || (data1 === "on")) || (data1 === "YES")) || (data1 === "Yes")) || (data1 === "yes")) || (data1 === "y")) || (data1 === "t")) || (data1 === false)) || (data1 === "False")) || (data1 === "FALSE")) || (data1 === "false")) || (data1 === "0")) || (data1 === "OFF")) || (data1 === "Off")) || (data1 === "off")) || (data1 === "NO")) || (data1 === "No")) || (data1 === "no")) || (data1 === "n")) || (data1 === "f"))){
-validate54.errors = [{instancePath:instancePath+"/os-set_bootable/bootable",schemaPath:"#/components/schemas/Boolean/enum",keyword:"enum",params:{allowedValues: schema40.enum},message:"must be equal to one of the allowed values"}];
+validate60.errors = [{instancePath:instancePath+"/os-set_bootable/bootable",schemaPath:"#/components/schemas/Boolean/enum",keyword:"enum",params:{allowedValues: schema40.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 }
@@ -2349,7 +2594,7 @@ return false;
 }
 }
 else {
-validate54.errors = [{instancePath:instancePath+"/os-set_bootable",schemaPath:"#/properties/os-set_bootable/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate60.errors = [{instancePath:instancePath+"/os-set_bootable",schemaPath:"#/properties/os-set_bootable/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -2358,44 +2603,44 @@ return false;
 }
 }
 else {
-validate54.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate60.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate54.errors = vErrors;
+validate60.errors = vErrors;
 return errors === 0;
 }
-validate54.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate60.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate53(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate59(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="action_setVolumeBootable.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate53.evaluated;
+const evaluated0 = validate59.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate54(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
+if(!(validate60(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate60.errors : vErrors.concat(validate60.errors);
 errors = vErrors.length;
 }
-validate53.errors = vErrors;
+validate59.errors = vErrors;
 return errors === 0;
 }
-validate53.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate59.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const action_updateVolumeReadonlyFlag = validate56;
-const schema68 = {"$ref":"cinder-v3.json#/components/schemas/VolumeActionUpdateReadonlyFlag","$id":"action_updateVolumeReadonlyFlag.json"};
-const schema69 = {"description":"`os-update_readonly_flag` (cinder/api/contrib/volume_actions.py `_volume_readonly_update`,\nschema cinder/api/schemas/volume_actions.py `volume_readonly_update`): store admin metadata\n`readonly` = \"True\"/\"False\" (visible in the volume's `metadata`). The volume must be\n`available`, else 400 \"Invalid volume: Volume <id> status must be available to update\nreadonly flag, but current status is: <status>.\". 202, no body.\n","type":"object","x-action":"os-update_readonly_flag","x-operation":"updateVolumeReadonlyFlag","x-status":202,"x-policy":"volume:update_readonly_flag","required":["os-update_readonly_flag"],"additionalProperties":false,"properties":{"os-update_readonly_flag":{"type":"object","required":["readonly"],"additionalProperties":false,"properties":{"readonly":{"$ref":"#/components/schemas/Boolean"}}}}};
+export const action_updateVolumeReadonlyFlag = validate62;
+const schema73 = {"$ref":"cinder-v3.json#/components/schemas/VolumeActionUpdateReadonlyFlag","$id":"action_updateVolumeReadonlyFlag.json"};
+const schema74 = {"description":"`os-update_readonly_flag` (cinder/api/contrib/volume_actions.py `_volume_readonly_update`,\nschema cinder/api/schemas/volume_actions.py `volume_readonly_update`): store admin metadata\n`readonly` = \"True\"/\"False\" (visible in the volume's `metadata`). The volume must be\n`available`, else 400 \"Invalid volume: Volume <id> status must be available to update\nreadonly flag, but current status is: <status>.\". 202, no body.\n","type":"object","x-action":"os-update_readonly_flag","x-operation":"updateVolumeReadonlyFlag","x-status":202,"x-policy":"volume:update_readonly_flag","required":["os-update_readonly_flag"],"additionalProperties":false,"properties":{"os-update_readonly_flag":{"type":"object","required":["readonly"],"additionalProperties":false,"properties":{"readonly":{"$ref":"#/components/schemas/Boolean"}}}}};
 
-function validate57(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate63(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate57.evaluated;
+const evaluated0 = validate63.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2406,14 +2651,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data["os-update_readonly_flag"] === undefined) && (missing0 = "os-update_readonly_flag")){
-validate57.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate63.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "os-update_readonly_flag")){
-validate57.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate63.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -2426,14 +2671,14 @@ if(errors === _errs2){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing1;
 if((data0.readonly === undefined) && (missing1 = "readonly")){
-validate57.errors = [{instancePath:instancePath+"/os-update_readonly_flag",schemaPath:"#/properties/os-update_readonly_flag/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate63.errors = [{instancePath:instancePath+"/os-update_readonly_flag",schemaPath:"#/properties/os-update_readonly_flag/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 const _errs4 = errors;
 for(const key1 in data0){
 if(!(key1 === "readonly")){
-validate57.errors = [{instancePath:instancePath+"/os-update_readonly_flag",schemaPath:"#/properties/os-update_readonly_flag/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate63.errors = [{instancePath:instancePath+"/os-update_readonly_flag",schemaPath:"#/properties/os-update_readonly_flag/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -2442,11 +2687,11 @@ if(_errs4 === errors){
 if(data0.readonly !== undefined){
 let data1 = data0.readonly;
 if((typeof data1 !== "boolean") && (typeof data1 !== "string")){
-validate57.errors = [{instancePath:instancePath+"/os-update_readonly_flag/readonly",schemaPath:"#/components/schemas/Boolean/type",keyword:"type",params:{type: schema40.type},message:"must be boolean,string"}];
+validate63.errors = [{instancePath:instancePath+"/os-update_readonly_flag/readonly",schemaPath:"#/components/schemas/Boolean/type",keyword:"type",params:{type: schema40.type},message:"must be boolean,string"}];
 return false;
 }
 if(!((((((((((((((((((((((((((data1 === true) || (data1 === "True")) || (data1 === "TRUE")) || (data1 === "true")) || (data1 === "1")) || (data1 === "ON")) || (data1 === "On")) || (data1 === "on")) || (data1 === "YES")) || (data1 === "Yes")) || (data1 === "yes")) || (data1 === "y")) || (data1 === "t")) || (data1 === false)) || (data1 === "False")) || (data1 === "FALSE")) || (data1 === "false")) || (data1 === "0")) || (data1 === "OFF")) || (data1 === "Off")) || (data1 === "off")) || (data1 === "NO")) || (data1 === "No")) || (data1 === "no")) || (data1 === "n")) || (data1 === "f"))){
-validate57.errors = [{instancePath:instancePath+"/os-update_readonly_flag/readonly",schemaPath:"#/components/schemas/Boolean/enum",keyword:"enum",params:{allowedValues: schema40.enum},message:"must be equal to one of the allowed values"}];
+validate63.errors = [{instancePath:instancePath+"/os-update_readonly_flag/readonly",schemaPath:"#/components/schemas/Boolean/enum",keyword:"enum",params:{allowedValues: schema40.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 }
@@ -2454,7 +2699,7 @@ return false;
 }
 }
 else {
-validate57.errors = [{instancePath:instancePath+"/os-update_readonly_flag",schemaPath:"#/properties/os-update_readonly_flag/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate63.errors = [{instancePath:instancePath+"/os-update_readonly_flag",schemaPath:"#/properties/os-update_readonly_flag/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -2463,45 +2708,45 @@ return false;
 }
 }
 else {
-validate57.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate63.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate57.errors = vErrors;
+validate63.errors = vErrors;
 return errors === 0;
 }
-validate57.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate63.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate56(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate62(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="action_updateVolumeReadonlyFlag.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate56.evaluated;
+const evaluated0 = validate62.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate57(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
+if(!(validate63(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate63.errors : vErrors.concat(validate63.errors);
 errors = vErrors.length;
 }
-validate56.errors = vErrors;
+validate62.errors = vErrors;
 return errors === 0;
 }
-validate56.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate62.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const action_revertVolumeToSnapshot = validate59;
-const schema71 = {"$ref":"cinder-v3.json#/components/schemas/VolumeActionRevert","$id":"action_revertVolumeToSnapshot.json"};
-const schema72 = {"description":"`revert` (3.40; cinder/api/v3/volumes.py `revert`): revert the volume to its latest snapshot.\nCinder has no JSON schema for it: the inner value must be an object (else 400 \"Missing\nrequired element 'revert' in request body.\"), other keys are ignored. Checks, in order:\nno snapshot → 400 \"Volume <id> doesn't have any snapshots.\"; `snapshot_id` missing or not the\nlatest → 400 \"Specified snapshot <snapshot_id> is None or not the latest one of volume\n<id>.\"; size differs → 400 \"Can't revert volume <id> to its latest snapshot <snapshot_id>.\nThe volume size must be equal to the snapshot size.\"; then policy\n`volume:revert_to_snapshot`; volume not `available` → **409** \"Invalid volume: Can't revert\nvolume <id> to its latest snapshot <snapshot_id>. Volume's status must be 'available'.\";\nsnapshot not `available` → **409** \"Invalid snapshot: Can't revert volume <id> to its latest\nsnapshot <snapshot_id>. Snapshot's status must be 'available'.\". Success: volume\n`reverting`, snapshot `restoring`; 202, no body. Below 3.40 → 404.\n","type":"object","x-action":"revert","x-operation":"revertVolumeToSnapshot","x-status":202,"x-min-version":"3.40","x-policy":"volume:revert_to_snapshot","required":["revert"],"additionalProperties":false,"properties":{"revert":{"type":"object","additionalProperties":true,"properties":{"snapshot_id":{"description":"The id of the volume's latest snapshot.","type":["string","null"]}}}}};
+export const action_revertVolumeToSnapshot = validate65;
+const schema76 = {"$ref":"cinder-v3.json#/components/schemas/VolumeActionRevert","$id":"action_revertVolumeToSnapshot.json"};
+const schema77 = {"description":"`revert` (3.40; cinder/api/v3/volumes.py `revert`): revert the volume to its latest snapshot.\nCinder has no JSON schema for it: the inner value must be an object (else 400 \"Missing\nrequired element 'revert' in request body.\"), other keys are ignored. Checks, in order:\nno snapshot → 400 \"Volume <id> doesn't have any snapshots.\"; `snapshot_id` missing or not the\nlatest → 400 \"Specified snapshot <snapshot_id> is None or not the latest one of volume\n<id>.\"; size differs → 400 \"Can't revert volume <id> to its latest snapshot <snapshot_id>.\nThe volume size must be equal to the snapshot size.\"; then policy\n`volume:revert_to_snapshot`; volume not `available` → **409** \"Invalid volume: Can't revert\nvolume <id> to its latest snapshot <snapshot_id>. Volume's status must be 'available'.\";\nsnapshot not `available` → **409** \"Invalid snapshot: Can't revert volume <id> to its latest\nsnapshot <snapshot_id>. Snapshot's status must be 'available'.\". Success: volume\n`reverting`, snapshot `restoring`; 202, no body. Below 3.40 → 404.\n","type":"object","x-action":"revert","x-operation":"revertVolumeToSnapshot","x-status":202,"x-min-version":"3.40","x-policy":"volume:revert_to_snapshot","required":["revert"],"additionalProperties":false,"properties":{"revert":{"type":"object","additionalProperties":true,"properties":{"snapshot_id":{"description":"The id of the volume's latest snapshot.","type":["string","null"]}}}}};
 
-function validate59(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate65(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="action_revertVolumeToSnapshot.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate59.evaluated;
+const evaluated0 = validate65.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2513,14 +2758,14 @@ if(errors === _errs0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.revert === undefined) && (missing0 = "revert")){
-validate59.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionRevert/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate65.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionRevert/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs2 = errors;
 for(const key0 in data){
 if(!(key0 === "revert")){
-validate59.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionRevert/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate65.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionRevert/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -2534,13 +2779,13 @@ if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 if(data0.snapshot_id !== undefined){
 let data1 = data0.snapshot_id;
 if((typeof data1 !== "string") && (data1 !== null)){
-validate59.errors = [{instancePath:instancePath+"/revert/snapshot_id",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionRevert/properties/revert/properties/snapshot_id/type",keyword:"type",params:{type: schema72.properties.revert.properties.snapshot_id.type},message:"must be string,null"}];
+validate65.errors = [{instancePath:instancePath+"/revert/snapshot_id",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionRevert/properties/revert/properties/snapshot_id/type",keyword:"type",params:{type: schema77.properties.revert.properties.snapshot_id.type},message:"must be string,null"}];
 return false;
 }
 }
 }
 else {
-validate59.errors = [{instancePath:instancePath+"/revert",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionRevert/properties/revert/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate65.errors = [{instancePath:instancePath+"/revert",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionRevert/properties/revert/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -2549,26 +2794,26 @@ return false;
 }
 }
 else {
-validate59.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionRevert/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate65.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionRevert/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate59.errors = vErrors;
+validate65.errors = vErrors;
 return errors === 0;
 }
-validate59.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate65.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_createSnapshot = validate60;
-const schema73 = {"$ref":"cinder-v3.json#/components/schemas/SnapshotCreateRequest","$id":"body_createSnapshot.json"};
-const schema74 = {"description":"`{\"snapshot\": {...}}`. Cinder's schema also lists a bogus property named `type` (a\n`'type': 'object'` entry misplaced inside `properties`): a top-level `type` key makes Cinder's\nvalidator crash (AttributeError → 500). Here it is simply not allowed (400).\n","type":"object","required":["snapshot"],"additionalProperties":false,"properties":{"snapshot":{"$ref":"#/components/schemas/SnapshotCreate"}}};
-const schema75 = {"description":"The `snapshot` object of a create request (cinder/api/schemas/snapshots.py `create`). Note:\nno `display_description` here (400 \"Additional properties are not allowed\").\n","type":"object","required":["volume_id"],"additionalProperties":false,"properties":{"name":{"description":"The display name (surrounding whitespace is stripped after validation).","type":["string","null"],"minLength":0,"maxLength":255},"display_name":{"description":"Legacy alias of `name`.","type":["string","null"],"minLength":0,"maxLength":255},"description":{"$ref":"#/components/schemas/PrintableDescription"},"volume_id":{"description":"The volume to snapshot. The schema allows null (`uuid_allow_null`) but Cinder then fails\nthe lookup (404).\n","allOf":[{"$ref":"#/components/schemas/OptionalUuidLike"}]},"force":{"description":"Before 3.66: snapshot an `in-use` volume too. From 3.66 in-use volumes are always allowed;\n`force` true is ignored and `force` false → 400 \"Since microversion 3.66 the 'force' flag\nis invalid for this request.  For backward compatability, however, when the 'force' flag\nis passed with a value evaluating to True, it is silently ignored.\" (sic: two spaces,\n\"compatability\"; cinder/api/v3/snapshots.py SNAPSHOT_IN_USE_FLAG_MSG).\n","allOf":[{"$ref":"#/components/schemas/Boolean"}]},"metadata":{"$ref":"#/components/schemas/MetadataOrNull"}}};
-const schema76 = {"description":"cinder/api/validation/parameter_types.py `description`: null or at most 255 characters, all\n\"printable\" - Cinder builds its regex from the code points 0..0xFFFE that are neither in\nUnicode category C* nor Zl/Zp, so control characters, line/paragraph separators, unassigned\ncode points and every character above U+FFFE (emoji, ...) are rejected.\n","type":["string","null"],"minLength":0,"maxLength":255,"pattern":"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"};
-const pattern24 = new RegExp("^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$", "u");
+export const body_createSnapshot = validate66;
+const schema78 = {"$ref":"cinder-v3.json#/components/schemas/SnapshotCreateRequest","$id":"body_createSnapshot.json"};
+const schema79 = {"description":"`{\"snapshot\": {...}}`. Cinder's schema also lists a bogus property named `type` (a\n`'type': 'object'` entry misplaced inside `properties`): a top-level `type` key makes Cinder's\nvalidator crash (AttributeError → 500). Here it is simply not allowed (400).\n","type":"object","required":["snapshot"],"additionalProperties":false,"properties":{"snapshot":{"$ref":"#/components/schemas/SnapshotCreate"}}};
+const schema80 = {"description":"The `snapshot` object of a create request (cinder/api/schemas/snapshots.py `create`). Note:\nno `display_description` here (400 \"Additional properties are not allowed\").\n","type":"object","required":["volume_id"],"additionalProperties":false,"properties":{"name":{"description":"The display name (surrounding whitespace is stripped after validation).","type":["string","null"],"minLength":0,"maxLength":255},"display_name":{"description":"Legacy alias of `name`.","type":["string","null"],"minLength":0,"maxLength":255},"description":{"$ref":"#/components/schemas/PrintableDescription"},"volume_id":{"description":"The volume to snapshot. The schema allows null (`uuid_allow_null`) but Cinder then fails\nthe lookup (404).\n","allOf":[{"$ref":"#/components/schemas/OptionalUuidLike"}]},"force":{"description":"Before 3.66: snapshot an `in-use` volume too. From 3.66 in-use volumes are always allowed;\n`force` true is ignored and `force` false → 400 \"Since microversion 3.66 the 'force' flag\nis invalid for this request.  For backward compatability, however, when the 'force' flag\nis passed with a value evaluating to True, it is silently ignored.\" (sic: two spaces,\n\"compatability\"; cinder/api/v3/snapshots.py SNAPSHOT_IN_USE_FLAG_MSG).\n","allOf":[{"$ref":"#/components/schemas/Boolean"}]},"metadata":{"$ref":"#/components/schemas/MetadataOrNull"}}};
+const schema81 = {"description":"cinder/api/validation/parameter_types.py `description`: null or at most 255 characters, all\n\"printable\" - Cinder builds its regex from the code points 0..0xFFFE that are neither in\nUnicode category C* nor Zl/Zp, so control characters, line/paragraph separators, unassigned\ncode points and every character above U+FFFE (emoji, ...) are rejected.\n","type":["string","null"],"minLength":0,"maxLength":255,"pattern":"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"};
+const pattern26 = new RegExp("^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$", "u");
 
-function validate62(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate68(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate62.evaluated;
+const evaluated0 = validate68.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2579,14 +2824,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.volume_id === undefined) && (missing0 = "volume_id")){
-validate62.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate68.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((((key0 === "name") || (key0 === "display_name")) || (key0 === "description")) || (key0 === "volume_id")) || (key0 === "force")) || (key0 === "metadata"))){
-validate62.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate68.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -2596,18 +2841,18 @@ if(data.name !== undefined){
 let data0 = data.name;
 const _errs2 = errors;
 if((typeof data0 !== "string") && (data0 !== null)){
-validate62.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: schema75.properties.name.type},message:"must be string,null"}];
+validate68.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: schema80.properties.name.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs2){
 if(typeof data0 === "string"){
 if(func2(data0) > 255){
-validate62.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate68.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data0) < 0){
-validate62.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+validate68.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
 return false;
 }
 }
@@ -2623,18 +2868,18 @@ if(data.display_name !== undefined){
 let data1 = data.display_name;
 const _errs4 = errors;
 if((typeof data1 !== "string") && (data1 !== null)){
-validate62.errors = [{instancePath:instancePath+"/display_name",schemaPath:"#/properties/display_name/type",keyword:"type",params:{type: schema75.properties.display_name.type},message:"must be string,null"}];
+validate68.errors = [{instancePath:instancePath+"/display_name",schemaPath:"#/properties/display_name/type",keyword:"type",params:{type: schema80.properties.display_name.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs4){
 if(typeof data1 === "string"){
 if(func2(data1) > 255){
-validate62.errors = [{instancePath:instancePath+"/display_name",schemaPath:"#/properties/display_name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate68.errors = [{instancePath:instancePath+"/display_name",schemaPath:"#/properties/display_name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data1) < 0){
-validate62.errors = [{instancePath:instancePath+"/display_name",schemaPath:"#/properties/display_name/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+validate68.errors = [{instancePath:instancePath+"/display_name",schemaPath:"#/properties/display_name/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
 return false;
 }
 }
@@ -2651,23 +2896,23 @@ let data2 = data.description;
 const _errs6 = errors;
 const _errs7 = errors;
 if((typeof data2 !== "string") && (data2 !== null)){
-validate62.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/type",keyword:"type",params:{type: schema76.type},message:"must be string,null"}];
+validate68.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/type",keyword:"type",params:{type: schema81.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs7){
 if(typeof data2 === "string"){
 if(func2(data2) > 255){
-validate62.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate68.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data2) < 0){
-validate62.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+validate68.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
 return false;
 }
 else {
-if(!pattern24.test(data2)){
-validate62.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"},message:"must match pattern \""+"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"+"\""}];
+if(!pattern26.test(data2)){
+validate68.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"},message:"must match pattern \""+"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"+"\""}];
 return false;
 }
 }
@@ -2696,11 +2941,11 @@ if(data.force !== undefined){
 let data4 = data.force;
 const _errs11 = errors;
 if((typeof data4 !== "boolean") && (typeof data4 !== "string")){
-validate62.errors = [{instancePath:instancePath+"/force",schemaPath:"#/components/schemas/Boolean/type",keyword:"type",params:{type: schema40.type},message:"must be boolean,string"}];
+validate68.errors = [{instancePath:instancePath+"/force",schemaPath:"#/components/schemas/Boolean/type",keyword:"type",params:{type: schema40.type},message:"must be boolean,string"}];
 return false;
 }
 if(!((((((((((((((((((((((((((data4 === true) || (data4 === "True")) || (data4 === "TRUE")) || (data4 === "true")) || (data4 === "1")) || (data4 === "ON")) || (data4 === "On")) || (data4 === "on")) || (data4 === "YES")) || (data4 === "Yes")) || (data4 === "yes")) || (data4 === "y")) || (data4 === "t")) || (data4 === false)) || (data4 === "False")) || (data4 === "FALSE")) || (data4 === "false")) || (data4 === "0")) || (data4 === "OFF")) || (data4 === "Off")) || (data4 === "off")) || (data4 === "NO")) || (data4 === "No")) || (data4 === "no")) || (data4 === "n")) || (data4 === "f"))){
-validate62.errors = [{instancePath:instancePath+"/force",schemaPath:"#/components/schemas/Boolean/enum",keyword:"enum",params:{allowedValues: schema40.enum},message:"must be equal to one of the allowed values"}];
+validate68.errors = [{instancePath:instancePath+"/force",schemaPath:"#/components/schemas/Boolean/enum",keyword:"enum",params:{allowedValues: schema40.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -2714,7 +2959,7 @@ let data5 = data.metadata;
 const _errs15 = errors;
 const _errs16 = errors;
 if((!(data5 && typeof data5 == "object" && !Array.isArray(data5))) && (data5 !== null)){
-validate62.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/components/schemas/MetadataOrNull/type",keyword:"type",params:{type: schema35.type},message:"must be object,null"}];
+validate68.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/components/schemas/MetadataOrNull/type",keyword:"type",params:{type: schema35.type},message:"must be object,null"}];
 return false;
 }
 if(errors === _errs16){
@@ -2722,7 +2967,7 @@ if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
 const _errs18 = errors;
 for(const key1 in data5){
 if(!(pattern4.test(key1))){
-validate62.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/components/schemas/MetadataOrNull/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate68.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/components/schemas/MetadataOrNull/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -2736,12 +2981,12 @@ const _errs19 = errors;
 if(errors === _errs19){
 if(typeof data6 === "string"){
 if(func2(data6) > 255){
-validate62.errors = [{instancePath:instancePath+"/metadata/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/MetadataOrNull/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate68.errors = [{instancePath:instancePath+"/metadata/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/MetadataOrNull/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 }
 else {
-validate62.errors = [{instancePath:instancePath+"/metadata/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/MetadataOrNull/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate68.errors = [{instancePath:instancePath+"/metadata/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/MetadataOrNull/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -2768,20 +3013,20 @@ var valid0 = true;
 }
 }
 else {
-validate62.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate68.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate62.errors = vErrors;
+validate68.errors = vErrors;
 return errors === 0;
 }
-validate62.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate68.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate61(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate67(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate61.evaluated;
+const evaluated0 = validate67.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2792,22 +3037,22 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.snapshot === undefined) && (missing0 = "snapshot")){
-validate61.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate67.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "snapshot")){
-validate61.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate67.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
 if(_errs1 === errors){
 if(data.snapshot !== undefined){
-if(!(validate62(data.snapshot, {instancePath:instancePath+"/snapshot",parentData:data,parentDataProperty:"snapshot",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
+if(!(validate68(data.snapshot, {instancePath:instancePath+"/snapshot",parentData:data,parentDataProperty:"snapshot",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate68.errors : vErrors.concat(validate68.errors);
 errors = vErrors.length;
 }
 }
@@ -2815,45 +3060,45 @@ errors = vErrors.length;
 }
 }
 else {
-validate61.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate67.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate61.errors = vErrors;
+validate67.errors = vErrors;
 return errors === 0;
 }
-validate61.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate67.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate60(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate66(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_createSnapshot.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate60.evaluated;
+const evaluated0 = validate66.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate61(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
+if(!(validate67(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
 errors = vErrors.length;
 }
-validate60.errors = vErrors;
+validate66.errors = vErrors;
 return errors === 0;
 }
-validate60.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate66.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_updateSnapshot = validate66;
-const schema79 = {"$ref":"cinder-v3.json#/components/schemas/SnapshotUpdateRequest","$id":"body_updateSnapshot.json"};
-const schema80 = {"type":"object","required":["snapshot"],"additionalProperties":false,"properties":{"snapshot":{"$ref":"#/components/schemas/SnapshotUpdate"}}};
-const schema81 = {"description":"The `snapshot` object of an update request (cinder/api/schemas/snapshots.py `update`): at\nleast one key → else 400 \"Invalid input for field/attribute snapshot. Value: {}. {} is not\nvalid under any of the given schemas\".\n","type":"object","additionalProperties":false,"properties":{"name":{"description":"The display name (stripped after validation).","type":["string","null"],"minLength":0,"maxLength":255},"description":{"$ref":"#/components/schemas/PrintableDescription"},"display_name":{"description":"Legacy alias of `name`.","type":["string","null"],"minLength":0,"maxLength":255},"display_description":{"description":"Legacy alias of `description`.","allOf":[{"$ref":"#/components/schemas/PrintableDescription"}]}},"anyOf":[{"required":["name"]},{"required":["description"]},{"required":["display_name"]},{"required":["display_description"]}]};
+export const body_updateSnapshot = validate72;
+const schema84 = {"$ref":"cinder-v3.json#/components/schemas/SnapshotUpdateRequest","$id":"body_updateSnapshot.json"};
+const schema85 = {"type":"object","required":["snapshot"],"additionalProperties":false,"properties":{"snapshot":{"$ref":"#/components/schemas/SnapshotUpdate"}}};
+const schema86 = {"description":"The `snapshot` object of an update request (cinder/api/schemas/snapshots.py `update`): at\nleast one key → else 400 \"Invalid input for field/attribute snapshot. Value: {}. {} is not\nvalid under any of the given schemas\".\n","type":"object","additionalProperties":false,"properties":{"name":{"description":"The display name (stripped after validation).","type":["string","null"],"minLength":0,"maxLength":255},"description":{"$ref":"#/components/schemas/PrintableDescription"},"display_name":{"description":"Legacy alias of `name`.","type":["string","null"],"minLength":0,"maxLength":255},"display_description":{"description":"Legacy alias of `description`.","allOf":[{"$ref":"#/components/schemas/PrintableDescription"}]}},"anyOf":[{"required":["name"]},{"required":["description"]},{"required":["display_name"]},{"required":["display_description"]}]};
 
-function validate68(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate74(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate68.evaluated;
+const evaluated0 = validate74.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2935,7 +3180,7 @@ else {
 vErrors.push(err4);
 }
 errors++;
-validate68.errors = vErrors;
+validate74.errors = vErrors;
 return false;
 }
 else {
@@ -2954,7 +3199,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs6 = errors;
 for(const key0 in data){
 if(!((((key0 === "name") || (key0 === "description")) || (key0 === "display_name")) || (key0 === "display_description"))){
-validate68.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate74.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -2964,18 +3209,18 @@ if(data.name !== undefined){
 let data0 = data.name;
 const _errs7 = errors;
 if((typeof data0 !== "string") && (data0 !== null)){
-validate68.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: schema81.properties.name.type},message:"must be string,null"}];
+validate74.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: schema86.properties.name.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs7){
 if(typeof data0 === "string"){
 if(func2(data0) > 255){
-validate68.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate74.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data0) < 0){
-validate68.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+validate74.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
 return false;
 }
 }
@@ -2992,23 +3237,23 @@ let data1 = data.description;
 const _errs9 = errors;
 const _errs10 = errors;
 if((typeof data1 !== "string") && (data1 !== null)){
-validate68.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/type",keyword:"type",params:{type: schema76.type},message:"must be string,null"}];
+validate74.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/type",keyword:"type",params:{type: schema81.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs10){
 if(typeof data1 === "string"){
 if(func2(data1) > 255){
-validate68.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate74.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data1) < 0){
-validate68.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+validate74.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
 return false;
 }
 else {
-if(!pattern24.test(data1)){
-validate68.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"},message:"must match pattern \""+"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"+"\""}];
+if(!pattern26.test(data1)){
+validate74.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"},message:"must match pattern \""+"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"+"\""}];
 return false;
 }
 }
@@ -3025,18 +3270,18 @@ if(data.display_name !== undefined){
 let data2 = data.display_name;
 const _errs12 = errors;
 if((typeof data2 !== "string") && (data2 !== null)){
-validate68.errors = [{instancePath:instancePath+"/display_name",schemaPath:"#/properties/display_name/type",keyword:"type",params:{type: schema81.properties.display_name.type},message:"must be string,null"}];
+validate74.errors = [{instancePath:instancePath+"/display_name",schemaPath:"#/properties/display_name/type",keyword:"type",params:{type: schema86.properties.display_name.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs12){
 if(typeof data2 === "string"){
 if(func2(data2) > 255){
-validate68.errors = [{instancePath:instancePath+"/display_name",schemaPath:"#/properties/display_name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate74.errors = [{instancePath:instancePath+"/display_name",schemaPath:"#/properties/display_name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data2) < 0){
-validate68.errors = [{instancePath:instancePath+"/display_name",schemaPath:"#/properties/display_name/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+validate74.errors = [{instancePath:instancePath+"/display_name",schemaPath:"#/properties/display_name/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
 return false;
 }
 }
@@ -3053,23 +3298,23 @@ let data3 = data.display_description;
 const _errs14 = errors;
 const _errs16 = errors;
 if((typeof data3 !== "string") && (data3 !== null)){
-validate68.errors = [{instancePath:instancePath+"/display_description",schemaPath:"#/components/schemas/PrintableDescription/type",keyword:"type",params:{type: schema76.type},message:"must be string,null"}];
+validate74.errors = [{instancePath:instancePath+"/display_description",schemaPath:"#/components/schemas/PrintableDescription/type",keyword:"type",params:{type: schema81.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs16){
 if(typeof data3 === "string"){
 if(func2(data3) > 255){
-validate68.errors = [{instancePath:instancePath+"/display_description",schemaPath:"#/components/schemas/PrintableDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate74.errors = [{instancePath:instancePath+"/display_description",schemaPath:"#/components/schemas/PrintableDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data3) < 0){
-validate68.errors = [{instancePath:instancePath+"/display_description",schemaPath:"#/components/schemas/PrintableDescription/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+validate74.errors = [{instancePath:instancePath+"/display_description",schemaPath:"#/components/schemas/PrintableDescription/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
 return false;
 }
 else {
-if(!pattern24.test(data3)){
-validate68.errors = [{instancePath:instancePath+"/display_description",schemaPath:"#/components/schemas/PrintableDescription/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"},message:"must match pattern \""+"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"+"\""}];
+if(!pattern26.test(data3)){
+validate74.errors = [{instancePath:instancePath+"/display_description",schemaPath:"#/components/schemas/PrintableDescription/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"},message:"must match pattern \""+"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"+"\""}];
 return false;
 }
 }
@@ -3087,20 +3332,20 @@ var valid1 = true;
 }
 }
 else {
-validate68.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate74.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate68.errors = vErrors;
+validate74.errors = vErrors;
 return errors === 0;
 }
-validate68.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate74.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate67(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate73(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate67.evaluated;
+const evaluated0 = validate73.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3111,22 +3356,22 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.snapshot === undefined) && (missing0 = "snapshot")){
-validate67.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate73.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "snapshot")){
-validate67.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate73.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
 if(_errs1 === errors){
 if(data.snapshot !== undefined){
-if(!(validate68(data.snapshot, {instancePath:instancePath+"/snapshot",parentData:data,parentDataProperty:"snapshot",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate68.errors : vErrors.concat(validate68.errors);
+if(!(validate74(data.snapshot, {instancePath:instancePath+"/snapshot",parentData:data,parentDataProperty:"snapshot",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
 errors = vErrors.length;
 }
 }
@@ -3134,43 +3379,18 @@ errors = vErrors.length;
 }
 }
 else {
-validate67.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate73.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate67.errors = vErrors;
+validate73.errors = vErrors;
 return errors === 0;
 }
-validate67.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate73.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-
-function validate66(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="body_updateSnapshot.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate66.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(validate67(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
-errors = vErrors.length;
-}
-validate66.errors = vErrors;
-return errors === 0;
-}
-validate66.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-export const body_replaceSnapshotMetadata = validate71;
-const schema84 = {"$ref":"cinder-v3.json#/components/schemas/SnapshotMetadataRequest","$id":"body_replaceSnapshotMetadata.json"};
-const schema85 = {"description":"`{\"metadata\": {...}}` for POST (merge) and PUT (replace all) on a snapshot's metadata. Other\ntop-level keys are ignored (`additionalProperties: true` in Cinder's schema). A missing or\nnon-object `metadata` → 400 \"Missing required element 'metadata' in request body.\" in\nAntelope.\n","type":"object","required":["metadata"],"additionalProperties":true,"properties":{"metadata":{"$ref":"#/components/schemas/SnapshotMetadata"}}};
-const schema86 = {"description":"A snapshot metadata map (cinder/api/schemas/snapshot_metadata.py at Cinder HEAD: keys\n`^[a-zA-Z0-9-_:. ]{1,255}$` - no `/`, unlike volume metadata - values strings of at most 255\ncharacters). Antelope (21.x) validates by hand instead: any key of 1..255 characters, string\nvalues of at most 255 characters (cinder/utils.py check_metadata_properties → 400 \"Invalid\nmetadata: ...\").\n","type":"object","patternProperties":{"^[a-zA-Z0-9-_:. ]{1,255}$":{"type":"string","maxLength":255}},"additionalProperties":false};
-const pattern29 = new RegExp("^[a-zA-Z0-9-_:. ]{1,255}$", "u");
 
 function validate72(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="body_updateSnapshot.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate72.evaluated;
@@ -3180,99 +3400,25 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.metadata === undefined) && (missing0 = "metadata")){
-validate72.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.metadata !== undefined){
-let data0 = data.metadata;
-const _errs3 = errors;
-if(errors === _errs3){
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-const _errs5 = errors;
-for(const key0 in data0){
-if(!(pattern29.test(key0))){
-validate72.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/components/schemas/SnapshotMetadata/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs5 === errors){
-var valid2 = true;
-for(const key1 in data0){
-if(pattern29.test(key1)){
-let data1 = data0[key1];
-const _errs6 = errors;
-if(errors === _errs6){
-if(typeof data1 === "string"){
-if(func2(data1) > 255){
-validate72.errors = [{instancePath:instancePath+"/metadata/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/SnapshotMetadata/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
-return false;
-}
-}
-else {
-validate72.errors = [{instancePath:instancePath+"/metadata/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/SnapshotMetadata/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid2 = _errs6 === errors;
-if(!valid2){
-break;
-}
-}
-}
-}
-}
-else {
-validate72.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/components/schemas/SnapshotMetadata/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-}
-}
-}
-else {
-validate72.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
+if(!(validate73(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate73.errors : vErrors.concat(validate73.errors);
+errors = vErrors.length;
 }
 validate72.errors = vErrors;
 return errors === 0;
 }
 validate72.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
+export const body_replaceSnapshotMetadata = validate77;
+const schema89 = {"$ref":"cinder-v3.json#/components/schemas/SnapshotMetadataRequest","$id":"body_replaceSnapshotMetadata.json"};
+const schema90 = {"description":"`{\"metadata\": {...}}` for POST (merge) and PUT (replace all) on a snapshot's metadata. Other\ntop-level keys are ignored (`additionalProperties: true` in Cinder's schema). A missing or\nnon-object `metadata` → 400 \"Missing required element 'metadata' in request body.\" in\nAntelope.\n","type":"object","required":["metadata"],"additionalProperties":true,"properties":{"metadata":{"$ref":"#/components/schemas/SnapshotMetadata"}}};
+const schema91 = {"description":"A snapshot metadata map (cinder/api/schemas/snapshot_metadata.py at Cinder HEAD: keys\n`^[a-zA-Z0-9-_:. ]{1,255}$` - no `/`, unlike volume metadata - values strings of at most 255\ncharacters). Antelope (21.x) validates by hand instead: any key of 1..255 characters, string\nvalues of at most 255 characters (cinder/utils.py check_metadata_properties → 400 \"Invalid\nmetadata: ...\").\n","type":"object","patternProperties":{"^[a-zA-Z0-9-_:. ]{1,255}$":{"type":"string","maxLength":255}},"additionalProperties":false};
+const pattern31 = new RegExp("^[a-zA-Z0-9-_:. ]{1,255}$", "u");
 
-function validate71(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="body_replaceSnapshotMetadata.json" */;
+function validate78(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate71.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(validate72(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
-errors = vErrors.length;
-}
-validate71.errors = vErrors;
-return errors === 0;
-}
-validate71.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-export const body_createSnapshotMetadata = validate74;
-const schema87 = {"$ref":"cinder-v3.json#/components/schemas/SnapshotMetadataRequest","$id":"body_createSnapshotMetadata.json"};
-
-function validate75(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate75.evaluated;
+const evaluated0 = validate78.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3283,7 +3429,7 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.metadata === undefined) && (missing0 = "metadata")){
-validate75.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate78.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -3294,8 +3440,8 @@ if(errors === _errs3){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 const _errs5 = errors;
 for(const key0 in data0){
-if(!(pattern29.test(key0))){
-validate75.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/components/schemas/SnapshotMetadata/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+if(!(pattern31.test(key0))){
+validate78.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/components/schemas/SnapshotMetadata/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -3303,18 +3449,18 @@ break;
 if(_errs5 === errors){
 var valid2 = true;
 for(const key1 in data0){
-if(pattern29.test(key1)){
+if(pattern31.test(key1)){
 let data1 = data0[key1];
 const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data1 === "string"){
 if(func2(data1) > 255){
-validate75.errors = [{instancePath:instancePath+"/metadata/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/SnapshotMetadata/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate78.errors = [{instancePath:instancePath+"/metadata/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/SnapshotMetadata/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 }
 else {
-validate75.errors = [{instancePath:instancePath+"/metadata/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/SnapshotMetadata/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate78.errors = [{instancePath:instancePath+"/metadata/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/SnapshotMetadata/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -3327,7 +3473,7 @@ break;
 }
 }
 else {
-validate75.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/components/schemas/SnapshotMetadata/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate78.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/components/schemas/SnapshotMetadata/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -3335,45 +3481,144 @@ return false;
 }
 }
 else {
-validate75.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate78.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate75.errors = vErrors;
+validate78.errors = vErrors;
 return errors === 0;
 }
-validate75.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate78.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate74(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="body_createSnapshotMetadata.json" */;
+function validate77(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="body_replaceSnapshotMetadata.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate74.evaluated;
+const evaluated0 = validate77.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate75(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate75.errors : vErrors.concat(validate75.errors);
+if(!(validate78(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
 errors = vErrors.length;
 }
-validate74.errors = vErrors;
+validate77.errors = vErrors;
 return errors === 0;
 }
-validate74.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate77.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_updateSnapshotMetadataItem = validate77;
-const schema90 = {"$ref":"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest","$id":"body_updateSnapshotMetadataItem.json"};
-const schema91 = {"description":"`{\"meta\": {\"<key>\": \"<value>\"}}` with exactly one key, equal to the URL key (400 \"Request body\nand URI mismatch\"). Other top-level keys are ignored.\n","type":"object","required":["meta"],"additionalProperties":true,"properties":{"meta":{"type":"object","minProperties":1,"maxProperties":1,"patternProperties":{"^[a-zA-Z0-9-_:. ]{1,255}$":{"type":"string","maxLength":255}},"additionalProperties":false}}};
+export const body_createSnapshotMetadata = validate80;
+const schema92 = {"$ref":"cinder-v3.json#/components/schemas/SnapshotMetadataRequest","$id":"body_createSnapshotMetadata.json"};
 
-function validate77(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate81(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate81.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.metadata === undefined) && (missing0 = "metadata")){
+validate81.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.metadata !== undefined){
+let data0 = data.metadata;
+const _errs3 = errors;
+if(errors === _errs3){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+const _errs5 = errors;
+for(const key0 in data0){
+if(!(pattern31.test(key0))){
+validate81.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/components/schemas/SnapshotMetadata/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs5 === errors){
+var valid2 = true;
+for(const key1 in data0){
+if(pattern31.test(key1)){
+let data1 = data0[key1];
+const _errs6 = errors;
+if(errors === _errs6){
+if(typeof data1 === "string"){
+if(func2(data1) > 255){
+validate81.errors = [{instancePath:instancePath+"/metadata/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/SnapshotMetadata/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+}
+else {
+validate81.errors = [{instancePath:instancePath+"/metadata/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/SnapshotMetadata/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid2 = _errs6 === errors;
+if(!valid2){
+break;
+}
+}
+}
+}
+}
+else {
+validate81.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/components/schemas/SnapshotMetadata/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate81.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate81.errors = vErrors;
+return errors === 0;
+}
+validate81.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate80(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="body_createSnapshotMetadata.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate80.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(validate81(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate81.errors : vErrors.concat(validate81.errors);
+errors = vErrors.length;
+}
+validate80.errors = vErrors;
+return errors === 0;
+}
+validate80.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const body_updateSnapshotMetadataItem = validate83;
+const schema95 = {"$ref":"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest","$id":"body_updateSnapshotMetadataItem.json"};
+const schema96 = {"description":"`{\"meta\": {\"<key>\": \"<value>\"}}` with exactly one key, equal to the URL key (400 \"Request body\nand URI mismatch\"). Other top-level keys are ignored.\n","type":"object","required":["meta"],"additionalProperties":true,"properties":{"meta":{"type":"object","minProperties":1,"maxProperties":1,"patternProperties":{"^[a-zA-Z0-9-_:. ]{1,255}$":{"type":"string","maxLength":255}},"additionalProperties":false}}};
+
+function validate83(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_updateSnapshotMetadataItem.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate77.evaluated;
+const evaluated0 = validate83.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3385,7 +3630,7 @@ if(errors === _errs0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.meta === undefined) && (missing0 = "meta")){
-validate77.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate83.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -3395,19 +3640,19 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 if(Object.keys(data0).length > 1){
-validate77.errors = [{instancePath:instancePath+"/meta",schemaPath:"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest/properties/meta/maxProperties",keyword:"maxProperties",params:{limit: 1},message:"must NOT have more than 1 properties"}];
+validate83.errors = [{instancePath:instancePath+"/meta",schemaPath:"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest/properties/meta/maxProperties",keyword:"maxProperties",params:{limit: 1},message:"must NOT have more than 1 properties"}];
 return false;
 }
 else {
 if(Object.keys(data0).length < 1){
-validate77.errors = [{instancePath:instancePath+"/meta",schemaPath:"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest/properties/meta/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"}];
+validate83.errors = [{instancePath:instancePath+"/meta",schemaPath:"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest/properties/meta/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"}];
 return false;
 }
 else {
 const _errs5 = errors;
 for(const key0 in data0){
-if(!(pattern29.test(key0))){
-validate77.errors = [{instancePath:instancePath+"/meta",schemaPath:"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest/properties/meta/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+if(!(pattern31.test(key0))){
+validate83.errors = [{instancePath:instancePath+"/meta",schemaPath:"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest/properties/meta/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -3415,18 +3660,18 @@ break;
 if(_errs5 === errors){
 var valid2 = true;
 for(const key1 in data0){
-if(pattern29.test(key1)){
+if(pattern31.test(key1)){
 let data1 = data0[key1];
 const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data1 === "string"){
 if(func2(data1) > 255){
-validate77.errors = [{instancePath:instancePath+"/meta/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest/properties/meta/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate83.errors = [{instancePath:instancePath+"/meta/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest/properties/meta/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 }
 else {
-validate77.errors = [{instancePath:instancePath+"/meta/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest/properties/meta/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate83.errors = [{instancePath:instancePath+"/meta/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest/properties/meta/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -3441,7 +3686,7 @@ break;
 }
 }
 else {
-validate77.errors = [{instancePath:instancePath+"/meta",schemaPath:"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest/properties/meta/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate83.errors = [{instancePath:instancePath+"/meta",schemaPath:"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest/properties/meta/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -3449,25 +3694,25 @@ return false;
 }
 }
 else {
-validate77.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate83.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate77.errors = vErrors;
+validate83.errors = vErrors;
 return errors === 0;
 }
-validate77.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate83.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const action_resetSnapshotStatus = validate78;
-const schema92 = {"$ref":"cinder-v3.json#/components/schemas/SnapshotActionResetStatus","$id":"action_resetSnapshotStatus.json"};
-const schema93 = {"description":"`os-reset_status` (admin; cinder/api/contrib/admin_actions.py SnapshotAdminController, schema\ncinder/api/schemas/admin_actions.py `reset_status_snapshot`): force the snapshot status. The\nbody is validated first, then the snapshot is looked up (404) and the policy checked. Any\nsnapshot status may be set, from any status; the value is matched case-insensitively and\nstored lower-cased. 202, no body.\n","type":"object","x-action":"os-reset_status","x-operation":"resetSnapshotStatus","x-status":202,"x-policy":"volume_extension:snapshot_admin_actions:reset_status","required":["os-reset_status"],"additionalProperties":false,"properties":{"os-reset_status":{"type":"object","required":["status"],"additionalProperties":false,"properties":{"status":{"description":"A snapshot status (cinder/objects/fields.py SnapshotStatus.ALL), any case. Otherwise\n(empty included) 400 \"Snapshot status: <v> is invalid, valid statuses are: ('error',\n'available', 'creating', 'deleting', 'deleted', 'updating', 'error_deleting',\n'unmanaging', 'backing-up', 'restoring').\".\n","type":"string","x-case-insensitive-enum":["error","available","creating","deleting","deleted","updating","error_deleting","unmanaging","backing-up","restoring"],"pattern":"^(?:[eE][rR][rR][oO][rR]|[aA][vV][aA][iI][lL][aA][bB][lL][eE]|[cC][rR][eE][aA][tT][iI][nN][gG]|[dD][eE][lL][eE][tT][iI][nN][gG]|[dD][eE][lL][eE][tT][eE][dD]|[uU][pP][dD][aA][tT][iI][nN][gG]|[eE][rR][rR][oO][rR]_[dD][eE][lL][eE][tT][iI][nN][gG]|[uU][nN][mM][aA][nN][aA][gG][iI][nN][gG]|[bB][aA][cC][kK][iI][nN][gG]-[uU][pP]|[rR][eE][sS][tT][oO][rR][iI][nN][gG])$"}}}}};
-const pattern35 = new RegExp("^(?:[eE][rR][rR][oO][rR]|[aA][vV][aA][iI][lL][aA][bB][lL][eE]|[cC][rR][eE][aA][tT][iI][nN][gG]|[dD][eE][lL][eE][tT][iI][nN][gG]|[dD][eE][lL][eE][tT][eE][dD]|[uU][pP][dD][aA][tT][iI][nN][gG]|[eE][rR][rR][oO][rR]_[dD][eE][lL][eE][tT][iI][nN][gG]|[uU][nN][mM][aA][nN][aA][gG][iI][nN][gG]|[bB][aA][cC][kK][iI][nN][gG]-[uU][pP]|[rR][eE][sS][tT][oO][rR][iI][nN][gG])$", "u");
+export const action_resetSnapshotStatus = validate84;
+const schema97 = {"$ref":"cinder-v3.json#/components/schemas/SnapshotActionResetStatus","$id":"action_resetSnapshotStatus.json"};
+const schema98 = {"description":"`os-reset_status` (admin; cinder/api/contrib/admin_actions.py SnapshotAdminController, schema\ncinder/api/schemas/admin_actions.py `reset_status_snapshot`): force the snapshot status. The\nbody is validated first, then the snapshot is looked up (404) and the policy checked. Any\nsnapshot status may be set, from any status; the value is matched case-insensitively and\nstored lower-cased. 202, no body.\n","type":"object","x-action":"os-reset_status","x-operation":"resetSnapshotStatus","x-status":202,"x-policy":"volume_extension:snapshot_admin_actions:reset_status","required":["os-reset_status"],"additionalProperties":false,"properties":{"os-reset_status":{"type":"object","required":["status"],"additionalProperties":false,"properties":{"status":{"description":"A snapshot status (cinder/objects/fields.py SnapshotStatus.ALL), any case. Otherwise\n(empty included) 400 \"Snapshot status: <v> is invalid, valid statuses are: ('error',\n'available', 'creating', 'deleting', 'deleted', 'updating', 'error_deleting',\n'unmanaging', 'backing-up', 'restoring').\".\n","type":"string","x-case-insensitive-enum":["error","available","creating","deleting","deleted","updating","error_deleting","unmanaging","backing-up","restoring"],"pattern":"^(?:[eE][rR][rR][oO][rR]|[aA][vV][aA][iI][lL][aA][bB][lL][eE]|[cC][rR][eE][aA][tT][iI][nN][gG]|[dD][eE][lL][eE][tT][iI][nN][gG]|[dD][eE][lL][eE][tT][eE][dD]|[uU][pP][dD][aA][tT][iI][nN][gG]|[eE][rR][rR][oO][rR]_[dD][eE][lL][eE][tT][iI][nN][gG]|[uU][nN][mM][aA][nN][aA][gG][iI][nN][gG]|[bB][aA][cC][kK][iI][nN][gG]-[uU][pP]|[rR][eE][sS][tT][oO][rR][iI][nN][gG])$"}}}}};
+const pattern37 = new RegExp("^(?:[eE][rR][rR][oO][rR]|[aA][vV][aA][iI][lL][aA][bB][lL][eE]|[cC][rR][eE][aA][tT][iI][nN][gG]|[dD][eE][lL][eE][tT][iI][nN][gG]|[dD][eE][lL][eE][tT][eE][dD]|[uU][pP][dD][aA][tT][iI][nN][gG]|[eE][rR][rR][oO][rR]_[dD][eE][lL][eE][tT][iI][nN][gG]|[uU][nN][mM][aA][nN][aA][gG][iI][nN][gG]|[bB][aA][cC][kK][iI][nN][gG]-[uU][pP]|[rR][eE][sS][tT][oO][rR][iI][nN][gG])$", "u");
 
-function validate78(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate84(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="action_resetSnapshotStatus.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate78.evaluated;
+const evaluated0 = validate84.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3479,14 +3724,14 @@ if(errors === _errs0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data["os-reset_status"] === undefined) && (missing0 = "os-reset_status")){
-validate78.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionResetStatus/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate84.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionResetStatus/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs2 = errors;
 for(const key0 in data){
 if(!(key0 === "os-reset_status")){
-validate78.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionResetStatus/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate84.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionResetStatus/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -3499,14 +3744,14 @@ if(errors === _errs3){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing1;
 if((data0.status === undefined) && (missing1 = "status")){
-validate78.errors = [{instancePath:instancePath+"/os-reset_status",schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionResetStatus/properties/os-reset_status/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate84.errors = [{instancePath:instancePath+"/os-reset_status",schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionResetStatus/properties/os-reset_status/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 const _errs5 = errors;
 for(const key1 in data0){
 if(!(key1 === "status")){
-validate78.errors = [{instancePath:instancePath+"/os-reset_status",schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionResetStatus/properties/os-reset_status/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate84.errors = [{instancePath:instancePath+"/os-reset_status",schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionResetStatus/properties/os-reset_status/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -3517,22 +3762,13 @@ let data1 = data0.status;
 const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data1 === "string"){
-if(!pattern35.test(data1)){
-validate78.errors = [{instancePath:instancePath+"/os-reset_status/status",schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionResetStatus/properties/os-reset_status/properties/status/pattern",keyword:"pattern",params:{pattern: "^(?:[eE][rR][rR][oO][rR]|[aA][vV][aA][iI][lL][aA][bB][lL][eE]|[cC][rR][eE][aA][tT][iI][nN][gG]|[dD][eE][lL][eE][tT][iI][nN][gG]|[dD][eE][lL][eE][tT][eE][dD]|[uU][pP][dD][aA][tT][iI][nN][gG]|[eE][rR][rR][oO][rR]_[dD][eE][lL][eE][tT][iI][nN][gG]|[uU][nN][mM][aA][nN][aA][gG][iI][nN][gG]|[bB][aA][cC][kK][iI][nN][gG]-[uU][pP]|[rR][eE][sS][tT][oO][rR][iI][nN][gG])$"},message:"must match pattern \""+"^(?:[eE][rR][rR][oO][rR]|[aA][vV][aA][iI][lL][aA][bB][lL][eE]|[cC][rR][eE][aA][tT][iI][nN][gG]|[dD][eE][lL][eE][tT][iI][nN][gG]|[dD][eE][lL][eE][tT][eE][dD]|[uU][pP][dD][aA][tT][iI][nN][gG]|[eE][rR][rR][oO][rR]_[dD][eE][lL][eE][tT][iI][nN][gG]|[uU][nN][mM][aA][nN][aA][gG][iI][nN][gG]|[bB][aA][cC][kK][iI][nN][gG]-[uU][pP]|[rR][eE][sS][tT][oO][rR][iI][nN][gG])$"+"\""}];
+if(!pattern37.test(data1)){
+validate84.errors = [{instancePath:instancePath+"/os-reset_status/status",schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionResetStatus/properties/os-reset_status/properties/status/pattern",keyword:"pattern",params:{pattern: "^(?:[eE][rR][rR][oO][rR]|[aA][vV][aA][iI][lL][aA][bB][lL][eE]|[cC][rR][eE][aA][tT][iI][nN][gG]|[dD][eE][lL][eE][tT][iI][nN][gG]|[dD][eE][lL][eE][tT][eE][dD]|[uU][pP][dD][aA][tT][iI][nN][gG]|[eE][rR][rR][oO][rR]_[dD][eE][lL][eE][tT][iI][nN][gG]|[uU][nN][mM][aA][nN][aA][gG][iI][nN][gG]|[bB][aA][cC][kK][iI][nN][gG]-[uU][pP]|[rR][eE][sS][tT][oO][rR][iI][nN][gG])$"},message:"must match pattern \""+"^(?:[eE][rR][rR][oO][rR]|[aA][vV][aA][iI][lL][aA][bB][lL][eE]|[cC][rR][eE][aA][tT][iI][nN][gG]|[dD][eE][lL][eE][tT][iI][nN][gG]|[dD][eE][lL][eE][tT][eE][dD]|[uU][pP][dD][aA][tT][iI][nN][gG]|[eE][rR][rR][oO][rR]_[dD][eE][lL][eE][tT][iI][nN][gG]|[uU][nN][mM][aA][nN][aA][gG][iI][nN][gG]|[bB][aA][cC][kK][iI][nN][gG]-[uU][pP]|[rR][eE][sS][tT][oO][rR][iI][nN][gG])$"+"\""}];
 return false;
 }
 }
 else {
-validate78.errors = [{instancePath:instancePath+"/os-reset_status/status",schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionResetStatus/properties/os-reset_status/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-}
-}
-}
-}
-else {
-validate78.errors = [{instancePath:instancePath+"/os-reset_status",schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionResetStatus/properties/os-reset_status/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate84.errors = [{instancePath:instancePath+"/os-reset_status/status",schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionResetStatus/properties/os-reset_status/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -3541,24 +3777,33 @@ return false;
 }
 }
 else {
-validate78.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionResetStatus/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate84.errors = [{instancePath:instancePath+"/os-reset_status",schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionResetStatus/properties/os-reset_status/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate78.errors = vErrors;
+}
+}
+}
+}
+else {
+validate84.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionResetStatus/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate84.errors = vErrors;
 return errors === 0;
 }
-validate78.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate84.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const action_forceDeleteSnapshot = validate79;
-const schema94 = {"$ref":"cinder-v3.json#/components/schemas/SnapshotActionForceDelete","$id":"action_forceDeleteSnapshot.json"};
-const schema95 = {"description":"`os-force_delete` (admin; cinder/api/contrib/admin_actions.py `_force_delete`): delete the\nsnapshot regardless of its status. Cinder does not validate the inner value (clients send\n`{}`). The snapshot is looked up first (`volume:get_snapshot`, 404), then policy\n`volume_extension:snapshot_admin_actions:force_delete`, then `volume:delete_snapshot`. A\nsnapshot in a group snapshot → 400 \"Invalid snapshot: Snapshot  must not be part of a group.\"\n(two spaces). Success: status `deleting`; 202, no body.\n","type":"object","x-action":"os-force_delete","x-operation":"forceDeleteSnapshot","x-status":202,"x-policy":"volume_extension:snapshot_admin_actions:force_delete","required":["os-force_delete"],"additionalProperties":false,"properties":{"os-force_delete":{"description":"Ignored; any JSON value (conventionally `{}`)."}}};
+export const action_forceDeleteSnapshot = validate85;
+const schema99 = {"$ref":"cinder-v3.json#/components/schemas/SnapshotActionForceDelete","$id":"action_forceDeleteSnapshot.json"};
+const schema100 = {"description":"`os-force_delete` (admin; cinder/api/contrib/admin_actions.py `_force_delete`): delete the\nsnapshot regardless of its status. Cinder does not validate the inner value (clients send\n`{}`). The snapshot is looked up first (`volume:get_snapshot`, 404), then policy\n`volume_extension:snapshot_admin_actions:force_delete`, then `volume:delete_snapshot`. A\nsnapshot in a group snapshot → 400 \"Invalid snapshot: Snapshot  must not be part of a group.\"\n(two spaces). Success: status `deleting`; 202, no body.\n","type":"object","x-action":"os-force_delete","x-operation":"forceDeleteSnapshot","x-status":202,"x-policy":"volume_extension:snapshot_admin_actions:force_delete","required":["os-force_delete"],"additionalProperties":false,"properties":{"os-force_delete":{"description":"Ignored; any JSON value (conventionally `{}`)."}}};
 
-function validate79(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate85(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="action_forceDeleteSnapshot.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate79.evaluated;
+const evaluated0 = validate85.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3570,13 +3815,13 @@ if(errors === _errs0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data["os-force_delete"] === undefined) && (missing0 = "os-force_delete")){
-validate79.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionForceDelete/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate85.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionForceDelete/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 for(const key0 in data){
 if(!(key0 === "os-force_delete")){
-validate79.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionForceDelete/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate85.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionForceDelete/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -3584,12 +3829,12 @@ break;
 }
 }
 else {
-validate79.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionForceDelete/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate85.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionForceDelete/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate79.errors = vErrors;
+validate85.errors = vErrors;
 return errors === 0;
 }
-validate79.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate85.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 

@@ -98,10 +98,10 @@ export const SNAPSHOT_LISTING: ResourceListing = {
 function int(q: Query, name: string, max = 2 ** 31 - 1): number | undefined {
   const raw = q[name];
   if (raw === undefined) return undefined;
-  if (!/^-?\d+$/.test(raw.trim())) throw invalidInput(`${name} param must be an integer`);
+  if (!/^-?\d+$/.test(raw.trim())) throw badRequest(`${name} param must be an integer`);
   const n = Number(raw);
-  if (n < 0) throw invalidInput(`${name} param must be positive`);
-  if (n > max) throw invalidInput(`${name} param is too large`);
+  if (n < 0) throw badRequest(`${name} param must be positive`);
+  if (n > max) throw badRequest(`${name} param is too large`);
   return n;
 }
 
@@ -168,7 +168,7 @@ export function parseListQuery(ctx: RequestContext, q: Query, listing: ResourceL
   let withCount = false;
   if (q.with_count !== undefined && ctx.version >= MV.SUPPORT_COUNT_INFO) {
     const b = boolFrom(q.with_count);
-    if (b === undefined) throw invalidInput(`Invalid value '${q.with_count}' for with_count: use true or false.`);
+    if (b === undefined) throw badRequest(`Value '${q.with_count}' for 'with_count' is not a boolean.`);
     withCount = b;
   }
   const allTenants = ctx.isAdmin && q.all_tenants !== undefined && boolFrom(q.all_tenants) !== false;
@@ -185,6 +185,8 @@ export function parseListQuery(ctx: RequestContext, q: Query, listing: ResourceL
     const col = listing.filters[key] ?? (ctx.isAdmin ? listing.adminFilters[key] : undefined);
     if (col === undefined) {
       invalid.push(key);
+      // An admin's filter on a field volumes do not have matches nothing, as in Cinder.
+      if (ctx.isAdmin && ctx.version >= MV.RESOURCE_FILTER) filters.equals.id = "";
       continue;
     }
     if (key === "group_id" || key === "migration_status") {

@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import type { Logger } from "pino";
-import { routes, type ActionRoute, type Route } from "../generated/routes";
+import { routes, type ActionRoute, type Route, type VersionedBody } from "../generated/routes";
 import type { RequestContext } from "../identity/context";
 import { noauthIdentity } from "../identity/noauth";
 import type { Services } from "../services";
@@ -137,7 +137,7 @@ function registerRoute(app: FastifyInstance, svc: Services, route: Route): void 
         const action = chooseAction(route.actions, body);
         if (action.minVersion && version < parseVersion(action.minVersion)) throw notFound();
         dropLenientKeys(body, action.lenient, version, parseVersion);
-        validateBody(action.body, body);
+        validateBody(validatorFor(action.body, action.bodyBefore, version), body);
         body = (body as Record<string, unknown>)[action.key];
         handlerName = action.operation;
         status = action.status;
@@ -145,7 +145,7 @@ function registerRoute(app: FastifyInstance, svc: Services, route: Route): void 
         handlerName = route.operation as string;
         if (route.body && (body !== undefined || route.bodyRequired)) {
           dropLenientKeys(body, route.lenient, version, parseVersion);
-          validateBody(route.body, body);
+          validateBody(validatorFor(route.body, route.bodyBefore, version), body);
         }
       }
       const hreq: HandlerRequest<unknown> = {
@@ -166,12 +166,20 @@ function registerRoute(app: FastifyInstance, svc: Services, route: Route): void 
   });
 }
 
+/** The validator for the request's microversion: parts of a schema that came later do not apply before. */
+function validatorFor(current: string, before: readonly VersionedBody[], version: number): string {
+  const older = before.filter((b) => version < parseVersion(b.until)).sort((a, b) => parseVersion(a.until) - parseVersion(b.until));
+  return older[0]?.body ?? current;
+}
+
 /** An action body has exactly one key, the action's name (cinder/api/openstack/wsgi.py). */
 function chooseAction(actions: readonly ActionRoute[], body: unknown): ActionRoute {
   if (!body || typeof body !== "object" || Array.isArray(body)) throw badRequest("Malformed request body");
   const keys = Object.keys(body);
-  if (keys.length !== 1) throw badRequest("Malformed request body: an action body has exactly one key, the action's name.");
+  if (keys.length !== 1) throw badRequest("Malformed request body");
   const action = actions.find((a) => a.key === keys[0]);
-  if (!action) throw badRequest(`There is no such action: ${keys[0]}`);
+  if (!action) {
+    throw badRequest(`There is no such action: ${keys[0]}. Verify the request body and Content-Type header and try again.`);
+  }
   return action;
 }

@@ -6,15 +6,19 @@ import type { HandlerRequest } from "../handler";
 import { volumeDetail } from "../views/volumes";
 import { nextLink, type Link } from "../views/links";
 import { boolFrom } from "../../lib/bool";
-import { invalidInput } from "../errors";
+import { badRequest } from "../errors";
 
-export async function volumeViews(req: HandlerRequest<unknown>, rows: readonly VolumeRow[]): Promise<Record<string, unknown>[]> {
+export async function volumeViews(
+  req: HandlerRequest<unknown>,
+  rows: readonly VolumeRow[],
+  extensions = true,
+): Promise<Record<string, unknown>[]> {
   const extras = await volumeExtras(req.svc, rows);
-  return rows.map((r) => volumeDetail(req.ctx, req.link, r, extras.get(r.id)!));
+  return rows.map((r) => volumeDetail(req.ctx, req.link, r, extras.get(r.id)!, extensions));
 }
 
-export async function volumeView(req: HandlerRequest<unknown>, row: VolumeRow): Promise<Record<string, unknown>> {
-  return (await volumeViews(req, [row]))[0];
+export async function volumeView(req: HandlerRequest<unknown>, row: VolumeRow, extensions = true): Promise<Record<string, unknown>> {
+  return (await volumeViews(req, [row], extensions))[0];
 }
 
 /** `{<coll>_links: [next]}` when more rows follow (cinder/api/common.py _get_collection_links). */
@@ -34,7 +38,7 @@ export function queryFlag(req: HandlerRequest<unknown>, name: string): boolean {
   const raw = req.query[name];
   if (raw === undefined) return false;
   const b = boolFrom(raw);
-  if (b === undefined) throw invalidInput(`Invalid value '${raw}' for ${name}: use true or false.`);
+  if (b === undefined) throw badRequest(`Value '${raw}' for '${name}' is not a boolean.`);
   return b;
 }
 

@@ -43,9 +43,13 @@ type H = Pick<
   | "forceDeleteSnapshot"
 >;
 
-async function details(req: HandlerRequest<unknown>, rows: readonly SnapshotRow[]): Promise<Record<string, unknown>[]> {
+async function details(
+  req: HandlerRequest<unknown>,
+  rows: readonly SnapshotRow[],
+  extensions = true,
+): Promise<Record<string, unknown>[]> {
   const meta = await snapshotMetadataOf(req.svc.db.kysely, rows.map((r) => r.id));
-  return rows.map((r) => snapshotDetail(req.ctx, r, meta.get(r.id) ?? {}));
+  return rows.map((r) => snapshotDetail(req.ctx, r, meta.get(r.id) ?? {}, extensions));
 }
 
 export const snapshotHandlers: H = {
@@ -63,7 +67,7 @@ export const snapshotHandlers: H = {
       force,
       metadata: b.metadata ?? undefined,
     });
-    return { body: { snapshot: (await details(req, [row]))[0] } };
+    return { body: { snapshot: (await details(req, [row], false))[0] } };
   },
 
   listSnapshots: async (req) => {
@@ -109,7 +113,7 @@ export const snapshotHandlers: H = {
       name: cleanText("name", name),
       description: cleanText("description", description),
     });
-    return { body: { snapshot: (await details(req, [row]))[0] } };
+    return { body: { snapshot: (await details(req, [row], false))[0] } };
   },
 
   deleteSnapshot: async (req) => {

@@ -6,7 +6,7 @@ import { findVolume } from "../../volume/api/lookup";
 import { updateVolume } from "../../volume/api/update";
 import { authorize } from "../../policy/policy";
 import type { Handlers } from "../handler";
-import { badRequest, invalidInput } from "../errors";
+import { invalidInput } from "../errors";
 import { MV } from "../microversion";
 import { parseListQuery, VOLUME_LISTING } from "../query";
 import { volumeSummary } from "../views/volumes";
@@ -47,7 +47,7 @@ export const volumeHandlers: VolumeHandlers = {
       groupId: pick(req.ctx.version >= MV.GROUP_VOLUME ? b.group_id : undefined, b.consistencygroup_id),
       multiattach: bodyFlag(b.multiattach),
     });
-    return { body: { volume: await volumeView(req, row) } };
+    return { body: { volume: await volumeView(req, row, false) } };
   },
 
   listVolumes: async (req) => {
@@ -89,16 +89,19 @@ export const volumeHandlers: VolumeHandlers = {
   },
 
   updateVolume: async (req) => {
-    const b = req.body.volume;
-    if (Object.keys(b).length === 0 && req.ctx.version >= MV.SUPPORT_VOLUME_SCHEMA_CHANGES) {
-      throw badRequest("Invalid input for field/attribute volume. Value: {}. {} does not have enough properties");
-    }
+    const b = req.body.volume as {
+      name?: string | null;
+      display_name?: string | null;
+      description?: string | null;
+      display_description?: string | null;
+      metadata?: Record<string, string>;
+    };
     const row = await updateVolume(req.svc, req.ctx, req.params.volume_id, {
       name: cleanText("name", pick(b.name, b.display_name)),
       description: cleanText("description", pick(b.description, b.display_description)),
       metadata: b.metadata ?? undefined,
     });
-    return { body: { volume: await volumeView(req, row) } };
+    return { body: { volume: await volumeView(req, row, false) } };
   },
 
   deleteVolume: async (req) => {

@@ -18,9 +18,15 @@ export function snapshotSummary(s: SnapshotRow, metadata: Record<string, string>
   };
 }
 
-export function snapshotDetail(ctx: RequestContext, s: SnapshotRow, metadata: Record<string, string>): Record<string, unknown> {
+export function snapshotDetail(
+  ctx: RequestContext,
+  s: SnapshotRow,
+  metadata: Record<string, string>,
+  /** The extended attributes decorate show and detail only, not create/update. */
+  extensions = true,
+): Record<string, unknown> {
   const out = snapshotSummary(s, metadata);
-  if (allowed(ctx, "volume_extension:extended_snapshot_attributes", s.project_id)) {
+  if (extensions && allowed(ctx, "volume_extension:extended_snapshot_attributes", s.project_id)) {
     out["os-extended-snapshot-attributes:project_id"] = s.project_id;
     out["os-extended-snapshot-attributes:progress"] = s.progress;
   }

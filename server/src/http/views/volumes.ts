@@ -38,6 +38,8 @@ export function volumeDetail(
   base: LinkBase,
   v: VolumeRow,
   extras: VolumeExtras,
+  /** The contrib attribute extensions (os-vol-*-attr) decorate show and detail only, not create/update. */
+  extensions = true,
 ): Record<string, unknown> {
   const metadata = { ...extras.metadata };
   for (const k of VISIBLE_ADMIN_KEYS) if (extras.adminMetadata[k] !== undefined) metadata[k] = extras.adminMetadata[k];
@@ -64,11 +66,11 @@ export function volumeDetail(
     attachments: [],
   };
   if (ctx.isAdmin) out.migration_status = v.migration_status;
-  if (allowed(ctx, "volume_extension:volume_host_attribute")) out["os-vol-host-attr:host"] = v.host;
-  if (allowed(ctx, "volume_extension:volume_tenant_attribute", v.project_id)) {
+  if (extensions && allowed(ctx, "volume_extension:volume_host_attribute")) out["os-vol-host-attr:host"] = v.host;
+  if (extensions && allowed(ctx, "volume_extension:volume_tenant_attribute", v.project_id)) {
     out["os-vol-tenant-attr:tenant_id"] = v.project_id;
   }
-  if (allowed(ctx, "volume_extension:volume_mig_status_attribute")) {
+  if (extensions && allowed(ctx, "volume_extension:volume_mig_status_attribute")) {
     out["os-vol-mig-status-attr:migstat"] = v.migration_status;
     out["os-vol-mig-status-attr:name_id"] = null;
   }

@@ -36,7 +36,8 @@ async function list<Row>(
     let mq = db.selectFrom(table).selectAll().where("id", "=", q.marker);
     if (q.filters.projectId !== undefined) mq = mq.where("project_id", "=", q.filters.projectId);
     marker = (await mq.executeTakeFirst()) as Record<string, unknown> | undefined;
-    if (!marker) throw notFound(`Marker ${q.marker} could not be found.`);
+    // Cinder looks the marker up as the resource itself (cinder/db/sqlalchemy/api.py).
+    if (!marker) throw notFound(`${table === "volumes" ? "Volume" : "Snapshot"} ${q.marker} could not be found.`);
   }
   const base = filtered(db, table, q.filters);
   const [p, n] = await Promise.all([
