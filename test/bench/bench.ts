@@ -1,0 +1,167 @@
+/**
+ * `npm run bench`: throughput and latency of the main calls against a running server (a child
+ * process on the embedded defaults: SQLite and the file driver), measured with autocannon.
+ *
+ *   GET volume                         one volume by id
+ *   GET volumes/detail?limit=100       with 10,000 volumes present
+ *   create → available                 POST volumes, then poll until available
+ *
+ * The machine is small and noisy: read the numbers as ratios within one run, not as absolutes.
+ * BENCH_SECONDS (default 10) sets each autocannon run's length.
+ */
+import { spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import autocannon from "autocannon";
+import { migrate, openDb } from "../../server/src/db/database";
+import { now } from "../../server/src/db/time";
+import { freePort } from "../helpers/server";
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const SEEDED = 10_000;
+const PROJECT = "bench";
+const HEADERS = { "X-Auth-Token": `bench:${PROJECT}`, "OpenStack-API-Version": "volume 3.71" };
+
+async function seed(dbUrl: string): Promise<string> {
+  const db = openDb(dbUrl);
+  await migrate(db);
+  const type = await db.kysely.selectFrom("volume_types").select("id").executeTakeFirstOrThrow();
+  let first = "";
+  await db.kysely.transaction().execute(async (trx) => {
+    for (let i = 0; i < SEEDED; i += 500) {
+      const rows = Array.from({ length: Math.min(500, SEEDED - i) }, (_, j) => {
+        const id = randomUUID();
+        if (!first) first = id;
+        return {
+          id,
+          project_id: PROJECT,
+          user_id: "bench",
+          host: "benchhost@file#file",
+          availability_zone: "nova",
+          display_name: `seed-${i + j}`,
+          display_description: null,
+          size: 1,
+          status: "available",
+          attach_status: "detached",
+          migration_status: null,
+          previous_status: null,
+          bootable: 0,
+          multiattach: 0,
+          snapshot_id: null,
+          source_volid: null,
+          volume_type_id: type.id,
+          replication_status: null,
+          consumes_quota: 1,
+          provider_location: null,
+          provider_auth: null,
+          provider_id: null,
+          task: null,
+          created_at: now(),
+          updated_at: null,
+          launched_at: now(),
+        };
+      });
+      await trx.insertInto("volumes").values(rows).execute();
+      await trx
+        .insertInto("volume_metadata")
+        .values(rows.map((r) => ({ volume_id: r.id, key: "tier", value: "seed" })))
+        .execute();
+    }
+  });
+  await db.close();
+  return first;
+}
+
+function run(title: string, url: string): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    autocannon({ title, url, connections: 8, duration: SECONDS, headers: HEADERS }, (err, res) =>
+      err ? reject(err) : resolve(res),
+    );
+  });
+}
+
+function pct(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+async function createToAvailable(base: string, count: number, parallel: number) {
+  const latencies: number[] = [];
+  const started = Date.now();
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      next++;
+      const t0 = performance.now();
+      const r = await fetch(`${base}/v3/${PROJECT}/volumes`, {
+        method: "POST",
+        headers: { ...HEADERS, "Content-Type": "application/json" },
+        body: JSON.stringify({ volume: { size: 1 } }),
+      });
+      if (r.status !== 202) throw new Error(`create answered ${r.status}: ${await r.text()}`);
+      const id = ((await r.json()) as { volume: { id: string } }).volume.id;
+      for (;;) {
+        const g = await fetch(`${base}/v3/${PROJECT}/volumes/${id}`, { headers: HEADERS });
+        const status = ((await g.json()) as { volume: { status: string } }).volume.status;
+        if (status === "available") break;
+        if (status.startsWith("error")) throw new Error(`volume ${id} went to ${status}`);
+        await new Promise((res) => setTimeout(res, 2));
+      }
+      latencies.push(performance.now() - t0);
+    }
+  };
+  await Promise.all(Array.from({ length: parallel }, worker));
+  latencies.sort((a, b) => a - b);
+  return { rps: (count / (Date.now() - started)) * 1000, p50: pct(latencies, 50), p99: pct(latencies, 99) };
+}
+
+async function main(): Promise<void> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), "cinderblock-bench-"));
+  const dbUrl = `sqlite:${path.join(dir, "cinderblock.sqlite")}`;
+  const volumeId = await seed(dbUrl);
+  const port = await freePort();
+  const cli = path.resolve(__dirname, "../../server/src/cli.ts");
+  const child = spawn(
+    process.execPath,
+    ["--require", require.resolve("tsx/cjs"), cli, "serve", "--port", String(port), "--data-dir", dir, "--host", "benchhost", "--log-level", "warn"],
+    { stdio: ["ignore", "inherit", "inherit"] },
+  );
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    for (let i = 0; ; i++) {
+      try {
+        if ((await fetch(base + "/")).status === 300) break;
+      } catch {
+        if (i > 300) throw new Error("server did not start");
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    const rows: Array<[string, number, number, number]> = [];
+    const show = await run("GET volume", `${base}/v3/${PROJECT}/volumes/${volumeId}`);
+    rows.push(["GET volume", show.requests.average, show.latency.p50, show.latency.p99]);
+    const detail = await run("GET volumes/detail?limit=100", `${base}/v3/${PROJECT}/volumes/detail?limit=100`);
+    rows.push([`GET volumes/detail?limit=100 (${SEEDED} volumes)`, detail.requests.average, detail.latency.p50, detail.latency.p99]);
+    for (const r of [show, detail]) {
+      if (r.non2xx > 0 || r.errors > 0) throw new Error(`${r.title}: ${r.non2xx} non-2xx answers, ${r.errors} errors`);
+    }
+    const c = await createToAvailable(base, Math.max(50, SECONDS * 20), 8);
+    rows.push(["create → available", c.rps, c.p50, c.p99]);
+
+    console.log(`\nCinderblock benchmark (SQLite, file driver; ${SECONDS}s per run, 8 connections)\n`);
+    console.log(["call".padEnd(46), "req/s".padStart(9), "p50 ms".padStart(9), "p99 ms".padStart(9)].join(""));
+    for (const [name, rps, p50, p99] of rows) {
+      console.log([name.padEnd(46), rps.toFixed(0).padStart(9), p50.toFixed(1).padStart(9), p99.toFixed(1).padStart(9)].join(""));
+    }
+    console.log(`\ndetail/show throughput ratio: ${(detail.requests.average / show.requests.average).toFixed(3)}`);
+  } finally {
+    child.kill("SIGTERM");
+    await new Promise((r) => child.once("exit", r));
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
