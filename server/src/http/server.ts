@@ -10,7 +10,7 @@ import { routes, type ActionRoute, type Route, type VersionedBody } from "../gen
 import type { RequestContext } from "../identity/context";
 import { noauthIdentity } from "../identity/noauth";
 import type { Services } from "../services";
-import { badRequest, CinderError, notFound, unsupportedMediaType } from "./errors";
+import { badRequest, CinderError, notFound, notImplemented, unsupportedMediaType } from "./errors";
 import type { Handler, HandlerRequest, Reply } from "./handler";
 import { handlers } from "./handlers";
 import { formatVersion, parseVersion, requestedVersion } from "./microversion";
@@ -156,7 +156,9 @@ function registerRoute(app: FastifyInstance, svc: Services, route: Route): void 
         link: linkBase(svc, req, params.project_id),
         svc,
       };
-      const handler = (handlers as unknown as Record<string, Handler<unknown>>)[handlerName];
+      const handler = (handlers as unknown as Record<string, Handler<unknown> | undefined>)[handlerName];
+      // The Handlers type makes a missing handler a compile error; at run time it is an explicit 501.
+      if (!handler) throw notImplemented(handlerName);
       const res: Reply = await handler(hreq);
       reply.code(res.status ?? status);
       if (res.headers) reply.headers(res.headers);
