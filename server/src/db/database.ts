@@ -9,6 +9,8 @@ import { Pool, types as pgTypes } from "pg";
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration, type MigrationProvider } from "kysely";
 import type { Database } from "./schema";
 import * as m0001 from "./migrations/0001_initial";
+import * as m0002 from "./migrations/0002_identity";
+import * as m0003 from "./migrations/0003_types_qos_quotas";
 
 export type Dialect = "sqlite" | "postgres";
 
@@ -22,7 +24,11 @@ export interface Db {
 // (sizes in GiB, counts) fit in a double.
 pgTypes.setTypeParser(20, (v) => Number(v));
 
-const migrations: Record<string, Migration> = { "0001_initial": m0001 };
+const migrations: Record<string, Migration> = {
+  "0001_initial": m0001,
+  "0002_identity": m0002,
+  "0003_types_qos_quotas": m0003,
+};
 
 class StaticProvider implements MigrationProvider {
   async getMigrations(): Promise<Record<string, Migration>> {

@@ -71,6 +71,7 @@ export interface VolumeTypesTable {
   name: string;
   description: string | null;
   is_public: number;
+  qos_specs_id: string | null;
   created_at: string;
   updated_at: string | null;
 }
@@ -87,7 +88,124 @@ export interface ServicesTable {
   updated_at: string | null;
 }
 
+export interface DomainsTable {
+  id: string;
+  name: string;
+  description: string | null;
+  enabled: number;
+  created_at: string;
+}
+
+export interface ProjectsTable {
+  id: string;
+  name: string;
+  domain_id: string;
+  description: string | null;
+  enabled: number;
+  created_at: string;
+}
+
+export interface UsersTable {
+  id: string;
+  name: string;
+  domain_id: string;
+  password_hash: string | null;
+  enabled: number;
+  default_project_id: string | null;
+  email: string | null;
+  description: string | null;
+  created_at: string;
+}
+
+export interface RolesTable {
+  id: string;
+  name: string;
+  description: string | null;
+  created_at: string;
+}
+
+export interface RoleAssignmentsTable {
+  user_id: string;
+  project_id: string;
+  role_id: string;
+}
+
+export interface TokensTable {
+  /** sha256 of the token: the token itself is never stored. */
+  id_hash: string;
+  user_id: string;
+  project_id: string | null;
+  methods: string;
+  audit_id: string;
+  issued_at: string;
+  expires_at: string;
+  revoked: number;
+}
+
+export interface ExtraSpecsTable {
+  volume_type_id: string;
+  key: string;
+  value: string | null;
+}
+
+export interface TypeProjectsTable {
+  volume_type_id: string;
+  project_id: string;
+}
+
+export interface DefaultTypesTable {
+  project_id: string;
+  volume_type_id: string;
+  created_at: string;
+}
+
+export interface QosSpecsTable {
+  id: string;
+  name: string;
+  consumer: string;
+  created_at: string;
+}
+
+export interface QosSpecKeysTable {
+  qos_specs_id: string;
+  key: string;
+  value: string;
+}
+
+export interface QuotasTable {
+  project_id: string;
+  resource: string;
+  hard_limit: number;
+}
+
+export interface QuotaClassesTable {
+  class_name: string;
+  resource: string;
+  hard_limit: number;
+}
+
+export interface QuotaUsagesTable {
+  project_id: string;
+  resource: string;
+  in_use: number;
+  reserved: number;
+}
+
 export interface Database {
+  domains: DomainsTable;
+  projects: ProjectsTable;
+  users: UsersTable;
+  roles: RolesTable;
+  role_assignments: RoleAssignmentsTable;
+  tokens: TokensTable;
+  volume_type_extra_specs: ExtraSpecsTable;
+  volume_type_projects: TypeProjectsTable;
+  default_volume_types: DefaultTypesTable;
+  qos_specs: QosSpecsTable;
+  qos_spec_keys: QosSpecKeysTable;
+  quotas: QuotasTable;
+  quota_classes: QuotaClassesTable;
+  quota_usages: QuotaUsagesTable;
   volumes: VolumesTable;
   volume_metadata: MetadataTable;
   volume_admin_metadata: MetadataTable;
