@@ -1,66 +1,99 @@
 /**
- * Cinder's policy rules, as data (cinder/policies/*.py, secure-RBAC defaults):
- * - admin: `role:admin` — any project, everything;
- * - member: `role:admin or (role:member and project_id:%(project_id)s)`;
- * - reader: `role:admin or (role:reader and project_id:%(project_id)s)`;
- * - none: authentication only.
- * The table is the one place rules live; the identity issue adds a policy-file override.
+ * Cinder's policy (cinder/policies/*.py, secure-RBAC defaults) as data, in one place:
+ * - admin:  `rule:admin_api`, i.e. the admin role on any project;
+ * - member: `rule:xena_system_admin_or_project_member` (admin, or member of the target's project);
+ * - reader: `rule:xena_system_admin_or_project_reader` (admin, or reader of the target's project);
+ * - none:   authentication only.
+ * A policy file (YAML or JSON, Cinder's rule names) overrides any rule with an oslo.policy check string.
  */
+import { readFileSync } from "node:fs";
+import YAML from "yaml";
 import type { RequestContext } from "../identity/context";
-import { hasRole } from "../identity/context";
 import { policyNotAuthorized } from "../http/errors";
+import { type Check, compileCheck, type Creds, type Target } from "./check";
+import { RULE_TABLE, type Persona } from "./rules";
 
-export type Check = "admin" | "member" | "reader" | "none";
-
-export const RULES: Record<string, Check> = {
-  // volumes (cinder/policies/volumes.py, volume_metadata.py, volume_actions.py)
-  "volume:create": "member",
-  "volume:get": "reader",
-  "volume:get_all": "reader",
-  "volume:update": "member",
-  "volume:delete": "member",
-  "volume:force_delete": "admin",
-  "volume:extend": "member",
-  "volume:extend_attached_volume": "member",
-  "volume:revert_to_snapshot": "member",
-  "volume:update_readonly_flag": "member",
-  "volume:get_volume_metadata": "reader",
-  "volume:create_volume_metadata": "member",
-  "volume:update_volume_metadata": "member",
-  "volume:delete_volume_metadata": "member",
-  "volume_extension:volume_admin_actions:reset_status": "admin",
-  "volume_extension:volume_admin_actions:force_delete": "admin",
-  "volume_extension:volume_host_attribute": "admin",
-  "volume_extension:volume_mig_status_attribute": "admin",
-  "volume_extension:volume_tenant_attribute": "reader",
-  // snapshots (cinder/policies/snapshots.py, snapshot_metadata.py, snapshot_actions.py)
-  "volume:create_snapshot": "member",
-  "volume:get_snapshot": "reader",
-  "volume:get_all_snapshots": "reader",
-  "volume:update_snapshot": "member",
-  "volume:delete_snapshot": "member",
-  "volume:get_snapshot_metadata": "reader",
-  "volume:update_snapshot_metadata": "member",
-  "volume:delete_snapshot_metadata": "member",
-  "volume_extension:extended_snapshot_attributes": "reader",
-  "volume_extension:snapshot_admin_actions:reset_status": "admin",
-  "volume_extension:snapshot_admin_actions:force_delete": "admin",
-  // limits, availability zones, versions
-  "limits_extension:used_limits": "reader",
-  none: "none",
+const BASE: Record<string, string> = {
+  context_is_admin: "role:admin",
+  admin_api: "is_admin:True or (role:admin and is_admin_project:True)",
+  xena_system_admin_or_project_member: "(role:admin) or (role:member and project_id:%(project_id)s)",
+  xena_system_admin_or_project_reader: "(role:admin) or (role:reader and project_id:%(project_id)s)",
+  admin_or_owner: "is_admin:True or (role:admin and is_admin_project:True) or project_id:%(project_id)s",
 };
 
+const PERSONA_CHECK: Record<Persona, string> = {
+  admin: "rule:admin_api",
+  member: "rule:xena_system_admin_or_project_member",
+  reader: "rule:xena_system_admin_or_project_reader",
+  none: "",
+};
+
+export class Policy {
+  private readonly checks = new Map<string, Check>();
+
+  constructor(overrides: Record<string, string> = {}) {
+    const all: Record<string, string> = { ...BASE };
+    for (const [name, persona] of Object.entries(RULE_TABLE)) all[name] = PERSONA_CHECK[persona];
+    for (const [name, text] of Object.entries(overrides)) {
+      if (typeof text !== "string") throw new Error(`policy rule '${name}' must be a check string`);
+      all[name] = text;
+    }
+    for (const [name, text] of Object.entries(all)) {
+      try {
+        this.checks.set(name, compileCheck(text));
+      } catch (err) {
+        throw new Error(`policy rule '${name}': ${(err as Error).message} in "${text}"`);
+      }
+    }
+  }
+
+  static fromFile(file: string): Policy {
+    const text = readFileSync(file, "utf8");
+    const doc = (file.endsWith(".json") ? JSON.parse(text) : YAML.parse(text)) ?? {};
+    if (typeof doc !== "object" || Array.isArray(doc)) throw new Error(`policy file ${file} must map rule names to check strings`);
+    return new Policy(doc as Record<string, string>);
+  }
+
+  has(rule: string): boolean {
+    return this.checks.has(rule);
+  }
+
+  allowed(ctx: RequestContext, rule: string, target: Target = {}): boolean {
+    const creds: Creds = { roles: ctx.roles, projectId: ctx.projectId, userId: ctx.userId, isAdmin: ctx.isAdmin };
+    const t: Target = { project_id: target.project_id ?? ctx.projectId, user_id: target.user_id ?? ctx.userId };
+    const seen = new Set<string>();
+    const evalRule = (name: string): boolean => {
+      const c = this.checks.get(name);
+      // An unknown rule never allows (oslo.policy treats a missing rule as the default rule, which is admin here).
+      if (!c) return name !== "default" && evalRule("default");
+      if (seen.has(name)) throw new Error(`policy rule '${name}' refers to itself`);
+      seen.add(name);
+      try {
+        return c(creds, t, evalRule);
+      } finally {
+        seen.delete(name);
+      }
+    };
+    return evalRule(rule);
+  }
+}
+
+let current = new Policy({ default: "rule:admin_api" });
+
+/** Install the policy in force (at start, from the policy file if one is configured). */
+export function setPolicy(p: Policy): void {
+  current = p;
+}
+
 export function allowed(ctx: RequestContext, rule: string, targetProjectId?: string): boolean {
-  const check = RULES[rule];
-  if (check === undefined) return ctx.isAdmin; // an unknown rule is admin-only, never open
-  if (check === "none") return true;
-  if (ctx.isAdmin) return true;
-  if (check === "admin") return false;
-  const project = targetProjectId ?? ctx.projectId;
-  return hasRole(ctx, check) && project === ctx.projectId;
+  return current.allowed(ctx, rule, targetProjectId ? { project_id: targetProjectId } : {});
 }
 
 /** Raise Cinder's 403 when the rule does not allow the caller on the target's project. */
 export function authorize(ctx: RequestContext, rule: string, targetProjectId?: string): void {
   if (!allowed(ctx, rule, targetProjectId)) throw policyNotAuthorized(rule);
+}
+
+export function policyHasRule(rule: string): boolean {
+  return current.has(rule);
 }

@@ -1,0 +1,131 @@
+/**
+ * Tokens: 32 random bytes handed to the client once; only their sha256 is stored. They expire
+ * (default one hour) and can be revoked. Validation reads the user's current role assignments, so
+ * a revoked role takes effect on the next validation; results are cached for a few seconds.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import type { Kysely } from "kysely";
+import type { Database } from "../db/schema";
+import { effectiveRoles } from "./store";
+
+export interface TokenInfo {
+  userId: string;
+  userName: string;
+  userDomainId: string;
+  projectId: string | null;
+  projectName: string | null;
+  projectDomainId: string | null;
+  roles: Array<{ id: string; name: string }>;
+  methods: string[];
+  issuedAt: string;
+  expiresAt: string;
+  auditId: string;
+}
+
+const CACHE_MS = 5_000;
+const CACHE_MAX = 10_000;
+
+export function hashToken(token: string): string {
+  return createHash("sha256").update(token).digest("hex");
+}
+
+/** Keystone's token times: ISO-8601 UTC with microseconds and a Z. */
+function keystoneTime(d: Date): string {
+  return d.toISOString().replace(/\.(\d{3})Z$/, ".$1000Z");
+}
+
+export class TokenService {
+  private readonly cache = new Map<string, { info: TokenInfo; until: number }>();
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly ttlSeconds: number,
+  ) {}
+
+  async issue(userId: string, projectId: string | null, methods: string[], auditId?: string): Promise<{ token: string; info: TokenInfo }> {
+    const token = randomBytes(32).toString("base64url");
+    const issued = new Date();
+    const expires = new Date(issued.getTime() + this.ttlSeconds * 1000);
+    await this.db
+      .insertInto("tokens")
+      .values({
+        id_hash: hashToken(token),
+        user_id: userId,
+        project_id: projectId,
+        methods: methods.join(","),
+        audit_id: auditId ?? randomBytes(16).toString("base64url"),
+        issued_at: keystoneTime(issued),
+        expires_at: keystoneTime(expires),
+        revoked: 0,
+      })
+      .execute();
+    const info = await this.validate(token);
+    if (!info) throw new Error("a token just issued does not validate");
+    return { token, info };
+  }
+
+  /** The token's identity, or undefined when it is unknown, expired, revoked or its user or project is disabled. */
+  async validate(token: string): Promise<TokenInfo | undefined> {
+    const key = hashToken(token);
+    const hit = this.cache.get(key);
+    if (hit && hit.until > Date.now() && Date.parse(hit.info.expiresAt) > Date.now()) return hit.info;
+    const row = await this.db
+      .selectFrom("tokens")
+      .innerJoin("users", "users.id", "tokens.user_id")
+      .leftJoin("projects", "projects.id", "tokens.project_id")
+      .select([
+        "tokens.user_id",
+        "tokens.project_id",
+        "tokens.methods",
+        "tokens.audit_id",
+        "tokens.issued_at",
+        "tokens.expires_at",
+        "tokens.revoked",
+        "users.name as user_name",
+        "users.domain_id as user_domain_id",
+        "users.enabled as user_enabled",
+        "projects.name as project_name",
+        "projects.domain_id as project_domain_id",
+        "projects.enabled as project_enabled",
+      ])
+      .where("tokens.id_hash", "=", key)
+      .executeTakeFirst();
+    if (!row || row.revoked || row.user_enabled !== 1 || Date.parse(row.expires_at) <= Date.now()) return undefined;
+    if (row.project_id && row.project_enabled !== 1) return undefined;
+    const roles = row.project_id ? await effectiveRoles(this.db, row.user_id, row.project_id) : [];
+    if (row.project_id && roles.length === 0) return undefined; // no role left on the project
+    const info: TokenInfo = {
+      userId: row.user_id,
+      userName: row.user_name,
+      userDomainId: row.user_domain_id,
+      projectId: row.project_id,
+      projectName: row.project_name ?? null,
+      projectDomainId: row.project_domain_id ?? null,
+      roles,
+      methods: row.methods.split(","),
+      issuedAt: row.issued_at,
+      expiresAt: row.expires_at,
+      auditId: row.audit_id,
+    };
+    if (this.cache.size >= CACHE_MAX) this.cache.clear();
+    this.cache.set(key, { info, until: Date.now() + CACHE_MS });
+    return info;
+  }
+
+  async revoke(token: string): Promise<boolean> {
+    const key = hashToken(token);
+    this.cache.delete(key);
+    const res = await this.db.updateTable("tokens").set({ revoked: 1 }).where("id_hash", "=", key).where("revoked", "=", 0).executeTakeFirst();
+    return Number(res.numUpdatedRows) > 0;
+  }
+
+  /** Forget cached validations (after a role, user or project change). */
+  flush(): void {
+    this.cache.clear();
+  }
+
+  /** Remove expired tokens' rows. */
+  async prune(): Promise<void> {
+    await this.db.deleteFrom("tokens").where("expires_at", "<", keystoneTime(new Date())).execute();
+  }
+}
