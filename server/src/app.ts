@@ -12,6 +12,9 @@ import { createDriver } from "./drivers/registry";
 import { ProcessExecutor } from "./exec/executor";
 import { buildHttp } from "./http/server";
 import { Scheduler } from "./scheduler/scheduler";
+import { bootstrapIdentity } from "./identity/bootstrap";
+import { createIdentity } from "./identity/service";
+import { Policy, setPolicy } from "./policy/policy";
 import type { Services } from "./services";
 import { VolumeManager } from "./volume/manager/manager";
 
@@ -32,6 +35,18 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
     throw err;
   }
   const bus = new InProcessBus(log);
+  setPolicy(config.policyFile ? Policy.fromFile(config.policyFile) : new Policy());
+  const identity = createIdentity(config.auth, db.kysely, { tokenTtlSeconds: config.tokenTtlSeconds, keystone: config.keystone });
+  if (config.auth === "builtin") {
+    const boot = await bootstrapIdentity(db.kysely, config.dataDir);
+    if (boot.adminPassword) {
+      // Shown once, on the start that created the account; never logged.
+      process.stdout.write(
+        `\nCreated the admin user (project admin, domain Default). Its password is:\n\n    ${boot.adminPassword}\n\n` +
+          `It is also in ${boot.passwordFile} (mode 0600). \`cinderblock admin openrc\` prints the environment for the openstack CLI.\n\n`,
+      );
+    }
+  }
   const services: Services = {
     config,
     db,
@@ -39,6 +54,7 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
     log,
     scheduler: new SchedulerRpc(bus),
     volumes: new VolumeRpc(bus),
+    identity,
   };
   const scheduler = new Scheduler(db, bus, services.volumes, log.child({ role: "scheduler" }));
   scheduler.start();

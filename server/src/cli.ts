@@ -15,7 +15,11 @@ const USAGE = `usage: cinderblock serve [options]
   --bind ADDR           address to listen on (default 127.0.0.1)
   --data-dir DIR        where volumes and the SQLite database live (default ./data)
   --db URL              sqlite:PATH or postgres://... (default SQLite in the data directory)
-  --auth MODE           noauth (development: X-Auth-Token: user:project)
+  --auth MODE           builtin (default: Cinderblock's own Keystone v3 at /identity/v3),
+                        keystone (an external Keystone, set in the config file), or
+                        noauth (development: X-Auth-Token: user:project)
+  --policy-file FILE    YAML or JSON overriding Cinder's policy rules
+  --token-ttl SECONDS   lifetime of built-in tokens (default 3600)
   --host NAME           the host name services register under (default: this machine's)
   --public-endpoint URL scheme://host:port clients reach this server at, for links
   --log-level LEVEL     trace, debug, info, warn, error (default info)
@@ -35,6 +39,8 @@ async function serve(argv: string[]): Promise<void> {
       host: { type: "string" },
       "public-endpoint": { type: "string" },
       "log-level": { type: "string" },
+      "policy-file": { type: "string" },
+      "token-ttl": { type: "string" },
       config: { type: "string" },
       help: { type: "boolean", short: "h" },
     },

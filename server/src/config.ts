@@ -6,6 +6,8 @@ import { readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import YAML from "yaml";
+import type { KeystoneOptions } from "./identity/keystone";
+import type { AuthMode } from "./identity/service";
 
 export interface BackendConfig {
   /** The backend's name: `host@<name>` in Cinder's host strings, and volume_backend_name. */
@@ -32,7 +34,14 @@ export interface Config {
   dataDir: string;
   /** Database URL: sqlite:PATH or postgres://...; default SQLite in the data directory. */
   db: string;
-  auth: "noauth";
+  /** builtin (Cinderblock's own Keystone subset), keystone (an external one) or noauth (development). */
+  auth: AuthMode;
+  /** Lifetime of built-in tokens. */
+  tokenTtlSeconds: number;
+  /** External Keystone for `auth: keystone`. */
+  keystone?: KeystoneOptions;
+  /** A policy file (YAML or JSON) overriding Cinder's default rules. */
+  policyFile?: string;
   /** The host name this process's services register under (Cinder's `host` option). */
   host: string;
   defaultAvailabilityZone: string;
@@ -65,7 +74,8 @@ export function defaults(dataDir = "./data"): Config {
     bind: "127.0.0.1",
     dataDir,
     db: "",
-    auth: "noauth",
+    auth: "builtin",
+    tokenTtlSeconds: 3600,
     host: os.hostname(),
     defaultAvailabilityZone: "nova",
     backends: [{ name: "file", driver: "file", options: {} }],
@@ -89,6 +99,8 @@ const SCALARS: Record<string, { key: keyof Config; type: "number" | "string" }> 
   "log-level": { key: "logLevel", type: "string" },
   "default-availability-zone": { key: "defaultAvailabilityZone", type: "string" },
   "max-limit": { key: "maxLimit", type: "number" },
+  "token-ttl": { key: "tokenTtlSeconds", type: "number" },
+  "policy-file": { key: "policyFile", type: "string" },
 };
 
 export class ConfigError extends Error {}
@@ -128,12 +140,28 @@ function applyFile(cfg: Config, file: string): void {
   if (!doc || typeof doc !== "object") throw new ConfigError(`config file ${file} must hold a mapping`);
   for (const [k, v] of Object.entries(doc as Record<string, unknown>)) {
     if (k === "backends") cfg.backends = parseBackends(v, file);
+    else if (k === "keystone") cfg.keystone = parseKeystone(v, file);
     else if (k === "quotas") cfg.quotas = { ...cfg.quotas, ...(v as Partial<QuotaDefaults>) };
     else {
       const name = k.replace(/[A-Z]/g, (c) => "-" + c.toLowerCase()).replace(/_/g, "-");
       setScalar(cfg, name, String(v), `config file ${file}`);
     }
   }
+}
+
+function parseKeystone(v: unknown, file: string): KeystoneOptions {
+  const k = (v ?? {}) as Record<string, unknown>;
+  const need = ["url", "serviceUser", "servicePassword", "serviceProject"];
+  const missing = need.filter((n) => typeof k[n] !== "string" || k[n] === "");
+  if (missing.length) throw new ConfigError(`${file}: keystone needs ${missing.join(", ")}`);
+  return {
+    url: k.url as string,
+    serviceUser: k.serviceUser as string,
+    servicePassword: k.servicePassword as string,
+    serviceProject: k.serviceProject as string,
+    serviceDomain: (k.serviceDomain as string) ?? "Default",
+    cacheSeconds: typeof k.cacheSeconds === "number" ? k.cacheSeconds : 300,
+  };
 }
 
 function parseBackends(v: unknown, file: string): BackendConfig[] {
@@ -153,7 +181,12 @@ function parseBackends(v: unknown, file: string): BackendConfig[] {
 }
 
 function finish(cfg: Config): Config {
-  if (cfg.auth !== "noauth") throw new ConfigError(`auth '${cfg.auth}' is not available; use --auth noauth`);
+  if (!["builtin", "keystone", "noauth"].includes(cfg.auth)) {
+    throw new ConfigError(`auth '${cfg.auth}' is not available; use builtin, keystone or noauth`);
+  }
+  if (cfg.auth === "keystone" && !cfg.keystone) {
+    throw new ConfigError("auth 'keystone' needs a 'keystone' section in the config file (url, serviceUser, servicePassword, serviceProject)");
+  }
   cfg.dataDir = path.resolve(cfg.dataDir);
   if (!cfg.db) cfg.db = `sqlite:${path.join(cfg.dataDir, "cinderblock.sqlite")}`;
   if (cfg.port > 65535) throw new ConfigError(`port ${cfg.port} is out of range`);

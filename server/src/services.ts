@@ -4,6 +4,7 @@ import type { Bus } from "./bus/bus";
 import type { SchedulerRpc, VolumeRpc } from "./bus/rpc";
 import type { Config } from "./config";
 import type { Db } from "./db/database";
+import type { IdentityService } from "./identity/service";
 
 export interface Services {
   config: Config;
@@ -12,4 +13,5 @@ export interface Services {
   log: Logger;
   scheduler: SchedulerRpc;
   volumes: VolumeRpc;
+  identity: IdentityService;
 }

@@ -124,7 +124,7 @@ async function main(): Promise<void> {
   const cli = path.resolve(__dirname, "../../server/src/cli.ts");
   const child = spawn(
     process.execPath,
-    ["--require", require.resolve("tsx/cjs"), cli, "serve", "--port", String(port), "--data-dir", dir, "--host", "benchhost", "--log-level", "warn"],
+    ["--require", require.resolve("tsx/cjs"), cli, "serve", "--auth", "noauth", "--port", String(port), "--data-dir", dir, "--host", "benchhost", "--log-level", "warn"],
     { stdio: ["ignore", "inherit", "inherit"] },
   );
   const base = `http://127.0.0.1:${port}`;

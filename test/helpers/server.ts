@@ -71,6 +71,7 @@ export async function startServer(
   const config: Config = {
     ...defaults(dataDir),
     host: "testhost",
+    auth: "noauth",
     db: db.url,
     statsIntervalMs: 1000,
     logLevel: process.env.CINDERBLOCK_TEST_LOG ?? "silent",
@@ -108,7 +109,7 @@ export async function startChild(args: { dataDir: string; dbUrl: string; port?: 
   const cli = path.resolve(__dirname, "../../server/src/cli.ts");
   const child = spawn(
     process.execPath,
-    ["--require", require.resolve("tsx/cjs"), cli, "serve", "--port", String(port), "--data-dir", args.dataDir, "--db", args.dbUrl, "--host", "testhost", "--log-level", "info"],
+    ["--require", require.resolve("tsx/cjs"), cli, "serve", "--auth", "noauth", "--port", String(port), "--data-dir", args.dataDir, "--db", args.dbUrl, "--host", "testhost", "--log-level", "info"],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
   let out = "";

@@ -8,7 +8,6 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRepl
 import type { Logger } from "pino";
 import { routes, type ActionRoute, type Route, type VersionedBody } from "../generated/routes";
 import type { RequestContext } from "../identity/context";
-import { noauthIdentity } from "../identity/noauth";
 import type { Services } from "../services";
 import { badRequest, CinderError, notFound, notImplemented, unsupportedMediaType } from "./errors";
 import type { Handler, HandlerRequest, Reply } from "./handler";
@@ -22,6 +21,8 @@ export const MAX_BODY_BYTES = 114_688;
 const JSON_TYPES = ["application/json", "application/vnd.openstack.volume+json"];
 const GENERIC_500 = "The server has either erred or is incapable of performing the requested operation.";
 const PROJECT_ID = /^[0-9a-zA-Z-_]+$/;
+/** oslo_middleware/request_id.py ID_FORMAT. */
+const GLOBAL_REQUEST_ID = /^req-[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$/;
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -34,10 +35,10 @@ export function buildHttp(svc: Services, log: Logger): FastifyInstance {
     loggerInstance: log as FastifyBaseLogger,
     bodyLimit: MAX_BODY_BYTES,
     routerOptions: { ignoreTrailingSlash: true },
-    genReqId: (req) => {
-      const given = req.headers["x-openstack-request-id"];
-      return typeof given === "string" && /^req-[0-9a-f-]{36}$/.test(given) ? given : `req-${randomUUID()}`;
-    },
+    // Every request gets its own id. An inbound X-OpenStack-Request-ID is the *global* request id
+    // of the user action (shared by every call a client such as Nova makes for it), logged beside
+    // ours, never reused as ours (oslo_middleware/request_id.py RequestId).
+    genReqId: () => `req-${randomUUID()}`,
     return503OnClosing: true,
   });
 
@@ -53,6 +54,11 @@ export function buildHttp(svc: Services, log: Logger): FastifyInstance {
   });
   app.addContentTypeParser("*", (req, _payload, done) => {
     done(unsupportedMediaType(String(req.headers["content-type"])), undefined);
+  });
+
+  app.addHook("onRequest", async (req) => {
+    const global = req.headers["x-openstack-request-id"];
+    if (typeof global === "string" && GLOBAL_REQUEST_ID.test(global)) req.log = req.log.child({ globalRequestId: global });
   });
 
   app.addHook("onSend", async (req, reply, payload) => {
@@ -99,9 +105,9 @@ function linkBase(svc: Services, req: FastifyRequest, projectInUrl: string | und
   return { origin: `${proto}://${host}`, projectInUrl };
 }
 
-function context(req: FastifyRequest, auth: boolean, versioned: boolean): RequestContext {
+async function context(svc: Services, req: FastifyRequest, auth: boolean, versioned: boolean): Promise<RequestContext> {
   // Identity first: an unauthenticated request is refused before anything else is looked at.
-  const id = auth ? noauthIdentity(req.headers) : { userId: "", projectId: "", roles: [] as string[] };
+  const id = auth ? await svc.identity.identify(req.headers) : { userId: "", projectId: "", roles: [] as string[] };
   const version = versioned ? requestedVersion(req.headers) : parseVersion("3.0");
   if (versioned) req.cinderVersion = version;
   return { ...id, isAdmin: id.roles.includes("admin"), requestId: req.id, version };
@@ -120,7 +126,7 @@ function registerRoute(app: FastifyInstance, svc: Services, route: Route): void 
     method: route.method,
     url: route.url,
     handler: async (req: FastifyRequest, reply: FastifyReply) => {
-      const ctx = context(req, route.auth, route.path.startsWith("/v3"));
+      const ctx = await context(svc, req, route.auth, route.path.startsWith("/v3"));
       const version = ctx.version;
       const params = req.params as Record<string, string>;
       if (params.project_id !== undefined) {

@@ -9,6 +9,7 @@ import { badRequest } from "./errors";
 
 interface AjvError {
   instancePath: string;
+  schemaPath: string;
   keyword: string;
   params: Record<string, unknown>;
   message?: string;
@@ -92,10 +93,27 @@ function schemaMessage(e: AjvError, value: unknown): string {
   }
 }
 
+/**
+ * The spec's VolumeSize pattern encodes "1 to 2147483647" for digit strings because JSON Schema
+ * applies minimum/maximum to numbers only; Cinder checks `^[0-9]+$` and then applies the range to
+ * the string's number (cinder/api/validation/validators.py `_validate_minimum`/`_validate_maximum`,
+ * parameter_types.py `volume_size`). Say what Cinder says rather than print the encoding.
+ */
+function volumeSizeStringMessage(e: AjvError, value: unknown): string | undefined {
+  if (e.keyword !== "pattern" || !e.schemaPath.endsWith("/VolumeSize/pattern") || typeof value !== "string") return undefined;
+  if (!/^[0-9]+$/.test(value)) return `${pyRepr(value)} does not match '^[0-9]+$'`;
+  const n = BigInt(value);
+  if (n < 1n) return `${n} is less than the minimum of 1`;
+  return `${n} is greater than the maximum of ${DB_MAX_INT}`;
+}
+
+/** cinder/common/constants.py DB_MAX_INT: the largest size a volume may have. */
+const DB_MAX_INT = 2147483647;
+
 /** The failure as Cinder reports it; `required` and `additionalProperties` name the enclosing object. */
 export function cinderMessage(e: AjvError, data: unknown): string {
   const value = at(data, e.instancePath);
-  const msg = schemaMessage(e, value);
+  const msg = volumeSizeStringMessage(e, value) ?? schemaMessage(e, value);
   const path = e.instancePath.split("/").filter(Boolean);
   if (path.length === 0) return msg;
   const field = path[path.length - 1].replace(/~1/g, "/").replace(/~0/g, "~");
@@ -115,11 +133,36 @@ export function dropLenientKeys(body: unknown, lenient: readonly LenientObject[]
   }
 }
 
+/**
+ * The one failure to report, as jsonschema's `validate` (the first error) would for Cinder's schema.
+ * Ajv lists a failed oneOf/anyOf's branch errors before the union's own error. Where the spec writes
+ * a union of types that Cinder writes as one flat schema (`size`: `oneOf: [null, VolumeSize]` for
+ * Cinder's `type: [integer, string, null], minimum: 1, ...`), a branch refused only for its type is
+ * not the reason: the branch whose type matched says why ("0 is less than the minimum of 1"), and
+ * when no branch's type matched the types merge into one error ("1.5 is not of type 'integer',
+ * 'string', 'null'"). A union of other schemas is reported as itself, as jsonschema reports anyOf
+ * ("{} is not valid under any of the given schemas").
+ */
+export function reportedError(errors: readonly AjvError[]): AjvError {
+  const union = errors[errors.length - 1];
+  if (union.keyword !== "oneOf" && union.keyword !== "anyOf") return errors[0];
+  const branches = errors.slice(0, -1).filter((e) => e.instancePath.startsWith(union.instancePath));
+  const isTypeMiss = (e: AjvError) => e.keyword === "type" && e.instancePath === union.instancePath;
+  const typeMisses = branches.filter(isTypeMiss);
+  if (typeMisses.length === 0) return union;
+  const other = branches.find((e) => !isTypeMiss(e));
+  if (other) return other;
+  const types = [...new Set(typeMisses.flatMap((e) => String(e.params.type).split(",")))];
+  // Cinder's type lists name null last (parameter_types.py: `volume_size_allows_null['type'] += ['null']`).
+  types.sort((a, b) => Number(a === "null") - Number(b === "null"));
+  return { ...typeMisses[0], params: { type: types.join(",") } };
+}
+
 export function validateBody(name: string, body: unknown): void {
   const validate = table[name];
   if (!validate) throw new Error(`no validator ${name}`);
   if (!validate(body)) {
-    const e = validate.errors?.[0];
-    throw badRequest(e ? cinderMessage(e, body) : "Invalid request body.");
+    const errors = validate.errors ?? [];
+    throw badRequest(errors.length > 0 ? cinderMessage(reportedError(errors), body) : "Invalid request body.");
   }
 }

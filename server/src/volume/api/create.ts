@@ -132,8 +132,9 @@ function checkSize(size: number | null, snapSize?: number, sourceSize?: number):
     );
   }
   if (sourceSize !== undefined && size < sourceSize) {
+    // Two spaces before the size, as in cinder/volume/flows/api/create_volume.py validate_source_size.
     throw invalidInput(
-      `Volume size '${size}'GB cannot be smaller than original volume size ${sourceSize}GB. They must be >= original volume size.`,
+      `Volume size '${size}'GB cannot be smaller than original volume size  ${sourceSize}GB. They must be >= original volume size.`,
     );
   }
   return size;

@@ -47,9 +47,10 @@ export async function deleteVolume(svc: Services, ctx: RequestContext, id: strin
     // Checked again after the row is ours: on PostgreSQL a snapshot or clone committed while this
     // UPDATE waited for the row lock is invisible to its subquery, but not to a new statement.
     if (!won || (!opts.cascade && (await hasSnapshots(trx, id))) || (await clonesInFlight(trx, id))) {
-      const status = statuses ? `status must be ${statuses.join(" or ")} and ` : "";
+      // As cinder/volume/api.py delete words it, down to the double space a force delete leaves.
+      const status = statuses ? `status must be ${statuses.join(" or ")} and` : "";
       throw invalidVolume(
-        `Volume ${status}must not be migrating, attached, belong to a group, have snapshots, ` +
+        `Volume ${status} must not be migrating, attached, belong to a group, have snapshots, ` +
           `awaiting a transfer, or be disassociated from snapshots after volume transfer.`,
       );
     }

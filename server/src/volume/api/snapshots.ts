@@ -105,9 +105,10 @@ export async function deleteSnapshot(svc: Services, ctx: RequestContext, id: str
       .where("status", "=", "creating")
       .executeTakeFirst();
     if (!won || inUse) {
-      const status = statuses ? `status must be ${statuses.join(" or ")} and ` : "";
+      // As cinder/volume/api.py delete_snapshot words it (a double space when forced).
+      const status = statuses ? `status must be ${statuses.join(" or ")} and` : "";
       throw invalidSnapshot(
-        `Snapshot ${status}must not be part of a group${inUse ? " or the source of a volume being created" : ""}.`,
+        `Snapshot ${status} must not be part of a group${inUse ? " or the source of a volume being created" : ""}.`,
       );
     }
   });
