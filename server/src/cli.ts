@@ -8,8 +8,10 @@ import { parseArgs } from "node:util";
 import { buildApp } from "./app";
 import { ConfigError, loadConfig } from "./config";
 import { createLogger } from "./log";
+import { admin, AdminError } from "./admin";
 
 const USAGE = `usage: cinderblock serve [options]
+       cinderblock admin (create-project|create-user|grant|revoke|list|openrc) ... (see docs)
 
   --port N              port to listen on (default 8776)
   --bind ADDR           address to listen on (default 127.0.0.1)
@@ -77,12 +79,13 @@ async function serve(argv: string[]): Promise<void> {
 async function main(): Promise<void> {
   const [cmd, ...rest] = process.argv.slice(2);
   if (cmd === "serve") return serve(rest);
+  if (cmd === "admin") return admin(rest);
   console.error(USAGE);
   process.exitCode = cmd === undefined || cmd === "--help" || cmd === "-h" ? 0 : 2;
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof ConfigError || (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+  if (err instanceof ConfigError || err instanceof AdminError || (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
     console.error(`cinderblock: ${(err as Error).message}`);
     process.exit(2);
   }
