@@ -139,7 +139,8 @@ const COMMANDS: Record<string, (db: Db, args: string[], flags: Record<string, st
     out(`export OS_USER_DOMAIN_NAME=Default`);
     out(`export OS_PROJECT_DOMAIN_NAME=Default`);
     out(`export OS_REGION_NAME=RegionOne`);
-    out(`export OS_VOLUME_API_VERSION=3.71`);
+    // 3.70 is the newest version python-cinderclient 9 (Debian 12's openstack CLI) knows; the server speaks 3.71.
+    out(`export OS_VOLUME_API_VERSION=3.70`);
   },
 };
 
