@@ -29,6 +29,10 @@ async function seed(dbUrl: string): Promise<string> {
   await migrate(db);
   const type = await db.kysely.selectFrom("volume_types").select("id").executeTakeFirstOrThrow();
   let first = "";
+  await db.kysely
+    .insertInto("quotas")
+    .values(["volumes", "gigabytes"].map((resource) => ({ project_id: PROJECT, resource, hard_limit: -1 })))
+    .execute();
   await db.kysely.transaction().execute(async (trx) => {
     for (let i = 0; i < SEEDED; i += 500) {
       const rows = Array.from({ length: Math.min(500, SEEDED - i) }, (_, j) => {

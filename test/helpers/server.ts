@@ -4,7 +4,7 @@
  * database made for the run.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { Client as PgClient } from "pg";
@@ -13,6 +13,8 @@ import { defaults, type Config } from "../../server/src/config";
 import { createLogger } from "../../server/src/log";
 
 export type Dialect = "sqlite" | "postgres";
+
+const UNLIMITED = { volumes: -1, snapshots: -1, gigabytes: -1, backups: -1, backup_gigabytes: -1, groups: -1, per_volume_gigabytes: -1 };
 
 /** Dialects to run the suites on: both unless CINDERBLOCK_TEST_DIALECTS narrows it. */
 export const DIALECTS: Dialect[] = (process.env.CINDERBLOCK_TEST_DIALECTS ?? "sqlite,postgres")
@@ -73,6 +75,8 @@ export async function startServer(
     host: "testhost",
     auth: "noauth",
     db: db.url,
+    // Suites that are not about quotas create more than Cinder's default 10 volumes per project.
+    quotas: UNLIMITED,
     statsIntervalMs: 1000,
     logLevel: process.env.CINDERBLOCK_TEST_LOG ?? "silent",
     ...overrides,
@@ -107,9 +111,12 @@ export interface ChildServer {
 export async function startChild(args: { dataDir: string; dbUrl: string; port?: number }): Promise<ChildServer> {
   const port = args.port ?? (await freePort());
   const cli = path.resolve(__dirname, "../../server/src/cli.ts");
+  const configFile = path.join(args.dataDir, "test-config.json");
+  await mkdir(args.dataDir, { recursive: true });
+  await writeFile(configFile, JSON.stringify({ quotas: UNLIMITED }));
   const child = spawn(
     process.execPath,
-    ["--require", require.resolve("tsx/cjs"), cli, "serve", "--auth", "noauth", "--port", String(port), "--data-dir", args.dataDir, "--db", args.dbUrl, "--host", "testhost", "--log-level", "info"],
+    ["--require", require.resolve("tsx/cjs"), cli, "serve", "--config", configFile, "--auth", "noauth", "--port", String(port), "--data-dir", args.dataDir, "--db", args.dbUrl, "--host", "testhost", "--log-level", "info"],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
   let out = "";

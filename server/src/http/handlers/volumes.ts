@@ -75,8 +75,7 @@ export const volumeHandlers: VolumeHandlers = {
   },
 
   getVolumesSummary: async (req) => {
-    const q = parseListQuery(req.ctx, req.query, VOLUME_LISTING, req.svc.config.maxLimit);
-    const s = await volumesSummary(req.svc, req.ctx, q.filters);
+    const s = await volumesSummary(req.svc, req.ctx, queryFlag(req, "all_tenants"));
     const summary: Record<string, unknown> = { total_count: s.total_count, total_size: s.total_size };
     if (req.ctx.version >= MV.VOLUME_SUMMARY_METADATA) summary.metadata = s.metadata;
     return { body: { "volume-summary": summary } };

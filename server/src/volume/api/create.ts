@@ -16,6 +16,7 @@ import type { Services } from "../../services";
 import { findSnapshot, findVolume } from "./lookup";
 import { defaultType, typeByNameOrId } from "./types";
 import { availabilityZones } from "./zones";
+import { consume, typeNameOf } from "../../quota/quota";
 
 export interface CreateVolumeInput {
   size?: number | null;
@@ -116,6 +117,7 @@ export async function createVolume(svc: Services, ctx: RequestContext, input: Cr
     if (source && !(await casVolume(trx, source.id, { status: SOURCE_STATUSES }, {}))) {
       throw invalidVolume(`Originating source volume status must be one of '${SOURCE_STATUSES.join(", ")}' values`);
     }
+    await consume(trx, svc.config.quotas, ctx.projectId, { volumes: 1, gigabytes: size, typeName: await typeNameOf(trx, typeId) }, size);
     await insertVolume(trx, row, input.metadata ?? {});
   });
   svc.scheduler.createVolume(row.id);

@@ -10,6 +10,7 @@ import { authorize } from "../../policy/policy";
 import type { Services } from "../../services";
 import { SNAPSHOT_CASCADE_DELETABLE, VOLUME_DELETABLE } from "../status";
 import { findVolume } from "./lookup";
+import { release, volumeDelta } from "../../quota/quota";
 
 export interface DeleteOptions {
   cascade: boolean;
@@ -24,12 +25,15 @@ export async function deleteVolume(svc: Services, ctx: RequestContext, id: strin
   const db = svc.db.kysely;
 
   // A volume the scheduler never placed has nothing on any backend: it goes at once.
-  const unplaced = await db.deleteFrom("volumes").where("id", "=", id).where("host", "is", null).executeTakeFirst();
-  if (Number(unplaced.numDeletedRows) === 1) {
-    await db.deleteFrom("volume_metadata").where("volume_id", "=", id).execute();
-    await db.deleteFrom("volume_admin_metadata").where("volume_id", "=", id).execute();
-    return;
-  }
+  const gone = await db.transaction().execute(async (trx) => {
+    const unplaced = await trx.deleteFrom("volumes").where("id", "=", id).where("host", "is", null).executeTakeFirst();
+    if (Number(unplaced.numDeletedRows) !== 1) return false;
+    await trx.deleteFrom("volume_metadata").where("volume_id", "=", id).execute();
+    await trx.deleteFrom("volume_admin_metadata").where("volume_id", "=", id).execute();
+    await release(trx, v.project_id, await volumeDelta(trx, v));
+    return true;
+  });
+  if (gone) return;
 
   const statuses = opts.force ? undefined : VOLUME_DELETABLE;
   const host = await db.transaction().execute(async (trx) => {

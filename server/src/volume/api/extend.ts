@@ -10,6 +10,7 @@ import { MV } from "../../http/microversion";
 import { authorize } from "../../policy/policy";
 import type { Services } from "../../services";
 import { findVolume } from "./lookup";
+import { consume, typeNameOf } from "../../quota/quota";
 
 export async function extendVolume(svc: Services, ctx: RequestContext, id: string, newSize: number): Promise<void> {
   const v = await findVolume(svc, ctx, id);
@@ -21,12 +22,20 @@ export async function extendVolume(svc: Services, ctx: RequestContext, id: strin
     );
   }
   const expected = attached ? "in-use" : "available";
-  const won = await casVolume(
-    svc.db.kysely,
-    id,
-    { status: [expected], sizeIs: v.size },
-    { status: "extending", previous_status: v.status, task: JSON.stringify({ op: "extend", new_size: newSize }) },
-  );
+  const won = await svc.db.kysely.transaction().execute(async (trx) => {
+    const ok = await casVolume(
+      trx,
+      id,
+      { status: [expected], sizeIs: v.size },
+      { status: "extending", previous_status: v.status, task: JSON.stringify({ op: "extend", new_size: newSize }) },
+    );
+    // The extra gigabytes are taken with the status change; a failed extend gives them back.
+    if (ok) {
+      const typeName = await typeNameOf(trx, v.volume_type_id);
+      await consume(trx, svc.config.quotas, v.project_id, { gigabytes: newSize - v.size, typeName }, newSize);
+    }
+    return ok;
+  });
   if (!won) {
     const now = await getVolume(svc.db.kysely, id);
     if (now && now.status === expected && now.size >= newSize) {

@@ -1,12 +1,12 @@
 /**
  * Absolute limits and what a project uses of them (cinder/api/v3/limits.py, cinder/api/views/limits.py,
- * cinder/api/contrib/used_limits.py). Until per-project quotas exist the limits are the defaults.
- * `gigabytes` counts volumes and snapshots, as Cinder's quota does unless no_snapshot_gb_quota is set.
+ * cinder/api/contrib/used_limits.py), from the quota engine. `gigabytes` counts volumes and
+ * snapshots, as Cinder's quota does unless no_snapshot_gb_quota is set.
  */
-import { sql } from "kysely";
 import type { RequestContext } from "../../identity/context";
 import { MV } from "../../http/microversion";
 import { allowed } from "../../policy/policy";
+import { hardLimits, usage } from "../../quota/quota";
 import type { Services } from "../../services";
 
 export type AbsoluteLimits = Record<string, number>;
@@ -14,7 +14,8 @@ export type AbsoluteLimits = Record<string, number>;
 export async function absoluteLimits(svc: Services, ctx: RequestContext, requestedProject?: string): Promise<AbsoluteLimits> {
   const projectId =
     requestedProject !== undefined && ctx.isAdmin && ctx.version >= MV.LIMITS_ADMIN_FILTER ? requestedProject : ctx.projectId;
-  const q = svc.config.quotas;
+  const db = svc.db.kysely;
+  const q = await hardLimits(db, svc.config.quotas, projectId, []);
   const out: AbsoluteLimits = {
     maxTotalVolumes: q.volumes,
     maxTotalSnapshots: q.snapshots,
@@ -23,27 +24,14 @@ export async function absoluteLimits(svc: Services, ctx: RequestContext, request
     maxTotalBackupGigabytes: q.backup_gigabytes,
   };
   if (!allowed(ctx, "limits_extension:used_limits", projectId)) return out;
-  const db = svc.db.kysely;
-  const [vols, snaps] = await Promise.all([
-    db
-      .selectFrom("volumes")
-      .select([sql<number>`count(*)`.as("n"), sql<number>`coalesce(sum(size), 0)`.as("gb")])
-      .where("project_id", "=", projectId)
-      .where("consumes_quota", "=", 1)
-      .executeTakeFirst(),
-    db
-      .selectFrom("snapshots")
-      .select([sql<number>`count(*)`.as("n"), sql<number>`coalesce(sum(volume_size), 0)`.as("gb")])
-      .where("project_id", "=", projectId)
-      .where("consumes_quota", "=", 1)
-      .executeTakeFirst(),
-  ]);
+  const used = await usage(db, projectId);
+  const n = (r: string) => used[r]?.in_use ?? 0;
   return {
     ...out,
-    totalVolumesUsed: Number(vols?.n ?? 0),
-    totalGigabytesUsed: Number(vols?.gb ?? 0) + Number(snaps?.gb ?? 0),
-    totalSnapshotsUsed: Number(snaps?.n ?? 0),
-    totalBackupsUsed: 0,
-    totalBackupGigabytesUsed: 0,
+    totalVolumesUsed: n("volumes"),
+    totalGigabytesUsed: n("gigabytes"),
+    totalSnapshotsUsed: n("snapshots"),
+    totalBackupsUsed: n("backups"),
+    totalBackupGigabytesUsed: n("backup_gigabytes"),
   };
 }

@@ -4,7 +4,7 @@
  */
 import { sql } from "kysely";
 import type { SortKey } from "../../db/paginate";
-import type { ListFilters } from "../../db/repos/filters";
+import { emptyFilters, type ListFilters } from "../../db/repos/filters";
 import { count, filtered, page, type Page } from "../../db/repos/listing";
 import type { SnapshotRow, VolumeRow } from "../../db/schema";
 import type { RequestContext } from "../../identity/context";
@@ -64,8 +64,13 @@ export interface VolumesSummary {
   metadata: Record<string, string[]>;
 }
 
-export async function volumesSummary(svc: Services, ctx: RequestContext, filters: ListFilters): Promise<VolumesSummary> {
+/**
+ * Only `all_tenants` (honoured for admins) scopes the summary: cinder/volume/api.py
+ * get_volume_summary hands no other filter to the database, so they are accepted and ignored.
+ */
+export async function volumesSummary(svc: Services, ctx: RequestContext, allTenants: boolean): Promise<VolumesSummary> {
   authorize(ctx, "volume:get_all");
+  const filters = emptyFilters(allTenants && ctx.isAdmin ? undefined : ctx.projectId);
   const db = svc.db.kysely;
   const base = filtered(db, "volumes", filters);
   const totals = await base

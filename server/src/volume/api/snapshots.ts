@@ -15,6 +15,7 @@ import { authorize } from "../../policy/policy";
 import type { Services } from "../../services";
 import { SNAPSHOT_DELETABLE } from "../status";
 import { findSnapshot, findVolume } from "./lookup";
+import { consume, snapshotDelta } from "../../quota/quota";
 
 export interface CreateSnapshotInput {
   volumeId: string;
@@ -70,6 +71,7 @@ export async function createSnapshot(svc: Services, ctx: RequestContext, input: 
       const cur = await getVolume(trx, v.id);
       throw invalidVolume(statusMessage(cur?.status ?? "deleted"));
     }
+    await consume(trx, svc.config.quotas, v.project_id, await snapshotDelta(trx, row));
     await insertSnapshot(trx, row, input.metadata ?? {});
   });
   svc.volumes.createSnapshot(v.host, row.id);

@@ -10,6 +10,7 @@ import type { SnapshotRow, VolumeRow } from "../../db/schema";
 import { now } from "../../db/time";
 import type { SnapshotRef, VolumeRef } from "../../drivers/interface";
 import type { VolumeManager } from "./manager";
+import { release, snapshotDelta, typeNameOf, volumeDelta } from "../../quota/quota";
 
 const vref = (v: VolumeRow): VolumeRef => ({ id: v.id, size: v.size });
 const sref = (s: SnapshotRow): SnapshotRef => ({ id: s.id, volumeId: s.volume_id, volumeSize: s.volume_size });
@@ -56,7 +57,10 @@ export async function deleteVolume(m: VolumeManager, volumeId: string): Promise<
       for (const s of await snapshotsOfVolume(m.db.kysely, volumeId)) {
         await m.locks.with([s.id], async () => {
           await m.driver.deleteSnapshot(sref(s));
-          await deleteSnapshotRow(m.db.kysely, s.id);
+          await m.db.kysely.transaction().execute(async (trx) => {
+            await deleteSnapshotRow(trx, s.id);
+            await release(trx, s.project_id, await snapshotDelta(trx, s));
+          });
         });
       }
       await m.driver.deleteVolume(vref(v));
@@ -65,7 +69,10 @@ export async function deleteVolume(m: VolumeManager, volumeId: string): Promise<
       await casVolume(m.db.kysely, volumeId, { status: ["deleting"] }, { status: "error_deleting" });
       return;
     }
-    await m.db.kysely.transaction().execute((trx) => deleteVolumeRow(trx, volumeId));
+    await m.db.kysely.transaction().execute(async (trx) => {
+      await deleteVolumeRow(trx, volumeId);
+      await release(trx, v.project_id, await volumeDelta(trx, v));
+    });
     m.log.info({ volumeId }, "volume deleted");
   });
 }
@@ -81,7 +88,12 @@ export async function extendVolume(m: VolumeManager, volumeId: string): Promise<
       await m.driver.extendVolume(vref(v), newSize);
     } catch (err) {
       m.log.error({ err, volumeId }, "volume extend failed");
-      await casVolume(m.db.kysely, volumeId, { status: ["extending"] }, { status: "error_extending", task: null });
+      await m.db.kysely.transaction().execute(async (trx) => {
+        const failed = await casVolume(trx, volumeId, { status: ["extending"] }, { status: "error_extending", task: null });
+        if (failed && newSize && newSize > v.size) {
+          await release(trx, v.project_id, { gigabytes: newSize - v.size, typeName: await typeNameOf(trx, v.volume_type_id) });
+        }
+      });
       return;
     }
     await casVolume(m.db.kysely, volumeId, { status: ["extending"] }, { status: back, size: newSize, previous_status: null, task: null });
@@ -120,7 +132,10 @@ export async function deleteSnapshot(m: VolumeManager, snapshotId: string): Prom
       await casSnapshot(m.db.kysely, snapshotId, ["deleting"], { status: "error_deleting" });
       return;
     }
-    await m.db.kysely.transaction().execute((trx) => deleteSnapshotRow(trx, snapshotId));
+    await m.db.kysely.transaction().execute(async (trx) => {
+      await deleteSnapshotRow(trx, snapshotId);
+      await release(trx, s.project_id, await snapshotDelta(trx, s));
+    });
     m.log.info({ snapshotId }, "snapshot deleted");
   });
 }

@@ -1,0 +1,157 @@
+/**
+ * Quotas (cf. cinder/quota.py): hard limits per project (falling back to the `default` quota class,
+ * then to the configured defaults) and usage per project. Usage changes in the same transaction as
+ * the rows that consume it, through one conditional UPDATE per resource
+ * (`in_use = in_use + n WHERE in_use + n <= limit`), so concurrent requests can never take a
+ * project past its limit, and a rolled-back transaction gives back what it took.
+ */
+import { type Kysely, sql, type Transaction } from "kysely";
+import type { QuotaDefaults } from "../config";
+import type { Database } from "../db/schema";
+import { CinderError } from "../http/errors";
+
+type Q = Kysely<Database> | Transaction<Database>;
+
+export const QUOTA_RESOURCES = [
+  "volumes",
+  "snapshots",
+  "gigabytes",
+  "backups",
+  "backup_gigabytes",
+  "groups",
+  "per_volume_gigabytes",
+] as const;
+
+export const PER_TYPE_PREFIXES = ["volumes_", "gigabytes_", "snapshots_"] as const;
+
+export const DEFAULT_CLASS = "default";
+
+/** What an operation takes (positive) or gives back (negative). */
+export interface Delta {
+  volumes?: number;
+  snapshots?: number;
+  gigabytes?: number;
+  /** The volume type's name, for the per-type resources. */
+  typeName?: string | null;
+}
+
+function quotaError(kind: string, message: string): CinderError {
+  // QuotaError is "safe": its class name prefixes the message (cinder/api/middleware/fault.py).
+  return new CinderError(413, `${kind}: ${message}`, { "Retry-After": "0" });
+}
+
+/** Every hard limit of the project, per-type ones included for the given types. */
+export async function hardLimits(db: Q, defaults: QuotaDefaults, projectId: string, typeNames: readonly string[]): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const r of QUOTA_RESOURCES) out[r] = defaults[r];
+  for (const t of typeNames) for (const p of PER_TYPE_PREFIXES) out[p + t] = -1;
+  const classRows = await db.selectFrom("quota_classes").select(["resource", "hard_limit"]).where("class_name", "=", DEFAULT_CLASS).execute();
+  for (const r of classRows) if (r.resource in out) out[r.resource] = r.hard_limit;
+  const rows = await db.selectFrom("quotas").select(["resource", "hard_limit"]).where("project_id", "=", projectId).execute();
+  for (const r of rows) if (r.resource in out || isPerType(r.resource)) out[r.resource] = r.hard_limit;
+  return out;
+}
+
+export function isPerType(resource: string): boolean {
+  return PER_TYPE_PREFIXES.some((p) => resource.startsWith(p) && resource.length > p.length);
+}
+
+export async function usage(db: Q, projectId: string): Promise<Record<string, { in_use: number; reserved: number }>> {
+  const rows = await db.selectFrom("quota_usages").select(["resource", "in_use", "reserved"]).where("project_id", "=", projectId).execute();
+  const out: Record<string, { in_use: number; reserved: number }> = {};
+  for (const r of rows) out[r.resource] = { in_use: Number(r.in_use), reserved: Number(r.reserved) };
+  return out;
+}
+
+function expand(d: Delta): Array<[string, number]> {
+  const out: Array<[string, number]> = [];
+  const add = (r: string, n: number | undefined) => {
+    if (n) out.push([r, n]);
+  };
+  add("volumes", d.volumes);
+  add("snapshots", d.snapshots);
+  add("gigabytes", d.gigabytes);
+  if (d.typeName) {
+    add(`volumes_${d.typeName}`, d.volumes);
+    add(`snapshots_${d.typeName}`, d.snapshots);
+    add(`gigabytes_${d.typeName}`, d.gigabytes);
+  }
+  // A fixed order, so that two transactions lock usage rows in the same order.
+  return out.sort(([a], [b]) => a.localeCompare(b));
+}
+
+async function ensureRow(db: Q, projectId: string, resource: string): Promise<void> {
+  await db
+    .insertInto("quota_usages")
+    .values({ project_id: projectId, resource, in_use: 0, reserved: 0 })
+    .onConflict((oc) => oc.columns(["project_id", "resource"]).doNothing())
+    .execute();
+}
+
+/**
+ * Take `d` from the project's quota inside the caller's transaction, or throw Cinder's 413.
+ * `size` is the size of the one volume being made or grown, for per_volume_gigabytes.
+ */
+export async function consume(db: Q, defaults: QuotaDefaults, projectId: string, d: Delta, size?: number): Promise<void> {
+  const limits = await hardLimits(db, defaults, projectId, d.typeName ? [d.typeName] : []);
+  const perVolume = limits.per_volume_gigabytes;
+  if (size !== undefined && perVolume >= 0 && size > perVolume) {
+    throw quotaError("VolumeSizeExceedsLimit", `Requested volume size ${size}G is larger than maximum allowed limit ${perVolume}G.`);
+  }
+  for (const [resource, n] of expand(d)) {
+    await ensureRow(db, projectId, resource);
+    const limit = limits[resource] ?? -1;
+    let q = db
+      .updateTable("quota_usages")
+      .set({ in_use: sql`in_use + ${n}` })
+      .where("project_id", "=", projectId)
+      .where("resource", "=", resource);
+    if (n > 0 && limit >= 0) q = q.where(sql`in_use + ${n}`, "<=", limit);
+    const res = await q.executeTakeFirst();
+    if (Number(res.numUpdatedRows) === 1) continue;
+    const used = (await usage(db, projectId))[resource]?.in_use ?? 0;
+    throw overQuota(resource, n, limit, used);
+  }
+}
+
+/** Give back what `d` took (row removed, operation failed). Never below zero. */
+export async function release(db: Q, projectId: string, d: Delta): Promise<void> {
+  for (const [resource, n] of expand(d)) {
+    await db
+      .updateTable("quota_usages")
+      .set({ in_use: sql`case when in_use - ${n} < 0 then 0 else in_use - ${n} end` })
+      .where("project_id", "=", projectId)
+      .where("resource", "=", resource)
+      .execute();
+  }
+}
+
+function overQuota(resource: string, n: number, limit: number, used: number): CinderError {
+  if (resource.startsWith("gigabytes")) {
+    return quotaError(
+      "VolumeSizeExceedsAvailableQuota",
+      `Requested volume or snapshot exceeds allowed ${resource} quota. Requested ${n}G, quota is ${limit}G and ${used}G has been consumed.`,
+    );
+  }
+  if (resource.startsWith("snapshots")) {
+    return quotaError("SnapshotLimitExceeded", `Maximum number of snapshots allowed (${limit}) exceeded`);
+  }
+  return quotaError("VolumeLimitExceeded", `Maximum number of volumes allowed (${limit}) exceeded for quota '${resource}'.`);
+}
+
+/** The name of a volume type, for per-type resources (null when the type is gone). */
+export async function typeNameOf(db: Q, typeId: string | null): Promise<string | null> {
+  if (!typeId) return null;
+  const t = await db.selectFrom("volume_types").select("name").where("id", "=", typeId).executeTakeFirst();
+  return t?.name ?? null;
+}
+
+/** What a volume row holds of its project's quota. */
+export async function volumeDelta(db: Q, v: { size: number; volume_type_id: string | null }): Promise<Delta> {
+  return { volumes: 1, gigabytes: v.size, typeName: await typeNameOf(db, v.volume_type_id) };
+}
+
+/** What a snapshot row holds of its project's quota (gigabytes count snapshots too, as in Cinder). */
+export async function snapshotDelta(db: Q, s: { volume_size: number; volume_type_id: string | null }): Promise<Delta> {
+  return { snapshots: 1, gigabytes: s.volume_size, typeName: await typeNameOf(db, s.volume_type_id) };
+}
