@@ -24,6 +24,17 @@ export function afterMarker<DB, TB extends keyof DB>(
   keys: readonly SortKey[],
   marker: Record<string, unknown>,
 ): Expression<SqlBool> {
+  // Keys in one direction on plain columns (the default created_at desc, id desc): one row-value
+  // comparison, which SQLite and PostgreSQL both turn into a range on the matching index
+  // ("(created_at, id) < (?, ?)"). The equivalent OR-chain below is only a filter, so a page deep
+  // in the list would read every index entry before its marker.
+  const dir = keys[0]?.dir;
+  if (keys.length > 0 && keys.every((k) => k.dir === dir && !k.nullable)) {
+    const op = dir === "asc" ? sql.raw(">") : sql.raw("<");
+    const columns = sql.join(keys.map((k) => sql.ref(k.column)));
+    const values = sql.join(keys.map((k) => markerValue(k, marker)));
+    return sql<SqlBool>`(${columns}) ${op} (${values})`;
+  }
   const ors: Expression<SqlBool>[] = [];
   for (let i = 0; i < keys.length; i++) {
     const ands: Expression<SqlBool>[] = [];

@@ -4,9 +4,66 @@ import type { components, operations } from "./openapi";
 /** Every handler the spec asks for: an operationId, or an action's x-operation. */
 export type OperationName =
   | "listApiVersions"
+  | "listIdentityVersions"
+  | "showIdentityVersion"
+  | "getAuthCatalog"
+  | "listAuthProjects"
+  | "revokeToken"
+  | "validateToken"
+  | "checkToken"
+  | "issueToken"
+  | "listDomains"
+  | "showDomain"
+  | "listProjects"
+  | "createProject"
+  | "deleteProject"
+  | "showProject"
+  | "updateProject"
+  | "listProjectUserRoles"
+  | "revokeProjectRole"
+  | "checkProjectRole"
+  | "grantProjectRole"
+  | "listRoleAssignments"
+  | "listRoles"
+  | "createRole"
+  | "showRole"
+  | "listUsers"
+  | "createUser"
+  | "deleteUser"
+  | "showUser"
+  | "updateUser"
+  | "changeUserPassword"
+  | "listImageVersions"
+  | "listImages"
   | "showApiV3"
+  | "listProjectDefaultTypes"
+  | "unsetProjectDefaultType"
+  | "showProjectDefaultType"
+  | "setProjectDefaultType"
+  | "listExtensions"
   | "showLimits"
   | "listAvailabilityZones"
+  | "showQuotaClass"
+  | "updateQuotaClass"
+  | "deleteQuotas"
+  | "showQuotas"
+  | "updateQuotas"
+  | "showDefaultQuotas"
+  | "listServices"
+  | "disableService"
+  | "disableServiceWithReason"
+  | "enableService"
+  | "listQosSpecs"
+  | "createQosSpecs"
+  | "deleteQosSpecs"
+  | "showQosSpecs"
+  | "setQosKeys"
+  | "associateQos"
+  | "listQosAssociations"
+  | "unsetQosKeys"
+  | "disassociateQos"
+  | "disassociateAllQos"
+  | "listPools"
   | "listSnapshots"
   | "createSnapshot"
   | "deleteSnapshot"
@@ -19,6 +76,18 @@ export type OperationName =
   | "showSnapshotMetadataItem"
   | "updateSnapshotMetadataItem"
   | "listSnapshotsDetail"
+  | "listVolumeTypes"
+  | "createVolumeType"
+  | "deleteVolumeType"
+  | "showVolumeType"
+  | "updateVolumeType"
+  | "listExtraSpecs"
+  | "setExtraSpecs"
+  | "deleteExtraSpec"
+  | "showExtraSpec"
+  | "updateExtraSpec"
+  | "listTypeAccess"
+  | "showDefaultVolumeType"
   | "listVolumes"
   | "createVolume"
   | "deleteVolume"
@@ -34,6 +103,8 @@ export type OperationName =
   | "getVolumesSummary"
   | "resetSnapshotStatus"
   | "forceDeleteSnapshot"
+  | "addProjectAccess"
+  | "removeProjectAccess"
   | "extendVolume"
   | "resetVolumeStatus"
   | "forceDeleteVolume"
@@ -42,12 +113,14 @@ export type OperationName =
   | "revertVolumeToSnapshot";
 
 /** Operations that are plain (method, path) operations, keyed into openapi-typescript's `operations`. */
-export type PlainOperationName = "listApiVersions" | "showApiV3" | "showLimits" | "listAvailabilityZones" | "listSnapshots" | "createSnapshot" | "deleteSnapshot" | "showSnapshot" | "updateSnapshot" | "listSnapshotMetadata" | "createSnapshotMetadata" | "replaceSnapshotMetadata" | "deleteSnapshotMetadataItem" | "showSnapshotMetadataItem" | "updateSnapshotMetadataItem" | "listSnapshotsDetail" | "listVolumes" | "createVolume" | "deleteVolume" | "showVolume" | "updateVolume" | "listVolumeMetadata" | "createVolumeMetadata" | "replaceVolumeMetadata" | "deleteVolumeMetadataItem" | "showVolumeMetadataItem" | "updateVolumeMetadataItem" | "listVolumesDetail" | "getVolumesSummary";
+export type PlainOperationName = "listApiVersions" | "listIdentityVersions" | "showIdentityVersion" | "getAuthCatalog" | "listAuthProjects" | "revokeToken" | "validateToken" | "checkToken" | "issueToken" | "listDomains" | "showDomain" | "listProjects" | "createProject" | "deleteProject" | "showProject" | "updateProject" | "listProjectUserRoles" | "revokeProjectRole" | "checkProjectRole" | "grantProjectRole" | "listRoleAssignments" | "listRoles" | "createRole" | "showRole" | "listUsers" | "createUser" | "deleteUser" | "showUser" | "updateUser" | "changeUserPassword" | "listImageVersions" | "listImages" | "showApiV3" | "listProjectDefaultTypes" | "unsetProjectDefaultType" | "showProjectDefaultType" | "setProjectDefaultType" | "listExtensions" | "showLimits" | "listAvailabilityZones" | "showQuotaClass" | "updateQuotaClass" | "deleteQuotas" | "showQuotas" | "updateQuotas" | "showDefaultQuotas" | "listServices" | "disableService" | "disableServiceWithReason" | "enableService" | "listQosSpecs" | "createQosSpecs" | "deleteQosSpecs" | "showQosSpecs" | "setQosKeys" | "associateQos" | "listQosAssociations" | "unsetQosKeys" | "disassociateQos" | "disassociateAllQos" | "listPools" | "listSnapshots" | "createSnapshot" | "deleteSnapshot" | "showSnapshot" | "updateSnapshot" | "listSnapshotMetadata" | "createSnapshotMetadata" | "replaceSnapshotMetadata" | "deleteSnapshotMetadataItem" | "showSnapshotMetadataItem" | "updateSnapshotMetadataItem" | "listSnapshotsDetail" | "listVolumeTypes" | "createVolumeType" | "deleteVolumeType" | "showVolumeType" | "updateVolumeType" | "listExtraSpecs" | "setExtraSpecs" | "deleteExtraSpec" | "showExtraSpec" | "updateExtraSpec" | "listTypeAccess" | "showDefaultVolumeType" | "listVolumes" | "createVolume" | "deleteVolume" | "showVolume" | "updateVolume" | "listVolumeMetadata" | "createVolumeMetadata" | "replaceVolumeMetadata" | "deleteVolumeMetadataItem" | "showVolumeMetadataItem" | "updateVolumeMetadataItem" | "listVolumesDetail" | "getVolumesSummary";
 
 /** The body of each action, inside its key. */
 export interface ActionBodies {
   resetSnapshotStatus: components["schemas"]["SnapshotActionResetStatus"]["os-reset_status"];
   forceDeleteSnapshot: components["schemas"]["SnapshotActionForceDelete"]["os-force_delete"];
+  addProjectAccess: components["schemas"]["VolumeTypeActionAddProjectAccess"]["addProjectAccess"];
+  removeProjectAccess: components["schemas"]["VolumeTypeActionRemoveProjectAccess"]["removeProjectAccess"];
   extendVolume: components["schemas"]["VolumeActionExtend"]["os-extend"];
   resetVolumeStatus: components["schemas"]["VolumeActionResetStatus"]["os-reset_status"];
   forceDeleteVolume: components["schemas"]["VolumeActionForceDelete"]["os-force_delete"];
@@ -137,12 +210,800 @@ export const routes: readonly Route[] = [
   },
   {
     "method": "GET",
+    "path": "/identity",
+    "url": "/identity",
+    "operation": "listIdentityVersions",
+    "operationId": "listIdentityVersions",
+    "twin": false,
+    "auth": false,
+    "policy": "none",
+    "status": 300,
+    "statuses": [
+      300
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "GET",
+    "path": "/identity/v3",
+    "url": "/identity/v3",
+    "operation": "showIdentityVersion",
+    "operationId": "showIdentityVersion",
+    "twin": false,
+    "auth": false,
+    "policy": "none",
+    "status": 200,
+    "statuses": [
+      200
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "GET",
+    "path": "/identity/v3/auth/catalog",
+    "url": "/identity/v3/auth/catalog",
+    "operation": "getAuthCatalog",
+    "operationId": "getAuthCatalog",
+    "twin": false,
+    "auth": true,
+    "policy": "identity:get_auth_catalog",
+    "status": 200,
+    "statuses": [
+      200,
+      401,
+      403
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "GET",
+    "path": "/identity/v3/auth/projects",
+    "url": "/identity/v3/auth/projects",
+    "operation": "listAuthProjects",
+    "operationId": "listAuthProjects",
+    "twin": false,
+    "auth": true,
+    "policy": "identity:get_auth_projects",
+    "status": 200,
+    "statuses": [
+      200,
+      401,
+      403
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "DELETE",
+    "path": "/identity/v3/auth/tokens",
+    "url": "/identity/v3/auth/tokens",
+    "operation": "revokeToken",
+    "operationId": "revokeToken",
+    "twin": false,
+    "auth": true,
+    "policy": "identity:revoke_token",
+    "status": 204,
+    "statuses": [
+      204,
+      401,
+      403,
+      404
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "GET",
+    "path": "/identity/v3/auth/tokens",
+    "url": "/identity/v3/auth/tokens",
+    "operation": "validateToken",
+    "operationId": "validateToken",
+    "twin": false,
+    "auth": true,
+    "policy": "identity:validate_token",
+    "status": 200,
+    "statuses": [
+      200,
+      401,
+      403,
+      404
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "allow_expired",
+      "nocatalog"
+    ]
+  },
+  {
+    "method": "HEAD",
+    "path": "/identity/v3/auth/tokens",
+    "url": "/identity/v3/auth/tokens",
+    "operation": "checkToken",
+    "operationId": "checkToken",
+    "twin": false,
+    "auth": true,
+    "policy": "identity:check_token",
+    "status": 200,
+    "statuses": [
+      200,
+      401,
+      403,
+      404
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "allow_expired"
+    ]
+  },
+  {
+    "method": "POST",
+    "path": "/identity/v3/auth/tokens",
+    "url": "/identity/v3/auth/tokens",
+    "operation": "issueToken",
+    "operationId": "issueToken",
+    "twin": false,
+    "auth": false,
+    "policy": "none",
+    "status": 201,
+    "statuses": [
+      201,
+      400,
+      401,
+      403,
+      404,
+      413
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "nocatalog"
+    ],
+    "body": "body_issueToken",
+    "bodyRequired": true
+  },
+  {
+    "method": "GET",
+    "path": "/identity/v3/domains",
+    "url": "/identity/v3/domains",
+    "operation": "listDomains",
+    "operationId": "listDomains",
+    "twin": false,
+    "auth": true,
+    "policy": "identity:list_domains",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "enabled",
+      "name"
+    ]
+  },
+  {
+    "method": "GET",
+    "path": "/identity/v3/domains/{domain_id}",
+    "url": "/identity/v3/domains/:domain_id",
+    "operation": "showDomain",
+    "operationId": "showDomain",
+    "twin": false,
+    "auth": true,
+    "policy": "identity:get_domain",
+    "status": 200,
+    "statuses": [
+      200,
+      401,
+      403,
+      404
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "GET",
+    "path": "/identity/v3/projects",
+    "url": "/identity/v3/projects",
+    "operation": "listProjects",
+    "operationId": "listProjects",
+    "twin": false,
+    "auth": true,
+    "policy": "identity:list_projects",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "domain_id",
+      "enabled",
+      "is_domain",
+      "name",
+      "parent_id"
+    ]
+  },
+  {
+    "method": "POST",
+    "path": "/identity/v3/projects",
+    "url": "/identity/v3/projects",
+    "operation": "createProject",
+    "operationId": "createProject",
+    "twin": false,
+    "auth": true,
+    "policy": "identity:create_project",
+    "status": 201,
+    "statuses": [
+      201,
+      400,
+      401,
+      403,
+      404,
+      409,
+      413
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_createProject",
+    "bodyRequired": true
+  },
+  {
+    "method": "DELETE",
+    "path": "/identity/v3/projects/{project_id}",
+    "url": "/identity/v3/projects/:project_id",
+    "operation": "deleteProject",
+    "operationId": "deleteProject",
+    "twin": false,
+    "auth": true,
+    "policy": "identity:delete_project",
+    "status": 204,
+    "statuses": [
+      204,
+      401,
+      403,
+      404
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "GET",
+    "path": "/identity/v3/projects/{project_id}",
+    "url": "/identity/v3/projects/:project_id",
+    "operation": "showProject",
+    "operationId": "showProject",
+    "twin": false,
+    "auth": true,
+    "policy": "identity:get_project",
+    "status": 200,
+    "statuses": [
+      200,
+      401,
+      403,
+      404
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "PATCH",
+    "path": "/identity/v3/projects/{project_id}",
+    "url": "/identity/v3/projects/:project_id",
+    "operation": "updateProject",
+    "operationId": "updateProject",
+    "twin": false,
+    "auth": true,
+    "policy": "identity:update_project",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      409,
+      413
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_updateProject",
+    "bodyRequired": true
+  },
+  {
+    "method": "GET",
+    "path": "/identity/v3/projects/{project_id}/users/{user_id}/roles",
+    "url": "/identity/v3/projects/:project_id/users/:user_id/roles",
+    "operation": "listProjectUserRoles",
+    "operationId": "listProjectUserRoles",
+    "twin": false,
+    "auth": true,
+    "policy": "identity:list_grants",
+    "status": 200,
+    "statuses": [
+      200,
+      401,
+      403,
+      404
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "DELETE",
+    "path": "/identity/v3/projects/{project_id}/users/{user_id}/roles/{role_id}",
+    "url": "/identity/v3/projects/:project_id/users/:user_id/roles/:role_id",
+    "operation": "revokeProjectRole",
+    "operationId": "revokeProjectRole",
+    "twin": false,
+    "auth": true,
+    "policy": "identity:revoke_grant",
+    "status": 204,
+    "statuses": [
+      204,
+      401,
+      403,
+      404
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "HEAD",
+    "path": "/identity/v3/projects/{project_id}/users/{user_id}/roles/{role_id}",
+    "url": "/identity/v3/projects/:project_id/users/:user_id/roles/:role_id",
+    "operation": "checkProjectRole",
+    "operationId": "checkProjectRole",
+    "twin": false,
+    "auth": true,
+    "policy": "identity:check_grant",
+    "status": 204,
+    "statuses": [
+      204,
+      401,
+      403,
+      404
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "PUT",
+    "path": "/identity/v3/projects/{project_id}/users/{user_id}/roles/{role_id}",
+    "url": "/identity/v3/projects/:project_id/users/:user_id/roles/:role_id",
+    "operation": "grantProjectRole",
+    "operationId": "grantProjectRole",
+    "twin": false,
+    "auth": true,
+    "policy": "identity:create_grant",
+    "status": 204,
+    "statuses": [
+      204,
+      401,
+      403,
+      404
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "GET",
+    "path": "/identity/v3/role_assignments",
+    "url": "/identity/v3/role_assignments",
+    "operation": "listRoleAssignments",
+    "operationId": "listRoleAssignments",
+    "twin": false,
+    "auth": true,
+    "policy": "identity:list_role_assignments",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "effective",
+      "group.id",
+      "include_names",
+      "role.id",
+      "scope.domain.id",
+      "scope.project.id",
+      "user.id"
+    ]
+  },
+  {
+    "method": "GET",
+    "path": "/identity/v3/roles",
+    "url": "/identity/v3/roles",
+    "operation": "listRoles",
+    "operationId": "listRoles",
+    "twin": false,
+    "auth": true,
+    "policy": "identity:list_roles",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "domain_id",
+      "name"
+    ]
+  },
+  {
+    "method": "POST",
+    "path": "/identity/v3/roles",
+    "url": "/identity/v3/roles",
+    "operation": "createRole",
+    "operationId": "createRole",
+    "twin": false,
+    "auth": true,
+    "policy": "identity:create_role",
+    "status": 201,
+    "statuses": [
+      201,
+      400,
+      401,
+      403,
+      404,
+      409,
+      413
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_createRole",
+    "bodyRequired": true
+  },
+  {
+    "method": "GET",
+    "path": "/identity/v3/roles/{role_id}",
+    "url": "/identity/v3/roles/:role_id",
+    "operation": "showRole",
+    "operationId": "showRole",
+    "twin": false,
+    "auth": true,
+    "policy": "identity:get_role",
+    "status": 200,
+    "statuses": [
+      200,
+      401,
+      403,
+      404
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "GET",
+    "path": "/identity/v3/users",
+    "url": "/identity/v3/users",
+    "operation": "listUsers",
+    "operationId": "listUsers",
+    "twin": false,
+    "auth": true,
+    "policy": "identity:list_users",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "domain_id",
+      "enabled",
+      "name",
+      "password_expires_at"
+    ]
+  },
+  {
+    "method": "POST",
+    "path": "/identity/v3/users",
+    "url": "/identity/v3/users",
+    "operation": "createUser",
+    "operationId": "createUser",
+    "twin": false,
+    "auth": true,
+    "policy": "identity:create_user",
+    "status": 201,
+    "statuses": [
+      201,
+      400,
+      401,
+      403,
+      404,
+      409,
+      413
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_createUser",
+    "bodyRequired": true
+  },
+  {
+    "method": "DELETE",
+    "path": "/identity/v3/users/{user_id}",
+    "url": "/identity/v3/users/:user_id",
+    "operation": "deleteUser",
+    "operationId": "deleteUser",
+    "twin": false,
+    "auth": true,
+    "policy": "identity:delete_user",
+    "status": 204,
+    "statuses": [
+      204,
+      401,
+      403,
+      404
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "GET",
+    "path": "/identity/v3/users/{user_id}",
+    "url": "/identity/v3/users/:user_id",
+    "operation": "showUser",
+    "operationId": "showUser",
+    "twin": false,
+    "auth": true,
+    "policy": "identity:get_user",
+    "status": 200,
+    "statuses": [
+      200,
+      401,
+      403,
+      404
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "PATCH",
+    "path": "/identity/v3/users/{user_id}",
+    "url": "/identity/v3/users/:user_id",
+    "operation": "updateUser",
+    "operationId": "updateUser",
+    "twin": false,
+    "auth": true,
+    "policy": "identity:update_user",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      409,
+      413
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_updateUser",
+    "bodyRequired": true
+  },
+  {
+    "method": "POST",
+    "path": "/identity/v3/users/{user_id}/password",
+    "url": "/identity/v3/users/:user_id/password",
+    "operation": "changeUserPassword",
+    "operationId": "changeUserPassword",
+    "twin": false,
+    "auth": false,
+    "policy": "none",
+    "status": 204,
+    "statuses": [
+      204,
+      400,
+      401,
+      413
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_changeUserPassword",
+    "bodyRequired": true
+  },
+  {
+    "method": "GET",
+    "path": "/image",
+    "url": "/image",
+    "operation": "listImageVersions",
+    "operationId": "listImageVersions",
+    "twin": false,
+    "auth": false,
+    "policy": "none",
+    "status": 300,
+    "statuses": [
+      300
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "GET",
+    "path": "/image/v2/images",
+    "url": "/image/v2/images",
+    "operation": "listImages",
+    "operationId": "listImages",
+    "twin": false,
+    "auth": true,
+    "policy": "none",
+    "status": 200,
+    "statuses": [
+      200,
+      401
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "GET",
     "path": "/v3/",
     "url": "/v3/",
     "operation": "showApiV3",
     "operationId": "showApiV3",
     "twin": false,
     "auth": false,
+    "policy": "none",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "GET",
+    "path": "/v3/{project_id}/default-types",
+    "url": "/v3/:project_id/default-types",
+    "operation": "listProjectDefaultTypes",
+    "operationId": "listProjectDefaultTypes",
+    "twin": false,
+    "auth": true,
+    "minVersion": "3.62",
+    "policy": "volume_extension:default_get_all",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "DELETE",
+    "path": "/v3/{project_id}/default-types/{target_project_id}",
+    "url": "/v3/:project_id/default-types/:target_project_id",
+    "operation": "unsetProjectDefaultType",
+    "operationId": "unsetProjectDefaultType",
+    "twin": false,
+    "auth": true,
+    "minVersion": "3.62",
+    "policy": "volume_extension:default_unset",
+    "status": 204,
+    "statuses": [
+      204,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "GET",
+    "path": "/v3/{project_id}/default-types/{target_project_id}",
+    "url": "/v3/:project_id/default-types/:target_project_id",
+    "operation": "showProjectDefaultType",
+    "operationId": "showProjectDefaultType",
+    "twin": false,
+    "auth": true,
+    "minVersion": "3.62",
+    "policy": "volume_extension:default_get",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "PUT",
+    "path": "/v3/{project_id}/default-types/{target_project_id}",
+    "url": "/v3/:project_id/default-types/:target_project_id",
+    "operation": "setProjectDefaultType",
+    "operationId": "setProjectDefaultType",
+    "twin": false,
+    "auth": true,
+    "minVersion": "3.62",
+    "policy": "volume_extension:default_set_or_update",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_setProjectDefaultType",
+    "bodyRequired": true
+  },
+  {
+    "method": "GET",
+    "path": "/v3/{project_id}/extensions",
+    "url": "/v3/:project_id/extensions",
+    "operation": "listExtensions",
+    "operationId": "listExtensions",
+    "twin": false,
+    "auth": true,
     "policy": "none",
     "status": 200,
     "statuses": [
@@ -203,6 +1064,526 @@ export const routes: readonly Route[] = [
     "lenient": [],
     "bodyBefore": [],
     "query": []
+  },
+  {
+    "method": "GET",
+    "path": "/v3/{project_id}/os-quota-class-sets/{class_name}",
+    "url": "/v3/:project_id/os-quota-class-sets/:class_name",
+    "operation": "showQuotaClass",
+    "operationId": "showQuotaClass",
+    "twin": false,
+    "auth": true,
+    "policy": "volume_extension:quota_classes:get",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "PUT",
+    "path": "/v3/{project_id}/os-quota-class-sets/{class_name}",
+    "url": "/v3/:project_id/os-quota-class-sets/:class_name",
+    "operation": "updateQuotaClass",
+    "operationId": "updateQuotaClass",
+    "twin": false,
+    "auth": true,
+    "policy": "volume_extension:quota_classes:update",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_updateQuotaClass",
+    "bodyRequired": true
+  },
+  {
+    "method": "DELETE",
+    "path": "/v3/{project_id}/os-quota-sets/{target_project_id}",
+    "url": "/v3/:project_id/os-quota-sets/:target_project_id",
+    "operation": "deleteQuotas",
+    "operationId": "deleteQuotas",
+    "twin": false,
+    "auth": true,
+    "policy": "volume_extension:quotas:delete",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "GET",
+    "path": "/v3/{project_id}/os-quota-sets/{target_project_id}",
+    "url": "/v3/:project_id/os-quota-sets/:target_project_id",
+    "operation": "showQuotas",
+    "operationId": "showQuotas",
+    "twin": false,
+    "auth": true,
+    "policy": "volume_extension:quotas:show",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "usage"
+    ]
+  },
+  {
+    "method": "PUT",
+    "path": "/v3/{project_id}/os-quota-sets/{target_project_id}",
+    "url": "/v3/:project_id/os-quota-sets/:target_project_id",
+    "operation": "updateQuotas",
+    "operationId": "updateQuotas",
+    "twin": false,
+    "auth": true,
+    "policy": "volume_extension:quotas:update",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_updateQuotas",
+    "bodyRequired": true
+  },
+  {
+    "method": "GET",
+    "path": "/v3/{project_id}/os-quota-sets/{target_project_id}/defaults",
+    "url": "/v3/:project_id/os-quota-sets/:target_project_id/defaults",
+    "operation": "showDefaultQuotas",
+    "operationId": "showDefaultQuotas",
+    "twin": false,
+    "auth": true,
+    "policy": "volume_extension:quotas:show",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "GET",
+    "path": "/v3/{project_id}/os-services",
+    "url": "/v3/:project_id/os-services",
+    "operation": "listServices",
+    "operationId": "listServices",
+    "twin": false,
+    "auth": true,
+    "policy": "volume_extension:services:index",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "binary",
+      "host"
+    ]
+  },
+  {
+    "method": "PUT",
+    "path": "/v3/{project_id}/os-services/disable",
+    "url": "/v3/:project_id/os-services/disable",
+    "operation": "disableService",
+    "operationId": "disableService",
+    "twin": false,
+    "auth": true,
+    "policy": "volume_extension:services:update",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_disableService",
+    "bodyRequired": true
+  },
+  {
+    "method": "PUT",
+    "path": "/v3/{project_id}/os-services/disable-log-reason",
+    "url": "/v3/:project_id/os-services/disable-log-reason",
+    "operation": "disableServiceWithReason",
+    "operationId": "disableServiceWithReason",
+    "twin": false,
+    "auth": true,
+    "policy": "volume_extension:services:update",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_disableServiceWithReason",
+    "bodyRequired": true
+  },
+  {
+    "method": "PUT",
+    "path": "/v3/{project_id}/os-services/enable",
+    "url": "/v3/:project_id/os-services/enable",
+    "operation": "enableService",
+    "operationId": "enableService",
+    "twin": false,
+    "auth": true,
+    "policy": "volume_extension:services:update",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_enableService",
+    "bodyRequired": true
+  },
+  {
+    "method": "GET",
+    "path": "/v3/{project_id}/qos-specs",
+    "url": "/v3/:project_id/qos-specs",
+    "operation": "listQosSpecs",
+    "operationId": "listQosSpecs",
+    "twin": false,
+    "auth": true,
+    "policy": "volume_extension:qos_specs_manage:get_all",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "consumer",
+      "id",
+      "limit",
+      "marker",
+      "name",
+      "offset",
+      "sort",
+      "sort_dir",
+      "sort_key"
+    ]
+  },
+  {
+    "method": "POST",
+    "path": "/v3/{project_id}/qos-specs",
+    "url": "/v3/:project_id/qos-specs",
+    "operation": "createQosSpecs",
+    "operationId": "createQosSpecs",
+    "twin": false,
+    "auth": true,
+    "policy": "volume_extension:qos_specs_manage:create",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406,
+      409,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_createQosSpecs",
+    "bodyRequired": true
+  },
+  {
+    "method": "DELETE",
+    "path": "/v3/{project_id}/qos-specs/{qos_id}",
+    "url": "/v3/:project_id/qos-specs/:qos_id",
+    "operation": "deleteQosSpecs",
+    "operationId": "deleteQosSpecs",
+    "twin": false,
+    "auth": true,
+    "policy": "volume_extension:qos_specs_manage:delete",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "force"
+    ]
+  },
+  {
+    "method": "GET",
+    "path": "/v3/{project_id}/qos-specs/{qos_id}",
+    "url": "/v3/:project_id/qos-specs/:qos_id",
+    "operation": "showQosSpecs",
+    "operationId": "showQosSpecs",
+    "twin": false,
+    "auth": true,
+    "policy": "volume_extension:qos_specs_manage:get",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "PUT",
+    "path": "/v3/{project_id}/qos-specs/{qos_id}",
+    "url": "/v3/:project_id/qos-specs/:qos_id",
+    "operation": "setQosKeys",
+    "operationId": "setQosKeys",
+    "twin": false,
+    "auth": true,
+    "policy": "volume_extension:qos_specs_manage:update",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_setQosKeys",
+    "bodyRequired": true
+  },
+  {
+    "method": "GET",
+    "path": "/v3/{project_id}/qos-specs/{qos_id}/associate",
+    "url": "/v3/:project_id/qos-specs/:qos_id/associate",
+    "operation": "associateQos",
+    "operationId": "associateQos",
+    "twin": false,
+    "auth": true,
+    "policy": "volume_extension:qos_specs_manage:update",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "vol_type_id"
+    ]
+  },
+  {
+    "method": "GET",
+    "path": "/v3/{project_id}/qos-specs/{qos_id}/associations",
+    "url": "/v3/:project_id/qos-specs/:qos_id/associations",
+    "operation": "listQosAssociations",
+    "operationId": "listQosAssociations",
+    "twin": false,
+    "auth": true,
+    "policy": "volume_extension:qos_specs_manage:get_all",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "PUT",
+    "path": "/v3/{project_id}/qos-specs/{qos_id}/delete_keys",
+    "url": "/v3/:project_id/qos-specs/:qos_id/delete_keys",
+    "operation": "unsetQosKeys",
+    "operationId": "unsetQosKeys",
+    "twin": false,
+    "auth": true,
+    "policy": "volume_extension:qos_specs_manage:delete",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_unsetQosKeys",
+    "bodyRequired": true
+  },
+  {
+    "method": "GET",
+    "path": "/v3/{project_id}/qos-specs/{qos_id}/disassociate",
+    "url": "/v3/:project_id/qos-specs/:qos_id/disassociate",
+    "operation": "disassociateQos",
+    "operationId": "disassociateQos",
+    "twin": false,
+    "auth": true,
+    "policy": "volume_extension:qos_specs_manage:update",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "vol_type_id"
+    ]
+  },
+  {
+    "method": "GET",
+    "path": "/v3/{project_id}/qos-specs/{qos_id}/disassociate_all",
+    "url": "/v3/:project_id/qos-specs/:qos_id/disassociate_all",
+    "operation": "disassociateAllQos",
+    "operationId": "disassociateAllQos",
+    "twin": false,
+    "auth": true,
+    "policy": "volume_extension:qos_specs_manage:update",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "GET",
+    "path": "/v3/{project_id}/scheduler-stats/get_pools",
+    "url": "/v3/:project_id/scheduler-stats/get_pools",
+    "operation": "listPools",
+    "operationId": "listPools",
+    "twin": false,
+    "auth": true,
+    "policy": "scheduler_extension:scheduler_stats:get_pools",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "detail",
+      "name",
+      "volume_type"
+    ]
   },
   {
     "method": "GET",
@@ -568,6 +1949,344 @@ export const routes: readonly Route[] = [
       "volume_id",
       "with_count"
     ]
+  },
+  {
+    "method": "GET",
+    "path": "/v3/{project_id}/types",
+    "url": "/v3/:project_id/types",
+    "operation": "listVolumeTypes",
+    "operationId": "listVolumeTypes",
+    "twin": false,
+    "auth": true,
+    "policy": "volume_extension:type_get_all",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "extra_specs",
+      "is_public",
+      "limit",
+      "marker",
+      "offset",
+      "sort",
+      "sort_dir",
+      "sort_key"
+    ]
+  },
+  {
+    "method": "POST",
+    "path": "/v3/{project_id}/types",
+    "url": "/v3/:project_id/types",
+    "operation": "createVolumeType",
+    "operationId": "createVolumeType",
+    "twin": false,
+    "auth": true,
+    "policy": "volume_extension:type_create",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406,
+      409,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_createVolumeType",
+    "bodyRequired": true
+  },
+  {
+    "method": "DELETE",
+    "path": "/v3/{project_id}/types/{type_id}",
+    "url": "/v3/:project_id/types/:type_id",
+    "operation": "deleteVolumeType",
+    "operationId": "deleteVolumeType",
+    "twin": false,
+    "auth": true,
+    "policy": "volume_extension:type_delete",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406,
+      500
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "GET",
+    "path": "/v3/{project_id}/types/{type_id}",
+    "url": "/v3/:project_id/types/:type_id",
+    "operation": "showVolumeType",
+    "operationId": "showVolumeType",
+    "twin": false,
+    "auth": true,
+    "policy": "volume_extension:type_get",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "PUT",
+    "path": "/v3/{project_id}/types/{type_id}",
+    "url": "/v3/:project_id/types/:type_id",
+    "operation": "updateVolumeType",
+    "operationId": "updateVolumeType",
+    "twin": false,
+    "auth": true,
+    "policy": "volume_extension:type_update",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406,
+      409,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_updateVolumeType",
+    "bodyRequired": true
+  },
+  {
+    "method": "POST",
+    "path": "/v3/{project_id}/types/{type_id}/action",
+    "url": "/v3/:project_id/types/:type_id/action",
+    "operation": null,
+    "operationId": "volumeTypeAction",
+    "twin": false,
+    "auth": true,
+    "policy": "volume_extension:volume_type_action",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406,
+      409,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "actions": [
+      {
+        "key": "addProjectAccess",
+        "operation": "addProjectAccess",
+        "status": 202,
+        "policy": "volume_extension:volume_type_access:addProjectAccess",
+        "body": "action_addProjectAccess",
+        "bodyBefore": [],
+        "lenient": []
+      },
+      {
+        "key": "removeProjectAccess",
+        "operation": "removeProjectAccess",
+        "status": 202,
+        "policy": "volume_extension:volume_type_access:removeProjectAccess",
+        "body": "action_removeProjectAccess",
+        "bodyBefore": [],
+        "lenient": []
+      }
+    ]
+  },
+  {
+    "method": "GET",
+    "path": "/v3/{project_id}/types/{type_id}/extra_specs",
+    "url": "/v3/:project_id/types/:type_id/extra_specs",
+    "operation": "listExtraSpecs",
+    "operationId": "listExtraSpecs",
+    "twin": false,
+    "auth": true,
+    "policy": "volume_extension:types_extra_specs:index",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "POST",
+    "path": "/v3/{project_id}/types/{type_id}/extra_specs",
+    "url": "/v3/:project_id/types/:type_id/extra_specs",
+    "operation": "setExtraSpecs",
+    "operationId": "setExtraSpecs",
+    "twin": false,
+    "auth": true,
+    "policy": "volume_extension:types_extra_specs:create",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_setExtraSpecs",
+    "bodyRequired": true
+  },
+  {
+    "method": "DELETE",
+    "path": "/v3/{project_id}/types/{type_id}/extra_specs/{key}",
+    "url": "/v3/:project_id/types/:type_id/extra_specs/:key",
+    "operation": "deleteExtraSpec",
+    "operationId": "deleteExtraSpec",
+    "twin": false,
+    "auth": true,
+    "policy": "volume_extension:types_extra_specs:delete",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "GET",
+    "path": "/v3/{project_id}/types/{type_id}/extra_specs/{key}",
+    "url": "/v3/:project_id/types/:type_id/extra_specs/:key",
+    "operation": "showExtraSpec",
+    "operationId": "showExtraSpec",
+    "twin": false,
+    "auth": true,
+    "policy": "volume_extension:types_extra_specs:show",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "PUT",
+    "path": "/v3/{project_id}/types/{type_id}/extra_specs/{key}",
+    "url": "/v3/:project_id/types/:type_id/extra_specs/:key",
+    "operation": "updateExtraSpec",
+    "operationId": "updateExtraSpec",
+    "twin": false,
+    "auth": true,
+    "policy": "volume_extension:types_extra_specs:update",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_updateExtraSpec",
+    "bodyRequired": true
+  },
+  {
+    "method": "GET",
+    "path": "/v3/{project_id}/types/{type_id}/os-volume-type-access",
+    "url": "/v3/:project_id/types/:type_id/os-volume-type-access",
+    "operation": "listTypeAccess",
+    "operationId": "listTypeAccess",
+    "twin": false,
+    "auth": true,
+    "policy": "volume_extension:volume_type_access:get_all_for_type",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "GET",
+    "path": "/v3/{project_id}/types/default",
+    "url": "/v3/:project_id/types/default",
+    "operation": "showDefaultVolumeType",
+    "operationId": "showDefaultVolumeType",
+    "twin": false,
+    "auth": true,
+    "policy": "volume_extension:type_get",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406,
+      500
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
   },
   {
     "method": "GET",
@@ -1046,6 +2765,124 @@ export const routes: readonly Route[] = [
   },
   {
     "method": "GET",
+    "path": "/v3/default-types",
+    "url": "/v3/default-types",
+    "operation": "listProjectDefaultTypes",
+    "operationId": "listProjectDefaultTypes",
+    "twin": true,
+    "auth": true,
+    "minVersion": "3.62",
+    "policy": "volume_extension:default_get_all",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "DELETE",
+    "path": "/v3/default-types/{target_project_id}",
+    "url": "/v3/default-types/:target_project_id",
+    "operation": "unsetProjectDefaultType",
+    "operationId": "unsetProjectDefaultType",
+    "twin": true,
+    "auth": true,
+    "minVersion": "3.62",
+    "policy": "volume_extension:default_unset",
+    "status": 204,
+    "statuses": [
+      204,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "GET",
+    "path": "/v3/default-types/{target_project_id}",
+    "url": "/v3/default-types/:target_project_id",
+    "operation": "showProjectDefaultType",
+    "operationId": "showProjectDefaultType",
+    "twin": true,
+    "auth": true,
+    "minVersion": "3.62",
+    "policy": "volume_extension:default_get",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "PUT",
+    "path": "/v3/default-types/{target_project_id}",
+    "url": "/v3/default-types/:target_project_id",
+    "operation": "setProjectDefaultType",
+    "operationId": "setProjectDefaultType",
+    "twin": true,
+    "auth": true,
+    "minVersion": "3.62",
+    "policy": "volume_extension:default_set_or_update",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_setProjectDefaultType",
+    "bodyRequired": true
+  },
+  {
+    "method": "GET",
+    "path": "/v3/extensions",
+    "url": "/v3/extensions",
+    "operation": "listExtensions",
+    "operationId": "listExtensions",
+    "twin": true,
+    "auth": true,
+    "policy": "none",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "GET",
     "path": "/v3/limits",
     "url": "/v3/limits",
     "operation": "showLimits",
@@ -1090,6 +2927,526 @@ export const routes: readonly Route[] = [
     "lenient": [],
     "bodyBefore": [],
     "query": []
+  },
+  {
+    "method": "GET",
+    "path": "/v3/os-quota-class-sets/{class_name}",
+    "url": "/v3/os-quota-class-sets/:class_name",
+    "operation": "showQuotaClass",
+    "operationId": "showQuotaClass",
+    "twin": true,
+    "auth": true,
+    "policy": "volume_extension:quota_classes:get",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "PUT",
+    "path": "/v3/os-quota-class-sets/{class_name}",
+    "url": "/v3/os-quota-class-sets/:class_name",
+    "operation": "updateQuotaClass",
+    "operationId": "updateQuotaClass",
+    "twin": true,
+    "auth": true,
+    "policy": "volume_extension:quota_classes:update",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_updateQuotaClass",
+    "bodyRequired": true
+  },
+  {
+    "method": "DELETE",
+    "path": "/v3/os-quota-sets/{target_project_id}",
+    "url": "/v3/os-quota-sets/:target_project_id",
+    "operation": "deleteQuotas",
+    "operationId": "deleteQuotas",
+    "twin": true,
+    "auth": true,
+    "policy": "volume_extension:quotas:delete",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "GET",
+    "path": "/v3/os-quota-sets/{target_project_id}",
+    "url": "/v3/os-quota-sets/:target_project_id",
+    "operation": "showQuotas",
+    "operationId": "showQuotas",
+    "twin": true,
+    "auth": true,
+    "policy": "volume_extension:quotas:show",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "usage"
+    ]
+  },
+  {
+    "method": "PUT",
+    "path": "/v3/os-quota-sets/{target_project_id}",
+    "url": "/v3/os-quota-sets/:target_project_id",
+    "operation": "updateQuotas",
+    "operationId": "updateQuotas",
+    "twin": true,
+    "auth": true,
+    "policy": "volume_extension:quotas:update",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_updateQuotas",
+    "bodyRequired": true
+  },
+  {
+    "method": "GET",
+    "path": "/v3/os-quota-sets/{target_project_id}/defaults",
+    "url": "/v3/os-quota-sets/:target_project_id/defaults",
+    "operation": "showDefaultQuotas",
+    "operationId": "showDefaultQuotas",
+    "twin": true,
+    "auth": true,
+    "policy": "volume_extension:quotas:show",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "GET",
+    "path": "/v3/os-services",
+    "url": "/v3/os-services",
+    "operation": "listServices",
+    "operationId": "listServices",
+    "twin": true,
+    "auth": true,
+    "policy": "volume_extension:services:index",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "binary",
+      "host"
+    ]
+  },
+  {
+    "method": "PUT",
+    "path": "/v3/os-services/disable",
+    "url": "/v3/os-services/disable",
+    "operation": "disableService",
+    "operationId": "disableService",
+    "twin": true,
+    "auth": true,
+    "policy": "volume_extension:services:update",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_disableService",
+    "bodyRequired": true
+  },
+  {
+    "method": "PUT",
+    "path": "/v3/os-services/disable-log-reason",
+    "url": "/v3/os-services/disable-log-reason",
+    "operation": "disableServiceWithReason",
+    "operationId": "disableServiceWithReason",
+    "twin": true,
+    "auth": true,
+    "policy": "volume_extension:services:update",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_disableServiceWithReason",
+    "bodyRequired": true
+  },
+  {
+    "method": "PUT",
+    "path": "/v3/os-services/enable",
+    "url": "/v3/os-services/enable",
+    "operation": "enableService",
+    "operationId": "enableService",
+    "twin": true,
+    "auth": true,
+    "policy": "volume_extension:services:update",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_enableService",
+    "bodyRequired": true
+  },
+  {
+    "method": "GET",
+    "path": "/v3/qos-specs",
+    "url": "/v3/qos-specs",
+    "operation": "listQosSpecs",
+    "operationId": "listQosSpecs",
+    "twin": true,
+    "auth": true,
+    "policy": "volume_extension:qos_specs_manage:get_all",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "consumer",
+      "id",
+      "limit",
+      "marker",
+      "name",
+      "offset",
+      "sort",
+      "sort_dir",
+      "sort_key"
+    ]
+  },
+  {
+    "method": "POST",
+    "path": "/v3/qos-specs",
+    "url": "/v3/qos-specs",
+    "operation": "createQosSpecs",
+    "operationId": "createQosSpecs",
+    "twin": true,
+    "auth": true,
+    "policy": "volume_extension:qos_specs_manage:create",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406,
+      409,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_createQosSpecs",
+    "bodyRequired": true
+  },
+  {
+    "method": "DELETE",
+    "path": "/v3/qos-specs/{qos_id}",
+    "url": "/v3/qos-specs/:qos_id",
+    "operation": "deleteQosSpecs",
+    "operationId": "deleteQosSpecs",
+    "twin": true,
+    "auth": true,
+    "policy": "volume_extension:qos_specs_manage:delete",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "force"
+    ]
+  },
+  {
+    "method": "GET",
+    "path": "/v3/qos-specs/{qos_id}",
+    "url": "/v3/qos-specs/:qos_id",
+    "operation": "showQosSpecs",
+    "operationId": "showQosSpecs",
+    "twin": true,
+    "auth": true,
+    "policy": "volume_extension:qos_specs_manage:get",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "PUT",
+    "path": "/v3/qos-specs/{qos_id}",
+    "url": "/v3/qos-specs/:qos_id",
+    "operation": "setQosKeys",
+    "operationId": "setQosKeys",
+    "twin": true,
+    "auth": true,
+    "policy": "volume_extension:qos_specs_manage:update",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_setQosKeys",
+    "bodyRequired": true
+  },
+  {
+    "method": "GET",
+    "path": "/v3/qos-specs/{qos_id}/associate",
+    "url": "/v3/qos-specs/:qos_id/associate",
+    "operation": "associateQos",
+    "operationId": "associateQos",
+    "twin": true,
+    "auth": true,
+    "policy": "volume_extension:qos_specs_manage:update",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "vol_type_id"
+    ]
+  },
+  {
+    "method": "GET",
+    "path": "/v3/qos-specs/{qos_id}/associations",
+    "url": "/v3/qos-specs/:qos_id/associations",
+    "operation": "listQosAssociations",
+    "operationId": "listQosAssociations",
+    "twin": true,
+    "auth": true,
+    "policy": "volume_extension:qos_specs_manage:get_all",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "PUT",
+    "path": "/v3/qos-specs/{qos_id}/delete_keys",
+    "url": "/v3/qos-specs/:qos_id/delete_keys",
+    "operation": "unsetQosKeys",
+    "operationId": "unsetQosKeys",
+    "twin": true,
+    "auth": true,
+    "policy": "volume_extension:qos_specs_manage:delete",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_unsetQosKeys",
+    "bodyRequired": true
+  },
+  {
+    "method": "GET",
+    "path": "/v3/qos-specs/{qos_id}/disassociate",
+    "url": "/v3/qos-specs/:qos_id/disassociate",
+    "operation": "disassociateQos",
+    "operationId": "disassociateQos",
+    "twin": true,
+    "auth": true,
+    "policy": "volume_extension:qos_specs_manage:update",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "vol_type_id"
+    ]
+  },
+  {
+    "method": "GET",
+    "path": "/v3/qos-specs/{qos_id}/disassociate_all",
+    "url": "/v3/qos-specs/:qos_id/disassociate_all",
+    "operation": "disassociateAllQos",
+    "operationId": "disassociateAllQos",
+    "twin": true,
+    "auth": true,
+    "policy": "volume_extension:qos_specs_manage:update",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "GET",
+    "path": "/v3/scheduler-stats/get_pools",
+    "url": "/v3/scheduler-stats/get_pools",
+    "operation": "listPools",
+    "operationId": "listPools",
+    "twin": true,
+    "auth": true,
+    "policy": "scheduler_extension:scheduler_stats:get_pools",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "detail",
+      "name",
+      "volume_type"
+    ]
   },
   {
     "method": "GET",
@@ -1455,6 +3812,344 @@ export const routes: readonly Route[] = [
       "volume_id",
       "with_count"
     ]
+  },
+  {
+    "method": "GET",
+    "path": "/v3/types",
+    "url": "/v3/types",
+    "operation": "listVolumeTypes",
+    "operationId": "listVolumeTypes",
+    "twin": true,
+    "auth": true,
+    "policy": "volume_extension:type_get_all",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "extra_specs",
+      "is_public",
+      "limit",
+      "marker",
+      "offset",
+      "sort",
+      "sort_dir",
+      "sort_key"
+    ]
+  },
+  {
+    "method": "POST",
+    "path": "/v3/types",
+    "url": "/v3/types",
+    "operation": "createVolumeType",
+    "operationId": "createVolumeType",
+    "twin": true,
+    "auth": true,
+    "policy": "volume_extension:type_create",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406,
+      409,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_createVolumeType",
+    "bodyRequired": true
+  },
+  {
+    "method": "DELETE",
+    "path": "/v3/types/{type_id}",
+    "url": "/v3/types/:type_id",
+    "operation": "deleteVolumeType",
+    "operationId": "deleteVolumeType",
+    "twin": true,
+    "auth": true,
+    "policy": "volume_extension:type_delete",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406,
+      500
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "GET",
+    "path": "/v3/types/{type_id}",
+    "url": "/v3/types/:type_id",
+    "operation": "showVolumeType",
+    "operationId": "showVolumeType",
+    "twin": true,
+    "auth": true,
+    "policy": "volume_extension:type_get",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "PUT",
+    "path": "/v3/types/{type_id}",
+    "url": "/v3/types/:type_id",
+    "operation": "updateVolumeType",
+    "operationId": "updateVolumeType",
+    "twin": true,
+    "auth": true,
+    "policy": "volume_extension:type_update",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406,
+      409,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_updateVolumeType",
+    "bodyRequired": true
+  },
+  {
+    "method": "POST",
+    "path": "/v3/types/{type_id}/action",
+    "url": "/v3/types/:type_id/action",
+    "operation": null,
+    "operationId": "volumeTypeAction",
+    "twin": true,
+    "auth": true,
+    "policy": "volume_extension:volume_type_action",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406,
+      409,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "actions": [
+      {
+        "key": "addProjectAccess",
+        "operation": "addProjectAccess",
+        "status": 202,
+        "policy": "volume_extension:volume_type_access:addProjectAccess",
+        "body": "action_addProjectAccess",
+        "bodyBefore": [],
+        "lenient": []
+      },
+      {
+        "key": "removeProjectAccess",
+        "operation": "removeProjectAccess",
+        "status": 202,
+        "policy": "volume_extension:volume_type_access:removeProjectAccess",
+        "body": "action_removeProjectAccess",
+        "bodyBefore": [],
+        "lenient": []
+      }
+    ]
+  },
+  {
+    "method": "GET",
+    "path": "/v3/types/{type_id}/extra_specs",
+    "url": "/v3/types/:type_id/extra_specs",
+    "operation": "listExtraSpecs",
+    "operationId": "listExtraSpecs",
+    "twin": true,
+    "auth": true,
+    "policy": "volume_extension:types_extra_specs:index",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "POST",
+    "path": "/v3/types/{type_id}/extra_specs",
+    "url": "/v3/types/:type_id/extra_specs",
+    "operation": "setExtraSpecs",
+    "operationId": "setExtraSpecs",
+    "twin": true,
+    "auth": true,
+    "policy": "volume_extension:types_extra_specs:create",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_setExtraSpecs",
+    "bodyRequired": true
+  },
+  {
+    "method": "DELETE",
+    "path": "/v3/types/{type_id}/extra_specs/{key}",
+    "url": "/v3/types/:type_id/extra_specs/:key",
+    "operation": "deleteExtraSpec",
+    "operationId": "deleteExtraSpec",
+    "twin": true,
+    "auth": true,
+    "policy": "volume_extension:types_extra_specs:delete",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "GET",
+    "path": "/v3/types/{type_id}/extra_specs/{key}",
+    "url": "/v3/types/:type_id/extra_specs/:key",
+    "operation": "showExtraSpec",
+    "operationId": "showExtraSpec",
+    "twin": true,
+    "auth": true,
+    "policy": "volume_extension:types_extra_specs:show",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "PUT",
+    "path": "/v3/types/{type_id}/extra_specs/{key}",
+    "url": "/v3/types/:type_id/extra_specs/:key",
+    "operation": "updateExtraSpec",
+    "operationId": "updateExtraSpec",
+    "twin": true,
+    "auth": true,
+    "policy": "volume_extension:types_extra_specs:update",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_updateExtraSpec",
+    "bodyRequired": true
+  },
+  {
+    "method": "GET",
+    "path": "/v3/types/{type_id}/os-volume-type-access",
+    "url": "/v3/types/:type_id/os-volume-type-access",
+    "operation": "listTypeAccess",
+    "operationId": "listTypeAccess",
+    "twin": true,
+    "auth": true,
+    "policy": "volume_extension:volume_type_access:get_all_for_type",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "GET",
+    "path": "/v3/types/default",
+    "url": "/v3/types/default",
+    "operation": "showDefaultVolumeType",
+    "operationId": "showDefaultVolumeType",
+    "twin": true,
+    "auth": true,
+    "policy": "volume_extension:type_get",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406,
+      500
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
   },
   {
     "method": "GET",

@@ -40,6 +40,8 @@ export function buildHttp(svc: Services, log: Logger): FastifyInstance {
     // ours, never reused as ours (oslo_middleware/request_id.py RequestId).
     genReqId: () => `req-${randomUUID()}`,
     return503OnClosing: true,
+    // HEAD is answered only where the spec declares it (Keystone's HEAD /auth/tokens).
+    exposeHeadRoutes: false,
   });
 
   app.removeAllContentTypeParsers();
@@ -129,7 +131,7 @@ function registerRoute(app: FastifyInstance, svc: Services, route: Route): void 
       const ctx = await context(svc, req, route.auth, route.path.startsWith("/v3"));
       const version = ctx.version;
       const params = req.params as Record<string, string>;
-      if (params.project_id !== undefined) {
+      if (route.path.startsWith("/v3/{project_id}/")) {
         // cinder/api/openstack/wsgi.py: the URL's project must be the token's.
         if (!PROJECT_ID.test(params.project_id) || params.project_id !== ctx.projectId) {
           throw badRequest("Malformed request url");

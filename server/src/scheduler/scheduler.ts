@@ -12,6 +12,13 @@ import { getSnapshot } from "../db/repos/snapshots";
 import { casVolume, getVolume } from "../db/repos/volumes";
 import type { VolumeRow } from "../db/schema";
 import type { BackendStats } from "../drivers/interface";
+import { availabilityZoneFilter } from "./filters/availability-zone";
+import { capabilitiesFilter } from "./filters/capabilities";
+import { capacityFilter } from "./filters/capacity";
+import type { Filter, PoolState, RequestSpec, Weigher } from "./types";
+import { rank } from "./weigh";
+import { allocatedCapacityWeigher } from "./weighers/allocated-capacity";
+import { capacityWeigher } from "./weighers/capacity";
 
 export interface BackendReport {
   /** `host@backend`. */
@@ -21,25 +28,38 @@ export interface BackendReport {
   stats: BackendStats;
 }
 
-interface Candidate {
-  host: string;
-  freeGb: number;
+export interface SchedulerOptions {
+  weighers?: string[];
+  capacityWeightMultiplier?: number;
+  allocatedCapacityWeightMultiplier?: number;
 }
+
+const FILTERS: readonly Filter[] = [availabilityZoneFilter, capacityFilter, capabilitiesFilter];
 
 export class Scheduler {
   private readonly reports = new Map<string, BackendReport>();
+  private readonly weighers: Weigher[];
 
   constructor(
     private readonly db: Db,
     private readonly bus: Bus,
     private readonly volumes: VolumeRpc,
     private readonly log: Logger,
-  ) {}
+    opts: SchedulerOptions = {},
+  ) {
+    // Cinder's scheduler_default_weighers is CapacityWeigher alone.
+    this.weighers = (opts.weighers ?? ["CapacityWeigher"]).map((name) => {
+      if (name === "CapacityWeigher") return capacityWeigher(opts.capacityWeightMultiplier ?? 1.0);
+      if (name === "AllocatedCapacityWeigher") return allocatedCapacityWeigher(opts.allocatedCapacityWeightMultiplier ?? -1.0);
+      throw new Error(`unknown scheduler weigher '${name}' (CapacityWeigher, AllocatedCapacityWeigher)`);
+    });
+  }
 
   start(): void {
     this.bus.subscribe(SCHEDULER_TOPIC, async (method, payload) => {
       if (method === "createVolume") return this.createVolume((payload as VolumeMsg).volumeId);
       if (method === "updateBackend") return this.updateBackend(payload as BackendReport);
+      if (method === "getPools") return this.poolStates();
       throw new Error(`scheduler has no method ${method}`);
     });
   }
@@ -81,22 +101,56 @@ export class Scheduler {
   private async place(v: VolumeRow): Promise<string | undefined> {
     const pinned = await this.sourceHost(v);
     if (pinned !== undefined) return pinned ?? undefined;
-    const candidates: Candidate[] = [];
+    const spec: RequestSpec = { size: v.size, availabilityZone: v.availability_zone, extraSpecs: await this.extraSpecs(v.volume_type_id) };
+    const disabled = new Set(
+      (await this.db.kysely.selectFrom("services").select("host").where("binary", "=", "cinder-volume").where("disabled", "=", 1).execute()).map(
+        (r) => r.host,
+      ),
+    );
+    const passing = this.poolStates().filter(
+      (p) => !disabled.has(p.backend) && FILTERS.every((f) => f.passes(p, spec)),
+    );
+    return rank(passing, spec, this.weighers)[0]?.host;
+  }
+
+  /** Every reported pool, as filters see it; also what get_pools shows. */
+  poolStates(): PoolState[] {
+    const out: PoolState[] = [];
     for (const r of this.reports.values()) {
-      if (r.disabled || r.availabilityZone !== v.availability_zone) continue;
-      for (const p of r.stats.pools) {
-        const reserved = (p.totalCapacityGb * p.reservedPercentage) / 100;
-        const free = p.freeCapacityGb - reserved;
-        // Thin pools may promise more than they hold, up to the over-subscription ratio
-        // (cinder/scheduler/filters/capacity_filter.py).
-        const fits = p.thinProvisioningSupport
-          ? p.provisionedCapacityGb + v.size <= p.totalCapacityGb * p.maxOverSubscriptionRatio && free > 0
-          : free >= v.size;
-        if (fits) candidates.push({ host: `${r.backend}#${p.poolName}`, freeGb: free });
+      for (const pool of r.stats.pools) {
+        out.push({
+          host: `${r.backend}#${pool.poolName}`,
+          backend: r.backend,
+          availabilityZone: r.availabilityZone,
+          pool,
+          capabilities: {
+            volume_backend_name: r.stats.volumeBackendName,
+            vendor_name: r.stats.vendorName,
+            driver_version: r.stats.driverVersion,
+            storage_protocol: r.stats.storageProtocol,
+            pool_name: pool.poolName,
+            total_capacity_gb: pool.totalCapacityGb,
+            free_capacity_gb: pool.freeCapacityGb,
+            allocated_capacity_gb: pool.provisionedCapacityGb,
+            provisioned_capacity_gb: pool.provisionedCapacityGb,
+            reserved_percentage: pool.reservedPercentage,
+            max_over_subscription_ratio: pool.maxOverSubscriptionRatio,
+            thin_provisioning_support: pool.thinProvisioningSupport,
+            thick_provisioning_support: pool.thickProvisioningSupport,
+            ...pool.capabilities,
+          },
+        });
       }
     }
-    candidates.sort((a, b) => b.freeGb - a.freeGb || a.host.localeCompare(b.host));
-    return candidates[0]?.host;
+    return out.sort((a, b) => a.host.localeCompare(b.host));
+  }
+
+  private async extraSpecs(typeId: string | null): Promise<Record<string, string>> {
+    if (!typeId) return {};
+    const rows = await this.db.kysely.selectFrom("volume_type_extra_specs").select(["key", "value"]).where("volume_type_id", "=", typeId).execute();
+    const out: Record<string, string> = {};
+    for (const r of rows) if (r.value !== null) out[r.key] = r.value;
+    return out;
   }
 
   /** The host of the volume's source, null when the source is gone, undefined when it has none. */

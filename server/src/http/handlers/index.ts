@@ -1,6 +1,7 @@
 /** Every handler, keyed by operationId or action name; the type makes a missing one a compile error. */
 import type { Handlers } from "../handler";
 import { miscHandlers } from "./misc";
+import { pendingHandlers } from "./pending";
 import { snapshotHandlers } from "./snapshots";
 import { versionHandlers } from "./versions";
 import { volumeActionHandlers } from "./volume-actions";
@@ -8,6 +9,7 @@ import { volumeMetadataHandlers } from "./volume-metadata";
 import { volumeHandlers } from "./volumes";
 
 export const handlers: Handlers = {
+  ...pendingHandlers,
   ...versionHandlers,
   ...volumeHandlers,
   ...volumeMetadataHandlers,
