@@ -56,8 +56,11 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
     volumes: new VolumeRpc(bus),
     identity,
   };
-  const scheduler = new Scheduler(db, bus, services.volumes, log.child({ role: "scheduler" }));
+  const scheduler = new Scheduler(db, bus, services.volumes, log.child({ role: "scheduler" }), {
+    service: { host: config.host, availabilityZone: config.defaultAvailabilityZone, reportIntervalMs: config.reportIntervalMs },
+  });
   scheduler.start();
+  await scheduler.register();
 
   const executor = new ProcessExecutor({ log: log.child({ role: "exec" }) });
   const managers: VolumeManager[] = [];
@@ -79,6 +82,7 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
         backendName: b.name,
         availabilityZone: b.availabilityZone ?? config.defaultAvailabilityZone,
         statsIntervalMs: config.statsIntervalMs,
+        reportIntervalMs: config.reportIntervalMs,
       },
       mlog,
     );
@@ -95,6 +99,7 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
     (closing ??= (async () => {
       await http.close();
       for (const m of managers) m.stop();
+      scheduler.stop();
       const drained = await bus.drain(config.shutdownTimeoutMs);
       if (!drained) log.warn("operations still running at shutdown are parked; the next start resumes them");
       await bus.close();

@@ -56,6 +56,8 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** How often volume managers refresh their capacity report. */
   statsIntervalMs: number;
+  /** How often services heartbeat (Cinder's report_interval); down after 60 s without one. */
+  reportIntervalMs: number;
 }
 
 export const DEFAULT_QUOTAS: QuotaDefaults = {
@@ -84,6 +86,7 @@ export function defaults(dataDir = "./data"): Config {
     logLevel: "info",
     shutdownTimeoutMs: 30_000,
     statsIntervalMs: 60_000,
+    reportIntervalMs: 10_000,
   };
 }
 

@@ -25,6 +25,7 @@ const MAX = parseVersion(MAX_VERSION);
 /** Named microversions the code branches on (cinder/api/microversions.py). */
 export const MV = {
   BASE: parseVersion("3.0"),
+  CLUSTER_SUPPORT: parseVersion("3.7"),
   VOLUME_SUMMARY: parseVersion("3.12"),
   GROUP_VOLUME: parseVersion("3.13"),
   GROUP_SNAPSHOTS: parseVersion("3.14"),
@@ -40,6 +41,7 @@ export const MV = {
   VOLUME_EXTEND_INUSE: parseVersion("3.42"),
   SUPPORT_COUNT_INFO: parseVersion("3.45"),
   VOLUME_SHARED_TARGETS_AND_SERVICE_FIELDS: parseVersion("3.48"),
+  SERVICE_BACKEND_STATE: parseVersion("3.49"),
   SUPPORT_VOLUME_SCHEMA_CHANGES: parseVersion("3.53"),
   VOLUME_TIME_COMPARISON_FILTER: parseVersion("3.60"),
   VOLUME_CLUSTER_NAME: parseVersion("3.61"),

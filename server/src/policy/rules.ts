@@ -36,6 +36,16 @@ export const RULE_TABLE: Record<string, Persona> = {
   "volume_extension:extended_snapshot_attributes": "reader",
   "volume_extension:snapshot_admin_actions:reset_status": "admin",
   "volume_extension:snapshot_admin_actions:force_delete": "admin",
+  // quotas (cinder/policies/quotas.py, quota_class.py): readers see their project's quotas
+  "volume_extension:quotas:show": "reader",
+  "volume_extension:quotas:update": "admin",
+  "volume_extension:quotas:delete": "admin",
+  "volume_extension:quota_classes:get": "admin",
+  "volume_extension:quota_classes:update": "admin",
+  // services and pools (cinder/policies/services.py, scheduler_stats.py)
+  "volume_extension:services:index": "admin",
+  "volume_extension:services:update": "admin",
+  "scheduler_extension:scheduler_stats:get_pools": "admin",
   // limits (cinder/policies/limits.py)
   "limits_extension:used_limits": "reader",
 };

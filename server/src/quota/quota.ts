@@ -41,12 +41,19 @@ function quotaError(kind: string, message: string): CinderError {
 }
 
 /** Every hard limit of the project, per-type ones included for the given types. */
-export async function hardLimits(db: Q, defaults: QuotaDefaults, projectId: string, typeNames: readonly string[]): Promise<Record<string, number>> {
+export async function hardLimits(
+  db: Q,
+  defaults: QuotaDefaults,
+  /** null: the defaults alone (the default class over the configured values). */
+  projectId: string | null,
+  typeNames: readonly string[],
+): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
   for (const r of QUOTA_RESOURCES) out[r] = defaults[r];
   for (const t of typeNames) for (const p of PER_TYPE_PREFIXES) out[p + t] = -1;
   const classRows = await db.selectFrom("quota_classes").select(["resource", "hard_limit"]).where("class_name", "=", DEFAULT_CLASS).execute();
   for (const r of classRows) if (r.resource in out) out[r.resource] = r.hard_limit;
+  if (projectId === null) return out;
   const rows = await db.selectFrom("quotas").select(["resource", "hard_limit"]).where("project_id", "=", projectId).execute();
   for (const r of rows) if (r.resource in out || isPerType(r.resource)) out[r.resource] = r.hard_limit;
   return out;
@@ -76,8 +83,10 @@ function expand(d: Delta): Array<[string, number]> {
     add(`snapshots_${d.typeName}`, d.snapshots);
     add(`gigabytes_${d.typeName}`, d.gigabytes);
   }
-  // A fixed order, so that two transactions lock usage rows in the same order.
-  return out.sort(([a], [b]) => a.localeCompare(b));
+  // A fixed order, so that two transactions lock usage rows in the same order; counts before
+  // gigabytes, as Cinder reports them (its reservation deltas are {volumes, gigabytes}).
+  const rank = (r: string) => (r.startsWith("volumes") ? 0 : r.startsWith("snapshots") ? 1 : 2);
+  return out.sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b));
 }
 
 async function ensureRow(db: Q, projectId: string, resource: string): Promise<void> {

@@ -11,6 +11,7 @@ import type { Db } from "../db/database";
 import { getSnapshot } from "../db/repos/snapshots";
 import { casVolume, getVolume } from "../db/repos/volumes";
 import type { VolumeRow } from "../db/schema";
+import { heartbeat, registerService } from "../db/repos/services";
 import type { BackendStats } from "../drivers/interface";
 import { availabilityZoneFilter } from "./filters/availability-zone";
 import { capabilitiesFilter } from "./filters/capabilities";
@@ -29,6 +30,8 @@ export interface BackendReport {
 }
 
 export interface SchedulerOptions {
+  /** Register as the cinder-scheduler service of this host, heartbeating at this interval. */
+  service?: { host: string; availabilityZone: string; reportIntervalMs: number };
   weighers?: string[];
   capacityWeightMultiplier?: number;
   allocatedCapacityWeightMultiplier?: number;
@@ -45,7 +48,7 @@ export class Scheduler {
     private readonly bus: Bus,
     private readonly volumes: VolumeRpc,
     private readonly log: Logger,
-    opts: SchedulerOptions = {},
+    private readonly opts: SchedulerOptions = {},
   ) {
     // Cinder's scheduler_default_weighers is CapacityWeigher alone.
     this.weighers = (opts.weighers ?? ["CapacityWeigher"]).map((name) => {
@@ -53,6 +56,20 @@ export class Scheduler {
       if (name === "AllocatedCapacityWeigher") return allocatedCapacityWeigher(opts.allocatedCapacityWeightMultiplier ?? -1.0);
       throw new Error(`unknown scheduler weigher '${name}' (CapacityWeigher, AllocatedCapacityWeigher)`);
     });
+  }
+
+  private timer?: NodeJS.Timeout;
+
+  async register(): Promise<void> {
+    const s = this.opts.service;
+    if (!s) return;
+    await registerService(this.db.kysely, { host: s.host, binary: "cinder-scheduler", topic: SCHEDULER_TOPIC, availabilityZone: s.availabilityZone });
+    this.timer = setInterval(() => void heartbeat(this.db.kysely, s.host, "cinder-scheduler").catch(() => undefined), s.reportIntervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
   }
 
   start(): void {

@@ -2,6 +2,8 @@
 import type { Handlers } from "../handler";
 import { miscHandlers } from "./misc";
 import { pendingHandlers } from "./pending";
+import { quotaHandlers } from "./quotas";
+import { serviceHandlers } from "./services";
 import { snapshotHandlers } from "./snapshots";
 import { versionHandlers } from "./versions";
 import { volumeActionHandlers } from "./volume-actions";
@@ -16,4 +18,6 @@ export const handlers: Handlers = {
   ...volumeActionHandlers,
   ...snapshotHandlers,
   ...miscHandlers,
+  ...quotaHandlers,
+  ...serviceHandlers,
 };

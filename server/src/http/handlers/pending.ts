@@ -65,18 +65,6 @@ export const PENDING = [
   "unsetQosKeys",
   "disassociateQos",
   "disassociateAllQos",
-  "showQuotaClass",
-  "updateQuotaClass",
-  "deleteQuotas",
-  "showQuotas",
-  "updateQuotas",
-  "showDefaultQuotas",
-  "listExtensions",
-  "listServices",
-  "disableService",
-  "disableServiceWithReason",
-  "enableService",
-  "listPools",
 ] as const;
 
 export const pendingHandlers = Object.fromEntries(

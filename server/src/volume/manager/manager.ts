@@ -22,6 +22,7 @@ export interface ManagerOptions {
   backendName: string;
   availabilityZone: string;
   statsIntervalMs: number;
+  reportIntervalMs: number;
 }
 
 export class VolumeManager {
@@ -29,6 +30,7 @@ export class VolumeManager {
   readonly backend: string;
   readonly locks = new KeyedLocks();
   private timer?: NodeJS.Timeout;
+  private beat?: NodeJS.Timeout;
   private statsDue = false;
   private stopped = false;
 
@@ -54,15 +56,17 @@ export class VolumeManager {
     await this.reportStats();
     await reconcile(this);
     this.timer = setInterval(() => {
-      void heartbeat(this.db.kysely, this.backend, VOLUME_BINARY).catch(() => undefined);
       void this.reportStats().catch((err: unknown) => this.log.warn({ err }, "capacity report failed"));
     }, this.opts.statsIntervalMs);
     this.timer.unref();
+    this.beat = setInterval(() => void heartbeat(this.db.kysely, this.backend, VOLUME_BINARY).catch(() => undefined), this.opts.reportIntervalMs);
+    this.beat.unref();
   }
 
   stop(): void {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    if (this.beat) clearInterval(this.beat);
   }
 
   /** The pool host string volumes of this backend carry. */

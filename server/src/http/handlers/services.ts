@@ -1,0 +1,126 @@
+/**
+ * Services, pools and the legacy extension list (cinder/api/contrib/services.py,
+ * scheduler_stats.py, cinder/api/extensions.py).
+ */
+import { SCHEDULER_TOPIC } from "../../bus/rpc";
+import { boolFrom } from "../../lib/bool";
+import { authorize } from "../../policy/policy";
+import type { PoolState } from "../../scheduler/types";
+import { isUp, services, setServiceDisabled } from "../../volume/api/services";
+import type { Handlers, HandlerRequest } from "../handler";
+import { badRequest } from "../errors";
+import { MV } from "../microversion";
+
+type H = Pick<Handlers, "listServices" | "enableService" | "disableService" | "disableServiceWithReason" | "listPools" | "listExtensions">;
+
+/** The extensions Cinder reports (cinder/api/contrib), for clients that look before they call. */
+const EXTENSIONS: Array<[string, string, string]> = [
+  ["AdminActions", "os-admin-actions", "Enable admin actions."],
+  ["AvailabilityZones", "os-availability-zone", "Describe Availability Zones."],
+  ["ExtendedServices", "os-extended-services", "Extended services support."],
+  ["ExtendedSnapshotAttributes", "os-extended-snapshot-attributes", "Extended SnapshotAttributes support."],
+  ["Qos_specs_manage", "qos-specs", "QoS specs support."],
+  ["QuotaClasses", "os-quota-class-sets", "Quota classes management support."],
+  ["Quotas", "os-quota-sets", "Quota management support."],
+  ["SchedulerHints", "OS-SCH-HNT", "Pass arbitrary key/value pairs to the scheduler."],
+  ["Scheduler_stats", "scheduler-stats", "Scheduler stats support."],
+  ["Services", "os-services", "Services support."],
+  ["SnapshotActions", "os-snapshot-actions", "Enable snapshot manager actions."],
+  ["TypesExtraSpecs", "os-types-extra-specs", "Type extra specs support."],
+  ["TypesManage", "os-types-manage", "Types manage support."],
+  ["UsedLimits", "os-used-limits", "Provide data on limited resources that are being used."],
+  ["VolumeActions", "os-volume-actions", "Enable volume actions."],
+  ["VolumeHostAttribute", "os-vol-host-attr", "Expose host as an attribute of a volume."],
+  ["VolumeMigStatusAttribute", "os-vol-mig-status-attr", "Expose migration_status as an attribute of a volume."],
+  ["VolumeTenantAttribute", "os-vol-tenant-attr", "Expose the internal project_id as an attribute of a volume."],
+  ["VolumeTypeAccess", "os-volume-type-access", "Volume type access support."],
+];
+
+async function pools(req: HandlerRequest<unknown>): Promise<PoolState[]> {
+  return req.svc.bus.call<PoolState[]>(SCHEDULER_TOPIC, "getPools", {});
+}
+
+/** The body of enable/disable (its anyOf-of-required widens the generated type). */
+interface ServiceBody {
+  host?: string | null;
+  binary?: string;
+  service?: string;
+  disabled_reason?: string;
+}
+
+function statusReply(host: string, b: { binary?: string; service?: string }, disabled: boolean) {
+  return { disabled, host, service: b.service ?? "", binary: b.binary ?? "", status: disabled ? "disabled" : "enabled" };
+}
+
+export const serviceHandlers: H = {
+  listServices: async (req) => {
+    const rows = await services(req.svc, req.ctx, req.query.host, req.query.binary);
+    const reported = new Set((await pools(req)).map((p) => p.backend));
+    return {
+      body: {
+        services: rows.map((s) => {
+          const out: Record<string, unknown> = {
+            binary: s.binary,
+            host: s.host,
+            zone: s.availability_zone,
+            status: s.disabled ? "disabled" : "enabled",
+            state: isUp(s) ? "up" : "down",
+            updated_at: s.updated_at,
+            disabled_reason: s.disabled_reason,
+          };
+          if (req.ctx.version >= MV.CLUSTER_SUPPORT) out.cluster = null;
+          if (s.binary === "cinder-volume") {
+            if (req.ctx.version >= MV.SERVICE_BACKEND_STATE) out.backend_state = reported.has(s.host) ? "up" : "down";
+            out.replication_status = "not-capable";
+            out.active_backend_id = null;
+            out.frozen = false;
+          }
+          return out;
+        }),
+      },
+    };
+  },
+  enableService: async (req) => {
+    const b = req.body as ServiceBody;
+    const binary = (b.binary ?? b.service) as string;
+    await setServiceDisabled(req.svc, req.ctx, b.host, binary, false, null);
+    return { body: statusReply(b.host as string, b, false) };
+  },
+  disableService: async (req) => {
+    const b = req.body as ServiceBody;
+    const binary = (b.binary ?? b.service) as string;
+    await setServiceDisabled(req.svc, req.ctx, b.host, binary, true, null);
+    return { body: statusReply(b.host as string, b, true) };
+  },
+  disableServiceWithReason: async (req) => {
+    const b = req.body as ServiceBody;
+    const binary = (b.binary ?? b.service) as string;
+    const reason = b.disabled_reason ?? null;
+    await setServiceDisabled(req.svc, req.ctx, b.host, binary, true, reason);
+    return { body: { ...statusReply(b.host as string, b, true), disabled_reason: reason } };
+  },
+  listPools: async (req) => {
+    authorize(req.ctx, "scheduler_extension:scheduler_stats:get_pools");
+    const raw = req.query.detail;
+    const detail = raw === undefined ? false : boolFrom(raw);
+    if (detail === undefined) throw badRequest(`Value '${raw}' for 'detail' is not a boolean.`);
+    const name = req.query.name;
+    const list = (await pools(req)).filter((p) => !name || p.host === name);
+    return {
+      body: {
+        pools: list.map((p) => (detail ? { name: p.host, capabilities: { ...p.capabilities, timestamp: null } } : { name: p.host })),
+      },
+    };
+  },
+  listExtensions: async () => ({
+    body: {
+      extensions: EXTENSIONS.map(([name, alias, description]) => ({
+        name,
+        alias,
+        description,
+        updated: "2013-01-01T00:00:00+00:00",
+        links: [],
+      })),
+    },
+  }),
+};
