@@ -660,6 +660,1553 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v3/{project_id}/types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List volume types
+         * @description The volume types the caller may see (cinder/api/v3/types.py `index`, view
+         *     cinder/api/v3/views/types.py): non-admins get the public types plus the private types shared
+         *     with their project; admins choose with `is_public`. Sorted by `created_at desc` by default;
+         *     paginated with `limit`/`marker`/`offset`/`sort` (an unknown or invisible marker is ignored —
+         *     the first page is returned, no 404), with `volume_type_links` when the page is full. Each item
+         *     also gets `os-volume-type-access:is_public` when policy `volume_extension:volume_type_access`
+         *     allows.
+         */
+        get: operations["listVolumeTypes"];
+        put?: never;
+        /**
+         * Create a volume type
+         * @description Create a volume type (cinder/api/contrib/types_manage.py `_create`, schema
+         *     cinder/api/schemas/volume_types.py `create`): **200** with the type as the older view builds
+         *     it (every extra spec, no `qos_specs_id`) plus `os-volume-type-access:is_public`. The body is
+         *     validated before the policy `volume_extension:type_create` (admin) is checked. A name already
+         *     used → 409 "Volume Type <name> already exists.". The new type adds the per-type quota keys
+         *     `volumes_<name>`, `snapshots_<name>`, `gigabytes_<name>`.
+         */
+        post: operations["createVolumeType"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/types/default": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Show the default volume type
+         * @description The volume type new volumes get when none is given (cinder/api/v3/types.py `show` with the
+         *     literal id `default`, cinder/volume/volume_types.py `get_default_volume_type`): the caller's
+         *     project default (3.62 default-types) if set, else the type named by `default_volume_type`
+         *     (`__DEFAULT__`). The route exists at every microversion. Same view as `showVolumeType` but
+         *     never with `os-volume-type-access:is_public`. The configured default missing → **500**
+         *     "The request cannot be fulfilled as the default volume type <name> cannot be found."; the
+         *     404 "Default volume type can not be found." is unreachable in Cinder 2023.1. Policy
+         *     `volume_extension:type_get` (checked after the lookup).
+         */
+        get: operations["showDefaultVolumeType"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/types/{type_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /**
+                 * @description The volume type id. Unknown, or private and not shared with the caller's project (non-admins),
+                 *     → 404 "Volume type <id> could not be found.".
+                 */
+                type_id: components["parameters"]["type_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Show a volume type
+         * @description One volume type (cinder/api/v3/types.py `show`); the lookup comes first (a private type not
+         *     shared with a non-admin's project → 404 "Volume type <id> could not be found."), then policy
+         *     `volume_extension:type_get`. `extra_specs`, `qos_specs_id` and
+         *     `os-volume-type-access:is_public` appear as their policies allow (see the schema).
+         */
+        get: operations["showVolumeType"];
+        /**
+         * Update a volume type
+         * @description Change the name, description and/or `is_public` (cinder/api/contrib/types_manage.py
+         *     `_update`, schema cinder/api/schemas/volume_types.py `update`): **200** with the type as the
+         *     older view builds it (every extra spec; no `qos_specs_id`, no
+         *     `os-volume-type-access:is_public`). Body first, then policy `volume_extension:type_update`.
+         *     All of name, description, is_public null/absent → 400 "Specify volume type name,
+         *     description, is_public or a combination thereof."; a blank name → 400 "Volume type name can
+         *     not be empty."; a name used by another type → 409 "Volume Type <name> already exists.";
+         *     unknown id → 404 "Volume type <id> could not be found.". Renaming also renames the per-type
+         *     quota keys (quotas, quota classes, usages).
+         */
+        put: operations["updateVolumeType"];
+        post?: never;
+        /**
+         * Delete a volume type
+         * @description Delete a volume type (cinder/api/contrib/types_manage.py `_delete`,
+         *     cinder/volume/volume_types.py `destroy`): 202, no body. Policy `volume_extension:type_delete`
+         *     first, then the lookup (404 "Volume type <id> could not be found."). Refused with 400 when
+         *     the type is some project's default (3.62) or the configured `default_volume_type`: "The
+         *     volume type <id> is a default volume type and cannot be deleted."; when volumes (or groups)
+         *     still use it: "Target volume type is still in use.". The configured default type missing →
+         *     500 "The request cannot be fulfilled as the default volume type <name> cannot be found.".
+         */
+        delete: operations["deleteVolumeType"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/types/{type_id}/extra_specs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /**
+                 * @description The volume type id. Unknown, or private and not shared with the caller's project (non-admins),
+                 *     → 404 "Volume type <id> could not be found.".
+                 */
+                type_id: components["parameters"]["type_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List a volume type's extra specs
+         * @description `{"extra_specs": {...}}` (cinder/api/contrib/types_extra_specs.py `index`): policy
+         *     `volume_extension:types_extra_specs:index` first, then the type lookup (404). Without
+         *     `volume_extension:types_extra_specs:read_sensitive` (admin) only the user-visible keys
+         *     `RESKEY:availability_zones`, `multiattach`, `replication_enabled` are listed.
+         */
+        get: operations["listExtraSpecs"];
+        put?: never;
+        /**
+         * Create or update extra specs of a volume type
+         * @description Merge the given keys into the type's extra specs and echo the request body (cinder/api/
+         *     contrib/types_extra_specs.py `create`): **200**. Order: body schema, policy
+         *     `volume_extension:types_extra_specs:create`, then "in use" — any (non-deleted) volume of the
+         *     type → 400 "Volume Type is currently in use." (checked *before* the type lookup, so an
+         *     unknown type is a 404 only when no volume claims it) — then the lookup (404). Setting
+         *     `multiattach` and `cacheable` both to `<is> True` (in the body, or one in the body and the
+         *     other already stored) → 400 "cacheable cannot be set with multiattach.".
+         *     `image_service:store_id` is checked against the Image service's stores.
+         */
+        post: operations["setExtraSpecs"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/types/{type_id}/extra_specs/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /**
+                 * @description The volume type id. Unknown, or private and not shared with the caller's project (non-admins),
+                 *     → 404 "Volume type <id> could not be found.".
+                 */
+                type_id: components["parameters"]["type_id"];
+                /** @description An extra-spec key. */
+                key: components["parameters"]["extra_spec_key"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Show one extra spec of a volume type
+         * @description `{"<key>": "<value>"}` (cinder/api/contrib/types_extra_specs.py `show`): policy
+         *     `volume_extension:types_extra_specs:show`, type lookup (404), then the key among the specs
+         *     the caller may see; absent (or not user-visible for a non-admin) → 404 "Volume Type
+         *     <type_id> has no extra specs with key <key>.".
+         */
+        get: operations["showExtraSpec"];
+        /**
+         * Create or update one extra spec of a volume type
+         * @description Set one key and echo the body (cinder/api/contrib/types_extra_specs.py `update`): **200**.
+         *     Order: body schema (exactly one key), policy `volume_extension:types_extra_specs:update`,
+         *     "in use" (400 "Volume Type is currently in use."), type lookup (404), then the body's key
+         *     must be the URL key → else 400 "Request body and URI mismatch".
+         */
+        put: operations["updateExtraSpec"];
+        post?: never;
+        /**
+         * Delete one extra spec of a volume type
+         * @description Remove one key (cinder/api/contrib/types_extra_specs.py `delete`): 202, no body. Order: the
+         *     type lookup (404 "Volume type <id> could not be found." — before the policy, so a non-admin
+         *     learns whether the type exists), policy `volume_extension:types_extra_specs:delete`, "in use"
+         *     (400 "Volume Type is currently in use."), then the key (absent → 404 "Volume Type <type_id>
+         *     has no extra specs with key <key>.").
+         */
+        delete: operations["deleteExtraSpec"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/types/{type_id}/os-volume-type-access": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /**
+                 * @description The volume type id. Unknown, or private and not shared with the caller's project (non-admins),
+                 *     → 404 "Volume type <id> could not be found.".
+                 */
+                type_id: components["parameters"]["type_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List the projects a private volume type is shared with
+         * @description `{"volume_type_access": [{"volume_type_id", "project_id"}]}` (cinder/api/contrib/
+         *     volume_type_access.py `VolumeTypeAccessController.index`): policy
+         *     `volume_extension:volume_type_access:get_all_for_type` (admin), then the lookup (404). A
+         *     public type → 404 "Access list not available for public volume types.".
+         */
+        get: operations["listTypeAccess"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/types/{type_id}/action": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /**
+                 * @description The volume type id. Unknown, or private and not shared with the caller's project (non-admins),
+                 *     → 404 "Volume type <id> could not be found.".
+                 */
+                type_id: components["parameters"]["type_id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Perform an action on a volume type
+         * @description Dispatch on the body's single key (`addProjectAccess`, `removeProjectAccess`;
+         *     cinder/api/contrib/volume_type_access.py VolumeTypeActionController) to the handler named by
+         *     the matching schema's `x-operation`. The operation-level `x-policy`
+         *     (`volume_extension:volume_type_action`) is a dispatch placeholder, not a Cinder rule; each
+         *     variant carries its own. Success: 202, no body.
+         */
+        post: operations["volumeTypeAction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/default-types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List the project default volume types
+         * @description Every project default type (cinder/api/v3/default_types.py `index`). Cinder routes the
+         *     default-types API only without a project segment (`/v3/default-types`, cinder/api/v3/
+         *     router.py); it is written here as `/v3/{project_id}/default-types` so that the bundler adds
+         *     that project-less twin. Policy `volume_extension:default_get_all` (admin); a refusal is a 403
+         *     "You are not authorized to perform this operation.". Below 3.62 → 404.
+         */
+        get: operations["listProjectDefaultTypes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/default-types/{target_project_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /**
+                 * @description The project whose default volume type is set, shown or unset. Cinder looks it up in Keystone
+                 *     first (cinder/api/api_utils.py `validate_project_and_authorize`): unknown → 404 "Project with
+                 *     id <id> not found."; then the policy, whose refusal here is a 403 "You are not authorized to
+                 *     perform this operation." (not the usual "Policy doesn't allow ..." message).
+                 */
+                target_project_id: components["parameters"]["default_type_target_project_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Show a project's default volume type
+         * @description (cinder/api/v3/default_types.py `detail`; routed by Cinder as `GET
+         *     /v3/default-types/{project_id}`, see `setProjectDefaultType`.) Unknown project → 404 "Project
+         *     with id <id> not found."; policy `volume_extension:default_get` → 403 "You are not authorized
+         *     to perform this operation."; no default set → 404 "Default type for project <id> not
+         *     found.". Below 3.62 → 404.
+         */
+        get: operations["showProjectDefaultType"];
+        /**
+         * Set a project's default volume type
+         * @description Set (or replace) the default volume type of `target_project_id` (cinder/api/v3/
+         *     default_types.py `create_update`): **200** `{"default_type": {"project_id",
+         *     "volume_type_id"}}`. Cinder routes this as `PUT /v3/default-types/{project_id}` only (no
+         *     project segment); it is written here under `/v3/{project_id}/` so that the bundler adds that
+         *     project-less twin `/v3/default-types/{target_project_id}`. Order: body schema, the target
+         *     project looked up in Keystone (404 "Project with id <id> not found."), policy
+         *     `volume_extension:default_set_or_update` (403 "You are not authorized to perform this
+         *     operation."), then the type by name or id: unknown → **400** "Volume type <v> could not be
+         *     found." / "Volume type with name <v> could not be found.". Below 3.62 → 404.
+         */
+        put: operations["setProjectDefaultType"];
+        post?: never;
+        /**
+         * Unset a project's default volume type
+         * @description (cinder/api/v3/default_types.py `delete`; routed by Cinder as `DELETE
+         *     /v3/default-types/{project_id}`.) **204**, no body, also when no default was set. Unknown
+         *     project → 404 "Project with id <id> not found."; policy `volume_extension:default_unset` →
+         *     403 "You are not authorized to perform this operation.". Below 3.62 → 404.
+         */
+        delete: operations["unsetProjectDefaultType"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/qos-specs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List QoS specs
+         * @description Every QoS specs entity (cinder/api/contrib/qos_specs_manage.py `index`), without links,
+         *     paginated with `limit`/`marker`/`offset`/`sort` (an unknown marker → 404 "No such QoS spec
+         *     <marker>."; `qos_specs_links` when the page is full).
+         *     Admins may filter on any column; `id`, `name`, `consumer` are the documented filters. Policy
+         *     `volume_extension:qos_specs_manage:get_all` (admin).
+         */
+        get: operations["listQosSpecs"];
+        put?: never;
+        /**
+         * Create QoS specs
+         * @description Create a QoS specs entity (cinder/api/contrib/qos_specs_manage.py `create`,
+         *     cinder/volume/qos_specs.py `create`): **200** (the api-ref says 202) with the entity and its
+         *     links. Body schema first, then policy `volume_extension:qos_specs_manage:create` (admin). The
+         *     name is stored stripped; every key but `name` and `consumer` becomes a spec. A name already
+         *     used → 409 "QoS Specs <name> already exists.".
+         */
+        post: operations["createQosSpecs"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/qos-specs/{qos_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /** @description The QoS specs id. Unknown → 404 "No such QoS spec <id>.". */
+                qos_id: components["parameters"]["qos_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Show QoS specs
+         * @description One QoS specs entity with its `self`/`bookmark` links beside it (cinder/api/contrib/
+         *     qos_specs_manage.py `show`). Policy `volume_extension:qos_specs_manage:get` (admin) first;
+         *     unknown → 404 "No such QoS spec <id>.".
+         */
+        get: operations["showQosSpecs"];
+        /**
+         * Set keys in QoS specs
+         * @description Merge keys into the specs (a `consumer` key changes the consumer) and echo the request body
+         *     (cinder/api/contrib/qos_specs_manage.py `update`, cinder/volume/qos_specs.py `update`):
+         *     **200**. Body schema, policy `volume_extension:qos_specs_manage:update`, lookup (404 "No such
+         *     QoS spec <id>."). An invalid consumer → 400 "Invalid qos specs: Valid consumer of QoS specs
+         *     are: ..." (see the schema).
+         */
+        put: operations["setQosKeys"];
+        post?: never;
+        /**
+         * Delete QoS specs
+         * @description Delete a QoS specs entity (cinder/api/contrib/qos_specs_manage.py `delete`): 202, no body.
+         *     Policy `volume_extension:qos_specs_manage:delete`, the `force` flag, lookup (404 "No such QoS
+         *     spec <id>."). Still associated with volume types and no `force` → 400 "Qos specs still in
+         *     use."; with `force` the associations are removed first.
+         */
+        delete: operations["deleteQosSpecs"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/qos-specs/{qos_id}/delete_keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /** @description The QoS specs id. Unknown → 404 "No such QoS spec <id>.". */
+                qos_id: components["parameters"]["qos_id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Unset keys in QoS specs
+         * @description Remove the listed spec keys (cinder/api/contrib/qos_specs_manage.py `delete_keys`,
+         *     cinder/volume/qos_specs.py `delete_keys`): 202, no body. Body schema, policy
+         *     `volume_extension:qos_specs_manage:delete`, lookup (404 "No such QoS spec <id>."). Keys are
+         *     removed in order until one is absent → 404 "QoS spec <id> has no spec with key <key>.";
+         *     the keys removed before it stay removed.
+         */
+        put: operations["unsetQosKeys"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/qos-specs/{qos_id}/associations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /** @description The QoS specs id. Unknown → 404 "No such QoS spec <id>.". */
+                qos_id: components["parameters"]["qos_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List the volume types associated with QoS specs
+         * @description `{"qos_associations": [{"association_type": "volume_type", "name", "id"}]}`
+         *     (cinder/api/contrib/qos_specs_manage.py `associations`). Policy
+         *     `volume_extension:qos_specs_manage:get_all` (not `get`); unknown → 404 "No such QoS spec
+         *     <id>.".
+         */
+        get: operations["listQosAssociations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/qos-specs/{qos_id}/associate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /** @description The QoS specs id. Unknown → 404 "No such QoS spec <id>.". */
+                qos_id: components["parameters"]["qos_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Associate QoS specs with a volume type
+         * @description (A GET that changes state: cinder/api/contrib/qos_specs_manage.py `associate`,
+         *     cinder/volume/qos_specs.py `associate_qos_with_type`.) 202, no body. Policy
+         *     `volume_extension:qos_specs_manage:update`; `vol_type_id` absent or empty → 400 "Volume Type
+         *     id must not be None."; unknown QoS specs → 404 "No such QoS spec <id>."; unknown type → 404
+         *     "Volume type <id> could not be found."; the type already associated with *other* QoS specs →
+         *     400 "Invalid volume type: Type <type_id> is already associated with another qos specs:
+         *     <other qos id>". Associating again with the same specs is a no-op 202.
+         */
+        get: operations["associateQos"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/qos-specs/{qos_id}/disassociate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /** @description The QoS specs id. Unknown → 404 "No such QoS spec <id>.". */
+                qos_id: components["parameters"]["qos_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Disassociate QoS specs from a volume type
+         * @description (A GET that changes state: cinder/api/contrib/qos_specs_manage.py `disassociate`.) 202, no
+         *     body. Policy `volume_extension:qos_specs_manage:update`; `vol_type_id` absent or empty → 400
+         *     "Volume Type id must not be None."; unknown QoS specs → 404 "No such QoS spec <id>.";
+         *     unknown type → 404 "Volume type <id> could not be found.". A type associated with other
+         *     specs, or with none, is left alone (still 202).
+         */
+        get: operations["disassociateQos"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/qos-specs/{qos_id}/disassociate_all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /** @description The QoS specs id. Unknown → 404 "No such QoS spec <id>.". */
+                qos_id: components["parameters"]["qos_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Disassociate QoS specs from every volume type
+         * @description (A GET that changes state: cinder/api/contrib/qos_specs_manage.py `disassociate_all`.) 202,
+         *     no body. Policy `volume_extension:qos_specs_manage:update`; unknown → 404 "No such QoS spec
+         *     <id>.".
+         */
+        get: operations["disassociateAllQos"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/os-quota-sets/{target_project_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /**
+                 * @description The project whose quotas are read or changed (Cinder's `{id}`). It is not looked up in
+                 *     Keystone: any string works (an unknown project simply has the defaults). The policy target is
+                 *     this project, so a project reader may read its own quotas only.
+                 */
+                target_project_id: components["parameters"]["quota_target_project_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Show a project's quotas
+         * @description The limits of `target_project_id` (cinder/api/contrib/quotas.py `show`): for each key the
+         *     project's own value, else its quota class's, else the default class / configured default;
+         *     with `usage=true` each key is `{"limit", "in_use", "reserved"}`. Always with `id` = the
+         *     target project. Policy `volume_extension:quotas:show` with the *target* project as policy
+         *     target (project readers for their own project, admins for any) → else 403 "Policy doesn't
+         *     allow volume_extension:quotas:show to be performed.".
+         */
+        get: operations["showQuotas"];
+        /**
+         * Update a project's quotas
+         * @description Set project-specific limits (cinder/api/contrib/quotas.py `update`): **200** with every
+         *     limit of the project after the update, *without* `id`. Body schema and the `quota_set`
+         *     format check first, then policy `volume_extension:quotas:update` (admin), then
+         *     `target_project_id` of 1..255 characters. A new limit (other than -1, and other than for
+         *     `per_volume_gigabytes`) below in_use + reserved → 400 "Quota <key> limit must be equal or
+         *     greater than existing resources. Current usage is <used> and the requested limit is
+         *     <limit>." — Cinder only checks this for keys that already have a project-specific value
+         *     (usage of keys still at their default is taken as 0).
+         */
+        put: operations["updateQuotas"];
+        post?: never;
+        /**
+         * Reset a project's quotas to the defaults
+         * @description Drop the project-specific limits (cinder/api/contrib/quotas.py `delete`,
+         *     `db.quota_destroy_by_project`; usages are kept): **200** with an empty body. Policy
+         *     `volume_extension:quotas:delete` (admin).
+         */
+        delete: operations["deleteQuotas"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/os-quota-sets/{target_project_id}/defaults": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /**
+                 * @description The project whose quotas are read or changed (Cinder's `{id}`). It is not looked up in
+                 *     Keystone: any string works (an unknown project simply has the defaults). The policy target is
+                 *     this project, so a project reader may read its own quotas only.
+                 */
+                target_project_id: components["parameters"]["quota_target_project_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Show the default quotas
+         * @description The default limits (the `default` quota class, else the configured `quota_*` values;
+         *     cinder/api/contrib/quotas.py `defaults`), with `id` = `target_project_id`. Policy
+         *     `volume_extension:quotas:show` with the target project as policy target.
+         */
+        get: operations["showDefaultQuotas"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/os-quota-class-sets/{class_name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /**
+                 * @description The quota class (`default` is the class whose values are the defaults of every project). Any
+                 *     name is accepted; a class without values shows the defaults.
+                 */
+                class_name: components["parameters"]["quota_class_name"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Show a quota class
+         * @description The limits of a quota class (cinder/api/contrib/quota_classes.py `show`): the class's own
+         *     values, the defaults for the rest, with `id` = the class name. Policy
+         *     `volume_extension:quota_classes:get` (admin); a non-admin allowed by a custom policy may only
+         *     read their own context's class, else a bare 403 (webob's "Access was denied to this
+         *     resource.").
+         */
+        get: operations["showQuotaClass"];
+        /**
+         * Update a quota class
+         * @description Set limits of a quota class (cinder/api/contrib/quota_classes.py `update`): **200** with
+         *     every limit of the class after the update, *without* `id`. Body schema and the
+         *     `quota_class_set` format check first, then policy `volume_extension:quota_classes:update`
+         *     (admin), then a class name of 1..255 characters. No usage check. Updating class `default`
+         *     changes every project's defaults.
+         */
+        put: operations["updateQuotaClass"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/os-services": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List services
+         * @description The cinder services (cinder/api/contrib/services.py `index`), optionally of one host and/or
+         *     binary; an unknown host or binary gives an empty list. From 3.49 volume services carry the
+         *     `backend_state` the scheduler reports. Policy `volume_extension:services:index` (admin).
+         */
+        get: operations["listServices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/os-services/enable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Enable a service
+         * @description Enable scheduling to a service, leaving its `disabled_reason` as it was
+         *     (cinder/api/contrib/services.py `update` with id `enable`; Cinder routes every `PUT
+         *     .../os-services/{action}` to that one method — it is split here into one path per action):
+         *     **200** `{"disabled", "host", "service", "binary", "status"}`. Policy
+         *     `volume_extension:services:update` (admin) is checked *before* the body schema. No `host` →
+         *     400 "Invalid input received: Host field is missing."; no service with that host and binary
+         *     (or `service`) → 404 "Service <binary> could not be found on host <host>.". Another action
+         *     name → 400 "Invalid input received: Unknown action".
+         */
+        put: operations["enableService"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/os-services/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Disable a service
+         * @description Disable scheduling to a service, leaving its `disabled_reason` as it was
+         *     (cinder/api/contrib/services.py `update` with id `disable`; Cinder routes every `PUT
+         *     .../os-services/{action}` to that one method — it is split here into one path per action):
+         *     **200** `{"disabled", "host", "service", "binary", "status"}`. Policy
+         *     `volume_extension:services:update` (admin) is checked *before* the body schema. No `host` →
+         *     400 "Invalid input received: Host field is missing."; no service with that host and binary
+         *     (or `service`) → 404 "Service <binary> could not be found on host <host>.". Another action
+         *     name → 400 "Invalid input received: Unknown action".
+         */
+        put: operations["disableService"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/os-services/disable-log-reason": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Disable a service and record why
+         * @description Disable scheduling to a service and store `disabled_reason` (null when absent)
+         *     (cinder/api/contrib/services.py `update` with id `disable-log-reason`, available because the
+         *     `os-extended-services` extension is always loaded): **200** `{"disabled": true, "host",
+         *     "service", "binary", "status": "disabled", "disabled_reason"}`. Policy
+         *     `volume_extension:services:update` (admin) before the body schema; missing host → 400
+         *     "Invalid input received: Host field is missing."; unknown service → 404 "Service <binary>
+         *     could not be found on host <host>.".
+         */
+        put: operations["disableServiceWithReason"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/scheduler-stats/get_pools": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List the storage pools
+         * @description The pools the scheduler knows (cinder/api/contrib/scheduler_stats.py `get_pools`,
+         *     cinder/scheduler/host_manager.py `get_pools`): `{"pools": [{"name"}]}`, with `capabilities`
+         *     when `detail=true`. From 3.28 the query filters the pools (`name`, any capability key; 3.35
+         *     `volume_type`); before 3.28 every filter is ignored. Policy
+         *     `scheduler_extension:scheduler_stats:get_pools` (admin).
+         */
+        get: operations["listPools"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/extensions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List the legacy API extensions
+         * @description The loaded legacy extensions (cinder/api/extensions.py `ExtensionsResource.index`), as
+         *     `{"extensions": [{"name", "alias", "description", "updated", "links": []}]}`. No policy
+         *     beyond authentication. `openstack` client commands (e.g. `openstack volume service list`,
+         *     `openstack extension list`) read it.
+         */
+        get: operations["listExtensions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/identity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the Identity API versions
+         * @description Keystone's unversioned discovery document (keystone/api/discovery.py `get_versions`):
+         *     **300 Multiple Choices** with `{"versions": {"values": [<v3>]}}`, whose self link is
+         *     `<base>/identity/v3/`. No authentication. (Keystone answers JSON-Home instead when the
+         *     client prefers `application/json-home`.)
+         */
+        get: operations["listIdentityVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/identity/v3": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Show the Identity v3 version document
+         * @description `{"version": {"id": "v3.14", "status": "stable", ...}}` (keystone/api/discovery.py
+         *     `get_version_v3`), 200, no authentication.
+         */
+        get: operations["showIdentityVersion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/identity/v3/auth/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Validate a token
+         * @description Validate the `X-Subject-Token` (keystone/api/auth.py `AuthTokenResource.get`): 200 with the
+         *     token body and the token echoed in `X-Subject-Token`. Policy `identity:validate_token`
+         *     (Keystone's default: an admin or service, or the token's own user). See the header for the
+         *     404s.
+         */
+        get: operations["validateToken"];
+        put?: never;
+        /**
+         * Issue a token
+         * @description Authenticate (methods `password` and/or `token`) and issue a token (keystone/api/auth.py
+         *     `AuthTokenResource.post`): **201** with the token id in the `X-Subject-Token` header and the
+         *     token in the body (with `catalog` for scoped tokens unless `?nocatalog`). No `X-Auth-Token`
+         *     needed, no policy. Bad credentials, an unknown or disabled user, a scope the user has no role
+         *     on, or an unknown/disabled project → 401 "The request you have made requires
+         *     authentication."; an unsupported method → 401 with `error.identity.methods` listing the
+         *     accepted ones.
+         */
+        post: operations["issueToken"];
+        /**
+         * Revoke a token
+         * @description Revoke the `X-Subject-Token` (keystone/api/auth.py `AuthTokenResource.delete`): **204**, no
+         *     body. Policy `identity:revoke_token` (Keystone's default: an admin or service, or the token's
+         *     own user). Absent, invalid or already revoked → 404 (see the header).
+         */
+        delete: operations["revokeToken"];
+        options?: never;
+        /**
+         * Check a token
+         * @description As `validateToken` without a body (Flask answers HEAD with the GET handler): 200 and the
+         *     `X-Subject-Token` header when valid. Policy `identity:check_token` (same default as
+         *     `identity:validate_token`). Errors have no body either.
+         */
+        head: operations["checkToken"];
+        patch?: never;
+        trace?: never;
+    };
+    "/identity/v3/auth/projects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the projects the token's user can scope to
+         * @description The enabled projects on which the token's user has a role, directly or through a group
+         *     (keystone/api/auth.py `AuthProjectsResource.get`), as full project objects with collection
+         *     links. Works with an unscoped token. Policy `identity:get_auth_projects` (any authenticated
+         *     user).
+         */
+        get: operations["listAuthProjects"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/identity/v3/auth/catalog": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Show the service catalog of the token
+         * @description `{"catalog": [...], "links": {"self"}}` (keystone/api/auth.py `AuthCatalogResource.get`).
+         *     Policy `identity:get_auth_catalog` (any authenticated user). A token that is not
+         *     project-scoped → 403 (Keystone's message is the generic "You are not authorized to perform
+         *     the requested action." unless `insecure_debug`, where it is "A project-scoped token is
+         *     required to produce a service catalog.").
+         */
+        get: operations["getAuthCatalog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/identity/v3/projects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List projects
+         * @description Projects (keystone/api/projects.py `ProjectResource._list_projects`), filtered by the query;
+         *     Keystone's default policy `identity:list_projects` lets admins list all and domain readers
+         *     the projects of their domain. Projects acting as domains are excluded unless
+         *     `is_domain=true`.
+         */
+        get: operations["listProjects"];
+        put?: never;
+        /**
+         * Create a project
+         * @description Create a project (keystone/api/projects.py `ProjectResource.post`): **201** `{"project":
+         *     {...}}`. Defaults: `domain_id` the token's domain, `parent_id` = the domain, `enabled` true,
+         *     `is_domain` false, `description` "" when absent. Policy `identity:create_project` (admin).
+         */
+        post: operations["createProject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/identity/v3/projects/{project_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A Keystone project id (not checked against the token's project). Unknown → 404 "Could not find project: <id>.". */
+                project_id: components["parameters"]["identity_project_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Show a project
+         * @description (keystone/api/projects.py `ProjectResource._get_project`.) Policy `identity:get_project`
+         *     (admins; domain readers; members of the project itself). Unknown → 404 "Could not find
+         *     project: <id>.".
+         */
+        get: operations["showProject"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a project
+         * @description Delete a project and its role assignments (keystone/api/projects.py
+         *     `ProjectResource.delete`): **204**, no body; tokens scoped to it stop validating. Policy
+         *     `identity:delete_project` (admin). Unknown → 404. (Keystone does not look at the project's
+         *     Cinder resources; they are orphaned.)
+         */
+        delete: operations["deleteProject"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a project
+         * @description Change a project's attributes (keystone/api/projects.py `ProjectResource.patch`): 200
+         *     `{"project": {...}}`. Policy `identity:update_project` (admin). Unknown → 404; a name used in
+         *     the domain → 409; changing `domain_id` or `is_domain` → 400 (see the schema).
+         */
+        patch: operations["updateProject"];
+        trace?: never;
+    };
+    "/identity/v3/projects/{project_id}/users/{user_id}/roles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A Keystone project id (not checked against the token's project). Unknown → 404 "Could not find project: <id>.". */
+                project_id: components["parameters"]["identity_project_id"];
+                /** @description A user id. Unknown → 404 "Could not find user: <id>.". */
+                user_id: components["parameters"]["identity_user_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List a user's roles on a project
+         * @description The roles granted directly to the user on the project (keystone/api/projects.py
+         *     `ProjectUserListGrantResource.get`; no group or implied roles — use `role_assignments` with
+         *     `effective` for those). Policy `identity:list_grants`. Unknown project or user → 404.
+         */
+        get: operations["listProjectUserRoles"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/identity/v3/projects/{project_id}/users/{user_id}/roles/{role_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A Keystone project id (not checked against the token's project). Unknown → 404 "Could not find project: <id>.". */
+                project_id: components["parameters"]["identity_project_id"];
+                /** @description A user id. Unknown → 404 "Could not find user: <id>.". */
+                user_id: components["parameters"]["identity_user_id"];
+                /** @description A role id. Unknown → 404 "Could not find role: <id>.". */
+                role_id: components["parameters"]["identity_role_id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Grant a role to a user on a project
+         * @description (keystone/api/projects.py `ProjectUserGrantResource.put`.) **204**, no body; granting an
+         *     existing assignment again is a no-op 204. Policy `identity:create_grant` (admin). Unknown
+         *     project, user or role → 404 "Could not find project: <id>." / "Could not find user: <id>." /
+         *     "Could not find role: <id>."; a domain-specific role of another domain → 403.
+         */
+        put: operations["grantProjectRole"];
+        post?: never;
+        /**
+         * Revoke a role from a user on a project
+         * @description (keystone/api/projects.py `ProjectUserGrantResource.delete`.) **204**, no body; the user's
+         *     tokens scoped to the project lose the role. Policy `identity:revoke_grant` (admin). Not
+         *     granted → 404 "Could not find role assignment with role: <role>, user or group: <user>,
+         *     project, domain, or system: <project>.".
+         */
+        delete: operations["revokeProjectRole"];
+        options?: never;
+        /**
+         * Check whether a user has a role on a project
+         * @description (keystone/api/projects.py `ProjectUserGrantResource.get`, answering HEAD.) **204** when the
+         *     role is granted directly, else 404 (Keystone's message would be "Could not find role
+         *     assignment with role: <role>, user or group: <user>, project, domain, or system:
+         *     <project>."); no body either way. Policy `identity:check_grant`.
+         */
+        head: operations["checkProjectRole"];
+        patch?: never;
+        trace?: never;
+    };
+    "/identity/v3/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List users
+         * @description Users (keystone/api/users.py `UserResource._list_users`), filtered by the query. Policy
+         *     `identity:list_users` (admins; domain readers for their domain).
+         */
+        get: operations["listUsers"];
+        put?: never;
+        /**
+         * Create a user
+         * @description Create a user (keystone/api/users.py `UserResource.post`): **201** `{"user": {...}}` (no
+         *     password). Defaults: `domain_id` the token's domain, `enabled` true. A `default_project_id`
+         *     is not checked for existence. Policy `identity:create_user` (admin).
+         */
+        post: operations["createUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/identity/v3/users/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A user id. Unknown → 404 "Could not find user: <id>.". */
+                user_id: components["parameters"]["identity_user_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Show a user
+         * @description (keystone/api/users.py `UserResource._get_user`.) Policy `identity:get_user` (admins, domain
+         *     readers, and the user itself). Unknown → 404 "Could not find user: <id>.".
+         */
+        get: operations["showUser"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a user
+         * @description Delete a user, its role assignments and tokens (keystone/api/users.py
+         *     `UserResource.delete`): **204**, no body. Policy `identity:delete_user` (admin). Unknown →
+         *     404.
+         */
+        delete: operations["deleteUser"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a user
+         * @description Change a user's attributes, password included (keystone/api/users.py `UserResource.patch`):
+         *     200 `{"user": {...}}`. Policy `identity:update_user` (admin). Disabling a user or changing
+         *     the password revokes the user's tokens. Unknown → 404; a name used in the domain → 409.
+         */
+        patch: operations["updateUser"];
+        trace?: never;
+    };
+    "/identity/v3/users/{user_id}/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A user id. Unknown → 404 "Could not find user: <id>.". */
+                user_id: components["parameters"]["identity_user_id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change a user's own password
+         * @description (keystone/api/users.py `UserChangePasswordResource.post`.) **204**, no body. Unenforced: no
+         *     token and no policy — the original password is the credential. A wrong original password or
+         *     an unknown user → 401 "The request you have made requires authentication." (Keystone's
+         *     detailed "Error when changing user password: ..." only with `insecure_debug`). The user's
+         *     existing tokens are revoked.
+         */
+        post: operations["changeUserPassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/identity/v3/roles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List roles
+         * @description Roles (keystone/api/roles.py `RoleResource._list_roles`): global roles, or with `domain_id`
+         *     the roles of that domain. Policy `identity:list_roles` (admins and readers).
+         */
+        get: operations["listRoles"];
+        put?: never;
+        /**
+         * Create a role
+         * @description Create a role (keystone/api/roles.py `RoleResource.post`): **201** `{"role": {...}}`. Policy
+         *     `identity:create_role` (admin). A duplicate name → 409 "Conflict occurred attempting to store
+         *     role - Duplicate entry found with name <name>.".
+         */
+        post: operations["createRole"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/identity/v3/roles/{role_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A role id. Unknown → 404 "Could not find role: <id>.". */
+                role_id: components["parameters"]["identity_role_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Show a role
+         * @description (keystone/api/roles.py `RoleResource._get_role`.) Policy `identity:get_role` (admins and
+         *     readers). Unknown → 404 "Could not find role: <id>.".
+         */
+        get: operations["showRole"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/identity/v3/role_assignments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List role assignments
+         * @description Role assignments matching the filters (keystone/api/role_assignments.py
+         *     `RoleAssignmentsResource.get`). With `effective`, group assignments are expanded to their
+         *     users, implied roles added and inherited assignments applied; `effective` with `group.id`,
+         *     or with both `scope.domain.id` and `scope.OS-INHERIT:inherited_to` → 400. With
+         *     `include_names`, names (and domains) are added. Policy `identity:list_role_assignments`
+         *     (admins and readers; a project's members may list that project's assignments).
+         */
+        get: operations["listRoleAssignments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/identity/v3/domains": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List domains
+         * @description Domains (keystone/api/domains.py `DomainResource._list_domains`). Policy
+         *     `identity:list_domains` (admins and system readers).
+         */
+        get: operations["listDomains"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/identity/v3/domains/{domain_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A domain id (`default` for the default domain). Unknown → 404 "Could not find domain: <id>.". */
+                domain_id: components["parameters"]["identity_domain_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Show a domain
+         * @description (keystone/api/domains.py `DomainResource._get_domain`.) Policy `identity:get_domain` (admins,
+         *     system readers, and users with a token scoped to the domain or to one of its projects).
+         *     Unknown → 404 "Could not find domain: <id>.".
+         */
+        get: operations["showDomain"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/image": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the Image API versions (stub)
+         * @description The Image service's version document (glance/api/versions.py): **300 Multiple Choices**
+         *     with `{"versions": [{"id": "v2.x", "status": "CURRENT"|"SUPPORTED", "links": [{"rel":
+         *     "self", "href": "<base>/image/v2/"}]}]}`. No authentication. Only a stub: clients such as
+         *     `openstack volume create` discover the `image` endpoint of the catalog even when no image is
+         *     involved.
+         */
+        get: operations["listImageVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/image/v2/images": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List images (stub, always empty)
+         * @description Glance's `GET /v2/images` shape (glance/api/v2/images.py `index`) with no images:
+         *     `{"images": [], "schema": "/v2/schemas/images", "first": "/v2/images"}`. Needs a token
+         *     (keystonemiddleware's 401 has Keystone's error body). Query parameters are accepted and
+         *     ignored.
+         */
+        get: operations["listImages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v3/volumes": {
         parameters: {
             query?: never;
@@ -2342,6 +3889,2112 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v3/types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List volume types
+         * @description The volume types the caller may see (cinder/api/v3/types.py `index`, view
+         *     cinder/api/v3/views/types.py): non-admins get the public types plus the private types shared
+         *     with their project; admins choose with `is_public`. Sorted by `created_at desc` by default;
+         *     paginated with `limit`/`marker`/`offset`/`sort` (an unknown or invisible marker is ignored —
+         *     the first page is returned, no 404), with `volume_type_links` when the page is full. Each item
+         *     also gets `os-volume-type-access:is_public` when policy `volume_extension:volume_type_access`
+         *     allows.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /**
+                     * @description Maximum number of items to return; an integer >= 0, capped at `osapi_max_limit` (default
+                     *     1000), which is also the default. Not an integer → 400 "limit param must be an integer";
+                     *     negative → 400 "limit param must be positive".
+                     */
+                    limit?: components["parameters"]["limit"];
+                    /** @description The id of the last item of the previous page; an id that does not exist is a 404. */
+                    marker?: components["parameters"]["marker"];
+                    /**
+                     * @description Number of items to skip; an integer 0..2147483647 (api_utils.validate_integer), else 400
+                     *     "offset must be an integer" / "offset must be >= 0" / "offset must be <= 2147483647".
+                     */
+                    offset?: components["parameters"]["offset"];
+                    /**
+                     * @description Comma-separated `key[:dir]` list, dir `asc` or `desc` (default `desc`); default sort
+                     *     `created_at:desc`. `name` is accepted as a key (mapped to display_name; snapshots from 3.30).
+                     *     Combining `sort` with `sort_key`/`sort_dir` → 400 "The 'sort_key' and 'sort_dir' parameters
+                     *     are deprecated and cannot be used with the 'sort' parameter.".
+                     */
+                    sort?: components["parameters"]["sort"];
+                    /**
+                     * @deprecated
+                     * @description Deprecated single sort key (default `created_at`); see `sort`.
+                     */
+                    sort_key?: components["parameters"]["sort_key"];
+                    /**
+                     * @deprecated
+                     * @description Deprecated single sort direction `asc`/`desc` (default `desc`); see `sort`.
+                     */
+                    sort_dir?: components["parameters"]["sort_dir"];
+                    /**
+                     * @description Admins only (cinder/api/api_utils.py `_parse_is_public`): absent or true → public types (and
+                     *     private types shared with the caller's project), `false` → private types only, `none` (any
+                     *     case) → all types; anything else → 400 "Invalid is_public filter [<v>]". For non-admins the
+                     *     value is ignored: they always see the public types plus the private ones shared with their
+                     *     project.
+                     */
+                    is_public?: components["parameters"]["types_is_public"];
+                    /**
+                     * @description A Python-literal dict string, e.g. `{'key1':'value1'}` (`ast.literal_eval`); matches types
+                     *     having all the given extra specs. A non-admin filtering on a key that is not user visible
+                     *     (`RESKEY:availability_zones`, `multiattach`, `replication_enabled`) gets an empty list
+                     *     (cinder/api/v3/types.py `_get_volume_types`). Before 3.52 a non-admin's filters other than
+                     *     `is_public` are silently dropped; from 3.52 unknown ones are a 400 "Invalid filters <k1,k2>
+                     *     are found in query options.".
+                     */
+                    extra_specs?: components["parameters"]["types_extra_specs"];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The volume types. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VolumeTypeList"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+            };
+        };
+        put?: never;
+        /**
+         * Create a volume type
+         * @description Create a volume type (cinder/api/contrib/types_manage.py `_create`, schema
+         *     cinder/api/schemas/volume_types.py `create`): **200** with the type as the older view builds
+         *     it (every extra spec, no `qos_specs_id`) plus `os-volume-type-access:is_public`. The body is
+         *     validated before the policy `volume_extension:type_create` (admin) is checked. A name already
+         *     used → 409 "Volume Type <name> already exists.". The new type adds the per-type quota keys
+         *     `volumes_<name>`, `snapshots_<name>`, `gigabytes_<name>`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["VolumeTypeCreateRequest"];
+                };
+            };
+            responses: {
+                /** @description The new volume type. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VolumeTypeManagedResponse"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+                /** @description conflictingRequest — "Volume Type <name> already exists.". */
+                409: components["responses"]["Conflict"];
+                413: components["responses"]["OverLimit"];
+                415: components["responses"]["UnsupportedMediaType"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/types/default": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Show the default volume type
+         * @description The volume type new volumes get when none is given (cinder/api/v3/types.py `show` with the
+         *     literal id `default`, cinder/volume/volume_types.py `get_default_volume_type`): the caller's
+         *     project default (3.62 default-types) if set, else the type named by `default_volume_type`
+         *     (`__DEFAULT__`). The route exists at every microversion. Same view as `showVolumeType` but
+         *     never with `os-volume-type-access:is_public`. The configured default missing → **500**
+         *     "The request cannot be fulfilled as the default volume type <name> cannot be found."; the
+         *     404 "Default volume type can not be found." is unreachable in Cinder 2023.1. Policy
+         *     `volume_extension:type_get` (checked after the lookup).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The default volume type. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VolumeTypeResponse"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+                500: components["responses"]["InternalServerError"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/types/{type_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The volume type id. Unknown, or private and not shared with the caller's project (non-admins),
+                 *     → 404 "Volume type <id> could not be found.".
+                 */
+                type_id: components["parameters"]["type_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Show a volume type
+         * @description One volume type (cinder/api/v3/types.py `show`); the lookup comes first (a private type not
+         *     shared with a non-admin's project → 404 "Volume type <id> could not be found."), then policy
+         *     `volume_extension:type_get`. `extra_specs`, `qos_specs_id` and
+         *     `os-volume-type-access:is_public` appear as their policies allow (see the schema).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description The volume type id. Unknown, or private and not shared with the caller's project (non-admins),
+                     *     → 404 "Volume type <id> could not be found.".
+                     */
+                    type_id: components["parameters"]["type_id"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The volume type. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VolumeTypeResponse"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+            };
+        };
+        /**
+         * Update a volume type
+         * @description Change the name, description and/or `is_public` (cinder/api/contrib/types_manage.py
+         *     `_update`, schema cinder/api/schemas/volume_types.py `update`): **200** with the type as the
+         *     older view builds it (every extra spec; no `qos_specs_id`, no
+         *     `os-volume-type-access:is_public`). Body first, then policy `volume_extension:type_update`.
+         *     All of name, description, is_public null/absent → 400 "Specify volume type name,
+         *     description, is_public or a combination thereof."; a blank name → 400 "Volume type name can
+         *     not be empty."; a name used by another type → 409 "Volume Type <name> already exists.";
+         *     unknown id → 404 "Volume type <id> could not be found.". Renaming also renames the per-type
+         *     quota keys (quotas, quota classes, usages).
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description The volume type id. Unknown, or private and not shared with the caller's project (non-admins),
+                     *     → 404 "Volume type <id> could not be found.".
+                     */
+                    type_id: components["parameters"]["type_id"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["VolumeTypeUpdateRequest"];
+                };
+            };
+            responses: {
+                /** @description The updated volume type. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VolumeTypeManagedResponse"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+                /** @description conflictingRequest — "Volume Type <name> already exists.". */
+                409: components["responses"]["Conflict"];
+                413: components["responses"]["OverLimit"];
+                415: components["responses"]["UnsupportedMediaType"];
+            };
+        };
+        post?: never;
+        /**
+         * Delete a volume type
+         * @description Delete a volume type (cinder/api/contrib/types_manage.py `_delete`,
+         *     cinder/volume/volume_types.py `destroy`): 202, no body. Policy `volume_extension:type_delete`
+         *     first, then the lookup (404 "Volume type <id> could not be found."). Refused with 400 when
+         *     the type is some project's default (3.62) or the configured `default_volume_type`: "The
+         *     volume type <id> is a default volume type and cannot be deleted."; when volumes (or groups)
+         *     still use it: "Target volume type is still in use.". The configured default type missing →
+         *     500 "The request cannot be fulfilled as the default volume type <name> cannot be found.".
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description The volume type id. Unknown, or private and not shared with the caller's project (non-admins),
+                     *     → 404 "Volume type <id> could not be found.".
+                     */
+                    type_id: components["parameters"]["type_id"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted (no body). */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+                500: components["responses"]["InternalServerError"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/types/{type_id}/extra_specs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The volume type id. Unknown, or private and not shared with the caller's project (non-admins),
+                 *     → 404 "Volume type <id> could not be found.".
+                 */
+                type_id: components["parameters"]["type_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List a volume type's extra specs
+         * @description `{"extra_specs": {...}}` (cinder/api/contrib/types_extra_specs.py `index`): policy
+         *     `volume_extension:types_extra_specs:index` first, then the type lookup (404). Without
+         *     `volume_extension:types_extra_specs:read_sensitive` (admin) only the user-visible keys
+         *     `RESKEY:availability_zones`, `multiattach`, `replication_enabled` are listed.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description The volume type id. Unknown, or private and not shared with the caller's project (non-admins),
+                     *     → 404 "Volume type <id> could not be found.".
+                     */
+                    type_id: components["parameters"]["type_id"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The extra specs. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ExtraSpecsBody"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+            };
+        };
+        put?: never;
+        /**
+         * Create or update extra specs of a volume type
+         * @description Merge the given keys into the type's extra specs and echo the request body (cinder/api/
+         *     contrib/types_extra_specs.py `create`): **200**. Order: body schema, policy
+         *     `volume_extension:types_extra_specs:create`, then "in use" — any (non-deleted) volume of the
+         *     type → 400 "Volume Type is currently in use." (checked *before* the type lookup, so an
+         *     unknown type is a 404 only when no volume claims it) — then the lookup (404). Setting
+         *     `multiattach` and `cacheable` both to `<is> True` (in the body, or one in the body and the
+         *     other already stored) → 400 "cacheable cannot be set with multiattach.".
+         *     `image_service:store_id` is checked against the Image service's stores.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description The volume type id. Unknown, or private and not shared with the caller's project (non-admins),
+                     *     → 404 "Volume type <id> could not be found.".
+                     */
+                    type_id: components["parameters"]["type_id"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ExtraSpecsSetRequest"];
+                };
+            };
+            responses: {
+                /** @description The request body, echoed. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ExtraSpecsBody"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+                413: components["responses"]["OverLimit"];
+                415: components["responses"]["UnsupportedMediaType"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/types/{type_id}/extra_specs/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The volume type id. Unknown, or private and not shared with the caller's project (non-admins),
+                 *     → 404 "Volume type <id> could not be found.".
+                 */
+                type_id: components["parameters"]["type_id"];
+                /** @description An extra-spec key. */
+                key: components["parameters"]["extra_spec_key"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Show one extra spec of a volume type
+         * @description `{"<key>": "<value>"}` (cinder/api/contrib/types_extra_specs.py `show`): policy
+         *     `volume_extension:types_extra_specs:show`, type lookup (404), then the key among the specs
+         *     the caller may see; absent (or not user-visible for a non-admin) → 404 "Volume Type
+         *     <type_id> has no extra specs with key <key>.".
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description The volume type id. Unknown, or private and not shared with the caller's project (non-admins),
+                     *     → 404 "Volume type <id> could not be found.".
+                     */
+                    type_id: components["parameters"]["type_id"];
+                    /** @description An extra-spec key. */
+                    key: components["parameters"]["extra_spec_key"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The extra spec. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ExtraSpecItem"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+            };
+        };
+        /**
+         * Create or update one extra spec of a volume type
+         * @description Set one key and echo the body (cinder/api/contrib/types_extra_specs.py `update`): **200**.
+         *     Order: body schema (exactly one key), policy `volume_extension:types_extra_specs:update`,
+         *     "in use" (400 "Volume Type is currently in use."), type lookup (404), then the body's key
+         *     must be the URL key → else 400 "Request body and URI mismatch".
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description The volume type id. Unknown, or private and not shared with the caller's project (non-admins),
+                     *     → 404 "Volume type <id> could not be found.".
+                     */
+                    type_id: components["parameters"]["type_id"];
+                    /** @description An extra-spec key. */
+                    key: components["parameters"]["extra_spec_key"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ExtraSpecItemRequest"];
+                };
+            };
+            responses: {
+                /** @description The request body, echoed. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ExtraSpecItem"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+                413: components["responses"]["OverLimit"];
+                415: components["responses"]["UnsupportedMediaType"];
+            };
+        };
+        post?: never;
+        /**
+         * Delete one extra spec of a volume type
+         * @description Remove one key (cinder/api/contrib/types_extra_specs.py `delete`): 202, no body. Order: the
+         *     type lookup (404 "Volume type <id> could not be found." — before the policy, so a non-admin
+         *     learns whether the type exists), policy `volume_extension:types_extra_specs:delete`, "in use"
+         *     (400 "Volume Type is currently in use."), then the key (absent → 404 "Volume Type <type_id>
+         *     has no extra specs with key <key>.").
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description The volume type id. Unknown, or private and not shared with the caller's project (non-admins),
+                     *     → 404 "Volume type <id> could not be found.".
+                     */
+                    type_id: components["parameters"]["type_id"];
+                    /** @description An extra-spec key. */
+                    key: components["parameters"]["extra_spec_key"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted (no body). */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/types/{type_id}/os-volume-type-access": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The volume type id. Unknown, or private and not shared with the caller's project (non-admins),
+                 *     → 404 "Volume type <id> could not be found.".
+                 */
+                type_id: components["parameters"]["type_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List the projects a private volume type is shared with
+         * @description `{"volume_type_access": [{"volume_type_id", "project_id"}]}` (cinder/api/contrib/
+         *     volume_type_access.py `VolumeTypeAccessController.index`): policy
+         *     `volume_extension:volume_type_access:get_all_for_type` (admin), then the lookup (404). A
+         *     public type → 404 "Access list not available for public volume types.".
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description The volume type id. Unknown, or private and not shared with the caller's project (non-admins),
+                     *     → 404 "Volume type <id> could not be found.".
+                     */
+                    type_id: components["parameters"]["type_id"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The projects the type is shared with. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VolumeTypeAccessList"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/types/{type_id}/action": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The volume type id. Unknown, or private and not shared with the caller's project (non-admins),
+                 *     → 404 "Volume type <id> could not be found.".
+                 */
+                type_id: components["parameters"]["type_id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Perform an action on a volume type
+         * @description Dispatch on the body's single key (`addProjectAccess`, `removeProjectAccess`;
+         *     cinder/api/contrib/volume_type_access.py VolumeTypeActionController) to the handler named by
+         *     the matching schema's `x-operation`. The operation-level `x-policy`
+         *     (`volume_extension:volume_type_action`) is a dispatch placeholder, not a Cinder rule; each
+         *     variant carries its own. Success: 202, no body.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description The volume type id. Unknown, or private and not shared with the caller's project (non-admins),
+                     *     → 404 "Volume type <id> could not be found.".
+                     */
+                    type_id: components["parameters"]["type_id"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["VolumeTypeAction"];
+                };
+            };
+            responses: {
+                /** @description Action done (no body). */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+                /**
+                 * @description conflictingRequest — `addProjectAccess`: "Volume type access for <type_id> / <project>
+                 *     combination already exists.".
+                 */
+                409: components["responses"]["Conflict"];
+                413: components["responses"]["OverLimit"];
+                415: components["responses"]["UnsupportedMediaType"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/default-types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the project default volume types
+         * @description Every project default type (cinder/api/v3/default_types.py `index`). Cinder routes the
+         *     default-types API only without a project segment (`/v3/default-types`, cinder/api/v3/
+         *     router.py); it is written here as `/v3/{project_id}/default-types` so that the bundler adds
+         *     that project-less twin. Policy `volume_extension:default_get_all` (admin); a refusal is a 403
+         *     "You are not authorized to perform this operation.". Below 3.62 → 404.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The project default types. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DefaultTypeList"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/default-types/{target_project_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project whose default volume type is set, shown or unset. Cinder looks it up in Keystone
+                 *     first (cinder/api/api_utils.py `validate_project_and_authorize`): unknown → 404 "Project with
+                 *     id <id> not found."; then the policy, whose refusal here is a 403 "You are not authorized to
+                 *     perform this operation." (not the usual "Policy doesn't allow ..." message).
+                 */
+                target_project_id: components["parameters"]["default_type_target_project_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Show a project's default volume type
+         * @description (cinder/api/v3/default_types.py `detail`; routed by Cinder as `GET
+         *     /v3/default-types/{project_id}`, see `setProjectDefaultType`.) Unknown project → 404 "Project
+         *     with id <id> not found."; policy `volume_extension:default_get` → 403 "You are not authorized
+         *     to perform this operation."; no default set → 404 "Default type for project <id> not
+         *     found.". Below 3.62 → 404.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description The project whose default volume type is set, shown or unset. Cinder looks it up in Keystone
+                     *     first (cinder/api/api_utils.py `validate_project_and_authorize`): unknown → 404 "Project with
+                     *     id <id> not found."; then the policy, whose refusal here is a 403 "You are not authorized to
+                     *     perform this operation." (not the usual "Policy doesn't allow ..." message).
+                     */
+                    target_project_id: components["parameters"]["default_type_target_project_id"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The project's default type. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DefaultTypeResponse"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+            };
+        };
+        /**
+         * Set a project's default volume type
+         * @description Set (or replace) the default volume type of `target_project_id` (cinder/api/v3/
+         *     default_types.py `create_update`): **200** `{"default_type": {"project_id",
+         *     "volume_type_id"}}`. Cinder routes this as `PUT /v3/default-types/{project_id}` only (no
+         *     project segment); it is written here under `/v3/{project_id}/` so that the bundler adds that
+         *     project-less twin `/v3/default-types/{target_project_id}`. Order: body schema, the target
+         *     project looked up in Keystone (404 "Project with id <id> not found."), policy
+         *     `volume_extension:default_set_or_update` (403 "You are not authorized to perform this
+         *     operation."), then the type by name or id: unknown → **400** "Volume type <v> could not be
+         *     found." / "Volume type with name <v> could not be found.". Below 3.62 → 404.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description The project whose default volume type is set, shown or unset. Cinder looks it up in Keystone
+                     *     first (cinder/api/api_utils.py `validate_project_and_authorize`): unknown → 404 "Project with
+                     *     id <id> not found."; then the policy, whose refusal here is a 403 "You are not authorized to
+                     *     perform this operation." (not the usual "Policy doesn't allow ..." message).
+                     */
+                    target_project_id: components["parameters"]["default_type_target_project_id"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["DefaultTypeSetRequest"];
+                };
+            };
+            responses: {
+                /** @description The project's default type. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DefaultTypeResponse"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+                413: components["responses"]["OverLimit"];
+                415: components["responses"]["UnsupportedMediaType"];
+            };
+        };
+        post?: never;
+        /**
+         * Unset a project's default volume type
+         * @description (cinder/api/v3/default_types.py `delete`; routed by Cinder as `DELETE
+         *     /v3/default-types/{project_id}`.) **204**, no body, also when no default was set. Unknown
+         *     project → 404 "Project with id <id> not found."; policy `volume_extension:default_unset` →
+         *     403 "You are not authorized to perform this operation.". Below 3.62 → 404.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description The project whose default volume type is set, shown or unset. Cinder looks it up in Keystone
+                     *     first (cinder/api/api_utils.py `validate_project_and_authorize`): unknown → 404 "Project with
+                     *     id <id> not found."; then the policy, whose refusal here is a 403 "You are not authorized to
+                     *     perform this operation." (not the usual "Policy doesn't allow ..." message).
+                     */
+                    target_project_id: components["parameters"]["default_type_target_project_id"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Unset (no body). */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/qos-specs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List QoS specs
+         * @description Every QoS specs entity (cinder/api/contrib/qos_specs_manage.py `index`), without links,
+         *     paginated with `limit`/`marker`/`offset`/`sort` (an unknown marker → 404 "No such QoS spec
+         *     <marker>."; `qos_specs_links` when the page is full).
+         *     Admins may filter on any column; `id`, `name`, `consumer` are the documented filters. Policy
+         *     `volume_extension:qos_specs_manage:get_all` (admin).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /**
+                     * @description Maximum number of items to return; an integer >= 0, capped at `osapi_max_limit` (default
+                     *     1000), which is also the default. Not an integer → 400 "limit param must be an integer";
+                     *     negative → 400 "limit param must be positive".
+                     */
+                    limit?: components["parameters"]["limit"];
+                    /** @description The id of the last item of the previous page; an id that does not exist is a 404. */
+                    marker?: components["parameters"]["marker"];
+                    /**
+                     * @description Number of items to skip; an integer 0..2147483647 (api_utils.validate_integer), else 400
+                     *     "offset must be an integer" / "offset must be >= 0" / "offset must be <= 2147483647".
+                     */
+                    offset?: components["parameters"]["offset"];
+                    /**
+                     * @description Comma-separated `key[:dir]` list, dir `asc` or `desc` (default `desc`); default sort
+                     *     `created_at:desc`. `name` is accepted as a key (mapped to display_name; snapshots from 3.30).
+                     *     Combining `sort` with `sort_key`/`sort_dir` → 400 "The 'sort_key' and 'sort_dir' parameters
+                     *     are deprecated and cannot be used with the 'sort' parameter.".
+                     */
+                    sort?: components["parameters"]["sort"];
+                    /**
+                     * @deprecated
+                     * @description Deprecated single sort key (default `created_at`); see `sort`.
+                     */
+                    sort_key?: components["parameters"]["sort_key"];
+                    /**
+                     * @deprecated
+                     * @description Deprecated single sort direction `asc`/`desc` (default `desc`); see `sort`.
+                     */
+                    sort_dir?: components["parameters"]["sort_dir"];
+                    /** @description Exact match on the QoS specs id. */
+                    id?: components["parameters"]["qos_filter_id"];
+                    /** @description Exact match on the QoS specs name. */
+                    name?: components["parameters"]["qos_filter_name"];
+                    /** @description Exact match on the consumer (`front-end`, `back-end`, `both`). */
+                    consumer?: components["parameters"]["qos_filter_consumer"];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The QoS specs. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["QosSpecsList"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+            };
+        };
+        put?: never;
+        /**
+         * Create QoS specs
+         * @description Create a QoS specs entity (cinder/api/contrib/qos_specs_manage.py `create`,
+         *     cinder/volume/qos_specs.py `create`): **200** (the api-ref says 202) with the entity and its
+         *     links. Body schema first, then policy `volume_extension:qos_specs_manage:create` (admin). The
+         *     name is stored stripped; every key but `name` and `consumer` becomes a spec. A name already
+         *     used → 409 "QoS Specs <name> already exists.".
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["QosSpecsCreateRequest"];
+                };
+            };
+            responses: {
+                /** @description The new QoS specs. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["QosSpecsResponse"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+                /** @description conflictingRequest — "QoS Specs <name> already exists.". */
+                409: components["responses"]["Conflict"];
+                413: components["responses"]["OverLimit"];
+                415: components["responses"]["UnsupportedMediaType"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/qos-specs/{qos_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The QoS specs id. Unknown → 404 "No such QoS spec <id>.". */
+                qos_id: components["parameters"]["qos_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Show QoS specs
+         * @description One QoS specs entity with its `self`/`bookmark` links beside it (cinder/api/contrib/
+         *     qos_specs_manage.py `show`). Policy `volume_extension:qos_specs_manage:get` (admin) first;
+         *     unknown → 404 "No such QoS spec <id>.".
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The QoS specs id. Unknown → 404 "No such QoS spec <id>.". */
+                    qos_id: components["parameters"]["qos_id"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The QoS specs. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["QosSpecsResponse"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+            };
+        };
+        /**
+         * Set keys in QoS specs
+         * @description Merge keys into the specs (a `consumer` key changes the consumer) and echo the request body
+         *     (cinder/api/contrib/qos_specs_manage.py `update`, cinder/volume/qos_specs.py `update`):
+         *     **200**. Body schema, policy `volume_extension:qos_specs_manage:update`, lookup (404 "No such
+         *     QoS spec <id>."). An invalid consumer → 400 "Invalid qos specs: Valid consumer of QoS specs
+         *     are: ..." (see the schema).
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The QoS specs id. Unknown → 404 "No such QoS spec <id>.". */
+                    qos_id: components["parameters"]["qos_id"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["QosSpecsSetRequest"];
+                };
+            };
+            responses: {
+                /** @description The request body, echoed. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["QosSpecsSetResponse"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+                413: components["responses"]["OverLimit"];
+                415: components["responses"]["UnsupportedMediaType"];
+            };
+        };
+        post?: never;
+        /**
+         * Delete QoS specs
+         * @description Delete a QoS specs entity (cinder/api/contrib/qos_specs_manage.py `delete`): 202, no body.
+         *     Policy `volume_extension:qos_specs_manage:delete`, the `force` flag, lookup (404 "No such QoS
+         *     spec <id>."). Still associated with volume types and no `force` → 400 "Qos specs still in
+         *     use."; with `force` the associations are removed first.
+         */
+        delete: {
+            parameters: {
+                query?: {
+                    /**
+                     * @description A boolean string (`utils.get_bool_param`; not a boolean → 400 "Value '<v>' for 'force' is
+                     *     not a boolean."); delete even if associated with volume types (the associations are removed
+                     *     first).
+                     */
+                    force?: components["parameters"]["qos_force"];
+                };
+                header?: never;
+                path: {
+                    /** @description The QoS specs id. Unknown → 404 "No such QoS spec <id>.". */
+                    qos_id: components["parameters"]["qos_id"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted (no body). */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/qos-specs/{qos_id}/delete_keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The QoS specs id. Unknown → 404 "No such QoS spec <id>.". */
+                qos_id: components["parameters"]["qos_id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Unset keys in QoS specs
+         * @description Remove the listed spec keys (cinder/api/contrib/qos_specs_manage.py `delete_keys`,
+         *     cinder/volume/qos_specs.py `delete_keys`): 202, no body. Body schema, policy
+         *     `volume_extension:qos_specs_manage:delete`, lookup (404 "No such QoS spec <id>."). Keys are
+         *     removed in order until one is absent → 404 "QoS spec <id> has no spec with key <key>.";
+         *     the keys removed before it stay removed.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The QoS specs id. Unknown → 404 "No such QoS spec <id>.". */
+                    qos_id: components["parameters"]["qos_id"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["QosKeysUnsetRequest"];
+                };
+            };
+            responses: {
+                /** @description Keys removed (no body). */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+                413: components["responses"]["OverLimit"];
+                415: components["responses"]["UnsupportedMediaType"];
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/qos-specs/{qos_id}/associations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The QoS specs id. Unknown → 404 "No such QoS spec <id>.". */
+                qos_id: components["parameters"]["qos_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List the volume types associated with QoS specs
+         * @description `{"qos_associations": [{"association_type": "volume_type", "name", "id"}]}`
+         *     (cinder/api/contrib/qos_specs_manage.py `associations`). Policy
+         *     `volume_extension:qos_specs_manage:get_all` (not `get`); unknown → 404 "No such QoS spec
+         *     <id>.".
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The QoS specs id. Unknown → 404 "No such QoS spec <id>.". */
+                    qos_id: components["parameters"]["qos_id"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The associated volume types. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["QosAssociationList"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/qos-specs/{qos_id}/associate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The QoS specs id. Unknown → 404 "No such QoS spec <id>.". */
+                qos_id: components["parameters"]["qos_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Associate QoS specs with a volume type
+         * @description (A GET that changes state: cinder/api/contrib/qos_specs_manage.py `associate`,
+         *     cinder/volume/qos_specs.py `associate_qos_with_type`.) 202, no body. Policy
+         *     `volume_extension:qos_specs_manage:update`; `vol_type_id` absent or empty → 400 "Volume Type
+         *     id must not be None."; unknown QoS specs → 404 "No such QoS spec <id>."; unknown type → 404
+         *     "Volume type <id> could not be found."; the type already associated with *other* QoS specs →
+         *     400 "Invalid volume type: Type <type_id> is already associated with another qos specs:
+         *     <other qos id>". Associating again with the same specs is a no-op 202.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /**
+                     * @description The volume type to (dis)associate. Absent or empty → 400 "Volume Type id must not be None.";
+                     *     unknown → 404 "Volume type <id> could not be found." (checked after the QoS specs).
+                     */
+                    vol_type_id?: components["parameters"]["qos_vol_type_id"];
+                };
+                header?: never;
+                path: {
+                    /** @description The QoS specs id. Unknown → 404 "No such QoS spec <id>.". */
+                    qos_id: components["parameters"]["qos_id"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Associated (no body). */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/qos-specs/{qos_id}/disassociate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The QoS specs id. Unknown → 404 "No such QoS spec <id>.". */
+                qos_id: components["parameters"]["qos_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Disassociate QoS specs from a volume type
+         * @description (A GET that changes state: cinder/api/contrib/qos_specs_manage.py `disassociate`.) 202, no
+         *     body. Policy `volume_extension:qos_specs_manage:update`; `vol_type_id` absent or empty → 400
+         *     "Volume Type id must not be None."; unknown QoS specs → 404 "No such QoS spec <id>.";
+         *     unknown type → 404 "Volume type <id> could not be found.". A type associated with other
+         *     specs, or with none, is left alone (still 202).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /**
+                     * @description The volume type to (dis)associate. Absent or empty → 400 "Volume Type id must not be None.";
+                     *     unknown → 404 "Volume type <id> could not be found." (checked after the QoS specs).
+                     */
+                    vol_type_id?: components["parameters"]["qos_vol_type_id"];
+                };
+                header?: never;
+                path: {
+                    /** @description The QoS specs id. Unknown → 404 "No such QoS spec <id>.". */
+                    qos_id: components["parameters"]["qos_id"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Disassociated (no body). */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/qos-specs/{qos_id}/disassociate_all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The QoS specs id. Unknown → 404 "No such QoS spec <id>.". */
+                qos_id: components["parameters"]["qos_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Disassociate QoS specs from every volume type
+         * @description (A GET that changes state: cinder/api/contrib/qos_specs_manage.py `disassociate_all`.) 202,
+         *     no body. Policy `volume_extension:qos_specs_manage:update`; unknown → 404 "No such QoS spec
+         *     <id>.".
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The QoS specs id. Unknown → 404 "No such QoS spec <id>.". */
+                    qos_id: components["parameters"]["qos_id"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Disassociated (no body). */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/os-quota-sets/{target_project_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project whose quotas are read or changed (Cinder's `{id}`). It is not looked up in
+                 *     Keystone: any string works (an unknown project simply has the defaults). The policy target is
+                 *     this project, so a project reader may read its own quotas only.
+                 */
+                target_project_id: components["parameters"]["quota_target_project_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Show a project's quotas
+         * @description The limits of `target_project_id` (cinder/api/contrib/quotas.py `show`): for each key the
+         *     project's own value, else its quota class's, else the default class / configured default;
+         *     with `usage=true` each key is `{"limit", "in_use", "reserved"}`. Always with `id` = the
+         *     target project. Policy `volume_extension:quotas:show` with the *target* project as policy
+         *     target (project readers for their own project, admins for any) → else 403 "Policy doesn't
+         *     allow volume_extension:quotas:show to be performed.".
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /**
+                     * @description A boolean string (`utils.get_bool_param`: not a boolean → 400 "Value '<v>' for 'usage' is
+                     *     not a boolean."); when true every quota key maps to `{"limit", "in_use", "reserved"}` instead
+                     *     of the bare limit.
+                     */
+                    usage?: components["parameters"]["quota_usage"];
+                };
+                header?: never;
+                path: {
+                    /**
+                     * @description The project whose quotas are read or changed (Cinder's `{id}`). It is not looked up in
+                     *     Keystone: any string works (an unknown project simply has the defaults). The policy target is
+                     *     this project, so a project reader may read its own quotas only.
+                     */
+                    target_project_id: components["parameters"]["quota_target_project_id"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The project's quotas. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["QuotaSetShowResponse"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+            };
+        };
+        /**
+         * Update a project's quotas
+         * @description Set project-specific limits (cinder/api/contrib/quotas.py `update`): **200** with every
+         *     limit of the project after the update, *without* `id`. Body schema and the `quota_set`
+         *     format check first, then policy `volume_extension:quotas:update` (admin), then
+         *     `target_project_id` of 1..255 characters. A new limit (other than -1, and other than for
+         *     `per_volume_gigabytes`) below in_use + reserved → 400 "Quota <key> limit must be equal or
+         *     greater than existing resources. Current usage is <used> and the requested limit is
+         *     <limit>." — Cinder only checks this for keys that already have a project-specific value
+         *     (usage of keys still at their default is taken as 0).
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description The project whose quotas are read or changed (Cinder's `{id}`). It is not looked up in
+                     *     Keystone: any string works (an unknown project simply has the defaults). The policy target is
+                     *     this project, so a project reader may read its own quotas only.
+                     */
+                    target_project_id: components["parameters"]["quota_target_project_id"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["QuotaSetUpdateRequest"];
+                };
+            };
+            responses: {
+                /** @description The project's limits after the update. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["QuotaSetUpdateResponse"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+                413: components["responses"]["OverLimit"];
+                415: components["responses"]["UnsupportedMediaType"];
+            };
+        };
+        post?: never;
+        /**
+         * Reset a project's quotas to the defaults
+         * @description Drop the project-specific limits (cinder/api/contrib/quotas.py `delete`,
+         *     `db.quota_destroy_by_project`; usages are kept): **200** with an empty body. Policy
+         *     `volume_extension:quotas:delete` (admin).
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description The project whose quotas are read or changed (Cinder's `{id}`). It is not looked up in
+                     *     Keystone: any string works (an unknown project simply has the defaults). The policy target is
+                     *     this project, so a project reader may read its own quotas only.
+                     */
+                    target_project_id: components["parameters"]["quota_target_project_id"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Reset (empty body). */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/os-quota-sets/{target_project_id}/defaults": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project whose quotas are read or changed (Cinder's `{id}`). It is not looked up in
+                 *     Keystone: any string works (an unknown project simply has the defaults). The policy target is
+                 *     this project, so a project reader may read its own quotas only.
+                 */
+                target_project_id: components["parameters"]["quota_target_project_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Show the default quotas
+         * @description The default limits (the `default` quota class, else the configured `quota_*` values;
+         *     cinder/api/contrib/quotas.py `defaults`), with `id` = `target_project_id`. Policy
+         *     `volume_extension:quotas:show` with the target project as policy target.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description The project whose quotas are read or changed (Cinder's `{id}`). It is not looked up in
+                     *     Keystone: any string works (an unknown project simply has the defaults). The policy target is
+                     *     this project, so a project reader may read its own quotas only.
+                     */
+                    target_project_id: components["parameters"]["quota_target_project_id"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The default quotas. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["QuotaSetDefaultsResponse"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/os-quota-class-sets/{class_name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The quota class (`default` is the class whose values are the defaults of every project). Any
+                 *     name is accepted; a class without values shows the defaults.
+                 */
+                class_name: components["parameters"]["quota_class_name"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Show a quota class
+         * @description The limits of a quota class (cinder/api/contrib/quota_classes.py `show`): the class's own
+         *     values, the defaults for the rest, with `id` = the class name. Policy
+         *     `volume_extension:quota_classes:get` (admin); a non-admin allowed by a custom policy may only
+         *     read their own context's class, else a bare 403 (webob's "Access was denied to this
+         *     resource.").
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description The quota class (`default` is the class whose values are the defaults of every project). Any
+                     *     name is accepted; a class without values shows the defaults.
+                     */
+                    class_name: components["parameters"]["quota_class_name"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The quota class. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["QuotaClassSetResponse"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+            };
+        };
+        /**
+         * Update a quota class
+         * @description Set limits of a quota class (cinder/api/contrib/quota_classes.py `update`): **200** with
+         *     every limit of the class after the update, *without* `id`. Body schema and the
+         *     `quota_class_set` format check first, then policy `volume_extension:quota_classes:update`
+         *     (admin), then a class name of 1..255 characters. No usage check. Updating class `default`
+         *     changes every project's defaults.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description The quota class (`default` is the class whose values are the defaults of every project). Any
+                     *     name is accepted; a class without values shows the defaults.
+                     */
+                    class_name: components["parameters"]["quota_class_name"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["QuotaClassSetUpdateRequest"];
+                };
+            };
+            responses: {
+                /** @description The class's limits after the update. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["QuotaClassSetUpdateResponse"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+                413: components["responses"]["OverLimit"];
+                415: components["responses"]["UnsupportedMediaType"];
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/os-services": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List services
+         * @description The cinder services (cinder/api/contrib/services.py `index`), optionally of one host and/or
+         *     binary; an unknown host or binary gives an empty list. From 3.49 volume services carry the
+         *     `backend_state` the scheduler reports. Policy `volume_extension:services:index` (admin).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /**
+                     * @description Services of this host. A plain host also matches `host@backend` and `host@backend#pool`
+                     *     services; a `host@backend` value also matches its pools (cinder/db/sqlalchemy/api.py
+                     *     `_filter_host`).
+                     */
+                    host?: components["parameters"]["services_host"];
+                    /** @description Services of this binary (`cinder-volume`, `cinder-scheduler`, `cinder-backup`). */
+                    binary?: components["parameters"]["services_binary"];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The services. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ServiceList"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/os-services/enable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Enable a service
+         * @description Enable scheduling to a service, leaving its `disabled_reason` as it was
+         *     (cinder/api/contrib/services.py `update` with id `enable`; Cinder routes every `PUT
+         *     .../os-services/{action}` to that one method — it is split here into one path per action):
+         *     **200** `{"disabled", "host", "service", "binary", "status"}`. Policy
+         *     `volume_extension:services:update` (admin) is checked *before* the body schema. No `host` →
+         *     400 "Invalid input received: Host field is missing."; no service with that host and binary
+         *     (or `service`) → 404 "Service <binary> could not be found on host <host>.". Another action
+         *     name → 400 "Invalid input received: Unknown action".
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ServiceEnableDisableRequest"];
+                };
+            };
+            responses: {
+                /** @description The service's new status. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ServiceStatusResponse"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+                413: components["responses"]["OverLimit"];
+                415: components["responses"]["UnsupportedMediaType"];
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/os-services/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Disable a service
+         * @description Disable scheduling to a service, leaving its `disabled_reason` as it was
+         *     (cinder/api/contrib/services.py `update` with id `disable`; Cinder routes every `PUT
+         *     .../os-services/{action}` to that one method — it is split here into one path per action):
+         *     **200** `{"disabled", "host", "service", "binary", "status"}`. Policy
+         *     `volume_extension:services:update` (admin) is checked *before* the body schema. No `host` →
+         *     400 "Invalid input received: Host field is missing."; no service with that host and binary
+         *     (or `service`) → 404 "Service <binary> could not be found on host <host>.". Another action
+         *     name → 400 "Invalid input received: Unknown action".
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ServiceEnableDisableRequest"];
+                };
+            };
+            responses: {
+                /** @description The service's new status. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ServiceStatusResponse"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+                413: components["responses"]["OverLimit"];
+                415: components["responses"]["UnsupportedMediaType"];
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/os-services/disable-log-reason": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Disable a service and record why
+         * @description Disable scheduling to a service and store `disabled_reason` (null when absent)
+         *     (cinder/api/contrib/services.py `update` with id `disable-log-reason`, available because the
+         *     `os-extended-services` extension is always loaded): **200** `{"disabled": true, "host",
+         *     "service", "binary", "status": "disabled", "disabled_reason"}`. Policy
+         *     `volume_extension:services:update` (admin) before the body schema; missing host → 400
+         *     "Invalid input received: Host field is missing."; unknown service → 404 "Service <binary>
+         *     could not be found on host <host>.".
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ServiceDisableLogReasonRequest"];
+                };
+            };
+            responses: {
+                /** @description The service's new status. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ServiceDisabledWithReasonResponse"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+                413: components["responses"]["OverLimit"];
+                415: components["responses"]["UnsupportedMediaType"];
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/scheduler-stats/get_pools": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the storage pools
+         * @description The pools the scheduler knows (cinder/api/contrib/scheduler_stats.py `get_pools`,
+         *     cinder/scheduler/host_manager.py `get_pools`): `{"pools": [{"name"}]}`, with `capabilities`
+         *     when `detail=true`. From 3.28 the query filters the pools (`name`, any capability key; 3.35
+         *     `volume_type`); before 3.28 every filter is ignored. Policy
+         *     `scheduler_extension:scheduler_stats:get_pools` (admin).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /**
+                     * @description A boolean string (`utils.get_bool_param`: not a boolean → 400 "Value '<v>' for 'detail' is not
+                     *     a boolean."); when true each pool carries its `capabilities`.
+                     */
+                    detail?: components["parameters"]["pools_detail"];
+                    /** @description Only the pool with this full name (`host@backend#pool`). Ignored before 3.28. */
+                    name?: components["parameters"]["pools_name"];
+                    /**
+                     * @description Only pools that can hold volumes of this type, by name or id (`volume_types.get_by_name_or_id`:
+                     *     an unknown uuid-like value → 404 "Volume type <v> could not be found.", another unknown value →
+                     *     404 "Volume type with name <v> could not be found."). Ignored before 3.35. From 3.28 any other
+                     *     query key is compared with the pool capability of the same name.
+                     */
+                    volume_type?: components["parameters"]["pools_volume_type"];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The pools. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PoolList"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/extensions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the legacy API extensions
+         * @description The loaded legacy extensions (cinder/api/extensions.py `ExtensionsResource.index`), as
+         *     `{"extensions": [{"name", "alias", "description", "updated", "links": []}]}`. No policy
+         *     beyond authentication. `openstack` client commands (e.g. `openstack volume service list`,
+         *     `openstack extension list`) read it.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The extensions. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ExtensionList"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3139,6 +6792,1110 @@ export interface components {
                 absolute: components["schemas"]["AbsoluteLimits"];
             };
         };
+        /**
+         * @description Extra specs in a response: string keys, string values (null when stored as null, which the
+         *     create and set requests allow).
+         */
+        ExtraSpecsMap: {
+            [key: string]: string | null;
+        };
+        /**
+         * @description A volume type as list, show and `types/default` present it (cinder/api/v3/views/types.py
+         *     `show`). `extra_specs` is present when policy `volume_extension:access_types_extra_specs`
+         *     allows (project readers and admins) and holds every spec only when
+         *     `volume_extension:types_extra_specs:read_sensitive` allows (admins); otherwise only the
+         *     user-visible keys `RESKEY:availability_zones`, `multiattach` and `replication_enabled`.
+         *     `qos_specs_id` only for `volume_extension:access_types_qos_specs_id` (admins).
+         *     `os-volume-type-access:is_public` is added to list and show (not to `types/default`, whose
+         *     cache lookup by the literal id `default` misses) when policy `volume_extension:volume_type_access`
+         *     allows (project members and admins, not readers).
+         */
+        VolumeType: {
+            id: components["schemas"]["Uuid"];
+            name: string;
+            description: string | null;
+            is_public: boolean;
+            extra_specs?: components["schemas"]["ExtraSpecsMap"];
+            /** @description The associated QoS specs, or null (admins only). */
+            qos_specs_id?: components["schemas"]["Uuid"] | null;
+            /** @description Same as `is_public` (policy `volume_extension:volume_type_access`). */
+            "os-volume-type-access:is_public"?: boolean;
+        };
+        VolumeTypeList: {
+            volume_types: components["schemas"]["VolumeType"][];
+            /**
+             * @description A `next` link (to `.../types?...&marker=<last id>`) when the page is full
+             *     (cinder/api/common.py `_get_collection_links` with collection `types`).
+             */
+            volume_type_links?: components["schemas"]["CollectionLinks"];
+        };
+        /**
+         * @description cinder/api/validation/parameter_types.py `name` (format `name`): a string of 1..255
+         *     characters that is not blank. "" → 400 "Invalid input for field/attribute name. Value: .
+         *     '' is too short"; whitespace only → 400 "An invalid 'name' value was provided. The 'name' can
+         *     not be empty.".
+         */
+        RequiredName: string;
+        /**
+         * @description cinder/api/validation/parameter_types.py `extra_specs_with_null`: keys
+         *     `^[a-zA-Z0-9-_:. /]{1,255}$`, values strings of at most 255 characters or null.
+         */
+        ExtraSpecsWithNull: {
+            [key: string]: string | null;
+        };
+        /** @description The `volume_type` object of a create request. */
+        VolumeTypeCreate: {
+            name: components["schemas"]["RequiredName"];
+            description?: components["schemas"]["PrintableDescription"];
+            extra_specs?: components["schemas"]["ExtraSpecsWithNull"];
+            /** @description Whether the type is public (default true). */
+            "os-volume-type-access:is_public"?: components["schemas"]["Boolean"];
+        };
+        /**
+         * @description `{"volume_type": {...}}`. Cinder's schema also lists a bogus property named `type`: a
+         *     top-level `type` key makes Cinder's validator crash (AttributeError → 500). Here it is simply
+         *     not allowed (400).
+         */
+        VolumeTypeCreateRequest: {
+            volume_type: components["schemas"]["VolumeTypeCreate"];
+        };
+        /**
+         * @description A volume type as the create and update responses present it (the older
+         *     cinder/api/views/types.py `show`): always every extra spec, never `qos_specs_id`. The create
+         *     response also carries `os-volume-type-access:is_public` (policy
+         *     `volume_extension:volume_type_access`); the update response does not.
+         */
+        VolumeTypeManaged: {
+            id: components["schemas"]["Uuid"];
+            name: string;
+            description: string | null;
+            is_public: boolean;
+            extra_specs: components["schemas"]["ExtraSpecsMap"];
+            /** @description Same as `is_public` (create response only). */
+            "os-volume-type-access:is_public"?: boolean;
+        };
+        VolumeTypeManagedResponse: {
+            volume_type: components["schemas"]["VolumeTypeManaged"];
+        };
+        VolumeTypeResponse: {
+            volume_type: components["schemas"]["VolumeType"];
+        };
+        /**
+         * @description The `volume_type` object of an update request (cinder/api/schemas/volume_types.py `update`).
+         *     The schema allows `{}` and nulls; the handler then answers 400 "Specify volume type name,
+         *     description, is_public or a combination thereof." when all three are null/absent, and 400
+         *     "Volume type name can not be empty." for a whitespace-only name. A null `description` means
+         *     "unchanged" (it cannot be cleared to null, only to "").
+         */
+        VolumeTypeUpdate: {
+            /** @description cinder/api/validation/parameter_types.py `update_name`. */
+            name?: string | null;
+            description?: components["schemas"]["PrintableDescription"];
+            is_public?: components["schemas"]["Boolean"];
+        };
+        VolumeTypeUpdateRequest: {
+            volume_type: components["schemas"]["VolumeTypeUpdate"];
+        };
+        /** @description `{"extra_specs": {...}}` in a response. */
+        ExtraSpecsBody: {
+            extra_specs: components["schemas"]["ExtraSpecsMap"];
+        };
+        /**
+         * @description cinder/api/validation/parameter_types.py `extra_specs_with_no_spaces_key`: keys
+         *     `^[a-zA-Z0-9-_:.]{1,255}$` (no space, no `/`), values strings of at most 255 characters or
+         *     null. A bad key → 400 "Invalid input for field/attribute extra_specs. Value: {...}. '<key>'
+         *     does not match any of the regexes: '^[a-zA-Z0-9-_:.]{1,255}$'".
+         */
+        ExtraSpecsNoSpaces: {
+            [key: string]: string | null;
+        };
+        /** @description `{"extra_specs": {...}}` (`create`): merged into the type's extra specs. */
+        ExtraSpecsSetRequest: {
+            extra_specs: components["schemas"]["ExtraSpecsNoSpaces"];
+        };
+        /** @description `{"<key>": "<value>"}` in a response (exactly one key). */
+        ExtraSpecItem: {
+            [key: string]: string | null;
+        };
+        /**
+         * @description `{"<key>": "<value>"}` with exactly one key (`update`), which must be the URL key (else 400
+         *     "Request body and URI mismatch"). Two keys → 400 "{...} has too many properties".
+         */
+        ExtraSpecItemRequest: {
+            [key: string]: string | null;
+        };
+        VolumeTypeAccess: {
+            volume_type_id: components["schemas"]["Uuid"];
+            project_id: string;
+        };
+        VolumeTypeAccessList: {
+            volume_type_access: components["schemas"]["VolumeTypeAccess"][];
+        };
+        /**
+         * @description `addProjectAccess` (cinder/api/contrib/volume_type_access.py `_addProjectAccess`, schema
+         *     cinder/api/schemas/volume_type_access.py `add_project_access`): share a type with a project.
+         *     The body is validated first, then the policy. Unknown type → 404 "Volume type <id> could not
+         *     be found."; already shared → 409 "Volume type access for <type_id> / <project> combination
+         *     already exists.". Neither the project (not looked up in Keystone) nor the type's
+         *     `is_public` is checked. 202, no body.
+         */
+        VolumeTypeActionAddProjectAccess: {
+            addProjectAccess: {
+                /**
+                 * @description The project id, which must be uuid-like (`format: uuid`): else 400 "Invalid input for
+                 *     field/attribute project. Value: <v>. '<v>' is not a 'uuid'".
+                 */
+                project: components["schemas"]["UuidLike"];
+            };
+        };
+        /**
+         * @description `removeProjectAccess` (cinder/api/contrib/volume_type_access.py `_removeProjectAccess`): stop
+         *     sharing a type with a project. Unknown type → 404 "Volume type <id> could not be found.";
+         *     not shared → 404 "Volume type access not found for <type_id> / <project> combination.".
+         *     202, no body.
+         */
+        VolumeTypeActionRemoveProjectAccess: {
+            removeProjectAccess: {
+                /** @description The project id (uuid-like, as for `addProjectAccess`). */
+                project: components["schemas"]["UuidLike"];
+            };
+        };
+        /**
+         * @description A volume type action (`POST .../types/{type_id}/action`): an object with exactly one key, the
+         *     action name. More than one top-level key → 400 "Malformed request body"; an unknown key → 400
+         *     "There is no such action: <key>. Verify the request body and Content-Type header and try
+         *     again.".
+         */
+        VolumeTypeAction: components["schemas"]["VolumeTypeActionAddProjectAccess"] | components["schemas"]["VolumeTypeActionRemoveProjectAccess"];
+        DefaultType: {
+            project_id: string;
+            volume_type_id: components["schemas"]["Uuid"];
+        };
+        DefaultTypeList: {
+            default_types: components["schemas"]["DefaultType"][];
+        };
+        DefaultTypeResponse: {
+            default_type: components["schemas"]["DefaultType"];
+        };
+        /**
+         * @description `{"default_type": {"volume_type": "<name or id>"}}` (cinder/api/schemas/default_types.py
+         *     `create_or_update`). Cinder's schema does not require `default_type` (a body without it
+         *     passes validation and then fails with a KeyError → 500); here it is required (400). Other
+         *     top-level keys are ignored, as in Cinder.
+         */
+        DefaultTypeSetRequest: {
+            default_type: {
+                /**
+                 * @description The type's name or id (`objects.VolumeType.get_by_name_or_id`). Unknown → **400** (not
+                 *     404) with the not-found message: "Volume type <v> could not be found." for a
+                 *     uuid-like value, "Volume type with name <v> could not be found." otherwise.
+                 */
+                volume_type: components["schemas"]["RequiredName"];
+            };
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * @description Where the specs are applied (cinder/objects/fields.py QoSConsumerValues): `back-end` (the
+         *     default), `front-end` (passed to Nova through the connection info) or `both`.
+         * @enum {string}
+         */
+        QosConsumer: "back-end" | "front-end" | "both";
+        /**
+         * @description The specs of a QoS specs entity (everything but `name` and `consumer`): string keys, string
+         *     values, or null where a set request stored null.
+         */
+        QosSpecsValues: {
+            [key: string]: string | null;
+        };
+        /** @description A QoS specs entity (cinder/api/views/qos_specs.py `detail`). */
+        QosSpecs: {
+            id: components["schemas"]["Uuid"];
+            name: string;
+            consumer: components["schemas"]["QosConsumer"];
+            specs: components["schemas"]["QosSpecsValues"];
+        };
+        /** @description List items carry no links. */
+        QosSpecsList: {
+            qos_specs: components["schemas"]["QosSpecs"][];
+            /** @description A `next` link (collection `qos-specs`) when the page is full. */
+            qos_specs_links?: components["schemas"]["CollectionLinks"];
+        };
+        /**
+         * @description The `qos_specs` object of a create request (schema `create`: only `name` is typed, other keys
+         *     are allowed). Every key but `name` and `consumer` becomes a spec; keys and values are then
+         *     checked by cinder/utils.py `validate_dictionary_string_length`: key of 1..255 characters
+         *     (else 400 "Invalid input received: Key \"<k>\" has <n> characters, more than 255."), value
+         *     null or a string of at most 255 characters (a non-string → 400 "Invalid input received: Value
+         *     for key \"<k>\" is not a string or unicode").
+         */
+        QosSpecsCreate: {
+            /**
+             * @description Format `name_skip_leading_trailing_spaces`: stored stripped, which must leave 1..255
+             *     characters: "" → 400 "An invalid 'name' value was provided. The 'name' can not be None.",
+             *     blank → "... The 'name' can not be empty.", longer → "... The 'name' can not be greater
+             *     than 255 characters.". A name already used → 409 "QoS Specs <name> already exists.".
+             */
+            name: string;
+            /**
+             * @description Default `back-end`. Any other value (null and "" included) → 400 "Invalid qos specs: Valid
+             *     consumer of QoS specs are: QoSConsumerValues(default=<class
+             *     'oslo_versionedobjects.fields.UnspecifiedDefault'>,nullable=False,valid_values=('back-end',
+             *     'front-end', 'both'))" (sic, cinder/objects/qos_specs.py `__setattr__`).
+             */
+            consumer?: components["schemas"]["QosConsumer"];
+        } & {
+            [key: string]: string | null;
+        };
+        QosSpecsCreateRequest: {
+            qos_specs: components["schemas"]["QosSpecsCreate"];
+        };
+        /**
+         * @description Show and create: the entity plus, as a *sibling* of `qos_specs`, its `self` and `bookmark`
+         *     links (collection `qos-specs`).
+         */
+        QosSpecsResponse: {
+            qos_specs: components["schemas"]["QosSpecs"];
+            links: components["schemas"]["Links"];
+        };
+        /**
+         * @description The `qos_specs` object of a set-keys request (schema `set`,
+         *     cinder/api/validation/parameter_types.py `extra_specs_with_null`): keys
+         *     `^[a-zA-Z0-9-_:. /]{1,255}$`, values null or strings of at most 255 characters. `consumer`
+         *     changes the consumer (an invalid value → the 400 described for create); other keys are
+         *     merged into the specs. `{}` is allowed (no change).
+         */
+        QosSpecsSet: {
+            consumer?: components["schemas"]["QosConsumer"];
+        } & {
+            [key: string]: string | null;
+        };
+        QosSpecsSetRequest: {
+            qos_specs: components["schemas"]["QosSpecsSet"];
+        };
+        /** @description The request body echoed back. */
+        QosSpecsSetResponse: {
+            qos_specs: {
+                [key: string]: string | null;
+            };
+        };
+        /**
+         * @description `{"keys": [...]}` (schema `unset`): unique strings of 1..255 characters (duplicates → 400
+         *     "Invalid input for field/attribute keys. Value: [...]. [...] has non-unique elements"). An
+         *     empty list is allowed.
+         */
+        QosKeysUnsetRequest: {
+            keys: string[];
+        };
+        QosAssociation: {
+            /**
+             * @description Always `volume_type` (the only entity QoS specs associate with).
+             * @constant
+             */
+            association_type: "volume_type";
+            /** @description The volume type name. */
+            name: string;
+            id: components["schemas"]["Uuid"];
+        };
+        QosAssociationList: {
+            qos_associations: components["schemas"]["QosAssociation"][];
+        };
+        /** @description `QuotaLimits` plus `id`, the target project (or quota class). */
+        QuotaSetWithId: {
+            id: string;
+            volumes: number;
+            snapshots: number;
+            gigabytes: number;
+            backups: number;
+            backup_gigabytes: number;
+            per_volume_gigabytes: number;
+            groups: number;
+        } & {
+            [key: string]: number;
+        };
+        /**
+         * @description One quota key with `?usage=true` (cinder/quota.py `DbQuotaDriver.get_project_quotas`):
+         *     Cinder has no `allocated` (that is Nova's).
+         */
+        QuotaUsage: {
+            limit: number;
+            in_use: number;
+            reserved: number;
+        };
+        /** @description `id` plus every quota key as a `QuotaUsage` (`per_volume_gigabytes` always has 0 in use). */
+        QuotaSetUsageWithId: {
+            id: string;
+            volumes: components["schemas"]["QuotaUsage"];
+            snapshots: components["schemas"]["QuotaUsage"];
+            gigabytes: components["schemas"]["QuotaUsage"];
+            backups: components["schemas"]["QuotaUsage"];
+            backup_gigabytes: components["schemas"]["QuotaUsage"];
+            per_volume_gigabytes: components["schemas"]["QuotaUsage"];
+            groups: components["schemas"]["QuotaUsage"];
+        } & {
+            [key: string]: components["schemas"]["QuotaUsage"];
+        };
+        /** @description `showQuotas`: limits, or with `usage=true` limit/in_use/reserved per key; always with `id`. */
+        QuotaSetShowResponse: {
+            quota_set: components["schemas"]["QuotaSetWithId"] | components["schemas"]["QuotaSetUsageWithId"];
+        };
+        /**
+         * @description A limit, -1 (unlimited) to 2147483647. Cinder's format checker (`api_utils.validate_integer`,
+         *     `int(str(v))`) also accepts integer strings, but the handler then compares the string with
+         *     the usage and fails with a TypeError → 500 for every key but `per_volume_gigabytes`; here only
+         *     JSON integers are accepted. Cinder's messages: "<key> must be an integer" (also for 1.5,
+         *     true, "abc"), "<key> must be >= -1", "<key> must be <= 2147483647" (400).
+         */
+        QuotaValue: number;
+        /**
+         * @description The `quota_set` object of an update (cinder/api/schemas/quotas.py `update_quota`, format
+         *     `quota_set`): at least one key (`{}` → 400 "Invalid input for field/attribute quota_set.
+         *     Value: {}. {} does not have enough properties"). Keys must be quota keys of existing types;
+         *     `id` and `tenant_id` are accepted and ignored (any value). Unknown keys are collected and
+         *     reported after the values: 400 "Invalid input received: Bad key(s) in quota set: <k1>, <k2>"
+         *     (a bad value met earlier in the iteration wins).
+         */
+        QuotaSetUpdate: {
+            volumes?: components["schemas"]["QuotaValue"];
+            snapshots?: components["schemas"]["QuotaValue"];
+            gigabytes?: components["schemas"]["QuotaValue"];
+            backups?: components["schemas"]["QuotaValue"];
+            backup_gigabytes?: components["schemas"]["QuotaValue"];
+            per_volume_gigabytes?: components["schemas"]["QuotaValue"];
+            groups?: components["schemas"]["QuotaValue"];
+            /** @description Ignored. */
+            id?: unknown;
+            /** @description Ignored. */
+            tenant_id?: unknown;
+        } & {
+            [key: string]: components["schemas"]["QuotaValue"];
+        };
+        QuotaSetUpdateRequest: {
+            quota_set: components["schemas"]["QuotaSetUpdate"];
+        };
+        /** @description Every quota key with its limit (-1 = unlimited). */
+        QuotaLimits: {
+            volumes: number;
+            snapshots: number;
+            gigabytes: number;
+            backups: number;
+            backup_gigabytes: number;
+            per_volume_gigabytes: number;
+            groups: number;
+        } & {
+            [key: string]: number;
+        };
+        /** @description `updateQuotas`: the project's limits after the update, **without** `id`. */
+        QuotaSetUpdateResponse: {
+            quota_set: components["schemas"]["QuotaLimits"];
+        };
+        /** @description `showDefaultQuotas`: the default limits, with `id` = the target project. */
+        QuotaSetDefaultsResponse: {
+            quota_set: components["schemas"]["QuotaSetWithId"];
+        };
+        /** @description `showQuotaClass`: the class's limits (defaults where unset), with `id` = the class name. */
+        QuotaClassSetResponse: {
+            quota_class_set: components["schemas"]["QuotaSetWithId"];
+        };
+        /**
+         * @description cinder/api/validation/parameter_types.py `quota_class_set` values: an integer -1..2147483647,
+         *     or a string of digits 0..2147483647 (Cinder's validator applies `minimum`/`maximum` to digit
+         *     strings too; "-1" as a string → 400 "Invalid input for field/attribute volumes. Value: -1.
+         *     '-1' does not match '^[0-9]*$'", "" → "... '' is too short", 1.5/true → "... is not of type
+         *     'integer', 'string'", 2147483648 → "... is greater than the maximum of 2147483647", -2 → "...
+         *     is less than the minimum of -1").
+         */
+        QuotaClassValue: number | string;
+        /**
+         * @description The `quota_class_set` object of an update (format `quota_class_set`): keys must be quota keys
+         *     of existing types (else 400 "Invalid input received: Bad key(s) in quota class set: <k1>,
+         *     <k2>", checked before the values), and match `^[a-zA-Z0-9-_:. ]{1,255}$` (so per-type keys of
+         *     types whose name has other characters cannot be set here). `{}` is allowed (no change).
+         */
+        QuotaClassSetUpdate: {
+            volumes?: components["schemas"]["QuotaClassValue"];
+            snapshots?: components["schemas"]["QuotaClassValue"];
+            gigabytes?: components["schemas"]["QuotaClassValue"];
+            backups?: components["schemas"]["QuotaClassValue"];
+            backup_gigabytes?: components["schemas"]["QuotaClassValue"];
+            per_volume_gigabytes?: components["schemas"]["QuotaClassValue"];
+            groups?: components["schemas"]["QuotaClassValue"];
+        } & {
+            [key: string]: components["schemas"]["QuotaClassValue"];
+        };
+        QuotaClassSetUpdateRequest: {
+            quota_class_set: components["schemas"]["QuotaClassSetUpdate"];
+        };
+        /** @description `updateQuotaClass`: the class's limits after the update, **without** `id`. */
+        QuotaClassSetUpdateResponse: {
+            quota_class_set: components["schemas"]["QuotaLimits"];
+        };
+        /**
+         * @description One service (cinder/api/contrib/services.py `index`). The `os-extended-services` extension
+         *     is always loaded, so `disabled_reason` is always present and volume services also carry
+         *     `replication_status`, `active_backend_id` and `frozen`.
+         */
+        Service: {
+            /** @description `cinder-volume`, `cinder-scheduler` or `cinder-backup`. */
+            binary: string;
+            /** @description The service host; volume services are `host@backend`. */
+            host: string;
+            /** @description The availability zone. */
+            zone: string | null;
+            /**
+             * @description `disabled` when the service is disabled for scheduling.
+             * @enum {string}
+             */
+            status: "enabled" | "disabled";
+            /**
+             * @description `up` when the last heartbeat is at most `service_down_time` (60 s) old.
+             * @enum {string}
+             */
+            state: "up" | "down";
+            /**
+             * @description The last heartbeat (or the last modification, when more recent; cinder/api/contrib/
+             *     services.py), null if the service never reported.
+             */
+            updated_at: components["schemas"]["Timestamp"] | null;
+            /** @description The cluster the service belongs to. */
+            cluster?: string | null;
+            /**
+             * @description Volume services only: the backend state the scheduler last got from the driver (`up`,
+             *     `down`), null when the scheduler has no pool for the backend.
+             */
+            backend_state?: string | null;
+            disabled_reason: string | null;
+            /** @description Volume services only (e.g. `not-capable`, `enabled`, `failed-over`). */
+            replication_status?: string | null;
+            /** @description Volume services only; the replication target in use, if failed over. */
+            active_backend_id?: string | null;
+            /** @description Volume services only. */
+            frozen?: boolean;
+        };
+        ServiceList: {
+            services: components["schemas"]["Service"][];
+        };
+        /**
+         * @description cinder/api/validation/parameter_types.py `cinder_host`. The handler requires it non-empty
+         *     (cinder/api/common.py `get_cluster_host`): absent or null → 400 "Invalid input received: Host
+         *     field is missing.".
+         */
+        ServiceHost: string | null;
+        /**
+         * @description Body of `enable` / `disable` (cinder/api/schemas/services.py `enable_and_disable`): `host`
+         *     and `binary` (or its deprecated alias `service`; at least one of the two, else 400 "{...} is
+         *     not valid under any of the given schemas"). `cluster` is accepted and ignored.
+         */
+        ServiceEnableDisableRequest: {
+            binary?: string;
+            host?: components["schemas"]["ServiceHost"];
+            cluster?: string | null;
+            /** @description Deprecated alias of `binary` (`binary` wins when both are given). */
+            service?: string;
+        } | unknown | unknown;
+        /**
+         * @description Result of `enable` / `disable`: `service` and `binary` echo the request (`""` when not
+         *     given).
+         */
+        ServiceStatusResponse: {
+            disabled: boolean;
+            host: string;
+            service: string;
+            binary: string;
+            /** @enum {string} */
+            status: "enabled" | "disabled";
+        };
+        /**
+         * @description Body of `disable-log-reason` (schema `disable_log_reason`): as for `disable`, plus an
+         *     optional `disabled_reason` (absent → stored as null).
+         */
+        ServiceDisableLogReasonRequest: {
+            binary?: string;
+            host?: components["schemas"]["ServiceHost"];
+            cluster?: string | null;
+            /** @description Deprecated alias of `binary`. */
+            service?: string;
+            /**
+             * @description 1..255 characters, not blank (format `disabled_reason`: whitespace only → 400 "Invalid
+             *     input for field/attribute disabled_reason. Value: <v>. '<v>' is not a
+             *     'disabled_reason'").
+             */
+            disabled_reason?: string;
+        } | unknown | unknown;
+        /** @description Result of `disable-log-reason`. */
+        ServiceDisabledWithReasonResponse: {
+            /** @constant */
+            disabled: true;
+            host: string;
+            service: string;
+            binary: string;
+            /** @constant */
+            status: "disabled";
+            disabled_reason: string | null;
+        };
+        /**
+         * @description What the backend's driver reported for the pool (the scheduler's copy; Cinder passes it
+         *     through, with `storage_protocol` reduced to its first variant when the driver gave a list).
+         *     Driver-defined and open; the usual keys are `pool_name`, `volume_backend_name`,
+         *     `vendor_name`, `driver_version`, `storage_protocol`, `total_capacity_gb`,
+         *     `free_capacity_gb`, `allocated_capacity_gb`, `provisioned_capacity_gb`,
+         *     `max_over_subscription_ratio`, `reserved_percentage`, `thin_provisioning_support`,
+         *     `thick_provisioning_support`, `QoS_support`, `multiattach`, `online_extend_support`,
+         *     `backend_state`, `location_info`, `filter_function`, `goodness_function` and `timestamp`.
+         *     Capacities are numbers or the strings `infinite` / `unknown`.
+         */
+        PoolCapabilities: {
+            pool_name?: string;
+            volume_backend_name?: string | null;
+            vendor_name?: string | null;
+            driver_version?: string | null;
+            storage_protocol?: string | null;
+            total_capacity_gb?: number | string;
+            free_capacity_gb?: number | string;
+            allocated_capacity_gb?: number;
+            provisioned_capacity_gb?: number;
+            max_over_subscription_ratio?: number | string;
+            reserved_percentage?: number;
+            thin_provisioning_support?: boolean;
+            thick_provisioning_support?: boolean;
+            QoS_support?: boolean;
+            multiattach?: boolean;
+            backend_state?: string;
+            timestamp?: string | null;
+        } & {
+            [key: string]: unknown;
+        };
+        Pool: {
+            /** @description `host@backend#pool`. */
+            name: string;
+            /** @description Only with `detail=true`. */
+            capabilities?: components["schemas"]["PoolCapabilities"] | null;
+        };
+        PoolList: {
+            pools: components["schemas"]["Pool"][];
+        };
+        /**
+         * @description A legacy extension descriptor (cinder/api/extensions.py `_translate`). Cinder's standard set
+         *     (name / alias / updated; description = the class docstring): AdminActions
+         *     `os-admin-actions`, AvailabilityZones `os-availability-zone`, Backups `backups`,
+         *     Capabilities `capabilities`, Cgsnapshots `cgsnapshots`, Consistencygroups
+         *     `consistencygroups`, ExtendedServices `os-extended-services`, ExtendedSnapshotAttributes
+         *     `os-extended-snapshot-attributes`, Hosts `os-hosts`, Qos_specs_manage `qos-specs`,
+         *     QuotaClasses `os-quota-class-sets`, Quotas `os-quota-sets`, SchedulerHints `OS-SCH-HNT`,
+         *     Scheduler_stats `scheduler-stats`, Services `os-services`, SnapshotActions
+         *     `os-snapshot-actions`, SnapshotManage `os-snapshot-manage`, SnapshotUnmanage
+         *     `os-snapshot-unmanage`, TypesExtraSpecs `os-types-extra-specs`, TypesManage
+         *     `os-types-manage`, UsedLimits `os-used-limits`, VolumeActions `os-volume-actions`,
+         *     VolumeEncryptionMetadata `os-volume-encryption-metadata`, VolumeHostAttribute
+         *     `os-vol-host-attr`, VolumeImageMetadata `os-vol-image-meta`, VolumeManage
+         *     `os-volume-manage`, VolumeMigStatusAttribute `os-vol-mig-status-attr`,
+         *     VolumeTenantAttribute `os-vol-tenant-attr`, VolumeTransfer `os-volume-transfer`,
+         *     VolumeTypeAccess `os-volume-type-access`, VolumeTypeEncryption `encryption`,
+         *     VolumeUnmanage `os-volume-unmanage`.
+         */
+        Extension: {
+            /** @example TypesManage */
+            name: string;
+            /** @example os-types-manage */
+            alias: string;
+            /** @example Types manage support. */
+            description: string | null;
+            /** @example 2011-08-24T00:00:00+00:00 */
+            updated: string;
+            /** @description Always empty. */
+            links: unknown[];
+        };
+        ExtensionList: {
+            extensions: components["schemas"]["Extension"][];
+        };
+        /**
+         * @description The v3 version (keystone/api/discovery.py `_get_versions_list`): `{"id": "v3.14", "status":
+         *     "stable", "updated": "2020-04-07T00:00:00Z", "links": [{"rel": "self", "href":
+         *     "<base>/identity/v3/"}], "media-types": [{"base": "application/json", "type":
+         *     "application/vnd.openstack.identity-v3+json"}]}`.
+         */
+        KeystoneVersion: {
+            /** @example v3.14 */
+            id: string;
+            /** @enum {string} */
+            status: "stable" | "deprecated" | "experimental";
+            /** @example 2020-04-07T00:00:00Z */
+            updated: string;
+            links: components["schemas"]["Link"][];
+            "media-types": {
+                /** @example application/json */
+                base: string;
+                /** @example application/vnd.openstack.identity-v3+json */
+                type: string;
+            }[];
+        };
+        /** @description `{"versions": {"values": [...]}}` - note the extra `values` level. */
+        KeystoneVersions: {
+            versions: {
+                values: components["schemas"]["KeystoneVersion"][];
+            };
+        };
+        KeystoneVersionResponse: {
+            version: components["schemas"]["KeystoneVersion"];
+        };
+        DomainRef: {
+            id: string;
+            name: string;
+        };
+        /**
+         * @description UTC with microseconds and `Z` (keystone/common/utils.py `isotime(subsecond=True)`).
+         * @example 2015-11-07T02:58:43.578887Z
+         */
+        KeystoneTimestamp: string;
+        TokenRole: {
+            id: string;
+            name: string;
+            /** @description Only for domain-specific roles. */
+            domain_id?: string | null;
+        };
+        CatalogEndpoint: {
+            id: string;
+            /** @enum {string} */
+            interface: "public" | "internal" | "admin";
+            region: string | null;
+            region_id: string | null;
+            url: string;
+        };
+        /**
+         * @description One service of the catalog (keystone/catalog/backends/sql.py `make_v3_service`): `name` is
+         *     "" when the service has none. Cinderblock's catalog: `volumev3` (cinderv3) and
+         *     `block-storage` (cinder) at `<base>/v3/<project>`, `identity` (keystone) at
+         *     `<base>/identity`, `image` (glance) at `<base>/image`; each with public, internal and admin
+         *     endpoints in `RegionOne`.
+         */
+        CatalogService: {
+            endpoints: components["schemas"]["CatalogEndpoint"][];
+            id: string;
+            /**
+             * @example volumev3
+             * @example block-storage
+             * @example identity
+             * @example image
+             */
+            type: string;
+            name: string;
+        };
+        /**
+         * @description A token (keystone/common/render_token.py `render_token_response_from_model`), of this
+         *     subset: password/token methods, unscoped, project-, domain- or system-scoped. Scoped tokens
+         *     carry `roles` and (unless `?nocatalog`) `catalog`; project-scoped ones also `project` and
+         *     `is_domain`, and `is_admin_project` when Keystone's `admin_project_name` is configured. The
+         *     token id itself is the `X-Subject-Token` response header, never in the body. Keystone's
+         *     trust, federation, OAuth1 and application-credential fields are not offered.
+         */
+        Token: {
+            methods: string[];
+            user: {
+                domain: components["schemas"]["DomainRef"];
+                id: string;
+                name: string;
+                password_expires_at: string | null;
+            };
+            /** @description The token's audit id, then (re-scoped tokens) the audit id of its parent chain. */
+            audit_ids: string[];
+            expires_at: components["schemas"]["KeystoneTimestamp"];
+            issued_at: components["schemas"]["KeystoneTimestamp"];
+            project?: {
+                domain: components["schemas"]["DomainRef"];
+                id: string;
+                name: string;
+            };
+            is_domain?: boolean;
+            is_admin_project?: boolean;
+            domain?: components["schemas"]["DomainRef"];
+            system?: {
+                /** @constant */
+                all: true;
+            };
+            roles?: components["schemas"]["TokenRole"][];
+            catalog?: components["schemas"]["CatalogService"][];
+        };
+        TokenResponse: {
+            token: components["schemas"]["Token"];
+        };
+        /**
+         * @description Keystone's fault body (keystone/server/flask/application.py `_handle_keystone_exception`):
+         *     `title` is the HTTP reason phrase ("Bad Request", "Unauthorized", "Forbidden", "Not Found",
+         *     "Conflict", "Request Entity Too Large"). Security errors (401, most 403) carry only the
+         *     generic message unless Keystone runs with `insecure_debug`: 401 "The request you have made
+         *     requires authentication.", 403 "You are not authorized to perform the requested action." (or
+         *     "You are not authorized to perform the requested action: <rule>." for a policy refusal).
+         *     Authentication-plugin failures add `identity` (`{"methods": [...]}`, the accepted methods).
+         */
+        KeystoneError: {
+            error: {
+                code: number;
+                message: string;
+                title: string;
+                identity?: {
+                    methods?: string[];
+                } & {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        /** @description An entity named by `id`, or by `name` (Keystone then needs the domain for users and projects). */
+        NameOrIdRef: {
+            id?: string;
+            name?: string;
+        };
+        /**
+         * @description `auth.identity` (keystone/auth/schema.py `token_issue`; Keystone's schema leaves unknown keys
+         *     alone). `methods` names the plugins to run; each named method needs its object.
+         */
+        AuthIdentity: {
+            methods: string[];
+            password?: {
+                /**
+                 * @description By `id`, or by `name` plus `domain` (by id or name). Neither id nor name → 400 "Invalid
+                 *     input for field identity/password/user: id or name must be present."; a domain with
+                 *     neither → 400 "Invalid input for field identity/password/user/domain: id or name must
+                 *     be present.". Wrong password, unknown or disabled user → 401.
+                 */
+                user?: {
+                    id?: string;
+                    name?: string;
+                    password?: string;
+                    domain?: components["schemas"]["NameOrIdRef"] | unknown | unknown;
+                } | unknown | unknown;
+            };
+            /** @description Re-scope (or re-issue) with an existing token. */
+            token?: {
+                id: string;
+            };
+        };
+        /**
+         * @description `auth.scope`: absent (the user's default project, if any, else unscoped), the string
+         *     `"unscoped"`, or one of `project` (by id, or by name plus domain), `domain`, `system`
+         *     (`{"all": true}`), `OS-TRUST:trust`. A project without id and name → 400 "Invalid input for
+         *     field scope/project: id or name must be present.". A scope the user has no role on → 401.
+         */
+        AuthScope: {
+            project?: {
+                id?: string;
+                name?: string;
+                domain?: components["schemas"]["NameOrIdRef"] | unknown | unknown;
+            } | unknown | unknown;
+            domain?: components["schemas"]["NameOrIdRef"] | unknown | unknown;
+            system?: {
+                all?: boolean;
+            };
+            "OS-TRUST:trust"?: {
+                id?: string;
+            };
+        } | string;
+        /**
+         * @description `POST /v3/auth/tokens` body: `{"auth": {"identity": {...}, "scope": ...}}`. Other top-level
+         *     keys are ignored.
+         */
+        AuthTokensRequest: {
+            auth: {
+                identity: components["schemas"]["AuthIdentity"];
+                scope?: components["schemas"]["AuthScope"];
+            };
+        };
+        /** @description `links` of one resource: `{"self": "<url>"}`. */
+        ResourceLinks: {
+            self: string;
+        };
+        /**
+         * @description A project. Keystone stores unknown attributes given at create/update and returns them, hence
+         *     `additionalProperties`. `parent_id` is the domain id for a top-level project.
+         */
+        Project: {
+            id: string;
+            name: string;
+            domain_id: string | null;
+            description: string | null;
+            enabled: boolean;
+            parent_id: string | null;
+            is_domain: boolean;
+            tags?: string[];
+            options?: Record<string, never>;
+            links: components["schemas"]["ResourceLinks"];
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * @description `links` of a collection (keystone/server/flask/common.py `wrap_collection`): `self`, and
+         *     `previous` / `next`, null unless paginated.
+         */
+        KeystoneCollectionLinks: {
+            self: string;
+            previous?: string | null;
+            next?: string | null;
+        };
+        /** @description Present (true) when the list was cut at the configured `list_limit`. */
+        Truncated: boolean;
+        ProjectList: {
+            projects: components["schemas"]["Project"][];
+            links: components["schemas"]["KeystoneCollectionLinks"];
+            truncated?: components["schemas"]["Truncated"];
+        };
+        /** @description `GET /v3/auth/catalog`: the catalog of the (project-scoped) token, links with `self` only. */
+        CatalogResponse: {
+            catalog: components["schemas"]["CatalogService"][];
+            links: components["schemas"]["KeystoneCollectionLinks"];
+        };
+        /** @description 1..64 characters with at least one non-blank. */
+        ProjectName: string;
+        /** @description keystone `id_string`. */
+        KeystoneIdString: string;
+        /**
+         * @description keystone/api/validation/parameter_types.py `boolean`.
+         * @enum {boolean|string}
+         */
+        KeystoneBoolean: true | "True" | "TRUE" | "true" | false | "False" | "FALSE" | "false";
+        /** @description Up to 80 unique tags of 1..255 characters without `/` or `,`. */
+        ProjectTags: string[];
+        /**
+         * @description `{"project": {...}}` (keystone/resource/schema.py `project_create_request_body`). Extra keys
+         *     inside `project` are stored as extra attributes. A name already used in the domain → 409
+         *     "Conflict occurred attempting to store project - it is not permitted to have two projects
+         *     with either the same name or same id in the same domain: name is <name>, project id <id>.".
+         *     Unknown `domain_id` / `parent_id` → 404 "Could not find domain: <id>." / "Could not find
+         *     project: <id>.".
+         */
+        ProjectCreateRequest: {
+            project: {
+                name: components["schemas"]["ProjectName"];
+                description?: string | null;
+                /** @description Default the token's domain (`default`). */
+                domain_id?: components["schemas"]["KeystoneIdString"] | null;
+                enabled?: components["schemas"]["KeystoneBoolean"];
+                is_domain?: components["schemas"]["KeystoneBoolean"];
+                parent_id?: components["schemas"]["KeystoneIdString"] | null;
+                tags?: components["schemas"]["ProjectTags"];
+                options?: Record<string, never>;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        ProjectResponse: {
+            project: components["schemas"]["Project"];
+        };
+        /**
+         * @description `{"project": {...}}` with at least one attribute (`{}` → 400 "{} does not have enough
+         *     properties"). Changing `domain_id` → 400 "Update of `domain_id` is not allowed."; changing
+         *     `is_domain` → 400 "Update of `is_domain` is not allowed.". Extra keys are stored.
+         */
+        ProjectUpdateRequest: {
+            project: {
+                name?: components["schemas"]["ProjectName"];
+                description?: string | null;
+                enabled?: components["schemas"]["KeystoneBoolean"];
+                tags?: components["schemas"]["ProjectTags"];
+                options?: Record<string, never>;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /**
+         * @description A role: `domain_id` is null for global roles; `description` null unless set. Extra attributes
+         *     are stored and returned.
+         */
+        Role: {
+            id: string;
+            name: string;
+            domain_id?: string | null;
+            description?: string | null;
+            options?: Record<string, never>;
+            links: components["schemas"]["ResourceLinks"];
+        } & {
+            [key: string]: unknown;
+        };
+        RoleList: {
+            roles: components["schemas"]["Role"][];
+            links: components["schemas"]["KeystoneCollectionLinks"];
+            truncated?: components["schemas"]["Truncated"];
+        };
+        /**
+         * @description A user. `default_project_id` and `description` appear only when set; extra attributes given
+         *     at create/update (commonly `email`) are stored and returned, hence `additionalProperties`.
+         *     The password is never returned.
+         */
+        User: {
+            id: string;
+            name: string;
+            domain_id: string;
+            enabled: boolean;
+            /** @description `%Y-%m-%dT%H:%M:%S.%f` (no zone), null when the password does not expire. */
+            password_expires_at: string | null;
+            default_project_id?: string | null;
+            description?: string | null;
+            email?: string | null;
+            options?: Record<string, never>;
+            links: components["schemas"]["ResourceLinks"];
+        } & {
+            [key: string]: unknown;
+        };
+        UserList: {
+            users: components["schemas"]["User"][];
+            links: components["schemas"]["KeystoneCollectionLinks"];
+            truncated?: components["schemas"]["Truncated"];
+        };
+        /** @description 1..255 characters with at least one non-blank. */
+        IdentityName: string;
+        /**
+         * @description `{"user": {...}}` (keystone/identity/schema.py `user_create_request`). A name already used in
+         *     the domain → 409 "Conflict occurred attempting to store user - Duplicate entry found with name
+         *     <name> at domain ID <domain>.". Unknown `domain_id` → 404 "Could not find domain: <id>.".
+         */
+        UserCreateRequest: {
+            user: {
+                name: components["schemas"]["IdentityName"];
+                password?: string | null;
+                default_project_id?: components["schemas"]["KeystoneIdString"] | null;
+                description?: string | null;
+                /** @description Default the token's domain (`default`). */
+                domain_id?: components["schemas"]["KeystoneIdString"];
+                enabled?: components["schemas"]["KeystoneBoolean"];
+                email?: string | null;
+                options?: Record<string, never>;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        UserResponse: {
+            user: components["schemas"]["User"];
+        };
+        /**
+         * @description `{"user": {...}}` with at least one attribute. `domain_id` cannot be changed (400 "Update of
+         *     `domain_id` is not allowed."). A new `password` resets `password_expires_at`.
+         */
+        UserUpdateRequest: {
+            user: {
+                name?: components["schemas"]["IdentityName"];
+                password?: string | null;
+                default_project_id?: components["schemas"]["KeystoneIdString"] | null;
+                description?: string | null;
+                enabled?: components["schemas"]["KeystoneBoolean"];
+                email?: string | null;
+                options?: Record<string, never>;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /**
+         * @description `{"user": {"original_password": "...", "password": "..."}}` (keystone/identity/schema.py
+         *     `password_change`). Other top-level keys are ignored.
+         */
+        UserPasswordChangeRequest: {
+            user: {
+                original_password: string;
+                password: string;
+            };
+        };
+        /**
+         * @description `{"role": {...}}` (keystone/assignment/schema.py `role_create_request_body`). A name already
+         *     used (globally, or in the domain) → 409 "Conflict occurred attempting to store role -
+         *     Duplicate entry found with name <name>.".
+         */
+        RoleCreateRequest: {
+            role: {
+                name: components["schemas"]["IdentityName"];
+                description?: string | null;
+                domain_id?: components["schemas"]["KeystoneIdString"] | null;
+                options?: Record<string, never>;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        RoleResponse: {
+            role: components["schemas"]["Role"];
+        };
+        /** @description A user or group of an assignment; name and domain only with `include_names`. */
+        AssignmentActor: {
+            id: string;
+            name?: string;
+            domain?: {
+                id: string;
+                name?: string;
+            };
+        };
+        /**
+         * @description One assignment (keystone/assignment/schema.py `role_assignment_schema`). `links.assignment`
+         *     is the grant's URL (`<base>/identity/v3/projects/<p>/users/<u>/roles/<r>`); with
+         *     `effective`, assignments inherited from a group carry `links.membership` and those implied by
+         *     another role `links.prior_role`.
+         */
+        RoleAssignment: {
+            role: components["schemas"]["AssignmentActor"];
+            user?: components["schemas"]["AssignmentActor"];
+            group?: components["schemas"]["AssignmentActor"];
+            scope: {
+                project?: components["schemas"]["AssignmentActor"];
+                domain?: components["schemas"]["AssignmentActor"];
+                system?: {
+                    /** @constant */
+                    all: true;
+                };
+                /** @constant */
+                "OS-INHERIT:inherited_to"?: "projects";
+            } & (unknown | unknown | unknown);
+            links: {
+                assignment: string;
+                membership?: string;
+                prior_role?: string;
+            };
+        } & (unknown | unknown);
+        RoleAssignmentList: {
+            role_assignments: components["schemas"]["RoleAssignment"][];
+            links: components["schemas"]["KeystoneCollectionLinks"];
+            truncated?: components["schemas"]["Truncated"];
+        };
+        Domain: {
+            /** @example default */
+            id: string;
+            /** @example Default */
+            name: string;
+            description: string | null;
+            enabled: boolean;
+            tags?: string[];
+            options?: Record<string, never>;
+            links: components["schemas"]["ResourceLinks"];
+        };
+        DomainList: {
+            domains: components["schemas"]["Domain"][];
+            links: components["schemas"]["KeystoneCollectionLinks"];
+            truncated?: components["schemas"]["Truncated"];
+        };
+        DomainResponse: {
+            domain: components["schemas"]["Domain"];
+        };
+        ImageVersion: {
+            /** @example v2.16 */
+            id: string;
+            /** @enum {string} */
+            status: "CURRENT" | "SUPPORTED" | "DEPRECATED" | "EXPERIMENTAL";
+            /** @description `[{"rel": "self", "href": "<base>/image/v2/"}]`. */
+            links: components["schemas"]["Link"][];
+        };
+        /**
+         * @description `{"versions": [...]}`, newest first: Glance lists `v2.x` for each minor version it serves,
+         *     the newest `CURRENT`, the others `SUPPORTED`.
+         */
+        ImageVersions: {
+            versions: components["schemas"]["ImageVersion"][];
+        };
+        /**
+         * @description `GET /v2/images`: always empty here. `schema` and `first` are the fixed relative URLs Glance
+         *     returns; `next` would appear only on a full page.
+         */
+        ImageList: {
+            /** @description Glance image records (none are ever listed by this stub). */
+            images: Record<string, never>[];
+            /** @constant */
+            schema: "/v2/schemas/images";
+            /** @example /v2/images */
+            first: string;
+            next?: string;
+        };
     };
     responses: {
         /**
@@ -3241,6 +7998,95 @@ export interface components {
                 [name: string]: unknown;
             };
             content?: never;
+        };
+        /**
+         * @description computeFault — Cinder answers 500 on purpose for a few server-side misconfigurations (e.g. the
+         *     configured `default_volume_type` does not exist: "The request cannot be fulfilled as the
+         *     default volume type <name> cannot be found."); unexpected failures are 500 with "The server
+         *     has either erred or is incapable of performing the requested operation.".
+         */
+        InternalServerError: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Fault"];
+            };
+        };
+        /**
+         * @description Unauthorized — no or invalid `X-Auth-Token`, or failed authentication: "The request you have
+         *     made requires authentication.". Keystone adds `WWW-Authenticate: Keystone
+         *     uri="<base>/identity"`.
+         */
+        KeystoneUnauthorized: {
+            headers: {
+                /** @description `Keystone uri="<identity endpoint>"`. */
+                "WWW-Authenticate"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["KeystoneError"];
+            };
+        };
+        /**
+         * @description Forbidden — a policy refusal: "You are not authorized to perform the requested action:
+         *     <rule>." (e.g. `identity:create_project`).
+         */
+        KeystoneForbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["KeystoneError"];
+            };
+        };
+        /**
+         * @description Not Found — "Could not find project: <id>.", "Could not find user: <id>.", "Could not find
+         *     role: <id>.", "Could not find domain: <id>.", "Could not find token: <id>.".
+         */
+        KeystoneNotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["KeystoneError"];
+            };
+        };
+        /**
+         * @description Bad Request — schema validation ("Invalid input for field '<path>': <jsonschema message>", or
+         *     the bare jsonschema message for a top-level error), or a ValidationError ("Expecting to find
+         *     <attribute> in <target>. The server could not comply with the request since it is either
+         *     malformed or otherwise incorrect. The client is assumed to be in error.", e.g. `<attribute>`
+         *     = `application/json`, `<target>` = `Content-Type header` for a non-JSON body).
+         */
+        KeystoneBadRequest: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["KeystoneError"];
+            };
+        };
+        /**
+         * @description Request Entity Too Large — the body exceeds `max_request_body_size` (114688 bytes): "Request
+         *     is too large.".
+         */
+        KeystoneRequestTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["KeystoneError"];
+            };
+        };
+        /** @description Conflict — "Conflict occurred attempting to store <type> - <details>." (a duplicate name). */
+        KeystoneConflict: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["KeystoneError"];
+            };
         };
     };
     parameters: {
@@ -3363,6 +8209,158 @@ export interface components {
          * @description Deprecated alias of `project_id` (used when `project_id` is absent).
          */
         limits_tenant_id: string;
+        /**
+         * @description Admins only (cinder/api/api_utils.py `_parse_is_public`): absent or true → public types (and
+         *     private types shared with the caller's project), `false` → private types only, `none` (any
+         *     case) → all types; anything else → 400 "Invalid is_public filter [<v>]". For non-admins the
+         *     value is ignored: they always see the public types plus the private ones shared with their
+         *     project.
+         */
+        types_is_public: string;
+        /**
+         * @description A Python-literal dict string, e.g. `{'key1':'value1'}` (`ast.literal_eval`); matches types
+         *     having all the given extra specs. A non-admin filtering on a key that is not user visible
+         *     (`RESKEY:availability_zones`, `multiattach`, `replication_enabled`) gets an empty list
+         *     (cinder/api/v3/types.py `_get_volume_types`). Before 3.52 a non-admin's filters other than
+         *     `is_public` are silently dropped; from 3.52 unknown ones are a 400 "Invalid filters <k1,k2>
+         *     are found in query options.".
+         */
+        types_extra_specs: string;
+        /**
+         * @description The volume type id. Unknown, or private and not shared with the caller's project (non-admins),
+         *     → 404 "Volume type <id> could not be found.".
+         */
+        type_id: string;
+        /** @description An extra-spec key. */
+        extra_spec_key: string;
+        /**
+         * @description The project whose default volume type is set, shown or unset. Cinder looks it up in Keystone
+         *     first (cinder/api/api_utils.py `validate_project_and_authorize`): unknown → 404 "Project with
+         *     id <id> not found."; then the policy, whose refusal here is a 403 "You are not authorized to
+         *     perform this operation." (not the usual "Policy doesn't allow ..." message).
+         */
+        default_type_target_project_id: string;
+        /** @description Exact match on the QoS specs id. */
+        qos_filter_id: string;
+        /** @description Exact match on the QoS specs name. */
+        qos_filter_name: string;
+        /** @description Exact match on the consumer (`front-end`, `back-end`, `both`). */
+        qos_filter_consumer: string;
+        /** @description The QoS specs id. Unknown → 404 "No such QoS spec <id>.". */
+        qos_id: string;
+        /**
+         * @description A boolean string (`utils.get_bool_param`; not a boolean → 400 "Value '<v>' for 'force' is
+         *     not a boolean."); delete even if associated with volume types (the associations are removed
+         *     first).
+         */
+        qos_force: string;
+        /**
+         * @description The volume type to (dis)associate. Absent or empty → 400 "Volume Type id must not be None.";
+         *     unknown → 404 "Volume type <id> could not be found." (checked after the QoS specs).
+         */
+        qos_vol_type_id: string;
+        /**
+         * @description The project whose quotas are read or changed (Cinder's `{id}`). It is not looked up in
+         *     Keystone: any string works (an unknown project simply has the defaults). The policy target is
+         *     this project, so a project reader may read its own quotas only.
+         */
+        quota_target_project_id: string;
+        /**
+         * @description A boolean string (`utils.get_bool_param`: not a boolean → 400 "Value '<v>' for 'usage' is
+         *     not a boolean."); when true every quota key maps to `{"limit", "in_use", "reserved"}` instead
+         *     of the bare limit.
+         */
+        quota_usage: string;
+        /**
+         * @description The quota class (`default` is the class whose values are the defaults of every project). Any
+         *     name is accepted; a class without values shows the defaults.
+         */
+        quota_class_name: string;
+        /**
+         * @description Services of this host. A plain host also matches `host@backend` and `host@backend#pool`
+         *     services; a `host@backend` value also matches its pools (cinder/db/sqlalchemy/api.py
+         *     `_filter_host`).
+         */
+        services_host: string;
+        /** @description Services of this binary (`cinder-volume`, `cinder-scheduler`, `cinder-backup`). */
+        services_binary: string;
+        /**
+         * @description A boolean string (`utils.get_bool_param`: not a boolean → 400 "Value '<v>' for 'detail' is not
+         *     a boolean."); when true each pool carries its `capabilities`.
+         */
+        pools_detail: string;
+        /** @description Only the pool with this full name (`host@backend#pool`). Ignored before 3.28. */
+        pools_name: string;
+        /**
+         * @description Only pools that can hold volumes of this type, by name or id (`volume_types.get_by_name_or_id`:
+         *     an unknown uuid-like value → 404 "Volume type <v> could not be found.", another unknown value →
+         *     404 "Volume type with name <v> could not be found."). Ignored before 3.35. From 3.28 any other
+         *     query key is compared with the pool capability of the same name.
+         */
+        pools_volume_type: string;
+        /**
+         * @description The token to validate, check or revoke (keystone/token/provider.py `validate_token`). Absent
+         *     or empty → 404 "No token in the request"; invalid, expired or revoked → 404 "Could not find
+         *     token: <token>.".
+         */
+        subject_token: string;
+        /** @description Present (any value) → the token body has no `catalog`. */
+        nocatalog: string;
+        /**
+         * @description A boolean string (oslo `bool_from_string`, lenient: anything unknown is false); true →
+         *     validate an expired token within Keystone's `allow_expired_window` (2 days).
+         */
+        allow_expired: string;
+        /** @description Only entities of this domain. */
+        filter_domain_id: string;
+        /**
+         * @description Only enabled (or, with `0` / `false` in any case, disabled) entities. Keystone treats any
+         *     other value, including an empty one, as true.
+         */
+        filter_enabled: string;
+        /** @description Exact match on the name. */
+        filter_identity_name: string;
+        /** @description Only the direct children of this project. */
+        filter_parent_id: string;
+        /** @description `true` → only projects acting as domains; default false. */
+        filter_is_domain: string;
+        /** @description A Keystone project id (not checked against the token's project). Unknown → 404 "Could not find project: <id>.". */
+        identity_project_id: string;
+        /** @description A user id. Unknown → 404 "Could not find user: <id>.". */
+        identity_user_id: string;
+        /** @description A role id. Unknown → 404 "Could not find role: <id>.". */
+        identity_role_id: string;
+        /**
+         * @description `<op>:<timestamp>` with op `lt`, `lte`, `gt`, `gte`, `eq`, `neq` and a `YYYY-MM-DDTHH:mm:ssZ`
+         *     timestamp. A bad operator → 400 "The given operator <op> is not valid. It must be one of the
+         *     following: 'eq', 'neq', 'lt', 'lte', 'gt', or 'gte'."; a bad timestamp → 400 "Timestamp not in
+         *     expected format. The server could not comply with the request since it is either malformed
+         *     or otherwise incorrect. The client is assumed to be in error.".
+         */
+        filter_password_expires_at: string;
+        /** @description Only assignments of this user. */
+        ra_user_id: string;
+        /** @description Only assignments of this group. */
+        ra_group_id: string;
+        /** @description Only assignments of this role. */
+        ra_role_id: string;
+        /** @description Only assignments on this project. */
+        ra_scope_project_id: string;
+        /** @description Only assignments on this domain. */
+        ra_scope_domain_id: string;
+        /**
+         * @description Key-only flag: present with any value but `0` → the effective assignments (group
+         *     memberships expanded to users, implied roles expanded, inherited assignments applied).
+         *     Combined with `group.id` → 400.
+         */
+        ra_effective: string;
+        /**
+         * @description Key-only flag (any value but `0`): add `name` and `domain` to the role, actor and scope of
+         *     every assignment.
+         */
+        ra_include_names: string;
+        /** @description A domain id (`default` for the default domain). Unknown → 404 "Could not find domain: <id>.". */
+        identity_domain_id: string;
     };
     requestBodies: never;
     headers: never;
@@ -4881,6 +9879,2600 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             406: components["responses"]["NotAcceptable"];
+        };
+    };
+    listVolumeTypes: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Maximum number of items to return; an integer >= 0, capped at `osapi_max_limit` (default
+                 *     1000), which is also the default. Not an integer → 400 "limit param must be an integer";
+                 *     negative → 400 "limit param must be positive".
+                 */
+                limit?: components["parameters"]["limit"];
+                /** @description The id of the last item of the previous page; an id that does not exist is a 404. */
+                marker?: components["parameters"]["marker"];
+                /**
+                 * @description Number of items to skip; an integer 0..2147483647 (api_utils.validate_integer), else 400
+                 *     "offset must be an integer" / "offset must be >= 0" / "offset must be <= 2147483647".
+                 */
+                offset?: components["parameters"]["offset"];
+                /**
+                 * @description Comma-separated `key[:dir]` list, dir `asc` or `desc` (default `desc`); default sort
+                 *     `created_at:desc`. `name` is accepted as a key (mapped to display_name; snapshots from 3.30).
+                 *     Combining `sort` with `sort_key`/`sort_dir` → 400 "The 'sort_key' and 'sort_dir' parameters
+                 *     are deprecated and cannot be used with the 'sort' parameter.".
+                 */
+                sort?: components["parameters"]["sort"];
+                /**
+                 * @deprecated
+                 * @description Deprecated single sort key (default `created_at`); see `sort`.
+                 */
+                sort_key?: components["parameters"]["sort_key"];
+                /**
+                 * @deprecated
+                 * @description Deprecated single sort direction `asc`/`desc` (default `desc`); see `sort`.
+                 */
+                sort_dir?: components["parameters"]["sort_dir"];
+                /**
+                 * @description Admins only (cinder/api/api_utils.py `_parse_is_public`): absent or true → public types (and
+                 *     private types shared with the caller's project), `false` → private types only, `none` (any
+                 *     case) → all types; anything else → 400 "Invalid is_public filter [<v>]". For non-admins the
+                 *     value is ignored: they always see the public types plus the private ones shared with their
+                 *     project.
+                 */
+                is_public?: components["parameters"]["types_is_public"];
+                /**
+                 * @description A Python-literal dict string, e.g. `{'key1':'value1'}` (`ast.literal_eval`); matches types
+                 *     having all the given extra specs. A non-admin filtering on a key that is not user visible
+                 *     (`RESKEY:availability_zones`, `multiattach`, `replication_enabled`) gets an empty list
+                 *     (cinder/api/v3/types.py `_get_volume_types`). Before 3.52 a non-admin's filters other than
+                 *     `is_public` are silently dropped; from 3.52 unknown ones are a 400 "Invalid filters <k1,k2>
+                 *     are found in query options.".
+                 */
+                extra_specs?: components["parameters"]["types_extra_specs"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The volume types. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VolumeTypeList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+        };
+    };
+    createVolumeType: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VolumeTypeCreateRequest"];
+            };
+        };
+        responses: {
+            /** @description The new volume type. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VolumeTypeManagedResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            /** @description conflictingRequest — "Volume Type <name> already exists.". */
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["OverLimit"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    showDefaultVolumeType: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The default volume type. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VolumeTypeResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    showVolumeType: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /**
+                 * @description The volume type id. Unknown, or private and not shared with the caller's project (non-admins),
+                 *     → 404 "Volume type <id> could not be found.".
+                 */
+                type_id: components["parameters"]["type_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The volume type. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VolumeTypeResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+        };
+    };
+    updateVolumeType: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /**
+                 * @description The volume type id. Unknown, or private and not shared with the caller's project (non-admins),
+                 *     → 404 "Volume type <id> could not be found.".
+                 */
+                type_id: components["parameters"]["type_id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VolumeTypeUpdateRequest"];
+            };
+        };
+        responses: {
+            /** @description The updated volume type. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VolumeTypeManagedResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            /** @description conflictingRequest — "Volume Type <name> already exists.". */
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["OverLimit"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    deleteVolumeType: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /**
+                 * @description The volume type id. Unknown, or private and not shared with the caller's project (non-admins),
+                 *     → 404 "Volume type <id> could not be found.".
+                 */
+                type_id: components["parameters"]["type_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted (no body). */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    listExtraSpecs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /**
+                 * @description The volume type id. Unknown, or private and not shared with the caller's project (non-admins),
+                 *     → 404 "Volume type <id> could not be found.".
+                 */
+                type_id: components["parameters"]["type_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The extra specs. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExtraSpecsBody"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+        };
+    };
+    setExtraSpecs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /**
+                 * @description The volume type id. Unknown, or private and not shared with the caller's project (non-admins),
+                 *     → 404 "Volume type <id> could not be found.".
+                 */
+                type_id: components["parameters"]["type_id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExtraSpecsSetRequest"];
+            };
+        };
+        responses: {
+            /** @description The request body, echoed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExtraSpecsBody"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            413: components["responses"]["OverLimit"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    showExtraSpec: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /**
+                 * @description The volume type id. Unknown, or private and not shared with the caller's project (non-admins),
+                 *     → 404 "Volume type <id> could not be found.".
+                 */
+                type_id: components["parameters"]["type_id"];
+                /** @description An extra-spec key. */
+                key: components["parameters"]["extra_spec_key"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The extra spec. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExtraSpecItem"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+        };
+    };
+    updateExtraSpec: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /**
+                 * @description The volume type id. Unknown, or private and not shared with the caller's project (non-admins),
+                 *     → 404 "Volume type <id> could not be found.".
+                 */
+                type_id: components["parameters"]["type_id"];
+                /** @description An extra-spec key. */
+                key: components["parameters"]["extra_spec_key"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExtraSpecItemRequest"];
+            };
+        };
+        responses: {
+            /** @description The request body, echoed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExtraSpecItem"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            413: components["responses"]["OverLimit"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    deleteExtraSpec: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /**
+                 * @description The volume type id. Unknown, or private and not shared with the caller's project (non-admins),
+                 *     → 404 "Volume type <id> could not be found.".
+                 */
+                type_id: components["parameters"]["type_id"];
+                /** @description An extra-spec key. */
+                key: components["parameters"]["extra_spec_key"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted (no body). */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+        };
+    };
+    listTypeAccess: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /**
+                 * @description The volume type id. Unknown, or private and not shared with the caller's project (non-admins),
+                 *     → 404 "Volume type <id> could not be found.".
+                 */
+                type_id: components["parameters"]["type_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The projects the type is shared with. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VolumeTypeAccessList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+        };
+    };
+    volumeTypeAction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /**
+                 * @description The volume type id. Unknown, or private and not shared with the caller's project (non-admins),
+                 *     → 404 "Volume type <id> could not be found.".
+                 */
+                type_id: components["parameters"]["type_id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VolumeTypeAction"];
+            };
+        };
+        responses: {
+            /** @description Action done (no body). */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            /**
+             * @description conflictingRequest — `addProjectAccess`: "Volume type access for <type_id> / <project>
+             *     combination already exists.".
+             */
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["OverLimit"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    listProjectDefaultTypes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The project default types. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DefaultTypeList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+        };
+    };
+    showProjectDefaultType: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /**
+                 * @description The project whose default volume type is set, shown or unset. Cinder looks it up in Keystone
+                 *     first (cinder/api/api_utils.py `validate_project_and_authorize`): unknown → 404 "Project with
+                 *     id <id> not found."; then the policy, whose refusal here is a 403 "You are not authorized to
+                 *     perform this operation." (not the usual "Policy doesn't allow ..." message).
+                 */
+                target_project_id: components["parameters"]["default_type_target_project_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The project's default type. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DefaultTypeResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+        };
+    };
+    setProjectDefaultType: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /**
+                 * @description The project whose default volume type is set, shown or unset. Cinder looks it up in Keystone
+                 *     first (cinder/api/api_utils.py `validate_project_and_authorize`): unknown → 404 "Project with
+                 *     id <id> not found."; then the policy, whose refusal here is a 403 "You are not authorized to
+                 *     perform this operation." (not the usual "Policy doesn't allow ..." message).
+                 */
+                target_project_id: components["parameters"]["default_type_target_project_id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DefaultTypeSetRequest"];
+            };
+        };
+        responses: {
+            /** @description The project's default type. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DefaultTypeResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            413: components["responses"]["OverLimit"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    unsetProjectDefaultType: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /**
+                 * @description The project whose default volume type is set, shown or unset. Cinder looks it up in Keystone
+                 *     first (cinder/api/api_utils.py `validate_project_and_authorize`): unknown → 404 "Project with
+                 *     id <id> not found."; then the policy, whose refusal here is a 403 "You are not authorized to
+                 *     perform this operation." (not the usual "Policy doesn't allow ..." message).
+                 */
+                target_project_id: components["parameters"]["default_type_target_project_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Unset (no body). */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+        };
+    };
+    listQosSpecs: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Maximum number of items to return; an integer >= 0, capped at `osapi_max_limit` (default
+                 *     1000), which is also the default. Not an integer → 400 "limit param must be an integer";
+                 *     negative → 400 "limit param must be positive".
+                 */
+                limit?: components["parameters"]["limit"];
+                /** @description The id of the last item of the previous page; an id that does not exist is a 404. */
+                marker?: components["parameters"]["marker"];
+                /**
+                 * @description Number of items to skip; an integer 0..2147483647 (api_utils.validate_integer), else 400
+                 *     "offset must be an integer" / "offset must be >= 0" / "offset must be <= 2147483647".
+                 */
+                offset?: components["parameters"]["offset"];
+                /**
+                 * @description Comma-separated `key[:dir]` list, dir `asc` or `desc` (default `desc`); default sort
+                 *     `created_at:desc`. `name` is accepted as a key (mapped to display_name; snapshots from 3.30).
+                 *     Combining `sort` with `sort_key`/`sort_dir` → 400 "The 'sort_key' and 'sort_dir' parameters
+                 *     are deprecated and cannot be used with the 'sort' parameter.".
+                 */
+                sort?: components["parameters"]["sort"];
+                /**
+                 * @deprecated
+                 * @description Deprecated single sort key (default `created_at`); see `sort`.
+                 */
+                sort_key?: components["parameters"]["sort_key"];
+                /**
+                 * @deprecated
+                 * @description Deprecated single sort direction `asc`/`desc` (default `desc`); see `sort`.
+                 */
+                sort_dir?: components["parameters"]["sort_dir"];
+                /** @description Exact match on the QoS specs id. */
+                id?: components["parameters"]["qos_filter_id"];
+                /** @description Exact match on the QoS specs name. */
+                name?: components["parameters"]["qos_filter_name"];
+                /** @description Exact match on the consumer (`front-end`, `back-end`, `both`). */
+                consumer?: components["parameters"]["qos_filter_consumer"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The QoS specs. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QosSpecsList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+        };
+    };
+    createQosSpecs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QosSpecsCreateRequest"];
+            };
+        };
+        responses: {
+            /** @description The new QoS specs. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QosSpecsResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            /** @description conflictingRequest — "QoS Specs <name> already exists.". */
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["OverLimit"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    showQosSpecs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /** @description The QoS specs id. Unknown → 404 "No such QoS spec <id>.". */
+                qos_id: components["parameters"]["qos_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The QoS specs. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QosSpecsResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+        };
+    };
+    setQosKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /** @description The QoS specs id. Unknown → 404 "No such QoS spec <id>.". */
+                qos_id: components["parameters"]["qos_id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QosSpecsSetRequest"];
+            };
+        };
+        responses: {
+            /** @description The request body, echoed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QosSpecsSetResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            413: components["responses"]["OverLimit"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    deleteQosSpecs: {
+        parameters: {
+            query?: {
+                /**
+                 * @description A boolean string (`utils.get_bool_param`; not a boolean → 400 "Value '<v>' for 'force' is
+                 *     not a boolean."); delete even if associated with volume types (the associations are removed
+                 *     first).
+                 */
+                force?: components["parameters"]["qos_force"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /** @description The QoS specs id. Unknown → 404 "No such QoS spec <id>.". */
+                qos_id: components["parameters"]["qos_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted (no body). */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+        };
+    };
+    unsetQosKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /** @description The QoS specs id. Unknown → 404 "No such QoS spec <id>.". */
+                qos_id: components["parameters"]["qos_id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QosKeysUnsetRequest"];
+            };
+        };
+        responses: {
+            /** @description Keys removed (no body). */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            413: components["responses"]["OverLimit"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    listQosAssociations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /** @description The QoS specs id. Unknown → 404 "No such QoS spec <id>.". */
+                qos_id: components["parameters"]["qos_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The associated volume types. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QosAssociationList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+        };
+    };
+    associateQos: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The volume type to (dis)associate. Absent or empty → 400 "Volume Type id must not be None.";
+                 *     unknown → 404 "Volume type <id> could not be found." (checked after the QoS specs).
+                 */
+                vol_type_id?: components["parameters"]["qos_vol_type_id"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /** @description The QoS specs id. Unknown → 404 "No such QoS spec <id>.". */
+                qos_id: components["parameters"]["qos_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Associated (no body). */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+        };
+    };
+    disassociateQos: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The volume type to (dis)associate. Absent or empty → 400 "Volume Type id must not be None.";
+                 *     unknown → 404 "Volume type <id> could not be found." (checked after the QoS specs).
+                 */
+                vol_type_id?: components["parameters"]["qos_vol_type_id"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /** @description The QoS specs id. Unknown → 404 "No such QoS spec <id>.". */
+                qos_id: components["parameters"]["qos_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Disassociated (no body). */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+        };
+    };
+    disassociateAllQos: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /** @description The QoS specs id. Unknown → 404 "No such QoS spec <id>.". */
+                qos_id: components["parameters"]["qos_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Disassociated (no body). */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+        };
+    };
+    showQuotas: {
+        parameters: {
+            query?: {
+                /**
+                 * @description A boolean string (`utils.get_bool_param`: not a boolean → 400 "Value '<v>' for 'usage' is
+                 *     not a boolean."); when true every quota key maps to `{"limit", "in_use", "reserved"}` instead
+                 *     of the bare limit.
+                 */
+                usage?: components["parameters"]["quota_usage"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /**
+                 * @description The project whose quotas are read or changed (Cinder's `{id}`). It is not looked up in
+                 *     Keystone: any string works (an unknown project simply has the defaults). The policy target is
+                 *     this project, so a project reader may read its own quotas only.
+                 */
+                target_project_id: components["parameters"]["quota_target_project_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The project's quotas. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuotaSetShowResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+        };
+    };
+    updateQuotas: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /**
+                 * @description The project whose quotas are read or changed (Cinder's `{id}`). It is not looked up in
+                 *     Keystone: any string works (an unknown project simply has the defaults). The policy target is
+                 *     this project, so a project reader may read its own quotas only.
+                 */
+                target_project_id: components["parameters"]["quota_target_project_id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuotaSetUpdateRequest"];
+            };
+        };
+        responses: {
+            /** @description The project's limits after the update. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuotaSetUpdateResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            413: components["responses"]["OverLimit"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    deleteQuotas: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /**
+                 * @description The project whose quotas are read or changed (Cinder's `{id}`). It is not looked up in
+                 *     Keystone: any string works (an unknown project simply has the defaults). The policy target is
+                 *     this project, so a project reader may read its own quotas only.
+                 */
+                target_project_id: components["parameters"]["quota_target_project_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Reset (empty body). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+        };
+    };
+    showDefaultQuotas: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /**
+                 * @description The project whose quotas are read or changed (Cinder's `{id}`). It is not looked up in
+                 *     Keystone: any string works (an unknown project simply has the defaults). The policy target is
+                 *     this project, so a project reader may read its own quotas only.
+                 */
+                target_project_id: components["parameters"]["quota_target_project_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The default quotas. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuotaSetDefaultsResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+        };
+    };
+    showQuotaClass: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /**
+                 * @description The quota class (`default` is the class whose values are the defaults of every project). Any
+                 *     name is accepted; a class without values shows the defaults.
+                 */
+                class_name: components["parameters"]["quota_class_name"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The quota class. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuotaClassSetResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+        };
+    };
+    updateQuotaClass: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /**
+                 * @description The quota class (`default` is the class whose values are the defaults of every project). Any
+                 *     name is accepted; a class without values shows the defaults.
+                 */
+                class_name: components["parameters"]["quota_class_name"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuotaClassSetUpdateRequest"];
+            };
+        };
+        responses: {
+            /** @description The class's limits after the update. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuotaClassSetUpdateResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            413: components["responses"]["OverLimit"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    listServices: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Services of this host. A plain host also matches `host@backend` and `host@backend#pool`
+                 *     services; a `host@backend` value also matches its pools (cinder/db/sqlalchemy/api.py
+                 *     `_filter_host`).
+                 */
+                host?: components["parameters"]["services_host"];
+                /** @description Services of this binary (`cinder-volume`, `cinder-scheduler`, `cinder-backup`). */
+                binary?: components["parameters"]["services_binary"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The services. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+        };
+    };
+    enableService: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ServiceEnableDisableRequest"];
+            };
+        };
+        responses: {
+            /** @description The service's new status. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceStatusResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            413: components["responses"]["OverLimit"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    disableService: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ServiceEnableDisableRequest"];
+            };
+        };
+        responses: {
+            /** @description The service's new status. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceStatusResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            413: components["responses"]["OverLimit"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    disableServiceWithReason: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ServiceDisableLogReasonRequest"];
+            };
+        };
+        responses: {
+            /** @description The service's new status. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceDisabledWithReasonResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            413: components["responses"]["OverLimit"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    listPools: {
+        parameters: {
+            query?: {
+                /**
+                 * @description A boolean string (`utils.get_bool_param`: not a boolean → 400 "Value '<v>' for 'detail' is not
+                 *     a boolean."); when true each pool carries its `capabilities`.
+                 */
+                detail?: components["parameters"]["pools_detail"];
+                /** @description Only the pool with this full name (`host@backend#pool`). Ignored before 3.28. */
+                name?: components["parameters"]["pools_name"];
+                /**
+                 * @description Only pools that can hold volumes of this type, by name or id (`volume_types.get_by_name_or_id`:
+                 *     an unknown uuid-like value → 404 "Volume type <v> could not be found.", another unknown value →
+                 *     404 "Volume type with name <v> could not be found."). Ignored before 3.35. From 3.28 any other
+                 *     query key is compared with the pool capability of the same name.
+                 */
+                volume_type?: components["parameters"]["pools_volume_type"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The pools. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PoolList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+        };
+    };
+    listExtensions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The extensions. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExtensionList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+        };
+    };
+    listIdentityVersions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The Identity API versions. */
+            300: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KeystoneVersions"];
+                };
+            };
+        };
+    };
+    showIdentityVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The v3 version document. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KeystoneVersionResponse"];
+                };
+            };
+        };
+    };
+    validateToken: {
+        parameters: {
+            query?: {
+                /** @description Present (any value) → the token body has no `catalog`. */
+                nocatalog?: components["parameters"]["nocatalog"];
+                /**
+                 * @description A boolean string (oslo `bool_from_string`, lenient: anything unknown is false); true →
+                 *     validate an expired token within Keystone's `allow_expired_window` (2 days).
+                 */
+                allow_expired?: components["parameters"]["allow_expired"];
+            };
+            header: {
+                /**
+                 * @description The token to validate, check or revoke (keystone/token/provider.py `validate_token`). Absent
+                 *     or empty → 404 "No token in the request"; invalid, expired or revoked → 404 "Could not find
+                 *     token: <token>.".
+                 */
+                "X-Subject-Token": components["parameters"]["subject_token"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The token. */
+            200: {
+                headers: {
+                    /** @description The validated token. */
+                    "X-Subject-Token": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenResponse"];
+                };
+            };
+            401: components["responses"]["KeystoneUnauthorized"];
+            403: components["responses"]["KeystoneForbidden"];
+            404: components["responses"]["KeystoneNotFound"];
+        };
+    };
+    issueToken: {
+        parameters: {
+            query?: {
+                /** @description Present (any value) → the token body has no `catalog`. */
+                nocatalog?: components["parameters"]["nocatalog"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AuthTokensRequest"];
+            };
+        };
+        responses: {
+            /** @description The new token. */
+            201: {
+                headers: {
+                    /** @description The token id, to send as `X-Auth-Token`. */
+                    "X-Subject-Token": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenResponse"];
+                };
+            };
+            400: components["responses"]["KeystoneBadRequest"];
+            401: components["responses"]["KeystoneUnauthorized"];
+            403: components["responses"]["KeystoneForbidden"];
+            404: components["responses"]["KeystoneNotFound"];
+            413: components["responses"]["KeystoneRequestTooLarge"];
+        };
+    };
+    revokeToken: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The token to validate, check or revoke (keystone/token/provider.py `validate_token`). Absent
+                 *     or empty → 404 "No token in the request"; invalid, expired or revoked → 404 "Could not find
+                 *     token: <token>.".
+                 */
+                "X-Subject-Token": components["parameters"]["subject_token"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked (no body). */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["KeystoneUnauthorized"];
+            403: components["responses"]["KeystoneForbidden"];
+            404: components["responses"]["KeystoneNotFound"];
+        };
+    };
+    checkToken: {
+        parameters: {
+            query?: {
+                /**
+                 * @description A boolean string (oslo `bool_from_string`, lenient: anything unknown is false); true →
+                 *     validate an expired token within Keystone's `allow_expired_window` (2 days).
+                 */
+                allow_expired?: components["parameters"]["allow_expired"];
+            };
+            header: {
+                /**
+                 * @description The token to validate, check or revoke (keystone/token/provider.py `validate_token`). Absent
+                 *     or empty → 404 "No token in the request"; invalid, expired or revoked → 404 "Could not find
+                 *     token: <token>.".
+                 */
+                "X-Subject-Token": components["parameters"]["subject_token"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The token is valid (no body). */
+            200: {
+                headers: {
+                    /** @description The checked token. */
+                    "X-Subject-Token": string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid `X-Auth-Token` (no body). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The policy refuses (no body). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The subject token is absent, invalid, expired or revoked (no body). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    listAuthProjects: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The projects. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectList"];
+                };
+            };
+            401: components["responses"]["KeystoneUnauthorized"];
+            403: components["responses"]["KeystoneForbidden"];
+        };
+    };
+    getAuthCatalog: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The catalog. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CatalogResponse"];
+                };
+            };
+            401: components["responses"]["KeystoneUnauthorized"];
+            403: components["responses"]["KeystoneForbidden"];
+        };
+    };
+    listProjects: {
+        parameters: {
+            query?: {
+                /** @description Only entities of this domain. */
+                domain_id?: components["parameters"]["filter_domain_id"];
+                /**
+                 * @description Only enabled (or, with `0` / `false` in any case, disabled) entities. Keystone treats any
+                 *     other value, including an empty one, as true.
+                 */
+                enabled?: components["parameters"]["filter_enabled"];
+                /** @description Exact match on the name. */
+                name?: components["parameters"]["filter_identity_name"];
+                /** @description Only the direct children of this project. */
+                parent_id?: components["parameters"]["filter_parent_id"];
+                /** @description `true` → only projects acting as domains; default false. */
+                is_domain?: components["parameters"]["filter_is_domain"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The projects. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectList"];
+                };
+            };
+            400: components["responses"]["KeystoneBadRequest"];
+            401: components["responses"]["KeystoneUnauthorized"];
+            403: components["responses"]["KeystoneForbidden"];
+        };
+    };
+    createProject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProjectCreateRequest"];
+            };
+        };
+        responses: {
+            /** @description The new project. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectResponse"];
+                };
+            };
+            400: components["responses"]["KeystoneBadRequest"];
+            401: components["responses"]["KeystoneUnauthorized"];
+            403: components["responses"]["KeystoneForbidden"];
+            404: components["responses"]["KeystoneNotFound"];
+            409: components["responses"]["KeystoneConflict"];
+            413: components["responses"]["KeystoneRequestTooLarge"];
+        };
+    };
+    showProject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A Keystone project id (not checked against the token's project). Unknown → 404 "Could not find project: <id>.". */
+                project_id: components["parameters"]["identity_project_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The project. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectResponse"];
+                };
+            };
+            401: components["responses"]["KeystoneUnauthorized"];
+            403: components["responses"]["KeystoneForbidden"];
+            404: components["responses"]["KeystoneNotFound"];
+        };
+    };
+    deleteProject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A Keystone project id (not checked against the token's project). Unknown → 404 "Could not find project: <id>.". */
+                project_id: components["parameters"]["identity_project_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted (no body). */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["KeystoneUnauthorized"];
+            403: components["responses"]["KeystoneForbidden"];
+            404: components["responses"]["KeystoneNotFound"];
+        };
+    };
+    updateProject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A Keystone project id (not checked against the token's project). Unknown → 404 "Could not find project: <id>.". */
+                project_id: components["parameters"]["identity_project_id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProjectUpdateRequest"];
+            };
+        };
+        responses: {
+            /** @description The updated project. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectResponse"];
+                };
+            };
+            400: components["responses"]["KeystoneBadRequest"];
+            401: components["responses"]["KeystoneUnauthorized"];
+            403: components["responses"]["KeystoneForbidden"];
+            404: components["responses"]["KeystoneNotFound"];
+            409: components["responses"]["KeystoneConflict"];
+            413: components["responses"]["KeystoneRequestTooLarge"];
+        };
+    };
+    listProjectUserRoles: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A Keystone project id (not checked against the token's project). Unknown → 404 "Could not find project: <id>.". */
+                project_id: components["parameters"]["identity_project_id"];
+                /** @description A user id. Unknown → 404 "Could not find user: <id>.". */
+                user_id: components["parameters"]["identity_user_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The roles. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoleList"];
+                };
+            };
+            401: components["responses"]["KeystoneUnauthorized"];
+            403: components["responses"]["KeystoneForbidden"];
+            404: components["responses"]["KeystoneNotFound"];
+        };
+    };
+    grantProjectRole: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A Keystone project id (not checked against the token's project). Unknown → 404 "Could not find project: <id>.". */
+                project_id: components["parameters"]["identity_project_id"];
+                /** @description A user id. Unknown → 404 "Could not find user: <id>.". */
+                user_id: components["parameters"]["identity_user_id"];
+                /** @description A role id. Unknown → 404 "Could not find role: <id>.". */
+                role_id: components["parameters"]["identity_role_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Granted (no body). */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["KeystoneUnauthorized"];
+            403: components["responses"]["KeystoneForbidden"];
+            404: components["responses"]["KeystoneNotFound"];
+        };
+    };
+    revokeProjectRole: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A Keystone project id (not checked against the token's project). Unknown → 404 "Could not find project: <id>.". */
+                project_id: components["parameters"]["identity_project_id"];
+                /** @description A user id. Unknown → 404 "Could not find user: <id>.". */
+                user_id: components["parameters"]["identity_user_id"];
+                /** @description A role id. Unknown → 404 "Could not find role: <id>.". */
+                role_id: components["parameters"]["identity_role_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked (no body). */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["KeystoneUnauthorized"];
+            403: components["responses"]["KeystoneForbidden"];
+            404: components["responses"]["KeystoneNotFound"];
+        };
+    };
+    checkProjectRole: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A Keystone project id (not checked against the token's project). Unknown → 404 "Could not find project: <id>.". */
+                project_id: components["parameters"]["identity_project_id"];
+                /** @description A user id. Unknown → 404 "Could not find user: <id>.". */
+                user_id: components["parameters"]["identity_user_id"];
+                /** @description A role id. Unknown → 404 "Could not find role: <id>.". */
+                role_id: components["parameters"]["identity_role_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The role is granted (no body). */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid `X-Auth-Token` (no body). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The policy refuses (no body). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such assignment, project, user or role (no body). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    listUsers: {
+        parameters: {
+            query?: {
+                /** @description Only entities of this domain. */
+                domain_id?: components["parameters"]["filter_domain_id"];
+                /**
+                 * @description Only enabled (or, with `0` / `false` in any case, disabled) entities. Keystone treats any
+                 *     other value, including an empty one, as true.
+                 */
+                enabled?: components["parameters"]["filter_enabled"];
+                /** @description Exact match on the name. */
+                name?: components["parameters"]["filter_identity_name"];
+                /**
+                 * @description `<op>:<timestamp>` with op `lt`, `lte`, `gt`, `gte`, `eq`, `neq` and a `YYYY-MM-DDTHH:mm:ssZ`
+                 *     timestamp. A bad operator → 400 "The given operator <op> is not valid. It must be one of the
+                 *     following: 'eq', 'neq', 'lt', 'lte', 'gt', or 'gte'."; a bad timestamp → 400 "Timestamp not in
+                 *     expected format. The server could not comply with the request since it is either malformed
+                 *     or otherwise incorrect. The client is assumed to be in error.".
+                 */
+                password_expires_at?: components["parameters"]["filter_password_expires_at"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The users. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserList"];
+                };
+            };
+            400: components["responses"]["KeystoneBadRequest"];
+            401: components["responses"]["KeystoneUnauthorized"];
+            403: components["responses"]["KeystoneForbidden"];
+        };
+    };
+    createUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserCreateRequest"];
+            };
+        };
+        responses: {
+            /** @description The new user. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserResponse"];
+                };
+            };
+            400: components["responses"]["KeystoneBadRequest"];
+            401: components["responses"]["KeystoneUnauthorized"];
+            403: components["responses"]["KeystoneForbidden"];
+            404: components["responses"]["KeystoneNotFound"];
+            409: components["responses"]["KeystoneConflict"];
+            413: components["responses"]["KeystoneRequestTooLarge"];
+        };
+    };
+    showUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A user id. Unknown → 404 "Could not find user: <id>.". */
+                user_id: components["parameters"]["identity_user_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserResponse"];
+                };
+            };
+            401: components["responses"]["KeystoneUnauthorized"];
+            403: components["responses"]["KeystoneForbidden"];
+            404: components["responses"]["KeystoneNotFound"];
+        };
+    };
+    deleteUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A user id. Unknown → 404 "Could not find user: <id>.". */
+                user_id: components["parameters"]["identity_user_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted (no body). */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["KeystoneUnauthorized"];
+            403: components["responses"]["KeystoneForbidden"];
+            404: components["responses"]["KeystoneNotFound"];
+        };
+    };
+    updateUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A user id. Unknown → 404 "Could not find user: <id>.". */
+                user_id: components["parameters"]["identity_user_id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserUpdateRequest"];
+            };
+        };
+        responses: {
+            /** @description The updated user. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserResponse"];
+                };
+            };
+            400: components["responses"]["KeystoneBadRequest"];
+            401: components["responses"]["KeystoneUnauthorized"];
+            403: components["responses"]["KeystoneForbidden"];
+            404: components["responses"]["KeystoneNotFound"];
+            409: components["responses"]["KeystoneConflict"];
+            413: components["responses"]["KeystoneRequestTooLarge"];
+        };
+    };
+    changeUserPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A user id. Unknown → 404 "Could not find user: <id>.". */
+                user_id: components["parameters"]["identity_user_id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserPasswordChangeRequest"];
+            };
+        };
+        responses: {
+            /** @description Changed (no body). */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["KeystoneBadRequest"];
+            401: components["responses"]["KeystoneUnauthorized"];
+            413: components["responses"]["KeystoneRequestTooLarge"];
+        };
+    };
+    listRoles: {
+        parameters: {
+            query?: {
+                /** @description Exact match on the name. */
+                name?: components["parameters"]["filter_identity_name"];
+                /** @description Only entities of this domain. */
+                domain_id?: components["parameters"]["filter_domain_id"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The roles. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoleList"];
+                };
+            };
+            400: components["responses"]["KeystoneBadRequest"];
+            401: components["responses"]["KeystoneUnauthorized"];
+            403: components["responses"]["KeystoneForbidden"];
+        };
+    };
+    createRole: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RoleCreateRequest"];
+            };
+        };
+        responses: {
+            /** @description The new role. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoleResponse"];
+                };
+            };
+            400: components["responses"]["KeystoneBadRequest"];
+            401: components["responses"]["KeystoneUnauthorized"];
+            403: components["responses"]["KeystoneForbidden"];
+            404: components["responses"]["KeystoneNotFound"];
+            409: components["responses"]["KeystoneConflict"];
+            413: components["responses"]["KeystoneRequestTooLarge"];
+        };
+    };
+    showRole: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A role id. Unknown → 404 "Could not find role: <id>.". */
+                role_id: components["parameters"]["identity_role_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The role. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoleResponse"];
+                };
+            };
+            401: components["responses"]["KeystoneUnauthorized"];
+            403: components["responses"]["KeystoneForbidden"];
+            404: components["responses"]["KeystoneNotFound"];
+        };
+    };
+    listRoleAssignments: {
+        parameters: {
+            query?: {
+                /** @description Only assignments of this user. */
+                "user.id"?: components["parameters"]["ra_user_id"];
+                /** @description Only assignments of this group. */
+                "group.id"?: components["parameters"]["ra_group_id"];
+                /** @description Only assignments of this role. */
+                "role.id"?: components["parameters"]["ra_role_id"];
+                /** @description Only assignments on this project. */
+                "scope.project.id"?: components["parameters"]["ra_scope_project_id"];
+                /** @description Only assignments on this domain. */
+                "scope.domain.id"?: components["parameters"]["ra_scope_domain_id"];
+                /**
+                 * @description Key-only flag: present with any value but `0` → the effective assignments (group
+                 *     memberships expanded to users, implied roles expanded, inherited assignments applied).
+                 *     Combined with `group.id` → 400.
+                 */
+                effective?: components["parameters"]["ra_effective"];
+                /**
+                 * @description Key-only flag (any value but `0`): add `name` and `domain` to the role, actor and scope of
+                 *     every assignment.
+                 */
+                include_names?: components["parameters"]["ra_include_names"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The role assignments. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoleAssignmentList"];
+                };
+            };
+            400: components["responses"]["KeystoneBadRequest"];
+            401: components["responses"]["KeystoneUnauthorized"];
+            403: components["responses"]["KeystoneForbidden"];
+        };
+    };
+    listDomains: {
+        parameters: {
+            query?: {
+                /** @description Exact match on the name. */
+                name?: components["parameters"]["filter_identity_name"];
+                /**
+                 * @description Only enabled (or, with `0` / `false` in any case, disabled) entities. Keystone treats any
+                 *     other value, including an empty one, as true.
+                 */
+                enabled?: components["parameters"]["filter_enabled"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The domains. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DomainList"];
+                };
+            };
+            400: components["responses"]["KeystoneBadRequest"];
+            401: components["responses"]["KeystoneUnauthorized"];
+            403: components["responses"]["KeystoneForbidden"];
+        };
+    };
+    showDomain: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A domain id (`default` for the default domain). Unknown → 404 "Could not find domain: <id>.". */
+                domain_id: components["parameters"]["identity_domain_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The domain. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DomainResponse"];
+                };
+            };
+            401: components["responses"]["KeystoneUnauthorized"];
+            403: components["responses"]["KeystoneForbidden"];
+            404: components["responses"]["KeystoneNotFound"];
+        };
+    };
+    listImageVersions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The Image API versions. */
+            300: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImageVersions"];
+                };
+            };
+        };
+    };
+    listImages: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No images. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImageList"];
+                };
+            };
+            401: components["responses"]["KeystoneUnauthorized"];
         };
     };
 }
