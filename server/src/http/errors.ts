@@ -69,3 +69,20 @@ export const snapshotMetadataNotFound = (id: string, key: string) =>
 export const volumeTypeNotFound = (nameOrId: string) =>
   notFound(`Volume type with name ${nameOrId} could not be found.`);
 export const policyNotAuthorized = (rule: string) => forbidden(`Policy doesn't allow ${rule} to be performed.`);
+
+// Volume types, extra specs, type access, project default types and QoS specs (cinder/exception.py).
+export const volumeTypeIdNotFound = (id: string) => notFound(`Volume type ${id} could not be found.`);
+export const volumeTypeExists = (name: string) => conflict(`Volume Type ${name} already exists.`);
+export const invalidVolumeType = (reason: string) => badRequest(`Invalid volume type: ${reason}`);
+export const extraSpecNotFound = (typeId: string, key: string) =>
+  notFound(`Volume Type ${typeId} has no extra specs with key ${key}.`);
+export const typeAccessExists = (typeId: string, project: string) =>
+  conflict(`Volume type access for ${typeId} / ${project} combination already exists.`);
+export const typeAccessNotFound = (typeId: string, project: string) =>
+  notFound(`Volume type access not found for ${typeId} / ${project} combination.`);
+export const defaultTypeMisconfigured = (name: string) =>
+  new CinderError(500, `The request cannot be fulfilled as the default volume type ${name} cannot be found.`);
+export const projectDefaultTypeNotFound = (project: string) => notFound(`Default type for project ${project} not found.`);
+export const qosSpecsNotFound = (id: string) => notFound(`No such QoS spec ${id}.`);
+export const qosSpecsExists = (name: string) => conflict(`QoS Specs ${name} already exists.`);
+export const qosSpecsKeyNotFound = (id: string, key: string) => notFound(`QoS spec ${id} has no spec with key ${key}.`);

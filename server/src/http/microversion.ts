@@ -42,6 +42,7 @@ export const MV = {
   SUPPORT_COUNT_INFO: parseVersion("3.45"),
   VOLUME_SHARED_TARGETS_AND_SERVICE_FIELDS: parseVersion("3.48"),
   SERVICE_BACKEND_STATE: parseVersion("3.49"),
+  SUPPORT_VOLUME_TYPE_FILTER: parseVersion("3.52"),
   SUPPORT_VOLUME_SCHEMA_CHANGES: parseVersion("3.53"),
   VOLUME_TIME_COMPARISON_FILTER: parseVersion("3.60"),
   VOLUME_CLUSTER_NAME: parseVersion("3.61"),

@@ -16,7 +16,7 @@ import { parseFlatDict } from "./pylit";
 
 export type Query = Record<string, string>;
 
-interface Column {
+export interface Column {
   column: string;
   nullable?: boolean;
 }
@@ -158,6 +158,27 @@ function applyFilter(f: ListFilters, name: string, column: string, raw: string, 
   } else {
     f.equals[column] = raw;
   }
+}
+
+/** The paging part of a list request (limit, offset, marker, sort), for lists with their own filters. */
+export interface Paging {
+  limit: number;
+  offset: number;
+  marker?: string;
+  sort: SortKey[];
+}
+
+/** Query keys that page or sort rather than filter (cinder/api/common.py pops these). */
+export const PAGING_KEYS: ReadonlySet<string> = new Set(["limit", "marker", "offset", "sort", "sort_key", "sort_dir"]);
+
+export function parsePaging(q: Query, sortKeys: Record<string, Column>, version: number, maxLimit: number): Paging {
+  const listing: ResourceListing = { sortKeys, filters: {}, adminFilters: {}, likeFilters: {} };
+  return {
+    limit: Math.min(int(q, "limit") ?? maxLimit, maxLimit),
+    offset: int(q, "offset") ?? 0,
+    marker: q.marker,
+    sort: parseSort(q, listing, version),
+  };
 }
 
 /** Parse a list request; the caller's project scopes it unless an admin asked for all_tenants. */

@@ -1,5 +1,15 @@
 /** Every policy rule Cinderblock checks, with Cinder's default persona (cinder/policies/*.py). */
-export type Persona = "admin" | "member" | "reader" | "none";
+export type Persona =
+  | "admin"
+  | "member"
+  | "reader"
+  | "none"
+  /** Keystone: an admin, or a token scoped to the target project (identity:get_project). */
+  | "project_owner"
+  /** Keystone: an admin, or the target user itself (identity:get_user). */
+  | "self"
+  /** Keystone's `rule:service_admin_or_token_subject`: an admin, a service, or the token's own user. */
+  | "token_subject";
 
 export const RULE_TABLE: Record<string, Persona> = {
   default: "admin",
@@ -48,4 +58,60 @@ export const RULE_TABLE: Record<string, Persona> = {
   "scheduler_extension:scheduler_stats:get_pools": "admin",
   // limits (cinder/policies/limits.py)
   "limits_extension:used_limits": "reader",
+  // volume types (cinder/policies/volume_type.py, type_extra_specs.py, volume_access.py, default_types.py)
+  "volume_extension:type_create": "admin",
+  "volume_extension:type_update": "admin",
+  "volume_extension:type_delete": "admin",
+  "volume_extension:type_get": "reader",
+  "volume_extension:type_get_all": "reader",
+  "volume_extension:access_types_extra_specs": "reader",
+  "volume_extension:access_types_qos_specs_id": "admin",
+  "volume_extension:types_extra_specs:index": "reader",
+  "volume_extension:types_extra_specs:show": "reader",
+  "volume_extension:types_extra_specs:create": "admin",
+  "volume_extension:types_extra_specs:update": "admin",
+  "volume_extension:types_extra_specs:delete": "admin",
+  "volume_extension:types_extra_specs:read_sensitive": "admin",
+  "volume_extension:volume_type_access": "member",
+  "volume_extension:volume_type_access:get_all_for_type": "admin",
+  "volume_extension:volume_type_access:addProjectAccess": "admin",
+  "volume_extension:volume_type_access:removeProjectAccess": "admin",
+  "volume_extension:default_set_or_update": "admin",
+  "volume_extension:default_get": "admin",
+  "volume_extension:default_get_all": "admin",
+  "volume_extension:default_unset": "admin",
+  // QoS specs (cinder/policies/qos_specs.py)
+  "volume_extension:qos_specs_manage:get_all": "admin",
+  "volume_extension:qos_specs_manage:get": "admin",
+  "volume_extension:qos_specs_manage:create": "admin",
+  "volume_extension:qos_specs_manage:update": "admin",
+  "volume_extension:qos_specs_manage:delete": "admin",
+  // built-in identity (keystone/common/policies/*.py, for the one Default domain and no system scope)
+  "identity:get_auth_catalog": "none",
+  "identity:get_auth_projects": "none",
+  "identity:validate_token": "token_subject",
+  "identity:check_token": "token_subject",
+  "identity:revoke_token": "token_subject",
+  "identity:list_domains": "admin",
+  /** Target: the caller's project when it belongs to the domain. */
+  "identity:get_domain": "reader",
+  "identity:list_projects": "admin",
+  "identity:get_project": "project_owner",
+  "identity:create_project": "admin",
+  "identity:update_project": "admin",
+  "identity:delete_project": "admin",
+  "identity:list_users": "admin",
+  "identity:get_user": "self",
+  "identity:create_user": "admin",
+  "identity:update_user": "admin",
+  "identity:delete_user": "admin",
+  "identity:list_roles": "reader",
+  "identity:get_role": "reader",
+  "identity:create_role": "admin",
+  "identity:list_grants": "admin",
+  "identity:check_grant": "admin",
+  "identity:create_grant": "admin",
+  "identity:revoke_grant": "admin",
+  /** Target: the project of the `scope.project.id` filter (a project's readers may list its assignments). */
+  "identity:list_role_assignments": "reader",
 };

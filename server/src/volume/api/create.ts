@@ -10,11 +10,11 @@ import { casSnapshot } from "../../db/repos/snapshots";
 import { casVolume, insertVolume } from "../../db/repos/volumes";
 import { now } from "../../db/time";
 import type { RequestContext } from "../../identity/context";
-import { badRequest, invalidInput, invalidSnapshot, invalidVolume, notFound } from "../../http/errors";
+import { badRequest, invalidInput, invalidSnapshot, invalidVolume, notFound, volumeTypeIdNotFound } from "../../http/errors";
 import { authorize } from "../../policy/policy";
 import type { Services } from "../../services";
 import { findSnapshot, findVolume } from "./lookup";
-import { defaultType, typeByNameOrId } from "./types";
+import { defaultType, holdRow, typeByNameOrId } from "./types";
 import { availabilityZones } from "./zones";
 import { consume, typeNameOf } from "../../quota/quota";
 
@@ -70,8 +70,9 @@ export async function createVolume(svc: Services, ctx: RequestContext, input: Cr
   const size = checkSize(input.size ?? snapshot?.volume_size ?? source?.size ?? null, snapshot?.volume_size, source?.size);
   const origin = snapVolume ?? source;
 
-  const type = input.volumeType ? await typeByNameOrId(svc, input.volumeType) : undefined;
-  const typeId = type?.id ?? origin?.volume_type_id ?? (await defaultType(svc)).id;
+  // By name or id as the caller may see it (a private type only where shared); else the source's, else the default.
+  const type = input.volumeType ? await typeByNameOrId(svc, ctx, input.volumeType) : undefined;
+  const typeId = type?.id ?? origin?.volume_type_id ?? (await defaultType(svc, ctx)).id;
   if (type && origin?.volume_type_id && type.id !== origin.volume_type_id) {
     throw invalidInput(
       `Invalid volume_type provided: ${input.volumeType} (requested type is not compatible; ` +
@@ -117,6 +118,8 @@ export async function createVolume(svc: Services, ctx: RequestContext, input: Cr
     if (source && !(await casVolume(trx, source.id, { status: SOURCE_STATUSES }, {}))) {
       throw invalidVolume(`Originating source volume status must be one of '${SOURCE_STATUSES.join(", ")}' values`);
     }
+    // Held until commit so that the type cannot be deleted from under the new volume.
+    if (typeId && !(await holdRow(trx, svc.db.dialect, "volume_types", typeId, "share"))) throw volumeTypeIdNotFound(typeId);
     await consume(trx, svc.config.quotas, ctx.projectId, { volumes: 1, gigabytes: size, typeName: await typeNameOf(trx, typeId) }, size);
     await insertVolume(trx, row, input.metadata ?? {});
   });

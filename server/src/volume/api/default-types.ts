@@ -1,0 +1,80 @@
+/**
+ * Project default volume types, 3.62 (cinder/api/v3/default_types.py): the type a project's new
+ * volumes get when they name none, before the deployment's __DEFAULT__.
+ */
+import { now } from "../../db/time";
+import type { RequestContext } from "../../identity/context";
+import { badRequest, CinderError, forbidden, notFound, projectDefaultTypeNotFound } from "../../http/errors";
+import { allowed } from "../../policy/policy";
+import type { Services } from "../../services";
+import { holdRow, typeByNameOrId } from "./types";
+
+export interface ProjectDefault {
+  project_id: string;
+  volume_type_id: string;
+}
+
+const NOT_AUTHORIZED = "You are not authorized to perform this operation.";
+
+/**
+ * cinder/api/api_utils.py validate_project_and_authorize: the project must exist (asked of the
+ * identity service: the built-in one's projects; in noauth and external-Keystone modes Cinderblock
+ * holds no project list and takes the id as given), then the rule, whose refusal is a plain 403.
+ */
+async function checkProject(svc: Services, ctx: RequestContext, project: string, rule: string): Promise<void> {
+  if (svc.identity.mode === "builtin") {
+    const p = await svc.db.kysely.selectFrom("projects").select("id").where("id", "=", project).executeTakeFirst();
+    if (!p) throw notFound(`Project with id ${project} not found.`);
+  }
+  if (!allowed(ctx, rule, project)) throw forbidden(NOT_AUTHORIZED);
+}
+
+export async function setProjectDefault(
+  svc: Services,
+  ctx: RequestContext,
+  project: string,
+  typeRef: string,
+): Promise<ProjectDefault> {
+  await checkProject(svc, ctx, project, "volume_extension:default_set_or_update");
+  let typeId: string;
+  try {
+    typeId = (await typeByNameOrId(svc, ctx, typeRef)).id;
+  } catch (err) {
+    // An unknown type is the request's fault here: 400 with the not-found message.
+    if (err instanceof CinderError && err.status === 404) throw badRequest(err.message);
+    throw err;
+  }
+  await svc.db.kysely.transaction().execute(async (trx) => {
+    // Held so that the type cannot be deleted between the lookup and the write.
+    if (!(await holdRow(trx, svc.db.dialect, "volume_types", typeId, "share"))) {
+      throw badRequest(`Volume type ${typeId} could not be found.`);
+    }
+    await trx
+      .insertInto("default_volume_types")
+      .values({ project_id: project, volume_type_id: typeId, created_at: now() })
+      .onConflict((oc) => oc.column("project_id").doUpdateSet({ volume_type_id: typeId }))
+      .execute();
+  });
+  return { project_id: project, volume_type_id: typeId };
+}
+
+export async function getProjectDefault(svc: Services, ctx: RequestContext, project: string): Promise<ProjectDefault> {
+  await checkProject(svc, ctx, project, "volume_extension:default_get");
+  const row = await svc.db.kysely
+    .selectFrom("default_volume_types")
+    .select(["project_id", "volume_type_id"])
+    .where("project_id", "=", project)
+    .executeTakeFirst();
+  if (!row) throw projectDefaultTypeNotFound(project);
+  return row;
+}
+
+export async function listProjectDefaults(svc: Services, ctx: RequestContext): Promise<ProjectDefault[]> {
+  if (!allowed(ctx, "volume_extension:default_get_all")) throw forbidden(NOT_AUTHORIZED);
+  return svc.db.kysely.selectFrom("default_volume_types").select(["project_id", "volume_type_id"]).orderBy("project_id").execute();
+}
+
+export async function unsetProjectDefault(svc: Services, ctx: RequestContext, project: string): Promise<void> {
+  await checkProject(svc, ctx, project, "volume_extension:default_unset");
+  await svc.db.kysely.deleteFrom("default_volume_types").where("project_id", "=", project).execute();
+}

@@ -1,0 +1,260 @@
+/**
+ * QoS specs (cinder/api/contrib/qos_specs_manage.py, cinder/volume/qos_specs.py): named sets of
+ * limits, consumed by the back end, the front end (the hypervisor, through the connection info) or
+ * both, and associated with volume types; a volume's QoS is its type's.
+ */
+import { randomUUID } from "node:crypto";
+import type { Kysely, Transaction } from "kysely";
+import { afterMarker, sortExpr, withIdTiebreak } from "../../db/paginate";
+import type { Database } from "../../db/schema";
+import { now } from "../../db/time";
+import type { RequestContext } from "../../identity/context";
+import {
+  badRequest,
+  invalidInput,
+  invalidVolumeType,
+  qosSpecsExists,
+  qosSpecsKeyNotFound,
+  qosSpecsNotFound,
+  volumeTypeIdNotFound,
+} from "../../http/errors";
+import type { Paging } from "../../http/query";
+import { authorize } from "../../policy/policy";
+import type { Services } from "../../services";
+import { findType, holdRow, isUniqueViolation } from "./types";
+
+type Q = Kysely<Database> | Transaction<Database>;
+
+export type QosConsumer = "back-end" | "front-end" | "both";
+
+export interface QosSpecs {
+  id: string;
+  name: string;
+  consumer: string;
+  created_at: string;
+  specs: Record<string, string>;
+}
+
+async function withSpecs(db: Q, rows: Array<Omit<QosSpecs, "specs">>): Promise<QosSpecs[]> {
+  const ids = rows.map((r) => r.id);
+  const keys = ids.length ? await db.selectFrom("qos_spec_keys").selectAll().where("qos_specs_id", "in", ids).orderBy("key").execute() : [];
+  const by = new Map<string, Record<string, string>>(ids.map((id) => [id, {}]));
+  for (const k of keys) by.get(k.qos_specs_id)![k.key] = k.value;
+  return rows.map((r) => ({ ...r, specs: by.get(r.id) ?? {} }));
+}
+
+async function findQos(svc: Services, id: string): Promise<QosSpecs> {
+  const row = await svc.db.kysely.selectFrom("qos_specs").selectAll().where("id", "=", id).executeTakeFirst();
+  if (!row) throw qosSpecsNotFound(id);
+  return (await withSpecs(svc.db.kysely, [row]))[0];
+}
+
+/**
+ * Spec values are strings. Cinder also stores a null; this deployment's table does not, so a null
+ * is refused rather than silently turned into something else.
+ */
+function refuseNulls(specs: Record<string, string | null>): Record<string, string> {
+  for (const [k, v] of Object.entries(specs)) {
+    if (v === null) throw invalidInput(`Value for key "${k}" must be a string.`);
+  }
+  return specs as Record<string, string>;
+}
+
+async function mergeKeys(trx: Transaction<Database>, id: string, specs: Record<string, string>): Promise<void> {
+  const keys = Object.keys(specs);
+  if (keys.length === 0) return;
+  await trx.deleteFrom("qos_spec_keys").where("qos_specs_id", "=", id).where("key", "in", keys).execute();
+  await trx
+    .insertInto("qos_spec_keys")
+    .values(keys.map((key) => ({ qos_specs_id: id, key, value: specs[key] })))
+    .execute();
+}
+
+export interface QosListQuery extends Paging {
+  equals: Partial<Record<"id" | "name" | "consumer", string>>;
+  /** A filter on a column QoS specs do not have: nothing matches. */
+  matchNothing: boolean;
+}
+
+export async function listQos(svc: Services, ctx: RequestContext, q: QosListQuery): Promise<{ specs: QosSpecs[]; more: boolean }> {
+  authorize(ctx, "volume_extension:qos_specs_manage:get_all");
+  const db = svc.db.kysely;
+  let marker: Record<string, unknown> | undefined;
+  if (q.marker !== undefined) {
+    marker = await db.selectFrom("qos_specs").selectAll().where("id", "=", q.marker).executeTakeFirst();
+    if (!marker) throw qosSpecsNotFound(q.marker);
+  }
+  if (q.matchNothing) return { specs: [], more: false };
+  let base = db.selectFrom("qos_specs").selectAll();
+  for (const [col, v] of Object.entries(q.equals)) base = base.where(col as "id", "=", v);
+  const keys = withIdTiebreak(q.sort);
+  if (marker) base = base.where((eb) => afterMarker(eb, keys, marker));
+  for (const k of keys) base = base.orderBy(sortExpr(k), k.dir);
+  if (q.offset > 0) base = base.offset(q.offset);
+  const rows = await base.limit(q.limit + 1).execute();
+  const more = rows.length > q.limit;
+  return { specs: await withSpecs(db, more ? rows.slice(0, q.limit) : rows), more };
+}
+
+export async function showQos(svc: Services, ctx: RequestContext, id: string): Promise<QosSpecs> {
+  authorize(ctx, "volume_extension:qos_specs_manage:get");
+  return findQos(svc, id);
+}
+
+export async function createQos(
+  svc: Services,
+  ctx: RequestContext,
+  input: { name: string; consumer?: QosConsumer; specs: Record<string, string | null> },
+): Promise<QosSpecs> {
+  authorize(ctx, "volume_extension:qos_specs_manage:create");
+  const name = input.name.trim();
+  const specs = refuseNulls(input.specs);
+  const row = { id: randomUUID(), name, consumer: input.consumer ?? "back-end", created_at: now() };
+  try {
+    await svc.db.kysely.transaction().execute(async (trx) => {
+      if (await trx.selectFrom("qos_specs").select("id").where("name", "=", name).executeTakeFirst()) throw qosSpecsExists(name);
+      await trx.insertInto("qos_specs").values(row).execute();
+      await mergeKeys(trx, row.id, specs);
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) throw qosSpecsExists(name);
+    throw err;
+  }
+  return { ...row, specs: { ...specs } };
+}
+
+/** Merge keys; a `consumer` key sets the consumer (cinder/volume/qos_specs.py update). */
+export async function setQosKeys(svc: Services, ctx: RequestContext, id: string, body: Record<string, string | null>): Promise<void> {
+  authorize(ctx, "volume_extension:qos_specs_manage:update");
+  await findQos(svc, id);
+  const { consumer, ...rest } = body;
+  if (consumer === null) throw invalidInput('Value for key "consumer" must be a string.');
+  const specs = refuseNulls(rest);
+  await svc.db.kysely.transaction().execute(async (trx) => {
+    if (!(await holdRow(trx, svc.db.dialect, "qos_specs", id, "update"))) throw qosSpecsNotFound(id);
+    if (consumer !== undefined) await trx.updateTable("qos_specs").set({ consumer }).where("id", "=", id).execute();
+    await mergeKeys(trx, id, specs);
+  });
+}
+
+/** Remove keys in order; the first absent one stops it with a 404, those before it stay removed. */
+export async function unsetQosKeys(svc: Services, ctx: RequestContext, id: string, keys: readonly string[]): Promise<void> {
+  authorize(ctx, "volume_extension:qos_specs_manage:delete");
+  await findQos(svc, id);
+  for (const key of keys) {
+    const res = await svc.db.kysely.deleteFrom("qos_spec_keys").where("qos_specs_id", "=", id).where("key", "=", key).executeTakeFirst();
+    if (Number(res.numDeletedRows) === 0) throw qosSpecsKeyNotFound(id, key);
+  }
+}
+
+export async function deleteQos(svc: Services, ctx: RequestContext, id: string, force: boolean): Promise<void> {
+  authorize(ctx, "volume_extension:qos_specs_manage:delete");
+  await findQos(svc, id);
+  await svc.db.kysely.transaction().execute(async (trx) => {
+    // Locked first: an association made meanwhile either committed before (and is seen below) or waits and then fails.
+    if (!(await holdRow(trx, svc.db.dialect, "qos_specs", id, "update"))) throw qosSpecsNotFound(id);
+    const used = await trx.selectFrom("volume_types").select("id").where("qos_specs_id", "=", id).limit(1).executeTakeFirst();
+    if (used && !force) throw badRequest("Qos specs still in use.");
+    if (used) await trx.updateTable("volume_types").set({ qos_specs_id: null, updated_at: now() }).where("qos_specs_id", "=", id).execute();
+    await trx.deleteFrom("qos_spec_keys").where("qos_specs_id", "=", id).execute();
+    await trx.deleteFrom("qos_specs").where("id", "=", id).execute();
+  });
+}
+
+export interface QosAssociation {
+  association_type: "volume_type";
+  name: string;
+  id: string;
+}
+
+export async function qosAssociations(svc: Services, ctx: RequestContext, id: string): Promise<QosAssociation[]> {
+  authorize(ctx, "volume_extension:qos_specs_manage:get_all");
+  await findQos(svc, id);
+  const types = await svc.db.kysely.selectFrom("volume_types").select(["id", "name"]).where("qos_specs_id", "=", id).orderBy("name").execute();
+  return types.map((t) => ({ association_type: "volume_type", name: t.name, id: t.id }));
+}
+
+function requireTypeId(typeId: string | undefined): string {
+  if (!typeId) throw badRequest("Volume Type id must not be None.");
+  return typeId;
+}
+
+export async function associateQos(svc: Services, ctx: RequestContext, id: string, typeIdParam: string | undefined): Promise<void> {
+  authorize(ctx, "volume_extension:qos_specs_manage:update");
+  const typeId = requireTypeId(typeIdParam);
+  await findQos(svc, id);
+  await findType(svc, ctx, typeId);
+  await svc.db.kysely.transaction().execute(async (trx) => {
+    if (!(await holdRow(trx, svc.db.dialect, "qos_specs", id, "share"))) throw qosSpecsNotFound(id);
+    if (!(await holdRow(trx, svc.db.dialect, "volume_types", typeId, "update"))) throw volumeTypeIdNotFound(typeId);
+    const t = await trx.selectFrom("volume_types").select("qos_specs_id").where("id", "=", typeId).executeTakeFirstOrThrow();
+    if (t.qos_specs_id === id) return;
+    if (t.qos_specs_id) {
+      throw invalidVolumeType(`Type ${typeId} is already associated with another qos specs: ${t.qos_specs_id}`);
+    }
+    await trx.updateTable("volume_types").set({ qos_specs_id: id, updated_at: now() }).where("id", "=", typeId).execute();
+  });
+}
+
+export async function disassociateQos(svc: Services, ctx: RequestContext, id: string, typeIdParam: string | undefined): Promise<void> {
+  authorize(ctx, "volume_extension:qos_specs_manage:update");
+  const typeId = requireTypeId(typeIdParam);
+  await findQos(svc, id);
+  await findType(svc, ctx, typeId);
+  await svc.db.kysely
+    .updateTable("volume_types")
+    .set({ qos_specs_id: null, updated_at: now() })
+    .where("id", "=", typeId)
+    .where("qos_specs_id", "=", id)
+    .execute();
+}
+
+export async function disassociateAllQos(svc: Services, ctx: RequestContext, id: string): Promise<void> {
+  authorize(ctx, "volume_extension:qos_specs_manage:update");
+  await findQos(svc, id);
+  await svc.db.kysely.updateTable("volume_types").set({ qos_specs_id: null, updated_at: now() }).where("qos_specs_id", "=", id).execute();
+}
+
+// ---------------------------------------------------------------------------------------------
+// A volume's QoS
+
+/** The QoS specs associated with a volume type, or null. */
+export async function typeQos(db: Q, typeId: string | null): Promise<QosSpecs | null> {
+  if (!typeId) return null;
+  const row = await db
+    .selectFrom("qos_specs")
+    .selectAll("qos_specs")
+    .where("qos_specs.id", "=", (eb) => eb.selectFrom("volume_types").select("qos_specs_id").where("volume_types.id", "=", typeId))
+    .executeTakeFirst();
+  return row ? (await withSpecs(db, [row]))[0] : null;
+}
+
+const TUNE_OPTS = ["read_iops_sec", "read_bytes_sec", "write_iops_sec", "write_bytes_sec", "total_iops_sec", "total_bytes_sec"];
+
+/**
+ * What a volume's connection info carries as `qos_specs` (cinder/volume/manager.py
+ * _parse_connection_options): its type's specs when consumed by `front-end` or `both`, with the
+ * per-GB limits (`<opt>_per_gb`, bounded by `<opt>_per_gb_min` and `<opt>_max`) worked out for the
+ * volume's size; null when the type has no QoS or only a back-end one.
+ */
+export async function frontEndQos(
+  db: Q,
+  volume: { volume_type_id: string | null; size: number },
+): Promise<Record<string, string | number> | null> {
+  const qos = await typeQos(db, volume.volume_type_id);
+  if (!qos || (qos.consumer !== "front-end" && qos.consumer !== "both")) return null;
+  const specs: Record<string, string | number> = { ...qos.specs };
+  const num = (v: string | number | undefined, dflt: number) => (v === undefined ? dflt : Math.trunc(Number(v)));
+  for (const opt of TUNE_OPTS) {
+    const perGb = specs[`${opt}_per_gb`];
+    if (perGb === undefined || Number.isNaN(Number(perGb))) continue;
+    const min = num(specs[`${opt}_per_gb_min`], 0);
+    const perGbValue = Math.max(min, num(perGb, 0) * volume.size);
+    const max = num(specs[`${opt}_max`], perGbValue);
+    delete specs[`${opt}_per_gb_min`];
+    delete specs[`${opt}_max`];
+    delete specs[`${opt}_per_gb`];
+    specs[opt] = Math.min(perGbValue, max);
+  }
+  return specs;
+}
