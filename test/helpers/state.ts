@@ -52,6 +52,12 @@ const TABLES = [
   ["volume_admin_metadata", ["volume_id", "key"]],
   ["snapshot_metadata", ["snapshot_id", "key"]],
   ["volume_types", ["id"]],
+  ["volume_type_extra_specs", ["volume_type_id", "key"]],
+  ["volume_type_projects", ["volume_type_id", "project_id"]],
+  ["default_volume_types", ["project_id"]],
+  ["quotas", ["project_id", "resource"]],
+  ["quota_classes", ["class_name", "resource"]],
+  ["quota_usages", ["project_id", "resource"]],
 ] as const;
 
 // Reading a hole makes the kernel fill page cache with zeros, which costs seconds per GiB here, so

@@ -27,6 +27,8 @@ export interface HandlerRequest<B> {
   /** Query parameters (the last value of a repeated one). */
   query: Record<string, string>;
   body: B;
+  /** The request headers, lower-cased (Keystone's X-Subject-Token). */
+  headers: Record<string, string | string[] | undefined>;
   link: LinkBase;
   svc: Services;
 }

@@ -8,6 +8,9 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRepl
 import type { Logger } from "pino";
 import { routes, type ActionRoute, type Route, type VersionedBody } from "../generated/routes";
 import type { RequestContext } from "../identity/context";
+import { keystoneFault } from "../identity/errors";
+import { tokenContext } from "../identity/service";
+import { validateKeystoneBody } from "../identity/validation";
 import type { Services } from "../services";
 import { badRequest, CinderError, notFound, notImplemented, unsupportedMediaType } from "./errors";
 import type { Handler, HandlerRequest, Reply } from "./handler";
@@ -21,6 +24,8 @@ export const MAX_BODY_BYTES = 114_688;
 const JSON_TYPES = ["application/json", "application/vnd.openstack.volume+json"];
 const GENERIC_500 = "The server has either erred or is incapable of performing the requested operation.";
 const PROJECT_ID = /^[0-9a-zA-Z-_]+$/;
+/** Keystone's API and the Image stub: Keystone's fault body `{"error": {...}}`, no microversions. */
+const KEYSTONE_STYLE = /^\/(identity|image)(\/|\?|$)/;
 /** oslo_middleware/request_id.py ID_FORMAT. */
 const GLOBAL_REQUEST_ID = /^req-[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$/;
 
@@ -77,10 +82,12 @@ export function buildHttp(svc: Services, log: Logger): FastifyInstance {
     const fault = toFault(err);
     if (fault.status >= 500) req.log.error({ err, reqId: req.id }, "request failed");
     else req.log.debug({ status: fault.status, msg: fault.message, reqId: req.id }, "request refused");
+    if (KEYSTONE_STYLE.test(req.url)) return sendKeystoneFault(svc, req, reply, fault);
     void reply.code(fault.status).headers(fault.headers).send(fault.body());
   });
-  app.setNotFoundHandler((_req, reply) => {
+  app.setNotFoundHandler((req, reply) => {
     const f = notFound();
+    if (KEYSTONE_STYLE.test(req.url)) return sendKeystoneFault(svc, req, reply, f);
     void reply.code(404).send(f.body());
   });
 
@@ -98,6 +105,15 @@ function toFault(err: Error & { statusCode?: number; code?: string }): CinderErr
   return new CinderError(500, GENERIC_500);
 }
 
+/** Keystone's fault: `{"error": {...}}`, a WWW-Authenticate challenge on 401, and no body for HEAD. */
+function sendKeystoneFault(svc: Services, req: FastifyRequest, reply: FastifyReply, fault: CinderError): void {
+  const { status, body } = keystoneFault(fault);
+  if (status === 401) void reply.header("WWW-Authenticate", `Keystone uri="${linkBase(svc, req, undefined).origin}/identity"`);
+  void reply.code(status).headers(fault.headers);
+  if (req.method === "HEAD") return void reply.send();
+  void reply.type("application/json").send(JSON.stringify(body));
+}
+
 function linkBase(svc: Services, req: FastifyRequest, projectInUrl: string | undefined): LinkBase {
   if (svc.config.publicEndpoint) return { origin: svc.config.publicEndpoint.replace(/\/+$/, ""), projectInUrl };
   const fwdHost = req.headers["x-forwarded-host"];
@@ -107,7 +123,14 @@ function linkBase(svc: Services, req: FastifyRequest, projectInUrl: string | und
   return { origin: `${proto}://${host}`, projectInUrl };
 }
 
-async function context(svc: Services, req: FastifyRequest, auth: boolean, versioned: boolean): Promise<RequestContext> {
+async function context(svc: Services, req: FastifyRequest, route: Route): Promise<RequestContext> {
+  const auth = route.auth;
+  const versioned = route.path.startsWith("/v3");
+  if (route.path.startsWith("/identity")) {
+    // The built-in identity API accepts any valid built-in token, unscoped ones included.
+    if (auth) return tokenContext(svc.identity.tokens!, req.headers, req.id);
+    return { userId: "", projectId: "", roles: [], isAdmin: false, requestId: req.id, version: parseVersion("3.0") };
+  }
   // Identity first: an unauthenticated request is refused before anything else is looked at.
   const id = auth ? await svc.identity.identify(req.headers) : { userId: "", projectId: "", roles: [] as string[] };
   const version = versioned ? requestedVersion(req.headers) : parseVersion("3.0");
@@ -128,7 +151,12 @@ function registerRoute(app: FastifyInstance, svc: Services, route: Route): void 
     method: route.method,
     url: route.url,
     handler: async (req: FastifyRequest, reply: FastifyReply) => {
-      const ctx = await context(svc, req, route.auth, route.path.startsWith("/v3"));
+      if (route.path.startsWith("/identity") && svc.identity.mode !== "builtin") {
+        // The identity API is the built-in one; with an external Keystone (or none) there is nothing here.
+        throw notFound(`The identity API is served only with auth mode builtin; this server runs with auth mode ${svc.identity.mode}.`);
+      }
+      const ctx = await context(svc, req, route);
+      const validate = KEYSTONE_STYLE.test(route.path) ? validateKeystoneBody : validateBody;
       const version = ctx.version;
       const params = req.params as Record<string, string>;
       if (route.path.startsWith("/v3/{project_id}/")) {
@@ -153,7 +181,7 @@ function registerRoute(app: FastifyInstance, svc: Services, route: Route): void 
         handlerName = route.operation as string;
         if (route.body && (body !== undefined || route.bodyRequired)) {
           dropLenientKeys(body, route.lenient, version, parseVersion);
-          validateBody(validatorFor(route.body, route.bodyBefore, version), body);
+          validate(validatorFor(route.body, route.bodyBefore, version), body);
         }
       }
       const hreq: HandlerRequest<unknown> = {
@@ -161,6 +189,7 @@ function registerRoute(app: FastifyInstance, svc: Services, route: Route): void 
         params,
         query: lastValues(req.query),
         body,
+        headers: req.headers,
         link: linkBase(svc, req, params.project_id),
         svc,
       };

@@ -1,70 +1,123 @@
 /**
- * POST /identity/v3/auth/tokens: password or token methods, project scope by id or by name within
- * a domain, or unscoped (keystone/auth/core.py, keystone/auth/plugins/password.py). Every failure to
- * authenticate is the same 401, so that callers cannot probe which users exist.
+ * Tokens over HTTP: POST /identity/v3/auth/tokens with the password and/or token methods, project
+ * scope by id or by name within a domain, unscoped, or (no scope) the user's default project
+ * (keystone/api/auth.py, keystone/auth/core.py, keystone/auth/plugins/{password,token}.py); and
+ * validation and revocation of the X-Subject-Token. Every failure to authenticate is the same
+ * 401, so that callers cannot probe which users, projects or assignments exist.
  */
 import type { Kysely } from "kysely";
 import type { Database } from "../db/schema";
-import { badRequest, CinderError, forbidden } from "../http/errors";
-import { verifyPassword } from "./password";
-import { effectiveRoles, findByRef, type Named } from "./store";
+import { enforce } from "./access";
+import type { RequestContext } from "./context";
+import { AUTH_METHODS, KeystoneError, ksAuthFailed, ksBadRequest, ksForbidden, ksNoSubjectToken, ksTokenNotFound, ksUnauthorized } from "./errors";
+import { UNMATCHABLE_HASH, verifyPassword } from "./password";
+import { domainByRef, effectiveRoles, findByRef, type Named } from "./store";
 import type { TokenInfo, TokenService } from "./tokens";
 
 export interface AuthRequest {
   identity: {
     methods: string[];
-    password?: { user: Named & { password?: string } };
-    token?: { id: string };
+    password?: { user?: Named & { password?: string } };
+    token?: { id?: string };
   };
-  scope?: "unscoped" | { project?: Named; domain?: { id?: string; name?: string }; system?: unknown };
+  scope?: string | { project?: Named; domain?: Named; system?: unknown; "OS-TRUST:trust"?: unknown };
 }
 
-export const unauthorized401 = () => new CinderError(401, "The request you have made requires authentication.");
+interface Who {
+  userId: string;
+  /** The token of the token method. */
+  parent?: TokenInfo;
+}
 
-async function identify(db: Kysely<Database>, tokens: TokenService, req: AuthRequest): Promise<{ userId: string; auditId?: string }> {
+async function byPassword(db: Kysely<Database>, password: AuthRequest["identity"]["password"]): Promise<Who> {
+  const ref = password?.user;
+  if (!ref) throw ksBadRequest("Expecting to find user in identity/password.");
+  if (typeof ref.password !== "string") throw ksBadRequest("Expecting to find password in identity/password/user.");
+  if (!ref.id && !ref.domain) throw ksBadRequest("Expecting to find domain in identity/password/user: a user named without its id needs its domain.");
+  const user = await findByRef(db, "users", ref);
+  const ok = await verifyPassword(ref.password, user?.password_hash ?? UNMATCHABLE_HASH);
+  if (!user || !ok || user.enabled !== 1) throw ksUnauthorized();
+  return { userId: user.id };
+}
+
+async function byToken(tokens: TokenService, token: AuthRequest["identity"]["token"]): Promise<Who> {
+  if (!token?.id) throw ksBadRequest("Expecting to find id in identity/token.");
+  const parent = await tokens.validate(token.id);
+  if (!parent) throw ksUnauthorized();
+  return { userId: parent.userId, parent };
+}
+
+/** Run every named method; all must succeed, for the same user (keystone/auth/core.py AuthInfo). */
+async function identify(db: Kysely<Database>, tokens: TokenService, req: AuthRequest): Promise<Who> {
   const methods = req.identity.methods;
-  if (methods.includes("password")) {
-    const ref = req.identity.password?.user;
-    if (!ref || typeof ref.password !== "string") throw badRequest("Invalid input for field 'identity/password/user': a user and a password are required.");
-    if (!ref.id && !(ref.name && ref.domain)) {
-      throw badRequest("Invalid input for field 'identity/password/user': give the user's id, or its name and domain.");
-    }
-    const user = await findByRef(db, "users", ref);
-    // Hash even for unknown users so that timing does not tell which names exist.
-    const ok = await verifyPassword(ref.password, user?.password_hash ?? "scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAA");
-    if (!user || !ok || user.enabled !== 1) throw unauthorized401();
-    return { userId: user.id };
+  if (methods.length === 0 || methods.some((m) => !AUTH_METHODS.includes(m))) throw ksAuthFailed();
+  let who: Who | undefined;
+  for (const m of new Set(methods)) {
+    const next = m === "password" ? await byPassword(db, req.identity.password) : await byToken(tokens, req.identity.token);
+    if (who && who.userId !== next.userId) throw ksUnauthorized();
+    who = { userId: next.userId, parent: who?.parent ?? next.parent };
   }
-  if (methods.includes("token")) {
-    const id = req.identity.token?.id;
-    if (!id) throw badRequest("Invalid input for field 'identity/token': the token id is required.");
-    const info = await tokens.validate(id);
-    if (!info) throw unauthorized401();
-    return { userId: info.userId, auditId: info.auditId };
-  }
-  throw new CinderError(401, `Unsupported authentication methods: ${methods.join(", ")}. Use password or token.`);
+  return who!;
 }
 
-export async function authenticate(
-  db: Kysely<Database>,
-  tokens: TokenService,
-  req: AuthRequest,
-): Promise<{ token: string; info: TokenInfo }> {
-  const { userId } = await identify(db, tokens, req);
-  const scope = req.scope;
-  let projectId: string | null = null;
-  if (scope && scope !== "unscoped") {
-    if (scope.domain || scope.system) {
-      throw forbidden("Only project-scoped and unscoped tokens are offered here; scope to a project.");
-    }
-    if (scope.project) {
-      const project = await findByRef(db, "projects", scope.project);
-      if (!project || project.enabled !== 1) throw unauthorized401();
-      const roles = await effectiveRoles(db, userId, project.id);
-      if (roles.length === 0) throw new CinderError(401, `User ${userId} has no access to project ${project.id}`);
-      projectId = project.id;
-    }
+/** The project to scope to: explicit, none ("unscoped"), or the user's default project when it has a role there. */
+async function scopeProject(db: Kysely<Database>, userId: string, scope: AuthRequest["scope"]): Promise<string | null> {
+  if (scope === undefined) {
+    const user = await db.selectFrom("users").select("default_project_id").where("id", "=", userId).executeTakeFirst();
+    const pid = user?.default_project_id;
+    if (!pid) return null;
+    const project = await db.selectFrom("projects").select("enabled").where("id", "=", pid).executeTakeFirst();
+    // Keystone falls back to an unscoped token when the default project is unusable.
+    if (project?.enabled !== 1 || (await effectiveRoles(db, userId, pid)).length === 0) return null;
+    return pid;
   }
-  const methods = req.identity.methods.filter((m) => m === "password" || m === "token");
-  return tokens.issue(userId, projectId, methods);
+  if (typeof scope === "string") {
+    if (scope !== "unscoped") throw ksBadRequest("Invalid input for field 'scope': a string scope must be 'unscoped'.");
+    return null;
+  }
+  if (scope.domain || scope.system || scope["OS-TRUST:trust"]) {
+    throw new KeystoneError(403, "Only project-scoped and unscoped tokens are offered here; scope the token to a project.");
+  }
+  if (!scope.project) return null;
+  if (!scope.project.id && !scope.project.domain) {
+    throw ksBadRequest("Expecting to find domain in scope/project: a project named without its id needs its domain.");
+  }
+  if (scope.project.domain && !(await domainByRef(db, scope.project.domain))) throw ksUnauthorized();
+  const project = await findByRef(db, "projects", scope.project);
+  if (!project || project.enabled !== 1) throw ksUnauthorized();
+  if ((await effectiveRoles(db, userId, project.id)).length === 0) throw ksUnauthorized();
+  return project.id;
+}
+
+export async function authenticate(db: Kysely<Database>, tokens: TokenService, req: AuthRequest): Promise<{ token: string; info: TokenInfo }> {
+  const who = await identify(db, tokens, req);
+  const projectId = await scopeProject(db, who.userId, req.scope);
+  // A token issued with the token method keeps its parent's methods and audit chain, and expires no later.
+  const methods = [...new Set([...req.identity.methods, ...(who.parent?.methods ?? [])])];
+  return tokens.issue(who.userId, projectId, methods, {
+    parentAuditIds: who.parent?.auditIds,
+    expiresAt: who.parent?.expiresAt,
+  });
+}
+
+/** The X-Subject-Token's identity, after the caller is allowed to see it (`identity:validate_token` / `check_token`). */
+export async function subjectToken(tokens: TokenService, ctx: RequestContext, subject: string | undefined, rule: string): Promise<TokenInfo> {
+  if (!subject) throw ksNoSubjectToken();
+  const info = await tokens.validate(subject);
+  if (!info) throw ksTokenNotFound();
+  enforce(ctx, rule, { user_id: info.userId, project_id: info.projectId ?? undefined });
+  return info;
+}
+
+/** Revoke the X-Subject-Token (`identity:revoke_token`: an admin, a service, or the token's own user). */
+export async function revokeSubject(tokens: TokenService, ctx: RequestContext, subject: string | undefined): Promise<void> {
+  await subjectToken(tokens, ctx, subject, "identity:revoke_token");
+  if (!(await tokens.revoke(subject!))) throw ksTokenNotFound();
+}
+
+/** GET /auth/catalog: the caller's project, whose catalog it is (Keystone: a project-scoped token is required). */
+export function catalogProject(ctx: RequestContext): string {
+  enforce(ctx, "identity:get_auth_catalog");
+  if (!ctx.token?.projectId) throw ksForbidden();
+  return ctx.token.projectId;
 }

@@ -2,6 +2,8 @@
  * Who is asking: the request context every layer below http receives (cf. cinder/context.py).
  * Identity backends (noauth here; built-in Keystone and external Keystone later) produce it.
  */
+import type { TokenInfo } from "./tokens";
+
 export interface RequestContext {
   userId: string;
   projectId: string;
@@ -11,6 +13,8 @@ export interface RequestContext {
   requestId: string;
   /** The microversion the request asked for (major*1000+minor). */
   version: number;
+  /** On the built-in identity API: the caller's token (which may be unscoped; projectId is then ""). */
+  token?: TokenInfo;
 }
 
 export function hasRole(ctx: RequestContext, role: string): boolean {

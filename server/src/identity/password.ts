@@ -27,6 +27,9 @@ export async function verifyPassword(password: string, stored: string | null): P
   return key.length === expected.length && timingSafeEqual(key, expected);
 }
 
+/** A hash no password matches, checked for unknown users so that timing does not tell which names exist. */
+export const UNMATCHABLE_HASH = "scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAA";
+
 /** A random password for generated accounts: 24 characters from a URL-safe alphabet. */
 export function generatePassword(): string {
   return randomBytes(18).toString("base64url");

@@ -1,13 +1,20 @@
 /**
  * Who a request is, in the configured mode: `builtin` (tokens of Cinderblock's own Keystone
  * subset), `keystone` (an external Keystone) or `noauth` (development).
+ *
+ * The identity API at /identity is served only in `builtin` mode: with `keystone` the external
+ * Keystone is the identity service, and with `noauth` there are no users; both answer every
+ * /identity route with 404 (Keystone's fault body) naming the mode. The /image stub is served in
+ * every mode and authenticates as the Cinder API does.
  */
 import type { Kysely } from "kysely";
 import type { Database } from "../db/schema";
 import { unauthorized } from "../http/errors";
+import type { RequestContext } from "./context";
+import { ksUnauthorized } from "./errors";
 import { KeystoneValidator, type KeystoneOptions } from "./keystone";
 import { type Identity, noauthIdentity } from "./noauth";
-import { TokenService } from "./tokens";
+import { type TokenInfo, TokenService } from "./tokens";
 
 export type AuthMode = "builtin" | "keystone" | "noauth";
 
@@ -16,6 +23,23 @@ export interface IdentityService {
   /** Built-in mode's token store (undefined in other modes). */
   tokens?: TokenService;
   identify(headers: Record<string, string | string[] | undefined>): Promise<Identity>;
+}
+
+/**
+ * The caller of the built-in identity API: any valid token, scoped or not (an unscoped token may
+ * list its projects and re-scope). Roles and `isAdmin` come from the token's project, so an admin's
+ * unscoped token is not an admin.
+ */
+export async function tokenContext(
+  tokens: TokenService,
+  headers: Record<string, string | string[] | undefined>,
+  requestId: string,
+): Promise<RequestContext> {
+  const token = header(headers, "x-auth-token");
+  const info: TokenInfo | undefined = token ? await tokens.validate(token) : undefined;
+  if (!info) throw ksUnauthorized();
+  const roles = info.roles.map((r) => r.name);
+  return { userId: info.userId, projectId: info.projectId ?? "", roles, isAdmin: roles.includes("admin"), requestId, version: 3000, token: info };
 }
 
 function header(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {

@@ -81,4 +81,21 @@ export async function revoke(db: Db, userId: string, projectId: string, roleId: 
   return Number(res.numDeletedRows) > 0;
 }
 
+/** A unique constraint refused the row (SQLite or PostgreSQL): a concurrent create of the same name. */
+export function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string; message?: string };
+  return e?.code === "23505" || e?.code === "SQLITE_CONSTRAINT_UNIQUE" || e?.code === "SQLITE_CONSTRAINT_PRIMARYKEY" || /UNIQUE constraint failed/.test(e?.message ?? "");
+}
+
+/** keystone parameter_types `boolean`: true, "True", "TRUE", "true" (the schema has refused anything else). */
+export function keystoneBool(v: unknown): boolean {
+  return v === true || (typeof v === "string" && v.toLowerCase() === "true");
+}
+
+/** The `enabled` query filter: `0` or `false` (any case) mean disabled, anything else enabled (keystone/api/*.py). */
+export function enabledFilter(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  return raw === "0" || raw.toLowerCase() === "false" ? 0 : 1;
+}
+
 export { now };

@@ -12,17 +12,29 @@ export interface TokenInfo {
   userId: string;
   userName: string;
   userDomainId: string;
+  userDomainName: string;
   projectId: string | null;
   projectName: string | null;
   projectDomainId: string | null;
+  projectDomainName: string | null;
   roles: Array<{ id: string; name: string }>;
   methods: string[];
   issuedAt: string;
   expiresAt: string;
-  auditId: string;
+  /** This token's audit id, then its parent's (a token issued with the token method). */
+  auditIds: string[];
+}
+
+export interface IssueOptions {
+  /** The audit ids of the token this one was issued with (the token method). */
+  parentAuditIds?: string[];
+  /** A re-issued token never outlives its parent (keystone/token/provider.py). */
+  expiresAt?: string;
 }
 
 const CACHE_MS = 5_000;
+/** Expired tokens' rows are removed at most this often, by the next issue. */
+const PRUNE_EVERY_MS = 3_600_000;
 const CACHE_MAX = 10_000;
 
 export function hashToken(token: string): string {
@@ -30,22 +42,29 @@ export function hashToken(token: string): string {
 }
 
 /** Keystone's token times: ISO-8601 UTC with microseconds and a Z. */
-function keystoneTime(d: Date): string {
+export function keystoneTime(d: Date): string {
   return d.toISOString().replace(/\.(\d{3})Z$/, ".$1000Z");
 }
 
 export class TokenService {
   private readonly cache = new Map<string, { info: TokenInfo; until: number }>();
+  private lastPrune = 0;
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly ttlSeconds: number,
   ) {}
 
-  async issue(userId: string, projectId: string | null, methods: string[], auditId?: string): Promise<{ token: string; info: TokenInfo }> {
+  async issue(userId: string, projectId: string | null, methods: string[], opts: IssueOptions = {}): Promise<{ token: string; info: TokenInfo }> {
+    if (Date.now() - this.lastPrune > PRUNE_EVERY_MS) {
+      this.lastPrune = Date.now();
+      await this.prune();
+    }
     const token = randomBytes(32).toString("base64url");
     const issued = new Date();
-    const expires = new Date(issued.getTime() + this.ttlSeconds * 1000);
+    let expires = new Date(issued.getTime() + this.ttlSeconds * 1000);
+    if (opts.expiresAt && Date.parse(opts.expiresAt) < expires.getTime()) expires = new Date(Date.parse(opts.expiresAt));
+    const auditIds = [randomBytes(16).toString("base64url"), ...(opts.parentAuditIds ?? []).slice(-1)];
     await this.db
       .insertInto("tokens")
       .values({
@@ -53,7 +72,7 @@ export class TokenService {
         user_id: userId,
         project_id: projectId,
         methods: methods.join(","),
-        audit_id: auditId ?? randomBytes(16).toString("base64url"),
+        audit_id: auditIds.join(","),
         issued_at: keystoneTime(issued),
         expires_at: keystoneTime(expires),
         revoked: 0,
@@ -72,7 +91,9 @@ export class TokenService {
     const row = await this.db
       .selectFrom("tokens")
       .innerJoin("users", "users.id", "tokens.user_id")
+      .innerJoin("domains as ud", "ud.id", "users.domain_id")
       .leftJoin("projects", "projects.id", "tokens.project_id")
+      .leftJoin("domains as pd", "pd.id", "projects.domain_id")
       .select([
         "tokens.user_id",
         "tokens.project_id",
@@ -83,6 +104,8 @@ export class TokenService {
         "tokens.revoked",
         "users.name as user_name",
         "users.domain_id as user_domain_id",
+        "ud.name as user_domain_name",
+        "pd.name as project_domain_name",
         "users.enabled as user_enabled",
         "projects.name as project_name",
         "projects.domain_id as project_domain_id",
@@ -98,14 +121,16 @@ export class TokenService {
       userId: row.user_id,
       userName: row.user_name,
       userDomainId: row.user_domain_id,
+      userDomainName: row.user_domain_name,
       projectId: row.project_id,
       projectName: row.project_name ?? null,
       projectDomainId: row.project_domain_id ?? null,
+      projectDomainName: row.project_domain_name ?? null,
       roles,
       methods: row.methods.split(","),
       issuedAt: row.issued_at,
       expiresAt: row.expires_at,
-      auditId: row.audit_id,
+      auditIds: row.audit_id.split(","),
     };
     if (this.cache.size >= CACHE_MAX) this.cache.clear();
     this.cache.set(key, { info, until: Date.now() + CACHE_MS });
@@ -117,6 +142,12 @@ export class TokenService {
     this.cache.delete(key);
     const res = await this.db.updateTable("tokens").set({ revoked: 1 }).where("id_hash", "=", key).where("revoked", "=", 0).executeTakeFirst();
     return Number(res.numUpdatedRows) > 0;
+  }
+
+  /** Revoke every token of a user (password changed, user disabled or deleted). */
+  async revokeUser(userId: string): Promise<void> {
+    await this.db.updateTable("tokens").set({ revoked: 1 }).where("user_id", "=", userId).where("revoked", "=", 0).execute();
+    this.flush();
   }
 
   /** Forget cached validations (after a role, user or project change). */

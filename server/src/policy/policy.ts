@@ -26,6 +26,9 @@ const PERSONA_CHECK: Record<Persona, string> = {
   member: "rule:xena_system_admin_or_project_member",
   reader: "rule:xena_system_admin_or_project_reader",
   none: "",
+  project_owner: "rule:admin_api or project_id:%(project_id)s",
+  self: "rule:admin_api or user_id:%(user_id)s",
+  token_subject: "rule:admin_api or role:service or user_id:%(user_id)s",
 };
 
 export class Policy {
@@ -87,6 +90,11 @@ export function setPolicy(p: Policy): void {
 
 export function allowed(ctx: RequestContext, rule: string, targetProjectId?: string): boolean {
   return current.allowed(ctx, rule, targetProjectId ? { project_id: targetProjectId } : {});
+}
+
+/** The rule on an explicit target (a user as well as a project: Keystone's rules). */
+export function allowedOn(ctx: RequestContext, rule: string, target: Target): boolean {
+  return current.allowed(ctx, rule, target);
 }
 
 /** Raise Cinder's 403 when the rule does not allow the caller on the target's project. */

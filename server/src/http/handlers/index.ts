@@ -1,10 +1,13 @@
 /** Every handler, keyed by operationId or action name; the type makes a missing one a compile error. */
 import type { Handlers } from "../handler";
+import { identityHandlers } from "./identity";
 import { miscHandlers } from "./misc";
 import { pendingHandlers } from "./pending";
+import { qosHandlers } from "./qos";
 import { quotaHandlers } from "./quotas";
 import { serviceHandlers } from "./services";
 import { snapshotHandlers } from "./snapshots";
+import { typeHandlers } from "./types";
 import { versionHandlers } from "./versions";
 import { volumeActionHandlers } from "./volume-actions";
 import { volumeMetadataHandlers } from "./volume-metadata";
@@ -20,4 +23,7 @@ export const handlers: Handlers = {
   ...miscHandlers,
   ...quotaHandlers,
   ...serviceHandlers,
+  ...identityHandlers,
+  ...typeHandlers,
+  ...qosHandlers,
 };

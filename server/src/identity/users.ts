@@ -1,0 +1,143 @@
+/**
+ * Users of the built-in identity (keystone/identity/core.py): passwords hashed with scrypt and
+ * never returned; disabling a user, changing its password or deleting it revokes its tokens.
+ */
+import type { Database, UsersTable } from "../db/schema";
+import type { Kysely } from "kysely";
+import { enforce } from "./access";
+import type { RequestContext } from "./context";
+import { ksBadRequest, ksConflict, ksNotFound, ksUnauthorized } from "./errors";
+import { DEFAULT_DOMAIN_ID, newId } from "./ids";
+import { hashPassword, UNMATCHABLE_HASH, verifyPassword } from "./password";
+import type { IdentityDeps, ListFilters } from "./projects";
+import { domainByRef, enabledFilter, isUniqueViolation, keystoneBool, now } from "./store";
+
+export interface UserInput {
+  name?: string;
+  password?: string | null;
+  default_project_id?: string | null;
+  description?: string | null;
+  domain_id?: string;
+  enabled?: boolean | string;
+  email?: string | null;
+}
+
+const duplicate = (name: string, domainId: string) =>
+  ksConflict("user", `Duplicate entry found with name ${name} at domain ID ${domainId}`);
+
+/** keystone/identity/core.py `_validate_password_expires_at_query`: `<op>:<YYYY-MM-DDTHH:mm:ssZ>`. */
+const EXPIRES_FILTER = /^(lt|lte|gt|gte|eq|neq):(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z)$/;
+
+export async function getUserRow(db: Kysely<Database>, id: string): Promise<UsersTable> {
+  const u = await db.selectFrom("users").selectAll().where("id", "=", id).executeTakeFirst();
+  if (!u) throw ksNotFound("user", id);
+  return u;
+}
+
+async function sameName(db: Kysely<Database>, domainId: string, name: string) {
+  return db.selectFrom("users").select("id").where("domain_id", "=", domainId).where("name", "=", name).executeTakeFirst();
+}
+
+export async function listUsers(deps: IdentityDeps, ctx: RequestContext, f: ListFilters): Promise<UsersTable[]> {
+  enforce(ctx, "identity:list_users");
+  if (f.password_expires_at !== undefined) {
+    const m = EXPIRES_FILTER.exec(f.password_expires_at);
+    const op = f.password_expires_at.split(":")[0];
+    if (!["lt", "lte", "gt", "gte", "eq", "neq"].includes(op)) {
+      throw ksBadRequest(`The given operator ${op} is not valid. It must be one of the following: 'eq', 'neq', 'lt', 'lte', 'gt', or 'gte'.`);
+    }
+    if (!m || Number.isNaN(Date.parse(m[2]))) {
+      throw ksBadRequest(
+        "Timestamp not in expected format. The server could not comply with the request since it is either malformed or otherwise incorrect. The client is assumed to be in error.",
+      );
+    }
+    return []; // passwords never expire here, and a null expiry matches no comparison (as in SQL)
+  }
+  let q = deps.db.selectFrom("users").selectAll().orderBy("name");
+  if (f.domain_id !== undefined) q = q.where("domain_id", "=", f.domain_id);
+  if (f.name !== undefined) q = q.where("name", "=", f.name);
+  const enabled = enabledFilter(f.enabled);
+  if (enabled !== undefined) q = q.where("enabled", "=", enabled);
+  return q.execute();
+}
+
+export async function showUser(deps: IdentityDeps, ctx: RequestContext, id: string): Promise<UsersTable> {
+  enforce(ctx, "identity:get_user", { user_id: id });
+  return getUserRow(deps.db, id);
+}
+
+export async function createUser(deps: IdentityDeps, ctx: RequestContext, u: UserInput & { name: string }): Promise<UsersTable> {
+  enforce(ctx, "identity:create_user");
+  const domainId = u.domain_id ?? ctx.token?.projectDomainId ?? DEFAULT_DOMAIN_ID;
+  if (!(await domainByRef(deps.db, { id: domainId }))) throw ksNotFound("domain", domainId);
+  if (await sameName(deps.db, domainId, u.name)) throw duplicate(u.name, domainId);
+  const row: UsersTable = {
+    id: newId(),
+    name: u.name,
+    domain_id: domainId,
+    password_hash: typeof u.password === "string" ? await hashPassword(u.password) : null,
+    enabled: u.enabled === undefined || keystoneBool(u.enabled) ? 1 : 0,
+    default_project_id: u.default_project_id ?? null,
+    email: u.email ?? null,
+    description: u.description ?? null,
+    created_at: now(),
+  };
+  try {
+    await deps.db.insertInto("users").values(row).execute();
+  } catch (err) {
+    if (isUniqueViolation(err)) throw duplicate(u.name, domainId);
+    throw err;
+  }
+  return row;
+}
+
+export async function updateUser(deps: IdentityDeps, ctx: RequestContext, id: string, u: UserInput): Promise<UsersTable> {
+  enforce(ctx, "identity:update_user");
+  const row = await getUserRow(deps.db, id);
+  if (u.domain_id !== undefined && u.domain_id !== row.domain_id) throw ksBadRequest("Update of `domain_id` is not allowed.");
+  const set: Partial<UsersTable> = {};
+  if (u.name !== undefined && u.name !== row.name) {
+    if (await sameName(deps.db, row.domain_id, u.name)) throw duplicate(u.name, row.domain_id);
+    set.name = u.name;
+  }
+  if (u.password !== undefined) set.password_hash = u.password === null ? null : await hashPassword(u.password);
+  if (u.enabled !== undefined) set.enabled = keystoneBool(u.enabled) ? 1 : 0;
+  if (u.default_project_id !== undefined) set.default_project_id = u.default_project_id;
+  if (u.description !== undefined) set.description = u.description;
+  if (u.email !== undefined) set.email = u.email;
+  if (Object.keys(set).length > 0) {
+    try {
+      await deps.db.updateTable("users").set(set).where("id", "=", id).execute();
+    } catch (err) {
+      if (isUniqueViolation(err)) throw duplicate(u.name ?? row.name, row.domain_id);
+      throw err;
+    }
+  }
+  if (set.password_hash !== undefined || set.enabled === 0) await deps.tokens.revokeUser(id);
+  else deps.tokens.flush();
+  return { ...row, ...set };
+}
+
+/** Delete a user with its role assignments and tokens. */
+export async function deleteUser(deps: IdentityDeps, ctx: RequestContext, id: string): Promise<void> {
+  enforce(ctx, "identity:delete_user");
+  await getUserRow(deps.db, id);
+  await deps.db.transaction().execute(async (trx) => {
+    await trx.deleteFrom("role_assignments").where("user_id", "=", id).execute();
+    await trx.deleteFrom("tokens").where("user_id", "=", id).execute();
+    await trx.deleteFrom("users").where("id", "=", id).execute();
+  });
+  deps.tokens.flush();
+}
+
+/**
+ * POST /users/{id}/password: the original password is the credential (no token, no policy). Any
+ * failure is the same 401, so that it tells nothing about which users exist.
+ */
+export async function changePassword(deps: IdentityDeps, id: string, original: string, password: string): Promise<void> {
+  const user = await deps.db.selectFrom("users").selectAll().where("id", "=", id).executeTakeFirst();
+  const ok = await verifyPassword(original, user?.password_hash ?? UNMATCHABLE_HASH);
+  if (!user || !ok || user.enabled !== 1) throw ksUnauthorized();
+  await deps.db.updateTable("users").set({ password_hash: await hashPassword(password) }).where("id", "=", id).execute();
+  await deps.tokens.revokeUser(id);
+}

@@ -1,0 +1,116 @@
+/**
+ * Identity rows as Keystone renders them: projects and domains (keystone/resource/core.py),
+ * users (keystone/identity/core.py, no password), roles, role assignments
+ * (keystone/api/role_assignments.py) and tokens (keystone/common/render_token.py).
+ */
+import type { DomainsTable, ProjectsTable, RolesTable, UsersTable } from "../db/schema";
+import { catalog } from "./catalog";
+import type { TokenInfo } from "./tokens";
+
+/** The identity API's base URL as the client sees it (origin + /identity/v3). */
+export const identityBase = (origin: string) => `${origin}/identity/v3`;
+
+export function collectionLinks(self: string) {
+  return { self, previous: null, next: null };
+}
+
+export function projectView(base: string, p: ProjectsTable) {
+  return {
+    id: p.id,
+    name: p.name,
+    domain_id: p.domain_id,
+    description: p.description ?? "",
+    enabled: p.enabled === 1,
+    parent_id: p.domain_id,
+    is_domain: false,
+    tags: [] as string[],
+    options: {},
+    links: { self: `${base}/projects/${p.id}` },
+  };
+}
+
+export function domainView(base: string, d: DomainsTable) {
+  return {
+    id: d.id,
+    name: d.name,
+    description: d.description ?? "",
+    enabled: d.enabled === 1,
+    tags: [] as string[],
+    options: {},
+    links: { self: `${base}/domains/${d.id}` },
+  };
+}
+
+export function userView(base: string, u: UsersTable) {
+  return {
+    id: u.id,
+    name: u.name,
+    domain_id: u.domain_id,
+    enabled: u.enabled === 1,
+    password_expires_at: null,
+    ...(u.default_project_id ? { default_project_id: u.default_project_id } : {}),
+    ...(u.description !== null ? { description: u.description } : {}),
+    ...(u.email !== null ? { email: u.email } : {}),
+    options: {},
+    links: { self: `${base}/users/${u.id}` },
+  };
+}
+
+export function roleView(base: string, r: RolesTable) {
+  return {
+    id: r.id,
+    name: r.name,
+    domain_id: null,
+    description: r.description,
+    options: {},
+    links: { self: `${base}/roles/${r.id}` },
+  };
+}
+
+export function tokenView(origin: string, t: TokenInfo, withCatalog: boolean) {
+  const token: Record<string, unknown> = {
+    methods: t.methods,
+    user: {
+      domain: { id: t.userDomainId, name: t.userDomainName },
+      id: t.userId,
+      name: t.userName,
+      password_expires_at: null,
+    },
+    audit_ids: t.auditIds,
+    expires_at: t.expiresAt,
+    issued_at: t.issuedAt,
+  };
+  if (t.projectId) {
+    token.project = { domain: { id: t.projectDomainId, name: t.projectDomainName }, id: t.projectId, name: t.projectName };
+    token.is_domain = false;
+    token.roles = t.roles.map((r) => ({ id: r.id, name: r.name }));
+    if (withCatalog) token.catalog = catalog(origin, t.projectId);
+  }
+  return { token };
+}
+
+interface Named {
+  id: string;
+  name: string;
+  domainId: string;
+  domainName: string;
+}
+
+/** One role assignment; names and domains only with `include_names` (keystone/api/role_assignments.py). */
+export function assignmentView(
+  base: string,
+  a: { role: { id: string; name: string }; user: Named; project: Named; priorRoleId?: string },
+  names: boolean,
+) {
+  const actor = (x: Named) => (names ? { id: x.id, name: x.name, domain: { id: x.domainId, name: x.domainName } } : { id: x.id });
+  const granted = a.priorRoleId ?? a.role.id;
+  return {
+    role: names ? { id: a.role.id, name: a.role.name } : { id: a.role.id },
+    user: actor(a.user),
+    scope: { project: actor(a.project) },
+    links: {
+      assignment: `${base}/projects/${a.project.id}/users/${a.user.id}/roles/${granted}`,
+      ...(a.priorRoleId ? { prior_role: `${base}/roles/${a.priorRoleId}/implies/${a.role.id}` } : {}),
+    },
+  };
+}

@@ -1,0 +1,166 @@
+/**
+ * The real `openstack` CLI (python3-openstackclient) against a builtin-auth server: log in,
+ * provision a project, a user and a role as the admin, read the catalog, then as the new user run
+ * the volume lifecycle. The CLI must be on PATH: CI installs it, and a missing CLI fails the suite.
+ */
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { DIALECTS } from "../helpers/server";
+import { type IdentityServer, startIdentity } from "./helpers";
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function run(env: NodeJS.ProcessEnv, args: string[]): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile("openstack", args, { env, timeout: 90_000 }, (err, stdout, stderr) => {
+      const code = err ? (typeof (err as { code?: unknown }).code === "number" ? (err as { code: number }).code : -1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** The environment of an openrc: only the OS_* variables given, none inherited. */
+function openrc(url: string, user: string, password: string, project: string): NodeJS.ProcessEnv {
+  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("OS_")));
+  return {
+    ...base,
+    OS_AUTH_URL: `${url}/identity/v3`,
+    OS_USERNAME: user,
+    OS_PASSWORD: password,
+    OS_PROJECT_NAME: project,
+    OS_USER_DOMAIN_NAME: "Default",
+    OS_PROJECT_DOMAIN_NAME: "Default",
+    OS_IDENTITY_API_VERSION: "3",
+    OS_VOLUME_API_VERSION: "3.70",
+    OS_REGION_NAME: "RegionOne",
+  };
+}
+
+async function ok(env: NodeJS.ProcessEnv, args: string[]): Promise<string> {
+  const r = await run(env, args);
+  assert.equal(r.code, 0, `openstack ${args.join(" ")} exited ${r.code}:\n${r.stderr}\n${r.stdout}`);
+  return r.stdout;
+}
+
+const json = async (env: NodeJS.ProcessEnv, args: string[]) => JSON.parse(await ok(env, [...args, "-f", "json"]));
+
+describe("identity: the openstack CLI", () => {
+  before(async function () {
+    const r = await run(process.env, ["--version"]);
+    // Fail, never skip: CI installs python3-openstackclient.
+    assert.equal(r.code, 0, `the openstack CLI is not on PATH (install python3-openstackclient): ${r.stderr}`);
+  });
+
+  for (const dialect of DIALECTS) {
+    describe(dialect, () => {
+      let id: IdentityServer;
+      let admin: NodeJS.ProcessEnv;
+      let aliceEnv: NodeJS.ProcessEnv;
+      let demoId: string;
+      let aliceId: string;
+      let adminProject: string;
+      before(async () => {
+        id = await startIdentity(dialect);
+        adminProject = (await id.c.as(id.adminToken).get("/identity/v3/projects?name=admin")).body.projects[0].id;
+        admin = openrc(id.s.url, "admin", id.adminPassword, "admin");
+        aliceEnv = openrc(id.s.url, "alice", "x", "demo");
+      });
+      after(async () => id?.s.destroy());
+
+      it("token issue", async () => {
+        const t = await json(admin, ["token", "issue"]);
+        assert.match(t.id, /^[A-Za-z0-9_-]{43}$/);
+        assert.equal(t.project_id, adminProject);
+        assert.ok(Date.parse(t.expires) > Date.now());
+        const v = await id.c.as(id.adminToken).get("/identity/v3/auth/tokens", { headers: { "X-Subject-Token": t.id } });
+        assert.equal(v.status, 200, "the CLI's token validates");
+        assert.equal(v.body.token.user.name, "admin");
+      });
+
+      it("project create demo, project list", async () => {
+        const p = await json(admin, ["project", "create", "demo"]);
+        assert.equal(p.name, "demo");
+        assert.equal(p.domain_id, "default");
+        assert.equal(p.enabled, true);
+        demoId = p.id;
+        const list = await json(admin, ["project", "list"]);
+        assert.deepEqual(list.map((x: any) => x.Name).sort(), ["admin", "demo"]);
+        assert.ok(list.some((x: any) => x.ID === demoId));
+      });
+
+      it("user create --project demo --password x alice", async () => {
+        const u = await json(admin, ["user", "create", "--project", "demo", "--password", "x", "alice"]);
+        assert.equal(u.name, "alice");
+        assert.equal(u.default_project_id, demoId);
+        assert.equal(u.password, undefined);
+        aliceId = u.id;
+      });
+
+      it("role add --user alice --project demo member; an unknown role fails and grants nothing", async () => {
+        assert.equal(await ok(admin, ["role", "add", "--user", "alice", "--project", "demo", "member"]), "");
+        const bad = await run(admin, ["role", "add", "--user", "alice", "--project", "demo", "no-such-role"]);
+        assert.notEqual(bad.code, 0);
+        assert.match(bad.stderr, /no-such-role/);
+      });
+
+      it("role assignment list --project demo --names", async () => {
+        const list = await json(admin, ["role", "assignment", "list", "--project", "demo", "--names"]);
+        assert.deepEqual(
+          list.map((a: any) => [a.Role, a.User, a.Project]),
+          [["member", "alice@Default", "demo@Default"]],
+        );
+        const ids = await json(admin, ["role", "assignment", "list", "--user", "alice"]);
+        assert.deepEqual(ids.map((a: any) => [a.User, a.Project]), [[aliceId, demoId]]);
+      });
+
+      it("catalog list: volumev3, block-storage, identity and image served by this server", async () => {
+        const cat = await json(admin, ["catalog", "list"]);
+        const byType = new Map(cat.map((s: any) => [s.Type, s]));
+        for (const type of ["volumev3", "block-storage", "identity", "image"]) assert.ok(byType.has(type), `catalog lists ${type}`);
+        const pub = (byType.get("volumev3") as any).Endpoints.find((e: any) => e.interface === "public");
+        assert.equal(pub.url, `${id.s.url}/v3/${adminProject}`);
+        assert.equal((byType.get("image") as any).Endpoints[0].url, `${id.s.url}/image`);
+      });
+
+      it("as alice: volume create, list, show, delete", async () => {
+        const v = await json(aliceEnv, ["volume", "create", "--size", "1", "v1"]);
+        assert.equal(v.name, "v1");
+        assert.equal(v.size, 1);
+        let shown: any;
+        for (let i = 0; i < 20; i++) {
+          shown = await json(aliceEnv, ["volume", "show", "v1"]);
+          if (shown.status !== "creating") break;
+          await new Promise((r) => setTimeout(r, 250));
+        }
+        assert.equal(shown.id, v.id);
+        assert.equal(shown.status, "available");
+        assert.equal(shown.size, 1);
+        const list = await json(aliceEnv, ["volume", "list"]);
+        assert.deepEqual(list.map((x: any) => [x.ID, x.Name]), [[v.id, "v1"]]);
+        assert.equal(await ok(aliceEnv, ["volume", "delete", "v1"]), "");
+        let gone = false;
+        for (let i = 0; i < 40 && !gone; i++) {
+          const all = await id.c.as(id.adminToken).get(`/v3/${adminProject}/volumes/detail?all_tenants=1`);
+          gone = all.body.volumes.length === 0;
+          if (!gone) await new Promise((r) => setTimeout(r, 250));
+        }
+        assert.ok(gone, "the volume is deleted");
+      });
+
+      it("as alice, admin commands fail; a wrong password fails to log in", async () => {
+        const r = await run(aliceEnv, ["project", "create", "evil"]);
+        assert.notEqual(r.code, 0);
+        assert.match(r.stderr, /HTTP 403|not authorized/i);
+        const wrong = await run(openrc(id.s.url, "alice", "not-x", "demo"), ["token", "issue"]);
+        assert.notEqual(wrong.code, 0);
+        assert.match(wrong.stderr, /HTTP 401|authentication/i);
+        const projects = (await id.c.as(id.adminToken).get("/identity/v3/projects")).body.projects.map((p: any) => p.name);
+        assert.deepEqual(projects.sort(), ["admin", "demo"], "nothing was created");
+      });
+    });
+  }
+});
