@@ -4,56 +4,12 @@
  * the volume lifecycle. The CLI must be on PATH: CI installs it, and a missing CLI fails the suite.
  */
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { DIALECTS } from "../helpers/server";
+import { json, ok, openrc, requireCli, run } from "../helpers/openstack";
 import { type IdentityServer, startIdentity } from "./helpers";
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function run(env: NodeJS.ProcessEnv, args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile("openstack", args, { env, timeout: 90_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === "number" ? (err as { code: number }).code : -1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-/** The environment of an openrc: only the OS_* variables given, none inherited. */
-function openrc(url: string, user: string, password: string, project: string): NodeJS.ProcessEnv {
-  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("OS_")));
-  return {
-    ...base,
-    OS_AUTH_URL: `${url}/identity/v3`,
-    OS_USERNAME: user,
-    OS_PASSWORD: password,
-    OS_PROJECT_NAME: project,
-    OS_USER_DOMAIN_NAME: "Default",
-    OS_PROJECT_DOMAIN_NAME: "Default",
-    OS_IDENTITY_API_VERSION: "3",
-    OS_VOLUME_API_VERSION: "3.70",
-    OS_REGION_NAME: "RegionOne",
-  };
-}
-
-async function ok(env: NodeJS.ProcessEnv, args: string[]): Promise<string> {
-  const r = await run(env, args);
-  assert.equal(r.code, 0, `openstack ${args.join(" ")} exited ${r.code}:\n${r.stderr}\n${r.stdout}`);
-  return r.stdout;
-}
-
-const json = async (env: NodeJS.ProcessEnv, args: string[]) => JSON.parse(await ok(env, [...args, "-f", "json"]));
-
 describe("identity: the openstack CLI", () => {
-  before(async function () {
-    const r = await run(process.env, ["--version"]);
-    // Fail, never skip: CI installs python3-openstackclient.
-    assert.equal(r.code, 0, `the openstack CLI is not on PATH (install python3-openstackclient): ${r.stderr}`);
-  });
+  before(requireCli);
 
   for (const dialect of DIALECTS) {
     describe(dialect, () => {

@@ -2207,6 +2207,69 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/compute/v2.1/os-quota-sets/{tenant_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * Compute quotas of a project (stub, none)
+         * @description Nova's `GET /v2.1/os-quota-sets/{tenant_id}` shape with no compute quotas in it: the
+         *     `openstack quota` commands read compute quotas whenever a `compute` endpoint is in the
+         *     catalog, and build a Compute client even for volume-only quota changes.
+         */
+        get: operations["showComputeQuotas"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/compute/v2.1/os-quota-sets/{tenant_id}/defaults": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        /** Default compute quotas (stub, none) */
+        get: operations["showComputeDefaultQuotas"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/compute/v2.1/limits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Compute limits (stub, none)
+         * @description Nova's `GET /v2.1/limits` shape with nothing in it, for `openstack limits show`.
+         */
+        get: operations["showComputeLimits"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v3/volumes": {
         parameters: {
             query?: never;
@@ -7896,6 +7959,23 @@ export interface components {
             first: string;
             next?: string;
         };
+        /**
+         * @description A compute quota set with no compute quotas: Cinderblock offers no Compute service; the
+         *     `compute` catalog entry exists because `openstack quota set`, `quota show` and `limits show`
+         *     build a Compute client before they look at what they were asked.
+         */
+        ComputeQuotaSet: {
+            quota_set: {
+                id: string;
+            };
+        };
+        /** @description Compute limits with nothing to limit (Nova's `GET /limits` shape). */
+        ComputeLimits: {
+            limits: {
+                rate: unknown[];
+                absolute: Record<string, never>;
+            };
+        };
     };
     responses: {
         /**
@@ -12470,6 +12550,76 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ImageList"];
+                };
+            };
+            401: components["responses"]["KeystoneUnauthorized"];
+        };
+    };
+    showComputeQuotas: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No compute quotas. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComputeQuotaSet"];
+                };
+            };
+            401: components["responses"]["KeystoneUnauthorized"];
+        };
+    };
+    showComputeDefaultQuotas: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No compute quotas. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComputeQuotaSet"];
+                };
+            };
+            401: components["responses"]["KeystoneUnauthorized"];
+        };
+    };
+    showComputeLimits: {
+        parameters: {
+            query?: {
+                reserved?: string;
+                tenant_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No compute limits. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComputeLimits"];
                 };
             };
             401: components["responses"]["KeystoneUnauthorized"];

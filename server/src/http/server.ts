@@ -25,7 +25,7 @@ const JSON_TYPES = ["application/json", "application/vnd.openstack.volume+json"]
 const GENERIC_500 = "The server has either erred or is incapable of performing the requested operation.";
 const PROJECT_ID = /^[0-9a-zA-Z-_]+$/;
 /** Keystone's API and the Image stub: Keystone's fault body `{"error": {...}}`, no microversions. */
-const KEYSTONE_STYLE = /^\/(identity|image)(\/|\?|$)/;
+const KEYSTONE_STYLE = /^\/(identity|image|compute)(\/|\?|$)/;
 /** oslo_middleware/request_id.py ID_FORMAT. */
 const GLOBAL_REQUEST_ID = /^req-[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$/;
 

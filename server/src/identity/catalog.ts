@@ -18,6 +18,8 @@ const SERVICES: Array<{ type: string; name: string; path: (project: string) => s
   { type: "block-storage", name: "cinder", path: (p) => `/v3/${p}` },
   { type: "identity", name: "keystone", path: () => "/identity" },
   { type: "image", name: "glance", path: () => "/image" },
+  // No Compute service: a stub with no quotas or limits, for the openstack quota/limits commands.
+  { type: "compute", name: "nova", path: () => "/compute/v2.1" },
 ];
 
 /** Stable ids derived from the service type and interface, so catalogs compare equal across tokens. */

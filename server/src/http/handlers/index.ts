@@ -1,5 +1,6 @@
 /** Every handler, keyed by operationId or action name; the type makes a missing one a compile error. */
 import type { Handlers } from "../handler";
+import { computeHandlers } from "./compute";
 import { identityHandlers } from "./identity";
 import { miscHandlers } from "./misc";
 import { pendingHandlers } from "./pending";
@@ -26,4 +27,5 @@ export const handlers: Handlers = {
   ...identityHandlers,
   ...typeHandlers,
   ...qosHandlers,
+  ...computeHandlers,
 };
