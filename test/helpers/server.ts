@@ -108,7 +108,7 @@ export interface ChildServer {
   kill(signal: NodeJS.Signals): Promise<number | null>;
 }
 
-export async function startChild(args: { dataDir: string; dbUrl: string; port?: number }): Promise<ChildServer> {
+export async function startChild(args: { dataDir: string; dbUrl: string; port?: number; auth?: string }): Promise<ChildServer> {
   const port = args.port ?? (await freePort());
   const cli = path.resolve(__dirname, "../../server/src/cli.ts");
   const configFile = path.join(args.dataDir, "test-config.json");
@@ -116,7 +116,7 @@ export async function startChild(args: { dataDir: string; dbUrl: string; port?: 
   await writeFile(configFile, JSON.stringify({ quotas: UNLIMITED }));
   const child = spawn(
     process.execPath,
-    ["--require", require.resolve("tsx/cjs"), cli, "serve", "--config", configFile, "--auth", "noauth", "--port", String(port), "--data-dir", args.dataDir, "--db", args.dbUrl, "--host", "testhost", "--log-level", "info"],
+    ["--require", require.resolve("tsx/cjs"), cli, "serve", "--config", configFile, "--auth", args.auth ?? "noauth", "--port", String(port), "--data-dir", args.dataDir, "--db", args.dbUrl, "--host", "testhost", "--log-level", "info"],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
   let out = "";
@@ -141,7 +141,7 @@ export async function startChild(args: { dataDir: string; dbUrl: string; port?: 
     output: () => out,
     kill: (signal) =>
       new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve(child.exitCode);
+        if (child.exitCode !== null || child.signalCode !== null) return resolve(child.exitCode);
         child.once("exit", (code) => resolve(code));
         child.kill(signal);
       }),

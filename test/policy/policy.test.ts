@@ -4,7 +4,9 @@ import os from "node:os";
 import path from "node:path";
 import type { RequestContext } from "../../server/src/identity/context";
 import { compileCheck } from "../../server/src/policy/check";
-import { Policy } from "../../server/src/policy/policy";
+import { Policy, setPolicy } from "../../server/src/policy/policy";
+import { assertFault } from "../helpers/faults";
+import { startServer } from "../helpers/server";
 
 const ctx = (roles: string[], projectId = "p1", userId = "u1"): RequestContext => ({
   roles,
@@ -58,5 +60,22 @@ describe("policy", () => {
     assert.equal(custom.allowed(ctx(["admin"], "p9"), "volume:get", { project_id: "p1" }), false, "the override replaced the admin clause");
     await writeFile(file, '"volume:create": "role:admin or"\n');
     assert.throws(() => Policy.fromFile(file), /policy rule 'volume:create'/);
+  });
+});
+
+describe("policy file on a running server", () => {
+  it("refuses what the operator's policy file forbids, with Cinder's 403", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "cb-policy-"));
+    const file = path.join(dir, "policy.yaml");
+    await writeFile(file, '"volume:create": "rule:admin_api"\n');
+    const s = await startServer("sqlite", { policyFile: file });
+    try {
+      assertFault(await s.client.as("u:p1").post("/v3/p1/volumes", { volume: { size: 1 } }), 403, "Policy doesn't allow volume:create to be performed.");
+      assert.equal((await s.client.as("admin:p1").post("/v3/p1/volumes", { volume: { size: 1 } })).status, 202);
+      assert.equal((await s.client.as("u:p1").get("/v3/p1/volumes")).status, 200, "rules the file does not name keep their defaults");
+    } finally {
+      await s.destroy();
+      setPolicy(new Policy()); // the policy is process-wide; later suites expect the defaults
+    }
   });
 });

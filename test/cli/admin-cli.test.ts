@@ -1,0 +1,85 @@
+/**
+ * `cinderblock admin`: provisioning on a data directory without a server, and an openrc that the
+ * real openstack CLI logs in with.
+ */
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { mkdtemp, rm, stat } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { freePort, startChild, type ChildServer } from "../helpers/server";
+import { json, requireCli } from "../helpers/openstack";
+
+const CLI = path.resolve(__dirname, "../../server/src/cli.ts");
+
+function cinderblock(args: string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = execFile(process.execPath, ["--require", require.resolve("tsx/cjs"), CLI, ...args], { timeout: 60_000 }, (err, stdout, stderr) => {
+      const code = err ? (typeof (err as { code?: unknown }).code === "number" ? (err as { code: number }).code : -1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+    child.stdin?.end(input ?? "");
+  });
+}
+
+describe("cinderblock admin", function () {
+  this.timeout(180_000);
+  let dir: string;
+  let server: ChildServer | undefined;
+  before(async () => {
+    await requireCli();
+    dir = await mkdtemp(path.join(os.tmpdir(), "cb-admin-"));
+  });
+  after(async () => {
+    await server?.kill("SIGTERM");
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("creates projects and users, grants and revokes roles, and lists them", async () => {
+    const p = await cinderblock(["admin", "create-project", "demo", "--data-dir", dir]);
+    assert.equal(p.code, 0, p.stderr);
+    assert.match(p.stdout, /created project demo \([0-9a-f]{32}\)/);
+    assert.match(p.stdout, /created the admin user/, "the first command bootstraps the admin and says so once");
+    const mode = (await stat(path.join(dir, "admin-password"))).mode & 0o777;
+    assert.equal(mode, 0o600, "the admin password file is private");
+    const u = await cinderblock(["admin", "create-user", "alice", "--project", "demo", "--password-stdin", "--data-dir", dir], "alice-pw\n");
+    assert.equal(u.code, 0, u.stderr);
+    assert.match(u.stdout, /created user alice .* with role member on project demo/);
+    assert.doesNotMatch(u.stdout, /alice-pw/, "a password given on stdin is not echoed");
+    const gen = await cinderblock(["admin", "create-user", "carol", "--data-dir", dir]);
+    assert.match(gen.stdout, /password: \S{20,}/, "a generated password is printed once");
+    assert.equal((await cinderblock(["admin", "grant", "reader", "--user", "carol", "--project", "demo", "--data-dir", dir])).code, 0);
+    const list = await cinderblock(["admin", "list", "assignments", "--data-dir", dir]);
+    assert.deepEqual(list.stdout.trim().split("\n"), ["admin  admin  admin", "alice  demo  member", "carol  demo  reader"]);
+    assert.equal((await cinderblock(["admin", "revoke", "reader", "--user", "carol", "--project", "demo", "--data-dir", dir])).code, 0);
+    const again = await cinderblock(["admin", "revoke", "reader", "--user", "carol", "--project", "demo", "--data-dir", dir]);
+    assert.equal(again.code, 2);
+    assert.match(again.stderr, /carol has no reader role on demo/);
+    const dup = await cinderblock(["admin", "create-project", "demo", "--data-dir", dir]);
+    assert.equal(dup.code, 2);
+    assert.match(dup.stderr, /a project named 'demo' already exists/);
+    const bad = await cinderblock(["admin", "grant", "wizard", "--user", "alice", "--project", "demo", "--data-dir", dir]);
+    assert.match(bad.stderr, /no role named 'wizard'/);
+  });
+
+  it("prints an openrc the openstack CLI logs in with", async () => {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const rc = await cinderblock(["admin", "openrc", "--url", url, "--data-dir", dir]);
+    assert.equal(rc.code, 0, rc.stderr);
+    const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("OS_")));
+    for (const line of rc.stdout.split("\n")) {
+      const m = /^export (OS_\w+)='?([^']*)'?$/.exec(line.trim());
+      if (m) env[m[1]] = m[2];
+    }
+    assert.equal(env.OS_AUTH_URL, `${url}/identity/v3`);
+    assert.equal(env.OS_USERNAME, "admin");
+    assert.equal(env.OS_PROJECT_NAME, "admin");
+    assert.equal(env.OS_IDENTITY_API_VERSION, "3");
+    server = await startChild({ dataDir: dir, dbUrl: `sqlite:${path.join(dir, "cinderblock.sqlite")}`, port, auth: "builtin" });
+    const token = await json(env, ["token", "issue"]);
+    assert.ok(token.id);
+    const vols = await json(env, ["volume", "list"]);
+    assert.deepEqual(vols, []);
+  });
+});
