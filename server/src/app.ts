@@ -14,7 +14,7 @@ import { buildHttp } from "./http/server";
 import { Scheduler } from "./scheduler/scheduler";
 import { bootstrapIdentity } from "./identity/bootstrap";
 import { createIdentity } from "./identity/service";
-import { Policy, setPolicy } from "./policy/policy";
+import { Policy } from "./policy/policy";
 import type { Services } from "./services";
 import { VolumeManager } from "./volume/manager/manager";
 
@@ -35,7 +35,6 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
     throw err;
   }
   const bus = new InProcessBus(log);
-  setPolicy(config.policyFile ? Policy.fromFile(config.policyFile) : new Policy());
   const identity = createIdentity(config.auth, db.kysely, { tokenTtlSeconds: config.tokenTtlSeconds, keystone: config.keystone });
   if (config.auth === "builtin") {
     const boot = await bootstrapIdentity(db.kysely, config.dataDir);
@@ -55,6 +54,7 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
     scheduler: new SchedulerRpc(bus),
     volumes: new VolumeRpc(bus),
     identity,
+    policy: config.policyFile ? Policy.fromFile(config.policyFile) : new Policy(),
   };
   const scheduler = new Scheduler(db, bus, services.volumes, log.child({ role: "scheduler" }), {
     service: { host: config.host, availabilityZone: config.defaultAvailabilityZone, reportIntervalMs: config.reportIntervalMs },

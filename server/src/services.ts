@@ -5,6 +5,7 @@ import type { SchedulerRpc, VolumeRpc } from "./bus/rpc";
 import type { Config } from "./config";
 import type { Db } from "./db/database";
 import type { IdentityService } from "./identity/service";
+import type { Policy } from "./policy/policy";
 
 export interface Services {
   config: Config;
@@ -14,4 +15,6 @@ export interface Services {
   scheduler: SchedulerRpc;
   volumes: VolumeRpc;
   identity: IdentityService;
+  /** The policy in force: Cinder's defaults with the policy file's overrides. */
+  policy: Policy;
 }

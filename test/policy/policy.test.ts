@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import type { RequestContext } from "../../server/src/identity/context";
 import { compileCheck } from "../../server/src/policy/check";
-import { Policy, setPolicy } from "../../server/src/policy/policy";
+import { Policy } from "../../server/src/policy/policy";
 import { assertFault } from "../helpers/faults";
 import { startServer } from "../helpers/server";
 
@@ -75,7 +75,6 @@ describe("policy file on a running server", () => {
       assert.equal((await s.client.as("u:p1").get("/v3/p1/volumes")).status, 200, "rules the file does not name keep their defaults");
     } finally {
       await s.destroy();
-      setPolicy(new Policy()); // the policy is process-wide; later suites expect the defaults
     }
   });
 });

@@ -155,7 +155,7 @@ function registerRoute(app: FastifyInstance, svc: Services, route: Route): void 
         // The identity API is the built-in one; with an external Keystone (or none) there is nothing here.
         throw notFound(`The identity API is served only with auth mode builtin; this server runs with auth mode ${svc.identity.mode}.`);
       }
-      const ctx = await context(svc, req, route);
+      const ctx: RequestContext = { ...(await context(svc, req, route)), policy: svc.policy };
       const validate = KEYSTONE_STYLE.test(route.path) ? validateKeystoneBody : validateBody;
       const version = ctx.version;
       const params = req.params as Record<string, string>;

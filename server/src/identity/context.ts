@@ -13,6 +13,8 @@ export interface RequestContext {
   requestId: string;
   /** The microversion the request asked for (major*1000+minor). */
   version: number;
+  /** The policy in force (the server's, from its policy file); Cinder's defaults when absent. */
+  policy?: { allowed(ctx: RequestContext, rule: string, target?: { project_id?: string; user_id?: string }): boolean };
   /** On the built-in identity API: the caller's token (which may be unscoped; projectId is then ""). */
   token?: TokenInfo;
 }

@@ -81,20 +81,18 @@ export class Policy {
   }
 }
 
-let current = new Policy({ default: "rule:admin_api" });
+/** Cinder's defaults, for contexts that carry no policy (service work, unit tests). */
+const DEFAULTS = new Policy();
 
-/** Install the policy in force (at start, from the policy file if one is configured). */
-export function setPolicy(p: Policy): void {
-  current = p;
-}
+const policyOf = (ctx: RequestContext): Policy => (ctx.policy as Policy | undefined) ?? DEFAULTS;
 
 export function allowed(ctx: RequestContext, rule: string, targetProjectId?: string): boolean {
-  return current.allowed(ctx, rule, targetProjectId ? { project_id: targetProjectId } : {});
+  return policyOf(ctx).allowed(ctx, rule, targetProjectId ? { project_id: targetProjectId } : {});
 }
 
 /** The rule on an explicit target (a user as well as a project: Keystone's rules). */
 export function allowedOn(ctx: RequestContext, rule: string, target: Target): boolean {
-  return current.allowed(ctx, rule, target);
+  return policyOf(ctx).allowed(ctx, rule, target);
 }
 
 /** Raise Cinder's 403 when the rule does not allow the caller on the target's project. */
@@ -103,5 +101,5 @@ export function authorize(ctx: RequestContext, rule: string, targetProjectId?: s
 }
 
 export function policyHasRule(rule: string): boolean {
-  return current.has(rule);
+  return DEFAULTS.has(rule);
 }
