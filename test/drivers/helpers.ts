@@ -6,6 +6,8 @@ import path from "node:path";
 import { FileDriver, type FileDriverOptions } from "../../server/src/drivers/file/driver";
 import type { SnapshotRef, VolumeRef } from "../../server/src/drivers/interface";
 import { ProcessExecutor } from "../../server/src/exec/executor";
+import { readAt, writeAt } from "../helpers/files";
+export { readAt, writeAt };
 
 export const GIB = 1024 ** 3;
 export const MIB = 1024 ** 2;
@@ -46,26 +48,7 @@ export function snapshotPath(root: string, id: string): string {
   return path.join(root, "vols", `snapshot-${id}`);
 }
 
-export async function writeAt(file: string, offset: number, data: Buffer): Promise<void> {
-  const fh = await fsp.open(file, "r+");
-  try {
-    const { bytesWritten } = await fh.write(data, 0, data.length, offset);
-    if (bytesWritten !== data.length) throw new Error("short write");
-  } finally {
-    await fh.close();
-  }
-}
 
-export async function readAt(file: string, offset: number, length: number): Promise<Buffer> {
-  const fh = await fsp.open(file, "r");
-  try {
-    const buf = Buffer.alloc(length);
-    const { bytesRead } = await fh.read(buf, 0, length, offset);
-    return buf.subarray(0, bytesRead);
-  } finally {
-    await fh.close();
-  }
-}
 
 /** A set of writes at chosen offsets, so the same pattern can be written and later checked. */
 export type Pattern = { offset: number; data: Buffer }[];

@@ -11,6 +11,8 @@ import path from "node:path";
 import type { Client } from "./client";
 import type { TestServer } from "./server";
 import { waitGone, waitStatus } from "./wait";
+import { readAt, writeAt } from "./files";
+export { readAt, writeAt };
 
 export const MiB = 1024 ** 2;
 export const GiB = 1024 ** 3;
@@ -92,26 +94,7 @@ export async function fileSize(file: string): Promise<number> {
   return (await fsp.stat(file)).size;
 }
 
-/** Write into an existing file at an offset without truncating it (as a block device writer does). */
-export async function writeAt(file: string, offset: number, data: Buffer): Promise<void> {
-  const fh = await fsp.open(file, "r+");
-  try {
-    await fh.write(data, 0, data.length, offset);
-  } finally {
-    await fh.close();
-  }
-}
 
-export async function readAt(file: string, offset: number, length: number): Promise<Buffer> {
-  const fh = await fsp.open(file, "r");
-  try {
-    const buf = Buffer.alloc(length);
-    const { bytesRead } = await fh.read(buf, 0, length, offset);
-    return buf.subarray(0, bytesRead);
-  } finally {
-    await fh.close();
-  }
-}
 
 /** Random bytes placed at given offsets: what a test wrote and expects to read back. */
 export type Pattern = Array<{ offset: number; data: Buffer }>;

@@ -96,6 +96,8 @@ for p in sys.argv[1:]:
         os.close(fd)
 print(json.dumps(out))
 `;
+import { readAt, writeAt } from "./files";
+export { readAt, writeAt };
 
 async function hashWithPython(files: string[]): Promise<Map<string, string> | undefined> {
   try {
@@ -193,24 +195,4 @@ export async function captureState(s: TestServer): Promise<State> {
   };
 }
 
-/** Write `data` into a file at `offset` (a guest writing to its disk, for the file driver). */
-export async function writeAt(file: string, offset: number, data: Buffer): Promise<void> {
-  const fh = await fsp.open(file, "r+");
-  try {
-    await fh.write(data, 0, data.length, offset);
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-}
 
-export async function readAt(file: string, offset: number, length: number): Promise<Buffer> {
-  const fh = await fsp.open(file, "r");
-  try {
-    const buf = Buffer.alloc(length);
-    const { bytesRead } = await fh.read(buf, 0, length, offset);
-    return buf.subarray(0, bytesRead);
-  } finally {
-    await fh.close();
-  }
-}
