@@ -1,0 +1,133 @@
+/**
+ * Provider configuration: the keys, their OS_* fallbacks, the completeness check and the mapping
+ * to the SDK's `connect()` options. Values come from Configure's `args` (stack config `cinder:*`
+ * for the default provider, or `new cinder.Provider(...)` inputs), then the plugin's environment.
+ */
+import type { AuthOptions, ConnectOptions } from "@cinderblock/sdk";
+import { isUnknown, type Props } from "./wire";
+
+export interface ConfigKey {
+  env: string[];
+  type: "string" | "boolean";
+  secret?: boolean;
+  description: string;
+}
+
+/** Every configuration key, with the environment variables it falls back to (first set wins). */
+export const CONFIG_KEYS = {
+  authUrl: { env: ["OS_AUTH_URL"], type: "string", description: "Keystone v3 URL, e.g. `https://keystone:5000/v3`." },
+  username: { env: ["OS_USERNAME"], type: "string", description: "User name for password authentication." },
+  password: { env: ["OS_PASSWORD"], type: "string", secret: true, description: "Password for password authentication." },
+  projectName: { env: ["OS_PROJECT_NAME", "OS_TENANT_NAME"], type: "string", description: "Project (scope) by name." },
+  projectId: { env: ["OS_PROJECT_ID", "OS_TENANT_ID"], type: "string", description: "Project (scope) by id." },
+  userDomainName: { env: ["OS_USER_DOMAIN_NAME"], type: "string", description: "The user's domain (default `Default`)." },
+  projectDomainName: { env: ["OS_PROJECT_DOMAIN_NAME"], type: "string", description: "The project's domain (default `Default`)." },
+  token: { env: ["OS_TOKEN"], type: "string", secret: true, description: "An existing token (with `authUrl`: exchanged; without: sent to `endpoint` as is)." },
+  applicationCredentialId: { env: ["OS_APPLICATION_CREDENTIAL_ID"], type: "string", description: "Application credential id." },
+  applicationCredentialSecret: {
+    env: ["OS_APPLICATION_CREDENTIAL_SECRET"],
+    type: "string",
+    secret: true,
+    description: "Application credential secret.",
+  },
+  endpoint: {
+    env: ["OS_VOLUME_ENDPOINT", "CINDER_ENDPOINT"],
+    type: "string",
+    description: "Volume endpoint, skipping the catalog (e.g. for noauth): `http://host:8776` or `http://host:8776/v3/<project>`.",
+  },
+  region: { env: ["OS_REGION_NAME"], type: "string", description: "Catalog region." },
+  insecure: { env: ["OS_INSECURE"], type: "boolean", description: "Skip TLS certificate verification." },
+  cacert: { env: ["OS_CACERT"], type: "string", description: "CA bundle (PEM contents, or a path to a PEM file)." },
+  microversion: { env: ["OS_VOLUME_API_VERSION"], type: "string", description: "Pin a Cinder microversion (`3.x`) instead of negotiating." },
+} as const satisfies Record<string, ConfigKey>;
+
+export type ConfigName = keyof typeof CONFIG_KEYS;
+export type ProviderConfig = { [K in ConfigName]?: (typeof CONFIG_KEYS)[K]["type"] extends "boolean" ? boolean : string };
+
+export const SECRET_CONFIG_KEYS = Object.entries(CONFIG_KEYS as Record<string, ConfigKey>)
+  .filter(([, k]) => k.secret)
+  .map(([n]) => n);
+
+const truthy = (s: string) => /^(1|true|yes|on)$/i.test(s);
+
+/** Given values (unknowns kept out), then the environment for whatever is unset. */
+export function resolveProviderConfig(given: Props, env: Record<string, string | undefined> = process.env): ProviderConfig {
+  const out: Record<string, string | boolean> = {};
+  for (const [name, key] of Object.entries(CONFIG_KEYS as Record<string, ConfigKey>)) {
+    let v: unknown = given[name];
+    if (v === undefined || v === null || v === "" || isUnknown(v)) v = key.env.map((e) => env[e]).find((x) => x !== undefined && x !== "");
+    if (v === undefined) continue;
+    if (key.type === "boolean") out[name] = typeof v === "boolean" ? v : truthy(String(v));
+    else out[name] = String(v);
+  }
+  return out as ProviderConfig;
+}
+
+export interface ConfigFailure {
+  property: string;
+  reason: string;
+}
+
+const where = (k: ConfigName) => `set cinder:${k} or ${CONFIG_KEYS[k].env[0]}`;
+
+/** What is missing or wrong; empty when the configuration can connect. Unknown keys are skipped. */
+export function checkProviderConfig(cfg: ProviderConfig, unknown: Set<string> = new Set()): ConfigFailure[] {
+  const f: ConfigFailure[] = [];
+  const need = (k: ConfigName, why: string) => {
+    if (cfg[k] === undefined && !unknown.has(k)) f.push({ property: k, reason: `${k} is required ${why} (${where(k)})` });
+  };
+  if (cfg.microversion !== undefined && !/^3\.\d+$/.test(cfg.microversion)) {
+    f.push({ property: "microversion", reason: `microversion must look like "3.42", got "${cfg.microversion}"` });
+  }
+  const has = (k: ConfigName) => cfg[k] !== undefined || unknown.has(k);
+  if (has("applicationCredentialId") || has("applicationCredentialSecret")) {
+    need("authUrl", "for application-credential authentication");
+    need("applicationCredentialId", "with applicationCredentialSecret");
+    need("applicationCredentialSecret", "with applicationCredentialId");
+  } else if (has("password") || has("username")) {
+    need("authUrl", "for password authentication");
+    need("username", "for password authentication");
+    need("password", "for password authentication");
+    if (!has("projectName") && !has("projectId")) {
+      f.push({ property: "projectName", reason: `projectName or projectId is required to scope the token (${where("projectName")})` });
+    }
+  } else if (has("token")) {
+    if (!has("authUrl") && !has("endpoint")) {
+      f.push({ property: "endpoint", reason: `a token needs authUrl (Keystone) or endpoint (sent as is) (${where("authUrl")} or ${where("endpoint")})` });
+    }
+    if (!has("authUrl") && has("endpoint") && !has("projectId") && !/\/v3\/[^/]+/.test(String(cfg.endpoint ?? ""))) {
+      f.push({ property: "projectId", reason: `projectId is required when the endpoint has no /v3/<project> part (${where("projectId")})` });
+    }
+  } else {
+    f.push({
+      property: "password",
+      reason:
+        "no credentials: set password (with username, authUrl and a project), token, or applicationCredentialId and applicationCredentialSecret " +
+        "(stack config cinder:* or OS_PASSWORD / OS_TOKEN / OS_APPLICATION_CREDENTIAL_ID)",
+    });
+  }
+  return f;
+}
+
+/** SDK connect options for a complete configuration (call checkProviderConfig first). */
+export function connectOptions(cfg: ProviderConfig, readFile: (p: string) => string): ConnectOptions {
+  const scope = { projectId: cfg.projectId, projectName: cfg.projectName, projectDomainName: cfg.projectDomainName ?? (cfg.projectName ? "Default" : undefined) };
+  let auth: AuthOptions;
+  if (cfg.applicationCredentialId) {
+    auth = { type: "application_credential", authUrl: cfg.authUrl!, applicationCredentialId: cfg.applicationCredentialId, applicationCredentialSecret: cfg.applicationCredentialSecret! };
+  } else if (cfg.password !== undefined) {
+    auth = { type: "password", authUrl: cfg.authUrl!, username: cfg.username, password: cfg.password, userDomainName: cfg.userDomainName ?? "Default", ...scope };
+  } else {
+    auth = { type: "token", token: cfg.token!, authUrl: cfg.authUrl, ...scope };
+  }
+  const ca = cfg.cacert === undefined ? undefined : cfg.cacert.includes("-----BEGIN") ? cfg.cacert : readFile(cfg.cacert);
+  return {
+    env: {},
+    auth,
+    endpoint: cfg.endpoint,
+    region: cfg.region,
+    microversion: cfg.microversion,
+    tls: cfg.insecure || ca ? { insecure: cfg.insecure, ca } : undefined,
+    userAgent: "pulumi-resource-cinder/0.1.0",
+  };
+}

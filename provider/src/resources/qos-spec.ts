@@ -1,0 +1,65 @@
+/**
+ * cinder:index:QosSpec — a QoS spec (admin; api-ref "Quality of service (QoS) specifications").
+ * specs are diffed per key (set changed keys, delete_keys removed ones); name and consumer replace,
+ * deleting first when the name stays (names are unique). Delete disassociates from every type.
+ */
+import type { QosSpecs } from "@cinderblock/sdk";
+import { autoname, checkInputs, previewOuts } from "../lib/check";
+import { diffInputs, mapChanges } from "../lib/diff";
+import { ignoreGone, orGone } from "../lib/sdk";
+import type { Props } from "../lib/wire";
+import type { PropSpec, ResourceDef } from "./types";
+
+const properties: Record<string, PropSpec> = {
+  name: { type: "string", input: true, replaceOnChanges: true, description: "Name, unique (default: the logical name plus a random suffix). Replaces on change." },
+  consumer: { type: "string", input: true, enum: ["front-end", "back-end", "both"], replaceOnChanges: true, description: "Where the limits apply (default `back-end`). Replaces on change." },
+  specs: { type: "stringMap", input: true, description: "The QoS keys, e.g. `total_iops_sec`; diffed and applied per key." },
+};
+
+const outputs = (q: QosSpecs, inputs: Props): Props => ({ ...inputs, name: q.name, consumer: q.consumer, specs: { ...(q.specs ?? {}) } });
+
+export const qosSpec: ResourceDef = {
+  token: "cinder:index:QosSpec",
+  description: "A Cinder QoS spec (admin).",
+  properties,
+  importId: "the QoS spec id",
+  check(news, olds, input) {
+    const r = checkInputs(properties, news);
+    autoname(r.inputs, olds, input);
+    return r;
+  },
+  diff(olds, news, oldInputs) {
+    const before = Object.keys(oldInputs).length ? oldInputs : olds;
+    const d = diffInputs(before, news, { name: "replace", consumer: "replace", specs: "perKey" });
+    if (d.replaces.length && news.name === before.name) d.deleteBeforeReplace = true;
+    return d;
+  },
+  preview: (inputs, olds) => previewOuts(properties, inputs, olds),
+  async create(ctx, inputs) {
+    const c = await ctx.client();
+    const body = { ...((inputs.specs as Record<string, string>) ?? {}), name: inputs.name as string, ...(inputs.consumer ? { consumer: inputs.consumer } : {}) };
+    const q = await c.qosSpecs.create(body as never);
+    return { id: q.id, outs: outputs(await c.qosSpecs.get(q.id), inputs) };
+  },
+  async read(ctx, id, state, oldInputs) {
+    const c = await ctx.client();
+    const q = await orGone(() => c.qosSpecs.get(id));
+    if (!q) return undefined;
+    const inputs: Props = { ...oldInputs, name: q.name, consumer: q.consumer, specs: { ...(q.specs ?? {}) } };
+    if (Object.keys(oldInputs).length && oldInputs.consumer === undefined) delete inputs.consumer;
+    return { id, outs: outputs(q, { ...state, ...inputs }), inputs };
+  },
+  async update(ctx, id, olds, news, oldInputs) {
+    const c = await ctx.client();
+    const before = Object.keys(oldInputs).length ? oldInputs : olds;
+    const specs = mapChanges(before.specs as Props | undefined, news.specs as Props | undefined);
+    if (Object.keys(specs.set).length) await c.qosSpecs.setKeys(id, specs.set as never);
+    if (specs.unset.length) await c.qosSpecs.unsetKeys(id, specs.unset);
+    return outputs(await c.qosSpecs.get(id), news);
+  },
+  async delete(ctx, id) {
+    const c = await ctx.client();
+    await ignoreGone(() => c.qosSpecs.disassociateAll(id));
+    await ignoreGone(() => c.qosSpecs.delete(id, { force: true }));
+  },
+};

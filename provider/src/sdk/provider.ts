@@ -1,0 +1,51 @@
+/** The `cinder` provider resource, for explicit providers: `new cinder.Provider("dev", {...})`. */
+import * as pulumi from "@pulumi/pulumi";
+import * as utilities from "./utilities";
+
+export interface ProviderArgs {
+  authUrl?: pulumi.Input<string>;
+  username?: pulumi.Input<string>;
+  password?: pulumi.Input<string>;
+  projectName?: pulumi.Input<string>;
+  projectId?: pulumi.Input<string>;
+  userDomainName?: pulumi.Input<string>;
+  projectDomainName?: pulumi.Input<string>;
+  token?: pulumi.Input<string>;
+  applicationCredentialId?: pulumi.Input<string>;
+  applicationCredentialSecret?: pulumi.Input<string>;
+  /** Skip the catalog (e.g. noauth): `http://host:8776` or `http://host:8776/v3/<project>`. */
+  endpoint?: pulumi.Input<string>;
+  region?: pulumi.Input<string>;
+  insecure?: pulumi.Input<boolean>;
+  cacert?: pulumi.Input<string>;
+  microversion?: pulumi.Input<string>;
+}
+
+const KEYS = [
+  "authUrl", "username", "password", "projectName", "projectId", "userDomainName", "projectDomainName", "token",
+  "applicationCredentialId", "applicationCredentialSecret", "endpoint", "region", "insecure", "cacert", "microversion",
+] as const;
+const SECRETS = ["password", "token", "applicationCredentialSecret"] as const;
+
+export class Provider extends pulumi.ProviderResource {
+  /** @internal */
+  public static readonly __pulumiType = "cinder";
+
+  public static override isInstance(obj: unknown): obj is Provider {
+    return !!obj && (obj as Record<string, unknown>)["__pulumiType"] === "pulumi:providers:" + Provider.__pulumiType;
+  }
+
+  declare readonly authUrl: pulumi.Output<string | undefined>;
+  declare readonly endpoint: pulumi.Output<string | undefined>;
+  declare readonly region: pulumi.Output<string | undefined>;
+
+  constructor(name: string, args?: ProviderArgs, opts?: pulumi.ResourceOptions) {
+    const inputs: pulumi.Inputs = {};
+    for (const k of KEYS) {
+      const v = args?.[k];
+      inputs[k] = v !== undefined && (SECRETS as readonly string[]).includes(k) ? pulumi.secret(v) : v;
+    }
+    const secretOpts = { additionalSecretOutputs: [...SECRETS] };
+    super(Provider.__pulumiType, name, inputs, pulumi.mergeOptions(pulumi.mergeOptions(utilities.resourceOptsDefaults(), secretOpts), opts ?? {}));
+  }
+}
