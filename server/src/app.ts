@@ -9,6 +9,8 @@ import { SchedulerRpc, VolumeRpc } from "./bus/rpc";
 import type { Config } from "./config";
 import { migrate, openDb } from "./db/database";
 import { createDriver } from "./drivers/registry";
+import { createTarget } from "./targets/registry";
+import type { TargetHelper } from "./targets/interface";
 import { ProcessExecutor } from "./exec/executor";
 import { buildHttp } from "./http/server";
 import { Scheduler } from "./scheduler/scheduler";
@@ -66,13 +68,26 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
   const managers: VolumeManager[] = [];
   for (const b of config.backends) {
     const mlog = log.child({ role: "volume", backend: b.name });
+    const { targetHelper, targetIp, targetPort, tgtControlPort, volumesDir, writeCache, ...driverOptions } = b.options;
     const driver = createDriver(b.driver, {
       backendName: b.name,
       dataDir: config.dataDir,
       executor,
-      options: b.options,
+      options: driverOptions,
       log: mlog,
     });
+    const helper = (targetHelper as string | undefined) ?? config.targetHelper;
+    const target: TargetHelper | undefined = helper
+      ? createTarget(helper, {
+          backendName: b.name,
+          dataDir: config.dataDir,
+          executor,
+          targetIp: typeof targetIp === "string" ? targetIp : config.targetIp,
+          targetPort: typeof targetPort === "number" ? targetPort : config.targetPort,
+          options: { tgtControlPort, volumesDir, writeCache },
+          log: mlog,
+        })
+      : undefined;
     const manager = new VolumeManager(
       db,
       bus,
@@ -85,6 +100,7 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
         reportIntervalMs: config.reportIntervalMs,
       },
       mlog,
+      target,
     );
     await manager.start();
     managers.push(manager);

@@ -25,6 +25,9 @@ const USAGE = `usage: cinderblock serve [options]
   --host NAME           the host name services register under (default: this machine's)
   --public-endpoint URL scheme://host:port clients reach this server at, for links
   --log-level LEVEL     trace, debug, info, warn, error (default info)
+  --target-helper NAME  export volumes over iSCSI through this target: tgt (default: none, local only)
+  --target-ip ADDR      the iSCSI portal address hosts connect to (default 127.0.0.1)
+  --target-port N       the iSCSI portal port (default 3260)
   --config FILE         JSON or YAML file with the settings above (camelCase) and 'backends'
 
 Every setting can also be given as CINDERBLOCK_<NAME> (e.g. CINDERBLOCK_DATA_DIR).`;
@@ -43,6 +46,9 @@ async function serve(argv: string[]): Promise<void> {
       "log-level": { type: "string" },
       "policy-file": { type: "string" },
       "token-ttl": { type: "string" },
+      "target-helper": { type: "string" },
+      "target-ip": { type: "string" },
+      "target-port": { type: "string" },
       config: { type: "string" },
       help: { type: "boolean", short: "h" },
     },

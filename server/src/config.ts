@@ -48,6 +48,15 @@ export interface Config {
   /** Overrides scheme://host:port in links (Cinder's public_endpoint). */
   publicEndpoint?: string;
   backends: BackendConfig[];
+  /**
+   * Cinder's `target_helper`: export volumes of every backend through this target (`tgt`); unset
+   * = volumes are local only. A backend's own `targetHelper` option wins.
+   */
+  targetHelper?: string;
+  /** Cinder's `target_ip_address`: the portal address hosts connect to. */
+  targetIp: string;
+  /** Cinder's `target_port`. */
+  targetPort: number;
   /** Cinder's osapi_max_limit. */
   maxLimit: number;
   quotas: QuotaDefaults;
@@ -81,6 +90,8 @@ export function defaults(dataDir = "./data"): Config {
     host: os.hostname(),
     defaultAvailabilityZone: "nova",
     backends: [{ name: "file", driver: "file", options: {} }],
+    targetIp: "127.0.0.1",
+    targetPort: 3260,
     maxLimit: 1000,
     quotas: { ...DEFAULT_QUOTAS },
     logLevel: "info",
@@ -104,6 +115,9 @@ const SCALARS: Record<string, { key: keyof Config; type: "number" | "string" }> 
   "max-limit": { key: "maxLimit", type: "number" },
   "token-ttl": { key: "tokenTtlSeconds", type: "number" },
   "policy-file": { key: "policyFile", type: "string" },
+  "target-helper": { key: "targetHelper", type: "string" },
+  "target-ip": { key: "targetIp", type: "string" },
+  "target-port": { key: "targetPort", type: "number" },
 };
 
 export class ConfigError extends Error {}
@@ -193,6 +207,8 @@ function finish(cfg: Config): Config {
   cfg.dataDir = path.resolve(cfg.dataDir);
   if (!cfg.db) cfg.db = `sqlite:${path.join(cfg.dataDir, "cinderblock.sqlite")}`;
   if (cfg.port > 65535) throw new ConfigError(`port ${cfg.port} is out of range`);
+  if (cfg.targetPort < 1 || cfg.targetPort > 65535) throw new ConfigError(`target port ${cfg.targetPort} is out of range`);
+  if (cfg.targetHelper === "") cfg.targetHelper = undefined;
   const names = new Set<string>();
   for (const b of cfg.backends) {
     if (!/^[A-Za-z0-9_.-]+$/.test(b.name)) throw new ConfigError(`backend name '${b.name}' may only use letters, digits, '.', '_' and '-'`);

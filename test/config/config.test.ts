@@ -33,6 +33,21 @@ describe("configuration", () => {
     assert.deepEqual(c.backends, [{ name: "fast", driver: "file", availabilityZone: "az1", options: { dir: "/srv/fast" } }]);
   });
 
+  it("exports through a target helper: --target-helper, --target-ip (default 127.0.0.1), port 3260, or targetHelper in the file", async () => {
+    const d = loadConfig({}, {});
+    assert.equal(d.targetHelper, undefined, "volumes are local only by default");
+    assert.equal(d.targetIp, "127.0.0.1");
+    assert.equal(d.targetPort, 3260);
+    const c = loadConfig({ "target-helper": "tgt", "target-ip": "192.0.2.7" }, {});
+    assert.deepEqual([c.targetHelper, c.targetIp, c.targetPort], ["tgt", "192.0.2.7", 3260]);
+    const dir = await mkdtemp(path.join(os.tmpdir(), "cb-config-"));
+    const file = path.join(dir, "t.yaml");
+    await writeFile(file, "targetHelper: tgt\ntargetPort: 3262\n");
+    const f = loadConfig({ config: file }, {});
+    assert.deepEqual([f.targetHelper, f.targetPort], ["tgt", 3262]);
+    assert.throws(() => loadConfig({ "target-port": "70000" }, {}), /target port 70000 is out of range/);
+  });
+
   it("refuses bad settings with a message that names them", async () => {
     assert.throws(() => loadConfig({ port: "eighty" }, {}), (e: Error) => e instanceof ConfigError && /'port' must be a whole number/.test(e.message));
     assert.throws(() => loadConfig({ auth: "magic" }, {}), /auth 'magic' is not available/);

@@ -21,6 +21,7 @@ const CONTRACT = {
   createSnapshot: true,
   deleteSnapshot: true,
   revertToSnapshot: true,
+  localPath: true,
   getStats: true,
   listResources: true,
 } satisfies Record<Exclude<keyof VolumeDriver, "name">, true>;

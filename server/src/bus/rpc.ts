@@ -4,8 +4,13 @@
  *
  * Version history: 1.0 — createVolume; deleteVolume, extendVolume, createSnapshot, deleteSnapshot,
  * revertToSnapshot.
+ * 1.1 — calls initializeConnection, terminateConnection, attachVolume, detachVolume (the legacy
+ * attach flow; cinder/volume/rpcapi.py 3.x attach_volume, detach_volume, initialize_connection,
+ * terminate_connection).
  */
 import type { Bus } from "./bus";
+import type { AttachmentRow } from "../db/schema";
+import type { ConnectionInfo, Connector } from "../targets/interface";
 
 export const SCHEDULER_TOPIC = "scheduler";
 
@@ -28,6 +33,22 @@ export interface SnapshotMsg {
 export interface RevertMsg {
   volumeId: string;
   snapshotId: string;
+}
+
+export interface ConnectionMsg {
+  volumeId: string;
+  connector: Connector;
+}
+export interface AttachMsg {
+  volumeId: string;
+  instanceUuid: string | null;
+  hostName: string | null;
+  mountpoint: string;
+  mode: "rw" | "ro";
+}
+export interface DetachMsg {
+  volumeId: string;
+  attachmentId: string | null;
 }
 
 export class SchedulerRpc {
@@ -63,5 +84,21 @@ export class VolumeRpc {
 
   revertToSnapshot(host: string, volumeId: string, snapshotId: string): void {
     this.bus.cast(volumeTopic(host), "revertToSnapshot", { volumeId, snapshotId } satisfies RevertMsg);
+  }
+
+  initializeConnection(host: string, volumeId: string, connector: Connector): Promise<ConnectionInfo> {
+    return this.bus.call(volumeTopic(host), "initializeConnection", { volumeId, connector } satisfies ConnectionMsg);
+  }
+
+  terminateConnection(host: string, volumeId: string, connector: Connector): Promise<void> {
+    return this.bus.call(volumeTopic(host), "terminateConnection", { volumeId, connector } satisfies ConnectionMsg);
+  }
+
+  attachVolume(host: string, msg: AttachMsg): Promise<AttachmentRow> {
+    return this.bus.call(volumeTopic(host), "attachVolume", msg);
+  }
+
+  detachVolume(host: string, volumeId: string, attachmentId: string | null): Promise<void> {
+    return this.bus.call(volumeTopic(host), "detachVolume", { volumeId, attachmentId } satisfies DetachMsg);
   }
 }

@@ -11,6 +11,7 @@ import type { Database } from "./schema";
 import * as m0001 from "./migrations/0001_initial";
 import * as m0002 from "./migrations/0002_identity";
 import * as m0003 from "./migrations/0003_types_qos_quotas";
+import * as m0004 from "./migrations/0004_attachments";
 
 export type Dialect = "sqlite" | "postgres";
 
@@ -28,6 +29,7 @@ const migrations: Record<string, Migration> = {
   "0001_initial": m0001,
   "0002_identity": m0002,
   "0003_types_qos_quotas": m0003,
+  "0004_attachments": m0004,
 };
 
 class StaticProvider implements MigrationProvider {

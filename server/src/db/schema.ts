@@ -191,6 +191,24 @@ export interface QuotaUsagesTable {
   reserved: number;
 }
 
+export interface VolumeAttachmentTable {
+  id: string;
+  volume_id: string;
+  instance_uuid: string | null;
+  attached_host: string | null;
+  mountpoint: string | null;
+  attach_time: string | null;
+  detach_time: string | null;
+  /** `rw` or `ro`. */
+  attach_mode: string | null;
+  /** attaching, attached, detached, reserved, error_attaching, error_detaching (ATTACH_STATUSES). */
+  attach_status: string;
+  connector: string | null;
+  connection_info: string | null;
+  created_at: string;
+  updated_at: string | null;
+}
+
 export interface Database {
   domains: DomainsTable;
   projects: ProjectsTable;
@@ -213,9 +231,11 @@ export interface Database {
   snapshot_metadata: SnapshotMetadataTable;
   volume_types: VolumeTypesTable;
   services: ServicesTable;
+  volume_attachment: VolumeAttachmentTable;
 }
 
 export type VolumeRow = Selectable<VolumesTable>;
 export type SnapshotRow = Selectable<SnapshotsTable>;
 export type ServiceRow = Selectable<ServicesTable>;
 export type VolumeTypeRow = Selectable<VolumeTypesTable>;
+export type AttachmentRow = Selectable<VolumeAttachmentTable>;

@@ -78,6 +78,12 @@ export interface VolumeDriver {
   /** Put the snapshot's data back into the volume (revert, 3.40). Sizes are equal. */
   revertToSnapshot(volume: VolumeRef, snapshot: SnapshotRef): Promise<void>;
 
+  /**
+   * Where the volume's bytes are on this host (a file or a block device), for an export target to
+   * serve (cf. Cinder's `local_path`). Pure: it does not check that the volume exists.
+   */
+  localPath(volume: VolumeRef): string;
+
   /** Capacity and capabilities, for the scheduler and get_pools. */
   getStats(): Promise<BackendStats>;
 

@@ -336,10 +336,12 @@ export interface paths {
          *     `Resource.get_method`) to the handler named by the matching schema's `x-operation`; each
          *     variant states its own success status (`x-status`), microversion (`x-min-version`) and policy
          *     (`x-policy`). Handlers: cinder/api/contrib/volume_actions.py (os-extend, os-set_bootable,
-         *     os-update_readonly_flag), cinder/api/contrib/admin_actions.py (os-reset_status,
+         *     os-update_readonly_flag, os-reserve, os-unreserve, os-begin_detaching,
+         *     os-roll_detaching, os-attach, os-detach, os-initialize_connection, os-terminate_connection),
+         *     cinder/api/contrib/admin_actions.py (os-reset_status,
          *     os-force_delete), cinder/api/v3/volumes.py (revert). The operation-level `x-policy`
          *     (`volume:action`) is a dispatch placeholder, not a Cinder rule. Success responses have no
-         *     body. An action that needs a higher microversion than requested is a 404.
+         *     body, except os-initialize_connection's. An action that needs a higher microversion than requested is a 404.
          */
         post: operations["volumeAction"];
         delete?: never;
@@ -3082,10 +3084,12 @@ export interface paths {
          *     `Resource.get_method`) to the handler named by the matching schema's `x-operation`; each
          *     variant states its own success status (`x-status`), microversion (`x-min-version`) and policy
          *     (`x-policy`). Handlers: cinder/api/contrib/volume_actions.py (os-extend, os-set_bootable,
-         *     os-update_readonly_flag), cinder/api/contrib/admin_actions.py (os-reset_status,
+         *     os-update_readonly_flag, os-reserve, os-unreserve, os-begin_detaching,
+         *     os-roll_detaching, os-attach, os-detach, os-initialize_connection, os-terminate_connection),
+         *     cinder/api/contrib/admin_actions.py (os-reset_status,
          *     os-force_delete), cinder/api/v3/volumes.py (revert). The operation-level `x-policy`
          *     (`volume:action`) is a dispatch placeholder, not a Cinder rule. Success responses have no
-         *     body. An action that needs a higher microversion than requested is a 404.
+         *     body, except os-initialize_connection's. An action that needs a higher microversion than requested is a 404.
          */
         post: {
             parameters: {
@@ -3103,12 +3107,17 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description `os-set_bootable` done (no body). */
+                /**
+                 * @description `os-initialize_connection`: the connection info. `os-set_bootable` answers 200 with no
+                 *     body (`x-body-optional`).
+                 */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ConnectionInfoResponse"];
+                    };
                 };
                 /** @description Action accepted (no body). */
                 202: {
@@ -3130,6 +3139,11 @@ export interface paths {
                  */
                 413: components["responses"]["OverLimit"];
                 415: components["responses"]["UnsupportedMediaType"];
+                /**
+                 * @description computeFault — `os-initialize_connection` / `os-terminate_connection` / `os-detach`: the
+                 *     backend or its export target failed.
+                 */
+                500: components["responses"]["InternalServerError"];
             };
         };
         delete?: never;
@@ -6597,11 +6611,151 @@ export interface components {
             };
         };
         /**
+         * @description `os-reserve` (cinder/volume/api.py `reserve_volume`): `available` (or, for a multiattach
+         *     volume, `available`/`in-use`) → `attaching`, one compare-and-set. Otherwise 400 "Invalid
+         *     volume: Volume status must be available to reserve, but the status is <status>." (multiattach:
+         *     "available or in-use"). The inner value is not validated. 202, no body.
+         */
+        VolumeActionReserve: {
+            /** @description Ignored; any JSON value (conventionally `{}` or null). */
+            "os-reserve": unknown;
+        };
+        /**
+         * @description `os-unreserve` (`unreserve_volume`): `attaching` → `in-use` when the volume has attachments,
+         *     else `available`. A volume that is not `attaching` is left alone (still 202). The inner value is
+         *     not validated. 202, no body.
+         */
+        VolumeActionUnreserve: {
+            /** @description Ignored; any JSON value. */
+            "os-unreserve": unknown;
+        };
+        /**
+         * @description `os-begin_detaching` (`begin_detaching`): `in-use` with attach_status `attached` →
+         *     `detaching`. Otherwise 400 "Invalid volume: Unable to detach volume. Volume status must be
+         *     'in-use' and attach_status must be 'attached' to detach.". 202, no body.
+         */
+        VolumeActionBeginDetaching: {
+            /** @description Ignored; any JSON value. */
+            "os-begin_detaching": unknown;
+        };
+        /**
+         * @description `os-roll_detaching` (`roll_detaching`): `detaching` → `in-use`; any other status is left
+         *     alone. 202, no body.
+         */
+        VolumeActionRollDetaching: {
+            /** @description Ignored; any JSON value. */
+            "os-roll_detaching": unknown;
+        };
+        /**
+         * @description `os-attach` (`_attach`, schema cinder/api/schemas/volume_actions.py `attach`; manager
+         *     `attach_volume`): record that the volume is attached to an instance or a host at
+         *     `mountpoint`: an attachment `attached`, the volume `in-use` / `attached`, admin metadata
+         *     `attached_mode` = mode. The same instance (or host) attaching again only sets `in-use`.
+         *     Errors (400): "The volume cannot be attached in maintenance mode." (Invalid volume);
+         *     admin metadata `readonly` = True and mode `rw` → "Invalid attaching mode 'rw' for volume
+         *     <id>."; from the volume manager, prefixed "Error attaching volume - <ExcType>: ":
+         *     InvalidVolume "Invalid volume: volume is already attached and multiple attachments are not
+         *     enabled" (in-use, not multiattach) or "Invalid volume: being attached by different mode".
+         *     202, no body.
+         */
+        VolumeActionAttach: {
+            "os-attach": {
+                instance_uuid?: components["schemas"]["UuidLike"];
+                mountpoint: string;
+                host_name?: string;
+                /** @enum {string} */
+                mode?: "rw" | "ro";
+            } & (unknown | unknown);
+        };
+        /**
+         * @description `os-detach` (`_detach`; manager `detach_volume`): remove the export (the iSCSI target) and
+         *     the attachment; the volume becomes `available` / `detached` (or stays `in-use` while other
+         *     attachments remain). Without `attachment_id` the volume's only attachment is meant; with
+         *     several → 400 "Error detaching volume - InvalidVolume: Invalid volume: Detach volume failed:
+         *     More than one attachment, but no attachment_id provided.". An unknown `attachment_id` just
+         *     settles the status. 202, no body.
+         */
+        VolumeActionDetach: {
+            "os-detach": {
+                /** @description The attachment to end; null allowed for backward compatibility. */
+                attachment_id?: components["schemas"]["OptionalUuidLike"];
+            } | null;
+        };
+        /**
+         * @description `os-initialize_connection` (`_initialize_connection`; manager `initialize_connection`):
+         *     export the volume (create the iSCSI target with per-volume CHAP credentials, stored as
+         *     `provider_location` / `provider_auth`) and answer **200** `{"connection_info": ...}` for the
+         *     connector. An iSCSI connector without `initiator` → 400 "Invalid input received: Invalid
+         *     input received: Connector doesn't have required information: initiator" (Cinder wraps the
+         *     manager's InvalidInput once more). In `maintenance` → 400 "Invalid volume: The volume
+         *     connection cannot be initialized in maintenance mode.". A backend failure → 500 "Unable to
+         *     fetch connection information from backend.".
+         */
+        VolumeActionInitializeConnection: {
+            "os-initialize_connection": {
+                /**
+                 * @description The connecting host as os-brick describes it: `initiator` (iSCSI IQN), `ip`, `host`,
+                 *     `multipath`, `platform`, `os_type`, ... (any object; a string is accepted by the
+                 *     schema as in Cinder).
+                 */
+                connector: Record<string, never> | string;
+            };
+        };
+        /**
+         * @description `os-terminate_connection` (`_terminate_connection`; manager `terminate_connection`, then
+         *     `unreserve_volume`): forget the connector (a no-op for tgt, whose access control is CHAP
+         *     only; the export itself goes with os-detach or the volume's deletion). A backend failure →
+         *     500 "Unable to terminate volume connection from backend.". 202, no body.
+         */
+        VolumeActionTerminateConnection: {
+            "os-terminate_connection": {
+                connector: string | Record<string, never> | null;
+            };
+        };
+        /**
          * @description A volume action: an object with exactly one key, the action name. More than one top-level key
          *     → 400 "Malformed request body"; an unknown key → 400 "There is no such action: <key>. Verify
          *     the request body and Content-Type header and try again.".
          */
-        VolumeAction: components["schemas"]["VolumeActionExtend"] | components["schemas"]["VolumeActionResetStatus"] | components["schemas"]["VolumeActionForceDelete"] | components["schemas"]["VolumeActionSetBootable"] | components["schemas"]["VolumeActionUpdateReadonlyFlag"] | components["schemas"]["VolumeActionRevert"];
+        VolumeAction: components["schemas"]["VolumeActionExtend"] | components["schemas"]["VolumeActionResetStatus"] | components["schemas"]["VolumeActionForceDelete"] | components["schemas"]["VolumeActionSetBootable"] | components["schemas"]["VolumeActionUpdateReadonlyFlag"] | components["schemas"]["VolumeActionRevert"] | components["schemas"]["VolumeActionReserve"] | components["schemas"]["VolumeActionUnreserve"] | components["schemas"]["VolumeActionBeginDetaching"] | components["schemas"]["VolumeActionRollDetaching"] | components["schemas"]["VolumeActionAttach"] | components["schemas"]["VolumeActionDetach"] | components["schemas"]["VolumeActionInitializeConnection"] | components["schemas"]["VolumeActionTerminateConnection"];
+        /**
+         * @description The answer of `os-initialize_connection`: `{"connection_info": {"driver_volume_type", "data"}}`
+         *     (cinder/volume/manager.py `initialize_connection` + `_parse_connection_options`).
+         */
+        ConnectionInfoResponse: {
+            connection_info: {
+                /** @description `iscsi` for an exported volume; `local` for a file-backend volume without a target helper. */
+                driver_volume_type: string;
+                /**
+                 * @description For `iscsi` (cinder/volume/targets/iscsi.py `_get_iscsi_properties`): `target_discovered`
+                 *     (false), `target_portal` (`ip:port`), `target_iqn` (`iqn.2010-10.org.openstack:volume-<id>`),
+                 *     `target_lun` (1 for tgt), `volume_id`, `auth_method` (`CHAP`), `auth_username`,
+                 *     `auth_password`, and `target_portals`/`target_iqns`/`target_luns` for multipath
+                 *     connectors. For `local`: `device_path`. The manager adds `qos_specs` (front-end QoS of
+                 *     the volume type, or null), `access_mode` (`rw`/`ro`), `encrypted`, `cacheable` (when
+                 *     the volume has a type) and `discard`.
+                 */
+                data: {
+                    target_discovered?: boolean;
+                    target_portal?: string;
+                    target_iqn?: string;
+                    target_lun?: number;
+                    volume_id?: string;
+                    auth_method?: string;
+                    auth_username?: string;
+                    auth_password?: string;
+                    device_path?: string;
+                    qos_specs?: Record<string, never> | null;
+                    /** @enum {string} */
+                    access_mode?: "rw" | "ro";
+                    encrypted?: boolean;
+                    cacheable?: boolean;
+                    discard?: boolean;
+                } & {
+                    [key: string]: unknown;
+                };
+            };
+        };
         /**
          * @description A list item of `GET /snapshots` (ViewBuilder.summary): the base fields only, at every
          *     microversion.
@@ -9222,12 +9376,17 @@ export interface operations {
             };
         };
         responses: {
-            /** @description `os-set_bootable` done (no body). */
+            /**
+             * @description `os-initialize_connection`: the connection info. `os-set_bootable` answers 200 with no
+             *     body (`x-body-optional`).
+             */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ConnectionInfoResponse"];
+                };
             };
             /** @description Action accepted (no body). */
             202: {
@@ -9249,6 +9408,11 @@ export interface operations {
              */
             413: components["responses"]["OverLimit"];
             415: components["responses"]["UnsupportedMediaType"];
+            /**
+             * @description computeFault — `os-initialize_connection` / `os-terminate_connection` / `os-detach`: the
+             *     backend or its export target failed.
+             */
+            500: components["responses"]["InternalServerError"];
         };
     };
     listSnapshots: {

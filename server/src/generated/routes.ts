@@ -113,7 +113,15 @@ export type OperationName =
   | "forceDeleteVolume"
   | "setVolumeBootable"
   | "updateVolumeReadonlyFlag"
-  | "revertVolumeToSnapshot";
+  | "revertVolumeToSnapshot"
+  | "reserveVolume"
+  | "unreserveVolume"
+  | "beginDetaching"
+  | "rollDetaching"
+  | "attachVolume"
+  | "detachVolume"
+  | "initializeConnection"
+  | "terminateConnection";
 
 /** Operations that are plain (method, path) operations, keyed into openapi-typescript's `operations`. */
 export type PlainOperationName = "listApiVersions" | "showComputeLimits" | "showComputeQuotas" | "showComputeDefaultQuotas" | "listIdentityVersions" | "showIdentityVersion" | "getAuthCatalog" | "listAuthProjects" | "revokeToken" | "validateToken" | "checkToken" | "issueToken" | "listDomains" | "showDomain" | "listProjects" | "createProject" | "deleteProject" | "showProject" | "updateProject" | "listProjectUserRoles" | "revokeProjectRole" | "checkProjectRole" | "grantProjectRole" | "listRoleAssignments" | "listRoles" | "createRole" | "showRole" | "listUsers" | "createUser" | "deleteUser" | "showUser" | "updateUser" | "changeUserPassword" | "listImageVersions" | "listImages" | "showApiV3" | "listProjectDefaultTypes" | "unsetProjectDefaultType" | "showProjectDefaultType" | "setProjectDefaultType" | "listExtensions" | "showLimits" | "listAvailabilityZones" | "showQuotaClass" | "updateQuotaClass" | "deleteQuotas" | "showQuotas" | "updateQuotas" | "showDefaultQuotas" | "listServices" | "disableService" | "disableServiceWithReason" | "enableService" | "listQosSpecs" | "createQosSpecs" | "deleteQosSpecs" | "showQosSpecs" | "setQosKeys" | "associateQos" | "listQosAssociations" | "unsetQosKeys" | "disassociateQos" | "disassociateAllQos" | "listPools" | "listSnapshots" | "createSnapshot" | "deleteSnapshot" | "showSnapshot" | "updateSnapshot" | "listSnapshotMetadata" | "createSnapshotMetadata" | "replaceSnapshotMetadata" | "deleteSnapshotMetadataItem" | "showSnapshotMetadataItem" | "updateSnapshotMetadataItem" | "listSnapshotsDetail" | "listVolumeTypes" | "createVolumeType" | "deleteVolumeType" | "showVolumeType" | "updateVolumeType" | "listExtraSpecs" | "setExtraSpecs" | "deleteExtraSpec" | "showExtraSpec" | "updateExtraSpec" | "listTypeAccess" | "showDefaultVolumeType" | "listVolumes" | "createVolume" | "deleteVolume" | "showVolume" | "updateVolume" | "listVolumeMetadata" | "createVolumeMetadata" | "replaceVolumeMetadata" | "deleteVolumeMetadataItem" | "showVolumeMetadataItem" | "updateVolumeMetadataItem" | "listVolumesDetail" | "getVolumesSummary";
@@ -130,6 +138,14 @@ export interface ActionBodies {
   setVolumeBootable: components["schemas"]["VolumeActionSetBootable"]["os-set_bootable"];
   updateVolumeReadonlyFlag: components["schemas"]["VolumeActionUpdateReadonlyFlag"]["os-update_readonly_flag"];
   revertVolumeToSnapshot: components["schemas"]["VolumeActionRevert"]["revert"];
+  reserveVolume: components["schemas"]["VolumeActionReserve"]["os-reserve"];
+  unreserveVolume: components["schemas"]["VolumeActionUnreserve"]["os-unreserve"];
+  beginDetaching: components["schemas"]["VolumeActionBeginDetaching"]["os-begin_detaching"];
+  rollDetaching: components["schemas"]["VolumeActionRollDetaching"]["os-roll_detaching"];
+  attachVolume: components["schemas"]["VolumeActionAttach"]["os-attach"];
+  detachVolume: components["schemas"]["VolumeActionDetach"]["os-detach"];
+  initializeConnection: components["schemas"]["VolumeActionInitializeConnection"]["os-initialize_connection"];
+  terminateConnection: components["schemas"]["VolumeActionTerminateConnection"]["os-terminate_connection"];
 }
 
 export type ActionName = keyof ActionBodies;
@@ -2542,7 +2558,8 @@ export const routes: readonly Route[] = [
       406,
       409,
       413,
-      415
+      415,
+      500
     ],
     "lenient": [],
     "bodyBefore": [],
@@ -2600,6 +2617,78 @@ export const routes: readonly Route[] = [
         "minVersion": "3.40",
         "policy": "volume:revert_to_snapshot",
         "body": "action_revertVolumeToSnapshot",
+        "bodyBefore": [],
+        "lenient": []
+      },
+      {
+        "key": "os-reserve",
+        "operation": "reserveVolume",
+        "status": 202,
+        "policy": "volume_extension:volume_actions:reserve",
+        "body": "action_reserveVolume",
+        "bodyBefore": [],
+        "lenient": []
+      },
+      {
+        "key": "os-unreserve",
+        "operation": "unreserveVolume",
+        "status": 202,
+        "policy": "volume_extension:volume_actions:unreserve",
+        "body": "action_unreserveVolume",
+        "bodyBefore": [],
+        "lenient": []
+      },
+      {
+        "key": "os-begin_detaching",
+        "operation": "beginDetaching",
+        "status": 202,
+        "policy": "volume_extension:volume_actions:begin_detaching",
+        "body": "action_beginDetaching",
+        "bodyBefore": [],
+        "lenient": []
+      },
+      {
+        "key": "os-roll_detaching",
+        "operation": "rollDetaching",
+        "status": 202,
+        "policy": "volume_extension:volume_actions:roll_detaching",
+        "body": "action_rollDetaching",
+        "bodyBefore": [],
+        "lenient": []
+      },
+      {
+        "key": "os-attach",
+        "operation": "attachVolume",
+        "status": 202,
+        "policy": "volume_extension:volume_actions:attach",
+        "body": "action_attachVolume",
+        "bodyBefore": [],
+        "lenient": []
+      },
+      {
+        "key": "os-detach",
+        "operation": "detachVolume",
+        "status": 202,
+        "policy": "volume_extension:volume_actions:detach",
+        "body": "action_detachVolume",
+        "bodyBefore": [],
+        "lenient": []
+      },
+      {
+        "key": "os-initialize_connection",
+        "operation": "initializeConnection",
+        "status": 200,
+        "policy": "volume_extension:volume_actions:initialize_connection",
+        "body": "action_initializeConnection",
+        "bodyBefore": [],
+        "lenient": []
+      },
+      {
+        "key": "os-terminate_connection",
+        "operation": "terminateConnection",
+        "status": 202,
+        "policy": "volume_extension:volume_actions:terminate_connection",
+        "body": "action_terminateConnection",
         "bodyBefore": [],
         "lenient": []
       }
@@ -4405,7 +4494,8 @@ export const routes: readonly Route[] = [
       406,
       409,
       413,
-      415
+      415,
+      500
     ],
     "lenient": [],
     "bodyBefore": [],
@@ -4463,6 +4553,78 @@ export const routes: readonly Route[] = [
         "minVersion": "3.40",
         "policy": "volume:revert_to_snapshot",
         "body": "action_revertVolumeToSnapshot",
+        "bodyBefore": [],
+        "lenient": []
+      },
+      {
+        "key": "os-reserve",
+        "operation": "reserveVolume",
+        "status": 202,
+        "policy": "volume_extension:volume_actions:reserve",
+        "body": "action_reserveVolume",
+        "bodyBefore": [],
+        "lenient": []
+      },
+      {
+        "key": "os-unreserve",
+        "operation": "unreserveVolume",
+        "status": 202,
+        "policy": "volume_extension:volume_actions:unreserve",
+        "body": "action_unreserveVolume",
+        "bodyBefore": [],
+        "lenient": []
+      },
+      {
+        "key": "os-begin_detaching",
+        "operation": "beginDetaching",
+        "status": 202,
+        "policy": "volume_extension:volume_actions:begin_detaching",
+        "body": "action_beginDetaching",
+        "bodyBefore": [],
+        "lenient": []
+      },
+      {
+        "key": "os-roll_detaching",
+        "operation": "rollDetaching",
+        "status": 202,
+        "policy": "volume_extension:volume_actions:roll_detaching",
+        "body": "action_rollDetaching",
+        "bodyBefore": [],
+        "lenient": []
+      },
+      {
+        "key": "os-attach",
+        "operation": "attachVolume",
+        "status": 202,
+        "policy": "volume_extension:volume_actions:attach",
+        "body": "action_attachVolume",
+        "bodyBefore": [],
+        "lenient": []
+      },
+      {
+        "key": "os-detach",
+        "operation": "detachVolume",
+        "status": 202,
+        "policy": "volume_extension:volume_actions:detach",
+        "body": "action_detachVolume",
+        "bodyBefore": [],
+        "lenient": []
+      },
+      {
+        "key": "os-initialize_connection",
+        "operation": "initializeConnection",
+        "status": 200,
+        "policy": "volume_extension:volume_actions:initialize_connection",
+        "body": "action_initializeConnection",
+        "bodyBefore": [],
+        "lenient": []
+      },
+      {
+        "key": "os-terminate_connection",
+        "operation": "terminateConnection",
+        "status": 202,
+        "policy": "volume_extension:volume_actions:terminate_connection",
+        "body": "action_terminateConnection",
         "bodyBefore": [],
         "lenient": []
       }

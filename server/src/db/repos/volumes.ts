@@ -26,12 +26,16 @@ export interface Expect {
   statusNot?: readonly string[];
   /** The row's size must still be this (an extend decided on it). */
   sizeIs?: number;
+  /** The row's attach_status must be this. */
+  attachStatus?: string;
   /** The row's attach_status must not be this. */
   attachStatusNot?: string;
   /** The volume must have no snapshots at all. */
   noSnapshots?: boolean;
   /** Every snapshot of the volume must have one of these statuses. */
   snapshotsIn?: readonly string[];
+  /** The volume must (true) or must not (false) have an attachment in `attached` state. */
+  hasAttachments?: boolean;
 }
 
 /** Compare-and-set: apply `values` only if the row still matches `expect`. True when this caller won. */
@@ -48,6 +52,7 @@ export async function casVolume(
   if (expect.status) q = q.where("status", "in", [...expect.status]);
   if (expect.statusNot) q = q.where("status", "not in", [...expect.statusNot]);
   if (expect.sizeIs !== undefined) q = q.where("size", "=", expect.sizeIs);
+  if (expect.attachStatus) q = q.where("attach_status", "=", expect.attachStatus);
   if (expect.attachStatusNot) q = q.where("attach_status", "<>", expect.attachStatusNot);
   if (expect.noSnapshots) {
     q = q.where(({ not, exists, selectFrom }) =>
@@ -67,6 +72,18 @@ export async function casVolume(
       ),
     );
   }
+  if (expect.hasAttachments !== undefined) {
+    const want = expect.hasAttachments;
+    q = q.where(({ not, exists, selectFrom }) => {
+      const attached = exists(
+        selectFrom("volume_attachment")
+          .select(sql.lit(1).as("one"))
+          .whereRef("volume_attachment.volume_id", "=", "volumes.id")
+          .where("volume_attachment.attach_status", "=", "attached"),
+      );
+      return want ? attached : not(attached);
+    });
+  }
   const res = await q.executeTakeFirst();
   return Number(res.numUpdatedRows) === 1;
 }
@@ -79,6 +96,7 @@ export async function insertVolume(db: Q, row: VolumesTable, metadata: Record<st
 export async function deleteVolumeRow(db: Q, id: string): Promise<void> {
   await db.deleteFrom("volume_metadata").where("volume_id", "=", id).execute();
   await db.deleteFrom("volume_admin_metadata").where("volume_id", "=", id).execute();
+  await db.deleteFrom("volume_attachment").where("volume_id", "=", id).execute();
   await db.deleteFrom("volumes").where("id", "=", id).execute();
 }
 

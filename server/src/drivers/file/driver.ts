@@ -101,6 +101,10 @@ export class FileDriver implements VolumeDriver {
     }
   }
 
+  localPath(volume: VolumeRef): string {
+    return this.path("volume", volume.id);
+  }
+
   async createVolume(volume: VolumeRef): Promise<void> {
     assertValidId(volume.id, "volume");
     assertValidSize(volume.size, "volume");

@@ -7,6 +7,17 @@ import {
   updateVolumeReadonlyFlag,
 } from "../../volume/api/actions";
 import { extendVolume } from "../../volume/api/extend";
+import {
+  attachVolume,
+  beginDetaching,
+  detachVolume,
+  initializeConnection,
+  reserveVolume,
+  rollDetaching,
+  terminateConnection,
+  unreserveVolume,
+} from "../../volume/api/attach";
+import type { Connector } from "../../targets/interface";
 import type { Handlers } from "../handler";
 import { invalidInput } from "../errors";
 import { bodyFlag } from "./common";
@@ -19,7 +30,20 @@ type H = Pick<
   | "setVolumeBootable"
   | "updateVolumeReadonlyFlag"
   | "revertVolumeToSnapshot"
+  | "reserveVolume"
+  | "unreserveVolume"
+  | "beginDetaching"
+  | "rollDetaching"
+  | "attachVolume"
+  | "detachVolume"
+  | "initializeConnection"
+  | "terminateConnection"
 >;
+
+/** Cinder's schema lets a connector be a string (or null, to terminate); it then carries nothing a target can use. */
+function connectorOf(v: unknown): Connector {
+  return v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Connector) : {};
+}
 
 function flag(name: string, v: unknown): boolean {
   const b = bodyFlag(v);
@@ -55,6 +79,38 @@ export const volumeActionHandlers: H = {
   },
   revertVolumeToSnapshot: async (req) => {
     await revertVolumeToSnapshot(req.svc, req.ctx, req.params.volume_id, req.body.snapshot_id ?? "None");
+    return {};
+  },
+  reserveVolume: async (req) => {
+    await reserveVolume(req.svc, req.ctx, req.params.volume_id);
+    return {};
+  },
+  unreserveVolume: async (req) => {
+    await unreserveVolume(req.svc, req.ctx, req.params.volume_id);
+    return {};
+  },
+  beginDetaching: async (req) => {
+    await beginDetaching(req.svc, req.ctx, req.params.volume_id);
+    return {};
+  },
+  rollDetaching: async (req) => {
+    await rollDetaching(req.svc, req.ctx, req.params.volume_id);
+    return {};
+  },
+  attachVolume: async (req) => {
+    await attachVolume(req.svc, req.ctx, req.params.volume_id, req.body);
+    return {};
+  },
+  detachVolume: async (req) => {
+    await detachVolume(req.svc, req.ctx, req.params.volume_id, req.body?.attachment_id ?? null);
+    return {};
+  },
+  initializeConnection: async (req) => {
+    const info = await initializeConnection(req.svc, req.ctx, req.params.volume_id, connectorOf(req.body.connector));
+    return { body: { connection_info: info } };
+  },
+  terminateConnection: async (req) => {
+    await terminateConnection(req.svc, req.ctx, req.params.volume_id, connectorOf(req.body.connector));
     return {};
   },
 };

@@ -3,7 +3,7 @@
  * contrib attribute extensions). Internal statuses are mapped to the public ones and fields appear
  * only at the microversion, and for the callers, that Cinder shows them to.
  */
-import type { VolumeRow } from "../../db/schema";
+import type { AttachmentRow, VolumeRow } from "../../db/schema";
 import type { RequestContext } from "../../identity/context";
 import { allowed } from "../../policy/policy";
 import { MV } from "../microversion";
@@ -15,6 +15,21 @@ export interface VolumeExtras {
   /** Admin metadata; `readonly` and `attached_mode` are visible (cinder/api/api_utils.py). */
   adminMetadata: Record<string, string>;
   volumeTypeName: string | null;
+  /** The volume's attachments in `attached` state. */
+  attachments?: AttachmentRow[];
+}
+
+/** cinder/api/v2/views/volumes.py `_get_attachments`: the attached host is shown to admins only. */
+function attachmentView(ctx: RequestContext, a: AttachmentRow): Record<string, unknown> {
+  return {
+    id: a.volume_id,
+    attachment_id: a.id,
+    volume_id: a.volume_id,
+    server_id: a.instance_uuid,
+    host_name: ctx.isAdmin ? a.attached_host : null,
+    device: a.mountpoint,
+    attached_at: a.attach_time,
+  };
 }
 
 const STATUS_MAP: Record<string, string> = {
@@ -63,7 +78,7 @@ export function volumeDetail(
     replication_status: v.replication_status,
     consistencygroup_id: null,
     multiattach: v.multiattach === 1,
-    attachments: [],
+    attachments: (extras.attachments ?? []).map((a) => attachmentView(ctx, a)),
   };
   if (ctx.isAdmin) out.migration_status = v.migration_status;
   if (extensions && allowed(ctx, "volume_extension:volume_host_attribute")) out["os-vol-host-attr:host"] = v.host;

@@ -10,6 +10,7 @@ import { snapshotNotFound, volumeNotFound } from "../../http/errors";
 import type { Services } from "../../services";
 import type { VolumeExtras } from "../../http/views/volumes";
 import { metadataOf } from "../../db/repos/volumes";
+import { attachmentsOf } from "../../db/repos/attachments";
 
 export async function findVolume(svc: Services, ctx: RequestContext, id: string): Promise<VolumeRow> {
   const v = await getVolume(svc.db.kysely, id);
@@ -23,13 +24,15 @@ export async function findSnapshot(svc: Services, ctx: RequestContext, id: strin
   return s;
 }
 
-/** Metadata, visible admin metadata and type names for a set of volumes, in three queries. */
+/** Metadata, visible admin metadata, attachments and type names for a set of volumes, in four queries. */
 export async function volumeExtras(svc: Services, rows: readonly VolumeRow[]): Promise<Map<string, VolumeExtras>> {
   const ids = rows.map((r) => r.id);
   const db = svc.db.kysely;
-  const [meta, admin] = await Promise.all([
+  const [meta, admin, attached] = await Promise.all([
     metadataOf(db, "volume_metadata", ids),
     metadataOf(db, "volume_admin_metadata", ids),
+    // Only volumes that are or were attached can have rows; skip the query for the rest.
+    attachmentsOf(db, rows.filter((r) => r.attach_status !== "detached").map((r) => r.id), ["attached"]),
   ]);
   const typeIds = [...new Set(rows.map((r) => r.volume_type_id).filter((t): t is string => !!t))];
   const types = typeIds.length
@@ -41,6 +44,7 @@ export async function volumeExtras(svc: Services, rows: readonly VolumeRow[]): P
     out.set(r.id, {
       metadata: meta.get(r.id) ?? {},
       adminMetadata: admin.get(r.id) ?? {},
+      attachments: attached.filter((a) => a.volume_id === r.id),
       volumeTypeName: r.volume_type_id ? (typeName.get(r.volume_type_id) ?? null) : null,
     });
   }

@@ -14,6 +14,10 @@ import type { VolumeDriver } from "../../drivers/interface";
 import { KeyedLocks } from "../../lib/locks";
 import { VOLUME_BINARY } from "../api/zones";
 import * as ops from "./operations";
+import type { TargetHelper } from "../../targets/interface";
+import type { AttachMsg, ConnectionMsg, DetachMsg } from "../../bus/rpc";
+import { attachVolume, detachVolume } from "./attach";
+import { initializeConnection, terminateConnection } from "./exports";
 import { reconcile } from "./reconcile";
 
 export interface ManagerOptions {
@@ -40,12 +44,15 @@ export class VolumeManager {
     readonly driver: VolumeDriver,
     readonly opts: ManagerOptions,
     readonly log: Logger,
+    /** The export target composed with the driver (STYLE 14); none = volumes are local only. */
+    readonly target?: TargetHelper,
   ) {
     this.backend = `${opts.host}@${opts.backendName}`;
   }
 
   async start(): Promise<void> {
     await this.driver.setup();
+    await this.target?.setup();
     await registerService(this.db.kysely, {
       host: this.backend,
       binary: VOLUME_BINARY,
@@ -74,8 +81,22 @@ export class VolumeManager {
     return `${this.backend}#${pool}`;
   }
 
-  private async dispatch(method: string, payload: unknown): Promise<void> {
+  private async dispatch(method: string, payload: unknown): Promise<unknown> {
     switch (method) {
+      case "initializeConnection": {
+        const c = payload as ConnectionMsg;
+        return initializeConnection(this, c.volumeId, c.connector);
+      }
+      case "terminateConnection": {
+        const c = payload as ConnectionMsg;
+        return terminateConnection(this, c.volumeId, c.connector);
+      }
+      case "attachVolume":
+        return attachVolume(this, payload as AttachMsg);
+      case "detachVolume": {
+        const d = payload as DetachMsg;
+        return detachVolume(this, d.volumeId, d.attachmentId);
+      }
       case "createVolume":
         await ops.createVolume(this, (payload as VolumeMsg).volumeId);
         break;
@@ -100,6 +121,7 @@ export class VolumeManager {
         throw new Error(`volume manager has no method ${method}`);
     }
     this.statsChanged();
+    return undefined;
   }
 
   /** Capacity changed: report it again soon (coalescing bursts of operations into one report). */
@@ -115,6 +137,7 @@ export class VolumeManager {
 
   async reportStats(): Promise<void> {
     const stats = await this.driver.getStats();
+    if (this.target) stats.storageProtocol = this.target.protocol;
     const svc = await this.db.kysely
       .selectFrom("services")
       .select("disabled")

@@ -11,6 +11,7 @@ import { now } from "../../db/time";
 import type { SnapshotRef, VolumeRef } from "../../drivers/interface";
 import type { VolumeManager } from "./manager";
 import { release, snapshotDelta, typeNameOf, volumeDelta } from "../../quota/quota";
+import { refreshExport, removeExport } from "./exports";
 
 const vref = (v: VolumeRow): VolumeRef => ({ id: v.id, size: v.size });
 const sref = (s: SnapshotRow): SnapshotRef => ({ id: s.id, volumeId: s.volume_id, volumeSize: s.volume_size });
@@ -63,6 +64,8 @@ export async function deleteVolume(m: VolumeManager, volumeId: string): Promise<
           });
         });
       }
+      // Cinder's delete_volume removes the export first (a target would keep the data open).
+      await removeExport(m, volumeId);
       await m.driver.deleteVolume(vref(v));
     } catch (err) {
       m.log.error({ err, volumeId }, "volume delete failed");
@@ -86,6 +89,7 @@ export async function extendVolume(m: VolumeManager, volumeId: string): Promise<
     try {
       if (!newSize || newSize <= v.size) throw new Error(`no valid target size recorded (task ${v.task})`);
       await m.driver.extendVolume(vref(v), newSize);
+      await refreshExport(m, v);
     } catch (err) {
       m.log.error({ err, volumeId }, "volume extend failed");
       await m.db.kysely.transaction().execute(async (trx) => {
@@ -148,6 +152,7 @@ export async function revertToSnapshot(m: VolumeManager, volumeId: string, snaps
     try {
       if (!s) throw new Error(`snapshot ${snapshotId} is gone`);
       await m.driver.revertToSnapshot(vref(v), sref(s));
+      await refreshExport(m, v);
     } catch (err) {
       // Cinder leaves the volume in error and the snapshot available (cinder/volume/manager.py revert_to_snapshot).
       m.log.error({ err, volumeId, snapshotId }, "revert failed");

@@ -8,11 +8,13 @@ import { casSnapshot, snapshotsOnBackend } from "../../db/repos/snapshots";
 import { parseTask, volumesOnBackend } from "../../db/repos/volumes";
 import { SNAPSHOT_TRANSITIONAL, VOLUME_TRANSITIONAL } from "../status";
 import type { VolumeManager } from "./manager";
+import { ensureExports } from "./exports";
 
 const CHUNK = 500;
 
 export async function reconcile(m: VolumeManager): Promise<void> {
   await removeOrphans(m);
+  await ensureExports(m);
   const topic = volumeTopic(m.backend);
   const volumes = await volumesOnBackend(m.db.kysely, m.backend, VOLUME_TRANSITIONAL);
   const reverting = new Set<string>();

@@ -1,0 +1,47 @@
+/**
+ * Export targets by configuration name (Cinder's `target_helper`). An unknown name is a
+ * configuration error at boot. `lio` is not implemented yet.
+ */
+import path from "node:path";
+import type { Executor } from "../exec/executor";
+import type { TargetHelper } from "./interface";
+import { TgtAdm, type TgtLogger } from "./tgt/tgt";
+
+export interface TargetFactoryOptions {
+  backendName: string;
+  dataDir: string;
+  executor: Executor;
+  targetIp: string;
+  targetPort: number;
+  /** Target-specific settings (`tgtControlPort`, `volumesDir`, `writeCache`). */
+  options: Record<string, unknown>;
+  log?: TgtLogger;
+}
+
+function createTgt(o: TargetFactoryOptions): TargetHelper {
+  const cp = o.options.tgtControlPort;
+  if (cp !== undefined && (typeof cp !== "number" || !Number.isInteger(cp) || cp < 0)) {
+    throw new Error("Target option 'tgtControlPort' must be a whole number");
+  }
+  const dir = o.options.volumesDir;
+  if (dir !== undefined && (typeof dir !== "string" || dir === "")) throw new Error("Target option 'volumesDir' must be a path");
+  return new TgtAdm({
+    executor: o.executor,
+    targetIp: o.targetIp,
+    targetPort: o.targetPort,
+    controlPort: cp as number | undefined,
+    volumesDir: (dir as string | undefined) ?? path.join(o.dataDir, "targets", "tgt", o.backendName),
+    writeCache: o.options.writeCache === undefined ? undefined : o.options.writeCache === true,
+    log: o.log,
+  });
+}
+
+export const targets: Record<string, (opts: TargetFactoryOptions) => TargetHelper> = {
+  tgt: createTgt,
+};
+
+export function createTarget(name: string, opts: TargetFactoryOptions): TargetHelper {
+  const factory = Object.hasOwn(targets, name) ? targets[name] : undefined;
+  if (!factory) throw new Error(`Unknown target helper '${name}'; known target helpers: ${Object.keys(targets).join(", ")}`);
+  return factory(opts);
+}
