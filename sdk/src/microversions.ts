@@ -1,0 +1,139 @@
+/**
+ * Microversions (cinder/api/openstack/api_version_request.py; the list is cinder/api/microversions.py
+ * and doc/source/contributor/api_microversion_history.rst). The client negotiates the highest version
+ * both sides support, unless pinned, sends `OpenStack-API-Version: volume <v>` on every call, and
+ * refuses, before sending, a call that needs a newer version than that.
+ *
+ * The minimums below are the spec's `x-min-version` annotations (openapi/src), restated as named
+ * constants because the SDK must run without the spec file; test/sdk/microversions.test.ts fails
+ * when the two disagree.
+ */
+import { ConfigError } from "./errors";
+
+/** The highest microversion this SDK knows: the spec's `info.version`. */
+export const MAX_VERSION = "3.71";
+/** The v3 base version (no microversion header or `3.0`). */
+export const MIN_VERSION = "3.0";
+
+/** Named microversions the SDK branches on (cinder/api/microversions.py names). */
+export const MV = {
+  BASE: "3.0",
+  GROUP_VOLUME_LIST_FILTER: "3.10",
+  VOLUME_SUMMARY: "3.12",
+  GROUP_VOLUME: "3.13",
+  ETAGS: "3.15",
+  SNAPSHOT_LIST_METADATA_FILTER: "3.22",
+  VOLUME_DELETE_FORCE: "3.23",
+  POOL_FILTER: "3.28",
+  POOL_TYPE_FILTER: "3.35",
+  VOLUME_SUMMARY_METADATA: "3.36",
+  LIMITS_ADMIN_FILTER: "3.39",
+  VOLUME_REVERT: "3.40",
+  VOLUME_EXTEND_INUSE: "3.42",
+  SUPPORT_COUNT_INFO: "3.45",
+  VOLUME_CREATE_FROM_BACKUP: "3.47",
+  SUPPORT_VOLUME_TYPE_FILTER: "3.52",
+  VOLUME_TIME_COMPARISON_FILTER: "3.60",
+  DEFAULT_TYPE_OVERRIDES: "3.62",
+  USE_QUOTA: "3.65",
+} as const;
+
+/** What an operation needs: its own minimum, and minimums of some of its query parameters. */
+export interface Requirement {
+  minVersion?: string;
+  query?: Record<string, string>;
+}
+
+const LIST_VOLUMES: Requirement = {
+  query: {
+    with_count: MV.SUPPORT_COUNT_INFO,
+    group_id: MV.GROUP_VOLUME_LIST_FILTER,
+    consumes_quota: MV.USE_QUOTA,
+    created_at: MV.VOLUME_TIME_COMPARISON_FILTER,
+    updated_at: MV.VOLUME_TIME_COMPARISON_FILTER,
+  },
+};
+const LIST_SNAPSHOTS: Requirement = {
+  query: { with_count: MV.SUPPORT_COUNT_INFO, metadata: MV.SNAPSHOT_LIST_METADATA_FILTER, consumes_quota: MV.USE_QUOTA },
+};
+
+/** Requirements keyed by `"<method> <spec path>"`; operations not listed work from 3.0. */
+export const REQUIREMENTS: Record<string, Requirement> = {
+  "get /v3/{project_id}/volumes": LIST_VOLUMES,
+  "get /v3/{project_id}/volumes/detail": LIST_VOLUMES,
+  "get /v3/{project_id}/volumes/summary": { minVersion: MV.VOLUME_SUMMARY },
+  "delete /v3/{project_id}/volumes/{volume_id}": { query: { force: MV.VOLUME_DELETE_FORCE } },
+  "get /v3/{project_id}/snapshots": LIST_SNAPSHOTS,
+  "get /v3/{project_id}/snapshots/detail": LIST_SNAPSHOTS,
+  "get /v3/{project_id}/limits": { query: { project_id: MV.LIMITS_ADMIN_FILTER, tenant_id: MV.LIMITS_ADMIN_FILTER } },
+  "get /v3/{project_id}/types": { query: { extra_specs: MV.SUPPORT_VOLUME_TYPE_FILTER } },
+  "get /v3/{project_id}/default-types": { minVersion: MV.DEFAULT_TYPE_OVERRIDES },
+  "get /v3/{project_id}/default-types/{target_project_id}": { minVersion: MV.DEFAULT_TYPE_OVERRIDES },
+  "put /v3/{project_id}/default-types/{target_project_id}": { minVersion: MV.DEFAULT_TYPE_OVERRIDES },
+  "delete /v3/{project_id}/default-types/{target_project_id}": { minVersion: MV.DEFAULT_TYPE_OVERRIDES },
+  "get /v3/{project_id}/scheduler-stats/get_pools": { query: { name: MV.POOL_FILTER, volume_type: MV.POOL_TYPE_FILTER } },
+};
+
+/** Minimums of the action bodies (the `x-min-version` of each action schema), by action key. */
+export const ACTION_REQUIREMENTS: Record<string, string> = {
+  revert: MV.VOLUME_REVERT,
+};
+
+/** `"3.42"` → 3042, so versions compare as integers. */
+export function parseVersion(v: string): number {
+  const m = /^(\d+)\.(\d+)$/.exec(v.trim());
+  if (!m) throw new ConfigError(`'${v}' is not a microversion (expected MAJOR.MINOR, e.g. 3.60)`);
+  return Number(m[1]) * 1000 + Number(m[2]);
+}
+
+export function formatVersion(n: number): string {
+  return `${Math.floor(n / 1000)}.${n % 1000}`;
+}
+
+export function compareVersions(a: string, b: string): number {
+  return parseVersion(a) - parseVersion(b);
+}
+
+/** The v3 entry of a version document (`GET /` answers 300 with `{"versions": [...]}`). */
+export interface VersionInfo {
+  id: string;
+  version?: string;
+  min_version?: string;
+  status?: string;
+}
+
+/** The server's microversion range from its version document. */
+export function serverRange(doc: unknown): { min: string; max: string } {
+  const d = doc as { versions?: VersionInfo[]; version?: VersionInfo } | undefined;
+  const list = d?.versions ?? (d?.version ? [d.version] : []);
+  const v3 = list.find((v) => /^v3(\.|$)/.test(v.id ?? ""));
+  if (!v3) throw new ConfigError("the endpoint's version document lists no v3 API");
+  // A server without microversions reports "" (cinder/api/versions.py for v2-era deployments).
+  const max = v3.version || MIN_VERSION;
+  const min = v3.min_version || MIN_VERSION;
+  return { min, max };
+}
+
+/** The highest version in both ranges; throws when they do not overlap. */
+export function negotiate(server: { min: string; max: string }, clientMax = MAX_VERSION): string {
+  const top = Math.min(parseVersion(server.max), parseVersion(clientMax));
+  if (top < parseVersion(server.min)) {
+    throw new ConfigError(
+      `no common microversion: the server supports ${server.min}–${server.max}, this SDK up to ${clientMax}`,
+    );
+  }
+  return formatVersion(top);
+}
+
+/** The minimum microversion of a call: the operation's, its query parameters' and the caller's. */
+export function requiredVersion(key: string, query: Record<string, unknown> | undefined, extra?: string): string {
+  const req = REQUIREMENTS[key];
+  let need = parseVersion(extra ?? MIN_VERSION);
+  if (req?.minVersion) need = Math.max(need, parseVersion(req.minVersion));
+  if (req?.query && query) {
+    for (const [name, v] of Object.entries(req.query)) {
+      if (query[name] !== undefined) need = Math.max(need, parseVersion(v));
+    }
+  }
+  return formatVersion(need);
+}

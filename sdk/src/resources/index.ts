@@ -1,0 +1,33 @@
+/**
+ * The resource modules a client carries, by property name (`client.volumes`, …). Each is one file
+ * exporting `(client) => ({ …functions })`; a new resource (backups, transfers, attachments) is
+ * that file plus one line here.
+ */
+import { availabilityZones } from "./availability-zones";
+import { defaultTypes } from "./default-types";
+import { extensions } from "./extensions";
+import { limits } from "./limits";
+import { pools } from "./pools";
+import { qosSpecs } from "./qos-specs";
+import { quotas } from "./quotas";
+import { services } from "./services";
+import { snapshots } from "./snapshots";
+import { volumeTypes } from "./volume-types";
+import { volumes } from "./volumes";
+
+export const resources = {
+  volumes,
+  snapshots,
+  volumeTypes,
+  defaultTypes,
+  qosSpecs,
+  quotas,
+  limits,
+  availabilityZones,
+  services,
+  pools,
+  extensions,
+};
+
+/** The client properties the resource modules make. */
+export type Resources = { readonly [K in keyof typeof resources]: ReturnType<(typeof resources)[K]> };

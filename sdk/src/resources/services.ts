@@ -1,0 +1,26 @@
+/** Services (api-ref "Services (os-services)", cinder/api/contrib/services.py). Admin only. */
+import type { CinderClient } from "../client";
+import type { CallOptions, Op, QueryInput, QueryParams, Schemas, Service } from "../types";
+
+export type ServiceListQuery = QueryInput<QueryParams<Op<"/v3/{project_id}/os-services", "get">>>;
+
+export function services(c: CinderClient) {
+  return {
+    /** Services with state (`up`/`down`) and status (`enabled`/`disabled`), filtered by host or binary. */
+    list: async (query?: ServiceListQuery, opts?: CallOptions): Promise<Service[]> =>
+      (await c.request("get", "/v3/{project_id}/os-services", { query, ok: [200], ...opts })).data.services,
+
+    /** Enable a service (`binary` e.g. `cinder-volume`, `host` e.g. `node@backend`). */
+    enable: async (host: string, binary: string, opts?: CallOptions): Promise<Schemas["ServiceStatusResponse"]> =>
+      (await c.request("put", "/v3/{project_id}/os-services/enable", { body: { host, binary }, ok: [200], ...opts })).data,
+
+    /** Disable a service, with a reason when given. */
+    disable: async (host: string, binary: string, reason?: string, opts?: CallOptions) => {
+      if (reason === undefined) {
+        return (await c.request("put", "/v3/{project_id}/os-services/disable", { body: { host, binary }, ok: [200], ...opts })).data;
+      }
+      const body = { host, binary, disabled_reason: reason };
+      return (await c.request("put", "/v3/{project_id}/os-services/disable-log-reason", { body, ok: [200], ...opts })).data;
+    },
+  };
+}

@@ -1,0 +1,44 @@
+/**
+ * Volume actions (`POST /volumes/{id}/action`, one body key per action; cinder/api/contrib/
+ * volume_actions.py, admin_actions.py, cinder/api/v3/volumes.py `revert`). One function per action,
+ * each body typed by its spec schema (`VolumeActionExtend`, …) and each with its spec status.
+ */
+import type { CinderClient } from "../client";
+import { ACTION_REQUIREMENTS } from "../microversions";
+import type { CallOptions, Schemas } from "../types";
+import { idOf, type Ref } from "../wait";
+
+type Action = Schemas["VolumeAction"];
+
+export function volumeActions(c: CinderClient) {
+  const act = async (ref: Ref, body: Action, ok: readonly (200 | 202)[], opts?: CallOptions): Promise<void> => {
+    const key = Object.keys(body)[0];
+    const minVersion = ACTION_REQUIREMENTS[key];
+    const operation = `volume action ${key}`;
+    await c.request("post", "/v3/{project_id}/volumes/{volume_id}/action", { path: { volume_id: idOf(ref) }, body, ok, minVersion, operation, ...opts });
+  };
+
+  return {
+    /** Grow the volume to `newSize` GiB (202; status `extending`, then back). In-use volumes need 3.42 and driver support. */
+    extend: (ref: Ref, newSize: Schemas["VolumeActionExtend"]["os-extend"]["new_size"], opts?: CallOptions) =>
+      act(ref, { "os-extend": { new_size: newSize } }, [202], opts),
+
+    /** Admin: force the status, attach status and/or migration status in the database. */
+    resetStatus: (ref: Ref, state: Schemas["VolumeActionResetStatus"]["os-reset_status"], opts?: CallOptions) =>
+      act(ref, { "os-reset_status": state }, [202], opts),
+
+    /** Admin: delete regardless of status. */
+    forceDelete: (ref: Ref, opts?: CallOptions) => act(ref, { "os-force_delete": {} }, [202], opts),
+
+    /** Mark the volume bootable or not (200). */
+    setBootable: (ref: Ref, bootable: Schemas["VolumeActionSetBootable"]["os-set_bootable"]["bootable"], opts?: CallOptions) =>
+      act(ref, { "os-set_bootable": { bootable } }, [200], opts),
+
+    /** Set the read-only flag (the `readonly` admin metadata). */
+    setReadonly: (ref: Ref, readonly: Schemas["VolumeActionUpdateReadonlyFlag"]["os-update_readonly_flag"]["readonly"], opts?: CallOptions) =>
+      act(ref, { "os-update_readonly_flag": { readonly } }, [202], opts),
+
+    /** Revert the volume to its latest snapshot (3.40; 202, status `reverting`). */
+    revert: (ref: Ref, snapshot: Ref, opts?: CallOptions) => act(ref, { revert: { snapshot_id: idOf(snapshot) } }, [202], opts),
+  };
+}
