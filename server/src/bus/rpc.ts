@@ -82,6 +82,10 @@ export class VolumeRpc {
     this.bus.cast(volumeTopic(host), "deleteSnapshot", { snapshotId } satisfies SnapshotMsg);
   }
 
+  retypeVolume(host: string, volumeId: string): void {
+    this.bus.cast(volumeTopic(host), "retypeVolume", { volumeId } satisfies VolumeMsg);
+  }
+
   revertToSnapshot(host: string, volumeId: string, snapshotId: string): void {
     this.bus.cast(volumeTopic(host), "revertToSnapshot", { volumeId, snapshotId } satisfies RevertMsg);
   }

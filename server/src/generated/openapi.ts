@@ -6611,6 +6611,24 @@ export interface components {
             };
         };
         /**
+         * @description `os-retype` (cinder/api/contrib/volume_actions.py `_retype`, schema
+         *     cinder/api/schemas/volume_actions.py `retype`; cinder/volume/api.py `retype`): change the
+         *     volume's type, by name or id. The volume must be `available` or `in-use` (→ `retyping`);
+         *     the type must differ (400 "Invalid input received: New volume_type same as original: <t>.")
+         *     and exist (400 "Invalid input received: Invalid volume_type passed: <t>."). Quota moves
+         *     from the old type's per-type keys to the new one's with the status change. The volume's
+         *     backend must satisfy the new type (its extra specs); otherwise, with `migration_policy`
+         *     `never` (the default), the retype fails and the volume returns to its previous status with
+         *     its old type (`on-demand` would migrate, which this server does not do yet). 202, no body.
+         */
+        VolumeActionRetype: {
+            "os-retype": {
+                new_type: string;
+                /** @enum {string|null} */
+                migration_policy?: "on-demand" | "never" | null;
+            };
+        };
+        /**
          * @description `os-reserve` (cinder/volume/api.py `reserve_volume`): `available` (or, for a multiattach
          *     volume, `available`/`in-use`) → `attaching`, one compare-and-set. Otherwise 400 "Invalid
          *     volume: Volume status must be available to reserve, but the status is <status>." (multiattach:
@@ -6717,7 +6735,7 @@ export interface components {
          *     → 400 "Malformed request body"; an unknown key → 400 "There is no such action: <key>. Verify
          *     the request body and Content-Type header and try again.".
          */
-        VolumeAction: components["schemas"]["VolumeActionExtend"] | components["schemas"]["VolumeActionResetStatus"] | components["schemas"]["VolumeActionForceDelete"] | components["schemas"]["VolumeActionSetBootable"] | components["schemas"]["VolumeActionUpdateReadonlyFlag"] | components["schemas"]["VolumeActionRevert"] | components["schemas"]["VolumeActionReserve"] | components["schemas"]["VolumeActionUnreserve"] | components["schemas"]["VolumeActionBeginDetaching"] | components["schemas"]["VolumeActionRollDetaching"] | components["schemas"]["VolumeActionAttach"] | components["schemas"]["VolumeActionDetach"] | components["schemas"]["VolumeActionInitializeConnection"] | components["schemas"]["VolumeActionTerminateConnection"];
+        VolumeAction: components["schemas"]["VolumeActionExtend"] | components["schemas"]["VolumeActionResetStatus"] | components["schemas"]["VolumeActionForceDelete"] | components["schemas"]["VolumeActionSetBootable"] | components["schemas"]["VolumeActionUpdateReadonlyFlag"] | components["schemas"]["VolumeActionRevert"] | components["schemas"]["VolumeActionRetype"] | components["schemas"]["VolumeActionReserve"] | components["schemas"]["VolumeActionUnreserve"] | components["schemas"]["VolumeActionBeginDetaching"] | components["schemas"]["VolumeActionRollDetaching"] | components["schemas"]["VolumeActionAttach"] | components["schemas"]["VolumeActionDetach"] | components["schemas"]["VolumeActionInitializeConnection"] | components["schemas"]["VolumeActionTerminateConnection"];
         /**
          * @description The answer of `os-initialize_connection`: `{"connection_info": {"driver_volume_type", "data"}}`
          *     (cinder/volume/manager.py `initialize_connection` + `_parse_connection_options`).

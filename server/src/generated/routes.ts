@@ -114,6 +114,7 @@ export type OperationName =
   | "setVolumeBootable"
   | "updateVolumeReadonlyFlag"
   | "revertVolumeToSnapshot"
+  | "retypeVolume"
   | "reserveVolume"
   | "unreserveVolume"
   | "beginDetaching"
@@ -138,6 +139,7 @@ export interface ActionBodies {
   setVolumeBootable: components["schemas"]["VolumeActionSetBootable"]["os-set_bootable"];
   updateVolumeReadonlyFlag: components["schemas"]["VolumeActionUpdateReadonlyFlag"]["os-update_readonly_flag"];
   revertVolumeToSnapshot: components["schemas"]["VolumeActionRevert"]["revert"];
+  retypeVolume: components["schemas"]["VolumeActionRetype"]["os-retype"];
   reserveVolume: components["schemas"]["VolumeActionReserve"]["os-reserve"];
   unreserveVolume: components["schemas"]["VolumeActionUnreserve"]["os-unreserve"];
   beginDetaching: components["schemas"]["VolumeActionBeginDetaching"]["os-begin_detaching"];
@@ -2621,6 +2623,15 @@ export const routes: readonly Route[] = [
         "lenient": []
       },
       {
+        "key": "os-retype",
+        "operation": "retypeVolume",
+        "status": 202,
+        "policy": "volume:retype",
+        "body": "action_retypeVolume",
+        "bodyBefore": [],
+        "lenient": []
+      },
+      {
         "key": "os-reserve",
         "operation": "reserveVolume",
         "status": 202,
@@ -4553,6 +4564,15 @@ export const routes: readonly Route[] = [
         "minVersion": "3.40",
         "policy": "volume:revert_to_snapshot",
         "body": "action_revertVolumeToSnapshot",
+        "bodyBefore": [],
+        "lenient": []
+      },
+      {
+        "key": "os-retype",
+        "operation": "retypeVolume",
+        "status": 202,
+        "policy": "volume:retype",
+        "body": "action_retypeVolume",
         "bodyBefore": [],
         "lenient": []
       },

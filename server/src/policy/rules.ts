@@ -24,6 +24,7 @@ export const RULE_TABLE: Record<string, Persona> = {
   "volume:extend": "member",
   "volume:extend_attached_volume": "member",
   "volume:revert_to_snapshot": "member",
+  "volume:retype": "member",
   "volume:update_readonly_flag": "member",
   "volume_extension:volume_actions:reserve": "member",
   "volume_extension:volume_actions:unreserve": "member",

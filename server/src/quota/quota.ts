@@ -33,6 +33,8 @@ export interface Delta {
   gigabytes?: number;
   /** The volume type's name, for the per-type resources. */
   typeName?: string | null;
+  /** Only the per-type resources (a retype moves a volume between types, not out of the project). */
+  perTypeOnly?: boolean;
 }
 
 function quotaError(kind: string, message: string): CinderError {
@@ -75,9 +77,11 @@ function expand(d: Delta): Array<[string, number]> {
   const add = (r: string, n: number | undefined) => {
     if (n) out.push([r, n]);
   };
-  add("volumes", d.volumes);
-  add("snapshots", d.snapshots);
-  add("gigabytes", d.gigabytes);
+  if (!d.perTypeOnly) {
+    add("volumes", d.volumes);
+    add("snapshots", d.snapshots);
+    add("gigabytes", d.gigabytes);
+  }
   if (d.typeName) {
     add(`volumes_${d.typeName}`, d.volumes);
     add(`snapshots_${d.typeName}`, d.snapshots);

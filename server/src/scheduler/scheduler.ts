@@ -29,6 +29,41 @@ export interface BackendReport {
   stats: BackendStats;
 }
 
+/** A backend's report as the pools filters look at (capabilities: the backend's and the pool's). */
+export function poolStatesOf(r: BackendReport): PoolState[] {
+  return r.stats.pools.map((pool) => ({
+    host: `${r.backend}#${pool.poolName}`,
+    backend: r.backend,
+    availabilityZone: r.availabilityZone,
+    pool,
+    capabilities: {
+      volume_backend_name: r.stats.volumeBackendName,
+      vendor_name: r.stats.vendorName,
+      driver_version: r.stats.driverVersion,
+      storage_protocol: r.stats.storageProtocol,
+      pool_name: pool.poolName,
+      total_capacity_gb: pool.totalCapacityGb,
+      free_capacity_gb: pool.freeCapacityGb,
+      allocated_capacity_gb: pool.provisionedCapacityGb,
+      provisioned_capacity_gb: pool.provisionedCapacityGb,
+      reserved_percentage: pool.reservedPercentage,
+      max_over_subscription_ratio: pool.maxOverSubscriptionRatio,
+      thin_provisioning_support: pool.thinProvisioningSupport,
+      thick_provisioning_support: pool.thickProvisioningSupport,
+      ...pool.capabilities,
+    },
+  }));
+}
+
+/** A volume type's extra specs. */
+export async function extraSpecsOf(db: Db, typeId: string | null): Promise<Record<string, string>> {
+  if (!typeId) return {};
+  const rows = await db.kysely.selectFrom("volume_type_extra_specs").select(["key", "value"]).where("volume_type_id", "=", typeId).execute();
+  const out: Record<string, string> = {};
+  for (const r of rows) if (r.value !== null) out[r.key] = r.value;
+  return out;
+}
+
 export interface SchedulerOptions {
   /** Register as the cinder-scheduler service of this host, heartbeating at this interval. */
   service?: { host: string; availabilityZone: string; reportIntervalMs: number };
@@ -132,42 +167,11 @@ export class Scheduler {
 
   /** Every reported pool, as filters see it; also what get_pools shows. */
   poolStates(): PoolState[] {
-    const out: PoolState[] = [];
-    for (const r of this.reports.values()) {
-      for (const pool of r.stats.pools) {
-        out.push({
-          host: `${r.backend}#${pool.poolName}`,
-          backend: r.backend,
-          availabilityZone: r.availabilityZone,
-          pool,
-          capabilities: {
-            volume_backend_name: r.stats.volumeBackendName,
-            vendor_name: r.stats.vendorName,
-            driver_version: r.stats.driverVersion,
-            storage_protocol: r.stats.storageProtocol,
-            pool_name: pool.poolName,
-            total_capacity_gb: pool.totalCapacityGb,
-            free_capacity_gb: pool.freeCapacityGb,
-            allocated_capacity_gb: pool.provisionedCapacityGb,
-            provisioned_capacity_gb: pool.provisionedCapacityGb,
-            reserved_percentage: pool.reservedPercentage,
-            max_over_subscription_ratio: pool.maxOverSubscriptionRatio,
-            thin_provisioning_support: pool.thinProvisioningSupport,
-            thick_provisioning_support: pool.thickProvisioningSupport,
-            ...pool.capabilities,
-          },
-        });
-      }
-    }
-    return out.sort((a, b) => a.host.localeCompare(b.host));
+    return [...this.reports.values()].flatMap(poolStatesOf).sort((a, b) => a.host.localeCompare(b.host));
   }
 
-  private async extraSpecs(typeId: string | null): Promise<Record<string, string>> {
-    if (!typeId) return {};
-    const rows = await this.db.kysely.selectFrom("volume_type_extra_specs").select(["key", "value"]).where("volume_type_id", "=", typeId).execute();
-    const out: Record<string, string> = {};
-    for (const r of rows) if (r.value !== null) out[r.key] = r.value;
-    return out;
+  private extraSpecs(typeId: string | null): Promise<Record<string, string>> {
+    return extraSpecsOf(this.db, typeId);
   }
 
   /** The host of the volume's source, null when the source is gone, undefined when it has none. */

@@ -10,9 +10,11 @@ import { now } from "../time";
 type Q = Kysely<Database> | Transaction<Database>;
 
 export interface VolumeTask {
-  op: "extend" | "revert";
+  op: "extend" | "revert" | "retype";
   new_size?: number;
   snapshot_id?: string;
+  new_type_id?: string;
+  migration_policy?: "never" | "on-demand";
 }
 
 export async function getVolume(db: Q, id: string): Promise<VolumeRow | undefined> {

@@ -7,6 +7,7 @@ import {
   updateVolumeReadonlyFlag,
 } from "../../volume/api/actions";
 import { extendVolume } from "../../volume/api/extend";
+import { retypeVolume } from "../../volume/api/retype";
 import {
   attachVolume,
   beginDetaching,
@@ -30,6 +31,7 @@ type H = Pick<
   | "setVolumeBootable"
   | "updateVolumeReadonlyFlag"
   | "revertVolumeToSnapshot"
+  | "retypeVolume"
   | "reserveVolume"
   | "unreserveVolume"
   | "beginDetaching"
@@ -75,6 +77,10 @@ export const volumeActionHandlers: H = {
   },
   updateVolumeReadonlyFlag: async (req) => {
     await updateVolumeReadonlyFlag(req.svc, req.ctx, req.params.volume_id, flag("readonly", req.body.readonly));
+    return {};
+  },
+  retypeVolume: async (req) => {
+    await retypeVolume(req.svc, req.ctx, req.params.volume_id, req.body.new_type, req.body.migration_policy);
     return {};
   },
   revertVolumeToSnapshot: async (req) => {

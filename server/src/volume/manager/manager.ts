@@ -19,6 +19,7 @@ import type { AttachMsg, ConnectionMsg, DetachMsg } from "../../bus/rpc";
 import { attachVolume, detachVolume } from "./attach";
 import { initializeConnection, terminateConnection } from "./exports";
 import { reconcile } from "./reconcile";
+import { retypeVolume } from "./retype";
 
 export interface ManagerOptions {
   /** This process's host name (Cinder's `host`). */
@@ -111,6 +112,9 @@ export class VolumeManager {
         break;
       case "deleteSnapshot":
         await ops.deleteSnapshot(this, (payload as SnapshotMsg).snapshotId);
+        break;
+      case "retypeVolume":
+        await retypeVolume(this, (payload as VolumeMsg).volumeId);
         break;
       case "revertToSnapshot": {
         const m = payload as RevertMsg;

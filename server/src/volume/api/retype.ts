@@ -1,0 +1,48 @@
+/**
+ * Retype (cinder/api/contrib/volume_actions.py _retype, cinder/volume/api.py retype): change an
+ * available or in-use volume's type. The status change and the move of the per-type quota from the
+ * old type to the new one are one transaction; the volume's manager then checks that its backend
+ * satisfies the new type.
+ */
+import { casVolume } from "../../db/repos/volumes";
+import type { RequestContext } from "../../identity/context";
+import { invalidInput, invalidVolume } from "../../http/errors";
+import { authorize } from "../../policy/policy";
+import { consume, release, typeNameOf } from "../../quota/quota";
+import type { Services } from "../../services";
+import { findVolume } from "./lookup";
+import { typeByNameOrId } from "./types";
+
+export type MigrationPolicy = "never" | "on-demand";
+
+export async function retypeVolume(
+  svc: Services,
+  ctx: RequestContext,
+  id: string,
+  newType: string,
+  migrationPolicy: MigrationPolicy | null | undefined,
+): Promise<void> {
+  const v = await findVolume(svc, ctx, id);
+  authorize(ctx, "volume:retype", v.project_id);
+  let type;
+  try {
+    type = await typeByNameOrId(svc, ctx, newType); // a private type must be shared with the project
+  } catch {
+    throw invalidInput(`Invalid volume_type passed: ${newType}.`);
+  }
+  if (type.id === v.volume_type_id) throw invalidInput(`New volume_type same as original: ${newType}.`);
+  const task = JSON.stringify({ op: "retype", new_type_id: type.id, migration_policy: migrationPolicy ?? "never" });
+  await svc.db.kysely.transaction().execute(async (trx) => {
+    const won = await casVolume(trx, id, { status: ["available", "in-use"], sizeIs: v.size }, { status: "retyping", previous_status: v.status, task });
+    if (!won || (v.migration_status && !["success", "error"].includes(v.migration_status))) {
+      throw invalidVolume(
+        "Retype needs volume to be in available or in-use state, not be part of an active migration or a consistency group, " +
+          "requested type has to be different that the one from the volume, and for in-use volumes front-end qos specs cannot change.",
+      );
+    }
+    const moved = { volumes: 1, gigabytes: v.size, perTypeOnly: true };
+    await consume(trx, svc.config.quotas, v.project_id, { ...moved, typeName: type.name });
+    await release(trx, v.project_id, { ...moved, typeName: await typeNameOf(trx, v.volume_type_id) });
+  });
+  svc.volumes.retypeVolume(v.host as string, id);
+}
