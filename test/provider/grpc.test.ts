@@ -147,14 +147,15 @@ describe("provider gRPC contract (sqlite)", function () {
     vol = { id: vol.id, outs, inputs: c.inputs };
   });
 
-  it("replace: a new snapshot source (and, until os-retype exists, a new type) replaces", async () => {
+  it("replace: a new snapshot source replaces; a new type does not (it is a retype)", async () => {
     const snapC = await check("cinder:index:Snapshot", "snap", { volumeId: vol.id, metadata: { k: "v" } });
     const snap = await create("cinder:index:Snapshot", "snap", snapC.inputs);
     assert.equal(snap.outs.status, "available");
     assert.equal((await admin.snapshots.get(snap.id)).metadata.k, "v");
 
     const d = await diff(V, vol.id, vol.outs, { ...vol.inputs, snapshotId: snap.id, volumeType: "other" }, vol.inputs);
-    assert.deepEqual(d.replaces.sort(), ["snapshotId", "volumeType"]);
+    assert.deepEqual(d.replaces.sort(), ["snapshotId"]);
+    assert.equal(d.detailed.volumeType, 4 /* UPDATE: a retype in place */);
     assert.equal(d.detailed.snapshotId, 1 /* ADD_REPLACE */);
 
     // Engine order for create-before-delete: Create the replacement, then Delete the old one.

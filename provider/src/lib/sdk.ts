@@ -20,11 +20,7 @@ export async function ignoreGone(f: () => Promise<unknown>): Promise<void> {
   await orGone(f);
 }
 
-/**
- * `os-retype` (cinder/api/contrib/volume_actions.py `_retype`; api-ref "Retype a volume"). The
- * spec has no schema for it yet, hence the cast; Cinderblock answers 400/404 until it does.
- */
+/** `os-retype` (cinder/api/contrib/volume_actions.py `_retype`): change a volume's type in place. */
 export async function retype(c: CinderClient, id: string, newType: string, policy: "never" | "on-demand"): Promise<void> {
-  const body = { "os-retype": { new_type: newType, migration_policy: policy } } as unknown as Schemas["VolumeAction"];
-  await c.request("post", "/v3/{project_id}/volumes/{volume_id}/action", { path: { volume_id: id }, body, ok: [202], operation: "volume action os-retype" });
+  await c.volumes.retype(id, newType, policy);
 }

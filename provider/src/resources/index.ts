@@ -16,4 +16,4 @@ export const RESOURCES: Record<string, ResourceDef> = Object.fromEntries(
  * Cinderblock has no `os-retype` yet (it answers 400), so a volumeType change replaces the volume
  * for now. Flip to true when the server implements retype; volume-ops.ts already calls it.
  */
-export const FEATURES: Features = { retype: false };
+export const FEATURES: Features = { retype: true };

@@ -133,8 +133,15 @@ export async function updateVolume(ctx: Ctx, id: string, olds: Props, news: Prop
     current = await waitReady(ctx, c, id);
   }
   if (news.volumeType !== undefined && news.volumeType !== before.volumeType) {
-    await retype(c, id, news.volumeType as string, (news.migrationPolicy as "never" | "on-demand" | undefined) ?? "never");
+    const wanted = news.volumeType as string;
+    await retype(c, id, wanted, (news.migrationPolicy as "never" | "on-demand" | undefined) ?? "never");
     current = await waitReady(ctx, c, id);
+    // A retype the backend cannot take settles back on the old type (Cinder's scheduler refuses it).
+    if (current.volume_type !== wanted && current.volume_type_id !== wanted) {
+      throw new Error(
+        `volume ${id} could not be retyped to ${wanted}: its backend does not satisfy the type and migration is not available; it keeps type ${current.volume_type}`,
+      );
+    }
   }
   if (news.name !== before.name || news.description !== before.description) {
     await c.volumes.update(id, { name: str(news.name) ?? null, description: str(news.description) ?? null } as never);

@@ -40,5 +40,13 @@ export function volumeActions(c: CinderClient) {
 
     /** Revert the volume to its latest snapshot (3.40; 202, status `reverting`). */
     revert: (ref: Ref, snapshot: Ref, opts?: CallOptions) => act(ref, { revert: { snapshot_id: idOf(snapshot) } }, [202], opts),
+
+    /** Change the volume's type, by name or id (202; status `retyping`, then back; the old type stays if the backend cannot take the new one). */
+    retype: (
+      ref: Ref,
+      newType: Schemas["VolumeActionRetype"]["os-retype"]["new_type"],
+      migrationPolicy?: Schemas["VolumeActionRetype"]["os-retype"]["migration_policy"],
+      opts?: CallOptions,
+    ) => act(ref, { "os-retype": { new_type: newType, ...(migrationPolicy !== undefined ? { migration_policy: migrationPolicy } : {}) } }, [202], opts),
   };
 }
