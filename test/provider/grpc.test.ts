@@ -8,6 +8,7 @@ import { randomUUID } from "node:crypto";
 import type * as grpc from "@grpc/grpc-js";
 import { connect, type CinderClient } from "@cinderblock/sdk";
 import { startServer, type TestServer } from "../helpers/server";
+import { holdLocks } from "../helpers/lifecycle";
 import { empty, initFailed, js, provproto, rpc, secret, startPlugin, UNKNOWN, type Plugin } from "./harness";
 
 const V = "cinder:index:Volume";
@@ -195,17 +196,31 @@ describe("provider gRPC contract (sqlite)", function () {
   });
 
   it("timeouts: the engine's timeout bounds the wait, and a timed-out create is partial state", async () => {
-    const c = await check(V, "quick", { size: 1 });
-    const r = await p.call<provproto.CreateResponse>("create", rpc.create(V, "quick", c.inputs, { timeout: 0.001 })).catch((x) => x);
-    if (r instanceof Error) {
-      const d = initFailed(r as grpc.ServiceError);
-      assert.ok(d, r.message);
-      assert.match(d.reasons[0], /timed out after 0 s/);
-      await p.call("delete", rpc.delete(V, "quick", d.id, d.properties, { timeout: 60 }));
-    } else {
-      // The server finished before the first poll: nothing to time out.
-      await p.call("delete", rpc.delete(V, "quick", r.getId(), js(r.getProperties()), { timeout: 60 }));
+    // Hold the volume manager's lock on a snapshot: a volume created from it stays `creating`
+    // until released, so the provider's wait must end on the engine's timeout.
+    const src = await admin.volumes.create({ size: 1 });
+    await admin.volumes.waitFor(src.id, "available");
+    const snap = await admin.snapshots.create({ volume_id: src.id });
+    await admin.snapshots.waitFor(snap.id, "available");
+    const release = await holdLocks(s, [snap.id]);
+    let partial: ReturnType<typeof initFailed>;
+    try {
+      const c = await check(V, "slow", { size: 1, snapshotId: snap.id });
+      const e = (await p.call("create", rpc.create(V, "slow", c.inputs, { timeout: 1 })).catch((x) => x)) as grpc.ServiceError;
+      assert.ok(e instanceof Error, "the create must time out");
+      partial = initFailed(e);
+      assert.ok(partial, e.message);
+      assert.match(partial.reasons[0], /timed out after 1 s/);
+      assert.equal(partial.properties.status, "creating", "the partial state is what the server had");
+      assert.equal((await admin.volumes.get(partial.id)).status, "creating", "nothing hidden: the volume exists");
+    } finally {
+      await release();
     }
+    await admin.volumes.waitFor(partial!.id, "available");
+    await p.call("delete", rpc.delete(V, "slow", partial!.id, partial!.properties, { timeout: 60 }));
+    await admin.snapshots.delete(snap.id);
+    await admin.snapshots.waitForDeleted(snap.id);
+    await admin.volumes.delete(src.id);
   });
 
   it("invoke: functions and their failures", async () => {
