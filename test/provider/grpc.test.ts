@@ -250,11 +250,17 @@ describe("provider gRPC contract (sqlite)", function () {
     assert.deepEqual((await admin.qosSpecs.listAssociations(q.id)).map((x) => x.id), [typeId]);
     const imported = await p.call<provproto.ReadResponse>("read", rpc.read("cinder:index:QosAssociation", "x", a.id));
     assert.equal(imported.getId(), a.id);
+    const qsImported = await p.call<provproto.ReadResponse>("read", rpc.read("cinder:index:QosSpec", "x", q.id));
+    assert.equal(qsImported.getId(), q.id);
+    assert.deepEqual(js(qsImported.getInputs()).specs, { total_iops_sec: "200" });
 
     const priv = await create("cinder:index:VolumeType", "private", { name: "private", isPublic: false });
     const other = randomUUID();
     const acc = await create("cinder:index:VolumeTypeAccess", "share", { volumeTypeId: priv.id, projectId: other });
     assert.deepEqual((await admin.volumeTypes.listAccess(priv.id)).map((x) => x.project_id), [other]);
+    const accImported = await p.call<provproto.ReadResponse>("read", rpc.read("cinder:index:VolumeTypeAccess", "x", acc.id));
+    assert.equal(accImported.getId(), `${priv.id}/${other}`);
+    assert.deepEqual(js(accImported.getInputs()), { volumeTypeId: priv.id, projectId: other });
 
     const quota = await create("cinder:index:QuotaSet", "q", { projectId: "proj-q", volumes: 7, gigabytes: 70 });
     assert.equal((await admin.quotas.get("proj-q")).volumes, 7);
@@ -273,8 +279,11 @@ describe("provider gRPC contract (sqlite)", function () {
   });
 
   it("delete: volume (cascade), type; Read of a deleted id answers gone; Cancel", async () => {
-    const sn = await admin.snapshots.create({ volume_id: vol.id });
+    const sn = await admin.snapshots.create({ volume_id: vol.id, name: "kept" });
     await admin.snapshots.waitFor(sn, "available");
+    const snImported = await p.call<provproto.ReadResponse>("read", rpc.read("cinder:index:Snapshot", "x", sn.id));
+    assert.equal(snImported.getId(), sn.id);
+    assert.equal(js(snImported.getInputs()).volumeId, vol.id);
     await p.call("delete", rpc.delete(V, "data", vol.id, { ...vol.outs, cascade: true }, { timeout: 60 }));
     const r = await p.call<provproto.ReadResponse>("read", rpc.read(V, "data", vol.id, vol.outs, vol.inputs));
     assert.equal(r.getId(), "");
