@@ -4,7 +4,7 @@
 export const body_createVolume = validate20;
 const schema31 = {"$ref":"cinder-v3.json#/components/schemas/VolumeCreateRequest","$id":"body_createVolume.json"};
 const schema33 = {"type":"object","required":["volume"],"additionalProperties":false,"properties":{"volume":{"$ref":"#/components/schemas/VolumeCreate"},"OS-SCH-HNT:scheduler_hints":{"$ref":"#/components/schemas/SchedulerHints"}}};
-const schema34 = {"description":"The `volume` object of a create request (cinder/api/schemas/volumes.py create_volume_v353).\nBefore 3.53 (`create`, `create_volume_v313`, `create_volume_v347`) unknown keys are accepted\nand ignored (`x-strict-since`); from 3.53 they are a 400 \"Invalid input for field/attribute\nvolume. Value: {...}. Additional properties are not allowed ('foo' was unexpected)\".\nNote that cinder/api/v3/volumes.py reads `group_id` and `backup_id` at every microversion:\nbelow their `x-min-version` they are merely not schema-checked.\n`snapshot_id`, `imageRef`/`image_id`, `source_volid` and `backup_id` are mutually exclusive →\n400 \"Invalid input received: May specify only one of backup, imageRef, snapshot, source\nvolume\". Without any source `size` is required → 400 \"Invalid input received: Volume size\n'None' must be an integer and greater than 0\".\n","type":"object","x-strict-since":"3.53","additionalProperties":false,"properties":{"name":{"description":"The display name. Cinder strips surrounding whitespace and then checks the length\n(format `name_non_mandatory_remove_white_spaces`): too long → 400 \"Invalid input received:\nname has 256 characters, more than 255.\".\n","type":["string","null"],"maxLength":255},"description":{"description":"The display description (stripped, then at most 255 characters).","type":["string","null"],"maxLength":255},"display_name":{"description":"Legacy alias of `name`.","type":["string","null"],"maxLength":255},"display_description":{"description":"Legacy alias of `description`.","type":["string","null"],"maxLength":255},"volume_type":{"description":"Volume type name or id (404 if unknown). Omitted or empty: the project default type (3.62)\nor `default_volume_type`.\n","type":["string","null"],"minLength":0,"maxLength":255},"metadata":{"$ref":"#/components/schemas/MetadataOrNull"},"snapshot_id":{"description":"Create from this snapshot (must be `available`).","allOf":[{"$ref":"#/components/schemas/OptionalUuidLike"}]},"source_volid":{"description":"Clone this volume (must be `available` or `in-use`).","allOf":[{"$ref":"#/components/schemas/OptionalUuidLike"}]},"consistencygroup_id":{"description":"Deprecated consistency group to create the volume in.","allOf":[{"$ref":"#/components/schemas/OptionalUuidLike"}]},"size":{"description":"Size in GiB; may be omitted (or null) when creating from a snapshot, volume or backup, in\nwhich case the source's size is used (and an explicit size must be >= it).\n","oneOf":[{"type":"null"},{"$ref":"#/components/schemas/VolumeSize"}]},"availability_zone":{"description":"Must exist (400 \"Availability zone '<az>' is invalid.\").","type":["string","null"],"minLength":1,"maxLength":255},"multiattach":{"description":"Removed feature: `true` → 400 \"multiattach parameter has been removed. The default behavior\nis to use multiattach enabled volume types. Contact your administrator to create a\nmultiattach enabled volume type and use it to create multiattach volumes.\".\n","allOf":[{"$ref":"#/components/schemas/OptionalBoolean"}]},"image_id":{"description":"Alias of `imageRef`.","type":["string","null"],"minLength":0,"maxLength":255},"imageRef":{"description":"Image id, or a unique image name (several images of that name → 409 \"Multiple matches found\nfor '<ref>', use an ID to be more specific.\"; none → 400 \"Invalid image identifier or\nunable to access requested image.\"). A URL is reduced to its last path segment.\n","type":["string","null"],"minLength":0,"maxLength":255},"group_id":{"description":"Generic volume group to create the volume in (its type must be one of the group's).","type":["string","null"],"minLength":0,"maxLength":255,"x-min-version":"3.13"},"backup_id":{"description":"Create from this backup (must be `available`).","allOf":[{"$ref":"#/components/schemas/OptionalUuidLike"}],"x-min-version":"3.47"}}};
+const schema34 = {"description":"The `volume` object of a create request (cinder/api/schemas/volumes.py create_volume_v353).\nBefore 3.53 (`create`, `create_volume_v313`, `create_volume_v347`) unknown keys are accepted\nand ignored (`x-strict-since`); from 3.53 they are a 400 \"Invalid input for field/attribute\nvolume. Value: {...}. Additional properties are not allowed ('foo' was unexpected)\".\nNote that cinder/api/v3/volumes.py reads `group_id` and `backup_id` at every microversion:\nbelow their `x-min-version` they are merely not schema-checked.\n`snapshot_id`, `imageRef`/`image_id`, `source_volid` and `backup_id` are mutually exclusive →\n400 \"Invalid input received: May specify only one of backup, imageRef, snapshot, source\nvolume\". Without any source `size` is required → 400 \"Invalid input received: Volume size\n'None' must be an integer and greater than 0\".\n","type":"object","x-strict-since":"3.53","additionalProperties":false,"properties":{"name":{"description":"The display name. Cinder strips surrounding whitespace and then checks the length\n(format `name_non_mandatory_remove_white_spaces`): too long → 400 \"Invalid input received:\nname has 256 characters, more than 255.\".\n","type":["string","null"]},"description":{"description":"The display description (stripped, then at most 255 characters).","type":["string","null"]},"display_name":{"description":"Legacy alias of `name`.","type":["string","null"]},"display_description":{"description":"Legacy alias of `description`.","type":["string","null"]},"volume_type":{"description":"Volume type name or id (404 if unknown). Omitted or empty: the project default type (3.62)\nor `default_volume_type`.\n","type":["string","null"],"minLength":0,"maxLength":255},"metadata":{"$ref":"#/components/schemas/MetadataOrNull"},"snapshot_id":{"description":"Create from this snapshot (must be `available`).","allOf":[{"$ref":"#/components/schemas/OptionalUuidLike"}]},"source_volid":{"description":"Clone this volume (must be `available` or `in-use`).","allOf":[{"$ref":"#/components/schemas/OptionalUuidLike"}]},"consistencygroup_id":{"description":"Deprecated consistency group to create the volume in.","allOf":[{"$ref":"#/components/schemas/OptionalUuidLike"}]},"size":{"description":"Size in GiB; may be omitted (or null) when creating from a snapshot, volume or backup, in\nwhich case the source's size is used (and an explicit size must be >= it).\n","oneOf":[{"type":"null"},{"$ref":"#/components/schemas/VolumeSize"}]},"availability_zone":{"description":"Must exist (400 \"Availability zone '<az>' is invalid.\").","type":["string","null"],"minLength":1,"maxLength":255},"multiattach":{"description":"Removed feature: `true` → 400 \"multiattach parameter has been removed. The default behavior\nis to use multiattach enabled volume types. Contact your administrator to create a\nmultiattach enabled volume type and use it to create multiattach volumes.\".\n","allOf":[{"$ref":"#/components/schemas/OptionalBoolean"}]},"image_id":{"description":"Alias of `imageRef`.","type":["string","null"],"minLength":0,"maxLength":255},"imageRef":{"description":"Image id, or a unique image name (several images of that name → 409 \"Multiple matches found\nfor '<ref>', use an ID to be more specific.\"; none → 400 \"Invalid image identifier or\nunable to access requested image.\"). A URL is reduced to its last path segment.\n","type":["string","null"],"minLength":0,"maxLength":255},"group_id":{"description":"Generic volume group to create the volume in (its type must be one of the group's).","type":["string","null"],"minLength":0,"maxLength":255,"x-min-version":"3.13"},"backup_id":{"description":"Create from this backup (must be `available`).","allOf":[{"$ref":"#/components/schemas/OptionalUuidLike"}],"x-min-version":"3.47"}}};
 const schema35 = {"description":"cinder/api/validation/parameter_types.py `metadata_allows_null`.","type":["object","null"],"patternProperties":{"^[a-zA-Z0-9-_:. /]{1,255}$":{"type":"string","maxLength":255}},"additionalProperties":false};
 const schema38 = {"description":"cinder/api/validation/parameter_types.py `volume_size`: an integer or a digit string, 1 to\n2147483647 (`DB_MAX_INT`). Cinder's validator applies `minimum`/`maximum` to digit strings too\n(cinder/api/validation/validators.py `_validate_minimum`), so here the string form carries an\nexact pattern for \"0*\" followed by 1..2147483647 instead of Cinder's `^[0-9]+$` + range check.\nCinder's messages: \"Invalid input for field/attribute size. Value: 0. 0 is less than the\nminimum of 1\", \"... Value: abc. 'abc' does not match '^[0-9]+$'\", \"... Value: 2147483648.\n2147483648 is greater than the maximum of 2147483647\", \"... Value: 1.5. 1.5 is not of type\n'integer', 'string'\".\n","type":["integer","string"],"minimum":1,"maximum":2147483647,"pattern":"^0*(?:[1-9][0-9]{0,8}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"};
 const func1 = Object.prototype.hasOwnProperty;
@@ -230,14 +230,6 @@ if((typeof data0 !== "string") && (data0 !== null)){
 validate23.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: schema34.properties.name.type},message:"must be string,null"}];
 return false;
 }
-if(errors === _errs2){
-if(typeof data0 === "string"){
-if(func2(data0) > 255){
-validate23.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
-return false;
-}
-}
-}
 var valid0 = _errs2 === errors;
 }
 else {
@@ -250,14 +242,6 @@ const _errs4 = errors;
 if((typeof data1 !== "string") && (data1 !== null)){
 validate23.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: schema34.properties.description.type},message:"must be string,null"}];
 return false;
-}
-if(errors === _errs4){
-if(typeof data1 === "string"){
-if(func2(data1) > 255){
-validate23.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
-return false;
-}
-}
 }
 var valid0 = _errs4 === errors;
 }
@@ -272,14 +256,6 @@ if((typeof data2 !== "string") && (data2 !== null)){
 validate23.errors = [{instancePath:instancePath+"/display_name",schemaPath:"#/properties/display_name/type",keyword:"type",params:{type: schema34.properties.display_name.type},message:"must be string,null"}];
 return false;
 }
-if(errors === _errs6){
-if(typeof data2 === "string"){
-if(func2(data2) > 255){
-validate23.errors = [{instancePath:instancePath+"/display_name",schemaPath:"#/properties/display_name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
-return false;
-}
-}
-}
 var valid0 = _errs6 === errors;
 }
 else {
@@ -292,14 +268,6 @@ const _errs8 = errors;
 if((typeof data3 !== "string") && (data3 !== null)){
 validate23.errors = [{instancePath:instancePath+"/display_description",schemaPath:"#/properties/display_description/type",keyword:"type",params:{type: schema34.properties.display_description.type},message:"must be string,null"}];
 return false;
-}
-if(errors === _errs8){
-if(typeof data3 === "string"){
-if(func2(data3) > 255){
-validate23.errors = [{instancePath:instancePath+"/display_description",schemaPath:"#/properties/display_description/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
-return false;
-}
-}
 }
 var valid0 = _errs8 === errors;
 }
@@ -1133,7 +1101,7 @@ validate20.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 export const body_updateVolume = validate36;
 const schema46 = {"$ref":"cinder-v3.json#/components/schemas/VolumeUpdateRequest","$id":"body_updateVolume.json"};
 const schema47 = {"type":"object","required":["volume"],"additionalProperties":false,"properties":{"volume":{"$ref":"#/components/schemas/VolumeUpdate"}}};
-const schema48 = {"description":"The `volume` object of an update request (cinder/api/schemas/volumes.py update /\nupdate_volume_v353): unknown keys are rejected at every microversion. From 3.53 at least one\nkey is required (the `allOf` member marked `x-min-version: \"3.53\"`; Cinder accepts an empty\nobject before 3.53): `{}` → 400 \"Invalid input for field/attribute volume. Value: {}. {} is\nnot valid under any of the given schemas\". A volume in `maintenance` → 400 \"Invalid volume:\nThe volume cannot be updated during maintenance.\".\n","type":"object","additionalProperties":false,"properties":{"name":{"description":"The display name (stripped, then at most 255 characters).","type":["string","null"],"maxLength":255},"description":{"description":"The display description (stripped, then at most 255 characters).","type":["string","null"],"maxLength":255},"display_name":{"description":"Legacy alias of `name`.","type":["string","null"],"maxLength":255},"display_description":{"description":"Legacy alias of `description`.","type":["string","null"],"maxLength":255},"metadata":{"description":"Replaces the user metadata (not nullable here).","allOf":[{"$ref":"#/components/schemas/Metadata"}]}},"allOf":[{"x-min-version":"3.53","anyOf":[{"required":["name"]},{"required":["description"]},{"required":["display_name"]},{"required":["display_description"]},{"required":["metadata"]}]}]};
+const schema48 = {"description":"The `volume` object of an update request (cinder/api/schemas/volumes.py update /\nupdate_volume_v353): unknown keys are rejected at every microversion. From 3.53 at least one\nkey is required (the `allOf` member marked `x-min-version: \"3.53\"`; Cinder accepts an empty\nobject before 3.53): `{}` → 400 \"Invalid input for field/attribute volume. Value: {}. {} is\nnot valid under any of the given schemas\". A volume in `maintenance` → 400 \"Invalid volume:\nThe volume cannot be updated during maintenance.\".\n","type":"object","additionalProperties":false,"properties":{"name":{"description":"The display name (stripped, then at most 255 characters).","type":["string","null"]},"description":{"description":"The display description (stripped, then at most 255 characters).","type":["string","null"]},"display_name":{"description":"Legacy alias of `name`.","type":["string","null"]},"display_description":{"description":"Legacy alias of `description`.","type":["string","null"]},"metadata":{"description":"Replaces the user metadata (not nullable here).","allOf":[{"$ref":"#/components/schemas/Metadata"}]}},"allOf":[{"x-min-version":"3.53","anyOf":[{"required":["name"]},{"required":["description"]},{"required":["display_name"]},{"required":["display_description"]},{"required":["metadata"]}]}]};
 const schema49 = {"description":"A request metadata map (cinder/api/validation/parameter_types.py `extra_specs`): keys match\n`^[a-zA-Z0-9-_:. /]{1,255}$`, values are strings of at most 255 characters, nothing else.\n","type":"object","patternProperties":{"^[a-zA-Z0-9-_:. /]{1,255}$":{"type":"string","maxLength":255}},"additionalProperties":false};
 
 function validate38(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -1269,14 +1237,6 @@ if((typeof data0 !== "string") && (data0 !== null)){
 validate38.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: schema48.properties.name.type},message:"must be string,null"}];
 return false;
 }
-if(errors === _errs9){
-if(typeof data0 === "string"){
-if(func2(data0) > 255){
-validate38.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
-return false;
-}
-}
-}
 var valid2 = _errs9 === errors;
 }
 else {
@@ -1289,14 +1249,6 @@ const _errs11 = errors;
 if((typeof data1 !== "string") && (data1 !== null)){
 validate38.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: schema48.properties.description.type},message:"must be string,null"}];
 return false;
-}
-if(errors === _errs11){
-if(typeof data1 === "string"){
-if(func2(data1) > 255){
-validate38.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
-return false;
-}
-}
 }
 var valid2 = _errs11 === errors;
 }
@@ -1311,14 +1263,6 @@ if((typeof data2 !== "string") && (data2 !== null)){
 validate38.errors = [{instancePath:instancePath+"/display_name",schemaPath:"#/properties/display_name/type",keyword:"type",params:{type: schema48.properties.display_name.type},message:"must be string,null"}];
 return false;
 }
-if(errors === _errs13){
-if(typeof data2 === "string"){
-if(func2(data2) > 255){
-validate38.errors = [{instancePath:instancePath+"/display_name",schemaPath:"#/properties/display_name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
-return false;
-}
-}
-}
 var valid2 = _errs13 === errors;
 }
 else {
@@ -1331,14 +1275,6 @@ const _errs15 = errors;
 if((typeof data3 !== "string") && (data3 !== null)){
 validate38.errors = [{instancePath:instancePath+"/display_description",schemaPath:"#/properties/display_description/type",keyword:"type",params:{type: schema48.properties.display_description.type},message:"must be string,null"}];
 return false;
-}
-if(errors === _errs15){
-if(typeof data3 === "string"){
-if(func2(data3) > 255){
-validate38.errors = [{instancePath:instancePath+"/display_description",schemaPath:"#/properties/display_description/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
-return false;
-}
-}
 }
 var valid2 = _errs15 === errors;
 }
@@ -1483,7 +1419,7 @@ validate36.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 export const body_updateVolume__before_3_53 = validate41;
 const schema50 = {"$ref":"cinder-v3-before-3.53.json#/components/schemas/VolumeUpdateRequest","$id":"body_updateVolume__before_3_53.json"};
 const schema52 = {"type":"object","required":["volume"],"additionalProperties":false,"properties":{"volume":{"$ref":"#/components/schemas/VolumeUpdate"}}};
-const schema53 = {"description":"The `volume` object of an update request (cinder/api/schemas/volumes.py update /\nupdate_volume_v353): unknown keys are rejected at every microversion. From 3.53 at least one\nkey is required (the `allOf` member marked `x-min-version: \"3.53\"`; Cinder accepts an empty\nobject before 3.53): `{}` → 400 \"Invalid input for field/attribute volume. Value: {}. {} is\nnot valid under any of the given schemas\". A volume in `maintenance` → 400 \"Invalid volume:\nThe volume cannot be updated during maintenance.\".\n","type":"object","additionalProperties":false,"properties":{"name":{"description":"The display name (stripped, then at most 255 characters).","type":["string","null"],"maxLength":255},"description":{"description":"The display description (stripped, then at most 255 characters).","type":["string","null"],"maxLength":255},"display_name":{"description":"Legacy alias of `name`.","type":["string","null"],"maxLength":255},"display_description":{"description":"Legacy alias of `description`.","type":["string","null"],"maxLength":255},"metadata":{"description":"Replaces the user metadata (not nullable here).","allOf":[{"$ref":"#/components/schemas/Metadata"}]}},"allOf":[]};
+const schema53 = {"description":"The `volume` object of an update request (cinder/api/schemas/volumes.py update /\nupdate_volume_v353): unknown keys are rejected at every microversion. From 3.53 at least one\nkey is required (the `allOf` member marked `x-min-version: \"3.53\"`; Cinder accepts an empty\nobject before 3.53): `{}` → 400 \"Invalid input for field/attribute volume. Value: {}. {} is\nnot valid under any of the given schemas\". A volume in `maintenance` → 400 \"Invalid volume:\nThe volume cannot be updated during maintenance.\".\n","type":"object","additionalProperties":false,"properties":{"name":{"description":"The display name (stripped, then at most 255 characters).","type":["string","null"]},"description":{"description":"The display description (stripped, then at most 255 characters).","type":["string","null"]},"display_name":{"description":"Legacy alias of `name`.","type":["string","null"]},"display_description":{"description":"Legacy alias of `description`.","type":["string","null"]},"metadata":{"description":"Replaces the user metadata (not nullable here).","allOf":[{"$ref":"#/components/schemas/Metadata"}]}},"allOf":[]};
 const schema54 = {"description":"A request metadata map (cinder/api/validation/parameter_types.py `extra_specs`): keys match\n`^[a-zA-Z0-9-_:. /]{1,255}$`, values are strings of at most 255 characters, nothing else.\n","type":"object","patternProperties":{"^[a-zA-Z0-9-_:. /]{1,255}$":{"type":"string","maxLength":255}},"additionalProperties":false};
 
 function validate44(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -1514,14 +1450,6 @@ if((typeof data0 !== "string") && (data0 !== null)){
 validate44.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: schema53.properties.name.type},message:"must be string,null"}];
 return false;
 }
-if(errors === _errs2){
-if(typeof data0 === "string"){
-if(func2(data0) > 255){
-validate44.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
-return false;
-}
-}
-}
 var valid1 = _errs2 === errors;
 }
 else {
@@ -1534,14 +1462,6 @@ const _errs4 = errors;
 if((typeof data1 !== "string") && (data1 !== null)){
 validate44.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: schema53.properties.description.type},message:"must be string,null"}];
 return false;
-}
-if(errors === _errs4){
-if(typeof data1 === "string"){
-if(func2(data1) > 255){
-validate44.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
-return false;
-}
-}
 }
 var valid1 = _errs4 === errors;
 }
@@ -1556,14 +1476,6 @@ if((typeof data2 !== "string") && (data2 !== null)){
 validate44.errors = [{instancePath:instancePath+"/display_name",schemaPath:"#/properties/display_name/type",keyword:"type",params:{type: schema53.properties.display_name.type},message:"must be string,null"}];
 return false;
 }
-if(errors === _errs6){
-if(typeof data2 === "string"){
-if(func2(data2) > 255){
-validate44.errors = [{instancePath:instancePath+"/display_name",schemaPath:"#/properties/display_name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
-return false;
-}
-}
-}
 var valid1 = _errs6 === errors;
 }
 else {
@@ -1576,14 +1488,6 @@ const _errs8 = errors;
 if((typeof data3 !== "string") && (data3 !== null)){
 validate44.errors = [{instancePath:instancePath+"/display_description",schemaPath:"#/properties/display_description/type",keyword:"type",params:{type: schema53.properties.display_description.type},message:"must be string,null"}];
 return false;
-}
-if(errors === _errs8){
-if(typeof data3 === "string"){
-if(func2(data3) > 255){
-validate44.errors = [{instancePath:instancePath+"/display_description",schemaPath:"#/properties/display_description/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
-return false;
-}
-}
 }
 var valid1 = _errs8 === errors;
 }
