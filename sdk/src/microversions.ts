@@ -24,12 +24,14 @@ export const MV = {
   ETAGS: "3.15",
   SNAPSHOT_LIST_METADATA_FILTER: "3.22",
   VOLUME_DELETE_FORCE: "3.23",
+  NEW_ATTACH: "3.27",
   POOL_FILTER: "3.28",
   POOL_TYPE_FILTER: "3.35",
   VOLUME_SUMMARY_METADATA: "3.36",
   LIMITS_ADMIN_FILTER: "3.39",
   VOLUME_REVERT: "3.40",
   VOLUME_EXTEND_INUSE: "3.42",
+  NEW_ATTACH_COMPLETION: "3.44",
   SUPPORT_COUNT_INFO: "3.45",
   VOLUME_CREATE_FROM_BACKUP: "3.47",
   SUPPORT_VOLUME_TYPE_FILTER: "3.52",
@@ -71,12 +73,20 @@ export const REQUIREMENTS: Record<string, Requirement> = {
   "get /v3/{project_id}/default-types/{target_project_id}": { minVersion: MV.DEFAULT_TYPE_OVERRIDES },
   "put /v3/{project_id}/default-types/{target_project_id}": { minVersion: MV.DEFAULT_TYPE_OVERRIDES },
   "delete /v3/{project_id}/default-types/{target_project_id}": { minVersion: MV.DEFAULT_TYPE_OVERRIDES },
+  "get /v3/{project_id}/attachments": { minVersion: MV.NEW_ATTACH },
+  "post /v3/{project_id}/attachments": { minVersion: MV.NEW_ATTACH },
+  "get /v3/{project_id}/attachments/detail": { minVersion: MV.NEW_ATTACH },
+  "get /v3/{project_id}/attachments/{attachment_id}": { minVersion: MV.NEW_ATTACH },
+  "put /v3/{project_id}/attachments/{attachment_id}": { minVersion: MV.NEW_ATTACH },
+  "delete /v3/{project_id}/attachments/{attachment_id}": { minVersion: MV.NEW_ATTACH },
+  "post /v3/{project_id}/attachments/{attachment_id}/action": { minVersion: MV.NEW_ATTACH },
   "get /v3/{project_id}/scheduler-stats/get_pools": { query: { name: MV.POOL_FILTER, volume_type: MV.POOL_TYPE_FILTER } },
 };
 
 /** Minimums of the action bodies (the `x-min-version` of each action schema), by action key. */
 export const ACTION_REQUIREMENTS: Record<string, string> = {
   revert: MV.VOLUME_REVERT,
+  "os-complete": MV.NEW_ATTACH_COMPLETION,
 };
 
 /** `"3.42"` → 3042, so versions compare as integers. */

@@ -165,6 +165,33 @@ describe("tgt target: iSCSI round trip on the host", function () {
     await deleteVolume(c, P, vol.id);
   });
 
+  it("runs the attachments API (3.27+): reserve, update with a connector, complete, delete removes the export", async () => {
+    const vol = await createVolume(srv.client, P, { size: 1 });
+    const c = srv.client;
+    const created = await c.post(`/v3/${P}/attachments`, { attachment: { volume_uuid: vol.id } });
+    assert.equal(created.status, 200, JSON.stringify(created.body));
+    const id = created.body.attachment.id;
+    assert.equal((await c.get(`/v3/${P}/volumes/${vol.id}`)).body.volume.status, "reserved");
+    const u = await c.put(`/v3/${P}/attachments/${id}`, { attachment: { connector: CONNECTOR } });
+    assert.equal(u.status, 200, JSON.stringify(u.body));
+    const ci = u.body.attachment.connection_info;
+    assert.equal(ci.driver_volume_type, "iscsi");
+    assert.equal(ci.attachment_id, id);
+    assert.equal(ci.target_iqn, `iqn.2010-10.org.openstack:volume-${vol.id}`);
+    assert.equal(ci.target_portal, `127.0.0.1:${tgtd.port}`);
+    assert.equal(ci.auth_method, "CHAP");
+    const cap = execFileSync("iscsi-readcapacity16", [iscsiUrl(ci)], { encoding: "utf8" });
+    assert.match(cap, /Total size:1073741824/, cap);
+    assert.equal((await c.post(`/v3/${P}/attachments/${id}/action`, { "os-complete": null })).status, 204);
+    assert.equal((await c.get(`/v3/${P}/volumes/${vol.id}`)).body.volume.status, "in-use");
+    const d = await c.delete(`/v3/${P}/attachments/${id}`);
+    assert.equal(d.status, 200, JSON.stringify(d.body));
+    assert.deepEqual(d.body.attachments, []);
+    assert.equal((await c.get(`/v3/${P}/volumes/${vol.id}`)).body.volume.status, "available");
+    assert.doesNotMatch(tgtd.show(), new RegExp(vol.id), "deleting the last attachment removes the export");
+    await deleteVolume(c, P, vol.id);
+  });
+
   it("refuses a connector without an initiator", async () => {
     const vol = await createVolume(srv.client, P, { size: 1 });
     const r = await volumeAction(srv.client, P, vol.id, "os-initialize_connection", { connector: { ip: "127.0.0.1" } });

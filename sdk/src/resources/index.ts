@@ -3,6 +3,7 @@
  * exporting `(client) => ({ …functions })`; a new resource (backups, transfers, attachments) is
  * that file plus one line here.
  */
+import { attachments } from "./attachments";
 import { availabilityZones } from "./availability-zones";
 import { defaultTypes } from "./default-types";
 import { extensions } from "./extensions";
@@ -27,6 +28,7 @@ export const resources = {
   services,
   pools,
   extensions,
+  attachments,
 };
 
 /** The client properties the resource modules make. */

@@ -598,6 +598,162 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v3/{project_id}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List attachments (summary)
+         * @description The project's attachments (all projects for an admin with `all_tenants`), summary view
+         *     (cinder/api/v3/attachments.py `index`). No pagination links. No policy beyond
+         *     authentication. Below 3.27 → 404.
+         */
+        get: operations["listAttachments"];
+        put?: never;
+        /**
+         * Create an attachment
+         * @description Reserve the volume for an attachment, and with a `connector` also export it and build the
+         *     connection (cinder/api/v3/attachments.py `create`, cinder/volume/api.py
+         *     `attachment_create`, `_attachment_reserve`): **200** with the attachment in detail. The
+         *     volume (404 if unknown) must not be in an `*error*` status (400 "Invalid volume: Volume
+         *     attachments can not be created if the volume is in an error state. ...") and must be
+         *     `available` or `downloading` (plus `in-use` when multiattach), else 400 "Invalid volume:
+         *     Volume <id> status must be available or downloading to reserve, but the current status is
+         *     <status>." - unless the same instance already has an attachment. Volume → `reserved`,
+         *     attachment → `reserved` (or `attaching` with a connector). Admin metadata
+         *     `readonly=True` forces `attach_mode` `ro`; `mode` from 3.54. A backend failure → 500
+         *     "Unable to create attachment for volume (...)". Below 3.27 → 404.
+         */
+        post: operations["createAttachment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/attachments/detail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List attachments (detail)
+         * @description As `GET /attachments`, in the detail view (cinder/api/v3/attachments.py `detail`).
+         *     Below 3.27 → 404.
+         */
+        get: operations["listAttachmentsDetail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/attachments/{attachment_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /** @description The attachment id. An unknown (or not visible) id is a 404 "VolumeAttachment <id> could not be found.". */
+                attachment_id: components["parameters"]["attachment_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Show an attachment
+         * @description The attachment in detail (cinder/api/v3/attachments.py `show`); 404 "VolumeAttachment <id>
+         *     could not be found." when unknown or of another project. Below 3.27 → 404.
+         */
+        get: operations["showAttachment"];
+        /**
+         * Update an attachment with a connector
+         * @description Export the volume and build the connection for the given connector
+         *     (cinder/api/v3/attachments.py `update`, cinder/volume/api.py `attachment_update`,
+         *     cinder/volume/manager.py `attachment_update`): **200** with the attachment in detail, its
+         *     `connection_info` flattened and its status `attaching` until `os-complete`. Volume in an
+         *     error status, or a second connected host on a non-multiattach volume → 500 "Unable to update
+         *     attachment.(Invalid volume: ...)." (Cinder wraps every CinderException). Below 3.27 → 404.
+         */
+        put: operations["updateAttachment"];
+        post?: never;
+        /**
+         * Delete an attachment
+         * @description Disconnect and remove the attachment (cinder/api/v3/attachments.py `delete`,
+         *     cinder/volume/api.py `attachment_delete`): the export goes with the last attachment; the
+         *     volume becomes `available` when none remain, else `in-use`. **200** with the volume's
+         *     remaining attachments (summary view). Below 3.27 → 404.
+         */
+        delete: operations["deleteAttachment"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/attachments/{attachment_id}/action": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /** @description The attachment id. An unknown (or not visible) id is a 404 "VolumeAttachment <id> could not be found.". */
+                attachment_id: components["parameters"]["attachment_id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Perform an action on an attachment
+         * @description Dispatch on the body's single key (`os-complete`, 3.44) to the handler named by the
+         *     matching schema's `x-operation`. The operation-level `x-policy` is a dispatch placeholder.
+         *     Below 3.27 → 404.
+         */
+        post: operations["attachmentAction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v3/{project_id}/os-availability-zone": {
         parameters: {
             query?: never;
@@ -3861,6 +4017,419 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v3/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List attachments (summary)
+         * @description The project's attachments (all projects for an admin with `all_tenants`), summary view
+         *     (cinder/api/v3/attachments.py `index`). No pagination links. No policy beyond
+         *     authentication. Below 3.27 → 404.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /**
+                     * @description Maximum number of items to return; an integer >= 0, capped at `osapi_max_limit` (default
+                     *     1000), which is also the default. Not an integer → 400 "limit param must be an integer";
+                     *     negative → 400 "limit param must be positive".
+                     */
+                    limit?: components["parameters"]["limit"];
+                    /** @description The id of the last item of the previous page; an id that does not exist is a 404. */
+                    marker?: components["parameters"]["marker"];
+                    /**
+                     * @description Number of items to skip; an integer 0..2147483647 (api_utils.validate_integer), else 400
+                     *     "offset must be an integer" / "offset must be >= 0" / "offset must be <= 2147483647".
+                     */
+                    offset?: components["parameters"]["offset"];
+                    /**
+                     * @description Comma-separated `key[:dir]` list, dir `asc` or `desc` (default `desc`); default sort
+                     *     `created_at:desc`. `name` is accepted as a key (mapped to display_name; snapshots from 3.30).
+                     *     Combining `sort` with `sort_key`/`sort_dir` → 400 "The 'sort_key' and 'sort_dir' parameters
+                     *     are deprecated and cannot be used with the 'sort' parameter.".
+                     */
+                    sort?: components["parameters"]["sort"];
+                    /**
+                     * @deprecated
+                     * @description Deprecated single sort key (default `created_at`); see `sort`.
+                     */
+                    sort_key?: components["parameters"]["sort_key"];
+                    /**
+                     * @deprecated
+                     * @description Deprecated single sort direction `asc`/`desc` (default `desc`); see `sort`.
+                     */
+                    sort_dir?: components["parameters"]["sort_dir"];
+                    /**
+                     * @description A boolean string (`utils.get_bool_param`: not a boolean → 400 "Value '<v>' for
+                     *     'all_tenants' is not a boolean."); for admins, list across all projects. Silently dropped for non-admins (even
+                     *     from 3.31, see cinder/api/common.py `reject_invalid_filters`).
+                     */
+                    all_tenants?: components["parameters"]["all_tenants"];
+                    /** @description Admin only (with `all_tenants`): restrict the list to one project. */
+                    project_id?: components["parameters"]["filter_project_id"];
+                    /** @description Exact match on the status. */
+                    status?: components["parameters"]["filter_status"];
+                    /** @description Snapshots of this volume. */
+                    volume_id?: components["parameters"]["filter_volume_id"];
+                    /** @description Attachments of this server (instance uuid). */
+                    instance_id?: components["parameters"]["filter_instance_id"];
+                    /** @description Exact match on the attachment's attach_status. */
+                    attach_status?: components["parameters"]["filter_attach_status"];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The attachments. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AttachmentList"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+            };
+        };
+        put?: never;
+        /**
+         * Create an attachment
+         * @description Reserve the volume for an attachment, and with a `connector` also export it and build the
+         *     connection (cinder/api/v3/attachments.py `create`, cinder/volume/api.py
+         *     `attachment_create`, `_attachment_reserve`): **200** with the attachment in detail. The
+         *     volume (404 if unknown) must not be in an `*error*` status (400 "Invalid volume: Volume
+         *     attachments can not be created if the volume is in an error state. ...") and must be
+         *     `available` or `downloading` (plus `in-use` when multiattach), else 400 "Invalid volume:
+         *     Volume <id> status must be available or downloading to reserve, but the current status is
+         *     <status>." - unless the same instance already has an attachment. Volume → `reserved`,
+         *     attachment → `reserved` (or `attaching` with a connector). Admin metadata
+         *     `readonly=True` forces `attach_mode` `ro`; `mode` from 3.54. A backend failure → 500
+         *     "Unable to create attachment for volume (...)". Below 3.27 → 404.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["AttachmentCreateRequest"];
+                };
+            };
+            responses: {
+                /** @description The attachment. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AttachmentResponse"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+                415: components["responses"]["UnsupportedMediaType"];
+                500: components["responses"]["InternalServerError"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/attachments/detail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List attachments (detail)
+         * @description As `GET /attachments`, in the detail view (cinder/api/v3/attachments.py `detail`).
+         *     Below 3.27 → 404.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /**
+                     * @description Maximum number of items to return; an integer >= 0, capped at `osapi_max_limit` (default
+                     *     1000), which is also the default. Not an integer → 400 "limit param must be an integer";
+                     *     negative → 400 "limit param must be positive".
+                     */
+                    limit?: components["parameters"]["limit"];
+                    /** @description The id of the last item of the previous page; an id that does not exist is a 404. */
+                    marker?: components["parameters"]["marker"];
+                    /**
+                     * @description Number of items to skip; an integer 0..2147483647 (api_utils.validate_integer), else 400
+                     *     "offset must be an integer" / "offset must be >= 0" / "offset must be <= 2147483647".
+                     */
+                    offset?: components["parameters"]["offset"];
+                    /**
+                     * @description Comma-separated `key[:dir]` list, dir `asc` or `desc` (default `desc`); default sort
+                     *     `created_at:desc`. `name` is accepted as a key (mapped to display_name; snapshots from 3.30).
+                     *     Combining `sort` with `sort_key`/`sort_dir` → 400 "The 'sort_key' and 'sort_dir' parameters
+                     *     are deprecated and cannot be used with the 'sort' parameter.".
+                     */
+                    sort?: components["parameters"]["sort"];
+                    /**
+                     * @deprecated
+                     * @description Deprecated single sort key (default `created_at`); see `sort`.
+                     */
+                    sort_key?: components["parameters"]["sort_key"];
+                    /**
+                     * @deprecated
+                     * @description Deprecated single sort direction `asc`/`desc` (default `desc`); see `sort`.
+                     */
+                    sort_dir?: components["parameters"]["sort_dir"];
+                    /**
+                     * @description A boolean string (`utils.get_bool_param`: not a boolean → 400 "Value '<v>' for
+                     *     'all_tenants' is not a boolean."); for admins, list across all projects. Silently dropped for non-admins (even
+                     *     from 3.31, see cinder/api/common.py `reject_invalid_filters`).
+                     */
+                    all_tenants?: components["parameters"]["all_tenants"];
+                    /** @description Admin only (with `all_tenants`): restrict the list to one project. */
+                    project_id?: components["parameters"]["filter_project_id"];
+                    /** @description Exact match on the status. */
+                    status?: components["parameters"]["filter_status"];
+                    /** @description Snapshots of this volume. */
+                    volume_id?: components["parameters"]["filter_volume_id"];
+                    /** @description Attachments of this server (instance uuid). */
+                    instance_id?: components["parameters"]["filter_instance_id"];
+                    /** @description Exact match on the attachment's attach_status. */
+                    attach_status?: components["parameters"]["filter_attach_status"];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The attachments. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AttachmentDetailList"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/attachments/{attachment_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The attachment id. An unknown (or not visible) id is a 404 "VolumeAttachment <id> could not be found.". */
+                attachment_id: components["parameters"]["attachment_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Show an attachment
+         * @description The attachment in detail (cinder/api/v3/attachments.py `show`); 404 "VolumeAttachment <id>
+         *     could not be found." when unknown or of another project. Below 3.27 → 404.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The attachment id. An unknown (or not visible) id is a 404 "VolumeAttachment <id> could not be found.". */
+                    attachment_id: components["parameters"]["attachment_id"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The attachment. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AttachmentResponse"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+            };
+        };
+        /**
+         * Update an attachment with a connector
+         * @description Export the volume and build the connection for the given connector
+         *     (cinder/api/v3/attachments.py `update`, cinder/volume/api.py `attachment_update`,
+         *     cinder/volume/manager.py `attachment_update`): **200** with the attachment in detail, its
+         *     `connection_info` flattened and its status `attaching` until `os-complete`. Volume in an
+         *     error status, or a second connected host on a non-multiattach volume → 500 "Unable to update
+         *     attachment.(Invalid volume: ...)." (Cinder wraps every CinderException). Below 3.27 → 404.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The attachment id. An unknown (or not visible) id is a 404 "VolumeAttachment <id> could not be found.". */
+                    attachment_id: components["parameters"]["attachment_id"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["AttachmentUpdateRequest"];
+                };
+            };
+            responses: {
+                /** @description The attachment. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AttachmentResponse"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+                415: components["responses"]["UnsupportedMediaType"];
+                500: components["responses"]["InternalServerError"];
+            };
+        };
+        post?: never;
+        /**
+         * Delete an attachment
+         * @description Disconnect and remove the attachment (cinder/api/v3/attachments.py `delete`,
+         *     cinder/volume/api.py `attachment_delete`): the export goes with the last attachment; the
+         *     volume becomes `available` when none remain, else `in-use`. **200** with the volume's
+         *     remaining attachments (summary view). Below 3.27 → 404.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The attachment id. An unknown (or not visible) id is a 404 "VolumeAttachment <id> could not be found.". */
+                    attachment_id: components["parameters"]["attachment_id"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The volume's remaining attachments. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AttachmentList"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+                409: components["responses"]["Conflict"];
+                500: components["responses"]["InternalServerError"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/attachments/{attachment_id}/action": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The attachment id. An unknown (or not visible) id is a 404 "VolumeAttachment <id> could not be found.". */
+                attachment_id: components["parameters"]["attachment_id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Perform an action on an attachment
+         * @description Dispatch on the body's single key (`os-complete`, 3.44) to the handler named by the
+         *     matching schema's `x-operation`. The operation-level `x-policy` is a dispatch placeholder.
+         *     Below 3.27 → 404.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The attachment id. An unknown (or not visible) id is a 404 "VolumeAttachment <id> could not be found.". */
+                    attachment_id: components["parameters"]["attachment_id"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["AttachmentAction"];
+                };
+            };
+            responses: {
+                /** @description Completed (no body). */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+                415: components["responses"]["UnsupportedMediaType"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v3/os-availability-zone": {
         parameters: {
             query?: never;
@@ -6970,6 +7539,83 @@ export interface components {
          *     Verify the request body and Content-Type header and try again.".
          */
         SnapshotAction: components["schemas"]["SnapshotActionResetStatus"] | components["schemas"]["SnapshotActionForceDelete"];
+        /** @description A list item of `GET /attachments` (ViewBuilder.summary). */
+        AttachmentSummary: {
+            id: components["schemas"]["Uuid"];
+            /**
+             * @description The attachment's attach_status (cinder/objects/fields.py VolumeAttachStatus): reserved,
+             *     attaching, attached, detached, error_attaching, error_detaching.
+             */
+            status: string;
+            /** @description The server (instance) uuid the attachment is for, if any. */
+            instance: string | null;
+            volume_id: components["schemas"]["Uuid"];
+        };
+        AttachmentList: {
+            attachments: components["schemas"]["AttachmentSummary"][];
+        };
+        /** @description cinder/api/schemas/attachments.py `create` (3.27) and `create_v354` (adds `mode`). */
+        AttachmentCreateRequest: {
+            attachment: {
+                volume_uuid: components["schemas"]["UuidLike"];
+                instance_uuid?: components["schemas"]["UuidLike"];
+                /** @description The host's connector (os-brick `get_connector_properties`), or null to only reserve. */
+                connector?: {
+                    [key: string]: unknown;
+                } | null;
+                /** @enum {string} */
+                mode?: "rw" | "ro";
+            };
+        };
+        /**
+         * @description An attachment in detail (ViewBuilder.detail): the summary fields plus `attached_at`,
+         *     `detached_at` (naive ISO-8601 or `''` when unset), `attach_mode` and the flattened
+         *     `connection_info` (`{}` for a reservation without a connector).
+         */
+        Attachment: {
+            id: components["schemas"]["Uuid"];
+            status: string;
+            instance: string | null;
+            volume_id: components["schemas"]["Uuid"];
+            attached_at: string;
+            detached_at: string;
+            /** @description `rw`, `ro`, or null (no mode given). */
+            attach_mode: string | null;
+            /**
+             * @description The driver's connection data flattened: every `data` key at top level plus
+             *     `driver_volume_type`, `attachment_id` and `enforce_multipath`.
+             */
+            connection_info: {
+                [key: string]: unknown;
+            } | null;
+        };
+        AttachmentResponse: {
+            attachment: components["schemas"]["Attachment"];
+        };
+        AttachmentDetailList: {
+            attachments: components["schemas"]["Attachment"][];
+        };
+        /** @description cinder/api/schemas/attachments.py `update`. */
+        AttachmentUpdateRequest: {
+            attachment: {
+                connector: {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        /**
+         * @description `os-complete` (3.44; cinder/api/v3/attachments.py `complete`): mark the attachment
+         *     `attached` and its volume `in-use` / `attached`. The value is not looked at. **204**, no body.
+         *     Below 3.44 → 404. Policy `volume:attachment_complete`.
+         */
+        AttachmentActionComplete: {
+            "os-complete": unknown;
+        };
+        /**
+         * @description An attachment action: an object with exactly one key, the action name
+         *     (cinder/api/v3/attachments.py).
+         */
+        AttachmentAction: components["schemas"]["AttachmentActionComplete"];
         AvailabilityZone: {
             zoneName: string;
             zoneState: {
@@ -8451,6 +9097,12 @@ export interface components {
         filter_snapshot_metadata: string;
         /** @description The snapshot id. An unknown (or not visible) id is a 404 "Snapshot <id> could not be found.". */
         snapshot_id: string;
+        /** @description Attachments of this server (instance uuid). */
+        filter_instance_id: string;
+        /** @description Exact match on the attachment's attach_status. */
+        filter_attach_status: string;
+        /** @description The attachment id. An unknown (or not visible) id is a 404 "VolumeAttachment <id> could not be found.". */
+        attachment_id: string;
         /**
          * @description Admin only: show the limits (and usage) of another project. Ignored before 3.39 and for
          *     non-admins.
@@ -10061,6 +10713,363 @@ export interface operations {
             404: components["responses"]["NotFound"];
             406: components["responses"]["NotAcceptable"];
             413: components["responses"]["OverLimit"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    listAttachments: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Maximum number of items to return; an integer >= 0, capped at `osapi_max_limit` (default
+                 *     1000), which is also the default. Not an integer → 400 "limit param must be an integer";
+                 *     negative → 400 "limit param must be positive".
+                 */
+                limit?: components["parameters"]["limit"];
+                /** @description The id of the last item of the previous page; an id that does not exist is a 404. */
+                marker?: components["parameters"]["marker"];
+                /**
+                 * @description Number of items to skip; an integer 0..2147483647 (api_utils.validate_integer), else 400
+                 *     "offset must be an integer" / "offset must be >= 0" / "offset must be <= 2147483647".
+                 */
+                offset?: components["parameters"]["offset"];
+                /**
+                 * @description Comma-separated `key[:dir]` list, dir `asc` or `desc` (default `desc`); default sort
+                 *     `created_at:desc`. `name` is accepted as a key (mapped to display_name; snapshots from 3.30).
+                 *     Combining `sort` with `sort_key`/`sort_dir` → 400 "The 'sort_key' and 'sort_dir' parameters
+                 *     are deprecated and cannot be used with the 'sort' parameter.".
+                 */
+                sort?: components["parameters"]["sort"];
+                /**
+                 * @deprecated
+                 * @description Deprecated single sort key (default `created_at`); see `sort`.
+                 */
+                sort_key?: components["parameters"]["sort_key"];
+                /**
+                 * @deprecated
+                 * @description Deprecated single sort direction `asc`/`desc` (default `desc`); see `sort`.
+                 */
+                sort_dir?: components["parameters"]["sort_dir"];
+                /**
+                 * @description A boolean string (`utils.get_bool_param`: not a boolean → 400 "Value '<v>' for
+                 *     'all_tenants' is not a boolean."); for admins, list across all projects. Silently dropped for non-admins (even
+                 *     from 3.31, see cinder/api/common.py `reject_invalid_filters`).
+                 */
+                all_tenants?: components["parameters"]["all_tenants"];
+                /** @description Admin only (with `all_tenants`): restrict the list to one project. */
+                project_id?: components["parameters"]["filter_project_id"];
+                /** @description Exact match on the status. */
+                status?: components["parameters"]["filter_status"];
+                /** @description Snapshots of this volume. */
+                volume_id?: components["parameters"]["filter_volume_id"];
+                /** @description Attachments of this server (instance uuid). */
+                instance_id?: components["parameters"]["filter_instance_id"];
+                /** @description Exact match on the attachment's attach_status. */
+                attach_status?: components["parameters"]["filter_attach_status"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The attachments. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+        };
+    };
+    createAttachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AttachmentCreateRequest"];
+            };
+        };
+        responses: {
+            /** @description The attachment. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    listAttachmentsDetail: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Maximum number of items to return; an integer >= 0, capped at `osapi_max_limit` (default
+                 *     1000), which is also the default. Not an integer → 400 "limit param must be an integer";
+                 *     negative → 400 "limit param must be positive".
+                 */
+                limit?: components["parameters"]["limit"];
+                /** @description The id of the last item of the previous page; an id that does not exist is a 404. */
+                marker?: components["parameters"]["marker"];
+                /**
+                 * @description Number of items to skip; an integer 0..2147483647 (api_utils.validate_integer), else 400
+                 *     "offset must be an integer" / "offset must be >= 0" / "offset must be <= 2147483647".
+                 */
+                offset?: components["parameters"]["offset"];
+                /**
+                 * @description Comma-separated `key[:dir]` list, dir `asc` or `desc` (default `desc`); default sort
+                 *     `created_at:desc`. `name` is accepted as a key (mapped to display_name; snapshots from 3.30).
+                 *     Combining `sort` with `sort_key`/`sort_dir` → 400 "The 'sort_key' and 'sort_dir' parameters
+                 *     are deprecated and cannot be used with the 'sort' parameter.".
+                 */
+                sort?: components["parameters"]["sort"];
+                /**
+                 * @deprecated
+                 * @description Deprecated single sort key (default `created_at`); see `sort`.
+                 */
+                sort_key?: components["parameters"]["sort_key"];
+                /**
+                 * @deprecated
+                 * @description Deprecated single sort direction `asc`/`desc` (default `desc`); see `sort`.
+                 */
+                sort_dir?: components["parameters"]["sort_dir"];
+                /**
+                 * @description A boolean string (`utils.get_bool_param`: not a boolean → 400 "Value '<v>' for
+                 *     'all_tenants' is not a boolean."); for admins, list across all projects. Silently dropped for non-admins (even
+                 *     from 3.31, see cinder/api/common.py `reject_invalid_filters`).
+                 */
+                all_tenants?: components["parameters"]["all_tenants"];
+                /** @description Admin only (with `all_tenants`): restrict the list to one project. */
+                project_id?: components["parameters"]["filter_project_id"];
+                /** @description Exact match on the status. */
+                status?: components["parameters"]["filter_status"];
+                /** @description Snapshots of this volume. */
+                volume_id?: components["parameters"]["filter_volume_id"];
+                /** @description Attachments of this server (instance uuid). */
+                instance_id?: components["parameters"]["filter_instance_id"];
+                /** @description Exact match on the attachment's attach_status. */
+                attach_status?: components["parameters"]["filter_attach_status"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The attachments. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentDetailList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+        };
+    };
+    showAttachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /** @description The attachment id. An unknown (or not visible) id is a 404 "VolumeAttachment <id> could not be found.". */
+                attachment_id: components["parameters"]["attachment_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The attachment. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+        };
+    };
+    updateAttachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /** @description The attachment id. An unknown (or not visible) id is a 404 "VolumeAttachment <id> could not be found.". */
+                attachment_id: components["parameters"]["attachment_id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AttachmentUpdateRequest"];
+            };
+        };
+        responses: {
+            /** @description The attachment. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    deleteAttachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /** @description The attachment id. An unknown (or not visible) id is a 404 "VolumeAttachment <id> could not be found.". */
+                attachment_id: components["parameters"]["attachment_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The volume's remaining attachments. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            409: components["responses"]["Conflict"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    attachmentAction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /** @description The attachment id. An unknown (or not visible) id is a 404 "VolumeAttachment <id> could not be found.". */
+                attachment_id: components["parameters"]["attachment_id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AttachmentAction"];
+            };
+        };
+        responses: {
+            /** @description Completed (no body). */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
             415: components["responses"]["UnsupportedMediaType"];
         };
     };

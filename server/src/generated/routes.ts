@@ -39,6 +39,12 @@ export type OperationName =
   | "listImageVersions"
   | "listImages"
   | "showApiV3"
+  | "listAttachments"
+  | "createAttachment"
+  | "deleteAttachment"
+  | "showAttachment"
+  | "updateAttachment"
+  | "listAttachmentsDetail"
   | "listProjectDefaultTypes"
   | "unsetProjectDefaultType"
   | "showProjectDefaultType"
@@ -104,6 +110,7 @@ export type OperationName =
   | "updateVolumeMetadataItem"
   | "listVolumesDetail"
   | "getVolumesSummary"
+  | "completeAttachment"
   | "resetSnapshotStatus"
   | "forceDeleteSnapshot"
   | "addProjectAccess"
@@ -125,10 +132,11 @@ export type OperationName =
   | "terminateConnection";
 
 /** Operations that are plain (method, path) operations, keyed into openapi-typescript's `operations`. */
-export type PlainOperationName = "listApiVersions" | "showComputeLimits" | "showComputeQuotas" | "showComputeDefaultQuotas" | "listIdentityVersions" | "showIdentityVersion" | "getAuthCatalog" | "listAuthProjects" | "revokeToken" | "validateToken" | "checkToken" | "issueToken" | "listDomains" | "showDomain" | "listProjects" | "createProject" | "deleteProject" | "showProject" | "updateProject" | "listProjectUserRoles" | "revokeProjectRole" | "checkProjectRole" | "grantProjectRole" | "listRoleAssignments" | "listRoles" | "createRole" | "showRole" | "listUsers" | "createUser" | "deleteUser" | "showUser" | "updateUser" | "changeUserPassword" | "listImageVersions" | "listImages" | "showApiV3" | "listProjectDefaultTypes" | "unsetProjectDefaultType" | "showProjectDefaultType" | "setProjectDefaultType" | "listExtensions" | "showLimits" | "listAvailabilityZones" | "showQuotaClass" | "updateQuotaClass" | "deleteQuotas" | "showQuotas" | "updateQuotas" | "showDefaultQuotas" | "listServices" | "disableService" | "disableServiceWithReason" | "enableService" | "listQosSpecs" | "createQosSpecs" | "deleteQosSpecs" | "showQosSpecs" | "setQosKeys" | "associateQos" | "listQosAssociations" | "unsetQosKeys" | "disassociateQos" | "disassociateAllQos" | "listPools" | "listSnapshots" | "createSnapshot" | "deleteSnapshot" | "showSnapshot" | "updateSnapshot" | "listSnapshotMetadata" | "createSnapshotMetadata" | "replaceSnapshotMetadata" | "deleteSnapshotMetadataItem" | "showSnapshotMetadataItem" | "updateSnapshotMetadataItem" | "listSnapshotsDetail" | "listVolumeTypes" | "createVolumeType" | "deleteVolumeType" | "showVolumeType" | "updateVolumeType" | "listExtraSpecs" | "setExtraSpecs" | "deleteExtraSpec" | "showExtraSpec" | "updateExtraSpec" | "listTypeAccess" | "showDefaultVolumeType" | "listVolumes" | "createVolume" | "deleteVolume" | "showVolume" | "updateVolume" | "listVolumeMetadata" | "createVolumeMetadata" | "replaceVolumeMetadata" | "deleteVolumeMetadataItem" | "showVolumeMetadataItem" | "updateVolumeMetadataItem" | "listVolumesDetail" | "getVolumesSummary";
+export type PlainOperationName = "listApiVersions" | "showComputeLimits" | "showComputeQuotas" | "showComputeDefaultQuotas" | "listIdentityVersions" | "showIdentityVersion" | "getAuthCatalog" | "listAuthProjects" | "revokeToken" | "validateToken" | "checkToken" | "issueToken" | "listDomains" | "showDomain" | "listProjects" | "createProject" | "deleteProject" | "showProject" | "updateProject" | "listProjectUserRoles" | "revokeProjectRole" | "checkProjectRole" | "grantProjectRole" | "listRoleAssignments" | "listRoles" | "createRole" | "showRole" | "listUsers" | "createUser" | "deleteUser" | "showUser" | "updateUser" | "changeUserPassword" | "listImageVersions" | "listImages" | "showApiV3" | "listAttachments" | "createAttachment" | "deleteAttachment" | "showAttachment" | "updateAttachment" | "listAttachmentsDetail" | "listProjectDefaultTypes" | "unsetProjectDefaultType" | "showProjectDefaultType" | "setProjectDefaultType" | "listExtensions" | "showLimits" | "listAvailabilityZones" | "showQuotaClass" | "updateQuotaClass" | "deleteQuotas" | "showQuotas" | "updateQuotas" | "showDefaultQuotas" | "listServices" | "disableService" | "disableServiceWithReason" | "enableService" | "listQosSpecs" | "createQosSpecs" | "deleteQosSpecs" | "showQosSpecs" | "setQosKeys" | "associateQos" | "listQosAssociations" | "unsetQosKeys" | "disassociateQos" | "disassociateAllQos" | "listPools" | "listSnapshots" | "createSnapshot" | "deleteSnapshot" | "showSnapshot" | "updateSnapshot" | "listSnapshotMetadata" | "createSnapshotMetadata" | "replaceSnapshotMetadata" | "deleteSnapshotMetadataItem" | "showSnapshotMetadataItem" | "updateSnapshotMetadataItem" | "listSnapshotsDetail" | "listVolumeTypes" | "createVolumeType" | "deleteVolumeType" | "showVolumeType" | "updateVolumeType" | "listExtraSpecs" | "setExtraSpecs" | "deleteExtraSpec" | "showExtraSpec" | "updateExtraSpec" | "listTypeAccess" | "showDefaultVolumeType" | "listVolumes" | "createVolume" | "deleteVolume" | "showVolume" | "updateVolume" | "listVolumeMetadata" | "createVolumeMetadata" | "replaceVolumeMetadata" | "deleteVolumeMetadataItem" | "showVolumeMetadataItem" | "updateVolumeMetadataItem" | "listVolumesDetail" | "getVolumesSummary";
 
 /** The body of each action, inside its key. */
 export interface ActionBodies {
+  completeAttachment: components["schemas"]["AttachmentActionComplete"]["os-complete"];
   resetSnapshotStatus: components["schemas"]["SnapshotActionResetStatus"]["os-reset_status"];
   forceDeleteSnapshot: components["schemas"]["SnapshotActionForceDelete"]["os-force_delete"];
   addProjectAccess: components["schemas"]["VolumeTypeActionAddProjectAccess"]["addProjectAccess"];
@@ -977,6 +985,216 @@ export const routes: readonly Route[] = [
     "lenient": [],
     "bodyBefore": [],
     "query": []
+  },
+  {
+    "method": "GET",
+    "path": "/v3/{project_id}/attachments",
+    "url": "/v3/:project_id/attachments",
+    "operation": "listAttachments",
+    "operationId": "listAttachments",
+    "twin": false,
+    "auth": true,
+    "minVersion": "3.27",
+    "policy": "none",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "all_tenants",
+      "attach_status",
+      "instance_id",
+      "limit",
+      "marker",
+      "offset",
+      "project_id",
+      "sort",
+      "sort_dir",
+      "sort_key",
+      "status",
+      "volume_id"
+    ]
+  },
+  {
+    "method": "POST",
+    "path": "/v3/{project_id}/attachments",
+    "url": "/v3/:project_id/attachments",
+    "operation": "createAttachment",
+    "operationId": "createAttachment",
+    "twin": false,
+    "auth": true,
+    "minVersion": "3.27",
+    "policy": "volume:attachment_create",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406,
+      415,
+      500
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_createAttachment",
+    "bodyRequired": true
+  },
+  {
+    "method": "DELETE",
+    "path": "/v3/{project_id}/attachments/{attachment_id}",
+    "url": "/v3/:project_id/attachments/:attachment_id",
+    "operation": "deleteAttachment",
+    "operationId": "deleteAttachment",
+    "twin": false,
+    "auth": true,
+    "minVersion": "3.27",
+    "policy": "volume:attachment_delete",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406,
+      409,
+      500
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "GET",
+    "path": "/v3/{project_id}/attachments/{attachment_id}",
+    "url": "/v3/:project_id/attachments/:attachment_id",
+    "operation": "showAttachment",
+    "operationId": "showAttachment",
+    "twin": false,
+    "auth": true,
+    "minVersion": "3.27",
+    "policy": "none",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "PUT",
+    "path": "/v3/{project_id}/attachments/{attachment_id}",
+    "url": "/v3/:project_id/attachments/:attachment_id",
+    "operation": "updateAttachment",
+    "operationId": "updateAttachment",
+    "twin": false,
+    "auth": true,
+    "minVersion": "3.27",
+    "policy": "volume:attachment_update",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406,
+      415,
+      500
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_updateAttachment",
+    "bodyRequired": true
+  },
+  {
+    "method": "POST",
+    "path": "/v3/{project_id}/attachments/{attachment_id}/action",
+    "url": "/v3/:project_id/attachments/:attachment_id/action",
+    "operation": null,
+    "operationId": "attachmentAction",
+    "twin": false,
+    "auth": true,
+    "minVersion": "3.27",
+    "policy": "volume:attachment_action",
+    "status": 204,
+    "statuses": [
+      204,
+      400,
+      401,
+      403,
+      404,
+      406,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "actions": [
+      {
+        "key": "os-complete",
+        "operation": "completeAttachment",
+        "status": 204,
+        "minVersion": "3.44",
+        "policy": "volume:attachment_complete",
+        "body": "action_completeAttachment",
+        "bodyBefore": [],
+        "lenient": []
+      }
+    ]
+  },
+  {
+    "method": "GET",
+    "path": "/v3/{project_id}/attachments/detail",
+    "url": "/v3/:project_id/attachments/detail",
+    "operation": "listAttachmentsDetail",
+    "operationId": "listAttachmentsDetail",
+    "twin": false,
+    "auth": true,
+    "minVersion": "3.27",
+    "policy": "none",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "all_tenants",
+      "attach_status",
+      "instance_id",
+      "limit",
+      "marker",
+      "offset",
+      "project_id",
+      "sort",
+      "sort_dir",
+      "sort_key",
+      "status",
+      "volume_id"
+    ]
   },
   {
     "method": "GET",
@@ -2921,6 +3139,216 @@ export const routes: readonly Route[] = [
     "bodyBefore": [],
     "query": [
       "all_tenants"
+    ]
+  },
+  {
+    "method": "GET",
+    "path": "/v3/attachments",
+    "url": "/v3/attachments",
+    "operation": "listAttachments",
+    "operationId": "listAttachments",
+    "twin": true,
+    "auth": true,
+    "minVersion": "3.27",
+    "policy": "none",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "all_tenants",
+      "attach_status",
+      "instance_id",
+      "limit",
+      "marker",
+      "offset",
+      "project_id",
+      "sort",
+      "sort_dir",
+      "sort_key",
+      "status",
+      "volume_id"
+    ]
+  },
+  {
+    "method": "POST",
+    "path": "/v3/attachments",
+    "url": "/v3/attachments",
+    "operation": "createAttachment",
+    "operationId": "createAttachment",
+    "twin": true,
+    "auth": true,
+    "minVersion": "3.27",
+    "policy": "volume:attachment_create",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406,
+      415,
+      500
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_createAttachment",
+    "bodyRequired": true
+  },
+  {
+    "method": "DELETE",
+    "path": "/v3/attachments/{attachment_id}",
+    "url": "/v3/attachments/:attachment_id",
+    "operation": "deleteAttachment",
+    "operationId": "deleteAttachment",
+    "twin": true,
+    "auth": true,
+    "minVersion": "3.27",
+    "policy": "volume:attachment_delete",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406,
+      409,
+      500
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "GET",
+    "path": "/v3/attachments/{attachment_id}",
+    "url": "/v3/attachments/:attachment_id",
+    "operation": "showAttachment",
+    "operationId": "showAttachment",
+    "twin": true,
+    "auth": true,
+    "minVersion": "3.27",
+    "policy": "none",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "PUT",
+    "path": "/v3/attachments/{attachment_id}",
+    "url": "/v3/attachments/:attachment_id",
+    "operation": "updateAttachment",
+    "operationId": "updateAttachment",
+    "twin": true,
+    "auth": true,
+    "minVersion": "3.27",
+    "policy": "volume:attachment_update",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406,
+      415,
+      500
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_updateAttachment",
+    "bodyRequired": true
+  },
+  {
+    "method": "POST",
+    "path": "/v3/attachments/{attachment_id}/action",
+    "url": "/v3/attachments/:attachment_id/action",
+    "operation": null,
+    "operationId": "attachmentAction",
+    "twin": true,
+    "auth": true,
+    "minVersion": "3.27",
+    "policy": "volume:attachment_action",
+    "status": 204,
+    "statuses": [
+      204,
+      400,
+      401,
+      403,
+      404,
+      406,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "actions": [
+      {
+        "key": "os-complete",
+        "operation": "completeAttachment",
+        "status": 204,
+        "minVersion": "3.44",
+        "policy": "volume:attachment_complete",
+        "body": "action_completeAttachment",
+        "bodyBefore": [],
+        "lenient": []
+      }
+    ]
+  },
+  {
+    "method": "GET",
+    "path": "/v3/attachments/detail",
+    "url": "/v3/attachments/detail",
+    "operation": "listAttachmentsDetail",
+    "operationId": "listAttachmentsDetail",
+    "twin": true,
+    "auth": true,
+    "minVersion": "3.27",
+    "policy": "none",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "all_tenants",
+      "attach_status",
+      "instance_id",
+      "limit",
+      "marker",
+      "offset",
+      "project_id",
+      "sort",
+      "sort_dir",
+      "sort_key",
+      "status",
+      "volume_id"
     ]
   },
   {

@@ -46,6 +46,12 @@ export const RULE_TABLE: Record<string, Persona> = {
   // snapshots (cinder/policies/snapshots.py, snapshot_metadata.py, snapshot_actions.py)
   "volume:create_snapshot": "member",
   "volume:get_snapshot": "reader",
+  // attachments (cinder/policies/attachments.py)
+  "volume:attachment_create": "member",
+  "volume:attachment_update": "member",
+  "volume:attachment_delete": "member",
+  "volume:attachment_complete": "member",
+  "volume:multiattach_bootable_volume": "member",
   "volume:get_all_snapshots": "reader",
   "volume:update_snapshot": "member",
   "volume:delete_snapshot": "member",

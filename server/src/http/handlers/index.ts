@@ -1,5 +1,6 @@
 /** Every handler, keyed by operationId or action name; the type makes a missing one a compile error. */
 import type { Handlers } from "../handler";
+import { attachmentHandlers } from "./attachments";
 import { computeHandlers } from "./compute";
 import { identityHandlers } from "./identity";
 import { miscHandlers } from "./misc";
@@ -28,4 +29,5 @@ export const handlers: Handlers = {
   ...typeHandlers,
   ...qosHandlers,
   ...computeHandlers,
+  ...attachmentHandlers,
 };

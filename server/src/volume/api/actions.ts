@@ -4,6 +4,7 @@
  * snapshot (3.40, cinder/api/v3/volumes.py revert).
  */
 import { casSnapshot, snapshotsOfVolume } from "../../db/repos/snapshots";
+import { attachmentsOf } from "../../db/repos/attachments";
 import { casVolume, mergeMetadata } from "../../db/repos/volumes";
 import { now } from "../../db/time";
 import type { RequestContext } from "../../identity/context";
@@ -28,7 +29,7 @@ export async function resetVolumeStatus(svc: Services, ctx: RequestContext, id: 
   if (status && ["deleting", "error_deleting", "detaching"].includes(status)) {
     throw badRequest(`Cannot reset-state to ${status}`);
   }
-  if (status === "in-use") {
+  if (status === "in-use" && (await attachmentsOf(svc.db.kysely, [id])).length === 0) {
     throw badRequest("Cannot reset-state to in-use because volume does not have any attachments.");
   }
   const update: Record<string, string | null> = {};

@@ -134,16 +134,16 @@ export async function detachVolume(m: VolumeManager, volumeId: string, attachmen
   });
 }
 
-/** cinder/db/sqlalchemy/api.py `volume_detached`: drop the attachment, then in-use or available by what remains. */
+/** cinder/db/sqlalchemy/api.py `volume_detached` (+ Volume.finish_detach): drop the attachment, then the volume status by what remains. */
 async function finishDetach(m: VolumeManager, volumeId: string, attachmentId: string | null): Promise<void> {
   await m.db.kysely.transaction().execute(async (trx) => {
     if (attachmentId) await deleteAttachment(trx, attachmentId);
-    const remaining = await attachmentsOf(trx, [volumeId]);
-    if (remaining.length === 0) {
-      await casVolume(trx, volumeId, {}, { status: "available", attach_status: "detached" });
-      await trx.deleteFrom("volume_admin_metadata").where("volume_id", "=", volumeId).where("key", "=", "attached_mode").execute();
-    } else {
-      await casVolume(trx, volumeId, {}, { status: "in-use", attach_status: "attached" });
-    }
+    // _get_statuses_from_attachments: the alphabetically first attach_status of the remaining
+    // attachments (error_* ones aside) decides, attached → in-use, none → available/detached.
+    const remaining = (await attachmentsOf(trx, [volumeId])).map((a) => a.attach_status).filter((st) => !st.startsWith("error_"));
+    const attachStatus = remaining.sort()[0] ?? "detached";
+    const status = ({ attached: "in-use", detached: "available" } as Record<string, string>)[attachStatus] ?? attachStatus;
+    await casVolume(trx, volumeId, {}, { status, attach_status: attachStatus });
+    await trx.deleteFrom("volume_admin_metadata").where("volume_id", "=", volumeId).where("key", "=", "attached_mode").execute();
   });
 }

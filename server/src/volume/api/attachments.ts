@@ -1,0 +1,234 @@
+/**
+ * The attachments API (3.27+; cinder/api/v3/attachments.py and cinder/volume/api.py
+ * attachment_create, _attachment_reserve, attachment_update, attachment_delete; the manager side,
+ * cinder/volume/manager.py attachment_update / attachment_delete, goes through the legacy
+ * initializeConnection / terminateConnection / detachVolume calls of the volume's backend).
+ */
+import { randomUUID } from "node:crypto";
+import { attachmentsOf, getAttachment, insertAttachment, updateAttachment } from "../../db/repos/attachments";
+import { casVolume, getVolume, metadataOf } from "../../db/repos/volumes";
+import type { AttachmentRow, VolumeRow } from "../../db/schema";
+import { now } from "../../db/time";
+import type { RequestContext } from "../../identity/context";
+import { CinderError, invalidVolume, notFound } from "../../http/errors";
+import { authorize } from "../../policy/policy";
+import type { Services } from "../../services";
+import type { Connector } from "../../targets/interface";
+import { RemoteError } from "../manager/errors";
+import { findVolume } from "./lookup";
+
+export const attachmentNotFound = (id: string) => notFound(`VolumeAttachment ${id} could not be found.`);
+
+/** cinder/utils.py `build_or_str`. */
+function orStr(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} or ${items.at(-1)}`;
+}
+
+/** The attachment and its volume as the caller may see them (another project's is "not found"). */
+export async function findAttachment(svc: Services, ctx: RequestContext, id: string): Promise<{ a: AttachmentRow; v: VolumeRow }> {
+  const a = await getAttachment(svc.db.kysely, id);
+  const v = a ? await getVolume(svc.db.kysely, a.volume_id) : undefined;
+  if (!a || !v || (!ctx.isAdmin && v.project_id !== ctx.projectId)) throw attachmentNotFound(id);
+  return { a, v };
+}
+
+function hostOf(v: VolumeRow): string {
+  if (!v.host) throw invalidVolume(`Volume ${v.id} has no host; its status is ${v.status}.`);
+  return v.host;
+}
+
+function remoteMessage(err: unknown): string {
+  if (err instanceof RemoteError) return err.value;
+  if (err instanceof CinderError) return err.message;
+  return "";
+}
+
+/**
+ * The manager's attachment_update: export the volume, build the connection for `connector`, store
+ * both on the attachment (attach_status `attaching`) and return the flattened connection_info.
+ */
+async function connect(svc: Services, v: VolumeRow, a: AttachmentRow, connector: Connector): Promise<Record<string, unknown>> {
+  const info = await svc.volumes.initializeConnection(hostOf(v), v.id, connector);
+  const flat: Record<string, unknown> = {
+    ...info.data,
+    driver_volume_type: info.driver_volume_type,
+    attachment_id: a.id,
+    enforce_multipath: connector.enforce_multipath === true,
+  };
+  let mode = typeof connector.mode === "string" ? connector.mode : "rw";
+  if (a.attach_mode && a.attach_mode !== "null") mode = a.attach_mode;
+  const values: Parameters<typeof updateAttachment>[2] = {
+    attach_status: "attaching",
+    attach_mode: mode,
+    connector: JSON.stringify(connector),
+    connection_info: JSON.stringify(flat),
+  };
+  if (typeof connector.host === "string" && connector.host) values.attached_host = connector.host;
+  if (typeof connector.mountpoint === "string" && connector.mountpoint) values.mountpoint = connector.mountpoint;
+  await updateAttachment(svc.db.kysely, a.id, values);
+  return flat;
+}
+
+export interface CreateAttachment {
+  volumeId: string;
+  instanceUuid: string | null;
+  connector: Connector | null;
+  /** Only from 3.54; Cinder's default is the string 'null'. */
+  mode?: string;
+}
+
+export async function createAttachment(svc: Services, ctx: RequestContext, body: CreateAttachment): Promise<AttachmentRow> {
+  const db = svc.db.kysely;
+  const v = await findVolume(svc, ctx, body.volumeId);
+  authorize(ctx, "volume:attachment_create", v.project_id);
+  if (v.status.includes("error")) {
+    throw invalidVolume(
+      "Volume attachments can not be created if the volume is in an error state. " +
+        `The Volume ${v.id} currently has a status of: ${v.status} `,
+    );
+  }
+  // _attachment_reserve
+  if (v.multiattach && v.status === "in-use" && v.bootable) authorize(ctx, "volume:multiattach_bootable_volume", v.project_id);
+  const expected = v.multiattach ? ["available", "in-use", "downloading"] : ["available", "downloading"];
+  if (!(await casVolume(db, v.id, { status: expected }, { status: "reserved" }))) {
+    const cur = (await getVolume(db, v.id)) ?? v;
+    let override = false;
+    if (body.instanceUuid && ["in-use", "reserved"].includes(cur.status)) {
+      override = (await attachmentsOf(db, [v.id])).some((x) => x.instance_uuid === body.instanceUuid);
+    }
+    if (!override) {
+      throw invalidVolume(`Volume ${v.id} status must be ${orStr(expected)} to reserve, but the current status is ${cur.status}.`);
+    }
+  }
+  const id = randomUUID();
+  await insertAttachment(db, {
+    id,
+    volume_id: v.id,
+    instance_uuid: body.instanceUuid,
+    attached_host: null,
+    mountpoint: null,
+    attach_time: null,
+    detach_time: null,
+    attach_mode: null,
+    attach_status: "reserved",
+    connector: null,
+    connection_info: null,
+    created_at: now(),
+    updated_at: null,
+  });
+  let connectionInfo: Record<string, unknown> = {};
+  if (body.connector && Object.keys(body.connector).length > 0) {
+    try {
+      connectionInfo = await connect(svc, v, (await getAttachment(db, id))!, body.connector);
+    } catch (err) {
+      if (err instanceof CinderError) throw err;
+      const m = remoteMessage(err);
+      throw new CinderError(500, m ? `Unable to create attachment for volume (${m}).` : "Unable to create attachment for volume.");
+    }
+  }
+  const readonly = (await metadataOf(db, "volume_admin_metadata", [v.id])).get(v.id)?.readonly;
+  const mode = readonly === "True" ? "ro" : (body.mode ?? "null");
+  await updateAttachment(db, id, { attach_mode: mode, connection_info: JSON.stringify(connectionInfo) });
+  return (await getAttachment(db, id))!;
+}
+
+export async function updateAttachmentConnector(svc: Services, ctx: RequestContext, id: string, connector: Connector): Promise<AttachmentRow> {
+  const db = svc.db.kysely;
+  const { a } = await findAttachment(svc, ctx, id);
+  authorize(ctx, "volume:attachment_update", (await getVolume(db, a.volume_id))?.project_id);
+  try {
+    const v = (await getVolume(db, a.volume_id))!;
+    if (v.status.includes("error")) {
+      throw invalidVolume(
+        "Volume attachments can not be updated if the volume is in an error state. " +
+          `The Volume ${v.id} currently has a status of: ${v.status} `,
+      );
+    }
+    const all = await attachmentsOf(db, [v.id]);
+    if (all.length > 1 && !v.multiattach) {
+      const hosts = new Set(all.filter((x) => x.connection_info && x.connection_info !== "{}").map((x) => x.connector));
+      if (hosts.size > 0) throw invalidVolume(`duplicate connectors detected on volume ${v.id}`);
+    }
+    await connect(svc, v, a, connector);
+  } catch (err) {
+    const m = remoteMessage(err);
+    throw new CinderError(500, m ? `Unable to update attachment.(${m}).` : "Unable to update the attachment.");
+  }
+  return (await getAttachment(db, id))!;
+}
+
+/** Returns the volume's remaining attachments. */
+export async function deleteAttachment(svc: Services, ctx: RequestContext, id: string): Promise<AttachmentRow[]> {
+  const db = svc.db.kysely;
+  const { a, v } = await findAttachment(svc, ctx, id);
+  authorize(ctx, "volume:attachment_delete", v.project_id);
+  if (a.connector && v.host) {
+    try {
+      await svc.volumes.terminateConnection(v.host, v.id, JSON.parse(a.connector) as Connector);
+    } catch (err) {
+      if (!(err instanceof RemoteError)) throw err;
+      throw new CinderError(500, `Unable to terminate volume connection from backend.`);
+    }
+  }
+  if (v.host) {
+    // detach: the export goes with the last attachment; the row is removed and the volume is
+    // available (none left) or in-use (cf. Volume.finish_detach).
+    await svc.volumes.detachVolume(v.host, v.id, a.id);
+  } else {
+    await db.deleteFrom("volume_attachment").where("id", "=", a.id).execute();
+    if ((await attachmentsOf(db, [v.id])).length === 0) {
+      await casVolume(db, v.id, {}, { status: "available", attach_status: "detached" });
+    }
+  }
+  return attachmentsOf(db, [v.id]);
+}
+
+export async function completeAttachment(svc: Services, ctx: RequestContext, id: string): Promise<void> {
+  const db = svc.db.kysely;
+  const { a, v } = await findAttachment(svc, ctx, id);
+  authorize(ctx, "volume:attachment_complete", v.project_id);
+  await db.transaction().execute(async (trx) => {
+    await updateAttachment(trx, a.id, { attach_status: "attached", attach_time: a.attach_time ?? now() });
+    await casVolume(trx, v.id, {}, { status: "in-use", attach_status: "attached" });
+  });
+}
+
+export interface AttachmentListQuery {
+  allTenants: boolean;
+  filters: Record<string, string>;
+  limit?: number;
+  marker?: string;
+  offset?: number;
+  sortDesc: boolean;
+}
+
+const FILTER_COLUMNS: Record<string, "volume_id" | "attach_status" | "instance_uuid"> = {
+  volume_id: "volume_id",
+  status: "attach_status",
+  attach_status: "attach_status",
+  instance_id: "instance_uuid",
+  instance_uuid: "instance_uuid",
+};
+
+export async function listAttachments(svc: Services, ctx: RequestContext, q: AttachmentListQuery): Promise<AttachmentRow[]> {
+  let sel = svc.db.kysely
+    .selectFrom("volume_attachment")
+    .innerJoin("volumes", "volumes.id", "volume_attachment.volume_id")
+    .selectAll("volume_attachment");
+  const project = ctx.isAdmin && q.allTenants ? q.filters.project_id : ctx.projectId;
+  if (project !== undefined) sel = sel.where("volumes.project_id", "=", project);
+  for (const [k, val] of Object.entries(q.filters)) {
+    const col = FILTER_COLUMNS[k];
+    if (col) sel = sel.where(`volume_attachment.${col}`, "=", val);
+  }
+  const dir = q.sortDesc ? "desc" : "asc";
+  let rows = await sel.orderBy("volume_attachment.created_at", dir).orderBy("volume_attachment.id", dir).execute();
+  if (q.marker !== undefined) {
+    const i = rows.findIndex((r) => r.id === q.marker);
+    if (i < 0) throw notFound(`Marker ${q.marker} could not be found.`);
+    rows = rows.slice(i + 1);
+  }
+  if (q.offset) rows = rows.slice(q.offset);
+  if (q.limit !== undefined) rows = rows.slice(0, q.limit);
+  return rows;
+}
