@@ -186,6 +186,6 @@ export class Scheduler {
     const src = await getVolume(this.db.kysely, sourceVolumeId);
     if (!src?.host) return null;
     const backend = backendOf(src.host);
-    return this.reports.get(backend)?.disabled === false || this.reports.has(backend) ? src.host : null;
+    return this.reports.has(backend) ? src.host : null;
   }
 }
