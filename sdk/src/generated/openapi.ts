@@ -339,7 +339,7 @@ export interface paths {
          *     os-update_readonly_flag, os-reserve, os-unreserve, os-begin_detaching,
          *     os-roll_detaching, os-attach, os-detach, os-initialize_connection, os-terminate_connection),
          *     cinder/api/contrib/admin_actions.py (os-reset_status,
-         *     os-force_delete), cinder/api/v3/volumes.py (revert). The operation-level `x-policy`
+         *     os-force_delete, os-force_detach), cinder/api/v3/volumes.py (revert). The operation-level `x-policy`
          *     (`volume:action`) is a dispatch placeholder, not a Cinder rule. Success responses have no
          *     body, except os-initialize_connection's. An action that needs a higher microversion than requested is a 404.
          */
@@ -617,8 +617,14 @@ export interface paths {
         /**
          * List attachments (summary)
          * @description The project's attachments (all projects for an admin with `all_tenants`), summary view
-         *     (cinder/api/v3/attachments.py `index`). No pagination links. No policy beyond
-         *     authentication. Below 3.27 → 404.
+         *     (cinder/api/v3/attachments.py `index`, `_items`). Paged by `limit`/`marker`/`offset` over the
+         *     `sort` keys (keyset paging, as for volumes); an unknown or invisible `marker` → 404. A full
+         *     page carries `attachments_links` with the `next` link (Cinder's view builder renders none,
+         *     but clients such as gophercloud and cinderclient follow it when present). Filters:
+         *     `volume_id`, `status`, `instance_id`, `attach_status`; before 3.31 a non-admin's other
+         *     filters are dropped, from 3.31 they are a 400 "Invalid filters <k> are found in query
+         *     options."; an admin's filter on anything but an attachment column matches nothing
+         *     (`is_valid_model_filters`). No policy beyond authentication. Below 3.27 → 404.
          */
         get: operations["listAttachments"];
         put?: never;
@@ -661,8 +667,8 @@ export interface paths {
         };
         /**
          * List attachments (detail)
-         * @description As `GET /attachments`, in the detail view (cinder/api/v3/attachments.py `detail`).
-         *     Below 3.27 → 404.
+         * @description As `GET /attachments` (paging, sorting, filters and `attachments_links`), in the detail view
+         *     (cinder/api/v3/attachments.py `detail`). Below 3.27 → 404.
          */
         get: operations["listAttachmentsDetail"];
         put?: never;
@@ -714,6 +720,15 @@ export interface paths {
          *     cinder/volume/api.py `attachment_delete`): the export goes with the last attachment; the
          *     volume becomes `available` when none remain, else `in-use`. **200** with the volume's
          *     remaining attachments (summary view). Below 3.27 → 404.
+         *
+         *     An attachment a server may still use - one with an `instance` and a non-empty
+         *     `connection_info` - is only deleted for a service (a caller holding the `service` role,
+         *     Cinder's default `service_token_roles`) or an admin; anyone else gets 409
+         *     "Detach volume from instance <instance> using the Compute API" (cinder/volume/api.py
+         *     `attachment_deletion_allowed`, the fix for CVE-2023-2088). Cinder asks Nova whether the
+         *     server still has the attachment and lets the delete through when it has not; with no compute
+         *     service to ask, the attachment is taken to be in use, and an admin's request stands for
+         *     Nova's "not found".
          */
         delete: operations["deleteAttachment"];
         options?: never;
@@ -3243,7 +3258,7 @@ export interface paths {
          *     os-update_readonly_flag, os-reserve, os-unreserve, os-begin_detaching,
          *     os-roll_detaching, os-attach, os-detach, os-initialize_connection, os-terminate_connection),
          *     cinder/api/contrib/admin_actions.py (os-reset_status,
-         *     os-force_delete), cinder/api/v3/volumes.py (revert). The operation-level `x-policy`
+         *     os-force_delete, os-force_detach), cinder/api/v3/volumes.py (revert). The operation-level `x-policy`
          *     (`volume:action`) is a dispatch placeholder, not a Cinder rule. Success responses have no
          *     body, except os-initialize_connection's. An action that needs a higher microversion than requested is a 404.
          */
@@ -3287,7 +3302,12 @@ export interface paths {
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 406: components["responses"]["NotAcceptable"];
-                /** @description conflictingRequest — `revert`: the volume or the snapshot is not `available`. */
+                /**
+                 * @description conflictingRequest — `revert`: the volume or the snapshot is not `available`;
+                 *     `os-detach`, `os-terminate_connection`, `os-force_detach`: a server may still use the
+                 *     attachment and the caller is neither a service nor an admin
+                 *     (ConflictNovaUsingAttachment).
+                 */
                 409: components["responses"]["Conflict"];
                 /**
                  * @description overLimit — `os-extend` beyond `per_volume_gigabytes` (VolumeSizeExceedsLimit) or the
@@ -3296,8 +3316,8 @@ export interface paths {
                 413: components["responses"]["OverLimit"];
                 415: components["responses"]["UnsupportedMediaType"];
                 /**
-                 * @description computeFault — `os-initialize_connection` / `os-terminate_connection` / `os-detach`: the
-                 *     backend or its export target failed.
+                 * @description computeFault — `os-initialize_connection` / `os-terminate_connection` / `os-detach` /
+                 *     `os-force_detach`: the backend or its export target failed.
                  */
                 500: components["responses"]["InternalServerError"];
             };
@@ -4027,8 +4047,14 @@ export interface paths {
         /**
          * List attachments (summary)
          * @description The project's attachments (all projects for an admin with `all_tenants`), summary view
-         *     (cinder/api/v3/attachments.py `index`). No pagination links. No policy beyond
-         *     authentication. Below 3.27 → 404.
+         *     (cinder/api/v3/attachments.py `index`, `_items`). Paged by `limit`/`marker`/`offset` over the
+         *     `sort` keys (keyset paging, as for volumes); an unknown or invisible `marker` → 404. A full
+         *     page carries `attachments_links` with the `next` link (Cinder's view builder renders none,
+         *     but clients such as gophercloud and cinderclient follow it when present). Filters:
+         *     `volume_id`, `status`, `instance_id`, `attach_status`; before 3.31 a non-admin's other
+         *     filters are dropped, from 3.31 they are a 400 "Invalid filters <k> are found in query
+         *     options."; an admin's filter on anything but an attachment column matches nothing
+         *     (`is_valid_model_filters`). No policy beyond authentication. Below 3.27 → 404.
          */
         get: {
             parameters: {
@@ -4048,33 +4074,39 @@ export interface paths {
                     offset?: components["parameters"]["offset"];
                     /**
                      * @description Comma-separated `key[:dir]` list, dir `asc` or `desc` (default `desc`); default sort
-                     *     `created_at:desc`. `name` is accepted as a key (mapped to display_name; snapshots from 3.30).
-                     *     Combining `sort` with `sort_key`/`sort_dir` → 400 "The 'sort_key' and 'sort_dir' parameters
-                     *     are deprecated and cannot be used with the 'sort' parameter.".
+                     *     `created_at:desc`, `id` always last (cinder/db/sqlalchemy/api.py `process_sort_params`). The
+                     *     keys are the attachment's columns (cinder/db/sqlalchemy/models.py VolumeAttachment): `id`,
+                     *     `volume_id`, `instance_uuid`, `attached_host`, `mountpoint`, `attach_time`, `detach_time`,
+                     *     `attach_status`, `attach_mode`, `created_at`, `updated_at`; another key → 400 "Invalid input
+                     *     received: Invalid sort key <key>". Combining `sort` with `sort_key`/`sort_dir` → 400.
                      */
-                    sort?: components["parameters"]["sort"];
+                    sort?: components["parameters"]["attachment_sort"];
                     /**
                      * @deprecated
-                     * @description Deprecated single sort key (default `created_at`); see `sort`.
+                     * @description Deprecated comma-separated sort keys (default `created_at`); see `sort`.
                      */
-                    sort_key?: components["parameters"]["sort_key"];
+                    sort_key?: components["parameters"]["attachment_sort_key"];
                     /**
                      * @deprecated
                      * @description Deprecated single sort direction `asc`/`desc` (default `desc`); see `sort`.
                      */
                     sort_dir?: components["parameters"]["sort_dir"];
                     /**
-                     * @description A boolean string (`utils.get_bool_param`: not a boolean → 400 "Value '<v>' for
-                     *     'all_tenants' is not a boolean."); for admins, list across all projects. Silently dropped for non-admins (even
-                     *     from 3.31, see cinder/api/common.py `reject_invalid_filters`).
+                     * @description For admins, its presence (whatever the value) lists the attachments of every project
+                     *     (cinder/api/v3/attachments.py `_items`: `'all_tenants' in search_opts`); silently dropped for
+                     *     non-admins.
                      */
-                    all_tenants?: components["parameters"]["all_tenants"];
+                    all_tenants?: components["parameters"]["attachment_all_tenants"];
                     /** @description Admin only (with `all_tenants`): restrict the list to one project. */
                     project_id?: components["parameters"]["filter_project_id"];
-                    /** @description Exact match on the status. */
-                    status?: components["parameters"]["filter_status"];
-                    /** @description Snapshots of this volume. */
-                    volume_id?: components["parameters"]["filter_volume_id"];
+                    /**
+                     * @description Exact match on the attachment's attach_status, as `attach_status`. (Cinder accepts `status`
+                     *     from resource_filters.json but hands it to a model with no such column, so there it matches
+                     *     nothing.)
+                     */
+                    status?: components["parameters"]["filter_attachment_status"];
+                    /** @description Attachments of this volume. */
+                    volume_id?: components["parameters"]["filter_attachment_volume_id"];
                     /** @description Attachments of this server (instance uuid). */
                     instance_id?: components["parameters"]["filter_instance_id"];
                     /** @description Exact match on the attachment's attach_status. */
@@ -4163,8 +4195,8 @@ export interface paths {
         };
         /**
          * List attachments (detail)
-         * @description As `GET /attachments`, in the detail view (cinder/api/v3/attachments.py `detail`).
-         *     Below 3.27 → 404.
+         * @description As `GET /attachments` (paging, sorting, filters and `attachments_links`), in the detail view
+         *     (cinder/api/v3/attachments.py `detail`). Below 3.27 → 404.
          */
         get: {
             parameters: {
@@ -4184,33 +4216,39 @@ export interface paths {
                     offset?: components["parameters"]["offset"];
                     /**
                      * @description Comma-separated `key[:dir]` list, dir `asc` or `desc` (default `desc`); default sort
-                     *     `created_at:desc`. `name` is accepted as a key (mapped to display_name; snapshots from 3.30).
-                     *     Combining `sort` with `sort_key`/`sort_dir` → 400 "The 'sort_key' and 'sort_dir' parameters
-                     *     are deprecated and cannot be used with the 'sort' parameter.".
+                     *     `created_at:desc`, `id` always last (cinder/db/sqlalchemy/api.py `process_sort_params`). The
+                     *     keys are the attachment's columns (cinder/db/sqlalchemy/models.py VolumeAttachment): `id`,
+                     *     `volume_id`, `instance_uuid`, `attached_host`, `mountpoint`, `attach_time`, `detach_time`,
+                     *     `attach_status`, `attach_mode`, `created_at`, `updated_at`; another key → 400 "Invalid input
+                     *     received: Invalid sort key <key>". Combining `sort` with `sort_key`/`sort_dir` → 400.
                      */
-                    sort?: components["parameters"]["sort"];
+                    sort?: components["parameters"]["attachment_sort"];
                     /**
                      * @deprecated
-                     * @description Deprecated single sort key (default `created_at`); see `sort`.
+                     * @description Deprecated comma-separated sort keys (default `created_at`); see `sort`.
                      */
-                    sort_key?: components["parameters"]["sort_key"];
+                    sort_key?: components["parameters"]["attachment_sort_key"];
                     /**
                      * @deprecated
                      * @description Deprecated single sort direction `asc`/`desc` (default `desc`); see `sort`.
                      */
                     sort_dir?: components["parameters"]["sort_dir"];
                     /**
-                     * @description A boolean string (`utils.get_bool_param`: not a boolean → 400 "Value '<v>' for
-                     *     'all_tenants' is not a boolean."); for admins, list across all projects. Silently dropped for non-admins (even
-                     *     from 3.31, see cinder/api/common.py `reject_invalid_filters`).
+                     * @description For admins, its presence (whatever the value) lists the attachments of every project
+                     *     (cinder/api/v3/attachments.py `_items`: `'all_tenants' in search_opts`); silently dropped for
+                     *     non-admins.
                      */
-                    all_tenants?: components["parameters"]["all_tenants"];
+                    all_tenants?: components["parameters"]["attachment_all_tenants"];
                     /** @description Admin only (with `all_tenants`): restrict the list to one project. */
                     project_id?: components["parameters"]["filter_project_id"];
-                    /** @description Exact match on the status. */
-                    status?: components["parameters"]["filter_status"];
-                    /** @description Snapshots of this volume. */
-                    volume_id?: components["parameters"]["filter_volume_id"];
+                    /**
+                     * @description Exact match on the attachment's attach_status, as `attach_status`. (Cinder accepts `status`
+                     *     from resource_filters.json but hands it to a model with no such column, so there it matches
+                     *     nothing.)
+                     */
+                    status?: components["parameters"]["filter_attachment_status"];
+                    /** @description Attachments of this volume. */
+                    volume_id?: components["parameters"]["filter_attachment_volume_id"];
                     /** @description Attachments of this server (instance uuid). */
                     instance_id?: components["parameters"]["filter_instance_id"];
                     /** @description Exact match on the attachment's attach_status. */
@@ -4339,6 +4377,15 @@ export interface paths {
          *     cinder/volume/api.py `attachment_delete`): the export goes with the last attachment; the
          *     volume becomes `available` when none remain, else `in-use`. **200** with the volume's
          *     remaining attachments (summary view). Below 3.27 → 404.
+         *
+         *     An attachment a server may still use - one with an `instance` and a non-empty
+         *     `connection_info` - is only deleted for a service (a caller holding the `service` role,
+         *     Cinder's default `service_token_roles`) or an admin; anyone else gets 409
+         *     "Detach volume from instance <instance> using the Compute API" (cinder/volume/api.py
+         *     `attachment_deletion_allowed`, the fix for CVE-2023-2088). Cinder asks Nova whether the
+         *     server still has the attachment and lets the delete through when it has not; with no compute
+         *     service to ask, the attachment is taken to be in use, and an admin's request stands for
+         *     Nova's "not found".
          */
         delete: {
             parameters: {
@@ -4366,6 +4413,10 @@ export interface paths {
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 406: components["responses"]["NotAcceptable"];
+                /**
+                 * @description conflictingRequest — ConflictNovaUsingAttachment: the attachment is connected to a server
+                 *     and the caller is neither a service nor an admin.
+                 */
                 409: components["responses"]["Conflict"];
                 500: components["responses"]["InternalServerError"];
             };
@@ -6934,7 +6985,11 @@ export interface components {
              *     group type.
              */
             consistencygroup_id: string | null;
-            /** @description Whether the volume may be attached to several servers (from its volume type). */
+            /**
+             * @description Whether the volume may be attached to several servers: set at create from its volume type
+             *     (extra spec `multiattach` = `<is> True`, which needs policy `volume:multiattach`;
+             *     cinder/volume/flows/api/create_volume.py), changed by a retype.
+             */
             multiattach: boolean;
             attachments: components["schemas"]["VolumeAttachment"][];
             /** @description The migration status (admins only). */
@@ -7135,6 +7190,32 @@ export interface components {
             "os-force_delete": unknown;
         };
         /**
+         * @description `os-force_detach` (admin; cinder/api/contrib/admin_actions.py `_force_detach`, schema
+         *     cinder/api/schemas/admin_actions.py `force_detach`): roll back a bad detach after the host
+         *     was disconnected. The volume is looked up first (404), then policy
+         *     `volume_extension:volume_admin_actions:force_detach`; then, as `os-terminate_connection`
+         *     does, the connection of `connector` is terminated through the volume's target helper (a
+         *     backend failure → 500 "Unable to terminate volume connection from backend.") and a volume
+         *     still `attaching` is unreserved; then, as `os-detach` does, the attachment `attachment_id` is
+         *     ended (the export goes with the last attachment): the volume becomes `available` / `detached`,
+         *     or stays `in-use` while other attachments remain. Without `attachment_id` the volume's only
+         *     attachment is meant; with several → 400 "Error force detaching volume - InvalidVolume:
+         *     Invalid volume: Detach volume failed: More than one attachment, but no attachment_id
+         *     provided."; an `attachment_id` the volume does not have just settles the volume's status
+         *     (the manager's "Volume detach called, but volume not attached"). In `maintenance` → 400
+         *     "Invalid volume: The volume cannot be detached in maintenance mode.". A caller that is neither
+         *     a service nor an admin (when the policy lets one in) meets the attachment check of
+         *     `os-detach` (409). 202, no body.
+         */
+        VolumeActionForceDetach: {
+            "os-force_detach": {
+                /** @description The host's connector whose connection ends; a string or null terminates nothing in particular. */
+                connector?: string | Record<string, never> | null;
+                /** @description The attachment to end; absent or null means the volume's only attachment. */
+                attachment_id?: string | null;
+            };
+        };
+        /**
          * @description `os-set_bootable` (cinder/api/contrib/volume_actions.py `_set_bootable`, schema
          *     cinder/api/schemas/volume_actions.py `set_bootable`): set the bootable flag through
          *     `volume_api.update` (policy `volume:update`; a volume in `maintenance` → 400 "Invalid volume:
@@ -7188,7 +7269,12 @@ export interface components {
          *     from the old type's per-type keys to the new one's with the status change. The volume's
          *     backend must satisfy the new type (its extra specs); otherwise, with `migration_policy`
          *     `never` (the default), the retype fails and the volume returns to its previous status with
-         *     its old type (`on-demand` would migrate, which this server does not do yet). 202, no body.
+         *     its old type (`on-demand` would migrate, which this server does not do yet). A retype
+         *     between a multiattach type (extra spec `multiattach` = `<is> True`) and one that is not needs
+         *     an `available` volume (else 400 "Invalid input received: Invalid volume_type passed, retypes
+         *     affecting multiattach are only allowed on available volumes, the specified volume however
+         *     currently has a status of: <status>."), and to a multiattach type policy `volume:multiattach`;
+         *     the volume's `multiattach` follows the new type as the retype is accepted. 202, no body.
          */
         VolumeActionRetype: {
             "os-retype": {
@@ -7260,7 +7346,13 @@ export interface components {
          *     attachments remain). Without `attachment_id` the volume's only attachment is meant; with
          *     several → 400 "Error detaching volume - InvalidVolume: Invalid volume: Detach volume failed:
          *     More than one attachment, but no attachment_id provided.". An unknown `attachment_id` just
-         *     settles the status. 202, no body.
+         *     settles the status. Unless the caller is a service (`service` role) or an admin, the
+         *     attachment must not be one a server may still use (cinder/volume/api.py
+         *     `attachment_deletion_allowed`): an attachment with an instance and a connection_info, an
+         *     `attachment_id` the volume does not have, or no `attachment_id` on a volume with several
+         *     attachments → 409 "Detach volume from instance <instance> using the Compute API" (the
+         *     instance is empty when no single attachment is meant); an attachment of another volume →
+         *     400 "Invalid input received: Mismatched volume and attachment". 202, no body.
          */
         VolumeActionDetach: {
             "os-detach": {
@@ -7292,7 +7384,9 @@ export interface components {
          * @description `os-terminate_connection` (`_terminate_connection`; manager `terminate_connection`, then
          *     `unreserve_volume`): forget the connector (a no-op for tgt, whose access control is CHAP
          *     only; the export itself goes with os-detach or the volume's deletion). A backend failure →
-         *     500 "Unable to terminate volume connection from backend.". 202, no body.
+         *     500 "Unable to terminate volume connection from backend.". The attachment check of
+         *     `os-detach` applies to the volume's only attachment, or to none when it has several (409
+         *     for a caller that is neither a service nor an admin). 202, no body.
          */
         VolumeActionTerminateConnection: {
             "os-terminate_connection": {
@@ -7304,7 +7398,7 @@ export interface components {
          *     → 400 "Malformed request body"; an unknown key → 400 "There is no such action: <key>. Verify
          *     the request body and Content-Type header and try again.".
          */
-        VolumeAction: components["schemas"]["VolumeActionExtend"] | components["schemas"]["VolumeActionResetStatus"] | components["schemas"]["VolumeActionForceDelete"] | components["schemas"]["VolumeActionSetBootable"] | components["schemas"]["VolumeActionUpdateReadonlyFlag"] | components["schemas"]["VolumeActionRevert"] | components["schemas"]["VolumeActionRetype"] | components["schemas"]["VolumeActionReserve"] | components["schemas"]["VolumeActionUnreserve"] | components["schemas"]["VolumeActionBeginDetaching"] | components["schemas"]["VolumeActionRollDetaching"] | components["schemas"]["VolumeActionAttach"] | components["schemas"]["VolumeActionDetach"] | components["schemas"]["VolumeActionInitializeConnection"] | components["schemas"]["VolumeActionTerminateConnection"];
+        VolumeAction: components["schemas"]["VolumeActionExtend"] | components["schemas"]["VolumeActionResetStatus"] | components["schemas"]["VolumeActionForceDelete"] | components["schemas"]["VolumeActionForceDetach"] | components["schemas"]["VolumeActionSetBootable"] | components["schemas"]["VolumeActionUpdateReadonlyFlag"] | components["schemas"]["VolumeActionRevert"] | components["schemas"]["VolumeActionRetype"] | components["schemas"]["VolumeActionReserve"] | components["schemas"]["VolumeActionUnreserve"] | components["schemas"]["VolumeActionBeginDetaching"] | components["schemas"]["VolumeActionRollDetaching"] | components["schemas"]["VolumeActionAttach"] | components["schemas"]["VolumeActionDetach"] | components["schemas"]["VolumeActionInitializeConnection"] | components["schemas"]["VolumeActionTerminateConnection"];
         /**
          * @description The answer of `os-initialize_connection`: `{"connection_info": {"driver_volume_type", "data"}}`
          *     (cinder/volume/manager.py `initialize_connection` + `_parse_connection_options`).
@@ -7553,6 +7647,11 @@ export interface components {
         };
         AttachmentList: {
             attachments: components["schemas"]["AttachmentSummary"][];
+            /**
+             * @description The `next` link of a full page (GET lists only), with every query parameter kept and
+             *     `marker` set to the page's last attachment.
+             */
+            attachments_links?: components["schemas"]["CollectionLinks"];
         };
         /** @description cinder/api/schemas/attachments.py `create` (3.27) and `create_v354` (adds `mode`). */
         AttachmentCreateRequest: {
@@ -7594,6 +7693,11 @@ export interface components {
         };
         AttachmentDetailList: {
             attachments: components["schemas"]["Attachment"][];
+            /**
+             * @description The `next` link of a full page (GET lists only), with every query parameter kept and
+             *     `marker` set to the page's last attachment.
+             */
+            attachments_links?: components["schemas"]["CollectionLinks"];
         };
         /** @description cinder/api/schemas/attachments.py `update`. */
         AttachmentUpdateRequest: {
@@ -9097,6 +9201,34 @@ export interface components {
         filter_snapshot_metadata: string;
         /** @description The snapshot id. An unknown (or not visible) id is a 404 "Snapshot <id> could not be found.". */
         snapshot_id: string;
+        /**
+         * @description Comma-separated `key[:dir]` list, dir `asc` or `desc` (default `desc`); default sort
+         *     `created_at:desc`, `id` always last (cinder/db/sqlalchemy/api.py `process_sort_params`). The
+         *     keys are the attachment's columns (cinder/db/sqlalchemy/models.py VolumeAttachment): `id`,
+         *     `volume_id`, `instance_uuid`, `attached_host`, `mountpoint`, `attach_time`, `detach_time`,
+         *     `attach_status`, `attach_mode`, `created_at`, `updated_at`; another key → 400 "Invalid input
+         *     received: Invalid sort key <key>". Combining `sort` with `sort_key`/`sort_dir` → 400.
+         */
+        attachment_sort: string;
+        /**
+         * @deprecated
+         * @description Deprecated comma-separated sort keys (default `created_at`); see `sort`.
+         */
+        attachment_sort_key: string;
+        /**
+         * @description For admins, its presence (whatever the value) lists the attachments of every project
+         *     (cinder/api/v3/attachments.py `_items`: `'all_tenants' in search_opts`); silently dropped for
+         *     non-admins.
+         */
+        attachment_all_tenants: string;
+        /**
+         * @description Exact match on the attachment's attach_status, as `attach_status`. (Cinder accepts `status`
+         *     from resource_filters.json but hands it to a model with no such column, so there it matches
+         *     nothing.)
+         */
+        filter_attachment_status: string;
+        /** @description Attachments of this volume. */
+        filter_attachment_volume_id: string;
         /** @description Attachments of this server (instance uuid). */
         filter_instance_id: string;
         /** @description Exact match on the attachment's attach_status. */
@@ -10070,7 +10202,12 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             406: components["responses"]["NotAcceptable"];
-            /** @description conflictingRequest — `revert`: the volume or the snapshot is not `available`. */
+            /**
+             * @description conflictingRequest — `revert`: the volume or the snapshot is not `available`;
+             *     `os-detach`, `os-terminate_connection`, `os-force_detach`: a server may still use the
+             *     attachment and the caller is neither a service nor an admin
+             *     (ConflictNovaUsingAttachment).
+             */
             409: components["responses"]["Conflict"];
             /**
              * @description overLimit — `os-extend` beyond `per_volume_gigabytes` (VolumeSizeExceedsLimit) or the
@@ -10079,8 +10216,8 @@ export interface operations {
             413: components["responses"]["OverLimit"];
             415: components["responses"]["UnsupportedMediaType"];
             /**
-             * @description computeFault — `os-initialize_connection` / `os-terminate_connection` / `os-detach`: the
-             *     backend or its export target failed.
+             * @description computeFault — `os-initialize_connection` / `os-terminate_connection` / `os-detach` /
+             *     `os-force_detach`: the backend or its export target failed.
              */
             500: components["responses"]["InternalServerError"];
         };
@@ -10734,33 +10871,39 @@ export interface operations {
                 offset?: components["parameters"]["offset"];
                 /**
                  * @description Comma-separated `key[:dir]` list, dir `asc` or `desc` (default `desc`); default sort
-                 *     `created_at:desc`. `name` is accepted as a key (mapped to display_name; snapshots from 3.30).
-                 *     Combining `sort` with `sort_key`/`sort_dir` → 400 "The 'sort_key' and 'sort_dir' parameters
-                 *     are deprecated and cannot be used with the 'sort' parameter.".
+                 *     `created_at:desc`, `id` always last (cinder/db/sqlalchemy/api.py `process_sort_params`). The
+                 *     keys are the attachment's columns (cinder/db/sqlalchemy/models.py VolumeAttachment): `id`,
+                 *     `volume_id`, `instance_uuid`, `attached_host`, `mountpoint`, `attach_time`, `detach_time`,
+                 *     `attach_status`, `attach_mode`, `created_at`, `updated_at`; another key → 400 "Invalid input
+                 *     received: Invalid sort key <key>". Combining `sort` with `sort_key`/`sort_dir` → 400.
                  */
-                sort?: components["parameters"]["sort"];
+                sort?: components["parameters"]["attachment_sort"];
                 /**
                  * @deprecated
-                 * @description Deprecated single sort key (default `created_at`); see `sort`.
+                 * @description Deprecated comma-separated sort keys (default `created_at`); see `sort`.
                  */
-                sort_key?: components["parameters"]["sort_key"];
+                sort_key?: components["parameters"]["attachment_sort_key"];
                 /**
                  * @deprecated
                  * @description Deprecated single sort direction `asc`/`desc` (default `desc`); see `sort`.
                  */
                 sort_dir?: components["parameters"]["sort_dir"];
                 /**
-                 * @description A boolean string (`utils.get_bool_param`: not a boolean → 400 "Value '<v>' for
-                 *     'all_tenants' is not a boolean."); for admins, list across all projects. Silently dropped for non-admins (even
-                 *     from 3.31, see cinder/api/common.py `reject_invalid_filters`).
+                 * @description For admins, its presence (whatever the value) lists the attachments of every project
+                 *     (cinder/api/v3/attachments.py `_items`: `'all_tenants' in search_opts`); silently dropped for
+                 *     non-admins.
                  */
-                all_tenants?: components["parameters"]["all_tenants"];
+                all_tenants?: components["parameters"]["attachment_all_tenants"];
                 /** @description Admin only (with `all_tenants`): restrict the list to one project. */
                 project_id?: components["parameters"]["filter_project_id"];
-                /** @description Exact match on the status. */
-                status?: components["parameters"]["filter_status"];
-                /** @description Snapshots of this volume. */
-                volume_id?: components["parameters"]["filter_volume_id"];
+                /**
+                 * @description Exact match on the attachment's attach_status, as `attach_status`. (Cinder accepts `status`
+                 *     from resource_filters.json but hands it to a model with no such column, so there it matches
+                 *     nothing.)
+                 */
+                status?: components["parameters"]["filter_attachment_status"];
+                /** @description Attachments of this volume. */
+                volume_id?: components["parameters"]["filter_attachment_volume_id"];
                 /** @description Attachments of this server (instance uuid). */
                 instance_id?: components["parameters"]["filter_instance_id"];
                 /** @description Exact match on the attachment's attach_status. */
@@ -10855,33 +10998,39 @@ export interface operations {
                 offset?: components["parameters"]["offset"];
                 /**
                  * @description Comma-separated `key[:dir]` list, dir `asc` or `desc` (default `desc`); default sort
-                 *     `created_at:desc`. `name` is accepted as a key (mapped to display_name; snapshots from 3.30).
-                 *     Combining `sort` with `sort_key`/`sort_dir` → 400 "The 'sort_key' and 'sort_dir' parameters
-                 *     are deprecated and cannot be used with the 'sort' parameter.".
+                 *     `created_at:desc`, `id` always last (cinder/db/sqlalchemy/api.py `process_sort_params`). The
+                 *     keys are the attachment's columns (cinder/db/sqlalchemy/models.py VolumeAttachment): `id`,
+                 *     `volume_id`, `instance_uuid`, `attached_host`, `mountpoint`, `attach_time`, `detach_time`,
+                 *     `attach_status`, `attach_mode`, `created_at`, `updated_at`; another key → 400 "Invalid input
+                 *     received: Invalid sort key <key>". Combining `sort` with `sort_key`/`sort_dir` → 400.
                  */
-                sort?: components["parameters"]["sort"];
+                sort?: components["parameters"]["attachment_sort"];
                 /**
                  * @deprecated
-                 * @description Deprecated single sort key (default `created_at`); see `sort`.
+                 * @description Deprecated comma-separated sort keys (default `created_at`); see `sort`.
                  */
-                sort_key?: components["parameters"]["sort_key"];
+                sort_key?: components["parameters"]["attachment_sort_key"];
                 /**
                  * @deprecated
                  * @description Deprecated single sort direction `asc`/`desc` (default `desc`); see `sort`.
                  */
                 sort_dir?: components["parameters"]["sort_dir"];
                 /**
-                 * @description A boolean string (`utils.get_bool_param`: not a boolean → 400 "Value '<v>' for
-                 *     'all_tenants' is not a boolean."); for admins, list across all projects. Silently dropped for non-admins (even
-                 *     from 3.31, see cinder/api/common.py `reject_invalid_filters`).
+                 * @description For admins, its presence (whatever the value) lists the attachments of every project
+                 *     (cinder/api/v3/attachments.py `_items`: `'all_tenants' in search_opts`); silently dropped for
+                 *     non-admins.
                  */
-                all_tenants?: components["parameters"]["all_tenants"];
+                all_tenants?: components["parameters"]["attachment_all_tenants"];
                 /** @description Admin only (with `all_tenants`): restrict the list to one project. */
                 project_id?: components["parameters"]["filter_project_id"];
-                /** @description Exact match on the status. */
-                status?: components["parameters"]["filter_status"];
-                /** @description Snapshots of this volume. */
-                volume_id?: components["parameters"]["filter_volume_id"];
+                /**
+                 * @description Exact match on the attachment's attach_status, as `attach_status`. (Cinder accepts `status`
+                 *     from resource_filters.json but hands it to a model with no such column, so there it matches
+                 *     nothing.)
+                 */
+                status?: components["parameters"]["filter_attachment_status"];
+                /** @description Attachments of this volume. */
+                volume_id?: components["parameters"]["filter_attachment_volume_id"];
                 /** @description Attachments of this server (instance uuid). */
                 instance_id?: components["parameters"]["filter_instance_id"];
                 /** @description Exact match on the attachment's attach_status. */
@@ -11030,6 +11179,10 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             406: components["responses"]["NotAcceptable"];
+            /**
+             * @description conflictingRequest — ConflictNovaUsingAttachment: the attachment is connected to a server
+             *     and the caller is neither a service nor an admin.
+             */
             409: components["responses"]["Conflict"];
             500: components["responses"]["InternalServerError"];
         };

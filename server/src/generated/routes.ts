@@ -118,6 +118,7 @@ export type OperationName =
   | "extendVolume"
   | "resetVolumeStatus"
   | "forceDeleteVolume"
+  | "forceDetachVolume"
   | "setVolumeBootable"
   | "updateVolumeReadonlyFlag"
   | "revertVolumeToSnapshot"
@@ -144,6 +145,7 @@ export interface ActionBodies {
   extendVolume: components["schemas"]["VolumeActionExtend"]["os-extend"];
   resetVolumeStatus: components["schemas"]["VolumeActionResetStatus"]["os-reset_status"];
   forceDeleteVolume: components["schemas"]["VolumeActionForceDelete"]["os-force_delete"];
+  forceDetachVolume: components["schemas"]["VolumeActionForceDetach"]["os-force_detach"];
   setVolumeBootable: components["schemas"]["VolumeActionSetBootable"]["os-set_bootable"];
   updateVolumeReadonlyFlag: components["schemas"]["VolumeActionUpdateReadonlyFlag"]["os-update_readonly_flag"];
   revertVolumeToSnapshot: components["schemas"]["VolumeActionRevert"]["revert"];
@@ -2813,6 +2815,15 @@ export const routes: readonly Route[] = [
         "lenient": []
       },
       {
+        "key": "os-force_detach",
+        "operation": "forceDetachVolume",
+        "status": 202,
+        "policy": "volume_extension:volume_admin_actions:force_detach",
+        "body": "action_forceDetachVolume",
+        "bodyBefore": [],
+        "lenient": []
+      },
+      {
         "key": "os-set_bootable",
         "operation": "setVolumeBootable",
         "status": 200,
@@ -4964,6 +4975,15 @@ export const routes: readonly Route[] = [
         "status": 202,
         "policy": "volume_extension:volume_admin_actions:force_delete",
         "body": "action_forceDeleteVolume",
+        "bodyBefore": [],
+        "lenient": []
+      },
+      {
+        "key": "os-force_detach",
+        "operation": "forceDetachVolume",
+        "status": 202,
+        "policy": "volume_extension:volume_admin_actions:force_detach",
+        "body": "action_forceDetachVolume",
         "bodyBefore": [],
         "lenient": []
       },

@@ -2432,14 +2432,108 @@ return errors === 0;
 }
 validate58.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const action_setVolumeBootable = validate59;
-const schema70 = {"$ref":"cinder-v3.json#/components/schemas/VolumeActionSetBootable","$id":"action_setVolumeBootable.json"};
-const schema71 = {"description":"`os-set_bootable` (cinder/api/contrib/volume_actions.py `_set_bootable`, schema\ncinder/api/schemas/volume_actions.py `set_bootable`): set the bootable flag through\n`volume_api.update` (policy `volume:update`; a volume in `maintenance` → 400 \"Invalid volume:\nThe volume cannot be updated during maintenance.\"). Answers **200** with no body.\n","type":"object","x-action":"os-set_bootable","x-operation":"setVolumeBootable","x-status":200,"x-policy":"volume:update","required":["os-set_bootable"],"additionalProperties":false,"properties":{"os-set_bootable":{"type":"object","required":["bootable"],"additionalProperties":false,"properties":{"bootable":{"$ref":"#/components/schemas/Boolean"}}}}};
+export const action_forceDetachVolume = validate59;
+const schema70 = {"$ref":"cinder-v3.json#/components/schemas/VolumeActionForceDetach","$id":"action_forceDetachVolume.json"};
+const schema71 = {"description":"`os-force_detach` (admin; cinder/api/contrib/admin_actions.py `_force_detach`, schema\ncinder/api/schemas/admin_actions.py `force_detach`): roll back a bad detach after the host\nwas disconnected. The volume is looked up first (404), then policy\n`volume_extension:volume_admin_actions:force_detach`; then, as `os-terminate_connection`\ndoes, the connection of `connector` is terminated through the volume's target helper (a\nbackend failure → 500 \"Unable to terminate volume connection from backend.\") and a volume\nstill `attaching` is unreserved; then, as `os-detach` does, the attachment `attachment_id` is\nended (the export goes with the last attachment): the volume becomes `available` / `detached`,\nor stays `in-use` while other attachments remain. Without `attachment_id` the volume's only\nattachment is meant; with several → 400 \"Error force detaching volume - InvalidVolume:\nInvalid volume: Detach volume failed: More than one attachment, but no attachment_id\nprovided.\"; an `attachment_id` the volume does not have just settles the volume's status\n(the manager's \"Volume detach called, but volume not attached\"). In `maintenance` → 400\n\"Invalid volume: The volume cannot be detached in maintenance mode.\". A caller that is neither\na service nor an admin (when the policy lets one in) meets the attachment check of\n`os-detach` (409). 202, no body.\n","type":"object","x-action":"os-force_detach","x-operation":"forceDetachVolume","x-status":202,"x-policy":"volume_extension:volume_admin_actions:force_detach","required":["os-force_detach"],"additionalProperties":false,"properties":{"os-force_detach":{"type":"object","additionalProperties":false,"properties":{"connector":{"description":"The host's connector whose connection ends; a string or null terminates nothing in particular.","type":["string","object","null"]},"attachment_id":{"description":"The attachment to end; absent or null means the volume's only attachment.","type":["string","null"]}}}}};
 
-function validate60(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate59(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="action_forceDetachVolume.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate60.evaluated;
+const evaluated0 = validate59.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(errors === _errs0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data["os-force_detach"] === undefined) && (missing0 = "os-force_detach")){
+validate59.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionForceDetach/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs2 = errors;
+for(const key0 in data){
+if(!(key0 === "os-force_detach")){
+validate59.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionForceDetach/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs2 === errors){
+if(data["os-force_detach"] !== undefined){
+let data0 = data["os-force_detach"];
+const _errs3 = errors;
+if(errors === _errs3){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+const _errs5 = errors;
+for(const key1 in data0){
+if(!((key1 === "connector") || (key1 === "attachment_id"))){
+validate59.errors = [{instancePath:instancePath+"/os-force_detach",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionForceDetach/properties/os-force_detach/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs5 === errors){
+if(data0.connector !== undefined){
+let data1 = data0.connector;
+const _errs6 = errors;
+if(((typeof data1 !== "string") && (!(data1 && typeof data1 == "object" && !Array.isArray(data1)))) && (data1 !== null)){
+validate59.errors = [{instancePath:instancePath+"/os-force_detach/connector",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionForceDetach/properties/os-force_detach/properties/connector/type",keyword:"type",params:{type: schema71.properties["os-force_detach"].properties.connector.type},message:"must be string,object,null"}];
+return false;
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data0.attachment_id !== undefined){
+let data2 = data0.attachment_id;
+const _errs8 = errors;
+if((typeof data2 !== "string") && (data2 !== null)){
+validate59.errors = [{instancePath:instancePath+"/os-force_detach/attachment_id",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionForceDetach/properties/os-force_detach/properties/attachment_id/type",keyword:"type",params:{type: schema71.properties["os-force_detach"].properties.attachment_id.type},message:"must be string,null"}];
+return false;
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+else {
+validate59.errors = [{instancePath:instancePath+"/os-force_detach",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionForceDetach/properties/os-force_detach/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+}
+}
+}
+else {
+validate59.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionForceDetach/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate59.errors = vErrors;
+return errors === 0;
+}
+validate59.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const action_setVolumeBootable = validate60;
+const schema72 = {"$ref":"cinder-v3.json#/components/schemas/VolumeActionSetBootable","$id":"action_setVolumeBootable.json"};
+const schema73 = {"description":"`os-set_bootable` (cinder/api/contrib/volume_actions.py `_set_bootable`, schema\ncinder/api/schemas/volume_actions.py `set_bootable`): set the bootable flag through\n`volume_api.update` (policy `volume:update`; a volume in `maintenance` → 400 \"Invalid volume:\nThe volume cannot be updated during maintenance.\"). Answers **200** with no body.\n","type":"object","x-action":"os-set_bootable","x-operation":"setVolumeBootable","x-status":200,"x-policy":"volume:update","required":["os-set_bootable"],"additionalProperties":false,"properties":{"os-set_bootable":{"type":"object","required":["bootable"],"additionalProperties":false,"properties":{"bootable":{"$ref":"#/components/schemas/Boolean"}}}}};
+
+function validate61(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate61.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2450,14 +2544,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data["os-set_bootable"] === undefined) && (missing0 = "os-set_bootable")){
-validate60.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate61.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "os-set_bootable")){
-validate60.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate61.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -2470,14 +2564,14 @@ if(errors === _errs2){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing1;
 if((data0.bootable === undefined) && (missing1 = "bootable")){
-validate60.errors = [{instancePath:instancePath+"/os-set_bootable",schemaPath:"#/properties/os-set_bootable/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate61.errors = [{instancePath:instancePath+"/os-set_bootable",schemaPath:"#/properties/os-set_bootable/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 const _errs4 = errors;
 for(const key1 in data0){
 if(!(key1 === "bootable")){
-validate60.errors = [{instancePath:instancePath+"/os-set_bootable",schemaPath:"#/properties/os-set_bootable/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate61.errors = [{instancePath:instancePath+"/os-set_bootable",schemaPath:"#/properties/os-set_bootable/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -2486,11 +2580,11 @@ if(_errs4 === errors){
 if(data0.bootable !== undefined){
 let data1 = data0.bootable;
 if((typeof data1 !== "boolean") && (typeof data1 !== "string")){
-validate60.errors = [{instancePath:instancePath+"/os-set_bootable/bootable",schemaPath:"#/components/schemas/Boolean/type",keyword:"type",params:{type: schema40.type},message:"must be boolean,string"}];
+validate61.errors = [{instancePath:instancePath+"/os-set_bootable/bootable",schemaPath:"#/components/schemas/Boolean/type",keyword:"type",params:{type: schema40.type},message:"must be boolean,string"}];
 return false;
 }
 if(!((((((((((((((((((((((((((data1 === true) || (data1 === "True")) || (data1 === "TRUE")) || (data1 === "true")) || (data1 === "1")) || (data1 === "ON")) || (data1 === "On")) || (data1 === "on")) || (data1 === "YES")) || (data1 === "Yes")) || (data1 === "yes")) || (data1 === "y")) || (data1 === "t")) || (data1 === false)) || (data1 === "False")) || (data1 === "FALSE")) || (data1 === "false")) || (data1 === "0")) || (data1 === "OFF")) || (data1 === "Off")) || (data1 === "off")) || (data1 === "NO")) || (data1 === "No")) || (data1 === "no")) || (data1 === "n")) || (data1 === "f"))){
-validate60.errors = [{instancePath:instancePath+"/os-set_bootable/bootable",schemaPath:"#/components/schemas/Boolean/enum",keyword:"enum",params:{allowedValues: schema40.enum},message:"must be equal to one of the allowed values"}];
+validate61.errors = [{instancePath:instancePath+"/os-set_bootable/bootable",schemaPath:"#/components/schemas/Boolean/enum",keyword:"enum",params:{allowedValues: schema40.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 }
@@ -2498,7 +2592,7 @@ return false;
 }
 }
 else {
-validate60.errors = [{instancePath:instancePath+"/os-set_bootable",schemaPath:"#/properties/os-set_bootable/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate61.errors = [{instancePath:instancePath+"/os-set_bootable",schemaPath:"#/properties/os-set_bootable/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -2507,44 +2601,44 @@ return false;
 }
 }
 else {
-validate60.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate61.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate60.errors = vErrors;
+validate61.errors = vErrors;
 return errors === 0;
 }
-validate60.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate61.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate59(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate60(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="action_setVolumeBootable.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate59.evaluated;
+const evaluated0 = validate60.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate60(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate60.errors : vErrors.concat(validate60.errors);
+if(!(validate61(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
 errors = vErrors.length;
 }
-validate59.errors = vErrors;
+validate60.errors = vErrors;
 return errors === 0;
 }
-validate59.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate60.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const action_updateVolumeReadonlyFlag = validate62;
-const schema73 = {"$ref":"cinder-v3.json#/components/schemas/VolumeActionUpdateReadonlyFlag","$id":"action_updateVolumeReadonlyFlag.json"};
-const schema74 = {"description":"`os-update_readonly_flag` (cinder/api/contrib/volume_actions.py `_volume_readonly_update`,\nschema cinder/api/schemas/volume_actions.py `volume_readonly_update`): store admin metadata\n`readonly` = \"True\"/\"False\" (visible in the volume's `metadata`). The volume must be\n`available`, else 400 \"Invalid volume: Volume <id> status must be available to update\nreadonly flag, but current status is: <status>.\". 202, no body.\n","type":"object","x-action":"os-update_readonly_flag","x-operation":"updateVolumeReadonlyFlag","x-status":202,"x-policy":"volume:update_readonly_flag","required":["os-update_readonly_flag"],"additionalProperties":false,"properties":{"os-update_readonly_flag":{"type":"object","required":["readonly"],"additionalProperties":false,"properties":{"readonly":{"$ref":"#/components/schemas/Boolean"}}}}};
+export const action_updateVolumeReadonlyFlag = validate63;
+const schema75 = {"$ref":"cinder-v3.json#/components/schemas/VolumeActionUpdateReadonlyFlag","$id":"action_updateVolumeReadonlyFlag.json"};
+const schema76 = {"description":"`os-update_readonly_flag` (cinder/api/contrib/volume_actions.py `_volume_readonly_update`,\nschema cinder/api/schemas/volume_actions.py `volume_readonly_update`): store admin metadata\n`readonly` = \"True\"/\"False\" (visible in the volume's `metadata`). The volume must be\n`available`, else 400 \"Invalid volume: Volume <id> status must be available to update\nreadonly flag, but current status is: <status>.\". 202, no body.\n","type":"object","x-action":"os-update_readonly_flag","x-operation":"updateVolumeReadonlyFlag","x-status":202,"x-policy":"volume:update_readonly_flag","required":["os-update_readonly_flag"],"additionalProperties":false,"properties":{"os-update_readonly_flag":{"type":"object","required":["readonly"],"additionalProperties":false,"properties":{"readonly":{"$ref":"#/components/schemas/Boolean"}}}}};
 
-function validate63(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate64(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate63.evaluated;
+const evaluated0 = validate64.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2555,14 +2649,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data["os-update_readonly_flag"] === undefined) && (missing0 = "os-update_readonly_flag")){
-validate63.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate64.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "os-update_readonly_flag")){
-validate63.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate64.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -2575,14 +2669,14 @@ if(errors === _errs2){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing1;
 if((data0.readonly === undefined) && (missing1 = "readonly")){
-validate63.errors = [{instancePath:instancePath+"/os-update_readonly_flag",schemaPath:"#/properties/os-update_readonly_flag/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate64.errors = [{instancePath:instancePath+"/os-update_readonly_flag",schemaPath:"#/properties/os-update_readonly_flag/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 const _errs4 = errors;
 for(const key1 in data0){
 if(!(key1 === "readonly")){
-validate63.errors = [{instancePath:instancePath+"/os-update_readonly_flag",schemaPath:"#/properties/os-update_readonly_flag/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate64.errors = [{instancePath:instancePath+"/os-update_readonly_flag",schemaPath:"#/properties/os-update_readonly_flag/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -2591,11 +2685,11 @@ if(_errs4 === errors){
 if(data0.readonly !== undefined){
 let data1 = data0.readonly;
 if((typeof data1 !== "boolean") && (typeof data1 !== "string")){
-validate63.errors = [{instancePath:instancePath+"/os-update_readonly_flag/readonly",schemaPath:"#/components/schemas/Boolean/type",keyword:"type",params:{type: schema40.type},message:"must be boolean,string"}];
+validate64.errors = [{instancePath:instancePath+"/os-update_readonly_flag/readonly",schemaPath:"#/components/schemas/Boolean/type",keyword:"type",params:{type: schema40.type},message:"must be boolean,string"}];
 return false;
 }
 if(!((((((((((((((((((((((((((data1 === true) || (data1 === "True")) || (data1 === "TRUE")) || (data1 === "true")) || (data1 === "1")) || (data1 === "ON")) || (data1 === "On")) || (data1 === "on")) || (data1 === "YES")) || (data1 === "Yes")) || (data1 === "yes")) || (data1 === "y")) || (data1 === "t")) || (data1 === false)) || (data1 === "False")) || (data1 === "FALSE")) || (data1 === "false")) || (data1 === "0")) || (data1 === "OFF")) || (data1 === "Off")) || (data1 === "off")) || (data1 === "NO")) || (data1 === "No")) || (data1 === "no")) || (data1 === "n")) || (data1 === "f"))){
-validate63.errors = [{instancePath:instancePath+"/os-update_readonly_flag/readonly",schemaPath:"#/components/schemas/Boolean/enum",keyword:"enum",params:{allowedValues: schema40.enum},message:"must be equal to one of the allowed values"}];
+validate64.errors = [{instancePath:instancePath+"/os-update_readonly_flag/readonly",schemaPath:"#/components/schemas/Boolean/enum",keyword:"enum",params:{allowedValues: schema40.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 }
@@ -2603,7 +2697,7 @@ return false;
 }
 }
 else {
-validate63.errors = [{instancePath:instancePath+"/os-update_readonly_flag",schemaPath:"#/properties/os-update_readonly_flag/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate64.errors = [{instancePath:instancePath+"/os-update_readonly_flag",schemaPath:"#/properties/os-update_readonly_flag/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -2612,107 +2706,42 @@ return false;
 }
 }
 else {
-validate63.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate64.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
+}
+validate64.errors = vErrors;
+return errors === 0;
+}
+validate64.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate63(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="action_updateVolumeReadonlyFlag.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate63.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(validate64(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate64.errors : vErrors.concat(validate64.errors);
+errors = vErrors.length;
 }
 validate63.errors = vErrors;
 return errors === 0;
 }
 validate63.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-
-function validate62(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="action_updateVolumeReadonlyFlag.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate62.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(validate63(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate63.errors : vErrors.concat(validate63.errors);
-errors = vErrors.length;
-}
-validate62.errors = vErrors;
-return errors === 0;
-}
-validate62.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-export const action_revertVolumeToSnapshot = validate65;
-const schema76 = {"$ref":"cinder-v3.json#/components/schemas/VolumeActionRevert","$id":"action_revertVolumeToSnapshot.json"};
-const schema77 = {"description":"`revert` (3.40; cinder/api/v3/volumes.py `revert`): revert the volume to its latest snapshot.\nCinder has no JSON schema for it: the inner value must be an object (else 400 \"Missing\nrequired element 'revert' in request body.\"), other keys are ignored. Checks, in order:\nno snapshot → 400 \"Volume <id> doesn't have any snapshots.\"; `snapshot_id` missing or not the\nlatest → 400 \"Specified snapshot <snapshot_id> is None or not the latest one of volume\n<id>.\"; size differs → 400 \"Can't revert volume <id> to its latest snapshot <snapshot_id>.\nThe volume size must be equal to the snapshot size.\"; then policy\n`volume:revert_to_snapshot`; volume not `available` → **409** \"Invalid volume: Can't revert\nvolume <id> to its latest snapshot <snapshot_id>. Volume's status must be 'available'.\";\nsnapshot not `available` → **409** \"Invalid snapshot: Can't revert volume <id> to its latest\nsnapshot <snapshot_id>. Snapshot's status must be 'available'.\". Success: volume\n`reverting`, snapshot `restoring`; 202, no body. Below 3.40 → 404.\n","type":"object","x-action":"revert","x-operation":"revertVolumeToSnapshot","x-status":202,"x-min-version":"3.40","x-policy":"volume:revert_to_snapshot","required":["revert"],"additionalProperties":false,"properties":{"revert":{"type":"object","additionalProperties":true,"properties":{"snapshot_id":{"description":"The id of the volume's latest snapshot.","type":["string","null"]}}}}};
-
-function validate65(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="action_revertVolumeToSnapshot.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate65.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-const _errs0 = errors;
-if(errors === _errs0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.revert === undefined) && (missing0 = "revert")){
-validate65.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionRevert/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-const _errs2 = errors;
-for(const key0 in data){
-if(!(key0 === "revert")){
-validate65.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionRevert/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs2 === errors){
-if(data.revert !== undefined){
-let data0 = data.revert;
-const _errs3 = errors;
-if(errors === _errs3){
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-if(data0.snapshot_id !== undefined){
-let data1 = data0.snapshot_id;
-if((typeof data1 !== "string") && (data1 !== null)){
-validate65.errors = [{instancePath:instancePath+"/revert/snapshot_id",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionRevert/properties/revert/properties/snapshot_id/type",keyword:"type",params:{type: schema77.properties.revert.properties.snapshot_id.type},message:"must be string,null"}];
-return false;
-}
-}
-}
-else {
-validate65.errors = [{instancePath:instancePath+"/revert",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionRevert/properties/revert/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-}
-}
-}
-}
-else {
-validate65.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionRevert/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate65.errors = vErrors;
-return errors === 0;
-}
-validate65.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-export const action_retypeVolume = validate66;
-const schema78 = {"$ref":"cinder-v3.json#/components/schemas/VolumeActionRetype","$id":"action_retypeVolume.json"};
-const schema79 = {"description":"`os-retype` (cinder/api/contrib/volume_actions.py `_retype`, schema\ncinder/api/schemas/volume_actions.py `retype`; cinder/volume/api.py `retype`): change the\nvolume's type, by name or id. The volume must be `available` or `in-use` (→ `retyping`);\nthe type must differ (400 \"Invalid input received: New volume_type same as original: <t>.\")\nand exist (400 \"Invalid input received: Invalid volume_type passed: <t>.\"). Quota moves\nfrom the old type's per-type keys to the new one's with the status change. The volume's\nbackend must satisfy the new type (its extra specs); otherwise, with `migration_policy`\n`never` (the default), the retype fails and the volume returns to its previous status with\nits old type (`on-demand` would migrate, which this server does not do yet). 202, no body.\n","type":"object","x-action":"os-retype","x-operation":"retypeVolume","x-status":202,"x-policy":"volume:retype","required":["os-retype"],"additionalProperties":false,"properties":{"os-retype":{"type":"object","required":["new_type"],"additionalProperties":false,"properties":{"new_type":{"type":"string"},"migration_policy":{"type":["string","null"],"enum":["on-demand","never",null]}}}}};
+export const action_revertVolumeToSnapshot = validate66;
+const schema78 = {"$ref":"cinder-v3.json#/components/schemas/VolumeActionRevert","$id":"action_revertVolumeToSnapshot.json"};
+const schema79 = {"description":"`revert` (3.40; cinder/api/v3/volumes.py `revert`): revert the volume to its latest snapshot.\nCinder has no JSON schema for it: the inner value must be an object (else 400 \"Missing\nrequired element 'revert' in request body.\"), other keys are ignored. Checks, in order:\nno snapshot → 400 \"Volume <id> doesn't have any snapshots.\"; `snapshot_id` missing or not the\nlatest → 400 \"Specified snapshot <snapshot_id> is None or not the latest one of volume\n<id>.\"; size differs → 400 \"Can't revert volume <id> to its latest snapshot <snapshot_id>.\nThe volume size must be equal to the snapshot size.\"; then policy\n`volume:revert_to_snapshot`; volume not `available` → **409** \"Invalid volume: Can't revert\nvolume <id> to its latest snapshot <snapshot_id>. Volume's status must be 'available'.\";\nsnapshot not `available` → **409** \"Invalid snapshot: Can't revert volume <id> to its latest\nsnapshot <snapshot_id>. Snapshot's status must be 'available'.\". Success: volume\n`reverting`, snapshot `restoring`; 202, no body. Below 3.40 → 404.\n","type":"object","x-action":"revert","x-operation":"revertVolumeToSnapshot","x-status":202,"x-min-version":"3.40","x-policy":"volume:revert_to_snapshot","required":["revert"],"additionalProperties":false,"properties":{"revert":{"type":"object","additionalProperties":true,"properties":{"snapshot_id":{"description":"The id of the volume's latest snapshot.","type":["string","null"]}}}}};
 
 function validate66(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="action_retypeVolume.json" */;
+/*# sourceURL="action_revertVolumeToSnapshot.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate66.evaluated;
@@ -2726,74 +2755,35 @@ const _errs0 = errors;
 if(errors === _errs0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data["os-retype"] === undefined) && (missing0 = "os-retype")){
-validate66.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionRetype/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+if((data.revert === undefined) && (missing0 = "revert")){
+validate66.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionRevert/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs2 = errors;
 for(const key0 in data){
-if(!(key0 === "os-retype")){
-validate66.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionRetype/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+if(!(key0 === "revert")){
+validate66.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionRevert/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
 if(_errs2 === errors){
-if(data["os-retype"] !== undefined){
-let data0 = data["os-retype"];
+if(data.revert !== undefined){
+let data0 = data.revert;
 const _errs3 = errors;
 if(errors === _errs3){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-let missing1;
-if((data0.new_type === undefined) && (missing1 = "new_type")){
-validate66.errors = [{instancePath:instancePath+"/os-retype",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionRetype/properties/os-retype/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+if(data0.snapshot_id !== undefined){
+let data1 = data0.snapshot_id;
+if((typeof data1 !== "string") && (data1 !== null)){
+validate66.errors = [{instancePath:instancePath+"/revert/snapshot_id",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionRevert/properties/revert/properties/snapshot_id/type",keyword:"type",params:{type: schema79.properties.revert.properties.snapshot_id.type},message:"must be string,null"}];
 return false;
-}
-else {
-const _errs5 = errors;
-for(const key1 in data0){
-if(!((key1 === "new_type") || (key1 === "migration_policy"))){
-validate66.errors = [{instancePath:instancePath+"/os-retype",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionRetype/properties/os-retype/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs5 === errors){
-if(data0.new_type !== undefined){
-const _errs6 = errors;
-if(typeof data0.new_type !== "string"){
-validate66.errors = [{instancePath:instancePath+"/os-retype/new_type",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionRetype/properties/os-retype/properties/new_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid2 = _errs6 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data0.migration_policy !== undefined){
-let data2 = data0.migration_policy;
-const _errs8 = errors;
-if((typeof data2 !== "string") && (data2 !== null)){
-validate66.errors = [{instancePath:instancePath+"/os-retype/migration_policy",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionRetype/properties/os-retype/properties/migration_policy/type",keyword:"type",params:{type: schema79.properties["os-retype"].properties.migration_policy.type},message:"must be string,null"}];
-return false;
-}
-if(!(((data2 === "on-demand") || (data2 === "never")) || (data2 === null))){
-validate66.errors = [{instancePath:instancePath+"/os-retype/migration_policy",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionRetype/properties/os-retype/properties/migration_policy/enum",keyword:"enum",params:{allowedValues: schema79.properties["os-retype"].properties.migration_policy.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid2 = _errs8 === errors;
-}
-else {
-var valid2 = true;
-}
-}
 }
 }
 }
 else {
-validate66.errors = [{instancePath:instancePath+"/os-retype",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionRetype/properties/os-retype/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate66.errors = [{instancePath:instancePath+"/revert",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionRevert/properties/revert/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -2802,7 +2792,7 @@ return false;
 }
 }
 else {
-validate66.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionRetype/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate66.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionRevert/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -2811,12 +2801,12 @@ return errors === 0;
 }
 validate66.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const action_reserveVolume = validate67;
-const schema80 = {"$ref":"cinder-v3.json#/components/schemas/VolumeActionReserve","$id":"action_reserveVolume.json"};
-const schema81 = {"description":"`os-reserve` (cinder/volume/api.py `reserve_volume`): `available` (or, for a multiattach\nvolume, `available`/`in-use`) → `attaching`, one compare-and-set. Otherwise 400 \"Invalid\nvolume: Volume status must be available to reserve, but the status is <status>.\" (multiattach:\n\"available or in-use\"). The inner value is not validated. 202, no body.\n","type":"object","x-action":"os-reserve","x-operation":"reserveVolume","x-status":202,"x-policy":"volume_extension:volume_actions:reserve","required":["os-reserve"],"additionalProperties":false,"properties":{"os-reserve":{"description":"Ignored; any JSON value (conventionally `{}` or null)."}}};
+export const action_retypeVolume = validate67;
+const schema80 = {"$ref":"cinder-v3.json#/components/schemas/VolumeActionRetype","$id":"action_retypeVolume.json"};
+const schema81 = {"description":"`os-retype` (cinder/api/contrib/volume_actions.py `_retype`, schema\ncinder/api/schemas/volume_actions.py `retype`; cinder/volume/api.py `retype`): change the\nvolume's type, by name or id. The volume must be `available` or `in-use` (→ `retyping`);\nthe type must differ (400 \"Invalid input received: New volume_type same as original: <t>.\")\nand exist (400 \"Invalid input received: Invalid volume_type passed: <t>.\"). Quota moves\nfrom the old type's per-type keys to the new one's with the status change. The volume's\nbackend must satisfy the new type (its extra specs); otherwise, with `migration_policy`\n`never` (the default), the retype fails and the volume returns to its previous status with\nits old type (`on-demand` would migrate, which this server does not do yet). A retype\nbetween a multiattach type (extra spec `multiattach` = `<is> True`) and one that is not needs\nan `available` volume (else 400 \"Invalid input received: Invalid volume_type passed, retypes\naffecting multiattach are only allowed on available volumes, the specified volume however\ncurrently has a status of: <status>.\"), and to a multiattach type policy `volume:multiattach`;\nthe volume's `multiattach` follows the new type as the retype is accepted. 202, no body.\n","type":"object","x-action":"os-retype","x-operation":"retypeVolume","x-status":202,"x-policy":"volume:retype","required":["os-retype"],"additionalProperties":false,"properties":{"os-retype":{"type":"object","required":["new_type"],"additionalProperties":false,"properties":{"new_type":{"type":"string"},"migration_policy":{"type":["string","null"],"enum":["on-demand","never",null]}}}}};
 
 function validate67(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="action_reserveVolume.json" */;
+/*# sourceURL="action_retypeVolume.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate67.evaluated;
@@ -2830,22 +2820,83 @@ const _errs0 = errors;
 if(errors === _errs0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data["os-reserve"] === undefined) && (missing0 = "os-reserve")){
-validate67.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionReserve/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+if((data["os-retype"] === undefined) && (missing0 = "os-retype")){
+validate67.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionRetype/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
+const _errs2 = errors;
 for(const key0 in data){
-if(!(key0 === "os-reserve")){
-validate67.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionReserve/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+if(!(key0 === "os-retype")){
+validate67.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionRetype/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
+if(_errs2 === errors){
+if(data["os-retype"] !== undefined){
+let data0 = data["os-retype"];
+const _errs3 = errors;
+if(errors === _errs3){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing1;
+if((data0.new_type === undefined) && (missing1 = "new_type")){
+validate67.errors = [{instancePath:instancePath+"/os-retype",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionRetype/properties/os-retype/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+const _errs5 = errors;
+for(const key1 in data0){
+if(!((key1 === "new_type") || (key1 === "migration_policy"))){
+validate67.errors = [{instancePath:instancePath+"/os-retype",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionRetype/properties/os-retype/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs5 === errors){
+if(data0.new_type !== undefined){
+const _errs6 = errors;
+if(typeof data0.new_type !== "string"){
+validate67.errors = [{instancePath:instancePath+"/os-retype/new_type",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionRetype/properties/os-retype/properties/new_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data0.migration_policy !== undefined){
+let data2 = data0.migration_policy;
+const _errs8 = errors;
+if((typeof data2 !== "string") && (data2 !== null)){
+validate67.errors = [{instancePath:instancePath+"/os-retype/migration_policy",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionRetype/properties/os-retype/properties/migration_policy/type",keyword:"type",params:{type: schema81.properties["os-retype"].properties.migration_policy.type},message:"must be string,null"}];
+return false;
+}
+if(!(((data2 === "on-demand") || (data2 === "never")) || (data2 === null))){
+validate67.errors = [{instancePath:instancePath+"/os-retype/migration_policy",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionRetype/properties/os-retype/properties/migration_policy/enum",keyword:"enum",params:{allowedValues: schema81.properties["os-retype"].properties.migration_policy.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
 }
 }
 else {
-validate67.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionReserve/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate67.errors = [{instancePath:instancePath+"/os-retype",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionRetype/properties/os-retype/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+}
+}
+}
+else {
+validate67.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionRetype/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -2854,12 +2905,12 @@ return errors === 0;
 }
 validate67.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const action_unreserveVolume = validate68;
-const schema82 = {"$ref":"cinder-v3.json#/components/schemas/VolumeActionUnreserve","$id":"action_unreserveVolume.json"};
-const schema83 = {"description":"`os-unreserve` (`unreserve_volume`): `attaching` → `in-use` when the volume has attachments,\nelse `available`. A volume that is not `attaching` is left alone (still 202). The inner value is\nnot validated. 202, no body.\n","type":"object","x-action":"os-unreserve","x-operation":"unreserveVolume","x-status":202,"x-policy":"volume_extension:volume_actions:unreserve","required":["os-unreserve"],"additionalProperties":false,"properties":{"os-unreserve":{"description":"Ignored; any JSON value."}}};
+export const action_reserveVolume = validate68;
+const schema82 = {"$ref":"cinder-v3.json#/components/schemas/VolumeActionReserve","$id":"action_reserveVolume.json"};
+const schema83 = {"description":"`os-reserve` (cinder/volume/api.py `reserve_volume`): `available` (or, for a multiattach\nvolume, `available`/`in-use`) → `attaching`, one compare-and-set. Otherwise 400 \"Invalid\nvolume: Volume status must be available to reserve, but the status is <status>.\" (multiattach:\n\"available or in-use\"). The inner value is not validated. 202, no body.\n","type":"object","x-action":"os-reserve","x-operation":"reserveVolume","x-status":202,"x-policy":"volume_extension:volume_actions:reserve","required":["os-reserve"],"additionalProperties":false,"properties":{"os-reserve":{"description":"Ignored; any JSON value (conventionally `{}` or null)."}}};
 
 function validate68(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="action_unreserveVolume.json" */;
+/*# sourceURL="action_reserveVolume.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate68.evaluated;
@@ -2873,14 +2924,14 @@ const _errs0 = errors;
 if(errors === _errs0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data["os-unreserve"] === undefined) && (missing0 = "os-unreserve")){
-validate68.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionUnreserve/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+if((data["os-reserve"] === undefined) && (missing0 = "os-reserve")){
+validate68.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionReserve/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 for(const key0 in data){
-if(!(key0 === "os-unreserve")){
-validate68.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionUnreserve/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+if(!(key0 === "os-reserve")){
+validate68.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionReserve/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -2888,7 +2939,7 @@ break;
 }
 }
 else {
-validate68.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionUnreserve/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate68.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionReserve/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -2897,12 +2948,12 @@ return errors === 0;
 }
 validate68.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const action_beginDetaching = validate69;
-const schema84 = {"$ref":"cinder-v3.json#/components/schemas/VolumeActionBeginDetaching","$id":"action_beginDetaching.json"};
-const schema85 = {"description":"`os-begin_detaching` (`begin_detaching`): `in-use` with attach_status `attached` →\n`detaching`. Otherwise 400 \"Invalid volume: Unable to detach volume. Volume status must be\n'in-use' and attach_status must be 'attached' to detach.\". 202, no body.\n","type":"object","x-action":"os-begin_detaching","x-operation":"beginDetaching","x-status":202,"x-policy":"volume_extension:volume_actions:begin_detaching","required":["os-begin_detaching"],"additionalProperties":false,"properties":{"os-begin_detaching":{"description":"Ignored; any JSON value."}}};
+export const action_unreserveVolume = validate69;
+const schema84 = {"$ref":"cinder-v3.json#/components/schemas/VolumeActionUnreserve","$id":"action_unreserveVolume.json"};
+const schema85 = {"description":"`os-unreserve` (`unreserve_volume`): `attaching` → `in-use` when the volume has attachments,\nelse `available`. A volume that is not `attaching` is left alone (still 202). The inner value is\nnot validated. 202, no body.\n","type":"object","x-action":"os-unreserve","x-operation":"unreserveVolume","x-status":202,"x-policy":"volume_extension:volume_actions:unreserve","required":["os-unreserve"],"additionalProperties":false,"properties":{"os-unreserve":{"description":"Ignored; any JSON value."}}};
 
 function validate69(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="action_beginDetaching.json" */;
+/*# sourceURL="action_unreserveVolume.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate69.evaluated;
@@ -2916,14 +2967,14 @@ const _errs0 = errors;
 if(errors === _errs0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data["os-begin_detaching"] === undefined) && (missing0 = "os-begin_detaching")){
-validate69.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionBeginDetaching/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+if((data["os-unreserve"] === undefined) && (missing0 = "os-unreserve")){
+validate69.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionUnreserve/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 for(const key0 in data){
-if(!(key0 === "os-begin_detaching")){
-validate69.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionBeginDetaching/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+if(!(key0 === "os-unreserve")){
+validate69.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionUnreserve/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -2931,7 +2982,7 @@ break;
 }
 }
 else {
-validate69.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionBeginDetaching/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate69.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionUnreserve/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -2940,12 +2991,12 @@ return errors === 0;
 }
 validate69.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const action_rollDetaching = validate70;
-const schema86 = {"$ref":"cinder-v3.json#/components/schemas/VolumeActionRollDetaching","$id":"action_rollDetaching.json"};
-const schema87 = {"description":"`os-roll_detaching` (`roll_detaching`): `detaching` → `in-use`; any other status is left\nalone. 202, no body.\n","type":"object","x-action":"os-roll_detaching","x-operation":"rollDetaching","x-status":202,"x-policy":"volume_extension:volume_actions:roll_detaching","required":["os-roll_detaching"],"additionalProperties":false,"properties":{"os-roll_detaching":{"description":"Ignored; any JSON value."}}};
+export const action_beginDetaching = validate70;
+const schema86 = {"$ref":"cinder-v3.json#/components/schemas/VolumeActionBeginDetaching","$id":"action_beginDetaching.json"};
+const schema87 = {"description":"`os-begin_detaching` (`begin_detaching`): `in-use` with attach_status `attached` →\n`detaching`. Otherwise 400 \"Invalid volume: Unable to detach volume. Volume status must be\n'in-use' and attach_status must be 'attached' to detach.\". 202, no body.\n","type":"object","x-action":"os-begin_detaching","x-operation":"beginDetaching","x-status":202,"x-policy":"volume_extension:volume_actions:begin_detaching","required":["os-begin_detaching"],"additionalProperties":false,"properties":{"os-begin_detaching":{"description":"Ignored; any JSON value."}}};
 
 function validate70(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="action_rollDetaching.json" */;
+/*# sourceURL="action_beginDetaching.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate70.evaluated;
@@ -2959,14 +3010,14 @@ const _errs0 = errors;
 if(errors === _errs0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data["os-roll_detaching"] === undefined) && (missing0 = "os-roll_detaching")){
-validate70.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionRollDetaching/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+if((data["os-begin_detaching"] === undefined) && (missing0 = "os-begin_detaching")){
+validate70.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionBeginDetaching/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 for(const key0 in data){
-if(!(key0 === "os-roll_detaching")){
-validate70.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionRollDetaching/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+if(!(key0 === "os-begin_detaching")){
+validate70.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionBeginDetaching/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -2974,7 +3025,7 @@ break;
 }
 }
 else {
-validate70.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionRollDetaching/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate70.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionBeginDetaching/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -2983,14 +3034,57 @@ return errors === 0;
 }
 validate70.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const action_attachVolume = validate71;
-const schema88 = {"$ref":"cinder-v3.json#/components/schemas/VolumeActionAttach","$id":"action_attachVolume.json"};
-const schema89 = {"description":"`os-attach` (`_attach`, schema cinder/api/schemas/volume_actions.py `attach`; manager\n`attach_volume`): record that the volume is attached to an instance or a host at\n`mountpoint`: an attachment `attached`, the volume `in-use` / `attached`, admin metadata\n`attached_mode` = mode. The same instance (or host) attaching again only sets `in-use`.\nErrors (400): \"The volume cannot be attached in maintenance mode.\" (Invalid volume);\nadmin metadata `readonly` = True and mode `rw` → \"Invalid attaching mode 'rw' for volume\n<id>.\"; from the volume manager, prefixed \"Error attaching volume - <ExcType>: \":\nInvalidVolume \"Invalid volume: volume is already attached and multiple attachments are not\nenabled\" (in-use, not multiattach) or \"Invalid volume: being attached by different mode\".\n202, no body.\n","type":"object","x-action":"os-attach","x-operation":"attachVolume","x-status":202,"x-policy":"volume_extension:volume_actions:attach","required":["os-attach"],"additionalProperties":false,"properties":{"os-attach":{"type":"object","required":["mountpoint"],"additionalProperties":false,"allOf":[{"description":"cinder/api/schemas/volume_actions.py `attach`: an instance or a host.","anyOf":[{"required":["instance_uuid"]},{"required":["host_name"]}]}],"properties":{"instance_uuid":{"$ref":"#/components/schemas/UuidLike"},"mountpoint":{"type":"string","minLength":1,"maxLength":255},"host_name":{"type":"string","maxLength":255},"mode":{"type":"string","enum":["rw","ro"]}}}}};
+export const action_rollDetaching = validate71;
+const schema88 = {"$ref":"cinder-v3.json#/components/schemas/VolumeActionRollDetaching","$id":"action_rollDetaching.json"};
+const schema89 = {"description":"`os-roll_detaching` (`roll_detaching`): `detaching` → `in-use`; any other status is left\nalone. 202, no body.\n","type":"object","x-action":"os-roll_detaching","x-operation":"rollDetaching","x-status":202,"x-policy":"volume_extension:volume_actions:roll_detaching","required":["os-roll_detaching"],"additionalProperties":false,"properties":{"os-roll_detaching":{"description":"Ignored; any JSON value."}}};
 
-function validate72(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate71(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="action_rollDetaching.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate72.evaluated;
+const evaluated0 = validate71.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(errors === _errs0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data["os-roll_detaching"] === undefined) && (missing0 = "os-roll_detaching")){
+validate71.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionRollDetaching/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+for(const key0 in data){
+if(!(key0 === "os-roll_detaching")){
+validate71.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionRollDetaching/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+}
+}
+else {
+validate71.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionRollDetaching/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate71.errors = vErrors;
+return errors === 0;
+}
+validate71.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const action_attachVolume = validate72;
+const schema90 = {"$ref":"cinder-v3.json#/components/schemas/VolumeActionAttach","$id":"action_attachVolume.json"};
+const schema91 = {"description":"`os-attach` (`_attach`, schema cinder/api/schemas/volume_actions.py `attach`; manager\n`attach_volume`): record that the volume is attached to an instance or a host at\n`mountpoint`: an attachment `attached`, the volume `in-use` / `attached`, admin metadata\n`attached_mode` = mode. The same instance (or host) attaching again only sets `in-use`.\nErrors (400): \"The volume cannot be attached in maintenance mode.\" (Invalid volume);\nadmin metadata `readonly` = True and mode `rw` → \"Invalid attaching mode 'rw' for volume\n<id>.\"; from the volume manager, prefixed \"Error attaching volume - <ExcType>: \":\nInvalidVolume \"Invalid volume: volume is already attached and multiple attachments are not\nenabled\" (in-use, not multiattach) or \"Invalid volume: being attached by different mode\".\n202, no body.\n","type":"object","x-action":"os-attach","x-operation":"attachVolume","x-status":202,"x-policy":"volume_extension:volume_actions:attach","required":["os-attach"],"additionalProperties":false,"properties":{"os-attach":{"type":"object","required":["mountpoint"],"additionalProperties":false,"allOf":[{"description":"cinder/api/schemas/volume_actions.py `attach`: an instance or a host.","anyOf":[{"required":["instance_uuid"]},{"required":["host_name"]}]}],"properties":{"instance_uuid":{"$ref":"#/components/schemas/UuidLike"},"mountpoint":{"type":"string","minLength":1,"maxLength":255},"host_name":{"type":"string","maxLength":255},"mode":{"type":"string","enum":["rw","ro"]}}}}};
+
+function validate73(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate73.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3001,14 +3095,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data["os-attach"] === undefined) && (missing0 = "os-attach")){
-validate72.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate73.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "os-attach")){
-validate72.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate73.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -3060,7 +3154,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate72.errors = vErrors;
+validate73.errors = vErrors;
 return false;
 }
 else {
@@ -3078,14 +3172,14 @@ if(errors === _errs2){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing3;
 if((data0.mountpoint === undefined) && (missing3 = "mountpoint")){
-validate72.errors = [{instancePath:instancePath+"/os-attach",schemaPath:"#/properties/os-attach/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
+validate73.errors = [{instancePath:instancePath+"/os-attach",schemaPath:"#/properties/os-attach/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
 return false;
 }
 else {
 const _errs8 = errors;
 for(const key1 in data0){
 if(!((((key1 === "instance_uuid") || (key1 === "mountpoint")) || (key1 === "host_name")) || (key1 === "mode"))){
-validate72.errors = [{instancePath:instancePath+"/os-attach",schemaPath:"#/properties/os-attach/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate73.errors = [{instancePath:instancePath+"/os-attach",schemaPath:"#/properties/os-attach/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -3098,12 +3192,12 @@ const _errs10 = errors;
 if(errors === _errs10){
 if(typeof data1 === "string"){
 if(!pattern6.test(data1)){
-validate72.errors = [{instancePath:instancePath+"/os-attach/instance_uuid",schemaPath:"#/components/schemas/UuidLike/pattern",keyword:"pattern",params:{pattern: "^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"},message:"must match pattern \""+"^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"+"\""}];
+validate73.errors = [{instancePath:instancePath+"/os-attach/instance_uuid",schemaPath:"#/components/schemas/UuidLike/pattern",keyword:"pattern",params:{pattern: "^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"},message:"must match pattern \""+"^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"+"\""}];
 return false;
 }
 }
 else {
-validate72.errors = [{instancePath:instancePath+"/os-attach/instance_uuid",schemaPath:"#/components/schemas/UuidLike/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate73.errors = [{instancePath:instancePath+"/os-attach/instance_uuid",schemaPath:"#/components/schemas/UuidLike/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -3119,18 +3213,18 @@ const _errs12 = errors;
 if(errors === _errs12){
 if(typeof data2 === "string"){
 if(func2(data2) > 255){
-validate72.errors = [{instancePath:instancePath+"/os-attach/mountpoint",schemaPath:"#/properties/os-attach/properties/mountpoint/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate73.errors = [{instancePath:instancePath+"/os-attach/mountpoint",schemaPath:"#/properties/os-attach/properties/mountpoint/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data2) < 1){
-validate72.errors = [{instancePath:instancePath+"/os-attach/mountpoint",schemaPath:"#/properties/os-attach/properties/mountpoint/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate73.errors = [{instancePath:instancePath+"/os-attach/mountpoint",schemaPath:"#/properties/os-attach/properties/mountpoint/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 }
 else {
-validate72.errors = [{instancePath:instancePath+"/os-attach/mountpoint",schemaPath:"#/properties/os-attach/properties/mountpoint/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate73.errors = [{instancePath:instancePath+"/os-attach/mountpoint",schemaPath:"#/properties/os-attach/properties/mountpoint/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -3146,12 +3240,12 @@ const _errs14 = errors;
 if(errors === _errs14){
 if(typeof data3 === "string"){
 if(func2(data3) > 255){
-validate72.errors = [{instancePath:instancePath+"/os-attach/host_name",schemaPath:"#/properties/os-attach/properties/host_name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate73.errors = [{instancePath:instancePath+"/os-attach/host_name",schemaPath:"#/properties/os-attach/properties/host_name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 }
 else {
-validate72.errors = [{instancePath:instancePath+"/os-attach/host_name",schemaPath:"#/properties/os-attach/properties/host_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate73.errors = [{instancePath:instancePath+"/os-attach/host_name",schemaPath:"#/properties/os-attach/properties/host_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -3165,11 +3259,11 @@ if(data0.mode !== undefined){
 let data4 = data0.mode;
 const _errs16 = errors;
 if(typeof data4 !== "string"){
-validate72.errors = [{instancePath:instancePath+"/os-attach/mode",schemaPath:"#/properties/os-attach/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate73.errors = [{instancePath:instancePath+"/os-attach/mode",schemaPath:"#/properties/os-attach/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!((data4 === "rw") || (data4 === "ro"))){
-validate72.errors = [{instancePath:instancePath+"/os-attach/mode",schemaPath:"#/properties/os-attach/properties/mode/enum",keyword:"enum",params:{allowedValues: schema89.properties["os-attach"].properties.mode.enum},message:"must be equal to one of the allowed values"}];
+validate73.errors = [{instancePath:instancePath+"/os-attach/mode",schemaPath:"#/properties/os-attach/properties/mode/enum",keyword:"enum",params:{allowedValues: schema91.properties["os-attach"].properties.mode.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid3 = _errs16 === errors;
@@ -3184,7 +3278,7 @@ var valid3 = true;
 }
 }
 else {
-validate72.errors = [{instancePath:instancePath+"/os-attach",schemaPath:"#/properties/os-attach/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate73.errors = [{instancePath:instancePath+"/os-attach",schemaPath:"#/properties/os-attach/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -3193,44 +3287,44 @@ return false;
 }
 }
 else {
-validate72.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate73.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate72.errors = vErrors;
+validate73.errors = vErrors;
 return errors === 0;
 }
-validate72.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate73.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate71(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate72(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="action_attachVolume.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate71.evaluated;
+const evaluated0 = validate72.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate72(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
+if(!(validate73(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate73.errors : vErrors.concat(validate73.errors);
 errors = vErrors.length;
 }
-validate71.errors = vErrors;
+validate72.errors = vErrors;
 return errors === 0;
 }
-validate71.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate72.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const action_detachVolume = validate74;
-const schema91 = {"$ref":"cinder-v3.json#/components/schemas/VolumeActionDetach","$id":"action_detachVolume.json"};
-const schema92 = {"description":"`os-detach` (`_detach`; manager `detach_volume`): remove the export (the iSCSI target) and\nthe attachment; the volume becomes `available` / `detached` (or stays `in-use` while other\nattachments remain). Without `attachment_id` the volume's only attachment is meant; with\nseveral → 400 \"Error detaching volume - InvalidVolume: Invalid volume: Detach volume failed:\nMore than one attachment, but no attachment_id provided.\". An unknown `attachment_id` just\nsettles the status. 202, no body.\n","type":"object","x-action":"os-detach","x-operation":"detachVolume","x-status":202,"x-policy":"volume_extension:volume_actions:detach","required":["os-detach"],"additionalProperties":false,"properties":{"os-detach":{"type":["object","null"],"additionalProperties":false,"properties":{"attachment_id":{"description":"The attachment to end; null allowed for backward compatibility.","allOf":[{"$ref":"#/components/schemas/OptionalUuidLike"}]}}}}};
+export const action_detachVolume = validate75;
+const schema93 = {"$ref":"cinder-v3.json#/components/schemas/VolumeActionDetach","$id":"action_detachVolume.json"};
+const schema94 = {"description":"`os-detach` (`_detach`; manager `detach_volume`): remove the export (the iSCSI target) and\nthe attachment; the volume becomes `available` / `detached` (or stays `in-use` while other\nattachments remain). Without `attachment_id` the volume's only attachment is meant; with\nseveral → 400 \"Error detaching volume - InvalidVolume: Invalid volume: Detach volume failed:\nMore than one attachment, but no attachment_id provided.\". An unknown `attachment_id` just\nsettles the status. Unless the caller is a service (`service` role) or an admin, the\nattachment must not be one a server may still use (cinder/volume/api.py\n`attachment_deletion_allowed`): an attachment with an instance and a connection_info, an\n`attachment_id` the volume does not have, or no `attachment_id` on a volume with several\nattachments → 409 \"Detach volume from instance <instance> using the Compute API\" (the\ninstance is empty when no single attachment is meant); an attachment of another volume →\n400 \"Invalid input received: Mismatched volume and attachment\". 202, no body.\n","type":"object","x-action":"os-detach","x-operation":"detachVolume","x-status":202,"x-policy":"volume_extension:volume_actions:detach","required":["os-detach"],"additionalProperties":false,"properties":{"os-detach":{"type":["object","null"],"additionalProperties":false,"properties":{"attachment_id":{"description":"The attachment to end; null allowed for backward compatibility.","allOf":[{"$ref":"#/components/schemas/OptionalUuidLike"}]}}}}};
 
-function validate75(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate76(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate75.evaluated;
+const evaluated0 = validate76.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3241,14 +3335,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data["os-detach"] === undefined) && (missing0 = "os-detach")){
-validate75.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate76.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "os-detach")){
-validate75.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate76.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -3258,7 +3352,7 @@ if(data["os-detach"] !== undefined){
 let data0 = data["os-detach"];
 const _errs2 = errors;
 if((!(data0 && typeof data0 == "object" && !Array.isArray(data0))) && (data0 !== null)){
-validate75.errors = [{instancePath:instancePath+"/os-detach",schemaPath:"#/properties/os-detach/type",keyword:"type",params:{type: schema92.properties["os-detach"].type},message:"must be object,null"}];
+validate76.errors = [{instancePath:instancePath+"/os-detach",schemaPath:"#/properties/os-detach/type",keyword:"type",params:{type: schema94.properties["os-detach"].type},message:"must be object,null"}];
 return false;
 }
 if(errors === _errs2){
@@ -3266,7 +3360,7 @@ if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 const _errs4 = errors;
 for(const key1 in data0){
 if(!(key1 === "attachment_id")){
-validate75.errors = [{instancePath:instancePath+"/os-detach",schemaPath:"#/properties/os-detach/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate76.errors = [{instancePath:instancePath+"/os-detach",schemaPath:"#/properties/os-detach/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -3286,124 +3380,42 @@ errors = vErrors.length;
 }
 }
 else {
-validate75.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate76.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
+}
+validate76.errors = vErrors;
+return errors === 0;
+}
+validate76.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate75(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="action_detachVolume.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate75.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(validate76(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate76.errors : vErrors.concat(validate76.errors);
+errors = vErrors.length;
 }
 validate75.errors = vErrors;
 return errors === 0;
 }
 validate75.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-
-function validate74(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="action_detachVolume.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate74.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(validate75(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate75.errors : vErrors.concat(validate75.errors);
-errors = vErrors.length;
-}
-validate74.errors = vErrors;
-return errors === 0;
-}
-validate74.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-export const action_initializeConnection = validate78;
-const schema93 = {"$ref":"cinder-v3.json#/components/schemas/VolumeActionInitializeConnection","$id":"action_initializeConnection.json"};
-const schema94 = {"description":"`os-initialize_connection` (`_initialize_connection`; manager `initialize_connection`):\nexport the volume (create the iSCSI target with per-volume CHAP credentials, stored as\n`provider_location` / `provider_auth`) and answer **200** `{\"connection_info\": ...}` for the\nconnector. An iSCSI connector without `initiator` → 400 \"Invalid input received: Invalid\ninput received: Connector doesn't have required information: initiator\" (Cinder wraps the\nmanager's InvalidInput once more). In `maintenance` → 400 \"Invalid volume: The volume\nconnection cannot be initialized in maintenance mode.\". A backend failure → 500 \"Unable to\nfetch connection information from backend.\".\n","type":"object","x-action":"os-initialize_connection","x-operation":"initializeConnection","x-status":200,"x-policy":"volume_extension:volume_actions:initialize_connection","required":["os-initialize_connection"],"additionalProperties":false,"properties":{"os-initialize_connection":{"type":"object","required":["connector"],"additionalProperties":false,"properties":{"connector":{"description":"The connecting host as os-brick describes it: `initiator` (iSCSI IQN), `ip`, `host`,\n`multipath`, `platform`, `os_type`, ... (any object; a string is accepted by the\nschema as in Cinder).\n","type":["object","string"]}}}}};
-
-function validate78(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="action_initializeConnection.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate78.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-const _errs0 = errors;
-if(errors === _errs0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data["os-initialize_connection"] === undefined) && (missing0 = "os-initialize_connection")){
-validate78.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionInitializeConnection/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-const _errs2 = errors;
-for(const key0 in data){
-if(!(key0 === "os-initialize_connection")){
-validate78.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionInitializeConnection/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs2 === errors){
-if(data["os-initialize_connection"] !== undefined){
-let data0 = data["os-initialize_connection"];
-const _errs3 = errors;
-if(errors === _errs3){
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-let missing1;
-if((data0.connector === undefined) && (missing1 = "connector")){
-validate78.errors = [{instancePath:instancePath+"/os-initialize_connection",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionInitializeConnection/properties/os-initialize_connection/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-const _errs5 = errors;
-for(const key1 in data0){
-if(!(key1 === "connector")){
-validate78.errors = [{instancePath:instancePath+"/os-initialize_connection",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionInitializeConnection/properties/os-initialize_connection/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs5 === errors){
-if(data0.connector !== undefined){
-let data1 = data0.connector;
-if((!(data1 && typeof data1 == "object" && !Array.isArray(data1))) && (typeof data1 !== "string")){
-validate78.errors = [{instancePath:instancePath+"/os-initialize_connection/connector",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionInitializeConnection/properties/os-initialize_connection/properties/connector/type",keyword:"type",params:{type: schema94.properties["os-initialize_connection"].properties.connector.type},message:"must be object,string"}];
-return false;
-}
-}
-}
-}
-}
-else {
-validate78.errors = [{instancePath:instancePath+"/os-initialize_connection",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionInitializeConnection/properties/os-initialize_connection/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-}
-}
-}
-}
-else {
-validate78.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionInitializeConnection/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate78.errors = vErrors;
-return errors === 0;
-}
-validate78.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-export const action_terminateConnection = validate79;
-const schema95 = {"$ref":"cinder-v3.json#/components/schemas/VolumeActionTerminateConnection","$id":"action_terminateConnection.json"};
-const schema96 = {"description":"`os-terminate_connection` (`_terminate_connection`; manager `terminate_connection`, then\n`unreserve_volume`): forget the connector (a no-op for tgt, whose access control is CHAP\nonly; the export itself goes with os-detach or the volume's deletion). A backend failure →\n500 \"Unable to terminate volume connection from backend.\". 202, no body.\n","type":"object","x-action":"os-terminate_connection","x-operation":"terminateConnection","x-status":202,"x-policy":"volume_extension:volume_actions:terminate_connection","required":["os-terminate_connection"],"additionalProperties":false,"properties":{"os-terminate_connection":{"type":"object","required":["connector"],"additionalProperties":false,"properties":{"connector":{"type":["string","object","null"]}}}}};
+export const action_initializeConnection = validate79;
+const schema95 = {"$ref":"cinder-v3.json#/components/schemas/VolumeActionInitializeConnection","$id":"action_initializeConnection.json"};
+const schema96 = {"description":"`os-initialize_connection` (`_initialize_connection`; manager `initialize_connection`):\nexport the volume (create the iSCSI target with per-volume CHAP credentials, stored as\n`provider_location` / `provider_auth`) and answer **200** `{\"connection_info\": ...}` for the\nconnector. An iSCSI connector without `initiator` → 400 \"Invalid input received: Invalid\ninput received: Connector doesn't have required information: initiator\" (Cinder wraps the\nmanager's InvalidInput once more). In `maintenance` → 400 \"Invalid volume: The volume\nconnection cannot be initialized in maintenance mode.\". A backend failure → 500 \"Unable to\nfetch connection information from backend.\".\n","type":"object","x-action":"os-initialize_connection","x-operation":"initializeConnection","x-status":200,"x-policy":"volume_extension:volume_actions:initialize_connection","required":["os-initialize_connection"],"additionalProperties":false,"properties":{"os-initialize_connection":{"type":"object","required":["connector"],"additionalProperties":false,"properties":{"connector":{"description":"The connecting host as os-brick describes it: `initiator` (iSCSI IQN), `ip`, `host`,\n`multipath`, `platform`, `os_type`, ... (any object; a string is accepted by the\nschema as in Cinder).\n","type":["object","string"]}}}}};
 
 function validate79(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="action_terminateConnection.json" */;
+/*# sourceURL="action_initializeConnection.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate79.evaluated;
@@ -3417,15 +3429,97 @@ const _errs0 = errors;
 if(errors === _errs0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
+if((data["os-initialize_connection"] === undefined) && (missing0 = "os-initialize_connection")){
+validate79.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionInitializeConnection/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs2 = errors;
+for(const key0 in data){
+if(!(key0 === "os-initialize_connection")){
+validate79.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionInitializeConnection/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs2 === errors){
+if(data["os-initialize_connection"] !== undefined){
+let data0 = data["os-initialize_connection"];
+const _errs3 = errors;
+if(errors === _errs3){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing1;
+if((data0.connector === undefined) && (missing1 = "connector")){
+validate79.errors = [{instancePath:instancePath+"/os-initialize_connection",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionInitializeConnection/properties/os-initialize_connection/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+const _errs5 = errors;
+for(const key1 in data0){
+if(!(key1 === "connector")){
+validate79.errors = [{instancePath:instancePath+"/os-initialize_connection",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionInitializeConnection/properties/os-initialize_connection/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs5 === errors){
+if(data0.connector !== undefined){
+let data1 = data0.connector;
+if((!(data1 && typeof data1 == "object" && !Array.isArray(data1))) && (typeof data1 !== "string")){
+validate79.errors = [{instancePath:instancePath+"/os-initialize_connection/connector",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionInitializeConnection/properties/os-initialize_connection/properties/connector/type",keyword:"type",params:{type: schema96.properties["os-initialize_connection"].properties.connector.type},message:"must be object,string"}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate79.errors = [{instancePath:instancePath+"/os-initialize_connection",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionInitializeConnection/properties/os-initialize_connection/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+}
+}
+}
+else {
+validate79.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionInitializeConnection/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate79.errors = vErrors;
+return errors === 0;
+}
+validate79.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const action_terminateConnection = validate80;
+const schema97 = {"$ref":"cinder-v3.json#/components/schemas/VolumeActionTerminateConnection","$id":"action_terminateConnection.json"};
+const schema98 = {"description":"`os-terminate_connection` (`_terminate_connection`; manager `terminate_connection`, then\n`unreserve_volume`): forget the connector (a no-op for tgt, whose access control is CHAP\nonly; the export itself goes with os-detach or the volume's deletion). A backend failure →\n500 \"Unable to terminate volume connection from backend.\". The attachment check of\n`os-detach` applies to the volume's only attachment, or to none when it has several (409\nfor a caller that is neither a service nor an admin). 202, no body.\n","type":"object","x-action":"os-terminate_connection","x-operation":"terminateConnection","x-status":202,"x-policy":"volume_extension:volume_actions:terminate_connection","required":["os-terminate_connection"],"additionalProperties":false,"properties":{"os-terminate_connection":{"type":"object","required":["connector"],"additionalProperties":false,"properties":{"connector":{"type":["string","object","null"]}}}}};
+
+function validate80(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="action_terminateConnection.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate80.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(errors === _errs0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
 if((data["os-terminate_connection"] === undefined) && (missing0 = "os-terminate_connection")){
-validate79.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionTerminateConnection/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate80.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionTerminateConnection/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs2 = errors;
 for(const key0 in data){
 if(!(key0 === "os-terminate_connection")){
-validate79.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionTerminateConnection/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate80.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionTerminateConnection/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -3438,14 +3532,14 @@ if(errors === _errs3){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing1;
 if((data0.connector === undefined) && (missing1 = "connector")){
-validate79.errors = [{instancePath:instancePath+"/os-terminate_connection",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionTerminateConnection/properties/os-terminate_connection/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate80.errors = [{instancePath:instancePath+"/os-terminate_connection",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionTerminateConnection/properties/os-terminate_connection/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 const _errs5 = errors;
 for(const key1 in data0){
 if(!(key1 === "connector")){
-validate79.errors = [{instancePath:instancePath+"/os-terminate_connection",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionTerminateConnection/properties/os-terminate_connection/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate80.errors = [{instancePath:instancePath+"/os-terminate_connection",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionTerminateConnection/properties/os-terminate_connection/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -3454,7 +3548,7 @@ if(_errs5 === errors){
 if(data0.connector !== undefined){
 let data1 = data0.connector;
 if(((typeof data1 !== "string") && (!(data1 && typeof data1 == "object" && !Array.isArray(data1)))) && (data1 !== null)){
-validate79.errors = [{instancePath:instancePath+"/os-terminate_connection/connector",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionTerminateConnection/properties/os-terminate_connection/properties/connector/type",keyword:"type",params:{type: schema96.properties["os-terminate_connection"].properties.connector.type},message:"must be string,object,null"}];
+validate80.errors = [{instancePath:instancePath+"/os-terminate_connection/connector",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionTerminateConnection/properties/os-terminate_connection/properties/connector/type",keyword:"type",params:{type: schema98.properties["os-terminate_connection"].properties.connector.type},message:"must be string,object,null"}];
 return false;
 }
 }
@@ -3462,7 +3556,7 @@ return false;
 }
 }
 else {
-validate79.errors = [{instancePath:instancePath+"/os-terminate_connection",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionTerminateConnection/properties/os-terminate_connection/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate80.errors = [{instancePath:instancePath+"/os-terminate_connection",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionTerminateConnection/properties/os-terminate_connection/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -3471,26 +3565,26 @@ return false;
 }
 }
 else {
-validate79.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionTerminateConnection/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate80.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionTerminateConnection/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate79.errors = vErrors;
+validate80.errors = vErrors;
 return errors === 0;
 }
-validate79.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate80.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_createSnapshot = validate80;
-const schema97 = {"$ref":"cinder-v3.json#/components/schemas/SnapshotCreateRequest","$id":"body_createSnapshot.json"};
-const schema98 = {"description":"`{\"snapshot\": {...}}`. Cinder's schema also lists a bogus property named `type` (a\n`'type': 'object'` entry misplaced inside `properties`): a top-level `type` key makes Cinder's\nvalidator crash (AttributeError → 500). Here it is simply not allowed (400).\n","type":"object","required":["snapshot"],"additionalProperties":false,"properties":{"snapshot":{"$ref":"#/components/schemas/SnapshotCreate"}}};
-const schema99 = {"description":"The `snapshot` object of a create request (cinder/api/schemas/snapshots.py `create`). Note:\nno `display_description` here (400 \"Additional properties are not allowed\").\n","type":"object","required":["volume_id"],"additionalProperties":false,"properties":{"name":{"description":"The display name (surrounding whitespace is stripped after validation).","type":["string","null"],"minLength":0,"maxLength":255},"display_name":{"description":"Legacy alias of `name`.","type":["string","null"],"minLength":0,"maxLength":255},"description":{"$ref":"#/components/schemas/PrintableDescription"},"volume_id":{"description":"The volume to snapshot. The schema allows null (`uuid_allow_null`) but Cinder then fails\nthe lookup (404).\n","allOf":[{"$ref":"#/components/schemas/OptionalUuidLike"}]},"force":{"description":"Before 3.66: snapshot an `in-use` volume too. From 3.66 in-use volumes are always allowed;\n`force` true is ignored and `force` false → 400 \"Since microversion 3.66 the 'force' flag\nis invalid for this request.  For backward compatability, however, when the 'force' flag\nis passed with a value evaluating to True, it is silently ignored.\" (sic: two spaces,\n\"compatability\"; cinder/api/v3/snapshots.py SNAPSHOT_IN_USE_FLAG_MSG).\n","allOf":[{"$ref":"#/components/schemas/Boolean"}]},"metadata":{"$ref":"#/components/schemas/MetadataOrNull"}}};
-const schema100 = {"description":"cinder/api/validation/parameter_types.py `description`: null or at most 255 characters, all\n\"printable\" - Cinder builds its regex from the code points 0..0xFFFE that are neither in\nUnicode category C* nor Zl/Zp, so control characters, line/paragraph separators, unassigned\ncode points and every character above U+FFFE (emoji, ...) are rejected.\n","type":["string","null"],"minLength":0,"maxLength":255,"pattern":"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"};
+export const body_createSnapshot = validate81;
+const schema99 = {"$ref":"cinder-v3.json#/components/schemas/SnapshotCreateRequest","$id":"body_createSnapshot.json"};
+const schema100 = {"description":"`{\"snapshot\": {...}}`. Cinder's schema also lists a bogus property named `type` (a\n`'type': 'object'` entry misplaced inside `properties`): a top-level `type` key makes Cinder's\nvalidator crash (AttributeError → 500). Here it is simply not allowed (400).\n","type":"object","required":["snapshot"],"additionalProperties":false,"properties":{"snapshot":{"$ref":"#/components/schemas/SnapshotCreate"}}};
+const schema101 = {"description":"The `snapshot` object of a create request (cinder/api/schemas/snapshots.py `create`). Note:\nno `display_description` here (400 \"Additional properties are not allowed\").\n","type":"object","required":["volume_id"],"additionalProperties":false,"properties":{"name":{"description":"The display name (surrounding whitespace is stripped after validation).","type":["string","null"],"minLength":0,"maxLength":255},"display_name":{"description":"Legacy alias of `name`.","type":["string","null"],"minLength":0,"maxLength":255},"description":{"$ref":"#/components/schemas/PrintableDescription"},"volume_id":{"description":"The volume to snapshot. The schema allows null (`uuid_allow_null`) but Cinder then fails\nthe lookup (404).\n","allOf":[{"$ref":"#/components/schemas/OptionalUuidLike"}]},"force":{"description":"Before 3.66: snapshot an `in-use` volume too. From 3.66 in-use volumes are always allowed;\n`force` true is ignored and `force` false → 400 \"Since microversion 3.66 the 'force' flag\nis invalid for this request.  For backward compatability, however, when the 'force' flag\nis passed with a value evaluating to True, it is silently ignored.\" (sic: two spaces,\n\"compatability\"; cinder/api/v3/snapshots.py SNAPSHOT_IN_USE_FLAG_MSG).\n","allOf":[{"$ref":"#/components/schemas/Boolean"}]},"metadata":{"$ref":"#/components/schemas/MetadataOrNull"}}};
+const schema102 = {"description":"cinder/api/validation/parameter_types.py `description`: null or at most 255 characters, all\n\"printable\" - Cinder builds its regex from the code points 0..0xFFFE that are neither in\nUnicode category C* nor Zl/Zp, so control characters, line/paragraph separators, unassigned\ncode points and every character above U+FFFE (emoji, ...) are rejected.\n","type":["string","null"],"minLength":0,"maxLength":255,"pattern":"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"};
 const pattern27 = new RegExp("^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$", "u");
 
-function validate82(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate83(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate82.evaluated;
+const evaluated0 = validate83.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3501,14 +3595,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.volume_id === undefined) && (missing0 = "volume_id")){
-validate82.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate83.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((((key0 === "name") || (key0 === "display_name")) || (key0 === "description")) || (key0 === "volume_id")) || (key0 === "force")) || (key0 === "metadata"))){
-validate82.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate83.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -3518,18 +3612,18 @@ if(data.name !== undefined){
 let data0 = data.name;
 const _errs2 = errors;
 if((typeof data0 !== "string") && (data0 !== null)){
-validate82.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: schema99.properties.name.type},message:"must be string,null"}];
+validate83.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: schema101.properties.name.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs2){
 if(typeof data0 === "string"){
 if(func2(data0) > 255){
-validate82.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate83.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data0) < 0){
-validate82.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+validate83.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
 return false;
 }
 }
@@ -3545,18 +3639,18 @@ if(data.display_name !== undefined){
 let data1 = data.display_name;
 const _errs4 = errors;
 if((typeof data1 !== "string") && (data1 !== null)){
-validate82.errors = [{instancePath:instancePath+"/display_name",schemaPath:"#/properties/display_name/type",keyword:"type",params:{type: schema99.properties.display_name.type},message:"must be string,null"}];
+validate83.errors = [{instancePath:instancePath+"/display_name",schemaPath:"#/properties/display_name/type",keyword:"type",params:{type: schema101.properties.display_name.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs4){
 if(typeof data1 === "string"){
 if(func2(data1) > 255){
-validate82.errors = [{instancePath:instancePath+"/display_name",schemaPath:"#/properties/display_name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate83.errors = [{instancePath:instancePath+"/display_name",schemaPath:"#/properties/display_name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data1) < 0){
-validate82.errors = [{instancePath:instancePath+"/display_name",schemaPath:"#/properties/display_name/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+validate83.errors = [{instancePath:instancePath+"/display_name",schemaPath:"#/properties/display_name/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
 return false;
 }
 }
@@ -3573,23 +3667,23 @@ let data2 = data.description;
 const _errs6 = errors;
 const _errs7 = errors;
 if((typeof data2 !== "string") && (data2 !== null)){
-validate82.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/type",keyword:"type",params:{type: schema100.type},message:"must be string,null"}];
+validate83.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/type",keyword:"type",params:{type: schema102.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs7){
 if(typeof data2 === "string"){
 if(func2(data2) > 255){
-validate82.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate83.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data2) < 0){
-validate82.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+validate83.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
 return false;
 }
 else {
 if(!pattern27.test(data2)){
-validate82.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"},message:"must match pattern \""+"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"+"\""}];
+validate83.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"},message:"must match pattern \""+"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"+"\""}];
 return false;
 }
 }
@@ -3618,11 +3712,11 @@ if(data.force !== undefined){
 let data4 = data.force;
 const _errs11 = errors;
 if((typeof data4 !== "boolean") && (typeof data4 !== "string")){
-validate82.errors = [{instancePath:instancePath+"/force",schemaPath:"#/components/schemas/Boolean/type",keyword:"type",params:{type: schema40.type},message:"must be boolean,string"}];
+validate83.errors = [{instancePath:instancePath+"/force",schemaPath:"#/components/schemas/Boolean/type",keyword:"type",params:{type: schema40.type},message:"must be boolean,string"}];
 return false;
 }
 if(!((((((((((((((((((((((((((data4 === true) || (data4 === "True")) || (data4 === "TRUE")) || (data4 === "true")) || (data4 === "1")) || (data4 === "ON")) || (data4 === "On")) || (data4 === "on")) || (data4 === "YES")) || (data4 === "Yes")) || (data4 === "yes")) || (data4 === "y")) || (data4 === "t")) || (data4 === false)) || (data4 === "False")) || (data4 === "FALSE")) || (data4 === "false")) || (data4 === "0")) || (data4 === "OFF")) || (data4 === "Off")) || (data4 === "off")) || (data4 === "NO")) || (data4 === "No")) || (data4 === "no")) || (data4 === "n")) || (data4 === "f"))){
-validate82.errors = [{instancePath:instancePath+"/force",schemaPath:"#/components/schemas/Boolean/enum",keyword:"enum",params:{allowedValues: schema40.enum},message:"must be equal to one of the allowed values"}];
+validate83.errors = [{instancePath:instancePath+"/force",schemaPath:"#/components/schemas/Boolean/enum",keyword:"enum",params:{allowedValues: schema40.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -3636,7 +3730,7 @@ let data5 = data.metadata;
 const _errs15 = errors;
 const _errs16 = errors;
 if((!(data5 && typeof data5 == "object" && !Array.isArray(data5))) && (data5 !== null)){
-validate82.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/components/schemas/MetadataOrNull/type",keyword:"type",params:{type: schema35.type},message:"must be object,null"}];
+validate83.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/components/schemas/MetadataOrNull/type",keyword:"type",params:{type: schema35.type},message:"must be object,null"}];
 return false;
 }
 if(errors === _errs16){
@@ -3644,7 +3738,7 @@ if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
 const _errs18 = errors;
 for(const key1 in data5){
 if(!(pattern4.test(key1))){
-validate82.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/components/schemas/MetadataOrNull/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate83.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/components/schemas/MetadataOrNull/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -3658,12 +3752,12 @@ const _errs19 = errors;
 if(errors === _errs19){
 if(typeof data6 === "string"){
 if(func2(data6) > 255){
-validate82.errors = [{instancePath:instancePath+"/metadata/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/MetadataOrNull/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate83.errors = [{instancePath:instancePath+"/metadata/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/MetadataOrNull/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 }
 else {
-validate82.errors = [{instancePath:instancePath+"/metadata/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/MetadataOrNull/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate83.errors = [{instancePath:instancePath+"/metadata/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/MetadataOrNull/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -3690,6 +3784,53 @@ var valid0 = true;
 }
 }
 else {
+validate83.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate83.errors = vErrors;
+return errors === 0;
+}
+validate83.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate82(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate82.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.snapshot === undefined) && (missing0 = "snapshot")){
+validate82.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(key0 === "snapshot")){
+validate82.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.snapshot !== undefined){
+if(!(validate83(data.snapshot, {instancePath:instancePath+"/snapshot",parentData:data,parentDataProperty:"snapshot",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
+errors = vErrors.length;
+}
+}
+}
+}
+}
+else {
 validate82.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
@@ -3701,6 +3842,7 @@ validate82.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
 function validate81(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="body_createSnapshot.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate81.evaluated;
@@ -3710,72 +3852,24 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.snapshot === undefined) && (missing0 = "snapshot")){
-validate81.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!(key0 === "snapshot")){
-validate81.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.snapshot !== undefined){
-if(!(validate82(data.snapshot, {instancePath:instancePath+"/snapshot",parentData:data,parentDataProperty:"snapshot",rootData,dynamicAnchors}))){
+if(!(validate82(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate82.errors : vErrors.concat(validate82.errors);
 errors = vErrors.length;
-}
-}
-}
-}
-}
-else {
-validate81.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
 }
 validate81.errors = vErrors;
 return errors === 0;
 }
 validate81.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
+export const body_updateSnapshot = validate87;
+const schema105 = {"$ref":"cinder-v3.json#/components/schemas/SnapshotUpdateRequest","$id":"body_updateSnapshot.json"};
+const schema106 = {"type":"object","required":["snapshot"],"additionalProperties":false,"properties":{"snapshot":{"$ref":"#/components/schemas/SnapshotUpdate"}}};
+const schema107 = {"description":"The `snapshot` object of an update request (cinder/api/schemas/snapshots.py `update`): at\nleast one key → else 400 \"Invalid input for field/attribute snapshot. Value: {}. {} is not\nvalid under any of the given schemas\".\n","type":"object","additionalProperties":false,"properties":{"name":{"description":"The display name (stripped after validation).","type":["string","null"],"minLength":0,"maxLength":255},"description":{"$ref":"#/components/schemas/PrintableDescription"},"display_name":{"description":"Legacy alias of `name`.","type":["string","null"],"minLength":0,"maxLength":255},"display_description":{"description":"Legacy alias of `description`.","allOf":[{"$ref":"#/components/schemas/PrintableDescription"}]}},"anyOf":[{"required":["name"]},{"required":["description"]},{"required":["display_name"]},{"required":["display_description"]}]};
 
-function validate80(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="body_createSnapshot.json" */;
+function validate89(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate80.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(validate81(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate81.errors : vErrors.concat(validate81.errors);
-errors = vErrors.length;
-}
-validate80.errors = vErrors;
-return errors === 0;
-}
-validate80.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-export const body_updateSnapshot = validate86;
-const schema103 = {"$ref":"cinder-v3.json#/components/schemas/SnapshotUpdateRequest","$id":"body_updateSnapshot.json"};
-const schema104 = {"type":"object","required":["snapshot"],"additionalProperties":false,"properties":{"snapshot":{"$ref":"#/components/schemas/SnapshotUpdate"}}};
-const schema105 = {"description":"The `snapshot` object of an update request (cinder/api/schemas/snapshots.py `update`): at\nleast one key → else 400 \"Invalid input for field/attribute snapshot. Value: {}. {} is not\nvalid under any of the given schemas\".\n","type":"object","additionalProperties":false,"properties":{"name":{"description":"The display name (stripped after validation).","type":["string","null"],"minLength":0,"maxLength":255},"description":{"$ref":"#/components/schemas/PrintableDescription"},"display_name":{"description":"Legacy alias of `name`.","type":["string","null"],"minLength":0,"maxLength":255},"display_description":{"description":"Legacy alias of `description`.","allOf":[{"$ref":"#/components/schemas/PrintableDescription"}]}},"anyOf":[{"required":["name"]},{"required":["description"]},{"required":["display_name"]},{"required":["display_description"]}]};
-
-function validate88(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate88.evaluated;
+const evaluated0 = validate89.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3857,7 +3951,7 @@ else {
 vErrors.push(err4);
 }
 errors++;
-validate88.errors = vErrors;
+validate89.errors = vErrors;
 return false;
 }
 else {
@@ -3876,7 +3970,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs6 = errors;
 for(const key0 in data){
 if(!((((key0 === "name") || (key0 === "description")) || (key0 === "display_name")) || (key0 === "display_description"))){
-validate88.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate89.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -3886,18 +3980,18 @@ if(data.name !== undefined){
 let data0 = data.name;
 const _errs7 = errors;
 if((typeof data0 !== "string") && (data0 !== null)){
-validate88.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: schema105.properties.name.type},message:"must be string,null"}];
+validate89.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: schema107.properties.name.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs7){
 if(typeof data0 === "string"){
 if(func2(data0) > 255){
-validate88.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate89.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data0) < 0){
-validate88.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+validate89.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
 return false;
 }
 }
@@ -3914,23 +4008,23 @@ let data1 = data.description;
 const _errs9 = errors;
 const _errs10 = errors;
 if((typeof data1 !== "string") && (data1 !== null)){
-validate88.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/type",keyword:"type",params:{type: schema100.type},message:"must be string,null"}];
+validate89.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/type",keyword:"type",params:{type: schema102.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs10){
 if(typeof data1 === "string"){
 if(func2(data1) > 255){
-validate88.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate89.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data1) < 0){
-validate88.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+validate89.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
 return false;
 }
 else {
 if(!pattern27.test(data1)){
-validate88.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"},message:"must match pattern \""+"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"+"\""}];
+validate89.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"},message:"must match pattern \""+"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"+"\""}];
 return false;
 }
 }
@@ -3947,18 +4041,18 @@ if(data.display_name !== undefined){
 let data2 = data.display_name;
 const _errs12 = errors;
 if((typeof data2 !== "string") && (data2 !== null)){
-validate88.errors = [{instancePath:instancePath+"/display_name",schemaPath:"#/properties/display_name/type",keyword:"type",params:{type: schema105.properties.display_name.type},message:"must be string,null"}];
+validate89.errors = [{instancePath:instancePath+"/display_name",schemaPath:"#/properties/display_name/type",keyword:"type",params:{type: schema107.properties.display_name.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs12){
 if(typeof data2 === "string"){
 if(func2(data2) > 255){
-validate88.errors = [{instancePath:instancePath+"/display_name",schemaPath:"#/properties/display_name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate89.errors = [{instancePath:instancePath+"/display_name",schemaPath:"#/properties/display_name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data2) < 0){
-validate88.errors = [{instancePath:instancePath+"/display_name",schemaPath:"#/properties/display_name/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+validate89.errors = [{instancePath:instancePath+"/display_name",schemaPath:"#/properties/display_name/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
 return false;
 }
 }
@@ -3975,23 +4069,23 @@ let data3 = data.display_description;
 const _errs14 = errors;
 const _errs16 = errors;
 if((typeof data3 !== "string") && (data3 !== null)){
-validate88.errors = [{instancePath:instancePath+"/display_description",schemaPath:"#/components/schemas/PrintableDescription/type",keyword:"type",params:{type: schema100.type},message:"must be string,null"}];
+validate89.errors = [{instancePath:instancePath+"/display_description",schemaPath:"#/components/schemas/PrintableDescription/type",keyword:"type",params:{type: schema102.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs16){
 if(typeof data3 === "string"){
 if(func2(data3) > 255){
-validate88.errors = [{instancePath:instancePath+"/display_description",schemaPath:"#/components/schemas/PrintableDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate89.errors = [{instancePath:instancePath+"/display_description",schemaPath:"#/components/schemas/PrintableDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data3) < 0){
-validate88.errors = [{instancePath:instancePath+"/display_description",schemaPath:"#/components/schemas/PrintableDescription/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+validate89.errors = [{instancePath:instancePath+"/display_description",schemaPath:"#/components/schemas/PrintableDescription/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
 return false;
 }
 else {
 if(!pattern27.test(data3)){
-validate88.errors = [{instancePath:instancePath+"/display_description",schemaPath:"#/components/schemas/PrintableDescription/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"},message:"must match pattern \""+"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"+"\""}];
+validate89.errors = [{instancePath:instancePath+"/display_description",schemaPath:"#/components/schemas/PrintableDescription/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"},message:"must match pattern \""+"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"+"\""}];
 return false;
 }
 }
@@ -4003,6 +4097,53 @@ var valid1 = _errs14 === errors;
 else {
 var valid1 = true;
 }
+}
+}
+}
+}
+}
+else {
+validate89.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate89.errors = vErrors;
+return errors === 0;
+}
+validate89.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate88(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate88.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.snapshot === undefined) && (missing0 = "snapshot")){
+validate88.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(key0 === "snapshot")){
+validate88.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.snapshot !== undefined){
+if(!(validate89(data.snapshot, {instancePath:instancePath+"/snapshot",parentData:data,parentDataProperty:"snapshot",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate89.errors : vErrors.concat(validate89.errors);
+errors = vErrors.length;
 }
 }
 }
@@ -4020,6 +4161,7 @@ validate88.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
 function validate87(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="body_updateSnapshot.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate87.evaluated;
@@ -4029,70 +4171,99 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.snapshot === undefined) && (missing0 = "snapshot")){
-validate87.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!(key0 === "snapshot")){
-validate87.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.snapshot !== undefined){
-if(!(validate88(data.snapshot, {instancePath:instancePath+"/snapshot",parentData:data,parentDataProperty:"snapshot",rootData,dynamicAnchors}))){
+if(!(validate88(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate88.errors : vErrors.concat(validate88.errors);
 errors = vErrors.length;
-}
-}
-}
-}
-}
-else {
-validate87.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
 }
 validate87.errors = vErrors;
 return errors === 0;
 }
 validate87.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
+export const body_replaceSnapshotMetadata = validate92;
+const schema110 = {"$ref":"cinder-v3.json#/components/schemas/SnapshotMetadataRequest","$id":"body_replaceSnapshotMetadata.json"};
+const schema111 = {"description":"`{\"metadata\": {...}}` for POST (merge) and PUT (replace all) on a snapshot's metadata. Other\ntop-level keys are ignored (`additionalProperties: true` in Cinder's schema). A missing or\nnon-object `metadata` → 400 \"Missing required element 'metadata' in request body.\" in\nAntelope.\n","type":"object","required":["metadata"],"additionalProperties":true,"properties":{"metadata":{"$ref":"#/components/schemas/SnapshotMetadata"}}};
+const schema112 = {"description":"A snapshot metadata map (cinder/api/schemas/snapshot_metadata.py at Cinder HEAD: keys\n`^[a-zA-Z0-9-_:. ]{1,255}$` - no `/`, unlike volume metadata - values strings of at most 255\ncharacters). Antelope (21.x) validates by hand instead: any key of 1..255 characters, string\nvalues of at most 255 characters (cinder/utils.py check_metadata_properties → 400 \"Invalid\nmetadata: ...\").\n","type":"object","patternProperties":{"^[a-zA-Z0-9-_:. ]{1,255}$":{"type":"string","maxLength":255}},"additionalProperties":false};
+const pattern32 = new RegExp("^[a-zA-Z0-9-_:. ]{1,255}$", "u");
 
-function validate86(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="body_updateSnapshot.json" */;
+function validate93(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate86.evaluated;
+const evaluated0 = validate93.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate87(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate87.errors : vErrors.concat(validate87.errors);
-errors = vErrors.length;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.metadata === undefined) && (missing0 = "metadata")){
+validate93.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
 }
-validate86.errors = vErrors;
+else {
+if(data.metadata !== undefined){
+let data0 = data.metadata;
+const _errs3 = errors;
+if(errors === _errs3){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+const _errs5 = errors;
+for(const key0 in data0){
+if(!(pattern32.test(key0))){
+validate93.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/components/schemas/SnapshotMetadata/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs5 === errors){
+var valid2 = true;
+for(const key1 in data0){
+if(pattern32.test(key1)){
+let data1 = data0[key1];
+const _errs6 = errors;
+if(errors === _errs6){
+if(typeof data1 === "string"){
+if(func2(data1) > 255){
+validate93.errors = [{instancePath:instancePath+"/metadata/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/SnapshotMetadata/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+}
+else {
+validate93.errors = [{instancePath:instancePath+"/metadata/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/SnapshotMetadata/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid2 = _errs6 === errors;
+if(!valid2){
+break;
+}
+}
+}
+}
+}
+else {
+validate93.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/components/schemas/SnapshotMetadata/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate93.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate93.errors = vErrors;
 return errors === 0;
 }
-validate86.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate93.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_replaceSnapshotMetadata = validate91;
-const schema108 = {"$ref":"cinder-v3.json#/components/schemas/SnapshotMetadataRequest","$id":"body_replaceSnapshotMetadata.json"};
-const schema109 = {"description":"`{\"metadata\": {...}}` for POST (merge) and PUT (replace all) on a snapshot's metadata. Other\ntop-level keys are ignored (`additionalProperties: true` in Cinder's schema). A missing or\nnon-object `metadata` → 400 \"Missing required element 'metadata' in request body.\" in\nAntelope.\n","type":"object","required":["metadata"],"additionalProperties":true,"properties":{"metadata":{"$ref":"#/components/schemas/SnapshotMetadata"}}};
-const schema110 = {"description":"A snapshot metadata map (cinder/api/schemas/snapshot_metadata.py at Cinder HEAD: keys\n`^[a-zA-Z0-9-_:. ]{1,255}$` - no `/`, unlike volume metadata - values strings of at most 255\ncharacters). Antelope (21.x) validates by hand instead: any key of 1..255 characters, string\nvalues of at most 255 characters (cinder/utils.py check_metadata_properties → 400 \"Invalid\nmetadata: ...\").\n","type":"object","patternProperties":{"^[a-zA-Z0-9-_:. ]{1,255}$":{"type":"string","maxLength":255}},"additionalProperties":false};
-const pattern32 = new RegExp("^[a-zA-Z0-9-_:. ]{1,255}$", "u");
 
 function validate92(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="body_replaceSnapshotMetadata.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate92.evaluated;
@@ -4102,11 +4273,33 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(!(validate93(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate93.errors : vErrors.concat(validate93.errors);
+errors = vErrors.length;
+}
+validate92.errors = vErrors;
+return errors === 0;
+}
+validate92.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const body_createSnapshotMetadata = validate95;
+const schema113 = {"$ref":"cinder-v3.json#/components/schemas/SnapshotMetadataRequest","$id":"body_createSnapshotMetadata.json"};
+
+function validate96(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate96.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.metadata === undefined) && (missing0 = "metadata")){
-validate92.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate96.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -4118,7 +4311,7 @@ if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 const _errs5 = errors;
 for(const key0 in data0){
 if(!(pattern32.test(key0))){
-validate92.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/components/schemas/SnapshotMetadata/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate96.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/components/schemas/SnapshotMetadata/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -4132,12 +4325,12 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data1 === "string"){
 if(func2(data1) > 255){
-validate92.errors = [{instancePath:instancePath+"/metadata/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/SnapshotMetadata/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate96.errors = [{instancePath:instancePath+"/metadata/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/SnapshotMetadata/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 }
 else {
-validate92.errors = [{instancePath:instancePath+"/metadata/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/SnapshotMetadata/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate96.errors = [{instancePath:instancePath+"/metadata/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/SnapshotMetadata/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -4150,7 +4343,7 @@ break;
 }
 }
 else {
-validate92.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/components/schemas/SnapshotMetadata/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate96.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/components/schemas/SnapshotMetadata/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -4158,40 +4351,18 @@ return false;
 }
 }
 else {
-validate92.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate96.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate92.errors = vErrors;
+validate96.errors = vErrors;
 return errors === 0;
 }
-validate92.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate96.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-
-function validate91(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="body_replaceSnapshotMetadata.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate91.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(validate92(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate92.errors : vErrors.concat(validate92.errors);
-errors = vErrors.length;
-}
-validate91.errors = vErrors;
-return errors === 0;
-}
-validate91.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-export const body_createSnapshotMetadata = validate94;
-const schema111 = {"$ref":"cinder-v3.json#/components/schemas/SnapshotMetadataRequest","$id":"body_createSnapshotMetadata.json"};
 
 function validate95(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="body_createSnapshotMetadata.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate95.evaluated;
@@ -4201,192 +4372,21 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.metadata === undefined) && (missing0 = "metadata")){
-validate95.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.metadata !== undefined){
-let data0 = data.metadata;
-const _errs3 = errors;
-if(errors === _errs3){
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-const _errs5 = errors;
-for(const key0 in data0){
-if(!(pattern32.test(key0))){
-validate95.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/components/schemas/SnapshotMetadata/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs5 === errors){
-var valid2 = true;
-for(const key1 in data0){
-if(pattern32.test(key1)){
-let data1 = data0[key1];
-const _errs6 = errors;
-if(errors === _errs6){
-if(typeof data1 === "string"){
-if(func2(data1) > 255){
-validate95.errors = [{instancePath:instancePath+"/metadata/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/SnapshotMetadata/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
-return false;
-}
-}
-else {
-validate95.errors = [{instancePath:instancePath+"/metadata/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/SnapshotMetadata/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid2 = _errs6 === errors;
-if(!valid2){
-break;
-}
-}
-}
-}
-}
-else {
-validate95.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/components/schemas/SnapshotMetadata/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-}
-}
-}
-else {
-validate95.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
+if(!(validate96(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate96.errors : vErrors.concat(validate96.errors);
+errors = vErrors.length;
 }
 validate95.errors = vErrors;
 return errors === 0;
 }
 validate95.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-
-function validate94(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="body_createSnapshotMetadata.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate94.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(validate95(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate95.errors : vErrors.concat(validate95.errors);
-errors = vErrors.length;
-}
-validate94.errors = vErrors;
-return errors === 0;
-}
-validate94.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-export const body_updateSnapshotMetadataItem = validate97;
-const schema114 = {"$ref":"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest","$id":"body_updateSnapshotMetadataItem.json"};
-const schema115 = {"description":"`{\"meta\": {\"<key>\": \"<value>\"}}` with exactly one key, equal to the URL key (400 \"Request body\nand URI mismatch\"). Other top-level keys are ignored.\n","type":"object","required":["meta"],"additionalProperties":true,"properties":{"meta":{"type":"object","minProperties":1,"maxProperties":1,"patternProperties":{"^[a-zA-Z0-9-_:. ]{1,255}$":{"type":"string","maxLength":255}},"additionalProperties":false}}};
-
-function validate97(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="body_updateSnapshotMetadataItem.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate97.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-const _errs0 = errors;
-if(errors === _errs0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.meta === undefined) && (missing0 = "meta")){
-validate97.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.meta !== undefined){
-let data0 = data.meta;
-const _errs3 = errors;
-if(errors === _errs3){
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-if(Object.keys(data0).length > 1){
-validate97.errors = [{instancePath:instancePath+"/meta",schemaPath:"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest/properties/meta/maxProperties",keyword:"maxProperties",params:{limit: 1},message:"must NOT have more than 1 properties"}];
-return false;
-}
-else {
-if(Object.keys(data0).length < 1){
-validate97.errors = [{instancePath:instancePath+"/meta",schemaPath:"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest/properties/meta/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"}];
-return false;
-}
-else {
-const _errs5 = errors;
-for(const key0 in data0){
-if(!(pattern32.test(key0))){
-validate97.errors = [{instancePath:instancePath+"/meta",schemaPath:"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest/properties/meta/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs5 === errors){
-var valid2 = true;
-for(const key1 in data0){
-if(pattern32.test(key1)){
-let data1 = data0[key1];
-const _errs6 = errors;
-if(errors === _errs6){
-if(typeof data1 === "string"){
-if(func2(data1) > 255){
-validate97.errors = [{instancePath:instancePath+"/meta/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest/properties/meta/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
-return false;
-}
-}
-else {
-validate97.errors = [{instancePath:instancePath+"/meta/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest/properties/meta/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid2 = _errs6 === errors;
-if(!valid2){
-break;
-}
-}
-}
-}
-}
-}
-}
-else {
-validate97.errors = [{instancePath:instancePath+"/meta",schemaPath:"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest/properties/meta/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-}
-}
-}
-else {
-validate97.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate97.errors = vErrors;
-return errors === 0;
-}
-validate97.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-export const action_resetSnapshotStatus = validate98;
-const schema116 = {"$ref":"cinder-v3.json#/components/schemas/SnapshotActionResetStatus","$id":"action_resetSnapshotStatus.json"};
-const schema117 = {"description":"`os-reset_status` (admin; cinder/api/contrib/admin_actions.py SnapshotAdminController, schema\ncinder/api/schemas/admin_actions.py `reset_status_snapshot`): force the snapshot status. The\nbody is validated first, then the snapshot is looked up (404) and the policy checked. Any\nsnapshot status may be set, from any status; the value is matched case-insensitively and\nstored lower-cased. 202, no body.\n","type":"object","x-action":"os-reset_status","x-operation":"resetSnapshotStatus","x-status":202,"x-policy":"volume_extension:snapshot_admin_actions:reset_status","required":["os-reset_status"],"additionalProperties":false,"properties":{"os-reset_status":{"type":"object","required":["status"],"additionalProperties":false,"properties":{"status":{"description":"A snapshot status (cinder/objects/fields.py SnapshotStatus.ALL), any case. Otherwise\n(empty included) 400 \"Snapshot status: <v> is invalid, valid statuses are: ('error',\n'available', 'creating', 'deleting', 'deleted', 'updating', 'error_deleting',\n'unmanaging', 'backing-up', 'restoring').\".\n","type":"string","x-case-insensitive-enum":["error","available","creating","deleting","deleted","updating","error_deleting","unmanaging","backing-up","restoring"],"pattern":"^(?:[eE][rR][rR][oO][rR]|[aA][vV][aA][iI][lL][aA][bB][lL][eE]|[cC][rR][eE][aA][tT][iI][nN][gG]|[dD][eE][lL][eE][tT][iI][nN][gG]|[dD][eE][lL][eE][tT][eE][dD]|[uU][pP][dD][aA][tT][iI][nN][gG]|[eE][rR][rR][oO][rR]_[dD][eE][lL][eE][tT][iI][nN][gG]|[uU][nN][mM][aA][nN][aA][gG][iI][nN][gG]|[bB][aA][cC][kK][iI][nN][gG]-[uU][pP]|[rR][eE][sS][tT][oO][rR][iI][nN][gG])$"}}}}};
-const pattern38 = new RegExp("^(?:[eE][rR][rR][oO][rR]|[aA][vV][aA][iI][lL][aA][bB][lL][eE]|[cC][rR][eE][aA][tT][iI][nN][gG]|[dD][eE][lL][eE][tT][iI][nN][gG]|[dD][eE][lL][eE][tT][eE][dD]|[uU][pP][dD][aA][tT][iI][nN][gG]|[eE][rR][rR][oO][rR]_[dD][eE][lL][eE][tT][iI][nN][gG]|[uU][nN][mM][aA][nN][aA][gG][iI][nN][gG]|[bB][aA][cC][kK][iI][nN][gG]-[uU][pP]|[rR][eE][sS][tT][oO][rR][iI][nN][gG])$", "u");
+export const body_updateSnapshotMetadataItem = validate98;
+const schema116 = {"$ref":"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest","$id":"body_updateSnapshotMetadataItem.json"};
+const schema117 = {"description":"`{\"meta\": {\"<key>\": \"<value>\"}}` with exactly one key, equal to the URL key (400 \"Request body\nand URI mismatch\"). Other top-level keys are ignored.\n","type":"object","required":["meta"],"additionalProperties":true,"properties":{"meta":{"type":"object","minProperties":1,"maxProperties":1,"patternProperties":{"^[a-zA-Z0-9-_:. ]{1,255}$":{"type":"string","maxLength":255}},"additionalProperties":false}}};
 
 function validate98(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="action_resetSnapshotStatus.json" */;
+/*# sourceURL="body_updateSnapshotMetadataItem.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate98.evaluated;
@@ -4400,62 +4400,56 @@ const _errs0 = errors;
 if(errors === _errs0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data["os-reset_status"] === undefined) && (missing0 = "os-reset_status")){
-validate98.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionResetStatus/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+if((data.meta === undefined) && (missing0 = "meta")){
+validate98.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-const _errs2 = errors;
-for(const key0 in data){
-if(!(key0 === "os-reset_status")){
-validate98.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionResetStatus/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs2 === errors){
-if(data["os-reset_status"] !== undefined){
-let data0 = data["os-reset_status"];
+if(data.meta !== undefined){
+let data0 = data.meta;
 const _errs3 = errors;
 if(errors === _errs3){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-let missing1;
-if((data0.status === undefined) && (missing1 = "status")){
-validate98.errors = [{instancePath:instancePath+"/os-reset_status",schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionResetStatus/properties/os-reset_status/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+if(Object.keys(data0).length > 1){
+validate98.errors = [{instancePath:instancePath+"/meta",schemaPath:"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest/properties/meta/maxProperties",keyword:"maxProperties",params:{limit: 1},message:"must NOT have more than 1 properties"}];
+return false;
+}
+else {
+if(Object.keys(data0).length < 1){
+validate98.errors = [{instancePath:instancePath+"/meta",schemaPath:"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest/properties/meta/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"}];
 return false;
 }
 else {
 const _errs5 = errors;
-for(const key1 in data0){
-if(!(key1 === "status")){
-validate98.errors = [{instancePath:instancePath+"/os-reset_status",schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionResetStatus/properties/os-reset_status/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+for(const key0 in data0){
+if(!(pattern32.test(key0))){
+validate98.errors = [{instancePath:instancePath+"/meta",schemaPath:"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest/properties/meta/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
 if(_errs5 === errors){
-if(data0.status !== undefined){
-let data1 = data0.status;
+var valid2 = true;
+for(const key1 in data0){
+if(pattern32.test(key1)){
+let data1 = data0[key1];
 const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data1 === "string"){
-if(!pattern38.test(data1)){
-validate98.errors = [{instancePath:instancePath+"/os-reset_status/status",schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionResetStatus/properties/os-reset_status/properties/status/pattern",keyword:"pattern",params:{pattern: "^(?:[eE][rR][rR][oO][rR]|[aA][vV][aA][iI][lL][aA][bB][lL][eE]|[cC][rR][eE][aA][tT][iI][nN][gG]|[dD][eE][lL][eE][tT][iI][nN][gG]|[dD][eE][lL][eE][tT][eE][dD]|[uU][pP][dD][aA][tT][iI][nN][gG]|[eE][rR][rR][oO][rR]_[dD][eE][lL][eE][tT][iI][nN][gG]|[uU][nN][mM][aA][nN][aA][gG][iI][nN][gG]|[bB][aA][cC][kK][iI][nN][gG]-[uU][pP]|[rR][eE][sS][tT][oO][rR][iI][nN][gG])$"},message:"must match pattern \""+"^(?:[eE][rR][rR][oO][rR]|[aA][vV][aA][iI][lL][aA][bB][lL][eE]|[cC][rR][eE][aA][tT][iI][nN][gG]|[dD][eE][lL][eE][tT][iI][nN][gG]|[dD][eE][lL][eE][tT][eE][dD]|[uU][pP][dD][aA][tT][iI][nN][gG]|[eE][rR][rR][oO][rR]_[dD][eE][lL][eE][tT][iI][nN][gG]|[uU][nN][mM][aA][nN][aA][gG][iI][nN][gG]|[bB][aA][cC][kK][iI][nN][gG]-[uU][pP]|[rR][eE][sS][tT][oO][rR][iI][nN][gG])$"+"\""}];
+if(func2(data1) > 255){
+validate98.errors = [{instancePath:instancePath+"/meta/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest/properties/meta/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 }
 else {
-validate98.errors = [{instancePath:instancePath+"/os-reset_status/status",schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionResetStatus/properties/os-reset_status/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate98.errors = [{instancePath:instancePath+"/meta/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest/properties/meta/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
+var valid2 = _errs6 === errors;
+if(!valid2){
+break;
 }
-}
-}
-}
-else {
-validate98.errors = [{instancePath:instancePath+"/os-reset_status",schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionResetStatus/properties/os-reset_status/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
 }
 }
 }
@@ -4463,7 +4457,15 @@ return false;
 }
 }
 else {
-validate98.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionResetStatus/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate98.errors = [{instancePath:instancePath+"/meta",schemaPath:"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest/properties/meta/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate98.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -4472,12 +4474,13 @@ return errors === 0;
 }
 validate98.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const action_forceDeleteSnapshot = validate99;
-const schema118 = {"$ref":"cinder-v3.json#/components/schemas/SnapshotActionForceDelete","$id":"action_forceDeleteSnapshot.json"};
-const schema119 = {"description":"`os-force_delete` (admin; cinder/api/contrib/admin_actions.py `_force_delete`): delete the\nsnapshot regardless of its status. Cinder does not validate the inner value (clients send\n`{}`). The snapshot is looked up first (`volume:get_snapshot`, 404), then policy\n`volume_extension:snapshot_admin_actions:force_delete`, then `volume:delete_snapshot`. A\nsnapshot in a group snapshot → 400 \"Invalid snapshot: Snapshot  must not be part of a group.\"\n(two spaces). Success: status `deleting`; 202, no body.\n","type":"object","x-action":"os-force_delete","x-operation":"forceDeleteSnapshot","x-status":202,"x-policy":"volume_extension:snapshot_admin_actions:force_delete","required":["os-force_delete"],"additionalProperties":false,"properties":{"os-force_delete":{"description":"Ignored; any JSON value (conventionally `{}`)."}}};
+export const action_resetSnapshotStatus = validate99;
+const schema118 = {"$ref":"cinder-v3.json#/components/schemas/SnapshotActionResetStatus","$id":"action_resetSnapshotStatus.json"};
+const schema119 = {"description":"`os-reset_status` (admin; cinder/api/contrib/admin_actions.py SnapshotAdminController, schema\ncinder/api/schemas/admin_actions.py `reset_status_snapshot`): force the snapshot status. The\nbody is validated first, then the snapshot is looked up (404) and the policy checked. Any\nsnapshot status may be set, from any status; the value is matched case-insensitively and\nstored lower-cased. 202, no body.\n","type":"object","x-action":"os-reset_status","x-operation":"resetSnapshotStatus","x-status":202,"x-policy":"volume_extension:snapshot_admin_actions:reset_status","required":["os-reset_status"],"additionalProperties":false,"properties":{"os-reset_status":{"type":"object","required":["status"],"additionalProperties":false,"properties":{"status":{"description":"A snapshot status (cinder/objects/fields.py SnapshotStatus.ALL), any case. Otherwise\n(empty included) 400 \"Snapshot status: <v> is invalid, valid statuses are: ('error',\n'available', 'creating', 'deleting', 'deleted', 'updating', 'error_deleting',\n'unmanaging', 'backing-up', 'restoring').\".\n","type":"string","x-case-insensitive-enum":["error","available","creating","deleting","deleted","updating","error_deleting","unmanaging","backing-up","restoring"],"pattern":"^(?:[eE][rR][rR][oO][rR]|[aA][vV][aA][iI][lL][aA][bB][lL][eE]|[cC][rR][eE][aA][tT][iI][nN][gG]|[dD][eE][lL][eE][tT][iI][nN][gG]|[dD][eE][lL][eE][tT][eE][dD]|[uU][pP][dD][aA][tT][iI][nN][gG]|[eE][rR][rR][oO][rR]_[dD][eE][lL][eE][tT][iI][nN][gG]|[uU][nN][mM][aA][nN][aA][gG][iI][nN][gG]|[bB][aA][cC][kK][iI][nN][gG]-[uU][pP]|[rR][eE][sS][tT][oO][rR][iI][nN][gG])$"}}}}};
+const pattern38 = new RegExp("^(?:[eE][rR][rR][oO][rR]|[aA][vV][aA][iI][lL][aA][bB][lL][eE]|[cC][rR][eE][aA][tT][iI][nN][gG]|[dD][eE][lL][eE][tT][iI][nN][gG]|[dD][eE][lL][eE][tT][eE][dD]|[uU][pP][dD][aA][tT][iI][nN][gG]|[eE][rR][rR][oO][rR]_[dD][eE][lL][eE][tT][iI][nN][gG]|[uU][nN][mM][aA][nN][aA][gG][iI][nN][gG]|[bB][aA][cC][kK][iI][nN][gG]-[uU][pP]|[rR][eE][sS][tT][oO][rR][iI][nN][gG])$", "u");
 
 function validate99(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="action_forceDeleteSnapshot.json" */;
+/*# sourceURL="action_resetSnapshotStatus.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate99.evaluated;
@@ -4491,22 +4494,70 @@ const _errs0 = errors;
 if(errors === _errs0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data["os-force_delete"] === undefined) && (missing0 = "os-force_delete")){
-validate99.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionForceDelete/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+if((data["os-reset_status"] === undefined) && (missing0 = "os-reset_status")){
+validate99.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionResetStatus/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
+const _errs2 = errors;
 for(const key0 in data){
-if(!(key0 === "os-force_delete")){
-validate99.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionForceDelete/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+if(!(key0 === "os-reset_status")){
+validate99.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionResetStatus/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
+if(_errs2 === errors){
+if(data["os-reset_status"] !== undefined){
+let data0 = data["os-reset_status"];
+const _errs3 = errors;
+if(errors === _errs3){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing1;
+if((data0.status === undefined) && (missing1 = "status")){
+validate99.errors = [{instancePath:instancePath+"/os-reset_status",schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionResetStatus/properties/os-reset_status/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+const _errs5 = errors;
+for(const key1 in data0){
+if(!(key1 === "status")){
+validate99.errors = [{instancePath:instancePath+"/os-reset_status",schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionResetStatus/properties/os-reset_status/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs5 === errors){
+if(data0.status !== undefined){
+let data1 = data0.status;
+const _errs6 = errors;
+if(errors === _errs6){
+if(typeof data1 === "string"){
+if(!pattern38.test(data1)){
+validate99.errors = [{instancePath:instancePath+"/os-reset_status/status",schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionResetStatus/properties/os-reset_status/properties/status/pattern",keyword:"pattern",params:{pattern: "^(?:[eE][rR][rR][oO][rR]|[aA][vV][aA][iI][lL][aA][bB][lL][eE]|[cC][rR][eE][aA][tT][iI][nN][gG]|[dD][eE][lL][eE][tT][iI][nN][gG]|[dD][eE][lL][eE][tT][eE][dD]|[uU][pP][dD][aA][tT][iI][nN][gG]|[eE][rR][rR][oO][rR]_[dD][eE][lL][eE][tT][iI][nN][gG]|[uU][nN][mM][aA][nN][aA][gG][iI][nN][gG]|[bB][aA][cC][kK][iI][nN][gG]-[uU][pP]|[rR][eE][sS][tT][oO][rR][iI][nN][gG])$"},message:"must match pattern \""+"^(?:[eE][rR][rR][oO][rR]|[aA][vV][aA][iI][lL][aA][bB][lL][eE]|[cC][rR][eE][aA][tT][iI][nN][gG]|[dD][eE][lL][eE][tT][iI][nN][gG]|[dD][eE][lL][eE][tT][eE][dD]|[uU][pP][dD][aA][tT][iI][nN][gG]|[eE][rR][rR][oO][rR]_[dD][eE][lL][eE][tT][iI][nN][gG]|[uU][nN][mM][aA][nN][aA][gG][iI][nN][gG]|[bB][aA][cC][kK][iI][nN][gG]-[uU][pP]|[rR][eE][sS][tT][oO][rR][iI][nN][gG])$"+"\""}];
+return false;
 }
 }
 else {
-validate99.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionForceDelete/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate99.errors = [{instancePath:instancePath+"/os-reset_status/status",schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionResetStatus/properties/os-reset_status/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+}
+}
+else {
+validate99.errors = [{instancePath:instancePath+"/os-reset_status",schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionResetStatus/properties/os-reset_status/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+}
+}
+}
+else {
+validate99.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionResetStatus/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -4515,14 +4566,57 @@ return errors === 0;
 }
 validate99.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_createAttachment = validate100;
-const schema120 = {"$ref":"cinder-v3.json#/components/schemas/AttachmentCreateRequest","$id":"body_createAttachment.json"};
-const schema121 = {"description":"cinder/api/schemas/attachments.py `create` (3.27) and `create_v354` (adds `mode`).\n","type":"object","required":["attachment"],"additionalProperties":false,"properties":{"attachment":{"type":"object","required":["volume_uuid"],"additionalProperties":false,"properties":{"volume_uuid":{"$ref":"#/components/schemas/UuidLike"},"instance_uuid":{"$ref":"#/components/schemas/UuidLike"},"connector":{"description":"The host's connector (os-brick `get_connector_properties`), or null to only reserve.","type":["object","null"],"additionalProperties":true},"mode":{"x-min-version":"3.54","type":"string","enum":["rw","ro"]}}}}};
+export const action_forceDeleteSnapshot = validate100;
+const schema120 = {"$ref":"cinder-v3.json#/components/schemas/SnapshotActionForceDelete","$id":"action_forceDeleteSnapshot.json"};
+const schema121 = {"description":"`os-force_delete` (admin; cinder/api/contrib/admin_actions.py `_force_delete`): delete the\nsnapshot regardless of its status. Cinder does not validate the inner value (clients send\n`{}`). The snapshot is looked up first (`volume:get_snapshot`, 404), then policy\n`volume_extension:snapshot_admin_actions:force_delete`, then `volume:delete_snapshot`. A\nsnapshot in a group snapshot → 400 \"Invalid snapshot: Snapshot  must not be part of a group.\"\n(two spaces). Success: status `deleting`; 202, no body.\n","type":"object","x-action":"os-force_delete","x-operation":"forceDeleteSnapshot","x-status":202,"x-policy":"volume_extension:snapshot_admin_actions:force_delete","required":["os-force_delete"],"additionalProperties":false,"properties":{"os-force_delete":{"description":"Ignored; any JSON value (conventionally `{}`)."}}};
 
-function validate101(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate100(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="action_forceDeleteSnapshot.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate101.evaluated;
+const evaluated0 = validate100.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(errors === _errs0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data["os-force_delete"] === undefined) && (missing0 = "os-force_delete")){
+validate100.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionForceDelete/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+for(const key0 in data){
+if(!(key0 === "os-force_delete")){
+validate100.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionForceDelete/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+}
+}
+else {
+validate100.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionForceDelete/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate100.errors = vErrors;
+return errors === 0;
+}
+validate100.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const body_createAttachment = validate101;
+const schema122 = {"$ref":"cinder-v3.json#/components/schemas/AttachmentCreateRequest","$id":"body_createAttachment.json"};
+const schema123 = {"description":"cinder/api/schemas/attachments.py `create` (3.27) and `create_v354` (adds `mode`).\n","type":"object","required":["attachment"],"additionalProperties":false,"properties":{"attachment":{"type":"object","required":["volume_uuid"],"additionalProperties":false,"properties":{"volume_uuid":{"$ref":"#/components/schemas/UuidLike"},"instance_uuid":{"$ref":"#/components/schemas/UuidLike"},"connector":{"description":"The host's connector (os-brick `get_connector_properties`), or null to only reserve.","type":["object","null"],"additionalProperties":true},"mode":{"x-min-version":"3.54","type":"string","enum":["rw","ro"]}}}}};
+
+function validate102(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate102.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4533,14 +4627,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.attachment === undefined) && (missing0 = "attachment")){
-validate101.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate102.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "attachment")){
-validate101.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate102.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -4553,14 +4647,14 @@ if(errors === _errs2){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing1;
 if((data0.volume_uuid === undefined) && (missing1 = "volume_uuid")){
-validate101.errors = [{instancePath:instancePath+"/attachment",schemaPath:"#/properties/attachment/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate102.errors = [{instancePath:instancePath+"/attachment",schemaPath:"#/properties/attachment/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 const _errs4 = errors;
 for(const key1 in data0){
 if(!((((key1 === "volume_uuid") || (key1 === "instance_uuid")) || (key1 === "connector")) || (key1 === "mode"))){
-validate101.errors = [{instancePath:instancePath+"/attachment",schemaPath:"#/properties/attachment/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate102.errors = [{instancePath:instancePath+"/attachment",schemaPath:"#/properties/attachment/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -4573,12 +4667,12 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data1 === "string"){
 if(!pattern6.test(data1)){
-validate101.errors = [{instancePath:instancePath+"/attachment/volume_uuid",schemaPath:"#/components/schemas/UuidLike/pattern",keyword:"pattern",params:{pattern: "^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"},message:"must match pattern \""+"^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"+"\""}];
+validate102.errors = [{instancePath:instancePath+"/attachment/volume_uuid",schemaPath:"#/components/schemas/UuidLike/pattern",keyword:"pattern",params:{pattern: "^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"},message:"must match pattern \""+"^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"+"\""}];
 return false;
 }
 }
 else {
-validate101.errors = [{instancePath:instancePath+"/attachment/volume_uuid",schemaPath:"#/components/schemas/UuidLike/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate102.errors = [{instancePath:instancePath+"/attachment/volume_uuid",schemaPath:"#/components/schemas/UuidLike/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -4595,12 +4689,12 @@ const _errs9 = errors;
 if(errors === _errs9){
 if(typeof data2 === "string"){
 if(!pattern6.test(data2)){
-validate101.errors = [{instancePath:instancePath+"/attachment/instance_uuid",schemaPath:"#/components/schemas/UuidLike/pattern",keyword:"pattern",params:{pattern: "^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"},message:"must match pattern \""+"^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"+"\""}];
+validate102.errors = [{instancePath:instancePath+"/attachment/instance_uuid",schemaPath:"#/components/schemas/UuidLike/pattern",keyword:"pattern",params:{pattern: "^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"},message:"must match pattern \""+"^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"+"\""}];
 return false;
 }
 }
 else {
-validate101.errors = [{instancePath:instancePath+"/attachment/instance_uuid",schemaPath:"#/components/schemas/UuidLike/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate102.errors = [{instancePath:instancePath+"/attachment/instance_uuid",schemaPath:"#/components/schemas/UuidLike/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -4614,7 +4708,7 @@ if(data0.connector !== undefined){
 let data3 = data0.connector;
 const _errs11 = errors;
 if((!(data3 && typeof data3 == "object" && !Array.isArray(data3))) && (data3 !== null)){
-validate101.errors = [{instancePath:instancePath+"/attachment/connector",schemaPath:"#/properties/attachment/properties/connector/type",keyword:"type",params:{type: schema121.properties.attachment.properties.connector.type},message:"must be object,null"}];
+validate102.errors = [{instancePath:instancePath+"/attachment/connector",schemaPath:"#/properties/attachment/properties/connector/type",keyword:"type",params:{type: schema123.properties.attachment.properties.connector.type},message:"must be object,null"}];
 return false;
 }
 var valid1 = _errs11 === errors;
@@ -4627,11 +4721,11 @@ if(data0.mode !== undefined){
 let data4 = data0.mode;
 const _errs14 = errors;
 if(typeof data4 !== "string"){
-validate101.errors = [{instancePath:instancePath+"/attachment/mode",schemaPath:"#/properties/attachment/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate102.errors = [{instancePath:instancePath+"/attachment/mode",schemaPath:"#/properties/attachment/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!((data4 === "rw") || (data4 === "ro"))){
-validate101.errors = [{instancePath:instancePath+"/attachment/mode",schemaPath:"#/properties/attachment/properties/mode/enum",keyword:"enum",params:{allowedValues: schema121.properties.attachment.properties.mode.enum},message:"must be equal to one of the allowed values"}];
+validate102.errors = [{instancePath:instancePath+"/attachment/mode",schemaPath:"#/properties/attachment/properties/mode/enum",keyword:"enum",params:{allowedValues: schema123.properties.attachment.properties.mode.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid1 = _errs14 === errors;
@@ -4646,7 +4740,7 @@ var valid1 = true;
 }
 }
 else {
-validate101.errors = [{instancePath:instancePath+"/attachment",schemaPath:"#/properties/attachment/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate102.errors = [{instancePath:instancePath+"/attachment",schemaPath:"#/properties/attachment/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -4655,133 +4749,42 @@ return false;
 }
 }
 else {
-validate101.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate102.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
+}
+validate102.errors = vErrors;
+return errors === 0;
+}
+validate102.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate101(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="body_createAttachment.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate101.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(validate102(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate102.errors : vErrors.concat(validate102.errors);
+errors = vErrors.length;
 }
 validate101.errors = vErrors;
 return errors === 0;
 }
 validate101.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-
-function validate100(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="body_createAttachment.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate100.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(validate101(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
-errors = vErrors.length;
-}
-validate100.errors = vErrors;
-return errors === 0;
-}
-validate100.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-export const body_updateAttachment = validate103;
-const schema124 = {"$ref":"cinder-v3.json#/components/schemas/AttachmentUpdateRequest","$id":"body_updateAttachment.json"};
-const schema125 = {"description":"cinder/api/schemas/attachments.py `update`.","type":"object","required":["attachment"],"additionalProperties":false,"properties":{"attachment":{"type":"object","required":["connector"],"additionalProperties":false,"properties":{"connector":{"type":"object","minProperties":1,"additionalProperties":true}}}}};
-
-function validate103(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="body_updateAttachment.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate103.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-const _errs0 = errors;
-if(errors === _errs0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.attachment === undefined) && (missing0 = "attachment")){
-validate103.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/AttachmentUpdateRequest/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-const _errs2 = errors;
-for(const key0 in data){
-if(!(key0 === "attachment")){
-validate103.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/AttachmentUpdateRequest/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs2 === errors){
-if(data.attachment !== undefined){
-let data0 = data.attachment;
-const _errs3 = errors;
-if(errors === _errs3){
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-let missing1;
-if((data0.connector === undefined) && (missing1 = "connector")){
-validate103.errors = [{instancePath:instancePath+"/attachment",schemaPath:"cinder-v3.json#/components/schemas/AttachmentUpdateRequest/properties/attachment/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-const _errs5 = errors;
-for(const key1 in data0){
-if(!(key1 === "connector")){
-validate103.errors = [{instancePath:instancePath+"/attachment",schemaPath:"cinder-v3.json#/components/schemas/AttachmentUpdateRequest/properties/attachment/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs5 === errors){
-if(data0.connector !== undefined){
-let data1 = data0.connector;
-const _errs6 = errors;
-if(errors === _errs6){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-if(Object.keys(data1).length < 1){
-validate103.errors = [{instancePath:instancePath+"/attachment/connector",schemaPath:"cinder-v3.json#/components/schemas/AttachmentUpdateRequest/properties/attachment/properties/connector/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"}];
-return false;
-}
-}
-else {
-validate103.errors = [{instancePath:instancePath+"/attachment/connector",schemaPath:"cinder-v3.json#/components/schemas/AttachmentUpdateRequest/properties/attachment/properties/connector/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-}
-}
-}
-}
-else {
-validate103.errors = [{instancePath:instancePath+"/attachment",schemaPath:"cinder-v3.json#/components/schemas/AttachmentUpdateRequest/properties/attachment/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-}
-}
-}
-}
-else {
-validate103.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/AttachmentUpdateRequest/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate103.errors = vErrors;
-return errors === 0;
-}
-validate103.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-export const action_completeAttachment = validate104;
-const schema126 = {"$ref":"cinder-v3.json#/components/schemas/AttachmentActionComplete","$id":"action_completeAttachment.json"};
-const schema127 = {"description":"`os-complete` (3.44; cinder/api/v3/attachments.py `complete`): mark the attachment\n`attached` and its volume `in-use` / `attached`. The value is not looked at. **204**, no body.\nBelow 3.44 → 404. Policy `volume:attachment_complete`.\n","type":"object","x-action":"os-complete","x-operation":"completeAttachment","x-status":204,"x-min-version":"3.44","x-policy":"volume:attachment_complete","required":["os-complete"],"additionalProperties":false,"properties":{"os-complete":{}}};
+export const body_updateAttachment = validate104;
+const schema126 = {"$ref":"cinder-v3.json#/components/schemas/AttachmentUpdateRequest","$id":"body_updateAttachment.json"};
+const schema127 = {"description":"cinder/api/schemas/attachments.py `update`.","type":"object","required":["attachment"],"additionalProperties":false,"properties":{"attachment":{"type":"object","required":["connector"],"additionalProperties":false,"properties":{"connector":{"type":"object","minProperties":1,"additionalProperties":true}}}}};
 
 function validate104(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="action_completeAttachment.json" */;
+/*# sourceURL="body_updateAttachment.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate104.evaluated;
@@ -4795,22 +4798,70 @@ const _errs0 = errors;
 if(errors === _errs0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data["os-complete"] === undefined) && (missing0 = "os-complete")){
-validate104.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/AttachmentActionComplete/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+if((data.attachment === undefined) && (missing0 = "attachment")){
+validate104.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/AttachmentUpdateRequest/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
+const _errs2 = errors;
 for(const key0 in data){
-if(!(key0 === "os-complete")){
-validate104.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/AttachmentActionComplete/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+if(!(key0 === "attachment")){
+validate104.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/AttachmentUpdateRequest/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
+if(_errs2 === errors){
+if(data.attachment !== undefined){
+let data0 = data.attachment;
+const _errs3 = errors;
+if(errors === _errs3){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing1;
+if((data0.connector === undefined) && (missing1 = "connector")){
+validate104.errors = [{instancePath:instancePath+"/attachment",schemaPath:"cinder-v3.json#/components/schemas/AttachmentUpdateRequest/properties/attachment/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+const _errs5 = errors;
+for(const key1 in data0){
+if(!(key1 === "connector")){
+validate104.errors = [{instancePath:instancePath+"/attachment",schemaPath:"cinder-v3.json#/components/schemas/AttachmentUpdateRequest/properties/attachment/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs5 === errors){
+if(data0.connector !== undefined){
+let data1 = data0.connector;
+const _errs6 = errors;
+if(errors === _errs6){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+if(Object.keys(data1).length < 1){
+validate104.errors = [{instancePath:instancePath+"/attachment/connector",schemaPath:"cinder-v3.json#/components/schemas/AttachmentUpdateRequest/properties/attachment/properties/connector/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"}];
+return false;
 }
 }
 else {
-validate104.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/AttachmentActionComplete/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate104.errors = [{instancePath:instancePath+"/attachment/connector",schemaPath:"cinder-v3.json#/components/schemas/AttachmentUpdateRequest/properties/attachment/properties/connector/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+}
+}
+}
+else {
+validate104.errors = [{instancePath:instancePath+"/attachment",schemaPath:"cinder-v3.json#/components/schemas/AttachmentUpdateRequest/properties/attachment/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+}
+}
+}
+else {
+validate104.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/AttachmentUpdateRequest/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -4819,18 +4870,61 @@ return errors === 0;
 }
 validate104.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_createVolumeType = validate105;
-const schema128 = {"$ref":"cinder-v3.json#/components/schemas/VolumeTypeCreateRequest","$id":"body_createVolumeType.json"};
-const schema129 = {"description":"`{\"volume_type\": {...}}`. Cinder's schema also lists a bogus property named `type`: a\ntop-level `type` key makes Cinder's validator crash (AttributeError → 500). Here it is simply\nnot allowed (400).\n","type":"object","required":["volume_type"],"additionalProperties":false,"properties":{"volume_type":{"$ref":"#/components/schemas/VolumeTypeCreate"}}};
-const schema130 = {"description":"The `volume_type` object of a create request.","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"$ref":"#/components/schemas/RequiredName"},"description":{"$ref":"#/components/schemas/PrintableDescription"},"extra_specs":{"$ref":"#/components/schemas/ExtraSpecsWithNull"},"os-volume-type-access:is_public":{"description":"Whether the type is public (default true).","allOf":[{"$ref":"#/components/schemas/Boolean"}]}}};
-const schema131 = {"description":"cinder/api/validation/parameter_types.py `name` (format `name`): a string of 1..255\ncharacters that is not blank. \"\" → 400 \"Invalid input for field/attribute name. Value: .\n'' is too short\"; whitespace only → 400 \"An invalid 'name' value was provided. The 'name' can\nnot be empty.\".\n","type":"string","minLength":1,"maxLength":255,"pattern":"\\S"};
-const schema133 = {"description":"cinder/api/validation/parameter_types.py `extra_specs_with_null`: keys\n`^[a-zA-Z0-9-_:. /]{1,255}$`, values strings of at most 255 characters or null.\n","type":"object","patternProperties":{"^[a-zA-Z0-9-_:. /]{1,255}$":{"type":["string","null"],"maxLength":255}},"additionalProperties":false};
-const pattern41 = new RegExp("\\S", "u");
+export const action_completeAttachment = validate105;
+const schema128 = {"$ref":"cinder-v3.json#/components/schemas/AttachmentActionComplete","$id":"action_completeAttachment.json"};
+const schema129 = {"description":"`os-complete` (3.44; cinder/api/v3/attachments.py `complete`): mark the attachment\n`attached` and its volume `in-use` / `attached`. The value is not looked at. **204**, no body.\nBelow 3.44 → 404. Policy `volume:attachment_complete`.\n","type":"object","x-action":"os-complete","x-operation":"completeAttachment","x-status":204,"x-min-version":"3.44","x-policy":"volume:attachment_complete","required":["os-complete"],"additionalProperties":false,"properties":{"os-complete":{}}};
 
-function validate107(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate105(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="action_completeAttachment.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate107.evaluated;
+const evaluated0 = validate105.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(errors === _errs0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data["os-complete"] === undefined) && (missing0 = "os-complete")){
+validate105.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/AttachmentActionComplete/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+for(const key0 in data){
+if(!(key0 === "os-complete")){
+validate105.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/AttachmentActionComplete/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+}
+}
+else {
+validate105.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/AttachmentActionComplete/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate105.errors = vErrors;
+return errors === 0;
+}
+validate105.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const body_createVolumeType = validate106;
+const schema130 = {"$ref":"cinder-v3.json#/components/schemas/VolumeTypeCreateRequest","$id":"body_createVolumeType.json"};
+const schema131 = {"description":"`{\"volume_type\": {...}}`. Cinder's schema also lists a bogus property named `type`: a\ntop-level `type` key makes Cinder's validator crash (AttributeError → 500). Here it is simply\nnot allowed (400).\n","type":"object","required":["volume_type"],"additionalProperties":false,"properties":{"volume_type":{"$ref":"#/components/schemas/VolumeTypeCreate"}}};
+const schema132 = {"description":"The `volume_type` object of a create request.","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"$ref":"#/components/schemas/RequiredName"},"description":{"$ref":"#/components/schemas/PrintableDescription"},"extra_specs":{"$ref":"#/components/schemas/ExtraSpecsWithNull"},"os-volume-type-access:is_public":{"description":"Whether the type is public (default true).","allOf":[{"$ref":"#/components/schemas/Boolean"}]}}};
+const schema133 = {"description":"cinder/api/validation/parameter_types.py `name` (format `name`): a string of 1..255\ncharacters that is not blank. \"\" → 400 \"Invalid input for field/attribute name. Value: .\n'' is too short\"; whitespace only → 400 \"An invalid 'name' value was provided. The 'name' can\nnot be empty.\".\n","type":"string","minLength":1,"maxLength":255,"pattern":"\\S"};
+const schema135 = {"description":"cinder/api/validation/parameter_types.py `extra_specs_with_null`: keys\n`^[a-zA-Z0-9-_:. /]{1,255}$`, values strings of at most 255 characters or null.\n","type":"object","patternProperties":{"^[a-zA-Z0-9-_:. /]{1,255}$":{"type":["string","null"],"maxLength":255}},"additionalProperties":false};
+const pattern41 = new RegExp("\\S", "u");
+
+function validate108(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate108.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4841,14 +4935,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.name === undefined) && (missing0 = "name")){
-validate107.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate108.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((key0 === "name") || (key0 === "description")) || (key0 === "extra_specs")) || (key0 === "os-volume-type-access:is_public"))){
-validate107.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate108.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -4861,24 +4955,24 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(typeof data0 === "string"){
 if(func2(data0) > 255){
-validate107.errors = [{instancePath:instancePath+"/name",schemaPath:"#/components/schemas/RequiredName/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate108.errors = [{instancePath:instancePath+"/name",schemaPath:"#/components/schemas/RequiredName/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data0) < 1){
-validate107.errors = [{instancePath:instancePath+"/name",schemaPath:"#/components/schemas/RequiredName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate108.errors = [{instancePath:instancePath+"/name",schemaPath:"#/components/schemas/RequiredName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
 if(!pattern41.test(data0)){
-validate107.errors = [{instancePath:instancePath+"/name",schemaPath:"#/components/schemas/RequiredName/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""}];
+validate108.errors = [{instancePath:instancePath+"/name",schemaPath:"#/components/schemas/RequiredName/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""}];
 return false;
 }
 }
 }
 }
 else {
-validate107.errors = [{instancePath:instancePath+"/name",schemaPath:"#/components/schemas/RequiredName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate108.errors = [{instancePath:instancePath+"/name",schemaPath:"#/components/schemas/RequiredName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -4893,23 +4987,23 @@ let data1 = data.description;
 const _errs5 = errors;
 const _errs6 = errors;
 if((typeof data1 !== "string") && (data1 !== null)){
-validate107.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/type",keyword:"type",params:{type: schema100.type},message:"must be string,null"}];
+validate108.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/type",keyword:"type",params:{type: schema102.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs6){
 if(typeof data1 === "string"){
 if(func2(data1) > 255){
-validate107.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate108.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data1) < 0){
-validate107.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+validate108.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
 return false;
 }
 else {
 if(!pattern27.test(data1)){
-validate107.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"},message:"must match pattern \""+"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"+"\""}];
+validate108.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"},message:"must match pattern \""+"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"+"\""}];
 return false;
 }
 }
@@ -4931,7 +5025,7 @@ if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 const _errs11 = errors;
 for(const key1 in data2){
 if(!(pattern4.test(key1))){
-validate107.errors = [{instancePath:instancePath+"/extra_specs",schemaPath:"#/components/schemas/ExtraSpecsWithNull/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate108.errors = [{instancePath:instancePath+"/extra_specs",schemaPath:"#/components/schemas/ExtraSpecsWithNull/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -4943,13 +5037,13 @@ if(pattern4.test(key2)){
 let data3 = data2[key2];
 const _errs12 = errors;
 if((typeof data3 !== "string") && (data3 !== null)){
-validate107.errors = [{instancePath:instancePath+"/extra_specs/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/ExtraSpecsWithNull/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: schema133.patternProperties["^[a-zA-Z0-9-_:. /]{1,255}$"].type},message:"must be string,null"}];
+validate108.errors = [{instancePath:instancePath+"/extra_specs/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/ExtraSpecsWithNull/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: schema135.patternProperties["^[a-zA-Z0-9-_:. /]{1,255}$"].type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs12){
 if(typeof data3 === "string"){
 if(func2(data3) > 255){
-validate107.errors = [{instancePath:instancePath+"/extra_specs/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/ExtraSpecsWithNull/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate108.errors = [{instancePath:instancePath+"/extra_specs/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/ExtraSpecsWithNull/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 }
@@ -4963,7 +5057,7 @@ break;
 }
 }
 else {
-validate107.errors = [{instancePath:instancePath+"/extra_specs",schemaPath:"#/components/schemas/ExtraSpecsWithNull/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate108.errors = [{instancePath:instancePath+"/extra_specs",schemaPath:"#/components/schemas/ExtraSpecsWithNull/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -4977,11 +5071,11 @@ if(data["os-volume-type-access:is_public"] !== undefined){
 let data4 = data["os-volume-type-access:is_public"];
 const _errs14 = errors;
 if((typeof data4 !== "boolean") && (typeof data4 !== "string")){
-validate107.errors = [{instancePath:instancePath+"/os-volume-type-access:is_public",schemaPath:"#/components/schemas/Boolean/type",keyword:"type",params:{type: schema40.type},message:"must be boolean,string"}];
+validate108.errors = [{instancePath:instancePath+"/os-volume-type-access:is_public",schemaPath:"#/components/schemas/Boolean/type",keyword:"type",params:{type: schema40.type},message:"must be boolean,string"}];
 return false;
 }
 if(!((((((((((((((((((((((((((data4 === true) || (data4 === "True")) || (data4 === "TRUE")) || (data4 === "true")) || (data4 === "1")) || (data4 === "ON")) || (data4 === "On")) || (data4 === "on")) || (data4 === "YES")) || (data4 === "Yes")) || (data4 === "yes")) || (data4 === "y")) || (data4 === "t")) || (data4 === false)) || (data4 === "False")) || (data4 === "FALSE")) || (data4 === "false")) || (data4 === "0")) || (data4 === "OFF")) || (data4 === "Off")) || (data4 === "off")) || (data4 === "NO")) || (data4 === "No")) || (data4 === "no")) || (data4 === "n")) || (data4 === "f"))){
-validate107.errors = [{instancePath:instancePath+"/os-volume-type-access:is_public",schemaPath:"#/components/schemas/Boolean/enum",keyword:"enum",params:{allowedValues: schema40.enum},message:"must be equal to one of the allowed values"}];
+validate108.errors = [{instancePath:instancePath+"/os-volume-type-access:is_public",schemaPath:"#/components/schemas/Boolean/enum",keyword:"enum",params:{allowedValues: schema40.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs14 === errors;
@@ -4990,6 +5084,53 @@ else {
 var valid0 = true;
 }
 }
+}
+}
+}
+}
+}
+else {
+validate108.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate108.errors = vErrors;
+return errors === 0;
+}
+validate108.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate107(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate107.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.volume_type === undefined) && (missing0 = "volume_type")){
+validate107.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(key0 === "volume_type")){
+validate107.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.volume_type !== undefined){
+if(!(validate108(data.volume_type, {instancePath:instancePath+"/volume_type",parentData:data,parentDataProperty:"volume_type",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate108.errors : vErrors.concat(validate108.errors);
+errors = vErrors.length;
 }
 }
 }
@@ -5007,6 +5148,7 @@ validate107.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false}
 
 
 function validate106(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="body_createVolumeType.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate106.evaluated;
@@ -5016,72 +5158,24 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.volume_type === undefined) && (missing0 = "volume_type")){
-validate106.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!(key0 === "volume_type")){
-validate106.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.volume_type !== undefined){
-if(!(validate107(data.volume_type, {instancePath:instancePath+"/volume_type",parentData:data,parentDataProperty:"volume_type",rootData,dynamicAnchors}))){
+if(!(validate107(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate107.errors : vErrors.concat(validate107.errors);
 errors = vErrors.length;
-}
-}
-}
-}
-}
-else {
-validate106.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
 }
 validate106.errors = vErrors;
 return errors === 0;
 }
 validate106.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
+export const body_updateVolumeType = validate111;
+const schema137 = {"$ref":"cinder-v3.json#/components/schemas/VolumeTypeUpdateRequest","$id":"body_updateVolumeType.json"};
+const schema138 = {"type":"object","required":["volume_type"],"additionalProperties":false,"properties":{"volume_type":{"$ref":"#/components/schemas/VolumeTypeUpdate"}}};
+const schema139 = {"description":"The `volume_type` object of an update request (cinder/api/schemas/volume_types.py `update`).\nThe schema allows `{}` and nulls; the handler then answers 400 \"Specify volume type name,\ndescription, is_public or a combination thereof.\" when all three are null/absent, and 400\n\"Volume type name can not be empty.\" for a whitespace-only name. A null `description` means\n\"unchanged\" (it cannot be cleared to null, only to \"\").\n","type":"object","additionalProperties":false,"properties":{"name":{"description":"cinder/api/validation/parameter_types.py `update_name`.","type":["string","null"],"minLength":1,"maxLength":255},"description":{"$ref":"#/components/schemas/PrintableDescription"},"is_public":{"$ref":"#/components/schemas/Boolean"}}};
 
-function validate105(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="body_createVolumeType.json" */;
+function validate113(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate105.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(validate106(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate106.errors : vErrors.concat(validate106.errors);
-errors = vErrors.length;
-}
-validate105.errors = vErrors;
-return errors === 0;
-}
-validate105.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-export const body_updateVolumeType = validate110;
-const schema135 = {"$ref":"cinder-v3.json#/components/schemas/VolumeTypeUpdateRequest","$id":"body_updateVolumeType.json"};
-const schema136 = {"type":"object","required":["volume_type"],"additionalProperties":false,"properties":{"volume_type":{"$ref":"#/components/schemas/VolumeTypeUpdate"}}};
-const schema137 = {"description":"The `volume_type` object of an update request (cinder/api/schemas/volume_types.py `update`).\nThe schema allows `{}` and nulls; the handler then answers 400 \"Specify volume type name,\ndescription, is_public or a combination thereof.\" when all three are null/absent, and 400\n\"Volume type name can not be empty.\" for a whitespace-only name. A null `description` means\n\"unchanged\" (it cannot be cleared to null, only to \"\").\n","type":"object","additionalProperties":false,"properties":{"name":{"description":"cinder/api/validation/parameter_types.py `update_name`.","type":["string","null"],"minLength":1,"maxLength":255},"description":{"$ref":"#/components/schemas/PrintableDescription"},"is_public":{"$ref":"#/components/schemas/Boolean"}}};
-
-function validate112(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate112.evaluated;
+const evaluated0 = validate113.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -5093,7 +5187,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "name") || (key0 === "description")) || (key0 === "is_public"))){
-validate112.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate113.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -5103,18 +5197,18 @@ if(data.name !== undefined){
 let data0 = data.name;
 const _errs2 = errors;
 if((typeof data0 !== "string") && (data0 !== null)){
-validate112.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: schema137.properties.name.type},message:"must be string,null"}];
+validate113.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: schema139.properties.name.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs2){
 if(typeof data0 === "string"){
 if(func2(data0) > 255){
-validate112.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate113.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data0) < 1){
-validate112.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate113.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
@@ -5131,23 +5225,23 @@ let data1 = data.description;
 const _errs4 = errors;
 const _errs5 = errors;
 if((typeof data1 !== "string") && (data1 !== null)){
-validate112.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/type",keyword:"type",params:{type: schema100.type},message:"must be string,null"}];
+validate113.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/type",keyword:"type",params:{type: schema102.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs5){
 if(typeof data1 === "string"){
 if(func2(data1) > 255){
-validate112.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate113.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data1) < 0){
-validate112.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+validate113.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
 return false;
 }
 else {
 if(!pattern27.test(data1)){
-validate112.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"},message:"must match pattern \""+"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"+"\""}];
+validate113.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"},message:"must match pattern \""+"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"+"\""}];
 return false;
 }
 }
@@ -5164,17 +5258,64 @@ if(data.is_public !== undefined){
 let data2 = data.is_public;
 const _errs7 = errors;
 if((typeof data2 !== "boolean") && (typeof data2 !== "string")){
-validate112.errors = [{instancePath:instancePath+"/is_public",schemaPath:"#/components/schemas/Boolean/type",keyword:"type",params:{type: schema40.type},message:"must be boolean,string"}];
+validate113.errors = [{instancePath:instancePath+"/is_public",schemaPath:"#/components/schemas/Boolean/type",keyword:"type",params:{type: schema40.type},message:"must be boolean,string"}];
 return false;
 }
 if(!((((((((((((((((((((((((((data2 === true) || (data2 === "True")) || (data2 === "TRUE")) || (data2 === "true")) || (data2 === "1")) || (data2 === "ON")) || (data2 === "On")) || (data2 === "on")) || (data2 === "YES")) || (data2 === "Yes")) || (data2 === "yes")) || (data2 === "y")) || (data2 === "t")) || (data2 === false)) || (data2 === "False")) || (data2 === "FALSE")) || (data2 === "false")) || (data2 === "0")) || (data2 === "OFF")) || (data2 === "Off")) || (data2 === "off")) || (data2 === "NO")) || (data2 === "No")) || (data2 === "no")) || (data2 === "n")) || (data2 === "f"))){
-validate112.errors = [{instancePath:instancePath+"/is_public",schemaPath:"#/components/schemas/Boolean/enum",keyword:"enum",params:{allowedValues: schema40.enum},message:"must be equal to one of the allowed values"}];
+validate113.errors = [{instancePath:instancePath+"/is_public",schemaPath:"#/components/schemas/Boolean/enum",keyword:"enum",params:{allowedValues: schema40.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs7 === errors;
 }
 else {
 var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate113.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate113.errors = vErrors;
+return errors === 0;
+}
+validate113.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate112(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate112.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.volume_type === undefined) && (missing0 = "volume_type")){
+validate112.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(key0 === "volume_type")){
+validate112.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.volume_type !== undefined){
+if(!(validate113(data.volume_type, {instancePath:instancePath+"/volume_type",parentData:data,parentDataProperty:"volume_type",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
+errors = vErrors.length;
 }
 }
 }
@@ -5192,6 +5333,7 @@ validate112.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false}
 
 
 function validate111(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="body_updateVolumeType.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate111.evaluated;
@@ -5201,73 +5343,25 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.volume_type === undefined) && (missing0 = "volume_type")){
-validate111.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!(key0 === "volume_type")){
-validate111.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.volume_type !== undefined){
-if(!(validate112(data.volume_type, {instancePath:instancePath+"/volume_type",parentData:data,parentDataProperty:"volume_type",rootData,dynamicAnchors}))){
+if(!(validate112(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate112.errors : vErrors.concat(validate112.errors);
 errors = vErrors.length;
-}
-}
-}
-}
-}
-else {
-validate111.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
 }
 validate111.errors = vErrors;
 return errors === 0;
 }
 validate111.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-
-function validate110(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="body_updateVolumeType.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate110.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(validate111(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate111.errors : vErrors.concat(validate111.errors);
-errors = vErrors.length;
-}
-validate110.errors = vErrors;
-return errors === 0;
-}
-validate110.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-export const body_setExtraSpecs = validate115;
-const schema140 = {"$ref":"cinder-v3.json#/components/schemas/ExtraSpecsSetRequest","$id":"body_setExtraSpecs.json"};
-const schema141 = {"description":"`{\"extra_specs\": {...}}` (`create`): merged into the type's extra specs.","type":"object","required":["extra_specs"],"additionalProperties":false,"properties":{"extra_specs":{"$ref":"#/components/schemas/ExtraSpecsNoSpaces"}}};
-const schema142 = {"description":"cinder/api/validation/parameter_types.py `extra_specs_with_no_spaces_key`: keys\n`^[a-zA-Z0-9-_:.]{1,255}$` (no space, no `/`), values strings of at most 255 characters or\nnull. A bad key → 400 \"Invalid input for field/attribute extra_specs. Value: {...}. '<key>'\ndoes not match any of the regexes: '^[a-zA-Z0-9-_:.]{1,255}$'\".\n","type":"object","patternProperties":{"^[a-zA-Z0-9-_:.]{1,255}$":{"type":["string","null"],"minLength":0,"maxLength":255}},"additionalProperties":false};
+export const body_setExtraSpecs = validate116;
+const schema142 = {"$ref":"cinder-v3.json#/components/schemas/ExtraSpecsSetRequest","$id":"body_setExtraSpecs.json"};
+const schema143 = {"description":"`{\"extra_specs\": {...}}` (`create`): merged into the type's extra specs.","type":"object","required":["extra_specs"],"additionalProperties":false,"properties":{"extra_specs":{"$ref":"#/components/schemas/ExtraSpecsNoSpaces"}}};
+const schema144 = {"description":"cinder/api/validation/parameter_types.py `extra_specs_with_no_spaces_key`: keys\n`^[a-zA-Z0-9-_:.]{1,255}$` (no space, no `/`), values strings of at most 255 characters or\nnull. A bad key → 400 \"Invalid input for field/attribute extra_specs. Value: {...}. '<key>'\ndoes not match any of the regexes: '^[a-zA-Z0-9-_:.]{1,255}$'\".\n","type":"object","patternProperties":{"^[a-zA-Z0-9-_:.]{1,255}$":{"type":["string","null"],"minLength":0,"maxLength":255}},"additionalProperties":false};
 const pattern46 = new RegExp("^[a-zA-Z0-9-_:.]{1,255}$", "u");
 
-function validate116(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate117(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate116.evaluated;
+const evaluated0 = validate117.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -5278,14 +5372,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.extra_specs === undefined) && (missing0 = "extra_specs")){
-validate116.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate117.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "extra_specs")){
-validate116.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate117.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -5299,7 +5393,7 @@ if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 const _errs5 = errors;
 for(const key1 in data0){
 if(!(pattern46.test(key1))){
-validate116.errors = [{instancePath:instancePath+"/extra_specs",schemaPath:"#/components/schemas/ExtraSpecsNoSpaces/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate117.errors = [{instancePath:instancePath+"/extra_specs",schemaPath:"#/components/schemas/ExtraSpecsNoSpaces/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -5311,18 +5405,18 @@ if(pattern46.test(key2)){
 let data1 = data0[key2];
 const _errs6 = errors;
 if((typeof data1 !== "string") && (data1 !== null)){
-validate116.errors = [{instancePath:instancePath+"/extra_specs/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/ExtraSpecsNoSpaces/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: schema142.patternProperties["^[a-zA-Z0-9-_:.]{1,255}$"].type},message:"must be string,null"}];
+validate117.errors = [{instancePath:instancePath+"/extra_specs/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/ExtraSpecsNoSpaces/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: schema144.patternProperties["^[a-zA-Z0-9-_:.]{1,255}$"].type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs6){
 if(typeof data1 === "string"){
 if(func2(data1) > 255){
-validate116.errors = [{instancePath:instancePath+"/extra_specs/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/ExtraSpecsNoSpaces/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate117.errors = [{instancePath:instancePath+"/extra_specs/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/ExtraSpecsNoSpaces/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data1) < 0){
-validate116.errors = [{instancePath:instancePath+"/extra_specs/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/ExtraSpecsNoSpaces/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%5D%7B1%2C255%7D%24/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+validate117.errors = [{instancePath:instancePath+"/extra_specs/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/ExtraSpecsNoSpaces/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%5D%7B1%2C255%7D%24/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
 return false;
 }
 }
@@ -5337,7 +5431,7 @@ break;
 }
 }
 else {
-validate116.errors = [{instancePath:instancePath+"/extra_specs",schemaPath:"#/components/schemas/ExtraSpecsNoSpaces/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate117.errors = [{instancePath:instancePath+"/extra_specs",schemaPath:"#/components/schemas/ExtraSpecsNoSpaces/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -5346,45 +5440,45 @@ return false;
 }
 }
 else {
-validate116.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate117.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate116.errors = vErrors;
+validate117.errors = vErrors;
 return errors === 0;
 }
-validate116.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate117.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate115(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate116(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_setExtraSpecs.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate115.evaluated;
+const evaluated0 = validate116.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate116(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate116.errors : vErrors.concat(validate116.errors);
+if(!(validate117(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate117.errors : vErrors.concat(validate117.errors);
 errors = vErrors.length;
 }
-validate115.errors = vErrors;
+validate116.errors = vErrors;
 return errors === 0;
 }
-validate115.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate116.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_updateExtraSpec = validate118;
-const schema143 = {"$ref":"cinder-v3.json#/components/schemas/ExtraSpecItemRequest","$id":"body_updateExtraSpec.json"};
-const schema144 = {"description":"`{\"<key>\": \"<value>\"}` with exactly one key (`update`), which must be the URL key (else 400\n\"Request body and URI mismatch\"). Two keys → 400 \"{...} has too many properties\".\n","type":"object","minProperties":1,"maxProperties":1,"patternProperties":{"^[a-zA-Z0-9-_:.]{1,255}$":{"type":["string","null"],"minLength":0,"maxLength":255}},"additionalProperties":false};
+export const body_updateExtraSpec = validate119;
+const schema145 = {"$ref":"cinder-v3.json#/components/schemas/ExtraSpecItemRequest","$id":"body_updateExtraSpec.json"};
+const schema146 = {"description":"`{\"<key>\": \"<value>\"}` with exactly one key (`update`), which must be the URL key (else 400\n\"Request body and URI mismatch\"). Two keys → 400 \"{...} has too many properties\".\n","type":"object","minProperties":1,"maxProperties":1,"patternProperties":{"^[a-zA-Z0-9-_:.]{1,255}$":{"type":["string","null"],"minLength":0,"maxLength":255}},"additionalProperties":false};
 
-function validate118(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate119(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_updateExtraSpec.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate118.evaluated;
+const evaluated0 = validate119.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -5395,19 +5489,19 @@ const _errs0 = errors;
 if(errors === _errs0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(Object.keys(data).length > 1){
-validate118.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/ExtraSpecItemRequest/maxProperties",keyword:"maxProperties",params:{limit: 1},message:"must NOT have more than 1 properties"}];
+validate119.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/ExtraSpecItemRequest/maxProperties",keyword:"maxProperties",params:{limit: 1},message:"must NOT have more than 1 properties"}];
 return false;
 }
 else {
 if(Object.keys(data).length < 1){
-validate118.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/ExtraSpecItemRequest/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"}];
+validate119.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/ExtraSpecItemRequest/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"}];
 return false;
 }
 else {
 const _errs2 = errors;
 for(const key0 in data){
 if(!(pattern46.test(key0))){
-validate118.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/ExtraSpecItemRequest/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate119.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/ExtraSpecItemRequest/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -5419,18 +5513,18 @@ if(pattern46.test(key1)){
 let data0 = data[key1];
 const _errs3 = errors;
 if((typeof data0 !== "string") && (data0 !== null)){
-validate118.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"cinder-v3.json#/components/schemas/ExtraSpecItemRequest/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: schema144.patternProperties["^[a-zA-Z0-9-_:.]{1,255}$"].type},message:"must be string,null"}];
+validate119.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"cinder-v3.json#/components/schemas/ExtraSpecItemRequest/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: schema146.patternProperties["^[a-zA-Z0-9-_:.]{1,255}$"].type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs3){
 if(typeof data0 === "string"){
 if(func2(data0) > 255){
-validate118.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"cinder-v3.json#/components/schemas/ExtraSpecItemRequest/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate119.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"cinder-v3.json#/components/schemas/ExtraSpecItemRequest/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data0) < 0){
-validate118.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"cinder-v3.json#/components/schemas/ExtraSpecItemRequest/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%5D%7B1%2C255%7D%24/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+validate119.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"cinder-v3.json#/components/schemas/ExtraSpecItemRequest/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%5D%7B1%2C255%7D%24/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
 return false;
 }
 }
@@ -5447,23 +5541,23 @@ break;
 }
 }
 else {
-validate118.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/ExtraSpecItemRequest/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate119.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/ExtraSpecItemRequest/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate118.errors = vErrors;
+validate119.errors = vErrors;
 return errors === 0;
 }
-validate118.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate119.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const action_addProjectAccess = validate119;
-const schema145 = {"$ref":"cinder-v3.json#/components/schemas/VolumeTypeActionAddProjectAccess","$id":"action_addProjectAccess.json"};
-const schema146 = {"description":"`addProjectAccess` (cinder/api/contrib/volume_type_access.py `_addProjectAccess`, schema\ncinder/api/schemas/volume_type_access.py `add_project_access`): share a type with a project.\nThe body is validated first, then the policy. Unknown type → 404 \"Volume type <id> could not\nbe found.\"; already shared → 409 \"Volume type access for <type_id> / <project> combination\nalready exists.\". Neither the project (not looked up in Keystone) nor the type's\n`is_public` is checked. 202, no body.\n","type":"object","x-action":"addProjectAccess","x-operation":"addProjectAccess","x-status":202,"x-policy":"volume_extension:volume_type_access:addProjectAccess","required":["addProjectAccess"],"additionalProperties":false,"properties":{"addProjectAccess":{"type":"object","required":["project"],"additionalProperties":false,"properties":{"project":{"description":"The project id, which must be uuid-like (`format: uuid`): else 400 \"Invalid input for\nfield/attribute project. Value: <v>. '<v>' is not a 'uuid'\".\n","allOf":[{"$ref":"#/components/schemas/UuidLike"}]}}}}};
+export const action_addProjectAccess = validate120;
+const schema147 = {"$ref":"cinder-v3.json#/components/schemas/VolumeTypeActionAddProjectAccess","$id":"action_addProjectAccess.json"};
+const schema148 = {"description":"`addProjectAccess` (cinder/api/contrib/volume_type_access.py `_addProjectAccess`, schema\ncinder/api/schemas/volume_type_access.py `add_project_access`): share a type with a project.\nThe body is validated first, then the policy. Unknown type → 404 \"Volume type <id> could not\nbe found.\"; already shared → 409 \"Volume type access for <type_id> / <project> combination\nalready exists.\". Neither the project (not looked up in Keystone) nor the type's\n`is_public` is checked. 202, no body.\n","type":"object","x-action":"addProjectAccess","x-operation":"addProjectAccess","x-status":202,"x-policy":"volume_extension:volume_type_access:addProjectAccess","required":["addProjectAccess"],"additionalProperties":false,"properties":{"addProjectAccess":{"type":"object","required":["project"],"additionalProperties":false,"properties":{"project":{"description":"The project id, which must be uuid-like (`format: uuid`): else 400 \"Invalid input for\nfield/attribute project. Value: <v>. '<v>' is not a 'uuid'\".\n","allOf":[{"$ref":"#/components/schemas/UuidLike"}]}}}}};
 
-function validate120(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate121(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate120.evaluated;
+const evaluated0 = validate121.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -5474,14 +5568,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.addProjectAccess === undefined) && (missing0 = "addProjectAccess")){
-validate120.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate121.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "addProjectAccess")){
-validate120.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate121.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -5494,14 +5588,14 @@ if(errors === _errs2){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing1;
 if((data0.project === undefined) && (missing1 = "project")){
-validate120.errors = [{instancePath:instancePath+"/addProjectAccess",schemaPath:"#/properties/addProjectAccess/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate121.errors = [{instancePath:instancePath+"/addProjectAccess",schemaPath:"#/properties/addProjectAccess/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 const _errs4 = errors;
 for(const key1 in data0){
 if(!(key1 === "project")){
-validate120.errors = [{instancePath:instancePath+"/addProjectAccess",schemaPath:"#/properties/addProjectAccess/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate121.errors = [{instancePath:instancePath+"/addProjectAccess",schemaPath:"#/properties/addProjectAccess/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -5513,21 +5607,12 @@ const _errs7 = errors;
 if(errors === _errs7){
 if(typeof data1 === "string"){
 if(!pattern6.test(data1)){
-validate120.errors = [{instancePath:instancePath+"/addProjectAccess/project",schemaPath:"#/components/schemas/UuidLike/pattern",keyword:"pattern",params:{pattern: "^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"},message:"must match pattern \""+"^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"+"\""}];
+validate121.errors = [{instancePath:instancePath+"/addProjectAccess/project",schemaPath:"#/components/schemas/UuidLike/pattern",keyword:"pattern",params:{pattern: "^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"},message:"must match pattern \""+"^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"+"\""}];
 return false;
 }
 }
 else {
-validate120.errors = [{instancePath:instancePath+"/addProjectAccess/project",schemaPath:"#/components/schemas/UuidLike/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-}
-}
-}
-}
-else {
-validate120.errors = [{instancePath:instancePath+"/addProjectAccess",schemaPath:"#/properties/addProjectAccess/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate121.errors = [{instancePath:instancePath+"/addProjectAccess/project",schemaPath:"#/components/schemas/UuidLike/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -5536,44 +5621,53 @@ return false;
 }
 }
 else {
-validate120.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate121.errors = [{instancePath:instancePath+"/addProjectAccess",schemaPath:"#/properties/addProjectAccess/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate120.errors = vErrors;
+}
+}
+}
+}
+else {
+validate121.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate121.errors = vErrors;
 return errors === 0;
 }
-validate120.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate121.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate119(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate120(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="action_addProjectAccess.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate119.evaluated;
+const evaluated0 = validate120.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate120(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate120.errors : vErrors.concat(validate120.errors);
+if(!(validate121(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate121.errors : vErrors.concat(validate121.errors);
 errors = vErrors.length;
 }
-validate119.errors = vErrors;
+validate120.errors = vErrors;
 return errors === 0;
 }
-validate119.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate120.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const action_removeProjectAccess = validate122;
-const schema148 = {"$ref":"cinder-v3.json#/components/schemas/VolumeTypeActionRemoveProjectAccess","$id":"action_removeProjectAccess.json"};
-const schema149 = {"description":"`removeProjectAccess` (cinder/api/contrib/volume_type_access.py `_removeProjectAccess`): stop\nsharing a type with a project. Unknown type → 404 \"Volume type <id> could not be found.\";\nnot shared → 404 \"Volume type access not found for <type_id> / <project> combination.\".\n202, no body.\n","type":"object","x-action":"removeProjectAccess","x-operation":"removeProjectAccess","x-status":202,"x-policy":"volume_extension:volume_type_access:removeProjectAccess","required":["removeProjectAccess"],"additionalProperties":false,"properties":{"removeProjectAccess":{"type":"object","required":["project"],"additionalProperties":false,"properties":{"project":{"description":"The project id (uuid-like, as for `addProjectAccess`).","allOf":[{"$ref":"#/components/schemas/UuidLike"}]}}}}};
+export const action_removeProjectAccess = validate123;
+const schema150 = {"$ref":"cinder-v3.json#/components/schemas/VolumeTypeActionRemoveProjectAccess","$id":"action_removeProjectAccess.json"};
+const schema151 = {"description":"`removeProjectAccess` (cinder/api/contrib/volume_type_access.py `_removeProjectAccess`): stop\nsharing a type with a project. Unknown type → 404 \"Volume type <id> could not be found.\";\nnot shared → 404 \"Volume type access not found for <type_id> / <project> combination.\".\n202, no body.\n","type":"object","x-action":"removeProjectAccess","x-operation":"removeProjectAccess","x-status":202,"x-policy":"volume_extension:volume_type_access:removeProjectAccess","required":["removeProjectAccess"],"additionalProperties":false,"properties":{"removeProjectAccess":{"type":"object","required":["project"],"additionalProperties":false,"properties":{"project":{"description":"The project id (uuid-like, as for `addProjectAccess`).","allOf":[{"$ref":"#/components/schemas/UuidLike"}]}}}}};
 
-function validate123(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate124(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate123.evaluated;
+const evaluated0 = validate124.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -5584,14 +5678,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.removeProjectAccess === undefined) && (missing0 = "removeProjectAccess")){
-validate123.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate124.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "removeProjectAccess")){
-validate123.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate124.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -5604,14 +5698,14 @@ if(errors === _errs2){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing1;
 if((data0.project === undefined) && (missing1 = "project")){
-validate123.errors = [{instancePath:instancePath+"/removeProjectAccess",schemaPath:"#/properties/removeProjectAccess/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate124.errors = [{instancePath:instancePath+"/removeProjectAccess",schemaPath:"#/properties/removeProjectAccess/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 const _errs4 = errors;
 for(const key1 in data0){
 if(!(key1 === "project")){
-validate123.errors = [{instancePath:instancePath+"/removeProjectAccess",schemaPath:"#/properties/removeProjectAccess/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate124.errors = [{instancePath:instancePath+"/removeProjectAccess",schemaPath:"#/properties/removeProjectAccess/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -5623,21 +5717,12 @@ const _errs7 = errors;
 if(errors === _errs7){
 if(typeof data1 === "string"){
 if(!pattern6.test(data1)){
-validate123.errors = [{instancePath:instancePath+"/removeProjectAccess/project",schemaPath:"#/components/schemas/UuidLike/pattern",keyword:"pattern",params:{pattern: "^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"},message:"must match pattern \""+"^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"+"\""}];
+validate124.errors = [{instancePath:instancePath+"/removeProjectAccess/project",schemaPath:"#/components/schemas/UuidLike/pattern",keyword:"pattern",params:{pattern: "^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"},message:"must match pattern \""+"^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"+"\""}];
 return false;
 }
 }
 else {
-validate123.errors = [{instancePath:instancePath+"/removeProjectAccess/project",schemaPath:"#/components/schemas/UuidLike/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-}
-}
-}
-}
-else {
-validate123.errors = [{instancePath:instancePath+"/removeProjectAccess",schemaPath:"#/properties/removeProjectAccess/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate124.errors = [{instancePath:instancePath+"/removeProjectAccess/project",schemaPath:"#/components/schemas/UuidLike/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -5646,44 +5731,53 @@ return false;
 }
 }
 else {
-validate123.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate124.errors = [{instancePath:instancePath+"/removeProjectAccess",schemaPath:"#/properties/removeProjectAccess/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate123.errors = vErrors;
+}
+}
+}
+}
+else {
+validate124.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate124.errors = vErrors;
 return errors === 0;
 }
-validate123.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate124.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate122(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate123(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="action_removeProjectAccess.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate122.evaluated;
+const evaluated0 = validate123.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate123(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate123.errors : vErrors.concat(validate123.errors);
+if(!(validate124(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
 errors = vErrors.length;
 }
-validate122.errors = vErrors;
+validate123.errors = vErrors;
 return errors === 0;
 }
-validate122.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate123.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_setProjectDefaultType = validate125;
-const schema151 = {"$ref":"cinder-v3.json#/components/schemas/DefaultTypeSetRequest","$id":"body_setProjectDefaultType.json"};
-const schema152 = {"description":"`{\"default_type\": {\"volume_type\": \"<name or id>\"}}` (cinder/api/schemas/default_types.py\n`create_or_update`). Cinder's schema does not require `default_type` (a body without it\npasses validation and then fails with a KeyError → 500); here it is required (400). Other\ntop-level keys are ignored, as in Cinder.\n","type":"object","required":["default_type"],"additionalProperties":true,"properties":{"default_type":{"type":"object","required":["volume_type"],"additionalProperties":false,"properties":{"volume_type":{"description":"The type's name or id (`objects.VolumeType.get_by_name_or_id`). Unknown → **400** (not\n404) with the not-found message: \"Volume type <v> could not be found.\" for a\nuuid-like value, \"Volume type with name <v> could not be found.\" otherwise.\n","allOf":[{"$ref":"#/components/schemas/RequiredName"}]}}}}};
+export const body_setProjectDefaultType = validate126;
+const schema153 = {"$ref":"cinder-v3.json#/components/schemas/DefaultTypeSetRequest","$id":"body_setProjectDefaultType.json"};
+const schema154 = {"description":"`{\"default_type\": {\"volume_type\": \"<name or id>\"}}` (cinder/api/schemas/default_types.py\n`create_or_update`). Cinder's schema does not require `default_type` (a body without it\npasses validation and then fails with a KeyError → 500); here it is required (400). Other\ntop-level keys are ignored, as in Cinder.\n","type":"object","required":["default_type"],"additionalProperties":true,"properties":{"default_type":{"type":"object","required":["volume_type"],"additionalProperties":false,"properties":{"volume_type":{"description":"The type's name or id (`objects.VolumeType.get_by_name_or_id`). Unknown → **400** (not\n404) with the not-found message: \"Volume type <v> could not be found.\" for a\nuuid-like value, \"Volume type with name <v> could not be found.\" otherwise.\n","allOf":[{"$ref":"#/components/schemas/RequiredName"}]}}}}};
 
-function validate126(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate127(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate126.evaluated;
+const evaluated0 = validate127.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -5694,7 +5788,7 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.default_type === undefined) && (missing0 = "default_type")){
-validate126.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate127.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -5705,14 +5799,14 @@ if(errors === _errs2){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing1;
 if((data0.volume_type === undefined) && (missing1 = "volume_type")){
-validate126.errors = [{instancePath:instancePath+"/default_type",schemaPath:"#/properties/default_type/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate127.errors = [{instancePath:instancePath+"/default_type",schemaPath:"#/properties/default_type/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 const _errs4 = errors;
 for(const key0 in data0){
 if(!(key0 === "volume_type")){
-validate126.errors = [{instancePath:instancePath+"/default_type",schemaPath:"#/properties/default_type/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate127.errors = [{instancePath:instancePath+"/default_type",schemaPath:"#/properties/default_type/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -5724,24 +5818,24 @@ const _errs7 = errors;
 if(errors === _errs7){
 if(typeof data1 === "string"){
 if(func2(data1) > 255){
-validate126.errors = [{instancePath:instancePath+"/default_type/volume_type",schemaPath:"#/components/schemas/RequiredName/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate127.errors = [{instancePath:instancePath+"/default_type/volume_type",schemaPath:"#/components/schemas/RequiredName/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data1) < 1){
-validate126.errors = [{instancePath:instancePath+"/default_type/volume_type",schemaPath:"#/components/schemas/RequiredName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate127.errors = [{instancePath:instancePath+"/default_type/volume_type",schemaPath:"#/components/schemas/RequiredName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
 if(!pattern41.test(data1)){
-validate126.errors = [{instancePath:instancePath+"/default_type/volume_type",schemaPath:"#/components/schemas/RequiredName/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""}];
+validate127.errors = [{instancePath:instancePath+"/default_type/volume_type",schemaPath:"#/components/schemas/RequiredName/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""}];
 return false;
 }
 }
 }
 }
 else {
-validate126.errors = [{instancePath:instancePath+"/default_type/volume_type",schemaPath:"#/components/schemas/RequiredName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate127.errors = [{instancePath:instancePath+"/default_type/volume_type",schemaPath:"#/components/schemas/RequiredName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -5750,7 +5844,7 @@ return false;
 }
 }
 else {
-validate126.errors = [{instancePath:instancePath+"/default_type",schemaPath:"#/properties/default_type/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate127.errors = [{instancePath:instancePath+"/default_type",schemaPath:"#/properties/default_type/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -5758,47 +5852,47 @@ return false;
 }
 }
 else {
-validate126.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate127.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate126.errors = vErrors;
+validate127.errors = vErrors;
 return errors === 0;
 }
-validate126.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate127.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate125(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate126(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_setProjectDefaultType.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate125.evaluated;
+const evaluated0 = validate126.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate126(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate126.errors : vErrors.concat(validate126.errors);
+if(!(validate127(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate127.errors : vErrors.concat(validate127.errors);
 errors = vErrors.length;
 }
-validate125.errors = vErrors;
+validate126.errors = vErrors;
 return errors === 0;
 }
-validate125.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate126.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_createQosSpecs = validate128;
-const schema154 = {"$ref":"cinder-v3.json#/components/schemas/QosSpecsCreateRequest","$id":"body_createQosSpecs.json"};
-const schema155 = {"type":"object","required":["qos_specs"],"additionalProperties":false,"properties":{"qos_specs":{"$ref":"#/components/schemas/QosSpecsCreate"}}};
-const schema156 = {"description":"The `qos_specs` object of a create request (schema `create`: only `name` is typed, other keys\nare allowed). Every key but `name` and `consumer` becomes a spec; keys and values are then\nchecked by cinder/utils.py `validate_dictionary_string_length`: key of 1..255 characters\n(else 400 \"Invalid input received: Key \\\"<k>\\\" has <n> characters, more than 255.\"), value\nnull or a string of at most 255 characters (a non-string → 400 \"Invalid input received: Value\nfor key \\\"<k>\\\" is not a string or unicode\").\n","type":"object","required":["name"],"properties":{"name":{"description":"Format `name_skip_leading_trailing_spaces`: stored stripped, which must leave 1..255\ncharacters: \"\" → 400 \"An invalid 'name' value was provided. The 'name' can not be None.\",\nblank → \"... The 'name' can not be empty.\", longer → \"... The 'name' can not be greater\nthan 255 characters.\". A name already used → 409 \"QoS Specs <name> already exists.\".\n","type":"string","pattern":"^\\s*\\S(?:[\\s\\S]{0,253}\\S)?\\s*$"},"consumer":{"description":"Default `back-end`. Any other value (null and \"\" included) → 400 \"Invalid qos specs: Valid\nconsumer of QoS specs are: QoSConsumerValues(default=<class\n'oslo_versionedobjects.fields.UnspecifiedDefault'>,nullable=False,valid_values=('back-end',\n'front-end', 'both'))\" (sic, cinder/objects/qos_specs.py `__setattr__`).\n","allOf":[{"$ref":"#/components/schemas/QosConsumer"}]}},"propertyNames":{"minLength":1,"maxLength":255},"additionalProperties":{"type":["string","null"],"maxLength":255}};
-const schema157 = {"description":"Where the specs are applied (cinder/objects/fields.py QoSConsumerValues): `back-end` (the\ndefault), `front-end` (passed to Nova through the connection info) or `both`.\n","type":"string","enum":["back-end","front-end","both"]};
+export const body_createQosSpecs = validate129;
+const schema156 = {"$ref":"cinder-v3.json#/components/schemas/QosSpecsCreateRequest","$id":"body_createQosSpecs.json"};
+const schema157 = {"type":"object","required":["qos_specs"],"additionalProperties":false,"properties":{"qos_specs":{"$ref":"#/components/schemas/QosSpecsCreate"}}};
+const schema158 = {"description":"The `qos_specs` object of a create request (schema `create`: only `name` is typed, other keys\nare allowed). Every key but `name` and `consumer` becomes a spec; keys and values are then\nchecked by cinder/utils.py `validate_dictionary_string_length`: key of 1..255 characters\n(else 400 \"Invalid input received: Key \\\"<k>\\\" has <n> characters, more than 255.\"), value\nnull or a string of at most 255 characters (a non-string → 400 \"Invalid input received: Value\nfor key \\\"<k>\\\" is not a string or unicode\").\n","type":"object","required":["name"],"properties":{"name":{"description":"Format `name_skip_leading_trailing_spaces`: stored stripped, which must leave 1..255\ncharacters: \"\" → 400 \"An invalid 'name' value was provided. The 'name' can not be None.\",\nblank → \"... The 'name' can not be empty.\", longer → \"... The 'name' can not be greater\nthan 255 characters.\". A name already used → 409 \"QoS Specs <name> already exists.\".\n","type":"string","pattern":"^\\s*\\S(?:[\\s\\S]{0,253}\\S)?\\s*$"},"consumer":{"description":"Default `back-end`. Any other value (null and \"\" included) → 400 \"Invalid qos specs: Valid\nconsumer of QoS specs are: QoSConsumerValues(default=<class\n'oslo_versionedobjects.fields.UnspecifiedDefault'>,nullable=False,valid_values=('back-end',\n'front-end', 'both'))\" (sic, cinder/objects/qos_specs.py `__setattr__`).\n","allOf":[{"$ref":"#/components/schemas/QosConsumer"}]}},"propertyNames":{"minLength":1,"maxLength":255},"additionalProperties":{"type":["string","null"],"maxLength":255}};
+const schema159 = {"description":"Where the specs are applied (cinder/objects/fields.py QoSConsumerValues): `back-end` (the\ndefault), `front-end` (passed to Nova through the connection info) or `both`.\n","type":"string","enum":["back-end","front-end","both"]};
 const pattern53 = new RegExp("^\\s*\\S(?:[\\s\\S]{0,253}\\S)?\\s*$", "u");
 
-function validate130(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate131(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate130.evaluated;
+const evaluated0 = validate131.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -5809,7 +5903,7 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.name === undefined) && (missing0 = "name")){
-validate130.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate131.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -5849,7 +5943,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate130.errors = vErrors;
+validate131.errors = vErrors;
 return false;
 break;
 }
@@ -5861,13 +5955,13 @@ if(!((key1 === "name") || (key1 === "consumer"))){
 let data0 = data[key1];
 const _errs3 = errors;
 if((typeof data0 !== "string") && (data0 !== null)){
-validate130.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/type",keyword:"type",params:{type: schema156.additionalProperties.type},message:"must be string,null"}];
+validate131.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/type",keyword:"type",params:{type: schema158.additionalProperties.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs3){
 if(typeof data0 === "string"){
 if(func2(data0) > 255){
-validate130.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate131.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 }
@@ -5885,12 +5979,12 @@ const _errs5 = errors;
 if(errors === _errs5){
 if(typeof data1 === "string"){
 if(!pattern53.test(data1)){
-validate130.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^\\s*\\S(?:[\\s\\S]{0,253}\\S)?\\s*$"},message:"must match pattern \""+"^\\s*\\S(?:[\\s\\S]{0,253}\\S)?\\s*$"+"\""}];
+validate131.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^\\s*\\S(?:[\\s\\S]{0,253}\\S)?\\s*$"},message:"must match pattern \""+"^\\s*\\S(?:[\\s\\S]{0,253}\\S)?\\s*$"+"\""}];
 return false;
 }
 }
 else {
-validate130.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate131.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -5904,11 +5998,11 @@ if(data.consumer !== undefined){
 let data2 = data.consumer;
 const _errs7 = errors;
 if(typeof data2 !== "string"){
-validate130.errors = [{instancePath:instancePath+"/consumer",schemaPath:"#/components/schemas/QosConsumer/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate131.errors = [{instancePath:instancePath+"/consumer",schemaPath:"#/components/schemas/QosConsumer/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!(((data2 === "back-end") || (data2 === "front-end")) || (data2 === "both"))){
-validate130.errors = [{instancePath:instancePath+"/consumer",schemaPath:"#/components/schemas/QosConsumer/enum",keyword:"enum",params:{allowedValues: schema157.enum},message:"must be equal to one of the allowed values"}];
+validate131.errors = [{instancePath:instancePath+"/consumer",schemaPath:"#/components/schemas/QosConsumer/enum",keyword:"enum",params:{allowedValues: schema159.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid2 = _errs7 === errors;
@@ -5916,6 +6010,53 @@ var valid2 = _errs7 === errors;
 else {
 var valid2 = true;
 }
+}
+}
+}
+}
+}
+else {
+validate131.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate131.errors = vErrors;
+return errors === 0;
+}
+validate131.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate130(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate130.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.qos_specs === undefined) && (missing0 = "qos_specs")){
+validate130.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(key0 === "qos_specs")){
+validate130.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.qos_specs !== undefined){
+if(!(validate131(data.qos_specs, {instancePath:instancePath+"/qos_specs",parentData:data,parentDataProperty:"qos_specs",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate131.errors : vErrors.concat(validate131.errors);
+errors = vErrors.length;
 }
 }
 }
@@ -5933,6 +6074,7 @@ validate130.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false}
 
 
 function validate129(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="body_createQosSpecs.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate129.evaluated;
@@ -5942,72 +6084,24 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.qos_specs === undefined) && (missing0 = "qos_specs")){
-validate129.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!(key0 === "qos_specs")){
-validate129.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.qos_specs !== undefined){
-if(!(validate130(data.qos_specs, {instancePath:instancePath+"/qos_specs",parentData:data,parentDataProperty:"qos_specs",rootData,dynamicAnchors}))){
+if(!(validate130(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate130.errors : vErrors.concat(validate130.errors);
 errors = vErrors.length;
-}
-}
-}
-}
-}
-else {
-validate129.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
 }
 validate129.errors = vErrors;
 return errors === 0;
 }
 validate129.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
+export const body_setQosKeys = validate134;
+const schema160 = {"$ref":"cinder-v3.json#/components/schemas/QosSpecsSetRequest","$id":"body_setQosKeys.json"};
+const schema161 = {"type":"object","required":["qos_specs"],"additionalProperties":false,"properties":{"qos_specs":{"$ref":"#/components/schemas/QosSpecsSet"}}};
+const schema162 = {"description":"The `qos_specs` object of a set-keys request (schema `set`,\ncinder/api/validation/parameter_types.py `extra_specs_with_null`): keys\n`^[a-zA-Z0-9-_:. /]{1,255}$`, values null or strings of at most 255 characters. `consumer`\nchanges the consumer (an invalid value → the 400 described for create); other keys are\nmerged into the specs. `{}` is allowed (no change).\n","type":"object","properties":{"consumer":{"$ref":"#/components/schemas/QosConsumer"}},"patternProperties":{"^[a-zA-Z0-9-_:. /]{1,255}$":{"type":["string","null"],"maxLength":255}},"additionalProperties":false};
 
-function validate128(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="body_createQosSpecs.json" */;
+function validate136(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate128.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(validate129(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate129.errors : vErrors.concat(validate129.errors);
-errors = vErrors.length;
-}
-validate128.errors = vErrors;
-return errors === 0;
-}
-validate128.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-export const body_setQosKeys = validate133;
-const schema158 = {"$ref":"cinder-v3.json#/components/schemas/QosSpecsSetRequest","$id":"body_setQosKeys.json"};
-const schema159 = {"type":"object","required":["qos_specs"],"additionalProperties":false,"properties":{"qos_specs":{"$ref":"#/components/schemas/QosSpecsSet"}}};
-const schema160 = {"description":"The `qos_specs` object of a set-keys request (schema `set`,\ncinder/api/validation/parameter_types.py `extra_specs_with_null`): keys\n`^[a-zA-Z0-9-_:. /]{1,255}$`, values null or strings of at most 255 characters. `consumer`\nchanges the consumer (an invalid value → the 400 described for create); other keys are\nmerged into the specs. `{}` is allowed (no change).\n","type":"object","properties":{"consumer":{"$ref":"#/components/schemas/QosConsumer"}},"patternProperties":{"^[a-zA-Z0-9-_:. /]{1,255}$":{"type":["string","null"],"maxLength":255}},"additionalProperties":false};
-
-function validate135(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate135.evaluated;
+const evaluated0 = validate136.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -6019,7 +6113,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
 if(!((key0 === "consumer") || (pattern4.test(key0)))){
-validate135.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate136.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -6029,11 +6123,11 @@ if(data.consumer !== undefined){
 let data0 = data.consumer;
 const _errs2 = errors;
 if(typeof data0 !== "string"){
-validate135.errors = [{instancePath:instancePath+"/consumer",schemaPath:"#/components/schemas/QosConsumer/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate136.errors = [{instancePath:instancePath+"/consumer",schemaPath:"#/components/schemas/QosConsumer/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!(((data0 === "back-end") || (data0 === "front-end")) || (data0 === "both"))){
-validate135.errors = [{instancePath:instancePath+"/consumer",schemaPath:"#/components/schemas/QosConsumer/enum",keyword:"enum",params:{allowedValues: schema157.enum},message:"must be equal to one of the allowed values"}];
+validate136.errors = [{instancePath:instancePath+"/consumer",schemaPath:"#/components/schemas/QosConsumer/enum",keyword:"enum",params:{allowedValues: schema159.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -6048,13 +6142,13 @@ if(pattern4.test(key1)){
 let data1 = data[key1];
 const _errs5 = errors;
 if((typeof data1 !== "string") && (data1 !== null)){
-validate135.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: schema160.patternProperties["^[a-zA-Z0-9-_:. /]{1,255}$"].type},message:"must be string,null"}];
+validate136.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: schema162.patternProperties["^[a-zA-Z0-9-_:. /]{1,255}$"].type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs5){
 if(typeof data1 === "string"){
 if(func2(data1) > 255){
-validate135.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate136.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 }
@@ -6063,6 +6157,53 @@ var valid2 = _errs5 === errors;
 if(!valid2){
 break;
 }
+}
+}
+}
+}
+}
+else {
+validate136.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate136.errors = vErrors;
+return errors === 0;
+}
+validate136.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate135(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate135.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.qos_specs === undefined) && (missing0 = "qos_specs")){
+validate135.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(key0 === "qos_specs")){
+validate135.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.qos_specs !== undefined){
+if(!(validate136(data.qos_specs, {instancePath:instancePath+"/qos_specs",parentData:data,parentDataProperty:"qos_specs",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate136.errors : vErrors.concat(validate136.errors);
+errors = vErrors.length;
 }
 }
 }
@@ -6080,6 +6221,7 @@ validate135.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false}
 
 
 function validate134(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="body_setQosKeys.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate134.evaluated;
@@ -6089,72 +6231,24 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.qos_specs === undefined) && (missing0 = "qos_specs")){
-validate134.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!(key0 === "qos_specs")){
-validate134.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.qos_specs !== undefined){
-if(!(validate135(data.qos_specs, {instancePath:instancePath+"/qos_specs",parentData:data,parentDataProperty:"qos_specs",rootData,dynamicAnchors}))){
+if(!(validate135(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
 errors = vErrors.length;
-}
-}
-}
-}
-}
-else {
-validate134.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
 }
 validate134.errors = vErrors;
 return errors === 0;
 }
 validate134.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
+export const body_unsetQosKeys = validate139;
+const schema164 = {"$ref":"cinder-v3.json#/components/schemas/QosKeysUnsetRequest","$id":"body_unsetQosKeys.json"};
+const schema165 = {"description":"`{\"keys\": [...]}` (schema `unset`): unique strings of 1..255 characters (duplicates → 400\n\"Invalid input for field/attribute keys. Value: [...]. [...] has non-unique elements\"). An\nempty list is allowed.\n","type":"object","required":["keys"],"additionalProperties":false,"properties":{"keys":{"type":"array","uniqueItems":true,"items":{"type":"string","minLength":1,"maxLength":255}}}};
 
-function validate133(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="body_setQosKeys.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate133.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(validate134(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate134.errors : vErrors.concat(validate134.errors);
-errors = vErrors.length;
-}
-validate133.errors = vErrors;
-return errors === 0;
-}
-validate133.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-export const body_unsetQosKeys = validate138;
-const schema162 = {"$ref":"cinder-v3.json#/components/schemas/QosKeysUnsetRequest","$id":"body_unsetQosKeys.json"};
-const schema163 = {"description":"`{\"keys\": [...]}` (schema `unset`): unique strings of 1..255 characters (duplicates → 400\n\"Invalid input for field/attribute keys. Value: [...]. [...] has non-unique elements\"). An\nempty list is allowed.\n","type":"object","required":["keys"],"additionalProperties":false,"properties":{"keys":{"type":"array","uniqueItems":true,"items":{"type":"string","minLength":1,"maxLength":255}}}};
-
-function validate138(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate139(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_unsetQosKeys.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate138.evaluated;
+const evaluated0 = validate139.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -6166,14 +6260,14 @@ if(errors === _errs0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.keys === undefined) && (missing0 = "keys")){
-validate138.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/QosKeysUnsetRequest/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate139.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/QosKeysUnsetRequest/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs2 = errors;
 for(const key0 in data){
 if(!(key0 === "keys")){
-validate138.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/QosKeysUnsetRequest/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate139.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/QosKeysUnsetRequest/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -6192,18 +6286,18 @@ const _errs5 = errors;
 if(errors === _errs5){
 if(typeof data1 === "string"){
 if(func2(data1) > 255){
-validate138.errors = [{instancePath:instancePath+"/keys/" + i0,schemaPath:"cinder-v3.json#/components/schemas/QosKeysUnsetRequest/properties/keys/items/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate139.errors = [{instancePath:instancePath+"/keys/" + i0,schemaPath:"cinder-v3.json#/components/schemas/QosKeysUnsetRequest/properties/keys/items/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data1) < 1){
-validate138.errors = [{instancePath:instancePath+"/keys/" + i0,schemaPath:"cinder-v3.json#/components/schemas/QosKeysUnsetRequest/properties/keys/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate139.errors = [{instancePath:instancePath+"/keys/" + i0,schemaPath:"cinder-v3.json#/components/schemas/QosKeysUnsetRequest/properties/keys/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 }
 else {
-validate138.errors = [{instancePath:instancePath+"/keys/" + i0,schemaPath:"cinder-v3.json#/components/schemas/QosKeysUnsetRequest/properties/keys/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate139.errors = [{instancePath:instancePath+"/keys/" + i0,schemaPath:"cinder-v3.json#/components/schemas/QosKeysUnsetRequest/properties/keys/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -6224,7 +6318,7 @@ continue;
 }
 if(typeof indices0[item0] == "number"){
 j0 = indices0[item0];
-validate138.errors = [{instancePath:instancePath+"/keys",schemaPath:"cinder-v3.json#/components/schemas/QosKeysUnsetRequest/properties/keys/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"}];
+validate139.errors = [{instancePath:instancePath+"/keys",schemaPath:"cinder-v3.json#/components/schemas/QosKeysUnsetRequest/properties/keys/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"}];
 return false;
 break;
 }
@@ -6234,7 +6328,7 @@ indices0[item0] = i1;
 }
 }
 else {
-validate138.errors = [{instancePath:instancePath+"/keys",schemaPath:"cinder-v3.json#/components/schemas/QosKeysUnsetRequest/properties/keys/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate139.errors = [{instancePath:instancePath+"/keys",schemaPath:"cinder-v3.json#/components/schemas/QosKeysUnsetRequest/properties/keys/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -6243,26 +6337,26 @@ return false;
 }
 }
 else {
-validate138.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/QosKeysUnsetRequest/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate139.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/QosKeysUnsetRequest/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate138.errors = vErrors;
+validate139.errors = vErrors;
 return errors === 0;
 }
-validate138.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate139.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_updateQuotas = validate139;
-const schema164 = {"$ref":"cinder-v3.json#/components/schemas/QuotaSetUpdateRequest","$id":"body_updateQuotas.json"};
-const schema165 = {"type":"object","required":["quota_set"],"additionalProperties":false,"properties":{"quota_set":{"$ref":"#/components/schemas/QuotaSetUpdate"}}};
-const schema166 = {"description":"The `quota_set` object of an update (cinder/api/schemas/quotas.py `update_quota`, format\n`quota_set`): at least one key (`{}` → 400 \"Invalid input for field/attribute quota_set.\nValue: {}. {} does not have enough properties\"). Keys must be quota keys of existing types;\n`id` and `tenant_id` are accepted and ignored (any value). Unknown keys are collected and\nreported after the values: 400 \"Invalid input received: Bad key(s) in quota set: <k1>, <k2>\"\n(a bad value met earlier in the iteration wins).\n","type":"object","minProperties":1,"properties":{"volumes":{"$ref":"#/components/schemas/QuotaValue"},"snapshots":{"$ref":"#/components/schemas/QuotaValue"},"gigabytes":{"$ref":"#/components/schemas/QuotaValue"},"backups":{"$ref":"#/components/schemas/QuotaValue"},"backup_gigabytes":{"$ref":"#/components/schemas/QuotaValue"},"per_volume_gigabytes":{"$ref":"#/components/schemas/QuotaValue"},"groups":{"$ref":"#/components/schemas/QuotaValue"},"id":{"description":"Ignored."},"tenant_id":{"description":"Ignored."}},"patternProperties":{"^(?:volumes|snapshots|gigabytes)_.+$":{"$ref":"#/components/schemas/QuotaValue"}},"additionalProperties":false};
-const schema167 = {"description":"A limit, -1 (unlimited) to 2147483647. Cinder's format checker (`api_utils.validate_integer`,\n`int(str(v))`) also accepts integer strings, but the handler then compares the string with\nthe usage and fails with a TypeError → 500 for every key but `per_volume_gigabytes`; here only\nJSON integers are accepted. Cinder's messages: \"<key> must be an integer\" (also for 1.5,\ntrue, \"abc\"), \"<key> must be >= -1\", \"<key> must be <= 2147483647\" (400).\n","type":"integer","minimum":-1,"maximum":2147483647};
+export const body_updateQuotas = validate140;
+const schema166 = {"$ref":"cinder-v3.json#/components/schemas/QuotaSetUpdateRequest","$id":"body_updateQuotas.json"};
+const schema167 = {"type":"object","required":["quota_set"],"additionalProperties":false,"properties":{"quota_set":{"$ref":"#/components/schemas/QuotaSetUpdate"}}};
+const schema168 = {"description":"The `quota_set` object of an update (cinder/api/schemas/quotas.py `update_quota`, format\n`quota_set`): at least one key (`{}` → 400 \"Invalid input for field/attribute quota_set.\nValue: {}. {} does not have enough properties\"). Keys must be quota keys of existing types;\n`id` and `tenant_id` are accepted and ignored (any value). Unknown keys are collected and\nreported after the values: 400 \"Invalid input received: Bad key(s) in quota set: <k1>, <k2>\"\n(a bad value met earlier in the iteration wins).\n","type":"object","minProperties":1,"properties":{"volumes":{"$ref":"#/components/schemas/QuotaValue"},"snapshots":{"$ref":"#/components/schemas/QuotaValue"},"gigabytes":{"$ref":"#/components/schemas/QuotaValue"},"backups":{"$ref":"#/components/schemas/QuotaValue"},"backup_gigabytes":{"$ref":"#/components/schemas/QuotaValue"},"per_volume_gigabytes":{"$ref":"#/components/schemas/QuotaValue"},"groups":{"$ref":"#/components/schemas/QuotaValue"},"id":{"description":"Ignored."},"tenant_id":{"description":"Ignored."}},"patternProperties":{"^(?:volumes|snapshots|gigabytes)_.+$":{"$ref":"#/components/schemas/QuotaValue"}},"additionalProperties":false};
+const schema169 = {"description":"A limit, -1 (unlimited) to 2147483647. Cinder's format checker (`api_utils.validate_integer`,\n`int(str(v))`) also accepts integer strings, but the handler then compares the string with\nthe usage and fails with a TypeError → 500 for every key but `per_volume_gigabytes`; here only\nJSON integers are accepted. Cinder's messages: \"<key> must be an integer\" (also for 1.5,\ntrue, \"abc\"), \"<key> must be >= -1\", \"<key> must be <= 2147483647\" (400).\n","type":"integer","minimum":-1,"maximum":2147483647};
 const pattern56 = new RegExp("^(?:volumes|snapshots|gigabytes)_.+$", "u");
 
-function validate141(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate142(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate141.evaluated;
+const evaluated0 = validate142.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -6272,14 +6366,14 @@ evaluated0.items = undefined;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(Object.keys(data).length < 1){
-validate141.errors = [{instancePath,schemaPath:"#/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"}];
+validate142.errors = [{instancePath,schemaPath:"#/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!((func1.call(schema166.properties, key0)) || (pattern56.test(key0)))){
-validate141.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+if(!((func1.call(schema168.properties, key0)) || (pattern56.test(key0)))){
+validate142.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -6290,18 +6384,18 @@ let data0 = data.volumes;
 const _errs2 = errors;
 const _errs3 = errors;
 if(!((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0)))){
-validate141.errors = [{instancePath:instancePath+"/volumes",schemaPath:"#/components/schemas/QuotaValue/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate142.errors = [{instancePath:instancePath+"/volumes",schemaPath:"#/components/schemas/QuotaValue/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs3){
 if(typeof data0 == "number"){
 if(data0 > 2147483647 || isNaN(data0)){
-validate141.errors = [{instancePath:instancePath+"/volumes",schemaPath:"#/components/schemas/QuotaValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+validate142.errors = [{instancePath:instancePath+"/volumes",schemaPath:"#/components/schemas/QuotaValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
 return false;
 }
 else {
 if(data0 < -1 || isNaN(data0)){
-validate141.errors = [{instancePath:instancePath+"/volumes",schemaPath:"#/components/schemas/QuotaValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
+validate142.errors = [{instancePath:instancePath+"/volumes",schemaPath:"#/components/schemas/QuotaValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
 return false;
 }
 }
@@ -6318,18 +6412,18 @@ let data1 = data.snapshots;
 const _errs5 = errors;
 const _errs6 = errors;
 if(!((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1)))){
-validate141.errors = [{instancePath:instancePath+"/snapshots",schemaPath:"#/components/schemas/QuotaValue/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate142.errors = [{instancePath:instancePath+"/snapshots",schemaPath:"#/components/schemas/QuotaValue/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs6){
 if(typeof data1 == "number"){
 if(data1 > 2147483647 || isNaN(data1)){
-validate141.errors = [{instancePath:instancePath+"/snapshots",schemaPath:"#/components/schemas/QuotaValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+validate142.errors = [{instancePath:instancePath+"/snapshots",schemaPath:"#/components/schemas/QuotaValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
 return false;
 }
 else {
 if(data1 < -1 || isNaN(data1)){
-validate141.errors = [{instancePath:instancePath+"/snapshots",schemaPath:"#/components/schemas/QuotaValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
+validate142.errors = [{instancePath:instancePath+"/snapshots",schemaPath:"#/components/schemas/QuotaValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
 return false;
 }
 }
@@ -6346,18 +6440,18 @@ let data2 = data.gigabytes;
 const _errs8 = errors;
 const _errs9 = errors;
 if(!((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2)))){
-validate141.errors = [{instancePath:instancePath+"/gigabytes",schemaPath:"#/components/schemas/QuotaValue/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate142.errors = [{instancePath:instancePath+"/gigabytes",schemaPath:"#/components/schemas/QuotaValue/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs9){
 if(typeof data2 == "number"){
 if(data2 > 2147483647 || isNaN(data2)){
-validate141.errors = [{instancePath:instancePath+"/gigabytes",schemaPath:"#/components/schemas/QuotaValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+validate142.errors = [{instancePath:instancePath+"/gigabytes",schemaPath:"#/components/schemas/QuotaValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
 return false;
 }
 else {
 if(data2 < -1 || isNaN(data2)){
-validate141.errors = [{instancePath:instancePath+"/gigabytes",schemaPath:"#/components/schemas/QuotaValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
+validate142.errors = [{instancePath:instancePath+"/gigabytes",schemaPath:"#/components/schemas/QuotaValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
 return false;
 }
 }
@@ -6374,18 +6468,18 @@ let data3 = data.backups;
 const _errs11 = errors;
 const _errs12 = errors;
 if(!((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3)))){
-validate141.errors = [{instancePath:instancePath+"/backups",schemaPath:"#/components/schemas/QuotaValue/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate142.errors = [{instancePath:instancePath+"/backups",schemaPath:"#/components/schemas/QuotaValue/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs12){
 if(typeof data3 == "number"){
 if(data3 > 2147483647 || isNaN(data3)){
-validate141.errors = [{instancePath:instancePath+"/backups",schemaPath:"#/components/schemas/QuotaValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+validate142.errors = [{instancePath:instancePath+"/backups",schemaPath:"#/components/schemas/QuotaValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
 return false;
 }
 else {
 if(data3 < -1 || isNaN(data3)){
-validate141.errors = [{instancePath:instancePath+"/backups",schemaPath:"#/components/schemas/QuotaValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
+validate142.errors = [{instancePath:instancePath+"/backups",schemaPath:"#/components/schemas/QuotaValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
 return false;
 }
 }
@@ -6402,18 +6496,18 @@ let data4 = data.backup_gigabytes;
 const _errs14 = errors;
 const _errs15 = errors;
 if(!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))){
-validate141.errors = [{instancePath:instancePath+"/backup_gigabytes",schemaPath:"#/components/schemas/QuotaValue/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate142.errors = [{instancePath:instancePath+"/backup_gigabytes",schemaPath:"#/components/schemas/QuotaValue/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs15){
 if(typeof data4 == "number"){
 if(data4 > 2147483647 || isNaN(data4)){
-validate141.errors = [{instancePath:instancePath+"/backup_gigabytes",schemaPath:"#/components/schemas/QuotaValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+validate142.errors = [{instancePath:instancePath+"/backup_gigabytes",schemaPath:"#/components/schemas/QuotaValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
 return false;
 }
 else {
 if(data4 < -1 || isNaN(data4)){
-validate141.errors = [{instancePath:instancePath+"/backup_gigabytes",schemaPath:"#/components/schemas/QuotaValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
+validate142.errors = [{instancePath:instancePath+"/backup_gigabytes",schemaPath:"#/components/schemas/QuotaValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
 return false;
 }
 }
@@ -6430,18 +6524,18 @@ let data5 = data.per_volume_gigabytes;
 const _errs17 = errors;
 const _errs18 = errors;
 if(!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))){
-validate141.errors = [{instancePath:instancePath+"/per_volume_gigabytes",schemaPath:"#/components/schemas/QuotaValue/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate142.errors = [{instancePath:instancePath+"/per_volume_gigabytes",schemaPath:"#/components/schemas/QuotaValue/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs18){
 if(typeof data5 == "number"){
 if(data5 > 2147483647 || isNaN(data5)){
-validate141.errors = [{instancePath:instancePath+"/per_volume_gigabytes",schemaPath:"#/components/schemas/QuotaValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+validate142.errors = [{instancePath:instancePath+"/per_volume_gigabytes",schemaPath:"#/components/schemas/QuotaValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
 return false;
 }
 else {
 if(data5 < -1 || isNaN(data5)){
-validate141.errors = [{instancePath:instancePath+"/per_volume_gigabytes",schemaPath:"#/components/schemas/QuotaValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
+validate142.errors = [{instancePath:instancePath+"/per_volume_gigabytes",schemaPath:"#/components/schemas/QuotaValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
 return false;
 }
 }
@@ -6458,18 +6552,18 @@ let data6 = data.groups;
 const _errs20 = errors;
 const _errs21 = errors;
 if(!((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6)))){
-validate141.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/components/schemas/QuotaValue/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate142.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/components/schemas/QuotaValue/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs21){
 if(typeof data6 == "number"){
 if(data6 > 2147483647 || isNaN(data6)){
-validate141.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/components/schemas/QuotaValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+validate142.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/components/schemas/QuotaValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
 return false;
 }
 else {
 if(data6 < -1 || isNaN(data6)){
-validate141.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/components/schemas/QuotaValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
+validate142.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/components/schemas/QuotaValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
 return false;
 }
 }
@@ -6488,18 +6582,18 @@ let data7 = data[key1];
 const _errs23 = errors;
 const _errs24 = errors;
 if(!((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7)))){
-validate141.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/QuotaValue/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate142.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/QuotaValue/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs24){
 if(typeof data7 == "number"){
 if(data7 > 2147483647 || isNaN(data7)){
-validate141.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/QuotaValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+validate142.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/QuotaValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
 return false;
 }
 else {
 if(data7 < -1 || isNaN(data7)){
-validate141.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/QuotaValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
+validate142.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/QuotaValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
 return false;
 }
 }
@@ -6522,6 +6616,53 @@ break;
 }
 }
 else {
+validate142.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate142.errors = vErrors;
+return errors === 0;
+}
+validate142.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate141(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate141.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.quota_set === undefined) && (missing0 = "quota_set")){
+validate141.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(key0 === "quota_set")){
+validate141.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.quota_set !== undefined){
+if(!(validate142(data.quota_set, {instancePath:instancePath+"/quota_set",parentData:data,parentDataProperty:"quota_set",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate142.errors : vErrors.concat(validate142.errors);
+errors = vErrors.length;
+}
+}
+}
+}
+}
+else {
 validate141.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
@@ -6533,6 +6674,7 @@ validate141.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false}
 
 
 function validate140(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="body_updateQuotas.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate140.evaluated;
@@ -6542,75 +6684,27 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.quota_set === undefined) && (missing0 = "quota_set")){
-validate140.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!(key0 === "quota_set")){
-validate140.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.quota_set !== undefined){
-if(!(validate141(data.quota_set, {instancePath:instancePath+"/quota_set",parentData:data,parentDataProperty:"quota_set",rootData,dynamicAnchors}))){
+if(!(validate141(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate141.errors : vErrors.concat(validate141.errors);
 errors = vErrors.length;
-}
-}
-}
-}
-}
-else {
-validate140.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
 }
 validate140.errors = vErrors;
 return errors === 0;
 }
 validate140.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-
-function validate139(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="body_updateQuotas.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate139.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(validate140(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
-errors = vErrors.length;
-}
-validate139.errors = vErrors;
-return errors === 0;
-}
-validate139.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-export const body_updateQuotaClass = validate144;
-const schema175 = {"$ref":"cinder-v3.json#/components/schemas/QuotaClassSetUpdateRequest","$id":"body_updateQuotaClass.json"};
-const schema176 = {"type":"object","required":["quota_class_set"],"additionalProperties":false,"properties":{"quota_class_set":{"$ref":"#/components/schemas/QuotaClassSetUpdate"}}};
-const schema177 = {"description":"The `quota_class_set` object of an update (format `quota_class_set`): keys must be quota keys\nof existing types (else 400 \"Invalid input received: Bad key(s) in quota class set: <k1>,\n<k2>\", checked before the values), and match `^[a-zA-Z0-9-_:. ]{1,255}$` (so per-type keys of\ntypes whose name has other characters cannot be set here). `{}` is allowed (no change).\n","type":"object","properties":{"volumes":{"$ref":"#/components/schemas/QuotaClassValue"},"snapshots":{"$ref":"#/components/schemas/QuotaClassValue"},"gigabytes":{"$ref":"#/components/schemas/QuotaClassValue"},"backups":{"$ref":"#/components/schemas/QuotaClassValue"},"backup_gigabytes":{"$ref":"#/components/schemas/QuotaClassValue"},"per_volume_gigabytes":{"$ref":"#/components/schemas/QuotaClassValue"},"groups":{"$ref":"#/components/schemas/QuotaClassValue"}},"patternProperties":{"^(?:volumes|snapshots|gigabytes)_[a-zA-Z0-9-_:. ]+$":{"$ref":"#/components/schemas/QuotaClassValue"}},"propertyNames":{"maxLength":255},"additionalProperties":false};
-const schema178 = {"description":"cinder/api/validation/parameter_types.py `quota_class_set` values: an integer -1..2147483647,\nor a string of digits 0..2147483647 (Cinder's validator applies `minimum`/`maximum` to digit\nstrings too; \"-1\" as a string → 400 \"Invalid input for field/attribute volumes. Value: -1.\n'-1' does not match '^[0-9]*$'\", \"\" → \"... '' is too short\", 1.5/true → \"... is not of type\n'integer', 'string'\", 2147483648 → \"... is greater than the maximum of 2147483647\", -2 → \"...\nis less than the minimum of -1\").\n","type":["integer","string"],"minimum":-1,"maximum":2147483647,"minLength":1,"pattern":"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"};
+export const body_updateQuotaClass = validate145;
+const schema177 = {"$ref":"cinder-v3.json#/components/schemas/QuotaClassSetUpdateRequest","$id":"body_updateQuotaClass.json"};
+const schema178 = {"type":"object","required":["quota_class_set"],"additionalProperties":false,"properties":{"quota_class_set":{"$ref":"#/components/schemas/QuotaClassSetUpdate"}}};
+const schema179 = {"description":"The `quota_class_set` object of an update (format `quota_class_set`): keys must be quota keys\nof existing types (else 400 \"Invalid input received: Bad key(s) in quota class set: <k1>,\n<k2>\", checked before the values), and match `^[a-zA-Z0-9-_:. ]{1,255}$` (so per-type keys of\ntypes whose name has other characters cannot be set here). `{}` is allowed (no change).\n","type":"object","properties":{"volumes":{"$ref":"#/components/schemas/QuotaClassValue"},"snapshots":{"$ref":"#/components/schemas/QuotaClassValue"},"gigabytes":{"$ref":"#/components/schemas/QuotaClassValue"},"backups":{"$ref":"#/components/schemas/QuotaClassValue"},"backup_gigabytes":{"$ref":"#/components/schemas/QuotaClassValue"},"per_volume_gigabytes":{"$ref":"#/components/schemas/QuotaClassValue"},"groups":{"$ref":"#/components/schemas/QuotaClassValue"}},"patternProperties":{"^(?:volumes|snapshots|gigabytes)_[a-zA-Z0-9-_:. ]+$":{"$ref":"#/components/schemas/QuotaClassValue"}},"propertyNames":{"maxLength":255},"additionalProperties":false};
+const schema180 = {"description":"cinder/api/validation/parameter_types.py `quota_class_set` values: an integer -1..2147483647,\nor a string of digits 0..2147483647 (Cinder's validator applies `minimum`/`maximum` to digit\nstrings too; \"-1\" as a string → 400 \"Invalid input for field/attribute volumes. Value: -1.\n'-1' does not match '^[0-9]*$'\", \"\" → \"... '' is too short\", 1.5/true → \"... is not of type\n'integer', 'string'\", 2147483648 → \"... is greater than the maximum of 2147483647\", -2 → \"...\nis less than the minimum of -1\").\n","type":["integer","string"],"minimum":-1,"maximum":2147483647,"minLength":1,"pattern":"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"};
 const pattern58 = new RegExp("^(?:volumes|snapshots|gigabytes)_[a-zA-Z0-9-_:. ]+$", "u");
 const pattern59 = new RegExp("^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$", "u");
 
-function validate146(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate147(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate146.evaluated;
+const evaluated0 = validate147.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -6643,7 +6737,7 @@ else {
 vErrors.push(err1);
 }
 errors++;
-validate146.errors = vErrors;
+validate147.errors = vErrors;
 return false;
 break;
 }
@@ -6652,7 +6746,7 @@ if(valid0){
 const _errs2 = errors;
 for(const key1 in data){
 if(!((((((((key1 === "volumes") || (key1 === "snapshots")) || (key1 === "gigabytes")) || (key1 === "backups")) || (key1 === "backup_gigabytes")) || (key1 === "per_volume_gigabytes")) || (key1 === "groups")) || (pattern58.test(key1)))){
-validate146.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate147.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -6663,18 +6757,18 @@ let data0 = data.volumes;
 const _errs3 = errors;
 const _errs4 = errors;
 if((!((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0)))) && (typeof data0 !== "string")){
-validate146.errors = [{instancePath:instancePath+"/volumes",schemaPath:"#/components/schemas/QuotaClassValue/type",keyword:"type",params:{type: schema178.type},message:"must be integer,string"}];
+validate147.errors = [{instancePath:instancePath+"/volumes",schemaPath:"#/components/schemas/QuotaClassValue/type",keyword:"type",params:{type: schema180.type},message:"must be integer,string"}];
 return false;
 }
 if(errors === _errs4){
 if(typeof data0 == "number"){
 if(data0 > 2147483647 || isNaN(data0)){
-validate146.errors = [{instancePath:instancePath+"/volumes",schemaPath:"#/components/schemas/QuotaClassValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+validate147.errors = [{instancePath:instancePath+"/volumes",schemaPath:"#/components/schemas/QuotaClassValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
 return false;
 }
 else {
 if(data0 < -1 || isNaN(data0)){
-validate146.errors = [{instancePath:instancePath+"/volumes",schemaPath:"#/components/schemas/QuotaClassValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
+validate147.errors = [{instancePath:instancePath+"/volumes",schemaPath:"#/components/schemas/QuotaClassValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
 return false;
 }
 }
@@ -6682,12 +6776,12 @@ return false;
 if(errors === _errs4){
 if(typeof data0 === "string"){
 if(func2(data0) < 1){
-validate146.errors = [{instancePath:instancePath+"/volumes",schemaPath:"#/components/schemas/QuotaClassValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate147.errors = [{instancePath:instancePath+"/volumes",schemaPath:"#/components/schemas/QuotaClassValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
 if(!pattern59.test(data0)){
-validate146.errors = [{instancePath:instancePath+"/volumes",schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
+validate147.errors = [{instancePath:instancePath+"/volumes",schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
 return false;
 }
 }
@@ -6705,18 +6799,18 @@ let data1 = data.snapshots;
 const _errs6 = errors;
 const _errs7 = errors;
 if((!((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1)))) && (typeof data1 !== "string")){
-validate146.errors = [{instancePath:instancePath+"/snapshots",schemaPath:"#/components/schemas/QuotaClassValue/type",keyword:"type",params:{type: schema178.type},message:"must be integer,string"}];
+validate147.errors = [{instancePath:instancePath+"/snapshots",schemaPath:"#/components/schemas/QuotaClassValue/type",keyword:"type",params:{type: schema180.type},message:"must be integer,string"}];
 return false;
 }
 if(errors === _errs7){
 if(typeof data1 == "number"){
 if(data1 > 2147483647 || isNaN(data1)){
-validate146.errors = [{instancePath:instancePath+"/snapshots",schemaPath:"#/components/schemas/QuotaClassValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+validate147.errors = [{instancePath:instancePath+"/snapshots",schemaPath:"#/components/schemas/QuotaClassValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
 return false;
 }
 else {
 if(data1 < -1 || isNaN(data1)){
-validate146.errors = [{instancePath:instancePath+"/snapshots",schemaPath:"#/components/schemas/QuotaClassValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
+validate147.errors = [{instancePath:instancePath+"/snapshots",schemaPath:"#/components/schemas/QuotaClassValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
 return false;
 }
 }
@@ -6724,12 +6818,12 @@ return false;
 if(errors === _errs7){
 if(typeof data1 === "string"){
 if(func2(data1) < 1){
-validate146.errors = [{instancePath:instancePath+"/snapshots",schemaPath:"#/components/schemas/QuotaClassValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate147.errors = [{instancePath:instancePath+"/snapshots",schemaPath:"#/components/schemas/QuotaClassValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
 if(!pattern59.test(data1)){
-validate146.errors = [{instancePath:instancePath+"/snapshots",schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
+validate147.errors = [{instancePath:instancePath+"/snapshots",schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
 return false;
 }
 }
@@ -6747,18 +6841,18 @@ let data2 = data.gigabytes;
 const _errs9 = errors;
 const _errs10 = errors;
 if((!((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2)))) && (typeof data2 !== "string")){
-validate146.errors = [{instancePath:instancePath+"/gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/type",keyword:"type",params:{type: schema178.type},message:"must be integer,string"}];
+validate147.errors = [{instancePath:instancePath+"/gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/type",keyword:"type",params:{type: schema180.type},message:"must be integer,string"}];
 return false;
 }
 if(errors === _errs10){
 if(typeof data2 == "number"){
 if(data2 > 2147483647 || isNaN(data2)){
-validate146.errors = [{instancePath:instancePath+"/gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+validate147.errors = [{instancePath:instancePath+"/gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
 return false;
 }
 else {
 if(data2 < -1 || isNaN(data2)){
-validate146.errors = [{instancePath:instancePath+"/gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
+validate147.errors = [{instancePath:instancePath+"/gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
 return false;
 }
 }
@@ -6766,12 +6860,12 @@ return false;
 if(errors === _errs10){
 if(typeof data2 === "string"){
 if(func2(data2) < 1){
-validate146.errors = [{instancePath:instancePath+"/gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate147.errors = [{instancePath:instancePath+"/gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
 if(!pattern59.test(data2)){
-validate146.errors = [{instancePath:instancePath+"/gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
+validate147.errors = [{instancePath:instancePath+"/gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
 return false;
 }
 }
@@ -6789,18 +6883,18 @@ let data3 = data.backups;
 const _errs12 = errors;
 const _errs13 = errors;
 if((!((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3)))) && (typeof data3 !== "string")){
-validate146.errors = [{instancePath:instancePath+"/backups",schemaPath:"#/components/schemas/QuotaClassValue/type",keyword:"type",params:{type: schema178.type},message:"must be integer,string"}];
+validate147.errors = [{instancePath:instancePath+"/backups",schemaPath:"#/components/schemas/QuotaClassValue/type",keyword:"type",params:{type: schema180.type},message:"must be integer,string"}];
 return false;
 }
 if(errors === _errs13){
 if(typeof data3 == "number"){
 if(data3 > 2147483647 || isNaN(data3)){
-validate146.errors = [{instancePath:instancePath+"/backups",schemaPath:"#/components/schemas/QuotaClassValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+validate147.errors = [{instancePath:instancePath+"/backups",schemaPath:"#/components/schemas/QuotaClassValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
 return false;
 }
 else {
 if(data3 < -1 || isNaN(data3)){
-validate146.errors = [{instancePath:instancePath+"/backups",schemaPath:"#/components/schemas/QuotaClassValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
+validate147.errors = [{instancePath:instancePath+"/backups",schemaPath:"#/components/schemas/QuotaClassValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
 return false;
 }
 }
@@ -6808,12 +6902,12 @@ return false;
 if(errors === _errs13){
 if(typeof data3 === "string"){
 if(func2(data3) < 1){
-validate146.errors = [{instancePath:instancePath+"/backups",schemaPath:"#/components/schemas/QuotaClassValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate147.errors = [{instancePath:instancePath+"/backups",schemaPath:"#/components/schemas/QuotaClassValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
 if(!pattern59.test(data3)){
-validate146.errors = [{instancePath:instancePath+"/backups",schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
+validate147.errors = [{instancePath:instancePath+"/backups",schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
 return false;
 }
 }
@@ -6831,18 +6925,18 @@ let data4 = data.backup_gigabytes;
 const _errs15 = errors;
 const _errs16 = errors;
 if((!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))) && (typeof data4 !== "string")){
-validate146.errors = [{instancePath:instancePath+"/backup_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/type",keyword:"type",params:{type: schema178.type},message:"must be integer,string"}];
+validate147.errors = [{instancePath:instancePath+"/backup_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/type",keyword:"type",params:{type: schema180.type},message:"must be integer,string"}];
 return false;
 }
 if(errors === _errs16){
 if(typeof data4 == "number"){
 if(data4 > 2147483647 || isNaN(data4)){
-validate146.errors = [{instancePath:instancePath+"/backup_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+validate147.errors = [{instancePath:instancePath+"/backup_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
 return false;
 }
 else {
 if(data4 < -1 || isNaN(data4)){
-validate146.errors = [{instancePath:instancePath+"/backup_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
+validate147.errors = [{instancePath:instancePath+"/backup_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
 return false;
 }
 }
@@ -6850,12 +6944,12 @@ return false;
 if(errors === _errs16){
 if(typeof data4 === "string"){
 if(func2(data4) < 1){
-validate146.errors = [{instancePath:instancePath+"/backup_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate147.errors = [{instancePath:instancePath+"/backup_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
 if(!pattern59.test(data4)){
-validate146.errors = [{instancePath:instancePath+"/backup_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
+validate147.errors = [{instancePath:instancePath+"/backup_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
 return false;
 }
 }
@@ -6873,18 +6967,18 @@ let data5 = data.per_volume_gigabytes;
 const _errs18 = errors;
 const _errs19 = errors;
 if((!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))) && (typeof data5 !== "string")){
-validate146.errors = [{instancePath:instancePath+"/per_volume_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/type",keyword:"type",params:{type: schema178.type},message:"must be integer,string"}];
+validate147.errors = [{instancePath:instancePath+"/per_volume_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/type",keyword:"type",params:{type: schema180.type},message:"must be integer,string"}];
 return false;
 }
 if(errors === _errs19){
 if(typeof data5 == "number"){
 if(data5 > 2147483647 || isNaN(data5)){
-validate146.errors = [{instancePath:instancePath+"/per_volume_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+validate147.errors = [{instancePath:instancePath+"/per_volume_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
 return false;
 }
 else {
 if(data5 < -1 || isNaN(data5)){
-validate146.errors = [{instancePath:instancePath+"/per_volume_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
+validate147.errors = [{instancePath:instancePath+"/per_volume_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
 return false;
 }
 }
@@ -6892,12 +6986,12 @@ return false;
 if(errors === _errs19){
 if(typeof data5 === "string"){
 if(func2(data5) < 1){
-validate146.errors = [{instancePath:instancePath+"/per_volume_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate147.errors = [{instancePath:instancePath+"/per_volume_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
 if(!pattern59.test(data5)){
-validate146.errors = [{instancePath:instancePath+"/per_volume_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
+validate147.errors = [{instancePath:instancePath+"/per_volume_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
 return false;
 }
 }
@@ -6915,18 +7009,18 @@ let data6 = data.groups;
 const _errs21 = errors;
 const _errs22 = errors;
 if((!((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6)))) && (typeof data6 !== "string")){
-validate146.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/components/schemas/QuotaClassValue/type",keyword:"type",params:{type: schema178.type},message:"must be integer,string"}];
+validate147.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/components/schemas/QuotaClassValue/type",keyword:"type",params:{type: schema180.type},message:"must be integer,string"}];
 return false;
 }
 if(errors === _errs22){
 if(typeof data6 == "number"){
 if(data6 > 2147483647 || isNaN(data6)){
-validate146.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/components/schemas/QuotaClassValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+validate147.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/components/schemas/QuotaClassValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
 return false;
 }
 else {
 if(data6 < -1 || isNaN(data6)){
-validate146.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/components/schemas/QuotaClassValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
+validate147.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/components/schemas/QuotaClassValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
 return false;
 }
 }
@@ -6934,12 +7028,12 @@ return false;
 if(errors === _errs22){
 if(typeof data6 === "string"){
 if(func2(data6) < 1){
-validate146.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/components/schemas/QuotaClassValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate147.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/components/schemas/QuotaClassValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
 if(!pattern59.test(data6)){
-validate146.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
+validate147.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
 return false;
 }
 }
@@ -6959,18 +7053,18 @@ let data7 = data[key2];
 const _errs24 = errors;
 const _errs25 = errors;
 if((!((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7)))) && (typeof data7 !== "string")){
-validate146.errors = [{instancePath:instancePath+"/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/QuotaClassValue/type",keyword:"type",params:{type: schema178.type},message:"must be integer,string"}];
+validate147.errors = [{instancePath:instancePath+"/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/QuotaClassValue/type",keyword:"type",params:{type: schema180.type},message:"must be integer,string"}];
 return false;
 }
 if(errors === _errs25){
 if(typeof data7 == "number"){
 if(data7 > 2147483647 || isNaN(data7)){
-validate146.errors = [{instancePath:instancePath+"/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/QuotaClassValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+validate147.errors = [{instancePath:instancePath+"/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/QuotaClassValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
 return false;
 }
 else {
 if(data7 < -1 || isNaN(data7)){
-validate146.errors = [{instancePath:instancePath+"/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/QuotaClassValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
+validate147.errors = [{instancePath:instancePath+"/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/QuotaClassValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
 return false;
 }
 }
@@ -6978,12 +7072,12 @@ return false;
 if(errors === _errs25){
 if(typeof data7 === "string"){
 if(func2(data7) < 1){
-validate146.errors = [{instancePath:instancePath+"/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/QuotaClassValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate147.errors = [{instancePath:instancePath+"/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/QuotaClassValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
 if(!pattern59.test(data7)){
-validate146.errors = [{instancePath:instancePath+"/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
+validate147.errors = [{instancePath:instancePath+"/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
 return false;
 }
 }
@@ -7007,6 +7101,53 @@ break;
 }
 }
 else {
+validate147.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate147.errors = vErrors;
+return errors === 0;
+}
+validate147.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate146(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate146.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.quota_class_set === undefined) && (missing0 = "quota_class_set")){
+validate146.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(key0 === "quota_class_set")){
+validate146.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.quota_class_set !== undefined){
+if(!(validate147(data.quota_class_set, {instancePath:instancePath+"/quota_class_set",parentData:data,parentDataProperty:"quota_class_set",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate147.errors : vErrors.concat(validate147.errors);
+errors = vErrors.length;
+}
+}
+}
+}
+}
+else {
 validate146.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
@@ -7018,6 +7159,7 @@ validate146.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false}
 
 
 function validate145(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="body_updateQuotaClass.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate145.evaluated;
@@ -7027,70 +7169,231 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.quota_class_set === undefined) && (missing0 = "quota_class_set")){
-validate145.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!(key0 === "quota_class_set")){
-validate145.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.quota_class_set !== undefined){
-if(!(validate146(data.quota_class_set, {instancePath:instancePath+"/quota_class_set",parentData:data,parentDataProperty:"quota_class_set",rootData,dynamicAnchors}))){
+if(!(validate146(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate146.errors : vErrors.concat(validate146.errors);
 errors = vErrors.length;
-}
-}
-}
-}
-}
-else {
-validate145.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
 }
 validate145.errors = vErrors;
 return errors === 0;
 }
 validate145.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
+export const body_enableService = validate150;
+const schema188 = {"$ref":"cinder-v3.json#/components/schemas/ServiceEnableDisableRequest","$id":"body_enableService.json"};
+const schema189 = {"description":"Body of `enable` / `disable` (cinder/api/schemas/services.py `enable_and_disable`): `host`\nand `binary` (or its deprecated alias `service`; at least one of the two, else 400 \"{...} is\nnot valid under any of the given schemas\"). `cluster` is accepted and ignored.\n","type":"object","additionalProperties":false,"properties":{"binary":{"type":"string","minLength":1,"maxLength":255},"host":{"$ref":"#/components/schemas/ServiceHost"},"cluster":{"type":["string","null"],"minLength":0,"maxLength":255},"service":{"description":"Deprecated alias of `binary` (`binary` wins when both are given).","type":"string","minLength":1,"maxLength":255}},"anyOf":[{"required":["binary"]},{"required":["service"]}]};
+const schema190 = {"description":"cinder/api/validation/parameter_types.py `cinder_host`. The handler requires it non-empty\n(cinder/api/common.py `get_cluster_host`): absent or null → 400 \"Invalid input received: Host\nfield is missing.\".\n","type":["string","null"],"minLength":1,"maxLength":255,"pattern":"^[a-zA-Z0-9-._#@:/+\\[\\]]*$"};
+const pattern68 = new RegExp("^[a-zA-Z0-9-._#@:/+\\[\\]]*$", "u");
 
-function validate144(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="body_updateQuotaClass.json" */;
+function validate151(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate144.evaluated;
+const evaluated0 = validate151.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate145(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate145.errors : vErrors.concat(validate145.errors);
-errors = vErrors.length;
+const _errs1 = errors;
+let valid0 = false;
+const _errs2 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.binary === undefined) && (missing0 = "binary")){
+const err0 = {instancePath,schemaPath:"#/anyOf/0/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"};
+if(vErrors === null){
+vErrors = [err0];
 }
-validate144.errors = vErrors;
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+var _valid0 = _errs2 === errors;
+valid0 = valid0 || _valid0;
+const _errs3 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if((data.service === undefined) && (missing1 = "service")){
+const err1 = {instancePath,schemaPath:"#/anyOf/1/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+var _valid0 = _errs3 === errors;
+valid0 = valid0 || _valid0;
+if(!valid0){
+const err2 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate151.errors = vErrors;
+return false;
+}
+else {
+errors = _errs1;
+if(vErrors !== null){
+if(_errs1){
+vErrors.length = _errs1;
+}
+else {
+vErrors = null;
+}
+}
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs4 = errors;
+for(const key0 in data){
+if(!((((key0 === "binary") || (key0 === "host")) || (key0 === "cluster")) || (key0 === "service"))){
+validate151.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs4 === errors){
+if(data.binary !== undefined){
+let data0 = data.binary;
+const _errs5 = errors;
+if(errors === _errs5){
+if(typeof data0 === "string"){
+if(func2(data0) > 255){
+validate151.errors = [{instancePath:instancePath+"/binary",schemaPath:"#/properties/binary/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+else {
+if(func2(data0) < 1){
+validate151.errors = [{instancePath:instancePath+"/binary",schemaPath:"#/properties/binary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+}
+else {
+validate151.errors = [{instancePath:instancePath+"/binary",schemaPath:"#/properties/binary/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid1 = _errs5 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.host !== undefined){
+let data1 = data.host;
+const _errs7 = errors;
+const _errs8 = errors;
+if((typeof data1 !== "string") && (data1 !== null)){
+validate151.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/type",keyword:"type",params:{type: schema190.type},message:"must be string,null"}];
+return false;
+}
+if(errors === _errs8){
+if(typeof data1 === "string"){
+if(func2(data1) > 255){
+validate151.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+else {
+if(func2(data1) < 1){
+validate151.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern68.test(data1)){
+validate151.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-._#@:/+\\[\\]]*$"},message:"must match pattern \""+"^[a-zA-Z0-9-._#@:/+\\[\\]]*$"+"\""}];
+return false;
+}
+}
+}
+}
+}
+var valid1 = _errs7 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.cluster !== undefined){
+let data2 = data.cluster;
+const _errs10 = errors;
+if((typeof data2 !== "string") && (data2 !== null)){
+validate151.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: schema189.properties.cluster.type},message:"must be string,null"}];
+return false;
+}
+if(errors === _errs10){
+if(typeof data2 === "string"){
+if(func2(data2) > 255){
+validate151.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+else {
+if(func2(data2) < 0){
+validate151.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+return false;
+}
+}
+}
+}
+var valid1 = _errs10 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.service !== undefined){
+let data3 = data.service;
+const _errs12 = errors;
+if(errors === _errs12){
+if(typeof data3 === "string"){
+if(func2(data3) > 255){
+validate151.errors = [{instancePath:instancePath+"/service",schemaPath:"#/properties/service/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+else {
+if(func2(data3) < 1){
+validate151.errors = [{instancePath:instancePath+"/service",schemaPath:"#/properties/service/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+}
+else {
+validate151.errors = [{instancePath:instancePath+"/service",schemaPath:"#/properties/service/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid1 = _errs12 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate151.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate151.errors = vErrors;
 return errors === 0;
 }
-validate144.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate151.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_enableService = validate149;
-const schema186 = {"$ref":"cinder-v3.json#/components/schemas/ServiceEnableDisableRequest","$id":"body_enableService.json"};
-const schema187 = {"description":"Body of `enable` / `disable` (cinder/api/schemas/services.py `enable_and_disable`): `host`\nand `binary` (or its deprecated alias `service`; at least one of the two, else 400 \"{...} is\nnot valid under any of the given schemas\"). `cluster` is accepted and ignored.\n","type":"object","additionalProperties":false,"properties":{"binary":{"type":"string","minLength":1,"maxLength":255},"host":{"$ref":"#/components/schemas/ServiceHost"},"cluster":{"type":["string","null"],"minLength":0,"maxLength":255},"service":{"description":"Deprecated alias of `binary` (`binary` wins when both are given).","type":"string","minLength":1,"maxLength":255}},"anyOf":[{"required":["binary"]},{"required":["service"]}]};
-const schema188 = {"description":"cinder/api/validation/parameter_types.py `cinder_host`. The handler requires it non-empty\n(cinder/api/common.py `get_cluster_host`): absent or null → 400 \"Invalid input received: Host\nfield is missing.\".\n","type":["string","null"],"minLength":1,"maxLength":255,"pattern":"^[a-zA-Z0-9-._#@:/+\\[\\]]*$"};
-const pattern68 = new RegExp("^[a-zA-Z0-9-._#@:/+\\[\\]]*$", "u");
 
 function validate150(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="body_enableService.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate150.evaluated;
@@ -7100,6 +7403,28 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(!(validate151(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate151.errors : vErrors.concat(validate151.errors);
+errors = vErrors.length;
+}
+validate150.errors = vErrors;
+return errors === 0;
+}
+validate150.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const body_disableService = validate153;
+const schema191 = {"$ref":"cinder-v3.json#/components/schemas/ServiceEnableDisableRequest","$id":"body_disableService.json"};
+
+function validate154(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate154.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
 const _errs1 = errors;
 let valid0 = false;
 const _errs2 = errors;
@@ -7143,7 +7468,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate150.errors = vErrors;
+validate154.errors = vErrors;
 return false;
 }
 else {
@@ -7162,7 +7487,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs4 = errors;
 for(const key0 in data){
 if(!((((key0 === "binary") || (key0 === "host")) || (key0 === "cluster")) || (key0 === "service"))){
-validate150.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate154.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -7174,18 +7499,18 @@ const _errs5 = errors;
 if(errors === _errs5){
 if(typeof data0 === "string"){
 if(func2(data0) > 255){
-validate150.errors = [{instancePath:instancePath+"/binary",schemaPath:"#/properties/binary/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate154.errors = [{instancePath:instancePath+"/binary",schemaPath:"#/properties/binary/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data0) < 1){
-validate150.errors = [{instancePath:instancePath+"/binary",schemaPath:"#/properties/binary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate154.errors = [{instancePath:instancePath+"/binary",schemaPath:"#/properties/binary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 }
 else {
-validate150.errors = [{instancePath:instancePath+"/binary",schemaPath:"#/properties/binary/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate154.errors = [{instancePath:instancePath+"/binary",schemaPath:"#/properties/binary/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -7200,23 +7525,23 @@ let data1 = data.host;
 const _errs7 = errors;
 const _errs8 = errors;
 if((typeof data1 !== "string") && (data1 !== null)){
-validate150.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/type",keyword:"type",params:{type: schema188.type},message:"must be string,null"}];
+validate154.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/type",keyword:"type",params:{type: schema190.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs8){
 if(typeof data1 === "string"){
 if(func2(data1) > 255){
-validate150.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate154.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data1) < 1){
-validate150.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate154.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
 if(!pattern68.test(data1)){
-validate150.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-._#@:/+\\[\\]]*$"},message:"must match pattern \""+"^[a-zA-Z0-9-._#@:/+\\[\\]]*$"+"\""}];
+validate154.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-._#@:/+\\[\\]]*$"},message:"must match pattern \""+"^[a-zA-Z0-9-._#@:/+\\[\\]]*$"+"\""}];
 return false;
 }
 }
@@ -7233,18 +7558,18 @@ if(data.cluster !== undefined){
 let data2 = data.cluster;
 const _errs10 = errors;
 if((typeof data2 !== "string") && (data2 !== null)){
-validate150.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: schema187.properties.cluster.type},message:"must be string,null"}];
+validate154.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: schema189.properties.cluster.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs10){
 if(typeof data2 === "string"){
 if(func2(data2) > 255){
-validate150.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate154.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data2) < 0){
-validate150.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+validate154.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
 return false;
 }
 }
@@ -7262,18 +7587,18 @@ const _errs12 = errors;
 if(errors === _errs12){
 if(typeof data3 === "string"){
 if(func2(data3) > 255){
-validate150.errors = [{instancePath:instancePath+"/service",schemaPath:"#/properties/service/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate154.errors = [{instancePath:instancePath+"/service",schemaPath:"#/properties/service/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data3) < 1){
-validate150.errors = [{instancePath:instancePath+"/service",schemaPath:"#/properties/service/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate154.errors = [{instancePath:instancePath+"/service",schemaPath:"#/properties/service/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 }
 else {
-validate150.errors = [{instancePath:instancePath+"/service",schemaPath:"#/properties/service/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate154.errors = [{instancePath:instancePath+"/service",schemaPath:"#/properties/service/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -7288,40 +7613,18 @@ var valid1 = true;
 }
 }
 else {
-validate150.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate154.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate150.errors = vErrors;
+validate154.errors = vErrors;
 return errors === 0;
 }
-validate150.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate154.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-
-function validate149(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="body_enableService.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate149.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(validate150(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate150.errors : vErrors.concat(validate150.errors);
-errors = vErrors.length;
-}
-validate149.errors = vErrors;
-return errors === 0;
-}
-validate149.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-export const body_disableService = validate152;
-const schema189 = {"$ref":"cinder-v3.json#/components/schemas/ServiceEnableDisableRequest","$id":"body_disableService.json"};
 
 function validate153(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="body_disableService.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate153.evaluated;
@@ -7331,232 +7634,23 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-const _errs1 = errors;
-let valid0 = false;
-const _errs2 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.binary === undefined) && (missing0 = "binary")){
-const err0 = {instancePath,schemaPath:"#/anyOf/0/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-}
-var _valid0 = _errs2 === errors;
-valid0 = valid0 || _valid0;
-const _errs3 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if((data.service === undefined) && (missing1 = "service")){
-const err1 = {instancePath,schemaPath:"#/anyOf/1/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-}
-var _valid0 = _errs3 === errors;
-valid0 = valid0 || _valid0;
-if(!valid0){
-const err2 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-validate153.errors = vErrors;
-return false;
-}
-else {
-errors = _errs1;
-if(vErrors !== null){
-if(_errs1){
-vErrors.length = _errs1;
-}
-else {
-vErrors = null;
-}
-}
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-const _errs4 = errors;
-for(const key0 in data){
-if(!((((key0 === "binary") || (key0 === "host")) || (key0 === "cluster")) || (key0 === "service"))){
-validate153.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs4 === errors){
-if(data.binary !== undefined){
-let data0 = data.binary;
-const _errs5 = errors;
-if(errors === _errs5){
-if(typeof data0 === "string"){
-if(func2(data0) > 255){
-validate153.errors = [{instancePath:instancePath+"/binary",schemaPath:"#/properties/binary/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
-return false;
-}
-else {
-if(func2(data0) < 1){
-validate153.errors = [{instancePath:instancePath+"/binary",schemaPath:"#/properties/binary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-}
-else {
-validate153.errors = [{instancePath:instancePath+"/binary",schemaPath:"#/properties/binary/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid1 = _errs5 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data.host !== undefined){
-let data1 = data.host;
-const _errs7 = errors;
-const _errs8 = errors;
-if((typeof data1 !== "string") && (data1 !== null)){
-validate153.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/type",keyword:"type",params:{type: schema188.type},message:"must be string,null"}];
-return false;
-}
-if(errors === _errs8){
-if(typeof data1 === "string"){
-if(func2(data1) > 255){
-validate153.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
-return false;
-}
-else {
-if(func2(data1) < 1){
-validate153.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-else {
-if(!pattern68.test(data1)){
-validate153.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-._#@:/+\\[\\]]*$"},message:"must match pattern \""+"^[a-zA-Z0-9-._#@:/+\\[\\]]*$"+"\""}];
-return false;
-}
-}
-}
-}
-}
-var valid1 = _errs7 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data.cluster !== undefined){
-let data2 = data.cluster;
-const _errs10 = errors;
-if((typeof data2 !== "string") && (data2 !== null)){
-validate153.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: schema187.properties.cluster.type},message:"must be string,null"}];
-return false;
-}
-if(errors === _errs10){
-if(typeof data2 === "string"){
-if(func2(data2) > 255){
-validate153.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
-return false;
-}
-else {
-if(func2(data2) < 0){
-validate153.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
-return false;
-}
-}
-}
-}
-var valid1 = _errs10 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data.service !== undefined){
-let data3 = data.service;
-const _errs12 = errors;
-if(errors === _errs12){
-if(typeof data3 === "string"){
-if(func2(data3) > 255){
-validate153.errors = [{instancePath:instancePath+"/service",schemaPath:"#/properties/service/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
-return false;
-}
-else {
-if(func2(data3) < 1){
-validate153.errors = [{instancePath:instancePath+"/service",schemaPath:"#/properties/service/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-}
-else {
-validate153.errors = [{instancePath:instancePath+"/service",schemaPath:"#/properties/service/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid1 = _errs12 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-}
-}
-else {
-validate153.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
+if(!(validate154(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate154.errors : vErrors.concat(validate154.errors);
+errors = vErrors.length;
 }
 validate153.errors = vErrors;
 return errors === 0;
 }
 validate153.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
+export const body_disableServiceWithReason = validate156;
+const schema194 = {"$ref":"cinder-v3.json#/components/schemas/ServiceDisableLogReasonRequest","$id":"body_disableServiceWithReason.json"};
+const schema195 = {"description":"Body of `disable-log-reason` (schema `disable_log_reason`): as for `disable`, plus an\noptional `disabled_reason` (absent → stored as null).\n","type":"object","additionalProperties":false,"properties":{"binary":{"type":"string","minLength":1,"maxLength":255},"host":{"$ref":"#/components/schemas/ServiceHost"},"cluster":{"type":["string","null"],"minLength":0,"maxLength":255},"service":{"description":"Deprecated alias of `binary`.","type":"string","minLength":1,"maxLength":255},"disabled_reason":{"description":"1..255 characters, not blank (format `disabled_reason`: whitespace only → 400 \"Invalid\ninput for field/attribute disabled_reason. Value: <v>. '<v>' is not a\n'disabled_reason'\").\n","type":"string","minLength":1,"maxLength":255,"pattern":"\\S"}},"anyOf":[{"required":["binary"]},{"required":["service"]}]};
 
-function validate152(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="body_disableService.json" */;
+function validate157(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate152.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(validate153(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate153.errors : vErrors.concat(validate153.errors);
-errors = vErrors.length;
-}
-validate152.errors = vErrors;
-return errors === 0;
-}
-validate152.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-export const body_disableServiceWithReason = validate155;
-const schema192 = {"$ref":"cinder-v3.json#/components/schemas/ServiceDisableLogReasonRequest","$id":"body_disableServiceWithReason.json"};
-const schema193 = {"description":"Body of `disable-log-reason` (schema `disable_log_reason`): as for `disable`, plus an\noptional `disabled_reason` (absent → stored as null).\n","type":"object","additionalProperties":false,"properties":{"binary":{"type":"string","minLength":1,"maxLength":255},"host":{"$ref":"#/components/schemas/ServiceHost"},"cluster":{"type":["string","null"],"minLength":0,"maxLength":255},"service":{"description":"Deprecated alias of `binary`.","type":"string","minLength":1,"maxLength":255},"disabled_reason":{"description":"1..255 characters, not blank (format `disabled_reason`: whitespace only → 400 \"Invalid\ninput for field/attribute disabled_reason. Value: <v>. '<v>' is not a\n'disabled_reason'\").\n","type":"string","minLength":1,"maxLength":255,"pattern":"\\S"}},"anyOf":[{"required":["binary"]},{"required":["service"]}]};
-
-function validate156(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate156.evaluated;
+const evaluated0 = validate157.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -7606,7 +7700,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate156.errors = vErrors;
+validate157.errors = vErrors;
 return false;
 }
 else {
@@ -7625,7 +7719,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs4 = errors;
 for(const key0 in data){
 if(!(((((key0 === "binary") || (key0 === "host")) || (key0 === "cluster")) || (key0 === "service")) || (key0 === "disabled_reason"))){
-validate156.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate157.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -7637,18 +7731,18 @@ const _errs5 = errors;
 if(errors === _errs5){
 if(typeof data0 === "string"){
 if(func2(data0) > 255){
-validate156.errors = [{instancePath:instancePath+"/binary",schemaPath:"#/properties/binary/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate157.errors = [{instancePath:instancePath+"/binary",schemaPath:"#/properties/binary/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data0) < 1){
-validate156.errors = [{instancePath:instancePath+"/binary",schemaPath:"#/properties/binary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate157.errors = [{instancePath:instancePath+"/binary",schemaPath:"#/properties/binary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 }
 else {
-validate156.errors = [{instancePath:instancePath+"/binary",schemaPath:"#/properties/binary/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate157.errors = [{instancePath:instancePath+"/binary",schemaPath:"#/properties/binary/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -7663,23 +7757,23 @@ let data1 = data.host;
 const _errs7 = errors;
 const _errs8 = errors;
 if((typeof data1 !== "string") && (data1 !== null)){
-validate156.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/type",keyword:"type",params:{type: schema188.type},message:"must be string,null"}];
+validate157.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/type",keyword:"type",params:{type: schema190.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs8){
 if(typeof data1 === "string"){
 if(func2(data1) > 255){
-validate156.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate157.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data1) < 1){
-validate156.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate157.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
 if(!pattern68.test(data1)){
-validate156.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-._#@:/+\\[\\]]*$"},message:"must match pattern \""+"^[a-zA-Z0-9-._#@:/+\\[\\]]*$"+"\""}];
+validate157.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-._#@:/+\\[\\]]*$"},message:"must match pattern \""+"^[a-zA-Z0-9-._#@:/+\\[\\]]*$"+"\""}];
 return false;
 }
 }
@@ -7696,18 +7790,18 @@ if(data.cluster !== undefined){
 let data2 = data.cluster;
 const _errs10 = errors;
 if((typeof data2 !== "string") && (data2 !== null)){
-validate156.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: schema193.properties.cluster.type},message:"must be string,null"}];
+validate157.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: schema195.properties.cluster.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs10){
 if(typeof data2 === "string"){
 if(func2(data2) > 255){
-validate156.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate157.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data2) < 0){
-validate156.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+validate157.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
 return false;
 }
 }
@@ -7725,18 +7819,18 @@ const _errs12 = errors;
 if(errors === _errs12){
 if(typeof data3 === "string"){
 if(func2(data3) > 255){
-validate156.errors = [{instancePath:instancePath+"/service",schemaPath:"#/properties/service/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate157.errors = [{instancePath:instancePath+"/service",schemaPath:"#/properties/service/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data3) < 1){
-validate156.errors = [{instancePath:instancePath+"/service",schemaPath:"#/properties/service/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate157.errors = [{instancePath:instancePath+"/service",schemaPath:"#/properties/service/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 }
 else {
-validate156.errors = [{instancePath:instancePath+"/service",schemaPath:"#/properties/service/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate157.errors = [{instancePath:instancePath+"/service",schemaPath:"#/properties/service/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -7752,24 +7846,24 @@ const _errs14 = errors;
 if(errors === _errs14){
 if(typeof data4 === "string"){
 if(func2(data4) > 255){
-validate156.errors = [{instancePath:instancePath+"/disabled_reason",schemaPath:"#/properties/disabled_reason/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate157.errors = [{instancePath:instancePath+"/disabled_reason",schemaPath:"#/properties/disabled_reason/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data4) < 1){
-validate156.errors = [{instancePath:instancePath+"/disabled_reason",schemaPath:"#/properties/disabled_reason/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate157.errors = [{instancePath:instancePath+"/disabled_reason",schemaPath:"#/properties/disabled_reason/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
 if(!pattern41.test(data4)){
-validate156.errors = [{instancePath:instancePath+"/disabled_reason",schemaPath:"#/properties/disabled_reason/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""}];
+validate157.errors = [{instancePath:instancePath+"/disabled_reason",schemaPath:"#/properties/disabled_reason/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""}];
 return false;
 }
 }
 }
 }
 else {
-validate156.errors = [{instancePath:instancePath+"/disabled_reason",schemaPath:"#/properties/disabled_reason/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate157.errors = [{instancePath:instancePath+"/disabled_reason",schemaPath:"#/properties/disabled_reason/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -7785,46 +7879,46 @@ var valid1 = true;
 }
 }
 else {
-validate156.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate157.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate156.errors = vErrors;
+validate157.errors = vErrors;
 return errors === 0;
 }
-validate156.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate157.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate155(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate156(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_disableServiceWithReason.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate155.evaluated;
+const evaluated0 = validate156.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate156(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate156.errors : vErrors.concat(validate156.errors);
+if(!(validate157(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate157.errors : vErrors.concat(validate157.errors);
 errors = vErrors.length;
 }
-validate155.errors = vErrors;
+validate156.errors = vErrors;
 return errors === 0;
 }
-validate155.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate156.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_issueToken = validate158;
-const schema195 = {"$ref":"cinder-v3.json#/components/schemas/AuthTokensRequest","$id":"body_issueToken.json"};
-const schema196 = {"description":"`POST /v3/auth/tokens` body: `{\"auth\": {\"identity\": {...}, \"scope\": ...}}`. Other top-level\nkeys are ignored.\n","type":"object","required":["auth"],"properties":{"auth":{"type":"object","required":["identity"],"properties":{"identity":{"$ref":"#/components/schemas/AuthIdentity"},"scope":{"$ref":"#/components/schemas/AuthScope"}}}}};
-const schema197 = {"description":"`auth.identity` (keystone/auth/schema.py `token_issue`; Keystone's schema leaves unknown keys\nalone). `methods` names the plugins to run; each named method needs its object.\n","type":"object","required":["methods"],"properties":{"methods":{"type":"array","items":{"type":"string","examples":["password","token"]}},"password":{"type":"object","properties":{"user":{"description":"By `id`, or by `name` plus `domain` (by id or name). Neither id nor name → 400 \"Invalid\ninput for field identity/password/user: id or name must be present.\"; a domain with\nneither → 400 \"Invalid input for field identity/password/user/domain: id or name must\nbe present.\". Wrong password, unknown or disabled user → 401.\n","type":"object","properties":{"id":{"type":"string"},"name":{"type":"string"},"password":{"type":"string"},"domain":{"type":"object","allOf":[{"$ref":"#/components/schemas/NameOrIdRef"}],"anyOf":[{"required":["id"]},{"required":["name"]}]}},"anyOf":[{"required":["id"]},{"required":["name"]}]}}},"token":{"description":"Re-scope (or re-issue) with an existing token.","type":"object","required":["id"],"properties":{"id":{"type":"string"}}}}};
-const schema198 = {"description":"An entity named by `id`, or by `name` (Keystone then needs the domain for users and projects).","type":"object","properties":{"id":{"type":"string"},"name":{"type":"string"}}};
+export const body_issueToken = validate159;
+const schema197 = {"$ref":"cinder-v3.json#/components/schemas/AuthTokensRequest","$id":"body_issueToken.json"};
+const schema198 = {"description":"`POST /v3/auth/tokens` body: `{\"auth\": {\"identity\": {...}, \"scope\": ...}}`. Other top-level\nkeys are ignored.\n","type":"object","required":["auth"],"properties":{"auth":{"type":"object","required":["identity"],"properties":{"identity":{"$ref":"#/components/schemas/AuthIdentity"},"scope":{"$ref":"#/components/schemas/AuthScope"}}}}};
+const schema199 = {"description":"`auth.identity` (keystone/auth/schema.py `token_issue`; Keystone's schema leaves unknown keys\nalone). `methods` names the plugins to run; each named method needs its object.\n","type":"object","required":["methods"],"properties":{"methods":{"type":"array","items":{"type":"string","examples":["password","token"]}},"password":{"type":"object","properties":{"user":{"description":"By `id`, or by `name` plus `domain` (by id or name). Neither id nor name → 400 \"Invalid\ninput for field identity/password/user: id or name must be present.\"; a domain with\nneither → 400 \"Invalid input for field identity/password/user/domain: id or name must\nbe present.\". Wrong password, unknown or disabled user → 401.\n","type":"object","properties":{"id":{"type":"string"},"name":{"type":"string"},"password":{"type":"string"},"domain":{"type":"object","allOf":[{"$ref":"#/components/schemas/NameOrIdRef"}],"anyOf":[{"required":["id"]},{"required":["name"]}]}},"anyOf":[{"required":["id"]},{"required":["name"]}]}}},"token":{"description":"Re-scope (or re-issue) with an existing token.","type":"object","required":["id"],"properties":{"id":{"type":"string"}}}}};
+const schema200 = {"description":"An entity named by `id`, or by `name` (Keystone then needs the domain for users and projects).","type":"object","properties":{"id":{"type":"string"},"name":{"type":"string"}}};
 
-function validate160(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate161(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate160.evaluated;
+const evaluated0 = validate161.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -7835,7 +7929,7 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.methods === undefined) && (missing0 = "methods")){
-validate160.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate161.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -7849,7 +7943,7 @@ const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 const _errs3 = errors;
 if(typeof data0[i0] !== "string"){
-validate160.errors = [{instancePath:instancePath+"/methods/" + i0,schemaPath:"#/properties/methods/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate161.errors = [{instancePath:instancePath+"/methods/" + i0,schemaPath:"#/properties/methods/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs3 === errors;
@@ -7859,7 +7953,7 @@ break;
 }
 }
 else {
-validate160.errors = [{instancePath:instancePath+"/methods",schemaPath:"#/properties/methods/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate161.errors = [{instancePath:instancePath+"/methods",schemaPath:"#/properties/methods/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -7920,7 +8014,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate160.errors = vErrors;
+validate161.errors = vErrors;
 return false;
 }
 else {
@@ -7939,7 +8033,7 @@ if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 if(data3.id !== undefined){
 const _errs12 = errors;
 if(typeof data3.id !== "string"){
-validate160.errors = [{instancePath:instancePath+"/password/user/id",schemaPath:"#/properties/password/properties/user/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate161.errors = [{instancePath:instancePath+"/password/user/id",schemaPath:"#/properties/password/properties/user/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid4 = _errs12 === errors;
@@ -7951,7 +8045,7 @@ if(valid4){
 if(data3.name !== undefined){
 const _errs14 = errors;
 if(typeof data3.name !== "string"){
-validate160.errors = [{instancePath:instancePath+"/password/user/name",schemaPath:"#/properties/password/properties/user/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate161.errors = [{instancePath:instancePath+"/password/user/name",schemaPath:"#/properties/password/properties/user/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid4 = _errs14 === errors;
@@ -7963,7 +8057,7 @@ if(valid4){
 if(data3.password !== undefined){
 const _errs16 = errors;
 if(typeof data3.password !== "string"){
-validate160.errors = [{instancePath:instancePath+"/password/user/password",schemaPath:"#/properties/password/properties/user/properties/password/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate161.errors = [{instancePath:instancePath+"/password/user/password",schemaPath:"#/properties/password/properties/user/properties/password/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid4 = _errs16 === errors;
@@ -7976,7 +8070,7 @@ if(data3.domain !== undefined){
 let data7 = data3.domain;
 const _errs18 = errors;
 if(!(data7 && typeof data7 == "object" && !Array.isArray(data7))){
-validate160.errors = [{instancePath:instancePath+"/password/user/domain",schemaPath:"#/properties/password/properties/user/properties/domain/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate161.errors = [{instancePath:instancePath+"/password/user/domain",schemaPath:"#/properties/password/properties/user/properties/domain/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 const _errs20 = errors;
@@ -8022,7 +8116,7 @@ else {
 vErrors.push(err5);
 }
 errors++;
-validate160.errors = vErrors;
+validate161.errors = vErrors;
 return false;
 }
 else {
@@ -8041,7 +8135,7 @@ if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 if(data7.id !== undefined){
 const _errs26 = errors;
 if(typeof data7.id !== "string"){
-validate160.errors = [{instancePath:instancePath+"/password/user/domain/id",schemaPath:"#/components/schemas/NameOrIdRef/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate161.errors = [{instancePath:instancePath+"/password/user/domain/id",schemaPath:"#/components/schemas/NameOrIdRef/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid8 = _errs26 === errors;
@@ -8053,7 +8147,7 @@ if(valid8){
 if(data7.name !== undefined){
 const _errs28 = errors;
 if(typeof data7.name !== "string"){
-validate160.errors = [{instancePath:instancePath+"/password/user/domain/name",schemaPath:"#/components/schemas/NameOrIdRef/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate161.errors = [{instancePath:instancePath+"/password/user/domain/name",schemaPath:"#/components/schemas/NameOrIdRef/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid8 = _errs28 === errors;
@@ -8064,7 +8158,7 @@ var valid8 = true;
 }
 }
 else {
-validate160.errors = [{instancePath:instancePath+"/password/user/domain",schemaPath:"#/components/schemas/NameOrIdRef/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate161.errors = [{instancePath:instancePath+"/password/user/domain",schemaPath:"#/components/schemas/NameOrIdRef/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -8079,14 +8173,14 @@ var valid4 = true;
 }
 }
 else {
-validate160.errors = [{instancePath:instancePath+"/password/user",schemaPath:"#/properties/password/properties/user/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate161.errors = [{instancePath:instancePath+"/password/user",schemaPath:"#/properties/password/properties/user/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
 }
 }
 else {
-validate160.errors = [{instancePath:instancePath+"/password",schemaPath:"#/properties/password/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate161.errors = [{instancePath:instancePath+"/password",schemaPath:"#/properties/password/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -8103,20 +8197,20 @@ if(errors === _errs30){
 if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
 let missing5;
 if((data10.id === undefined) && (missing5 = "id")){
-validate160.errors = [{instancePath:instancePath+"/token",schemaPath:"#/properties/token/required",keyword:"required",params:{missingProperty: missing5},message:"must have required property '"+missing5+"'"}];
+validate161.errors = [{instancePath:instancePath+"/token",schemaPath:"#/properties/token/required",keyword:"required",params:{missingProperty: missing5},message:"must have required property '"+missing5+"'"}];
 return false;
 }
 else {
 if(data10.id !== undefined){
 if(typeof data10.id !== "string"){
-validate160.errors = [{instancePath:instancePath+"/token/id",schemaPath:"#/properties/token/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate161.errors = [{instancePath:instancePath+"/token/id",schemaPath:"#/properties/token/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
 }
 else {
-validate160.errors = [{instancePath:instancePath+"/token",schemaPath:"#/properties/token/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate161.errors = [{instancePath:instancePath+"/token",schemaPath:"#/properties/token/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -8130,21 +8224,21 @@ var valid0 = true;
 }
 }
 else {
-validate160.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate161.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate160.errors = vErrors;
+validate161.errors = vErrors;
 return errors === 0;
 }
-validate160.evaluated = {"props":{"methods":true,"password":true,"token":true},"dynamicProps":false,"dynamicItems":false};
+validate161.evaluated = {"props":{"methods":true,"password":true,"token":true},"dynamicProps":false,"dynamicItems":false};
 
-const schema199 = {"description":"`auth.scope`: absent (the user's default project, if any, else unscoped), the string\n`\"unscoped\"`, or one of `project` (by id, or by name plus domain), `domain`, `system`\n(`{\"all\": true}`), `OS-TRUST:trust`. A project without id and name → 400 \"Invalid input for\nfield scope/project: id or name must be present.\". A scope the user has no role on → 401.\n","type":["object","string"],"properties":{"project":{"type":"object","properties":{"id":{"type":"string"},"name":{"type":"string"},"domain":{"type":"object","allOf":[{"$ref":"#/components/schemas/NameOrIdRef"}],"anyOf":[{"required":["id"]},{"required":["name"]}]}},"anyOf":[{"required":["id"]},{"required":["name"]}]},"domain":{"type":"object","allOf":[{"$ref":"#/components/schemas/NameOrIdRef"}],"anyOf":[{"required":["id"]},{"required":["name"]}]},"system":{"type":"object","properties":{"all":{"type":"boolean"}}},"OS-TRUST:trust":{"type":"object","properties":{"id":{"type":"string"}}}}};
+const schema201 = {"description":"`auth.scope`: absent (the user's default project, if any, else unscoped), the string\n`\"unscoped\"`, or one of `project` (by id, or by name plus domain), `domain`, `system`\n(`{\"all\": true}`), `OS-TRUST:trust`. A project without id and name → 400 \"Invalid input for\nfield scope/project: id or name must be present.\". A scope the user has no role on → 401.\n","type":["object","string"],"properties":{"project":{"type":"object","properties":{"id":{"type":"string"},"name":{"type":"string"},"domain":{"type":"object","allOf":[{"$ref":"#/components/schemas/NameOrIdRef"}],"anyOf":[{"required":["id"]},{"required":["name"]}]}},"anyOf":[{"required":["id"]},{"required":["name"]}]},"domain":{"type":"object","allOf":[{"$ref":"#/components/schemas/NameOrIdRef"}],"anyOf":[{"required":["id"]},{"required":["name"]}]},"system":{"type":"object","properties":{"all":{"type":"boolean"}}},"OS-TRUST:trust":{"type":"object","properties":{"id":{"type":"string"}}}}};
 
-function validate162(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate163(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate162.evaluated;
+const evaluated0 = validate163.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -8152,7 +8246,7 @@ if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
 if((!(data && typeof data == "object" && !Array.isArray(data))) && (typeof data !== "string")){
-validate162.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema199.type},message:"must be object,string"}];
+validate163.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema201.type},message:"must be object,string"}];
 return false;
 }
 if(errors === 0){
@@ -8203,7 +8297,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate162.errors = vErrors;
+validate163.errors = vErrors;
 return false;
 }
 else {
@@ -8222,7 +8316,7 @@ if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 if(data0.id !== undefined){
 const _errs6 = errors;
 if(typeof data0.id !== "string"){
-validate162.errors = [{instancePath:instancePath+"/project/id",schemaPath:"#/properties/project/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate163.errors = [{instancePath:instancePath+"/project/id",schemaPath:"#/properties/project/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs6 === errors;
@@ -8234,7 +8328,7 @@ if(valid2){
 if(data0.name !== undefined){
 const _errs8 = errors;
 if(typeof data0.name !== "string"){
-validate162.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/properties/project/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate163.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/properties/project/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs8 === errors;
@@ -8247,7 +8341,7 @@ if(data0.domain !== undefined){
 let data3 = data0.domain;
 const _errs10 = errors;
 if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
-validate162.errors = [{instancePath:instancePath+"/project/domain",schemaPath:"#/properties/project/properties/domain/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate163.errors = [{instancePath:instancePath+"/project/domain",schemaPath:"#/properties/project/properties/domain/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 const _errs12 = errors;
@@ -8293,7 +8387,7 @@ else {
 vErrors.push(err5);
 }
 errors++;
-validate162.errors = vErrors;
+validate163.errors = vErrors;
 return false;
 }
 else {
@@ -8312,7 +8406,7 @@ if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 if(data3.id !== undefined){
 const _errs18 = errors;
 if(typeof data3.id !== "string"){
-validate162.errors = [{instancePath:instancePath+"/project/domain/id",schemaPath:"#/components/schemas/NameOrIdRef/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate163.errors = [{instancePath:instancePath+"/project/domain/id",schemaPath:"#/components/schemas/NameOrIdRef/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid6 = _errs18 === errors;
@@ -8324,7 +8418,7 @@ if(valid6){
 if(data3.name !== undefined){
 const _errs20 = errors;
 if(typeof data3.name !== "string"){
-validate162.errors = [{instancePath:instancePath+"/project/domain/name",schemaPath:"#/components/schemas/NameOrIdRef/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate163.errors = [{instancePath:instancePath+"/project/domain/name",schemaPath:"#/components/schemas/NameOrIdRef/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid6 = _errs20 === errors;
@@ -8335,7 +8429,7 @@ var valid6 = true;
 }
 }
 else {
-validate162.errors = [{instancePath:instancePath+"/project/domain",schemaPath:"#/components/schemas/NameOrIdRef/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate163.errors = [{instancePath:instancePath+"/project/domain",schemaPath:"#/components/schemas/NameOrIdRef/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -8349,7 +8443,7 @@ var valid2 = true;
 }
 }
 else {
-validate162.errors = [{instancePath:instancePath+"/project",schemaPath:"#/properties/project/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate163.errors = [{instancePath:instancePath+"/project",schemaPath:"#/properties/project/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -8363,7 +8457,7 @@ if(data.domain !== undefined){
 let data6 = data.domain;
 const _errs22 = errors;
 if(!(data6 && typeof data6 == "object" && !Array.isArray(data6))){
-validate162.errors = [{instancePath:instancePath+"/domain",schemaPath:"#/properties/domain/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate163.errors = [{instancePath:instancePath+"/domain",schemaPath:"#/properties/domain/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 const _errs24 = errors;
@@ -8409,7 +8503,7 @@ else {
 vErrors.push(err8);
 }
 errors++;
-validate162.errors = vErrors;
+validate163.errors = vErrors;
 return false;
 }
 else {
@@ -8428,7 +8522,7 @@ if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 if(data6.id !== undefined){
 const _errs30 = errors;
 if(typeof data6.id !== "string"){
-validate162.errors = [{instancePath:instancePath+"/domain/id",schemaPath:"#/components/schemas/NameOrIdRef/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate163.errors = [{instancePath:instancePath+"/domain/id",schemaPath:"#/components/schemas/NameOrIdRef/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid10 = _errs30 === errors;
@@ -8440,7 +8534,7 @@ if(valid10){
 if(data6.name !== undefined){
 const _errs32 = errors;
 if(typeof data6.name !== "string"){
-validate162.errors = [{instancePath:instancePath+"/domain/name",schemaPath:"#/components/schemas/NameOrIdRef/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate163.errors = [{instancePath:instancePath+"/domain/name",schemaPath:"#/components/schemas/NameOrIdRef/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid10 = _errs32 === errors;
@@ -8451,7 +8545,7 @@ var valid10 = true;
 }
 }
 else {
-validate162.errors = [{instancePath:instancePath+"/domain",schemaPath:"#/components/schemas/NameOrIdRef/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate163.errors = [{instancePath:instancePath+"/domain",schemaPath:"#/components/schemas/NameOrIdRef/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -8469,13 +8563,13 @@ if(errors === _errs34){
 if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
 if(data9.all !== undefined){
 if(typeof data9.all !== "boolean"){
-validate162.errors = [{instancePath:instancePath+"/system/all",schemaPath:"#/properties/system/properties/all/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate163.errors = [{instancePath:instancePath+"/system/all",schemaPath:"#/properties/system/properties/all/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 }
 }
 else {
-validate162.errors = [{instancePath:instancePath+"/system",schemaPath:"#/properties/system/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate163.errors = [{instancePath:instancePath+"/system",schemaPath:"#/properties/system/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -8492,13 +8586,13 @@ if(errors === _errs38){
 if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
 if(data11.id !== undefined){
 if(typeof data11.id !== "string"){
-validate162.errors = [{instancePath:instancePath+"/OS-TRUST:trust/id",schemaPath:"#/properties/OS-TRUST%3Atrust/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate163.errors = [{instancePath:instancePath+"/OS-TRUST:trust/id",schemaPath:"#/properties/OS-TRUST%3Atrust/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
 else {
-validate162.errors = [{instancePath:instancePath+"/OS-TRUST:trust",schemaPath:"#/properties/OS-TRUST%3Atrust/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate163.errors = [{instancePath:instancePath+"/OS-TRUST:trust",schemaPath:"#/properties/OS-TRUST%3Atrust/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -8512,16 +8606,16 @@ var valid0 = true;
 }
 }
 }
-validate162.errors = vErrors;
+validate163.errors = vErrors;
 return errors === 0;
 }
-validate162.evaluated = {"props":{"project":true,"domain":true,"system":true,"OS-TRUST:trust":true},"dynamicProps":false,"dynamicItems":false};
+validate163.evaluated = {"props":{"project":true,"domain":true,"system":true,"OS-TRUST:trust":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate159(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate160(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate159.evaluated;
+const evaluated0 = validate160.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -8532,7 +8626,7 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.auth === undefined) && (missing0 = "auth")){
-validate159.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate160.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -8543,14 +8637,14 @@ if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing1;
 if((data0.identity === undefined) && (missing1 = "identity")){
-validate159.errors = [{instancePath:instancePath+"/auth",schemaPath:"#/properties/auth/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate160.errors = [{instancePath:instancePath+"/auth",schemaPath:"#/properties/auth/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data0.identity !== undefined){
 const _errs3 = errors;
-if(!(validate160(data0.identity, {instancePath:instancePath+"/auth/identity",parentData:data0,parentDataProperty:"identity",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate160.errors : vErrors.concat(validate160.errors);
+if(!(validate161(data0.identity, {instancePath:instancePath+"/auth/identity",parentData:data0,parentDataProperty:"identity",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs3 === errors;
@@ -8561,8 +8655,8 @@ var valid1 = true;
 if(valid1){
 if(data0.scope !== undefined){
 const _errs4 = errors;
-if(!(validate162(data0.scope, {instancePath:instancePath+"/auth/scope",parentData:data0,parentDataProperty:"scope",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate162.errors : vErrors.concat(validate162.errors);
+if(!(validate163(data0.scope, {instancePath:instancePath+"/auth/scope",parentData:data0,parentDataProperty:"scope",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs4 === errors;
@@ -8574,7 +8668,7 @@ var valid1 = true;
 }
 }
 else {
-validate159.errors = [{instancePath:instancePath+"/auth",schemaPath:"#/properties/auth/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate160.errors = [{instancePath:instancePath+"/auth",schemaPath:"#/properties/auth/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -8582,51 +8676,51 @@ return false;
 }
 }
 else {
-validate159.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate160.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate159.errors = vErrors;
+validate160.errors = vErrors;
 return errors === 0;
 }
-validate159.evaluated = {"props":{"auth":true},"dynamicProps":false,"dynamicItems":false};
+validate160.evaluated = {"props":{"auth":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate158(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate159(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_issueToken.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate158.evaluated;
+const evaluated0 = validate159.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate159(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate159.errors : vErrors.concat(validate159.errors);
+if(!(validate160(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate160.errors : vErrors.concat(validate160.errors);
 errors = vErrors.length;
 }
-validate158.errors = vErrors;
+validate159.errors = vErrors;
 return errors === 0;
 }
-validate158.evaluated = {"props":{"auth":true},"dynamicProps":false,"dynamicItems":false};
+validate159.evaluated = {"props":{"auth":true},"dynamicProps":false,"dynamicItems":false};
 
-export const body_createProject = validate165;
-const schema202 = {"$ref":"cinder-v3.json#/components/schemas/ProjectCreateRequest","$id":"body_createProject.json"};
-const schema203 = {"description":"`{\"project\": {...}}` (keystone/resource/schema.py `project_create_request_body`). Extra keys\ninside `project` are stored as extra attributes. A name already used in the domain → 409\n\"Conflict occurred attempting to store project - it is not permitted to have two projects\nwith either the same name or same id in the same domain: name is <name>, project id <id>.\".\nUnknown `domain_id` / `parent_id` → 404 \"Could not find domain: <id>.\" / \"Could not find\nproject: <id>.\".\n","type":"object","required":["project"],"additionalProperties":false,"properties":{"project":{"type":"object","required":["name"],"additionalProperties":true,"properties":{"name":{"$ref":"#/components/schemas/ProjectName"},"description":{"type":["string","null"]},"domain_id":{"description":"Default the token's domain (`default`).","oneOf":[{"$ref":"#/components/schemas/KeystoneIdString"},{"type":"null"}]},"enabled":{"$ref":"#/components/schemas/KeystoneBoolean"},"is_domain":{"$ref":"#/components/schemas/KeystoneBoolean"},"parent_id":{"oneOf":[{"$ref":"#/components/schemas/KeystoneIdString"},{"type":"null"}]},"tags":{"$ref":"#/components/schemas/ProjectTags"},"options":{"type":"object"}}}}};
-const schema204 = {"description":"1..64 characters with at least one non-blank.","type":"string","minLength":1,"maxLength":64,"pattern":"[\\S]+"};
-const schema205 = {"description":"keystone `id_string`.","type":"string","minLength":1,"maxLength":64,"pattern":"^[a-zA-Z0-9-]+$"};
-const schema206 = {"description":"keystone/api/validation/parameter_types.py `boolean`.","type":["boolean","string"],"enum":[true,"True","TRUE","true",false,"False","FALSE","false"]};
-const schema209 = {"description":"Up to 80 unique tags of 1..255 characters without `/` or `,`.","type":"array","maxItems":80,"uniqueItems":true,"items":{"type":"string","minLength":1,"maxLength":255,"pattern":"^[^,/]*$"}};
+export const body_createProject = validate166;
+const schema204 = {"$ref":"cinder-v3.json#/components/schemas/ProjectCreateRequest","$id":"body_createProject.json"};
+const schema205 = {"description":"`{\"project\": {...}}` (keystone/resource/schema.py `project_create_request_body`). Extra keys\ninside `project` are stored as extra attributes. A name already used in the domain → 409\n\"Conflict occurred attempting to store project - it is not permitted to have two projects\nwith either the same name or same id in the same domain: name is <name>, project id <id>.\".\nUnknown `domain_id` / `parent_id` → 404 \"Could not find domain: <id>.\" / \"Could not find\nproject: <id>.\".\n","type":"object","required":["project"],"additionalProperties":false,"properties":{"project":{"type":"object","required":["name"],"additionalProperties":true,"properties":{"name":{"$ref":"#/components/schemas/ProjectName"},"description":{"type":["string","null"]},"domain_id":{"description":"Default the token's domain (`default`).","oneOf":[{"$ref":"#/components/schemas/KeystoneIdString"},{"type":"null"}]},"enabled":{"$ref":"#/components/schemas/KeystoneBoolean"},"is_domain":{"$ref":"#/components/schemas/KeystoneBoolean"},"parent_id":{"oneOf":[{"$ref":"#/components/schemas/KeystoneIdString"},{"type":"null"}]},"tags":{"$ref":"#/components/schemas/ProjectTags"},"options":{"type":"object"}}}}};
+const schema206 = {"description":"1..64 characters with at least one non-blank.","type":"string","minLength":1,"maxLength":64,"pattern":"[\\S]+"};
+const schema207 = {"description":"keystone `id_string`.","type":"string","minLength":1,"maxLength":64,"pattern":"^[a-zA-Z0-9-]+$"};
+const schema208 = {"description":"keystone/api/validation/parameter_types.py `boolean`.","type":["boolean","string"],"enum":[true,"True","TRUE","true",false,"False","FALSE","false"]};
+const schema211 = {"description":"Up to 80 unique tags of 1..255 characters without `/` or `,`.","type":"array","maxItems":80,"uniqueItems":true,"items":{"type":"string","minLength":1,"maxLength":255,"pattern":"^[^,/]*$"}};
 const pattern72 = new RegExp("[\\S]+", "u");
 const pattern73 = new RegExp("^[a-zA-Z0-9-]+$", "u");
 const pattern75 = new RegExp("^[^,/]*$", "u");
 
-function validate166(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate167(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate166.evaluated;
+const evaluated0 = validate167.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -8637,14 +8731,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.project === undefined) && (missing0 = "project")){
-validate166.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate167.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "project")){
-validate166.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate167.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -8657,7 +8751,7 @@ if(errors === _errs2){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing1;
 if((data0.name === undefined) && (missing1 = "name")){
-validate166.errors = [{instancePath:instancePath+"/project",schemaPath:"#/properties/project/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate167.errors = [{instancePath:instancePath+"/project",schemaPath:"#/properties/project/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
@@ -8668,24 +8762,24 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data1 === "string"){
 if(func2(data1) > 64){
-validate166.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+validate167.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
 else {
 if(func2(data1) < 1){
-validate166.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate167.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
 if(!pattern72.test(data1)){
-validate166.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/pattern",keyword:"pattern",params:{pattern: "[\\S]+"},message:"must match pattern \""+"[\\S]+"+"\""}];
+validate167.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/pattern",keyword:"pattern",params:{pattern: "[\\S]+"},message:"must match pattern \""+"[\\S]+"+"\""}];
 return false;
 }
 }
 }
 }
 else {
-validate166.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate167.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -8699,7 +8793,7 @@ if(data0.description !== undefined){
 let data2 = data0.description;
 const _errs8 = errors;
 if((typeof data2 !== "string") && (data2 !== null)){
-validate166.errors = [{instancePath:instancePath+"/project/description",schemaPath:"#/properties/project/properties/description/type",keyword:"type",params:{type: schema203.properties.project.properties.description.type},message:"must be string,null"}];
+validate167.errors = [{instancePath:instancePath+"/project/description",schemaPath:"#/properties/project/properties/description/type",keyword:"type",params:{type: schema205.properties.project.properties.description.type},message:"must be string,null"}];
 return false;
 }
 var valid1 = _errs8 === errors;
@@ -8800,7 +8894,7 @@ else {
 vErrors.push(err5);
 }
 errors++;
-validate166.errors = vErrors;
+validate167.errors = vErrors;
 return false;
 }
 else {
@@ -8824,11 +8918,11 @@ if(data0.enabled !== undefined){
 let data4 = data0.enabled;
 const _errs17 = errors;
 if((typeof data4 !== "boolean") && (typeof data4 !== "string")){
-validate166.errors = [{instancePath:instancePath+"/project/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/type",keyword:"type",params:{type: schema206.type},message:"must be boolean,string"}];
+validate167.errors = [{instancePath:instancePath+"/project/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/type",keyword:"type",params:{type: schema208.type},message:"must be boolean,string"}];
 return false;
 }
 if(!((((((((data4 === true) || (data4 === "True")) || (data4 === "TRUE")) || (data4 === "true")) || (data4 === false)) || (data4 === "False")) || (data4 === "FALSE")) || (data4 === "false"))){
-validate166.errors = [{instancePath:instancePath+"/project/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/enum",keyword:"enum",params:{allowedValues: schema206.enum},message:"must be equal to one of the allowed values"}];
+validate167.errors = [{instancePath:instancePath+"/project/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/enum",keyword:"enum",params:{allowedValues: schema208.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid1 = _errs17 === errors;
@@ -8841,11 +8935,11 @@ if(data0.is_domain !== undefined){
 let data5 = data0.is_domain;
 const _errs20 = errors;
 if((typeof data5 !== "boolean") && (typeof data5 !== "string")){
-validate166.errors = [{instancePath:instancePath+"/project/is_domain",schemaPath:"#/components/schemas/KeystoneBoolean/type",keyword:"type",params:{type: schema206.type},message:"must be boolean,string"}];
+validate167.errors = [{instancePath:instancePath+"/project/is_domain",schemaPath:"#/components/schemas/KeystoneBoolean/type",keyword:"type",params:{type: schema208.type},message:"must be boolean,string"}];
 return false;
 }
 if(!((((((((data5 === true) || (data5 === "True")) || (data5 === "TRUE")) || (data5 === "true")) || (data5 === false)) || (data5 === "False")) || (data5 === "FALSE")) || (data5 === "false"))){
-validate166.errors = [{instancePath:instancePath+"/project/is_domain",schemaPath:"#/components/schemas/KeystoneBoolean/enum",keyword:"enum",params:{allowedValues: schema206.enum},message:"must be equal to one of the allowed values"}];
+validate167.errors = [{instancePath:instancePath+"/project/is_domain",schemaPath:"#/components/schemas/KeystoneBoolean/enum",keyword:"enum",params:{allowedValues: schema208.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid1 = _errs20 === errors;
@@ -8946,7 +9040,7 @@ else {
 vErrors.push(err11);
 }
 errors++;
-validate166.errors = vErrors;
+validate167.errors = vErrors;
 return false;
 }
 else {
@@ -8973,7 +9067,7 @@ const _errs31 = errors;
 if(errors === _errs31){
 if(Array.isArray(data7)){
 if(data7.length > 80){
-validate166.errors = [{instancePath:instancePath+"/project/tags",schemaPath:"#/components/schemas/ProjectTags/maxItems",keyword:"maxItems",params:{limit: 80},message:"must NOT have more than 80 items"}];
+validate167.errors = [{instancePath:instancePath+"/project/tags",schemaPath:"#/components/schemas/ProjectTags/maxItems",keyword:"maxItems",params:{limit: 80},message:"must NOT have more than 80 items"}];
 return false;
 }
 else {
@@ -8985,24 +9079,24 @@ const _errs33 = errors;
 if(errors === _errs33){
 if(typeof data8 === "string"){
 if(func2(data8) > 255){
-validate166.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate167.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data8) < 1){
-validate166.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate167.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
 if(!pattern75.test(data8)){
-validate166.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/pattern",keyword:"pattern",params:{pattern: "^[^,/]*$"},message:"must match pattern \""+"^[^,/]*$"+"\""}];
+validate167.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/pattern",keyword:"pattern",params:{pattern: "^[^,/]*$"},message:"must match pattern \""+"^[^,/]*$"+"\""}];
 return false;
 }
 }
 }
 }
 else {
-validate166.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate167.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -9023,7 +9117,7 @@ continue;
 }
 if(typeof indices0[item0] == "number"){
 j0 = indices0[item0];
-validate166.errors = [{instancePath:instancePath+"/project/tags",schemaPath:"#/components/schemas/ProjectTags/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"}];
+validate167.errors = [{instancePath:instancePath+"/project/tags",schemaPath:"#/components/schemas/ProjectTags/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"}];
 return false;
 break;
 }
@@ -9034,7 +9128,7 @@ indices0[item0] = i1;
 }
 }
 else {
-validate166.errors = [{instancePath:instancePath+"/project/tags",schemaPath:"#/components/schemas/ProjectTags/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate167.errors = [{instancePath:instancePath+"/project/tags",schemaPath:"#/components/schemas/ProjectTags/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -9048,7 +9142,7 @@ if(data0.options !== undefined){
 let data9 = data0.options;
 const _errs35 = errors;
 if(!(data9 && typeof data9 == "object" && !Array.isArray(data9))){
-validate166.errors = [{instancePath:instancePath+"/project/options",schemaPath:"#/properties/project/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate167.errors = [{instancePath:instancePath+"/project/options",schemaPath:"#/properties/project/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 var valid1 = _errs35 === errors;
@@ -9066,7 +9160,7 @@ var valid1 = true;
 }
 }
 else {
-validate166.errors = [{instancePath:instancePath+"/project",schemaPath:"#/properties/project/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate167.errors = [{instancePath:instancePath+"/project",schemaPath:"#/properties/project/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -9075,44 +9169,44 @@ return false;
 }
 }
 else {
-validate166.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate167.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate166.errors = vErrors;
+validate167.errors = vErrors;
 return errors === 0;
 }
-validate166.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate167.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate165(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate166(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_createProject.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate165.evaluated;
+const evaluated0 = validate166.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate166(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
+if(!(validate167(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate167.errors : vErrors.concat(validate167.errors);
 errors = vErrors.length;
 }
-validate165.errors = vErrors;
+validate166.errors = vErrors;
 return errors === 0;
 }
-validate165.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate166.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_updateProject = validate168;
-const schema210 = {"$ref":"cinder-v3.json#/components/schemas/ProjectUpdateRequest","$id":"body_updateProject.json"};
-const schema211 = {"description":"`{\"project\": {...}}` with at least one attribute (`{}` → 400 \"{} does not have enough\nproperties\"). Changing `domain_id` → 400 \"Update of `domain_id` is not allowed.\"; changing\n`is_domain` → 400 \"Update of `is_domain` is not allowed.\". Extra keys are stored.\n","type":"object","required":["project"],"additionalProperties":false,"properties":{"project":{"type":"object","minProperties":1,"additionalProperties":true,"properties":{"name":{"$ref":"#/components/schemas/ProjectName"},"description":{"type":["string","null"]},"enabled":{"$ref":"#/components/schemas/KeystoneBoolean"},"tags":{"$ref":"#/components/schemas/ProjectTags"},"options":{"type":"object"}}}}};
+export const body_updateProject = validate169;
+const schema212 = {"$ref":"cinder-v3.json#/components/schemas/ProjectUpdateRequest","$id":"body_updateProject.json"};
+const schema213 = {"description":"`{\"project\": {...}}` with at least one attribute (`{}` → 400 \"{} does not have enough\nproperties\"). Changing `domain_id` → 400 \"Update of `domain_id` is not allowed.\"; changing\n`is_domain` → 400 \"Update of `is_domain` is not allowed.\". Extra keys are stored.\n","type":"object","required":["project"],"additionalProperties":false,"properties":{"project":{"type":"object","minProperties":1,"additionalProperties":true,"properties":{"name":{"$ref":"#/components/schemas/ProjectName"},"description":{"type":["string","null"]},"enabled":{"$ref":"#/components/schemas/KeystoneBoolean"},"tags":{"$ref":"#/components/schemas/ProjectTags"},"options":{"type":"object"}}}}};
 
-function validate169(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate170(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate169.evaluated;
+const evaluated0 = validate170.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9123,14 +9217,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.project === undefined) && (missing0 = "project")){
-validate169.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate170.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "project")){
-validate169.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate170.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -9142,7 +9236,7 @@ const _errs2 = errors;
 if(errors === _errs2){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 if(Object.keys(data0).length < 1){
-validate169.errors = [{instancePath:instancePath+"/project",schemaPath:"#/properties/project/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"}];
+validate170.errors = [{instancePath:instancePath+"/project",schemaPath:"#/properties/project/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"}];
 return false;
 }
 else {
@@ -9153,24 +9247,24 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data1 === "string"){
 if(func2(data1) > 64){
-validate169.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+validate170.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
 else {
 if(func2(data1) < 1){
-validate169.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate170.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
 if(!pattern72.test(data1)){
-validate169.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/pattern",keyword:"pattern",params:{pattern: "[\\S]+"},message:"must match pattern \""+"[\\S]+"+"\""}];
+validate170.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/pattern",keyword:"pattern",params:{pattern: "[\\S]+"},message:"must match pattern \""+"[\\S]+"+"\""}];
 return false;
 }
 }
 }
 }
 else {
-validate169.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate170.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -9184,7 +9278,7 @@ if(data0.description !== undefined){
 let data2 = data0.description;
 const _errs8 = errors;
 if((typeof data2 !== "string") && (data2 !== null)){
-validate169.errors = [{instancePath:instancePath+"/project/description",schemaPath:"#/properties/project/properties/description/type",keyword:"type",params:{type: schema211.properties.project.properties.description.type},message:"must be string,null"}];
+validate170.errors = [{instancePath:instancePath+"/project/description",schemaPath:"#/properties/project/properties/description/type",keyword:"type",params:{type: schema213.properties.project.properties.description.type},message:"must be string,null"}];
 return false;
 }
 var valid1 = _errs8 === errors;
@@ -9197,11 +9291,11 @@ if(data0.enabled !== undefined){
 let data3 = data0.enabled;
 const _errs10 = errors;
 if((typeof data3 !== "boolean") && (typeof data3 !== "string")){
-validate169.errors = [{instancePath:instancePath+"/project/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/type",keyword:"type",params:{type: schema206.type},message:"must be boolean,string"}];
+validate170.errors = [{instancePath:instancePath+"/project/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/type",keyword:"type",params:{type: schema208.type},message:"must be boolean,string"}];
 return false;
 }
 if(!((((((((data3 === true) || (data3 === "True")) || (data3 === "TRUE")) || (data3 === "true")) || (data3 === false)) || (data3 === "False")) || (data3 === "FALSE")) || (data3 === "false"))){
-validate169.errors = [{instancePath:instancePath+"/project/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/enum",keyword:"enum",params:{allowedValues: schema206.enum},message:"must be equal to one of the allowed values"}];
+validate170.errors = [{instancePath:instancePath+"/project/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/enum",keyword:"enum",params:{allowedValues: schema208.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid1 = _errs10 === errors;
@@ -9217,7 +9311,7 @@ const _errs14 = errors;
 if(errors === _errs14){
 if(Array.isArray(data4)){
 if(data4.length > 80){
-validate169.errors = [{instancePath:instancePath+"/project/tags",schemaPath:"#/components/schemas/ProjectTags/maxItems",keyword:"maxItems",params:{limit: 80},message:"must NOT have more than 80 items"}];
+validate170.errors = [{instancePath:instancePath+"/project/tags",schemaPath:"#/components/schemas/ProjectTags/maxItems",keyword:"maxItems",params:{limit: 80},message:"must NOT have more than 80 items"}];
 return false;
 }
 else {
@@ -9229,24 +9323,24 @@ const _errs16 = errors;
 if(errors === _errs16){
 if(typeof data5 === "string"){
 if(func2(data5) > 255){
-validate169.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate170.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data5) < 1){
-validate169.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate170.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
 if(!pattern75.test(data5)){
-validate169.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/pattern",keyword:"pattern",params:{pattern: "^[^,/]*$"},message:"must match pattern \""+"^[^,/]*$"+"\""}];
+validate170.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/pattern",keyword:"pattern",params:{pattern: "^[^,/]*$"},message:"must match pattern \""+"^[^,/]*$"+"\""}];
 return false;
 }
 }
 }
 }
 else {
-validate169.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate170.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -9267,7 +9361,7 @@ continue;
 }
 if(typeof indices0[item0] == "number"){
 j0 = indices0[item0];
-validate169.errors = [{instancePath:instancePath+"/project/tags",schemaPath:"#/components/schemas/ProjectTags/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"}];
+validate170.errors = [{instancePath:instancePath+"/project/tags",schemaPath:"#/components/schemas/ProjectTags/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"}];
 return false;
 break;
 }
@@ -9278,7 +9372,7 @@ indices0[item0] = i1;
 }
 }
 else {
-validate169.errors = [{instancePath:instancePath+"/project/tags",schemaPath:"#/components/schemas/ProjectTags/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate170.errors = [{instancePath:instancePath+"/project/tags",schemaPath:"#/components/schemas/ProjectTags/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -9292,7 +9386,7 @@ if(data0.options !== undefined){
 let data6 = data0.options;
 const _errs18 = errors;
 if(!(data6 && typeof data6 == "object" && !Array.isArray(data6))){
-validate169.errors = [{instancePath:instancePath+"/project/options",schemaPath:"#/properties/project/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate170.errors = [{instancePath:instancePath+"/project/options",schemaPath:"#/properties/project/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 var valid1 = _errs18 === errors;
@@ -9307,7 +9401,7 @@ var valid1 = true;
 }
 }
 else {
-validate169.errors = [{instancePath:instancePath+"/project",schemaPath:"#/properties/project/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate170.errors = [{instancePath:instancePath+"/project",schemaPath:"#/properties/project/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -9316,45 +9410,45 @@ return false;
 }
 }
 else {
-validate169.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate170.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate169.errors = vErrors;
+validate170.errors = vErrors;
 return errors === 0;
 }
-validate169.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate170.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate168(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate169(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_updateProject.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate168.evaluated;
+const evaluated0 = validate169.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate169(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate169.errors : vErrors.concat(validate169.errors);
+if(!(validate170(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate170.errors : vErrors.concat(validate170.errors);
 errors = vErrors.length;
 }
-validate168.errors = vErrors;
+validate169.errors = vErrors;
 return errors === 0;
 }
-validate168.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate169.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_createUser = validate171;
-const schema215 = {"$ref":"cinder-v3.json#/components/schemas/UserCreateRequest","$id":"body_createUser.json"};
-const schema216 = {"description":"`{\"user\": {...}}` (keystone/identity/schema.py `user_create_request`). A name already used in\nthe domain → 409 \"Conflict occurred attempting to store user - Duplicate entry found with name\n<name> at domain ID <domain>.\". Unknown `domain_id` → 404 \"Could not find domain: <id>.\".\n","type":"object","required":["user"],"additionalProperties":false,"properties":{"user":{"type":"object","required":["name"],"additionalProperties":true,"properties":{"name":{"$ref":"#/components/schemas/IdentityName"},"password":{"type":["string","null"]},"default_project_id":{"oneOf":[{"$ref":"#/components/schemas/KeystoneIdString"},{"type":"null"}]},"description":{"type":["string","null"]},"domain_id":{"description":"Default the token's domain (`default`).","allOf":[{"$ref":"#/components/schemas/KeystoneIdString"}]},"enabled":{"$ref":"#/components/schemas/KeystoneBoolean"},"email":{"type":["string","null"]},"options":{"type":"object"}}}}};
-const schema217 = {"description":"1..255 characters with at least one non-blank.","type":"string","minLength":1,"maxLength":255,"pattern":"[\\S]+"};
+export const body_createUser = validate172;
+const schema217 = {"$ref":"cinder-v3.json#/components/schemas/UserCreateRequest","$id":"body_createUser.json"};
+const schema218 = {"description":"`{\"user\": {...}}` (keystone/identity/schema.py `user_create_request`). A name already used in\nthe domain → 409 \"Conflict occurred attempting to store user - Duplicate entry found with name\n<name> at domain ID <domain>.\". Unknown `domain_id` → 404 \"Could not find domain: <id>.\".\n","type":"object","required":["user"],"additionalProperties":false,"properties":{"user":{"type":"object","required":["name"],"additionalProperties":true,"properties":{"name":{"$ref":"#/components/schemas/IdentityName"},"password":{"type":["string","null"]},"default_project_id":{"oneOf":[{"$ref":"#/components/schemas/KeystoneIdString"},{"type":"null"}]},"description":{"type":["string","null"]},"domain_id":{"description":"Default the token's domain (`default`).","allOf":[{"$ref":"#/components/schemas/KeystoneIdString"}]},"enabled":{"$ref":"#/components/schemas/KeystoneBoolean"},"email":{"type":["string","null"]},"options":{"type":"object"}}}}};
+const schema219 = {"description":"1..255 characters with at least one non-blank.","type":"string","minLength":1,"maxLength":255,"pattern":"[\\S]+"};
 
-function validate172(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate173(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate172.evaluated;
+const evaluated0 = validate173.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9365,14 +9459,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.user === undefined) && (missing0 = "user")){
-validate172.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate173.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "user")){
-validate172.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate173.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -9385,7 +9479,7 @@ if(errors === _errs2){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing1;
 if((data0.name === undefined) && (missing1 = "name")){
-validate172.errors = [{instancePath:instancePath+"/user",schemaPath:"#/properties/user/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate173.errors = [{instancePath:instancePath+"/user",schemaPath:"#/properties/user/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
@@ -9396,24 +9490,24 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data1 === "string"){
 if(func2(data1) > 255){
-validate172.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate173.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data1) < 1){
-validate172.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate173.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
 if(!pattern72.test(data1)){
-validate172.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/pattern",keyword:"pattern",params:{pattern: "[\\S]+"},message:"must match pattern \""+"[\\S]+"+"\""}];
+validate173.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/pattern",keyword:"pattern",params:{pattern: "[\\S]+"},message:"must match pattern \""+"[\\S]+"+"\""}];
 return false;
 }
 }
 }
 }
 else {
-validate172.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate173.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -9427,7 +9521,7 @@ if(data0.password !== undefined){
 let data2 = data0.password;
 const _errs8 = errors;
 if((typeof data2 !== "string") && (data2 !== null)){
-validate172.errors = [{instancePath:instancePath+"/user/password",schemaPath:"#/properties/user/properties/password/type",keyword:"type",params:{type: schema216.properties.user.properties.password.type},message:"must be string,null"}];
+validate173.errors = [{instancePath:instancePath+"/user/password",schemaPath:"#/properties/user/properties/password/type",keyword:"type",params:{type: schema218.properties.user.properties.password.type},message:"must be string,null"}];
 return false;
 }
 var valid1 = _errs8 === errors;
@@ -9528,7 +9622,7 @@ else {
 vErrors.push(err5);
 }
 errors++;
-validate172.errors = vErrors;
+validate173.errors = vErrors;
 return false;
 }
 else {
@@ -9552,7 +9646,7 @@ if(data0.description !== undefined){
 let data4 = data0.description;
 const _errs17 = errors;
 if((typeof data4 !== "string") && (data4 !== null)){
-validate172.errors = [{instancePath:instancePath+"/user/description",schemaPath:"#/properties/user/properties/description/type",keyword:"type",params:{type: schema216.properties.user.properties.description.type},message:"must be string,null"}];
+validate173.errors = [{instancePath:instancePath+"/user/description",schemaPath:"#/properties/user/properties/description/type",keyword:"type",params:{type: schema218.properties.user.properties.description.type},message:"must be string,null"}];
 return false;
 }
 var valid1 = _errs17 === errors;
@@ -9568,24 +9662,24 @@ const _errs21 = errors;
 if(errors === _errs21){
 if(typeof data5 === "string"){
 if(func2(data5) > 64){
-validate172.errors = [{instancePath:instancePath+"/user/domain_id",schemaPath:"#/components/schemas/KeystoneIdString/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+validate173.errors = [{instancePath:instancePath+"/user/domain_id",schemaPath:"#/components/schemas/KeystoneIdString/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
 else {
 if(func2(data5) < 1){
-validate172.errors = [{instancePath:instancePath+"/user/domain_id",schemaPath:"#/components/schemas/KeystoneIdString/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate173.errors = [{instancePath:instancePath+"/user/domain_id",schemaPath:"#/components/schemas/KeystoneIdString/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
 if(!pattern73.test(data5)){
-validate172.errors = [{instancePath:instancePath+"/user/domain_id",schemaPath:"#/components/schemas/KeystoneIdString/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9-]+$"+"\""}];
+validate173.errors = [{instancePath:instancePath+"/user/domain_id",schemaPath:"#/components/schemas/KeystoneIdString/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9-]+$"+"\""}];
 return false;
 }
 }
 }
 }
 else {
-validate172.errors = [{instancePath:instancePath+"/user/domain_id",schemaPath:"#/components/schemas/KeystoneIdString/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate173.errors = [{instancePath:instancePath+"/user/domain_id",schemaPath:"#/components/schemas/KeystoneIdString/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -9599,11 +9693,11 @@ if(data0.enabled !== undefined){
 let data6 = data0.enabled;
 const _errs23 = errors;
 if((typeof data6 !== "boolean") && (typeof data6 !== "string")){
-validate172.errors = [{instancePath:instancePath+"/user/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/type",keyword:"type",params:{type: schema206.type},message:"must be boolean,string"}];
+validate173.errors = [{instancePath:instancePath+"/user/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/type",keyword:"type",params:{type: schema208.type},message:"must be boolean,string"}];
 return false;
 }
 if(!((((((((data6 === true) || (data6 === "True")) || (data6 === "TRUE")) || (data6 === "true")) || (data6 === false)) || (data6 === "False")) || (data6 === "FALSE")) || (data6 === "false"))){
-validate172.errors = [{instancePath:instancePath+"/user/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/enum",keyword:"enum",params:{allowedValues: schema206.enum},message:"must be equal to one of the allowed values"}];
+validate173.errors = [{instancePath:instancePath+"/user/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/enum",keyword:"enum",params:{allowedValues: schema208.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid1 = _errs23 === errors;
@@ -9616,7 +9710,7 @@ if(data0.email !== undefined){
 let data7 = data0.email;
 const _errs26 = errors;
 if((typeof data7 !== "string") && (data7 !== null)){
-validate172.errors = [{instancePath:instancePath+"/user/email",schemaPath:"#/properties/user/properties/email/type",keyword:"type",params:{type: schema216.properties.user.properties.email.type},message:"must be string,null"}];
+validate173.errors = [{instancePath:instancePath+"/user/email",schemaPath:"#/properties/user/properties/email/type",keyword:"type",params:{type: schema218.properties.user.properties.email.type},message:"must be string,null"}];
 return false;
 }
 var valid1 = _errs26 === errors;
@@ -9629,7 +9723,7 @@ if(data0.options !== undefined){
 let data8 = data0.options;
 const _errs28 = errors;
 if(!(data8 && typeof data8 == "object" && !Array.isArray(data8))){
-validate172.errors = [{instancePath:instancePath+"/user/options",schemaPath:"#/properties/user/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate173.errors = [{instancePath:instancePath+"/user/options",schemaPath:"#/properties/user/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 var valid1 = _errs28 === errors;
@@ -9647,7 +9741,7 @@ var valid1 = true;
 }
 }
 else {
-validate172.errors = [{instancePath:instancePath+"/user",schemaPath:"#/properties/user/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate173.errors = [{instancePath:instancePath+"/user",schemaPath:"#/properties/user/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -9656,44 +9750,44 @@ return false;
 }
 }
 else {
-validate172.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate173.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate172.errors = vErrors;
+validate173.errors = vErrors;
 return errors === 0;
 }
-validate172.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate173.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate171(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate172(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_createUser.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate171.evaluated;
+const evaluated0 = validate172.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate172(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate172.errors : vErrors.concat(validate172.errors);
+if(!(validate173(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate173.errors : vErrors.concat(validate173.errors);
 errors = vErrors.length;
 }
-validate171.errors = vErrors;
+validate172.errors = vErrors;
 return errors === 0;
 }
-validate171.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate172.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_updateUser = validate174;
-const schema221 = {"$ref":"cinder-v3.json#/components/schemas/UserUpdateRequest","$id":"body_updateUser.json"};
-const schema222 = {"description":"`{\"user\": {...}}` with at least one attribute. `domain_id` cannot be changed (400 \"Update of\n`domain_id` is not allowed.\"). A new `password` resets `password_expires_at`.\n","type":"object","required":["user"],"additionalProperties":false,"properties":{"user":{"type":"object","minProperties":1,"additionalProperties":true,"properties":{"name":{"$ref":"#/components/schemas/IdentityName"},"password":{"type":["string","null"]},"default_project_id":{"oneOf":[{"$ref":"#/components/schemas/KeystoneIdString"},{"type":"null"}]},"description":{"type":["string","null"]},"enabled":{"$ref":"#/components/schemas/KeystoneBoolean"},"email":{"type":["string","null"]},"options":{"type":"object"}}}}};
+export const body_updateUser = validate175;
+const schema223 = {"$ref":"cinder-v3.json#/components/schemas/UserUpdateRequest","$id":"body_updateUser.json"};
+const schema224 = {"description":"`{\"user\": {...}}` with at least one attribute. `domain_id` cannot be changed (400 \"Update of\n`domain_id` is not allowed.\"). A new `password` resets `password_expires_at`.\n","type":"object","required":["user"],"additionalProperties":false,"properties":{"user":{"type":"object","minProperties":1,"additionalProperties":true,"properties":{"name":{"$ref":"#/components/schemas/IdentityName"},"password":{"type":["string","null"]},"default_project_id":{"oneOf":[{"$ref":"#/components/schemas/KeystoneIdString"},{"type":"null"}]},"description":{"type":["string","null"]},"enabled":{"$ref":"#/components/schemas/KeystoneBoolean"},"email":{"type":["string","null"]},"options":{"type":"object"}}}}};
 
-function validate175(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate176(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate175.evaluated;
+const evaluated0 = validate176.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9704,14 +9798,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.user === undefined) && (missing0 = "user")){
-validate175.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate176.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "user")){
-validate175.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate176.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -9723,7 +9817,7 @@ const _errs2 = errors;
 if(errors === _errs2){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 if(Object.keys(data0).length < 1){
-validate175.errors = [{instancePath:instancePath+"/user",schemaPath:"#/properties/user/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"}];
+validate176.errors = [{instancePath:instancePath+"/user",schemaPath:"#/properties/user/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"}];
 return false;
 }
 else {
@@ -9734,24 +9828,24 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data1 === "string"){
 if(func2(data1) > 255){
-validate175.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate176.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data1) < 1){
-validate175.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate176.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
 if(!pattern72.test(data1)){
-validate175.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/pattern",keyword:"pattern",params:{pattern: "[\\S]+"},message:"must match pattern \""+"[\\S]+"+"\""}];
+validate176.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/pattern",keyword:"pattern",params:{pattern: "[\\S]+"},message:"must match pattern \""+"[\\S]+"+"\""}];
 return false;
 }
 }
 }
 }
 else {
-validate175.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate176.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -9765,7 +9859,7 @@ if(data0.password !== undefined){
 let data2 = data0.password;
 const _errs8 = errors;
 if((typeof data2 !== "string") && (data2 !== null)){
-validate175.errors = [{instancePath:instancePath+"/user/password",schemaPath:"#/properties/user/properties/password/type",keyword:"type",params:{type: schema222.properties.user.properties.password.type},message:"must be string,null"}];
+validate176.errors = [{instancePath:instancePath+"/user/password",schemaPath:"#/properties/user/properties/password/type",keyword:"type",params:{type: schema224.properties.user.properties.password.type},message:"must be string,null"}];
 return false;
 }
 var valid1 = _errs8 === errors;
@@ -9866,7 +9960,7 @@ else {
 vErrors.push(err5);
 }
 errors++;
-validate175.errors = vErrors;
+validate176.errors = vErrors;
 return false;
 }
 else {
@@ -9890,7 +9984,7 @@ if(data0.description !== undefined){
 let data4 = data0.description;
 const _errs17 = errors;
 if((typeof data4 !== "string") && (data4 !== null)){
-validate175.errors = [{instancePath:instancePath+"/user/description",schemaPath:"#/properties/user/properties/description/type",keyword:"type",params:{type: schema222.properties.user.properties.description.type},message:"must be string,null"}];
+validate176.errors = [{instancePath:instancePath+"/user/description",schemaPath:"#/properties/user/properties/description/type",keyword:"type",params:{type: schema224.properties.user.properties.description.type},message:"must be string,null"}];
 return false;
 }
 var valid1 = _errs17 === errors;
@@ -9903,11 +9997,11 @@ if(data0.enabled !== undefined){
 let data5 = data0.enabled;
 const _errs19 = errors;
 if((typeof data5 !== "boolean") && (typeof data5 !== "string")){
-validate175.errors = [{instancePath:instancePath+"/user/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/type",keyword:"type",params:{type: schema206.type},message:"must be boolean,string"}];
+validate176.errors = [{instancePath:instancePath+"/user/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/type",keyword:"type",params:{type: schema208.type},message:"must be boolean,string"}];
 return false;
 }
 if(!((((((((data5 === true) || (data5 === "True")) || (data5 === "TRUE")) || (data5 === "true")) || (data5 === false)) || (data5 === "False")) || (data5 === "FALSE")) || (data5 === "false"))){
-validate175.errors = [{instancePath:instancePath+"/user/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/enum",keyword:"enum",params:{allowedValues: schema206.enum},message:"must be equal to one of the allowed values"}];
+validate176.errors = [{instancePath:instancePath+"/user/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/enum",keyword:"enum",params:{allowedValues: schema208.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid1 = _errs19 === errors;
@@ -9920,7 +10014,7 @@ if(data0.email !== undefined){
 let data6 = data0.email;
 const _errs22 = errors;
 if((typeof data6 !== "string") && (data6 !== null)){
-validate175.errors = [{instancePath:instancePath+"/user/email",schemaPath:"#/properties/user/properties/email/type",keyword:"type",params:{type: schema222.properties.user.properties.email.type},message:"must be string,null"}];
+validate176.errors = [{instancePath:instancePath+"/user/email",schemaPath:"#/properties/user/properties/email/type",keyword:"type",params:{type: schema224.properties.user.properties.email.type},message:"must be string,null"}];
 return false;
 }
 var valid1 = _errs22 === errors;
@@ -9933,7 +10027,7 @@ if(data0.options !== undefined){
 let data7 = data0.options;
 const _errs24 = errors;
 if(!(data7 && typeof data7 == "object" && !Array.isArray(data7))){
-validate175.errors = [{instancePath:instancePath+"/user/options",schemaPath:"#/properties/user/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate176.errors = [{instancePath:instancePath+"/user/options",schemaPath:"#/properties/user/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 var valid1 = _errs24 === errors;
@@ -9950,7 +10044,7 @@ var valid1 = true;
 }
 }
 else {
-validate175.errors = [{instancePath:instancePath+"/user",schemaPath:"#/properties/user/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate176.errors = [{instancePath:instancePath+"/user",schemaPath:"#/properties/user/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -9959,45 +10053,45 @@ return false;
 }
 }
 else {
-validate175.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate176.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate175.errors = vErrors;
+validate176.errors = vErrors;
 return errors === 0;
 }
-validate175.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate176.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate174(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate175(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_updateUser.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate174.evaluated;
+const evaluated0 = validate175.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate175(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate175.errors : vErrors.concat(validate175.errors);
+if(!(validate176(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate176.errors : vErrors.concat(validate176.errors);
 errors = vErrors.length;
 }
-validate174.errors = vErrors;
+validate175.errors = vErrors;
 return errors === 0;
 }
-validate174.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate175.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_changeUserPassword = validate177;
-const schema226 = {"$ref":"cinder-v3.json#/components/schemas/UserPasswordChangeRequest","$id":"body_changeUserPassword.json"};
-const schema227 = {"description":"`{\"user\": {\"original_password\": \"...\", \"password\": \"...\"}}` (keystone/identity/schema.py\n`password_change`). Other top-level keys are ignored.\n","type":"object","required":["user"],"properties":{"user":{"type":"object","required":["original_password","password"],"additionalProperties":false,"properties":{"original_password":{"type":"string"},"password":{"type":"string"}}}}};
+export const body_changeUserPassword = validate178;
+const schema228 = {"$ref":"cinder-v3.json#/components/schemas/UserPasswordChangeRequest","$id":"body_changeUserPassword.json"};
+const schema229 = {"description":"`{\"user\": {\"original_password\": \"...\", \"password\": \"...\"}}` (keystone/identity/schema.py\n`password_change`). Other top-level keys are ignored.\n","type":"object","required":["user"],"properties":{"user":{"type":"object","required":["original_password","password"],"additionalProperties":false,"properties":{"original_password":{"type":"string"},"password":{"type":"string"}}}}};
 
-function validate177(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate178(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_changeUserPassword.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate177.evaluated;
+const evaluated0 = validate178.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -10009,7 +10103,7 @@ if(errors === _errs0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.user === undefined) && (missing0 = "user")){
-validate177.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/UserPasswordChangeRequest/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate178.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/UserPasswordChangeRequest/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -10020,14 +10114,14 @@ if(errors === _errs2){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing1;
 if(((data0.original_password === undefined) && (missing1 = "original_password")) || ((data0.password === undefined) && (missing1 = "password"))){
-validate177.errors = [{instancePath:instancePath+"/user",schemaPath:"cinder-v3.json#/components/schemas/UserPasswordChangeRequest/properties/user/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate178.errors = [{instancePath:instancePath+"/user",schemaPath:"cinder-v3.json#/components/schemas/UserPasswordChangeRequest/properties/user/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 const _errs4 = errors;
 for(const key0 in data0){
 if(!((key0 === "original_password") || (key0 === "password"))){
-validate177.errors = [{instancePath:instancePath+"/user",schemaPath:"cinder-v3.json#/components/schemas/UserPasswordChangeRequest/properties/user/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate178.errors = [{instancePath:instancePath+"/user",schemaPath:"cinder-v3.json#/components/schemas/UserPasswordChangeRequest/properties/user/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -10036,7 +10130,7 @@ if(_errs4 === errors){
 if(data0.original_password !== undefined){
 const _errs5 = errors;
 if(typeof data0.original_password !== "string"){
-validate177.errors = [{instancePath:instancePath+"/user/original_password",schemaPath:"cinder-v3.json#/components/schemas/UserPasswordChangeRequest/properties/user/properties/original_password/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate178.errors = [{instancePath:instancePath+"/user/original_password",schemaPath:"cinder-v3.json#/components/schemas/UserPasswordChangeRequest/properties/user/properties/original_password/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs5 === errors;
@@ -10048,7 +10142,7 @@ if(valid2){
 if(data0.password !== undefined){
 const _errs7 = errors;
 if(typeof data0.password !== "string"){
-validate177.errors = [{instancePath:instancePath+"/user/password",schemaPath:"cinder-v3.json#/components/schemas/UserPasswordChangeRequest/properties/user/properties/password/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate178.errors = [{instancePath:instancePath+"/user/password",schemaPath:"cinder-v3.json#/components/schemas/UserPasswordChangeRequest/properties/user/properties/password/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs7 === errors;
@@ -10061,7 +10155,7 @@ var valid2 = true;
 }
 }
 else {
-validate177.errors = [{instancePath:instancePath+"/user",schemaPath:"cinder-v3.json#/components/schemas/UserPasswordChangeRequest/properties/user/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate178.errors = [{instancePath:instancePath+"/user",schemaPath:"cinder-v3.json#/components/schemas/UserPasswordChangeRequest/properties/user/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -10069,23 +10163,23 @@ return false;
 }
 }
 else {
-validate177.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/UserPasswordChangeRequest/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate178.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/UserPasswordChangeRequest/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate177.errors = vErrors;
+validate178.errors = vErrors;
 return errors === 0;
 }
-validate177.evaluated = {"props":{"user":true},"dynamicProps":false,"dynamicItems":false};
+validate178.evaluated = {"props":{"user":true},"dynamicProps":false,"dynamicItems":false};
 
-export const body_createRole = validate178;
-const schema228 = {"$ref":"cinder-v3.json#/components/schemas/RoleCreateRequest","$id":"body_createRole.json"};
-const schema229 = {"description":"`{\"role\": {...}}` (keystone/assignment/schema.py `role_create_request_body`). A name already\nused (globally, or in the domain) → 409 \"Conflict occurred attempting to store role -\nDuplicate entry found with name <name>.\".\n","type":"object","required":["role"],"additionalProperties":false,"properties":{"role":{"type":"object","required":["name"],"additionalProperties":true,"properties":{"name":{"$ref":"#/components/schemas/IdentityName"},"description":{"type":["string","null"]},"domain_id":{"oneOf":[{"$ref":"#/components/schemas/KeystoneIdString"},{"type":"null"}]},"options":{"type":"object"}}}}};
+export const body_createRole = validate179;
+const schema230 = {"$ref":"cinder-v3.json#/components/schemas/RoleCreateRequest","$id":"body_createRole.json"};
+const schema231 = {"description":"`{\"role\": {...}}` (keystone/assignment/schema.py `role_create_request_body`). A name already\nused (globally, or in the domain) → 409 \"Conflict occurred attempting to store role -\nDuplicate entry found with name <name>.\".\n","type":"object","required":["role"],"additionalProperties":false,"properties":{"role":{"type":"object","required":["name"],"additionalProperties":true,"properties":{"name":{"$ref":"#/components/schemas/IdentityName"},"description":{"type":["string","null"]},"domain_id":{"oneOf":[{"$ref":"#/components/schemas/KeystoneIdString"},{"type":"null"}]},"options":{"type":"object"}}}}};
 
-function validate179(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate180(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate179.evaluated;
+const evaluated0 = validate180.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -10096,14 +10190,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.role === undefined) && (missing0 = "role")){
-validate179.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate180.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "role")){
-validate179.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate180.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -10116,7 +10210,7 @@ if(errors === _errs2){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing1;
 if((data0.name === undefined) && (missing1 = "name")){
-validate179.errors = [{instancePath:instancePath+"/role",schemaPath:"#/properties/role/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate180.errors = [{instancePath:instancePath+"/role",schemaPath:"#/properties/role/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
@@ -10127,24 +10221,24 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data1 === "string"){
 if(func2(data1) > 255){
-validate179.errors = [{instancePath:instancePath+"/role/name",schemaPath:"#/components/schemas/IdentityName/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate180.errors = [{instancePath:instancePath+"/role/name",schemaPath:"#/components/schemas/IdentityName/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data1) < 1){
-validate179.errors = [{instancePath:instancePath+"/role/name",schemaPath:"#/components/schemas/IdentityName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate180.errors = [{instancePath:instancePath+"/role/name",schemaPath:"#/components/schemas/IdentityName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
 if(!pattern72.test(data1)){
-validate179.errors = [{instancePath:instancePath+"/role/name",schemaPath:"#/components/schemas/IdentityName/pattern",keyword:"pattern",params:{pattern: "[\\S]+"},message:"must match pattern \""+"[\\S]+"+"\""}];
+validate180.errors = [{instancePath:instancePath+"/role/name",schemaPath:"#/components/schemas/IdentityName/pattern",keyword:"pattern",params:{pattern: "[\\S]+"},message:"must match pattern \""+"[\\S]+"+"\""}];
 return false;
 }
 }
 }
 }
 else {
-validate179.errors = [{instancePath:instancePath+"/role/name",schemaPath:"#/components/schemas/IdentityName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate180.errors = [{instancePath:instancePath+"/role/name",schemaPath:"#/components/schemas/IdentityName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -10158,7 +10252,7 @@ if(data0.description !== undefined){
 let data2 = data0.description;
 const _errs8 = errors;
 if((typeof data2 !== "string") && (data2 !== null)){
-validate179.errors = [{instancePath:instancePath+"/role/description",schemaPath:"#/properties/role/properties/description/type",keyword:"type",params:{type: schema229.properties.role.properties.description.type},message:"must be string,null"}];
+validate180.errors = [{instancePath:instancePath+"/role/description",schemaPath:"#/properties/role/properties/description/type",keyword:"type",params:{type: schema231.properties.role.properties.description.type},message:"must be string,null"}];
 return false;
 }
 var valid1 = _errs8 === errors;
@@ -10259,7 +10353,7 @@ else {
 vErrors.push(err5);
 }
 errors++;
-validate179.errors = vErrors;
+validate180.errors = vErrors;
 return false;
 }
 else {
@@ -10283,7 +10377,7 @@ if(data0.options !== undefined){
 let data4 = data0.options;
 const _errs17 = errors;
 if(!(data4 && typeof data4 == "object" && !Array.isArray(data4))){
-validate179.errors = [{instancePath:instancePath+"/role/options",schemaPath:"#/properties/role/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate180.errors = [{instancePath:instancePath+"/role/options",schemaPath:"#/properties/role/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 var valid1 = _errs17 === errors;
@@ -10297,7 +10391,7 @@ var valid1 = true;
 }
 }
 else {
-validate179.errors = [{instancePath:instancePath+"/role",schemaPath:"#/properties/role/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate180.errors = [{instancePath:instancePath+"/role",schemaPath:"#/properties/role/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -10306,33 +10400,33 @@ return false;
 }
 }
 else {
-validate179.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate180.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate179.errors = vErrors;
+validate180.errors = vErrors;
 return errors === 0;
 }
-validate179.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate180.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate178(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate179(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_createRole.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate178.evaluated;
+const evaluated0 = validate179.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate179(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate179.errors : vErrors.concat(validate179.errors);
+if(!(validate180(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate180.errors : vErrors.concat(validate180.errors);
 errors = vErrors.length;
 }
-validate178.errors = vErrors;
+validate179.errors = vErrors;
 return errors === 0;
 }
-validate178.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate179.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 

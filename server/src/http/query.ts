@@ -5,10 +5,12 @@
  * all_tenants, and the resource's filters.
  */
 import type { SortKey } from "../db/paginate";
+import type { AttachmentFilters } from "../db/repos/attachments";
 import { emptyFilters, type ListFilters, type TimeFilter } from "../db/repos/filters";
 import { isTimestamp } from "../db/time";
 import type { RequestContext } from "../identity/context";
 import { boolFrom } from "../lib/bool";
+import type { AttachmentListQuery } from "../volume/api/attachments-list";
 import type { ListQuery } from "../volume/api/list";
 import { badRequest, invalidInput } from "./errors";
 import { MV } from "./microversion";
@@ -226,4 +228,58 @@ export function parseListQuery(ctx: RequestContext, q: Query, listing: ResourceL
     throw invalidInput(`Invalid filters ${invalid.join(",")} are found in query options.`);
   }
   return { filters, sort, limit, marker: q.marker, offset, withCount };
+}
+
+/** Attachment sort keys: the columns of Cinder's VolumeAttachment model (sqlalchemyutils.paginate_query takes any). */
+export const ATTACHMENT_SORT_KEYS: Record<string, Column> = {
+  id: { column: "id" },
+  volume_id: { column: "volume_id" },
+  instance_uuid: { column: "instance_uuid", nullable: true },
+  attached_host: { column: "attached_host", nullable: true },
+  mountpoint: { column: "mountpoint", nullable: true },
+  attach_time: { column: "attach_time", nullable: true },
+  detach_time: { column: "detach_time", nullable: true },
+  attach_status: { column: "attach_status" },
+  attach_mode: { column: "attach_mode", nullable: true },
+  created_at: { column: "created_at" },
+  updated_at: { column: "updated_at", nullable: true },
+};
+
+/** resource_filters.json `attachment`, API name -> column (`status` is read as attach_status). */
+const ATTACHMENT_FILTERS: Record<string, string> = {
+  volume_id: "volume_id",
+  status: "attach_status",
+  instance_id: "instance_uuid",
+  attach_status: "attach_status",
+};
+
+/** What an admin may filter on besides: any column of the attachment (connector and connection_info too). */
+const ATTACHMENT_COLUMNS = new Set([...Object.keys(ATTACHMENT_SORT_KEYS), "connector", "connection_info"]);
+
+/**
+ * Parse an attachment list request (cinder/api/v3/attachments.py `_items`): an admin's
+ * `all_tenants` (present, whatever its value) lists every project, then `project_id` narrows it;
+ * otherwise the caller's project. A non-admin's filters outside resource_filters.json are dropped
+ * before 3.31 and refused from 3.31; an admin's filter on a column matches exactly (`key~`:
+ * contains), on anything else matches nothing.
+ */
+export function parseAttachmentListQuery(ctx: RequestContext, q: Query, maxLimit: number): AttachmentListQuery {
+  const paging = parsePaging(q, ATTACHMENT_SORT_KEYS, ctx.version, maxLimit);
+  const allTenants = ctx.isAdmin && q.all_tenants !== undefined;
+  const filters: AttachmentFilters = { projectId: allTenants ? q.project_id || undefined : ctx.projectId, equals: {}, like: {}, matchNothing: false };
+  const invalid: string[] = [];
+  for (const [key, raw] of Object.entries(q)) {
+    if (PAGING_KEYS.has(key) || key === "all_tenants" || (ctx.isAdmin && key === "project_id")) continue;
+    const col = ATTACHMENT_FILTERS[key];
+    if (col !== undefined) filters.equals[col] = raw;
+    else if (!ctx.isAdmin) invalid.push(key);
+    else if (ATTACHMENT_COLUMNS.has(key)) filters.equals[key] = raw;
+    else if (key.endsWith("~") && ATTACHMENT_COLUMNS.has(key.slice(0, -1))) filters.like[key.slice(0, -1)] = raw;
+    else filters.matchNothing = true;
+  }
+  if (invalid.length > 0 && ctx.version >= MV.RESOURCE_FILTER) {
+    // cinder/api/common.py reject_invalid_filters: a plain HTTPBadRequest, no "Invalid input" prefix.
+    throw badRequest(`Invalid filters ${invalid.join(",")} are found in query options.`);
+  }
+  return { ...paging, filters };
 }

@@ -4,45 +4,19 @@ import {
   createAttachment,
   deleteAttachment,
   findAttachment,
-  listAttachments,
   updateAttachmentConnector,
-  type AttachmentListQuery,
 } from "../../volume/api/attachments";
+import { listAttachments } from "../../volume/api/attachments-list";
 import type { Connector } from "../../targets/interface";
-import type { Handlers, HandlerRequest } from "../handler";
-import { badRequest } from "../errors";
+import type { Handlers } from "../handler";
+import { parseAttachmentListQuery } from "../query";
 import { attachmentDetail, attachmentSummary } from "../views/attachments";
-import { queryFlag } from "./common";
+import { collectionLinks } from "./common";
 
 type H = Pick<
   Handlers,
   "createAttachment" | "listAttachments" | "listAttachmentsDetail" | "showAttachment" | "updateAttachment" | "deleteAttachment" | "completeAttachment"
 >;
-
-function int(req: HandlerRequest<unknown>, name: string): number | undefined {
-  const raw = req.query[name];
-  if (raw === undefined) return undefined;
-  if (!/^\d+$/.test(raw)) throw badRequest(`${name} param must be an integer`);
-  return Number(raw);
-}
-
-function listQuery(req: HandlerRequest<unknown>): AttachmentListQuery {
-  const max = req.svc.config.maxLimit;
-  const limit = int(req, "limit");
-  const filters: Record<string, string> = {};
-  for (const k of ["volume_id", "status", "attach_status", "instance_id", "project_id"]) {
-    if (req.query[k] !== undefined) filters[k] = req.query[k];
-  }
-  const dir = (req.query.sort_dir ?? req.query.sort?.split(":")[1] ?? "desc").toLowerCase();
-  return {
-    allTenants: queryFlag(req, "all_tenants"),
-    filters,
-    limit: Math.min(limit ?? max, max),
-    marker: req.query.marker,
-    offset: int(req, "offset"),
-    sortDesc: dir !== "asc",
-  };
-}
 
 export const attachmentHandlers: H = {
   createAttachment: async (req) => {
@@ -58,13 +32,23 @@ export const attachmentHandlers: H = {
   },
 
   listAttachments: async (req) => {
-    const rows = await listAttachments(req.svc, req.ctx, listQuery(req));
-    return { body: { attachments: rows.map(attachmentSummary) } };
+    const page = await listAttachments(req.svc, req.ctx, parseAttachmentListQuery(req.ctx, req.query, req.svc.config.maxLimit));
+    return {
+      body: {
+        attachments: page.rows.map(attachmentSummary),
+        ...collectionLinks(req, "attachments_links", "attachments", page.more, page.rows.at(-1)?.id),
+      },
+    };
   },
 
   listAttachmentsDetail: async (req) => {
-    const rows = await listAttachments(req.svc, req.ctx, listQuery(req));
-    return { body: { attachments: rows.map(attachmentDetail) } };
+    const page = await listAttachments(req.svc, req.ctx, parseAttachmentListQuery(req.ctx, req.query, req.svc.config.maxLimit));
+    return {
+      body: {
+        attachments: page.rows.map(attachmentDetail),
+        ...collectionLinks(req, "attachments_links", "attachments/detail", page.more, page.rows.at(-1)?.id),
+      },
+    };
   },
 
   showAttachment: async (req) => {

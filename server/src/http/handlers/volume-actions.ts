@@ -12,6 +12,7 @@ import {
   attachVolume,
   beginDetaching,
   detachVolume,
+  forceDetachVolume,
   initializeConnection,
   reserveVolume,
   rollDetaching,
@@ -28,6 +29,7 @@ type H = Pick<
   | "extendVolume"
   | "resetVolumeStatus"
   | "forceDeleteVolume"
+  | "forceDetachVolume"
   | "setVolumeBootable"
   | "updateVolumeReadonlyFlag"
   | "revertVolumeToSnapshot"
@@ -69,6 +71,14 @@ export const volumeActionHandlers: H = {
   },
   forceDeleteVolume: async (req) => {
     await forceDeleteVolume(req.svc, req.ctx, req.params.volume_id);
+    return {};
+  },
+  forceDetachVolume: async (req) => {
+    const b = req.body ?? {};
+    await forceDetachVolume(req.svc, req.ctx, req.params.volume_id, {
+      connector: connectorOf(b.connector),
+      attachmentId: b.attachment_id ?? null,
+    });
     return {};
   },
   setVolumeBootable: async (req) => {

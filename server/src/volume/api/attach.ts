@@ -1,6 +1,7 @@
 /**
  * The legacy attach flow (cinder/volume/api.py reserve_volume, unreserve_volume, begin_detaching,
- * roll_detaching, attach, detach, initialize_connection, terminate_connection): status changes
+ * roll_detaching, attach, detach, initialize_connection, terminate_connection) and the admin's
+ * force detach (cinder/api/contrib/admin_actions.py `_force_detach`): status changes
  * are compare-and-sets here; the manager of the volume's backend does the export and the
  * attachment bookkeeping.
  */
@@ -12,6 +13,7 @@ import { authorize } from "../../policy/policy";
 import type { Services } from "../../services";
 import type { ConnectionInfo, Connector } from "../../targets/interface";
 import { RemoteError } from "../manager/errors";
+import { checkAttachmentDeletion } from "./attachment-deletion";
 import { findVolume } from "./lookup";
 
 /** The volume's backend; a volume the scheduler never placed has nothing to connect to. */
@@ -99,12 +101,18 @@ export async function attachVolume(svc: Services, ctx: RequestContext, id: strin
 
 export async function detachVolume(svc: Services, ctx: RequestContext, id: string, attachmentId: string | null): Promise<void> {
   const v = await findVolume(svc, ctx, id);
+  await detach(svc, ctx, v, attachmentId, "Error detaching volume");
+}
+
+/** cinder/volume/api.py detach; `prefix` starts the message of the manager errors that are the caller's fault. */
+async function detach(svc: Services, ctx: RequestContext, v: VolumeRow, attachmentId: string | null, prefix: string): Promise<void> {
   authorize(ctx, "volume_extension:volume_actions:detach", v.project_id);
+  await checkAttachmentDeletion(svc, ctx, attachmentId, v);
   if (v.status === "maintenance") throw invalidVolume("The volume cannot be detached in maintenance mode.");
   try {
-    await svc.volumes.detachVolume(hostOf(v), id, attachmentId);
+    await svc.volumes.detachVolume(hostOf(v), v.id, attachmentId);
   } catch (err) {
-    throw callerError("Error detaching volume", ["VolumeAttachmentNotFound", "InvalidVolume"], err);
+    throw callerError(prefix, ["VolumeAttachmentNotFound", "InvalidVolume"], err);
   }
 }
 
@@ -125,10 +133,15 @@ export async function initializeConnection(svc: Services, ctx: RequestContext, i
 }
 
 export async function terminateConnection(svc: Services, ctx: RequestContext, id: string, connector: Connector): Promise<void> {
-  const v = await findVolume(svc, ctx, id);
+  await terminate(svc, ctx, await findVolume(svc, ctx, id), connector);
+}
+
+/** cinder/volume/api.py terminate_connection: the target forgets the connector, then unreserve. */
+async function terminate(svc: Services, ctx: RequestContext, v: VolumeRow, connector: Connector): Promise<void> {
   authorize(ctx, "volume_extension:volume_actions:terminate_connection", v.project_id);
+  await checkAttachmentDeletion(svc, ctx, null, v);
   try {
-    await svc.volumes.terminateConnection(hostOf(v), id, connector);
+    await svc.volumes.terminateConnection(hostOf(v), v.id, connector);
   } catch (err) {
     if (err instanceof RemoteError && err.excType === "VolumeBackendAPIException") {
       throw new CinderError(500, "Unable to terminate volume connection from backend.");
@@ -136,5 +149,22 @@ export async function terminateConnection(svc: Services, ctx: RequestContext, id
     throw err;
   }
   authorize(ctx, "volume_extension:volume_actions:unreserve", v.project_id);
-  await unreserve(svc, id);
+  await unreserve(svc, v.id);
+}
+
+export interface ForceDetach {
+  connector: Connector;
+  attachmentId: string | null;
+}
+
+/**
+ * `os-force_detach` (admin; cinder/api/contrib/admin_actions.py `_force_detach`): roll back a bad
+ * detach after the host was disconnected - terminate the connection as os-terminate_connection
+ * does, then end the attachment as os-detach does (all of them being checked, as in Cinder).
+ */
+export async function forceDetachVolume(svc: Services, ctx: RequestContext, id: string, body: ForceDetach): Promise<void> {
+  const v = await findVolume(svc, ctx, id);
+  authorize(ctx, "volume_extension:volume_admin_actions:force_detach", v.project_id);
+  await terminate(svc, ctx, v, body.connector);
+  await detach(svc, ctx, v, body.attachmentId, "Error force detaching volume");
 }

@@ -1,6 +1,7 @@
 /**
  * The attachments API (3.27+; cinder/api/v3/attachments.py and cinder/volume/api.py
- * attachment_create, _attachment_reserve, attachment_update, attachment_delete; the manager side,
+ * attachment_create, _attachment_reserve, attachment_update, attachment_delete; listing is in
+ * ./attachments-list.ts; the manager side,
  * cinder/volume/manager.py attachment_update / attachment_delete, goes through the legacy
  * initializeConnection / terminateConnection / detachVolume calls of the volume's backend).
  */
@@ -15,6 +16,7 @@ import { authorize } from "../../policy/policy";
 import type { Services } from "../../services";
 import type { Connector } from "../../targets/interface";
 import { RemoteError } from "../manager/errors";
+import { checkAttachmentDeletion } from "./attachment-deletion";
 import { findVolume } from "./lookup";
 
 export const attachmentNotFound = (id: string) => notFound(`VolumeAttachment ${id} could not be found.`);
@@ -162,6 +164,7 @@ export async function deleteAttachment(svc: Services, ctx: RequestContext, id: s
   const db = svc.db.kysely;
   const { a, v } = await findAttachment(svc, ctx, id);
   authorize(ctx, "volume:attachment_delete", v.project_id);
+  await checkAttachmentDeletion(svc, ctx, a);
   if (a.connector && v.host) {
     try {
       await svc.volumes.terminateConnection(v.host, v.id, JSON.parse(a.connector) as Connector);
@@ -191,44 +194,4 @@ export async function completeAttachment(svc: Services, ctx: RequestContext, id:
     await updateAttachment(trx, a.id, { attach_status: "attached", attach_time: a.attach_time ?? now() });
     await casVolume(trx, v.id, {}, { status: "in-use", attach_status: "attached" });
   });
-}
-
-export interface AttachmentListQuery {
-  allTenants: boolean;
-  filters: Record<string, string>;
-  limit?: number;
-  marker?: string;
-  offset?: number;
-  sortDesc: boolean;
-}
-
-const FILTER_COLUMNS: Record<string, "volume_id" | "attach_status" | "instance_uuid"> = {
-  volume_id: "volume_id",
-  status: "attach_status",
-  attach_status: "attach_status",
-  instance_id: "instance_uuid",
-  instance_uuid: "instance_uuid",
-};
-
-export async function listAttachments(svc: Services, ctx: RequestContext, q: AttachmentListQuery): Promise<AttachmentRow[]> {
-  let sel = svc.db.kysely
-    .selectFrom("volume_attachment")
-    .innerJoin("volumes", "volumes.id", "volume_attachment.volume_id")
-    .selectAll("volume_attachment");
-  const project = ctx.isAdmin && q.allTenants ? q.filters.project_id : ctx.projectId;
-  if (project !== undefined) sel = sel.where("volumes.project_id", "=", project);
-  for (const [k, val] of Object.entries(q.filters)) {
-    const col = FILTER_COLUMNS[k];
-    if (col) sel = sel.where(`volume_attachment.${col}`, "=", val);
-  }
-  const dir = q.sortDesc ? "desc" : "asc";
-  let rows = await sel.orderBy("volume_attachment.created_at", dir).orderBy("volume_attachment.id", dir).execute();
-  if (q.marker !== undefined) {
-    const i = rows.findIndex((r) => r.id === q.marker);
-    if (i < 0) throw notFound(`Marker ${q.marker} could not be found.`);
-    rows = rows.slice(i + 1);
-  }
-  if (q.offset) rows = rows.slice(q.offset);
-  if (q.limit !== undefined) rows = rows.slice(0, q.limit);
-  return rows;
 }

@@ -1,8 +1,8 @@
 /**
  * Volume create (cinder/api/v3/volumes.py create, cinder/volume/flows/api/create_volume.py):
- * check the request against the sources it names, insert the row as `creating`, and hand it to
- * the scheduler. The source's status is re-checked in the same transaction as the insert, so a
- * source that is being deleted cannot be used.
+ * check the request against the sources it names, take `multiattach` from the volume type,
+ * insert the row as `creating`, and hand it to the scheduler. The source's status is re-checked
+ * in the same transaction as the insert, so a source that is being deleted cannot be used.
  */
 import { randomUUID } from "node:crypto";
 import type { VolumeRow, VolumesTable } from "../../db/schema";
@@ -14,7 +14,7 @@ import { badRequest, invalidInput, invalidSnapshot, invalidVolume, notFound, vol
 import { authorize } from "../../policy/policy";
 import type { Services } from "../../services";
 import { findSnapshot, findVolume } from "./lookup";
-import { defaultType, holdRow, typeByNameOrId } from "./types";
+import { defaultType, extraSpecsOf, holdRow, typeByNameOrId } from "./types";
 import { availabilityZones } from "./zones";
 import { consume, typeNameOf } from "../../quota/quota";
 
@@ -80,6 +80,10 @@ export async function createVolume(svc: Services, ctx: RequestContext, input: Cr
     );
   }
   const az = await chooseZone(svc, input.availabilityZone ?? undefined, origin, snapshot ? "snapshot" : "source volume");
+  // There are no encrypted volume types here, so Cinder's "Multiattach cannot be used with
+  // encrypted volumes." cannot arise.
+  const multiattach = await isMultiattachType(svc, typeId);
+  if (multiattach) authorize(ctx, "volume:multiattach");
 
   const t = now();
   const row: VolumesTable = {
@@ -96,7 +100,7 @@ export async function createVolume(svc: Services, ctx: RequestContext, input: Cr
     migration_status: null,
     previous_status: null,
     bootable: 0,
-    multiattach: 0,
+    multiattach: multiattach ? 1 : 0,
     snapshot_id: snapshot?.id ?? null,
     source_volid: source?.id ?? null,
     volume_type_id: typeId,
@@ -125,6 +129,15 @@ export async function createVolume(svc: Services, ctx: RequestContext, input: Cr
   });
   svc.scheduler.createVolume(row.id);
   return row;
+}
+
+/**
+ * cinder/volume/api.py `_is_multiattach` (and create_volume.py ExtractVolumeRequestTask): a type
+ * whose extra spec `multiattach` is exactly `<is> True` makes multiattach volumes.
+ */
+export async function isMultiattachType(svc: Services, typeId: string | null): Promise<boolean> {
+  if (!typeId) return false;
+  return (await extraSpecsOf(svc.db.kysely, [typeId])).get(typeId)?.multiattach === "<is> True";
 }
 
 function checkSize(size: number | null, snapSize?: number, sourceSize?: number): number {

@@ -2,7 +2,8 @@
  * Retype (cinder/api/contrib/volume_actions.py _retype, cinder/volume/api.py retype): change an
  * available or in-use volume's type. The status change and the move of the per-type quota from the
  * old type to the new one are one transaction; the volume's manager then checks that its backend
- * satisfies the new type.
+ * satisfies the new type. A retype that changes whether the volume is multiattach needs it
+ * `available`.
  */
 import { casVolume } from "../../db/repos/volumes";
 import type { RequestContext } from "../../identity/context";
@@ -10,6 +11,7 @@ import { invalidInput, invalidVolume } from "../../http/errors";
 import { authorize } from "../../policy/policy";
 import { consume, release, typeNameOf } from "../../quota/quota";
 import type { Services } from "../../services";
+import { isMultiattachType } from "./create";
 import { findVolume } from "./lookup";
 import { typeByNameOrId } from "./types";
 
@@ -31,9 +33,25 @@ export async function retypeVolume(
     throw invalidInput(`Invalid volume_type passed: ${newType}.`);
   }
   if (type.id === v.volume_type_id) throw invalidInput(`New volume_type same as original: ${newType}.`);
+  // Whether the volume may be attached to several servers cannot change while it is attached.
+  const multiattach = await isMultiattachType(svc, type.id);
+  const multiattachChanges = multiattach !== (v.multiattach === 1);
+  if (multiattachChanges) {
+    if (v.status !== "available") {
+      throw invalidInput(
+        "Invalid volume_type passed, retypes affecting multiattach are only allowed on available volumes, " +
+          `the specified volume however currently has a status of: ${v.status}.`,
+      );
+    }
+    if (multiattach) authorize(ctx, "volume:multiattach", v.project_id);
+  }
   const task = JSON.stringify({ op: "retype", new_type_id: type.id, migration_policy: migrationPolicy ?? "never" });
   await svc.db.kysely.transaction().execute(async (trx) => {
-    const won = await casVolume(trx, id, { status: ["available", "in-use"], sizeIs: v.size }, { status: "retyping", previous_status: v.status, task });
+    // The multiattach flag follows the new type as the retype is accepted (Cinder sets it once the
+    // retype is cast); when it changes, the volume must still be available at that moment.
+    const statuses = multiattachChanges ? ["available"] : ["available", "in-use"];
+    const update = { status: "retyping", previous_status: v.status, task, multiattach: multiattach ? 1 : 0 };
+    const won = await casVolume(trx, id, { status: statuses, sizeIs: v.size }, update);
     if (!won || (v.migration_status && !["success", "error"].includes(v.migration_status))) {
       throw invalidVolume(
         "Retype needs volume to be in available or in-use state, not be part of an active migration or a consistency group, " +
