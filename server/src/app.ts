@@ -68,7 +68,8 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
   const managers: VolumeManager[] = [];
   for (const b of config.backends) {
     const mlog = log.child({ role: "volume", backend: b.name });
-    const { targetHelper, targetIp, targetPort, tgtControlPort, volumesDir, writeCache, ...driverOptions } = b.options;
+    const { targetHelper, targetIp, targetPort, tgtControlPort, volumesDir, writeCache, configfsRoot, lioStateDir, ...driverOptions } =
+      b.options;
     const driver = createDriver(b.driver, {
       backendName: b.name,
       dataDir: config.dataDir,
@@ -84,7 +85,7 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
           executor,
           targetIp: typeof targetIp === "string" ? targetIp : config.targetIp,
           targetPort: typeof targetPort === "number" ? targetPort : config.targetPort,
-          options: { tgtControlPort, volumesDir, writeCache },
+          options: { tgtControlPort, volumesDir, writeCache, configfsRoot, lioStateDir },
           log: mlog,
         })
       : undefined;

@@ -25,7 +25,7 @@ const USAGE = `usage: cinderblock serve [options]
   --host NAME           the host name services register under (default: this machine's)
   --public-endpoint URL scheme://host:port clients reach this server at, for links
   --log-level LEVEL     trace, debug, info, warn, error (default info)
-  --target-helper NAME  export volumes over iSCSI through this target: tgt (default: none, local only)
+  --target-helper NAME  export volumes over iSCSI through this target: tgt or lio (default: none, local only)
   --target-ip ADDR      the iSCSI portal address hosts connect to (default 127.0.0.1)
   --target-port N       the iSCSI portal port (default 3260)
   --config FILE         JSON or YAML file with the settings above (camelCase) and 'backends'

@@ -6,6 +6,7 @@ import path from "node:path";
 import type { Executor } from "../exec/executor";
 import type { VolumeDriver } from "./interface";
 import { FileDriver, type DriverLogger } from "./file/driver";
+import { LvmDriver, type LvmType } from "./lvm/driver";
 
 export type { DriverLogger } from "./file/driver";
 
@@ -59,8 +60,52 @@ function createFileDriver(opts: DriverFactoryOptions): VolumeDriver {
   });
 }
 
+function optionalChoice<T extends string>(options: Record<string, unknown>, key: string, choices: readonly T[]): T | undefined {
+  const v = options[key];
+  if (v === undefined) return undefined;
+  if (typeof v !== "string" || !choices.includes(v as T)) throw new Error(`Driver option '${key}' must be one of ${choices.join(", ")}`);
+  return v as T;
+}
+
+const LVM_OPTIONS = [
+  "volumeGroup",
+  "lvmType",
+  "thinPoolName",
+  "volumeClear",
+  "volumeClearSize",
+  "volumeClearIonice",
+  "reservedPercentage",
+  "maxOverSubscriptionRatio",
+  "capabilities",
+  "lvmConfDir",
+  "copyTimeoutMs",
+];
+
+function createLvmDriver(opts: DriverFactoryOptions): VolumeDriver {
+  const o = opts.options;
+  const unknown = Object.keys(o).filter((k) => !LVM_OPTIONS.includes(k));
+  if (unknown.length) throw new Error(`Unknown lvm driver option(s) ${unknown.join(", ")}; known: ${LVM_OPTIONS.join(", ")}`);
+  return new LvmDriver({
+    backendName: opts.backendName,
+    executor: opts.executor,
+    volumeGroup: optionalString(o, "volumeGroup"),
+    lvmType: optionalChoice<LvmType>(o, "lvmType", ["default", "thin", "auto"]),
+    thinPoolName: optionalString(o, "thinPoolName"),
+    volumeClear: optionalChoice(o, "volumeClear", ["zero", "none"] as const),
+    volumeClearSize: optionalNumber(o, "volumeClearSize"),
+    volumeClearIonice: optionalString(o, "volumeClearIonice"),
+    reservedPercentage: optionalNumber(o, "reservedPercentage"),
+    maxOverSubscriptionRatio: optionalNumber(o, "maxOverSubscriptionRatio"),
+    capabilities: optionalCapabilities(o),
+    lvmConfDir: optionalString(o, "lvmConfDir"),
+    copyTimeoutMs: optionalNumber(o, "copyTimeoutMs"),
+    log: opts.log,
+  });
+}
+
 export const drivers: Record<string, (opts: DriverFactoryOptions) => VolumeDriver> = {
   file: createFileDriver,
+  lvm: createLvmDriver,
 };
 
 export function createDriver(name: string, opts: DriverFactoryOptions): VolumeDriver {

@@ -1,11 +1,12 @@
 /**
  * Export targets by configuration name (Cinder's `target_helper`). An unknown name is a
- * configuration error at boot. `lio` is not implemented yet.
+ * configuration error at boot.
  */
 import path from "node:path";
 import type { Executor } from "../exec/executor";
 import type { TargetHelper } from "./interface";
 import { TgtAdm, type TgtLogger } from "./tgt/tgt";
+import { LioAdm } from "./lio/lio";
 
 export interface TargetFactoryOptions {
   backendName: string;
@@ -13,7 +14,7 @@ export interface TargetFactoryOptions {
   executor: Executor;
   targetIp: string;
   targetPort: number;
-  /** Target-specific settings (`tgtControlPort`, `volumesDir`, `writeCache`). */
+  /** Target-specific settings (tgt: `tgtControlPort`, `volumesDir`, `writeCache`; lio: `configfsRoot`, `lioStateDir`). */
   options: Record<string, unknown>;
   log?: TgtLogger;
 }
@@ -36,8 +37,26 @@ function createTgt(o: TargetFactoryOptions): TargetHelper {
   });
 }
 
+function optionalPath(o: TargetFactoryOptions, key: string): string | undefined {
+  const v = o.options[key];
+  if (v !== undefined && (typeof v !== "string" || v === "")) throw new Error(`Target option '${key}' must be a path`);
+  return v as string | undefined;
+}
+
+function createLio(o: TargetFactoryOptions): TargetHelper {
+  return new LioAdm({
+    executor: o.executor,
+    targetIp: o.targetIp,
+    targetPort: o.targetPort,
+    configfsRoot: optionalPath(o, "configfsRoot"),
+    stateDir: optionalPath(o, "lioStateDir") ?? path.join(o.dataDir, "targets", "lio", o.backendName),
+    log: o.log,
+  });
+}
+
 export const targets: Record<string, (opts: TargetFactoryOptions) => TargetHelper> = {
   tgt: createTgt,
+  lio: createLio,
 };
 
 export function createTarget(name: string, opts: TargetFactoryOptions): TargetHelper {

@@ -3,6 +3,7 @@
  * _parse_connection_options, terminate_connection, remove_export and init_host's ensure_export):
  * the driver says where a volume's bytes are, the target exports them.
  */
+import { attachmentsOf } from "../../db/repos/attachments";
 import { casVolume, getVolume, metadataOf } from "../../db/repos/volumes";
 import type { VolumeRow } from "../../db/schema";
 import type { ConnectionInfo, Connector, ExportVolume } from "../../targets/interface";
@@ -86,6 +87,13 @@ export async function terminateConnection(m: VolumeManager, volumeId: string, co
   await m.locks.with([volumeId], async () => {
     const v = await getVolume(m.db.kysely, volumeId);
     if (!v || !m.target) return;
+    // cinder/volume/drivers/lvm.py terminate_connection: a multiattach volume attached more than
+    // once from the same host keeps that host's access (LIO's per-initiator ACL) until the last of
+    // those attachments goes.
+    if (v.multiattach === 1 && (await sameHostAttachments(m, volumeId, connector)) > 1) {
+      m.log.info({ volumeId, initiator: connector.initiator }, "other attachments of this host remain; access kept");
+      return;
+    }
     try {
       await m.target.terminateConnection(exportOf(m, v), connector);
     } catch (err) {
@@ -93,6 +101,19 @@ export async function terminateConnection(m: VolumeManager, volumeId: string, co
       throw new RemoteError("VolumeBackendAPIException", `Terminate volume connection failed: ${message(err)}`);
     }
   });
+}
+
+async function sameHostAttachments(m: VolumeManager, volumeId: string, connector: Connector): Promise<number> {
+  let n = 0;
+  for (const a of await attachmentsOf(m.db.kysely, [volumeId])) {
+    if (!a.connector) continue;
+    try {
+      if ((JSON.parse(a.connector) as Connector).initiator === connector.initiator) n++;
+    } catch {
+      // a connector that is not JSON names no initiator
+    }
+  }
+  return n;
 }
 
 /**

@@ -37,6 +37,8 @@ export class VolumeManager {
   private timer?: NodeJS.Timeout;
   private beat?: NodeJS.Timeout;
   private statsDue = false;
+  private reporting?: Promise<void>;
+  private reportQueued?: Promise<void>;
   private stopped = false;
 
   constructor(
@@ -139,7 +141,24 @@ export class VolumeManager {
     }, 200).unref();
   }
 
-  async reportStats(): Promise<void> {
+  /**
+   * One capacity report at a time: a backend whose statistics are slow to gather (LVM reports take
+   * a second or more on a busy host) would otherwise pile up overlapping reports on every tick.
+   * A request made while one runs is served by one more report after it, so nothing is missed.
+   */
+  reportStats(): Promise<void> {
+    if (this.reporting) {
+      this.reportQueued ??= this.reporting.catch(() => undefined).then(() => {
+        this.reportQueued = undefined;
+        return this.reportStats();
+      });
+      return this.reportQueued;
+    }
+    this.reporting = this.gatherAndReport().finally(() => (this.reporting = undefined));
+    return this.reporting;
+  }
+
+  private async gatherAndReport(): Promise<void> {
     const stats = await this.driver.getStats();
     if (this.target) stats.storageProtocol = this.target.protocol;
     const svc = await this.db.kysely
