@@ -64,7 +64,10 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
   scheduler.start();
   await scheduler.register();
 
-  const executor = new ProcessExecutor({ log: log.child({ role: "exec" }) });
+  const executor = new ProcessExecutor({
+    rootHelper: config.rootHelper?.trim().split(/\s+/),
+    log: log.child({ role: "exec" }),
+  });
   const managers: VolumeManager[] = [];
   for (const b of config.backends) {
     const mlog = log.child({ role: "volume", backend: b.name });
@@ -97,6 +100,7 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
         host: config.host,
         backendName: b.name,
         availabilityZone: b.availabilityZone ?? config.defaultAvailabilityZone,
+        volumeBackendName: b.volumeBackendName,
         statsIntervalMs: config.statsIntervalMs,
         reportIntervalMs: config.reportIntervalMs,
       },

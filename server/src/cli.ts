@@ -28,6 +28,7 @@ const USAGE = `usage: cinderblock serve [options]
   --target-helper NAME  export volumes over iSCSI through this target: tgt or lio (default: none, local only)
   --target-ip ADDR      the iSCSI portal address hosts connect to (default 127.0.0.1)
   --target-port N       the iSCSI portal port (default 3260)
+  --root-helper CMD     prefix for commands that need root when not running as root (e.g. "sudo -n")
   --config FILE         JSON or YAML file with the settings above (camelCase) and 'backends'
 
 Every setting can also be given as CINDERBLOCK_<NAME> (e.g. CINDERBLOCK_DATA_DIR).`;
@@ -49,6 +50,7 @@ async function serve(argv: string[]): Promise<void> {
       "target-helper": { type: "string" },
       "target-ip": { type: "string" },
       "target-port": { type: "string" },
+      "root-helper": { type: "string" },
       config: { type: "string" },
       help: { type: "boolean", short: "h" },
     },

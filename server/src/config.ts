@@ -10,10 +10,15 @@ import type { KeystoneOptions } from "./identity/keystone";
 import type { AuthMode } from "./identity/service";
 
 export interface BackendConfig {
-  /** The backend's name: `host@<name>` in Cinder's host strings, and volume_backend_name. */
+  /** The backend's name: `host@<name>` in Cinder's host strings, and its volume_backend_name unless volumeBackendName is set. */
   name: string;
   driver: string;
   availabilityZone?: string;
+  /**
+   * Cinder's `volume_backend_name`: what volume types name in their `volume_backend_name` extra
+   * spec. Several backends may share one, and the scheduler picks among them. Default: `name`.
+   */
+  volumeBackendName?: string;
   /** Driver options (e.g. `dir` for the file driver). */
   options: Record<string, unknown>;
 }
@@ -57,6 +62,11 @@ export interface Config {
   targetIp: string;
   /** Cinder's `target_port`. */
   targetPort: number;
+  /**
+   * Cinder's `root_helper`: a command line (split on spaces, e.g. `sudo -n`) put in front of the
+   * commands that need root (LVM, dd on devices) when the server does not run as root.
+   */
+  rootHelper?: string;
   /** Cinder's osapi_max_limit. */
   maxLimit: number;
   quotas: QuotaDefaults;
@@ -118,6 +128,7 @@ const SCALARS: Record<string, { key: keyof Config; type: "number" | "string" }> 
   "target-helper": { key: "targetHelper", type: "string" },
   "target-ip": { key: "targetIp", type: "string" },
   "target-port": { key: "targetPort", type: "number" },
+  "root-helper": { key: "rootHelper", type: "string" },
 };
 
 export class ConfigError extends Error {}
@@ -187,11 +198,16 @@ function parseBackends(v: unknown, file: string): BackendConfig[] {
     if (typeof b?.name !== "string" || typeof b?.driver !== "string") {
       throw new ConfigError(`${file}: backends[${i}] needs a 'name' and a 'driver'`);
     }
-    const { name, driver, availability_zone, availabilityZone, ...options } = b;
+    const { name, driver, availability_zone, availabilityZone, volume_backend_name, volumeBackendName, ...options } = b;
+    const vbn = volumeBackendName ?? volume_backend_name;
+    if (vbn !== undefined && (typeof vbn !== "string" || vbn === "")) {
+      throw new ConfigError(`${file}: backends[${i}].volumeBackendName must be a non-empty string`);
+    }
     return {
       name,
       driver,
       availabilityZone: (availabilityZone ?? availability_zone) as string | undefined,
+      ...(vbn === undefined ? {} : { volumeBackendName: vbn as string }),
       options,
     };
   });
@@ -209,6 +225,7 @@ function finish(cfg: Config): Config {
   if (cfg.port > 65535) throw new ConfigError(`port ${cfg.port} is out of range`);
   if (cfg.targetPort < 1 || cfg.targetPort > 65535) throw new ConfigError(`target port ${cfg.targetPort} is out of range`);
   if (cfg.targetHelper === "") cfg.targetHelper = undefined;
+  if (cfg.rootHelper !== undefined && cfg.rootHelper.trim() === "") cfg.rootHelper = undefined;
   const names = new Set<string>();
   for (const b of cfg.backends) {
     if (!/^[A-Za-z0-9_.-]+$/.test(b.name)) throw new ConfigError(`backend name '${b.name}' may only use letters, digits, '.', '_' and '-'`);

@@ -48,6 +48,44 @@ describe("configuration", () => {
     assert.throws(() => loadConfig({ "target-port": "70000" }, {}), /target port 70000 is out of range/);
   });
 
+  it("takes several backends, each with its driver, target helper, driver options and volume_backend_name", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "cb-config-"));
+    const file = path.join(dir, "b.yaml");
+    await writeFile(
+      file,
+      [
+        "targetHelper: tgt",
+        "rootHelper: sudo -n",
+        "backends:",
+        "  - name: lvm-thin",
+        "    driver: lvm",
+        "    volume_backend_name: lvm",
+        "    targetHelper: lio",
+        "    volumeGroup: cinder-volumes",
+        "    lvmType: thin",
+        "  - name: lvm-thick",
+        "    driver: lvm",
+        "    volumeBackendName: lvm",
+        "    volumeGroup: slow",
+        "    volumeClear: zero",
+        "  - name: files",
+        "    driver: file",
+        "",
+      ].join("\n"),
+    );
+    const c = loadConfig({ config: file }, {});
+    assert.equal(c.targetHelper, "tgt");
+    assert.equal(c.rootHelper, "sudo -n");
+    assert.deepEqual(c.backends, [
+      { name: "lvm-thin", driver: "lvm", availabilityZone: undefined, volumeBackendName: "lvm", options: { targetHelper: "lio", volumeGroup: "cinder-volumes", lvmType: "thin" } },
+      { name: "lvm-thick", driver: "lvm", availabilityZone: undefined, volumeBackendName: "lvm", options: { volumeGroup: "slow", volumeClear: "zero" } },
+      { name: "files", driver: "file", availabilityZone: undefined, options: {} },
+    ]);
+    assert.equal(loadConfig({ "root-helper": "doas" }, {}).rootHelper, "doas");
+    await writeFile(file, "backends:\n  - name: x\n    driver: file\n    volumeBackendName: ''\n");
+    assert.throws(() => loadConfig({ config: file }, {}), /backends\[0\]\.volumeBackendName must be a non-empty string/);
+  });
+
   it("refuses bad settings with a message that names them", async () => {
     assert.throws(() => loadConfig({ port: "eighty" }, {}), (e: Error) => e instanceof ConfigError && /'port' must be a whole number/.test(e.message));
     assert.throws(() => loadConfig({ auth: "magic" }, {}), /auth 'magic' is not available/);

@@ -51,7 +51,9 @@ async function login(data: Record<string, unknown>, opts: LoginOptions = {}): Pr
     const r = iscsiadm([...node, "--op", "update", "-n", k, "-v", v]);
     if (r.status !== 0) throw new Error(`iscsiadm update ${k} failed: ${r.output}`);
   }
+  const started = Date.now();
   const r = iscsiadm([...node, "--login"]);
+  if (process.env.LAB_DEBUG) console.log(`login to ${iqn} -> ${r.status} in ${Date.now() - started} ms: ${r.output}`);
   if (r.status !== 0) {
     drop();
     return { ok: false, detail: `iscsiadm --login exited ${r.status}: ${r.output}` };

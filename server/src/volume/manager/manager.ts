@@ -26,6 +26,8 @@ export interface ManagerOptions {
   host: string;
   backendName: string;
   availabilityZone: string;
+  /** Reported as volume_backend_name instead of the driver's own (the backend's name). */
+  volumeBackendName?: string;
   statsIntervalMs: number;
   reportIntervalMs: number;
 }
@@ -161,6 +163,7 @@ export class VolumeManager {
   private async gatherAndReport(): Promise<void> {
     const stats = await this.driver.getStats();
     if (this.target) stats.storageProtocol = this.target.protocol;
+    if (this.opts.volumeBackendName) stats.volumeBackendName = this.opts.volumeBackendName;
     const svc = await this.db.kysely
       .selectFrom("services")
       .select("disabled")
