@@ -7210,7 +7210,9 @@ export interface components {
         VolumeActionForceDetach: {
             "os-force_detach": {
                 /** @description The host's connector whose connection ends; a string or null terminates nothing in particular. */
-                connector?: string | Record<string, never> | null;
+                connector?: string | {
+                    [key: string]: unknown;
+                } | null;
                 /** @description The attachment to end; absent or null means the volume's only attachment. */
                 attachment_id?: string | null;
             };

@@ -17,18 +17,18 @@ export function attachments(c: CinderClient) {
   const at = (ref: Ref) => ({ attachment_id: idOf(ref) });
 
   return {
-    /** Attachments in detail (no pagination links: one page, `limit`/`marker`/`offset` honoured). */
+    /** Attachments in detail, every page (the pager follows `attachments_links`; `limit` sizes the pages). */
     list: (query?: AttachmentListQuery, opts?: CallOptions): Pager<Attachment> =>
       paginate(async (q) => {
         const { data } = await c.request("get", "/v3/{project_id}/attachments/detail", { query: q, ok: [200], ...opts });
-        return { items: data.attachments };
+        return { items: data.attachments, links: data.attachments_links };
       }, query),
 
     /** Attachments with their summary fields (`GET /attachments`). */
     listBrief: (query?: AttachmentListQuery, opts?: CallOptions): Pager<AttachmentSummary> =>
       paginate(async (q) => {
         const { data } = await c.request("get", "/v3/{project_id}/attachments", { query: q, ok: [200], ...opts });
-        return { items: data.attachments };
+        return { items: data.attachments, links: data.attachments_links };
       }, query),
 
     get: async (ref: Ref, opts?: CallOptions): Promise<Attachment> =>

@@ -27,6 +27,13 @@ export function volumeActions(c: CinderClient) {
     resetStatus: (ref: Ref, state: Schemas["VolumeActionResetStatus"]["os-reset_status"], opts?: CallOptions) =>
       act(ref, { "os-reset_status": state }, [202], opts),
 
+    /**
+     * Admin: end an attachment whatever state it is in (terminate the host's connection, detach);
+     * without `attachment_id` the volume's only attachment.
+     */
+    forceDetach: (ref: Ref, body: Schemas["VolumeActionForceDetach"]["os-force_detach"] = {}, opts?: CallOptions) =>
+      act(ref, { "os-force_detach": body }, [202], opts),
+
     /** Admin: delete regardless of status. */
     forceDelete: (ref: Ref, opts?: CallOptions) => act(ref, { "os-force_delete": {} }, [202], opts),
 
