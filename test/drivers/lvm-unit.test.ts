@@ -40,6 +40,7 @@ const GIB = 1024 ** 3;
 const VOL = "0b5c1f9e-4d3a-4c1e-9a7b-2f6d8e1c3a50";
 const VOL2 = "7e2a1f03-3c4b-4d5e-9f60-718293a4b5c6";
 const SNAP = "5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d";
+const FOREIGN = "f0f0f0f0-0000-4000-8000-00000000f0f0";
 
 /** Answers reports from the recordings; every other command succeeds silently. Keeps every command line. */
 class RecordedLvm implements Executor {
@@ -107,7 +108,9 @@ describe("lvm driver: parsers against recorded LVM output", () => {
   it("parses lvs: names, attributes, byte sizes, data%, pools, origins, tags", () => {
     const lvs = parseLvs(fx("lvs-thin-vg").stdout);
     const by = new Map(lvs.map((l) => [l.name, l]));
-    assert.deepEqual([...by.keys()].sort(), [`_snapshot-${SNAP}`, "cinder-thin-pool", `volume-${VOL}`, `volume-${VOL2}`]);
+    assert.deepEqual([...by.keys()].sort(), [`_snapshot-${SNAP}`, "cinder-thin-pool", `volume-${VOL}`, `volume-${VOL2}`, `volume-${FOREIGN}`]);
+    assert.deepEqual(by.get(`volume-${VOL}`)!.tags, ["cinderblock"]);
+    assert.deepEqual(by.get(`volume-${FOREIGN}`)!.tags, []);
     const pool = by.get("cinder-thin-pool")!;
     assert.equal(pool.attr[0], "t");
     assert.equal(pool.sizeBytes, 4072669184);
@@ -121,8 +124,8 @@ describe("lvm driver: parsers against recorded LVM output", () => {
     const thickLvs = new Map(parseLvs(fx("lvs-thick-vg").stdout).map((l) => [l.name, l]));
     assert.equal(thickLvs.get(`volume-${VOL}`)!.attr[0], "o", "a thick origin with a snapshot");
     assert.equal(thickLvs.get(`_snapshot-${SNAP}`)!.attr[0], "s");
-    assert.deepEqual(thickLvs.get(`volume-${VOL2}`)!.tags, ["cinderblock-incomplete"]);
-    assert.deepEqual(thickLvs.get(`volume-${VOL}`)!.tags, []);
+    assert.deepEqual(thickLvs.get(`volume-${VOL2}`)!.tags, ["cinderblock", "cinderblock-incomplete"]);
+    assert.deepEqual(thickLvs.get(`volume-${VOL}`)!.tags, ["cinderblock"]);
   });
 
   it("parses vgs and lvm version", () => {
@@ -160,12 +163,13 @@ describe("lvm driver: parsers against recorded LVM output", () => {
   it("builds the argument arrays that LVM accepted in the lab", async () => {
     const seen: string[][] = [];
     const lvm = new Lvm({ executor: { run: async (cmd, args) => (seen.push([cmd, ...args]), { stdout: "", stderr: "", code: 0 }) } });
-    await lvm.createThin("cinder-thin", "cinder-thin-pool", `volume-${VOL}`, 1);
-    await lvm.createSnapshot("cinder-thin", `_snapshot-${SNAP}`, `volume-${VOL}`);
-    await lvm.createSnapshot("cinder-thin", `volume-${VOL2}`, `_snapshot-${SNAP}`);
-    await lvm.createThick("cinder-thick", `volume-${VOL}`, 1);
-    await lvm.createSnapshot("cinder-thick", `_snapshot-${SNAP}`, `volume-${VOL}`, GIB);
-    await lvm.createThick("cinder-thick", `volume-${VOL2}`, 1, ["cinderblock-incomplete"]);
+    const owner = ["cinderblock"];
+    await lvm.createThin("cinder-thin", "cinder-thin-pool", `volume-${VOL}`, 1, owner);
+    await lvm.createSnapshot("cinder-thin", `_snapshot-${SNAP}`, `volume-${VOL}`, undefined, owner);
+    await lvm.createSnapshot("cinder-thin", `volume-${VOL2}`, `_snapshot-${SNAP}`, undefined, owner);
+    await lvm.createThick("cinder-thick", `volume-${VOL}`, 1, owner);
+    await lvm.createSnapshot("cinder-thick", `_snapshot-${SNAP}`, `volume-${VOL}`, GIB, owner);
+    await lvm.createThick("cinder-thick", `volume-${VOL2}`, 1, [...owner, "cinderblock-incomplete"]);
     const recorded = ["lvcreate-thin", "lvcreate-thin-snapshot", "lvcreate-thin-from-snapshot", "lvcreate-thick", "lvcreate-thick-snapshot", "lvcreate-thick-incomplete"];
     assert.deepEqual(
       seen,
@@ -193,12 +197,12 @@ describe("lvm driver: decisions on recorded LVM state", () => {
     assert.equal(p.poolName, "lvm-1");
     assert.equal(p.totalCapacityGb, Math.floor((4072669184 / GIB) * 100) / 100);
     assert.equal(p.freeCapacityGb, Math.floor(((4072669184 * (1 - 0.0165)) / GIB) * 100) / 100);
-    assert.equal(p.provisionedCapacityGb, 4, "1 GiB volume + 1 GiB snapshot + 2 GiB volume");
+    assert.equal(p.provisionedCapacityGb, 5, "1 GiB volume + 1 GiB snapshot + 2 GiB volume + 1 GiB LV of someone else");
     assert.equal(p.thinProvisioningSupport, true);
     assert.equal(p.thickProvisioningSupport, false);
     assert.equal(p.reservedPercentage, 5);
     assert.equal(p.maxOverSubscriptionRatio, 10);
-    assert.equal(p.capabilities.total_volumes, 2);
+    assert.equal(p.capabilities.total_volumes, 3);
     assert.equal(p.capabilities.location_info, "LVMVolumeDriver:lvm-1:cinder-thin:thin:0");
   });
 
@@ -213,7 +217,7 @@ describe("lvm driver: decisions on recorded LVM state", () => {
     assert.equal(p.thickProvisioningSupport, true);
   });
 
-  it("lists volumes and snapshots by Cinder's LV names only", async () => {
+  it("lists as its own only the LVs it made (Cinder's names and its tag): others in the VG are never removed as orphans", async () => {
     const d = await driver(thin(), { volumeGroup: "cinder-thin" });
     assert.deepEqual(await d.listResources(), { volumes: [VOL, VOL2].sort(), snapshots: [SNAP] });
   });
@@ -230,7 +234,7 @@ describe("lvm driver: decisions on recorded LVM state", () => {
     const fresh = "11111111-2222-4333-8444-555555555555";
     await d.createVolume({ id: fresh, size: 3 });
     await d.createVolume({ id: VOL, size: 1 });
-    assert.deepEqual(exec.changes(), [`lvcreate --yes -T -V 3g -n volume-${fresh} cinder-thin/cinder-thin-pool`]);
+    assert.deepEqual(exec.changes(), [`lvcreate --yes -T -V 3g -n volume-${fresh} --addtag cinderblock cinder-thin/cinder-thin-pool`]);
   });
 
   it("will not delete a thick origin that still has snapshots (LVM would drop them with it)", async () => {
@@ -298,7 +302,7 @@ describe("lvm driver: decisions on recorded LVM state", () => {
     const fresh = "11111111-2222-4333-8444-555555555555";
     await d.createVolumeFromSnapshot({ id: fresh, size: 1 }, { id: SNAP, volumeId: VOL, volumeSize: 1 }).catch(() => undefined);
     assert.deepEqual(exec.changes().slice(0, 2), [
-      `lvcreate --yes --name volume-${fresh} --snapshot cinder-thin/_snapshot-${SNAP}`,
+      `lvcreate --yes --name volume-${fresh} --addtag cinderblock --snapshot cinder-thin/_snapshot-${SNAP}`,
       `lvchange -a y --yes -k n cinder-thin/volume-${fresh}`,
     ]);
     await assert.rejects(

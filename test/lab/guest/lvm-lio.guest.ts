@@ -9,6 +9,7 @@
  * pool stats match `lvs`; deleting a thick volume leaves zeros where its data was.
  */
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, promises as fsp } from "node:fs";
 import os from "node:os";
@@ -27,6 +28,8 @@ const MIB = 1024 * 1024;
 const GIB = 1024 * MIB;
 const DATA = 16 * MIB;
 const CONFIGFS = "/sys/kernel/config/target";
+const ORPHAN = "0a0a0a0a-0000-4000-8000-00000000000a";
+const FOREIGN = "0f0f0f0f-0000-4000-8000-00000000000f";
 
 const mapper = (vgName: string, name: string) => `/dev/mapper/${vgName.replace(/-/g, "--")}-${name.replace(/-/g, "--")}`;
 
@@ -46,6 +49,10 @@ describe("kernel lab: LVM thin and thick volumes exported through LIO", function
   before(async () => {
     work = await fsp.mkdtemp(path.join(os.tmpdir(), "cinderblock-lab-"));
     iscsid = await startIscsid();
+    // Before the server starts: an LV it made whose row never committed (its tag, no row), and an
+    // LV under Cinder's naming that someone else made (no tag).
+    execFileSync("lvcreate", ["--yes", "-T", "-V", "1g", "-n", `volume-${ORPHAN}`, "--addtag", "cinderblock", "cinder-thin/cinder-thin-pool"]);
+    execFileSync("lvcreate", ["--yes", "-T", "-V", "1g", "-n", `volume-${FOREIGN}`, "cinder-thin/cinder-thin-pool"]);
     srv = await startServer("sqlite", { ...serverConfig(), statsIntervalMs: 2000 });
     c = srv.client.as("admin:p1");
     for (const b of BACKENDS) {
@@ -94,6 +101,12 @@ describe("kernel lab: LVM thin and thick volumes exported through LIO", function
     assert.ok(!existsSync(path.join(CONFIGFS, "iscsi", ci.target_iqn)), "deleting the last attachment removes the LIO target");
     if (process.env.LAB_DEBUG) console.log(`detach in ${Date.now() - t} ms`);
   }
+
+  it("on start, removes the LVs it made that the database does not know, and leaves others' LVs alone", () => {
+    assert.equal(lv("cinder-thin", `volume-${ORPHAN}`), undefined, "its own orphan is gone");
+    assert.ok(lv("cinder-thin", `volume-${FOREIGN}`), "an LV it did not make stays");
+    execFileSync("lvremove", ["-f", `cinder-thin/volume-${FOREIGN}`]);
+  });
 
   for (const b of BACKENDS) {
     describe(b.name, () => {
@@ -284,6 +297,39 @@ describe("kernel lab: LVM thin and thick volumes exported through LIO", function
     assert.ok(existsSync(acl), "the host's other attachment still needs its ACL");
     assert.equal(login(targetOf(second.ci)).status, 0, "the host can still log in");
     await detach(second.id, second.ci);
+    await deleteVolume(c, P, vol.id);
+  });
+
+  it("exports the file backend's volumes through LIO too (fileio): round trip, and an in-use extend rebuilds the backstore", async () => {
+    const t = await c.post(`/v3/${P}/types`, { volume_type: { name: "files", extra_specs: { volume_backend_name: "files" } } });
+    assert.equal(t.status, 200, JSON.stringify(t.body));
+    const vol = await create({ size: 1, volume_type: "files" });
+    const file = path.join(srv.dataDir, "volumes", "files", `volume-${vol.id}`);
+    const { id, ci } = await attach(vol.id);
+    assert.ok(existsSync(path.join(CONFIGFS, "core", "fileio_0", `volume-${vol.id}`)), "a fileio backstore");
+    assert.equal(login(targetOf(ci)).status, 0);
+    const disk = await diskOf(ci.target_iqn);
+    assert.equal(rescanSize(disk), GIB);
+    const pattern = randomBytes(DATA);
+    const src = path.join(work, "files.bin");
+    await fsp.writeFile(src, pattern);
+    writeDev(disk, 0, src);
+    const fh = await fsp.open(file, "r");
+    const onFile = Buffer.alloc(DATA);
+    await fh.read(onFile, 0, DATA, 0);
+    await fh.close();
+    assert.ok(onFile.equals(pattern), "the volume file holds what iSCSI wrote");
+    const r = await volumeAction(c, P, vol.id, "os-extend", { new_size: 2 }, "3.42");
+    assert.equal(r.status, 202, JSON.stringify(r.body));
+    await waitFor(async () => ((await c.get(`/v3/${P}/volumes/${vol.id}`)).body.volume.size === 2 ? true : undefined), "the extend", 60_000);
+    await waitStatus(c, "volumes", P, vol.id, "in-use");
+    // The rebuilt backstore drops the session; the initiator logs in again, as os-brick would.
+    logout(targetOf(ci));
+    assert.equal(login(targetOf(ci)).status, 0);
+    const again = await diskOf(ci.target_iqn);
+    assert.equal(rescanSize(again), 2 * GIB);
+    assert.ok(readDev(again, 0, DATA).equals(pattern));
+    await detach(id, ci);
     await deleteVolume(c, P, vol.id);
   });
 });

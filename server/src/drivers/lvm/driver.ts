@@ -15,6 +15,10 @@
  * What a given operation does follows the LV it works on (a thick LV stays thick in a thin
  * backend), so a backend whose type changed keeps serving its older volumes.
  *
+ * Ownership. Every LV the driver makes carries the tag `cinderblock`; only those count as its
+ * volumes and snapshots when a restarting manager removes data the database no longer knows, so
+ * a VG shared with anything else (a Cinder being migrated from, an operator's own LVs) is safe.
+ *
  * Idempotency after a crash. Thin operations are single LVM commands (done or not done). Thick
  * copies are not: the target LV is created with the tag `cinderblock-incomplete`, removed only
  * when the copy has finished, so a re-run finds an incomplete LV and copies again instead of
@@ -55,6 +59,7 @@ export interface LvmDriverOptions {
   log?: DriverLogger;
 }
 
+const OWNER_TAG = "cinderblock";
 const INCOMPLETE_TAG = "cinderblock-incomplete";
 const UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 const VOLUME_RE = new RegExp(`^volume-(${UUID})$`);
@@ -130,7 +135,7 @@ export class LvmDriver implements VolumeDriver {
       throw new Error(`LVM volume '${this.vg}/${this.pool}' exists but is not a thin pool`);
     }
     for (const lv of lvs) {
-      if (CLONE_SNAP_RE.test(lv.name)) {
+      if (CLONE_SNAP_RE.test(lv.name) && lv.tags.includes(OWNER_TAG)) {
         this.log.warn({ lv: lv.name }, "removing a temporary clone snapshot left by an interrupted clone");
         await this.removeLv(lv);
       }
@@ -143,8 +148,8 @@ export class LvmDriver implements VolumeDriver {
       this.log.debug({ volumeId: volume.id }, "volume LV already exists");
       return;
     }
-    if (this.thin) await this.lvm.createThin(this.vg, this.pool, name, volume.size);
-    else await this.lvm.createThick(this.vg, name, volume.size);
+    if (this.thin) await this.lvm.createThin(this.vg, this.pool, name, volume.size, [OWNER_TAG]);
+    else await this.lvm.createThick(this.vg, name, volume.size, [OWNER_TAG]);
     this.log.info({ volumeId: volume.id, size: volume.size, thin: this.thin }, "created volume LV");
   }
 
@@ -160,7 +165,7 @@ export class LvmDriver implements VolumeDriver {
       const existing = await this.lvm.lv(this.vg, volumeLv(volume.id));
       if (existing && !existing.tags.includes(INCOMPLETE_TAG)) return this.growTo(existing, volume.size);
       const temp = cloneSnapLv(volume.id);
-      if (!(await this.lvm.lv(this.vg, temp))) await this.lvm.createSnapshot(this.vg, temp, src.name, src.sizeBytes);
+      if (!(await this.lvm.lv(this.vg, temp))) await this.lvm.createSnapshot(this.vg, temp, src.name, src.sizeBytes, [OWNER_TAG]);
       const snap = await this.lvm.lv(this.vg, temp);
       try {
         await this.createFromSource(volume, snap, `volume ${source.id}`);
@@ -182,29 +187,21 @@ export class LvmDriver implements VolumeDriver {
       throw new Error(`${label} holds ${src.sizeBytes} bytes, more than the ${volume.size} GiB volume`);
     }
     if (isThin(src)) {
-      await this.lvm.createSnapshot(this.vg, name, src.name);
+      await this.lvm.createSnapshot(this.vg, name, src.name, undefined, [OWNER_TAG]);
       await this.lvm.activate(this.vg, name, "clear");
       await this.growTo(await this.mustLv(name), volume.size);
       this.log.info({ volumeId: volume.id, source: label }, "created volume as a thin snapshot");
       return;
     }
     if (!existing) {
-      if (this.thin) {
-        // A thick source in a thin backend: a thin target, copied sparsely is not safe to assume; copy all.
-        await this.lvm.createThin(this.vg, this.pool, name, volume.size);
-        await this.tagIncomplete(name);
-      } else {
-        await this.lvm.createThick(this.vg, name, volume.size, [INCOMPLETE_TAG]);
-      }
+      // A thick source in a thin backend (a volume from before the backend became thin) gets a thin copy.
+      if (this.thin) await this.lvm.createThin(this.vg, this.pool, name, volume.size, [OWNER_TAG, INCOMPLETE_TAG]);
+      else await this.lvm.createThick(this.vg, name, volume.size, [OWNER_TAG, INCOMPLETE_TAG]);
     }
     await this.lvm.activate(this.vg, src.name, "ignore");
     await this.copy(mapperPath(this.vg, src.name), mapperPath(this.vg, name), src.sizeBytes);
     await this.lvm.deleteTag(this.vg, name, INCOMPLETE_TAG);
     this.log.info({ volumeId: volume.id, source: label, bytes: src.sizeBytes }, "created volume as a copy");
-  }
-
-  private async tagIncomplete(name: string): Promise<void> {
-    await this.lvm.run("lvchange", ["--addtag", INCOMPLETE_TAG, `${this.vg}/${name}`]);
   }
 
   async deleteVolume(volume: VolumeRef): Promise<void> {
@@ -241,7 +238,7 @@ export class LvmDriver implements VolumeDriver {
     const name = snapshotLv(snapshot.id);
     if (await this.lvm.lv(this.vg, name)) return;
     const origin = await this.mustLv(volumeLv(volume.id));
-    await this.lvm.createSnapshot(this.vg, name, origin.name, isThin(origin) ? undefined : origin.sizeBytes);
+    await this.lvm.createSnapshot(this.vg, name, origin.name, isThin(origin) ? undefined : origin.sizeBytes, [OWNER_TAG]);
     this.log.info({ snapshotId: snapshot.id, volumeId: volume.id, thin: isThin(origin) }, "created snapshot LV");
   }
 
@@ -272,7 +269,7 @@ export class LvmDriver implements VolumeDriver {
       if (snap) await this.lvm.merge(this.vg, snapName);
       await this.lvm.deactivate(this.vg, vol.name);
       await this.lvm.activate(this.vg, vol.name, "ignore");
-      await this.lvm.createSnapshot(this.vg, snapName, vol.name, vol.sizeBytes);
+      await this.lvm.createSnapshot(this.vg, snapName, vol.name, vol.sizeBytes, [OWNER_TAG]);
     }
     this.log.info({ volumeId: volume.id, snapshotId: snapshot.id }, "reverted volume to snapshot");
   }
@@ -332,6 +329,7 @@ export class LvmDriver implements VolumeDriver {
     const volumes: string[] = [];
     const snapshots: string[] = [];
     for (const lv of await this.lvm.lvs(this.vg)) {
+      if (!lv.tags.includes(OWNER_TAG)) continue;
       const v = VOLUME_RE.exec(lv.name);
       if (v) volumes.push(v[1]);
       const s = SNAPSHOT_RE.exec(lv.name);

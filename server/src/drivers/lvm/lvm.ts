@@ -133,6 +133,10 @@ export function gib(size: number): string {
   return `${size}g`;
 }
 
+function tagArgs(tags: string[]): string[] {
+  return tags.flatMap((t) => ["--addtag", t]);
+}
+
 export const REMOVE_CONFIG = "activation { retry_deactivation = 1 }";
 /** Cinder's second try (LP#1270192): skip devices that are suspended by a concurrent activation. */
 export const REMOVE_CONFIG_RETRY = "activation { retry_deactivation = 1 } devices { ignore_suspended_devices = 1 }";
@@ -201,11 +205,11 @@ export class Lvm {
 
   /** A thick LV; `--yes` answers LVM's "wipe the old signature?" prompt, which on reused extents would otherwise abort. */
   createThick(vg: string, name: string, sizeGib: number, tags: string[] = []): Promise<string> {
-    return this.run("lvcreate", ["--yes", "-n", name, ...tags.flatMap((t) => ["--addtag", t]), "-L", gib(sizeGib), vg]);
+    return this.run("lvcreate", ["--yes", "-n", name, ...tagArgs(tags), "-L", gib(sizeGib), vg]);
   }
 
-  createThin(vg: string, pool: string, name: string, sizeGib: number): Promise<string> {
-    return this.run("lvcreate", ["--yes", "-T", "-V", gib(sizeGib), "-n", name, `${vg}/${pool}`]);
+  createThin(vg: string, pool: string, name: string, sizeGib: number, tags: string[] = []): Promise<string> {
+    return this.run("lvcreate", ["--yes", "-T", "-V", gib(sizeGib), "-n", name, ...tagArgs(tags), `${vg}/${pool}`]);
   }
 
   /** The thin pool, on `extents` extents (Cinder: 95 % of the VG's free space). */
@@ -214,9 +218,9 @@ export class Lvm {
   }
 
   /** A snapshot of `origin`: thick with a COW area of `cowBytes`, thin (in the origin's pool) without. */
-  createSnapshot(vg: string, name: string, origin: string, cowBytes?: number): Promise<string> {
+  createSnapshot(vg: string, name: string, origin: string, cowBytes?: number, tags: string[] = []): Promise<string> {
     const size = cowBytes === undefined ? [] : ["-L", `${cowBytes}b`];
-    return this.run("lvcreate", ["--yes", "--name", name, "--snapshot", `${vg}/${origin}`, ...size]);
+    return this.run("lvcreate", ["--yes", "--name", name, ...tagArgs(tags), "--snapshot", `${vg}/${origin}`, ...size]);
   }
 
   /** Activate; `skip: "ignore"` activates an LV flagged activation-skip (thin snapshots) once, `"clear"` drops the flag for good. */
@@ -239,6 +243,10 @@ export class Lvm {
   /** Merge a thick snapshot back into its origin (revert); deferred to the next activation while the origin is open. */
   merge(vg: string, snapshot: string): Promise<string> {
     return this.run("lvconvert", ["--merge", `${vg}/${snapshot}`]);
+  }
+
+  addTag(vg: string, name: string, tag: string): Promise<string> {
+    return this.run("lvchange", ["--addtag", tag, `${vg}/${name}`]);
   }
 
   deleteTag(vg: string, name: string, tag: string): Promise<string> {
