@@ -52,7 +52,7 @@ describe("driver registry", () => {
 
   it("throws on an unknown driver, naming the known ones", () => {
     assert.throws(() => createDriver("lvmx", opts()), {
-      message: "Unknown volume driver 'lvmx'; known drivers: file",
+      message: "Unknown volume driver 'lvmx'; known drivers: file, lvm",
     });
     assert.throws(() => createDriver("toString", opts()), /Unknown volume driver 'toString'/);
   });
