@@ -7,41 +7,8 @@ import assert from "node:assert/strict";
 import { promises as fsp } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { runInUml, umlUnavailable, type UmlResult } from "./uml";
-
-const ROOT = path.resolve(__dirname, "../..");
-
-/** Run one guest test file inside the lab and fail with its output when it fails. */
-export async function runGuestFile(file: string, opts: Omit<Parameters<typeof runInUml>[0], "command">): Promise<UmlResult> {
-  const res = await runInUml({
-    cwd: ROOT,
-    command: [
-      path.join(ROOT, "node_modules/.bin/mocha"),
-      "--no-config",
-      "-r",
-      "tsx/cjs",
-      "--extension",
-      "ts",
-      "--timeout",
-      "600000",
-      "--exit",
-      "--reporter",
-      "spec",
-      file,
-    ],
-    // A slow guest on a busy 2-core host is still a passing guest: the bound is for a hung one.
-    timeoutMs: 1_500_000,
-    ...opts,
-  });
-  if (res.code !== 0) {
-    assert.fail(`the guest test ${file} failed (exit ${res.code}):\n${res.stdout}\n${res.stderr}\n${res.code >= 124 ? res.diagnostics : ""}`);
-  }
-  return res;
-}
-
-function passing(out: string): number {
-  return Number(/(\d+) passing/.exec(out)?.[1] ?? 0);
-}
+import { passing, runGuestFile } from "./guest-run";
+import { umlUnavailable } from "./uml";
 
 describe("kernel lab (user-mode-linux): LVM, LIO and open-iscsi for real", function () {
   this.timeout(1_800_000);

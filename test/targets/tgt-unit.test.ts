@@ -89,9 +89,13 @@ describe("iSCSI formats", () => {
   });
 
   it("writes Cinder's target file and refuses values that would break it", () => {
-    const text = renderTargetFile({ iqn: IQN1, path: "/v/volume-1", user: "U", password: "P", writeCache: true });
-    assert.equal(text, `\n<target ${IQN1}>\n    backing-store /v/volume-1\n    driver iscsi\n    incominguser U P\n    write-cache on\n    params thin_provisioning=1\n</target>\n`);
-    assert.throws(() => renderTargetFile({ iqn: IQN1, path: "/v/a b", user: "U", password: "P", writeCache: true }));
+    const text = renderTargetFile({ iqn: IQN1, volumeId: V1, path: "/v/volume-1", user: "U", password: "P", writeCache: true });
+    assert.equal(
+      text,
+      `\n<target ${IQN1}>\n    backing-store /v/volume-1\n    driver iscsi\n    incominguser U P\n    write-cache on\n    params thin_provisioning=1\n` +
+        `    scsi_id ${V1}\n    scsi_sn ${V1}\n</target>\n`,
+    );
+    assert.throws(() => renderTargetFile({ iqn: IQN1, volumeId: V1, path: "/v/a b", user: "U", password: "P", writeCache: true }));
   });
 });
 

@@ -1,9 +1,11 @@
 /**
  * Runs INSIDE the kernel lab (test/lab/lio-compliance.test.ts boots it): the target-helper
  * compliance suite (test/targets/compliance.ts) against `lio`, the kernel's LIO target driven
- * through configfs, with file backstores, reached with the open-iscsi kernel initiator over the
- * guest's loopback. LIO grants access per initiator (an ACL per connector), so terminateConnection
- * revokes it; the wipe tears the whole configfs tree down, as a reboot leaves it.
+ * through configfs, reached with the open-iscsi kernel initiator over the guest's loopback. It
+ * runs twice: with files as the backing store (fileio backstores) and with LVs of the guest's
+ * volume group (iblock backstores), since LIO serves the two differently. LIO grants access per
+ * initiator (an ACL per connector), so terminateConnection revokes it; the wipe tears the whole
+ * configfs tree down, as a reboot leaves it.
  */
 import { execFileSync, spawnSync, type ChildProcess } from "node:child_process";
 import { promises as fsp } from "node:fs";
@@ -11,12 +13,32 @@ import os from "node:os";
 import path from "node:path";
 import { ProcessExecutor } from "../../../server/src/exec/executor";
 import { LioAdm } from "../../../server/src/targets/lio/lio";
-import { describeTargetCompliance, type LoginOptions, type LoginResult, type TargetProbe } from "../../targets/compliance";
+import { type Backing, describeTargetCompliance, type LoginOptions, type LoginResult, type TargetProbe } from "../../targets/compliance";
 import { diskOf, initiatorName, startIscsid, stopIscsid } from "./initiator";
 import { readDev } from "./lvm";
 
 const CONFIGFS = "/sys/kernel/config/target";
 const PORTAL = "127.0.0.1:3260";
+/** runInUml's default disk holds this volume group. */
+const VG = "cinder-volumes";
+
+/** LVs as backing stores, named by the device-mapper path the LVM driver hands to its target. */
+const lvBacking: Backing = {
+  async create(name, bytes) {
+    execFileSync("lvcreate", ["-q", "-y", "--wipesignatures", "n", "-L", `${bytes}b`, "-n", name, VG], { stdio: "pipe" });
+    return `/dev/mapper/${VG.replace(/-/g, "--")}-${name.replace(/-/g, "--")}`;
+  },
+  async grow(dev, bytes) {
+    execFileSync("lvextend", ["-q", "-L", `${bytes}b`, lvOf(dev)], { stdio: "pipe" });
+  },
+  async remove(dev) {
+    execFileSync("lvremove", ["-q", "-f", lvOf(dev)], { stdio: "pipe" });
+  },
+};
+
+function lvOf(dev: string): string {
+  return `${VG}/${path.basename(dev).slice(VG.replace(/-/g, "--").length + 1).replace(/--/g, "-")}`;
+}
 
 function iscsiadm(args: string[]): { status: number; output: string } {
   const r = spawnSync("iscsiadm", args, { encoding: "utf8" });
@@ -38,8 +60,10 @@ async function login(data: Record<string, unknown>, opts: LoginOptions = {}): Pr
   const iqn = data.target_iqn as string;
   const node = ["-m", "node", "-T", iqn, "-p", data.target_portal as string, "--interface", iface(opts.initiator)];
   const drop = () => {
+    const started = Date.now();
     iscsiadm([...node, "--logout"]);
     iscsiadm([...node, "--op", "delete"]);
+    if (process.env.LAB_DEBUG) console.log(`logout of ${iqn} in ${Date.now() - started} ms`);
   };
   iscsiadm([...node, "--op", "new"]);
   for (const [k, v] of [
@@ -67,6 +91,10 @@ async function login(data: Record<string, unknown>, opts: LoginOptions = {}): Pr
       async capacity() {
         execFileSync("iscsiadm", ["-m", "session", "--rescan"], { stdio: "ignore" });
         return Number((await fsp.readFile(`/sys/block/${path.basename(disk)}/size`, "utf8")).trim()) * 512;
+      },
+      async identity() {
+        // What udev and multipath read (VPD 0x83); reading fails when the LUN reports no identification page.
+        return fsp.readFile(`/sys/block/${path.basename(disk)}/device/wwid`, "utf8").then((t) => t.trim(), () => "");
       },
       close: async () => drop(),
     },
@@ -137,9 +165,8 @@ describe("lio", function () {
     wipe: wipeConfigfs,
   };
 
-  describeTargetCompliance(
-    "lio",
-    () => new LioAdm({ executor: new ProcessExecutor(), targetIp: "127.0.0.1", targetPort: 3260, stateDir: path.join(work, "state") }),
-    probe,
-  );
+  const makeTarget = () =>
+    new LioAdm({ executor: new ProcessExecutor(), targetIp: "127.0.0.1", targetPort: 3260, stateDir: path.join(work, "state") });
+  describeTargetCompliance("lio, files (fileio backstores)", makeTarget, probe);
+  describeTargetCompliance("lio, LVs (iblock backstores)", makeTarget, { ...probe, backing: lvBacking });
 });

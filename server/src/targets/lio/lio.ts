@@ -204,7 +204,14 @@ export class LioAdm extends IscsiTarget {
     const lunDir = path.join(tpg, "lun", LUN_DIR);
     await mkdirIfMissing(lunDir);
     const link = path.join(lunDir, "volume");
-    if (!(await exists(link))) await fsp.symlink(bs.dir, link);
+    if (!(await exists(link))) {
+      // A unit serial, as rtslib gives every storage object: without one LIO reports no VPD 0x80/0x83
+      // page, so initiators see no WWID (udev by-id links, multipath, os-brick's WWN lookups). The
+      // volume id keeps it across refreshExport's rebuild and a reboot. LIO takes it only before the
+      // backstore is in a LUN.
+      await writeAttr(path.join(bs.dir, "wwn", "vpd_unit_serial"), volumeId);
+      await fsp.symlink(bs.dir, link);
+    }
     const np = path.join(tpg, "np", this.portalDir());
     await mkdirIfMissing(np);
     await writeAttr(path.join(tpg, "attrib", "authentication"), "1");

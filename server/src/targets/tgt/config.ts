@@ -10,6 +10,8 @@ import { randomBytes } from "node:crypto";
 
 export interface TargetFile {
   iqn: string;
+  /** The LUN's SCSI identity (scsi_id, scsi_sn: the initiator's WWID), the volume id as in the live target. */
+  volumeId: string;
   path: string;
   user: string;
   password: string;
@@ -31,6 +33,8 @@ export function renderTargetFile(f: TargetFile): string {
     `    incominguser ${token(f.user, "user")} ${token(f.password, "password")}`,
     `    write-cache ${f.writeCache ? "on" : "off"}`,
     "    params thin_provisioning=1",
+    `    scsi_id ${token(f.volumeId, "scsi id")}`,
+    `    scsi_sn ${token(f.volumeId, "scsi serial")}`,
     "</target>",
     "",
   ].join("\n");

@@ -102,7 +102,7 @@ export class TgtAdm extends IscsiTarget {
 
   protected async createIscsiTarget(spec: TargetSpec): Promise<string> {
     const name = volumeName(spec.volumeId);
-    const file = renderTargetFile({ iqn: spec.iqn, path: spec.path, user: spec.chap.user, password: spec.chap.password, writeCache: this.opts.writeCache ?? true });
+    const file = renderTargetFile({ iqn: spec.iqn, volumeId: spec.volumeId, path: spec.path, user: spec.chap.user, password: spec.chap.password, writeCache: this.opts.writeCache ?? true });
     await writeTargetFile(this.opts.volumesDir, name, file);
     return daemonLocks.with([this.lockKey], async () => {
       let t = await this.find(spec.iqn);
@@ -113,7 +113,7 @@ export class TgtAdm extends IscsiTarget {
         t = await this.find(spec.iqn);
         if (!t) throw new Error(`tgtadm created target ${tid} for ${spec.iqn}, but it is not listed`);
       }
-      await this.ensureLun(t, spec.path);
+      await this.ensureLun(t, spec.volumeId, spec.path);
       await this.ensureAccount(t, spec.chap, fresh);
       if (!t.acls.includes("ALL")) {
         await this.ensure(["--op", "bind", "--mode", "target", "--tid", String(t.tid), "-I", "ALL"]);
@@ -125,14 +125,17 @@ export class TgtAdm extends IscsiTarget {
   }
 
   /** LUN 1 backed by `path`; a LUN backed by anything else (a renamed file) is replaced. */
-  private async ensureLun(t: TgtTarget, path: string): Promise<void> {
+  private async ensureLun(t: TgtTarget, volumeId: string, path: string): Promise<void> {
     const lun = t.luns.find((l) => l.lun === DATA_LUN);
     if (lun && lun.backingStorePath === path) return;
     const tid = String(t.tid);
     if (lun) await this.forget(["--op", "delete", "--mode", "logicalunit", "--tid", tid, "--lun", String(DATA_LUN)]);
     await this.ensure(["--op", "new", "--mode", "logicalunit", "--tid", tid, "--lun", String(DATA_LUN), "-b", path]);
     // Cinder's `params thin_provisioning=1`: the initiator may UNMAP, and a sparse backing file stays sparse.
-    await this.tgtadm(["--op", "update", "--mode", "logicalunit", "--tid", tid, "--lun", String(DATA_LUN), "--params", "thin_provisioning=1"]);
+    // scsi_id/scsi_sn: the LUN's identity (VPD 0x80/0x83, the initiator's WWID) is the volume's. tgt's
+    // default derives it from the tid, which a restart may give to another volume.
+    const params = `thin_provisioning=1,scsi_id=${volumeId},scsi_sn=${volumeId}`;
+    await this.tgtadm(["--op", "update", "--mode", "logicalunit", "--tid", tid, "--lun", String(DATA_LUN), "--params", params]);
   }
 
   /**
@@ -186,7 +189,7 @@ export class TgtAdm extends IscsiTarget {
       if (!t) return false;
       const tid = String(t.tid);
       await this.forget(["--op", "delete", "--mode", "logicalunit", "--tid", tid, "--lun", String(DATA_LUN)]);
-      await this.ensureLun({ ...t, luns: [] }, volume.path);
+      await this.ensureLun({ ...t, luns: [] }, volume.id, volume.path);
       return true;
     });
     if (!present) await this.ensureExport(volume);
