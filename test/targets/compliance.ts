@@ -82,7 +82,7 @@ export interface TargetProbe {
 }
 
 /** The number of tests describeTargetCompliance defines (runners check that all of them passed). */
-export const COMPLIANCE_TESTS = 11;
+export const COMPLIANCE_TESTS = 12;
 
 function fileBacking(dir: () => string): Backing {
   return {
@@ -390,6 +390,18 @@ export function describeTargetCompliance(name: string, makeTarget: () => TargetH
       const s = await login(data);
       assert.equal(await s.capacity(), SIZE);
       assert.ok((await s.read(PATTERN)).equals(v.pattern));
+    });
+
+    it("refreshExport of an export the target lost (restart, reboot) makes it again: same IQN, credentials and identity", async () => {
+      const v = await exported();
+      const data = await connect(v);
+      const id = await readsPattern(v, data);
+      await probe.wipe();
+      target = makeTarget();
+      await target.setup();
+      await target.refreshExport(v);
+      assert.equal(await count(data.target_iqn as string), 1, "the target is back");
+      assert.equal(await readsPattern(v, data), id, "with its data and identity, reached with the same connection_info");
     });
 
     if (this.tests.length !== COMPLIANCE_TESTS) throw new Error(`COMPLIANCE_TESTS says ${COMPLIANCE_TESTS}, the suite defines ${this.tests.length}`);

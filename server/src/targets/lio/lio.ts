@@ -336,18 +336,19 @@ export class LioAdm extends IscsiTarget {
    * A block backstore reads its device's size on every READ CAPACITY, so an extended LV is served
    * as it is (Cinder's LioAdm `extend_target` is a no-op). A file backstore holds an open file of a
    * fixed size, so a grown or replaced file (revert) needs the backstore rebuilt: sessions drop and
-   * initiators log in again.
+   * initiators log in again. A target that is gone is made again, as tgt's refresh does.
    */
   async refreshExport(volume: ExportVolume): Promise<void> {
     const chap = parseProviderAuth(volume.providerAuth);
     if (!chap) return;
     const iqn = this.iqnOf(volume.id);
     await configfsLock.with(["lio"], async () => {
-      if (!(await exists(this.tpgDir(iqn)))) return;
-      const bs = await this.backstore(volume.id, volume.path);
-      if (bs.block) return;
       const state = (await this.readState(volume.id)) ?? { iqn, path: volume.path, initiators: [] };
-      await this.teardown(volume.id, iqn);
+      if (await exists(this.tpgDir(iqn))) {
+        if ((await this.backstore(volume.id, volume.path)).block) return;
+        await this.teardown(volume.id, iqn);
+      }
+      // Missing (the kernel lost it), or a file backstore to rebuild: make it as it should be.
       await this.build(volume.id, iqn, volume.path, chap, state.initiators);
     });
   }
