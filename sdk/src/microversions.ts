@@ -18,10 +18,12 @@ export const MIN_VERSION = "3.0";
 /** Named microversions the SDK branches on (cinder/api/microversions.py names). */
 export const MV = {
   BASE: "3.0",
+  MANAGE_EXISTING_LIST: "3.8",
   GROUP_VOLUME_LIST_FILTER: "3.10",
   VOLUME_SUMMARY: "3.12",
   GROUP_VOLUME: "3.13",
   ETAGS: "3.15",
+  MANAGE_EXISTING_CLUSTER: "3.17",
   SNAPSHOT_LIST_METADATA_FILTER: "3.22",
   VOLUME_DELETE_FORCE: "3.23",
   NEW_ATTACH: "3.27",
@@ -81,6 +83,11 @@ export const REQUIREMENTS: Record<string, Requirement> = {
   "delete /v3/{project_id}/attachments/{attachment_id}": { minVersion: MV.NEW_ATTACH },
   "post /v3/{project_id}/attachments/{attachment_id}/action": { minVersion: MV.NEW_ATTACH },
   "get /v3/{project_id}/scheduler-stats/get_pools": { query: { name: MV.POOL_FILTER, volume_type: MV.POOL_TYPE_FILTER } },
+  "get /v3/{project_id}/manageable_volumes": { minVersion: MV.MANAGE_EXISTING_LIST, query: { cluster: MV.MANAGE_EXISTING_CLUSTER } },
+  "get /v3/{project_id}/manageable_volumes/detail": { minVersion: MV.MANAGE_EXISTING_LIST, query: { cluster: MV.MANAGE_EXISTING_CLUSTER } },
+  "post /v3/{project_id}/manageable_volumes": { minVersion: MV.MANAGE_EXISTING_LIST },
+  "get /v3/{project_id}/os-volume-manage": { query: { cluster: MV.MANAGE_EXISTING_CLUSTER } },
+  "get /v3/{project_id}/os-volume-manage/detail": { query: { cluster: MV.MANAGE_EXISTING_CLUSTER } },
 };
 
 /** Minimums of the action bodies (the `x-min-version` of each action schema), by action key. */

@@ -101,6 +101,7 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
         backendName: b.name,
         availabilityZone: b.availabilityZone ?? config.defaultAvailabilityZone,
         volumeBackendName: b.volumeBackendName,
+        quotas: config.quotas,
         statsIntervalMs: config.statsIntervalMs,
         reportIntervalMs: config.reportIntervalMs,
       },

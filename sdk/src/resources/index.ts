@@ -8,6 +8,7 @@ import { availabilityZones } from "./availability-zones";
 import { defaultTypes } from "./default-types";
 import { extensions } from "./extensions";
 import { limits } from "./limits";
+import { manageableVolumes } from "./manageable-volumes";
 import { pools } from "./pools";
 import { qosSpecs } from "./qos-specs";
 import { quotas } from "./quotas";
@@ -29,6 +30,7 @@ export const resources = {
   pools,
   extensions,
   attachments,
+  manageableVolumes,
 };
 
 /** The client properties the resource modules make. */

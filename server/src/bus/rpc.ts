@@ -7,10 +7,13 @@
  * 1.1 — calls initializeConnection, terminateConnection, attachVolume, detachVolume (the legacy
  * attach flow; cinder/volume/rpcapi.py 3.x attach_volume, detach_volume, initialize_connection,
  * terminate_connection).
+ * 1.2 — manageExisting (cast), getManageableVolumes (call) (cinder/volume/rpcapi.py
+ * manage_existing, get_manageable_volumes).
  */
 import type { Bus } from "./bus";
 import type { AttachmentRow } from "../db/schema";
 import type { ConnectionInfo, Connector } from "../targets/interface";
+import type { ManageableVolume } from "../drivers/interface";
 
 export const SCHEDULER_TOPIC = "scheduler";
 
@@ -88,6 +91,14 @@ export class VolumeRpc {
 
   revertToSnapshot(host: string, volumeId: string, snapshotId: string): void {
     this.bus.cast(volumeTopic(host), "revertToSnapshot", { volumeId, snapshotId } satisfies RevertMsg);
+  }
+
+  manageExisting(host: string, volumeId: string): void {
+    this.bus.cast(volumeTopic(host), "manageExisting", { volumeId } satisfies VolumeMsg);
+  }
+
+  getManageableVolumes(host: string): Promise<ManageableVolume[]> {
+    return this.bus.call(volumeTopic(host), "getManageableVolumes", {});
   }
 
   initializeConnection(host: string, volumeId: string, connector: Connector): Promise<ConnectionInfo> {

@@ -44,6 +44,23 @@ export interface BackendStats {
   pools: PoolStats[];
 }
 
+/** A driver's reference to a storage object it may adopt (Cinder's `{"source-name": ...}`). */
+export interface ManageRef {
+  sourceName: string;
+}
+
+/** One storage object a driver could adopt (cf. cinder/volume/driver.py get_manageable_volumes). */
+export interface ManageableVolume {
+  sourceName: string;
+  /** GiB, rounded up. */
+  sizeGb: number;
+  safe: boolean;
+  reasonNotSafe: string | null;
+  /** The volume already holding the object, when `reasonNotSafe` is "already managed". */
+  cinderId: string | null;
+  extraInfo: Record<string, unknown> | null;
+}
+
 export interface VolumeDriver {
   /** The driver's registry name (`file`, `lvm`). */
   readonly name: string;
@@ -93,4 +110,35 @@ export interface VolumeDriver {
    * create whose row never committed).
    */
   listResources(): Promise<{ volumes: string[]; snapshots: string[] }>;
+}
+
+/**
+ * What a driver implements to manage existing objects (cf. cinder/interface/volume_manageable_driver.py
+ * ManageableVD): optional, as in Cinder; `canManage` tells whether a driver has it.
+ */
+export interface ManageableDriver {
+  /**
+   * Adopt the storage object `ref` names as `volume`'s (cf. Cinder's manage_existing): rename it
+   * to the volume's name and claim it, then make it `volume.size` GiB when smaller. Idempotent: an
+   * object already adopted by this volume (the source gone, the volume there) is a success.
+   * @throws InvalidReferenceError when `ref` names nothing adoptable.
+   */
+  manageExisting(volume: VolumeRef, ref: ManageRef): Promise<void>;
+
+  /**
+   * The size of the object `ref` names, in GiB rounded up (Cinder's `manage_existing_get_size`).
+   * @throws InvalidReferenceError when `ref` names nothing.
+   */
+  manageExistingGetSize(ref: ManageRef): Promise<number>;
+
+  /**
+   * The objects of the backend that could be adopted, unsorted; those named after a volume in
+   * `knownIds` are listed as not safe ("already managed").
+   */
+  getManageableVolumes(knownIds: ReadonlySet<string>): Promise<ManageableVolume[]>;
+}
+
+export function canManage(d: VolumeDriver): d is VolumeDriver & ManageableDriver {
+  const m = d as Partial<ManageableDriver>;
+  return typeof m.manageExisting === "function" && typeof m.manageExistingGetSize === "function" && typeof m.getManageableVolumes === "function";
 }

@@ -350,6 +350,176 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v3/{project_id}/manageable_volumes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List manageable volumes
+         * @description The storage objects of one backend that could be managed, as `{reference, size, safe_to_manage}`
+         *     (cinder/api/v3/resource_common_manage.py, cinder/api/views/manageable_volumes.py), asked of
+         *     the volume service (its driver's `get_manageable_volumes`). Objects already managed are
+         *     listed as not safe (`already managed`, with their `cinder_id`), open ones as `volume in
+         *     use`. Sorted by `reference` by default, then `marker` (a reference), `offset` and `limit`
+         *     apply (cinder/volume/volume_utils.py `paginate_entries_list`); there are no next links.
+         *     Policy `volume_extension:list_manageable` (admin).
+         */
+        get: operations["listManageableVolumes"];
+        put?: never;
+        /**
+         * Manage an existing volume
+         * @description Bring a storage object that already exists on a backend under management as a new volume
+         *     (cinder/api/contrib/volume_manage.py `create`, cinder/volume/api.py `manage_existing`,
+         *     cinder/volume/flows/api/manage_existing.py). The row is made with size 0 and status
+         *     `managing` (shown as `creating`), taking one volume of the project's quota; the volume
+         *     service then asks its driver for the size (rounded up to whole GiB, charged to the
+         *     gigabytes quota) and adopts the object (the `file` and `lvm` drivers rename it to
+         *     `volume-<id>`). Success → `available`; a bad reference, an object already managed, a
+         *     driver failure or a gigabytes quota overrun → `error_managing` (shown as `error`). Answers
+         *     **202** with the volume in Cinder's v2 detail view (no microversioned fields). A `ref` whose
+         *     `source-name` is `volume-<id>` of a known volume → 400 "Invalid volume: Unable to manage
+         *     existing volume. The volume is already managed". Policy `volume_extension:volume_manage`
+         *     (admin).
+         */
+        post: operations["manageVolume"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/manageable_volumes/detail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List manageable volumes (detail)
+         * @description The storage objects of one backend that could be managed, with `reason_not_safe`, `cinder_id` and `extra_info`
+         *     (cinder/api/v3/resource_common_manage.py, cinder/api/views/manageable_volumes.py), asked of
+         *     the volume service (its driver's `get_manageable_volumes`). Objects already managed are
+         *     listed as not safe (`already managed`, with their `cinder_id`), open ones as `volume in
+         *     use`. Sorted by `reference` by default, then `marker` (a reference), `offset` and `limit`
+         *     apply (cinder/volume/volume_utils.py `paginate_entries_list`); there are no next links.
+         *     Policy `volume_extension:list_manageable` (admin).
+         */
+        get: operations["listManageableVolumesDetail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/os-volume-manage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List manageable volumes (legacy extension path)
+         * @description The storage objects of one backend that could be managed, as `{reference, size, safe_to_manage}`
+         *     (cinder/api/v3/resource_common_manage.py, cinder/api/views/manageable_volumes.py), asked of
+         *     the volume service (its driver's `get_manageable_volumes`). Objects already managed are
+         *     listed as not safe (`already managed`, with their `cinder_id`), open ones as `volume in
+         *     use`. Sorted by `reference` by default, then `marker` (a reference), `offset` and `limit`
+         *     apply (cinder/volume/volume_utils.py `paginate_entries_list`); there are no next links.
+         *     Policy `volume_extension:list_manageable` (admin).
+         */
+        get: operations["listManageableVolumesLegacy"];
+        put?: never;
+        /**
+         * Manage an existing volume (legacy extension path)
+         * @description Bring a storage object that already exists on a backend under management as a new volume
+         *     (cinder/api/contrib/volume_manage.py `create`, cinder/volume/api.py `manage_existing`,
+         *     cinder/volume/flows/api/manage_existing.py). The row is made with size 0 and status
+         *     `managing` (shown as `creating`), taking one volume of the project's quota; the volume
+         *     service then asks its driver for the size (rounded up to whole GiB, charged to the
+         *     gigabytes quota) and adopts the object (the `file` and `lvm` drivers rename it to
+         *     `volume-<id>`). Success → `available`; a bad reference, an object already managed, a
+         *     driver failure or a gigabytes quota overrun → `error_managing` (shown as `error`). Answers
+         *     **202** with the volume in Cinder's v2 detail view (no microversioned fields). A `ref` whose
+         *     `source-name` is `volume-<id>` of a known volume → 400 "Invalid volume: Unable to manage
+         *     existing volume. The volume is already managed". Policy `volume_extension:volume_manage`
+         *     (admin).
+         */
+        post: operations["manageVolumeLegacy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/os-volume-manage/detail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List manageable volumes (detail, legacy extension path)
+         * @description The storage objects of one backend that could be managed, with `reason_not_safe`, `cinder_id` and `extra_info`
+         *     (cinder/api/v3/resource_common_manage.py, cinder/api/views/manageable_volumes.py), asked of
+         *     the volume service (its driver's `get_manageable_volumes`). Objects already managed are
+         *     listed as not safe (`already managed`, with their `cinder_id`), open ones as `volume in
+         *     use`. Sorted by `reference` by default, then `marker` (a reference), `offset` and `limit`
+         *     apply (cinder/volume/volume_utils.py `paginate_entries_list`); there are no next links.
+         *     Policy `volume_extension:list_manageable` (admin).
+         */
+        get: operations["listManageableVolumesDetailLegacy"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v3/{project_id}/snapshots": {
         parameters: {
             query?: never;
@@ -3322,6 +3492,488 @@ export interface paths {
                 500: components["responses"]["InternalServerError"];
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/manageable_volumes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List manageable volumes
+         * @description The storage objects of one backend that could be managed, as `{reference, size, safe_to_manage}`
+         *     (cinder/api/v3/resource_common_manage.py, cinder/api/views/manageable_volumes.py), asked of
+         *     the volume service (its driver's `get_manageable_volumes`). Objects already managed are
+         *     listed as not safe (`already managed`, with their `cinder_id`), open ones as `volume in
+         *     use`. Sorted by `reference` by default, then `marker` (a reference), `offset` and `limit`
+         *     apply (cinder/volume/volume_utils.py `paginate_entries_list`); there are no next links.
+         *     Policy `volume_extension:list_manageable` (admin).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /**
+                     * @description The volume service (`host@backend`) whose backend is listed. Exactly one of `host` and (3.17)
+                     *     `cluster`: neither or both → 400 "Invalid input received: One and only one of cluster and host
+                     *     must be set." (below 3.17 "Invalid input received: Host field is missing."). No such service →
+                     *     404 "Service cinder-volume could not be found on host <host@backend>."; a disabled or down one
+                     *     → 400 "Service is unavailable at this time.".
+                     */
+                    host?: components["parameters"]["manage_host"];
+                    /**
+                     * @description The cluster whose backends are listed. Cinderblock runs no clusters: any name → 404 "Service
+                     *     cinder-volume could not be found.". Ignored before 3.17.
+                     */
+                    cluster?: components["parameters"]["manage_cluster"];
+                    /**
+                     * @description Maximum number of items to return; an integer >= 0, capped at `osapi_max_limit` (default
+                     *     1000), which is also the default. Not an integer → 400 "limit param must be an integer";
+                     *     negative → 400 "limit param must be positive".
+                     */
+                    limit?: components["parameters"]["limit"];
+                    /**
+                     * @description The `reference` of the last entry of the previous page, as JSON (`{"source-name": "lv1"}`);
+                     *     not JSON → 400 "Invalid input received: marker <m> can not be analysed, please use json like
+                     *     format"; no such entry → 400 "Invalid input received: marker not found: <m>".
+                     */
+                    marker?: components["parameters"]["manage_marker"];
+                    /**
+                     * @description Number of items to skip; an integer 0..2147483647 (api_utils.validate_integer), else 400
+                     *     "offset must be an integer" / "offset must be >= 0" / "offset must be <= 2147483647".
+                     */
+                    offset?: components["parameters"]["offset"];
+                    /**
+                     * @description Comma-separated `key[:dir]` list; keys `reference` (default) and `size`, dirs `asc` and `desc`
+                     *     (default `desc`). Other keys → 400 "Invalid sort keys passed: <keys>"; other dirs → 400
+                     *     "Invalid sort dirs passed: <dirs>".
+                     */
+                    sort?: components["parameters"]["manage_sort"];
+                    /**
+                     * @deprecated
+                     * @description Deprecated single sort key (default `created_at`); see `sort`.
+                     */
+                    sort_key?: components["parameters"]["sort_key"];
+                    /**
+                     * @deprecated
+                     * @description Deprecated single sort direction `asc`/`desc` (default `desc`); see `sort`.
+                     */
+                    sort_dir?: components["parameters"]["sort_dir"];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The manageable volumes. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ManageableVolumeList"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+            };
+        };
+        put?: never;
+        /**
+         * Manage an existing volume
+         * @description Bring a storage object that already exists on a backend under management as a new volume
+         *     (cinder/api/contrib/volume_manage.py `create`, cinder/volume/api.py `manage_existing`,
+         *     cinder/volume/flows/api/manage_existing.py). The row is made with size 0 and status
+         *     `managing` (shown as `creating`), taking one volume of the project's quota; the volume
+         *     service then asks its driver for the size (rounded up to whole GiB, charged to the
+         *     gigabytes quota) and adopts the object (the `file` and `lvm` drivers rename it to
+         *     `volume-<id>`). Success → `available`; a bad reference, an object already managed, a
+         *     driver failure or a gigabytes quota overrun → `error_managing` (shown as `error`). Answers
+         *     **202** with the volume in Cinder's v2 detail view (no microversioned fields). A `ref` whose
+         *     `source-name` is `volume-<id>` of a known volume → 400 "Invalid volume: Unable to manage
+         *     existing volume. The volume is already managed". Policy `volume_extension:volume_manage`
+         *     (admin).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["VolumeManageRequest"];
+                };
+            };
+            responses: {
+                /** @description The volume being managed. */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VolumeResponse"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+                /** @description overLimit — VolumeLimitExceeded (the `volumes` quota), or the body is too large. */
+                413: components["responses"]["OverLimit"];
+                415: components["responses"]["UnsupportedMediaType"];
+                500: components["responses"]["InternalServerError"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/manageable_volumes/detail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List manageable volumes (detail)
+         * @description The storage objects of one backend that could be managed, with `reason_not_safe`, `cinder_id` and `extra_info`
+         *     (cinder/api/v3/resource_common_manage.py, cinder/api/views/manageable_volumes.py), asked of
+         *     the volume service (its driver's `get_manageable_volumes`). Objects already managed are
+         *     listed as not safe (`already managed`, with their `cinder_id`), open ones as `volume in
+         *     use`. Sorted by `reference` by default, then `marker` (a reference), `offset` and `limit`
+         *     apply (cinder/volume/volume_utils.py `paginate_entries_list`); there are no next links.
+         *     Policy `volume_extension:list_manageable` (admin).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /**
+                     * @description The volume service (`host@backend`) whose backend is listed. Exactly one of `host` and (3.17)
+                     *     `cluster`: neither or both → 400 "Invalid input received: One and only one of cluster and host
+                     *     must be set." (below 3.17 "Invalid input received: Host field is missing."). No such service →
+                     *     404 "Service cinder-volume could not be found on host <host@backend>."; a disabled or down one
+                     *     → 400 "Service is unavailable at this time.".
+                     */
+                    host?: components["parameters"]["manage_host"];
+                    /**
+                     * @description The cluster whose backends are listed. Cinderblock runs no clusters: any name → 404 "Service
+                     *     cinder-volume could not be found.". Ignored before 3.17.
+                     */
+                    cluster?: components["parameters"]["manage_cluster"];
+                    /**
+                     * @description Maximum number of items to return; an integer >= 0, capped at `osapi_max_limit` (default
+                     *     1000), which is also the default. Not an integer → 400 "limit param must be an integer";
+                     *     negative → 400 "limit param must be positive".
+                     */
+                    limit?: components["parameters"]["limit"];
+                    /**
+                     * @description The `reference` of the last entry of the previous page, as JSON (`{"source-name": "lv1"}`);
+                     *     not JSON → 400 "Invalid input received: marker <m> can not be analysed, please use json like
+                     *     format"; no such entry → 400 "Invalid input received: marker not found: <m>".
+                     */
+                    marker?: components["parameters"]["manage_marker"];
+                    /**
+                     * @description Number of items to skip; an integer 0..2147483647 (api_utils.validate_integer), else 400
+                     *     "offset must be an integer" / "offset must be >= 0" / "offset must be <= 2147483647".
+                     */
+                    offset?: components["parameters"]["offset"];
+                    /**
+                     * @description Comma-separated `key[:dir]` list; keys `reference` (default) and `size`, dirs `asc` and `desc`
+                     *     (default `desc`). Other keys → 400 "Invalid sort keys passed: <keys>"; other dirs → 400
+                     *     "Invalid sort dirs passed: <dirs>".
+                     */
+                    sort?: components["parameters"]["manage_sort"];
+                    /**
+                     * @deprecated
+                     * @description Deprecated single sort key (default `created_at`); see `sort`.
+                     */
+                    sort_key?: components["parameters"]["sort_key"];
+                    /**
+                     * @deprecated
+                     * @description Deprecated single sort direction `asc`/`desc` (default `desc`); see `sort`.
+                     */
+                    sort_dir?: components["parameters"]["sort_dir"];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The manageable volumes. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ManageableVolumeDetailList"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/os-volume-manage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List manageable volumes (legacy extension path)
+         * @description The storage objects of one backend that could be managed, as `{reference, size, safe_to_manage}`
+         *     (cinder/api/v3/resource_common_manage.py, cinder/api/views/manageable_volumes.py), asked of
+         *     the volume service (its driver's `get_manageable_volumes`). Objects already managed are
+         *     listed as not safe (`already managed`, with their `cinder_id`), open ones as `volume in
+         *     use`. Sorted by `reference` by default, then `marker` (a reference), `offset` and `limit`
+         *     apply (cinder/volume/volume_utils.py `paginate_entries_list`); there are no next links.
+         *     Policy `volume_extension:list_manageable` (admin).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /**
+                     * @description The volume service (`host@backend`) whose backend is listed. Exactly one of `host` and (3.17)
+                     *     `cluster`: neither or both → 400 "Invalid input received: One and only one of cluster and host
+                     *     must be set." (below 3.17 "Invalid input received: Host field is missing."). No such service →
+                     *     404 "Service cinder-volume could not be found on host <host@backend>."; a disabled or down one
+                     *     → 400 "Service is unavailable at this time.".
+                     */
+                    host?: components["parameters"]["manage_host"];
+                    /**
+                     * @description The cluster whose backends are listed. Cinderblock runs no clusters: any name → 404 "Service
+                     *     cinder-volume could not be found.". Ignored before 3.17.
+                     */
+                    cluster?: components["parameters"]["manage_cluster"];
+                    /**
+                     * @description Maximum number of items to return; an integer >= 0, capped at `osapi_max_limit` (default
+                     *     1000), which is also the default. Not an integer → 400 "limit param must be an integer";
+                     *     negative → 400 "limit param must be positive".
+                     */
+                    limit?: components["parameters"]["limit"];
+                    /**
+                     * @description The `reference` of the last entry of the previous page, as JSON (`{"source-name": "lv1"}`);
+                     *     not JSON → 400 "Invalid input received: marker <m> can not be analysed, please use json like
+                     *     format"; no such entry → 400 "Invalid input received: marker not found: <m>".
+                     */
+                    marker?: components["parameters"]["manage_marker"];
+                    /**
+                     * @description Number of items to skip; an integer 0..2147483647 (api_utils.validate_integer), else 400
+                     *     "offset must be an integer" / "offset must be >= 0" / "offset must be <= 2147483647".
+                     */
+                    offset?: components["parameters"]["offset"];
+                    /**
+                     * @description Comma-separated `key[:dir]` list; keys `reference` (default) and `size`, dirs `asc` and `desc`
+                     *     (default `desc`). Other keys → 400 "Invalid sort keys passed: <keys>"; other dirs → 400
+                     *     "Invalid sort dirs passed: <dirs>".
+                     */
+                    sort?: components["parameters"]["manage_sort"];
+                    /**
+                     * @deprecated
+                     * @description Deprecated single sort key (default `created_at`); see `sort`.
+                     */
+                    sort_key?: components["parameters"]["sort_key"];
+                    /**
+                     * @deprecated
+                     * @description Deprecated single sort direction `asc`/`desc` (default `desc`); see `sort`.
+                     */
+                    sort_dir?: components["parameters"]["sort_dir"];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The manageable volumes. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ManageableVolumeList"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+            };
+        };
+        put?: never;
+        /**
+         * Manage an existing volume (legacy extension path)
+         * @description Bring a storage object that already exists on a backend under management as a new volume
+         *     (cinder/api/contrib/volume_manage.py `create`, cinder/volume/api.py `manage_existing`,
+         *     cinder/volume/flows/api/manage_existing.py). The row is made with size 0 and status
+         *     `managing` (shown as `creating`), taking one volume of the project's quota; the volume
+         *     service then asks its driver for the size (rounded up to whole GiB, charged to the
+         *     gigabytes quota) and adopts the object (the `file` and `lvm` drivers rename it to
+         *     `volume-<id>`). Success → `available`; a bad reference, an object already managed, a
+         *     driver failure or a gigabytes quota overrun → `error_managing` (shown as `error`). Answers
+         *     **202** with the volume in Cinder's v2 detail view (no microversioned fields). A `ref` whose
+         *     `source-name` is `volume-<id>` of a known volume → 400 "Invalid volume: Unable to manage
+         *     existing volume. The volume is already managed". Policy `volume_extension:volume_manage`
+         *     (admin).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["VolumeManageRequest"];
+                };
+            };
+            responses: {
+                /** @description The volume being managed. */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VolumeResponse"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+                /** @description overLimit — VolumeLimitExceeded (the `volumes` quota), or the body is too large. */
+                413: components["responses"]["OverLimit"];
+                415: components["responses"]["UnsupportedMediaType"];
+                500: components["responses"]["InternalServerError"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/os-volume-manage/detail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List manageable volumes (detail, legacy extension path)
+         * @description The storage objects of one backend that could be managed, with `reason_not_safe`, `cinder_id` and `extra_info`
+         *     (cinder/api/v3/resource_common_manage.py, cinder/api/views/manageable_volumes.py), asked of
+         *     the volume service (its driver's `get_manageable_volumes`). Objects already managed are
+         *     listed as not safe (`already managed`, with their `cinder_id`), open ones as `volume in
+         *     use`. Sorted by `reference` by default, then `marker` (a reference), `offset` and `limit`
+         *     apply (cinder/volume/volume_utils.py `paginate_entries_list`); there are no next links.
+         *     Policy `volume_extension:list_manageable` (admin).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /**
+                     * @description The volume service (`host@backend`) whose backend is listed. Exactly one of `host` and (3.17)
+                     *     `cluster`: neither or both → 400 "Invalid input received: One and only one of cluster and host
+                     *     must be set." (below 3.17 "Invalid input received: Host field is missing."). No such service →
+                     *     404 "Service cinder-volume could not be found on host <host@backend>."; a disabled or down one
+                     *     → 400 "Service is unavailable at this time.".
+                     */
+                    host?: components["parameters"]["manage_host"];
+                    /**
+                     * @description The cluster whose backends are listed. Cinderblock runs no clusters: any name → 404 "Service
+                     *     cinder-volume could not be found.". Ignored before 3.17.
+                     */
+                    cluster?: components["parameters"]["manage_cluster"];
+                    /**
+                     * @description Maximum number of items to return; an integer >= 0, capped at `osapi_max_limit` (default
+                     *     1000), which is also the default. Not an integer → 400 "limit param must be an integer";
+                     *     negative → 400 "limit param must be positive".
+                     */
+                    limit?: components["parameters"]["limit"];
+                    /**
+                     * @description The `reference` of the last entry of the previous page, as JSON (`{"source-name": "lv1"}`);
+                     *     not JSON → 400 "Invalid input received: marker <m> can not be analysed, please use json like
+                     *     format"; no such entry → 400 "Invalid input received: marker not found: <m>".
+                     */
+                    marker?: components["parameters"]["manage_marker"];
+                    /**
+                     * @description Number of items to skip; an integer 0..2147483647 (api_utils.validate_integer), else 400
+                     *     "offset must be an integer" / "offset must be >= 0" / "offset must be <= 2147483647".
+                     */
+                    offset?: components["parameters"]["offset"];
+                    /**
+                     * @description Comma-separated `key[:dir]` list; keys `reference` (default) and `size`, dirs `asc` and `desc`
+                     *     (default `desc`). Other keys → 400 "Invalid sort keys passed: <keys>"; other dirs → 400
+                     *     "Invalid sort dirs passed: <dirs>".
+                     */
+                    sort?: components["parameters"]["manage_sort"];
+                    /**
+                     * @deprecated
+                     * @description Deprecated single sort key (default `created_at`); see `sort`.
+                     */
+                    sort_key?: components["parameters"]["sort_key"];
+                    /**
+                     * @deprecated
+                     * @description Deprecated single sort direction `asc`/`desc` (default `desc`); see `sort`.
+                     */
+                    sort_dir?: components["parameters"]["sort_dir"];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The manageable volumes. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ManageableVolumeDetailList"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -7439,6 +8091,91 @@ export interface components {
                 };
             };
         };
+        /** @description The driver's reference to the storage object, e.g. `{"source-name": "lv1"}`. */
+        ManageableReference: {
+            [key: string]: unknown;
+        };
+        /** @description A manageable volume in the summary list (ViewBuilder.summary). */
+        ManageableVolume: {
+            reference: components["schemas"]["ManageableReference"];
+            /** @description Size in GiB, rounded up. */
+            size: number;
+            /** @description Whether the object may be managed (not already managed, not in use). */
+            safe_to_manage: boolean;
+        };
+        ManageableVolumeList: {
+            "manageable-volumes": components["schemas"]["ManageableVolume"][];
+        };
+        /**
+         * @description cinder/api/validation/parameter_types.py `description`: null or at most 255 characters, all
+         *     "printable" - Cinder builds its regex from the code points 0..0xFFFE that are neither in
+         *     Unicode category C* nor Zl/Zp, so control characters, line/paragraph separators, unassigned
+         *     code points and every character above U+FFFE (emoji, ...) are rejected.
+         */
+        PrintableDescription: string | null;
+        /**
+         * @description The `volume` object of a manage request (cinder/api/schemas/volume_manage.py
+         *     `volume_manage_create`, and `volume_manage_create_v316` which adds `cluster`). Unknown keys
+         *     are rejected. Exactly one of `host` and (3.16) `cluster` must be given: neither or both → 400
+         *     "Invalid input received: One and only one of cluster and host must be set." (below 3.16
+         *     "Invalid input received: Host field is missing.").
+         */
+        VolumeManage: {
+            /**
+             * @description The volume service (`host@backend`, optionally `#pool`) whose backend holds the storage
+             *     object (parameter_types `cinder_host`). A host without a registered volume service → 400
+             *     "Host '<host>' not found"; a disabled or down service → 400 "Service is unavailable at
+             *     this time.".
+             */
+            host?: string | null;
+            /**
+             * @description The cluster holding the storage object. Cinderblock runs no clusters, so any name → 400
+             *     "Cluster '<name>' not found". Below 3.16 the key is unknown (400).
+             */
+            cluster?: string | null;
+            /**
+             * @description The driver's reference to the storage object. The `file` and `lvm` drivers take
+             *     `{"source-name": "<file or LV name>"}`; a reference without `source-name`, or naming
+             *     nothing, leaves the volume in `error_managing` (Cinder's ManageExistingInvalidReference).
+             */
+            ref: {
+                [key: string]: unknown;
+            } | string;
+            /** @description The new volume's name (stripped). */
+            name?: string | null;
+            description?: components["schemas"]["PrintableDescription"];
+            /**
+             * @description Volume type name or id; unknown → 400 "Invalid volume type: Cannot find requested
+             *     '<type>' volume type". Omitted or empty: the default type.
+             */
+            volume_type?: string | null;
+            /** @description Defaults to the service's availability zone. */
+            availability_zone?: string | null;
+            metadata?: components["schemas"]["MetadataOrNull"];
+            bootable?: components["schemas"]["Boolean"];
+        };
+        VolumeManageRequest: {
+            volume: components["schemas"]["VolumeManage"];
+        };
+        /** @description A manageable volume in the detail list (ViewBuilder.detail). */
+        ManageableVolumeDetail: {
+            reference: components["schemas"]["ManageableReference"];
+            /** @description Size in GiB, rounded up. */
+            size: number;
+            /** @description Whether the object may be managed. */
+            safe_to_manage: boolean;
+            /** @description Why not (`already managed`, `volume in use`), null when safe. */
+            reason_not_safe: string | null;
+            /** @description The id of the volume already managing the object, else null. */
+            cinder_id: string | null;
+            /** @description Driver-specific information, or null. */
+            extra_info: {
+                [key: string]: unknown;
+            } | string | null;
+        };
+        ManageableVolumeDetailList: {
+            "manageable-volumes": components["schemas"]["ManageableVolumeDetail"][];
+        };
         /**
          * @description A list item of `GET /snapshots` (ViewBuilder.summary): the base fields only, at every
          *     microversion.
@@ -7467,13 +8204,6 @@ export interface components {
             /** @description Total number of matching snapshots, with `with_count=true`. */
             count?: number;
         };
-        /**
-         * @description cinder/api/validation/parameter_types.py `description`: null or at most 255 characters, all
-         *     "printable" - Cinder builds its regex from the code points 0..0xFFFE that are neither in
-         *     Unicode category C* nor Zl/Zp, so control characters, line/paragraph separators, unassigned
-         *     code points and every character above U+FFFE (emoji, ...) are rejected.
-         */
-        PrintableDescription: string | null;
         /**
          * @description The `snapshot` object of a create request (cinder/api/schemas/snapshots.py `create`). Note:
          *     no `display_description` here (400 "Additional properties are not allowed").
@@ -9194,6 +9924,31 @@ export interface components {
         force_delete: string;
         /** @description A metadata key. */
         metadata_key: string;
+        /**
+         * @description The volume service (`host@backend`) whose backend is listed. Exactly one of `host` and (3.17)
+         *     `cluster`: neither or both → 400 "Invalid input received: One and only one of cluster and host
+         *     must be set." (below 3.17 "Invalid input received: Host field is missing."). No such service →
+         *     404 "Service cinder-volume could not be found on host <host@backend>."; a disabled or down one
+         *     → 400 "Service is unavailable at this time.".
+         */
+        manage_host: string;
+        /**
+         * @description The cluster whose backends are listed. Cinderblock runs no clusters: any name → 404 "Service
+         *     cinder-volume could not be found.". Ignored before 3.17.
+         */
+        manage_cluster: string;
+        /**
+         * @description The `reference` of the last entry of the previous page, as JSON (`{"source-name": "lv1"}`);
+         *     not JSON → 400 "Invalid input received: marker <m> can not be analysed, please use json like
+         *     format"; no such entry → 400 "Invalid input received: marker not found: <m>".
+         */
+        manage_marker: string;
+        /**
+         * @description Comma-separated `key[:dir]` list; keys `reference` (default) and `size`, dirs `asc` and `desc`
+         *     (default `desc`). Other keys → 400 "Invalid sort keys passed: <keys>"; other dirs → 400
+         *     "Invalid sort dirs passed: <dirs>".
+         */
+        manage_sort: string;
         /** @description Snapshots of this volume. */
         filter_volume_id: string;
         /**
@@ -10222,6 +10977,414 @@ export interface operations {
              *     `os-force_detach`: the backend or its export target failed.
              */
             500: components["responses"]["InternalServerError"];
+        };
+    };
+    listManageableVolumes: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The volume service (`host@backend`) whose backend is listed. Exactly one of `host` and (3.17)
+                 *     `cluster`: neither or both → 400 "Invalid input received: One and only one of cluster and host
+                 *     must be set." (below 3.17 "Invalid input received: Host field is missing."). No such service →
+                 *     404 "Service cinder-volume could not be found on host <host@backend>."; a disabled or down one
+                 *     → 400 "Service is unavailable at this time.".
+                 */
+                host?: components["parameters"]["manage_host"];
+                /**
+                 * @description The cluster whose backends are listed. Cinderblock runs no clusters: any name → 404 "Service
+                 *     cinder-volume could not be found.". Ignored before 3.17.
+                 */
+                cluster?: components["parameters"]["manage_cluster"];
+                /**
+                 * @description Maximum number of items to return; an integer >= 0, capped at `osapi_max_limit` (default
+                 *     1000), which is also the default. Not an integer → 400 "limit param must be an integer";
+                 *     negative → 400 "limit param must be positive".
+                 */
+                limit?: components["parameters"]["limit"];
+                /**
+                 * @description The `reference` of the last entry of the previous page, as JSON (`{"source-name": "lv1"}`);
+                 *     not JSON → 400 "Invalid input received: marker <m> can not be analysed, please use json like
+                 *     format"; no such entry → 400 "Invalid input received: marker not found: <m>".
+                 */
+                marker?: components["parameters"]["manage_marker"];
+                /**
+                 * @description Number of items to skip; an integer 0..2147483647 (api_utils.validate_integer), else 400
+                 *     "offset must be an integer" / "offset must be >= 0" / "offset must be <= 2147483647".
+                 */
+                offset?: components["parameters"]["offset"];
+                /**
+                 * @description Comma-separated `key[:dir]` list; keys `reference` (default) and `size`, dirs `asc` and `desc`
+                 *     (default `desc`). Other keys → 400 "Invalid sort keys passed: <keys>"; other dirs → 400
+                 *     "Invalid sort dirs passed: <dirs>".
+                 */
+                sort?: components["parameters"]["manage_sort"];
+                /**
+                 * @deprecated
+                 * @description Deprecated single sort key (default `created_at`); see `sort`.
+                 */
+                sort_key?: components["parameters"]["sort_key"];
+                /**
+                 * @deprecated
+                 * @description Deprecated single sort direction `asc`/`desc` (default `desc`); see `sort`.
+                 */
+                sort_dir?: components["parameters"]["sort_dir"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The manageable volumes. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageableVolumeList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+        };
+    };
+    manageVolume: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VolumeManageRequest"];
+            };
+        };
+        responses: {
+            /** @description The volume being managed. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VolumeResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            /** @description overLimit — VolumeLimitExceeded (the `volumes` quota), or the body is too large. */
+            413: components["responses"]["OverLimit"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    listManageableVolumesDetail: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The volume service (`host@backend`) whose backend is listed. Exactly one of `host` and (3.17)
+                 *     `cluster`: neither or both → 400 "Invalid input received: One and only one of cluster and host
+                 *     must be set." (below 3.17 "Invalid input received: Host field is missing."). No such service →
+                 *     404 "Service cinder-volume could not be found on host <host@backend>."; a disabled or down one
+                 *     → 400 "Service is unavailable at this time.".
+                 */
+                host?: components["parameters"]["manage_host"];
+                /**
+                 * @description The cluster whose backends are listed. Cinderblock runs no clusters: any name → 404 "Service
+                 *     cinder-volume could not be found.". Ignored before 3.17.
+                 */
+                cluster?: components["parameters"]["manage_cluster"];
+                /**
+                 * @description Maximum number of items to return; an integer >= 0, capped at `osapi_max_limit` (default
+                 *     1000), which is also the default. Not an integer → 400 "limit param must be an integer";
+                 *     negative → 400 "limit param must be positive".
+                 */
+                limit?: components["parameters"]["limit"];
+                /**
+                 * @description The `reference` of the last entry of the previous page, as JSON (`{"source-name": "lv1"}`);
+                 *     not JSON → 400 "Invalid input received: marker <m> can not be analysed, please use json like
+                 *     format"; no such entry → 400 "Invalid input received: marker not found: <m>".
+                 */
+                marker?: components["parameters"]["manage_marker"];
+                /**
+                 * @description Number of items to skip; an integer 0..2147483647 (api_utils.validate_integer), else 400
+                 *     "offset must be an integer" / "offset must be >= 0" / "offset must be <= 2147483647".
+                 */
+                offset?: components["parameters"]["offset"];
+                /**
+                 * @description Comma-separated `key[:dir]` list; keys `reference` (default) and `size`, dirs `asc` and `desc`
+                 *     (default `desc`). Other keys → 400 "Invalid sort keys passed: <keys>"; other dirs → 400
+                 *     "Invalid sort dirs passed: <dirs>".
+                 */
+                sort?: components["parameters"]["manage_sort"];
+                /**
+                 * @deprecated
+                 * @description Deprecated single sort key (default `created_at`); see `sort`.
+                 */
+                sort_key?: components["parameters"]["sort_key"];
+                /**
+                 * @deprecated
+                 * @description Deprecated single sort direction `asc`/`desc` (default `desc`); see `sort`.
+                 */
+                sort_dir?: components["parameters"]["sort_dir"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The manageable volumes. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageableVolumeDetailList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+        };
+    };
+    listManageableVolumesLegacy: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The volume service (`host@backend`) whose backend is listed. Exactly one of `host` and (3.17)
+                 *     `cluster`: neither or both → 400 "Invalid input received: One and only one of cluster and host
+                 *     must be set." (below 3.17 "Invalid input received: Host field is missing."). No such service →
+                 *     404 "Service cinder-volume could not be found on host <host@backend>."; a disabled or down one
+                 *     → 400 "Service is unavailable at this time.".
+                 */
+                host?: components["parameters"]["manage_host"];
+                /**
+                 * @description The cluster whose backends are listed. Cinderblock runs no clusters: any name → 404 "Service
+                 *     cinder-volume could not be found.". Ignored before 3.17.
+                 */
+                cluster?: components["parameters"]["manage_cluster"];
+                /**
+                 * @description Maximum number of items to return; an integer >= 0, capped at `osapi_max_limit` (default
+                 *     1000), which is also the default. Not an integer → 400 "limit param must be an integer";
+                 *     negative → 400 "limit param must be positive".
+                 */
+                limit?: components["parameters"]["limit"];
+                /**
+                 * @description The `reference` of the last entry of the previous page, as JSON (`{"source-name": "lv1"}`);
+                 *     not JSON → 400 "Invalid input received: marker <m> can not be analysed, please use json like
+                 *     format"; no such entry → 400 "Invalid input received: marker not found: <m>".
+                 */
+                marker?: components["parameters"]["manage_marker"];
+                /**
+                 * @description Number of items to skip; an integer 0..2147483647 (api_utils.validate_integer), else 400
+                 *     "offset must be an integer" / "offset must be >= 0" / "offset must be <= 2147483647".
+                 */
+                offset?: components["parameters"]["offset"];
+                /**
+                 * @description Comma-separated `key[:dir]` list; keys `reference` (default) and `size`, dirs `asc` and `desc`
+                 *     (default `desc`). Other keys → 400 "Invalid sort keys passed: <keys>"; other dirs → 400
+                 *     "Invalid sort dirs passed: <dirs>".
+                 */
+                sort?: components["parameters"]["manage_sort"];
+                /**
+                 * @deprecated
+                 * @description Deprecated single sort key (default `created_at`); see `sort`.
+                 */
+                sort_key?: components["parameters"]["sort_key"];
+                /**
+                 * @deprecated
+                 * @description Deprecated single sort direction `asc`/`desc` (default `desc`); see `sort`.
+                 */
+                sort_dir?: components["parameters"]["sort_dir"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The manageable volumes. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageableVolumeList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+        };
+    };
+    manageVolumeLegacy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VolumeManageRequest"];
+            };
+        };
+        responses: {
+            /** @description The volume being managed. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VolumeResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            /** @description overLimit — VolumeLimitExceeded (the `volumes` quota), or the body is too large. */
+            413: components["responses"]["OverLimit"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    listManageableVolumesDetailLegacy: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The volume service (`host@backend`) whose backend is listed. Exactly one of `host` and (3.17)
+                 *     `cluster`: neither or both → 400 "Invalid input received: One and only one of cluster and host
+                 *     must be set." (below 3.17 "Invalid input received: Host field is missing."). No such service →
+                 *     404 "Service cinder-volume could not be found on host <host@backend>."; a disabled or down one
+                 *     → 400 "Service is unavailable at this time.".
+                 */
+                host?: components["parameters"]["manage_host"];
+                /**
+                 * @description The cluster whose backends are listed. Cinderblock runs no clusters: any name → 404 "Service
+                 *     cinder-volume could not be found.". Ignored before 3.17.
+                 */
+                cluster?: components["parameters"]["manage_cluster"];
+                /**
+                 * @description Maximum number of items to return; an integer >= 0, capped at `osapi_max_limit` (default
+                 *     1000), which is also the default. Not an integer → 400 "limit param must be an integer";
+                 *     negative → 400 "limit param must be positive".
+                 */
+                limit?: components["parameters"]["limit"];
+                /**
+                 * @description The `reference` of the last entry of the previous page, as JSON (`{"source-name": "lv1"}`);
+                 *     not JSON → 400 "Invalid input received: marker <m> can not be analysed, please use json like
+                 *     format"; no such entry → 400 "Invalid input received: marker not found: <m>".
+                 */
+                marker?: components["parameters"]["manage_marker"];
+                /**
+                 * @description Number of items to skip; an integer 0..2147483647 (api_utils.validate_integer), else 400
+                 *     "offset must be an integer" / "offset must be >= 0" / "offset must be <= 2147483647".
+                 */
+                offset?: components["parameters"]["offset"];
+                /**
+                 * @description Comma-separated `key[:dir]` list; keys `reference` (default) and `size`, dirs `asc` and `desc`
+                 *     (default `desc`). Other keys → 400 "Invalid sort keys passed: <keys>"; other dirs → 400
+                 *     "Invalid sort dirs passed: <dirs>".
+                 */
+                sort?: components["parameters"]["manage_sort"];
+                /**
+                 * @deprecated
+                 * @description Deprecated single sort key (default `created_at`); see `sort`.
+                 */
+                sort_key?: components["parameters"]["sort_key"];
+                /**
+                 * @deprecated
+                 * @description Deprecated single sort direction `asc`/`desc` (default `desc`); see `sort`.
+                 */
+                sort_dir?: components["parameters"]["sort_dir"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The manageable volumes. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageableVolumeDetailList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
         };
     };
     listSnapshots: {

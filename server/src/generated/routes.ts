@@ -51,6 +51,9 @@ export type OperationName =
   | "setProjectDefaultType"
   | "listExtensions"
   | "showLimits"
+  | "listManageableVolumes"
+  | "manageVolume"
+  | "listManageableVolumesDetail"
   | "listAvailabilityZones"
   | "showQuotaClass"
   | "updateQuotaClass"
@@ -62,6 +65,9 @@ export type OperationName =
   | "disableService"
   | "disableServiceWithReason"
   | "enableService"
+  | "listManageableVolumesLegacy"
+  | "manageVolumeLegacy"
+  | "listManageableVolumesDetailLegacy"
   | "listQosSpecs"
   | "createQosSpecs"
   | "deleteQosSpecs"
@@ -133,7 +139,7 @@ export type OperationName =
   | "terminateConnection";
 
 /** Operations that are plain (method, path) operations, keyed into openapi-typescript's `operations`. */
-export type PlainOperationName = "listApiVersions" | "showComputeLimits" | "showComputeQuotas" | "showComputeDefaultQuotas" | "listIdentityVersions" | "showIdentityVersion" | "getAuthCatalog" | "listAuthProjects" | "revokeToken" | "validateToken" | "checkToken" | "issueToken" | "listDomains" | "showDomain" | "listProjects" | "createProject" | "deleteProject" | "showProject" | "updateProject" | "listProjectUserRoles" | "revokeProjectRole" | "checkProjectRole" | "grantProjectRole" | "listRoleAssignments" | "listRoles" | "createRole" | "showRole" | "listUsers" | "createUser" | "deleteUser" | "showUser" | "updateUser" | "changeUserPassword" | "listImageVersions" | "listImages" | "showApiV3" | "listAttachments" | "createAttachment" | "deleteAttachment" | "showAttachment" | "updateAttachment" | "listAttachmentsDetail" | "listProjectDefaultTypes" | "unsetProjectDefaultType" | "showProjectDefaultType" | "setProjectDefaultType" | "listExtensions" | "showLimits" | "listAvailabilityZones" | "showQuotaClass" | "updateQuotaClass" | "deleteQuotas" | "showQuotas" | "updateQuotas" | "showDefaultQuotas" | "listServices" | "disableService" | "disableServiceWithReason" | "enableService" | "listQosSpecs" | "createQosSpecs" | "deleteQosSpecs" | "showQosSpecs" | "setQosKeys" | "associateQos" | "listQosAssociations" | "unsetQosKeys" | "disassociateQos" | "disassociateAllQos" | "listPools" | "listSnapshots" | "createSnapshot" | "deleteSnapshot" | "showSnapshot" | "updateSnapshot" | "listSnapshotMetadata" | "createSnapshotMetadata" | "replaceSnapshotMetadata" | "deleteSnapshotMetadataItem" | "showSnapshotMetadataItem" | "updateSnapshotMetadataItem" | "listSnapshotsDetail" | "listVolumeTypes" | "createVolumeType" | "deleteVolumeType" | "showVolumeType" | "updateVolumeType" | "listExtraSpecs" | "setExtraSpecs" | "deleteExtraSpec" | "showExtraSpec" | "updateExtraSpec" | "listTypeAccess" | "showDefaultVolumeType" | "listVolumes" | "createVolume" | "deleteVolume" | "showVolume" | "updateVolume" | "listVolumeMetadata" | "createVolumeMetadata" | "replaceVolumeMetadata" | "deleteVolumeMetadataItem" | "showVolumeMetadataItem" | "updateVolumeMetadataItem" | "listVolumesDetail" | "getVolumesSummary";
+export type PlainOperationName = "listApiVersions" | "showComputeLimits" | "showComputeQuotas" | "showComputeDefaultQuotas" | "listIdentityVersions" | "showIdentityVersion" | "getAuthCatalog" | "listAuthProjects" | "revokeToken" | "validateToken" | "checkToken" | "issueToken" | "listDomains" | "showDomain" | "listProjects" | "createProject" | "deleteProject" | "showProject" | "updateProject" | "listProjectUserRoles" | "revokeProjectRole" | "checkProjectRole" | "grantProjectRole" | "listRoleAssignments" | "listRoles" | "createRole" | "showRole" | "listUsers" | "createUser" | "deleteUser" | "showUser" | "updateUser" | "changeUserPassword" | "listImageVersions" | "listImages" | "showApiV3" | "listAttachments" | "createAttachment" | "deleteAttachment" | "showAttachment" | "updateAttachment" | "listAttachmentsDetail" | "listProjectDefaultTypes" | "unsetProjectDefaultType" | "showProjectDefaultType" | "setProjectDefaultType" | "listExtensions" | "showLimits" | "listManageableVolumes" | "manageVolume" | "listManageableVolumesDetail" | "listAvailabilityZones" | "showQuotaClass" | "updateQuotaClass" | "deleteQuotas" | "showQuotas" | "updateQuotas" | "showDefaultQuotas" | "listServices" | "disableService" | "disableServiceWithReason" | "enableService" | "listManageableVolumesLegacy" | "manageVolumeLegacy" | "listManageableVolumesDetailLegacy" | "listQosSpecs" | "createQosSpecs" | "deleteQosSpecs" | "showQosSpecs" | "setQosKeys" | "associateQos" | "listQosAssociations" | "unsetQosKeys" | "disassociateQos" | "disassociateAllQos" | "listPools" | "listSnapshots" | "createSnapshot" | "deleteSnapshot" | "showSnapshot" | "updateSnapshot" | "listSnapshotMetadata" | "createSnapshotMetadata" | "replaceSnapshotMetadata" | "deleteSnapshotMetadataItem" | "showSnapshotMetadataItem" | "updateSnapshotMetadataItem" | "listSnapshotsDetail" | "listVolumeTypes" | "createVolumeType" | "deleteVolumeType" | "showVolumeType" | "updateVolumeType" | "listExtraSpecs" | "setExtraSpecs" | "deleteExtraSpec" | "showExtraSpec" | "updateExtraSpec" | "listTypeAccess" | "showDefaultVolumeType" | "listVolumes" | "createVolume" | "deleteVolume" | "showVolume" | "updateVolume" | "listVolumeMetadata" | "createVolumeMetadata" | "replaceVolumeMetadata" | "deleteVolumeMetadataItem" | "showVolumeMetadataItem" | "updateVolumeMetadataItem" | "listVolumesDetail" | "getVolumesSummary";
 
 /** The body of each action, inside its key. */
 export interface ActionBodies {
@@ -1343,6 +1349,98 @@ export const routes: readonly Route[] = [
   },
   {
     "method": "GET",
+    "path": "/v3/{project_id}/manageable_volumes",
+    "url": "/v3/:project_id/manageable_volumes",
+    "operation": "listManageableVolumes",
+    "operationId": "listManageableVolumes",
+    "twin": false,
+    "auth": true,
+    "minVersion": "3.8",
+    "policy": "volume_extension:list_manageable",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "cluster",
+      "host",
+      "limit",
+      "marker",
+      "offset",
+      "sort",
+      "sort_dir",
+      "sort_key"
+    ]
+  },
+  {
+    "method": "POST",
+    "path": "/v3/{project_id}/manageable_volumes",
+    "url": "/v3/:project_id/manageable_volumes",
+    "operation": "manageVolume",
+    "operationId": "manageVolume",
+    "twin": false,
+    "auth": true,
+    "minVersion": "3.8",
+    "policy": "volume_extension:volume_manage",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406,
+      413,
+      415,
+      500
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_manageVolume",
+    "bodyRequired": true
+  },
+  {
+    "method": "GET",
+    "path": "/v3/{project_id}/manageable_volumes/detail",
+    "url": "/v3/:project_id/manageable_volumes/detail",
+    "operation": "listManageableVolumesDetail",
+    "operationId": "listManageableVolumesDetail",
+    "twin": false,
+    "auth": true,
+    "minVersion": "3.8",
+    "policy": "volume_extension:list_manageable",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "cluster",
+      "host",
+      "limit",
+      "marker",
+      "offset",
+      "sort",
+      "sort_dir",
+      "sort_key"
+    ]
+  },
+  {
+    "method": "GET",
     "path": "/v3/{project_id}/os-availability-zone",
     "url": "/v3/:project_id/os-availability-zone",
     "operation": "listAvailabilityZones",
@@ -1607,6 +1705,95 @@ export const routes: readonly Route[] = [
     "query": [],
     "body": "body_enableService",
     "bodyRequired": true
+  },
+  {
+    "method": "GET",
+    "path": "/v3/{project_id}/os-volume-manage",
+    "url": "/v3/:project_id/os-volume-manage",
+    "operation": "listManageableVolumesLegacy",
+    "operationId": "listManageableVolumesLegacy",
+    "twin": false,
+    "auth": true,
+    "policy": "volume_extension:list_manageable",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "cluster",
+      "host",
+      "limit",
+      "marker",
+      "offset",
+      "sort",
+      "sort_dir",
+      "sort_key"
+    ]
+  },
+  {
+    "method": "POST",
+    "path": "/v3/{project_id}/os-volume-manage",
+    "url": "/v3/:project_id/os-volume-manage",
+    "operation": "manageVolumeLegacy",
+    "operationId": "manageVolumeLegacy",
+    "twin": false,
+    "auth": true,
+    "policy": "volume_extension:volume_manage",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406,
+      413,
+      415,
+      500
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_manageVolumeLegacy",
+    "bodyRequired": true
+  },
+  {
+    "method": "GET",
+    "path": "/v3/{project_id}/os-volume-manage/detail",
+    "url": "/v3/:project_id/os-volume-manage/detail",
+    "operation": "listManageableVolumesDetailLegacy",
+    "operationId": "listManageableVolumesDetailLegacy",
+    "twin": false,
+    "auth": true,
+    "policy": "volume_extension:list_manageable",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "cluster",
+      "host",
+      "limit",
+      "marker",
+      "offset",
+      "sort",
+      "sort_dir",
+      "sort_key"
+    ]
   },
   {
     "method": "GET",
@@ -3507,6 +3694,98 @@ export const routes: readonly Route[] = [
   },
   {
     "method": "GET",
+    "path": "/v3/manageable_volumes",
+    "url": "/v3/manageable_volumes",
+    "operation": "listManageableVolumes",
+    "operationId": "listManageableVolumes",
+    "twin": true,
+    "auth": true,
+    "minVersion": "3.8",
+    "policy": "volume_extension:list_manageable",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "cluster",
+      "host",
+      "limit",
+      "marker",
+      "offset",
+      "sort",
+      "sort_dir",
+      "sort_key"
+    ]
+  },
+  {
+    "method": "POST",
+    "path": "/v3/manageable_volumes",
+    "url": "/v3/manageable_volumes",
+    "operation": "manageVolume",
+    "operationId": "manageVolume",
+    "twin": true,
+    "auth": true,
+    "minVersion": "3.8",
+    "policy": "volume_extension:volume_manage",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406,
+      413,
+      415,
+      500
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_manageVolume",
+    "bodyRequired": true
+  },
+  {
+    "method": "GET",
+    "path": "/v3/manageable_volumes/detail",
+    "url": "/v3/manageable_volumes/detail",
+    "operation": "listManageableVolumesDetail",
+    "operationId": "listManageableVolumesDetail",
+    "twin": true,
+    "auth": true,
+    "minVersion": "3.8",
+    "policy": "volume_extension:list_manageable",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "cluster",
+      "host",
+      "limit",
+      "marker",
+      "offset",
+      "sort",
+      "sort_dir",
+      "sort_key"
+    ]
+  },
+  {
+    "method": "GET",
     "path": "/v3/os-availability-zone",
     "url": "/v3/os-availability-zone",
     "operation": "listAvailabilityZones",
@@ -3771,6 +4050,95 @@ export const routes: readonly Route[] = [
     "query": [],
     "body": "body_enableService",
     "bodyRequired": true
+  },
+  {
+    "method": "GET",
+    "path": "/v3/os-volume-manage",
+    "url": "/v3/os-volume-manage",
+    "operation": "listManageableVolumesLegacy",
+    "operationId": "listManageableVolumesLegacy",
+    "twin": true,
+    "auth": true,
+    "policy": "volume_extension:list_manageable",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "cluster",
+      "host",
+      "limit",
+      "marker",
+      "offset",
+      "sort",
+      "sort_dir",
+      "sort_key"
+    ]
+  },
+  {
+    "method": "POST",
+    "path": "/v3/os-volume-manage",
+    "url": "/v3/os-volume-manage",
+    "operation": "manageVolumeLegacy",
+    "operationId": "manageVolumeLegacy",
+    "twin": true,
+    "auth": true,
+    "policy": "volume_extension:volume_manage",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406,
+      413,
+      415,
+      500
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_manageVolumeLegacy",
+    "bodyRequired": true
+  },
+  {
+    "method": "GET",
+    "path": "/v3/os-volume-manage/detail",
+    "url": "/v3/os-volume-manage/detail",
+    "operation": "listManageableVolumesDetailLegacy",
+    "operationId": "listManageableVolumesDetailLegacy",
+    "twin": true,
+    "auth": true,
+    "policy": "volume_extension:list_manageable",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "cluster",
+      "host",
+      "limit",
+      "marker",
+      "offset",
+      "sort",
+      "sort_dir",
+      "sort_key"
+    ]
   },
   {
     "method": "GET",

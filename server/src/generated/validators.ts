@@ -3574,12 +3574,13 @@ return errors === 0;
 }
 validate80.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_createSnapshot = validate81;
-const schema99 = {"$ref":"cinder-v3.json#/components/schemas/SnapshotCreateRequest","$id":"body_createSnapshot.json"};
-const schema100 = {"description":"`{\"snapshot\": {...}}`. Cinder's schema also lists a bogus property named `type` (a\n`'type': 'object'` entry misplaced inside `properties`): a top-level `type` key makes Cinder's\nvalidator crash (AttributeError → 500). Here it is simply not allowed (400).\n","type":"object","required":["snapshot"],"additionalProperties":false,"properties":{"snapshot":{"$ref":"#/components/schemas/SnapshotCreate"}}};
-const schema101 = {"description":"The `snapshot` object of a create request (cinder/api/schemas/snapshots.py `create`). Note:\nno `display_description` here (400 \"Additional properties are not allowed\").\n","type":"object","required":["volume_id"],"additionalProperties":false,"properties":{"name":{"description":"The display name (surrounding whitespace is stripped after validation).","type":["string","null"],"minLength":0,"maxLength":255},"display_name":{"description":"Legacy alias of `name`.","type":["string","null"],"minLength":0,"maxLength":255},"description":{"$ref":"#/components/schemas/PrintableDescription"},"volume_id":{"description":"The volume to snapshot. The schema allows null (`uuid_allow_null`) but Cinder then fails\nthe lookup (404).\n","allOf":[{"$ref":"#/components/schemas/OptionalUuidLike"}]},"force":{"description":"Before 3.66: snapshot an `in-use` volume too. From 3.66 in-use volumes are always allowed;\n`force` true is ignored and `force` false → 400 \"Since microversion 3.66 the 'force' flag\nis invalid for this request.  For backward compatability, however, when the 'force' flag\nis passed with a value evaluating to True, it is silently ignored.\" (sic: two spaces,\n\"compatability\"; cinder/api/v3/snapshots.py SNAPSHOT_IN_USE_FLAG_MSG).\n","allOf":[{"$ref":"#/components/schemas/Boolean"}]},"metadata":{"$ref":"#/components/schemas/MetadataOrNull"}}};
+export const body_manageVolume = validate81;
+const schema99 = {"$ref":"cinder-v3.json#/components/schemas/VolumeManageRequest","$id":"body_manageVolume.json"};
+const schema100 = {"type":"object","required":["volume"],"additionalProperties":false,"properties":{"volume":{"$ref":"#/components/schemas/VolumeManage"}}};
+const schema101 = {"description":"The `volume` object of a manage request (cinder/api/schemas/volume_manage.py\n`volume_manage_create`, and `volume_manage_create_v316` which adds `cluster`). Unknown keys\nare rejected. Exactly one of `host` and (3.16) `cluster` must be given: neither or both → 400\n\"Invalid input received: One and only one of cluster and host must be set.\" (below 3.16\n\"Invalid input received: Host field is missing.\").\n","type":"object","required":["ref"],"additionalProperties":false,"properties":{"host":{"description":"The volume service (`host@backend`, optionally `#pool`) whose backend holds the storage\nobject (parameter_types `cinder_host`). A host without a registered volume service → 400\n\"Host '<host>' not found\"; a disabled or down service → 400 \"Service is unavailable at\nthis time.\".\n","type":["string","null"],"minLength":1,"maxLength":255,"pattern":"^[a-zA-Z0-9-._#@:/+\\[\\]]*$"},"cluster":{"description":"The cluster holding the storage object. Cinderblock runs no clusters, so any name → 400\n\"Cluster '<name>' not found\". Below 3.16 the key is unknown (400).\n","type":["string","null"],"minLength":0,"maxLength":255,"x-min-version":"3.16"},"ref":{"description":"The driver's reference to the storage object. The `file` and `lvm` drivers take\n`{\"source-name\": \"<file or LV name>\"}`; a reference without `source-name`, or naming\nnothing, leaves the volume in `error_managing` (Cinder's ManageExistingInvalidReference).\n","type":["object","string"],"additionalProperties":true},"name":{"description":"The new volume's name (stripped).","type":["string","null"],"minLength":0,"maxLength":255},"description":{"$ref":"#/components/schemas/PrintableDescription"},"volume_type":{"description":"Volume type name or id; unknown → 400 \"Invalid volume type: Cannot find requested\n'<type>' volume type\". Omitted or empty: the default type.\n","type":["string","null"],"minLength":0,"maxLength":255},"availability_zone":{"description":"Defaults to the service's availability zone.","type":["string","null"],"minLength":0,"maxLength":255},"metadata":{"$ref":"#/components/schemas/MetadataOrNull"},"bootable":{"$ref":"#/components/schemas/Boolean"}}};
 const schema102 = {"description":"cinder/api/validation/parameter_types.py `description`: null or at most 255 characters, all\n\"printable\" - Cinder builds its regex from the code points 0..0xFFFE that are neither in\nUnicode category C* nor Zl/Zp, so control characters, line/paragraph separators, unassigned\ncode points and every character above U+FFFE (emoji, ...) are rejected.\n","type":["string","null"],"minLength":0,"maxLength":255,"pattern":"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"};
-const pattern27 = new RegExp("^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$", "u");
+const pattern27 = new RegExp("^[a-zA-Z0-9-._#@:/+\\[\\]]*$", "u");
+const pattern28 = new RegExp("^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$", "u");
 
 function validate83(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -3594,37 +3595,43 @@ evaluated0.items = undefined;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.volume_id === undefined) && (missing0 = "volume_id")){
+if((data.ref === undefined) && (missing0 = "ref")){
 validate83.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!((((((key0 === "name") || (key0 === "display_name")) || (key0 === "description")) || (key0 === "volume_id")) || (key0 === "force")) || (key0 === "metadata"))){
+if(!(func1.call(schema101.properties, key0))){
 validate83.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
 if(_errs1 === errors){
-if(data.name !== undefined){
-let data0 = data.name;
+if(data.host !== undefined){
+let data0 = data.host;
 const _errs2 = errors;
 if((typeof data0 !== "string") && (data0 !== null)){
-validate83.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: schema101.properties.name.type},message:"must be string,null"}];
+validate83.errors = [{instancePath:instancePath+"/host",schemaPath:"#/properties/host/type",keyword:"type",params:{type: schema101.properties.host.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs2){
 if(typeof data0 === "string"){
 if(func2(data0) > 255){
-validate83.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate83.errors = [{instancePath:instancePath+"/host",schemaPath:"#/properties/host/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
-if(func2(data0) < 0){
-validate83.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+if(func2(data0) < 1){
+validate83.errors = [{instancePath:instancePath+"/host",schemaPath:"#/properties/host/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
+}
+else {
+if(!pattern27.test(data0)){
+validate83.errors = [{instancePath:instancePath+"/host",schemaPath:"#/properties/host/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-._#@:/+\\[\\]]*$"},message:"must match pattern \""+"^[a-zA-Z0-9-._#@:/+\\[\\]]*$"+"\""}];
+return false;
+}
 }
 }
 }
@@ -3635,22 +3642,22 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.display_name !== undefined){
-let data1 = data.display_name;
+if(data.cluster !== undefined){
+let data1 = data.cluster;
 const _errs4 = errors;
 if((typeof data1 !== "string") && (data1 !== null)){
-validate83.errors = [{instancePath:instancePath+"/display_name",schemaPath:"#/properties/display_name/type",keyword:"type",params:{type: schema101.properties.display_name.type},message:"must be string,null"}];
+validate83.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: schema101.properties.cluster.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs4){
 if(typeof data1 === "string"){
 if(func2(data1) > 255){
-validate83.errors = [{instancePath:instancePath+"/display_name",schemaPath:"#/properties/display_name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate83.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data1) < 0){
-validate83.errors = [{instancePath:instancePath+"/display_name",schemaPath:"#/properties/display_name/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+validate83.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
 return false;
 }
 }
@@ -3662,33 +3669,12 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.description !== undefined){
-let data2 = data.description;
+if(data.ref !== undefined){
+let data2 = data.ref;
 const _errs6 = errors;
-const _errs7 = errors;
-if((typeof data2 !== "string") && (data2 !== null)){
-validate83.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/type",keyword:"type",params:{type: schema102.type},message:"must be string,null"}];
+if((!(data2 && typeof data2 == "object" && !Array.isArray(data2))) && (typeof data2 !== "string")){
+validate83.errors = [{instancePath:instancePath+"/ref",schemaPath:"#/properties/ref/type",keyword:"type",params:{type: schema101.properties.ref.type},message:"must be object,string"}];
 return false;
-}
-if(errors === _errs7){
-if(typeof data2 === "string"){
-if(func2(data2) > 255){
-validate83.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
-return false;
-}
-else {
-if(func2(data2) < 0){
-validate83.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
-return false;
-}
-else {
-if(!pattern27.test(data2)){
-validate83.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"},message:"must match pattern \""+"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"+"\""}];
-return false;
-}
-}
-}
-}
 }
 var valid0 = _errs6 === errors;
 }
@@ -3696,11 +3682,26 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.volume_id !== undefined){
+if(data.name !== undefined){
+let data3 = data.name;
 const _errs9 = errors;
-if(!(validate24(data.volume_id, {instancePath:instancePath+"/volume_id",parentData:data,parentDataProperty:"volume_id",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
-errors = vErrors.length;
+if((typeof data3 !== "string") && (data3 !== null)){
+validate83.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: schema101.properties.name.type},message:"must be string,null"}];
+return false;
+}
+if(errors === _errs9){
+if(typeof data3 === "string"){
+if(func2(data3) > 255){
+validate83.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+else {
+if(func2(data3) < 0){
+validate83.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+return false;
+}
+}
+}
 }
 var valid0 = _errs9 === errors;
 }
@@ -3708,16 +3709,33 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.force !== undefined){
-let data4 = data.force;
+if(data.description !== undefined){
+let data4 = data.description;
 const _errs11 = errors;
-if((typeof data4 !== "boolean") && (typeof data4 !== "string")){
-validate83.errors = [{instancePath:instancePath+"/force",schemaPath:"#/components/schemas/Boolean/type",keyword:"type",params:{type: schema40.type},message:"must be boolean,string"}];
+const _errs12 = errors;
+if((typeof data4 !== "string") && (data4 !== null)){
+validate83.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/type",keyword:"type",params:{type: schema102.type},message:"must be string,null"}];
 return false;
 }
-if(!((((((((((((((((((((((((((data4 === true) || (data4 === "True")) || (data4 === "TRUE")) || (data4 === "true")) || (data4 === "1")) || (data4 === "ON")) || (data4 === "On")) || (data4 === "on")) || (data4 === "YES")) || (data4 === "Yes")) || (data4 === "yes")) || (data4 === "y")) || (data4 === "t")) || (data4 === false)) || (data4 === "False")) || (data4 === "FALSE")) || (data4 === "false")) || (data4 === "0")) || (data4 === "OFF")) || (data4 === "Off")) || (data4 === "off")) || (data4 === "NO")) || (data4 === "No")) || (data4 === "no")) || (data4 === "n")) || (data4 === "f"))){
-validate83.errors = [{instancePath:instancePath+"/force",schemaPath:"#/components/schemas/Boolean/enum",keyword:"enum",params:{allowedValues: schema40.enum},message:"must be equal to one of the allowed values"}];
+if(errors === _errs12){
+if(typeof data4 === "string"){
+if(func2(data4) > 255){
+validate83.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
+}
+else {
+if(func2(data4) < 0){
+validate83.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+return false;
+}
+else {
+if(!pattern28.test(data4)){
+validate83.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"},message:"must match pattern \""+"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"+"\""}];
+return false;
+}
+}
+}
+}
 }
 var valid0 = _errs11 === errors;
 }
@@ -3725,33 +3743,87 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.metadata !== undefined){
-let data5 = data.metadata;
-const _errs15 = errors;
+if(data.volume_type !== undefined){
+let data5 = data.volume_type;
+const _errs14 = errors;
+if((typeof data5 !== "string") && (data5 !== null)){
+validate83.errors = [{instancePath:instancePath+"/volume_type",schemaPath:"#/properties/volume_type/type",keyword:"type",params:{type: schema101.properties.volume_type.type},message:"must be string,null"}];
+return false;
+}
+if(errors === _errs14){
+if(typeof data5 === "string"){
+if(func2(data5) > 255){
+validate83.errors = [{instancePath:instancePath+"/volume_type",schemaPath:"#/properties/volume_type/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+else {
+if(func2(data5) < 0){
+validate83.errors = [{instancePath:instancePath+"/volume_type",schemaPath:"#/properties/volume_type/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.availability_zone !== undefined){
+let data6 = data.availability_zone;
 const _errs16 = errors;
-if((!(data5 && typeof data5 == "object" && !Array.isArray(data5))) && (data5 !== null)){
-validate83.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/components/schemas/MetadataOrNull/type",keyword:"type",params:{type: schema35.type},message:"must be object,null"}];
+if((typeof data6 !== "string") && (data6 !== null)){
+validate83.errors = [{instancePath:instancePath+"/availability_zone",schemaPath:"#/properties/availability_zone/type",keyword:"type",params:{type: schema101.properties.availability_zone.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs16){
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(typeof data6 === "string"){
+if(func2(data6) > 255){
+validate83.errors = [{instancePath:instancePath+"/availability_zone",schemaPath:"#/properties/availability_zone/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+else {
+if(func2(data6) < 0){
+validate83.errors = [{instancePath:instancePath+"/availability_zone",schemaPath:"#/properties/availability_zone/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.metadata !== undefined){
+let data7 = data.metadata;
 const _errs18 = errors;
-for(const key1 in data5){
+const _errs19 = errors;
+if((!(data7 && typeof data7 == "object" && !Array.isArray(data7))) && (data7 !== null)){
+validate83.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/components/schemas/MetadataOrNull/type",keyword:"type",params:{type: schema35.type},message:"must be object,null"}];
+return false;
+}
+if(errors === _errs19){
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+const _errs21 = errors;
+for(const key1 in data7){
 if(!(pattern4.test(key1))){
 validate83.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/components/schemas/MetadataOrNull/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs18 === errors){
-var valid6 = true;
-for(const key2 in data5){
+if(_errs21 === errors){
+var valid3 = true;
+for(const key2 in data7){
 if(pattern4.test(key2)){
-let data6 = data5[key2];
-const _errs19 = errors;
-if(errors === _errs19){
-if(typeof data6 === "string"){
-if(func2(data6) > 255){
+let data8 = data7[key2];
+const _errs22 = errors;
+if(errors === _errs22){
+if(typeof data8 === "string"){
+if(func2(data8) > 255){
 validate83.errors = [{instancePath:instancePath+"/metadata/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/MetadataOrNull/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
@@ -3761,8 +3833,8 @@ validate83.errors = [{instancePath:instancePath+"/metadata/" + key2.replace(/~/g
 return false;
 }
 }
-var valid6 = _errs19 === errors;
-if(!valid6){
+var valid3 = _errs22 === errors;
+if(!valid3){
 break;
 }
 }
@@ -3770,10 +3842,30 @@ break;
 }
 }
 }
-var valid0 = _errs15 === errors;
+var valid0 = _errs18 === errors;
 }
 else {
 var valid0 = true;
+}
+if(valid0){
+if(data.bootable !== undefined){
+let data9 = data.bootable;
+const _errs24 = errors;
+if((typeof data9 !== "boolean") && (typeof data9 !== "string")){
+validate83.errors = [{instancePath:instancePath+"/bootable",schemaPath:"#/components/schemas/Boolean/type",keyword:"type",params:{type: schema40.type},message:"must be boolean,string"}];
+return false;
+}
+if(!((((((((((((((((((((((((((data9 === true) || (data9 === "True")) || (data9 === "TRUE")) || (data9 === "true")) || (data9 === "1")) || (data9 === "ON")) || (data9 === "On")) || (data9 === "on")) || (data9 === "YES")) || (data9 === "Yes")) || (data9 === "yes")) || (data9 === "y")) || (data9 === "t")) || (data9 === false)) || (data9 === "False")) || (data9 === "FALSE")) || (data9 === "false")) || (data9 === "0")) || (data9 === "OFF")) || (data9 === "Off")) || (data9 === "off")) || (data9 === "NO")) || (data9 === "No")) || (data9 === "no")) || (data9 === "n")) || (data9 === "f"))){
+validate83.errors = [{instancePath:instancePath+"/bootable",schemaPath:"#/components/schemas/Boolean/enum",keyword:"enum",params:{allowedValues: schema40.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs24 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
 }
 }
 }
@@ -3807,22 +3899,22 @@ evaluated0.items = undefined;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.snapshot === undefined) && (missing0 = "snapshot")){
+if((data.volume === undefined) && (missing0 = "volume")){
 validate82.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(key0 === "snapshot")){
+if(!(key0 === "volume")){
 validate82.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
 if(_errs1 === errors){
-if(data.snapshot !== undefined){
-if(!(validate83(data.snapshot, {instancePath:instancePath+"/snapshot",parentData:data,parentDataProperty:"snapshot",rootData,dynamicAnchors}))){
+if(data.volume !== undefined){
+if(!(validate83(data.volume, {instancePath:instancePath+"/volume",parentData:data,parentDataProperty:"volume",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
 errors = vErrors.length;
 }
@@ -3842,7 +3934,7 @@ validate82.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
 function validate81(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="body_createSnapshot.json" */;
+/*# sourceURL="body_manageVolume.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate81.evaluated;
@@ -3861,15 +3953,370 @@ return errors === 0;
 }
 validate81.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_updateSnapshot = validate87;
-const schema105 = {"$ref":"cinder-v3.json#/components/schemas/SnapshotUpdateRequest","$id":"body_updateSnapshot.json"};
-const schema106 = {"type":"object","required":["snapshot"],"additionalProperties":false,"properties":{"snapshot":{"$ref":"#/components/schemas/SnapshotUpdate"}}};
-const schema107 = {"description":"The `snapshot` object of an update request (cinder/api/schemas/snapshots.py `update`): at\nleast one key → else 400 \"Invalid input for field/attribute snapshot. Value: {}. {} is not\nvalid under any of the given schemas\".\n","type":"object","additionalProperties":false,"properties":{"name":{"description":"The display name (stripped after validation).","type":["string","null"],"minLength":0,"maxLength":255},"description":{"$ref":"#/components/schemas/PrintableDescription"},"display_name":{"description":"Legacy alias of `name`.","type":["string","null"],"minLength":0,"maxLength":255},"display_description":{"description":"Legacy alias of `description`.","allOf":[{"$ref":"#/components/schemas/PrintableDescription"}]}},"anyOf":[{"required":["name"]},{"required":["description"]},{"required":["display_name"]},{"required":["display_description"]}]};
+export const body_manageVolumeLegacy = validate86;
+const schema105 = {"$ref":"cinder-v3.json#/components/schemas/VolumeManageRequest","$id":"body_manageVolumeLegacy.json"};
 
-function validate89(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate87(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate89.evaluated;
+const evaluated0 = validate87.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.volume === undefined) && (missing0 = "volume")){
+validate87.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(key0 === "volume")){
+validate87.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.volume !== undefined){
+if(!(validate83(data.volume, {instancePath:instancePath+"/volume",parentData:data,parentDataProperty:"volume",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
+errors = vErrors.length;
+}
+}
+}
+}
+}
+else {
+validate87.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate87.errors = vErrors;
+return errors === 0;
+}
+validate87.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate86(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="body_manageVolumeLegacy.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate86.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(validate87(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate87.errors : vErrors.concat(validate87.errors);
+errors = vErrors.length;
+}
+validate86.errors = vErrors;
+return errors === 0;
+}
+validate86.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const body_createSnapshot = validate90;
+const schema107 = {"$ref":"cinder-v3.json#/components/schemas/SnapshotCreateRequest","$id":"body_createSnapshot.json"};
+const schema108 = {"description":"`{\"snapshot\": {...}}`. Cinder's schema also lists a bogus property named `type` (a\n`'type': 'object'` entry misplaced inside `properties`): a top-level `type` key makes Cinder's\nvalidator crash (AttributeError → 500). Here it is simply not allowed (400).\n","type":"object","required":["snapshot"],"additionalProperties":false,"properties":{"snapshot":{"$ref":"#/components/schemas/SnapshotCreate"}}};
+const schema109 = {"description":"The `snapshot` object of a create request (cinder/api/schemas/snapshots.py `create`). Note:\nno `display_description` here (400 \"Additional properties are not allowed\").\n","type":"object","required":["volume_id"],"additionalProperties":false,"properties":{"name":{"description":"The display name (surrounding whitespace is stripped after validation).","type":["string","null"],"minLength":0,"maxLength":255},"display_name":{"description":"Legacy alias of `name`.","type":["string","null"],"minLength":0,"maxLength":255},"description":{"$ref":"#/components/schemas/PrintableDescription"},"volume_id":{"description":"The volume to snapshot. The schema allows null (`uuid_allow_null`) but Cinder then fails\nthe lookup (404).\n","allOf":[{"$ref":"#/components/schemas/OptionalUuidLike"}]},"force":{"description":"Before 3.66: snapshot an `in-use` volume too. From 3.66 in-use volumes are always allowed;\n`force` true is ignored and `force` false → 400 \"Since microversion 3.66 the 'force' flag\nis invalid for this request.  For backward compatability, however, when the 'force' flag\nis passed with a value evaluating to True, it is silently ignored.\" (sic: two spaces,\n\"compatability\"; cinder/api/v3/snapshots.py SNAPSHOT_IN_USE_FLAG_MSG).\n","allOf":[{"$ref":"#/components/schemas/Boolean"}]},"metadata":{"$ref":"#/components/schemas/MetadataOrNull"}}};
+
+function validate92(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate92.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.volume_id === undefined) && (missing0 = "volume_id")){
+validate92.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((((((key0 === "name") || (key0 === "display_name")) || (key0 === "description")) || (key0 === "volume_id")) || (key0 === "force")) || (key0 === "metadata"))){
+validate92.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.name !== undefined){
+let data0 = data.name;
+const _errs2 = errors;
+if((typeof data0 !== "string") && (data0 !== null)){
+validate92.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: schema109.properties.name.type},message:"must be string,null"}];
+return false;
+}
+if(errors === _errs2){
+if(typeof data0 === "string"){
+if(func2(data0) > 255){
+validate92.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+else {
+if(func2(data0) < 0){
+validate92.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.display_name !== undefined){
+let data1 = data.display_name;
+const _errs4 = errors;
+if((typeof data1 !== "string") && (data1 !== null)){
+validate92.errors = [{instancePath:instancePath+"/display_name",schemaPath:"#/properties/display_name/type",keyword:"type",params:{type: schema109.properties.display_name.type},message:"must be string,null"}];
+return false;
+}
+if(errors === _errs4){
+if(typeof data1 === "string"){
+if(func2(data1) > 255){
+validate92.errors = [{instancePath:instancePath+"/display_name",schemaPath:"#/properties/display_name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+else {
+if(func2(data1) < 0){
+validate92.errors = [{instancePath:instancePath+"/display_name",schemaPath:"#/properties/display_name/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.description !== undefined){
+let data2 = data.description;
+const _errs6 = errors;
+const _errs7 = errors;
+if((typeof data2 !== "string") && (data2 !== null)){
+validate92.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/type",keyword:"type",params:{type: schema102.type},message:"must be string,null"}];
+return false;
+}
+if(errors === _errs7){
+if(typeof data2 === "string"){
+if(func2(data2) > 255){
+validate92.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+else {
+if(func2(data2) < 0){
+validate92.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+return false;
+}
+else {
+if(!pattern28.test(data2)){
+validate92.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"},message:"must match pattern \""+"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"+"\""}];
+return false;
+}
+}
+}
+}
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.volume_id !== undefined){
+const _errs9 = errors;
+if(!(validate24(data.volume_id, {instancePath:instancePath+"/volume_id",parentData:data,parentDataProperty:"volume_id",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.force !== undefined){
+let data4 = data.force;
+const _errs11 = errors;
+if((typeof data4 !== "boolean") && (typeof data4 !== "string")){
+validate92.errors = [{instancePath:instancePath+"/force",schemaPath:"#/components/schemas/Boolean/type",keyword:"type",params:{type: schema40.type},message:"must be boolean,string"}];
+return false;
+}
+if(!((((((((((((((((((((((((((data4 === true) || (data4 === "True")) || (data4 === "TRUE")) || (data4 === "true")) || (data4 === "1")) || (data4 === "ON")) || (data4 === "On")) || (data4 === "on")) || (data4 === "YES")) || (data4 === "Yes")) || (data4 === "yes")) || (data4 === "y")) || (data4 === "t")) || (data4 === false)) || (data4 === "False")) || (data4 === "FALSE")) || (data4 === "false")) || (data4 === "0")) || (data4 === "OFF")) || (data4 === "Off")) || (data4 === "off")) || (data4 === "NO")) || (data4 === "No")) || (data4 === "no")) || (data4 === "n")) || (data4 === "f"))){
+validate92.errors = [{instancePath:instancePath+"/force",schemaPath:"#/components/schemas/Boolean/enum",keyword:"enum",params:{allowedValues: schema40.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.metadata !== undefined){
+let data5 = data.metadata;
+const _errs15 = errors;
+const _errs16 = errors;
+if((!(data5 && typeof data5 == "object" && !Array.isArray(data5))) && (data5 !== null)){
+validate92.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/components/schemas/MetadataOrNull/type",keyword:"type",params:{type: schema35.type},message:"must be object,null"}];
+return false;
+}
+if(errors === _errs16){
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+const _errs18 = errors;
+for(const key1 in data5){
+if(!(pattern4.test(key1))){
+validate92.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/components/schemas/MetadataOrNull/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs18 === errors){
+var valid6 = true;
+for(const key2 in data5){
+if(pattern4.test(key2)){
+let data6 = data5[key2];
+const _errs19 = errors;
+if(errors === _errs19){
+if(typeof data6 === "string"){
+if(func2(data6) > 255){
+validate92.errors = [{instancePath:instancePath+"/metadata/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/MetadataOrNull/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+}
+else {
+validate92.errors = [{instancePath:instancePath+"/metadata/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/MetadataOrNull/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid6 = _errs19 === errors;
+if(!valid6){
+break;
+}
+}
+}
+}
+}
+}
+var valid0 = _errs15 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate92.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate92.errors = vErrors;
+return errors === 0;
+}
+validate92.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate91(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate91.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.snapshot === undefined) && (missing0 = "snapshot")){
+validate91.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(key0 === "snapshot")){
+validate91.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.snapshot !== undefined){
+if(!(validate92(data.snapshot, {instancePath:instancePath+"/snapshot",parentData:data,parentDataProperty:"snapshot",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate92.errors : vErrors.concat(validate92.errors);
+errors = vErrors.length;
+}
+}
+}
+}
+}
+else {
+validate91.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate91.errors = vErrors;
+return errors === 0;
+}
+validate91.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate90(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="body_createSnapshot.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate90.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(validate91(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate91.errors : vErrors.concat(validate91.errors);
+errors = vErrors.length;
+}
+validate90.errors = vErrors;
+return errors === 0;
+}
+validate90.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const body_updateSnapshot = validate96;
+const schema113 = {"$ref":"cinder-v3.json#/components/schemas/SnapshotUpdateRequest","$id":"body_updateSnapshot.json"};
+const schema114 = {"type":"object","required":["snapshot"],"additionalProperties":false,"properties":{"snapshot":{"$ref":"#/components/schemas/SnapshotUpdate"}}};
+const schema115 = {"description":"The `snapshot` object of an update request (cinder/api/schemas/snapshots.py `update`): at\nleast one key → else 400 \"Invalid input for field/attribute snapshot. Value: {}. {} is not\nvalid under any of the given schemas\".\n","type":"object","additionalProperties":false,"properties":{"name":{"description":"The display name (stripped after validation).","type":["string","null"],"minLength":0,"maxLength":255},"description":{"$ref":"#/components/schemas/PrintableDescription"},"display_name":{"description":"Legacy alias of `name`.","type":["string","null"],"minLength":0,"maxLength":255},"display_description":{"description":"Legacy alias of `description`.","allOf":[{"$ref":"#/components/schemas/PrintableDescription"}]}},"anyOf":[{"required":["name"]},{"required":["description"]},{"required":["display_name"]},{"required":["display_description"]}]};
+
+function validate98(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate98.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3951,7 +4398,7 @@ else {
 vErrors.push(err4);
 }
 errors++;
-validate89.errors = vErrors;
+validate98.errors = vErrors;
 return false;
 }
 else {
@@ -3970,7 +4417,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs6 = errors;
 for(const key0 in data){
 if(!((((key0 === "name") || (key0 === "description")) || (key0 === "display_name")) || (key0 === "display_description"))){
-validate89.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate98.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -3980,18 +4427,18 @@ if(data.name !== undefined){
 let data0 = data.name;
 const _errs7 = errors;
 if((typeof data0 !== "string") && (data0 !== null)){
-validate89.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: schema107.properties.name.type},message:"must be string,null"}];
+validate98.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: schema115.properties.name.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs7){
 if(typeof data0 === "string"){
 if(func2(data0) > 255){
-validate89.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate98.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data0) < 0){
-validate89.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+validate98.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
 return false;
 }
 }
@@ -4008,23 +4455,23 @@ let data1 = data.description;
 const _errs9 = errors;
 const _errs10 = errors;
 if((typeof data1 !== "string") && (data1 !== null)){
-validate89.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/type",keyword:"type",params:{type: schema102.type},message:"must be string,null"}];
+validate98.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/type",keyword:"type",params:{type: schema102.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs10){
 if(typeof data1 === "string"){
 if(func2(data1) > 255){
-validate89.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate98.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data1) < 0){
-validate89.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+validate98.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
 return false;
 }
 else {
-if(!pattern27.test(data1)){
-validate89.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"},message:"must match pattern \""+"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"+"\""}];
+if(!pattern28.test(data1)){
+validate98.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"},message:"must match pattern \""+"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"+"\""}];
 return false;
 }
 }
@@ -4041,18 +4488,18 @@ if(data.display_name !== undefined){
 let data2 = data.display_name;
 const _errs12 = errors;
 if((typeof data2 !== "string") && (data2 !== null)){
-validate89.errors = [{instancePath:instancePath+"/display_name",schemaPath:"#/properties/display_name/type",keyword:"type",params:{type: schema107.properties.display_name.type},message:"must be string,null"}];
+validate98.errors = [{instancePath:instancePath+"/display_name",schemaPath:"#/properties/display_name/type",keyword:"type",params:{type: schema115.properties.display_name.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs12){
 if(typeof data2 === "string"){
 if(func2(data2) > 255){
-validate89.errors = [{instancePath:instancePath+"/display_name",schemaPath:"#/properties/display_name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate98.errors = [{instancePath:instancePath+"/display_name",schemaPath:"#/properties/display_name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data2) < 0){
-validate89.errors = [{instancePath:instancePath+"/display_name",schemaPath:"#/properties/display_name/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+validate98.errors = [{instancePath:instancePath+"/display_name",schemaPath:"#/properties/display_name/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
 return false;
 }
 }
@@ -4069,23 +4516,23 @@ let data3 = data.display_description;
 const _errs14 = errors;
 const _errs16 = errors;
 if((typeof data3 !== "string") && (data3 !== null)){
-validate89.errors = [{instancePath:instancePath+"/display_description",schemaPath:"#/components/schemas/PrintableDescription/type",keyword:"type",params:{type: schema102.type},message:"must be string,null"}];
+validate98.errors = [{instancePath:instancePath+"/display_description",schemaPath:"#/components/schemas/PrintableDescription/type",keyword:"type",params:{type: schema102.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs16){
 if(typeof data3 === "string"){
 if(func2(data3) > 255){
-validate89.errors = [{instancePath:instancePath+"/display_description",schemaPath:"#/components/schemas/PrintableDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate98.errors = [{instancePath:instancePath+"/display_description",schemaPath:"#/components/schemas/PrintableDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data3) < 0){
-validate89.errors = [{instancePath:instancePath+"/display_description",schemaPath:"#/components/schemas/PrintableDescription/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+validate98.errors = [{instancePath:instancePath+"/display_description",schemaPath:"#/components/schemas/PrintableDescription/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
 return false;
 }
 else {
-if(!pattern27.test(data3)){
-validate89.errors = [{instancePath:instancePath+"/display_description",schemaPath:"#/components/schemas/PrintableDescription/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"},message:"must match pattern \""+"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"+"\""}];
+if(!pattern28.test(data3)){
+validate98.errors = [{instancePath:instancePath+"/display_description",schemaPath:"#/components/schemas/PrintableDescription/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"},message:"must match pattern \""+"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"+"\""}];
 return false;
 }
 }
@@ -4103,20 +4550,20 @@ var valid1 = true;
 }
 }
 else {
-validate89.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate98.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate89.errors = vErrors;
+validate98.errors = vErrors;
 return errors === 0;
 }
-validate89.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate98.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate88(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate97(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate88.evaluated;
+const evaluated0 = validate97.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4127,22 +4574,22 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.snapshot === undefined) && (missing0 = "snapshot")){
-validate88.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate97.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "snapshot")){
-validate88.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate97.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
 if(_errs1 === errors){
 if(data.snapshot !== undefined){
-if(!(validate89(data.snapshot, {instancePath:instancePath+"/snapshot",parentData:data,parentDataProperty:"snapshot",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate89.errors : vErrors.concat(validate89.errors);
+if(!(validate98(data.snapshot, {instancePath:instancePath+"/snapshot",parentData:data,parentDataProperty:"snapshot",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate98.errors : vErrors.concat(validate98.errors);
 errors = vErrors.length;
 }
 }
@@ -4150,142 +4597,18 @@ errors = vErrors.length;
 }
 }
 else {
-validate88.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate97.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate88.errors = vErrors;
+validate97.errors = vErrors;
 return errors === 0;
 }
-validate88.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate97.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-
-function validate87(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="body_updateSnapshot.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate87.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(validate88(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate88.errors : vErrors.concat(validate88.errors);
-errors = vErrors.length;
-}
-validate87.errors = vErrors;
-return errors === 0;
-}
-validate87.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-export const body_replaceSnapshotMetadata = validate92;
-const schema110 = {"$ref":"cinder-v3.json#/components/schemas/SnapshotMetadataRequest","$id":"body_replaceSnapshotMetadata.json"};
-const schema111 = {"description":"`{\"metadata\": {...}}` for POST (merge) and PUT (replace all) on a snapshot's metadata. Other\ntop-level keys are ignored (`additionalProperties: true` in Cinder's schema). A missing or\nnon-object `metadata` → 400 \"Missing required element 'metadata' in request body.\" in\nAntelope.\n","type":"object","required":["metadata"],"additionalProperties":true,"properties":{"metadata":{"$ref":"#/components/schemas/SnapshotMetadata"}}};
-const schema112 = {"description":"A snapshot metadata map (cinder/api/schemas/snapshot_metadata.py at Cinder HEAD: keys\n`^[a-zA-Z0-9-_:. ]{1,255}$` - no `/`, unlike volume metadata - values strings of at most 255\ncharacters). Antelope (21.x) validates by hand instead: any key of 1..255 characters, string\nvalues of at most 255 characters (cinder/utils.py check_metadata_properties → 400 \"Invalid\nmetadata: ...\").\n","type":"object","patternProperties":{"^[a-zA-Z0-9-_:. ]{1,255}$":{"type":"string","maxLength":255}},"additionalProperties":false};
-const pattern32 = new RegExp("^[a-zA-Z0-9-_:. ]{1,255}$", "u");
-
-function validate93(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate93.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.metadata === undefined) && (missing0 = "metadata")){
-validate93.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.metadata !== undefined){
-let data0 = data.metadata;
-const _errs3 = errors;
-if(errors === _errs3){
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-const _errs5 = errors;
-for(const key0 in data0){
-if(!(pattern32.test(key0))){
-validate93.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/components/schemas/SnapshotMetadata/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs5 === errors){
-var valid2 = true;
-for(const key1 in data0){
-if(pattern32.test(key1)){
-let data1 = data0[key1];
-const _errs6 = errors;
-if(errors === _errs6){
-if(typeof data1 === "string"){
-if(func2(data1) > 255){
-validate93.errors = [{instancePath:instancePath+"/metadata/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/SnapshotMetadata/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
-return false;
-}
-}
-else {
-validate93.errors = [{instancePath:instancePath+"/metadata/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/SnapshotMetadata/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid2 = _errs6 === errors;
-if(!valid2){
-break;
-}
-}
-}
-}
-}
-else {
-validate93.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/components/schemas/SnapshotMetadata/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-}
-}
-}
-else {
-validate93.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate93.errors = vErrors;
-return errors === 0;
-}
-validate93.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-
-function validate92(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="body_replaceSnapshotMetadata.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate92.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(validate93(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate93.errors : vErrors.concat(validate93.errors);
-errors = vErrors.length;
-}
-validate92.errors = vErrors;
-return errors === 0;
-}
-validate92.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-export const body_createSnapshotMetadata = validate95;
-const schema113 = {"$ref":"cinder-v3.json#/components/schemas/SnapshotMetadataRequest","$id":"body_createSnapshotMetadata.json"};
 
 function validate96(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="body_updateSnapshot.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate96.evaluated;
@@ -4295,323 +4618,20 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.metadata === undefined) && (missing0 = "metadata")){
-validate96.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.metadata !== undefined){
-let data0 = data.metadata;
-const _errs3 = errors;
-if(errors === _errs3){
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-const _errs5 = errors;
-for(const key0 in data0){
-if(!(pattern32.test(key0))){
-validate96.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/components/schemas/SnapshotMetadata/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs5 === errors){
-var valid2 = true;
-for(const key1 in data0){
-if(pattern32.test(key1)){
-let data1 = data0[key1];
-const _errs6 = errors;
-if(errors === _errs6){
-if(typeof data1 === "string"){
-if(func2(data1) > 255){
-validate96.errors = [{instancePath:instancePath+"/metadata/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/SnapshotMetadata/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
-return false;
-}
-}
-else {
-validate96.errors = [{instancePath:instancePath+"/metadata/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/SnapshotMetadata/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid2 = _errs6 === errors;
-if(!valid2){
-break;
-}
-}
-}
-}
-}
-else {
-validate96.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/components/schemas/SnapshotMetadata/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-}
-}
-}
-else {
-validate96.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
+if(!(validate97(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate97.errors : vErrors.concat(validate97.errors);
+errors = vErrors.length;
 }
 validate96.errors = vErrors;
 return errors === 0;
 }
 validate96.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-
-function validate95(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="body_createSnapshotMetadata.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate95.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(validate96(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate96.errors : vErrors.concat(validate96.errors);
-errors = vErrors.length;
-}
-validate95.errors = vErrors;
-return errors === 0;
-}
-validate95.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-export const body_updateSnapshotMetadataItem = validate98;
-const schema116 = {"$ref":"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest","$id":"body_updateSnapshotMetadataItem.json"};
-const schema117 = {"description":"`{\"meta\": {\"<key>\": \"<value>\"}}` with exactly one key, equal to the URL key (400 \"Request body\nand URI mismatch\"). Other top-level keys are ignored.\n","type":"object","required":["meta"],"additionalProperties":true,"properties":{"meta":{"type":"object","minProperties":1,"maxProperties":1,"patternProperties":{"^[a-zA-Z0-9-_:. ]{1,255}$":{"type":"string","maxLength":255}},"additionalProperties":false}}};
-
-function validate98(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="body_updateSnapshotMetadataItem.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate98.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-const _errs0 = errors;
-if(errors === _errs0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.meta === undefined) && (missing0 = "meta")){
-validate98.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.meta !== undefined){
-let data0 = data.meta;
-const _errs3 = errors;
-if(errors === _errs3){
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-if(Object.keys(data0).length > 1){
-validate98.errors = [{instancePath:instancePath+"/meta",schemaPath:"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest/properties/meta/maxProperties",keyword:"maxProperties",params:{limit: 1},message:"must NOT have more than 1 properties"}];
-return false;
-}
-else {
-if(Object.keys(data0).length < 1){
-validate98.errors = [{instancePath:instancePath+"/meta",schemaPath:"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest/properties/meta/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"}];
-return false;
-}
-else {
-const _errs5 = errors;
-for(const key0 in data0){
-if(!(pattern32.test(key0))){
-validate98.errors = [{instancePath:instancePath+"/meta",schemaPath:"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest/properties/meta/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs5 === errors){
-var valid2 = true;
-for(const key1 in data0){
-if(pattern32.test(key1)){
-let data1 = data0[key1];
-const _errs6 = errors;
-if(errors === _errs6){
-if(typeof data1 === "string"){
-if(func2(data1) > 255){
-validate98.errors = [{instancePath:instancePath+"/meta/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest/properties/meta/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
-return false;
-}
-}
-else {
-validate98.errors = [{instancePath:instancePath+"/meta/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest/properties/meta/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid2 = _errs6 === errors;
-if(!valid2){
-break;
-}
-}
-}
-}
-}
-}
-}
-else {
-validate98.errors = [{instancePath:instancePath+"/meta",schemaPath:"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest/properties/meta/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-}
-}
-}
-else {
-validate98.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate98.errors = vErrors;
-return errors === 0;
-}
-validate98.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-export const action_resetSnapshotStatus = validate99;
-const schema118 = {"$ref":"cinder-v3.json#/components/schemas/SnapshotActionResetStatus","$id":"action_resetSnapshotStatus.json"};
-const schema119 = {"description":"`os-reset_status` (admin; cinder/api/contrib/admin_actions.py SnapshotAdminController, schema\ncinder/api/schemas/admin_actions.py `reset_status_snapshot`): force the snapshot status. The\nbody is validated first, then the snapshot is looked up (404) and the policy checked. Any\nsnapshot status may be set, from any status; the value is matched case-insensitively and\nstored lower-cased. 202, no body.\n","type":"object","x-action":"os-reset_status","x-operation":"resetSnapshotStatus","x-status":202,"x-policy":"volume_extension:snapshot_admin_actions:reset_status","required":["os-reset_status"],"additionalProperties":false,"properties":{"os-reset_status":{"type":"object","required":["status"],"additionalProperties":false,"properties":{"status":{"description":"A snapshot status (cinder/objects/fields.py SnapshotStatus.ALL), any case. Otherwise\n(empty included) 400 \"Snapshot status: <v> is invalid, valid statuses are: ('error',\n'available', 'creating', 'deleting', 'deleted', 'updating', 'error_deleting',\n'unmanaging', 'backing-up', 'restoring').\".\n","type":"string","x-case-insensitive-enum":["error","available","creating","deleting","deleted","updating","error_deleting","unmanaging","backing-up","restoring"],"pattern":"^(?:[eE][rR][rR][oO][rR]|[aA][vV][aA][iI][lL][aA][bB][lL][eE]|[cC][rR][eE][aA][tT][iI][nN][gG]|[dD][eE][lL][eE][tT][iI][nN][gG]|[dD][eE][lL][eE][tT][eE][dD]|[uU][pP][dD][aA][tT][iI][nN][gG]|[eE][rR][rR][oO][rR]_[dD][eE][lL][eE][tT][iI][nN][gG]|[uU][nN][mM][aA][nN][aA][gG][iI][nN][gG]|[bB][aA][cC][kK][iI][nN][gG]-[uU][pP]|[rR][eE][sS][tT][oO][rR][iI][nN][gG])$"}}}}};
-const pattern38 = new RegExp("^(?:[eE][rR][rR][oO][rR]|[aA][vV][aA][iI][lL][aA][bB][lL][eE]|[cC][rR][eE][aA][tT][iI][nN][gG]|[dD][eE][lL][eE][tT][iI][nN][gG]|[dD][eE][lL][eE][tT][eE][dD]|[uU][pP][dD][aA][tT][iI][nN][gG]|[eE][rR][rR][oO][rR]_[dD][eE][lL][eE][tT][iI][nN][gG]|[uU][nN][mM][aA][nN][aA][gG][iI][nN][gG]|[bB][aA][cC][kK][iI][nN][gG]-[uU][pP]|[rR][eE][sS][tT][oO][rR][iI][nN][gG])$", "u");
-
-function validate99(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="action_resetSnapshotStatus.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate99.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-const _errs0 = errors;
-if(errors === _errs0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data["os-reset_status"] === undefined) && (missing0 = "os-reset_status")){
-validate99.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionResetStatus/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-const _errs2 = errors;
-for(const key0 in data){
-if(!(key0 === "os-reset_status")){
-validate99.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionResetStatus/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs2 === errors){
-if(data["os-reset_status"] !== undefined){
-let data0 = data["os-reset_status"];
-const _errs3 = errors;
-if(errors === _errs3){
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-let missing1;
-if((data0.status === undefined) && (missing1 = "status")){
-validate99.errors = [{instancePath:instancePath+"/os-reset_status",schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionResetStatus/properties/os-reset_status/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-const _errs5 = errors;
-for(const key1 in data0){
-if(!(key1 === "status")){
-validate99.errors = [{instancePath:instancePath+"/os-reset_status",schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionResetStatus/properties/os-reset_status/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs5 === errors){
-if(data0.status !== undefined){
-let data1 = data0.status;
-const _errs6 = errors;
-if(errors === _errs6){
-if(typeof data1 === "string"){
-if(!pattern38.test(data1)){
-validate99.errors = [{instancePath:instancePath+"/os-reset_status/status",schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionResetStatus/properties/os-reset_status/properties/status/pattern",keyword:"pattern",params:{pattern: "^(?:[eE][rR][rR][oO][rR]|[aA][vV][aA][iI][lL][aA][bB][lL][eE]|[cC][rR][eE][aA][tT][iI][nN][gG]|[dD][eE][lL][eE][tT][iI][nN][gG]|[dD][eE][lL][eE][tT][eE][dD]|[uU][pP][dD][aA][tT][iI][nN][gG]|[eE][rR][rR][oO][rR]_[dD][eE][lL][eE][tT][iI][nN][gG]|[uU][nN][mM][aA][nN][aA][gG][iI][nN][gG]|[bB][aA][cC][kK][iI][nN][gG]-[uU][pP]|[rR][eE][sS][tT][oO][rR][iI][nN][gG])$"},message:"must match pattern \""+"^(?:[eE][rR][rR][oO][rR]|[aA][vV][aA][iI][lL][aA][bB][lL][eE]|[cC][rR][eE][aA][tT][iI][nN][gG]|[dD][eE][lL][eE][tT][iI][nN][gG]|[dD][eE][lL][eE][tT][eE][dD]|[uU][pP][dD][aA][tT][iI][nN][gG]|[eE][rR][rR][oO][rR]_[dD][eE][lL][eE][tT][iI][nN][gG]|[uU][nN][mM][aA][nN][aA][gG][iI][nN][gG]|[bB][aA][cC][kK][iI][nN][gG]-[uU][pP]|[rR][eE][sS][tT][oO][rR][iI][nN][gG])$"+"\""}];
-return false;
-}
-}
-else {
-validate99.errors = [{instancePath:instancePath+"/os-reset_status/status",schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionResetStatus/properties/os-reset_status/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-}
-}
-}
-}
-else {
-validate99.errors = [{instancePath:instancePath+"/os-reset_status",schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionResetStatus/properties/os-reset_status/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-}
-}
-}
-}
-else {
-validate99.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionResetStatus/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate99.errors = vErrors;
-return errors === 0;
-}
-validate99.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-export const action_forceDeleteSnapshot = validate100;
-const schema120 = {"$ref":"cinder-v3.json#/components/schemas/SnapshotActionForceDelete","$id":"action_forceDeleteSnapshot.json"};
-const schema121 = {"description":"`os-force_delete` (admin; cinder/api/contrib/admin_actions.py `_force_delete`): delete the\nsnapshot regardless of its status. Cinder does not validate the inner value (clients send\n`{}`). The snapshot is looked up first (`volume:get_snapshot`, 404), then policy\n`volume_extension:snapshot_admin_actions:force_delete`, then `volume:delete_snapshot`. A\nsnapshot in a group snapshot → 400 \"Invalid snapshot: Snapshot  must not be part of a group.\"\n(two spaces). Success: status `deleting`; 202, no body.\n","type":"object","x-action":"os-force_delete","x-operation":"forceDeleteSnapshot","x-status":202,"x-policy":"volume_extension:snapshot_admin_actions:force_delete","required":["os-force_delete"],"additionalProperties":false,"properties":{"os-force_delete":{"description":"Ignored; any JSON value (conventionally `{}`)."}}};
-
-function validate100(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="action_forceDeleteSnapshot.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate100.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-const _errs0 = errors;
-if(errors === _errs0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data["os-force_delete"] === undefined) && (missing0 = "os-force_delete")){
-validate100.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionForceDelete/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-for(const key0 in data){
-if(!(key0 === "os-force_delete")){
-validate100.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionForceDelete/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-}
-}
-else {
-validate100.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionForceDelete/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate100.errors = vErrors;
-return errors === 0;
-}
-validate100.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-export const body_createAttachment = validate101;
-const schema122 = {"$ref":"cinder-v3.json#/components/schemas/AttachmentCreateRequest","$id":"body_createAttachment.json"};
-const schema123 = {"description":"cinder/api/schemas/attachments.py `create` (3.27) and `create_v354` (adds `mode`).\n","type":"object","required":["attachment"],"additionalProperties":false,"properties":{"attachment":{"type":"object","required":["volume_uuid"],"additionalProperties":false,"properties":{"volume_uuid":{"$ref":"#/components/schemas/UuidLike"},"instance_uuid":{"$ref":"#/components/schemas/UuidLike"},"connector":{"description":"The host's connector (os-brick `get_connector_properties`), or null to only reserve.","type":["object","null"],"additionalProperties":true},"mode":{"x-min-version":"3.54","type":"string","enum":["rw","ro"]}}}}};
+export const body_replaceSnapshotMetadata = validate101;
+const schema118 = {"$ref":"cinder-v3.json#/components/schemas/SnapshotMetadataRequest","$id":"body_replaceSnapshotMetadata.json"};
+const schema119 = {"description":"`{\"metadata\": {...}}` for POST (merge) and PUT (replace all) on a snapshot's metadata. Other\ntop-level keys are ignored (`additionalProperties: true` in Cinder's schema). A missing or\nnon-object `metadata` → 400 \"Missing required element 'metadata' in request body.\" in\nAntelope.\n","type":"object","required":["metadata"],"additionalProperties":true,"properties":{"metadata":{"$ref":"#/components/schemas/SnapshotMetadata"}}};
+const schema120 = {"description":"A snapshot metadata map (cinder/api/schemas/snapshot_metadata.py at Cinder HEAD: keys\n`^[a-zA-Z0-9-_:. ]{1,255}$` - no `/`, unlike volume metadata - values strings of at most 255\ncharacters). Antelope (21.x) validates by hand instead: any key of 1..255 characters, string\nvalues of at most 255 characters (cinder/utils.py check_metadata_properties → 400 \"Invalid\nmetadata: ...\").\n","type":"object","patternProperties":{"^[a-zA-Z0-9-_:. ]{1,255}$":{"type":"string","maxLength":255}},"additionalProperties":false};
+const pattern36 = new RegExp("^[a-zA-Z0-9-_:. ]{1,255}$", "u");
 
 function validate102(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -4626,123 +4646,53 @@ evaluated0.items = undefined;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.attachment === undefined) && (missing0 = "attachment")){
+if((data.metadata === undefined) && (missing0 = "metadata")){
 validate102.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!(key0 === "attachment")){
-validate102.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.attachment !== undefined){
-let data0 = data.attachment;
-const _errs2 = errors;
-if(errors === _errs2){
+if(data.metadata !== undefined){
+let data0 = data.metadata;
+const _errs3 = errors;
+if(errors === _errs3){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-let missing1;
-if((data0.volume_uuid === undefined) && (missing1 = "volume_uuid")){
-validate102.errors = [{instancePath:instancePath+"/attachment",schemaPath:"#/properties/attachment/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-const _errs4 = errors;
-for(const key1 in data0){
-if(!((((key1 === "volume_uuid") || (key1 === "instance_uuid")) || (key1 === "connector")) || (key1 === "mode"))){
-validate102.errors = [{instancePath:instancePath+"/attachment",schemaPath:"#/properties/attachment/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+const _errs5 = errors;
+for(const key0 in data0){
+if(!(pattern36.test(key0))){
+validate102.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/components/schemas/SnapshotMetadata/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs4 === errors){
-if(data0.volume_uuid !== undefined){
-let data1 = data0.volume_uuid;
-const _errs5 = errors;
+if(_errs5 === errors){
+var valid2 = true;
+for(const key1 in data0){
+if(pattern36.test(key1)){
+let data1 = data0[key1];
 const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data1 === "string"){
-if(!pattern6.test(data1)){
-validate102.errors = [{instancePath:instancePath+"/attachment/volume_uuid",schemaPath:"#/components/schemas/UuidLike/pattern",keyword:"pattern",params:{pattern: "^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"},message:"must match pattern \""+"^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"+"\""}];
+if(func2(data1) > 255){
+validate102.errors = [{instancePath:instancePath+"/metadata/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/SnapshotMetadata/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 }
 else {
-validate102.errors = [{instancePath:instancePath+"/attachment/volume_uuid",schemaPath:"#/components/schemas/UuidLike/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate102.errors = [{instancePath:instancePath+"/metadata/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/SnapshotMetadata/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
-var valid1 = _errs5 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data0.instance_uuid !== undefined){
-let data2 = data0.instance_uuid;
-const _errs8 = errors;
-const _errs9 = errors;
-if(errors === _errs9){
-if(typeof data2 === "string"){
-if(!pattern6.test(data2)){
-validate102.errors = [{instancePath:instancePath+"/attachment/instance_uuid",schemaPath:"#/components/schemas/UuidLike/pattern",keyword:"pattern",params:{pattern: "^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"},message:"must match pattern \""+"^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"+"\""}];
-return false;
-}
-}
-else {
-validate102.errors = [{instancePath:instancePath+"/attachment/instance_uuid",schemaPath:"#/components/schemas/UuidLike/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid1 = _errs8 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data0.connector !== undefined){
-let data3 = data0.connector;
-const _errs11 = errors;
-if((!(data3 && typeof data3 == "object" && !Array.isArray(data3))) && (data3 !== null)){
-validate102.errors = [{instancePath:instancePath+"/attachment/connector",schemaPath:"#/properties/attachment/properties/connector/type",keyword:"type",params:{type: schema123.properties.attachment.properties.connector.type},message:"must be object,null"}];
-return false;
-}
-var valid1 = _errs11 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data0.mode !== undefined){
-let data4 = data0.mode;
-const _errs14 = errors;
-if(typeof data4 !== "string"){
-validate102.errors = [{instancePath:instancePath+"/attachment/mode",schemaPath:"#/properties/attachment/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if(!((data4 === "rw") || (data4 === "ro"))){
-validate102.errors = [{instancePath:instancePath+"/attachment/mode",schemaPath:"#/properties/attachment/properties/mode/enum",keyword:"enum",params:{allowedValues: schema123.properties.attachment.properties.mode.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid1 = _errs14 === errors;
-}
-else {
-var valid1 = true;
-}
-}
+var valid2 = _errs6 === errors;
+if(!valid2){
+break;
 }
 }
 }
 }
 }
 else {
-validate102.errors = [{instancePath:instancePath+"/attachment",schemaPath:"#/properties/attachment/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate102.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/components/schemas/SnapshotMetadata/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
-}
 }
 }
 }
@@ -4760,7 +4710,7 @@ validate102.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false}
 
 
 function validate101(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="body_createAttachment.json" */;
+/*# sourceURL="body_replaceSnapshotMetadata.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate101.evaluated;
@@ -4779,15 +4729,512 @@ return errors === 0;
 }
 validate101.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_updateAttachment = validate104;
-const schema126 = {"$ref":"cinder-v3.json#/components/schemas/AttachmentUpdateRequest","$id":"body_updateAttachment.json"};
-const schema127 = {"description":"cinder/api/schemas/attachments.py `update`.","type":"object","required":["attachment"],"additionalProperties":false,"properties":{"attachment":{"type":"object","required":["connector"],"additionalProperties":false,"properties":{"connector":{"type":"object","minProperties":1,"additionalProperties":true}}}}};
+export const body_createSnapshotMetadata = validate104;
+const schema121 = {"$ref":"cinder-v3.json#/components/schemas/SnapshotMetadataRequest","$id":"body_createSnapshotMetadata.json"};
+
+function validate105(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate105.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.metadata === undefined) && (missing0 = "metadata")){
+validate105.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.metadata !== undefined){
+let data0 = data.metadata;
+const _errs3 = errors;
+if(errors === _errs3){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+const _errs5 = errors;
+for(const key0 in data0){
+if(!(pattern36.test(key0))){
+validate105.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/components/schemas/SnapshotMetadata/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs5 === errors){
+var valid2 = true;
+for(const key1 in data0){
+if(pattern36.test(key1)){
+let data1 = data0[key1];
+const _errs6 = errors;
+if(errors === _errs6){
+if(typeof data1 === "string"){
+if(func2(data1) > 255){
+validate105.errors = [{instancePath:instancePath+"/metadata/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/SnapshotMetadata/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+}
+else {
+validate105.errors = [{instancePath:instancePath+"/metadata/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/SnapshotMetadata/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid2 = _errs6 === errors;
+if(!valid2){
+break;
+}
+}
+}
+}
+}
+else {
+validate105.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/components/schemas/SnapshotMetadata/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate105.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate105.errors = vErrors;
+return errors === 0;
+}
+validate105.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
 
 function validate104(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="body_updateAttachment.json" */;
+/*# sourceURL="body_createSnapshotMetadata.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate104.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(validate105(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
+errors = vErrors.length;
+}
+validate104.errors = vErrors;
+return errors === 0;
+}
+validate104.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const body_updateSnapshotMetadataItem = validate107;
+const schema124 = {"$ref":"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest","$id":"body_updateSnapshotMetadataItem.json"};
+const schema125 = {"description":"`{\"meta\": {\"<key>\": \"<value>\"}}` with exactly one key, equal to the URL key (400 \"Request body\nand URI mismatch\"). Other top-level keys are ignored.\n","type":"object","required":["meta"],"additionalProperties":true,"properties":{"meta":{"type":"object","minProperties":1,"maxProperties":1,"patternProperties":{"^[a-zA-Z0-9-_:. ]{1,255}$":{"type":"string","maxLength":255}},"additionalProperties":false}}};
+
+function validate107(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="body_updateSnapshotMetadataItem.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate107.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(errors === _errs0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.meta === undefined) && (missing0 = "meta")){
+validate107.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.meta !== undefined){
+let data0 = data.meta;
+const _errs3 = errors;
+if(errors === _errs3){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+if(Object.keys(data0).length > 1){
+validate107.errors = [{instancePath:instancePath+"/meta",schemaPath:"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest/properties/meta/maxProperties",keyword:"maxProperties",params:{limit: 1},message:"must NOT have more than 1 properties"}];
+return false;
+}
+else {
+if(Object.keys(data0).length < 1){
+validate107.errors = [{instancePath:instancePath+"/meta",schemaPath:"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest/properties/meta/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"}];
+return false;
+}
+else {
+const _errs5 = errors;
+for(const key0 in data0){
+if(!(pattern36.test(key0))){
+validate107.errors = [{instancePath:instancePath+"/meta",schemaPath:"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest/properties/meta/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs5 === errors){
+var valid2 = true;
+for(const key1 in data0){
+if(pattern36.test(key1)){
+let data1 = data0[key1];
+const _errs6 = errors;
+if(errors === _errs6){
+if(typeof data1 === "string"){
+if(func2(data1) > 255){
+validate107.errors = [{instancePath:instancePath+"/meta/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest/properties/meta/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+}
+else {
+validate107.errors = [{instancePath:instancePath+"/meta/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest/properties/meta/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid2 = _errs6 === errors;
+if(!valid2){
+break;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate107.errors = [{instancePath:instancePath+"/meta",schemaPath:"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest/properties/meta/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate107.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate107.errors = vErrors;
+return errors === 0;
+}
+validate107.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const action_resetSnapshotStatus = validate108;
+const schema126 = {"$ref":"cinder-v3.json#/components/schemas/SnapshotActionResetStatus","$id":"action_resetSnapshotStatus.json"};
+const schema127 = {"description":"`os-reset_status` (admin; cinder/api/contrib/admin_actions.py SnapshotAdminController, schema\ncinder/api/schemas/admin_actions.py `reset_status_snapshot`): force the snapshot status. The\nbody is validated first, then the snapshot is looked up (404) and the policy checked. Any\nsnapshot status may be set, from any status; the value is matched case-insensitively and\nstored lower-cased. 202, no body.\n","type":"object","x-action":"os-reset_status","x-operation":"resetSnapshotStatus","x-status":202,"x-policy":"volume_extension:snapshot_admin_actions:reset_status","required":["os-reset_status"],"additionalProperties":false,"properties":{"os-reset_status":{"type":"object","required":["status"],"additionalProperties":false,"properties":{"status":{"description":"A snapshot status (cinder/objects/fields.py SnapshotStatus.ALL), any case. Otherwise\n(empty included) 400 \"Snapshot status: <v> is invalid, valid statuses are: ('error',\n'available', 'creating', 'deleting', 'deleted', 'updating', 'error_deleting',\n'unmanaging', 'backing-up', 'restoring').\".\n","type":"string","x-case-insensitive-enum":["error","available","creating","deleting","deleted","updating","error_deleting","unmanaging","backing-up","restoring"],"pattern":"^(?:[eE][rR][rR][oO][rR]|[aA][vV][aA][iI][lL][aA][bB][lL][eE]|[cC][rR][eE][aA][tT][iI][nN][gG]|[dD][eE][lL][eE][tT][iI][nN][gG]|[dD][eE][lL][eE][tT][eE][dD]|[uU][pP][dD][aA][tT][iI][nN][gG]|[eE][rR][rR][oO][rR]_[dD][eE][lL][eE][tT][iI][nN][gG]|[uU][nN][mM][aA][nN][aA][gG][iI][nN][gG]|[bB][aA][cC][kK][iI][nN][gG]-[uU][pP]|[rR][eE][sS][tT][oO][rR][iI][nN][gG])$"}}}}};
+const pattern42 = new RegExp("^(?:[eE][rR][rR][oO][rR]|[aA][vV][aA][iI][lL][aA][bB][lL][eE]|[cC][rR][eE][aA][tT][iI][nN][gG]|[dD][eE][lL][eE][tT][iI][nN][gG]|[dD][eE][lL][eE][tT][eE][dD]|[uU][pP][dD][aA][tT][iI][nN][gG]|[eE][rR][rR][oO][rR]_[dD][eE][lL][eE][tT][iI][nN][gG]|[uU][nN][mM][aA][nN][aA][gG][iI][nN][gG]|[bB][aA][cC][kK][iI][nN][gG]-[uU][pP]|[rR][eE][sS][tT][oO][rR][iI][nN][gG])$", "u");
+
+function validate108(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="action_resetSnapshotStatus.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate108.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(errors === _errs0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data["os-reset_status"] === undefined) && (missing0 = "os-reset_status")){
+validate108.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionResetStatus/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs2 = errors;
+for(const key0 in data){
+if(!(key0 === "os-reset_status")){
+validate108.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionResetStatus/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs2 === errors){
+if(data["os-reset_status"] !== undefined){
+let data0 = data["os-reset_status"];
+const _errs3 = errors;
+if(errors === _errs3){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing1;
+if((data0.status === undefined) && (missing1 = "status")){
+validate108.errors = [{instancePath:instancePath+"/os-reset_status",schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionResetStatus/properties/os-reset_status/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+const _errs5 = errors;
+for(const key1 in data0){
+if(!(key1 === "status")){
+validate108.errors = [{instancePath:instancePath+"/os-reset_status",schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionResetStatus/properties/os-reset_status/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs5 === errors){
+if(data0.status !== undefined){
+let data1 = data0.status;
+const _errs6 = errors;
+if(errors === _errs6){
+if(typeof data1 === "string"){
+if(!pattern42.test(data1)){
+validate108.errors = [{instancePath:instancePath+"/os-reset_status/status",schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionResetStatus/properties/os-reset_status/properties/status/pattern",keyword:"pattern",params:{pattern: "^(?:[eE][rR][rR][oO][rR]|[aA][vV][aA][iI][lL][aA][bB][lL][eE]|[cC][rR][eE][aA][tT][iI][nN][gG]|[dD][eE][lL][eE][tT][iI][nN][gG]|[dD][eE][lL][eE][tT][eE][dD]|[uU][pP][dD][aA][tT][iI][nN][gG]|[eE][rR][rR][oO][rR]_[dD][eE][lL][eE][tT][iI][nN][gG]|[uU][nN][mM][aA][nN][aA][gG][iI][nN][gG]|[bB][aA][cC][kK][iI][nN][gG]-[uU][pP]|[rR][eE][sS][tT][oO][rR][iI][nN][gG])$"},message:"must match pattern \""+"^(?:[eE][rR][rR][oO][rR]|[aA][vV][aA][iI][lL][aA][bB][lL][eE]|[cC][rR][eE][aA][tT][iI][nN][gG]|[dD][eE][lL][eE][tT][iI][nN][gG]|[dD][eE][lL][eE][tT][eE][dD]|[uU][pP][dD][aA][tT][iI][nN][gG]|[eE][rR][rR][oO][rR]_[dD][eE][lL][eE][tT][iI][nN][gG]|[uU][nN][mM][aA][nN][aA][gG][iI][nN][gG]|[bB][aA][cC][kK][iI][nN][gG]-[uU][pP]|[rR][eE][sS][tT][oO][rR][iI][nN][gG])$"+"\""}];
+return false;
+}
+}
+else {
+validate108.errors = [{instancePath:instancePath+"/os-reset_status/status",schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionResetStatus/properties/os-reset_status/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+}
+}
+else {
+validate108.errors = [{instancePath:instancePath+"/os-reset_status",schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionResetStatus/properties/os-reset_status/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+}
+}
+}
+else {
+validate108.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionResetStatus/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate108.errors = vErrors;
+return errors === 0;
+}
+validate108.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const action_forceDeleteSnapshot = validate109;
+const schema128 = {"$ref":"cinder-v3.json#/components/schemas/SnapshotActionForceDelete","$id":"action_forceDeleteSnapshot.json"};
+const schema129 = {"description":"`os-force_delete` (admin; cinder/api/contrib/admin_actions.py `_force_delete`): delete the\nsnapshot regardless of its status. Cinder does not validate the inner value (clients send\n`{}`). The snapshot is looked up first (`volume:get_snapshot`, 404), then policy\n`volume_extension:snapshot_admin_actions:force_delete`, then `volume:delete_snapshot`. A\nsnapshot in a group snapshot → 400 \"Invalid snapshot: Snapshot  must not be part of a group.\"\n(two spaces). Success: status `deleting`; 202, no body.\n","type":"object","x-action":"os-force_delete","x-operation":"forceDeleteSnapshot","x-status":202,"x-policy":"volume_extension:snapshot_admin_actions:force_delete","required":["os-force_delete"],"additionalProperties":false,"properties":{"os-force_delete":{"description":"Ignored; any JSON value (conventionally `{}`)."}}};
+
+function validate109(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="action_forceDeleteSnapshot.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate109.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(errors === _errs0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data["os-force_delete"] === undefined) && (missing0 = "os-force_delete")){
+validate109.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionForceDelete/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+for(const key0 in data){
+if(!(key0 === "os-force_delete")){
+validate109.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionForceDelete/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+}
+}
+else {
+validate109.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionForceDelete/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate109.errors = vErrors;
+return errors === 0;
+}
+validate109.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const body_createAttachment = validate110;
+const schema130 = {"$ref":"cinder-v3.json#/components/schemas/AttachmentCreateRequest","$id":"body_createAttachment.json"};
+const schema131 = {"description":"cinder/api/schemas/attachments.py `create` (3.27) and `create_v354` (adds `mode`).\n","type":"object","required":["attachment"],"additionalProperties":false,"properties":{"attachment":{"type":"object","required":["volume_uuid"],"additionalProperties":false,"properties":{"volume_uuid":{"$ref":"#/components/schemas/UuidLike"},"instance_uuid":{"$ref":"#/components/schemas/UuidLike"},"connector":{"description":"The host's connector (os-brick `get_connector_properties`), or null to only reserve.","type":["object","null"],"additionalProperties":true},"mode":{"x-min-version":"3.54","type":"string","enum":["rw","ro"]}}}}};
+
+function validate111(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate111.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.attachment === undefined) && (missing0 = "attachment")){
+validate111.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(key0 === "attachment")){
+validate111.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.attachment !== undefined){
+let data0 = data.attachment;
+const _errs2 = errors;
+if(errors === _errs2){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing1;
+if((data0.volume_uuid === undefined) && (missing1 = "volume_uuid")){
+validate111.errors = [{instancePath:instancePath+"/attachment",schemaPath:"#/properties/attachment/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+const _errs4 = errors;
+for(const key1 in data0){
+if(!((((key1 === "volume_uuid") || (key1 === "instance_uuid")) || (key1 === "connector")) || (key1 === "mode"))){
+validate111.errors = [{instancePath:instancePath+"/attachment",schemaPath:"#/properties/attachment/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs4 === errors){
+if(data0.volume_uuid !== undefined){
+let data1 = data0.volume_uuid;
+const _errs5 = errors;
+const _errs6 = errors;
+if(errors === _errs6){
+if(typeof data1 === "string"){
+if(!pattern6.test(data1)){
+validate111.errors = [{instancePath:instancePath+"/attachment/volume_uuid",schemaPath:"#/components/schemas/UuidLike/pattern",keyword:"pattern",params:{pattern: "^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"},message:"must match pattern \""+"^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"+"\""}];
+return false;
+}
+}
+else {
+validate111.errors = [{instancePath:instancePath+"/attachment/volume_uuid",schemaPath:"#/components/schemas/UuidLike/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid1 = _errs5 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.instance_uuid !== undefined){
+let data2 = data0.instance_uuid;
+const _errs8 = errors;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data2 === "string"){
+if(!pattern6.test(data2)){
+validate111.errors = [{instancePath:instancePath+"/attachment/instance_uuid",schemaPath:"#/components/schemas/UuidLike/pattern",keyword:"pattern",params:{pattern: "^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"},message:"must match pattern \""+"^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"+"\""}];
+return false;
+}
+}
+else {
+validate111.errors = [{instancePath:instancePath+"/attachment/instance_uuid",schemaPath:"#/components/schemas/UuidLike/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid1 = _errs8 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.connector !== undefined){
+let data3 = data0.connector;
+const _errs11 = errors;
+if((!(data3 && typeof data3 == "object" && !Array.isArray(data3))) && (data3 !== null)){
+validate111.errors = [{instancePath:instancePath+"/attachment/connector",schemaPath:"#/properties/attachment/properties/connector/type",keyword:"type",params:{type: schema131.properties.attachment.properties.connector.type},message:"must be object,null"}];
+return false;
+}
+var valid1 = _errs11 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.mode !== undefined){
+let data4 = data0.mode;
+const _errs14 = errors;
+if(typeof data4 !== "string"){
+validate111.errors = [{instancePath:instancePath+"/attachment/mode",schemaPath:"#/properties/attachment/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((data4 === "rw") || (data4 === "ro"))){
+validate111.errors = [{instancePath:instancePath+"/attachment/mode",schemaPath:"#/properties/attachment/properties/mode/enum",keyword:"enum",params:{allowedValues: schema131.properties.attachment.properties.mode.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid1 = _errs14 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate111.errors = [{instancePath:instancePath+"/attachment",schemaPath:"#/properties/attachment/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+}
+}
+}
+else {
+validate111.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate111.errors = vErrors;
+return errors === 0;
+}
+validate111.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate110(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="body_createAttachment.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate110.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(validate111(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate111.errors : vErrors.concat(validate111.errors);
+errors = vErrors.length;
+}
+validate110.errors = vErrors;
+return errors === 0;
+}
+validate110.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const body_updateAttachment = validate113;
+const schema134 = {"$ref":"cinder-v3.json#/components/schemas/AttachmentUpdateRequest","$id":"body_updateAttachment.json"};
+const schema135 = {"description":"cinder/api/schemas/attachments.py `update`.","type":"object","required":["attachment"],"additionalProperties":false,"properties":{"attachment":{"type":"object","required":["connector"],"additionalProperties":false,"properties":{"connector":{"type":"object","minProperties":1,"additionalProperties":true}}}}};
+
+function validate113(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="body_updateAttachment.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate113.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4799,14 +5246,14 @@ if(errors === _errs0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.attachment === undefined) && (missing0 = "attachment")){
-validate104.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/AttachmentUpdateRequest/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate113.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/AttachmentUpdateRequest/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs2 = errors;
 for(const key0 in data){
 if(!(key0 === "attachment")){
-validate104.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/AttachmentUpdateRequest/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate113.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/AttachmentUpdateRequest/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -4819,14 +5266,14 @@ if(errors === _errs3){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing1;
 if((data0.connector === undefined) && (missing1 = "connector")){
-validate104.errors = [{instancePath:instancePath+"/attachment",schemaPath:"cinder-v3.json#/components/schemas/AttachmentUpdateRequest/properties/attachment/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate113.errors = [{instancePath:instancePath+"/attachment",schemaPath:"cinder-v3.json#/components/schemas/AttachmentUpdateRequest/properties/attachment/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 const _errs5 = errors;
 for(const key1 in data0){
 if(!(key1 === "connector")){
-validate104.errors = [{instancePath:instancePath+"/attachment",schemaPath:"cinder-v3.json#/components/schemas/AttachmentUpdateRequest/properties/attachment/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate113.errors = [{instancePath:instancePath+"/attachment",schemaPath:"cinder-v3.json#/components/schemas/AttachmentUpdateRequest/properties/attachment/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -4838,21 +5285,12 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 if(Object.keys(data1).length < 1){
-validate104.errors = [{instancePath:instancePath+"/attachment/connector",schemaPath:"cinder-v3.json#/components/schemas/AttachmentUpdateRequest/properties/attachment/properties/connector/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"}];
+validate113.errors = [{instancePath:instancePath+"/attachment/connector",schemaPath:"cinder-v3.json#/components/schemas/AttachmentUpdateRequest/properties/attachment/properties/connector/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"}];
 return false;
 }
 }
 else {
-validate104.errors = [{instancePath:instancePath+"/attachment/connector",schemaPath:"cinder-v3.json#/components/schemas/AttachmentUpdateRequest/properties/attachment/properties/connector/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-}
-}
-}
-}
-else {
-validate104.errors = [{instancePath:instancePath+"/attachment",schemaPath:"cinder-v3.json#/components/schemas/AttachmentUpdateRequest/properties/attachment/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate113.errors = [{instancePath:instancePath+"/attachment/connector",schemaPath:"cinder-v3.json#/components/schemas/AttachmentUpdateRequest/properties/attachment/properties/connector/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -4861,24 +5299,33 @@ return false;
 }
 }
 else {
-validate104.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/AttachmentUpdateRequest/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate113.errors = [{instancePath:instancePath+"/attachment",schemaPath:"cinder-v3.json#/components/schemas/AttachmentUpdateRequest/properties/attachment/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate104.errors = vErrors;
+}
+}
+}
+}
+else {
+validate113.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/AttachmentUpdateRequest/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate113.errors = vErrors;
 return errors === 0;
 }
-validate104.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate113.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const action_completeAttachment = validate105;
-const schema128 = {"$ref":"cinder-v3.json#/components/schemas/AttachmentActionComplete","$id":"action_completeAttachment.json"};
-const schema129 = {"description":"`os-complete` (3.44; cinder/api/v3/attachments.py `complete`): mark the attachment\n`attached` and its volume `in-use` / `attached`. The value is not looked at. **204**, no body.\nBelow 3.44 → 404. Policy `volume:attachment_complete`.\n","type":"object","x-action":"os-complete","x-operation":"completeAttachment","x-status":204,"x-min-version":"3.44","x-policy":"volume:attachment_complete","required":["os-complete"],"additionalProperties":false,"properties":{"os-complete":{}}};
+export const action_completeAttachment = validate114;
+const schema136 = {"$ref":"cinder-v3.json#/components/schemas/AttachmentActionComplete","$id":"action_completeAttachment.json"};
+const schema137 = {"description":"`os-complete` (3.44; cinder/api/v3/attachments.py `complete`): mark the attachment\n`attached` and its volume `in-use` / `attached`. The value is not looked at. **204**, no body.\nBelow 3.44 → 404. Policy `volume:attachment_complete`.\n","type":"object","x-action":"os-complete","x-operation":"completeAttachment","x-status":204,"x-min-version":"3.44","x-policy":"volume:attachment_complete","required":["os-complete"],"additionalProperties":false,"properties":{"os-complete":{}}};
 
-function validate105(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate114(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="action_completeAttachment.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate105.evaluated;
+const evaluated0 = validate114.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4890,13 +5337,13 @@ if(errors === _errs0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data["os-complete"] === undefined) && (missing0 = "os-complete")){
-validate105.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/AttachmentActionComplete/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate114.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/AttachmentActionComplete/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 for(const key0 in data){
 if(!(key0 === "os-complete")){
-validate105.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/AttachmentActionComplete/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate114.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/AttachmentActionComplete/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -4904,27 +5351,27 @@ break;
 }
 }
 else {
-validate105.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/AttachmentActionComplete/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate114.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/AttachmentActionComplete/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate105.errors = vErrors;
+validate114.errors = vErrors;
 return errors === 0;
 }
-validate105.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate114.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_createVolumeType = validate106;
-const schema130 = {"$ref":"cinder-v3.json#/components/schemas/VolumeTypeCreateRequest","$id":"body_createVolumeType.json"};
-const schema131 = {"description":"`{\"volume_type\": {...}}`. Cinder's schema also lists a bogus property named `type`: a\ntop-level `type` key makes Cinder's validator crash (AttributeError → 500). Here it is simply\nnot allowed (400).\n","type":"object","required":["volume_type"],"additionalProperties":false,"properties":{"volume_type":{"$ref":"#/components/schemas/VolumeTypeCreate"}}};
-const schema132 = {"description":"The `volume_type` object of a create request.","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"$ref":"#/components/schemas/RequiredName"},"description":{"$ref":"#/components/schemas/PrintableDescription"},"extra_specs":{"$ref":"#/components/schemas/ExtraSpecsWithNull"},"os-volume-type-access:is_public":{"description":"Whether the type is public (default true).","allOf":[{"$ref":"#/components/schemas/Boolean"}]}}};
-const schema133 = {"description":"cinder/api/validation/parameter_types.py `name` (format `name`): a string of 1..255\ncharacters that is not blank. \"\" → 400 \"Invalid input for field/attribute name. Value: .\n'' is too short\"; whitespace only → 400 \"An invalid 'name' value was provided. The 'name' can\nnot be empty.\".\n","type":"string","minLength":1,"maxLength":255,"pattern":"\\S"};
-const schema135 = {"description":"cinder/api/validation/parameter_types.py `extra_specs_with_null`: keys\n`^[a-zA-Z0-9-_:. /]{1,255}$`, values strings of at most 255 characters or null.\n","type":"object","patternProperties":{"^[a-zA-Z0-9-_:. /]{1,255}$":{"type":["string","null"],"maxLength":255}},"additionalProperties":false};
-const pattern41 = new RegExp("\\S", "u");
+export const body_createVolumeType = validate115;
+const schema138 = {"$ref":"cinder-v3.json#/components/schemas/VolumeTypeCreateRequest","$id":"body_createVolumeType.json"};
+const schema139 = {"description":"`{\"volume_type\": {...}}`. Cinder's schema also lists a bogus property named `type`: a\ntop-level `type` key makes Cinder's validator crash (AttributeError → 500). Here it is simply\nnot allowed (400).\n","type":"object","required":["volume_type"],"additionalProperties":false,"properties":{"volume_type":{"$ref":"#/components/schemas/VolumeTypeCreate"}}};
+const schema140 = {"description":"The `volume_type` object of a create request.","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"$ref":"#/components/schemas/RequiredName"},"description":{"$ref":"#/components/schemas/PrintableDescription"},"extra_specs":{"$ref":"#/components/schemas/ExtraSpecsWithNull"},"os-volume-type-access:is_public":{"description":"Whether the type is public (default true).","allOf":[{"$ref":"#/components/schemas/Boolean"}]}}};
+const schema141 = {"description":"cinder/api/validation/parameter_types.py `name` (format `name`): a string of 1..255\ncharacters that is not blank. \"\" → 400 \"Invalid input for field/attribute name. Value: .\n'' is too short\"; whitespace only → 400 \"An invalid 'name' value was provided. The 'name' can\nnot be empty.\".\n","type":"string","minLength":1,"maxLength":255,"pattern":"\\S"};
+const schema143 = {"description":"cinder/api/validation/parameter_types.py `extra_specs_with_null`: keys\n`^[a-zA-Z0-9-_:. /]{1,255}$`, values strings of at most 255 characters or null.\n","type":"object","patternProperties":{"^[a-zA-Z0-9-_:. /]{1,255}$":{"type":["string","null"],"maxLength":255}},"additionalProperties":false};
+const pattern45 = new RegExp("\\S", "u");
 
-function validate108(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate117(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate108.evaluated;
+const evaluated0 = validate117.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4935,14 +5382,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.name === undefined) && (missing0 = "name")){
-validate108.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate117.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((key0 === "name") || (key0 === "description")) || (key0 === "extra_specs")) || (key0 === "os-volume-type-access:is_public"))){
-validate108.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate117.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -4955,24 +5402,24 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(typeof data0 === "string"){
 if(func2(data0) > 255){
-validate108.errors = [{instancePath:instancePath+"/name",schemaPath:"#/components/schemas/RequiredName/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate117.errors = [{instancePath:instancePath+"/name",schemaPath:"#/components/schemas/RequiredName/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data0) < 1){
-validate108.errors = [{instancePath:instancePath+"/name",schemaPath:"#/components/schemas/RequiredName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate117.errors = [{instancePath:instancePath+"/name",schemaPath:"#/components/schemas/RequiredName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern41.test(data0)){
-validate108.errors = [{instancePath:instancePath+"/name",schemaPath:"#/components/schemas/RequiredName/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""}];
+if(!pattern45.test(data0)){
+validate117.errors = [{instancePath:instancePath+"/name",schemaPath:"#/components/schemas/RequiredName/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""}];
 return false;
 }
 }
 }
 }
 else {
-validate108.errors = [{instancePath:instancePath+"/name",schemaPath:"#/components/schemas/RequiredName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate117.errors = [{instancePath:instancePath+"/name",schemaPath:"#/components/schemas/RequiredName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -4987,23 +5434,23 @@ let data1 = data.description;
 const _errs5 = errors;
 const _errs6 = errors;
 if((typeof data1 !== "string") && (data1 !== null)){
-validate108.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/type",keyword:"type",params:{type: schema102.type},message:"must be string,null"}];
+validate117.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/type",keyword:"type",params:{type: schema102.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs6){
 if(typeof data1 === "string"){
 if(func2(data1) > 255){
-validate108.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate117.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data1) < 0){
-validate108.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+validate117.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
 return false;
 }
 else {
-if(!pattern27.test(data1)){
-validate108.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"},message:"must match pattern \""+"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"+"\""}];
+if(!pattern28.test(data1)){
+validate117.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"},message:"must match pattern \""+"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"+"\""}];
 return false;
 }
 }
@@ -5025,7 +5472,7 @@ if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 const _errs11 = errors;
 for(const key1 in data2){
 if(!(pattern4.test(key1))){
-validate108.errors = [{instancePath:instancePath+"/extra_specs",schemaPath:"#/components/schemas/ExtraSpecsWithNull/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate117.errors = [{instancePath:instancePath+"/extra_specs",schemaPath:"#/components/schemas/ExtraSpecsWithNull/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -5037,13 +5484,13 @@ if(pattern4.test(key2)){
 let data3 = data2[key2];
 const _errs12 = errors;
 if((typeof data3 !== "string") && (data3 !== null)){
-validate108.errors = [{instancePath:instancePath+"/extra_specs/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/ExtraSpecsWithNull/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: schema135.patternProperties["^[a-zA-Z0-9-_:. /]{1,255}$"].type},message:"must be string,null"}];
+validate117.errors = [{instancePath:instancePath+"/extra_specs/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/ExtraSpecsWithNull/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: schema143.patternProperties["^[a-zA-Z0-9-_:. /]{1,255}$"].type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs12){
 if(typeof data3 === "string"){
 if(func2(data3) > 255){
-validate108.errors = [{instancePath:instancePath+"/extra_specs/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/ExtraSpecsWithNull/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate117.errors = [{instancePath:instancePath+"/extra_specs/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/ExtraSpecsWithNull/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 }
@@ -5057,7 +5504,7 @@ break;
 }
 }
 else {
-validate108.errors = [{instancePath:instancePath+"/extra_specs",schemaPath:"#/components/schemas/ExtraSpecsWithNull/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate117.errors = [{instancePath:instancePath+"/extra_specs",schemaPath:"#/components/schemas/ExtraSpecsWithNull/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -5071,11 +5518,11 @@ if(data["os-volume-type-access:is_public"] !== undefined){
 let data4 = data["os-volume-type-access:is_public"];
 const _errs14 = errors;
 if((typeof data4 !== "boolean") && (typeof data4 !== "string")){
-validate108.errors = [{instancePath:instancePath+"/os-volume-type-access:is_public",schemaPath:"#/components/schemas/Boolean/type",keyword:"type",params:{type: schema40.type},message:"must be boolean,string"}];
+validate117.errors = [{instancePath:instancePath+"/os-volume-type-access:is_public",schemaPath:"#/components/schemas/Boolean/type",keyword:"type",params:{type: schema40.type},message:"must be boolean,string"}];
 return false;
 }
 if(!((((((((((((((((((((((((((data4 === true) || (data4 === "True")) || (data4 === "TRUE")) || (data4 === "true")) || (data4 === "1")) || (data4 === "ON")) || (data4 === "On")) || (data4 === "on")) || (data4 === "YES")) || (data4 === "Yes")) || (data4 === "yes")) || (data4 === "y")) || (data4 === "t")) || (data4 === false)) || (data4 === "False")) || (data4 === "FALSE")) || (data4 === "false")) || (data4 === "0")) || (data4 === "OFF")) || (data4 === "Off")) || (data4 === "off")) || (data4 === "NO")) || (data4 === "No")) || (data4 === "no")) || (data4 === "n")) || (data4 === "f"))){
-validate108.errors = [{instancePath:instancePath+"/os-volume-type-access:is_public",schemaPath:"#/components/schemas/Boolean/enum",keyword:"enum",params:{allowedValues: schema40.enum},message:"must be equal to one of the allowed values"}];
+validate117.errors = [{instancePath:instancePath+"/os-volume-type-access:is_public",schemaPath:"#/components/schemas/Boolean/enum",keyword:"enum",params:{allowedValues: schema40.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs14 === errors;
@@ -5083,356 +5530,6 @@ var valid0 = _errs14 === errors;
 else {
 var valid0 = true;
 }
-}
-}
-}
-}
-}
-}
-else {
-validate108.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate108.errors = vErrors;
-return errors === 0;
-}
-validate108.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-
-function validate107(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate107.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.volume_type === undefined) && (missing0 = "volume_type")){
-validate107.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!(key0 === "volume_type")){
-validate107.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.volume_type !== undefined){
-if(!(validate108(data.volume_type, {instancePath:instancePath+"/volume_type",parentData:data,parentDataProperty:"volume_type",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate108.errors : vErrors.concat(validate108.errors);
-errors = vErrors.length;
-}
-}
-}
-}
-}
-else {
-validate107.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate107.errors = vErrors;
-return errors === 0;
-}
-validate107.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-
-function validate106(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="body_createVolumeType.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate106.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(validate107(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate107.errors : vErrors.concat(validate107.errors);
-errors = vErrors.length;
-}
-validate106.errors = vErrors;
-return errors === 0;
-}
-validate106.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-export const body_updateVolumeType = validate111;
-const schema137 = {"$ref":"cinder-v3.json#/components/schemas/VolumeTypeUpdateRequest","$id":"body_updateVolumeType.json"};
-const schema138 = {"type":"object","required":["volume_type"],"additionalProperties":false,"properties":{"volume_type":{"$ref":"#/components/schemas/VolumeTypeUpdate"}}};
-const schema139 = {"description":"The `volume_type` object of an update request (cinder/api/schemas/volume_types.py `update`).\nThe schema allows `{}` and nulls; the handler then answers 400 \"Specify volume type name,\ndescription, is_public or a combination thereof.\" when all three are null/absent, and 400\n\"Volume type name can not be empty.\" for a whitespace-only name. A null `description` means\n\"unchanged\" (it cannot be cleared to null, only to \"\").\n","type":"object","additionalProperties":false,"properties":{"name":{"description":"cinder/api/validation/parameter_types.py `update_name`.","type":["string","null"],"minLength":1,"maxLength":255},"description":{"$ref":"#/components/schemas/PrintableDescription"},"is_public":{"$ref":"#/components/schemas/Boolean"}}};
-
-function validate113(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate113.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-const _errs1 = errors;
-for(const key0 in data){
-if(!(((key0 === "name") || (key0 === "description")) || (key0 === "is_public"))){
-validate113.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.name !== undefined){
-let data0 = data.name;
-const _errs2 = errors;
-if((typeof data0 !== "string") && (data0 !== null)){
-validate113.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: schema139.properties.name.type},message:"must be string,null"}];
-return false;
-}
-if(errors === _errs2){
-if(typeof data0 === "string"){
-if(func2(data0) > 255){
-validate113.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
-return false;
-}
-else {
-if(func2(data0) < 1){
-validate113.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.description !== undefined){
-let data1 = data.description;
-const _errs4 = errors;
-const _errs5 = errors;
-if((typeof data1 !== "string") && (data1 !== null)){
-validate113.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/type",keyword:"type",params:{type: schema102.type},message:"must be string,null"}];
-return false;
-}
-if(errors === _errs5){
-if(typeof data1 === "string"){
-if(func2(data1) > 255){
-validate113.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
-return false;
-}
-else {
-if(func2(data1) < 0){
-validate113.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
-return false;
-}
-else {
-if(!pattern27.test(data1)){
-validate113.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"},message:"must match pattern \""+"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"+"\""}];
-return false;
-}
-}
-}
-}
-}
-var valid0 = _errs4 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.is_public !== undefined){
-let data2 = data.is_public;
-const _errs7 = errors;
-if((typeof data2 !== "boolean") && (typeof data2 !== "string")){
-validate113.errors = [{instancePath:instancePath+"/is_public",schemaPath:"#/components/schemas/Boolean/type",keyword:"type",params:{type: schema40.type},message:"must be boolean,string"}];
-return false;
-}
-if(!((((((((((((((((((((((((((data2 === true) || (data2 === "True")) || (data2 === "TRUE")) || (data2 === "true")) || (data2 === "1")) || (data2 === "ON")) || (data2 === "On")) || (data2 === "on")) || (data2 === "YES")) || (data2 === "Yes")) || (data2 === "yes")) || (data2 === "y")) || (data2 === "t")) || (data2 === false)) || (data2 === "False")) || (data2 === "FALSE")) || (data2 === "false")) || (data2 === "0")) || (data2 === "OFF")) || (data2 === "Off")) || (data2 === "off")) || (data2 === "NO")) || (data2 === "No")) || (data2 === "no")) || (data2 === "n")) || (data2 === "f"))){
-validate113.errors = [{instancePath:instancePath+"/is_public",schemaPath:"#/components/schemas/Boolean/enum",keyword:"enum",params:{allowedValues: schema40.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid0 = _errs7 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-else {
-validate113.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate113.errors = vErrors;
-return errors === 0;
-}
-validate113.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-
-function validate112(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate112.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.volume_type === undefined) && (missing0 = "volume_type")){
-validate112.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!(key0 === "volume_type")){
-validate112.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.volume_type !== undefined){
-if(!(validate113(data.volume_type, {instancePath:instancePath+"/volume_type",parentData:data,parentDataProperty:"volume_type",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
-errors = vErrors.length;
-}
-}
-}
-}
-}
-else {
-validate112.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate112.errors = vErrors;
-return errors === 0;
-}
-validate112.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-
-function validate111(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="body_updateVolumeType.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate111.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(validate112(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate112.errors : vErrors.concat(validate112.errors);
-errors = vErrors.length;
-}
-validate111.errors = vErrors;
-return errors === 0;
-}
-validate111.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-export const body_setExtraSpecs = validate116;
-const schema142 = {"$ref":"cinder-v3.json#/components/schemas/ExtraSpecsSetRequest","$id":"body_setExtraSpecs.json"};
-const schema143 = {"description":"`{\"extra_specs\": {...}}` (`create`): merged into the type's extra specs.","type":"object","required":["extra_specs"],"additionalProperties":false,"properties":{"extra_specs":{"$ref":"#/components/schemas/ExtraSpecsNoSpaces"}}};
-const schema144 = {"description":"cinder/api/validation/parameter_types.py `extra_specs_with_no_spaces_key`: keys\n`^[a-zA-Z0-9-_:.]{1,255}$` (no space, no `/`), values strings of at most 255 characters or\nnull. A bad key → 400 \"Invalid input for field/attribute extra_specs. Value: {...}. '<key>'\ndoes not match any of the regexes: '^[a-zA-Z0-9-_:.]{1,255}$'\".\n","type":"object","patternProperties":{"^[a-zA-Z0-9-_:.]{1,255}$":{"type":["string","null"],"minLength":0,"maxLength":255}},"additionalProperties":false};
-const pattern46 = new RegExp("^[a-zA-Z0-9-_:.]{1,255}$", "u");
-
-function validate117(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate117.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.extra_specs === undefined) && (missing0 = "extra_specs")){
-validate117.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!(key0 === "extra_specs")){
-validate117.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.extra_specs !== undefined){
-let data0 = data.extra_specs;
-const _errs3 = errors;
-if(errors === _errs3){
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-const _errs5 = errors;
-for(const key1 in data0){
-if(!(pattern46.test(key1))){
-validate117.errors = [{instancePath:instancePath+"/extra_specs",schemaPath:"#/components/schemas/ExtraSpecsNoSpaces/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs5 === errors){
-var valid2 = true;
-for(const key2 in data0){
-if(pattern46.test(key2)){
-let data1 = data0[key2];
-const _errs6 = errors;
-if((typeof data1 !== "string") && (data1 !== null)){
-validate117.errors = [{instancePath:instancePath+"/extra_specs/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/ExtraSpecsNoSpaces/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: schema144.patternProperties["^[a-zA-Z0-9-_:.]{1,255}$"].type},message:"must be string,null"}];
-return false;
-}
-if(errors === _errs6){
-if(typeof data1 === "string"){
-if(func2(data1) > 255){
-validate117.errors = [{instancePath:instancePath+"/extra_specs/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/ExtraSpecsNoSpaces/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
-return false;
-}
-else {
-if(func2(data1) < 0){
-validate117.errors = [{instancePath:instancePath+"/extra_specs/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/ExtraSpecsNoSpaces/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%5D%7B1%2C255%7D%24/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
-return false;
-}
-}
-}
-}
-var valid2 = _errs6 === errors;
-if(!valid2){
-break;
-}
-}
-}
-}
-}
-else {
-validate117.errors = [{instancePath:instancePath+"/extra_specs",schemaPath:"#/components/schemas/ExtraSpecsNoSpaces/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
 }
 }
 }
@@ -5451,7 +5548,6 @@ validate117.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false}
 
 
 function validate116(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="body_setExtraSpecs.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate116.evaluated;
@@ -5461,98 +5557,180 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate117(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.volume_type === undefined) && (missing0 = "volume_type")){
+validate116.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(key0 === "volume_type")){
+validate116.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.volume_type !== undefined){
+if(!(validate117(data.volume_type, {instancePath:instancePath+"/volume_type",parentData:data,parentDataProperty:"volume_type",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate117.errors : vErrors.concat(validate117.errors);
 errors = vErrors.length;
+}
+}
+}
+}
+}
+else {
+validate116.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 validate116.errors = vErrors;
 return errors === 0;
 }
 validate116.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_updateExtraSpec = validate119;
-const schema145 = {"$ref":"cinder-v3.json#/components/schemas/ExtraSpecItemRequest","$id":"body_updateExtraSpec.json"};
-const schema146 = {"description":"`{\"<key>\": \"<value>\"}` with exactly one key (`update`), which must be the URL key (else 400\n\"Request body and URI mismatch\"). Two keys → 400 \"{...} has too many properties\".\n","type":"object","minProperties":1,"maxProperties":1,"patternProperties":{"^[a-zA-Z0-9-_:.]{1,255}$":{"type":["string","null"],"minLength":0,"maxLength":255}},"additionalProperties":false};
 
-function validate119(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="body_updateExtraSpec.json" */;
+function validate115(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="body_createVolumeType.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate119.evaluated;
+const evaluated0 = validate115.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-const _errs0 = errors;
-if(errors === _errs0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(Object.keys(data).length > 1){
-validate119.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/ExtraSpecItemRequest/maxProperties",keyword:"maxProperties",params:{limit: 1},message:"must NOT have more than 1 properties"}];
-return false;
+if(!(validate116(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate116.errors : vErrors.concat(validate116.errors);
+errors = vErrors.length;
 }
-else {
-if(Object.keys(data).length < 1){
-validate119.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/ExtraSpecItemRequest/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"}];
-return false;
-}
-else {
-const _errs2 = errors;
-for(const key0 in data){
-if(!(pattern46.test(key0))){
-validate119.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/ExtraSpecItemRequest/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs2 === errors){
-var valid1 = true;
-for(const key1 in data){
-if(pattern46.test(key1)){
-let data0 = data[key1];
-const _errs3 = errors;
-if((typeof data0 !== "string") && (data0 !== null)){
-validate119.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"cinder-v3.json#/components/schemas/ExtraSpecItemRequest/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: schema146.patternProperties["^[a-zA-Z0-9-_:.]{1,255}$"].type},message:"must be string,null"}];
-return false;
-}
-if(errors === _errs3){
-if(typeof data0 === "string"){
-if(func2(data0) > 255){
-validate119.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"cinder-v3.json#/components/schemas/ExtraSpecItemRequest/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
-return false;
-}
-else {
-if(func2(data0) < 0){
-validate119.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"cinder-v3.json#/components/schemas/ExtraSpecItemRequest/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%5D%7B1%2C255%7D%24/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
-return false;
-}
-}
-}
-}
-var valid1 = _errs3 === errors;
-if(!valid1){
-break;
-}
-}
-}
-}
-}
-}
-}
-else {
-validate119.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/ExtraSpecItemRequest/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate119.errors = vErrors;
+validate115.errors = vErrors;
 return errors === 0;
 }
-validate119.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate115.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const action_addProjectAccess = validate120;
-const schema147 = {"$ref":"cinder-v3.json#/components/schemas/VolumeTypeActionAddProjectAccess","$id":"action_addProjectAccess.json"};
-const schema148 = {"description":"`addProjectAccess` (cinder/api/contrib/volume_type_access.py `_addProjectAccess`, schema\ncinder/api/schemas/volume_type_access.py `add_project_access`): share a type with a project.\nThe body is validated first, then the policy. Unknown type → 404 \"Volume type <id> could not\nbe found.\"; already shared → 409 \"Volume type access for <type_id> / <project> combination\nalready exists.\". Neither the project (not looked up in Keystone) nor the type's\n`is_public` is checked. 202, no body.\n","type":"object","x-action":"addProjectAccess","x-operation":"addProjectAccess","x-status":202,"x-policy":"volume_extension:volume_type_access:addProjectAccess","required":["addProjectAccess"],"additionalProperties":false,"properties":{"addProjectAccess":{"type":"object","required":["project"],"additionalProperties":false,"properties":{"project":{"description":"The project id, which must be uuid-like (`format: uuid`): else 400 \"Invalid input for\nfield/attribute project. Value: <v>. '<v>' is not a 'uuid'\".\n","allOf":[{"$ref":"#/components/schemas/UuidLike"}]}}}}};
+export const body_updateVolumeType = validate120;
+const schema145 = {"$ref":"cinder-v3.json#/components/schemas/VolumeTypeUpdateRequest","$id":"body_updateVolumeType.json"};
+const schema146 = {"type":"object","required":["volume_type"],"additionalProperties":false,"properties":{"volume_type":{"$ref":"#/components/schemas/VolumeTypeUpdate"}}};
+const schema147 = {"description":"The `volume_type` object of an update request (cinder/api/schemas/volume_types.py `update`).\nThe schema allows `{}` and nulls; the handler then answers 400 \"Specify volume type name,\ndescription, is_public or a combination thereof.\" when all three are null/absent, and 400\n\"Volume type name can not be empty.\" for a whitespace-only name. A null `description` means\n\"unchanged\" (it cannot be cleared to null, only to \"\").\n","type":"object","additionalProperties":false,"properties":{"name":{"description":"cinder/api/validation/parameter_types.py `update_name`.","type":["string","null"],"minLength":1,"maxLength":255},"description":{"$ref":"#/components/schemas/PrintableDescription"},"is_public":{"$ref":"#/components/schemas/Boolean"}}};
+
+function validate122(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate122.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((key0 === "name") || (key0 === "description")) || (key0 === "is_public"))){
+validate122.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.name !== undefined){
+let data0 = data.name;
+const _errs2 = errors;
+if((typeof data0 !== "string") && (data0 !== null)){
+validate122.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: schema147.properties.name.type},message:"must be string,null"}];
+return false;
+}
+if(errors === _errs2){
+if(typeof data0 === "string"){
+if(func2(data0) > 255){
+validate122.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+else {
+if(func2(data0) < 1){
+validate122.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.description !== undefined){
+let data1 = data.description;
+const _errs4 = errors;
+const _errs5 = errors;
+if((typeof data1 !== "string") && (data1 !== null)){
+validate122.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/type",keyword:"type",params:{type: schema102.type},message:"must be string,null"}];
+return false;
+}
+if(errors === _errs5){
+if(typeof data1 === "string"){
+if(func2(data1) > 255){
+validate122.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+else {
+if(func2(data1) < 0){
+validate122.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+return false;
+}
+else {
+if(!pattern28.test(data1)){
+validate122.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"},message:"must match pattern \""+"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"+"\""}];
+return false;
+}
+}
+}
+}
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.is_public !== undefined){
+let data2 = data.is_public;
+const _errs7 = errors;
+if((typeof data2 !== "boolean") && (typeof data2 !== "string")){
+validate122.errors = [{instancePath:instancePath+"/is_public",schemaPath:"#/components/schemas/Boolean/type",keyword:"type",params:{type: schema40.type},message:"must be boolean,string"}];
+return false;
+}
+if(!((((((((((((((((((((((((((data2 === true) || (data2 === "True")) || (data2 === "TRUE")) || (data2 === "true")) || (data2 === "1")) || (data2 === "ON")) || (data2 === "On")) || (data2 === "on")) || (data2 === "YES")) || (data2 === "Yes")) || (data2 === "yes")) || (data2 === "y")) || (data2 === "t")) || (data2 === false)) || (data2 === "False")) || (data2 === "FALSE")) || (data2 === "false")) || (data2 === "0")) || (data2 === "OFF")) || (data2 === "Off")) || (data2 === "off")) || (data2 === "NO")) || (data2 === "No")) || (data2 === "no")) || (data2 === "n")) || (data2 === "f"))){
+validate122.errors = [{instancePath:instancePath+"/is_public",schemaPath:"#/components/schemas/Boolean/enum",keyword:"enum",params:{allowedValues: schema40.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate122.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate122.errors = vErrors;
+return errors === 0;
+}
+validate122.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
 
 function validate121(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -5567,63 +5745,24 @@ evaluated0.items = undefined;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.addProjectAccess === undefined) && (missing0 = "addProjectAccess")){
+if((data.volume_type === undefined) && (missing0 = "volume_type")){
 validate121.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(key0 === "addProjectAccess")){
+if(!(key0 === "volume_type")){
 validate121.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
 if(_errs1 === errors){
-if(data.addProjectAccess !== undefined){
-let data0 = data.addProjectAccess;
-const _errs2 = errors;
-if(errors === _errs2){
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-let missing1;
-if((data0.project === undefined) && (missing1 = "project")){
-validate121.errors = [{instancePath:instancePath+"/addProjectAccess",schemaPath:"#/properties/addProjectAccess/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-const _errs4 = errors;
-for(const key1 in data0){
-if(!(key1 === "project")){
-validate121.errors = [{instancePath:instancePath+"/addProjectAccess",schemaPath:"#/properties/addProjectAccess/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs4 === errors){
-if(data0.project !== undefined){
-let data1 = data0.project;
-const _errs7 = errors;
-if(errors === _errs7){
-if(typeof data1 === "string"){
-if(!pattern6.test(data1)){
-validate121.errors = [{instancePath:instancePath+"/addProjectAccess/project",schemaPath:"#/components/schemas/UuidLike/pattern",keyword:"pattern",params:{pattern: "^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"},message:"must match pattern \""+"^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"+"\""}];
-return false;
-}
-}
-else {
-validate121.errors = [{instancePath:instancePath+"/addProjectAccess/project",schemaPath:"#/components/schemas/UuidLike/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-}
-}
-}
-}
-else {
-validate121.errors = [{instancePath:instancePath+"/addProjectAccess",schemaPath:"#/properties/addProjectAccess/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
+if(data.volume_type !== undefined){
+if(!(validate122(data.volume_type, {instancePath:instancePath+"/volume_type",parentData:data,parentDataProperty:"volume_type",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate122.errors : vErrors.concat(validate122.errors);
+errors = vErrors.length;
 }
 }
 }
@@ -5641,7 +5780,7 @@ validate121.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false}
 
 
 function validate120(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="action_addProjectAccess.json" */;
+/*# sourceURL="body_updateVolumeType.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate120.evaluated;
@@ -5660,14 +5799,322 @@ return errors === 0;
 }
 validate120.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const action_removeProjectAccess = validate123;
-const schema150 = {"$ref":"cinder-v3.json#/components/schemas/VolumeTypeActionRemoveProjectAccess","$id":"action_removeProjectAccess.json"};
-const schema151 = {"description":"`removeProjectAccess` (cinder/api/contrib/volume_type_access.py `_removeProjectAccess`): stop\nsharing a type with a project. Unknown type → 404 \"Volume type <id> could not be found.\";\nnot shared → 404 \"Volume type access not found for <type_id> / <project> combination.\".\n202, no body.\n","type":"object","x-action":"removeProjectAccess","x-operation":"removeProjectAccess","x-status":202,"x-policy":"volume_extension:volume_type_access:removeProjectAccess","required":["removeProjectAccess"],"additionalProperties":false,"properties":{"removeProjectAccess":{"type":"object","required":["project"],"additionalProperties":false,"properties":{"project":{"description":"The project id (uuid-like, as for `addProjectAccess`).","allOf":[{"$ref":"#/components/schemas/UuidLike"}]}}}}};
+export const body_setExtraSpecs = validate125;
+const schema150 = {"$ref":"cinder-v3.json#/components/schemas/ExtraSpecsSetRequest","$id":"body_setExtraSpecs.json"};
+const schema151 = {"description":"`{\"extra_specs\": {...}}` (`create`): merged into the type's extra specs.","type":"object","required":["extra_specs"],"additionalProperties":false,"properties":{"extra_specs":{"$ref":"#/components/schemas/ExtraSpecsNoSpaces"}}};
+const schema152 = {"description":"cinder/api/validation/parameter_types.py `extra_specs_with_no_spaces_key`: keys\n`^[a-zA-Z0-9-_:.]{1,255}$` (no space, no `/`), values strings of at most 255 characters or\nnull. A bad key → 400 \"Invalid input for field/attribute extra_specs. Value: {...}. '<key>'\ndoes not match any of the regexes: '^[a-zA-Z0-9-_:.]{1,255}$'\".\n","type":"object","patternProperties":{"^[a-zA-Z0-9-_:.]{1,255}$":{"type":["string","null"],"minLength":0,"maxLength":255}},"additionalProperties":false};
+const pattern50 = new RegExp("^[a-zA-Z0-9-_:.]{1,255}$", "u");
 
-function validate124(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate126(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate124.evaluated;
+const evaluated0 = validate126.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.extra_specs === undefined) && (missing0 = "extra_specs")){
+validate126.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(key0 === "extra_specs")){
+validate126.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.extra_specs !== undefined){
+let data0 = data.extra_specs;
+const _errs3 = errors;
+if(errors === _errs3){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+const _errs5 = errors;
+for(const key1 in data0){
+if(!(pattern50.test(key1))){
+validate126.errors = [{instancePath:instancePath+"/extra_specs",schemaPath:"#/components/schemas/ExtraSpecsNoSpaces/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs5 === errors){
+var valid2 = true;
+for(const key2 in data0){
+if(pattern50.test(key2)){
+let data1 = data0[key2];
+const _errs6 = errors;
+if((typeof data1 !== "string") && (data1 !== null)){
+validate126.errors = [{instancePath:instancePath+"/extra_specs/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/ExtraSpecsNoSpaces/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: schema152.patternProperties["^[a-zA-Z0-9-_:.]{1,255}$"].type},message:"must be string,null"}];
+return false;
+}
+if(errors === _errs6){
+if(typeof data1 === "string"){
+if(func2(data1) > 255){
+validate126.errors = [{instancePath:instancePath+"/extra_specs/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/ExtraSpecsNoSpaces/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+else {
+if(func2(data1) < 0){
+validate126.errors = [{instancePath:instancePath+"/extra_specs/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/ExtraSpecsNoSpaces/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%5D%7B1%2C255%7D%24/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+return false;
+}
+}
+}
+}
+var valid2 = _errs6 === errors;
+if(!valid2){
+break;
+}
+}
+}
+}
+}
+else {
+validate126.errors = [{instancePath:instancePath+"/extra_specs",schemaPath:"#/components/schemas/ExtraSpecsNoSpaces/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+}
+}
+}
+else {
+validate126.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate126.errors = vErrors;
+return errors === 0;
+}
+validate126.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate125(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="body_setExtraSpecs.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate125.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(validate126(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate126.errors : vErrors.concat(validate126.errors);
+errors = vErrors.length;
+}
+validate125.errors = vErrors;
+return errors === 0;
+}
+validate125.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const body_updateExtraSpec = validate128;
+const schema153 = {"$ref":"cinder-v3.json#/components/schemas/ExtraSpecItemRequest","$id":"body_updateExtraSpec.json"};
+const schema154 = {"description":"`{\"<key>\": \"<value>\"}` with exactly one key (`update`), which must be the URL key (else 400\n\"Request body and URI mismatch\"). Two keys → 400 \"{...} has too many properties\".\n","type":"object","minProperties":1,"maxProperties":1,"patternProperties":{"^[a-zA-Z0-9-_:.]{1,255}$":{"type":["string","null"],"minLength":0,"maxLength":255}},"additionalProperties":false};
+
+function validate128(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="body_updateExtraSpec.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate128.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(errors === _errs0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(Object.keys(data).length > 1){
+validate128.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/ExtraSpecItemRequest/maxProperties",keyword:"maxProperties",params:{limit: 1},message:"must NOT have more than 1 properties"}];
+return false;
+}
+else {
+if(Object.keys(data).length < 1){
+validate128.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/ExtraSpecItemRequest/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"}];
+return false;
+}
+else {
+const _errs2 = errors;
+for(const key0 in data){
+if(!(pattern50.test(key0))){
+validate128.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/ExtraSpecItemRequest/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs2 === errors){
+var valid1 = true;
+for(const key1 in data){
+if(pattern50.test(key1)){
+let data0 = data[key1];
+const _errs3 = errors;
+if((typeof data0 !== "string") && (data0 !== null)){
+validate128.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"cinder-v3.json#/components/schemas/ExtraSpecItemRequest/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: schema154.patternProperties["^[a-zA-Z0-9-_:.]{1,255}$"].type},message:"must be string,null"}];
+return false;
+}
+if(errors === _errs3){
+if(typeof data0 === "string"){
+if(func2(data0) > 255){
+validate128.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"cinder-v3.json#/components/schemas/ExtraSpecItemRequest/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+else {
+if(func2(data0) < 0){
+validate128.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"cinder-v3.json#/components/schemas/ExtraSpecItemRequest/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%5D%7B1%2C255%7D%24/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+return false;
+}
+}
+}
+}
+var valid1 = _errs3 === errors;
+if(!valid1){
+break;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate128.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/ExtraSpecItemRequest/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate128.errors = vErrors;
+return errors === 0;
+}
+validate128.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const action_addProjectAccess = validate129;
+const schema155 = {"$ref":"cinder-v3.json#/components/schemas/VolumeTypeActionAddProjectAccess","$id":"action_addProjectAccess.json"};
+const schema156 = {"description":"`addProjectAccess` (cinder/api/contrib/volume_type_access.py `_addProjectAccess`, schema\ncinder/api/schemas/volume_type_access.py `add_project_access`): share a type with a project.\nThe body is validated first, then the policy. Unknown type → 404 \"Volume type <id> could not\nbe found.\"; already shared → 409 \"Volume type access for <type_id> / <project> combination\nalready exists.\". Neither the project (not looked up in Keystone) nor the type's\n`is_public` is checked. 202, no body.\n","type":"object","x-action":"addProjectAccess","x-operation":"addProjectAccess","x-status":202,"x-policy":"volume_extension:volume_type_access:addProjectAccess","required":["addProjectAccess"],"additionalProperties":false,"properties":{"addProjectAccess":{"type":"object","required":["project"],"additionalProperties":false,"properties":{"project":{"description":"The project id, which must be uuid-like (`format: uuid`): else 400 \"Invalid input for\nfield/attribute project. Value: <v>. '<v>' is not a 'uuid'\".\n","allOf":[{"$ref":"#/components/schemas/UuidLike"}]}}}}};
+
+function validate130(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate130.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.addProjectAccess === undefined) && (missing0 = "addProjectAccess")){
+validate130.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(key0 === "addProjectAccess")){
+validate130.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.addProjectAccess !== undefined){
+let data0 = data.addProjectAccess;
+const _errs2 = errors;
+if(errors === _errs2){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing1;
+if((data0.project === undefined) && (missing1 = "project")){
+validate130.errors = [{instancePath:instancePath+"/addProjectAccess",schemaPath:"#/properties/addProjectAccess/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+const _errs4 = errors;
+for(const key1 in data0){
+if(!(key1 === "project")){
+validate130.errors = [{instancePath:instancePath+"/addProjectAccess",schemaPath:"#/properties/addProjectAccess/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs4 === errors){
+if(data0.project !== undefined){
+let data1 = data0.project;
+const _errs7 = errors;
+if(errors === _errs7){
+if(typeof data1 === "string"){
+if(!pattern6.test(data1)){
+validate130.errors = [{instancePath:instancePath+"/addProjectAccess/project",schemaPath:"#/components/schemas/UuidLike/pattern",keyword:"pattern",params:{pattern: "^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"},message:"must match pattern \""+"^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"+"\""}];
+return false;
+}
+}
+else {
+validate130.errors = [{instancePath:instancePath+"/addProjectAccess/project",schemaPath:"#/components/schemas/UuidLike/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+}
+}
+else {
+validate130.errors = [{instancePath:instancePath+"/addProjectAccess",schemaPath:"#/properties/addProjectAccess/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+}
+}
+}
+else {
+validate130.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate130.errors = vErrors;
+return errors === 0;
+}
+validate130.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate129(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="action_addProjectAccess.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate129.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(validate130(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate130.errors : vErrors.concat(validate130.errors);
+errors = vErrors.length;
+}
+validate129.errors = vErrors;
+return errors === 0;
+}
+validate129.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const action_removeProjectAccess = validate132;
+const schema158 = {"$ref":"cinder-v3.json#/components/schemas/VolumeTypeActionRemoveProjectAccess","$id":"action_removeProjectAccess.json"};
+const schema159 = {"description":"`removeProjectAccess` (cinder/api/contrib/volume_type_access.py `_removeProjectAccess`): stop\nsharing a type with a project. Unknown type → 404 \"Volume type <id> could not be found.\";\nnot shared → 404 \"Volume type access not found for <type_id> / <project> combination.\".\n202, no body.\n","type":"object","x-action":"removeProjectAccess","x-operation":"removeProjectAccess","x-status":202,"x-policy":"volume_extension:volume_type_access:removeProjectAccess","required":["removeProjectAccess"],"additionalProperties":false,"properties":{"removeProjectAccess":{"type":"object","required":["project"],"additionalProperties":false,"properties":{"project":{"description":"The project id (uuid-like, as for `addProjectAccess`).","allOf":[{"$ref":"#/components/schemas/UuidLike"}]}}}}};
+
+function validate133(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate133.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -5678,14 +6125,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.removeProjectAccess === undefined) && (missing0 = "removeProjectAccess")){
-validate124.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate133.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "removeProjectAccess")){
-validate124.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate133.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -5698,14 +6145,14 @@ if(errors === _errs2){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing1;
 if((data0.project === undefined) && (missing1 = "project")){
-validate124.errors = [{instancePath:instancePath+"/removeProjectAccess",schemaPath:"#/properties/removeProjectAccess/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate133.errors = [{instancePath:instancePath+"/removeProjectAccess",schemaPath:"#/properties/removeProjectAccess/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 const _errs4 = errors;
 for(const key1 in data0){
 if(!(key1 === "project")){
-validate124.errors = [{instancePath:instancePath+"/removeProjectAccess",schemaPath:"#/properties/removeProjectAccess/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate133.errors = [{instancePath:instancePath+"/removeProjectAccess",schemaPath:"#/properties/removeProjectAccess/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -5717,21 +6164,12 @@ const _errs7 = errors;
 if(errors === _errs7){
 if(typeof data1 === "string"){
 if(!pattern6.test(data1)){
-validate124.errors = [{instancePath:instancePath+"/removeProjectAccess/project",schemaPath:"#/components/schemas/UuidLike/pattern",keyword:"pattern",params:{pattern: "^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"},message:"must match pattern \""+"^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"+"\""}];
+validate133.errors = [{instancePath:instancePath+"/removeProjectAccess/project",schemaPath:"#/components/schemas/UuidLike/pattern",keyword:"pattern",params:{pattern: "^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"},message:"must match pattern \""+"^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"+"\""}];
 return false;
 }
 }
 else {
-validate124.errors = [{instancePath:instancePath+"/removeProjectAccess/project",schemaPath:"#/components/schemas/UuidLike/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-}
-}
-}
-}
-else {
-validate124.errors = [{instancePath:instancePath+"/removeProjectAccess",schemaPath:"#/properties/removeProjectAccess/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate133.errors = [{instancePath:instancePath+"/removeProjectAccess/project",schemaPath:"#/components/schemas/UuidLike/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -5740,44 +6178,53 @@ return false;
 }
 }
 else {
-validate124.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate133.errors = [{instancePath:instancePath+"/removeProjectAccess",schemaPath:"#/properties/removeProjectAccess/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate124.errors = vErrors;
+}
+}
+}
+}
+else {
+validate133.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate133.errors = vErrors;
 return errors === 0;
 }
-validate124.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate133.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate123(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate132(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="action_removeProjectAccess.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate123.evaluated;
+const evaluated0 = validate132.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate124(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
+if(!(validate133(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
 errors = vErrors.length;
 }
-validate123.errors = vErrors;
+validate132.errors = vErrors;
 return errors === 0;
 }
-validate123.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate132.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_setProjectDefaultType = validate126;
-const schema153 = {"$ref":"cinder-v3.json#/components/schemas/DefaultTypeSetRequest","$id":"body_setProjectDefaultType.json"};
-const schema154 = {"description":"`{\"default_type\": {\"volume_type\": \"<name or id>\"}}` (cinder/api/schemas/default_types.py\n`create_or_update`). Cinder's schema does not require `default_type` (a body without it\npasses validation and then fails with a KeyError → 500); here it is required (400). Other\ntop-level keys are ignored, as in Cinder.\n","type":"object","required":["default_type"],"additionalProperties":true,"properties":{"default_type":{"type":"object","required":["volume_type"],"additionalProperties":false,"properties":{"volume_type":{"description":"The type's name or id (`objects.VolumeType.get_by_name_or_id`). Unknown → **400** (not\n404) with the not-found message: \"Volume type <v> could not be found.\" for a\nuuid-like value, \"Volume type with name <v> could not be found.\" otherwise.\n","allOf":[{"$ref":"#/components/schemas/RequiredName"}]}}}}};
+export const body_setProjectDefaultType = validate135;
+const schema161 = {"$ref":"cinder-v3.json#/components/schemas/DefaultTypeSetRequest","$id":"body_setProjectDefaultType.json"};
+const schema162 = {"description":"`{\"default_type\": {\"volume_type\": \"<name or id>\"}}` (cinder/api/schemas/default_types.py\n`create_or_update`). Cinder's schema does not require `default_type` (a body without it\npasses validation and then fails with a KeyError → 500); here it is required (400). Other\ntop-level keys are ignored, as in Cinder.\n","type":"object","required":["default_type"],"additionalProperties":true,"properties":{"default_type":{"type":"object","required":["volume_type"],"additionalProperties":false,"properties":{"volume_type":{"description":"The type's name or id (`objects.VolumeType.get_by_name_or_id`). Unknown → **400** (not\n404) with the not-found message: \"Volume type <v> could not be found.\" for a\nuuid-like value, \"Volume type with name <v> could not be found.\" otherwise.\n","allOf":[{"$ref":"#/components/schemas/RequiredName"}]}}}}};
 
-function validate127(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate136(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate127.evaluated;
+const evaluated0 = validate136.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -5788,7 +6235,7 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.default_type === undefined) && (missing0 = "default_type")){
-validate127.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate136.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -5799,14 +6246,14 @@ if(errors === _errs2){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing1;
 if((data0.volume_type === undefined) && (missing1 = "volume_type")){
-validate127.errors = [{instancePath:instancePath+"/default_type",schemaPath:"#/properties/default_type/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate136.errors = [{instancePath:instancePath+"/default_type",schemaPath:"#/properties/default_type/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 const _errs4 = errors;
 for(const key0 in data0){
 if(!(key0 === "volume_type")){
-validate127.errors = [{instancePath:instancePath+"/default_type",schemaPath:"#/properties/default_type/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate136.errors = [{instancePath:instancePath+"/default_type",schemaPath:"#/properties/default_type/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -5818,81 +6265,81 @@ const _errs7 = errors;
 if(errors === _errs7){
 if(typeof data1 === "string"){
 if(func2(data1) > 255){
-validate127.errors = [{instancePath:instancePath+"/default_type/volume_type",schemaPath:"#/components/schemas/RequiredName/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate136.errors = [{instancePath:instancePath+"/default_type/volume_type",schemaPath:"#/components/schemas/RequiredName/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data1) < 1){
-validate127.errors = [{instancePath:instancePath+"/default_type/volume_type",schemaPath:"#/components/schemas/RequiredName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate136.errors = [{instancePath:instancePath+"/default_type/volume_type",schemaPath:"#/components/schemas/RequiredName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern41.test(data1)){
-validate127.errors = [{instancePath:instancePath+"/default_type/volume_type",schemaPath:"#/components/schemas/RequiredName/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""}];
+if(!pattern45.test(data1)){
+validate136.errors = [{instancePath:instancePath+"/default_type/volume_type",schemaPath:"#/components/schemas/RequiredName/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""}];
 return false;
-}
-}
-}
-}
-else {
-validate127.errors = [{instancePath:instancePath+"/default_type/volume_type",schemaPath:"#/components/schemas/RequiredName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
 }
 }
 }
 }
 else {
-validate127.errors = [{instancePath:instancePath+"/default_type",schemaPath:"#/properties/default_type/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate136.errors = [{instancePath:instancePath+"/default_type/volume_type",schemaPath:"#/components/schemas/RequiredName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
+}
 }
 }
 }
 }
 }
 else {
-validate127.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate136.errors = [{instancePath:instancePath+"/default_type",schemaPath:"#/properties/default_type/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate127.errors = vErrors;
+}
+}
+}
+else {
+validate136.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate136.errors = vErrors;
 return errors === 0;
 }
-validate127.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate136.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate126(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate135(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_setProjectDefaultType.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate126.evaluated;
+const evaluated0 = validate135.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate127(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate127.errors : vErrors.concat(validate127.errors);
+if(!(validate136(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate136.errors : vErrors.concat(validate136.errors);
 errors = vErrors.length;
 }
-validate126.errors = vErrors;
+validate135.errors = vErrors;
 return errors === 0;
 }
-validate126.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate135.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_createQosSpecs = validate129;
-const schema156 = {"$ref":"cinder-v3.json#/components/schemas/QosSpecsCreateRequest","$id":"body_createQosSpecs.json"};
-const schema157 = {"type":"object","required":["qos_specs"],"additionalProperties":false,"properties":{"qos_specs":{"$ref":"#/components/schemas/QosSpecsCreate"}}};
-const schema158 = {"description":"The `qos_specs` object of a create request (schema `create`: only `name` is typed, other keys\nare allowed). Every key but `name` and `consumer` becomes a spec; keys and values are then\nchecked by cinder/utils.py `validate_dictionary_string_length`: key of 1..255 characters\n(else 400 \"Invalid input received: Key \\\"<k>\\\" has <n> characters, more than 255.\"), value\nnull or a string of at most 255 characters (a non-string → 400 \"Invalid input received: Value\nfor key \\\"<k>\\\" is not a string or unicode\").\n","type":"object","required":["name"],"properties":{"name":{"description":"Format `name_skip_leading_trailing_spaces`: stored stripped, which must leave 1..255\ncharacters: \"\" → 400 \"An invalid 'name' value was provided. The 'name' can not be None.\",\nblank → \"... The 'name' can not be empty.\", longer → \"... The 'name' can not be greater\nthan 255 characters.\". A name already used → 409 \"QoS Specs <name> already exists.\".\n","type":"string","pattern":"^\\s*\\S(?:[\\s\\S]{0,253}\\S)?\\s*$"},"consumer":{"description":"Default `back-end`. Any other value (null and \"\" included) → 400 \"Invalid qos specs: Valid\nconsumer of QoS specs are: QoSConsumerValues(default=<class\n'oslo_versionedobjects.fields.UnspecifiedDefault'>,nullable=False,valid_values=('back-end',\n'front-end', 'both'))\" (sic, cinder/objects/qos_specs.py `__setattr__`).\n","allOf":[{"$ref":"#/components/schemas/QosConsumer"}]}},"propertyNames":{"minLength":1,"maxLength":255},"additionalProperties":{"type":["string","null"],"maxLength":255}};
-const schema159 = {"description":"Where the specs are applied (cinder/objects/fields.py QoSConsumerValues): `back-end` (the\ndefault), `front-end` (passed to Nova through the connection info) or `both`.\n","type":"string","enum":["back-end","front-end","both"]};
-const pattern53 = new RegExp("^\\s*\\S(?:[\\s\\S]{0,253}\\S)?\\s*$", "u");
+export const body_createQosSpecs = validate138;
+const schema164 = {"$ref":"cinder-v3.json#/components/schemas/QosSpecsCreateRequest","$id":"body_createQosSpecs.json"};
+const schema165 = {"type":"object","required":["qos_specs"],"additionalProperties":false,"properties":{"qos_specs":{"$ref":"#/components/schemas/QosSpecsCreate"}}};
+const schema166 = {"description":"The `qos_specs` object of a create request (schema `create`: only `name` is typed, other keys\nare allowed). Every key but `name` and `consumer` becomes a spec; keys and values are then\nchecked by cinder/utils.py `validate_dictionary_string_length`: key of 1..255 characters\n(else 400 \"Invalid input received: Key \\\"<k>\\\" has <n> characters, more than 255.\"), value\nnull or a string of at most 255 characters (a non-string → 400 \"Invalid input received: Value\nfor key \\\"<k>\\\" is not a string or unicode\").\n","type":"object","required":["name"],"properties":{"name":{"description":"Format `name_skip_leading_trailing_spaces`: stored stripped, which must leave 1..255\ncharacters: \"\" → 400 \"An invalid 'name' value was provided. The 'name' can not be None.\",\nblank → \"... The 'name' can not be empty.\", longer → \"... The 'name' can not be greater\nthan 255 characters.\". A name already used → 409 \"QoS Specs <name> already exists.\".\n","type":"string","pattern":"^\\s*\\S(?:[\\s\\S]{0,253}\\S)?\\s*$"},"consumer":{"description":"Default `back-end`. Any other value (null and \"\" included) → 400 \"Invalid qos specs: Valid\nconsumer of QoS specs are: QoSConsumerValues(default=<class\n'oslo_versionedobjects.fields.UnspecifiedDefault'>,nullable=False,valid_values=('back-end',\n'front-end', 'both'))\" (sic, cinder/objects/qos_specs.py `__setattr__`).\n","allOf":[{"$ref":"#/components/schemas/QosConsumer"}]}},"propertyNames":{"minLength":1,"maxLength":255},"additionalProperties":{"type":["string","null"],"maxLength":255}};
+const schema167 = {"description":"Where the specs are applied (cinder/objects/fields.py QoSConsumerValues): `back-end` (the\ndefault), `front-end` (passed to Nova through the connection info) or `both`.\n","type":"string","enum":["back-end","front-end","both"]};
+const pattern57 = new RegExp("^\\s*\\S(?:[\\s\\S]{0,253}\\S)?\\s*$", "u");
 
-function validate131(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate140(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate131.evaluated;
+const evaluated0 = validate140.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -5903,7 +6350,7 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.name === undefined) && (missing0 = "name")){
-validate131.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate140.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -5943,7 +6390,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate131.errors = vErrors;
+validate140.errors = vErrors;
 return false;
 break;
 }
@@ -5955,13 +6402,13 @@ if(!((key1 === "name") || (key1 === "consumer"))){
 let data0 = data[key1];
 const _errs3 = errors;
 if((typeof data0 !== "string") && (data0 !== null)){
-validate131.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/type",keyword:"type",params:{type: schema158.additionalProperties.type},message:"must be string,null"}];
+validate140.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/type",keyword:"type",params:{type: schema166.additionalProperties.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs3){
 if(typeof data0 === "string"){
 if(func2(data0) > 255){
-validate131.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate140.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 }
@@ -5978,13 +6425,13 @@ let data1 = data.name;
 const _errs5 = errors;
 if(errors === _errs5){
 if(typeof data1 === "string"){
-if(!pattern53.test(data1)){
-validate131.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^\\s*\\S(?:[\\s\\S]{0,253}\\S)?\\s*$"},message:"must match pattern \""+"^\\s*\\S(?:[\\s\\S]{0,253}\\S)?\\s*$"+"\""}];
+if(!pattern57.test(data1)){
+validate140.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^\\s*\\S(?:[\\s\\S]{0,253}\\S)?\\s*$"},message:"must match pattern \""+"^\\s*\\S(?:[\\s\\S]{0,253}\\S)?\\s*$"+"\""}];
 return false;
 }
 }
 else {
-validate131.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate140.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -5998,11 +6445,11 @@ if(data.consumer !== undefined){
 let data2 = data.consumer;
 const _errs7 = errors;
 if(typeof data2 !== "string"){
-validate131.errors = [{instancePath:instancePath+"/consumer",schemaPath:"#/components/schemas/QosConsumer/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate140.errors = [{instancePath:instancePath+"/consumer",schemaPath:"#/components/schemas/QosConsumer/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!(((data2 === "back-end") || (data2 === "front-end")) || (data2 === "both"))){
-validate131.errors = [{instancePath:instancePath+"/consumer",schemaPath:"#/components/schemas/QosConsumer/enum",keyword:"enum",params:{allowedValues: schema159.enum},message:"must be equal to one of the allowed values"}];
+validate140.errors = [{instancePath:instancePath+"/consumer",schemaPath:"#/components/schemas/QosConsumer/enum",keyword:"enum",params:{allowedValues: schema167.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid2 = _errs7 === errors;
@@ -6016,20 +6463,20 @@ var valid2 = true;
 }
 }
 else {
-validate131.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate140.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate131.errors = vErrors;
+validate140.errors = vErrors;
 return errors === 0;
 }
-validate131.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate140.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate130(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate139(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate130.evaluated;
+const evaluated0 = validate139.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -6040,22 +6487,22 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.qos_specs === undefined) && (missing0 = "qos_specs")){
-validate130.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate139.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "qos_specs")){
-validate130.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate139.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
 if(_errs1 === errors){
 if(data.qos_specs !== undefined){
-if(!(validate131(data.qos_specs, {instancePath:instancePath+"/qos_specs",parentData:data,parentDataProperty:"qos_specs",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate131.errors : vErrors.concat(validate131.errors);
+if(!(validate140(data.qos_specs, {instancePath:instancePath+"/qos_specs",parentData:data,parentDataProperty:"qos_specs",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
 errors = vErrors.length;
 }
 }
@@ -6063,45 +6510,45 @@ errors = vErrors.length;
 }
 }
 else {
-validate130.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate139.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate130.errors = vErrors;
+validate139.errors = vErrors;
 return errors === 0;
 }
-validate130.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate139.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate129(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate138(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_createQosSpecs.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate129.evaluated;
+const evaluated0 = validate138.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate130(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate130.errors : vErrors.concat(validate130.errors);
+if(!(validate139(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate139.errors : vErrors.concat(validate139.errors);
 errors = vErrors.length;
 }
-validate129.errors = vErrors;
+validate138.errors = vErrors;
 return errors === 0;
 }
-validate129.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate138.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_setQosKeys = validate134;
-const schema160 = {"$ref":"cinder-v3.json#/components/schemas/QosSpecsSetRequest","$id":"body_setQosKeys.json"};
-const schema161 = {"type":"object","required":["qos_specs"],"additionalProperties":false,"properties":{"qos_specs":{"$ref":"#/components/schemas/QosSpecsSet"}}};
-const schema162 = {"description":"The `qos_specs` object of a set-keys request (schema `set`,\ncinder/api/validation/parameter_types.py `extra_specs_with_null`): keys\n`^[a-zA-Z0-9-_:. /]{1,255}$`, values null or strings of at most 255 characters. `consumer`\nchanges the consumer (an invalid value → the 400 described for create); other keys are\nmerged into the specs. `{}` is allowed (no change).\n","type":"object","properties":{"consumer":{"$ref":"#/components/schemas/QosConsumer"}},"patternProperties":{"^[a-zA-Z0-9-_:. /]{1,255}$":{"type":["string","null"],"maxLength":255}},"additionalProperties":false};
+export const body_setQosKeys = validate143;
+const schema168 = {"$ref":"cinder-v3.json#/components/schemas/QosSpecsSetRequest","$id":"body_setQosKeys.json"};
+const schema169 = {"type":"object","required":["qos_specs"],"additionalProperties":false,"properties":{"qos_specs":{"$ref":"#/components/schemas/QosSpecsSet"}}};
+const schema170 = {"description":"The `qos_specs` object of a set-keys request (schema `set`,\ncinder/api/validation/parameter_types.py `extra_specs_with_null`): keys\n`^[a-zA-Z0-9-_:. /]{1,255}$`, values null or strings of at most 255 characters. `consumer`\nchanges the consumer (an invalid value → the 400 described for create); other keys are\nmerged into the specs. `{}` is allowed (no change).\n","type":"object","properties":{"consumer":{"$ref":"#/components/schemas/QosConsumer"}},"patternProperties":{"^[a-zA-Z0-9-_:. /]{1,255}$":{"type":["string","null"],"maxLength":255}},"additionalProperties":false};
 
-function validate136(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate145(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate136.evaluated;
+const evaluated0 = validate145.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -6113,7 +6560,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
 if(!((key0 === "consumer") || (pattern4.test(key0)))){
-validate136.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate145.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -6123,11 +6570,11 @@ if(data.consumer !== undefined){
 let data0 = data.consumer;
 const _errs2 = errors;
 if(typeof data0 !== "string"){
-validate136.errors = [{instancePath:instancePath+"/consumer",schemaPath:"#/components/schemas/QosConsumer/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate145.errors = [{instancePath:instancePath+"/consumer",schemaPath:"#/components/schemas/QosConsumer/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!(((data0 === "back-end") || (data0 === "front-end")) || (data0 === "both"))){
-validate136.errors = [{instancePath:instancePath+"/consumer",schemaPath:"#/components/schemas/QosConsumer/enum",keyword:"enum",params:{allowedValues: schema159.enum},message:"must be equal to one of the allowed values"}];
+validate145.errors = [{instancePath:instancePath+"/consumer",schemaPath:"#/components/schemas/QosConsumer/enum",keyword:"enum",params:{allowedValues: schema167.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -6142,13 +6589,13 @@ if(pattern4.test(key1)){
 let data1 = data[key1];
 const _errs5 = errors;
 if((typeof data1 !== "string") && (data1 !== null)){
-validate136.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: schema162.patternProperties["^[a-zA-Z0-9-_:. /]{1,255}$"].type},message:"must be string,null"}];
+validate145.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: schema170.patternProperties["^[a-zA-Z0-9-_:. /]{1,255}$"].type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs5){
 if(typeof data1 === "string"){
 if(func2(data1) > 255){
-validate136.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate145.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 }
@@ -6163,20 +6610,20 @@ break;
 }
 }
 else {
-validate136.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate145.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate136.errors = vErrors;
+validate145.errors = vErrors;
 return errors === 0;
 }
-validate136.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate145.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate135(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate144(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate135.evaluated;
+const evaluated0 = validate144.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -6187,22 +6634,22 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.qos_specs === undefined) && (missing0 = "qos_specs")){
-validate135.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate144.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "qos_specs")){
-validate135.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate144.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
 if(_errs1 === errors){
 if(data.qos_specs !== undefined){
-if(!(validate136(data.qos_specs, {instancePath:instancePath+"/qos_specs",parentData:data,parentDataProperty:"qos_specs",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate136.errors : vErrors.concat(validate136.errors);
+if(!(validate145(data.qos_specs, {instancePath:instancePath+"/qos_specs",parentData:data,parentDataProperty:"qos_specs",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate145.errors : vErrors.concat(validate145.errors);
 errors = vErrors.length;
 }
 }
@@ -6210,45 +6657,45 @@ errors = vErrors.length;
 }
 }
 else {
-validate135.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate144.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate135.errors = vErrors;
+validate144.errors = vErrors;
 return errors === 0;
 }
-validate135.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate144.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate134(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate143(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_setQosKeys.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate134.evaluated;
+const evaluated0 = validate143.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate135(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
+if(!(validate144(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate144.errors : vErrors.concat(validate144.errors);
 errors = vErrors.length;
 }
-validate134.errors = vErrors;
+validate143.errors = vErrors;
 return errors === 0;
 }
-validate134.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate143.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_unsetQosKeys = validate139;
-const schema164 = {"$ref":"cinder-v3.json#/components/schemas/QosKeysUnsetRequest","$id":"body_unsetQosKeys.json"};
-const schema165 = {"description":"`{\"keys\": [...]}` (schema `unset`): unique strings of 1..255 characters (duplicates → 400\n\"Invalid input for field/attribute keys. Value: [...]. [...] has non-unique elements\"). An\nempty list is allowed.\n","type":"object","required":["keys"],"additionalProperties":false,"properties":{"keys":{"type":"array","uniqueItems":true,"items":{"type":"string","minLength":1,"maxLength":255}}}};
+export const body_unsetQosKeys = validate148;
+const schema172 = {"$ref":"cinder-v3.json#/components/schemas/QosKeysUnsetRequest","$id":"body_unsetQosKeys.json"};
+const schema173 = {"description":"`{\"keys\": [...]}` (schema `unset`): unique strings of 1..255 characters (duplicates → 400\n\"Invalid input for field/attribute keys. Value: [...]. [...] has non-unique elements\"). An\nempty list is allowed.\n","type":"object","required":["keys"],"additionalProperties":false,"properties":{"keys":{"type":"array","uniqueItems":true,"items":{"type":"string","minLength":1,"maxLength":255}}}};
 
-function validate139(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate148(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_unsetQosKeys.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate139.evaluated;
+const evaluated0 = validate148.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -6260,14 +6707,14 @@ if(errors === _errs0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.keys === undefined) && (missing0 = "keys")){
-validate139.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/QosKeysUnsetRequest/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate148.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/QosKeysUnsetRequest/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs2 = errors;
 for(const key0 in data){
 if(!(key0 === "keys")){
-validate139.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/QosKeysUnsetRequest/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate148.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/QosKeysUnsetRequest/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -6286,18 +6733,18 @@ const _errs5 = errors;
 if(errors === _errs5){
 if(typeof data1 === "string"){
 if(func2(data1) > 255){
-validate139.errors = [{instancePath:instancePath+"/keys/" + i0,schemaPath:"cinder-v3.json#/components/schemas/QosKeysUnsetRequest/properties/keys/items/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate148.errors = [{instancePath:instancePath+"/keys/" + i0,schemaPath:"cinder-v3.json#/components/schemas/QosKeysUnsetRequest/properties/keys/items/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data1) < 1){
-validate139.errors = [{instancePath:instancePath+"/keys/" + i0,schemaPath:"cinder-v3.json#/components/schemas/QosKeysUnsetRequest/properties/keys/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate148.errors = [{instancePath:instancePath+"/keys/" + i0,schemaPath:"cinder-v3.json#/components/schemas/QosKeysUnsetRequest/properties/keys/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 }
 else {
-validate139.errors = [{instancePath:instancePath+"/keys/" + i0,schemaPath:"cinder-v3.json#/components/schemas/QosKeysUnsetRequest/properties/keys/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate148.errors = [{instancePath:instancePath+"/keys/" + i0,schemaPath:"cinder-v3.json#/components/schemas/QosKeysUnsetRequest/properties/keys/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -6318,7 +6765,7 @@ continue;
 }
 if(typeof indices0[item0] == "number"){
 j0 = indices0[item0];
-validate139.errors = [{instancePath:instancePath+"/keys",schemaPath:"cinder-v3.json#/components/schemas/QosKeysUnsetRequest/properties/keys/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"}];
+validate148.errors = [{instancePath:instancePath+"/keys",schemaPath:"cinder-v3.json#/components/schemas/QosKeysUnsetRequest/properties/keys/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"}];
 return false;
 break;
 }
@@ -6328,7 +6775,7 @@ indices0[item0] = i1;
 }
 }
 else {
-validate139.errors = [{instancePath:instancePath+"/keys",schemaPath:"cinder-v3.json#/components/schemas/QosKeysUnsetRequest/properties/keys/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate148.errors = [{instancePath:instancePath+"/keys",schemaPath:"cinder-v3.json#/components/schemas/QosKeysUnsetRequest/properties/keys/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -6337,26 +6784,26 @@ return false;
 }
 }
 else {
-validate139.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/QosKeysUnsetRequest/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate148.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/QosKeysUnsetRequest/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate139.errors = vErrors;
+validate148.errors = vErrors;
 return errors === 0;
 }
-validate139.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate148.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_updateQuotas = validate140;
-const schema166 = {"$ref":"cinder-v3.json#/components/schemas/QuotaSetUpdateRequest","$id":"body_updateQuotas.json"};
-const schema167 = {"type":"object","required":["quota_set"],"additionalProperties":false,"properties":{"quota_set":{"$ref":"#/components/schemas/QuotaSetUpdate"}}};
-const schema168 = {"description":"The `quota_set` object of an update (cinder/api/schemas/quotas.py `update_quota`, format\n`quota_set`): at least one key (`{}` → 400 \"Invalid input for field/attribute quota_set.\nValue: {}. {} does not have enough properties\"). Keys must be quota keys of existing types;\n`id` and `tenant_id` are accepted and ignored (any value). Unknown keys are collected and\nreported after the values: 400 \"Invalid input received: Bad key(s) in quota set: <k1>, <k2>\"\n(a bad value met earlier in the iteration wins).\n","type":"object","minProperties":1,"properties":{"volumes":{"$ref":"#/components/schemas/QuotaValue"},"snapshots":{"$ref":"#/components/schemas/QuotaValue"},"gigabytes":{"$ref":"#/components/schemas/QuotaValue"},"backups":{"$ref":"#/components/schemas/QuotaValue"},"backup_gigabytes":{"$ref":"#/components/schemas/QuotaValue"},"per_volume_gigabytes":{"$ref":"#/components/schemas/QuotaValue"},"groups":{"$ref":"#/components/schemas/QuotaValue"},"id":{"description":"Ignored."},"tenant_id":{"description":"Ignored."}},"patternProperties":{"^(?:volumes|snapshots|gigabytes)_.+$":{"$ref":"#/components/schemas/QuotaValue"}},"additionalProperties":false};
-const schema169 = {"description":"A limit, -1 (unlimited) to 2147483647. Cinder's format checker (`api_utils.validate_integer`,\n`int(str(v))`) also accepts integer strings, but the handler then compares the string with\nthe usage and fails with a TypeError → 500 for every key but `per_volume_gigabytes`; here only\nJSON integers are accepted. Cinder's messages: \"<key> must be an integer\" (also for 1.5,\ntrue, \"abc\"), \"<key> must be >= -1\", \"<key> must be <= 2147483647\" (400).\n","type":"integer","minimum":-1,"maximum":2147483647};
-const pattern56 = new RegExp("^(?:volumes|snapshots|gigabytes)_.+$", "u");
+export const body_updateQuotas = validate149;
+const schema174 = {"$ref":"cinder-v3.json#/components/schemas/QuotaSetUpdateRequest","$id":"body_updateQuotas.json"};
+const schema175 = {"type":"object","required":["quota_set"],"additionalProperties":false,"properties":{"quota_set":{"$ref":"#/components/schemas/QuotaSetUpdate"}}};
+const schema176 = {"description":"The `quota_set` object of an update (cinder/api/schemas/quotas.py `update_quota`, format\n`quota_set`): at least one key (`{}` → 400 \"Invalid input for field/attribute quota_set.\nValue: {}. {} does not have enough properties\"). Keys must be quota keys of existing types;\n`id` and `tenant_id` are accepted and ignored (any value). Unknown keys are collected and\nreported after the values: 400 \"Invalid input received: Bad key(s) in quota set: <k1>, <k2>\"\n(a bad value met earlier in the iteration wins).\n","type":"object","minProperties":1,"properties":{"volumes":{"$ref":"#/components/schemas/QuotaValue"},"snapshots":{"$ref":"#/components/schemas/QuotaValue"},"gigabytes":{"$ref":"#/components/schemas/QuotaValue"},"backups":{"$ref":"#/components/schemas/QuotaValue"},"backup_gigabytes":{"$ref":"#/components/schemas/QuotaValue"},"per_volume_gigabytes":{"$ref":"#/components/schemas/QuotaValue"},"groups":{"$ref":"#/components/schemas/QuotaValue"},"id":{"description":"Ignored."},"tenant_id":{"description":"Ignored."}},"patternProperties":{"^(?:volumes|snapshots|gigabytes)_.+$":{"$ref":"#/components/schemas/QuotaValue"}},"additionalProperties":false};
+const schema177 = {"description":"A limit, -1 (unlimited) to 2147483647. Cinder's format checker (`api_utils.validate_integer`,\n`int(str(v))`) also accepts integer strings, but the handler then compares the string with\nthe usage and fails with a TypeError → 500 for every key but `per_volume_gigabytes`; here only\nJSON integers are accepted. Cinder's messages: \"<key> must be an integer\" (also for 1.5,\ntrue, \"abc\"), \"<key> must be >= -1\", \"<key> must be <= 2147483647\" (400).\n","type":"integer","minimum":-1,"maximum":2147483647};
+const pattern60 = new RegExp("^(?:volumes|snapshots|gigabytes)_.+$", "u");
 
-function validate142(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate151(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate142.evaluated;
+const evaluated0 = validate151.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -6366,14 +6813,14 @@ evaluated0.items = undefined;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(Object.keys(data).length < 1){
-validate142.errors = [{instancePath,schemaPath:"#/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"}];
+validate151.errors = [{instancePath,schemaPath:"#/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!((func1.call(schema168.properties, key0)) || (pattern56.test(key0)))){
-validate142.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+if(!((func1.call(schema176.properties, key0)) || (pattern60.test(key0)))){
+validate151.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -6384,18 +6831,18 @@ let data0 = data.volumes;
 const _errs2 = errors;
 const _errs3 = errors;
 if(!((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0)))){
-validate142.errors = [{instancePath:instancePath+"/volumes",schemaPath:"#/components/schemas/QuotaValue/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate151.errors = [{instancePath:instancePath+"/volumes",schemaPath:"#/components/schemas/QuotaValue/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs3){
 if(typeof data0 == "number"){
 if(data0 > 2147483647 || isNaN(data0)){
-validate142.errors = [{instancePath:instancePath+"/volumes",schemaPath:"#/components/schemas/QuotaValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+validate151.errors = [{instancePath:instancePath+"/volumes",schemaPath:"#/components/schemas/QuotaValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
 return false;
 }
 else {
 if(data0 < -1 || isNaN(data0)){
-validate142.errors = [{instancePath:instancePath+"/volumes",schemaPath:"#/components/schemas/QuotaValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
+validate151.errors = [{instancePath:instancePath+"/volumes",schemaPath:"#/components/schemas/QuotaValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
 return false;
 }
 }
@@ -6412,18 +6859,18 @@ let data1 = data.snapshots;
 const _errs5 = errors;
 const _errs6 = errors;
 if(!((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1)))){
-validate142.errors = [{instancePath:instancePath+"/snapshots",schemaPath:"#/components/schemas/QuotaValue/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate151.errors = [{instancePath:instancePath+"/snapshots",schemaPath:"#/components/schemas/QuotaValue/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs6){
 if(typeof data1 == "number"){
 if(data1 > 2147483647 || isNaN(data1)){
-validate142.errors = [{instancePath:instancePath+"/snapshots",schemaPath:"#/components/schemas/QuotaValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+validate151.errors = [{instancePath:instancePath+"/snapshots",schemaPath:"#/components/schemas/QuotaValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
 return false;
 }
 else {
 if(data1 < -1 || isNaN(data1)){
-validate142.errors = [{instancePath:instancePath+"/snapshots",schemaPath:"#/components/schemas/QuotaValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
+validate151.errors = [{instancePath:instancePath+"/snapshots",schemaPath:"#/components/schemas/QuotaValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
 return false;
 }
 }
@@ -6440,18 +6887,18 @@ let data2 = data.gigabytes;
 const _errs8 = errors;
 const _errs9 = errors;
 if(!((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2)))){
-validate142.errors = [{instancePath:instancePath+"/gigabytes",schemaPath:"#/components/schemas/QuotaValue/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate151.errors = [{instancePath:instancePath+"/gigabytes",schemaPath:"#/components/schemas/QuotaValue/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs9){
 if(typeof data2 == "number"){
 if(data2 > 2147483647 || isNaN(data2)){
-validate142.errors = [{instancePath:instancePath+"/gigabytes",schemaPath:"#/components/schemas/QuotaValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+validate151.errors = [{instancePath:instancePath+"/gigabytes",schemaPath:"#/components/schemas/QuotaValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
 return false;
 }
 else {
 if(data2 < -1 || isNaN(data2)){
-validate142.errors = [{instancePath:instancePath+"/gigabytes",schemaPath:"#/components/schemas/QuotaValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
+validate151.errors = [{instancePath:instancePath+"/gigabytes",schemaPath:"#/components/schemas/QuotaValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
 return false;
 }
 }
@@ -6468,18 +6915,18 @@ let data3 = data.backups;
 const _errs11 = errors;
 const _errs12 = errors;
 if(!((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3)))){
-validate142.errors = [{instancePath:instancePath+"/backups",schemaPath:"#/components/schemas/QuotaValue/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate151.errors = [{instancePath:instancePath+"/backups",schemaPath:"#/components/schemas/QuotaValue/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs12){
 if(typeof data3 == "number"){
 if(data3 > 2147483647 || isNaN(data3)){
-validate142.errors = [{instancePath:instancePath+"/backups",schemaPath:"#/components/schemas/QuotaValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+validate151.errors = [{instancePath:instancePath+"/backups",schemaPath:"#/components/schemas/QuotaValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
 return false;
 }
 else {
 if(data3 < -1 || isNaN(data3)){
-validate142.errors = [{instancePath:instancePath+"/backups",schemaPath:"#/components/schemas/QuotaValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
+validate151.errors = [{instancePath:instancePath+"/backups",schemaPath:"#/components/schemas/QuotaValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
 return false;
 }
 }
@@ -6496,18 +6943,18 @@ let data4 = data.backup_gigabytes;
 const _errs14 = errors;
 const _errs15 = errors;
 if(!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))){
-validate142.errors = [{instancePath:instancePath+"/backup_gigabytes",schemaPath:"#/components/schemas/QuotaValue/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate151.errors = [{instancePath:instancePath+"/backup_gigabytes",schemaPath:"#/components/schemas/QuotaValue/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs15){
 if(typeof data4 == "number"){
 if(data4 > 2147483647 || isNaN(data4)){
-validate142.errors = [{instancePath:instancePath+"/backup_gigabytes",schemaPath:"#/components/schemas/QuotaValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+validate151.errors = [{instancePath:instancePath+"/backup_gigabytes",schemaPath:"#/components/schemas/QuotaValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
 return false;
 }
 else {
 if(data4 < -1 || isNaN(data4)){
-validate142.errors = [{instancePath:instancePath+"/backup_gigabytes",schemaPath:"#/components/schemas/QuotaValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
+validate151.errors = [{instancePath:instancePath+"/backup_gigabytes",schemaPath:"#/components/schemas/QuotaValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
 return false;
 }
 }
@@ -6524,18 +6971,18 @@ let data5 = data.per_volume_gigabytes;
 const _errs17 = errors;
 const _errs18 = errors;
 if(!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))){
-validate142.errors = [{instancePath:instancePath+"/per_volume_gigabytes",schemaPath:"#/components/schemas/QuotaValue/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate151.errors = [{instancePath:instancePath+"/per_volume_gigabytes",schemaPath:"#/components/schemas/QuotaValue/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs18){
 if(typeof data5 == "number"){
 if(data5 > 2147483647 || isNaN(data5)){
-validate142.errors = [{instancePath:instancePath+"/per_volume_gigabytes",schemaPath:"#/components/schemas/QuotaValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+validate151.errors = [{instancePath:instancePath+"/per_volume_gigabytes",schemaPath:"#/components/schemas/QuotaValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
 return false;
 }
 else {
 if(data5 < -1 || isNaN(data5)){
-validate142.errors = [{instancePath:instancePath+"/per_volume_gigabytes",schemaPath:"#/components/schemas/QuotaValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
+validate151.errors = [{instancePath:instancePath+"/per_volume_gigabytes",schemaPath:"#/components/schemas/QuotaValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
 return false;
 }
 }
@@ -6552,18 +6999,18 @@ let data6 = data.groups;
 const _errs20 = errors;
 const _errs21 = errors;
 if(!((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6)))){
-validate142.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/components/schemas/QuotaValue/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate151.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/components/schemas/QuotaValue/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs21){
 if(typeof data6 == "number"){
 if(data6 > 2147483647 || isNaN(data6)){
-validate142.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/components/schemas/QuotaValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+validate151.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/components/schemas/QuotaValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
 return false;
 }
 else {
 if(data6 < -1 || isNaN(data6)){
-validate142.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/components/schemas/QuotaValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
+validate151.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/components/schemas/QuotaValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
 return false;
 }
 }
@@ -6577,23 +7024,23 @@ var valid0 = true;
 if(valid0){
 var valid8 = true;
 for(const key1 in data){
-if(pattern56.test(key1)){
+if(pattern60.test(key1)){
 let data7 = data[key1];
 const _errs23 = errors;
 const _errs24 = errors;
 if(!((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7)))){
-validate142.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/QuotaValue/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate151.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/QuotaValue/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs24){
 if(typeof data7 == "number"){
 if(data7 > 2147483647 || isNaN(data7)){
-validate142.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/QuotaValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+validate151.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/QuotaValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
 return false;
 }
 else {
 if(data7 < -1 || isNaN(data7)){
-validate142.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/QuotaValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
+validate151.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/QuotaValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
 return false;
 }
 }
@@ -6616,20 +7063,20 @@ break;
 }
 }
 else {
-validate142.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate151.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate142.errors = vErrors;
+validate151.errors = vErrors;
 return errors === 0;
 }
-validate142.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate151.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate141(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate150(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate141.evaluated;
+const evaluated0 = validate150.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -6640,22 +7087,22 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.quota_set === undefined) && (missing0 = "quota_set")){
-validate141.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate150.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "quota_set")){
-validate141.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate150.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
 if(_errs1 === errors){
 if(data.quota_set !== undefined){
-if(!(validate142(data.quota_set, {instancePath:instancePath+"/quota_set",parentData:data,parentDataProperty:"quota_set",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate142.errors : vErrors.concat(validate142.errors);
+if(!(validate151(data.quota_set, {instancePath:instancePath+"/quota_set",parentData:data,parentDataProperty:"quota_set",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate151.errors : vErrors.concat(validate151.errors);
 errors = vErrors.length;
 }
 }
@@ -6663,48 +7110,48 @@ errors = vErrors.length;
 }
 }
 else {
-validate141.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate150.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate141.errors = vErrors;
+validate150.errors = vErrors;
 return errors === 0;
 }
-validate141.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate150.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate140(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate149(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_updateQuotas.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate140.evaluated;
+const evaluated0 = validate149.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate141(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate141.errors : vErrors.concat(validate141.errors);
+if(!(validate150(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate150.errors : vErrors.concat(validate150.errors);
 errors = vErrors.length;
 }
-validate140.errors = vErrors;
+validate149.errors = vErrors;
 return errors === 0;
 }
-validate140.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate149.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_updateQuotaClass = validate145;
-const schema177 = {"$ref":"cinder-v3.json#/components/schemas/QuotaClassSetUpdateRequest","$id":"body_updateQuotaClass.json"};
-const schema178 = {"type":"object","required":["quota_class_set"],"additionalProperties":false,"properties":{"quota_class_set":{"$ref":"#/components/schemas/QuotaClassSetUpdate"}}};
-const schema179 = {"description":"The `quota_class_set` object of an update (format `quota_class_set`): keys must be quota keys\nof existing types (else 400 \"Invalid input received: Bad key(s) in quota class set: <k1>,\n<k2>\", checked before the values), and match `^[a-zA-Z0-9-_:. ]{1,255}$` (so per-type keys of\ntypes whose name has other characters cannot be set here). `{}` is allowed (no change).\n","type":"object","properties":{"volumes":{"$ref":"#/components/schemas/QuotaClassValue"},"snapshots":{"$ref":"#/components/schemas/QuotaClassValue"},"gigabytes":{"$ref":"#/components/schemas/QuotaClassValue"},"backups":{"$ref":"#/components/schemas/QuotaClassValue"},"backup_gigabytes":{"$ref":"#/components/schemas/QuotaClassValue"},"per_volume_gigabytes":{"$ref":"#/components/schemas/QuotaClassValue"},"groups":{"$ref":"#/components/schemas/QuotaClassValue"}},"patternProperties":{"^(?:volumes|snapshots|gigabytes)_[a-zA-Z0-9-_:. ]+$":{"$ref":"#/components/schemas/QuotaClassValue"}},"propertyNames":{"maxLength":255},"additionalProperties":false};
-const schema180 = {"description":"cinder/api/validation/parameter_types.py `quota_class_set` values: an integer -1..2147483647,\nor a string of digits 0..2147483647 (Cinder's validator applies `minimum`/`maximum` to digit\nstrings too; \"-1\" as a string → 400 \"Invalid input for field/attribute volumes. Value: -1.\n'-1' does not match '^[0-9]*$'\", \"\" → \"... '' is too short\", 1.5/true → \"... is not of type\n'integer', 'string'\", 2147483648 → \"... is greater than the maximum of 2147483647\", -2 → \"...\nis less than the minimum of -1\").\n","type":["integer","string"],"minimum":-1,"maximum":2147483647,"minLength":1,"pattern":"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"};
-const pattern58 = new RegExp("^(?:volumes|snapshots|gigabytes)_[a-zA-Z0-9-_:. ]+$", "u");
-const pattern59 = new RegExp("^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$", "u");
+export const body_updateQuotaClass = validate154;
+const schema185 = {"$ref":"cinder-v3.json#/components/schemas/QuotaClassSetUpdateRequest","$id":"body_updateQuotaClass.json"};
+const schema186 = {"type":"object","required":["quota_class_set"],"additionalProperties":false,"properties":{"quota_class_set":{"$ref":"#/components/schemas/QuotaClassSetUpdate"}}};
+const schema187 = {"description":"The `quota_class_set` object of an update (format `quota_class_set`): keys must be quota keys\nof existing types (else 400 \"Invalid input received: Bad key(s) in quota class set: <k1>,\n<k2>\", checked before the values), and match `^[a-zA-Z0-9-_:. ]{1,255}$` (so per-type keys of\ntypes whose name has other characters cannot be set here). `{}` is allowed (no change).\n","type":"object","properties":{"volumes":{"$ref":"#/components/schemas/QuotaClassValue"},"snapshots":{"$ref":"#/components/schemas/QuotaClassValue"},"gigabytes":{"$ref":"#/components/schemas/QuotaClassValue"},"backups":{"$ref":"#/components/schemas/QuotaClassValue"},"backup_gigabytes":{"$ref":"#/components/schemas/QuotaClassValue"},"per_volume_gigabytes":{"$ref":"#/components/schemas/QuotaClassValue"},"groups":{"$ref":"#/components/schemas/QuotaClassValue"}},"patternProperties":{"^(?:volumes|snapshots|gigabytes)_[a-zA-Z0-9-_:. ]+$":{"$ref":"#/components/schemas/QuotaClassValue"}},"propertyNames":{"maxLength":255},"additionalProperties":false};
+const schema188 = {"description":"cinder/api/validation/parameter_types.py `quota_class_set` values: an integer -1..2147483647,\nor a string of digits 0..2147483647 (Cinder's validator applies `minimum`/`maximum` to digit\nstrings too; \"-1\" as a string → 400 \"Invalid input for field/attribute volumes. Value: -1.\n'-1' does not match '^[0-9]*$'\", \"\" → \"... '' is too short\", 1.5/true → \"... is not of type\n'integer', 'string'\", 2147483648 → \"... is greater than the maximum of 2147483647\", -2 → \"...\nis less than the minimum of -1\").\n","type":["integer","string"],"minimum":-1,"maximum":2147483647,"minLength":1,"pattern":"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"};
+const pattern62 = new RegExp("^(?:volumes|snapshots|gigabytes)_[a-zA-Z0-9-_:. ]+$", "u");
+const pattern63 = new RegExp("^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$", "u");
 
-function validate147(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate156(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate147.evaluated;
+const evaluated0 = validate156.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -6737,7 +7184,7 @@ else {
 vErrors.push(err1);
 }
 errors++;
-validate147.errors = vErrors;
+validate156.errors = vErrors;
 return false;
 break;
 }
@@ -6745,8 +7192,8 @@ break;
 if(valid0){
 const _errs2 = errors;
 for(const key1 in data){
-if(!((((((((key1 === "volumes") || (key1 === "snapshots")) || (key1 === "gigabytes")) || (key1 === "backups")) || (key1 === "backup_gigabytes")) || (key1 === "per_volume_gigabytes")) || (key1 === "groups")) || (pattern58.test(key1)))){
-validate147.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+if(!((((((((key1 === "volumes") || (key1 === "snapshots")) || (key1 === "gigabytes")) || (key1 === "backups")) || (key1 === "backup_gigabytes")) || (key1 === "per_volume_gigabytes")) || (key1 === "groups")) || (pattern62.test(key1)))){
+validate156.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -6757,18 +7204,18 @@ let data0 = data.volumes;
 const _errs3 = errors;
 const _errs4 = errors;
 if((!((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0)))) && (typeof data0 !== "string")){
-validate147.errors = [{instancePath:instancePath+"/volumes",schemaPath:"#/components/schemas/QuotaClassValue/type",keyword:"type",params:{type: schema180.type},message:"must be integer,string"}];
+validate156.errors = [{instancePath:instancePath+"/volumes",schemaPath:"#/components/schemas/QuotaClassValue/type",keyword:"type",params:{type: schema188.type},message:"must be integer,string"}];
 return false;
 }
 if(errors === _errs4){
 if(typeof data0 == "number"){
 if(data0 > 2147483647 || isNaN(data0)){
-validate147.errors = [{instancePath:instancePath+"/volumes",schemaPath:"#/components/schemas/QuotaClassValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+validate156.errors = [{instancePath:instancePath+"/volumes",schemaPath:"#/components/schemas/QuotaClassValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
 return false;
 }
 else {
 if(data0 < -1 || isNaN(data0)){
-validate147.errors = [{instancePath:instancePath+"/volumes",schemaPath:"#/components/schemas/QuotaClassValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
+validate156.errors = [{instancePath:instancePath+"/volumes",schemaPath:"#/components/schemas/QuotaClassValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
 return false;
 }
 }
@@ -6776,12 +7223,12 @@ return false;
 if(errors === _errs4){
 if(typeof data0 === "string"){
 if(func2(data0) < 1){
-validate147.errors = [{instancePath:instancePath+"/volumes",schemaPath:"#/components/schemas/QuotaClassValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate156.errors = [{instancePath:instancePath+"/volumes",schemaPath:"#/components/schemas/QuotaClassValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern59.test(data0)){
-validate147.errors = [{instancePath:instancePath+"/volumes",schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
+if(!pattern63.test(data0)){
+validate156.errors = [{instancePath:instancePath+"/volumes",schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
 return false;
 }
 }
@@ -6799,18 +7246,18 @@ let data1 = data.snapshots;
 const _errs6 = errors;
 const _errs7 = errors;
 if((!((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1)))) && (typeof data1 !== "string")){
-validate147.errors = [{instancePath:instancePath+"/snapshots",schemaPath:"#/components/schemas/QuotaClassValue/type",keyword:"type",params:{type: schema180.type},message:"must be integer,string"}];
+validate156.errors = [{instancePath:instancePath+"/snapshots",schemaPath:"#/components/schemas/QuotaClassValue/type",keyword:"type",params:{type: schema188.type},message:"must be integer,string"}];
 return false;
 }
 if(errors === _errs7){
 if(typeof data1 == "number"){
 if(data1 > 2147483647 || isNaN(data1)){
-validate147.errors = [{instancePath:instancePath+"/snapshots",schemaPath:"#/components/schemas/QuotaClassValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+validate156.errors = [{instancePath:instancePath+"/snapshots",schemaPath:"#/components/schemas/QuotaClassValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
 return false;
 }
 else {
 if(data1 < -1 || isNaN(data1)){
-validate147.errors = [{instancePath:instancePath+"/snapshots",schemaPath:"#/components/schemas/QuotaClassValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
+validate156.errors = [{instancePath:instancePath+"/snapshots",schemaPath:"#/components/schemas/QuotaClassValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
 return false;
 }
 }
@@ -6818,12 +7265,12 @@ return false;
 if(errors === _errs7){
 if(typeof data1 === "string"){
 if(func2(data1) < 1){
-validate147.errors = [{instancePath:instancePath+"/snapshots",schemaPath:"#/components/schemas/QuotaClassValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate156.errors = [{instancePath:instancePath+"/snapshots",schemaPath:"#/components/schemas/QuotaClassValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern59.test(data1)){
-validate147.errors = [{instancePath:instancePath+"/snapshots",schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
+if(!pattern63.test(data1)){
+validate156.errors = [{instancePath:instancePath+"/snapshots",schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
 return false;
 }
 }
@@ -6841,18 +7288,18 @@ let data2 = data.gigabytes;
 const _errs9 = errors;
 const _errs10 = errors;
 if((!((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2)))) && (typeof data2 !== "string")){
-validate147.errors = [{instancePath:instancePath+"/gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/type",keyword:"type",params:{type: schema180.type},message:"must be integer,string"}];
+validate156.errors = [{instancePath:instancePath+"/gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/type",keyword:"type",params:{type: schema188.type},message:"must be integer,string"}];
 return false;
 }
 if(errors === _errs10){
 if(typeof data2 == "number"){
 if(data2 > 2147483647 || isNaN(data2)){
-validate147.errors = [{instancePath:instancePath+"/gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+validate156.errors = [{instancePath:instancePath+"/gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
 return false;
 }
 else {
 if(data2 < -1 || isNaN(data2)){
-validate147.errors = [{instancePath:instancePath+"/gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
+validate156.errors = [{instancePath:instancePath+"/gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
 return false;
 }
 }
@@ -6860,12 +7307,12 @@ return false;
 if(errors === _errs10){
 if(typeof data2 === "string"){
 if(func2(data2) < 1){
-validate147.errors = [{instancePath:instancePath+"/gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate156.errors = [{instancePath:instancePath+"/gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern59.test(data2)){
-validate147.errors = [{instancePath:instancePath+"/gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
+if(!pattern63.test(data2)){
+validate156.errors = [{instancePath:instancePath+"/gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
 return false;
 }
 }
@@ -6883,18 +7330,18 @@ let data3 = data.backups;
 const _errs12 = errors;
 const _errs13 = errors;
 if((!((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3)))) && (typeof data3 !== "string")){
-validate147.errors = [{instancePath:instancePath+"/backups",schemaPath:"#/components/schemas/QuotaClassValue/type",keyword:"type",params:{type: schema180.type},message:"must be integer,string"}];
+validate156.errors = [{instancePath:instancePath+"/backups",schemaPath:"#/components/schemas/QuotaClassValue/type",keyword:"type",params:{type: schema188.type},message:"must be integer,string"}];
 return false;
 }
 if(errors === _errs13){
 if(typeof data3 == "number"){
 if(data3 > 2147483647 || isNaN(data3)){
-validate147.errors = [{instancePath:instancePath+"/backups",schemaPath:"#/components/schemas/QuotaClassValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+validate156.errors = [{instancePath:instancePath+"/backups",schemaPath:"#/components/schemas/QuotaClassValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
 return false;
 }
 else {
 if(data3 < -1 || isNaN(data3)){
-validate147.errors = [{instancePath:instancePath+"/backups",schemaPath:"#/components/schemas/QuotaClassValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
+validate156.errors = [{instancePath:instancePath+"/backups",schemaPath:"#/components/schemas/QuotaClassValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
 return false;
 }
 }
@@ -6902,12 +7349,12 @@ return false;
 if(errors === _errs13){
 if(typeof data3 === "string"){
 if(func2(data3) < 1){
-validate147.errors = [{instancePath:instancePath+"/backups",schemaPath:"#/components/schemas/QuotaClassValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate156.errors = [{instancePath:instancePath+"/backups",schemaPath:"#/components/schemas/QuotaClassValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern59.test(data3)){
-validate147.errors = [{instancePath:instancePath+"/backups",schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
+if(!pattern63.test(data3)){
+validate156.errors = [{instancePath:instancePath+"/backups",schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
 return false;
 }
 }
@@ -6925,18 +7372,18 @@ let data4 = data.backup_gigabytes;
 const _errs15 = errors;
 const _errs16 = errors;
 if((!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))) && (typeof data4 !== "string")){
-validate147.errors = [{instancePath:instancePath+"/backup_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/type",keyword:"type",params:{type: schema180.type},message:"must be integer,string"}];
+validate156.errors = [{instancePath:instancePath+"/backup_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/type",keyword:"type",params:{type: schema188.type},message:"must be integer,string"}];
 return false;
 }
 if(errors === _errs16){
 if(typeof data4 == "number"){
 if(data4 > 2147483647 || isNaN(data4)){
-validate147.errors = [{instancePath:instancePath+"/backup_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+validate156.errors = [{instancePath:instancePath+"/backup_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
 return false;
 }
 else {
 if(data4 < -1 || isNaN(data4)){
-validate147.errors = [{instancePath:instancePath+"/backup_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
+validate156.errors = [{instancePath:instancePath+"/backup_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
 return false;
 }
 }
@@ -6944,12 +7391,12 @@ return false;
 if(errors === _errs16){
 if(typeof data4 === "string"){
 if(func2(data4) < 1){
-validate147.errors = [{instancePath:instancePath+"/backup_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate156.errors = [{instancePath:instancePath+"/backup_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern59.test(data4)){
-validate147.errors = [{instancePath:instancePath+"/backup_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
+if(!pattern63.test(data4)){
+validate156.errors = [{instancePath:instancePath+"/backup_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
 return false;
 }
 }
@@ -6967,18 +7414,18 @@ let data5 = data.per_volume_gigabytes;
 const _errs18 = errors;
 const _errs19 = errors;
 if((!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))) && (typeof data5 !== "string")){
-validate147.errors = [{instancePath:instancePath+"/per_volume_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/type",keyword:"type",params:{type: schema180.type},message:"must be integer,string"}];
+validate156.errors = [{instancePath:instancePath+"/per_volume_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/type",keyword:"type",params:{type: schema188.type},message:"must be integer,string"}];
 return false;
 }
 if(errors === _errs19){
 if(typeof data5 == "number"){
 if(data5 > 2147483647 || isNaN(data5)){
-validate147.errors = [{instancePath:instancePath+"/per_volume_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+validate156.errors = [{instancePath:instancePath+"/per_volume_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
 return false;
 }
 else {
 if(data5 < -1 || isNaN(data5)){
-validate147.errors = [{instancePath:instancePath+"/per_volume_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
+validate156.errors = [{instancePath:instancePath+"/per_volume_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
 return false;
 }
 }
@@ -6986,12 +7433,12 @@ return false;
 if(errors === _errs19){
 if(typeof data5 === "string"){
 if(func2(data5) < 1){
-validate147.errors = [{instancePath:instancePath+"/per_volume_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate156.errors = [{instancePath:instancePath+"/per_volume_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern59.test(data5)){
-validate147.errors = [{instancePath:instancePath+"/per_volume_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
+if(!pattern63.test(data5)){
+validate156.errors = [{instancePath:instancePath+"/per_volume_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
 return false;
 }
 }
@@ -7009,18 +7456,18 @@ let data6 = data.groups;
 const _errs21 = errors;
 const _errs22 = errors;
 if((!((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6)))) && (typeof data6 !== "string")){
-validate147.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/components/schemas/QuotaClassValue/type",keyword:"type",params:{type: schema180.type},message:"must be integer,string"}];
+validate156.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/components/schemas/QuotaClassValue/type",keyword:"type",params:{type: schema188.type},message:"must be integer,string"}];
 return false;
 }
 if(errors === _errs22){
 if(typeof data6 == "number"){
 if(data6 > 2147483647 || isNaN(data6)){
-validate147.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/components/schemas/QuotaClassValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+validate156.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/components/schemas/QuotaClassValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
 return false;
 }
 else {
 if(data6 < -1 || isNaN(data6)){
-validate147.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/components/schemas/QuotaClassValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
+validate156.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/components/schemas/QuotaClassValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
 return false;
 }
 }
@@ -7028,12 +7475,12 @@ return false;
 if(errors === _errs22){
 if(typeof data6 === "string"){
 if(func2(data6) < 1){
-validate147.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/components/schemas/QuotaClassValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate156.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/components/schemas/QuotaClassValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern59.test(data6)){
-validate147.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
+if(!pattern63.test(data6)){
+validate156.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
 return false;
 }
 }
@@ -7048,23 +7495,23 @@ var valid1 = true;
 if(valid1){
 var valid9 = true;
 for(const key2 in data){
-if(pattern58.test(key2)){
+if(pattern62.test(key2)){
 let data7 = data[key2];
 const _errs24 = errors;
 const _errs25 = errors;
 if((!((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7)))) && (typeof data7 !== "string")){
-validate147.errors = [{instancePath:instancePath+"/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/QuotaClassValue/type",keyword:"type",params:{type: schema180.type},message:"must be integer,string"}];
+validate156.errors = [{instancePath:instancePath+"/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/QuotaClassValue/type",keyword:"type",params:{type: schema188.type},message:"must be integer,string"}];
 return false;
 }
 if(errors === _errs25){
 if(typeof data7 == "number"){
 if(data7 > 2147483647 || isNaN(data7)){
-validate147.errors = [{instancePath:instancePath+"/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/QuotaClassValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+validate156.errors = [{instancePath:instancePath+"/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/QuotaClassValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
 return false;
 }
 else {
 if(data7 < -1 || isNaN(data7)){
-validate147.errors = [{instancePath:instancePath+"/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/QuotaClassValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
+validate156.errors = [{instancePath:instancePath+"/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/QuotaClassValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
 return false;
 }
 }
@@ -7072,12 +7519,12 @@ return false;
 if(errors === _errs25){
 if(typeof data7 === "string"){
 if(func2(data7) < 1){
-validate147.errors = [{instancePath:instancePath+"/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/QuotaClassValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate156.errors = [{instancePath:instancePath+"/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/QuotaClassValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern59.test(data7)){
-validate147.errors = [{instancePath:instancePath+"/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
+if(!pattern63.test(data7)){
+validate156.errors = [{instancePath:instancePath+"/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
 return false;
 }
 }
@@ -7101,20 +7548,20 @@ break;
 }
 }
 else {
-validate147.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate156.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate147.errors = vErrors;
+validate156.errors = vErrors;
 return errors === 0;
 }
-validate147.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate156.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate146(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate155(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate146.evaluated;
+const evaluated0 = validate155.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -7125,22 +7572,22 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.quota_class_set === undefined) && (missing0 = "quota_class_set")){
-validate146.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate155.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "quota_class_set")){
-validate146.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate155.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
 if(_errs1 === errors){
 if(data.quota_class_set !== undefined){
-if(!(validate147(data.quota_class_set, {instancePath:instancePath+"/quota_class_set",parentData:data,parentDataProperty:"quota_class_set",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate147.errors : vErrors.concat(validate147.errors);
+if(!(validate156(data.quota_class_set, {instancePath:instancePath+"/quota_class_set",parentData:data,parentDataProperty:"quota_class_set",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate156.errors : vErrors.concat(validate156.errors);
 errors = vErrors.length;
 }
 }
@@ -7148,274 +7595,18 @@ errors = vErrors.length;
 }
 }
 else {
-validate146.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate155.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate146.errors = vErrors;
+validate155.errors = vErrors;
 return errors === 0;
 }
-validate146.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate155.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-
-function validate145(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="body_updateQuotaClass.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate145.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(validate146(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate146.errors : vErrors.concat(validate146.errors);
-errors = vErrors.length;
-}
-validate145.errors = vErrors;
-return errors === 0;
-}
-validate145.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-export const body_enableService = validate150;
-const schema188 = {"$ref":"cinder-v3.json#/components/schemas/ServiceEnableDisableRequest","$id":"body_enableService.json"};
-const schema189 = {"description":"Body of `enable` / `disable` (cinder/api/schemas/services.py `enable_and_disable`): `host`\nand `binary` (or its deprecated alias `service`; at least one of the two, else 400 \"{...} is\nnot valid under any of the given schemas\"). `cluster` is accepted and ignored.\n","type":"object","additionalProperties":false,"properties":{"binary":{"type":"string","minLength":1,"maxLength":255},"host":{"$ref":"#/components/schemas/ServiceHost"},"cluster":{"type":["string","null"],"minLength":0,"maxLength":255},"service":{"description":"Deprecated alias of `binary` (`binary` wins when both are given).","type":"string","minLength":1,"maxLength":255}},"anyOf":[{"required":["binary"]},{"required":["service"]}]};
-const schema190 = {"description":"cinder/api/validation/parameter_types.py `cinder_host`. The handler requires it non-empty\n(cinder/api/common.py `get_cluster_host`): absent or null → 400 \"Invalid input received: Host\nfield is missing.\".\n","type":["string","null"],"minLength":1,"maxLength":255,"pattern":"^[a-zA-Z0-9-._#@:/+\\[\\]]*$"};
-const pattern68 = new RegExp("^[a-zA-Z0-9-._#@:/+\\[\\]]*$", "u");
-
-function validate151(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate151.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-const _errs1 = errors;
-let valid0 = false;
-const _errs2 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.binary === undefined) && (missing0 = "binary")){
-const err0 = {instancePath,schemaPath:"#/anyOf/0/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-}
-var _valid0 = _errs2 === errors;
-valid0 = valid0 || _valid0;
-const _errs3 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if((data.service === undefined) && (missing1 = "service")){
-const err1 = {instancePath,schemaPath:"#/anyOf/1/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-}
-var _valid0 = _errs3 === errors;
-valid0 = valid0 || _valid0;
-if(!valid0){
-const err2 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-validate151.errors = vErrors;
-return false;
-}
-else {
-errors = _errs1;
-if(vErrors !== null){
-if(_errs1){
-vErrors.length = _errs1;
-}
-else {
-vErrors = null;
-}
-}
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-const _errs4 = errors;
-for(const key0 in data){
-if(!((((key0 === "binary") || (key0 === "host")) || (key0 === "cluster")) || (key0 === "service"))){
-validate151.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs4 === errors){
-if(data.binary !== undefined){
-let data0 = data.binary;
-const _errs5 = errors;
-if(errors === _errs5){
-if(typeof data0 === "string"){
-if(func2(data0) > 255){
-validate151.errors = [{instancePath:instancePath+"/binary",schemaPath:"#/properties/binary/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
-return false;
-}
-else {
-if(func2(data0) < 1){
-validate151.errors = [{instancePath:instancePath+"/binary",schemaPath:"#/properties/binary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-}
-else {
-validate151.errors = [{instancePath:instancePath+"/binary",schemaPath:"#/properties/binary/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid1 = _errs5 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data.host !== undefined){
-let data1 = data.host;
-const _errs7 = errors;
-const _errs8 = errors;
-if((typeof data1 !== "string") && (data1 !== null)){
-validate151.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/type",keyword:"type",params:{type: schema190.type},message:"must be string,null"}];
-return false;
-}
-if(errors === _errs8){
-if(typeof data1 === "string"){
-if(func2(data1) > 255){
-validate151.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
-return false;
-}
-else {
-if(func2(data1) < 1){
-validate151.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-else {
-if(!pattern68.test(data1)){
-validate151.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-._#@:/+\\[\\]]*$"},message:"must match pattern \""+"^[a-zA-Z0-9-._#@:/+\\[\\]]*$"+"\""}];
-return false;
-}
-}
-}
-}
-}
-var valid1 = _errs7 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data.cluster !== undefined){
-let data2 = data.cluster;
-const _errs10 = errors;
-if((typeof data2 !== "string") && (data2 !== null)){
-validate151.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: schema189.properties.cluster.type},message:"must be string,null"}];
-return false;
-}
-if(errors === _errs10){
-if(typeof data2 === "string"){
-if(func2(data2) > 255){
-validate151.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
-return false;
-}
-else {
-if(func2(data2) < 0){
-validate151.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
-return false;
-}
-}
-}
-}
-var valid1 = _errs10 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data.service !== undefined){
-let data3 = data.service;
-const _errs12 = errors;
-if(errors === _errs12){
-if(typeof data3 === "string"){
-if(func2(data3) > 255){
-validate151.errors = [{instancePath:instancePath+"/service",schemaPath:"#/properties/service/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
-return false;
-}
-else {
-if(func2(data3) < 1){
-validate151.errors = [{instancePath:instancePath+"/service",schemaPath:"#/properties/service/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-}
-else {
-validate151.errors = [{instancePath:instancePath+"/service",schemaPath:"#/properties/service/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid1 = _errs12 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-}
-}
-else {
-validate151.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate151.errors = vErrors;
-return errors === 0;
-}
-validate151.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-
-function validate150(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="body_enableService.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate150.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(validate151(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate151.errors : vErrors.concat(validate151.errors);
-errors = vErrors.length;
-}
-validate150.errors = vErrors;
-return errors === 0;
-}
-validate150.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-export const body_disableService = validate153;
-const schema191 = {"$ref":"cinder-v3.json#/components/schemas/ServiceEnableDisableRequest","$id":"body_disableService.json"};
 
 function validate154(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="body_updateQuotaClass.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate154.evaluated;
@@ -7425,6 +7616,30 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(!(validate155(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate155.errors : vErrors.concat(validate155.errors);
+errors = vErrors.length;
+}
+validate154.errors = vErrors;
+return errors === 0;
+}
+validate154.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const body_enableService = validate159;
+const schema196 = {"$ref":"cinder-v3.json#/components/schemas/ServiceEnableDisableRequest","$id":"body_enableService.json"};
+const schema197 = {"description":"Body of `enable` / `disable` (cinder/api/schemas/services.py `enable_and_disable`): `host`\nand `binary` (or its deprecated alias `service`; at least one of the two, else 400 \"{...} is\nnot valid under any of the given schemas\"). `cluster` is accepted and ignored.\n","type":"object","additionalProperties":false,"properties":{"binary":{"type":"string","minLength":1,"maxLength":255},"host":{"$ref":"#/components/schemas/ServiceHost"},"cluster":{"type":["string","null"],"minLength":0,"maxLength":255},"service":{"description":"Deprecated alias of `binary` (`binary` wins when both are given).","type":"string","minLength":1,"maxLength":255}},"anyOf":[{"required":["binary"]},{"required":["service"]}]};
+const schema198 = {"description":"cinder/api/validation/parameter_types.py `cinder_host`. The handler requires it non-empty\n(cinder/api/common.py `get_cluster_host`): absent or null → 400 \"Invalid input received: Host\nfield is missing.\".\n","type":["string","null"],"minLength":1,"maxLength":255,"pattern":"^[a-zA-Z0-9-._#@:/+\\[\\]]*$"};
+
+function validate160(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate160.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
 const _errs1 = errors;
 let valid0 = false;
 const _errs2 = errors;
@@ -7468,7 +7683,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate154.errors = vErrors;
+validate160.errors = vErrors;
 return false;
 }
 else {
@@ -7487,7 +7702,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs4 = errors;
 for(const key0 in data){
 if(!((((key0 === "binary") || (key0 === "host")) || (key0 === "cluster")) || (key0 === "service"))){
-validate154.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate160.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -7499,18 +7714,18 @@ const _errs5 = errors;
 if(errors === _errs5){
 if(typeof data0 === "string"){
 if(func2(data0) > 255){
-validate154.errors = [{instancePath:instancePath+"/binary",schemaPath:"#/properties/binary/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate160.errors = [{instancePath:instancePath+"/binary",schemaPath:"#/properties/binary/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data0) < 1){
-validate154.errors = [{instancePath:instancePath+"/binary",schemaPath:"#/properties/binary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate160.errors = [{instancePath:instancePath+"/binary",schemaPath:"#/properties/binary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 }
 else {
-validate154.errors = [{instancePath:instancePath+"/binary",schemaPath:"#/properties/binary/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate160.errors = [{instancePath:instancePath+"/binary",schemaPath:"#/properties/binary/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -7525,23 +7740,23 @@ let data1 = data.host;
 const _errs7 = errors;
 const _errs8 = errors;
 if((typeof data1 !== "string") && (data1 !== null)){
-validate154.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/type",keyword:"type",params:{type: schema190.type},message:"must be string,null"}];
+validate160.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/type",keyword:"type",params:{type: schema198.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs8){
 if(typeof data1 === "string"){
 if(func2(data1) > 255){
-validate154.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate160.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data1) < 1){
-validate154.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate160.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern68.test(data1)){
-validate154.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-._#@:/+\\[\\]]*$"},message:"must match pattern \""+"^[a-zA-Z0-9-._#@:/+\\[\\]]*$"+"\""}];
+if(!pattern27.test(data1)){
+validate160.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-._#@:/+\\[\\]]*$"},message:"must match pattern \""+"^[a-zA-Z0-9-._#@:/+\\[\\]]*$"+"\""}];
 return false;
 }
 }
@@ -7558,18 +7773,18 @@ if(data.cluster !== undefined){
 let data2 = data.cluster;
 const _errs10 = errors;
 if((typeof data2 !== "string") && (data2 !== null)){
-validate154.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: schema189.properties.cluster.type},message:"must be string,null"}];
+validate160.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: schema197.properties.cluster.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs10){
 if(typeof data2 === "string"){
 if(func2(data2) > 255){
-validate154.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate160.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data2) < 0){
-validate154.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+validate160.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
 return false;
 }
 }
@@ -7587,18 +7802,18 @@ const _errs12 = errors;
 if(errors === _errs12){
 if(typeof data3 === "string"){
 if(func2(data3) > 255){
-validate154.errors = [{instancePath:instancePath+"/service",schemaPath:"#/properties/service/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate160.errors = [{instancePath:instancePath+"/service",schemaPath:"#/properties/service/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data3) < 1){
-validate154.errors = [{instancePath:instancePath+"/service",schemaPath:"#/properties/service/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate160.errors = [{instancePath:instancePath+"/service",schemaPath:"#/properties/service/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 }
 else {
-validate154.errors = [{instancePath:instancePath+"/service",schemaPath:"#/properties/service/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate160.errors = [{instancePath:instancePath+"/service",schemaPath:"#/properties/service/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -7613,44 +7828,43 @@ var valid1 = true;
 }
 }
 else {
-validate154.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate160.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate154.errors = vErrors;
+validate160.errors = vErrors;
 return errors === 0;
 }
-validate154.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate160.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate153(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="body_disableService.json" */;
+function validate159(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="body_enableService.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate153.evaluated;
+const evaluated0 = validate159.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate154(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate154.errors : vErrors.concat(validate154.errors);
+if(!(validate160(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate160.errors : vErrors.concat(validate160.errors);
 errors = vErrors.length;
 }
-validate153.errors = vErrors;
+validate159.errors = vErrors;
 return errors === 0;
 }
-validate153.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate159.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_disableServiceWithReason = validate156;
-const schema194 = {"$ref":"cinder-v3.json#/components/schemas/ServiceDisableLogReasonRequest","$id":"body_disableServiceWithReason.json"};
-const schema195 = {"description":"Body of `disable-log-reason` (schema `disable_log_reason`): as for `disable`, plus an\noptional `disabled_reason` (absent → stored as null).\n","type":"object","additionalProperties":false,"properties":{"binary":{"type":"string","minLength":1,"maxLength":255},"host":{"$ref":"#/components/schemas/ServiceHost"},"cluster":{"type":["string","null"],"minLength":0,"maxLength":255},"service":{"description":"Deprecated alias of `binary`.","type":"string","minLength":1,"maxLength":255},"disabled_reason":{"description":"1..255 characters, not blank (format `disabled_reason`: whitespace only → 400 \"Invalid\ninput for field/attribute disabled_reason. Value: <v>. '<v>' is not a\n'disabled_reason'\").\n","type":"string","minLength":1,"maxLength":255,"pattern":"\\S"}},"anyOf":[{"required":["binary"]},{"required":["service"]}]};
+export const body_disableService = validate162;
+const schema199 = {"$ref":"cinder-v3.json#/components/schemas/ServiceEnableDisableRequest","$id":"body_disableService.json"};
 
-function validate157(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate163(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate157.evaluated;
+const evaluated0 = validate163.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -7700,7 +7914,239 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate157.errors = vErrors;
+validate163.errors = vErrors;
+return false;
+}
+else {
+errors = _errs1;
+if(vErrors !== null){
+if(_errs1){
+vErrors.length = _errs1;
+}
+else {
+vErrors = null;
+}
+}
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs4 = errors;
+for(const key0 in data){
+if(!((((key0 === "binary") || (key0 === "host")) || (key0 === "cluster")) || (key0 === "service"))){
+validate163.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs4 === errors){
+if(data.binary !== undefined){
+let data0 = data.binary;
+const _errs5 = errors;
+if(errors === _errs5){
+if(typeof data0 === "string"){
+if(func2(data0) > 255){
+validate163.errors = [{instancePath:instancePath+"/binary",schemaPath:"#/properties/binary/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+else {
+if(func2(data0) < 1){
+validate163.errors = [{instancePath:instancePath+"/binary",schemaPath:"#/properties/binary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+}
+else {
+validate163.errors = [{instancePath:instancePath+"/binary",schemaPath:"#/properties/binary/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid1 = _errs5 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.host !== undefined){
+let data1 = data.host;
+const _errs7 = errors;
+const _errs8 = errors;
+if((typeof data1 !== "string") && (data1 !== null)){
+validate163.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/type",keyword:"type",params:{type: schema198.type},message:"must be string,null"}];
+return false;
+}
+if(errors === _errs8){
+if(typeof data1 === "string"){
+if(func2(data1) > 255){
+validate163.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+else {
+if(func2(data1) < 1){
+validate163.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern27.test(data1)){
+validate163.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-._#@:/+\\[\\]]*$"},message:"must match pattern \""+"^[a-zA-Z0-9-._#@:/+\\[\\]]*$"+"\""}];
+return false;
+}
+}
+}
+}
+}
+var valid1 = _errs7 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.cluster !== undefined){
+let data2 = data.cluster;
+const _errs10 = errors;
+if((typeof data2 !== "string") && (data2 !== null)){
+validate163.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: schema197.properties.cluster.type},message:"must be string,null"}];
+return false;
+}
+if(errors === _errs10){
+if(typeof data2 === "string"){
+if(func2(data2) > 255){
+validate163.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+else {
+if(func2(data2) < 0){
+validate163.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+return false;
+}
+}
+}
+}
+var valid1 = _errs10 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.service !== undefined){
+let data3 = data.service;
+const _errs12 = errors;
+if(errors === _errs12){
+if(typeof data3 === "string"){
+if(func2(data3) > 255){
+validate163.errors = [{instancePath:instancePath+"/service",schemaPath:"#/properties/service/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+else {
+if(func2(data3) < 1){
+validate163.errors = [{instancePath:instancePath+"/service",schemaPath:"#/properties/service/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+}
+else {
+validate163.errors = [{instancePath:instancePath+"/service",schemaPath:"#/properties/service/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid1 = _errs12 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate163.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate163.errors = vErrors;
+return errors === 0;
+}
+validate163.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate162(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="body_disableService.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate162.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(validate163(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
+errors = vErrors.length;
+}
+validate162.errors = vErrors;
+return errors === 0;
+}
+validate162.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const body_disableServiceWithReason = validate165;
+const schema202 = {"$ref":"cinder-v3.json#/components/schemas/ServiceDisableLogReasonRequest","$id":"body_disableServiceWithReason.json"};
+const schema203 = {"description":"Body of `disable-log-reason` (schema `disable_log_reason`): as for `disable`, plus an\noptional `disabled_reason` (absent → stored as null).\n","type":"object","additionalProperties":false,"properties":{"binary":{"type":"string","minLength":1,"maxLength":255},"host":{"$ref":"#/components/schemas/ServiceHost"},"cluster":{"type":["string","null"],"minLength":0,"maxLength":255},"service":{"description":"Deprecated alias of `binary`.","type":"string","minLength":1,"maxLength":255},"disabled_reason":{"description":"1..255 characters, not blank (format `disabled_reason`: whitespace only → 400 \"Invalid\ninput for field/attribute disabled_reason. Value: <v>. '<v>' is not a\n'disabled_reason'\").\n","type":"string","minLength":1,"maxLength":255,"pattern":"\\S"}},"anyOf":[{"required":["binary"]},{"required":["service"]}]};
+
+function validate166(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate166.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs1 = errors;
+let valid0 = false;
+const _errs2 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.binary === undefined) && (missing0 = "binary")){
+const err0 = {instancePath,schemaPath:"#/anyOf/0/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+var _valid0 = _errs2 === errors;
+valid0 = valid0 || _valid0;
+const _errs3 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if((data.service === undefined) && (missing1 = "service")){
+const err1 = {instancePath,schemaPath:"#/anyOf/1/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+var _valid0 = _errs3 === errors;
+valid0 = valid0 || _valid0;
+if(!valid0){
+const err2 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate166.errors = vErrors;
 return false;
 }
 else {
@@ -7719,7 +8165,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs4 = errors;
 for(const key0 in data){
 if(!(((((key0 === "binary") || (key0 === "host")) || (key0 === "cluster")) || (key0 === "service")) || (key0 === "disabled_reason"))){
-validate157.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate166.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -7731,18 +8177,18 @@ const _errs5 = errors;
 if(errors === _errs5){
 if(typeof data0 === "string"){
 if(func2(data0) > 255){
-validate157.errors = [{instancePath:instancePath+"/binary",schemaPath:"#/properties/binary/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate166.errors = [{instancePath:instancePath+"/binary",schemaPath:"#/properties/binary/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data0) < 1){
-validate157.errors = [{instancePath:instancePath+"/binary",schemaPath:"#/properties/binary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate166.errors = [{instancePath:instancePath+"/binary",schemaPath:"#/properties/binary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 }
 else {
-validate157.errors = [{instancePath:instancePath+"/binary",schemaPath:"#/properties/binary/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate166.errors = [{instancePath:instancePath+"/binary",schemaPath:"#/properties/binary/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -7757,23 +8203,23 @@ let data1 = data.host;
 const _errs7 = errors;
 const _errs8 = errors;
 if((typeof data1 !== "string") && (data1 !== null)){
-validate157.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/type",keyword:"type",params:{type: schema190.type},message:"must be string,null"}];
+validate166.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/type",keyword:"type",params:{type: schema198.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs8){
 if(typeof data1 === "string"){
 if(func2(data1) > 255){
-validate157.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate166.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data1) < 1){
-validate157.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate166.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern68.test(data1)){
-validate157.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-._#@:/+\\[\\]]*$"},message:"must match pattern \""+"^[a-zA-Z0-9-._#@:/+\\[\\]]*$"+"\""}];
+if(!pattern27.test(data1)){
+validate166.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-._#@:/+\\[\\]]*$"},message:"must match pattern \""+"^[a-zA-Z0-9-._#@:/+\\[\\]]*$"+"\""}];
 return false;
 }
 }
@@ -7790,18 +8236,18 @@ if(data.cluster !== undefined){
 let data2 = data.cluster;
 const _errs10 = errors;
 if((typeof data2 !== "string") && (data2 !== null)){
-validate157.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: schema195.properties.cluster.type},message:"must be string,null"}];
+validate166.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: schema203.properties.cluster.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs10){
 if(typeof data2 === "string"){
 if(func2(data2) > 255){
-validate157.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate166.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data2) < 0){
-validate157.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+validate166.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
 return false;
 }
 }
@@ -7819,18 +8265,18 @@ const _errs12 = errors;
 if(errors === _errs12){
 if(typeof data3 === "string"){
 if(func2(data3) > 255){
-validate157.errors = [{instancePath:instancePath+"/service",schemaPath:"#/properties/service/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate166.errors = [{instancePath:instancePath+"/service",schemaPath:"#/properties/service/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data3) < 1){
-validate157.errors = [{instancePath:instancePath+"/service",schemaPath:"#/properties/service/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate166.errors = [{instancePath:instancePath+"/service",schemaPath:"#/properties/service/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 }
 else {
-validate157.errors = [{instancePath:instancePath+"/service",schemaPath:"#/properties/service/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate166.errors = [{instancePath:instancePath+"/service",schemaPath:"#/properties/service/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -7846,24 +8292,24 @@ const _errs14 = errors;
 if(errors === _errs14){
 if(typeof data4 === "string"){
 if(func2(data4) > 255){
-validate157.errors = [{instancePath:instancePath+"/disabled_reason",schemaPath:"#/properties/disabled_reason/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate166.errors = [{instancePath:instancePath+"/disabled_reason",schemaPath:"#/properties/disabled_reason/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data4) < 1){
-validate157.errors = [{instancePath:instancePath+"/disabled_reason",schemaPath:"#/properties/disabled_reason/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate166.errors = [{instancePath:instancePath+"/disabled_reason",schemaPath:"#/properties/disabled_reason/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern41.test(data4)){
-validate157.errors = [{instancePath:instancePath+"/disabled_reason",schemaPath:"#/properties/disabled_reason/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""}];
+if(!pattern45.test(data4)){
+validate166.errors = [{instancePath:instancePath+"/disabled_reason",schemaPath:"#/properties/disabled_reason/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""}];
 return false;
 }
 }
 }
 }
 else {
-validate157.errors = [{instancePath:instancePath+"/disabled_reason",schemaPath:"#/properties/disabled_reason/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate166.errors = [{instancePath:instancePath+"/disabled_reason",schemaPath:"#/properties/disabled_reason/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -7879,46 +8325,46 @@ var valid1 = true;
 }
 }
 else {
-validate157.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate166.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate157.errors = vErrors;
+validate166.errors = vErrors;
 return errors === 0;
 }
-validate157.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate166.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate156(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate165(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_disableServiceWithReason.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate156.evaluated;
+const evaluated0 = validate165.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate157(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate157.errors : vErrors.concat(validate157.errors);
+if(!(validate166(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
 errors = vErrors.length;
 }
-validate156.errors = vErrors;
+validate165.errors = vErrors;
 return errors === 0;
 }
-validate156.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate165.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_issueToken = validate159;
-const schema197 = {"$ref":"cinder-v3.json#/components/schemas/AuthTokensRequest","$id":"body_issueToken.json"};
-const schema198 = {"description":"`POST /v3/auth/tokens` body: `{\"auth\": {\"identity\": {...}, \"scope\": ...}}`. Other top-level\nkeys are ignored.\n","type":"object","required":["auth"],"properties":{"auth":{"type":"object","required":["identity"],"properties":{"identity":{"$ref":"#/components/schemas/AuthIdentity"},"scope":{"$ref":"#/components/schemas/AuthScope"}}}}};
-const schema199 = {"description":"`auth.identity` (keystone/auth/schema.py `token_issue`; Keystone's schema leaves unknown keys\nalone). `methods` names the plugins to run; each named method needs its object.\n","type":"object","required":["methods"],"properties":{"methods":{"type":"array","items":{"type":"string","examples":["password","token"]}},"password":{"type":"object","properties":{"user":{"description":"By `id`, or by `name` plus `domain` (by id or name). Neither id nor name → 400 \"Invalid\ninput for field identity/password/user: id or name must be present.\"; a domain with\nneither → 400 \"Invalid input for field identity/password/user/domain: id or name must\nbe present.\". Wrong password, unknown or disabled user → 401.\n","type":"object","properties":{"id":{"type":"string"},"name":{"type":"string"},"password":{"type":"string"},"domain":{"type":"object","allOf":[{"$ref":"#/components/schemas/NameOrIdRef"}],"anyOf":[{"required":["id"]},{"required":["name"]}]}},"anyOf":[{"required":["id"]},{"required":["name"]}]}}},"token":{"description":"Re-scope (or re-issue) with an existing token.","type":"object","required":["id"],"properties":{"id":{"type":"string"}}}}};
-const schema200 = {"description":"An entity named by `id`, or by `name` (Keystone then needs the domain for users and projects).","type":"object","properties":{"id":{"type":"string"},"name":{"type":"string"}}};
+export const body_issueToken = validate168;
+const schema205 = {"$ref":"cinder-v3.json#/components/schemas/AuthTokensRequest","$id":"body_issueToken.json"};
+const schema206 = {"description":"`POST /v3/auth/tokens` body: `{\"auth\": {\"identity\": {...}, \"scope\": ...}}`. Other top-level\nkeys are ignored.\n","type":"object","required":["auth"],"properties":{"auth":{"type":"object","required":["identity"],"properties":{"identity":{"$ref":"#/components/schemas/AuthIdentity"},"scope":{"$ref":"#/components/schemas/AuthScope"}}}}};
+const schema207 = {"description":"`auth.identity` (keystone/auth/schema.py `token_issue`; Keystone's schema leaves unknown keys\nalone). `methods` names the plugins to run; each named method needs its object.\n","type":"object","required":["methods"],"properties":{"methods":{"type":"array","items":{"type":"string","examples":["password","token"]}},"password":{"type":"object","properties":{"user":{"description":"By `id`, or by `name` plus `domain` (by id or name). Neither id nor name → 400 \"Invalid\ninput for field identity/password/user: id or name must be present.\"; a domain with\nneither → 400 \"Invalid input for field identity/password/user/domain: id or name must\nbe present.\". Wrong password, unknown or disabled user → 401.\n","type":"object","properties":{"id":{"type":"string"},"name":{"type":"string"},"password":{"type":"string"},"domain":{"type":"object","allOf":[{"$ref":"#/components/schemas/NameOrIdRef"}],"anyOf":[{"required":["id"]},{"required":["name"]}]}},"anyOf":[{"required":["id"]},{"required":["name"]}]}}},"token":{"description":"Re-scope (or re-issue) with an existing token.","type":"object","required":["id"],"properties":{"id":{"type":"string"}}}}};
+const schema208 = {"description":"An entity named by `id`, or by `name` (Keystone then needs the domain for users and projects).","type":"object","properties":{"id":{"type":"string"},"name":{"type":"string"}}};
 
-function validate161(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate170(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate161.evaluated;
+const evaluated0 = validate170.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -7929,7 +8375,7 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.methods === undefined) && (missing0 = "methods")){
-validate161.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate170.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -7943,7 +8389,7 @@ const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 const _errs3 = errors;
 if(typeof data0[i0] !== "string"){
-validate161.errors = [{instancePath:instancePath+"/methods/" + i0,schemaPath:"#/properties/methods/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate170.errors = [{instancePath:instancePath+"/methods/" + i0,schemaPath:"#/properties/methods/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs3 === errors;
@@ -7953,7 +8399,7 @@ break;
 }
 }
 else {
-validate161.errors = [{instancePath:instancePath+"/methods",schemaPath:"#/properties/methods/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate170.errors = [{instancePath:instancePath+"/methods",schemaPath:"#/properties/methods/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -8014,7 +8460,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate161.errors = vErrors;
+validate170.errors = vErrors;
 return false;
 }
 else {
@@ -8033,7 +8479,7 @@ if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 if(data3.id !== undefined){
 const _errs12 = errors;
 if(typeof data3.id !== "string"){
-validate161.errors = [{instancePath:instancePath+"/password/user/id",schemaPath:"#/properties/password/properties/user/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate170.errors = [{instancePath:instancePath+"/password/user/id",schemaPath:"#/properties/password/properties/user/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid4 = _errs12 === errors;
@@ -8045,7 +8491,7 @@ if(valid4){
 if(data3.name !== undefined){
 const _errs14 = errors;
 if(typeof data3.name !== "string"){
-validate161.errors = [{instancePath:instancePath+"/password/user/name",schemaPath:"#/properties/password/properties/user/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate170.errors = [{instancePath:instancePath+"/password/user/name",schemaPath:"#/properties/password/properties/user/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid4 = _errs14 === errors;
@@ -8057,7 +8503,7 @@ if(valid4){
 if(data3.password !== undefined){
 const _errs16 = errors;
 if(typeof data3.password !== "string"){
-validate161.errors = [{instancePath:instancePath+"/password/user/password",schemaPath:"#/properties/password/properties/user/properties/password/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate170.errors = [{instancePath:instancePath+"/password/user/password",schemaPath:"#/properties/password/properties/user/properties/password/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid4 = _errs16 === errors;
@@ -8070,7 +8516,7 @@ if(data3.domain !== undefined){
 let data7 = data3.domain;
 const _errs18 = errors;
 if(!(data7 && typeof data7 == "object" && !Array.isArray(data7))){
-validate161.errors = [{instancePath:instancePath+"/password/user/domain",schemaPath:"#/properties/password/properties/user/properties/domain/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate170.errors = [{instancePath:instancePath+"/password/user/domain",schemaPath:"#/properties/password/properties/user/properties/domain/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 const _errs20 = errors;
@@ -8116,7 +8562,7 @@ else {
 vErrors.push(err5);
 }
 errors++;
-validate161.errors = vErrors;
+validate170.errors = vErrors;
 return false;
 }
 else {
@@ -8135,7 +8581,7 @@ if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 if(data7.id !== undefined){
 const _errs26 = errors;
 if(typeof data7.id !== "string"){
-validate161.errors = [{instancePath:instancePath+"/password/user/domain/id",schemaPath:"#/components/schemas/NameOrIdRef/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate170.errors = [{instancePath:instancePath+"/password/user/domain/id",schemaPath:"#/components/schemas/NameOrIdRef/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid8 = _errs26 === errors;
@@ -8147,7 +8593,7 @@ if(valid8){
 if(data7.name !== undefined){
 const _errs28 = errors;
 if(typeof data7.name !== "string"){
-validate161.errors = [{instancePath:instancePath+"/password/user/domain/name",schemaPath:"#/components/schemas/NameOrIdRef/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate170.errors = [{instancePath:instancePath+"/password/user/domain/name",schemaPath:"#/components/schemas/NameOrIdRef/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid8 = _errs28 === errors;
@@ -8158,7 +8604,7 @@ var valid8 = true;
 }
 }
 else {
-validate161.errors = [{instancePath:instancePath+"/password/user/domain",schemaPath:"#/components/schemas/NameOrIdRef/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate170.errors = [{instancePath:instancePath+"/password/user/domain",schemaPath:"#/components/schemas/NameOrIdRef/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -8173,14 +8619,14 @@ var valid4 = true;
 }
 }
 else {
-validate161.errors = [{instancePath:instancePath+"/password/user",schemaPath:"#/properties/password/properties/user/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate170.errors = [{instancePath:instancePath+"/password/user",schemaPath:"#/properties/password/properties/user/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
 }
 }
 else {
-validate161.errors = [{instancePath:instancePath+"/password",schemaPath:"#/properties/password/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate170.errors = [{instancePath:instancePath+"/password",schemaPath:"#/properties/password/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -8197,20 +8643,20 @@ if(errors === _errs30){
 if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
 let missing5;
 if((data10.id === undefined) && (missing5 = "id")){
-validate161.errors = [{instancePath:instancePath+"/token",schemaPath:"#/properties/token/required",keyword:"required",params:{missingProperty: missing5},message:"must have required property '"+missing5+"'"}];
+validate170.errors = [{instancePath:instancePath+"/token",schemaPath:"#/properties/token/required",keyword:"required",params:{missingProperty: missing5},message:"must have required property '"+missing5+"'"}];
 return false;
 }
 else {
 if(data10.id !== undefined){
 if(typeof data10.id !== "string"){
-validate161.errors = [{instancePath:instancePath+"/token/id",schemaPath:"#/properties/token/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate170.errors = [{instancePath:instancePath+"/token/id",schemaPath:"#/properties/token/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
 }
 else {
-validate161.errors = [{instancePath:instancePath+"/token",schemaPath:"#/properties/token/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate170.errors = [{instancePath:instancePath+"/token",schemaPath:"#/properties/token/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -8224,21 +8670,21 @@ var valid0 = true;
 }
 }
 else {
-validate161.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate170.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate161.errors = vErrors;
+validate170.errors = vErrors;
 return errors === 0;
 }
-validate161.evaluated = {"props":{"methods":true,"password":true,"token":true},"dynamicProps":false,"dynamicItems":false};
+validate170.evaluated = {"props":{"methods":true,"password":true,"token":true},"dynamicProps":false,"dynamicItems":false};
 
-const schema201 = {"description":"`auth.scope`: absent (the user's default project, if any, else unscoped), the string\n`\"unscoped\"`, or one of `project` (by id, or by name plus domain), `domain`, `system`\n(`{\"all\": true}`), `OS-TRUST:trust`. A project without id and name → 400 \"Invalid input for\nfield scope/project: id or name must be present.\". A scope the user has no role on → 401.\n","type":["object","string"],"properties":{"project":{"type":"object","properties":{"id":{"type":"string"},"name":{"type":"string"},"domain":{"type":"object","allOf":[{"$ref":"#/components/schemas/NameOrIdRef"}],"anyOf":[{"required":["id"]},{"required":["name"]}]}},"anyOf":[{"required":["id"]},{"required":["name"]}]},"domain":{"type":"object","allOf":[{"$ref":"#/components/schemas/NameOrIdRef"}],"anyOf":[{"required":["id"]},{"required":["name"]}]},"system":{"type":"object","properties":{"all":{"type":"boolean"}}},"OS-TRUST:trust":{"type":"object","properties":{"id":{"type":"string"}}}}};
+const schema209 = {"description":"`auth.scope`: absent (the user's default project, if any, else unscoped), the string\n`\"unscoped\"`, or one of `project` (by id, or by name plus domain), `domain`, `system`\n(`{\"all\": true}`), `OS-TRUST:trust`. A project without id and name → 400 \"Invalid input for\nfield scope/project: id or name must be present.\". A scope the user has no role on → 401.\n","type":["object","string"],"properties":{"project":{"type":"object","properties":{"id":{"type":"string"},"name":{"type":"string"},"domain":{"type":"object","allOf":[{"$ref":"#/components/schemas/NameOrIdRef"}],"anyOf":[{"required":["id"]},{"required":["name"]}]}},"anyOf":[{"required":["id"]},{"required":["name"]}]},"domain":{"type":"object","allOf":[{"$ref":"#/components/schemas/NameOrIdRef"}],"anyOf":[{"required":["id"]},{"required":["name"]}]},"system":{"type":"object","properties":{"all":{"type":"boolean"}}},"OS-TRUST:trust":{"type":"object","properties":{"id":{"type":"string"}}}}};
 
-function validate163(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate172(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate163.evaluated;
+const evaluated0 = validate172.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -8246,7 +8692,7 @@ if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
 if((!(data && typeof data == "object" && !Array.isArray(data))) && (typeof data !== "string")){
-validate163.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema201.type},message:"must be object,string"}];
+validate172.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema209.type},message:"must be object,string"}];
 return false;
 }
 if(errors === 0){
@@ -8297,7 +8743,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate163.errors = vErrors;
+validate172.errors = vErrors;
 return false;
 }
 else {
@@ -8316,7 +8762,7 @@ if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 if(data0.id !== undefined){
 const _errs6 = errors;
 if(typeof data0.id !== "string"){
-validate163.errors = [{instancePath:instancePath+"/project/id",schemaPath:"#/properties/project/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate172.errors = [{instancePath:instancePath+"/project/id",schemaPath:"#/properties/project/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs6 === errors;
@@ -8328,7 +8774,7 @@ if(valid2){
 if(data0.name !== undefined){
 const _errs8 = errors;
 if(typeof data0.name !== "string"){
-validate163.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/properties/project/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate172.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/properties/project/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs8 === errors;
@@ -8341,7 +8787,7 @@ if(data0.domain !== undefined){
 let data3 = data0.domain;
 const _errs10 = errors;
 if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
-validate163.errors = [{instancePath:instancePath+"/project/domain",schemaPath:"#/properties/project/properties/domain/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate172.errors = [{instancePath:instancePath+"/project/domain",schemaPath:"#/properties/project/properties/domain/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 const _errs12 = errors;
@@ -8387,7 +8833,7 @@ else {
 vErrors.push(err5);
 }
 errors++;
-validate163.errors = vErrors;
+validate172.errors = vErrors;
 return false;
 }
 else {
@@ -8406,7 +8852,7 @@ if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 if(data3.id !== undefined){
 const _errs18 = errors;
 if(typeof data3.id !== "string"){
-validate163.errors = [{instancePath:instancePath+"/project/domain/id",schemaPath:"#/components/schemas/NameOrIdRef/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate172.errors = [{instancePath:instancePath+"/project/domain/id",schemaPath:"#/components/schemas/NameOrIdRef/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid6 = _errs18 === errors;
@@ -8418,7 +8864,7 @@ if(valid6){
 if(data3.name !== undefined){
 const _errs20 = errors;
 if(typeof data3.name !== "string"){
-validate163.errors = [{instancePath:instancePath+"/project/domain/name",schemaPath:"#/components/schemas/NameOrIdRef/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate172.errors = [{instancePath:instancePath+"/project/domain/name",schemaPath:"#/components/schemas/NameOrIdRef/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid6 = _errs20 === errors;
@@ -8429,7 +8875,7 @@ var valid6 = true;
 }
 }
 else {
-validate163.errors = [{instancePath:instancePath+"/project/domain",schemaPath:"#/components/schemas/NameOrIdRef/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate172.errors = [{instancePath:instancePath+"/project/domain",schemaPath:"#/components/schemas/NameOrIdRef/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -8443,7 +8889,7 @@ var valid2 = true;
 }
 }
 else {
-validate163.errors = [{instancePath:instancePath+"/project",schemaPath:"#/properties/project/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate172.errors = [{instancePath:instancePath+"/project",schemaPath:"#/properties/project/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -8457,7 +8903,7 @@ if(data.domain !== undefined){
 let data6 = data.domain;
 const _errs22 = errors;
 if(!(data6 && typeof data6 == "object" && !Array.isArray(data6))){
-validate163.errors = [{instancePath:instancePath+"/domain",schemaPath:"#/properties/domain/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate172.errors = [{instancePath:instancePath+"/domain",schemaPath:"#/properties/domain/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 const _errs24 = errors;
@@ -8503,7 +8949,7 @@ else {
 vErrors.push(err8);
 }
 errors++;
-validate163.errors = vErrors;
+validate172.errors = vErrors;
 return false;
 }
 else {
@@ -8522,7 +8968,7 @@ if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 if(data6.id !== undefined){
 const _errs30 = errors;
 if(typeof data6.id !== "string"){
-validate163.errors = [{instancePath:instancePath+"/domain/id",schemaPath:"#/components/schemas/NameOrIdRef/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate172.errors = [{instancePath:instancePath+"/domain/id",schemaPath:"#/components/schemas/NameOrIdRef/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid10 = _errs30 === errors;
@@ -8534,7 +8980,7 @@ if(valid10){
 if(data6.name !== undefined){
 const _errs32 = errors;
 if(typeof data6.name !== "string"){
-validate163.errors = [{instancePath:instancePath+"/domain/name",schemaPath:"#/components/schemas/NameOrIdRef/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate172.errors = [{instancePath:instancePath+"/domain/name",schemaPath:"#/components/schemas/NameOrIdRef/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid10 = _errs32 === errors;
@@ -8545,7 +8991,7 @@ var valid10 = true;
 }
 }
 else {
-validate163.errors = [{instancePath:instancePath+"/domain",schemaPath:"#/components/schemas/NameOrIdRef/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate172.errors = [{instancePath:instancePath+"/domain",schemaPath:"#/components/schemas/NameOrIdRef/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -8563,13 +9009,13 @@ if(errors === _errs34){
 if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
 if(data9.all !== undefined){
 if(typeof data9.all !== "boolean"){
-validate163.errors = [{instancePath:instancePath+"/system/all",schemaPath:"#/properties/system/properties/all/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate172.errors = [{instancePath:instancePath+"/system/all",schemaPath:"#/properties/system/properties/all/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 }
 }
 else {
-validate163.errors = [{instancePath:instancePath+"/system",schemaPath:"#/properties/system/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate172.errors = [{instancePath:instancePath+"/system",schemaPath:"#/properties/system/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -8586,13 +9032,13 @@ if(errors === _errs38){
 if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
 if(data11.id !== undefined){
 if(typeof data11.id !== "string"){
-validate163.errors = [{instancePath:instancePath+"/OS-TRUST:trust/id",schemaPath:"#/properties/OS-TRUST%3Atrust/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate172.errors = [{instancePath:instancePath+"/OS-TRUST:trust/id",schemaPath:"#/properties/OS-TRUST%3Atrust/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
 else {
-validate163.errors = [{instancePath:instancePath+"/OS-TRUST:trust",schemaPath:"#/properties/OS-TRUST%3Atrust/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate172.errors = [{instancePath:instancePath+"/OS-TRUST:trust",schemaPath:"#/properties/OS-TRUST%3Atrust/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -8606,16 +9052,16 @@ var valid0 = true;
 }
 }
 }
-validate163.errors = vErrors;
+validate172.errors = vErrors;
 return errors === 0;
 }
-validate163.evaluated = {"props":{"project":true,"domain":true,"system":true,"OS-TRUST:trust":true},"dynamicProps":false,"dynamicItems":false};
+validate172.evaluated = {"props":{"project":true,"domain":true,"system":true,"OS-TRUST:trust":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate160(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate169(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate160.evaluated;
+const evaluated0 = validate169.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -8626,7 +9072,7 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.auth === undefined) && (missing0 = "auth")){
-validate160.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate169.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -8637,14 +9083,14 @@ if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing1;
 if((data0.identity === undefined) && (missing1 = "identity")){
-validate160.errors = [{instancePath:instancePath+"/auth",schemaPath:"#/properties/auth/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate169.errors = [{instancePath:instancePath+"/auth",schemaPath:"#/properties/auth/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data0.identity !== undefined){
 const _errs3 = errors;
-if(!(validate161(data0.identity, {instancePath:instancePath+"/auth/identity",parentData:data0,parentDataProperty:"identity",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
+if(!(validate170(data0.identity, {instancePath:instancePath+"/auth/identity",parentData:data0,parentDataProperty:"identity",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate170.errors : vErrors.concat(validate170.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs3 === errors;
@@ -8655,8 +9101,8 @@ var valid1 = true;
 if(valid1){
 if(data0.scope !== undefined){
 const _errs4 = errors;
-if(!(validate163(data0.scope, {instancePath:instancePath+"/auth/scope",parentData:data0,parentDataProperty:"scope",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
+if(!(validate172(data0.scope, {instancePath:instancePath+"/auth/scope",parentData:data0,parentDataProperty:"scope",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate172.errors : vErrors.concat(validate172.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs4 === errors;
@@ -8668,7 +9114,7 @@ var valid1 = true;
 }
 }
 else {
-validate160.errors = [{instancePath:instancePath+"/auth",schemaPath:"#/properties/auth/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate169.errors = [{instancePath:instancePath+"/auth",schemaPath:"#/properties/auth/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -8676,51 +9122,51 @@ return false;
 }
 }
 else {
-validate160.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate169.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate160.errors = vErrors;
+validate169.errors = vErrors;
 return errors === 0;
 }
-validate160.evaluated = {"props":{"auth":true},"dynamicProps":false,"dynamicItems":false};
+validate169.evaluated = {"props":{"auth":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate159(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate168(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_issueToken.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate159.evaluated;
+const evaluated0 = validate168.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate160(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate160.errors : vErrors.concat(validate160.errors);
+if(!(validate169(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate169.errors : vErrors.concat(validate169.errors);
 errors = vErrors.length;
 }
-validate159.errors = vErrors;
+validate168.errors = vErrors;
 return errors === 0;
 }
-validate159.evaluated = {"props":{"auth":true},"dynamicProps":false,"dynamicItems":false};
+validate168.evaluated = {"props":{"auth":true},"dynamicProps":false,"dynamicItems":false};
 
-export const body_createProject = validate166;
-const schema204 = {"$ref":"cinder-v3.json#/components/schemas/ProjectCreateRequest","$id":"body_createProject.json"};
-const schema205 = {"description":"`{\"project\": {...}}` (keystone/resource/schema.py `project_create_request_body`). Extra keys\ninside `project` are stored as extra attributes. A name already used in the domain → 409\n\"Conflict occurred attempting to store project - it is not permitted to have two projects\nwith either the same name or same id in the same domain: name is <name>, project id <id>.\".\nUnknown `domain_id` / `parent_id` → 404 \"Could not find domain: <id>.\" / \"Could not find\nproject: <id>.\".\n","type":"object","required":["project"],"additionalProperties":false,"properties":{"project":{"type":"object","required":["name"],"additionalProperties":true,"properties":{"name":{"$ref":"#/components/schemas/ProjectName"},"description":{"type":["string","null"]},"domain_id":{"description":"Default the token's domain (`default`).","oneOf":[{"$ref":"#/components/schemas/KeystoneIdString"},{"type":"null"}]},"enabled":{"$ref":"#/components/schemas/KeystoneBoolean"},"is_domain":{"$ref":"#/components/schemas/KeystoneBoolean"},"parent_id":{"oneOf":[{"$ref":"#/components/schemas/KeystoneIdString"},{"type":"null"}]},"tags":{"$ref":"#/components/schemas/ProjectTags"},"options":{"type":"object"}}}}};
-const schema206 = {"description":"1..64 characters with at least one non-blank.","type":"string","minLength":1,"maxLength":64,"pattern":"[\\S]+"};
-const schema207 = {"description":"keystone `id_string`.","type":"string","minLength":1,"maxLength":64,"pattern":"^[a-zA-Z0-9-]+$"};
-const schema208 = {"description":"keystone/api/validation/parameter_types.py `boolean`.","type":["boolean","string"],"enum":[true,"True","TRUE","true",false,"False","FALSE","false"]};
-const schema211 = {"description":"Up to 80 unique tags of 1..255 characters without `/` or `,`.","type":"array","maxItems":80,"uniqueItems":true,"items":{"type":"string","minLength":1,"maxLength":255,"pattern":"^[^,/]*$"}};
-const pattern72 = new RegExp("[\\S]+", "u");
-const pattern73 = new RegExp("^[a-zA-Z0-9-]+$", "u");
-const pattern75 = new RegExp("^[^,/]*$", "u");
+export const body_createProject = validate175;
+const schema212 = {"$ref":"cinder-v3.json#/components/schemas/ProjectCreateRequest","$id":"body_createProject.json"};
+const schema213 = {"description":"`{\"project\": {...}}` (keystone/resource/schema.py `project_create_request_body`). Extra keys\ninside `project` are stored as extra attributes. A name already used in the domain → 409\n\"Conflict occurred attempting to store project - it is not permitted to have two projects\nwith either the same name or same id in the same domain: name is <name>, project id <id>.\".\nUnknown `domain_id` / `parent_id` → 404 \"Could not find domain: <id>.\" / \"Could not find\nproject: <id>.\".\n","type":"object","required":["project"],"additionalProperties":false,"properties":{"project":{"type":"object","required":["name"],"additionalProperties":true,"properties":{"name":{"$ref":"#/components/schemas/ProjectName"},"description":{"type":["string","null"]},"domain_id":{"description":"Default the token's domain (`default`).","oneOf":[{"$ref":"#/components/schemas/KeystoneIdString"},{"type":"null"}]},"enabled":{"$ref":"#/components/schemas/KeystoneBoolean"},"is_domain":{"$ref":"#/components/schemas/KeystoneBoolean"},"parent_id":{"oneOf":[{"$ref":"#/components/schemas/KeystoneIdString"},{"type":"null"}]},"tags":{"$ref":"#/components/schemas/ProjectTags"},"options":{"type":"object"}}}}};
+const schema214 = {"description":"1..64 characters with at least one non-blank.","type":"string","minLength":1,"maxLength":64,"pattern":"[\\S]+"};
+const schema215 = {"description":"keystone `id_string`.","type":"string","minLength":1,"maxLength":64,"pattern":"^[a-zA-Z0-9-]+$"};
+const schema216 = {"description":"keystone/api/validation/parameter_types.py `boolean`.","type":["boolean","string"],"enum":[true,"True","TRUE","true",false,"False","FALSE","false"]};
+const schema219 = {"description":"Up to 80 unique tags of 1..255 characters without `/` or `,`.","type":"array","maxItems":80,"uniqueItems":true,"items":{"type":"string","minLength":1,"maxLength":255,"pattern":"^[^,/]*$"}};
+const pattern76 = new RegExp("[\\S]+", "u");
+const pattern77 = new RegExp("^[a-zA-Z0-9-]+$", "u");
+const pattern79 = new RegExp("^[^,/]*$", "u");
 
-function validate167(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate176(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate167.evaluated;
+const evaluated0 = validate176.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -8731,14 +9177,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.project === undefined) && (missing0 = "project")){
-validate167.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate176.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "project")){
-validate167.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate176.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -8751,7 +9197,7 @@ if(errors === _errs2){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing1;
 if((data0.name === undefined) && (missing1 = "name")){
-validate167.errors = [{instancePath:instancePath+"/project",schemaPath:"#/properties/project/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate176.errors = [{instancePath:instancePath+"/project",schemaPath:"#/properties/project/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
@@ -8762,24 +9208,24 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data1 === "string"){
 if(func2(data1) > 64){
-validate167.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+validate176.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
 else {
 if(func2(data1) < 1){
-validate167.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate176.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern72.test(data1)){
-validate167.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/pattern",keyword:"pattern",params:{pattern: "[\\S]+"},message:"must match pattern \""+"[\\S]+"+"\""}];
+if(!pattern76.test(data1)){
+validate176.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/pattern",keyword:"pattern",params:{pattern: "[\\S]+"},message:"must match pattern \""+"[\\S]+"+"\""}];
 return false;
 }
 }
 }
 }
 else {
-validate167.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate176.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -8793,7 +9239,7 @@ if(data0.description !== undefined){
 let data2 = data0.description;
 const _errs8 = errors;
 if((typeof data2 !== "string") && (data2 !== null)){
-validate167.errors = [{instancePath:instancePath+"/project/description",schemaPath:"#/properties/project/properties/description/type",keyword:"type",params:{type: schema205.properties.project.properties.description.type},message:"must be string,null"}];
+validate176.errors = [{instancePath:instancePath+"/project/description",schemaPath:"#/properties/project/properties/description/type",keyword:"type",params:{type: schema213.properties.project.properties.description.type},message:"must be string,null"}];
 return false;
 }
 var valid1 = _errs8 === errors;
@@ -8834,7 +9280,7 @@ vErrors.push(err1);
 errors++;
 }
 else {
-if(!pattern73.test(data3)){
+if(!pattern77.test(data3)){
 const err2 = {instancePath:instancePath+"/project/domain_id",schemaPath:"#/components/schemas/KeystoneIdString/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -8894,7 +9340,7 @@ else {
 vErrors.push(err5);
 }
 errors++;
-validate167.errors = vErrors;
+validate176.errors = vErrors;
 return false;
 }
 else {
@@ -8918,11 +9364,11 @@ if(data0.enabled !== undefined){
 let data4 = data0.enabled;
 const _errs17 = errors;
 if((typeof data4 !== "boolean") && (typeof data4 !== "string")){
-validate167.errors = [{instancePath:instancePath+"/project/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/type",keyword:"type",params:{type: schema208.type},message:"must be boolean,string"}];
+validate176.errors = [{instancePath:instancePath+"/project/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/type",keyword:"type",params:{type: schema216.type},message:"must be boolean,string"}];
 return false;
 }
 if(!((((((((data4 === true) || (data4 === "True")) || (data4 === "TRUE")) || (data4 === "true")) || (data4 === false)) || (data4 === "False")) || (data4 === "FALSE")) || (data4 === "false"))){
-validate167.errors = [{instancePath:instancePath+"/project/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/enum",keyword:"enum",params:{allowedValues: schema208.enum},message:"must be equal to one of the allowed values"}];
+validate176.errors = [{instancePath:instancePath+"/project/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/enum",keyword:"enum",params:{allowedValues: schema216.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid1 = _errs17 === errors;
@@ -8935,11 +9381,11 @@ if(data0.is_domain !== undefined){
 let data5 = data0.is_domain;
 const _errs20 = errors;
 if((typeof data5 !== "boolean") && (typeof data5 !== "string")){
-validate167.errors = [{instancePath:instancePath+"/project/is_domain",schemaPath:"#/components/schemas/KeystoneBoolean/type",keyword:"type",params:{type: schema208.type},message:"must be boolean,string"}];
+validate176.errors = [{instancePath:instancePath+"/project/is_domain",schemaPath:"#/components/schemas/KeystoneBoolean/type",keyword:"type",params:{type: schema216.type},message:"must be boolean,string"}];
 return false;
 }
 if(!((((((((data5 === true) || (data5 === "True")) || (data5 === "TRUE")) || (data5 === "true")) || (data5 === false)) || (data5 === "False")) || (data5 === "FALSE")) || (data5 === "false"))){
-validate167.errors = [{instancePath:instancePath+"/project/is_domain",schemaPath:"#/components/schemas/KeystoneBoolean/enum",keyword:"enum",params:{allowedValues: schema208.enum},message:"must be equal to one of the allowed values"}];
+validate176.errors = [{instancePath:instancePath+"/project/is_domain",schemaPath:"#/components/schemas/KeystoneBoolean/enum",keyword:"enum",params:{allowedValues: schema216.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid1 = _errs20 === errors;
@@ -8980,7 +9426,7 @@ vErrors.push(err7);
 errors++;
 }
 else {
-if(!pattern73.test(data6)){
+if(!pattern77.test(data6)){
 const err8 = {instancePath:instancePath+"/project/parent_id",schemaPath:"#/components/schemas/KeystoneIdString/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err8];
@@ -9040,7 +9486,7 @@ else {
 vErrors.push(err11);
 }
 errors++;
-validate167.errors = vErrors;
+validate176.errors = vErrors;
 return false;
 }
 else {
@@ -9067,7 +9513,7 @@ const _errs31 = errors;
 if(errors === _errs31){
 if(Array.isArray(data7)){
 if(data7.length > 80){
-validate167.errors = [{instancePath:instancePath+"/project/tags",schemaPath:"#/components/schemas/ProjectTags/maxItems",keyword:"maxItems",params:{limit: 80},message:"must NOT have more than 80 items"}];
+validate176.errors = [{instancePath:instancePath+"/project/tags",schemaPath:"#/components/schemas/ProjectTags/maxItems",keyword:"maxItems",params:{limit: 80},message:"must NOT have more than 80 items"}];
 return false;
 }
 else {
@@ -9079,24 +9525,24 @@ const _errs33 = errors;
 if(errors === _errs33){
 if(typeof data8 === "string"){
 if(func2(data8) > 255){
-validate167.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate176.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data8) < 1){
-validate167.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate176.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern75.test(data8)){
-validate167.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/pattern",keyword:"pattern",params:{pattern: "^[^,/]*$"},message:"must match pattern \""+"^[^,/]*$"+"\""}];
+if(!pattern79.test(data8)){
+validate176.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/pattern",keyword:"pattern",params:{pattern: "^[^,/]*$"},message:"must match pattern \""+"^[^,/]*$"+"\""}];
 return false;
 }
 }
 }
 }
 else {
-validate167.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate176.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -9117,7 +9563,7 @@ continue;
 }
 if(typeof indices0[item0] == "number"){
 j0 = indices0[item0];
-validate167.errors = [{instancePath:instancePath+"/project/tags",schemaPath:"#/components/schemas/ProjectTags/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"}];
+validate176.errors = [{instancePath:instancePath+"/project/tags",schemaPath:"#/components/schemas/ProjectTags/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"}];
 return false;
 break;
 }
@@ -9128,7 +9574,7 @@ indices0[item0] = i1;
 }
 }
 else {
-validate167.errors = [{instancePath:instancePath+"/project/tags",schemaPath:"#/components/schemas/ProjectTags/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate176.errors = [{instancePath:instancePath+"/project/tags",schemaPath:"#/components/schemas/ProjectTags/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -9142,7 +9588,7 @@ if(data0.options !== undefined){
 let data9 = data0.options;
 const _errs35 = errors;
 if(!(data9 && typeof data9 == "object" && !Array.isArray(data9))){
-validate167.errors = [{instancePath:instancePath+"/project/options",schemaPath:"#/properties/project/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate176.errors = [{instancePath:instancePath+"/project/options",schemaPath:"#/properties/project/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 var valid1 = _errs35 === errors;
@@ -9160,7 +9606,7 @@ var valid1 = true;
 }
 }
 else {
-validate167.errors = [{instancePath:instancePath+"/project",schemaPath:"#/properties/project/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate176.errors = [{instancePath:instancePath+"/project",schemaPath:"#/properties/project/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -9169,44 +9615,44 @@ return false;
 }
 }
 else {
-validate167.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate176.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate167.errors = vErrors;
+validate176.errors = vErrors;
 return errors === 0;
 }
-validate167.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate176.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate166(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate175(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_createProject.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate166.evaluated;
+const evaluated0 = validate175.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate167(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate167.errors : vErrors.concat(validate167.errors);
+if(!(validate176(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate176.errors : vErrors.concat(validate176.errors);
 errors = vErrors.length;
 }
-validate166.errors = vErrors;
+validate175.errors = vErrors;
 return errors === 0;
 }
-validate166.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate175.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_updateProject = validate169;
-const schema212 = {"$ref":"cinder-v3.json#/components/schemas/ProjectUpdateRequest","$id":"body_updateProject.json"};
-const schema213 = {"description":"`{\"project\": {...}}` with at least one attribute (`{}` → 400 \"{} does not have enough\nproperties\"). Changing `domain_id` → 400 \"Update of `domain_id` is not allowed.\"; changing\n`is_domain` → 400 \"Update of `is_domain` is not allowed.\". Extra keys are stored.\n","type":"object","required":["project"],"additionalProperties":false,"properties":{"project":{"type":"object","minProperties":1,"additionalProperties":true,"properties":{"name":{"$ref":"#/components/schemas/ProjectName"},"description":{"type":["string","null"]},"enabled":{"$ref":"#/components/schemas/KeystoneBoolean"},"tags":{"$ref":"#/components/schemas/ProjectTags"},"options":{"type":"object"}}}}};
+export const body_updateProject = validate178;
+const schema220 = {"$ref":"cinder-v3.json#/components/schemas/ProjectUpdateRequest","$id":"body_updateProject.json"};
+const schema221 = {"description":"`{\"project\": {...}}` with at least one attribute (`{}` → 400 \"{} does not have enough\nproperties\"). Changing `domain_id` → 400 \"Update of `domain_id` is not allowed.\"; changing\n`is_domain` → 400 \"Update of `is_domain` is not allowed.\". Extra keys are stored.\n","type":"object","required":["project"],"additionalProperties":false,"properties":{"project":{"type":"object","minProperties":1,"additionalProperties":true,"properties":{"name":{"$ref":"#/components/schemas/ProjectName"},"description":{"type":["string","null"]},"enabled":{"$ref":"#/components/schemas/KeystoneBoolean"},"tags":{"$ref":"#/components/schemas/ProjectTags"},"options":{"type":"object"}}}}};
 
-function validate170(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate179(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate170.evaluated;
+const evaluated0 = validate179.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9217,14 +9663,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.project === undefined) && (missing0 = "project")){
-validate170.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate179.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "project")){
-validate170.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate179.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -9236,7 +9682,7 @@ const _errs2 = errors;
 if(errors === _errs2){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 if(Object.keys(data0).length < 1){
-validate170.errors = [{instancePath:instancePath+"/project",schemaPath:"#/properties/project/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"}];
+validate179.errors = [{instancePath:instancePath+"/project",schemaPath:"#/properties/project/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"}];
 return false;
 }
 else {
@@ -9247,24 +9693,24 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data1 === "string"){
 if(func2(data1) > 64){
-validate170.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+validate179.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
 else {
 if(func2(data1) < 1){
-validate170.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate179.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern72.test(data1)){
-validate170.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/pattern",keyword:"pattern",params:{pattern: "[\\S]+"},message:"must match pattern \""+"[\\S]+"+"\""}];
+if(!pattern76.test(data1)){
+validate179.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/pattern",keyword:"pattern",params:{pattern: "[\\S]+"},message:"must match pattern \""+"[\\S]+"+"\""}];
 return false;
 }
 }
 }
 }
 else {
-validate170.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate179.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -9278,7 +9724,7 @@ if(data0.description !== undefined){
 let data2 = data0.description;
 const _errs8 = errors;
 if((typeof data2 !== "string") && (data2 !== null)){
-validate170.errors = [{instancePath:instancePath+"/project/description",schemaPath:"#/properties/project/properties/description/type",keyword:"type",params:{type: schema213.properties.project.properties.description.type},message:"must be string,null"}];
+validate179.errors = [{instancePath:instancePath+"/project/description",schemaPath:"#/properties/project/properties/description/type",keyword:"type",params:{type: schema221.properties.project.properties.description.type},message:"must be string,null"}];
 return false;
 }
 var valid1 = _errs8 === errors;
@@ -9291,11 +9737,11 @@ if(data0.enabled !== undefined){
 let data3 = data0.enabled;
 const _errs10 = errors;
 if((typeof data3 !== "boolean") && (typeof data3 !== "string")){
-validate170.errors = [{instancePath:instancePath+"/project/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/type",keyword:"type",params:{type: schema208.type},message:"must be boolean,string"}];
+validate179.errors = [{instancePath:instancePath+"/project/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/type",keyword:"type",params:{type: schema216.type},message:"must be boolean,string"}];
 return false;
 }
 if(!((((((((data3 === true) || (data3 === "True")) || (data3 === "TRUE")) || (data3 === "true")) || (data3 === false)) || (data3 === "False")) || (data3 === "FALSE")) || (data3 === "false"))){
-validate170.errors = [{instancePath:instancePath+"/project/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/enum",keyword:"enum",params:{allowedValues: schema208.enum},message:"must be equal to one of the allowed values"}];
+validate179.errors = [{instancePath:instancePath+"/project/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/enum",keyword:"enum",params:{allowedValues: schema216.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid1 = _errs10 === errors;
@@ -9311,7 +9757,7 @@ const _errs14 = errors;
 if(errors === _errs14){
 if(Array.isArray(data4)){
 if(data4.length > 80){
-validate170.errors = [{instancePath:instancePath+"/project/tags",schemaPath:"#/components/schemas/ProjectTags/maxItems",keyword:"maxItems",params:{limit: 80},message:"must NOT have more than 80 items"}];
+validate179.errors = [{instancePath:instancePath+"/project/tags",schemaPath:"#/components/schemas/ProjectTags/maxItems",keyword:"maxItems",params:{limit: 80},message:"must NOT have more than 80 items"}];
 return false;
 }
 else {
@@ -9323,24 +9769,24 @@ const _errs16 = errors;
 if(errors === _errs16){
 if(typeof data5 === "string"){
 if(func2(data5) > 255){
-validate170.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate179.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data5) < 1){
-validate170.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate179.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern75.test(data5)){
-validate170.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/pattern",keyword:"pattern",params:{pattern: "^[^,/]*$"},message:"must match pattern \""+"^[^,/]*$"+"\""}];
+if(!pattern79.test(data5)){
+validate179.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/pattern",keyword:"pattern",params:{pattern: "^[^,/]*$"},message:"must match pattern \""+"^[^,/]*$"+"\""}];
 return false;
 }
 }
 }
 }
 else {
-validate170.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate179.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -9361,7 +9807,7 @@ continue;
 }
 if(typeof indices0[item0] == "number"){
 j0 = indices0[item0];
-validate170.errors = [{instancePath:instancePath+"/project/tags",schemaPath:"#/components/schemas/ProjectTags/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"}];
+validate179.errors = [{instancePath:instancePath+"/project/tags",schemaPath:"#/components/schemas/ProjectTags/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"}];
 return false;
 break;
 }
@@ -9372,7 +9818,7 @@ indices0[item0] = i1;
 }
 }
 else {
-validate170.errors = [{instancePath:instancePath+"/project/tags",schemaPath:"#/components/schemas/ProjectTags/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate179.errors = [{instancePath:instancePath+"/project/tags",schemaPath:"#/components/schemas/ProjectTags/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -9386,7 +9832,7 @@ if(data0.options !== undefined){
 let data6 = data0.options;
 const _errs18 = errors;
 if(!(data6 && typeof data6 == "object" && !Array.isArray(data6))){
-validate170.errors = [{instancePath:instancePath+"/project/options",schemaPath:"#/properties/project/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate179.errors = [{instancePath:instancePath+"/project/options",schemaPath:"#/properties/project/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 var valid1 = _errs18 === errors;
@@ -9401,7 +9847,7 @@ var valid1 = true;
 }
 }
 else {
-validate170.errors = [{instancePath:instancePath+"/project",schemaPath:"#/properties/project/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate179.errors = [{instancePath:instancePath+"/project",schemaPath:"#/properties/project/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -9410,45 +9856,45 @@ return false;
 }
 }
 else {
-validate170.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate179.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate170.errors = vErrors;
+validate179.errors = vErrors;
 return errors === 0;
 }
-validate170.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate179.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate169(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate178(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_updateProject.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate169.evaluated;
+const evaluated0 = validate178.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate170(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate170.errors : vErrors.concat(validate170.errors);
+if(!(validate179(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate179.errors : vErrors.concat(validate179.errors);
 errors = vErrors.length;
 }
-validate169.errors = vErrors;
+validate178.errors = vErrors;
 return errors === 0;
 }
-validate169.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate178.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_createUser = validate172;
-const schema217 = {"$ref":"cinder-v3.json#/components/schemas/UserCreateRequest","$id":"body_createUser.json"};
-const schema218 = {"description":"`{\"user\": {...}}` (keystone/identity/schema.py `user_create_request`). A name already used in\nthe domain → 409 \"Conflict occurred attempting to store user - Duplicate entry found with name\n<name> at domain ID <domain>.\". Unknown `domain_id` → 404 \"Could not find domain: <id>.\".\n","type":"object","required":["user"],"additionalProperties":false,"properties":{"user":{"type":"object","required":["name"],"additionalProperties":true,"properties":{"name":{"$ref":"#/components/schemas/IdentityName"},"password":{"type":["string","null"]},"default_project_id":{"oneOf":[{"$ref":"#/components/schemas/KeystoneIdString"},{"type":"null"}]},"description":{"type":["string","null"]},"domain_id":{"description":"Default the token's domain (`default`).","allOf":[{"$ref":"#/components/schemas/KeystoneIdString"}]},"enabled":{"$ref":"#/components/schemas/KeystoneBoolean"},"email":{"type":["string","null"]},"options":{"type":"object"}}}}};
-const schema219 = {"description":"1..255 characters with at least one non-blank.","type":"string","minLength":1,"maxLength":255,"pattern":"[\\S]+"};
+export const body_createUser = validate181;
+const schema225 = {"$ref":"cinder-v3.json#/components/schemas/UserCreateRequest","$id":"body_createUser.json"};
+const schema226 = {"description":"`{\"user\": {...}}` (keystone/identity/schema.py `user_create_request`). A name already used in\nthe domain → 409 \"Conflict occurred attempting to store user - Duplicate entry found with name\n<name> at domain ID <domain>.\". Unknown `domain_id` → 404 \"Could not find domain: <id>.\".\n","type":"object","required":["user"],"additionalProperties":false,"properties":{"user":{"type":"object","required":["name"],"additionalProperties":true,"properties":{"name":{"$ref":"#/components/schemas/IdentityName"},"password":{"type":["string","null"]},"default_project_id":{"oneOf":[{"$ref":"#/components/schemas/KeystoneIdString"},{"type":"null"}]},"description":{"type":["string","null"]},"domain_id":{"description":"Default the token's domain (`default`).","allOf":[{"$ref":"#/components/schemas/KeystoneIdString"}]},"enabled":{"$ref":"#/components/schemas/KeystoneBoolean"},"email":{"type":["string","null"]},"options":{"type":"object"}}}}};
+const schema227 = {"description":"1..255 characters with at least one non-blank.","type":"string","minLength":1,"maxLength":255,"pattern":"[\\S]+"};
 
-function validate173(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate182(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate173.evaluated;
+const evaluated0 = validate182.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9459,14 +9905,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.user === undefined) && (missing0 = "user")){
-validate173.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate182.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "user")){
-validate173.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate182.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -9479,7 +9925,7 @@ if(errors === _errs2){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing1;
 if((data0.name === undefined) && (missing1 = "name")){
-validate173.errors = [{instancePath:instancePath+"/user",schemaPath:"#/properties/user/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate182.errors = [{instancePath:instancePath+"/user",schemaPath:"#/properties/user/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
@@ -9490,24 +9936,24 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data1 === "string"){
 if(func2(data1) > 255){
-validate173.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate182.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data1) < 1){
-validate173.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate182.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern72.test(data1)){
-validate173.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/pattern",keyword:"pattern",params:{pattern: "[\\S]+"},message:"must match pattern \""+"[\\S]+"+"\""}];
+if(!pattern76.test(data1)){
+validate182.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/pattern",keyword:"pattern",params:{pattern: "[\\S]+"},message:"must match pattern \""+"[\\S]+"+"\""}];
 return false;
 }
 }
 }
 }
 else {
-validate173.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate182.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -9521,7 +9967,7 @@ if(data0.password !== undefined){
 let data2 = data0.password;
 const _errs8 = errors;
 if((typeof data2 !== "string") && (data2 !== null)){
-validate173.errors = [{instancePath:instancePath+"/user/password",schemaPath:"#/properties/user/properties/password/type",keyword:"type",params:{type: schema218.properties.user.properties.password.type},message:"must be string,null"}];
+validate182.errors = [{instancePath:instancePath+"/user/password",schemaPath:"#/properties/user/properties/password/type",keyword:"type",params:{type: schema226.properties.user.properties.password.type},message:"must be string,null"}];
 return false;
 }
 var valid1 = _errs8 === errors;
@@ -9562,7 +10008,7 @@ vErrors.push(err1);
 errors++;
 }
 else {
-if(!pattern73.test(data3)){
+if(!pattern77.test(data3)){
 const err2 = {instancePath:instancePath+"/user/default_project_id",schemaPath:"#/components/schemas/KeystoneIdString/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -9622,7 +10068,7 @@ else {
 vErrors.push(err5);
 }
 errors++;
-validate173.errors = vErrors;
+validate182.errors = vErrors;
 return false;
 }
 else {
@@ -9646,7 +10092,7 @@ if(data0.description !== undefined){
 let data4 = data0.description;
 const _errs17 = errors;
 if((typeof data4 !== "string") && (data4 !== null)){
-validate173.errors = [{instancePath:instancePath+"/user/description",schemaPath:"#/properties/user/properties/description/type",keyword:"type",params:{type: schema218.properties.user.properties.description.type},message:"must be string,null"}];
+validate182.errors = [{instancePath:instancePath+"/user/description",schemaPath:"#/properties/user/properties/description/type",keyword:"type",params:{type: schema226.properties.user.properties.description.type},message:"must be string,null"}];
 return false;
 }
 var valid1 = _errs17 === errors;
@@ -9662,24 +10108,24 @@ const _errs21 = errors;
 if(errors === _errs21){
 if(typeof data5 === "string"){
 if(func2(data5) > 64){
-validate173.errors = [{instancePath:instancePath+"/user/domain_id",schemaPath:"#/components/schemas/KeystoneIdString/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+validate182.errors = [{instancePath:instancePath+"/user/domain_id",schemaPath:"#/components/schemas/KeystoneIdString/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
 else {
 if(func2(data5) < 1){
-validate173.errors = [{instancePath:instancePath+"/user/domain_id",schemaPath:"#/components/schemas/KeystoneIdString/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate182.errors = [{instancePath:instancePath+"/user/domain_id",schemaPath:"#/components/schemas/KeystoneIdString/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern73.test(data5)){
-validate173.errors = [{instancePath:instancePath+"/user/domain_id",schemaPath:"#/components/schemas/KeystoneIdString/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9-]+$"+"\""}];
+if(!pattern77.test(data5)){
+validate182.errors = [{instancePath:instancePath+"/user/domain_id",schemaPath:"#/components/schemas/KeystoneIdString/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9-]+$"+"\""}];
 return false;
 }
 }
 }
 }
 else {
-validate173.errors = [{instancePath:instancePath+"/user/domain_id",schemaPath:"#/components/schemas/KeystoneIdString/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate182.errors = [{instancePath:instancePath+"/user/domain_id",schemaPath:"#/components/schemas/KeystoneIdString/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -9693,11 +10139,11 @@ if(data0.enabled !== undefined){
 let data6 = data0.enabled;
 const _errs23 = errors;
 if((typeof data6 !== "boolean") && (typeof data6 !== "string")){
-validate173.errors = [{instancePath:instancePath+"/user/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/type",keyword:"type",params:{type: schema208.type},message:"must be boolean,string"}];
+validate182.errors = [{instancePath:instancePath+"/user/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/type",keyword:"type",params:{type: schema216.type},message:"must be boolean,string"}];
 return false;
 }
 if(!((((((((data6 === true) || (data6 === "True")) || (data6 === "TRUE")) || (data6 === "true")) || (data6 === false)) || (data6 === "False")) || (data6 === "FALSE")) || (data6 === "false"))){
-validate173.errors = [{instancePath:instancePath+"/user/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/enum",keyword:"enum",params:{allowedValues: schema208.enum},message:"must be equal to one of the allowed values"}];
+validate182.errors = [{instancePath:instancePath+"/user/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/enum",keyword:"enum",params:{allowedValues: schema216.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid1 = _errs23 === errors;
@@ -9710,7 +10156,7 @@ if(data0.email !== undefined){
 let data7 = data0.email;
 const _errs26 = errors;
 if((typeof data7 !== "string") && (data7 !== null)){
-validate173.errors = [{instancePath:instancePath+"/user/email",schemaPath:"#/properties/user/properties/email/type",keyword:"type",params:{type: schema218.properties.user.properties.email.type},message:"must be string,null"}];
+validate182.errors = [{instancePath:instancePath+"/user/email",schemaPath:"#/properties/user/properties/email/type",keyword:"type",params:{type: schema226.properties.user.properties.email.type},message:"must be string,null"}];
 return false;
 }
 var valid1 = _errs26 === errors;
@@ -9723,7 +10169,7 @@ if(data0.options !== undefined){
 let data8 = data0.options;
 const _errs28 = errors;
 if(!(data8 && typeof data8 == "object" && !Array.isArray(data8))){
-validate173.errors = [{instancePath:instancePath+"/user/options",schemaPath:"#/properties/user/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate182.errors = [{instancePath:instancePath+"/user/options",schemaPath:"#/properties/user/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 var valid1 = _errs28 === errors;
@@ -9741,7 +10187,7 @@ var valid1 = true;
 }
 }
 else {
-validate173.errors = [{instancePath:instancePath+"/user",schemaPath:"#/properties/user/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate182.errors = [{instancePath:instancePath+"/user",schemaPath:"#/properties/user/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -9750,44 +10196,44 @@ return false;
 }
 }
 else {
-validate173.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate182.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate173.errors = vErrors;
+validate182.errors = vErrors;
 return errors === 0;
 }
-validate173.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate182.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate172(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate181(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_createUser.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate172.evaluated;
+const evaluated0 = validate181.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate173(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate173.errors : vErrors.concat(validate173.errors);
+if(!(validate182(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate182.errors : vErrors.concat(validate182.errors);
 errors = vErrors.length;
 }
-validate172.errors = vErrors;
+validate181.errors = vErrors;
 return errors === 0;
 }
-validate172.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate181.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_updateUser = validate175;
-const schema223 = {"$ref":"cinder-v3.json#/components/schemas/UserUpdateRequest","$id":"body_updateUser.json"};
-const schema224 = {"description":"`{\"user\": {...}}` with at least one attribute. `domain_id` cannot be changed (400 \"Update of\n`domain_id` is not allowed.\"). A new `password` resets `password_expires_at`.\n","type":"object","required":["user"],"additionalProperties":false,"properties":{"user":{"type":"object","minProperties":1,"additionalProperties":true,"properties":{"name":{"$ref":"#/components/schemas/IdentityName"},"password":{"type":["string","null"]},"default_project_id":{"oneOf":[{"$ref":"#/components/schemas/KeystoneIdString"},{"type":"null"}]},"description":{"type":["string","null"]},"enabled":{"$ref":"#/components/schemas/KeystoneBoolean"},"email":{"type":["string","null"]},"options":{"type":"object"}}}}};
+export const body_updateUser = validate184;
+const schema231 = {"$ref":"cinder-v3.json#/components/schemas/UserUpdateRequest","$id":"body_updateUser.json"};
+const schema232 = {"description":"`{\"user\": {...}}` with at least one attribute. `domain_id` cannot be changed (400 \"Update of\n`domain_id` is not allowed.\"). A new `password` resets `password_expires_at`.\n","type":"object","required":["user"],"additionalProperties":false,"properties":{"user":{"type":"object","minProperties":1,"additionalProperties":true,"properties":{"name":{"$ref":"#/components/schemas/IdentityName"},"password":{"type":["string","null"]},"default_project_id":{"oneOf":[{"$ref":"#/components/schemas/KeystoneIdString"},{"type":"null"}]},"description":{"type":["string","null"]},"enabled":{"$ref":"#/components/schemas/KeystoneBoolean"},"email":{"type":["string","null"]},"options":{"type":"object"}}}}};
 
-function validate176(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate185(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate176.evaluated;
+const evaluated0 = validate185.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9798,14 +10244,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.user === undefined) && (missing0 = "user")){
-validate176.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate185.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "user")){
-validate176.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate185.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -9817,7 +10263,7 @@ const _errs2 = errors;
 if(errors === _errs2){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 if(Object.keys(data0).length < 1){
-validate176.errors = [{instancePath:instancePath+"/user",schemaPath:"#/properties/user/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"}];
+validate185.errors = [{instancePath:instancePath+"/user",schemaPath:"#/properties/user/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"}];
 return false;
 }
 else {
@@ -9828,24 +10274,24 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data1 === "string"){
 if(func2(data1) > 255){
-validate176.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate185.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data1) < 1){
-validate176.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate185.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern72.test(data1)){
-validate176.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/pattern",keyword:"pattern",params:{pattern: "[\\S]+"},message:"must match pattern \""+"[\\S]+"+"\""}];
+if(!pattern76.test(data1)){
+validate185.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/pattern",keyword:"pattern",params:{pattern: "[\\S]+"},message:"must match pattern \""+"[\\S]+"+"\""}];
 return false;
 }
 }
 }
 }
 else {
-validate176.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate185.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -9859,7 +10305,7 @@ if(data0.password !== undefined){
 let data2 = data0.password;
 const _errs8 = errors;
 if((typeof data2 !== "string") && (data2 !== null)){
-validate176.errors = [{instancePath:instancePath+"/user/password",schemaPath:"#/properties/user/properties/password/type",keyword:"type",params:{type: schema224.properties.user.properties.password.type},message:"must be string,null"}];
+validate185.errors = [{instancePath:instancePath+"/user/password",schemaPath:"#/properties/user/properties/password/type",keyword:"type",params:{type: schema232.properties.user.properties.password.type},message:"must be string,null"}];
 return false;
 }
 var valid1 = _errs8 === errors;
@@ -9900,7 +10346,7 @@ vErrors.push(err1);
 errors++;
 }
 else {
-if(!pattern73.test(data3)){
+if(!pattern77.test(data3)){
 const err2 = {instancePath:instancePath+"/user/default_project_id",schemaPath:"#/components/schemas/KeystoneIdString/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -9960,7 +10406,7 @@ else {
 vErrors.push(err5);
 }
 errors++;
-validate176.errors = vErrors;
+validate185.errors = vErrors;
 return false;
 }
 else {
@@ -9984,7 +10430,7 @@ if(data0.description !== undefined){
 let data4 = data0.description;
 const _errs17 = errors;
 if((typeof data4 !== "string") && (data4 !== null)){
-validate176.errors = [{instancePath:instancePath+"/user/description",schemaPath:"#/properties/user/properties/description/type",keyword:"type",params:{type: schema224.properties.user.properties.description.type},message:"must be string,null"}];
+validate185.errors = [{instancePath:instancePath+"/user/description",schemaPath:"#/properties/user/properties/description/type",keyword:"type",params:{type: schema232.properties.user.properties.description.type},message:"must be string,null"}];
 return false;
 }
 var valid1 = _errs17 === errors;
@@ -9997,11 +10443,11 @@ if(data0.enabled !== undefined){
 let data5 = data0.enabled;
 const _errs19 = errors;
 if((typeof data5 !== "boolean") && (typeof data5 !== "string")){
-validate176.errors = [{instancePath:instancePath+"/user/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/type",keyword:"type",params:{type: schema208.type},message:"must be boolean,string"}];
+validate185.errors = [{instancePath:instancePath+"/user/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/type",keyword:"type",params:{type: schema216.type},message:"must be boolean,string"}];
 return false;
 }
 if(!((((((((data5 === true) || (data5 === "True")) || (data5 === "TRUE")) || (data5 === "true")) || (data5 === false)) || (data5 === "False")) || (data5 === "FALSE")) || (data5 === "false"))){
-validate176.errors = [{instancePath:instancePath+"/user/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/enum",keyword:"enum",params:{allowedValues: schema208.enum},message:"must be equal to one of the allowed values"}];
+validate185.errors = [{instancePath:instancePath+"/user/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/enum",keyword:"enum",params:{allowedValues: schema216.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid1 = _errs19 === errors;
@@ -10014,7 +10460,7 @@ if(data0.email !== undefined){
 let data6 = data0.email;
 const _errs22 = errors;
 if((typeof data6 !== "string") && (data6 !== null)){
-validate176.errors = [{instancePath:instancePath+"/user/email",schemaPath:"#/properties/user/properties/email/type",keyword:"type",params:{type: schema224.properties.user.properties.email.type},message:"must be string,null"}];
+validate185.errors = [{instancePath:instancePath+"/user/email",schemaPath:"#/properties/user/properties/email/type",keyword:"type",params:{type: schema232.properties.user.properties.email.type},message:"must be string,null"}];
 return false;
 }
 var valid1 = _errs22 === errors;
@@ -10027,7 +10473,7 @@ if(data0.options !== undefined){
 let data7 = data0.options;
 const _errs24 = errors;
 if(!(data7 && typeof data7 == "object" && !Array.isArray(data7))){
-validate176.errors = [{instancePath:instancePath+"/user/options",schemaPath:"#/properties/user/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate185.errors = [{instancePath:instancePath+"/user/options",schemaPath:"#/properties/user/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 var valid1 = _errs24 === errors;
@@ -10044,7 +10490,7 @@ var valid1 = true;
 }
 }
 else {
-validate176.errors = [{instancePath:instancePath+"/user",schemaPath:"#/properties/user/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate185.errors = [{instancePath:instancePath+"/user",schemaPath:"#/properties/user/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -10053,45 +10499,45 @@ return false;
 }
 }
 else {
-validate176.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate185.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate176.errors = vErrors;
+validate185.errors = vErrors;
 return errors === 0;
 }
-validate176.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate185.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate175(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate184(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_updateUser.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate175.evaluated;
+const evaluated0 = validate184.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate176(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate176.errors : vErrors.concat(validate176.errors);
+if(!(validate185(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate185.errors : vErrors.concat(validate185.errors);
 errors = vErrors.length;
 }
-validate175.errors = vErrors;
+validate184.errors = vErrors;
 return errors === 0;
 }
-validate175.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate184.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_changeUserPassword = validate178;
-const schema228 = {"$ref":"cinder-v3.json#/components/schemas/UserPasswordChangeRequest","$id":"body_changeUserPassword.json"};
-const schema229 = {"description":"`{\"user\": {\"original_password\": \"...\", \"password\": \"...\"}}` (keystone/identity/schema.py\n`password_change`). Other top-level keys are ignored.\n","type":"object","required":["user"],"properties":{"user":{"type":"object","required":["original_password","password"],"additionalProperties":false,"properties":{"original_password":{"type":"string"},"password":{"type":"string"}}}}};
+export const body_changeUserPassword = validate187;
+const schema236 = {"$ref":"cinder-v3.json#/components/schemas/UserPasswordChangeRequest","$id":"body_changeUserPassword.json"};
+const schema237 = {"description":"`{\"user\": {\"original_password\": \"...\", \"password\": \"...\"}}` (keystone/identity/schema.py\n`password_change`). Other top-level keys are ignored.\n","type":"object","required":["user"],"properties":{"user":{"type":"object","required":["original_password","password"],"additionalProperties":false,"properties":{"original_password":{"type":"string"},"password":{"type":"string"}}}}};
 
-function validate178(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate187(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_changeUserPassword.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate178.evaluated;
+const evaluated0 = validate187.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -10103,7 +10549,7 @@ if(errors === _errs0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.user === undefined) && (missing0 = "user")){
-validate178.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/UserPasswordChangeRequest/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate187.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/UserPasswordChangeRequest/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -10114,14 +10560,14 @@ if(errors === _errs2){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing1;
 if(((data0.original_password === undefined) && (missing1 = "original_password")) || ((data0.password === undefined) && (missing1 = "password"))){
-validate178.errors = [{instancePath:instancePath+"/user",schemaPath:"cinder-v3.json#/components/schemas/UserPasswordChangeRequest/properties/user/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate187.errors = [{instancePath:instancePath+"/user",schemaPath:"cinder-v3.json#/components/schemas/UserPasswordChangeRequest/properties/user/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 const _errs4 = errors;
 for(const key0 in data0){
 if(!((key0 === "original_password") || (key0 === "password"))){
-validate178.errors = [{instancePath:instancePath+"/user",schemaPath:"cinder-v3.json#/components/schemas/UserPasswordChangeRequest/properties/user/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate187.errors = [{instancePath:instancePath+"/user",schemaPath:"cinder-v3.json#/components/schemas/UserPasswordChangeRequest/properties/user/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -10130,7 +10576,7 @@ if(_errs4 === errors){
 if(data0.original_password !== undefined){
 const _errs5 = errors;
 if(typeof data0.original_password !== "string"){
-validate178.errors = [{instancePath:instancePath+"/user/original_password",schemaPath:"cinder-v3.json#/components/schemas/UserPasswordChangeRequest/properties/user/properties/original_password/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate187.errors = [{instancePath:instancePath+"/user/original_password",schemaPath:"cinder-v3.json#/components/schemas/UserPasswordChangeRequest/properties/user/properties/original_password/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs5 === errors;
@@ -10142,7 +10588,7 @@ if(valid2){
 if(data0.password !== undefined){
 const _errs7 = errors;
 if(typeof data0.password !== "string"){
-validate178.errors = [{instancePath:instancePath+"/user/password",schemaPath:"cinder-v3.json#/components/schemas/UserPasswordChangeRequest/properties/user/properties/password/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate187.errors = [{instancePath:instancePath+"/user/password",schemaPath:"cinder-v3.json#/components/schemas/UserPasswordChangeRequest/properties/user/properties/password/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs7 === errors;
@@ -10155,7 +10601,7 @@ var valid2 = true;
 }
 }
 else {
-validate178.errors = [{instancePath:instancePath+"/user",schemaPath:"cinder-v3.json#/components/schemas/UserPasswordChangeRequest/properties/user/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate187.errors = [{instancePath:instancePath+"/user",schemaPath:"cinder-v3.json#/components/schemas/UserPasswordChangeRequest/properties/user/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -10163,23 +10609,23 @@ return false;
 }
 }
 else {
-validate178.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/UserPasswordChangeRequest/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate187.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/UserPasswordChangeRequest/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate178.errors = vErrors;
+validate187.errors = vErrors;
 return errors === 0;
 }
-validate178.evaluated = {"props":{"user":true},"dynamicProps":false,"dynamicItems":false};
+validate187.evaluated = {"props":{"user":true},"dynamicProps":false,"dynamicItems":false};
 
-export const body_createRole = validate179;
-const schema230 = {"$ref":"cinder-v3.json#/components/schemas/RoleCreateRequest","$id":"body_createRole.json"};
-const schema231 = {"description":"`{\"role\": {...}}` (keystone/assignment/schema.py `role_create_request_body`). A name already\nused (globally, or in the domain) → 409 \"Conflict occurred attempting to store role -\nDuplicate entry found with name <name>.\".\n","type":"object","required":["role"],"additionalProperties":false,"properties":{"role":{"type":"object","required":["name"],"additionalProperties":true,"properties":{"name":{"$ref":"#/components/schemas/IdentityName"},"description":{"type":["string","null"]},"domain_id":{"oneOf":[{"$ref":"#/components/schemas/KeystoneIdString"},{"type":"null"}]},"options":{"type":"object"}}}}};
+export const body_createRole = validate188;
+const schema238 = {"$ref":"cinder-v3.json#/components/schemas/RoleCreateRequest","$id":"body_createRole.json"};
+const schema239 = {"description":"`{\"role\": {...}}` (keystone/assignment/schema.py `role_create_request_body`). A name already\nused (globally, or in the domain) → 409 \"Conflict occurred attempting to store role -\nDuplicate entry found with name <name>.\".\n","type":"object","required":["role"],"additionalProperties":false,"properties":{"role":{"type":"object","required":["name"],"additionalProperties":true,"properties":{"name":{"$ref":"#/components/schemas/IdentityName"},"description":{"type":["string","null"]},"domain_id":{"oneOf":[{"$ref":"#/components/schemas/KeystoneIdString"},{"type":"null"}]},"options":{"type":"object"}}}}};
 
-function validate180(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate189(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate180.evaluated;
+const evaluated0 = validate189.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -10190,14 +10636,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.role === undefined) && (missing0 = "role")){
-validate180.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate189.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "role")){
-validate180.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate189.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -10210,7 +10656,7 @@ if(errors === _errs2){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing1;
 if((data0.name === undefined) && (missing1 = "name")){
-validate180.errors = [{instancePath:instancePath+"/role",schemaPath:"#/properties/role/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate189.errors = [{instancePath:instancePath+"/role",schemaPath:"#/properties/role/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
@@ -10221,24 +10667,24 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data1 === "string"){
 if(func2(data1) > 255){
-validate180.errors = [{instancePath:instancePath+"/role/name",schemaPath:"#/components/schemas/IdentityName/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate189.errors = [{instancePath:instancePath+"/role/name",schemaPath:"#/components/schemas/IdentityName/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data1) < 1){
-validate180.errors = [{instancePath:instancePath+"/role/name",schemaPath:"#/components/schemas/IdentityName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate189.errors = [{instancePath:instancePath+"/role/name",schemaPath:"#/components/schemas/IdentityName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern72.test(data1)){
-validate180.errors = [{instancePath:instancePath+"/role/name",schemaPath:"#/components/schemas/IdentityName/pattern",keyword:"pattern",params:{pattern: "[\\S]+"},message:"must match pattern \""+"[\\S]+"+"\""}];
+if(!pattern76.test(data1)){
+validate189.errors = [{instancePath:instancePath+"/role/name",schemaPath:"#/components/schemas/IdentityName/pattern",keyword:"pattern",params:{pattern: "[\\S]+"},message:"must match pattern \""+"[\\S]+"+"\""}];
 return false;
 }
 }
 }
 }
 else {
-validate180.errors = [{instancePath:instancePath+"/role/name",schemaPath:"#/components/schemas/IdentityName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate189.errors = [{instancePath:instancePath+"/role/name",schemaPath:"#/components/schemas/IdentityName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -10252,7 +10698,7 @@ if(data0.description !== undefined){
 let data2 = data0.description;
 const _errs8 = errors;
 if((typeof data2 !== "string") && (data2 !== null)){
-validate180.errors = [{instancePath:instancePath+"/role/description",schemaPath:"#/properties/role/properties/description/type",keyword:"type",params:{type: schema231.properties.role.properties.description.type},message:"must be string,null"}];
+validate189.errors = [{instancePath:instancePath+"/role/description",schemaPath:"#/properties/role/properties/description/type",keyword:"type",params:{type: schema239.properties.role.properties.description.type},message:"must be string,null"}];
 return false;
 }
 var valid1 = _errs8 === errors;
@@ -10293,7 +10739,7 @@ vErrors.push(err1);
 errors++;
 }
 else {
-if(!pattern73.test(data3)){
+if(!pattern77.test(data3)){
 const err2 = {instancePath:instancePath+"/role/domain_id",schemaPath:"#/components/schemas/KeystoneIdString/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -10353,7 +10799,7 @@ else {
 vErrors.push(err5);
 }
 errors++;
-validate180.errors = vErrors;
+validate189.errors = vErrors;
 return false;
 }
 else {
@@ -10377,7 +10823,7 @@ if(data0.options !== undefined){
 let data4 = data0.options;
 const _errs17 = errors;
 if(!(data4 && typeof data4 == "object" && !Array.isArray(data4))){
-validate180.errors = [{instancePath:instancePath+"/role/options",schemaPath:"#/properties/role/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate189.errors = [{instancePath:instancePath+"/role/options",schemaPath:"#/properties/role/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 var valid1 = _errs17 === errors;
@@ -10391,7 +10837,7 @@ var valid1 = true;
 }
 }
 else {
-validate180.errors = [{instancePath:instancePath+"/role",schemaPath:"#/properties/role/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate189.errors = [{instancePath:instancePath+"/role",schemaPath:"#/properties/role/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -10400,33 +10846,33 @@ return false;
 }
 }
 else {
-validate180.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate189.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate180.errors = vErrors;
+validate189.errors = vErrors;
 return errors === 0;
 }
-validate180.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate189.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate179(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate188(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_createRole.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate179.evaluated;
+const evaluated0 = validate188.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate180(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate180.errors : vErrors.concat(validate180.errors);
+if(!(validate189(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate189.errors : vErrors.concat(validate189.errors);
 errors = vErrors.length;
 }
-validate179.errors = vErrors;
+validate188.errors = vErrors;
 return errors === 0;
 }
-validate179.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate188.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 

@@ -26,9 +26,12 @@ const MAX = parseVersion(MAX_VERSION);
 export const MV = {
   BASE: parseVersion("3.0"),
   CLUSTER_SUPPORT: parseVersion("3.7"),
+  MANAGE_EXISTING_LIST: parseVersion("3.8"),
   VOLUME_SUMMARY: parseVersion("3.12"),
   GROUP_VOLUME: parseVersion("3.13"),
   GROUP_SNAPSHOTS: parseVersion("3.14"),
+  VOLUME_MIGRATE_CLUSTER: parseVersion("3.16"),
+  MANAGE_EXISTING_CLUSTER: parseVersion("3.17"),
   VOLUME_DELETE_FORCE: parseVersion("3.23"),
   VOLUME_DETAIL_PROVIDER_ID: parseVersion("3.21"),
   SNAPSHOT_SORT_NAME: parseVersion("3.30"),

@@ -44,6 +44,9 @@ export const RULE_TABLE: Record<string, Persona> = {
   "volume_extension:volume_admin_actions:force_detach": "admin",
   "volume_extension:volume_host_attribute": "admin",
   "volume_extension:volume_mig_status_attribute": "admin",
+  // cinder/policies/manageable_volumes.py
+  "volume_extension:volume_manage": "admin",
+  "volume_extension:list_manageable": "admin",
   "volume_extension:volume_tenant_attribute": "reader",
   // snapshots (cinder/policies/snapshots.py, snapshot_metadata.py, snapshot_actions.py)
   "volume:create_snapshot": "member",

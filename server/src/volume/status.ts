@@ -50,5 +50,5 @@ export const SNAPSHOT_CASCADE_DELETABLE = ["available", "error", "deleting"];
 export const SNAPSHOT_DELETABLE = ["available", "error"];
 
 /** Statuses in which a manager operation is under way; a restart reconciles them. */
-export const VOLUME_TRANSITIONAL = ["creating", "deleting", "extending", "reverting", "retyping"];
+export const VOLUME_TRANSITIONAL = ["creating", "deleting", "extending", "reverting", "retyping", "managing"];
 export const SNAPSHOT_TRANSITIONAL = ["creating", "deleting", "restoring"];

@@ -10,11 +10,14 @@ import { now } from "../time";
 type Q = Kysely<Database> | Transaction<Database>;
 
 export interface VolumeTask {
-  op: "extend" | "revert" | "retype";
+  op: "extend" | "revert" | "retype" | "manage";
   new_size?: number;
   snapshot_id?: string;
   new_type_id?: string;
   migration_policy?: "never" | "on-demand";
+  /** manage: the driver reference of the request, and the size once the quota is taken for it. */
+  ref?: unknown;
+  size?: number;
 }
 
 export async function getVolume(db: Q, id: string): Promise<VolumeRow | undefined> {

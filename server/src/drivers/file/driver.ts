@@ -18,7 +18,8 @@
 import { promises as fsp } from "node:fs";
 import path from "node:path";
 import type { Executor } from "../../exec/executor";
-import type { BackendStats, SnapshotRef, VolumeDriver, VolumeRef } from "../interface";
+import type { BackendStats, ManageableDriver, ManageableVolume, ManageRef, SnapshotRef, VolumeDriver, VolumeRef } from "../interface";
+import { ALREADY_MANAGED, InvalidReferenceError } from "../manage";
 import {
   assertValidId,
   assertValidSize,
@@ -71,7 +72,7 @@ function floor2(n: number): number {
   return Math.floor(n * 100) / 100;
 }
 
-export class FileDriver implements VolumeDriver {
+export class FileDriver implements VolumeDriver, ManageableDriver {
   readonly name = "file";
   private readonly dir: string;
   private readonly log: DriverLogger;
@@ -226,6 +227,60 @@ export class FileDriver implements VolumeDriver {
       if (parsed) (parsed.kind === "volume" ? volumes : snapshots).push(parsed.id);
     }
     return { volumes: volumes.sort(), snapshots: snapshots.sort() };
+  }
+
+  /**
+   * Manage existing: any regular file of the folder (not a dot-name, not a snapshot file) is
+   * adopted by renaming it to `volume-<id>` and growing it to whole GiB (sparse), so its data is
+   * kept as the start of the volume (cf. cinder/volume/drivers/nfs.py manage_existing).
+   */
+  async manageExisting(volume: VolumeRef, ref: ManageRef): Promise<void> {
+    assertValidSize(volume.size, "volume");
+    const final = this.path("volume", volume.id);
+    const src = this.sourcePath(ref);
+    if (src !== final) {
+      const [srcStat, finalStat] = await Promise.all([statOrNull(src), statOrNull(final)]);
+      if (!srcStat && !finalStat) throw new InvalidReferenceError(`'${ref.sourceName}'`, "Specified file does not exist.");
+      if (srcStat && finalStat) throw new Error(`cannot manage ${ref.sourceName}: volume-${volume.id} already exists`);
+      if (srcStat) await fsp.rename(src, final);
+    }
+    await growTo(final, gibToBytes(volume.size));
+    this.log.info({ volumeId: volume.id, source: ref.sourceName }, "managed existing file");
+  }
+
+  async manageExistingGetSize(ref: ManageRef): Promise<number> {
+    const st = await statOrNull(this.sourcePath(ref));
+    if (!st?.isFile()) throw new InvalidReferenceError(`'${ref.sourceName}'`, "Specified file does not exist.");
+    return Math.max(1, Math.ceil(st.size / GIB));
+  }
+
+  async getManageableVolumes(knownIds: ReadonlySet<string>): Promise<ManageableVolume[]> {
+    const out: ManageableVolume[] = [];
+    for (const name of await fsp.readdir(this.dir)) {
+      const parsed = parseFileName(name);
+      if (name.startsWith(".") || parsed?.kind === "snapshot") continue;
+      const st = await statOrNull(path.join(this.dir, name));
+      if (!st?.isFile()) continue;
+      const known = parsed !== null && knownIds.has(parsed.id);
+      out.push({
+        sourceName: name,
+        sizeGb: Math.max(1, Math.ceil(st.size / GIB)),
+        safe: !known,
+        reasonNotSafe: known ? ALREADY_MANAGED : null,
+        cinderId: known ? parsed.id : null,
+        extraInfo: null,
+      });
+    }
+    return out;
+  }
+
+  /** The file a reference names: a plain name in the folder, never a path or a dot-name. */
+  private sourcePath(ref: ManageRef): string {
+    const name = ref.sourceName;
+    if (!name || name.startsWith(".") || name.includes("/") || name.includes("\\") || parseFileName(name)?.kind === "snapshot") {
+      throw new InvalidReferenceError(`'${name}'`, "Specified file does not exist.");
+    }
+    return path.join(this.dir, name);
   }
 
   /** Shared by create-from-snapshot and clone: copy `src`, grow to the volume's size, publish. */

@@ -26,7 +26,9 @@
  * removed by `setup()`.
  */
 import type { Executor } from "../../exec/executor";
-import type { BackendStats, SnapshotRef, VolumeDriver, VolumeRef } from "../interface";
+import type { BackendStats, ManageableDriver, ManageableVolume, ManageRef, SnapshotRef, VolumeDriver, VolumeRef } from "../interface";
+import { InvalidReferenceError } from "../manage";
+import { manageableLvs } from "./manage";
 import type { DriverLogger } from "../file/driver";
 import { GIB, Lvm, isBusy, isValidName, mapperPath, REMOVE_CONFIG_RETRY, type LvInfo } from "./lvm";
 
@@ -89,7 +91,7 @@ export class VolumeBusyError extends Error {
   }
 }
 
-export class LvmDriver implements VolumeDriver {
+export class LvmDriver implements VolumeDriver, ManageableDriver {
   readonly name = "lvm";
   private readonly lvm: Lvm;
   private readonly vg: string;
@@ -336,6 +338,36 @@ export class LvmDriver implements VolumeDriver {
       if (s) snapshots.push(s[1]);
     }
     return { volumes: volumes.sort(), snapshots: snapshots.sort() };
+  }
+
+  /**
+   * Manage existing (cinder/volume/drivers/lvm.py manage_existing): `lvrename` the LV to
+   * `volume-<id>`, then tag it as ours. A re-run finds the LV renamed and only makes sure of the tag.
+   */
+  async manageExisting(volume: VolumeRef, ref: ManageRef): Promise<void> {
+    const name = volumeLv(volume.id);
+    if (ref.sourceName !== name && (await this.sourceLv(ref))) await this.lvm.rename(this.vg, ref.sourceName, name);
+    const lv = await this.lvm.lv(this.vg, name);
+    if (!lv) throw new InvalidReferenceError(`'${ref.sourceName}'`, "Specified logical volume does not exist.");
+    if (!lv.tags.includes(OWNER_TAG)) await this.lvm.addTag(this.vg, name, OWNER_TAG);
+    await this.growTo(lv, volume.size);
+    this.log.info({ volumeId: volume.id, source: ref.sourceName }, "managed existing LV");
+  }
+
+  async manageExistingGetSize(ref: ManageRef): Promise<number> {
+    const lv = await this.sourceLv(ref);
+    if (!lv) throw new InvalidReferenceError(`'${ref.sourceName}'`, "Specified logical volume does not exist.");
+    return Math.ceil(lv.sizeBytes / GIB);
+  }
+
+  async getManageableVolumes(knownIds: ReadonlySet<string>): Promise<ManageableVolume[]> {
+    return manageableLvs(await this.lvm.lvs(this.vg), OWNER_TAG, knownIds).filter((m) => m.sourceName !== this.pool);
+  }
+
+  private async sourceLv(ref: ManageRef): Promise<LvInfo | null> {
+    if (!isValidName(ref.sourceName) || ref.sourceName === this.pool) return null;
+    const lv = await this.lvm.lv(this.vg, ref.sourceName);
+    return lv && !isThickSnapshot(lv) && lv.attr[0] !== "t" ? lv : null;
   }
 
   private async mustLv(name: string): Promise<LvInfo> {

@@ -245,6 +245,11 @@ export class Lvm {
     return this.run("lvconvert", ["--merge", `${vg}/${snapshot}`]);
   }
 
+  /** Rename an LV (cf. brick lvm `rename_volume`: `lvrename VG OLD NEW`). */
+  rename(vg: string, from: string, to: string): Promise<string> {
+    return this.run("lvrename", [vg, from, to]);
+  }
+
   addTag(vg: string, name: string, tag: string): Promise<string> {
     return this.run("lvchange", ["--addtag", tag, `${vg}/${name}`]);
   }

@@ -13,6 +13,7 @@ import { typeHandlers } from "./types";
 import { versionHandlers } from "./versions";
 import { volumeActionHandlers } from "./volume-actions";
 import { volumeMetadataHandlers } from "./volume-metadata";
+import { volumeManageHandlers } from "./volume-manage";
 import { volumeHandlers } from "./volumes";
 
 export const handlers: Handlers = {
@@ -21,6 +22,7 @@ export const handlers: Handlers = {
   ...volumeHandlers,
   ...volumeMetadataHandlers,
   ...volumeActionHandlers,
+  ...volumeManageHandlers,
   ...snapshotHandlers,
   ...miscHandlers,
   ...quotaHandlers,

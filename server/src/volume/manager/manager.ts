@@ -6,6 +6,7 @@
  */
 import type { Logger } from "pino";
 import type { Bus } from "../../bus/bus";
+import type { QuotaDefaults } from "../../config";
 import { SCHEDULER_TOPIC, type RevertMsg, type SnapshotMsg, type VolumeMsg, volumeTopic } from "../../bus/rpc";
 import type { Db } from "../../db/database";
 import { heartbeat, registerService } from "../../db/repos/services";
@@ -18,6 +19,7 @@ import type { TargetHelper } from "../../targets/interface";
 import type { AttachMsg, ConnectionMsg, DetachMsg } from "../../bus/rpc";
 import { attachVolume, detachVolume } from "./attach";
 import { initializeConnection, terminateConnection } from "./exports";
+import { getManageableVolumes, manageExisting } from "./manage";
 import { reconcile } from "./reconcile";
 import { retypeVolume } from "./retype";
 
@@ -30,6 +32,11 @@ export interface ManagerOptions {
   volumeBackendName?: string;
   statsIntervalMs: number;
   reportIntervalMs: number;
+  /**
+   * The configured default quotas, for the gigabytes a managed volume takes once its size is
+   * known; without them only the default class's and the project's own limits apply.
+   */
+  quotas?: QuotaDefaults;
 }
 
 export class VolumeManager {
@@ -116,6 +123,11 @@ export class VolumeManager {
         break;
       case "deleteSnapshot":
         await ops.deleteSnapshot(this, (payload as SnapshotMsg).snapshotId);
+        break;
+      case "getManageableVolumes":
+        return getManageableVolumes(this);
+      case "manageExisting":
+        await manageExisting(this, (payload as VolumeMsg).volumeId);
         break;
       case "retypeVolume":
         await retypeVolume(this, (payload as VolumeMsg).volumeId);

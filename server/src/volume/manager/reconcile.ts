@@ -24,6 +24,7 @@ export async function reconcile(m: VolumeManager): Promise<void> {
     else if (v.status === "deleting") m.bus.cast(topic, "deleteVolume", { volumeId: v.id });
     else if (v.status === "extending") m.bus.cast(topic, "extendVolume", { volumeId: v.id });
     else if (v.status === "retyping") m.bus.cast(topic, "retypeVolume", { volumeId: v.id });
+    else if (v.status === "managing") m.bus.cast(topic, "manageExisting", { volumeId: v.id });
     else if (v.status === "reverting") {
       const snapshotId = parseTask(v)?.snapshot_id ?? "";
       reverting.add(snapshotId);

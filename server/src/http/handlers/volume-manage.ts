@@ -1,0 +1,116 @@
+/**
+ * Manage existing volumes (cinder/api/contrib/volume_manage.py, cinder/api/v3/volume_manage.py,
+ * cinder/api/v3/resource_common_manage.py): the 3.8 `manageable_volumes` paths and the legacy
+ * `os-volume-manage` extension paths share these handlers.
+ */
+import type { ManageableVolume } from "../../drivers/interface";
+import { listManageableVolumes, manageVolume, type ManageableQuery } from "../../volume/api/manage";
+import type { Handler, HandlerRequest, Handlers } from "../handler";
+import { badRequest, invalidInput } from "../errors";
+import { MV } from "../microversion";
+import { bodyFlag, volumeView } from "./common";
+import { cleanText } from "./volumes";
+
+type ManageHandlers = Pick<
+  Handlers,
+  | "manageVolume"
+  | "manageVolumeLegacy"
+  | "listManageableVolumes"
+  | "listManageableVolumesDetail"
+  | "listManageableVolumesLegacy"
+  | "listManageableVolumesDetailLegacy"
+>;
+
+/** cinder/api/common.py get_cluster_host: exactly one of host and (from `since`) cluster. */
+function clusterHost(version: number, since: number, host: unknown, cluster: unknown): { host?: string; cluster?: string } {
+  const withCluster = version >= since;
+  const c = withCluster && typeof cluster === "string" && cluster ? cluster : undefined;
+  const h = typeof host === "string" && host ? host : undefined;
+  if (Boolean(c) === Boolean(h)) {
+    throw invalidInput(withCluster ? "One and only one of cluster and host must be set." : "Host field is missing.");
+  }
+  return { host: h, cluster: c };
+}
+
+const manage: Handler<Parameters<Handlers["manageVolume"]>[0]["body"]> = async (req) => {
+  const b = req.body.volume;
+  if (b.cluster !== undefined && req.ctx.version < MV.VOLUME_MIGRATE_CLUSTER) {
+    throw badRequest(
+      `Invalid input for field/attribute volume. Value: ${JSON.stringify(b)}. Additional properties are not allowed ('cluster' was unexpected)`,
+    );
+  }
+  const where = clusterHost(req.ctx.version, MV.VOLUME_MIGRATE_CLUSTER, b.host, b.cluster);
+  const row = await manageVolume(req.svc, req.ctx, {
+    ...where,
+    ref: b.ref,
+    name: b.name ? cleanText("name", b.name) : undefined,
+    description: b.description ? cleanText("description", b.description) : undefined,
+    volumeType: b.volume_type || undefined,
+    availabilityZone: b.availability_zone ?? undefined,
+    metadata: b.metadata ?? undefined,
+    bootable: bodyFlag(b.bootable) ?? false,
+  });
+  // Cinder answers with its v2 view builder: none of the microversioned fields.
+  const v2 = { ...req, ctx: { ...req.ctx, version: MV.BASE } };
+  return { body: { volume: await volumeView(v2, row, false) } };
+};
+
+/** limit, offset (cinder/api/common.py get_pagination_params) and sort (get_sort_params, default `reference`). */
+function manageableQuery(req: HandlerRequest<unknown>): ManageableQuery {
+  const q = req.query;
+  const where = clusterHost(req.ctx.version, MV.MANAGE_EXISTING_CLUSTER, q.host, q.cluster);
+  const max = req.svc.config.maxLimit;
+  let limit = max;
+  if (q.limit !== undefined) {
+    if (!/^\s*[-+]?\d+\s*$/.test(q.limit)) throw badRequest("limit param must be an integer");
+    limit = Number(q.limit);
+    if (limit < 0) throw badRequest("limit param must be positive");
+    limit = Math.min(limit, max);
+  }
+  let offset = 0;
+  if (q.offset !== undefined) {
+    if (!/^\s*[-+]?\d+\s*$/.test(q.offset)) throw badRequest("offset must be an integer");
+    offset = Number(q.offset);
+    if (offset < 0) throw badRequest("offset must be >= 0");
+    if (offset > 2147483647) throw badRequest("offset must be <= 2147483647");
+  }
+  if (q.sort !== undefined && (q.sort_key !== undefined || q.sort_dir !== undefined)) {
+    throw badRequest("The 'sort_key' and 'sort_dir' parameters are deprecated and cannot be used with the 'sort' parameter.");
+  }
+  const pairs =
+    q.sort !== undefined
+      ? q.sort.trim().split(",").map((s) => {
+          const i = s.indexOf(":");
+          return i < 0 ? [s.trim(), "desc"] : [s.slice(0, i).trim(), s.slice(i + 1).trim() || "desc"];
+        })
+      : [[(q.sort_key ?? "reference").trim(), (q.sort_dir ?? "desc").trim()]];
+  const badKeys = pairs.map(([k]) => k).filter((k) => k !== "reference" && k !== "size");
+  if (badKeys.length) throw badRequest(`Invalid sort keys passed: ${[...new Set(badKeys)].join(", ")}`);
+  const badDirs = pairs.map(([, d]) => d).filter((d) => d !== "asc" && d !== "desc");
+  if (badDirs.length) throw badRequest(`Invalid sort dirs passed: ${[...new Set(badDirs)].join(", ")}`);
+  return { ...where, marker: q.marker, limit, offset, sortKeys: pairs.map(([k]) => k), sortDirs: pairs.map(([, d]) => d) };
+}
+
+const summary = (e: ManageableVolume) => ({ reference: { "source-name": e.sourceName }, size: e.sizeGb, safe_to_manage: e.safe });
+const detail = (e: ManageableVolume) => ({
+  ...summary(e),
+  reason_not_safe: e.reasonNotSafe,
+  cinder_id: e.cinderId,
+  extra_info: e.extraInfo,
+});
+
+function list(view: (e: ManageableVolume) => Record<string, unknown>): Handler<unknown> {
+  return async (req) => {
+    const entries = await listManageableVolumes(req.svc, req.ctx, manageableQuery(req));
+    return { body: { "manageable-volumes": entries.map(view) } };
+  };
+}
+
+export const volumeManageHandlers: ManageHandlers = {
+  manageVolume: manage,
+  manageVolumeLegacy: manage,
+  listManageableVolumes: list(summary),
+  listManageableVolumesDetail: list(detail),
+  listManageableVolumesLegacy: list(summary),
+  listManageableVolumesDetailLegacy: list(detail),
+};

@@ -1,0 +1,157 @@
+/**
+ * Manage existing volumes, the API side (cinder/volume/api.py manage_existing and
+ * get_manageable_volumes, cinder/volume/flows/api/manage_existing.py): find the volume service
+ * the request names, insert the row as `managing` with size 0 while taking one volume of quota,
+ * and cast to that service; or ask it for its manageable objects and page them as
+ * cinder/volume/volume_utils.py `paginate_entries_list` does.
+ */
+import { randomUUID } from "node:crypto";
+import { backendOf } from "../../bus/rpc";
+import { insertVolume } from "../../db/repos/volumes";
+import type { ServiceRow, VolumesTable } from "../../db/schema";
+import { now } from "../../db/time";
+import type { ManageableVolume } from "../../drivers/interface";
+import { badRequest, CinderError, invalidInput, invalidVolume, invalidVolumeType, notFound, volumeTypeIdNotFound } from "../../http/errors";
+import type { RequestContext } from "../../identity/context";
+import { authorize } from "../../policy/policy";
+import { consume, typeNameOf } from "../../quota/quota";
+import type { Services } from "../../services";
+import { isMultiattachType } from "./create";
+import { isUp } from "./services";
+import { defaultType, holdRow, typeByNameOrId } from "./types";
+import { VOLUME_BINARY } from "./zones";
+
+export interface ManageVolumeInput {
+  host?: string | null;
+  cluster?: string | null;
+  ref: unknown;
+  name?: string | null;
+  description?: string | null;
+  volumeType?: string | null;
+  availabilityZone?: string | null;
+  metadata?: Record<string, string> | null;
+  bootable: boolean;
+}
+
+const VOLUME_NAME_RE = /^volume-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+const serviceUnavailable = () => badRequest("Service is unavailable at this time.");
+
+/** The volume service of `host` (its `host@backend` part), up and enabled; `missing` when there is none. */
+async function volumeService(svc: Services, host: string | undefined, missing: () => CinderError): Promise<ServiceRow> {
+  const row = host
+    ? await svc.db.kysely
+        .selectFrom("services")
+        .selectAll()
+        .where("host", "=", backendOf(host))
+        .where("binary", "=", VOLUME_BINARY)
+        .executeTakeFirst()
+    : undefined;
+  if (!row) throw missing();
+  if (row.disabled || !isUp(row)) throw serviceUnavailable();
+  return row;
+}
+
+export async function manageVolume(svc: Services, ctx: RequestContext, input: ManageVolumeInput): Promise<VolumesTable> {
+  authorize(ctx, "volume_extension:volume_manage");
+  const sourceName = typeof input.ref === "object" && input.ref !== null ? (input.ref as Record<string, unknown>)["source-name"] : undefined;
+  const managedId = typeof sourceName === "string" ? VOLUME_NAME_RE.exec(sourceName)?.[1] : undefined;
+  if (managedId && (await svc.db.kysely.selectFrom("volumes").select("id").where("id", "=", managedId).executeTakeFirst())) {
+    throw invalidVolume("Unable to manage existing volume. The volume is already managed");
+  }
+  let type;
+  if (input.volumeType) {
+    try {
+      type = await typeByNameOrId(svc, ctx, input.volumeType);
+    } catch (err) {
+      if (err instanceof CinderError && err.status === 404) {
+        throw invalidVolumeType(`Cannot find requested '${input.volumeType}' volume type`);
+      }
+      throw err;
+    }
+  } else {
+    type = await defaultType(svc, ctx);
+  }
+  const label = input.host ? "Host" : "Cluster";
+  // Cinderblock runs no clusters, so a cluster name never finds a service.
+  const service = await volumeService(svc, input.host ?? undefined, () => badRequest(`${label} '${input.host ?? input.cluster}' not found`));
+  const host = input.host!.includes("#") ? input.host! : service.host;
+  const row: VolumesTable = {
+    id: randomUUID(),
+    project_id: ctx.projectId,
+    user_id: ctx.userId,
+    host,
+    availability_zone: input.availabilityZone ?? service.availability_zone,
+    display_name: input.name ?? null,
+    display_description: input.description ?? null,
+    size: 0,
+    status: "managing",
+    attach_status: "detached",
+    migration_status: null,
+    previous_status: null,
+    bootable: input.bootable ? 1 : 0,
+    multiattach: (await isMultiattachType(svc, type.id)) ? 1 : 0,
+    snapshot_id: null,
+    source_volid: null,
+    volume_type_id: type.id,
+    replication_status: null,
+    consumes_quota: 1,
+    provider_location: null,
+    provider_auth: null,
+    provider_id: null,
+    task: JSON.stringify({ op: "manage", ref: input.ref }),
+    created_at: now(),
+    updated_at: null,
+    launched_at: null,
+  };
+  await svc.db.kysely.transaction().execute(async (trx) => {
+    if (!(await holdRow(trx, svc.db.dialect, "volume_types", type.id, "share"))) throw volumeTypeIdNotFound(type.id);
+    await consume(trx, svc.config.quotas, ctx.projectId, { volumes: 1, typeName: await typeNameOf(trx, type.id) });
+    await insertVolume(trx, row, input.metadata ?? {});
+  });
+  svc.volumes.manageExisting(host, row.id);
+  return row;
+}
+
+export interface ManageableQuery {
+  host?: string;
+  cluster?: string;
+  marker?: string;
+  limit: number;
+  offset: number;
+  sortKeys: string[];
+  sortDirs: string[];
+}
+
+export async function listManageableVolumes(svc: Services, ctx: RequestContext, q: ManageableQuery): Promise<ManageableVolume[]> {
+  authorize(ctx, "volume_extension:list_manageable");
+  const missing = () =>
+    notFound(q.host ? `Service ${VOLUME_BINARY} could not be found on host ${backendOf(q.host)}.` : `Service ${VOLUME_BINARY} could not be found.`);
+  const service = await volumeService(svc, q.host, missing);
+  return paginate(await svc.volumes.getManageableVolumes(service.host), q);
+}
+
+/** cinder/volume/volume_utils.py paginate_entries_list: sort, skip to after the marker, then offset and limit. */
+export function paginate(entries: ManageableVolume[], q: ManageableQuery): ManageableVolume[] {
+  const value = (e: ManageableVolume, key: string): string | number => (key === "size" ? e.sizeGb : e.sourceName);
+  const sorted = [...entries].sort((a, b) => {
+    for (let i = 0; i < q.sortKeys.length; i++) {
+      const [l, r] = [value(a, q.sortKeys[i]), value(b, q.sortKeys[i])];
+      if (l === r) continue;
+      return (q.sortDirs[i] === "asc") === l < r ? -1 : 1;
+    }
+    return 0;
+  });
+  let start = 0;
+  if (q.marker) {
+    let marker: unknown;
+    try {
+      marker = JSON.parse(q.marker);
+    } catch {
+      throw invalidInput(`marker ${q.marker} can not be analysed, please use json like format`);
+    }
+    const name = typeof marker === "object" && marker !== null ? (marker as Record<string, unknown>)["source-name"] : undefined;
+    start = sorted.findIndex((e) => e.sourceName === name) + 1;
+    if (start === 0) throw invalidInput(`marker not found: ${q.marker}`);
+  }
+  return sorted.slice(start + q.offset, start + q.limit + q.offset);
+}

@@ -1,0 +1,140 @@
+/**
+ * The lvm driver's manage-existing methods against the recorded thin VG report
+ * (test/fixtures/lvm/lvs-thin-vg.json, which holds an untagged LV `volume-f0f0...` that the driver
+ * did not make). The executor answers reports from that recording and applies the driver's
+ * `lvrename` and `lvchange --addtag` to it, so the driver sees the LV under its new name afterwards.
+ */
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { LvmDriver } from "../../server/src/drivers/lvm/driver";
+import { manageableLvs } from "../../server/src/drivers/lvm/manage";
+import { parseLvs, reportRecords } from "../../server/src/drivers/lvm/lvm";
+import { InvalidReferenceError } from "../../server/src/drivers/manage";
+import { ExecError, type ExecOptions, type ExecResult, type Executor } from "../../server/src/exec/executor";
+import { createDriver } from "../../server/src/drivers/registry";
+
+interface Recorded {
+  cmd: string;
+  args: string[];
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+const DIR = path.resolve(__dirname, "../fixtures/lvm");
+const fx = (name: string): Recorded => JSON.parse(readFileSync(path.join(DIR, `${name}.json`), "utf8"));
+
+const VOL = "0b5c1f9e-4d3a-4c1e-9a7b-2f6d8e1c3a50";
+const VOL2 = "7e2a1f03-3c4b-4d5e-9f60-718293a4b5c6";
+const FOREIGN = "f0f0f0f0-0000-4000-8000-00000000f0f0";
+const NEW = "11111111-2222-4333-8444-555555555555";
+
+/** The recorded thin VG as mutable rows; renames and tags change them. */
+class ThinVg implements Executor {
+  readonly ran: string[][] = [];
+  readonly rows: Record<string, string>[] = reportRecords(fx("lvs-thin-vg").stdout, "lv");
+
+  async run(cmd: string, args: readonly string[], _opts?: ExecOptions): Promise<ExecResult> {
+    this.ran.push([cmd, ...args]);
+    const target = args[args.length - 1];
+    if (cmd === "vgs") return { stdout: fx("vgs-thin").stdout, stderr: "", code: 0 };
+    if (cmd === "lvs") {
+      const [, lv] = target.split("/");
+      const rows = lv ? this.rows.filter((r) => r.lv_name === lv) : this.rows;
+      if (lv && rows.length === 0) {
+        const m = fx("lvs-missing-lv");
+        throw new ExecError(cmd, args, m.code, "", `  Failed to find logical volume "${target}"\n`, false);
+      }
+      return { stdout: JSON.stringify({ report: [{ lv: rows }] }), stderr: "", code: 0 };
+    }
+    if (cmd === "lvrename") {
+      const row = this.rows.find((r) => r.lv_name === args[1]);
+      if (row) row.lv_name = args[2];
+    }
+    if (cmd === "lvchange" && args[0] === "--addtag") {
+      const row = this.rows.find((r) => `cinder-thin/${r.lv_name}` === target);
+      if (row) row.lv_tags = row.lv_tags ? `${row.lv_tags},${args[1]}` : args[1];
+    }
+    return { stdout: "", stderr: "", code: 0 };
+  }
+
+  changes(): string[] {
+    return this.ran.filter((l) => !["lvs", "vgs"].includes(l[0])).map((l) => l.join(" "));
+  }
+}
+
+async function driver(exec: ThinVg): Promise<LvmDriver> {
+  const d = createDriver("lvm", {
+    backendName: "lvm-1",
+    dataDir: "/nonexistent",
+    executor: exec,
+    options: { volumeGroup: "cinder-thin", lvmType: "thin" },
+  }) as LvmDriver;
+  await d.setup();
+  return d;
+}
+
+describe("lvm driver: manage existing", () => {
+  it("lists the foreign LV as safe, known volumes as already managed, and skips the pool and snapshots", async () => {
+    const d = await driver(new ThinVg());
+    const list = await d.getManageableVolumes(new Set([VOL]));
+    const by = new Map(list.map((e) => [e.sourceName, e]));
+    assert.deepEqual([...by.keys()].sort(), [`volume-${VOL}`, `volume-${VOL2}`, `volume-${FOREIGN}`]);
+    assert.deepEqual(by.get(`volume-${FOREIGN}`), {
+      sourceName: `volume-${FOREIGN}`,
+      sizeGb: 1,
+      safe: true,
+      reasonNotSafe: null,
+      cinderId: null,
+      extraInfo: null,
+    });
+    assert.equal(by.get(`volume-${VOL}`)!.reasonNotSafe, "already managed");
+    assert.equal(by.get(`volume-${VOL}`)!.cinderId, VOL);
+    assert.equal(by.get(`volume-${VOL2}`)!.safe, true, "an LV of a volume the database does not know");
+    assert.equal(by.get(`volume-${VOL2}`)!.sizeGb, 2);
+  });
+
+  it("marks open LVs as in use, skips thick snapshots, and rounds sizes up", () => {
+    const lvs = parseLvs(fx("lvs-thick-vg").stdout).map((lv) => ({ ...lv, tags: [] as string[] }));
+    const opened = lvs.map((lv) => (lv.name === `volume-${VOL2}` ? { ...lv, attr: "-wi-ao----", sizeBytes: lv.sizeBytes + 1 } : lv));
+    const out = manageableLvs(opened, "cinderblock", new Set());
+    assert.deepEqual(
+      out.map((e) => [e.sourceName, e.sizeGb, e.safe, e.reasonNotSafe]),
+      [
+        [`volume-${VOL}`, 1, true, null],
+        [`volume-${VOL2}`, 2, false, "volume in use"],
+      ],
+    );
+  });
+
+  it("sizes a reference in whole GiB and refuses what does not exist, the pool and bad names", async () => {
+    const d = await driver(new ThinVg());
+    assert.equal(await d.manageExistingGetSize({ sourceName: `volume-${VOL2}` }), 2);
+    for (const sourceName of ["no-such-lv", "cinder-thin-pool", "-bad", "a/b"]) {
+      await assert.rejects(d.manageExistingGetSize({ sourceName }), (err: unknown) => {
+        assert.ok(err instanceof InvalidReferenceError, String(err));
+        assert.equal(
+          (err as Error).message,
+          `Manage existing volume failed due to invalid backend reference '${sourceName}': Specified logical volume does not exist.`,
+        );
+        return true;
+      });
+    }
+  });
+
+  it("renames the foreign LV to volume-<id> and tags it; a re-run only checks", async () => {
+    const exec = new ThinVg();
+    const d = await driver(exec);
+    const before = exec.ran.length;
+    await d.manageExisting({ id: NEW, size: 1 }, { sourceName: `volume-${FOREIGN}` });
+    assert.deepEqual(
+      exec.ran.slice(before).filter((l) => !["lvs", "vgs"].includes(l[0])).map((l) => l.join(" ")),
+      [`lvrename cinder-thin volume-${FOREIGN} volume-${NEW}`, `lvchange --addtag cinderblock cinder-thin/volume-${NEW}`],
+    );
+    assert.deepEqual((await d.listResources()).volumes.includes(NEW), true, "now one of the driver's volumes");
+    const after = exec.changes().length;
+    await d.manageExisting({ id: NEW, size: 1 }, { sourceName: `volume-${FOREIGN}` });
+    assert.equal(exec.changes().length, after, "nothing to do the second time");
+    await assert.rejects(d.manageExisting({ id: "99999999-2222-4333-8444-555555555555", size: 1 }, { sourceName: "no-such-lv" }), InvalidReferenceError);
+  });
+});
