@@ -105,7 +105,33 @@ describe("kernel lab: LVM thin and thick volumes exported through LIO", function
   it("on start, removes the LVs it made that the database does not know, and leaves others' LVs alone", () => {
     assert.equal(lv("cinder-thin", `volume-${ORPHAN}`), undefined, "its own orphan is gone");
     assert.ok(lv("cinder-thin", `volume-${FOREIGN}`), "an LV it did not make stays");
-    execFileSync("lvremove", ["-f", `cinder-thin/volume-${FOREIGN}`]);
+  });
+
+  it("manages an LV it did not make: listed as safe, renamed to volume-<id> with its data, then listed as managed", async () => {
+    const host = "testhost@lvm-thin#lvm-thin";
+    const foreign = mapper("cinder-thin", `volume-${FOREIGN}`);
+    const data = randomBytes(DATA);
+    const file = path.join(work, "foreign.bin");
+    await fsp.writeFile(file, data);
+    writeDev(foreign, 0, file);
+    const listed = await c.get(`/v3/${P}/manageable_volumes/detail?host=${encodeURIComponent(host)}`, { version: "3.8" });
+    assert.equal(listed.status, 200, JSON.stringify(listed.body));
+    const entry = listed.body["manageable-volumes"].find((m: any) => m.reference["source-name"] === `volume-${FOREIGN}`);
+    assert.ok(entry, JSON.stringify(listed.body));
+    assert.equal(entry.safe_to_manage, true);
+    assert.equal(entry.size, 1);
+    const r = await c.post(`/v3/${P}/manageable_volumes`, { volume: { host, ref: { "source-name": `volume-${FOREIGN}` }, name: "adopted" } }, { version: "3.8" });
+    assert.equal(r.status, 202, JSON.stringify(r.body));
+    const vol = await waitStatus(c, "volumes", P, r.body.volume.id, "available", 120_000);
+    assert.equal(vol.size, 1);
+    assert.equal(lv("cinder-thin", `volume-${FOREIGN}`), undefined, "the LV was renamed");
+    assert.ok(lv("cinder-thin", `volume-${vol.id}`));
+    assert.ok(readDev(mapper("cinder-thin", `volume-${vol.id}`), 0, DATA).equals(data), "with its data");
+    const again = await c.get(`/v3/${P}/manageable_volumes?host=${encodeURIComponent(host)}`, { version: "3.8" });
+    const now = again.body["manageable-volumes"].find((m: any) => m.reference["source-name"] === `volume-${vol.id}`);
+    assert.equal(now?.safe_to_manage, false, "a managed LV is no longer safe to manage");
+    await deleteVolume(c, P, vol.id);
+    assert.equal(lv("cinder-thin", `volume-${vol.id}`), undefined, "a managed volume is deleted like any other");
   });
 
   for (const b of BACKENDS) {
