@@ -5,28 +5,14 @@
  * `lvrename` and `lvchange --addtag` to it, so the driver sees the LV under its new name afterwards.
  */
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import { LvmDriver } from "../../server/src/drivers/lvm/driver";
 import { manageableLvs } from "../../server/src/drivers/lvm/manage";
 import { parseLvs, reportRecords } from "../../server/src/drivers/lvm/lvm";
 import { InvalidReferenceError } from "../../server/src/drivers/manage";
 import { ExecError, type ExecOptions, type ExecResult, type Executor } from "../../server/src/exec/executor";
 import { createDriver } from "../../server/src/drivers/registry";
+import { FOREIGN, fx, VOL, VOL2 } from "./lvm-fixtures";
 
-interface Recorded {
-  cmd: string;
-  args: string[];
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-const DIR = path.resolve(__dirname, "../fixtures/lvm");
-const fx = (name: string): Recorded => JSON.parse(readFileSync(path.join(DIR, `${name}.json`), "utf8"));
-
-const VOL = "0b5c1f9e-4d3a-4c1e-9a7b-2f6d8e1c3a50";
-const VOL2 = "7e2a1f03-3c4b-4d5e-9f60-718293a4b5c6";
-const FOREIGN = "f0f0f0f0-0000-4000-8000-00000000f0f0";
 const NEW = "11111111-2222-4333-8444-555555555555";
 
 /** The recorded thin VG as mutable rows; renames and tags change them. */

@@ -6,8 +6,7 @@
  * in the kernel-lab tests.
  */
 import assert from "node:assert/strict";
-import { readFileSync, readdirSync } from "node:fs";
-import path from "node:path";
+import { readdirSync } from "node:fs";
 import { ExecError, type ExecOptions, type ExecResult, type Executor } from "../../server/src/exec/executor";
 import { LvmDriver, VolumeBusyError } from "../../server/src/drivers/lvm/driver";
 import {
@@ -24,23 +23,10 @@ import {
   vgsArgs,
 } from "../../server/src/drivers/lvm/lvm";
 import { createDriver } from "../../server/src/drivers/registry";
-
-interface Recorded {
-  cmd: string;
-  args: string[];
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-const DIR = path.resolve(__dirname, "../fixtures/lvm");
-const fx = (name: string): Recorded => JSON.parse(readFileSync(path.join(DIR, `${name}.json`), "utf8"));
+import { FIXTURES, FOREIGN, fx, SNAP, VOL, VOL2, type Recorded } from "./lvm-fixtures";
 
 const GIB = 1024 ** 3;
-const VOL = "0b5c1f9e-4d3a-4c1e-9a7b-2f6d8e1c3a50";
-const VOL2 = "7e2a1f03-3c4b-4d5e-9f60-718293a4b5c6";
-const SNAP = "5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d";
-const FOREIGN = "f0f0f0f0-0000-4000-8000-00000000f0f0";
+const DIR = FIXTURES;
 
 /** Answers reports from the recordings; every other command succeeds silently. Keeps every command line. */
 class RecordedLvm implements Executor {
