@@ -26,7 +26,7 @@ import type { Executor } from "../../exec/executor";
 import { KeyedLocks } from "../../lib/locks";
 import { type Connector, type ConnectionInfo, type ExportVolume, InvalidConnectorError } from "../interface";
 import { type Chap, IscsiTarget, type IscsiTargetOptions, parseProviderAuth, type TargetSpec, volumeName } from "../iscsi";
-import { removeTargetFile, writeTargetFile } from "../tgt/config";
+import { removePrivateFile, writePrivateFile } from "../../lib/private-file";
 
 export interface LioLogger {
   info(obj: object, msg?: string): void;
@@ -168,7 +168,7 @@ export class LioAdm extends IscsiTarget {
   }
 
   private async writeState(volumeId: string, state: ExportState): Promise<void> {
-    await writeTargetFile(this.opts.stateDir, `${volumeName(volumeId)}.json`, `${JSON.stringify(state, null, 2)}\n`);
+    await writePrivateFile(this.opts.stateDir, `${volumeName(volumeId)}.json`, `${JSON.stringify(state, null, 2)}\n`);
   }
 
   protected async createIscsiTarget(spec: TargetSpec): Promise<string> {
@@ -265,7 +265,7 @@ export class LioAdm extends IscsiTarget {
   protected async removeIscsiTarget(volumeId: string, iqn: string, _chap: Chap | null): Promise<void> {
     await configfsLock.with(["lio"], async () => {
       await this.teardown(volumeId, iqn);
-      await removeTargetFile(this.opts.stateDir, `${volumeName(volumeId)}.json`);
+      await removePrivateFile(this.opts.stateDir, `${volumeName(volumeId)}.json`);
     });
     this.opts.log?.info({ volumeId, iqn }, "LIO target removed");
   }

@@ -4,9 +4,6 @@
  * `include <volumes_dir>/*` in /etc/tgt/targets.conf, `tgt-admin -e` restores every export on its
  * own after a reboot; Cinderblock itself restores from the database (`ensureExport`).
  */
-import { promises as fsp } from "node:fs";
-import path from "node:path";
-import { randomBytes } from "node:crypto";
 
 export interface TargetFile {
   iqn: string;
@@ -38,28 +35,4 @@ export function renderTargetFile(f: TargetFile): string {
     "</target>",
     "",
   ].join("\n");
-}
-
-/** Written like Cinder's `robust_file_write`: temporary file, fsync, rename, fsync of the folder. Mode 0600: it holds CHAP secrets. */
-export async function writeTargetFile(dir: string, name: string, content: string): Promise<void> {
-  const final = path.join(dir, name);
-  const tmp = path.join(dir, `.${name}.tmp-${randomBytes(4).toString("hex")}`);
-  const fh = await fsp.open(tmp, "wx", 0o600);
-  try {
-    await fh.writeFile(content);
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  await fsp.rename(tmp, final);
-  const d = await fsp.open(dir, "r");
-  try {
-    await d.sync();
-  } finally {
-    await d.close();
-  }
-}
-
-export async function removeTargetFile(dir: string, name: string): Promise<void> {
-  await fsp.rm(path.join(dir, name), { force: true });
 }

@@ -15,7 +15,8 @@ import { ExecError, type Executor } from "../../exec/executor";
 import { KeyedLocks } from "../../lib/locks";
 import type { ExportVolume } from "../interface";
 import { type Chap, IscsiTarget, type IscsiTargetOptions, type TargetSpec, volumeName } from "../iscsi";
-import { removeTargetFile, renderTargetFile, writeTargetFile } from "./config";
+import { renderTargetFile } from "./config";
+import { removePrivateFile, writePrivateFile } from "../../lib/private-file";
 import { nextTid, parseAccounts, parseTargets, type TgtTarget } from "./parse";
 
 export interface TgtLogger {
@@ -103,7 +104,7 @@ export class TgtAdm extends IscsiTarget {
   protected async createIscsiTarget(spec: TargetSpec): Promise<string> {
     const name = volumeName(spec.volumeId);
     const file = renderTargetFile({ iqn: spec.iqn, volumeId: spec.volumeId, path: spec.path, user: spec.chap.user, password: spec.chap.password, writeCache: this.opts.writeCache ?? true });
-    await writeTargetFile(this.opts.volumesDir, name, file);
+    await writePrivateFile(this.opts.volumesDir, name, file);
     return daemonLocks.with([this.lockKey], async () => {
       let t = await this.find(spec.iqn);
       const fresh = !t;
@@ -173,7 +174,7 @@ export class TgtAdm extends IscsiTarget {
       }
       if (chap) await this.forget(["--op", "delete", "--mode", "account", "--user", chap.user]);
     });
-    await removeTargetFile(this.opts.volumesDir, volumeName(volumeId));
+    await removePrivateFile(this.opts.volumesDir, volumeName(volumeId));
     this.opts.log?.info({ volumeId, iqn }, "tgt target removed");
   }
 

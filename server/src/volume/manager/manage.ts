@@ -12,17 +12,6 @@ import { canManage, type ManageableVolume } from "../../drivers/interface";
 import { sourceRef } from "../../drivers/manage";
 import { consume, release, typeNameOf } from "../../quota/quota";
 import type { VolumeManager } from "./manager";
-import type { QuotaDefaults } from "../../config";
-
-const NO_DEFAULTS: QuotaDefaults = {
-  volumes: -1,
-  snapshots: -1,
-  gigabytes: -1,
-  backups: -1,
-  backup_gigabytes: -1,
-  groups: -1,
-  per_volume_gigabytes: -1,
-};
 
 export async function manageExisting(m: VolumeManager, volumeId: string): Promise<void> {
   await m.locks.with([volumeId], async () => {
@@ -45,7 +34,7 @@ export async function manageExisting(m: VolumeManager, volumeId: string): Promis
         const got = await driver.manageExistingGetSize(ref);
         await m.db.kysely.transaction().execute(async (trx) => {
           const typeName = await typeNameOf(trx, v.volume_type_id);
-          await consume(trx, m.opts.quotas ?? NO_DEFAULTS, v.project_id, { gigabytes: got, typeName }, got);
+          await consume(trx, m.opts.quotas, v.project_id, { gigabytes: got, typeName }, got);
           const won = await casVolume(trx, volumeId, { status: ["managing"] }, { task: JSON.stringify({ ...task, size: got }) });
           if (!won) throw new Error("the volume left the managing status");
         });

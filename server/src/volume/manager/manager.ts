@@ -34,9 +34,9 @@ export interface ManagerOptions {
   reportIntervalMs: number;
   /**
    * The configured default quotas, for the gigabytes a managed volume takes once its size is
-   * known; without them only the default class's and the project's own limits apply.
+   * known.
    */
-  quotas?: QuotaDefaults;
+  quotas: QuotaDefaults;
 }
 
 export class VolumeManager {
