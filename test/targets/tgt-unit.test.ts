@@ -252,7 +252,7 @@ describe("TgtAdm against a fake tgtd", () => {
   it("builds Cinder's connection_info and needs the initiator", async () => {
     const model = await tgt.createExport(vol());
     const chap = parseProviderAuth(model.providerAuth)!;
-    const info = await tgt.initializeConnection(vol(model), { initiator: "iqn.x" });
+    const info = await tgt.initializeConnection(vol(model), { initiator: "iqn.2004-10.org.example:host1" });
     assert.deepEqual(info, {
       driver_volume_type: "iscsi",
       data: {
@@ -267,6 +267,10 @@ describe("TgtAdm against a fake tgtd", () => {
       },
     });
     assert.throws(() => tgt.validateConnector({ ip: "1.2.3.4" }), InvalidConnectorError);
+    for (const initiator of ["iqn.x", "../../x", "iqn.2004-01.x/../../y", "-x", "iqn.2004-01.org.example:a\nb"]) {
+      assert.throws(() => tgt.validateConnector({ initiator }), /is not a valid iSCSI name/, JSON.stringify(initiator));
+      await assert.rejects(tgt.initializeConnection(vol(model), { initiator }), InvalidConnectorError, JSON.stringify(initiator));
+    }
   });
 
   it("is created through the registry, which refuses unknown names", () => {

@@ -4,14 +4,8 @@
  * host connects with. A concrete target (tgt, lio) implements only its primitives.
  */
 import { randomInt } from "node:crypto";
-import {
-  type ConnectionInfo,
-  type Connector,
-  type ExportModel,
-  type ExportVolume,
-  InvalidConnectorError,
-  type TargetHelper,
-} from "./interface";
+import type { ConnectionInfo, Connector, ExportModel, ExportVolume, TargetHelper } from "./interface";
+import { checkedInitiator } from "./iscsi-name";
 
 /** Cinder's `target_prefix` default. */
 export const IQN_PREFIX = "iqn.2010-10.org.openstack:";
@@ -144,11 +138,13 @@ export abstract class IscsiTarget implements TargetHelper {
     await this.removeIscsiTarget(volume.id, this.iqnOf(volume.id), parseProviderAuth(volume.providerAuth));
   }
 
-  /** cinder/volume/targets/iscsi.py `validate_connector` + `initialize_connection` + `_get_iscsi_properties`. */
+  /**
+   * cinder/volume/targets/iscsi.py `validate_connector` + `initialize_connection` + `_get_iscsi_properties`.
+   * The initiator must also be an iSCSI name (./iscsi-name.ts), checked here as well as at the API:
+   * a target may make a path of it (LIO's ACL folders).
+   */
   validateConnector(connector: Connector): void {
-    if (typeof connector.initiator !== "string" || connector.initiator === "") {
-      throw new InvalidConnectorError("Connector doesn't have required information: initiator");
-    }
+    checkedInitiator(connector);
   }
 
   async initializeConnection(volume: ExportVolume, connector: Connector): Promise<ConnectionInfo> {

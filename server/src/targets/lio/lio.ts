@@ -26,6 +26,7 @@ import type { Executor } from "../../exec/executor";
 import { KeyedLocks } from "../../lib/locks";
 import { type Connector, type ConnectionInfo, type ExportVolume, InvalidConnectorError } from "../interface";
 import { type Chap, IscsiTarget, type IscsiTargetOptions, parseProviderAuth, type TargetSpec, volumeName } from "../iscsi";
+import { checkedInitiator, initiatorProblem, isIscsiName } from "../iscsi-name";
 import { removePrivateFile, writePrivateFile } from "../../lib/private-file";
 
 export interface LioLogger {
@@ -216,7 +217,11 @@ export class LioAdm extends IscsiTarget {
     await mkdirIfMissing(np);
     await writeAttr(path.join(tpg, "attrib", "authentication"), "1");
     await writeAttr(path.join(tpg, "attrib", "generate_node_acls"), "0");
-    for (const initiator of initiators) await this.addAcl(tpg, initiator, chap);
+    for (const initiator of initiators) {
+      // A state file written before initiators were checked may name one that is no iSCSI name.
+      if (isIscsiName(initiator)) await this.addAcl(tpg, initiator, chap);
+      else this.opts.log?.warn({ volumeId, initiator }, `ACL skipped: ${initiatorProblem({ initiator })}`);
+    }
     await writeAttr(path.join(tpg, "enable"), "1");
   }
 
@@ -238,8 +243,20 @@ export class LioAdm extends IscsiTarget {
     return found ? path.join(tpg, "acls", found) : null;
   }
 
+  /**
+   * The folder of a new ACL: the initiator must be an iSCSI name (one path component, never `..`),
+   * and the resolved folder must be a child of the TPG's `acls` folder.
+   * @throws InvalidConnectorError
+   */
+  private newAclDir(tpg: string, initiator: string): string {
+    const acls = path.resolve(tpg, "acls");
+    const acl = path.resolve(acls, checkedInitiator({ initiator }));
+    if (path.dirname(acl) !== acls) throw new InvalidConnectorError(`Connector initiator ${JSON.stringify(initiator)} does not name a folder in ${acls}.`);
+    return acl;
+  }
+
   private async addAcl(tpg: string, initiator: string, chap: Chap): Promise<void> {
-    const acl = (await this.findAcl(tpg, initiator)) ?? path.join(tpg, "acls", initiator);
+    const acl = (await this.findAcl(tpg, initiator)) ?? this.newAclDir(tpg, initiator);
     await mkdirIfMissing(acl);
     await writeAttr(path.join(acl, "auth", "userid"), chap.user);
     await writeAttr(path.join(acl, "auth", "password"), chap.password);
@@ -298,10 +315,9 @@ export class LioAdm extends IscsiTarget {
   }
 
   override async initializeConnection(volume: ExportVolume, connector: Connector): Promise<ConnectionInfo> {
-    this.validateConnector(connector);
+    const initiator = checkedInitiator(connector);
     const chap = parseProviderAuth(volume.providerAuth);
     if (!chap) throw new Error(`volume ${volume.id} is not exported`);
-    const initiator = connector.initiator as string;
     const iqn = this.iqnOf(volume.id);
     await configfsLock.with(["lio"], async () => {
       const tpg = this.tpgDir(iqn);
@@ -314,7 +330,12 @@ export class LioAdm extends IscsiTarget {
     return super.initializeConnection(volume, connector);
   }
 
-  /** Cinder's LioAdm `terminate_connection`: drop the initiator's ACL (rtstool delete-initiator). */
+  /**
+   * Cinder's LioAdm `terminate_connection`: drop the initiator's ACL (rtstool delete-initiator).
+   * The ACL is found in the listing of the `acls` folder, never joined from the caller's string, so
+   * a stored connector whose initiator is no iSCSI name (an attachment made before they were
+   * checked) still cleans up the ACL it named, and nothing else.
+   */
   override async terminateConnection(volume: ExportVolume, connector: Connector): Promise<void> {
     const initiator = connector.initiator;
     if (typeof initiator !== "string" || initiator === "") {

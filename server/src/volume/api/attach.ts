@@ -14,6 +14,7 @@ import type { Services } from "../../services";
 import type { ConnectionInfo, Connector } from "../../targets/interface";
 import { RemoteError } from "../manager/errors";
 import { checkAttachmentDeletion } from "./attachment-deletion";
+import { checkConnector } from "./connector";
 import { findVolume } from "./lookup";
 
 /** The volume's backend; a volume the scheduler never placed has nothing to connect to. */
@@ -117,6 +118,7 @@ async function detach(svc: Services, ctx: RequestContext, v: VolumeRow, attachme
 }
 
 export async function initializeConnection(svc: Services, ctx: RequestContext, id: string, connector: Connector): Promise<ConnectionInfo> {
+  checkConnector(connector);
   const v = await findVolume(svc, ctx, id);
   authorize(ctx, "volume_extension:volume_actions:initialize_connection", v.project_id);
   if (v.status === "maintenance") throw invalidVolume("The volume connection cannot be initialized in maintenance mode.");
@@ -133,6 +135,7 @@ export async function initializeConnection(svc: Services, ctx: RequestContext, i
 }
 
 export async function terminateConnection(svc: Services, ctx: RequestContext, id: string, connector: Connector): Promise<void> {
+  checkConnector(connector);
   await terminate(svc, ctx, await findVolume(svc, ctx, id), connector);
 }
 
@@ -163,6 +166,7 @@ export interface ForceDetach {
  * does, then end the attachment as os-detach does (all of them being checked, as in Cinder).
  */
 export async function forceDetachVolume(svc: Services, ctx: RequestContext, id: string, body: ForceDetach): Promise<void> {
+  checkConnector(body.connector);
   const v = await findVolume(svc, ctx, id);
   authorize(ctx, "volume_extension:volume_admin_actions:force_detach", v.project_id);
   await terminate(svc, ctx, v, body.connector);

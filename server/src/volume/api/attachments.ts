@@ -17,6 +17,7 @@ import type { Services } from "../../services";
 import type { Connector } from "../../targets/interface";
 import { RemoteError } from "../manager/errors";
 import { checkAttachmentDeletion } from "./attachment-deletion";
+import { checkConnector } from "./connector";
 import { findVolume } from "./lookup";
 
 export const attachmentNotFound = (id: string) => notFound(`VolumeAttachment ${id} could not be found.`);
@@ -80,6 +81,7 @@ export interface CreateAttachment {
 }
 
 export async function createAttachment(svc: Services, ctx: RequestContext, body: CreateAttachment): Promise<AttachmentRow> {
+  checkConnector(body.connector);
   const db = svc.db.kysely;
   const v = await findVolume(svc, ctx, body.volumeId);
   authorize(ctx, "volume:attachment_create", v.project_id);
@@ -135,6 +137,7 @@ export async function createAttachment(svc: Services, ctx: RequestContext, body:
 }
 
 export async function updateAttachmentConnector(svc: Services, ctx: RequestContext, id: string, connector: Connector): Promise<AttachmentRow> {
+  checkConnector(connector);
   const db = svc.db.kysely;
   const { a } = await findAttachment(svc, ctx, id);
   authorize(ctx, "volume:attachment_update", (await getVolume(db, a.volume_id))?.project_id);
