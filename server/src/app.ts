@@ -17,6 +17,7 @@ import { Scheduler } from "./scheduler/scheduler";
 import { bootstrapIdentity } from "./identity/bootstrap";
 import { createIdentity } from "./identity/service";
 import { Policy } from "./policy/policy";
+import { recountUsage } from "./quota/recount";
 import type { Services } from "./services";
 import { VolumeManager } from "./volume/manager/manager";
 
@@ -68,6 +69,8 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
     rootHelper: config.rootHelper?.trim().split(/\s+/),
     log: log.child({ role: "exec" }),
   });
+  // Before any manager resumes work, so the rows counted are the ones at rest.
+  await recountUsage(db, log.child({ role: "quota" }));
   const managers: VolumeManager[] = [];
   for (const b of config.backends) {
     const mlog = log.child({ role: "volume", backend: b.name });

@@ -7,7 +7,8 @@
  */
 import { type Kysely, sql, type Transaction } from "kysely";
 import type { QuotaDefaults } from "../config";
-import type { Database } from "../db/schema";
+import { parseTask } from "../db/repos/volumes";
+import type { Database, VolumeRow } from "../db/schema";
 import { CinderError } from "../http/errors";
 
 type Q = Kysely<Database> | Transaction<Database>;
@@ -129,14 +130,31 @@ export async function consume(db: Q, defaults: QuotaDefaults, projectId: string,
 
 /** Give back what `d` took (row removed, operation failed). Never below zero. */
 export async function release(db: Q, projectId: string, d: Delta): Promise<void> {
-  for (const [resource, n] of expand(d)) {
-    await db
-      .updateTable("quota_usages")
-      .set({ in_use: sql`case when in_use - ${n} < 0 then 0 else in_use - ${n} end` })
-      .where("project_id", "=", projectId)
-      .where("resource", "=", resource)
-      .execute();
-  }
+  for (const [resource, n] of expand(d)) await adjust(db, projectId, resource, -n);
+}
+
+/**
+ * Move the project's usage from what a row held (`from`) to what it holds now (`to`), with no limit
+ * check: for a row whose operation in flight was cut short (a forced delete, a status reset), the
+ * quota follows the row rather than asking for more.
+ */
+export async function settle(db: Q, projectId: string, from: Delta, to: Delta): Promise<void> {
+  const diff = new Map<string, number>();
+  for (const [r, n] of expand(from)) diff.set(r, (diff.get(r) ?? 0) - n);
+  for (const [r, n] of expand(to)) diff.set(r, (diff.get(r) ?? 0) + n);
+  for (const [resource, n] of [...diff].sort(([a], [b]) => a.localeCompare(b))) await adjust(db, projectId, resource, n);
+}
+
+/** in_use += n with no limit check, never below zero. */
+async function adjust(db: Q, projectId: string, resource: string, n: number): Promise<void> {
+  if (n === 0) return;
+  if (n > 0) await ensureRow(db, projectId, resource);
+  await db
+    .updateTable("quota_usages")
+    .set({ in_use: sql`case when in_use + ${n} < 0 then 0 else in_use + ${n} end` })
+    .where("project_id", "=", projectId)
+    .where("resource", "=", resource)
+    .execute();
 }
 
 function overQuota(resource: string, n: number, limit: number, used: number): CinderError {
@@ -157,6 +175,26 @@ export async function typeNameOf(db: Q, typeId: string | null): Promise<string |
   if (!typeId) return null;
   const t = await db.selectFrom("volume_types").select("name").where("id", "=", typeId).executeTakeFirst();
   return t?.name ?? null;
+}
+
+/**
+ * What a volume row holds of its project's quota counting the operation in flight: an accepted
+ * extend holds its new size, a manage the size it found (the row says 0 until it is done), a retype
+ * the new type's per-type quota. The same rule recounts usage on start (recount.ts).
+ */
+export function volumeHolding(v: Pick<VolumeRow, "size" | "status" | "task" | "volume_type_id">): { gigabytes: number; typeId: string | null } {
+  const task = parseTask(v);
+  let gigabytes = v.size;
+  if (v.status === "extending" && task?.new_size && task.new_size > v.size) gigabytes = task.new_size;
+  if (v.status === "managing" && task?.size && task.size > v.size) gigabytes = task.size;
+  const typeId = v.status === "retyping" && task?.new_type_id ? task.new_type_id : v.volume_type_id;
+  return { gigabytes, typeId };
+}
+
+/** volumeHolding as a Delta. */
+export async function heldByVolume(db: Q, v: Pick<VolumeRow, "size" | "status" | "task" | "volume_type_id">): Promise<Delta> {
+  const h = volumeHolding(v);
+  return { volumes: 1, gigabytes: h.gigabytes, typeName: await typeNameOf(db, h.typeId) };
 }
 
 /** What a volume row holds of its project's quota. */

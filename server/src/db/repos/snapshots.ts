@@ -33,9 +33,11 @@ export async function insertSnapshot(db: Q, row: SnapshotsTable, metadata: Recor
   await replaceSnapshotMetadata(db, row.id, metadata);
 }
 
-export async function deleteSnapshotRow(db: Q, id: string): Promise<void> {
+/** Remove the row; true when this caller removed it (so it alone gives back what the row held). */
+export async function deleteSnapshotRow(db: Q, id: string): Promise<boolean> {
   await db.deleteFrom("snapshot_metadata").where("snapshot_id", "=", id).execute();
-  await db.deleteFrom("snapshots").where("id", "=", id).execute();
+  const res = await db.deleteFrom("snapshots").where("id", "=", id).executeTakeFirst();
+  return Number(res.numDeletedRows) === 1;
 }
 
 export async function snapshotMetadataOf(db: Q, ids: readonly string[]): Promise<Map<string, Record<string, string>>> {

@@ -98,11 +98,13 @@ export async function insertVolume(db: Q, row: VolumesTable, metadata: Record<st
   await replaceMetadata(db, "volume_metadata", row.id, metadata);
 }
 
-export async function deleteVolumeRow(db: Q, id: string): Promise<void> {
+/** Remove the row; true when this caller removed it (so it alone gives back what the row held). */
+export async function deleteVolumeRow(db: Q, id: string): Promise<boolean> {
   await db.deleteFrom("volume_metadata").where("volume_id", "=", id).execute();
   await db.deleteFrom("volume_admin_metadata").where("volume_id", "=", id).execute();
   await db.deleteFrom("volume_attachment").where("volume_id", "=", id).execute();
-  await db.deleteFrom("volumes").where("id", "=", id).execute();
+  const res = await db.deleteFrom("volumes").where("id", "=", id).executeTakeFirst();
+  return Number(res.numDeletedRows) === 1;
 }
 
 type MetaTable = "volume_metadata" | "volume_admin_metadata";

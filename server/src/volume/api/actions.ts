@@ -13,6 +13,7 @@ import { authorize } from "../../policy/policy";
 import type { Services } from "../../services";
 import { deleteVolume } from "./delete";
 import { findVolume } from "./lookup";
+import { heldByVolume, settle } from "../../quota/quota";
 
 export interface ResetStatus {
   status?: string;
@@ -40,7 +41,15 @@ export async function resetVolumeStatus(svc: Services, ctx: RequestContext, id: 
     update.migration_status = m === "none" ? null : m;
   }
   if (update.status) update.task = null;
-  await casVolume(svc.db.kysely, id, {}, update);
+  await svc.db.kysely.transaction().execute(async (trx) => {
+    // A reset that ends an extend, manage or retype in flight gives back what it held beyond the row.
+    let read = trx.selectFrom("volumes").select(["size", "status", "task", "volume_type_id"]).where("id", "=", id);
+    if (svc.db.dialect === "postgres") read = read.forUpdate();
+    const before = await read.executeTakeFirst();
+    if (!(await casVolume(trx, id, {}, update)) || !before) return;
+    const after = { ...before, ...update } as typeof before;
+    await settle(trx, v.project_id, await heldByVolume(trx, before), await heldByVolume(trx, after));
+  });
   if (update.attach_status === "detached") {
     await svc.db.kysely.deleteFrom("volume_admin_metadata").where("volume_id", "=", id).where("key", "=", "attached_mode").execute();
   }

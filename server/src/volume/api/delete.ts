@@ -10,7 +10,7 @@ import { authorize } from "../../policy/policy";
 import type { Services } from "../../services";
 import { SNAPSHOT_CASCADE_DELETABLE, VOLUME_DELETABLE } from "../status";
 import { findVolume } from "./lookup";
-import { release, volumeDelta } from "../../quota/quota";
+import { heldByVolume, release, settle, volumeDelta } from "../../quota/quota";
 
 export interface DeleteOptions {
   cascade: boolean;
@@ -37,6 +37,11 @@ export async function deleteVolume(svc: Services, ctx: RequestContext, id: strin
 
   const statuses = opts.force ? undefined : VOLUME_DELETABLE;
   const host = await db.transaction().execute(async (trx) => {
+    // Locked and read first: a forced delete may cut short an extend, manage or retype that holds
+    // more (or other) quota than the row's size and type say; the rest of its quota is settled here.
+    let before = trx.selectFrom("volumes").select(["size", "status", "task", "volume_type_id"]).where("id", "=", id);
+    if (svc.db.dialect === "postgres") before = before.forUpdate();
+    const held = await before.executeTakeFirst();
     const won = await casVolume(
       trx,
       id,
@@ -58,6 +63,7 @@ export async function deleteVolume(svc: Services, ctx: RequestContext, id: strin
           `awaiting a transfer, or be disassociated from snapshots after volume transfer.`,
       );
     }
+    if (held) await settle(trx, v.project_id, await heldByVolume(trx, held), await volumeDelta(trx, held));
     if (opts.cascade) {
       await trx.updateTable("snapshots").set({ status: "deleting" }).where("volume_id", "=", id).execute();
     }

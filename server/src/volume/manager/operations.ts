@@ -54,13 +54,14 @@ export async function deleteVolume(m: VolumeManager, volumeId: string): Promise<
     const v = await getVolume(m.db.kysely, volumeId);
     if (!v || v.status !== "deleting") return;
     try {
-      // Cascade: the API moved every snapshot to `deleting` together with the volume.
+      // Cascade: the API moved every snapshot to `deleting` together with the volume. A snapshot
+      // may also be on its own delete (a request before the cascade, or a restart resuming both):
+      // whichever removes the row gives its quota back, the other gives nothing.
       for (const s of await snapshotsOfVolume(m.db.kysely, volumeId)) {
         await m.locks.with([s.id], async () => {
           await m.driver.deleteSnapshot(sref(s));
           await m.db.kysely.transaction().execute(async (trx) => {
-            await deleteSnapshotRow(trx, s.id);
-            await release(trx, s.project_id, await snapshotDelta(trx, s));
+            if (await deleteSnapshotRow(trx, s.id)) await release(trx, s.project_id, await snapshotDelta(trx, s));
           });
         });
       }
@@ -73,8 +74,7 @@ export async function deleteVolume(m: VolumeManager, volumeId: string): Promise<
       return;
     }
     await m.db.kysely.transaction().execute(async (trx) => {
-      await deleteVolumeRow(trx, volumeId);
-      await release(trx, v.project_id, await volumeDelta(trx, v));
+      if (await deleteVolumeRow(trx, volumeId)) await release(trx, v.project_id, await volumeDelta(trx, v));
     });
     m.log.info({ volumeId }, "volume deleted");
   });
@@ -137,8 +137,8 @@ export async function deleteSnapshot(m: VolumeManager, snapshotId: string): Prom
       return;
     }
     await m.db.kysely.transaction().execute(async (trx) => {
-      await deleteSnapshotRow(trx, snapshotId);
-      await release(trx, s.project_id, await snapshotDelta(trx, s));
+      // A cascade delete of its volume may have removed the row (and given its quota back) meanwhile.
+      if (await deleteSnapshotRow(trx, snapshotId)) await release(trx, s.project_id, await snapshotDelta(trx, s));
     });
     m.log.info({ snapshotId }, "snapshot deleted");
   });
