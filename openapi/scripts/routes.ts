@@ -232,7 +232,7 @@ function render(routes: Route[]): string {
     return out;
   });
   const lines: string[] = [];
-  lines.push(`import type { components, operations } from "./openapi";`);
+  lines.push(`import type { components, operations } from "@cinderblock/openapi";`);
   lines.push(``);
   lines.push(`/** Every handler the spec asks for: an operationId, or an action's x-operation. */`);
   lines.push(`export type OperationName =\n${names.map((n) => `  | ${JSON.stringify(n)}`).join("\n")};`);

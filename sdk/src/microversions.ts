@@ -4,43 +4,18 @@
  * both sides support, unless pinned, sends `OpenStack-API-Version: volume <v>` on every call, and
  * refuses, before sending, a call that needs a newer version than that.
  *
- * The minimums below are the spec's `x-min-version` annotations (openapi/src), restated as named
- * constants because the SDK must run without the spec file; test/sdk/microversions.test.ts fails
- * when the two disagree.
+ * The names and the range come from the spec (`x-microversion-name` beside each `x-min-version`),
+ * generated into @cinderblock/openapi and shared with the server. REQUIREMENTS below say which
+ * operations and query parameters need which of them; test/sdk/microversions.test.ts fails when
+ * they disagree with the spec.
  */
+import { MAX_VERSION, MICROVERSIONS, MIN_VERSION } from "@cinderblock/openapi";
 import { ConfigError } from "./errors";
 
-/** The highest microversion this SDK knows: the spec's `info.version`. */
-export const MAX_VERSION = "3.71";
-/** The v3 base version (no microversion header or `3.0`). */
-export const MIN_VERSION = "3.0";
+export { MAX_VERSION, MIN_VERSION };
 
 /** Named microversions the SDK branches on (cinder/api/microversions.py names). */
-export const MV = {
-  BASE: "3.0",
-  MANAGE_EXISTING_LIST: "3.8",
-  GROUP_VOLUME_LIST_FILTER: "3.10",
-  VOLUME_SUMMARY: "3.12",
-  GROUP_VOLUME: "3.13",
-  ETAGS: "3.15",
-  MANAGE_EXISTING_CLUSTER: "3.17",
-  SNAPSHOT_LIST_METADATA_FILTER: "3.22",
-  VOLUME_DELETE_FORCE: "3.23",
-  NEW_ATTACH: "3.27",
-  POOL_FILTER: "3.28",
-  POOL_TYPE_FILTER: "3.35",
-  VOLUME_SUMMARY_METADATA: "3.36",
-  LIMITS_ADMIN_FILTER: "3.39",
-  VOLUME_REVERT: "3.40",
-  VOLUME_EXTEND_INUSE: "3.42",
-  NEW_ATTACH_COMPLETION: "3.44",
-  SUPPORT_COUNT_INFO: "3.45",
-  VOLUME_CREATE_FROM_BACKUP: "3.47",
-  SUPPORT_VOLUME_TYPE_FILTER: "3.52",
-  VOLUME_TIME_COMPARISON_FILTER: "3.60",
-  DEFAULT_TYPE_OVERRIDES: "3.62",
-  USE_QUOTA: "3.65",
-} as const;
+export const MV = MICROVERSIONS;
 
 /** What an operation needs: its own minimum, and minimums of some of its query parameters. */
 export interface Requirement {

@@ -1,12 +1,12 @@
 /**
- * Type-level plumbing over the generated spec types (./generated/openapi.ts). Nothing here restates
+ * Type-level plumbing over the generated spec types (@cinderblock/openapi). Nothing here restates
  * a request or response shape: every entity type is an alias of a spec schema, and the request
  * typing is derived from the spec's `paths` with the openapi-typescript-helpers utilities.
  */
 import type { OkStatus, PathsWithMethod, SuccessResponseJSON } from "openapi-typescript-helpers";
-import type { components, paths } from "./generated/openapi";
+import type { components, paths } from "@cinderblock/openapi";
 
-export type { components, operations, paths } from "./generated/openapi";
+export type { components, operations, paths } from "@cinderblock/openapi";
 
 /** The spec's schemas, for `Schemas["VolumeCreate"]` and friends. */
 export type Schemas = components["schemas"];

@@ -1,7 +1,7 @@
 /**
- * The package as users get it: `npm pack` of sdk/, installed into a fresh project with TypeScript,
- * where an example compiles (strict, without skipLibCheck), a wrong usage does not, and the
- * compiled example runs against a live server.
+ * The package as users get it: `npm pack` of sdk/ and of openapi/ (the spec types and microversions
+ * it depends on), installed into a fresh project with TypeScript, where an example compiles (strict,
+ * without skipLibCheck), a wrong usage does not, and the compiled example runs against a live server.
  */
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
@@ -30,7 +30,7 @@ describe("sdk: npm pack, install in a fresh project, compile and run an example"
   let dir: string;
   let project: string;
   let live: LiveServer;
-  let tarball: string;
+  const tarballs: string[] = [];
 
   before(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), "sdk-pack-"));
@@ -42,22 +42,34 @@ describe("sdk: npm pack, install in a fresh project, compile and run an example"
     await rm(dir, { recursive: true, force: true });
   });
 
-  it("packs dist, the README and no sources or tests", async () => {
-    const out = await sh(NPM, ["pack", "-w", "sdk", "--pack-destination", dir, "--json"], ROOT);
-    const [info] = JSON.parse(out.slice(out.indexOf("["))) as Array<{ filename: string; files: Array<{ path: string }> }>;
-    const files = info.files.map((f) => f.path);
-    for (const f of ["package.json", "README.md", "dist/index.js", "dist/index.d.ts", "dist/generated/openapi.d.ts", "dist/resources/volumes.d.ts"]) {
-      assert.ok(files.includes(f), `${f} in the tarball`);
+  it("packs dist, the README and no sources or tests; the spec package carries the generated types", async () => {
+    const out = await sh(NPM, ["pack", "-w", "openapi", "-w", "sdk", "--pack-destination", dir, "--json"], ROOT);
+    type Info = { name: string; filename: string; files: Array<{ path: string }> };
+    const infos = JSON.parse(out.slice(out.indexOf("["))) as Info[];
+    const filesOf = (name: string) => {
+      const info = infos.find((i) => i.name === name);
+      assert.ok(info, `${name} packed`);
+      tarballs.push(path.join(dir, path.basename(info.filename)));
+      return info.files.map((f) => f.path);
+    };
+    const sdk = filesOf("@cinderblock/sdk");
+    for (const f of ["package.json", "README.md", "dist/index.js", "dist/index.d.ts", "dist/microversions.d.ts", "dist/resources/volumes.d.ts"]) {
+      assert.ok(sdk.includes(f), `${f} in the SDK tarball`);
     }
-    assert.deepEqual(files.filter((f) => !f.startsWith("dist/") && !["package.json", "README.md"].includes(f)), []);
-    tarball = path.join(dir, path.basename(info.filename));
+    assert.deepEqual(sdk.filter((f) => !f.startsWith("dist/") && !["package.json", "README.md"].includes(f)), []);
+    const spec = filesOf("@cinderblock/openapi");
+    for (const f of ["package.json", "lib/index.js", "lib/index.d.ts", "lib/generated/openapi.d.ts", "lib/generated/microversions.js", "dist/cinder-v3.json"]) {
+      assert.ok(spec.includes(f), `${f} in the openapi tarball`);
+    }
+    assert.deepEqual(spec.filter((f) => !/^(lib|dist|src)\//.test(f) && !["package.json", "README.md"].includes(f)), []);
+    assert.deepEqual(spec.filter((f) => f.endsWith(".tsbuildinfo")), []);
   });
 
   it("installs into a fresh project and type-checks an example (and rejects a wrong usage)", async () => {
-    assert.ok(tarball, "packed");
+    assert.equal(tarballs.length, 2, "packed");
     await mkdir(path.join(project, "src"), { recursive: true });
     await writeFile(path.join(project, "package.json"), JSON.stringify({ name: "sdk-consumer", version: "1.0.0", private: true }, null, 2));
-    await sh(NPM, ["install", tarball, "typescript@5.9", "@types/node@20", "--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts"], project);
+    await sh(NPM, ["install", ...tarballs, "typescript@5.9", "@types/node@20", "--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts"], project);
     await copyFile(path.join(ROOT, "examples/sdk/list-volumes.ts"), path.join(project, "src/list-volumes.ts"));
     await writeFile(
       path.join(project, "src/wrong.ts"),

@@ -3,7 +3,7 @@
  * the generated route table, so an operation in the spec without a handler, or a handler for no
  * operation, does not compile.
  */
-import type { operations } from "../generated/openapi";
+import type { operations } from "@cinderblock/openapi";
 import type { ActionBodies, ActionName, OperationName, PlainOperationName } from "../generated/routes";
 import type { RequestContext } from "../identity/context";
 import type { Services } from "../services";
