@@ -18,7 +18,7 @@ import { checkProviderConfig, connectOptions, resolveProviderConfig, SECRET_CONF
 import { equal } from "./lib/diff";
 import { ResourceInitFailedError } from "./lib/errors";
 import { containsUnknown, decode, encode, type Props } from "./lib/wire";
-import { FEATURES, RESOURCES } from "./resources";
+import { RESOURCES } from "./resources";
 import type { CheckFailure, Ctx, ResourceDef } from "./resources/types";
 import { SCHEMA } from "./schema";
 
@@ -148,7 +148,7 @@ export class CinderProvider {
     const olds = decode(req.getOlds()).props;
     const news = decode(req.getNews()).props;
     const oldInputs = decode(req.getOldInputs()).props;
-    const d = def.diff(olds, news, oldInputs, FEATURES);
+    const d = def.diff(olds, news, oldInputs);
     const res = new provproto.DiffResponse()
       .setChanges(d.changes ? provproto.DiffResponse.DiffChanges.DIFF_SOME : provproto.DiffResponse.DiffChanges.DIFF_NONE)
       .setReplacesList(d.replaces)

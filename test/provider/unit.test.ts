@@ -10,8 +10,6 @@ import { UNKNOWN } from "../../provider/src/lib/wire";
 import { RESOURCES } from "../../provider/src/resources";
 
 const R = (n: string) => RESOURCES[`cinder:index:${n}`];
-const noRetype = { retype: false };
-const retype = { retype: true };
 const named = { name: "data" };
 
 describe("provider unit: Volume check", () => {
@@ -48,7 +46,7 @@ describe("provider unit: Volume check", () => {
 
 describe("provider unit: Volume diff", () => {
   const base = { size: 10, name: "n", description: "d", metadata: { a: "1", b: "2" }, volumeType: "gold", availabilityZone: "nova" };
-  const diff = (news: Record<string, unknown>, features = noRetype) => R("Volume").diff({ ...base, status: "available" }, { ...base, ...news }, base, features);
+  const diff = (news: Record<string, unknown>) => R("Volume").diff({ ...base, status: "available" }, { ...base, ...news }, base);
   it("no change → no diff (server outputs are not compared)", () => {
     const d = diff({});
     assert.equal(d.changes, false);
@@ -65,18 +63,17 @@ describe("provider unit: Volume diff", () => {
     assert.deepEqual(d.detailed, { "metadata.b": DiffKind.UPDATE, "metadata.c": DiffKind.ADD });
     assert.deepEqual(diff({ metadata: { a: "1" } }).detailed, { "metadata.b": DiffKind.DELETE });
   });
-  it("volumeType retypes in place when the server can, else replaces", () => {
-    assert.deepEqual(diff({ volumeType: "silver" }, retype).replaces, []);
+  it("volumeType retypes in place", () => {
     const d = diff({ volumeType: "silver" });
-    assert.deepEqual(d.replaces, ["volumeType"]);
-    assert.equal(d.detailed.volumeType, DiffKind.UPDATE_REPLACE);
+    assert.deepEqual(d.replaces, []);
+    assert.equal(d.detailed.volumeType, DiffKind.UPDATE);
   });
   for (const [prop, value] of [["availabilityZone", "az2"], ["snapshotId", "s"], ["sourceVolumeId", "v"], ["backupId", "b"], ["imageId", "i"], ["schedulerHints", { same_host: "x" }]] as const) {
     it(`${prop} replaces`, () => assert.deepEqual(diff({ [prop]: value }).replaces, [prop]));
   }
   it("dropping availabilityZone from the program keeps the server's choice", () => {
     const { availabilityZone: _, ...rest } = base;
-    assert.equal(R("Volume").diff(base, rest, base, noRetype).changes, false);
+    assert.equal(R("Volume").diff(base, rest, base).changes, false);
   });
   it("an unknown new value counts as a change", () => {
     assert.equal(diff({ snapshotId: UNKNOWN }).detailed.snapshotId, DiffKind.ADD_REPLACE);
@@ -91,7 +88,7 @@ describe("provider unit: Volume diff", () => {
 describe("provider unit: other resources", () => {
   it("Snapshot: name/description/metadata in place; volumeId and force replace", () => {
     const old = { volumeId: "v", name: "s", metadata: { a: "1" } };
-    const d = (n: Record<string, unknown>) => R("Snapshot").diff(old, { ...old, ...n }, old, noRetype);
+    const d = (n: Record<string, unknown>) => R("Snapshot").diff(old, { ...old, ...n }, old);
     assert.deepEqual(d({ name: "t", description: "x", metadata: { a: "2" } }).replaces, []);
     assert.deepEqual(d({ volumeId: "w" }).replaces, ["volumeId"]);
     assert.deepEqual(d({ force: true }).replaces, ["force"]);
@@ -99,33 +96,33 @@ describe("provider unit: other resources", () => {
   });
   it("VolumeType: all in place, extraSpecs per key", () => {
     const old = { name: "gold", isPublic: true, extraSpecs: { a: "1", b: "2" } };
-    const d = R("VolumeType").diff(old, { ...old, isPublic: false, extraSpecs: { a: "1", b: "3", c: "x" } }, old, noRetype);
+    const d = R("VolumeType").diff(old, { ...old, isPublic: false, extraSpecs: { a: "1", b: "3", c: "x" } }, old);
     assert.deepEqual(d.replaces, []);
     assert.deepEqual(d.detailed, { isPublic: DiffKind.UPDATE, "extraSpecs.b": DiffKind.UPDATE, "extraSpecs.c": DiffKind.ADD });
-    const colon = R("VolumeType").diff(old, { ...old, extraSpecs: { ...old.extraSpecs, "capabilities:x": "y" } }, old, noRetype);
+    const colon = R("VolumeType").diff(old, { ...old, extraSpecs: { ...old.extraSpecs, "capabilities:x": "y" } }, old);
     assert.deepEqual(Object.keys(colon.detailed), ['extraSpecs["capabilities:x"]']);
   });
   it("VolumeTypeAccess and QosAssociation: every input replaces", () => {
     const a = { volumeTypeId: "t", projectId: "p" };
-    assert.deepEqual(R("VolumeTypeAccess").diff(a, { ...a, projectId: "q" }, a, noRetype).replaces, ["projectId"]);
+    assert.deepEqual(R("VolumeTypeAccess").diff(a, { ...a, projectId: "q" }, a).replaces, ["projectId"]);
     const q = { qosSpecId: "q", volumeTypeId: "t" };
-    assert.deepEqual(R("QosAssociation").diff(q, { qosSpecId: "r", volumeTypeId: "u" }, q, noRetype).replaces.sort(), ["qosSpecId", "volumeTypeId"]);
+    assert.deepEqual(R("QosAssociation").diff(q, { qosSpecId: "r", volumeTypeId: "u" }, q).replaces.sort(), ["qosSpecId", "volumeTypeId"]);
   });
   it("QosSpec: specs per key in place; consumer replaces, deleting first when the name stays", () => {
     const old = { name: "fast", consumer: "back-end", specs: { iops: "100" } };
-    const d1 = R("QosSpec").diff(old, { ...old, specs: { iops: "200" } }, old, noRetype);
+    const d1 = R("QosSpec").diff(old, { ...old, specs: { iops: "200" } }, old);
     assert.deepEqual(d1.detailed, { "specs.iops": DiffKind.UPDATE });
-    const d2 = R("QosSpec").diff(old, { ...old, consumer: "both" }, old, noRetype);
+    const d2 = R("QosSpec").diff(old, { ...old, consumer: "both" }, old);
     assert.deepEqual(d2.replaces, ["consumer"]);
     assert.equal(d2.deleteBeforeReplace, true);
-    const d3 = R("QosSpec").diff(old, { ...old, name: "faster" }, old, noRetype);
+    const d3 = R("QosSpec").diff(old, { ...old, name: "faster" }, old);
     assert.ok(!d3.deleteBeforeReplace);
     assert.ok(R("QosSpec").check({ consumer: "sideways" }, {}, named).failures.some((f) => f.property === "consumer"));
   });
   it("QuotaSet: quota fields in place; projectId replaces; bad values rejected", () => {
     const old = { projectId: "p", volumes: 10 };
-    assert.deepEqual(R("QuotaSet").diff(old, { ...old, volumes: 20, gigabytes: 100 }, old, noRetype).replaces, []);
-    assert.deepEqual(R("QuotaSet").diff(old, { ...old, projectId: "q" }, old, noRetype).replaces, ["projectId"]);
+    assert.deepEqual(R("QuotaSet").diff(old, { ...old, volumes: 20, gigabytes: 100 }, old).replaces, []);
+    assert.deepEqual(R("QuotaSet").diff(old, { ...old, projectId: "q" }, old).replaces, ["projectId"]);
     assert.ok(R("QuotaSet").check({ projectId: "p", volumes: -2 }, {}, named).failures.some((f) => f.property === "volumes"));
     assert.ok(R("QuotaSet").check({ projectId: "p", volumeTypeQuotas: { volumes_gold: "x" } }, {}, named).failures.length === 1);
   });

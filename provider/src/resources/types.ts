@@ -46,12 +46,6 @@ export interface Ctx {
   clock?: Clock;
 }
 
-/** Capabilities of the Cinder the provider talks to that change diff results. */
-export interface Features {
-  /** `os-retype` is available: volumeType changes are applied in place. */
-  retype: boolean;
-}
-
 export interface ReadResult {
   id: string;
   outs: Props;
@@ -68,7 +62,7 @@ export interface ResourceDef {
   /** Default timeout in seconds when the program sets no customTimeouts. */
   defaultTimeoutSec?: number;
   check(news: Props, olds: Props, input: CheckInput): { inputs: Props; failures: CheckFailure[] };
-  diff(olds: Props, news: Props, oldInputs: Props, features: Features): DiffResult;
+  diff(olds: Props, news: Props, oldInputs: Props): DiffResult;
   /** Outputs to show in preview for a create (unknown where not yet known). */
   preview(inputs: Props, olds?: Props): Props;
   create(ctx: Ctx, inputs: Props): Promise<{ id: string; outs: Props }>;

@@ -6,7 +6,7 @@
 import { MV, type CinderClient, type Volume } from "@cinderblock/sdk";
 import { mapChanges } from "../lib/diff";
 import { ResourceInitFailedError } from "../lib/errors";
-import { ignoreGone, orGone, retype } from "../lib/sdk";
+import { ignoreGone, orGone } from "../lib/sdk";
 import { StatusError, TimeoutError, waitForStatus } from "../lib/wait";
 import type { Props } from "../lib/wire";
 import type { Ctx, ReadResult } from "./types";
@@ -134,7 +134,7 @@ export async function updateVolume(ctx: Ctx, id: string, olds: Props, news: Prop
   }
   if (news.volumeType !== undefined && news.volumeType !== before.volumeType) {
     const wanted = news.volumeType as string;
-    await retype(c, id, wanted, (news.migrationPolicy as "never" | "on-demand" | undefined) ?? "never");
+    await c.volumes.retype(id, wanted, (news.migrationPolicy as "never" | "on-demand" | undefined) ?? "never");
     current = await waitReady(ctx, c, id);
     // A retype the backend cannot take settles back on the old type (Cinder's scheduler refuses it).
     if (current.volume_type !== wanted && current.volume_type_id !== wanted) {

@@ -1,14 +1,14 @@
 /**
  * cinder:index:Volume — a Cinder volume (api-ref "Volumes (volumes)"). In place: name,
  * description, metadata (the keys the program manages), size (grow via os-extend; online for in-use
- * volumes from 3.42), volumeType (os-retype with migrationPolicy, when the server has it),
- * bootable, readonly. Replaced: availabilityZone, snapshotId, sourceVolumeId, backupId, imageId,
- * schedulerHints. The lifecycle calls live in ./volume-ops.ts.
+ * volumes from 3.42), volumeType (os-retype with migrationPolicy), bootable, readonly. Replaced:
+ * availabilityZone, snapshotId, sourceVolumeId, backupId, imageId, schedulerHints. The lifecycle
+ * calls live in ./volume-ops.ts.
  */
 import { autoname, checkInputs, previewOuts } from "../lib/check";
 import { diffInputs, type Rule } from "../lib/diff";
 import type { Props } from "../lib/wire";
-import type { Features, PropSpec, ResourceDef } from "./types";
+import type { PropSpec, ResourceDef } from "./types";
 import { createVolume, deleteVolume, readVolume, updateVolume } from "./volume-ops";
 
 const ATTACHMENT = {
@@ -27,7 +27,7 @@ export const volumeProperties: Record<string, PropSpec> = {
   name: { type: "string", input: true, description: "Name (default: the logical name plus a random suffix)." },
   description: { type: "string", input: true, description: "Description." },
   metadata: { type: "stringMap", input: true, description: "Metadata keys the program manages; keys set by others are left alone (see `allMetadata`)." },
-  volumeType: { type: "string", input: true, description: "Volume type name or id. A change retypes in place (os-retype) where the server supports it, else replaces." },
+  volumeType: { type: "string", input: true, description: "Volume type name or id. A change retypes in place (os-retype, see `migrationPolicy`)." },
   migrationPolicy: { type: "string", input: true, enum: ["never", "on-demand"], description: "Retype migration policy (default `never`)." },
   availabilityZone: { type: "string", input: true, replaceOnChanges: true, description: "Availability zone (the server's choice when unset). Changing it replaces the volume." },
   snapshotId: { type: "string", input: true, replaceOnChanges: true, description: "Create from this snapshot (replaces on change)." },
@@ -90,11 +90,10 @@ export function checkVolume(news: Props, olds: Props, input: { name: string; ran
   return { inputs, failures };
 }
 
-export function diffVolume(olds: Props, news: Props, oldInputs: Props, features: Features) {
+export function diffVolume(olds: Props, news: Props, oldInputs: Props) {
   const base = Object.keys(oldInputs).length ? oldInputs : olds;
-  const rules = { ...RULES, volumeType: features.retype ? "update" : "replace" } as Record<string, Rule>;
   // A shrink that slipped past Check (e.g. state changed by a refresh) stays an update, which refuses it.
-  return diffInputs(base, news, rules);
+  return diffInputs(base, news, RULES);
 }
 
 export const volume: ResourceDef = {
