@@ -8,14 +8,21 @@
  *   admin revoke ROLE --user NAME --project NAME
  *   admin list (projects|users|roles|assignments)
  *   admin openrc --url http://HOST:PORT [--user NAME --project NAME]
+ *   admin orphans list                 backend data (volumes, snapshots) without a database row
+ *   admin orphans purge [--yes]        delete it (without --yes: only say what would be deleted)
  *
  * Common options: --data-dir DIR, --db URL, --config FILE (as for serve).
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { loadConfig } from "./config";
+import { loadConfig, type Config } from "./config";
 import { migrate, openDb, type Db } from "./db/database";
+import { createDriver } from "./drivers/registry";
+import type { VolumeDriver } from "./drivers/interface";
+import { ProcessExecutor } from "./exec/executor";
+import { prepareDataDir } from "./lib/data-dir";
+import { findOrphans, purgeOrphan, type OrphanKind } from "./volume/manager/orphans";
 import { now } from "./db/time";
 import { ADMIN_PASSWORD_FILE, bootstrapIdentity } from "./identity/bootstrap";
 import { DEFAULT_DOMAIN_ID, newId } from "./identity/ids";
@@ -48,7 +55,27 @@ function shellQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-const COMMANDS: Record<string, (db: Db, args: string[], flags: Record<string, string | boolean | undefined>, out: Out, dataDir: string) => Promise<void>> = {
+/**
+ * Every configured backend's orphans: data of the driver's own naming whose id has no row in this
+ * database. Drivers are only asked to list (not set up: that would sweep the temporary files of a
+ * server running on the same data).
+ */
+async function orphansOf(db: Db, config: Config): Promise<{ backend: string; driver: VolumeDriver; kind: OrphanKind; id: string }[]> {
+  const executor = new ProcessExecutor({ rootHelper: config.rootHelper?.trim().split(/\s+/) });
+  const out = [];
+  for (const b of config.backends) {
+    const { targetHelper, targetIp, targetPort, tgtControlPort, volumesDir, writeCache, configfsRoot, lioStateDir, ...options } = b.options;
+    const driver = createDriver(b.driver, { backendName: b.name, dataDir: config.dataDir, executor, options });
+    const found = await findOrphans(db.kysely, driver);
+    for (const id of found.volumes) out.push({ backend: b.name, driver, kind: "volume" as const, id });
+    for (const id of found.snapshots) out.push({ backend: b.name, driver, kind: "snapshot" as const, id });
+  }
+  return out;
+}
+
+type Command = (db: Db, args: string[], flags: Record<string, string | boolean | undefined>, out: Out, dataDir: string, config: Config) => Promise<void>;
+
+const COMMANDS: Record<string, Command> = {
   "create-project": async (db, [name], f, out) => {
     if (!name) throw new AdminError("usage: admin create-project NAME [--description TEXT]");
     const id = newId();
@@ -142,6 +169,30 @@ const COMMANDS: Record<string, (db: Db, args: string[], flags: Record<string, st
     // 3.70 is the newest version python-cinderclient 9 (Debian 12's openstack CLI) knows; the server speaks 3.71.
     out(`export OS_VOLUME_API_VERSION=3.70`);
   },
+  orphans: async (db, [what], f, out, _dataDir, config) => {
+    if (what !== "list" && what !== "purge") throw new AdminError("usage: admin orphans (list|purge [--yes])");
+    const found = await orphansOf(db, config);
+    if (what === "list") {
+      for (const o of found) out(`${o.backend}  ${o.kind}  ${o.id}${o.kind === "volume" ? `  ${o.driver.localPath({ id: o.id, size: 0 })}` : ""}`);
+      return;
+    }
+    if (!f.yes) {
+      for (const o of found) out(`would delete ${o.backend} ${o.kind} ${o.id}`);
+      out(`${found.length} orphan(s) would be deleted; run again with --yes to delete them (this cannot be undone)`);
+      return;
+    }
+    // Snapshots first: a thick LVM origin cannot go while its snapshots are there.
+    const failed: string[] = [];
+    for (const o of [...found].sort((a, b) => (a.kind === b.kind ? 0 : a.kind === "snapshot" ? -1 : 1))) {
+      try {
+        if (await purgeOrphan(db.kysely, o.driver, o.kind, o.id)) out(`purged ${o.backend} ${o.kind} ${o.id}`);
+        else out(`kept ${o.backend} ${o.kind} ${o.id}: the database knows it now`);
+      } catch (err) {
+        failed.push(`${o.backend} ${o.kind} ${o.id}: ${(err as Error).message}`);
+      }
+    }
+    if (failed.length) throw new AdminError(`could not purge ${failed.length} orphan(s):\n  ${failed.join("\n  ")}`);
+  },
 };
 
 export async function admin(argv: string[], out: Out = (l) => console.log(l)): Promise<void> {
@@ -158,6 +209,7 @@ export async function admin(argv: string[], out: Out = (l) => console.log(l)): P
       role: { type: "string" },
       url: { type: "string" },
       "password-stdin": { type: "boolean" },
+      yes: { type: "boolean" },
     },
   });
   const [cmd, ...args] = positionals;
@@ -166,12 +218,13 @@ export async function admin(argv: string[], out: Out = (l) => console.log(l)): P
   const flags: Record<string, string> = {};
   for (const k of ["data-dir", "db", "config"] as const) if (typeof values[k] === "string") flags[k] = values[k] as string;
   const config = loadConfig(flags);
+  await prepareDataDir(config, { warn: (o, msg) => out(`# ${msg ?? "warning"}: ${JSON.stringify(o)}`) });
   const db = openDb(config.db);
   try {
     await migrate(db);
     const boot = await bootstrapIdentity(db.kysely, config.dataDir);
     if (boot.adminPassword) out(`# created the admin user (project admin); its password is ${boot.adminPassword} (also in ${boot.passwordFile})`);
-    await run(db, args, values, out, config.dataDir);
+    await run(db, args, values, out, config.dataDir, config);
   } finally {
     await db.close();
   }

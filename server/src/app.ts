@@ -13,6 +13,7 @@ import { createTarget } from "./targets/registry";
 import type { TargetHelper } from "./targets/interface";
 import { ProcessExecutor } from "./exec/executor";
 import { buildHttp } from "./http/server";
+import { prepareDataDir } from "./lib/data-dir";
 import { Scheduler } from "./scheduler/scheduler";
 import { bootstrapIdentity } from "./identity/bootstrap";
 import { createIdentity } from "./identity/service";
@@ -30,6 +31,7 @@ export interface App {
 }
 
 export async function buildApp(config: Config, log: Logger): Promise<App> {
+  await prepareDataDir(config, log);
   const db = openDb(config.db);
   try {
     await migrate(db);

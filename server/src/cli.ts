@@ -11,7 +11,8 @@ import { createLogger } from "./log";
 import { admin, AdminError } from "./admin";
 
 const USAGE = `usage: cinderblock serve [options]
-       cinderblock admin (create-project|create-user|grant|revoke|list|openrc) ... (see docs)
+       cinderblock admin (create-project|create-user|grant|revoke|list|openrc|orphans) ... (see docs)
+       cinderblock admin orphans (list|purge [--yes])   backend data the database does not know
 
   --port N              port to listen on (default 8776)
   --bind ADDR           address to listen on (default 127.0.0.1)

@@ -11,7 +11,7 @@ import { parseLvs, reportRecords } from "../../server/src/drivers/lvm/lvm";
 import { InvalidReferenceError } from "../../server/src/drivers/manage";
 import { ExecError, type ExecOptions, type ExecResult, type Executor } from "../../server/src/exec/executor";
 import { createDriver } from "../../server/src/drivers/registry";
-import { FOREIGN, fx, VOL, VOL2 } from "./lvm-fixtures";
+import { FOREIGN, fx, SNAP, VOL, VOL2 } from "./lvm-fixtures";
 
 const NEW = "11111111-2222-4333-8444-555555555555";
 
@@ -96,16 +96,61 @@ describe("lvm driver: manage existing", () => {
   it("sizes a reference in whole GiB and refuses what does not exist, the pool and bad names", async () => {
     const d = await driver(new ThinVg());
     assert.equal(await d.manageExistingGetSize({ sourceName: `volume-${VOL2}` }), 2);
-    for (const sourceName of ["no-such-lv", "cinder-thin-pool", "-bad", "a/b"]) {
+    const reasons: Record<string, string> = {
+      "no-such-lv": "Specified logical volume does not exist.",
+      "cinder-thin-pool": "It is the backend's thin pool, which holds the volumes.",
+      "-bad": "Logical volume names use only letters, digits and '+', '_', '.', '-', and do not start with '-'.",
+      "a/b": "Logical volume names use only letters, digits and '+', '_', '.', '-', and do not start with '-'.",
+      "..": "Logical volume names have 1 to 127 characters and are not '.' or '..'.",
+      "cinder-thin-pool_tdata": "The name is one LVM reserves for its own internal volumes.",
+      "snapshot0": "The name is one LVM reserves for its own internal volumes.",
+    };
+    for (const [sourceName, reason] of Object.entries(reasons)) {
       await assert.rejects(d.manageExistingGetSize({ sourceName }), (err: unknown) => {
         assert.ok(err instanceof InvalidReferenceError, String(err));
-        assert.equal(
-          (err as Error).message,
-          `Manage existing volume failed due to invalid backend reference '${sourceName}': Specified logical volume does not exist.`,
-        );
+        assert.equal((err as Error).message, `Manage existing volume failed due to invalid backend reference '${sourceName}': ${reason}`);
         return true;
       });
     }
+  });
+
+  it("a bad reference changes nothing: no rename, no tag", async () => {
+    const exec = new ThinVg();
+    const d = await driver(exec);
+    const before = exec.changes().length;
+    for (const sourceName of ["-bad", "a/b", "cinder-thin-pool", "cinder-thin-pool_tmeta", "no-such-lv"]) {
+      await assert.rejects(d.manageExisting({ id: NEW, size: 1 }, { sourceName }), InvalidReferenceError);
+    }
+    assert.deepEqual(exec.changes().slice(before), []);
+  });
+
+  it("offers its own thin snapshot only when the database has no row for it, and adopts it as an activatable volume", async () => {
+    const exec = new ThinVg();
+    const d = await driver(exec);
+    const names = async (known?: Set<string>) => (await d.getManageableVolumes(new Set([VOL, VOL2]), known)).map((e) => e.sourceName).sort();
+    assert.ok(!(await names()).includes(`_snapshot-${SNAP}`), "no snapshot without the database's snapshot ids");
+    assert.ok(!(await names(new Set([SNAP]))).includes(`_snapshot-${SNAP}`), "a snapshot with a row is never offered");
+    const orphan = (await d.getManageableVolumes(new Set([VOL, VOL2]), new Set())).find((e) => e.sourceName === `_snapshot-${SNAP}`);
+    assert.deepEqual(orphan, { sourceName: `_snapshot-${SNAP}`, sizeGb: 1, safe: true, reasonNotSafe: null, cinderId: null, extraInfo: null });
+    const before = exec.changes().length;
+    await d.manageExisting({ id: NEW, size: 1 }, { sourceName: `_snapshot-${SNAP}` });
+    assert.deepEqual(exec.changes().slice(before), [
+      `lvrename cinder-thin _snapshot-${SNAP} volume-${NEW}`,
+      `lvchange -a y --yes -k n cinder-thin/volume-${NEW}`,
+    ]);
+  });
+
+  it("refuses a thick snapshot and an unfinished copy of its own", async () => {
+    const exec = new ThinVg();
+    for (const r of exec.rows) {
+      if (r.lv_name === `_snapshot-${SNAP}`) r.lv_attr = "swi-a-s---";
+      if (r.lv_name === `volume-${VOL2}`) r.lv_tags = "cinderblock,cinderblock-incomplete";
+    }
+    const d = await driver(exec);
+    await assert.rejects(d.manageExistingGetSize({ sourceName: `_snapshot-${SNAP}` }), /It is a thick snapshot, not a volume\.$/);
+    await assert.rejects(d.manageExistingGetSize({ sourceName: `volume-${VOL2}` }), /It is an unfinished copy; its data is incomplete\.$/);
+    const listed = (await d.getManageableVolumes(new Set([VOL]), new Set())).find((e) => e.sourceName === `volume-${VOL2}`);
+    assert.equal(listed?.reasonNotSafe, "unfinished copy");
   });
 
   it("renames the foreign LV to volume-<id> and tags it; a re-run only checks", async () => {

@@ -24,6 +24,12 @@ import {
 } from "../../server/src/drivers/lvm/lvm";
 import { createDriver } from "../../server/src/drivers/registry";
 import { FIXTURES, FOREIGN, fx, SNAP, VOL, VOL2, type Recorded } from "./lvm-fixtures";
+import { InProcessBus } from "../../server/src/bus/bus";
+import { DEFAULT_QUOTAS } from "../../server/src/config";
+import { migrate, openDb } from "../../server/src/db/database";
+import { createLogger } from "../../server/src/log";
+import { VolumeManager } from "../../server/src/volume/manager/manager";
+import { reconcile } from "../../server/src/volume/manager/reconcile";
 
 const GIB = 1024 ** 3;
 const DIR = FIXTURES;
@@ -203,7 +209,7 @@ describe("lvm driver: decisions on recorded LVM state", () => {
     assert.equal(p.thickProvisioningSupport, true);
   });
 
-  it("lists as its own only the LVs it made (Cinder's names and its tag): others in the VG are never removed as orphans", async () => {
+  it("lists as its own only the LVs it made (Cinder's names and its tag): others in the VG are never even reported as orphans", async () => {
     const d = await driver(thin(), { volumeGroup: "cinder-thin" });
     assert.deepEqual(await d.listResources(), { volumes: [VOL, VOL2].sort(), snapshots: [SNAP] });
   });
@@ -317,5 +323,35 @@ describe("lvm driver: decisions on recorded LVM state", () => {
     assert.throws(make({ volumeClearSize: 2048 }), /0 \(all\) to 1024/);
     assert.throws(make({ volumeGroup: "bad name" }), /not a valid LVM name/);
     assert.throws(make({ volume_group: "x" }), /Unknown lvm driver option\(s\) volume_group/);
+  });
+});
+
+describe("lvm driver: restart reconciliation on a database that knows none of the LVs", () => {
+  /** Reconcile a manager of the recorded VG on an empty database; the commands it ran that change something. */
+  async function reconcileOnEmptyDb(exec: RecordedLvm, vg: string): Promise<string[]> {
+    const d = await driver(exec, { volumeGroup: vg });
+    const db = openDb("sqlite::memory:");
+    await migrate(db);
+    const log = createLogger("silent");
+    const opts = { host: "h", backendName: "lvm-1", availabilityZone: "nova", statsIntervalMs: 60_000, reportIntervalMs: 60_000, quotas: DEFAULT_QUOTAS };
+    const before = exec.changes().length;
+    try {
+      await reconcile(new VolumeManager(db, new InProcessBus(log), d, opts, log));
+    } finally {
+      await db.close();
+    }
+    return exec.changes().slice(before);
+  }
+
+  it("removes none of its own tagged volumes and snapshots (the database may be the wrong one)", async () => {
+    const changes = await reconcileOnEmptyDb(thin(), "cinder-thin");
+    assert.deepEqual(changes, [], "no lvremove, no clear, nothing");
+  });
+
+  it("removes only the copy it had marked unfinished (cinderblock-incomplete); keeps the tagged origin and its snapshot", async () => {
+    const changes = await reconcileOnEmptyDb(thick(), "cinder-thick");
+    const removed = changes.filter((l) => l.startsWith("lvremove")).map((l) => l.split(" ").pop());
+    assert.deepEqual(removed, [`cinder-thick/volume-${VOL2}`]);
+    assert.ok(!changes.some((l) => l.includes(`volume-${VOL} `) || l.endsWith(`volume-${VOL}`) || l.includes(`_snapshot-${SNAP}`)), changes.join("\n"));
   });
 });

@@ -24,6 +24,7 @@ const CONTRACT = {
   localPath: true,
   getStats: true,
   listResources: true,
+  listIncomplete: true,
 } satisfies Record<Exclude<keyof VolumeDriver, "name">, true>;
 
 describe("driver registry", () => {

@@ -3,7 +3,7 @@
  * One set of kysely migrations serves both.
  */
 import path from "node:path";
-import { mkdirSync } from "node:fs";
+import { closeSync, mkdirSync, openSync } from "node:fs";
 import SQLite from "better-sqlite3";
 import { Pool, types as pgTypes } from "pg";
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration, type MigrationProvider } from "kysely";
@@ -38,6 +38,11 @@ class StaticProvider implements MigrationProvider {
   }
 }
 
+/** The file of a SQLite database URL (`sqlite:PATH`, `sqlite://PATH`, a bare path); null for PostgreSQL. */
+export function sqlitePath(url: string): string | null {
+  return /^postgres(ql)?:\/\//.test(url) ? null : url.replace(/^sqlite:(\/\/)?/, "");
+}
+
 /** `sqlite:PATH`, `sqlite://PATH`, a bare path, or `postgres://...` / `postgresql://...`. */
 export function openDb(url: string): Db {
   if (/^postgres(ql)?:\/\//.test(url)) {
@@ -48,8 +53,12 @@ export function openDb(url: string): Db {
     const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { kysely, dialect: "postgres", close: () => kysely.destroy() };
   }
-  const file = url.replace(/^sqlite:(\/\/)?/, "");
-  if (file !== ":memory:") mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const file = sqlitePath(url)!;
+  if (file !== ":memory:" && file !== "") {
+    // The database holds password hashes and every tenant's records: the owner's only (0700/0600).
+    mkdirSync(path.dirname(path.resolve(file)), { recursive: true, mode: 0o700 });
+    closeSync(openSync(file, "a", 0o600));
+  }
   const sqlite = new SQLite(file);
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("synchronous = NORMAL");

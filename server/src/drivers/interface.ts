@@ -105,11 +105,20 @@ export interface VolumeDriver {
   getStats(): Promise<BackendStats>;
 
   /**
-   * Ids of every volume and snapshot the backend holds, so that a restarting manager can remove
-   * what the database no longer knows (a crash between a driver delete and the row removal, or a
-   * create whose row never committed).
+   * Ids of every volume and snapshot the backend holds as its own (none when the backend's folder
+   * or group is missing), so that a restarting manager can find what the database does not know.
+   * That data is never deleted on start: the database may be an old backup, empty, or the wrong
+   * one. It is reported, listed as manageable, and removed only by an admin (`admin orphans purge`).
    */
   listResources(): Promise<{ volumes: string[]; snapshots: string[] }>;
+
+  /**
+   * Ids of the volumes whose data the driver marked, when it began, as its own unfinished work (a
+   * copy still under way). Of all backend data without a row, only these are deleted on start:
+   * they hold no complete volume. Work the driver keeps outside the volumes' names (temporary
+   * files) is its own to clean in `setup()`.
+   */
+  listIncomplete(): Promise<string[]>;
 }
 
 /**
@@ -133,9 +142,11 @@ export interface ManageableDriver {
 
   /**
    * The objects of the backend that could be adopted, unsorted; those named after a volume in
-   * `knownIds` are listed as not safe ("already managed").
+   * `knownIds` are listed as not safe ("already managed"). When `knownSnapshotIds` is given, the
+   * driver's own snapshot data that can stand as a volume and whose id is not in it (no row: an
+   * orphan) is listed too, as safe; without it no snapshot data is listed.
    */
-  getManageableVolumes(knownIds: ReadonlySet<string>): Promise<ManageableVolume[]>;
+  getManageableVolumes(knownIds: ReadonlySet<string>, knownSnapshotIds?: ReadonlySet<string>): Promise<ManageableVolume[]>;
 }
 
 export function canManage(d: VolumeDriver): d is VolumeDriver & ManageableDriver {

@@ -13,9 +13,14 @@
  *     file has reached its target size.
  *   - revertToSnapshot: redone in full; copying the same snapshot again gives the same result.
  *   - deletes: a missing file is success; stray temporary files of the id are removed too.
- * Leftover temporary files of a crashed process are removed by `setup()`.
+ * Leftover temporary files of a crashed process are removed by `setup()`: they are the driver's
+ * own half-made work, the only data it ever removes without being asked. A final file without a
+ * database row is kept (`listIncomplete` has nothing to offer: a final name is always complete).
+ *
+ * Privacy. The folder is 0700 and every volume and snapshot file 0600 (tenant data); `setup()`
+ * tightens looser ones left by older versions.
  */
-import { promises as fsp } from "node:fs";
+import { promises as fsp, type Stats } from "node:fs";
 import path from "node:path";
 import type { Executor } from "../../exec/executor";
 import type { BackendStats, ManageableDriver, ManageableVolume, ManageRef, SnapshotRef, VolumeDriver, VolumeRef } from "../interface";
@@ -32,7 +37,8 @@ import {
   tempPrefix,
   type Kind,
 } from "./paths";
-import { growTo, publishAtomically, randomSuffix, removeIfExists, sparseCopy, statOrNull } from "./files";
+import { growTo, lstatOrNull, publishAtomically, randomSuffix, removeIfExists, sparseCopy, statOrNull } from "./files";
+import { ensurePrivateDir, PRIVATE_FILE_MODE, tightenFile } from "../../lib/private-file";
 
 /** A pino-compatible logger; every method takes a context object and a message. */
 export interface DriverLogger {
@@ -68,6 +74,19 @@ const DEFAULT_COPY_TIMEOUT_MS = 6 * 60 * 60 * 1000;
 
 const noopLog: DriverLogger = { info() {}, warn() {}, debug() {}, error() {} };
 
+/** A name the driver may adopt from or offer: one plain entry of its folder. */
+function isPlainName(name: string): boolean {
+  return (
+    typeof name === "string" &&
+    name.length > 0 &&
+    name.length <= 255 &&
+    !name.startsWith(".") &&
+    !name.startsWith("-") &&
+    !/[/\\\0]/.test(name) &&
+    !name.includes("..")
+  );
+}
+
 function floor2(n: number): number {
   return Math.floor(n * 100) / 100;
 }
@@ -86,7 +105,7 @@ export class FileDriver implements VolumeDriver, ManageableDriver {
   }
 
   async setup(): Promise<void> {
-    await fsp.mkdir(this.dir, { recursive: true });
+    await ensurePrivateDir(this.dir, this.log);
     // Setup runs before any operation of this process, so a temporary file last touched before the
     // process started belongs to an operation a crash interrupted. The age check spares files of
     // another live process wrongly pointed at the same folder.
@@ -99,6 +118,9 @@ export class FileDriver implements VolumeDriver, ManageableDriver {
         this.log.warn({ file }, "removing temporary file left by an interrupted operation");
         await removeIfExists(file);
       }
+    }
+    for (const name of await fsp.readdir(this.dir)) {
+      if (parseFileName(name)) await tightenFile(path.join(this.dir, name), this.log);
     }
   }
 
@@ -120,7 +142,7 @@ export class FileDriver implements VolumeDriver, ManageableDriver {
       return;
     }
     await publishAtomically(this.temp("volume", volume.id), final, async (tmp) => {
-      await fsp.writeFile(tmp, "", { flag: "wx" });
+      await fsp.writeFile(tmp, "", { flag: "wx", mode: PRIVATE_FILE_MODE });
       await fsp.truncate(tmp, bytes);
     });
     this.log.info({ volumeId: volume.id, size: volume.size }, "created sparse volume file");
@@ -160,7 +182,7 @@ export class FileDriver implements VolumeDriver, ManageableDriver {
     const src = this.path("volume", volume.id);
     if (!(await statOrNull(src))) throw new Error(`volume ${volume.id} not found in ${this.dir}`);
     await publishAtomically(this.temp("snapshot", snapshot.id), final, (tmp) =>
-      sparseCopy(this.opts.executor, src, tmp, this.copyTimeoutMs),
+      sparseCopy(this.opts.executor, src, tmp, this.copyTimeoutMs, this.log),
     );
     this.log.info({ snapshotId: snapshot.id, volumeId: volume.id }, "created snapshot file");
   }
@@ -184,7 +206,7 @@ export class FileDriver implements VolumeDriver, ManageableDriver {
     if (!(await statOrNull(final))) throw new Error(`volume ${volume.id} not found in ${this.dir}`);
     await this.assertSourceFits(src, `snapshot ${snapshot.id}`, bytes);
     await publishAtomically(this.temp("volume", volume.id), final, async (tmp) => {
-      await sparseCopy(this.opts.executor, src, tmp, this.copyTimeoutMs);
+      await sparseCopy(this.opts.executor, src, tmp, this.copyTimeoutMs, this.log);
       await growTo(tmp, bytes);
     });
     this.log.info({ volumeId: volume.id, snapshotId: snapshot.id }, "reverted volume to snapshot");
@@ -222,46 +244,63 @@ export class FileDriver implements VolumeDriver, ManageableDriver {
   async listResources(): Promise<{ volumes: string[]; snapshots: string[] }> {
     const volumes: string[] = [];
     const snapshots: string[] = [];
-    for (const name of await fsp.readdir(this.dir)) {
+    for (const name of await this.names()) {
       const parsed = parseFileName(name);
       if (parsed) (parsed.kind === "volume" ? volumes : snapshots).push(parsed.id);
     }
     return { volumes: volumes.sort(), snapshots: snapshots.sort() };
   }
 
+  /** Nothing: copies are built under temporary names (swept by `setup()`), so a final name is always complete. */
+  async listIncomplete(): Promise<string[]> {
+    return [];
+  }
+
   /**
-   * Manage existing: any regular file of the folder (not a dot-name, not a snapshot file) is
-   * adopted by renaming it to `volume-<id>` and growing it to whole GiB (sparse), so its data is
-   * kept as the start of the volume (cf. cinder/volume/drivers/nfs.py manage_existing).
+   * Manage existing: a regular file directly in the folder (not a dot-name, not a symbolic link)
+   * is adopted by renaming it to `volume-<id>` and growing it to whole GiB (sparse), so its data
+   * is kept as the start of the volume (cf. cinder/volume/drivers/nfs.py manage_existing). A
+   * `snapshot-<id>` file is a complete copy and may be adopted too: the API refuses it while a
+   * snapshot row has that id, so only an orphan's data is taken.
    */
   async manageExisting(volume: VolumeRef, ref: ManageRef): Promise<void> {
     assertValidSize(volume.size, "volume");
     const final = this.path("volume", volume.id);
     const src = this.sourcePath(ref);
     if (src !== final) {
-      const [srcStat, finalStat] = await Promise.all([statOrNull(src), statOrNull(final)]);
+      const [srcStat, finalStat] = await Promise.all([lstatOrNull(src), lstatOrNull(final)]);
       if (!srcStat && !finalStat) throw new InvalidReferenceError(`'${ref.sourceName}'`, "Specified file does not exist.");
+      if (srcStat) this.assertRegular(ref, srcStat);
       if (srcStat && finalStat) throw new Error(`cannot manage ${ref.sourceName}: volume-${volume.id} already exists`);
       if (srcStat) await fsp.rename(src, final);
     }
+    // A re-run after the rename finds the volume's own file, which must be just as regular.
+    const st = await lstatOrNull(final);
+    if (!st) throw new InvalidReferenceError(`'${ref.sourceName}'`, "Specified file does not exist.");
+    this.assertRegular(ref, st);
+    await fsp.chmod(final, PRIVATE_FILE_MODE);
     await growTo(final, gibToBytes(volume.size));
     this.log.info({ volumeId: volume.id, source: ref.sourceName }, "managed existing file");
   }
 
   async manageExistingGetSize(ref: ManageRef): Promise<number> {
-    const st = await statOrNull(this.sourcePath(ref));
-    if (!st?.isFile()) throw new InvalidReferenceError(`'${ref.sourceName}'`, "Specified file does not exist.");
+    const st = await lstatOrNull(this.sourcePath(ref));
+    if (!st) throw new InvalidReferenceError(`'${ref.sourceName}'`, "Specified file does not exist.");
+    this.assertRegular(ref, st);
     return Math.max(1, Math.ceil(st.size / GIB));
   }
 
-  async getManageableVolumes(knownIds: ReadonlySet<string>): Promise<ManageableVolume[]> {
+  async getManageableVolumes(knownIds: ReadonlySet<string>, knownSnapshotIds?: ReadonlySet<string>): Promise<ManageableVolume[]> {
     const out: ManageableVolume[] = [];
     for (const name of await fsp.readdir(this.dir)) {
       const parsed = parseFileName(name);
-      if (name.startsWith(".") || parsed?.kind === "snapshot") continue;
-      const st = await statOrNull(path.join(this.dir, name));
+      if (!isPlainName(name)) continue;
+      // A snapshot's data is offered only when its id has no row (an orphan), and only as safe.
+      if (parsed?.kind === "snapshot" && (!knownSnapshotIds || knownSnapshotIds.has(parsed.id))) continue;
+      // lstat: a symbolic link is not offered, whatever it points at.
+      const st = await lstatOrNull(path.join(this.dir, name));
       if (!st?.isFile()) continue;
-      const known = parsed !== null && knownIds.has(parsed.id);
+      const known = parsed?.kind === "volume" && knownIds.has(parsed.id);
       out.push({
         sourceName: name,
         sizeGb: Math.max(1, Math.ceil(st.size / GIB)),
@@ -274,13 +313,32 @@ export class FileDriver implements VolumeDriver, ManageableDriver {
     return out;
   }
 
-  /** The file a reference names: a plain name in the folder, never a path or a dot-name. */
+  /** The file a reference names: a plain name directly in the folder, never a path, a dot-name or an option-like name. */
   private sourcePath(ref: ManageRef): string {
     const name = ref.sourceName;
-    if (!name || name.startsWith(".") || name.includes("/") || name.includes("\\") || parseFileName(name)?.kind === "snapshot") {
-      throw new InvalidReferenceError(`'${name}'`, "Specified file does not exist.");
+    if (!isPlainName(name)) {
+      throw new InvalidReferenceError(
+        `'${name}'`,
+        "The source name must be the name of a file directly in the backend folder: no '/', '\\' or '..', and not starting with '.' or '-'.",
+      );
     }
     return path.join(this.dir, name);
+  }
+
+  /** Only a regular file is adopted: a symbolic link could hand over any file of the host, a device or a folder is no volume. */
+  private assertRegular(ref: ManageRef, st: Stats): void {
+    if (st.isSymbolicLink()) throw new InvalidReferenceError(`'${ref.sourceName}'`, "Specified file is a symbolic link; only regular files are managed.");
+    if (!st.isFile()) throw new InvalidReferenceError(`'${ref.sourceName}'`, "Specified file is not a regular file.");
+  }
+
+  /** The folder's entries; none when it does not exist (an admin command run before the first start). */
+  private async names(): Promise<string[]> {
+    try {
+      return await fsp.readdir(this.dir);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === "ENOENT") return [];
+      throw err;
+    }
   }
 
   /** Shared by create-from-snapshot and clone: copy `src`, grow to the volume's size, publish. */
@@ -298,7 +356,7 @@ export class FileDriver implements VolumeDriver, ManageableDriver {
     }
     await this.assertSourceFits(src, srcLabel, bytes);
     await publishAtomically(this.temp("volume", volume.id), final, async (tmp) => {
-      await sparseCopy(this.opts.executor, src, tmp, this.copyTimeoutMs);
+      await sparseCopy(this.opts.executor, src, tmp, this.copyTimeoutMs, this.log);
       await growTo(tmp, bytes);
     });
     this.log.info({ volumeId: volume.id, size: volume.size, source: srcLabel }, "created volume from copy");

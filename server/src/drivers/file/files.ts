@@ -5,11 +5,22 @@
 import { randomBytes } from "node:crypto";
 import { promises as fsp, type Stats } from "node:fs";
 import path from "node:path";
-import type { Executor } from "../../exec/executor";
+import { ExecError, type Executor } from "../../exec/executor";
+import { PRIVATE_FILE_MODE } from "../../lib/private-file";
 
 export async function statOrNull(file: string): Promise<Stats | null> {
   try {
     return await fsp.stat(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw err;
+  }
+}
+
+/** Like statOrNull, without following a symbolic link. */
+export async function lstatOrNull(file: string): Promise<Stats | null> {
+  try {
+    return await fsp.lstat(file);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return null;
     throw err;
@@ -69,11 +80,33 @@ export async function growTo(file: string, bytes: number): Promise<void> {
  * Copy `src` to `tmp` keeping holes and sharing extents where the filesystem can (btrfs, XFS):
  * `--reflink=auto` falls back to a normal copy elsewhere, and `--sparse=always` turns runs of
  * zeros into holes so a mostly empty volume stays mostly unallocated. Node's own copyFile loses
- * holes on fallback, hence cp.
+ * holes on fallback, and a copy in this process that looked for zeros would have to read every
+ * hole (seconds per GiB, where cp skips them with SEEK_HOLE), hence cp.
+ *
+ * The copy must not outlive the server: a cp orphaned by a kill -9 would go on filling its
+ * temporary file after the restart, past the sweep of `setup()` (which spares files written
+ * since the process started). `setpriv --pdeathsig KILL` (util-linux) has the kernel kill cp
+ * when the server dies, however it dies; its temporary file is then the server's own half-made
+ * work, removed on the next start. Where setpriv is missing, cp runs alone (and may outlive a
+ * crash), which is logged once.
  */
-export async function sparseCopy(executor: Executor, src: string, tmp: string, timeoutMs: number): Promise<void> {
-  await executor.run("cp", ["--reflink=auto", "--sparse=always", "--", src, tmp], { timeoutMs });
+export async function sparseCopy(executor: Executor, src: string, tmp: string, timeoutMs: number, log?: { warn(obj: object, msg?: string): void }): Promise<void> {
+  const cp = ["cp", "--reflink=auto", "--sparse=always", "--", src, tmp];
+  if (!setprivMissing) {
+    try {
+      await executor.run("setpriv", ["--pdeathsig", "KILL", "--", ...cp], { timeoutMs });
+      return;
+    } catch (err) {
+      // Only a setpriv that could not be started is tolerated: spawn's ENOENT (no exit code).
+      if (!(err instanceof ExecError && err.code === null && !err.timedOut && /ENOENT/.test(err.stderr))) throw err;
+      setprivMissing = true;
+      log?.warn({ err: err.message }, "setpriv (util-linux) is missing: copies run as plain cp and may outlive a crash of the server");
+    }
+  }
+  await executor.run(cp[0], cp.slice(1), { timeoutMs });
 }
+
+let setprivMissing = false;
 
 /**
  * Build a file at a temporary name with `fill(tmp)` and only then rename it to `final`, so `final`
@@ -89,6 +122,8 @@ export async function publishAtomically(
   const rollBackTemp = (): Promise<void> => removeIfExists(tmp);
   try {
     await fill(tmp);
+    // cp gives the copy its source's mode, which may be a looser one of older versions.
+    await fsp.chmod(tmp, PRIVATE_FILE_MODE);
     await fsyncFile(tmp);
     await fsp.rename(tmp, final);
   } catch (err) {

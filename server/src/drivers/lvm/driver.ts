@@ -16,8 +16,10 @@
  * backend), so a backend whose type changed keeps serving its older volumes.
  *
  * Ownership. Every LV the driver makes carries the tag `cinderblock`; only those count as its
- * volumes and snapshots when a restarting manager removes data the database no longer knows, so
- * a VG shared with anything else (a Cinder being migrated from, an operator's own LVs) is safe.
+ * volumes and snapshots when a restarting manager looks for data the database does not know, so
+ * a VG shared with anything else (a Cinder being migrated from, an operator's own LVs) is never
+ * even reported. Such orphans of its own are kept (the database may be the wrong one) and offered
+ * for manage; only unfinished copies (below) are removed.
  *
  * Idempotency after a crash. Thin operations are single LVM commands (done or not done). Thick
  * copies are not: the target LV is created with the tag `cinderblock-incomplete`, removed only
@@ -28,7 +30,7 @@
 import type { Executor } from "../../exec/executor";
 import type { BackendStats, ManageableDriver, ManageableVolume, ManageRef, SnapshotRef, VolumeDriver, VolumeRef } from "../interface";
 import { InvalidReferenceError } from "../manage";
-import { manageableLvs } from "./manage";
+import { INCOMPLETE_TAG, lvNameProblem, manageableLvs } from "./manage";
 import type { DriverLogger } from "../file/driver";
 import { GIB, Lvm, isBusy, isValidName, mapperPath, REMOVE_CONFIG_RETRY, type LvInfo } from "./lvm";
 
@@ -62,7 +64,6 @@ export interface LvmDriverOptions {
 }
 
 const OWNER_TAG = "cinderblock";
-const INCOMPLETE_TAG = "cinderblock-incomplete";
 const UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 const VOLUME_RE = new RegExp(`^volume-(${UUID})$`);
 const SNAPSHOT_RE = new RegExp(`^_snapshot-(${UUID})$`);
@@ -340,9 +341,21 @@ export class LvmDriver implements VolumeDriver, ManageableDriver {
     return { volumes: volumes.sort(), snapshots: snapshots.sort() };
   }
 
+  /** Volume ids whose LV is one of the driver's copies that never finished (tagged `cinderblock-incomplete`). */
+  async listIncomplete(): Promise<string[]> {
+    const ids: string[] = [];
+    for (const lv of await this.lvm.lvs(this.vg)) {
+      const v = VOLUME_RE.exec(lv.name);
+      if (v && lv.tags.includes(OWNER_TAG) && lv.tags.includes(INCOMPLETE_TAG)) ids.push(v[1]);
+    }
+    return ids.sort();
+  }
+
   /**
    * Manage existing (cinder/volume/drivers/lvm.py manage_existing): `lvrename` the LV to
    * `volume-<id>`, then tag it as ours. A re-run finds the LV renamed and only makes sure of the tag.
+   * A thin snapshot (an orphan `_snapshot-<id>` of the driver's own, which the API lets through only
+   * without a snapshot row) also loses its activation-skip flag, as volumes made from snapshots do.
    */
   async manageExisting(volume: VolumeRef, ref: ManageRef): Promise<void> {
     const name = volumeLv(volume.id);
@@ -350,6 +363,7 @@ export class LvmDriver implements VolumeDriver, ManageableDriver {
     const lv = await this.lvm.lv(this.vg, name);
     if (!lv) throw new InvalidReferenceError(`'${ref.sourceName}'`, "Specified logical volume does not exist.");
     if (!lv.tags.includes(OWNER_TAG)) await this.lvm.addTag(this.vg, name, OWNER_TAG);
+    if (lv.attr[9] === "k") await this.lvm.activate(this.vg, name, "clear");
     await this.growTo(lv, volume.size);
     this.log.info({ volumeId: volume.id, source: ref.sourceName }, "managed existing LV");
   }
@@ -360,14 +374,27 @@ export class LvmDriver implements VolumeDriver, ManageableDriver {
     return Math.ceil(lv.sizeBytes / GIB);
   }
 
-  async getManageableVolumes(knownIds: ReadonlySet<string>): Promise<ManageableVolume[]> {
-    return manageableLvs(await this.lvm.lvs(this.vg), OWNER_TAG, knownIds).filter((m) => m.sourceName !== this.pool);
+  async getManageableVolumes(knownIds: ReadonlySet<string>, knownSnapshotIds?: ReadonlySet<string>): Promise<ManageableVolume[]> {
+    return manageableLvs(await this.lvm.lvs(this.vg), OWNER_TAG, knownIds, knownSnapshotIds).filter((m) => m.sourceName !== this.pool);
   }
 
+  /**
+   * The LV a reference names, or null when there is none. A name LVM would not accept, the thin
+   * pool, a thick snapshot (its data is only a difference to its origin) and an unfinished copy of
+   * the driver's are refused with the reason.
+   */
   private async sourceLv(ref: ManageRef): Promise<LvInfo | null> {
-    if (!isValidName(ref.sourceName) || ref.sourceName === this.pool) return null;
+    const problem = lvNameProblem(ref.sourceName);
+    if (problem) throw new InvalidReferenceError(`'${ref.sourceName}'`, problem);
+    if (ref.sourceName === this.pool) throw new InvalidReferenceError(`'${ref.sourceName}'`, "It is the backend's thin pool, which holds the volumes.");
     const lv = await this.lvm.lv(this.vg, ref.sourceName);
-    return lv && !isThickSnapshot(lv) && lv.attr[0] !== "t" ? lv : null;
+    if (!lv) return null;
+    if (isThickSnapshot(lv)) throw new InvalidReferenceError(`'${ref.sourceName}'`, "It is a thick snapshot, not a volume.");
+    if (lv.attr[0] === "t") throw new InvalidReferenceError(`'${ref.sourceName}'`, "It is a thin pool, not a volume.");
+    if (lv.tags.includes(OWNER_TAG) && lv.tags.includes(INCOMPLETE_TAG)) {
+      throw new InvalidReferenceError(`'${ref.sourceName}'`, "It is an unfinished copy; its data is incomplete.");
+    }
+    return lv;
   }
 
   private async mustLv(name: string): Promise<LvInfo> {

@@ -34,6 +34,8 @@ export interface ManageVolumeInput {
 }
 
 const VOLUME_NAME_RE = /^volume-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+/** The drivers' names for snapshot data: `snapshot-<id>` (file), `_snapshot-<id>` (LVM). */
+const SNAPSHOT_NAME_RE = /^_?snapshot-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
 const serviceUnavailable = () => badRequest("Service is unavailable at this time.");
 
 /** The volume service of `host` (its `host@backend` part), up and enabled; `missing` when there is none. */
@@ -57,6 +59,12 @@ export async function manageVolume(svc: Services, ctx: RequestContext, input: Ma
   const managedId = typeof sourceName === "string" ? VOLUME_NAME_RE.exec(sourceName)?.[1] : undefined;
   if (managedId && (await svc.db.kysely.selectFrom("volumes").select("id").where("id", "=", managedId).executeTakeFirst())) {
     throw invalidVolume("Unable to manage existing volume. The volume is already managed");
+  }
+  // Snapshot data is adoptable only as an orphan (no row, e.g. after a start on an older database):
+  // taking a live snapshot's data would break the snapshot.
+  const snapshotId = typeof sourceName === "string" ? SNAPSHOT_NAME_RE.exec(sourceName)?.[1] : undefined;
+  if (snapshotId && (await svc.db.kysely.selectFrom("snapshots").select("id").where("id", "=", snapshotId).executeTakeFirst())) {
+    throw invalidVolume(`Unable to manage existing volume. '${sourceName}' holds the data of snapshot ${snapshotId}, which is managed`);
   }
   let type;
   if (input.volumeType) {

@@ -50,7 +50,11 @@ export async function manageExisting(m: VolumeManager, volumeId: string): Promis
   });
 }
 
-/** The driver's manageable objects, with the volumes this backend already holds marked as such. */
+/**
+ * The driver's manageable objects, with the volumes this backend already holds marked as such.
+ * The snapshot ids the database knows are passed too, so that the data of snapshots without
+ * a row (orphans) is offered for adoption and that of the others never is.
+ */
 export async function getManageableVolumes(m: VolumeManager): Promise<ManageableVolume[]> {
   if (!canManage(m.driver)) return [];
   const rows = await m.db.kysely
@@ -58,5 +62,6 @@ export async function getManageableVolumes(m: VolumeManager): Promise<Manageable
     .select("id")
     .where((eb) => eb.or([eb("host", "=", m.backend), eb("host", "like", `${m.backend}#%`)]))
     .execute();
-  return m.driver.getManageableVolumes(new Set(rows.map((r) => r.id)));
+  const snapshots = await m.db.kysely.selectFrom("snapshots").select("id").execute();
+  return m.driver.getManageableVolumes(new Set(rows.map((r) => r.id)), new Set(snapshots.map((r) => r.id)));
 }

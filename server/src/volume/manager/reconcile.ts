@@ -1,7 +1,8 @@
 /**
  * Restart reconciliation (cf. cinder/volume/manager.py init_host and the workers cleanup of 3.24):
- * every operation a stop or a crash cut short is run again (driver methods are idempotent), and
- * what the backend holds without a database row is removed.
+ * every operation a stop or a crash cut short is run again (driver methods are idempotent). What
+ * the backend holds without a database row is kept and reported (see ./orphans.ts); only the
+ * driver's own unfinished copies among it are removed.
  */
 import { volumeTopic } from "../../bus/rpc";
 import { casSnapshot, snapshotsOnBackend } from "../../db/repos/snapshots";
@@ -9,11 +10,13 @@ import { parseTask, volumesOnBackend } from "../../db/repos/volumes";
 import { SNAPSHOT_TRANSITIONAL, VOLUME_TRANSITIONAL } from "../status";
 import type { VolumeManager } from "./manager";
 import { ensureExports } from "./exports";
+import { findOrphans } from "./orphans";
 
-const CHUNK = 500;
+/** Orphans named one per log line on start; the rest are counted (`cinderblock admin orphans list` names them all). */
+const ORPHANS_LOGGED = 100;
 
 export async function reconcile(m: VolumeManager): Promise<void> {
-  await removeOrphans(m);
+  await quarantineOrphans(m);
   await ensureExports(m);
   const topic = volumeTopic(m.backend);
   const volumes = await volumesOnBackend(m.db.kysely, m.backend, VOLUME_TRANSITIONAL);
@@ -42,31 +45,27 @@ export async function reconcile(m: VolumeManager): Promise<void> {
 }
 
 /**
- * Rows are always written before the backend is touched and removed only after its data is gone,
- * so backend data without a row is garbage (a delete that died between the two steps); nothing
- * can refer to it.
+ * Backend data without a row is never deleted here: the database may be an old backup or the
+ * wrong one (see ./orphans.ts). It stays in place, is logged at warn, and is listed as manageable.
+ * A volume the driver marked as an unfinished copy holds no complete data and is removed.
  */
-async function removeOrphans(m: VolumeManager): Promise<void> {
-  const held = await m.driver.listResources();
-  const knownVolumes = await existing(m, "volumes", held.volumes);
-  const knownSnapshots = await existing(m, "snapshots", held.snapshots);
-  for (const id of held.snapshots) {
-    if (knownSnapshots.has(id)) continue;
-    m.log.warn({ snapshotId: id }, "removing backend data of a snapshot the database does not know");
-    await m.driver.deleteSnapshot({ id, volumeId: "", volumeSize: 0 });
-  }
-  for (const id of held.volumes) {
-    if (knownVolumes.has(id)) continue;
-    m.log.warn({ volumeId: id }, "removing backend data of a volume the database does not know");
+async function quarantineOrphans(m: VolumeManager): Promise<void> {
+  const found = await findOrphans(m.db.kysely, m.driver);
+  for (const id of found.incomplete) {
+    m.log.warn({ volumeId: id }, "removing an unfinished copy (marked incomplete by the driver) of a volume the database does not know");
     await m.driver.deleteVolume({ id, size: 0 });
   }
-}
-
-async function existing(m: VolumeManager, table: "volumes" | "snapshots", ids: string[]): Promise<Set<string>> {
-  const out = new Set<string>();
-  for (let i = 0; i < ids.length; i += CHUNK) {
-    const rows = await m.db.kysely.selectFrom(table).select("id").where("id", "in", ids.slice(i, i + CHUNK)).execute();
-    for (const r of rows) out.add(r.id);
+  const incomplete = new Set(found.incomplete);
+  const kept = [
+    ...found.volumes.filter((id) => !incomplete.has(id)).map((id) => ({ volumeId: id })),
+    ...found.snapshots.map((id) => ({ snapshotId: id })),
+  ];
+  if (kept.length === 0) return;
+  for (const o of kept.slice(0, ORPHANS_LOGGED)) {
+    m.log.warn(o, "keeping backend data the database does not know (orphan): adopt it with manage or remove it with `cinderblock admin orphans purge`");
   }
-  return out;
+  m.log.warn(
+    { orphans: kept.length, unnamed: Math.max(0, kept.length - ORPHANS_LOGGED) },
+    "backend data without database rows was kept, not deleted; is this the right database? `cinderblock admin orphans list` shows it all",
+  );
 }
