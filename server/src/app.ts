@@ -40,7 +40,15 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
     throw err;
   }
   const bus = new InProcessBus(log);
-  const identity = createIdentity(config.auth, db.kysely, { tokenTtlSeconds: config.tokenTtlSeconds, keystone: config.keystone });
+  const identity = createIdentity(config.auth, db.kysely, {
+    tokenTtlSeconds: config.tokenTtlSeconds,
+    keystone: config.keystone,
+    lockout: {
+      failureAttempts: config.lockoutFailureAttempts,
+      durationSeconds: config.lockoutDurationSeconds,
+      clientFailureAttempts: config.authClientFailureAttempts,
+    },
+  });
   if (config.auth === "builtin") {
     const boot = await bootstrapIdentity(db.kysely, config.dataDir);
     if (boot.adminPassword) {

@@ -43,6 +43,18 @@ export interface Config {
   auth: AuthMode;
   /** Lifetime of built-in tokens. */
   tokenTtlSeconds: number;
+  /**
+   * Keystone's [security_compliance] lockout_failure_attempts: wrong passwords (within
+   * lockoutDurationSeconds of each other) before a built-in user is locked out; 0 = never.
+   */
+  lockoutFailureAttempts: number;
+  /** Keystone's lockout_duration: how long a locked-out user, or a refused client address, stays refused. */
+  lockoutDurationSeconds: number;
+  /**
+   * Failed password logins from one client address (an IPv6 /64) before every login from it is
+   * refused for lockoutDurationSeconds (bounds floods over unknown or many users); 0 = never.
+   */
+  authClientFailureAttempts: number;
   /** External Keystone for `auth: keystone`. */
   keystone?: KeystoneOptions;
   /** A policy file (YAML or JSON) overriding Cinder's default rules. */
@@ -97,6 +109,9 @@ export function defaults(dataDir = "./data"): Config {
     db: "",
     auth: "builtin",
     tokenTtlSeconds: 3600,
+    lockoutFailureAttempts: 5,
+    lockoutDurationSeconds: 300,
+    authClientFailureAttempts: 30,
     host: os.hostname(),
     defaultAvailabilityZone: "nova",
     backends: [{ name: "file", driver: "file", options: {} }],
@@ -124,6 +139,9 @@ const SCALARS: Record<string, { key: keyof Config; type: "number" | "string" }> 
   "default-availability-zone": { key: "defaultAvailabilityZone", type: "string" },
   "max-limit": { key: "maxLimit", type: "number" },
   "token-ttl": { key: "tokenTtlSeconds", type: "number" },
+  "lockout-failure-attempts": { key: "lockoutFailureAttempts", type: "number" },
+  "lockout-duration": { key: "lockoutDurationSeconds", type: "number" },
+  "auth-client-failure-attempts": { key: "authClientFailureAttempts", type: "number" },
   "policy-file": { key: "policyFile", type: "string" },
   "target-helper": { key: "targetHelper", type: "string" },
   "target-ip": { key: "targetIp", type: "string" },

@@ -129,7 +129,7 @@ async function context(svc: Services, req: FastifyRequest, route: Route): Promis
   if (route.path.startsWith("/identity")) {
     // The built-in identity API accepts any valid built-in token, unscoped ones included.
     if (auth) return tokenContext(svc.identity.tokens!, req.headers, req.id);
-    return { userId: "", projectId: "", roles: [], isAdmin: false, requestId: req.id, version: parseVersion("3.0") };
+    return { userId: "", projectId: "", roles: [], isAdmin: false, requestId: req.id, version: parseVersion("3.0"), clientIp: req.ip };
   }
   // Identity first: an unauthenticated request is refused before anything else is looked at.
   const id = auth ? await svc.identity.identify(req.headers) : { userId: "", projectId: "", roles: [] as string[] };

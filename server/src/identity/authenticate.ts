@@ -10,6 +10,7 @@ import type { Database } from "../db/schema";
 import { enforce } from "./access";
 import type { RequestContext } from "./context";
 import { AUTH_METHODS, KeystoneError, ksAuthFailed, ksBadRequest, ksForbidden, ksNoSubjectToken, ksTokenNotFound, ksUnauthorized } from "./errors";
+import type { LoginAttempt } from "./lockout";
 import { UNMATCHABLE_HASH, verifyPassword } from "./password";
 import { domainByRef, effectiveRoles, findByRef, type Named } from "./store";
 import type { TokenInfo, TokenService } from "./tokens";
@@ -29,15 +30,37 @@ interface Who {
   parent?: TokenInfo;
 }
 
-async function byPassword(db: Kysely<Database>, password: AuthRequest["identity"]["password"]): Promise<Who> {
+/**
+ * The password method, with failed-login throttling (./lockout.ts): a refused client or a
+ * locked-out user is answered before the password is hashed; a wrong password or an unknown user
+ * counts against both, a success resets the user's count.
+ */
+async function byPassword(db: Kysely<Database>, password: AuthRequest["identity"]["password"], login: LoginAttempt): Promise<Who> {
   const ref = password?.user;
   if (!ref) throw ksBadRequest("Expecting to find user in identity/password.");
   if (typeof ref.password !== "string") throw ksBadRequest("Expecting to find password in identity/password/user.");
   if (!ref.id && !ref.domain) throw ksBadRequest("Expecting to find domain in identity/password/user: a user named without its id needs its domain.");
-  const user = await findByRef(db, "users", ref);
-  const ok = await verifyPassword(ref.password, user?.password_hash ?? UNMATCHABLE_HASH);
-  if (!user || !ok || user.enabled !== 1) throw ksUnauthorized();
-  return { userId: user.id };
+  return { userId: await checkPassword(db, login, await findByRef(db, "users", ref), ref.password) };
+}
+
+/** A user's password, checked under the login guard; the user's id, or a 401. Shared with the password change. */
+export async function checkPassword(
+  db: Kysely<Database>,
+  login: LoginAttempt,
+  user: { id: string; password_hash: string | null; enabled: number } | undefined,
+  password: string,
+): Promise<string> {
+  login.guard.checkClient(login.client);
+  if (user) login.guard.checkUser(user.id);
+  const ok = await verifyPassword(password, user?.password_hash ?? UNMATCHABLE_HASH);
+  if (!user || !ok) {
+    login.guard.failed(login.client, user?.id ?? null);
+    throw ksUnauthorized();
+  }
+  // As Keystone: the right password of a disabled user is no failure (nor a success).
+  if (user.enabled !== 1) throw ksUnauthorized();
+  login.guard.succeeded(user.id);
+  return user.id;
 }
 
 async function byToken(tokens: TokenService, token: AuthRequest["identity"]["token"]): Promise<Who> {
@@ -48,12 +71,12 @@ async function byToken(tokens: TokenService, token: AuthRequest["identity"]["tok
 }
 
 /** Run every named method; all must succeed, for the same user (keystone/auth/core.py AuthInfo). */
-async function identify(db: Kysely<Database>, tokens: TokenService, req: AuthRequest): Promise<Who> {
+async function identify(db: Kysely<Database>, tokens: TokenService, req: AuthRequest, login: LoginAttempt): Promise<Who> {
   const methods = req.identity.methods;
   if (methods.length === 0 || methods.some((m) => !AUTH_METHODS.includes(m))) throw ksAuthFailed();
   let who: Who | undefined;
   for (const m of new Set(methods)) {
-    const next = m === "password" ? await byPassword(db, req.identity.password) : await byToken(tokens, req.identity.token);
+    const next = m === "password" ? await byPassword(db, req.identity.password, login) : await byToken(tokens, req.identity.token);
     if (who && who.userId !== next.userId) throw ksUnauthorized();
     who = { userId: next.userId, parent: who?.parent ?? next.parent };
   }
@@ -89,8 +112,13 @@ async function scopeProject(db: Kysely<Database>, userId: string, scope: AuthReq
   return project.id;
 }
 
-export async function authenticate(db: Kysely<Database>, tokens: TokenService, req: AuthRequest): Promise<{ token: string; info: TokenInfo }> {
-  const who = await identify(db, tokens, req);
+export async function authenticate(
+  db: Kysely<Database>,
+  tokens: TokenService,
+  req: AuthRequest,
+  login: LoginAttempt,
+): Promise<{ token: string; info: TokenInfo }> {
+  const who = await identify(db, tokens, req, login);
   const projectId = await scopeProject(db, who.userId, req.scope);
   // A token issued with the token method keeps its parent's methods and audit chain, and expires no later.
   const methods = [...new Set([...req.identity.methods, ...(who.parent?.methods ?? [])])];

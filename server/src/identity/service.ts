@@ -13,6 +13,7 @@ import { unauthorized } from "../http/errors";
 import type { RequestContext } from "./context";
 import { ksUnauthorized } from "./errors";
 import { KeystoneValidator, type KeystoneOptions } from "./keystone";
+import { LoginGuard, type LockoutOptions } from "./lockout";
 import { type Identity, noauthIdentity } from "./noauth";
 import { type TokenInfo, TokenService } from "./tokens";
 
@@ -22,6 +23,8 @@ export interface IdentityService {
   mode: AuthMode;
   /** Built-in mode's token store (undefined in other modes). */
   tokens?: TokenService;
+  /** Built-in mode's failed-login counts (lockout; undefined in other modes). */
+  logins?: LoginGuard;
   identify(headers: Record<string, string | string[] | undefined>): Promise<Identity>;
 }
 
@@ -50,7 +53,7 @@ function header(headers: Record<string, string | string[] | undefined>, name: st
 export function createIdentity(
   mode: AuthMode,
   db: Kysely<Database>,
-  opts: { tokenTtlSeconds: number; keystone?: KeystoneOptions },
+  opts: { tokenTtlSeconds: number; keystone?: KeystoneOptions; lockout: LockoutOptions },
 ): IdentityService {
   if (mode === "noauth") return { mode, identify: async (h) => noauthIdentity(h) };
   if (mode === "keystone") {
@@ -69,6 +72,7 @@ export function createIdentity(
   return {
     mode,
     tokens,
+    logins: new LoginGuard(opts.lockout),
     identify: async (h) => {
       const token = header(h, "x-auth-token");
       if (!token) throw unauthorized();

@@ -6,9 +6,11 @@ import type { Database, UsersTable } from "../db/schema";
 import type { Kysely } from "kysely";
 import { enforce } from "./access";
 import type { RequestContext } from "./context";
-import { ksBadRequest, ksConflict, ksNotFound, ksUnauthorized } from "./errors";
+import { ksBadRequest, ksConflict, ksNotFound } from "./errors";
 import { DEFAULT_DOMAIN_ID, newId } from "./ids";
-import { hashPassword, UNMATCHABLE_HASH, verifyPassword } from "./password";
+import { checkPassword } from "./authenticate";
+import type { LoginAttempt } from "./lockout";
+import { hashPassword } from "./password";
 import type { IdentityDeps, ListFilters } from "./projects";
 import { domainByRef, enabledFilter, isUniqueViolation, keystoneBool, now } from "./store";
 
@@ -132,12 +134,12 @@ export async function deleteUser(deps: IdentityDeps, ctx: RequestContext, id: st
 
 /**
  * POST /users/{id}/password: the original password is the credential (no token, no policy). Any
- * failure is the same 401, so that it tells nothing about which users exist.
+ * failure is the same 401, so that it tells nothing about which users exist; the original password
+ * is checked under the login guard, as a login is (Keystone's change_password authenticates).
  */
-export async function changePassword(deps: IdentityDeps, id: string, original: string, password: string): Promise<void> {
+export async function changePassword(deps: IdentityDeps, login: LoginAttempt, id: string, original: string, password: string): Promise<void> {
   const user = await deps.db.selectFrom("users").selectAll().where("id", "=", id).executeTakeFirst();
-  const ok = await verifyPassword(original, user?.password_hash ?? UNMATCHABLE_HASH);
-  if (!user || !ok || user.enabled !== 1) throw ksUnauthorized();
+  await checkPassword(deps.db, login, user, original);
   await deps.db.updateTable("users").set({ password_hash: await hashPassword(password) }).where("id", "=", id).execute();
   await deps.tokens.revokeUser(id);
 }

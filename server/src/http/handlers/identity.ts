@@ -18,6 +18,7 @@ import {
   tokenView,
   userView,
 } from "../../identity/views";
+import type { LoginAttempt } from "../../identity/lockout";
 import type { Handlers, HandlerRequest } from "../handler";
 
 type IdentityOperation =
@@ -60,6 +61,13 @@ function deps(req: HandlerRequest<unknown>): projects.IdentityDeps {
   return { db: req.svc.db.kysely, tokens };
 }
 
+/** A password check's caller, for the login guard (failed-login throttling). */
+function loginAttempt(req: HandlerRequest<unknown>): LoginAttempt {
+  const guard = req.svc.identity.logins;
+  if (!guard) throw new Error("the identity API needs the built-in login guard");
+  return { guard, client: req.ctx.clientIp ?? "unknown" };
+}
+
 const base = (req: HandlerRequest<unknown>) => identityBase(req.link.origin);
 
 /** A collection's `links.self`: the URL that was asked, query included. */
@@ -99,7 +107,7 @@ export const identityHandlers: Pick<Handlers, IdentityOperation> = {
   showIdentityVersion: async (req) => ({ body: { version: identityVersion(req.link.origin) } }),
 
   issueToken: async (req) => {
-    const { token, info } = await authenticate(req.svc.db.kysely, deps(req).tokens, req.body.auth as unknown as AuthRequest);
+    const { token, info } = await authenticate(req.svc.db.kysely, deps(req).tokens, req.body.auth as unknown as AuthRequest, loginAttempt(req));
     return { headers: { "X-Subject-Token": token }, body: tokenView(req.link.origin, info, req.query.nocatalog === undefined) };
   },
   validateToken: async (req) => {
@@ -166,7 +174,7 @@ export const identityHandlers: Pick<Handlers, IdentityOperation> = {
     return {};
   },
   changeUserPassword: async (req) => {
-    await users.changePassword(deps(req), req.params.user_id, req.body.user.original_password, req.body.user.password);
+    await users.changePassword(deps(req), loginAttempt(req), req.params.user_id, req.body.user.original_password, req.body.user.password);
     return {};
   },
 
