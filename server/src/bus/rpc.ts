@@ -9,6 +9,9 @@
  * terminate_connection).
  * 1.2 — manageExisting (cast), getManageableVolumes (call) (cinder/volume/rpcapi.py
  * manage_existing, get_manageable_volumes).
+ * 1.3 — scheduler extendVolume (cast): an accepted extend goes through the scheduler's filters on
+ * the volume's own backend before the volume manager grows it (cinder/scheduler/rpcapi.py
+ * extend_volume, since Pike).
  */
 import type { Bus } from "./bus";
 import type { AttachmentRow } from "../db/schema";
@@ -59,6 +62,11 @@ export class SchedulerRpc {
 
   createVolume(volumeId: string): void {
     this.bus.cast(SCHEDULER_TOPIC, "createVolume", { volumeId } satisfies VolumeMsg);
+  }
+
+  /** The new size is in the volume's task (`{"op":"extend","new_size":N}`). */
+  extendVolume(volumeId: string): void {
+    this.bus.cast(SCHEDULER_TOPIC, "extendVolume", { volumeId } satisfies VolumeMsg);
   }
 }
 

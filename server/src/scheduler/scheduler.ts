@@ -2,14 +2,16 @@
  * The scheduler (cf. cinder/scheduler/filter_scheduler.py): places a `creating` volume on a backend
  * pool. Volume managers report their pools; a placement filters them (availability zone, capacity)
  * and takes the one with the most free space. A volume made from a snapshot or another volume stays
- * on its source's backend, where the data is.
+ * on its source's backend, where the data is, and fails if that backend does not pass the filters.
+ * An accepted extend is checked against the volume's own backend before its manager grows it.
  */
 import type { Logger } from "pino";
 import type { Bus } from "../bus/bus";
 import { backendOf, SCHEDULER_TOPIC, type VolumeMsg, type VolumeRpc } from "../bus/rpc";
 import type { Db } from "../db/database";
 import { getSnapshot } from "../db/repos/snapshots";
-import { casVolume, getVolume } from "../db/repos/volumes";
+import { casVolume, getVolume, parseTask } from "../db/repos/volumes";
+import { release, typeNameOf } from "../quota/quota";
 import type { VolumeRow } from "../db/schema";
 import { heartbeat, registerService } from "../db/repos/services";
 import type { BackendStats } from "../drivers/interface";
@@ -110,6 +112,7 @@ export class Scheduler {
   start(): void {
     this.bus.subscribe(SCHEDULER_TOPIC, async (method, payload) => {
       if (method === "createVolume") return this.createVolume((payload as VolumeMsg).volumeId);
+      if (method === "extendVolume") return this.extendVolume((payload as VolumeMsg).volumeId);
       if (method === "updateBackend") return this.updateBackend(payload as BackendReport);
       if (method === "getPools") return this.poolStates();
       throw new Error(`scheduler has no method ${method}`);
@@ -151,18 +154,71 @@ export class Scheduler {
   }
 
   private async place(v: VolumeRow): Promise<string | undefined> {
-    const pinned = await this.sourceHost(v);
-    if (pinned !== undefined) return pinned ?? undefined;
+    const pinned = await this.sourceBackend(v);
+    if (pinned === null) return undefined;
     const spec: RequestSpec = { size: v.size, availabilityZone: v.availability_zone, extraSpecs: await this.extraSpecs(v.volume_type_id) };
+    let passing = await this.passing(spec);
+    // A copy stays on its source's backend, where the data is, if that backend passes the filters
+    // (cinder/scheduler/filter_scheduler.py _schedule with the request's resource_backend).
+    if (pinned !== undefined) passing = passing.filter((p) => p.backend === pinned);
+    return rank(passing, spec, this.weighers)[0]?.host;
+  }
+
+  /** The pools of enabled backends that pass every filter. */
+  private async passing(spec: RequestSpec): Promise<PoolState[]> {
     const disabled = new Set(
       (await this.db.kysely.selectFrom("services").select("host").where("binary", "=", "cinder-volume").where("disabled", "=", 1).execute()).map(
         (r) => r.host,
       ),
     );
-    const passing = this.poolStates().filter(
-      (p) => !disabled.has(p.backend) && FILTERS.every((f) => f.passes(p, spec)),
+    return this.poolStates().filter((p) => !disabled.has(p.backend) && FILTERS.every((f) => f.passes(p, spec)));
+  }
+
+  /**
+   * An accepted extend (cinder/scheduler/manager.py extend_volume, filter_scheduler.py
+   * backend_passes_filters): the volume's own backend must still pass the filters for the added
+   * gigabytes (the capacity filter asks for new_size - size). If it does, the space is counted
+   * against the backend until its next report and the volume manager grows the volume; if not,
+   * the volume goes back to its previous status and the extra gigabytes go back to the quota.
+   */
+  async extendVolume(volumeId: string): Promise<void> {
+    const v = await getVolume(this.db.kysely, volumeId);
+    if (!v || v.status !== "extending" || !v.host) return;
+    const newSize = parseTask(v)?.new_size;
+    // No valid target size: the volume manager records the failure (error_extending), as before.
+    if (!newSize || newSize <= v.size) return this.volumes.extendVolume(v.host, volumeId);
+    const added = newSize - v.size;
+    const spec: RequestSpec = { size: added, availabilityZone: v.availability_zone, extraSpecs: await this.extraSpecs(v.volume_type_id) };
+    // A host without a pool is compared with the backends alone, as Cinder does.
+    const ignorePool = !v.host.includes("#");
+    const own = (await this.passing(spec)).find((p) => (ignorePool ? p.backend : p.host) === v.host);
+    if (own) {
+      this.consumeFromVolume(own, added);
+      this.volumes.extendVolume(v.host, volumeId);
+      return;
+    }
+    // Cinder also records a user message here; this API has no messages, so the log says why.
+    this.log.warn(
+      { volumeId, host: v.host, size: v.size, newSize },
+      `Failed to schedule_extend_volume: No valid backend was found. Cannot place volume ${volumeId} on ${v.host}.`,
     );
-    return rank(passing, spec, this.weighers)[0]?.host;
+    const back = v.previous_status === "in-use" ? "in-use" : "available";
+    await this.db.kysely.transaction().execute(async (trx) => {
+      const won = await casVolume(trx, volumeId, { status: ["extending"], sizeIs: v.size }, { status: back, previous_status: null, task: null });
+      if (won) await release(trx, v.project_id, { gigabytes: added, typeName: await typeNameOf(trx, v.volume_type_id) });
+    });
+  }
+
+  /** host_manager.py consume_from_volume: count the space as taken until the backend reports again. */
+  private consumeFromVolume(pool: PoolState, gb: number): void {
+    const report = this.reports.get(pool.backend);
+    if (!report) return;
+    const pools = report.stats.pools.map((p) =>
+      p.poolName === pool.pool.poolName
+        ? { ...p, freeCapacityGb: p.freeCapacityGb - gb, provisionedCapacityGb: p.provisionedCapacityGb + gb }
+        : p,
+    );
+    this.reports.set(pool.backend, { ...report, stats: { ...report.stats, pools } });
   }
 
   /** Every reported pool, as filters see it; also what get_pools shows. */
@@ -174,8 +230,8 @@ export class Scheduler {
     return extraSpecsOf(this.db, typeId);
   }
 
-  /** The host of the volume's source, null when the source is gone, undefined when it has none. */
-  private async sourceHost(v: VolumeRow): Promise<string | null | undefined> {
+  /** The backend of the volume's source, null when the source is gone, undefined when it has none. */
+  private async sourceBackend(v: VolumeRow): Promise<string | null | undefined> {
     let sourceVolumeId = v.source_volid;
     if (v.snapshot_id) {
       const s = await getSnapshot(this.db.kysely, v.snapshot_id);
@@ -184,8 +240,6 @@ export class Scheduler {
     }
     if (!sourceVolumeId) return undefined;
     const src = await getVolume(this.db.kysely, sourceVolumeId);
-    if (!src?.host) return null;
-    const backend = backendOf(src.host);
-    return this.reports.has(backend) ? src.host : null;
+    return src?.host ? backendOf(src.host) : null;
   }
 }

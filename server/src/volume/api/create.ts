@@ -16,6 +16,7 @@ import type { Services } from "../../services";
 import { findSnapshot, findVolume } from "./lookup";
 import { defaultType, extraSpecsOf, holdRow, typeByNameOrId } from "./types";
 import { availabilityZones } from "./zones";
+import { checkSizeForType } from "./type-size";
 import { consume, typeNameOf } from "../../quota/quota";
 
 export interface CreateVolumeInput {
@@ -79,6 +80,7 @@ export async function createVolume(svc: Services, ctx: RequestContext, input: Cr
         `either match source volume, or omit type argument).`,
     );
   }
+  await checkSizeForType(svc.db.kysely, typeId, size);
   const az = await chooseZone(svc, input.availabilityZone ?? undefined, origin, snapshot ? "snapshot" : "source volume");
   // There are no encrypted volume types here, so Cinder's "Multiattach cannot be used with
   // encrypted volumes." cannot arise.

@@ -10,6 +10,7 @@ import { MV } from "../../http/microversion";
 import { authorize } from "../../policy/policy";
 import type { Services } from "../../services";
 import { findVolume } from "./lookup";
+import { checkSizeForType } from "./type-size";
 import { consume, typeNameOf } from "../../quota/quota";
 
 export async function extendVolume(svc: Services, ctx: RequestContext, id: string, newSize: number): Promise<void> {
@@ -21,6 +22,7 @@ export async function extendVolume(svc: Services, ctx: RequestContext, id: strin
       `New size for extend must be greater than current size. (current: ${v.size}, extended: ${newSize}).`,
     );
   }
+  await checkSizeForType(svc.db.kysely, v.volume_type_id, newSize);
   const expected = attached ? "in-use" : "available";
   const won = await svc.db.kysely.transaction().execute(async (trx) => {
     const ok = await casVolume(
@@ -47,5 +49,6 @@ export async function extendVolume(svc: Services, ctx: RequestContext, id: strin
     // is the status itself.
     throw invalidVolume(`Volume ${id} status must be '${expected}' to extend, currently ${now?.status ?? "deleted"}.`);
   }
-  svc.volumes.extendVolume(v.host as string, id);
+  // The scheduler checks that the volume's backend can hold the added gigabytes first (Cinder since Pike).
+  svc.scheduler.extendVolume(id);
 }

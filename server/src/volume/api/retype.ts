@@ -5,7 +5,9 @@
  * satisfies the new type. A retype that changes whether the volume is multiattach needs it
  * `available`.
  */
+import type { Transaction } from "kysely";
 import { casVolume } from "../../db/repos/volumes";
+import type { Database } from "../../db/schema";
 import type { RequestContext } from "../../identity/context";
 import { invalidInput, invalidVolume } from "../../http/errors";
 import { authorize } from "../../policy/policy";
@@ -13,6 +15,7 @@ import { consume, release, typeNameOf } from "../../quota/quota";
 import type { Services } from "../../services";
 import { isMultiattachType } from "./create";
 import { findVolume } from "./lookup";
+import { checkSizeForType } from "./type-size";
 import { typeByNameOrId } from "./types";
 
 export type MigrationPolicy = "never" | "on-demand";
@@ -32,6 +35,7 @@ export async function retypeVolume(
   } catch {
     throw invalidInput(`Invalid volume_type passed: ${newType}.`);
   }
+  await checkSizeForType(svc.db.kysely, type.id, v.size);
   if (type.id === v.volume_type_id) throw invalidInput(`New volume_type same as original: ${newType}.`);
   // Whether the volume may be attached to several servers cannot change while it is attached.
   const multiattach = await isMultiattachType(svc, type.id);
@@ -49,10 +53,12 @@ export async function retypeVolume(
   await svc.db.kysely.transaction().execute(async (trx) => {
     // The multiattach flag follows the new type as the retype is accepted (Cinder sets it once the
     // retype is cast); when it changes, the volume must still be available at that moment.
-    const statuses = multiattachChanges ? ["available"] : ["available", "in-use"];
+    // The status read is the one expected, so that previous_status is what the volume returns to.
+    const allowed = (multiattachChanges ? ["available"] : ["available", "in-use"]).includes(v.status);
     const update = { status: "retyping", previous_status: v.status, task, multiattach: multiattach ? 1 : 0 };
-    const won = await casVolume(trx, id, { status: statuses, sizeIs: v.size }, update);
-    if (!won || (v.migration_status && !["success", "error"].includes(v.migration_status))) {
+    const won = allowed && (await casVolume(trx, id, { status: [v.status], sizeIs: v.size }, update));
+    const qosOk = v.status !== "in-use" || (await qosAllowsRetype(trx, v.volume_type_id, type.id));
+    if (!won || !qosOk || (v.migration_status && !["success", "error"].includes(v.migration_status))) {
       throw invalidVolume(
         "Retype needs volume to be in available or in-use state, not be part of an active migration or a consistency group, " +
           "requested type has to be different that the one from the volume, and for in-use volumes front-end qos specs cannot change.",
@@ -63,4 +69,20 @@ export async function retypeVolume(
     await release(trx, v.project_id, { ...moved, typeName: await typeNameOf(trx, v.volume_type_id) });
   });
   svc.volumes.retypeVolume(v.host as string, id);
+}
+
+/**
+ * cinder/db/sqlalchemy/api.py volume_qos_allows_retype: an in-use volume keeps its front-end QoS
+ * (Nova cannot change it on a running server), so both types have the same QoS specs, or neither
+ * has specs consumed anywhere but on the back-end.
+ */
+async function qosAllowsRetype(trx: Transaction<Database>, oldTypeId: string | null, newTypeId: string): Promise<boolean> {
+  const qosOf = async (typeId: string | null) =>
+    typeId ? ((await trx.selectFrom("volume_types").select("qos_specs_id").where("id", "=", typeId).executeTakeFirst())?.qos_specs_id ?? null) : null;
+  const [from, to] = [await qosOf(oldTypeId), await qosOf(newTypeId)];
+  if (from !== null && from === to) return true;
+  const ids = [from, to].filter((q): q is string => q !== null);
+  if (ids.length === 0) return true;
+  const consumers = await trx.selectFrom("qos_specs").select("consumer").where("id", "in", ids).execute();
+  return consumers.every((q) => q.consumer === "back-end");
 }
