@@ -175,6 +175,31 @@ for (const dialect of DIALECTS) {
     });
   });
 
+  describe(`quota recount (${dialect})`, function () {
+    this.timeout(60_000);
+    let s: TestServer;
+    before(async () => {
+      s = await startServer(dialect);
+    });
+    after(async () => s?.destroy());
+
+    it("corrects only what is wrong, and logs each corrected project at warn level", async () => {
+      await newVolume(s.client.as("u:ql1"), "ql1", 3);
+      await newVolume(s.client.as("u:ql2"), "ql2", 2);
+      const db = s.app.services.db.kysely;
+      await db.updateTable("quota_usages").set({ in_use: 1 }).where("project_id", "=", "ql1").where("resource", "=", "gigabytes").execute();
+      const lines: any[] = [];
+      const log = createLogger("info", { write: (line: string) => void lines.push(JSON.parse(line)) });
+      assert.deepEqual(await recountUsage(s.app.services.db, log), ["ql1"]);
+      assert.deepEqual(
+        lines.map((l) => [l.level, l.projectId, l.changes]),
+        [[40, "ql1", { gigabytes: { was: 1, now: 3 } }]],
+      );
+      assert.equal((await recorded(s, "ql1")).gigabytes, 3);
+      assert.deepEqual(await recountUsage(s.app.services.db, log), [], "a second recount finds nothing");
+    });
+  });
+
   describe(`quota recount on start (${dialect})`, function () {
     this.timeout(120_000);
     let s: TestServer | undefined;
