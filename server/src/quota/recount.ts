@@ -1,5 +1,5 @@
 /**
- * Usage recount (cf. cinder-manage quota sync, cinder/cmd/manage.py QuotaCommands._sync): on start,
+ * Usage recount (cf. cinder-manage quota sync, cinder/cmd/manage.py QuotaCommands.sync): on start,
  * every project's usage of volumes, snapshots, gigabytes and their per-type forms is set to what its
  * volume and snapshot rows hold, in one transaction. Usage is only ever written in the transaction
  * that writes the rows, so this finds nothing to do unless a database was restored, edited by hand,
