@@ -30,6 +30,13 @@ const USAGE = `usage: cinderblock serve [options]
   --target-ip ADDR      the iSCSI portal address hosts connect to (default 127.0.0.1)
   --target-port N       the iSCSI portal port (default 3260)
   --root-helper CMD     prefix for commands that need root when not running as root (e.g. "sudo -n")
+  --headers-timeout-ms N      a request's line and headers must arrive within N ms (default 10000; 0: no limit)
+  --request-timeout-ms N      a whole request, body included, must arrive within N ms (default 30000; 0: no limit)
+  --keep-alive-timeout-ms N   close an idle keep-alive connection after N ms (default 5000)
+  --idle-timeout-ms N         close a connection whose client sends or reads nothing for N ms while it
+                              should (not while the server works on the answer) (default 60000; 0: no limit)
+  --max-requests-per-socket N close a connection after N requests (default 0: no limit)
+  --max-connections N         connections open at once; more are closed as they arrive (default 1000; 0: no limit)
   --config FILE         JSON or YAML file with the settings above (camelCase) and 'backends'
 
 Every setting can also be given as CINDERBLOCK_<NAME> (e.g. CINDERBLOCK_DATA_DIR).`;
@@ -52,6 +59,12 @@ async function serve(argv: string[]): Promise<void> {
       "target-ip": { type: "string" },
       "target-port": { type: "string" },
       "root-helper": { type: "string" },
+      "headers-timeout-ms": { type: "string" },
+      "request-timeout-ms": { type: "string" },
+      "keep-alive-timeout-ms": { type: "string" },
+      "idle-timeout-ms": { type: "string" },
+      "max-requests-per-socket": { type: "string" },
+      "max-connections": { type: "string" },
       config: { type: "string" },
       help: { type: "boolean", short: "h" },
     },

@@ -89,6 +89,18 @@ export interface Config {
   statsIntervalMs: number;
   /** How often services heartbeat (Cinder's report_interval); down after 60 s without one. */
   reportIntervalMs: number;
+  /** HTTP: the request line and headers must arrive within this long (0: no limit). */
+  headersTimeoutMs: number;
+  /** HTTP: the whole request, body included, must arrive within this long (0: no limit). */
+  requestTimeoutMs: number;
+  /** HTTP: an idle keep-alive connection is closed after this long. */
+  keepAliveTimeoutMs: number;
+  /** HTTP: a client that sends or reads nothing for this long mid-request is disconnected (0: no limit). */
+  idleTimeoutMs: number;
+  /** HTTP: requests served on one connection before it is closed (0: no limit). */
+  maxRequestsPerSocket: number;
+  /** HTTP: connections open at once; more are closed as they arrive (0: no limit). */
+  maxConnections: number;
 }
 
 export const DEFAULT_QUOTAS: QuotaDefaults = {
@@ -123,6 +135,21 @@ export function defaults(dataDir = "./data"): Config {
     shutdownTimeoutMs: 30_000,
     statsIntervalMs: 60_000,
     reportIntervalMs: 10_000,
+    // Request bodies here are small JSON (at most MAX_BODY_BYTES, 112 KiB; volume data never goes
+    // through this API), so a client on any working link sends its headers in well under 10 s and
+    // a whole request in well under 30 s; slower ones are holding a socket, not uploading.
+    headersTimeoutMs: 10_000,
+    requestTimeoutMs: 30_000,
+    // Node's default: long enough for a client's next call, short enough that idle sockets do not pile up.
+    keepAliveTimeoutMs: 5_000,
+    // Only while the client is expected to act (not while a handler works): a peer that stops
+    // reading an answer for a minute has gone.
+    idleTimeoutMs: 60_000,
+    // Keep-alive reuse is already bounded by the keep-alive timeout; capping it only adds reconnects.
+    maxRequestsPerSocket: 0,
+    // Well above the concurrent clients of a cloud's control plane (Cinder's WSGI pool serves 100
+    // requests at once per worker), well below the descriptor limit Node raises itself to.
+    maxConnections: 1000,
   };
 }
 
@@ -147,6 +174,12 @@ const SCALARS: Record<string, { key: keyof Config; type: "number" | "string" }> 
   "target-ip": { key: "targetIp", type: "string" },
   "target-port": { key: "targetPort", type: "number" },
   "root-helper": { key: "rootHelper", type: "string" },
+  "headers-timeout-ms": { key: "headersTimeoutMs", type: "number" },
+  "request-timeout-ms": { key: "requestTimeoutMs", type: "number" },
+  "keep-alive-timeout-ms": { key: "keepAliveTimeoutMs", type: "number" },
+  "idle-timeout-ms": { key: "idleTimeoutMs", type: "number" },
+  "max-requests-per-socket": { key: "maxRequestsPerSocket", type: "number" },
+  "max-connections": { key: "maxConnections", type: "number" },
 };
 
 export class ConfigError extends Error {}
@@ -242,6 +275,9 @@ function finish(cfg: Config): Config {
   if (!cfg.db) cfg.db = `sqlite:${path.join(cfg.dataDir, "cinderblock.sqlite")}`;
   if (cfg.port > 65535) throw new ConfigError(`port ${cfg.port} is out of range`);
   if (cfg.targetPort < 1 || cfg.targetPort > 65535) throw new ConfigError(`target port ${cfg.targetPort} is out of range`);
+  if (cfg.requestTimeoutMs > 0 && cfg.headersTimeoutMs > cfg.requestTimeoutMs) {
+    throw new ConfigError(`headers timeout ${cfg.headersTimeoutMs} ms is longer than the request timeout ${cfg.requestTimeoutMs} ms`);
+  }
   if (cfg.targetHelper === "") cfg.targetHelper = undefined;
   if (cfg.rootHelper !== undefined && cfg.rootHelper.trim() === "") cfg.rootHelper = undefined;
   const names = new Set<string>();

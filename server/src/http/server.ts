@@ -12,6 +12,7 @@ import { keystoneFault } from "../identity/errors";
 import { tokenContext } from "../identity/service";
 import { validateKeystoneBody } from "../identity/validation";
 import type { Services } from "../services";
+import { connectionOptions, limitConnections } from "./connections";
 import { badRequest, CinderError, notFound, notImplemented, unsupportedMediaType } from "./errors";
 import type { Handler, HandlerRequest, Reply } from "./handler";
 import { handlers } from "./handlers";
@@ -40,6 +41,7 @@ export function buildHttp(svc: Services, log: Logger): FastifyInstance {
     loggerInstance: log as FastifyBaseLogger,
     bodyLimit: MAX_BODY_BYTES,
     routerOptions: { ignoreTrailingSlash: true },
+    ...connectionOptions(svc.config),
     // Every request gets its own id. An inbound X-OpenStack-Request-ID is the *global* request id
     // of the user action (shared by every call a client such as Nova makes for it), logged beside
     // ours, never reused as ours (oslo_middleware/request_id.py RequestId).
@@ -91,6 +93,7 @@ export function buildHttp(svc: Services, log: Logger): FastifyInstance {
     void reply.code(404).send(f.body());
   });
 
+  limitConnections(app, svc.config);
   for (const route of routes) registerRoute(app, svc, route);
   return app;
 }

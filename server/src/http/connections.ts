@@ -1,0 +1,116 @@
+/**
+ * Limits on connections, so that slow or idle clients cannot hold sockets (and file descriptors)
+ * for ever: the Node http server's header, request and keep-alive timeouts, an idle timeout, a cap
+ * on requests per connection and on open connections, and faults in Cinder's envelope for what
+ * goes wrong below HTTP routing (a timed-out or malformed request).
+ */
+import type { IncomingMessage, Server } from "node:http";
+import type { Socket } from "node:net";
+import type { FastifyHttpOptions, FastifyInstance } from "fastify";
+import { CinderError } from "./errors";
+
+export interface ConnectionLimits {
+  /** The request line and headers must have arrived this long after the request began (0: no limit). */
+  headersTimeoutMs: number;
+  /** The whole request, body included, must have arrived this long after it began (0: no limit). */
+  requestTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this long. */
+  keepAliveTimeoutMs: number;
+  /** A connection with no traffic for this long while the client should be sending or reading is closed (0: no limit). */
+  idleTimeoutMs: number;
+  /** Requests served on one connection before it is closed (0: no limit). */
+  maxRequestsPerSocket: number;
+  /** Connections open at once; more are closed as they arrive (0: no limit). */
+  maxConnections: number;
+}
+
+/**
+ * Node checks the header and request deadlines of open connections on an interval (30 s by
+ * default, which would let a 10 s header deadline run to 40 s): check a few times per deadline,
+ * at most once a second.
+ */
+function checkingInterval(l: ConnectionLimits): number {
+  const deadlines = [l.headersTimeoutMs, l.requestTimeoutMs].filter((t) => t > 0);
+  if (deadlines.length === 0) return 30_000;
+  return Math.max(10, Math.min(1000, Math.floor(Math.min(...deadlines) / 4)));
+}
+
+/** The Fastify (Node http server) options for the limits. */
+export function connectionOptions(l: ConnectionLimits): Partial<FastifyHttpOptions<Server>> {
+  return {
+    connectionTimeout: l.idleTimeoutMs,
+    keepAliveTimeout: l.keepAliveTimeoutMs,
+    requestTimeout: l.requestTimeoutMs,
+    maxRequestsPerSocket: l.maxRequestsPerSocket,
+    http: {
+      headersTimeout: l.headersTimeoutMs,
+      requestTimeout: l.requestTimeoutMs,
+      keepAliveTimeout: l.keepAliveTimeoutMs,
+      connectionsCheckingInterval: checkingInterval(l),
+    },
+    clientErrorHandler,
+  };
+}
+
+const firstRequestTimer = Symbol("firstRequestTimer");
+type TimedSocket = Socket & { [firstRequestTimer]?: NodeJS.Timeout };
+
+/** Apply the limits Fastify has no option for; call before the routes are registered. */
+export function limitConnections(app: FastifyInstance, l: ConnectionLimits): void {
+  const server = app.server;
+  if (l.maxConnections > 0) server.maxConnections = l.maxConnections;
+  if (l.headersTimeoutMs > 0) {
+    // Node starts the header deadline at a request's first byte, so a client that connects and
+    // sends nothing is not covered by it: the first request's headers get the same deadline from
+    // the connection on.
+    server.on("connection", (socket: TimedSocket) => {
+      // The same answer as Node's own deadline, which may have begun counting just after this one.
+      const timer = setTimeout(() => sendAndClose(socket, requestTimeout()), l.headersTimeoutMs);
+      timer.unref();
+      socket[firstRequestTimer] = timer;
+      socket.once("close", () => clearTimeout(timer));
+    });
+    server.on("request", (req: IncomingMessage) => clearTimeout((req.socket as TimedSocket)[firstRequestTimer]));
+  }
+  if (l.idleTimeoutMs > 0) {
+    // The idle timeout is about the client: while a handler works (a synchronous volume action
+    // can take a while) the socket is quiet for our sake, and Node would close it. A listener on
+    // the response keeps Node from closing it then; once the answer is being written, a client
+    // that stops reading it is closed.
+    app.addHook("onRequest", async (_req, reply) => {
+      reply.raw.on("timeout", (socket: Socket) => {
+        if (reply.raw.headersSent) socket.destroy();
+      });
+    });
+  }
+}
+
+/**
+ * A request Node could not take (a deadline passed, the headers were too large, the bytes were not
+ * HTTP) gets a fault in Cinder's envelope rather than Fastify's own body, and the connection is
+ * closed. The path is unknown at this point, so /identity gets Cinder's envelope too.
+ */
+function clientErrorHandler(err: Error & { code?: string; reason?: string }, socket: Socket): void {
+  if (err.code === "ECONNRESET" || socket.destroyed) return;
+  let fault: CinderError;
+  if (err.code === "ERR_HTTP_REQUEST_TIMEOUT") fault = requestTimeout();
+  else if (err.code === "HPE_HEADER_OVERFLOW") fault = new CinderError(431, "The request headers are too large.");
+  else fault = new CinderError(400, `Malformed HTTP request: ${err.reason ?? err.message}.`);
+  sendAndClose(socket, fault, err);
+}
+
+const requestTimeout = () => new CinderError(408, "The request did not arrive in time: the connection was too slow or stalled.");
+
+const REASONS: Record<number, string> = { 400: "Bad Request", 408: "Request Timeout", 431: "Request Header Fields Too Large" };
+
+/** Write the fault as a whole HTTP response on the raw socket, then close it. */
+function sendAndClose(socket: Socket, fault: CinderError, err?: Error): void {
+  if (socket.destroyed) return;
+  if (socket.writable) {
+    const body = JSON.stringify(fault.body());
+    socket.write(
+      `HTTP/1.1 ${fault.status} ${REASONS[fault.status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(err);
+}
