@@ -7974,6 +7974,12 @@ export interface components {
             "os-roll_detaching": unknown;
         };
         /**
+         * @description A `UuidLike` kept as given (an attachment's `instance_uuid`, a 36-character column as in
+         *     Cinder): at most 36 characters, so the longer spellings (braces, `urn:uuid:`, extra hyphens)
+         *     are refused rather than failing in the database. Nova sends the canonical form.
+         */
+        StoredUuidLike: string & components["schemas"]["UuidLike"];
+        /**
          * @description `os-attach` (`_attach`, schema cinder/api/schemas/volume_actions.py `attach`; manager
          *     `attach_volume`): record that the volume is attached to an instance or a host at
          *     `mountpoint`: an attachment `attached`, the volume `in-use` / `attached`, admin metadata
@@ -7987,7 +7993,7 @@ export interface components {
          */
         VolumeActionAttach: {
             "os-attach": {
-                instance_uuid?: components["schemas"]["UuidLike"];
+                instance_uuid?: components["schemas"]["StoredUuidLike"];
                 mountpoint: string;
                 host_name?: string;
                 /** @enum {string} */
@@ -8389,7 +8395,7 @@ export interface components {
         AttachmentCreateRequest: {
             attachment: {
                 volume_uuid: components["schemas"]["UuidLike"];
-                instance_uuid?: components["schemas"]["UuidLike"];
+                instance_uuid?: components["schemas"]["StoredUuidLike"];
                 /** @description The host's connector (os-brick `get_connector_properties`), or null to only reserve. */
                 connector?: {
                     [key: string]: unknown;
@@ -9361,6 +9367,12 @@ export interface components {
         };
         /** @description 1..64 characters with at least one non-blank. */
         ProjectName: string;
+        /**
+         * @description A project's, user's or role's description, or a user's email: at most 255 characters, the
+         *     column that keeps it (Keystone keeps project descriptions as unbounded text; longer ones are
+         *     refused here rather than failing in the database).
+         */
+        IdentityDescription: string | null;
         /** @description keystone `id_string`. */
         KeystoneIdString: string;
         /**
@@ -9381,7 +9393,7 @@ export interface components {
         ProjectCreateRequest: {
             project: {
                 name: components["schemas"]["ProjectName"];
-                description?: string | null;
+                description?: components["schemas"]["IdentityDescription"];
                 /** @description Default the token's domain (`default`). */
                 domain_id?: components["schemas"]["KeystoneIdString"] | null;
                 enabled?: components["schemas"]["KeystoneBoolean"];
@@ -9404,7 +9416,7 @@ export interface components {
         ProjectUpdateRequest: {
             project: {
                 name?: components["schemas"]["ProjectName"];
-                description?: string | null;
+                description?: components["schemas"]["IdentityDescription"];
                 enabled?: components["schemas"]["KeystoneBoolean"];
                 tags?: components["schemas"]["ProjectTags"];
                 options?: Record<string, never>;
@@ -9459,6 +9471,11 @@ export interface components {
         /** @description 1..255 characters with at least one non-blank. */
         IdentityName: string;
         /**
+         * @description A password being set: at most 4096 characters, Keystone's default `max_password_length`
+         *     (keystone/conf/identity.py), so that hashing stays cheap.
+         */
+        NewPassword: string | null;
+        /**
          * @description `{"user": {...}}` (keystone/identity/schema.py `user_create_request`). A name already used in
          *     the domain → 409 "Conflict occurred attempting to store user - Duplicate entry found with name
          *     <name> at domain ID <domain>.". Unknown `domain_id` → 404 "Could not find domain: <id>.".
@@ -9466,13 +9483,13 @@ export interface components {
         UserCreateRequest: {
             user: {
                 name: components["schemas"]["IdentityName"];
-                password?: string | null;
+                password?: components["schemas"]["NewPassword"];
                 default_project_id?: components["schemas"]["KeystoneIdString"] | null;
-                description?: string | null;
+                description?: components["schemas"]["IdentityDescription"];
                 /** @description Default the token's domain (`default`). */
                 domain_id?: components["schemas"]["KeystoneIdString"];
                 enabled?: components["schemas"]["KeystoneBoolean"];
-                email?: string | null;
+                email?: components["schemas"]["IdentityDescription"];
                 options?: Record<string, never>;
             } & {
                 [key: string]: unknown;
@@ -9488,11 +9505,11 @@ export interface components {
         UserUpdateRequest: {
             user: {
                 name?: components["schemas"]["IdentityName"];
-                password?: string | null;
+                password?: components["schemas"]["NewPassword"];
                 default_project_id?: components["schemas"]["KeystoneIdString"] | null;
-                description?: string | null;
+                description?: components["schemas"]["IdentityDescription"];
                 enabled?: components["schemas"]["KeystoneBoolean"];
-                email?: string | null;
+                email?: components["schemas"]["IdentityDescription"];
                 options?: Record<string, never>;
             } & {
                 [key: string]: unknown;
@@ -9505,7 +9522,7 @@ export interface components {
         UserPasswordChangeRequest: {
             user: {
                 original_password: string;
-                password: string;
+                password: string & components["schemas"]["NewPassword"];
             };
         };
         /**
@@ -9516,7 +9533,7 @@ export interface components {
         RoleCreateRequest: {
             role: {
                 name: components["schemas"]["IdentityName"];
-                description?: string | null;
+                description?: components["schemas"]["IdentityDescription"];
                 domain_id?: components["schemas"]["KeystoneIdString"] | null;
                 options?: Record<string, never>;
             } & {

@@ -3079,7 +3079,49 @@ validate71.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const action_attachVolume = validate72;
 const schema90 = {"$ref":"cinder-v3.json#/components/schemas/VolumeActionAttach","$id":"action_attachVolume.json"};
-const schema91 = {"description":"`os-attach` (`_attach`, schema cinder/api/schemas/volume_actions.py `attach`; manager\n`attach_volume`): record that the volume is attached to an instance or a host at\n`mountpoint`: an attachment `attached`, the volume `in-use` / `attached`, admin metadata\n`attached_mode` = mode. The same instance (or host) attaching again only sets `in-use`.\nErrors (400): \"The volume cannot be attached in maintenance mode.\" (Invalid volume);\nadmin metadata `readonly` = True and mode `rw` → \"Invalid attaching mode 'rw' for volume\n<id>.\"; from the volume manager, prefixed \"Error attaching volume - <ExcType>: \":\nInvalidVolume \"Invalid volume: volume is already attached and multiple attachments are not\nenabled\" (in-use, not multiattach) or \"Invalid volume: being attached by different mode\".\n202, no body.\n","type":"object","x-action":"os-attach","x-operation":"attachVolume","x-status":202,"x-policy":"volume_extension:volume_actions:attach","required":["os-attach"],"additionalProperties":false,"properties":{"os-attach":{"type":"object","required":["mountpoint"],"additionalProperties":false,"allOf":[{"description":"cinder/api/schemas/volume_actions.py `attach`: an instance or a host.","anyOf":[{"required":["instance_uuid"]},{"required":["host_name"]}]}],"properties":{"instance_uuid":{"$ref":"#/components/schemas/UuidLike"},"mountpoint":{"type":"string","minLength":1,"maxLength":255},"host_name":{"type":"string","maxLength":255},"mode":{"type":"string","enum":["rw","ro"]}}}}};
+const schema91 = {"description":"`os-attach` (`_attach`, schema cinder/api/schemas/volume_actions.py `attach`; manager\n`attach_volume`): record that the volume is attached to an instance or a host at\n`mountpoint`: an attachment `attached`, the volume `in-use` / `attached`, admin metadata\n`attached_mode` = mode. The same instance (or host) attaching again only sets `in-use`.\nErrors (400): \"The volume cannot be attached in maintenance mode.\" (Invalid volume);\nadmin metadata `readonly` = True and mode `rw` → \"Invalid attaching mode 'rw' for volume\n<id>.\"; from the volume manager, prefixed \"Error attaching volume - <ExcType>: \":\nInvalidVolume \"Invalid volume: volume is already attached and multiple attachments are not\nenabled\" (in-use, not multiattach) or \"Invalid volume: being attached by different mode\".\n202, no body.\n","type":"object","x-action":"os-attach","x-operation":"attachVolume","x-status":202,"x-policy":"volume_extension:volume_actions:attach","required":["os-attach"],"additionalProperties":false,"properties":{"os-attach":{"type":"object","required":["mountpoint"],"additionalProperties":false,"allOf":[{"description":"cinder/api/schemas/volume_actions.py `attach`: an instance or a host.","anyOf":[{"required":["instance_uuid"]},{"required":["host_name"]}]}],"properties":{"instance_uuid":{"$ref":"#/components/schemas/StoredUuidLike"},"mountpoint":{"type":"string","minLength":1,"maxLength":255},"host_name":{"type":"string","maxLength":255},"mode":{"type":"string","enum":["rw","ro"]}}}}};
+const schema92 = {"description":"A `UuidLike` kept as given (an attachment's `instance_uuid`, a 36-character column as in\nCinder): at most 36 characters, so the longer spellings (braces, `urn:uuid:`, extra hyphens)\nare refused rather than failing in the database. Nova sends the canonical form.\n","allOf":[{"$ref":"#/components/schemas/UuidLike"}],"type":"string","maxLength":36};
+
+function validate74(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate74.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs2 = errors;
+if(errors === _errs2){
+if(typeof data === "string"){
+if(!pattern6.test(data)){
+validate74.errors = [{instancePath,schemaPath:"#/components/schemas/UuidLike/pattern",keyword:"pattern",params:{pattern: "^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"},message:"must match pattern \""+"^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"+"\""}];
+return false;
+}
+}
+else {
+validate74.errors = [{instancePath,schemaPath:"#/components/schemas/UuidLike/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+if(errors === 0){
+if(typeof data === "string"){
+if(func2(data) > 36){
+validate74.errors = [{instancePath,schemaPath:"#/maxLength",keyword:"maxLength",params:{limit: 36},message:"must NOT have more than 36 characters"}];
+return false;
+}
+}
+else {
+validate74.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+validate74.errors = vErrors;
+return errors === 0;
+}
+validate74.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
 
 function validate73(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -3186,20 +3228,10 @@ break;
 }
 if(_errs8 === errors){
 if(data0.instance_uuid !== undefined){
-let data1 = data0.instance_uuid;
 const _errs9 = errors;
-const _errs10 = errors;
-if(errors === _errs10){
-if(typeof data1 === "string"){
-if(!pattern6.test(data1)){
-validate73.errors = [{instancePath:instancePath+"/os-attach/instance_uuid",schemaPath:"#/components/schemas/UuidLike/pattern",keyword:"pattern",params:{pattern: "^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"},message:"must match pattern \""+"^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"+"\""}];
-return false;
-}
-}
-else {
-validate73.errors = [{instancePath:instancePath+"/os-attach/instance_uuid",schemaPath:"#/components/schemas/UuidLike/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
+if(!(validate74(data0.instance_uuid, {instancePath:instancePath+"/os-attach/instance_uuid",parentData:data0,parentDataProperty:"instance_uuid",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
+errors = vErrors.length;
 }
 var valid3 = _errs9 === errors;
 }
@@ -3209,8 +3241,8 @@ var valid3 = true;
 if(valid3){
 if(data0.mountpoint !== undefined){
 let data2 = data0.mountpoint;
-const _errs12 = errors;
-if(errors === _errs12){
+const _errs10 = errors;
+if(errors === _errs10){
 if(typeof data2 === "string"){
 if(func2(data2) > 255){
 validate73.errors = [{instancePath:instancePath+"/os-attach/mountpoint",schemaPath:"#/properties/os-attach/properties/mountpoint/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
@@ -3228,7 +3260,7 @@ validate73.errors = [{instancePath:instancePath+"/os-attach/mountpoint",schemaPa
 return false;
 }
 }
-var valid3 = _errs12 === errors;
+var valid3 = _errs10 === errors;
 }
 else {
 var valid3 = true;
@@ -3236,8 +3268,8 @@ var valid3 = true;
 if(valid3){
 if(data0.host_name !== undefined){
 let data3 = data0.host_name;
-const _errs14 = errors;
-if(errors === _errs14){
+const _errs12 = errors;
+if(errors === _errs12){
 if(typeof data3 === "string"){
 if(func2(data3) > 255){
 validate73.errors = [{instancePath:instancePath+"/os-attach/host_name",schemaPath:"#/properties/os-attach/properties/host_name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
@@ -3249,7 +3281,7 @@ validate73.errors = [{instancePath:instancePath+"/os-attach/host_name",schemaPat
 return false;
 }
 }
-var valid3 = _errs14 === errors;
+var valid3 = _errs12 === errors;
 }
 else {
 var valid3 = true;
@@ -3257,7 +3289,7 @@ var valid3 = true;
 if(valid3){
 if(data0.mode !== undefined){
 let data4 = data0.mode;
-const _errs16 = errors;
+const _errs14 = errors;
 if(typeof data4 !== "string"){
 validate73.errors = [{instancePath:instancePath+"/os-attach/mode",schemaPath:"#/properties/os-attach/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
@@ -3266,7 +3298,7 @@ if(!((data4 === "rw") || (data4 === "ro"))){
 validate73.errors = [{instancePath:instancePath+"/os-attach/mode",schemaPath:"#/properties/os-attach/properties/mode/enum",keyword:"enum",params:{allowedValues: schema91.properties["os-attach"].properties.mode.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid3 = _errs16 === errors;
+var valid3 = _errs14 === errors;
 }
 else {
 var valid3 = true;
@@ -3317,14 +3349,14 @@ return errors === 0;
 }
 validate72.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const action_detachVolume = validate75;
-const schema93 = {"$ref":"cinder-v3.json#/components/schemas/VolumeActionDetach","$id":"action_detachVolume.json"};
-const schema94 = {"description":"`os-detach` (`_detach`; manager `detach_volume`): remove the export (the iSCSI target) and\nthe attachment; the volume becomes `available` / `detached` (or stays `in-use` while other\nattachments remain). Without `attachment_id` the volume's only attachment is meant; with\nseveral → 400 \"Error detaching volume - InvalidVolume: Invalid volume: Detach volume failed:\nMore than one attachment, but no attachment_id provided.\". An unknown `attachment_id` just\nsettles the status. Unless the caller is a service (`service` role) or an admin, the\nattachment must not be one a server may still use (cinder/volume/api.py\n`attachment_deletion_allowed`): an attachment with an instance and a connection_info, an\n`attachment_id` the volume does not have, or no `attachment_id` on a volume with several\nattachments → 409 \"Detach volume from instance <instance> using the Compute API\" (the\ninstance is empty when no single attachment is meant); an attachment of another volume →\n400 \"Invalid input received: Mismatched volume and attachment\". 202, no body.\n","type":"object","x-action":"os-detach","x-operation":"detachVolume","x-status":202,"x-policy":"volume_extension:volume_actions:detach","required":["os-detach"],"additionalProperties":false,"properties":{"os-detach":{"type":["object","null"],"additionalProperties":false,"properties":{"attachment_id":{"description":"The attachment to end; null allowed for backward compatibility.","allOf":[{"$ref":"#/components/schemas/OptionalUuidLike"}]}}}}};
+export const action_detachVolume = validate77;
+const schema94 = {"$ref":"cinder-v3.json#/components/schemas/VolumeActionDetach","$id":"action_detachVolume.json"};
+const schema95 = {"description":"`os-detach` (`_detach`; manager `detach_volume`): remove the export (the iSCSI target) and\nthe attachment; the volume becomes `available` / `detached` (or stays `in-use` while other\nattachments remain). Without `attachment_id` the volume's only attachment is meant; with\nseveral → 400 \"Error detaching volume - InvalidVolume: Invalid volume: Detach volume failed:\nMore than one attachment, but no attachment_id provided.\". An unknown `attachment_id` just\nsettles the status. Unless the caller is a service (`service` role) or an admin, the\nattachment must not be one a server may still use (cinder/volume/api.py\n`attachment_deletion_allowed`): an attachment with an instance and a connection_info, an\n`attachment_id` the volume does not have, or no `attachment_id` on a volume with several\nattachments → 409 \"Detach volume from instance <instance> using the Compute API\" (the\ninstance is empty when no single attachment is meant); an attachment of another volume →\n400 \"Invalid input received: Mismatched volume and attachment\". 202, no body.\n","type":"object","x-action":"os-detach","x-operation":"detachVolume","x-status":202,"x-policy":"volume_extension:volume_actions:detach","required":["os-detach"],"additionalProperties":false,"properties":{"os-detach":{"type":["object","null"],"additionalProperties":false,"properties":{"attachment_id":{"description":"The attachment to end; null allowed for backward compatibility.","allOf":[{"$ref":"#/components/schemas/OptionalUuidLike"}]}}}}};
 
-function validate76(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate78(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate76.evaluated;
+const evaluated0 = validate78.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3335,14 +3367,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data["os-detach"] === undefined) && (missing0 = "os-detach")){
-validate76.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate78.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "os-detach")){
-validate76.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate78.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -3352,7 +3384,7 @@ if(data["os-detach"] !== undefined){
 let data0 = data["os-detach"];
 const _errs2 = errors;
 if((!(data0 && typeof data0 == "object" && !Array.isArray(data0))) && (data0 !== null)){
-validate76.errors = [{instancePath:instancePath+"/os-detach",schemaPath:"#/properties/os-detach/type",keyword:"type",params:{type: schema94.properties["os-detach"].type},message:"must be object,null"}];
+validate78.errors = [{instancePath:instancePath+"/os-detach",schemaPath:"#/properties/os-detach/type",keyword:"type",params:{type: schema95.properties["os-detach"].type},message:"must be object,null"}];
 return false;
 }
 if(errors === _errs2){
@@ -3360,7 +3392,7 @@ if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 const _errs4 = errors;
 for(const key1 in data0){
 if(!(key1 === "attachment_id")){
-validate76.errors = [{instancePath:instancePath+"/os-detach",schemaPath:"#/properties/os-detach/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate78.errors = [{instancePath:instancePath+"/os-detach",schemaPath:"#/properties/os-detach/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -3380,45 +3412,45 @@ errors = vErrors.length;
 }
 }
 else {
-validate76.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate78.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate76.errors = vErrors;
+validate78.errors = vErrors;
 return errors === 0;
 }
-validate76.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate78.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate75(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate77(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="action_detachVolume.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate75.evaluated;
+const evaluated0 = validate77.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate76(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate76.errors : vErrors.concat(validate76.errors);
+if(!(validate78(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
 errors = vErrors.length;
 }
-validate75.errors = vErrors;
+validate77.errors = vErrors;
 return errors === 0;
 }
-validate75.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate77.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const action_initializeConnection = validate79;
-const schema95 = {"$ref":"cinder-v3.json#/components/schemas/VolumeActionInitializeConnection","$id":"action_initializeConnection.json"};
-const schema96 = {"description":"`os-initialize_connection` (`_initialize_connection`; manager `initialize_connection`):\nexport the volume (create the iSCSI target with per-volume CHAP credentials, stored as\n`provider_location` / `provider_auth`) and answer **200** `{\"connection_info\": ...}` for the\nconnector. An iSCSI connector without `initiator` → 400 \"Invalid input received: Invalid\ninput received: Connector doesn't have required information: initiator\" (Cinder wraps the\nmanager's InvalidInput once more). In `maintenance` → 400 \"Invalid volume: The volume\nconnection cannot be initialized in maintenance mode.\". A backend failure → 500 \"Unable to\nfetch connection information from backend.\".\n","type":"object","x-action":"os-initialize_connection","x-operation":"initializeConnection","x-status":200,"x-policy":"volume_extension:volume_actions:initialize_connection","required":["os-initialize_connection"],"additionalProperties":false,"properties":{"os-initialize_connection":{"type":"object","required":["connector"],"additionalProperties":false,"properties":{"connector":{"description":"The connecting host as os-brick describes it: `initiator` (iSCSI IQN), `ip`, `host`,\n`multipath`, `platform`, `os_type`, ... (any object; a string is accepted by the\nschema as in Cinder).\n","type":["object","string"]}}}}};
+export const action_initializeConnection = validate81;
+const schema96 = {"$ref":"cinder-v3.json#/components/schemas/VolumeActionInitializeConnection","$id":"action_initializeConnection.json"};
+const schema97 = {"description":"`os-initialize_connection` (`_initialize_connection`; manager `initialize_connection`):\nexport the volume (create the iSCSI target with per-volume CHAP credentials, stored as\n`provider_location` / `provider_auth`) and answer **200** `{\"connection_info\": ...}` for the\nconnector. An iSCSI connector without `initiator` → 400 \"Invalid input received: Invalid\ninput received: Connector doesn't have required information: initiator\" (Cinder wraps the\nmanager's InvalidInput once more). In `maintenance` → 400 \"Invalid volume: The volume\nconnection cannot be initialized in maintenance mode.\". A backend failure → 500 \"Unable to\nfetch connection information from backend.\".\n","type":"object","x-action":"os-initialize_connection","x-operation":"initializeConnection","x-status":200,"x-policy":"volume_extension:volume_actions:initialize_connection","required":["os-initialize_connection"],"additionalProperties":false,"properties":{"os-initialize_connection":{"type":"object","required":["connector"],"additionalProperties":false,"properties":{"connector":{"description":"The connecting host as os-brick describes it: `initiator` (iSCSI IQN), `ip`, `host`,\n`multipath`, `platform`, `os_type`, ... (any object; a string is accepted by the\nschema as in Cinder).\n","type":["object","string"]}}}}};
 
-function validate79(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate81(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="action_initializeConnection.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate79.evaluated;
+const evaluated0 = validate81.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3430,14 +3462,14 @@ if(errors === _errs0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data["os-initialize_connection"] === undefined) && (missing0 = "os-initialize_connection")){
-validate79.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionInitializeConnection/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate81.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionInitializeConnection/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs2 = errors;
 for(const key0 in data){
 if(!(key0 === "os-initialize_connection")){
-validate79.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionInitializeConnection/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate81.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionInitializeConnection/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -3450,14 +3482,14 @@ if(errors === _errs3){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing1;
 if((data0.connector === undefined) && (missing1 = "connector")){
-validate79.errors = [{instancePath:instancePath+"/os-initialize_connection",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionInitializeConnection/properties/os-initialize_connection/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate81.errors = [{instancePath:instancePath+"/os-initialize_connection",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionInitializeConnection/properties/os-initialize_connection/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 const _errs5 = errors;
 for(const key1 in data0){
 if(!(key1 === "connector")){
-validate79.errors = [{instancePath:instancePath+"/os-initialize_connection",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionInitializeConnection/properties/os-initialize_connection/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate81.errors = [{instancePath:instancePath+"/os-initialize_connection",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionInitializeConnection/properties/os-initialize_connection/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -3466,7 +3498,7 @@ if(_errs5 === errors){
 if(data0.connector !== undefined){
 let data1 = data0.connector;
 if((!(data1 && typeof data1 == "object" && !Array.isArray(data1))) && (typeof data1 !== "string")){
-validate79.errors = [{instancePath:instancePath+"/os-initialize_connection/connector",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionInitializeConnection/properties/os-initialize_connection/properties/connector/type",keyword:"type",params:{type: schema96.properties["os-initialize_connection"].properties.connector.type},message:"must be object,string"}];
+validate81.errors = [{instancePath:instancePath+"/os-initialize_connection/connector",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionInitializeConnection/properties/os-initialize_connection/properties/connector/type",keyword:"type",params:{type: schema97.properties["os-initialize_connection"].properties.connector.type},message:"must be object,string"}];
 return false;
 }
 }
@@ -3474,7 +3506,7 @@ return false;
 }
 }
 else {
-validate79.errors = [{instancePath:instancePath+"/os-initialize_connection",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionInitializeConnection/properties/os-initialize_connection/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate81.errors = [{instancePath:instancePath+"/os-initialize_connection",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionInitializeConnection/properties/os-initialize_connection/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -3483,24 +3515,24 @@ return false;
 }
 }
 else {
-validate79.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionInitializeConnection/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate81.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionInitializeConnection/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate79.errors = vErrors;
+validate81.errors = vErrors;
 return errors === 0;
 }
-validate79.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate81.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const action_terminateConnection = validate80;
-const schema97 = {"$ref":"cinder-v3.json#/components/schemas/VolumeActionTerminateConnection","$id":"action_terminateConnection.json"};
-const schema98 = {"description":"`os-terminate_connection` (`_terminate_connection`; manager `terminate_connection`, then\n`unreserve_volume`): forget the connector (a no-op for tgt, whose access control is CHAP\nonly; the export itself goes with os-detach or the volume's deletion). A backend failure →\n500 \"Unable to terminate volume connection from backend.\". The attachment check of\n`os-detach` applies to the volume's only attachment, or to none when it has several (409\nfor a caller that is neither a service nor an admin). 202, no body.\n","type":"object","x-action":"os-terminate_connection","x-operation":"terminateConnection","x-status":202,"x-policy":"volume_extension:volume_actions:terminate_connection","required":["os-terminate_connection"],"additionalProperties":false,"properties":{"os-terminate_connection":{"type":"object","required":["connector"],"additionalProperties":false,"properties":{"connector":{"type":["string","object","null"]}}}}};
+export const action_terminateConnection = validate82;
+const schema98 = {"$ref":"cinder-v3.json#/components/schemas/VolumeActionTerminateConnection","$id":"action_terminateConnection.json"};
+const schema99 = {"description":"`os-terminate_connection` (`_terminate_connection`; manager `terminate_connection`, then\n`unreserve_volume`): forget the connector (a no-op for tgt, whose access control is CHAP\nonly; the export itself goes with os-detach or the volume's deletion). A backend failure →\n500 \"Unable to terminate volume connection from backend.\". The attachment check of\n`os-detach` applies to the volume's only attachment, or to none when it has several (409\nfor a caller that is neither a service nor an admin). 202, no body.\n","type":"object","x-action":"os-terminate_connection","x-operation":"terminateConnection","x-status":202,"x-policy":"volume_extension:volume_actions:terminate_connection","required":["os-terminate_connection"],"additionalProperties":false,"properties":{"os-terminate_connection":{"type":"object","required":["connector"],"additionalProperties":false,"properties":{"connector":{"type":["string","object","null"]}}}}};
 
-function validate80(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate82(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="action_terminateConnection.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate80.evaluated;
+const evaluated0 = validate82.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3512,14 +3544,14 @@ if(errors === _errs0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data["os-terminate_connection"] === undefined) && (missing0 = "os-terminate_connection")){
-validate80.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionTerminateConnection/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate82.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionTerminateConnection/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs2 = errors;
 for(const key0 in data){
 if(!(key0 === "os-terminate_connection")){
-validate80.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionTerminateConnection/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate82.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionTerminateConnection/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -3532,14 +3564,14 @@ if(errors === _errs3){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing1;
 if((data0.connector === undefined) && (missing1 = "connector")){
-validate80.errors = [{instancePath:instancePath+"/os-terminate_connection",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionTerminateConnection/properties/os-terminate_connection/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate82.errors = [{instancePath:instancePath+"/os-terminate_connection",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionTerminateConnection/properties/os-terminate_connection/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 const _errs5 = errors;
 for(const key1 in data0){
 if(!(key1 === "connector")){
-validate80.errors = [{instancePath:instancePath+"/os-terminate_connection",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionTerminateConnection/properties/os-terminate_connection/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate82.errors = [{instancePath:instancePath+"/os-terminate_connection",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionTerminateConnection/properties/os-terminate_connection/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -3548,7 +3580,7 @@ if(_errs5 === errors){
 if(data0.connector !== undefined){
 let data1 = data0.connector;
 if(((typeof data1 !== "string") && (!(data1 && typeof data1 == "object" && !Array.isArray(data1)))) && (data1 !== null)){
-validate80.errors = [{instancePath:instancePath+"/os-terminate_connection/connector",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionTerminateConnection/properties/os-terminate_connection/properties/connector/type",keyword:"type",params:{type: schema98.properties["os-terminate_connection"].properties.connector.type},message:"must be string,object,null"}];
+validate82.errors = [{instancePath:instancePath+"/os-terminate_connection/connector",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionTerminateConnection/properties/os-terminate_connection/properties/connector/type",keyword:"type",params:{type: schema99.properties["os-terminate_connection"].properties.connector.type},message:"must be string,object,null"}];
 return false;
 }
 }
@@ -3556,7 +3588,7 @@ return false;
 }
 }
 else {
-validate80.errors = [{instancePath:instancePath+"/os-terminate_connection",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionTerminateConnection/properties/os-terminate_connection/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate82.errors = [{instancePath:instancePath+"/os-terminate_connection",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionTerminateConnection/properties/os-terminate_connection/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -3565,27 +3597,27 @@ return false;
 }
 }
 else {
-validate80.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionTerminateConnection/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate82.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionTerminateConnection/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate80.errors = vErrors;
+validate82.errors = vErrors;
 return errors === 0;
 }
-validate80.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate82.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_manageVolume = validate81;
-const schema99 = {"$ref":"cinder-v3.json#/components/schemas/VolumeManageRequest","$id":"body_manageVolume.json"};
-const schema100 = {"type":"object","required":["volume"],"additionalProperties":false,"properties":{"volume":{"$ref":"#/components/schemas/VolumeManage"}}};
-const schema101 = {"description":"The `volume` object of a manage request (cinder/api/schemas/volume_manage.py\n`volume_manage_create`, and `volume_manage_create_v316` which adds `cluster`). Unknown keys\nare rejected. Exactly one of `host` and (3.16) `cluster` must be given: neither or both → 400\n\"Invalid input received: One and only one of cluster and host must be set.\" (below 3.16\n\"Invalid input received: Host field is missing.\").\n","type":"object","required":["ref"],"additionalProperties":false,"properties":{"host":{"description":"The volume service (`host@backend`, optionally `#pool`) whose backend holds the storage\nobject (parameter_types `cinder_host`). A host without a registered volume service → 400\n\"Host '<host>' not found\"; a disabled or down service → 400 \"Service is unavailable at\nthis time.\".\n","type":["string","null"],"minLength":1,"maxLength":255,"pattern":"^[a-zA-Z0-9-._#@:/+\\[\\]]*$"},"cluster":{"description":"The cluster holding the storage object. Cinderblock runs no clusters, so any name → 400\n\"Cluster '<name>' not found\". Below 3.16 the key is unknown (400).\n","type":["string","null"],"minLength":0,"maxLength":255,"x-min-version":"3.16","x-microversion-name":"VOLUME_MIGRATE_CLUSTER"},"ref":{"description":"The driver's reference to the storage object. The `file` and `lvm` drivers take\n`{\"source-name\": \"<file or LV name>\"}`; a reference without `source-name`, or naming\nnothing, leaves the volume in `error_managing` (Cinder's ManageExistingInvalidReference).\n","type":["object","string"],"additionalProperties":true},"name":{"description":"The new volume's name (stripped).","type":["string","null"],"minLength":0,"maxLength":255},"description":{"$ref":"#/components/schemas/PrintableDescription"},"volume_type":{"description":"Volume type name or id; unknown → 400 \"Invalid volume type: Cannot find requested\n'<type>' volume type\". Omitted or empty: the default type.\n","type":["string","null"],"minLength":0,"maxLength":255},"availability_zone":{"description":"Defaults to the service's availability zone.","type":["string","null"],"minLength":0,"maxLength":255},"metadata":{"$ref":"#/components/schemas/MetadataOrNull"},"bootable":{"$ref":"#/components/schemas/Boolean"}}};
-const schema102 = {"description":"cinder/api/validation/parameter_types.py `description`: null or at most 255 characters, all\n\"printable\" - Cinder builds its regex from the code points 0..0xFFFE that are neither in\nUnicode category C* nor Zl/Zp, so control characters, line/paragraph separators, unassigned\ncode points and every character above U+FFFE (emoji, ...) are rejected.\n","type":["string","null"],"minLength":0,"maxLength":255,"pattern":"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"};
+export const body_manageVolume = validate83;
+const schema100 = {"$ref":"cinder-v3.json#/components/schemas/VolumeManageRequest","$id":"body_manageVolume.json"};
+const schema101 = {"type":"object","required":["volume"],"additionalProperties":false,"properties":{"volume":{"$ref":"#/components/schemas/VolumeManage"}}};
+const schema102 = {"description":"The `volume` object of a manage request (cinder/api/schemas/volume_manage.py\n`volume_manage_create`, and `volume_manage_create_v316` which adds `cluster`). Unknown keys\nare rejected. Exactly one of `host` and (3.16) `cluster` must be given: neither or both → 400\n\"Invalid input received: One and only one of cluster and host must be set.\" (below 3.16\n\"Invalid input received: Host field is missing.\").\n","type":"object","required":["ref"],"additionalProperties":false,"properties":{"host":{"description":"The volume service (`host@backend`, optionally `#pool`) whose backend holds the storage\nobject (parameter_types `cinder_host`). A host without a registered volume service → 400\n\"Host '<host>' not found\"; a disabled or down service → 400 \"Service is unavailable at\nthis time.\".\n","type":["string","null"],"minLength":1,"maxLength":255,"pattern":"^[a-zA-Z0-9-._#@:/+\\[\\]]*$"},"cluster":{"description":"The cluster holding the storage object. Cinderblock runs no clusters, so any name → 400\n\"Cluster '<name>' not found\". Below 3.16 the key is unknown (400).\n","type":["string","null"],"minLength":0,"maxLength":255,"x-min-version":"3.16","x-microversion-name":"VOLUME_MIGRATE_CLUSTER"},"ref":{"description":"The driver's reference to the storage object. The `file` and `lvm` drivers take\n`{\"source-name\": \"<file or LV name>\"}`; a reference without `source-name`, or naming\nnothing, leaves the volume in `error_managing` (Cinder's ManageExistingInvalidReference).\n","type":["object","string"],"additionalProperties":true},"name":{"description":"The new volume's name (stripped).","type":["string","null"],"minLength":0,"maxLength":255},"description":{"$ref":"#/components/schemas/PrintableDescription"},"volume_type":{"description":"Volume type name or id; unknown → 400 \"Invalid volume type: Cannot find requested\n'<type>' volume type\". Omitted or empty: the default type.\n","type":["string","null"],"minLength":0,"maxLength":255},"availability_zone":{"description":"Defaults to the service's availability zone.","type":["string","null"],"minLength":0,"maxLength":255},"metadata":{"$ref":"#/components/schemas/MetadataOrNull"},"bootable":{"$ref":"#/components/schemas/Boolean"}}};
+const schema103 = {"description":"cinder/api/validation/parameter_types.py `description`: null or at most 255 characters, all\n\"printable\" - Cinder builds its regex from the code points 0..0xFFFE that are neither in\nUnicode category C* nor Zl/Zp, so control characters, line/paragraph separators, unassigned\ncode points and every character above U+FFFE (emoji, ...) are rejected.\n","type":["string","null"],"minLength":0,"maxLength":255,"pattern":"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"};
 const pattern27 = new RegExp("^[a-zA-Z0-9-._#@:/+\\[\\]]*$", "u");
 const pattern28 = new RegExp("^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$", "u");
 
-function validate83(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate85(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate83.evaluated;
+const evaluated0 = validate85.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3596,14 +3628,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.ref === undefined) && (missing0 = "ref")){
-validate83.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate85.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func1.call(schema101.properties, key0))){
-validate83.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+if(!(func1.call(schema102.properties, key0))){
+validate85.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -3613,23 +3645,23 @@ if(data.host !== undefined){
 let data0 = data.host;
 const _errs2 = errors;
 if((typeof data0 !== "string") && (data0 !== null)){
-validate83.errors = [{instancePath:instancePath+"/host",schemaPath:"#/properties/host/type",keyword:"type",params:{type: schema101.properties.host.type},message:"must be string,null"}];
+validate85.errors = [{instancePath:instancePath+"/host",schemaPath:"#/properties/host/type",keyword:"type",params:{type: schema102.properties.host.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs2){
 if(typeof data0 === "string"){
 if(func2(data0) > 255){
-validate83.errors = [{instancePath:instancePath+"/host",schemaPath:"#/properties/host/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate85.errors = [{instancePath:instancePath+"/host",schemaPath:"#/properties/host/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data0) < 1){
-validate83.errors = [{instancePath:instancePath+"/host",schemaPath:"#/properties/host/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate85.errors = [{instancePath:instancePath+"/host",schemaPath:"#/properties/host/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
 if(!pattern27.test(data0)){
-validate83.errors = [{instancePath:instancePath+"/host",schemaPath:"#/properties/host/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-._#@:/+\\[\\]]*$"},message:"must match pattern \""+"^[a-zA-Z0-9-._#@:/+\\[\\]]*$"+"\""}];
+validate85.errors = [{instancePath:instancePath+"/host",schemaPath:"#/properties/host/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-._#@:/+\\[\\]]*$"},message:"must match pattern \""+"^[a-zA-Z0-9-._#@:/+\\[\\]]*$"+"\""}];
 return false;
 }
 }
@@ -3646,18 +3678,18 @@ if(data.cluster !== undefined){
 let data1 = data.cluster;
 const _errs4 = errors;
 if((typeof data1 !== "string") && (data1 !== null)){
-validate83.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: schema101.properties.cluster.type},message:"must be string,null"}];
+validate85.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: schema102.properties.cluster.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs4){
 if(typeof data1 === "string"){
 if(func2(data1) > 255){
-validate83.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate85.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data1) < 0){
-validate83.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+validate85.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
 return false;
 }
 }
@@ -3673,7 +3705,7 @@ if(data.ref !== undefined){
 let data2 = data.ref;
 const _errs6 = errors;
 if((!(data2 && typeof data2 == "object" && !Array.isArray(data2))) && (typeof data2 !== "string")){
-validate83.errors = [{instancePath:instancePath+"/ref",schemaPath:"#/properties/ref/type",keyword:"type",params:{type: schema101.properties.ref.type},message:"must be object,string"}];
+validate85.errors = [{instancePath:instancePath+"/ref",schemaPath:"#/properties/ref/type",keyword:"type",params:{type: schema102.properties.ref.type},message:"must be object,string"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -3686,18 +3718,18 @@ if(data.name !== undefined){
 let data3 = data.name;
 const _errs9 = errors;
 if((typeof data3 !== "string") && (data3 !== null)){
-validate83.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: schema101.properties.name.type},message:"must be string,null"}];
+validate85.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: schema102.properties.name.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs9){
 if(typeof data3 === "string"){
 if(func2(data3) > 255){
-validate83.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate85.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data3) < 0){
-validate83.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+validate85.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
 return false;
 }
 }
@@ -3714,23 +3746,23 @@ let data4 = data.description;
 const _errs11 = errors;
 const _errs12 = errors;
 if((typeof data4 !== "string") && (data4 !== null)){
-validate83.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/type",keyword:"type",params:{type: schema102.type},message:"must be string,null"}];
+validate85.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/type",keyword:"type",params:{type: schema103.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs12){
 if(typeof data4 === "string"){
 if(func2(data4) > 255){
-validate83.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate85.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data4) < 0){
-validate83.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+validate85.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
 return false;
 }
 else {
 if(!pattern28.test(data4)){
-validate83.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"},message:"must match pattern \""+"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"+"\""}];
+validate85.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"},message:"must match pattern \""+"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"+"\""}];
 return false;
 }
 }
@@ -3747,18 +3779,18 @@ if(data.volume_type !== undefined){
 let data5 = data.volume_type;
 const _errs14 = errors;
 if((typeof data5 !== "string") && (data5 !== null)){
-validate83.errors = [{instancePath:instancePath+"/volume_type",schemaPath:"#/properties/volume_type/type",keyword:"type",params:{type: schema101.properties.volume_type.type},message:"must be string,null"}];
+validate85.errors = [{instancePath:instancePath+"/volume_type",schemaPath:"#/properties/volume_type/type",keyword:"type",params:{type: schema102.properties.volume_type.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs14){
 if(typeof data5 === "string"){
 if(func2(data5) > 255){
-validate83.errors = [{instancePath:instancePath+"/volume_type",schemaPath:"#/properties/volume_type/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate85.errors = [{instancePath:instancePath+"/volume_type",schemaPath:"#/properties/volume_type/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data5) < 0){
-validate83.errors = [{instancePath:instancePath+"/volume_type",schemaPath:"#/properties/volume_type/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+validate85.errors = [{instancePath:instancePath+"/volume_type",schemaPath:"#/properties/volume_type/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
 return false;
 }
 }
@@ -3774,18 +3806,18 @@ if(data.availability_zone !== undefined){
 let data6 = data.availability_zone;
 const _errs16 = errors;
 if((typeof data6 !== "string") && (data6 !== null)){
-validate83.errors = [{instancePath:instancePath+"/availability_zone",schemaPath:"#/properties/availability_zone/type",keyword:"type",params:{type: schema101.properties.availability_zone.type},message:"must be string,null"}];
+validate85.errors = [{instancePath:instancePath+"/availability_zone",schemaPath:"#/properties/availability_zone/type",keyword:"type",params:{type: schema102.properties.availability_zone.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs16){
 if(typeof data6 === "string"){
 if(func2(data6) > 255){
-validate83.errors = [{instancePath:instancePath+"/availability_zone",schemaPath:"#/properties/availability_zone/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate85.errors = [{instancePath:instancePath+"/availability_zone",schemaPath:"#/properties/availability_zone/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data6) < 0){
-validate83.errors = [{instancePath:instancePath+"/availability_zone",schemaPath:"#/properties/availability_zone/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+validate85.errors = [{instancePath:instancePath+"/availability_zone",schemaPath:"#/properties/availability_zone/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
 return false;
 }
 }
@@ -3802,7 +3834,7 @@ let data7 = data.metadata;
 const _errs18 = errors;
 const _errs19 = errors;
 if((!(data7 && typeof data7 == "object" && !Array.isArray(data7))) && (data7 !== null)){
-validate83.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/components/schemas/MetadataOrNull/type",keyword:"type",params:{type: schema35.type},message:"must be object,null"}];
+validate85.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/components/schemas/MetadataOrNull/type",keyword:"type",params:{type: schema35.type},message:"must be object,null"}];
 return false;
 }
 if(errors === _errs19){
@@ -3810,7 +3842,7 @@ if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 const _errs21 = errors;
 for(const key1 in data7){
 if(!(pattern4.test(key1))){
-validate83.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/components/schemas/MetadataOrNull/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate85.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/components/schemas/MetadataOrNull/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -3824,12 +3856,12 @@ const _errs22 = errors;
 if(errors === _errs22){
 if(typeof data8 === "string"){
 if(func2(data8) > 255){
-validate83.errors = [{instancePath:instancePath+"/metadata/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/MetadataOrNull/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate85.errors = [{instancePath:instancePath+"/metadata/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/MetadataOrNull/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 }
 else {
-validate83.errors = [{instancePath:instancePath+"/metadata/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/MetadataOrNull/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate85.errors = [{instancePath:instancePath+"/metadata/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/MetadataOrNull/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -3852,11 +3884,11 @@ if(data.bootable !== undefined){
 let data9 = data.bootable;
 const _errs24 = errors;
 if((typeof data9 !== "boolean") && (typeof data9 !== "string")){
-validate83.errors = [{instancePath:instancePath+"/bootable",schemaPath:"#/components/schemas/Boolean/type",keyword:"type",params:{type: schema40.type},message:"must be boolean,string"}];
+validate85.errors = [{instancePath:instancePath+"/bootable",schemaPath:"#/components/schemas/Boolean/type",keyword:"type",params:{type: schema40.type},message:"must be boolean,string"}];
 return false;
 }
 if(!((((((((((((((((((((((((((data9 === true) || (data9 === "True")) || (data9 === "TRUE")) || (data9 === "true")) || (data9 === "1")) || (data9 === "ON")) || (data9 === "On")) || (data9 === "on")) || (data9 === "YES")) || (data9 === "Yes")) || (data9 === "yes")) || (data9 === "y")) || (data9 === "t")) || (data9 === false)) || (data9 === "False")) || (data9 === "FALSE")) || (data9 === "false")) || (data9 === "0")) || (data9 === "OFF")) || (data9 === "Off")) || (data9 === "off")) || (data9 === "NO")) || (data9 === "No")) || (data9 === "no")) || (data9 === "n")) || (data9 === "f"))){
-validate83.errors = [{instancePath:instancePath+"/bootable",schemaPath:"#/components/schemas/Boolean/enum",keyword:"enum",params:{allowedValues: schema40.enum},message:"must be equal to one of the allowed values"}];
+validate85.errors = [{instancePath:instancePath+"/bootable",schemaPath:"#/components/schemas/Boolean/enum",keyword:"enum",params:{allowedValues: schema40.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs24 === errors;
@@ -3876,20 +3908,90 @@ var valid0 = true;
 }
 }
 else {
-validate83.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate85.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
+}
+validate85.errors = vErrors;
+return errors === 0;
+}
+validate85.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate84(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate84.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.volume === undefined) && (missing0 = "volume")){
+validate84.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(key0 === "volume")){
+validate84.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.volume !== undefined){
+if(!(validate85(data.volume, {instancePath:instancePath+"/volume",parentData:data,parentDataProperty:"volume",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate85.errors : vErrors.concat(validate85.errors);
+errors = vErrors.length;
+}
+}
+}
+}
+}
+else {
+validate84.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate84.errors = vErrors;
+return errors === 0;
+}
+validate84.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate83(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="body_manageVolume.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate83.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(validate84(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
+errors = vErrors.length;
 }
 validate83.errors = vErrors;
 return errors === 0;
 }
 validate83.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
+export const body_manageVolumeLegacy = validate88;
+const schema106 = {"$ref":"cinder-v3.json#/components/schemas/VolumeManageRequest","$id":"body_manageVolumeLegacy.json"};
 
-function validate82(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate89(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate82.evaluated;
+const evaluated0 = validate89.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3900,22 +4002,22 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.volume === undefined) && (missing0 = "volume")){
-validate82.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate89.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "volume")){
-validate82.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate89.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
 if(_errs1 === errors){
 if(data.volume !== undefined){
-if(!(validate83(data.volume, {instancePath:instancePath+"/volume",parentData:data,parentDataProperty:"volume",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
+if(!(validate85(data.volume, {instancePath:instancePath+"/volume",parentData:data,parentDataProperty:"volume",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate85.errors : vErrors.concat(validate85.errors);
 errors = vErrors.length;
 }
 }
@@ -3923,115 +4025,45 @@ errors = vErrors.length;
 }
 }
 else {
-validate82.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate89.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate82.errors = vErrors;
+validate89.errors = vErrors;
 return errors === 0;
 }
-validate82.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate89.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate81(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="body_manageVolume.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate81.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(validate82(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate82.errors : vErrors.concat(validate82.errors);
-errors = vErrors.length;
-}
-validate81.errors = vErrors;
-return errors === 0;
-}
-validate81.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-export const body_manageVolumeLegacy = validate86;
-const schema105 = {"$ref":"cinder-v3.json#/components/schemas/VolumeManageRequest","$id":"body_manageVolumeLegacy.json"};
-
-function validate87(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate87.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.volume === undefined) && (missing0 = "volume")){
-validate87.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!(key0 === "volume")){
-validate87.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.volume !== undefined){
-if(!(validate83(data.volume, {instancePath:instancePath+"/volume",parentData:data,parentDataProperty:"volume",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
-errors = vErrors.length;
-}
-}
-}
-}
-}
-else {
-validate87.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate87.errors = vErrors;
-return errors === 0;
-}
-validate87.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-
-function validate86(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate88(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_manageVolumeLegacy.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate86.evaluated;
+const evaluated0 = validate88.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate87(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate87.errors : vErrors.concat(validate87.errors);
+if(!(validate89(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate89.errors : vErrors.concat(validate89.errors);
 errors = vErrors.length;
 }
-validate86.errors = vErrors;
+validate88.errors = vErrors;
 return errors === 0;
 }
-validate86.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate88.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_createSnapshot = validate90;
-const schema107 = {"$ref":"cinder-v3.json#/components/schemas/SnapshotCreateRequest","$id":"body_createSnapshot.json"};
-const schema108 = {"description":"`{\"snapshot\": {...}}`. Cinder's schema also lists a bogus property named `type` (a\n`'type': 'object'` entry misplaced inside `properties`): a top-level `type` key makes Cinder's\nvalidator crash (AttributeError → 500). Here it is simply not allowed (400).\n","type":"object","required":["snapshot"],"additionalProperties":false,"properties":{"snapshot":{"$ref":"#/components/schemas/SnapshotCreate"}}};
-const schema109 = {"description":"The `snapshot` object of a create request (cinder/api/schemas/snapshots.py `create`). Note:\nno `display_description` here (400 \"Additional properties are not allowed\").\n","type":"object","required":["volume_id"],"additionalProperties":false,"properties":{"name":{"description":"The display name (surrounding whitespace is stripped after validation).","type":["string","null"],"minLength":0,"maxLength":255},"display_name":{"description":"Legacy alias of `name`.","type":["string","null"],"minLength":0,"maxLength":255},"description":{"$ref":"#/components/schemas/PrintableDescription"},"volume_id":{"description":"The volume to snapshot. The schema allows null (`uuid_allow_null`) but Cinder then fails\nthe lookup (404).\n","allOf":[{"$ref":"#/components/schemas/OptionalUuidLike"}]},"force":{"description":"Before 3.66: snapshot an `in-use` volume too. From 3.66 in-use volumes are always allowed;\n`force` true is ignored and `force` false → 400 \"Since microversion 3.66 the 'force' flag\nis invalid for this request.  For backward compatability, however, when the 'force' flag\nis passed with a value evaluating to True, it is silently ignored.\" (sic: two spaces,\n\"compatability\"; cinder/api/v3/snapshots.py SNAPSHOT_IN_USE_FLAG_MSG).\n","allOf":[{"$ref":"#/components/schemas/Boolean"}]},"metadata":{"$ref":"#/components/schemas/MetadataOrNull"}}};
+export const body_createSnapshot = validate92;
+const schema108 = {"$ref":"cinder-v3.json#/components/schemas/SnapshotCreateRequest","$id":"body_createSnapshot.json"};
+const schema109 = {"description":"`{\"snapshot\": {...}}`. Cinder's schema also lists a bogus property named `type` (a\n`'type': 'object'` entry misplaced inside `properties`): a top-level `type` key makes Cinder's\nvalidator crash (AttributeError → 500). Here it is simply not allowed (400).\n","type":"object","required":["snapshot"],"additionalProperties":false,"properties":{"snapshot":{"$ref":"#/components/schemas/SnapshotCreate"}}};
+const schema110 = {"description":"The `snapshot` object of a create request (cinder/api/schemas/snapshots.py `create`). Note:\nno `display_description` here (400 \"Additional properties are not allowed\").\n","type":"object","required":["volume_id"],"additionalProperties":false,"properties":{"name":{"description":"The display name (surrounding whitespace is stripped after validation).","type":["string","null"],"minLength":0,"maxLength":255},"display_name":{"description":"Legacy alias of `name`.","type":["string","null"],"minLength":0,"maxLength":255},"description":{"$ref":"#/components/schemas/PrintableDescription"},"volume_id":{"description":"The volume to snapshot. The schema allows null (`uuid_allow_null`) but Cinder then fails\nthe lookup (404).\n","allOf":[{"$ref":"#/components/schemas/OptionalUuidLike"}]},"force":{"description":"Before 3.66: snapshot an `in-use` volume too. From 3.66 in-use volumes are always allowed;\n`force` true is ignored and `force` false → 400 \"Since microversion 3.66 the 'force' flag\nis invalid for this request.  For backward compatability, however, when the 'force' flag\nis passed with a value evaluating to True, it is silently ignored.\" (sic: two spaces,\n\"compatability\"; cinder/api/v3/snapshots.py SNAPSHOT_IN_USE_FLAG_MSG).\n","allOf":[{"$ref":"#/components/schemas/Boolean"}]},"metadata":{"$ref":"#/components/schemas/MetadataOrNull"}}};
 
-function validate92(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate94(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate92.evaluated;
+const evaluated0 = validate94.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4042,14 +4074,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.volume_id === undefined) && (missing0 = "volume_id")){
-validate92.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate94.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((((key0 === "name") || (key0 === "display_name")) || (key0 === "description")) || (key0 === "volume_id")) || (key0 === "force")) || (key0 === "metadata"))){
-validate92.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate94.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -4059,18 +4091,18 @@ if(data.name !== undefined){
 let data0 = data.name;
 const _errs2 = errors;
 if((typeof data0 !== "string") && (data0 !== null)){
-validate92.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: schema109.properties.name.type},message:"must be string,null"}];
+validate94.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: schema110.properties.name.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs2){
 if(typeof data0 === "string"){
 if(func2(data0) > 255){
-validate92.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate94.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data0) < 0){
-validate92.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+validate94.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
 return false;
 }
 }
@@ -4086,18 +4118,18 @@ if(data.display_name !== undefined){
 let data1 = data.display_name;
 const _errs4 = errors;
 if((typeof data1 !== "string") && (data1 !== null)){
-validate92.errors = [{instancePath:instancePath+"/display_name",schemaPath:"#/properties/display_name/type",keyword:"type",params:{type: schema109.properties.display_name.type},message:"must be string,null"}];
+validate94.errors = [{instancePath:instancePath+"/display_name",schemaPath:"#/properties/display_name/type",keyword:"type",params:{type: schema110.properties.display_name.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs4){
 if(typeof data1 === "string"){
 if(func2(data1) > 255){
-validate92.errors = [{instancePath:instancePath+"/display_name",schemaPath:"#/properties/display_name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate94.errors = [{instancePath:instancePath+"/display_name",schemaPath:"#/properties/display_name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data1) < 0){
-validate92.errors = [{instancePath:instancePath+"/display_name",schemaPath:"#/properties/display_name/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+validate94.errors = [{instancePath:instancePath+"/display_name",schemaPath:"#/properties/display_name/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
 return false;
 }
 }
@@ -4114,23 +4146,23 @@ let data2 = data.description;
 const _errs6 = errors;
 const _errs7 = errors;
 if((typeof data2 !== "string") && (data2 !== null)){
-validate92.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/type",keyword:"type",params:{type: schema102.type},message:"must be string,null"}];
+validate94.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/type",keyword:"type",params:{type: schema103.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs7){
 if(typeof data2 === "string"){
 if(func2(data2) > 255){
-validate92.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate94.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data2) < 0){
-validate92.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+validate94.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
 return false;
 }
 else {
 if(!pattern28.test(data2)){
-validate92.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"},message:"must match pattern \""+"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"+"\""}];
+validate94.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"},message:"must match pattern \""+"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"+"\""}];
 return false;
 }
 }
@@ -4159,11 +4191,11 @@ if(data.force !== undefined){
 let data4 = data.force;
 const _errs11 = errors;
 if((typeof data4 !== "boolean") && (typeof data4 !== "string")){
-validate92.errors = [{instancePath:instancePath+"/force",schemaPath:"#/components/schemas/Boolean/type",keyword:"type",params:{type: schema40.type},message:"must be boolean,string"}];
+validate94.errors = [{instancePath:instancePath+"/force",schemaPath:"#/components/schemas/Boolean/type",keyword:"type",params:{type: schema40.type},message:"must be boolean,string"}];
 return false;
 }
 if(!((((((((((((((((((((((((((data4 === true) || (data4 === "True")) || (data4 === "TRUE")) || (data4 === "true")) || (data4 === "1")) || (data4 === "ON")) || (data4 === "On")) || (data4 === "on")) || (data4 === "YES")) || (data4 === "Yes")) || (data4 === "yes")) || (data4 === "y")) || (data4 === "t")) || (data4 === false)) || (data4 === "False")) || (data4 === "FALSE")) || (data4 === "false")) || (data4 === "0")) || (data4 === "OFF")) || (data4 === "Off")) || (data4 === "off")) || (data4 === "NO")) || (data4 === "No")) || (data4 === "no")) || (data4 === "n")) || (data4 === "f"))){
-validate92.errors = [{instancePath:instancePath+"/force",schemaPath:"#/components/schemas/Boolean/enum",keyword:"enum",params:{allowedValues: schema40.enum},message:"must be equal to one of the allowed values"}];
+validate94.errors = [{instancePath:instancePath+"/force",schemaPath:"#/components/schemas/Boolean/enum",keyword:"enum",params:{allowedValues: schema40.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -4177,7 +4209,7 @@ let data5 = data.metadata;
 const _errs15 = errors;
 const _errs16 = errors;
 if((!(data5 && typeof data5 == "object" && !Array.isArray(data5))) && (data5 !== null)){
-validate92.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/components/schemas/MetadataOrNull/type",keyword:"type",params:{type: schema35.type},message:"must be object,null"}];
+validate94.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/components/schemas/MetadataOrNull/type",keyword:"type",params:{type: schema35.type},message:"must be object,null"}];
 return false;
 }
 if(errors === _errs16){
@@ -4185,7 +4217,7 @@ if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
 const _errs18 = errors;
 for(const key1 in data5){
 if(!(pattern4.test(key1))){
-validate92.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/components/schemas/MetadataOrNull/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate94.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/components/schemas/MetadataOrNull/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -4199,12 +4231,12 @@ const _errs19 = errors;
 if(errors === _errs19){
 if(typeof data6 === "string"){
 if(func2(data6) > 255){
-validate92.errors = [{instancePath:instancePath+"/metadata/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/MetadataOrNull/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate94.errors = [{instancePath:instancePath+"/metadata/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/MetadataOrNull/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 }
 else {
-validate92.errors = [{instancePath:instancePath+"/metadata/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/MetadataOrNull/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate94.errors = [{instancePath:instancePath+"/metadata/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/MetadataOrNull/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -4231,20 +4263,20 @@ var valid0 = true;
 }
 }
 else {
-validate92.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate94.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate92.errors = vErrors;
+validate94.errors = vErrors;
 return errors === 0;
 }
-validate92.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate94.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate91(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate93(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate91.evaluated;
+const evaluated0 = validate93.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4255,22 +4287,22 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.snapshot === undefined) && (missing0 = "snapshot")){
-validate91.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate93.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "snapshot")){
-validate91.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate93.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
 if(_errs1 === errors){
 if(data.snapshot !== undefined){
-if(!(validate92(data.snapshot, {instancePath:instancePath+"/snapshot",parentData:data,parentDataProperty:"snapshot",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate92.errors : vErrors.concat(validate92.errors);
+if(!(validate94(data.snapshot, {instancePath:instancePath+"/snapshot",parentData:data,parentDataProperty:"snapshot",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate94.errors : vErrors.concat(validate94.errors);
 errors = vErrors.length;
 }
 }
@@ -4278,45 +4310,45 @@ errors = vErrors.length;
 }
 }
 else {
-validate91.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate93.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate91.errors = vErrors;
+validate93.errors = vErrors;
 return errors === 0;
 }
-validate91.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate93.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate90(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate92(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_createSnapshot.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate90.evaluated;
+const evaluated0 = validate92.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate91(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate91.errors : vErrors.concat(validate91.errors);
+if(!(validate93(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate93.errors : vErrors.concat(validate93.errors);
 errors = vErrors.length;
 }
-validate90.errors = vErrors;
+validate92.errors = vErrors;
 return errors === 0;
 }
-validate90.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate92.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_updateSnapshot = validate96;
-const schema113 = {"$ref":"cinder-v3.json#/components/schemas/SnapshotUpdateRequest","$id":"body_updateSnapshot.json"};
-const schema114 = {"type":"object","required":["snapshot"],"additionalProperties":false,"properties":{"snapshot":{"$ref":"#/components/schemas/SnapshotUpdate"}}};
-const schema115 = {"description":"The `snapshot` object of an update request (cinder/api/schemas/snapshots.py `update`): at\nleast one key → else 400 \"Invalid input for field/attribute snapshot. Value: {}. {} is not\nvalid under any of the given schemas\".\n","type":"object","additionalProperties":false,"properties":{"name":{"description":"The display name (stripped after validation).","type":["string","null"],"minLength":0,"maxLength":255},"description":{"$ref":"#/components/schemas/PrintableDescription"},"display_name":{"description":"Legacy alias of `name`.","type":["string","null"],"minLength":0,"maxLength":255},"display_description":{"description":"Legacy alias of `description`.","allOf":[{"$ref":"#/components/schemas/PrintableDescription"}]}},"anyOf":[{"required":["name"]},{"required":["description"]},{"required":["display_name"]},{"required":["display_description"]}]};
+export const body_updateSnapshot = validate98;
+const schema114 = {"$ref":"cinder-v3.json#/components/schemas/SnapshotUpdateRequest","$id":"body_updateSnapshot.json"};
+const schema115 = {"type":"object","required":["snapshot"],"additionalProperties":false,"properties":{"snapshot":{"$ref":"#/components/schemas/SnapshotUpdate"}}};
+const schema116 = {"description":"The `snapshot` object of an update request (cinder/api/schemas/snapshots.py `update`): at\nleast one key → else 400 \"Invalid input for field/attribute snapshot. Value: {}. {} is not\nvalid under any of the given schemas\".\n","type":"object","additionalProperties":false,"properties":{"name":{"description":"The display name (stripped after validation).","type":["string","null"],"minLength":0,"maxLength":255},"description":{"$ref":"#/components/schemas/PrintableDescription"},"display_name":{"description":"Legacy alias of `name`.","type":["string","null"],"minLength":0,"maxLength":255},"display_description":{"description":"Legacy alias of `description`.","allOf":[{"$ref":"#/components/schemas/PrintableDescription"}]}},"anyOf":[{"required":["name"]},{"required":["description"]},{"required":["display_name"]},{"required":["display_description"]}]};
 
-function validate98(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate100(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate98.evaluated;
+const evaluated0 = validate100.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4398,7 +4430,7 @@ else {
 vErrors.push(err4);
 }
 errors++;
-validate98.errors = vErrors;
+validate100.errors = vErrors;
 return false;
 }
 else {
@@ -4417,7 +4449,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs6 = errors;
 for(const key0 in data){
 if(!((((key0 === "name") || (key0 === "description")) || (key0 === "display_name")) || (key0 === "display_description"))){
-validate98.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate100.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -4427,18 +4459,18 @@ if(data.name !== undefined){
 let data0 = data.name;
 const _errs7 = errors;
 if((typeof data0 !== "string") && (data0 !== null)){
-validate98.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: schema115.properties.name.type},message:"must be string,null"}];
+validate100.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: schema116.properties.name.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs7){
 if(typeof data0 === "string"){
 if(func2(data0) > 255){
-validate98.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate100.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data0) < 0){
-validate98.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+validate100.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
 return false;
 }
 }
@@ -4455,23 +4487,23 @@ let data1 = data.description;
 const _errs9 = errors;
 const _errs10 = errors;
 if((typeof data1 !== "string") && (data1 !== null)){
-validate98.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/type",keyword:"type",params:{type: schema102.type},message:"must be string,null"}];
+validate100.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/type",keyword:"type",params:{type: schema103.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs10){
 if(typeof data1 === "string"){
 if(func2(data1) > 255){
-validate98.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate100.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data1) < 0){
-validate98.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+validate100.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
 return false;
 }
 else {
 if(!pattern28.test(data1)){
-validate98.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"},message:"must match pattern \""+"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"+"\""}];
+validate100.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"},message:"must match pattern \""+"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"+"\""}];
 return false;
 }
 }
@@ -4488,18 +4520,18 @@ if(data.display_name !== undefined){
 let data2 = data.display_name;
 const _errs12 = errors;
 if((typeof data2 !== "string") && (data2 !== null)){
-validate98.errors = [{instancePath:instancePath+"/display_name",schemaPath:"#/properties/display_name/type",keyword:"type",params:{type: schema115.properties.display_name.type},message:"must be string,null"}];
+validate100.errors = [{instancePath:instancePath+"/display_name",schemaPath:"#/properties/display_name/type",keyword:"type",params:{type: schema116.properties.display_name.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs12){
 if(typeof data2 === "string"){
 if(func2(data2) > 255){
-validate98.errors = [{instancePath:instancePath+"/display_name",schemaPath:"#/properties/display_name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate100.errors = [{instancePath:instancePath+"/display_name",schemaPath:"#/properties/display_name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data2) < 0){
-validate98.errors = [{instancePath:instancePath+"/display_name",schemaPath:"#/properties/display_name/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+validate100.errors = [{instancePath:instancePath+"/display_name",schemaPath:"#/properties/display_name/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
 return false;
 }
 }
@@ -4516,23 +4548,23 @@ let data3 = data.display_description;
 const _errs14 = errors;
 const _errs16 = errors;
 if((typeof data3 !== "string") && (data3 !== null)){
-validate98.errors = [{instancePath:instancePath+"/display_description",schemaPath:"#/components/schemas/PrintableDescription/type",keyword:"type",params:{type: schema102.type},message:"must be string,null"}];
+validate100.errors = [{instancePath:instancePath+"/display_description",schemaPath:"#/components/schemas/PrintableDescription/type",keyword:"type",params:{type: schema103.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs16){
 if(typeof data3 === "string"){
 if(func2(data3) > 255){
-validate98.errors = [{instancePath:instancePath+"/display_description",schemaPath:"#/components/schemas/PrintableDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate100.errors = [{instancePath:instancePath+"/display_description",schemaPath:"#/components/schemas/PrintableDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data3) < 0){
-validate98.errors = [{instancePath:instancePath+"/display_description",schemaPath:"#/components/schemas/PrintableDescription/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+validate100.errors = [{instancePath:instancePath+"/display_description",schemaPath:"#/components/schemas/PrintableDescription/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
 return false;
 }
 else {
 if(!pattern28.test(data3)){
-validate98.errors = [{instancePath:instancePath+"/display_description",schemaPath:"#/components/schemas/PrintableDescription/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"},message:"must match pattern \""+"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"+"\""}];
+validate100.errors = [{instancePath:instancePath+"/display_description",schemaPath:"#/components/schemas/PrintableDescription/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"},message:"must match pattern \""+"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"+"\""}];
 return false;
 }
 }
@@ -4550,20 +4582,20 @@ var valid1 = true;
 }
 }
 else {
-validate98.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate100.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate98.errors = vErrors;
+validate100.errors = vErrors;
 return errors === 0;
 }
-validate98.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate100.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate97(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate99(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate97.evaluated;
+const evaluated0 = validate99.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4574,22 +4606,22 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.snapshot === undefined) && (missing0 = "snapshot")){
-validate97.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate99.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "snapshot")){
-validate97.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate99.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
 if(_errs1 === errors){
 if(data.snapshot !== undefined){
-if(!(validate98(data.snapshot, {instancePath:instancePath+"/snapshot",parentData:data,parentDataProperty:"snapshot",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate98.errors : vErrors.concat(validate98.errors);
+if(!(validate100(data.snapshot, {instancePath:instancePath+"/snapshot",parentData:data,parentDataProperty:"snapshot",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate100.errors : vErrors.concat(validate100.errors);
 errors = vErrors.length;
 }
 }
@@ -4597,219 +4629,43 @@ errors = vErrors.length;
 }
 }
 else {
-validate97.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate99.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate97.errors = vErrors;
+validate99.errors = vErrors;
 return errors === 0;
 }
-validate97.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate99.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate96(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate98(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_updateSnapshot.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate96.evaluated;
+const evaluated0 = validate98.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate97(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate97.errors : vErrors.concat(validate97.errors);
+if(!(validate99(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
 errors = vErrors.length;
 }
-validate96.errors = vErrors;
+validate98.errors = vErrors;
 return errors === 0;
 }
-validate96.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate98.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_replaceSnapshotMetadata = validate101;
-const schema118 = {"$ref":"cinder-v3.json#/components/schemas/SnapshotMetadataRequest","$id":"body_replaceSnapshotMetadata.json"};
-const schema119 = {"description":"`{\"metadata\": {...}}` for POST (merge) and PUT (replace all) on a snapshot's metadata. Other\ntop-level keys are ignored (`additionalProperties: true` in Cinder's schema). A missing or\nnon-object `metadata` → 400 \"Missing required element 'metadata' in request body.\" in\nAntelope.\n","type":"object","required":["metadata"],"additionalProperties":true,"properties":{"metadata":{"$ref":"#/components/schemas/SnapshotMetadata"}}};
-const schema120 = {"description":"A snapshot metadata map (cinder/api/schemas/snapshot_metadata.py at Cinder HEAD: keys\n`^[a-zA-Z0-9-_:. ]{1,255}$` - no `/`, unlike volume metadata - values strings of at most 255\ncharacters). Antelope (21.x) validates by hand instead: any key of 1..255 characters, string\nvalues of at most 255 characters (cinder/utils.py check_metadata_properties → 400 \"Invalid\nmetadata: ...\").\n","type":"object","patternProperties":{"^[a-zA-Z0-9-_:. ]{1,255}$":{"type":"string","maxLength":255}},"additionalProperties":false};
+export const body_replaceSnapshotMetadata = validate103;
+const schema119 = {"$ref":"cinder-v3.json#/components/schemas/SnapshotMetadataRequest","$id":"body_replaceSnapshotMetadata.json"};
+const schema120 = {"description":"`{\"metadata\": {...}}` for POST (merge) and PUT (replace all) on a snapshot's metadata. Other\ntop-level keys are ignored (`additionalProperties: true` in Cinder's schema). A missing or\nnon-object `metadata` → 400 \"Missing required element 'metadata' in request body.\" in\nAntelope.\n","type":"object","required":["metadata"],"additionalProperties":true,"properties":{"metadata":{"$ref":"#/components/schemas/SnapshotMetadata"}}};
+const schema121 = {"description":"A snapshot metadata map (cinder/api/schemas/snapshot_metadata.py at Cinder HEAD: keys\n`^[a-zA-Z0-9-_:. ]{1,255}$` - no `/`, unlike volume metadata - values strings of at most 255\ncharacters). Antelope (21.x) validates by hand instead: any key of 1..255 characters, string\nvalues of at most 255 characters (cinder/utils.py check_metadata_properties → 400 \"Invalid\nmetadata: ...\").\n","type":"object","patternProperties":{"^[a-zA-Z0-9-_:. ]{1,255}$":{"type":"string","maxLength":255}},"additionalProperties":false};
 const pattern36 = new RegExp("^[a-zA-Z0-9-_:. ]{1,255}$", "u");
 
-function validate102(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate102.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.metadata === undefined) && (missing0 = "metadata")){
-validate102.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.metadata !== undefined){
-let data0 = data.metadata;
-const _errs3 = errors;
-if(errors === _errs3){
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-const _errs5 = errors;
-for(const key0 in data0){
-if(!(pattern36.test(key0))){
-validate102.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/components/schemas/SnapshotMetadata/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs5 === errors){
-var valid2 = true;
-for(const key1 in data0){
-if(pattern36.test(key1)){
-let data1 = data0[key1];
-const _errs6 = errors;
-if(errors === _errs6){
-if(typeof data1 === "string"){
-if(func2(data1) > 255){
-validate102.errors = [{instancePath:instancePath+"/metadata/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/SnapshotMetadata/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
-return false;
-}
-}
-else {
-validate102.errors = [{instancePath:instancePath+"/metadata/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/SnapshotMetadata/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid2 = _errs6 === errors;
-if(!valid2){
-break;
-}
-}
-}
-}
-}
-else {
-validate102.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/components/schemas/SnapshotMetadata/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-}
-}
-}
-else {
-validate102.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate102.errors = vErrors;
-return errors === 0;
-}
-validate102.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-
-function validate101(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="body_replaceSnapshotMetadata.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate101.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(validate102(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate102.errors : vErrors.concat(validate102.errors);
-errors = vErrors.length;
-}
-validate101.errors = vErrors;
-return errors === 0;
-}
-validate101.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-export const body_createSnapshotMetadata = validate104;
-const schema121 = {"$ref":"cinder-v3.json#/components/schemas/SnapshotMetadataRequest","$id":"body_createSnapshotMetadata.json"};
-
-function validate105(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate105.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.metadata === undefined) && (missing0 = "metadata")){
-validate105.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.metadata !== undefined){
-let data0 = data.metadata;
-const _errs3 = errors;
-if(errors === _errs3){
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-const _errs5 = errors;
-for(const key0 in data0){
-if(!(pattern36.test(key0))){
-validate105.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/components/schemas/SnapshotMetadata/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs5 === errors){
-var valid2 = true;
-for(const key1 in data0){
-if(pattern36.test(key1)){
-let data1 = data0[key1];
-const _errs6 = errors;
-if(errors === _errs6){
-if(typeof data1 === "string"){
-if(func2(data1) > 255){
-validate105.errors = [{instancePath:instancePath+"/metadata/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/SnapshotMetadata/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
-return false;
-}
-}
-else {
-validate105.errors = [{instancePath:instancePath+"/metadata/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/SnapshotMetadata/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid2 = _errs6 === errors;
-if(!valid2){
-break;
-}
-}
-}
-}
-}
-else {
-validate105.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/components/schemas/SnapshotMetadata/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-}
-}
-}
-else {
-validate105.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate105.errors = vErrors;
-return errors === 0;
-}
-validate105.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-
 function validate104(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="body_createSnapshotMetadata.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate104.evaluated;
@@ -4819,58 +4675,23 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate105(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
-errors = vErrors.length;
-}
-validate104.errors = vErrors;
-return errors === 0;
-}
-validate104.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-export const body_updateSnapshotMetadataItem = validate107;
-const schema124 = {"$ref":"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest","$id":"body_updateSnapshotMetadataItem.json"};
-const schema125 = {"description":"`{\"meta\": {\"<key>\": \"<value>\"}}` with exactly one key, equal to the URL key (400 \"Request body\nand URI mismatch\"). Other top-level keys are ignored.\n","type":"object","required":["meta"],"additionalProperties":true,"properties":{"meta":{"type":"object","minProperties":1,"maxProperties":1,"patternProperties":{"^[a-zA-Z0-9-_:. ]{1,255}$":{"type":"string","maxLength":255}},"additionalProperties":false}}};
-
-function validate107(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="body_updateSnapshotMetadataItem.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate107.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-const _errs0 = errors;
-if(errors === _errs0){
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.meta === undefined) && (missing0 = "meta")){
-validate107.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+if((data.metadata === undefined) && (missing0 = "metadata")){
+validate104.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.meta !== undefined){
-let data0 = data.meta;
+if(data.metadata !== undefined){
+let data0 = data.metadata;
 const _errs3 = errors;
 if(errors === _errs3){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-if(Object.keys(data0).length > 1){
-validate107.errors = [{instancePath:instancePath+"/meta",schemaPath:"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest/properties/meta/maxProperties",keyword:"maxProperties",params:{limit: 1},message:"must NOT have more than 1 properties"}];
-return false;
-}
-else {
-if(Object.keys(data0).length < 1){
-validate107.errors = [{instancePath:instancePath+"/meta",schemaPath:"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest/properties/meta/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"}];
-return false;
-}
-else {
 const _errs5 = errors;
 for(const key0 in data0){
 if(!(pattern36.test(key0))){
-validate107.errors = [{instancePath:instancePath+"/meta",schemaPath:"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest/properties/meta/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate104.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/components/schemas/SnapshotMetadata/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -4884,12 +4705,12 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data1 === "string"){
 if(func2(data1) > 255){
-validate107.errors = [{instancePath:instancePath+"/meta/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest/properties/meta/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate104.errors = [{instancePath:instancePath+"/metadata/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/SnapshotMetadata/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 }
 else {
-validate107.errors = [{instancePath:instancePath+"/meta/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest/properties/meta/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate104.errors = [{instancePath:instancePath+"/metadata/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/SnapshotMetadata/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -4901,10 +4722,8 @@ break;
 }
 }
 }
-}
-}
 else {
-validate107.errors = [{instancePath:instancePath+"/meta",schemaPath:"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest/properties/meta/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate104.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/components/schemas/SnapshotMetadata/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -4912,7 +4731,106 @@ return false;
 }
 }
 else {
-validate107.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate104.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate104.errors = vErrors;
+return errors === 0;
+}
+validate104.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate103(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="body_replaceSnapshotMetadata.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate103.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(validate104(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate104.errors : vErrors.concat(validate104.errors);
+errors = vErrors.length;
+}
+validate103.errors = vErrors;
+return errors === 0;
+}
+validate103.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const body_createSnapshotMetadata = validate106;
+const schema122 = {"$ref":"cinder-v3.json#/components/schemas/SnapshotMetadataRequest","$id":"body_createSnapshotMetadata.json"};
+
+function validate107(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate107.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.metadata === undefined) && (missing0 = "metadata")){
+validate107.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.metadata !== undefined){
+let data0 = data.metadata;
+const _errs3 = errors;
+if(errors === _errs3){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+const _errs5 = errors;
+for(const key0 in data0){
+if(!(pattern36.test(key0))){
+validate107.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/components/schemas/SnapshotMetadata/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs5 === errors){
+var valid2 = true;
+for(const key1 in data0){
+if(pattern36.test(key1)){
+let data1 = data0[key1];
+const _errs6 = errors;
+if(errors === _errs6){
+if(typeof data1 === "string"){
+if(func2(data1) > 255){
+validate107.errors = [{instancePath:instancePath+"/metadata/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/SnapshotMetadata/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+}
+else {
+validate107.errors = [{instancePath:instancePath+"/metadata/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/SnapshotMetadata/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid2 = _errs6 === errors;
+if(!valid2){
+break;
+}
+}
+}
+}
+}
+else {
+validate107.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/components/schemas/SnapshotMetadata/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate107.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -4921,104 +4839,33 @@ return errors === 0;
 }
 validate107.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const action_resetSnapshotStatus = validate108;
-const schema126 = {"$ref":"cinder-v3.json#/components/schemas/SnapshotActionResetStatus","$id":"action_resetSnapshotStatus.json"};
-const schema127 = {"description":"`os-reset_status` (admin; cinder/api/contrib/admin_actions.py SnapshotAdminController, schema\ncinder/api/schemas/admin_actions.py `reset_status_snapshot`): force the snapshot status. The\nbody is validated first, then the snapshot is looked up (404) and the policy checked. Any\nsnapshot status may be set, from any status; the value is matched case-insensitively and\nstored lower-cased. 202, no body.\n","type":"object","x-action":"os-reset_status","x-operation":"resetSnapshotStatus","x-status":202,"x-policy":"volume_extension:snapshot_admin_actions:reset_status","required":["os-reset_status"],"additionalProperties":false,"properties":{"os-reset_status":{"type":"object","required":["status"],"additionalProperties":false,"properties":{"status":{"description":"A snapshot status (cinder/objects/fields.py SnapshotStatus.ALL), any case. Otherwise\n(empty included) 400 \"Snapshot status: <v> is invalid, valid statuses are: ('error',\n'available', 'creating', 'deleting', 'deleted', 'updating', 'error_deleting',\n'unmanaging', 'backing-up', 'restoring').\".\n","type":"string","x-case-insensitive-enum":["error","available","creating","deleting","deleted","updating","error_deleting","unmanaging","backing-up","restoring"],"pattern":"^(?:[eE][rR][rR][oO][rR]|[aA][vV][aA][iI][lL][aA][bB][lL][eE]|[cC][rR][eE][aA][tT][iI][nN][gG]|[dD][eE][lL][eE][tT][iI][nN][gG]|[dD][eE][lL][eE][tT][eE][dD]|[uU][pP][dD][aA][tT][iI][nN][gG]|[eE][rR][rR][oO][rR]_[dD][eE][lL][eE][tT][iI][nN][gG]|[uU][nN][mM][aA][nN][aA][gG][iI][nN][gG]|[bB][aA][cC][kK][iI][nN][gG]-[uU][pP]|[rR][eE][sS][tT][oO][rR][iI][nN][gG])$"}}}}};
-const pattern42 = new RegExp("^(?:[eE][rR][rR][oO][rR]|[aA][vV][aA][iI][lL][aA][bB][lL][eE]|[cC][rR][eE][aA][tT][iI][nN][gG]|[dD][eE][lL][eE][tT][iI][nN][gG]|[dD][eE][lL][eE][tT][eE][dD]|[uU][pP][dD][aA][tT][iI][nN][gG]|[eE][rR][rR][oO][rR]_[dD][eE][lL][eE][tT][iI][nN][gG]|[uU][nN][mM][aA][nN][aA][gG][iI][nN][gG]|[bB][aA][cC][kK][iI][nN][gG]-[uU][pP]|[rR][eE][sS][tT][oO][rR][iI][nN][gG])$", "u");
 
-function validate108(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="action_resetSnapshotStatus.json" */;
+function validate106(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="body_createSnapshotMetadata.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate108.evaluated;
+const evaluated0 = validate106.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-const _errs0 = errors;
-if(errors === _errs0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data["os-reset_status"] === undefined) && (missing0 = "os-reset_status")){
-validate108.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionResetStatus/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
+if(!(validate107(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate107.errors : vErrors.concat(validate107.errors);
+errors = vErrors.length;
 }
-else {
-const _errs2 = errors;
-for(const key0 in data){
-if(!(key0 === "os-reset_status")){
-validate108.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionResetStatus/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs2 === errors){
-if(data["os-reset_status"] !== undefined){
-let data0 = data["os-reset_status"];
-const _errs3 = errors;
-if(errors === _errs3){
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-let missing1;
-if((data0.status === undefined) && (missing1 = "status")){
-validate108.errors = [{instancePath:instancePath+"/os-reset_status",schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionResetStatus/properties/os-reset_status/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-const _errs5 = errors;
-for(const key1 in data0){
-if(!(key1 === "status")){
-validate108.errors = [{instancePath:instancePath+"/os-reset_status",schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionResetStatus/properties/os-reset_status/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs5 === errors){
-if(data0.status !== undefined){
-let data1 = data0.status;
-const _errs6 = errors;
-if(errors === _errs6){
-if(typeof data1 === "string"){
-if(!pattern42.test(data1)){
-validate108.errors = [{instancePath:instancePath+"/os-reset_status/status",schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionResetStatus/properties/os-reset_status/properties/status/pattern",keyword:"pattern",params:{pattern: "^(?:[eE][rR][rR][oO][rR]|[aA][vV][aA][iI][lL][aA][bB][lL][eE]|[cC][rR][eE][aA][tT][iI][nN][gG]|[dD][eE][lL][eE][tT][iI][nN][gG]|[dD][eE][lL][eE][tT][eE][dD]|[uU][pP][dD][aA][tT][iI][nN][gG]|[eE][rR][rR][oO][rR]_[dD][eE][lL][eE][tT][iI][nN][gG]|[uU][nN][mM][aA][nN][aA][gG][iI][nN][gG]|[bB][aA][cC][kK][iI][nN][gG]-[uU][pP]|[rR][eE][sS][tT][oO][rR][iI][nN][gG])$"},message:"must match pattern \""+"^(?:[eE][rR][rR][oO][rR]|[aA][vV][aA][iI][lL][aA][bB][lL][eE]|[cC][rR][eE][aA][tT][iI][nN][gG]|[dD][eE][lL][eE][tT][iI][nN][gG]|[dD][eE][lL][eE][tT][eE][dD]|[uU][pP][dD][aA][tT][iI][nN][gG]|[eE][rR][rR][oO][rR]_[dD][eE][lL][eE][tT][iI][nN][gG]|[uU][nN][mM][aA][nN][aA][gG][iI][nN][gG]|[bB][aA][cC][kK][iI][nN][gG]-[uU][pP]|[rR][eE][sS][tT][oO][rR][iI][nN][gG])$"+"\""}];
-return false;
-}
-}
-else {
-validate108.errors = [{instancePath:instancePath+"/os-reset_status/status",schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionResetStatus/properties/os-reset_status/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-}
-}
-}
-}
-else {
-validate108.errors = [{instancePath:instancePath+"/os-reset_status",schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionResetStatus/properties/os-reset_status/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-}
-}
-}
-}
-else {
-validate108.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionResetStatus/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate108.errors = vErrors;
+validate106.errors = vErrors;
 return errors === 0;
 }
-validate108.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate106.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const action_forceDeleteSnapshot = validate109;
-const schema128 = {"$ref":"cinder-v3.json#/components/schemas/SnapshotActionForceDelete","$id":"action_forceDeleteSnapshot.json"};
-const schema129 = {"description":"`os-force_delete` (admin; cinder/api/contrib/admin_actions.py `_force_delete`): delete the\nsnapshot regardless of its status. Cinder does not validate the inner value (clients send\n`{}`). The snapshot is looked up first (`volume:get_snapshot`, 404), then policy\n`volume_extension:snapshot_admin_actions:force_delete`, then `volume:delete_snapshot`. A\nsnapshot in a group snapshot → 400 \"Invalid snapshot: Snapshot  must not be part of a group.\"\n(two spaces). Success: status `deleting`; 202, no body.\n","type":"object","x-action":"os-force_delete","x-operation":"forceDeleteSnapshot","x-status":202,"x-policy":"volume_extension:snapshot_admin_actions:force_delete","required":["os-force_delete"],"additionalProperties":false,"properties":{"os-force_delete":{"description":"Ignored; any JSON value (conventionally `{}`)."}}};
+export const body_updateSnapshotMetadataItem = validate109;
+const schema125 = {"$ref":"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest","$id":"body_updateSnapshotMetadataItem.json"};
+const schema126 = {"description":"`{\"meta\": {\"<key>\": \"<value>\"}}` with exactly one key, equal to the URL key (400 \"Request body\nand URI mismatch\"). Other top-level keys are ignored.\n","type":"object","required":["meta"],"additionalProperties":true,"properties":{"meta":{"type":"object","minProperties":1,"maxProperties":1,"patternProperties":{"^[a-zA-Z0-9-_:. ]{1,255}$":{"type":"string","maxLength":255}},"additionalProperties":false}}};
 
 function validate109(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="action_forceDeleteSnapshot.json" */;
+/*# sourceURL="body_updateSnapshotMetadataItem.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate109.evaluated;
@@ -5032,22 +4879,72 @@ const _errs0 = errors;
 if(errors === _errs0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data["os-force_delete"] === undefined) && (missing0 = "os-force_delete")){
-validate109.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionForceDelete/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+if((data.meta === undefined) && (missing0 = "meta")){
+validate109.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-for(const key0 in data){
-if(!(key0 === "os-force_delete")){
-validate109.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionForceDelete/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+if(data.meta !== undefined){
+let data0 = data.meta;
+const _errs3 = errors;
+if(errors === _errs3){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+if(Object.keys(data0).length > 1){
+validate109.errors = [{instancePath:instancePath+"/meta",schemaPath:"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest/properties/meta/maxProperties",keyword:"maxProperties",params:{limit: 1},message:"must NOT have more than 1 properties"}];
 return false;
+}
+else {
+if(Object.keys(data0).length < 1){
+validate109.errors = [{instancePath:instancePath+"/meta",schemaPath:"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest/properties/meta/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"}];
+return false;
+}
+else {
+const _errs5 = errors;
+for(const key0 in data0){
+if(!(pattern36.test(key0))){
+validate109.errors = [{instancePath:instancePath+"/meta",schemaPath:"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest/properties/meta/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs5 === errors){
+var valid2 = true;
+for(const key1 in data0){
+if(pattern36.test(key1)){
+let data1 = data0[key1];
+const _errs6 = errors;
+if(errors === _errs6){
+if(typeof data1 === "string"){
+if(func2(data1) > 255){
+validate109.errors = [{instancePath:instancePath+"/meta/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest/properties/meta/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+}
+else {
+validate109.errors = [{instancePath:instancePath+"/meta/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest/properties/meta/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid2 = _errs6 === errors;
+if(!valid2){
 break;
 }
 }
 }
 }
+}
+}
+}
 else {
-validate109.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionForceDelete/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate109.errors = [{instancePath:instancePath+"/meta",schemaPath:"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest/properties/meta/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate109.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -5056,14 +4953,149 @@ return errors === 0;
 }
 validate109.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_createAttachment = validate110;
-const schema130 = {"$ref":"cinder-v3.json#/components/schemas/AttachmentCreateRequest","$id":"body_createAttachment.json"};
-const schema131 = {"description":"cinder/api/schemas/attachments.py `create` (3.27) and `create_v354` (adds `mode`).\n","type":"object","required":["attachment"],"additionalProperties":false,"properties":{"attachment":{"type":"object","required":["volume_uuid"],"additionalProperties":false,"properties":{"volume_uuid":{"$ref":"#/components/schemas/UuidLike"},"instance_uuid":{"$ref":"#/components/schemas/UuidLike"},"connector":{"description":"The host's connector (os-brick `get_connector_properties`), or null to only reserve.","type":["object","null"],"additionalProperties":true},"mode":{"x-min-version":"3.54","x-microversion-name":"ATTACHMENT_CREATE_MODE_ARG","type":"string","enum":["rw","ro"]}}}}};
+export const action_resetSnapshotStatus = validate110;
+const schema127 = {"$ref":"cinder-v3.json#/components/schemas/SnapshotActionResetStatus","$id":"action_resetSnapshotStatus.json"};
+const schema128 = {"description":"`os-reset_status` (admin; cinder/api/contrib/admin_actions.py SnapshotAdminController, schema\ncinder/api/schemas/admin_actions.py `reset_status_snapshot`): force the snapshot status. The\nbody is validated first, then the snapshot is looked up (404) and the policy checked. Any\nsnapshot status may be set, from any status; the value is matched case-insensitively and\nstored lower-cased. 202, no body.\n","type":"object","x-action":"os-reset_status","x-operation":"resetSnapshotStatus","x-status":202,"x-policy":"volume_extension:snapshot_admin_actions:reset_status","required":["os-reset_status"],"additionalProperties":false,"properties":{"os-reset_status":{"type":"object","required":["status"],"additionalProperties":false,"properties":{"status":{"description":"A snapshot status (cinder/objects/fields.py SnapshotStatus.ALL), any case. Otherwise\n(empty included) 400 \"Snapshot status: <v> is invalid, valid statuses are: ('error',\n'available', 'creating', 'deleting', 'deleted', 'updating', 'error_deleting',\n'unmanaging', 'backing-up', 'restoring').\".\n","type":"string","x-case-insensitive-enum":["error","available","creating","deleting","deleted","updating","error_deleting","unmanaging","backing-up","restoring"],"pattern":"^(?:[eE][rR][rR][oO][rR]|[aA][vV][aA][iI][lL][aA][bB][lL][eE]|[cC][rR][eE][aA][tT][iI][nN][gG]|[dD][eE][lL][eE][tT][iI][nN][gG]|[dD][eE][lL][eE][tT][eE][dD]|[uU][pP][dD][aA][tT][iI][nN][gG]|[eE][rR][rR][oO][rR]_[dD][eE][lL][eE][tT][iI][nN][gG]|[uU][nN][mM][aA][nN][aA][gG][iI][nN][gG]|[bB][aA][cC][kK][iI][nN][gG]-[uU][pP]|[rR][eE][sS][tT][oO][rR][iI][nN][gG])$"}}}}};
+const pattern42 = new RegExp("^(?:[eE][rR][rR][oO][rR]|[aA][vV][aA][iI][lL][aA][bB][lL][eE]|[cC][rR][eE][aA][tT][iI][nN][gG]|[dD][eE][lL][eE][tT][iI][nN][gG]|[dD][eE][lL][eE][tT][eE][dD]|[uU][pP][dD][aA][tT][iI][nN][gG]|[eE][rR][rR][oO][rR]_[dD][eE][lL][eE][tT][iI][nN][gG]|[uU][nN][mM][aA][nN][aA][gG][iI][nN][gG]|[bB][aA][cC][kK][iI][nN][gG]-[uU][pP]|[rR][eE][sS][tT][oO][rR][iI][nN][gG])$", "u");
+
+function validate110(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="action_resetSnapshotStatus.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate110.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(errors === _errs0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data["os-reset_status"] === undefined) && (missing0 = "os-reset_status")){
+validate110.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionResetStatus/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs2 = errors;
+for(const key0 in data){
+if(!(key0 === "os-reset_status")){
+validate110.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionResetStatus/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs2 === errors){
+if(data["os-reset_status"] !== undefined){
+let data0 = data["os-reset_status"];
+const _errs3 = errors;
+if(errors === _errs3){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing1;
+if((data0.status === undefined) && (missing1 = "status")){
+validate110.errors = [{instancePath:instancePath+"/os-reset_status",schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionResetStatus/properties/os-reset_status/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+const _errs5 = errors;
+for(const key1 in data0){
+if(!(key1 === "status")){
+validate110.errors = [{instancePath:instancePath+"/os-reset_status",schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionResetStatus/properties/os-reset_status/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs5 === errors){
+if(data0.status !== undefined){
+let data1 = data0.status;
+const _errs6 = errors;
+if(errors === _errs6){
+if(typeof data1 === "string"){
+if(!pattern42.test(data1)){
+validate110.errors = [{instancePath:instancePath+"/os-reset_status/status",schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionResetStatus/properties/os-reset_status/properties/status/pattern",keyword:"pattern",params:{pattern: "^(?:[eE][rR][rR][oO][rR]|[aA][vV][aA][iI][lL][aA][bB][lL][eE]|[cC][rR][eE][aA][tT][iI][nN][gG]|[dD][eE][lL][eE][tT][iI][nN][gG]|[dD][eE][lL][eE][tT][eE][dD]|[uU][pP][dD][aA][tT][iI][nN][gG]|[eE][rR][rR][oO][rR]_[dD][eE][lL][eE][tT][iI][nN][gG]|[uU][nN][mM][aA][nN][aA][gG][iI][nN][gG]|[bB][aA][cC][kK][iI][nN][gG]-[uU][pP]|[rR][eE][sS][tT][oO][rR][iI][nN][gG])$"},message:"must match pattern \""+"^(?:[eE][rR][rR][oO][rR]|[aA][vV][aA][iI][lL][aA][bB][lL][eE]|[cC][rR][eE][aA][tT][iI][nN][gG]|[dD][eE][lL][eE][tT][iI][nN][gG]|[dD][eE][lL][eE][tT][eE][dD]|[uU][pP][dD][aA][tT][iI][nN][gG]|[eE][rR][rR][oO][rR]_[dD][eE][lL][eE][tT][iI][nN][gG]|[uU][nN][mM][aA][nN][aA][gG][iI][nN][gG]|[bB][aA][cC][kK][iI][nN][gG]-[uU][pP]|[rR][eE][sS][tT][oO][rR][iI][nN][gG])$"+"\""}];
+return false;
+}
+}
+else {
+validate110.errors = [{instancePath:instancePath+"/os-reset_status/status",schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionResetStatus/properties/os-reset_status/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+}
+}
+else {
+validate110.errors = [{instancePath:instancePath+"/os-reset_status",schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionResetStatus/properties/os-reset_status/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+}
+}
+}
+else {
+validate110.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionResetStatus/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate110.errors = vErrors;
+return errors === 0;
+}
+validate110.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const action_forceDeleteSnapshot = validate111;
+const schema129 = {"$ref":"cinder-v3.json#/components/schemas/SnapshotActionForceDelete","$id":"action_forceDeleteSnapshot.json"};
+const schema130 = {"description":"`os-force_delete` (admin; cinder/api/contrib/admin_actions.py `_force_delete`): delete the\nsnapshot regardless of its status. Cinder does not validate the inner value (clients send\n`{}`). The snapshot is looked up first (`volume:get_snapshot`, 404), then policy\n`volume_extension:snapshot_admin_actions:force_delete`, then `volume:delete_snapshot`. A\nsnapshot in a group snapshot → 400 \"Invalid snapshot: Snapshot  must not be part of a group.\"\n(two spaces). Success: status `deleting`; 202, no body.\n","type":"object","x-action":"os-force_delete","x-operation":"forceDeleteSnapshot","x-status":202,"x-policy":"volume_extension:snapshot_admin_actions:force_delete","required":["os-force_delete"],"additionalProperties":false,"properties":{"os-force_delete":{"description":"Ignored; any JSON value (conventionally `{}`)."}}};
 
 function validate111(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="action_forceDeleteSnapshot.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate111.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(errors === _errs0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data["os-force_delete"] === undefined) && (missing0 = "os-force_delete")){
+validate111.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionForceDelete/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+for(const key0 in data){
+if(!(key0 === "os-force_delete")){
+validate111.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionForceDelete/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+}
+}
+else {
+validate111.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionForceDelete/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate111.errors = vErrors;
+return errors === 0;
+}
+validate111.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const body_createAttachment = validate112;
+const schema131 = {"$ref":"cinder-v3.json#/components/schemas/AttachmentCreateRequest","$id":"body_createAttachment.json"};
+const schema132 = {"description":"cinder/api/schemas/attachments.py `create` (3.27) and `create_v354` (adds `mode`).\n","type":"object","required":["attachment"],"additionalProperties":false,"properties":{"attachment":{"type":"object","required":["volume_uuid"],"additionalProperties":false,"properties":{"volume_uuid":{"$ref":"#/components/schemas/UuidLike"},"instance_uuid":{"$ref":"#/components/schemas/StoredUuidLike"},"connector":{"description":"The host's connector (os-brick `get_connector_properties`), or null to only reserve.","type":["object","null"],"additionalProperties":true},"mode":{"x-min-version":"3.54","x-microversion-name":"ATTACHMENT_CREATE_MODE_ARG","type":"string","enum":["rw","ro"]}}}}};
+
+function validate113(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate113.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -5074,14 +5106,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.attachment === undefined) && (missing0 = "attachment")){
-validate111.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate113.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "attachment")){
-validate111.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate113.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -5094,14 +5126,14 @@ if(errors === _errs2){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing1;
 if((data0.volume_uuid === undefined) && (missing1 = "volume_uuid")){
-validate111.errors = [{instancePath:instancePath+"/attachment",schemaPath:"#/properties/attachment/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate113.errors = [{instancePath:instancePath+"/attachment",schemaPath:"#/properties/attachment/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 const _errs4 = errors;
 for(const key1 in data0){
 if(!((((key1 === "volume_uuid") || (key1 === "instance_uuid")) || (key1 === "connector")) || (key1 === "mode"))){
-validate111.errors = [{instancePath:instancePath+"/attachment",schemaPath:"#/properties/attachment/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate113.errors = [{instancePath:instancePath+"/attachment",schemaPath:"#/properties/attachment/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -5114,12 +5146,12 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data1 === "string"){
 if(!pattern6.test(data1)){
-validate111.errors = [{instancePath:instancePath+"/attachment/volume_uuid",schemaPath:"#/components/schemas/UuidLike/pattern",keyword:"pattern",params:{pattern: "^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"},message:"must match pattern \""+"^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"+"\""}];
+validate113.errors = [{instancePath:instancePath+"/attachment/volume_uuid",schemaPath:"#/components/schemas/UuidLike/pattern",keyword:"pattern",params:{pattern: "^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"},message:"must match pattern \""+"^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"+"\""}];
 return false;
 }
 }
 else {
-validate111.errors = [{instancePath:instancePath+"/attachment/volume_uuid",schemaPath:"#/components/schemas/UuidLike/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate113.errors = [{instancePath:instancePath+"/attachment/volume_uuid",schemaPath:"#/components/schemas/UuidLike/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -5130,20 +5162,10 @@ var valid1 = true;
 }
 if(valid1){
 if(data0.instance_uuid !== undefined){
-let data2 = data0.instance_uuid;
 const _errs8 = errors;
-const _errs9 = errors;
-if(errors === _errs9){
-if(typeof data2 === "string"){
-if(!pattern6.test(data2)){
-validate111.errors = [{instancePath:instancePath+"/attachment/instance_uuid",schemaPath:"#/components/schemas/UuidLike/pattern",keyword:"pattern",params:{pattern: "^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"},message:"must match pattern \""+"^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"+"\""}];
-return false;
-}
-}
-else {
-validate111.errors = [{instancePath:instancePath+"/attachment/instance_uuid",schemaPath:"#/components/schemas/UuidLike/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
+if(!(validate74(data0.instance_uuid, {instancePath:instancePath+"/attachment/instance_uuid",parentData:data0,parentDataProperty:"instance_uuid",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
+errors = vErrors.length;
 }
 var valid1 = _errs8 === errors;
 }
@@ -5153,12 +5175,12 @@ var valid1 = true;
 if(valid1){
 if(data0.connector !== undefined){
 let data3 = data0.connector;
-const _errs11 = errors;
+const _errs9 = errors;
 if((!(data3 && typeof data3 == "object" && !Array.isArray(data3))) && (data3 !== null)){
-validate111.errors = [{instancePath:instancePath+"/attachment/connector",schemaPath:"#/properties/attachment/properties/connector/type",keyword:"type",params:{type: schema131.properties.attachment.properties.connector.type},message:"must be object,null"}];
+validate113.errors = [{instancePath:instancePath+"/attachment/connector",schemaPath:"#/properties/attachment/properties/connector/type",keyword:"type",params:{type: schema132.properties.attachment.properties.connector.type},message:"must be object,null"}];
 return false;
 }
-var valid1 = _errs11 === errors;
+var valid1 = _errs9 === errors;
 }
 else {
 var valid1 = true;
@@ -5166,16 +5188,16 @@ var valid1 = true;
 if(valid1){
 if(data0.mode !== undefined){
 let data4 = data0.mode;
-const _errs14 = errors;
+const _errs12 = errors;
 if(typeof data4 !== "string"){
-validate111.errors = [{instancePath:instancePath+"/attachment/mode",schemaPath:"#/properties/attachment/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate113.errors = [{instancePath:instancePath+"/attachment/mode",schemaPath:"#/properties/attachment/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!((data4 === "rw") || (data4 === "ro"))){
-validate111.errors = [{instancePath:instancePath+"/attachment/mode",schemaPath:"#/properties/attachment/properties/mode/enum",keyword:"enum",params:{allowedValues: schema131.properties.attachment.properties.mode.enum},message:"must be equal to one of the allowed values"}];
+validate113.errors = [{instancePath:instancePath+"/attachment/mode",schemaPath:"#/properties/attachment/properties/mode/enum",keyword:"enum",params:{allowedValues: schema132.properties.attachment.properties.mode.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid1 = _errs14 === errors;
+var valid1 = _errs12 === errors;
 }
 else {
 var valid1 = true;
@@ -5187,7 +5209,7 @@ var valid1 = true;
 }
 }
 else {
-validate111.errors = [{instancePath:instancePath+"/attachment",schemaPath:"#/properties/attachment/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate113.errors = [{instancePath:instancePath+"/attachment",schemaPath:"#/properties/attachment/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -5196,45 +5218,45 @@ return false;
 }
 }
 else {
-validate111.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate113.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate111.errors = vErrors;
+validate113.errors = vErrors;
 return errors === 0;
 }
-validate111.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate113.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate110(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate112(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_createAttachment.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate110.evaluated;
+const evaluated0 = validate112.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate111(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate111.errors : vErrors.concat(validate111.errors);
+if(!(validate113(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
 errors = vErrors.length;
 }
-validate110.errors = vErrors;
+validate112.errors = vErrors;
 return errors === 0;
 }
-validate110.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate112.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_updateAttachment = validate113;
+export const body_updateAttachment = validate116;
 const schema134 = {"$ref":"cinder-v3.json#/components/schemas/AttachmentUpdateRequest","$id":"body_updateAttachment.json"};
 const schema135 = {"description":"cinder/api/schemas/attachments.py `update`.","type":"object","required":["attachment"],"additionalProperties":false,"properties":{"attachment":{"type":"object","required":["connector"],"additionalProperties":false,"properties":{"connector":{"type":"object","minProperties":1,"additionalProperties":true}}}}};
 
-function validate113(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate116(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_updateAttachment.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate113.evaluated;
+const evaluated0 = validate116.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -5246,14 +5268,14 @@ if(errors === _errs0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.attachment === undefined) && (missing0 = "attachment")){
-validate113.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/AttachmentUpdateRequest/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate116.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/AttachmentUpdateRequest/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs2 = errors;
 for(const key0 in data){
 if(!(key0 === "attachment")){
-validate113.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/AttachmentUpdateRequest/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate116.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/AttachmentUpdateRequest/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -5266,14 +5288,14 @@ if(errors === _errs3){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing1;
 if((data0.connector === undefined) && (missing1 = "connector")){
-validate113.errors = [{instancePath:instancePath+"/attachment",schemaPath:"cinder-v3.json#/components/schemas/AttachmentUpdateRequest/properties/attachment/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate116.errors = [{instancePath:instancePath+"/attachment",schemaPath:"cinder-v3.json#/components/schemas/AttachmentUpdateRequest/properties/attachment/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 const _errs5 = errors;
 for(const key1 in data0){
 if(!(key1 === "connector")){
-validate113.errors = [{instancePath:instancePath+"/attachment",schemaPath:"cinder-v3.json#/components/schemas/AttachmentUpdateRequest/properties/attachment/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate116.errors = [{instancePath:instancePath+"/attachment",schemaPath:"cinder-v3.json#/components/schemas/AttachmentUpdateRequest/properties/attachment/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -5285,21 +5307,12 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 if(Object.keys(data1).length < 1){
-validate113.errors = [{instancePath:instancePath+"/attachment/connector",schemaPath:"cinder-v3.json#/components/schemas/AttachmentUpdateRequest/properties/attachment/properties/connector/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"}];
+validate116.errors = [{instancePath:instancePath+"/attachment/connector",schemaPath:"cinder-v3.json#/components/schemas/AttachmentUpdateRequest/properties/attachment/properties/connector/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"}];
 return false;
 }
 }
 else {
-validate113.errors = [{instancePath:instancePath+"/attachment/connector",schemaPath:"cinder-v3.json#/components/schemas/AttachmentUpdateRequest/properties/attachment/properties/connector/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-}
-}
-}
-}
-else {
-validate113.errors = [{instancePath:instancePath+"/attachment",schemaPath:"cinder-v3.json#/components/schemas/AttachmentUpdateRequest/properties/attachment/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate116.errors = [{instancePath:instancePath+"/attachment/connector",schemaPath:"cinder-v3.json#/components/schemas/AttachmentUpdateRequest/properties/attachment/properties/connector/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -5308,24 +5321,33 @@ return false;
 }
 }
 else {
-validate113.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/AttachmentUpdateRequest/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate116.errors = [{instancePath:instancePath+"/attachment",schemaPath:"cinder-v3.json#/components/schemas/AttachmentUpdateRequest/properties/attachment/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate113.errors = vErrors;
+}
+}
+}
+}
+else {
+validate116.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/AttachmentUpdateRequest/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate116.errors = vErrors;
 return errors === 0;
 }
-validate113.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate116.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const action_completeAttachment = validate114;
+export const action_completeAttachment = validate117;
 const schema136 = {"$ref":"cinder-v3.json#/components/schemas/AttachmentActionComplete","$id":"action_completeAttachment.json"};
 const schema137 = {"description":"`os-complete` (3.44; cinder/api/v3/attachments.py `complete`): mark the attachment\n`attached` and its volume `in-use` / `attached`. The value is not looked at. **204**, no body.\nBelow 3.44 → 404. Policy `volume:attachment_complete`.\n","type":"object","x-action":"os-complete","x-operation":"completeAttachment","x-status":204,"x-min-version":"3.44","x-microversion-name":"NEW_ATTACH_COMPLETION","x-policy":"volume:attachment_complete","required":["os-complete"],"additionalProperties":false,"properties":{"os-complete":{}}};
 
-function validate114(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate117(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="action_completeAttachment.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate114.evaluated;
+const evaluated0 = validate117.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -5337,13 +5359,13 @@ if(errors === _errs0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data["os-complete"] === undefined) && (missing0 = "os-complete")){
-validate114.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/AttachmentActionComplete/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate117.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/AttachmentActionComplete/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 for(const key0 in data){
 if(!(key0 === "os-complete")){
-validate114.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/AttachmentActionComplete/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate117.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/AttachmentActionComplete/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -5351,27 +5373,27 @@ break;
 }
 }
 else {
-validate114.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/AttachmentActionComplete/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate117.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/AttachmentActionComplete/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate114.errors = vErrors;
+validate117.errors = vErrors;
 return errors === 0;
 }
-validate114.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate117.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_createVolumeType = validate115;
+export const body_createVolumeType = validate118;
 const schema138 = {"$ref":"cinder-v3.json#/components/schemas/VolumeTypeCreateRequest","$id":"body_createVolumeType.json"};
 const schema139 = {"description":"`{\"volume_type\": {...}}`. Cinder's schema also lists a bogus property named `type`: a\ntop-level `type` key makes Cinder's validator crash (AttributeError → 500). Here it is simply\nnot allowed (400).\n","type":"object","required":["volume_type"],"additionalProperties":false,"properties":{"volume_type":{"$ref":"#/components/schemas/VolumeTypeCreate"}}};
 const schema140 = {"description":"The `volume_type` object of a create request.","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"$ref":"#/components/schemas/RequiredName"},"description":{"$ref":"#/components/schemas/PrintableDescription"},"extra_specs":{"$ref":"#/components/schemas/ExtraSpecsWithNull"},"os-volume-type-access:is_public":{"description":"Whether the type is public (default true).","allOf":[{"$ref":"#/components/schemas/Boolean"}]}}};
 const schema141 = {"description":"cinder/api/validation/parameter_types.py `name` (format `name`): a string of 1..255\ncharacters that is not blank. \"\" → 400 \"Invalid input for field/attribute name. Value: .\n'' is too short\"; whitespace only → 400 \"An invalid 'name' value was provided. The 'name' can\nnot be empty.\".\n","type":"string","minLength":1,"maxLength":255,"pattern":"\\S"};
 const schema143 = {"description":"cinder/api/validation/parameter_types.py `extra_specs_with_null`: keys\n`^[a-zA-Z0-9-_:. /]{1,255}$`, values strings of at most 255 characters or null.\n","type":"object","patternProperties":{"^[a-zA-Z0-9-_:. /]{1,255}$":{"type":["string","null"],"maxLength":255}},"additionalProperties":false};
-const pattern45 = new RegExp("\\S", "u");
+const pattern44 = new RegExp("\\S", "u");
 
-function validate117(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate120(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate117.evaluated;
+const evaluated0 = validate120.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -5382,14 +5404,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.name === undefined) && (missing0 = "name")){
-validate117.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate120.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((key0 === "name") || (key0 === "description")) || (key0 === "extra_specs")) || (key0 === "os-volume-type-access:is_public"))){
-validate117.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate120.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -5402,24 +5424,24 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(typeof data0 === "string"){
 if(func2(data0) > 255){
-validate117.errors = [{instancePath:instancePath+"/name",schemaPath:"#/components/schemas/RequiredName/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate120.errors = [{instancePath:instancePath+"/name",schemaPath:"#/components/schemas/RequiredName/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data0) < 1){
-validate117.errors = [{instancePath:instancePath+"/name",schemaPath:"#/components/schemas/RequiredName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate120.errors = [{instancePath:instancePath+"/name",schemaPath:"#/components/schemas/RequiredName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern45.test(data0)){
-validate117.errors = [{instancePath:instancePath+"/name",schemaPath:"#/components/schemas/RequiredName/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""}];
+if(!pattern44.test(data0)){
+validate120.errors = [{instancePath:instancePath+"/name",schemaPath:"#/components/schemas/RequiredName/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""}];
 return false;
 }
 }
 }
 }
 else {
-validate117.errors = [{instancePath:instancePath+"/name",schemaPath:"#/components/schemas/RequiredName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate120.errors = [{instancePath:instancePath+"/name",schemaPath:"#/components/schemas/RequiredName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -5434,23 +5456,23 @@ let data1 = data.description;
 const _errs5 = errors;
 const _errs6 = errors;
 if((typeof data1 !== "string") && (data1 !== null)){
-validate117.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/type",keyword:"type",params:{type: schema102.type},message:"must be string,null"}];
+validate120.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/type",keyword:"type",params:{type: schema103.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs6){
 if(typeof data1 === "string"){
 if(func2(data1) > 255){
-validate117.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate120.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data1) < 0){
-validate117.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+validate120.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
 return false;
 }
 else {
 if(!pattern28.test(data1)){
-validate117.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"},message:"must match pattern \""+"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"+"\""}];
+validate120.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"},message:"must match pattern \""+"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"+"\""}];
 return false;
 }
 }
@@ -5472,7 +5494,7 @@ if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 const _errs11 = errors;
 for(const key1 in data2){
 if(!(pattern4.test(key1))){
-validate117.errors = [{instancePath:instancePath+"/extra_specs",schemaPath:"#/components/schemas/ExtraSpecsWithNull/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate120.errors = [{instancePath:instancePath+"/extra_specs",schemaPath:"#/components/schemas/ExtraSpecsWithNull/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -5484,13 +5506,13 @@ if(pattern4.test(key2)){
 let data3 = data2[key2];
 const _errs12 = errors;
 if((typeof data3 !== "string") && (data3 !== null)){
-validate117.errors = [{instancePath:instancePath+"/extra_specs/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/ExtraSpecsWithNull/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: schema143.patternProperties["^[a-zA-Z0-9-_:. /]{1,255}$"].type},message:"must be string,null"}];
+validate120.errors = [{instancePath:instancePath+"/extra_specs/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/ExtraSpecsWithNull/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: schema143.patternProperties["^[a-zA-Z0-9-_:. /]{1,255}$"].type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs12){
 if(typeof data3 === "string"){
 if(func2(data3) > 255){
-validate117.errors = [{instancePath:instancePath+"/extra_specs/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/ExtraSpecsWithNull/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate120.errors = [{instancePath:instancePath+"/extra_specs/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/ExtraSpecsWithNull/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 }
@@ -5504,7 +5526,7 @@ break;
 }
 }
 else {
-validate117.errors = [{instancePath:instancePath+"/extra_specs",schemaPath:"#/components/schemas/ExtraSpecsWithNull/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate120.errors = [{instancePath:instancePath+"/extra_specs",schemaPath:"#/components/schemas/ExtraSpecsWithNull/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -5518,11 +5540,11 @@ if(data["os-volume-type-access:is_public"] !== undefined){
 let data4 = data["os-volume-type-access:is_public"];
 const _errs14 = errors;
 if((typeof data4 !== "boolean") && (typeof data4 !== "string")){
-validate117.errors = [{instancePath:instancePath+"/os-volume-type-access:is_public",schemaPath:"#/components/schemas/Boolean/type",keyword:"type",params:{type: schema40.type},message:"must be boolean,string"}];
+validate120.errors = [{instancePath:instancePath+"/os-volume-type-access:is_public",schemaPath:"#/components/schemas/Boolean/type",keyword:"type",params:{type: schema40.type},message:"must be boolean,string"}];
 return false;
 }
 if(!((((((((((((((((((((((((((data4 === true) || (data4 === "True")) || (data4 === "TRUE")) || (data4 === "true")) || (data4 === "1")) || (data4 === "ON")) || (data4 === "On")) || (data4 === "on")) || (data4 === "YES")) || (data4 === "Yes")) || (data4 === "yes")) || (data4 === "y")) || (data4 === "t")) || (data4 === false)) || (data4 === "False")) || (data4 === "FALSE")) || (data4 === "false")) || (data4 === "0")) || (data4 === "OFF")) || (data4 === "Off")) || (data4 === "off")) || (data4 === "NO")) || (data4 === "No")) || (data4 === "no")) || (data4 === "n")) || (data4 === "f"))){
-validate117.errors = [{instancePath:instancePath+"/os-volume-type-access:is_public",schemaPath:"#/components/schemas/Boolean/enum",keyword:"enum",params:{allowedValues: schema40.enum},message:"must be equal to one of the allowed values"}];
+validate120.errors = [{instancePath:instancePath+"/os-volume-type-access:is_public",schemaPath:"#/components/schemas/Boolean/enum",keyword:"enum",params:{allowedValues: schema40.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs14 === errors;
@@ -5537,20 +5559,20 @@ var valid0 = true;
 }
 }
 else {
-validate117.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate120.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate117.errors = vErrors;
+validate120.errors = vErrors;
 return errors === 0;
 }
-validate117.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate120.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate116(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate119(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate116.evaluated;
+const evaluated0 = validate119.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -5561,22 +5583,22 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.volume_type === undefined) && (missing0 = "volume_type")){
-validate116.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate119.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "volume_type")){
-validate116.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate119.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
 if(_errs1 === errors){
 if(data.volume_type !== undefined){
-if(!(validate117(data.volume_type, {instancePath:instancePath+"/volume_type",parentData:data,parentDataProperty:"volume_type",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate117.errors : vErrors.concat(validate117.errors);
+if(!(validate120(data.volume_type, {instancePath:instancePath+"/volume_type",parentData:data,parentDataProperty:"volume_type",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate120.errors : vErrors.concat(validate120.errors);
 errors = vErrors.length;
 }
 }
@@ -5584,45 +5606,45 @@ errors = vErrors.length;
 }
 }
 else {
-validate116.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate119.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate116.errors = vErrors;
+validate119.errors = vErrors;
 return errors === 0;
 }
-validate116.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate119.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate115(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate118(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_createVolumeType.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate115.evaluated;
+const evaluated0 = validate118.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate116(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate116.errors : vErrors.concat(validate116.errors);
+if(!(validate119(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
 errors = vErrors.length;
 }
-validate115.errors = vErrors;
+validate118.errors = vErrors;
 return errors === 0;
 }
-validate115.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate118.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_updateVolumeType = validate120;
+export const body_updateVolumeType = validate123;
 const schema145 = {"$ref":"cinder-v3.json#/components/schemas/VolumeTypeUpdateRequest","$id":"body_updateVolumeType.json"};
 const schema146 = {"type":"object","required":["volume_type"],"additionalProperties":false,"properties":{"volume_type":{"$ref":"#/components/schemas/VolumeTypeUpdate"}}};
 const schema147 = {"description":"The `volume_type` object of an update request (cinder/api/schemas/volume_types.py `update`).\nThe schema allows `{}` and nulls; the handler then answers 400 \"Specify volume type name,\ndescription, is_public or a combination thereof.\" when all three are null/absent, and 400\n\"Volume type name can not be empty.\" for a whitespace-only name. A null `description` means\n\"unchanged\" (it cannot be cleared to null, only to \"\").\n","type":"object","additionalProperties":false,"properties":{"name":{"description":"cinder/api/validation/parameter_types.py `update_name`.","type":["string","null"],"minLength":1,"maxLength":255},"description":{"$ref":"#/components/schemas/PrintableDescription"},"is_public":{"$ref":"#/components/schemas/Boolean"}}};
 
-function validate122(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate125(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate122.evaluated;
+const evaluated0 = validate125.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -5634,7 +5656,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "name") || (key0 === "description")) || (key0 === "is_public"))){
-validate122.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate125.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -5644,18 +5666,18 @@ if(data.name !== undefined){
 let data0 = data.name;
 const _errs2 = errors;
 if((typeof data0 !== "string") && (data0 !== null)){
-validate122.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: schema147.properties.name.type},message:"must be string,null"}];
+validate125.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: schema147.properties.name.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs2){
 if(typeof data0 === "string"){
 if(func2(data0) > 255){
-validate122.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate125.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data0) < 1){
-validate122.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate125.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
@@ -5672,23 +5694,23 @@ let data1 = data.description;
 const _errs4 = errors;
 const _errs5 = errors;
 if((typeof data1 !== "string") && (data1 !== null)){
-validate122.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/type",keyword:"type",params:{type: schema102.type},message:"must be string,null"}];
+validate125.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/type",keyword:"type",params:{type: schema103.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs5){
 if(typeof data1 === "string"){
 if(func2(data1) > 255){
-validate122.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate125.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data1) < 0){
-validate122.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+validate125.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
 return false;
 }
 else {
 if(!pattern28.test(data1)){
-validate122.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"},message:"must match pattern \""+"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"+"\""}];
+validate125.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"},message:"must match pattern \""+"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"+"\""}];
 return false;
 }
 }
@@ -5705,11 +5727,11 @@ if(data.is_public !== undefined){
 let data2 = data.is_public;
 const _errs7 = errors;
 if((typeof data2 !== "boolean") && (typeof data2 !== "string")){
-validate122.errors = [{instancePath:instancePath+"/is_public",schemaPath:"#/components/schemas/Boolean/type",keyword:"type",params:{type: schema40.type},message:"must be boolean,string"}];
+validate125.errors = [{instancePath:instancePath+"/is_public",schemaPath:"#/components/schemas/Boolean/type",keyword:"type",params:{type: schema40.type},message:"must be boolean,string"}];
 return false;
 }
 if(!((((((((((((((((((((((((((data2 === true) || (data2 === "True")) || (data2 === "TRUE")) || (data2 === "true")) || (data2 === "1")) || (data2 === "ON")) || (data2 === "On")) || (data2 === "on")) || (data2 === "YES")) || (data2 === "Yes")) || (data2 === "yes")) || (data2 === "y")) || (data2 === "t")) || (data2 === false)) || (data2 === "False")) || (data2 === "FALSE")) || (data2 === "false")) || (data2 === "0")) || (data2 === "OFF")) || (data2 === "Off")) || (data2 === "off")) || (data2 === "NO")) || (data2 === "No")) || (data2 === "no")) || (data2 === "n")) || (data2 === "f"))){
-validate122.errors = [{instancePath:instancePath+"/is_public",schemaPath:"#/components/schemas/Boolean/enum",keyword:"enum",params:{allowedValues: schema40.enum},message:"must be equal to one of the allowed values"}];
+validate125.errors = [{instancePath:instancePath+"/is_public",schemaPath:"#/components/schemas/Boolean/enum",keyword:"enum",params:{allowedValues: schema40.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -5722,20 +5744,20 @@ var valid0 = true;
 }
 }
 else {
-validate122.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate125.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate122.errors = vErrors;
+validate125.errors = vErrors;
 return errors === 0;
 }
-validate122.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate125.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate121(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate124(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate121.evaluated;
+const evaluated0 = validate124.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -5746,22 +5768,22 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.volume_type === undefined) && (missing0 = "volume_type")){
-validate121.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate124.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "volume_type")){
-validate121.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate124.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
 if(_errs1 === errors){
 if(data.volume_type !== undefined){
-if(!(validate122(data.volume_type, {instancePath:instancePath+"/volume_type",parentData:data,parentDataProperty:"volume_type",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate122.errors : vErrors.concat(validate122.errors);
+if(!(validate125(data.volume_type, {instancePath:instancePath+"/volume_type",parentData:data,parentDataProperty:"volume_type",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate125.errors : vErrors.concat(validate125.errors);
 errors = vErrors.length;
 }
 }
@@ -5769,46 +5791,46 @@ errors = vErrors.length;
 }
 }
 else {
-validate121.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate124.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate121.errors = vErrors;
+validate124.errors = vErrors;
 return errors === 0;
 }
-validate121.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate124.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate120(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate123(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_updateVolumeType.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate120.evaluated;
+const evaluated0 = validate123.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate121(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate121.errors : vErrors.concat(validate121.errors);
+if(!(validate124(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
 errors = vErrors.length;
 }
-validate120.errors = vErrors;
+validate123.errors = vErrors;
 return errors === 0;
 }
-validate120.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate123.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_setExtraSpecs = validate125;
+export const body_setExtraSpecs = validate128;
 const schema150 = {"$ref":"cinder-v3.json#/components/schemas/ExtraSpecsSetRequest","$id":"body_setExtraSpecs.json"};
 const schema151 = {"description":"`{\"extra_specs\": {...}}` (`create`): merged into the type's extra specs.","type":"object","required":["extra_specs"],"additionalProperties":false,"properties":{"extra_specs":{"$ref":"#/components/schemas/ExtraSpecsNoSpaces"}}};
 const schema152 = {"description":"cinder/api/validation/parameter_types.py `extra_specs_with_no_spaces_key`: keys\n`^[a-zA-Z0-9-_:.]{1,255}$` (no space, no `/`), values strings of at most 255 characters or\nnull. A bad key → 400 \"Invalid input for field/attribute extra_specs. Value: {...}. '<key>'\ndoes not match any of the regexes: '^[a-zA-Z0-9-_:.]{1,255}$'\".\n","type":"object","patternProperties":{"^[a-zA-Z0-9-_:.]{1,255}$":{"type":["string","null"],"minLength":0,"maxLength":255}},"additionalProperties":false};
-const pattern50 = new RegExp("^[a-zA-Z0-9-_:.]{1,255}$", "u");
+const pattern49 = new RegExp("^[a-zA-Z0-9-_:.]{1,255}$", "u");
 
-function validate126(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate129(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate126.evaluated;
+const evaluated0 = validate129.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -5819,14 +5841,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.extra_specs === undefined) && (missing0 = "extra_specs")){
-validate126.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate129.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "extra_specs")){
-validate126.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate129.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -5839,8 +5861,8 @@ if(errors === _errs3){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 const _errs5 = errors;
 for(const key1 in data0){
-if(!(pattern50.test(key1))){
-validate126.errors = [{instancePath:instancePath+"/extra_specs",schemaPath:"#/components/schemas/ExtraSpecsNoSpaces/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+if(!(pattern49.test(key1))){
+validate129.errors = [{instancePath:instancePath+"/extra_specs",schemaPath:"#/components/schemas/ExtraSpecsNoSpaces/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -5848,22 +5870,22 @@ break;
 if(_errs5 === errors){
 var valid2 = true;
 for(const key2 in data0){
-if(pattern50.test(key2)){
+if(pattern49.test(key2)){
 let data1 = data0[key2];
 const _errs6 = errors;
 if((typeof data1 !== "string") && (data1 !== null)){
-validate126.errors = [{instancePath:instancePath+"/extra_specs/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/ExtraSpecsNoSpaces/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: schema152.patternProperties["^[a-zA-Z0-9-_:.]{1,255}$"].type},message:"must be string,null"}];
+validate129.errors = [{instancePath:instancePath+"/extra_specs/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/ExtraSpecsNoSpaces/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: schema152.patternProperties["^[a-zA-Z0-9-_:.]{1,255}$"].type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs6){
 if(typeof data1 === "string"){
 if(func2(data1) > 255){
-validate126.errors = [{instancePath:instancePath+"/extra_specs/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/ExtraSpecsNoSpaces/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate129.errors = [{instancePath:instancePath+"/extra_specs/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/ExtraSpecsNoSpaces/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data1) < 0){
-validate126.errors = [{instancePath:instancePath+"/extra_specs/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/ExtraSpecsNoSpaces/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%5D%7B1%2C255%7D%24/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+validate129.errors = [{instancePath:instancePath+"/extra_specs/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/ExtraSpecsNoSpaces/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%5D%7B1%2C255%7D%24/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
 return false;
 }
 }
@@ -5878,7 +5900,7 @@ break;
 }
 }
 else {
-validate126.errors = [{instancePath:instancePath+"/extra_specs",schemaPath:"#/components/schemas/ExtraSpecsNoSpaces/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate129.errors = [{instancePath:instancePath+"/extra_specs",schemaPath:"#/components/schemas/ExtraSpecsNoSpaces/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -5887,45 +5909,45 @@ return false;
 }
 }
 else {
-validate126.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate129.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate126.errors = vErrors;
+validate129.errors = vErrors;
 return errors === 0;
 }
-validate126.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate129.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate125(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate128(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_setExtraSpecs.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate125.evaluated;
+const evaluated0 = validate128.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate126(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate126.errors : vErrors.concat(validate126.errors);
+if(!(validate129(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate129.errors : vErrors.concat(validate129.errors);
 errors = vErrors.length;
 }
-validate125.errors = vErrors;
+validate128.errors = vErrors;
 return errors === 0;
 }
-validate125.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate128.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_updateExtraSpec = validate128;
+export const body_updateExtraSpec = validate131;
 const schema153 = {"$ref":"cinder-v3.json#/components/schemas/ExtraSpecItemRequest","$id":"body_updateExtraSpec.json"};
 const schema154 = {"description":"`{\"<key>\": \"<value>\"}` with exactly one key (`update`), which must be the URL key (else 400\n\"Request body and URI mismatch\"). Two keys → 400 \"{...} has too many properties\".\n","type":"object","minProperties":1,"maxProperties":1,"patternProperties":{"^[a-zA-Z0-9-_:.]{1,255}$":{"type":["string","null"],"minLength":0,"maxLength":255}},"additionalProperties":false};
 
-function validate128(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate131(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_updateExtraSpec.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate128.evaluated;
+const evaluated0 = validate131.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -5936,19 +5958,19 @@ const _errs0 = errors;
 if(errors === _errs0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(Object.keys(data).length > 1){
-validate128.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/ExtraSpecItemRequest/maxProperties",keyword:"maxProperties",params:{limit: 1},message:"must NOT have more than 1 properties"}];
+validate131.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/ExtraSpecItemRequest/maxProperties",keyword:"maxProperties",params:{limit: 1},message:"must NOT have more than 1 properties"}];
 return false;
 }
 else {
 if(Object.keys(data).length < 1){
-validate128.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/ExtraSpecItemRequest/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"}];
+validate131.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/ExtraSpecItemRequest/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"}];
 return false;
 }
 else {
 const _errs2 = errors;
 for(const key0 in data){
-if(!(pattern50.test(key0))){
-validate128.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/ExtraSpecItemRequest/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+if(!(pattern49.test(key0))){
+validate131.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/ExtraSpecItemRequest/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -5956,22 +5978,22 @@ break;
 if(_errs2 === errors){
 var valid1 = true;
 for(const key1 in data){
-if(pattern50.test(key1)){
+if(pattern49.test(key1)){
 let data0 = data[key1];
 const _errs3 = errors;
 if((typeof data0 !== "string") && (data0 !== null)){
-validate128.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"cinder-v3.json#/components/schemas/ExtraSpecItemRequest/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: schema154.patternProperties["^[a-zA-Z0-9-_:.]{1,255}$"].type},message:"must be string,null"}];
+validate131.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"cinder-v3.json#/components/schemas/ExtraSpecItemRequest/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: schema154.patternProperties["^[a-zA-Z0-9-_:.]{1,255}$"].type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs3){
 if(typeof data0 === "string"){
 if(func2(data0) > 255){
-validate128.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"cinder-v3.json#/components/schemas/ExtraSpecItemRequest/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate131.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"cinder-v3.json#/components/schemas/ExtraSpecItemRequest/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data0) < 0){
-validate128.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"cinder-v3.json#/components/schemas/ExtraSpecItemRequest/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%5D%7B1%2C255%7D%24/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+validate131.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"cinder-v3.json#/components/schemas/ExtraSpecItemRequest/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%5D%7B1%2C255%7D%24/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
 return false;
 }
 }
@@ -5988,128 +6010,18 @@ break;
 }
 }
 else {
-validate128.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/ExtraSpecItemRequest/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate131.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/ExtraSpecItemRequest/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate128.errors = vErrors;
+validate131.errors = vErrors;
 return errors === 0;
 }
-validate128.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate131.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const action_addProjectAccess = validate129;
+export const action_addProjectAccess = validate132;
 const schema155 = {"$ref":"cinder-v3.json#/components/schemas/VolumeTypeActionAddProjectAccess","$id":"action_addProjectAccess.json"};
 const schema156 = {"description":"`addProjectAccess` (cinder/api/contrib/volume_type_access.py `_addProjectAccess`, schema\ncinder/api/schemas/volume_type_access.py `add_project_access`): share a type with a project.\nThe body is validated first, then the policy. Unknown type → 404 \"Volume type <id> could not\nbe found.\"; already shared → 409 \"Volume type access for <type_id> / <project> combination\nalready exists.\". Neither the project (not looked up in Keystone) nor the type's\n`is_public` is checked. 202, no body.\n","type":"object","x-action":"addProjectAccess","x-operation":"addProjectAccess","x-status":202,"x-policy":"volume_extension:volume_type_access:addProjectAccess","required":["addProjectAccess"],"additionalProperties":false,"properties":{"addProjectAccess":{"type":"object","required":["project"],"additionalProperties":false,"properties":{"project":{"description":"The project id, which must be uuid-like (`format: uuid`): else 400 \"Invalid input for\nfield/attribute project. Value: <v>. '<v>' is not a 'uuid'\".\n","allOf":[{"$ref":"#/components/schemas/UuidLike"}]}}}}};
-
-function validate130(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate130.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.addProjectAccess === undefined) && (missing0 = "addProjectAccess")){
-validate130.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!(key0 === "addProjectAccess")){
-validate130.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.addProjectAccess !== undefined){
-let data0 = data.addProjectAccess;
-const _errs2 = errors;
-if(errors === _errs2){
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-let missing1;
-if((data0.project === undefined) && (missing1 = "project")){
-validate130.errors = [{instancePath:instancePath+"/addProjectAccess",schemaPath:"#/properties/addProjectAccess/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-const _errs4 = errors;
-for(const key1 in data0){
-if(!(key1 === "project")){
-validate130.errors = [{instancePath:instancePath+"/addProjectAccess",schemaPath:"#/properties/addProjectAccess/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs4 === errors){
-if(data0.project !== undefined){
-let data1 = data0.project;
-const _errs7 = errors;
-if(errors === _errs7){
-if(typeof data1 === "string"){
-if(!pattern6.test(data1)){
-validate130.errors = [{instancePath:instancePath+"/addProjectAccess/project",schemaPath:"#/components/schemas/UuidLike/pattern",keyword:"pattern",params:{pattern: "^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"},message:"must match pattern \""+"^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"+"\""}];
-return false;
-}
-}
-else {
-validate130.errors = [{instancePath:instancePath+"/addProjectAccess/project",schemaPath:"#/components/schemas/UuidLike/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-}
-}
-}
-}
-else {
-validate130.errors = [{instancePath:instancePath+"/addProjectAccess",schemaPath:"#/properties/addProjectAccess/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-}
-}
-}
-}
-else {
-validate130.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate130.errors = vErrors;
-return errors === 0;
-}
-validate130.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-
-function validate129(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="action_addProjectAccess.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate129.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(validate130(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate130.errors : vErrors.concat(validate130.errors);
-errors = vErrors.length;
-}
-validate129.errors = vErrors;
-return errors === 0;
-}
-validate129.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-export const action_removeProjectAccess = validate132;
-const schema158 = {"$ref":"cinder-v3.json#/components/schemas/VolumeTypeActionRemoveProjectAccess","$id":"action_removeProjectAccess.json"};
-const schema159 = {"description":"`removeProjectAccess` (cinder/api/contrib/volume_type_access.py `_removeProjectAccess`): stop\nsharing a type with a project. Unknown type → 404 \"Volume type <id> could not be found.\";\nnot shared → 404 \"Volume type access not found for <type_id> / <project> combination.\".\n202, no body.\n","type":"object","x-action":"removeProjectAccess","x-operation":"removeProjectAccess","x-status":202,"x-policy":"volume_extension:volume_type_access:removeProjectAccess","required":["removeProjectAccess"],"additionalProperties":false,"properties":{"removeProjectAccess":{"type":"object","required":["project"],"additionalProperties":false,"properties":{"project":{"description":"The project id (uuid-like, as for `addProjectAccess`).","allOf":[{"$ref":"#/components/schemas/UuidLike"}]}}}}};
 
 function validate133(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -6124,35 +6036,35 @@ evaluated0.items = undefined;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.removeProjectAccess === undefined) && (missing0 = "removeProjectAccess")){
+if((data.addProjectAccess === undefined) && (missing0 = "addProjectAccess")){
 validate133.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(key0 === "removeProjectAccess")){
+if(!(key0 === "addProjectAccess")){
 validate133.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
 if(_errs1 === errors){
-if(data.removeProjectAccess !== undefined){
-let data0 = data.removeProjectAccess;
+if(data.addProjectAccess !== undefined){
+let data0 = data.addProjectAccess;
 const _errs2 = errors;
 if(errors === _errs2){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing1;
 if((data0.project === undefined) && (missing1 = "project")){
-validate133.errors = [{instancePath:instancePath+"/removeProjectAccess",schemaPath:"#/properties/removeProjectAccess/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate133.errors = [{instancePath:instancePath+"/addProjectAccess",schemaPath:"#/properties/addProjectAccess/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 const _errs4 = errors;
 for(const key1 in data0){
 if(!(key1 === "project")){
-validate133.errors = [{instancePath:instancePath+"/removeProjectAccess",schemaPath:"#/properties/removeProjectAccess/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate133.errors = [{instancePath:instancePath+"/addProjectAccess",schemaPath:"#/properties/addProjectAccess/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -6164,12 +6076,12 @@ const _errs7 = errors;
 if(errors === _errs7){
 if(typeof data1 === "string"){
 if(!pattern6.test(data1)){
-validate133.errors = [{instancePath:instancePath+"/removeProjectAccess/project",schemaPath:"#/components/schemas/UuidLike/pattern",keyword:"pattern",params:{pattern: "^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"},message:"must match pattern \""+"^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"+"\""}];
+validate133.errors = [{instancePath:instancePath+"/addProjectAccess/project",schemaPath:"#/components/schemas/UuidLike/pattern",keyword:"pattern",params:{pattern: "^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"},message:"must match pattern \""+"^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"+"\""}];
 return false;
 }
 }
 else {
-validate133.errors = [{instancePath:instancePath+"/removeProjectAccess/project",schemaPath:"#/components/schemas/UuidLike/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate133.errors = [{instancePath:instancePath+"/addProjectAccess/project",schemaPath:"#/components/schemas/UuidLike/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -6178,7 +6090,7 @@ return false;
 }
 }
 else {
-validate133.errors = [{instancePath:instancePath+"/removeProjectAccess",schemaPath:"#/properties/removeProjectAccess/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate133.errors = [{instancePath:instancePath+"/addProjectAccess",schemaPath:"#/properties/addProjectAccess/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -6198,7 +6110,7 @@ validate133.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false}
 
 
 function validate132(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="action_removeProjectAccess.json" */;
+/*# sourceURL="action_addProjectAccess.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate132.evaluated;
@@ -6217,9 +6129,9 @@ return errors === 0;
 }
 validate132.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_setProjectDefaultType = validate135;
-const schema161 = {"$ref":"cinder-v3.json#/components/schemas/DefaultTypeSetRequest","$id":"body_setProjectDefaultType.json"};
-const schema162 = {"description":"`{\"default_type\": {\"volume_type\": \"<name or id>\"}}` (cinder/api/schemas/default_types.py\n`create_or_update`). Cinder's schema does not require `default_type` (a body without it\npasses validation and then fails with a KeyError → 500); here it is required (400). Other\ntop-level keys are ignored, as in Cinder.\n","type":"object","required":["default_type"],"additionalProperties":true,"properties":{"default_type":{"type":"object","required":["volume_type"],"additionalProperties":false,"properties":{"volume_type":{"description":"The type's name or id (`objects.VolumeType.get_by_name_or_id`). Unknown → **400** (not\n404) with the not-found message: \"Volume type <v> could not be found.\" for a\nuuid-like value, \"Volume type with name <v> could not be found.\" otherwise.\n","allOf":[{"$ref":"#/components/schemas/RequiredName"}]}}}}};
+export const action_removeProjectAccess = validate135;
+const schema158 = {"$ref":"cinder-v3.json#/components/schemas/VolumeTypeActionRemoveProjectAccess","$id":"action_removeProjectAccess.json"};
+const schema159 = {"description":"`removeProjectAccess` (cinder/api/contrib/volume_type_access.py `_removeProjectAccess`): stop\nsharing a type with a project. Unknown type → 404 \"Volume type <id> could not be found.\";\nnot shared → 404 \"Volume type access not found for <type_id> / <project> combination.\".\n202, no body.\n","type":"object","x-action":"removeProjectAccess","x-operation":"removeProjectAccess","x-status":202,"x-policy":"volume_extension:volume_type_access:removeProjectAccess","required":["removeProjectAccess"],"additionalProperties":false,"properties":{"removeProjectAccess":{"type":"object","required":["project"],"additionalProperties":false,"properties":{"project":{"description":"The project id (uuid-like, as for `addProjectAccess`).","allOf":[{"$ref":"#/components/schemas/UuidLike"}]}}}}};
 
 function validate136(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -6234,55 +6146,52 @@ evaluated0.items = undefined;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.default_type === undefined) && (missing0 = "default_type")){
+if((data.removeProjectAccess === undefined) && (missing0 = "removeProjectAccess")){
 validate136.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.default_type !== undefined){
-let data0 = data.default_type;
+const _errs1 = errors;
+for(const key0 in data){
+if(!(key0 === "removeProjectAccess")){
+validate136.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.removeProjectAccess !== undefined){
+let data0 = data.removeProjectAccess;
 const _errs2 = errors;
 if(errors === _errs2){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing1;
-if((data0.volume_type === undefined) && (missing1 = "volume_type")){
-validate136.errors = [{instancePath:instancePath+"/default_type",schemaPath:"#/properties/default_type/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+if((data0.project === undefined) && (missing1 = "project")){
+validate136.errors = [{instancePath:instancePath+"/removeProjectAccess",schemaPath:"#/properties/removeProjectAccess/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 const _errs4 = errors;
-for(const key0 in data0){
-if(!(key0 === "volume_type")){
-validate136.errors = [{instancePath:instancePath+"/default_type",schemaPath:"#/properties/default_type/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+for(const key1 in data0){
+if(!(key1 === "project")){
+validate136.errors = [{instancePath:instancePath+"/removeProjectAccess",schemaPath:"#/properties/removeProjectAccess/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
 if(_errs4 === errors){
-if(data0.volume_type !== undefined){
-let data1 = data0.volume_type;
+if(data0.project !== undefined){
+let data1 = data0.project;
 const _errs7 = errors;
 if(errors === _errs7){
 if(typeof data1 === "string"){
-if(func2(data1) > 255){
-validate136.errors = [{instancePath:instancePath+"/default_type/volume_type",schemaPath:"#/components/schemas/RequiredName/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
-return false;
-}
-else {
-if(func2(data1) < 1){
-validate136.errors = [{instancePath:instancePath+"/default_type/volume_type",schemaPath:"#/components/schemas/RequiredName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-else {
-if(!pattern45.test(data1)){
-validate136.errors = [{instancePath:instancePath+"/default_type/volume_type",schemaPath:"#/components/schemas/RequiredName/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""}];
+if(!pattern6.test(data1)){
+validate136.errors = [{instancePath:instancePath+"/removeProjectAccess/project",schemaPath:"#/components/schemas/UuidLike/pattern",keyword:"pattern",params:{pattern: "^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"},message:"must match pattern \""+"^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"+"\""}];
 return false;
 }
 }
-}
-}
 else {
-validate136.errors = [{instancePath:instancePath+"/default_type/volume_type",schemaPath:"#/components/schemas/RequiredName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate136.errors = [{instancePath:instancePath+"/removeProjectAccess/project",schemaPath:"#/components/schemas/UuidLike/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -6291,8 +6200,9 @@ return false;
 }
 }
 else {
-validate136.errors = [{instancePath:instancePath+"/default_type",schemaPath:"#/properties/default_type/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate136.errors = [{instancePath:instancePath+"/removeProjectAccess",schemaPath:"#/properties/removeProjectAccess/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
+}
 }
 }
 }
@@ -6310,7 +6220,7 @@ validate136.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false}
 
 
 function validate135(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="body_setProjectDefaultType.json" */;
+/*# sourceURL="action_removeProjectAccess.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate135.evaluated;
@@ -6329,17 +6239,129 @@ return errors === 0;
 }
 validate135.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_createQosSpecs = validate138;
+export const body_setProjectDefaultType = validate138;
+const schema161 = {"$ref":"cinder-v3.json#/components/schemas/DefaultTypeSetRequest","$id":"body_setProjectDefaultType.json"};
+const schema162 = {"description":"`{\"default_type\": {\"volume_type\": \"<name or id>\"}}` (cinder/api/schemas/default_types.py\n`create_or_update`). Cinder's schema does not require `default_type` (a body without it\npasses validation and then fails with a KeyError → 500); here it is required (400). Other\ntop-level keys are ignored, as in Cinder.\n","type":"object","required":["default_type"],"additionalProperties":true,"properties":{"default_type":{"type":"object","required":["volume_type"],"additionalProperties":false,"properties":{"volume_type":{"description":"The type's name or id (`objects.VolumeType.get_by_name_or_id`). Unknown → **400** (not\n404) with the not-found message: \"Volume type <v> could not be found.\" for a\nuuid-like value, \"Volume type with name <v> could not be found.\" otherwise.\n","allOf":[{"$ref":"#/components/schemas/RequiredName"}]}}}}};
+
+function validate139(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate139.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.default_type === undefined) && (missing0 = "default_type")){
+validate139.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.default_type !== undefined){
+let data0 = data.default_type;
+const _errs2 = errors;
+if(errors === _errs2){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing1;
+if((data0.volume_type === undefined) && (missing1 = "volume_type")){
+validate139.errors = [{instancePath:instancePath+"/default_type",schemaPath:"#/properties/default_type/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+const _errs4 = errors;
+for(const key0 in data0){
+if(!(key0 === "volume_type")){
+validate139.errors = [{instancePath:instancePath+"/default_type",schemaPath:"#/properties/default_type/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs4 === errors){
+if(data0.volume_type !== undefined){
+let data1 = data0.volume_type;
+const _errs7 = errors;
+if(errors === _errs7){
+if(typeof data1 === "string"){
+if(func2(data1) > 255){
+validate139.errors = [{instancePath:instancePath+"/default_type/volume_type",schemaPath:"#/components/schemas/RequiredName/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+else {
+if(func2(data1) < 1){
+validate139.errors = [{instancePath:instancePath+"/default_type/volume_type",schemaPath:"#/components/schemas/RequiredName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern44.test(data1)){
+validate139.errors = [{instancePath:instancePath+"/default_type/volume_type",schemaPath:"#/components/schemas/RequiredName/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""}];
+return false;
+}
+}
+}
+}
+else {
+validate139.errors = [{instancePath:instancePath+"/default_type/volume_type",schemaPath:"#/components/schemas/RequiredName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+}
+}
+else {
+validate139.errors = [{instancePath:instancePath+"/default_type",schemaPath:"#/properties/default_type/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate139.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate139.errors = vErrors;
+return errors === 0;
+}
+validate139.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate138(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="body_setProjectDefaultType.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate138.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(validate139(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate139.errors : vErrors.concat(validate139.errors);
+errors = vErrors.length;
+}
+validate138.errors = vErrors;
+return errors === 0;
+}
+validate138.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const body_createQosSpecs = validate141;
 const schema164 = {"$ref":"cinder-v3.json#/components/schemas/QosSpecsCreateRequest","$id":"body_createQosSpecs.json"};
 const schema165 = {"type":"object","required":["qos_specs"],"additionalProperties":false,"properties":{"qos_specs":{"$ref":"#/components/schemas/QosSpecsCreate"}}};
 const schema166 = {"description":"The `qos_specs` object of a create request (schema `create`: only `name` is typed, other keys\nare allowed). Every key but `name` and `consumer` becomes a spec; keys and values are then\nchecked by cinder/utils.py `validate_dictionary_string_length`: key of 1..255 characters\n(else 400 \"Invalid input received: Key \\\"<k>\\\" has <n> characters, more than 255.\"), value\nnull or a string of at most 255 characters (a non-string → 400 \"Invalid input received: Value\nfor key \\\"<k>\\\" is not a string or unicode\").\n","type":"object","required":["name"],"properties":{"name":{"description":"Format `name_skip_leading_trailing_spaces`: stored stripped, which must leave 1..255\ncharacters: \"\" → 400 \"An invalid 'name' value was provided. The 'name' can not be None.\",\nblank → \"... The 'name' can not be empty.\", longer → \"... The 'name' can not be greater\nthan 255 characters.\". A name already used → 409 \"QoS Specs <name> already exists.\".\n","type":"string","pattern":"^\\s*\\S(?:[\\s\\S]{0,253}\\S)?\\s*$"},"consumer":{"description":"Default `back-end`. Any other value (null and \"\" included) → 400 \"Invalid qos specs: Valid\nconsumer of QoS specs are: QoSConsumerValues(default=<class\n'oslo_versionedobjects.fields.UnspecifiedDefault'>,nullable=False,valid_values=('back-end',\n'front-end', 'both'))\" (sic, cinder/objects/qos_specs.py `__setattr__`).\n","allOf":[{"$ref":"#/components/schemas/QosConsumer"}]}},"propertyNames":{"minLength":1,"maxLength":255},"additionalProperties":{"type":["string","null"],"maxLength":255}};
 const schema167 = {"description":"Where the specs are applied (cinder/objects/fields.py QoSConsumerValues): `back-end` (the\ndefault), `front-end` (passed to Nova through the connection info) or `both`.\n","type":"string","enum":["back-end","front-end","both"]};
-const pattern57 = new RegExp("^\\s*\\S(?:[\\s\\S]{0,253}\\S)?\\s*$", "u");
+const pattern56 = new RegExp("^\\s*\\S(?:[\\s\\S]{0,253}\\S)?\\s*$", "u");
 
-function validate140(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate143(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate140.evaluated;
+const evaluated0 = validate143.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -6350,7 +6372,7 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.name === undefined) && (missing0 = "name")){
-validate140.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate143.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -6390,7 +6412,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate140.errors = vErrors;
+validate143.errors = vErrors;
 return false;
 break;
 }
@@ -6402,13 +6424,13 @@ if(!((key1 === "name") || (key1 === "consumer"))){
 let data0 = data[key1];
 const _errs3 = errors;
 if((typeof data0 !== "string") && (data0 !== null)){
-validate140.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/type",keyword:"type",params:{type: schema166.additionalProperties.type},message:"must be string,null"}];
+validate143.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/type",keyword:"type",params:{type: schema166.additionalProperties.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs3){
 if(typeof data0 === "string"){
 if(func2(data0) > 255){
-validate140.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate143.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 }
@@ -6425,13 +6447,13 @@ let data1 = data.name;
 const _errs5 = errors;
 if(errors === _errs5){
 if(typeof data1 === "string"){
-if(!pattern57.test(data1)){
-validate140.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^\\s*\\S(?:[\\s\\S]{0,253}\\S)?\\s*$"},message:"must match pattern \""+"^\\s*\\S(?:[\\s\\S]{0,253}\\S)?\\s*$"+"\""}];
+if(!pattern56.test(data1)){
+validate143.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^\\s*\\S(?:[\\s\\S]{0,253}\\S)?\\s*$"},message:"must match pattern \""+"^\\s*\\S(?:[\\s\\S]{0,253}\\S)?\\s*$"+"\""}];
 return false;
 }
 }
 else {
-validate140.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate143.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -6445,11 +6467,11 @@ if(data.consumer !== undefined){
 let data2 = data.consumer;
 const _errs7 = errors;
 if(typeof data2 !== "string"){
-validate140.errors = [{instancePath:instancePath+"/consumer",schemaPath:"#/components/schemas/QosConsumer/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate143.errors = [{instancePath:instancePath+"/consumer",schemaPath:"#/components/schemas/QosConsumer/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!(((data2 === "back-end") || (data2 === "front-end")) || (data2 === "both"))){
-validate140.errors = [{instancePath:instancePath+"/consumer",schemaPath:"#/components/schemas/QosConsumer/enum",keyword:"enum",params:{allowedValues: schema167.enum},message:"must be equal to one of the allowed values"}];
+validate143.errors = [{instancePath:instancePath+"/consumer",schemaPath:"#/components/schemas/QosConsumer/enum",keyword:"enum",params:{allowedValues: schema167.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid2 = _errs7 === errors;
@@ -6463,20 +6485,20 @@ var valid2 = true;
 }
 }
 else {
-validate140.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate143.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate140.errors = vErrors;
+validate143.errors = vErrors;
 return errors === 0;
 }
-validate140.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate143.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate139(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate142(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate139.evaluated;
+const evaluated0 = validate142.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -6487,22 +6509,22 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.qos_specs === undefined) && (missing0 = "qos_specs")){
-validate139.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate142.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "qos_specs")){
-validate139.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate142.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
 if(_errs1 === errors){
 if(data.qos_specs !== undefined){
-if(!(validate140(data.qos_specs, {instancePath:instancePath+"/qos_specs",parentData:data,parentDataProperty:"qos_specs",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
+if(!(validate143(data.qos_specs, {instancePath:instancePath+"/qos_specs",parentData:data,parentDataProperty:"qos_specs",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate143.errors : vErrors.concat(validate143.errors);
 errors = vErrors.length;
 }
 }
@@ -6510,45 +6532,45 @@ errors = vErrors.length;
 }
 }
 else {
-validate139.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate142.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate139.errors = vErrors;
+validate142.errors = vErrors;
 return errors === 0;
 }
-validate139.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate142.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate138(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate141(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_createQosSpecs.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate138.evaluated;
+const evaluated0 = validate141.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate139(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate139.errors : vErrors.concat(validate139.errors);
+if(!(validate142(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate142.errors : vErrors.concat(validate142.errors);
 errors = vErrors.length;
 }
-validate138.errors = vErrors;
+validate141.errors = vErrors;
 return errors === 0;
 }
-validate138.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate141.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_setQosKeys = validate143;
+export const body_setQosKeys = validate146;
 const schema168 = {"$ref":"cinder-v3.json#/components/schemas/QosSpecsSetRequest","$id":"body_setQosKeys.json"};
 const schema169 = {"type":"object","required":["qos_specs"],"additionalProperties":false,"properties":{"qos_specs":{"$ref":"#/components/schemas/QosSpecsSet"}}};
 const schema170 = {"description":"The `qos_specs` object of a set-keys request (schema `set`,\ncinder/api/validation/parameter_types.py `extra_specs_with_null`): keys\n`^[a-zA-Z0-9-_:. /]{1,255}$`, values null or strings of at most 255 characters. `consumer`\nchanges the consumer (an invalid value → the 400 described for create); other keys are\nmerged into the specs. `{}` is allowed (no change).\n","type":"object","properties":{"consumer":{"$ref":"#/components/schemas/QosConsumer"}},"patternProperties":{"^[a-zA-Z0-9-_:. /]{1,255}$":{"type":["string","null"],"maxLength":255}},"additionalProperties":false};
 
-function validate145(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate148(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate145.evaluated;
+const evaluated0 = validate148.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -6560,7 +6582,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
 if(!((key0 === "consumer") || (pattern4.test(key0)))){
-validate145.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate148.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -6570,11 +6592,11 @@ if(data.consumer !== undefined){
 let data0 = data.consumer;
 const _errs2 = errors;
 if(typeof data0 !== "string"){
-validate145.errors = [{instancePath:instancePath+"/consumer",schemaPath:"#/components/schemas/QosConsumer/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate148.errors = [{instancePath:instancePath+"/consumer",schemaPath:"#/components/schemas/QosConsumer/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!(((data0 === "back-end") || (data0 === "front-end")) || (data0 === "both"))){
-validate145.errors = [{instancePath:instancePath+"/consumer",schemaPath:"#/components/schemas/QosConsumer/enum",keyword:"enum",params:{allowedValues: schema167.enum},message:"must be equal to one of the allowed values"}];
+validate148.errors = [{instancePath:instancePath+"/consumer",schemaPath:"#/components/schemas/QosConsumer/enum",keyword:"enum",params:{allowedValues: schema167.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -6589,13 +6611,13 @@ if(pattern4.test(key1)){
 let data1 = data[key1];
 const _errs5 = errors;
 if((typeof data1 !== "string") && (data1 !== null)){
-validate145.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: schema170.patternProperties["^[a-zA-Z0-9-_:. /]{1,255}$"].type},message:"must be string,null"}];
+validate148.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: schema170.patternProperties["^[a-zA-Z0-9-_:. /]{1,255}$"].type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs5){
 if(typeof data1 === "string"){
 if(func2(data1) > 255){
-validate145.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate148.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 }
@@ -6610,20 +6632,20 @@ break;
 }
 }
 else {
-validate145.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate148.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate145.errors = vErrors;
+validate148.errors = vErrors;
 return errors === 0;
 }
-validate145.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate148.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate144(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate147(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate144.evaluated;
+const evaluated0 = validate147.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -6634,22 +6656,22 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.qos_specs === undefined) && (missing0 = "qos_specs")){
-validate144.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate147.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "qos_specs")){
-validate144.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate147.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
 if(_errs1 === errors){
 if(data.qos_specs !== undefined){
-if(!(validate145(data.qos_specs, {instancePath:instancePath+"/qos_specs",parentData:data,parentDataProperty:"qos_specs",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate145.errors : vErrors.concat(validate145.errors);
+if(!(validate148(data.qos_specs, {instancePath:instancePath+"/qos_specs",parentData:data,parentDataProperty:"qos_specs",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
 errors = vErrors.length;
 }
 }
@@ -6657,45 +6679,45 @@ errors = vErrors.length;
 }
 }
 else {
-validate144.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate147.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate144.errors = vErrors;
+validate147.errors = vErrors;
 return errors === 0;
 }
-validate144.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate147.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate143(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate146(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_setQosKeys.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate143.evaluated;
+const evaluated0 = validate146.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate144(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate144.errors : vErrors.concat(validate144.errors);
+if(!(validate147(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate147.errors : vErrors.concat(validate147.errors);
 errors = vErrors.length;
 }
-validate143.errors = vErrors;
+validate146.errors = vErrors;
 return errors === 0;
 }
-validate143.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate146.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_unsetQosKeys = validate148;
+export const body_unsetQosKeys = validate151;
 const schema172 = {"$ref":"cinder-v3.json#/components/schemas/QosKeysUnsetRequest","$id":"body_unsetQosKeys.json"};
 const schema173 = {"description":"`{\"keys\": [...]}` (schema `unset`): unique strings of 1..255 characters (duplicates → 400\n\"Invalid input for field/attribute keys. Value: [...]. [...] has non-unique elements\"). An\nempty list is allowed.\n","type":"object","required":["keys"],"additionalProperties":false,"properties":{"keys":{"type":"array","uniqueItems":true,"items":{"type":"string","minLength":1,"maxLength":255}}}};
 
-function validate148(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate151(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_unsetQosKeys.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate148.evaluated;
+const evaluated0 = validate151.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -6707,14 +6729,14 @@ if(errors === _errs0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.keys === undefined) && (missing0 = "keys")){
-validate148.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/QosKeysUnsetRequest/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate151.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/QosKeysUnsetRequest/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs2 = errors;
 for(const key0 in data){
 if(!(key0 === "keys")){
-validate148.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/QosKeysUnsetRequest/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate151.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/QosKeysUnsetRequest/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -6733,18 +6755,18 @@ const _errs5 = errors;
 if(errors === _errs5){
 if(typeof data1 === "string"){
 if(func2(data1) > 255){
-validate148.errors = [{instancePath:instancePath+"/keys/" + i0,schemaPath:"cinder-v3.json#/components/schemas/QosKeysUnsetRequest/properties/keys/items/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate151.errors = [{instancePath:instancePath+"/keys/" + i0,schemaPath:"cinder-v3.json#/components/schemas/QosKeysUnsetRequest/properties/keys/items/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data1) < 1){
-validate148.errors = [{instancePath:instancePath+"/keys/" + i0,schemaPath:"cinder-v3.json#/components/schemas/QosKeysUnsetRequest/properties/keys/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate151.errors = [{instancePath:instancePath+"/keys/" + i0,schemaPath:"cinder-v3.json#/components/schemas/QosKeysUnsetRequest/properties/keys/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 }
 else {
-validate148.errors = [{instancePath:instancePath+"/keys/" + i0,schemaPath:"cinder-v3.json#/components/schemas/QosKeysUnsetRequest/properties/keys/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate151.errors = [{instancePath:instancePath+"/keys/" + i0,schemaPath:"cinder-v3.json#/components/schemas/QosKeysUnsetRequest/properties/keys/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -6765,7 +6787,7 @@ continue;
 }
 if(typeof indices0[item0] == "number"){
 j0 = indices0[item0];
-validate148.errors = [{instancePath:instancePath+"/keys",schemaPath:"cinder-v3.json#/components/schemas/QosKeysUnsetRequest/properties/keys/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"}];
+validate151.errors = [{instancePath:instancePath+"/keys",schemaPath:"cinder-v3.json#/components/schemas/QosKeysUnsetRequest/properties/keys/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"}];
 return false;
 break;
 }
@@ -6775,7 +6797,7 @@ indices0[item0] = i1;
 }
 }
 else {
-validate148.errors = [{instancePath:instancePath+"/keys",schemaPath:"cinder-v3.json#/components/schemas/QosKeysUnsetRequest/properties/keys/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate151.errors = [{instancePath:instancePath+"/keys",schemaPath:"cinder-v3.json#/components/schemas/QosKeysUnsetRequest/properties/keys/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -6784,26 +6806,26 @@ return false;
 }
 }
 else {
-validate148.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/QosKeysUnsetRequest/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate151.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/QosKeysUnsetRequest/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate148.errors = vErrors;
+validate151.errors = vErrors;
 return errors === 0;
 }
-validate148.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate151.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_updateQuotas = validate149;
+export const body_updateQuotas = validate152;
 const schema174 = {"$ref":"cinder-v3.json#/components/schemas/QuotaSetUpdateRequest","$id":"body_updateQuotas.json"};
 const schema175 = {"type":"object","required":["quota_set"],"additionalProperties":false,"properties":{"quota_set":{"$ref":"#/components/schemas/QuotaSetUpdate"}}};
 const schema176 = {"description":"The `quota_set` object of an update (cinder/api/schemas/quotas.py `update_quota`, format\n`quota_set`): at least one key (`{}` → 400 \"Invalid input for field/attribute quota_set.\nValue: {}. {} does not have enough properties\"). Keys must be quota keys of existing types;\n`id` and `tenant_id` are accepted and ignored (any value). Unknown keys are collected and\nreported after the values: 400 \"Invalid input received: Bad key(s) in quota set: <k1>, <k2>\"\n(a bad value met earlier in the iteration wins).\n","type":"object","minProperties":1,"properties":{"volumes":{"$ref":"#/components/schemas/QuotaValue"},"snapshots":{"$ref":"#/components/schemas/QuotaValue"},"gigabytes":{"$ref":"#/components/schemas/QuotaValue"},"backups":{"$ref":"#/components/schemas/QuotaValue"},"backup_gigabytes":{"$ref":"#/components/schemas/QuotaValue"},"per_volume_gigabytes":{"$ref":"#/components/schemas/QuotaValue"},"groups":{"$ref":"#/components/schemas/QuotaValue"},"id":{"description":"Ignored."},"tenant_id":{"description":"Ignored."}},"patternProperties":{"^(?:volumes|snapshots|gigabytes)_.+$":{"$ref":"#/components/schemas/QuotaValue"}},"additionalProperties":false};
 const schema177 = {"description":"A limit, -1 (unlimited) to 2147483647. Cinder's format checker (`api_utils.validate_integer`,\n`int(str(v))`) also accepts integer strings, but the handler then compares the string with\nthe usage and fails with a TypeError → 500 for every key but `per_volume_gigabytes`; here only\nJSON integers are accepted. Cinder's messages: \"<key> must be an integer\" (also for 1.5,\ntrue, \"abc\"), \"<key> must be >= -1\", \"<key> must be <= 2147483647\" (400).\n","type":"integer","minimum":-1,"maximum":2147483647};
-const pattern60 = new RegExp("^(?:volumes|snapshots|gigabytes)_.+$", "u");
+const pattern59 = new RegExp("^(?:volumes|snapshots|gigabytes)_.+$", "u");
 
-function validate151(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate154(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate151.evaluated;
+const evaluated0 = validate154.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -6813,14 +6835,14 @@ evaluated0.items = undefined;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(Object.keys(data).length < 1){
-validate151.errors = [{instancePath,schemaPath:"#/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"}];
+validate154.errors = [{instancePath,schemaPath:"#/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!((func1.call(schema176.properties, key0)) || (pattern60.test(key0)))){
-validate151.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+if(!((func1.call(schema176.properties, key0)) || (pattern59.test(key0)))){
+validate154.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -6831,18 +6853,18 @@ let data0 = data.volumes;
 const _errs2 = errors;
 const _errs3 = errors;
 if(!((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0)))){
-validate151.errors = [{instancePath:instancePath+"/volumes",schemaPath:"#/components/schemas/QuotaValue/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate154.errors = [{instancePath:instancePath+"/volumes",schemaPath:"#/components/schemas/QuotaValue/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs3){
 if(typeof data0 == "number"){
 if(data0 > 2147483647 || isNaN(data0)){
-validate151.errors = [{instancePath:instancePath+"/volumes",schemaPath:"#/components/schemas/QuotaValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+validate154.errors = [{instancePath:instancePath+"/volumes",schemaPath:"#/components/schemas/QuotaValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
 return false;
 }
 else {
 if(data0 < -1 || isNaN(data0)){
-validate151.errors = [{instancePath:instancePath+"/volumes",schemaPath:"#/components/schemas/QuotaValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
+validate154.errors = [{instancePath:instancePath+"/volumes",schemaPath:"#/components/schemas/QuotaValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
 return false;
 }
 }
@@ -6859,18 +6881,18 @@ let data1 = data.snapshots;
 const _errs5 = errors;
 const _errs6 = errors;
 if(!((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1)))){
-validate151.errors = [{instancePath:instancePath+"/snapshots",schemaPath:"#/components/schemas/QuotaValue/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate154.errors = [{instancePath:instancePath+"/snapshots",schemaPath:"#/components/schemas/QuotaValue/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs6){
 if(typeof data1 == "number"){
 if(data1 > 2147483647 || isNaN(data1)){
-validate151.errors = [{instancePath:instancePath+"/snapshots",schemaPath:"#/components/schemas/QuotaValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+validate154.errors = [{instancePath:instancePath+"/snapshots",schemaPath:"#/components/schemas/QuotaValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
 return false;
 }
 else {
 if(data1 < -1 || isNaN(data1)){
-validate151.errors = [{instancePath:instancePath+"/snapshots",schemaPath:"#/components/schemas/QuotaValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
+validate154.errors = [{instancePath:instancePath+"/snapshots",schemaPath:"#/components/schemas/QuotaValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
 return false;
 }
 }
@@ -6887,18 +6909,18 @@ let data2 = data.gigabytes;
 const _errs8 = errors;
 const _errs9 = errors;
 if(!((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2)))){
-validate151.errors = [{instancePath:instancePath+"/gigabytes",schemaPath:"#/components/schemas/QuotaValue/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate154.errors = [{instancePath:instancePath+"/gigabytes",schemaPath:"#/components/schemas/QuotaValue/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs9){
 if(typeof data2 == "number"){
 if(data2 > 2147483647 || isNaN(data2)){
-validate151.errors = [{instancePath:instancePath+"/gigabytes",schemaPath:"#/components/schemas/QuotaValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+validate154.errors = [{instancePath:instancePath+"/gigabytes",schemaPath:"#/components/schemas/QuotaValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
 return false;
 }
 else {
 if(data2 < -1 || isNaN(data2)){
-validate151.errors = [{instancePath:instancePath+"/gigabytes",schemaPath:"#/components/schemas/QuotaValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
+validate154.errors = [{instancePath:instancePath+"/gigabytes",schemaPath:"#/components/schemas/QuotaValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
 return false;
 }
 }
@@ -6915,18 +6937,18 @@ let data3 = data.backups;
 const _errs11 = errors;
 const _errs12 = errors;
 if(!((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3)))){
-validate151.errors = [{instancePath:instancePath+"/backups",schemaPath:"#/components/schemas/QuotaValue/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate154.errors = [{instancePath:instancePath+"/backups",schemaPath:"#/components/schemas/QuotaValue/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs12){
 if(typeof data3 == "number"){
 if(data3 > 2147483647 || isNaN(data3)){
-validate151.errors = [{instancePath:instancePath+"/backups",schemaPath:"#/components/schemas/QuotaValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+validate154.errors = [{instancePath:instancePath+"/backups",schemaPath:"#/components/schemas/QuotaValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
 return false;
 }
 else {
 if(data3 < -1 || isNaN(data3)){
-validate151.errors = [{instancePath:instancePath+"/backups",schemaPath:"#/components/schemas/QuotaValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
+validate154.errors = [{instancePath:instancePath+"/backups",schemaPath:"#/components/schemas/QuotaValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
 return false;
 }
 }
@@ -6943,18 +6965,18 @@ let data4 = data.backup_gigabytes;
 const _errs14 = errors;
 const _errs15 = errors;
 if(!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))){
-validate151.errors = [{instancePath:instancePath+"/backup_gigabytes",schemaPath:"#/components/schemas/QuotaValue/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate154.errors = [{instancePath:instancePath+"/backup_gigabytes",schemaPath:"#/components/schemas/QuotaValue/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs15){
 if(typeof data4 == "number"){
 if(data4 > 2147483647 || isNaN(data4)){
-validate151.errors = [{instancePath:instancePath+"/backup_gigabytes",schemaPath:"#/components/schemas/QuotaValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+validate154.errors = [{instancePath:instancePath+"/backup_gigabytes",schemaPath:"#/components/schemas/QuotaValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
 return false;
 }
 else {
 if(data4 < -1 || isNaN(data4)){
-validate151.errors = [{instancePath:instancePath+"/backup_gigabytes",schemaPath:"#/components/schemas/QuotaValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
+validate154.errors = [{instancePath:instancePath+"/backup_gigabytes",schemaPath:"#/components/schemas/QuotaValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
 return false;
 }
 }
@@ -6971,18 +6993,18 @@ let data5 = data.per_volume_gigabytes;
 const _errs17 = errors;
 const _errs18 = errors;
 if(!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))){
-validate151.errors = [{instancePath:instancePath+"/per_volume_gigabytes",schemaPath:"#/components/schemas/QuotaValue/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate154.errors = [{instancePath:instancePath+"/per_volume_gigabytes",schemaPath:"#/components/schemas/QuotaValue/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs18){
 if(typeof data5 == "number"){
 if(data5 > 2147483647 || isNaN(data5)){
-validate151.errors = [{instancePath:instancePath+"/per_volume_gigabytes",schemaPath:"#/components/schemas/QuotaValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+validate154.errors = [{instancePath:instancePath+"/per_volume_gigabytes",schemaPath:"#/components/schemas/QuotaValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
 return false;
 }
 else {
 if(data5 < -1 || isNaN(data5)){
-validate151.errors = [{instancePath:instancePath+"/per_volume_gigabytes",schemaPath:"#/components/schemas/QuotaValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
+validate154.errors = [{instancePath:instancePath+"/per_volume_gigabytes",schemaPath:"#/components/schemas/QuotaValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
 return false;
 }
 }
@@ -6999,18 +7021,18 @@ let data6 = data.groups;
 const _errs20 = errors;
 const _errs21 = errors;
 if(!((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6)))){
-validate151.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/components/schemas/QuotaValue/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate154.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/components/schemas/QuotaValue/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs21){
 if(typeof data6 == "number"){
 if(data6 > 2147483647 || isNaN(data6)){
-validate151.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/components/schemas/QuotaValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+validate154.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/components/schemas/QuotaValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
 return false;
 }
 else {
 if(data6 < -1 || isNaN(data6)){
-validate151.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/components/schemas/QuotaValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
+validate154.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/components/schemas/QuotaValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
 return false;
 }
 }
@@ -7024,23 +7046,23 @@ var valid0 = true;
 if(valid0){
 var valid8 = true;
 for(const key1 in data){
-if(pattern60.test(key1)){
+if(pattern59.test(key1)){
 let data7 = data[key1];
 const _errs23 = errors;
 const _errs24 = errors;
 if(!((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7)))){
-validate151.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/QuotaValue/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate154.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/QuotaValue/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs24){
 if(typeof data7 == "number"){
 if(data7 > 2147483647 || isNaN(data7)){
-validate151.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/QuotaValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+validate154.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/QuotaValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
 return false;
 }
 else {
 if(data7 < -1 || isNaN(data7)){
-validate151.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/QuotaValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
+validate154.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/QuotaValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
 return false;
 }
 }
@@ -7063,20 +7085,20 @@ break;
 }
 }
 else {
-validate151.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate154.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate151.errors = vErrors;
+validate154.errors = vErrors;
 return errors === 0;
 }
-validate151.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate154.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate150(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate153(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate150.evaluated;
+const evaluated0 = validate153.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -7087,22 +7109,22 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.quota_set === undefined) && (missing0 = "quota_set")){
-validate150.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate153.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "quota_set")){
-validate150.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate153.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
 if(_errs1 === errors){
 if(data.quota_set !== undefined){
-if(!(validate151(data.quota_set, {instancePath:instancePath+"/quota_set",parentData:data,parentDataProperty:"quota_set",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate151.errors : vErrors.concat(validate151.errors);
+if(!(validate154(data.quota_set, {instancePath:instancePath+"/quota_set",parentData:data,parentDataProperty:"quota_set",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate154.errors : vErrors.concat(validate154.errors);
 errors = vErrors.length;
 }
 }
@@ -7110,48 +7132,48 @@ errors = vErrors.length;
 }
 }
 else {
-validate150.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate153.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate150.errors = vErrors;
+validate153.errors = vErrors;
 return errors === 0;
 }
-validate150.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate153.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate149(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate152(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_updateQuotas.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate149.evaluated;
+const evaluated0 = validate152.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate150(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate150.errors : vErrors.concat(validate150.errors);
+if(!(validate153(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate153.errors : vErrors.concat(validate153.errors);
 errors = vErrors.length;
 }
-validate149.errors = vErrors;
+validate152.errors = vErrors;
 return errors === 0;
 }
-validate149.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate152.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_updateQuotaClass = validate154;
+export const body_updateQuotaClass = validate157;
 const schema185 = {"$ref":"cinder-v3.json#/components/schemas/QuotaClassSetUpdateRequest","$id":"body_updateQuotaClass.json"};
 const schema186 = {"type":"object","required":["quota_class_set"],"additionalProperties":false,"properties":{"quota_class_set":{"$ref":"#/components/schemas/QuotaClassSetUpdate"}}};
 const schema187 = {"description":"The `quota_class_set` object of an update (format `quota_class_set`): keys must be quota keys\nof existing types (else 400 \"Invalid input received: Bad key(s) in quota class set: <k1>,\n<k2>\", checked before the values), and match `^[a-zA-Z0-9-_:. ]{1,255}$` (so per-type keys of\ntypes whose name has other characters cannot be set here). `{}` is allowed (no change).\n","type":"object","properties":{"volumes":{"$ref":"#/components/schemas/QuotaClassValue"},"snapshots":{"$ref":"#/components/schemas/QuotaClassValue"},"gigabytes":{"$ref":"#/components/schemas/QuotaClassValue"},"backups":{"$ref":"#/components/schemas/QuotaClassValue"},"backup_gigabytes":{"$ref":"#/components/schemas/QuotaClassValue"},"per_volume_gigabytes":{"$ref":"#/components/schemas/QuotaClassValue"},"groups":{"$ref":"#/components/schemas/QuotaClassValue"}},"patternProperties":{"^(?:volumes|snapshots|gigabytes)_[a-zA-Z0-9-_:. ]+$":{"$ref":"#/components/schemas/QuotaClassValue"}},"propertyNames":{"maxLength":255},"additionalProperties":false};
 const schema188 = {"description":"cinder/api/validation/parameter_types.py `quota_class_set` values: an integer -1..2147483647,\nor a string of digits 0..2147483647 (Cinder's validator applies `minimum`/`maximum` to digit\nstrings too; \"-1\" as a string → 400 \"Invalid input for field/attribute volumes. Value: -1.\n'-1' does not match '^[0-9]*$'\", \"\" → \"... '' is too short\", 1.5/true → \"... is not of type\n'integer', 'string'\", 2147483648 → \"... is greater than the maximum of 2147483647\", -2 → \"...\nis less than the minimum of -1\").\n","type":["integer","string"],"minimum":-1,"maximum":2147483647,"minLength":1,"pattern":"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"};
-const pattern62 = new RegExp("^(?:volumes|snapshots|gigabytes)_[a-zA-Z0-9-_:. ]+$", "u");
-const pattern63 = new RegExp("^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$", "u");
+const pattern61 = new RegExp("^(?:volumes|snapshots|gigabytes)_[a-zA-Z0-9-_:. ]+$", "u");
+const pattern62 = new RegExp("^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$", "u");
 
-function validate156(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate159(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate156.evaluated;
+const evaluated0 = validate159.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -7184,7 +7206,7 @@ else {
 vErrors.push(err1);
 }
 errors++;
-validate156.errors = vErrors;
+validate159.errors = vErrors;
 return false;
 break;
 }
@@ -7192,8 +7214,8 @@ break;
 if(valid0){
 const _errs2 = errors;
 for(const key1 in data){
-if(!((((((((key1 === "volumes") || (key1 === "snapshots")) || (key1 === "gigabytes")) || (key1 === "backups")) || (key1 === "backup_gigabytes")) || (key1 === "per_volume_gigabytes")) || (key1 === "groups")) || (pattern62.test(key1)))){
-validate156.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+if(!((((((((key1 === "volumes") || (key1 === "snapshots")) || (key1 === "gigabytes")) || (key1 === "backups")) || (key1 === "backup_gigabytes")) || (key1 === "per_volume_gigabytes")) || (key1 === "groups")) || (pattern61.test(key1)))){
+validate159.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -7204,18 +7226,18 @@ let data0 = data.volumes;
 const _errs3 = errors;
 const _errs4 = errors;
 if((!((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0)))) && (typeof data0 !== "string")){
-validate156.errors = [{instancePath:instancePath+"/volumes",schemaPath:"#/components/schemas/QuotaClassValue/type",keyword:"type",params:{type: schema188.type},message:"must be integer,string"}];
+validate159.errors = [{instancePath:instancePath+"/volumes",schemaPath:"#/components/schemas/QuotaClassValue/type",keyword:"type",params:{type: schema188.type},message:"must be integer,string"}];
 return false;
 }
 if(errors === _errs4){
 if(typeof data0 == "number"){
 if(data0 > 2147483647 || isNaN(data0)){
-validate156.errors = [{instancePath:instancePath+"/volumes",schemaPath:"#/components/schemas/QuotaClassValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+validate159.errors = [{instancePath:instancePath+"/volumes",schemaPath:"#/components/schemas/QuotaClassValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
 return false;
 }
 else {
 if(data0 < -1 || isNaN(data0)){
-validate156.errors = [{instancePath:instancePath+"/volumes",schemaPath:"#/components/schemas/QuotaClassValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
+validate159.errors = [{instancePath:instancePath+"/volumes",schemaPath:"#/components/schemas/QuotaClassValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
 return false;
 }
 }
@@ -7223,12 +7245,12 @@ return false;
 if(errors === _errs4){
 if(typeof data0 === "string"){
 if(func2(data0) < 1){
-validate156.errors = [{instancePath:instancePath+"/volumes",schemaPath:"#/components/schemas/QuotaClassValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate159.errors = [{instancePath:instancePath+"/volumes",schemaPath:"#/components/schemas/QuotaClassValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern63.test(data0)){
-validate156.errors = [{instancePath:instancePath+"/volumes",schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
+if(!pattern62.test(data0)){
+validate159.errors = [{instancePath:instancePath+"/volumes",schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
 return false;
 }
 }
@@ -7246,18 +7268,18 @@ let data1 = data.snapshots;
 const _errs6 = errors;
 const _errs7 = errors;
 if((!((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1)))) && (typeof data1 !== "string")){
-validate156.errors = [{instancePath:instancePath+"/snapshots",schemaPath:"#/components/schemas/QuotaClassValue/type",keyword:"type",params:{type: schema188.type},message:"must be integer,string"}];
+validate159.errors = [{instancePath:instancePath+"/snapshots",schemaPath:"#/components/schemas/QuotaClassValue/type",keyword:"type",params:{type: schema188.type},message:"must be integer,string"}];
 return false;
 }
 if(errors === _errs7){
 if(typeof data1 == "number"){
 if(data1 > 2147483647 || isNaN(data1)){
-validate156.errors = [{instancePath:instancePath+"/snapshots",schemaPath:"#/components/schemas/QuotaClassValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+validate159.errors = [{instancePath:instancePath+"/snapshots",schemaPath:"#/components/schemas/QuotaClassValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
 return false;
 }
 else {
 if(data1 < -1 || isNaN(data1)){
-validate156.errors = [{instancePath:instancePath+"/snapshots",schemaPath:"#/components/schemas/QuotaClassValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
+validate159.errors = [{instancePath:instancePath+"/snapshots",schemaPath:"#/components/schemas/QuotaClassValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
 return false;
 }
 }
@@ -7265,12 +7287,12 @@ return false;
 if(errors === _errs7){
 if(typeof data1 === "string"){
 if(func2(data1) < 1){
-validate156.errors = [{instancePath:instancePath+"/snapshots",schemaPath:"#/components/schemas/QuotaClassValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate159.errors = [{instancePath:instancePath+"/snapshots",schemaPath:"#/components/schemas/QuotaClassValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern63.test(data1)){
-validate156.errors = [{instancePath:instancePath+"/snapshots",schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
+if(!pattern62.test(data1)){
+validate159.errors = [{instancePath:instancePath+"/snapshots",schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
 return false;
 }
 }
@@ -7288,18 +7310,18 @@ let data2 = data.gigabytes;
 const _errs9 = errors;
 const _errs10 = errors;
 if((!((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2)))) && (typeof data2 !== "string")){
-validate156.errors = [{instancePath:instancePath+"/gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/type",keyword:"type",params:{type: schema188.type},message:"must be integer,string"}];
+validate159.errors = [{instancePath:instancePath+"/gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/type",keyword:"type",params:{type: schema188.type},message:"must be integer,string"}];
 return false;
 }
 if(errors === _errs10){
 if(typeof data2 == "number"){
 if(data2 > 2147483647 || isNaN(data2)){
-validate156.errors = [{instancePath:instancePath+"/gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+validate159.errors = [{instancePath:instancePath+"/gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
 return false;
 }
 else {
 if(data2 < -1 || isNaN(data2)){
-validate156.errors = [{instancePath:instancePath+"/gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
+validate159.errors = [{instancePath:instancePath+"/gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
 return false;
 }
 }
@@ -7307,12 +7329,12 @@ return false;
 if(errors === _errs10){
 if(typeof data2 === "string"){
 if(func2(data2) < 1){
-validate156.errors = [{instancePath:instancePath+"/gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate159.errors = [{instancePath:instancePath+"/gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern63.test(data2)){
-validate156.errors = [{instancePath:instancePath+"/gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
+if(!pattern62.test(data2)){
+validate159.errors = [{instancePath:instancePath+"/gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
 return false;
 }
 }
@@ -7330,18 +7352,18 @@ let data3 = data.backups;
 const _errs12 = errors;
 const _errs13 = errors;
 if((!((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3)))) && (typeof data3 !== "string")){
-validate156.errors = [{instancePath:instancePath+"/backups",schemaPath:"#/components/schemas/QuotaClassValue/type",keyword:"type",params:{type: schema188.type},message:"must be integer,string"}];
+validate159.errors = [{instancePath:instancePath+"/backups",schemaPath:"#/components/schemas/QuotaClassValue/type",keyword:"type",params:{type: schema188.type},message:"must be integer,string"}];
 return false;
 }
 if(errors === _errs13){
 if(typeof data3 == "number"){
 if(data3 > 2147483647 || isNaN(data3)){
-validate156.errors = [{instancePath:instancePath+"/backups",schemaPath:"#/components/schemas/QuotaClassValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+validate159.errors = [{instancePath:instancePath+"/backups",schemaPath:"#/components/schemas/QuotaClassValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
 return false;
 }
 else {
 if(data3 < -1 || isNaN(data3)){
-validate156.errors = [{instancePath:instancePath+"/backups",schemaPath:"#/components/schemas/QuotaClassValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
+validate159.errors = [{instancePath:instancePath+"/backups",schemaPath:"#/components/schemas/QuotaClassValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
 return false;
 }
 }
@@ -7349,12 +7371,12 @@ return false;
 if(errors === _errs13){
 if(typeof data3 === "string"){
 if(func2(data3) < 1){
-validate156.errors = [{instancePath:instancePath+"/backups",schemaPath:"#/components/schemas/QuotaClassValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate159.errors = [{instancePath:instancePath+"/backups",schemaPath:"#/components/schemas/QuotaClassValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern63.test(data3)){
-validate156.errors = [{instancePath:instancePath+"/backups",schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
+if(!pattern62.test(data3)){
+validate159.errors = [{instancePath:instancePath+"/backups",schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
 return false;
 }
 }
@@ -7372,18 +7394,18 @@ let data4 = data.backup_gigabytes;
 const _errs15 = errors;
 const _errs16 = errors;
 if((!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))) && (typeof data4 !== "string")){
-validate156.errors = [{instancePath:instancePath+"/backup_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/type",keyword:"type",params:{type: schema188.type},message:"must be integer,string"}];
+validate159.errors = [{instancePath:instancePath+"/backup_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/type",keyword:"type",params:{type: schema188.type},message:"must be integer,string"}];
 return false;
 }
 if(errors === _errs16){
 if(typeof data4 == "number"){
 if(data4 > 2147483647 || isNaN(data4)){
-validate156.errors = [{instancePath:instancePath+"/backup_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+validate159.errors = [{instancePath:instancePath+"/backup_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
 return false;
 }
 else {
 if(data4 < -1 || isNaN(data4)){
-validate156.errors = [{instancePath:instancePath+"/backup_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
+validate159.errors = [{instancePath:instancePath+"/backup_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
 return false;
 }
 }
@@ -7391,12 +7413,12 @@ return false;
 if(errors === _errs16){
 if(typeof data4 === "string"){
 if(func2(data4) < 1){
-validate156.errors = [{instancePath:instancePath+"/backup_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate159.errors = [{instancePath:instancePath+"/backup_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern63.test(data4)){
-validate156.errors = [{instancePath:instancePath+"/backup_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
+if(!pattern62.test(data4)){
+validate159.errors = [{instancePath:instancePath+"/backup_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
 return false;
 }
 }
@@ -7414,18 +7436,18 @@ let data5 = data.per_volume_gigabytes;
 const _errs18 = errors;
 const _errs19 = errors;
 if((!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))) && (typeof data5 !== "string")){
-validate156.errors = [{instancePath:instancePath+"/per_volume_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/type",keyword:"type",params:{type: schema188.type},message:"must be integer,string"}];
+validate159.errors = [{instancePath:instancePath+"/per_volume_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/type",keyword:"type",params:{type: schema188.type},message:"must be integer,string"}];
 return false;
 }
 if(errors === _errs19){
 if(typeof data5 == "number"){
 if(data5 > 2147483647 || isNaN(data5)){
-validate156.errors = [{instancePath:instancePath+"/per_volume_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+validate159.errors = [{instancePath:instancePath+"/per_volume_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
 return false;
 }
 else {
 if(data5 < -1 || isNaN(data5)){
-validate156.errors = [{instancePath:instancePath+"/per_volume_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
+validate159.errors = [{instancePath:instancePath+"/per_volume_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
 return false;
 }
 }
@@ -7433,12 +7455,12 @@ return false;
 if(errors === _errs19){
 if(typeof data5 === "string"){
 if(func2(data5) < 1){
-validate156.errors = [{instancePath:instancePath+"/per_volume_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate159.errors = [{instancePath:instancePath+"/per_volume_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern63.test(data5)){
-validate156.errors = [{instancePath:instancePath+"/per_volume_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
+if(!pattern62.test(data5)){
+validate159.errors = [{instancePath:instancePath+"/per_volume_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
 return false;
 }
 }
@@ -7456,18 +7478,18 @@ let data6 = data.groups;
 const _errs21 = errors;
 const _errs22 = errors;
 if((!((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6)))) && (typeof data6 !== "string")){
-validate156.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/components/schemas/QuotaClassValue/type",keyword:"type",params:{type: schema188.type},message:"must be integer,string"}];
+validate159.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/components/schemas/QuotaClassValue/type",keyword:"type",params:{type: schema188.type},message:"must be integer,string"}];
 return false;
 }
 if(errors === _errs22){
 if(typeof data6 == "number"){
 if(data6 > 2147483647 || isNaN(data6)){
-validate156.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/components/schemas/QuotaClassValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+validate159.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/components/schemas/QuotaClassValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
 return false;
 }
 else {
 if(data6 < -1 || isNaN(data6)){
-validate156.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/components/schemas/QuotaClassValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
+validate159.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/components/schemas/QuotaClassValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
 return false;
 }
 }
@@ -7475,12 +7497,12 @@ return false;
 if(errors === _errs22){
 if(typeof data6 === "string"){
 if(func2(data6) < 1){
-validate156.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/components/schemas/QuotaClassValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate159.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/components/schemas/QuotaClassValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern63.test(data6)){
-validate156.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
+if(!pattern62.test(data6)){
+validate159.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
 return false;
 }
 }
@@ -7495,23 +7517,23 @@ var valid1 = true;
 if(valid1){
 var valid9 = true;
 for(const key2 in data){
-if(pattern62.test(key2)){
+if(pattern61.test(key2)){
 let data7 = data[key2];
 const _errs24 = errors;
 const _errs25 = errors;
 if((!((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7)))) && (typeof data7 !== "string")){
-validate156.errors = [{instancePath:instancePath+"/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/QuotaClassValue/type",keyword:"type",params:{type: schema188.type},message:"must be integer,string"}];
+validate159.errors = [{instancePath:instancePath+"/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/QuotaClassValue/type",keyword:"type",params:{type: schema188.type},message:"must be integer,string"}];
 return false;
 }
 if(errors === _errs25){
 if(typeof data7 == "number"){
 if(data7 > 2147483647 || isNaN(data7)){
-validate156.errors = [{instancePath:instancePath+"/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/QuotaClassValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+validate159.errors = [{instancePath:instancePath+"/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/QuotaClassValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
 return false;
 }
 else {
 if(data7 < -1 || isNaN(data7)){
-validate156.errors = [{instancePath:instancePath+"/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/QuotaClassValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
+validate159.errors = [{instancePath:instancePath+"/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/QuotaClassValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
 return false;
 }
 }
@@ -7519,12 +7541,12 @@ return false;
 if(errors === _errs25){
 if(typeof data7 === "string"){
 if(func2(data7) < 1){
-validate156.errors = [{instancePath:instancePath+"/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/QuotaClassValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate159.errors = [{instancePath:instancePath+"/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/QuotaClassValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern63.test(data7)){
-validate156.errors = [{instancePath:instancePath+"/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
+if(!pattern62.test(data7)){
+validate159.errors = [{instancePath:instancePath+"/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
 return false;
 }
 }
@@ -7548,20 +7570,20 @@ break;
 }
 }
 else {
-validate156.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate159.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate156.errors = vErrors;
+validate159.errors = vErrors;
 return errors === 0;
 }
-validate156.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate159.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate155(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate158(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate155.evaluated;
+const evaluated0 = validate158.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -7572,22 +7594,22 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.quota_class_set === undefined) && (missing0 = "quota_class_set")){
-validate155.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate158.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "quota_class_set")){
-validate155.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate158.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
 if(_errs1 === errors){
 if(data.quota_class_set !== undefined){
-if(!(validate156(data.quota_class_set, {instancePath:instancePath+"/quota_class_set",parentData:data,parentDataProperty:"quota_class_set",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate156.errors : vErrors.concat(validate156.errors);
+if(!(validate159(data.quota_class_set, {instancePath:instancePath+"/quota_class_set",parentData:data,parentDataProperty:"quota_class_set",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate159.errors : vErrors.concat(validate159.errors);
 errors = vErrors.length;
 }
 }
@@ -7595,271 +7617,40 @@ errors = vErrors.length;
 }
 }
 else {
-validate155.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate158.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate155.errors = vErrors;
+validate158.errors = vErrors;
 return errors === 0;
 }
-validate155.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate158.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate154(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate157(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_updateQuotaClass.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate154.evaluated;
+const evaluated0 = validate157.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate155(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate155.errors : vErrors.concat(validate155.errors);
+if(!(validate158(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate158.errors : vErrors.concat(validate158.errors);
 errors = vErrors.length;
 }
-validate154.errors = vErrors;
+validate157.errors = vErrors;
 return errors === 0;
 }
-validate154.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate157.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_enableService = validate159;
+export const body_enableService = validate162;
 const schema196 = {"$ref":"cinder-v3.json#/components/schemas/ServiceEnableDisableRequest","$id":"body_enableService.json"};
 const schema197 = {"description":"Body of `enable` / `disable` (cinder/api/schemas/services.py `enable_and_disable`): `host`\nand `binary` (or its deprecated alias `service`; at least one of the two, else 400 \"{...} is\nnot valid under any of the given schemas\"). `cluster` is accepted and ignored.\n","type":"object","additionalProperties":false,"properties":{"binary":{"type":"string","minLength":1,"maxLength":255},"host":{"$ref":"#/components/schemas/ServiceHost"},"cluster":{"type":["string","null"],"minLength":0,"maxLength":255},"service":{"description":"Deprecated alias of `binary` (`binary` wins when both are given).","type":"string","minLength":1,"maxLength":255}},"anyOf":[{"required":["binary"]},{"required":["service"]}]};
 const schema198 = {"description":"cinder/api/validation/parameter_types.py `cinder_host`. The handler requires it non-empty\n(cinder/api/common.py `get_cluster_host`): absent or null → 400 \"Invalid input received: Host\nfield is missing.\".\n","type":["string","null"],"minLength":1,"maxLength":255,"pattern":"^[a-zA-Z0-9-._#@:/+\\[\\]]*$"};
-
-function validate160(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate160.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-const _errs1 = errors;
-let valid0 = false;
-const _errs2 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.binary === undefined) && (missing0 = "binary")){
-const err0 = {instancePath,schemaPath:"#/anyOf/0/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-}
-var _valid0 = _errs2 === errors;
-valid0 = valid0 || _valid0;
-const _errs3 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if((data.service === undefined) && (missing1 = "service")){
-const err1 = {instancePath,schemaPath:"#/anyOf/1/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-}
-var _valid0 = _errs3 === errors;
-valid0 = valid0 || _valid0;
-if(!valid0){
-const err2 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-validate160.errors = vErrors;
-return false;
-}
-else {
-errors = _errs1;
-if(vErrors !== null){
-if(_errs1){
-vErrors.length = _errs1;
-}
-else {
-vErrors = null;
-}
-}
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-const _errs4 = errors;
-for(const key0 in data){
-if(!((((key0 === "binary") || (key0 === "host")) || (key0 === "cluster")) || (key0 === "service"))){
-validate160.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs4 === errors){
-if(data.binary !== undefined){
-let data0 = data.binary;
-const _errs5 = errors;
-if(errors === _errs5){
-if(typeof data0 === "string"){
-if(func2(data0) > 255){
-validate160.errors = [{instancePath:instancePath+"/binary",schemaPath:"#/properties/binary/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
-return false;
-}
-else {
-if(func2(data0) < 1){
-validate160.errors = [{instancePath:instancePath+"/binary",schemaPath:"#/properties/binary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-}
-else {
-validate160.errors = [{instancePath:instancePath+"/binary",schemaPath:"#/properties/binary/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid1 = _errs5 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data.host !== undefined){
-let data1 = data.host;
-const _errs7 = errors;
-const _errs8 = errors;
-if((typeof data1 !== "string") && (data1 !== null)){
-validate160.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/type",keyword:"type",params:{type: schema198.type},message:"must be string,null"}];
-return false;
-}
-if(errors === _errs8){
-if(typeof data1 === "string"){
-if(func2(data1) > 255){
-validate160.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
-return false;
-}
-else {
-if(func2(data1) < 1){
-validate160.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-else {
-if(!pattern27.test(data1)){
-validate160.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-._#@:/+\\[\\]]*$"},message:"must match pattern \""+"^[a-zA-Z0-9-._#@:/+\\[\\]]*$"+"\""}];
-return false;
-}
-}
-}
-}
-}
-var valid1 = _errs7 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data.cluster !== undefined){
-let data2 = data.cluster;
-const _errs10 = errors;
-if((typeof data2 !== "string") && (data2 !== null)){
-validate160.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: schema197.properties.cluster.type},message:"must be string,null"}];
-return false;
-}
-if(errors === _errs10){
-if(typeof data2 === "string"){
-if(func2(data2) > 255){
-validate160.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
-return false;
-}
-else {
-if(func2(data2) < 0){
-validate160.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
-return false;
-}
-}
-}
-}
-var valid1 = _errs10 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data.service !== undefined){
-let data3 = data.service;
-const _errs12 = errors;
-if(errors === _errs12){
-if(typeof data3 === "string"){
-if(func2(data3) > 255){
-validate160.errors = [{instancePath:instancePath+"/service",schemaPath:"#/properties/service/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
-return false;
-}
-else {
-if(func2(data3) < 1){
-validate160.errors = [{instancePath:instancePath+"/service",schemaPath:"#/properties/service/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-}
-else {
-validate160.errors = [{instancePath:instancePath+"/service",schemaPath:"#/properties/service/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid1 = _errs12 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-}
-}
-else {
-validate160.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate160.errors = vErrors;
-return errors === 0;
-}
-validate160.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-
-function validate159(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="body_enableService.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate159.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(validate160(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate160.errors : vErrors.concat(validate160.errors);
-errors = vErrors.length;
-}
-validate159.errors = vErrors;
-return errors === 0;
-}
-validate159.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-export const body_disableService = validate162;
-const schema199 = {"$ref":"cinder-v3.json#/components/schemas/ServiceEnableDisableRequest","$id":"body_disableService.json"};
 
 function validate163(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -8070,7 +7861,7 @@ validate163.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false}
 
 
 function validate162(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="body_disableService.json" */;
+/*# sourceURL="body_enableService.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate162.evaluated;
@@ -8089,9 +7880,8 @@ return errors === 0;
 }
 validate162.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_disableServiceWithReason = validate165;
-const schema202 = {"$ref":"cinder-v3.json#/components/schemas/ServiceDisableLogReasonRequest","$id":"body_disableServiceWithReason.json"};
-const schema203 = {"description":"Body of `disable-log-reason` (schema `disable_log_reason`): as for `disable`, plus an\noptional `disabled_reason` (absent → stored as null).\n","type":"object","additionalProperties":false,"properties":{"binary":{"type":"string","minLength":1,"maxLength":255},"host":{"$ref":"#/components/schemas/ServiceHost"},"cluster":{"type":["string","null"],"minLength":0,"maxLength":255},"service":{"description":"Deprecated alias of `binary`.","type":"string","minLength":1,"maxLength":255},"disabled_reason":{"description":"1..255 characters, not blank (format `disabled_reason`: whitespace only → 400 \"Invalid\ninput for field/attribute disabled_reason. Value: <v>. '<v>' is not a\n'disabled_reason'\").\n","type":"string","minLength":1,"maxLength":255,"pattern":"\\S"}},"anyOf":[{"required":["binary"]},{"required":["service"]}]};
+export const body_disableService = validate165;
+const schema199 = {"$ref":"cinder-v3.json#/components/schemas/ServiceEnableDisableRequest","$id":"body_disableService.json"};
 
 function validate166(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -8164,7 +7954,7 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs4 = errors;
 for(const key0 in data){
-if(!(((((key0 === "binary") || (key0 === "host")) || (key0 === "cluster")) || (key0 === "service")) || (key0 === "disabled_reason"))){
+if(!((((key0 === "binary") || (key0 === "host")) || (key0 === "cluster")) || (key0 === "service"))){
 validate166.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
@@ -8236,7 +8026,7 @@ if(data.cluster !== undefined){
 let data2 = data.cluster;
 const _errs10 = errors;
 if((typeof data2 !== "string") && (data2 !== null)){
-validate166.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: schema203.properties.cluster.type},message:"must be string,null"}];
+validate166.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: schema197.properties.cluster.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs10){
@@ -8285,40 +8075,6 @@ var valid1 = _errs12 === errors;
 else {
 var valid1 = true;
 }
-if(valid1){
-if(data.disabled_reason !== undefined){
-let data4 = data.disabled_reason;
-const _errs14 = errors;
-if(errors === _errs14){
-if(typeof data4 === "string"){
-if(func2(data4) > 255){
-validate166.errors = [{instancePath:instancePath+"/disabled_reason",schemaPath:"#/properties/disabled_reason/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
-return false;
-}
-else {
-if(func2(data4) < 1){
-validate166.errors = [{instancePath:instancePath+"/disabled_reason",schemaPath:"#/properties/disabled_reason/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-else {
-if(!pattern45.test(data4)){
-validate166.errors = [{instancePath:instancePath+"/disabled_reason",schemaPath:"#/properties/disabled_reason/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""}];
-return false;
-}
-}
-}
-}
-else {
-validate166.errors = [{instancePath:instancePath+"/disabled_reason",schemaPath:"#/properties/disabled_reason/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid1 = _errs14 === errors;
-}
-else {
-var valid1 = true;
-}
-}
 }
 }
 }
@@ -8336,7 +8092,7 @@ validate166.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false}
 
 
 function validate165(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="body_disableServiceWithReason.json" */;
+/*# sourceURL="body_disableService.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate165.evaluated;
@@ -8355,16 +8111,282 @@ return errors === 0;
 }
 validate165.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_issueToken = validate168;
+export const body_disableServiceWithReason = validate168;
+const schema202 = {"$ref":"cinder-v3.json#/components/schemas/ServiceDisableLogReasonRequest","$id":"body_disableServiceWithReason.json"};
+const schema203 = {"description":"Body of `disable-log-reason` (schema `disable_log_reason`): as for `disable`, plus an\noptional `disabled_reason` (absent → stored as null).\n","type":"object","additionalProperties":false,"properties":{"binary":{"type":"string","minLength":1,"maxLength":255},"host":{"$ref":"#/components/schemas/ServiceHost"},"cluster":{"type":["string","null"],"minLength":0,"maxLength":255},"service":{"description":"Deprecated alias of `binary`.","type":"string","minLength":1,"maxLength":255},"disabled_reason":{"description":"1..255 characters, not blank (format `disabled_reason`: whitespace only → 400 \"Invalid\ninput for field/attribute disabled_reason. Value: <v>. '<v>' is not a\n'disabled_reason'\").\n","type":"string","minLength":1,"maxLength":255,"pattern":"\\S"}},"anyOf":[{"required":["binary"]},{"required":["service"]}]};
+
+function validate169(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate169.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs1 = errors;
+let valid0 = false;
+const _errs2 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.binary === undefined) && (missing0 = "binary")){
+const err0 = {instancePath,schemaPath:"#/anyOf/0/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+var _valid0 = _errs2 === errors;
+valid0 = valid0 || _valid0;
+const _errs3 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if((data.service === undefined) && (missing1 = "service")){
+const err1 = {instancePath,schemaPath:"#/anyOf/1/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+var _valid0 = _errs3 === errors;
+valid0 = valid0 || _valid0;
+if(!valid0){
+const err2 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate169.errors = vErrors;
+return false;
+}
+else {
+errors = _errs1;
+if(vErrors !== null){
+if(_errs1){
+vErrors.length = _errs1;
+}
+else {
+vErrors = null;
+}
+}
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs4 = errors;
+for(const key0 in data){
+if(!(((((key0 === "binary") || (key0 === "host")) || (key0 === "cluster")) || (key0 === "service")) || (key0 === "disabled_reason"))){
+validate169.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs4 === errors){
+if(data.binary !== undefined){
+let data0 = data.binary;
+const _errs5 = errors;
+if(errors === _errs5){
+if(typeof data0 === "string"){
+if(func2(data0) > 255){
+validate169.errors = [{instancePath:instancePath+"/binary",schemaPath:"#/properties/binary/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+else {
+if(func2(data0) < 1){
+validate169.errors = [{instancePath:instancePath+"/binary",schemaPath:"#/properties/binary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+}
+else {
+validate169.errors = [{instancePath:instancePath+"/binary",schemaPath:"#/properties/binary/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid1 = _errs5 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.host !== undefined){
+let data1 = data.host;
+const _errs7 = errors;
+const _errs8 = errors;
+if((typeof data1 !== "string") && (data1 !== null)){
+validate169.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/type",keyword:"type",params:{type: schema198.type},message:"must be string,null"}];
+return false;
+}
+if(errors === _errs8){
+if(typeof data1 === "string"){
+if(func2(data1) > 255){
+validate169.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+else {
+if(func2(data1) < 1){
+validate169.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern27.test(data1)){
+validate169.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-._#@:/+\\[\\]]*$"},message:"must match pattern \""+"^[a-zA-Z0-9-._#@:/+\\[\\]]*$"+"\""}];
+return false;
+}
+}
+}
+}
+}
+var valid1 = _errs7 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.cluster !== undefined){
+let data2 = data.cluster;
+const _errs10 = errors;
+if((typeof data2 !== "string") && (data2 !== null)){
+validate169.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: schema203.properties.cluster.type},message:"must be string,null"}];
+return false;
+}
+if(errors === _errs10){
+if(typeof data2 === "string"){
+if(func2(data2) > 255){
+validate169.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+else {
+if(func2(data2) < 0){
+validate169.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+return false;
+}
+}
+}
+}
+var valid1 = _errs10 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.service !== undefined){
+let data3 = data.service;
+const _errs12 = errors;
+if(errors === _errs12){
+if(typeof data3 === "string"){
+if(func2(data3) > 255){
+validate169.errors = [{instancePath:instancePath+"/service",schemaPath:"#/properties/service/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+else {
+if(func2(data3) < 1){
+validate169.errors = [{instancePath:instancePath+"/service",schemaPath:"#/properties/service/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+}
+else {
+validate169.errors = [{instancePath:instancePath+"/service",schemaPath:"#/properties/service/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid1 = _errs12 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.disabled_reason !== undefined){
+let data4 = data.disabled_reason;
+const _errs14 = errors;
+if(errors === _errs14){
+if(typeof data4 === "string"){
+if(func2(data4) > 255){
+validate169.errors = [{instancePath:instancePath+"/disabled_reason",schemaPath:"#/properties/disabled_reason/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+else {
+if(func2(data4) < 1){
+validate169.errors = [{instancePath:instancePath+"/disabled_reason",schemaPath:"#/properties/disabled_reason/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern44.test(data4)){
+validate169.errors = [{instancePath:instancePath+"/disabled_reason",schemaPath:"#/properties/disabled_reason/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""}];
+return false;
+}
+}
+}
+}
+else {
+validate169.errors = [{instancePath:instancePath+"/disabled_reason",schemaPath:"#/properties/disabled_reason/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid1 = _errs14 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate169.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate169.errors = vErrors;
+return errors === 0;
+}
+validate169.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate168(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="body_disableServiceWithReason.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate168.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(validate169(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate169.errors : vErrors.concat(validate169.errors);
+errors = vErrors.length;
+}
+validate168.errors = vErrors;
+return errors === 0;
+}
+validate168.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const body_issueToken = validate171;
 const schema205 = {"$ref":"cinder-v3.json#/components/schemas/AuthTokensRequest","$id":"body_issueToken.json"};
 const schema206 = {"description":"`POST /v3/auth/tokens` body: `{\"auth\": {\"identity\": {...}, \"scope\": ...}}`. Other top-level\nkeys are ignored.\n","type":"object","required":["auth"],"properties":{"auth":{"type":"object","required":["identity"],"properties":{"identity":{"$ref":"#/components/schemas/AuthIdentity"},"scope":{"$ref":"#/components/schemas/AuthScope"}}}}};
 const schema207 = {"description":"`auth.identity` (keystone/auth/schema.py `token_issue`; Keystone's schema leaves unknown keys\nalone). `methods` names the plugins to run; each named method needs its object.\n","type":"object","required":["methods"],"properties":{"methods":{"type":"array","items":{"type":"string","examples":["password","token"]}},"password":{"type":"object","properties":{"user":{"description":"By `id`, or by `name` plus `domain` (by id or name). Neither id nor name → 400 \"Invalid\ninput for field identity/password/user: id or name must be present.\"; a domain with\nneither → 400 \"Invalid input for field identity/password/user/domain: id or name must\nbe present.\". Wrong password, unknown or disabled user → 401.\n","type":"object","properties":{"id":{"type":"string"},"name":{"type":"string"},"password":{"type":"string"},"domain":{"type":"object","allOf":[{"$ref":"#/components/schemas/NameOrIdRef"}],"anyOf":[{"required":["id"]},{"required":["name"]}]}},"anyOf":[{"required":["id"]},{"required":["name"]}]}}},"token":{"description":"Re-scope (or re-issue) with an existing token.","type":"object","required":["id"],"properties":{"id":{"type":"string"}}}}};
 const schema208 = {"description":"An entity named by `id`, or by `name` (Keystone then needs the domain for users and projects).","type":"object","properties":{"id":{"type":"string"},"name":{"type":"string"}}};
 
-function validate170(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate173(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate170.evaluated;
+const evaluated0 = validate173.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -8375,7 +8397,7 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.methods === undefined) && (missing0 = "methods")){
-validate170.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate173.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -8389,7 +8411,7 @@ const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 const _errs3 = errors;
 if(typeof data0[i0] !== "string"){
-validate170.errors = [{instancePath:instancePath+"/methods/" + i0,schemaPath:"#/properties/methods/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate173.errors = [{instancePath:instancePath+"/methods/" + i0,schemaPath:"#/properties/methods/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs3 === errors;
@@ -8399,7 +8421,7 @@ break;
 }
 }
 else {
-validate170.errors = [{instancePath:instancePath+"/methods",schemaPath:"#/properties/methods/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate173.errors = [{instancePath:instancePath+"/methods",schemaPath:"#/properties/methods/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -8460,7 +8482,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate170.errors = vErrors;
+validate173.errors = vErrors;
 return false;
 }
 else {
@@ -8479,7 +8501,7 @@ if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 if(data3.id !== undefined){
 const _errs12 = errors;
 if(typeof data3.id !== "string"){
-validate170.errors = [{instancePath:instancePath+"/password/user/id",schemaPath:"#/properties/password/properties/user/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate173.errors = [{instancePath:instancePath+"/password/user/id",schemaPath:"#/properties/password/properties/user/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid4 = _errs12 === errors;
@@ -8491,7 +8513,7 @@ if(valid4){
 if(data3.name !== undefined){
 const _errs14 = errors;
 if(typeof data3.name !== "string"){
-validate170.errors = [{instancePath:instancePath+"/password/user/name",schemaPath:"#/properties/password/properties/user/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate173.errors = [{instancePath:instancePath+"/password/user/name",schemaPath:"#/properties/password/properties/user/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid4 = _errs14 === errors;
@@ -8503,7 +8525,7 @@ if(valid4){
 if(data3.password !== undefined){
 const _errs16 = errors;
 if(typeof data3.password !== "string"){
-validate170.errors = [{instancePath:instancePath+"/password/user/password",schemaPath:"#/properties/password/properties/user/properties/password/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate173.errors = [{instancePath:instancePath+"/password/user/password",schemaPath:"#/properties/password/properties/user/properties/password/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid4 = _errs16 === errors;
@@ -8516,7 +8538,7 @@ if(data3.domain !== undefined){
 let data7 = data3.domain;
 const _errs18 = errors;
 if(!(data7 && typeof data7 == "object" && !Array.isArray(data7))){
-validate170.errors = [{instancePath:instancePath+"/password/user/domain",schemaPath:"#/properties/password/properties/user/properties/domain/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate173.errors = [{instancePath:instancePath+"/password/user/domain",schemaPath:"#/properties/password/properties/user/properties/domain/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 const _errs20 = errors;
@@ -8562,7 +8584,7 @@ else {
 vErrors.push(err5);
 }
 errors++;
-validate170.errors = vErrors;
+validate173.errors = vErrors;
 return false;
 }
 else {
@@ -8581,7 +8603,7 @@ if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 if(data7.id !== undefined){
 const _errs26 = errors;
 if(typeof data7.id !== "string"){
-validate170.errors = [{instancePath:instancePath+"/password/user/domain/id",schemaPath:"#/components/schemas/NameOrIdRef/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate173.errors = [{instancePath:instancePath+"/password/user/domain/id",schemaPath:"#/components/schemas/NameOrIdRef/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid8 = _errs26 === errors;
@@ -8593,7 +8615,7 @@ if(valid8){
 if(data7.name !== undefined){
 const _errs28 = errors;
 if(typeof data7.name !== "string"){
-validate170.errors = [{instancePath:instancePath+"/password/user/domain/name",schemaPath:"#/components/schemas/NameOrIdRef/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate173.errors = [{instancePath:instancePath+"/password/user/domain/name",schemaPath:"#/components/schemas/NameOrIdRef/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid8 = _errs28 === errors;
@@ -8604,7 +8626,7 @@ var valid8 = true;
 }
 }
 else {
-validate170.errors = [{instancePath:instancePath+"/password/user/domain",schemaPath:"#/components/schemas/NameOrIdRef/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate173.errors = [{instancePath:instancePath+"/password/user/domain",schemaPath:"#/components/schemas/NameOrIdRef/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -8619,14 +8641,14 @@ var valid4 = true;
 }
 }
 else {
-validate170.errors = [{instancePath:instancePath+"/password/user",schemaPath:"#/properties/password/properties/user/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate173.errors = [{instancePath:instancePath+"/password/user",schemaPath:"#/properties/password/properties/user/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
 }
 }
 else {
-validate170.errors = [{instancePath:instancePath+"/password",schemaPath:"#/properties/password/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate173.errors = [{instancePath:instancePath+"/password",schemaPath:"#/properties/password/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -8643,20 +8665,20 @@ if(errors === _errs30){
 if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
 let missing5;
 if((data10.id === undefined) && (missing5 = "id")){
-validate170.errors = [{instancePath:instancePath+"/token",schemaPath:"#/properties/token/required",keyword:"required",params:{missingProperty: missing5},message:"must have required property '"+missing5+"'"}];
+validate173.errors = [{instancePath:instancePath+"/token",schemaPath:"#/properties/token/required",keyword:"required",params:{missingProperty: missing5},message:"must have required property '"+missing5+"'"}];
 return false;
 }
 else {
 if(data10.id !== undefined){
 if(typeof data10.id !== "string"){
-validate170.errors = [{instancePath:instancePath+"/token/id",schemaPath:"#/properties/token/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate173.errors = [{instancePath:instancePath+"/token/id",schemaPath:"#/properties/token/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
 }
 else {
-validate170.errors = [{instancePath:instancePath+"/token",schemaPath:"#/properties/token/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate173.errors = [{instancePath:instancePath+"/token",schemaPath:"#/properties/token/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -8670,21 +8692,21 @@ var valid0 = true;
 }
 }
 else {
-validate170.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate173.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate170.errors = vErrors;
+validate173.errors = vErrors;
 return errors === 0;
 }
-validate170.evaluated = {"props":{"methods":true,"password":true,"token":true},"dynamicProps":false,"dynamicItems":false};
+validate173.evaluated = {"props":{"methods":true,"password":true,"token":true},"dynamicProps":false,"dynamicItems":false};
 
 const schema209 = {"description":"`auth.scope`: absent (the user's default project, if any, else unscoped), the string\n`\"unscoped\"`, or one of `project` (by id, or by name plus domain), `domain`, `system`\n(`{\"all\": true}`), `OS-TRUST:trust`. A project without id and name → 400 \"Invalid input for\nfield scope/project: id or name must be present.\". A scope the user has no role on → 401.\n","type":["object","string"],"properties":{"project":{"type":"object","properties":{"id":{"type":"string"},"name":{"type":"string"},"domain":{"type":"object","allOf":[{"$ref":"#/components/schemas/NameOrIdRef"}],"anyOf":[{"required":["id"]},{"required":["name"]}]}},"anyOf":[{"required":["id"]},{"required":["name"]}]},"domain":{"type":"object","allOf":[{"$ref":"#/components/schemas/NameOrIdRef"}],"anyOf":[{"required":["id"]},{"required":["name"]}]},"system":{"type":"object","properties":{"all":{"type":"boolean"}}},"OS-TRUST:trust":{"type":"object","properties":{"id":{"type":"string"}}}}};
 
-function validate172(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate175(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate172.evaluated;
+const evaluated0 = validate175.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -8692,7 +8714,7 @@ if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
 if((!(data && typeof data == "object" && !Array.isArray(data))) && (typeof data !== "string")){
-validate172.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema209.type},message:"must be object,string"}];
+validate175.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema209.type},message:"must be object,string"}];
 return false;
 }
 if(errors === 0){
@@ -8743,7 +8765,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate172.errors = vErrors;
+validate175.errors = vErrors;
 return false;
 }
 else {
@@ -8762,7 +8784,7 @@ if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 if(data0.id !== undefined){
 const _errs6 = errors;
 if(typeof data0.id !== "string"){
-validate172.errors = [{instancePath:instancePath+"/project/id",schemaPath:"#/properties/project/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate175.errors = [{instancePath:instancePath+"/project/id",schemaPath:"#/properties/project/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs6 === errors;
@@ -8774,7 +8796,7 @@ if(valid2){
 if(data0.name !== undefined){
 const _errs8 = errors;
 if(typeof data0.name !== "string"){
-validate172.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/properties/project/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate175.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/properties/project/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs8 === errors;
@@ -8787,7 +8809,7 @@ if(data0.domain !== undefined){
 let data3 = data0.domain;
 const _errs10 = errors;
 if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
-validate172.errors = [{instancePath:instancePath+"/project/domain",schemaPath:"#/properties/project/properties/domain/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate175.errors = [{instancePath:instancePath+"/project/domain",schemaPath:"#/properties/project/properties/domain/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 const _errs12 = errors;
@@ -8833,7 +8855,7 @@ else {
 vErrors.push(err5);
 }
 errors++;
-validate172.errors = vErrors;
+validate175.errors = vErrors;
 return false;
 }
 else {
@@ -8852,7 +8874,7 @@ if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 if(data3.id !== undefined){
 const _errs18 = errors;
 if(typeof data3.id !== "string"){
-validate172.errors = [{instancePath:instancePath+"/project/domain/id",schemaPath:"#/components/schemas/NameOrIdRef/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate175.errors = [{instancePath:instancePath+"/project/domain/id",schemaPath:"#/components/schemas/NameOrIdRef/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid6 = _errs18 === errors;
@@ -8864,7 +8886,7 @@ if(valid6){
 if(data3.name !== undefined){
 const _errs20 = errors;
 if(typeof data3.name !== "string"){
-validate172.errors = [{instancePath:instancePath+"/project/domain/name",schemaPath:"#/components/schemas/NameOrIdRef/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate175.errors = [{instancePath:instancePath+"/project/domain/name",schemaPath:"#/components/schemas/NameOrIdRef/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid6 = _errs20 === errors;
@@ -8875,7 +8897,7 @@ var valid6 = true;
 }
 }
 else {
-validate172.errors = [{instancePath:instancePath+"/project/domain",schemaPath:"#/components/schemas/NameOrIdRef/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate175.errors = [{instancePath:instancePath+"/project/domain",schemaPath:"#/components/schemas/NameOrIdRef/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -8889,7 +8911,7 @@ var valid2 = true;
 }
 }
 else {
-validate172.errors = [{instancePath:instancePath+"/project",schemaPath:"#/properties/project/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate175.errors = [{instancePath:instancePath+"/project",schemaPath:"#/properties/project/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -8903,7 +8925,7 @@ if(data.domain !== undefined){
 let data6 = data.domain;
 const _errs22 = errors;
 if(!(data6 && typeof data6 == "object" && !Array.isArray(data6))){
-validate172.errors = [{instancePath:instancePath+"/domain",schemaPath:"#/properties/domain/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate175.errors = [{instancePath:instancePath+"/domain",schemaPath:"#/properties/domain/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 const _errs24 = errors;
@@ -8949,7 +8971,7 @@ else {
 vErrors.push(err8);
 }
 errors++;
-validate172.errors = vErrors;
+validate175.errors = vErrors;
 return false;
 }
 else {
@@ -8968,7 +8990,7 @@ if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 if(data6.id !== undefined){
 const _errs30 = errors;
 if(typeof data6.id !== "string"){
-validate172.errors = [{instancePath:instancePath+"/domain/id",schemaPath:"#/components/schemas/NameOrIdRef/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate175.errors = [{instancePath:instancePath+"/domain/id",schemaPath:"#/components/schemas/NameOrIdRef/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid10 = _errs30 === errors;
@@ -8980,7 +9002,7 @@ if(valid10){
 if(data6.name !== undefined){
 const _errs32 = errors;
 if(typeof data6.name !== "string"){
-validate172.errors = [{instancePath:instancePath+"/domain/name",schemaPath:"#/components/schemas/NameOrIdRef/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate175.errors = [{instancePath:instancePath+"/domain/name",schemaPath:"#/components/schemas/NameOrIdRef/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid10 = _errs32 === errors;
@@ -8991,7 +9013,7 @@ var valid10 = true;
 }
 }
 else {
-validate172.errors = [{instancePath:instancePath+"/domain",schemaPath:"#/components/schemas/NameOrIdRef/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate175.errors = [{instancePath:instancePath+"/domain",schemaPath:"#/components/schemas/NameOrIdRef/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -9009,13 +9031,13 @@ if(errors === _errs34){
 if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
 if(data9.all !== undefined){
 if(typeof data9.all !== "boolean"){
-validate172.errors = [{instancePath:instancePath+"/system/all",schemaPath:"#/properties/system/properties/all/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate175.errors = [{instancePath:instancePath+"/system/all",schemaPath:"#/properties/system/properties/all/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 }
 }
 else {
-validate172.errors = [{instancePath:instancePath+"/system",schemaPath:"#/properties/system/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate175.errors = [{instancePath:instancePath+"/system",schemaPath:"#/properties/system/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -9032,13 +9054,13 @@ if(errors === _errs38){
 if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
 if(data11.id !== undefined){
 if(typeof data11.id !== "string"){
-validate172.errors = [{instancePath:instancePath+"/OS-TRUST:trust/id",schemaPath:"#/properties/OS-TRUST%3Atrust/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate175.errors = [{instancePath:instancePath+"/OS-TRUST:trust/id",schemaPath:"#/properties/OS-TRUST%3Atrust/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
 else {
-validate172.errors = [{instancePath:instancePath+"/OS-TRUST:trust",schemaPath:"#/properties/OS-TRUST%3Atrust/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate175.errors = [{instancePath:instancePath+"/OS-TRUST:trust",schemaPath:"#/properties/OS-TRUST%3Atrust/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -9052,16 +9074,16 @@ var valid0 = true;
 }
 }
 }
-validate172.errors = vErrors;
+validate175.errors = vErrors;
 return errors === 0;
 }
-validate172.evaluated = {"props":{"project":true,"domain":true,"system":true,"OS-TRUST:trust":true},"dynamicProps":false,"dynamicItems":false};
+validate175.evaluated = {"props":{"project":true,"domain":true,"system":true,"OS-TRUST:trust":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate169(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate172(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate169.evaluated;
+const evaluated0 = validate172.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9072,7 +9094,7 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.auth === undefined) && (missing0 = "auth")){
-validate169.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate172.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -9083,14 +9105,14 @@ if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing1;
 if((data0.identity === undefined) && (missing1 = "identity")){
-validate169.errors = [{instancePath:instancePath+"/auth",schemaPath:"#/properties/auth/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate172.errors = [{instancePath:instancePath+"/auth",schemaPath:"#/properties/auth/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data0.identity !== undefined){
 const _errs3 = errors;
-if(!(validate170(data0.identity, {instancePath:instancePath+"/auth/identity",parentData:data0,parentDataProperty:"identity",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate170.errors : vErrors.concat(validate170.errors);
+if(!(validate173(data0.identity, {instancePath:instancePath+"/auth/identity",parentData:data0,parentDataProperty:"identity",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate173.errors : vErrors.concat(validate173.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs3 === errors;
@@ -9101,8 +9123,8 @@ var valid1 = true;
 if(valid1){
 if(data0.scope !== undefined){
 const _errs4 = errors;
-if(!(validate172(data0.scope, {instancePath:instancePath+"/auth/scope",parentData:data0,parentDataProperty:"scope",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate172.errors : vErrors.concat(validate172.errors);
+if(!(validate175(data0.scope, {instancePath:instancePath+"/auth/scope",parentData:data0,parentDataProperty:"scope",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate175.errors : vErrors.concat(validate175.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs4 === errors;
@@ -9114,7 +9136,7 @@ var valid1 = true;
 }
 }
 else {
-validate169.errors = [{instancePath:instancePath+"/auth",schemaPath:"#/properties/auth/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate172.errors = [{instancePath:instancePath+"/auth",schemaPath:"#/properties/auth/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -9122,532 +9144,47 @@ return false;
 }
 }
 else {
-validate169.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate172.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate169.errors = vErrors;
+validate172.errors = vErrors;
 return errors === 0;
 }
-validate169.evaluated = {"props":{"auth":true},"dynamicProps":false,"dynamicItems":false};
+validate172.evaluated = {"props":{"auth":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate168(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate171(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_issueToken.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate168.evaluated;
+const evaluated0 = validate171.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate169(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate169.errors : vErrors.concat(validate169.errors);
+if(!(validate172(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate172.errors : vErrors.concat(validate172.errors);
 errors = vErrors.length;
 }
-validate168.errors = vErrors;
+validate171.errors = vErrors;
 return errors === 0;
 }
-validate168.evaluated = {"props":{"auth":true},"dynamicProps":false,"dynamicItems":false};
+validate171.evaluated = {"props":{"auth":true},"dynamicProps":false,"dynamicItems":false};
 
-export const body_createProject = validate175;
+export const body_createProject = validate178;
 const schema212 = {"$ref":"cinder-v3.json#/components/schemas/ProjectCreateRequest","$id":"body_createProject.json"};
-const schema213 = {"description":"`{\"project\": {...}}` (keystone/resource/schema.py `project_create_request_body`). Extra keys\ninside `project` are stored as extra attributes. A name already used in the domain → 409\n\"Conflict occurred attempting to store project - it is not permitted to have two projects\nwith either the same name or same id in the same domain: name is <name>, project id <id>.\".\nUnknown `domain_id` / `parent_id` → 404 \"Could not find domain: <id>.\" / \"Could not find\nproject: <id>.\".\n","type":"object","required":["project"],"additionalProperties":false,"properties":{"project":{"type":"object","required":["name"],"additionalProperties":true,"properties":{"name":{"$ref":"#/components/schemas/ProjectName"},"description":{"type":["string","null"]},"domain_id":{"description":"Default the token's domain (`default`).","oneOf":[{"$ref":"#/components/schemas/KeystoneIdString"},{"type":"null"}]},"enabled":{"$ref":"#/components/schemas/KeystoneBoolean"},"is_domain":{"$ref":"#/components/schemas/KeystoneBoolean"},"parent_id":{"oneOf":[{"$ref":"#/components/schemas/KeystoneIdString"},{"type":"null"}]},"tags":{"$ref":"#/components/schemas/ProjectTags"},"options":{"type":"object"}}}}};
+const schema213 = {"description":"`{\"project\": {...}}` (keystone/resource/schema.py `project_create_request_body`). Extra keys\ninside `project` are stored as extra attributes. A name already used in the domain → 409\n\"Conflict occurred attempting to store project - it is not permitted to have two projects\nwith either the same name or same id in the same domain: name is <name>, project id <id>.\".\nUnknown `domain_id` / `parent_id` → 404 \"Could not find domain: <id>.\" / \"Could not find\nproject: <id>.\".\n","type":"object","required":["project"],"additionalProperties":false,"properties":{"project":{"type":"object","required":["name"],"additionalProperties":true,"properties":{"name":{"$ref":"#/components/schemas/ProjectName"},"description":{"$ref":"#/components/schemas/IdentityDescription"},"domain_id":{"description":"Default the token's domain (`default`).","oneOf":[{"$ref":"#/components/schemas/KeystoneIdString"},{"type":"null"}]},"enabled":{"$ref":"#/components/schemas/KeystoneBoolean"},"is_domain":{"$ref":"#/components/schemas/KeystoneBoolean"},"parent_id":{"oneOf":[{"$ref":"#/components/schemas/KeystoneIdString"},{"type":"null"}]},"tags":{"$ref":"#/components/schemas/ProjectTags"},"options":{"type":"object"}}}}};
 const schema214 = {"description":"1..64 characters with at least one non-blank.","type":"string","minLength":1,"maxLength":64,"pattern":"[\\S]+"};
-const schema215 = {"description":"keystone `id_string`.","type":"string","minLength":1,"maxLength":64,"pattern":"^[a-zA-Z0-9-]+$"};
-const schema216 = {"description":"keystone/api/validation/parameter_types.py `boolean`.","type":["boolean","string"],"enum":[true,"True","TRUE","true",false,"False","FALSE","false"]};
-const schema219 = {"description":"Up to 80 unique tags of 1..255 characters without `/` or `,`.","type":"array","maxItems":80,"uniqueItems":true,"items":{"type":"string","minLength":1,"maxLength":255,"pattern":"^[^,/]*$"}};
-const pattern76 = new RegExp("[\\S]+", "u");
-const pattern77 = new RegExp("^[a-zA-Z0-9-]+$", "u");
-const pattern79 = new RegExp("^[^,/]*$", "u");
-
-function validate176(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate176.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.project === undefined) && (missing0 = "project")){
-validate176.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!(key0 === "project")){
-validate176.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.project !== undefined){
-let data0 = data.project;
-const _errs2 = errors;
-if(errors === _errs2){
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-let missing1;
-if((data0.name === undefined) && (missing1 = "name")){
-validate176.errors = [{instancePath:instancePath+"/project",schemaPath:"#/properties/project/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-if(data0.name !== undefined){
-let data1 = data0.name;
-const _errs5 = errors;
-const _errs6 = errors;
-if(errors === _errs6){
-if(typeof data1 === "string"){
-if(func2(data1) > 64){
-validate176.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
-return false;
-}
-else {
-if(func2(data1) < 1){
-validate176.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-else {
-if(!pattern76.test(data1)){
-validate176.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/pattern",keyword:"pattern",params:{pattern: "[\\S]+"},message:"must match pattern \""+"[\\S]+"+"\""}];
-return false;
-}
-}
-}
-}
-else {
-validate176.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid1 = _errs5 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data0.description !== undefined){
-let data2 = data0.description;
-const _errs8 = errors;
-if((typeof data2 !== "string") && (data2 !== null)){
-validate176.errors = [{instancePath:instancePath+"/project/description",schemaPath:"#/properties/project/properties/description/type",keyword:"type",params:{type: schema213.properties.project.properties.description.type},message:"must be string,null"}];
-return false;
-}
-var valid1 = _errs8 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data0.domain_id !== undefined){
-let data3 = data0.domain_id;
-const _errs10 = errors;
-const _errs11 = errors;
-let valid3 = false;
-let passing0 = null;
-const _errs12 = errors;
-const _errs13 = errors;
-if(errors === _errs13){
-if(typeof data3 === "string"){
-if(func2(data3) > 64){
-const err0 = {instancePath:instancePath+"/project/domain_id",schemaPath:"#/components/schemas/KeystoneIdString/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-else {
-if(func2(data3) < 1){
-const err1 = {instancePath:instancePath+"/project/domain_id",schemaPath:"#/components/schemas/KeystoneIdString/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-else {
-if(!pattern77.test(data3)){
-const err2 = {instancePath:instancePath+"/project/domain_id",schemaPath:"#/components/schemas/KeystoneIdString/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9-]+$"+"\""};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-}
-}
-}
-else {
-const err3 = {instancePath:instancePath+"/project/domain_id",schemaPath:"#/components/schemas/KeystoneIdString/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-var _valid0 = _errs12 === errors;
-if(_valid0){
-valid3 = true;
-passing0 = 0;
-}
-const _errs15 = errors;
-if(data3 !== null){
-const err4 = {instancePath:instancePath+"/project/domain_id",schemaPath:"#/properties/project/properties/domain_id/oneOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-var _valid0 = _errs15 === errors;
-if(_valid0 && valid3){
-valid3 = false;
-passing0 = [passing0, 1];
-}
-else {
-if(_valid0){
-valid3 = true;
-passing0 = 1;
-}
-}
-if(!valid3){
-const err5 = {instancePath:instancePath+"/project/domain_id",schemaPath:"#/properties/project/properties/domain_id/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-validate176.errors = vErrors;
-return false;
-}
-else {
-errors = _errs11;
-if(vErrors !== null){
-if(_errs11){
-vErrors.length = _errs11;
-}
-else {
-vErrors = null;
-}
-}
-}
-var valid1 = _errs10 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data0.enabled !== undefined){
-let data4 = data0.enabled;
-const _errs17 = errors;
-if((typeof data4 !== "boolean") && (typeof data4 !== "string")){
-validate176.errors = [{instancePath:instancePath+"/project/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/type",keyword:"type",params:{type: schema216.type},message:"must be boolean,string"}];
-return false;
-}
-if(!((((((((data4 === true) || (data4 === "True")) || (data4 === "TRUE")) || (data4 === "true")) || (data4 === false)) || (data4 === "False")) || (data4 === "FALSE")) || (data4 === "false"))){
-validate176.errors = [{instancePath:instancePath+"/project/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/enum",keyword:"enum",params:{allowedValues: schema216.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid1 = _errs17 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data0.is_domain !== undefined){
-let data5 = data0.is_domain;
-const _errs20 = errors;
-if((typeof data5 !== "boolean") && (typeof data5 !== "string")){
-validate176.errors = [{instancePath:instancePath+"/project/is_domain",schemaPath:"#/components/schemas/KeystoneBoolean/type",keyword:"type",params:{type: schema216.type},message:"must be boolean,string"}];
-return false;
-}
-if(!((((((((data5 === true) || (data5 === "True")) || (data5 === "TRUE")) || (data5 === "true")) || (data5 === false)) || (data5 === "False")) || (data5 === "FALSE")) || (data5 === "false"))){
-validate176.errors = [{instancePath:instancePath+"/project/is_domain",schemaPath:"#/components/schemas/KeystoneBoolean/enum",keyword:"enum",params:{allowedValues: schema216.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid1 = _errs20 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data0.parent_id !== undefined){
-let data6 = data0.parent_id;
-const _errs23 = errors;
-const _errs24 = errors;
-let valid7 = false;
-let passing1 = null;
-const _errs25 = errors;
-const _errs26 = errors;
-if(errors === _errs26){
-if(typeof data6 === "string"){
-if(func2(data6) > 64){
-const err6 = {instancePath:instancePath+"/project/parent_id",schemaPath:"#/components/schemas/KeystoneIdString/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-else {
-if(func2(data6) < 1){
-const err7 = {instancePath:instancePath+"/project/parent_id",schemaPath:"#/components/schemas/KeystoneIdString/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-else {
-if(!pattern77.test(data6)){
-const err8 = {instancePath:instancePath+"/project/parent_id",schemaPath:"#/components/schemas/KeystoneIdString/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9-]+$"+"\""};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-}
-}
-else {
-const err9 = {instancePath:instancePath+"/project/parent_id",schemaPath:"#/components/schemas/KeystoneIdString/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-}
-var _valid1 = _errs25 === errors;
-if(_valid1){
-valid7 = true;
-passing1 = 0;
-}
-const _errs28 = errors;
-if(data6 !== null){
-const err10 = {instancePath:instancePath+"/project/parent_id",schemaPath:"#/properties/project/properties/parent_id/oneOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-var _valid1 = _errs28 === errors;
-if(_valid1 && valid7){
-valid7 = false;
-passing1 = [passing1, 1];
-}
-else {
-if(_valid1){
-valid7 = true;
-passing1 = 1;
-}
-}
-if(!valid7){
-const err11 = {instancePath:instancePath+"/project/parent_id",schemaPath:"#/properties/project/properties/parent_id/oneOf",keyword:"oneOf",params:{passingSchemas: passing1},message:"must match exactly one schema in oneOf"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-validate176.errors = vErrors;
-return false;
-}
-else {
-errors = _errs24;
-if(vErrors !== null){
-if(_errs24){
-vErrors.length = _errs24;
-}
-else {
-vErrors = null;
-}
-}
-}
-var valid1 = _errs23 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data0.tags !== undefined){
-let data7 = data0.tags;
-const _errs30 = errors;
-const _errs31 = errors;
-if(errors === _errs31){
-if(Array.isArray(data7)){
-if(data7.length > 80){
-validate176.errors = [{instancePath:instancePath+"/project/tags",schemaPath:"#/components/schemas/ProjectTags/maxItems",keyword:"maxItems",params:{limit: 80},message:"must NOT have more than 80 items"}];
-return false;
-}
-else {
-var valid10 = true;
-const len0 = data7.length;
-for(let i0=0; i0<len0; i0++){
-let data8 = data7[i0];
-const _errs33 = errors;
-if(errors === _errs33){
-if(typeof data8 === "string"){
-if(func2(data8) > 255){
-validate176.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
-return false;
-}
-else {
-if(func2(data8) < 1){
-validate176.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-else {
-if(!pattern79.test(data8)){
-validate176.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/pattern",keyword:"pattern",params:{pattern: "^[^,/]*$"},message:"must match pattern \""+"^[^,/]*$"+"\""}];
-return false;
-}
-}
-}
-}
-else {
-validate176.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid10 = _errs33 === errors;
-if(!valid10){
-break;
-}
-}
-if(valid10){
-let i1 = data7.length;
-let j0;
-if(i1 > 1){
-const indices0 = {};
-for(;i1--;){
-let item0 = data7[i1];
-if(typeof item0 !== "string"){
-continue;
-}
-if(typeof indices0[item0] == "number"){
-j0 = indices0[item0];
-validate176.errors = [{instancePath:instancePath+"/project/tags",schemaPath:"#/components/schemas/ProjectTags/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"}];
-return false;
-break;
-}
-indices0[item0] = i1;
-}
-}
-}
-}
-}
-else {
-validate176.errors = [{instancePath:instancePath+"/project/tags",schemaPath:"#/components/schemas/ProjectTags/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid1 = _errs30 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data0.options !== undefined){
-let data9 = data0.options;
-const _errs35 = errors;
-if(!(data9 && typeof data9 == "object" && !Array.isArray(data9))){
-validate176.errors = [{instancePath:instancePath+"/project/options",schemaPath:"#/properties/project/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-var valid1 = _errs35 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate176.errors = [{instancePath:instancePath+"/project",schemaPath:"#/properties/project/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-}
-}
-}
-}
-else {
-validate176.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate176.errors = vErrors;
-return errors === 0;
-}
-validate176.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-
-function validate175(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="body_createProject.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate175.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(validate176(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate176.errors : vErrors.concat(validate176.errors);
-errors = vErrors.length;
-}
-validate175.errors = vErrors;
-return errors === 0;
-}
-validate175.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-export const body_updateProject = validate178;
-const schema220 = {"$ref":"cinder-v3.json#/components/schemas/ProjectUpdateRequest","$id":"body_updateProject.json"};
-const schema221 = {"description":"`{\"project\": {...}}` with at least one attribute (`{}` → 400 \"{} does not have enough\nproperties\"). Changing `domain_id` → 400 \"Update of `domain_id` is not allowed.\"; changing\n`is_domain` → 400 \"Update of `is_domain` is not allowed.\". Extra keys are stored.\n","type":"object","required":["project"],"additionalProperties":false,"properties":{"project":{"type":"object","minProperties":1,"additionalProperties":true,"properties":{"name":{"$ref":"#/components/schemas/ProjectName"},"description":{"type":["string","null"]},"enabled":{"$ref":"#/components/schemas/KeystoneBoolean"},"tags":{"$ref":"#/components/schemas/ProjectTags"},"options":{"type":"object"}}}}};
+const schema215 = {"description":"A project's, user's or role's description, or a user's email: at most 255 characters, the\ncolumn that keeps it (Keystone keeps project descriptions as unbounded text; longer ones are\nrefused here rather than failing in the database).\n","type":["string","null"],"maxLength":255};
+const schema216 = {"description":"keystone `id_string`.","type":"string","minLength":1,"maxLength":64,"pattern":"^[a-zA-Z0-9-]+$"};
+const schema217 = {"description":"keystone/api/validation/parameter_types.py `boolean`.","type":["boolean","string"],"enum":[true,"True","TRUE","true",false,"False","FALSE","false"]};
+const schema220 = {"description":"Up to 80 unique tags of 1..255 characters without `/` or `,`.","type":"array","maxItems":80,"uniqueItems":true,"items":{"type":"string","minLength":1,"maxLength":255,"pattern":"^[^,/]*$"}};
+const pattern75 = new RegExp("[\\S]+", "u");
+const pattern76 = new RegExp("^[a-zA-Z0-9-]+$", "u");
+const pattern78 = new RegExp("^[^,/]*$", "u");
 
 function validate179(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -9681,8 +9218,9 @@ let data0 = data.project;
 const _errs2 = errors;
 if(errors === _errs2){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-if(Object.keys(data0).length < 1){
-validate179.errors = [{instancePath:instancePath+"/project",schemaPath:"#/properties/project/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"}];
+let missing1;
+if((data0.name === undefined) && (missing1 = "name")){
+validate179.errors = [{instancePath:instancePath+"/project",schemaPath:"#/properties/project/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
@@ -9702,7 +9240,7 @@ validate179.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/c
 return false;
 }
 else {
-if(!pattern76.test(data1)){
+if(!pattern75.test(data1)){
 validate179.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/pattern",keyword:"pattern",params:{pattern: "[\\S]+"},message:"must match pattern \""+"[\\S]+"+"\""}];
 return false;
 }
@@ -9723,9 +9261,18 @@ if(valid1){
 if(data0.description !== undefined){
 let data2 = data0.description;
 const _errs8 = errors;
+const _errs9 = errors;
 if((typeof data2 !== "string") && (data2 !== null)){
-validate179.errors = [{instancePath:instancePath+"/project/description",schemaPath:"#/properties/project/properties/description/type",keyword:"type",params:{type: schema221.properties.project.properties.description.type},message:"must be string,null"}];
+validate179.errors = [{instancePath:instancePath+"/project/description",schemaPath:"#/components/schemas/IdentityDescription/type",keyword:"type",params:{type: schema215.type},message:"must be string,null"}];
 return false;
+}
+if(errors === _errs9){
+if(typeof data2 === "string"){
+if(func2(data2) > 255){
+validate179.errors = [{instancePath:instancePath+"/project/description",schemaPath:"#/components/schemas/IdentityDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+}
 }
 var valid1 = _errs8 === errors;
 }
@@ -9733,52 +9280,293 @@ else {
 var valid1 = true;
 }
 if(valid1){
+if(data0.domain_id !== undefined){
+let data3 = data0.domain_id;
+const _errs11 = errors;
+const _errs12 = errors;
+let valid4 = false;
+let passing0 = null;
+const _errs13 = errors;
+const _errs14 = errors;
+if(errors === _errs14){
+if(typeof data3 === "string"){
+if(func2(data3) > 64){
+const err0 = {instancePath:instancePath+"/project/domain_id",schemaPath:"#/components/schemas/KeystoneIdString/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+else {
+if(func2(data3) < 1){
+const err1 = {instancePath:instancePath+"/project/domain_id",schemaPath:"#/components/schemas/KeystoneIdString/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+else {
+if(!pattern76.test(data3)){
+const err2 = {instancePath:instancePath+"/project/domain_id",schemaPath:"#/components/schemas/KeystoneIdString/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9-]+$"+"\""};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/project/domain_id",schemaPath:"#/components/schemas/KeystoneIdString/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+var _valid0 = _errs13 === errors;
+if(_valid0){
+valid4 = true;
+passing0 = 0;
+}
+const _errs16 = errors;
+if(data3 !== null){
+const err4 = {instancePath:instancePath+"/project/domain_id",schemaPath:"#/properties/project/properties/domain_id/oneOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var _valid0 = _errs16 === errors;
+if(_valid0 && valid4){
+valid4 = false;
+passing0 = [passing0, 1];
+}
+else {
+if(_valid0){
+valid4 = true;
+passing0 = 1;
+}
+}
+if(!valid4){
+const err5 = {instancePath:instancePath+"/project/domain_id",schemaPath:"#/properties/project/properties/domain_id/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+validate179.errors = vErrors;
+return false;
+}
+else {
+errors = _errs12;
+if(vErrors !== null){
+if(_errs12){
+vErrors.length = _errs12;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid1 = _errs11 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
 if(data0.enabled !== undefined){
-let data3 = data0.enabled;
-const _errs10 = errors;
-if((typeof data3 !== "boolean") && (typeof data3 !== "string")){
-validate179.errors = [{instancePath:instancePath+"/project/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/type",keyword:"type",params:{type: schema216.type},message:"must be boolean,string"}];
+let data4 = data0.enabled;
+const _errs18 = errors;
+if((typeof data4 !== "boolean") && (typeof data4 !== "string")){
+validate179.errors = [{instancePath:instancePath+"/project/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/type",keyword:"type",params:{type: schema217.type},message:"must be boolean,string"}];
 return false;
 }
-if(!((((((((data3 === true) || (data3 === "True")) || (data3 === "TRUE")) || (data3 === "true")) || (data3 === false)) || (data3 === "False")) || (data3 === "FALSE")) || (data3 === "false"))){
-validate179.errors = [{instancePath:instancePath+"/project/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/enum",keyword:"enum",params:{allowedValues: schema216.enum},message:"must be equal to one of the allowed values"}];
+if(!((((((((data4 === true) || (data4 === "True")) || (data4 === "TRUE")) || (data4 === "true")) || (data4 === false)) || (data4 === "False")) || (data4 === "FALSE")) || (data4 === "false"))){
+validate179.errors = [{instancePath:instancePath+"/project/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/enum",keyword:"enum",params:{allowedValues: schema217.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid1 = _errs10 === errors;
+var valid1 = _errs18 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.is_domain !== undefined){
+let data5 = data0.is_domain;
+const _errs21 = errors;
+if((typeof data5 !== "boolean") && (typeof data5 !== "string")){
+validate179.errors = [{instancePath:instancePath+"/project/is_domain",schemaPath:"#/components/schemas/KeystoneBoolean/type",keyword:"type",params:{type: schema217.type},message:"must be boolean,string"}];
+return false;
+}
+if(!((((((((data5 === true) || (data5 === "True")) || (data5 === "TRUE")) || (data5 === "true")) || (data5 === false)) || (data5 === "False")) || (data5 === "FALSE")) || (data5 === "false"))){
+validate179.errors = [{instancePath:instancePath+"/project/is_domain",schemaPath:"#/components/schemas/KeystoneBoolean/enum",keyword:"enum",params:{allowedValues: schema217.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid1 = _errs21 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.parent_id !== undefined){
+let data6 = data0.parent_id;
+const _errs24 = errors;
+const _errs25 = errors;
+let valid8 = false;
+let passing1 = null;
+const _errs26 = errors;
+const _errs27 = errors;
+if(errors === _errs27){
+if(typeof data6 === "string"){
+if(func2(data6) > 64){
+const err6 = {instancePath:instancePath+"/project/parent_id",schemaPath:"#/components/schemas/KeystoneIdString/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+else {
+if(func2(data6) < 1){
+const err7 = {instancePath:instancePath+"/project/parent_id",schemaPath:"#/components/schemas/KeystoneIdString/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+else {
+if(!pattern76.test(data6)){
+const err8 = {instancePath:instancePath+"/project/parent_id",schemaPath:"#/components/schemas/KeystoneIdString/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9-]+$"+"\""};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err9 = {instancePath:instancePath+"/project/parent_id",schemaPath:"#/components/schemas/KeystoneIdString/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+var _valid1 = _errs26 === errors;
+if(_valid1){
+valid8 = true;
+passing1 = 0;
+}
+const _errs29 = errors;
+if(data6 !== null){
+const err10 = {instancePath:instancePath+"/project/parent_id",schemaPath:"#/properties/project/properties/parent_id/oneOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+var _valid1 = _errs29 === errors;
+if(_valid1 && valid8){
+valid8 = false;
+passing1 = [passing1, 1];
+}
+else {
+if(_valid1){
+valid8 = true;
+passing1 = 1;
+}
+}
+if(!valid8){
+const err11 = {instancePath:instancePath+"/project/parent_id",schemaPath:"#/properties/project/properties/parent_id/oneOf",keyword:"oneOf",params:{passingSchemas: passing1},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+validate179.errors = vErrors;
+return false;
+}
+else {
+errors = _errs25;
+if(vErrors !== null){
+if(_errs25){
+vErrors.length = _errs25;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid1 = _errs24 === errors;
 }
 else {
 var valid1 = true;
 }
 if(valid1){
 if(data0.tags !== undefined){
-let data4 = data0.tags;
-const _errs13 = errors;
-const _errs14 = errors;
-if(errors === _errs14){
-if(Array.isArray(data4)){
-if(data4.length > 80){
+let data7 = data0.tags;
+const _errs31 = errors;
+const _errs32 = errors;
+if(errors === _errs32){
+if(Array.isArray(data7)){
+if(data7.length > 80){
 validate179.errors = [{instancePath:instancePath+"/project/tags",schemaPath:"#/components/schemas/ProjectTags/maxItems",keyword:"maxItems",params:{limit: 80},message:"must NOT have more than 80 items"}];
 return false;
 }
 else {
-var valid5 = true;
-const len0 = data4.length;
+var valid11 = true;
+const len0 = data7.length;
 for(let i0=0; i0<len0; i0++){
-let data5 = data4[i0];
-const _errs16 = errors;
-if(errors === _errs16){
-if(typeof data5 === "string"){
-if(func2(data5) > 255){
+let data8 = data7[i0];
+const _errs34 = errors;
+if(errors === _errs34){
+if(typeof data8 === "string"){
+if(func2(data8) > 255){
 validate179.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
-if(func2(data5) < 1){
+if(func2(data8) < 1){
 validate179.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern79.test(data5)){
+if(!pattern78.test(data8)){
 validate179.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/pattern",keyword:"pattern",params:{pattern: "^[^,/]*$"},message:"must match pattern \""+"^[^,/]*$"+"\""}];
 return false;
 }
@@ -9790,18 +9578,18 @@ validate179.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPat
 return false;
 }
 }
-var valid5 = _errs16 === errors;
-if(!valid5){
+var valid11 = _errs34 === errors;
+if(!valid11){
 break;
 }
 }
-if(valid5){
-let i1 = data4.length;
+if(valid11){
+let i1 = data7.length;
 let j0;
 if(i1 > 1){
 const indices0 = {};
 for(;i1--;){
-let item0 = data4[i1];
+let item0 = data7[i1];
 if(typeof item0 !== "string"){
 continue;
 }
@@ -9822,23 +9610,26 @@ validate179.errors = [{instancePath:instancePath+"/project/tags",schemaPath:"#/c
 return false;
 }
 }
-var valid1 = _errs13 === errors;
+var valid1 = _errs31 === errors;
 }
 else {
 var valid1 = true;
 }
 if(valid1){
 if(data0.options !== undefined){
-let data6 = data0.options;
-const _errs18 = errors;
-if(!(data6 && typeof data6 == "object" && !Array.isArray(data6))){
+let data9 = data0.options;
+const _errs36 = errors;
+if(!(data9 && typeof data9 == "object" && !Array.isArray(data9))){
 validate179.errors = [{instancePath:instancePath+"/project/options",schemaPath:"#/properties/project/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
-var valid1 = _errs18 === errors;
+var valid1 = _errs36 === errors;
 }
 else {
 var valid1 = true;
+}
+}
+}
 }
 }
 }
@@ -9867,7 +9658,7 @@ validate179.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false}
 
 
 function validate178(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="body_updateProject.json" */;
+/*# sourceURL="body_createProject.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate178.evaluated;
@@ -9886,10 +9677,9 @@ return errors === 0;
 }
 validate178.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_createUser = validate181;
-const schema225 = {"$ref":"cinder-v3.json#/components/schemas/UserCreateRequest","$id":"body_createUser.json"};
-const schema226 = {"description":"`{\"user\": {...}}` (keystone/identity/schema.py `user_create_request`). A name already used in\nthe domain → 409 \"Conflict occurred attempting to store user - Duplicate entry found with name\n<name> at domain ID <domain>.\". Unknown `domain_id` → 404 \"Could not find domain: <id>.\".\n","type":"object","required":["user"],"additionalProperties":false,"properties":{"user":{"type":"object","required":["name"],"additionalProperties":true,"properties":{"name":{"$ref":"#/components/schemas/IdentityName"},"password":{"type":["string","null"]},"default_project_id":{"oneOf":[{"$ref":"#/components/schemas/KeystoneIdString"},{"type":"null"}]},"description":{"type":["string","null"]},"domain_id":{"description":"Default the token's domain (`default`).","allOf":[{"$ref":"#/components/schemas/KeystoneIdString"}]},"enabled":{"$ref":"#/components/schemas/KeystoneBoolean"},"email":{"type":["string","null"]},"options":{"type":"object"}}}}};
-const schema227 = {"description":"1..255 characters with at least one non-blank.","type":"string","minLength":1,"maxLength":255,"pattern":"[\\S]+"};
+export const body_updateProject = validate181;
+const schema221 = {"$ref":"cinder-v3.json#/components/schemas/ProjectUpdateRequest","$id":"body_updateProject.json"};
+const schema222 = {"description":"`{\"project\": {...}}` with at least one attribute (`{}` → 400 \"{} does not have enough\nproperties\"). Changing `domain_id` → 400 \"Update of `domain_id` is not allowed.\"; changing\n`is_domain` → 400 \"Update of `is_domain` is not allowed.\". Extra keys are stored.\n","type":"object","required":["project"],"additionalProperties":false,"properties":{"project":{"type":"object","minProperties":1,"additionalProperties":true,"properties":{"name":{"$ref":"#/components/schemas/ProjectName"},"description":{"$ref":"#/components/schemas/IdentityDescription"},"enabled":{"$ref":"#/components/schemas/KeystoneBoolean"},"tags":{"$ref":"#/components/schemas/ProjectTags"},"options":{"type":"object"}}}}};
 
 function validate182(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -9904,28 +9694,27 @@ evaluated0.items = undefined;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.user === undefined) && (missing0 = "user")){
+if((data.project === undefined) && (missing0 = "project")){
 validate182.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(key0 === "user")){
+if(!(key0 === "project")){
 validate182.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
 if(_errs1 === errors){
-if(data.user !== undefined){
-let data0 = data.user;
+if(data.project !== undefined){
+let data0 = data.project;
 const _errs2 = errors;
 if(errors === _errs2){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-let missing1;
-if((data0.name === undefined) && (missing1 = "name")){
-validate182.errors = [{instancePath:instancePath+"/user",schemaPath:"#/properties/user/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+if(Object.keys(data0).length < 1){
+validate182.errors = [{instancePath:instancePath+"/project",schemaPath:"#/properties/project/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"}];
 return false;
 }
 else {
@@ -9935,25 +9724,25 @@ const _errs5 = errors;
 const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data1 === "string"){
-if(func2(data1) > 255){
-validate182.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+if(func2(data1) > 64){
+validate182.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
 else {
 if(func2(data1) < 1){
-validate182.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate182.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern76.test(data1)){
-validate182.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/pattern",keyword:"pattern",params:{pattern: "[\\S]+"},message:"must match pattern \""+"[\\S]+"+"\""}];
+if(!pattern75.test(data1)){
+validate182.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/pattern",keyword:"pattern",params:{pattern: "[\\S]+"},message:"must match pattern \""+"[\\S]+"+"\""}];
 return false;
 }
 }
 }
 }
 else {
-validate182.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate182.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -9963,12 +9752,21 @@ else {
 var valid1 = true;
 }
 if(valid1){
-if(data0.password !== undefined){
-let data2 = data0.password;
+if(data0.description !== undefined){
+let data2 = data0.description;
 const _errs8 = errors;
+const _errs9 = errors;
 if((typeof data2 !== "string") && (data2 !== null)){
-validate182.errors = [{instancePath:instancePath+"/user/password",schemaPath:"#/properties/user/properties/password/type",keyword:"type",params:{type: schema226.properties.user.properties.password.type},message:"must be string,null"}];
+validate182.errors = [{instancePath:instancePath+"/project/description",schemaPath:"#/components/schemas/IdentityDescription/type",keyword:"type",params:{type: schema215.type},message:"must be string,null"}];
 return false;
+}
+if(errors === _errs9){
+if(typeof data2 === "string"){
+if(func2(data2) > 255){
+validate182.errors = [{instancePath:instancePath+"/project/description",schemaPath:"#/components/schemas/IdentityDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+}
 }
 var valid1 = _errs8 === errors;
 }
@@ -9976,203 +9774,109 @@ else {
 var valid1 = true;
 }
 if(valid1){
-if(data0.default_project_id !== undefined){
-let data3 = data0.default_project_id;
-const _errs10 = errors;
+if(data0.enabled !== undefined){
+let data3 = data0.enabled;
 const _errs11 = errors;
-let valid3 = false;
-let passing0 = null;
-const _errs12 = errors;
-const _errs13 = errors;
-if(errors === _errs13){
-if(typeof data3 === "string"){
-if(func2(data3) > 64){
-const err0 = {instancePath:instancePath+"/user/default_project_id",schemaPath:"#/components/schemas/KeystoneIdString/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
-if(vErrors === null){
-vErrors = [err0];
+if((typeof data3 !== "boolean") && (typeof data3 !== "string")){
+validate182.errors = [{instancePath:instancePath+"/project/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/type",keyword:"type",params:{type: schema217.type},message:"must be boolean,string"}];
+return false;
+}
+if(!((((((((data3 === true) || (data3 === "True")) || (data3 === "TRUE")) || (data3 === "true")) || (data3 === false)) || (data3 === "False")) || (data3 === "FALSE")) || (data3 === "false"))){
+validate182.errors = [{instancePath:instancePath+"/project/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/enum",keyword:"enum",params:{allowedValues: schema217.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid1 = _errs11 === errors;
 }
 else {
-vErrors.push(err0);
+var valid1 = true;
 }
-errors++;
-}
-else {
-if(func2(data3) < 1){
-const err1 = {instancePath:instancePath+"/user/default_project_id",schemaPath:"#/components/schemas/KeystoneIdString/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-else {
-if(!pattern77.test(data3)){
-const err2 = {instancePath:instancePath+"/user/default_project_id",schemaPath:"#/components/schemas/KeystoneIdString/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9-]+$"+"\""};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-}
-}
-}
-else {
-const err3 = {instancePath:instancePath+"/user/default_project_id",schemaPath:"#/components/schemas/KeystoneIdString/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-var _valid0 = _errs12 === errors;
-if(_valid0){
-valid3 = true;
-passing0 = 0;
-}
+if(valid1){
+if(data0.tags !== undefined){
+let data4 = data0.tags;
+const _errs14 = errors;
 const _errs15 = errors;
-if(data3 !== null){
-const err4 = {instancePath:instancePath+"/user/default_project_id",schemaPath:"#/properties/user/properties/default_project_id/oneOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-var _valid0 = _errs15 === errors;
-if(_valid0 && valid3){
-valid3 = false;
-passing0 = [passing0, 1];
-}
-else {
-if(_valid0){
-valid3 = true;
-passing0 = 1;
-}
-}
-if(!valid3){
-const err5 = {instancePath:instancePath+"/user/default_project_id",schemaPath:"#/properties/user/properties/default_project_id/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-validate182.errors = vErrors;
+if(errors === _errs15){
+if(Array.isArray(data4)){
+if(data4.length > 80){
+validate182.errors = [{instancePath:instancePath+"/project/tags",schemaPath:"#/components/schemas/ProjectTags/maxItems",keyword:"maxItems",params:{limit: 80},message:"must NOT have more than 80 items"}];
 return false;
 }
 else {
-errors = _errs11;
-if(vErrors !== null){
-if(_errs11){
-vErrors.length = _errs11;
-}
-else {
-vErrors = null;
-}
-}
-}
-var valid1 = _errs10 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data0.description !== undefined){
-let data4 = data0.description;
+var valid6 = true;
+const len0 = data4.length;
+for(let i0=0; i0<len0; i0++){
+let data5 = data4[i0];
 const _errs17 = errors;
-if((typeof data4 !== "string") && (data4 !== null)){
-validate182.errors = [{instancePath:instancePath+"/user/description",schemaPath:"#/properties/user/properties/description/type",keyword:"type",params:{type: schema226.properties.user.properties.description.type},message:"must be string,null"}];
-return false;
-}
-var valid1 = _errs17 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data0.domain_id !== undefined){
-let data5 = data0.domain_id;
-const _errs19 = errors;
-const _errs21 = errors;
-if(errors === _errs21){
+if(errors === _errs17){
 if(typeof data5 === "string"){
-if(func2(data5) > 64){
-validate182.errors = [{instancePath:instancePath+"/user/domain_id",schemaPath:"#/components/schemas/KeystoneIdString/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+if(func2(data5) > 255){
+validate182.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data5) < 1){
-validate182.errors = [{instancePath:instancePath+"/user/domain_id",schemaPath:"#/components/schemas/KeystoneIdString/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate182.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern77.test(data5)){
-validate182.errors = [{instancePath:instancePath+"/user/domain_id",schemaPath:"#/components/schemas/KeystoneIdString/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9-]+$"+"\""}];
+if(!pattern78.test(data5)){
+validate182.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/pattern",keyword:"pattern",params:{pattern: "^[^,/]*$"},message:"must match pattern \""+"^[^,/]*$"+"\""}];
 return false;
 }
 }
 }
 }
 else {
-validate182.errors = [{instancePath:instancePath+"/user/domain_id",schemaPath:"#/components/schemas/KeystoneIdString/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate182.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
-var valid1 = _errs19 === errors;
+var valid6 = _errs17 === errors;
+if(!valid6){
+break;
+}
+}
+if(valid6){
+let i1 = data4.length;
+let j0;
+if(i1 > 1){
+const indices0 = {};
+for(;i1--;){
+let item0 = data4[i1];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+validate182.errors = [{instancePath:instancePath+"/project/tags",schemaPath:"#/components/schemas/ProjectTags/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"}];
+return false;
+break;
+}
+indices0[item0] = i1;
+}
+}
+}
+}
 }
 else {
-var valid1 = true;
-}
-if(valid1){
-if(data0.enabled !== undefined){
-let data6 = data0.enabled;
-const _errs23 = errors;
-if((typeof data6 !== "boolean") && (typeof data6 !== "string")){
-validate182.errors = [{instancePath:instancePath+"/user/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/type",keyword:"type",params:{type: schema216.type},message:"must be boolean,string"}];
+validate182.errors = [{instancePath:instancePath+"/project/tags",schemaPath:"#/components/schemas/ProjectTags/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
-if(!((((((((data6 === true) || (data6 === "True")) || (data6 === "TRUE")) || (data6 === "true")) || (data6 === false)) || (data6 === "False")) || (data6 === "FALSE")) || (data6 === "false"))){
-validate182.errors = [{instancePath:instancePath+"/user/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/enum",keyword:"enum",params:{allowedValues: schema216.enum},message:"must be equal to one of the allowed values"}];
-return false;
 }
-var valid1 = _errs23 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data0.email !== undefined){
-let data7 = data0.email;
-const _errs26 = errors;
-if((typeof data7 !== "string") && (data7 !== null)){
-validate182.errors = [{instancePath:instancePath+"/user/email",schemaPath:"#/properties/user/properties/email/type",keyword:"type",params:{type: schema226.properties.user.properties.email.type},message:"must be string,null"}];
-return false;
-}
-var valid1 = _errs26 === errors;
+var valid1 = _errs14 === errors;
 }
 else {
 var valid1 = true;
 }
 if(valid1){
 if(data0.options !== undefined){
-let data8 = data0.options;
-const _errs28 = errors;
-if(!(data8 && typeof data8 == "object" && !Array.isArray(data8))){
-validate182.errors = [{instancePath:instancePath+"/user/options",schemaPath:"#/properties/user/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+let data6 = data0.options;
+const _errs19 = errors;
+if(!(data6 && typeof data6 == "object" && !Array.isArray(data6))){
+validate182.errors = [{instancePath:instancePath+"/project/options",schemaPath:"#/properties/project/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
-var valid1 = _errs28 === errors;
+var valid1 = _errs19 === errors;
 }
 else {
 var valid1 = true;
@@ -10183,11 +9887,8 @@ var valid1 = true;
 }
 }
 }
-}
-}
-}
 else {
-validate182.errors = [{instancePath:instancePath+"/user",schemaPath:"#/properties/user/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate182.errors = [{instancePath:instancePath+"/project",schemaPath:"#/properties/project/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -10207,7 +9908,7 @@ validate182.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false}
 
 
 function validate181(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="body_createUser.json" */;
+/*# sourceURL="body_updateProject.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate181.evaluated;
@@ -10226,9 +9927,11 @@ return errors === 0;
 }
 validate181.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_updateUser = validate184;
-const schema231 = {"$ref":"cinder-v3.json#/components/schemas/UserUpdateRequest","$id":"body_updateUser.json"};
-const schema232 = {"description":"`{\"user\": {...}}` with at least one attribute. `domain_id` cannot be changed (400 \"Update of\n`domain_id` is not allowed.\"). A new `password` resets `password_expires_at`.\n","type":"object","required":["user"],"additionalProperties":false,"properties":{"user":{"type":"object","minProperties":1,"additionalProperties":true,"properties":{"name":{"$ref":"#/components/schemas/IdentityName"},"password":{"type":["string","null"]},"default_project_id":{"oneOf":[{"$ref":"#/components/schemas/KeystoneIdString"},{"type":"null"}]},"description":{"type":["string","null"]},"enabled":{"$ref":"#/components/schemas/KeystoneBoolean"},"email":{"type":["string","null"]},"options":{"type":"object"}}}}};
+export const body_createUser = validate184;
+const schema227 = {"$ref":"cinder-v3.json#/components/schemas/UserCreateRequest","$id":"body_createUser.json"};
+const schema228 = {"description":"`{\"user\": {...}}` (keystone/identity/schema.py `user_create_request`). A name already used in\nthe domain → 409 \"Conflict occurred attempting to store user - Duplicate entry found with name\n<name> at domain ID <domain>.\". Unknown `domain_id` → 404 \"Could not find domain: <id>.\".\n","type":"object","required":["user"],"additionalProperties":false,"properties":{"user":{"type":"object","required":["name"],"additionalProperties":true,"properties":{"name":{"$ref":"#/components/schemas/IdentityName"},"password":{"$ref":"#/components/schemas/NewPassword"},"default_project_id":{"oneOf":[{"$ref":"#/components/schemas/KeystoneIdString"},{"type":"null"}]},"description":{"$ref":"#/components/schemas/IdentityDescription"},"domain_id":{"description":"Default the token's domain (`default`).","allOf":[{"$ref":"#/components/schemas/KeystoneIdString"}]},"enabled":{"$ref":"#/components/schemas/KeystoneBoolean"},"email":{"$ref":"#/components/schemas/IdentityDescription"},"options":{"type":"object"}}}}};
+const schema229 = {"description":"1..255 characters with at least one non-blank.","type":"string","minLength":1,"maxLength":255,"pattern":"[\\S]+"};
+const schema230 = {"description":"A password being set: at most 4096 characters, Keystone's default `max_password_length`\n(keystone/conf/identity.py), so that hashing stays cheap.\n","type":["string","null"],"maxLength":4096};
 
 function validate185(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -10262,8 +9965,9 @@ let data0 = data.user;
 const _errs2 = errors;
 if(errors === _errs2){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-if(Object.keys(data0).length < 1){
-validate185.errors = [{instancePath:instancePath+"/user",schemaPath:"#/properties/user/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"}];
+let missing1;
+if((data0.name === undefined) && (missing1 = "name")){
+validate185.errors = [{instancePath:instancePath+"/user",schemaPath:"#/properties/user/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
@@ -10283,7 +9987,7 @@ validate185.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/comp
 return false;
 }
 else {
-if(!pattern76.test(data1)){
+if(!pattern75.test(data1)){
 validate185.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/pattern",keyword:"pattern",params:{pattern: "[\\S]+"},message:"must match pattern \""+"[\\S]+"+"\""}];
 return false;
 }
@@ -10304,9 +10008,18 @@ if(valid1){
 if(data0.password !== undefined){
 let data2 = data0.password;
 const _errs8 = errors;
+const _errs9 = errors;
 if((typeof data2 !== "string") && (data2 !== null)){
-validate185.errors = [{instancePath:instancePath+"/user/password",schemaPath:"#/properties/user/properties/password/type",keyword:"type",params:{type: schema232.properties.user.properties.password.type},message:"must be string,null"}];
+validate185.errors = [{instancePath:instancePath+"/user/password",schemaPath:"#/components/schemas/NewPassword/type",keyword:"type",params:{type: schema230.type},message:"must be string,null"}];
 return false;
+}
+if(errors === _errs9){
+if(typeof data2 === "string"){
+if(func2(data2) > 4096){
+validate185.errors = [{instancePath:instancePath+"/user/password",schemaPath:"#/components/schemas/NewPassword/maxLength",keyword:"maxLength",params:{limit: 4096},message:"must NOT have more than 4096 characters"}];
+return false;
+}
+}
 }
 var valid1 = _errs8 === errors;
 }
@@ -10316,13 +10029,13 @@ var valid1 = true;
 if(valid1){
 if(data0.default_project_id !== undefined){
 let data3 = data0.default_project_id;
-const _errs10 = errors;
 const _errs11 = errors;
-let valid3 = false;
-let passing0 = null;
 const _errs12 = errors;
+let valid4 = false;
+let passing0 = null;
 const _errs13 = errors;
-if(errors === _errs13){
+const _errs14 = errors;
+if(errors === _errs14){
 if(typeof data3 === "string"){
 if(func2(data3) > 64){
 const err0 = {instancePath:instancePath+"/user/default_project_id",schemaPath:"#/components/schemas/KeystoneIdString/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
@@ -10346,7 +10059,7 @@ vErrors.push(err1);
 errors++;
 }
 else {
-if(!pattern77.test(data3)){
+if(!pattern76.test(data3)){
 const err2 = {instancePath:instancePath+"/user/default_project_id",schemaPath:"#/components/schemas/KeystoneIdString/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -10370,12 +10083,12 @@ vErrors.push(err3);
 errors++;
 }
 }
-var _valid0 = _errs12 === errors;
+var _valid0 = _errs13 === errors;
 if(_valid0){
-valid3 = true;
+valid4 = true;
 passing0 = 0;
 }
-const _errs15 = errors;
+const _errs16 = errors;
 if(data3 !== null){
 const err4 = {instancePath:instancePath+"/user/default_project_id",schemaPath:"#/properties/user/properties/default_project_id/oneOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
@@ -10386,18 +10099,18 @@ vErrors.push(err4);
 }
 errors++;
 }
-var _valid0 = _errs15 === errors;
-if(_valid0 && valid3){
-valid3 = false;
+var _valid0 = _errs16 === errors;
+if(_valid0 && valid4){
+valid4 = false;
 passing0 = [passing0, 1];
 }
 else {
 if(_valid0){
-valid3 = true;
+valid4 = true;
 passing0 = 1;
 }
 }
-if(!valid3){
+if(!valid4){
 const err5 = {instancePath:instancePath+"/user/default_project_id",schemaPath:"#/properties/user/properties/default_project_id/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
 if(vErrors === null){
 vErrors = [err5];
@@ -10410,17 +10123,17 @@ validate185.errors = vErrors;
 return false;
 }
 else {
-errors = _errs11;
+errors = _errs12;
 if(vErrors !== null){
-if(_errs11){
-vErrors.length = _errs11;
+if(_errs12){
+vErrors.length = _errs12;
 }
 else {
 vErrors = null;
 }
 }
 }
-var valid1 = _errs10 === errors;
+var valid1 = _errs11 === errors;
 }
 else {
 var valid1 = true;
@@ -10428,58 +10141,111 @@ var valid1 = true;
 if(valid1){
 if(data0.description !== undefined){
 let data4 = data0.description;
-const _errs17 = errors;
+const _errs18 = errors;
+const _errs19 = errors;
 if((typeof data4 !== "string") && (data4 !== null)){
-validate185.errors = [{instancePath:instancePath+"/user/description",schemaPath:"#/properties/user/properties/description/type",keyword:"type",params:{type: schema232.properties.user.properties.description.type},message:"must be string,null"}];
+validate185.errors = [{instancePath:instancePath+"/user/description",schemaPath:"#/components/schemas/IdentityDescription/type",keyword:"type",params:{type: schema215.type},message:"must be string,null"}];
 return false;
 }
-var valid1 = _errs17 === errors;
+if(errors === _errs19){
+if(typeof data4 === "string"){
+if(func2(data4) > 255){
+validate185.errors = [{instancePath:instancePath+"/user/description",schemaPath:"#/components/schemas/IdentityDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+}
+}
+var valid1 = _errs18 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.domain_id !== undefined){
+let data5 = data0.domain_id;
+const _errs21 = errors;
+const _errs23 = errors;
+if(errors === _errs23){
+if(typeof data5 === "string"){
+if(func2(data5) > 64){
+validate185.errors = [{instancePath:instancePath+"/user/domain_id",schemaPath:"#/components/schemas/KeystoneIdString/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(func2(data5) < 1){
+validate185.errors = [{instancePath:instancePath+"/user/domain_id",schemaPath:"#/components/schemas/KeystoneIdString/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern76.test(data5)){
+validate185.errors = [{instancePath:instancePath+"/user/domain_id",schemaPath:"#/components/schemas/KeystoneIdString/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9-]+$"+"\""}];
+return false;
+}
+}
+}
+}
+else {
+validate185.errors = [{instancePath:instancePath+"/user/domain_id",schemaPath:"#/components/schemas/KeystoneIdString/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid1 = _errs21 === errors;
 }
 else {
 var valid1 = true;
 }
 if(valid1){
 if(data0.enabled !== undefined){
-let data5 = data0.enabled;
-const _errs19 = errors;
-if((typeof data5 !== "boolean") && (typeof data5 !== "string")){
-validate185.errors = [{instancePath:instancePath+"/user/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/type",keyword:"type",params:{type: schema216.type},message:"must be boolean,string"}];
+let data6 = data0.enabled;
+const _errs25 = errors;
+if((typeof data6 !== "boolean") && (typeof data6 !== "string")){
+validate185.errors = [{instancePath:instancePath+"/user/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/type",keyword:"type",params:{type: schema217.type},message:"must be boolean,string"}];
 return false;
 }
-if(!((((((((data5 === true) || (data5 === "True")) || (data5 === "TRUE")) || (data5 === "true")) || (data5 === false)) || (data5 === "False")) || (data5 === "FALSE")) || (data5 === "false"))){
-validate185.errors = [{instancePath:instancePath+"/user/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/enum",keyword:"enum",params:{allowedValues: schema216.enum},message:"must be equal to one of the allowed values"}];
+if(!((((((((data6 === true) || (data6 === "True")) || (data6 === "TRUE")) || (data6 === "true")) || (data6 === false)) || (data6 === "False")) || (data6 === "FALSE")) || (data6 === "false"))){
+validate185.errors = [{instancePath:instancePath+"/user/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/enum",keyword:"enum",params:{allowedValues: schema217.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid1 = _errs19 === errors;
+var valid1 = _errs25 === errors;
 }
 else {
 var valid1 = true;
 }
 if(valid1){
 if(data0.email !== undefined){
-let data6 = data0.email;
-const _errs22 = errors;
-if((typeof data6 !== "string") && (data6 !== null)){
-validate185.errors = [{instancePath:instancePath+"/user/email",schemaPath:"#/properties/user/properties/email/type",keyword:"type",params:{type: schema232.properties.user.properties.email.type},message:"must be string,null"}];
+let data7 = data0.email;
+const _errs28 = errors;
+const _errs29 = errors;
+if((typeof data7 !== "string") && (data7 !== null)){
+validate185.errors = [{instancePath:instancePath+"/user/email",schemaPath:"#/components/schemas/IdentityDescription/type",keyword:"type",params:{type: schema215.type},message:"must be string,null"}];
 return false;
 }
-var valid1 = _errs22 === errors;
+if(errors === _errs29){
+if(typeof data7 === "string"){
+if(func2(data7) > 255){
+validate185.errors = [{instancePath:instancePath+"/user/email",schemaPath:"#/components/schemas/IdentityDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+}
+}
+var valid1 = _errs28 === errors;
 }
 else {
 var valid1 = true;
 }
 if(valid1){
 if(data0.options !== undefined){
-let data7 = data0.options;
-const _errs24 = errors;
-if(!(data7 && typeof data7 == "object" && !Array.isArray(data7))){
+let data8 = data0.options;
+const _errs31 = errors;
+if(!(data8 && typeof data8 == "object" && !Array.isArray(data8))){
 validate185.errors = [{instancePath:instancePath+"/user/options",schemaPath:"#/properties/user/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
-var valid1 = _errs24 === errors;
+var valid1 = _errs31 === errors;
 }
 else {
 var valid1 = true;
+}
 }
 }
 }
@@ -10510,7 +10276,7 @@ validate185.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false}
 
 
 function validate184(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="body_updateUser.json" */;
+/*# sourceURL="body_createUser.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate184.evaluated;
@@ -10529,12 +10295,318 @@ return errors === 0;
 }
 validate184.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_changeUserPassword = validate187;
-const schema236 = {"$ref":"cinder-v3.json#/components/schemas/UserPasswordChangeRequest","$id":"body_changeUserPassword.json"};
-const schema237 = {"description":"`{\"user\": {\"original_password\": \"...\", \"password\": \"...\"}}` (keystone/identity/schema.py\n`password_change`). Other top-level keys are ignored.\n","type":"object","required":["user"],"properties":{"user":{"type":"object","required":["original_password","password"],"additionalProperties":false,"properties":{"original_password":{"type":"string"},"password":{"type":"string"}}}}};
+export const body_updateUser = validate187;
+const schema236 = {"$ref":"cinder-v3.json#/components/schemas/UserUpdateRequest","$id":"body_updateUser.json"};
+const schema237 = {"description":"`{\"user\": {...}}` with at least one attribute. `domain_id` cannot be changed (400 \"Update of\n`domain_id` is not allowed.\"). A new `password` resets `password_expires_at`.\n","type":"object","required":["user"],"additionalProperties":false,"properties":{"user":{"type":"object","minProperties":1,"additionalProperties":true,"properties":{"name":{"$ref":"#/components/schemas/IdentityName"},"password":{"$ref":"#/components/schemas/NewPassword"},"default_project_id":{"oneOf":[{"$ref":"#/components/schemas/KeystoneIdString"},{"type":"null"}]},"description":{"$ref":"#/components/schemas/IdentityDescription"},"enabled":{"$ref":"#/components/schemas/KeystoneBoolean"},"email":{"$ref":"#/components/schemas/IdentityDescription"},"options":{"type":"object"}}}}};
+
+function validate188(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate188.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.user === undefined) && (missing0 = "user")){
+validate188.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(key0 === "user")){
+validate188.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.user !== undefined){
+let data0 = data.user;
+const _errs2 = errors;
+if(errors === _errs2){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+if(Object.keys(data0).length < 1){
+validate188.errors = [{instancePath:instancePath+"/user",schemaPath:"#/properties/user/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"}];
+return false;
+}
+else {
+if(data0.name !== undefined){
+let data1 = data0.name;
+const _errs5 = errors;
+const _errs6 = errors;
+if(errors === _errs6){
+if(typeof data1 === "string"){
+if(func2(data1) > 255){
+validate188.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+else {
+if(func2(data1) < 1){
+validate188.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern75.test(data1)){
+validate188.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/pattern",keyword:"pattern",params:{pattern: "[\\S]+"},message:"must match pattern \""+"[\\S]+"+"\""}];
+return false;
+}
+}
+}
+}
+else {
+validate188.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid1 = _errs5 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.password !== undefined){
+let data2 = data0.password;
+const _errs8 = errors;
+const _errs9 = errors;
+if((typeof data2 !== "string") && (data2 !== null)){
+validate188.errors = [{instancePath:instancePath+"/user/password",schemaPath:"#/components/schemas/NewPassword/type",keyword:"type",params:{type: schema230.type},message:"must be string,null"}];
+return false;
+}
+if(errors === _errs9){
+if(typeof data2 === "string"){
+if(func2(data2) > 4096){
+validate188.errors = [{instancePath:instancePath+"/user/password",schemaPath:"#/components/schemas/NewPassword/maxLength",keyword:"maxLength",params:{limit: 4096},message:"must NOT have more than 4096 characters"}];
+return false;
+}
+}
+}
+var valid1 = _errs8 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.default_project_id !== undefined){
+let data3 = data0.default_project_id;
+const _errs11 = errors;
+const _errs12 = errors;
+let valid4 = false;
+let passing0 = null;
+const _errs13 = errors;
+const _errs14 = errors;
+if(errors === _errs14){
+if(typeof data3 === "string"){
+if(func2(data3) > 64){
+const err0 = {instancePath:instancePath+"/user/default_project_id",schemaPath:"#/components/schemas/KeystoneIdString/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+else {
+if(func2(data3) < 1){
+const err1 = {instancePath:instancePath+"/user/default_project_id",schemaPath:"#/components/schemas/KeystoneIdString/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+else {
+if(!pattern76.test(data3)){
+const err2 = {instancePath:instancePath+"/user/default_project_id",schemaPath:"#/components/schemas/KeystoneIdString/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9-]+$"+"\""};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/user/default_project_id",schemaPath:"#/components/schemas/KeystoneIdString/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+var _valid0 = _errs13 === errors;
+if(_valid0){
+valid4 = true;
+passing0 = 0;
+}
+const _errs16 = errors;
+if(data3 !== null){
+const err4 = {instancePath:instancePath+"/user/default_project_id",schemaPath:"#/properties/user/properties/default_project_id/oneOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var _valid0 = _errs16 === errors;
+if(_valid0 && valid4){
+valid4 = false;
+passing0 = [passing0, 1];
+}
+else {
+if(_valid0){
+valid4 = true;
+passing0 = 1;
+}
+}
+if(!valid4){
+const err5 = {instancePath:instancePath+"/user/default_project_id",schemaPath:"#/properties/user/properties/default_project_id/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+validate188.errors = vErrors;
+return false;
+}
+else {
+errors = _errs12;
+if(vErrors !== null){
+if(_errs12){
+vErrors.length = _errs12;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid1 = _errs11 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.description !== undefined){
+let data4 = data0.description;
+const _errs18 = errors;
+const _errs19 = errors;
+if((typeof data4 !== "string") && (data4 !== null)){
+validate188.errors = [{instancePath:instancePath+"/user/description",schemaPath:"#/components/schemas/IdentityDescription/type",keyword:"type",params:{type: schema215.type},message:"must be string,null"}];
+return false;
+}
+if(errors === _errs19){
+if(typeof data4 === "string"){
+if(func2(data4) > 255){
+validate188.errors = [{instancePath:instancePath+"/user/description",schemaPath:"#/components/schemas/IdentityDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+}
+}
+var valid1 = _errs18 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.enabled !== undefined){
+let data5 = data0.enabled;
+const _errs21 = errors;
+if((typeof data5 !== "boolean") && (typeof data5 !== "string")){
+validate188.errors = [{instancePath:instancePath+"/user/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/type",keyword:"type",params:{type: schema217.type},message:"must be boolean,string"}];
+return false;
+}
+if(!((((((((data5 === true) || (data5 === "True")) || (data5 === "TRUE")) || (data5 === "true")) || (data5 === false)) || (data5 === "False")) || (data5 === "FALSE")) || (data5 === "false"))){
+validate188.errors = [{instancePath:instancePath+"/user/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/enum",keyword:"enum",params:{allowedValues: schema217.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid1 = _errs21 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.email !== undefined){
+let data6 = data0.email;
+const _errs24 = errors;
+const _errs25 = errors;
+if((typeof data6 !== "string") && (data6 !== null)){
+validate188.errors = [{instancePath:instancePath+"/user/email",schemaPath:"#/components/schemas/IdentityDescription/type",keyword:"type",params:{type: schema215.type},message:"must be string,null"}];
+return false;
+}
+if(errors === _errs25){
+if(typeof data6 === "string"){
+if(func2(data6) > 255){
+validate188.errors = [{instancePath:instancePath+"/user/email",schemaPath:"#/components/schemas/IdentityDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+}
+}
+var valid1 = _errs24 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.options !== undefined){
+let data7 = data0.options;
+const _errs27 = errors;
+if(!(data7 && typeof data7 == "object" && !Array.isArray(data7))){
+validate188.errors = [{instancePath:instancePath+"/user/options",schemaPath:"#/properties/user/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+var valid1 = _errs27 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate188.errors = [{instancePath:instancePath+"/user",schemaPath:"#/properties/user/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+}
+}
+}
+else {
+validate188.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate188.errors = vErrors;
+return errors === 0;
+}
+validate188.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
 
 function validate187(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="body_changeUserPassword.json" */;
+/*# sourceURL="body_updateUser.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate187.evaluated;
@@ -10544,88 +10616,145 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-const _errs0 = errors;
-if(errors === _errs0){
+if(!(validate188(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate188.errors : vErrors.concat(validate188.errors);
+errors = vErrors.length;
+}
+validate187.errors = vErrors;
+return errors === 0;
+}
+validate187.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const body_changeUserPassword = validate190;
+const schema244 = {"$ref":"cinder-v3.json#/components/schemas/UserPasswordChangeRequest","$id":"body_changeUserPassword.json"};
+const schema245 = {"description":"`{\"user\": {\"original_password\": \"...\", \"password\": \"...\"}}` (keystone/identity/schema.py\n`password_change`). Other top-level keys are ignored.\n","type":"object","required":["user"],"properties":{"user":{"type":"object","required":["original_password","password"],"additionalProperties":false,"properties":{"original_password":{"type":"string"},"password":{"allOf":[{"$ref":"#/components/schemas/NewPassword"}],"type":"string"}}}}};
+
+function validate191(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate191.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.user === undefined) && (missing0 = "user")){
-validate187.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/UserPasswordChangeRequest/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate191.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.user !== undefined){
 let data0 = data.user;
-const _errs2 = errors;
-if(errors === _errs2){
+const _errs1 = errors;
+if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing1;
 if(((data0.original_password === undefined) && (missing1 = "original_password")) || ((data0.password === undefined) && (missing1 = "password"))){
-validate187.errors = [{instancePath:instancePath+"/user",schemaPath:"cinder-v3.json#/components/schemas/UserPasswordChangeRequest/properties/user/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate191.errors = [{instancePath:instancePath+"/user",schemaPath:"#/properties/user/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
-const _errs4 = errors;
+const _errs3 = errors;
 for(const key0 in data0){
 if(!((key0 === "original_password") || (key0 === "password"))){
-validate187.errors = [{instancePath:instancePath+"/user",schemaPath:"cinder-v3.json#/components/schemas/UserPasswordChangeRequest/properties/user/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate191.errors = [{instancePath:instancePath+"/user",schemaPath:"#/properties/user/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs4 === errors){
+if(_errs3 === errors){
 if(data0.original_password !== undefined){
-const _errs5 = errors;
+const _errs4 = errors;
 if(typeof data0.original_password !== "string"){
-validate187.errors = [{instancePath:instancePath+"/user/original_password",schemaPath:"cinder-v3.json#/components/schemas/UserPasswordChangeRequest/properties/user/properties/original_password/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate191.errors = [{instancePath:instancePath+"/user/original_password",schemaPath:"#/properties/user/properties/original_password/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid2 = _errs5 === errors;
+var valid1 = _errs4 === errors;
 }
 else {
-var valid2 = true;
+var valid1 = true;
 }
-if(valid2){
+if(valid1){
 if(data0.password !== undefined){
-const _errs7 = errors;
-if(typeof data0.password !== "string"){
-validate187.errors = [{instancePath:instancePath+"/user/password",schemaPath:"cinder-v3.json#/components/schemas/UserPasswordChangeRequest/properties/user/properties/password/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+let data2 = data0.password;
+const _errs6 = errors;
+if(typeof data2 !== "string"){
+validate191.errors = [{instancePath:instancePath+"/user/password",schemaPath:"#/properties/user/properties/password/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid2 = _errs7 === errors;
-}
-else {
-var valid2 = true;
-}
-}
-}
-}
-}
-else {
-validate187.errors = [{instancePath:instancePath+"/user",schemaPath:"cinder-v3.json#/components/schemas/UserPasswordChangeRequest/properties/user/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+const _errs9 = errors;
+if((typeof data2 !== "string") && (data2 !== null)){
+validate191.errors = [{instancePath:instancePath+"/user/password",schemaPath:"#/components/schemas/NewPassword/type",keyword:"type",params:{type: schema230.type},message:"must be string,null"}];
 return false;
 }
-}
-}
-}
-}
-else {
-validate187.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/UserPasswordChangeRequest/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+if(errors === _errs9){
+if(typeof data2 === "string"){
+if(func2(data2) > 4096){
+validate191.errors = [{instancePath:instancePath+"/user/password",schemaPath:"#/components/schemas/NewPassword/maxLength",keyword:"maxLength",params:{limit: 4096},message:"must NOT have more than 4096 characters"}];
 return false;
 }
 }
-validate187.errors = vErrors;
+}
+var valid1 = _errs6 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+}
+else {
+validate191.errors = [{instancePath:instancePath+"/user",schemaPath:"#/properties/user/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate191.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate191.errors = vErrors;
 return errors === 0;
 }
-validate187.evaluated = {"props":{"user":true},"dynamicProps":false,"dynamicItems":false};
+validate191.evaluated = {"props":{"user":true},"dynamicProps":false,"dynamicItems":false};
 
-export const body_createRole = validate188;
-const schema238 = {"$ref":"cinder-v3.json#/components/schemas/RoleCreateRequest","$id":"body_createRole.json"};
-const schema239 = {"description":"`{\"role\": {...}}` (keystone/assignment/schema.py `role_create_request_body`). A name already\nused (globally, or in the domain) → 409 \"Conflict occurred attempting to store role -\nDuplicate entry found with name <name>.\".\n","type":"object","required":["role"],"additionalProperties":false,"properties":{"role":{"type":"object","required":["name"],"additionalProperties":true,"properties":{"name":{"$ref":"#/components/schemas/IdentityName"},"description":{"type":["string","null"]},"domain_id":{"oneOf":[{"$ref":"#/components/schemas/KeystoneIdString"},{"type":"null"}]},"options":{"type":"object"}}}}};
 
-function validate189(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate190(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="body_changeUserPassword.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate189.evaluated;
+const evaluated0 = validate190.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(validate191(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
+errors = vErrors.length;
+}
+validate190.errors = vErrors;
+return errors === 0;
+}
+validate190.evaluated = {"props":{"user":true},"dynamicProps":false,"dynamicItems":false};
+
+export const body_createRole = validate193;
+const schema247 = {"$ref":"cinder-v3.json#/components/schemas/RoleCreateRequest","$id":"body_createRole.json"};
+const schema248 = {"description":"`{\"role\": {...}}` (keystone/assignment/schema.py `role_create_request_body`). A name already\nused (globally, or in the domain) → 409 \"Conflict occurred attempting to store role -\nDuplicate entry found with name <name>.\".\n","type":"object","required":["role"],"additionalProperties":false,"properties":{"role":{"type":"object","required":["name"],"additionalProperties":true,"properties":{"name":{"$ref":"#/components/schemas/IdentityName"},"description":{"$ref":"#/components/schemas/IdentityDescription"},"domain_id":{"oneOf":[{"$ref":"#/components/schemas/KeystoneIdString"},{"type":"null"}]},"options":{"type":"object"}}}}};
+
+function validate194(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate194.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -10636,14 +10765,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.role === undefined) && (missing0 = "role")){
-validate189.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate194.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "role")){
-validate189.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate194.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -10656,7 +10785,7 @@ if(errors === _errs2){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing1;
 if((data0.name === undefined) && (missing1 = "name")){
-validate189.errors = [{instancePath:instancePath+"/role",schemaPath:"#/properties/role/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate194.errors = [{instancePath:instancePath+"/role",schemaPath:"#/properties/role/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
@@ -10667,24 +10796,24 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data1 === "string"){
 if(func2(data1) > 255){
-validate189.errors = [{instancePath:instancePath+"/role/name",schemaPath:"#/components/schemas/IdentityName/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate194.errors = [{instancePath:instancePath+"/role/name",schemaPath:"#/components/schemas/IdentityName/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data1) < 1){
-validate189.errors = [{instancePath:instancePath+"/role/name",schemaPath:"#/components/schemas/IdentityName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate194.errors = [{instancePath:instancePath+"/role/name",schemaPath:"#/components/schemas/IdentityName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern76.test(data1)){
-validate189.errors = [{instancePath:instancePath+"/role/name",schemaPath:"#/components/schemas/IdentityName/pattern",keyword:"pattern",params:{pattern: "[\\S]+"},message:"must match pattern \""+"[\\S]+"+"\""}];
+if(!pattern75.test(data1)){
+validate194.errors = [{instancePath:instancePath+"/role/name",schemaPath:"#/components/schemas/IdentityName/pattern",keyword:"pattern",params:{pattern: "[\\S]+"},message:"must match pattern \""+"[\\S]+"+"\""}];
 return false;
 }
 }
 }
 }
 else {
-validate189.errors = [{instancePath:instancePath+"/role/name",schemaPath:"#/components/schemas/IdentityName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate194.errors = [{instancePath:instancePath+"/role/name",schemaPath:"#/components/schemas/IdentityName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -10697,9 +10826,18 @@ if(valid1){
 if(data0.description !== undefined){
 let data2 = data0.description;
 const _errs8 = errors;
+const _errs9 = errors;
 if((typeof data2 !== "string") && (data2 !== null)){
-validate189.errors = [{instancePath:instancePath+"/role/description",schemaPath:"#/properties/role/properties/description/type",keyword:"type",params:{type: schema239.properties.role.properties.description.type},message:"must be string,null"}];
+validate194.errors = [{instancePath:instancePath+"/role/description",schemaPath:"#/components/schemas/IdentityDescription/type",keyword:"type",params:{type: schema215.type},message:"must be string,null"}];
 return false;
+}
+if(errors === _errs9){
+if(typeof data2 === "string"){
+if(func2(data2) > 255){
+validate194.errors = [{instancePath:instancePath+"/role/description",schemaPath:"#/components/schemas/IdentityDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+}
 }
 var valid1 = _errs8 === errors;
 }
@@ -10709,13 +10847,13 @@ var valid1 = true;
 if(valid1){
 if(data0.domain_id !== undefined){
 let data3 = data0.domain_id;
-const _errs10 = errors;
 const _errs11 = errors;
-let valid3 = false;
-let passing0 = null;
 const _errs12 = errors;
+let valid4 = false;
+let passing0 = null;
 const _errs13 = errors;
-if(errors === _errs13){
+const _errs14 = errors;
+if(errors === _errs14){
 if(typeof data3 === "string"){
 if(func2(data3) > 64){
 const err0 = {instancePath:instancePath+"/role/domain_id",schemaPath:"#/components/schemas/KeystoneIdString/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
@@ -10739,7 +10877,7 @@ vErrors.push(err1);
 errors++;
 }
 else {
-if(!pattern77.test(data3)){
+if(!pattern76.test(data3)){
 const err2 = {instancePath:instancePath+"/role/domain_id",schemaPath:"#/components/schemas/KeystoneIdString/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -10763,12 +10901,12 @@ vErrors.push(err3);
 errors++;
 }
 }
-var _valid0 = _errs12 === errors;
+var _valid0 = _errs13 === errors;
 if(_valid0){
-valid3 = true;
+valid4 = true;
 passing0 = 0;
 }
-const _errs15 = errors;
+const _errs16 = errors;
 if(data3 !== null){
 const err4 = {instancePath:instancePath+"/role/domain_id",schemaPath:"#/properties/role/properties/domain_id/oneOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
@@ -10779,18 +10917,18 @@ vErrors.push(err4);
 }
 errors++;
 }
-var _valid0 = _errs15 === errors;
-if(_valid0 && valid3){
-valid3 = false;
+var _valid0 = _errs16 === errors;
+if(_valid0 && valid4){
+valid4 = false;
 passing0 = [passing0, 1];
 }
 else {
 if(_valid0){
-valid3 = true;
+valid4 = true;
 passing0 = 1;
 }
 }
-if(!valid3){
+if(!valid4){
 const err5 = {instancePath:instancePath+"/role/domain_id",schemaPath:"#/properties/role/properties/domain_id/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
 if(vErrors === null){
 vErrors = [err5];
@@ -10799,21 +10937,21 @@ else {
 vErrors.push(err5);
 }
 errors++;
-validate189.errors = vErrors;
+validate194.errors = vErrors;
 return false;
 }
 else {
-errors = _errs11;
+errors = _errs12;
 if(vErrors !== null){
-if(_errs11){
-vErrors.length = _errs11;
+if(_errs12){
+vErrors.length = _errs12;
 }
 else {
 vErrors = null;
 }
 }
 }
-var valid1 = _errs10 === errors;
+var valid1 = _errs11 === errors;
 }
 else {
 var valid1 = true;
@@ -10821,12 +10959,12 @@ var valid1 = true;
 if(valid1){
 if(data0.options !== undefined){
 let data4 = data0.options;
-const _errs17 = errors;
+const _errs18 = errors;
 if(!(data4 && typeof data4 == "object" && !Array.isArray(data4))){
-validate189.errors = [{instancePath:instancePath+"/role/options",schemaPath:"#/properties/role/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate194.errors = [{instancePath:instancePath+"/role/options",schemaPath:"#/properties/role/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
-var valid1 = _errs17 === errors;
+var valid1 = _errs18 === errors;
 }
 else {
 var valid1 = true;
@@ -10837,7 +10975,7 @@ var valid1 = true;
 }
 }
 else {
-validate189.errors = [{instancePath:instancePath+"/role",schemaPath:"#/properties/role/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate194.errors = [{instancePath:instancePath+"/role",schemaPath:"#/properties/role/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -10846,33 +10984,33 @@ return false;
 }
 }
 else {
-validate189.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate194.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate189.errors = vErrors;
+validate194.errors = vErrors;
 return errors === 0;
 }
-validate189.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate194.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate188(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate193(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_createRole.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate188.evaluated;
+const evaluated0 = validate193.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate189(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate189.errors : vErrors.concat(validate189.errors);
+if(!(validate194(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
 errors = vErrors.length;
 }
-validate188.errors = vErrors;
+validate193.errors = vErrors;
 return errors === 0;
 }
-validate188.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate193.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 

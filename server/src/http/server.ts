@@ -17,7 +17,7 @@ import { badRequest, CinderError, notFound, notImplemented, unsupportedMediaType
 import type { Handler, HandlerRequest, Reply } from "./handler";
 import { handlers } from "./handlers";
 import { formatVersion, parseVersion, requestedVersion } from "./microversion";
-import { dropLenientKeys, validateBody } from "./validate";
+import { dropLenientKeys, jsonTooDeep, MAX_JSON_DEPTH, refuseNul, refuseNulInRequest, validateBody } from "./validate";
 import type { LinkBase } from "./views/links";
 
 /** oslo.middleware sizelimit's default max_request_body_size. */
@@ -25,6 +25,8 @@ export const MAX_BODY_BYTES = 114_688;
 const JSON_TYPES = ["application/json", "application/vnd.openstack.volume+json"];
 const GENERIC_500 = "The server has either erred or is incapable of performing the requested operation.";
 const PROJECT_ID = /^[0-9a-zA-Z-_]+$/;
+/** find-my-way's default (100) would refuse metadata keys Cinder allows (255 characters, more once percent-encoded). */
+const MAX_PARAM_LENGTH = 1024;
 /** Keystone's API and the Image stub: Keystone's fault body `{"error": {...}}`, no microversions. */
 const KEYSTONE_STYLE = /^\/(identity|image|compute)(\/|\?|$)/;
 /** oslo_middleware/request_id.py ID_FORMAT. */
@@ -40,8 +42,16 @@ export function buildHttp(svc: Services, log: Logger): FastifyInstance {
   const app = Fastify({
     loggerInstance: log as FastifyBaseLogger,
     bodyLimit: MAX_BODY_BYTES,
-    routerOptions: { ignoreTrailingSlash: true },
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH },
     ...connectionOptions(svc.config),
+    // A URL the router cannot take (bad percent-encoding, an over-long segment) is a fault too.
+    frameworkErrors: (err, req, reply) => {
+      const fault =
+        err.code === "FST_ERR_MAX_PARAM_LENGTH"
+          ? new CinderError(414, `The URL is too long: a path segment has more than ${MAX_PARAM_LENGTH} characters.`)
+          : badRequest("Malformed request url");
+      sendFault(svc, req, reply, fault);
+    },
     // Every request gets its own id. An inbound X-OpenStack-Request-ID is the *global* request id
     // of the user action (shared by every call a client such as Nova makes for it), logged beside
     // ours, never reused as ours (oslo_middleware/request_id.py RequestId).
@@ -55,6 +65,9 @@ export function buildHttp(svc: Services, log: Logger): FastifyInstance {
   app.addContentTypeParser(JSON_TYPES, { parseAs: "string" }, (_req, text, done) => {
     const s = String(text);
     if (s.trim() === "") return done(null, undefined);
+    // Deeper bodies are no request of this API, and walking them (validation, messages) would
+    // exhaust the stack: refuse them before parsing.
+    if (jsonTooDeep(s, MAX_JSON_DEPTH)) return done(badRequest(`Malformed request body: JSON nested more than ${MAX_JSON_DEPTH} levels deep`), undefined);
     try {
       done(null, JSON.parse(s));
     } catch {
@@ -84,8 +97,7 @@ export function buildHttp(svc: Services, log: Logger): FastifyInstance {
     const fault = toFault(err);
     if (fault.status >= 500) req.log.error({ err, reqId: req.id }, "request failed");
     else req.log.debug({ status: fault.status, msg: fault.message, reqId: req.id }, "request refused");
-    if (KEYSTONE_STYLE.test(req.url)) return sendKeystoneFault(svc, req, reply, fault);
-    void reply.code(fault.status).headers(fault.headers).send(fault.body());
+    sendFault(svc, req, reply, fault);
   });
   app.setNotFoundHandler((req, reply) => {
     const f = notFound();
@@ -96,6 +108,11 @@ export function buildHttp(svc: Services, log: Logger): FastifyInstance {
   limitConnections(app, svc.config);
   for (const route of routes) registerRoute(app, svc, route);
   return app;
+}
+
+function sendFault(svc: Services, req: FastifyRequest, reply: FastifyReply, fault: CinderError): void {
+  if (KEYSTONE_STYLE.test(req.url)) return sendKeystoneFault(svc, req, reply, fault);
+  void reply.code(fault.status).headers(fault.headers).send(fault.body());
 }
 
 function toFault(err: Error & { statusCode?: number; code?: string }): CinderError {
@@ -159,9 +176,12 @@ function registerRoute(app: FastifyInstance, svc: Services, route: Route): void 
         throw notFound(`The identity API is served only with auth mode builtin; this server runs with auth mode ${svc.identity.mode}.`);
       }
       const ctx: RequestContext = { ...(await context(svc, req, route)), policy: svc.policy };
-      const validate = KEYSTONE_STYLE.test(route.path) ? validateKeystoneBody : validateBody;
-      const version = ctx.version;
+      const keystone = KEYSTONE_STYLE.test(route.path);
+      const validate = keystone ? validateKeystoneBody : validateBody;
       const params = req.params as Record<string, string>;
+      refuseNulInRequest(params, req.query, keystone, route.statuses);
+      refuseNul(req.body, keystone);
+      const version = ctx.version;
       if (route.path.startsWith("/v3/{project_id}/")) {
         // cinder/api/openstack/wsgi.py: the URL's project must be the token's.
         if (!PROJECT_ID.test(params.project_id) || params.project_id !== ctx.projectId) {

@@ -5,7 +5,7 @@
  */
 import type { LenientObject } from "../generated/routes";
 import * as validators from "../generated/validators";
-import { badRequest } from "./errors";
+import { badRequest, notFound } from "./errors";
 
 interface AjvError {
   instancePath: string;
@@ -164,5 +164,92 @@ export function validateBody(name: string, body: unknown): void {
   if (!validate(body)) {
     const errors = validate.errors ?? [];
     throw badRequest(errors.length > 0 ? cinderMessage(reportedError(errors), body) : "Invalid request body.");
+  }
+}
+
+/**
+ * The deepest JSON a request may nest. The deepest body of this API is Keystone's password
+ * authentication (`auth.identity.password.user.domain.name`, 6 levels); connectors and metadata
+ * are flat maps. Walking a much deeper value (validation, the message that repeats it) would
+ * exhaust the stack.
+ */
+export const MAX_JSON_DEPTH = 32;
+
+/** True when the JSON text nests objects and arrays deeper than `max` (strings are skipped). */
+export function jsonTooDeep(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) {
+      inString = true;
+    } else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max) return true;
+    } else if (c === 0x7d || c === 0x5d) {
+      depth--;
+    }
+  }
+  return false;
+}
+
+const NUL = "\u0000";
+const NUL_TEXT = "a NUL character (U+0000), which is not allowed";
+
+/**
+ * No string of a request body may hold U+0000: PostgreSQL cannot store it (and Cinder on
+ * PostgreSQL answers 500), and no name, id or value of this API means anything with it. Keys and
+ * values anywhere in the body are refused with the field named, in Cinder's words on the volume
+ * API and Keystone's under /identity. The value is not repeated: it may be a password.
+ */
+export function refuseNul(body: unknown, keystone: boolean): void {
+  const found = findNul(body, [], 0);
+  if (!found) return;
+  const { path, isKey } = found;
+  const what = isKey ? "a key" : "the value";
+  if (keystone) {
+    // Keystone names the field without the outer wrapper (`auth`, `user`, ...).
+    const field = (path.length > 1 ? path.slice(1) : path).join("/");
+    throw badRequest(field ? `Invalid input for field '${field}': ${what} contains ${NUL_TEXT}.` : `Invalid input: ${what} contains ${NUL_TEXT}.`);
+  }
+  const field = path[path.length - 1];
+  const What = what[0].toUpperCase() + what.slice(1);
+  throw badRequest(field ? `Invalid input for field/attribute ${field}. ${What} contains ${NUL_TEXT}.` : `Invalid input: ${what} contains ${NUL_TEXT}.`);
+}
+
+function findNul(v: unknown, path: string[], depth: number): { path: string[]; isKey: boolean } | undefined {
+  if (typeof v === "string") return v.includes(NUL) ? { path, isKey: false } : undefined;
+  if (!v || typeof v !== "object" || depth > MAX_JSON_DEPTH) return undefined;
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+    const here = Array.isArray(v) ? path : [...path, k];
+    if (!Array.isArray(v) && k.includes(NUL)) return { path, isKey: true };
+    const found = findNul(x, here, depth + 1);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/**
+ * The same for the URL: a path segment or query parameter with U+0000 names nothing that can
+ * exist. Operations that refuse bad input (400) refuse it; the identity lookups by id, which answer
+ * only "not found" for a bad id, answer that; their few query flags hold nothing that is stored.
+ */
+export function refuseNulInRequest(params: Record<string, string>, query: unknown, keystone: boolean, statuses: readonly number[]): void {
+  const refuses = statuses.includes(400);
+  for (const v of Object.values(params ?? {})) {
+    if (typeof v !== "string" || !v.includes(NUL)) continue;
+    if (refuses) throw badRequest(`Malformed request url: a path segment contains ${NUL_TEXT}.`);
+    const why = "a path segment contains a NUL character (U+0000), which no id has";
+    throw notFound(keystone ? `Could not find the resource: ${why}.` : `The resource could not be found: ${why}.`);
+  }
+  if (!refuses) return;
+  for (const [k, v] of Object.entries((query ?? {}) as Record<string, string | string[]>)) {
+    const values = Array.isArray(v) ? v : [v];
+    if (k.includes(NUL) || values.some((x) => typeof x === "string" && x.includes(NUL))) {
+      const name = k.replace(/\u0000/g, "\\x00");
+      throw badRequest(keystone ? `Invalid input for query parameter '${name}': it contains ${NUL_TEXT}.` : `Invalid filter or parameter ${name}: it contains ${NUL_TEXT}.`);
+    }
   }
 }

@@ -21,6 +21,8 @@ export function noauthIdentity(headers: Record<string, string | string[] | undef
   const userId = idx >= 0 ? token.slice(0, idx) : token;
   const projectId = idx >= 0 ? token.slice(idx + 1) : first(headers["x-auth-project-id"]) ?? userId;
   if (!userId || !projectId) throw unauthorized("The token must be user:project.");
+  // Both are stored with what the caller creates (255-character columns, as Cinder's).
+  if (userId.length > 255 || projectId.length > 255) throw unauthorized("The user and the project of the token must be at most 255 characters each.");
   const roles = userId === "admin" ? ["admin", "member", "reader"] : ["member", "reader"];
   return { userId, projectId, roles };
 }

@@ -22,6 +22,9 @@ const NOT_AUTHORIZED = "You are not authorized to perform this operation.";
  * holds no project list and takes the id as given), then the rule, whose refusal is a plain 403.
  */
 async function checkProject(svc: Services, ctx: RequestContext, project: string, rule: string): Promise<void> {
+  // No project id is longer than 255 characters (Keystone's are at most 64): such an id names no
+  // project in any mode, and would not fit the column.
+  if (project.length > 255) throw notFound(`Project with id ${project} not found.`);
   if (svc.identity.mode === "builtin") {
     const p = await svc.db.kysely.selectFrom("projects").select("id").where("id", "=", project).executeTakeFirst();
     if (!p) throw notFound(`Project with id ${project} not found.`);

@@ -110,6 +110,8 @@ export async function updateQuotaClass(
   body: Record<string, unknown>,
 ): Promise<Record<string, number>> {
   authorize(ctx, "volume_extension:quota_classes:update");
+  // cinder/api/contrib/quota_classes.py update: validate_string_length(id, 'quota_class_name', 1, 255).
+  if (name.length > 255) throw invalidInput(`quota_class_name has ${name.length} characters, more than 255.`);
   const values = await checkKeys(svc, body);
   await svc.db.kysely.transaction().execute(async (trx) => {
     for (const [k, limit] of Object.entries(values)) {
