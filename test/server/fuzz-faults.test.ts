@@ -12,6 +12,7 @@ import assert from "node:assert/strict";
 import http from "node:http";
 import spec from "../../openapi/dist/cinder-v3.json";
 import { routes, type Route } from "../../server/src/generated/routes";
+import { faultName } from "../../server/src/http/errors";
 import { DIALECTS, type TestServer } from "../helpers/server";
 import { tableSnapshot } from "../helpers/tables";
 import { startIdentity } from "../identity/helpers";
@@ -22,19 +23,6 @@ const SEED = 20240611;
 /** Requests per dialect: two passes over the spec's own routes, one over the project-less twins, and the extra cases. */
 const TWIN_SAMPLE = 40;
 
-/** Cinder's fault names (cinder/api/openstack/wsgi.py Fault._fault_names); anything else is computeFault. */
-const FAULT_NAMES: Record<number, string> = {
-  400: "badRequest",
-  401: "unauthorized",
-  403: "forbidden",
-  404: "itemNotFound",
-  405: "badMethod",
-  409: "conflictingRequest",
-  413: "overLimit",
-  415: "badMediaType",
-  501: "notImplemented",
-  503: "serviceUnavailable",
-};
 const KEYSTONE_STYLE = /^\/(identity|image|compute)(\/|\?|$)/;
 
 
@@ -230,7 +218,7 @@ function faultProblem(r: Sent, a: Answer): string | undefined {
     }
     return undefined;
   }
-  const name = FAULT_NAMES[a.status] ?? "computeFault";
+  const name = faultName(a.status);
   if (Object.keys(body).join() !== name) return `not a ${name} fault`;
   const inner = body[name];
   if (!inner || inner.code !== a.status || typeof inner.message !== "string" || inner.message === "") {

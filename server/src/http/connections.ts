@@ -7,22 +7,14 @@
 import type { IncomingMessage, Server } from "node:http";
 import type { Socket } from "node:net";
 import type { FastifyHttpOptions, FastifyInstance } from "fastify";
+import type { Config } from "../config";
 import { CinderError } from "./errors";
 
-export interface ConnectionLimits {
-  /** The request line and headers must have arrived this long after the request began (0: no limit). */
-  headersTimeoutMs: number;
-  /** The whole request, body included, must have arrived this long after it began (0: no limit). */
-  requestTimeoutMs: number;
-  /** An idle keep-alive connection is closed after this long. */
-  keepAliveTimeoutMs: number;
-  /** A connection with no traffic for this long while the client should be sending or reading is closed (0: no limit). */
-  idleTimeoutMs: number;
-  /** Requests served on one connection before it is closed (0: no limit). */
-  maxRequestsPerSocket: number;
-  /** Connections open at once; more are closed as they arrive (0: no limit). */
-  maxConnections: number;
-}
+/** The connection settings of the server's config (documented there). */
+export type ConnectionLimits = Pick<
+  Config,
+  "headersTimeoutMs" | "requestTimeoutMs" | "keepAliveTimeoutMs" | "idleTimeoutMs" | "maxRequestsPerSocket" | "maxConnections"
+>;
 
 /**
  * Node checks the header and request deadlines of open connections on an interval (30 s by
