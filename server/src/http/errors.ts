@@ -58,7 +58,6 @@ export const notImplemented = (what: string) => new CinderError(501, `${what} is
 export const invalidInput = (reason: string) => badRequest(`Invalid input received: ${reason}`);
 export const invalidVolume = (reason: string) => badRequest(`Invalid volume: ${reason}`);
 export const invalidSnapshot = (reason: string) => badRequest(`Invalid snapshot: ${reason}`);
-export const invalidMetadata = (reason: string) => badRequest(`Invalid metadata: ${reason}`);
 export const invalidMetadataSize = (reason: string) => badRequest(`Invalid metadata size: ${reason}`);
 export const volumeNotFound = (id: string) => notFound(`Volume ${id} could not be found.`);
 export const snapshotNotFound = (id: string) => notFound(`Snapshot ${id} could not be found.`);

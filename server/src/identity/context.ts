@@ -20,12 +20,3 @@ export interface RequestContext {
   /** The peer address of the connection (not X-Forwarded-For), where a handler needs it (login throttling). */
   clientIp?: string;
 }
-
-export function hasRole(ctx: RequestContext, role: string): boolean {
-  return ctx.roles.includes(role);
-}
-
-/** A context for work the service does on its own behalf (restart reconciliation, periodic tasks). */
-export function serviceContext(requestId = "req-service"): RequestContext {
-  return { userId: "cinderblock", projectId: "service", roles: ["admin"], isAdmin: true, requestId, version: 3000 };
-}

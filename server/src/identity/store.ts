@@ -47,15 +47,6 @@ export async function effectiveRoles(db: Db, userId: string, projectId: string):
   return all.sort((a, b) => a.name.localeCompare(b.name));
 }
 
-export async function projectsOfUser(db: Db, userId: string) {
-  return db
-    .selectFrom("projects")
-    .selectAll()
-    .where("id", "in", db.selectFrom("role_assignments").select("project_id").where("user_id", "=", userId))
-    .orderBy("name")
-    .execute();
-}
-
 export async function roleByName(db: Db, name: string) {
   return db.selectFrom("roles").selectAll().where("name", "=", name).executeTakeFirst();
 }

@@ -99,7 +99,3 @@ export function allowedOn(ctx: RequestContext, rule: string, target: Target): bo
 export function authorize(ctx: RequestContext, rule: string, targetProjectId?: string): void {
   if (!allowed(ctx, rule, targetProjectId)) throw policyNotAuthorized(rule);
 }
-
-export function policyHasRule(rule: string): boolean {
-  return DEFAULTS.has(rule);
-}

@@ -4,7 +4,6 @@ import { attachmentHandlers } from "./attachments";
 import { computeHandlers } from "./compute";
 import { identityHandlers } from "./identity";
 import { miscHandlers } from "./misc";
-import { pendingHandlers } from "./pending";
 import { qosHandlers } from "./qos";
 import { quotaHandlers } from "./quotas";
 import { serviceHandlers } from "./services";
@@ -17,7 +16,6 @@ import { volumeManageHandlers } from "./volume-manage";
 import { volumeHandlers } from "./volumes";
 
 export const handlers: Handlers = {
-  ...pendingHandlers,
   ...versionHandlers,
   ...volumeHandlers,
   ...volumeMetadataHandlers,

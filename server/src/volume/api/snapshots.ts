@@ -129,7 +129,3 @@ export async function forceDeleteSnapshot(svc: Services, ctx: RequestContext, id
   authorize(ctx, "volume_extension:snapshot_admin_actions:force_delete", s.project_id);
   await deleteSnapshot(svc, ctx, id, true);
 }
-
-export async function reloadSnapshot(svc: Services, id: string): Promise<SnapshotRow | undefined> {
-  return getSnapshot(svc.db.kysely, id);
-}
