@@ -140,8 +140,11 @@ export function defaults(dataDir = "./data"): Config {
     // a whole request in well under 30 s; slower ones are holding a socket, not uploading.
     headersTimeoutMs: 10_000,
     requestTimeoutMs: 30_000,
-    // Node's default: long enough for a client's next call, short enough that idle sockets do not pile up.
-    keepAliveTimeoutMs: 5_000,
+    // Fastify's default, longer than the 60 s idle timeout of the usual proxies and load balancers:
+    // the client side closes an idle connection first. A server that closes first races a client
+    // reusing the connection at that moment, which then sees a reset (clients keep an idle
+    // connection for about the server's advertised timeout less a second, too little on a busy host).
+    keepAliveTimeoutMs: 72_000,
     // Only while the client is expected to act (not while a handler works): a peer that stops
     // reading an answer for a minute has gone.
     idleTimeoutMs: 60_000,

@@ -9,7 +9,7 @@
  * FUZZ_TRACE=1 prints every request and answer; FUZZ_REPORT=1 every problem and the status tally.
  */
 import assert from "node:assert/strict";
-import http from "node:http";
+import net from "node:net";
 import spec from "../../openapi/dist/cinder-v3.json";
 import { routes, type Route } from "../../server/src/generated/routes";
 import { faultName } from "../../server/src/http/errors";
@@ -179,24 +179,61 @@ interface Answer {
   text: string;
 }
 
+/**
+ * Sends the request over a plain TCP socket, one connection each. Not through http.request: nock
+ * (loaded by the SDK's unit tests in the same mocha process) replaces it, and its replacement
+ * never sends a method it does not know.
+ */
 function send(base: URL, r: Sent): Promise<Answer> {
-  const headers: Record<string, string> = { ...r.headers };
+  const headers: Record<string, string> = { Host: base.host, Connection: "close", ...r.headers };
   if (r.body !== undefined && !r.unframed && !("Content-Length" in headers)) headers["Content-Length"] = String(Buffer.byteLength(r.body));
+  const head = `${r.method} ${r.path} HTTP/1.1\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join("")}\r\n`;
   return new Promise((resolve, reject) => {
-    const req = http.request(
-      { host: base.hostname, port: base.port, method: r.method, path: r.path, headers, agent: false, timeout: 20_000 },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
-        res.on("error", reject);
-      },
-    );
-    req.on("timeout", () => req.destroy(new Error("no answer within 20 s")));
-    req.on("error", reject);
-    if (r.body !== undefined) req.end(r.body);
-    else req.end();
+    const socket = net.connect({ host: base.hostname, port: Number(base.port) });
+    const chunks: Buffer[] = [];
+    socket.setTimeout(20_000, () => socket.destroy(new Error("no answer within 20 s")));
+    socket.on("data", (c: Buffer) => chunks.push(c));
+    socket.on("error", (err) => (chunks.length > 0 ? settle() : reject(err)));
+    socket.on("end", () => settle());
+    let done = false;
+    const settle = () => {
+      if (done) return;
+      done = true;
+      socket.destroy();
+      try {
+        resolve(parseResponse(Buffer.concat(chunks), r.method === "HEAD"));
+      } catch (err) {
+        reject(err);
+      }
+    };
+    socket.write(head);
+    if (r.body !== undefined) socket.write(r.body);
   });
+}
+
+/** The status and body of the one HTTP/1.1 response in the bytes, chunked or not. */
+function parseResponse(raw: Buffer, head: boolean): Answer {
+  const end = raw.indexOf("\r\n\r\n");
+  if (end < 0) throw new Error(`not an HTTP response: ${JSON.stringify(raw.toString("latin1").slice(0, 100))}`);
+  const lines = raw.subarray(0, end).toString("latin1").split("\r\n");
+  const m = /^HTTP\/1\.[01] (\d{3})/.exec(lines[0]);
+  if (!m) throw new Error(`not an HTTP status line: ${JSON.stringify(lines[0])}`);
+  const header = (name: string) => lines.find((l) => l.toLowerCase().startsWith(`${name}:`))?.slice(name.length + 1).trim();
+  let body = head ? Buffer.alloc(0) : raw.subarray(end + 4);
+  if (!head && header("transfer-encoding")?.toLowerCase() === "chunked") {
+    const parts: Buffer[] = [];
+    for (let at = 0; ; ) {
+      const eol = body.indexOf("\r\n", at);
+      const size = parseInt(body.subarray(at, eol).toString("latin1"), 16);
+      if (!(size > 0)) break;
+      parts.push(body.subarray(eol + 2, eol + 2 + size));
+      at = eol + 2 + size + 2;
+    }
+    body = Buffer.concat(parts);
+  } else if (!head && header("content-length") !== undefined) {
+    body = body.subarray(0, Number(header("content-length")));
+  }
+  return { status: Number(m[1]), text: body.toString("utf8") };
 }
 
 /** Why the answer is not the right fault, or undefined when it is. */
