@@ -193,7 +193,7 @@ describe("connection limits", function () {
       const c = loadConfig({}, {});
       assert.deepEqual(
         [c.headersTimeoutMs, c.requestTimeoutMs, c.keepAliveTimeoutMs, c.idleTimeoutMs, c.maxRequestsPerSocket, c.maxConnections],
-        [10_000, 30_000, 5_000, 60_000, 0, 1000],
+        [10_000, 30_000, 72_000, 60_000, 0, 1000],
       );
       assert.throws(
         () => loadConfig({ "headers-timeout-ms": "40000" }, {}),

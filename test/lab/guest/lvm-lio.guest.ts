@@ -30,6 +30,7 @@ const DATA = 16 * MIB;
 const CONFIGFS = "/sys/kernel/config/target";
 const ORPHAN = "0a0a0a0a-0000-4000-8000-00000000000a";
 const FOREIGN = "0f0f0f0f-0000-4000-8000-00000000000f";
+const UNFINISHED = "0b0b0b0b-0000-4000-8000-00000000000b";
 
 const mapper = (vgName: string, name: string) => `/dev/mapper/${vgName.replace(/-/g, "--")}-${name.replace(/-/g, "--")}`;
 
@@ -49,9 +50,14 @@ describe("kernel lab: LVM thin and thick volumes exported through LIO", function
   before(async () => {
     work = await fsp.mkdtemp(path.join(os.tmpdir(), "cinderblock-lab-"));
     iscsid = await startIscsid();
-    // Before the server starts: an LV it made whose row never committed (its tag, no row), and an
-    // LV under Cinder's naming that someone else made (no tag).
+    // Before the server starts: an LV it made that the database does not know (its tag, no row), a
+    // copy of its own that never finished (its tag and the unfinished tag, no row), and an LV under
+    // Cinder's naming that someone else made (no tag).
     execFileSync("lvcreate", ["--yes", "-T", "-V", "1g", "-n", `volume-${ORPHAN}`, "--addtag", "cinderblock", "cinder-thin/cinder-thin-pool"]);
+    execFileSync("lvcreate", [
+      "--yes", "-T", "-V", "1g", "-n", `volume-${UNFINISHED}`,
+      "--addtag", "cinderblock", "--addtag", "cinderblock-incomplete", "cinder-thin/cinder-thin-pool",
+    ]);
     execFileSync("lvcreate", ["--yes", "-T", "-V", "1g", "-n", `volume-${FOREIGN}`, "cinder-thin/cinder-thin-pool"]);
     srv = await startServer("sqlite", { ...serverConfig(), statsIntervalMs: 2000 });
     c = srv.client.as("admin:p1");
@@ -102,9 +108,16 @@ describe("kernel lab: LVM thin and thick volumes exported through LIO", function
     if (process.env.LAB_DEBUG) console.log(`detach in ${Date.now() - t} ms`);
   }
 
-  it("on start, removes the LVs it made that the database does not know, and leaves others' LVs alone", () => {
-    assert.equal(lv("cinder-thin", `volume-${ORPHAN}`), undefined, "its own orphan is gone");
+  it("on start, keeps the LVs the database does not know (its own too, offered for manage), and removes only its unfinished copies", async () => {
+    assert.ok(lv("cinder-thin", `volume-${ORPHAN}`), "its own orphan stays: the database may be the wrong one");
     assert.ok(lv("cinder-thin", `volume-${FOREIGN}`), "an LV it did not make stays");
+    assert.equal(lv("cinder-thin", `volume-${UNFINISHED}`), undefined, "an unfinished copy of its own is removed");
+    const listed = await c.get(`/v3/${P}/manageable_volumes?host=${encodeURIComponent("testhost@lvm-thin#lvm-thin")}`, { version: "3.8" });
+    assert.equal(listed.status, 200, JSON.stringify(listed.body));
+    const orphan = listed.body["manageable-volumes"].find((m: any) => m.reference["source-name"] === `volume-${ORPHAN}`);
+    assert.equal(orphan?.safe_to_manage, true, JSON.stringify(listed.body));
+    assert.ok(await c.get(`/v3/${P}/volumes/${ORPHAN}`).then((r) => r.status === 404), "and it is no volume until managed");
+    execFileSync("lvremove", ["--yes", `cinder-thin/volume-${ORPHAN}`]);
   });
 
   it("manages an LV it did not make: listed as safe, renamed to volume-<id> with its data, then listed as managed", async () => {
