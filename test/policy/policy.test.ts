@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import type { RequestContext } from "../../server/src/identity/context";
+import type { RequestContext } from "../../server/src/contract/context";
 import { compileCheck } from "../../server/src/policy/check";
 import { Policy } from "../../server/src/policy/policy";
 import { assertFault } from "../helpers/faults";

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { MAX_VERSION, MICROVERSIONS, MIN_VERSION } from "@cinderblock/openapi";
-import * as server from "../../server/src/http/microversion";
+import * as server from "../../server/src/contract/microversion";
 import * as sdk from "../../sdk/src/microversions";
 
 const ROOT = path.resolve(__dirname, "../..");

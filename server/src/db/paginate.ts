@@ -4,14 +4,8 @@
  * which builds the same OR-chain from the marker row's values).
  */
 import { type ExpressionBuilder, type Expression, type SqlBool, sql } from "kysely";
+import type { SortKey } from "../contract/paging";
 
-export interface SortKey {
-  /** A column name (already mapped from the API's key). */
-  column: string;
-  dir: "asc" | "desc";
-  /** Nullable columns sort as '' so that both dialects agree on where NULLs go. */
-  nullable?: boolean;
-}
 
 /** The expression a sort key orders and compares by. */
 export function sortExpr(key: SortKey): Expression<unknown> {

@@ -4,6 +4,7 @@
  * compare them the same way and nothing needs converting on the way out.
  */
 import type { Selectable } from "kysely";
+import type { AttachStatus, SnapshotStatus, VolumeStatus } from "../contract/status";
 
 export interface VolumesTable {
   id: string;
@@ -15,10 +16,10 @@ export interface VolumesTable {
   display_name: string | null;
   display_description: string | null;
   size: number;
-  status: string;
-  attach_status: string;
+  status: VolumeStatus;
+  attach_status: AttachStatus;
   migration_status: string | null;
-  previous_status: string | null;
+  previous_status: VolumeStatus | null;
   bootable: number;
   multiattach: number;
   snapshot_id: string | null;
@@ -53,7 +54,7 @@ export interface SnapshotsTable {
   project_id: string;
   user_id: string;
   volume_id: string;
-  status: string;
+  status: SnapshotStatus;
   progress: string;
   volume_size: number;
   display_name: string | null;
@@ -201,8 +202,7 @@ export interface VolumeAttachmentTable {
   detach_time: string | null;
   /** `rw` or `ro`. */
   attach_mode: string | null;
-  /** attaching, attached, detached, reserved, error_attaching, error_detaching (ATTACH_STATUSES). */
-  attach_status: string;
+  attach_status: AttachStatus;
   connector: string | null;
   connection_info: string | null;
   created_at: string;

@@ -8,7 +8,8 @@ import type { IncomingMessage, Server } from "node:http";
 import type { Socket } from "node:net";
 import type { FastifyHttpOptions, FastifyInstance } from "fastify";
 import type { Config } from "../config";
-import { CinderError } from "./errors";
+import { CinderError } from "../contract/errors";
+import { faultBody } from "./errors";
 
 /** The connection settings of the server's config (documented there). */
 export type ConnectionLimits = Pick<
@@ -99,7 +100,7 @@ const REASONS: Record<number, string> = { 400: "Bad Request", 408: "Request Time
 function sendAndClose(socket: Socket, fault: CinderError, err?: Error): void {
   if (socket.destroyed) return;
   if (socket.writable) {
-    const body = JSON.stringify(fault.body());
+    const body = JSON.stringify(faultBody(fault));
     socket.write(
       `HTTP/1.1 ${fault.status} ${REASONS[fault.status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
     );

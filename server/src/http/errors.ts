@@ -1,9 +1,8 @@
 /**
- * The one error catalogue. Domain code throws these; the single error handler renders Cinder's
- * fault envelope `{"<faultName>": {"code": N, "message": "..."}}` (cinder/api/openstack/wsgi.py
- * Fault, cinder/api/middleware/fault.py). Messages follow cinder/exception.py's templates so that
- * clients and people see the words they know.
+ * Cinder's fault envelope `{"<faultName>": {"code": N, "message": "..."}}` (cinder/api/openstack/wsgi.py
+ * Fault, cinder/api/middleware/fault.py): how the transport renders the contract's errors.
  */
+import type { CinderError } from "../contract/errors";
 
 const FAULT_NAMES: Record<number, string> = {
   400: "badRequest",
@@ -23,65 +22,13 @@ export function faultName(status: number): string {
   return FAULT_NAMES[status] ?? "computeFault";
 }
 
-export class CinderError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    /** Extra response headers (Retry-After for 413). */
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(message);
-    this.name = "CinderError";
-  }
-
-  body(): Record<string, { code: number; message: string; retryAfter?: string }> {
-    const inner: { code: number; message: string; retryAfter?: string } = { code: this.status, message: this.message };
-    if (this.status === 413 && this.headers["Retry-After"] !== undefined) inner.retryAfter = this.headers["Retry-After"];
-    return { [faultName(this.status)]: inner };
-  }
+export interface FaultBody {
+  [faultName: string]: { code: number; message: string; retryAfter?: string };
 }
 
-export const badRequest = (message: string) => new CinderError(400, message);
-export const unauthorized = (message = "The request you have made requires authentication.") =>
-  new CinderError(401, message);
-export const forbidden = (message: string) => new CinderError(403, message);
-export const notFound = (message = "The resource could not be found.") => new CinderError(404, message);
-export const conflict = (message: string) => new CinderError(409, message);
-export const overLimit = (message: string, retryAfter = "0") =>
-  new CinderError(413, message, { "Retry-After": retryAfter });
-export const notAcceptable = (message: string) => new CinderError(406, message);
-export const unsupportedMediaType = (contentType: string) =>
-  new CinderError(415, `Unsupported Content-Type: ${contentType}. Send application/json.`);
-export const notImplemented = (what: string) => new CinderError(501, `${what} is not implemented.`);
-
-// cinder/exception.py templates.
-export const invalidInput = (reason: string) => badRequest(`Invalid input received: ${reason}`);
-export const invalidVolume = (reason: string) => badRequest(`Invalid volume: ${reason}`);
-export const invalidSnapshot = (reason: string) => badRequest(`Invalid snapshot: ${reason}`);
-export const invalidMetadataSize = (reason: string) => badRequest(`Invalid metadata size: ${reason}`);
-export const volumeNotFound = (id: string) => notFound(`Volume ${id} could not be found.`);
-export const snapshotNotFound = (id: string) => notFound(`Snapshot ${id} could not be found.`);
-export const volumeMetadataNotFound = (id: string, key: string) =>
-  notFound(`Volume ${id} has no metadata with key ${key}.`);
-export const snapshotMetadataNotFound = (id: string, key: string) =>
-  notFound(`Snapshot ${id} has no metadata with key ${key}.`);
-export const volumeTypeNotFound = (nameOrId: string) =>
-  notFound(`Volume type with name ${nameOrId} could not be found.`);
-export const policyNotAuthorized = (rule: string) => forbidden(`Policy doesn't allow ${rule} to be performed.`);
-
-// Volume types, extra specs, type access, project default types and QoS specs (cinder/exception.py).
-export const volumeTypeIdNotFound = (id: string) => notFound(`Volume type ${id} could not be found.`);
-export const volumeTypeExists = (name: string) => conflict(`Volume Type ${name} already exists.`);
-export const invalidVolumeType = (reason: string) => badRequest(`Invalid volume type: ${reason}`);
-export const extraSpecNotFound = (typeId: string, key: string) =>
-  notFound(`Volume Type ${typeId} has no extra specs with key ${key}.`);
-export const typeAccessExists = (typeId: string, project: string) =>
-  conflict(`Volume type access for ${typeId} / ${project} combination already exists.`);
-export const typeAccessNotFound = (typeId: string, project: string) =>
-  notFound(`Volume type access not found for ${typeId} / ${project} combination.`);
-export const defaultTypeMisconfigured = (name: string) =>
-  new CinderError(500, `The request cannot be fulfilled as the default volume type ${name} cannot be found.`);
-export const projectDefaultTypeNotFound = (project: string) => notFound(`Default type for project ${project} not found.`);
-export const qosSpecsNotFound = (id: string) => notFound(`No such QoS spec ${id}.`);
-export const qosSpecsExists = (name: string) => conflict(`QoS Specs ${name} already exists.`);
-export const qosSpecsKeyNotFound = (id: string, key: string) => notFound(`QoS spec ${id} has no spec with key ${key}.`);
+/** The error as Cinder's fault body; a 413 carries its Retry-After inside too. */
+export function faultBody(e: CinderError): FaultBody {
+  const inner: { code: number; message: string; retryAfter?: string } = { code: e.status, message: e.message };
+  if (e.status === 413 && e.headers["Retry-After"] !== undefined) inner.retryAfter = e.headers["Retry-After"];
+  return { [faultName(e.status)]: inner };
+}

@@ -5,7 +5,7 @@
  */
 import type { operations } from "@cinderblock/openapi";
 import type { ActionBodies, ActionName, OperationName, PlainOperationName } from "../generated/routes";
-import type { RequestContext } from "../identity/context";
+import type { RequestContext } from "../contract/context";
 import type { Services } from "../services";
 import type { LinkBase } from "./views/links";
 

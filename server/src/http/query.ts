@@ -4,16 +4,16 @@
  * process_sort_params): limit, marker, offset, sort (or the older sort_key/sort_dir), with_count,
  * all_tenants, and the resource's filters.
  */
-import type { SortKey } from "../db/paginate";
+import type { Paging, SortKey } from "../contract/paging";
 import type { AttachmentFilters } from "../db/repos/attachments";
 import { emptyFilters, type ListFilters, type TimeFilter } from "../db/repos/filters";
 import { isTimestamp } from "../db/time";
-import type { RequestContext } from "../identity/context";
+import type { RequestContext } from "../contract/context";
 import { boolFrom } from "../lib/bool";
 import type { AttachmentListQuery } from "../volume/api/attachments-list";
 import type { ListQuery } from "../volume/api/list";
-import { badRequest, invalidInput } from "./errors";
-import { MV } from "./microversion";
+import { badRequest, invalidInput } from "../contract/errors";
+import { MV } from "../contract/microversion";
 import { parseFlatDict } from "./pylit";
 
 export type Query = Record<string, string>;
@@ -162,13 +162,6 @@ function applyFilter(f: ListFilters, name: string, column: string, raw: string, 
   }
 }
 
-/** The paging part of a list request (limit, offset, marker, sort), for lists with their own filters. */
-export interface Paging {
-  limit: number;
-  offset: number;
-  marker?: string;
-  sort: SortKey[];
-}
 
 /** Query keys that page or sort rather than filter (cinder/api/common.py pops these). */
 export const PAGING_KEYS: ReadonlySet<string> = new Set(["limit", "marker", "offset", "sort", "sort_key", "sort_dir"]);

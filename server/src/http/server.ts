@@ -7,16 +7,18 @@ import { randomUUID } from "node:crypto";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import type { Logger } from "pino";
 import { routes, type ActionRoute, type Route, type VersionedBody } from "../generated/routes";
-import type { RequestContext } from "../identity/context";
+import type { RequestContext } from "../contract/context";
 import { keystoneFault } from "../identity/errors";
 import { tokenContext } from "../identity/service";
 import { validateKeystoneBody } from "../identity/validation";
 import type { Services } from "../services";
 import { connectionOptions, limitConnections } from "./connections";
-import { badRequest, CinderError, notFound, notImplemented, unsupportedMediaType } from "./errors";
+import { badRequest, CinderError, notFound, notImplemented, unsupportedMediaType } from "../contract/errors";
+import { faultBody } from "./errors";
 import type { Handler, HandlerRequest, Reply } from "./handler";
 import { handlers } from "./handlers";
-import { formatVersion, parseVersion, requestedVersion } from "./microversion";
+import { formatVersion, parseVersion } from "../contract/microversion";
+import { requestedVersion } from "./microversion";
 import { dropLenientKeys, jsonTooDeep, MAX_JSON_DEPTH, refuseNul, refuseNulInRequest, validateBody } from "./validate";
 import type { LinkBase } from "./views/links";
 
@@ -102,7 +104,7 @@ export function buildHttp(svc: Services, log: Logger): FastifyInstance {
   app.setNotFoundHandler((req, reply) => {
     const f = notFound();
     if (KEYSTONE_STYLE.test(req.url)) return sendKeystoneFault(svc, req, reply, f);
-    void reply.code(404).send(f.body());
+    void reply.code(404).send(faultBody(f));
   });
 
   limitConnections(app, svc.config);
@@ -112,7 +114,7 @@ export function buildHttp(svc: Services, log: Logger): FastifyInstance {
 
 function sendFault(svc: Services, req: FastifyRequest, reply: FastifyReply, fault: CinderError): void {
   if (KEYSTONE_STYLE.test(req.url)) return sendKeystoneFault(svc, req, reply, fault);
-  void reply.code(fault.status).headers(fault.headers).send(fault.body());
+  void reply.code(fault.status).headers(fault.headers).send(faultBody(fault));
 }
 
 function toFault(err: Error & { statusCode?: number; code?: string }): CinderError {

@@ -5,7 +5,7 @@
  */
 import type { LenientObject } from "../generated/routes";
 import * as validators from "../generated/validators";
-import { badRequest, notFound } from "./errors";
+import { badRequest, notFound } from "../contract/errors";
 
 interface AjvError {
   instancePath: string;

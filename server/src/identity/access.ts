@@ -3,7 +3,7 @@
  * (one table, one policy file); a refusal is Keystone's 403 naming the rule.
  */
 import { allowedOn } from "../policy/policy";
-import type { RequestContext } from "./context";
+import type { RequestContext } from "../contract/context";
 import { ksForbidden } from "./errors";
 
 /** A target project id no token is scoped to: the rule then passes only for its admin branch. */

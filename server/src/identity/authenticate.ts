@@ -8,12 +8,13 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../db/schema";
 import { enforce } from "./access";
-import type { RequestContext } from "./context";
+import type { RequestContext } from "../contract/context";
 import { AUTH_METHODS, KeystoneError, ksAuthFailed, ksBadRequest, ksForbidden, ksNoSubjectToken, ksTokenNotFound, ksUnauthorized } from "./errors";
 import type { LoginAttempt } from "./lockout";
 import { UNMATCHABLE_HASH, verifyPassword } from "./password";
 import { domainByRef, effectiveRoles, findByRef, type Named } from "./store";
-import type { TokenInfo, TokenService } from "./tokens";
+import type { TokenInfo } from "../contract/context";
+import type { TokenService } from "./tokens";
 
 export interface AuthRequest {
   identity: {

@@ -7,7 +7,7 @@
  * Messages never carry a secret: not the password, and not the token (Keystone's "Could not find
  * token: <token>." would put the token into the refusal's log line, so it is left out here).
  */
-import { CinderError } from "../http/errors";
+import { CinderError } from "../contract/errors";
 
 const TITLES: Record<number, string> = {
   400: "Bad Request",

@@ -3,7 +3,7 @@
  * service token, as keystonemiddleware's auth_token does), and the answers cached for a bounded
  * time (never past the token's own expiry).
  */
-import { unauthorized } from "../http/errors";
+import { unauthorized } from "../contract/errors";
 import type { Identity } from "./noauth";
 
 export interface KeystoneOptions {

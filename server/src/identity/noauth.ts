@@ -6,7 +6,7 @@
  * Cinder's own noauth makes every caller an admin (cinder/api/middleware/auth.py NoAuthMiddleware);
  * this one is stricter so that project isolation can be exercised without an identity service.
  */
-import { unauthorized } from "../http/errors";
+import { unauthorized } from "../contract/errors";
 
 export interface Identity {
   userId: string;

@@ -5,7 +5,7 @@
 import type { Kysely } from "kysely";
 import type { Database, ProjectsTable } from "../db/schema";
 import { enforce, NO_PROJECT } from "./access";
-import type { RequestContext } from "./context";
+import type { RequestContext } from "../contract/context";
 import { ksBadRequest, ksConflict, ksNotFound } from "./errors";
 import { DEFAULT_DOMAIN_ID, newId } from "./ids";
 import { domainByRef, enabledFilter, isUniqueViolation, keystoneBool, now } from "./store";

@@ -7,7 +7,7 @@
 import type { Kysely } from "kysely";
 import type { Database, RolesTable } from "../db/schema";
 import { enforce, NO_PROJECT } from "./access";
-import type { RequestContext } from "./context";
+import type { RequestContext } from "../contract/context";
 import { ksAssignmentNotFound, ksBadRequest, ksConflict, ksNotFound } from "./errors";
 import { IMPLIED_ROLES, newId } from "./ids";
 import { getProjectRow, type IdentityDeps, type ListFilters } from "./projects";

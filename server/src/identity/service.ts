@@ -9,13 +9,14 @@
  */
 import type { Kysely } from "kysely";
 import type { Database } from "../db/schema";
-import { unauthorized } from "../http/errors";
-import type { RequestContext } from "./context";
+import { unauthorized } from "../contract/errors";
+import type { RequestContext } from "../contract/context";
 import { ksUnauthorized } from "./errors";
 import { KeystoneValidator, type KeystoneOptions } from "./keystone";
 import { LoginGuard, type LockoutOptions } from "./lockout";
 import { type Identity, noauthIdentity } from "./noauth";
-import { type TokenInfo, TokenService } from "./tokens";
+import type { TokenInfo } from "../contract/context";
+import { TokenService } from "./tokens";
 
 export type AuthMode = "builtin" | "keystone" | "noauth";
 

@@ -6,24 +6,8 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { Database } from "../db/schema";
+import type { TokenInfo } from "../contract/context";
 import { effectiveRoles } from "./store";
-
-export interface TokenInfo {
-  userId: string;
-  userName: string;
-  userDomainId: string;
-  userDomainName: string;
-  projectId: string | null;
-  projectName: string | null;
-  projectDomainId: string | null;
-  projectDomainName: string | null;
-  roles: Array<{ id: string; name: string }>;
-  methods: string[];
-  issuedAt: string;
-  expiresAt: string;
-  /** This token's audit id, then its parent's (a token issued with the token method). */
-  auditIds: string[];
-}
 
 export interface IssueOptions {
   /** The audit ids of the token this one was issued with (the token method). */

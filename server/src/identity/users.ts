@@ -5,7 +5,7 @@
 import type { Database, UsersTable } from "../db/schema";
 import type { Kysely } from "kysely";
 import { enforce } from "./access";
-import type { RequestContext } from "./context";
+import type { RequestContext } from "../contract/context";
 import { ksBadRequest, ksConflict, ksNotFound } from "./errors";
 import { DEFAULT_DOMAIN_ID, newId } from "./ids";
 import { checkPassword } from "./authenticate";

@@ -5,7 +5,7 @@
  */
 import type { DomainsTable, ProjectsTable, RolesTable, UsersTable } from "../db/schema";
 import { catalog } from "./catalog";
-import type { TokenInfo } from "./tokens";
+import type { TokenInfo } from "../contract/context";
 
 /** The identity API's base URL as the client sees it (origin + /identity/v3). */
 export const identityBase = (origin: string) => `${origin}/identity/v3`;

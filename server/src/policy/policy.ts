@@ -8,8 +8,8 @@
  */
 import { readFileSync } from "node:fs";
 import YAML from "yaml";
-import type { RequestContext } from "../identity/context";
-import { policyNotAuthorized } from "../http/errors";
+import type { RequestContext } from "../contract/context";
+import { policyNotAuthorized } from "../contract/errors";
 import { type Check, compileCheck, type Creds, type Target } from "./check";
 import { RULE_TABLE, type Persona } from "./rules";
 

@@ -6,7 +6,7 @@
  * holds the `service` role (as well as a role that lets it call the operation at all) speaks for
  * a service, the way Keystone's `role:service` checks read it.
  */
-import type { RequestContext } from "../identity/context";
+import type { RequestContext } from "../contract/context";
 
 /** keystonemiddleware's `service_token_roles` default. */
 export const SERVICE_TOKEN_ROLES: readonly string[] = ["service"];

@@ -9,7 +9,7 @@ import { type Kysely, sql, type Transaction } from "kysely";
 import type { QuotaDefaults } from "../config";
 import { parseTask } from "../db/repos/volumes";
 import type { Database, VolumeRow } from "../db/schema";
-import { CinderError } from "../http/errors";
+import { CinderError } from "../contract/errors";
 
 type Q = Kysely<Database> | Transaction<Database>;
 

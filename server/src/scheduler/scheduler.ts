@@ -22,6 +22,7 @@ import type { Filter, PoolState, RequestSpec, Weigher } from "./types";
 import { rank } from "./weigh";
 import { allocatedCapacityWeigher } from "./weighers/allocated-capacity";
 import { capacityWeigher } from "./weighers/capacity";
+import { endOf, VOLUME_TRANSITIONS as T } from "../contract/status";
 
 export interface BackendReport {
   /** `host@backend`. */
@@ -140,7 +141,7 @@ export class Scheduler {
     const host = await this.place(v);
     if (!host) {
       this.log.warn({ volumeId, size: v.size, az: v.availability_zone }, "no backend can hold the volume");
-      await casVolume(this.db.kysely, volumeId, { status: ["creating"] }, { status: "error" });
+      await casVolume(this.db.kysely, volumeId, { status: [T.create.during] }, { status: T.create.failed });
       return;
     }
     const won = await this.db.kysely
@@ -202,9 +203,10 @@ export class Scheduler {
       { volumeId, host: v.host, size: v.size, newSize },
       `Failed to schedule_extend_volume: No valid backend was found. Cannot place volume ${volumeId} on ${v.host}.`,
     );
-    const back = v.previous_status === "in-use" ? "in-use" : "available";
+    // A refused placement is no failure of the volume: it goes back to where it was.
+    const back = endOf("extend", "done", v.previous_status);
     await this.db.kysely.transaction().execute(async (trx) => {
-      const won = await casVolume(trx, volumeId, { status: ["extending"], sizeIs: v.size }, { status: back, previous_status: null, task: null });
+      const won = await casVolume(trx, volumeId, { status: [T.extend.during], sizeIs: v.size }, { status: back, previous_status: null, task: null });
       if (won) await release(trx, v.project_id, { gigabytes: added, typeName: await typeNameOf(trx, v.volume_type_id) });
     });
   }

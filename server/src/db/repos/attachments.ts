@@ -3,14 +3,16 @@
  * volume_detached, volume_attachment_get_all[_by_project]).
  */
 import { type Kysely, type Transaction, type Updateable, sql } from "kysely";
-import { afterMarker, type SortKey, sortExpr, withIdTiebreak } from "../paginate";
+import type { SortKey } from "../../contract/paging";
+import { afterMarker, sortExpr, withIdTiebreak } from "../paginate";
 import type { AttachmentRow, Database, VolumeAttachmentTable } from "../schema";
 import { now } from "../time";
 import type { Page } from "./listing";
+import type { AttachStatus } from "../../contract/status";
 
 type Q = Kysely<Database> | Transaction<Database>;
 
-export async function attachmentsOf(db: Q, volumeIds: readonly string[], statuses?: readonly string[]): Promise<AttachmentRow[]> {
+export async function attachmentsOf(db: Q, volumeIds: readonly string[], statuses?: readonly AttachStatus[]): Promise<AttachmentRow[]> {
   if (volumeIds.length === 0) return [];
   let q = db.selectFrom("volume_attachment").selectAll().where("volume_id", "in", [...volumeIds]);
   if (statuses) q = q.where("attach_status", "in", [...statuses]);

@@ -3,7 +3,8 @@
  */
 import { type Kysely, type SelectQueryBuilder, sql } from "kysely";
 import type { Database } from "../schema";
-import { afterMarker, type SortKey, sortExpr, withIdTiebreak } from "../paginate";
+import type { SortKey } from "../../contract/paging";
+import { afterMarker, sortExpr, withIdTiebreak } from "../paginate";
 import { type ListFilters, TIME_OPS } from "./filters";
 
 type Listable = "volumes" | "snapshots";

@@ -2,6 +2,7 @@
 import { type Kysely, type Transaction, type Updateable } from "kysely";
 import type { Database, SnapshotRow, SnapshotsTable } from "../schema";
 import { now } from "../time";
+import type { SnapshotStatus } from "../../contract/status";
 
 type Q = Kysely<Database> | Transaction<Database>;
 
@@ -12,7 +13,7 @@ export async function getSnapshot(db: Q, id: string): Promise<SnapshotRow | unde
 export async function casSnapshot(
   db: Q,
   id: string,
-  expectStatus: readonly string[] | undefined,
+  expectStatus: readonly SnapshotStatus[] | undefined,
   values: Updateable<SnapshotsTable>,
 ): Promise<boolean> {
   let q = db
@@ -74,7 +75,7 @@ export async function deleteSnapshotMetadataKey(db: Q, id: string, key: string):
 }
 
 /** Snapshots whose volume lives on the given backend, in the given statuses. */
-export async function snapshotsOnBackend(db: Q, backendHost: string, statuses: readonly string[]): Promise<SnapshotRow[]> {
+export async function snapshotsOnBackend(db: Q, backendHost: string, statuses: readonly SnapshotStatus[]): Promise<SnapshotRow[]> {
   return db
     .selectFrom("snapshots")
     .innerJoin("volumes", "volumes.id", "snapshots.volume_id")

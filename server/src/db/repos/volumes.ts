@@ -6,6 +6,7 @@
 import { type Kysely, type Transaction, sql, type Updateable } from "kysely";
 import type { Database, VolumeRow, VolumesTable } from "../schema";
 import { now } from "../time";
+import type { AttachStatus, SnapshotStatus, VolumeStatus } from "../../contract/status";
 
 type Q = Kysely<Database> | Transaction<Database>;
 
@@ -26,19 +27,19 @@ export async function getVolume(db: Q, id: string): Promise<VolumeRow | undefine
 
 export interface Expect {
   /** The row must have one of these statuses. */
-  status?: readonly string[];
+  status?: readonly VolumeStatus[];
   /** The row must not have any of these statuses. */
-  statusNot?: readonly string[];
+  statusNot?: readonly VolumeStatus[];
   /** The row's size must still be this (an extend decided on it). */
   sizeIs?: number;
   /** The row's attach_status must be this. */
-  attachStatus?: string;
+  attachStatus?: AttachStatus;
   /** The row's attach_status must not be this. */
-  attachStatusNot?: string;
+  attachStatusNot?: AttachStatus;
   /** The volume must have no snapshots at all. */
   noSnapshots?: boolean;
   /** Every snapshot of the volume must have one of these statuses. */
-  snapshotsIn?: readonly string[];
+  snapshotsIn?: readonly SnapshotStatus[];
   /** The volume must (true) or must not (false) have an attachment in `attached` state. */
   hasAttachments?: boolean;
 }
@@ -143,7 +144,7 @@ export async function deleteMetadataKey(db: Q, table: MetaTable, id: string, key
 }
 
 /** Volumes of one backend (`host@backend`, any pool) in the given statuses, for reconciliation. */
-export async function volumesOnBackend(db: Q, backendHost: string, statuses: readonly string[]): Promise<VolumeRow[]> {
+export async function volumesOnBackend(db: Q, backendHost: string, statuses: readonly VolumeStatus[]): Promise<VolumeRow[]> {
   return db
     .selectFrom("volumes")
     .selectAll()

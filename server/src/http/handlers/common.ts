@@ -6,7 +6,7 @@ import type { HandlerRequest } from "../handler";
 import { volumeDetail } from "../views/volumes";
 import { nextLink, type Link } from "../views/links";
 import { boolFrom } from "../../lib/bool";
-import { badRequest } from "../errors";
+import { badRequest } from "../../contract/errors";
 
 export async function volumeViews(
   req: HandlerRequest<unknown>,

@@ -1,5 +1,5 @@
 /** QoS specs handlers (cinder/api/contrib/qos_specs_manage.py): thin — read, call the volume API, render. */
-import type { RequestContext } from "../../identity/context";
+import type { RequestContext } from "../../contract/context";
 import {
   associateQos,
   createQos,

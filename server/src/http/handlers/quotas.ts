@@ -9,7 +9,7 @@ import {
   updateQuotas,
 } from "../../volume/api/quotas";
 import type { Handlers } from "../handler";
-import { badRequest } from "../errors";
+import { badRequest } from "../../contract/errors";
 
 type H = Pick<Handlers, "showQuotas" | "showDefaultQuotas" | "updateQuotas" | "deleteQuotas" | "showQuotaClass" | "updateQuotaClass">;
 

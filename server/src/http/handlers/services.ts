@@ -8,8 +8,8 @@ import { authorize } from "../../policy/policy";
 import type { PoolState } from "../../scheduler/types";
 import { isUp, services, setServiceDisabled } from "../../volume/api/services";
 import type { Handlers, HandlerRequest } from "../handler";
-import { badRequest } from "../errors";
-import { MV } from "../microversion";
+import { badRequest } from "../../contract/errors";
+import { MV } from "../../contract/microversion";
 
 type H = Pick<Handlers, "listServices" | "enableService" | "disableService" | "disableServiceWithReason" | "listPools" | "listExtensions">;
 

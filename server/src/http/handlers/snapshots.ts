@@ -19,7 +19,7 @@ import { snapshotMetadataOf } from "../../db/repos/snapshots";
 import type { SnapshotRow } from "../../db/schema";
 import { authorize } from "../../policy/policy";
 import type { Handlers, HandlerRequest } from "../handler";
-import { badRequest, invalidInput } from "../errors";
+import { badRequest, invalidInput } from "../../contract/errors";
 import { parseListQuery, SNAPSHOT_LISTING } from "../query";
 import { snapshotDetail, snapshotSummary } from "../views/snapshots";
 import { bodyFlag, collectionLinks, pick } from "./common";

@@ -3,7 +3,7 @@
  * specs (types_extra_specs.py), type access (volume_type_access.py) and project default types
  * (cinder/api/v3/default_types.py). Thin: read the request, call the volume API, render a view.
  */
-import type { RequestContext } from "../../identity/context";
+import type { RequestContext } from "../../contract/context";
 import { boolFrom } from "../../lib/bool";
 import {
   getProjectDefault,
@@ -30,9 +30,9 @@ import {
   type TypeListQuery,
   updateType,
 } from "../../volume/api/types";
-import { badRequest, invalidInput } from "../errors";
+import { badRequest, invalidInput } from "../../contract/errors";
 import type { Handlers } from "../handler";
-import { MV } from "../microversion";
+import { MV } from "../../contract/microversion";
 import { parseFlatDict } from "../pylit";
 import { type Column, PAGING_KEYS, parsePaging, type Query } from "../query";
 import { defaultTypeView, managedTypeView, volumeTypeView } from "../views/types";

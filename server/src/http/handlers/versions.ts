@@ -1,6 +1,6 @@
 /** Version discovery (cinder/api/versions.py, cinder/api/views/versions.py). */
 import type { Handlers } from "../handler";
-import { MAX_VERSION, MIN_VERSION } from "../microversion";
+import { MAX_VERSION, MIN_VERSION } from "../../contract/microversion";
 
 const UPDATED = "2023-08-31T00:00:00Z";
 

@@ -21,7 +21,7 @@ import {
 } from "../../volume/api/attach";
 import type { Connector } from "../../targets/interface";
 import type { Handlers } from "../handler";
-import { invalidInput } from "../errors";
+import { invalidInput } from "../../contract/errors";
 import { bodyFlag } from "./common";
 
 type H = Pick<

@@ -6,8 +6,8 @@
 import type { ManageableVolume } from "../../drivers/interface";
 import { listManageableVolumes, manageVolume, type ManageableQuery } from "../../volume/api/manage";
 import type { Handler, HandlerRequest, Handlers } from "../handler";
-import { badRequest, invalidInput } from "../errors";
-import { MV } from "../microversion";
+import { badRequest, invalidInput } from "../../contract/errors";
+import { MV } from "../../contract/microversion";
 import { bodyFlag, volumeView } from "./common";
 import { cleanText } from "./volumes";
 

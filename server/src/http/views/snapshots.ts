@@ -1,8 +1,8 @@
 /** Snapshot rows to wire JSON (cinder/api/views/snapshots.py, cinder/api/v3/views/snapshots.py). */
 import type { SnapshotRow } from "../../db/schema";
-import type { RequestContext } from "../../identity/context";
+import type { RequestContext } from "../../contract/context";
 import { allowed } from "../../policy/policy";
-import { MV } from "../microversion";
+import { MV } from "../../contract/microversion";
 
 export function snapshotSummary(s: SnapshotRow, metadata: Record<string, string>): Record<string, unknown> {
   return {

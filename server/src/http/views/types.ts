@@ -4,7 +4,7 @@
  * cinder/api/views/types.py (every extra spec, no `qos_specs_id`). `os-volume-type-access:is_public`
  * is what cinder/api/contrib/volume_type_access.py adds where its policy allows.
  */
-import type { RequestContext } from "../../identity/context";
+import type { RequestContext } from "../../contract/context";
 import { allowed } from "../../policy/policy";
 import type { ProjectDefault } from "../../volume/api/default-types";
 import { visibleExtraSpecs } from "../../volume/api/type-extra-specs";

@@ -4,20 +4,12 @@
  * only at the microversion, and for the callers, that Cinder shows them to.
  */
 import type { AttachmentRow, VolumeRow } from "../../db/schema";
-import type { RequestContext } from "../../identity/context";
+import type { RequestContext } from "../../contract/context";
 import { allowed } from "../../policy/policy";
-import { MV } from "../microversion";
+import { MV } from "../../contract/microversion";
 import { type LinkBase, resourceLinks } from "./links";
 
-/** Everything a volume view needs beyond its row. */
-export interface VolumeExtras {
-  metadata: Record<string, string>;
-  /** Admin metadata; `readonly` and `attached_mode` are visible (cinder/api/api_utils.py). */
-  adminMetadata: Record<string, string>;
-  volumeTypeName: string | null;
-  /** The volume's attachments in `attached` state. */
-  attachments?: AttachmentRow[];
-}
+import type { VolumeExtras } from "../../volume/extras";
 
 /** cinder/api/v2/views/volumes.py `_get_attachments`: the attached host is shown to admins only. */
 function attachmentView(ctx: RequestContext, a: AttachmentRow): Record<string, unknown> {

@@ -7,13 +7,14 @@ import { casSnapshot, snapshotsOfVolume } from "../../db/repos/snapshots";
 import { attachmentsOf } from "../../db/repos/attachments";
 import { casVolume, mergeMetadata } from "../../db/repos/volumes";
 import { now } from "../../db/time";
-import type { RequestContext } from "../../identity/context";
-import { badRequest, conflict, invalidVolume } from "../../http/errors";
+import type { RequestContext } from "../../contract/context";
+import { badRequest, conflict, invalidVolume } from "../../contract/errors";
 import { authorize } from "../../policy/policy";
 import type { Services } from "../../services";
 import { deleteVolume } from "./delete";
 import { findVolume } from "./lookup";
 import { heldByVolume, settle } from "../../quota/quota";
+import { VOLUME_TRANSITIONS as T } from "../../contract/status";
 
 export interface ResetStatus {
   status?: string;
@@ -99,7 +100,7 @@ export async function revertVolumeToSnapshot(svc: Services, ctx: RequestContext,
   // Cinder answers a status conflict here with 409 (cinder/api/v3/volumes.py revert).
   await svc.db.kysely.transaction().execute(async (trx) => {
     const task = JSON.stringify({ op: "revert", snapshot_id: snapshotId });
-    if (!(await casVolume(trx, id, { status: ["available"], sizeIs: latest.volume_size }, { status: "reverting", task }))) {
+    if (!(await casVolume(trx, id, { status: T.revert.from, sizeIs: latest.volume_size }, { status: T.revert.during, task }))) {
       throw conflict(
         `Invalid volume: Can't revert volume ${id} to its latest snapshot ${snapshotId}. Volume's status must be 'available'.`,
       );

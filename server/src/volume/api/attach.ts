@@ -7,12 +7,13 @@
  */
 import { casVolume, metadataOf } from "../../db/repos/volumes";
 import type { VolumeRow } from "../../db/schema";
-import type { RequestContext } from "../../identity/context";
-import { badRequest, CinderError, invalidInput, invalidVolume } from "../../http/errors";
+import type { RequestContext } from "../../contract/context";
+import { badRequest, CinderError, invalidInput, invalidVolume } from "../../contract/errors";
 import { authorize } from "../../policy/policy";
 import type { Services } from "../../services";
 import type { ConnectionInfo, Connector } from "../../targets/interface";
 import { RemoteError } from "../manager/errors";
+import type { VolumeStatus } from "../../contract/status";
 import { checkAttachmentDeletion } from "./attachment-deletion";
 import { checkConnector } from "./connector";
 import { findVolume } from "./lookup";
@@ -26,7 +27,7 @@ function hostOf(v: VolumeRow): string {
 export async function reserveVolume(svc: Services, ctx: RequestContext, id: string): Promise<void> {
   const v = await findVolume(svc, ctx, id);
   authorize(ctx, "volume_extension:volume_actions:reserve", v.project_id);
-  const expected = v.multiattach ? ["available", "in-use"] : ["available"];
+  const expected: VolumeStatus[] = v.multiattach ? ["available", "in-use"] : ["available"];
   if (!(await casVolume(svc.db.kysely, id, { status: expected }, { status: "attaching" }))) {
     throw invalidVolume(`Volume status must be ${expected.join(" or ")} to reserve, but the status is ${v.status}.`);
   }

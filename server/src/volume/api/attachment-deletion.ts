@@ -15,8 +15,8 @@
  */
 import { attachmentsOf, getAttachment } from "../../db/repos/attachments";
 import type { AttachmentRow, VolumeRow } from "../../db/schema";
-import type { RequestContext } from "../../identity/context";
-import { conflict, invalidInput } from "../../http/errors";
+import type { RequestContext } from "../../contract/context";
+import { conflict, invalidInput } from "../../contract/errors";
 import { isServiceRequest } from "../../policy/service";
 import type { Services } from "../../services";
 

@@ -5,9 +5,9 @@
  */
 import { type AttachmentFilters, attachmentMarker, pageAttachments } from "../../db/repos/attachments";
 import type { Page } from "../../db/repos/listing";
-import type { SortKey } from "../../db/paginate";
+import type { SortKey } from "../../contract/paging";
 import type { AttachmentRow } from "../../db/schema";
-import type { RequestContext } from "../../identity/context";
+import type { RequestContext } from "../../contract/context";
 import type { Services } from "../../services";
 import { attachmentNotFound } from "./attachments";
 

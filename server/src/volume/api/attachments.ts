@@ -10,12 +10,13 @@ import { attachmentsOf, getAttachment, insertAttachment, updateAttachment } from
 import { casVolume, getVolume, metadataOf } from "../../db/repos/volumes";
 import type { AttachmentRow, VolumeRow } from "../../db/schema";
 import { now } from "../../db/time";
-import type { RequestContext } from "../../identity/context";
-import { CinderError, invalidVolume, notFound } from "../../http/errors";
+import type { RequestContext } from "../../contract/context";
+import { CinderError, invalidVolume, notFound } from "../../contract/errors";
 import { authorize } from "../../policy/policy";
 import type { Services } from "../../services";
 import type { Connector } from "../../targets/interface";
 import { RemoteError } from "../manager/errors";
+import type { VolumeStatus } from "../../contract/status";
 import { checkAttachmentDeletion } from "./attachment-deletion";
 import { checkConnector } from "./connector";
 import { findVolume } from "./lookup";
@@ -93,7 +94,7 @@ export async function createAttachment(svc: Services, ctx: RequestContext, body:
   }
   // _attachment_reserve
   if (v.multiattach && v.status === "in-use" && v.bootable) authorize(ctx, "volume:multiattach_bootable_volume", v.project_id);
-  const expected = v.multiattach ? ["available", "in-use", "downloading"] : ["available", "downloading"];
+  const expected: VolumeStatus[] = v.multiattach ? ["available", "in-use", "downloading"] : ["available", "downloading"];
   if (!(await casVolume(db, v.id, { status: expected }, { status: "reserved" }))) {
     const cur = (await getVolume(db, v.id)) ?? v;
     let override = false;

@@ -11,7 +11,7 @@
  *
  * `ip` and the other fields go nowhere but the stored JSON, and are left as given.
  */
-import { invalidInput } from "../../http/errors";
+import { invalidInput } from "../../contract/errors";
 import type { Connector } from "../../targets/interface";
 import { initiatorProblem, shownValue } from "../../targets/iscsi-name";
 

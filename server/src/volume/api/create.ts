@@ -9,8 +9,8 @@ import type { VolumeRow, VolumesTable } from "../../db/schema";
 import { casSnapshot } from "../../db/repos/snapshots";
 import { casVolume, insertVolume } from "../../db/repos/volumes";
 import { now } from "../../db/time";
-import type { RequestContext } from "../../identity/context";
-import { badRequest, invalidInput, invalidSnapshot, invalidVolume, notFound, volumeTypeIdNotFound } from "../../http/errors";
+import type { RequestContext } from "../../contract/context";
+import { badRequest, invalidInput, invalidSnapshot, invalidVolume, notFound, volumeTypeIdNotFound } from "../../contract/errors";
 import { authorize } from "../../policy/policy";
 import type { Services } from "../../services";
 import { findSnapshot, findVolume } from "./lookup";
@@ -18,6 +18,8 @@ import { defaultType, extraSpecsOf, holdRow, typeByNameOrId } from "./types";
 import { availabilityZones } from "./zones";
 import { checkSizeForType } from "./type-size";
 import { consume, typeNameOf } from "../../quota/quota";
+import type { VolumeStatus } from "../../contract/status";
+import { VOLUME_TRANSITIONS as T } from "../../contract/status";
 
 export interface CreateVolumeInput {
   size?: number | null;
@@ -34,7 +36,7 @@ export interface CreateVolumeInput {
   multiattach?: boolean | null;
 }
 
-const SOURCE_STATUSES = ["available", "in-use"];
+const SOURCE_STATUSES: readonly VolumeStatus[] = ["available", "in-use"];
 
 export async function createVolume(svc: Services, ctx: RequestContext, input: CreateVolumeInput): Promise<VolumeRow> {
   authorize(ctx, "volume:create");
@@ -97,7 +99,7 @@ export async function createVolume(svc: Services, ctx: RequestContext, input: Cr
     display_name: input.name ?? null,
     display_description: input.description ?? null,
     size,
-    status: "creating",
+    status: T.create.during,
     attach_status: "detached",
     migration_status: null,
     previous_status: null,

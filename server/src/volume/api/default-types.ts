@@ -3,8 +3,8 @@
  * volumes get when they name none, before the deployment's __DEFAULT__.
  */
 import { now } from "../../db/time";
-import type { RequestContext } from "../../identity/context";
-import { badRequest, CinderError, forbidden, notFound, projectDefaultTypeNotFound } from "../../http/errors";
+import type { RequestContext } from "../../contract/context";
+import { badRequest, CinderError, forbidden, notFound, projectDefaultTypeNotFound } from "../../contract/errors";
 import { allowed } from "../../policy/policy";
 import type { Services } from "../../services";
 import { holdRow, typeByNameOrId } from "./types";

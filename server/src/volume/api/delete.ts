@@ -4,11 +4,11 @@
  */
 import { sql } from "kysely";
 import { casVolume } from "../../db/repos/volumes";
-import type { RequestContext } from "../../identity/context";
-import { invalidVolume } from "../../http/errors";
+import type { RequestContext } from "../../contract/context";
+import { invalidVolume } from "../../contract/errors";
 import { authorize } from "../../policy/policy";
 import type { Services } from "../../services";
-import { SNAPSHOT_CASCADE_DELETABLE, VOLUME_DELETABLE } from "../status";
+import { SNAPSHOT_CASCADE_DELETABLE, VOLUME_DELETABLE, VOLUME_TRANSITIONS } from "../../contract/status";
 import { findVolume } from "./lookup";
 import { heldByVolume, release, settle, volumeDelta } from "../../quota/quota";
 
@@ -51,7 +51,7 @@ export async function deleteVolume(svc: Services, ctx: RequestContext, id: strin
         noSnapshots: !opts.cascade,
         snapshotsIn: opts.cascade && !opts.force ? SNAPSHOT_CASCADE_DELETABLE : undefined,
       },
-      { status: "deleting", previous_status: null, task: null },
+      { status: VOLUME_TRANSITIONS.delete.during, previous_status: null, task: null },
     );
     // Checked again after the row is ours: on PostgreSQL a snapshot or clone committed while this
     // UPDATE waited for the row lock is invisible to its subquery, but not to a new statement.

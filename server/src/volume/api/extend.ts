@@ -4,14 +4,15 @@
  * compare-and-set, so concurrent extends cannot both pass on a stale size.
  */
 import { casVolume, getVolume } from "../../db/repos/volumes";
-import type { RequestContext } from "../../identity/context";
-import { invalidInput, invalidVolume } from "../../http/errors";
-import { MV } from "../../http/microversion";
+import type { RequestContext } from "../../contract/context";
+import { invalidInput, invalidVolume } from "../../contract/errors";
+import { MV } from "../../contract/microversion";
 import { authorize } from "../../policy/policy";
 import type { Services } from "../../services";
 import { findVolume } from "./lookup";
 import { checkSizeForType } from "./type-size";
 import { consume, typeNameOf } from "../../quota/quota";
+import { VOLUME_TRANSITIONS as T } from "../../contract/status";
 
 export async function extendVolume(svc: Services, ctx: RequestContext, id: string, newSize: number): Promise<void> {
   const v = await findVolume(svc, ctx, id);
@@ -29,7 +30,7 @@ export async function extendVolume(svc: Services, ctx: RequestContext, id: strin
       trx,
       id,
       { status: [expected], sizeIs: v.size },
-      { status: "extending", previous_status: v.status, task: JSON.stringify({ op: "extend", new_size: newSize }) },
+      { status: T.extend.during, previous_status: v.status, task: JSON.stringify({ op: "extend", new_size: newSize }) },
     );
     // The extra gigabytes are taken with the status change; a failed extend gives them back.
     if (ok) {

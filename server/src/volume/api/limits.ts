@@ -3,8 +3,8 @@
  * cinder/api/contrib/used_limits.py), from the quota engine. `gigabytes` counts volumes and
  * snapshots, as Cinder's quota does unless no_snapshot_gb_quota is set.
  */
-import type { RequestContext } from "../../identity/context";
-import { MV } from "../../http/microversion";
+import type { RequestContext } from "../../contract/context";
+import { MV } from "../../contract/microversion";
 import { allowed } from "../../policy/policy";
 import { hardLimits, usage } from "../../quota/quota";
 import type { Services } from "../../services";

@@ -3,12 +3,12 @@
  * (cinder/api/v3/volumes.py _get_volumes, cinder/db/sqlalchemy/api.py volume_get_all).
  */
 import { sql } from "kysely";
-import type { SortKey } from "../../db/paginate";
+import type { SortKey } from "../../contract/paging";
 import { emptyFilters, type ListFilters } from "../../db/repos/filters";
 import { count, filtered, page, type Page } from "../../db/repos/listing";
 import type { SnapshotRow, VolumeRow } from "../../db/schema";
-import type { RequestContext } from "../../identity/context";
-import { notFound } from "../../http/errors";
+import type { RequestContext } from "../../contract/context";
+import { notFound } from "../../contract/errors";
 import { authorize } from "../../policy/policy";
 import type { Services } from "../../services";
 

@@ -5,10 +5,10 @@
 import type { SnapshotRow, VolumeRow } from "../../db/schema";
 import { getVolume } from "../../db/repos/volumes";
 import { getSnapshot } from "../../db/repos/snapshots";
-import type { RequestContext } from "../../identity/context";
-import { snapshotNotFound, volumeNotFound } from "../../http/errors";
+import type { RequestContext } from "../../contract/context";
+import { snapshotNotFound, volumeNotFound } from "../../contract/errors";
 import type { Services } from "../../services";
-import type { VolumeExtras } from "../../http/views/volumes";
+import type { VolumeExtras } from "../extras";
 import { metadataOf } from "../../db/repos/volumes";
 import { attachmentsOf } from "../../db/repos/attachments";
 

@@ -11,8 +11,8 @@ import { insertVolume } from "../../db/repos/volumes";
 import type { ServiceRow, VolumesTable } from "../../db/schema";
 import { now } from "../../db/time";
 import type { ManageableVolume } from "../../drivers/interface";
-import { badRequest, CinderError, invalidInput, invalidVolume, invalidVolumeType, notFound, volumeTypeIdNotFound } from "../../http/errors";
-import type { RequestContext } from "../../identity/context";
+import { badRequest, CinderError, invalidInput, invalidVolume, invalidVolumeType, notFound, volumeTypeIdNotFound } from "../../contract/errors";
+import type { RequestContext } from "../../contract/context";
 import { authorize } from "../../policy/policy";
 import { consume, typeNameOf } from "../../quota/quota";
 import type { Services } from "../../services";
@@ -20,6 +20,7 @@ import { isMultiattachType } from "./create";
 import { isUp } from "./services";
 import { defaultType, holdRow, typeByNameOrId } from "./types";
 import { VOLUME_BINARY } from "./zones";
+import { VOLUME_TRANSITIONS as T } from "../../contract/status";
 
 export interface ManageVolumeInput {
   host?: string | null;
@@ -92,7 +93,7 @@ export async function manageVolume(svc: Services, ctx: RequestContext, input: Ma
     display_name: input.name ?? null,
     display_description: input.description ?? null,
     size: 0,
-    status: "managing",
+    status: T.manage.during,
     attach_status: "detached",
     migration_status: null,
     previous_status: null,

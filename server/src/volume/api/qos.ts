@@ -8,7 +8,7 @@ import type { Kysely, Transaction } from "kysely";
 import { afterMarker, sortExpr, withIdTiebreak } from "../../db/paginate";
 import type { Database } from "../../db/schema";
 import { now } from "../../db/time";
-import type { RequestContext } from "../../identity/context";
+import type { RequestContext } from "../../contract/context";
 import {
   badRequest,
   invalidInput,
@@ -17,8 +17,8 @@ import {
   qosSpecsKeyNotFound,
   qosSpecsNotFound,
   volumeTypeIdNotFound,
-} from "../../http/errors";
-import type { Paging } from "../../http/query";
+} from "../../contract/errors";
+import type { Paging } from "../../contract/paging";
 import { authorize } from "../../policy/policy";
 import type { Services } from "../../services";
 import { findType, holdRow, isUniqueViolation } from "./types";

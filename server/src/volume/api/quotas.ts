@@ -3,8 +3,8 @@
  * (its own, else the default class's, else the configured defaults), with usage on request;
  * updates checked against what the project already uses.
  */
-import type { RequestContext } from "../../identity/context";
-import { badRequest, invalidInput } from "../../http/errors";
+import type { RequestContext } from "../../contract/context";
+import { badRequest, invalidInput } from "../../contract/errors";
 import { authorize } from "../../policy/policy";
 import { DEFAULT_CLASS, hardLimits, isPerType, QUOTA_RESOURCES, usage } from "../../quota/quota";
 import type { Services } from "../../services";

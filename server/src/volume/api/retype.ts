@@ -8,8 +8,8 @@
 import type { Transaction } from "kysely";
 import { casVolume } from "../../db/repos/volumes";
 import type { Database } from "../../db/schema";
-import type { RequestContext } from "../../identity/context";
-import { invalidInput, invalidVolume } from "../../http/errors";
+import type { RequestContext } from "../../contract/context";
+import { invalidInput, invalidVolume } from "../../contract/errors";
 import { authorize } from "../../policy/policy";
 import { consume, release, typeNameOf } from "../../quota/quota";
 import type { Services } from "../../services";
@@ -17,6 +17,7 @@ import { isMultiattachType } from "./create";
 import { findVolume } from "./lookup";
 import { checkSizeForType } from "./type-size";
 import { typeByNameOrId } from "./types";
+import { VOLUME_TRANSITIONS as T } from "../../contract/status";
 
 export type MigrationPolicy = "never" | "on-demand";
 
@@ -55,7 +56,7 @@ export async function retypeVolume(
     // retype is cast); when it changes, the volume must still be available at that moment.
     // The status read is the one expected, so that previous_status is what the volume returns to.
     const allowed = (multiattachChanges ? ["available"] : ["available", "in-use"]).includes(v.status);
-    const update = { status: "retyping", previous_status: v.status, task, multiattach: multiattach ? 1 : 0 };
+    const update = { status: T.retype.during, previous_status: v.status, task, multiattach: multiattach ? 1 : 0 };
     const won = allowed && (await casVolume(trx, id, { status: [v.status], sizeIs: v.size }, update));
     const qosOk = v.status !== "in-use" || (await qosAllowsRetype(trx, v.volume_type_id, type.id));
     if (!won || !qosOk || (v.migration_status && !["success", "error"].includes(v.migration_status))) {

@@ -5,8 +5,8 @@
 import { listServices } from "../../db/repos/services";
 import type { ServiceRow } from "../../db/schema";
 import { now } from "../../db/time";
-import type { RequestContext } from "../../identity/context";
-import { invalidInput, notFound } from "../../http/errors";
+import type { RequestContext } from "../../contract/context";
+import { invalidInput, notFound } from "../../contract/errors";
 import { authorize } from "../../policy/policy";
 import type { Services } from "../../services";
 

@@ -5,8 +5,8 @@ import {
   replaceSnapshotMetadata,
   snapshotMetadataOf,
 } from "../../db/repos/snapshots";
-import type { RequestContext } from "../../identity/context";
-import { badRequest, snapshotMetadataNotFound } from "../../http/errors";
+import type { RequestContext } from "../../contract/context";
+import { badRequest, snapshotMetadataNotFound } from "../../contract/errors";
 import { authorize } from "../../policy/policy";
 import type { Services } from "../../services";
 import { findSnapshot } from "./lookup";

@@ -8,12 +8,12 @@ import { casSnapshot, getSnapshot, insertSnapshot } from "../../db/repos/snapsho
 import { casVolume, getVolume } from "../../db/repos/volumes";
 import type { SnapshotRow, SnapshotsTable } from "../../db/schema";
 import { now } from "../../db/time";
-import type { RequestContext } from "../../identity/context";
-import { badRequest, invalidSnapshot, invalidVolume } from "../../http/errors";
-import { MV } from "../../http/microversion";
+import type { RequestContext } from "../../contract/context";
+import { badRequest, invalidSnapshot, invalidVolume } from "../../contract/errors";
+import { MV } from "../../contract/microversion";
 import { authorize } from "../../policy/policy";
 import type { Services } from "../../services";
-import { SNAPSHOT_DELETABLE } from "../status";
+import { isSnapshotStatus, SNAPSHOT_DELETABLE, SNAPSHOT_STATUSES, type VolumeStatus } from "../../contract/status";
 import { findSnapshot, findVolume } from "./lookup";
 import { consume, snapshotDelta } from "../../quota/quota";
 
@@ -42,7 +42,7 @@ export async function createSnapshot(svc: Services, ctx: RequestContext, input: 
     throw invalidVolume("Snapshot cannot be created while volume is migrating.");
   }
   if (v.status === "error") throw invalidVolume("The snapshot cannot be created when the volume is in error status.");
-  const valid = input.force || inUseAllowed ? ["available", "in-use"] : ["available"];
+  const valid: VolumeStatus[] = input.force || inUseAllowed ? ["available", "in-use"] : ["available"];
   const statusMessage = (status: string) =>
     `Volume ${v.id} status must be ${valid.join(", ")}, but current status is: ${status}.`;
   if (!valid.includes(v.status)) throw invalidVolume(statusMessage(v.status));
@@ -121,7 +121,10 @@ export async function deleteSnapshot(svc: Services, ctx: RequestContext, id: str
 export async function resetSnapshotStatus(svc: Services, ctx: RequestContext, id: string, status: string): Promise<void> {
   const s = await findSnapshot(svc, ctx, id);
   authorize(ctx, "volume_extension:snapshot_admin_actions:reset_status", s.project_id);
-  await casSnapshot(svc.db.kysely, id, undefined, { status: status.toLowerCase() });
+  const to = status.toLowerCase();
+  // The request schema allows only these; the check keeps the column's type honest.
+  if (!isSnapshotStatus(to)) throw badRequest(`Invalid status: ${status}. Use one of ${SNAPSHOT_STATUSES.join(", ")}.`);
+  await casSnapshot(svc.db.kysely, id, undefined, { status: to });
 }
 
 export async function forceDeleteSnapshot(svc: Services, ctx: RequestContext, id: string): Promise<void> {

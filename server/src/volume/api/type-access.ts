@@ -4,8 +4,8 @@
  * with sees and uses it; every other non-admin project gets a 404 for it.
  */
 import type { VolumeTypeRow } from "../../db/schema";
-import type { RequestContext } from "../../identity/context";
-import { invalidVolumeType, notFound, typeAccessExists, typeAccessNotFound } from "../../http/errors";
+import type { RequestContext } from "../../contract/context";
+import { invalidVolumeType, notFound, typeAccessExists, typeAccessNotFound } from "../../contract/errors";
 import { authorize } from "../../policy/policy";
 import type { Services } from "../../services";
 import { findType } from "./types";

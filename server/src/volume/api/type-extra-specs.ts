@@ -5,8 +5,8 @@
  */
 import type { Transaction } from "kysely";
 import type { Database } from "../../db/schema";
-import type { RequestContext } from "../../identity/context";
-import { badRequest, extraSpecNotFound, notFound, volumeTypeIdNotFound } from "../../http/errors";
+import type { RequestContext } from "../../contract/context";
+import { badRequest, extraSpecNotFound, notFound, volumeTypeIdNotFound } from "../../contract/errors";
 import { allowed, authorize } from "../../policy/policy";
 import type { Services } from "../../services";
 import { type ExtraSpecs, extraSpecsOf, findType, holdRow } from "./types";

@@ -6,7 +6,7 @@
  */
 import type { Kysely, Transaction } from "kysely";
 import type { Database } from "../../db/schema";
-import { invalidInput } from "../../http/errors";
+import { invalidInput } from "../../contract/errors";
 
 type Q = Kysely<Database> | Transaction<Database>;
 

@@ -10,15 +10,15 @@ import type { Dialect } from "../../db/database";
 import { afterMarker, sortExpr, withIdTiebreak } from "../../db/paginate";
 import type { Database, VolumeTypeRow } from "../../db/schema";
 import { now } from "../../db/time";
-import type { RequestContext } from "../../identity/context";
+import type { RequestContext } from "../../contract/context";
 import {
   badRequest,
   defaultTypeMisconfigured,
   volumeTypeExists,
   volumeTypeIdNotFound,
   volumeTypeNotFound,
-} from "../../http/errors";
-import type { Paging } from "../../http/query";
+} from "../../contract/errors";
+import type { Paging } from "../../contract/paging";
 import { authorize } from "../../policy/policy";
 import { PER_TYPE_PREFIXES } from "../../quota/quota";
 import type { Services } from "../../services";

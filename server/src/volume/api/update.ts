@@ -11,8 +11,8 @@ import {
 } from "../../db/repos/volumes";
 import type { VolumeRow } from "../../db/schema";
 import { now } from "../../db/time";
-import type { RequestContext } from "../../identity/context";
-import { badRequest, invalidVolume, volumeMetadataNotFound } from "../../http/errors";
+import type { RequestContext } from "../../contract/context";
+import { badRequest, invalidVolume, volumeMetadataNotFound } from "../../contract/errors";
 import { authorize } from "../../policy/policy";
 import type { Services } from "../../services";
 import { findVolume } from "./lookup";

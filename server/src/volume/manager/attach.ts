@@ -8,6 +8,7 @@ import { casVolume, getVolume, mergeMetadata, metadataOf } from "../../db/repos/
 import type { AttachmentRow } from "../../db/schema";
 import { now } from "../../db/time";
 import { RemoteError } from "./errors";
+import type { AttachStatus, VolumeStatus } from "../../contract/status";
 import { removeExport } from "./exports";
 import type { VolumeManager } from "./manager";
 
@@ -135,6 +136,17 @@ export async function detachVolume(m: VolumeManager, volumeId: string, attachmen
 }
 
 /** cinder/db/sqlalchemy/api.py `volume_detached` (+ Volume.finish_detach): drop the attachment, then the volume status by what remains. */
+/** The volume status an attach status stands for (attached is in-use, detached is available). */
+const VOLUME_STATUS_OF_ATTACH: Record<AttachStatus, VolumeStatus> = {
+  attached: "in-use",
+  attaching: "attaching",
+  detached: "available",
+  reserved: "reserved",
+  error_attaching: "error",
+  error_detaching: "error",
+  deleted: "available",
+};
+
 async function finishDetach(m: VolumeManager, volumeId: string, attachmentId: string | null): Promise<void> {
   await m.db.kysely.transaction().execute(async (trx) => {
     if (attachmentId) await deleteAttachment(trx, attachmentId);
@@ -142,7 +154,7 @@ async function finishDetach(m: VolumeManager, volumeId: string, attachmentId: st
     // attachments (error_* ones aside) decides, attached → in-use, none → available/detached.
     const remaining = (await attachmentsOf(trx, [volumeId])).map((a) => a.attach_status).filter((st) => !st.startsWith("error_"));
     const attachStatus = remaining.sort()[0] ?? "detached";
-    const status = ({ attached: "in-use", detached: "available" } as Record<string, string>)[attachStatus] ?? attachStatus;
+    const status = VOLUME_STATUS_OF_ATTACH[attachStatus];
     await casVolume(trx, volumeId, {}, { status, attach_status: attachStatus });
     await trx.deleteFrom("volume_admin_metadata").where("volume_id", "=", volumeId).where("key", "=", "attached_mode").execute();
   });

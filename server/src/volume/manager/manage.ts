@@ -12,6 +12,7 @@ import { canManage, type ManageableVolume } from "../../drivers/interface";
 import { sourceRef } from "../../drivers/manage";
 import { consume, release, typeNameOf } from "../../quota/quota";
 import type { VolumeManager } from "./manager";
+import { VOLUME_TRANSITIONS as T } from "../../contract/status";
 
 export async function manageExisting(m: VolumeManager, volumeId: string): Promise<void> {
   await m.locks.with([volumeId], async () => {
@@ -22,7 +23,7 @@ export async function manageExisting(m: VolumeManager, volumeId: string): Promis
     const rollBack = async (err: unknown): Promise<void> => {
       m.log.error({ err, volumeId }, "manage existing volume failed");
       await m.db.kysely.transaction().execute(async (trx) => {
-        const failed = await casVolume(trx, volumeId, { status: ["managing"] }, { status: "error_managing", task: null });
+        const failed = await casVolume(trx, volumeId, { status: [T.manage.during] }, { status: T.manage.failed, task: null });
         if (failed && size) await release(trx, v.project_id, { gigabytes: size, typeName: await typeNameOf(trx, v.volume_type_id) });
       });
     };
@@ -35,7 +36,7 @@ export async function manageExisting(m: VolumeManager, volumeId: string): Promis
         await m.db.kysely.transaction().execute(async (trx) => {
           const typeName = await typeNameOf(trx, v.volume_type_id);
           await consume(trx, m.opts.quotas, v.project_id, { gigabytes: got, typeName }, got);
-          const won = await casVolume(trx, volumeId, { status: ["managing"] }, { task: JSON.stringify({ ...task, size: got }) });
+          const won = await casVolume(trx, volumeId, { status: [T.manage.during] }, { task: JSON.stringify({ ...task, size: got }) });
           if (!won) throw new Error("the volume left the managing status");
         });
         size = got;
@@ -45,7 +46,7 @@ export async function manageExisting(m: VolumeManager, volumeId: string): Promis
       await rollBack(err);
       return;
     }
-    const won = await casVolume(m.db.kysely, volumeId, { status: ["managing"] }, { status: "available", size, task: null, launched_at: now() });
+    const won = await casVolume(m.db.kysely, volumeId, { status: [T.manage.during] }, { status: T.manage.done, size, task: null, launched_at: now() });
     if (won) m.log.info({ volumeId, size }, "existing volume managed");
   });
 }

@@ -12,6 +12,7 @@ import type { SnapshotRef, VolumeRef } from "../../drivers/interface";
 import type { VolumeManager } from "./manager";
 import { release, snapshotDelta, typeNameOf, volumeDelta } from "../../quota/quota";
 import { refreshExport, removeExport } from "./exports";
+import { endOf, VOLUME_TRANSITIONS as T } from "../../contract/status";
 
 const vref = (v: VolumeRow): VolumeRef => ({ id: v.id, size: v.size });
 const sref = (s: SnapshotRow): SnapshotRef => ({ id: s.id, volumeId: s.volume_id, volumeSize: s.volume_size });
@@ -40,11 +41,11 @@ export async function createVolume(m: VolumeManager, volumeId: string): Promise<
       }
     } catch (err) {
       m.log.error({ err, volumeId }, "volume create failed");
-      await casVolume(m.db.kysely, volumeId, { status: ["creating"] }, { status: "error" });
+      await casVolume(m.db.kysely, volumeId, { status: [T.create.during] }, { status: T.create.failed });
       return;
     }
     const t = now();
-    const won = await casVolume(m.db.kysely, volumeId, { status: ["creating"] }, { status: "available", bootable, launched_at: t });
+    const won = await casVolume(m.db.kysely, volumeId, { status: [T.create.during] }, { status: T.create.done, bootable, launched_at: t });
     if (won) m.log.info({ volumeId, size: v.size }, "volume created");
   });
 }
@@ -70,7 +71,7 @@ export async function deleteVolume(m: VolumeManager, volumeId: string): Promise<
       await m.driver.deleteVolume(vref(v));
     } catch (err) {
       m.log.error({ err, volumeId }, "volume delete failed");
-      await casVolume(m.db.kysely, volumeId, { status: ["deleting"] }, { status: "error_deleting" });
+      await casVolume(m.db.kysely, volumeId, { status: [T.delete.during] }, { status: T.delete.failed });
       return;
     }
     await m.db.kysely.transaction().execute(async (trx) => {
@@ -85,7 +86,7 @@ export async function extendVolume(m: VolumeManager, volumeId: string): Promise<
     const v = await getVolume(m.db.kysely, volumeId);
     if (!v || v.status !== "extending") return;
     const newSize = parseTask(v)?.new_size;
-    const back = v.previous_status === "in-use" ? "in-use" : "available";
+    const back = endOf("extend", "done", v.previous_status);
     try {
       if (!newSize || newSize <= v.size) throw new Error(`no valid target size recorded (task ${v.task})`);
       await m.driver.extendVolume(vref(v), newSize);
@@ -93,14 +94,14 @@ export async function extendVolume(m: VolumeManager, volumeId: string): Promise<
     } catch (err) {
       m.log.error({ err, volumeId }, "volume extend failed");
       await m.db.kysely.transaction().execute(async (trx) => {
-        const failed = await casVolume(trx, volumeId, { status: ["extending"] }, { status: "error_extending", task: null });
+        const failed = await casVolume(trx, volumeId, { status: [T.extend.during] }, { status: T.extend.failed, task: null });
         if (failed && newSize && newSize > v.size) {
           await release(trx, v.project_id, { gigabytes: newSize - v.size, typeName: await typeNameOf(trx, v.volume_type_id) });
         }
       });
       return;
     }
-    await casVolume(m.db.kysely, volumeId, { status: ["extending"] }, { status: back, size: newSize, previous_status: null, task: null });
+    await casVolume(m.db.kysely, volumeId, { status: [T.extend.during] }, { status: back, size: newSize, previous_status: null, task: null });
     m.log.info({ volumeId, size: newSize }, "volume extended");
   });
 }
@@ -156,11 +157,11 @@ export async function revertToSnapshot(m: VolumeManager, volumeId: string, snaps
     } catch (err) {
       // Cinder leaves the volume in error and the snapshot available (cinder/volume/manager.py revert_to_snapshot).
       m.log.error({ err, volumeId, snapshotId }, "revert failed");
-      await casVolume(m.db.kysely, volumeId, { status: ["reverting"] }, { status: "error", task: null });
+      await casVolume(m.db.kysely, volumeId, { status: [T.revert.during] }, { status: T.revert.failed, task: null });
       await casSnapshot(m.db.kysely, snapshotId, ["restoring"], { status: "available" });
       return;
     }
-    await casVolume(m.db.kysely, volumeId, { status: ["reverting"] }, { status: "available", task: null });
+    await casVolume(m.db.kysely, volumeId, { status: [T.revert.during] }, { status: T.revert.done, task: null });
     await casSnapshot(m.db.kysely, snapshotId, ["restoring"], { status: "available" });
     m.log.info({ volumeId, snapshotId }, "volume reverted");
   });

@@ -7,7 +7,7 @@
 import { volumeTopic } from "../../bus/rpc";
 import { casSnapshot, snapshotsOnBackend } from "../../db/repos/snapshots";
 import { parseTask, volumesOnBackend } from "../../db/repos/volumes";
-import { SNAPSHOT_TRANSITIONAL, VOLUME_TRANSITIONAL } from "../status";
+import { SNAPSHOT_TRANSITIONAL, VOLUME_TRANSITIONAL } from "../../contract/status";
 import type { VolumeManager } from "./manager";
 import { ensureExports } from "./exports";
 import { findOrphans } from "./orphans";

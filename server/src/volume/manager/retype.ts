@@ -10,13 +10,14 @@ import { consume, release, typeNameOf } from "../../quota/quota";
 import { capabilitiesFilter } from "../../scheduler/filters/capabilities";
 import { extraSpecsOf, poolStatesOf } from "../../scheduler/scheduler";
 import type { VolumeManager } from "./manager";
+import { endOf, VOLUME_TRANSITIONS as T } from "../../contract/status";
 
 export async function retypeVolume(m: VolumeManager, volumeId: string): Promise<void> {
   await m.locks.with([volumeId], async () => {
     const v = await getVolume(m.db.kysely, volumeId);
     if (!v || v.status !== "retyping") return;
     const task = parseTask(v);
-    const back = v.previous_status === "in-use" ? "in-use" : "available";
+    const back = endOf("retype", "done", v.previous_status);
     const newTypeId = task?.new_type_id;
     let fits = false;
     if (newTypeId) {
@@ -27,7 +28,7 @@ export async function retypeVolume(m: VolumeManager, volumeId: string): Promise<
       fits = states.some((p) => (!pool || p.pool.poolName === pool) && capabilitiesFilter.passes(p, { size: v.size, availabilityZone: v.availability_zone, extraSpecs: specs }));
     }
     if (fits) {
-      await casVolume(m.db.kysely, volumeId, { status: ["retyping"] }, { status: back, volume_type_id: newTypeId, previous_status: null, task: null });
+      await casVolume(m.db.kysely, volumeId, { status: [T.retype.during] }, { status: back, volume_type_id: newTypeId, previous_status: null, task: null });
       m.log.info({ volumeId, newTypeId }, "volume retyped");
       return;
     }
@@ -36,7 +37,7 @@ export async function retypeVolume(m: VolumeManager, volumeId: string): Promise<
       "retype refused: the volume's backend does not satisfy the new type and migration is not available",
     );
     await m.db.kysely.transaction().execute(async (trx) => {
-      if (!(await casVolume(trx, volumeId, { status: ["retyping"] }, { status: back, previous_status: null, task: null }))) return;
+      if (!(await casVolume(trx, volumeId, { status: [T.retype.during] }, { status: endOf("retype", "failed", v.previous_status), previous_status: null, task: null }))) return;
       if (!newTypeId) return;
       const moved = { volumes: 1, gigabytes: v.size, perTypeOnly: true };
       await consume(trx, { volumes: -1, snapshots: -1, gigabytes: -1, backups: -1, backup_gigabytes: -1, groups: -1, per_volume_gigabytes: -1 }, v.project_id, {

@@ -1,8 +1,8 @@
 /**
  * Who is asking: the request context every layer below http receives (cf. cinder/context.py).
- * Identity backends (noauth here; built-in Keystone and external Keystone later) produce it.
+ * Identity backends (noauth, the built-in Keystone, an external Keystone) produce it; policy and
+ * the domain read it.
  */
-import type { TokenInfo } from "./tokens";
 
 export interface RequestContext {
   userId: string;
@@ -19,4 +19,22 @@ export interface RequestContext {
   token?: TokenInfo;
   /** The peer address of the connection (not X-Forwarded-For), where a handler needs it (login throttling). */
   clientIp?: string;
+}
+
+/** What a validated token says (Keystone's token body, before rendering). */
+export interface TokenInfo {
+  userId: string;
+  userName: string;
+  userDomainId: string;
+  userDomainName: string;
+  projectId: string | null;
+  projectName: string | null;
+  projectDomainId: string | null;
+  projectDomainName: string | null;
+  roles: Array<{ id: string; name: string }>;
+  methods: string[];
+  issuedAt: string;
+  expiresAt: string;
+  /** This token's audit id, then its parent's (a token issued with the token method). */
+  auditIds: string[];
 }
