@@ -21,7 +21,7 @@ import { migrate, openDb, type Db } from "./db/database";
 import { createDriver } from "./drivers/registry";
 import type { VolumeDriver } from "./drivers/interface";
 import { ProcessExecutor } from "./exec/executor";
-import { prepareDataDir } from "./lib/data-dir";
+import { prepareDataDir } from "./data-dir";
 import { findOrphans, purgeOrphan, type OrphanKind } from "./volume/manager/orphans";
 import { now } from "./db/time";
 import { ADMIN_PASSWORD_FILE, bootstrapIdentity } from "./identity/bootstrap";

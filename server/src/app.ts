@@ -13,7 +13,7 @@ import { createTarget } from "./targets/registry";
 import type { TargetHelper } from "./targets/interface";
 import { ProcessExecutor } from "./exec/executor";
 import { buildHttp } from "./http/server";
-import { prepareDataDir } from "./lib/data-dir";
+import { prepareDataDir } from "./data-dir";
 import { Scheduler } from "./scheduler/scheduler";
 import { bootstrapIdentity } from "./identity/bootstrap";
 import { createIdentity } from "./identity/service";

@@ -10,6 +10,7 @@ import { isUp, services, setServiceDisabled } from "../../volume/api/services";
 import type { Handlers, HandlerRequest } from "../handler";
 import { badRequest } from "../../contract/errors";
 import { MV } from "../../contract/microversion";
+import { VOLUME_BINARY } from "../../contract/services";
 
 type H = Pick<Handlers, "listServices" | "enableService" | "disableService" | "disableServiceWithReason" | "listPools" | "listExtensions">;
 
@@ -69,7 +70,7 @@ export const serviceHandlers: H = {
             disabled_reason: s.disabled_reason,
           };
           if (req.ctx.version >= MV.CLUSTER_SUPPORT) out.cluster = null;
-          if (s.binary === "cinder-volume") {
+          if (s.binary === VOLUME_BINARY) {
             if (req.ctx.version >= MV.SERVICE_BACKEND_STATE) out.backend_state = reported.has(s.host) ? "up" : "down";
             out.replication_status = "not-capable";
             out.active_backend_id = null;

@@ -12,7 +12,7 @@ import { badRequest, CinderError, invalidInput, invalidVolume } from "../../cont
 import { authorize } from "../../policy/policy";
 import type { Services } from "../../services";
 import type { ConnectionInfo, Connector } from "../../targets/interface";
-import { RemoteError } from "../manager/errors";
+import { RemoteError } from "../../bus/errors";
 import type { VolumeStatus } from "../../contract/status";
 import { checkAttachmentDeletion } from "./attachment-deletion";
 import { checkConnector } from "./connector";

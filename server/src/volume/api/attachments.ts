@@ -15,7 +15,7 @@ import { CinderError, invalidVolume, notFound } from "../../contract/errors";
 import { authorize } from "../../policy/policy";
 import type { Services } from "../../services";
 import type { Connector } from "../../targets/interface";
-import { RemoteError } from "../manager/errors";
+import { RemoteError } from "../../bus/errors";
 import type { VolumeStatus } from "../../contract/status";
 import { checkAttachmentDeletion } from "./attachment-deletion";
 import { checkConnector } from "./connector";

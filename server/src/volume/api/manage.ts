@@ -19,7 +19,7 @@ import type { Services } from "../../services";
 import { isMultiattachType } from "./create";
 import { isUp } from "./services";
 import { defaultType, holdRow, typeByNameOrId } from "./types";
-import { VOLUME_BINARY } from "./zones";
+import { VOLUME_BINARY } from "../../contract/services";
 import { VOLUME_TRANSITIONS as T } from "../../contract/status";
 
 export interface ManageVolumeInput {

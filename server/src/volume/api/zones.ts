@@ -1,8 +1,7 @@
 /** Availability zones: those of the enabled volume services (cinder/volume/api.py list_availability_zones). */
 import { listServices } from "../../db/repos/services";
 import type { Services } from "../../services";
-
-export const VOLUME_BINARY = "cinder-volume";
+import { VOLUME_BINARY } from "../../contract/services";
 
 export interface Zone {
   name: string;

@@ -7,7 +7,7 @@ import { attachmentsOf, deleteAttachment, getAttachment, insertAttachment, updat
 import { casVolume, getVolume, mergeMetadata, metadataOf } from "../../db/repos/volumes";
 import type { AttachmentRow } from "../../db/schema";
 import { now } from "../../db/time";
-import { RemoteError } from "./errors";
+import { RemoteError } from "../../bus/errors";
 import type { AttachStatus, VolumeStatus } from "../../contract/status";
 import { removeExport } from "./exports";
 import type { VolumeManager } from "./manager";

@@ -9,7 +9,7 @@ import type { VolumeRow } from "../../db/schema";
 import type { ConnectionInfo, Connector, ExportVolume } from "../../targets/interface";
 import { InvalidConnectorError } from "../../targets/interface";
 import { frontEndQos } from "../api/qos";
-import { RemoteError } from "./errors";
+import { RemoteError } from "../../bus/errors";
 import type { VolumeManager } from "./manager";
 
 export function exportOf(m: VolumeManager, v: VolumeRow): ExportVolume {

@@ -13,7 +13,7 @@ import { heartbeat, registerService } from "../../db/repos/services";
 import type { BackendReport } from "../../scheduler/scheduler";
 import type { VolumeDriver } from "../../drivers/interface";
 import { KeyedLocks } from "../../lib/locks";
-import { VOLUME_BINARY } from "../api/zones";
+import { VOLUME_BINARY } from "../../contract/services";
 import * as ops from "./operations";
 import type { TargetHelper } from "../../targets/interface";
 import type { AttachMsg, ConnectionMsg, DetachMsg } from "../../bus/rpc";

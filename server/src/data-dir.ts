@@ -7,10 +7,10 @@
  */
 import { promises as fsp } from "node:fs";
 import path from "node:path";
-import type { Config } from "../config";
-import { sqlitePath } from "../db/database";
-import { ADMIN_PASSWORD_FILE } from "../identity/bootstrap";
-import { ensurePrivateDir, tightenFile, tightenTree, type ModeLogger } from "./private-file";
+import type { Config } from "./config";
+import { sqlitePath } from "./db/database";
+import { ADMIN_PASSWORD_FILE } from "./identity/bootstrap";
+import { ensurePrivateDir, tightenFile, tightenTree, type ModeLogger } from "./lib/private-file";
 
 export async function prepareDataDir(config: Pick<Config, "dataDir" | "db">, log?: ModeLogger): Promise<void> {
   const dir = config.dataDir;
