@@ -13,7 +13,7 @@ import { getSnapshot } from "../db/repos/snapshots";
 import { casVolume, getVolume, parseTask } from "../db/repos/volumes";
 import { release, typeNameOf } from "../quota/quota";
 import type { VolumeRow } from "../db/schema";
-import { heartbeat, registerService } from "../db/repos/services";
+import { disabledHosts, heartbeat, registerService } from "../db/repos/services";
 import type { BackendStats } from "../drivers/interface";
 import { availabilityZoneFilter } from "./filters/availability-zone";
 import { capabilitiesFilter } from "./filters/capabilities";
@@ -144,14 +144,9 @@ export class Scheduler {
       await casVolume(this.db.kysely, volumeId, { status: [T.create.during] }, { status: T.create.failed });
       return;
     }
-    const won = await this.db.kysely
-      .updateTable("volumes")
-      .set({ host })
-      .where("id", "=", volumeId)
-      .where("status", "=", "creating")
-      .where("host", "is", null)
-      .executeTakeFirst();
-    if (Number(won.numUpdatedRows) === 1) this.volumes.createVolume(host, volumeId);
+    // Placing the volume leaves updated_at alone, as before.
+    const won = await casVolume(this.db.kysely, volumeId, { status: [T.create.during], noHost: true }, { host }, { touch: false });
+    if (won) this.volumes.createVolume(host, volumeId);
   }
 
   private async place(v: VolumeRow): Promise<string | undefined> {
@@ -167,11 +162,7 @@ export class Scheduler {
 
   /** The pools of enabled backends that pass every filter. */
   private async passing(spec: RequestSpec): Promise<PoolState[]> {
-    const disabled = new Set(
-      (await this.db.kysely.selectFrom("services").select("host").where("binary", "=", "cinder-volume").where("disabled", "=", 1).execute()).map(
-        (r) => r.host,
-      ),
-    );
+    const disabled = new Set(await disabledHosts(this.db.kysely, "cinder-volume"));
     return this.poolStates().filter((p) => !disabled.has(p.backend) && FILTERS.every((f) => f.passes(p, spec)));
   }
 

@@ -1,6 +1,6 @@
 /** Service rows: each volume manager registers itself and heartbeats (cf. cinder/service.py). */
 import { randomUUID } from "node:crypto";
-import type { Kysely } from "kysely";
+import type { Kysely, Transaction } from "kysely";
 import type { Database, ServiceRow } from "../schema";
 import { now } from "../time";
 
@@ -37,8 +37,31 @@ export async function heartbeat(db: Kysely<Database>, host: string, binary: stri
   await db.updateTable("services").set({ updated_at: now() }).where("host", "=", host).where("binary", "=", binary).execute();
 }
 
+type Q = Kysely<Database> | Transaction<Database>;
+
 export async function listServices(db: Kysely<Database>, binary?: string): Promise<ServiceRow[]> {
   let q = db.selectFrom("services").selectAll().orderBy("host");
   if (binary) q = q.where("binary", "=", binary);
   return q.execute();
+}
+
+export async function getService(db: Q, host: string, binary: string): Promise<ServiceRow | undefined> {
+  return db.selectFrom("services").selectAll().where("host", "=", host).where("binary", "=", binary).executeTakeFirst();
+}
+
+/** Hosts of the disabled services of one binary (no new volumes go there). */
+export async function disabledHosts(db: Q, binary: string): Promise<string[]> {
+  const rows = await db.selectFrom("services").select("host").where("binary", "=", binary).where("disabled", "=", 1).execute();
+  return rows.map((r) => r.host);
+}
+
+/** Enable or disable one service; false when there is no such service. */
+export async function setDisabled(db: Q, host: string, binary: string, disabled: boolean, reason: string | null): Promise<boolean> {
+  const res = await db
+    .updateTable("services")
+    .set({ disabled: disabled ? 1 : 0, disabled_reason: disabled ? reason : null, updated_at: now() })
+    .where("host", "=", host)
+    .where("binary", "=", binary)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) > 0;
 }

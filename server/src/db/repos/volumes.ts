@@ -42,24 +42,31 @@ export interface Expect {
   snapshotsIn?: readonly SnapshotStatus[];
   /** The volume must (true) or must not (false) have an attachment in `attached` state. */
   hasAttachments?: boolean;
+  /** The row must not have a host yet (it is not placed on a backend). */
+  noHost?: boolean;
 }
 
-/** Compare-and-set: apply `values` only if the row still matches `expect`. True when this caller won. */
+/**
+ * Compare-and-set: apply `values` only if the row still matches `expect`. True when this caller won.
+ * `updated_at` is stamped unless `touch` is false.
+ */
 export async function casVolume(
   db: Q,
   id: string,
   expect: Expect,
   values: Updateable<VolumesTable>,
+  { touch = true }: { touch?: boolean } = {},
 ): Promise<boolean> {
   let q = db
     .updateTable("volumes")
-    .set({ ...values, updated_at: values.updated_at ?? now() })
+    .set(touch ? { ...values, updated_at: values.updated_at ?? now() } : values)
     .where("id", "=", id);
   if (expect.status) q = q.where("status", "in", [...expect.status]);
   if (expect.statusNot) q = q.where("status", "not in", [...expect.statusNot]);
   if (expect.sizeIs !== undefined) q = q.where("size", "=", expect.sizeIs);
   if (expect.attachStatus) q = q.where("attach_status", "=", expect.attachStatus);
   if (expect.attachStatusNot) q = q.where("attach_status", "<>", expect.attachStatusNot);
+  if (expect.noHost) q = q.where("host", "is", null);
   if (expect.noSnapshots) {
     q = q.where(({ not, exists, selectFrom }) =>
       not(exists(selectFrom("snapshots").select(sql.lit(1).as("one")).whereRef("snapshots.volume_id", "=", "volumes.id"))),

@@ -7,6 +7,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { backendOf } from "../../bus/rpc";
+import { getService } from "../../db/repos/services";
 import { insertVolume } from "../../db/repos/volumes";
 import type { ServiceRow, VolumesTable } from "../../db/schema";
 import { now } from "../../db/time";
@@ -41,14 +42,7 @@ const serviceUnavailable = () => badRequest("Service is unavailable at this time
 
 /** The volume service of `host` (its `host@backend` part), up and enabled; `missing` when there is none. */
 async function volumeService(svc: Services, host: string | undefined, missing: () => CinderError): Promise<ServiceRow> {
-  const row = host
-    ? await svc.db.kysely
-        .selectFrom("services")
-        .selectAll()
-        .where("host", "=", backendOf(host))
-        .where("binary", "=", VOLUME_BINARY)
-        .executeTakeFirst()
-    : undefined;
+  const row = host ? await getService(svc.db.kysely, backendOf(host), VOLUME_BINARY) : undefined;
   if (!row) throw missing();
   if (row.disabled || !isUp(row)) throw serviceUnavailable();
   return row;

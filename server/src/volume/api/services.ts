@@ -2,9 +2,8 @@
  * Services (cinder/api/contrib/services.py): what runs where, up or down by its heartbeat, and
  * enabling or disabling a volume host for scheduling (a disabled host gets no new volumes).
  */
-import { listServices } from "../../db/repos/services";
+import { listServices, setDisabled } from "../../db/repos/services";
 import type { ServiceRow } from "../../db/schema";
-import { now } from "../../db/time";
 import type { RequestContext } from "../../contract/context";
 import { invalidInput, notFound } from "../../contract/errors";
 import { authorize } from "../../policy/policy";
@@ -35,11 +34,5 @@ export async function setServiceDisabled(
 ): Promise<void> {
   authorize(ctx, "volume_extension:services:update");
   if (!host) throw invalidInput("Host field is missing.");
-  const res = await svc.db.kysely
-    .updateTable("services")
-    .set({ disabled: disabled ? 1 : 0, disabled_reason: disabled ? reason : null, updated_at: now() })
-    .where("host", "=", host)
-    .where("binary", "=", binary)
-    .executeTakeFirst();
-  if (Number(res.numUpdatedRows) === 0) throw notFound(`Service ${binary} could not be found on host ${host}.`);
+  if (!(await setDisabled(svc.db.kysely, host, binary, disabled, reason))) throw notFound(`Service ${binary} could not be found on host ${host}.`);
 }

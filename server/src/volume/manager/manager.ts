@@ -9,7 +9,7 @@ import type { Bus } from "../../bus/bus";
 import type { QuotaDefaults } from "../../config";
 import { SCHEDULER_TOPIC, type RevertMsg, type SnapshotMsg, type VolumeMsg, volumeTopic } from "../../bus/rpc";
 import type { Db } from "../../db/database";
-import { heartbeat, registerService } from "../../db/repos/services";
+import { getService, heartbeat, registerService } from "../../db/repos/services";
 import type { BackendReport } from "../../scheduler/scheduler";
 import type { VolumeDriver } from "../../drivers/interface";
 import { KeyedLocks } from "../../lib/locks";
@@ -176,12 +176,7 @@ export class VolumeManager {
     const stats = await this.driver.getStats();
     if (this.target) stats.storageProtocol = this.target.protocol;
     if (this.opts.volumeBackendName) stats.volumeBackendName = this.opts.volumeBackendName;
-    const svc = await this.db.kysely
-      .selectFrom("services")
-      .select("disabled")
-      .where("host", "=", this.backend)
-      .where("binary", "=", VOLUME_BINARY)
-      .executeTakeFirst();
+    const svc = await getService(this.db.kysely, this.backend, VOLUME_BINARY);
     const report: BackendReport = {
       backend: this.backend,
       availabilityZone: this.opts.availabilityZone,
