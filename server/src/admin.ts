@@ -27,26 +27,26 @@ import { now } from "./db/time";
 import { ADMIN_PASSWORD_FILE, bootstrapIdentity } from "./identity/bootstrap";
 import { DEFAULT_DOMAIN_ID, newId } from "./identity/ids";
 import { generatePassword, hashPassword } from "./identity/password";
-import { grant, revoke, roleByName } from "./identity/store";
+import * as identity from "./db/repos/identity";
 
 export class AdminError extends Error {}
 
 type Out = (line: string) => void;
 
 async function projectByName(db: Db, name: string) {
-  const p = await db.kysely.selectFrom("projects").selectAll().where("name", "=", name).where("domain_id", "=", DEFAULT_DOMAIN_ID).executeTakeFirst();
+  const p = await identity.projectByName(db.kysely, DEFAULT_DOMAIN_ID, name);
   if (!p) throw new AdminError(`no project named '${name}' in the Default domain`);
   return p;
 }
 
 async function userByName(db: Db, name: string) {
-  const u = await db.kysely.selectFrom("users").selectAll().where("name", "=", name).where("domain_id", "=", DEFAULT_DOMAIN_ID).executeTakeFirst();
+  const u = await identity.userByName(db.kysely, DEFAULT_DOMAIN_ID, name);
   if (!u) throw new AdminError(`no user named '${name}' in the Default domain`);
   return u;
 }
 
 async function role(db: Db, name: string) {
-  const r = await roleByName(db.kysely, name);
+  const r = await identity.roleByName(db.kysely, name);
   if (!r) throw new AdminError(`no role named '${name}' (roles: admin, member, reader, and any created)`);
   return r;
 }
@@ -79,10 +79,8 @@ const COMMANDS: Record<string, Command> = {
   "create-project": async (db, [name], f, out) => {
     if (!name) throw new AdminError("usage: admin create-project NAME [--description TEXT]");
     const id = newId();
-    await db.kysely
-      .insertInto("projects")
-      .values({ id, name, domain_id: DEFAULT_DOMAIN_ID, description: (f.description as string) ?? null, enabled: 1, created_at: now() })
-      .execute()
+    await identity
+      .insertProject(db.kysely, { id, name, domain_id: DEFAULT_DOMAIN_ID, description: (f.description as string) ?? null, enabled: 1, created_at: now() })
       .catch(() => {
         throw new AdminError(`a project named '${name}' already exists`);
       });
@@ -94,9 +92,8 @@ const COMMANDS: Record<string, Command> = {
     if (!password) throw new AdminError("the password read from standard input is empty");
     const project = f.project ? await projectByName(db, f.project as string) : undefined;
     const id = newId();
-    await db.kysely
-      .insertInto("users")
-      .values({
+    await identity
+      .insertUser(db.kysely, {
         id,
         name,
         domain_id: DEFAULT_DOMAIN_ID,
@@ -107,43 +104,32 @@ const COMMANDS: Record<string, Command> = {
         description: null,
         created_at: now(),
       })
-      .execute()
       .catch(() => {
         throw new AdminError(`a user named '${name}' already exists`);
       });
-    if (project) await grant(db.kysely, id, project.id, (await role(db, (f.role as string) ?? "member")).id);
+    if (project) await identity.grant(db.kysely, id, project.id, (await role(db, (f.role as string) ?? "member")).id);
     out(`created user ${name} (${id})${project ? ` with role ${(f.role as string) ?? "member"} on project ${project.name}` : ""}`);
     if (!f["password-stdin"]) out(`password: ${password}`);
   },
   grant: async (db, [roleName], f, out) => {
     if (!roleName || !f.user || !f.project) throw new AdminError("usage: admin grant ROLE --user NAME --project NAME");
     const [u, p, r] = [await userByName(db, f.user as string), await projectByName(db, f.project as string), await role(db, roleName)];
-    await grant(db.kysely, u.id, p.id, r.id);
+    await identity.grant(db.kysely, u.id, p.id, r.id);
     out(`granted ${r.name} to ${u.name} on ${p.name}`);
   },
   revoke: async (db, [roleName], f, out) => {
     if (!roleName || !f.user || !f.project) throw new AdminError("usage: admin revoke ROLE --user NAME --project NAME");
     const [u, p, r] = [await userByName(db, f.user as string), await projectByName(db, f.project as string), await role(db, roleName)];
-    if (!(await revoke(db.kysely, u.id, p.id, r.id))) throw new AdminError(`${u.name} has no ${r.name} role on ${p.name}`);
+    if (!(await identity.revoke(db.kysely, u.id, p.id, r.id))) throw new AdminError(`${u.name} has no ${r.name} role on ${p.name}`);
     out(`revoked ${r.name} from ${u.name} on ${p.name}`);
   },
   list: async (db, [what], _f, out) => {
     const k = db.kysely;
-    if (what === "projects") for (const p of await k.selectFrom("projects").selectAll().orderBy("name").execute()) out(`${p.id}  ${p.name}`);
-    else if (what === "users") for (const u of await k.selectFrom("users").selectAll().orderBy("name").execute()) out(`${u.id}  ${u.name}`);
-    else if (what === "roles") for (const r of await k.selectFrom("roles").selectAll().orderBy("name").execute()) out(`${r.id}  ${r.name}`);
+    if (what === "projects") for (const p of await identity.listProjects(k, {})) out(`${p.id}  ${p.name}`);
+    else if (what === "users") for (const u of await identity.listUsers(k, {})) out(`${u.id}  ${u.name}`);
+    else if (what === "roles") for (const r of await identity.listRoles(k)) out(`${r.id}  ${r.name}`);
     else if (what === "assignments") {
-      const rows = await k
-        .selectFrom("role_assignments")
-        .innerJoin("users", "users.id", "role_assignments.user_id")
-        .innerJoin("projects", "projects.id", "role_assignments.project_id")
-        .innerJoin("roles", "roles.id", "role_assignments.role_id")
-        .select(["users.name as user", "projects.name as project", "roles.name as role"])
-        .orderBy("users.name")
-        .orderBy("projects.name")
-        .orderBy("roles.name")
-        .execute();
-      for (const r of rows) out(`${r.user}  ${r.project}  ${r.role}`);
+      for (const r of await identity.assignmentNames(k)) out(`${r.user}  ${r.project}  ${r.role}`);
     } else throw new AdminError("usage: admin list (projects|users|roles|assignments)");
   },
   openrc: async (db, _args, f, out, dataDir) => {

@@ -12,7 +12,8 @@ import type { RequestContext } from "../contract/context";
 import { AUTH_METHODS, KeystoneError, ksAuthFailed, ksBadRequest, ksForbidden, ksNoSubjectToken, ksTokenNotFound, ksUnauthorized } from "./errors";
 import type { LoginAttempt } from "./lockout";
 import { UNMATCHABLE_HASH, verifyPassword } from "./password";
-import { domainByRef, effectiveRoles, findByRef, type Named } from "./store";
+import { effectiveRoles } from "./store";
+import { domainByRef, findByRef, getProject, getUser, type Named } from "../db/repos/identity";
 import type { TokenInfo } from "../contract/context";
 import type { TokenService } from "./tokens";
 
@@ -87,10 +88,10 @@ async function identify(db: Kysely<Database>, tokens: TokenService, req: AuthReq
 /** The project to scope to: explicit, none ("unscoped"), or the user's default project when it has a role there. */
 async function scopeProject(db: Kysely<Database>, userId: string, scope: AuthRequest["scope"]): Promise<string | null> {
   if (scope === undefined) {
-    const user = await db.selectFrom("users").select("default_project_id").where("id", "=", userId).executeTakeFirst();
+    const user = await getUser(db, userId);
     const pid = user?.default_project_id;
     if (!pid) return null;
-    const project = await db.selectFrom("projects").select("enabled").where("id", "=", pid).executeTakeFirst();
+    const project = await getProject(db, pid);
     // Keystone falls back to an unscoped token when the default project is unusable.
     if (project?.enabled !== 1 || (await effectiveRoles(db, userId, pid)).length === 0) return null;
     return pid;

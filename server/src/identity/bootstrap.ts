@@ -10,7 +10,7 @@ import type { Database } from "../db/schema";
 import { now } from "../db/time";
 import { DEFAULT_DOMAIN_ID, DEFAULT_DOMAIN_NAME, newId, STANDARD_ROLES } from "./ids";
 import { generatePassword, hashPassword } from "./password";
-import { grant } from "./store";
+import { domainByRef, grant, insertDomain, insertProject, insertRole, insertUser, roleByName, userByName } from "../db/repos/identity";
 
 export const ADMIN_PASSWORD_FILE = "admin-password";
 
@@ -23,44 +23,34 @@ export interface BootstrapResult {
 export async function bootstrapIdentity(db: Kysely<Database>, dataDir: string): Promise<BootstrapResult> {
   const passwordFile = path.join(dataDir, ADMIN_PASSWORD_FILE);
   const t = now();
-  if (!(await db.selectFrom("domains").select("id").where("id", "=", DEFAULT_DOMAIN_ID).executeTakeFirst())) {
-    await db
-      .insertInto("domains")
-      .values({ id: DEFAULT_DOMAIN_ID, name: DEFAULT_DOMAIN_NAME, description: "The default domain", enabled: 1, created_at: t })
-      .execute();
+  if (!(await domainByRef(db, { id: DEFAULT_DOMAIN_ID }))) {
+    await insertDomain(db, { id: DEFAULT_DOMAIN_ID, name: DEFAULT_DOMAIN_NAME, description: "The default domain", enabled: 1, created_at: t });
   }
   for (const name of STANDARD_ROLES) {
-    if (!(await db.selectFrom("roles").select("id").where("name", "=", name).executeTakeFirst())) {
-      await db.insertInto("roles").values({ id: newId(), name, description: null, created_at: t }).execute();
-    }
+    if (!(await roleByName(db, name))) await insertRole(db, { id: newId(), name, description: null, created_at: t });
   }
-  const existing = await db.selectFrom("users").select("id").where("name", "=", "admin").where("domain_id", "=", DEFAULT_DOMAIN_ID).executeTakeFirst();
+  const existing = await userByName(db, DEFAULT_DOMAIN_ID, "admin");
   if (existing) return { passwordFile };
 
   const password = generatePassword();
   const projectId = newId();
   const userId = newId();
   await db.transaction().execute(async (trx) => {
-    await trx
-      .insertInto("projects")
-      .values({ id: projectId, name: "admin", domain_id: DEFAULT_DOMAIN_ID, description: "Bootstrap project", enabled: 1, created_at: t })
-      .execute();
-    await trx
-      .insertInto("users")
-      .values({
-        id: userId,
-        name: "admin",
-        domain_id: DEFAULT_DOMAIN_ID,
-        password_hash: await hashPassword(password),
-        enabled: 1,
-        default_project_id: projectId,
-        email: null,
-        description: "Bootstrap administrator",
-        created_at: t,
-      })
-      .execute();
-    const admin = await trx.selectFrom("roles").select("id").where("name", "=", "admin").executeTakeFirstOrThrow();
-    await grant(trx as unknown as Kysely<Database>, userId, projectId, admin.id);
+    await insertProject(trx, { id: projectId, name: "admin", domain_id: DEFAULT_DOMAIN_ID, description: "Bootstrap project", enabled: 1, created_at: t });
+    await insertUser(trx, {
+      id: userId,
+      name: "admin",
+      domain_id: DEFAULT_DOMAIN_ID,
+      password_hash: await hashPassword(password),
+      enabled: 1,
+      default_project_id: projectId,
+      email: null,
+      description: "Bootstrap administrator",
+      created_at: t,
+    });
+    const admin = await roleByName(trx, "admin");
+    if (!admin) throw new Error("the admin role is missing");
+    await grant(trx, userId, projectId, admin.id);
   });
   await writeFile(passwordFile, password + "\n", { mode: 0o600 });
   return { adminPassword: password, passwordFile };

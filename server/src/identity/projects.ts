@@ -8,7 +8,8 @@ import { enforce, NO_PROJECT } from "./access";
 import type { RequestContext } from "../contract/context";
 import { ksBadRequest, ksConflict, ksNotFound } from "./errors";
 import { DEFAULT_DOMAIN_ID, newId } from "./ids";
-import { domainByRef, enabledFilter, isUniqueViolation, keystoneBool, now } from "./store";
+import { enabledFilter, isUniqueViolation, keystoneBool, now } from "./store";
+import * as repo from "../db/repos/identity";
 import type { TokenService } from "./tokens";
 
 export interface IdentityDeps {
@@ -35,12 +36,8 @@ const duplicate = (name: string, id: string) =>
     `it is not permitted to have two projects with either the same name or same id in the same domain: name is ${name}, project id ${id}`,
   );
 
-async function sameName(db: Kysely<Database>, domainId: string, name: string) {
-  return db.selectFrom("projects").select("id").where("domain_id", "=", domainId).where("name", "=", name).executeTakeFirst();
-}
-
 export async function getProjectRow(db: Kysely<Database>, id: string): Promise<ProjectsTable> {
-  const p = await db.selectFrom("projects").selectAll().where("id", "=", id).executeTakeFirst();
+  const p = await repo.getProject(db, id);
   if (!p) throw ksNotFound("project", id);
   return p;
 }
@@ -49,13 +46,10 @@ export async function listProjects(deps: IdentityDeps, ctx: RequestContext, f: L
   enforce(ctx, "identity:list_projects");
   // Projects acting as domains are not kept here, so `is_domain=true` finds none.
   if (f.is_domain !== undefined && f.is_domain.toLowerCase() === "true") return [];
-  let q = deps.db.selectFrom("projects").selectAll().orderBy("name");
-  if (f.domain_id !== undefined) q = q.where("domain_id", "=", f.domain_id);
-  if (f.parent_id !== undefined) q = q.where("domain_id", "=", f.parent_id); // a project's parent is its domain
-  if (f.name !== undefined) q = q.where("name", "=", f.name);
-  const enabled = enabledFilter(f.enabled);
-  if (enabled !== undefined) q = q.where("enabled", "=", enabled);
-  return q.execute();
+  // A project's parent is its domain: parent_id filters on the domain too.
+  if (f.domain_id !== undefined && f.parent_id !== undefined && f.domain_id !== f.parent_id) return [];
+  const domainId = f.domain_id ?? f.parent_id;
+  return repo.listProjects(deps.db, { domainId, name: f.name, enabled: enabledFilter(f.enabled) });
 }
 
 export async function showProject(deps: IdentityDeps, ctx: RequestContext, id: string): Promise<ProjectsTable> {
@@ -66,13 +60,13 @@ export async function showProject(deps: IdentityDeps, ctx: RequestContext, id: s
 export async function createProject(deps: IdentityDeps, ctx: RequestContext, p: ProjectInput & { name: string }): Promise<ProjectsTable> {
   enforce(ctx, "identity:create_project");
   const domainId = p.domain_id ?? ctx.token?.projectDomainId ?? DEFAULT_DOMAIN_ID;
-  if (!(await domainByRef(deps.db, { id: domainId }))) throw ksNotFound("domain", domainId);
+  if (!(await repo.domainByRef(deps.db, { id: domainId }))) throw ksNotFound("domain", domainId);
   if (p.is_domain !== undefined && keystoneBool(p.is_domain)) throw ksBadRequest("Projects acting as domains are not supported here.");
   if (p.parent_id && p.parent_id !== domainId) {
     await getProjectRow(deps.db, p.parent_id);
     throw ksBadRequest("Nested projects are not supported here: a project's parent is its domain.");
   }
-  const taken = await sameName(deps.db, domainId, p.name);
+  const taken = await repo.projectByName(deps.db, domainId, p.name);
   if (taken) throw duplicate(p.name, taken.id);
   const row: ProjectsTable = {
     id: newId(),
@@ -83,7 +77,7 @@ export async function createProject(deps: IdentityDeps, ctx: RequestContext, p: 
     created_at: now(),
   };
   try {
-    await deps.db.insertInto("projects").values(row).execute();
+    await repo.insertProject(deps.db, row);
   } catch (err) {
     if (isUniqueViolation(err)) throw duplicate(p.name, row.id);
     throw err;
@@ -99,7 +93,7 @@ export async function updateProject(deps: IdentityDeps, ctx: RequestContext, id:
   if (p.parent_id !== undefined && p.parent_id !== row.domain_id) throw ksBadRequest("Update of `parent_id` is not allowed.");
   const set: Partial<ProjectsTable> = {};
   if (p.name !== undefined && p.name !== row.name) {
-    const taken = await sameName(deps.db, row.domain_id, p.name);
+    const taken = await repo.projectByName(deps.db, row.domain_id, p.name);
     if (taken) throw duplicate(p.name, taken.id);
     set.name = p.name;
   }
@@ -107,7 +101,7 @@ export async function updateProject(deps: IdentityDeps, ctx: RequestContext, id:
   if (p.enabled !== undefined) set.enabled = keystoneBool(p.enabled) ? 1 : 0;
   if (Object.keys(set).length > 0) {
     try {
-      await deps.db.updateTable("projects").set(set).where("id", "=", id).execute();
+      await repo.updateProject(deps.db, id, set);
     } catch (err) {
       if (isUniqueViolation(err)) throw duplicate(p.name ?? row.name, id);
       throw err;
@@ -121,38 +115,25 @@ export async function updateProject(deps: IdentityDeps, ctx: RequestContext, id:
 export async function deleteProject(deps: IdentityDeps, ctx: RequestContext, id: string): Promise<void> {
   enforce(ctx, "identity:delete_project");
   await getProjectRow(deps.db, id);
-  await deps.db.transaction().execute(async (trx) => {
-    await trx.deleteFrom("role_assignments").where("project_id", "=", id).execute();
-    await trx.deleteFrom("projects").where("id", "=", id).execute();
-  });
+  await repo.deleteProject(deps.db, id);
   deps.tokens.flush();
 }
 
 /** GET /auth/projects: the enabled projects the caller's user has a role on. */
 export async function authProjects(deps: IdentityDeps, ctx: RequestContext): Promise<ProjectsTable[]> {
   enforce(ctx, "identity:get_auth_projects");
-  return deps.db
-    .selectFrom("projects")
-    .selectAll()
-    .where("enabled", "=", 1)
-    .where("id", "in", deps.db.selectFrom("role_assignments").select("project_id").where("user_id", "=", ctx.userId))
-    .orderBy("name")
-    .execute();
+  return repo.enabledProjectsOfUser(deps.db, ctx.userId);
 }
 
 export async function listDomains(deps: IdentityDeps, ctx: RequestContext, f: ListFilters) {
   enforce(ctx, "identity:list_domains");
-  let q = deps.db.selectFrom("domains").selectAll().orderBy("name");
-  if (f.name !== undefined) q = q.where("name", "=", f.name);
-  const enabled = enabledFilter(f.enabled);
-  if (enabled !== undefined) q = q.where("enabled", "=", enabled);
-  return q.execute();
+  return repo.listDomains(deps.db, { name: f.name, enabled: enabledFilter(f.enabled) });
 }
 
 export async function showDomain(deps: IdentityDeps, ctx: RequestContext, id: string) {
   // Readers of a project of the domain may see it (and admins any).
   enforce(ctx, "identity:get_domain", { project_id: ctx.token?.projectDomainId === id ? ctx.projectId : NO_PROJECT });
-  const d = await domainByRef(deps.db, { id });
+  const d = await repo.domainByRef(deps.db, { id });
   if (!d) throw ksNotFound("domain", id);
   return d;
 }

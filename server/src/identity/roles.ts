@@ -11,7 +11,8 @@ import type { RequestContext } from "../contract/context";
 import { ksAssignmentNotFound, ksBadRequest, ksConflict, ksNotFound } from "./errors";
 import { IMPLIED_ROLES, newId } from "./ids";
 import { getProjectRow, type IdentityDeps, type ListFilters } from "./projects";
-import { grant, isUniqueViolation, now, revoke } from "./store";
+import { isUniqueViolation, now } from "./store";
+import * as repo from "../db/repos/identity";
 import { getUserRow } from "./users";
 
 export interface RoleInput {
@@ -21,7 +22,7 @@ export interface RoleInput {
 }
 
 async function getRoleRow(db: Kysely<Database>, id: string): Promise<RolesTable> {
-  const r = await db.selectFrom("roles").selectAll().where("id", "=", id).executeTakeFirst();
+  const r = await repo.getRole(db, id);
   if (!r) throw ksNotFound("role", id);
   return r;
 }
@@ -31,9 +32,7 @@ const duplicate = (name: string) => ksConflict("role", `Duplicate entry found wi
 export async function listRoles(deps: IdentityDeps, ctx: RequestContext, f: ListFilters): Promise<RolesTable[]> {
   enforce(ctx, "identity:list_roles");
   if (f.domain_id !== undefined) return []; // no domain-specific roles here
-  let q = deps.db.selectFrom("roles").selectAll().orderBy("name");
-  if (f.name !== undefined) q = q.where("name", "=", f.name);
-  return q.execute();
+  return repo.listRoles(deps.db, f.name);
 }
 
 export async function showRole(deps: IdentityDeps, ctx: RequestContext, id: string): Promise<RolesTable> {
@@ -44,10 +43,10 @@ export async function showRole(deps: IdentityDeps, ctx: RequestContext, id: stri
 export async function createRole(deps: IdentityDeps, ctx: RequestContext, r: RoleInput): Promise<RolesTable> {
   enforce(ctx, "identity:create_role");
   if (r.domain_id) throw ksBadRequest("Domain-specific roles are not supported here; leave domain_id out.");
-  if (await deps.db.selectFrom("roles").select("id").where("name", "=", r.name).executeTakeFirst()) throw duplicate(r.name);
+  if (await repo.roleByName(deps.db, r.name)) throw duplicate(r.name);
   const row: RolesTable = { id: newId(), name: r.name, description: r.description ?? null, created_at: now() };
   try {
-    await deps.db.insertInto("roles").values(row).execute();
+    await repo.insertRole(deps.db, row);
   } catch (err) {
     if (isUniqueViolation(err)) throw duplicate(r.name);
     throw err;
@@ -67,7 +66,7 @@ export async function grantRole(deps: IdentityDeps, ctx: RequestContext, project
   enforce(ctx, "identity:create_grant");
   await grantParts(deps.db, projectId, userId, roleId);
   try {
-    await grant(deps.db, userId, projectId, roleId);
+    await repo.grant(deps.db, userId, projectId, roleId);
   } catch (err) {
     if (!isUniqueViolation(err)) throw err; // a concurrent grant of the same role: already granted
   }
@@ -77,20 +76,13 @@ export async function grantRole(deps: IdentityDeps, ctx: RequestContext, project
 export async function checkRole(deps: IdentityDeps, ctx: RequestContext, projectId: string, userId: string, roleId: string): Promise<void> {
   enforce(ctx, "identity:check_grant");
   await grantParts(deps.db, projectId, userId, roleId);
-  const row = await deps.db
-    .selectFrom("role_assignments")
-    .select("role_id")
-    .where("user_id", "=", userId)
-    .where("project_id", "=", projectId)
-    .where("role_id", "=", roleId)
-    .executeTakeFirst();
-  if (!row) throw ksAssignmentNotFound(roleId, userId, projectId);
+  if (!(await repo.hasGrant(deps.db, userId, projectId, roleId))) throw ksAssignmentNotFound(roleId, userId, projectId);
 }
 
 export async function revokeRole(deps: IdentityDeps, ctx: RequestContext, projectId: string, userId: string, roleId: string): Promise<void> {
   enforce(ctx, "identity:revoke_grant");
   await grantParts(deps.db, projectId, userId, roleId);
-  if (!(await revoke(deps.db, userId, projectId, roleId))) throw ksAssignmentNotFound(roleId, userId, projectId);
+  if (!(await repo.revoke(deps.db, userId, projectId, roleId))) throw ksAssignmentNotFound(roleId, userId, projectId);
   deps.tokens.flush(); // the user's tokens on the project lose the role now
 }
 
@@ -99,12 +91,7 @@ export async function listGrants(deps: IdentityDeps, ctx: RequestContext, projec
   enforce(ctx, "identity:list_grants");
   await getProjectRow(deps.db, projectId);
   await getUserRow(deps.db, userId);
-  return deps.db
-    .selectFrom("roles")
-    .selectAll()
-    .where("id", "in", deps.db.selectFrom("role_assignments").select("role_id").where("user_id", "=", userId).where("project_id", "=", projectId))
-    .orderBy("name")
-    .execute();
+  return repo.grantedRoles(deps.db, userId, projectId);
 }
 
 export interface Assignment {
@@ -126,21 +113,7 @@ export async function listAssignments(deps: IdentityDeps, ctx: RequestContext, f
     throw ksBadRequest("Combining effective and group filter will always result in an empty list.");
   }
   if (f["group.id"] !== undefined || f["scope.domain.id"] !== undefined) return []; // no groups, no domain assignments
-  let q = deps.db
-    .selectFrom("role_assignments as a")
-    .innerJoin("roles as r", "r.id", "a.role_id")
-    .innerJoin("users as u", "u.id", "a.user_id")
-    .innerJoin("domains as ud", "ud.id", "u.domain_id")
-    .innerJoin("projects as p", "p.id", "a.project_id")
-    .innerJoin("domains as pd", "pd.id", "p.domain_id")
-    .select(["r.id as role_id", "r.name as role_name", "u.id as user_id", "u.name as user_name", "ud.id as ud_id", "ud.name as ud_name"])
-    .select(["p.id as project_id", "p.name as project_name", "pd.id as pd_id", "pd.name as pd_name"])
-    .orderBy("p.name")
-    .orderBy("u.name")
-    .orderBy("r.name");
-  if (f["user.id"] !== undefined) q = q.where("a.user_id", "=", f["user.id"]);
-  if (projectFilter !== undefined) q = q.where("a.project_id", "=", projectFilter);
-  const rows = await q.execute();
+  const rows = await repo.listAssignments(deps.db, { userId: f["user.id"], projectId: projectFilter });
   let out: Assignment[] = rows.map((r) => ({
     role: { id: r.role_id, name: r.role_name },
     user: { id: r.user_id, name: r.user_name, domainId: r.ud_id, domainName: r.ud_name },
@@ -153,7 +126,7 @@ export async function listAssignments(deps: IdentityDeps, ctx: RequestContext, f
 
 /** Add the roles each assignment implies, once per user and project (a direct grant wins). */
 async function withImplied(db: Kysely<Database>, direct: Assignment[]): Promise<Assignment[]> {
-  const roles = await db.selectFrom("roles").select(["id", "name"]).execute();
+  const roles = await repo.roleNames(db);
   const byName = new Map(roles.map((r) => [r.name, r]));
   const key = (a: Assignment) => `${a.user.id}/${a.project.id}/${a.role.id}`;
   const seen = new Set(direct.map(key));

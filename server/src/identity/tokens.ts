@@ -8,6 +8,7 @@ import type { Kysely } from "kysely";
 import type { Database } from "../db/schema";
 import type { TokenInfo } from "../contract/context";
 import { effectiveRoles } from "./store";
+import { deleteExpiredTokens, insertToken, revokeToken, revokeUserTokens, tokenWithOwner } from "../db/repos/tokens";
 
 export interface IssueOptions {
   /** The audit ids of the token this one was issued with (the token method). */
@@ -49,19 +50,16 @@ export class TokenService {
     let expires = new Date(issued.getTime() + this.ttlSeconds * 1000);
     if (opts.expiresAt && Date.parse(opts.expiresAt) < expires.getTime()) expires = new Date(Date.parse(opts.expiresAt));
     const auditIds = [randomBytes(16).toString("base64url"), ...(opts.parentAuditIds ?? []).slice(-1)];
-    await this.db
-      .insertInto("tokens")
-      .values({
-        id_hash: hashToken(token),
-        user_id: userId,
-        project_id: projectId,
-        methods: methods.join(","),
-        audit_id: auditIds.join(","),
-        issued_at: keystoneTime(issued),
-        expires_at: keystoneTime(expires),
-        revoked: 0,
-      })
-      .execute();
+    await insertToken(this.db, {
+      id_hash: hashToken(token),
+      user_id: userId,
+      project_id: projectId,
+      methods: methods.join(","),
+      audit_id: auditIds.join(","),
+      issued_at: keystoneTime(issued),
+      expires_at: keystoneTime(expires),
+      revoked: 0,
+    });
     const info = await this.validate(token);
     if (!info) throw new Error("a token just issued does not validate");
     return { token, info };
@@ -72,31 +70,7 @@ export class TokenService {
     const key = hashToken(token);
     const hit = this.cache.get(key);
     if (hit && hit.until > Date.now() && Date.parse(hit.info.expiresAt) > Date.now()) return hit.info;
-    const row = await this.db
-      .selectFrom("tokens")
-      .innerJoin("users", "users.id", "tokens.user_id")
-      .innerJoin("domains as ud", "ud.id", "users.domain_id")
-      .leftJoin("projects", "projects.id", "tokens.project_id")
-      .leftJoin("domains as pd", "pd.id", "projects.domain_id")
-      .select([
-        "tokens.user_id",
-        "tokens.project_id",
-        "tokens.methods",
-        "tokens.audit_id",
-        "tokens.issued_at",
-        "tokens.expires_at",
-        "tokens.revoked",
-        "users.name as user_name",
-        "users.domain_id as user_domain_id",
-        "ud.name as user_domain_name",
-        "pd.name as project_domain_name",
-        "users.enabled as user_enabled",
-        "projects.name as project_name",
-        "projects.domain_id as project_domain_id",
-        "projects.enabled as project_enabled",
-      ])
-      .where("tokens.id_hash", "=", key)
-      .executeTakeFirst();
+    const row = await tokenWithOwner(this.db, key);
     if (!row || row.revoked || row.user_enabled !== 1 || Date.parse(row.expires_at) <= Date.now()) return undefined;
     if (row.project_id && row.project_enabled !== 1) return undefined;
     const roles = row.project_id ? await effectiveRoles(this.db, row.user_id, row.project_id) : [];
@@ -124,13 +98,12 @@ export class TokenService {
   async revoke(token: string): Promise<boolean> {
     const key = hashToken(token);
     this.cache.delete(key);
-    const res = await this.db.updateTable("tokens").set({ revoked: 1 }).where("id_hash", "=", key).where("revoked", "=", 0).executeTakeFirst();
-    return Number(res.numUpdatedRows) > 0;
+    return revokeToken(this.db, key);
   }
 
   /** Revoke every token of a user (password changed, user disabled or deleted). */
   async revokeUser(userId: string): Promise<void> {
-    await this.db.updateTable("tokens").set({ revoked: 1 }).where("user_id", "=", userId).where("revoked", "=", 0).execute();
+    await revokeUserTokens(this.db, userId);
     this.flush();
   }
 
@@ -141,6 +114,6 @@ export class TokenService {
 
   /** Remove expired tokens' rows. */
   async prune(): Promise<void> {
-    await this.db.deleteFrom("tokens").where("expires_at", "<", keystoneTime(new Date())).execute();
+    await deleteExpiredTokens(this.db, keystoneTime(new Date()));
   }
 }

@@ -12,7 +12,8 @@ import { checkPassword } from "./authenticate";
 import type { LoginAttempt } from "./lockout";
 import { hashPassword } from "./password";
 import type { IdentityDeps, ListFilters } from "./projects";
-import { domainByRef, enabledFilter, isUniqueViolation, keystoneBool, now } from "./store";
+import { enabledFilter, isUniqueViolation, keystoneBool, now } from "./store";
+import * as repo from "../db/repos/identity";
 
 export interface UserInput {
   name?: string;
@@ -31,13 +32,9 @@ const duplicate = (name: string, domainId: string) =>
 const EXPIRES_FILTER = /^(lt|lte|gt|gte|eq|neq):(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z)$/;
 
 export async function getUserRow(db: Kysely<Database>, id: string): Promise<UsersTable> {
-  const u = await db.selectFrom("users").selectAll().where("id", "=", id).executeTakeFirst();
+  const u = await repo.getUser(db, id);
   if (!u) throw ksNotFound("user", id);
   return u;
-}
-
-async function sameName(db: Kysely<Database>, domainId: string, name: string) {
-  return db.selectFrom("users").select("id").where("domain_id", "=", domainId).where("name", "=", name).executeTakeFirst();
 }
 
 export async function listUsers(deps: IdentityDeps, ctx: RequestContext, f: ListFilters): Promise<UsersTable[]> {
@@ -55,12 +52,7 @@ export async function listUsers(deps: IdentityDeps, ctx: RequestContext, f: List
     }
     return []; // passwords never expire here, and a null expiry matches no comparison (as in SQL)
   }
-  let q = deps.db.selectFrom("users").selectAll().orderBy("name");
-  if (f.domain_id !== undefined) q = q.where("domain_id", "=", f.domain_id);
-  if (f.name !== undefined) q = q.where("name", "=", f.name);
-  const enabled = enabledFilter(f.enabled);
-  if (enabled !== undefined) q = q.where("enabled", "=", enabled);
-  return q.execute();
+  return repo.listUsers(deps.db, { domainId: f.domain_id, name: f.name, enabled: enabledFilter(f.enabled) });
 }
 
 export async function showUser(deps: IdentityDeps, ctx: RequestContext, id: string): Promise<UsersTable> {
@@ -71,8 +63,8 @@ export async function showUser(deps: IdentityDeps, ctx: RequestContext, id: stri
 export async function createUser(deps: IdentityDeps, ctx: RequestContext, u: UserInput & { name: string }): Promise<UsersTable> {
   enforce(ctx, "identity:create_user");
   const domainId = u.domain_id ?? ctx.token?.projectDomainId ?? DEFAULT_DOMAIN_ID;
-  if (!(await domainByRef(deps.db, { id: domainId }))) throw ksNotFound("domain", domainId);
-  if (await sameName(deps.db, domainId, u.name)) throw duplicate(u.name, domainId);
+  if (!(await repo.domainByRef(deps.db, { id: domainId }))) throw ksNotFound("domain", domainId);
+  if (await repo.userByName(deps.db, domainId, u.name)) throw duplicate(u.name, domainId);
   const row: UsersTable = {
     id: newId(),
     name: u.name,
@@ -85,7 +77,7 @@ export async function createUser(deps: IdentityDeps, ctx: RequestContext, u: Use
     created_at: now(),
   };
   try {
-    await deps.db.insertInto("users").values(row).execute();
+    await repo.insertUser(deps.db, row);
   } catch (err) {
     if (isUniqueViolation(err)) throw duplicate(u.name, domainId);
     throw err;
@@ -99,7 +91,7 @@ export async function updateUser(deps: IdentityDeps, ctx: RequestContext, id: st
   if (u.domain_id !== undefined && u.domain_id !== row.domain_id) throw ksBadRequest("Update of `domain_id` is not allowed.");
   const set: Partial<UsersTable> = {};
   if (u.name !== undefined && u.name !== row.name) {
-    if (await sameName(deps.db, row.domain_id, u.name)) throw duplicate(u.name, row.domain_id);
+    if (await repo.userByName(deps.db, row.domain_id, u.name)) throw duplicate(u.name, row.domain_id);
     set.name = u.name;
   }
   if (u.password !== undefined) set.password_hash = u.password === null ? null : await hashPassword(u.password);
@@ -109,7 +101,7 @@ export async function updateUser(deps: IdentityDeps, ctx: RequestContext, id: st
   if (u.email !== undefined) set.email = u.email;
   if (Object.keys(set).length > 0) {
     try {
-      await deps.db.updateTable("users").set(set).where("id", "=", id).execute();
+      await repo.updateUser(deps.db, id, set);
     } catch (err) {
       if (isUniqueViolation(err)) throw duplicate(u.name ?? row.name, row.domain_id);
       throw err;
@@ -124,11 +116,7 @@ export async function updateUser(deps: IdentityDeps, ctx: RequestContext, id: st
 export async function deleteUser(deps: IdentityDeps, ctx: RequestContext, id: string): Promise<void> {
   enforce(ctx, "identity:delete_user");
   await getUserRow(deps.db, id);
-  await deps.db.transaction().execute(async (trx) => {
-    await trx.deleteFrom("role_assignments").where("user_id", "=", id).execute();
-    await trx.deleteFrom("tokens").where("user_id", "=", id).execute();
-    await trx.deleteFrom("users").where("id", "=", id).execute();
-  });
+  await repo.deleteUser(deps.db, id);
   deps.tokens.flush();
 }
 
@@ -138,8 +126,8 @@ export async function deleteUser(deps: IdentityDeps, ctx: RequestContext, id: st
  * is checked under the login guard, as a login is (Keystone's change_password authenticates).
  */
 export async function changePassword(deps: IdentityDeps, login: LoginAttempt, id: string, original: string, password: string): Promise<void> {
-  const user = await deps.db.selectFrom("users").selectAll().where("id", "=", id).executeTakeFirst();
+  const user = await repo.getUser(deps.db, id);
   await checkPassword(deps.db, login, user, original);
-  await deps.db.updateTable("users").set({ password_hash: await hashPassword(password) }).where("id", "=", id).execute();
+  await repo.updateUser(deps.db, id, { password_hash: await hashPassword(password) });
   await deps.tokens.revokeUser(id);
 }
