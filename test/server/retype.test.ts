@@ -12,8 +12,12 @@ for (const dialect of DIALECTS) {
     before(async () => {
       s = await startServer(dialect, { quotas: { ...DEFAULT_QUOTAS } });
       const admin = s.client.as("admin:admin");
-      for (const [name, backend] of [["gold", "file"], ["elsewhere", "nosuchbackend"]]) {
-        const t = await admin.post("/v3/admin/types", { volume_type: { name, extra_specs: { volume_backend_name: backend } } });
+      for (const [name, specs] of [
+        ["gold", { volume_backend_name: "file" }],
+        ["elsewhere", { volume_backend_name: "nosuchbackend" }],
+        ["shared-elsewhere", { volume_backend_name: "nosuchbackend", multiattach: "<is> True" }],
+      ] as const) {
+        const t = await admin.post("/v3/admin/types", { volume_type: { name, extra_specs: specs } });
         assert.equal(t.status, 200, JSON.stringify(t.body));
       }
     });
@@ -54,6 +58,20 @@ for (const dialect of DIALECTS) {
       assert.equal(after.volume_type, "gold");
       const u = await usage();
       assert.deepEqual([u.volumes_gold.in_use, u.volumes_elsewhere?.in_use ?? 0], [before.volumes_gold.in_use, 0]);
+    });
+
+    it("puts multiattach back to the old type's when the retype is refused", async () => {
+      const v = await c().post("/v3/p1/volumes", { volume: { size: 1 } });
+      const id = v.body.volume.id;
+      await waitStatus(c(), "volumes", "p1", id, "available");
+      assert.equal((await c().get(`/v3/p1/volumes/${id}`)).body.volume.multiattach, false);
+      assert.equal((await retype(id, { new_type: "shared-elsewhere", migration_policy: "never" })).status, 202);
+      const after = await waitFor(async () => {
+        const r = (await c().get(`/v3/p1/volumes/${id}`)).body.volume;
+        return r.status === "available" ? r : undefined;
+      }, "the refused retype to settle");
+      assert.equal(after.volume_type, "__DEFAULT__");
+      assert.equal(after.multiattach, false);
     });
 
     it("answers Cinder's faults for the same type, an unknown type, a bad body and a volume in error", async () => {

@@ -2,8 +2,8 @@
  * The manager's half of a retype: the volume stays where it is if its backend satisfies the new
  * type's extra specs (Cinder's scheduler find_retype_backend prefers the current backend, and the
  * file driver's retype of a volume in place is a no-op). Otherwise the retype fails — a migration
- * (`on-demand`) is not offered yet — and the volume returns to its previous status with its old type
- * and its per-type quota moved back.
+ * (`on-demand`) is not offered yet — and the volume returns to its previous status with its old type,
+ * the old type's multiattach and its per-type quota moved back.
  */
 import { casVolume, getVolume, parseTask } from "../../db/repos/volumes";
 import { consume, release, typeNameOf } from "../../quota/quota";
@@ -36,8 +36,12 @@ export async function retypeVolume(m: VolumeManager, volumeId: string): Promise<
       { volumeId, newTypeId, migrationPolicy: task?.migration_policy },
       "retype refused: the volume's backend does not satisfy the new type and migration is not available",
     );
+    // The API set multiattach to the new type's as it accepted the retype; the old type (still the
+    // volume's) decides it again.
+    const multiattach = (await extraSpecsOf(m.db, v.volume_type_id)).multiattach === "<is> True" ? 1 : 0;
     await m.db.kysely.transaction().execute(async (trx) => {
-      if (!(await casVolume(trx, volumeId, { status: [T.retype.during] }, { status: endOf("retype", "failed", v.previous_status), previous_status: null, task: null }))) return;
+      const failed = { status: endOf("retype", "failed", v.previous_status), previous_status: null, task: null, multiattach };
+      if (!(await casVolume(trx, volumeId, { status: [T.retype.during] }, failed))) return;
       if (!newTypeId) return;
       const moved = { volumes: 1, gigabytes: v.size, perTypeOnly: true };
       await consume(trx, { volumes: -1, snapshots: -1, gigabytes: -1, backups: -1, backup_gigabytes: -1, groups: -1, per_volume_gigabytes: -1 }, v.project_id, {
