@@ -5,9 +5,11 @@
  * (`in_use = in_use + n WHERE in_use + n <= limit`), so concurrent requests can never take a
  * project past its limit, and a rolled-back transaction gives back what it took.
  */
-import { type Kysely, sql, type Transaction } from "kysely";
+import type { Kysely, Transaction } from "kysely";
 import type { QuotaDefaults } from "../config";
 import { parseTask } from "../db/repos/volumes";
+import * as repo from "../db/repos/quotas";
+import { typeNameOf } from "../db/repos/quotas";
 import type { Database, VolumeRow } from "../db/schema";
 import { CinderError } from "../contract/errors";
 
@@ -54,10 +56,10 @@ export async function hardLimits(
   const out: Record<string, number> = {};
   for (const r of QUOTA_RESOURCES) out[r] = defaults[r];
   for (const t of typeNames) for (const p of PER_TYPE_PREFIXES) out[p + t] = -1;
-  const classRows = await db.selectFrom("quota_classes").select(["resource", "hard_limit"]).where("class_name", "=", DEFAULT_CLASS).execute();
+  const classRows = await repo.classLimitRows(db, DEFAULT_CLASS);
   for (const r of classRows) if (r.resource in out) out[r.resource] = r.hard_limit;
   if (projectId === null) return out;
-  const rows = await db.selectFrom("quotas").select(["resource", "hard_limit"]).where("project_id", "=", projectId).execute();
+  const rows = await repo.projectLimitRows(db, projectId);
   for (const r of rows) if (r.resource in out || isPerType(r.resource)) out[r.resource] = r.hard_limit;
   return out;
 }
@@ -67,7 +69,7 @@ export function isPerType(resource: string): boolean {
 }
 
 export async function usage(db: Q, projectId: string): Promise<Record<string, { in_use: number; reserved: number }>> {
-  const rows = await db.selectFrom("quota_usages").select(["resource", "in_use", "reserved"]).where("project_id", "=", projectId).execute();
+  const rows = await repo.usageRows(db, projectId);
   const out: Record<string, { in_use: number; reserved: number }> = {};
   for (const r of rows) out[r.resource] = { in_use: Number(r.in_use), reserved: Number(r.reserved) };
   return out;
@@ -94,14 +96,6 @@ function expand(d: Delta): Array<[string, number]> {
   return out.sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b));
 }
 
-async function ensureRow(db: Q, projectId: string, resource: string): Promise<void> {
-  await db
-    .insertInto("quota_usages")
-    .values({ project_id: projectId, resource, in_use: 0, reserved: 0 })
-    .onConflict((oc) => oc.columns(["project_id", "resource"]).doNothing())
-    .execute();
-}
-
 /**
  * Take `d` from the project's quota inside the caller's transaction, or throw Cinder's 413.
  * `size` is the size of the one volume being made or grown, for per_volume_gigabytes.
@@ -113,16 +107,9 @@ export async function consume(db: Q, defaults: QuotaDefaults, projectId: string,
     throw quotaError("VolumeSizeExceedsLimit", `Requested volume size ${size}G is larger than maximum allowed limit ${perVolume}G.`);
   }
   for (const [resource, n] of expand(d)) {
-    await ensureRow(db, projectId, resource);
+    await repo.ensureUsageRow(db, projectId, resource);
     const limit = limits[resource] ?? -1;
-    let q = db
-      .updateTable("quota_usages")
-      .set({ in_use: sql`in_use + ${n}` })
-      .where("project_id", "=", projectId)
-      .where("resource", "=", resource);
-    if (n > 0 && limit >= 0) q = q.where(sql`in_use + ${n}`, "<=", limit);
-    const res = await q.executeTakeFirst();
-    if (Number(res.numUpdatedRows) === 1) continue;
+    if (await repo.takeUsage(db, projectId, resource, n, limit)) continue;
     const used = (await usage(db, projectId))[resource]?.in_use ?? 0;
     throw overQuota(resource, n, limit, used);
   }
@@ -148,13 +135,8 @@ export async function settle(db: Q, projectId: string, from: Delta, to: Delta): 
 /** in_use += n with no limit check, never below zero. */
 async function adjust(db: Q, projectId: string, resource: string, n: number): Promise<void> {
   if (n === 0) return;
-  if (n > 0) await ensureRow(db, projectId, resource);
-  await db
-    .updateTable("quota_usages")
-    .set({ in_use: sql`case when in_use + ${n} < 0 then 0 else in_use + ${n} end` })
-    .where("project_id", "=", projectId)
-    .where("resource", "=", resource)
-    .execute();
+  if (n > 0) await repo.ensureUsageRow(db, projectId, resource);
+  await repo.adjustUsage(db, projectId, resource, n);
 }
 
 function overQuota(resource: string, n: number, limit: number, used: number): CinderError {
@@ -170,12 +152,8 @@ function overQuota(resource: string, n: number, limit: number, used: number): Ci
   return quotaError("VolumeLimitExceeded", `Maximum number of volumes allowed (${limit}) exceeded for quota '${resource}'.`);
 }
 
-/** The name of a volume type, for per-type resources (null when the type is gone). */
-export async function typeNameOf(db: Q, typeId: string | null): Promise<string | null> {
-  if (!typeId) return null;
-  const t = await db.selectFrom("volume_types").select("name").where("id", "=", typeId).executeTakeFirst();
-  return t?.name ?? null;
-}
+/** The name of a volume type, for per-type resources; it lives with the quota rows. */
+export { typeNameOf };
 
 /**
  * What a volume row holds of its project's quota counting the operation in flight: an accepted

@@ -5,9 +5,9 @@
  * that writes the rows, so this finds nothing to do unless a database was restored, edited by hand,
  * or written by an older release that could give quota back twice.
  */
-import { sql } from "kysely";
 import type { Logger } from "pino";
 import type { Db } from "../db/database";
+import * as repo from "../db/repos/quotas";
 import { isPerType, volumeHolding } from "./quota";
 
 /** The resources the rows decide; the others (backups, groups) have no rows here. */
@@ -33,28 +33,18 @@ function addHolding(counts: Counts, projectId: string, kind: "volumes" | "snapsh
 export async function recountUsage(db: Db, log: Logger): Promise<string[]> {
   return db.kysely.transaction().execute(async (trx) => {
     // No quota can change while the rows are counted (every consume and release updates this table).
-    if (db.dialect === "postgres") await sql`LOCK TABLE quota_usages IN EXCLUSIVE MODE`.execute(trx);
-    const typeNames = new Map((await trx.selectFrom("volume_types").select(["id", "name"]).execute()).map((t) => [t.id, t.name]));
+    await repo.lockUsage(trx, db.dialect);
+    const typeNames = await repo.typeNamesById(trx);
     const counts: Counts = new Map();
-    const volumes = await trx
-      .selectFrom("volumes")
-      .select(["project_id", "size", "status", "task", "volume_type_id"])
-      .where("consumes_quota", "=", 1)
-      .execute();
-    for (const v of volumes) {
+    for (const v of await repo.quotaVolumes(trx)) {
       const h = volumeHolding(v);
       addHolding(counts, v.project_id, "volumes", h.gigabytes, h.typeId ? typeNames.get(h.typeId) : undefined);
     }
-    const snapshots = await trx
-      .selectFrom("snapshots")
-      .select(["project_id", "volume_size", "volume_type_id"])
-      .where("consumes_quota", "=", 1)
-      .execute();
-    for (const s of snapshots) {
+    for (const s of await repo.quotaSnapshots(trx)) {
       addHolding(counts, s.project_id, "snapshots", s.volume_size, s.volume_type_id ? typeNames.get(s.volume_type_id) : undefined);
     }
 
-    const rows = await trx.selectFrom("quota_usages").select(["project_id", "resource", "in_use"]).execute();
+    const rows = await repo.allUsageRows(trx);
     const recorded: Counts = new Map();
     for (const r of rows) {
       if (COUNTED.includes(r.resource) || isPerType(r.resource)) add(recorded, r.project_id, r.resource, Number(r.in_use));
@@ -70,9 +60,9 @@ export async function recountUsage(db: Db, log: Logger): Promise<string[]> {
         if (was === n) continue;
         if (was === undefined) {
           if (n === 0) continue;
-          await trx.insertInto("quota_usages").values({ project_id: projectId, resource, in_use: n, reserved: 0 }).execute();
+          await repo.insertUsage(trx, projectId, resource, n);
         } else {
-          await trx.updateTable("quota_usages").set({ in_use: n }).where("project_id", "=", projectId).where("resource", "=", resource).execute();
+          await repo.setUsage(trx, projectId, resource, n);
         }
         changes[resource] = { was: was ?? null, now: n };
       }

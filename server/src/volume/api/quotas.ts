@@ -6,11 +6,12 @@
 import type { RequestContext } from "../../contract/context";
 import { badRequest, invalidInput } from "../../contract/errors";
 import { authorize } from "../../policy/policy";
+import { classLimitRows, deleteProjectLimits, setClassLimit, setProjectLimit, typeNames as allTypeNames } from "../../db/repos/quotas";
 import { DEFAULT_CLASS, hardLimits, isPerType, QUOTA_RESOURCES, usage } from "../../quota/quota";
 import type { Services } from "../../services";
 
 async function typeNames(svc: Services): Promise<string[]> {
-  return (await svc.db.kysely.selectFrom("volume_types").select("name").orderBy("name").execute()).map((t) => t.name);
+  return allTypeNames(svc.db.kysely);
 }
 
 export async function projectLimits(svc: Services, projectId: string): Promise<Record<string, number>> {
@@ -77,8 +78,7 @@ export async function updateQuotas(
           `Quota ${k} limit must be equal or greater than existing resources. Current usage is ${inUse} and the requested limit is ${limit}.`,
         );
       }
-      await trx.deleteFrom("quotas").where("project_id", "=", target).where("resource", "=", k).execute();
-      await trx.insertInto("quotas").values({ project_id: target, resource: k, hard_limit: limit }).execute();
+      await setProjectLimit(trx, target, k, limit);
     }
   });
   return projectLimits(svc, target);
@@ -86,7 +86,7 @@ export async function updateQuotas(
 
 export async function deleteQuotas(svc: Services, ctx: RequestContext, target: string): Promise<void> {
   authorize(ctx, "volume_extension:quotas:delete", target);
-  await svc.db.kysely.deleteFrom("quotas").where("project_id", "=", target).execute();
+  await deleteProjectLimits(svc.db.kysely, target);
 }
 
 export async function showQuotaClass(svc: Services, ctx: RequestContext, name: string): Promise<Record<string, unknown>> {
@@ -97,8 +97,7 @@ export async function showQuotaClass(svc: Services, ctx: RequestContext, name: s
 async function classLimits(svc: Services, name: string): Promise<Record<string, number>> {
   const out: Record<string, number> = { ...(await hardLimits(svc.db.kysely, svc.config.quotas, null, await typeNames(svc))) };
   if (name !== DEFAULT_CLASS) {
-    const rows = await svc.db.kysely.selectFrom("quota_classes").select(["resource", "hard_limit"]).where("class_name", "=", name).execute();
-    for (const r of rows) out[r.resource] = r.hard_limit;
+    for (const r of await classLimitRows(svc.db.kysely, name)) out[r.resource] = r.hard_limit;
   }
   return out;
 }
@@ -115,8 +114,7 @@ export async function updateQuotaClass(
   const values = await checkKeys(svc, body);
   await svc.db.kysely.transaction().execute(async (trx) => {
     for (const [k, limit] of Object.entries(values)) {
-      await trx.deleteFrom("quota_classes").where("class_name", "=", name).where("resource", "=", k).execute();
-      await trx.insertInto("quota_classes").values({ class_name: name, resource: k, hard_limit: limit }).execute();
+      await setClassLimit(trx, name, k, limit);
     }
   });
   return classLimits(svc, name);
