@@ -14,6 +14,7 @@ import { casVolume, getVolume, parseTask } from "../db/repos/volumes";
 import { release, typeNameOf } from "../quota/quota";
 import type { VolumeRow } from "../db/schema";
 import { disabledHosts, heartbeat, registerService } from "../db/repos/services";
+import { typeSpecs } from "../db/repos/types";
 import type { BackendStats } from "../drivers/interface";
 import { availabilityZoneFilter } from "./filters/availability-zone";
 import { capabilitiesFilter } from "./filters/capabilities";
@@ -56,15 +57,6 @@ export function poolStatesOf(r: BackendReport): PoolState[] {
       ...pool.capabilities,
     },
   }));
-}
-
-/** A volume type's extra specs. */
-export async function extraSpecsOf(db: Db, typeId: string | null): Promise<Record<string, string>> {
-  if (!typeId) return {};
-  const rows = await db.kysely.selectFrom("volume_type_extra_specs").select(["key", "value"]).where("volume_type_id", "=", typeId).execute();
-  const out: Record<string, string> = {};
-  for (const r of rows) if (r.value !== null) out[r.key] = r.value;
-  return out;
 }
 
 export interface SchedulerOptions {
@@ -220,7 +212,7 @@ export class Scheduler {
   }
 
   private extraSpecs(typeId: string | null): Promise<Record<string, string>> {
-    return extraSpecsOf(this.db, typeId);
+    return typeSpecs(this.db.kysely, typeId);
   }
 
   /** The backend of the volume's source, null when the source is gone, undefined when it has none. */

@@ -14,7 +14,8 @@ import { badRequest, invalidInput, invalidSnapshot, invalidVolume, notFound, vol
 import { authorize } from "../../policy/policy";
 import type { Services } from "../../services";
 import { findSnapshot, findVolume } from "./lookup";
-import { defaultType, extraSpecsOf, holdRow, typeByNameOrId } from "./types";
+import { holdRow, typeSpecs } from "../../db/repos/types";
+import { defaultType, typeByNameOrId } from "./types";
 import { availabilityZones } from "./zones";
 import { checkSizeForType } from "./type-size";
 import { consume, typeNameOf } from "../../quota/quota";
@@ -141,7 +142,7 @@ export async function createVolume(svc: Services, ctx: RequestContext, input: Cr
  */
 export async function isMultiattachType(svc: Services, typeId: string | null): Promise<boolean> {
   if (!typeId) return false;
-  return (await extraSpecsOf(svc.db.kysely, [typeId])).get(typeId)?.multiattach === "<is> True";
+  return (await typeSpecs(svc.db.kysely, typeId)).multiattach === "<is> True";
 }
 
 function checkSize(size: number | null, snapSize?: number, sourceSize?: number): number {

@@ -2,12 +2,13 @@
  * Project default volume types, 3.62 (cinder/api/v3/default_types.py): the type a project's new
  * volumes get when they name none, before the deployment's __DEFAULT__.
  */
-import { now } from "../../db/time";
+import { getProject } from "../../db/repos/identity";
+import { allProjectDefaults, deleteProjectDefault, holdRow, projectDefaultOf, upsertProjectDefault } from "../../db/repos/types";
 import type { RequestContext } from "../../contract/context";
 import { badRequest, CinderError, forbidden, notFound, projectDefaultTypeNotFound } from "../../contract/errors";
 import { allowed } from "../../policy/policy";
 import type { Services } from "../../services";
-import { holdRow, typeByNameOrId } from "./types";
+import { typeByNameOrId } from "./types";
 
 export interface ProjectDefault {
   project_id: string;
@@ -26,8 +27,7 @@ async function checkProject(svc: Services, ctx: RequestContext, project: string,
   // project in any mode, and would not fit the column.
   if (project.length > 255) throw notFound(`Project with id ${project} not found.`);
   if (svc.identity.mode === "builtin") {
-    const p = await svc.db.kysely.selectFrom("projects").select("id").where("id", "=", project).executeTakeFirst();
-    if (!p) throw notFound(`Project with id ${project} not found.`);
+    if (!(await getProject(svc.db.kysely, project))) throw notFound(`Project with id ${project} not found.`);
   }
   if (!allowed(ctx, rule, project)) throw forbidden(NOT_AUTHORIZED);
 }
@@ -52,32 +52,24 @@ export async function setProjectDefault(
     if (!(await holdRow(trx, svc.db.dialect, "volume_types", typeId, "share"))) {
       throw badRequest(`Volume type ${typeId} could not be found.`);
     }
-    await trx
-      .insertInto("default_volume_types")
-      .values({ project_id: project, volume_type_id: typeId, created_at: now() })
-      .onConflict((oc) => oc.column("project_id").doUpdateSet({ volume_type_id: typeId }))
-      .execute();
+    await upsertProjectDefault(trx, project, typeId);
   });
   return { project_id: project, volume_type_id: typeId };
 }
 
 export async function getProjectDefault(svc: Services, ctx: RequestContext, project: string): Promise<ProjectDefault> {
   await checkProject(svc, ctx, project, "volume_extension:default_get");
-  const row = await svc.db.kysely
-    .selectFrom("default_volume_types")
-    .select(["project_id", "volume_type_id"])
-    .where("project_id", "=", project)
-    .executeTakeFirst();
+  const row = await projectDefaultOf(svc.db.kysely, project);
   if (!row) throw projectDefaultTypeNotFound(project);
   return row;
 }
 
 export async function listProjectDefaults(svc: Services, ctx: RequestContext): Promise<ProjectDefault[]> {
   if (!allowed(ctx, "volume_extension:default_get_all")) throw forbidden(NOT_AUTHORIZED);
-  return svc.db.kysely.selectFrom("default_volume_types").select(["project_id", "volume_type_id"]).orderBy("project_id").execute();
+  return allProjectDefaults(svc.db.kysely);
 }
 
 export async function unsetProjectDefault(svc: Services, ctx: RequestContext, project: string): Promise<void> {
   await checkProject(svc, ctx, project, "volume_extension:default_unset");
-  await svc.db.kysely.deleteFrom("default_volume_types").where("project_id", "=", project).execute();
+  await deleteProjectDefault(svc.db.kysely, project);
 }

@@ -5,7 +5,26 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Kysely, Transaction } from "kysely";
-import { afterMarker, sortExpr, withIdTiebreak } from "../../db/paginate";
+import {
+  associateTypeQos,
+  deleteQos as deleteQosRows,
+  deleteQosKey,
+  disassociateAllQos as disassociateAllTypes,
+  disassociateTypeQos,
+  getQos,
+  insertQos,
+  mergeQosKeys,
+  pageQos,
+  qosInUse,
+  qosKeysOf,
+  qosNameTaken,
+  qosOfType,
+  type QosFilters,
+  type QosRow,
+  setQosConsumer,
+  typesOfQos,
+} from "../../db/repos/qos";
+import { getType, holdRow, isUniqueViolation } from "../../db/repos/types";
 import type { Database } from "../../db/schema";
 import { now } from "../../db/time";
 import type { RequestContext } from "../../contract/context";
@@ -18,10 +37,9 @@ import {
   qosSpecsNotFound,
   volumeTypeIdNotFound,
 } from "../../contract/errors";
-import type { Paging } from "../../contract/paging";
 import { authorize } from "../../policy/policy";
 import type { Services } from "../../services";
-import { findType, holdRow, isUniqueViolation } from "./types";
+import { findType } from "./types";
 
 type Q = Kysely<Database> | Transaction<Database>;
 
@@ -36,15 +54,12 @@ export interface QosSpecs {
 }
 
 async function withSpecs(db: Q, rows: Array<Omit<QosSpecs, "specs">>): Promise<QosSpecs[]> {
-  const ids = rows.map((r) => r.id);
-  const keys = ids.length ? await db.selectFrom("qos_spec_keys").selectAll().where("qos_specs_id", "in", ids).orderBy("key").execute() : [];
-  const by = new Map<string, Record<string, string>>(ids.map((id) => [id, {}]));
-  for (const k of keys) by.get(k.qos_specs_id)![k.key] = k.value;
+  const by = await qosKeysOf(db, rows.map((r) => r.id));
   return rows.map((r) => ({ ...r, specs: by.get(r.id) ?? {} }));
 }
 
 async function findQos(svc: Services, id: string): Promise<QosSpecs> {
-  const row = await svc.db.kysely.selectFrom("qos_specs").selectAll().where("id", "=", id).executeTakeFirst();
+  const row = await getQos(svc.db.kysely, id);
   if (!row) throw qosSpecsNotFound(id);
   return (await withSpecs(svc.db.kysely, [row]))[0];
 }
@@ -60,18 +75,7 @@ function refuseNulls(specs: Record<string, string | null>): Record<string, strin
   return specs as Record<string, string>;
 }
 
-async function mergeKeys(trx: Transaction<Database>, id: string, specs: Record<string, string>): Promise<void> {
-  const keys = Object.keys(specs);
-  if (keys.length === 0) return;
-  await trx.deleteFrom("qos_spec_keys").where("qos_specs_id", "=", id).where("key", "in", keys).execute();
-  await trx
-    .insertInto("qos_spec_keys")
-    .values(keys.map((key) => ({ qos_specs_id: id, key, value: specs[key] })))
-    .execute();
-}
-
-export interface QosListQuery extends Paging {
-  equals: Partial<Record<"id" | "name" | "consumer", string>>;
+export interface QosListQuery extends QosFilters {
   /** A filter on a column QoS specs do not have: nothing matches. */
   matchNothing: boolean;
 }
@@ -79,21 +83,14 @@ export interface QosListQuery extends Paging {
 export async function listQos(svc: Services, ctx: RequestContext, q: QosListQuery): Promise<{ specs: QosSpecs[]; more: boolean }> {
   authorize(ctx, "volume_extension:qos_specs_manage:get_all");
   const db = svc.db.kysely;
-  let marker: Record<string, unknown> | undefined;
+  let marker: QosRow | undefined;
   if (q.marker !== undefined) {
-    marker = await db.selectFrom("qos_specs").selectAll().where("id", "=", q.marker).executeTakeFirst();
+    marker = await getQos(db, q.marker);
     if (!marker) throw qosSpecsNotFound(q.marker);
   }
   if (q.matchNothing) return { specs: [], more: false };
-  let base = db.selectFrom("qos_specs").selectAll();
-  for (const [col, v] of Object.entries(q.equals)) base = base.where(col as "id", "=", v);
-  const keys = withIdTiebreak(q.sort);
-  if (marker) base = base.where((eb) => afterMarker(eb, keys, marker));
-  for (const k of keys) base = base.orderBy(sortExpr(k), k.dir);
-  if (q.offset > 0) base = base.offset(q.offset);
-  const rows = await base.limit(q.limit + 1).execute();
-  const more = rows.length > q.limit;
-  return { specs: await withSpecs(db, more ? rows.slice(0, q.limit) : rows), more };
+  const { rows, more } = await pageQos(db, q, marker);
+  return { specs: await withSpecs(db, rows), more };
 }
 
 export async function showQos(svc: Services, ctx: RequestContext, id: string): Promise<QosSpecs> {
@@ -112,9 +109,9 @@ export async function createQos(
   const row = { id: randomUUID(), name, consumer: input.consumer ?? "back-end", created_at: now() };
   try {
     await svc.db.kysely.transaction().execute(async (trx) => {
-      if (await trx.selectFrom("qos_specs").select("id").where("name", "=", name).executeTakeFirst()) throw qosSpecsExists(name);
-      await trx.insertInto("qos_specs").values(row).execute();
-      await mergeKeys(trx, row.id, specs);
+      if (await qosNameTaken(trx, name)) throw qosSpecsExists(name);
+      await insertQos(trx, row);
+      await mergeQosKeys(trx, row.id, specs);
     });
   } catch (err) {
     if (isUniqueViolation(err)) throw qosSpecsExists(name);
@@ -132,8 +129,8 @@ export async function setQosKeys(svc: Services, ctx: RequestContext, id: string,
   const specs = refuseNulls(rest);
   await svc.db.kysely.transaction().execute(async (trx) => {
     if (!(await holdRow(trx, svc.db.dialect, "qos_specs", id, "update"))) throw qosSpecsNotFound(id);
-    if (consumer !== undefined) await trx.updateTable("qos_specs").set({ consumer }).where("id", "=", id).execute();
-    await mergeKeys(trx, id, specs);
+    if (consumer !== undefined) await setQosConsumer(trx, id, consumer);
+    await mergeQosKeys(trx, id, specs);
   });
 }
 
@@ -142,8 +139,7 @@ export async function unsetQosKeys(svc: Services, ctx: RequestContext, id: strin
   authorize(ctx, "volume_extension:qos_specs_manage:delete");
   await findQos(svc, id);
   for (const key of keys) {
-    const res = await svc.db.kysely.deleteFrom("qos_spec_keys").where("qos_specs_id", "=", id).where("key", "=", key).executeTakeFirst();
-    if (Number(res.numDeletedRows) === 0) throw qosSpecsKeyNotFound(id, key);
+    if (!(await deleteQosKey(svc.db.kysely, id, key))) throw qosSpecsKeyNotFound(id, key);
   }
 }
 
@@ -153,11 +149,10 @@ export async function deleteQos(svc: Services, ctx: RequestContext, id: string, 
   await svc.db.kysely.transaction().execute(async (trx) => {
     // Locked first: an association made meanwhile either committed before (and is seen below) or waits and then fails.
     if (!(await holdRow(trx, svc.db.dialect, "qos_specs", id, "update"))) throw qosSpecsNotFound(id);
-    const used = await trx.selectFrom("volume_types").select("id").where("qos_specs_id", "=", id).limit(1).executeTakeFirst();
+    const used = await qosInUse(trx, id);
     if (used && !force) throw badRequest("Qos specs still in use.");
-    if (used) await trx.updateTable("volume_types").set({ qos_specs_id: null, updated_at: now() }).where("qos_specs_id", "=", id).execute();
-    await trx.deleteFrom("qos_spec_keys").where("qos_specs_id", "=", id).execute();
-    await trx.deleteFrom("qos_specs").where("id", "=", id).execute();
+    if (used) await disassociateAllTypes(trx, id);
+    await deleteQosRows(trx, id);
   });
 }
 
@@ -170,7 +165,7 @@ export interface QosAssociation {
 export async function qosAssociations(svc: Services, ctx: RequestContext, id: string): Promise<QosAssociation[]> {
   authorize(ctx, "volume_extension:qos_specs_manage:get_all");
   await findQos(svc, id);
-  const types = await svc.db.kysely.selectFrom("volume_types").select(["id", "name"]).where("qos_specs_id", "=", id).orderBy("name").execute();
+  const types = await typesOfQos(svc.db.kysely, id);
   return types.map((t) => ({ association_type: "volume_type", name: t.name, id: t.id }));
 }
 
@@ -187,12 +182,13 @@ export async function associateQos(svc: Services, ctx: RequestContext, id: strin
   await svc.db.kysely.transaction().execute(async (trx) => {
     if (!(await holdRow(trx, svc.db.dialect, "qos_specs", id, "share"))) throw qosSpecsNotFound(id);
     if (!(await holdRow(trx, svc.db.dialect, "volume_types", typeId, "update"))) throw volumeTypeIdNotFound(typeId);
-    const t = await trx.selectFrom("volume_types").select("qos_specs_id").where("id", "=", typeId).executeTakeFirstOrThrow();
+    const t = await getType(trx, typeId);
+    if (!t) throw volumeTypeIdNotFound(typeId);
     if (t.qos_specs_id === id) return;
     if (t.qos_specs_id) {
       throw invalidVolumeType(`Type ${typeId} is already associated with another qos specs: ${t.qos_specs_id}`);
     }
-    await trx.updateTable("volume_types").set({ qos_specs_id: id, updated_at: now() }).where("id", "=", typeId).execute();
+    await associateTypeQos(trx, typeId, id);
   });
 }
 
@@ -201,18 +197,13 @@ export async function disassociateQos(svc: Services, ctx: RequestContext, id: st
   const typeId = requireTypeId(typeIdParam);
   await findQos(svc, id);
   await findType(svc, ctx, typeId);
-  await svc.db.kysely
-    .updateTable("volume_types")
-    .set({ qos_specs_id: null, updated_at: now() })
-    .where("id", "=", typeId)
-    .where("qos_specs_id", "=", id)
-    .execute();
+  await disassociateTypeQos(svc.db.kysely, typeId, id);
 }
 
 export async function disassociateAllQos(svc: Services, ctx: RequestContext, id: string): Promise<void> {
   authorize(ctx, "volume_extension:qos_specs_manage:update");
   await findQos(svc, id);
-  await svc.db.kysely.updateTable("volume_types").set({ qos_specs_id: null, updated_at: now() }).where("qos_specs_id", "=", id).execute();
+  await disassociateAllTypes(svc.db.kysely, id);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -221,11 +212,7 @@ export async function disassociateAllQos(svc: Services, ctx: RequestContext, id:
 /** The QoS specs associated with a volume type, or null. */
 export async function typeQos(db: Q, typeId: string | null): Promise<QosSpecs | null> {
   if (!typeId) return null;
-  const row = await db
-    .selectFrom("qos_specs")
-    .selectAll("qos_specs")
-    .where("qos_specs.id", "=", (eb) => eb.selectFrom("volume_types").select("qos_specs_id").where("volume_types.id", "=", typeId))
-    .executeTakeFirst();
+  const row = await qosOfType(db, typeId);
   return row ? (await withSpecs(db, [row]))[0] : null;
 }
 

@@ -3,6 +3,7 @@
  * cinder/volume/volume_types.py add/remove_volume_type_access). A project a private type is shared
  * with sees and uses it; every other non-admin project gets a 404 for it.
  */
+import { deleteTypeAccess, insertTypeAccess, typeAccessOf } from "../../db/repos/types";
 import type { VolumeTypeRow } from "../../db/schema";
 import type { RequestContext } from "../../contract/context";
 import { invalidVolumeType, notFound, typeAccessExists, typeAccessNotFound } from "../../contract/errors";
@@ -19,12 +20,7 @@ export async function listTypeAccess(svc: Services, ctx: RequestContext, typeId:
   authorize(ctx, "volume_extension:volume_type_access:get_all_for_type");
   const t = await findType(svc, ctx, typeId);
   if (t.is_public) throw notFound("Access list not available for public volume types.");
-  return svc.db.kysely
-    .selectFrom("volume_type_projects")
-    .select(["volume_type_id", "project_id"])
-    .where("volume_type_id", "=", t.id)
-    .orderBy("project_id")
-    .execute();
+  return typeAccessOf(svc.db.kysely, t.id);
 }
 
 function refusePublic(t: VolumeTypeRow): void {
@@ -35,22 +31,12 @@ export async function addTypeAccess(svc: Services, ctx: RequestContext, typeId: 
   authorize(ctx, "volume_extension:volume_type_access:addProjectAccess");
   const t = await findType(svc, ctx, typeId);
   refusePublic(t);
-  const res = await svc.db.kysely
-    .insertInto("volume_type_projects")
-    .values({ volume_type_id: t.id, project_id: project })
-    .onConflict((oc) => oc.columns(["volume_type_id", "project_id"]).doNothing())
-    .executeTakeFirst();
-  if (Number(res.numInsertedOrUpdatedRows ?? 0) === 0) throw typeAccessExists(typeId, project);
+  if (!(await insertTypeAccess(svc.db.kysely, t.id, project))) throw typeAccessExists(typeId, project);
 }
 
 export async function removeTypeAccess(svc: Services, ctx: RequestContext, typeId: string, project: string): Promise<void> {
   authorize(ctx, "volume_extension:volume_type_access:removeProjectAccess");
   const t = await findType(svc, ctx, typeId);
   refusePublic(t);
-  const res = await svc.db.kysely
-    .deleteFrom("volume_type_projects")
-    .where("volume_type_id", "=", t.id)
-    .where("project_id", "=", project)
-    .executeTakeFirst();
-  if (Number(res.numDeletedRows) === 0) throw typeAccessNotFound(typeId, project);
+  if (!(await deleteTypeAccess(svc.db.kysely, t.id, project))) throw typeAccessNotFound(typeId, project);
 }

@@ -3,13 +3,14 @@
  * keys only unless `read_sensitive` allows all; writes are refused while any volume has the type,
  * since its volumes were placed and set up by the specs they had.
  */
-import type { Transaction } from "kysely";
+import type { Kysely, Transaction } from "kysely";
+import { deleteExtraSpec as deleteExtraSpecRow, type ExtraSpecs, extraSpecsOf, holdRow, mergeExtraSpecs, typeInUse } from "../../db/repos/types";
 import type { Database } from "../../db/schema";
 import type { RequestContext } from "../../contract/context";
 import { badRequest, extraSpecNotFound, notFound, volumeTypeIdNotFound } from "../../contract/errors";
 import { allowed, authorize } from "../../policy/policy";
 import type { Services } from "../../services";
-import { type ExtraSpecs, extraSpecsOf, findType, holdRow } from "./types";
+import { findType } from "./types";
 
 /** cinder/policies/type_extra_specs.py USER_VISIBLE_EXTRA_SPECS. */
 export const USER_VISIBLE_EXTRA_SPECS: readonly string[] = ["RESKEY:availability_zones", "multiattach", "replication_enabled"];
@@ -45,9 +46,8 @@ export async function showExtraSpec(svc: Services, ctx: RequestContext, typeId: 
 }
 
 /** types_extra_specs.py _allow_update: any volume of the type, in any project. */
-async function refuseInUse(db: Services["db"]["kysely"] | Transaction<Database>, typeId: string): Promise<void> {
-  const used = await db.selectFrom("volumes").select("id").where("volume_type_id", "=", typeId).limit(1).executeTakeFirst();
-  if (used) throw badRequest("Volume Type is currently in use.");
+async function refuseInUse(db: Kysely<Database> | Transaction<Database>, typeId: string): Promise<void> {
+  if (await typeInUse(db, typeId)) throw badRequest("Volume Type is currently in use.");
 }
 
 /** There is no image service, so no Glance store can be named (cinder/image/image_utils.py validate_stores_id). */
@@ -71,13 +71,7 @@ async function writeSpecs(svc: Services, typeId: string, specs: ExtraSpecs): Pro
     await refuseInUse(trx, typeId);
     const stored = (await extraSpecsOf(trx, [typeId])).get(typeId) ?? {};
     refuseCacheableMultiattach(specs, stored);
-    const keys = Object.keys(specs);
-    if (keys.length === 0) return;
-    await trx.deleteFrom("volume_type_extra_specs").where("volume_type_id", "=", typeId).where("key", "in", keys).execute();
-    await trx
-      .insertInto("volume_type_extra_specs")
-      .values(keys.map((key) => ({ volume_type_id: typeId, key, value: specs[key] })))
-      .execute();
+    await mergeExtraSpecs(trx, typeId, specs);
   });
 }
 
@@ -114,11 +108,6 @@ export async function deleteExtraSpec(svc: Services, ctx: RequestContext, typeId
   await svc.db.kysely.transaction().execute(async (trx) => {
     if (!(await holdRow(trx, svc.db.dialect, "volume_types", typeId, "update"))) throw volumeTypeIdNotFound(typeId);
     await refuseInUse(trx, typeId);
-    const res = await trx
-      .deleteFrom("volume_type_extra_specs")
-      .where("volume_type_id", "=", typeId)
-      .where("key", "=", key)
-      .executeTakeFirst();
-    if (Number(res.numDeletedRows) === 0) throw extraSpecNotFound(typeId, key);
+    if (!(await deleteExtraSpecRow(trx, typeId, key))) throw extraSpecNotFound(typeId, key);
   });
 }

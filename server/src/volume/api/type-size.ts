@@ -5,6 +5,7 @@
  * _extend, retype).
  */
 import type { Kysely, Transaction } from "kysely";
+import { getType, typeSpecs } from "../../db/repos/types";
 import type { Database } from "../../db/schema";
 import { invalidInput } from "../../contract/errors";
 
@@ -21,15 +22,10 @@ function bound(value: string | undefined): number | undefined {
 /** Throw Cinder's 400 when `size` is outside the type's bounds. A volume without a type has none. */
 export async function checkSizeForType(db: Q, typeId: string | null, size: number): Promise<void> {
   if (!typeId) return;
-  const type = await db.selectFrom("volume_types").select("name").where("id", "=", typeId).executeTakeFirst();
+  const type = await getType(db, typeId);
   if (!type) return;
-  const rows = await db
-    .selectFrom("volume_type_extra_specs")
-    .select(["key", "value"])
-    .where("volume_type_id", "=", typeId)
-    .where("key", "in", [MIN_SIZE_KEY, MAX_SIZE_KEY])
-    .execute();
-  const spec = (key: string) => rows.find((r) => r.key === key)?.value ?? undefined;
+  const specs = await typeSpecs(db, typeId);
+  const spec = (key: string): string | undefined => specs[key];
   const min = bound(spec(MIN_SIZE_KEY));
   // Python's truthiness: a bound of 0 is no bound.
   if (min && size < min) {

@@ -8,7 +8,8 @@
 import { casVolume, getVolume, parseTask } from "../../db/repos/volumes";
 import { consume, release, typeNameOf } from "../../quota/quota";
 import { capabilitiesFilter } from "../../scheduler/filters/capabilities";
-import { extraSpecsOf, poolStatesOf } from "../../scheduler/scheduler";
+import { typeSpecs } from "../../db/repos/types";
+import { poolStatesOf } from "../../scheduler/scheduler";
 import type { VolumeManager } from "./manager";
 import { endOf, VOLUME_TRANSITIONS as T } from "../../contract/status";
 
@@ -21,7 +22,7 @@ export async function retypeVolume(m: VolumeManager, volumeId: string): Promise<
     const newTypeId = task?.new_type_id;
     let fits = false;
     if (newTypeId) {
-      const specs = await extraSpecsOf(m.db, newTypeId);
+      const specs = await typeSpecs(m.db.kysely, newTypeId);
       const stats = await m.driver.getStats();
       const pool = v.host?.split("#")[1];
       const states = poolStatesOf({ backend: m.backend, availabilityZone: m.opts.availabilityZone, disabled: false, stats });
@@ -38,7 +39,7 @@ export async function retypeVolume(m: VolumeManager, volumeId: string): Promise<
     );
     // The API set multiattach to the new type's as it accepted the retype; the old type (still the
     // volume's) decides it again.
-    const multiattach = (await extraSpecsOf(m.db, v.volume_type_id)).multiattach === "<is> True" ? 1 : 0;
+    const multiattach = (await typeSpecs(m.db.kysely, v.volume_type_id)).multiattach === "<is> True" ? 1 : 0;
     await m.db.kysely.transaction().execute(async (trx) => {
       const failed = { status: endOf("retype", "failed", v.previous_status), previous_status: null, task: null, multiattach };
       if (!(await casVolume(trx, volumeId, { status: [T.retype.during] }, failed))) return;
