@@ -1,8 +1,8 @@
 /**
  * The provider's gRPC server: pulumirpc.ResourceProvider on the stubs shipped in
  * @pulumi/pulumi/proto (not `provider.main()`, which drops config, timeouts, previews and detailed
- * diffs; see shared/research/pulumi.md §3.2). Each RPC decodes, calls the resource's lifecycle
- * function and encodes; everything Cinder-specific lives in ./resources and ./functions.
+ * diffs). Each RPC decodes, calls the resource's lifecycle function and encodes; everything
+ * Cinder-specific lives in ./resources and ./functions.
  */
 import * as grpc from "@grpc/grpc-js";
 import * as anyproto from "google-protobuf/google/protobuf/any_pb";

@@ -1,7 +1,8 @@
 /**
- * Waiters (after gophercloud `WaitFor`, improved as STYLE.md §21 asks): poll once at once, then with
- * a growing, jittered interval until done, the deadline or the AbortSignal. Status waiters fail
- * fast on `error*` statuses; deletion waiters count only a 404 as gone.
+ * Waiters (after gophercloud `WaitFor`): poll once at once, so a resource already there costs no
+ * wait, then with a growing, jittered interval (fewer calls on long waits, no lockstep between many
+ * waiters) until done, the deadline or the AbortSignal, so that a caller can always stop a wait.
+ * Status waiters fail fast on `error*` statuses; deletion waiters count only a 404 as gone.
  */
 import { NotFound, ResourceStatusError, WaitTimeoutError } from "./errors";
 import { sleep } from "./retry";

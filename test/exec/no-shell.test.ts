@@ -1,5 +1,6 @@
 /**
- * Guard for STYLE 15: every external command goes through server/src/exec/executor.ts. Scans each
+ * Every external command goes through server/src/exec/executor.ts, the one place that runs
+ * programs without a shell, with timeouts and logging; this test guards that. Scans each
  * hand-written .ts file under server/src (generated/ excluded) for child_process use, process
  * spawning calls, `shell: true`, and shells smuggled through the Executor (`run("sh", ["-c", …])`).
  */

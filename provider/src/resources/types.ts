@@ -1,6 +1,7 @@
 /**
- * The contract every resource file implements (STYLE 22): its property table (which drives the
- * schema, the SDK and the generic input check) and the lifecycle functions the gRPC server calls.
+ * The contract every resource file implements, so that the gRPC server handles every resource the
+ * same way: its property table (which drives the schema, the SDK and the generic input check) and
+ * the lifecycle functions the gRPC server calls.
  * `check` and `diff` are pure; the rest talk to Cinder through the SDK client in `ctx`.
  */
 import type { CinderClient } from "@cinderblock/sdk";

@@ -1,7 +1,8 @@
 /**
  * Volume lifecycle against Cinder (see ./volume.ts for the rules). Create records the id before
  * waiting, so a volume that ends in `error` (or does not become available in time) is reported as
- * partial state instead of being orphaned (STYLE 23; terraform-provider-openstack PR #1936).
+ * partial state instead of being orphaned: Pulumi keeps the id and can delete or refresh the volume
+ * later (terraform-provider-openstack PR #1936 fixed the same leak).
  */
 import { MV, type CinderClient, type Volume } from "@cinderblock/sdk";
 import { mapChanges } from "../lib/diff";

@@ -1,7 +1,7 @@
 /**
  * The `tgt` target (cf. cinder/volume/targets/tgt.py `TgtAdm`): userspace tgtd, driven with
  * `tgtadm` through the executor. Cinder writes a target file and runs `tgt-admin --update`, which
- * silently does nothing on a target with sessions (storage research §3.1); this helper instead
+ * silently does nothing on a target that has sessions, leaving it as it was; this helper instead
  * reads `tgtadm --op show`, applies only the missing pieces (target, LUN 1, CHAP account, binding,
  * ACL) and verifies the result, so create, ensure and remove are idempotent and a half-made target
  * is completed rather than skipped. The target file is still written, in Cinder's format, so that
@@ -40,7 +40,8 @@ const TIMEOUT_MS = 30_000;
 
 /**
  * tgt picks no tid itself: the caller chooses max+1, which races between two creators. One lock
- * per tgtd (control port) orders every change this process makes (research §4, takeaway 4).
+ * per tgtd (control port) orders every change this process makes, so that two of its creators
+ * never pick the same tid.
  */
 const daemonLocks = new KeyedLocks();
 

@@ -56,7 +56,7 @@ export class VolumeManager {
     readonly driver: VolumeDriver,
     readonly opts: ManagerOptions,
     readonly log: Logger,
-    /** The export target composed with the driver (STYLE 14); none = volumes are local only. */
+    /** The export target composed with the driver (any driver with any target); none = local volumes only. */
     readonly target?: TargetHelper,
   ) {
     this.backend = `${opts.host}@${opts.backendName}`;
