@@ -10,9 +10,10 @@ import path from "node:path";
 import type { Config } from "./config";
 import { sqlitePath } from "./db/database";
 import { ADMIN_PASSWORD_FILE } from "./identity/bootstrap";
-import { ensurePrivateDir, tightenFile, tightenTree, type ModeLogger } from "./lib/private-file";
+import { ensurePrivateDir, tightenFile, tightenTree } from "./lib/private-file";
+import type { Log } from "./log";
 
-export async function prepareDataDir(config: Pick<Config, "dataDir" | "db">, log?: ModeLogger): Promise<void> {
+export async function prepareDataDir(config: Pick<Config, "dataDir" | "db">, log?: Pick<Log, "warn">): Promise<void> {
   const dir = config.dataDir;
   await ensurePrivateDir(dir, log);
   await tightenFile(path.join(dir, ADMIN_PASSWORD_FILE), log);

@@ -1,17 +1,17 @@
 /** The services every layer below http shares; built once by app.ts. */
-import type { Logger } from "pino";
 import type { Bus } from "./bus/bus";
 import type { SchedulerRpc, VolumeRpc } from "./bus/rpc";
 import type { Config } from "./config";
 import type { Db } from "./db/database";
 import type { IdentityService } from "./identity/service";
+import type { Log } from "./log";
 import type { Policy } from "./policy/policy";
 
 export interface Services {
   config: Config;
   db: Db;
   bus: Bus;
-  log: Logger;
+  log: Log;
   scheduler: SchedulerRpc;
   volumes: VolumeRpc;
   identity: IdentityService;

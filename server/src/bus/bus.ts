@@ -6,6 +6,8 @@
  * - cast: fire and forget; the receiver records the outcome in the database.
  * - call: request and answer.
  */
+import type { Log } from "../log";
+
 export type Handler = (method: string, payload: unknown) => Promise<unknown>;
 
 export interface Bus {
@@ -17,16 +19,12 @@ export interface Bus {
   close(): Promise<void>;
 }
 
-export interface BusLogger {
-  error(obj: object, msg: string): void;
-}
-
 export class InProcessBus implements Bus {
   private readonly handlers = new Map<string, Handler>();
   private readonly inFlight = new Set<Promise<unknown>>();
   private closed = false;
 
-  constructor(private readonly log: BusLogger) {}
+  constructor(private readonly log: Pick<Log, "error">) {}
 
   subscribe(topic: string, handler: Handler): void {
     if (this.handlers.has(topic)) throw new Error(`topic ${topic} already has a consumer`);

@@ -5,10 +5,9 @@
 import path from "node:path";
 import type { Executor } from "../exec/executor";
 import type { VolumeDriver } from "./interface";
-import { FileDriver, type DriverLogger } from "./file/driver";
+import type { Log } from "../log";
+import { FileDriver } from "./file/driver";
 import { LvmDriver, type LvmType } from "./lvm/driver";
-
-export type { DriverLogger } from "./file/driver";
 
 export interface DriverFactoryOptions {
   backendName: string;
@@ -17,7 +16,7 @@ export interface DriverFactoryOptions {
   executor: Executor;
   /** The backend's driver-specific settings from the configuration file. */
   options: Record<string, unknown>;
-  log?: DriverLogger;
+  log?: Log;
 }
 
 function optionalNumber(options: Record<string, unknown>, key: string): number | undefined {

@@ -4,6 +4,7 @@
  * error that carries everything needed to understand a failure.
  */
 import { spawn } from "node:child_process";
+import type { Log } from "../log";
 
 export interface ExecOptions {
   /** Milliseconds before the command is killed (SIGKILL); default 120 000. */
@@ -48,10 +49,6 @@ export interface Executor {
   run(cmd: string, args: readonly string[], opts?: ExecOptions): Promise<ExecResult>;
 }
 
-export interface ExecLogger {
-  debug(obj: object, msg: string): void;
-}
-
 function redact(text: string, secrets: readonly string[]): string {
   let out = text;
   for (const s of secrets) if (s) out = out.split(s).join("***");
@@ -60,7 +57,7 @@ function redact(text: string, secrets: readonly string[]): string {
 
 export class ProcessExecutor implements Executor {
   constructor(
-    private readonly opts: { rootHelper?: string[]; log?: ExecLogger } = {},
+    private readonly opts: { rootHelper?: string[]; log?: Pick<Log, "debug"> } = {},
   ) {}
 
   run(cmd: string, args: readonly string[], opts: ExecOptions = {}): Promise<ExecResult> {

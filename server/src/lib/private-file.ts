@@ -7,6 +7,7 @@
 import { randomBytes } from "node:crypto";
 import { promises as fsp } from "node:fs";
 import path from "node:path";
+import type { Log } from "../log";
 
 export async function writePrivateFile(dir: string, name: string, content: string): Promise<void> {
   const final = path.join(dir, name);
@@ -36,11 +37,6 @@ export const PRIVATE_DIR_MODE = 0o700;
 /** Files of tenant data and secrets: volumes, snapshots, the database, passwords, target files. */
 export const PRIVATE_FILE_MODE = 0o600;
 
-/** Where a tightened mode is reported (pino-compatible). */
-export interface ModeLogger {
-  warn(obj: object, msg?: string): void;
-}
-
 const octal = (mode: number): string => `0${(mode & 0o777).toString(8)}`;
 
 /**
@@ -48,7 +44,7 @@ const octal = (mode: number): string => `0${(mode & 0o777).toString(8)}`;
  * others may enter (0755 → 0700), saying so: data written by older versions, or a folder made by
  * hand, must not stay readable by every user of the host.
  */
-export async function ensurePrivateDir(dir: string, log?: ModeLogger): Promise<void> {
+export async function ensurePrivateDir(dir: string, log?: Pick<Log, "warn">): Promise<void> {
   await fsp.mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
   const st = await fsp.stat(dir);
   if ((st.mode & 0o077) !== 0) {
@@ -61,7 +57,7 @@ export async function ensurePrivateDir(dir: string, log?: ModeLogger): Promise<v
  * Take group and other permissions off an existing regular file (0644 → 0600). Symbolic links and
  * missing files are left alone. True when the mode changed.
  */
-export async function tightenFile(file: string, log?: ModeLogger): Promise<boolean> {
+export async function tightenFile(file: string, log?: Pick<Log, "warn">): Promise<boolean> {
   let st;
   try {
     st = await fsp.lstat(file);
@@ -76,7 +72,7 @@ export async function tightenFile(file: string, log?: ModeLogger): Promise<boole
 }
 
 /** `ensurePrivateDir` and `tightenFile` over an existing tree (not following symbolic links); a missing root is fine. */
-export async function tightenTree(root: string, log?: ModeLogger): Promise<void> {
+export async function tightenTree(root: string, log?: Pick<Log, "warn">): Promise<void> {
   let entries;
   try {
     entries = await fsp.readdir(root, { withFileTypes: true });

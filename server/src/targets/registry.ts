@@ -5,7 +5,8 @@
 import path from "node:path";
 import type { Executor } from "../exec/executor";
 import type { TargetHelper } from "./interface";
-import { TgtAdm, type TgtLogger } from "./tgt/tgt";
+import type { Log } from "../log";
+import { TgtAdm } from "./tgt/tgt";
 import { LioAdm } from "./lio/lio";
 
 export interface TargetFactoryOptions {
@@ -16,7 +17,7 @@ export interface TargetFactoryOptions {
   targetPort: number;
   /** Target-specific settings (tgt: `tgtControlPort`, `volumesDir`, `writeCache`; lio: `configfsRoot`, `lioStateDir`). */
   options: Record<string, unknown>;
-  log?: TgtLogger;
+  log?: Pick<Log, "info" | "warn">;
 }
 
 function createTgt(o: TargetFactoryOptions): TargetHelper {

@@ -23,6 +23,7 @@
 import { promises as fsp, type Stats } from "node:fs";
 import path from "node:path";
 import type { Executor } from "../../exec/executor";
+import { silentLog, type Log } from "../../log";
 import type { BackendStats, ManageableDriver, ManageableVolume, ManageRef, SnapshotRef, VolumeDriver, VolumeRef } from "../interface";
 import { ALREADY_MANAGED, InvalidReferenceError } from "../manage";
 import {
@@ -40,14 +41,6 @@ import {
 import { growTo, lstatOrNull, publishAtomically, randomSuffix, removeIfExists, sparseCopy, statOrNull } from "./files";
 import { ensurePrivateDir, PRIVATE_FILE_MODE, tightenFile } from "../../lib/private-file";
 
-/** A pino-compatible logger; every method takes a context object and a message. */
-export interface DriverLogger {
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  debug(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
-
 export interface FileDriverOptions {
   dir: string;
   backendName: string;
@@ -60,7 +53,7 @@ export interface FileDriverOptions {
   capabilities?: Record<string, string | number | boolean>;
   /** Bound on one copy. It catches a hung filesystem, not a slow one; default 6 hours. */
   copyTimeoutMs?: number;
-  log?: DriverLogger;
+  log?: Log;
 }
 
 /**
@@ -72,7 +65,6 @@ export interface FileDriverOptions {
 const STORAGE_PROTOCOL = "local";
 const DEFAULT_COPY_TIMEOUT_MS = 6 * 60 * 60 * 1000;
 
-const noopLog: DriverLogger = { info() {}, warn() {}, debug() {}, error() {} };
 
 /** A name the driver may adopt from or offer: one plain entry of its folder. */
 function isPlainName(name: string): boolean {
@@ -94,13 +86,13 @@ function floor2(n: number): number {
 export class FileDriver implements VolumeDriver, ManageableDriver {
   readonly name = "file";
   private readonly dir: string;
-  private readonly log: DriverLogger;
+  private readonly log: Log;
   private readonly copyTimeoutMs: number;
 
   constructor(private readonly opts: FileDriverOptions) {
     if (!opts.dir) throw new Error("FileDriver needs a dir");
     this.dir = path.resolve(opts.dir);
-    this.log = opts.log ?? noopLog;
+    this.log = opts.log ?? silentLog;
     this.copyTimeoutMs = opts.copyTimeoutMs ?? DEFAULT_COPY_TIMEOUT_MS;
   }
 

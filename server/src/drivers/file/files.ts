@@ -7,6 +7,7 @@ import { promises as fsp, type Stats } from "node:fs";
 import path from "node:path";
 import { ExecError, type Executor } from "../../exec/executor";
 import { PRIVATE_FILE_MODE } from "../../lib/private-file";
+import type { Log } from "../../log";
 
 export async function statOrNull(file: string): Promise<Stats | null> {
   try {
@@ -90,7 +91,7 @@ export async function growTo(file: string, bytes: number): Promise<void> {
  * work, removed on the next start. Where setpriv is missing, cp runs alone (and may outlive a
  * crash), which is logged once.
  */
-export async function sparseCopy(executor: Executor, src: string, tmp: string, timeoutMs: number, log?: { warn(obj: object, msg?: string): void }): Promise<void> {
+export async function sparseCopy(executor: Executor, src: string, tmp: string, timeoutMs: number, log?: Pick<Log, "warn">): Promise<void> {
   const cp = ["cp", "--reflink=auto", "--sparse=always", "--", src, tmp];
   if (!setprivMissing) {
     try {

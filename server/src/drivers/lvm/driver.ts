@@ -31,7 +31,7 @@ import type { Executor } from "../../exec/executor";
 import type { BackendStats, ManageableDriver, ManageableVolume, ManageRef, SnapshotRef, VolumeDriver, VolumeRef } from "../interface";
 import { InvalidReferenceError } from "../manage";
 import { INCOMPLETE_TAG, lvNameProblem, manageableLvs } from "./manage";
-import type { DriverLogger } from "../file/driver";
+import { silentLog, type Log } from "../../log";
 import { GIB, Lvm, isBusy, isValidName, mapperPath, REMOVE_CONFIG_RETRY, type LvInfo } from "./lvm";
 
 export type LvmType = "default" | "thin" | "auto";
@@ -60,7 +60,7 @@ export interface LvmDriverOptions {
   lvmConfDir?: string;
   /** A copy or clear of one volume (dd); default 6 h. */
   copyTimeoutMs?: number;
-  log?: DriverLogger;
+  log?: Log;
 }
 
 const OWNER_TAG = "cinderblock";
@@ -70,7 +70,6 @@ const SNAPSHOT_RE = new RegExp(`^_snapshot-(${UUID})$`);
 const CLONE_SNAP_RE = new RegExp(`^clone-snap-(${UUID})$`);
 const MIB = 1024 ** 2;
 
-const noopLog: DriverLogger = { info() {}, warn() {}, debug() {}, error() {} };
 
 export const volumeLv = (id: string): string => `volume-${id}`;
 export const snapshotLv = (id: string): string => `_snapshot-${id}`;
@@ -97,7 +96,7 @@ export class LvmDriver implements VolumeDriver, ManageableDriver {
   private readonly lvm: Lvm;
   private readonly vg: string;
   private readonly pool: string;
-  private readonly log: DriverLogger;
+  private readonly log: Log;
   private thin = false;
 
   constructor(private readonly opts: LvmDriverOptions) {
@@ -114,7 +113,7 @@ export class LvmDriver implements VolumeDriver, ManageableDriver {
       throw new Error("Driver option 'volumeClearSize' must be a whole number of MiB from 0 (all) to 1024");
     }
     this.lvm = new Lvm({ executor: opts.executor, systemDir: opts.lvmConfDir });
-    this.log = opts.log ?? noopLog;
+    this.log = opts.log ?? silentLog;
   }
 
   /** Whether new volumes are thin (known after setup). */

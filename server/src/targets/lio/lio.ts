@@ -24,15 +24,11 @@ import { constants, promises as fsp } from "node:fs";
 import path from "node:path";
 import type { Executor } from "../../exec/executor";
 import { KeyedLocks } from "../../lib/locks";
+import type { Log } from "../../log";
 import { type Connector, type ConnectionInfo, type ExportVolume, InvalidConnectorError } from "../interface";
 import { type Chap, IscsiTarget, type IscsiTargetOptions, parseProviderAuth, type TargetSpec, volumeName } from "../iscsi";
 import { checkedInitiator, initiatorProblem, isIscsiName } from "../iscsi-name";
 import { removePrivateFile, writePrivateFile } from "../../lib/private-file";
-
-export interface LioLogger {
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-}
 
 export interface LioOptions extends IscsiTargetOptions {
   executor: Executor;
@@ -40,7 +36,7 @@ export interface LioOptions extends IscsiTargetOptions {
   stateDir: string;
   /** LIO's configfs root; default /sys/kernel/config/target. */
   configfsRoot?: string;
-  log?: LioLogger;
+  log?: Pick<Log, "info" | "warn">;
 }
 
 /** What `ensureExport` needs that the database does not hold. */

@@ -13,16 +13,12 @@
 import { promises as fsp } from "node:fs";
 import { ExecError, type Executor } from "../../exec/executor";
 import { KeyedLocks } from "../../lib/locks";
+import type { Log } from "../../log";
 import type { ExportVolume } from "../interface";
 import { type Chap, IscsiTarget, type IscsiTargetOptions, type TargetSpec, volumeName } from "../iscsi";
 import { renderTargetFile } from "./config";
 import { removePrivateFile, writePrivateFile } from "../../lib/private-file";
 import { nextTid, parseAccounts, parseTargets, type TgtTarget } from "./parse";
-
-export interface TgtLogger {
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-}
 
 export interface TgtOptions extends IscsiTargetOptions {
   executor: Executor;
@@ -32,7 +28,7 @@ export interface TgtOptions extends IscsiTargetOptions {
   controlPort?: number;
   /** Cinder's `iscsi_write_cache`; default on. */
   writeCache?: boolean;
-  log?: TgtLogger;
+  log?: Pick<Log, "info" | "warn">;
 }
 
 const DATA_LUN = 1;

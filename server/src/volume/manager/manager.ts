@@ -4,7 +4,6 @@
  * per-resource locks and records the outcome with a compare-and-set; on start it reconciles
  * whatever a crash or a stop left half done.
  */
-import type { Logger } from "pino";
 import type { Bus } from "../../bus/bus";
 import type { QuotaDefaults } from "../../config";
 import { SCHEDULER_TOPIC, type RevertMsg, type SnapshotMsg, type VolumeMsg, volumeTopic } from "../../bus/rpc";
@@ -13,6 +12,7 @@ import { getService, heartbeat, registerService } from "../../db/repos/services"
 import type { BackendReport } from "../../scheduler/scheduler";
 import type { VolumeDriver } from "../../drivers/interface";
 import { KeyedLocks } from "../../lib/locks";
+import type { Log } from "../../log";
 import { VOLUME_BINARY } from "../../contract/services";
 import * as ops from "./operations";
 import type { TargetHelper } from "../../targets/interface";
@@ -55,7 +55,7 @@ export class VolumeManager {
     readonly bus: Bus,
     readonly driver: VolumeDriver,
     readonly opts: ManagerOptions,
-    readonly log: Logger,
+    readonly log: Log,
     /** The export target composed with the driver (any driver with any target); none = local volumes only. */
     readonly target?: TargetHelper,
   ) {
