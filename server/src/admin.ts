@@ -23,7 +23,7 @@ import type { VolumeDriver } from "./drivers/interface";
 import { ProcessExecutor } from "./exec/executor";
 import { prepareDataDir } from "./data-dir";
 import { findOrphans, purgeOrphan, type OrphanKind } from "./volume/manager/orphans";
-import { now } from "./db/time";
+import { now } from "./contract/time";
 import { ADMIN_PASSWORD_FILE, bootstrapIdentity } from "./identity/bootstrap";
 import { DEFAULT_DOMAIN_ID, newId } from "./identity/ids";
 import { generatePassword, hashPassword } from "./identity/password";

@@ -16,7 +16,7 @@ import os from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
 import { migrate, openDb } from "../../server/src/db/database";
-import { now } from "../../server/src/db/time";
+import { now } from "../../server/src/contract/time";
 import { freePort } from "../helpers/server";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);

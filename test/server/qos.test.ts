@@ -9,7 +9,7 @@ import { assertFault } from "../helpers/faults";
 import { createVolume, deleteVolume } from "../helpers/lifecycle";
 import type { TestServer } from "../helpers/server";
 import { forEachDialect } from "../helpers/suite";
-import { frontEndQos } from "../../server/src/volume/api/qos";
+import { frontEndQos } from "../../server/src/volume/qos";
 
 const UNKNOWN = "00000000-0000-4000-8000-000000000000";
 const A = "/v3/admin";

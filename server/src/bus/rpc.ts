@@ -17,6 +17,7 @@ import type { Bus } from "./bus";
 import type { AttachmentRow } from "../db/schema";
 import type { ConnectionInfo, Connector } from "../targets/interface";
 import type { ManageableVolume } from "../drivers/interface";
+import type { PoolState } from "../scheduler/types";
 
 export const SCHEDULER_TOPIC = "scheduler";
 
@@ -67,6 +68,11 @@ export class SchedulerRpc {
   /** The new size is in the volume's task (`{"op":"extend","new_size":N}`). */
   extendVolume(volumeId: string): void {
     this.bus.cast(SCHEDULER_TOPIC, "extendVolume", { volumeId } satisfies VolumeMsg);
+  }
+
+  /** Every pool the volume services reported, as the scheduler sees them (get_pools). */
+  getPools(): Promise<PoolState[]> {
+    return this.bus.call<PoolState[]>(SCHEDULER_TOPIC, "getPools", {});
   }
 }
 

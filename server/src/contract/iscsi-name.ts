@@ -13,7 +13,7 @@
  * accepted. Only ASCII letters, digits, '.', '-' and ':' are: RFC 3720 also admits some non-ASCII
  * characters after nameprep, which no initiator os-brick knows produces.
  */
-import { type Connector, InvalidConnectorError } from "./interface";
+import { type Connector, InvalidConnectorError } from "./connector";
 
 export const MAX_ISCSI_NAME_BYTES = 223;
 

@@ -6,8 +6,8 @@
  */
 import type { Paging, SortKey } from "../contract/paging";
 import type { AttachmentFilters } from "../db/repos/attachments";
-import { emptyFilters, type ListFilters, type TimeFilter } from "../db/repos/filters";
-import { isTimestamp } from "../db/time";
+import { emptyFilters, type ListFilters, type TimeFilter } from "../contract/filters";
+import { isTimestamp } from "../contract/time";
 import type { RequestContext } from "../contract/context";
 import { boolFrom } from "../lib/bool";
 import type { AttachmentListQuery } from "../volume/api/attachments-list";

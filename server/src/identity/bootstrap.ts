@@ -7,7 +7,7 @@ import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Kysely } from "kysely";
 import type { Database } from "../db/schema";
-import { now } from "../db/time";
+import { now } from "../contract/time";
 import { DEFAULT_DOMAIN_ID, DEFAULT_DOMAIN_NAME, newId, STANDARD_ROLES } from "./ids";
 import { generatePassword, hashPassword } from "./password";
 import { domainByRef, grant, insertDomain, insertProject, insertRole, insertUser, roleByName, userByName } from "../db/repos/identity";

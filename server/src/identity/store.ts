@@ -2,7 +2,7 @@
 import type { Kysely, Transaction } from "kysely";
 import type { Database } from "../db/schema";
 import { directRoles, roleNames } from "../db/repos/identity";
-import { now } from "../db/time";
+import { now } from "../contract/time";
 import { IMPLIED_ROLES } from "./ids";
 
 /** Role names the user holds on the project, with the roles they imply. */

@@ -2,7 +2,7 @@
  * The contract every export target implements (cf. cinder/volume/targets/driver.py `Target`).
  *
  * A driver decides where a volume's bytes live; a target decides how they are exported
- * (STYLE 14). The volume manager composes the two: it asks the driver for the volume's local
+ * (the two vary independently: any driver with any target). The volume manager composes the two: it asks the driver for the volume's local
  * path and hands that to the target. Targets are called under the manager's per-volume lock, and
  * every method is idempotent: exporting an exported volume or removing a missing export succeeds.
  */
@@ -24,25 +24,9 @@ export interface ExportModel {
   providerAuth: string;
 }
 
-/**
- * The connecting host, as os-brick describes it (`initiator`, `ip`, `host`, `multipath`, ...).
- * Cinder accepts any object; a target checks only what it needs.
- */
-export type Connector = Record<string, unknown>;
+import type { ConnectionInfo, Connector } from "../contract/connector";
 
-/** Cinder's connection_info: `{driver_volume_type, data}`. */
-export interface ConnectionInfo {
-  driver_volume_type: string;
-  data: Record<string, unknown>;
-}
-
-/** The connector lacks what the target needs (Cinder's InvalidConnectorException → 400). */
-export class InvalidConnectorError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "InvalidConnectorError";
-  }
-}
+export { type ConnectionInfo, type Connector, InvalidConnectorError } from "../contract/connector";
 
 export interface TargetHelper {
   /** The registry name (`tgt`). */

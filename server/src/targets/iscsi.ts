@@ -5,7 +5,7 @@
  */
 import { randomInt } from "node:crypto";
 import type { ConnectionInfo, Connector, ExportModel, ExportVolume, TargetHelper } from "./interface";
-import { checkedInitiator } from "./iscsi-name";
+import { checkedInitiator } from "../contract/iscsi-name";
 
 /** Cinder's `target_prefix` default. */
 export const IQN_PREFIX = "iqn.2010-10.org.openstack:";

@@ -6,7 +6,7 @@ import { type Kysely, type Transaction, type Updateable, sql } from "kysely";
 import type { SortKey } from "../../contract/paging";
 import { afterMarker, sortExpr, withIdTiebreak } from "../paginate";
 import type { AttachmentRow, Database, VolumeAttachmentTable } from "../schema";
-import { now } from "../time";
+import { now } from "../../contract/time";
 import type { Page } from "./listing";
 import type { AttachStatus } from "../../contract/status";
 

@@ -5,7 +5,8 @@ import { type Kysely, type SelectQueryBuilder, sql } from "kysely";
 import type { Database } from "../schema";
 import type { SortKey } from "../../contract/paging";
 import { afterMarker, sortExpr, withIdTiebreak } from "../paginate";
-import { type ListFilters, TIME_OPS } from "./filters";
+import type { ListFilters } from "../../contract/filters";
+import { TIME_OPS } from "./filters";
 
 type Listable = "volumes" | "snapshots";
 const META: Record<Listable, { table: "volume_metadata" | "snapshot_metadata"; fk: string }> = {

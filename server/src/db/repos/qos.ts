@@ -5,7 +5,7 @@
 import type { Kysely, Selectable, Transaction } from "kysely";
 import { afterMarker, sortExpr, withIdTiebreak } from "../paginate";
 import type { Database, QosSpecsTable } from "../schema";
-import { now } from "../time";
+import { now } from "../../contract/time";
 import type { Paging } from "../../contract/paging";
 
 type Q = Kysely<Database> | Transaction<Database>;

@@ -2,7 +2,7 @@
 import { randomUUID } from "node:crypto";
 import type { Kysely, Transaction } from "kysely";
 import type { Database, ServiceRow } from "../schema";
-import { now } from "../time";
+import { now } from "../../contract/time";
 
 export async function registerService(
   db: Kysely<Database>,

@@ -1,7 +1,7 @@
 /** Snapshot rows, with the same compare-and-set discipline as volumes. */
 import { type Kysely, type Transaction, type Updateable } from "kysely";
 import type { Database, SnapshotRow, SnapshotsTable } from "../schema";
-import { now } from "../time";
+import { now } from "../../contract/time";
 import type { SnapshotStatus } from "../../contract/status";
 
 type Q = Kysely<Database> | Transaction<Database>;

@@ -8,7 +8,7 @@ import { type ExpressionBuilder, type Kysely, sql, type Transaction, type Update
 import type { Dialect } from "../database";
 import { afterMarker, sortExpr, withIdTiebreak } from "../paginate";
 import type { Database, VolumeTypeRow, VolumeTypesTable } from "../schema";
-import { now } from "../time";
+import { now } from "../../contract/time";
 import type { Paging } from "../../contract/paging";
 
 type Q = Kysely<Database> | Transaction<Database>;

@@ -5,7 +5,7 @@
  */
 import { type Kysely, type Transaction, sql, type Updateable } from "kysely";
 import type { Database, VolumeRow, VolumesTable } from "../schema";
-import { now } from "../time";
+import { now } from "../../contract/time";
 import type { AttachStatus, SnapshotStatus, VolumeStatus } from "../../contract/status";
 
 type Q = Kysely<Database> | Transaction<Database>;

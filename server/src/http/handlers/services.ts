@@ -2,7 +2,6 @@
  * Services, pools and the legacy extension list (cinder/api/contrib/services.py,
  * scheduler_stats.py, cinder/api/extensions.py).
  */
-import { SCHEDULER_TOPIC } from "../../bus/rpc";
 import { boolFrom } from "../../lib/bool";
 import { authorize } from "../../policy/policy";
 import type { PoolState } from "../../scheduler/types";
@@ -38,7 +37,7 @@ const EXTENSIONS: Array<[string, string, string]> = [
 ];
 
 async function pools(req: HandlerRequest<unknown>): Promise<PoolState[]> {
-  return req.svc.bus.call<PoolState[]>(SCHEDULER_TOPIC, "getPools", {});
+  return req.svc.scheduler.getPools();
 }
 
 /** The body of enable/disable (its anyOf-of-required widens the generated type). */

@@ -3,6 +3,7 @@ import { listSnapshots } from "../../volume/api/list";
 import { findSnapshot } from "../../volume/api/lookup";
 import {
   deleteSnapshotMetadataItem,
+  metadataOfSnapshots,
   getSnapshotMetadata,
   getSnapshotMetadataItem,
   updateSnapshotMetadataItem,
@@ -15,7 +16,6 @@ import {
   resetSnapshotStatus,
   updateSnapshot,
 } from "../../volume/api/snapshots";
-import { snapshotMetadataOf } from "../../db/repos/snapshots";
 import type { SnapshotRow } from "../../db/schema";
 import { authorize } from "../../policy/policy";
 import type { Handlers, HandlerRequest } from "../handler";
@@ -48,7 +48,7 @@ async function details(
   rows: readonly SnapshotRow[],
   extensions = true,
 ): Promise<Record<string, unknown>[]> {
-  const meta = await snapshotMetadataOf(req.svc.db.kysely, rows.map((r) => r.id));
+  const meta = await metadataOfSnapshots(req.svc, rows.map((r) => r.id));
   return rows.map((r) => snapshotDetail(req.ctx, r, meta.get(r.id) ?? {}, extensions));
 }
 
@@ -73,7 +73,7 @@ export const snapshotHandlers: H = {
   listSnapshots: async (req) => {
     const q = parseListQuery(req.ctx, req.query, SNAPSHOT_LISTING, req.svc.config.maxLimit);
     const res = await listSnapshots(req.svc, req.ctx, q);
-    const meta = await snapshotMetadataOf(req.svc.db.kysely, res.rows.map((r) => r.id));
+    const meta = await metadataOfSnapshots(req.svc, res.rows.map((r) => r.id));
     return {
       body: {
         snapshots: res.rows.map((r) => snapshotSummary(r, meta.get(r.id) ?? {})),

@@ -27,7 +27,7 @@ import { KeyedLocks } from "../../lib/locks";
 import type { Log } from "../../log";
 import { type Connector, type ConnectionInfo, type ExportVolume, InvalidConnectorError } from "../interface";
 import { type Chap, IscsiTarget, type IscsiTargetOptions, parseProviderAuth, type TargetSpec, volumeName } from "../iscsi";
-import { checkedInitiator, initiatorProblem, isIscsiName } from "../iscsi-name";
+import { checkedInitiator, initiatorProblem, isIscsiName } from "../../contract/iscsi-name";
 import { removePrivateFile, writePrivateFile } from "../../lib/private-file";
 
 export interface LioOptions extends IscsiTargetOptions {

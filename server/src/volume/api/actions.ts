@@ -6,7 +6,7 @@
 import { casSnapshot, snapshotsOfVolume } from "../../db/repos/snapshots";
 import { attachmentsOf } from "../../db/repos/attachments";
 import { casVolume, mergeMetadata } from "../../db/repos/volumes";
-import { now } from "../../db/time";
+import { now } from "../../contract/time";
 import type { RequestContext } from "../../contract/context";
 import { badRequest, conflict, invalidVolume } from "../../contract/errors";
 import { authorize } from "../../policy/policy";

@@ -9,7 +9,7 @@ import { randomUUID } from "node:crypto";
 import { attachmentsOf, getAttachment, insertAttachment, updateAttachment } from "../../db/repos/attachments";
 import { casVolume, getVolume, metadataOf } from "../../db/repos/volumes";
 import type { AttachmentRow, VolumeRow } from "../../db/schema";
-import { now } from "../../db/time";
+import { now } from "../../contract/time";
 import type { RequestContext } from "../../contract/context";
 import { CinderError, invalidVolume, notFound } from "../../contract/errors";
 import { authorize } from "../../policy/policy";

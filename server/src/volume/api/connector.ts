@@ -12,8 +12,8 @@
  * `ip` and the other fields go nowhere but the stored JSON, and are left as given.
  */
 import { invalidInput } from "../../contract/errors";
-import type { Connector } from "../../targets/interface";
-import { initiatorProblem, shownValue } from "../../targets/iscsi-name";
+import type { Connector } from "../../contract/connector";
+import { initiatorProblem, shownValue } from "../../contract/iscsi-name";
 
 const MAX_FIELD = 255;
 // eslint-disable-next-line no-control-regex

@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import type { VolumeRow, VolumesTable } from "../../db/schema";
 import { casSnapshot } from "../../db/repos/snapshots";
 import { casVolume, insertVolume } from "../../db/repos/volumes";
-import { now } from "../../db/time";
+import { now } from "../../contract/time";
 import type { RequestContext } from "../../contract/context";
 import { badRequest, invalidInput, invalidSnapshot, invalidVolume, notFound, volumeTypeIdNotFound } from "../../contract/errors";
 import { authorize } from "../../policy/policy";

@@ -4,7 +4,7 @@
  */
 import { sql } from "kysely";
 import type { SortKey } from "../../contract/paging";
-import { emptyFilters, type ListFilters } from "../../db/repos/filters";
+import { emptyFilters, type ListFilters } from "../../contract/filters";
 import { count, filtered, page, type Page } from "../../db/repos/listing";
 import type { SnapshotRow, VolumeRow } from "../../db/schema";
 import type { RequestContext } from "../../contract/context";

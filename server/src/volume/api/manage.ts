@@ -10,7 +10,7 @@ import { backendOf } from "../../bus/rpc";
 import { getService } from "../../db/repos/services";
 import { insertVolume } from "../../db/repos/volumes";
 import type { ServiceRow, VolumesTable } from "../../db/schema";
-import { now } from "../../db/time";
+import { now } from "../../contract/time";
 import type { ManageableVolume } from "../../drivers/interface";
 import { badRequest, CinderError, invalidInput, invalidVolume, invalidVolumeType, notFound, volumeTypeIdNotFound } from "../../contract/errors";
 import type { RequestContext } from "../../contract/context";

@@ -15,6 +15,11 @@ async function metadataOf(svc: Services, id: string): Promise<Record<string, str
   return (await snapshotMetadataOf(svc.db.kysely, [id])).get(id) ?? {};
 }
 
+/** The metadata of each snapshot listed, for the views (no policy check: the rows were already read under it). */
+export function metadataOfSnapshots(svc: Services, ids: readonly string[]): Promise<Map<string, Record<string, string>>> {
+  return snapshotMetadataOf(svc.db.kysely, ids);
+}
+
 export async function getSnapshotMetadata(svc: Services, ctx: RequestContext, id: string): Promise<Record<string, string>> {
   const s = await findSnapshot(svc, ctx, id);
   authorize(ctx, "volume:get_snapshot_metadata", s.project_id);

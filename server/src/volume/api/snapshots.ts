@@ -7,7 +7,7 @@ import { sql } from "kysely";
 import { casSnapshot, getSnapshot, insertSnapshot } from "../../db/repos/snapshots";
 import { casVolume, getVolume } from "../../db/repos/volumes";
 import type { SnapshotRow, SnapshotsTable } from "../../db/schema";
-import { now } from "../../db/time";
+import { now } from "../../contract/time";
 import type { RequestContext } from "../../contract/context";
 import { badRequest, invalidSnapshot, invalidVolume } from "../../contract/errors";
 import { MV } from "../../contract/microversion";

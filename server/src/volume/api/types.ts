@@ -25,7 +25,7 @@ import {
   visibleType,
 } from "../../db/repos/types";
 import type { Database, VolumeTypeRow } from "../../db/schema";
-import { now } from "../../db/time";
+import { now } from "../../contract/time";
 import type { RequestContext } from "../../contract/context";
 import {
   badRequest,

@@ -10,7 +10,7 @@ import {
   replaceMetadata,
 } from "../../db/repos/volumes";
 import type { VolumeRow } from "../../db/schema";
-import { now } from "../../db/time";
+import { now } from "../../contract/time";
 import type { RequestContext } from "../../contract/context";
 import { badRequest, invalidVolume, volumeMetadataNotFound } from "../../contract/errors";
 import { authorize } from "../../policy/policy";

@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import { attachmentsOf, deleteAttachment, getAttachment, insertAttachment, updateAttachment } from "../../db/repos/attachments";
 import { casVolume, getVolume, mergeMetadata, metadataOf } from "../../db/repos/volumes";
 import type { AttachmentRow } from "../../db/schema";
-import { now } from "../../db/time";
+import { now } from "../../contract/time";
 import { RemoteError } from "../../bus/errors";
 import type { AttachStatus, VolumeStatus } from "../../contract/status";
 import { removeExport } from "./exports";

@@ -8,7 +8,7 @@ import { casVolume, getVolume, metadataOf } from "../../db/repos/volumes";
 import type { VolumeRow } from "../../db/schema";
 import type { ConnectionInfo, Connector, ExportVolume } from "../../targets/interface";
 import { InvalidConnectorError } from "../../targets/interface";
-import { frontEndQos } from "../api/qos";
+import { frontEndQos } from "../qos";
 import { RemoteError } from "../../bus/errors";
 import type { VolumeManager } from "./manager";
 

@@ -7,7 +7,7 @@
  * in `error_managing` with size 0 and gives the gigabytes back.
  */
 import { casVolume, getVolume, parseTask } from "../../db/repos/volumes";
-import { now } from "../../db/time";
+import { now } from "../../contract/time";
 import { canManage, type ManageableVolume } from "../../drivers/interface";
 import { sourceRef } from "../../drivers/manage";
 import { consume, release, typeNameOf } from "../../quota/quota";

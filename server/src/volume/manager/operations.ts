@@ -7,7 +7,7 @@
 import { casSnapshot, deleteSnapshotRow, getSnapshot, snapshotsOfVolume } from "../../db/repos/snapshots";
 import { casVolume, deleteVolumeRow, getVolume, parseTask } from "../../db/repos/volumes";
 import type { SnapshotRow, VolumeRow } from "../../db/schema";
-import { now } from "../../db/time";
+import { now } from "../../contract/time";
 import type { SnapshotRef, VolumeRef } from "../../drivers/interface";
 import type { VolumeManager } from "./manager";
 import { release, snapshotDelta, typeNameOf, volumeDelta } from "../../quota/quota";
