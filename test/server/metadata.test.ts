@@ -105,6 +105,31 @@ forEachDialect("metadata", (fx) => {
     });
   }
 
+  it("refuses volume metadata writes in maintenance, and a delete while uploading, changing nothing", async () => {
+    const id = await make("volumes", { a: "1" });
+    assert.equal((await volumeAction(fx.admin, "p1", id, "os-reset_status", { status: "maintenance" })).status, 202);
+    const updating = "Invalid volume: Updating volume metadata is not allowed for volumes in maintenance status.";
+    assertFault(await fx.c.post(`/v3/p1/volumes/${id}/metadata`, { metadata: { b: "2" } }), 400, updating);
+    assertFault(await fx.c.put(`/v3/p1/volumes/${id}/metadata`, { metadata: {} }), 400, updating);
+    assertFault(await fx.c.put(`/v3/p1/volumes/${id}/metadata/a`, { meta: { a: "x" } }), 400, updating);
+    assertFault(
+      await fx.c.delete(`/v3/p1/volumes/${id}/metadata/a`),
+      400,
+      "Invalid volume: Deleting volume metadata is not allowed for volumes in maintenance status.",
+    );
+    assert.deepEqual((await fx.c.get(`/v3/p1/volumes/${id}/metadata`)).body.metadata, { a: "1" }, "nothing changed");
+
+    assert.equal((await volumeAction(fx.admin, "p1", id, "os-reset_status", { status: "uploading" })).status, 202);
+    assert.equal((await fx.c.post(`/v3/p1/volumes/${id}/metadata`, { metadata: { b: "2" } })).status, 200, "a merge is allowed while uploading");
+    assertFault(
+      await fx.c.delete(`/v3/p1/volumes/${id}/metadata/a`),
+      400,
+      "Invalid volume: Deleting volume metadata is not allowed for volumes in uploading status.",
+    );
+    assert.deepEqual((await fx.c.get(`/v3/p1/volumes/${id}/metadata`)).body.metadata, { a: "1", b: "2" });
+    assert.equal((await volumeAction(fx.admin, "p1", id, "os-reset_status", { status: "available" })).status, 202);
+  });
+
   it("keeps admin metadata (readonly) out of the user metadata list, but shows it on the volume", async () => {
     const id = await make("volumes", { a: "1" });
     assert.equal((await volumeAction(fx.c, "p1", id, "os-update_readonly_flag", { readonly: true })).status, 202);

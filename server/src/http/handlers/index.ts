@@ -11,14 +11,14 @@ import { snapshotHandlers } from "./snapshots";
 import { typeHandlers } from "./types";
 import { versionHandlers } from "./versions";
 import { volumeActionHandlers } from "./volume-actions";
-import { volumeMetadataHandlers } from "./volume-metadata";
+import { metadataHandlers } from "./metadata";
 import { volumeManageHandlers } from "./volume-manage";
 import { volumeHandlers } from "./volumes";
 
 export const handlers: Handlers = {
   ...versionHandlers,
   ...volumeHandlers,
-  ...volumeMetadataHandlers,
+  ...metadataHandlers,
   ...volumeActionHandlers,
   ...volumeManageHandlers,
   ...snapshotHandlers,

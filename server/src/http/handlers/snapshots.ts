@@ -1,14 +1,7 @@
-/** Snapshot handlers (cinder/api/v3/snapshots.py, snapshot_metadata.py, contrib/admin_actions.py). */
+/** Snapshot handlers (cinder/api/v3/snapshots.py, contrib/admin_actions.py); their metadata is in metadata.ts. */
 import { listSnapshots } from "../../volume/api/list";
 import { findSnapshot } from "../../volume/api/lookup";
-import {
-  deleteSnapshotMetadataItem,
-  metadataOfSnapshots,
-  getSnapshotMetadata,
-  getSnapshotMetadataItem,
-  updateSnapshotMetadataItem,
-  writeSnapshotMetadata,
-} from "../../volume/api/snapshot-metadata";
+import { metadataOfMany, SNAPSHOT_METADATA } from "../../volume/api/metadata";
 import {
   createSnapshot,
   deleteSnapshot,
@@ -33,12 +26,6 @@ type H = Pick<
   | "showSnapshot"
   | "updateSnapshot"
   | "deleteSnapshot"
-  | "listSnapshotMetadata"
-  | "createSnapshotMetadata"
-  | "replaceSnapshotMetadata"
-  | "showSnapshotMetadataItem"
-  | "updateSnapshotMetadataItem"
-  | "deleteSnapshotMetadataItem"
   | "resetSnapshotStatus"
   | "forceDeleteSnapshot"
 >;
@@ -48,7 +35,7 @@ async function details(
   rows: readonly SnapshotRow[],
   extensions = true,
 ): Promise<Record<string, unknown>[]> {
-  const meta = await metadataOfSnapshots(req.svc, rows.map((r) => r.id));
+  const meta = await metadataOfMany(req.svc, SNAPSHOT_METADATA, rows.map((r) => r.id));
   return rows.map((r) => snapshotDetail(req.ctx, r, meta.get(r.id) ?? {}, extensions));
 }
 
@@ -73,7 +60,7 @@ export const snapshotHandlers: H = {
   listSnapshots: async (req) => {
     const q = parseListQuery(req.ctx, req.query, SNAPSHOT_LISTING, req.svc.config.maxLimit);
     const res = await listSnapshots(req.svc, req.ctx, q);
-    const meta = await metadataOfSnapshots(req.svc, res.rows.map((r) => r.id));
+    const meta = await metadataOfMany(req.svc, SNAPSHOT_METADATA, res.rows.map((r) => r.id));
     return {
       body: {
         snapshots: res.rows.map((r) => snapshotSummary(r, meta.get(r.id) ?? {})),
@@ -118,27 +105,6 @@ export const snapshotHandlers: H = {
 
   deleteSnapshot: async (req) => {
     await deleteSnapshot(req.svc, req.ctx, req.params.snapshot_id);
-    return {};
-  },
-
-  listSnapshotMetadata: async (req) => ({
-    body: { metadata: await getSnapshotMetadata(req.svc, req.ctx, req.params.snapshot_id) },
-  }),
-  createSnapshotMetadata: async (req) => ({
-    body: { metadata: await writeSnapshotMetadata(req.svc, req.ctx, req.params.snapshot_id, req.body.metadata, "merge") },
-  }),
-  replaceSnapshotMetadata: async (req) => ({
-    body: { metadata: await writeSnapshotMetadata(req.svc, req.ctx, req.params.snapshot_id, req.body.metadata, "replace") },
-  }),
-  showSnapshotMetadataItem: async (req) => {
-    const value = await getSnapshotMetadataItem(req.svc, req.ctx, req.params.snapshot_id, req.params.key);
-    return { body: { meta: { [req.params.key]: value } } };
-  },
-  updateSnapshotMetadataItem: async (req) => ({
-    body: { meta: await updateSnapshotMetadataItem(req.svc, req.ctx, req.params.snapshot_id, req.params.key, req.body.meta) },
-  }),
-  deleteSnapshotMetadataItem: async (req) => {
-    await deleteSnapshotMetadataItem(req.svc, req.ctx, req.params.snapshot_id, req.params.key);
     return {};
   },
 

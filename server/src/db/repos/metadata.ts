@@ -1,0 +1,77 @@
+/**
+ * Key/value metadata of volumes (user and admin) and of snapshots: three tables of one shape
+ * (owner id, key, value), read and written by one set of functions.
+ */
+import type { Kysely, Transaction } from "kysely";
+import type { Database } from "../schema";
+
+type Q = Kysely<Database> | Transaction<Database>;
+
+/** Whose metadata: a volume's user metadata, a volume's admin metadata, a snapshot's. */
+export type MetaKind = "volume" | "volume_admin" | "snapshot";
+
+const TABLES = {
+  volume: { table: "volume_metadata", owner: "volume_id" },
+  volume_admin: { table: "volume_admin_metadata", owner: "volume_id" },
+  snapshot: { table: "snapshot_metadata", owner: "snapshot_id" },
+} as const;
+
+/**
+ * The table and owner column of a kind, typed as the volume user-metadata table: the three tables
+ * differ only in the owner column's name, which the queries below take from here.
+ */
+function tableOf(kind: MetaKind): { table: "volume_metadata"; owner: "volume_id" } {
+  return TABLES[kind] as unknown as { table: "volume_metadata"; owner: "volume_id" };
+}
+
+/** The metadata of each owner listed that has any, keys in order. */
+export async function metadataOf(db: Q, kind: MetaKind, ids: readonly string[]): Promise<Map<string, Record<string, string>>> {
+  const out = new Map<string, Record<string, string>>();
+  if (ids.length === 0) return out;
+  const { table, owner } = tableOf(kind);
+  const rows = await db.selectFrom(table).select([owner, "key", "value"]).where(owner, "in", [...ids]).orderBy("key").execute();
+  for (const r of rows) {
+    const m = out.get(r[owner]) ?? {};
+    m[r.key] = r.value;
+    out.set(r[owner], m);
+  }
+  return out;
+}
+
+/** The metadata of one owner ({} when it has none). */
+export async function metadataOfOne(db: Q, kind: MetaKind, id: string): Promise<Record<string, string>> {
+  return (await metadataOf(db, kind, [id])).get(id) ?? {};
+}
+
+/** Replace all of an owner's metadata. */
+export async function replaceMetadata(db: Q, kind: MetaKind, id: string, meta: Record<string, string>): Promise<void> {
+  const { table, owner } = tableOf(kind);
+  await db.deleteFrom(table).where(owner, "=", id).execute();
+  const rows = Object.entries(meta).map(([key, value]) => ({ [owner]: id, key, value }) as { volume_id: string; key: string; value: string });
+  if (rows.length > 0) await db.insertInto(table).values(rows).execute();
+}
+
+/** Set these keys, keeping the others. */
+export async function mergeMetadata(db: Q, kind: MetaKind, id: string, meta: Record<string, string>): Promise<void> {
+  const keys = Object.keys(meta);
+  if (keys.length === 0) return;
+  const { table, owner } = tableOf(kind);
+  await db.deleteFrom(table).where(owner, "=", id).where("key", "in", keys).execute();
+  await db
+    .insertInto(table)
+    .values(keys.map((key) => ({ [owner]: id, key, value: meta[key] }) as { volume_id: string; key: string; value: string }))
+    .execute();
+}
+
+/** Remove one key; false when the owner had no such key. */
+export async function deleteMetadataKey(db: Q, kind: MetaKind, id: string, key: string): Promise<boolean> {
+  const { table, owner } = tableOf(kind);
+  const res = await db.deleteFrom(table).where(owner, "=", id).where("key", "=", key).executeTakeFirst();
+  return Number(res.numDeletedRows) > 0;
+}
+
+/** Remove all of an owner's metadata (the row itself is going). */
+export async function dropMetadata(db: Q, kind: MetaKind, id: string): Promise<void> {
+  const { table, owner } = tableOf(kind);
+  await db.deleteFrom(table).where(owner, "=", id).execute();
+}
