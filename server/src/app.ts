@@ -10,7 +10,7 @@ import type { Config } from "./config";
 import { migrate, openDb } from "./db/database";
 import { createDriver } from "./drivers/registry";
 import { createTarget } from "./targets/registry";
-import type { TargetHelper } from "./targets/interface";
+import { splitBackendOptions } from "./targets/options";
 import { ProcessExecutor } from "./exec/executor";
 import { buildHttp } from "./http/server";
 import { prepareDataDir } from "./data-dir";
@@ -84,24 +84,22 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
   const managers: VolumeManager[] = [];
   for (const b of config.backends) {
     const mlog = log.child({ role: "volume", backend: b.name });
-    const { targetHelper, targetIp, targetPort, tgtControlPort, volumesDir, writeCache, configfsRoot, lioStateDir, ...driverOptions } =
-      b.options;
+    const split = splitBackendOptions(b.options, config);
     const driver = createDriver(b.driver, {
       backendName: b.name,
       dataDir: config.dataDir,
       executor,
-      options: driverOptions,
+      options: split.driver,
       log: mlog,
     });
-    const helper = (targetHelper as string | undefined) ?? config.targetHelper;
-    const target: TargetHelper | undefined = helper
-      ? createTarget(helper, {
+    const target = split.target
+      ? createTarget(split.target.helper, {
           backendName: b.name,
           dataDir: config.dataDir,
           executor,
-          targetIp: typeof targetIp === "string" ? targetIp : config.targetIp,
-          targetPort: typeof targetPort === "number" ? targetPort : config.targetPort,
-          options: { tgtControlPort, volumesDir, writeCache, configfsRoot, lioStateDir },
+          targetIp: split.target.targetIp,
+          targetPort: split.target.targetPort,
+          options: split.target.options,
           log: mlog,
         })
       : undefined;

@@ -5,8 +5,8 @@
  * that writes the rows, so this finds nothing to do unless a database was restored, edited by hand,
  * or written by an older release that could give quota back twice.
  */
-import type { Logger } from "pino";
 import type { Db } from "../db/database";
+import type { Log } from "../log";
 import * as repo from "../db/repos/quotas";
 import { isPerType, volumeHolding } from "./quota";
 
@@ -30,7 +30,7 @@ function addHolding(counts: Counts, projectId: string, kind: "volumes" | "snapsh
 }
 
 /** Recount usage from the rows; returns the projects whose usage was corrected. */
-export async function recountUsage(db: Db, log: Logger): Promise<string[]> {
+export async function recountUsage(db: Db, log: Log): Promise<string[]> {
   return db.kysely.transaction().execute(async (trx) => {
     // No quota can change while the rows are counted (every consume and release updates this table).
     await repo.lockUsage(trx, db.dialect);
