@@ -18,6 +18,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { loadConfig, type Config } from "./config";
 import { migrate, openDb, type Db } from "./db/database";
+import { splitBackendOptions } from "./targets/options";
 import { createDriver } from "./drivers/registry";
 import type { VolumeDriver } from "./drivers/interface";
 import { ProcessExecutor } from "./exec/executor";
@@ -64,7 +65,7 @@ async function orphansOf(db: Db, config: Config): Promise<{ backend: string; dri
   const executor = new ProcessExecutor({ rootHelper: config.rootHelper?.trim().split(/\s+/) });
   const out = [];
   for (const b of config.backends) {
-    const { targetHelper, targetIp, targetPort, tgtControlPort, volumesDir, writeCache, configfsRoot, lioStateDir, ...options } = b.options;
+    const { driver: options } = splitBackendOptions(b.options, config);
     const driver = createDriver(b.driver, { backendName: b.name, dataDir: config.dataDir, executor, options });
     const found = await findOrphans(db.kysely, driver);
     for (const id of found.volumes) out.push({ backend: b.name, driver, kind: "volume" as const, id });
