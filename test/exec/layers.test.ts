@@ -98,6 +98,30 @@ function breach(i: Import): string | undefined {
   return `${from} may not import ${i.typeOnly ? "types from " : ""}${to}`;
 }
 
+/** A query-builder call: a query is built here, not through a repository of db/. */
+const QUERY_CALL = /(^|[^\w$])(selectFrom|updateTable|insertInto|deleteFrom)\s*\(/;
+
+/** The lines (1-based) of a source file that build a query: Kysely builder calls and kysely's `sql` tag. */
+export function queryLinesOf(source: string): number[] {
+  const lines = source.split("\n");
+  const out = new Set<number>();
+  // The local names of kysely's `sql` imported as a value (`import { sql } from "kysely"`, `sql as q`).
+  const tags: string[] = [];
+  for (const m of source.matchAll(/^import\s+\{([^}]*)\}\s+from\s+"kysely";?/gm)) {
+    for (const spec of m[1].split(",").map((n) => n.trim())) {
+      const named = /^sql(?:\s+as\s+([\w$]+))?$/.exec(spec);
+      if (named) tags.push(named[1] ?? "sql");
+    }
+  }
+  const tagUse = tags.length ? new RegExp(`(^|[^\\w$.])(${tags.join("|")})\\s*(<[^\`]*>)?\\s*(\`|\\.)`) : undefined;
+  lines.forEach((line, i) => {
+    const code = line.trim();
+    if (code.startsWith("//") || code.startsWith("*") || code.startsWith("/*")) return;
+    if (QUERY_CALL.test(line) || (tagUse?.test(line) && !code.startsWith("import"))) out.add(i + 1);
+  });
+  return [...out].sort((a, b) => a - b);
+}
+
 describe("layers: which folder of server/src may import which", () => {
   it("the checker tells type-only imports apart and refuses an import against the table", () => {
     const f = path.join(SRC, "volume/api/x.ts");
@@ -139,5 +163,33 @@ describe("layers: which folder of server/src may import which", () => {
         if (layer === "contract") assert.equal(to, "contract", `${path.relative(SRC, file)} imports ${to}`);
       }
     }
+  });
+
+  it("the query checker finds builder calls and kysely's sql tag, and nothing else", () => {
+    const source = [
+      'import { type Kysely, sql } from "kysely";',
+      "const a = await db.selectFrom(\"volumes\").selectAll().execute();",
+      "await trx",
+      "  .deleteFrom(\"volumes\")",
+      "  .execute();",
+      "const n = sql<number>`count(*)`;",
+      "const one = sql.lit(1);",
+      "// db.updateTable(\"volumes\") in a comment",
+      "await getVolume(db, id);",
+      "const t = db.transaction();",
+    ].join("\n");
+    assert.deepEqual(queryLinesOf(source), [2, 4, 6, 7]);
+    assert.deepEqual(queryLinesOf('import { sql as q } from "kysely";\nq`select 1`;\nsql`x`;'), [2]);
+    assert.deepEqual(queryLinesOf("const sql = (s: TemplateStringsArray) => s;\nsql`not kysely`;"), []);
+  });
+
+  it("only db/ builds queries: every other file of server/src goes through db/repos", async () => {
+    const offenders: string[] = [];
+    for (const file of await tsFiles(SRC)) {
+      const rel = path.relative(SRC, file).replace(/\\/g, "/");
+      if (rel.startsWith("db/")) continue;
+      for (const line of queryLinesOf(await fsp.readFile(file, "utf8"))) offenders.push(`${rel}:${line}`);
+    }
+    assert.deepEqual(offenders, []);
   });
 });

@@ -5,12 +5,11 @@
  * on its source's backend, where the data is, and fails if that backend does not pass the filters.
  * An accepted extend is checked against the volume's own backend before its manager grows it.
  */
-import type { Logger } from "pino";
 import type { Bus } from "../bus/bus";
 import { backendOf, SCHEDULER_TOPIC, type VolumeMsg, type VolumeRpc } from "../bus/rpc";
 import type { Db } from "../db/database";
 import { getSnapshot } from "../db/repos/snapshots";
-import { casVolume, getVolume, parseTask } from "../db/repos/volumes";
+import { casVolume, getVolume, parseTask, unplacedVolumeIds } from "../db/repos/volumes";
 import { release, typeNameOf } from "../quota/quota";
 import type { VolumeRow } from "../db/schema";
 import { disabledHosts, heartbeat, registerService } from "../db/repos/services";
@@ -24,6 +23,8 @@ import { rank } from "./weigh";
 import { allocatedCapacityWeigher } from "./weighers/allocated-capacity";
 import { capacityWeigher } from "./weighers/capacity";
 import { endOf, VOLUME_TRANSITIONS as T } from "../contract/status";
+import { SCHEDULER_BINARY, VOLUME_BINARY } from "../contract/services";
+import type { Log } from "../log";
 
 export interface BackendReport {
   /** `host@backend`. */
@@ -77,7 +78,7 @@ export class Scheduler {
     private readonly db: Db,
     private readonly bus: Bus,
     private readonly volumes: VolumeRpc,
-    private readonly log: Logger,
+    private readonly log: Log,
     private readonly opts: SchedulerOptions = {},
   ) {
     // Cinder's scheduler_default_weighers is CapacityWeigher alone.
@@ -93,8 +94,8 @@ export class Scheduler {
   async register(): Promise<void> {
     const s = this.opts.service;
     if (!s) return;
-    await registerService(this.db.kysely, { host: s.host, binary: "cinder-scheduler", topic: SCHEDULER_TOPIC, availabilityZone: s.availabilityZone });
-    this.timer = setInterval(() => void heartbeat(this.db.kysely, s.host, "cinder-scheduler").catch(() => undefined), s.reportIntervalMs);
+    await registerService(this.db.kysely, { host: s.host, binary: SCHEDULER_BINARY, topic: SCHEDULER_TOPIC, availabilityZone: s.availabilityZone });
+    this.timer = setInterval(() => void heartbeat(this.db.kysely, s.host, SCHEDULER_BINARY).catch(() => undefined), s.reportIntervalMs);
     this.timer.unref();
   }
 
@@ -118,13 +119,7 @@ export class Scheduler {
 
   /** Volumes whose scheduling was cut short by a restart. */
   async reconcile(): Promise<void> {
-    const rows = await this.db.kysely
-      .selectFrom("volumes")
-      .select("id")
-      .where("status", "=", "creating")
-      .where("host", "is", null)
-      .execute();
-    for (const r of rows) await this.createVolume(r.id);
+    for (const id of await unplacedVolumeIds(this.db.kysely)) await this.createVolume(id);
   }
 
   async createVolume(volumeId: string): Promise<void> {
@@ -154,7 +149,7 @@ export class Scheduler {
 
   /** The pools of enabled backends that pass every filter. */
   private async passing(spec: RequestSpec): Promise<PoolState[]> {
-    const disabled = new Set(await disabledHosts(this.db.kysely, "cinder-volume"));
+    const disabled = new Set(await disabledHosts(this.db.kysely, VOLUME_BINARY));
     return this.poolStates().filter((p) => !disabled.has(p.backend) && FILTERS.every((f) => f.passes(p, spec)));
   }
 

@@ -80,3 +80,36 @@ export async function count(q: AnyQuery): Promise<number> {
   const row = await q.select(sql<number>`count(*)`.as("n")).executeTakeFirst();
   return Number(row?.n ?? 0);
 }
+
+/** The marker row of a list, if the list may show it (same project, when the list is scoped to one). */
+export async function listMarker(
+  db: Kysely<Database>,
+  table: Listable,
+  id: string,
+  projectId: string | undefined,
+): Promise<Record<string, unknown> | undefined> {
+  let q = db.selectFrom(table).selectAll().where("id", "=", id);
+  if (projectId !== undefined) q = q.where("project_id", "=", projectId);
+  return (await q.executeTakeFirst()) as Record<string, unknown> | undefined;
+}
+
+/** How many volumes match, their total size, and every metadata key with its distinct values. */
+export async function volumesSummary(
+  db: Kysely<Database>,
+  f: ListFilters,
+): Promise<{ count: number; size: number; metadata: Record<string, string[]> }> {
+  const totals = await filtered(db, "volumes", f)
+    .select([sql<number>`count(*)`.as("n"), sql<number>`coalesce(sum(volumes.size), 0)`.as("size")])
+    .executeTakeFirst();
+  const rows = await db
+    .selectFrom("volume_metadata")
+    .select(["key", "value"])
+    .distinct()
+    .where("volume_id", "in", filtered(db, "volumes", f).select("volumes.id"))
+    .orderBy("key")
+    .orderBy("value")
+    .execute();
+  const metadata: Record<string, string[]> = {};
+  for (const r of rows) (metadata[r.key] ??= []).push(r.value);
+  return { count: Number(totals?.n ?? 0), size: Number(totals?.size ?? 0), metadata };
+}

@@ -75,3 +75,13 @@ export async function dropMetadata(db: Q, kind: MetaKind, id: string): Promise<v
   const { table, owner } = tableOf(kind);
   await db.deleteFrom(table).where(owner, "=", id).execute();
 }
+
+/** Set one key only if the owner does not have it yet (a value already there is kept). */
+export async function addMetadataKey(db: Q, kind: MetaKind, id: string, key: string, value: string): Promise<void> {
+  const { table, owner } = tableOf(kind);
+  await db
+    .insertInto(table)
+    .values({ [owner]: id, key, value } as { volume_id: string; key: string; value: string })
+    .onConflict((oc) => oc.columns([owner, "key"]).doNothing())
+    .execute();
+}

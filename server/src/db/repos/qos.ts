@@ -118,3 +118,19 @@ export async function qosOfType(db: Q, typeId: string): Promise<QosRow | undefin
     .where("qos_specs.id", "=", (eb) => eb.selectFrom("volume_types").select("qos_specs_id").where("volume_types.id", "=", typeId))
     .executeTakeFirst();
 }
+
+/**
+ * cinder/db/sqlalchemy/api.py volume_qos_allows_retype: an in-use volume keeps its front-end QoS
+ * (Nova cannot change it on a running server), so both types have the same QoS specs, or neither
+ * has specs consumed anywhere but on the back-end.
+ */
+export async function qosAllowsRetype(db: Q, oldTypeId: string | null, newTypeId: string): Promise<boolean> {
+  const qosOf = async (typeId: string | null) =>
+    typeId ? ((await db.selectFrom("volume_types").select("qos_specs_id").where("id", "=", typeId).executeTakeFirst())?.qos_specs_id ?? null) : null;
+  const [from, to] = [await qosOf(oldTypeId), await qosOf(newTypeId)];
+  if (from !== null && from === to) return true;
+  const ids = [from, to].filter((q): q is string => q !== null);
+  if (ids.length === 0) return true;
+  const consumers = await db.selectFrom("qos_specs").select("consumer").where("id", "in", ids).execute();
+  return consumers.every((q) => q.consumer === "back-end");
+}

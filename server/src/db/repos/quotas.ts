@@ -124,7 +124,10 @@ export async function typeNames(db: Q): Promise<string[]> {
   return (await db.selectFrom("volume_types").select("name").orderBy("name").execute()).map((t) => t.name);
 }
 
-/** Every volume type's name by its id. */
-export async function typeNamesById(db: Q): Promise<Map<string, string>> {
-  return new Map((await db.selectFrom("volume_types").select(["id", "name"]).execute()).map((t) => [t.id, t.name]));
+/** Volume type names by id: every type's, or only those of `ids`. */
+export async function typeNamesById(db: Q, ids?: readonly string[]): Promise<Map<string, string>> {
+  if (ids?.length === 0) return new Map();
+  let q = db.selectFrom("volume_types").select(["id", "name"]);
+  if (ids) q = q.where("id", "in", [...ids]);
+  return new Map((await q.execute()).map((t) => [t.id, t.name]));
 }

@@ -1,8 +1,9 @@
 /** Snapshot rows, with the same compare-and-set discipline as volumes. */
-import { type Kysely, type Transaction, type Updateable } from "kysely";
+import { type Kysely, sql, type Transaction, type Updateable } from "kysely";
 import type { Database, SnapshotRow, SnapshotsTable } from "../schema";
 import { now } from "../../contract/time";
 import type { SnapshotStatus } from "../../contract/status";
+import { dropMetadata, replaceMetadata } from "./metadata";
 
 type Q = Kysely<Database> | Transaction<Database>;
 
@@ -31,47 +32,14 @@ export async function snapshotsOfVolume(db: Q, volumeId: string): Promise<Snapsh
 
 export async function insertSnapshot(db: Q, row: SnapshotsTable, metadata: Record<string, string>): Promise<void> {
   await db.insertInto("snapshots").values(row).execute();
-  await replaceSnapshotMetadata(db, row.id, metadata);
+  await replaceMetadata(db, "snapshot", row.id, metadata);
 }
 
 /** Remove the row; true when this caller removed it (so it alone gives back what the row held). */
 export async function deleteSnapshotRow(db: Q, id: string): Promise<boolean> {
-  await db.deleteFrom("snapshot_metadata").where("snapshot_id", "=", id).execute();
+  await dropMetadata(db, "snapshot", id);
   const res = await db.deleteFrom("snapshots").where("id", "=", id).executeTakeFirst();
   return Number(res.numDeletedRows) === 1;
-}
-
-export async function snapshotMetadataOf(db: Q, ids: readonly string[]): Promise<Map<string, Record<string, string>>> {
-  const out = new Map<string, Record<string, string>>();
-  if (ids.length === 0) return out;
-  const rows = await db.selectFrom("snapshot_metadata").selectAll().where("snapshot_id", "in", [...ids]).orderBy("key").execute();
-  for (const r of rows) {
-    const m = out.get(r.snapshot_id) ?? {};
-    m[r.key] = r.value;
-    out.set(r.snapshot_id, m);
-  }
-  return out;
-}
-
-export async function replaceSnapshotMetadata(db: Q, id: string, meta: Record<string, string>): Promise<void> {
-  await db.deleteFrom("snapshot_metadata").where("snapshot_id", "=", id).execute();
-  const rows = Object.entries(meta).map(([key, value]) => ({ snapshot_id: id, key, value }));
-  if (rows.length > 0) await db.insertInto("snapshot_metadata").values(rows).execute();
-}
-
-export async function mergeSnapshotMetadata(db: Q, id: string, meta: Record<string, string>): Promise<void> {
-  const keys = Object.keys(meta);
-  if (keys.length === 0) return;
-  await db.deleteFrom("snapshot_metadata").where("snapshot_id", "=", id).where("key", "in", keys).execute();
-  await db
-    .insertInto("snapshot_metadata")
-    .values(keys.map((key) => ({ snapshot_id: id, key, value: meta[key] })))
-    .execute();
-}
-
-export async function deleteSnapshotMetadataKey(db: Q, id: string, key: string): Promise<boolean> {
-  const res = await db.deleteFrom("snapshot_metadata").where("snapshot_id", "=", id).where("key", "=", key).executeTakeFirst();
-  return Number(res.numDeletedRows) > 0;
 }
 
 /** Snapshots whose volume lives on the given backend, in the given statuses. */
@@ -83,4 +51,33 @@ export async function snapshotsOnBackend(db: Q, backendHost: string, statuses: r
     .where((eb) => eb.or([eb("volumes.host", "=", backendHost), eb("volumes.host", "like", `${backendHost}#%`)]))
     .where("snapshots.status", "in", [...statuses])
     .execute();
+}
+
+/** True when the volume has any snapshot, in any status. */
+export async function volumeHasSnapshots(db: Q, volumeId: string): Promise<boolean> {
+  const row = await db.selectFrom("snapshots").select(sql.lit(1).as("one")).where("volume_id", "=", volumeId).executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Every snapshot of the volume goes to `status` (a cascading delete); updated_at is left alone. */
+export async function setSnapshotsOfVolumeStatus(db: Q, volumeId: string, status: SnapshotStatus): Promise<void> {
+  await db.updateTable("snapshots").set({ status }).where("volume_id", "=", volumeId).execute();
+}
+
+/** The id of every snapshot, in any project. */
+export async function allSnapshotIds(db: Q): Promise<string[]> {
+  return (await db.selectFrom("snapshots").select("id").execute()).map((r) => r.id);
+}
+
+/** Ids per query, within every dialect's limit on bound parameters. */
+const ID_CHUNK = 500;
+
+/** Those of `ids` that have a snapshot row. */
+export async function existingSnapshotIds(db: Q, ids: readonly string[]): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (let i = 0; i < ids.length; i += ID_CHUNK) {
+    const rows = await db.selectFrom("snapshots").select("id").where("id", "in", ids.slice(i, i + ID_CHUNK)).execute();
+    for (const r of rows) out.add(r.id);
+  }
+  return out;
 }

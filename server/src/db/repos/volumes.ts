@@ -3,10 +3,12 @@
  * whose row count says whether this caller won (cf. Cinder's conditional_update,
  * doc/source/contributor/api_conditional_updates.rst). Nobody reads, checks, then writes.
  */
-import { type Kysely, type Transaction, sql, type Updateable } from "kysely";
+import { type ExpressionBuilder, type Kysely, type Transaction, sql, type Updateable } from "kysely";
 import type { Database, VolumeRow, VolumesTable } from "../schema";
+import type { Dialect } from "../database";
 import { now } from "../../contract/time";
 import type { AttachStatus, SnapshotStatus, VolumeStatus } from "../../contract/status";
+import { dropMetadata, replaceMetadata } from "./metadata";
 
 type Q = Kysely<Database> | Transaction<Database>;
 
@@ -103,51 +105,16 @@ export async function casVolume(
 
 export async function insertVolume(db: Q, row: VolumesTable, metadata: Record<string, string>): Promise<void> {
   await db.insertInto("volumes").values(row).execute();
-  await replaceMetadata(db, "volume_metadata", row.id, metadata);
+  await replaceMetadata(db, "volume", row.id, metadata);
 }
 
 /** Remove the row; true when this caller removed it (so it alone gives back what the row held). */
 export async function deleteVolumeRow(db: Q, id: string): Promise<boolean> {
-  await db.deleteFrom("volume_metadata").where("volume_id", "=", id).execute();
-  await db.deleteFrom("volume_admin_metadata").where("volume_id", "=", id).execute();
+  await dropMetadata(db, "volume", id);
+  await dropMetadata(db, "volume_admin", id);
   await db.deleteFrom("volume_attachment").where("volume_id", "=", id).execute();
   const res = await db.deleteFrom("volumes").where("id", "=", id).executeTakeFirst();
   return Number(res.numDeletedRows) === 1;
-}
-
-type MetaTable = "volume_metadata" | "volume_admin_metadata";
-
-export async function metadataOf(db: Q, table: MetaTable, ids: readonly string[]): Promise<Map<string, Record<string, string>>> {
-  const out = new Map<string, Record<string, string>>();
-  if (ids.length === 0) return out;
-  const rows = await db.selectFrom(table).selectAll().where("volume_id", "in", [...ids]).orderBy("key").execute();
-  for (const r of rows) {
-    const m = out.get(r.volume_id) ?? {};
-    m[r.key] = r.value;
-    out.set(r.volume_id, m);
-  }
-  return out;
-}
-
-export async function replaceMetadata(db: Q, table: MetaTable, id: string, meta: Record<string, string>): Promise<void> {
-  await db.deleteFrom(table).where("volume_id", "=", id).execute();
-  const rows = Object.entries(meta).map(([key, value]) => ({ volume_id: id, key, value }));
-  if (rows.length > 0) await db.insertInto(table).values(rows).execute();
-}
-
-export async function mergeMetadata(db: Q, table: MetaTable, id: string, meta: Record<string, string>): Promise<void> {
-  const keys = Object.keys(meta);
-  if (keys.length === 0) return;
-  await db.deleteFrom(table).where("volume_id", "=", id).where("key", "in", keys).execute();
-  await db
-    .insertInto(table)
-    .values(keys.map((key) => ({ volume_id: id, key, value: meta[key] })))
-    .execute();
-}
-
-export async function deleteMetadataKey(db: Q, table: MetaTable, id: string, key: string): Promise<boolean> {
-  const res = await db.deleteFrom(table).where("volume_id", "=", id).where("key", "=", key).executeTakeFirst();
-  return Number(res.numDeletedRows) > 0;
 }
 
 /** Volumes of one backend (`host@backend`, any pool) in the given statuses, for reconciliation. */
@@ -155,7 +122,7 @@ export async function volumesOnBackend(db: Q, backendHost: string, statuses: rea
   return db
     .selectFrom("volumes")
     .selectAll()
-    .where((eb) => eb.or([eb("host", "=", backendHost), eb("host", "like", `${backendHost}#%`)]))
+    .where(onBackend(backendHost))
     .where("status", "in", [...statuses])
     .execute();
 }
@@ -167,4 +134,82 @@ export function parseTask(row: { task: string | null }): VolumeTask | undefined 
   } catch {
     return undefined;
   }
+}
+
+/** Rows of one backend (`host@backend`, any pool). */
+function onBackend(backendHost: string) {
+  return (eb: ExpressionBuilder<Database, "volumes">) => eb.or([eb("host", "=", backendHost), eb("host", "like", `${backendHost}#%`)]);
+}
+
+/**
+ * What decides the quota a volume holds (cf. quota heldByVolume), read with the row locked until
+ * the transaction ends on PostgreSQL (SQLite runs one writer at a time).
+ */
+export async function lockQuotaColumns(
+  db: Q,
+  dialect: Dialect,
+  id: string,
+): Promise<Pick<VolumeRow, "size" | "status" | "task" | "volume_type_id"> | undefined> {
+  let q = db.selectFrom("volumes").select(["size", "status", "task", "volume_type_id"]).where("id", "=", id);
+  if (dialect === "postgres") q = q.forUpdate();
+  return q.executeTakeFirst();
+}
+
+/**
+ * Remove the row of a volume the scheduler never placed (no host), with its metadata; true when
+ * this caller removed it. False, and nothing removed, once the volume has a host.
+ */
+export async function deleteUnplacedVolume(db: Q, id: string): Promise<boolean> {
+  const res = await db.deleteFrom("volumes").where("id", "=", id).where("host", "is", null).executeTakeFirst();
+  if (Number(res.numDeletedRows) !== 1) return false;
+  await dropMetadata(db, "volume", id);
+  await dropMetadata(db, "volume_admin", id);
+  return true;
+}
+
+/** True when a volume is still being created (its data copied) from this volume or this snapshot. */
+export async function creatingFrom(db: Q, source: "volume" | "snapshot", id: string): Promise<boolean> {
+  const row = await db
+    .selectFrom("volumes")
+    .select(sql.lit(1).as("one"))
+    .where(source === "volume" ? "source_volid" : "snapshot_id", "=", id)
+    .where("status", "=", "creating")
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Volumes still `creating` without a host: the scheduler has yet to place them. */
+export async function unplacedVolumeIds(db: Q): Promise<string[]> {
+  const rows = await db.selectFrom("volumes").select("id").where("status", "=", "creating").where("host", "is", null).execute();
+  return rows.map((r) => r.id);
+}
+
+/** Every volume of one backend, whatever its status. */
+export async function volumeIdsOnBackend(db: Q, backendHost: string): Promise<string[]> {
+  const rows = await db.selectFrom("volumes").select("id").where(onBackend(backendHost)).execute();
+  return rows.map((r) => r.id);
+}
+
+/** The exported volumes (a provider_location is set) of one backend, but those in `statusNot`. */
+export async function exportedVolumesOnBackend(db: Q, backendHost: string, statusNot: readonly VolumeStatus[]): Promise<VolumeRow[]> {
+  return db
+    .selectFrom("volumes")
+    .selectAll()
+    .where(onBackend(backendHost))
+    .where("provider_location", "is not", null)
+    .where("status", "not in", [...statusNot])
+    .execute();
+}
+
+/** Ids per query, within every dialect's limit on bound parameters. */
+const ID_CHUNK = 500;
+
+/** Those of `ids` that have a volume row. */
+export async function existingVolumeIds(db: Q, ids: readonly string[]): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (let i = 0; i < ids.length; i += ID_CHUNK) {
+    const rows = await db.selectFrom("volumes").select("id").where("id", "in", ids.slice(i, i + ID_CHUNK)).execute();
+    for (const r of rows) out.add(r.id);
+  }
+  return out;
 }

@@ -5,7 +5,8 @@
  */
 import { casSnapshot, snapshotsOfVolume } from "../../db/repos/snapshots";
 import { attachmentsOf } from "../../db/repos/attachments";
-import { casVolume, mergeMetadata } from "../../db/repos/volumes";
+import { casVolume, lockQuotaColumns } from "../../db/repos/volumes";
+import { deleteMetadataKey, mergeMetadata } from "../../db/repos/metadata";
 import { now } from "../../contract/time";
 import type { RequestContext } from "../../contract/context";
 import { badRequest, conflict, invalidVolume } from "../../contract/errors";
@@ -44,15 +45,13 @@ export async function resetVolumeStatus(svc: Services, ctx: RequestContext, id: 
   if (update.status) update.task = null;
   await svc.db.kysely.transaction().execute(async (trx) => {
     // A reset that ends an extend, manage or retype in flight gives back what it held beyond the row.
-    let read = trx.selectFrom("volumes").select(["size", "status", "task", "volume_type_id"]).where("id", "=", id);
-    if (svc.db.dialect === "postgres") read = read.forUpdate();
-    const before = await read.executeTakeFirst();
+    const before = await lockQuotaColumns(trx, svc.db.dialect, id);
     if (!(await casVolume(trx, id, {}, update)) || !before) return;
     const after = { ...before, ...update } as typeof before;
     await settle(trx, v.project_id, await heldByVolume(trx, before), await heldByVolume(trx, after));
   });
   if (update.attach_status === "detached") {
-    await svc.db.kysely.deleteFrom("volume_admin_metadata").where("volume_id", "=", id).where("key", "=", "attached_mode").execute();
+    await deleteMetadataKey(svc.db.kysely, "volume_admin", id, "attached_mode");
   }
 }
 
@@ -80,7 +79,7 @@ export async function updateVolumeReadonlyFlag(svc: Services, ctx: RequestContex
         `Volume ${id} status must be available to update readonly flag, but current status is: ${v.status}.`,
       );
     }
-    await mergeMetadata(trx, "volume_admin_metadata", id, { readonly: readonly ? "True" : "False" });
+    await mergeMetadata(trx, "volume_admin", id, { readonly: readonly ? "True" : "False" });
   });
 }
 

@@ -5,7 +5,8 @@
  * are compare-and-sets here; the manager of the volume's backend does the export and the
  * attachment bookkeeping.
  */
-import { casVolume, metadataOf } from "../../db/repos/volumes";
+import { casVolume } from "../../db/repos/volumes";
+import { addMetadataKey, metadataOf } from "../../db/repos/metadata";
 import type { VolumeRow } from "../../db/schema";
 import type { RequestContext } from "../../contract/context";
 import { badRequest, CinderError, invalidInput, invalidVolume } from "../../contract/errors";
@@ -81,12 +82,8 @@ export async function attachVolume(svc: Services, ctx: RequestContext, id: strin
   const mode = body.mode ?? "rw";
   // update_volume_admin_metadata(..., {'readonly': 'False'}, update=False): add the key only if absent.
   const db = svc.db.kysely;
-  await db
-    .insertInto("volume_admin_metadata")
-    .values({ volume_id: id, key: "readonly", value: "False" })
-    .onConflict((oc) => oc.columns(["volume_id", "key"]).doNothing())
-    .execute();
-  const readonly = (await metadataOf(db, "volume_admin_metadata", [id])).get(id)?.readonly;
+  await addMetadataKey(db, "volume_admin", id, "readonly", "False");
+  const readonly = (await metadataOf(db, "volume_admin", [id])).get(id)?.readonly;
   if (readonly === "True" && mode !== "ro") throw badRequest(`Invalid attaching mode '${mode}' for volume ${id}.`);
   try {
     await svc.volumes.attachVolume(hostOf(v), {

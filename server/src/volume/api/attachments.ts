@@ -6,8 +6,9 @@
  * initializeConnection / terminateConnection / detachVolume calls of the volume's backend).
  */
 import { randomUUID } from "node:crypto";
-import { attachmentsOf, getAttachment, insertAttachment, updateAttachment } from "../../db/repos/attachments";
-import { casVolume, getVolume, metadataOf } from "../../db/repos/volumes";
+import { attachmentsOf, deleteAttachment as deleteAttachmentRow, getAttachment, insertAttachment, updateAttachment } from "../../db/repos/attachments";
+import { casVolume, getVolume } from "../../db/repos/volumes";
+import { metadataOf } from "../../db/repos/metadata";
 import type { AttachmentRow, VolumeRow } from "../../db/schema";
 import { now } from "../../contract/time";
 import type { RequestContext } from "../../contract/context";
@@ -131,7 +132,7 @@ export async function createAttachment(svc: Services, ctx: RequestContext, body:
       throw new CinderError(500, m ? `Unable to create attachment for volume (${m}).` : "Unable to create attachment for volume.");
     }
   }
-  const readonly = (await metadataOf(db, "volume_admin_metadata", [v.id])).get(v.id)?.readonly;
+  const readonly = (await metadataOf(db, "volume_admin", [v.id])).get(v.id)?.readonly;
   const mode = readonly === "True" ? "ro" : (body.mode ?? "null");
   await updateAttachment(db, id, { attach_mode: mode, connection_info: JSON.stringify(connectionInfo) });
   return (await getAttachment(db, id))!;
@@ -182,7 +183,7 @@ export async function deleteAttachment(svc: Services, ctx: RequestContext, id: s
     // available (none left) or in-use (cf. Volume.finish_detach).
     await svc.volumes.detachVolume(v.host, v.id, a.id);
   } else {
-    await db.deleteFrom("volume_attachment").where("id", "=", a.id).execute();
+    await deleteAttachmentRow(db, a.id);
     if ((await attachmentsOf(db, [v.id])).length === 0) {
       await casVolume(db, v.id, {}, { status: "available", attach_status: "detached" });
     }

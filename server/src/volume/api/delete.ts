@@ -2,8 +2,8 @@
  * Volume delete (cinder/volume/api.py delete): one compare-and-set moves the volume to `deleting`
  * only if its status, attachments and snapshots allow it; `cascade` takes its snapshots along.
  */
-import { sql } from "kysely";
-import { casVolume } from "../../db/repos/volumes";
+import { casVolume, creatingFrom, deleteUnplacedVolume, getVolume, lockQuotaColumns } from "../../db/repos/volumes";
+import { setSnapshotsOfVolumeStatus, volumeHasSnapshots } from "../../db/repos/snapshots";
 import type { RequestContext } from "../../contract/context";
 import { invalidVolume } from "../../contract/errors";
 import { authorize } from "../../policy/policy";
@@ -26,10 +26,7 @@ export async function deleteVolume(svc: Services, ctx: RequestContext, id: strin
 
   // A volume the scheduler never placed has nothing on any backend: it goes at once.
   const gone = await db.transaction().execute(async (trx) => {
-    const unplaced = await trx.deleteFrom("volumes").where("id", "=", id).where("host", "is", null).executeTakeFirst();
-    if (Number(unplaced.numDeletedRows) !== 1) return false;
-    await trx.deleteFrom("volume_metadata").where("volume_id", "=", id).execute();
-    await trx.deleteFrom("volume_admin_metadata").where("volume_id", "=", id).execute();
+    if (!(await deleteUnplacedVolume(trx, id))) return false;
     await release(trx, v.project_id, await volumeDelta(trx, v));
     return true;
   });
@@ -39,9 +36,7 @@ export async function deleteVolume(svc: Services, ctx: RequestContext, id: strin
   const host = await db.transaction().execute(async (trx) => {
     // Locked and read first: a forced delete may cut short an extend, manage or retype that holds
     // more (or other) quota than the row's size and type say; the rest of its quota is settled here.
-    let before = trx.selectFrom("volumes").select(["size", "status", "task", "volume_type_id"]).where("id", "=", id);
-    if (svc.db.dialect === "postgres") before = before.forUpdate();
-    const held = await before.executeTakeFirst();
+    const held = await lockQuotaColumns(trx, svc.db.dialect, id);
     const won = await casVolume(
       trx,
       id,
@@ -55,7 +50,7 @@ export async function deleteVolume(svc: Services, ctx: RequestContext, id: strin
     );
     // Checked again after the row is ours: on PostgreSQL a snapshot or clone committed while this
     // UPDATE waited for the row lock is invisible to its subquery, but not to a new statement.
-    if (!won || (!opts.cascade && (await hasSnapshots(trx, id))) || (await clonesInFlight(trx, id))) {
+    if (!won || (!opts.cascade && (await volumeHasSnapshots(trx, id))) || (await creatingFrom(trx, "volume", id))) {
       // As cinder/volume/api.py delete words it, down to the double space a force delete leaves.
       const status = statuses ? `status must be ${statuses.join(" or ")} and` : "";
       throw invalidVolume(
@@ -64,27 +59,9 @@ export async function deleteVolume(svc: Services, ctx: RequestContext, id: strin
       );
     }
     if (held) await settle(trx, v.project_id, await heldByVolume(trx, held), await volumeDelta(trx, held));
-    if (opts.cascade) {
-      await trx.updateTable("snapshots").set({ status: "deleting" }).where("volume_id", "=", id).execute();
-    }
-    const row = await trx.selectFrom("volumes").select("host").where("id", "=", id).executeTakeFirstOrThrow();
-    return row.host as string;
+    if (opts.cascade) await setSnapshotsOfVolumeStatus(trx, id, "deleting");
+    // The row is this transaction's since the compare-and-set won.
+    return (await getVolume(trx, id))!.host as string;
   });
   svc.volumes.deleteVolume(host, id);
-}
-
-async function hasSnapshots(trx: Parameters<typeof casVolume>[0], id: string): Promise<boolean> {
-  const row = await trx.selectFrom("snapshots").select(sql.lit(1).as("one")).where("volume_id", "=", id).executeTakeFirst();
-  return row !== undefined;
-}
-
-/** A clone still being copied from this volume would lose its source. */
-async function clonesInFlight(trx: Parameters<typeof casVolume>[0], id: string): Promise<boolean> {
-  const row = await trx
-    .selectFrom("volumes")
-    .select(sql.lit(1).as("one"))
-    .where("source_volid", "=", id)
-    .where("status", "=", "creating")
-    .executeTakeFirst();
-  return row !== undefined;
 }

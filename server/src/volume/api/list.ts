@@ -2,10 +2,9 @@
  * Listing volumes and snapshots: project scoping, the marker row, a keyset page and the count
  * (cinder/api/v3/volumes.py _get_volumes, cinder/db/sqlalchemy/api.py volume_get_all).
  */
-import { sql } from "kysely";
 import type { SortKey } from "../../contract/paging";
 import { emptyFilters, type ListFilters } from "../../contract/filters";
-import { count, filtered, page, type Page } from "../../db/repos/listing";
+import { count, filtered, listMarker, page, type Page, volumesSummary as summarize } from "../../db/repos/listing";
 import type { SnapshotRow, VolumeRow } from "../../db/schema";
 import type { RequestContext } from "../../contract/context";
 import { notFound } from "../../contract/errors";
@@ -33,9 +32,7 @@ async function list<Row>(
   const db = svc.db.kysely;
   let marker: Record<string, unknown> | undefined;
   if (q.marker !== undefined) {
-    let mq = db.selectFrom(table).selectAll().where("id", "=", q.marker);
-    if (q.filters.projectId !== undefined) mq = mq.where("project_id", "=", q.filters.projectId);
-    marker = (await mq.executeTakeFirst()) as Record<string, unknown> | undefined;
+    marker = await listMarker(db, table, q.marker, q.filters.projectId);
     // Cinder looks the marker up as the resource itself (cinder/db/sqlalchemy/api.py).
     if (!marker) throw notFound(`${table === "volumes" ? "Volume" : "Snapshot"} ${q.marker} could not be found.`);
   }
@@ -71,20 +68,6 @@ export interface VolumesSummary {
 export async function volumesSummary(svc: Services, ctx: RequestContext, allTenants: boolean): Promise<VolumesSummary> {
   authorize(ctx, "volume:get_all");
   const filters = emptyFilters(allTenants && ctx.isAdmin ? undefined : ctx.projectId);
-  const db = svc.db.kysely;
-  const base = filtered(db, "volumes", filters);
-  const totals = await base
-    .select([sql<number>`count(*)`.as("n"), sql<number>`coalesce(sum(volumes.size), 0)`.as("size")])
-    .executeTakeFirst();
-  const rows = await db
-    .selectFrom("volume_metadata")
-    .select(["key", "value"])
-    .distinct()
-    .where("volume_id", "in", filtered(db, "volumes", filters).select("volumes.id"))
-    .orderBy("key")
-    .orderBy("value")
-    .execute();
-  const metadata: Record<string, string[]> = {};
-  for (const r of rows) (metadata[r.key] ??= []).push(r.value);
-  return { total_count: Number(totals?.n ?? 0), total_size: Number(totals?.size ?? 0), metadata };
+  const s = await summarize(svc.db.kysely, filters);
+  return { total_count: s.count, total_size: s.size, metadata: s.metadata };
 }

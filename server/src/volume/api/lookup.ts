@@ -9,8 +9,9 @@ import type { RequestContext } from "../../contract/context";
 import { snapshotNotFound, volumeNotFound } from "../../contract/errors";
 import type { Services } from "../../services";
 import type { VolumeExtras } from "../extras";
-import { metadataOf } from "../../db/repos/volumes";
+import { metadataOf } from "../../db/repos/metadata";
 import { attachmentsOf } from "../../db/repos/attachments";
+import { typeNamesById } from "../../db/repos/quotas";
 
 export async function findVolume(svc: Services, ctx: RequestContext, id: string): Promise<VolumeRow> {
   const v = await getVolume(svc.db.kysely, id);
@@ -29,16 +30,13 @@ export async function volumeExtras(svc: Services, rows: readonly VolumeRow[]): P
   const ids = rows.map((r) => r.id);
   const db = svc.db.kysely;
   const [meta, admin, attached] = await Promise.all([
-    metadataOf(db, "volume_metadata", ids),
-    metadataOf(db, "volume_admin_metadata", ids),
+    metadataOf(db, "volume", ids),
+    metadataOf(db, "volume_admin", ids),
     // Only volumes that are or were attached can have rows; skip the query for the rest.
     attachmentsOf(db, rows.filter((r) => r.attach_status !== "detached").map((r) => r.id), ["attached"]),
   ]);
   const typeIds = [...new Set(rows.map((r) => r.volume_type_id).filter((t): t is string => !!t))];
-  const types = typeIds.length
-    ? await db.selectFrom("volume_types").select(["id", "name"]).where("id", "in", typeIds).execute()
-    : [];
-  const typeName = new Map(types.map((t) => [t.id, t.name]));
+  const typeName = await typeNamesById(db, typeIds);
   const out = new Map<string, VolumeExtras>();
   for (const r of rows) {
     out.set(r.id, {

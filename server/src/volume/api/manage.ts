@@ -8,7 +8,8 @@
 import { randomUUID } from "node:crypto";
 import { backendOf } from "../../bus/rpc";
 import { getService } from "../../db/repos/services";
-import { insertVolume } from "../../db/repos/volumes";
+import { getSnapshot } from "../../db/repos/snapshots";
+import { getVolume, insertVolume } from "../../db/repos/volumes";
 import type { ServiceRow, VolumesTable } from "../../db/schema";
 import { now } from "../../contract/time";
 import type { ManageableVolume } from "../../drivers/interface";
@@ -52,13 +53,13 @@ export async function manageVolume(svc: Services, ctx: RequestContext, input: Ma
   authorize(ctx, "volume_extension:volume_manage");
   const sourceName = typeof input.ref === "object" && input.ref !== null ? (input.ref as Record<string, unknown>)["source-name"] : undefined;
   const managedId = typeof sourceName === "string" ? VOLUME_NAME_RE.exec(sourceName)?.[1] : undefined;
-  if (managedId && (await svc.db.kysely.selectFrom("volumes").select("id").where("id", "=", managedId).executeTakeFirst())) {
+  if (managedId && (await getVolume(svc.db.kysely, managedId))) {
     throw invalidVolume("Unable to manage existing volume. The volume is already managed");
   }
   // Snapshot data is adoptable only as an orphan (no row, e.g. after a start on an older database):
   // taking a live snapshot's data would break the snapshot.
   const snapshotId = typeof sourceName === "string" ? SNAPSHOT_NAME_RE.exec(sourceName)?.[1] : undefined;
-  if (snapshotId && (await svc.db.kysely.selectFrom("snapshots").select("id").where("id", "=", snapshotId).executeTakeFirst())) {
+  if (snapshotId && (await getSnapshot(svc.db.kysely, snapshotId))) {
     throw invalidVolume(`Unable to manage existing volume. '${sourceName}' holds the data of snapshot ${snapshotId}, which is managed`);
   }
   let type;

@@ -5,9 +5,8 @@
  * satisfies the new type. A retype that changes whether the volume is multiattach needs it
  * `available`.
  */
-import type { Transaction } from "kysely";
+import { qosAllowsRetype } from "../../db/repos/qos";
 import { casVolume } from "../../db/repos/volumes";
-import type { Database } from "../../db/schema";
 import type { RequestContext } from "../../contract/context";
 import { invalidInput, invalidVolume } from "../../contract/errors";
 import { authorize } from "../../policy/policy";
@@ -72,18 +71,3 @@ export async function retypeVolume(
   svc.volumes.retypeVolume(v.host as string, id);
 }
 
-/**
- * cinder/db/sqlalchemy/api.py volume_qos_allows_retype: an in-use volume keeps its front-end QoS
- * (Nova cannot change it on a running server), so both types have the same QoS specs, or neither
- * has specs consumed anywhere but on the back-end.
- */
-async function qosAllowsRetype(trx: Transaction<Database>, oldTypeId: string | null, newTypeId: string): Promise<boolean> {
-  const qosOf = async (typeId: string | null) =>
-    typeId ? ((await trx.selectFrom("volume_types").select("qos_specs_id").where("id", "=", typeId).executeTakeFirst())?.qos_specs_id ?? null) : null;
-  const [from, to] = [await qosOf(oldTypeId), await qosOf(newTypeId)];
-  if (from !== null && from === to) return true;
-  const ids = [from, to].filter((q): q is string => q !== null);
-  if (ids.length === 0) return true;
-  const consumers = await trx.selectFrom("qos_specs").select("consumer").where("id", "in", ids).execute();
-  return consumers.every((q) => q.consumer === "back-end");
-}

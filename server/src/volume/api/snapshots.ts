@@ -3,9 +3,8 @@
  * cinder/api/contrib/snapshot_actions.py, admin_actions.py SnapshotAdminController).
  */
 import { randomUUID } from "node:crypto";
-import { sql } from "kysely";
 import { casSnapshot, getSnapshot, insertSnapshot } from "../../db/repos/snapshots";
-import { casVolume, getVolume } from "../../db/repos/volumes";
+import { casVolume, creatingFrom, getVolume } from "../../db/repos/volumes";
 import type { SnapshotRow, SnapshotsTable } from "../../db/schema";
 import { now } from "../../contract/time";
 import type { RequestContext } from "../../contract/context";
@@ -100,12 +99,7 @@ export async function deleteSnapshot(svc: Services, ctx: RequestContext, id: str
   await svc.db.kysely.transaction().execute(async (trx) => {
     const won = await casSnapshot(trx, id, statuses, { status: "deleting" });
     // A volume still being created from this snapshot would lose its source.
-    const inUse = await trx
-      .selectFrom("volumes")
-      .select(sql.lit(1).as("one"))
-      .where("snapshot_id", "=", id)
-      .where("status", "=", "creating")
-      .executeTakeFirst();
+    const inUse = await creatingFrom(trx, "snapshot", id);
     if (!won || inUse) {
       // As cinder/volume/api.py delete_snapshot words it (a double space when forced).
       const status = statuses ? `status must be ${statuses.join(" or ")} and` : "";

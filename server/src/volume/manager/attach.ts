@@ -4,7 +4,8 @@
  */
 import { randomUUID } from "node:crypto";
 import { attachmentsOf, deleteAttachment, getAttachment, insertAttachment, updateAttachment } from "../../db/repos/attachments";
-import { casVolume, getVolume, mergeMetadata, metadataOf } from "../../db/repos/volumes";
+import { casVolume, getVolume } from "../../db/repos/volumes";
+import { deleteMetadataKey, mergeMetadata, metadataOf } from "../../db/repos/metadata";
 import type { AttachmentRow } from "../../db/schema";
 import { now } from "../../contract/time";
 import { RemoteError } from "../../bus/errors";
@@ -36,7 +37,7 @@ export async function attachVolume(m: VolumeManager, r: AttachRequest): Promise<
     const db = m.db.kysely;
     const v = await getVolume(db, r.volumeId);
     if (!v) throw new RemoteError("VolumeNotFound", `Volume ${r.volumeId} could not be found.`);
-    const admin = (await metadataOf(db, "volume_admin_metadata", [v.id])).get(v.id) ?? {};
+    const admin = (await metadataOf(db, "volume_admin", [v.id])).get(v.id) ?? {};
     if (v.status === "attaching" && admin.attached_mode && admin.attached_mode !== r.mode) {
       throw new RemoteError("InvalidVolume", "Invalid volume: being attached by different mode");
     }
@@ -68,7 +69,7 @@ export async function attachVolume(m: VolumeManager, r: AttachRequest): Promise<
         created_at: t,
         updated_at: null,
       });
-      await mergeMetadata(trx, "volume_admin_metadata", v.id, { attached_mode: r.mode });
+      await mergeMetadata(trx, "volume_admin", v.id, { attached_mode: r.mode });
       await casVolume(trx, v.id, {}, { attach_status: "attaching" });
     });
     if (r.instanceUuid && !uuidLike(r.instanceUuid)) {
@@ -156,6 +157,6 @@ async function finishDetach(m: VolumeManager, volumeId: string, attachmentId: st
     const attachStatus = remaining.sort()[0] ?? "detached";
     const status = VOLUME_STATUS_OF_ATTACH[attachStatus];
     await casVolume(trx, volumeId, {}, { status, attach_status: attachStatus });
-    await trx.deleteFrom("volume_admin_metadata").where("volume_id", "=", volumeId).where("key", "=", "attached_mode").execute();
+    await deleteMetadataKey(trx, "volume_admin", volumeId, "attached_mode");
   });
 }

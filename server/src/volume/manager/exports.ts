@@ -4,7 +4,9 @@
  * the driver says where a volume's bytes are, the target exports them.
  */
 import { attachmentsOf } from "../../db/repos/attachments";
-import { casVolume, getVolume, metadataOf } from "../../db/repos/volumes";
+import { casVolume, exportedVolumesOnBackend, getVolume } from "../../db/repos/volumes";
+import { typeSpecs } from "../../db/repos/types";
+import { metadataOf } from "../../db/repos/metadata";
 import type { VolumeRow } from "../../db/schema";
 import type { ConnectionInfo, Connector, ExportVolume } from "../../targets/interface";
 import { InvalidConnectorError } from "../../targets/interface";
@@ -66,18 +68,10 @@ async function parseConnectionOptions(m: VolumeManager, v: VolumeRow, info: Conn
   const db = m.db.kysely;
   const data = { ...info.data };
   data.qos_specs = await frontEndQos(db, v);
-  const admin = (await metadataOf(db, "volume_admin_metadata", [v.id])).get(v.id) ?? {};
+  const admin = (await metadataOf(db, "volume_admin", [v.id])).get(v.id) ?? {};
   data.access_mode = admin.attached_mode ?? (admin.readonly === "True" ? "ro" : "rw");
   if (data.encrypted === undefined) data.encrypted = false;
-  if (v.volume_type_id) {
-    const spec = await db
-      .selectFrom("volume_type_extra_specs")
-      .select("value")
-      .where("volume_type_id", "=", v.volume_type_id)
-      .where("key", "=", "cacheable")
-      .executeTakeFirst();
-    data.cacheable = spec?.value === "<is> True";
-  }
+  if (v.volume_type_id) data.cacheable = (await typeSpecs(db, v.volume_type_id)).cacheable === "<is> True";
   // Cinder's `report_discard_supported`: tgt LUNs are thin (`thin_provisioning=1`), so UNMAP works.
   if (data.discard === undefined && m.target) data.discard = true;
   return { driver_volume_type: info.driver_volume_type, data };
@@ -141,13 +135,7 @@ export async function refreshExport(m: VolumeManager, v: VolumeRow): Promise<voi
  */
 export async function ensureExports(m: VolumeManager): Promise<void> {
   if (!m.target) return;
-  const rows = await m.db.kysely
-    .selectFrom("volumes")
-    .selectAll()
-    .where((eb) => eb.or([eb("host", "=", m.backend), eb("host", "like", `${m.backend}#%`)]))
-    .where("provider_location", "is not", null)
-    .where("status", "not in", ["creating", "deleting", "error_deleting"])
-    .execute();
+  const rows = await exportedVolumesOnBackend(m.db.kysely, m.backend, ["creating", "deleting", "error_deleting"]);
   for (const v of rows) {
     await m.locks.with([v.id], async () => {
       try {

@@ -6,7 +6,8 @@
  * driver adopt the object, and record `available` with the size. Any failure leaves the volume
  * in `error_managing` with size 0 and gives the gigabytes back.
  */
-import { casVolume, getVolume, parseTask } from "../../db/repos/volumes";
+import { allSnapshotIds } from "../../db/repos/snapshots";
+import { casVolume, getVolume, parseTask, volumeIdsOnBackend } from "../../db/repos/volumes";
 import { now } from "../../contract/time";
 import { canManage, type ManageableVolume } from "../../drivers/interface";
 import { sourceRef } from "../../drivers/manage";
@@ -58,11 +59,7 @@ export async function manageExisting(m: VolumeManager, volumeId: string): Promis
  */
 export async function getManageableVolumes(m: VolumeManager): Promise<ManageableVolume[]> {
   if (!canManage(m.driver)) return [];
-  const rows = await m.db.kysely
-    .selectFrom("volumes")
-    .select("id")
-    .where((eb) => eb.or([eb("host", "=", m.backend), eb("host", "like", `${m.backend}#%`)]))
-    .execute();
-  const snapshots = await m.db.kysely.selectFrom("snapshots").select("id").execute();
-  return m.driver.getManageableVolumes(new Set(rows.map((r) => r.id)), new Set(snapshots.map((r) => r.id)));
+  const volumes = await volumeIdsOnBackend(m.db.kysely, m.backend);
+  const snapshots = await allSnapshotIds(m.db.kysely);
+  return m.driver.getManageableVolumes(new Set(volumes), new Set(snapshots));
 }

@@ -10,10 +10,10 @@
  * itself marked as unfinished (`listIncomplete`), which holds no complete volume.
  */
 import type { Kysely } from "kysely";
+import { existingSnapshotIds } from "../../db/repos/snapshots";
+import { existingVolumeIds } from "../../db/repos/volumes";
 import type { Database } from "../../db/schema";
 import type { VolumeDriver } from "../../drivers/interface";
-
-const CHUNK = 500;
 
 export interface Orphans {
   volumes: string[];
@@ -31,8 +31,8 @@ export type OrphanKind = "volume" | "snapshot";
 export async function findOrphans(db: Kysely<Database>, driver: VolumeDriver): Promise<Orphans> {
   const held = await driver.listResources();
   const incomplete = new Set(await driver.listIncomplete());
-  const knownVolumes = await existing(db, "volumes", held.volumes);
-  const knownSnapshots = await existing(db, "snapshots", held.snapshots);
+  const knownVolumes = await existingVolumeIds(db, held.volumes);
+  const knownSnapshots = await existingSnapshotIds(db, held.snapshots);
   const volumes = held.volumes.filter((id) => !knownVolumes.has(id));
   return {
     volumes,
@@ -46,17 +46,9 @@ export async function findOrphans(db: Kysely<Database>, driver: VolumeDriver): P
  * have adopted it since it was listed, under another name, or a row appeared). False when it has one.
  */
 export async function purgeOrphan(db: Kysely<Database>, driver: VolumeDriver, kind: OrphanKind, id: string): Promise<boolean> {
-  if ((await existing(db, kind === "volume" ? "volumes" : "snapshots", [id])).size > 0) return false;
+  const known = kind === "volume" ? existingVolumeIds : existingSnapshotIds;
+  if ((await known(db, [id])).size > 0) return false;
   if (kind === "volume") await driver.deleteVolume({ id, size: 0 });
   else await driver.deleteSnapshot({ id, volumeId: "", volumeSize: 0 });
   return true;
-}
-
-async function existing(db: Kysely<Database>, table: "volumes" | "snapshots", ids: string[]): Promise<Set<string>> {
-  const out = new Set<string>();
-  for (let i = 0; i < ids.length; i += CHUNK) {
-    const rows = await db.selectFrom(table).select("id").where("id", "in", ids.slice(i, i + CHUNK)).execute();
-    for (const r of rows) out.add(r.id);
-  }
-  return out;
 }
