@@ -11,7 +11,7 @@ import { now } from "../../contract/time";
 import type { RequestContext } from "../../contract/context";
 import { badRequest, conflict, invalidVolume } from "../../contract/errors";
 import { authorize } from "../../policy/policy";
-import type { Services } from "../../services";
+import type { CastDeps, DbDeps } from "./deps";
 import { deleteVolume } from "./delete";
 import { findVolume } from "./lookup";
 import { heldByVolume, settle } from "../../quota/quota";
@@ -23,7 +23,7 @@ export interface ResetStatus {
   migration_status?: string;
 }
 
-export async function resetVolumeStatus(svc: Services, ctx: RequestContext, id: string, body: ResetStatus): Promise<void> {
+export async function resetVolumeStatus(svc: DbDeps, ctx: RequestContext, id: string, body: ResetStatus): Promise<void> {
   const v = await findVolume(svc, ctx, id);
   authorize(ctx, "volume_extension:volume_admin_actions:reset_status", v.project_id);
   const status = body.status?.toLowerCase();
@@ -55,20 +55,20 @@ export async function resetVolumeStatus(svc: Services, ctx: RequestContext, id: 
   }
 }
 
-export async function forceDeleteVolume(svc: Services, ctx: RequestContext, id: string): Promise<void> {
+export async function forceDeleteVolume(svc: CastDeps, ctx: RequestContext, id: string): Promise<void> {
   const v = await findVolume(svc, ctx, id);
   authorize(ctx, "volume_extension:volume_admin_actions:force_delete", v.project_id);
   await deleteVolume(svc, ctx, id, { cascade: false, force: true });
 }
 
-export async function setVolumeBootable(svc: Services, ctx: RequestContext, id: string, bootable: boolean): Promise<void> {
+export async function setVolumeBootable(svc: DbDeps, ctx: RequestContext, id: string, bootable: boolean): Promise<void> {
   const v = await findVolume(svc, ctx, id);
   authorize(ctx, "volume:update", v.project_id);
   const ok = await casVolume(svc.db.kysely, id, { statusNot: ["maintenance"] }, { bootable: bootable ? 1 : 0 });
   if (!ok) throw invalidVolume("The volume cannot be updated during maintenance.");
 }
 
-export async function updateVolumeReadonlyFlag(svc: Services, ctx: RequestContext, id: string, readonly: boolean): Promise<void> {
+export async function updateVolumeReadonlyFlag(svc: DbDeps, ctx: RequestContext, id: string, readonly: boolean): Promise<void> {
   const v = await findVolume(svc, ctx, id);
   authorize(ctx, "volume:update_readonly_flag", v.project_id);
   await svc.db.kysely.transaction().execute(async (trx) => {
@@ -83,7 +83,7 @@ export async function updateVolumeReadonlyFlag(svc: Services, ctx: RequestContex
   });
 }
 
-export async function revertVolumeToSnapshot(svc: Services, ctx: RequestContext, id: string, snapshotId: string): Promise<void> {
+export async function revertVolumeToSnapshot(svc: CastDeps, ctx: RequestContext, id: string, snapshotId: string): Promise<void> {
   const v = await findVolume(svc, ctx, id);
   authorize(ctx, "volume:revert_to_snapshot", v.project_id);
   const latest = (await snapshotsOfVolume(svc.db.kysely, id))[0];

@@ -11,7 +11,7 @@ import type { VolumeRow } from "../../db/schema";
 import type { RequestContext } from "../../contract/context";
 import { badRequest, CinderError, invalidInput, invalidVolume } from "../../contract/errors";
 import { authorize } from "../../policy/policy";
-import type { Services } from "../../services";
+import type { CastDeps, DbDeps } from "./deps";
 import type { ConnectionInfo, Connector } from "../../targets/interface";
 import { RemoteError } from "../../bus/errors";
 import type { VolumeStatus } from "../../contract/status";
@@ -25,7 +25,7 @@ function hostOf(v: VolumeRow): string {
   return v.host;
 }
 
-export async function reserveVolume(svc: Services, ctx: RequestContext, id: string): Promise<void> {
+export async function reserveVolume(svc: DbDeps, ctx: RequestContext, id: string): Promise<void> {
   const v = await findVolume(svc, ctx, id);
   authorize(ctx, "volume_extension:volume_actions:reserve", v.project_id);
   const expected: VolumeStatus[] = v.multiattach ? ["available", "in-use"] : ["available"];
@@ -34,20 +34,20 @@ export async function reserveVolume(svc: Services, ctx: RequestContext, id: stri
   }
 }
 
-export async function unreserveVolume(svc: Services, ctx: RequestContext, id: string): Promise<void> {
+export async function unreserveVolume(svc: DbDeps, ctx: RequestContext, id: string): Promise<void> {
   const v = await findVolume(svc, ctx, id);
   authorize(ctx, "volume_extension:volume_actions:unreserve", v.project_id);
   await unreserve(svc, id);
 }
 
 /** attaching → in-use when attached somewhere, else available; anything else is left alone. */
-async function unreserve(svc: Services, id: string): Promise<void> {
+async function unreserve(svc: DbDeps, id: string): Promise<void> {
   const db = svc.db.kysely;
   if (await casVolume(db, id, { status: ["attaching"], hasAttachments: true }, { status: "in-use" })) return;
   await casVolume(db, id, { status: ["attaching"], hasAttachments: false }, { status: "available" });
 }
 
-export async function beginDetaching(svc: Services, ctx: RequestContext, id: string): Promise<void> {
+export async function beginDetaching(svc: DbDeps, ctx: RequestContext, id: string): Promise<void> {
   const v = await findVolume(svc, ctx, id);
   authorize(ctx, "volume_extension:volume_actions:begin_detaching", v.project_id);
   const ok = await casVolume(svc.db.kysely, id, { status: ["in-use"], attachStatus: "attached" }, { status: "detaching" });
@@ -56,7 +56,7 @@ export async function beginDetaching(svc: Services, ctx: RequestContext, id: str
   }
 }
 
-export async function rollDetaching(svc: Services, ctx: RequestContext, id: string): Promise<void> {
+export async function rollDetaching(svc: DbDeps, ctx: RequestContext, id: string): Promise<void> {
   const v = await findVolume(svc, ctx, id);
   authorize(ctx, "volume_extension:volume_actions:roll_detaching", v.project_id);
   await casVolume(svc.db.kysely, id, { status: ["detaching"] }, { status: "in-use" });
@@ -75,7 +75,7 @@ function callerError(prefix: string, types: readonly string[], err: unknown): un
   return err;
 }
 
-export async function attachVolume(svc: Services, ctx: RequestContext, id: string, body: AttachBody): Promise<void> {
+export async function attachVolume(svc: CastDeps, ctx: RequestContext, id: string, body: AttachBody): Promise<void> {
   const v = await findVolume(svc, ctx, id);
   authorize(ctx, "volume_extension:volume_actions:attach", v.project_id);
   if (v.status === "maintenance") throw invalidVolume("The volume cannot be attached in maintenance mode.");
@@ -98,13 +98,13 @@ export async function attachVolume(svc: Services, ctx: RequestContext, id: strin
   }
 }
 
-export async function detachVolume(svc: Services, ctx: RequestContext, id: string, attachmentId: string | null): Promise<void> {
+export async function detachVolume(svc: CastDeps, ctx: RequestContext, id: string, attachmentId: string | null): Promise<void> {
   const v = await findVolume(svc, ctx, id);
   await detach(svc, ctx, v, attachmentId, "Error detaching volume");
 }
 
 /** cinder/volume/api.py detach; `prefix` starts the message of the manager errors that are the caller's fault. */
-async function detach(svc: Services, ctx: RequestContext, v: VolumeRow, attachmentId: string | null, prefix: string): Promise<void> {
+async function detach(svc: CastDeps, ctx: RequestContext, v: VolumeRow, attachmentId: string | null, prefix: string): Promise<void> {
   authorize(ctx, "volume_extension:volume_actions:detach", v.project_id);
   await checkAttachmentDeletion(svc, ctx, attachmentId, v);
   if (v.status === "maintenance") throw invalidVolume("The volume cannot be detached in maintenance mode.");
@@ -115,7 +115,7 @@ async function detach(svc: Services, ctx: RequestContext, v: VolumeRow, attachme
   }
 }
 
-export async function initializeConnection(svc: Services, ctx: RequestContext, id: string, connector: Connector): Promise<ConnectionInfo> {
+export async function initializeConnection(svc: CastDeps, ctx: RequestContext, id: string, connector: Connector): Promise<ConnectionInfo> {
   checkConnector(connector);
   const v = await findVolume(svc, ctx, id);
   authorize(ctx, "volume_extension:volume_actions:initialize_connection", v.project_id);
@@ -132,13 +132,13 @@ export async function initializeConnection(svc: Services, ctx: RequestContext, i
   }
 }
 
-export async function terminateConnection(svc: Services, ctx: RequestContext, id: string, connector: Connector): Promise<void> {
+export async function terminateConnection(svc: CastDeps, ctx: RequestContext, id: string, connector: Connector): Promise<void> {
   checkConnector(connector);
   await terminate(svc, ctx, await findVolume(svc, ctx, id), connector);
 }
 
 /** cinder/volume/api.py terminate_connection: the target forgets the connector, then unreserve. */
-async function terminate(svc: Services, ctx: RequestContext, v: VolumeRow, connector: Connector): Promise<void> {
+async function terminate(svc: CastDeps, ctx: RequestContext, v: VolumeRow, connector: Connector): Promise<void> {
   authorize(ctx, "volume_extension:volume_actions:terminate_connection", v.project_id);
   await checkAttachmentDeletion(svc, ctx, null, v);
   try {
@@ -163,7 +163,7 @@ export interface ForceDetach {
  * detach after the host was disconnected - terminate the connection as os-terminate_connection
  * does, then end the attachment as os-detach does (all of them being checked, as in Cinder).
  */
-export async function forceDetachVolume(svc: Services, ctx: RequestContext, id: string, body: ForceDetach): Promise<void> {
+export async function forceDetachVolume(svc: CastDeps, ctx: RequestContext, id: string, body: ForceDetach): Promise<void> {
   checkConnector(body.connector);
   const v = await findVolume(svc, ctx, id);
   authorize(ctx, "volume_extension:volume_admin_actions:force_detach", v.project_id);

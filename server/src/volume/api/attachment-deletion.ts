@@ -18,7 +18,7 @@ import type { AttachmentRow, VolumeRow } from "../../db/schema";
 import type { RequestContext } from "../../contract/context";
 import { conflict, invalidInput } from "../../contract/errors";
 import { isServiceRequest } from "../../policy/service";
-import type { Services } from "../../services";
+import type { DbDeps } from "./deps";
 
 /** cinder/exception.py ConflictNovaUsingAttachment (409, safe). */
 export const conflictNovaUsingAttachment = (instanceId: string) =>
@@ -41,7 +41,7 @@ function connected(a: AttachmentRow): boolean {
  * Cinder refuses).
  */
 export async function checkAttachmentDeletion(
-  svc: Services,
+  svc: DbDeps,
   ctx: RequestContext,
   target: AttachmentRow | string | null,
   volume?: VolumeRow,

@@ -8,7 +8,7 @@ import type { Page } from "../../db/repos/listing";
 import type { SortKey } from "../../contract/paging";
 import type { AttachmentRow } from "../../db/schema";
 import type { RequestContext } from "../../contract/context";
-import type { Services } from "../../services";
+import type { DbDeps } from "./deps";
 import { attachmentNotFound } from "./attachments";
 
 export interface AttachmentListQuery {
@@ -20,7 +20,7 @@ export interface AttachmentListQuery {
 }
 
 /** No policy beyond authentication (Cinder checks none for attachment lists). */
-export async function listAttachments(svc: Services, _ctx: RequestContext, q: AttachmentListQuery): Promise<Page<AttachmentRow>> {
+export async function listAttachments(svc: DbDeps, _ctx: RequestContext, q: AttachmentListQuery): Promise<Page<AttachmentRow>> {
   const db = svc.db.kysely;
   let marker: AttachmentRow | undefined;
   if (q.marker !== undefined) {

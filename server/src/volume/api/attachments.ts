@@ -14,7 +14,7 @@ import { now } from "../../contract/time";
 import type { RequestContext } from "../../contract/context";
 import { CinderError, invalidVolume, notFound } from "../../contract/errors";
 import { authorize } from "../../policy/policy";
-import type { Services } from "../../services";
+import type { CastDeps, DbDeps } from "./deps";
 import type { Connector } from "../../targets/interface";
 import { RemoteError } from "../../bus/errors";
 import type { VolumeStatus } from "../../contract/status";
@@ -30,7 +30,7 @@ function orStr(items: readonly string[]): string {
 }
 
 /** The attachment and its volume as the caller may see them (another project's is "not found"). */
-export async function findAttachment(svc: Services, ctx: RequestContext, id: string): Promise<{ a: AttachmentRow; v: VolumeRow }> {
+export async function findAttachment(svc: DbDeps, ctx: RequestContext, id: string): Promise<{ a: AttachmentRow; v: VolumeRow }> {
   const a = await getAttachment(svc.db.kysely, id);
   const v = a ? await getVolume(svc.db.kysely, a.volume_id) : undefined;
   if (!a || !v || (!ctx.isAdmin && v.project_id !== ctx.projectId)) throw attachmentNotFound(id);
@@ -52,7 +52,7 @@ function remoteMessage(err: unknown): string {
  * The manager's attachment_update: export the volume, build the connection for `connector`, store
  * both on the attachment (attach_status `attaching`) and return the flattened connection_info.
  */
-async function connect(svc: Services, v: VolumeRow, a: AttachmentRow, connector: Connector): Promise<Record<string, unknown>> {
+async function connect(svc: CastDeps, v: VolumeRow, a: AttachmentRow, connector: Connector): Promise<Record<string, unknown>> {
   const info = await svc.volumes.initializeConnection(hostOf(v), v.id, connector);
   const flat: Record<string, unknown> = {
     ...info.data,
@@ -82,7 +82,7 @@ export interface CreateAttachment {
   mode?: string;
 }
 
-export async function createAttachment(svc: Services, ctx: RequestContext, body: CreateAttachment): Promise<AttachmentRow> {
+export async function createAttachment(svc: CastDeps, ctx: RequestContext, body: CreateAttachment): Promise<AttachmentRow> {
   checkConnector(body.connector);
   const db = svc.db.kysely;
   const v = await findVolume(svc, ctx, body.volumeId);
@@ -138,7 +138,7 @@ export async function createAttachment(svc: Services, ctx: RequestContext, body:
   return (await getAttachment(db, id))!;
 }
 
-export async function updateAttachmentConnector(svc: Services, ctx: RequestContext, id: string, connector: Connector): Promise<AttachmentRow> {
+export async function updateAttachmentConnector(svc: CastDeps, ctx: RequestContext, id: string, connector: Connector): Promise<AttachmentRow> {
   checkConnector(connector);
   const db = svc.db.kysely;
   const { a } = await findAttachment(svc, ctx, id);
@@ -165,7 +165,7 @@ export async function updateAttachmentConnector(svc: Services, ctx: RequestConte
 }
 
 /** Returns the volume's remaining attachments. */
-export async function deleteAttachment(svc: Services, ctx: RequestContext, id: string): Promise<AttachmentRow[]> {
+export async function deleteAttachment(svc: CastDeps, ctx: RequestContext, id: string): Promise<AttachmentRow[]> {
   const db = svc.db.kysely;
   const { a, v } = await findAttachment(svc, ctx, id);
   authorize(ctx, "volume:attachment_delete", v.project_id);
@@ -191,7 +191,7 @@ export async function deleteAttachment(svc: Services, ctx: RequestContext, id: s
   return attachmentsOf(db, [v.id]);
 }
 
-export async function completeAttachment(svc: Services, ctx: RequestContext, id: string): Promise<void> {
+export async function completeAttachment(svc: DbDeps, ctx: RequestContext, id: string): Promise<void> {
   const db = svc.db.kysely;
   const { a, v } = await findAttachment(svc, ctx, id);
   authorize(ctx, "volume:attachment_complete", v.project_id);

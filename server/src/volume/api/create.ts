@@ -12,7 +12,7 @@ import { now } from "../../contract/time";
 import type { RequestContext } from "../../contract/context";
 import { badRequest, invalidInput, invalidSnapshot, invalidVolume, notFound, volumeTypeIdNotFound } from "../../contract/errors";
 import { authorize } from "../../policy/policy";
-import type { Services } from "../../services";
+import type { ConfigDeps, DbDeps, ScheduleDeps } from "./deps";
 import { findSnapshot, findVolume } from "./lookup";
 import { holdRow, typeSpecs } from "../../db/repos/types";
 import { defaultType, typeByNameOrId } from "./types";
@@ -39,7 +39,7 @@ export interface CreateVolumeInput {
 
 const SOURCE_STATUSES: readonly VolumeStatus[] = ["available", "in-use"];
 
-export async function createVolume(svc: Services, ctx: RequestContext, input: CreateVolumeInput): Promise<VolumeRow> {
+export async function createVolume(svc: ScheduleDeps, ctx: RequestContext, input: CreateVolumeInput): Promise<VolumeRow> {
   authorize(ctx, "volume:create");
   if (input.multiattach) {
     throw badRequest(
@@ -140,7 +140,7 @@ export async function createVolume(svc: Services, ctx: RequestContext, input: Cr
  * cinder/volume/api.py `_is_multiattach` (and create_volume.py ExtractVolumeRequestTask): a type
  * whose extra spec `multiattach` is exactly `<is> True` makes multiattach volumes.
  */
-export async function isMultiattachType(svc: Services, typeId: string | null): Promise<boolean> {
+export async function isMultiattachType(svc: DbDeps, typeId: string | null): Promise<boolean> {
   if (!typeId) return false;
   return (await typeSpecs(svc.db.kysely, typeId)).multiattach === "<is> True";
 }
@@ -164,7 +164,7 @@ function checkSize(size: number | null, snapSize?: number, sourceSize?: number):
 }
 
 async function chooseZone(
-  svc: Services,
+  svc: ConfigDeps,
   requested: string | undefined,
   origin: VolumeRow | undefined,
   originName: string,

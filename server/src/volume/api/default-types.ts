@@ -7,7 +7,7 @@ import { allProjectDefaults, deleteProjectDefault, holdRow, projectDefaultOf, up
 import type { RequestContext } from "../../contract/context";
 import { badRequest, CinderError, forbidden, notFound, projectDefaultTypeNotFound } from "../../contract/errors";
 import { allowed } from "../../policy/policy";
-import type { Services } from "../../services";
+import type { DbDeps, IdentityDeps } from "./deps";
 import { typeByNameOrId } from "./types";
 
 export interface ProjectDefault {
@@ -22,7 +22,7 @@ const NOT_AUTHORIZED = "You are not authorized to perform this operation.";
  * identity service: the built-in one's projects; in noauth and external-Keystone modes Cinderblock
  * holds no project list and takes the id as given), then the rule, whose refusal is a plain 403.
  */
-async function checkProject(svc: Services, ctx: RequestContext, project: string, rule: string): Promise<void> {
+async function checkProject(svc: IdentityDeps, ctx: RequestContext, project: string, rule: string): Promise<void> {
   // No project id is longer than 255 characters (Keystone's are at most 64): such an id names no
   // project in any mode, and would not fit the column.
   if (project.length > 255) throw notFound(`Project with id ${project} not found.`);
@@ -33,7 +33,7 @@ async function checkProject(svc: Services, ctx: RequestContext, project: string,
 }
 
 export async function setProjectDefault(
-  svc: Services,
+  svc: IdentityDeps,
   ctx: RequestContext,
   project: string,
   typeRef: string,
@@ -57,19 +57,19 @@ export async function setProjectDefault(
   return { project_id: project, volume_type_id: typeId };
 }
 
-export async function getProjectDefault(svc: Services, ctx: RequestContext, project: string): Promise<ProjectDefault> {
+export async function getProjectDefault(svc: IdentityDeps, ctx: RequestContext, project: string): Promise<ProjectDefault> {
   await checkProject(svc, ctx, project, "volume_extension:default_get");
   const row = await projectDefaultOf(svc.db.kysely, project);
   if (!row) throw projectDefaultTypeNotFound(project);
   return row;
 }
 
-export async function listProjectDefaults(svc: Services, ctx: RequestContext): Promise<ProjectDefault[]> {
+export async function listProjectDefaults(svc: DbDeps, ctx: RequestContext): Promise<ProjectDefault[]> {
   if (!allowed(ctx, "volume_extension:default_get_all")) throw forbidden(NOT_AUTHORIZED);
   return allProjectDefaults(svc.db.kysely);
 }
 
-export async function unsetProjectDefault(svc: Services, ctx: RequestContext, project: string): Promise<void> {
+export async function unsetProjectDefault(svc: IdentityDeps, ctx: RequestContext, project: string): Promise<void> {
   await checkProject(svc, ctx, project, "volume_extension:default_unset");
   await deleteProjectDefault(svc.db.kysely, project);
 }

@@ -7,7 +7,7 @@ import { setSnapshotsOfVolumeStatus, volumeHasSnapshots } from "../../db/repos/s
 import type { RequestContext } from "../../contract/context";
 import { invalidVolume } from "../../contract/errors";
 import { authorize } from "../../policy/policy";
-import type { Services } from "../../services";
+import type { CastDeps } from "./deps";
 import { SNAPSHOT_CASCADE_DELETABLE, VOLUME_DELETABLE, VOLUME_TRANSITIONS } from "../../contract/status";
 import { findVolume } from "./lookup";
 import { heldByVolume, release, settle, volumeDelta } from "../../quota/quota";
@@ -18,7 +18,7 @@ export interface DeleteOptions {
   force: boolean;
 }
 
-export async function deleteVolume(svc: Services, ctx: RequestContext, id: string, opts: DeleteOptions): Promise<void> {
+export async function deleteVolume(svc: CastDeps, ctx: RequestContext, id: string, opts: DeleteOptions): Promise<void> {
   const v = await findVolume(svc, ctx, id);
   authorize(ctx, "volume:delete", v.project_id);
   if (opts.force) authorize(ctx, "volume:force_delete", v.project_id);

@@ -8,13 +8,13 @@ import type { RequestContext } from "../../contract/context";
 import { invalidInput, invalidVolume } from "../../contract/errors";
 import { MV } from "../../contract/microversion";
 import { authorize } from "../../policy/policy";
-import type { Services } from "../../services";
+import type { ScheduleDeps } from "./deps";
 import { findVolume } from "./lookup";
 import { checkSizeForType } from "./type-size";
 import { consume, typeNameOf } from "../../quota/quota";
 import { VOLUME_TRANSITIONS as T } from "../../contract/status";
 
-export async function extendVolume(svc: Services, ctx: RequestContext, id: string, newSize: number): Promise<void> {
+export async function extendVolume(svc: ScheduleDeps, ctx: RequestContext, id: string, newSize: number): Promise<void> {
   const v = await findVolume(svc, ctx, id);
   const attached = v.status === "in-use" && ctx.version >= MV.VOLUME_EXTEND_INUSE;
   authorize(ctx, attached ? "volume:extend_attached_volume" : "volume:extend", v.project_id);

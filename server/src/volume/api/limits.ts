@@ -7,11 +7,11 @@ import type { RequestContext } from "../../contract/context";
 import { MV } from "../../contract/microversion";
 import { allowed } from "../../policy/policy";
 import { hardLimits, usage } from "../../quota/quota";
-import type { Services } from "../../services";
+import type { ConfigDeps } from "./deps";
 
 export type AbsoluteLimits = Record<string, number>;
 
-export async function absoluteLimits(svc: Services, ctx: RequestContext, requestedProject?: string): Promise<AbsoluteLimits> {
+export async function absoluteLimits(svc: ConfigDeps, ctx: RequestContext, requestedProject?: string): Promise<AbsoluteLimits> {
   const projectId =
     requestedProject !== undefined && ctx.isAdmin && ctx.version >= MV.LIMITS_ADMIN_FILTER ? requestedProject : ctx.projectId;
   const db = svc.db.kysely;

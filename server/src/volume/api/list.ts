@@ -9,7 +9,7 @@ import type { SnapshotRow, VolumeRow } from "../../db/schema";
 import type { RequestContext } from "../../contract/context";
 import { notFound } from "../../contract/errors";
 import { authorize } from "../../policy/policy";
-import type { Services } from "../../services";
+import type { DbDeps } from "./deps";
 
 export interface ListQuery {
   filters: ListFilters;
@@ -25,7 +25,7 @@ export interface Listed<Row> extends Page<Row> {
 }
 
 async function list<Row>(
-  svc: Services,
+  svc: DbDeps,
   table: "volumes" | "snapshots",
   q: ListQuery,
 ): Promise<Listed<Row>> {
@@ -44,12 +44,12 @@ async function list<Row>(
   return n === undefined ? p : { ...p, count: n };
 }
 
-export async function listVolumes(svc: Services, ctx: RequestContext, q: ListQuery): Promise<Listed<VolumeRow>> {
+export async function listVolumes(svc: DbDeps, ctx: RequestContext, q: ListQuery): Promise<Listed<VolumeRow>> {
   authorize(ctx, "volume:get_all");
   return list<VolumeRow>(svc, "volumes", q);
 }
 
-export async function listSnapshots(svc: Services, ctx: RequestContext, q: ListQuery): Promise<Listed<SnapshotRow>> {
+export async function listSnapshots(svc: DbDeps, ctx: RequestContext, q: ListQuery): Promise<Listed<SnapshotRow>> {
   authorize(ctx, "volume:get_all_snapshots");
   return list<SnapshotRow>(svc, "snapshots", q);
 }
@@ -65,7 +65,7 @@ export interface VolumesSummary {
  * Only `all_tenants` (honoured for admins) scopes the summary: cinder/volume/api.py
  * get_volume_summary hands no other filter to the database, so they are accepted and ignored.
  */
-export async function volumesSummary(svc: Services, ctx: RequestContext, allTenants: boolean): Promise<VolumesSummary> {
+export async function volumesSummary(svc: DbDeps, ctx: RequestContext, allTenants: boolean): Promise<VolumesSummary> {
   authorize(ctx, "volume:get_all");
   const filters = emptyFilters(allTenants && ctx.isAdmin ? undefined : ctx.projectId);
   const s = await summarize(svc.db.kysely, filters);

@@ -7,26 +7,26 @@ import { getVolume } from "../../db/repos/volumes";
 import { getSnapshot } from "../../db/repos/snapshots";
 import type { RequestContext } from "../../contract/context";
 import { snapshotNotFound, volumeNotFound } from "../../contract/errors";
-import type { Services } from "../../services";
+import type { DbDeps } from "./deps";
 import type { VolumeExtras } from "../extras";
 import { metadataOf } from "../../db/repos/metadata";
 import { attachmentsOf } from "../../db/repos/attachments";
 import { typeNamesById } from "../../db/repos/quotas";
 
-export async function findVolume(svc: Services, ctx: RequestContext, id: string): Promise<VolumeRow> {
+export async function findVolume(svc: DbDeps, ctx: RequestContext, id: string): Promise<VolumeRow> {
   const v = await getVolume(svc.db.kysely, id);
   if (!v || (!ctx.isAdmin && v.project_id !== ctx.projectId)) throw volumeNotFound(id);
   return v;
 }
 
-export async function findSnapshot(svc: Services, ctx: RequestContext, id: string): Promise<SnapshotRow> {
+export async function findSnapshot(svc: DbDeps, ctx: RequestContext, id: string): Promise<SnapshotRow> {
   const s = await getSnapshot(svc.db.kysely, id);
   if (!s || (!ctx.isAdmin && s.project_id !== ctx.projectId)) throw snapshotNotFound(id);
   return s;
 }
 
 /** Metadata, visible admin metadata, attachments and type names for a set of volumes, in four queries. */
-export async function volumeExtras(svc: Services, rows: readonly VolumeRow[]): Promise<Map<string, VolumeExtras>> {
+export async function volumeExtras(svc: DbDeps, rows: readonly VolumeRow[]): Promise<Map<string, VolumeExtras>> {
   const ids = rows.map((r) => r.id);
   const db = svc.db.kysely;
   const [meta, admin, attached] = await Promise.all([

@@ -17,7 +17,7 @@ import { badRequest, CinderError, invalidInput, invalidVolume, invalidVolumeType
 import type { RequestContext } from "../../contract/context";
 import { authorize } from "../../policy/policy";
 import { consume, typeNameOf } from "../../quota/quota";
-import type { Services } from "../../services";
+import type { CastDeps, ConfigCastDeps, DbDeps } from "./deps";
 import { isMultiattachType } from "./create";
 import { isUp } from "./services";
 import { defaultType, holdRow, typeByNameOrId } from "./types";
@@ -42,14 +42,14 @@ const SNAPSHOT_NAME_RE = /^_?snapshot-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a
 const serviceUnavailable = () => badRequest("Service is unavailable at this time.");
 
 /** The volume service of `host` (its `host@backend` part), up and enabled; `missing` when there is none. */
-async function volumeService(svc: Services, host: string | undefined, missing: () => CinderError): Promise<ServiceRow> {
+async function volumeService(svc: DbDeps, host: string | undefined, missing: () => CinderError): Promise<ServiceRow> {
   const row = host ? await getService(svc.db.kysely, backendOf(host), VOLUME_BINARY) : undefined;
   if (!row) throw missing();
   if (row.disabled || !isUp(row)) throw serviceUnavailable();
   return row;
 }
 
-export async function manageVolume(svc: Services, ctx: RequestContext, input: ManageVolumeInput): Promise<VolumesTable> {
+export async function manageVolume(svc: ConfigCastDeps, ctx: RequestContext, input: ManageVolumeInput): Promise<VolumesTable> {
   authorize(ctx, "volume_extension:volume_manage");
   const sourceName = typeof input.ref === "object" && input.ref !== null ? (input.ref as Record<string, unknown>)["source-name"] : undefined;
   const managedId = typeof sourceName === "string" ? VOLUME_NAME_RE.exec(sourceName)?.[1] : undefined;
@@ -126,7 +126,7 @@ export interface ManageableQuery {
   sortDirs: string[];
 }
 
-export async function listManageableVolumes(svc: Services, ctx: RequestContext, q: ManageableQuery): Promise<ManageableVolume[]> {
+export async function listManageableVolumes(svc: CastDeps, ctx: RequestContext, q: ManageableQuery): Promise<ManageableVolume[]> {
   authorize(ctx, "volume_extension:list_manageable");
   const missing = () =>
     notFound(q.host ? `Service ${VOLUME_BINARY} could not be found on host ${backendOf(q.host)}.` : `Service ${VOLUME_BINARY} could not be found.`);

@@ -38,7 +38,7 @@ import {
   volumeTypeIdNotFound,
 } from "../../contract/errors";
 import { authorize } from "../../policy/policy";
-import type { Services } from "../../services";
+import type { DbDeps } from "./deps";
 import { findType } from "./types";
 import { type QosConsumer, type QosSpecs, withSpecs } from "../qos";
 
@@ -46,7 +46,7 @@ export type { QosConsumer, QosSpecs } from "../qos";
 
 type Q = Kysely<Database> | Transaction<Database>;
 
-async function findQos(svc: Services, id: string): Promise<QosSpecs> {
+async function findQos(svc: DbDeps, id: string): Promise<QosSpecs> {
   const row = await getQos(svc.db.kysely, id);
   if (!row) throw qosSpecsNotFound(id);
   return (await withSpecs(svc.db.kysely, [row]))[0];
@@ -68,7 +68,7 @@ export interface QosListQuery extends QosFilters {
   matchNothing: boolean;
 }
 
-export async function listQos(svc: Services, ctx: RequestContext, q: QosListQuery): Promise<{ specs: QosSpecs[]; more: boolean }> {
+export async function listQos(svc: DbDeps, ctx: RequestContext, q: QosListQuery): Promise<{ specs: QosSpecs[]; more: boolean }> {
   authorize(ctx, "volume_extension:qos_specs_manage:get_all");
   const db = svc.db.kysely;
   let marker: QosRow | undefined;
@@ -81,13 +81,13 @@ export async function listQos(svc: Services, ctx: RequestContext, q: QosListQuer
   return { specs: await withSpecs(db, rows), more };
 }
 
-export async function showQos(svc: Services, ctx: RequestContext, id: string): Promise<QosSpecs> {
+export async function showQos(svc: DbDeps, ctx: RequestContext, id: string): Promise<QosSpecs> {
   authorize(ctx, "volume_extension:qos_specs_manage:get");
   return findQos(svc, id);
 }
 
 export async function createQos(
-  svc: Services,
+  svc: DbDeps,
   ctx: RequestContext,
   input: { name: string; consumer?: QosConsumer; specs: Record<string, string | null> },
 ): Promise<QosSpecs> {
@@ -109,7 +109,7 @@ export async function createQos(
 }
 
 /** Merge keys; a `consumer` key sets the consumer (cinder/volume/qos_specs.py update). */
-export async function setQosKeys(svc: Services, ctx: RequestContext, id: string, body: Record<string, string | null>): Promise<void> {
+export async function setQosKeys(svc: DbDeps, ctx: RequestContext, id: string, body: Record<string, string | null>): Promise<void> {
   authorize(ctx, "volume_extension:qos_specs_manage:update");
   await findQos(svc, id);
   const { consumer, ...rest } = body;
@@ -123,7 +123,7 @@ export async function setQosKeys(svc: Services, ctx: RequestContext, id: string,
 }
 
 /** Remove keys in order; the first absent one stops it with a 404, those before it stay removed. */
-export async function unsetQosKeys(svc: Services, ctx: RequestContext, id: string, keys: readonly string[]): Promise<void> {
+export async function unsetQosKeys(svc: DbDeps, ctx: RequestContext, id: string, keys: readonly string[]): Promise<void> {
   authorize(ctx, "volume_extension:qos_specs_manage:delete");
   await findQos(svc, id);
   for (const key of keys) {
@@ -131,7 +131,7 @@ export async function unsetQosKeys(svc: Services, ctx: RequestContext, id: strin
   }
 }
 
-export async function deleteQos(svc: Services, ctx: RequestContext, id: string, force: boolean): Promise<void> {
+export async function deleteQos(svc: DbDeps, ctx: RequestContext, id: string, force: boolean): Promise<void> {
   authorize(ctx, "volume_extension:qos_specs_manage:delete");
   await findQos(svc, id);
   await svc.db.kysely.transaction().execute(async (trx) => {
@@ -150,7 +150,7 @@ export interface QosAssociation {
   id: string;
 }
 
-export async function qosAssociations(svc: Services, ctx: RequestContext, id: string): Promise<QosAssociation[]> {
+export async function qosAssociations(svc: DbDeps, ctx: RequestContext, id: string): Promise<QosAssociation[]> {
   authorize(ctx, "volume_extension:qos_specs_manage:get_all");
   await findQos(svc, id);
   const types = await typesOfQos(svc.db.kysely, id);
@@ -162,7 +162,7 @@ function requireTypeId(typeId: string | undefined): string {
   return typeId;
 }
 
-export async function associateQos(svc: Services, ctx: RequestContext, id: string, typeIdParam: string | undefined): Promise<void> {
+export async function associateQos(svc: DbDeps, ctx: RequestContext, id: string, typeIdParam: string | undefined): Promise<void> {
   authorize(ctx, "volume_extension:qos_specs_manage:update");
   const typeId = requireTypeId(typeIdParam);
   await findQos(svc, id);
@@ -180,7 +180,7 @@ export async function associateQos(svc: Services, ctx: RequestContext, id: strin
   });
 }
 
-export async function disassociateQos(svc: Services, ctx: RequestContext, id: string, typeIdParam: string | undefined): Promise<void> {
+export async function disassociateQos(svc: DbDeps, ctx: RequestContext, id: string, typeIdParam: string | undefined): Promise<void> {
   authorize(ctx, "volume_extension:qos_specs_manage:update");
   const typeId = requireTypeId(typeIdParam);
   await findQos(svc, id);
@@ -188,7 +188,7 @@ export async function disassociateQos(svc: Services, ctx: RequestContext, id: st
   await disassociateTypeQos(svc.db.kysely, typeId, id);
 }
 
-export async function disassociateAllQos(svc: Services, ctx: RequestContext, id: string): Promise<void> {
+export async function disassociateAllQos(svc: DbDeps, ctx: RequestContext, id: string): Promise<void> {
   authorize(ctx, "volume_extension:qos_specs_manage:update");
   await findQos(svc, id);
   await disassociateAllTypes(svc.db.kysely, id);

@@ -8,18 +8,18 @@ import { badRequest, invalidInput } from "../../contract/errors";
 import { authorize } from "../../policy/policy";
 import { classLimitRows, deleteProjectLimits, setClassLimit, setProjectLimit, typeNames as allTypeNames } from "../../db/repos/quotas";
 import { DEFAULT_CLASS, hardLimits, isPerType, QUOTA_RESOURCES, usage } from "../../quota/quota";
-import type { Services } from "../../services";
+import type { ConfigDeps, DbDeps } from "./deps";
 
-async function typeNames(svc: Services): Promise<string[]> {
+async function typeNames(svc: DbDeps): Promise<string[]> {
   return allTypeNames(svc.db.kysely);
 }
 
-export async function projectLimits(svc: Services, projectId: string): Promise<Record<string, number>> {
+export async function projectLimits(svc: ConfigDeps, projectId: string): Promise<Record<string, number>> {
   return hardLimits(svc.db.kysely, svc.config.quotas, projectId, await typeNames(svc));
 }
 
 export async function showQuotas(
-  svc: Services,
+  svc: ConfigDeps,
   ctx: RequestContext,
   target: string,
   withUsage: boolean,
@@ -35,7 +35,7 @@ export async function showQuotas(
   return out;
 }
 
-export async function defaultQuotas(svc: Services, ctx: RequestContext, target: string): Promise<Record<string, unknown>> {
+export async function defaultQuotas(svc: ConfigDeps, ctx: RequestContext, target: string): Promise<Record<string, unknown>> {
   authorize(ctx, "volume_extension:quotas:show", target);
   // The defaults: the default class over the configured values, as if the project had none of its own.
   const limits = await hardLimits(svc.db.kysely, svc.config.quotas, null, await typeNames(svc));
@@ -43,7 +43,7 @@ export async function defaultQuotas(svc: Services, ctx: RequestContext, target: 
 }
 
 /** Which keys of a quota update are real quota keys (the resources, and per-type ones of existing types). */
-async function checkKeys(svc: Services, body: Record<string, unknown>): Promise<Record<string, number>> {
+async function checkKeys(svc: DbDeps, body: Record<string, unknown>): Promise<Record<string, number>> {
   const types = new Set(await typeNames(svc));
   const bad: string[] = [];
   const out: Record<string, number> = {};
@@ -58,7 +58,7 @@ async function checkKeys(svc: Services, body: Record<string, unknown>): Promise<
 }
 
 export async function updateQuotas(
-  svc: Services,
+  svc: ConfigDeps,
   ctx: RequestContext,
   target: string,
   body: Record<string, unknown>,
@@ -84,17 +84,17 @@ export async function updateQuotas(
   return projectLimits(svc, target);
 }
 
-export async function deleteQuotas(svc: Services, ctx: RequestContext, target: string): Promise<void> {
+export async function deleteQuotas(svc: DbDeps, ctx: RequestContext, target: string): Promise<void> {
   authorize(ctx, "volume_extension:quotas:delete", target);
   await deleteProjectLimits(svc.db.kysely, target);
 }
 
-export async function showQuotaClass(svc: Services, ctx: RequestContext, name: string): Promise<Record<string, unknown>> {
+export async function showQuotaClass(svc: ConfigDeps, ctx: RequestContext, name: string): Promise<Record<string, unknown>> {
   authorize(ctx, "volume_extension:quota_classes:get");
   return { id: name, ...(await classLimits(svc, name)) };
 }
 
-async function classLimits(svc: Services, name: string): Promise<Record<string, number>> {
+async function classLimits(svc: ConfigDeps, name: string): Promise<Record<string, number>> {
   const out: Record<string, number> = { ...(await hardLimits(svc.db.kysely, svc.config.quotas, null, await typeNames(svc))) };
   if (name !== DEFAULT_CLASS) {
     for (const r of await classLimitRows(svc.db.kysely, name)) out[r.resource] = r.hard_limit;
@@ -103,7 +103,7 @@ async function classLimits(svc: Services, name: string): Promise<Record<string, 
 }
 
 export async function updateQuotaClass(
-  svc: Services,
+  svc: ConfigDeps,
   ctx: RequestContext,
   name: string,
   body: Record<string, unknown>,

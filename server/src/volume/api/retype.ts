@@ -11,7 +11,7 @@ import type { RequestContext } from "../../contract/context";
 import { invalidInput, invalidVolume } from "../../contract/errors";
 import { authorize } from "../../policy/policy";
 import { consume, release, typeNameOf } from "../../quota/quota";
-import type { Services } from "../../services";
+import type { ConfigCastDeps } from "./deps";
 import { isMultiattachType } from "./create";
 import { findVolume } from "./lookup";
 import { checkSizeForType } from "./type-size";
@@ -21,7 +21,7 @@ import { VOLUME_TRANSITIONS as T } from "../../contract/status";
 export type MigrationPolicy = "never" | "on-demand";
 
 export async function retypeVolume(
-  svc: Services,
+  svc: ConfigCastDeps,
   ctx: RequestContext,
   id: string,
   newType: string,

@@ -7,7 +7,7 @@ import type { ServiceRow } from "../../db/schema";
 import type { RequestContext } from "../../contract/context";
 import { invalidInput, notFound } from "../../contract/errors";
 import { authorize } from "../../policy/policy";
-import type { Services } from "../../services";
+import type { DbDeps } from "./deps";
 
 /** Cinder's service_down_time. */
 export const SERVICE_DOWN_SECONDS = 60;
@@ -17,7 +17,7 @@ export function isUp(s: ServiceRow): boolean {
   return Date.now() - Date.parse(t + "Z") <= SERVICE_DOWN_SECONDS * 1000;
 }
 
-export async function services(svc: Services, ctx: RequestContext, host?: string, binary?: string): Promise<ServiceRow[]> {
+export async function services(svc: DbDeps, ctx: RequestContext, host?: string, binary?: string): Promise<ServiceRow[]> {
   authorize(ctx, "volume_extension:services:index");
   let rows = await listServices(svc.db.kysely, binary);
   if (host) rows = rows.filter((r) => r.host === host || r.host.startsWith(`${host}@`));
@@ -25,7 +25,7 @@ export async function services(svc: Services, ctx: RequestContext, host?: string
 }
 
 export async function setServiceDisabled(
-  svc: Services,
+  svc: DbDeps,
   ctx: RequestContext,
   host: string | null | undefined,
   binary: string,

@@ -11,7 +11,7 @@ import type { RequestContext } from "../../contract/context";
 import { badRequest, invalidSnapshot, invalidVolume } from "../../contract/errors";
 import { MV } from "../../contract/microversion";
 import { authorize } from "../../policy/policy";
-import type { Services } from "../../services";
+import type { CastDeps, ConfigCastDeps, DbDeps } from "./deps";
 import { isSnapshotStatus, SNAPSHOT_DELETABLE, SNAPSHOT_STATUSES, type VolumeStatus } from "../../contract/status";
 import { findSnapshot, findVolume } from "./lookup";
 import { consume, snapshotDelta } from "../../quota/quota";
@@ -25,7 +25,7 @@ export interface CreateSnapshotInput {
   metadata?: Record<string, string> | null;
 }
 
-export async function createSnapshot(svc: Services, ctx: RequestContext, input: CreateSnapshotInput): Promise<SnapshotRow> {
+export async function createSnapshot(svc: ConfigCastDeps, ctx: RequestContext, input: CreateSnapshotInput): Promise<SnapshotRow> {
   const v = await findVolume(svc, ctx, input.volumeId);
   authorize(ctx, "volume:create_snapshot", v.project_id);
   const inUseAllowed = ctx.version >= MV.SNAPSHOT_IN_USE;
@@ -82,7 +82,7 @@ export interface SnapshotUpdate {
   description?: string | null;
 }
 
-export async function updateSnapshot(svc: Services, ctx: RequestContext, id: string, u: SnapshotUpdate): Promise<SnapshotRow> {
+export async function updateSnapshot(svc: DbDeps, ctx: RequestContext, id: string, u: SnapshotUpdate): Promise<SnapshotRow> {
   const s = await findSnapshot(svc, ctx, id);
   authorize(ctx, "volume:update_snapshot", s.project_id);
   const values: Record<string, string | null> = {};
@@ -92,7 +92,7 @@ export async function updateSnapshot(svc: Services, ctx: RequestContext, id: str
   return findSnapshot(svc, ctx, id);
 }
 
-export async function deleteSnapshot(svc: Services, ctx: RequestContext, id: string, force = false): Promise<void> {
+export async function deleteSnapshot(svc: CastDeps, ctx: RequestContext, id: string, force = false): Promise<void> {
   const s = await findSnapshot(svc, ctx, id);
   authorize(ctx, "volume:delete_snapshot", s.project_id);
   const statuses = force ? undefined : SNAPSHOT_DELETABLE;
@@ -112,7 +112,7 @@ export async function deleteSnapshot(svc: Services, ctx: RequestContext, id: str
   svc.volumes.deleteSnapshot(volume?.host as string, id);
 }
 
-export async function resetSnapshotStatus(svc: Services, ctx: RequestContext, id: string, status: string): Promise<void> {
+export async function resetSnapshotStatus(svc: DbDeps, ctx: RequestContext, id: string, status: string): Promise<void> {
   const s = await findSnapshot(svc, ctx, id);
   authorize(ctx, "volume_extension:snapshot_admin_actions:reset_status", s.project_id);
   const to = status.toLowerCase();
@@ -121,7 +121,7 @@ export async function resetSnapshotStatus(svc: Services, ctx: RequestContext, id
   await casSnapshot(svc.db.kysely, id, undefined, { status: to });
 }
 
-export async function forceDeleteSnapshot(svc: Services, ctx: RequestContext, id: string): Promise<void> {
+export async function forceDeleteSnapshot(svc: CastDeps, ctx: RequestContext, id: string): Promise<void> {
   const s = await findSnapshot(svc, ctx, id);
   authorize(ctx, "volume_extension:snapshot_admin_actions:force_delete", s.project_id);
   await deleteSnapshot(svc, ctx, id, true);

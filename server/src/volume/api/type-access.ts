@@ -8,7 +8,7 @@ import type { VolumeTypeRow } from "../../db/schema";
 import type { RequestContext } from "../../contract/context";
 import { invalidVolumeType, notFound, typeAccessExists, typeAccessNotFound } from "../../contract/errors";
 import { authorize } from "../../policy/policy";
-import type { Services } from "../../services";
+import type { DbDeps } from "./deps";
 import { findType } from "./types";
 
 export interface TypeAccess {
@@ -16,7 +16,7 @@ export interface TypeAccess {
   project_id: string;
 }
 
-export async function listTypeAccess(svc: Services, ctx: RequestContext, typeId: string): Promise<TypeAccess[]> {
+export async function listTypeAccess(svc: DbDeps, ctx: RequestContext, typeId: string): Promise<TypeAccess[]> {
   authorize(ctx, "volume_extension:volume_type_access:get_all_for_type");
   const t = await findType(svc, ctx, typeId);
   if (t.is_public) throw notFound("Access list not available for public volume types.");
@@ -27,14 +27,14 @@ function refusePublic(t: VolumeTypeRow): void {
   if (t.is_public) throw invalidVolumeType("Type access modification is not applicable to public volume type.");
 }
 
-export async function addTypeAccess(svc: Services, ctx: RequestContext, typeId: string, project: string): Promise<void> {
+export async function addTypeAccess(svc: DbDeps, ctx: RequestContext, typeId: string, project: string): Promise<void> {
   authorize(ctx, "volume_extension:volume_type_access:addProjectAccess");
   const t = await findType(svc, ctx, typeId);
   refusePublic(t);
   if (!(await insertTypeAccess(svc.db.kysely, t.id, project))) throw typeAccessExists(typeId, project);
 }
 
-export async function removeTypeAccess(svc: Services, ctx: RequestContext, typeId: string, project: string): Promise<void> {
+export async function removeTypeAccess(svc: DbDeps, ctx: RequestContext, typeId: string, project: string): Promise<void> {
   authorize(ctx, "volume_extension:volume_type_access:removeProjectAccess");
   const t = await findType(svc, ctx, typeId);
   refusePublic(t);

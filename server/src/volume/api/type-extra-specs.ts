@@ -9,7 +9,7 @@ import type { Database } from "../../db/schema";
 import type { RequestContext } from "../../contract/context";
 import { badRequest, extraSpecNotFound, notFound, volumeTypeIdNotFound } from "../../contract/errors";
 import { allowed, authorize } from "../../policy/policy";
-import type { Services } from "../../services";
+import type { DbDeps } from "./deps";
 import { findType } from "./types";
 
 /** cinder/policies/type_extra_specs.py USER_VISIBLE_EXTRA_SPECS. */
@@ -27,17 +27,17 @@ export function visibleExtraSpecs(ctx: RequestContext, specs: ExtraSpecs): Extra
   return out;
 }
 
-async function specsOf(svc: Services, typeId: string): Promise<ExtraSpecs> {
+async function specsOf(svc: DbDeps, typeId: string): Promise<ExtraSpecs> {
   return (await extraSpecsOf(svc.db.kysely, [typeId])).get(typeId) ?? {};
 }
 
-export async function listExtraSpecs(svc: Services, ctx: RequestContext, typeId: string): Promise<ExtraSpecs> {
+export async function listExtraSpecs(svc: DbDeps, ctx: RequestContext, typeId: string): Promise<ExtraSpecs> {
   authorize(ctx, "volume_extension:types_extra_specs:index");
   await findType(svc, ctx, typeId);
   return visibleExtraSpecs(ctx, await specsOf(svc, typeId));
 }
 
-export async function showExtraSpec(svc: Services, ctx: RequestContext, typeId: string, key: string): Promise<string | null> {
+export async function showExtraSpec(svc: DbDeps, ctx: RequestContext, typeId: string, key: string): Promise<string | null> {
   authorize(ctx, "volume_extension:types_extra_specs:show");
   await findType(svc, ctx, typeId);
   const specs = visibleExtraSpecs(ctx, await specsOf(svc, typeId));
@@ -65,7 +65,7 @@ function refuseCacheableMultiattach(incoming: ExtraSpecs, stored: ExtraSpecs): v
 }
 
 /** Merge `specs` into the type's, holding the type so that no volume takes it meanwhile. */
-async function writeSpecs(svc: Services, typeId: string, specs: ExtraSpecs): Promise<void> {
+async function writeSpecs(svc: DbDeps, typeId: string, specs: ExtraSpecs): Promise<void> {
   await svc.db.kysely.transaction().execute(async (trx) => {
     if (!(await holdRow(trx, svc.db.dialect, "volume_types", typeId, "update"))) throw volumeTypeIdNotFound(typeId);
     await refuseInUse(trx, typeId);
@@ -76,7 +76,7 @@ async function writeSpecs(svc: Services, typeId: string, specs: ExtraSpecs): Pro
 }
 
 /** POST extra_specs: merge; answers what was sent. */
-export async function setExtraSpecs(svc: Services, ctx: RequestContext, typeId: string, specs: ExtraSpecs): Promise<ExtraSpecs> {
+export async function setExtraSpecs(svc: DbDeps, ctx: RequestContext, typeId: string, specs: ExtraSpecs): Promise<ExtraSpecs> {
   authorize(ctx, "volume_extension:types_extra_specs:create");
   await refuseInUse(svc.db.kysely, typeId);
   await findType(svc, ctx, typeId);
@@ -87,7 +87,7 @@ export async function setExtraSpecs(svc: Services, ctx: RequestContext, typeId: 
 
 /** PUT extra_specs/{key}: one key, which must be the URL's; answers what was sent. */
 export async function updateExtraSpec(
-  svc: Services,
+  svc: DbDeps,
   ctx: RequestContext,
   typeId: string,
   key: string,
@@ -102,7 +102,7 @@ export async function updateExtraSpec(
   return item;
 }
 
-export async function deleteExtraSpec(svc: Services, ctx: RequestContext, typeId: string, key: string): Promise<void> {
+export async function deleteExtraSpec(svc: DbDeps, ctx: RequestContext, typeId: string, key: string): Promise<void> {
   await findType(svc, ctx, typeId);
   authorize(ctx, "volume_extension:types_extra_specs:delete");
   await svc.db.kysely.transaction().execute(async (trx) => {

@@ -36,7 +36,7 @@ import {
 } from "../../contract/errors";
 import { authorize } from "../../policy/policy";
 import { PER_TYPE_PREFIXES } from "../../quota/quota";
-import type { Services } from "../../services";
+import type { DbDeps } from "./deps";
 
 export const DEFAULT_TYPE_NAME = "__DEFAULT__";
 
@@ -56,12 +56,12 @@ export function isUuidLike(s: string): boolean {
 }
 
 /** As the caller may see it: public or shared with its project (cinder/db/sqlalchemy/api.py _volume_type_get_query); admins see all. */
-async function lookup(svc: Services, ctx: RequestContext, column: "id" | "name", value: string): Promise<VolumeTypeRow | undefined> {
+async function lookup(svc: DbDeps, ctx: RequestContext, column: "id" | "name", value: string): Promise<VolumeTypeRow | undefined> {
   return visibleType(svc.db.kysely, ctx, column, value);
 }
 
 /** A type by id as the caller may see it, else 404 "Volume type <id> could not be found.". */
-export async function findType(svc: Services, ctx: RequestContext, id: string): Promise<VolumeTypeRow> {
+export async function findType(svc: DbDeps, ctx: RequestContext, id: string): Promise<VolumeTypeRow> {
   const t = await lookup(svc, ctx, "id", id);
   if (!t) throw volumeTypeIdNotFound(id);
   return t;
@@ -71,7 +71,7 @@ export async function findType(svc: Services, ctx: RequestContext, id: string): 
  * A type by name or id as the caller may see it (cinder/volume/volume_types.py get_by_name_or_id):
  * a uuid-like value is tried as an id, then as a name.
  */
-export async function typeByNameOrId(svc: Services, ctx: RequestContext, nameOrId: string): Promise<VolumeTypeRow> {
+export async function typeByNameOrId(svc: DbDeps, ctx: RequestContext, nameOrId: string): Promise<VolumeTypeRow> {
   if (isUuidLike(nameOrId)) {
     const t = (await lookup(svc, ctx, "id", nameOrId)) ?? (await lookup(svc, ctx, "name", nameOrId));
     if (!t) throw volumeTypeIdNotFound(nameOrId);
@@ -93,7 +93,7 @@ async function configuredDefault(db: Q): Promise<VolumeTypeRow> {
  * The type a new volume gets when none is named (cinder/volume/volume_types.py
  * get_default_volume_type): the caller's project default (3.62), else __DEFAULT__.
  */
-export async function defaultType(svc: Services, ctx: RequestContext): Promise<VolumeTypeRow> {
+export async function defaultType(svc: DbDeps, ctx: RequestContext): Promise<VolumeTypeRow> {
   const pd = await projectDefaultOf(svc.db.kysely, ctx.projectId);
   if (pd) return findType(svc, ctx, pd.volume_type_id);
   return configuredDefault(svc.db.kysely);
@@ -104,13 +104,13 @@ async function withSpecs(db: Q, rows: VolumeTypeRow[]): Promise<TypeWithSpecs[]>
   return rows.map((r) => ({ ...r, extraSpecs: specs.get(r.id) ?? {} }));
 }
 
-export async function showType(svc: Services, ctx: RequestContext, id: string): Promise<TypeWithSpecs> {
+export async function showType(svc: DbDeps, ctx: RequestContext, id: string): Promise<TypeWithSpecs> {
   const t = await findType(svc, ctx, id);
   authorize(ctx, "volume_extension:type_get");
   return (await withSpecs(svc.db.kysely, [t]))[0];
 }
 
-export async function showDefaultType(svc: Services, ctx: RequestContext): Promise<TypeWithSpecs> {
+export async function showDefaultType(svc: DbDeps, ctx: RequestContext): Promise<TypeWithSpecs> {
   const t = await defaultType(svc, ctx);
   authorize(ctx, "volume_extension:type_get");
   return (await withSpecs(svc.db.kysely, [t]))[0];
@@ -126,7 +126,7 @@ export interface TypeListQuery extends TypeFilters {
 }
 
 export async function listTypes(
-  svc: Services,
+  svc: DbDeps,
   ctx: RequestContext,
   q: TypeListQuery,
 ): Promise<{ types: TypeWithSpecs[]; more: boolean }> {
@@ -149,7 +149,7 @@ export interface TypeCreate {
   isPublic: boolean;
 }
 
-export async function createType(svc: Services, ctx: RequestContext, input: TypeCreate): Promise<TypeWithSpecs> {
+export async function createType(svc: DbDeps, ctx: RequestContext, input: TypeCreate): Promise<TypeWithSpecs> {
   authorize(ctx, "volume_extension:type_create");
   const row: VolumeTypeRow = {
     id: randomUUID(),
@@ -178,7 +178,7 @@ export interface TypeUpdate {
   isPublic?: boolean | null;
 }
 
-export async function updateType(svc: Services, ctx: RequestContext, id: string, u: TypeUpdate): Promise<TypeWithSpecs> {
+export async function updateType(svc: DbDeps, ctx: RequestContext, id: string, u: TypeUpdate): Promise<TypeWithSpecs> {
   authorize(ctx, "volume_extension:type_update");
   if (u.name && u.name.trim().length === 0) throw badRequest("Volume type name can not be empty.");
   if (u.name == null && u.description == null && u.isPublic == null) {
@@ -215,7 +215,7 @@ async function renameTypeQuotas(trx: Transaction<Database>, oldName: string, new
   for (const p of PER_TYPE_PREFIXES) await renameQuotaResource(trx, p + oldName, p + newName);
 }
 
-export async function deleteType(svc: Services, ctx: RequestContext, id: string): Promise<void> {
+export async function deleteType(svc: DbDeps, ctx: RequestContext, id: string): Promise<void> {
   authorize(ctx, "volume_extension:type_delete");
   await findType(svc, ctx, id);
   await svc.db.kysely.transaction().execute(async (trx) => {

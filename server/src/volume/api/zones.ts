@@ -1,6 +1,6 @@
 /** Availability zones: those of the enabled volume services (cinder/volume/api.py list_availability_zones). */
 import { listServices } from "../../db/repos/services";
-import type { Services } from "../../services";
+import type { DbDeps } from "./deps";
 import { VOLUME_BINARY } from "../../contract/services";
 
 export interface Zone {
@@ -8,7 +8,7 @@ export interface Zone {
   available: boolean;
 }
 
-export async function availabilityZones(svc: Services): Promise<Zone[]> {
+export async function availabilityZones(svc: DbDeps): Promise<Zone[]> {
   const services = await listServices(svc.db.kysely, VOLUME_BINARY);
   const zones = new Map<string, boolean>();
   for (const s of services) zones.set(s.availability_zone, (zones.get(s.availability_zone) ?? false) || s.disabled === 0);
