@@ -11,7 +11,7 @@ import { isTimestamp } from "../contract/time";
 import type { RequestContext } from "../contract/context";
 import { boolFrom } from "../lib/bool";
 import type { AttachmentListQuery } from "../volume/api/attachments-list";
-import type { ListQuery } from "../volume/api/list";
+import type { ListQuery } from "../contract/api";
 import { badRequest, invalidInput } from "../contract/errors";
 import { MV } from "../contract/microversion";
 import { parseFlatDict } from "./pylit";

@@ -4,7 +4,8 @@
  * `os-volume-manage` extension paths share these handlers.
  */
 import type { ManageableVolume } from "../../drivers/interface";
-import { listManageableVolumes, manageVolume, type ManageableQuery } from "../../volume/api/manage";
+import { listManageableVolumes, manageVolume } from "../../volume/api/manage";
+import type { ManageableQuery } from "../../contract/api";
 import type { Handler, HandlerRequest, Handlers } from "../handler";
 import { badRequest, invalidInput } from "../../contract/errors";
 import { MV } from "../../contract/microversion";

@@ -16,12 +16,7 @@ import { deleteVolume } from "./delete";
 import { findVolume } from "./lookup";
 import { heldByVolume, settle } from "../../quota/quota";
 import { VOLUME_TRANSITIONS as T } from "../../contract/status";
-
-export interface ResetStatus {
-  status?: string;
-  attach_status?: string;
-  migration_status?: string;
-}
+import type { ResetStatus } from "../../contract/api";
 
 export async function resetVolumeStatus(svc: DbDeps, ctx: RequestContext, id: string, body: ResetStatus): Promise<void> {
   const v = await findVolume(svc, ctx, id);

@@ -18,6 +18,7 @@ import type { VolumeStatus } from "../../contract/status";
 import { checkAttachmentDeletion } from "./attachment-deletion";
 import { checkConnector } from "./connector";
 import { findVolume } from "./lookup";
+import type { AttachBody, ForceDetach } from "../../contract/api";
 
 /** The volume's backend; a volume the scheduler never placed has nothing to connect to. */
 function hostOf(v: VolumeRow): string {
@@ -60,13 +61,6 @@ export async function rollDetaching(svc: DbDeps, ctx: RequestContext, id: string
   const v = await findVolume(svc, ctx, id);
   authorize(ctx, "volume_extension:volume_actions:roll_detaching", v.project_id);
   await casVolume(svc.db.kysely, id, { status: ["detaching"] }, { status: "in-use" });
-}
-
-export interface AttachBody {
-  instance_uuid?: string;
-  host_name?: string;
-  mountpoint: string;
-  mode?: "rw" | "ro";
 }
 
 /** cinder/api/contrib/volume_actions.py: these manager errors are the caller's fault (400), the rest are 500s. */
@@ -151,11 +145,6 @@ async function terminate(svc: CastDeps, ctx: RequestContext, v: VolumeRow, conne
   }
   authorize(ctx, "volume_extension:volume_actions:unreserve", v.project_id);
   await unreserve(svc, v.id);
-}
-
-export interface ForceDetach {
-  connector: Connector;
-  attachmentId: string | null;
 }
 
 /**

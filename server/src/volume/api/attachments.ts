@@ -21,6 +21,7 @@ import type { VolumeStatus } from "../../contract/status";
 import { checkAttachmentDeletion } from "./attachment-deletion";
 import { checkConnector } from "./connector";
 import { findVolume } from "./lookup";
+import type { CreateAttachment } from "../../contract/api";
 
 export const attachmentNotFound = (id: string) => notFound(`VolumeAttachment ${id} could not be found.`);
 
@@ -72,14 +73,6 @@ async function connect(svc: CastDeps, v: VolumeRow, a: AttachmentRow, connector:
   if (typeof connector.mountpoint === "string" && connector.mountpoint) values.mountpoint = connector.mountpoint;
   await updateAttachment(svc.db.kysely, a.id, values);
   return flat;
-}
-
-export interface CreateAttachment {
-  volumeId: string;
-  instanceUuid: string | null;
-  connector: Connector | null;
-  /** Only from 3.54; Cinder's default is the string 'null'. */
-  mode?: string;
 }
 
 export async function createAttachment(svc: CastDeps, ctx: RequestContext, body: CreateAttachment): Promise<AttachmentRow> {

@@ -21,21 +21,7 @@ import { checkSizeForType } from "./type-size";
 import { consume, typeNameOf } from "../../quota/quota";
 import type { VolumeStatus } from "../../contract/status";
 import { VOLUME_TRANSITIONS as T } from "../../contract/status";
-
-export interface CreateVolumeInput {
-  size?: number | null;
-  name?: string | null;
-  description?: string | null;
-  volumeType?: string | null;
-  availabilityZone?: string | null;
-  metadata?: Record<string, string> | null;
-  snapshotId?: string | null;
-  sourceVolid?: string | null;
-  imageRef?: string | null;
-  backupId?: string | null;
-  groupId?: string | null;
-  multiattach?: boolean | null;
-}
+import type { CreateVolumeInput } from "../../contract/api";
 
 const SOURCE_STATUSES: readonly VolumeStatus[] = ["available", "in-use"];
 

@@ -11,12 +11,7 @@ import type { CastDeps } from "./deps";
 import { SNAPSHOT_CASCADE_DELETABLE, VOLUME_DELETABLE, VOLUME_TRANSITIONS } from "../../contract/status";
 import { findVolume } from "./lookup";
 import { heldByVolume, release, settle, volumeDelta } from "../../quota/quota";
-
-export interface DeleteOptions {
-  cascade: boolean;
-  /** Ignore the status (admin: `os-force_delete`, `DELETE ?force=true` from 3.23). */
-  force: boolean;
-}
+import type { DeleteOptions } from "../../contract/api";
 
 export async function deleteVolume(svc: CastDeps, ctx: RequestContext, id: string, opts: DeleteOptions): Promise<void> {
   const v = await findVolume(svc, ctx, id);

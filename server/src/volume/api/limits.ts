@@ -8,8 +8,7 @@ import { MV } from "../../contract/microversion";
 import { allowed } from "../../policy/policy";
 import { hardLimits, usage } from "../../quota/quota";
 import type { ConfigDeps } from "./deps";
-
-export type AbsoluteLimits = Record<string, number>;
+import type { AbsoluteLimits } from "../../contract/api";
 
 export async function absoluteLimits(svc: ConfigDeps, ctx: RequestContext, requestedProject?: string): Promise<AbsoluteLimits> {
   const projectId =

@@ -2,23 +2,14 @@
  * Listing volumes and snapshots: project scoping, the marker row, a keyset page and the count
  * (cinder/api/v3/volumes.py _get_volumes, cinder/db/sqlalchemy/api.py volume_get_all).
  */
-import type { SortKey } from "../../contract/paging";
-import { emptyFilters, type ListFilters } from "../../contract/filters";
+import { emptyFilters } from "../../contract/filters";
 import { count, filtered, listMarker, page, type Page, volumesSummary as summarize } from "../../db/repos/listing";
 import type { SnapshotRow, VolumeRow } from "../../db/schema";
 import type { RequestContext } from "../../contract/context";
 import { notFound } from "../../contract/errors";
 import { authorize } from "../../policy/policy";
 import type { DbDeps } from "./deps";
-
-export interface ListQuery {
-  filters: ListFilters;
-  sort: SortKey[];
-  limit: number;
-  marker?: string;
-  offset: number;
-  withCount: boolean;
-}
+import type { ListQuery, VolumesSummary } from "../../contract/api";
 
 export interface Listed<Row> extends Page<Row> {
   count?: number;
@@ -52,13 +43,6 @@ export async function listVolumes(svc: DbDeps, ctx: RequestContext, q: ListQuery
 export async function listSnapshots(svc: DbDeps, ctx: RequestContext, q: ListQuery): Promise<Listed<SnapshotRow>> {
   authorize(ctx, "volume:get_all_snapshots");
   return list<SnapshotRow>(svc, "snapshots", q);
-}
-
-export interface VolumesSummary {
-  total_count: number;
-  total_size: number;
-  /** Every metadata key with its distinct values (3.36). */
-  metadata: Record<string, string[]>;
 }
 
 /**

@@ -23,18 +23,7 @@ import { isUp } from "./services";
 import { defaultType, holdRow, typeByNameOrId } from "./types";
 import { VOLUME_BINARY } from "../../contract/services";
 import { VOLUME_TRANSITIONS as T } from "../../contract/status";
-
-export interface ManageVolumeInput {
-  host?: string | null;
-  cluster?: string | null;
-  ref: unknown;
-  name?: string | null;
-  description?: string | null;
-  volumeType?: string | null;
-  availabilityZone?: string | null;
-  metadata?: Record<string, string> | null;
-  bootable: boolean;
-}
+import type { ManageVolumeInput, ManageableQuery } from "../../contract/api";
 
 const VOLUME_NAME_RE = /^volume-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
 /** The drivers' names for snapshot data: `snapshot-<id>` (file), `_snapshot-<id>` (LVM). */
@@ -114,16 +103,6 @@ export async function manageVolume(svc: ConfigCastDeps, ctx: RequestContext, inp
   });
   svc.volumes.manageExisting(host, row.id);
   return row;
-}
-
-export interface ManageableQuery {
-  host?: string;
-  cluster?: string;
-  marker?: string;
-  limit: number;
-  offset: number;
-  sortKeys: string[];
-  sortDirs: string[];
 }
 
 export async function listManageableVolumes(svc: CastDeps, ctx: RequestContext, q: ManageableQuery): Promise<ManageableVolume[]> {

@@ -17,8 +17,7 @@ import { findVolume } from "./lookup";
 import { checkSizeForType } from "./type-size";
 import { typeByNameOrId } from "./types";
 import { VOLUME_TRANSITIONS as T } from "../../contract/status";
-
-export type MigrationPolicy = "never" | "on-demand";
+import type { MigrationPolicy } from "../../contract/api";
 
 export async function retypeVolume(
   svc: ConfigCastDeps,

@@ -15,15 +15,7 @@ import type { CastDeps, ConfigCastDeps, DbDeps } from "./deps";
 import { isSnapshotStatus, SNAPSHOT_DELETABLE, SNAPSHOT_STATUSES, type VolumeStatus } from "../../contract/status";
 import { findSnapshot, findVolume } from "./lookup";
 import { consume, snapshotDelta } from "../../quota/quota";
-
-export interface CreateSnapshotInput {
-  volumeId: string;
-  name?: string | null;
-  description?: string | null;
-  /** undefined when the request did not send `force`. */
-  force?: boolean;
-  metadata?: Record<string, string> | null;
-}
+import type { CreateSnapshotInput, SnapshotUpdate } from "../../contract/api";
 
 export async function createSnapshot(svc: ConfigCastDeps, ctx: RequestContext, input: CreateSnapshotInput): Promise<SnapshotRow> {
   const v = await findVolume(svc, ctx, input.volumeId);
@@ -75,11 +67,6 @@ export async function createSnapshot(svc: ConfigCastDeps, ctx: RequestContext, i
   });
   svc.volumes.createSnapshot(v.host, row.id);
   return row;
-}
-
-export interface SnapshotUpdate {
-  name?: string | null;
-  description?: string | null;
 }
 
 export async function updateSnapshot(svc: DbDeps, ctx: RequestContext, id: string, u: SnapshotUpdate): Promise<SnapshotRow> {

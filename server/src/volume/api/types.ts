@@ -37,6 +37,7 @@ import {
 import { authorize } from "../../policy/policy";
 import { PER_TYPE_PREFIXES } from "../../quota/quota";
 import type { DbDeps } from "./deps";
+import type { TypeUpdate } from "../../contract/api";
 
 export const DEFAULT_TYPE_NAME = "__DEFAULT__";
 
@@ -170,12 +171,6 @@ export async function createType(svc: DbDeps, ctx: RequestContext, input: TypeCr
     throw err;
   }
   return (await withSpecs(svc.db.kysely, [row]))[0];
-}
-
-export interface TypeUpdate {
-  name?: string | null;
-  description?: string | null;
-  isPublic?: boolean | null;
 }
 
 export async function updateType(svc: DbDeps, ctx: RequestContext, id: string, u: TypeUpdate): Promise<TypeWithSpecs> {

@@ -11,12 +11,7 @@ import { invalidVolume } from "../../contract/errors";
 import { authorize } from "../../policy/policy";
 import type { Services } from "../../services";
 import { findVolume } from "./lookup";
-
-export interface VolumeUpdate {
-  name?: string | null;
-  description?: string | null;
-  metadata?: Record<string, string>;
-}
+import type { VolumeUpdate } from "../../contract/api";
 
 export async function updateVolume(svc: Services, ctx: RequestContext, id: string, u: VolumeUpdate): Promise<VolumeRow> {
   const v = await findVolume(svc, ctx, id);

@@ -2,11 +2,7 @@
 import { listServices } from "../../db/repos/services";
 import type { DbDeps } from "./deps";
 import { VOLUME_BINARY } from "../../contract/services";
-
-export interface Zone {
-  name: string;
-  available: boolean;
-}
+import type { Zone } from "../../contract/api";
 
 export async function availabilityZones(svc: DbDeps): Promise<Zone[]> {
   const services = await listServices(svc.db.kysely, VOLUME_BINARY);
