@@ -5,7 +5,7 @@
  */
 import { casVolume, getVolume } from "../../db/repos/volumes";
 import type { RequestContext } from "../../contract/context";
-import { invalidInput, invalidVolume } from "../../contract/errors";
+import { invalidInput, invalidVolume, volumeNotFound } from "../../contract/errors";
 import { MV } from "../../contract/microversion";
 import { authorize } from "../../policy/policy";
 import type { ScheduleDeps } from "./deps";
@@ -41,14 +41,16 @@ export async function extendVolume(svc: ScheduleDeps, ctx: RequestContext, id: s
   });
   if (!won) {
     const now = await getVolume(svc.db.kysely, id);
-    if (now && now.status === expected && now.size >= newSize) {
+    // Deleted since it was read: the volume is gone, as a request a moment later would be told.
+    if (!now) throw volumeNotFound(id);
+    if (now.status === expected && now.size >= newSize) {
       throw invalidInput(
         `New size for extend must be greater than current size. (current: ${now.size}, extended: ${newSize}).`,
       );
     }
     // Cinder prints the expected status as a Python dict ("'{'status': 'available'}'"); the intent
     // is the status itself.
-    throw invalidVolume(`Volume ${id} status must be '${expected}' to extend, currently ${now?.status ?? "deleted"}.`);
+    throw invalidVolume(`Volume ${id} status must be '${expected}' to extend, currently ${now.status}.`);
   }
   // The scheduler checks that the volume's backend can hold the added gigabytes first (Cinder since Pike).
   svc.scheduler.extendVolume(id);

@@ -8,7 +8,7 @@ import { casVolume, creatingFrom, getVolume } from "../../db/repos/volumes";
 import type { SnapshotRow, SnapshotsTable } from "../../db/schema";
 import { now } from "../../contract/time";
 import type { RequestContext } from "../../contract/context";
-import { badRequest, invalidSnapshot, invalidVolume } from "../../contract/errors";
+import { badRequest, invalidSnapshot, invalidVolume, volumeNotFound } from "../../contract/errors";
 import { MV } from "../../contract/microversion";
 import { authorize } from "../../policy/policy";
 import type { CastDeps, ConfigCastDeps, DbDeps } from "./deps";
@@ -60,7 +60,9 @@ export async function createSnapshot(svc: ConfigCastDeps, ctx: RequestContext, i
     // or extending meanwhile gets no snapshot (and on PostgreSQL its row stays locked until commit).
     if (!(await casVolume(trx, v.id, { status: valid, sizeIs: v.size }, {}))) {
       const cur = await getVolume(trx, v.id);
-      throw invalidVolume(statusMessage(cur?.status ?? "deleted"));
+      // Deleted since it was read: the volume is gone, as a request a moment later would be told.
+      if (!cur) throw volumeNotFound(v.id);
+      throw invalidVolume(statusMessage(cur.status));
     }
     await consume(trx, svc.config.quotas, v.project_id, await snapshotDelta(trx, row));
     await insertSnapshot(trx, row, input.metadata ?? {});
