@@ -29,7 +29,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   scheduler: ["contract", "lib", "db", "bus", "quota", "log"],
   volume: ["contract", "db"],
   "volume/api": ["contract", "lib", "db", "bus", "policy", "quota", "volume", "services", "log"],
-  "volume/manager": ["contract", "lib", "db", "bus", "drivers", "targets", "quota", "scheduler", "config", "volume", "log"],
+  "volume/manager": ["contract", "lib", "db", "bus", "drivers", "targets", "quota", "config", "volume", "log"],
   http: ["contract", "lib", "volume/api", "volume", "identity", "policy", "services", "generated", "config", "log"],
   generated: [],
   config: ["identity"],

@@ -48,6 +48,13 @@ describe("scheduler", () => {
     assert.equal(matches(undefined, "<is> True"), false, "a missing capability never matches");
   });
 
+  it("does not ask a backend for room for a volume already on it (a retype: vol_exists_on)", () => {
+    const full = pool("f", { freeCapacityGb: 0 });
+    assert.equal(capacityFilter.passes(full, spec(5)), false);
+    assert.equal(capacityFilter.passes(full, { ...spec(5), volExistsOn: "h@f" }), true);
+    assert.equal(capacityFilter.passes(full, { ...spec(5), volExistsOn: "h@other" }), false, "only the backend it lives on");
+  });
+
   it("filters by availability zone, capacity (thick and thin) and capabilities", () => {
     assert.equal(availabilityZoneFilter.passes(pool("a", {}, {}, "az1"), spec(1, {}, "az1")), true);
     assert.equal(availabilityZoneFilter.passes(pool("a", {}, {}, "az1"), spec(1, {}, "az2")), false);

@@ -74,6 +74,31 @@ for (const dialect of DIALECTS) {
       assert.equal(after.multiattach, false);
     });
 
+    it("is refused while the volume's backend is disabled: the scheduler places nothing on a disabled backend", async () => {
+      const admin = s.client.as("admin:admin");
+      const v = await c().post("/v3/p1/volumes", { volume: { size: 1 } });
+      const id = v.body.volume.id;
+      await waitStatus(c(), "volumes", "p1", id, "available");
+      const off = await admin.put("/v3/admin/os-services/disable", { host: "testhost@file", binary: "cinder-volume" });
+      assert.equal(off.status, 200, JSON.stringify(off.body));
+      try {
+        assert.equal((await retype(id, { new_type: "gold" })).status, 202);
+        const after = await waitFor(async () => {
+          const r = (await c().get(`/v3/p1/volumes/${id}`)).body.volume;
+          return r.status === "available" ? r : undefined;
+        }, "the refused retype to settle");
+        assert.equal(after.volume_type, "__DEFAULT__");
+      } finally {
+        await admin.put("/v3/admin/os-services/enable", { host: "testhost@file", binary: "cinder-volume" });
+      }
+      assert.equal((await retype(id, { new_type: "gold" })).status, 202);
+      const done = await waitFor(async () => {
+        const r = (await c().get(`/v3/p1/volumes/${id}`)).body.volume;
+        return r.status === "available" && r.volume_type === "gold" ? r : undefined;
+      }, "the retype once the backend is enabled again");
+      assert.equal(done.volume_type, "gold");
+    });
+
     it("answers Cinder's faults for the same type, an unknown type, a bad body and a volume in error", async () => {
       const v = await c().post("/v3/p1/volumes", { volume: { size: 1, volume_type: "gold" } });
       const id = v.body.volume.id;

@@ -1,25 +1,17 @@
 /**
- * Typed messages on the bus, one small method each (cf. cinder/scheduler/rpcapi.py and
- * cinder/volume/rpcapi.py). Payloads carry ids only.
- *
- * Version history: 1.0 — createVolume; deleteVolume, extendVolume, createSnapshot, deleteSnapshot,
- * revertToSnapshot.
- * 1.1 — calls initializeConnection, terminateConnection, attachVolume, detachVolume (the legacy
- * attach flow; cinder/volume/rpcapi.py 3.x attach_volume, detach_volume, initialize_connection,
- * terminate_connection).
- * 1.2 — manageExisting (cast), getManageableVolumes (call) (cinder/volume/rpcapi.py
- * manage_existing, get_manageable_volumes).
- * 1.3 — scheduler extendVolume (cast): an accepted extend goes through the scheduler's filters on
- * the volume's own backend before the volume manager grows it (cinder/scheduler/rpcapi.py
- * extend_volume, since Pike).
+ * The senders of the bus protocol (./protocol.ts), one small method per message, and Cinder's
+ * topic names: the scheduler listens on `cinder-scheduler`, each volume manager on
+ * `cinder-volume.<host>@<backend>`.
  */
 import type { Bus } from "./bus";
 import type { AttachmentRow } from "../db/schema";
-import type { ConnectionInfo, Connector } from "../targets/interface";
+import type { ConnectionInfo, Connector } from "../contract/connector";
 import type { ManageableVolume } from "../drivers/interface";
+import type { BackendReport } from "../scheduler/scheduler";
 import type { PoolState } from "../scheduler/types";
+import { type AttachMsg, type SchedulerProtocol, Sender, type VolumeProtocol } from "./protocol";
 
-export const SCHEDULER_TOPIC = "scheduler";
+export const SCHEDULER_TOPIC = "cinder-scheduler";
 
 /** `host@backend#pool` -> `host@backend`: managers serve a backend, pools live inside it. */
 export function backendOf(host: string): string {
@@ -28,106 +20,96 @@ export function backendOf(host: string): string {
 }
 
 export function volumeTopic(host: string): string {
-  return `volume.${backendOf(host)}`;
-}
-
-export interface VolumeMsg {
-  volumeId: string;
-}
-export interface SnapshotMsg {
-  snapshotId: string;
-}
-export interface RevertMsg {
-  volumeId: string;
-  snapshotId: string;
-}
-
-export interface ConnectionMsg {
-  volumeId: string;
-  connector: Connector;
-}
-export interface AttachMsg {
-  volumeId: string;
-  instanceUuid: string | null;
-  hostName: string | null;
-  mountpoint: string;
-  mode: "rw" | "ro";
-}
-export interface DetachMsg {
-  volumeId: string;
-  attachmentId: string | null;
+  return `cinder-volume.${backendOf(host)}`;
 }
 
 export class SchedulerRpc {
-  constructor(private readonly bus: Bus) {}
+  private readonly send: Sender<SchedulerProtocol>;
+
+  constructor(bus: Bus) {
+    this.send = new Sender(bus);
+  }
 
   createVolume(volumeId: string): void {
-    this.bus.cast(SCHEDULER_TOPIC, "createVolume", { volumeId } satisfies VolumeMsg);
+    this.send.cast(SCHEDULER_TOPIC, "createVolume", { volumeId });
   }
 
   /** The new size is in the volume's task (`{"op":"extend","new_size":N}`). */
   extendVolume(volumeId: string): void {
-    this.bus.cast(SCHEDULER_TOPIC, "extendVolume", { volumeId } satisfies VolumeMsg);
+    this.send.cast(SCHEDULER_TOPIC, "extendVolume", { volumeId });
+  }
+
+  /** The new type and migration policy are in the volume's task. */
+  retypeVolume(volumeId: string): void {
+    this.send.cast(SCHEDULER_TOPIC, "retypeVolume", { volumeId });
+  }
+
+  updateBackend(report: BackendReport): Promise<void> {
+    return this.send.call(SCHEDULER_TOPIC, "updateBackend", report);
   }
 
   /** Every pool the volume services reported, as the scheduler sees them (get_pools). */
   getPools(): Promise<PoolState[]> {
-    return this.bus.call<PoolState[]>(SCHEDULER_TOPIC, "getPools", {});
+    return this.send.call(SCHEDULER_TOPIC, "getPools", {});
   }
 }
 
 export class VolumeRpc {
-  constructor(private readonly bus: Bus) {}
+  private readonly send: Sender<VolumeProtocol>;
+
+  constructor(bus: Bus) {
+    this.send = new Sender(bus);
+  }
 
   createVolume(host: string, volumeId: string): void {
-    this.bus.cast(volumeTopic(host), "createVolume", { volumeId } satisfies VolumeMsg);
+    this.send.cast(volumeTopic(host), "createVolume", { volumeId });
   }
 
   deleteVolume(host: string, volumeId: string): void {
-    this.bus.cast(volumeTopic(host), "deleteVolume", { volumeId } satisfies VolumeMsg);
+    this.send.cast(volumeTopic(host), "deleteVolume", { volumeId });
   }
 
   extendVolume(host: string, volumeId: string): void {
-    this.bus.cast(volumeTopic(host), "extendVolume", { volumeId } satisfies VolumeMsg);
+    this.send.cast(volumeTopic(host), "extendVolume", { volumeId });
   }
 
   createSnapshot(host: string, snapshotId: string): void {
-    this.bus.cast(volumeTopic(host), "createSnapshot", { snapshotId } satisfies SnapshotMsg);
+    this.send.cast(volumeTopic(host), "createSnapshot", { snapshotId });
   }
 
   deleteSnapshot(host: string, snapshotId: string): void {
-    this.bus.cast(volumeTopic(host), "deleteSnapshot", { snapshotId } satisfies SnapshotMsg);
+    this.send.cast(volumeTopic(host), "deleteSnapshot", { snapshotId });
   }
 
   retypeVolume(host: string, volumeId: string): void {
-    this.bus.cast(volumeTopic(host), "retypeVolume", { volumeId } satisfies VolumeMsg);
+    this.send.cast(volumeTopic(host), "retypeVolume", { volumeId });
   }
 
   revertToSnapshot(host: string, volumeId: string, snapshotId: string): void {
-    this.bus.cast(volumeTopic(host), "revertToSnapshot", { volumeId, snapshotId } satisfies RevertMsg);
+    this.send.cast(volumeTopic(host), "revertToSnapshot", { volumeId, snapshotId });
   }
 
   manageExisting(host: string, volumeId: string): void {
-    this.bus.cast(volumeTopic(host), "manageExisting", { volumeId } satisfies VolumeMsg);
+    this.send.cast(volumeTopic(host), "manageExisting", { volumeId });
   }
 
   getManageableVolumes(host: string): Promise<ManageableVolume[]> {
-    return this.bus.call(volumeTopic(host), "getManageableVolumes", {});
+    return this.send.call(volumeTopic(host), "getManageableVolumes", {});
   }
 
   initializeConnection(host: string, volumeId: string, connector: Connector): Promise<ConnectionInfo> {
-    return this.bus.call(volumeTopic(host), "initializeConnection", { volumeId, connector } satisfies ConnectionMsg);
+    return this.send.call(volumeTopic(host), "initializeConnection", { volumeId, connector });
   }
 
   terminateConnection(host: string, volumeId: string, connector: Connector): Promise<void> {
-    return this.bus.call(volumeTopic(host), "terminateConnection", { volumeId, connector } satisfies ConnectionMsg);
+    return this.send.call(volumeTopic(host), "terminateConnection", { volumeId, connector });
   }
 
   attachVolume(host: string, msg: AttachMsg): Promise<AttachmentRow> {
-    return this.bus.call(volumeTopic(host), "attachVolume", msg);
+    return this.send.call(volumeTopic(host), "attachVolume", msg);
   }
 
   detachVolume(host: string, volumeId: string, attachmentId: string | null): Promise<void> {
-    return this.bus.call(volumeTopic(host), "detachVolume", { volumeId, attachmentId } satisfies DetachMsg);
+    return this.send.call(volumeTopic(host), "detachVolume", { volumeId, attachmentId });
   }
 }

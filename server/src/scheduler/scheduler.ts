@@ -6,7 +6,8 @@
  * An accepted extend is checked against the volume's own backend before its manager grows it.
  */
 import type { Bus } from "../bus/bus";
-import { backendOf, SCHEDULER_TOPIC, type VolumeMsg, type VolumeRpc } from "../bus/rpc";
+import { backendOf, SCHEDULER_TOPIC, type VolumeRpc } from "../bus/rpc";
+import { serve, type SchedulerProtocol } from "../bus/protocol";
 import type { Db } from "../db/database";
 import { getSnapshot } from "../db/repos/snapshots";
 import { casVolume, getVolume, parseTask, unplacedVolumeIds } from "../db/repos/volumes";
@@ -19,6 +20,7 @@ import { availabilityZoneFilter } from "./filters/availability-zone";
 import { capabilitiesFilter } from "./filters/capabilities";
 import { capacityFilter } from "./filters/capacity";
 import type { Filter, PoolState, RequestSpec, Weigher } from "./types";
+import { refuseRetype } from "./retype";
 import { rank } from "./weigh";
 import { allocatedCapacityWeigher } from "./weighers/allocated-capacity";
 import { capacityWeigher } from "./weighers/capacity";
@@ -104,12 +106,12 @@ export class Scheduler {
   }
 
   start(): void {
-    this.bus.subscribe(SCHEDULER_TOPIC, async (method, payload) => {
-      if (method === "createVolume") return this.createVolume((payload as VolumeMsg).volumeId);
-      if (method === "extendVolume") return this.extendVolume((payload as VolumeMsg).volumeId);
-      if (method === "updateBackend") return this.updateBackend(payload as BackendReport);
-      if (method === "getPools") return this.poolStates();
-      throw new Error(`scheduler has no method ${method}`);
+    serve<SchedulerProtocol>(this.bus, SCHEDULER_TOPIC, {
+      createVolume: ({ volumeId }) => this.createVolume(volumeId),
+      extendVolume: ({ volumeId }) => this.extendVolume(volumeId),
+      retypeVolume: ({ volumeId }) => this.retypeVolume(volumeId),
+      updateBackend: async (report) => this.updateBackend(report),
+      getPools: async () => this.poolStates(),
     });
   }
 
@@ -187,6 +189,37 @@ export class Scheduler {
       const won = await casVolume(trx, volumeId, { status: [T.extend.during], sizeIs: v.size }, { status: back, previous_status: null, task: null });
       if (won) await release(trx, v.project_id, { gigabytes: added, typeName: await typeNameOf(trx, v.volume_type_id) });
     });
+  }
+
+  /**
+   * A retype (cinder/scheduler/manager.py retype, filter_scheduler.py find_retype_backend): the
+   * volume's own backend must pass the filters for the new type, its capacity not counted against
+   * it (the volume is already there: CapacityFilter's vol_exists_on). If it does, its manager
+   * changes the type in place; if not (and a migration is not offered), the retype is refused.
+   */
+  async retypeVolume(volumeId: string): Promise<void> {
+    const v = await getVolume(this.db.kysely, volumeId);
+    if (!v || v.status !== T.retype.during || !v.host) return;
+    const task = parseTask(v);
+    const newTypeId = task?.new_type_id;
+    if (newTypeId) {
+      const spec: RequestSpec = {
+        size: v.size,
+        availabilityZone: v.availability_zone,
+        extraSpecs: await this.extraSpecs(newTypeId),
+        volExistsOn: backendOf(v.host),
+      };
+      const ignorePool = !v.host.includes("#");
+      if ((await this.passing(spec)).some((p) => (ignorePool ? p.backend : p.host) === v.host)) {
+        this.volumes.retypeVolume(v.host, volumeId);
+        return;
+      }
+    }
+    this.log.warn(
+      { volumeId, host: v.host, newTypeId, migrationPolicy: task?.migration_policy },
+      "retype refused: the volume's backend does not satisfy the new type and migration is not available",
+    );
+    await refuseRetype(this.db.kysely, v, newTypeId);
   }
 
   /** host_manager.py consume_from_volume: count the space as taken until the backend reports again. */

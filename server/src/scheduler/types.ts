@@ -16,6 +16,8 @@ export interface RequestSpec {
   availabilityZone: string;
   /** The volume type's extra specs. */
   extraSpecs: Record<string, string>;
+  /** `host@backend` the volume already lives on (a retype): its size is not asked of that backend again. */
+  volExistsOn?: string;
 }
 
 /** A filter: may this pool take the volume? (cinder/scheduler/filters) */

@@ -20,6 +20,8 @@ export function freeAfterReserve(pool: PoolState): number {
 export const capacityFilter: Filter = {
   name: "CapacityFilter",
   passes(pool, spec) {
+    // The volume is already on this backend (a retype in place): it needs no more room there.
+    if (spec.volExistsOn === pool.backend) return true;
     const p = pool.pool;
     if (p.totalCapacityGb <= 0) return false;
     const free = freeAfterReserve(pool);

@@ -1,8 +1,8 @@
 /**
  * Retype (cinder/api/contrib/volume_actions.py _retype, cinder/volume/api.py retype): change an
  * available or in-use volume's type. The status change and the move of the per-type quota from the
- * old type to the new one are one transaction; the volume's manager then checks that its backend
- * satisfies the new type. A retype that changes whether the volume is multiattach needs it
+ * old type to the new one are one transaction; the scheduler then checks that the volume's backend
+ * satisfies the new type, and its manager changes the type in place. A retype that changes whether the volume is multiattach needs it
  * `available`.
  */
 import { qosAllowsRetype } from "../../db/repos/qos";
@@ -11,7 +11,7 @@ import type { RequestContext } from "../../contract/context";
 import { invalidInput, invalidVolume } from "../../contract/errors";
 import { authorize } from "../../policy/policy";
 import { consume, release, typeNameOf } from "../../quota/quota";
-import type { ConfigCastDeps } from "./deps";
+import type { ScheduleDeps } from "./deps";
 import { isMultiattachType } from "./create";
 import { findVolume } from "./lookup";
 import { checkSizeForType } from "./type-size";
@@ -20,7 +20,7 @@ import { VOLUME_TRANSITIONS as T } from "../../contract/status";
 import type { MigrationPolicy } from "../../contract/api";
 
 export async function retypeVolume(
-  svc: ConfigCastDeps,
+  svc: ScheduleDeps,
   ctx: RequestContext,
   id: string,
   newType: string,
@@ -67,6 +67,7 @@ export async function retypeVolume(
     await consume(trx, svc.config.quotas, v.project_id, { ...moved, typeName: type.name });
     await release(trx, v.project_id, { ...moved, typeName: await typeNameOf(trx, v.volume_type_id) });
   });
-  svc.volumes.retypeVolume(v.host as string, id);
+  // The scheduler decides where the new type can be served (find_retype_backend); see scheduler.ts.
+  svc.scheduler.retypeVolume(id);
 }
 

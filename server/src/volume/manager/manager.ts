@@ -6,7 +6,8 @@
  */
 import type { Bus } from "../../bus/bus";
 import type { QuotaDefaults } from "../../config";
-import { SCHEDULER_TOPIC, type RevertMsg, type SnapshotMsg, type VolumeMsg, volumeTopic } from "../../bus/rpc";
+import { SchedulerRpc, VolumeRpc, volumeTopic } from "../../bus/rpc";
+import { type Receiver, serve, type VolumeProtocol } from "../../bus/protocol";
 import type { Db } from "../../db/database";
 import { getService, heartbeat, registerService } from "../../db/repos/services";
 import type { BackendReport } from "../../scheduler/scheduler";
@@ -16,7 +17,6 @@ import type { Log } from "../../log";
 import { VOLUME_BINARY } from "../../contract/services";
 import * as ops from "./operations";
 import type { TargetHelper } from "../../targets/interface";
-import type { AttachMsg, ConnectionMsg, DetachMsg } from "../../bus/rpc";
 import { attachVolume, detachVolume } from "./attach";
 import { initializeConnection, terminateConnection } from "./exports";
 import { getManageableVolumes, manageExisting } from "./manage";
@@ -49,6 +49,8 @@ export class VolumeManager {
   private reporting?: Promise<void>;
   private reportQueued?: Promise<void>;
   private stopped = false;
+  /** Senders to the scheduler and to volume managers (this one included, for re-casts). */
+  readonly rpc: { scheduler: SchedulerRpc; volumes: VolumeRpc };
 
   constructor(
     readonly db: Db,
@@ -60,6 +62,7 @@ export class VolumeManager {
     readonly target?: TargetHelper,
   ) {
     this.backend = `${opts.host}@${opts.backendName}`;
+    this.rpc = { scheduler: new SchedulerRpc(bus), volumes: new VolumeRpc(bus) };
   }
 
   async start(): Promise<void> {
@@ -71,7 +74,7 @@ export class VolumeManager {
       topic: volumeTopic(this.backend),
       availabilityZone: this.opts.availabilityZone,
     });
-    this.bus.subscribe(volumeTopic(this.backend), (method, payload) => this.dispatch(method, payload));
+    serve<VolumeProtocol>(this.bus, volumeTopic(this.backend), this.receiver());
     await this.reportStats();
     await reconcile(this);
     this.timer = setInterval(() => {
@@ -93,55 +96,27 @@ export class VolumeManager {
     return `${this.backend}#${pool}`;
   }
 
-  private async dispatch(method: string, payload: unknown): Promise<unknown> {
-    switch (method) {
-      case "initializeConnection": {
-        const c = payload as ConnectionMsg;
-        return initializeConnection(this, c.volumeId, c.connector);
-      }
-      case "terminateConnection": {
-        const c = payload as ConnectionMsg;
-        return terminateConnection(this, c.volumeId, c.connector);
-      }
-      case "attachVolume":
-        return attachVolume(this, payload as AttachMsg);
-      case "detachVolume": {
-        const d = payload as DetachMsg;
-        return detachVolume(this, d.volumeId, d.attachmentId);
-      }
-      case "createVolume":
-        await ops.createVolume(this, (payload as VolumeMsg).volumeId);
-        break;
-      case "deleteVolume":
-        await ops.deleteVolume(this, (payload as VolumeMsg).volumeId);
-        break;
-      case "extendVolume":
-        await ops.extendVolume(this, (payload as VolumeMsg).volumeId);
-        break;
-      case "createSnapshot":
-        await ops.createSnapshot(this, (payload as SnapshotMsg).snapshotId);
-        break;
-      case "deleteSnapshot":
-        await ops.deleteSnapshot(this, (payload as SnapshotMsg).snapshotId);
-        break;
-      case "getManageableVolumes":
-        return getManageableVolumes(this);
-      case "manageExisting":
-        await manageExisting(this, (payload as VolumeMsg).volumeId);
-        break;
-      case "retypeVolume":
-        await retypeVolume(this, (payload as VolumeMsg).volumeId);
-        break;
-      case "revertToSnapshot": {
-        const m = payload as RevertMsg;
-        await ops.revertToSnapshot(this, m.volumeId, m.snapshotId);
-        break;
-      }
-      default:
-        throw new Error(`volume manager has no method ${method}`);
-    }
-    this.statsChanged();
-    return undefined;
+  /** The protocol's methods; the casts change capacity, so each is followed by a report. */
+  private receiver(): Receiver<VolumeProtocol> {
+    const changing = async (work: Promise<void>): Promise<void> => {
+      await work;
+      this.statsChanged();
+    };
+    return {
+      createVolume: ({ volumeId }) => changing(ops.createVolume(this, volumeId)),
+      deleteVolume: ({ volumeId }) => changing(ops.deleteVolume(this, volumeId)),
+      extendVolume: ({ volumeId }) => changing(ops.extendVolume(this, volumeId)),
+      createSnapshot: ({ snapshotId }) => changing(ops.createSnapshot(this, snapshotId)),
+      deleteSnapshot: ({ snapshotId }) => changing(ops.deleteSnapshot(this, snapshotId)),
+      retypeVolume: ({ volumeId }) => changing(retypeVolume(this, volumeId)),
+      revertToSnapshot: ({ volumeId, snapshotId }) => changing(ops.revertToSnapshot(this, volumeId, snapshotId)),
+      manageExisting: ({ volumeId }) => changing(manageExisting(this, volumeId)),
+      getManageableVolumes: () => getManageableVolumes(this),
+      initializeConnection: ({ volumeId, connector }) => initializeConnection(this, volumeId, connector),
+      terminateConnection: ({ volumeId, connector }) => terminateConnection(this, volumeId, connector),
+      attachVolume: (msg) => attachVolume(this, msg),
+      detachVolume: ({ volumeId, attachmentId }) => detachVolume(this, volumeId, attachmentId),
+    };
   }
 
   /** Capacity changed: report it again soon (coalescing bursts of operations into one report). */
@@ -183,6 +158,6 @@ export class VolumeManager {
       disabled: svc?.disabled === 1,
       stats,
     };
-    await this.bus.call(SCHEDULER_TOPIC, "updateBackend", report);
+    await this.rpc.scheduler.updateBackend(report);
   }
 }

@@ -4,7 +4,6 @@
  * the backend holds without a database row is kept and reported (see ./orphans.ts); only the
  * driver's own unfinished copies among it are removed.
  */
-import { volumeTopic } from "../../bus/rpc";
 import { casSnapshot, snapshotsOnBackend } from "../../db/repos/snapshots";
 import { parseTask, volumesOnBackend } from "../../db/repos/volumes";
 import { SNAPSHOT_TRANSITIONAL, VOLUME_TRANSITIONAL } from "../../contract/status";
@@ -18,26 +17,27 @@ const ORPHANS_LOGGED = 100;
 export async function reconcile(m: VolumeManager): Promise<void> {
   await quarantineOrphans(m);
   await ensureExports(m);
-  const topic = volumeTopic(m.backend);
+  const { volumes: self, scheduler } = m.rpc;
   const volumes = await volumesOnBackend(m.db.kysely, m.backend, VOLUME_TRANSITIONAL);
   const reverting = new Set<string>();
   for (const v of volumes) {
     m.log.info({ volumeId: v.id, status: v.status }, "resuming an interrupted volume operation");
-    if (v.status === "creating") m.bus.cast(topic, "createVolume", { volumeId: v.id });
-    else if (v.status === "deleting") m.bus.cast(topic, "deleteVolume", { volumeId: v.id });
-    else if (v.status === "extending") m.bus.cast(topic, "extendVolume", { volumeId: v.id });
-    else if (v.status === "retyping") m.bus.cast(topic, "retypeVolume", { volumeId: v.id });
-    else if (v.status === "managing") m.bus.cast(topic, "manageExisting", { volumeId: v.id });
+    if (v.status === "creating") self.createVolume(m.backend, v.id);
+    else if (v.status === "deleting") self.deleteVolume(m.backend, v.id);
+    else if (v.status === "extending") self.extendVolume(m.backend, v.id);
+    // Whether the backend still fits the new type is the scheduler's to decide again.
+    else if (v.status === "retyping") scheduler.retypeVolume(v.id);
+    else if (v.status === "managing") self.manageExisting(m.backend, v.id);
     else if (v.status === "reverting") {
       const snapshotId = parseTask(v)?.snapshot_id ?? "";
       reverting.add(snapshotId);
-      m.bus.cast(topic, "revertToSnapshot", { volumeId: v.id, snapshotId });
+      self.revertToSnapshot(m.backend, v.id, snapshotId);
     }
   }
   for (const s of await snapshotsOnBackend(m.db.kysely, m.backend, SNAPSHOT_TRANSITIONAL)) {
     m.log.info({ snapshotId: s.id, status: s.status }, "resuming an interrupted snapshot operation");
-    if (s.status === "creating") m.bus.cast(topic, "createSnapshot", { snapshotId: s.id });
-    else if (s.status === "deleting") m.bus.cast(topic, "deleteSnapshot", { snapshotId: s.id });
+    if (s.status === "creating") self.createSnapshot(m.backend, s.id);
+    else if (s.status === "deleting") self.deleteSnapshot(m.backend, s.id);
     else if (s.status === "restoring" && !reverting.has(s.id)) {
       await casSnapshot(m.db.kysely, s.id, ["restoring"], { status: "available" });
     }

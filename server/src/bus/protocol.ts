@@ -1,0 +1,141 @@
+/**
+ * The bus protocol, declared once (cf. cinder/scheduler/rpcapi.py and cinder/volume/rpcapi.py with
+ * their version histories): for each service, every method with its payload and its result, and
+ * whether it is a cast (fire and forget; the receiver records the outcome in the database) or a
+ * call (request and answer). Senders are typed by these maps (`Sender`); a receiver is an object
+ * with one function per method (`Receiver`), which the compiler holds to the map, and `serve`
+ * derives the dispatch from it. Payloads carry ids, never rows: the receiver reads the current
+ * state, so a message that arrives late or twice changes nothing.
+ *
+ * Version history:
+ * 1.0 — scheduler createVolume; volume createVolume, deleteVolume, extendVolume, createSnapshot,
+ *       deleteSnapshot, revertToSnapshot.
+ * 1.1 — volume calls initializeConnection, terminateConnection, attachVolume, detachVolume (the
+ *       legacy attach flow; cinder/volume/rpcapi.py attach_volume, initialize_connection, ...).
+ * 1.2 — volume manageExisting (cast), getManageableVolumes (call).
+ * 1.3 — scheduler extendVolume (cast): an accepted extend passes the filters on the volume's own
+ *       backend before its manager grows it (cinder/scheduler/rpcapi.py extend_volume).
+ * 1.4 — scheduler updateBackend (the managers' capability reports) and getPools (call) declared
+ *       here; scheduler retypeVolume (cast): the scheduler decides where a retype may happen
+ *       (cinder/scheduler/manager.py retype, find_retype_backend) and the volume manager's
+ *       retypeVolume only carries it out.
+ */
+import type { AttachmentRow } from "../db/schema";
+import type { ConnectionInfo, Connector } from "../contract/connector";
+import type { ManageableVolume } from "../drivers/interface";
+import type { BackendReport } from "../scheduler/scheduler";
+import type { PoolState } from "../scheduler/types";
+import type { Bus } from "./bus";
+
+export const PROTOCOL_VERSION = "1.4";
+
+/** A cast: sent without waiting; answers nothing. */
+export interface Cast<P> {
+  kind: "cast";
+  payload: P;
+  result: void;
+}
+
+/** A call: the sender waits for the result (or the receiver's error). */
+export interface Call<P, R> {
+  kind: "call";
+  payload: P;
+  result: R;
+}
+
+export interface VolumeMsg {
+  volumeId: string;
+}
+export interface SnapshotMsg {
+  snapshotId: string;
+}
+export interface RevertMsg {
+  volumeId: string;
+  snapshotId: string;
+}
+export interface ConnectionMsg {
+  volumeId: string;
+  connector: Connector;
+}
+export interface AttachMsg {
+  volumeId: string;
+  instanceUuid: string | null;
+  hostName: string | null;
+  mountpoint: string;
+  mode: "rw" | "ro";
+}
+export interface DetachMsg {
+  volumeId: string;
+  attachmentId: string | null;
+}
+export type NoPayload = Record<string, never>;
+
+/** The scheduler's methods (topic `cinder-scheduler`). */
+export interface SchedulerProtocol {
+  createVolume: Cast<VolumeMsg>;
+  /** The new size is in the volume's task (`{"op":"extend","new_size":N}`). */
+  extendVolume: Cast<VolumeMsg>;
+  /** The new type and migration policy are in the volume's task. */
+  retypeVolume: Cast<VolumeMsg>;
+  /** A volume manager's capability report. */
+  updateBackend: Call<BackendReport, void>;
+  /** Every pool the volume services reported, as the scheduler sees them (get_pools). */
+  getPools: Call<NoPayload, PoolState[]>;
+}
+
+/** A volume manager's methods (topic `cinder-volume.<host>@<backend>`). */
+export interface VolumeProtocol {
+  createVolume: Cast<VolumeMsg>;
+  deleteVolume: Cast<VolumeMsg>;
+  extendVolume: Cast<VolumeMsg>;
+  createSnapshot: Cast<SnapshotMsg>;
+  deleteSnapshot: Cast<SnapshotMsg>;
+  /** Placed by the scheduler: change the type in place. */
+  retypeVolume: Cast<VolumeMsg>;
+  revertToSnapshot: Cast<RevertMsg>;
+  manageExisting: Cast<VolumeMsg>;
+  getManageableVolumes: Call<NoPayload, ManageableVolume[]>;
+  initializeConnection: Call<ConnectionMsg, ConnectionInfo>;
+  terminateConnection: Call<ConnectionMsg, void>;
+  attachVolume: Call<AttachMsg, AttachmentRow>;
+  detachVolume: Call<DetachMsg, void>;
+}
+
+/** A protocol: every member a cast or a call. */
+type Methods<P> = { [K in keyof P]: Cast<unknown> | Call<unknown, unknown> };
+type CastsOf<P extends Methods<P>> = { [K in keyof P]: P[K] extends Cast<unknown> ? K : never }[keyof P] & string;
+type CallsOf<P extends Methods<P>> = { [K in keyof P]: P[K] extends Call<unknown, unknown> ? K : never }[keyof P] & string;
+
+/** One function per method of the protocol, each taking its payload and answering its result. */
+export type Receiver<P extends Methods<P>> = {
+  [K in keyof P]: (payload: P[K]["payload"]) => Promise<P[K]["result"]>;
+};
+
+/** Sends the methods of one protocol, typed by it. */
+export class Sender<P extends Methods<P>> {
+  constructor(private readonly bus: Bus) {}
+
+  cast<K extends CastsOf<P>>(topic: string, method: K, payload: P[K]["payload"]): void {
+    this.bus.cast(topic, method, payload);
+  }
+
+  call<K extends CallsOf<P>>(topic: string, method: K, payload: P[K]["payload"]): Promise<P[K]["result"]> {
+    return this.bus.call<P[K]["result"]>(topic, method, payload);
+  }
+}
+
+/**
+ * Consume a topic with a receiver: each message goes to the receiver's function of that name. The
+ * payload is the sender's, typed by the same protocol; a method the receiver lacks (a sender of a
+ * newer protocol) is refused with an error naming it.
+ */
+export function serve<P extends Methods<P>>(bus: Bus, topic: string, receiver: Receiver<P>): void {
+  const methods = new Map<string, (payload: unknown) => Promise<unknown>>(
+    Object.entries(receiver as Record<string, (payload: unknown) => Promise<unknown>>),
+  );
+  bus.subscribe(topic, async (method, payload) => {
+    const fn = methods.get(method);
+    if (!fn) throw new Error(`${topic} has no method ${method} (protocol ${PROTOCOL_VERSION})`);
+    return fn(payload);
+  });
+}
