@@ -32,7 +32,7 @@ const USAGE = `usage: cinderblock serve [options]
   --root-helper CMD     prefix for commands that need root when not running as root (e.g. "sudo -n")
   --headers-timeout-ms N      a request's line and headers must arrive within N ms (default 10000; 0: no limit)
   --request-timeout-ms N      a whole request, body included, must arrive within N ms (default 30000; 0: no limit)
-  --keep-alive-timeout-ms N   close an idle keep-alive connection after N ms (default 5000)
+  --keep-alive-timeout-ms N   close an idle keep-alive connection after N ms (default 72000)
   --idle-timeout-ms N         close a connection whose client sends or reads nothing for N ms while it
                               should (not while the server works on the answer) (default 60000; 0: no limit)
   --max-requests-per-socket N close a connection after N requests (default 0: no limit)
