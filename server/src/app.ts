@@ -1,12 +1,13 @@
 /**
- * buildApp: every role of Cinderblock in one process (api, scheduler, one volume manager per
- * backend) on an in-process bus, sharing one database. main/cli listens; tests call this.
+ * The composition root. startServices builds the services a process runs (the API, the scheduler,
+ * the volume managers of some or all backends) on a bus and one database; buildApp runs them all
+ * in one process on the in-process bus (the embedded default; main/cli listens, tests call it).
  */
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
-import { InProcessBus } from "./bus/bus";
+import { type Bus, InProcessBus } from "./bus/bus";
 import { SchedulerRpc, VolumeRpc } from "./bus/rpc";
-import type { Config } from "./config";
+import { type Config, ConfigError } from "./config";
 import { migrate, openDb } from "./db/database";
 import { createDriver } from "./drivers/registry";
 import { createTarget } from "./targets/registry";
@@ -30,7 +31,47 @@ export interface App {
   close(): Promise<void>;
 }
 
+/**
+ * Which services this process runs: the API (HTTP, stateless), the scheduler, and the volume
+ * managers of some or all of the configured backends. `serve` runs them all.
+ */
+export interface Roles {
+  api: boolean;
+  scheduler: boolean;
+  /** The configured backends whose volume managers run here; undefined: all of them. */
+  backends?: readonly string[];
+}
+
+export const ALL_ROLES: Roles = { api: true, scheduler: true };
+
+/** The services of a process, as startServices built them; http only with the api role. */
+export interface Running {
+  http?: FastifyInstance;
+  services: Services;
+  managers: VolumeManager[];
+  close(): Promise<void>;
+}
+
+/** Every role in one process: the embedded default, and what the tests run. */
 export async function buildApp(config: Config, log: Logger): Promise<App> {
+  const running = await startServices(config, log, ALL_ROLES, new InProcessBus(log));
+  if (!running.http) throw new Error("the api role built no HTTP server");
+  return { ...running, http: running.http };
+}
+
+/** The backends of the configuration this process serves, refusing names it does not have. */
+function backendsOf(config: Config, roles: Roles): Config["backends"] {
+  if (roles.backends === undefined) return config.backends;
+  const known = new Set(config.backends.map((b) => b.name));
+  const unknown = roles.backends.filter((n) => !known.has(n));
+  if (unknown.length > 0) {
+    throw new ConfigError(`no backend named ${unknown.join(", ")} in the configuration (backends: ${[...known].join(", ") || "none"})`);
+  }
+  return config.backends.filter((b) => roles.backends!.includes(b.name));
+}
+
+export async function startServices(config: Config, log: Logger, roles: Roles, bus: Bus): Promise<Running> {
+  const backends = backendsOf(config, roles);
   await prepareDataDir(config, log);
   const db = openDb(config.db);
   try {
@@ -39,7 +80,6 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
     await db.close();
     throw err;
   }
-  const bus = new InProcessBus(log);
   const identity = createIdentity(config.auth, db.kysely, {
     tokenTtlSeconds: config.tokenTtlSeconds,
     keystone: config.keystone,
@@ -49,7 +89,7 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
       clientFailureAttempts: config.authClientFailureAttempts,
     },
   });
-  if (config.auth === "builtin") {
+  if (roles.api && config.auth === "builtin") {
     const boot = await bootstrapIdentity(db.kysely, config.dataDir);
     if (boot.adminPassword) {
       // Shown once, on the start that created the account; never logged.
@@ -69,20 +109,23 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
     identity,
     policy: config.policyFile ? Policy.fromFile(config.policyFile) : new Policy(),
   };
-  const scheduler = new Scheduler(db, bus, services.volumes, log.child({ role: "scheduler" }), {
-    service: { host: config.host, availabilityZone: config.defaultAvailabilityZone, reportIntervalMs: config.reportIntervalMs },
-  });
-  scheduler.start();
-  await scheduler.register();
+  const scheduler = roles.scheduler
+    ? new Scheduler(db, bus, services.volumes, log.child({ role: "scheduler" }), {
+        service: { host: config.host, availabilityZone: config.defaultAvailabilityZone, reportIntervalMs: config.reportIntervalMs },
+      })
+    : undefined;
+  scheduler?.start();
+  await scheduler?.register();
 
   const executor = new ProcessExecutor({
     rootHelper: config.rootHelper?.trim().split(/\s+/),
     log: log.child({ role: "exec" }),
   });
-  // Before any manager resumes work, so the rows counted are the ones at rest.
-  await recountUsage(db, log.child({ role: "quota" }));
+  // Before any manager resumes work, so the rows counted are the ones at rest: only a process that
+  // runs every service knows that nothing else is changing them.
+  if (roles.api && roles.scheduler && roles.backends === undefined) await recountUsage(db, log.child({ role: "quota" }));
   const managers: VolumeManager[] = [];
-  for (const b of config.backends) {
+  for (const b of backends) {
     const mlog = log.child({ role: "volume", backend: b.name });
     const split = splitBackendOptions(b.options, config);
     const driver = createDriver(b.driver, {
@@ -122,17 +165,17 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
     await manager.start();
     managers.push(manager);
   }
-  await scheduler.reconcile();
+  await scheduler?.reconcile();
 
-  const http = buildHttp(services, log);
-  await http.ready();
+  const http = roles.api ? buildHttp(services, log) : undefined;
+  await http?.ready();
 
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
-      await http.close();
+      await http?.close();
       for (const m of managers) m.stop();
-      scheduler.stop();
+      scheduler?.stop();
       const drained = await bus.drain(config.shutdownTimeoutMs);
       if (!drained) log.warn("operations still running at shutdown are parked; the next start resumes them");
       await bus.close();

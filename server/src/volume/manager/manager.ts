@@ -75,7 +75,8 @@ export class VolumeManager {
       availabilityZone: this.opts.availabilityZone,
     });
     serve<VolumeProtocol>(this.bus, volumeTopic(this.backend), this.receiver());
-    await this.reportStats();
+    // A scheduler not up yet gets the next report; this service starts regardless.
+    await this.reportStats().catch((err: unknown) => this.log.warn({ err }, "capacity report failed; the next one follows"));
     await reconcile(this);
     this.timer = setInterval(() => {
       void this.reportStats().catch((err: unknown) => this.log.warn({ err }, "capacity report failed"));
