@@ -6,6 +6,7 @@
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import { type Bus, InProcessBus } from "./bus/bus";
+import { connectAmqpBus } from "./bus/amqp";
 import { SchedulerRpc, VolumeRpc } from "./bus/rpc";
 import { type Config, ConfigError } from "./config";
 import { migrate, openDb } from "./db/database";
@@ -59,6 +60,12 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
   return { ...running, http: running.http };
 }
 
+/** The bus of the configuration: RabbitMQ when a transport URL is set, else the in-process bus. */
+export async function createBus(config: Config, log: Logger): Promise<Bus> {
+  if (!config.transportUrl) return new InProcessBus(log);
+  return connectAmqpBus(config.transportUrl, { log: log.child({ role: "bus" }), connectionName: `cinderblock@${config.host}` });
+}
+
 /** The backends of the configuration this process serves, refusing names it does not have. */
 function backendsOf(config: Config, roles: Roles): Config["backends"] {
   if (roles.backends === undefined) return config.backends;
@@ -70,7 +77,14 @@ function backendsOf(config: Config, roles: Roles): Config["backends"] {
   return config.backends.filter((b) => roles.backends!.includes(b.name));
 }
 
-export async function startServices(config: Config, log: Logger, roles: Roles, bus: Bus): Promise<Running> {
+export async function startServices(
+  config: Config,
+  log: Logger,
+  roles: Roles,
+  bus: Bus,
+  /** Close the bus with the services (default); false when other services of this process share it. */
+  { closeBus = true }: { closeBus?: boolean } = {},
+): Promise<Running> {
   const backends = backendsOf(config, roles);
   await prepareDataDir(config, log);
   const db = openDb(config.db);
@@ -112,6 +126,7 @@ export async function startServices(config: Config, log: Logger, roles: Roles, b
   const scheduler = roles.scheduler
     ? new Scheduler(db, bus, services.volumes, log.child({ role: "scheduler" }), {
         service: { host: config.host, availabilityZone: config.defaultAvailabilityZone, reportIntervalMs: config.reportIntervalMs },
+        serviceDownSeconds: config.serviceDownTimeSeconds,
       })
     : undefined;
   scheduler?.start();
@@ -178,7 +193,7 @@ export async function startServices(config: Config, log: Logger, roles: Roles, b
       scheduler?.stop();
       const drained = await bus.drain(config.shutdownTimeoutMs);
       if (!drained) log.warn("operations still running at shutdown are parked; the next start resumes them");
-      await bus.close();
+      if (closeBus) await bus.close();
       await db.close();
     })());
   return { http, services, managers, close };

@@ -1,16 +1,22 @@
 #!/usr/bin/env node
 /**
- * `cinderblock serve [--port N] [--bind ADDR] [--data-dir DIR] [--db URL] [--auth noauth] [--config FILE]`
- * runs every role in one process. Settings also come from a config file (JSON or YAML) and
- * CINDERBLOCK_* environment variables; flags win.
+ * `cinderblock serve` runs every service in one process (the embedded default). `cinderblock api`,
+ * `cinderblock scheduler` and `cinderblock volume [--backend NAME]...` run one service each, as
+ * cinder-api, cinder-scheduler and cinder-volume do, meeting on RabbitMQ (`--transport-url`) and one
+ * database (`--db`). Settings also come from a config file (JSON or YAML) and CINDERBLOCK_*
+ * environment variables; flags win.
  */
 import { parseArgs } from "node:util";
-import { buildApp } from "./app";
+import { ALL_ROLES, createBus, type Roles, startServices } from "./app";
 import { ConfigError, loadConfig } from "./config";
 import { createLogger } from "./log";
 import { admin, AdminError } from "./admin";
 
-const USAGE = `usage: cinderblock serve [options]
+const USAGE = `usage: cinderblock serve [options]                 every service in one process
+       cinderblock api [options]                   the API only (stateless; run any number)
+       cinderblock scheduler [options]             the scheduler only
+       cinderblock volume [--backend NAME]... [options]
+                                                   the volume services of these backends (default: all configured)
        cinderblock admin (create-project|create-user|grant|revoke|list|openrc|orphans) ... (see docs)
        cinderblock admin orphans (list|purge [--yes])   backend data the database does not know
 
@@ -18,6 +24,8 @@ const USAGE = `usage: cinderblock serve [options]
   --bind ADDR           address to listen on (default 127.0.0.1)
   --data-dir DIR        where volumes and the SQLite database live (default ./data)
   --db URL              sqlite:PATH or postgres://... (default SQLite in the data directory)
+  --transport-url URL   amqp://user:password@host:5672/vhost: the RabbitMQ separate services meet on
+                        (needed by api, scheduler and volume; serve uses it when given)
   --auth MODE           builtin (default: Cinderblock's own Keystone v3 at /identity/v3),
                         keystone (an external Keystone, set in the config file), or
                         noauth (development: X-Auth-Token: user:project)
@@ -37,14 +45,21 @@ const USAGE = `usage: cinderblock serve [options]
                               should (not while the server works on the answer) (default 60000; 0: no limit)
   --max-requests-per-socket N close a connection after N requests (default 0: no limit)
   --max-connections N         connections open at once; more are closed as they arrive (default 1000; 0: no limit)
+  --service-down-time S       a service without a heartbeat for S seconds is down and gets no work (default 60)
+  --report-interval-ms N      how often each service heartbeats (default 10000)
+  --stats-interval-ms N       how often volume services report their capacity (default 60000)
   --config FILE         JSON or YAML file with the settings above (camelCase) and 'backends'
 
 Every setting can also be given as CINDERBLOCK_<NAME> (e.g. CINDERBLOCK_DATA_DIR).`;
 
-async function serve(argv: string[]): Promise<void> {
+type Command = "serve" | "api" | "scheduler" | "volume";
+
+async function run(cmd: Command, argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
     options: {
+      backend: { type: "string", multiple: true },
+      "transport-url": { type: "string" },
       port: { type: "string" },
       bind: { type: "string" },
       "data-dir": { type: "string" },
@@ -65,6 +80,9 @@ async function serve(argv: string[]): Promise<void> {
       "idle-timeout-ms": { type: "string" },
       "max-requests-per-socket": { type: "string" },
       "max-connections": { type: "string" },
+      "service-down-time": { type: "string" },
+      "report-interval-ms": { type: "string" },
+      "stats-interval-ms": { type: "string" },
       config: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
@@ -77,10 +95,24 @@ async function serve(argv: string[]): Promise<void> {
   const flags: Record<string, string> = {};
   for (const [k, v] of Object.entries(values)) if (typeof v === "string") flags[k] = v;
   const config = loadConfig(flags);
-  const log = createLogger(config.logLevel);
-  const app = await buildApp(config, log);
-  await app.http.listen({ port: config.port, host: config.bind });
-  log.info({ url: `http://${config.bind}:${app.http.server.address() && (app.http.server.address() as { port: number }).port}`, dataDir: config.dataDir, db: config.db.replace(/\/\/[^@]*@/, "//***@") }, "cinderblock is serving the Cinder v3 API");
+  const roles = rolesOf(cmd, values.backend);
+  if (cmd !== "serve" && !config.transportUrl) {
+    throw new ConfigError(
+      `cinderblock ${cmd} runs apart from the other services, which it reaches over RabbitMQ: give --transport-url amqp://user:password@host:5672/ ` +
+        "(or CINDERBLOCK_TRANSPORT_URL, or transportUrl in the config file). `cinderblock serve` runs every service in one process.",
+    );
+  }
+  const log = createLogger(config.logLevel, undefined, cmd === "serve" ? "cinderblock" : `cinderblock-${cmd}`);
+  const bus = await createBus(config, log);
+  const app = await startServices(config, log, roles, bus);
+  const redacted = (url: string) => url.replace(/\/\/[^@]*@/, "//***@");
+  if (app.http) {
+    await app.http.listen({ port: config.port, host: config.bind });
+    const port = (app.http.server.address() as { port: number } | null)?.port;
+    log.info({ url: `http://${config.bind}:${port}`, dataDir: config.dataDir, db: redacted(config.db) }, "cinderblock is serving the Cinder v3 API");
+  }
+  if (cmd === "scheduler") log.info({ db: redacted(config.db) }, "the scheduler is taking requests");
+  if (cmd === "volume") log.info({ backends: app.managers.map((m) => m.backend), dataDir: config.dataDir }, "the volume services are taking requests");
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -98,9 +130,18 @@ async function serve(argv: string[]): Promise<void> {
   process.on("SIGINT", () => stop("SIGINT"));
 }
 
+/** The services a command runs. */
+function rolesOf(cmd: Command, backends: string[] | undefined): Roles {
+  if (backends && cmd !== "volume") throw new ConfigError(`--backend belongs to \`cinderblock volume\`, not \`cinderblock ${cmd}\``);
+  if (cmd === "serve") return ALL_ROLES;
+  if (cmd === "api") return { api: true, scheduler: false, backends: [] };
+  if (cmd === "scheduler") return { api: false, scheduler: true, backends: [] };
+  return { api: false, scheduler: false, backends };
+}
+
 async function main(): Promise<void> {
   const [cmd, ...rest] = process.argv.slice(2);
-  if (cmd === "serve") return serve(rest);
+  if (cmd === "serve" || cmd === "api" || cmd === "scheduler" || cmd === "volume") return run(cmd, rest);
   if (cmd === "admin") return admin(rest);
   console.error(USAGE);
   process.exitCode = cmd === undefined || cmd === "--help" || cmd === "-h" ? 0 : 2;

@@ -8,6 +8,7 @@ import path from "node:path";
 import YAML from "yaml";
 import type { KeystoneOptions } from "./identity/keystone";
 import type { AuthMode } from "./identity/service";
+import { SERVICE_DOWN_SECONDS } from "./contract/services";
 
 export interface BackendConfig {
   /** The backend's name: `host@<name>` in Cinder's host strings, and its volume_backend_name unless volumeBackendName is set. */
@@ -66,6 +67,11 @@ export interface Config {
   publicEndpoint?: string;
   backends: BackendConfig[];
   /**
+   * Cinder's `transport_url`: the RabbitMQ the services of separate processes meet on
+   * (`amqp://user:password@host:5672/vhost`); unset = one process on the in-process bus.
+   */
+  transportUrl?: string;
+  /**
    * Cinder's `target_helper`: export volumes of every backend through this target (`tgt`); unset
    * = volumes are local only. A backend's own `targetHelper` option wins.
    */
@@ -87,8 +93,10 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** How often volume managers refresh their capacity report. */
   statsIntervalMs: number;
-  /** How often services heartbeat (Cinder's report_interval); down after 60 s without one. */
+  /** How often services heartbeat (Cinder's report_interval). */
   reportIntervalMs: number;
+  /** Cinder's service_down_time: a service without a heartbeat for this long is down (and gets no work). */
+  serviceDownTimeSeconds: number;
   /** HTTP: the request line and headers must arrive within this long (0: no limit). */
   headersTimeoutMs: number;
   /** HTTP: the whole request, body included, must arrive within this long (0: no limit). */
@@ -135,6 +143,7 @@ export function defaults(dataDir = "./data"): Config {
     shutdownTimeoutMs: 30_000,
     statsIntervalMs: 60_000,
     reportIntervalMs: 10_000,
+    serviceDownTimeSeconds: SERVICE_DOWN_SECONDS,
     // Request bodies here are small JSON (at most MAX_BODY_BYTES, 112 KiB; volume data never goes
     // through this API), so a client on any working link sends its headers in well under 10 s and
     // a whole request in well under 30 s; slower ones are holding a socket, not uploading.
@@ -162,6 +171,7 @@ const SCALARS: Record<string, { key: keyof Config; type: "number" | "string" }> 
   bind: { key: "bind", type: "string" },
   "data-dir": { key: "dataDir", type: "string" },
   db: { key: "db", type: "string" },
+  "transport-url": { key: "transportUrl", type: "string" },
   auth: { key: "auth", type: "string" },
   host: { key: "host", type: "string" },
   "public-endpoint": { key: "publicEndpoint", type: "string" },
@@ -183,6 +193,9 @@ const SCALARS: Record<string, { key: keyof Config; type: "number" | "string" }> 
   "idle-timeout-ms": { key: "idleTimeoutMs", type: "number" },
   "max-requests-per-socket": { key: "maxRequestsPerSocket", type: "number" },
   "max-connections": { key: "maxConnections", type: "number" },
+  "service-down-time": { key: "serviceDownTimeSeconds", type: "number" },
+  "report-interval-ms": { key: "reportIntervalMs", type: "number" },
+  "stats-interval-ms": { key: "statsIntervalMs", type: "number" },
 };
 
 export class ConfigError extends Error {}
@@ -283,6 +296,11 @@ function finish(cfg: Config): Config {
   }
   if (cfg.targetHelper === "") cfg.targetHelper = undefined;
   if (cfg.rootHelper !== undefined && cfg.rootHelper.trim() === "") cfg.rootHelper = undefined;
+  if (cfg.transportUrl === "") cfg.transportUrl = undefined;
+  if (cfg.transportUrl !== undefined && !/^amqps?:\/\/[^\s]+$/.test(cfg.transportUrl)) {
+    // Not echoed: the URL holds the password.
+    throw new ConfigError("the transport URL must be an AMQP URL: amqp://user:password@host:5672/vhost (or amqps://)");
+  }
   const names = new Set<string>();
   for (const b of cfg.backends) {
     if (!/^[A-Za-z0-9_.-]+$/.test(b.name)) throw new ConfigError(`backend name '${b.name}' may only use letters, digits, '.', '_' and '-'`);

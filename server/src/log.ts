@@ -17,11 +17,12 @@ export interface Log {
 /** A Log that drops every line. */
 export const silentLog: Log = { debug() {}, info() {}, warn() {}, error() {} };
 
-export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+/** `service` names the process: cinderblock (every service), or cinderblock-api, -scheduler, -volume. */
+export function createLogger(level: string, destination?: pino.DestinationStream, service = "cinderblock"): Logger {
   return pino(
     {
       level,
-      base: { service: "cinderblock" },
+      base: { service },
       redact: {
         paths: [
           'req.headers["x-auth-token"]',

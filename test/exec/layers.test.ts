@@ -32,7 +32,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   "volume/manager": ["contract", "lib", "db", "bus", "drivers", "targets", "quota", "config", "volume", "log"],
   http: ["contract", "lib", "volume/api", "volume", "identity", "policy", "services", "generated", "config", "log"],
   generated: [],
-  config: ["identity"],
+  config: ["contract", "identity"],
   services: ["bus", "config", "db", "identity", "policy", "log"],
 };
 

@@ -40,15 +40,17 @@ for (const dialect of DIALECTS) {
         db: db.url,
         quotas: UNLIMITED,
         statsIntervalMs: 300,
+        reportIntervalMs: 300,
+        serviceDownTimeSeconds: 2,
         backends: [
           { name: "east", driver: "file", options: {} },
           { name: "west", driver: "file", options: {} },
         ],
       };
-      running.push(await startServices(config, log, { api: false, scheduler: false, backends: ["east"] }, bus));
-      running.push(await startServices(config, log, { api: false, scheduler: false, backends: ["west"] }, bus));
-      running.push(await startServices(config, log, { api: false, scheduler: true, backends: [] }, bus));
-      const api = await startServices(config, log, { api: true, scheduler: false, backends: [] }, bus);
+      running.push(await startServices(config, log, { api: false, scheduler: false, backends: ["east"] }, bus, { closeBus: false }));
+      running.push(await startServices(config, log, { api: false, scheduler: false, backends: ["west"] }, bus, { closeBus: false }));
+      running.push(await startServices(config, log, { api: false, scheduler: true, backends: [] }, bus, { closeBus: false }));
+      const api = await startServices(config, log, { api: true, scheduler: false, backends: [] }, bus, { closeBus: false });
       running.push(api);
       await api.http!.listen({ port: 0, host: "127.0.0.1" });
       c = new Client(`http://127.0.0.1:${(api.http!.server.address() as { port: number }).port}`);
@@ -56,6 +58,7 @@ for (const dialect of DIALECTS) {
 
     after(async () => {
       for (const r of running.reverse()) await r.close();
+      await bus.close();
       await db?.drop();
       if (dataDir) await rm(dataDir, { recursive: true, force: true });
     });
@@ -99,6 +102,29 @@ for (const dialect of DIALECTS) {
       assert.equal(r.status, 200);
       const seen = r.body.services.map((s: { binary: string; host: string; state: string }) => `${s.binary} ${s.host} ${s.state}`).sort();
       assert.deepEqual(seen, ["cinder-scheduler rolehost up", "cinder-volume rolehost@east up", "cinder-volume rolehost@west up"]);
+    });
+
+    it("places nothing on a volume service that stopped heartbeating: it shows down, and its volumes fail to schedule", async () => {
+      const admin = c.as("admin:admin");
+      await running[0].close(); // east stops: no more heartbeats (its last capability report stays with the scheduler)
+      await waitFor(async () => {
+        const r = await admin.get("/v3/admin/os-services?binary=cinder-volume");
+        return r.body.services.find((s: { host: string; state: string }) => s.host === "rolehost@east")?.state === "down" ? true : undefined;
+      }, "east to show down");
+      const r = await c.post("/v3/p1/volumes", { volume: { size: 1, volume_type: "on-east" } });
+      assert.equal(r.status, 202, JSON.stringify(r.body));
+      const v = await waitFor(async () => {
+        const g = (await admin.get(`/v3/admin/volumes/${r.body.volume.id}`)).body.volume;
+        return g.status === "creating" ? undefined : g;
+      }, "the east volume to leave creating");
+      assert.equal(v.status, "error");
+      assert.equal(v["os-vol-host-attr:host"] ?? null, null, "never placed");
+      const west = await c.post("/v3/p1/volumes", { volume: { size: 1, volume_type: "on-west" } });
+      const w = await waitFor(async () => {
+        const g = (await admin.get(`/v3/admin/volumes/${west.body.volume.id}`)).body.volume;
+        return g.status === "creating" ? undefined : g;
+      }, "the west volume");
+      assert.equal(w.status, "available", "the other backend still takes volumes");
     });
 
     it("refuses a backend the configuration does not have, naming the ones it has", async () => {

@@ -13,7 +13,7 @@ import { getSnapshot } from "../db/repos/snapshots";
 import { casVolume, getVolume, parseTask, unplacedVolumeIds } from "../db/repos/volumes";
 import { release, typeNameOf } from "../quota/quota";
 import type { VolumeRow } from "../db/schema";
-import { disabledHosts, heartbeat, registerService } from "../db/repos/services";
+import { heartbeat, listServices, registerService } from "../db/repos/services";
 import { typeSpecs } from "../db/repos/types";
 import type { BackendStats } from "../drivers/interface";
 import { availabilityZoneFilter } from "./filters/availability-zone";
@@ -25,7 +25,7 @@ import { rank } from "./weigh";
 import { allocatedCapacityWeigher } from "./weighers/allocated-capacity";
 import { capacityWeigher } from "./weighers/capacity";
 import { endOf, VOLUME_TRANSITIONS as T } from "../contract/status";
-import { SCHEDULER_BINARY, VOLUME_BINARY } from "../contract/services";
+import { isServiceUp, SCHEDULER_BINARY, SERVICE_DOWN_SECONDS, VOLUME_BINARY } from "../contract/services";
 import type { Log } from "../log";
 
 export interface BackendReport {
@@ -66,6 +66,8 @@ export interface SchedulerOptions {
   /** Register as the cinder-scheduler service of this host, heartbeating at this interval. */
   service?: { host: string; availabilityZone: string; reportIntervalMs: number };
   weighers?: string[];
+  /** Cinder's service_down_time, in seconds (default 60). */
+  serviceDownSeconds?: number;
   capacityWeightMultiplier?: number;
   allocatedCapacityWeightMultiplier?: number;
 }
@@ -149,10 +151,18 @@ export class Scheduler {
     return rank(passing, spec, this.weighers)[0]?.host;
   }
 
-  /** The pools of enabled backends that pass every filter. */
+  /**
+   * The pools that pass every filter, of backends whose volume service is enabled and up
+   * (host_manager.py: a service without a heartbeat for service_down_time gets no work, whatever
+   * its last report said).
+   */
   private async passing(spec: RequestSpec): Promise<PoolState[]> {
-    const disabled = new Set(await disabledHosts(this.db.kysely, VOLUME_BINARY));
-    return this.poolStates().filter((p) => !disabled.has(p.backend) && FILTERS.every((f) => f.passes(p, spec)));
+    const downSeconds = this.opts.serviceDownSeconds ?? SERVICE_DOWN_SECONDS;
+    const now = Date.now();
+    const usable = new Set(
+      (await listServices(this.db.kysely, VOLUME_BINARY)).filter((s) => !s.disabled && isServiceUp(s, downSeconds, now)).map((s) => s.host),
+    );
+    return this.poolStates().filter((p) => usable.has(p.backend) && FILTERS.every((f) => f.passes(p, spec)));
   }
 
   /**

@@ -49,12 +49,6 @@ export async function getService(db: Q, host: string, binary: string): Promise<S
   return db.selectFrom("services").selectAll().where("host", "=", host).where("binary", "=", binary).executeTakeFirst();
 }
 
-/** Hosts of the disabled services of one binary (no new volumes go there). */
-export async function disabledHosts(db: Q, binary: string): Promise<string[]> {
-  const rows = await db.selectFrom("services").select("host").where("binary", "=", binary).where("disabled", "=", 1).execute();
-  return rows.map((r) => r.host);
-}
-
 /** Enable or disable one service; false when there is no such service. */
 export async function setDisabled(db: Q, host: string, binary: string, disabled: boolean, reason: string | null): Promise<boolean> {
   const res = await db

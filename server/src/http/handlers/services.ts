@@ -64,7 +64,7 @@ export const serviceHandlers: H = {
             host: s.host,
             zone: s.availability_zone,
             status: s.disabled ? "disabled" : "enabled",
-            state: isUp(s) ? "up" : "down",
+            state: isUp(req.svc, s) ? "up" : "down",
             updated_at: s.updated_at,
             disabled_reason: s.disabled_reason,
           };

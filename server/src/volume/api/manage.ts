@@ -17,7 +17,7 @@ import { badRequest, CinderError, invalidInput, invalidVolume, invalidVolumeType
 import type { RequestContext } from "../../contract/context";
 import { authorize } from "../../policy/policy";
 import { consume, typeNameOf } from "../../quota/quota";
-import type { CastDeps, ConfigCastDeps, DbDeps } from "./deps";
+import type { CastDeps, ConfigCastDeps, ConfigDeps, DbDeps } from "./deps";
 import { isMultiattachType } from "./create";
 import { isUp } from "./services";
 import { defaultType, holdRow, typeByNameOrId } from "./types";
@@ -31,10 +31,10 @@ const SNAPSHOT_NAME_RE = /^_?snapshot-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a
 const serviceUnavailable = () => badRequest("Service is unavailable at this time.");
 
 /** The volume service of `host` (its `host@backend` part), up and enabled; `missing` when there is none. */
-async function volumeService(svc: DbDeps, host: string | undefined, missing: () => CinderError): Promise<ServiceRow> {
+async function volumeService(svc: ConfigDeps, host: string | undefined, missing: () => CinderError): Promise<ServiceRow> {
   const row = host ? await getService(svc.db.kysely, backendOf(host), VOLUME_BINARY) : undefined;
   if (!row) throw missing();
-  if (row.disabled || !isUp(row)) throw serviceUnavailable();
+  if (row.disabled || !isUp(svc, row)) throw serviceUnavailable();
   return row;
 }
 
@@ -105,7 +105,7 @@ export async function manageVolume(svc: ConfigCastDeps, ctx: RequestContext, inp
   return row;
 }
 
-export async function listManageableVolumes(svc: CastDeps, ctx: RequestContext, q: ManageableQuery): Promise<ManageableVolume[]> {
+export async function listManageableVolumes(svc: ConfigCastDeps, ctx: RequestContext, q: ManageableQuery): Promise<ManageableVolume[]> {
   authorize(ctx, "volume_extension:list_manageable");
   const missing = () =>
     notFound(q.host ? `Service ${VOLUME_BINARY} could not be found on host ${backendOf(q.host)}.` : `Service ${VOLUME_BINARY} could not be found.`);

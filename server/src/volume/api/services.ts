@@ -7,14 +7,12 @@ import type { ServiceRow } from "../../db/schema";
 import type { RequestContext } from "../../contract/context";
 import { invalidInput, notFound } from "../../contract/errors";
 import { authorize } from "../../policy/policy";
-import type { DbDeps } from "./deps";
+import type { ConfigDeps, DbDeps } from "./deps";
+import { isServiceUp } from "../../contract/services";
 
-/** Cinder's service_down_time. */
-export const SERVICE_DOWN_SECONDS = 60;
-
-export function isUp(s: ServiceRow): boolean {
-  const t = s.updated_at ?? s.created_at;
-  return Date.now() - Date.parse(t + "Z") <= SERVICE_DOWN_SECONDS * 1000;
+/** Up by the configured service_down_time. */
+export function isUp(svc: Pick<ConfigDeps, "config">, s: ServiceRow): boolean {
+  return isServiceUp(s, svc.config.serviceDownTimeSeconds);
 }
 
 export async function services(svc: DbDeps, ctx: RequestContext, host?: string, binary?: string): Promise<ServiceRow[]> {
