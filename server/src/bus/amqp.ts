@@ -19,11 +19,11 @@
  *   waits in the queue instead of being dropped by the exchange. `drain` waits for the broker's
  *   confirms, after which a cast survives a broker restart.
  * - `cast` cannot fail (the interface returns void), so every publish goes through an in-memory
- *   outbox: while the connection is down casts are kept there (logged once per outage) and
- *   published, in order, after the reconnect; a publish the broker nacks or that dies with its
- *   channel goes back to the outbox, up to 5 attempts, then is logged as lost. Delivery is therefore
- *   at least once (a cast whose confirm was lost can arrive twice), which handlers tolerate because
- *   messages carry ids, not rows. Casts still in the outbox at `close()`, or when the process dies,
+ *   outbox (amqp-outbox.ts): while the connection is down casts are kept there (logged once per
+ *   outage) and published, in order, after the reconnect; a publish the broker nacks or that dies
+ *   with its channel goes back to the outbox, up to 5 attempts, then is logged as lost. Delivery is
+ *   therefore at least once (a cast whose confirm was lost can arrive twice), which handlers
+ *   tolerate because messages carry ids, not rows. Casts still in the outbox at `close()`, or when the process dies,
  *   are lost and logged at close; the receivers' restart reconciliation picks that work up.
  * - A call is published with `mandatory` and a per-message TTL equal to its timeout. With no queue
  *   bound to the topic it fails at once with MessageUndeliverable; otherwise, without a reply within
@@ -37,26 +37,14 @@
  * its consumer, and publishes the outbox. A call whose reply was lost in the outage times out.
  */
 import { randomUUID } from "node:crypto";
-import { connect, type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage, type Message, type Options } from "amqplib";
+import { connect, type Channel, type ChannelModel, type ConsumeMessage, type Message, type Options } from "amqplib";
 import type { Bus, Handler } from "./bus";
+import { Outbox, type Outgoing, type PublishLink } from "./amqp-outbox";
+import { bounded, failureOf, MessageUndeliverable, MessagingTimeout, type Envelope, type Reply } from "./amqp-wire";
 import { RemoteError } from "./errors";
 import type { Log } from "../log";
 
-/** No reply to a call within its timeout (oslo.messaging MessagingTimeout). */
-export class MessagingTimeout extends Error {
-  constructor(readonly topic: string, readonly method: string, readonly timeoutMs: number) {
-    super(`no reply from ${topic}.${method} within ${timeoutMs} ms`);
-    this.name = "MessagingTimeout";
-  }
-}
-
-/** A call that no queue is bound to receive (oslo.messaging MessageUndeliverable). */
-export class MessageUndeliverable extends Error {
-  constructor(readonly topic: string, readonly method: string) {
-    super(`no queue is bound to topic ${topic} (call ${topic}.${method})`);
-    this.name = "MessageUndeliverable";
-  }
-}
+export { MessageUndeliverable, MessagingTimeout } from "./amqp-wire";
 
 export interface AmqpBusOptions {
   log: Log;
@@ -72,32 +60,6 @@ export interface AmqpBusOptions {
   connectionName?: string;
 }
 
-interface Envelope {
-  method: string;
-  payload: unknown;
-  msgId: string;
-}
-
-interface Reply {
-  msgId: string;
-  result?: unknown;
-  failure?: { excType: string; value: string };
-}
-
-/** One publish waiting in the outbox or for its confirm. */
-interface Outgoing {
-  kind: "cast" | "call" | "reply" | "fanout";
-  topic: string;
-  method: string;
-  exchange: string;
-  routingKey: string;
-  body: Buffer;
-  options: Options.Publish;
-  attempts: number;
-  /** Order of sending, kept when a failed publish goes back into the outbox. */
-  seq: number;
-}
-
 interface PendingCall {
   resolve(value: unknown): void;
   reject(err: Error): void;
@@ -107,20 +69,14 @@ interface PendingCall {
 }
 
 /** One live connection with its channels; replaced wholesale on reconnect. */
-interface Link {
+interface Link extends PublishLink {
   conn: ChannelModel;
-  pub: ConfirmChannel;
   sub: Channel;
   /** topic (or fanout exchange) -> its declaration, once per connection. */
   declared: Map<string, Promise<void>>;
   consumerTags: string[];
-  dead: boolean;
-  /** Resolves when the link dies. */
-  gone: Promise<void>;
   markGone(): void;
 }
-
-const MAX_PUBLISH_ATTEMPTS = 5;
 
 /** Connect to `url` (e.g. `amqp://guest:guest@127.0.0.1:5672`); rejects if the first connection fails. */
 export async function connectAmqpBus(url: string, opts: AmqpBusOptions): Promise<AmqpBus> {
@@ -139,12 +95,9 @@ export class AmqpBus implements Bus {
   private readonly connectionName: string;
   private link: Link | undefined;
   private readonly subscriptions = new Map<string, { handler: Handler; fanoutQueue: string }>();
-  private readonly outbox: Outgoing[] = [];
-  private readonly unconfirmed = new Set<Promise<void>>();
+  private readonly outbox: Outbox<Link>;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly calls = new Map<string, PendingCall>();
-  private seq = 0;
-  private pumping = false;
   private closed = false;
   private reconnectAttempt = 0;
   private reconnectTimer: NodeJS.Timeout | undefined;
@@ -157,9 +110,20 @@ export class AmqpBus implements Bus {
     this.prefetch = opts.prefetch ?? 10;
     this.delay = opts.reconnectDelayMs ?? { initial: 500, max: 30_000 };
     this.connectionName = opts.connectionName ?? `cinderblock-${process.pid}`;
+    this.outbox = new Outbox<Link>({
+      log: this.log,
+      link: () => this.link,
+      prepare: (link, out) => this.prepare(link, out),
+      lost: (link, err) => this.lost(link, err),
+      gaveUp: (out, err) => {
+        const msgId = String(out.options.correlationId);
+        if (out.kind === "call") this.settleCall(msgId, { msgId, failure: { excType: "MessageDeliveryFailure", value: String(err) } });
+      },
+      closed: () => this.closed,
+    });
   }
 
-  /** The first connection; later ones come from `reconnect`. */
+  /** The first connection; later ones come from `scheduleReconnect`. */
   async start(): Promise<void> {
     await this.open();
   }
@@ -203,11 +167,11 @@ export class AmqpBus implements Bus {
   async drain(timeoutMs: number): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      if (this.inFlight.size === 0 && this.unconfirmed.size === 0 && this.outbox.length === 0) return true;
+      if (this.inFlight.size === 0 && this.outbox.idle()) return true;
       const left = deadline - Date.now();
       if (left <= 0) return false;
       // Wake on a settled handler or confirm, or every 20 ms for the outbox (always yielding to I/O).
-      const busy = [...this.inFlight, ...this.unconfirmed];
+      const busy = [...this.inFlight, ...this.outbox.pending()];
       const tick = new Promise((r) => setTimeout(r, Math.min(left, 20)));
       await (busy.length > 0 ? Promise.race([Promise.allSettled(busy), tick]) : tick);
     }
@@ -234,11 +198,10 @@ export class AmqpBus implements Bus {
       call.reject(new Error(`bus closed before ${call.topic}.${call.method} was answered`));
       this.calls.delete(msgId);
     }
-    const lost = this.outbox.filter((o) => o.kind === "cast");
+    const lost = this.outbox.takeAll().filter((o) => o.kind === "cast");
     if (lost.length > 0) {
       this.log.error({ count: lost.length, topics: [...new Set(lost.map((o) => o.topic))] }, "bus closed with unpublished casts");
     }
-    this.outbox.length = 0;
   }
 
   // --- publishing ---------------------------------------------------------------------------
@@ -250,36 +213,11 @@ export class AmqpBus implements Bus {
     }
     const content = Buffer.from(JSON.stringify(body));
     const msgId = body.msgId;
-    this.outbox.push({ kind, topic, method, exchange, routingKey, body: content, attempts: 0, seq: this.seq++, options: { ...options, contentType: "application/json", messageId: msgId } });
     if (!this.link && !this.outageLogged) {
       this.outageLogged = true;
       this.log.warn({ topic, method }, "AMQP connection down: holding messages until it is back");
     }
-    void this.pump();
-  }
-
-  /** Publish the outbox in order on the current link; stops when the link dies. */
-  private async pump(): Promise<void> {
-    if (this.pumping) return;
-    this.pumping = true;
-    try {
-      while (this.outbox.length > 0) {
-        const link = this.link;
-        if (!link) return;
-        const out = this.outbox[0];
-        try {
-          await this.prepare(link, out);
-        } catch (err) {
-          this.lost(link, err);
-          return;
-        }
-        if (link.dead || this.outbox[0] !== out) continue;
-        this.outbox.shift();
-        if (!this.publish(link, out)) await Promise.race([new Promise((r) => link.pub.once("drain", r)), link.gone]);
-      }
-    } finally {
-      this.pumping = false;
-    }
+    this.outbox.push({ kind, topic, method, exchange, routingKey, body: content, options: { ...options, contentType: "application/json", messageId: msgId } });
   }
 
   /**
@@ -310,41 +248,6 @@ export class AmqpBus implements Bus {
       link.declared.set(key, p);
     }
     return p;
-  }
-
-  /** Publish one message and track its confirm; returns false when the channel asks us to wait for `drain`. */
-  private publish(link: Link, out: Outgoing): boolean {
-    let ok = true;
-    let settle!: () => void;
-    const confirmed = new Promise<void>((r) => (settle = r));
-    this.unconfirmed.add(confirmed);
-    const done = (err: unknown): void => {
-      this.unconfirmed.delete(confirmed);
-      if (err) this.retry(out, err);
-      settle();
-    };
-    try {
-      ok = link.pub.publish(out.exchange, out.routingKey, out.body, out.options, done);
-    } catch (err) {
-      done(err);
-      this.lost(link, err);
-    }
-    return ok;
-  }
-
-  /** A nacked publish, or one whose channel died, goes back into the outbox in its original place. */
-  private retry(out: Outgoing, err: unknown): void {
-    out.attempts += 1;
-    if (this.closed || out.attempts >= MAX_PUBLISH_ATTEMPTS) {
-      this.log.error({ err, topic: out.topic, method: out.method, kind: out.kind, attempts: out.attempts }, "message lost: broker did not confirm it");
-      const call = out.kind === "call" ? this.calls.get(String(out.options.correlationId)) : undefined;
-      if (call) this.settleCall(String(out.options.correlationId), { msgId: "", failure: { excType: "MessageDeliveryFailure", value: String(err) } });
-      return;
-    }
-    this.log.warn({ err, topic: out.topic, method: out.method, kind: out.kind, attempt: out.attempts }, "publish not confirmed; will publish again");
-    const at = this.outbox.findIndex((o) => o.seq > out.seq);
-    this.outbox.splice(at < 0 ? this.outbox.length : at, 0, out);
-    void this.pump();
   }
 
   // --- consuming ----------------------------------------------------------------------------
@@ -483,7 +386,7 @@ export class AmqpBus implements Bus {
     }
     this.link = link;
     this.outageLogged = false;
-    void this.pump();
+    void this.outbox.pump();
   }
 
   /** The link died (connection or channel error): drop it and reconnect. */
@@ -519,18 +422,4 @@ export class AmqpBus implements Bus {
       );
     }, delayMs);
   }
-}
-
-/** A handler's error as a reply: a RemoteError keeps its Cinder exception name, any other error its class name. */
-function failureOf(err: unknown): { excType: string; value: string } {
-  if (err instanceof RemoteError) return { excType: err.excType, value: err.value };
-  if (err instanceof Error) return { excType: err.name || "Error", value: err.message };
-  return { excType: "Error", value: String(err) };
-}
-
-/** Wait for a broker round trip, but never longer than `ms`; its failure is ignored. */
-async function bounded(p: Promise<unknown>, ms = 2000): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([p.catch(() => undefined), new Promise((r) => (timer = setTimeout(r, ms)))]);
-  clearTimeout(timer);
 }
