@@ -6,14 +6,16 @@
  * database (`--db`). Settings also come from a config file (JSON or YAML) and CINDERBLOCK_*
  * environment variables; flags win.
  */
+import cluster, { type Worker } from "node:cluster";
 import { parseArgs } from "node:util";
+import type { Logger } from "pino";
 import { ALL_ROLES, createBus, type Roles, startServices } from "./app";
 import { ConfigError, loadConfig } from "./config";
 import { createLogger } from "./log";
 import { admin, AdminError } from "./admin";
 
 const USAGE = `usage: cinderblock serve [options]                 every service in one process
-       cinderblock api [options]                   the API only (stateless; run any number)
+       cinderblock api [--workers N] [options]     the API only (stateless; run any number, N processes each)
        cinderblock scheduler [options]             the scheduler only
        cinderblock volume [--backend NAME]... [options]
                                                    the volume services of these backends (default: all configured)
@@ -59,6 +61,7 @@ async function run(cmd: Command, argv: string[]): Promise<void> {
     args: argv,
     options: {
       backend: { type: "string", multiple: true },
+      workers: { type: "string" },
       "transport-url": { type: "string" },
       port: { type: "string" },
       bind: { type: "string" },
@@ -93,9 +96,10 @@ async function run(cmd: Command, argv: string[]): Promise<void> {
     return;
   }
   const flags: Record<string, string> = {};
-  for (const [k, v] of Object.entries(values)) if (typeof v === "string") flags[k] = v;
+  for (const [k, v] of Object.entries(values)) if (typeof v === "string" && k !== "workers") flags[k] = v;
   const config = loadConfig(flags);
   const roles = rolesOf(cmd, values.backend);
+  const workers = workersOf(cmd, values.workers);
   if (cmd !== "serve" && !config.transportUrl) {
     throw new ConfigError(
       `cinderblock ${cmd} runs apart from the other services, which it reaches over RabbitMQ: give --transport-url amqp://user:password@host:5672/ ` +
@@ -103,6 +107,7 @@ async function run(cmd: Command, argv: string[]): Promise<void> {
     );
   }
   const log = createLogger(config.logLevel, undefined, cmd === "serve" ? "cinderblock" : `cinderblock-${cmd}`);
+  if (workers > 1 && cluster.isPrimary) return superviseWorkers(workers, log);
   const bus = await createBus(config, log);
   const app = await startServices(config, log, roles, bus);
   const redacted = (url: string) => url.replace(/\/\/[^@]*@/, "//***@");
@@ -128,6 +133,43 @@ async function run(cmd: Command, argv: string[]): Promise<void> {
   };
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));
+}
+
+/** `--workers N` (api only): how many processes serve the API on the same port. */
+function workersOf(cmd: Command, raw: string | undefined): number {
+  if (raw === undefined) return 1;
+  if (cmd !== "api") throw new ConfigError(`--workers belongs to \`cinderblock api\`, not \`cinderblock ${cmd}\``);
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new ConfigError(`--workers must be a whole number of at least 1, got '${raw}'`);
+  return n;
+}
+
+/**
+ * `cinderblock api --workers N`: N worker processes share the listening socket (node:cluster), as
+ * cinder-api's osapi_volume_workers do, so N cores serve requests. The first worker starts alone
+ * (it may create the built-in identity's admin on a new database), the others once it listens; a
+ * worker that dies is replaced; SIGTERM stops them all gracefully.
+ */
+async function superviseWorkers(n: number, log: Logger): Promise<void> {
+  let stopping = false;
+  const listening = (w: Worker) => new Promise<void>((resolve) => w.once("listening", () => resolve()));
+  await listening(cluster.fork());
+  for (let i = 1; i < n; i++) cluster.fork();
+  cluster.on("exit", (w, code, signal) => {
+    if (stopping) return;
+    log.warn({ pid: w.process.pid, code, signal }, "an API worker died; starting another");
+    cluster.fork();
+  });
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal, workers: Object.keys(cluster.workers ?? {}).length }, "shutting down the API workers");
+    const all = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined);
+    void Promise.all(all.map((w) => new Promise((resolve) => (w.once("exit", resolve), w.process.kill(signal))))).then(() => process.exit(0));
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+  log.info({ workers: n }, "the API workers are serving");
 }
 
 /** The services a command runs. */

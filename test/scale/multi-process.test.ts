@@ -1,6 +1,6 @@
 /**
  * Cinderblock as separate services, each its own process, on PostgreSQL and RabbitMQ: two API
- * processes, one scheduler, two volume services (hosts east and west, their own data directories).
+ * services (the second with two workers), one scheduler, two volume services (hosts east and west, their own data directories).
  * Volumes land on both hosts through either API; a volume host killed with SIGKILL shows down and
  * gets nothing new, and once restarted finishes the create it was sent while it was gone.
  *
@@ -81,7 +81,9 @@ describe("separate processes on PostgreSQL and RabbitMQ", function () {
     await startVolume("east");
     await startVolume("west");
     await start("scheduler", ["scheduler", ...common, "--data-dir", path.join(dir, "scheduler"), "--host", `sched-${id}`]);
-    for (const n of [1, 2]) apis.push(await startApi(n));
+    // The second API runs two worker processes on one port.
+    apis.push(await startApi(1));
+    apis.push(await startApi(2, ["--workers", "2"]));
     const admin = apis[0].as("admin:admin");
     for (const name of ["east", "west"]) {
       const t = await admin.post("/v3/admin/types", { volume_type: { name: `on-${name}`, extra_specs: { volume_backend_name: name } } });
@@ -122,13 +124,13 @@ describe("separate processes on PostgreSQL and RabbitMQ", function () {
     return start(name, ["volume", ...common, "--config", config, "--data-dir", dataDir, "--host", host(name)]);
   }
 
-  async function startApi(n: number): Promise<Client> {
+  async function startApi(n: number, extra: string[] = []): Promise<Client> {
     const port = await freePort();
     const dataDir = path.join(dir, `api${n}`);
     await mkdir(dataDir, { recursive: true });
     const config = path.join(dataDir, "config.json");
     await writeFile(config, JSON.stringify({ quotas: UNLIMITED }));
-    await start(`api${n}`, ["api", ...common, "--config", config, "--data-dir", dataDir, "--host", `api${n}-${id}`, "--port", String(port)]);
+    await start(`api${n}`, ["api", ...common, "--config", config, "--data-dir", dataDir, "--host", `api${n}-${id}`, "--port", String(port), ...extra]);
     return new Client(`http://127.0.0.1:${port}`);
   }
 
@@ -151,6 +153,13 @@ describe("separate processes on PostgreSQL and RabbitMQ", function () {
     const r = await c.as("admin:admin").get("/v3/admin/os-services?binary=cinder-volume");
     return r.body.services.find((s: { host: string }) => s.host === `${host(name)}@file`)?.state;
   }
+
+  it("serves the second API from two worker processes", async () => {
+    const out = procs.get("api2")!.output;
+    await waitFor(async () => ((out().match(/is serving the Cinder v3 API/g) ?? []).length === 2 ? true : undefined), "both API workers to listen");
+    const served = await Promise.all(Array.from({ length: 20 }, () => apis[1].get("/v3/p1/volumes")));
+    assert.deepEqual([...new Set(served.map((r) => r.status))], [200]);
+  });
 
   it("lists every service up in os-services, through either API", async () => {
     for (const c of apis) {
