@@ -47,9 +47,13 @@ describe("bus protocol", () => {
     bus.subscribe("cinder-scheduler", async (method, payload) => void seen.push(["cinder-scheduler", method, payload]));
     bus.subscribe(volumeTopic("h@b#pool"), async (method, payload) => void seen.push([volumeTopic("h@b"), method, payload]));
     new SchedulerRpc(bus).retypeVolume("v1");
+    const report = { backend: "h@b", availabilityZone: "nova", disabled: false, stats: { pools: [] } } as unknown as Parameters<SchedulerRpc["updateBackend"]>[0];
+    new SchedulerRpc(bus).updateBackend(report);
     new VolumeRpc(bus).createSnapshot("h@b#pool", "s1");
     assert.ok(await bus.drain(1000));
     assert.deepEqual(seen, [
+      // The fanout is delivered at once, ahead of the cast queued before it.
+      ["cinder-scheduler", "updateBackend", report],
       ["cinder-scheduler", "retypeVolume", { volumeId: "v1" }],
       ["cinder-volume.h@b", "createSnapshot", { snapshotId: "s1" }],
     ]);

@@ -3,7 +3,8 @@
  * RPC). Messages carry ids, never rows: the receiver reads the current state from the database, so
  * the same messages work when the roles run in other processes (RabbitMQ backs this interface there).
  *
- * - cast: fire and forget; the receiver records the outcome in the database.
+ * - cast: fire and forget, to one consumer of the topic; the receiver records the outcome in the database.
+ * - fanout: fire and forget, to every consumer of the topic (capability reports reach every scheduler).
  * - call: request and answer.
  */
 import type { Log } from "../log";
@@ -12,6 +13,7 @@ export type Handler = (method: string, payload: unknown) => Promise<unknown>;
 
 export interface Bus {
   cast(topic: string, method: string, payload: unknown): void;
+  fanout(topic: string, method: string, payload: unknown): void;
   call<T = unknown>(topic: string, method: string, payload: unknown): Promise<T>;
   subscribe(topic: string, handler: Handler): void;
   /** Wait until every message already delivered has been handled (or the timeout passes). */
@@ -36,6 +38,19 @@ export class InProcessBus implements Bus {
     const p = new Promise<void>((resolve) => setImmediate(resolve))
       .then(() => this.deliver(topic, method, payload))
       .catch((err: unknown) => this.log.error({ err, topic, method }, "cast handler failed"))
+      .finally(() => this.inFlight.delete(p));
+    this.inFlight.add(p);
+  }
+
+  /**
+   * One consumer per topic here, so a fanout is a cast; it is delivered at once (the handler runs
+   * up to its first await before this returns), so a report sent while starting is in place before
+   * the next request.
+   */
+  fanout(topic: string, method: string, payload: unknown): void {
+    if (this.closed) return;
+    const p = this.deliver(topic, method, payload)
+      .catch((err: unknown) => this.log.error({ err, topic, method }, "fanout handler failed"))
       .finally(() => this.inFlight.delete(p));
     this.inFlight.add(p);
   }

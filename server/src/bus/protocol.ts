@@ -2,7 +2,7 @@
  * The bus protocol, declared once (cf. cinder/scheduler/rpcapi.py and cinder/volume/rpcapi.py with
  * their version histories): for each service, every method with its payload and its result, and
  * whether it is a cast (fire and forget; the receiver records the outcome in the database) or a
- * call (request and answer). Senders are typed by these maps (`Sender`); a receiver is an object
+ * call (request and answer), or a fanout (a cast to every consumer of the topic). Senders are typed by these maps (`Sender`); a receiver is an object
  * with one function per method (`Receiver`), which the compiler holds to the map, and `serve`
  * derives the dispatch from it. Payloads carry ids, never rows: the receiver reads the current
  * state, so a message that arrives late or twice changes nothing.
@@ -15,8 +15,8 @@
  * 1.2 — volume manageExisting (cast), getManageableVolumes (call).
  * 1.3 — scheduler extendVolume (cast): an accepted extend passes the filters on the volume's own
  *       backend before its manager grows it (cinder/scheduler/rpcapi.py extend_volume).
- * 1.4 — scheduler updateBackend (the managers' capability reports) and getPools (call) declared
- *       here; scheduler retypeVolume (cast): the scheduler decides where a retype may happen
+ * 1.4 — scheduler updateBackend (the managers' capability reports, a fanout to every scheduler)
+ *       and getPools (call) declared here; scheduler retypeVolume (cast): the scheduler decides where a retype may happen
  *       (cinder/scheduler/manager.py retype, find_retype_backend) and the volume manager's
  *       retypeVolume only carries it out.
  */
@@ -32,6 +32,13 @@ export const PROTOCOL_VERSION = "1.4";
 /** A cast: sent without waiting; answers nothing. */
 export interface Cast<P> {
   kind: "cast";
+  payload: P;
+  result: void;
+}
+
+/** A fanout: sent without waiting to every consumer of the topic (every scheduler). */
+export interface Fanout<P> {
+  kind: "fanout";
   payload: P;
   result: void;
 }
@@ -77,8 +84,8 @@ export interface SchedulerProtocol {
   extendVolume: Cast<VolumeMsg>;
   /** The new type and migration policy are in the volume's task. */
   retypeVolume: Cast<VolumeMsg>;
-  /** A volume manager's capability report. */
-  updateBackend: Call<BackendReport, void>;
+  /** A volume manager's capability report, to every scheduler (update_service_capabilities). */
+  updateBackend: Fanout<BackendReport>;
   /** Every pool the volume services reported, as the scheduler sees them (get_pools). */
   getPools: Call<NoPayload, PoolState[]>;
 }
@@ -102,8 +109,9 @@ export interface VolumeProtocol {
 }
 
 /** A protocol: every member a cast or a call. */
-type Methods<P> = { [K in keyof P]: Cast<unknown> | Call<unknown, unknown> };
+type Methods<P> = { [K in keyof P]: Cast<unknown> | Fanout<unknown> | Call<unknown, unknown> };
 type CastsOf<P extends Methods<P>> = { [K in keyof P]: P[K] extends Cast<unknown> ? K : never }[keyof P] & string;
+type FanoutsOf<P extends Methods<P>> = { [K in keyof P]: P[K] extends Fanout<unknown> ? K : never }[keyof P] & string;
 type CallsOf<P extends Methods<P>> = { [K in keyof P]: P[K] extends Call<unknown, unknown> ? K : never }[keyof P] & string;
 
 /** One function per method of the protocol, each taking its payload and answering its result. */
@@ -117,6 +125,10 @@ export class Sender<P extends Methods<P>> {
 
   cast<K extends CastsOf<P>>(topic: string, method: K, payload: P[K]["payload"]): void {
     this.bus.cast(topic, method, payload);
+  }
+
+  fanout<K extends FanoutsOf<P>>(topic: string, method: K, payload: P[K]["payload"]): void {
+    this.bus.fanout(topic, method, payload);
   }
 
   call<K extends CallsOf<P>>(topic: string, method: K, payload: P[K]["payload"]): Promise<P[K]["result"]> {

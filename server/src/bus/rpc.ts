@@ -44,8 +44,9 @@ export class SchedulerRpc {
     this.send.cast(SCHEDULER_TOPIC, "retypeVolume", { volumeId });
   }
 
-  updateBackend(report: BackendReport): Promise<void> {
-    return this.send.call(SCHEDULER_TOPIC, "updateBackend", report);
+  /** A capability report, to every scheduler. */
+  updateBackend(report: BackendReport): void {
+    this.send.fanout(SCHEDULER_TOPIC, "updateBackend", report);
   }
 
   /** Every pool the volume services reported, as the scheduler sees them (get_pools). */

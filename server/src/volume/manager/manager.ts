@@ -159,6 +159,6 @@ export class VolumeManager {
       disabled: svc?.disabled === 1,
       stats,
     };
-    await this.rpc.scheduler.updateBackend(report);
+    this.rpc.scheduler.updateBackend(report);
   }
 }
