@@ -127,6 +127,7 @@ export async function startServices(
     ? new Scheduler(db, bus, services.volumes, log.child({ role: "scheduler" }), {
         service: { host: config.host, availabilityZone: config.defaultAvailabilityZone, reportIntervalMs: config.reportIntervalMs },
         serviceDownSeconds: config.serviceDownTimeSeconds,
+        resumeAfterMs: config.resumeAfterSeconds * 1000,
       })
     : undefined;
   scheduler?.start();
@@ -173,6 +174,7 @@ export async function startServices(
         quotas: config.quotas,
         statsIntervalMs: config.statsIntervalMs,
         reportIntervalMs: config.reportIntervalMs,
+        resumeAfterMs: config.resumeAfterSeconds * 1000,
       },
       mlog,
       target,

@@ -49,6 +49,7 @@ const USAGE = `usage: cinderblock serve [options]                 every service 
   --max-connections N         connections open at once; more are closed as they arrive (default 1000; 0: no limit)
   --service-down-time S       a service without a heartbeat for S seconds is down and gets no work (default 60)
   --report-interval-ms N      how often each service heartbeats (default 10000)
+  --resume-after S            re-send from the database, after S seconds, work whose message was lost (default 300; 0: only at start)
   --stats-interval-ms N       how often volume services report their capacity (default 60000)
   --config FILE         JSON or YAML file with the settings above (camelCase) and 'backends'
 
@@ -84,6 +85,7 @@ async function run(cmd: Command, argv: string[]): Promise<void> {
       "max-requests-per-socket": { type: "string" },
       "max-connections": { type: "string" },
       "service-down-time": { type: "string" },
+      "resume-after": { type: "string" },
       "report-interval-ms": { type: "string" },
       "stats-interval-ms": { type: "string" },
       config: { type: "string" },

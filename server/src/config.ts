@@ -95,6 +95,12 @@ export interface Config {
   statsIntervalMs: number;
   /** How often services heartbeat (Cinder's report_interval). */
   reportIntervalMs: number;
+  /**
+   * Operations whose message was lost (an API process that died between its commit and its cast, a
+   * broker that lost it) are re-sent from the database after this long: unplaced volumes by the
+   * scheduler, stalled operations by their volume service. 0: only at a service's start.
+   */
+  resumeAfterSeconds: number;
   /** Cinder's service_down_time: a service without a heartbeat for this long is down (and gets no work). */
   serviceDownTimeSeconds: number;
   /** HTTP: the request line and headers must arrive within this long (0: no limit). */
@@ -144,6 +150,7 @@ export function defaults(dataDir = "./data"): Config {
     statsIntervalMs: 60_000,
     reportIntervalMs: 10_000,
     serviceDownTimeSeconds: SERVICE_DOWN_SECONDS,
+    resumeAfterSeconds: 300,
     // Request bodies here are small JSON (at most MAX_BODY_BYTES, 112 KiB; volume data never goes
     // through this API), so a client on any working link sends its headers in well under 10 s and
     // a whole request in well under 30 s; slower ones are holding a socket, not uploading.
@@ -194,6 +201,7 @@ const SCALARS: Record<string, { key: keyof Config; type: "number" | "string" }> 
   "max-requests-per-socket": { key: "maxRequestsPerSocket", type: "number" },
   "max-connections": { key: "maxConnections", type: "number" },
   "service-down-time": { key: "serviceDownTimeSeconds", type: "number" },
+  "resume-after": { key: "resumeAfterSeconds", type: "number" },
   "report-interval-ms": { key: "reportIntervalMs", type: "number" },
   "stats-interval-ms": { key: "statsIntervalMs", type: "number" },
 };

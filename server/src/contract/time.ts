@@ -14,6 +14,11 @@ export function now(): string {
   return ms + String(seq).padStart(3, "0");
 }
 
+/** The timestamp of a moment (ms since the epoch), in the same form, for comparing with stored ones. */
+export function timestampAt(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 23) + "000";
+}
+
 /** True for Cinder's naive ISO-8601 form (with or without fraction), as accepted in filters. */
 export function isTimestamp(s: string): boolean {
   return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z?$/.test(s) && !Number.isNaN(Date.parse(s.endsWith("Z") ? s : s + "Z"));

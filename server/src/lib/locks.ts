@@ -19,6 +19,11 @@ export class KeyedLocks {
     }
   }
 
+  /** Whether work on this key holds its lock or waits for it. */
+  busy(key: string): boolean {
+    return this.tails.has(key);
+  }
+
   private async acquire(key: string): Promise<() => void> {
     const previous = this.tails.get(key) ?? Promise.resolve();
     let release!: () => void;

@@ -27,6 +27,7 @@ import { capacityWeigher } from "./weighers/capacity";
 import { endOf, VOLUME_TRANSITIONS as T } from "../contract/status";
 import { isServiceUp, SCHEDULER_BINARY, SERVICE_DOWN_SECONDS, VOLUME_BINARY } from "../contract/services";
 import type { Log } from "../log";
+import { timestampAt } from "../contract/time";
 
 export interface BackendReport {
   /** `host@backend`. */
@@ -66,6 +67,11 @@ export interface SchedulerOptions {
   /** Register as the cinder-scheduler service of this host, heartbeating at this interval. */
   service?: { host: string; availabilityZone: string; reportIntervalMs: number };
   weighers?: string[];
+  /**
+   * Volumes left `creating` without a host for this long are scheduled again (their message was
+   * lost: an API process that died between its commit and its cast, or a broker that lost it).
+   */
+  resumeAfterMs?: number;
   /** Cinder's service_down_time, in seconds (default 60). */
   serviceDownSeconds?: number;
   capacityWeightMultiplier?: number;
@@ -103,8 +109,11 @@ export class Scheduler {
     this.timer.unref();
   }
 
+  private sweep?: NodeJS.Timeout;
+
   stop(): void {
     if (this.timer) clearInterval(this.timer);
+    if (this.sweep) clearInterval(this.sweep);
   }
 
   start(): void {
@@ -115,6 +124,19 @@ export class Scheduler {
       updateBackend: async (report) => this.updateBackend(report),
       getPools: async () => this.poolStates(),
     });
+    const after = this.opts.resumeAfterMs;
+    if (after) {
+      this.sweep = setInterval(() => void this.resumeUnplaced(after).catch((err: unknown) => this.log.warn({ err }, "re-scheduling failed")), after);
+      this.sweep.unref();
+    }
+  }
+
+  /** Schedule again the volumes still unplaced `ageMs` after they were created. */
+  async resumeUnplaced(ageMs: number): Promise<void> {
+    for (const id of await unplacedVolumeIds(this.db.kysely, timestampAt(Date.now() - ageMs))) {
+      this.log.warn({ volumeId: id }, "scheduling a volume whose request was lost");
+      await this.createVolume(id);
+    }
   }
 
   updateBackend(report: BackendReport): void {

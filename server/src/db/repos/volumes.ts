@@ -179,8 +179,10 @@ export async function creatingFrom(db: Q, source: "volume" | "snapshot", id: str
 }
 
 /** Volumes still `creating` without a host: the scheduler has yet to place them. */
-export async function unplacedVolumeIds(db: Q): Promise<string[]> {
-  const rows = await db.selectFrom("volumes").select("id").where("status", "=", "creating").where("host", "is", null).execute();
+export async function unplacedVolumeIds(db: Q, createdBefore?: string): Promise<string[]> {
+  let q = db.selectFrom("volumes").select("id").where("status", "=", "creating").where("host", "is", null);
+  if (createdBefore !== undefined) q = q.where("created_at", "<", createdBefore);
+  const rows = await q.execute();
   return rows.map((r) => r.id);
 }
 

@@ -20,7 +20,7 @@ import type { TargetHelper } from "../../targets/interface";
 import { attachVolume, detachVolume } from "./attach";
 import { initializeConnection, terminateConnection } from "./exports";
 import { getManageableVolumes, manageExisting } from "./manage";
-import { reconcile } from "./reconcile";
+import { reconcile, resumeStale } from "./reconcile";
 import { retypeVolume } from "./retype";
 
 export interface ManagerOptions {
@@ -32,6 +32,8 @@ export interface ManagerOptions {
   volumeBackendName?: string;
   statsIntervalMs: number;
   reportIntervalMs: number;
+  /** Operations left transitional this long with no work on them here are cast again (0: never). */
+  resumeAfterMs?: number;
   /**
    * The configured default quotas, for the gigabytes a managed volume takes once its size is
    * known.
@@ -45,6 +47,7 @@ export class VolumeManager {
   readonly locks = new KeyedLocks();
   private timer?: NodeJS.Timeout;
   private beat?: NodeJS.Timeout;
+  private sweep?: NodeJS.Timeout;
   private statsDue = false;
   private reporting?: Promise<void>;
   private reportQueued?: Promise<void>;
@@ -84,12 +87,18 @@ export class VolumeManager {
     this.timer.unref();
     this.beat = setInterval(() => void heartbeat(this.db.kysely, this.backend, VOLUME_BINARY).catch(() => undefined), this.opts.reportIntervalMs);
     this.beat.unref();
+    const after = this.opts.resumeAfterMs;
+    if (after) {
+      this.sweep = setInterval(() => void resumeStale(this, after).catch((err: unknown) => this.log.warn({ err }, "resuming stalled operations failed")), after);
+      this.sweep.unref();
+    }
   }
 
   stop(): void {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     if (this.beat) clearInterval(this.beat);
+    if (this.sweep) clearInterval(this.sweep);
   }
 
   /** The pool host string volumes of this backend carry. */

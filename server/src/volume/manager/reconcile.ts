@@ -7,6 +7,8 @@
 import { casSnapshot, snapshotsOnBackend } from "../../db/repos/snapshots";
 import { parseTask, volumesOnBackend } from "../../db/repos/volumes";
 import { SNAPSHOT_TRANSITIONAL, VOLUME_TRANSITIONAL } from "../../contract/status";
+import type { SnapshotRow, VolumeRow } from "../../db/schema";
+import { timestampAt } from "../../contract/time";
 import type { VolumeManager } from "./manager";
 import { ensureExports } from "./exports";
 import { findOrphans } from "./orphans";
@@ -17,11 +19,30 @@ const ORPHANS_LOGGED = 100;
 export async function reconcile(m: VolumeManager): Promise<void> {
   await quarantineOrphans(m);
   await ensureExports(m);
-  const { volumes: self, scheduler } = m.rpc;
   const volumes = await volumesOnBackend(m.db.kysely, m.backend, VOLUME_TRANSITIONAL);
+  const snapshots = await snapshotsOnBackend(m.db.kysely, m.backend, SNAPSHOT_TRANSITIONAL);
+  await resume(m, volumes, snapshots, "resuming an interrupted");
+}
+
+/**
+ * While running: operations of this backend left in a transitional status for `ageMs` that no work
+ * of this manager holds or waits for are cast again (their message was lost). Each operation checks
+ * the status under its lock, so a message that was only late changes nothing.
+ */
+export async function resumeStale(m: VolumeManager, ageMs: number): Promise<void> {
+  const cutoff = timestampAt(Date.now() - ageMs);
+  const stale = <R extends { id: string; updated_at: string | null; created_at: string }>(rows: R[]) =>
+    rows.filter((r) => (r.updated_at ?? r.created_at) < cutoff && !m.locks.busy(r.id));
+  const volumes = stale(await volumesOnBackend(m.db.kysely, m.backend, VOLUME_TRANSITIONAL));
+  const snapshots = stale(await snapshotsOnBackend(m.db.kysely, m.backend, SNAPSHOT_TRANSITIONAL)).filter((s) => s.status !== "restoring");
+  await resume(m, volumes, snapshots, "resuming a stalled");
+}
+
+async function resume(m: VolumeManager, volumes: VolumeRow[], snapshots: SnapshotRow[], why: string): Promise<void> {
+  const { volumes: self, scheduler } = m.rpc;
   const reverting = new Set<string>();
   for (const v of volumes) {
-    m.log.info({ volumeId: v.id, status: v.status }, "resuming an interrupted volume operation");
+    m.log.info({ volumeId: v.id, status: v.status }, `${why} volume operation`);
     if (v.status === "creating") self.createVolume(m.backend, v.id);
     else if (v.status === "deleting") self.deleteVolume(m.backend, v.id);
     else if (v.status === "extending") self.extendVolume(m.backend, v.id);
@@ -34,8 +55,8 @@ export async function reconcile(m: VolumeManager): Promise<void> {
       self.revertToSnapshot(m.backend, v.id, snapshotId);
     }
   }
-  for (const s of await snapshotsOnBackend(m.db.kysely, m.backend, SNAPSHOT_TRANSITIONAL)) {
-    m.log.info({ snapshotId: s.id, status: s.status }, "resuming an interrupted snapshot operation");
+  for (const s of snapshots) {
+    m.log.info({ snapshotId: s.id, status: s.status }, `${why} snapshot operation`);
     if (s.status === "creating") self.createSnapshot(m.backend, s.id);
     else if (s.status === "deleting") self.deleteSnapshot(m.backend, s.id);
     else if (s.status === "restoring" && !reverting.has(s.id)) {
