@@ -75,6 +75,7 @@ describe("separate processes on PostgreSQL and RabbitMQ", function () {
       "--service-down-time", "3",
       "--report-interval-ms", "500",
       "--stats-interval-ms", "500",
+      "--resume-after", "2",
       "--log-level", "info",
     ];
     // The volume hosts first, then the scheduler, then the APIs: each starts without the others.
@@ -204,5 +205,25 @@ describe("separate processes on PostgreSQL and RabbitMQ", function () {
     const done = await settled(c, pending.body.volume.id);
     assert.equal(done.status, "available");
     assert.equal(done["os-vol-host-attr:host"].split("#")[0], `${host("east")}@file`);
+  });
+
+  it("an API process killed mid-request loses no volume: every volume it committed becomes available", async () => {
+    const victim = procs.get("api1")!;
+    // Forty creates in flight, and the process killed once the first of them are committed.
+    const admin = apis[1].as("admin:admin");
+    const inflight = async () =>
+      (await admin.get(`/v3/admin/volumes/detail?all_tenants=1&limit=1000`)).body.volumes.filter((v: { name: string }) => v.name?.startsWith(`inflight-${id}-`));
+    const sent = Array.from({ length: 40 }, (_, i) =>
+      apis[0].post("/v3/p1/volumes", { volume: { size: 1, name: `inflight-${id}-${i}`, volume_type: i % 2 ? "on-east" : "on-west" } }).catch(() => undefined),
+    );
+    await waitFor(async () => ((await inflight()).length >= 3 ? true : undefined), "the first creates to commit", 30_000);
+    await stop(victim, "SIGKILL");
+    const answers = await Promise.all(sent);
+    const answered = answers.filter((r) => r?.status === 202).map((r) => r!.body.volume.id as string);
+    // What the database holds is the truth: every committed volume, answered or not, is made.
+    const rows = await inflight();
+    assert.ok(rows.length >= 3 && rows.length >= answered.length, `${rows.length} committed, ${answered.length} answered`);
+    for (const ok of answered) assert.ok(rows.some((v: { id: string }) => v.id === ok), `answered volume ${ok} is in the database`);
+    for (const v of rows) assert.equal((await settled(apis[1], v.id)).status, "available", `volume ${v.id}`);
   });
 });
