@@ -63,7 +63,11 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
 /** The bus of the configuration: RabbitMQ when a transport URL is set, else the in-process bus. */
 export async function createBus(config: Config, log: Logger): Promise<Bus> {
   if (!config.transportUrl) return new InProcessBus(log);
-  return connectAmqpBus(config.transportUrl, { log: log.child({ role: "bus" }), connectionName: `cinderblock@${config.host}` });
+  return connectAmqpBus(config.transportUrl, {
+    log: log.child({ role: "bus" }),
+    connectionName: `cinderblock@${config.host}`,
+    callTimeoutMs: config.rpcResponseTimeoutSeconds * 1000,
+  });
 }
 
 /** The backends of the configuration this process serves, refusing names it does not have. */

@@ -28,6 +28,10 @@ const USAGE = `usage: cinderblock serve [options]                 every service 
   --db URL              sqlite:PATH or postgres://... (default SQLite in the data directory)
   --transport-url URL   amqp://user:password@host:5672/vhost: the RabbitMQ separate services meet on
                         (needed by api, scheduler and volume; serve uses it when given)
+  --rpc-response-timeout S    a call over the bus (attach, exports, manageable lists, pools) fails
+                              after S seconds without an answer (default 60)
+  --cluster NAME        volume services of several hosts sharing their backends' storage join the
+                        cluster NAME@<backend> and share its work (active-active)
   --auth MODE           builtin (default: Cinderblock's own Keystone v3 at /identity/v3),
                         keystone (an external Keystone, set in the config file), or
                         noauth (development: X-Auth-Token: user:project)

@@ -71,6 +71,13 @@ export interface Config {
    * (`amqp://user:password@host:5672/vhost`); unset = one process on the in-process bus.
    */
   transportUrl?: string;
+  /** Cinder's `rpc_response_timeout`: how long a call over the bus waits for its answer. */
+  rpcResponseTimeoutSeconds: number;
+  /**
+   * Cinder's `cluster`: volume services of several hosts that share their backends (same storage)
+   * join the cluster `<cluster>@<backend>` and take its work active-active; unset = no cluster.
+   */
+  cluster?: string;
   /**
    * Cinder's `target_helper`: export volumes of every backend through this target (`tgt`); unset
    * = volumes are local only. A backend's own `targetHelper` option wins.
@@ -151,6 +158,7 @@ export function defaults(dataDir = "./data"): Config {
     reportIntervalMs: 10_000,
     serviceDownTimeSeconds: SERVICE_DOWN_SECONDS,
     resumeAfterSeconds: 300,
+    rpcResponseTimeoutSeconds: 60,
     // Request bodies here are small JSON (at most MAX_BODY_BYTES, 112 KiB; volume data never goes
     // through this API), so a client on any working link sends its headers in well under 10 s and
     // a whole request in well under 30 s; slower ones are holding a socket, not uploading.
@@ -179,6 +187,8 @@ const SCALARS: Record<string, { key: keyof Config; type: "number" | "string" }> 
   "data-dir": { key: "dataDir", type: "string" },
   db: { key: "db", type: "string" },
   "transport-url": { key: "transportUrl", type: "string" },
+  "rpc-response-timeout": { key: "rpcResponseTimeoutSeconds", type: "number" },
+  cluster: { key: "cluster", type: "string" },
   auth: { key: "auth", type: "string" },
   host: { key: "host", type: "string" },
   "public-endpoint": { key: "publicEndpoint", type: "string" },
@@ -308,6 +318,11 @@ function finish(cfg: Config): Config {
   if (cfg.transportUrl !== undefined && !/^amqps?:\/\/[^\s]+$/.test(cfg.transportUrl)) {
     // Not echoed: the URL holds the password.
     throw new ConfigError("the transport URL must be an AMQP URL: amqp://user:password@host:5672/vhost (or amqps://)");
+  }
+  if (cfg.rpcResponseTimeoutSeconds < 1) throw new ConfigError(`rpc response timeout ${cfg.rpcResponseTimeoutSeconds} s must be at least 1 s`);
+  if (cfg.cluster === "") cfg.cluster = undefined;
+  if (cfg.cluster !== undefined && !/^[A-Za-z0-9_.-]+$/.test(cfg.cluster)) {
+    throw new ConfigError(`cluster name '${cfg.cluster}' may only use letters, digits, '.', '_' and '-'`);
   }
   const names = new Set<string>();
   for (const b of cfg.backends) {
