@@ -14,7 +14,14 @@ export const MAX_VERSION = "3.71";
 export const MICROVERSIONS = {
   /** info */
   BASE: "3.0",
-  /** schemas.Service.properties.cluster */
+  /**
+   * GET /v3/{project_id}/clusters
+   * GET /v3/{project_id}/clusters/detail
+   * PUT /v3/{project_id}/clusters/enable
+   * PUT /v3/{project_id}/clusters/disable
+   * GET /v3/{project_id}/clusters/{cluster_name}
+   * schemas.Service.properties.cluster
+   */
   CLUSTER_SUPPORT: "3.7",
   /**
    * GET /v3/{project_id}/manageable_volumes
@@ -49,6 +56,14 @@ export const MICROVERSIONS = {
   SNAPSHOT_LIST_METADATA_FILTER: "3.22",
   /** parameters.force_delete */
   VOLUME_DELETE_FORCE: "3.23",
+  /**
+   * PUT /v3/{project_id}/os-services/failover
+   * schemas.ClusterSummary.properties.replication_status
+   * schemas.ClusterDetail.properties.replication_status
+   * schemas.ClusterDetail.properties.frozen
+   * schemas.ClusterDetail.properties.active_backend_id
+   */
+  REPLICATION_CLUSTER: "3.26",
   /**
    * GET /v3/{project_id}/attachments
    * POST /v3/{project_id}/attachments

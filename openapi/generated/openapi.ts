@@ -1952,6 +1952,323 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v3/{project_id}/os-services/freeze": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Freeze a backend
+         * @description Put a volume backend's control plane in read-only mode (cinder/volume/api.py freeze_host):
+         *     its volumes cannot be deleted and its snapshots cannot be created or deleted (400
+         *     "Invalid input received: Modification operations are not allowed on frozen storage
+         *     backends."), the scheduler places nothing there, and the service shows disabled with the
+         *     reason `frozen`. Already frozen → 400 "Invalid input received: No service could be changed:
+         *     frozen in ['<host>'] must be False to failover." (Cinder's words). For a host in a cluster, the
+         *     whole cluster is frozen. **200**, no body.
+         *     Below 3.26 the body names a `host` (`cluster` is ignored); from 3.26 exactly one of `host` and
+         *     `cluster` (neither or both → 400 "Invalid input received: One and only one of cluster and host
+         *     must be set."; below, no host → 400 "Invalid input received: Host field is missing."). No
+         *     volume service there → 400 "No service found with host=<host>" (or cluster=).
+         *     Policy `volume:freeze_host` (admin) before the body schema.
+         */
+        put: operations["freezeHost"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/os-services/thaw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Thaw a backend
+         * @description Undo `freeze` (cinder/volume/api.py thaw_host): the service is enabled again with an empty
+         *     disabled reason. Not frozen → 400 "Invalid input received: No service could be changed: frozen
+         *     in ['<host>'] must be True to failover.". **200**, no body.
+         *     Below 3.26 the body names a `host` (`cluster` is ignored); from 3.26 exactly one of `host` and
+         *     `cluster` (neither or both → 400 "Invalid input received: One and only one of cluster and host
+         *     must be set."; below, no host → 400 "Invalid input received: Host field is missing."). No
+         *     volume service there → 400 "No service found with host=<host>" (or cluster=).
+         *     Policy `volume:thaw_host` (admin) before the body schema.
+         */
+        put: operations["thawHost"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/os-services/failover_host": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Fail a backend over to its replica
+         * @description cinder/volume/api.py failover: only a backend whose replication is enabled or failed over
+         *     can fail over, and no driver here replicates, so this answers 400 "Invalid input received:
+         *     No service could be changed: replication_status in ['<host>'] must be ['enabled',
+         *     'failed-over'] and must be up to failover." after checking the host as Cinder does. The
+         *     `cluster` key is ignored here (it counts in `failover`, 3.26).
+         *     Below 3.26 the body names a `host` (`cluster` is ignored); from 3.26 exactly one of `host` and
+         *     `cluster` (neither or both → 400 "Invalid input received: One and only one of cluster and host
+         *     must be set."; below, no host → 400 "Invalid input received: Host field is missing."). No
+         *     volume service there → 400 "No service found with host=<host>" (or cluster=).
+         *     Policy `volume:failover_host` (admin) before the body schema.
+         */
+        put: operations["failoverHost"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/os-services/failover": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Fail a backend or cluster over to its replica
+         * @description As `failover_host`, with `cluster` counted (3.26, REPLICATION_CLUSTER); below 3.26 →
+         *     400 "Invalid input received: Unknown action".
+         *     Below 3.26 the body names a `host` (`cluster` is ignored); from 3.26 exactly one of `host` and
+         *     `cluster` (neither or both → 400 "Invalid input received: One and only one of cluster and host
+         *     must be set."; below, no host → 400 "Invalid input received: Host field is missing."). No
+         *     volume service there → 400 "No service found with host=<host>" (or cluster=).
+         *     Policy `volume:failover_host` (admin) before the body schema.
+         */
+        put: operations["failover"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/clusters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List clusters
+         * @description The clusters, each as `{name, binary, state, status}` (cinder/api/v3/clusters.py `index`).
+         *     Filters: `name`, `binary`, `is_up`, `disabled`, `num_hosts`, `num_down_hosts` (and from 3.26
+         *     `replication_status`, `frozen`, `active_backend_id`); any other key → 400 "Invalid input
+         *     received: Invalid filter keys: <keys>"; `is_up`/`disabled` not a boolean → 400. Policy
+         *     `clusters:get_all` (admin).
+         */
+        get: operations["listClusters"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/clusters/detail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List clusters with details
+         * @description The clusters with their services summary (cinder/api/v3/clusters.py `detail`).
+         *     Filters: `name`, `binary`, `is_up`, `disabled`, `num_hosts`, `num_down_hosts` (and from 3.26
+         *     `replication_status`, `frozen`, `active_backend_id`); any other key → 400 "Invalid input
+         *     received: Invalid filter keys: <keys>"; `is_up`/`disabled` not a boolean → 400. Policy
+         *     `clusters:get_all` (admin).
+         */
+        get: operations["listClustersDetail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/clusters/enable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Enable a cluster
+         * @description cinder/api/v3/clusters.py `update` with id `enable`: **200** `{"cluster": {name, binary,
+         *     state, status, disabled_reason}}`.
+         *     Scheduling to its services resumes (their own disabled status does not count while they are
+         *     in a cluster).
+         *     Policy `clusters:update` (admin) before the body schema. No cluster of that name and binary
+         *     (default `cinder-volume`) → 404 "Cluster {'binary': '<binary>', 'name': '<name>'} could not
+         *     be found.".
+         */
+        put: operations["enableCluster"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/clusters/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Disable a cluster
+         * @description cinder/api/v3/clusters.py `update` with id `disable`: **200** `{"cluster": {name, binary,
+         *     state, status, disabled_reason}}`.
+         *     The scheduler places nothing on its services; `disabled_reason` is stored stripped.
+         *     Policy `clusters:update` (admin) before the body schema. No cluster of that name and binary
+         *     (default `cinder-volume`) → 404 "Cluster {'binary': '<binary>', 'name': '<name>'} could not
+         *     be found.".
+         */
+        put: operations["disableCluster"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/clusters/{cluster_name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /** @description `cluster@backend`. */
+                cluster_name: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * Show a cluster
+         * @description One cluster with its services summary (cinder/api/v3/clusters.py `show`), of the binary
+         *     `binary` (default `cinder-volume`). None → 404 "Cluster {'binary': '<binary>', 'name':
+         *     '<name>'} could not be found.". Policy `clusters:get` (admin).
+         */
+        get: operations["showCluster"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v3/{project_id}/scheduler-stats/get_pools": {
         parameters: {
             query?: never;
@@ -7234,6 +7551,524 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v3/os-services/freeze": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Freeze a backend
+         * @description Put a volume backend's control plane in read-only mode (cinder/volume/api.py freeze_host):
+         *     its volumes cannot be deleted and its snapshots cannot be created or deleted (400
+         *     "Invalid input received: Modification operations are not allowed on frozen storage
+         *     backends."), the scheduler places nothing there, and the service shows disabled with the
+         *     reason `frozen`. Already frozen → 400 "Invalid input received: No service could be changed:
+         *     frozen in ['<host>'] must be False to failover." (Cinder's words). For a host in a cluster, the
+         *     whole cluster is frozen. **200**, no body.
+         *     Below 3.26 the body names a `host` (`cluster` is ignored); from 3.26 exactly one of `host` and
+         *     `cluster` (neither or both → 400 "Invalid input received: One and only one of cluster and host
+         *     must be set."; below, no host → 400 "Invalid input received: Host field is missing."). No
+         *     volume service there → 400 "No service found with host=<host>" (or cluster=).
+         *     Policy `volume:freeze_host` (admin) before the body schema.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ServiceFreezeRequest"];
+                };
+            };
+            responses: {
+                /** @description Frozen (or thawed). */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+                413: components["responses"]["OverLimit"];
+                415: components["responses"]["UnsupportedMediaType"];
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/os-services/thaw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Thaw a backend
+         * @description Undo `freeze` (cinder/volume/api.py thaw_host): the service is enabled again with an empty
+         *     disabled reason. Not frozen → 400 "Invalid input received: No service could be changed: frozen
+         *     in ['<host>'] must be True to failover.". **200**, no body.
+         *     Below 3.26 the body names a `host` (`cluster` is ignored); from 3.26 exactly one of `host` and
+         *     `cluster` (neither or both → 400 "Invalid input received: One and only one of cluster and host
+         *     must be set."; below, no host → 400 "Invalid input received: Host field is missing."). No
+         *     volume service there → 400 "No service found with host=<host>" (or cluster=).
+         *     Policy `volume:thaw_host` (admin) before the body schema.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ServiceFreezeRequest"];
+                };
+            };
+            responses: {
+                /** @description Frozen (or thawed). */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+                413: components["responses"]["OverLimit"];
+                415: components["responses"]["UnsupportedMediaType"];
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/os-services/failover_host": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Fail a backend over to its replica
+         * @description cinder/volume/api.py failover: only a backend whose replication is enabled or failed over
+         *     can fail over, and no driver here replicates, so this answers 400 "Invalid input received:
+         *     No service could be changed: replication_status in ['<host>'] must be ['enabled',
+         *     'failed-over'] and must be up to failover." after checking the host as Cinder does. The
+         *     `cluster` key is ignored here (it counts in `failover`, 3.26).
+         *     Below 3.26 the body names a `host` (`cluster` is ignored); from 3.26 exactly one of `host` and
+         *     `cluster` (neither or both → 400 "Invalid input received: One and only one of cluster and host
+         *     must be set."; below, no host → 400 "Invalid input received: Host field is missing."). No
+         *     volume service there → 400 "No service found with host=<host>" (or cluster=).
+         *     Policy `volume:failover_host` (admin) before the body schema.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ServiceFailoverRequest"];
+                };
+            };
+            responses: {
+                /** @description Accepted (never here: no backend replicates). */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+                413: components["responses"]["OverLimit"];
+                415: components["responses"]["UnsupportedMediaType"];
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/os-services/failover": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Fail a backend or cluster over to its replica
+         * @description As `failover_host`, with `cluster` counted (3.26, REPLICATION_CLUSTER); below 3.26 →
+         *     400 "Invalid input received: Unknown action".
+         *     Below 3.26 the body names a `host` (`cluster` is ignored); from 3.26 exactly one of `host` and
+         *     `cluster` (neither or both → 400 "Invalid input received: One and only one of cluster and host
+         *     must be set."; below, no host → 400 "Invalid input received: Host field is missing."). No
+         *     volume service there → 400 "No service found with host=<host>" (or cluster=).
+         *     Policy `volume:failover_host` (admin) before the body schema.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ServiceFailoverRequest"];
+                };
+            };
+            responses: {
+                /** @description Accepted (never here: no backend replicates). */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+                413: components["responses"]["OverLimit"];
+                415: components["responses"]["UnsupportedMediaType"];
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/clusters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List clusters
+         * @description The clusters, each as `{name, binary, state, status}` (cinder/api/v3/clusters.py `index`).
+         *     Filters: `name`, `binary`, `is_up`, `disabled`, `num_hosts`, `num_down_hosts` (and from 3.26
+         *     `replication_status`, `frozen`, `active_backend_id`); any other key → 400 "Invalid input
+         *     received: Invalid filter keys: <keys>"; `is_up`/`disabled` not a boolean → 400. Policy
+         *     `clusters:get_all` (admin).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Clusters of this name (`cluster@backend`). */
+                    name?: string;
+                    binary?: string;
+                    /** @description A boolean: clusters with (or without) a service up. */
+                    is_up?: string;
+                    /** @description A boolean. */
+                    disabled?: string;
+                    num_hosts?: string;
+                    num_down_hosts?: string;
+                    /** @description From 3.26. */
+                    replication_status?: string;
+                    /** @description From 3.26. */
+                    frozen?: string;
+                    /** @description From 3.26. */
+                    active_backend_id?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The clusters. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ClusterList"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/clusters/detail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List clusters with details
+         * @description The clusters with their services summary (cinder/api/v3/clusters.py `detail`).
+         *     Filters: `name`, `binary`, `is_up`, `disabled`, `num_hosts`, `num_down_hosts` (and from 3.26
+         *     `replication_status`, `frozen`, `active_backend_id`); any other key → 400 "Invalid input
+         *     received: Invalid filter keys: <keys>"; `is_up`/`disabled` not a boolean → 400. Policy
+         *     `clusters:get_all` (admin).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Clusters of this name (`cluster@backend`). */
+                    name?: string;
+                    binary?: string;
+                    /** @description A boolean: clusters with (or without) a service up. */
+                    is_up?: string;
+                    /** @description A boolean. */
+                    disabled?: string;
+                    num_hosts?: string;
+                    num_down_hosts?: string;
+                    /** @description From 3.26. */
+                    replication_status?: string;
+                    /** @description From 3.26. */
+                    frozen?: string;
+                    /** @description From 3.26. */
+                    active_backend_id?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The clusters. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ClusterDetailList"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/clusters/enable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Enable a cluster
+         * @description cinder/api/v3/clusters.py `update` with id `enable`: **200** `{"cluster": {name, binary,
+         *     state, status, disabled_reason}}`.
+         *     Scheduling to its services resumes (their own disabled status does not count while they are
+         *     in a cluster).
+         *     Policy `clusters:update` (admin) before the body schema. No cluster of that name and binary
+         *     (default `cinder-volume`) → 404 "Cluster {'binary': '<binary>', 'name': '<name>'} could not
+         *     be found.".
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ClusterEnableRequest"];
+                };
+            };
+            responses: {
+                /** @description The cluster's new status. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ClusterStatusResponse"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+                413: components["responses"]["OverLimit"];
+                415: components["responses"]["UnsupportedMediaType"];
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/clusters/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Disable a cluster
+         * @description cinder/api/v3/clusters.py `update` with id `disable`: **200** `{"cluster": {name, binary,
+         *     state, status, disabled_reason}}`.
+         *     The scheduler places nothing on its services; `disabled_reason` is stored stripped.
+         *     Policy `clusters:update` (admin) before the body schema. No cluster of that name and binary
+         *     (default `cinder-volume`) → 404 "Cluster {'binary': '<binary>', 'name': '<name>'} could not
+         *     be found.".
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ClusterDisableRequest"];
+                };
+            };
+            responses: {
+                /** @description The cluster's new status. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ClusterStatusResponse"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+                413: components["responses"]["OverLimit"];
+                415: components["responses"]["UnsupportedMediaType"];
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/clusters/{cluster_name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description `cluster@backend`. */
+                cluster_name: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * Show a cluster
+         * @description One cluster with its services summary (cinder/api/v3/clusters.py `show`), of the binary
+         *     `binary` (default `cinder-volume`). None → 404 "Cluster {'binary': '<binary>', 'name':
+         *     '<name>'} could not be found.". Policy `clusters:get` (admin).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    binary?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description `cluster@backend`. */
+                    cluster_name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The cluster. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ClusterShow"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v3/scheduler-stats/get_pools": {
         parameters: {
             query?: never;
@@ -9055,6 +9890,86 @@ export interface components {
             /** @constant */
             status: "disabled";
             disabled_reason: string | null;
+        };
+        /** @description Body of `freeze` / `thaw` (cinder/api/schemas/services.py `freeze_and_thaw`). */
+        ServiceFreezeRequest: {
+            host?: components["schemas"]["ServiceHost"];
+            cluster?: string | null;
+        };
+        /** @description Body of `failover_host` / `failover` (schema `failover_host`). */
+        ServiceFailoverRequest: {
+            host?: components["schemas"]["ServiceHost"];
+            /** @description The replication target to fail over to (the driver's default when absent). */
+            backend_id?: string | null;
+            cluster?: string | null;
+        };
+        /**
+         * @description A cluster as `index` and `enable`/`disable` show it. From 3.26 (REPLICATION_CLUSTER) it also
+         *     carries `replication_status`.
+         */
+        ClusterSummary: {
+            /** @description `cluster@backend`. */
+            name: string;
+            binary: string;
+            /**
+             * @description `up` when at least one of its services is up (a heartbeat within `service_down_time`).
+             * @enum {string}
+             */
+            state: "up" | "down";
+            /** @enum {string} */
+            status: "enabled" | "disabled";
+            /** @description Replication is not offered by the drivers here, so `not-capable`. */
+            replication_status?: string | null;
+            /** @description Only in the answer to `enable` / `disable`. */
+            disabled_reason?: string | null;
+        };
+        ClusterList: {
+            clusters: components["schemas"]["ClusterSummary"][];
+        };
+        /**
+         * @description A cluster as `detail` and `show` give it: the summary, plus its services' count, how many of
+         *     them are down, the last heartbeat of any of them, and (from 3.26) `frozen` and
+         *     `active_backend_id`. Times are naive ISO 8601; an absent one is "".
+         */
+        ClusterDetail: {
+            name: string;
+            binary: string;
+            /** @enum {string} */
+            state: "up" | "down";
+            /** @enum {string} */
+            status: "enabled" | "disabled";
+            num_hosts: number;
+            num_down_hosts: number;
+            last_heartbeat: string;
+            created_at: string;
+            updated_at: string;
+            disabled_reason: string | null;
+            replication_status?: string | null;
+            frozen?: boolean;
+            active_backend_id?: string | null;
+        };
+        ClusterDetailList: {
+            clusters: components["schemas"]["ClusterDetail"][];
+        };
+        /** @description Body of `enable` (schema `enable_cluster`): `name` and an optional `binary` (default `cinder-volume`). */
+        ClusterEnableRequest: {
+            name: string;
+            binary?: string | null;
+        };
+        ClusterStatusResponse: {
+            cluster: components["schemas"]["ClusterSummary"];
+        };
+        /**
+         * @description Body of `disable` (schema `disable_cluster`): as for `enable`, plus an optional
+         *     `disabled_reason` (stripped; not blank).
+         */
+        ClusterDisableRequest: {
+            name: string;
+            binary?: string | null;
+            disabled_reason?: string | null;
+        };
+        ClusterShow: {
+            cluster: components["schemas"]["ClusterDetail"];
         };
         /**
          * @description What the backend's driver reported for the pool (the scheduler's copy; Cinder passes it
@@ -14067,6 +14982,376 @@ export interface operations {
             406: components["responses"]["NotAcceptable"];
             413: components["responses"]["OverLimit"];
             415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    freezeHost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ServiceFreezeRequest"];
+            };
+        };
+        responses: {
+            /** @description Frozen (or thawed). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            413: components["responses"]["OverLimit"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    thawHost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ServiceFreezeRequest"];
+            };
+        };
+        responses: {
+            /** @description Frozen (or thawed). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            413: components["responses"]["OverLimit"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    failoverHost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ServiceFailoverRequest"];
+            };
+        };
+        responses: {
+            /** @description Accepted (never here: no backend replicates). */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            413: components["responses"]["OverLimit"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    failover: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ServiceFailoverRequest"];
+            };
+        };
+        responses: {
+            /** @description Accepted (never here: no backend replicates). */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            413: components["responses"]["OverLimit"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    listClusters: {
+        parameters: {
+            query?: {
+                /** @description Clusters of this name (`cluster@backend`). */
+                name?: string;
+                binary?: string;
+                /** @description A boolean: clusters with (or without) a service up. */
+                is_up?: string;
+                /** @description A boolean. */
+                disabled?: string;
+                num_hosts?: string;
+                num_down_hosts?: string;
+                /** @description From 3.26. */
+                replication_status?: string;
+                /** @description From 3.26. */
+                frozen?: string;
+                /** @description From 3.26. */
+                active_backend_id?: string;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The clusters. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClusterList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+        };
+    };
+    listClustersDetail: {
+        parameters: {
+            query?: {
+                /** @description Clusters of this name (`cluster@backend`). */
+                name?: string;
+                binary?: string;
+                /** @description A boolean: clusters with (or without) a service up. */
+                is_up?: string;
+                /** @description A boolean. */
+                disabled?: string;
+                num_hosts?: string;
+                num_down_hosts?: string;
+                /** @description From 3.26. */
+                replication_status?: string;
+                /** @description From 3.26. */
+                frozen?: string;
+                /** @description From 3.26. */
+                active_backend_id?: string;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The clusters. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClusterDetailList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+        };
+    };
+    enableCluster: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClusterEnableRequest"];
+            };
+        };
+        responses: {
+            /** @description The cluster's new status. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClusterStatusResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            413: components["responses"]["OverLimit"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    disableCluster: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClusterDisableRequest"];
+            };
+        };
+        responses: {
+            /** @description The cluster's new status. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClusterStatusResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            413: components["responses"]["OverLimit"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    showCluster: {
+        parameters: {
+            query?: {
+                binary?: string;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /** @description `cluster@backend`. */
+                cluster_name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The cluster. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClusterShow"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
         };
     };
     listPools: {

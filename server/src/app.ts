@@ -166,12 +166,25 @@ export async function startServices(
           log: mlog,
         })
       : undefined;
+    if (config.cluster) {
+      // cinder/cmd/volume.py refuses a clustered driver without active-active support; an export
+      // through a target helper lives on the host that made it, so it cannot be shared either.
+      if (!driver.supportsActiveActive) {
+        throw new ConfigError(`backend ${b.name}: the ${b.driver} driver does not support active-active, so it cannot join cluster ${config.cluster}`);
+      }
+      if (target) {
+        throw new ConfigError(
+          `backend ${b.name}: volumes exported through ${split.target?.helper} live on one host, so the backend cannot join cluster ${config.cluster}`,
+        );
+      }
+    }
     const manager = new VolumeManager(
       db,
       bus,
       driver,
       {
         host: config.host,
+        cluster: config.cluster,
         backendName: b.name,
         availabilityZone: b.availabilityZone ?? config.defaultAvailabilityZone,
         volumeBackendName: b.volumeBackendName,

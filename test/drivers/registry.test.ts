@@ -25,7 +25,7 @@ const CONTRACT = {
   getStats: true,
   listResources: true,
   listIncomplete: true,
-} satisfies Record<Exclude<keyof VolumeDriver, "name">, true>;
+} satisfies Record<Exclude<keyof VolumeDriver, "name" | "supportsActiveActive">, true>;
 
 describe("driver registry", () => {
   let root: string;

@@ -19,6 +19,17 @@ export function backendOf(host: string): string {
   return i >= 0 ? host.slice(0, i) : host;
 }
 
+/**
+ * Where a volume's work goes (Cinder's service_topic_queue): its cluster's queue when its backend
+ * is clustered (any service of the cluster takes it), else its host's.
+ */
+export function queueOf(v: { host: string | null; cluster_name: string | null }): string {
+  const q = v.cluster_name ?? v.host;
+  if (!q) throw new Error("the volume is not placed on a backend yet");
+  return q;
+}
+
+/** The queue of a `host@backend[#pool]` or a `cluster@backend[#pool]`. */
 export function volumeTopic(host: string): string {
   return `cinder-volume.${backendOf(host)}`;
 }

@@ -12,6 +12,7 @@ import * as m0001 from "./migrations/0001_initial";
 import * as m0002 from "./migrations/0002_identity";
 import * as m0003 from "./migrations/0003_types_qos_quotas";
 import * as m0004 from "./migrations/0004_attachments";
+import * as m0005 from "./migrations/0005_clusters";
 
 export type Dialect = "sqlite" | "postgres";
 
@@ -30,6 +31,7 @@ const migrations: Record<string, Migration> = {
   "0002_identity": m0002,
   "0003_types_qos_quotas": m0003,
   "0004_attachments": m0004,
+  "0005_clusters": m0005,
 };
 
 class StaticProvider implements MigrationProvider {

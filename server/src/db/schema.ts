@@ -12,6 +12,8 @@ export interface VolumesTable {
   user_id: string;
   /** `host@backend#pool`, set by the scheduler; null until scheduled. */
   host: string | null;
+  /** `cluster@backend#pool` when the backend is clustered: its work goes to the cluster's queue. */
+  cluster_name: string | null;
   availability_zone: string;
   display_name: string | null;
   display_description: string | null;
@@ -85,6 +87,22 @@ export interface ServicesTable {
   availability_zone: string;
   disabled: number;
   disabled_reason: string | null;
+  /** `cluster@backend` of a clustered volume service. */
+  cluster_name: string | null;
+  /** Cinder's freeze: no modification operations on the backend's volumes and snapshots. */
+  frozen: number;
+  created_at: string;
+  updated_at: string | null;
+}
+
+export interface ClustersTable {
+  id: string;
+  /** `cluster@backend`. */
+  name: string;
+  binary: string;
+  disabled: number;
+  disabled_reason: string | null;
+  frozen: number;
   created_at: string;
   updated_at: string | null;
 }
@@ -231,11 +249,13 @@ export interface Database {
   snapshot_metadata: SnapshotMetadataTable;
   volume_types: VolumeTypesTable;
   services: ServicesTable;
+  clusters: ClustersTable;
   volume_attachment: VolumeAttachmentTable;
 }
 
 export type VolumeRow = Selectable<VolumesTable>;
 export type SnapshotRow = Selectable<SnapshotsTable>;
 export type ServiceRow = Selectable<ServicesTable>;
+export type ClusterRow = Selectable<ClustersTable>;
 export type VolumeTypeRow = Selectable<VolumeTypesTable>;
 export type AttachmentRow = Selectable<VolumeAttachmentTable>;

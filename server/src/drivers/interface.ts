@@ -65,6 +65,12 @@ export interface VolumeDriver {
   /** The driver's registry name (`file`, `lvm`). */
   readonly name: string;
 
+  /**
+   * Cinder's SUPPORTS_ACTIVE_ACTIVE: several hosts may serve the backend at once (a cluster), its
+   * storage being shared (the file driver's directory on a shared file system). LVM may not.
+   */
+  readonly supportsActiveActive?: boolean;
+
   /** Prepare the backend (create folders, check tools). Called once before any other method. */
   setup(): Promise<void>;
 

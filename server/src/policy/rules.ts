@@ -75,6 +75,12 @@ export const RULE_TABLE: Record<string, Persona> = {
   // services and pools (cinder/policies/services.py, scheduler_stats.py)
   "volume_extension:services:index": "admin",
   "volume_extension:services:update": "admin",
+  "volume:freeze_host": "admin",
+  "volume:thaw_host": "admin",
+  "volume:failover_host": "admin",
+  "clusters:get_all": "admin",
+  "clusters:get": "admin",
+  "clusters:update": "admin",
   "scheduler_extension:scheduler_stats:get_pools": "admin",
   // limits (cinder/policies/limits.py)
   "limits_extension:used_limits": "reader",

@@ -6,7 +6,7 @@
  * An accepted extend is checked against the volume's own backend before its manager grows it.
  */
 import type { Bus } from "../bus/bus";
-import { backendOf, SCHEDULER_TOPIC, type VolumeRpc } from "../bus/rpc";
+import { backendOf, queueOf, SCHEDULER_TOPIC, type VolumeRpc } from "../bus/rpc";
 import { serve, type SchedulerProtocol } from "../bus/protocol";
 import type { Db } from "../db/database";
 import { getSnapshot } from "../db/repos/snapshots";
@@ -14,6 +14,7 @@ import { casVolume, getVolume, parseTask, unplacedVolumeIds } from "../db/repos/
 import { release, typeNameOf } from "../quota/quota";
 import type { VolumeRow } from "../db/schema";
 import { heartbeat, listServices, registerService } from "../db/repos/services";
+import { listClusters } from "../db/repos/clusters";
 import { typeSpecs } from "../db/repos/types";
 import type { BackendStats } from "../drivers/interface";
 import { availabilityZoneFilter } from "./filters/availability-zone";
@@ -32,6 +33,8 @@ import { timestampAt } from "../contract/time";
 export interface BackendReport {
   /** `host@backend`. */
   backend: string;
+  /** `cluster@backend` when the service is clustered. */
+  cluster?: string;
   availabilityZone: string;
   disabled: boolean;
   stats: BackendStats;
@@ -42,6 +45,7 @@ export function poolStatesOf(r: BackendReport): PoolState[] {
   return r.stats.pools.map((pool) => ({
     host: `${r.backend}#${pool.poolName}`,
     backend: r.backend,
+    ...(r.cluster ? { cluster: `${r.cluster}#${pool.poolName}` } : {}),
     availabilityZone: r.availabilityZone,
     pool,
     capabilities: {
@@ -151,26 +155,34 @@ export class Scheduler {
   async createVolume(volumeId: string): Promise<void> {
     const v = await getVolume(this.db.kysely, volumeId);
     if (!v || v.status !== "creating" || v.host) return;
-    const host = await this.place(v);
-    if (!host) {
+    const pool = await this.place(v);
+    if (!pool) {
       this.log.warn({ volumeId, size: v.size, az: v.availability_zone }, "no backend can hold the volume");
       await casVolume(this.db.kysely, volumeId, { status: [T.create.during] }, { status: T.create.failed });
       return;
     }
     // Placing the volume leaves updated_at alone, as before.
-    const won = await casVolume(this.db.kysely, volumeId, { status: [T.create.during], noHost: true }, { host }, { touch: false });
-    if (won) this.volumes.createVolume(host, volumeId);
+    // A clustered backend's volume also names the cluster, whose queue its work goes to
+    // (cinder/scheduler/driver.py volume_update_db).
+    const won = await casVolume(
+      this.db.kysely,
+      volumeId,
+      { status: [T.create.during], noHost: true },
+      { host: pool.host, cluster_name: pool.cluster ?? null },
+      { touch: false },
+    );
+    if (won) this.volumes.createVolume(pool.cluster ?? pool.host, volumeId);
   }
 
-  private async place(v: VolumeRow): Promise<string | undefined> {
+  private async place(v: VolumeRow): Promise<PoolState | undefined> {
     const pinned = await this.sourceBackend(v);
     if (pinned === null) return undefined;
     const spec: RequestSpec = { size: v.size, availabilityZone: v.availability_zone, extraSpecs: await this.extraSpecs(v.volume_type_id) };
     let passing = await this.passing(spec);
     // A copy stays on its source's backend, where the data is, if that backend passes the filters
     // (cinder/scheduler/filter_scheduler.py _schedule with the request's resource_backend).
-    if (pinned !== undefined) passing = passing.filter((p) => p.backend === pinned);
-    return rank(passing, spec, this.weighers)[0]?.host;
+    if (pinned !== undefined) passing = passing.filter((p) => backendKey(p) === pinned);
+    return rank(passing, spec, this.weighers)[0];
   }
 
   /**
@@ -181,10 +193,27 @@ export class Scheduler {
   private async passing(spec: RequestSpec): Promise<PoolState[]> {
     const downSeconds = this.opts.serviceDownSeconds ?? SERVICE_DOWN_SECONDS;
     const now = Date.now();
+    // A clustered service is disabled or frozen when its cluster is (db _clustered_bool_field_filter).
+    const clusters = new Map((await listClusters(this.db.kysely)).filter((c) => c.binary === VOLUME_BINARY).map((c) => [c.name, c]));
     const usable = new Set(
-      (await listServices(this.db.kysely, VOLUME_BINARY)).filter((s) => !s.disabled && isServiceUp(s, downSeconds, now)).map((s) => s.host),
+      (await listServices(this.db.kysely, VOLUME_BINARY))
+        .filter((s) => {
+          const c = s.cluster_name ? clusters.get(s.cluster_name) : undefined;
+          const flags = c ?? s;
+          return !flags.disabled && !flags.frozen && isServiceUp(s, downSeconds, now);
+        })
+        .map((s) => s.host),
     );
-    return this.poolStates().filter((p) => usable.has(p.backend) && FILTERS.every((f) => f.passes(p, spec)));
+    // The services of a cluster report the same storage: its pools count once, as one member's.
+    const seen = new Set<string>();
+    return this.poolStates().filter((p) => {
+      if (!usable.has(p.backend)) return false;
+      if (p.cluster) {
+        if (seen.has(p.cluster)) return false;
+        seen.add(p.cluster);
+      }
+      return FILTERS.every((f) => f.passes(p, spec));
+    });
   }
 
   /**
@@ -199,15 +228,13 @@ export class Scheduler {
     if (!v || v.status !== "extending" || !v.host) return;
     const newSize = parseTask(v)?.new_size;
     // No valid target size: the volume manager records the failure (error_extending), as before.
-    if (!newSize || newSize <= v.size) return this.volumes.extendVolume(v.host, volumeId);
+    if (!newSize || newSize <= v.size) return this.volumes.extendVolume(queueOf(v), volumeId);
     const added = newSize - v.size;
     const spec: RequestSpec = { size: added, availabilityZone: v.availability_zone, extraSpecs: await this.extraSpecs(v.volume_type_id) };
-    // A host without a pool is compared with the backends alone, as Cinder does.
-    const ignorePool = !v.host.includes("#");
-    const own = (await this.passing(spec)).find((p) => (ignorePool ? p.backend : p.host) === v.host);
+    const own = (await this.passing(spec)).find((p) => holdsVolume(p, v));
     if (own) {
       this.consumeFromVolume(own, added);
-      this.volumes.extendVolume(v.host, volumeId);
+      this.volumes.extendVolume(queueOf(v), volumeId);
       return;
     }
     // Cinder also records a user message here; this API has no messages, so the log says why.
@@ -239,11 +266,10 @@ export class Scheduler {
         size: v.size,
         availabilityZone: v.availability_zone,
         extraSpecs: await this.extraSpecs(newTypeId),
-        volExistsOn: backendOf(v.host),
+        volExistsOn: v.cluster_name ? backendOf(v.cluster_name) : backendOf(v.host),
       };
-      const ignorePool = !v.host.includes("#");
-      if ((await this.passing(spec)).some((p) => (ignorePool ? p.backend : p.host) === v.host)) {
-        this.volumes.retypeVolume(v.host, volumeId);
+      if ((await this.passing(spec)).some((p) => holdsVolume(p, v))) {
+        this.volumes.retypeVolume(queueOf(v), volumeId);
         return;
       }
     }
@@ -285,6 +311,24 @@ export class Scheduler {
     }
     if (!sourceVolumeId) return undefined;
     const src = await getVolume(this.db.kysely, sourceVolumeId);
-    return src?.host ? backendOf(src.host) : null;
+    if (!src?.host) return null;
+    return src.cluster_name ? backendOf(src.cluster_name) : backendOf(src.host);
   }
+}
+
+/** The backend a pool belongs to: its cluster's (`cluster@backend`) when clustered, else `host@backend`. */
+function backendKey(p: PoolState): string {
+  return p.cluster ? backendOf(p.cluster) : p.backend;
+}
+
+/**
+ * Whether the pool is where the volume lives: the same pool of the same backend, or of the same
+ * cluster (any of its services). A host without a pool is compared with the backends alone, as
+ * Cinder does.
+ */
+function holdsVolume(p: PoolState, v: VolumeRow): boolean {
+  const own = v.cluster_name ?? (v.host as string);
+  const ignorePool = !own.includes("#");
+  if (v.cluster_name) return ignorePool ? backendKey(p) === own : p.cluster === own;
+  return (ignorePool ? p.backend : p.host) === own;
 }

@@ -5,6 +5,8 @@ export interface PoolState {
   /** `host@backend#pool`. */
   host: string;
   backend: string;
+  /** `cluster@backend#pool` when the backend is clustered (several hosts, one storage). */
+  cluster?: string;
   availabilityZone: string;
   pool: PoolStats;
   /** Backend-level capabilities merged with the pool's (volume_backend_name, vendor_name, ...). */

@@ -85,6 +85,7 @@ function floor2(n: number): number {
 
 export class FileDriver implements VolumeDriver, ManageableDriver {
   readonly name = "file";
+  readonly supportsActiveActive = true;
   private readonly dir: string;
   private readonly log: Log;
   private readonly copyTimeoutMs: number;

@@ -1,6 +1,7 @@
 /** Every handler, keyed by operationId or action name; the type makes a missing one a compile error. */
 import type { Handlers } from "../handler";
 import { attachmentHandlers } from "./attachments";
+import { clusterHandlers } from "./clusters";
 import { computeHandlers } from "./compute";
 import { identityHandlers } from "./identity";
 import { miscHandlers } from "./misc";
@@ -25,6 +26,7 @@ export const handlers: Handlers = {
   ...miscHandlers,
   ...quotaHandlers,
   ...serviceHandlers,
+  ...clusterHandlers,
   ...identityHandlers,
   ...typeHandlers,
   ...qosHandlers,

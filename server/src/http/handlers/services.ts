@@ -7,11 +7,24 @@ import { authorize } from "../../policy/policy";
 import type { PoolState } from "../../scheduler/types";
 import { isUp, services, setServiceDisabled } from "../../volume/api/services";
 import type { Handlers, HandlerRequest } from "../handler";
-import { badRequest } from "../../contract/errors";
+import { badRequest, invalidInput } from "../../contract/errors";
+import { failover, freezeHost, thawHost, type ReplicationTarget } from "../../volume/api/replication";
 import { MV } from "../../contract/microversion";
 import { VOLUME_BINARY } from "../../contract/services";
 
-type H = Pick<Handlers, "listServices" | "enableService" | "disableService" | "disableServiceWithReason" | "listPools" | "listExtensions">;
+type H = Pick<
+  Handlers,
+  | "listServices"
+  | "enableService"
+  | "disableService"
+  | "disableServiceWithReason"
+  | "freezeHost"
+  | "thawHost"
+  | "failoverHost"
+  | "failover"
+  | "listPools"
+  | "listExtensions"
+>;
 
 /** The extensions Cinder reports (cinder/api/contrib), for clients that look before they call. */
 const EXTENSIONS: Array<[string, string, string]> = [
@@ -38,6 +51,20 @@ const EXTENSIONS: Array<[string, string, string]> = [
 
 async function pools(req: HandlerRequest<unknown>): Promise<PoolState[]> {
   return req.svc.scheduler.getPools();
+}
+
+/**
+ * cinder/api/common.py get_cluster_host: from `clusterSince` (never when undefined) exactly one of
+ * host and cluster, else a host.
+ */
+function hostOrCluster(version: number, clusterSince: number | undefined, body: { host?: string | null; cluster?: string | null }): ReplicationTarget {
+  const withCluster = clusterSince !== undefined && version >= clusterSince;
+  const cluster = withCluster ? body.cluster || undefined : undefined;
+  const host = body.host || undefined;
+  if (Boolean(cluster) === Boolean(host)) {
+    throw invalidInput(withCluster ? "One and only one of cluster and host must be set." : "Host field is missing.");
+  }
+  return cluster ? { cluster } : { host };
 }
 
 /** The body of enable/disable (its anyOf-of-required widens the generated type). */
@@ -68,12 +95,12 @@ export const serviceHandlers: H = {
             updated_at: s.updated_at,
             disabled_reason: s.disabled_reason,
           };
-          if (req.ctx.version >= MV.CLUSTER_SUPPORT) out.cluster = null;
+          if (req.ctx.version >= MV.CLUSTER_SUPPORT) out.cluster = s.cluster_name;
           if (s.binary === VOLUME_BINARY) {
             if (req.ctx.version >= MV.SERVICE_BACKEND_STATE) out.backend_state = reported.has(s.host) ? "up" : "down";
             out.replication_status = "not-capable";
             out.active_backend_id = null;
-            out.frozen = false;
+            out.frozen = s.frozen === 1;
           }
           return out;
         }),
@@ -99,16 +126,29 @@ export const serviceHandlers: H = {
     await setServiceDisabled(req.svc, req.ctx, b.host, binary, true, reason);
     return { body: { ...statusReply(b.host as string, b, true), disabled_reason: reason } };
   },
+  freezeHost: async (req) => {
+    await freezeHost(req.svc, req.ctx, hostOrCluster(req.ctx.version, MV.REPLICATION_CLUSTER, req.body));
+    return { status: 200 };
+  },
+  thawHost: async (req) => {
+    await thawHost(req.svc, req.ctx, hostOrCluster(req.ctx.version, MV.REPLICATION_CLUSTER, req.body));
+    return { status: 200 };
+  },
+  failoverHost: async (req) => failover(req.svc, req.ctx, hostOrCluster(req.ctx.version, undefined, req.body)),
+  failover: async (req) => failover(req.svc, req.ctx, hostOrCluster(req.ctx.version, MV.REPLICATION_CLUSTER, req.body)),
   listPools: async (req) => {
     authorize(req.ctx, "scheduler_extension:scheduler_stats:get_pools");
     const raw = req.query.detail;
     const detail = raw === undefined ? false : boolFrom(raw);
     if (detail === undefined) throw badRequest(`Value '${raw}' for 'detail' is not a boolean.`);
     const name = req.query.name;
-    const list = (await pools(req)).filter((p) => !name || p.host === name);
+    // A clustered backend's pools are named by the cluster, once (host_manager.py get_pools).
+    const byName = new Map<string, PoolState>();
+    for (const p of await pools(req)) if (!byName.has(p.cluster ?? p.host)) byName.set(p.cluster ?? p.host, p);
+    const list = [...byName].filter(([n]) => !name || n === name);
     return {
       body: {
-        pools: list.map((p) => (detail ? { name: p.host, capabilities: { ...p.capabilities, timestamp: null } } : { name: p.host })),
+        pools: list.map(([n, p]) => (detail ? { name: n, capabilities: { ...p.capabilities, timestamp: null } } : { name: n })),
       },
     };
   },

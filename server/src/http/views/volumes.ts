@@ -89,7 +89,7 @@ export function volumeDetail(
     out.shared_targets = true; // Cinder's model default; a target helper that knows better sets it
     out.service_uuid = null;
   }
-  if (ctx.isAdmin && mv >= MV.VOLUME_CLUSTER_NAME) out.cluster_name = null;
+  if (ctx.isAdmin && mv >= MV.VOLUME_CLUSTER_NAME) out.cluster_name = v.cluster_name;
   if (mv >= MV.VOLUME_TYPE_ID_IN_VOLUME_DETAIL) out.volume_type_id = v.volume_type_id;
   if (mv >= MV.USE_QUOTA) out.consumes_quota = v.consumes_quota === 1;
   return out;

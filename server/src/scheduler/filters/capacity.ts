@@ -21,7 +21,7 @@ export const capacityFilter: Filter = {
   name: "CapacityFilter",
   passes(pool, spec) {
     // The volume is already on this backend (a retype in place): it needs no more room there.
-    if (spec.volExistsOn === pool.backend) return true;
+    if (spec.volExistsOn === (pool.cluster ? pool.cluster.split("#")[0] : pool.backend)) return true;
     const p = pool.pool;
     if (p.totalCapacityGb <= 0) return false;
     const free = freeAfterReserve(pool);

@@ -3,6 +3,7 @@
  * set bootable, the read-only flag (cinder/api/contrib/volume_actions.py) and revert to the latest
  * snapshot (3.40, cinder/api/v3/volumes.py revert).
  */
+import { queueOf } from "../../bus/rpc";
 import { casSnapshot, snapshotsOfVolume } from "../../db/repos/snapshots";
 import { attachmentsOf } from "../../db/repos/attachments";
 import { casVolume, lockQuotaColumns } from "../../db/repos/volumes";
@@ -105,5 +106,5 @@ export async function revertVolumeToSnapshot(svc: CastDeps, ctx: RequestContext,
       );
     }
   });
-  svc.volumes.revertToSnapshot(v.host as string, id, snapshotId);
+  svc.volumes.revertToSnapshot(queueOf(v), id, snapshotId);
 }

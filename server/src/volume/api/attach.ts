@@ -5,6 +5,7 @@
  * are compare-and-sets here; the manager of the volume's backend does the export and the
  * attachment bookkeeping.
  */
+import { queueOf } from "../../bus/rpc";
 import { casVolume } from "../../db/repos/volumes";
 import { addMetadataKey, metadataOf } from "../../db/repos/metadata";
 import type { VolumeRow } from "../../db/schema";
@@ -23,7 +24,7 @@ import type { AttachBody, ForceDetach } from "../../contract/api";
 /** The volume's backend; a volume the scheduler never placed has nothing to connect to. */
 function hostOf(v: VolumeRow): string {
   if (!v.host) throw invalidVolume(`Volume ${v.id} has no host; its status is ${v.status}.`);
-  return v.host;
+  return queueOf(v);
 }
 
 export async function reserveVolume(svc: DbDeps, ctx: RequestContext, id: string): Promise<void> {

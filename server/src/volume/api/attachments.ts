@@ -5,6 +5,7 @@
  * cinder/volume/manager.py attachment_update / attachment_delete, goes through the legacy
  * initializeConnection / terminateConnection / detachVolume calls of the volume's backend).
  */
+import { queueOf } from "../../bus/rpc";
 import { randomUUID } from "node:crypto";
 import { attachmentsOf, deleteAttachment as deleteAttachmentRow, getAttachment, insertAttachment, updateAttachment } from "../../db/repos/attachments";
 import { casVolume, getVolume } from "../../db/repos/volumes";
@@ -21,6 +22,7 @@ import type { VolumeStatus } from "../../contract/status";
 import { checkAttachmentDeletion } from "./attachment-deletion";
 import { checkConnector } from "./connector";
 import { findVolume } from "./lookup";
+import { unansweredCallFault } from "./unanswered";
 import type { CreateAttachment } from "../../contract/api";
 
 export const attachmentNotFound = (id: string) => notFound(`VolumeAttachment ${id} could not be found.`);
@@ -40,7 +42,7 @@ export async function findAttachment(svc: DbDeps, ctx: RequestContext, id: strin
 
 function hostOf(v: VolumeRow): string {
   if (!v.host) throw invalidVolume(`Volume ${v.id} has no host; its status is ${v.status}.`);
-  return v.host;
+  return queueOf(v);
 }
 
 function remoteMessage(err: unknown): string {
@@ -75,6 +77,24 @@ async function connect(svc: CastDeps, v: VolumeRow, a: AttachmentRow, connector:
   return flat;
 }
 
+/**
+ * The connection of a new attachment failed (its volume service did not answer, or the backend
+ * refused): the attachment ends in `error_attaching`, as Cinder's attachment_update leaves one
+ * whose connection failed, and the volume leaves `reserved` for the status it had (`in-use` if it
+ * was attached elsewhere meanwhile), so a request answered with a fault leaves nothing half-done
+ * (Cinder leaves the volume `reserved`). The attachment keeps no connector: deleting it later must
+ * not end the connection of another attachment of the same host. `before` is undefined when this
+ * request did not reserve the volume (the same instance's attachment already held it).
+ */
+async function connectionFailed(svc: DbDeps, v: VolumeRow, attachmentId: string, before: VolumeStatus | undefined): Promise<void> {
+  await svc.db.kysely.transaction().execute(async (trx) => {
+    await updateAttachment(trx, attachmentId, { attach_status: "error_attaching" });
+    if (before === undefined) return;
+    if (await casVolume(trx, v.id, { status: ["reserved"], hasAttachments: true }, { status: "in-use" })) return;
+    await casVolume(trx, v.id, { status: ["reserved"], hasAttachments: false }, { status: before === "in-use" ? "available" : before });
+  });
+}
+
 export async function createAttachment(svc: CastDeps, ctx: RequestContext, body: CreateAttachment): Promise<AttachmentRow> {
   checkConnector(body.connector);
   const db = svc.db.kysely;
@@ -89,7 +109,8 @@ export async function createAttachment(svc: CastDeps, ctx: RequestContext, body:
   // _attachment_reserve
   if (v.multiattach && v.status === "in-use" && v.bootable) authorize(ctx, "volume:multiattach_bootable_volume", v.project_id);
   const expected: VolumeStatus[] = v.multiattach ? ["available", "in-use", "downloading"] : ["available", "downloading"];
-  if (!(await casVolume(db, v.id, { status: expected }, { status: "reserved" }))) {
+  const reserved = await casVolume(db, v.id, { status: expected }, { status: "reserved" });
+  if (!reserved) {
     const cur = (await getVolume(db, v.id)) ?? v;
     let override = false;
     if (body.instanceUuid && ["in-use", "reserved"].includes(cur.status)) {
@@ -120,6 +141,9 @@ export async function createAttachment(svc: CastDeps, ctx: RequestContext, body:
     try {
       connectionInfo = await connect(svc, v, (await getAttachment(db, id))!, body.connector);
     } catch (err) {
+      await connectionFailed(svc, v, id, reserved ? v.status : undefined);
+      const unanswered = unansweredCallFault(err);
+      if (unanswered) throw unanswered;
       if (err instanceof CinderError) throw err;
       const m = remoteMessage(err);
       throw new CinderError(500, m ? `Unable to create attachment for volume (${m}).` : "Unable to create attachment for volume.");
@@ -151,6 +175,9 @@ export async function updateAttachmentConnector(svc: CastDeps, ctx: RequestConte
     }
     await connect(svc, v, a, connector);
   } catch (err) {
+    // The attachment is written only once the call has answered: it and its volume stay as they were.
+    const unanswered = unansweredCallFault(err);
+    if (unanswered) throw unanswered;
     const m = remoteMessage(err);
     throw new CinderError(500, m ? `Unable to update attachment.(${m}).` : "Unable to update the attachment.");
   }
@@ -165,7 +192,7 @@ export async function deleteAttachment(svc: CastDeps, ctx: RequestContext, id: s
   await checkAttachmentDeletion(svc, ctx, a);
   if (a.connector && v.host) {
     try {
-      await svc.volumes.terminateConnection(v.host, v.id, JSON.parse(a.connector) as Connector);
+      await svc.volumes.terminateConnection(queueOf(v), v.id, JSON.parse(a.connector) as Connector);
     } catch (err) {
       if (!(err instanceof RemoteError)) throw err;
       throw new CinderError(500, `Unable to terminate volume connection from backend.`);
@@ -174,7 +201,7 @@ export async function deleteAttachment(svc: CastDeps, ctx: RequestContext, id: s
   if (v.host) {
     // detach: the export goes with the last attachment; the row is removed and the volume is
     // available (none left) or in-use (cf. Volume.finish_detach).
-    await svc.volumes.detachVolume(v.host, v.id, a.id);
+    await svc.volumes.detachVolume(queueOf(v), v.id, a.id);
   } else {
     await deleteAttachmentRow(db, a.id);
     if ((await attachmentsOf(db, [v.id])).length === 0) {

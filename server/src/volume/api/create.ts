@@ -82,6 +82,7 @@ export async function createVolume(svc: ScheduleDeps, ctx: RequestContext, input
     project_id: ctx.projectId,
     user_id: ctx.userId,
     host: null,
+    cluster_name: null,
     availability_zone: az,
     display_name: input.name ?? null,
     display_description: input.description ?? null,

@@ -2,6 +2,8 @@
  * Volume delete (cinder/volume/api.py delete): one compare-and-set moves the volume to `deleting`
  * only if its status, attachments and snapshots allow it; `cascade` takes its snapshots along.
  */
+import { queueOf } from "../../bus/rpc";
+import { assertNotFrozen } from "./replication";
 import { casVolume, creatingFrom, deleteUnplacedVolume, getVolume, lockQuotaColumns } from "../../db/repos/volumes";
 import { setSnapshotsOfVolumeStatus, volumeHasSnapshots } from "../../db/repos/snapshots";
 import type { RequestContext } from "../../contract/context";
@@ -26,6 +28,7 @@ export async function deleteVolume(svc: CastDeps, ctx: RequestContext, id: strin
     return true;
   });
   if (gone) return;
+  await assertNotFrozen(svc, v);
 
   const statuses = opts.force ? undefined : VOLUME_DELETABLE;
   const host = await db.transaction().execute(async (trx) => {
@@ -56,7 +59,7 @@ export async function deleteVolume(svc: CastDeps, ctx: RequestContext, id: strin
     if (held) await settle(trx, v.project_id, await heldByVolume(trx, held), await volumeDelta(trx, held));
     if (opts.cascade) await setSnapshotsOfVolumeStatus(trx, id, "deleting");
     // The row is this transaction's since the compare-and-set won.
-    return (await getVolume(trx, id))!.host as string;
+    return queueOf((await getVolume(trx, id))!);
   });
   svc.volumes.deleteVolume(host, id);
 }

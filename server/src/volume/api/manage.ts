@@ -7,7 +7,8 @@
  */
 import { randomUUID } from "node:crypto";
 import { backendOf } from "../../bus/rpc";
-import { getService } from "../../db/repos/services";
+import { getService, servicesOfCluster } from "../../db/repos/services";
+import { getCluster } from "../../db/repos/clusters";
 import { getSnapshot } from "../../db/repos/snapshots";
 import { getVolume, insertVolume } from "../../db/repos/volumes";
 import type { ServiceRow, VolumesTable } from "../../db/schema";
@@ -64,15 +65,15 @@ export async function manageVolume(svc: ConfigCastDeps, ctx: RequestContext, inp
   } else {
     type = await defaultType(svc, ctx);
   }
-  const label = input.host ? "Host" : "Cluster";
-  // Cinderblock runs no clusters, so a cluster name never finds a service.
-  const service = await volumeService(svc, input.host ?? undefined, () => badRequest(`${label} '${input.host ?? input.cluster}' not found`));
-  const host = input.host!.includes("#") ? input.host! : service.host;
+  const { service, host, cluster } = input.host
+    ? await hostPlacement(svc, input.host)
+    : await clusterPlacement(svc, input.cluster as string);
   const row: VolumesTable = {
     id: randomUUID(),
     project_id: ctx.projectId,
     user_id: ctx.userId,
     host,
+    cluster_name: cluster,
     availability_zone: input.availabilityZone ?? service.availability_zone,
     display_name: input.name ?? null,
     display_description: input.description ?? null,
@@ -101,8 +102,42 @@ export async function manageVolume(svc: ConfigCastDeps, ctx: RequestContext, inp
     await consume(trx, svc.config.quotas, ctx.projectId, { volumes: 1, typeName: await typeNameOf(trx, type.id) });
     await insertVolume(trx, row, input.metadata ?? {});
   });
-  svc.volumes.manageExisting(host, row.id);
+  svc.volumes.manageExisting(cluster ?? host, row.id);
   return row;
+}
+
+interface Placement {
+  service: ServiceRow;
+  host: string;
+  cluster: string | null;
+}
+
+/** `#pool` of a `host@backend#pool`, or "" when none is named. */
+function poolPart(name: string): string {
+  const i = name.indexOf("#");
+  return i >= 0 ? name.slice(i) : "";
+}
+
+/** The named host's service; a clustered one puts the volume in its cluster. */
+async function hostPlacement(svc: ConfigDeps, host: string): Promise<Placement> {
+  const service = await volumeService(svc, host, () => badRequest(`Host '${host}' not found`));
+  const pool = poolPart(host);
+  return { service, host: pool ? host : service.host, cluster: service.cluster_name ? service.cluster_name + pool : null };
+}
+
+/**
+ * cinder/volume/api.py _get_service_by_host_cluster with a cluster: a service of the cluster that
+ * is up, the cluster itself enabled.
+ */
+async function clusterPlacement(svc: ConfigDeps, name: string): Promise<Placement> {
+  const cluster = backendOf(name);
+  const members = await servicesOfCluster(svc.db.kysely, cluster, VOLUME_BINARY);
+  const row = await getCluster(svc.db.kysely, cluster, VOLUME_BINARY);
+  if (!row || members.length === 0) throw badRequest(`Cluster '${name}' not found`);
+  const service = members.find((m) => isUp(svc, m));
+  if (row.disabled || !service) throw serviceUnavailable();
+  const pool = poolPart(name);
+  return { service, host: service.host + pool, cluster: cluster + pool };
 }
 
 export async function listManageableVolumes(svc: ConfigCastDeps, ctx: RequestContext, q: ManageableQuery): Promise<ManageableVolume[]> {

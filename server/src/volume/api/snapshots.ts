@@ -2,6 +2,8 @@
  * Snapshots (cinder/api/v3/snapshots.py, cinder/volume/api.py _create_snapshot, delete_snapshot,
  * cinder/api/contrib/snapshot_actions.py, admin_actions.py SnapshotAdminController).
  */
+import { queueOf } from "../../bus/rpc";
+import { assertNotFrozen } from "./replication";
 import { randomUUID } from "node:crypto";
 import { casSnapshot, getSnapshot, insertSnapshot } from "../../db/repos/snapshots";
 import { casVolume, creatingFrom, getVolume } from "../../db/repos/volumes";
@@ -28,6 +30,7 @@ export async function createSnapshot(svc: ConfigCastDeps, ctx: RequestContext, i
     );
   }
   if (!v.host) throw invalidVolume("The snapshot cannot be created because volume has not been scheduled to any host.");
+  await assertNotFrozen(svc, v);
   if (v.status === "maintenance") throw invalidVolume("The snapshot cannot be created when the volume is in maintenance mode.");
   if (v.migration_status && !["success", "error"].includes(v.migration_status)) {
     throw invalidVolume("Snapshot cannot be created while volume is migrating.");
@@ -67,7 +70,7 @@ export async function createSnapshot(svc: ConfigCastDeps, ctx: RequestContext, i
     await consume(trx, svc.config.quotas, v.project_id, await snapshotDelta(trx, row));
     await insertSnapshot(trx, row, input.metadata ?? {});
   });
-  svc.volumes.createSnapshot(v.host, row.id);
+  svc.volumes.createSnapshot(queueOf(v), row.id);
   return row;
 }
 
@@ -84,6 +87,8 @@ export async function updateSnapshot(svc: DbDeps, ctx: RequestContext, id: strin
 export async function deleteSnapshot(svc: CastDeps, ctx: RequestContext, id: string, force = false): Promise<void> {
   const s = await findSnapshot(svc, ctx, id);
   authorize(ctx, "volume:delete_snapshot", s.project_id);
+  const of = await getVolume(svc.db.kysely, s.volume_id);
+  if (of) await assertNotFrozen(svc, of);
   const statuses = force ? undefined : SNAPSHOT_DELETABLE;
   await svc.db.kysely.transaction().execute(async (trx) => {
     const won = await casSnapshot(trx, id, statuses, { status: "deleting" });
@@ -98,7 +103,7 @@ export async function deleteSnapshot(svc: CastDeps, ctx: RequestContext, id: str
     }
   });
   const volume = await getVolume(svc.db.kysely, s.volume_id);
-  svc.volumes.deleteSnapshot(volume?.host as string, id);
+  svc.volumes.deleteSnapshot(queueOf(volume!), id);
 }
 
 export async function resetSnapshotStatus(svc: DbDeps, ctx: RequestContext, id: string, status: string): Promise<void> {

@@ -10,6 +10,7 @@ import { SchedulerRpc, VolumeRpc, volumeTopic } from "../../bus/rpc";
 import { type Receiver, serve, type VolumeProtocol } from "../../bus/protocol";
 import type { Db } from "../../db/database";
 import { getService, heartbeat, registerService } from "../../db/repos/services";
+import { ensureCluster, includeVolumesInCluster } from "../../db/repos/clusters";
 import type { BackendReport } from "../../scheduler/scheduler";
 import type { VolumeDriver } from "../../drivers/interface";
 import { KeyedLocks } from "../../lib/locks";
@@ -28,6 +29,11 @@ export interface ManagerOptions {
   host: string;
   backendName: string;
   availabilityZone: string;
+  /**
+   * Cinder's `cluster`: this service joins `<cluster>@<backendName>` with the other hosts that
+   * share the backend's storage, and takes work from the cluster's queue as well as its own.
+   */
+  cluster?: string;
   /** Reported as volume_backend_name instead of the driver's own (the backend's name). */
   volumeBackendName?: string;
   statsIntervalMs: number;
@@ -44,6 +50,8 @@ export interface ManagerOptions {
 export class VolumeManager {
   /** `host@backend`, the bus topic's suffix and the prefix of its volumes' host. */
   readonly backend: string;
+  /** `cluster@backend` when clustered: the cluster's queue and the cluster_name of its volumes. */
+  readonly cluster?: string;
   readonly locks = new KeyedLocks();
   private timer?: NodeJS.Timeout;
   private beat?: NodeJS.Timeout;
@@ -65,19 +73,25 @@ export class VolumeManager {
     readonly target?: TargetHelper,
   ) {
     this.backend = `${opts.host}@${opts.backendName}`;
+    if (opts.cluster) this.cluster = `${opts.cluster}@${opts.backendName}`;
     this.rpc = { scheduler: new SchedulerRpc(bus), volumes: new VolumeRpc(bus) };
   }
 
   async start(): Promise<void> {
     await this.driver.setup();
     await this.target?.setup();
-    await registerService(this.db.kysely, {
+    const { previousCluster } = await registerService(this.db.kysely, {
       host: this.backend,
       binary: VOLUME_BINARY,
       topic: volumeTopic(this.backend),
       availabilityZone: this.opts.availabilityZone,
+      cluster: this.cluster,
     });
-    serve<VolumeProtocol>(this.bus, volumeTopic(this.backend), this.receiver());
+    if (this.cluster) await this.joinCluster(this.cluster, previousCluster);
+    const receiver = this.receiver();
+    serve<VolumeProtocol>(this.bus, volumeTopic(this.backend), receiver);
+    // Active-active: every service of the cluster consumes the cluster's one queue.
+    if (this.cluster) serve<VolumeProtocol>(this.bus, volumeTopic(this.cluster), receiver);
     // A scheduler not up yet gets the next report; this service starts regardless.
     await this.reportStats().catch((err: unknown) => this.log.warn({ err }, "capacity report failed; the next one follows"));
     await reconcile(this);
@@ -91,6 +105,22 @@ export class VolumeManager {
     if (after) {
       this.sweep = setInterval(() => void resumeStale(this, after).catch((err: unknown) => this.log.warn({ err }, "resuming stalled operations failed")), after);
       this.sweep.unref();
+    }
+  }
+
+  /**
+   * cinder/service.py: the cluster is made by its first service (with that service's disabled
+   * status); a service joining a cluster for the first time brings its volumes into it. One that
+   * moves from a cluster to another leaves its volumes where they are, as Cinder does.
+   */
+  private async joinCluster(cluster: string, previous: string | null): Promise<void> {
+    const svc = await getService(this.db.kysely, this.backend, VOLUME_BINARY);
+    await ensureCluster(this.db.kysely, cluster, VOLUME_BINARY, svc?.disabled === 1, svc?.disabled_reason ?? null);
+    if (previous === null) {
+      const moved = await includeVolumesInCluster(this.db.kysely, this.backend, cluster);
+      if (moved > 0) this.log.info({ cluster, volumes: moved }, "volumes of this backend included in its cluster");
+    } else if (previous !== cluster) {
+      this.log.info({ from: previous, to: cluster }, "this service moved to another cluster; its volumes stay in the old one");
     }
   }
 
@@ -164,6 +194,7 @@ export class VolumeManager {
     const svc = await getService(this.db.kysely, this.backend, VOLUME_BINARY);
     const report: BackendReport = {
       backend: this.backend,
+      cluster: this.cluster,
       availabilityZone: this.opts.availabilityZone,
       disabled: svc?.disabled === 1,
       stats,
