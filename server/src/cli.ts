@@ -92,6 +92,8 @@ async function run(cmd: Command, argv: string[]): Promise<void> {
       "resume-after": { type: "string" },
       "report-interval-ms": { type: "string" },
       "stats-interval-ms": { type: "string" },
+      "rpc-response-timeout": { type: "string" },
+      cluster: { type: "string" },
       config: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
