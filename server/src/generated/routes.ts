@@ -45,6 +45,11 @@ export type OperationName =
   | "showAttachment"
   | "updateAttachment"
   | "listAttachmentsDetail"
+  | "listClusters"
+  | "showCluster"
+  | "listClustersDetail"
+  | "disableCluster"
+  | "enableCluster"
   | "listProjectDefaultTypes"
   | "unsetProjectDefaultType"
   | "showProjectDefaultType"
@@ -65,6 +70,10 @@ export type OperationName =
   | "disableService"
   | "disableServiceWithReason"
   | "enableService"
+  | "failover"
+  | "failoverHost"
+  | "freezeHost"
+  | "thawHost"
   | "listManageableVolumesLegacy"
   | "manageVolumeLegacy"
   | "listManageableVolumesDetailLegacy"
@@ -139,7 +148,7 @@ export type OperationName =
   | "terminateConnection";
 
 /** Operations that are plain (method, path) operations, keyed into openapi-typescript's `operations`. */
-export type PlainOperationName = "listApiVersions" | "showComputeLimits" | "showComputeQuotas" | "showComputeDefaultQuotas" | "listIdentityVersions" | "showIdentityVersion" | "getAuthCatalog" | "listAuthProjects" | "revokeToken" | "validateToken" | "checkToken" | "issueToken" | "listDomains" | "showDomain" | "listProjects" | "createProject" | "deleteProject" | "showProject" | "updateProject" | "listProjectUserRoles" | "revokeProjectRole" | "checkProjectRole" | "grantProjectRole" | "listRoleAssignments" | "listRoles" | "createRole" | "showRole" | "listUsers" | "createUser" | "deleteUser" | "showUser" | "updateUser" | "changeUserPassword" | "listImageVersions" | "listImages" | "showApiV3" | "listAttachments" | "createAttachment" | "deleteAttachment" | "showAttachment" | "updateAttachment" | "listAttachmentsDetail" | "listProjectDefaultTypes" | "unsetProjectDefaultType" | "showProjectDefaultType" | "setProjectDefaultType" | "listExtensions" | "showLimits" | "listManageableVolumes" | "manageVolume" | "listManageableVolumesDetail" | "listAvailabilityZones" | "showQuotaClass" | "updateQuotaClass" | "deleteQuotas" | "showQuotas" | "updateQuotas" | "showDefaultQuotas" | "listServices" | "disableService" | "disableServiceWithReason" | "enableService" | "listManageableVolumesLegacy" | "manageVolumeLegacy" | "listManageableVolumesDetailLegacy" | "listQosSpecs" | "createQosSpecs" | "deleteQosSpecs" | "showQosSpecs" | "setQosKeys" | "associateQos" | "listQosAssociations" | "unsetQosKeys" | "disassociateQos" | "disassociateAllQos" | "listPools" | "listSnapshots" | "createSnapshot" | "deleteSnapshot" | "showSnapshot" | "updateSnapshot" | "listSnapshotMetadata" | "createSnapshotMetadata" | "replaceSnapshotMetadata" | "deleteSnapshotMetadataItem" | "showSnapshotMetadataItem" | "updateSnapshotMetadataItem" | "listSnapshotsDetail" | "listVolumeTypes" | "createVolumeType" | "deleteVolumeType" | "showVolumeType" | "updateVolumeType" | "listExtraSpecs" | "setExtraSpecs" | "deleteExtraSpec" | "showExtraSpec" | "updateExtraSpec" | "listTypeAccess" | "showDefaultVolumeType" | "listVolumes" | "createVolume" | "deleteVolume" | "showVolume" | "updateVolume" | "listVolumeMetadata" | "createVolumeMetadata" | "replaceVolumeMetadata" | "deleteVolumeMetadataItem" | "showVolumeMetadataItem" | "updateVolumeMetadataItem" | "listVolumesDetail" | "getVolumesSummary";
+export type PlainOperationName = "listApiVersions" | "showComputeLimits" | "showComputeQuotas" | "showComputeDefaultQuotas" | "listIdentityVersions" | "showIdentityVersion" | "getAuthCatalog" | "listAuthProjects" | "revokeToken" | "validateToken" | "checkToken" | "issueToken" | "listDomains" | "showDomain" | "listProjects" | "createProject" | "deleteProject" | "showProject" | "updateProject" | "listProjectUserRoles" | "revokeProjectRole" | "checkProjectRole" | "grantProjectRole" | "listRoleAssignments" | "listRoles" | "createRole" | "showRole" | "listUsers" | "createUser" | "deleteUser" | "showUser" | "updateUser" | "changeUserPassword" | "listImageVersions" | "listImages" | "showApiV3" | "listAttachments" | "createAttachment" | "deleteAttachment" | "showAttachment" | "updateAttachment" | "listAttachmentsDetail" | "listClusters" | "showCluster" | "listClustersDetail" | "disableCluster" | "enableCluster" | "listProjectDefaultTypes" | "unsetProjectDefaultType" | "showProjectDefaultType" | "setProjectDefaultType" | "listExtensions" | "showLimits" | "listManageableVolumes" | "manageVolume" | "listManageableVolumesDetail" | "listAvailabilityZones" | "showQuotaClass" | "updateQuotaClass" | "deleteQuotas" | "showQuotas" | "updateQuotas" | "showDefaultQuotas" | "listServices" | "disableService" | "disableServiceWithReason" | "enableService" | "failover" | "failoverHost" | "freezeHost" | "thawHost" | "listManageableVolumesLegacy" | "manageVolumeLegacy" | "listManageableVolumesDetailLegacy" | "listQosSpecs" | "createQosSpecs" | "deleteQosSpecs" | "showQosSpecs" | "setQosKeys" | "associateQos" | "listQosAssociations" | "unsetQosKeys" | "disassociateQos" | "disassociateAllQos" | "listPools" | "listSnapshots" | "createSnapshot" | "deleteSnapshot" | "showSnapshot" | "updateSnapshot" | "listSnapshotMetadata" | "createSnapshotMetadata" | "replaceSnapshotMetadata" | "deleteSnapshotMetadataItem" | "showSnapshotMetadataItem" | "updateSnapshotMetadataItem" | "listSnapshotsDetail" | "listVolumeTypes" | "createVolumeType" | "deleteVolumeType" | "showVolumeType" | "updateVolumeType" | "listExtraSpecs" | "setExtraSpecs" | "deleteExtraSpec" | "showExtraSpec" | "updateExtraSpec" | "listTypeAccess" | "showDefaultVolumeType" | "listVolumes" | "createVolume" | "deleteVolume" | "showVolume" | "updateVolume" | "listVolumeMetadata" | "createVolumeMetadata" | "replaceVolumeMetadata" | "deleteVolumeMetadataItem" | "showVolumeMetadataItem" | "updateVolumeMetadataItem" | "listVolumesDetail" | "getVolumesSummary";
 
 /** The body of each action, inside its key. */
 export interface ActionBodies {
@@ -1206,6 +1215,151 @@ export const routes: readonly Route[] = [
   },
   {
     "method": "GET",
+    "path": "/v3/{project_id}/clusters",
+    "url": "/v3/:project_id/clusters",
+    "operation": "listClusters",
+    "operationId": "listClusters",
+    "twin": false,
+    "auth": true,
+    "minVersion": "3.7",
+    "policy": "clusters:get_all",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "active_backend_id",
+      "binary",
+      "disabled",
+      "frozen",
+      "is_up",
+      "name",
+      "num_down_hosts",
+      "num_hosts",
+      "replication_status"
+    ]
+  },
+  {
+    "method": "GET",
+    "path": "/v3/{project_id}/clusters/{cluster_name}",
+    "url": "/v3/:project_id/clusters/:cluster_name",
+    "operation": "showCluster",
+    "operationId": "showCluster",
+    "twin": false,
+    "auth": true,
+    "minVersion": "3.7",
+    "policy": "clusters:get",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "binary"
+    ]
+  },
+  {
+    "method": "GET",
+    "path": "/v3/{project_id}/clusters/detail",
+    "url": "/v3/:project_id/clusters/detail",
+    "operation": "listClustersDetail",
+    "operationId": "listClustersDetail",
+    "twin": false,
+    "auth": true,
+    "minVersion": "3.7",
+    "policy": "clusters:get_all",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "active_backend_id",
+      "binary",
+      "disabled",
+      "frozen",
+      "is_up",
+      "name",
+      "num_down_hosts",
+      "num_hosts",
+      "replication_status"
+    ]
+  },
+  {
+    "method": "PUT",
+    "path": "/v3/{project_id}/clusters/disable",
+    "url": "/v3/:project_id/clusters/disable",
+    "operation": "disableCluster",
+    "operationId": "disableCluster",
+    "twin": false,
+    "auth": true,
+    "minVersion": "3.7",
+    "policy": "clusters:update",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_disableCluster",
+    "bodyRequired": true
+  },
+  {
+    "method": "PUT",
+    "path": "/v3/{project_id}/clusters/enable",
+    "url": "/v3/:project_id/clusters/enable",
+    "operation": "enableCluster",
+    "operationId": "enableCluster",
+    "twin": false,
+    "auth": true,
+    "minVersion": "3.7",
+    "policy": "clusters:update",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_enableCluster",
+    "bodyRequired": true
+  },
+  {
+    "method": "GET",
     "path": "/v3/{project_id}/default-types",
     "url": "/v3/:project_id/default-types",
     "operation": "listProjectDefaultTypes",
@@ -1704,6 +1858,111 @@ export const routes: readonly Route[] = [
     "bodyBefore": [],
     "query": [],
     "body": "body_enableService",
+    "bodyRequired": true
+  },
+  {
+    "method": "PUT",
+    "path": "/v3/{project_id}/os-services/failover",
+    "url": "/v3/:project_id/os-services/failover",
+    "operation": "failover",
+    "operationId": "failover",
+    "twin": false,
+    "auth": true,
+    "minVersion": "3.26",
+    "policy": "volume:failover_host",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_failover",
+    "bodyRequired": true
+  },
+  {
+    "method": "PUT",
+    "path": "/v3/{project_id}/os-services/failover_host",
+    "url": "/v3/:project_id/os-services/failover_host",
+    "operation": "failoverHost",
+    "operationId": "failoverHost",
+    "twin": false,
+    "auth": true,
+    "policy": "volume:failover_host",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_failoverHost",
+    "bodyRequired": true
+  },
+  {
+    "method": "PUT",
+    "path": "/v3/{project_id}/os-services/freeze",
+    "url": "/v3/:project_id/os-services/freeze",
+    "operation": "freezeHost",
+    "operationId": "freezeHost",
+    "twin": false,
+    "auth": true,
+    "policy": "volume:freeze_host",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_freezeHost",
+    "bodyRequired": true
+  },
+  {
+    "method": "PUT",
+    "path": "/v3/{project_id}/os-services/thaw",
+    "url": "/v3/:project_id/os-services/thaw",
+    "operation": "thawHost",
+    "operationId": "thawHost",
+    "twin": false,
+    "auth": true,
+    "policy": "volume:thaw_host",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_thawHost",
     "bodyRequired": true
   },
   {
@@ -3551,6 +3810,151 @@ export const routes: readonly Route[] = [
   },
   {
     "method": "GET",
+    "path": "/v3/clusters",
+    "url": "/v3/clusters",
+    "operation": "listClusters",
+    "operationId": "listClusters",
+    "twin": true,
+    "auth": true,
+    "minVersion": "3.7",
+    "policy": "clusters:get_all",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "active_backend_id",
+      "binary",
+      "disabled",
+      "frozen",
+      "is_up",
+      "name",
+      "num_down_hosts",
+      "num_hosts",
+      "replication_status"
+    ]
+  },
+  {
+    "method": "GET",
+    "path": "/v3/clusters/{cluster_name}",
+    "url": "/v3/clusters/:cluster_name",
+    "operation": "showCluster",
+    "operationId": "showCluster",
+    "twin": true,
+    "auth": true,
+    "minVersion": "3.7",
+    "policy": "clusters:get",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "binary"
+    ]
+  },
+  {
+    "method": "GET",
+    "path": "/v3/clusters/detail",
+    "url": "/v3/clusters/detail",
+    "operation": "listClustersDetail",
+    "operationId": "listClustersDetail",
+    "twin": true,
+    "auth": true,
+    "minVersion": "3.7",
+    "policy": "clusters:get_all",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "active_backend_id",
+      "binary",
+      "disabled",
+      "frozen",
+      "is_up",
+      "name",
+      "num_down_hosts",
+      "num_hosts",
+      "replication_status"
+    ]
+  },
+  {
+    "method": "PUT",
+    "path": "/v3/clusters/disable",
+    "url": "/v3/clusters/disable",
+    "operation": "disableCluster",
+    "operationId": "disableCluster",
+    "twin": true,
+    "auth": true,
+    "minVersion": "3.7",
+    "policy": "clusters:update",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_disableCluster",
+    "bodyRequired": true
+  },
+  {
+    "method": "PUT",
+    "path": "/v3/clusters/enable",
+    "url": "/v3/clusters/enable",
+    "operation": "enableCluster",
+    "operationId": "enableCluster",
+    "twin": true,
+    "auth": true,
+    "minVersion": "3.7",
+    "policy": "clusters:update",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_enableCluster",
+    "bodyRequired": true
+  },
+  {
+    "method": "GET",
     "path": "/v3/default-types",
     "url": "/v3/default-types",
     "operation": "listProjectDefaultTypes",
@@ -4049,6 +4453,111 @@ export const routes: readonly Route[] = [
     "bodyBefore": [],
     "query": [],
     "body": "body_enableService",
+    "bodyRequired": true
+  },
+  {
+    "method": "PUT",
+    "path": "/v3/os-services/failover",
+    "url": "/v3/os-services/failover",
+    "operation": "failover",
+    "operationId": "failover",
+    "twin": true,
+    "auth": true,
+    "minVersion": "3.26",
+    "policy": "volume:failover_host",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_failover",
+    "bodyRequired": true
+  },
+  {
+    "method": "PUT",
+    "path": "/v3/os-services/failover_host",
+    "url": "/v3/os-services/failover_host",
+    "operation": "failoverHost",
+    "operationId": "failoverHost",
+    "twin": true,
+    "auth": true,
+    "policy": "volume:failover_host",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_failoverHost",
+    "bodyRequired": true
+  },
+  {
+    "method": "PUT",
+    "path": "/v3/os-services/freeze",
+    "url": "/v3/os-services/freeze",
+    "operation": "freezeHost",
+    "operationId": "freezeHost",
+    "twin": true,
+    "auth": true,
+    "policy": "volume:freeze_host",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_freezeHost",
+    "bodyRequired": true
+  },
+  {
+    "method": "PUT",
+    "path": "/v3/os-services/thaw",
+    "url": "/v3/os-services/thaw",
+    "operation": "thawHost",
+    "operationId": "thawHost",
+    "twin": true,
+    "auth": true,
+    "policy": "volume:thaw_host",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_thawHost",
     "bodyRequired": true
   },
   {

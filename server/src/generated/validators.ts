@@ -8377,16 +8377,732 @@ return errors === 0;
 }
 validate168.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_issueToken = validate171;
-const schema205 = {"$ref":"cinder-v3.json#/components/schemas/AuthTokensRequest","$id":"body_issueToken.json"};
-const schema206 = {"description":"`POST /v3/auth/tokens` body: `{\"auth\": {\"identity\": {...}, \"scope\": ...}}`. Other top-level\nkeys are ignored.\n","type":"object","required":["auth"],"properties":{"auth":{"type":"object","required":["identity"],"properties":{"identity":{"$ref":"#/components/schemas/AuthIdentity"},"scope":{"$ref":"#/components/schemas/AuthScope"}}}}};
-const schema207 = {"description":"`auth.identity` (keystone/auth/schema.py `token_issue`; Keystone's schema leaves unknown keys\nalone). `methods` names the plugins to run; each named method needs its object.\n","type":"object","required":["methods"],"properties":{"methods":{"type":"array","items":{"type":"string","examples":["password","token"]}},"password":{"type":"object","properties":{"user":{"description":"By `id`, or by `name` plus `domain` (by id or name). Neither id nor name → 400 \"Invalid\ninput for field identity/password/user: id or name must be present.\"; a domain with\nneither → 400 \"Invalid input for field identity/password/user/domain: id or name must\nbe present.\". Wrong password, unknown or disabled user → 401.\n","type":"object","properties":{"id":{"type":"string"},"name":{"type":"string"},"password":{"type":"string"},"domain":{"type":"object","allOf":[{"$ref":"#/components/schemas/NameOrIdRef"}],"anyOf":[{"required":["id"]},{"required":["name"]}]}},"anyOf":[{"required":["id"]},{"required":["name"]}]}}},"token":{"description":"Re-scope (or re-issue) with an existing token.","type":"object","required":["id"],"properties":{"id":{"type":"string"}}}}};
-const schema208 = {"description":"An entity named by `id`, or by `name` (Keystone then needs the domain for users and projects).","type":"object","properties":{"id":{"type":"string"},"name":{"type":"string"}}};
+export const body_freezeHost = validate171;
+const schema205 = {"$ref":"cinder-v3.json#/components/schemas/ServiceFreezeRequest","$id":"body_freezeHost.json"};
+const schema206 = {"description":"Body of `freeze` / `thaw` (cinder/api/schemas/services.py `freeze_and_thaw`).","type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/components/schemas/ServiceHost"},"cluster":{"type":["string","null"],"maxLength":255}}};
 
-function validate173(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate172(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate173.evaluated;
+const evaluated0 = validate172.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!((key0 === "host") || (key0 === "cluster"))){
+validate172.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.host !== undefined){
+let data0 = data.host;
+const _errs2 = errors;
+const _errs3 = errors;
+if((typeof data0 !== "string") && (data0 !== null)){
+validate172.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/type",keyword:"type",params:{type: schema198.type},message:"must be string,null"}];
+return false;
+}
+if(errors === _errs3){
+if(typeof data0 === "string"){
+if(func2(data0) > 255){
+validate172.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+else {
+if(func2(data0) < 1){
+validate172.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern27.test(data0)){
+validate172.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-._#@:/+\\[\\]]*$"},message:"must match pattern \""+"^[a-zA-Z0-9-._#@:/+\\[\\]]*$"+"\""}];
+return false;
+}
+}
+}
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.cluster !== undefined){
+let data1 = data.cluster;
+const _errs5 = errors;
+if((typeof data1 !== "string") && (data1 !== null)){
+validate172.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: schema206.properties.cluster.type},message:"must be string,null"}];
+return false;
+}
+if(errors === _errs5){
+if(typeof data1 === "string"){
+if(func2(data1) > 255){
+validate172.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+}
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate172.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate172.errors = vErrors;
+return errors === 0;
+}
+validate172.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate171(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="body_freezeHost.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate171.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(validate172(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate172.errors : vErrors.concat(validate172.errors);
+errors = vErrors.length;
+}
+validate171.errors = vErrors;
+return errors === 0;
+}
+validate171.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const body_thawHost = validate174;
+const schema208 = {"$ref":"cinder-v3.json#/components/schemas/ServiceFreezeRequest","$id":"body_thawHost.json"};
+
+function validate175(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate175.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!((key0 === "host") || (key0 === "cluster"))){
+validate175.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.host !== undefined){
+let data0 = data.host;
+const _errs2 = errors;
+const _errs3 = errors;
+if((typeof data0 !== "string") && (data0 !== null)){
+validate175.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/type",keyword:"type",params:{type: schema198.type},message:"must be string,null"}];
+return false;
+}
+if(errors === _errs3){
+if(typeof data0 === "string"){
+if(func2(data0) > 255){
+validate175.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+else {
+if(func2(data0) < 1){
+validate175.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern27.test(data0)){
+validate175.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-._#@:/+\\[\\]]*$"},message:"must match pattern \""+"^[a-zA-Z0-9-._#@:/+\\[\\]]*$"+"\""}];
+return false;
+}
+}
+}
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.cluster !== undefined){
+let data1 = data.cluster;
+const _errs5 = errors;
+if((typeof data1 !== "string") && (data1 !== null)){
+validate175.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: schema206.properties.cluster.type},message:"must be string,null"}];
+return false;
+}
+if(errors === _errs5){
+if(typeof data1 === "string"){
+if(func2(data1) > 255){
+validate175.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+}
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate175.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate175.errors = vErrors;
+return errors === 0;
+}
+validate175.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate174(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="body_thawHost.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate174.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(validate175(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate175.errors : vErrors.concat(validate175.errors);
+errors = vErrors.length;
+}
+validate174.errors = vErrors;
+return errors === 0;
+}
+validate174.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const body_failoverHost = validate177;
+const schema211 = {"$ref":"cinder-v3.json#/components/schemas/ServiceFailoverRequest","$id":"body_failoverHost.json"};
+const schema212 = {"description":"Body of `failover_host` / `failover` (schema `failover_host`).","type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/components/schemas/ServiceHost"},"backend_id":{"description":"The replication target to fail over to (the driver's default when absent).","type":["string","null"],"maxLength":255},"cluster":{"type":["string","null"],"maxLength":255}}};
+
+function validate178(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate178.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((key0 === "host") || (key0 === "backend_id")) || (key0 === "cluster"))){
+validate178.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.host !== undefined){
+let data0 = data.host;
+const _errs2 = errors;
+const _errs3 = errors;
+if((typeof data0 !== "string") && (data0 !== null)){
+validate178.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/type",keyword:"type",params:{type: schema198.type},message:"must be string,null"}];
+return false;
+}
+if(errors === _errs3){
+if(typeof data0 === "string"){
+if(func2(data0) > 255){
+validate178.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+else {
+if(func2(data0) < 1){
+validate178.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern27.test(data0)){
+validate178.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-._#@:/+\\[\\]]*$"},message:"must match pattern \""+"^[a-zA-Z0-9-._#@:/+\\[\\]]*$"+"\""}];
+return false;
+}
+}
+}
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.backend_id !== undefined){
+let data1 = data.backend_id;
+const _errs5 = errors;
+if((typeof data1 !== "string") && (data1 !== null)){
+validate178.errors = [{instancePath:instancePath+"/backend_id",schemaPath:"#/properties/backend_id/type",keyword:"type",params:{type: schema212.properties.backend_id.type},message:"must be string,null"}];
+return false;
+}
+if(errors === _errs5){
+if(typeof data1 === "string"){
+if(func2(data1) > 255){
+validate178.errors = [{instancePath:instancePath+"/backend_id",schemaPath:"#/properties/backend_id/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+}
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.cluster !== undefined){
+let data2 = data.cluster;
+const _errs7 = errors;
+if((typeof data2 !== "string") && (data2 !== null)){
+validate178.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: schema212.properties.cluster.type},message:"must be string,null"}];
+return false;
+}
+if(errors === _errs7){
+if(typeof data2 === "string"){
+if(func2(data2) > 255){
+validate178.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+}
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate178.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate178.errors = vErrors;
+return errors === 0;
+}
+validate178.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate177(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="body_failoverHost.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate177.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(validate178(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate178.errors : vErrors.concat(validate178.errors);
+errors = vErrors.length;
+}
+validate177.errors = vErrors;
+return errors === 0;
+}
+validate177.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const body_failover = validate180;
+const schema214 = {"$ref":"cinder-v3.json#/components/schemas/ServiceFailoverRequest","$id":"body_failover.json"};
+
+function validate181(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate181.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((key0 === "host") || (key0 === "backend_id")) || (key0 === "cluster"))){
+validate181.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.host !== undefined){
+let data0 = data.host;
+const _errs2 = errors;
+const _errs3 = errors;
+if((typeof data0 !== "string") && (data0 !== null)){
+validate181.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/type",keyword:"type",params:{type: schema198.type},message:"must be string,null"}];
+return false;
+}
+if(errors === _errs3){
+if(typeof data0 === "string"){
+if(func2(data0) > 255){
+validate181.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+else {
+if(func2(data0) < 1){
+validate181.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern27.test(data0)){
+validate181.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-._#@:/+\\[\\]]*$"},message:"must match pattern \""+"^[a-zA-Z0-9-._#@:/+\\[\\]]*$"+"\""}];
+return false;
+}
+}
+}
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.backend_id !== undefined){
+let data1 = data.backend_id;
+const _errs5 = errors;
+if((typeof data1 !== "string") && (data1 !== null)){
+validate181.errors = [{instancePath:instancePath+"/backend_id",schemaPath:"#/properties/backend_id/type",keyword:"type",params:{type: schema212.properties.backend_id.type},message:"must be string,null"}];
+return false;
+}
+if(errors === _errs5){
+if(typeof data1 === "string"){
+if(func2(data1) > 255){
+validate181.errors = [{instancePath:instancePath+"/backend_id",schemaPath:"#/properties/backend_id/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+}
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.cluster !== undefined){
+let data2 = data.cluster;
+const _errs7 = errors;
+if((typeof data2 !== "string") && (data2 !== null)){
+validate181.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: schema212.properties.cluster.type},message:"must be string,null"}];
+return false;
+}
+if(errors === _errs7){
+if(typeof data2 === "string"){
+if(func2(data2) > 255){
+validate181.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+}
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate181.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate181.errors = vErrors;
+return errors === 0;
+}
+validate181.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate180(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="body_failover.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate180.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(validate181(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate181.errors : vErrors.concat(validate181.errors);
+errors = vErrors.length;
+}
+validate180.errors = vErrors;
+return errors === 0;
+}
+validate180.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const body_enableCluster = validate183;
+const schema217 = {"$ref":"cinder-v3.json#/components/schemas/ClusterEnableRequest","$id":"body_enableCluster.json"};
+const schema218 = {"description":"Body of `enable` (schema `enable_cluster`): `name` and an optional `binary` (default `cinder-volume`).","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":0,"maxLength":255},"binary":{"type":["string","null"],"maxLength":255}}};
+
+function validate183(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="body_enableCluster.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate183.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(errors === _errs0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.name === undefined) && (missing0 = "name")){
+validate183.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/ClusterEnableRequest/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs2 = errors;
+for(const key0 in data){
+if(!((key0 === "name") || (key0 === "binary"))){
+validate183.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/ClusterEnableRequest/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs2 === errors){
+if(data.name !== undefined){
+let data0 = data.name;
+const _errs3 = errors;
+if(errors === _errs3){
+if(typeof data0 === "string"){
+if(func2(data0) > 255){
+validate183.errors = [{instancePath:instancePath+"/name",schemaPath:"cinder-v3.json#/components/schemas/ClusterEnableRequest/properties/name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+else {
+if(func2(data0) < 0){
+validate183.errors = [{instancePath:instancePath+"/name",schemaPath:"cinder-v3.json#/components/schemas/ClusterEnableRequest/properties/name/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+return false;
+}
+}
+}
+else {
+validate183.errors = [{instancePath:instancePath+"/name",schemaPath:"cinder-v3.json#/components/schemas/ClusterEnableRequest/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid1 = _errs3 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.binary !== undefined){
+let data1 = data.binary;
+const _errs5 = errors;
+if((typeof data1 !== "string") && (data1 !== null)){
+validate183.errors = [{instancePath:instancePath+"/binary",schemaPath:"cinder-v3.json#/components/schemas/ClusterEnableRequest/properties/binary/type",keyword:"type",params:{type: schema218.properties.binary.type},message:"must be string,null"}];
+return false;
+}
+if(errors === _errs5){
+if(typeof data1 === "string"){
+if(func2(data1) > 255){
+validate183.errors = [{instancePath:instancePath+"/binary",schemaPath:"cinder-v3.json#/components/schemas/ClusterEnableRequest/properties/binary/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+}
+}
+var valid1 = _errs5 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+}
+else {
+validate183.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/ClusterEnableRequest/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate183.errors = vErrors;
+return errors === 0;
+}
+validate183.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const body_disableCluster = validate184;
+const schema219 = {"$ref":"cinder-v3.json#/components/schemas/ClusterDisableRequest","$id":"body_disableCluster.json"};
+const schema220 = {"description":"Body of `disable` (schema `disable_cluster`): as for `enable`, plus an optional\n`disabled_reason` (stripped; not blank).\n","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":0,"maxLength":255},"binary":{"type":["string","null"],"maxLength":255},"disabled_reason":{"type":["string","null"],"minLength":1,"maxLength":255,"pattern":"\\S"}}};
+
+function validate184(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="body_disableCluster.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate184.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(errors === _errs0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.name === undefined) && (missing0 = "name")){
+validate184.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/ClusterDisableRequest/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs2 = errors;
+for(const key0 in data){
+if(!(((key0 === "name") || (key0 === "binary")) || (key0 === "disabled_reason"))){
+validate184.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/ClusterDisableRequest/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs2 === errors){
+if(data.name !== undefined){
+let data0 = data.name;
+const _errs3 = errors;
+if(errors === _errs3){
+if(typeof data0 === "string"){
+if(func2(data0) > 255){
+validate184.errors = [{instancePath:instancePath+"/name",schemaPath:"cinder-v3.json#/components/schemas/ClusterDisableRequest/properties/name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+else {
+if(func2(data0) < 0){
+validate184.errors = [{instancePath:instancePath+"/name",schemaPath:"cinder-v3.json#/components/schemas/ClusterDisableRequest/properties/name/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+return false;
+}
+}
+}
+else {
+validate184.errors = [{instancePath:instancePath+"/name",schemaPath:"cinder-v3.json#/components/schemas/ClusterDisableRequest/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid1 = _errs3 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.binary !== undefined){
+let data1 = data.binary;
+const _errs5 = errors;
+if((typeof data1 !== "string") && (data1 !== null)){
+validate184.errors = [{instancePath:instancePath+"/binary",schemaPath:"cinder-v3.json#/components/schemas/ClusterDisableRequest/properties/binary/type",keyword:"type",params:{type: schema220.properties.binary.type},message:"must be string,null"}];
+return false;
+}
+if(errors === _errs5){
+if(typeof data1 === "string"){
+if(func2(data1) > 255){
+validate184.errors = [{instancePath:instancePath+"/binary",schemaPath:"cinder-v3.json#/components/schemas/ClusterDisableRequest/properties/binary/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+}
+}
+var valid1 = _errs5 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.disabled_reason !== undefined){
+let data2 = data.disabled_reason;
+const _errs7 = errors;
+if((typeof data2 !== "string") && (data2 !== null)){
+validate184.errors = [{instancePath:instancePath+"/disabled_reason",schemaPath:"cinder-v3.json#/components/schemas/ClusterDisableRequest/properties/disabled_reason/type",keyword:"type",params:{type: schema220.properties.disabled_reason.type},message:"must be string,null"}];
+return false;
+}
+if(errors === _errs7){
+if(typeof data2 === "string"){
+if(func2(data2) > 255){
+validate184.errors = [{instancePath:instancePath+"/disabled_reason",schemaPath:"cinder-v3.json#/components/schemas/ClusterDisableRequest/properties/disabled_reason/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+else {
+if(func2(data2) < 1){
+validate184.errors = [{instancePath:instancePath+"/disabled_reason",schemaPath:"cinder-v3.json#/components/schemas/ClusterDisableRequest/properties/disabled_reason/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern44.test(data2)){
+validate184.errors = [{instancePath:instancePath+"/disabled_reason",schemaPath:"cinder-v3.json#/components/schemas/ClusterDisableRequest/properties/disabled_reason/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""}];
+return false;
+}
+}
+}
+}
+}
+var valid1 = _errs7 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate184.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/ClusterDisableRequest/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate184.errors = vErrors;
+return errors === 0;
+}
+validate184.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const body_issueToken = validate185;
+const schema221 = {"$ref":"cinder-v3.json#/components/schemas/AuthTokensRequest","$id":"body_issueToken.json"};
+const schema222 = {"description":"`POST /v3/auth/tokens` body: `{\"auth\": {\"identity\": {...}, \"scope\": ...}}`. Other top-level\nkeys are ignored.\n","type":"object","required":["auth"],"properties":{"auth":{"type":"object","required":["identity"],"properties":{"identity":{"$ref":"#/components/schemas/AuthIdentity"},"scope":{"$ref":"#/components/schemas/AuthScope"}}}}};
+const schema223 = {"description":"`auth.identity` (keystone/auth/schema.py `token_issue`; Keystone's schema leaves unknown keys\nalone). `methods` names the plugins to run; each named method needs its object.\n","type":"object","required":["methods"],"properties":{"methods":{"type":"array","items":{"type":"string","examples":["password","token"]}},"password":{"type":"object","properties":{"user":{"description":"By `id`, or by `name` plus `domain` (by id or name). Neither id nor name → 400 \"Invalid\ninput for field identity/password/user: id or name must be present.\"; a domain with\nneither → 400 \"Invalid input for field identity/password/user/domain: id or name must\nbe present.\". Wrong password, unknown or disabled user → 401.\n","type":"object","properties":{"id":{"type":"string"},"name":{"type":"string"},"password":{"type":"string"},"domain":{"type":"object","allOf":[{"$ref":"#/components/schemas/NameOrIdRef"}],"anyOf":[{"required":["id"]},{"required":["name"]}]}},"anyOf":[{"required":["id"]},{"required":["name"]}]}}},"token":{"description":"Re-scope (or re-issue) with an existing token.","type":"object","required":["id"],"properties":{"id":{"type":"string"}}}}};
+const schema224 = {"description":"An entity named by `id`, or by `name` (Keystone then needs the domain for users and projects).","type":"object","properties":{"id":{"type":"string"},"name":{"type":"string"}}};
+
+function validate187(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate187.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -8397,7 +9113,7 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.methods === undefined) && (missing0 = "methods")){
-validate173.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate187.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -8411,7 +9127,7 @@ const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 const _errs3 = errors;
 if(typeof data0[i0] !== "string"){
-validate173.errors = [{instancePath:instancePath+"/methods/" + i0,schemaPath:"#/properties/methods/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate187.errors = [{instancePath:instancePath+"/methods/" + i0,schemaPath:"#/properties/methods/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs3 === errors;
@@ -8421,7 +9137,7 @@ break;
 }
 }
 else {
-validate173.errors = [{instancePath:instancePath+"/methods",schemaPath:"#/properties/methods/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate187.errors = [{instancePath:instancePath+"/methods",schemaPath:"#/properties/methods/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -8482,7 +9198,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate173.errors = vErrors;
+validate187.errors = vErrors;
 return false;
 }
 else {
@@ -8501,7 +9217,7 @@ if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 if(data3.id !== undefined){
 const _errs12 = errors;
 if(typeof data3.id !== "string"){
-validate173.errors = [{instancePath:instancePath+"/password/user/id",schemaPath:"#/properties/password/properties/user/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate187.errors = [{instancePath:instancePath+"/password/user/id",schemaPath:"#/properties/password/properties/user/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid4 = _errs12 === errors;
@@ -8513,7 +9229,7 @@ if(valid4){
 if(data3.name !== undefined){
 const _errs14 = errors;
 if(typeof data3.name !== "string"){
-validate173.errors = [{instancePath:instancePath+"/password/user/name",schemaPath:"#/properties/password/properties/user/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate187.errors = [{instancePath:instancePath+"/password/user/name",schemaPath:"#/properties/password/properties/user/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid4 = _errs14 === errors;
@@ -8525,7 +9241,7 @@ if(valid4){
 if(data3.password !== undefined){
 const _errs16 = errors;
 if(typeof data3.password !== "string"){
-validate173.errors = [{instancePath:instancePath+"/password/user/password",schemaPath:"#/properties/password/properties/user/properties/password/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate187.errors = [{instancePath:instancePath+"/password/user/password",schemaPath:"#/properties/password/properties/user/properties/password/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid4 = _errs16 === errors;
@@ -8538,7 +9254,7 @@ if(data3.domain !== undefined){
 let data7 = data3.domain;
 const _errs18 = errors;
 if(!(data7 && typeof data7 == "object" && !Array.isArray(data7))){
-validate173.errors = [{instancePath:instancePath+"/password/user/domain",schemaPath:"#/properties/password/properties/user/properties/domain/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate187.errors = [{instancePath:instancePath+"/password/user/domain",schemaPath:"#/properties/password/properties/user/properties/domain/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 const _errs20 = errors;
@@ -8584,7 +9300,7 @@ else {
 vErrors.push(err5);
 }
 errors++;
-validate173.errors = vErrors;
+validate187.errors = vErrors;
 return false;
 }
 else {
@@ -8603,7 +9319,7 @@ if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 if(data7.id !== undefined){
 const _errs26 = errors;
 if(typeof data7.id !== "string"){
-validate173.errors = [{instancePath:instancePath+"/password/user/domain/id",schemaPath:"#/components/schemas/NameOrIdRef/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate187.errors = [{instancePath:instancePath+"/password/user/domain/id",schemaPath:"#/components/schemas/NameOrIdRef/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid8 = _errs26 === errors;
@@ -8615,7 +9331,7 @@ if(valid8){
 if(data7.name !== undefined){
 const _errs28 = errors;
 if(typeof data7.name !== "string"){
-validate173.errors = [{instancePath:instancePath+"/password/user/domain/name",schemaPath:"#/components/schemas/NameOrIdRef/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate187.errors = [{instancePath:instancePath+"/password/user/domain/name",schemaPath:"#/components/schemas/NameOrIdRef/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid8 = _errs28 === errors;
@@ -8626,7 +9342,7 @@ var valid8 = true;
 }
 }
 else {
-validate173.errors = [{instancePath:instancePath+"/password/user/domain",schemaPath:"#/components/schemas/NameOrIdRef/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate187.errors = [{instancePath:instancePath+"/password/user/domain",schemaPath:"#/components/schemas/NameOrIdRef/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -8641,14 +9357,14 @@ var valid4 = true;
 }
 }
 else {
-validate173.errors = [{instancePath:instancePath+"/password/user",schemaPath:"#/properties/password/properties/user/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate187.errors = [{instancePath:instancePath+"/password/user",schemaPath:"#/properties/password/properties/user/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
 }
 }
 else {
-validate173.errors = [{instancePath:instancePath+"/password",schemaPath:"#/properties/password/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate187.errors = [{instancePath:instancePath+"/password",schemaPath:"#/properties/password/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -8665,20 +9381,20 @@ if(errors === _errs30){
 if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
 let missing5;
 if((data10.id === undefined) && (missing5 = "id")){
-validate173.errors = [{instancePath:instancePath+"/token",schemaPath:"#/properties/token/required",keyword:"required",params:{missingProperty: missing5},message:"must have required property '"+missing5+"'"}];
+validate187.errors = [{instancePath:instancePath+"/token",schemaPath:"#/properties/token/required",keyword:"required",params:{missingProperty: missing5},message:"must have required property '"+missing5+"'"}];
 return false;
 }
 else {
 if(data10.id !== undefined){
 if(typeof data10.id !== "string"){
-validate173.errors = [{instancePath:instancePath+"/token/id",schemaPath:"#/properties/token/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate187.errors = [{instancePath:instancePath+"/token/id",schemaPath:"#/properties/token/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
 }
 else {
-validate173.errors = [{instancePath:instancePath+"/token",schemaPath:"#/properties/token/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate187.errors = [{instancePath:instancePath+"/token",schemaPath:"#/properties/token/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -8692,21 +9408,21 @@ var valid0 = true;
 }
 }
 else {
-validate173.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate187.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate173.errors = vErrors;
+validate187.errors = vErrors;
 return errors === 0;
 }
-validate173.evaluated = {"props":{"methods":true,"password":true,"token":true},"dynamicProps":false,"dynamicItems":false};
+validate187.evaluated = {"props":{"methods":true,"password":true,"token":true},"dynamicProps":false,"dynamicItems":false};
 
-const schema209 = {"description":"`auth.scope`: absent (the user's default project, if any, else unscoped), the string\n`\"unscoped\"`, or one of `project` (by id, or by name plus domain), `domain`, `system`\n(`{\"all\": true}`), `OS-TRUST:trust`. A project without id and name → 400 \"Invalid input for\nfield scope/project: id or name must be present.\". A scope the user has no role on → 401.\n","type":["object","string"],"properties":{"project":{"type":"object","properties":{"id":{"type":"string"},"name":{"type":"string"},"domain":{"type":"object","allOf":[{"$ref":"#/components/schemas/NameOrIdRef"}],"anyOf":[{"required":["id"]},{"required":["name"]}]}},"anyOf":[{"required":["id"]},{"required":["name"]}]},"domain":{"type":"object","allOf":[{"$ref":"#/components/schemas/NameOrIdRef"}],"anyOf":[{"required":["id"]},{"required":["name"]}]},"system":{"type":"object","properties":{"all":{"type":"boolean"}}},"OS-TRUST:trust":{"type":"object","properties":{"id":{"type":"string"}}}}};
+const schema225 = {"description":"`auth.scope`: absent (the user's default project, if any, else unscoped), the string\n`\"unscoped\"`, or one of `project` (by id, or by name plus domain), `domain`, `system`\n(`{\"all\": true}`), `OS-TRUST:trust`. A project without id and name → 400 \"Invalid input for\nfield scope/project: id or name must be present.\". A scope the user has no role on → 401.\n","type":["object","string"],"properties":{"project":{"type":"object","properties":{"id":{"type":"string"},"name":{"type":"string"},"domain":{"type":"object","allOf":[{"$ref":"#/components/schemas/NameOrIdRef"}],"anyOf":[{"required":["id"]},{"required":["name"]}]}},"anyOf":[{"required":["id"]},{"required":["name"]}]},"domain":{"type":"object","allOf":[{"$ref":"#/components/schemas/NameOrIdRef"}],"anyOf":[{"required":["id"]},{"required":["name"]}]},"system":{"type":"object","properties":{"all":{"type":"boolean"}}},"OS-TRUST:trust":{"type":"object","properties":{"id":{"type":"string"}}}}};
 
-function validate175(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate189(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate175.evaluated;
+const evaluated0 = validate189.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -8714,7 +9430,7 @@ if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
 if((!(data && typeof data == "object" && !Array.isArray(data))) && (typeof data !== "string")){
-validate175.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema209.type},message:"must be object,string"}];
+validate189.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema225.type},message:"must be object,string"}];
 return false;
 }
 if(errors === 0){
@@ -8765,7 +9481,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate175.errors = vErrors;
+validate189.errors = vErrors;
 return false;
 }
 else {
@@ -8784,7 +9500,7 @@ if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 if(data0.id !== undefined){
 const _errs6 = errors;
 if(typeof data0.id !== "string"){
-validate175.errors = [{instancePath:instancePath+"/project/id",schemaPath:"#/properties/project/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate189.errors = [{instancePath:instancePath+"/project/id",schemaPath:"#/properties/project/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs6 === errors;
@@ -8796,7 +9512,7 @@ if(valid2){
 if(data0.name !== undefined){
 const _errs8 = errors;
 if(typeof data0.name !== "string"){
-validate175.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/properties/project/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate189.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/properties/project/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs8 === errors;
@@ -8809,7 +9525,7 @@ if(data0.domain !== undefined){
 let data3 = data0.domain;
 const _errs10 = errors;
 if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
-validate175.errors = [{instancePath:instancePath+"/project/domain",schemaPath:"#/properties/project/properties/domain/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate189.errors = [{instancePath:instancePath+"/project/domain",schemaPath:"#/properties/project/properties/domain/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 const _errs12 = errors;
@@ -8855,7 +9571,7 @@ else {
 vErrors.push(err5);
 }
 errors++;
-validate175.errors = vErrors;
+validate189.errors = vErrors;
 return false;
 }
 else {
@@ -8874,7 +9590,7 @@ if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 if(data3.id !== undefined){
 const _errs18 = errors;
 if(typeof data3.id !== "string"){
-validate175.errors = [{instancePath:instancePath+"/project/domain/id",schemaPath:"#/components/schemas/NameOrIdRef/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate189.errors = [{instancePath:instancePath+"/project/domain/id",schemaPath:"#/components/schemas/NameOrIdRef/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid6 = _errs18 === errors;
@@ -8886,7 +9602,7 @@ if(valid6){
 if(data3.name !== undefined){
 const _errs20 = errors;
 if(typeof data3.name !== "string"){
-validate175.errors = [{instancePath:instancePath+"/project/domain/name",schemaPath:"#/components/schemas/NameOrIdRef/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate189.errors = [{instancePath:instancePath+"/project/domain/name",schemaPath:"#/components/schemas/NameOrIdRef/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid6 = _errs20 === errors;
@@ -8897,7 +9613,7 @@ var valid6 = true;
 }
 }
 else {
-validate175.errors = [{instancePath:instancePath+"/project/domain",schemaPath:"#/components/schemas/NameOrIdRef/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate189.errors = [{instancePath:instancePath+"/project/domain",schemaPath:"#/components/schemas/NameOrIdRef/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -8911,7 +9627,7 @@ var valid2 = true;
 }
 }
 else {
-validate175.errors = [{instancePath:instancePath+"/project",schemaPath:"#/properties/project/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate189.errors = [{instancePath:instancePath+"/project",schemaPath:"#/properties/project/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -8925,7 +9641,7 @@ if(data.domain !== undefined){
 let data6 = data.domain;
 const _errs22 = errors;
 if(!(data6 && typeof data6 == "object" && !Array.isArray(data6))){
-validate175.errors = [{instancePath:instancePath+"/domain",schemaPath:"#/properties/domain/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate189.errors = [{instancePath:instancePath+"/domain",schemaPath:"#/properties/domain/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 const _errs24 = errors;
@@ -8971,7 +9687,7 @@ else {
 vErrors.push(err8);
 }
 errors++;
-validate175.errors = vErrors;
+validate189.errors = vErrors;
 return false;
 }
 else {
@@ -8990,7 +9706,7 @@ if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 if(data6.id !== undefined){
 const _errs30 = errors;
 if(typeof data6.id !== "string"){
-validate175.errors = [{instancePath:instancePath+"/domain/id",schemaPath:"#/components/schemas/NameOrIdRef/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate189.errors = [{instancePath:instancePath+"/domain/id",schemaPath:"#/components/schemas/NameOrIdRef/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid10 = _errs30 === errors;
@@ -9002,7 +9718,7 @@ if(valid10){
 if(data6.name !== undefined){
 const _errs32 = errors;
 if(typeof data6.name !== "string"){
-validate175.errors = [{instancePath:instancePath+"/domain/name",schemaPath:"#/components/schemas/NameOrIdRef/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate189.errors = [{instancePath:instancePath+"/domain/name",schemaPath:"#/components/schemas/NameOrIdRef/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid10 = _errs32 === errors;
@@ -9013,7 +9729,7 @@ var valid10 = true;
 }
 }
 else {
-validate175.errors = [{instancePath:instancePath+"/domain",schemaPath:"#/components/schemas/NameOrIdRef/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate189.errors = [{instancePath:instancePath+"/domain",schemaPath:"#/components/schemas/NameOrIdRef/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -9031,13 +9747,13 @@ if(errors === _errs34){
 if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
 if(data9.all !== undefined){
 if(typeof data9.all !== "boolean"){
-validate175.errors = [{instancePath:instancePath+"/system/all",schemaPath:"#/properties/system/properties/all/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate189.errors = [{instancePath:instancePath+"/system/all",schemaPath:"#/properties/system/properties/all/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 }
 }
 else {
-validate175.errors = [{instancePath:instancePath+"/system",schemaPath:"#/properties/system/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate189.errors = [{instancePath:instancePath+"/system",schemaPath:"#/properties/system/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -9054,13 +9770,13 @@ if(errors === _errs38){
 if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
 if(data11.id !== undefined){
 if(typeof data11.id !== "string"){
-validate175.errors = [{instancePath:instancePath+"/OS-TRUST:trust/id",schemaPath:"#/properties/OS-TRUST%3Atrust/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate189.errors = [{instancePath:instancePath+"/OS-TRUST:trust/id",schemaPath:"#/properties/OS-TRUST%3Atrust/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
 else {
-validate175.errors = [{instancePath:instancePath+"/OS-TRUST:trust",schemaPath:"#/properties/OS-TRUST%3Atrust/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate189.errors = [{instancePath:instancePath+"/OS-TRUST:trust",schemaPath:"#/properties/OS-TRUST%3Atrust/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -9074,16 +9790,16 @@ var valid0 = true;
 }
 }
 }
-validate175.errors = vErrors;
+validate189.errors = vErrors;
 return errors === 0;
 }
-validate175.evaluated = {"props":{"project":true,"domain":true,"system":true,"OS-TRUST:trust":true},"dynamicProps":false,"dynamicItems":false};
+validate189.evaluated = {"props":{"project":true,"domain":true,"system":true,"OS-TRUST:trust":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate172(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate186(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate172.evaluated;
+const evaluated0 = validate186.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9094,7 +9810,7 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.auth === undefined) && (missing0 = "auth")){
-validate172.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate186.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -9105,14 +9821,14 @@ if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing1;
 if((data0.identity === undefined) && (missing1 = "identity")){
-validate172.errors = [{instancePath:instancePath+"/auth",schemaPath:"#/properties/auth/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate186.errors = [{instancePath:instancePath+"/auth",schemaPath:"#/properties/auth/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data0.identity !== undefined){
 const _errs3 = errors;
-if(!(validate173(data0.identity, {instancePath:instancePath+"/auth/identity",parentData:data0,parentDataProperty:"identity",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate173.errors : vErrors.concat(validate173.errors);
+if(!(validate187(data0.identity, {instancePath:instancePath+"/auth/identity",parentData:data0,parentDataProperty:"identity",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate187.errors : vErrors.concat(validate187.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs3 === errors;
@@ -9123,8 +9839,8 @@ var valid1 = true;
 if(valid1){
 if(data0.scope !== undefined){
 const _errs4 = errors;
-if(!(validate175(data0.scope, {instancePath:instancePath+"/auth/scope",parentData:data0,parentDataProperty:"scope",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate175.errors : vErrors.concat(validate175.errors);
+if(!(validate189(data0.scope, {instancePath:instancePath+"/auth/scope",parentData:data0,parentDataProperty:"scope",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate189.errors : vErrors.concat(validate189.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs4 === errors;
@@ -9136,7 +9852,7 @@ var valid1 = true;
 }
 }
 else {
-validate172.errors = [{instancePath:instancePath+"/auth",schemaPath:"#/properties/auth/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate186.errors = [{instancePath:instancePath+"/auth",schemaPath:"#/properties/auth/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -9144,52 +9860,52 @@ return false;
 }
 }
 else {
-validate172.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate186.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate172.errors = vErrors;
+validate186.errors = vErrors;
 return errors === 0;
 }
-validate172.evaluated = {"props":{"auth":true},"dynamicProps":false,"dynamicItems":false};
+validate186.evaluated = {"props":{"auth":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate171(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate185(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_issueToken.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate171.evaluated;
+const evaluated0 = validate185.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate172(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate172.errors : vErrors.concat(validate172.errors);
+if(!(validate186(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate186.errors : vErrors.concat(validate186.errors);
 errors = vErrors.length;
 }
-validate171.errors = vErrors;
+validate185.errors = vErrors;
 return errors === 0;
 }
-validate171.evaluated = {"props":{"auth":true},"dynamicProps":false,"dynamicItems":false};
+validate185.evaluated = {"props":{"auth":true},"dynamicProps":false,"dynamicItems":false};
 
-export const body_createProject = validate178;
-const schema212 = {"$ref":"cinder-v3.json#/components/schemas/ProjectCreateRequest","$id":"body_createProject.json"};
-const schema213 = {"description":"`{\"project\": {...}}` (keystone/resource/schema.py `project_create_request_body`). Extra keys\ninside `project` are stored as extra attributes. A name already used in the domain → 409\n\"Conflict occurred attempting to store project - it is not permitted to have two projects\nwith either the same name or same id in the same domain: name is <name>, project id <id>.\".\nUnknown `domain_id` / `parent_id` → 404 \"Could not find domain: <id>.\" / \"Could not find\nproject: <id>.\".\n","type":"object","required":["project"],"additionalProperties":false,"properties":{"project":{"type":"object","required":["name"],"additionalProperties":true,"properties":{"name":{"$ref":"#/components/schemas/ProjectName"},"description":{"$ref":"#/components/schemas/IdentityDescription"},"domain_id":{"description":"Default the token's domain (`default`).","oneOf":[{"$ref":"#/components/schemas/KeystoneIdString"},{"type":"null"}]},"enabled":{"$ref":"#/components/schemas/KeystoneBoolean"},"is_domain":{"$ref":"#/components/schemas/KeystoneBoolean"},"parent_id":{"oneOf":[{"$ref":"#/components/schemas/KeystoneIdString"},{"type":"null"}]},"tags":{"$ref":"#/components/schemas/ProjectTags"},"options":{"type":"object"}}}}};
-const schema214 = {"description":"1..64 characters with at least one non-blank.","type":"string","minLength":1,"maxLength":64,"pattern":"[\\S]+"};
-const schema215 = {"description":"A project's, user's or role's description, or a user's email: at most 255 characters, the\ncolumn that keeps it (Keystone keeps project descriptions as unbounded text; longer ones are\nrefused here rather than failing in the database).\n","type":["string","null"],"maxLength":255};
-const schema216 = {"description":"keystone `id_string`.","type":"string","minLength":1,"maxLength":64,"pattern":"^[a-zA-Z0-9-]+$"};
-const schema217 = {"description":"keystone/api/validation/parameter_types.py `boolean`.","type":["boolean","string"],"enum":[true,"True","TRUE","true",false,"False","FALSE","false"]};
-const schema220 = {"description":"Up to 80 unique tags of 1..255 characters without `/` or `,`.","type":"array","maxItems":80,"uniqueItems":true,"items":{"type":"string","minLength":1,"maxLength":255,"pattern":"^[^,/]*$"}};
-const pattern75 = new RegExp("[\\S]+", "u");
-const pattern76 = new RegExp("^[a-zA-Z0-9-]+$", "u");
-const pattern78 = new RegExp("^[^,/]*$", "u");
+export const body_createProject = validate192;
+const schema228 = {"$ref":"cinder-v3.json#/components/schemas/ProjectCreateRequest","$id":"body_createProject.json"};
+const schema229 = {"description":"`{\"project\": {...}}` (keystone/resource/schema.py `project_create_request_body`). Extra keys\ninside `project` are stored as extra attributes. A name already used in the domain → 409\n\"Conflict occurred attempting to store project - it is not permitted to have two projects\nwith either the same name or same id in the same domain: name is <name>, project id <id>.\".\nUnknown `domain_id` / `parent_id` → 404 \"Could not find domain: <id>.\" / \"Could not find\nproject: <id>.\".\n","type":"object","required":["project"],"additionalProperties":false,"properties":{"project":{"type":"object","required":["name"],"additionalProperties":true,"properties":{"name":{"$ref":"#/components/schemas/ProjectName"},"description":{"$ref":"#/components/schemas/IdentityDescription"},"domain_id":{"description":"Default the token's domain (`default`).","oneOf":[{"$ref":"#/components/schemas/KeystoneIdString"},{"type":"null"}]},"enabled":{"$ref":"#/components/schemas/KeystoneBoolean"},"is_domain":{"$ref":"#/components/schemas/KeystoneBoolean"},"parent_id":{"oneOf":[{"$ref":"#/components/schemas/KeystoneIdString"},{"type":"null"}]},"tags":{"$ref":"#/components/schemas/ProjectTags"},"options":{"type":"object"}}}}};
+const schema230 = {"description":"1..64 characters with at least one non-blank.","type":"string","minLength":1,"maxLength":64,"pattern":"[\\S]+"};
+const schema231 = {"description":"A project's, user's or role's description, or a user's email: at most 255 characters, the\ncolumn that keeps it (Keystone keeps project descriptions as unbounded text; longer ones are\nrefused here rather than failing in the database).\n","type":["string","null"],"maxLength":255};
+const schema232 = {"description":"keystone `id_string`.","type":"string","minLength":1,"maxLength":64,"pattern":"^[a-zA-Z0-9-]+$"};
+const schema233 = {"description":"keystone/api/validation/parameter_types.py `boolean`.","type":["boolean","string"],"enum":[true,"True","TRUE","true",false,"False","FALSE","false"]};
+const schema236 = {"description":"Up to 80 unique tags of 1..255 characters without `/` or `,`.","type":"array","maxItems":80,"uniqueItems":true,"items":{"type":"string","minLength":1,"maxLength":255,"pattern":"^[^,/]*$"}};
+const pattern80 = new RegExp("[\\S]+", "u");
+const pattern81 = new RegExp("^[a-zA-Z0-9-]+$", "u");
+const pattern83 = new RegExp("^[^,/]*$", "u");
 
-function validate179(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate193(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate179.evaluated;
+const evaluated0 = validate193.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9200,14 +9916,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.project === undefined) && (missing0 = "project")){
-validate179.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate193.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "project")){
-validate179.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate193.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -9220,7 +9936,7 @@ if(errors === _errs2){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing1;
 if((data0.name === undefined) && (missing1 = "name")){
-validate179.errors = [{instancePath:instancePath+"/project",schemaPath:"#/properties/project/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate193.errors = [{instancePath:instancePath+"/project",schemaPath:"#/properties/project/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
@@ -9231,24 +9947,24 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data1 === "string"){
 if(func2(data1) > 64){
-validate179.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+validate193.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
 else {
 if(func2(data1) < 1){
-validate179.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate193.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern75.test(data1)){
-validate179.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/pattern",keyword:"pattern",params:{pattern: "[\\S]+"},message:"must match pattern \""+"[\\S]+"+"\""}];
+if(!pattern80.test(data1)){
+validate193.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/pattern",keyword:"pattern",params:{pattern: "[\\S]+"},message:"must match pattern \""+"[\\S]+"+"\""}];
 return false;
 }
 }
 }
 }
 else {
-validate179.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate193.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -9263,13 +9979,13 @@ let data2 = data0.description;
 const _errs8 = errors;
 const _errs9 = errors;
 if((typeof data2 !== "string") && (data2 !== null)){
-validate179.errors = [{instancePath:instancePath+"/project/description",schemaPath:"#/components/schemas/IdentityDescription/type",keyword:"type",params:{type: schema215.type},message:"must be string,null"}];
+validate193.errors = [{instancePath:instancePath+"/project/description",schemaPath:"#/components/schemas/IdentityDescription/type",keyword:"type",params:{type: schema231.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs9){
 if(typeof data2 === "string"){
 if(func2(data2) > 255){
-validate179.errors = [{instancePath:instancePath+"/project/description",schemaPath:"#/components/schemas/IdentityDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate193.errors = [{instancePath:instancePath+"/project/description",schemaPath:"#/components/schemas/IdentityDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 }
@@ -9312,7 +10028,7 @@ vErrors.push(err1);
 errors++;
 }
 else {
-if(!pattern76.test(data3)){
+if(!pattern81.test(data3)){
 const err2 = {instancePath:instancePath+"/project/domain_id",schemaPath:"#/components/schemas/KeystoneIdString/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -9372,7 +10088,7 @@ else {
 vErrors.push(err5);
 }
 errors++;
-validate179.errors = vErrors;
+validate193.errors = vErrors;
 return false;
 }
 else {
@@ -9396,11 +10112,11 @@ if(data0.enabled !== undefined){
 let data4 = data0.enabled;
 const _errs18 = errors;
 if((typeof data4 !== "boolean") && (typeof data4 !== "string")){
-validate179.errors = [{instancePath:instancePath+"/project/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/type",keyword:"type",params:{type: schema217.type},message:"must be boolean,string"}];
+validate193.errors = [{instancePath:instancePath+"/project/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/type",keyword:"type",params:{type: schema233.type},message:"must be boolean,string"}];
 return false;
 }
 if(!((((((((data4 === true) || (data4 === "True")) || (data4 === "TRUE")) || (data4 === "true")) || (data4 === false)) || (data4 === "False")) || (data4 === "FALSE")) || (data4 === "false"))){
-validate179.errors = [{instancePath:instancePath+"/project/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/enum",keyword:"enum",params:{allowedValues: schema217.enum},message:"must be equal to one of the allowed values"}];
+validate193.errors = [{instancePath:instancePath+"/project/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/enum",keyword:"enum",params:{allowedValues: schema233.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid1 = _errs18 === errors;
@@ -9413,11 +10129,11 @@ if(data0.is_domain !== undefined){
 let data5 = data0.is_domain;
 const _errs21 = errors;
 if((typeof data5 !== "boolean") && (typeof data5 !== "string")){
-validate179.errors = [{instancePath:instancePath+"/project/is_domain",schemaPath:"#/components/schemas/KeystoneBoolean/type",keyword:"type",params:{type: schema217.type},message:"must be boolean,string"}];
+validate193.errors = [{instancePath:instancePath+"/project/is_domain",schemaPath:"#/components/schemas/KeystoneBoolean/type",keyword:"type",params:{type: schema233.type},message:"must be boolean,string"}];
 return false;
 }
 if(!((((((((data5 === true) || (data5 === "True")) || (data5 === "TRUE")) || (data5 === "true")) || (data5 === false)) || (data5 === "False")) || (data5 === "FALSE")) || (data5 === "false"))){
-validate179.errors = [{instancePath:instancePath+"/project/is_domain",schemaPath:"#/components/schemas/KeystoneBoolean/enum",keyword:"enum",params:{allowedValues: schema217.enum},message:"must be equal to one of the allowed values"}];
+validate193.errors = [{instancePath:instancePath+"/project/is_domain",schemaPath:"#/components/schemas/KeystoneBoolean/enum",keyword:"enum",params:{allowedValues: schema233.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid1 = _errs21 === errors;
@@ -9458,7 +10174,7 @@ vErrors.push(err7);
 errors++;
 }
 else {
-if(!pattern76.test(data6)){
+if(!pattern81.test(data6)){
 const err8 = {instancePath:instancePath+"/project/parent_id",schemaPath:"#/components/schemas/KeystoneIdString/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err8];
@@ -9518,7 +10234,7 @@ else {
 vErrors.push(err11);
 }
 errors++;
-validate179.errors = vErrors;
+validate193.errors = vErrors;
 return false;
 }
 else {
@@ -9545,7 +10261,7 @@ const _errs32 = errors;
 if(errors === _errs32){
 if(Array.isArray(data7)){
 if(data7.length > 80){
-validate179.errors = [{instancePath:instancePath+"/project/tags",schemaPath:"#/components/schemas/ProjectTags/maxItems",keyword:"maxItems",params:{limit: 80},message:"must NOT have more than 80 items"}];
+validate193.errors = [{instancePath:instancePath+"/project/tags",schemaPath:"#/components/schemas/ProjectTags/maxItems",keyword:"maxItems",params:{limit: 80},message:"must NOT have more than 80 items"}];
 return false;
 }
 else {
@@ -9557,24 +10273,24 @@ const _errs34 = errors;
 if(errors === _errs34){
 if(typeof data8 === "string"){
 if(func2(data8) > 255){
-validate179.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate193.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data8) < 1){
-validate179.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate193.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern78.test(data8)){
-validate179.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/pattern",keyword:"pattern",params:{pattern: "^[^,/]*$"},message:"must match pattern \""+"^[^,/]*$"+"\""}];
+if(!pattern83.test(data8)){
+validate193.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/pattern",keyword:"pattern",params:{pattern: "^[^,/]*$"},message:"must match pattern \""+"^[^,/]*$"+"\""}];
 return false;
 }
 }
 }
 }
 else {
-validate179.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate193.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -9595,7 +10311,7 @@ continue;
 }
 if(typeof indices0[item0] == "number"){
 j0 = indices0[item0];
-validate179.errors = [{instancePath:instancePath+"/project/tags",schemaPath:"#/components/schemas/ProjectTags/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"}];
+validate193.errors = [{instancePath:instancePath+"/project/tags",schemaPath:"#/components/schemas/ProjectTags/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"}];
 return false;
 break;
 }
@@ -9606,7 +10322,7 @@ indices0[item0] = i1;
 }
 }
 else {
-validate179.errors = [{instancePath:instancePath+"/project/tags",schemaPath:"#/components/schemas/ProjectTags/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate193.errors = [{instancePath:instancePath+"/project/tags",schemaPath:"#/components/schemas/ProjectTags/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -9620,7 +10336,7 @@ if(data0.options !== undefined){
 let data9 = data0.options;
 const _errs36 = errors;
 if(!(data9 && typeof data9 == "object" && !Array.isArray(data9))){
-validate179.errors = [{instancePath:instancePath+"/project/options",schemaPath:"#/properties/project/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate193.errors = [{instancePath:instancePath+"/project/options",schemaPath:"#/properties/project/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 var valid1 = _errs36 === errors;
@@ -9638,7 +10354,7 @@ var valid1 = true;
 }
 }
 else {
-validate179.errors = [{instancePath:instancePath+"/project",schemaPath:"#/properties/project/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate193.errors = [{instancePath:instancePath+"/project",schemaPath:"#/properties/project/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -9647,44 +10363,44 @@ return false;
 }
 }
 else {
-validate179.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate193.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate179.errors = vErrors;
+validate193.errors = vErrors;
 return errors === 0;
 }
-validate179.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate193.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate178(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate192(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_createProject.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate178.evaluated;
+const evaluated0 = validate192.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate179(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate179.errors : vErrors.concat(validate179.errors);
+if(!(validate193(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate193.errors : vErrors.concat(validate193.errors);
 errors = vErrors.length;
 }
-validate178.errors = vErrors;
+validate192.errors = vErrors;
 return errors === 0;
 }
-validate178.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate192.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_updateProject = validate181;
-const schema221 = {"$ref":"cinder-v3.json#/components/schemas/ProjectUpdateRequest","$id":"body_updateProject.json"};
-const schema222 = {"description":"`{\"project\": {...}}` with at least one attribute (`{}` → 400 \"{} does not have enough\nproperties\"). Changing `domain_id` → 400 \"Update of `domain_id` is not allowed.\"; changing\n`is_domain` → 400 \"Update of `is_domain` is not allowed.\". Extra keys are stored.\n","type":"object","required":["project"],"additionalProperties":false,"properties":{"project":{"type":"object","minProperties":1,"additionalProperties":true,"properties":{"name":{"$ref":"#/components/schemas/ProjectName"},"description":{"$ref":"#/components/schemas/IdentityDescription"},"enabled":{"$ref":"#/components/schemas/KeystoneBoolean"},"tags":{"$ref":"#/components/schemas/ProjectTags"},"options":{"type":"object"}}}}};
+export const body_updateProject = validate195;
+const schema237 = {"$ref":"cinder-v3.json#/components/schemas/ProjectUpdateRequest","$id":"body_updateProject.json"};
+const schema238 = {"description":"`{\"project\": {...}}` with at least one attribute (`{}` → 400 \"{} does not have enough\nproperties\"). Changing `domain_id` → 400 \"Update of `domain_id` is not allowed.\"; changing\n`is_domain` → 400 \"Update of `is_domain` is not allowed.\". Extra keys are stored.\n","type":"object","required":["project"],"additionalProperties":false,"properties":{"project":{"type":"object","minProperties":1,"additionalProperties":true,"properties":{"name":{"$ref":"#/components/schemas/ProjectName"},"description":{"$ref":"#/components/schemas/IdentityDescription"},"enabled":{"$ref":"#/components/schemas/KeystoneBoolean"},"tags":{"$ref":"#/components/schemas/ProjectTags"},"options":{"type":"object"}}}}};
 
-function validate182(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate196(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate182.evaluated;
+const evaluated0 = validate196.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9695,14 +10411,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.project === undefined) && (missing0 = "project")){
-validate182.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate196.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "project")){
-validate182.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate196.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -9714,7 +10430,7 @@ const _errs2 = errors;
 if(errors === _errs2){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 if(Object.keys(data0).length < 1){
-validate182.errors = [{instancePath:instancePath+"/project",schemaPath:"#/properties/project/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"}];
+validate196.errors = [{instancePath:instancePath+"/project",schemaPath:"#/properties/project/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"}];
 return false;
 }
 else {
@@ -9725,24 +10441,24 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data1 === "string"){
 if(func2(data1) > 64){
-validate182.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+validate196.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
 else {
 if(func2(data1) < 1){
-validate182.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate196.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern75.test(data1)){
-validate182.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/pattern",keyword:"pattern",params:{pattern: "[\\S]+"},message:"must match pattern \""+"[\\S]+"+"\""}];
+if(!pattern80.test(data1)){
+validate196.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/pattern",keyword:"pattern",params:{pattern: "[\\S]+"},message:"must match pattern \""+"[\\S]+"+"\""}];
 return false;
 }
 }
 }
 }
 else {
-validate182.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate196.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -9757,13 +10473,13 @@ let data2 = data0.description;
 const _errs8 = errors;
 const _errs9 = errors;
 if((typeof data2 !== "string") && (data2 !== null)){
-validate182.errors = [{instancePath:instancePath+"/project/description",schemaPath:"#/components/schemas/IdentityDescription/type",keyword:"type",params:{type: schema215.type},message:"must be string,null"}];
+validate196.errors = [{instancePath:instancePath+"/project/description",schemaPath:"#/components/schemas/IdentityDescription/type",keyword:"type",params:{type: schema231.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs9){
 if(typeof data2 === "string"){
 if(func2(data2) > 255){
-validate182.errors = [{instancePath:instancePath+"/project/description",schemaPath:"#/components/schemas/IdentityDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate196.errors = [{instancePath:instancePath+"/project/description",schemaPath:"#/components/schemas/IdentityDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 }
@@ -9778,11 +10494,11 @@ if(data0.enabled !== undefined){
 let data3 = data0.enabled;
 const _errs11 = errors;
 if((typeof data3 !== "boolean") && (typeof data3 !== "string")){
-validate182.errors = [{instancePath:instancePath+"/project/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/type",keyword:"type",params:{type: schema217.type},message:"must be boolean,string"}];
+validate196.errors = [{instancePath:instancePath+"/project/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/type",keyword:"type",params:{type: schema233.type},message:"must be boolean,string"}];
 return false;
 }
 if(!((((((((data3 === true) || (data3 === "True")) || (data3 === "TRUE")) || (data3 === "true")) || (data3 === false)) || (data3 === "False")) || (data3 === "FALSE")) || (data3 === "false"))){
-validate182.errors = [{instancePath:instancePath+"/project/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/enum",keyword:"enum",params:{allowedValues: schema217.enum},message:"must be equal to one of the allowed values"}];
+validate196.errors = [{instancePath:instancePath+"/project/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/enum",keyword:"enum",params:{allowedValues: schema233.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid1 = _errs11 === errors;
@@ -9798,7 +10514,7 @@ const _errs15 = errors;
 if(errors === _errs15){
 if(Array.isArray(data4)){
 if(data4.length > 80){
-validate182.errors = [{instancePath:instancePath+"/project/tags",schemaPath:"#/components/schemas/ProjectTags/maxItems",keyword:"maxItems",params:{limit: 80},message:"must NOT have more than 80 items"}];
+validate196.errors = [{instancePath:instancePath+"/project/tags",schemaPath:"#/components/schemas/ProjectTags/maxItems",keyword:"maxItems",params:{limit: 80},message:"must NOT have more than 80 items"}];
 return false;
 }
 else {
@@ -9810,24 +10526,24 @@ const _errs17 = errors;
 if(errors === _errs17){
 if(typeof data5 === "string"){
 if(func2(data5) > 255){
-validate182.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate196.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data5) < 1){
-validate182.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate196.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern78.test(data5)){
-validate182.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/pattern",keyword:"pattern",params:{pattern: "^[^,/]*$"},message:"must match pattern \""+"^[^,/]*$"+"\""}];
+if(!pattern83.test(data5)){
+validate196.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/pattern",keyword:"pattern",params:{pattern: "^[^,/]*$"},message:"must match pattern \""+"^[^,/]*$"+"\""}];
 return false;
 }
 }
 }
 }
 else {
-validate182.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate196.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -9848,7 +10564,7 @@ continue;
 }
 if(typeof indices0[item0] == "number"){
 j0 = indices0[item0];
-validate182.errors = [{instancePath:instancePath+"/project/tags",schemaPath:"#/components/schemas/ProjectTags/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"}];
+validate196.errors = [{instancePath:instancePath+"/project/tags",schemaPath:"#/components/schemas/ProjectTags/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"}];
 return false;
 break;
 }
@@ -9859,7 +10575,7 @@ indices0[item0] = i1;
 }
 }
 else {
-validate182.errors = [{instancePath:instancePath+"/project/tags",schemaPath:"#/components/schemas/ProjectTags/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate196.errors = [{instancePath:instancePath+"/project/tags",schemaPath:"#/components/schemas/ProjectTags/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -9873,7 +10589,7 @@ if(data0.options !== undefined){
 let data6 = data0.options;
 const _errs19 = errors;
 if(!(data6 && typeof data6 == "object" && !Array.isArray(data6))){
-validate182.errors = [{instancePath:instancePath+"/project/options",schemaPath:"#/properties/project/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate196.errors = [{instancePath:instancePath+"/project/options",schemaPath:"#/properties/project/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 var valid1 = _errs19 === errors;
@@ -9888,7 +10604,7 @@ var valid1 = true;
 }
 }
 else {
-validate182.errors = [{instancePath:instancePath+"/project",schemaPath:"#/properties/project/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate196.errors = [{instancePath:instancePath+"/project",schemaPath:"#/properties/project/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -9897,46 +10613,46 @@ return false;
 }
 }
 else {
-validate182.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate196.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate182.errors = vErrors;
+validate196.errors = vErrors;
 return errors === 0;
 }
-validate182.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate196.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate181(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate195(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_updateProject.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate181.evaluated;
+const evaluated0 = validate195.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate182(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate182.errors : vErrors.concat(validate182.errors);
+if(!(validate196(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
 errors = vErrors.length;
 }
-validate181.errors = vErrors;
+validate195.errors = vErrors;
 return errors === 0;
 }
-validate181.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate195.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_createUser = validate184;
-const schema227 = {"$ref":"cinder-v3.json#/components/schemas/UserCreateRequest","$id":"body_createUser.json"};
-const schema228 = {"description":"`{\"user\": {...}}` (keystone/identity/schema.py `user_create_request`). A name already used in\nthe domain → 409 \"Conflict occurred attempting to store user - Duplicate entry found with name\n<name> at domain ID <domain>.\". Unknown `domain_id` → 404 \"Could not find domain: <id>.\".\n","type":"object","required":["user"],"additionalProperties":false,"properties":{"user":{"type":"object","required":["name"],"additionalProperties":true,"properties":{"name":{"$ref":"#/components/schemas/IdentityName"},"password":{"$ref":"#/components/schemas/NewPassword"},"default_project_id":{"oneOf":[{"$ref":"#/components/schemas/KeystoneIdString"},{"type":"null"}]},"description":{"$ref":"#/components/schemas/IdentityDescription"},"domain_id":{"description":"Default the token's domain (`default`).","allOf":[{"$ref":"#/components/schemas/KeystoneIdString"}]},"enabled":{"$ref":"#/components/schemas/KeystoneBoolean"},"email":{"$ref":"#/components/schemas/IdentityDescription"},"options":{"type":"object"}}}}};
-const schema229 = {"description":"1..255 characters with at least one non-blank.","type":"string","minLength":1,"maxLength":255,"pattern":"[\\S]+"};
-const schema230 = {"description":"A password being set: at most 4096 characters, Keystone's default `max_password_length`\n(keystone/conf/identity.py), so that hashing stays cheap.\n","type":["string","null"],"maxLength":4096};
+export const body_createUser = validate198;
+const schema243 = {"$ref":"cinder-v3.json#/components/schemas/UserCreateRequest","$id":"body_createUser.json"};
+const schema244 = {"description":"`{\"user\": {...}}` (keystone/identity/schema.py `user_create_request`). A name already used in\nthe domain → 409 \"Conflict occurred attempting to store user - Duplicate entry found with name\n<name> at domain ID <domain>.\". Unknown `domain_id` → 404 \"Could not find domain: <id>.\".\n","type":"object","required":["user"],"additionalProperties":false,"properties":{"user":{"type":"object","required":["name"],"additionalProperties":true,"properties":{"name":{"$ref":"#/components/schemas/IdentityName"},"password":{"$ref":"#/components/schemas/NewPassword"},"default_project_id":{"oneOf":[{"$ref":"#/components/schemas/KeystoneIdString"},{"type":"null"}]},"description":{"$ref":"#/components/schemas/IdentityDescription"},"domain_id":{"description":"Default the token's domain (`default`).","allOf":[{"$ref":"#/components/schemas/KeystoneIdString"}]},"enabled":{"$ref":"#/components/schemas/KeystoneBoolean"},"email":{"$ref":"#/components/schemas/IdentityDescription"},"options":{"type":"object"}}}}};
+const schema245 = {"description":"1..255 characters with at least one non-blank.","type":"string","minLength":1,"maxLength":255,"pattern":"[\\S]+"};
+const schema246 = {"description":"A password being set: at most 4096 characters, Keystone's default `max_password_length`\n(keystone/conf/identity.py), so that hashing stays cheap.\n","type":["string","null"],"maxLength":4096};
 
-function validate185(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate199(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate185.evaluated;
+const evaluated0 = validate199.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9947,14 +10663,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.user === undefined) && (missing0 = "user")){
-validate185.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate199.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "user")){
-validate185.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate199.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -9967,7 +10683,7 @@ if(errors === _errs2){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing1;
 if((data0.name === undefined) && (missing1 = "name")){
-validate185.errors = [{instancePath:instancePath+"/user",schemaPath:"#/properties/user/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate199.errors = [{instancePath:instancePath+"/user",schemaPath:"#/properties/user/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
@@ -9978,24 +10694,24 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data1 === "string"){
 if(func2(data1) > 255){
-validate185.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate199.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data1) < 1){
-validate185.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate199.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern75.test(data1)){
-validate185.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/pattern",keyword:"pattern",params:{pattern: "[\\S]+"},message:"must match pattern \""+"[\\S]+"+"\""}];
+if(!pattern80.test(data1)){
+validate199.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/pattern",keyword:"pattern",params:{pattern: "[\\S]+"},message:"must match pattern \""+"[\\S]+"+"\""}];
 return false;
 }
 }
 }
 }
 else {
-validate185.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate199.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -10010,13 +10726,13 @@ let data2 = data0.password;
 const _errs8 = errors;
 const _errs9 = errors;
 if((typeof data2 !== "string") && (data2 !== null)){
-validate185.errors = [{instancePath:instancePath+"/user/password",schemaPath:"#/components/schemas/NewPassword/type",keyword:"type",params:{type: schema230.type},message:"must be string,null"}];
+validate199.errors = [{instancePath:instancePath+"/user/password",schemaPath:"#/components/schemas/NewPassword/type",keyword:"type",params:{type: schema246.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs9){
 if(typeof data2 === "string"){
 if(func2(data2) > 4096){
-validate185.errors = [{instancePath:instancePath+"/user/password",schemaPath:"#/components/schemas/NewPassword/maxLength",keyword:"maxLength",params:{limit: 4096},message:"must NOT have more than 4096 characters"}];
+validate199.errors = [{instancePath:instancePath+"/user/password",schemaPath:"#/components/schemas/NewPassword/maxLength",keyword:"maxLength",params:{limit: 4096},message:"must NOT have more than 4096 characters"}];
 return false;
 }
 }
@@ -10059,7 +10775,7 @@ vErrors.push(err1);
 errors++;
 }
 else {
-if(!pattern76.test(data3)){
+if(!pattern81.test(data3)){
 const err2 = {instancePath:instancePath+"/user/default_project_id",schemaPath:"#/components/schemas/KeystoneIdString/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -10119,7 +10835,7 @@ else {
 vErrors.push(err5);
 }
 errors++;
-validate185.errors = vErrors;
+validate199.errors = vErrors;
 return false;
 }
 else {
@@ -10144,13 +10860,13 @@ let data4 = data0.description;
 const _errs18 = errors;
 const _errs19 = errors;
 if((typeof data4 !== "string") && (data4 !== null)){
-validate185.errors = [{instancePath:instancePath+"/user/description",schemaPath:"#/components/schemas/IdentityDescription/type",keyword:"type",params:{type: schema215.type},message:"must be string,null"}];
+validate199.errors = [{instancePath:instancePath+"/user/description",schemaPath:"#/components/schemas/IdentityDescription/type",keyword:"type",params:{type: schema231.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs19){
 if(typeof data4 === "string"){
 if(func2(data4) > 255){
-validate185.errors = [{instancePath:instancePath+"/user/description",schemaPath:"#/components/schemas/IdentityDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate199.errors = [{instancePath:instancePath+"/user/description",schemaPath:"#/components/schemas/IdentityDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 }
@@ -10168,24 +10884,24 @@ const _errs23 = errors;
 if(errors === _errs23){
 if(typeof data5 === "string"){
 if(func2(data5) > 64){
-validate185.errors = [{instancePath:instancePath+"/user/domain_id",schemaPath:"#/components/schemas/KeystoneIdString/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+validate199.errors = [{instancePath:instancePath+"/user/domain_id",schemaPath:"#/components/schemas/KeystoneIdString/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
 else {
 if(func2(data5) < 1){
-validate185.errors = [{instancePath:instancePath+"/user/domain_id",schemaPath:"#/components/schemas/KeystoneIdString/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate199.errors = [{instancePath:instancePath+"/user/domain_id",schemaPath:"#/components/schemas/KeystoneIdString/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern76.test(data5)){
-validate185.errors = [{instancePath:instancePath+"/user/domain_id",schemaPath:"#/components/schemas/KeystoneIdString/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9-]+$"+"\""}];
+if(!pattern81.test(data5)){
+validate199.errors = [{instancePath:instancePath+"/user/domain_id",schemaPath:"#/components/schemas/KeystoneIdString/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9-]+$"+"\""}];
 return false;
 }
 }
 }
 }
 else {
-validate185.errors = [{instancePath:instancePath+"/user/domain_id",schemaPath:"#/components/schemas/KeystoneIdString/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate199.errors = [{instancePath:instancePath+"/user/domain_id",schemaPath:"#/components/schemas/KeystoneIdString/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -10199,11 +10915,11 @@ if(data0.enabled !== undefined){
 let data6 = data0.enabled;
 const _errs25 = errors;
 if((typeof data6 !== "boolean") && (typeof data6 !== "string")){
-validate185.errors = [{instancePath:instancePath+"/user/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/type",keyword:"type",params:{type: schema217.type},message:"must be boolean,string"}];
+validate199.errors = [{instancePath:instancePath+"/user/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/type",keyword:"type",params:{type: schema233.type},message:"must be boolean,string"}];
 return false;
 }
 if(!((((((((data6 === true) || (data6 === "True")) || (data6 === "TRUE")) || (data6 === "true")) || (data6 === false)) || (data6 === "False")) || (data6 === "FALSE")) || (data6 === "false"))){
-validate185.errors = [{instancePath:instancePath+"/user/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/enum",keyword:"enum",params:{allowedValues: schema217.enum},message:"must be equal to one of the allowed values"}];
+validate199.errors = [{instancePath:instancePath+"/user/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/enum",keyword:"enum",params:{allowedValues: schema233.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid1 = _errs25 === errors;
@@ -10217,13 +10933,13 @@ let data7 = data0.email;
 const _errs28 = errors;
 const _errs29 = errors;
 if((typeof data7 !== "string") && (data7 !== null)){
-validate185.errors = [{instancePath:instancePath+"/user/email",schemaPath:"#/components/schemas/IdentityDescription/type",keyword:"type",params:{type: schema215.type},message:"must be string,null"}];
+validate199.errors = [{instancePath:instancePath+"/user/email",schemaPath:"#/components/schemas/IdentityDescription/type",keyword:"type",params:{type: schema231.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs29){
 if(typeof data7 === "string"){
 if(func2(data7) > 255){
-validate185.errors = [{instancePath:instancePath+"/user/email",schemaPath:"#/components/schemas/IdentityDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate199.errors = [{instancePath:instancePath+"/user/email",schemaPath:"#/components/schemas/IdentityDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 }
@@ -10238,7 +10954,7 @@ if(data0.options !== undefined){
 let data8 = data0.options;
 const _errs31 = errors;
 if(!(data8 && typeof data8 == "object" && !Array.isArray(data8))){
-validate185.errors = [{instancePath:instancePath+"/user/options",schemaPath:"#/properties/user/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate199.errors = [{instancePath:instancePath+"/user/options",schemaPath:"#/properties/user/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 var valid1 = _errs31 === errors;
@@ -10256,7 +10972,7 @@ var valid1 = true;
 }
 }
 else {
-validate185.errors = [{instancePath:instancePath+"/user",schemaPath:"#/properties/user/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate199.errors = [{instancePath:instancePath+"/user",schemaPath:"#/properties/user/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -10265,44 +10981,44 @@ return false;
 }
 }
 else {
-validate185.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate199.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate185.errors = vErrors;
+validate199.errors = vErrors;
 return errors === 0;
 }
-validate185.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate199.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate184(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate198(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_createUser.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate184.evaluated;
+const evaluated0 = validate198.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate185(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate185.errors : vErrors.concat(validate185.errors);
+if(!(validate199(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate199.errors : vErrors.concat(validate199.errors);
 errors = vErrors.length;
 }
-validate184.errors = vErrors;
+validate198.errors = vErrors;
 return errors === 0;
 }
-validate184.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate198.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_updateUser = validate187;
-const schema236 = {"$ref":"cinder-v3.json#/components/schemas/UserUpdateRequest","$id":"body_updateUser.json"};
-const schema237 = {"description":"`{\"user\": {...}}` with at least one attribute. `domain_id` cannot be changed (400 \"Update of\n`domain_id` is not allowed.\"). A new `password` resets `password_expires_at`.\n","type":"object","required":["user"],"additionalProperties":false,"properties":{"user":{"type":"object","minProperties":1,"additionalProperties":true,"properties":{"name":{"$ref":"#/components/schemas/IdentityName"},"password":{"$ref":"#/components/schemas/NewPassword"},"default_project_id":{"oneOf":[{"$ref":"#/components/schemas/KeystoneIdString"},{"type":"null"}]},"description":{"$ref":"#/components/schemas/IdentityDescription"},"enabled":{"$ref":"#/components/schemas/KeystoneBoolean"},"email":{"$ref":"#/components/schemas/IdentityDescription"},"options":{"type":"object"}}}}};
+export const body_updateUser = validate201;
+const schema252 = {"$ref":"cinder-v3.json#/components/schemas/UserUpdateRequest","$id":"body_updateUser.json"};
+const schema253 = {"description":"`{\"user\": {...}}` with at least one attribute. `domain_id` cannot be changed (400 \"Update of\n`domain_id` is not allowed.\"). A new `password` resets `password_expires_at`.\n","type":"object","required":["user"],"additionalProperties":false,"properties":{"user":{"type":"object","minProperties":1,"additionalProperties":true,"properties":{"name":{"$ref":"#/components/schemas/IdentityName"},"password":{"$ref":"#/components/schemas/NewPassword"},"default_project_id":{"oneOf":[{"$ref":"#/components/schemas/KeystoneIdString"},{"type":"null"}]},"description":{"$ref":"#/components/schemas/IdentityDescription"},"enabled":{"$ref":"#/components/schemas/KeystoneBoolean"},"email":{"$ref":"#/components/schemas/IdentityDescription"},"options":{"type":"object"}}}}};
 
-function validate188(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate202(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate188.evaluated;
+const evaluated0 = validate202.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -10313,14 +11029,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.user === undefined) && (missing0 = "user")){
-validate188.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate202.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "user")){
-validate188.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate202.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -10332,7 +11048,7 @@ const _errs2 = errors;
 if(errors === _errs2){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 if(Object.keys(data0).length < 1){
-validate188.errors = [{instancePath:instancePath+"/user",schemaPath:"#/properties/user/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"}];
+validate202.errors = [{instancePath:instancePath+"/user",schemaPath:"#/properties/user/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"}];
 return false;
 }
 else {
@@ -10343,24 +11059,24 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data1 === "string"){
 if(func2(data1) > 255){
-validate188.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate202.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data1) < 1){
-validate188.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate202.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern75.test(data1)){
-validate188.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/pattern",keyword:"pattern",params:{pattern: "[\\S]+"},message:"must match pattern \""+"[\\S]+"+"\""}];
+if(!pattern80.test(data1)){
+validate202.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/pattern",keyword:"pattern",params:{pattern: "[\\S]+"},message:"must match pattern \""+"[\\S]+"+"\""}];
 return false;
 }
 }
 }
 }
 else {
-validate188.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate202.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -10375,13 +11091,13 @@ let data2 = data0.password;
 const _errs8 = errors;
 const _errs9 = errors;
 if((typeof data2 !== "string") && (data2 !== null)){
-validate188.errors = [{instancePath:instancePath+"/user/password",schemaPath:"#/components/schemas/NewPassword/type",keyword:"type",params:{type: schema230.type},message:"must be string,null"}];
+validate202.errors = [{instancePath:instancePath+"/user/password",schemaPath:"#/components/schemas/NewPassword/type",keyword:"type",params:{type: schema246.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs9){
 if(typeof data2 === "string"){
 if(func2(data2) > 4096){
-validate188.errors = [{instancePath:instancePath+"/user/password",schemaPath:"#/components/schemas/NewPassword/maxLength",keyword:"maxLength",params:{limit: 4096},message:"must NOT have more than 4096 characters"}];
+validate202.errors = [{instancePath:instancePath+"/user/password",schemaPath:"#/components/schemas/NewPassword/maxLength",keyword:"maxLength",params:{limit: 4096},message:"must NOT have more than 4096 characters"}];
 return false;
 }
 }
@@ -10424,7 +11140,7 @@ vErrors.push(err1);
 errors++;
 }
 else {
-if(!pattern76.test(data3)){
+if(!pattern81.test(data3)){
 const err2 = {instancePath:instancePath+"/user/default_project_id",schemaPath:"#/components/schemas/KeystoneIdString/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -10484,7 +11200,7 @@ else {
 vErrors.push(err5);
 }
 errors++;
-validate188.errors = vErrors;
+validate202.errors = vErrors;
 return false;
 }
 else {
@@ -10509,13 +11225,13 @@ let data4 = data0.description;
 const _errs18 = errors;
 const _errs19 = errors;
 if((typeof data4 !== "string") && (data4 !== null)){
-validate188.errors = [{instancePath:instancePath+"/user/description",schemaPath:"#/components/schemas/IdentityDescription/type",keyword:"type",params:{type: schema215.type},message:"must be string,null"}];
+validate202.errors = [{instancePath:instancePath+"/user/description",schemaPath:"#/components/schemas/IdentityDescription/type",keyword:"type",params:{type: schema231.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs19){
 if(typeof data4 === "string"){
 if(func2(data4) > 255){
-validate188.errors = [{instancePath:instancePath+"/user/description",schemaPath:"#/components/schemas/IdentityDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate202.errors = [{instancePath:instancePath+"/user/description",schemaPath:"#/components/schemas/IdentityDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 }
@@ -10530,11 +11246,11 @@ if(data0.enabled !== undefined){
 let data5 = data0.enabled;
 const _errs21 = errors;
 if((typeof data5 !== "boolean") && (typeof data5 !== "string")){
-validate188.errors = [{instancePath:instancePath+"/user/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/type",keyword:"type",params:{type: schema217.type},message:"must be boolean,string"}];
+validate202.errors = [{instancePath:instancePath+"/user/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/type",keyword:"type",params:{type: schema233.type},message:"must be boolean,string"}];
 return false;
 }
 if(!((((((((data5 === true) || (data5 === "True")) || (data5 === "TRUE")) || (data5 === "true")) || (data5 === false)) || (data5 === "False")) || (data5 === "FALSE")) || (data5 === "false"))){
-validate188.errors = [{instancePath:instancePath+"/user/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/enum",keyword:"enum",params:{allowedValues: schema217.enum},message:"must be equal to one of the allowed values"}];
+validate202.errors = [{instancePath:instancePath+"/user/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/enum",keyword:"enum",params:{allowedValues: schema233.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid1 = _errs21 === errors;
@@ -10548,13 +11264,13 @@ let data6 = data0.email;
 const _errs24 = errors;
 const _errs25 = errors;
 if((typeof data6 !== "string") && (data6 !== null)){
-validate188.errors = [{instancePath:instancePath+"/user/email",schemaPath:"#/components/schemas/IdentityDescription/type",keyword:"type",params:{type: schema215.type},message:"must be string,null"}];
+validate202.errors = [{instancePath:instancePath+"/user/email",schemaPath:"#/components/schemas/IdentityDescription/type",keyword:"type",params:{type: schema231.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs25){
 if(typeof data6 === "string"){
 if(func2(data6) > 255){
-validate188.errors = [{instancePath:instancePath+"/user/email",schemaPath:"#/components/schemas/IdentityDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate202.errors = [{instancePath:instancePath+"/user/email",schemaPath:"#/components/schemas/IdentityDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 }
@@ -10569,7 +11285,7 @@ if(data0.options !== undefined){
 let data7 = data0.options;
 const _errs27 = errors;
 if(!(data7 && typeof data7 == "object" && !Array.isArray(data7))){
-validate188.errors = [{instancePath:instancePath+"/user/options",schemaPath:"#/properties/user/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate202.errors = [{instancePath:instancePath+"/user/options",schemaPath:"#/properties/user/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 var valid1 = _errs27 === errors;
@@ -10586,7 +11302,7 @@ var valid1 = true;
 }
 }
 else {
-validate188.errors = [{instancePath:instancePath+"/user",schemaPath:"#/properties/user/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate202.errors = [{instancePath:instancePath+"/user",schemaPath:"#/properties/user/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -10595,44 +11311,44 @@ return false;
 }
 }
 else {
-validate188.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate202.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate188.errors = vErrors;
+validate202.errors = vErrors;
 return errors === 0;
 }
-validate188.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate202.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate187(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate201(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_updateUser.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate187.evaluated;
+const evaluated0 = validate201.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate188(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate188.errors : vErrors.concat(validate188.errors);
+if(!(validate202(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate202.errors : vErrors.concat(validate202.errors);
 errors = vErrors.length;
 }
-validate187.errors = vErrors;
+validate201.errors = vErrors;
 return errors === 0;
 }
-validate187.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate201.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_changeUserPassword = validate190;
-const schema244 = {"$ref":"cinder-v3.json#/components/schemas/UserPasswordChangeRequest","$id":"body_changeUserPassword.json"};
-const schema245 = {"description":"`{\"user\": {\"original_password\": \"...\", \"password\": \"...\"}}` (keystone/identity/schema.py\n`password_change`). Other top-level keys are ignored.\n","type":"object","required":["user"],"properties":{"user":{"type":"object","required":["original_password","password"],"additionalProperties":false,"properties":{"original_password":{"type":"string"},"password":{"allOf":[{"$ref":"#/components/schemas/NewPassword"}],"type":"string"}}}}};
+export const body_changeUserPassword = validate204;
+const schema260 = {"$ref":"cinder-v3.json#/components/schemas/UserPasswordChangeRequest","$id":"body_changeUserPassword.json"};
+const schema261 = {"description":"`{\"user\": {\"original_password\": \"...\", \"password\": \"...\"}}` (keystone/identity/schema.py\n`password_change`). Other top-level keys are ignored.\n","type":"object","required":["user"],"properties":{"user":{"type":"object","required":["original_password","password"],"additionalProperties":false,"properties":{"original_password":{"type":"string"},"password":{"allOf":[{"$ref":"#/components/schemas/NewPassword"}],"type":"string"}}}}};
 
-function validate191(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate205(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate191.evaluated;
+const evaluated0 = validate205.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -10643,7 +11359,7 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.user === undefined) && (missing0 = "user")){
-validate191.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate205.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -10654,14 +11370,14 @@ if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing1;
 if(((data0.original_password === undefined) && (missing1 = "original_password")) || ((data0.password === undefined) && (missing1 = "password"))){
-validate191.errors = [{instancePath:instancePath+"/user",schemaPath:"#/properties/user/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate205.errors = [{instancePath:instancePath+"/user",schemaPath:"#/properties/user/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 const _errs3 = errors;
 for(const key0 in data0){
 if(!((key0 === "original_password") || (key0 === "password"))){
-validate191.errors = [{instancePath:instancePath+"/user",schemaPath:"#/properties/user/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate205.errors = [{instancePath:instancePath+"/user",schemaPath:"#/properties/user/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -10670,7 +11386,7 @@ if(_errs3 === errors){
 if(data0.original_password !== undefined){
 const _errs4 = errors;
 if(typeof data0.original_password !== "string"){
-validate191.errors = [{instancePath:instancePath+"/user/original_password",schemaPath:"#/properties/user/properties/original_password/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate205.errors = [{instancePath:instancePath+"/user/original_password",schemaPath:"#/properties/user/properties/original_password/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -10683,18 +11399,18 @@ if(data0.password !== undefined){
 let data2 = data0.password;
 const _errs6 = errors;
 if(typeof data2 !== "string"){
-validate191.errors = [{instancePath:instancePath+"/user/password",schemaPath:"#/properties/user/properties/password/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate205.errors = [{instancePath:instancePath+"/user/password",schemaPath:"#/properties/user/properties/password/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 const _errs9 = errors;
 if((typeof data2 !== "string") && (data2 !== null)){
-validate191.errors = [{instancePath:instancePath+"/user/password",schemaPath:"#/components/schemas/NewPassword/type",keyword:"type",params:{type: schema230.type},message:"must be string,null"}];
+validate205.errors = [{instancePath:instancePath+"/user/password",schemaPath:"#/components/schemas/NewPassword/type",keyword:"type",params:{type: schema246.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs9){
 if(typeof data2 === "string"){
 if(func2(data2) > 4096){
-validate191.errors = [{instancePath:instancePath+"/user/password",schemaPath:"#/components/schemas/NewPassword/maxLength",keyword:"maxLength",params:{limit: 4096},message:"must NOT have more than 4096 characters"}];
+validate205.errors = [{instancePath:instancePath+"/user/password",schemaPath:"#/components/schemas/NewPassword/maxLength",keyword:"maxLength",params:{limit: 4096},message:"must NOT have more than 4096 characters"}];
 return false;
 }
 }
@@ -10709,7 +11425,7 @@ var valid1 = true;
 }
 }
 else {
-validate191.errors = [{instancePath:instancePath+"/user",schemaPath:"#/properties/user/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate205.errors = [{instancePath:instancePath+"/user",schemaPath:"#/properties/user/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -10717,44 +11433,44 @@ return false;
 }
 }
 else {
-validate191.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate205.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate191.errors = vErrors;
+validate205.errors = vErrors;
 return errors === 0;
 }
-validate191.evaluated = {"props":{"user":true},"dynamicProps":false,"dynamicItems":false};
+validate205.evaluated = {"props":{"user":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate190(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate204(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_changeUserPassword.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate190.evaluated;
+const evaluated0 = validate204.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate191(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
+if(!(validate205(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate205.errors : vErrors.concat(validate205.errors);
 errors = vErrors.length;
 }
-validate190.errors = vErrors;
+validate204.errors = vErrors;
 return errors === 0;
 }
-validate190.evaluated = {"props":{"user":true},"dynamicProps":false,"dynamicItems":false};
+validate204.evaluated = {"props":{"user":true},"dynamicProps":false,"dynamicItems":false};
 
-export const body_createRole = validate193;
-const schema247 = {"$ref":"cinder-v3.json#/components/schemas/RoleCreateRequest","$id":"body_createRole.json"};
-const schema248 = {"description":"`{\"role\": {...}}` (keystone/assignment/schema.py `role_create_request_body`). A name already\nused (globally, or in the domain) → 409 \"Conflict occurred attempting to store role -\nDuplicate entry found with name <name>.\".\n","type":"object","required":["role"],"additionalProperties":false,"properties":{"role":{"type":"object","required":["name"],"additionalProperties":true,"properties":{"name":{"$ref":"#/components/schemas/IdentityName"},"description":{"$ref":"#/components/schemas/IdentityDescription"},"domain_id":{"oneOf":[{"$ref":"#/components/schemas/KeystoneIdString"},{"type":"null"}]},"options":{"type":"object"}}}}};
+export const body_createRole = validate207;
+const schema263 = {"$ref":"cinder-v3.json#/components/schemas/RoleCreateRequest","$id":"body_createRole.json"};
+const schema264 = {"description":"`{\"role\": {...}}` (keystone/assignment/schema.py `role_create_request_body`). A name already\nused (globally, or in the domain) → 409 \"Conflict occurred attempting to store role -\nDuplicate entry found with name <name>.\".\n","type":"object","required":["role"],"additionalProperties":false,"properties":{"role":{"type":"object","required":["name"],"additionalProperties":true,"properties":{"name":{"$ref":"#/components/schemas/IdentityName"},"description":{"$ref":"#/components/schemas/IdentityDescription"},"domain_id":{"oneOf":[{"$ref":"#/components/schemas/KeystoneIdString"},{"type":"null"}]},"options":{"type":"object"}}}}};
 
-function validate194(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate208(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate194.evaluated;
+const evaluated0 = validate208.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -10765,14 +11481,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.role === undefined) && (missing0 = "role")){
-validate194.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate208.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "role")){
-validate194.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate208.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -10785,7 +11501,7 @@ if(errors === _errs2){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing1;
 if((data0.name === undefined) && (missing1 = "name")){
-validate194.errors = [{instancePath:instancePath+"/role",schemaPath:"#/properties/role/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate208.errors = [{instancePath:instancePath+"/role",schemaPath:"#/properties/role/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
@@ -10796,24 +11512,24 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data1 === "string"){
 if(func2(data1) > 255){
-validate194.errors = [{instancePath:instancePath+"/role/name",schemaPath:"#/components/schemas/IdentityName/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate208.errors = [{instancePath:instancePath+"/role/name",schemaPath:"#/components/schemas/IdentityName/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data1) < 1){
-validate194.errors = [{instancePath:instancePath+"/role/name",schemaPath:"#/components/schemas/IdentityName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate208.errors = [{instancePath:instancePath+"/role/name",schemaPath:"#/components/schemas/IdentityName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern75.test(data1)){
-validate194.errors = [{instancePath:instancePath+"/role/name",schemaPath:"#/components/schemas/IdentityName/pattern",keyword:"pattern",params:{pattern: "[\\S]+"},message:"must match pattern \""+"[\\S]+"+"\""}];
+if(!pattern80.test(data1)){
+validate208.errors = [{instancePath:instancePath+"/role/name",schemaPath:"#/components/schemas/IdentityName/pattern",keyword:"pattern",params:{pattern: "[\\S]+"},message:"must match pattern \""+"[\\S]+"+"\""}];
 return false;
 }
 }
 }
 }
 else {
-validate194.errors = [{instancePath:instancePath+"/role/name",schemaPath:"#/components/schemas/IdentityName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate208.errors = [{instancePath:instancePath+"/role/name",schemaPath:"#/components/schemas/IdentityName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -10828,13 +11544,13 @@ let data2 = data0.description;
 const _errs8 = errors;
 const _errs9 = errors;
 if((typeof data2 !== "string") && (data2 !== null)){
-validate194.errors = [{instancePath:instancePath+"/role/description",schemaPath:"#/components/schemas/IdentityDescription/type",keyword:"type",params:{type: schema215.type},message:"must be string,null"}];
+validate208.errors = [{instancePath:instancePath+"/role/description",schemaPath:"#/components/schemas/IdentityDescription/type",keyword:"type",params:{type: schema231.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs9){
 if(typeof data2 === "string"){
 if(func2(data2) > 255){
-validate194.errors = [{instancePath:instancePath+"/role/description",schemaPath:"#/components/schemas/IdentityDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate208.errors = [{instancePath:instancePath+"/role/description",schemaPath:"#/components/schemas/IdentityDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 }
@@ -10877,7 +11593,7 @@ vErrors.push(err1);
 errors++;
 }
 else {
-if(!pattern76.test(data3)){
+if(!pattern81.test(data3)){
 const err2 = {instancePath:instancePath+"/role/domain_id",schemaPath:"#/components/schemas/KeystoneIdString/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -10937,7 +11653,7 @@ else {
 vErrors.push(err5);
 }
 errors++;
-validate194.errors = vErrors;
+validate208.errors = vErrors;
 return false;
 }
 else {
@@ -10961,7 +11677,7 @@ if(data0.options !== undefined){
 let data4 = data0.options;
 const _errs18 = errors;
 if(!(data4 && typeof data4 == "object" && !Array.isArray(data4))){
-validate194.errors = [{instancePath:instancePath+"/role/options",schemaPath:"#/properties/role/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate208.errors = [{instancePath:instancePath+"/role/options",schemaPath:"#/properties/role/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 var valid1 = _errs18 === errors;
@@ -10975,7 +11691,7 @@ var valid1 = true;
 }
 }
 else {
-validate194.errors = [{instancePath:instancePath+"/role",schemaPath:"#/properties/role/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate208.errors = [{instancePath:instancePath+"/role",schemaPath:"#/properties/role/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -10984,33 +11700,33 @@ return false;
 }
 }
 else {
-validate194.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate208.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate194.errors = vErrors;
+validate208.errors = vErrors;
 return errors === 0;
 }
-validate194.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate208.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate193(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate207(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_createRole.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate193.evaluated;
+const evaluated0 = validate207.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate194(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
+if(!(validate208(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate208.errors : vErrors.concat(validate208.errors);
 errors = vErrors.length;
 }
-validate193.errors = vErrors;
+validate207.errors = vErrors;
 return errors === 0;
 }
-validate193.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate207.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
