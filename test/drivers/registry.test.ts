@@ -84,5 +84,6 @@ describe("driver registry", () => {
     assert.throws(() => createDriver("file", opts({ dir: 3 })), /'dir' must be a non-empty string/);
     assert.throws(() => createDriver("file", opts({ reservedPercentage: "10" })), /must be a number/);
     assert.throws(() => createDriver("file", opts({ capabilities: { a: [1] } })), /capabilities/);
+    assert.throws(() => createDriver("file", opts({ directory: "/srv" })), /Unknown file driver option\(s\) directory; known: dir, /);
   });
 });

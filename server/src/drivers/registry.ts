@@ -45,8 +45,13 @@ function optionalCapabilities(options: Record<string, unknown>): Record<string, 
   return v as Record<string, string | number | boolean>;
 }
 
+const FILE_OPTIONS = ["dir", "reservedPercentage", "maxOverSubscriptionRatio", "capabilities", "copyTimeoutMs"];
+
 function createFileDriver(opts: DriverFactoryOptions): VolumeDriver {
   const o = opts.options;
+  // A mistyped option (a `dir` spelt otherwise) would otherwise put the volumes somewhere else unnoticed.
+  const unknown = Object.keys(o).filter((k) => !FILE_OPTIONS.includes(k));
+  if (unknown.length) throw new Error(`Unknown file driver option(s) ${unknown.join(", ")}; known: ${FILE_OPTIONS.join(", ")}`);
   return new FileDriver({
     dir: optionalString(o, "dir") ?? path.join(opts.dataDir, "volumes", opts.backendName),
     backendName: opts.backendName,
