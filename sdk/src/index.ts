@@ -61,5 +61,6 @@ export type { SnapshotListQuery } from "./resources/snapshots";
 export type { VolumeTypeListQuery } from "./resources/volume-types";
 export type { QosDeleteQuery, QosListQuery } from "./resources/qos-specs";
 export type { LimitsQuery } from "./resources/limits";
-export type { ServiceListQuery } from "./resources/services";
+export type { ServiceListQuery, ServiceTarget } from "./resources/services";
+export type { Cluster, ClusterDetail, ClusterListQuery } from "./resources/clusters";
 export type { PoolListQuery } from "./resources/pools";

@@ -124,6 +124,17 @@ describe("sdk live: types, QoS, quotas and the admin API", () => {
       assert.equal((await client.services.disable(volume.host, "cinder-volume")).status, "disabled");
       await client.services.enable(volume.host, "cinder-volume");
 
+      await client.services.freeze(volume.host);
+      const frozen = (await client.services.list({ host: volume.host, binary: "cinder-volume" }))[0];
+      assert.deepEqual([frozen.frozen, frozen.disabled_reason], [true, "frozen"]);
+      await assert.rejects(client.services.freeze(volume.host), /must be False to failover/);
+      await client.services.thaw(volume.host);
+      assert.equal((await client.services.list({ host: volume.host, binary: "cinder-volume" }))[0].frozen, false);
+      // This server runs no cluster.
+      assert.deepEqual(await client.clusters.list(), []);
+      await assert.rejects(client.clusters.get("none@file"), NotFound);
+      await assert.rejects(client.services.freeze({ cluster: "none@file" }), BadRequest);
+
       const pools = await client.pools.list({ detail: true });
       assert.ok(pools.length >= 1 && pools[0].capabilities, JSON.stringify(pools));
       assert.ok(Array.isArray(await client.extensions.list()));

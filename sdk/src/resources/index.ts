@@ -5,6 +5,7 @@
  */
 import { attachments } from "./attachments";
 import { availabilityZones } from "./availability-zones";
+import { clusters } from "./clusters";
 import { defaultTypes } from "./default-types";
 import { extensions } from "./extensions";
 import { limits } from "./limits";
@@ -27,6 +28,7 @@ export const resources = {
   limits,
   availabilityZones,
   services,
+  clusters,
   pools,
   extensions,
   attachments,

@@ -4,6 +4,11 @@ import type { CallOptions, Op, QueryInput, QueryParams, Schemas, Service } from 
 
 export type ServiceListQuery = QueryInput<QueryParams<Op<"/v3/{project_id}/os-services", "get">>>;
 
+/** A backend to freeze or thaw: `host@backend`, or (3.26+) `{ cluster: "cluster@backend" }`. */
+export type ServiceTarget = string | { cluster: string };
+
+const targetBody = (t: ServiceTarget) => (typeof t === "string" ? { host: t } : { cluster: t.cluster });
+
 export function services(c: CinderClient) {
   return {
     /** Services with state (`up`/`down`) and status (`enabled`/`disabled`), filtered by host or binary. */
@@ -21,6 +26,19 @@ export function services(c: CinderClient) {
       }
       const body = { host, binary, disabled_reason: reason };
       return (await c.request("put", "/v3/{project_id}/os-services/disable-log-reason", { body, ok: [200], ...opts })).data;
+    },
+
+    /**
+     * Freeze a backend (or a cluster): its volumes cannot be deleted nor its snapshots made or
+     * deleted, and it gets no new volumes, until `thaw`.
+     */
+    freeze: async (target: ServiceTarget, opts?: CallOptions): Promise<void> => {
+      await c.request("put", "/v3/{project_id}/os-services/freeze", { body: targetBody(target), ok: [200], ...opts });
+    },
+
+    /** Undo `freeze`. */
+    thaw: async (target: ServiceTarget, opts?: CallOptions): Promise<void> => {
+      await c.request("put", "/v3/{project_id}/os-services/thaw", { body: targetBody(target), ok: [200], ...opts });
     },
   };
 }
