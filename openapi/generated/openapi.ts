@@ -810,7 +810,9 @@ export interface paths {
          *     <status>." - unless the same instance already has an attachment. Volume → `reserved`,
          *     attachment → `reserved` (or `attaching` with a connector). Admin metadata
          *     `readonly=True` forces `attach_mode` `ro`; `mode` from 3.54. A backend failure → 500
-         *     "Unable to create attachment for volume (...)". Below 3.27 → 404.
+         *     "Unable to create attachment for volume (...)"; the volume service not answering → 503
+         *     serviceUnavailable. When the connection fails, the attachment is left `error_attaching` and
+         *     the volume goes back to the status it had (Cinder leaves it `reserved`). Below 3.27 → 404.
          */
         post: operations["createAttachment"];
         delete?: never;
@@ -880,7 +882,9 @@ export interface paths {
          *     cinder/volume/manager.py `attachment_update`): **200** with the attachment in detail, its
          *     `connection_info` flattened and its status `attaching` until `os-complete`. Volume in an
          *     error status, or a second connected host on a non-multiattach volume → 500 "Unable to update
-         *     attachment.(Invalid volume: ...)." (Cinder wraps every CinderException). Below 3.27 → 404.
+         *     attachment.(Invalid volume: ...)." (Cinder wraps every CinderException); the volume service
+         *     not answering → 503 serviceUnavailable, the attachment and the volume left as they were.
+         *     Below 3.27 → 404.
          */
         put: operations["updateAttachment"];
         post?: never;
@@ -3807,6 +3811,14 @@ export interface paths {
                  *     `os-force_detach`: the backend or its export target failed.
                  */
                 500: components["responses"]["InternalServerError"];
+                /**
+                 * @description serviceUnavailable — `os-attach`, `os-detach`, `os-initialize_connection`,
+                 *     `os-terminate_connection`, `os-force_detach`: the volume service of the volume's backend
+                 *     did not answer the call within `rpcResponseTimeoutSeconds`, or none listens on its queue
+                 *     ("The volume service cinder-volume.<host>@<backend> did not answer within 60 s; it may be
+                 *     down (see openstack volume service list)").
+                 */
+                503: components["responses"]["ServiceUnavailable"];
             };
         };
         delete?: never;
@@ -3902,6 +3914,7 @@ export interface paths {
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 406: components["responses"]["NotAcceptable"];
+                503: components["responses"]["ServiceUnavailable"];
             };
         };
         put?: never;
@@ -4046,6 +4059,7 @@ export interface paths {
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 406: components["responses"]["NotAcceptable"];
+                503: components["responses"]["ServiceUnavailable"];
             };
         };
         put?: never;
@@ -4143,6 +4157,7 @@ export interface paths {
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 406: components["responses"]["NotAcceptable"];
+                503: components["responses"]["ServiceUnavailable"];
             };
         };
         put?: never;
@@ -4287,6 +4302,7 @@ export interface paths {
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 406: components["responses"]["NotAcceptable"];
+                503: components["responses"]["ServiceUnavailable"];
             };
         };
         put?: never;
@@ -5116,7 +5132,9 @@ export interface paths {
          *     <status>." - unless the same instance already has an attachment. Volume → `reserved`,
          *     attachment → `reserved` (or `attaching` with a connector). Admin metadata
          *     `readonly=True` forces `attach_mode` `ro`; `mode` from 3.54. A backend failure → 500
-         *     "Unable to create attachment for volume (...)". Below 3.27 → 404.
+         *     "Unable to create attachment for volume (...)"; the volume service not answering → 503
+         *     serviceUnavailable. When the connection fails, the attachment is left `error_attaching` and
+         *     the volume goes back to the status it had (Cinder leaves it `reserved`). Below 3.27 → 404.
          */
         post: {
             parameters: {
@@ -5147,6 +5165,7 @@ export interface paths {
                 406: components["responses"]["NotAcceptable"];
                 415: components["responses"]["UnsupportedMediaType"];
                 500: components["responses"]["InternalServerError"];
+                503: components["responses"]["ServiceUnavailable"];
             };
         };
         delete?: never;
@@ -5303,7 +5322,9 @@ export interface paths {
          *     cinder/volume/manager.py `attachment_update`): **200** with the attachment in detail, its
          *     `connection_info` flattened and its status `attaching` until `os-complete`. Volume in an
          *     error status, or a second connected host on a non-multiattach volume → 500 "Unable to update
-         *     attachment.(Invalid volume: ...)." (Cinder wraps every CinderException). Below 3.27 → 404.
+         *     attachment.(Invalid volume: ...)." (Cinder wraps every CinderException); the volume service
+         *     not answering → 503 serviceUnavailable, the attachment and the volume left as they were.
+         *     Below 3.27 → 404.
          */
         put: {
             parameters: {
@@ -5337,6 +5358,7 @@ export interface paths {
                 406: components["responses"]["NotAcceptable"];
                 415: components["responses"]["UnsupportedMediaType"];
                 500: components["responses"]["InternalServerError"];
+                503: components["responses"]["ServiceUnavailable"];
             };
         };
         post?: never;
@@ -5388,6 +5410,7 @@ export interface paths {
                  */
                 409: components["responses"]["Conflict"];
                 500: components["responses"]["InternalServerError"];
+                503: components["responses"]["ServiceUnavailable"];
             };
         };
         options?: never;
@@ -8122,6 +8145,7 @@ export interface paths {
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 406: components["responses"]["NotAcceptable"];
+                503: components["responses"]["ServiceUnavailable"];
             };
         };
         put?: never;
@@ -10680,6 +10704,24 @@ export interface components {
             };
         };
         /**
+         * @description serviceUnavailable — the request calls a service over the message bus and that service did not
+         *     answer: the volume service of the volume's backend (or the scheduler) sent no reply within
+         *     `rpcResponseTimeoutSeconds` (60 s, `--rpc-response-timeout`; oslo.messaging's
+         *     MessagingTimeout), or no service listens on its queue (MessageUndeliverable). The message
+         *     names the service and the wait, e.g. "The volume service cinder-volume.node2@bulk did not
+         *     answer within 60 s; it may be down (see openstack volume service list)". Cinder lets these
+         *     through as a 500. Nothing the request began is left half-done, and the same request succeeds
+         *     once the service is back.
+         */
+        ServiceUnavailable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Fault"];
+            };
+        };
+        /**
          * @description Unauthorized — no or invalid `X-Auth-Token`, or failed authentication: "The request you have
          *     made requires authentication.". Keystone adds `WWW-Authenticate: Keystone
          *     uri="<base>/identity"`.
@@ -11909,6 +11951,14 @@ export interface operations {
              *     `os-force_detach`: the backend or its export target failed.
              */
             500: components["responses"]["InternalServerError"];
+            /**
+             * @description serviceUnavailable — `os-attach`, `os-detach`, `os-initialize_connection`,
+             *     `os-terminate_connection`, `os-force_detach`: the volume service of the volume's backend
+             *     did not answer the call within `rpcResponseTimeoutSeconds`, or none listens on its queue
+             *     ("The volume service cinder-volume.<host>@<backend> did not answer within 60 s; it may be
+             *     down (see openstack volume service list)").
+             */
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listManageableVolumes: {
@@ -11990,6 +12040,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             406: components["responses"]["NotAcceptable"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     manageVolume: {
@@ -12113,6 +12164,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             406: components["responses"]["NotAcceptable"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listManageableVolumesLegacy: {
@@ -12194,6 +12246,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             406: components["responses"]["NotAcceptable"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     manageVolumeLegacy: {
@@ -12317,6 +12370,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             406: components["responses"]["NotAcceptable"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listSnapshots: {
@@ -13075,6 +13129,7 @@ export interface operations {
             406: components["responses"]["NotAcceptable"];
             415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listAttachmentsDetail: {
@@ -13240,6 +13295,7 @@ export interface operations {
             406: components["responses"]["NotAcceptable"];
             415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     deleteAttachment: {
@@ -13282,6 +13338,7 @@ export interface operations {
              */
             409: components["responses"]["Conflict"];
             500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     attachmentAction: {
@@ -15401,6 +15458,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             406: components["responses"]["NotAcceptable"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listExtensions: {

@@ -13,6 +13,8 @@ export const FAULT_NAMES: Record<number, string> = {
   409: "conflictingRequest",
   413: "overLimit",
   415: "badMediaType",
+  500: "computeFault",
+  503: "serviceUnavailable",
 };
 
 /** Assert the response is the given fault; a string message must match exactly, a RegExp must match. */

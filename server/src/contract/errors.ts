@@ -29,6 +29,8 @@ export const notAcceptable = (message: string) => new CinderError(406, message);
 export const unsupportedMediaType = (contentType: string) =>
   new CinderError(415, `Unsupported Content-Type: ${contentType}. Send application/json.`);
 export const notImplemented = (what: string) => new CinderError(501, `${what} is not implemented.`);
+/** 503 serviceUnavailable: a service the request needs (a volume service, the scheduler) is not answering. */
+export const serviceUnavailable = (message: string) => new CinderError(503, message);
 
 // cinder/exception.py templates.
 export const invalidInput = (reason: string) => badRequest(`Invalid input received: ${reason}`);

@@ -1058,7 +1058,8 @@ export const routes: readonly Route[] = [
       404,
       406,
       415,
-      500
+      500,
+      503
     ],
     "lenient": [],
     "bodyBefore": [],
@@ -1085,7 +1086,8 @@ export const routes: readonly Route[] = [
       404,
       406,
       409,
-      500
+      500,
+      503
     ],
     "lenient": [],
     "bodyBefore": [],
@@ -1133,7 +1135,8 @@ export const routes: readonly Route[] = [
       404,
       406,
       415,
-      500
+      500,
+      503
     ],
     "lenient": [],
     "bodyBefore": [],
@@ -1518,7 +1521,8 @@ export const routes: readonly Route[] = [
       401,
       403,
       404,
-      406
+      406,
+      503
     ],
     "lenient": [],
     "bodyBefore": [],
@@ -1578,7 +1582,8 @@ export const routes: readonly Route[] = [
       401,
       403,
       404,
-      406
+      406,
+      503
     ],
     "lenient": [],
     "bodyBefore": [],
@@ -1981,7 +1986,8 @@ export const routes: readonly Route[] = [
       401,
       403,
       404,
-      406
+      406,
+      503
     ],
     "lenient": [],
     "bodyBefore": [],
@@ -2039,7 +2045,8 @@ export const routes: readonly Route[] = [
       401,
       403,
       404,
-      406
+      406,
+      503
     ],
     "lenient": [],
     "bodyBefore": [],
@@ -2319,7 +2326,8 @@ export const routes: readonly Route[] = [
       401,
       403,
       404,
-      406
+      406,
+      503
     ],
     "lenient": [],
     "bodyBefore": [],
@@ -3227,7 +3235,8 @@ export const routes: readonly Route[] = [
       409,
       413,
       415,
-      500
+      500,
+      503
     ],
     "lenient": [],
     "bodyBefore": [],
@@ -3653,7 +3662,8 @@ export const routes: readonly Route[] = [
       404,
       406,
       415,
-      500
+      500,
+      503
     ],
     "lenient": [],
     "bodyBefore": [],
@@ -3680,7 +3690,8 @@ export const routes: readonly Route[] = [
       404,
       406,
       409,
-      500
+      500,
+      503
     ],
     "lenient": [],
     "bodyBefore": [],
@@ -3728,7 +3739,8 @@ export const routes: readonly Route[] = [
       404,
       406,
       415,
-      500
+      500,
+      503
     ],
     "lenient": [],
     "bodyBefore": [],
@@ -4113,7 +4125,8 @@ export const routes: readonly Route[] = [
       401,
       403,
       404,
-      406
+      406,
+      503
     ],
     "lenient": [],
     "bodyBefore": [],
@@ -4173,7 +4186,8 @@ export const routes: readonly Route[] = [
       401,
       403,
       404,
-      406
+      406,
+      503
     ],
     "lenient": [],
     "bodyBefore": [],
@@ -4576,7 +4590,8 @@ export const routes: readonly Route[] = [
       401,
       403,
       404,
-      406
+      406,
+      503
     ],
     "lenient": [],
     "bodyBefore": [],
@@ -4634,7 +4649,8 @@ export const routes: readonly Route[] = [
       401,
       403,
       404,
-      406
+      406,
+      503
     ],
     "lenient": [],
     "bodyBefore": [],
@@ -4914,7 +4930,8 @@ export const routes: readonly Route[] = [
       401,
       403,
       404,
-      406
+      406,
+      503
     ],
     "lenient": [],
     "bodyBefore": [],
@@ -5822,7 +5839,8 @@ export const routes: readonly Route[] = [
       409,
       413,
       415,
-      500
+      500,
+      503
     ],
     "lenient": [],
     "bodyBefore": [],

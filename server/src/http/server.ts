@@ -15,6 +15,7 @@ import type { Services } from "../services";
 import { connectionOptions, limitConnections } from "./connections";
 import { badRequest, CinderError, notFound, notImplemented, unsupportedMediaType } from "../contract/errors";
 import { faultBody } from "./errors";
+import { unansweredCallFault } from "../volume/api/unanswered";
 import type { Handler, HandlerRequest, Reply } from "./handler";
 import { handlers } from "./handlers";
 import { formatVersion, parseVersion } from "../contract/microversion";
@@ -119,6 +120,8 @@ function sendFault(svc: Services, req: FastifyRequest, reply: FastifyReply, faul
 
 function toFault(err: Error & { statusCode?: number; code?: string }): CinderError {
   if (err instanceof CinderError) return err;
+  const unanswered = unansweredCallFault(err);
+  if (unanswered) return unanswered;
   if (err.code === "FST_ERR_CTP_BODY_TOO_LARGE") return new CinderError(413, "Request is too large.");
   if (err.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE") return unsupportedMediaType("unknown");
   if (typeof err.statusCode === "number" && err.statusCode >= 400 && err.statusCode < 500) {
