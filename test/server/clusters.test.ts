@@ -5,7 +5,10 @@
  * name and pools are named by it; a frozen backend refuses deletes and snapshots and gets nothing new.
  */
 import assert from "node:assert/strict";
+import { promises as fsp } from "node:fs";
+import path from "node:path";
 import { assertFault } from "../helpers/faults";
+import { backendDir, GiB } from "../helpers/lifecycle";
 import { forEachDialect } from "../helpers/suite";
 import { waitStatus } from "../helpers/wait";
 
@@ -93,6 +96,26 @@ forEachDialect("clusters", { cluster: "c1", backends: [{ name: "shared", driver:
     );
     assert.equal((await admin().put(`${A}/os-services/thaw`, { cluster: "c1@shared" }, { version: "3.26" })).status, 200);
     assert.equal((await admin().get(`${A}/clusters/c1@shared`, { version: "3.26" })).body.cluster.frozen, false);
+  });
+
+  it("lists and manages a backend's foreign data by its cluster (3.16, 3.17)", async () => {
+    const foreign = path.join(backendDir(fx.s, "shared"), "found.img");
+    await fsp.writeFile(foreign, "");
+    await fsp.truncate(foreign, GiB);
+    const listed = await admin().get(`${A}/manageable_volumes?cluster=c1@shared`, { version: "3.17" });
+    assert.equal(listed.status, 200, JSON.stringify(listed.body));
+    assert.ok(listed.body["manageable-volumes"].some((e: any) => e.reference["source-name"] === "found.img"));
+    assertFault(await admin().get(`${A}/manageable_volumes?cluster=c9@shared`, { version: "3.17" }), 404, "Service cinder-volume could not be found.");
+    assertFault(
+      await admin().post(`${A}/manageable_volumes`, { volume: { cluster: "c9@shared", ref: { "source-name": "found.img" } } }, { version: "3.16" }),
+      400,
+      "Cluster 'c9@shared' not found",
+    );
+    const r = await admin().post(`${A}/manageable_volumes`, { volume: { cluster: "c1@shared", ref: { "source-name": "found.img" } } }, { version: "3.16" });
+    assert.equal(r.status, 202, JSON.stringify(r.body));
+    await waitStatus(admin(), "volumes", "admin", r.body.volume.id, "available");
+    const v = (await admin().get(`${A}/volumes/${r.body.volume.id}`, { version: "3.61" })).body.volume;
+    assert.deepEqual([v.cluster_name, v["os-vol-host-attr:host"], v.size], ["c1@shared", "testhost@shared", 1]);
   });
 
   async function waitGone(id: string): Promise<void> {

@@ -6,7 +6,7 @@ import type { HandlerRequest } from "../handler";
 import { volumeDetail } from "../views/volumes";
 import { nextLink, type Link } from "../views/links";
 import { boolFrom } from "../../lib/bool";
-import { badRequest } from "../../contract/errors";
+import { badRequest, invalidInput } from "../../contract/errors";
 
 export async function volumeViews(
   req: HandlerRequest<unknown>,
@@ -53,3 +53,17 @@ export function pick<T>(a: T | undefined, b: T | undefined): T | undefined {
 }
 
 export type { Services };
+
+/**
+ * cinder/api/common.py get_cluster_host: from microversion `since` exactly one of host and
+ * cluster, before it a host (a `since` of Infinity: never a cluster).
+ */
+export function clusterHost(version: number, since: number, host: unknown, cluster: unknown): { host?: string; cluster?: string } {
+  const withCluster = version >= since;
+  const c = withCluster && typeof cluster === "string" && cluster ? cluster : undefined;
+  const h = typeof host === "string" && host ? host : undefined;
+  if (Boolean(c) === Boolean(h)) {
+    throw invalidInput(withCluster ? "One and only one of cluster and host must be set." : "Host field is missing.");
+  }
+  return { host: h, cluster: c };
+}

@@ -7,7 +7,8 @@ import { authorize } from "../../policy/policy";
 import type { PoolState } from "../../scheduler/types";
 import { isUp, services, setServiceDisabled } from "../../volume/api/services";
 import type { Handlers, HandlerRequest } from "../handler";
-import { badRequest, invalidInput } from "../../contract/errors";
+import { badRequest } from "../../contract/errors";
+import { clusterHost } from "./common";
 import { failover, freezeHost, thawHost, type ReplicationTarget } from "../../volume/api/replication";
 import { MV } from "../../contract/microversion";
 import { VOLUME_BINARY } from "../../contract/services";
@@ -53,17 +54,9 @@ async function pools(req: HandlerRequest<unknown>): Promise<PoolState[]> {
   return req.svc.scheduler.getPools();
 }
 
-/**
- * cinder/api/common.py get_cluster_host: from `clusterSince` (never when undefined) exactly one of
- * host and cluster, else a host.
- */
-function hostOrCluster(version: number, clusterSince: number | undefined, body: { host?: string | null; cluster?: string | null }): ReplicationTarget {
-  const withCluster = clusterSince !== undefined && version >= clusterSince;
-  const cluster = withCluster ? body.cluster || undefined : undefined;
-  const host = body.host || undefined;
-  if (Boolean(cluster) === Boolean(host)) {
-    throw invalidInput(withCluster ? "One and only one of cluster and host must be set." : "Host field is missing.");
-  }
+/** What freeze, thaw and failover name: a host, or from `since` a cluster. */
+function target(version: number, since: number, body: { host?: string | null; cluster?: string | null }): ReplicationTarget {
+  const { host, cluster } = clusterHost(version, since, body.host, body.cluster);
   return cluster ? { cluster } : { host };
 }
 
@@ -127,15 +120,15 @@ export const serviceHandlers: H = {
     return { body: { ...statusReply(b.host as string, b, true), disabled_reason: reason } };
   },
   freezeHost: async (req) => {
-    await freezeHost(req.svc, req.ctx, hostOrCluster(req.ctx.version, MV.REPLICATION_CLUSTER, req.body));
+    await freezeHost(req.svc, req.ctx, target(req.ctx.version, MV.REPLICATION_CLUSTER, req.body));
     return { status: 200 };
   },
   thawHost: async (req) => {
-    await thawHost(req.svc, req.ctx, hostOrCluster(req.ctx.version, MV.REPLICATION_CLUSTER, req.body));
+    await thawHost(req.svc, req.ctx, target(req.ctx.version, MV.REPLICATION_CLUSTER, req.body));
     return { status: 200 };
   },
-  failoverHost: async (req) => failover(req.svc, req.ctx, hostOrCluster(req.ctx.version, undefined, req.body)),
-  failover: async (req) => failover(req.svc, req.ctx, hostOrCluster(req.ctx.version, MV.REPLICATION_CLUSTER, req.body)),
+  failoverHost: async (req) => failover(req.svc, req.ctx, target(req.ctx.version, Infinity, req.body)),
+  failover: async (req) => failover(req.svc, req.ctx, target(req.ctx.version, MV.REPLICATION_CLUSTER, req.body)),
   listPools: async (req) => {
     authorize(req.ctx, "scheduler_extension:scheduler_stats:get_pools");
     const raw = req.query.detail;

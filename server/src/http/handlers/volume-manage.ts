@@ -7,9 +7,9 @@ import type { ManageableVolume } from "../../drivers/interface";
 import { listManageableVolumes, manageVolume } from "../../volume/api/manage";
 import type { ManageableQuery } from "../../contract/api";
 import type { Handler, HandlerRequest, Handlers } from "../handler";
-import { badRequest, invalidInput } from "../../contract/errors";
+import { badRequest } from "../../contract/errors";
 import { MV } from "../../contract/microversion";
-import { bodyFlag, volumeView } from "./common";
+import { bodyFlag, clusterHost, volumeView } from "./common";
 import { cleanText } from "./volumes";
 
 type ManageHandlers = Pick<
@@ -21,17 +21,6 @@ type ManageHandlers = Pick<
   | "listManageableVolumesLegacy"
   | "listManageableVolumesDetailLegacy"
 >;
-
-/** cinder/api/common.py get_cluster_host: exactly one of host and (from `since`) cluster. */
-function clusterHost(version: number, since: number, host: unknown, cluster: unknown): { host?: string; cluster?: string } {
-  const withCluster = version >= since;
-  const c = withCluster && typeof cluster === "string" && cluster ? cluster : undefined;
-  const h = typeof host === "string" && host ? host : undefined;
-  if (Boolean(c) === Boolean(h)) {
-    throw invalidInput(withCluster ? "One and only one of cluster and host must be set." : "Host field is missing.");
-  }
-  return { host: h, cluster: c };
-}
 
 const manage: Handler<Parameters<Handlers["manageVolume"]>[0]["body"]> = async (req) => {
   const b = req.body.volume;

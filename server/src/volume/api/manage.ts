@@ -67,7 +67,7 @@ export async function manageVolume(svc: ConfigCastDeps, ctx: RequestContext, inp
   }
   const { service, host, cluster } = input.host
     ? await hostPlacement(svc, input.host)
-    : await clusterPlacement(svc, input.cluster as string);
+    : await clusterPlacement(svc, input.cluster as string, () => badRequest(`Cluster '${input.cluster}' not found`));
   const row: VolumesTable = {
     id: randomUUID(),
     project_id: ctx.projectId,
@@ -129,11 +129,11 @@ async function hostPlacement(svc: ConfigDeps, host: string): Promise<Placement> 
  * cinder/volume/api.py _get_service_by_host_cluster with a cluster: a service of the cluster that
  * is up, the cluster itself enabled.
  */
-async function clusterPlacement(svc: ConfigDeps, name: string): Promise<Placement> {
+async function clusterPlacement(svc: ConfigDeps, name: string, missing: () => CinderError): Promise<Placement> {
   const cluster = backendOf(name);
   const members = await servicesOfCluster(svc.db.kysely, cluster, VOLUME_BINARY);
   const row = await getCluster(svc.db.kysely, cluster, VOLUME_BINARY);
-  if (!row || members.length === 0) throw badRequest(`Cluster '${name}' not found`);
+  if (!row || members.length === 0) throw missing();
   const service = members.find((m) => isUp(svc, m));
   if (row.disabled || !service) throw serviceUnavailable();
   const pool = poolPart(name);
@@ -144,8 +144,8 @@ export async function listManageableVolumes(svc: ConfigCastDeps, ctx: RequestCon
   authorize(ctx, "volume_extension:list_manageable");
   const missing = () =>
     notFound(q.host ? `Service ${VOLUME_BINARY} could not be found on host ${backendOf(q.host)}.` : `Service ${VOLUME_BINARY} could not be found.`);
-  const service = await volumeService(svc, q.host, missing);
-  return paginate(await svc.volumes.getManageableVolumes(service.host), q);
+  const service = q.cluster ? (await clusterPlacement(svc, q.cluster, missing)).service : await volumeService(svc, q.host, missing);
+  return paginate(await svc.volumes.getManageableVolumes(service.cluster_name ?? service.host), q);
 }
 
 /** cinder/volume/volume_utils.py paginate_entries_list: sort, skip to after the marker, then offset and limit. */
