@@ -259,6 +259,43 @@ describe("AmqpBus (RabbitMQ)", function () {
     assert.deepEqual(gb, [["publishServiceCapabilities", {}]]);
   });
 
+  it("does not take up a connection that died as it was being opened: it opens another, and calls and casts go through", async () => {
+    const t = topic("opening");
+    const bus = await open();
+    const c = collector(2);
+    bus.subscribe(t, c.handler);
+    assert.equal(await bus.call(t, "ping", {}), undefined);
+    type Internals = { link?: { dead: boolean; conn: { connection: { stream: net.Socket } } }; consume(link: unknown, topic: string): Promise<void>; lost(link: unknown, err: unknown): void };
+    const bus_ = bus as unknown as Internals;
+    const consume = bus_.consume.bind(bus);
+    let died!: () => void;
+    const diedWhileOpening = new Promise<void>((r) => (died = r));
+    let once = true;
+    // On the next connection the broker closes it just as the last declaration is answered (as
+    // when it shuts down, both arrive in one read).
+    bus_.consume = async (link, tp) => {
+      await consume(link, tp);
+      if (!once) return;
+      once = false;
+      bus_.lost(link, new Error("connection closed by the broker"));
+      died();
+    };
+    bus_.link!.conn.connection.stream.destroy(new Error("network down"));
+    await within(diedWhileOpening, 10_000, "the next connection");
+    await new Promise((r) => setImmediate(r));
+    assert.notEqual(bus_.link?.dead, true, "the dead connection is not the bus's");
+    await within(
+      (async () => {
+        while (!bus_.link) await sleep(20);
+      })(),
+      10_000,
+      "another connection",
+    );
+    await assert.rejects(within(bus.call(topic("nobody"), "ping", {}), 10_000, "call"), MessageUndeliverable);
+    bus.cast(t, "createVolume", { volumeId: "v-4" });
+    assert.deepEqual(await within(c.got, 10_000, "cast"), [["ping", {}], ["createVolume", { volumeId: "v-4" }]]);
+  });
+
   it("reconnects after losing its connection: consumers come back and casts sent meanwhile arrive", async () => {
     const t = topic("reconnect");
     const bus = await open();

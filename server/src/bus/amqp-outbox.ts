@@ -36,7 +36,7 @@ export interface PublishLink {
 
 export interface OutboxHooks<L extends PublishLink> {
   log: Pick<Log, "warn" | "error">;
-  /** The live link, if any. */
+  /** The live link, if any; never one that is dead. */
   link(): L | undefined;
   /** Declare what the message needs on the broker before it is published. */
   prepare(link: L, out: Outgoing): Promise<void>;
@@ -90,8 +90,9 @@ export class Outbox<L extends PublishLink> {
         try {
           await this.hooks.prepare(link, out);
         } catch (err) {
+          // The link is dropped; a newer one may already be up (its own pump found this one busy).
           this.hooks.lost(link, err);
-          return;
+          continue;
         }
         if (link.dead || this.queue[0] !== out) continue;
         this.queue.shift();

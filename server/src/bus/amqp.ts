@@ -112,7 +112,8 @@ export class AmqpBus implements Bus {
     this.connectionName = opts.connectionName ?? `cinderblock-${process.pid}`;
     this.outbox = new Outbox<Link>({
       log: this.log,
-      link: () => this.link,
+      // Never a dead link: one is dropped by `lost`, but `open` may finish on a link that died.
+      link: () => (this.link?.dead ? undefined : this.link),
       prepare: (link, out) => this.prepare(link, out),
       lost: (link, err) => this.lost(link, err),
       gaveUp: (out, err) => {
@@ -125,7 +126,13 @@ export class AmqpBus implements Bus {
 
   /** The first connection; later ones come from `scheduleReconnect`. */
   async start(): Promise<void> {
-    await this.open();
+    try {
+      await this.open();
+    } catch (err) {
+      // No caller will own this bus: cancel a reconnect the failed connection may have scheduled.
+      await this.close();
+      throw err;
+    }
   }
 
   subscribe(topic: string, handler: Handler): void {
@@ -384,6 +391,10 @@ export class AmqpBus implements Bus {
       await conn.close().catch(() => undefined);
       return;
     }
+    // The broker closed the connection as its last declaration was answered (both in one read, as
+    // when it shuts down): `lost` has scheduled the next attempt. Installing the dead link would
+    // stall the outbox, and make it spin on a call or a reply (nothing to declare for those).
+    if (link.dead) throw new Error("AMQP connection closed while it was being opened");
     this.link = link;
     this.outageLogged = false;
     void this.outbox.pump();
