@@ -6,13 +6,14 @@ import path from "node:path";
 import { closeSync, mkdirSync, openSync } from "node:fs";
 import SQLite from "better-sqlite3";
 import { Pool, types as pgTypes } from "pg";
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration, type MigrationProvider } from "kysely";
+import { Kysely, Migrator, sql, PostgresDialect, SqliteDialect, type Migration, type MigrationProvider, type SqliteDatabase } from "kysely";
 import type { Database } from "./schema";
 import * as m0001 from "./migrations/0001_initial";
 import * as m0002 from "./migrations/0002_identity";
 import * as m0003 from "./migrations/0003_types_qos_quotas";
 import * as m0004 from "./migrations/0004_attachments";
 import * as m0005 from "./migrations/0005_clusters";
+import * as m0006 from "./migrations/0006_list_indexes";
 
 export type Dialect = "sqlite" | "postgres";
 
@@ -32,6 +33,7 @@ const migrations: Record<string, Migration> = {
   "0003_types_qos_quotas": m0003,
   "0004_attachments": m0004,
   "0005_clusters": m0005,
+  "0006_list_indexes": m0006,
 };
 
 class StaticProvider implements MigrationProvider {
@@ -65,8 +67,37 @@ export function openDb(url: string): Db {
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("synchronous = NORMAL");
   sqlite.pragma("busy_timeout = 10000");
-  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: preparedOnce(sqlite) }) });
   return { kysely, dialect: "sqlite", close: () => kysely.destroy() };
+}
+
+/** SQL texts whose statements are kept; past this the oldest is dropped (IN lists of every length). */
+const STATEMENTS_KEPT = 1000;
+
+/**
+ * better-sqlite3 as kysely's SQLite dialect sees it, preparing each SQL text once: kysely asks for
+ * a new statement on every query, and preparing costs as much as running a small one. A statement
+ * is reused only by the next query of the same text; kysely runs one query at a time on SQLite.
+ */
+function preparedOnce(sqlite: SQLite.Database): SqliteDatabase {
+  const kept = new Map<string, SQLite.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(sql: string) {
+      let stmt = kept.get(sql);
+      if (!stmt) {
+        stmt = sqlite.prepare(sql);
+        if (kept.size >= STATEMENTS_KEPT) kept.delete(kept.keys().next().value as string);
+        kept.set(sql, stmt);
+      }
+      return stmt;
+    },
+  };
+}
+
+/** Refresh the query planner's statistics (after loading many rows at once, as a restore does). */
+export async function analyze(db: Db): Promise<void> {
+  await sql`analyze`.execute(db.kysely);
 }
 
 export async function migrate(db: Db): Promise<void> {

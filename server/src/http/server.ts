@@ -4,7 +4,7 @@
  * thin.
  */
 import { randomUUID } from "node:crypto";
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import type { Logger } from "pino";
 import { routes, type ActionRoute, type Route, type VersionedBody } from "../generated/routes";
 import type { RequestContext } from "../contract/context";
@@ -60,9 +60,22 @@ export function buildHttp(svc: Services, log: Logger): FastifyInstance {
     // ours, never reused as ours (oslo_middleware/request_id.py RequestId).
     genReqId: () => `req-${randomUUID()}`,
     return503OnClosing: true,
+    // One line per request, at debug only (below): at the default level a request writes no log.
+    logController: new LogController({ disableRequestLogging: true }),
     // HEAD is answered only where the spec declares it (Keystone's HEAD /auth/tokens).
     exposeHeadRoutes: false,
   });
+
+  // The access log (cf. cinder/api/openstack/wsgi.py "<method> <url>" status: len: microversion:
+  // time:), at debug, and only hooked when debug is on: it costs nothing otherwise.
+  if (log.isLevelEnabled("debug")) {
+    app.addHook("onResponse", async (req, reply) => {
+      req.log.debug(
+        { reqId: req.id, method: req.method, url: req.url, status: reply.statusCode, microversion: req.cinderVersion, ms: Math.round(reply.elapsedTime * 10) / 10 },
+        "request",
+      );
+    });
+  }
 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(JSON_TYPES, { parseAs: "string" }, (_req, text, done) => {
