@@ -63,6 +63,12 @@ export const REQUIREMENTS: Record<string, Requirement> = {
   "post /v3/{project_id}/manageable_volumes": { minVersion: MV.MANAGE_EXISTING_LIST },
   "get /v3/{project_id}/os-volume-manage": { query: { cluster: MV.MANAGE_EXISTING_CLUSTER } },
   "get /v3/{project_id}/os-volume-manage/detail": { query: { cluster: MV.MANAGE_EXISTING_CLUSTER } },
+  "get /v3/{project_id}/clusters": { minVersion: MV.CLUSTER_SUPPORT },
+  "get /v3/{project_id}/clusters/detail": { minVersion: MV.CLUSTER_SUPPORT },
+  "get /v3/{project_id}/clusters/{cluster_name}": { minVersion: MV.CLUSTER_SUPPORT },
+  "put /v3/{project_id}/clusters/enable": { minVersion: MV.CLUSTER_SUPPORT },
+  "put /v3/{project_id}/clusters/disable": { minVersion: MV.CLUSTER_SUPPORT },
+  "put /v3/{project_id}/os-services/failover": { minVersion: MV.REPLICATION_CLUSTER },
 };
 
 /** Minimums of the action bodies (the `x-min-version` of each action schema), by action key. */

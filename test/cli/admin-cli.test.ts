@@ -27,12 +27,11 @@ describe("cinderblock admin", function () {
   let dir: string;
   let server: ChildServer | undefined;
   before(async () => {
-    await requireCli();
     dir = await mkdtemp(path.join(os.tmpdir(), "cb-admin-"));
   });
   after(async () => {
     await server?.kill("SIGTERM");
-    await rm(dir, { recursive: true, force: true });
+    if (dir) await rm(dir, { recursive: true, force: true });
   });
 
   it("creates projects and users, grants and revokes roles, and lists them", async () => {
@@ -62,7 +61,8 @@ describe("cinderblock admin", function () {
     assert.match(bad.stderr, /no role named 'wizard'/);
   });
 
-  it("prints an openrc the openstack CLI logs in with", async () => {
+  it("prints an openrc the openstack CLI logs in with", async function () {
+    await requireCli.call(this);
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
     const rc = await cinderblock(["admin", "openrc", "--url", url, "--data-dir", dir]);

@@ -134,6 +134,8 @@ describe("sdk live: types, QoS, quotas and the admin API", () => {
       assert.deepEqual(await client.clusters.list(), []);
       await assert.rejects(client.clusters.get("none@file"), NotFound);
       await assert.rejects(client.services.freeze({ cluster: "none@file" }), BadRequest);
+      await assert.rejects(client.services.failover(volume.host, "secondary"), /replication_status in .* must be/);
+      await assert.rejects(client.services.failoverCluster("none@file"), /No service found with cluster=none@file/);
 
       const pools = await client.pools.list({ detail: true });
       assert.ok(pools.length >= 1 && pools[0].capabilities, JSON.stringify(pools));

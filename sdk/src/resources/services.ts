@@ -36,6 +36,22 @@ export function services(c: CinderClient) {
       await c.request("put", "/v3/{project_id}/os-services/freeze", { body: targetBody(target), ok: [200], ...opts });
     },
 
+    /**
+     * Fail a backend (`host@backend`) over to its replication target (`backendId`, else the
+     * driver's default). Only a backend whose replication is enabled can; the drivers here do not
+     * replicate, so the server refuses (400).
+     */
+    failover: async (host: string, backendId?: string, opts?: CallOptions): Promise<void> => {
+      const body = { host, ...(backendId !== undefined ? { backend_id: backendId } : {}) };
+      await c.request("put", "/v3/{project_id}/os-services/failover_host", { body, ok: [202], ...opts });
+    },
+
+    /** `failover` of every service of a cluster (`cluster@backend`, 3.26). */
+    failoverCluster: async (cluster: string, backendId?: string, opts?: CallOptions): Promise<void> => {
+      const body = { cluster, ...(backendId !== undefined ? { backend_id: backendId } : {}) };
+      await c.request("put", "/v3/{project_id}/os-services/failover", { body, ok: [202], ...opts });
+    },
+
     /** Undo `freeze`. */
     thaw: async (target: ServiceTarget, opts?: CallOptions): Promise<void> => {
       await c.request("put", "/v3/{project_id}/os-services/thaw", { body: targetBody(target), ok: [200], ...opts });
