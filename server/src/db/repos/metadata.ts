@@ -2,7 +2,7 @@
  * Key/value metadata of volumes (user and admin) and of snapshots: three tables of one shape
  * (owner id, key, value), read and written by one set of functions.
  */
-import type { Kysely, Transaction } from "kysely";
+import { type Kysely, sql, type Transaction } from "kysely";
 import type { Database } from "../schema";
 
 type Q = Kysely<Database> | Transaction<Database>;
@@ -84,4 +84,50 @@ export async function addMetadataKey(db: Q, kind: MetaKind, id: string, key: str
     .values({ [owner]: id, key, value } as { volume_id: string; key: string; value: string })
     .onConflict((oc) => oc.columns([owner, "key"]).doNothing())
     .execute();
+}
+
+/** What a volume view needs besides the row, read in one query for a set of volumes. */
+export interface VolumeSideRows {
+  metadata: Map<string, Record<string, string>>;
+  adminMetadata: Map<string, Record<string, string>>;
+  typeNames: Map<string, string>;
+}
+
+/**
+ * The user and admin metadata of these volumes and the names of these types, as one UNION ALL
+ * (a GET of one volume, or a page of a hundred, costs one query here instead of three).
+ */
+export async function volumeSideRows(db: Q, volumeIds: readonly string[], typeIds: readonly string[]): Promise<VolumeSideRows> {
+  const out: VolumeSideRows = { metadata: new Map(), adminMetadata: new Map(), typeNames: new Map() };
+  if (volumeIds.length === 0) return out;
+  const ids = [...volumeIds];
+  let q = db
+    .selectFrom("volume_metadata")
+    .select([sql<string>`'m'`.as("kind"), "volume_id as owner", "key", "value"])
+    .where("volume_id", "in", ids)
+    .unionAll(
+      db
+        .selectFrom("volume_admin_metadata")
+        .select([sql<string>`'a'`.as("kind"), "volume_id as owner", "key", "value"])
+        .where("volume_id", "in", ids),
+    );
+  if (typeIds.length > 0) {
+    q = q.unionAll(
+      db
+        .selectFrom("volume_types")
+        .select([sql<string>`'t'`.as("kind"), "id as owner", "name as key", "name as value"])
+        .where("id", "in", [...typeIds]),
+    );
+  }
+  for (const r of await q.orderBy("key").execute()) {
+    if (r.kind === "t") {
+      out.typeNames.set(r.owner, r.value);
+      continue;
+    }
+    const map = r.kind === "m" ? out.metadata : out.adminMetadata;
+    const m = map.get(r.owner) ?? {};
+    m[r.key] = r.value;
+    map.set(r.owner, m);
+  }
+  return out;
 }

@@ -9,9 +9,8 @@ import type { RequestContext } from "../../contract/context";
 import { snapshotNotFound, volumeNotFound } from "../../contract/errors";
 import type { DbDeps } from "./deps";
 import type { VolumeExtras } from "../extras";
-import { metadataOf } from "../../db/repos/metadata";
+import { volumeSideRows } from "../../db/repos/metadata";
 import { attachmentsOf } from "../../db/repos/attachments";
-import { typeNamesById } from "../../db/repos/quotas";
 
 export async function findVolume(svc: DbDeps, ctx: RequestContext, id: string): Promise<VolumeRow> {
   const v = await getVolume(svc.db.kysely, id);
@@ -25,25 +24,23 @@ export async function findSnapshot(svc: DbDeps, ctx: RequestContext, id: string)
   return s;
 }
 
-/** Metadata, visible admin metadata, attachments and type names for a set of volumes, in four queries. */
+/** Metadata, visible admin metadata, attachments and type names for a set of volumes: one query, two for attached volumes. */
 export async function volumeExtras(svc: DbDeps, rows: readonly VolumeRow[]): Promise<Map<string, VolumeExtras>> {
-  const ids = rows.map((r) => r.id);
   const db = svc.db.kysely;
-  const [meta, admin, attached] = await Promise.all([
-    metadataOf(db, "volume", ids),
-    metadataOf(db, "volume_admin", ids),
-    // Only volumes that are or were attached can have rows; skip the query for the rest.
-    attachmentsOf(db, rows.filter((r) => r.attach_status !== "detached").map((r) => r.id), ["attached"]),
-  ]);
   const typeIds = [...new Set(rows.map((r) => r.volume_type_id).filter((t): t is string => !!t))];
-  const typeName = await typeNamesById(db, typeIds);
+  // Only volumes that are or were attached can have attachment rows; the rest need no query.
+  const attachedIds = rows.filter((r) => r.attach_status !== "detached").map((r) => r.id);
+  const [side, attached] = await Promise.all([
+    volumeSideRows(db, rows.map((r) => r.id), typeIds),
+    attachedIds.length > 0 ? attachmentsOf(db, attachedIds, ["attached"]) : Promise.resolve([]),
+  ]);
   const out = new Map<string, VolumeExtras>();
   for (const r of rows) {
     out.set(r.id, {
-      metadata: meta.get(r.id) ?? {},
-      adminMetadata: admin.get(r.id) ?? {},
+      metadata: side.metadata.get(r.id) ?? {},
+      adminMetadata: side.adminMetadata.get(r.id) ?? {},
       attachments: attached.filter((a) => a.volume_id === r.id),
-      volumeTypeName: r.volume_type_id ? (typeName.get(r.volume_type_id) ?? null) : null,
+      volumeTypeName: r.volume_type_id ? (side.typeNames.get(r.volume_type_id) ?? null) : null,
     });
   }
   return out;
