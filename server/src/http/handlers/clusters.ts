@@ -20,12 +20,10 @@ function summary(ctx: RequestContext, c: ClusterState): Record<string, unknown> 
   return out;
 }
 
+/** views/clusters.py detail: the summary, its services summary, and (3.26) the replication fields. */
 function detail(ctx: RequestContext, c: ClusterState): Record<string, unknown> {
   const out: Record<string, unknown> = {
-    name: c.row.name,
-    binary: c.row.binary,
-    state: c.isUp ? "up" : "down",
-    status: c.row.disabled ? "disabled" : "enabled",
+    ...summary(ctx, c),
     num_hosts: c.numHosts,
     num_down_hosts: c.numDownHosts,
     // views/clusters.py _normalize: a naive time, '' when unset.
@@ -35,7 +33,6 @@ function detail(ctx: RequestContext, c: ClusterState): Record<string, unknown> {
     disabled_reason: c.row.disabled_reason,
   };
   if (ctx.version >= MV.REPLICATION_CLUSTER) {
-    out.replication_status = REPLICATION_STATUS;
     out.frozen = c.row.frozen === 1;
     out.active_backend_id = null;
   }
