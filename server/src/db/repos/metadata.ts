@@ -4,6 +4,7 @@
  */
 import { type Kysely, sql, type Transaction } from "kysely";
 import type { Database } from "../schema";
+import { listPlaceholders, listValues, runCompiled } from "../compiled";
 
 type Q = Kysely<Database> | Transaction<Database>;
 
@@ -100,26 +101,33 @@ export interface VolumeSideRows {
 export async function volumeSideRows(db: Q, volumeIds: readonly string[], typeIds: readonly string[]): Promise<VolumeSideRows> {
   const out: VolumeSideRows = { metadata: new Map(), adminMetadata: new Map(), typeNames: new Map() };
   if (volumeIds.length === 0) return out;
-  const ids = [...volumeIds];
-  let q = db
-    .selectFrom("volume_metadata")
-    .select([sql<string>`'m'`.as("kind"), "volume_id as owner", "key", "value"])
-    .where("volume_id", "in", ids)
-    .unionAll(
-      db
-        .selectFrom("volume_admin_metadata")
-        .select([sql<string>`'a'`.as("kind"), "volume_id as owner", "key", "value"])
-        .where("volume_id", "in", ids),
-    );
-  if (typeIds.length > 0) {
-    q = q.unionAll(
-      db
-        .selectFrom("volume_types")
-        .select([sql<string>`'t'`.as("kind"), "id as owner", "name as key", "name as value"])
-        .where("id", "in", [...typeIds]),
-    );
-  }
-  for (const r of await q.orderBy("key").execute()) {
+  const build = () => {
+    const ids = listPlaceholders("v", volumeIds.length);
+    let q = db
+      .selectFrom("volume_metadata")
+      .select([sql<string>`'m'`.as("kind"), "volume_id as owner", "key", "value"])
+      .where("volume_id", "in", ids)
+      .unionAll(
+        db
+          .selectFrom("volume_admin_metadata")
+          .select([sql<string>`'a'`.as("kind"), "volume_id as owner", "key", "value"])
+          .where("volume_id", "in", ids),
+      );
+    if (typeIds.length > 0) {
+      q = q.unionAll(
+        db
+          .selectFrom("volume_types")
+          .select([sql<string>`'t'`.as("kind"), "id as owner", "name as key", "name as value"])
+          .where("id", "in", listPlaceholders("t", typeIds.length)),
+      );
+    }
+    return q.orderBy("key");
+  };
+  const rows = await runCompiled(db, `volume side rows ${volumeIds.length} ${typeIds.length}`, build, {
+    ...listValues("v", volumeIds),
+    ...listValues("t", typeIds),
+  });
+  for (const r of rows) {
     if (r.kind === "t") {
       out.typeNames.set(r.owner, r.value);
       continue;

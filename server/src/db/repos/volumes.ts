@@ -4,6 +4,7 @@
  * doc/source/contributor/api_conditional_updates.rst). Nobody reads, checks, then writes.
  */
 import { type ExpressionBuilder, type Kysely, type Transaction, sql, type Updateable } from "kysely";
+import { runCompiled } from "../compiled";
 import type { Database, VolumeRow, VolumesTable } from "../schema";
 import type { Dialect } from "../database";
 import { now } from "../../contract/time";
@@ -24,7 +25,8 @@ export interface VolumeTask {
 }
 
 export async function getVolume(db: Q, id: string): Promise<VolumeRow | undefined> {
-  return db.selectFrom("volumes").selectAll().where("id", "=", id).executeTakeFirst();
+  const rows = await runCompiled(db, "volume by id", () => db.selectFrom("volumes").selectAll().where("id", "=", ":id"), { ":id": id });
+  return rows[0];
 }
 
 export interface Expect {

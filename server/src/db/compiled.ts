@@ -1,0 +1,43 @@
+/**
+ * Queries of a fixed shape built and compiled once per dialect, then run with new values: the hot
+ * reads (a volume by id, a view's metadata) skip kysely's builder and compiler, whose immutable
+ * nodes cost more than SQLite takes to answer them. A query is built with named placeholders as
+ * its values (`":id"`); each run puts the values in their places by name.
+ */
+import type { Compilable, CompiledQuery, Kysely, Transaction } from "kysely";
+import type { Database } from "./schema";
+
+type Q = Kysely<Database> | Transaction<Database>;
+
+const compiled = new Map<string, CompiledQuery<unknown>>();
+
+/**
+ * Run the query `key` (built by `build` the first time this dialect runs it) with `values` for its
+ * placeholders. `key` must name one shape: include in it whatever changes the SQL text (the
+ * length of an IN list).
+ */
+export async function runCompiled<R>(db: Q, key: string, build: () => Compilable<R>, values: Record<string, unknown>): Promise<R[]> {
+  const dialectKey = `${db.getExecutor().adapter.constructor.name}:${key}`;
+  let q = compiled.get(dialectKey) as CompiledQuery<R> | undefined;
+  if (!q) {
+    q = build().compile();
+    compiled.set(dialectKey, q);
+  }
+  const parameters = q.parameters.map((p) => {
+    if (typeof p !== "string" || !(p in values)) throw new Error(`compiled query ${key}: no value for parameter ${String(p)}`);
+    return values[p];
+  });
+  return (await db.executeQuery<R>({ ...q, parameters })).rows;
+}
+
+/** Placeholder names for an IN list of `n` values: `:prefix0`, `:prefix1`, ... */
+export function listPlaceholders(prefix: string, n: number): string[] {
+  return Array.from({ length: n }, (_, i) => `:${prefix}${i}`);
+}
+
+/** The values of an IN list under the names listPlaceholders gives. */
+export function listValues(prefix: string, values: readonly unknown[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  values.forEach((v, i) => (out[`:${prefix}${i}`] = v));
+  return out;
+}
