@@ -2,10 +2,12 @@
  * Queries of a fixed shape built and compiled once per dialect, then run with new values: the hot
  * reads (a volume by id, a view's metadata) skip kysely's builder and compiler, whose immutable
  * nodes cost more than SQLite takes to answer them. A query is built with named placeholders as
- * its values (`":id"`); each run puts the values in their places by name.
+ * its values (`":id"`); each run puts the values in their places by name. On SQLite, outside a
+ * transaction, the statement runs directly (database.ts readDirect).
  */
 import type { Compilable, CompiledQuery, Kysely, Transaction } from "kysely";
 import type { Database } from "./schema";
+import { readDirect } from "./database";
 
 type Q = Kysely<Database> | Transaction<Database>;
 
@@ -27,7 +29,7 @@ export async function runCompiled<R>(db: Q, key: string, build: () => Compilable
     if (typeof p !== "string" || !(p in values)) throw new Error(`compiled query ${key}: no value for parameter ${String(p)}`);
     return values[p];
   });
-  return (await db.executeQuery<R>({ ...q, parameters })).rows;
+  return readDirect<R>(db, q.sql, parameters) ?? (await db.executeQuery<R>({ ...q, parameters })).rows;
 }
 
 /** Placeholder names for an IN list of `n` values: `:prefix0`, `:prefix1`, ... */

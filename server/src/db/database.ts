@@ -67,8 +67,25 @@ export function openDb(url: string): Db {
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("synchronous = NORMAL");
   sqlite.pragma("busy_timeout = 10000");
-  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: preparedOnce(sqlite) }) });
+  const statements = preparedOnce(sqlite);
+  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: statements }) });
+  direct.set(kysely, { sqlite, prepare: (text) => statements.prepare(text) as SQLite.Statement });
   return { kysely, dialect: "sqlite", close: () => kysely.destroy() };
+}
+
+/** The SQLite connection under a root kysely instance (not a transaction's), for reads that skip kysely. */
+const direct = new WeakMap<object, { sqlite: SQLite.Database; prepare(sql: string): SQLite.Statement }>();
+
+/**
+ * Run a read on SQLite at once, synchronously, when `db` is a root instance and no transaction is
+ * open on the connection (a statement run while one is open would run inside it and could see
+ * its uncommitted rows); undefined when the caller must go through kysely instead.
+ */
+export function readDirect<R>(db: object, text: string, parameters: readonly unknown[]): R[] | undefined {
+  const d = direct.get(db);
+  if (!d || d.sqlite.inTransaction) return undefined;
+  const stmt = d.prepare(text);
+  return stmt.reader ? (stmt.all(...parameters) as R[]) : undefined;
 }
 
 /** SQL texts whose statements are kept; past this the oldest is dropped (IN lists of every length). */
