@@ -86,8 +86,23 @@ const DEFAULTS = new Policy();
 
 const policyOf = (ctx: RequestContext): Policy => (ctx.policy as Policy | undefined) ?? DEFAULTS;
 
+/**
+ * Answers already given for a request: a view of a hundred volumes asks the same few rules of the
+ * same caller for each of them. A context lives for one request, and the rules do not change
+ * while it runs.
+ */
+const answered = new WeakMap<RequestContext, Map<string, boolean>>();
+
 export function allowed(ctx: RequestContext, rule: string, targetProjectId?: string): boolean {
-  return policyOf(ctx).allowed(ctx, rule, targetProjectId ? { project_id: targetProjectId } : {});
+  let memo = answered.get(ctx);
+  if (!memo) answered.set(ctx, (memo = new Map()));
+  const key = targetProjectId ? `${rule}\0${targetProjectId}` : rule;
+  let ok = memo.get(key);
+  if (ok === undefined) {
+    ok = policyOf(ctx).allowed(ctx, rule, targetProjectId ? { project_id: targetProjectId } : {});
+    memo.set(key, ok);
+  }
+  return ok;
 }
 
 /** The rule on an explicit target (a user as well as a project: Keystone's rules). */
