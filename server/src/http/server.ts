@@ -62,6 +62,8 @@ export function buildHttp(svc: Services, log: Logger): FastifyInstance {
     return503OnClosing: true,
     // One line per request, at debug only (below): at the default level a request writes no log.
     logController: new LogController({ disableRequestLogging: true }),
+    // No child logger per request: the lines written here name the request id themselves.
+    childLoggerFactory: (logger) => logger,
     // HEAD is answered only where the spec declares it (Keystone's HEAD /auth/tokens).
     exposeHeadRoutes: false,
   });
@@ -99,14 +101,14 @@ export function buildHttp(svc: Services, log: Logger): FastifyInstance {
     if (typeof global === "string" && GLOBAL_REQUEST_ID.test(global)) req.log = req.log.child({ globalRequestId: global });
   });
 
-  app.addHook("onSend", async (req, reply, payload) => {
+  app.addHook("onSend", (req, reply, payload, done) => {
     reply.header("x-openstack-request-id", req.id);
     reply.header("x-compute-request-id", req.id);
     if (req.cinderVersion !== undefined) {
       reply.header("OpenStack-API-Version", `volume ${formatVersion(req.cinderVersion)}`);
       reply.header("Vary", "OpenStack-API-Version");
     }
-    return payload;
+    done(null, payload);
   });
 
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
