@@ -360,7 +360,7 @@ describe("kernel lab: LVM thin and thick volumes exported through LIO", function
     assert.ok(onFile.equals(pattern), "the volume file holds what iSCSI wrote");
     const r = await volumeAction(c, P, vol.id, "os-extend", { new_size: 2 }, "3.42");
     assert.equal(r.status, 202, JSON.stringify(r.body));
-    await waitFor(async () => ((await c.get(`/v3/${P}/volumes/${vol.id}`)).body.volume.size === 2 ? true : undefined), "the extend", 60_000);
+    await waitFor(async () => ((await c.get(`/v3/${P}/volumes/${vol.id}`)).body.volume.size === 2 ? true : undefined), "the extend", 240_000);
     await waitStatus(c, "volumes", P, vol.id, "in-use");
     // The rebuilt backstore drops the session; the initiator logs in again, as os-brick would.
     logout(targetOf(ci));
