@@ -101,9 +101,3 @@ export async function assertNotFrozen(svc: DbDeps, r: { host: string | null; clu
     throw invalidInput("Modification operations are not allowed on frozen storage backends.");
   }
 }
-
-/** Whether a service counts as frozen: its cluster's flag when clustered, else its own. */
-export function serviceFrozen(s: ServiceRow, clusters: Map<string, ClusterRow>): boolean {
-  const c = s.cluster_name ? clusters.get(s.cluster_name) : undefined;
-  return (c ?? s).frozen === 1;
-}
