@@ -24,7 +24,7 @@ export async function runGuestFile(file: string, opts: Omit<UmlRunOptions, "comm
       file,
     ],
     // A slow guest on a busy 2-core host is still a passing guest: the bound is for a hung one.
-    timeoutMs: 2_700_000,
+    timeoutMs: 3_300_000,
     ...opts,
   });
   if (res.code !== 0) {

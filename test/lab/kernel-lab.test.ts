@@ -11,7 +11,7 @@ import { passing, runGuestFile } from "./guest-run";
 import { umlUnavailable } from "./uml";
 
 describe("kernel lab (user-mode-linux): LVM, LIO and open-iscsi for real", function () {
-  this.timeout(3_000_000);
+  this.timeout(3_600_000);
 
   before(function () {
     const why = umlUnavailable();
