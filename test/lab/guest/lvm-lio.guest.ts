@@ -78,7 +78,7 @@ describe("kernel lab: LVM thin and thick volumes exported through LIO", function
   async function create(body: Record<string, unknown>): Promise<any> {
     const r = await c.post(`/v3/${P}/volumes`, { volume: body });
     assert.equal(r.status, 202, JSON.stringify(r.body));
-    return waitStatus(c, "volumes", P, r.body.volume.id, "available", 120_000);
+    return waitStatus(c, "volumes", P, r.body.volume.id, "available", 480_000);
   }
 
   /** The attachments API (3.27+): reserve with the connector, complete; returns the connection_info. */
@@ -135,7 +135,7 @@ describe("kernel lab: LVM thin and thick volumes exported through LIO", function
     assert.equal(entry.size, 1);
     const r = await c.post(`/v3/${P}/manageable_volumes`, { volume: { host, ref: { "source-name": `volume-${FOREIGN}` }, name: "adopted" } }, { version: "3.8" });
     assert.equal(r.status, 202, JSON.stringify(r.body));
-    const vol = await waitStatus(c, "volumes", P, r.body.volume.id, "available", 120_000);
+    const vol = await waitStatus(c, "volumes", P, r.body.volume.id, "available", 480_000);
     assert.equal(vol.size, 1);
     assert.equal(lv("cinder-thin", `volume-${FOREIGN}`), undefined, "the LV was renamed");
     assert.ok(lv("cinder-thin", `volume-${vol.id}`));
@@ -234,7 +234,7 @@ describe("kernel lab: LVM thin and thick volumes exported through LIO", function
         assert.ok(!readDev(dev, 0, DATA).equals(pattern));
         const r = await volumeAction(c, P, vol.id, "revert", { snapshot_id: snap.id }, "3.40");
         assert.equal(r.status, 202, JSON.stringify(r.body));
-        await waitStatus(c, "volumes", P, vol.id, "available", 120_000);
+        await waitStatus(c, "volumes", P, vol.id, "available", 480_000);
         assert.ok(readDev(dev, 0, DATA).equals(pattern), "the volume holds the snapshot's data again");
         const s = lv(b.vg, `_snapshot-${snap.id}`);
         assert.ok(s, "the snapshot still exists after the revert");
@@ -253,7 +253,7 @@ describe("kernel lab: LVM thin and thick volumes exported through LIO", function
         await waitFor(
           async () => ((await c.get(`/v3/${P}/volumes/${vol.id}`)).body.volume.size === 2 ? true : undefined),
           "the extend",
-          120_000,
+          480_000,
         );
         await waitStatus(c, "volumes", P, vol.id, "in-use");
         assert.equal(Number(lv(b.vg, `volume-${vol.id}`)?.lv_size), 2 * GIB);
