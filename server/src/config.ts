@@ -114,7 +114,7 @@ export interface Config {
   headersTimeoutMs: number;
   /** HTTP: the whole request, body included, must arrive within this long (0: no limit). */
   requestTimeoutMs: number;
-  /** HTTP: an idle keep-alive connection is closed after this long. */
+  /** HTTP: an idle keep-alive connection is closed after this long (0: left for the client to close). */
   keepAliveTimeoutMs: number;
   /** HTTP: a client that sends or reads nothing for this long mid-request is disconnected (0: no limit). */
   idleTimeoutMs: number;

@@ -188,6 +188,38 @@ describe("connection limits", function () {
     });
   });
 
+  describe("no keep-alive or idle limit (0)", () => {
+    let s: TestServer;
+    before(async () => {
+      s = await startServer("sqlite", { keepAliveTimeoutMs: 0, idleTimeoutMs: 0 });
+    });
+    after(async () => s?.stop());
+
+    it("keeps an answered connection open, announces no keep-alive timeout, and serves the next request on it", async () => {
+      const c = raw(s.url);
+      await c.connected;
+      c.socket.write(GET_VERSIONS);
+      while (!/\r\n\r\n/.test(c.received())) await new Promise((r) => setTimeout(r, 10));
+      assert.doesNotMatch(c.received(), /^Keep-Alive:/im, "no timeout is announced for the client to plan on");
+      await new Promise((r) => setTimeout(r, 300));
+      assert.ok(!c.socket.destroyed, "the server left the connection open");
+      c.socket.write(GET_VERSIONS);
+      while ((c.received().match(/HTTP\/1\.1 300 /g) ?? []).length < 2) await new Promise((r) => setTimeout(r, 10));
+      c.socket.destroy();
+    });
+
+    it("announces the keep-alive timeout when there is one", async () => {
+      const t = await startServer("sqlite", { keepAliveTimeoutMs: 5000 });
+      try {
+        const r = await fetch(t.url + "/");
+        await r.text();
+        assert.equal(r.headers.get("keep-alive"), "timeout=5");
+      } finally {
+        await t.stop();
+      }
+    });
+  });
+
   describe("configuration", () => {
     it("has defaults for every limit, and refuses a header deadline longer than the request deadline", () => {
       const c = loadConfig({}, {});

@@ -51,6 +51,8 @@ type TimedSocket = Socket & { [firstRequestTimer]?: NodeJS.Timeout };
 /** Apply the limits Fastify has no option for; call before the routes are registered. */
 export function limitConnections(app: FastifyInstance, l: ConnectionLimits): void {
   const server = app.server;
+  // Fastify reads a keep-alive timeout of 0 as "its default" (72 s); here 0 means no limit.
+  server.keepAliveTimeout = l.keepAliveTimeoutMs;
   if (l.maxConnections > 0) server.maxConnections = l.maxConnections;
   if (l.headersTimeoutMs > 0) {
     // Node starts the header deadline at a request's first byte, so a client that connects and

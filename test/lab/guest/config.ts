@@ -9,6 +9,12 @@ export function serverConfig() {
     targetHelper: "lio",
     targetIp: "127.0.0.1",
     targetPort: 3260,
+    // The tests read devices synchronously, which on a slow guest blocks the event loop (and the
+    // in-process server) for over a minute. When it resumes, the client reuses its idle connection
+    // at the moment the server's keep-alive or idle timer closes it, and the request is reset. The
+    // server keeps idle connections open here; the client closes them (fetch, after 4 s).
+    keepAliveTimeoutMs: 0,
+    idleTimeoutMs: 0,
     backends: [
       { name: "lvm-thin", driver: "lvm", options: { volumeGroup: "cinder-thin", lvmType: "thin" } },
       { name: "lvm-thick", driver: "lvm", options: { volumeGroup: "cinder-thick", lvmType: "default", volumeClear: "zero" } },
