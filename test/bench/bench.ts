@@ -17,7 +17,7 @@
  * BENCH_SECONDS (default 10) sets each throughput run's length; BENCH_SCALE (default
  * 1000,10000,100000) the volume counts of the scale rows; BENCH_PARTS (default
  * throughput,scale,workers) which parts run; BENCH_DIALECTS (default sqlite,postgres) the scale's
- * databases.
+ * databases. BENCH_PROFILE=DIR writes a CPU profile of each server there when it stops.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import net from "node:net";
@@ -40,6 +40,7 @@ const CONNECTIONS = 10;
 const MV = "volume 3.71";
 const CLI = path.resolve(__dirname, "../../server/src/cli.ts");
 const CEILING = path.resolve(__dirname, "ceiling.ts");
+const PROFILE = process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROFILE)}`] : [];
 
 interface Row {
   name: string;
@@ -51,7 +52,7 @@ interface Row {
 }
 
 /** Rows straight into the database: `count` volumes of `project` (one metadata key each) and as many snapshots. */
-async function seed(dbUrl: string, project: string, count: number, snapshots = 0): Promise<string[]> {
+export async function seed(dbUrl: string, project: string, count: number, snapshots = 0): Promise<string[]> {
   const db = openDb(dbUrl);
   await migrate(db);
   const type = await db.kysely.selectFrom("volume_types").select("id").executeTakeFirstOrThrow();
@@ -135,7 +136,7 @@ async function seed(dbUrl: string, project: string, count: number, snapshots = 0
   return ids;
 }
 
-function load(title: string, url: string, headers: Record<string, string>): Promise<autocannon.Result> {
+export function load(title: string, url: string, headers: Record<string, string>): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => {
     autocannon({ title, url, connections: CONNECTIONS, duration: SECONDS, headers }, (err, res) => {
       if (err) return reject(err);
@@ -150,7 +151,7 @@ function pct(sorted: number[], p: number): number {
 }
 
 /** A child process (a `cinderblock` command, or the ceiling) once `ready` says it answers. */
-async function startChild(args: string[], ready: () => Promise<boolean>): Promise<ChildProcess> {
+export async function startChild(args: string[], ready: () => Promise<boolean>): Promise<ChildProcess> {
   const child = spawn(process.execPath, ["--require", require.resolve("tsx/cjs"), ...args], { stdio: ["ignore", "ignore", "inherit"] });
   for (let i = 0; ; i++) {
     if (child.exitCode !== null) throw new Error(`${args.slice(0, 2).join(" ")} exited with ${child.exitCode}`);
@@ -164,11 +165,11 @@ async function startChild(args: string[], ready: () => Promise<boolean>): Promis
   }
 }
 
-function startCli(args: string[], port: number): Promise<ChildProcess> {
-  return startChild([CLI, ...args, "--port", String(port), "--log-level", "warn"], async () => (await fetch(`http://127.0.0.1:${port}/`)).status === 300);
+export function startCli(args: string[], port: number): Promise<ChildProcess> {
+  return startChild([...PROFILE, CLI, ...args, "--port", String(port), "--log-level", "warn"], async () => (await fetch(`http://127.0.0.1:${port}/`)).status === 300);
 }
 
-async function stopChild(child: ChildProcess): Promise<void> {
+export async function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   child.kill("SIGTERM");
   await new Promise((r) => child.once("exit", r));
@@ -189,7 +190,7 @@ async function rssMb(pid: number): Promise<number> {
 }
 
 /** A token of the built-in identity: the admin, scoped to its project. */
-async function adminToken(base: string, dataDir: string): Promise<{ token: string; project: string }> {
+export async function adminToken(base: string, dataDir: string): Promise<{ token: string; project: string }> {
   const password = (await readFile(path.join(dataDir, "admin-password"), "utf8")).trim();
   const r = await fetch(`${base}/identity/v3/auth/tokens`, {
     method: "POST",
@@ -207,7 +208,7 @@ async function adminToken(base: string, dataDir: string): Promise<{ token: strin
 }
 
 /** `count` operations, `parallel` at a time, each done when `done` says so; the wall time in seconds. */
-async function batch(count: number, parallel: number, op: (i: number) => Promise<void>): Promise<{ seconds: number; p50: number; p99: number }> {
+export async function batch(count: number, parallel: number, op: (i: number) => Promise<void>): Promise<{ seconds: number; p50: number; p99: number }> {
   const latencies: number[] = [];
   const started = performance.now();
   let next = 0;
@@ -225,7 +226,7 @@ async function batch(count: number, parallel: number, op: (i: number) => Promise
 }
 
 /** Poll every 5 ms: closer polling would load the server it waits for with GETs. */
-async function waitFor(check: () => Promise<boolean>): Promise<void> {
+export async function waitFor(check: () => Promise<boolean>): Promise<void> {
   while (!(await check())) await new Promise((r) => setTimeout(r, 5));
 }
 
@@ -461,7 +462,9 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

@@ -229,15 +229,29 @@ describe("FileDriver temporary files", () => {
     assert.deepEqual(await listDir(vols), [".volume-c.tmp-3", "notes.txt", "volume-d"]);
   });
 
-  it("delete removes the id's stray temporary files whatever their age, and only those", async () => {
-    const driver = await makeDriver(root);
+  it("delete removes the temporary files a failed copy of the id could not remove, and only those", async () => {
+    const good = await makeDriver(root);
     const v = vol(1);
-    await driver.createVolume(v);
-    await fsp.writeFile(path.join(vols, `.volume-${v.id}.tmp-abc`), "x");
-    await fsp.writeFile(path.join(vols, `.volume-${v.id}x.tmp-abc`), "x");
-    await fsp.writeFile(path.join(vols, `.snapshot-${v.id}.tmp-abc`), "x");
-    await driver.deleteVolume(v);
-    assert.deepEqual(await listDir(vols), [`.snapshot-${v.id}.tmp-abc`, `.volume-${v.id}x.tmp-abc`]);
+    await good.createVolume(v);
+    const failing = await makeDriver(root, { executor: new FailAfterCopyExecutor() });
+    const clone = vol(2);
+    // The rollback's unlink of the copy's temporary file fails (a busy or read-only filesystem).
+    const unlink = fsp.unlink;
+    fsp.unlink = async (p) => {
+      if (String(p).includes(`.volume-${clone.id}.tmp-`)) throw Object.assign(new Error("EBUSY: resource busy"), { code: "EBUSY" });
+      return unlink(p);
+    };
+    try {
+      await assert.rejects(failing.createClonedVolume(clone, v), ExecError);
+    } finally {
+      fsp.unlink = unlink;
+    }
+    const stray = (await listDir(vols)).filter((n) => n.startsWith(`.volume-${clone.id}.tmp-`));
+    assert.equal(stray.length, 1, "the copy's temporary file stayed");
+    // Another id's temporary file is not the delete's business.
+    await fsp.writeFile(path.join(vols, `.volume-${clone.id}x.tmp-abc`), "x");
+    await failing.deleteVolume(clone);
+    assert.deepEqual(await listDir(vols), [`.volume-${clone.id}x.tmp-abc`, `volume-${v.id}`]);
   });
 
   it("a copy that fails leaves neither a final nor a temporary file", async () => {

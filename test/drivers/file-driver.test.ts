@@ -188,6 +188,36 @@ describe("FileDriver stats and listing", () => {
     assert.ok(Math.abs(pool.totalCapacityGb - (fsStats.blocks * fsStats.bsize) / GIB) < 0.02);
   });
 
+  it("keeps provisioned capacity right through every operation after its first scan, and reads the folder again after a minute", async () => {
+    const provisioned = async () => (await driver.getStats()).pools[0].provisionedCapacityGb;
+    assert.equal(await provisioned(), 0);
+    const a = vol(1);
+    await driver.createVolume(a);
+    assert.equal(await provisioned(), 1, "create");
+    const s = snap(a);
+    await driver.createSnapshot(s, a);
+    const fromSnap = vol(3);
+    await driver.createVolumeFromSnapshot(fromSnap, s);
+    const clone = vol(2);
+    await driver.createClonedVolume(clone, a);
+    assert.equal(await provisioned(), 6, "from a snapshot and a clone, snapshots not counted");
+    await driver.extendVolume(a, 4);
+    assert.equal(await provisioned(), 9, "extend");
+    await driver.deleteVolume(fromSnap);
+    assert.equal(await provisioned(), 6, "delete");
+    // A report does not stat every file: a change made behind the driver's back is counted once
+    // the folder is read again.
+    await fsp.truncate(volumePath(root, clone.id), 5 * GIB);
+    assert.equal(await provisioned(), 6, "the tally until the next scan");
+    const realNow = Date.now;
+    Date.now = () => realNow() + 61_000;
+    try {
+      assert.equal(await provisioned(), 9, "rescan after a minute");
+    } finally {
+      Date.now = realNow;
+    }
+  });
+
   it("uses the default ratio and no capabilities when none are configured", async () => {
     const plain = await makeDriver(root);
     const [pool] = (await plain.getStats()).pools;

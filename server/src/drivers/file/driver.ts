@@ -38,7 +38,7 @@ import {
   tempPrefix,
   type Kind,
 } from "./paths";
-import { growTo, lstatOrNull, publishAtomically, randomSuffix, removeIfExists, sparseCopy, statOrNull } from "./files";
+import { growTo, lstatOrNull, publishAtomically, publishSparse, randomSuffix, removeIfExists, sparseCopy, statOrNull } from "./files";
 import { ensurePrivateDir, PRIVATE_FILE_MODE, tightenFile } from "../../lib/private-file";
 
 export interface FileDriverOptions {
@@ -64,6 +64,8 @@ export interface FileDriverOptions {
  */
 const STORAGE_PROTOCOL = "local";
 const DEFAULT_COPY_TIMEOUT_MS = 6 * 60 * 60 * 1000;
+/** How long the provisioned capacity may rest on the driver's own tally before the folder is read again. */
+const RESCAN_MS = 60_000;
 
 
 /** A name the driver may adopt from or offer: one plain entry of its folder. */
@@ -89,6 +91,18 @@ export class FileDriver implements VolumeDriver, ManageableDriver {
   private readonly dir: string;
   private readonly log: Log;
   private readonly copyTimeoutMs: number;
+  /**
+   * Apparent sizes of the volume files by id, for the provisioned capacity: read from the folder
+   * by a scan at most once a minute, kept up to date by each operation in between, so a report
+   * does not stat every file.
+   */
+  private sizes: Map<string, number> | undefined;
+  private scannedAt = 0;
+  /** Changes made while a scan runs, applied on top of what it read. */
+  private changesDuringScan: Array<[string, number | undefined]> | undefined;
+  /** Temporary files a failed operation could not remove; a delete of their volume or snapshot retries. */
+  private readonly strays = new Set<string>();
+  private readonly onStray = (tmp: string): void => void this.strays.add(tmp);
 
   constructor(private readonly opts: FileDriverOptions) {
     if (!opts.dir) throw new Error("FileDriver needs a dir");
@@ -134,10 +148,8 @@ export class FileDriver implements VolumeDriver, ManageableDriver {
       this.log.debug({ volumeId: volume.id }, "volume file already exists");
       return;
     }
-    await publishAtomically(this.temp("volume", volume.id), final, async (tmp) => {
-      await fsp.writeFile(tmp, "", { flag: "wx", mode: PRIVATE_FILE_MODE });
-      await fsp.truncate(tmp, bytes);
-    });
+    await publishSparse(this.temp("volume", volume.id), final, bytes, this.onStray);
+    this.noteSize(volume.id, bytes);
     this.log.info({ volumeId: volume.id, size: volume.size }, "created sparse volume file");
   }
 
@@ -161,6 +173,7 @@ export class FileDriver implements VolumeDriver, ManageableDriver {
     const file = this.path("volume", volume.id);
     if (!(await statOrNull(file))) throw new Error(`volume ${volume.id} not found in ${this.dir}`);
     await growTo(file, gibToBytes(newSize));
+    this.noteSize(volume.id, gibToBytes(newSize));
     this.log.info({ volumeId: volume.id, newSize }, "extended volume file");
   }
 
@@ -174,8 +187,11 @@ export class FileDriver implements VolumeDriver, ManageableDriver {
     }
     const src = this.path("volume", volume.id);
     if (!(await statOrNull(src))) throw new Error(`volume ${volume.id} not found in ${this.dir}`);
-    await publishAtomically(this.temp("snapshot", snapshot.id), final, (tmp) =>
-      sparseCopy(this.opts.executor, src, tmp, this.copyTimeoutMs, this.log),
+    await publishAtomically(
+      this.temp("snapshot", snapshot.id),
+      final,
+      (tmp) => sparseCopy(this.opts.executor, src, tmp, this.copyTimeoutMs, this.log),
+      this.onStray,
     );
     this.log.info({ snapshotId: snapshot.id, volumeId: volume.id }, "created snapshot file");
   }
@@ -198,20 +214,23 @@ export class FileDriver implements VolumeDriver, ManageableDriver {
     const bytes = gibToBytes(volume.size);
     if (!(await statOrNull(final))) throw new Error(`volume ${volume.id} not found in ${this.dir}`);
     await this.assertSourceFits(src, `snapshot ${snapshot.id}`, bytes);
-    await publishAtomically(this.temp("volume", volume.id), final, async (tmp) => {
-      await sparseCopy(this.opts.executor, src, tmp, this.copyTimeoutMs, this.log);
-      await growTo(tmp, bytes);
-    });
+    await publishAtomically(
+      this.temp("volume", volume.id),
+      final,
+      async (tmp) => {
+        await sparseCopy(this.opts.executor, src, tmp, this.copyTimeoutMs, this.log);
+        await growTo(tmp, bytes);
+      },
+      this.onStray,
+    );
+    this.noteSize(volume.id, bytes);
     this.log.info({ volumeId: volume.id, snapshotId: snapshot.id }, "reverted volume to snapshot");
   }
 
   async getStats(): Promise<BackendStats> {
     const fsStats = await fsp.statfs(this.dir);
     let provisionedBytes = 0;
-    for (const name of await fsp.readdir(this.dir)) {
-      if (parseFileName(name)?.kind !== "volume") continue;
-      provisionedBytes += (await statOrNull(path.join(this.dir, name)))?.size ?? 0;
-    }
+    for (const bytes of (await this.volumeSizes()).values()) provisionedBytes += bytes;
     return {
       volumeBackendName: this.opts.backendName,
       vendorName: "Cinderblock",
@@ -273,6 +292,7 @@ export class FileDriver implements VolumeDriver, ManageableDriver {
     this.assertRegular(ref, st);
     await fsp.chmod(final, PRIVATE_FILE_MODE);
     await growTo(final, gibToBytes(volume.size));
+    this.noteSize(volume.id, Math.max(st.size, gibToBytes(volume.size)));
     this.log.info({ volumeId: volume.id, source: ref.sourceName }, "managed existing file");
   }
 
@@ -348,10 +368,16 @@ export class FileDriver implements VolumeDriver, ManageableDriver {
       return;
     }
     await this.assertSourceFits(src, srcLabel, bytes);
-    await publishAtomically(this.temp("volume", volume.id), final, async (tmp) => {
-      await sparseCopy(this.opts.executor, src, tmp, this.copyTimeoutMs, this.log);
-      await growTo(tmp, bytes);
-    });
+    await publishAtomically(
+      this.temp("volume", volume.id),
+      final,
+      async (tmp) => {
+        await sparseCopy(this.opts.executor, src, tmp, this.copyTimeoutMs, this.log);
+        await growTo(tmp, bytes);
+      },
+      this.onStray,
+    );
+    this.noteSize(volume.id, bytes);
     this.log.info({ volumeId: volume.id, size: volume.size, source: srcLabel }, "created volume from copy");
   }
 
@@ -363,12 +389,50 @@ export class FileDriver implements VolumeDriver, ManageableDriver {
     }
   }
 
+  /** The volume files' sizes: the tally, or a scan of the folder when it is missing or old. */
+  private async volumeSizes(): Promise<Map<string, number>> {
+    if (this.sizes && Date.now() - this.scannedAt < RESCAN_MS) return this.sizes;
+    if (this.changesDuringScan) return this.sizes ?? new Map();
+    this.changesDuringScan = [];
+    try {
+      const sizes = new Map<string, number>();
+      for (const name of await fsp.readdir(this.dir)) {
+        const parsed = parseFileName(name);
+        if (parsed?.kind !== "volume") continue;
+        const st = await statOrNull(path.join(this.dir, name));
+        if (st) sizes.set(parsed.id, st.size);
+      }
+      for (const [id, bytes] of this.changesDuringScan) {
+        if (bytes === undefined) sizes.delete(id);
+        else sizes.set(id, bytes);
+      }
+      this.sizes = sizes;
+      this.scannedAt = Date.now();
+      return sizes;
+    } finally {
+      this.changesDuringScan = undefined;
+    }
+  }
+
+  /** A volume file now has `bytes` (undefined: it is gone). */
+  private noteSize(id: string, bytes: number | undefined): void {
+    this.changesDuringScan?.push([id, bytes]);
+    if (!this.sizes) return;
+    if (bytes === undefined) this.sizes.delete(id);
+    else this.sizes.set(id, bytes);
+  }
+
   private async deleteFile(kind: Kind, id: string): Promise<void> {
     assertValidId(id, kind);
     await removeIfExists(this.path(kind, id));
-    const prefix = tempPrefix(kind, id);
-    for (const name of await fsp.readdir(this.dir)) {
-      if (name.startsWith(prefix)) await removeIfExists(path.join(this.dir, name));
+    if (kind === "volume") this.noteSize(id, undefined);
+    // Temporary files of this id exist only while an operation on it runs (they are built under a
+    // lock, and setup() sweeps what a crash left); one a failed operation could not remove is retried.
+    const prefix = path.join(this.dir, tempPrefix(kind, id));
+    for (const tmp of this.strays) {
+      if (!tmp.startsWith(prefix)) continue;
+      await removeIfExists(tmp);
+      this.strays.delete(tmp);
     }
     this.log.info({ [`${kind}Id`]: id }, `deleted ${kind} file`);
   }

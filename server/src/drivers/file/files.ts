@@ -55,7 +55,28 @@ export async function fsyncFile(file: string): Promise<void> {
 }
 
 /** Make a rename or unlink in `dir` durable (POSIX: the directory entry lives in the directory). */
-export async function fsyncDir(dir: string): Promise<void> {
+export function fsyncDir(dir: string): Promise<void> {
+  // Group commit: a flush covers every change made before it began, so callers that arrive while
+  // one runs share the next one instead of each queueing its own.
+  let s = dirSyncs.get(dir);
+  if (!s) dirSyncs.set(dir, (s = {}));
+  const state = s;
+  if (!state.running) {
+    state.running = flushDir(dir).finally(() => (state.running = undefined));
+    return state.running;
+  }
+  state.next ??= state.running
+    .catch(() => undefined)
+    .then(() => {
+      state.next = undefined;
+      return fsyncDir(dir);
+    });
+  return state.next;
+}
+
+const dirSyncs = new Map<string, { running?: Promise<void>; next?: Promise<void> }>();
+
+async function flushDir(dir: string): Promise<void> {
   const fh = await fsp.open(dir, "r");
   try {
     await fh.sync();
@@ -113,14 +134,15 @@ let setprivMissing = false;
  * Build a file at a temporary name with `fill(tmp)` and only then rename it to `final`, so `final`
  * exists only complete: an interrupted run leaves a dot-file that `setup()` sweeps away, never a
  * half-written volume. `rename` replaces `final` atomically when it exists (used by revert).
- * On failure the temporary file is removed (rollback) and the error rethrown.
+ * On failure the temporary file is removed (rollback) and the error rethrown; a temporary file
+ * that could not be removed is passed to `onStray`.
  */
 export async function publishAtomically(
   tmp: string,
   final: string,
   fill: (tmp: string) => Promise<void>,
+  onStray?: (tmp: string) => void,
 ): Promise<void> {
-  const rollBackTemp = (): Promise<void> => removeIfExists(tmp);
   try {
     await fill(tmp);
     // cp gives the copy its source's mode, which may be a looser one of older versions.
@@ -128,8 +150,37 @@ export async function publishAtomically(
     await fsyncFile(tmp);
     await fsp.rename(tmp, final);
   } catch (err) {
-    await rollBackTemp().catch(() => undefined);
+    await rollBack(tmp, onStray);
     throw err;
   }
   await fsyncDir(path.dirname(final));
+}
+
+/**
+ * A new sparse file of `bytes` under `final`, published as publishAtomically does, on one handle:
+ * created private (no chmod needed), sized with a hole, flushed, closed, renamed.
+ */
+export async function publishSparse(tmp: string, final: string, bytes: number, onStray?: (tmp: string) => void): Promise<void> {
+  try {
+    const fh = await fsp.open(tmp, "wx", PRIVATE_FILE_MODE);
+    try {
+      await fh.truncate(bytes);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await fsp.rename(tmp, final);
+  } catch (err) {
+    await rollBack(tmp, onStray);
+    throw err;
+  }
+  await fsyncDir(path.dirname(final));
+}
+
+async function rollBack(tmp: string, onStray?: (tmp: string) => void): Promise<void> {
+  try {
+    await removeIfExists(tmp);
+  } catch {
+    onStray?.(tmp);
+  }
 }
