@@ -140,7 +140,8 @@ forEachDialect("freezing a backend", function (fx) {
     const snap = await fx.s.client.post("/v3/p1/snapshots", { snapshot: { volume_id: vid } });
     await waitStatus(fx.s.client, "snapshots", "p1", snap.body.snapshot.id, "available");
 
-    assertFault(await fx.s.client.as("u:p1").put("/v3/p1/os-services/freeze", { host: "testhost@file" }), 403, "Policy doesn't allow volume:freeze_host to be performed.");
+    // Every PUT of os-services is first an update of services (cinder/api/contrib/services.py update).
+    assertFault(await fx.s.client.as("u:p1").put("/v3/p1/os-services/freeze", { host: "testhost@file" }), 403, "Policy doesn't allow volume_extension:services:update to be performed.");
     assertFault(await admin().put(`${A}/os-services/freeze`, {}, { version: "3.25" }), 400, "Invalid input received: Host field is missing.");
     assertFault(await admin().put(`${A}/os-services/freeze`, {}), 400, "Invalid input received: One and only one of cluster and host must be set.");
     assertFault(await admin().put(`${A}/os-services/freeze`, { host: "elsewhere" }), 400, "No service found with host=elsewhere");

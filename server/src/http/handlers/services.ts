@@ -54,9 +54,15 @@ async function pools(req: HandlerRequest<unknown>): Promise<PoolState[]> {
   return req.svc.scheduler.getPools();
 }
 
-/** What freeze, thaw and failover name: a host, or from `since` a cluster. */
-function target(version: number, since: number, body: { host?: string | null; cluster?: string | null }): ReplicationTarget {
-  const { host, cluster } = clusterHost(version, since, body.host, body.cluster);
+/**
+ * What freeze, thaw and failover name: a host, or from `since` a cluster. Like every PUT of
+ * os-services they are first an update of services (cinder/api/contrib/services.py `update`
+ * authorizes that before it reads the body): a caller who may not is refused with 403 whatever
+ * the body says.
+ */
+function target(req: HandlerRequest<{ host?: string | null; cluster?: string | null }>, since: number): ReplicationTarget {
+  authorize(req.ctx, "volume_extension:services:update");
+  const { host, cluster } = clusterHost(req.ctx.version, since, req.body.host, req.body.cluster);
   return cluster ? { cluster } : { host };
 }
 
@@ -120,15 +126,15 @@ export const serviceHandlers: H = {
     return { body: { ...statusReply(b.host as string, b, true), disabled_reason: reason } };
   },
   freezeHost: async (req) => {
-    await freezeHost(req.svc, req.ctx, target(req.ctx.version, MV.REPLICATION_CLUSTER, req.body));
+    await freezeHost(req.svc, req.ctx, target(req, MV.REPLICATION_CLUSTER));
     return { status: 200 };
   },
   thawHost: async (req) => {
-    await thawHost(req.svc, req.ctx, target(req.ctx.version, MV.REPLICATION_CLUSTER, req.body));
+    await thawHost(req.svc, req.ctx, target(req, MV.REPLICATION_CLUSTER));
     return { status: 200 };
   },
-  failoverHost: async (req) => failover(req.svc, req.ctx, target(req.ctx.version, Infinity, req.body)),
-  failover: async (req) => failover(req.svc, req.ctx, target(req.ctx.version, MV.REPLICATION_CLUSTER, req.body)),
+  failoverHost: async (req) => failover(req.svc, req.ctx, target(req, Infinity)),
+  failover: async (req) => failover(req.svc, req.ctx, target(req, MV.REPLICATION_CLUSTER)),
   listPools: async (req) => {
     authorize(req.ctx, "scheduler_extension:scheduler_stats:get_pools");
     const raw = req.query.detail;

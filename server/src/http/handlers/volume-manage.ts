@@ -8,6 +8,7 @@ import { listManageableVolumes, manageVolume } from "../../volume/api/manage";
 import type { ManageableQuery } from "../../contract/api";
 import type { Handler, HandlerRequest, Handlers } from "../handler";
 import { badRequest } from "../../contract/errors";
+import { authorize } from "../../policy/policy";
 import { MV } from "../../contract/microversion";
 import { bodyFlag, clusterHost, volumeView } from "./common";
 import { cleanText } from "./volumes";
@@ -23,6 +24,8 @@ type ManageHandlers = Pick<
 >;
 
 const manage: Handler<Parameters<Handlers["manageVolume"]>[0]["body"]> = async (req) => {
+  // The policy before the body's host and cluster (cinder/api/contrib/volume_manage.py create).
+  authorize(req.ctx, "volume_extension:volume_manage");
   const b = req.body.volume;
   if (b.cluster !== undefined && req.ctx.version < MV.VOLUME_MIGRATE_CLUSTER) {
     throw badRequest(
@@ -47,6 +50,8 @@ const manage: Handler<Parameters<Handlers["manageVolume"]>[0]["body"]> = async (
 
 /** limit, offset (cinder/api/common.py get_pagination_params) and sort (get_sort_params, default `reference`). */
 function manageableQuery(req: HandlerRequest<unknown>): ManageableQuery {
+  // The policy before the query's host and cluster (cinder/api/v3/volume_manage.py index).
+  authorize(req.ctx, "volume_extension:list_manageable");
   const q = req.query;
   const where = clusterHost(req.ctx.version, MV.MANAGE_EXISTING_CLUSTER, q.host, q.cluster);
   const max = req.svc.config.maxLimit;
