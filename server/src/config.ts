@@ -56,6 +56,15 @@ export interface Config {
    * refused for lockoutDurationSeconds (bounds floods over unknown or many users); 0 = never.
    */
   authClientFailureAttempts: number;
+  /**
+   * Keystone's [security_compliance] password_regex: a password the built-in identity sets (user
+   * create, update, change-password) must match it (JavaScript syntax, matched from the start);
+   * unset: any. passwordRegexDescription is what a refused request is told.
+   */
+  passwordRegex?: string;
+  passwordRegexDescription?: string;
+  /** Characters a new password must have at least (0: no minimum, as Keystone's default). */
+  passwordMinLength: number;
   /** External Keystone for `auth: keystone`. */
   keystone?: KeystoneOptions;
   /** A policy file (YAML or JSON) overriding Cinder's default rules. */
@@ -145,6 +154,7 @@ export function defaults(dataDir = "./data"): Config {
     lockoutFailureAttempts: 5,
     lockoutDurationSeconds: 300,
     authClientFailureAttempts: 30,
+    passwordMinLength: 0,
     host: os.hostname(),
     defaultAvailabilityZone: "nova",
     backends: [{ name: "file", driver: "file", options: {} }],
@@ -199,6 +209,9 @@ const SCALARS: Record<string, { key: keyof Config; type: "number" | "string" }> 
   "lockout-failure-attempts": { key: "lockoutFailureAttempts", type: "number" },
   "lockout-duration": { key: "lockoutDurationSeconds", type: "number" },
   "auth-client-failure-attempts": { key: "authClientFailureAttempts", type: "number" },
+  "password-regex": { key: "passwordRegex", type: "string" },
+  "password-regex-description": { key: "passwordRegexDescription", type: "string" },
+  "password-min-length": { key: "passwordMinLength", type: "number" },
   "policy-file": { key: "policyFile", type: "string" },
   "target-helper": { key: "targetHelper", type: "string" },
   "target-ip": { key: "targetIp", type: "string" },
@@ -319,6 +332,15 @@ function finish(cfg: Config): Config {
     // Not echoed: the URL holds the password.
     throw new ConfigError("the transport URL must be an AMQP URL: amqp://user:password@host:5672/vhost (or amqps://)");
   }
+  if (cfg.passwordRegex === "") cfg.passwordRegex = undefined;
+  if (cfg.passwordRegex !== undefined) {
+    try {
+      new RegExp(cfg.passwordRegex);
+    } catch (err) {
+      throw new ConfigError(`password regex '${cfg.passwordRegex}' is not a valid regular expression: ${(err as Error).message}`);
+    }
+  }
+  if (cfg.passwordMinLength < 0) throw new ConfigError(`password minimum length ${cfg.passwordMinLength} must not be negative`);
   if (cfg.rpcResponseTimeoutSeconds < 1) throw new ConfigError(`rpc response timeout ${cfg.rpcResponseTimeoutSeconds} s must be at least 1 s`);
   if (cfg.cluster === "") cfg.cluster = undefined;
   if (cfg.cluster !== undefined && !/^[A-Za-z0-9_.-]+$/.test(cfg.cluster)) {

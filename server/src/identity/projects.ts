@@ -2,6 +2,7 @@
  * Projects and domains of the built-in identity (keystone/resource/core.py): flat projects whose
  * parent is their domain; the one Default domain (domains are listed and shown, not managed).
  */
+import type { PasswordRules } from "./password-rules";
 import type { Kysely } from "kysely";
 import type { Database, ProjectsTable } from "../db/schema";
 import { enforce, NO_PROJECT } from "./access";
@@ -15,6 +16,8 @@ import type { TokenService } from "./tokens";
 export interface IdentityDeps {
   db: Kysely<Database>;
   tokens: TokenService;
+  /** What a new password must meet (none when absent). */
+  passwordRules?: PasswordRules;
 }
 
 export interface ProjectInput {

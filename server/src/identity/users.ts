@@ -11,6 +11,7 @@ import { DEFAULT_DOMAIN_ID, newId } from "./ids";
 import { checkPassword } from "./authenticate";
 import type { LoginAttempt } from "./lockout";
 import { hashPassword } from "./password";
+import { checkPasswordRules } from "./password-rules";
 import type { IdentityDeps, ListFilters } from "./projects";
 import { enabledFilter, isUniqueViolation, keystoneBool, now } from "./store";
 import * as repo from "../db/repos/identity";
@@ -65,6 +66,7 @@ export async function createUser(deps: IdentityDeps, ctx: RequestContext, u: Use
   const domainId = u.domain_id ?? ctx.token?.projectDomainId ?? DEFAULT_DOMAIN_ID;
   if (!(await repo.domainByRef(deps.db, { id: domainId }))) throw ksNotFound("domain", domainId);
   if (await repo.userByName(deps.db, domainId, u.name)) throw duplicate(u.name, domainId);
+  if (typeof u.password === "string") checkPasswordRules(deps.passwordRules, u.password);
   const row: UsersTable = {
     id: newId(),
     name: u.name,
@@ -94,6 +96,7 @@ export async function updateUser(deps: IdentityDeps, ctx: RequestContext, id: st
     if (await repo.userByName(deps.db, row.domain_id, u.name)) throw duplicate(u.name, row.domain_id);
     set.name = u.name;
   }
+  if (typeof u.password === "string") checkPasswordRules(deps.passwordRules, u.password);
   if (u.password !== undefined) set.password_hash = u.password === null ? null : await hashPassword(u.password);
   if (u.enabled !== undefined) set.enabled = keystoneBool(u.enabled) ? 1 : 0;
   if (u.default_project_id !== undefined) set.default_project_id = u.default_project_id;
@@ -128,6 +131,8 @@ export async function deleteUser(deps: IdentityDeps, ctx: RequestContext, id: st
 export async function changePassword(deps: IdentityDeps, login: LoginAttempt, id: string, original: string, password: string): Promise<void> {
   const user = await repo.getUser(deps.db, id);
   await checkPassword(deps.db, login, user, original);
+  // After the original password, as Keystone does: the rules are told only to the user.
+  checkPasswordRules(deps.passwordRules, password);
   await repo.updateUser(deps.db, id, { password_hash: await hashPassword(password) });
   await deps.tokens.revokeUser(id);
 }

@@ -58,7 +58,8 @@ function deps(req: HandlerRequest<unknown>): projects.IdentityDeps {
   const tokens = req.svc.identity.tokens;
   // The HTTP layer serves /identity only in builtin mode, where the token service exists.
   if (!tokens) throw new Error("the identity API needs the built-in token service");
-  return { db: req.svc.db.kysely, tokens };
+  const c = req.svc.config;
+  return { db: req.svc.db.kysely, tokens, passwordRules: { regex: c.passwordRegex, description: c.passwordRegexDescription, minLength: c.passwordMinLength } };
 }
 
 /** A password check's caller, for the login guard (failed-login throttling). */
