@@ -996,7 +996,9 @@ export interface paths {
          *     and, when policy `limits_extension:used_limits` allows (project readers and admins), its usage
          *     (cinder/api/contrib/used_limits.py). The base limits need no policy; the used values are
          *     silently omitted when the policy refuses. From 3.39 an admin may pass `project_id` (or the
-         *     legacy `tenant_id`) to see another project. `rate` is always empty.
+         *     legacy `tenant_id`) to see another project. `rate` is empty unless a write rate limit is
+         *     configured (`writeRateLimitPerMinute`): then it shows, for POST and PUT, the limit per minute,
+         *     what remains of it and when the next request is allowed, as Cinder's ratelimit middleware did.
          */
         get: operations["showLimits"];
         put?: never;
@@ -5163,6 +5165,7 @@ export interface paths {
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 406: components["responses"]["NotAcceptable"];
+                413: components["responses"]["OverLimit"];
                 415: components["responses"]["UnsupportedMediaType"];
                 500: components["responses"]["InternalServerError"];
                 503: components["responses"]["ServiceUnavailable"];
@@ -5356,6 +5359,7 @@ export interface paths {
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 406: components["responses"]["NotAcceptable"];
+                413: components["responses"]["OverLimit"];
                 415: components["responses"]["UnsupportedMediaType"];
                 500: components["responses"]["InternalServerError"];
                 503: components["responses"]["ServiceUnavailable"];
@@ -5464,6 +5468,7 @@ export interface paths {
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 406: components["responses"]["NotAcceptable"];
+                413: components["responses"]["OverLimit"];
                 415: components["responses"]["UnsupportedMediaType"];
             };
         };
@@ -5532,7 +5537,9 @@ export interface paths {
          *     and, when policy `limits_extension:used_limits` allows (project readers and admins), its usage
          *     (cinder/api/contrib/used_limits.py). The base limits need no policy; the used values are
          *     silently omitted when the policy refuses. From 3.39 an admin may pass `project_id` (or the
-         *     legacy `tenant_id`) to see another project. `rate` is always empty.
+         *     legacy `tenant_id`) to see another project. `rate` is empty unless a write rate limit is
+         *     configured (`writeRateLimitPerMinute`): then it shows, for POST and PUT, the limit per minute,
+         *     what remains of it and when the next request is allowed, as Cinder's ratelimit middleware did.
          */
         get: {
             parameters: {
@@ -9329,7 +9336,8 @@ export interface components {
         };
         /**
          * @description A rate-limit group (cinder/api/views/limits.py `_build_rate_limits`). Only filled by a
-         *     rate-limiting middleware, which Cinder's default pipeline does not have: `rate` is always `[]`.
+         *     rate-limiting middleware, which Cinder's default pipeline does not have: `rate` is `[]` unless
+         *     `writeRateLimitPerMinute` is set.
          */
         RateLimit: {
             uri: string;
@@ -10660,7 +10668,11 @@ export interface components {
          *     name, e.g. "VolumeLimitExceeded: Maximum number of volumes allowed (10) exceeded for quota
          *     'volumes'.", with `retryAfter` "0"), or the request body is larger than
          *     `max_request_body_size` (114688 bytes; oslo.middleware sizelimit answers that one itself,
-         *     with webob's plain error page rather than a JSON fault).
+         *     with webob's plain error page rather than a JSON fault). Cinderblock also answers it, with a
+         *     `Retry-After` header and `retryAfter`, to a POST or PUT over the project's write rate limit
+         *     (`writeRateLimitPerMinute`, off by default; Cinder's ratelimit middleware: "This request was
+         *     rate-limited. Only <n> POST request(s) can be made to * every minute.") and to every request of
+         *     a connection over the per-client connection limit (`maxConnectionsPerClient`, off by default).
          */
         OverLimit: {
             headers: {
@@ -13127,6 +13139,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             406: components["responses"]["NotAcceptable"];
+            413: components["responses"]["OverLimit"];
             415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -13293,6 +13306,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             406: components["responses"]["NotAcceptable"];
+            413: components["responses"]["OverLimit"];
             415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -13377,6 +13391,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             406: components["responses"]["NotAcceptable"];
+            413: components["responses"]["OverLimit"];
             415: components["responses"]["UnsupportedMediaType"];
         };
     };

@@ -131,6 +131,10 @@ export interface Config {
   maxRequestsPerSocket: number;
   /** HTTP: connections open at once; more are closed as they arrive (0: no limit). */
   maxConnections: number;
+  /** HTTP: connections open at once from one client address (an IPv6 /64); more are refused with 413 overLimit (0: no limit). */
+  maxConnectionsPerClient: number;
+  /** POST and PUT requests of the volume API a project may make a minute, per verb; more get 413 overLimit with Retry-After (0: no limit, as Cinder's default pipeline). */
+  writeRateLimitPerMinute: number;
 }
 
 export const DEFAULT_QUOTAS: QuotaDefaults = {
@@ -187,6 +191,9 @@ export function defaults(dataDir = "./data"): Config {
     // Well above the concurrent clients of a cloud's control plane (Cinder's WSGI pool serves 100
     // requests at once per worker), well below the descriptor limit Node raises itself to.
     maxConnections: 1000,
+    // Off by default: behind a load balancer or a proxy every client has the same address.
+    maxConnectionsPerClient: 0,
+    writeRateLimitPerMinute: 0,
   };
 }
 
@@ -223,6 +230,8 @@ const SCALARS: Record<string, { key: keyof Config; type: "number" | "string" }> 
   "idle-timeout-ms": { key: "idleTimeoutMs", type: "number" },
   "max-requests-per-socket": { key: "maxRequestsPerSocket", type: "number" },
   "max-connections": { key: "maxConnections", type: "number" },
+  "max-connections-per-client": { key: "maxConnectionsPerClient", type: "number" },
+  "write-rate-limit": { key: "writeRateLimitPerMinute", type: "number" },
   "service-down-time": { key: "serviceDownTimeSeconds", type: "number" },
   "resume-after": { key: "resumeAfterSeconds", type: "number" },
   "report-interval-ms": { key: "reportIntervalMs", type: "number" },

@@ -1057,6 +1057,7 @@ export const routes: readonly Route[] = [
       403,
       404,
       406,
+      413,
       415,
       500,
       503
@@ -1134,6 +1135,7 @@ export const routes: readonly Route[] = [
       403,
       404,
       406,
+      413,
       415,
       500,
       503
@@ -1162,6 +1164,7 @@ export const routes: readonly Route[] = [
       403,
       404,
       406,
+      413,
       415
     ],
     "lenient": [],
@@ -3661,6 +3664,7 @@ export const routes: readonly Route[] = [
       403,
       404,
       406,
+      413,
       415,
       500,
       503
@@ -3738,6 +3742,7 @@ export const routes: readonly Route[] = [
       403,
       404,
       406,
+      413,
       415,
       500,
       503
@@ -3766,6 +3771,7 @@ export const routes: readonly Route[] = [
       403,
       404,
       406,
+      413,
       415
     ],
     "lenient": [],

@@ -8,13 +8,14 @@ import type { IncomingMessage, Server } from "node:http";
 import type { Socket } from "node:net";
 import type { FastifyHttpOptions, FastifyInstance } from "fastify";
 import type { Config } from "../config";
-import { CinderError } from "../contract/errors";
+import { CinderError, overLimit } from "../contract/errors";
+import { clientKey } from "../identity/lockout";
 import { faultBody } from "./errors";
 
 /** The connection settings of the server's config (documented there). */
 export type ConnectionLimits = Pick<
   Config,
-  "headersTimeoutMs" | "requestTimeoutMs" | "keepAliveTimeoutMs" | "idleTimeoutMs" | "maxRequestsPerSocket" | "maxConnections"
+  "headersTimeoutMs" | "requestTimeoutMs" | "keepAliveTimeoutMs" | "idleTimeoutMs" | "maxRequestsPerSocket" | "maxConnections" | "maxConnectionsPerClient"
 >;
 
 /**
@@ -54,6 +55,7 @@ export function limitConnections(app: FastifyInstance, l: ConnectionLimits): voi
   // Fastify reads a keep-alive timeout of 0 as "its default" (72 s); here 0 means no limit.
   server.keepAliveTimeout = l.keepAliveTimeoutMs;
   if (l.maxConnections > 0) server.maxConnections = l.maxConnections;
+  if (l.maxConnectionsPerClient > 0) limitPerClient(app, l.maxConnectionsPerClient);
   if (l.headersTimeoutMs > 0) {
     // Node starts the header deadline at a request's first byte, so a client that connects and
     // sends nothing is not covered by it: the first request's headers get the same deadline from
@@ -94,17 +96,50 @@ function clientErrorHandler(err: Error & { code?: string; reason?: string }, soc
   sendAndClose(socket, fault, err);
 }
 
+/**
+ * At most `max` connections open at once from one client address (an IPv6 /64): the requests of
+ * one more are answered with Cinder's 413 overLimit and the connection is closed, so that one
+ * client cannot take every connection the server allows.
+ */
+function limitPerClient(app: FastifyInstance, max: number): void {
+  const open = new Map<string, number>();
+  app.server.on("connection", (socket: LimitedSocket) => {
+    const key = clientKey(socket.remoteAddress ?? "");
+    const n = (open.get(key) ?? 0) + 1;
+    if (n > max) {
+      socket[overClientLimit] = max;
+      return;
+    }
+    open.set(key, n);
+    socket.once("close", () => {
+      const left = (open.get(key) ?? 1) - 1;
+      if (left <= 0) open.delete(key);
+      else open.set(key, left);
+    });
+  });
+  app.addHook("onRequest", async (req, reply) => {
+    const limit = (req.socket as LimitedSocket)[overClientLimit];
+    if (limit === undefined) return;
+    void reply.header("Connection", "close");
+    throw overLimit(`Too many connections from one client: at most ${limit} may be open at once.`, "1");
+  });
+}
+
+const overClientLimit = Symbol("overClientLimit");
+type LimitedSocket = Socket & { [overClientLimit]?: number };
+
 const requestTimeout = () => new CinderError(408, "The request did not arrive in time: the connection was too slow or stalled.");
 
-const REASONS: Record<number, string> = { 400: "Bad Request", 408: "Request Timeout", 431: "Request Header Fields Too Large" };
+const REASONS: Record<number, string> = { 400: "Bad Request", 408: "Request Timeout", 413: "Request Entity Too Large", 431: "Request Header Fields Too Large" };
 
 /** Write the fault as a whole HTTP response on the raw socket, then close it. */
 function sendAndClose(socket: Socket, fault: CinderError, err?: Error): void {
   if (socket.destroyed) return;
   if (socket.writable) {
     const body = JSON.stringify(faultBody(fault));
+    const retry = fault.headers["Retry-After"] !== undefined ? `Retry-After: ${fault.headers["Retry-After"]}\r\n` : "";
     socket.write(
-      `HTTP/1.1 ${fault.status} ${REASONS[fault.status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      `HTTP/1.1 ${fault.status} ${REASONS[fault.status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${retry}Connection: close\r\n\r\n${body}`,
     );
   }
   socket.destroy(err);

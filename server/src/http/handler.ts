@@ -3,6 +3,7 @@
  * the generated route table, so an operation in the spec without a handler, or a handler for no
  * operation, does not compile.
  */
+import type { WriteRateLimiter } from "./rate-limit";
 import type { operations } from "@cinderblock/openapi";
 import type { ActionBodies, ActionName, OperationName, PlainOperationName } from "../generated/routes";
 import type { RequestContext } from "../contract/context";
@@ -31,6 +32,8 @@ export interface HandlerRequest<B> {
   headers: Record<string, string | string[] | undefined>;
   link: LinkBase;
   svc: Services;
+  /** The rate limits of the volume API's writes (GET /limits shows them). */
+  rate: WriteRateLimiter;
 }
 
 export interface Reply {

@@ -13,6 +13,7 @@ import { tokenContext } from "../identity/service";
 import { validateKeystoneBody } from "../identity/validation";
 import type { Services } from "../services";
 import { connectionOptions, limitConnections } from "./connections";
+import { WriteRateLimiter } from "./rate-limit";
 import { badRequest, CinderError, notFound, notImplemented, unsupportedMediaType } from "../contract/errors";
 import { faultBody } from "./errors";
 import { unansweredCallFault } from "../volume/api/unanswered";
@@ -124,7 +125,8 @@ export function buildHttp(svc: Services, log: Logger): FastifyInstance {
   });
 
   limitConnections(app, svc.config);
-  for (const route of routes) registerRoute(app, svc, route);
+  const rate = new WriteRateLimiter(svc.config.writeRateLimitPerMinute);
+  for (const route of routes) registerRoute(app, svc, route, rate);
   return app;
 }
 
@@ -186,7 +188,7 @@ function lastValues(q: unknown): Record<string, string> {
   return out;
 }
 
-function registerRoute(app: FastifyInstance, svc: Services, route: Route): void {
+function registerRoute(app: FastifyInstance, svc: Services, route: Route, rate: WriteRateLimiter): void {
   app.route({
     method: route.method,
     url: route.url,
@@ -196,6 +198,8 @@ function registerRoute(app: FastifyInstance, svc: Services, route: Route): void 
         throw notFound(`The identity API is served only with auth mode builtin; this server runs with auth mode ${svc.identity.mode}.`);
       }
       const ctx: RequestContext = { ...(await context(svc, req, route)), policy: svc.policy };
+      // After authentication, before anything else (Cinder's ratelimit middleware sits there).
+      if (rate.enabled && route.path.startsWith("/v3/")) rate.take(ctx.projectId || req.ip, route.method);
       const keystone = KEYSTONE_STYLE.test(route.path);
       const validate = keystone ? validateKeystoneBody : validateBody;
       const params = req.params as Record<string, string>;
@@ -235,6 +239,7 @@ function registerRoute(app: FastifyInstance, svc: Services, route: Route): void 
         headers: req.headers,
         link: linkBase(svc, req, params.project_id),
         svc,
+        rate,
       };
       const handler = (handlers as unknown as Record<string, Handler<unknown> | undefined>)[handlerName];
       // The Handlers type makes a missing handler a compile error; at run time it is an explicit 501.

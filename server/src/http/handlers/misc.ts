@@ -5,7 +5,7 @@ import type { Handlers } from "../handler";
 
 export const miscHandlers: Pick<Handlers, "showLimits" | "listAvailabilityZones"> = {
   showLimits: async (req) => ({
-    body: { limits: { rate: [], absolute: await absoluteLimits(req.svc, req.ctx, req.query.project_id) } },
+    body: { limits: { rate: req.rate.view(req.ctx.projectId), absolute: await absoluteLimits(req.svc, req.ctx, req.query.project_id) } },
   }),
   listAvailabilityZones: async (req) => ({
     body: {
