@@ -41,11 +41,11 @@ export async function createSnapshot(
   return waitStatus(c, "snapshots", project, r.body.snapshot.id, "available");
 }
 
-/** DELETE a volume (202) and wait until GET answers 404. */
-export async function deleteVolume(c: Client, project: string, id: string, query = ""): Promise<void> {
+/** DELETE a volume (202) and wait until GET answers 404 (`timeoutMs`: for a delete that clears the data). */
+export async function deleteVolume(c: Client, project: string, id: string, query = "", timeoutMs?: number): Promise<void> {
   const r = await c.delete(`/v3/${project}/volumes/${id}${query}`);
   assert.equal(r.status, 202, JSON.stringify(r.body));
-  await waitGone(c, "volumes", project, id);
+  await waitGone(c, "volumes", project, id, timeoutMs);
 }
 
 /** DELETE a snapshot (202) and wait until GET answers 404. */

@@ -17,7 +17,8 @@ export async function runGuestFile(file: string, opts: Omit<UmlRunOptions, "comm
       "--extension",
       "ts",
       "--timeout",
-      "600000",
+      // One test of a slow guest (a thick copy, then deletes that zero gigabytes) may take minutes.
+      "1200000",
       "--exit",
       "--reporter",
       "spec",

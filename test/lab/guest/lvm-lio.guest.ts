@@ -27,6 +27,8 @@ const P = "p1";
 const MIB = 1024 * 1024;
 const GIB = 1024 * MIB;
 const DATA = 16 * MIB;
+/** A thick LV's delete zeroes it first (volume_clear=zero): gigabytes through a slow guest's disk. */
+const DELETE_WAIT_MS = 480_000;
 const CONFIGFS = "/sys/kernel/config/target";
 const ORPHAN = "0a0a0a0a-0000-4000-8000-00000000000a";
 const FOREIGN = "0f0f0f0f-0000-4000-8000-00000000000f";
@@ -143,7 +145,7 @@ describe("kernel lab: LVM thin and thick volumes exported through LIO", function
     const again = await c.get(`/v3/${P}/manageable_volumes?host=${encodeURIComponent(host)}`, { version: "3.8" });
     const now = again.body["manageable-volumes"].find((m: any) => m.reference["source-name"] === `volume-${vol.id}`);
     assert.equal(now?.safe_to_manage, false, "a managed LV is no longer safe to manage");
-    await deleteVolume(c, P, vol.id);
+    await deleteVolume(c, P, vol.id, "", DELETE_WAIT_MS);
     assert.equal(lv("cinder-thin", `volume-${vol.id}`), undefined, "a managed volume is deleted like any other");
   });
 
@@ -222,8 +224,8 @@ describe("kernel lab: LVM thin and thick volumes exported through LIO", function
         assert.equal(rescanSize(disk), 2 * GIB);
         assert.ok(readDev(disk, 0, DATA).equals(pattern), "the volume from the snapshot, read over iSCSI");
         await detach(id, ci);
-        await deleteVolume(c, P, fromSnap.id);
-        await deleteVolume(c, P, clone.id);
+        await deleteVolume(c, P, fromSnap.id, "", DELETE_WAIT_MS);
+        await deleteVolume(c, P, clone.id, "", DELETE_WAIT_MS);
       });
 
       it("reverts to the snapshot (3.40)", async () => {
@@ -310,10 +312,10 @@ describe("kernel lab: LVM thin and thick volumes exported through LIO", function
         if (!b.thin) {
           const offset = extentOffset(b.vg, l, b.pv);
           assert.ok(readDev(b.pv, offset, DATA).equals(pattern), "before the delete the PV holds the volume's data at its extents");
-          await deleteVolume(c, P, vol.id);
+          await deleteVolume(c, P, vol.id, "", DELETE_WAIT_MS);
           assert.ok(readDev(b.pv, offset, DATA).equals(Buffer.alloc(DATA)), "the delete cleared the extents");
         } else {
-          await deleteVolume(c, P, vol.id);
+          await deleteVolume(c, P, vol.id, "", DELETE_WAIT_MS);
         }
         assert.equal(lv(b.vg, `volume-${vol.id}`), undefined);
       });
@@ -336,7 +338,7 @@ describe("kernel lab: LVM thin and thick volumes exported through LIO", function
     assert.ok(existsSync(acl), "the host's other attachment still needs its ACL");
     assert.equal(login(targetOf(second.ci)).status, 0, "the host can still log in");
     await detach(second.id, second.ci);
-    await deleteVolume(c, P, vol.id);
+    await deleteVolume(c, P, vol.id, "", DELETE_WAIT_MS);
   });
 
   it("exports the file backend's volumes through LIO too (fileio): round trip, and an in-use extend rebuilds the backstore", async () => {
@@ -369,6 +371,6 @@ describe("kernel lab: LVM thin and thick volumes exported through LIO", function
     assert.equal(rescanSize(again), 2 * GIB);
     assert.ok(readDev(again, 0, DATA).equals(pattern));
     await detach(id, ci);
-    await deleteVolume(c, P, vol.id);
+    await deleteVolume(c, P, vol.id, "", DELETE_WAIT_MS);
   });
 });
