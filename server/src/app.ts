@@ -13,7 +13,7 @@ import { migrate, openDb } from "./db/database";
 import { createDriver } from "./drivers/registry";
 import { createTarget } from "./targets/registry";
 import { splitBackendOptions } from "./targets/options";
-import { ProcessExecutor } from "./exec/executor";
+import { ProcessExecutor, type Executor } from "./exec/executor";
 import { buildHttp } from "./http/server";
 import { prepareDataDir } from "./data-dir";
 import { Scheduler } from "./scheduler/scheduler";
@@ -54,8 +54,8 @@ export interface Running {
 }
 
 /** Every role in one process: the embedded default, and what the tests run. */
-export async function buildApp(config: Config, log: Logger): Promise<App> {
-  const running = await startServices(config, log, ALL_ROLES, new InProcessBus(log));
+export async function buildApp(config: Config, log: Logger, opts: { executor?: Executor } = {}): Promise<App> {
+  const running = await startServices(config, log, ALL_ROLES, new InProcessBus(log), opts);
   if (!running.http) throw new Error("the api role built no HTTP server");
   return { ...running, http: running.http };
 }
@@ -86,8 +86,12 @@ export async function startServices(
   log: Logger,
   roles: Roles,
   bus: Bus,
-  /** Close the bus with the services (default); false when other services of this process share it. */
-  { closeBus = true }: { closeBus?: boolean } = {},
+  /**
+   * closeBus: close the bus with the services (default); false when other services of this process
+   * share it. executor: what runs the drivers' and targets' commands (default: processes, through
+   * the configured root helper).
+   */
+  { closeBus = true, executor: given }: { closeBus?: boolean; executor?: Executor } = {},
 ): Promise<Running> {
   const backends = backendsOf(config, roles);
   await prepareDataDir(config, log);
@@ -137,10 +141,12 @@ export async function startServices(
   scheduler?.start();
   await scheduler?.register();
 
-  const executor = new ProcessExecutor({
-    rootHelper: config.rootHelper?.trim().split(/\s+/),
-    log: log.child({ role: "exec" }),
-  });
+  const executor =
+    given ??
+    new ProcessExecutor({
+      rootHelper: config.rootHelper?.trim().split(/\s+/),
+      log: log.child({ role: "exec" }),
+    });
   // Before any manager resumes work, so the rows counted are the ones at rest: only a process that
   // runs every service knows that nothing else is changing them.
   if (roles.api && roles.scheduler && roles.backends === undefined) await recountUsage(db, log.child({ role: "quota" }));

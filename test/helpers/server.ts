@@ -11,6 +11,7 @@ import { Client as PgClient } from "pg";
 import { buildApp, type App } from "../../server/src/app";
 import { defaults, type Config } from "../../server/src/config";
 import { createLogger } from "../../server/src/log";
+import type { Executor } from "../../server/src/exec/executor";
 
 export type Dialect = "sqlite" | "postgres";
 
@@ -67,6 +68,7 @@ export async function startServer(
   dialect: Dialect,
   overrides: Partial<Config> = {},
   reuse?: { dataDir: string; db: TestDb },
+  opts: { executor?: Executor } = {},
 ): Promise<TestServer> {
   const dataDir = reuse?.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), "cinderblock-test-")));
   const db = reuse?.db ?? (await makeDb(dialect, dataDir));
@@ -81,7 +83,7 @@ export async function startServer(
     logLevel: process.env.CINDERBLOCK_TEST_LOG ?? "silent",
     ...overrides,
   };
-  const app = await buildApp(config, createLogger(config.logLevel));
+  const app = await buildApp(config, createLogger(config.logLevel), opts);
   await app.http.listen({ port: 0, host: "127.0.0.1" });
   const port = (app.http.server.address() as { port: number }).port;
   const url = `http://127.0.0.1:${port}`;
