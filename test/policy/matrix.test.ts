@@ -1,5 +1,7 @@
 /**
- * The authorization matrix: every operation of the volume API in the spec (every action too),
+ * The authorization matrix: every operation of the volume API in the spec (every action too), and
+ * every operation of the built-in identity (Keystone's defaults: admin, reader, the target
+ * project's tokens, the user itself, the subject token's user),
  * called by each persona over HTTP against the built-in identity, with a valid body and the ids
  * of real resources of the target project:
  *
@@ -197,11 +199,12 @@ function admittedAnswer(cell: Cell, persona: PersonaName, r: Response): string |
   return undefined;
 }
 
-describe("authorization matrix: every operation of the volume API, every persona", function () {
+describe("authorization matrix: every operation of the spec, every persona", function () {
   this.timeout(600_000);
   let id: IdentityServer;
   const tokens = {} as Record<PersonaName, string | null>;
   const projects = {} as Record<PersonaName, string>;
+  const users = {} as Record<PersonaName, string>;
   let n = 0;
 
   before(async () => {
@@ -209,7 +212,7 @@ describe("authorization matrix: every operation of the volume API, every persona
     const admin = id.c.as(id.adminToken);
     const observer = await admin.post("/identity/v3/roles", { role: { name: "observer" } });
     assert.equal(observer.status, 201, JSON.stringify(observer.body));
-    const users: Array<[PersonaName, string, string]> = [
+    const accounts: Array<[PersonaName, string, string]> = [
       ["admin", "matrix-p1", "admin"],
       ["member", "matrix-p1", "member"],
       ["reader", "matrix-p1", "reader"],
@@ -218,9 +221,10 @@ describe("authorization matrix: every operation of the volume API, every persona
       ["expired", "matrix-p1", "member"],
       ["revoked", "matrix-p1", "member"],
     ];
-    for (const [persona, project, role] of users) {
+    for (const [persona, project, role] of accounts) {
       const p = await provision(id.c, id.adminToken, { project, user: `matrix-${persona}`, password: "Secret-123456", role });
       projects[persona] = p.projectId;
+      users[persona] = p.userId;
       tokens[persona] = await login(id.c, { user: `matrix-${persona}`, password: "Secret-123456", project });
     }
     projects.none = projects.member;
@@ -323,5 +327,77 @@ describe("authorization matrix: every operation of the volume API, every persona
     assert.deepEqual(invalid, [], `bodies the spec refuses (fix the generator):\n${invalid.join("\n")}`);
     assert.deepEqual(failures, [], `${failures.length} cells of ${checked} differ:\n${failures.join("\n")}`);
     console.log(`      ${checked} cells checked: ${all.length} operations × ${PERSONAS.length} personas`);
+  });
+
+  it("gives every persona exactly what Keystone's defaults give, for every operation of the built-in identity", async () => {
+    const admin = asAdmin();
+    const V3 = "/identity/v3";
+    let k = 0;
+    /** Targets an operation may change or remove: made for it alone. */
+    const throwaway = async () => {
+      k++;
+      const project = await admin.post(`${V3}/projects`, { project: { name: `matrix-x-${k}` } });
+      const user = await admin.post(`${V3}/users`, { user: { name: `matrix-x-${k}`, password: "Secret-123456" } });
+      assert.equal(project.status, 201, JSON.stringify(project.body));
+      assert.equal(user.status, 201, JSON.stringify(user.body));
+      return { project: project.body.project.id as string, user: user.body.user.id as string };
+    };
+    const roles = (await admin.get(`${V3}/roles?name=member`)).body.roles;
+    const memberRole = roles[0].id as string;
+    const failures: string[] = [];
+    let checked = 0;
+    for (const r of routes) {
+      if (!r.auth || !r.path.startsWith("/identity/v3/")) continue;
+      const rule = RULE_TABLE[r.policy!];
+      const changes = r.method !== "GET" && r.method !== "HEAD";
+      // A token to validate, check or revoke: the member's own, fresh for each operation.
+      const subject = await login(id.c, { user: "matrix-member", password: "Secret-123456", project: "matrix-p1" });
+      const x = changes ? await throwaway() : undefined;
+      for (const persona of PERSONAS) {
+        let admitted: PersonaName[];
+        switch (rule) {
+          case "none":
+            admitted = ["admin", "member", "reader", "observer", "other"];
+            break;
+          case "reader":
+            // Role assignments are asked for the target project's (its readers'); roles and the domain for anyone's.
+            admitted = r.path.endsWith("/role_assignments") ? ["admin", "member", "reader"] : ["admin", "member", "reader", "other"];
+            break;
+          case "project_owner":
+            admitted = ["admin", "member", "reader", "observer"];
+            break;
+          case "self":
+          case "token_subject":
+            admitted = ["admin", "member"];
+            break;
+          default:
+            admitted = ["admin"];
+        }
+        const values: Record<string, string> = {
+          domain_id: "default",
+          project_id: x?.project ?? projects.member,
+          user_id: x?.user ?? users.member,
+          role_id: memberRole,
+        };
+        let url = r.path.replace(/\{(\w+)\}/g, (_, p: string) => values[p] ?? "x");
+        if (r.path.endsWith("/role_assignments")) url += `?scope.project.id=${projects.member}`;
+        // A grant to check or revoke exists first.
+        if (x && /roles\/\{role_id\}$/.test(r.path) && r.method !== "PUT") await admin.put(`${V3}/projects/${x.project}/users/${x.user}/roles/${memberRole}`);
+        const schema = r.body ? requestSchema(r) : undefined;
+        let body: unknown = schema ? plain(schema, { volume: "x", snapshot: "x", attachment: "x", type: "x", privateType: "x", qos: "x", project: x?.project ?? projects.member }) : undefined;
+        if (r.path.endsWith("/projects") && r.method === "POST") body = { project: { name: `matrix-new-${k}-${persona}` } };
+        if (r.path.endsWith("/users") && r.method === "POST") body = { user: { name: `matrix-new-${k}-${persona}`, password: "Secret-123456" } };
+        if (r.path.endsWith("/roles") && r.method === "POST") body = { role: { name: `matrix-role-${k}-${persona}` } };
+        const res = await id.c.as(tokens[persona]).call(r.method, url, { body, headers: { "X-Subject-Token": subject }, version: null, noContract: true });
+        checked++;
+        const want = TOKENLESS.includes(persona) ? "401" : admitted.includes(persona) ? "admitted" : "403";
+        const where = `${r.method} ${r.path} as ${persona} (${r.policy}: ${rule}): wanted ${want}, got ${res.status} ${JSON.stringify(res.body)?.slice(0, 160)}`;
+        if (res.status >= 500) failures.push(where);
+        else if (want === "admitted" ? res.status === 401 || res.status === 403 : String(res.status) !== want) failures.push(where);
+        else if (want !== "admitted" && r.method !== "HEAD" && !res.body?.error) failures.push(`${where}: not Keystone's fault body`);
+      }
+    }
+    assert.deepEqual(failures, [], `${failures.length} cells of ${checked} differ:\n${failures.join("\n")}`);
+    console.log(`      ${checked} cells checked of the built-in identity`);
   });
 });
