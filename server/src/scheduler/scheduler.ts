@@ -13,8 +13,7 @@ import { getSnapshot } from "../db/repos/snapshots";
 import { casVolume, getVolume, parseTask, unplacedVolumeIds } from "../db/repos/volumes";
 import { release, typeNameOf } from "../quota/quota";
 import type { VolumeRow } from "../db/schema";
-import { heartbeat, listServices, registerService } from "../db/repos/services";
-import { listClusters } from "../db/repos/clusters";
+import { heartbeat, registerService, servicesWithRulingFlags } from "../db/repos/services";
 import { typeSpecs } from "../db/repos/types";
 import type { BackendStats } from "../drivers/interface";
 import { availabilityZoneFilter } from "./filters/availability-zone";
@@ -194,14 +193,9 @@ export class Scheduler {
     const downSeconds = this.opts.serviceDownSeconds ?? SERVICE_DOWN_SECONDS;
     const now = Date.now();
     // A clustered service is disabled or frozen when its cluster is (db _clustered_bool_field_filter).
-    const clusters = new Map((await listClusters(this.db.kysely)).filter((c) => c.binary === VOLUME_BINARY).map((c) => [c.name, c]));
     const usable = new Set(
-      (await listServices(this.db.kysely, VOLUME_BINARY))
-        .filter((s) => {
-          const c = s.cluster_name ? clusters.get(s.cluster_name) : undefined;
-          const flags = c ?? s;
-          return !flags.disabled && !flags.frozen && isServiceUp(s, downSeconds, now);
-        })
+      (await servicesWithRulingFlags(this.db.kysely, VOLUME_BINARY))
+        .filter((s) => !s.ruling_disabled && !s.ruling_frozen && isServiceUp(s, downSeconds, now))
         .map((s) => s.host),
     );
     // The services of a cluster report the same storage: its pools count once, as one member's.

@@ -1,6 +1,6 @@
 /** Service rows: each volume manager registers itself and heartbeats (cf. cinder/service.py). */
 import { randomUUID } from "node:crypto";
-import type { Kysely, Transaction } from "kysely";
+import { sql, type Kysely, type Transaction } from "kysely";
 import type { Database, ServiceRow } from "../schema";
 import { now } from "../../contract/time";
 
@@ -55,6 +55,22 @@ export async function listServices(db: Kysely<Database>, binary?: string): Promi
   let q = db.selectFrom("services").selectAll().orderBy("host");
   if (binary) q = q.where("binary", "=", binary);
   return q.execute();
+}
+
+/**
+ * The services of `binary` with the disabled and frozen flags that rule them, in one query: a
+ * clustered service's are its cluster's (cinder/db/sqlalchemy/api.py _clustered_bool_field_filter),
+ * a service whose cluster has no row keeps its own.
+ */
+export async function servicesWithRulingFlags(db: Q, binary: string): Promise<Array<ServiceRow & { ruling_disabled: number; ruling_frozen: number }>> {
+  return db
+    .selectFrom("services")
+    .leftJoin("clusters", (j) => j.onRef("clusters.name", "=", "services.cluster_name").onRef("clusters.binary", "=", "services.binary"))
+    .selectAll("services")
+    .select([sql<number>`coalesce(clusters.disabled, services.disabled)`.as("ruling_disabled"), sql<number>`coalesce(clusters.frozen, services.frozen)`.as("ruling_frozen")])
+    .where("services.binary", "=", binary)
+    .orderBy("services.host")
+    .execute();
 }
 
 export async function getService(db: Q, host: string, binary: string): Promise<ServiceRow | undefined> {
