@@ -24,6 +24,7 @@ import { SNAPSHOT_TRANSITIONAL, VOLUME_TRANSITIONAL } from "../../server/src/con
 import { Client } from "../helpers/client";
 import { makeDb, startChild, type ChildServer, type Dialect, type TestDb } from "../helpers/server";
 import { backendDir, contentHashes, listFiles, volumeFile, writeAt } from "../helpers/state";
+import { prng } from "../helpers/random";
 
 const GIB = 1024 ** 3;
 const PROJECT = "p1";
@@ -52,17 +53,6 @@ export interface ChaosResult {
   guarded: number;
 }
 
-/** mulberry32: small, fast and seeded, so a failing run can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Row {
   id: string;

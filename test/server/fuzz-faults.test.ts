@@ -17,6 +17,7 @@ import { faultName } from "../../server/src/http/errors";
 import { DIALECTS, type TestServer } from "../helpers/server";
 import { tableSnapshot } from "../helpers/tables";
 import { startIdentity } from "../identity/helpers";
+import { prng } from "../helpers/random";
 
 type Json = Record<string, any>;
 
@@ -47,17 +48,6 @@ const HOSTILE = [
   "-".repeat(60) + "0".repeat(32),
 ];
 
-/** A small deterministic PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class Gen {
   constructor(readonly rnd: () => number) {}

@@ -214,16 +214,7 @@ export class FileDriver implements VolumeDriver, ManageableDriver {
     const bytes = gibToBytes(volume.size);
     if (!(await statOrNull(final))) throw new Error(`volume ${volume.id} not found in ${this.dir}`);
     await this.assertSourceFits(src, `snapshot ${snapshot.id}`, bytes);
-    await publishAtomically(
-      this.temp("volume", volume.id),
-      final,
-      async (tmp) => {
-        await sparseCopy(this.opts.executor, src, tmp, this.copyTimeoutMs, this.log);
-        await growTo(tmp, bytes);
-      },
-      this.onStray,
-    );
-    this.noteSize(volume.id, bytes);
+    await this.publishCopy(volume.id, src, bytes);
     this.log.info({ volumeId: volume.id, snapshotId: snapshot.id }, "reverted volume to snapshot");
   }
 
@@ -368,17 +359,22 @@ export class FileDriver implements VolumeDriver, ManageableDriver {
       return;
     }
     await this.assertSourceFits(src, srcLabel, bytes);
+    await this.publishCopy(volume.id, src, bytes);
+    this.log.info({ volumeId: volume.id, size: volume.size, source: srcLabel }, "created volume from copy");
+  }
+
+  /** The volume's file made anew as a copy of `src` grown to `bytes` (publishAtomically). */
+  private async publishCopy(volumeId: string, src: string, bytes: number): Promise<void> {
     await publishAtomically(
-      this.temp("volume", volume.id),
-      final,
+      this.temp("volume", volumeId),
+      this.path("volume", volumeId),
       async (tmp) => {
         await sparseCopy(this.opts.executor, src, tmp, this.copyTimeoutMs, this.log);
         await growTo(tmp, bytes);
       },
       this.onStray,
     );
-    this.noteSize(volume.id, bytes);
-    this.log.info({ volumeId: volume.id, size: volume.size, source: srcLabel }, "created volume from copy");
+    this.noteSize(volumeId, bytes);
   }
 
   private async assertSourceFits(src: string, srcLabel: string, bytes: number): Promise<void> {
