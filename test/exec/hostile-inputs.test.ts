@@ -60,7 +60,7 @@ function describeHostile(withTgt: boolean): void {
     let canary: string;
     let pwned: string;
     let tgtd: Tgtd | undefined;
-    const controlPort = 90 + (process.pid % 50);
+    const controlPort = 150 + (process.pid % 50);
 
     before(async function () {
       if (withTgt) {
