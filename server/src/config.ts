@@ -133,7 +133,11 @@ export interface Config {
   maxConnections: number;
   /** HTTP: connections open at once from one client address (an IPv6 /64); more are refused with 413 overLimit (0: no limit). */
   maxConnectionsPerClient: number;
-  /** POST and PUT requests of the volume API a project may make a minute, per verb; more get 413 overLimit with Retry-After (0: no limit, as Cinder's default pipeline). */
+  /**
+   * POST and PUT requests of the volume API a project may make a minute, per verb and per API
+   * process (as Cinder's ratelimit middleware, per worker); more get 413 overLimit with Retry-After
+   * (0: no limit, as Cinder's default pipeline).
+   */
   writeRateLimitPerMinute: number;
 }
 
