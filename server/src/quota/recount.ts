@@ -9,6 +9,7 @@ import type { Db } from "../db/database";
 import type { Log } from "../log";
 import * as repo from "../db/repos/quotas";
 import { isPerType, volumeHolding } from "./quota";
+import type { VolumeStatus } from "../contract/status";
 
 /** The resources the rows decide; the others (backups, groups) have no rows here. */
 const COUNTED = ["volumes", "snapshots", "gigabytes"];
@@ -21,13 +22,19 @@ function add(counts: Counts, projectId: string, resource: string, n: number): vo
   counts.set(projectId, p);
 }
 
-/** One row: its count and gigabytes, and their per-type forms when its type still exists. */
-function addHolding(counts: Counts, projectId: string, kind: "volumes" | "snapshots", gigabytes: number, typeName: string | undefined): void {
+/** `n` rows of `gigabytes` in all: their count and gigabytes, and their per-type forms when their type still exists. */
+function addHolding(counts: Counts, projectId: string, kind: "volumes" | "snapshots", n: number, gigabytes: number, typeName: string | undefined): void {
   for (const suffix of typeName === undefined ? [""] : ["", `_${typeName}`]) {
-    add(counts, projectId, kind + suffix, 1);
+    add(counts, projectId, kind + suffix, n);
     add(counts, projectId, "gigabytes" + suffix, gigabytes);
   }
 }
+
+/**
+ * The statuses in which a volume holds more than its row says (volumeHolding: an extend's new
+ * size, a manage's found size, a retype's new type); every other row holds its size and type.
+ */
+const IN_FLIGHT: readonly VolumeStatus[] = ["extending", "managing", "retyping"];
 
 /** Recount usage from the rows; returns the projects whose usage was corrected. */
 export async function recountUsage(db: Db, log: Log): Promise<string[]> {
@@ -36,13 +43,14 @@ export async function recountUsage(db: Db, log: Log): Promise<string[]> {
     await repo.lockUsage(trx, db.dialect);
     const typeNames = await repo.typeNamesById(trx);
     const counts: Counts = new Map();
-    for (const v of await repo.quotaVolumes(trx)) {
+    const typeName = (id: string | null) => (id ? typeNames.get(id) : undefined);
+    // Rows at rest are counted by the database; the few with an operation in flight one by one.
+    for (const t of await repo.quotaVolumeTotals(trx, IN_FLIGHT)) addHolding(counts, t.project_id, "volumes", t.n, t.gigabytes, typeName(t.volume_type_id));
+    for (const v of await repo.quotaVolumes(trx, IN_FLIGHT)) {
       const h = volumeHolding(v);
-      addHolding(counts, v.project_id, "volumes", h.gigabytes, h.typeId ? typeNames.get(h.typeId) : undefined);
+      addHolding(counts, v.project_id, "volumes", 1, h.gigabytes, typeName(h.typeId));
     }
-    for (const s of await repo.quotaSnapshots(trx)) {
-      addHolding(counts, s.project_id, "snapshots", s.volume_size, s.volume_type_id ? typeNames.get(s.volume_type_id) : undefined);
-    }
+    for (const t of await repo.quotaSnapshotTotals(trx)) addHolding(counts, t.project_id, "snapshots", t.n, t.gigabytes, typeName(t.volume_type_id));
 
     const rows = await repo.allUsageRows(trx);
     const recorded: Counts = new Map();

@@ -5,6 +5,7 @@
  */
 import { type Kysely, sql, type Transaction } from "kysely";
 import type { Database } from "../schema";
+import type { VolumeStatus } from "../../contract/status";
 
 type Q = Kysely<Database> | Transaction<Database>;
 
@@ -101,13 +102,39 @@ export async function lockUsage(trx: Transaction<Database>, dialect: string): Pr
 // What holds quota
 
 /** The volume rows that hold quota, with what decides how much. */
-export async function quotaVolumes(db: Q) {
-  return db.selectFrom("volumes").select(["project_id", "size", "status", "task", "volume_type_id"]).where("consumes_quota", "=", 1).execute();
+export async function quotaVolumes(db: Q, statuses: readonly VolumeStatus[]) {
+  return db
+    .selectFrom("volumes")
+    .select(["project_id", "size", "status", "task", "volume_type_id"])
+    .where("consumes_quota", "=", 1)
+    .where("status", "in", statuses)
+    .execute();
 }
 
-/** The snapshot rows that hold quota, with what decides how much. */
-export async function quotaSnapshots(db: Q) {
-  return db.selectFrom("snapshots").select(["project_id", "volume_size", "volume_type_id"]).where("consumes_quota", "=", 1).execute();
+/**
+ * The volumes that hold quota, outside `statuses`, counted in the database: per project and type,
+ * how many and their gigabytes (a start with 100,000 volumes reads a few rows, not every one).
+ */
+export async function quotaVolumeTotals(db: Q, statuses: readonly VolumeStatus[]) {
+  const rows = await db
+    .selectFrom("volumes")
+    .select(["project_id", "volume_type_id", sql<number>`count(*)`.as("n"), sql<number>`coalesce(sum(size), 0)`.as("gigabytes")])
+    .where("consumes_quota", "=", 1)
+    .where("status", "not in", statuses)
+    .groupBy(["project_id", "volume_type_id"])
+    .execute();
+  return rows.map((r) => ({ ...r, n: Number(r.n), gigabytes: Number(r.gigabytes) }));
+}
+
+/** The snapshots that hold quota, counted in the database per project and type. */
+export async function quotaSnapshotTotals(db: Q) {
+  const rows = await db
+    .selectFrom("snapshots")
+    .select(["project_id", "volume_type_id", sql<number>`count(*)`.as("n"), sql<number>`coalesce(sum(volume_size), 0)`.as("gigabytes")])
+    .where("consumes_quota", "=", 1)
+    .groupBy(["project_id", "volume_type_id"])
+    .execute();
+  return rows.map((r) => ({ ...r, n: Number(r.n), gigabytes: Number(r.gigabytes) }));
 }
 
 // Volume type names, for the per-type resources
