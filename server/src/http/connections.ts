@@ -130,16 +130,15 @@ type LimitedSocket = Socket & { [overClientLimit]?: number };
 
 const requestTimeout = () => new CinderError(408, "The request did not arrive in time: the connection was too slow or stalled.");
 
-const REASONS: Record<number, string> = { 400: "Bad Request", 408: "Request Timeout", 413: "Request Entity Too Large", 431: "Request Header Fields Too Large" };
+const REASONS: Record<number, string> = { 400: "Bad Request", 408: "Request Timeout", 431: "Request Header Fields Too Large" };
 
 /** Write the fault as a whole HTTP response on the raw socket, then close it. */
 function sendAndClose(socket: Socket, fault: CinderError, err?: Error): void {
   if (socket.destroyed) return;
   if (socket.writable) {
     const body = JSON.stringify(faultBody(fault));
-    const retry = fault.headers["Retry-After"] !== undefined ? `Retry-After: ${fault.headers["Retry-After"]}\r\n` : "";
     socket.write(
-      `HTTP/1.1 ${fault.status} ${REASONS[fault.status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${retry}Connection: close\r\n\r\n${body}`,
+      `HTTP/1.1 ${fault.status} ${REASONS[fault.status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
     );
   }
   socket.destroy(err);

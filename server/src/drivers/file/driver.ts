@@ -98,6 +98,8 @@ export class FileDriver implements VolumeDriver, ManageableDriver {
    */
   private sizes: Map<string, number> | undefined;
   private scannedAt = 0;
+  /** The scan in progress, which a second report waits for rather than seeing an empty tally. */
+  private scanning: Promise<Map<string, number>> | undefined;
   /** Changes made while a scan runs, applied on top of what it read. */
   private changesDuringScan: Array<[string, number | undefined]> | undefined;
   /** Temporary files a failed operation could not remove; a delete of their volume or snapshot retries. */
@@ -385,10 +387,14 @@ export class FileDriver implements VolumeDriver, ManageableDriver {
     }
   }
 
-  /** The volume files' sizes: the tally, or a scan of the folder when it is missing or old. */
+  /** The volume files' sizes: the tally, or a scan of the folder when it is missing or old (one at a time). */
   private async volumeSizes(): Promise<Map<string, number>> {
     if (this.sizes && Date.now() - this.scannedAt < RESCAN_MS) return this.sizes;
-    if (this.changesDuringScan) return this.sizes ?? new Map();
+    this.scanning ??= this.scan().finally(() => (this.scanning = undefined));
+    return this.scanning;
+  }
+
+  private async scan(): Promise<Map<string, number>> {
     this.changesDuringScan = [];
     try {
       const sizes = new Map<string, number>();
