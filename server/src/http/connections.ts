@@ -9,8 +9,9 @@ import type { Socket } from "node:net";
 import type { FastifyHttpOptions, FastifyInstance } from "fastify";
 import type { Config } from "../config";
 import { CinderError, overLimit } from "../contract/errors";
+import { keystoneFault } from "../identity/errors";
 import { clientKey } from "../identity/lockout";
-import { faultBody } from "./errors";
+import { faultBody, KEYSTONE_STYLE } from "./errors";
 
 /** The connection settings of the server's config (documented there). */
 export type ConnectionLimits = Pick<
@@ -84,16 +85,24 @@ export function limitConnections(app: FastifyInstance, l: ConnectionLimits): voi
 
 /**
  * A request Node could not take (a deadline passed, the headers were too large, the bytes were not
- * HTTP) gets a fault in Cinder's envelope rather than Fastify's own body, and the connection is
- * closed. The path is unknown at this point, so /identity gets Cinder's envelope too.
+ * HTTP) gets a fault rather than Fastify's own body, and the connection is closed. The envelope is
+ * Keystone's when the request line the parser was given names a path under /identity (or the
+ * other Keystone-style APIs), Cinder's otherwise.
  */
-function clientErrorHandler(err: Error & { code?: string; reason?: string }, socket: Socket): void {
+function clientErrorHandler(err: Error & { code?: string; reason?: string; rawPacket?: unknown }, socket: Socket): void {
   if (err.code === "ECONNRESET" || socket.destroyed) return;
   let fault: CinderError;
   if (err.code === "ERR_HTTP_REQUEST_TIMEOUT") fault = requestTimeout();
   else if (err.code === "HPE_HEADER_OVERFLOW") fault = new CinderError(431, "The request headers are too large.");
   else fault = new CinderError(400, `Malformed HTTP request: ${err.reason ?? err.message}.`);
-  sendAndClose(socket, fault, err);
+  sendAndClose(socket, fault, err, KEYSTONE_STYLE.test(requestTarget(err.rawPacket)));
+}
+
+/** The request target of the first request line in these bytes ("" when there is none). */
+function requestTarget(raw: unknown): string {
+  if (!Buffer.isBuffer(raw)) return "";
+  const line = raw.subarray(0, 2048).toString("latin1").split("\r\n", 1)[0];
+  return line.split(" ")[1] ?? "";
 }
 
 /**
@@ -132,13 +141,15 @@ const requestTimeout = () => new CinderError(408, "The request did not arrive in
 
 const REASONS: Record<number, string> = { 400: "Bad Request", 408: "Request Timeout", 431: "Request Header Fields Too Large" };
 
-/** Write the fault as a whole HTTP response on the raw socket, then close it. */
-function sendAndClose(socket: Socket, fault: CinderError, err?: Error): void {
+/** Write the fault as a whole HTTP response on the raw socket (in Keystone's envelope if asked), then close it. */
+function sendAndClose(socket: Socket, fault: CinderError, err?: Error, keystone = false): void {
   if (socket.destroyed) return;
   if (socket.writable) {
-    const body = JSON.stringify(faultBody(fault));
+    const k = keystone ? keystoneFault(fault) : undefined;
+    const status = k?.status ?? fault.status;
+    const body = JSON.stringify(k?.body ?? faultBody(fault));
     socket.write(
-      `HTTP/1.1 ${fault.status} ${REASONS[fault.status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      `HTTP/1.1 ${status} ${REASONS[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
     );
   }
   socket.destroy(err);

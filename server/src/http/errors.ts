@@ -17,6 +17,9 @@ const FAULT_NAMES: Record<number, string> = {
   503: "serviceUnavailable",
 };
 
+/** Keystone's API and the Image and Compute stubs: Keystone's fault body `{"error": {...}}`, no microversions. */
+export const KEYSTONE_STYLE = /^\/(identity|image|compute)(\/|\?|$)/;
+
 /** Cinder names every other status (406, 412, 500, ...) computeFault. */
 export function faultName(status: number): string {
   return FAULT_NAMES[status] ?? "computeFault";

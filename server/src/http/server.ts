@@ -15,7 +15,7 @@ import type { Services } from "../services";
 import { connectionOptions, limitConnections } from "./connections";
 import { WriteRateLimiter } from "./rate-limit";
 import { badRequest, CinderError, notFound, notImplemented, unsupportedMediaType } from "../contract/errors";
-import { faultBody } from "./errors";
+import { faultBody, KEYSTONE_STYLE } from "./errors";
 import { unansweredCallFault } from "../volume/api/unanswered";
 import type { Handler, HandlerRequest, Reply } from "./handler";
 import { handlers } from "./handlers";
@@ -31,8 +31,6 @@ const GENERIC_500 = "The server has either erred or is incapable of performing t
 const PROJECT_ID = /^[0-9a-zA-Z-_]+$/;
 /** find-my-way's default (100) would refuse metadata keys Cinder allows (255 characters, more once percent-encoded). */
 const MAX_PARAM_LENGTH = 1024;
-/** Keystone's API and the Image stub: Keystone's fault body `{"error": {...}}`, no microversions. */
-const KEYSTONE_STYLE = /^\/(identity|image|compute)(\/|\?|$)/;
 /** oslo_middleware/request_id.py ID_FORMAT. */
 const GLOBAL_REQUEST_ID = /^req-[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$/;
 
