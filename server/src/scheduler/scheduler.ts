@@ -77,15 +77,25 @@ export interface SchedulerOptions {
   resumeAfterMs?: number;
   /** Cinder's service_down_time, in seconds (default 60). */
   serviceDownSeconds?: number;
+  /**
+   * Cinder's scheduler_driver_init_wait_time: after the start, placements wait at most this long
+   * for every volume service that is up to report its pools (default 60 s).
+   */
+  initWaitMs?: number;
   capacityWeightMultiplier?: number;
   allocatedCapacityWeightMultiplier?: number;
 }
 
 const FILTERS: readonly Filter[] = [availabilityZoneFilter, capacityFilter, capabilitiesFilter];
+/** cinder/scheduler/manager.py scheduler_driver_init_wait_time. */
+const INIT_WAIT_MS = 60_000;
 
 export class Scheduler {
   private readonly reports = new Map<string, BackendReport>();
   private readonly weighers: Weigher[];
+  private readonly startedAt = Date.now();
+  /** Every volume service up at the start has reported (or the wait is over): placements go ahead. */
+  private ready = false;
 
   constructor(
     private readonly db: Db,
@@ -190,14 +200,8 @@ export class Scheduler {
    * its last report said).
    */
   private async passing(spec: RequestSpec): Promise<PoolState[]> {
-    const downSeconds = this.opts.serviceDownSeconds ?? SERVICE_DOWN_SECONDS;
-    const now = Date.now();
-    // A clustered service is disabled or frozen when its cluster is (db _clustered_bool_field_filter).
-    const usable = new Set(
-      (await servicesWithRulingFlags(this.db.kysely, VOLUME_BINARY))
-        .filter((s) => !s.ruling_disabled && !s.ruling_frozen && isServiceUp(s, downSeconds, now))
-        .map((s) => s.host),
-    );
+    await this.waitForReports();
+    const usable = await this.usableBackends();
     // The services of a cluster report the same storage: its pools count once, as one member's.
     const seen = new Set<string>();
     return this.poolStates().filter((p) => {
@@ -208,6 +212,39 @@ export class Scheduler {
       }
       return FILTERS.every((f) => f.passes(p, spec));
     });
+  }
+
+  /** The volume services (`host@backend`) that are enabled, not frozen, and up. */
+  private async usableBackends(): Promise<Set<string>> {
+    const downSeconds = this.opts.serviceDownSeconds ?? SERVICE_DOWN_SECONDS;
+    const now = Date.now();
+    // A clustered service is disabled or frozen when its cluster is (db _clustered_bool_field_filter).
+    return new Set(
+      (await servicesWithRulingFlags(this.db.kysely, VOLUME_BINARY))
+        .filter((s) => !s.ruling_disabled && !s.ruling_frozen && isServiceUp(s, downSeconds, now))
+        .map((s) => s.host),
+    );
+  }
+
+  /**
+   * cinder/scheduler/manager.py _wait_for_scheduler: a scheduler just started knows no pools until
+   * the volume services next report (every stats interval, 60 s by default), and would fail every
+   * placement until then, the ones redelivered to it from its queue first. So placements wait until
+   * every usable volume service has reported, or until initWaitMs after the start.
+   */
+  private async waitForReports(): Promise<void> {
+    const until = this.startedAt + (this.opts.initWaitMs ?? INIT_WAIT_MS);
+    let logged = false;
+    while (!this.ready) {
+      const missing = [...(await this.usableBackends())].filter((b) => !this.reports.has(b));
+      if (missing.length === 0 || Date.now() >= until) {
+        this.ready = true;
+        break;
+      }
+      if (!logged) this.log.info({ missing }, "waiting for the volume services to report their pools before placing volumes");
+      logged = true;
+      await new Promise((r) => setTimeout(r, 100));
+    }
   }
 
   /**
