@@ -2402,7 +2402,8 @@ export interface paths {
         put?: never;
         /**
          * Issue a token
-         * @description Authenticate (methods `password` and/or `token`) and issue a token (keystone/api/auth.py
+         * @description Authenticate (methods `password` and/or `token`, or `application_credential`, whose
+         *     credential sets the scope) and issue a token (keystone/api/auth.py
          *     `AuthTokenResource.post`): **201** with the token id in the `X-Subject-Token` header and the
          *     token in the body (with `catalog` for scoped tokens unless `?nocatalog`). No `X-Auth-Token`
          *     needed, no policy. Bad credentials, an unknown or disabled user, a scope the user has no role
@@ -2699,6 +2700,88 @@ export interface paths {
          */
         post: operations["changeUserPassword"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/identity/v3/users/{user_id}/application_credentials": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A user id. Unknown → 404 "Could not find user: <id>.". */
+                user_id: components["parameters"]["identity_user_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List a user's application credentials
+         * @description The user's application credentials (keystone/api/users.py `UserAppCredListCreateResource.get`),
+         *     optionally only the one named by `?name=`; never their secret. Policy
+         *     `identity:list_application_credentials` (admins, and the user itself). A user without any
+         *     (or an unknown user, as Keystone) → an empty list.
+         */
+        get: operations["listApplicationCredentials"];
+        put?: never;
+        /**
+         * Create an application credential
+         * @description Create an application credential for the caller on the project its token is scoped to
+         *     (keystone/api/users.py `UserAppCredListCreateResource.post`,
+         *     keystone/application_credential/core.py): **201** with the credential and its `secret`, which
+         *     is shown only here (it is stored hashed with the password KDF). The secret is generated (64
+         *     random bytes, base64url) unless given. `roles` default to all of the token's roles; a role
+         *     not among them → 400 "Invalid application credential: Cannot create an application credential
+         *     with unassigned role"; an unknown role name → 404. Policy
+         *     `identity:create_application_credential` (only the user itself, with a project-scoped token).
+         *     A token issued with a restricted application credential → 403 "You are not authorized to
+         *     perform the requested action: Using method 'application_credential' is not allowed for
+         *     managing additional application credentials.". A name the user already uses → 409
+         *     "Conflict occurred attempting to store application_credential - Duplicate entry found with
+         *     name <name>.". `access_rules` are not supported here → 400.
+         */
+        post: operations["createApplicationCredential"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/identity/v3/users/{user_id}/application_credentials/{application_credential_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A user id. Unknown → 404 "Could not find user: <id>.". */
+                user_id: components["parameters"]["identity_user_id"];
+                /**
+                 * @description An application credential id. Unknown, or another user's → 404 "Could not find Application
+                 *     Credential: <id>.".
+                 */
+                application_credential_id: components["parameters"]["application_credential_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Show an application credential
+         * @description One application credential, without its secret (keystone/api/users.py
+         *     `UserAppCredGetDeleteResource.get`). The policy target is the credential's own user
+         *     (`_update_request_user_id_attribute`): policy `identity:get_application_credential` (admins,
+         *     and the user itself). Unknown, or not the user's → 404 "Could not find Application
+         *     Credential: <id>.".
+         */
+        get: operations["showApplicationCredential"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete an application credential
+         * @description Delete an application credential (keystone/api/users.py
+         *     `UserAppCredGetDeleteResource.delete`): **204**, and the tokens issued with it stop
+         *     validating. Policy `identity:delete_application_credential` (admins, and the user itself); a
+         *     token issued with a restricted application credential → 403 as for create. Unknown, or not
+         *     the user's → 404.
+         */
+        delete: operations["deleteApplicationCredential"];
         options?: never;
         head?: never;
         patch?: never;
@@ -10156,7 +10239,9 @@ export interface components {
          *     carry `roles` and (unless `?nocatalog`) `catalog`; project-scoped ones also `project` and
          *     `is_domain`, and `is_admin_project` when Keystone's `admin_project_name` is configured. The
          *     token id itself is the `X-Subject-Token` response header, never in the body. Keystone's
-         *     trust, federation, OAuth1 and application-credential fields are not offered.
+         *     trust, federation and OAuth1 fields are not offered. A token issued with an application
+         *     credential has `methods: ["application_credential"]` and `application_credential` (its id,
+         *     name and whether it is restricted).
          */
         Token: {
             methods: string[];
@@ -10184,6 +10269,12 @@ export interface components {
             };
             roles?: components["schemas"]["TokenRole"][];
             catalog?: components["schemas"]["CatalogService"][];
+            /** @description keystone/token/providers/ `_populate_app_cred`. */
+            application_credential?: {
+                id: string;
+                name: string;
+                restricted: boolean;
+            };
         };
         TokenResponse: {
             token: components["schemas"]["Token"];
@@ -10237,6 +10328,24 @@ export interface components {
             /** @description Re-scope (or re-issue) with an existing token. */
             token?: {
                 id: string;
+            };
+            /**
+             * @description keystone/auth/plugins/application_credential.py: the credential by `id`, or by `name` plus
+             *     its `user` (by id, or by name plus domain), and its `secret`. The token is scoped to the
+             *     credential's project with the credential's roles (those the user still holds); a `scope`
+             *     in the request → 401 "Error authenticating with application credential: Application
+             *     credentials cannot request a scope.". A wrong secret, an expired or unknown credential, a
+             *     disabled user → 401 (wrong secrets count towards the failed-login lockout).
+             */
+            application_credential?: {
+                id?: string;
+                name?: string;
+                secret?: string;
+                user?: {
+                    id?: string;
+                    name?: string;
+                    domain?: components["schemas"]["NameOrIdRef"] | unknown | unknown;
+                };
             };
         };
         /**
@@ -10471,6 +10580,77 @@ export interface components {
                 original_password: string;
                 password: string & components["schemas"]["NewPassword"];
             };
+        };
+        /** @description A role of an application credential (keystone `_get_role_list`), global roles only. */
+        ApplicationCredentialRole: {
+            id: string;
+            name: string;
+            domain_id: null;
+        };
+        /**
+         * @description An application credential, as listed and shown: never its secret. `expires_at` is
+         *     `%Y-%m-%dT%H:%M:%S.%f` (no zone), null when it does not expire. `unrestricted` false (the
+         *     default) keeps tokens issued with it from creating or deleting application credentials.
+         */
+        ApplicationCredential: {
+            id: string;
+            name: string;
+            description: string | null;
+            expires_at: string | null;
+            project_id: string;
+            roles: components["schemas"]["ApplicationCredentialRole"][];
+            unrestricted: boolean;
+            user_id: string;
+            links: components["schemas"]["ResourceLinks"];
+        };
+        ApplicationCredentialList: {
+            application_credentials: components["schemas"]["ApplicationCredential"][];
+            links: components["schemas"]["KeystoneCollectionLinks"];
+        };
+        /**
+         * @description `{"application_credential": {...}}` (keystone/application_credential/schema.py
+         *     `application_credential_create`; Keystone leaves unknown keys alone). `expires_at`: an ISO
+         *     8601 time (UTC when it has no zone); unparsable → 400 "Timestamp not in expected format. ...",
+         *     in the past → 400 "The 'expires_at' must not be before now. ...". `access_rules` are not
+         *     supported by this server: a non-empty list → 400.
+         */
+        ApplicationCredentialCreateRequest: {
+            application_credential: {
+                name: components["schemas"]["IdentityName"];
+                description?: components["schemas"]["IdentityDescription"];
+                /** @description The secret to use (at most 4096 characters); generated when absent, null or empty. */
+                secret?: string | null;
+                expires_at?: string | null;
+                /** @description Each by `id` or by `name` (exactly one of them). */
+                roles?: {
+                    id?: components["schemas"]["KeystoneIdString"];
+                    name?: components["schemas"]["IdentityName"];
+                }[];
+                unrestricted?: components["schemas"]["KeystoneBoolean"];
+                /** @description Not supported here (Keystone's per-API restrictions): a non-empty list → 400. */
+                access_rules?: Record<string, never>[];
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description The credential as created, with its `secret` (shown this once). */
+        ApplicationCredentialWithSecret: {
+            id: string;
+            name: string;
+            description: string | null;
+            expires_at: string | null;
+            project_id: string;
+            roles: components["schemas"]["ApplicationCredentialRole"][];
+            unrestricted: boolean;
+            user_id: string;
+            links: components["schemas"]["ResourceLinks"];
+            secret: string;
+        };
+        ApplicationCredentialCreateResponse: {
+            application_credential: components["schemas"]["ApplicationCredentialWithSecret"];
+        };
+        ApplicationCredentialResponse: {
+            application_credential: components["schemas"]["ApplicationCredential"];
         };
         /**
          * @description `{"role": {...}}` (keystone/assignment/schema.py `role_create_request_body`). A name already
@@ -11117,6 +11297,11 @@ export interface components {
          *     or otherwise incorrect. The client is assumed to be in error.".
          */
         filter_password_expires_at: string;
+        /**
+         * @description An application credential id. Unknown, or another user's → 404 "Could not find Application
+         *     Credential: <id>.".
+         */
+        application_credential_id: string;
         /** @description Only assignments of this user. */
         ra_user_id: string;
         /** @description Only assignments of this group. */
@@ -16210,6 +16395,127 @@ export interface operations {
             400: components["responses"]["KeystoneBadRequest"];
             401: components["responses"]["KeystoneUnauthorized"];
             413: components["responses"]["KeystoneRequestTooLarge"];
+        };
+    };
+    listApplicationCredentials: {
+        parameters: {
+            query?: {
+                /** @description Exact match on the name. */
+                name?: components["parameters"]["filter_identity_name"];
+            };
+            header?: never;
+            path: {
+                /** @description A user id. Unknown → 404 "Could not find user: <id>.". */
+                user_id: components["parameters"]["identity_user_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user's application credentials. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationCredentialList"];
+                };
+            };
+            401: components["responses"]["KeystoneUnauthorized"];
+            403: components["responses"]["KeystoneForbidden"];
+        };
+    };
+    createApplicationCredential: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A user id. Unknown → 404 "Could not find user: <id>.". */
+                user_id: components["parameters"]["identity_user_id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApplicationCredentialCreateRequest"];
+            };
+        };
+        responses: {
+            /** @description The new application credential, with its secret. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationCredentialCreateResponse"];
+                };
+            };
+            400: components["responses"]["KeystoneBadRequest"];
+            401: components["responses"]["KeystoneUnauthorized"];
+            403: components["responses"]["KeystoneForbidden"];
+            404: components["responses"]["KeystoneNotFound"];
+            409: components["responses"]["KeystoneConflict"];
+            413: components["responses"]["KeystoneRequestTooLarge"];
+        };
+    };
+    showApplicationCredential: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A user id. Unknown → 404 "Could not find user: <id>.". */
+                user_id: components["parameters"]["identity_user_id"];
+                /**
+                 * @description An application credential id. Unknown, or another user's → 404 "Could not find Application
+                 *     Credential: <id>.".
+                 */
+                application_credential_id: components["parameters"]["application_credential_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The application credential. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationCredentialResponse"];
+                };
+            };
+            401: components["responses"]["KeystoneUnauthorized"];
+            403: components["responses"]["KeystoneForbidden"];
+            404: components["responses"]["KeystoneNotFound"];
+        };
+    };
+    deleteApplicationCredential: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A user id. Unknown → 404 "Could not find user: <id>.". */
+                user_id: components["parameters"]["identity_user_id"];
+                /**
+                 * @description An application credential id. Unknown, or another user's → 404 "Could not find Application
+                 *     Credential: <id>.".
+                 */
+                application_credential_id: components["parameters"]["application_credential_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted (no body). */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["KeystoneUnauthorized"];
+            403: components["responses"]["KeystoneForbidden"];
+            404: components["responses"]["KeystoneNotFound"];
         };
     };
     listRoles: {

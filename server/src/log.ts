@@ -1,4 +1,4 @@
-/** Structured logs (pino); tokens and passwords never reach a log line. */
+/** Structured logs (pino); tokens, passwords and application credential secrets never reach a log line. */
 import pino, { type Logger } from "pino";
 
 /**
@@ -30,6 +30,7 @@ export function createLogger(level: string, destination?: pino.DestinationStream
           "*.password",
           "*.auth_password",
           "*.token",
+          "*.secret",
         ],
         censor: "***",
       },

@@ -132,7 +132,7 @@ for (const dialect of DIALECTS) {
       it("an unsupported method is a 401 listing the methods offered", async () => {
         const r = await id.c.post(TOKENS, { auth: { identity: { methods: ["totp"], totp: {} } } });
         assertKsFault(r, 401);
-        assert.deepEqual(r.body.error.identity, { methods: ["password", "token"] });
+        assert.deepEqual(r.body.error.identity, { methods: ["password", "token", "application_credential"] });
       });
 
       it("malformed, non-JSON, incomplete and huge bodies are 400 or 413, and no token is issued", async () => {

@@ -1,7 +1,7 @@
 /**
  * The authorization matrix: every operation of the volume API in the spec (every action too), and
  * every operation of the built-in identity (Keystone's defaults: admin, reader, the target
- * project's tokens, the user itself, the subject token's user),
+ * project's tokens, the user itself with or without admins, the subject token's user),
  * called by each persona over HTTP against the built-in identity, with a valid body and the ids
  * of real resources of the target project:
  *
@@ -342,6 +342,12 @@ describe("authorization matrix: every operation of the spec, every persona", fun
       assert.equal(user.status, 201, JSON.stringify(user.body));
       return { project: project.body.project.id as string, user: user.body.user.id as string };
     };
+    let creds = 0;
+    const memberAppCred = async () => {
+      const made = await id.c.as(tokens.member).post(`${V3}/users/${users.member}/application_credentials`, { application_credential: { name: `matrix-fixture-${++creds}` } });
+      assert.equal(made.status, 201, JSON.stringify(made.body));
+      return made.body.application_credential.id as string;
+    };
     const roles = (await admin.get(`${V3}/roles?name=member`)).body.roles;
     const memberRole = roles[0].id as string;
     const failures: string[] = [];
@@ -370,14 +376,22 @@ describe("authorization matrix: every operation of the spec, every persona", fun
           case "token_subject":
             admitted = ["admin", "member"];
             break;
+          case "owner":
+            // Keystone's rule:owner: the target user itself (the member), not even an admin.
+            admitted = ["member"];
+            break;
           default:
             admitted = ["admin"];
         }
+        // Application credentials are the member's own (a fresh one for each operation that names one).
+        const appCred = r.path.includes("/application_credentials");
+        const credId = r.path.includes("{application_credential_id}") ? await memberAppCred() : "x";
         const values: Record<string, string> = {
           domain_id: "default",
           project_id: x?.project ?? projects.member,
-          user_id: x?.user ?? users.member,
+          user_id: appCred ? users.member : (x?.user ?? users.member),
           role_id: memberRole,
+          application_credential_id: credId,
         };
         let url = r.path.replace(/\{(\w+)\}/g, (_, p: string) => values[p] ?? "x");
         if (r.path.endsWith("/role_assignments")) url += `?scope.project.id=${projects.member}`;
@@ -388,6 +402,7 @@ describe("authorization matrix: every operation of the spec, every persona", fun
         if (r.path.endsWith("/projects") && r.method === "POST") body = { project: { name: `matrix-new-${k}-${persona}` } };
         if (r.path.endsWith("/users") && r.method === "POST") body = { user: { name: `matrix-new-${k}-${persona}`, password: "Secret-123456" } };
         if (r.path.endsWith("/roles") && r.method === "POST") body = { role: { name: `matrix-role-${k}-${persona}` } };
+        if (appCred && r.method === "POST") body = { application_credential: { name: `matrix-ac-${k}-${persona}` } };
         const res = await id.c.as(tokens[persona]).call(r.method, url, { body, headers: { "X-Subject-Token": subject }, version: null, noContract: true });
         checked++;
         const want = TOKENLESS.includes(persona) ? "401" : admitted.includes(persona) ? "admitted" : "403";

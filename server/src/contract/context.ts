@@ -37,4 +37,6 @@ export interface TokenInfo {
   expiresAt: string;
   /** This token's audit id, then its parent's (a token issued with the token method). */
   auditIds: string[];
+  /** The application credential the token was issued with (its roles limit the token's). */
+  applicationCredential?: { id: string; name: string; restricted: boolean };
 }

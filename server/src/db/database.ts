@@ -14,6 +14,7 @@ import * as m0003 from "./migrations/0003_types_qos_quotas";
 import * as m0004 from "./migrations/0004_attachments";
 import * as m0005 from "./migrations/0005_clusters";
 import * as m0006 from "./migrations/0006_list_indexes";
+import * as m0007 from "./migrations/0007_application_credentials";
 
 export type Dialect = "sqlite" | "postgres";
 
@@ -34,6 +35,7 @@ const migrations: Record<string, Migration> = {
   "0004_attachments": m0004,
   "0005_clusters": m0005,
   "0006_list_indexes": m0006,
+  "0007_application_credentials": m0007,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -159,6 +159,27 @@ export interface TokensTable {
   issued_at: string;
   expires_at: string;
   revoked: number;
+  /** The application credential the token was issued with (its deletion revokes the token). */
+  app_cred_id: string | null;
+}
+
+export interface ApplicationCredentialsTable {
+  id: string;
+  name: string;
+  /** The secret's KDF hash (identity/password.ts): the secret itself is never stored. */
+  secret_hash: string;
+  description: string | null;
+  user_id: string;
+  project_id: string;
+  /** Keystone's `%Y-%m-%dT%H:%M:%S.%f` (UTC, no zone); null = never. */
+  expires_at: string | null;
+  unrestricted: number;
+  created_at: string;
+}
+
+export interface ApplicationCredentialRolesTable {
+  application_credential_id: string;
+  role_id: string;
 }
 
 export interface ExtraSpecsTable {
@@ -234,6 +255,8 @@ export interface Database {
   roles: RolesTable;
   role_assignments: RoleAssignmentsTable;
   tokens: TokensTable;
+  application_credentials: ApplicationCredentialsTable;
+  application_credential_roles: ApplicationCredentialRolesTable;
   volume_type_extra_specs: ExtraSpecsTable;
   volume_type_projects: TypeProjectsTable;
   default_volume_types: DefaultTypesTable;

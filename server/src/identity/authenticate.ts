@@ -1,7 +1,8 @@
 /**
  * Tokens over HTTP: POST /identity/v3/auth/tokens with the password and/or token methods, project
  * scope by id or by name within a domain, unscoped, or (no scope) the user's default project
- * (keystone/api/auth.py, keystone/auth/core.py, keystone/auth/plugins/{password,token}.py); and
+ * (keystone/api/auth.py, keystone/auth/core.py, keystone/auth/plugins/{password,token}.py), or
+ * with an application credential, whose project is the scope (./app-cred-auth.ts); and
  * validation and revocation of the X-Subject-Token. Every failure to authenticate is the same
  * 401, so that callers cannot probe which users, projects or assignments exist.
  */
@@ -16,12 +17,14 @@ import { effectiveRoles } from "./store";
 import { domainByRef, findByRef, getProject, getUser, type Named } from "../db/repos/identity";
 import type { TokenInfo } from "../contract/context";
 import type { TokenService } from "./tokens";
+import { appCredProject, checkAppCred, type AppCredAuth, type AppCredLogin } from "./app-cred-auth";
 
 export interface AuthRequest {
   identity: {
     methods: string[];
     password?: { user?: Named & { password?: string } };
     token?: { id?: string };
+    application_credential?: AppCredAuth;
   };
   scope?: string | { project?: Named; domain?: Named; system?: unknown; "OS-TRUST:trust"?: unknown };
 }
@@ -30,6 +33,8 @@ interface Who {
   userId: string;
   /** The token of the token method. */
   parent?: TokenInfo;
+  /** The credential of the application_credential method. */
+  appCred?: AppCredLogin;
 }
 
 /**
@@ -69,7 +74,22 @@ async function byToken(tokens: TokenService, token: AuthRequest["identity"]["tok
   if (!token?.id) throw ksBadRequest("Expecting to find id in identity/token.");
   const parent = await tokens.validate(token.id);
   if (!parent) throw ksUnauthorized();
+  // Besides Keystone: a credential's token would otherwise re-scope to any of the user's projects with all its roles.
+  if (parent.applicationCredential) {
+    throw ksForbidden("Using an application credential token to create another token. Authenticate with the application credential instead");
+  }
   return { userId: parent.userId, parent };
+}
+
+async function byAppCred(db: Kysely<Database>, cred: AppCredAuth | undefined, login: LoginAttempt): Promise<Who> {
+  const found = await checkAppCred(db, login, cred);
+  return { userId: found.userId, appCred: found };
+}
+
+function byMethod(db: Kysely<Database>, tokens: TokenService, req: AuthRequest, login: LoginAttempt, m: string): Promise<Who> {
+  if (m === "password") return byPassword(db, req.identity.password, login);
+  if (m === "application_credential") return byAppCred(db, req.identity.application_credential, login);
+  return byToken(tokens, req.identity.token);
 }
 
 /** Run every named method; all must succeed, for the same user (keystone/auth/core.py AuthInfo). */
@@ -78,9 +98,9 @@ async function identify(db: Kysely<Database>, tokens: TokenService, req: AuthReq
   if (methods.length === 0 || methods.some((m) => !AUTH_METHODS.includes(m))) throw ksAuthFailed();
   let who: Who | undefined;
   for (const m of new Set(methods)) {
-    const next = m === "password" ? await byPassword(db, req.identity.password, login) : await byToken(tokens, req.identity.token);
+    const next = await byMethod(db, tokens, req, login, m);
     if (who && who.userId !== next.userId) throw ksUnauthorized();
-    who = { userId: next.userId, parent: who?.parent ?? next.parent };
+    who = { userId: next.userId, parent: who?.parent ?? next.parent, appCred: who?.appCred ?? next.appCred };
   }
   return who!;
 }
@@ -120,13 +140,18 @@ export async function authenticate(
   req: AuthRequest,
   login: LoginAttempt,
 ): Promise<{ token: string; info: TokenInfo }> {
+  // keystone/auth/core.py `_validate_and_normalize_scope_data`: the credential is the scope.
+  if (req.identity.methods.includes("application_credential") && req.scope !== undefined) {
+    throw new KeystoneError(401, "Error authenticating with application credential: Application credentials cannot request a scope.");
+  }
   const who = await identify(db, tokens, req, login);
-  const projectId = await scopeProject(db, who.userId, req.scope);
+  const projectId = who.appCred ? await appCredProject(db, who.appCred) : await scopeProject(db, who.userId, req.scope);
   // A token issued with the token method keeps its parent's methods and audit chain, and expires no later.
   const methods = [...new Set([...req.identity.methods, ...(who.parent?.methods ?? [])])];
   return tokens.issue(who.userId, projectId, methods, {
     parentAuditIds: who.parent?.auditIds,
-    expiresAt: who.parent?.expiresAt,
+    expiresAt: who.parent?.expiresAt ?? who.appCred?.expiresAt,
+    appCredId: who.appCred?.id,
   });
 }
 

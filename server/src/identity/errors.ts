@@ -35,7 +35,7 @@ export class KeystoneError extends CinderError {
   }
 }
 
-export const AUTH_METHODS = ["password", "token"];
+export const AUTH_METHODS = ["password", "token", "application_credential"];
 export const UNAUTHORIZED_MESSAGE = "The request you have made requires authentication.";
 const JSON_EXPECTED =
   "Expecting to find application/json in Content-Type header. The server could not comply with the request since it is either malformed or otherwise incorrect. The client is assumed to be in error.";
@@ -48,6 +48,7 @@ export const ksForbidden = (rule?: string) =>
 export const ksBadRequest = (message: string) => new KeystoneError(400, message);
 export const ksNotFound = (kind: "project" | "user" | "role" | "domain", id: string) =>
   new KeystoneError(404, `Could not find ${kind}: ${id}.`);
+export const ksAppCredNotFound = (id: string) => new KeystoneError(404, `Could not find Application Credential: ${id}.`);
 export const ksTokenNotFound = () => new KeystoneError(404, "Could not find token: the token is unknown, expired or revoked.");
 export const ksNoSubjectToken = () => new KeystoneError(404, "No token in the request");
 export const ksConflict = (type: string, details: string) =>

@@ -13,6 +13,7 @@ import { IMPLIED_ROLES, newId } from "./ids";
 import { getProjectRow, type IdentityDeps, type ListFilters } from "./projects";
 import { isUniqueViolation, now } from "./store";
 import * as repo from "../db/repos/identity";
+import { deleteUserAppCreds } from "../db/repos/application-credentials";
 import { getUserRow } from "./users";
 
 export interface RoleInput {
@@ -83,6 +84,8 @@ export async function revokeRole(deps: IdentityDeps, ctx: RequestContext, projec
   enforce(ctx, "identity:revoke_grant");
   await grantParts(deps.db, projectId, userId, roleId);
   if (!(await repo.revoke(deps.db, userId, projectId, roleId))) throw ksAssignmentNotFound(roleId, userId, projectId);
+  // As Keystone (REMOVE_APP_CREDS_FOR_USER): the user's application credentials for the project go, and their tokens.
+  await deleteUserAppCreds(deps.db, userId, projectId);
   deps.tokens.flush(); // the user's tokens on the project lose the role now
 }
 

@@ -1,7 +1,9 @@
 /**
  * Tokens: 32 random bytes handed to the client once; only their sha256 is stored. They expire
  * (default one hour) and can be revoked. Validation reads the user's current role assignments, so
- * a revoked role takes effect on the next validation; results are cached for a few seconds.
+ * a revoked role takes effect on the next validation; results are cached for a few seconds. A
+ * token issued with an application credential holds only the credential's roles (of those the
+ * user still has) and stops validating when the credential is deleted.
  */
 import { createHash, randomBytes } from "node:crypto";
 import type { Kysely } from "kysely";
@@ -9,12 +11,15 @@ import type { Database } from "../db/schema";
 import type { TokenInfo } from "../contract/context";
 import { effectiveRoles } from "./store";
 import { deleteExpiredTokens, insertToken, revokeToken, revokeUserTokens, tokenWithOwner } from "../db/repos/tokens";
+import { appCredRoles } from "../db/repos/application-credentials";
 
 export interface IssueOptions {
   /** The audit ids of the token this one was issued with (the token method). */
   parentAuditIds?: string[];
-  /** A re-issued token never outlives its parent (keystone/token/provider.py). */
+  /** A re-issued token never outlives its parent (keystone/token/provider.py), nor its application credential. */
   expiresAt?: string;
+  /** The application credential the token is issued with. */
+  appCredId?: string;
 }
 
 const CACHE_MS = 5_000;
@@ -59,6 +64,7 @@ export class TokenService {
       issued_at: keystoneTime(issued),
       expires_at: keystoneTime(expires),
       revoked: 0,
+      app_cred_id: opts.appCredId ?? null,
     });
     const info = await this.validate(token);
     if (!info) throw new Error("a token just issued does not validate");
@@ -73,7 +79,13 @@ export class TokenService {
     const row = await tokenWithOwner(this.db, key);
     if (!row || row.revoked || row.user_enabled !== 1 || Date.parse(row.expires_at) <= Date.now()) return undefined;
     if (row.project_id && row.project_enabled !== 1) return undefined;
-    const roles = row.project_id ? await effectiveRoles(this.db, row.user_id, row.project_id) : [];
+    // An application credential's token: gone with the credential, and only the credential's roles.
+    if (row.app_cred_id && row.app_cred_name === null) return undefined;
+    let roles = row.project_id ? await effectiveRoles(this.db, row.user_id, row.project_id) : [];
+    if (row.app_cred_id) {
+      const allowed = new Set(((await appCredRoles(this.db, [row.app_cred_id])).get(row.app_cred_id) ?? []).map((r) => r.id));
+      roles = roles.filter((r) => allowed.has(r.id));
+    }
     if (row.project_id && roles.length === 0) return undefined; // no role left on the project
     const info: TokenInfo = {
       userId: row.user_id,
@@ -89,6 +101,9 @@ export class TokenService {
       issuedAt: row.issued_at,
       expiresAt: row.expires_at,
       auditIds: row.audit_id.split(","),
+      ...(row.app_cred_id
+        ? { applicationCredential: { id: row.app_cred_id, name: row.app_cred_name!, restricted: row.app_cred_unrestricted !== 1 } }
+        : {}),
     };
     if (this.cache.size >= CACHE_MAX) this.cache.clear();
     this.cache.set(key, { info, until: Date.now() + CACHE_MS });

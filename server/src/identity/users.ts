@@ -1,6 +1,7 @@
 /**
  * Users of the built-in identity (keystone/identity/core.py): passwords hashed with scrypt and
- * never returned; disabling a user, changing its password or deleting it revokes its tokens.
+ * never returned; disabling a user, changing its password or deleting it revokes its tokens
+ * (disabling or deleting it also deletes its application credentials, as Keystone does).
  */
 import type { Database, UsersTable } from "../db/schema";
 import type { Kysely } from "kysely";
@@ -15,6 +16,7 @@ import { checkPasswordRules } from "./password-rules";
 import type { IdentityDeps, ListFilters } from "./projects";
 import { enabledFilter, isUniqueViolation, keystoneBool, now } from "./store";
 import * as repo from "../db/repos/identity";
+import { deleteUserAppCreds } from "../db/repos/application-credentials";
 
 export interface UserInput {
   name?: string;
@@ -110,12 +112,14 @@ export async function updateUser(deps: IdentityDeps, ctx: RequestContext, id: st
       throw err;
     }
   }
+  // As Keystone (the user's `disabled` notification): a disabled user's application credentials are deleted.
+  if (set.enabled === 0) await deleteUserAppCreds(deps.db, id);
   if (set.password_hash !== undefined || set.enabled === 0) await deps.tokens.revokeUser(id);
   else deps.tokens.flush();
   return { ...row, ...set };
 }
 
-/** Delete a user with its role assignments and tokens. */
+/** Delete a user with its role assignments, application credentials and tokens. */
 export async function deleteUser(deps: IdentityDeps, ctx: RequestContext, id: string): Promise<void> {
   enforce(ctx, "identity:delete_user");
   await getUserRow(deps.db, id);

@@ -1,7 +1,8 @@
 /**
  * Identity rows as Keystone renders them: projects and domains (keystone/resource/core.py),
  * users (keystone/identity/core.py, no password), roles, role assignments
- * (keystone/api/role_assignments.py) and tokens (keystone/common/render_token.py).
+ * (keystone/api/role_assignments.py), tokens (keystone/common/render_token.py) and application
+ * credentials (keystone/api/users.py, keystone/application_credential/core.py).
  */
 import type { DomainsTable, ProjectsTable, RolesTable, UsersTable } from "../db/schema";
 import { catalog } from "./catalog";
@@ -86,6 +87,7 @@ export function tokenView(origin: string, t: TokenInfo, withCatalog: boolean) {
     token.roles = t.roles.map((r) => ({ id: r.id, name: r.name }));
     if (withCatalog) token.catalog = catalog(origin, t.projectId);
   }
+  if (t.applicationCredential) token.application_credential = { ...t.applicationCredential };
   return { token };
 }
 
@@ -112,5 +114,26 @@ export function assignmentView(
       assignment: `${base}/projects/${a.project.id}/users/${a.user.id}/roles/${granted}`,
       ...(a.priorRoleId ? { prior_role: `${base}/roles/${a.priorRoleId}/implies/${a.role.id}` } : {}),
     },
+  };
+}
+
+/** An application credential (the secret only when just created: it is never stored). */
+export function appCredView(
+  base: string,
+  c: { id: string; name: string; description: string | null; expires_at: string | null; project_id: string; unrestricted: number; user_id: string },
+  roles: Array<{ id: string; name: string }>,
+  secret?: string,
+) {
+  return {
+    id: c.id,
+    name: c.name,
+    description: c.description,
+    expires_at: c.expires_at,
+    project_id: c.project_id,
+    roles: roles.map((r) => ({ id: r.id, name: r.name, domain_id: null })),
+    unrestricted: c.unrestricted === 1,
+    user_id: c.user_id,
+    links: { self: `${base}/users/${c.user_id}/application_credentials/${c.id}` },
+    ...(secret !== undefined ? { secret } : {}),
   };
 }

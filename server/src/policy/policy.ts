@@ -29,6 +29,7 @@ const PERSONA_CHECK: Record<Persona, string> = {
   project_owner: "rule:admin_api or project_id:%(project_id)s",
   self: "rule:admin_api or user_id:%(user_id)s",
   token_subject: "rule:admin_api or role:service or user_id:%(user_id)s",
+  owner: "user_id:%(user_id)s",
 };
 
 export class Policy {

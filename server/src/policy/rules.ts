@@ -9,7 +9,9 @@ export type Persona =
   /** Keystone: an admin, or the target user itself (identity:get_user). */
   | "self"
   /** Keystone's `rule:service_admin_or_token_subject`: an admin, a service, or the token's own user. */
-  | "token_subject";
+  | "token_subject"
+  /** Keystone's `rule:owner`: the target user itself only, not even an admin (identity:create_application_credential). */
+  | "owner";
 
 export const RULE_TABLE: Record<string, Persona> = {
   default: "admin",
@@ -140,4 +142,9 @@ export const RULE_TABLE: Record<string, Persona> = {
   "identity:revoke_grant": "admin",
   /** Target: the project of the `scope.project.id` filter (a project's readers may list its assignments). */
   "identity:list_role_assignments": "reader",
+  // keystone/common/policies/application_credential.py (system reader/admin → admin here)
+  "identity:get_application_credential": "self",
+  "identity:list_application_credentials": "self",
+  "identity:create_application_credential": "owner",
+  "identity:delete_application_credential": "self",
 };

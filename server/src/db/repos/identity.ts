@@ -1,6 +1,7 @@
-/** Identity rows of the built-in Keystone: domains, projects, users, roles and role assignments. */
+/** Identity rows of the built-in Keystone: domains, projects, users, roles and role assignments (application credentials: ./application-credentials.ts). */
 import type { Kysely, Transaction } from "kysely";
 import type { Database, DomainsTable, ProjectsTable, RolesTable, UsersTable } from "../schema";
+import { deleteUserAppCreds } from "./application-credentials";
 
 type Q = Kysely<Database> | Transaction<Database>;
 
@@ -78,9 +79,10 @@ export async function updateUser(db: Q, id: string, set: Partial<UsersTable>): P
   await db.updateTable("users").set(set).where("id", "=", id).execute();
 }
 
-/** Remove a user with its role assignments and tokens, in one transaction. */
+/** Remove a user with its role assignments, application credentials and tokens, in one transaction. */
 export async function deleteUser(db: Kysely<Database>, id: string): Promise<void> {
   await db.transaction().execute(async (trx) => {
+    await deleteUserAppCreds(trx, id);
     await trx.deleteFrom("role_assignments").where("user_id", "=", id).execute();
     await trx.deleteFrom("tokens").where("user_id", "=", id).execute();
     await trx.deleteFrom("users").where("id", "=", id).execute();

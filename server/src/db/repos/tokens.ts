@@ -8,7 +8,10 @@ export async function insertToken(db: Q, row: TokensTable): Promise<void> {
   await db.insertInto("tokens").values(row).execute();
 }
 
-/** A token row with its user, the user's domain, and its project and the project's domain (if scoped). */
+/**
+ * A token row with its user, the user's domain, its project and the project's domain (if scoped),
+ * and the application credential it was issued with (null columns when that is deleted).
+ */
 export async function tokenWithOwner(db: Q, idHash: string) {
   return db
     .selectFrom("tokens")
@@ -16,7 +19,11 @@ export async function tokenWithOwner(db: Q, idHash: string) {
     .innerJoin("domains as ud", "ud.id", "users.domain_id")
     .leftJoin("projects", "projects.id", "tokens.project_id")
     .leftJoin("domains as pd", "pd.id", "projects.domain_id")
+    .leftJoin("application_credentials as ac", "ac.id", "tokens.app_cred_id")
     .select([
+      "tokens.app_cred_id",
+      "ac.name as app_cred_name",
+      "ac.unrestricted as app_cred_unrestricted",
       "tokens.user_id",
       "tokens.project_id",
       "tokens.methods",

@@ -1,5 +1,6 @@
 /** Every handler, keyed by operationId or action name; the type makes a missing one a compile error. */
 import type { Handlers } from "../handler";
+import { appCredHandlers } from "./application-credentials";
 import { attachmentHandlers } from "./attachments";
 import { clusterHandlers } from "./clusters";
 import { computeHandlers } from "./compute";
@@ -28,6 +29,7 @@ export const handlers: Handlers = {
   ...serviceHandlers,
   ...clusterHandlers,
   ...identityHandlers,
+  ...appCredHandlers,
   ...typeHandlers,
   ...qosHandlers,
   ...computeHandlers,
