@@ -1,6 +1,7 @@
 /**
  * No secret in a log line: with every log level on, a run of logins (good and bad), validations,
- * revocations, user creation and password changes must leave no password and no token in the log.
+ * revocations, user creation, password changes and application credentials (created, used, listed)
+ * must leave no password, no secret and no token in the log.
  */
 import assert from "node:assert/strict";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -47,6 +48,19 @@ for (const dialect of DIALECTS) {
         await c.as(userToken).get(`/v3/${project.id}/volumes`);
         await c.as(userToken).get(`/v3/${project.id}/volumes`, { headers: { "X-Subject-Token": userToken } });
         await c.as(userToken).get(TOKENS, { headers: { "X-Subject-Token": adminToken } }); // 403
+        // Application credentials: a given and a generated secret, logins with them (right and wrong), list and show.
+        const ACS = `/identity/v3/users/${user.id}/application_credentials`;
+        const given = (await c.as(userToken).post(ACS, { application_credential: { name: "logs-1", secret: "appcred-secret-5" } })).body.application_credential;
+        const generated = (await c.as(userToken).post(ACS, { application_credential: { name: "logs-2" } })).body.application_credential;
+        secrets.push("appcred-secret-5", "wrong-appcred-6", generated.secret);
+        const acAuth = (cred: Record<string, unknown>) => ({ auth: { identity: { methods: ["application_credential"], application_credential: cred } } });
+        const acOk = await c.post(TOKENS, acAuth({ id: generated.id, secret: generated.secret }));
+        secrets.push(acOk.headers.get("x-subject-token")!);
+        await c.post(TOKENS, acAuth({ id: given.id, secret: "wrong-appcred-6" }));
+        await c.post(TOKENS, acAuth({ name: "logs-1", secret: "appcred-secret-5", user: { id: user.id } }));
+        await c.post(TOKENS, acAuth({ id: given.id, secret: ["wrong-appcred-6"] }));
+        await c.as(userToken).get(ACS);
+        await c.as(userToken).get(`${ACS}/${given.id}`);
         await c.post(`/identity/v3/users/${user.id}/password`, { user: { original_password: "user-secret-1", password: "user-secret-2" } });
         await c.post(`/identity/v3/users/${user.id}/password`, { user: { original_password: "wrong-secret-3", password: "user-secret-2" } });
         await admin.delete(TOKENS, { headers: { "X-Subject-Token": userToken } });
