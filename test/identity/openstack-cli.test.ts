@@ -1,7 +1,7 @@
 /**
  * The real `openstack` CLI (python3-openstackclient) against a builtin-auth server: log in,
  * provision a project, a user and a role as the admin, read the catalog, then as the new user run
- * the volume lifecycle. The CLI must be on PATH: CI installs it, and a missing CLI fails the suite.
+ * the volume lifecycle and manage and log in with an application credential. The CLI must be on PATH: CI installs it, and a missing CLI fails the suite.
  */
 import assert from "node:assert/strict";
 import { DIALECTS } from "../helpers/server";
@@ -105,6 +105,40 @@ describe("identity: the openstack CLI", () => {
           if (!gone) await new Promise((r) => setTimeout(r, 250));
         }
         assert.ok(gone, "the volume is deleted");
+      });
+
+      it("as alice: application credential create, list, show; v3applicationcredential logs in; delete", async () => {
+        // No --role: all of the token's roles (member and the reader it implies); `--role member`
+        // alone would give tokens without reader, which Cinder's read rules ask for (as with Keystone).
+        const created = await json(aliceEnv, ["application", "credential", "create", "--secret", "cli-app-secret", "--description", "ci", "ci-cred"]);
+        assert.equal(created.name, "ci-cred");
+        assert.equal(created.project_id, demoId);
+        assert.equal(created.secret, "cli-app-secret");
+        assert.match(String(created.roles), /member/);
+        assert.match(String(created.roles), /reader/);
+        assert.equal(created.unrestricted, false);
+        const list = await json(aliceEnv, ["application", "credential", "list"]);
+        assert.deepEqual(list.map((x: any) => [x.ID, x.Name, x["Project ID"]]), [[created.id, "ci-cred", demoId]]);
+        const shown = await json(aliceEnv, ["application", "credential", "show", "ci-cred"]);
+        assert.equal(shown.id, created.id);
+        assert.equal(shown.secret, undefined, "the secret is shown only on creation");
+        const { OS_USERNAME: _u, OS_PASSWORD: _p, OS_PROJECT_NAME: _n, OS_USER_DOMAIN_NAME: _d, OS_PROJECT_DOMAIN_NAME: _pd, ...rest } = aliceEnv;
+        const appEnv = {
+          ...rest,
+          OS_AUTH_TYPE: "v3applicationcredential",
+          OS_APPLICATION_CREDENTIAL_ID: created.id,
+          OS_APPLICATION_CREDENTIAL_SECRET: "cli-app-secret",
+        };
+        const t = await json(appEnv, ["token", "issue"]);
+        assert.equal(t.project_id, demoId);
+        assert.equal(t.user_id, aliceId);
+        assert.deepEqual(await json(appEnv, ["volume", "list"]), []);
+        const refused = await run(appEnv, ["application", "credential", "create", "child"]);
+        assert.notEqual(refused.code, 0, "a restricted credential creates no credential");
+        assert.equal(await ok(aliceEnv, ["application", "credential", "delete", "ci-cred"]), "");
+        const gone = await run(appEnv, ["token", "issue"]);
+        assert.notEqual(gone.code, 0);
+        assert.match(gone.stderr, /HTTP 401|authentication/i);
       });
 
       it("as alice, admin commands fail; a wrong password fails to log in", async () => {
