@@ -199,6 +199,27 @@ forEachDialect("volume actions", (fx) => {
       const list = await fx.c.get("/v3/p1/volumes/detail?bootable=false");
       assert.ok(list.body.volumes.some((x: any) => x.id === v.id));
     });
+
+    it("set while the volume is creating (openstack volume create --bootable), it stands when the create is done", async () => {
+      // The clone waits for its source's lock, so it stays `creating` while the flag is set.
+      const src = await createVolume(fx.c, "p1", { size: 1 });
+      const release = await holdLocks(fx.s, [src.id]);
+      let id: string;
+      try {
+        const r = await fx.c.post("/v3/p1/volumes", { volume: { size: 1, source_volid: src.id } });
+        assert.equal(r.status, 202);
+        id = r.body.volume.id;
+        assert.equal((await volumeAction(fx.c, "p1", id, "os-set_bootable", { bootable: true })).status, 200);
+        assert.equal((await fx.c.get(`/v3/p1/volumes/${id}`)).body.volume.status, "creating");
+      } finally {
+        await release();
+      }
+      const done = await waitStatus(fx.c, "volumes", "p1", id, "available");
+      assert.equal(done.bootable, "true");
+      // A clone of a bootable volume is bootable; of a non-bootable one, not.
+      assert.equal((await createVolume(fx.c, "p1", { size: 1, source_volid: id })).bootable, "true");
+      assert.equal((await createVolume(fx.c, "p1", { size: 1, source_volid: src.id })).bootable, "false");
+    });
   });
 
   describe("os-update_readonly_flag", () => {

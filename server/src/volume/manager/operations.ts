@@ -24,18 +24,21 @@ export async function createVolume(m: VolumeManager, volumeId: string): Promise<
   await m.locks.with(sourceKey ? [volumeId, sourceKey] : [volumeId], async () => {
     const v = await getVolume(m.db.kysely, volumeId);
     if (!v || v.status !== "creating") return;
-    let bootable = 0;
+    // Cinder's create flow only ever makes a volume bootable (from a bootable source); a plain
+    // create leaves the flag as it is, so an os-set_bootable sent while the volume was creating
+    // (what `openstack volume create --bootable` does) stands.
+    let bootable: number | undefined;
     try {
       if (v.snapshot_id) {
         const s = await getSnapshot(m.db.kysely, v.snapshot_id);
         if (!s) throw new Error(`snapshot ${v.snapshot_id} is gone`);
         await m.driver.createVolumeFromSnapshot(vref(v), sref(s));
-        bootable = (await getVolume(m.db.kysely, s.volume_id))?.bootable ?? 0;
+        if ((await getVolume(m.db.kysely, s.volume_id))?.bootable) bootable = 1;
       } else if (v.source_volid) {
         const src = await getVolume(m.db.kysely, v.source_volid);
         if (!src) throw new Error(`source volume ${v.source_volid} is gone`);
         await m.driver.createClonedVolume(vref(v), vref(src));
-        bootable = src.bootable;
+        if (src.bootable) bootable = 1;
       } else {
         await m.driver.createVolume(vref(v));
       }
@@ -45,7 +48,7 @@ export async function createVolume(m: VolumeManager, volumeId: string): Promise<
       return;
     }
     const t = now();
-    const won = await casVolume(m.db.kysely, volumeId, { status: [T.create.during] }, { status: T.create.done, bootable, launched_at: t });
+    const won = await casVolume(m.db.kysely, volumeId, { status: [T.create.during] }, { status: T.create.done, ...(bootable ? { bootable } : {}), launched_at: t });
     if (won) m.log.info({ volumeId, size: v.size }, "volume created");
   });
 }
