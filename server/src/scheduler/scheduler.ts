@@ -251,19 +251,26 @@ export class Scheduler {
    * An accepted extend (cinder/scheduler/manager.py extend_volume, filter_scheduler.py
    * backend_passes_filters): the volume's own backend must still pass the filters for the added
    * gigabytes (the capacity filter asks for new_size - size). If it does, the space is counted
-   * against the backend until its next report and the volume manager grows the volume; if not,
-   * the volume goes back to its previous status and the extra gigabytes go back to the quota.
+   * against the backend until its next report, the task is marked placed and the volume manager
+   * grows the volume; if not, the volume goes back to its previous status and the extra gigabytes
+   * go back to the quota. The decision is taken once: a message sent again (redelivered after a
+   * crash, or re-sent as lost) for a placed extend goes on to the manager, and a refusal loses to
+   * a placement made meanwhile, so a volume manager never grows a volume whose extend was refused.
    */
   async extendVolume(volumeId: string): Promise<void> {
     const v = await getVolume(this.db.kysely, volumeId);
     if (!v || v.status !== "extending" || !v.host) return;
-    const newSize = parseTask(v)?.new_size;
+    const task = parseTask(v);
+    const newSize = task?.new_size;
     // No valid target size: the volume manager records the failure (error_extending), as before.
-    if (!newSize || newSize <= v.size) return this.volumes.extendVolume(queueOf(v), volumeId);
+    if (!newSize || newSize <= v.size || task?.placed) return this.volumes.extendVolume(queueOf(v), volumeId);
     const added = newSize - v.size;
     const spec: RequestSpec = { size: added, availabilityZone: v.availability_zone, extraSpecs: await this.extraSpecs(v.volume_type_id) };
+    const decided = { status: [T.extend.during], sizeIs: v.size, taskIs: v.task };
     const own = (await this.passing(spec)).find((p) => holdsVolume(p, v));
     if (own) {
+      const won = await casVolume(this.db.kysely, volumeId, decided, { task: JSON.stringify({ ...task, placed: true }) }, { touch: false });
+      if (!won) return;
       this.consumeFromVolume(own, added);
       this.volumes.extendVolume(queueOf(v), volumeId);
       return;
@@ -276,7 +283,7 @@ export class Scheduler {
     // A refused placement is no failure of the volume: it goes back to where it was.
     const back = endOf("extend", "done", v.previous_status);
     await this.db.kysely.transaction().execute(async (trx) => {
-      const won = await casVolume(trx, volumeId, { status: [T.extend.during], sizeIs: v.size }, { status: back, previous_status: null, task: null });
+      const won = await casVolume(trx, volumeId, decided, { status: back, previous_status: null, task: null });
       if (won) await release(trx, v.project_id, { gigabytes: added, typeName: await typeNameOf(trx, v.volume_type_id) });
     });
   }

@@ -22,6 +22,11 @@ export interface VolumeTask {
   /** manage: the driver reference of the request, and the size once the quota is taken for it. */
   ref?: unknown;
   size?: number;
+  /**
+   * extend: the scheduler found room on the volume's backend. From then on only the volume manager
+   * acts on it; before, only the scheduler (which may refuse it), so the two never both decide.
+   */
+  placed?: boolean;
 }
 
 export async function getVolume(db: Q, id: string): Promise<VolumeRow | undefined> {
@@ -48,6 +53,8 @@ export interface Expect {
   hasAttachments?: boolean;
   /** The row must not have a host yet (it is not placed on a backend). */
   noHost?: boolean;
+  /** The row's task must still be this (as read, JSON text or null). */
+  taskIs?: string | null;
 }
 
 /**
@@ -71,6 +78,7 @@ export async function casVolume(
   if (expect.attachStatus) q = q.where("attach_status", "=", expect.attachStatus);
   if (expect.attachStatusNot) q = q.where("attach_status", "<>", expect.attachStatusNot);
   if (expect.noHost) q = q.where("host", "is", null);
+  if (expect.taskIs !== undefined) q = expect.taskIs === null ? q.where("task", "is", null) : q.where("task", "=", expect.taskIs);
   if (expect.noSnapshots) {
     q = q.where(({ not, exists, selectFrom }) =>
       not(exists(selectFrom("snapshots").select(sql.lit(1).as("one")).whereRef("snapshots.volume_id", "=", "volumes.id"))),

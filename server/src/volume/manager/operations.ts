@@ -88,7 +88,11 @@ export async function extendVolume(m: VolumeManager, volumeId: string): Promise<
   await m.locks.with([volumeId], async () => {
     const v = await getVolume(m.db.kysely, volumeId);
     if (!v || v.status !== "extending") return;
-    const newSize = parseTask(v)?.new_size;
+    const task = parseTask(v);
+    const newSize = task?.new_size;
+    // Not placed yet: the scheduler has still to decide (and may refuse); its message, or the
+    // re-send of a lost one (./reconcile.ts), brings the extend back here once it has.
+    if (newSize && newSize > v.size && !task?.placed) return;
     const back = endOf("extend", "done", v.previous_status);
     try {
       if (!newSize || newSize <= v.size) throw new Error(`no valid target size recorded (task ${v.task})`);

@@ -45,7 +45,11 @@ async function resume(m: VolumeManager, volumes: VolumeRow[], snapshots: Snapsho
     m.log.info({ volumeId: v.id, status: v.status }, `${why} volume operation`);
     if (v.status === "creating") self.createVolume(m.backend, v.id);
     else if (v.status === "deleting") self.deleteVolume(m.backend, v.id);
-    else if (v.status === "extending") self.extendVolume(m.backend, v.id);
+    else if (v.status === "extending") {
+      // An extend the scheduler has not placed yet is its to decide (it may refuse it).
+      if (parseTask(v)?.placed) self.extendVolume(m.backend, v.id);
+      else scheduler.extendVolume(v.id);
+    }
     // Whether the backend still fits the new type is the scheduler's to decide again.
     else if (v.status === "retyping") scheduler.retypeVolume(v.id);
     else if (v.status === "managing") self.manageExisting(m.backend, v.id);
