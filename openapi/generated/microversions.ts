@@ -90,6 +90,8 @@ export const MICROVERSIONS = {
    * GET /v3/{project_id}/attachments/detail x-version-changes[0]
    */
   RESOURCE_FILTER: "3.31",
+  /** GET /v3/{project_id}/resource_filters */
+  RESOURCE_FILTER_CONFIG: "3.33",
   /**
    * GET /v3/{project_id}/volumes x-version-changes[1]
    * GET /v3/{project_id}/volumes/detail x-version-changes[1]

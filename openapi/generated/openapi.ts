@@ -2340,6 +2340,153 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v3/{project_id}/os-hosts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List the hosts (deprecated os-hosts extension)
+         * @description Every enabled service as a host (cinder/api/contrib/hosts.py `_list_hosts`): `host_name`,
+         *     `service` (the service's topic: `cinder-volume`, `cinder-scheduler`), `zone`,
+         *     `service-status` (`available` while its heartbeat is within service_down_time, else
+         *     `unavailable`), `service-state` (`enabled`; disabled services are left out) and `last-update`
+         *     (the last heartbeat, null if none). `zone` narrows the list to one availability zone. Policy
+         *     `volume_extension:hosts` (admin).
+         */
+        get: operations["listHosts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/os-hosts/{host_name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /**
+                 * @description A volume service's host. A plain host also finds its `host@backend` services (the first
+                 *     one); a `host@backend` finds that backend (cinder/db/sqlalchemy/api.py `_filter_host`).
+                 */
+                host_name: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * Show a host's volume usage (deprecated os-hosts extension)
+         * @description The volumes and snapshots on an enabled volume service's host (cinder/api/contrib/hosts.py
+         *     `show`): first a `(total)` row (every volume on the host; snapshots summed over the projects
+         *     below), then one row per project with volumes there, each as `{"resource": {host, project,
+         *     volume_count, total_volume_gb, snapshot_count, total_snapshot_gb}}` with the numbers as
+         *     strings. No enabled volume service on that host → 404 "Service cinder-volume could not be
+         *     found on host <host>.". Policy `volume_extension:hosts` (admin).
+         */
+        get: operations["showHost"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/capabilities/{host_name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /**
+                 * @description A volume service's host or cluster (`host@backend`; a plain host or cluster also matches
+                 *     its backends, cinder/db/sqlalchemy/api.py `_filter_host`).
+                 */
+                host_name: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * Show a backend's capabilities
+         * @description What the volume service of the backend reports of itself (cinder/api/contrib/capabilities.py
+         *     `show`, the view cinder/api/views/capabilities.py; the driver's `init_capabilities`): its
+         *     stats' `vendor_name`, `volume_backend_name`, `pool_name`, `driver_version`,
+         *     `storage_protocol`, `display_name`, `description`, `visibility`, `replication_targets` and
+         *     the Cinder standard `properties` (thin_provisioning, compression, qos, replication_enabled),
+         *     under the namespace `OS::Storage::Capabilities::<host or cluster>`. No volume service on that
+         *     host or cluster → 404 "Can't find service: <host>". Policy `volume_extension:capabilities`
+         *     (admin).
+         */
+        get: operations["showCapabilities"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/resource_filters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List the filters each resource's list accepts
+         * @description The user-visible list filters of each resource (cinder/api/v3/resource_filters.py `index`,
+         *     cinder/api/common.py `get_enabled_resource_filters`): Cinder's default
+         *     etc/cinder/resource_filters.json, as `{"resource_filters": [{"resource", "filters"}]}`.
+         *     `resource` narrows it to one resource; an unknown one gives an empty list. No policy beyond
+         *     authentication.
+         */
+        get: operations["listResourceFilters"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/identity": {
         parameters: {
             query?: never;
@@ -8293,6 +8440,234 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v3/os-hosts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the hosts (deprecated os-hosts extension)
+         * @description Every enabled service as a host (cinder/api/contrib/hosts.py `_list_hosts`): `host_name`,
+         *     `service` (the service's topic: `cinder-volume`, `cinder-scheduler`), `zone`,
+         *     `service-status` (`available` while its heartbeat is within service_down_time, else
+         *     `unavailable`), `service-state` (`enabled`; disabled services are left out) and `last-update`
+         *     (the last heartbeat, null if none). `zone` narrows the list to one availability zone. Policy
+         *     `volume_extension:hosts` (admin).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Hosts of this availability zone only (empty = all). */
+                    zone?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The hosts. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HostList"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/os-hosts/{host_name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description A volume service's host. A plain host also finds its `host@backend` services (the first
+                 *     one); a `host@backend` finds that backend (cinder/db/sqlalchemy/api.py `_filter_host`).
+                 */
+                host_name: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * Show a host's volume usage (deprecated os-hosts extension)
+         * @description The volumes and snapshots on an enabled volume service's host (cinder/api/contrib/hosts.py
+         *     `show`): first a `(total)` row (every volume on the host; snapshots summed over the projects
+         *     below), then one row per project with volumes there, each as `{"resource": {host, project,
+         *     volume_count, total_volume_gb, snapshot_count, total_snapshot_gb}}` with the numbers as
+         *     strings. No enabled volume service on that host → 404 "Service cinder-volume could not be
+         *     found on host <host>.". Policy `volume_extension:hosts` (admin).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description A volume service's host. A plain host also finds its `host@backend` services (the first
+                     *     one); a `host@backend` finds that backend (cinder/db/sqlalchemy/api.py `_filter_host`).
+                     */
+                    host_name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The host's usage. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HostShow"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/capabilities/{host_name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description A volume service's host or cluster (`host@backend`; a plain host or cluster also matches
+                 *     its backends, cinder/db/sqlalchemy/api.py `_filter_host`).
+                 */
+                host_name: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * Show a backend's capabilities
+         * @description What the volume service of the backend reports of itself (cinder/api/contrib/capabilities.py
+         *     `show`, the view cinder/api/views/capabilities.py; the driver's `init_capabilities`): its
+         *     stats' `vendor_name`, `volume_backend_name`, `pool_name`, `driver_version`,
+         *     `storage_protocol`, `display_name`, `description`, `visibility`, `replication_targets` and
+         *     the Cinder standard `properties` (thin_provisioning, compression, qos, replication_enabled),
+         *     under the namespace `OS::Storage::Capabilities::<host or cluster>`. No volume service on that
+         *     host or cluster → 404 "Can't find service: <host>". Policy `volume_extension:capabilities`
+         *     (admin).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description A volume service's host or cluster (`host@backend`; a plain host or cluster also matches
+                     *     its backends, cinder/db/sqlalchemy/api.py `_filter_host`).
+                     */
+                    host_name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The capabilities. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Capabilities"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+                503: components["responses"]["ServiceUnavailable"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/resource_filters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the filters each resource's list accepts
+         * @description The user-visible list filters of each resource (cinder/api/v3/resource_filters.py `index`,
+         *     cinder/api/common.py `get_enabled_resource_filters`): Cinder's default
+         *     etc/cinder/resource_filters.json, as `{"resource_filters": [{"resource", "filters"}]}`.
+         *     `resource` narrows it to one resource; an unknown one gives an empty list. No policy beyond
+         *     authentication.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description One resource (`volume`, `snapshot`, ...); empty = all. */
+                    resource?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The filters. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ResourceFilterList"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -9315,11 +9690,36 @@ export interface components {
             "os-force_delete": unknown;
         };
         /**
+         * @description `os-update_snapshot_status` (cinder/api/contrib/snapshot_actions.py
+         *     `_update_snapshot_status`, schema cinder/api/schemas/snapshot_actions.py
+         *     `update_snapshot_status`): a backend that makes snapshots outside Cinder (e.g. Nova's assisted
+         *     snapshots of a remote-file volume) reports their progress. The body is validated first (a
+         *     `progress` that is not an integer percentage → 400 "Invalid input received: progress must be
+         *     an integer percentage" or "... between 0 and 100"), then the snapshot is looked up (404), then
+         *     policy `snapshot_extension:snapshot_actions:update_snapshot_status` (project member). Only a
+         *     snapshot `creating` (→ `creating`, `available`, `error`) or `deleting` (→ `deleting`,
+         *     `error_deleting`) may be updated: another current status → 400 "Snapshot status <cur> not
+         *     allowed for update_snapshot_status"; another new status → 400 "Provided snapshot status <new>
+         *     not allowed for snapshot with status <cur>.". A non-empty `progress` is stored as given.
+         *     202, no body.
+         */
+        SnapshotActionUpdateStatus: {
+            "os-update_snapshot_status": {
+                /** @description The new status (one of the transitions above). */
+                status: string;
+                /**
+                 * @description An integer percentage between 0 and 100 followed by `%` (e.g. `"42%"`); empty or
+                 *     null leaves the progress as it is.
+                 */
+                progress?: string | null;
+            };
+        };
+        /**
          * @description A snapshot action: an object with exactly one key, the action name. More than one top-level
          *     key → 400 "Malformed request body"; an unknown key → 400 "There is no such action: <key>.
          *     Verify the request body and Content-Type header and try again.".
          */
-        SnapshotAction: components["schemas"]["SnapshotActionResetStatus"] | components["schemas"]["SnapshotActionForceDelete"];
+        SnapshotAction: components["schemas"]["SnapshotActionResetStatus"] | components["schemas"]["SnapshotActionForceDelete"] | components["schemas"]["SnapshotActionUpdateStatus"];
         /** @description A list item of `GET /attachments` (ViewBuilder.summary). */
         AttachmentSummary: {
             id: components["schemas"]["Uuid"];
@@ -10160,6 +10560,103 @@ export interface components {
         };
         ExtensionList: {
             extensions: components["schemas"]["Extension"][];
+        };
+        /** @description One enabled service (cinder/api/contrib/hosts.py `_list_hosts`). */
+        Host: {
+            /** @example cinder@lvm */
+            host_name: string;
+            /**
+             * @description The service's topic.
+             * @example cinder-volume
+             */
+            service: string;
+            /** @example nova */
+            zone: string;
+            /**
+             * @description `available` while the service's heartbeat is within service_down_time.
+             * @enum {string}
+             */
+            "service-status": "available" | "unavailable";
+            /**
+             * @description Always `enabled` (disabled services are not listed).
+             * @enum {string}
+             */
+            "service-state": "enabled" | "disabled";
+            /** @description The last heartbeat, null if the service never reported. */
+            "last-update": string | null;
+        };
+        HostList: {
+            hosts: components["schemas"]["Host"][];
+        };
+        /**
+         * @description A project's use of the host (or `(total)`, the whole host's); the numbers are strings, as
+         *     Cinder sends them.
+         */
+        HostResource: {
+            /** @description The host as asked for. */
+            host: string;
+            /** @description A project id, or `(total)`. */
+            project: string;
+            /** @example 2 */
+            volume_count: string;
+            /** @example 3 */
+            total_volume_gb: string;
+            /** @example 1 */
+            snapshot_count: string;
+            /** @example 1 */
+            total_snapshot_gb: string;
+        };
+        HostResourceRow: {
+            resource: components["schemas"]["HostResource"];
+        };
+        HostShow: {
+            host: components["schemas"]["HostResourceRow"][];
+        };
+        /** @description A backend's capabilities (cinder/api/views/capabilities.py `summary`). */
+        Capabilities: {
+            /** @example OS::Storage::Capabilities::cinder@lvm */
+            namespace: string;
+            /** @example Open Source */
+            vendor_name: string | null;
+            /** @example lvm */
+            volume_backend_name: string | null;
+            pool_name: string | null;
+            /** @example 1.0.0 */
+            driver_version: string | null;
+            /** @example iSCSI */
+            storage_protocol: string | null;
+            display_name: string | null;
+            description: string | null;
+            visibility: string | null;
+            replication_targets: unknown[];
+            /** @description The Cinder standard capabilities, each a JSON-schema-like descriptor. */
+            properties: {
+                [key: string]: {
+                    title: string;
+                    description: string;
+                    type: string;
+                    enum?: unknown[];
+                    default?: unknown;
+                    minimum?: number;
+                    maximum?: number;
+                };
+            } | null;
+        };
+        /** @description One resource's filters (cinder/api/v3/views/resource_filters.py `list`). */
+        ResourceFilter: {
+            /** @example volume */
+            resource: string;
+            /**
+             * @example [
+             *       "name",
+             *       "status",
+             *       "metadata"
+             *     ]
+             */
+            filters: string[];
+        };
+        ResourceFilterList: {
+            resource_filters: components["schemas"]["ResourceFilter"][];
         };
         /**
          * @description The v3 version (keystone/api/discovery.py `_get_versions_list`): `{"id": "v3.14", "status":
@@ -15686,6 +16183,159 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ExtensionList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+        };
+    };
+    listHosts: {
+        parameters: {
+            query?: {
+                /** @description Hosts of this availability zone only (empty = all). */
+                zone?: string;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The hosts. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HostList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+        };
+    };
+    showHost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /**
+                 * @description A volume service's host. A plain host also finds its `host@backend` services (the first
+                 *     one); a `host@backend` finds that backend (cinder/db/sqlalchemy/api.py `_filter_host`).
+                 */
+                host_name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The host's usage. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HostShow"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+        };
+    };
+    showCapabilities: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /**
+                 * @description A volume service's host or cluster (`host@backend`; a plain host or cluster also matches
+                 *     its backends, cinder/db/sqlalchemy/api.py `_filter_host`).
+                 */
+                host_name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The capabilities. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Capabilities"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listResourceFilters: {
+        parameters: {
+            query?: {
+                /** @description One resource (`volume`, `snapshot`, ...); empty = all. */
+                resource?: string;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The filters. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceFilterList"];
                 };
             };
             400: components["responses"]["BadRequest"];

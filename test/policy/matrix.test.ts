@@ -283,6 +283,8 @@ describe("authorization matrix: every operation of the spec, every persona", fun
       tenant_id: ids.project,
       class_name: "default",
       cluster_name: "matrix-cluster",
+      // The volume service's host (os-hosts, capabilities).
+      host_name: "testhost@file",
     };
     const path = cell.route.path.replace(/\{(\w+)\}/g, (_, p: string) => encodeURIComponent(values[p] ?? "x"));
     // Queries an operation needs to do its work.

@@ -19,15 +19,18 @@
  *       and getPools (call) declared here; scheduler retypeVolume (cast): the scheduler decides where a retype may happen
  *       (cinder/scheduler/manager.py retype, find_retype_backend) and the volume manager's
  *       retypeVolume only carries it out.
+ * 1.5 — volume getCapabilities (call): the backend's capabilities for the capabilities API
+ *       (cinder/volume/rpcapi.py get_capabilities).
  */
 import type { AttachmentRow } from "../db/schema";
 import type { ConnectionInfo, Connector } from "../contract/connector";
 import type { ManageableVolume } from "../drivers/interface";
+import type { BackendCapabilities } from "../contract/capabilities";
 import type { BackendReport } from "../scheduler/scheduler";
 import type { PoolState } from "../scheduler/types";
 import type { Bus } from "./bus";
 
-export const PROTOCOL_VERSION = "1.4";
+export const PROTOCOL_VERSION = "1.5";
 
 /** A cast: sent without waiting; answers nothing. */
 export interface Cast<P> {
@@ -102,6 +105,8 @@ export interface VolumeProtocol {
   revertToSnapshot: Cast<RevertMsg>;
   manageExisting: Cast<VolumeMsg>;
   getManageableVolumes: Call<NoPayload, ManageableVolume[]>;
+  /** The backend's capabilities (cinder/volume/rpcapi.py get_capabilities, discover=False). */
+  getCapabilities: Call<NoPayload, BackendCapabilities>;
   initializeConnection: Call<ConnectionMsg, ConnectionInfo>;
   terminateConnection: Call<ConnectionMsg, void>;
   attachVolume: Call<AttachMsg, AttachmentRow>;

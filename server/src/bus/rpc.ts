@@ -7,6 +7,7 @@ import type { Bus } from "./bus";
 import type { AttachmentRow } from "../db/schema";
 import type { ConnectionInfo, Connector } from "../contract/connector";
 import type { ManageableVolume } from "../drivers/interface";
+import type { BackendCapabilities } from "../contract/capabilities";
 import type { BackendReport } from "../scheduler/scheduler";
 import type { PoolState } from "../scheduler/types";
 import { type AttachMsg, type SchedulerProtocol, Sender, type VolumeProtocol } from "./protocol";
@@ -107,6 +108,10 @@ export class VolumeRpc {
 
   getManageableVolumes(host: string): Promise<ManageableVolume[]> {
     return this.send.call(volumeTopic(host), "getManageableVolumes", {});
+  }
+
+  getCapabilities(host: string): Promise<BackendCapabilities> {
+    return this.send.call(volumeTopic(host), "getCapabilities", {});
   }
 
   initializeConnection(host: string, volumeId: string, connector: Connector): Promise<ConnectionInfo> {

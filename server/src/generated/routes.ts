@@ -49,6 +49,7 @@ export type OperationName =
   | "showAttachment"
   | "updateAttachment"
   | "listAttachmentsDetail"
+  | "showCapabilities"
   | "listClusters"
   | "showCluster"
   | "listClustersDetail"
@@ -64,6 +65,8 @@ export type OperationName =
   | "manageVolume"
   | "listManageableVolumesDetail"
   | "listAvailabilityZones"
+  | "listHosts"
+  | "showHost"
   | "showQuotaClass"
   | "updateQuotaClass"
   | "deleteQuotas"
@@ -91,6 +94,7 @@ export type OperationName =
   | "unsetQosKeys"
   | "disassociateQos"
   | "disassociateAllQos"
+  | "listResourceFilters"
   | "listPools"
   | "listSnapshots"
   | "createSnapshot"
@@ -132,6 +136,7 @@ export type OperationName =
   | "completeAttachment"
   | "resetSnapshotStatus"
   | "forceDeleteSnapshot"
+  | "updateSnapshotStatus"
   | "addProjectAccess"
   | "removeProjectAccess"
   | "extendVolume"
@@ -152,13 +157,14 @@ export type OperationName =
   | "terminateConnection";
 
 /** Operations that are plain (method, path) operations, keyed into openapi-typescript's `operations`. */
-export type PlainOperationName = "listApiVersions" | "showComputeLimits" | "showComputeQuotas" | "showComputeDefaultQuotas" | "listIdentityVersions" | "showIdentityVersion" | "getAuthCatalog" | "listAuthProjects" | "revokeToken" | "validateToken" | "checkToken" | "issueToken" | "listDomains" | "showDomain" | "listProjects" | "createProject" | "deleteProject" | "showProject" | "updateProject" | "listProjectUserRoles" | "revokeProjectRole" | "checkProjectRole" | "grantProjectRole" | "listRoleAssignments" | "listRoles" | "createRole" | "showRole" | "listUsers" | "createUser" | "deleteUser" | "showUser" | "updateUser" | "listApplicationCredentials" | "createApplicationCredential" | "deleteApplicationCredential" | "showApplicationCredential" | "changeUserPassword" | "listImageVersions" | "listImages" | "showApiV3" | "listAttachments" | "createAttachment" | "deleteAttachment" | "showAttachment" | "updateAttachment" | "listAttachmentsDetail" | "listClusters" | "showCluster" | "listClustersDetail" | "disableCluster" | "enableCluster" | "listProjectDefaultTypes" | "unsetProjectDefaultType" | "showProjectDefaultType" | "setProjectDefaultType" | "listExtensions" | "showLimits" | "listManageableVolumes" | "manageVolume" | "listManageableVolumesDetail" | "listAvailabilityZones" | "showQuotaClass" | "updateQuotaClass" | "deleteQuotas" | "showQuotas" | "updateQuotas" | "showDefaultQuotas" | "listServices" | "disableService" | "disableServiceWithReason" | "enableService" | "failover" | "failoverHost" | "freezeHost" | "thawHost" | "listManageableVolumesLegacy" | "manageVolumeLegacy" | "listManageableVolumesDetailLegacy" | "listQosSpecs" | "createQosSpecs" | "deleteQosSpecs" | "showQosSpecs" | "setQosKeys" | "associateQos" | "listQosAssociations" | "unsetQosKeys" | "disassociateQos" | "disassociateAllQos" | "listPools" | "listSnapshots" | "createSnapshot" | "deleteSnapshot" | "showSnapshot" | "updateSnapshot" | "listSnapshotMetadata" | "createSnapshotMetadata" | "replaceSnapshotMetadata" | "deleteSnapshotMetadataItem" | "showSnapshotMetadataItem" | "updateSnapshotMetadataItem" | "listSnapshotsDetail" | "listVolumeTypes" | "createVolumeType" | "deleteVolumeType" | "showVolumeType" | "updateVolumeType" | "listExtraSpecs" | "setExtraSpecs" | "deleteExtraSpec" | "showExtraSpec" | "updateExtraSpec" | "listTypeAccess" | "showDefaultVolumeType" | "listVolumes" | "createVolume" | "deleteVolume" | "showVolume" | "updateVolume" | "listVolumeMetadata" | "createVolumeMetadata" | "replaceVolumeMetadata" | "deleteVolumeMetadataItem" | "showVolumeMetadataItem" | "updateVolumeMetadataItem" | "listVolumesDetail" | "getVolumesSummary";
+export type PlainOperationName = "listApiVersions" | "showComputeLimits" | "showComputeQuotas" | "showComputeDefaultQuotas" | "listIdentityVersions" | "showIdentityVersion" | "getAuthCatalog" | "listAuthProjects" | "revokeToken" | "validateToken" | "checkToken" | "issueToken" | "listDomains" | "showDomain" | "listProjects" | "createProject" | "deleteProject" | "showProject" | "updateProject" | "listProjectUserRoles" | "revokeProjectRole" | "checkProjectRole" | "grantProjectRole" | "listRoleAssignments" | "listRoles" | "createRole" | "showRole" | "listUsers" | "createUser" | "deleteUser" | "showUser" | "updateUser" | "listApplicationCredentials" | "createApplicationCredential" | "deleteApplicationCredential" | "showApplicationCredential" | "changeUserPassword" | "listImageVersions" | "listImages" | "showApiV3" | "listAttachments" | "createAttachment" | "deleteAttachment" | "showAttachment" | "updateAttachment" | "listAttachmentsDetail" | "showCapabilities" | "listClusters" | "showCluster" | "listClustersDetail" | "disableCluster" | "enableCluster" | "listProjectDefaultTypes" | "unsetProjectDefaultType" | "showProjectDefaultType" | "setProjectDefaultType" | "listExtensions" | "showLimits" | "listManageableVolumes" | "manageVolume" | "listManageableVolumesDetail" | "listAvailabilityZones" | "listHosts" | "showHost" | "showQuotaClass" | "updateQuotaClass" | "deleteQuotas" | "showQuotas" | "updateQuotas" | "showDefaultQuotas" | "listServices" | "disableService" | "disableServiceWithReason" | "enableService" | "failover" | "failoverHost" | "freezeHost" | "thawHost" | "listManageableVolumesLegacy" | "manageVolumeLegacy" | "listManageableVolumesDetailLegacy" | "listQosSpecs" | "createQosSpecs" | "deleteQosSpecs" | "showQosSpecs" | "setQosKeys" | "associateQos" | "listQosAssociations" | "unsetQosKeys" | "disassociateQos" | "disassociateAllQos" | "listResourceFilters" | "listPools" | "listSnapshots" | "createSnapshot" | "deleteSnapshot" | "showSnapshot" | "updateSnapshot" | "listSnapshotMetadata" | "createSnapshotMetadata" | "replaceSnapshotMetadata" | "deleteSnapshotMetadataItem" | "showSnapshotMetadataItem" | "updateSnapshotMetadataItem" | "listSnapshotsDetail" | "listVolumeTypes" | "createVolumeType" | "deleteVolumeType" | "showVolumeType" | "updateVolumeType" | "listExtraSpecs" | "setExtraSpecs" | "deleteExtraSpec" | "showExtraSpec" | "updateExtraSpec" | "listTypeAccess" | "showDefaultVolumeType" | "listVolumes" | "createVolume" | "deleteVolume" | "showVolume" | "updateVolume" | "listVolumeMetadata" | "createVolumeMetadata" | "replaceVolumeMetadata" | "deleteVolumeMetadataItem" | "showVolumeMetadataItem" | "updateVolumeMetadataItem" | "listVolumesDetail" | "getVolumesSummary";
 
 /** The body of each action, inside its key. */
 export interface ActionBodies {
   completeAttachment: components["schemas"]["AttachmentActionComplete"]["os-complete"];
   resetSnapshotStatus: components["schemas"]["SnapshotActionResetStatus"]["os-reset_status"];
   forceDeleteSnapshot: components["schemas"]["SnapshotActionForceDelete"]["os-force_delete"];
+  updateSnapshotStatus: components["schemas"]["SnapshotActionUpdateStatus"]["os-update_snapshot_status"];
   addProjectAccess: components["schemas"]["VolumeTypeActionAddProjectAccess"]["addProjectAccess"];
   removeProjectAccess: components["schemas"]["VolumeTypeActionRemoveProjectAccess"]["removeProjectAccess"];
   extendVolume: components["schemas"]["VolumeActionExtend"]["os-extend"];
@@ -1311,6 +1317,29 @@ export const routes: readonly Route[] = [
   },
   {
     "method": "GET",
+    "path": "/v3/{project_id}/capabilities/{host_name}",
+    "url": "/v3/:project_id/capabilities/:host_name",
+    "operation": "showCapabilities",
+    "operationId": "showCapabilities",
+    "twin": false,
+    "auth": true,
+    "policy": "volume_extension:capabilities",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406,
+      503
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "GET",
     "path": "/v3/{project_id}/clusters",
     "url": "/v3/:project_id/clusters",
     "operation": "listClusters",
@@ -1700,6 +1729,52 @@ export const routes: readonly Route[] = [
     "twin": false,
     "auth": true,
     "policy": "none",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "GET",
+    "path": "/v3/{project_id}/os-hosts",
+    "url": "/v3/:project_id/os-hosts",
+    "operation": "listHosts",
+    "operationId": "listHosts",
+    "twin": false,
+    "auth": true,
+    "policy": "volume_extension:hosts",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "zone"
+    ]
+  },
+  {
+    "method": "GET",
+    "path": "/v3/{project_id}/os-hosts/{host_name}",
+    "url": "/v3/:project_id/os-hosts/:host_name",
+    "operation": "showHost",
+    "operationId": "showHost",
+    "twin": false,
+    "auth": true,
+    "policy": "volume_extension:hosts",
     "status": 200,
     "statuses": [
       200,
@@ -2405,6 +2480,31 @@ export const routes: readonly Route[] = [
   },
   {
     "method": "GET",
+    "path": "/v3/{project_id}/resource_filters",
+    "url": "/v3/:project_id/resource_filters",
+    "operation": "listResourceFilters",
+    "operationId": "listResourceFilters",
+    "twin": false,
+    "auth": true,
+    "minVersion": "3.33",
+    "policy": "none",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "resource"
+    ]
+  },
+  {
+    "method": "GET",
     "path": "/v3/{project_id}/scheduler-stats/get_pools",
     "url": "/v3/:project_id/scheduler-stats/get_pools",
     "operation": "listPools",
@@ -2604,6 +2704,15 @@ export const routes: readonly Route[] = [
         "status": 202,
         "policy": "volume_extension:snapshot_admin_actions:force_delete",
         "body": "action_forceDeleteSnapshot",
+        "bodyBefore": [],
+        "lenient": []
+      },
+      {
+        "key": "os-update_snapshot_status",
+        "operation": "updateSnapshotStatus",
+        "status": 202,
+        "policy": "snapshot_extension:snapshot_actions:update_snapshot_status",
+        "body": "action_updateSnapshotStatus",
         "bodyBefore": [],
         "lenient": []
       }
@@ -3918,6 +4027,29 @@ export const routes: readonly Route[] = [
   },
   {
     "method": "GET",
+    "path": "/v3/capabilities/{host_name}",
+    "url": "/v3/capabilities/:host_name",
+    "operation": "showCapabilities",
+    "operationId": "showCapabilities",
+    "twin": true,
+    "auth": true,
+    "policy": "volume_extension:capabilities",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406,
+      503
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "GET",
     "path": "/v3/clusters",
     "url": "/v3/clusters",
     "operation": "listClusters",
@@ -4307,6 +4439,52 @@ export const routes: readonly Route[] = [
     "twin": true,
     "auth": true,
     "policy": "none",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "GET",
+    "path": "/v3/os-hosts",
+    "url": "/v3/os-hosts",
+    "operation": "listHosts",
+    "operationId": "listHosts",
+    "twin": true,
+    "auth": true,
+    "policy": "volume_extension:hosts",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "zone"
+    ]
+  },
+  {
+    "method": "GET",
+    "path": "/v3/os-hosts/{host_name}",
+    "url": "/v3/os-hosts/:host_name",
+    "operation": "showHost",
+    "operationId": "showHost",
+    "twin": true,
+    "auth": true,
+    "policy": "volume_extension:hosts",
     "status": 200,
     "statuses": [
       200,
@@ -5012,6 +5190,31 @@ export const routes: readonly Route[] = [
   },
   {
     "method": "GET",
+    "path": "/v3/resource_filters",
+    "url": "/v3/resource_filters",
+    "operation": "listResourceFilters",
+    "operationId": "listResourceFilters",
+    "twin": true,
+    "auth": true,
+    "minVersion": "3.33",
+    "policy": "none",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "resource"
+    ]
+  },
+  {
+    "method": "GET",
     "path": "/v3/scheduler-stats/get_pools",
     "url": "/v3/scheduler-stats/get_pools",
     "operation": "listPools",
@@ -5211,6 +5414,15 @@ export const routes: readonly Route[] = [
         "status": 202,
         "policy": "volume_extension:snapshot_admin_actions:force_delete",
         "body": "action_forceDeleteSnapshot",
+        "bodyBefore": [],
+        "lenient": []
+      },
+      {
+        "key": "os-update_snapshot_status",
+        "operation": "updateSnapshotStatus",
+        "status": 202,
+        "policy": "snapshot_extension:snapshot_actions:update_snapshot_status",
+        "body": "action_updateSnapshotStatus",
         "bodyBefore": [],
         "lenient": []
       }

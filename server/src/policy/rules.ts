@@ -68,6 +68,7 @@ export const RULE_TABLE: Record<string, Persona> = {
   "volume_extension:extended_snapshot_attributes": "reader",
   "volume_extension:snapshot_admin_actions:reset_status": "admin",
   "volume_extension:snapshot_admin_actions:force_delete": "admin",
+  "snapshot_extension:snapshot_actions:update_snapshot_status": "member",
   // quotas (cinder/policies/quotas.py, quota_class.py): readers see their project's quotas
   "volume_extension:quotas:show": "reader",
   "volume_extension:quotas:update": "admin",
@@ -84,6 +85,9 @@ export const RULE_TABLE: Record<string, Persona> = {
   "clusters:get": "admin",
   "clusters:update": "admin",
   "scheduler_extension:scheduler_stats:get_pools": "admin",
+  // cinder/policies/hosts.py, capabilities.py
+  "volume_extension:hosts": "admin",
+  "volume_extension:capabilities": "admin",
   // limits (cinder/policies/limits.py)
   "limits_extension:used_limits": "reader",
   // volume types (cinder/policies/volume_type.py, type_extra_specs.py, volume_access.py, default_types.py)

@@ -4,6 +4,7 @@ import { appCredHandlers } from "./application-credentials";
 import { attachmentHandlers } from "./attachments";
 import { clusterHandlers } from "./clusters";
 import { computeHandlers } from "./compute";
+import { hostHandlers } from "./hosts";
 import { identityHandlers } from "./identity";
 import { miscHandlers } from "./misc";
 import { qosHandlers } from "./qos";
@@ -28,6 +29,7 @@ export const handlers: Handlers = {
   ...quotaHandlers,
   ...serviceHandlers,
   ...clusterHandlers,
+  ...hostHandlers,
   ...identityHandlers,
   ...appCredHandlers,
   ...typeHandlers,

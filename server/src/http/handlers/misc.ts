@@ -1,9 +1,13 @@
-/** Limits and availability zones (cinder/api/v3/limits.py, cinder/api/contrib/availability_zones.py). */
+/**
+ * Limits, availability zones and resource filters (cinder/api/v3/limits.py,
+ * cinder/api/contrib/availability_zones.py, cinder/api/v3/resource_filters.py).
+ */
+import { resourceFilters } from "../../contract/resource-filters";
 import { absoluteLimits } from "../../volume/api/limits";
 import { availabilityZones } from "../../volume/api/zones";
 import type { Handlers } from "../handler";
 
-export const miscHandlers: Pick<Handlers, "showLimits" | "listAvailabilityZones"> = {
+export const miscHandlers: Pick<Handlers, "showLimits" | "listAvailabilityZones" | "listResourceFilters"> = {
   showLimits: async (req) => ({
     body: { limits: { rate: req.rate.view(req.ctx.projectId), absolute: await absoluteLimits(req.svc, req.ctx, req.query.project_id) } },
   }),
@@ -15,4 +19,5 @@ export const miscHandlers: Pick<Handlers, "showLimits" | "listAvailabilityZones"
       })),
     },
   }),
+  listResourceFilters: async (req) => ({ body: { resource_filters: resourceFilters(req.query.resource) } }),
 };

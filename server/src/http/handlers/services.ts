@@ -27,27 +27,33 @@ type H = Pick<
   | "listExtensions"
 >;
 
-/** The extensions Cinder reports (cinder/api/contrib), for clients that look before they call. */
-const EXTENSIONS: Array<[string, string, string]> = [
-  ["AdminActions", "os-admin-actions", "Enable admin actions."],
-  ["AvailabilityZones", "os-availability-zone", "Describe Availability Zones."],
-  ["ExtendedServices", "os-extended-services", "Extended services support."],
-  ["ExtendedSnapshotAttributes", "os-extended-snapshot-attributes", "Extended SnapshotAttributes support."],
-  ["Qos_specs_manage", "qos-specs", "QoS specs support."],
-  ["QuotaClasses", "os-quota-class-sets", "Quota classes management support."],
-  ["Quotas", "os-quota-sets", "Quota management support."],
-  ["SchedulerHints", "OS-SCH-HNT", "Pass arbitrary key/value pairs to the scheduler."],
-  ["Scheduler_stats", "scheduler-stats", "Scheduler stats support."],
-  ["Services", "os-services", "Services support."],
-  ["SnapshotActions", "os-snapshot-actions", "Enable snapshot manager actions."],
-  ["TypesExtraSpecs", "os-types-extra-specs", "Type extra specs support."],
-  ["TypesManage", "os-types-manage", "Types manage support."],
-  ["UsedLimits", "os-used-limits", "Provide data on limited resources that are being used."],
-  ["VolumeActions", "os-volume-actions", "Enable volume actions."],
-  ["VolumeHostAttribute", "os-vol-host-attr", "Expose host as an attribute of a volume."],
-  ["VolumeMigStatusAttribute", "os-vol-mig-status-attr", "Expose migration_status as an attribute of a volume."],
-  ["VolumeTenantAttribute", "os-vol-tenant-attr", "Expose the internal project_id as an attribute of a volume."],
-  ["VolumeTypeAccess", "os-volume-type-access", "Volume type access support."],
+/**
+ * The extensions Cinder reports (cinder/api/contrib, each `ExtensionDescriptor`: name, alias, the
+ * class docstring, updated) that Cinderblock serves, for clients that look before they call.
+ */
+const EXTENSIONS: Array<[name: string, alias: string, description: string, updated: string]> = [
+  ["AdminActions", "os-admin-actions", "Enable admin actions.", "2012-08-25T00:00:00+00:00"],
+  ["AvailabilityZones", "os-availability-zone", "Describe Availability Zones.", "2013-06-27T00:00:00+00:00"],
+  ["Capabilities", "capabilities", "Capabilities support.", "2015-08-31T00:00:00+00:00"],
+  ["ExtendedServices", "os-extended-services", "Extended services support.", "2014-01-10T00:00:00-00:00"],
+  ["ExtendedSnapshotAttributes", "os-extended-snapshot-attributes", "Extended SnapshotAttributes support.", "2012-06-19T00:00:00+00:00"],
+  ["Hosts", "os-hosts", "Admin-only host administration.", "2011-06-29T00:00:00+00:00"],
+  ["Qos_specs_manage", "qos-specs", "QoS specs support.", "2013-08-02T00:00:00+00:00"],
+  ["QuotaClasses", "os-quota-class-sets", "Quota classes management support.", "2012-03-12T00:00:00+00:00"],
+  ["Quotas", "os-quota-sets", "Quota management support.", "2011-08-08T00:00:00+00:00"],
+  ["SchedulerHints", "OS-SCH-HNT", "Pass arbitrary key/value pairs to the scheduler.", "2013-04-18T00:00:00+00:00"],
+  ["Scheduler_stats", "scheduler-stats", "Scheduler stats support.", "2014-09-07T00:00:00+00:00"],
+  ["Services", "os-services", "Services support.", "2012-10-28T00:00:00-00:00"],
+  ["SnapshotActions", "os-snapshot-actions", "Enable snapshot manager actions.", "2013-07-16T00:00:00+00:00"],
+  ["TypesExtraSpecs", "os-types-extra-specs", "Type extra specs support.", "2011-08-24T00:00:00+00:00"],
+  ["TypesManage", "os-types-manage", "Types manage support.", "2011-08-24T00:00:00+00:00"],
+  ["UsedLimits", "os-used-limits", "Provide data on limited resources that are being used.", "2013-10-03T00:00:00+00:00"],
+  ["VolumeActions", "os-volume-actions", "Enable volume actions.", "2012-05-31T00:00:00+00:00"],
+  ["VolumeHostAttribute", "os-vol-host-attr", "Expose host as an attribute of a volume.", "2011-11-03T00:00:00+00:00"],
+  ["VolumeManage", "os-volume-manage", "Allows existing backend storage to be 'managed' by Cinder.", "2014-02-10T00:00:00+00:00"],
+  ["VolumeMigStatusAttribute", "os-vol-mig-status-attr", "Expose migration_status as an attribute of a volume.", "2013-08-08T00:00:00+00:00"],
+  ["VolumeTenantAttribute", "os-vol-tenant-attr", "Expose the internal project_id as an attribute of a volume.", "2011-11-03T00:00:00+00:00"],
+  ["VolumeTypeAccess", "os-volume-type-access", "Volume type access support.", "2014-06-26T00:00:00Z"],
 ];
 
 async function pools(req: HandlerRequest<unknown>): Promise<PoolState[]> {
@@ -153,13 +159,7 @@ export const serviceHandlers: H = {
   },
   listExtensions: async () => ({
     body: {
-      extensions: EXTENSIONS.map(([name, alias, description]) => ({
-        name,
-        alias,
-        description,
-        updated: "2013-01-01T00:00:00+00:00",
-        links: [],
-      })),
+      extensions: EXTENSIONS.map(([name, alias, description, updated]) => ({ name, alias, description, updated, links: [] })),
     },
   }),
 };

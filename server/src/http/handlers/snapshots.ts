@@ -8,6 +8,7 @@ import {
   forceDeleteSnapshot,
   resetSnapshotStatus,
   updateSnapshot,
+  updateSnapshotStatus,
 } from "../../volume/api/snapshots";
 import type { SnapshotRow } from "../../db/schema";
 import { authorize } from "../../policy/policy";
@@ -28,6 +29,7 @@ type H = Pick<
   | "deleteSnapshot"
   | "resetSnapshotStatus"
   | "forceDeleteSnapshot"
+  | "updateSnapshotStatus"
 >;
 
 async function details(
@@ -114,6 +116,10 @@ export const snapshotHandlers: H = {
   },
   forceDeleteSnapshot: async (req) => {
     await forceDeleteSnapshot(req.svc, req.ctx, req.params.snapshot_id);
+    return {};
+  },
+  updateSnapshotStatus: async (req) => {
+    await updateSnapshotStatus(req.svc, req.ctx, req.params.snapshot_id, req.body.status, req.body.progress);
     return {};
   },
 };

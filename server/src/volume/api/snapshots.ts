@@ -10,11 +10,11 @@ import { casVolume, creatingFrom, getVolume } from "../../db/repos/volumes";
 import type { SnapshotRow, SnapshotsTable } from "../../db/schema";
 import { now } from "../../contract/time";
 import type { RequestContext } from "../../contract/context";
-import { badRequest, invalidSnapshot, invalidVolume, volumeNotFound } from "../../contract/errors";
+import { badRequest, invalidInput, invalidSnapshot, invalidVolume, volumeNotFound } from "../../contract/errors";
 import { MV } from "../../contract/microversion";
 import { authorize } from "../../policy/policy";
 import type { CastDeps, ConfigCastDeps, DbDeps } from "./deps";
-import { isSnapshotStatus, SNAPSHOT_DELETABLE, SNAPSHOT_STATUSES, type VolumeStatus } from "../../contract/status";
+import { isSnapshotStatus, SNAPSHOT_DELETABLE, SNAPSHOT_STATUSES, type SnapshotStatus, type VolumeStatus } from "../../contract/status";
 import { findSnapshot, findVolume } from "./lookup";
 import { consume, snapshotDelta } from "../../quota/quota";
 import type { CreateSnapshotInput, SnapshotUpdate } from "../../contract/api";
@@ -119,4 +119,48 @@ export async function forceDeleteSnapshot(svc: CastDeps, ctx: RequestContext, id
   const s = await findSnapshot(svc, ctx, id);
   authorize(ctx, "volume_extension:snapshot_admin_actions:force_delete", s.project_id);
   await deleteSnapshot(svc, ctx, id, true);
+}
+
+/** The statuses `os-update_snapshot_status` may move a snapshot between (snapshot_actions.py `status_map`). */
+const REPORTED_TRANSITIONS: Partial<Record<SnapshotStatus, readonly SnapshotStatus[]>> = {
+  creating: ["creating", "available", "error"],
+  deleting: ["deleting", "error_deleting"],
+};
+
+/**
+ * Cinder's `progress` format check (cinder/api/validation/validators.py `_validate_progress`):
+ * empty passes; otherwise an integer (as Python's int() reads it) then `%`, from 0 to 100.
+ */
+function checkProgress(progress: string | null | undefined): void {
+  if (!progress) return;
+  const digits = progress.slice(0, -1);
+  if (!/^\s*[+-]?\d+(?:_\d+)*\s*$/.test(digits)) throw invalidInput("progress must be an integer percentage");
+  const n = Number(digits.replace(/_/g, ""));
+  if (n < 0 || n > 100 || !progress.endsWith("%")) throw invalidInput("progress must be an integer percentage between 0 and 100");
+}
+
+/**
+ * `os-update_snapshot_status` (cinder/api/contrib/snapshot_actions.py): a snapshot made outside
+ * the volume service is reported `available` or `error` (or its delete `error_deleting`), with
+ * its progress. The status is the lock: the update applies only while the status read holds.
+ */
+export async function updateSnapshotStatus(
+  svc: DbDeps,
+  ctx: RequestContext,
+  id: string,
+  status: string,
+  progress?: string | null,
+): Promise<void> {
+  checkProgress(progress);
+  const s = await findSnapshot(svc, ctx, id);
+  authorize(ctx, "snapshot_extension:snapshot_actions:update_snapshot_status", s.project_id);
+  const allowed = REPORTED_TRANSITIONS[s.status];
+  if (!allowed) throw badRequest(`Snapshot status ${s.status} not allowed for update_snapshot_status`);
+  const to = allowed.find((a) => a === status);
+  if (!to) throw badRequest(`Provided snapshot status ${status} not allowed for snapshot with status ${s.status}.`);
+  const values = progress ? { status: to, progress } : { status: to };
+  if (!(await casSnapshot(svc.db.kysely, id, [s.status], values))) {
+    // Its status changed meanwhile: judged again against the status it has now.
+    return updateSnapshotStatus(svc, ctx, id, status, progress);
+  }
 }

@@ -12,7 +12,7 @@ import type { Db } from "../../db/database";
 import { getService, heartbeat, registerService } from "../../db/repos/services";
 import { ensureCluster, includeVolumesInCluster } from "../../db/repos/clusters";
 import type { BackendReport } from "../../scheduler/scheduler";
-import type { VolumeDriver } from "../../drivers/interface";
+import type { BackendStats, VolumeDriver } from "../../drivers/interface";
 import { KeyedLocks } from "../../lib/locks";
 import type { Log } from "../../log";
 import { VOLUME_BINARY } from "../../contract/services";
@@ -23,6 +23,7 @@ import { initializeConnection, terminateConnection } from "./exports";
 import { getManageableVolumes, manageExisting } from "./manage";
 import { reconcile, resumeStale } from "./reconcile";
 import { retypeVolume } from "./retype";
+import { capabilitiesOf } from "./capabilities";
 
 export interface ManagerOptions {
   /** This process's host name (Cinder's `host`). */
@@ -152,6 +153,7 @@ export class VolumeManager {
       revertToSnapshot: ({ volumeId, snapshotId }) => changing(ops.revertToSnapshot(this, volumeId, snapshotId)),
       manageExisting: ({ volumeId }) => changing(manageExisting(this, volumeId)),
       getManageableVolumes: () => getManageableVolumes(this),
+      getCapabilities: async () => capabilitiesOf(await this.currentStats()),
       initializeConnection: ({ volumeId, connector }) => initializeConnection(this, volumeId, connector),
       terminateConnection: ({ volumeId, connector }) => terminateConnection(this, volumeId, connector),
       attachVolume: (msg) => attachVolume(this, msg),
@@ -187,10 +189,16 @@ export class VolumeManager {
     return this.reporting;
   }
 
-  private async gatherAndReport(): Promise<void> {
+  /** The driver's stats as this service reports them (its export target's protocol, its backend name). */
+  private async currentStats(): Promise<BackendStats> {
     const stats = await this.driver.getStats();
     if (this.target) stats.storageProtocol = this.target.protocol;
     if (this.opts.volumeBackendName) stats.volumeBackendName = this.opts.volumeBackendName;
+    return stats;
+  }
+
+  private async gatherAndReport(): Promise<void> {
+    const stats = await this.currentStats();
     const svc = await getService(this.db.kysely, this.backend, VOLUME_BINARY);
     const report: BackendReport = {
       backend: this.backend,
