@@ -41,10 +41,13 @@ export class Pager<T> implements AsyncIterable<T> {
   async *pages(): AsyncGenerator<Page<T>, void, undefined> {
     let query = this.query;
     const seen = new Set<string>();
-    for (;;) {
+    for (let first = true; ; first = false) {
       const raw = await this.fetchPage(query);
       const next = nextQuery(raw.links);
       const page: Page<T> = { items: raw.items, next, marker: next?.marker, count: raw.count };
+      // Cinder links every full page, the last one too: the empty page after it is not a page of
+      // the list (only a first page may be empty).
+      if (!first && raw.items.length === 0) return;
       yield page;
       // Stop on the last page, on an empty page and on a marker that repeats (a server bug).
       if (!next || raw.items.length === 0) return;

@@ -49,6 +49,26 @@ describe("sdk: pagination", () => {
     );
   });
 
+  it("a full last page links to an empty one, as Cinder: pages() ends without yielding it; an empty first page is yielded", async () => {
+    const c = await fakeClient();
+    nock(CINDER)
+      .get(`${P}/volumes/detail`)
+      .query({ limit: "2" })
+      .reply(200, { volumes: vols("a", "b"), volumes_links: next("volumes/detail", "limit=2&marker=b") })
+      .get(`${P}/volumes/detail`)
+      .query({ limit: "2", marker: "b" })
+      .reply(200, { volumes: [] })
+      .get(`${P}/volumes/detail`)
+      .query({ limit: "2", status: "error" })
+      .reply(200, { volumes: [] });
+    const pages = [];
+    for await (const page of c.volumes.list({ limit: 2 }).pages()) pages.push(page.items.map((v) => v.id));
+    assert.deepEqual(pages, [["a", "b"]]);
+    const empty = [];
+    for await (const page of c.volumes.list({ limit: 2, status: "error" }).pages()) empty.push(page.items.length);
+    assert.deepEqual(empty, [0]);
+  });
+
   it("firstPage() fetches one page; all() collects every item; nothing is fetched until iterated", async () => {
     const c = await fakeClient();
     const lazy = c.volumes.list();

@@ -96,6 +96,34 @@ forEachDialect("listing", {
       }
     });
 
+    it("gives a next link whenever a page is full, as Cinder: the page after the last full one is empty and has none", async () => {
+      // Seven volumes: pages of 7, then an empty one; pages of 1 end with an empty eighth.
+      const got = await pages("/v3/p1/volumes?limit=7", "volumes");
+      assert.deepEqual(got.map((p) => p.length), [7, 0]);
+      const ones = await pages("/v3/p1/volumes?limit=1", "volumes");
+      assert.deepEqual(ones.map((p) => p.length), [1, 1, 1, 1, 1, 1, 1, 0]);
+      assert.deepEqual(idsOf(ones.flat()), [...ids].reverse());
+      // A short page has none; limit=0 is an empty page with none.
+      assert.equal((await fx.c.get("/v3/p1/volumes?limit=8")).body.volumes_links, undefined);
+      const zero = await fx.c.get("/v3/p1/volumes?limit=0");
+      assert.deepEqual([zero.body.volumes, zero.body.volumes_links], [[], undefined]);
+    });
+
+    it("answers 404 to a collection path with a trailing slash (an empty id), as Cinder: never the list", async () => {
+      for (const [method, path] of [
+        ["GET", "/v3/p1/volumes/"],
+        ["GET", "/v3/p1/volumes/detail/"],
+        ["GET", "/v3/p1/snapshots/?limit=1"],
+        ["PUT", "/v3/p1/volumes/"],
+        ["DELETE", "/v3/p1/volumes/"],
+      ]) {
+        const r = await fx.c.call(method, path, { body: method === "PUT" ? { volume: { name: "x" } } : undefined, noContract: true });
+        assert.equal(r.status, 404, `${method} ${path}`);
+        assert.deepEqual(r.body, { itemNotFound: { code: 404, message: "The resource could not be found." } });
+      }
+      assert.equal((await fx.c.get("/v3/")).status, 200, "the version document keeps its slash");
+    });
+
     it("keeps the sort, the filters and with_count in the next links", async () => {
       const bodies: any[] = [];
       const got = await pages("/v3/p1/volumes/detail?limit=2&sort=size:asc,name:asc&with_count=true", "volumes", "3.45", bodies);
@@ -117,7 +145,7 @@ forEachDialect("listing", {
 
       const filtered = await pages("/v3/p1/volumes?limit=1&metadata={'tier':'gold'}", "volumes");
       assert.deepEqual(idsOf(filtered.flat()).sort(), [byName("alpha"), byName("delta-ALPHA")].sort());
-      assert.equal(filtered.length, 2);
+      assert.equal(filtered.length, 3, "two full pages of one, then the empty page after the last full one");
     });
 
     it("starts after a marker", async () => {

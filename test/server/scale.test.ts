@@ -170,14 +170,15 @@ for (const dialect of DIALECTS) {
       const expected = defaultOrder(rows.filter((r) => r.project_id === "p1"));
       assert.equal(expected.length, 20_000);
       const { ids, pages } = await walk(s, s.client, "/v3/p1/volumes/detail?limit=1000");
-      assert.equal(pages, 20);
+      // Twenty full pages, then the empty page after the last full one (Cinder links every full page).
+      assert.equal(pages, 21);
       assert.equal(new Set(ids).size, ids.length, "an id came twice");
       assert.deepEqual(ids, expected);
     });
 
     it(`following next links (limit=1000) through all ${TOTAL} volumes as an admin visits each once, in order`, async () => {
       const { ids, pages } = await walk(s, s.client.as(ADMIN), "/v3/admin/volumes?all_tenants=1&limit=1000");
-      assert.equal(pages, TOTAL / 1000);
+      assert.equal(pages, TOTAL / 1000 + 1);
       assert.equal(new Set(ids).size, TOTAL, "an id came twice or went missing");
       assert.deepEqual(ids, defaultOrder(rows));
     });

@@ -32,6 +32,8 @@ const PROJECT_ID = /^[0-9a-zA-Z-_]+$/;
 /** find-my-way's default (100) would refuse metadata keys Cinder allows (255 characters, more once percent-encoded). */
 const MAX_PARAM_LENGTH = 1024;
 /** oslo_middleware/request_id.py ID_FORMAT. */
+/** A volume API path with a trailing slash, `/v3/` itself aside. */
+const TRAILING_SLASH = /^\/v3\/[^?]+\/(\?|$)/;
 const GLOBAL_REQUEST_ID = /^req-[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$/;
 
 declare module "fastify" {
@@ -96,6 +98,10 @@ export function buildHttp(svc: Services, log: Logger): FastifyInstance {
   });
 
   app.addHook("onRequest", async (req) => {
+    // Cinder's routes take no trailing slash: `GET /v3/{project}/volumes/` is a volume with an
+    // empty id, not the list (the router would otherwise ignore the slash). The version
+    // document `/v3/` is the one path that has it.
+    if (TRAILING_SLASH.test(req.url)) throw notFound();
     const global = req.headers["x-openstack-request-id"];
     if (typeof global === "string" && GLOBAL_REQUEST_ID.test(global)) req.log = req.log.child({ globalRequestId: global });
   });

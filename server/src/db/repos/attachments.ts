@@ -7,8 +7,8 @@ import type { SortKey } from "../../contract/paging";
 import { afterMarker, sortExpr, withIdTiebreak } from "../paginate";
 import type { AttachmentRow, Database, VolumeAttachmentTable } from "../schema";
 import { now } from "../../contract/time";
-import type { Page } from "./listing";
 import type { AttachStatus } from "../../contract/status";
+import { pageOf, type Page } from "./listing";
 
 type Q = Kysely<Database> | Transaction<Database>;
 
@@ -84,7 +84,5 @@ export async function pageAttachments(
   if (marker) q = q.where((eb) => afterMarker(eb, keys, marker as unknown as Record<string, unknown>));
   for (const k of keys) q = q.orderBy(sortExpr(k), k.dir);
   if (offset > 0) q = q.offset(offset);
-  const rows = await q.limit(limit + 1).execute();
-  const more = rows.length > limit;
-  return { rows: more ? rows.slice(0, limit) : rows, more };
+  return pageOf(await q.limit(limit).execute(), limit);
 }

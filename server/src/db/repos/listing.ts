@@ -16,8 +16,17 @@ const META: Record<Listable, { table: "volume_metadata" | "snapshot_metadata"; f
 
 export interface Page<Row> {
   rows: Row[];
-  /** True when there may be more rows after this page. */
+  /**
+   * True when the page is full, which is when Cinder gives a next link, whether or not more rows
+   * follow (cinder/api/common.py ViewBuilder._get_collection_links: `max_items == len(items)`);
+   * the page after the last full one is empty and has none.
+   */
   more: boolean;
+}
+
+/** The page of at most `limit` rows a query returned. */
+export function pageOf<Row>(rows: Row[], limit: number): Page<Row> {
+  return { rows, more: limit > 0 && rows.length >= limit };
 }
 
 // Kysely's types cannot follow a table chosen at run time; the query is built once here.
@@ -71,9 +80,7 @@ export async function page<Row>(
   if (marker) pq = pq.where((eb) => afterMarker(eb, keys, marker));
   for (const k of keys) pq = pq.orderBy(sortExpr(k), k.dir);
   if (offset > 0) pq = pq.offset(offset);
-  const rows = (await pq.limit(limit + 1).execute()) as Row[];
-  const more = rows.length > limit;
-  return { rows: more ? rows.slice(0, limit) : rows, more };
+  return pageOf((await pq.limit(limit).execute()) as Row[], limit);
 }
 
 export async function count(q: AnyQuery): Promise<number> {

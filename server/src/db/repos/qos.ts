@@ -7,6 +7,7 @@ import { afterMarker, sortExpr, withIdTiebreak } from "../paginate";
 import type { Database, QosSpecsTable } from "../schema";
 import { now } from "../../contract/time";
 import type { Paging } from "../../contract/paging";
+import { pageOf } from "./listing";
 
 type Q = Kysely<Database> | Transaction<Database>;
 
@@ -42,9 +43,7 @@ export async function pageQos(db: Q, f: QosFilters, marker: QosRow | undefined):
   if (marker) base = base.where((eb) => afterMarker(eb, keys, marker as unknown as Record<string, unknown>));
   for (const k of keys) base = base.orderBy(sortExpr(k), k.dir);
   if (f.offset > 0) base = base.offset(f.offset);
-  const rows = await base.limit(f.limit + 1).execute();
-  const more = rows.length > f.limit;
-  return { rows: more ? rows.slice(0, f.limit) : rows, more };
+  return pageOf(await base.limit(f.limit).execute(), f.limit);
 }
 
 export async function insertQos(db: Q, row: QosRow): Promise<void> {

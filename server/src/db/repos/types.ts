@@ -10,6 +10,7 @@ import { afterMarker, sortExpr, withIdTiebreak } from "../paginate";
 import type { Database, VolumeTypeRow, VolumeTypesTable } from "../schema";
 import { now } from "../../contract/time";
 import type { Paging } from "../../contract/paging";
+import { pageOf } from "./listing";
 
 type Q = Kysely<Database> | Transaction<Database>;
 
@@ -164,9 +165,7 @@ export async function pageTypes(
   if (marker) pq = pq.where((eb) => afterMarker(eb, keys, marker as unknown as Record<string, unknown>));
   for (const k of keys) pq = pq.orderBy(sortExpr(k), k.dir);
   if (f.offset > 0) pq = pq.offset(f.offset);
-  const rows = await pq.limit(f.limit + 1).execute();
-  const more = rows.length > f.limit;
-  return { rows: more ? rows.slice(0, f.limit) : rows, more };
+  return pageOf(await pq.limit(f.limit).execute(), f.limit);
 }
 
 // ---------------------------------------------------------------------------------------------
