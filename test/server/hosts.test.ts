@@ -115,3 +115,20 @@ forEachDialect("hosts and capabilities", {
     assert.equal((byAlias.get("os-services") as any)?.updated, "2012-10-28T00:00:00-00:00");
   });
 });
+
+forEachDialect("capabilities of a clustered backend", { cluster: "c1", backends: [{ name: "shared", driver: "file", options: {} }] }, function (fx) {
+  this.timeout(60_000);
+  it("is asked on the cluster's queue and named by the cluster, by host or by cluster", async () => {
+    const admin = fx.s.client.as("admin:admin");
+    for (const name of ["c1@shared", "testhost@shared", "c1"]) {
+      const r = await admin.get(`/v3/admin/capabilities/${name}`);
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      assert.equal(r.body.namespace, "OS::Storage::Capabilities::c1@shared");
+      assert.equal(r.body.volume_backend_name, "shared");
+    }
+    assertFault(await admin.get("/v3/admin/capabilities/c2@shared"), 404, "Can't find service: c2@shared");
+    // os-hosts names services by host, not by cluster.
+    assert.equal((await admin.get("/v3/admin/os-hosts/testhost@shared")).status, 200);
+    assertFault(await admin.get("/v3/admin/os-hosts/c1@shared"), 404, "Service cinder-volume could not be found on host c1@shared.");
+  });
+});
