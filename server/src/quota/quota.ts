@@ -101,6 +101,7 @@ function expand(d: Delta): Array<[string, number]> {
  * `size` is the size of the one volume being made or grown, for per_volume_gigabytes.
  */
 export async function consume(db: Q, defaults: QuotaDefaults, projectId: string, d: Delta, size?: number): Promise<void> {
+  await repo.lockProjectUsage(db, projectId);
   const limits = await hardLimits(db, defaults, projectId, d.typeName ? [d.typeName] : []);
   const perVolume = limits.per_volume_gigabytes;
   if (size !== undefined && perVolume >= 0 && size > perVolume) {
@@ -117,6 +118,7 @@ export async function consume(db: Q, defaults: QuotaDefaults, projectId: string,
 
 /** Give back what `d` took (row removed, operation failed). Never below zero. */
 export async function release(db: Q, projectId: string, d: Delta): Promise<void> {
+  await repo.lockProjectUsage(db, projectId);
   for (const [resource, n] of expand(d)) await adjust(db, projectId, resource, -n);
 }
 
@@ -126,6 +128,7 @@ export async function release(db: Q, projectId: string, d: Delta): Promise<void>
  * quota follows the row rather than asking for more.
  */
 export async function settle(db: Q, projectId: string, from: Delta, to: Delta): Promise<void> {
+  await repo.lockProjectUsage(db, projectId);
   const diff = new Map<string, number>();
   for (const [r, n] of expand(from)) diff.set(r, (diff.get(r) ?? 0) - n);
   for (const [r, n] of expand(to)) diff.set(r, (diff.get(r) ?? 0) + n);

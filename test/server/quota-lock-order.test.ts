@@ -1,0 +1,39 @@
+/**
+ * Retypes that cross (type a to b beside b to a) on PostgreSQL, from many requests at once: each
+ * moves the per-type usage of its project from one type to the other, and two that did so in
+ * opposite orders deadlocked on the usage rows (a 500). Every one is now answered 202, and the
+ * usage follows the rows.
+ */
+import assert from "node:assert/strict";
+import { createVolume, volumeAction } from "../helpers/lifecycle";
+import { startServer, type TestServer } from "../helpers/server";
+import { ADMIN } from "../helpers/state";
+import { waitFor } from "../helpers/wait";
+
+describe("crossing retypes on PostgreSQL", function () {
+  this.timeout(120_000);
+  let s: TestServer;
+  before(async () => {
+    s = await startServer("postgres");
+    for (const name of ["lock-a", "lock-b"]) assert.equal((await s.client.as(ADMIN).post("/v3/admin/types", { volume_type: { name } })).status, 200);
+  });
+  after(() => s?.destroy());
+
+  it("answers every one 202 and keeps each type's usage equal to its volumes", async () => {
+    const vols = [];
+    for (let i = 0; i < 16; i++) vols.push(await createVolume(s.client, "p1", { size: 1, volume_type: i % 2 ? "lock-b" : "lock-a" }));
+    for (let round = 0; round < 3; round++) {
+      const answers = await Promise.all(
+        vols.map((v, i) => volumeAction(s.client, "p1", v.id, "os-retype", { new_type: (i + round) % 2 ? "lock-a" : "lock-b", migration_policy: "never" })),
+      );
+      assert.deepEqual([...new Set(answers.map((r) => r.status))], [202], JSON.stringify(answers.find((r) => r.status !== 202)?.body));
+      await waitFor(async () => {
+        const all = (await s.client.get("/v3/p1/volumes/detail")).body.volumes;
+        return all.every((v: { status: string }) => v.status === "available") ? true : undefined;
+      }, "the retypes to finish");
+    }
+    const all = (await s.client.get("/v3/p1/volumes/detail")).body.volumes as Array<{ volume_type: string }>;
+    const q = (await s.client.as(ADMIN).get("/v3/admin/os-quota-sets/p1?usage=true")).body.quota_set;
+    for (const t of ["lock-a", "lock-b"]) assert.equal(q[`volumes_${t}`].in_use, all.filter((v) => v.volume_type === t).length, t);
+  });
+});
