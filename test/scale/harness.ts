@@ -4,7 +4,8 @@
  * called in a `describe`, gives the suite its own RabbitMQ virtual host (made with rabbitmqctl),
  * its own database and data directory, and removes them afterwards with every process it started.
  * Without RabbitMQ, PostgreSQL or a runnable rabbitmqctl the suite is skipped, with one line
- * saying what is missing and how to install it.
+ * saying what is missing and how to install it (servicesMissing). `launchServices()` gives the same
+ * harness to code that runs outside a mocha suite's hooks.
  */
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -60,6 +61,8 @@ export interface Harness {
   readonly procs: Map<string, Proc>;
   /** The `--host` of the volume service `name`. */
   host(name: string): string;
+  /** The data directory of the volume service `name` (its file backend keeps its files under it). */
+  dataDir(name: string): string;
   /** Start `cinderblock <args>` and wait until it takes requests. */
   start(name: string, args: string[]): Promise<Proc>;
   /** A volume service named `name` with one file backend `file` (volume_backend_name `name`). */
@@ -77,12 +80,51 @@ export interface Harness {
   createType(c: Client, name: string): Promise<void>;
 }
 
+/** Why the separate services cannot run here, in one line with the fix, or undefined when they can. */
+export async function servicesMissing(): Promise<string | undefined> {
+  if (!(await reachable(5672))) return "RabbitMQ not reachable on 127.0.0.1:5672: apt-get install rabbitmq-server";
+  if (!(await reachable(5432))) return "PostgreSQL not reachable on 127.0.0.1:5432: apt-get install postgresql";
+  return rabbitmqctlMissing();
+}
+
 /**
  * The flags every process gets, each overridable by `flags` (e.g. `{ "--resume-after": "3600" }`):
  * heartbeats and capacity reports every 500 ms, a service down after 3 s, lost work re-sent after 2 s.
  * `env` adds settings as CINDERBLOCK_<NAME> variables.
  */
 export function separateProcesses(flags: Record<string, string> = {}, env: Record<string, string> = {}): Harness {
+  const run = harness(flags, env);
+
+  before(async function () {
+    const why = await servicesMissing();
+    if (why) {
+      console.log(`      skipped: ${why}`);
+      return this.skip();
+    }
+    await run.setUp();
+  });
+
+  after(() => run.close());
+  return run.h;
+}
+
+/**
+ * The same harness outside a mocha suite (a script, or a test that owns its run): the virtual host,
+ * database and data directory are made now; `close()` stops every process and removes them.
+ * Call servicesMissing() first.
+ */
+export async function launchServices(flags: Record<string, string> = {}, env: Record<string, string> = {}): Promise<Harness & { close(): Promise<void> }> {
+  const run = harness(flags, env);
+  try {
+    await run.setUp();
+  } catch (err) {
+    await run.close();
+    throw err;
+  }
+  return Object.assign(run.h, { close: run.close });
+}
+
+function harness(flags: Record<string, string>, env: Record<string, string>): { h: Harness; setUp(): Promise<void>; close(): Promise<void> } {
   const id = randomUUID().slice(0, 8);
   const vhost = `cinderblock-test-${id}`;
   const procs = new Map<string, Proc>();
@@ -91,16 +133,7 @@ export function separateProcesses(flags: Record<string, string> = {}, env: Recor
   let common: string[] = [];
   let vhostMade = false;
 
-  before(async function () {
-    const why = !(await reachable(5672))
-      ? "RabbitMQ not reachable on 127.0.0.1:5672: apt-get install rabbitmq-server"
-      : !(await reachable(5432))
-        ? "PostgreSQL not reachable on 127.0.0.1:5432: apt-get install postgresql"
-        : await rabbitmqctlMissing();
-    if (why) {
-      console.log(`      skipped: ${why}`);
-      return this.skip();
-    }
+  async function setUp(): Promise<void> {
     await rabbitmqctl("add_vhost", vhost);
     vhostMade = true;
     await rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*");
@@ -118,20 +151,21 @@ export function separateProcesses(flags: Record<string, string> = {}, env: Recor
       ...flags,
     };
     common = Object.entries(settings).flat();
-  });
+  }
 
-  after(async () => {
+  async function close(): Promise<void> {
     for (const p of procs.values()) await h.stop(p, "SIGTERM");
     await db?.drop();
     if (dir) await rm(dir, { recursive: true, force: true });
     if (vhostMade) await rabbitmqctl("delete_vhost", vhost).catch(() => undefined);
-  });
+  }
 
   const h: Harness = {
     id,
     vhost,
     procs,
     host: (name) => `${name}-${id}`,
+    dataDir: (name) => path.join(dir, name),
 
     async start(name, args) {
       const child = spawn(process.execPath, ["--require", require.resolve("tsx/cjs"), CLI, ...args], {
@@ -151,7 +185,7 @@ export function separateProcesses(flags: Record<string, string> = {}, env: Recor
     },
 
     async startVolume(name, extra = []) {
-      const dataDir = path.join(dir, name);
+      const dataDir = h.dataDir(name);
       await mkdir(dataDir, { recursive: true });
       const config = path.join(dataDir, "config.json");
       await writeFile(config, JSON.stringify({ quotas: UNLIMITED, backends: [{ name: "file", driver: "file", volumeBackendName: name }] }));
@@ -200,5 +234,5 @@ export function separateProcesses(flags: Record<string, string> = {}, env: Recor
       if (t.status !== 200) throw new Error(`volume type on-${name}: ${t.status} ${JSON.stringify(t.body)}`);
     },
   };
-  return h;
+  return { h, setUp, close };
 }

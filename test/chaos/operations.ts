@@ -1,0 +1,174 @@
+/**
+ * The seeded random mix of operations every chaos mode runs between kills: create, create from a
+ * snapshot, clone, delete, extend, snapshot create and delete, retype, attachments reserved and
+ * deleted, manage of a file that was not Cinderblock's, a guest writing to a volume.
+ */
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { truncate, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { contentHashes, writeAt } from "../helpers/state";
+import { backendOf, GIB, PROJECT, type Rows, type World } from "./invariants";
+
+/** Bounds on what a burst makes, for a mode whose bursts run long (none by default). */
+export interface BurstLimits {
+  /** No create, copy or manage once the volumes of the burst's start and those it made reach this. */
+  maxVolumes?: number;
+  /** No guest writes to more volumes than this (they are never deleted). */
+  maxGuarded?: number;
+}
+
+export interface BurstStats {
+  operations: number;
+  /** Operations whose request was sent but not answered before a kill. */
+  cutShort: number;
+}
+
+/**
+ * One burst of random operations, at most 6 in flight, for `until` ms or until that promise
+ * settles. `ran` settles when the burst ends (a kill then cuts short the requests still
+ * unanswered); `settled` once every request has its answer or its failure, rejecting with the
+ * first finding of the whole burst.
+ */
+export function burst(
+  w: World,
+  rnd: () => number,
+  state: Rows,
+  until: number | Promise<unknown>,
+  stats: BurstStats,
+  limits: BurstLimits = {},
+): { ran: Promise<void>; settled: () => Promise<void> } {
+  const pick = <T>(xs: T[]): T | undefined => (xs.length ? xs[Math.floor(rnd() * xs.length)] : undefined);
+  // With one of a kind there is nothing to draw: the all-in-one mode keeps its sequence.
+  const one = <T>(xs: T[]): T => (xs.length === 1 ? xs[0] : pick(xs)!);
+  const c = () => one(w.clients);
+  const busy = new Set<string>();
+  const inFlight = new Set<Promise<unknown>>();
+  const volumes = () => state.volumes.filter((v) => v.status === "available" && !busy.has(v.id));
+  const snapshots = () => state.snapshots.filter((s) => s.status === "available" && !busy.has(s.id));
+  const answered = (label: string) => (r: { status: number; body: unknown }) => {
+    // Any answer but a server error: a request that lost a race is refused with a 4xx.
+    assert.ok(r.status < 500, `${label} answered ${r.status}: ${JSON.stringify(r.body)}`);
+    return r;
+  };
+  const v = (id: string | undefined) => `/v3/${PROJECT}/volumes/${id}`;
+  let made = 0;
+  /** Room for one more volume: counts it, or refuses the operation (undefined). */
+  const room = (): true | undefined => {
+    if (state.volumes.length + made >= (limits.maxVolumes ?? Infinity)) return undefined;
+    made++;
+    return true;
+  };
+  const ops: Array<[number, () => Promise<unknown> | undefined]> = [
+    [4, () => room() && c().post(`/v3/${PROJECT}/volumes`, { volume: { size: 1 + Math.floor(rnd() * 2), volume_type: pick(w.types) } }).then(answered("create"))],
+    [2, () => {
+      const s = pick(snapshots());
+      return s && room() && c().post(`/v3/${PROJECT}/volumes`, { volume: { snapshot_id: s.id, size: s.size } }).then(answered("create from snapshot"));
+    }],
+    [2, () => {
+      const src = pick(volumes());
+      return src && room() && c().post(`/v3/${PROJECT}/volumes`, { volume: { source_volid: src.id, size: src.size } }).then(answered("clone"));
+    }],
+    [6, () => {
+      const x = pick(volumes().filter((x) => !w.guarded.has(x.id)));
+      if (!x) return undefined;
+      busy.add(x.id);
+      return c().delete(v(x.id)).then(answered("delete"));
+    }],
+    [2, () => {
+      // A guarded volume keeps its size: its content hash covers it.
+      const x = pick(volumes().filter((x) => x.size < 4 && !w.guarded.has(x.id)));
+      if (!x) return undefined;
+      busy.add(x.id);
+      return c().post(`${v(x.id)}/action`, { "os-extend": { new_size: x.size + 1 } }).then(answered("extend"));
+    }],
+    [2, () => {
+      const x = pick(volumes());
+      return x && c().post(`/v3/${PROJECT}/snapshots`, { snapshot: { volume_id: x.id } }).then(answered("snapshot"));
+    }],
+    [2, () => {
+      const s = pick(snapshots());
+      if (!s) return undefined;
+      busy.add(s.id);
+      return c().delete(`/v3/${PROJECT}/snapshots/${s.id}`).then(answered("delete snapshot"));
+    }],
+    [1, () => {
+      const x = pick(volumes());
+      if (!x) return undefined;
+      busy.add(x.id);
+      const to = w.types.find((t) => t !== x.volume_type) ?? w.types[0];
+      return c().post(`${v(x.id)}/action`, { "os-retype": { new_type: to, migration_policy: "never" } }).then(answered("retype"));
+    }],
+    [1, () => {
+      const x = pick(volumes());
+      if (!x) return undefined;
+      busy.add(x.id);
+      const api = c();
+      return api
+        .post(`/v3/${PROJECT}/attachments`, { attachment: { volume_uuid: x.id, instance_uuid: "9a3b7c3e-8d35-4e1b-9b4e-2f7e5d0c1a11" } }, { version: "3.27" })
+        .then(answered("reserve"))
+        .then((r) => (r.status === 200 && rnd() < 0.7 ? api.delete(`/v3/${PROJECT}/attachments/${(r.body as any).attachment.id}`, { version: "3.27" }).then(answered("unreserve")) : r));
+    }],
+    [1, () => {
+      if (!room()) return undefined;
+      const name = `import-${w.imports++}`;
+      const b = one(w.backends);
+      const file = path.join(b.dir, name);
+      return writeFile(file, randomBytes(4096))
+        .then(() => truncate(file, GIB))
+        .then(() => c().post(`/v3/${PROJECT}/manageable_volumes`, { volume: { host: `${b.host}#file`, ref: { "source-name": name } } }, { version: "3.8" }))
+        .then(answered("manage"));
+    }],
+    [2, () => {
+      // A guest writes to its disk; from now on the volume's data must survive every kill.
+      if (w.guarded.size >= (limits.maxGuarded ?? Infinity)) return undefined;
+      const x = pick(volumes().filter((x) => !w.guarded.has(x.id)));
+      if (!x) return undefined;
+      busy.add(x.id);
+      const file = path.join(backendOf(w, x)!.dir, `volume-${x.id}`);
+      return writeAt(file, 0, randomBytes(64 << 10))
+        .then(() => writeAt(file, 300 << 20, Buffer.from(`the data of ${x.id}`)))
+        .then(() => contentHashes([file]))
+        .then((h) => void w.guarded.set(x.id, { file, hash: h.get(file)! }));
+    }],
+  ];
+  const total = ops.reduce((n, [weight]) => n + weight, 0);
+  let over: () => boolean;
+  if (typeof until === "number") {
+    const deadline = Date.now() + until;
+    over = () => Date.now() >= deadline;
+  } else {
+    let ended = false;
+    void until.finally(() => (ended = true)).catch(() => undefined);
+    over = () => ended;
+  }
+  const errors: unknown[] = [];
+  const loop = async (): Promise<void> => {
+    while (!over()) {
+      let r = rnd() * total;
+      const op = ops.find(([weight]) => (r -= weight) < 0)![1];
+      const p = op();
+      if (!p) {
+        // Nothing to do for this draw: let answers, and a kill's timer, through before the next.
+        await new Promise((res) => setImmediate(res));
+        continue;
+      }
+      stats.operations++;
+      const tracked = p.catch((err: unknown) => {
+        // A request the kill cut short fails to fetch; anything else is a finding.
+        if (!(err instanceof TypeError && /fetch failed/.test(err.message))) errors.push(err);
+        else stats.cutShort++;
+      });
+      inFlight.add(tracked);
+      void tracked.finally(() => inFlight.delete(tracked));
+      // A few at a time, with a little time between them.
+      if (inFlight.size >= 6) await Promise.race(inFlight);
+      await new Promise((res) => setTimeout(res, rnd() * 20));
+    }
+  };
+  const found = () => {
+    if (errors.length > 0) throw errors[0];
+  };
+  const ran = loop().then(found);
+  return { ran, settled: () => Promise.all([...inFlight]).then(found) };
+}
