@@ -1,9 +1,10 @@
 /**
  * Chaos on the separate services (CHAOS_MODE=services): two API processes, one scheduler and two
  * volume services (file backends east and west, each its own data directory) on PostgreSQL and
- * RabbitMQ (../scale/harness.ts). Each cycle runs a burst of the operation mix through both APIs,
- * then kills with SIGKILL one process of one kind (api, scheduler or volume; the kinds in a
- * shuffled order every three cycles, the process of that kind at random) and starts it again:
+ * RabbitMQ (../scale/harness.ts). Each cycle runs a burst of the operation mix through both APIs;
+ * 100 ms to 1.5 s into it, one process of one kind (api, scheduler or volume; the kinds in a
+ * shuffled order every three cycles, the process of that kind at random) is killed with SIGKILL
+ * and started again, the burst going on through the others until it is back:
  *
  * - an API killed loses the requests it was answering (they fail to fetch); what it committed is
  *   carried on by the bus or, its cast lost, re-sent from the database by the scheduler and the
