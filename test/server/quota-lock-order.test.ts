@@ -20,7 +20,7 @@ describe("crossing retypes on PostgreSQL", function () {
   after(() => s?.destroy());
 
   it("answers every one 202 and keeps each type's usage equal to its volumes", async () => {
-    const vols = [];
+    const vols: Array<{ id: string }> = [];
     for (let i = 0; i < 16; i++) vols.push(await createVolume(s.client, "p1", { size: 1, volume_type: i % 2 ? "lock-b" : "lock-a" }));
     for (let round = 0; round < 3; round++) {
       const answers = await Promise.all(
