@@ -1,8 +1,8 @@
 /**
  * Retypes that cross (type a to b beside b to a) on PostgreSQL, from many requests at once: each
  * moves the per-type usage of its project from one type to the other, and two that did so in
- * opposite orders deadlocked on the usage rows (a 500). Every one is now answered 202, and the
- * usage follows the rows.
+ * opposite orders deadlocked on the usage rows (a 500). The rows of the two types are now changed
+ * in the order of the types' names: every one is answered 202, and the usage follows the rows.
  */
 import assert from "node:assert/strict";
 import { createVolume, volumeAction } from "../helpers/lifecycle";

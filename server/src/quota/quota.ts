@@ -101,7 +101,6 @@ function expand(d: Delta): Array<[string, number]> {
  * `size` is the size of the one volume being made or grown, for per_volume_gigabytes.
  */
 export async function consume(db: Q, defaults: QuotaDefaults, projectId: string, d: Delta, size?: number): Promise<void> {
-  await repo.lockProjectUsage(db, projectId);
   const limits = await hardLimits(db, defaults, projectId, d.typeName ? [d.typeName] : []);
   const perVolume = limits.per_volume_gigabytes;
   if (size !== undefined && perVolume >= 0 && size > perVolume) {
@@ -118,7 +117,6 @@ export async function consume(db: Q, defaults: QuotaDefaults, projectId: string,
 
 /** Give back what `d` took (row removed, operation failed). Never below zero. */
 export async function release(db: Q, projectId: string, d: Delta): Promise<void> {
-  await repo.lockProjectUsage(db, projectId);
   for (const [resource, n] of expand(d)) await adjust(db, projectId, resource, -n);
 }
 
@@ -128,11 +126,22 @@ export async function release(db: Q, projectId: string, d: Delta): Promise<void>
  * quota follows the row rather than asking for more.
  */
 export async function settle(db: Q, projectId: string, from: Delta, to: Delta): Promise<void> {
-  await repo.lockProjectUsage(db, projectId);
   const diff = new Map<string, number>();
   for (const [r, n] of expand(from)) diff.set(r, (diff.get(r) ?? 0) - n);
   for (const [r, n] of expand(to)) diff.set(r, (diff.get(r) ?? 0) + n);
   for (const [resource, n] of [...diff].sort(([a], [b]) => a.localeCompare(b))) await adjust(db, projectId, resource, n);
+}
+
+/**
+ * A retype's move of per-type usage: take `d` for type `to` (within its limits) and give it back
+ * from type `from`. The two types' rows are changed in the order of their names, whichever way the
+ * move goes, so two retypes that cross (a to b beside b to a) do not deadlock on them.
+ */
+export async function moveBetweenTypes(db: Q, defaults: QuotaDefaults, projectId: string, d: Delta, from: Delta["typeName"], to: Delta["typeName"]): Promise<void> {
+  const take = () => consume(db, defaults, projectId, { ...d, typeName: to });
+  const giveBack = () => release(db, projectId, { ...d, typeName: from });
+  const steps = (to ?? "") <= (from ?? "") ? [take, giveBack] : [giveBack, take];
+  for (const step of steps) await step();
 }
 
 /** in_use += n with no limit check, never below zero. */

@@ -7,7 +7,7 @@ import type { Kysely } from "kysely";
 import type { Database, VolumeRow } from "../db/schema";
 import { casVolume } from "../db/repos/volumes";
 import { typeSpecs } from "../db/repos/types";
-import { consume, release, typeNameOf } from "../quota/quota";
+import { moveBetweenTypes, typeNameOf } from "../quota/quota";
 import { endOf, VOLUME_TRANSITIONS as T } from "../contract/status";
 
 /** No limit: giving the quota back to the old type must not be refused. */
@@ -20,7 +20,6 @@ export async function refuseRetype(db: Kysely<Database>, v: VolumeRow, newTypeId
     if (!(await casVolume(trx, v.id, { status: [T.retype.during] }, failed))) return;
     if (!newTypeId) return;
     const moved = { volumes: 1, gigabytes: v.size, perTypeOnly: true };
-    await consume(trx, UNLIMITED, v.project_id, { ...moved, typeName: await typeNameOf(trx, v.volume_type_id) });
-    await release(trx, v.project_id, { ...moved, typeName: await typeNameOf(trx, newTypeId) });
+    await moveBetweenTypes(trx, UNLIMITED, v.project_id, moved, await typeNameOf(trx, newTypeId), await typeNameOf(trx, v.volume_type_id));
   });
 }

@@ -3,7 +3,7 @@
  * project (`quota_usages`). Usage moves by conditional UPDATEs (`in_use = in_use + n WHERE
  * in_use + n <= limit`) inside the caller's transaction, never by read-then-write.
  */
-import { type Kysely, PostgresAdapter, sql, type Transaction } from "kysely";
+import { type Kysely, sql, type Transaction } from "kysely";
 import type { Database } from "../schema";
 import type { VolumeStatus } from "../../contract/status";
 
@@ -95,16 +95,6 @@ export async function setUsage(db: Q, projectId: string, resource: string, inUse
 }
 
 /** PostgreSQL: hold off every usage change until the transaction ends (SQLite's writer lock does already). */
-/**
- * Hold the project's quota until the transaction ends (PostgreSQL; SQLite has one writer at a
- * time). Two transactions that change the same usage rows in opposite orders (a retype from type a
- * to b beside one from b to a) deadlock on the rows; taken first, this lock orders them.
- */
-export async function lockProjectUsage(db: Q, projectId: string): Promise<void> {
-  if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return;
-  await sql`select pg_advisory_xact_lock(hashtext(${`quota_usages:${projectId}`}))`.execute(db);
-}
-
 export async function lockUsage(trx: Transaction<Database>, dialect: string): Promise<void> {
   if (dialect === "postgres") await sql`LOCK TABLE quota_usages IN EXCLUSIVE MODE`.execute(trx);
 }

@@ -10,7 +10,7 @@ import { casVolume } from "../../db/repos/volumes";
 import type { RequestContext } from "../../contract/context";
 import { invalidInput, invalidVolume } from "../../contract/errors";
 import { authorize } from "../../policy/policy";
-import { consume, release, typeNameOf } from "../../quota/quota";
+import { moveBetweenTypes, typeNameOf } from "../../quota/quota";
 import type { ScheduleDeps } from "./deps";
 import { isMultiattachType } from "./create";
 import { findVolume } from "./lookup";
@@ -64,8 +64,7 @@ export async function retypeVolume(
       );
     }
     const moved = { volumes: 1, gigabytes: v.size, perTypeOnly: true };
-    await consume(trx, svc.config.quotas, v.project_id, { ...moved, typeName: type.name });
-    await release(trx, v.project_id, { ...moved, typeName: await typeNameOf(trx, v.volume_type_id) });
+    await moveBetweenTypes(trx, svc.config.quotas, v.project_id, moved, await typeNameOf(trx, v.volume_type_id), type.name);
   });
   // The scheduler decides where the new type can be served (find_retype_backend); see scheduler.ts.
   svc.scheduler.retypeVolume(id);
