@@ -3056,6 +3056,143 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/identity/v3/services": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the catalog's services
+         * @description The services of the service catalog (keystone/api/services.py `ServicesResource._list_service`),
+         *     read-only: the catalog comes from configuration, and creating, updating or deleting a service
+         *     is not offered. Policy `identity:list_services` (admins; Keystone's system readers).
+         */
+        get: operations["listIdentityServices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/identity/v3/services/{service_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A service id of the catalog. Unknown → 404 "Could not find service: <id>.". */
+                service_id: components["parameters"]["identity_service_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Show a service of the catalog
+         * @description (keystone/api/services.py `ServicesResource._get_service`.) Policy `identity:get_service`
+         *     (admins; Keystone's system readers). Unknown → 404 "Could not find service: <id>.".
+         */
+        get: operations["showIdentityService"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/identity/v3/endpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the catalog's endpoints
+         * @description The endpoints of the service catalog (keystone/api/endpoints.py `EndpointResource._list_endpoints`),
+         *     read-only: the catalog comes from configuration. URLs keep the `%(project_id)s` template.
+         *     Policy `identity:list_endpoints` (admins; Keystone's system readers).
+         */
+        get: operations["listEndpoints"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/identity/v3/endpoints/{endpoint_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An endpoint id of the catalog. Unknown → 404 "Could not find endpoint: <id>.". */
+                endpoint_id: components["parameters"]["identity_endpoint_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Show an endpoint of the catalog
+         * @description (keystone/api/endpoints.py `EndpointResource._get_endpoint`.) Policy `identity:get_endpoint`
+         *     (admins; Keystone's system readers). Unknown → 404 "Could not find endpoint: <id>.".
+         */
+        get: operations["showEndpoint"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/identity/v3/regions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List regions
+         * @description The regions of the service catalog (keystone/api/regions.py `RegionResource._list_regions`):
+         *     `RegionOne`, read-only. Policy `identity:list_regions` (any authenticated user, as Keystone).
+         */
+        get: operations["listRegions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/identity/v3/regions/{region_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A region id (`RegionOne`). Unknown → 404 "Could not find region: <id>.". */
+                region_id: components["parameters"]["identity_region_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Show a region
+         * @description (keystone/api/regions.py `RegionResource._get_region`.) Policy `identity:get_region` (any
+         *     authenticated user, as Keystone). Unknown → 404 "Could not find region: <id>.".
+         */
+        get: operations["showRegion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/image": {
         parameters: {
             query?: never;
@@ -11226,6 +11363,71 @@ export interface components {
         DomainResponse: {
             domain: components["schemas"]["Domain"];
         };
+        /**
+         * @description A service of the catalog: the same id as in tokens' catalogs, stable across restarts (derived
+         *     from the type). Always enabled.
+         */
+        IdentityService: {
+            id: string;
+            /**
+             * @example volumev3
+             * @example block-storage
+             * @example identity
+             * @example image
+             * @example compute
+             */
+            type: string;
+            name: string;
+            description: string;
+            enabled: boolean;
+            links: components["schemas"]["ResourceLinks"];
+        };
+        IdentityServiceList: {
+            services: components["schemas"]["IdentityService"][];
+            links: components["schemas"]["KeystoneCollectionLinks"];
+        };
+        IdentityServiceResponse: {
+            service: components["schemas"]["IdentityService"];
+        };
+        /**
+         * @description An endpoint of the catalog: the same id as in tokens' catalogs (derived from the service type
+         *     and interface). `url` keeps Keystone's `%(project_id)s` template where a token's catalog has
+         *     the token's project; `region` is Keystone's legacy copy of `region_id`.
+         */
+        Endpoint: {
+            id: string;
+            /** @enum {string} */
+            interface: "public" | "internal" | "admin";
+            region: string | null;
+            region_id: string | null;
+            service_id: string;
+            /** @example http://127.0.0.1:8776/v3/%(project_id)s */
+            url: string;
+            enabled: boolean;
+            links: components["schemas"]["ResourceLinks"];
+        };
+        EndpointList: {
+            endpoints: components["schemas"]["Endpoint"][];
+            links: components["schemas"]["KeystoneCollectionLinks"];
+        };
+        EndpointResponse: {
+            endpoint: components["schemas"]["Endpoint"];
+        };
+        /** @description The one region, `RegionOne`, with no parent. */
+        Region: {
+            /** @example RegionOne */
+            id: string;
+            description: string;
+            parent_region_id: string | null;
+            links: components["schemas"]["ResourceLinks"];
+        };
+        RegionList: {
+            regions: components["schemas"]["Region"][];
+            links: components["schemas"]["KeystoneCollectionLinks"];
+        };
+        RegionResponse: {
+            region: components["schemas"]["Region"];
+        };
         ImageVersion: {
             /** @example v2.16 */
             id: string;
@@ -11822,6 +12024,22 @@ export interface components {
         ra_include_names: string;
         /** @description A domain id (`default` for the default domain). Unknown → 404 "Could not find domain: <id>.". */
         identity_domain_id: string;
+        /** @description Only services of this type (exact match). */
+        filter_service_type: string;
+        /** @description A service id of the catalog. Unknown → 404 "Could not find service: <id>.". */
+        identity_service_id: string;
+        /** @description Only endpoints of this service. */
+        filter_service_id: string;
+        /** @description Only endpoints of this interface (`public`, `internal` or `admin`; anything else matches none). */
+        filter_interface: string;
+        /** @description Only endpoints of this region. */
+        filter_region_id: string;
+        /** @description An endpoint id of the catalog. Unknown → 404 "Could not find endpoint: <id>.". */
+        identity_endpoint_id: string;
+        /** @description Only the direct children of this region (no region here has a parent). */
+        filter_parent_region_id: string;
+        /** @description A region id (`RegionOne`). Unknown → 404 "Could not find region: <id>.". */
+        identity_region_id: string;
     };
     requestBodies: never;
     headers: never;
@@ -17347,6 +17565,168 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DomainResponse"];
+                };
+            };
+            401: components["responses"]["KeystoneUnauthorized"];
+            403: components["responses"]["KeystoneForbidden"];
+            404: components["responses"]["KeystoneNotFound"];
+        };
+    };
+    listIdentityServices: {
+        parameters: {
+            query?: {
+                /** @description Only services of this type (exact match). */
+                type?: components["parameters"]["filter_service_type"];
+                /** @description Exact match on the name. */
+                name?: components["parameters"]["filter_identity_name"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The services. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IdentityServiceList"];
+                };
+            };
+            400: components["responses"]["KeystoneBadRequest"];
+            401: components["responses"]["KeystoneUnauthorized"];
+            403: components["responses"]["KeystoneForbidden"];
+        };
+    };
+    showIdentityService: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A service id of the catalog. Unknown → 404 "Could not find service: <id>.". */
+                service_id: components["parameters"]["identity_service_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The service. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IdentityServiceResponse"];
+                };
+            };
+            401: components["responses"]["KeystoneUnauthorized"];
+            403: components["responses"]["KeystoneForbidden"];
+            404: components["responses"]["KeystoneNotFound"];
+        };
+    };
+    listEndpoints: {
+        parameters: {
+            query?: {
+                /** @description Only endpoints of this service. */
+                service_id?: components["parameters"]["filter_service_id"];
+                /** @description Only endpoints of this interface (`public`, `internal` or `admin`; anything else matches none). */
+                interface?: components["parameters"]["filter_interface"];
+                /** @description Only endpoints of this region. */
+                region_id?: components["parameters"]["filter_region_id"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The endpoints. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EndpointList"];
+                };
+            };
+            400: components["responses"]["KeystoneBadRequest"];
+            401: components["responses"]["KeystoneUnauthorized"];
+            403: components["responses"]["KeystoneForbidden"];
+        };
+    };
+    showEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An endpoint id of the catalog. Unknown → 404 "Could not find endpoint: <id>.". */
+                endpoint_id: components["parameters"]["identity_endpoint_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EndpointResponse"];
+                };
+            };
+            401: components["responses"]["KeystoneUnauthorized"];
+            403: components["responses"]["KeystoneForbidden"];
+            404: components["responses"]["KeystoneNotFound"];
+        };
+    };
+    listRegions: {
+        parameters: {
+            query?: {
+                /** @description Only the direct children of this region (no region here has a parent). */
+                parent_region_id?: components["parameters"]["filter_parent_region_id"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The regions. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegionList"];
+                };
+            };
+            400: components["responses"]["KeystoneBadRequest"];
+            401: components["responses"]["KeystoneUnauthorized"];
+            403: components["responses"]["KeystoneForbidden"];
+        };
+    };
+    showRegion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A region id (`RegionOne`). Unknown → 404 "Could not find region: <id>.". */
+                region_id: components["parameters"]["identity_region_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The region. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegionResponse"];
                 };
             };
             401: components["responses"]["KeystoneUnauthorized"];

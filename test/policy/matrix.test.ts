@@ -38,6 +38,17 @@ const ADMITS: Record<string, PersonaName[]> = {
   reader: ["admin", "member", "reader", "other"],
   none: ["admin", "member", "reader", "observer", "other"],
 };
+/** The catalog API (read-only), each persona's exact answer: Keystone's system readers (admins here) read services and endpoints, anyone authenticated the regions. */
+const ADMINS_READ: Record<PersonaName, number> = { none: 401, expired: 401, revoked: 401, observer: 403, reader: 403, other: 403, member: 403, admin: 200 };
+const ANYONE_READS: Record<PersonaName, number> = { none: 401, expired: 401, revoked: 401, observer: 200, reader: 200, other: 200, member: 200, admin: 200 };
+const CATALOG_READS: Record<string, Record<PersonaName, number>> = {
+  listIdentityServices: ADMINS_READ,
+  showIdentityService: ADMINS_READ,
+  listEndpoints: ADMINS_READ,
+  showEndpoint: ADMINS_READ,
+  listRegions: ANYONE_READS,
+  showRegion: ANYONE_READS,
+};
 /** Path parameters naming a resource of the target project, which another project cannot see. */
 const PROJECT_OWNED = ["volume_id", "snapshot_id", "attachment_id"];
 /** Path parameters naming the target project itself (its quotas). */
@@ -352,8 +363,13 @@ describe("authorization matrix: every operation of the spec, every persona", fun
     };
     const roles = (await admin.get(`${V3}/roles?name=member`)).body.roles;
     const memberRole = roles[0].id as string;
+    // The catalog's own ids (read-only: its services, endpoints and region come from configuration).
+    const serviceId = (await admin.get(`${V3}/services?type=volumev3`)).body.services[0].id as string;
+    const endpointId = (await admin.get(`${V3}/endpoints?service_id=${serviceId}&interface=public`)).body.endpoints[0].id as string;
     const failures: string[] = [];
     let checked = 0;
+    const catalogOps = routes.filter((r) => /^\/identity\/v3\/(services|endpoints|regions)/.test(r.path)).map((r) => `${r.method} ${r.operationId}`);
+    assert.deepEqual(catalogOps.sort(), Object.keys(CATALOG_READS).map((op) => `GET ${op}`).sort(), "the catalog API is read-only and listed in CATALOG_READS");
     for (const r of routes) {
       if (!r.auth || !r.path.startsWith("/identity/v3/")) continue;
       const rule = RULE_TABLE[r.policy!];
@@ -394,6 +410,9 @@ describe("authorization matrix: every operation of the spec, every persona", fun
           user_id: appCred ? users.member : (x?.user ?? users.member),
           role_id: memberRole,
           application_credential_id: credId,
+          service_id: serviceId,
+          endpoint_id: endpointId,
+          region_id: "RegionOne",
         };
         let url = r.path.replace(/\{(\w+)\}/g, (_, p: string) => values[p] ?? "x");
         if (r.path.endsWith("/role_assignments")) url += `?scope.project.id=${projects.member}`;
@@ -411,6 +430,7 @@ describe("authorization matrix: every operation of the spec, every persona", fun
         const where = `${r.method} ${r.path} as ${persona} (${r.policy}: ${rule}): wanted ${want}, got ${res.status} ${JSON.stringify(res.body)?.slice(0, 160)}`;
         if (res.status >= 500) failures.push(where);
         else if (want === "admitted" ? res.status === 401 || res.status === 403 : String(res.status) !== want) failures.push(where);
+        else if (CATALOG_READS[r.operationId] && res.status !== CATALOG_READS[r.operationId][persona]) failures.push(`${where}: wanted exactly ${CATALOG_READS[r.operationId][persona]}`);
         else if (want !== "admitted" && r.method !== "HEAD" && !res.body?.error) failures.push(`${where}: not Keystone's fault body`);
       }
     }

@@ -17,6 +17,8 @@ export type OperationName =
   | "issueToken"
   | "listDomains"
   | "showDomain"
+  | "listEndpoints"
+  | "showEndpoint"
   | "listProjects"
   | "createProject"
   | "deleteProject"
@@ -26,10 +28,14 @@ export type OperationName =
   | "revokeProjectRole"
   | "checkProjectRole"
   | "grantProjectRole"
+  | "listRegions"
+  | "showRegion"
   | "listRoleAssignments"
   | "listRoles"
   | "createRole"
   | "showRole"
+  | "listIdentityServices"
+  | "showIdentityService"
   | "listUsers"
   | "createUser"
   | "deleteUser"
@@ -157,7 +163,7 @@ export type OperationName =
   | "terminateConnection";
 
 /** Operations that are plain (method, path) operations, keyed into openapi-typescript's `operations`. */
-export type PlainOperationName = "listApiVersions" | "showComputeLimits" | "showComputeQuotas" | "showComputeDefaultQuotas" | "listIdentityVersions" | "showIdentityVersion" | "getAuthCatalog" | "listAuthProjects" | "revokeToken" | "validateToken" | "checkToken" | "issueToken" | "listDomains" | "showDomain" | "listProjects" | "createProject" | "deleteProject" | "showProject" | "updateProject" | "listProjectUserRoles" | "revokeProjectRole" | "checkProjectRole" | "grantProjectRole" | "listRoleAssignments" | "listRoles" | "createRole" | "showRole" | "listUsers" | "createUser" | "deleteUser" | "showUser" | "updateUser" | "listApplicationCredentials" | "createApplicationCredential" | "deleteApplicationCredential" | "showApplicationCredential" | "changeUserPassword" | "listImageVersions" | "listImages" | "showApiV3" | "listAttachments" | "createAttachment" | "deleteAttachment" | "showAttachment" | "updateAttachment" | "listAttachmentsDetail" | "showCapabilities" | "listClusters" | "showCluster" | "listClustersDetail" | "disableCluster" | "enableCluster" | "listProjectDefaultTypes" | "unsetProjectDefaultType" | "showProjectDefaultType" | "setProjectDefaultType" | "listExtensions" | "showLimits" | "listManageableVolumes" | "manageVolume" | "listManageableVolumesDetail" | "listAvailabilityZones" | "listHosts" | "showHost" | "showQuotaClass" | "updateQuotaClass" | "deleteQuotas" | "showQuotas" | "updateQuotas" | "showDefaultQuotas" | "listServices" | "disableService" | "disableServiceWithReason" | "enableService" | "failover" | "failoverHost" | "freezeHost" | "thawHost" | "listManageableVolumesLegacy" | "manageVolumeLegacy" | "listManageableVolumesDetailLegacy" | "listQosSpecs" | "createQosSpecs" | "deleteQosSpecs" | "showQosSpecs" | "setQosKeys" | "associateQos" | "listQosAssociations" | "unsetQosKeys" | "disassociateQos" | "disassociateAllQos" | "listResourceFilters" | "listPools" | "listSnapshots" | "createSnapshot" | "deleteSnapshot" | "showSnapshot" | "updateSnapshot" | "listSnapshotMetadata" | "createSnapshotMetadata" | "replaceSnapshotMetadata" | "deleteSnapshotMetadataItem" | "showSnapshotMetadataItem" | "updateSnapshotMetadataItem" | "listSnapshotsDetail" | "listVolumeTypes" | "createVolumeType" | "deleteVolumeType" | "showVolumeType" | "updateVolumeType" | "listExtraSpecs" | "setExtraSpecs" | "deleteExtraSpec" | "showExtraSpec" | "updateExtraSpec" | "listTypeAccess" | "showDefaultVolumeType" | "listVolumes" | "createVolume" | "deleteVolume" | "showVolume" | "updateVolume" | "listVolumeMetadata" | "createVolumeMetadata" | "replaceVolumeMetadata" | "deleteVolumeMetadataItem" | "showVolumeMetadataItem" | "updateVolumeMetadataItem" | "listVolumesDetail" | "getVolumesSummary";
+export type PlainOperationName = "listApiVersions" | "showComputeLimits" | "showComputeQuotas" | "showComputeDefaultQuotas" | "listIdentityVersions" | "showIdentityVersion" | "getAuthCatalog" | "listAuthProjects" | "revokeToken" | "validateToken" | "checkToken" | "issueToken" | "listDomains" | "showDomain" | "listEndpoints" | "showEndpoint" | "listProjects" | "createProject" | "deleteProject" | "showProject" | "updateProject" | "listProjectUserRoles" | "revokeProjectRole" | "checkProjectRole" | "grantProjectRole" | "listRegions" | "showRegion" | "listRoleAssignments" | "listRoles" | "createRole" | "showRole" | "listIdentityServices" | "showIdentityService" | "listUsers" | "createUser" | "deleteUser" | "showUser" | "updateUser" | "listApplicationCredentials" | "createApplicationCredential" | "deleteApplicationCredential" | "showApplicationCredential" | "changeUserPassword" | "listImageVersions" | "listImages" | "showApiV3" | "listAttachments" | "createAttachment" | "deleteAttachment" | "showAttachment" | "updateAttachment" | "listAttachmentsDetail" | "showCapabilities" | "listClusters" | "showCluster" | "listClustersDetail" | "disableCluster" | "enableCluster" | "listProjectDefaultTypes" | "unsetProjectDefaultType" | "showProjectDefaultType" | "setProjectDefaultType" | "listExtensions" | "showLimits" | "listManageableVolumes" | "manageVolume" | "listManageableVolumesDetail" | "listAvailabilityZones" | "listHosts" | "showHost" | "showQuotaClass" | "updateQuotaClass" | "deleteQuotas" | "showQuotas" | "updateQuotas" | "showDefaultQuotas" | "listServices" | "disableService" | "disableServiceWithReason" | "enableService" | "failover" | "failoverHost" | "freezeHost" | "thawHost" | "listManageableVolumesLegacy" | "manageVolumeLegacy" | "listManageableVolumesDetailLegacy" | "listQosSpecs" | "createQosSpecs" | "deleteQosSpecs" | "showQosSpecs" | "setQosKeys" | "associateQos" | "listQosAssociations" | "unsetQosKeys" | "disassociateQos" | "disassociateAllQos" | "listResourceFilters" | "listPools" | "listSnapshots" | "createSnapshot" | "deleteSnapshot" | "showSnapshot" | "updateSnapshot" | "listSnapshotMetadata" | "createSnapshotMetadata" | "replaceSnapshotMetadata" | "deleteSnapshotMetadataItem" | "showSnapshotMetadataItem" | "updateSnapshotMetadataItem" | "listSnapshotsDetail" | "listVolumeTypes" | "createVolumeType" | "deleteVolumeType" | "showVolumeType" | "updateVolumeType" | "listExtraSpecs" | "setExtraSpecs" | "deleteExtraSpec" | "showExtraSpec" | "updateExtraSpec" | "listTypeAccess" | "showDefaultVolumeType" | "listVolumes" | "createVolume" | "deleteVolume" | "showVolume" | "updateVolume" | "listVolumeMetadata" | "createVolumeMetadata" | "replaceVolumeMetadata" | "deleteVolumeMetadataItem" | "showVolumeMetadataItem" | "updateVolumeMetadataItem" | "listVolumesDetail" | "getVolumesSummary";
 
 /** The body of each action, inside its key. */
 export interface ActionBodies {
@@ -529,6 +535,50 @@ export const routes: readonly Route[] = [
   },
   {
     "method": "GET",
+    "path": "/identity/v3/endpoints",
+    "url": "/identity/v3/endpoints",
+    "operation": "listEndpoints",
+    "operationId": "listEndpoints",
+    "twin": false,
+    "auth": true,
+    "policy": "identity:list_endpoints",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "interface",
+      "region_id",
+      "service_id"
+    ]
+  },
+  {
+    "method": "GET",
+    "path": "/identity/v3/endpoints/{endpoint_id}",
+    "url": "/identity/v3/endpoints/:endpoint_id",
+    "operation": "showEndpoint",
+    "operationId": "showEndpoint",
+    "twin": false,
+    "auth": true,
+    "policy": "identity:get_endpoint",
+    "status": 200,
+    "statuses": [
+      200,
+      401,
+      403,
+      404
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "GET",
     "path": "/identity/v3/projects",
     "url": "/identity/v3/projects",
     "operation": "listProjects",
@@ -725,6 +775,48 @@ export const routes: readonly Route[] = [
   },
   {
     "method": "GET",
+    "path": "/identity/v3/regions",
+    "url": "/identity/v3/regions",
+    "operation": "listRegions",
+    "operationId": "listRegions",
+    "twin": false,
+    "auth": true,
+    "policy": "identity:list_regions",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "parent_region_id"
+    ]
+  },
+  {
+    "method": "GET",
+    "path": "/identity/v3/regions/{region_id}",
+    "url": "/identity/v3/regions/:region_id",
+    "operation": "showRegion",
+    "operationId": "showRegion",
+    "twin": false,
+    "auth": true,
+    "policy": "identity:get_region",
+    "status": 200,
+    "statuses": [
+      200,
+      401,
+      403,
+      404
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "GET",
     "path": "/identity/v3/role_assignments",
     "url": "/identity/v3/role_assignments",
     "operation": "listRoleAssignments",
@@ -808,6 +900,49 @@ export const routes: readonly Route[] = [
     "twin": false,
     "auth": true,
     "policy": "identity:get_role",
+    "status": 200,
+    "statuses": [
+      200,
+      401,
+      403,
+      404
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "GET",
+    "path": "/identity/v3/services",
+    "url": "/identity/v3/services",
+    "operation": "listIdentityServices",
+    "operationId": "listIdentityServices",
+    "twin": false,
+    "auth": true,
+    "policy": "identity:list_services",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "name",
+      "type"
+    ]
+  },
+  {
+    "method": "GET",
+    "path": "/identity/v3/services/{service_id}",
+    "url": "/identity/v3/services/:service_id",
+    "operation": "showIdentityService",
+    "operationId": "showIdentityService",
+    "twin": false,
+    "auth": true,
+    "policy": "identity:get_service",
     "status": 200,
     "statuses": [
       200,

@@ -46,7 +46,7 @@ export const ksAuthFailed = () => new KeystoneError(401, UNAUTHORIZED_MESSAGE, {
 export const ksForbidden = (rule?: string) =>
   new KeystoneError(403, rule ? `You are not authorized to perform the requested action: ${rule}.` : "You are not authorized to perform the requested action.");
 export const ksBadRequest = (message: string) => new KeystoneError(400, message);
-export const ksNotFound = (kind: "project" | "user" | "role" | "domain", id: string) =>
+export const ksNotFound = (kind: "project" | "user" | "role" | "domain" | "service" | "endpoint" | "region", id: string) =>
   new KeystoneError(404, `Could not find ${kind}: ${id}.`);
 export const ksAppCredNotFound = (id: string) => new KeystoneError(404, `Could not find Application Credential: ${id}.`);
 export const ksTokenNotFound = () => new KeystoneError(404, "Could not find token: the token is unknown, expired or revoked.");

@@ -2,10 +2,13 @@
  * Identity rows as Keystone renders them: projects and domains (keystone/resource/core.py),
  * users (keystone/identity/core.py, no password), roles, role assignments
  * (keystone/api/role_assignments.py), tokens (keystone/common/render_token.py) and application
- * credentials (keystone/api/users.py, keystone/application_credential/core.py).
+ * credentials (keystone/api/users.py, keystone/application_credential/core.py), and the catalog's
+ * services, endpoints and regions (keystone/catalog/backends/sql.py `to_dict`, keystone/api/endpoints.py
+ * `_filter_endpoint`).
  */
 import type { DomainsTable, ProjectsTable, RolesTable, UsersTable } from "../db/schema";
-import { catalog } from "./catalog";
+import { catalog, type CatalogEndpoint, type CatalogService } from "./catalog";
+import type { CatalogRegion } from "./catalog-api";
 import type { TokenInfo } from "../contract/context";
 
 /** The identity API's base URL as the client sees it (origin + /identity/v3). */
@@ -66,6 +69,28 @@ export function roleView(base: string, r: RolesTable) {
     options: {},
     links: { self: `${base}/roles/${r.id}` },
   };
+}
+
+export function serviceView(base: string, s: CatalogService) {
+  return { id: s.id, type: s.type, name: s.name, description: s.description, enabled: true, links: { self: `${base}/services/${s.id}` } };
+}
+
+/** An endpoint, with Keystone's legacy `region` beside `region_id`. */
+export function endpointView(base: string, e: CatalogEndpoint) {
+  return {
+    id: e.id,
+    interface: e.interface,
+    region: e.region_id,
+    region_id: e.region_id,
+    service_id: e.service_id,
+    url: e.url,
+    enabled: true,
+    links: { self: `${base}/endpoints/${e.id}` },
+  };
+}
+
+export function regionView(base: string, r: CatalogRegion) {
+  return { id: r.id, description: r.description, parent_region_id: r.parent_region_id, links: { self: `${base}/regions/${r.id}` } };
 }
 
 export function tokenView(origin: string, t: TokenInfo, withCatalog: boolean) {

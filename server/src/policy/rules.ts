@@ -146,6 +146,13 @@ export const RULE_TABLE: Record<string, Persona> = {
   "identity:revoke_grant": "admin",
   /** Target: the project of the `scope.project.id` filter (a project's readers may list its assignments). */
   "identity:list_role_assignments": "reader",
+  // keystone/common/policies/service.py, endpoint.py (system reader → admin here), region.py (anyone)
+  "identity:list_services": "admin",
+  "identity:get_service": "admin",
+  "identity:list_endpoints": "admin",
+  "identity:get_endpoint": "admin",
+  "identity:list_regions": "none",
+  "identity:get_region": "none",
   // keystone/common/policies/application_credential.py (system reader/admin → admin here)
   "identity:get_application_credential": "self",
   "identity:list_application_credentials": "self",

@@ -5,6 +5,7 @@
  */
 import { authenticate, type AuthRequest, catalogProject, revokeSubject, subjectToken } from "../../identity/authenticate";
 import { catalog } from "../../identity/catalog";
+import * as catalogApi from "../../identity/catalog-api";
 import * as projects from "../../identity/projects";
 import * as roles from "../../identity/roles";
 import * as users from "../../identity/users";
@@ -12,9 +13,12 @@ import {
   assignmentView,
   collectionLinks,
   domainView,
+  endpointView,
   identityBase,
   projectView,
+  regionView,
   roleView,
+  serviceView,
   tokenView,
   userView,
 } from "../../identity/views";
@@ -51,6 +55,12 @@ type IdentityOperation =
   | "showUser"
   | "updateUser"
   | "changeUserPassword"
+  | "listIdentityServices"
+  | "showIdentityService"
+  | "listEndpoints"
+  | "showEndpoint"
+  | "listRegions"
+  | "showRegion"
   | "listImageVersions"
   | "listImages";
 
@@ -216,6 +226,24 @@ export const identityHandlers: Pick<Handlers, IdentityOperation> = {
       body: { role_assignments: rows.map((a) => assignmentView(base(req), a, names)), links: collectionLinks(self(req, "/role_assignments")) },
     };
   },
+
+  listIdentityServices: async (req) => {
+    const rows = catalogApi.listServices(req.ctx, req.query);
+    return { body: { services: rows.map((s) => serviceView(base(req), s)), links: collectionLinks(self(req, "/services")) } };
+  },
+  showIdentityService: async (req) => ({ body: { service: serviceView(base(req), catalogApi.showService(req.ctx, req.params.service_id)) } }),
+  listEndpoints: async (req) => {
+    const rows = catalogApi.listEndpoints(req.ctx, req.link.origin, req.query);
+    return { body: { endpoints: rows.map((e) => endpointView(base(req), e)), links: collectionLinks(self(req, "/endpoints")) } };
+  },
+  showEndpoint: async (req) => ({
+    body: { endpoint: endpointView(base(req), catalogApi.showEndpoint(req.ctx, req.link.origin, req.params.endpoint_id)) },
+  }),
+  listRegions: async (req) => {
+    const rows = catalogApi.listRegions(req.ctx, req.query);
+    return { body: { regions: rows.map((r) => regionView(base(req), r)), links: collectionLinks(self(req, "/regions")) } };
+  },
+  showRegion: async (req) => ({ body: { region: regionView(base(req), catalogApi.showRegion(req.ctx, req.params.region_id)) } }),
 
   listImageVersions: async (req) => ({ body: { versions: imageVersions(req.link.origin) } }),
   listImages: async () => ({ body: { images: [], schema: "/v2/schemas/images", first: "/v2/images" } }),
