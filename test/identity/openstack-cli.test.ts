@@ -82,6 +82,34 @@ describe("identity: the openstack CLI", () => {
         assert.equal((byType.get("image") as any).Endpoints[0].url, `${id.s.url}/image`);
       });
 
+      it("service list, show; endpoint list with --service, --interface, --region, show; region list, show", async () => {
+        const services = await json(admin, ["service", "list"]);
+        assert.deepEqual(services.map((s: any) => s.Type), ["volumev3", "block-storage", "identity", "image", "compute"]);
+        const volumev3 = services.find((s: any) => s.Type === "volumev3");
+        const shown = await json(admin, ["service", "show", volumev3.ID]);
+        assert.deepEqual([shown.id, shown.name, shown.type, shown.enabled], [volumev3.ID, "cinderv3", "volumev3", true]);
+        assert.equal((await json(admin, ["service", "show", "cinderv3"])).id, volumev3.ID, "by name");
+        const endpoints = await json(admin, ["endpoint", "list"]);
+        assert.equal(endpoints.length, 15);
+        const filtered = await json(admin, ["endpoint", "list", "--service", "volumev3", "--interface", "public", "--region", "RegionOne"]);
+        assert.deepEqual(
+          filtered.map((e: any) => [e["Service Name"], e["Service Type"], e.Interface, e.Region, e.URL]),
+          [["cinderv3", "volumev3", "public", "RegionOne", `${id.s.url}/v3/%(project_id)s`]],
+        );
+        const token = (await json(admin, ["catalog", "show", "volumev3"])) as any;
+        assert.match(String(JSON.stringify(token.endpoints)), new RegExp(`${id.s.url}/v3/${adminProject}`));
+        const ep = await json(admin, ["endpoint", "show", filtered[0].ID]);
+        assert.deepEqual([ep.id, ep.service_id, ep.interface, ep.region], [filtered[0].ID, volumev3.ID, "public", "RegionOne"]);
+        assert.deepEqual(await json(admin, ["endpoint", "list", "--region", "RegionTwo"]), []);
+        const regions = await json(admin, ["region", "list"]);
+        assert.deepEqual(regions.map((r: any) => r.Region), ["RegionOne"]);
+        const region = await json(admin, ["region", "show", "RegionOne"]);
+        assert.equal(region.region, "RegionOne");
+        const missing = await run(admin, ["service", "show", "no-such-service"]);
+        assert.notEqual(missing.code, 0);
+        assert.match(missing.stderr, /no-such-service/);
+      });
+
       it("as alice: volume create, list, show, delete", async () => {
         const v = await json(aliceEnv, ["volume", "create", "--size", "1", "v1"]);
         assert.equal(v.name, "v1");
@@ -145,6 +173,10 @@ describe("identity: the openstack CLI", () => {
         const r = await run(aliceEnv, ["project", "create", "evil"]);
         assert.notEqual(r.code, 0);
         assert.match(r.stderr, /HTTP 403|not authorized/i);
+        const services = await run(aliceEnv, ["service", "list"]);
+        assert.notEqual(services.code, 0, "services are for admins");
+        assert.match(services.stderr, /HTTP 403|not authorized/i);
+        assert.deepEqual((await json(aliceEnv, ["region", "list"])).map((x: any) => x.Region), ["RegionOne"], "regions for anyone");
         const wrong = await run(openrc(id.s.url, "alice", "not-x", "demo"), ["token", "issue"]);
         assert.notEqual(wrong.code, 0);
         assert.match(wrong.stderr, /HTTP 401|authentication/i);

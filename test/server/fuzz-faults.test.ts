@@ -296,6 +296,8 @@ async function fixture(c: TestServer["client"], adminToken: string): Promise<Fix
   const victimUser = ok(await admin.post("/identity/v3/users", { user: { name: "victim", password: "victim-pw", default_project_id: victimProject } }), "user").user.id;
   const roles = ok(await admin.get("/identity/v3/roles?name=member"), "roles").roles;
   ok(await admin.put(`/identity/v3/projects/${victimProject}/users/${victimUser}/roles/${roles[0].id}`), "grant");
+  const service = ok(await admin.get("/identity/v3/services?type=volumev3"), "services").services[0].id;
+  const endpoint = ok(await admin.get(`/identity/v3/endpoints?service_id=${service}`), "endpoints").endpoints[0].id;
   const login = await c.as(null).post("/identity/v3/auth/tokens", {
     auth: {
       identity: { methods: ["password"], password: { user: { name: "victim", domain: { name: "Default" }, password: "victim-pw" } } },
@@ -337,6 +339,9 @@ async function fixture(c: TestServer["client"], adminToken: string): Promise<Fix
       domain_id: "default",
       user_id: victimUser,
       role_id: roles[0].id,
+      service_id: service,
+      endpoint_id: endpoint,
+      region_id: "RegionOne",
     },
   };
 }
