@@ -27,6 +27,9 @@ export const MICROVERSIONS = {
    * GET /v3/{project_id}/manageable_volumes
    * POST /v3/{project_id}/manageable_volumes
    * GET /v3/{project_id}/manageable_volumes/detail
+   * GET /v3/{project_id}/manageable_snapshots
+   * POST /v3/{project_id}/manageable_snapshots
+   * GET /v3/{project_id}/manageable_snapshots/detail
    */
   MANAGE_EXISTING_LIST: "3.8",
   /** parameters.filter_group_id */

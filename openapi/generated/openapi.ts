@@ -520,6 +520,182 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v3/{project_id}/manageable_snapshots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List manageable snapshots
+         * @description The backend snapshot objects of one volume service that could be managed (cinder/api/v3/snapshot_manage.py,
+         *     cinder/api/v3/resource_common_manage.py, cinder/api/views/manageable_snapshots.py), asked of
+         *     the volume service (its driver's `get_manageable_snapshots`), each with the reference of the
+         *     volume it is a snapshot of (`source_reference`). Objects already managed are listed as not
+         *     safe (`already managed`, with their `cinder_id`). Sorted by `reference` by default, then
+         *     `marker` (a reference), `offset` and `limit` apply (cinder/volume/volume_utils.py
+         *     `paginate_entries_list`); there are no next links. Policy `snapshot_extension:list_manageable`
+         *     (admin).
+         */
+        get: operations["listManageableSnapshots"];
+        put?: never;
+        /**
+         * Manage an existing snapshot
+         * @description Bring a snapshot object that already exists on the backend of a volume under management as a
+         *     new snapshot of that volume (cinder/api/contrib/snapshot_manage.py `create`,
+         *     cinder/volume/api.py `manage_existing_snapshot`, cinder/volume/flows/manager/manage_existing_snapshot.py).
+         *     The volume is looked up first (404), then policy `snapshot_extension:snapshot_manage` (admin),
+         *     then its volume service must be up and enabled (400 "Service is unavailable at this time.").
+         *     The row is made in status `creating` with the volume's size, taking one snapshot and that
+         *     many gigabytes of the project's quota (413 when over); the volume service then asks its
+         *     driver for the object's size (the gigabytes quota follows it) and adopts it (the `file`
+         *     driver renames it to `snapshot-<id>`). Success → `available`; a bad reference, an object
+         *     already managed, a driver without snapshot manage support (`lvm`) or a gigabytes quota
+         *     overrun → `error`. A `ref` whose `source-name` is the data of a known volume or snapshot →
+         *     400 "Invalid snapshot: Unable to manage existing snapshot. The object is already managed".
+         *     Answers **202** with the snapshot in Cinder's v2 detail view.
+         */
+        post: operations["manageSnapshot"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/manageable_snapshots/detail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List manageable snapshots (detail)
+         * @description The backend snapshot objects of one volume service that could be managed (cinder/api/v3/snapshot_manage.py,
+         *     cinder/api/v3/resource_common_manage.py, cinder/api/views/manageable_snapshots.py), asked of
+         *     the volume service (its driver's `get_manageable_snapshots`), each with the reference of the
+         *     volume it is a snapshot of (`source_reference`). Objects already managed are listed as not
+         *     safe (`already managed`, with their `cinder_id`). Sorted by `reference` by default, then
+         *     `marker` (a reference), `offset` and `limit` apply (cinder/volume/volume_utils.py
+         *     `paginate_entries_list`); there are no next links. Policy `snapshot_extension:list_manageable`
+         *     (admin).
+         */
+        get: operations["listManageableSnapshotsDetail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/os-snapshot-manage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List manageable snapshots (legacy extension path)
+         * @description The backend snapshot objects of one volume service that could be managed (cinder/api/v3/snapshot_manage.py,
+         *     cinder/api/v3/resource_common_manage.py, cinder/api/views/manageable_snapshots.py), asked of
+         *     the volume service (its driver's `get_manageable_snapshots`), each with the reference of the
+         *     volume it is a snapshot of (`source_reference`). Objects already managed are listed as not
+         *     safe (`already managed`, with their `cinder_id`). Sorted by `reference` by default, then
+         *     `marker` (a reference), `offset` and `limit` apply (cinder/volume/volume_utils.py
+         *     `paginate_entries_list`); there are no next links. Policy `snapshot_extension:list_manageable`
+         *     (admin).
+         */
+        get: operations["listManageableSnapshotsLegacy"];
+        put?: never;
+        /**
+         * Manage an existing snapshot (legacy extension path)
+         * @description Bring a snapshot object that already exists on the backend of a volume under management as a
+         *     new snapshot of that volume (cinder/api/contrib/snapshot_manage.py `create`,
+         *     cinder/volume/api.py `manage_existing_snapshot`, cinder/volume/flows/manager/manage_existing_snapshot.py).
+         *     The volume is looked up first (404), then policy `snapshot_extension:snapshot_manage` (admin),
+         *     then its volume service must be up and enabled (400 "Service is unavailable at this time.").
+         *     The row is made in status `creating` with the volume's size, taking one snapshot and that
+         *     many gigabytes of the project's quota (413 when over); the volume service then asks its
+         *     driver for the object's size (the gigabytes quota follows it) and adopts it (the `file`
+         *     driver renames it to `snapshot-<id>`). Success → `available`; a bad reference, an object
+         *     already managed, a driver without snapshot manage support (`lvm`) or a gigabytes quota
+         *     overrun → `error`. A `ref` whose `source-name` is the data of a known volume or snapshot →
+         *     400 "Invalid snapshot: Unable to manage existing snapshot. The object is already managed".
+         *     Answers **202** with the snapshot in Cinder's v2 detail view.
+         */
+        post: operations["manageSnapshotLegacy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/os-snapshot-manage/detail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List manageable snapshots (detail, legacy extension path)
+         * @description The backend snapshot objects of one volume service that could be managed (cinder/api/v3/snapshot_manage.py,
+         *     cinder/api/v3/resource_common_manage.py, cinder/api/views/manageable_snapshots.py), asked of
+         *     the volume service (its driver's `get_manageable_snapshots`), each with the reference of the
+         *     volume it is a snapshot of (`source_reference`). Objects already managed are listed as not
+         *     safe (`already managed`, with their `cinder_id`). Sorted by `reference` by default, then
+         *     `marker` (a reference), `offset` and `limit` apply (cinder/volume/volume_utils.py
+         *     `paginate_entries_list`); there are no next links. Policy `snapshot_extension:list_manageable`
+         *     (admin).
+         */
+        get: operations["listManageableSnapshotsDetailLegacy"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v3/{project_id}/snapshots": {
         parameters: {
             query?: never;
@@ -4664,6 +4840,498 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["ManageableVolumeDetailList"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+                503: components["responses"]["ServiceUnavailable"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/manageable_snapshots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List manageable snapshots
+         * @description The backend snapshot objects of one volume service that could be managed (cinder/api/v3/snapshot_manage.py,
+         *     cinder/api/v3/resource_common_manage.py, cinder/api/views/manageable_snapshots.py), asked of
+         *     the volume service (its driver's `get_manageable_snapshots`), each with the reference of the
+         *     volume it is a snapshot of (`source_reference`). Objects already managed are listed as not
+         *     safe (`already managed`, with their `cinder_id`). Sorted by `reference` by default, then
+         *     `marker` (a reference), `offset` and `limit` apply (cinder/volume/volume_utils.py
+         *     `paginate_entries_list`); there are no next links. Policy `snapshot_extension:list_manageable`
+         *     (admin).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /**
+                     * @description The volume service (`host@backend`) whose backend is listed. Exactly one of `host` and (3.17)
+                     *     `cluster`: neither or both → 400 "Invalid input received: One and only one of cluster and host
+                     *     must be set." (below 3.17 "Invalid input received: Host field is missing."). No such service →
+                     *     404 "Service cinder-volume could not be found on host <host@backend>."; a disabled or down one
+                     *     → 400 "Service is unavailable at this time.".
+                     */
+                    host?: components["parameters"]["manage_host"];
+                    /**
+                     * @description The cluster whose backends are listed. Cinderblock runs no clusters: any name → 404 "Service
+                     *     cinder-volume could not be found.". Ignored before 3.17.
+                     */
+                    cluster?: components["parameters"]["manage_cluster"];
+                    /**
+                     * @description Maximum number of items to return; an integer >= 0, capped at `osapi_max_limit` (default
+                     *     1000), which is also the default. Not an integer → 400 "limit param must be an integer";
+                     *     negative → 400 "limit param must be positive".
+                     */
+                    limit?: components["parameters"]["limit"];
+                    /**
+                     * @description The `reference` of the last entry of the previous page, as JSON (`{"source-name": "lv1"}`);
+                     *     not JSON → 400 "Invalid input received: marker <m> can not be analysed, please use json like
+                     *     format"; no such entry → 400 "Invalid input received: marker not found: <m>".
+                     */
+                    marker?: components["parameters"]["manage_marker"];
+                    /**
+                     * @description Number of items to skip; an integer 0..2147483647 (api_utils.validate_integer), else 400
+                     *     "offset must be an integer" / "offset must be >= 0" / "offset must be <= 2147483647".
+                     */
+                    offset?: components["parameters"]["offset"];
+                    /**
+                     * @description Comma-separated `key[:dir]` list; keys `reference` (default) and `size`, dirs `asc` and `desc`
+                     *     (default `desc`). Other keys → 400 "Invalid sort keys passed: <keys>"; other dirs → 400
+                     *     "Invalid sort dirs passed: <dirs>".
+                     */
+                    sort?: components["parameters"]["manage_sort"];
+                    /**
+                     * @deprecated
+                     * @description Deprecated single sort key (default `created_at`); see `sort`.
+                     */
+                    sort_key?: components["parameters"]["sort_key"];
+                    /**
+                     * @deprecated
+                     * @description Deprecated single sort direction `asc`/`desc` (default `desc`); see `sort`.
+                     */
+                    sort_dir?: components["parameters"]["sort_dir"];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The manageable snapshots. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ManageableSnapshotList"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+                503: components["responses"]["ServiceUnavailable"];
+            };
+        };
+        put?: never;
+        /**
+         * Manage an existing snapshot
+         * @description Bring a snapshot object that already exists on the backend of a volume under management as a
+         *     new snapshot of that volume (cinder/api/contrib/snapshot_manage.py `create`,
+         *     cinder/volume/api.py `manage_existing_snapshot`, cinder/volume/flows/manager/manage_existing_snapshot.py).
+         *     The volume is looked up first (404), then policy `snapshot_extension:snapshot_manage` (admin),
+         *     then its volume service must be up and enabled (400 "Service is unavailable at this time.").
+         *     The row is made in status `creating` with the volume's size, taking one snapshot and that
+         *     many gigabytes of the project's quota (413 when over); the volume service then asks its
+         *     driver for the object's size (the gigabytes quota follows it) and adopts it (the `file`
+         *     driver renames it to `snapshot-<id>`). Success → `available`; a bad reference, an object
+         *     already managed, a driver without snapshot manage support (`lvm`) or a gigabytes quota
+         *     overrun → `error`. A `ref` whose `source-name` is the data of a known volume or snapshot →
+         *     400 "Invalid snapshot: Unable to manage existing snapshot. The object is already managed".
+         *     Answers **202** with the snapshot in Cinder's v2 detail view.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SnapshotManageRequest"];
+                };
+            };
+            responses: {
+                /** @description The snapshot being managed. */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SnapshotResponse"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+                /** @description overLimit — SnapshotLimitExceeded or VolumeSizeExceedsAvailableQuota (the `snapshots` and `gigabytes` quotas), or the body is too large. */
+                413: components["responses"]["OverLimit"];
+                415: components["responses"]["UnsupportedMediaType"];
+                500: components["responses"]["InternalServerError"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/manageable_snapshots/detail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List manageable snapshots (detail)
+         * @description The backend snapshot objects of one volume service that could be managed (cinder/api/v3/snapshot_manage.py,
+         *     cinder/api/v3/resource_common_manage.py, cinder/api/views/manageable_snapshots.py), asked of
+         *     the volume service (its driver's `get_manageable_snapshots`), each with the reference of the
+         *     volume it is a snapshot of (`source_reference`). Objects already managed are listed as not
+         *     safe (`already managed`, with their `cinder_id`). Sorted by `reference` by default, then
+         *     `marker` (a reference), `offset` and `limit` apply (cinder/volume/volume_utils.py
+         *     `paginate_entries_list`); there are no next links. Policy `snapshot_extension:list_manageable`
+         *     (admin).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /**
+                     * @description The volume service (`host@backend`) whose backend is listed. Exactly one of `host` and (3.17)
+                     *     `cluster`: neither or both → 400 "Invalid input received: One and only one of cluster and host
+                     *     must be set." (below 3.17 "Invalid input received: Host field is missing."). No such service →
+                     *     404 "Service cinder-volume could not be found on host <host@backend>."; a disabled or down one
+                     *     → 400 "Service is unavailable at this time.".
+                     */
+                    host?: components["parameters"]["manage_host"];
+                    /**
+                     * @description The cluster whose backends are listed. Cinderblock runs no clusters: any name → 404 "Service
+                     *     cinder-volume could not be found.". Ignored before 3.17.
+                     */
+                    cluster?: components["parameters"]["manage_cluster"];
+                    /**
+                     * @description Maximum number of items to return; an integer >= 0, capped at `osapi_max_limit` (default
+                     *     1000), which is also the default. Not an integer → 400 "limit param must be an integer";
+                     *     negative → 400 "limit param must be positive".
+                     */
+                    limit?: components["parameters"]["limit"];
+                    /**
+                     * @description The `reference` of the last entry of the previous page, as JSON (`{"source-name": "lv1"}`);
+                     *     not JSON → 400 "Invalid input received: marker <m> can not be analysed, please use json like
+                     *     format"; no such entry → 400 "Invalid input received: marker not found: <m>".
+                     */
+                    marker?: components["parameters"]["manage_marker"];
+                    /**
+                     * @description Number of items to skip; an integer 0..2147483647 (api_utils.validate_integer), else 400
+                     *     "offset must be an integer" / "offset must be >= 0" / "offset must be <= 2147483647".
+                     */
+                    offset?: components["parameters"]["offset"];
+                    /**
+                     * @description Comma-separated `key[:dir]` list; keys `reference` (default) and `size`, dirs `asc` and `desc`
+                     *     (default `desc`). Other keys → 400 "Invalid sort keys passed: <keys>"; other dirs → 400
+                     *     "Invalid sort dirs passed: <dirs>".
+                     */
+                    sort?: components["parameters"]["manage_sort"];
+                    /**
+                     * @deprecated
+                     * @description Deprecated single sort key (default `created_at`); see `sort`.
+                     */
+                    sort_key?: components["parameters"]["sort_key"];
+                    /**
+                     * @deprecated
+                     * @description Deprecated single sort direction `asc`/`desc` (default `desc`); see `sort`.
+                     */
+                    sort_dir?: components["parameters"]["sort_dir"];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The manageable snapshots. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ManageableSnapshotDetailList"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+                503: components["responses"]["ServiceUnavailable"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/os-snapshot-manage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List manageable snapshots (legacy extension path)
+         * @description The backend snapshot objects of one volume service that could be managed (cinder/api/v3/snapshot_manage.py,
+         *     cinder/api/v3/resource_common_manage.py, cinder/api/views/manageable_snapshots.py), asked of
+         *     the volume service (its driver's `get_manageable_snapshots`), each with the reference of the
+         *     volume it is a snapshot of (`source_reference`). Objects already managed are listed as not
+         *     safe (`already managed`, with their `cinder_id`). Sorted by `reference` by default, then
+         *     `marker` (a reference), `offset` and `limit` apply (cinder/volume/volume_utils.py
+         *     `paginate_entries_list`); there are no next links. Policy `snapshot_extension:list_manageable`
+         *     (admin).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /**
+                     * @description The volume service (`host@backend`) whose backend is listed. Exactly one of `host` and (3.17)
+                     *     `cluster`: neither or both → 400 "Invalid input received: One and only one of cluster and host
+                     *     must be set." (below 3.17 "Invalid input received: Host field is missing."). No such service →
+                     *     404 "Service cinder-volume could not be found on host <host@backend>."; a disabled or down one
+                     *     → 400 "Service is unavailable at this time.".
+                     */
+                    host?: components["parameters"]["manage_host"];
+                    /**
+                     * @description The cluster whose backends are listed. Cinderblock runs no clusters: any name → 404 "Service
+                     *     cinder-volume could not be found.". Ignored before 3.17.
+                     */
+                    cluster?: components["parameters"]["manage_cluster"];
+                    /**
+                     * @description Maximum number of items to return; an integer >= 0, capped at `osapi_max_limit` (default
+                     *     1000), which is also the default. Not an integer → 400 "limit param must be an integer";
+                     *     negative → 400 "limit param must be positive".
+                     */
+                    limit?: components["parameters"]["limit"];
+                    /**
+                     * @description The `reference` of the last entry of the previous page, as JSON (`{"source-name": "lv1"}`);
+                     *     not JSON → 400 "Invalid input received: marker <m> can not be analysed, please use json like
+                     *     format"; no such entry → 400 "Invalid input received: marker not found: <m>".
+                     */
+                    marker?: components["parameters"]["manage_marker"];
+                    /**
+                     * @description Number of items to skip; an integer 0..2147483647 (api_utils.validate_integer), else 400
+                     *     "offset must be an integer" / "offset must be >= 0" / "offset must be <= 2147483647".
+                     */
+                    offset?: components["parameters"]["offset"];
+                    /**
+                     * @description Comma-separated `key[:dir]` list; keys `reference` (default) and `size`, dirs `asc` and `desc`
+                     *     (default `desc`). Other keys → 400 "Invalid sort keys passed: <keys>"; other dirs → 400
+                     *     "Invalid sort dirs passed: <dirs>".
+                     */
+                    sort?: components["parameters"]["manage_sort"];
+                    /**
+                     * @deprecated
+                     * @description Deprecated single sort key (default `created_at`); see `sort`.
+                     */
+                    sort_key?: components["parameters"]["sort_key"];
+                    /**
+                     * @deprecated
+                     * @description Deprecated single sort direction `asc`/`desc` (default `desc`); see `sort`.
+                     */
+                    sort_dir?: components["parameters"]["sort_dir"];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The manageable snapshots. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ManageableSnapshotList"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+                503: components["responses"]["ServiceUnavailable"];
+            };
+        };
+        put?: never;
+        /**
+         * Manage an existing snapshot (legacy extension path)
+         * @description Bring a snapshot object that already exists on the backend of a volume under management as a
+         *     new snapshot of that volume (cinder/api/contrib/snapshot_manage.py `create`,
+         *     cinder/volume/api.py `manage_existing_snapshot`, cinder/volume/flows/manager/manage_existing_snapshot.py).
+         *     The volume is looked up first (404), then policy `snapshot_extension:snapshot_manage` (admin),
+         *     then its volume service must be up and enabled (400 "Service is unavailable at this time.").
+         *     The row is made in status `creating` with the volume's size, taking one snapshot and that
+         *     many gigabytes of the project's quota (413 when over); the volume service then asks its
+         *     driver for the object's size (the gigabytes quota follows it) and adopts it (the `file`
+         *     driver renames it to `snapshot-<id>`). Success → `available`; a bad reference, an object
+         *     already managed, a driver without snapshot manage support (`lvm`) or a gigabytes quota
+         *     overrun → `error`. A `ref` whose `source-name` is the data of a known volume or snapshot →
+         *     400 "Invalid snapshot: Unable to manage existing snapshot. The object is already managed".
+         *     Answers **202** with the snapshot in Cinder's v2 detail view.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SnapshotManageRequest"];
+                };
+            };
+            responses: {
+                /** @description The snapshot being managed. */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SnapshotResponse"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+                /** @description overLimit — SnapshotLimitExceeded or VolumeSizeExceedsAvailableQuota (the `snapshots` and `gigabytes` quotas), or the body is too large. */
+                413: components["responses"]["OverLimit"];
+                415: components["responses"]["UnsupportedMediaType"];
+                500: components["responses"]["InternalServerError"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/os-snapshot-manage/detail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List manageable snapshots (detail, legacy extension path)
+         * @description The backend snapshot objects of one volume service that could be managed (cinder/api/v3/snapshot_manage.py,
+         *     cinder/api/v3/resource_common_manage.py, cinder/api/views/manageable_snapshots.py), asked of
+         *     the volume service (its driver's `get_manageable_snapshots`), each with the reference of the
+         *     volume it is a snapshot of (`source_reference`). Objects already managed are listed as not
+         *     safe (`already managed`, with their `cinder_id`). Sorted by `reference` by default, then
+         *     `marker` (a reference), `offset` and `limit` apply (cinder/volume/volume_utils.py
+         *     `paginate_entries_list`); there are no next links. Policy `snapshot_extension:list_manageable`
+         *     (admin).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /**
+                     * @description The volume service (`host@backend`) whose backend is listed. Exactly one of `host` and (3.17)
+                     *     `cluster`: neither or both → 400 "Invalid input received: One and only one of cluster and host
+                     *     must be set." (below 3.17 "Invalid input received: Host field is missing."). No such service →
+                     *     404 "Service cinder-volume could not be found on host <host@backend>."; a disabled or down one
+                     *     → 400 "Service is unavailable at this time.".
+                     */
+                    host?: components["parameters"]["manage_host"];
+                    /**
+                     * @description The cluster whose backends are listed. Cinderblock runs no clusters: any name → 404 "Service
+                     *     cinder-volume could not be found.". Ignored before 3.17.
+                     */
+                    cluster?: components["parameters"]["manage_cluster"];
+                    /**
+                     * @description Maximum number of items to return; an integer >= 0, capped at `osapi_max_limit` (default
+                     *     1000), which is also the default. Not an integer → 400 "limit param must be an integer";
+                     *     negative → 400 "limit param must be positive".
+                     */
+                    limit?: components["parameters"]["limit"];
+                    /**
+                     * @description The `reference` of the last entry of the previous page, as JSON (`{"source-name": "lv1"}`);
+                     *     not JSON → 400 "Invalid input received: marker <m> can not be analysed, please use json like
+                     *     format"; no such entry → 400 "Invalid input received: marker not found: <m>".
+                     */
+                    marker?: components["parameters"]["manage_marker"];
+                    /**
+                     * @description Number of items to skip; an integer 0..2147483647 (api_utils.validate_integer), else 400
+                     *     "offset must be an integer" / "offset must be >= 0" / "offset must be <= 2147483647".
+                     */
+                    offset?: components["parameters"]["offset"];
+                    /**
+                     * @description Comma-separated `key[:dir]` list; keys `reference` (default) and `size`, dirs `asc` and `desc`
+                     *     (default `desc`). Other keys → 400 "Invalid sort keys passed: <keys>"; other dirs → 400
+                     *     "Invalid sort dirs passed: <dirs>".
+                     */
+                    sort?: components["parameters"]["manage_sort"];
+                    /**
+                     * @deprecated
+                     * @description Deprecated single sort key (default `created_at`); see `sort`.
+                     */
+                    sort_key?: components["parameters"]["sort_key"];
+                    /**
+                     * @deprecated
+                     * @description Deprecated single sort direction `asc`/`desc` (default `desc`); see `sort`.
+                     */
+                    sort_dir?: components["parameters"]["sort_dir"];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The manageable snapshots. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ManageableSnapshotDetailList"];
                     };
                 };
                 400: components["responses"]["BadRequest"];
@@ -9643,6 +10311,109 @@ export interface components {
         ManageableVolumeDetailList: {
             "manageable-volumes": components["schemas"]["ManageableVolumeDetail"][];
         };
+        /** @description A manageable snapshot in the summary list (ViewBuilder.summary). */
+        ManageableSnapshot: {
+            reference: components["schemas"]["ManageableReference"];
+            /** @description Size in GiB, rounded up. */
+            size: number;
+            /** @description Whether the object may be managed (not already managed, not in use). */
+            safe_to_manage: boolean;
+            /** @description The driver's reference to the volume the snapshot is of, e.g. `{"source-name": "volume-<id>"}`. */
+            source_reference: {
+                [key: string]: unknown;
+            };
+        };
+        ManageableSnapshotList: {
+            "manageable-snapshots": components["schemas"]["ManageableSnapshot"][];
+        };
+        /**
+         * @description The `snapshot` object of a manage request (cinder/api/schemas/snapshot_manage.py `create`).
+         *     Unknown keys are rejected.
+         */
+        SnapshotManage: {
+            /**
+             * @description The volume the snapshot belongs to (a UUID). Unknown or not visible → 404 "Volume
+             *     <id> could not be found.". Its volume service must be up and enabled (400 "Service is
+             *     unavailable at this time.").
+             */
+            volume_id: components["schemas"]["UuidLike"];
+            /**
+             * @description The driver's reference to the storage object. The `file` driver takes
+             *     `{"source-name": "<file name>"}` of a file named `volume-<volume id>.<suffix>` in its
+             *     folder; a reference without `source-name`, or naming nothing adoptable, leaves the
+             *     snapshot in `error` (Cinder's ManageExistingInvalidReference).
+             */
+            ref: {
+                [key: string]: unknown;
+            } | string | null;
+            /** @description The new snapshot's name. */
+            name?: string | null;
+            description?: components["schemas"]["PrintableDescription"];
+            metadata?: components["schemas"]["MetadataOrNull"];
+        };
+        SnapshotManageRequest: {
+            snapshot: components["schemas"]["SnapshotManage"];
+        };
+        /**
+         * @description A snapshot in detail (show, detail list, create and update responses). The
+         *     `os-extended-snapshot-attributes:*` fields are added to show and detail only (policy
+         *     `volume_extension:extended_snapshot_attributes`, project readers and admins), never to the
+         *     create or update response.
+         */
+        Snapshot: {
+            id: components["schemas"]["Uuid"];
+            created_at: components["schemas"]["Timestamp"];
+            updated_at: components["schemas"]["Timestamp"] | null;
+            /** @description The display name. */
+            name: string | null;
+            /** @description The display description. */
+            description: string | null;
+            volume_id: components["schemas"]["Uuid"];
+            /**
+             * @description cinder/objects/fields.py SnapshotStatus: creating, available, deleting, deleted, updating,
+             *     error, error_deleting, unmanaging, backing-up, restoring.
+             */
+            status: string;
+            /** @description Size in GiB of the volume when the snapshot was taken. */
+            size: number;
+            metadata: components["schemas"]["MetadataMap"];
+            /** @description The group snapshot this snapshot belongs to. */
+            group_snapshot_id?: string | null;
+            /** @description The user that created the snapshot. */
+            user_id?: string | null;
+            /** @description False for temporary/internal snapshots. */
+            consumes_quota?: boolean;
+            /** @description The owning project (show and detail only). */
+            "os-extended-snapshot-attributes:project_id"?: string | null;
+            /** @description Progress as a percentage string, "0%".."100%" (show and detail only). */
+            "os-extended-snapshot-attributes:progress"?: string | null;
+        };
+        SnapshotResponse: {
+            snapshot: components["schemas"]["Snapshot"];
+        };
+        /** @description A manageable snapshot in the detail list (ViewBuilder.detail). */
+        ManageableSnapshotDetail: {
+            reference: components["schemas"]["ManageableReference"];
+            /** @description Size in GiB, rounded up. */
+            size: number;
+            /** @description Whether the object may be managed. */
+            safe_to_manage: boolean;
+            /** @description The driver's reference to the volume the snapshot is of. */
+            source_reference: {
+                [key: string]: unknown;
+            };
+            /** @description Why not (`already managed`), null when safe. */
+            reason_not_safe: string | null;
+            /** @description The id of the snapshot already managing the object, else null. */
+            cinder_id: string | null;
+            /** @description Driver-specific information, or null. */
+            extra_info: {
+                [key: string]: unknown;
+            } | string | null;
+        };
+        ManageableSnapshotDetailList: {
+            "manageable-snapshots": components["schemas"]["ManageableSnapshotDetail"][];
+        };
         /**
          * @description A list item of `GET /snapshots` (ViewBuilder.summary): the base fields only, at every
          *     microversion.
@@ -9703,43 +10474,6 @@ export interface components {
          */
         SnapshotCreateRequest: {
             snapshot: components["schemas"]["SnapshotCreate"];
-        };
-        /**
-         * @description A snapshot in detail (show, detail list, create and update responses). The
-         *     `os-extended-snapshot-attributes:*` fields are added to show and detail only (policy
-         *     `volume_extension:extended_snapshot_attributes`, project readers and admins), never to the
-         *     create or update response.
-         */
-        Snapshot: {
-            id: components["schemas"]["Uuid"];
-            created_at: components["schemas"]["Timestamp"];
-            updated_at: components["schemas"]["Timestamp"] | null;
-            /** @description The display name. */
-            name: string | null;
-            /** @description The display description. */
-            description: string | null;
-            volume_id: components["schemas"]["Uuid"];
-            /**
-             * @description cinder/objects/fields.py SnapshotStatus: creating, available, deleting, deleted, updating,
-             *     error, error_deleting, unmanaging, backing-up, restoring.
-             */
-            status: string;
-            /** @description Size in GiB of the volume when the snapshot was taken. */
-            size: number;
-            metadata: components["schemas"]["MetadataMap"];
-            /** @description The group snapshot this snapshot belongs to. */
-            group_snapshot_id?: string | null;
-            /** @description The user that created the snapshot. */
-            user_id?: string | null;
-            /** @description False for temporary/internal snapshots. */
-            consumes_quota?: boolean;
-            /** @description The owning project (show and detail only). */
-            "os-extended-snapshot-attributes:project_id"?: string | null;
-            /** @description Progress as a percentage string, "0%".."100%" (show and detail only). */
-            "os-extended-snapshot-attributes:progress"?: string | null;
-        };
-        SnapshotResponse: {
-            snapshot: components["schemas"]["Snapshot"];
         };
         SnapshotDetailList: {
             snapshots: components["schemas"]["Snapshot"][];
@@ -9852,11 +10586,27 @@ export interface components {
             };
         };
         /**
+         * @description `os-unmanage` (admin; cinder/api/contrib/snapshot_unmanage.py `unmanage`,
+         *     cinder/volume/api.py `delete_snapshot` with `unmanage_only`): stop managing the snapshot and
+         *     keep its data on the backend. Cinder does not validate the inner value (clients send `{}` or
+         *     null). The snapshot is looked up first (404), then policy
+         *     `snapshot_extension:snapshot_unmanage`. Allowed from the statuses a delete is (`available`,
+         *     `error`): otherwise 400 "Invalid snapshot: Snapshot status must be available or error and
+         *     must not be part of a group.". The snapshot goes `unmanaging`; the volume service lets its
+         *     driver forget it (the `file` driver renames `snapshot-<id>` to `unmanaged-snapshot-<id>`, as
+         *     Cinder's LVM driver renames unmanaged volumes) and removes the row, giving its snapshot and
+         *     gigabytes quota back. 202, no body.
+         */
+        SnapshotActionUnmanage: {
+            /** @description Ignored; any JSON value (conventionally `{}` or null). */
+            "os-unmanage": unknown;
+        };
+        /**
          * @description A snapshot action: an object with exactly one key, the action name. More than one top-level
          *     key → 400 "Malformed request body"; an unknown key → 400 "There is no such action: <key>.
          *     Verify the request body and Content-Type header and try again.".
          */
-        SnapshotAction: components["schemas"]["SnapshotActionResetStatus"] | components["schemas"]["SnapshotActionForceDelete"] | components["schemas"]["SnapshotActionUpdateStatus"];
+        SnapshotAction: components["schemas"]["SnapshotActionResetStatus"] | components["schemas"]["SnapshotActionForceDelete"] | components["schemas"]["SnapshotActionUpdateStatus"] | components["schemas"]["SnapshotActionUnmanage"];
         /** @description A list item of `GET /attachments` (ViewBuilder.summary). */
         AttachmentSummary: {
             id: components["schemas"]["Uuid"];
@@ -13275,6 +14025,418 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ManageableVolumeDetailList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listManageableSnapshots: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The volume service (`host@backend`) whose backend is listed. Exactly one of `host` and (3.17)
+                 *     `cluster`: neither or both → 400 "Invalid input received: One and only one of cluster and host
+                 *     must be set." (below 3.17 "Invalid input received: Host field is missing."). No such service →
+                 *     404 "Service cinder-volume could not be found on host <host@backend>."; a disabled or down one
+                 *     → 400 "Service is unavailable at this time.".
+                 */
+                host?: components["parameters"]["manage_host"];
+                /**
+                 * @description The cluster whose backends are listed. Cinderblock runs no clusters: any name → 404 "Service
+                 *     cinder-volume could not be found.". Ignored before 3.17.
+                 */
+                cluster?: components["parameters"]["manage_cluster"];
+                /**
+                 * @description Maximum number of items to return; an integer >= 0, capped at `osapi_max_limit` (default
+                 *     1000), which is also the default. Not an integer → 400 "limit param must be an integer";
+                 *     negative → 400 "limit param must be positive".
+                 */
+                limit?: components["parameters"]["limit"];
+                /**
+                 * @description The `reference` of the last entry of the previous page, as JSON (`{"source-name": "lv1"}`);
+                 *     not JSON → 400 "Invalid input received: marker <m> can not be analysed, please use json like
+                 *     format"; no such entry → 400 "Invalid input received: marker not found: <m>".
+                 */
+                marker?: components["parameters"]["manage_marker"];
+                /**
+                 * @description Number of items to skip; an integer 0..2147483647 (api_utils.validate_integer), else 400
+                 *     "offset must be an integer" / "offset must be >= 0" / "offset must be <= 2147483647".
+                 */
+                offset?: components["parameters"]["offset"];
+                /**
+                 * @description Comma-separated `key[:dir]` list; keys `reference` (default) and `size`, dirs `asc` and `desc`
+                 *     (default `desc`). Other keys → 400 "Invalid sort keys passed: <keys>"; other dirs → 400
+                 *     "Invalid sort dirs passed: <dirs>".
+                 */
+                sort?: components["parameters"]["manage_sort"];
+                /**
+                 * @deprecated
+                 * @description Deprecated single sort key (default `created_at`); see `sort`.
+                 */
+                sort_key?: components["parameters"]["sort_key"];
+                /**
+                 * @deprecated
+                 * @description Deprecated single sort direction `asc`/`desc` (default `desc`); see `sort`.
+                 */
+                sort_dir?: components["parameters"]["sort_dir"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The manageable snapshots. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageableSnapshotList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    manageSnapshot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SnapshotManageRequest"];
+            };
+        };
+        responses: {
+            /** @description The snapshot being managed. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SnapshotResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            /** @description overLimit — SnapshotLimitExceeded or VolumeSizeExceedsAvailableQuota (the `snapshots` and `gigabytes` quotas), or the body is too large. */
+            413: components["responses"]["OverLimit"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    listManageableSnapshotsDetail: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The volume service (`host@backend`) whose backend is listed. Exactly one of `host` and (3.17)
+                 *     `cluster`: neither or both → 400 "Invalid input received: One and only one of cluster and host
+                 *     must be set." (below 3.17 "Invalid input received: Host field is missing."). No such service →
+                 *     404 "Service cinder-volume could not be found on host <host@backend>."; a disabled or down one
+                 *     → 400 "Service is unavailable at this time.".
+                 */
+                host?: components["parameters"]["manage_host"];
+                /**
+                 * @description The cluster whose backends are listed. Cinderblock runs no clusters: any name → 404 "Service
+                 *     cinder-volume could not be found.". Ignored before 3.17.
+                 */
+                cluster?: components["parameters"]["manage_cluster"];
+                /**
+                 * @description Maximum number of items to return; an integer >= 0, capped at `osapi_max_limit` (default
+                 *     1000), which is also the default. Not an integer → 400 "limit param must be an integer";
+                 *     negative → 400 "limit param must be positive".
+                 */
+                limit?: components["parameters"]["limit"];
+                /**
+                 * @description The `reference` of the last entry of the previous page, as JSON (`{"source-name": "lv1"}`);
+                 *     not JSON → 400 "Invalid input received: marker <m> can not be analysed, please use json like
+                 *     format"; no such entry → 400 "Invalid input received: marker not found: <m>".
+                 */
+                marker?: components["parameters"]["manage_marker"];
+                /**
+                 * @description Number of items to skip; an integer 0..2147483647 (api_utils.validate_integer), else 400
+                 *     "offset must be an integer" / "offset must be >= 0" / "offset must be <= 2147483647".
+                 */
+                offset?: components["parameters"]["offset"];
+                /**
+                 * @description Comma-separated `key[:dir]` list; keys `reference` (default) and `size`, dirs `asc` and `desc`
+                 *     (default `desc`). Other keys → 400 "Invalid sort keys passed: <keys>"; other dirs → 400
+                 *     "Invalid sort dirs passed: <dirs>".
+                 */
+                sort?: components["parameters"]["manage_sort"];
+                /**
+                 * @deprecated
+                 * @description Deprecated single sort key (default `created_at`); see `sort`.
+                 */
+                sort_key?: components["parameters"]["sort_key"];
+                /**
+                 * @deprecated
+                 * @description Deprecated single sort direction `asc`/`desc` (default `desc`); see `sort`.
+                 */
+                sort_dir?: components["parameters"]["sort_dir"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The manageable snapshots. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageableSnapshotDetailList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listManageableSnapshotsLegacy: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The volume service (`host@backend`) whose backend is listed. Exactly one of `host` and (3.17)
+                 *     `cluster`: neither or both → 400 "Invalid input received: One and only one of cluster and host
+                 *     must be set." (below 3.17 "Invalid input received: Host field is missing."). No such service →
+                 *     404 "Service cinder-volume could not be found on host <host@backend>."; a disabled or down one
+                 *     → 400 "Service is unavailable at this time.".
+                 */
+                host?: components["parameters"]["manage_host"];
+                /**
+                 * @description The cluster whose backends are listed. Cinderblock runs no clusters: any name → 404 "Service
+                 *     cinder-volume could not be found.". Ignored before 3.17.
+                 */
+                cluster?: components["parameters"]["manage_cluster"];
+                /**
+                 * @description Maximum number of items to return; an integer >= 0, capped at `osapi_max_limit` (default
+                 *     1000), which is also the default. Not an integer → 400 "limit param must be an integer";
+                 *     negative → 400 "limit param must be positive".
+                 */
+                limit?: components["parameters"]["limit"];
+                /**
+                 * @description The `reference` of the last entry of the previous page, as JSON (`{"source-name": "lv1"}`);
+                 *     not JSON → 400 "Invalid input received: marker <m> can not be analysed, please use json like
+                 *     format"; no such entry → 400 "Invalid input received: marker not found: <m>".
+                 */
+                marker?: components["parameters"]["manage_marker"];
+                /**
+                 * @description Number of items to skip; an integer 0..2147483647 (api_utils.validate_integer), else 400
+                 *     "offset must be an integer" / "offset must be >= 0" / "offset must be <= 2147483647".
+                 */
+                offset?: components["parameters"]["offset"];
+                /**
+                 * @description Comma-separated `key[:dir]` list; keys `reference` (default) and `size`, dirs `asc` and `desc`
+                 *     (default `desc`). Other keys → 400 "Invalid sort keys passed: <keys>"; other dirs → 400
+                 *     "Invalid sort dirs passed: <dirs>".
+                 */
+                sort?: components["parameters"]["manage_sort"];
+                /**
+                 * @deprecated
+                 * @description Deprecated single sort key (default `created_at`); see `sort`.
+                 */
+                sort_key?: components["parameters"]["sort_key"];
+                /**
+                 * @deprecated
+                 * @description Deprecated single sort direction `asc`/`desc` (default `desc`); see `sort`.
+                 */
+                sort_dir?: components["parameters"]["sort_dir"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The manageable snapshots. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageableSnapshotList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    manageSnapshotLegacy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SnapshotManageRequest"];
+            };
+        };
+        responses: {
+            /** @description The snapshot being managed. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SnapshotResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            /** @description overLimit — SnapshotLimitExceeded or VolumeSizeExceedsAvailableQuota (the `snapshots` and `gigabytes` quotas), or the body is too large. */
+            413: components["responses"]["OverLimit"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    listManageableSnapshotsDetailLegacy: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The volume service (`host@backend`) whose backend is listed. Exactly one of `host` and (3.17)
+                 *     `cluster`: neither or both → 400 "Invalid input received: One and only one of cluster and host
+                 *     must be set." (below 3.17 "Invalid input received: Host field is missing."). No such service →
+                 *     404 "Service cinder-volume could not be found on host <host@backend>."; a disabled or down one
+                 *     → 400 "Service is unavailable at this time.".
+                 */
+                host?: components["parameters"]["manage_host"];
+                /**
+                 * @description The cluster whose backends are listed. Cinderblock runs no clusters: any name → 404 "Service
+                 *     cinder-volume could not be found.". Ignored before 3.17.
+                 */
+                cluster?: components["parameters"]["manage_cluster"];
+                /**
+                 * @description Maximum number of items to return; an integer >= 0, capped at `osapi_max_limit` (default
+                 *     1000), which is also the default. Not an integer → 400 "limit param must be an integer";
+                 *     negative → 400 "limit param must be positive".
+                 */
+                limit?: components["parameters"]["limit"];
+                /**
+                 * @description The `reference` of the last entry of the previous page, as JSON (`{"source-name": "lv1"}`);
+                 *     not JSON → 400 "Invalid input received: marker <m> can not be analysed, please use json like
+                 *     format"; no such entry → 400 "Invalid input received: marker not found: <m>".
+                 */
+                marker?: components["parameters"]["manage_marker"];
+                /**
+                 * @description Number of items to skip; an integer 0..2147483647 (api_utils.validate_integer), else 400
+                 *     "offset must be an integer" / "offset must be >= 0" / "offset must be <= 2147483647".
+                 */
+                offset?: components["parameters"]["offset"];
+                /**
+                 * @description Comma-separated `key[:dir]` list; keys `reference` (default) and `size`, dirs `asc` and `desc`
+                 *     (default `desc`). Other keys → 400 "Invalid sort keys passed: <keys>"; other dirs → 400
+                 *     "Invalid sort dirs passed: <dirs>".
+                 */
+                sort?: components["parameters"]["manage_sort"];
+                /**
+                 * @deprecated
+                 * @description Deprecated single sort key (default `created_at`); see `sort`.
+                 */
+                sort_key?: components["parameters"]["sort_key"];
+                /**
+                 * @deprecated
+                 * @description Deprecated single sort direction `asc`/`desc` (default `desc`); see `sort`.
+                 */
+                sort_dir?: components["parameters"]["sort_dir"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The manageable snapshots. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManageableSnapshotDetailList"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { promises as fsp } from "node:fs";
 import path from "node:path";
-import type { VolumeDriver } from "../../server/src/drivers/interface";
+import { canManageSnapshots, type VolumeDriver } from "../../server/src/drivers/interface";
 import { createDriver, drivers, type DriverFactoryOptions } from "../../server/src/drivers/registry";
 import { ProcessExecutor } from "../../server/src/exec/executor";
 import { makeTempDir, removeDir } from "./helpers";
@@ -50,6 +50,11 @@ describe("driver registry", () => {
       }
     });
   }
+
+  it("'file' manages existing snapshots; 'lvm' does not, so its snapshots to manage end in error as in Cinder", () => {
+    assert.equal(canManageSnapshots(createDriver("file", opts())), true);
+    assert.equal(canManageSnapshots(createDriver("lvm", opts())), false);
+  });
 
   it("throws on an unknown driver, naming the known ones", () => {
     assert.throws(() => createDriver("lvmx", opts()), {

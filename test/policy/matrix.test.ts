@@ -51,6 +51,11 @@ const CATALOG_READS: Record<string, Record<PersonaName, number>> = {
 };
 /** Path parameters naming a resource of the target project, which another project cannot see. */
 const PROJECT_OWNED = ["volume_id", "snapshot_id", "attachment_id"];
+/**
+ * Operations whose body names a volume of the target project, looked up before the policy is asked
+ * (cinder/api/contrib/snapshot_manage.py create): another project does not see it.
+ */
+const BODY_OWNED = ["manageSnapshot", "manageSnapshotLegacy"];
 /** Path parameters naming the target project itself (its quotas). */
 const PROJECT_TARGET = ["target_project_id", "tenant_id"];
 
@@ -192,7 +197,7 @@ function expected(cell: Cell, persona: PersonaName): "401" | "403" | "404" | "ad
   const params = [...cell.route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
   // Another project's volume, snapshot or attachment does not exist for it, whatever the rule
   // (Cinder looks the resource up in the caller's project first).
-  if (persona === "other" && params.some((p) => PROJECT_OWNED.includes(p))) return "404";
+  if (persona === "other" && (params.some((p) => PROJECT_OWNED.includes(p)) || BODY_OWNED.includes(cell.route.operationId))) return "404";
   if (ATTRIBUTE_RULES.has(cell.policy)) return "admitted";
   const admits = ADMITS[RULE_TABLE[cell.policy]] ?? ADMITS.admin;
   if (!admits.includes(persona)) return "403";
@@ -300,7 +305,7 @@ describe("authorization matrix: every operation of the spec, every persona", fun
     const path = cell.route.path.replace(/\{(\w+)\}/g, (_, p: string) => encodeURIComponent(values[p] ?? "x"));
     // Queries an operation needs to do its work.
     if (/qos-specs\/\{qos_id\}\/(associate|disassociate)$/.test(cell.route.path)) return `${path}?vol_type_id=${ids.type}`;
-    if (/manageable_volumes|os-volume-manage/.test(cell.route.path) && cell.route.method === "GET") return `${path}?host=testhost@file`;
+    if (/manageable_(volumes|snapshots)|os-(volume|snapshot)-manage/.test(cell.route.path) && cell.route.method === "GET") return `${path}?host=testhost@file`;
     return path;
   }
 

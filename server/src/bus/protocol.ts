@@ -21,10 +21,13 @@
  *       retypeVolume only carries it out.
  * 1.5 — volume getCapabilities (call): the backend's capabilities for the capabilities API
  *       (cinder/volume/rpcapi.py get_capabilities).
+ * 1.6 — volume manageExistingSnapshot and unmanageSnapshot (casts), getManageableSnapshots (call)
+ *       (cinder/volume/rpcapi.py manage_existing_snapshot, delete_snapshot with unmanage_only,
+ *       get_manageable_snapshots).
  */
 import type { AttachmentRow } from "../db/schema";
 import type { ConnectionInfo, Connector } from "../contract/connector";
-import type { ManageableVolume } from "../drivers/interface";
+import type { ManageableSnapshot, ManageableVolume } from "../drivers/interface";
 import type { BackendCapabilities } from "../contract/capabilities";
 import type { BackendReport } from "../scheduler/scheduler";
 import type { PoolState } from "../scheduler/types";
@@ -105,6 +108,10 @@ export interface VolumeProtocol {
   revertToSnapshot: Cast<RevertMsg>;
   manageExisting: Cast<VolumeMsg>;
   getManageableVolumes: Call<NoPayload, ManageableVolume[]>;
+  /** The reference (and, once asked, the size) are in the snapshot's task. */
+  manageExistingSnapshot: Cast<SnapshotMsg>;
+  unmanageSnapshot: Cast<SnapshotMsg>;
+  getManageableSnapshots: Call<NoPayload, ManageableSnapshot[]>;
   /** The backend's capabilities (cinder/volume/rpcapi.py get_capabilities, discover=False). */
   getCapabilities: Call<NoPayload, BackendCapabilities>;
   initializeConnection: Call<ConnectionMsg, ConnectionInfo>;

@@ -6,7 +6,7 @@
 import type { Bus } from "./bus";
 import type { AttachmentRow } from "../db/schema";
 import type { ConnectionInfo, Connector } from "../contract/connector";
-import type { ManageableVolume } from "../drivers/interface";
+import type { ManageableSnapshot, ManageableVolume } from "../drivers/interface";
 import type { BackendCapabilities } from "../contract/capabilities";
 import type { BackendReport } from "../scheduler/scheduler";
 import type { PoolState } from "../scheduler/types";
@@ -108,6 +108,18 @@ export class VolumeRpc {
 
   getManageableVolumes(host: string): Promise<ManageableVolume[]> {
     return this.send.call(volumeTopic(host), "getManageableVolumes", {});
+  }
+
+  manageExistingSnapshot(host: string, snapshotId: string): void {
+    this.send.cast(volumeTopic(host), "manageExistingSnapshot", { snapshotId });
+  }
+
+  unmanageSnapshot(host: string, snapshotId: string): void {
+    this.send.cast(volumeTopic(host), "unmanageSnapshot", { snapshotId });
+  }
+
+  getManageableSnapshots(host: string): Promise<ManageableSnapshot[]> {
+    return this.send.call(volumeTopic(host), "getManageableSnapshots", {});
   }
 
   getCapabilities(host: string): Promise<BackendCapabilities> {

@@ -81,6 +81,14 @@ export interface ManageVolumeInput {
   bootable: boolean;
 }
 
+export interface ManageSnapshotInput {
+  volumeId: string;
+  ref: unknown;
+  name?: string | null;
+  description?: string | null;
+  metadata?: Record<string, string> | null;
+}
+
 export interface ManageableQuery {
   host?: string;
   cluster?: string;

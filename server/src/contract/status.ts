@@ -102,4 +102,4 @@ export const SNAPSHOT_CASCADE_DELETABLE: readonly SnapshotStatus[] = ["available
 /** Snapshot statuses a snapshot may be deleted from without force. */
 export const SNAPSHOT_DELETABLE: readonly SnapshotStatus[] = ["available", "error"];
 
-export const SNAPSHOT_TRANSITIONAL: readonly SnapshotStatus[] = ["creating", "deleting", "restoring"];
+export const SNAPSHOT_TRANSITIONAL: readonly SnapshotStatus[] = ["creating", "deleting", "restoring", "unmanaging"];

@@ -15,6 +15,7 @@ import * as m0004 from "./migrations/0004_attachments";
 import * as m0005 from "./migrations/0005_clusters";
 import * as m0006 from "./migrations/0006_list_indexes";
 import * as m0007 from "./migrations/0007_application_credentials";
+import * as m0008 from "./migrations/0008_snapshot_task";
 
 export type Dialect = "sqlite" | "postgres";
 
@@ -36,6 +37,7 @@ const migrations: Record<string, Migration> = {
   "0005_clusters": m0005,
   "0006_list_indexes": m0006,
   "0007_application_credentials": m0007,
+  "0008_snapshot_task": m0008,
 };
 
 class StaticProvider implements MigrationProvider {

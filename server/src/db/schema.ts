@@ -67,6 +67,8 @@ export interface SnapshotsTable {
   provider_location: string | null;
   created_at: string;
   updated_at: string | null;
+  /** The unfinished manage operation (JSON `{"op":"manage","ref":…,"size"?:N}`), else null. */
+  task: string | null;
 }
 
 export interface VolumeTypesTable {

@@ -159,3 +159,51 @@ export function canManage(d: VolumeDriver): d is VolumeDriver & ManageableDriver
   const m = d as Partial<ManageableDriver>;
   return typeof m.manageExisting === "function" && typeof m.manageExistingGetSize === "function" && typeof m.getManageableVolumes === "function";
 }
+
+/** One snapshot object a driver could adopt (cf. cinder/volume/driver.py get_manageable_snapshots). */
+export interface ManageableSnapshot extends ManageableVolume {
+  /** The driver's reference to the volume the object is a snapshot of (Cinder's `source_reference`). */
+  sourceReference: Record<string, unknown>;
+}
+
+/**
+ * What a driver implements to manage existing snapshots (cf. cinder/interface/volume_snapshotmanagement_driver.py
+ * VolumeSnapshotManagementDriver): optional, as in Cinder; `canManageSnapshots` tells whether a
+ * driver has it. A driver without it leaves a snapshot it is asked to manage in `error`, lists no
+ * manageable snapshots, and unmanages by doing nothing (Cinder's default `unmanage_snapshot`).
+ */
+export interface ManageableSnapshotDriver {
+  /**
+   * Adopt the object `ref` names as `snapshot`'s, after checking it is a snapshot of
+   * `snapshot.volumeId` (cf. Cinder's manage_existing_snapshot), made `snapshot.volumeSize` GiB
+   * when smaller. Idempotent: an object already adopted by this snapshot is a success.
+   * @throws InvalidReferenceError when `ref` names nothing adoptable for that volume.
+   */
+  manageExistingSnapshot(snapshot: SnapshotRef, ref: ManageRef): Promise<void>;
+
+  /**
+   * The size of the object `ref` names, in GiB rounded up (manage_existing_snapshot_get_size).
+   * @throws InvalidReferenceError when `ref` names no snapshot of `snapshot.volumeId`.
+   */
+  manageExistingSnapshotGetSize(snapshot: SnapshotRef, ref: ManageRef): Promise<number>;
+
+  /** Stop managing the snapshot, keeping its data where nothing takes it for the driver's own. Idempotent. */
+  unmanageSnapshot(snapshot: SnapshotRef): Promise<void>;
+
+  /**
+   * The snapshot objects of the backend that could be adopted, unsorted; the driver's own
+   * snapshots whose id is a key of `known` (its value the snapshot's volume id) are listed as not
+   * safe ("already managed").
+   */
+  getManageableSnapshots(known: ReadonlyMap<string, string>): Promise<ManageableSnapshot[]>;
+}
+
+export function canManageSnapshots(d: VolumeDriver): d is VolumeDriver & ManageableSnapshotDriver {
+  const m = d as Partial<ManageableSnapshotDriver>;
+  return (
+    typeof m.manageExistingSnapshot === "function" &&
+    typeof m.manageExistingSnapshotGetSize === "function" &&
+    typeof m.unmanageSnapshot === "function" &&
+    typeof m.getManageableSnapshots === "function"
+  );
+}

@@ -67,6 +67,9 @@ export type OperationName =
   | "setProjectDefaultType"
   | "listExtensions"
   | "showLimits"
+  | "listManageableSnapshots"
+  | "manageSnapshot"
+  | "listManageableSnapshotsDetail"
   | "listManageableVolumes"
   | "manageVolume"
   | "listManageableVolumesDetail"
@@ -87,6 +90,9 @@ export type OperationName =
   | "failoverHost"
   | "freezeHost"
   | "thawHost"
+  | "listManageableSnapshotsLegacy"
+  | "manageSnapshotLegacy"
+  | "listManageableSnapshotsDetailLegacy"
   | "listManageableVolumesLegacy"
   | "manageVolumeLegacy"
   | "listManageableVolumesDetailLegacy"
@@ -143,6 +149,7 @@ export type OperationName =
   | "resetSnapshotStatus"
   | "forceDeleteSnapshot"
   | "updateSnapshotStatus"
+  | "unmanageSnapshot"
   | "addProjectAccess"
   | "removeProjectAccess"
   | "extendVolume"
@@ -163,7 +170,7 @@ export type OperationName =
   | "terminateConnection";
 
 /** Operations that are plain (method, path) operations, keyed into openapi-typescript's `operations`. */
-export type PlainOperationName = "listApiVersions" | "showComputeLimits" | "showComputeQuotas" | "showComputeDefaultQuotas" | "listIdentityVersions" | "showIdentityVersion" | "getAuthCatalog" | "listAuthProjects" | "revokeToken" | "validateToken" | "checkToken" | "issueToken" | "listDomains" | "showDomain" | "listEndpoints" | "showEndpoint" | "listProjects" | "createProject" | "deleteProject" | "showProject" | "updateProject" | "listProjectUserRoles" | "revokeProjectRole" | "checkProjectRole" | "grantProjectRole" | "listRegions" | "showRegion" | "listRoleAssignments" | "listRoles" | "createRole" | "showRole" | "listIdentityServices" | "showIdentityService" | "listUsers" | "createUser" | "deleteUser" | "showUser" | "updateUser" | "listApplicationCredentials" | "createApplicationCredential" | "deleteApplicationCredential" | "showApplicationCredential" | "changeUserPassword" | "listImageVersions" | "listImages" | "showApiV3" | "listAttachments" | "createAttachment" | "deleteAttachment" | "showAttachment" | "updateAttachment" | "listAttachmentsDetail" | "showCapabilities" | "listClusters" | "showCluster" | "listClustersDetail" | "disableCluster" | "enableCluster" | "listProjectDefaultTypes" | "unsetProjectDefaultType" | "showProjectDefaultType" | "setProjectDefaultType" | "listExtensions" | "showLimits" | "listManageableVolumes" | "manageVolume" | "listManageableVolumesDetail" | "listAvailabilityZones" | "listHosts" | "showHost" | "showQuotaClass" | "updateQuotaClass" | "deleteQuotas" | "showQuotas" | "updateQuotas" | "showDefaultQuotas" | "listServices" | "disableService" | "disableServiceWithReason" | "enableService" | "failover" | "failoverHost" | "freezeHost" | "thawHost" | "listManageableVolumesLegacy" | "manageVolumeLegacy" | "listManageableVolumesDetailLegacy" | "listQosSpecs" | "createQosSpecs" | "deleteQosSpecs" | "showQosSpecs" | "setQosKeys" | "associateQos" | "listQosAssociations" | "unsetQosKeys" | "disassociateQos" | "disassociateAllQos" | "listResourceFilters" | "listPools" | "listSnapshots" | "createSnapshot" | "deleteSnapshot" | "showSnapshot" | "updateSnapshot" | "listSnapshotMetadata" | "createSnapshotMetadata" | "replaceSnapshotMetadata" | "deleteSnapshotMetadataItem" | "showSnapshotMetadataItem" | "updateSnapshotMetadataItem" | "listSnapshotsDetail" | "listVolumeTypes" | "createVolumeType" | "deleteVolumeType" | "showVolumeType" | "updateVolumeType" | "listExtraSpecs" | "setExtraSpecs" | "deleteExtraSpec" | "showExtraSpec" | "updateExtraSpec" | "listTypeAccess" | "showDefaultVolumeType" | "listVolumes" | "createVolume" | "deleteVolume" | "showVolume" | "updateVolume" | "listVolumeMetadata" | "createVolumeMetadata" | "replaceVolumeMetadata" | "deleteVolumeMetadataItem" | "showVolumeMetadataItem" | "updateVolumeMetadataItem" | "listVolumesDetail" | "getVolumesSummary";
+export type PlainOperationName = "listApiVersions" | "showComputeLimits" | "showComputeQuotas" | "showComputeDefaultQuotas" | "listIdentityVersions" | "showIdentityVersion" | "getAuthCatalog" | "listAuthProjects" | "revokeToken" | "validateToken" | "checkToken" | "issueToken" | "listDomains" | "showDomain" | "listEndpoints" | "showEndpoint" | "listProjects" | "createProject" | "deleteProject" | "showProject" | "updateProject" | "listProjectUserRoles" | "revokeProjectRole" | "checkProjectRole" | "grantProjectRole" | "listRegions" | "showRegion" | "listRoleAssignments" | "listRoles" | "createRole" | "showRole" | "listIdentityServices" | "showIdentityService" | "listUsers" | "createUser" | "deleteUser" | "showUser" | "updateUser" | "listApplicationCredentials" | "createApplicationCredential" | "deleteApplicationCredential" | "showApplicationCredential" | "changeUserPassword" | "listImageVersions" | "listImages" | "showApiV3" | "listAttachments" | "createAttachment" | "deleteAttachment" | "showAttachment" | "updateAttachment" | "listAttachmentsDetail" | "showCapabilities" | "listClusters" | "showCluster" | "listClustersDetail" | "disableCluster" | "enableCluster" | "listProjectDefaultTypes" | "unsetProjectDefaultType" | "showProjectDefaultType" | "setProjectDefaultType" | "listExtensions" | "showLimits" | "listManageableSnapshots" | "manageSnapshot" | "listManageableSnapshotsDetail" | "listManageableVolumes" | "manageVolume" | "listManageableVolumesDetail" | "listAvailabilityZones" | "listHosts" | "showHost" | "showQuotaClass" | "updateQuotaClass" | "deleteQuotas" | "showQuotas" | "updateQuotas" | "showDefaultQuotas" | "listServices" | "disableService" | "disableServiceWithReason" | "enableService" | "failover" | "failoverHost" | "freezeHost" | "thawHost" | "listManageableSnapshotsLegacy" | "manageSnapshotLegacy" | "listManageableSnapshotsDetailLegacy" | "listManageableVolumesLegacy" | "manageVolumeLegacy" | "listManageableVolumesDetailLegacy" | "listQosSpecs" | "createQosSpecs" | "deleteQosSpecs" | "showQosSpecs" | "setQosKeys" | "associateQos" | "listQosAssociations" | "unsetQosKeys" | "disassociateQos" | "disassociateAllQos" | "listResourceFilters" | "listPools" | "listSnapshots" | "createSnapshot" | "deleteSnapshot" | "showSnapshot" | "updateSnapshot" | "listSnapshotMetadata" | "createSnapshotMetadata" | "replaceSnapshotMetadata" | "deleteSnapshotMetadataItem" | "showSnapshotMetadataItem" | "updateSnapshotMetadataItem" | "listSnapshotsDetail" | "listVolumeTypes" | "createVolumeType" | "deleteVolumeType" | "showVolumeType" | "updateVolumeType" | "listExtraSpecs" | "setExtraSpecs" | "deleteExtraSpec" | "showExtraSpec" | "updateExtraSpec" | "listTypeAccess" | "showDefaultVolumeType" | "listVolumes" | "createVolume" | "deleteVolume" | "showVolume" | "updateVolume" | "listVolumeMetadata" | "createVolumeMetadata" | "replaceVolumeMetadata" | "deleteVolumeMetadataItem" | "showVolumeMetadataItem" | "updateVolumeMetadataItem" | "listVolumesDetail" | "getVolumesSummary";
 
 /** The body of each action, inside its key. */
 export interface ActionBodies {
@@ -171,6 +178,7 @@ export interface ActionBodies {
   resetSnapshotStatus: components["schemas"]["SnapshotActionResetStatus"]["os-reset_status"];
   forceDeleteSnapshot: components["schemas"]["SnapshotActionForceDelete"]["os-force_delete"];
   updateSnapshotStatus: components["schemas"]["SnapshotActionUpdateStatus"]["os-update_snapshot_status"];
+  unmanageSnapshot: components["schemas"]["SnapshotActionUnmanage"]["os-unmanage"];
   addProjectAccess: components["schemas"]["VolumeTypeActionAddProjectAccess"]["addProjectAccess"];
   removeProjectAccess: components["schemas"]["VolumeTypeActionRemoveProjectAccess"]["removeProjectAccess"];
   extendVolume: components["schemas"]["VolumeActionExtend"]["os-extend"];
@@ -1763,6 +1771,100 @@ export const routes: readonly Route[] = [
   },
   {
     "method": "GET",
+    "path": "/v3/{project_id}/manageable_snapshots",
+    "url": "/v3/:project_id/manageable_snapshots",
+    "operation": "listManageableSnapshots",
+    "operationId": "listManageableSnapshots",
+    "twin": false,
+    "auth": true,
+    "minVersion": "3.8",
+    "policy": "snapshot_extension:list_manageable",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406,
+      503
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "cluster",
+      "host",
+      "limit",
+      "marker",
+      "offset",
+      "sort",
+      "sort_dir",
+      "sort_key"
+    ]
+  },
+  {
+    "method": "POST",
+    "path": "/v3/{project_id}/manageable_snapshots",
+    "url": "/v3/:project_id/manageable_snapshots",
+    "operation": "manageSnapshot",
+    "operationId": "manageSnapshot",
+    "twin": false,
+    "auth": true,
+    "minVersion": "3.8",
+    "policy": "snapshot_extension:snapshot_manage",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406,
+      413,
+      415,
+      500
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_manageSnapshot",
+    "bodyRequired": true
+  },
+  {
+    "method": "GET",
+    "path": "/v3/{project_id}/manageable_snapshots/detail",
+    "url": "/v3/:project_id/manageable_snapshots/detail",
+    "operation": "listManageableSnapshotsDetail",
+    "operationId": "listManageableSnapshotsDetail",
+    "twin": false,
+    "auth": true,
+    "minVersion": "3.8",
+    "policy": "snapshot_extension:list_manageable",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406,
+      503
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "cluster",
+      "host",
+      "limit",
+      "marker",
+      "offset",
+      "sort",
+      "sort_dir",
+      "sort_key"
+    ]
+  },
+  {
+    "method": "GET",
     "path": "/v3/{project_id}/manageable_volumes",
     "url": "/v3/:project_id/manageable_volumes",
     "operation": "listManageableVolumes",
@@ -2272,6 +2374,97 @@ export const routes: readonly Route[] = [
     "query": [],
     "body": "body_thawHost",
     "bodyRequired": true
+  },
+  {
+    "method": "GET",
+    "path": "/v3/{project_id}/os-snapshot-manage",
+    "url": "/v3/:project_id/os-snapshot-manage",
+    "operation": "listManageableSnapshotsLegacy",
+    "operationId": "listManageableSnapshotsLegacy",
+    "twin": false,
+    "auth": true,
+    "policy": "snapshot_extension:list_manageable",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406,
+      503
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "cluster",
+      "host",
+      "limit",
+      "marker",
+      "offset",
+      "sort",
+      "sort_dir",
+      "sort_key"
+    ]
+  },
+  {
+    "method": "POST",
+    "path": "/v3/{project_id}/os-snapshot-manage",
+    "url": "/v3/:project_id/os-snapshot-manage",
+    "operation": "manageSnapshotLegacy",
+    "operationId": "manageSnapshotLegacy",
+    "twin": false,
+    "auth": true,
+    "policy": "snapshot_extension:snapshot_manage",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406,
+      413,
+      415,
+      500
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_manageSnapshotLegacy",
+    "bodyRequired": true
+  },
+  {
+    "method": "GET",
+    "path": "/v3/{project_id}/os-snapshot-manage/detail",
+    "url": "/v3/:project_id/os-snapshot-manage/detail",
+    "operation": "listManageableSnapshotsDetailLegacy",
+    "operationId": "listManageableSnapshotsDetailLegacy",
+    "twin": false,
+    "auth": true,
+    "policy": "snapshot_extension:list_manageable",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406,
+      503
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "cluster",
+      "host",
+      "limit",
+      "marker",
+      "offset",
+      "sort",
+      "sort_dir",
+      "sort_key"
+    ]
   },
   {
     "method": "GET",
@@ -2848,6 +3041,15 @@ export const routes: readonly Route[] = [
         "status": 202,
         "policy": "snapshot_extension:snapshot_actions:update_snapshot_status",
         "body": "action_updateSnapshotStatus",
+        "bodyBefore": [],
+        "lenient": []
+      },
+      {
+        "key": "os-unmanage",
+        "operation": "unmanageSnapshot",
+        "status": 202,
+        "policy": "snapshot_extension:snapshot_unmanage",
+        "body": "action_unmanageSnapshot",
         "bodyBefore": [],
         "lenient": []
       }
@@ -4473,6 +4675,100 @@ export const routes: readonly Route[] = [
   },
   {
     "method": "GET",
+    "path": "/v3/manageable_snapshots",
+    "url": "/v3/manageable_snapshots",
+    "operation": "listManageableSnapshots",
+    "operationId": "listManageableSnapshots",
+    "twin": true,
+    "auth": true,
+    "minVersion": "3.8",
+    "policy": "snapshot_extension:list_manageable",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406,
+      503
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "cluster",
+      "host",
+      "limit",
+      "marker",
+      "offset",
+      "sort",
+      "sort_dir",
+      "sort_key"
+    ]
+  },
+  {
+    "method": "POST",
+    "path": "/v3/manageable_snapshots",
+    "url": "/v3/manageable_snapshots",
+    "operation": "manageSnapshot",
+    "operationId": "manageSnapshot",
+    "twin": true,
+    "auth": true,
+    "minVersion": "3.8",
+    "policy": "snapshot_extension:snapshot_manage",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406,
+      413,
+      415,
+      500
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_manageSnapshot",
+    "bodyRequired": true
+  },
+  {
+    "method": "GET",
+    "path": "/v3/manageable_snapshots/detail",
+    "url": "/v3/manageable_snapshots/detail",
+    "operation": "listManageableSnapshotsDetail",
+    "operationId": "listManageableSnapshotsDetail",
+    "twin": true,
+    "auth": true,
+    "minVersion": "3.8",
+    "policy": "snapshot_extension:list_manageable",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406,
+      503
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "cluster",
+      "host",
+      "limit",
+      "marker",
+      "offset",
+      "sort",
+      "sort_dir",
+      "sort_key"
+    ]
+  },
+  {
+    "method": "GET",
     "path": "/v3/manageable_volumes",
     "url": "/v3/manageable_volumes",
     "operation": "listManageableVolumes",
@@ -4982,6 +5278,97 @@ export const routes: readonly Route[] = [
     "query": [],
     "body": "body_thawHost",
     "bodyRequired": true
+  },
+  {
+    "method": "GET",
+    "path": "/v3/os-snapshot-manage",
+    "url": "/v3/os-snapshot-manage",
+    "operation": "listManageableSnapshotsLegacy",
+    "operationId": "listManageableSnapshotsLegacy",
+    "twin": true,
+    "auth": true,
+    "policy": "snapshot_extension:list_manageable",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406,
+      503
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "cluster",
+      "host",
+      "limit",
+      "marker",
+      "offset",
+      "sort",
+      "sort_dir",
+      "sort_key"
+    ]
+  },
+  {
+    "method": "POST",
+    "path": "/v3/os-snapshot-manage",
+    "url": "/v3/os-snapshot-manage",
+    "operation": "manageSnapshotLegacy",
+    "operationId": "manageSnapshotLegacy",
+    "twin": true,
+    "auth": true,
+    "policy": "snapshot_extension:snapshot_manage",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406,
+      413,
+      415,
+      500
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_manageSnapshotLegacy",
+    "bodyRequired": true
+  },
+  {
+    "method": "GET",
+    "path": "/v3/os-snapshot-manage/detail",
+    "url": "/v3/os-snapshot-manage/detail",
+    "operation": "listManageableSnapshotsDetailLegacy",
+    "operationId": "listManageableSnapshotsDetailLegacy",
+    "twin": true,
+    "auth": true,
+    "policy": "snapshot_extension:list_manageable",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406,
+      503
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "cluster",
+      "host",
+      "limit",
+      "marker",
+      "offset",
+      "sort",
+      "sort_dir",
+      "sort_key"
+    ]
   },
   {
     "method": "GET",
@@ -5558,6 +5945,15 @@ export const routes: readonly Route[] = [
         "status": 202,
         "policy": "snapshot_extension:snapshot_actions:update_snapshot_status",
         "body": "action_updateSnapshotStatus",
+        "bodyBefore": [],
+        "lenient": []
+      },
+      {
+        "key": "os-unmanage",
+        "operation": "unmanageSnapshot",
+        "status": 202,
+        "policy": "snapshot_extension:snapshot_unmanage",
+        "body": "action_unmanageSnapshot",
         "bodyBefore": [],
         "lenient": []
       }

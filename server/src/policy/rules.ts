@@ -69,6 +69,10 @@ export const RULE_TABLE: Record<string, Persona> = {
   "volume_extension:snapshot_admin_actions:reset_status": "admin",
   "volume_extension:snapshot_admin_actions:force_delete": "admin",
   "snapshot_extension:snapshot_actions:update_snapshot_status": "member",
+  // cinder/policies/manageable_snapshots.py
+  "snapshot_extension:snapshot_manage": "admin",
+  "snapshot_extension:snapshot_unmanage": "admin",
+  "snapshot_extension:list_manageable": "admin",
   // quotas (cinder/policies/quotas.py, quota_class.py): readers see their project's quotas
   "volume_extension:quotas:show": "reader",
   "volume_extension:quotas:update": "admin",

@@ -24,7 +24,18 @@ import { promises as fsp, type Stats } from "node:fs";
 import path from "node:path";
 import type { Executor } from "../../exec/executor";
 import { silentLog, type Log } from "../../log";
-import type { BackendStats, ManageableDriver, ManageableVolume, ManageRef, SnapshotRef, VolumeDriver, VolumeRef } from "../interface";
+import type {
+  BackendStats,
+  ManageableDriver,
+  ManageableSnapshot,
+  ManageableSnapshotDriver,
+  ManageableVolume,
+  ManageRef,
+  SnapshotRef,
+  VolumeDriver,
+  VolumeRef,
+} from "../interface";
+import { FileSnapshotManage } from "./snapshot-manage";
 import { ALREADY_MANAGED, InvalidReferenceError } from "../manage";
 import {
   assertValidId,
@@ -32,6 +43,7 @@ import {
   filePath,
   GIB,
   gibToBytes,
+  isPlainName,
   parseFileName,
   TEMP_RE,
   tempPath,
@@ -68,24 +80,11 @@ const DEFAULT_COPY_TIMEOUT_MS = 6 * 60 * 60 * 1000;
 const RESCAN_MS = 60_000;
 
 
-/** A name the driver may adopt from or offer: one plain entry of its folder. */
-function isPlainName(name: string): boolean {
-  return (
-    typeof name === "string" &&
-    name.length > 0 &&
-    name.length <= 255 &&
-    !name.startsWith(".") &&
-    !name.startsWith("-") &&
-    !/[/\\\0]/.test(name) &&
-    !name.includes("..")
-  );
-}
-
 function floor2(n: number): number {
   return Math.floor(n * 100) / 100;
 }
 
-export class FileDriver implements VolumeDriver, ManageableDriver {
+export class FileDriver implements VolumeDriver, ManageableDriver, ManageableSnapshotDriver {
   readonly name = "file";
   readonly supportsActiveActive = true;
   private readonly dir: string;
@@ -105,12 +104,15 @@ export class FileDriver implements VolumeDriver, ManageableDriver {
   /** Temporary files a failed operation could not remove; a delete of their volume or snapshot retries. */
   private readonly strays = new Set<string>();
   private readonly onStray = (tmp: string): void => void this.strays.add(tmp);
+  /** Managing existing snapshots (./snapshot-manage.ts). */
+  private readonly snapshots: FileSnapshotManage;
 
   constructor(private readonly opts: FileDriverOptions) {
     if (!opts.dir) throw new Error("FileDriver needs a dir");
     this.dir = path.resolve(opts.dir);
     this.log = opts.log ?? silentLog;
     this.copyTimeoutMs = opts.copyTimeoutMs ?? DEFAULT_COPY_TIMEOUT_MS;
+    this.snapshots = new FileSnapshotManage(this.dir, this.log);
   }
 
   async setup(): Promise<void> {
@@ -317,6 +319,22 @@ export class FileDriver implements VolumeDriver, ManageableDriver {
       });
     }
     return out;
+  }
+
+  manageExistingSnapshot(snapshot: SnapshotRef, ref: ManageRef): Promise<void> {
+    return this.snapshots.manageExistingSnapshot(snapshot, ref);
+  }
+
+  manageExistingSnapshotGetSize(snapshot: SnapshotRef, ref: ManageRef): Promise<number> {
+    return this.snapshots.manageExistingSnapshotGetSize(snapshot, ref);
+  }
+
+  unmanageSnapshot(snapshot: SnapshotRef): Promise<void> {
+    return this.snapshots.unmanageSnapshot(snapshot);
+  }
+
+  getManageableSnapshots(known: ReadonlyMap<string, string>): Promise<ManageableSnapshot[]> {
+    return this.snapshots.getManageableSnapshots(known);
   }
 
   /** The file a reference names: a plain name directly in the folder, never a path, a dot-name or an option-like name. */

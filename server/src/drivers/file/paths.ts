@@ -65,3 +65,16 @@ export function parseFileName(name: string): { kind: Kind; id: string } | null {
   if (!ID_RE.test(id) || id.includes("..")) return null;
   return { kind: m[1] as Kind, id };
 }
+
+/** A name the driver may adopt from or offer: one plain entry of its folder. */
+export function isPlainName(name: string): boolean {
+  return (
+    typeof name === "string" &&
+    name.length > 0 &&
+    name.length <= 255 &&
+    !name.startsWith(".") &&
+    !name.startsWith("-") &&
+    !/[/\\\0]/.test(name) &&
+    !name.includes("..")
+  );
+}

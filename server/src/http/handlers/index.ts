@@ -11,6 +11,7 @@ import { qosHandlers } from "./qos";
 import { quotaHandlers } from "./quotas";
 import { serviceHandlers } from "./services";
 import { snapshotHandlers } from "./snapshots";
+import { snapshotManageHandlers } from "./snapshot-manage";
 import { typeHandlers } from "./types";
 import { versionHandlers } from "./versions";
 import { volumeActionHandlers } from "./volume-actions";
@@ -25,6 +26,7 @@ export const handlers: Handlers = {
   ...volumeActionHandlers,
   ...volumeManageHandlers,
   ...snapshotHandlers,
+  ...snapshotManageHandlers,
   ...miscHandlers,
   ...quotaHandlers,
   ...serviceHandlers,

@@ -48,10 +48,13 @@ const manage: Handler<Parameters<Handlers["manageVolume"]>[0]["body"]> = async (
   return { body: { volume: await volumeView(v2, row, false) } };
 };
 
-/** limit, offset (cinder/api/common.py get_pagination_params) and sort (get_sort_params, default `reference`). */
-function manageableQuery(req: HandlerRequest<unknown>): ManageableQuery {
+/**
+ * limit, offset (cinder/api/common.py get_pagination_params) and sort (get_sort_params, default
+ * `reference`), after the policy `rule` (the volumes' or the snapshots' list_manageable).
+ */
+export function manageableQuery(req: HandlerRequest<unknown>, rule: string): ManageableQuery {
   // The policy before the query's host and cluster (cinder/api/v3/volume_manage.py index).
-  authorize(req.ctx, "volume_extension:list_manageable");
+  authorize(req.ctx, rule);
   const q = req.query;
   const where = clusterHost(req.ctx.version, MV.MANAGE_EXISTING_CLUSTER, q.host, q.cluster);
   const max = req.svc.config.maxLimit;
@@ -96,7 +99,7 @@ const detail = (e: ManageableVolume) => ({
 
 function list(view: (e: ManageableVolume) => Record<string, unknown>): Handler<unknown> {
   return async (req) => {
-    const entries = await listManageableVolumes(req.svc, req.ctx, manageableQuery(req));
+    const entries = await listManageableVolumes(req.svc, req.ctx, manageableQuery(req, "volume_extension:list_manageable"));
     return { body: { "manageable-volumes": entries.map(view) } };
   };
 }

@@ -26,13 +26,13 @@ import { VOLUME_BINARY } from "../../contract/services";
 import { VOLUME_TRANSITIONS as T } from "../../contract/status";
 import type { ManageVolumeInput, ManageableQuery } from "../../contract/api";
 
-const VOLUME_NAME_RE = /^volume-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+export const VOLUME_NAME_RE = /^volume-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
 /** The drivers' names for snapshot data: `snapshot-<id>` (file), `_snapshot-<id>` (LVM). */
-const SNAPSHOT_NAME_RE = /^_?snapshot-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+export const SNAPSHOT_NAME_RE = /^_?snapshot-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
 const serviceUnavailable = () => badRequest("Service is unavailable at this time.");
 
 /** The volume service of `host` (its `host@backend` part), up and enabled; `missing` when there is none. */
-async function volumeService(svc: ConfigDeps, host: string | undefined, missing: () => CinderError): Promise<ServiceRow> {
+export async function volumeService(svc: ConfigDeps, host: string | undefined, missing: () => CinderError): Promise<ServiceRow> {
   const row = host ? await getService(svc.db.kysely, backendOf(host), VOLUME_BINARY) : undefined;
   if (!row) throw missing();
   if (row.disabled || !isUp(svc, row)) throw serviceUnavailable();
@@ -129,7 +129,7 @@ async function hostPlacement(svc: ConfigDeps, host: string): Promise<Placement> 
  * cinder/volume/api.py _get_service_by_host_cluster with a cluster: a service of the cluster that
  * is up, the cluster itself enabled.
  */
-async function clusterPlacement(svc: ConfigDeps, name: string, missing: () => CinderError): Promise<Placement> {
+export async function clusterPlacement(svc: ConfigDeps, name: string, missing: () => CinderError): Promise<Placement> {
   const cluster = backendOf(name);
   const members = await servicesOfCluster(svc.db.kysely, cluster, VOLUME_BINARY);
   const row = await getCluster(svc.db.kysely, cluster, VOLUME_BINARY);
@@ -149,8 +149,8 @@ export async function listManageableVolumes(svc: ConfigCastDeps, ctx: RequestCon
 }
 
 /** cinder/volume/volume_utils.py paginate_entries_list: sort, skip to after the marker, then offset and limit. */
-export function paginate(entries: ManageableVolume[], q: ManageableQuery): ManageableVolume[] {
-  const value = (e: ManageableVolume, key: string): string | number => (key === "size" ? e.sizeGb : e.sourceName);
+export function paginate<T extends ManageableVolume>(entries: T[], q: ManageableQuery): T[] {
+  const value = (e: T, key: string): string | number => (key === "size" ? e.sizeGb : e.sourceName);
   const sorted = [...entries].sort((a, b) => {
     for (let i = 0; i < q.sortKeys.length; i++) {
       const [l, r] = [value(a, q.sortKeys[i]), value(b, q.sortKeys[i])];

@@ -57,6 +57,7 @@ export async function createSnapshot(svc: ConfigCastDeps, ctx: RequestContext, i
     provider_location: null,
     created_at: now(),
     updated_at: null,
+    task: null,
   };
   await svc.db.kysely.transaction().execute(async (trx) => {
     // The volume's status and size are re-checked with the insert: a volume that started deleting

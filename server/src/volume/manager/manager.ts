@@ -21,6 +21,7 @@ import type { TargetHelper } from "../../targets/interface";
 import { attachVolume, detachVolume } from "./attach";
 import { initializeConnection, terminateConnection } from "./exports";
 import { getManageableVolumes, manageExisting } from "./manage";
+import { getManageableSnapshots, manageExistingSnapshot, unmanageSnapshot } from "./manage-snapshots";
 import { reconcile, resumeStale } from "./reconcile";
 import { retypeVolume } from "./retype";
 import { capabilitiesOf } from "./capabilities";
@@ -153,6 +154,9 @@ export class VolumeManager {
       revertToSnapshot: ({ volumeId, snapshotId }) => changing(ops.revertToSnapshot(this, volumeId, snapshotId)),
       manageExisting: ({ volumeId }) => changing(manageExisting(this, volumeId)),
       getManageableVolumes: () => getManageableVolumes(this),
+      manageExistingSnapshot: ({ snapshotId }) => changing(manageExistingSnapshot(this, snapshotId)),
+      unmanageSnapshot: ({ snapshotId }) => changing(unmanageSnapshot(this, snapshotId)),
+      getManageableSnapshots: () => getManageableSnapshots(this),
       getCapabilities: async () => capabilitiesOf(await this.currentStats()),
       initializeConnection: ({ volumeId, connector }) => initializeConnection(this, volumeId, connector),
       terminateConnection: ({ volumeId, connector }) => terminateConnection(this, volumeId, connector),

@@ -61,8 +61,11 @@ async function resume(m: VolumeManager, volumes: VolumeRow[], snapshots: Snapsho
   }
   for (const s of snapshots) {
     m.log.info({ snapshotId: s.id, status: s.status }, `${why} snapshot operation`);
-    if (s.status === "creating") self.createSnapshot(m.backend, s.id);
+    // A snapshot being managed adopts its object again; it never takes a new snapshot.
+    if (s.status === "creating" && s.task) self.manageExistingSnapshot(m.backend, s.id);
+    else if (s.status === "creating") self.createSnapshot(m.backend, s.id);
     else if (s.status === "deleting") self.deleteSnapshot(m.backend, s.id);
+    else if (s.status === "unmanaging") self.unmanageSnapshot(m.backend, s.id);
     else if (s.status === "restoring" && !reverting.has(s.id)) {
       await casSnapshot(m.db.kysely, s.id, ["restoring"], { status: "available" });
     }
