@@ -33,5 +33,34 @@ describe("sdk live: manage existing", () => {
         await client.volumes.waitForDeleted(x.id, QUICK);
       }
     });
+
+    it("lists a snapshot file of a volume, adopts it as a snapshot, unmanages it keeping the data", async () => {
+      const { client, server } = live();
+      const host = "testhost@file";
+      const vol = await client.volumes.create({ size: 1 });
+      await client.volumes.waitFor(vol.id, "available", QUICK);
+      const name = `volume-${vol.id}@sdk`;
+      const file = path.join(server.s.dataDir, "volumes", "file", name);
+      await writeFile(file, "");
+      await truncate(file, 1024 ** 3 + 1);
+      const listed = await client.manageableSnapshots.list({ host }).all();
+      const entry = listed.find((m) => m.reference["source-name"] === name);
+      assert.ok(entry, JSON.stringify(listed));
+      assert.deepEqual(entry.source_reference, { "source-name": `volume-${vol.id}` });
+      assert.ok((await client.manageableSnapshots.listBriefLegacy({ host }).all()).some((m) => m.reference["source-name"] === name));
+
+      const s = await client.manageableSnapshots.manage({ volume_id: vol.id, ref: { "source-name": name }, name: "adopted" });
+      assert.equal((await client.snapshots.waitFor(s.id, "available", QUICK)).size, 2);
+      await client.snapshots.unmanage(s.id);
+      await client.snapshots.waitForDeleted(s.id, QUICK);
+      const kept = `volume-${vol.id}@snapshot-${s.id}`;
+      assert.ok((await client.manageableSnapshots.listLegacy({ host }).all()).some((m) => m.reference["source-name"] === kept && m.safe_to_manage));
+      const again = await client.manageableSnapshots.manageLegacy({ volume_id: vol.id, ref: { "source-name": kept } });
+      await client.snapshots.waitFor(again.id, "available", QUICK);
+      await client.snapshots.delete(again.id);
+      await client.snapshots.waitForDeleted(again.id, QUICK);
+      await client.volumes.delete(vol.id);
+      await client.volumes.waitForDeleted(vol.id, QUICK);
+    });
   });
 });

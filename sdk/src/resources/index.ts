@@ -9,6 +9,7 @@ import { clusters } from "./clusters";
 import { defaultTypes } from "./default-types";
 import { extensions } from "./extensions";
 import { limits } from "./limits";
+import { manageableSnapshots } from "./manageable-snapshots";
 import { manageableVolumes } from "./manageable-volumes";
 import { pools } from "./pools";
 import { qosSpecs } from "./qos-specs";
@@ -33,6 +34,7 @@ export const resources = {
   extensions,
   attachments,
   manageableVolumes,
+  manageableSnapshots,
 };
 
 /** The client properties the resource modules make. */

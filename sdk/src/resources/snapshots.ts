@@ -77,6 +77,9 @@ export function snapshots(c: CinderClient) {
     /** Admin: delete regardless of status. */
     forceDelete: (ref: Ref, opts?: CallOptions) => act(ref, { "os-force_delete": {} }, opts),
 
+    /** Admin: stop managing the snapshot; the row goes, the data stays on the backend (202; `unmanaging`, then gone). */
+    unmanage: (ref: Ref, opts?: CallOptions) => act(ref, { "os-unmanage": {} }, opts),
+
     /** Wait until the snapshot has (one of) `status`; fails at once on an `error*` status. */
     waitFor: (ref: Ref, status: string | readonly string[], opts?: WaitOptions): Promise<Snapshot> => waitForStatus(waitable, ref, status, opts),
 
