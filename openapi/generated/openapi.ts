@@ -559,9 +559,9 @@ export interface paths {
          *     The row is made in status `creating` with the volume's size, taking one snapshot and that
          *     many gigabytes of the project's quota (413 when over); the volume service then asks its
          *     driver for the object's size (the gigabytes quota follows it) and adopts it (the `file`
-         *     driver renames it to `snapshot-<id>`). Success → `available`; a bad reference, an object
-         *     already managed, a driver without snapshot manage support (`lvm`) or a gigabytes quota
-         *     overrun → `error`. A `ref` whose `source-name` is the data of a known volume or snapshot →
+         *     driver renames it to `snapshot-<id>`, the `lvm` driver to `_snapshot-<id>`). Success →
+         *     `available`; a bad reference, an object that is no snapshot of that volume, a driver
+         *     without snapshot manage support or a gigabytes quota overrun → `error`. A `ref` whose `source-name` is the data of a known volume or snapshot →
          *     400 "Invalid snapshot: Unable to manage existing snapshot. The object is already managed".
          *     Answers **202** with the snapshot in Cinder's v2 detail view.
          */
@@ -647,9 +647,9 @@ export interface paths {
          *     The row is made in status `creating` with the volume's size, taking one snapshot and that
          *     many gigabytes of the project's quota (413 when over); the volume service then asks its
          *     driver for the object's size (the gigabytes quota follows it) and adopts it (the `file`
-         *     driver renames it to `snapshot-<id>`). Success → `available`; a bad reference, an object
-         *     already managed, a driver without snapshot manage support (`lvm`) or a gigabytes quota
-         *     overrun → `error`. A `ref` whose `source-name` is the data of a known volume or snapshot →
+         *     driver renames it to `snapshot-<id>`, the `lvm` driver to `_snapshot-<id>`). Success →
+         *     `available`; a bad reference, an object that is no snapshot of that volume, a driver
+         *     without snapshot manage support or a gigabytes quota overrun → `error`. A `ref` whose `source-name` is the data of a known volume or snapshot →
          *     400 "Invalid snapshot: Unable to manage existing snapshot. The object is already managed".
          *     Answers **202** with the snapshot in Cinder's v2 detail view.
          */
@@ -4960,9 +4960,9 @@ export interface paths {
          *     The row is made in status `creating` with the volume's size, taking one snapshot and that
          *     many gigabytes of the project's quota (413 when over); the volume service then asks its
          *     driver for the object's size (the gigabytes quota follows it) and adopts it (the `file`
-         *     driver renames it to `snapshot-<id>`). Success → `available`; a bad reference, an object
-         *     already managed, a driver without snapshot manage support (`lvm`) or a gigabytes quota
-         *     overrun → `error`. A `ref` whose `source-name` is the data of a known volume or snapshot →
+         *     driver renames it to `snapshot-<id>`, the `lvm` driver to `_snapshot-<id>`). Success →
+         *     `available`; a bad reference, an object that is no snapshot of that volume, a driver
+         *     without snapshot manage support or a gigabytes quota overrun → `error`. A `ref` whose `source-name` is the data of a known volume or snapshot →
          *     400 "Invalid snapshot: Unable to manage existing snapshot. The object is already managed".
          *     Answers **202** with the snapshot in Cinder's v2 detail view.
          */
@@ -5206,9 +5206,9 @@ export interface paths {
          *     The row is made in status `creating` with the volume's size, taking one snapshot and that
          *     many gigabytes of the project's quota (413 when over); the volume service then asks its
          *     driver for the object's size (the gigabytes quota follows it) and adopts it (the `file`
-         *     driver renames it to `snapshot-<id>`). Success → `available`; a bad reference, an object
-         *     already managed, a driver without snapshot manage support (`lvm`) or a gigabytes quota
-         *     overrun → `error`. A `ref` whose `source-name` is the data of a known volume or snapshot →
+         *     driver renames it to `snapshot-<id>`, the `lvm` driver to `_snapshot-<id>`). Success →
+         *     `available`; a bad reference, an object that is no snapshot of that volume, a driver
+         *     without snapshot manage support or a gigabytes quota overrun → `error`. A `ref` whose `source-name` is the data of a known volume or snapshot →
          *     400 "Invalid snapshot: Unable to manage existing snapshot. The object is already managed".
          *     Answers **202** with the snapshot in Cinder's v2 detail view.
          */
@@ -10338,10 +10338,11 @@ export interface components {
              */
             volume_id: components["schemas"]["UuidLike"];
             /**
-             * @description The driver's reference to the storage object. The `file` driver takes
-             *     `{"source-name": "<file name>"}` of a file named `volume-<volume id>.<suffix>` in its
-             *     folder; a reference without `source-name`, or naming nothing adoptable, leaves the
-             *     snapshot in `error` (Cinder's ManageExistingInvalidReference).
+             * @description The driver's reference to the storage object: `{"source-name": "<name>"}`. The `file`
+             *     driver takes a regular file of its folder named `volume-<volume id>@<label>`; the `lvm`
+             *     driver a snapshot LV whose origin is `volume-<volume id>`. A reference without
+             *     `source-name`, or naming nothing adoptable for that volume, leaves the snapshot in
+             *     `error` (Cinder's ManageExistingInvalidReference).
              */
             ref: {
                 [key: string]: unknown;
@@ -10593,9 +10594,10 @@ export interface components {
          *     `snapshot_extension:snapshot_unmanage`. Allowed from the statuses a delete is (`available`,
          *     `error`): otherwise 400 "Invalid snapshot: Snapshot status must be available or error and
          *     must not be part of a group.". The snapshot goes `unmanaging`; the volume service lets its
-         *     driver forget it (the `file` driver renames `snapshot-<id>` to `unmanaged-snapshot-<id>`, as
-         *     Cinder's LVM driver renames unmanaged volumes) and removes the row, giving its snapshot and
-         *     gigabytes quota back. 202, no body.
+         *     driver forget it, keeping the data (the `file` driver renames `snapshot-<id>` to
+         *     `volume-<volume id>@snapshot-<id>`, the `lvm` driver drops its owner tag from
+         *     `_snapshot-<id>`), and removes the row, giving its snapshot and gigabytes quota back once.
+         *     202, no body.
          */
         SnapshotActionUnmanage: {
             /** @description Ignored; any JSON value (conventionally `{}` or null). */

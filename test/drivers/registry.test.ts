@@ -51,9 +51,9 @@ describe("driver registry", () => {
     });
   }
 
-  it("'file' manages existing snapshots; 'lvm' does not, so its snapshots to manage end in error as in Cinder", () => {
+  it("'file' and 'lvm' manage existing snapshots", () => {
     assert.equal(canManageSnapshots(createDriver("file", opts())), true);
-    assert.equal(canManageSnapshots(createDriver("lvm", opts())), false);
+    assert.equal(canManageSnapshots(createDriver("lvm", opts())), true);
   });
 
   it("throws on an unknown driver, naming the known ones", () => {

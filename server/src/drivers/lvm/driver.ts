@@ -28,7 +28,18 @@
  * removed by `setup()`.
  */
 import type { Executor } from "../../exec/executor";
-import type { BackendStats, ManageableDriver, ManageableVolume, ManageRef, SnapshotRef, VolumeDriver, VolumeRef } from "../interface";
+import type {
+  BackendStats,
+  ManageableDriver,
+  ManageableSnapshot,
+  ManageableSnapshotDriver,
+  ManageableVolume,
+  ManageRef,
+  SnapshotRef,
+  VolumeDriver,
+  VolumeRef,
+} from "../interface";
+import { LvmSnapshotManage } from "./snapshot-manage";
 import { InvalidReferenceError } from "../manage";
 import { INCOMPLETE_TAG, lvNameProblem, manageableLvs } from "./manage";
 import { silentLog, type Log } from "../../log";
@@ -91,13 +102,15 @@ export class VolumeBusyError extends Error {
   }
 }
 
-export class LvmDriver implements VolumeDriver, ManageableDriver {
+export class LvmDriver implements VolumeDriver, ManageableDriver, ManageableSnapshotDriver {
   readonly name = "lvm";
   private readonly lvm: Lvm;
   private readonly vg: string;
   private readonly pool: string;
   private readonly log: Log;
   private thin = false;
+  /** Managing existing snapshots (./snapshot-manage.ts). */
+  private readonly snapshots: LvmSnapshotManage;
 
   constructor(private readonly opts: LvmDriverOptions) {
     this.vg = opts.volumeGroup ?? "cinder-volumes";
@@ -114,6 +127,7 @@ export class LvmDriver implements VolumeDriver, ManageableDriver {
     }
     this.lvm = new Lvm({ executor: opts.executor, systemDir: opts.lvmConfDir });
     this.log = opts.log ?? silentLog;
+    this.snapshots = new LvmSnapshotManage(this.lvm, this.vg, OWNER_TAG, this.log);
   }
 
   /** Whether new volumes are thin (known after setup). */
@@ -375,6 +389,22 @@ export class LvmDriver implements VolumeDriver, ManageableDriver {
 
   async getManageableVolumes(knownIds: ReadonlySet<string>, knownSnapshotIds?: ReadonlySet<string>): Promise<ManageableVolume[]> {
     return manageableLvs(await this.lvm.lvs(this.vg), OWNER_TAG, knownIds, knownSnapshotIds).filter((m) => m.sourceName !== this.pool);
+  }
+
+  manageExistingSnapshot(snapshot: SnapshotRef, ref: ManageRef): Promise<void> {
+    return this.snapshots.manageExistingSnapshot(snapshot, ref);
+  }
+
+  manageExistingSnapshotGetSize(snapshot: SnapshotRef, ref: ManageRef): Promise<number> {
+    return this.snapshots.manageExistingSnapshotGetSize(snapshot, ref);
+  }
+
+  unmanageSnapshot(snapshot: SnapshotRef): Promise<void> {
+    return this.snapshots.unmanageSnapshot(snapshot);
+  }
+
+  getManageableSnapshots(known: ReadonlyMap<string, string>): Promise<ManageableSnapshot[]> {
+    return this.snapshots.getManageableSnapshots(known);
   }
 
   /**
