@@ -13,6 +13,9 @@ import type { Client } from "../helpers/client";
 import { assertFault, backendDir, createSnapshot, createVolume, deleteSnapshot, exists, fileSize, GiB, MiB, readAt, snapshotAction, snapshotFile, writeAt } from "../helpers/lifecycle";
 import { forEachDialect } from "../helpers/suite";
 import { waitGone, waitStatus } from "../helpers/wait";
+import { openDb } from "../../server/src/db/database";
+import { insertSnapshot } from "../../server/src/db/repos/snapshots";
+import { DIALECTS, startServer } from "../helpers/server";
 
 const HOST = "testhost@file";
 
@@ -217,3 +220,57 @@ forEachDialect("manage existing snapshots", (fx) => {
     assert.deepEqual(await usage("smq"), { snapshots: 0, gigabytes: 1 });
   });
 });
+
+for (const dialect of DIALECTS) {
+  describe(`manage existing snapshots across a restart (${dialect})`, () => {
+    it("a snapshot left creating by a manage adopts its object on restart; no new snapshot is taken", async () => {
+      const a = await startServer(dialect);
+      const admin = a.client.as("admin:p1");
+      const vol = await createVolume(admin, "p1");
+      const name = `volume-${vol.id}@before-crash`;
+      const data = Buffer.from("the object's own bytes");
+      const foreign = path.join(backendDir(a), name);
+      await fsp.writeFile(foreign, "");
+      await fsp.truncate(foreign, MiB);
+      await writeAt(foreign, 4096, data);
+      await a.stop();
+      // What the API leaves when the process dies before the volume service has taken the cast.
+      const id = "3c1f2e4d-5a6b-4c7d-8e9f-0a1b2c3d4e5f";
+      const db = openDb(a.db.url);
+      try {
+        await insertSnapshot(
+          db.kysely,
+          {
+            id,
+            project_id: "p1",
+            user_id: "admin",
+            volume_id: vol.id,
+            status: "creating",
+            progress: "0%",
+            volume_size: 1,
+            display_name: null,
+            display_description: null,
+            volume_type_id: vol.volume_type_id ?? null,
+            consumes_quota: 1,
+            group_snapshot_id: null,
+            provider_location: null,
+            created_at: "2026-01-01T00:00:00.000000",
+            updated_at: null,
+            task: JSON.stringify({ op: "manage", ref: { "source-name": name } }),
+          },
+          {},
+        );
+      } finally {
+        await db.close();
+      }
+      const b = await startServer(dialect, {}, { dataDir: a.dataDir, db: a.db });
+      try {
+        await waitStatus(b.client.as("admin:p1"), "snapshots", "p1", id, "available");
+        assert.equal(await exists(foreign), false);
+        assert.deepEqual(await readAt(snapshotFile(b, id), 4096, data.length), data, "the adopted object, not a copy of the volume");
+      } finally {
+        await b.destroy();
+      }
+    });
+  });
+}
