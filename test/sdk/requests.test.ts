@@ -142,6 +142,10 @@ const CASES: Case[] = [
     { host: "h@b", binary: "cinder-volume", disabled_reason: "maintenance" },
   ],
   ["pools.list", (c) => c.pools.list({ detail: true }), 200, { pools: [] }, "GET", "/scheduler-stats/get_pools?detail=true"],
+  ["hosts.list", (c) => c.hosts.list("nova"), 200, { hosts: [] }, "GET", "/os-hosts?zone=nova"],
+  ["hosts.show", (c) => c.hosts.show("h@b"), 200, { host: [] }, "GET", "/os-hosts/h%40b"],
+  ["hosts.capabilities", (c) => c.hosts.capabilities("h@b"), 200, {}, "GET", "/capabilities/h%40b"],
+  ["hosts.resourceFilters", (c) => c.hosts.resourceFilters("volume"), 200, { resource_filters: [] }, "GET", "/resource_filters?resource=volume"],
   ["extensions.list", (c) => c.extensions.list(), 200, { extensions: [] }, "GET", "/extensions"],
 ];
 

@@ -8,6 +8,7 @@ import { availabilityZones } from "./availability-zones";
 import { clusters } from "./clusters";
 import { defaultTypes } from "./default-types";
 import { extensions } from "./extensions";
+import { hosts } from "./hosts";
 import { limits } from "./limits";
 import { manageableSnapshots } from "./manageable-snapshots";
 import { manageableVolumes } from "./manageable-volumes";
@@ -31,6 +32,7 @@ export const resources = {
   services,
   clusters,
   pools,
+  hosts,
   extensions,
   attachments,
   manageableVolumes,
