@@ -6,12 +6,10 @@
  * volume's size while taking one snapshot and that many gigabytes of quota, as a snapshot create
  * does (the volume service then settles the gigabytes on the object's real size).
  */
-import { randomUUID } from "node:crypto";
 import { backendOf, queueOf } from "../../bus/rpc";
 import { casSnapshot, getSnapshot, insertSnapshot } from "../../db/repos/snapshots";
 import { casVolume, creatingFrom, getVolume } from "../../db/repos/volumes";
-import type { SnapshotRow, SnapshotsTable, VolumeRow } from "../../db/schema";
-import { now } from "../../contract/time";
+import type { SnapshotRow, VolumeRow } from "../../db/schema";
 import type { ManageableSnapshot } from "../../drivers/interface";
 import { invalidSnapshot, invalidVolume, notFound, volumeNotFound } from "../../contract/errors";
 import type { RequestContext } from "../../contract/context";
@@ -24,6 +22,7 @@ import type { ManageSnapshotInput, ManageableQuery } from "../../contract/api";
 import { clusterPlacement, paginate, SNAPSHOT_NAME_RE, VOLUME_NAME_RE, volumeService } from "./manage";
 import { findSnapshot, findVolume } from "./lookup";
 import { assertNotFrozen } from "./replication";
+import { newSnapshotRow } from "./snapshots";
 
 /** A volume in these may not gain a snapshot, even a managed one (with Cinder's `force`, any other may). */
 const REFUSED: readonly VolumeStatus[] = ["maintenance", "error", "deleting", "error_deleting"];
@@ -58,24 +57,7 @@ export async function manageSnapshot(svc: ConfigCastDeps, ctx: RequestContext, i
   if (v.status === "error") throw invalidVolume("The snapshot cannot be created when the volume is in error status.");
   await assertNotFrozen(svc, v);
   if (await alreadyManaged(svc, input.ref)) throw invalidSnapshot("Unable to manage existing snapshot. The object is already managed");
-  const row: SnapshotsTable = {
-    id: randomUUID(),
-    project_id: ctx.projectId,
-    user_id: ctx.userId,
-    volume_id: v.id,
-    status: "creating",
-    progress: "0%",
-    volume_size: v.size,
-    display_name: input.name ?? null,
-    display_description: input.description ?? null,
-    volume_type_id: v.volume_type_id,
-    consumes_quota: 1,
-    group_snapshot_id: null,
-    provider_location: null,
-    created_at: now(),
-    updated_at: null,
-    task: JSON.stringify({ op: "manage", ref: input.ref }),
-  };
+  const row = newSnapshotRow(ctx, v, input, JSON.stringify({ op: "manage", ref: input.ref }));
   await svc.db.kysely.transaction().execute(async (trx) => {
     // The volume is re-checked with the insert: one that started deleting meanwhile gets no snapshot.
     if (!(await casVolume(trx, v.id, { status: ALLOWED }, {}))) {

@@ -7,7 +7,7 @@ import { assertNotFrozen } from "./replication";
 import { randomUUID } from "node:crypto";
 import { casSnapshot, getSnapshot, insertSnapshot } from "../../db/repos/snapshots";
 import { casVolume, creatingFrom, getVolume } from "../../db/repos/volumes";
-import type { SnapshotRow, SnapshotsTable } from "../../db/schema";
+import type { SnapshotRow, SnapshotsTable, VolumeRow } from "../../db/schema";
 import { now } from "../../contract/time";
 import type { RequestContext } from "../../contract/context";
 import { badRequest, invalidInput, invalidSnapshot, invalidVolume, volumeNotFound } from "../../contract/errors";
@@ -41,7 +41,31 @@ export async function createSnapshot(svc: ConfigCastDeps, ctx: RequestContext, i
     `Volume ${v.id} status must be ${valid.join(", ")}, but current status is: ${status}.`;
   if (!valid.includes(v.status)) throw invalidVolume(statusMessage(v.status));
 
-  const row: SnapshotsTable = {
+  const row = newSnapshotRow(ctx, v, input, null);
+  await svc.db.kysely.transaction().execute(async (trx) => {
+    // The volume's status and size are re-checked with the insert: a volume that started deleting
+    // or extending meanwhile gets no snapshot (and on PostgreSQL its row stays locked until commit).
+    if (!(await casVolume(trx, v.id, { status: valid, sizeIs: v.size }, {}))) {
+      const cur = await getVolume(trx, v.id);
+      // Deleted since it was read: the volume is gone, as a request a moment later would be told.
+      if (!cur) throw volumeNotFound(v.id);
+      throw invalidVolume(statusMessage(cur.status));
+    }
+    await consume(trx, svc.config.quotas, v.project_id, await snapshotDelta(trx, row));
+    await insertSnapshot(trx, row, input.metadata ?? {});
+  });
+  svc.volumes.createSnapshot(queueOf(v), row.id);
+  return row;
+}
+
+/** The row of a snapshot of `v` about to be made (or adopted, with its `task`), `creating`. */
+export function newSnapshotRow(
+  ctx: RequestContext,
+  v: VolumeRow,
+  input: { name?: string | null; description?: string | null },
+  task: string | null,
+): SnapshotsTable {
+  return {
     id: randomUUID(),
     project_id: ctx.projectId,
     user_id: ctx.userId,
@@ -57,22 +81,8 @@ export async function createSnapshot(svc: ConfigCastDeps, ctx: RequestContext, i
     provider_location: null,
     created_at: now(),
     updated_at: null,
-    task: null,
+    task,
   };
-  await svc.db.kysely.transaction().execute(async (trx) => {
-    // The volume's status and size are re-checked with the insert: a volume that started deleting
-    // or extending meanwhile gets no snapshot (and on PostgreSQL its row stays locked until commit).
-    if (!(await casVolume(trx, v.id, { status: valid, sizeIs: v.size }, {}))) {
-      const cur = await getVolume(trx, v.id);
-      // Deleted since it was read: the volume is gone, as a request a moment later would be told.
-      if (!cur) throw volumeNotFound(v.id);
-      throw invalidVolume(statusMessage(cur.status));
-    }
-    await consume(trx, svc.config.quotas, v.project_id, await snapshotDelta(trx, row));
-    await insertSnapshot(trx, row, input.metadata ?? {});
-  });
-  svc.volumes.createSnapshot(queueOf(v), row.id);
-  return row;
 }
 
 export async function updateSnapshot(svc: DbDeps, ctx: RequestContext, id: string, u: SnapshotUpdate): Promise<SnapshotRow> {
