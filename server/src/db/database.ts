@@ -6,7 +6,7 @@ import path from "node:path";
 import { closeSync, mkdirSync, openSync } from "node:fs";
 import SQLite from "better-sqlite3";
 import { Pool, types as pgTypes } from "pg";
-import { Kysely, Migrator, sql, PostgresDialect, SqliteDialect, type Migration, type MigrationProvider, type SqliteDatabase, type SqliteStatement } from "kysely";
+import { Kysely, Migrator, sql, PostgresDialect, SqliteDialect, type Migration, type MigrationProvider, type SqliteDatabase, type SqliteStatement, type TransactionBuilder } from "kysely";
 import type { Database } from "./schema";
 import * as m0001 from "./migrations/0001_initial";
 import * as m0002 from "./migrations/0002_identity";
@@ -51,6 +51,42 @@ export function sqlitePath(url: string): string | null {
   return /^postgres(ql)?:\/\//.test(url) ? null : url.replace(/^sqlite:(\/\/)?/, "");
 }
 
+/** PostgreSQL's answers to a transaction it chose to end so that others may go on. */
+const RETRIABLE = new Set(["40P01" /* deadlock_detected */, "40001" /* serialization_failure */]);
+const TRANSACTION_ATTEMPTS = 5;
+
+/**
+ * Transactions on PostgreSQL that run again, from the start, when the server ends them for a
+ * deadlock or a serialization failure (oslo.db's wrap_db_retry with retry_on_deadlock, which
+ * Cinder's quota and volume updates carry): a transaction rolled back changed nothing, and every
+ * one here reads what it decides on inside itself. The callbacks must keep their effects in the
+ * database (nothing sent or cached before the commit).
+ */
+class RetryingKysely<DB> extends Kysely<DB> {
+  override transaction(): TransactionBuilder<DB> {
+    return retrying(super.transaction());
+  }
+}
+
+function retrying<DB>(b: TransactionBuilder<DB>): TransactionBuilder<DB> {
+  const wrapped: Pick<TransactionBuilder<DB>, "execute" | "setAccessMode" | "setIsolationLevel"> = {
+    setAccessMode: (mode) => retrying(b.setAccessMode(mode)),
+    setIsolationLevel: (level) => retrying(b.setIsolationLevel(level)),
+    async execute(callback) {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await b.execute(callback);
+        } catch (err) {
+          if (attempt >= TRANSACTION_ATTEMPTS || !RETRIABLE.has((err as { code?: string }).code ?? "")) throw err;
+          // A short random pause, growing with each attempt, so that the two do not meet again.
+          await new Promise((res) => setTimeout(res, Math.random() * 20 * 2 ** attempt));
+        }
+      }
+    },
+  };
+  return wrapped as TransactionBuilder<DB>;
+}
+
 /** `sqlite:PATH`, `sqlite://PATH`, a bare path, or `postgres://...` / `postgresql://...`. */
 export function openDb(url: string): Db {
   if (/^postgres(ql)?:\/\//.test(url)) {
@@ -58,7 +94,7 @@ export function openDb(url: string): Db {
     // An idle connection the server drops (restart, admin termination) is replaced on next use;
     // without a listener pg would turn it into an uncaught exception.
     pool.on("error", () => undefined);
-    const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const kysely = new RetryingKysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { kysely, dialect: "postgres", close: () => kysely.destroy() };
   }
   const file = sqlitePath(url)!;

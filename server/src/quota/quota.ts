@@ -90,10 +90,18 @@ function expand(d: Delta): Array<[string, number]> {
     add(`snapshots_${d.typeName}`, d.snapshots);
     add(`gigabytes_${d.typeName}`, d.gigabytes);
   }
-  // A fixed order, so that two transactions lock usage rows in the same order; counts before
-  // gigabytes, as Cinder reports them (its reservation deltas are {volumes, gigabytes}).
+  return out.sort(inLockOrder);
+}
+
+/**
+ * The one order in which every transaction changes usage rows, whatever it does (take, give back,
+ * settle, move between types), so that no two of them wait on each other's rows in a cycle: counts
+ * before gigabytes, as Cinder reports them (its reservation deltas are {volumes, gigabytes}), then
+ * by name.
+ */
+function inLockOrder([a]: [string, number], [b]: [string, number]): number {
   const rank = (r: string) => (r.startsWith("volumes") ? 0 : r.startsWith("snapshots") ? 1 : 2);
-  return out.sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b));
+  return rank(a) - rank(b) || a.localeCompare(b);
 }
 
 /**
@@ -106,13 +114,15 @@ export async function consume(db: Q, defaults: QuotaDefaults, projectId: string,
   if (size !== undefined && perVolume >= 0 && size > perVolume) {
     throw quotaError("VolumeSizeExceedsLimit", `Requested volume size ${size}G is larger than maximum allowed limit ${perVolume}G.`);
   }
-  for (const [resource, n] of expand(d)) {
-    await repo.ensureUsageRow(db, projectId, resource);
-    const limit = limits[resource] ?? -1;
-    if (await repo.takeUsage(db, projectId, resource, n, limit)) continue;
-    const used = (await usage(db, projectId))[resource]?.in_use ?? 0;
-    throw overQuota(resource, n, limit, used);
-  }
+  for (const [resource, n] of expand(d)) await take(db, projectId, resource, n, limits[resource] ?? -1);
+}
+
+/** in_use += n within `limit`, or throw Cinder's 413. */
+async function take(db: Q, projectId: string, resource: string, n: number, limit: number): Promise<void> {
+  await repo.ensureUsageRow(db, projectId, resource);
+  if (await repo.takeUsage(db, projectId, resource, n, limit)) return;
+  const used = (await usage(db, projectId))[resource]?.in_use ?? 0;
+  throw overQuota(resource, n, limit, used);
 }
 
 /** Give back what `d` took (row removed, operation failed). Never below zero. */
@@ -129,19 +139,23 @@ export async function settle(db: Q, projectId: string, from: Delta, to: Delta): 
   const diff = new Map<string, number>();
   for (const [r, n] of expand(from)) diff.set(r, (diff.get(r) ?? 0) - n);
   for (const [r, n] of expand(to)) diff.set(r, (diff.get(r) ?? 0) + n);
-  for (const [resource, n] of [...diff].sort(([a], [b]) => a.localeCompare(b))) await adjust(db, projectId, resource, n);
+  for (const [resource, n] of [...diff].sort(inLockOrder)) await adjust(db, projectId, resource, n);
 }
 
 /**
  * A retype's move of per-type usage: take `d` for type `to` (within its limits) and give it back
- * from type `from`. The two types' rows are changed in the order of their names, whichever way the
- * move goes, so two retypes that cross (a to b beside b to a) do not deadlock on them.
+ * from type `from`, every row changed in the one lock order, so that a retype beside creates,
+ * snapshots and other retypes (either way) never closes a cycle of waits on usage rows.
  */
 export async function moveBetweenTypes(db: Q, defaults: QuotaDefaults, projectId: string, d: Delta, from: Delta["typeName"], to: Delta["typeName"]): Promise<void> {
-  const take = () => consume(db, defaults, projectId, { ...d, typeName: to });
-  const giveBack = () => release(db, projectId, { ...d, typeName: from });
-  const steps = (to ?? "") <= (from ?? "") ? [take, giveBack] : [giveBack, take];
-  for (const step of steps) await step();
+  const limits = await hardLimits(db, defaults, projectId, to ? [to] : []);
+  const changes = new Map<string, number>();
+  for (const [r, n] of expand({ ...d, typeName: to })) changes.set(r, (changes.get(r) ?? 0) + n);
+  for (const [r, n] of expand({ ...d, typeName: from })) changes.set(r, (changes.get(r) ?? 0) - n);
+  for (const [resource, n] of [...changes].sort(inLockOrder)) {
+    if (n > 0) await take(db, projectId, resource, n, limits[resource] ?? -1);
+    else await adjust(db, projectId, resource, n);
+  }
 }
 
 /** in_use += n with no limit check, never below zero. */
