@@ -19,17 +19,33 @@ const compiled = new Map<string, CompiledQuery<unknown>>();
  * length of an IN list).
  */
 export async function runCompiled<R>(db: Q, key: string, build: () => Compilable<R>, values: Record<string, unknown>): Promise<R[]> {
+  const q = compiledFor(db, key, build) as CompiledQuery<R>;
+  const parameters = parametersOf(q, key, values);
+  return readDirect<R>(db, q.sql, parameters) ?? (await db.executeQuery<R>({ ...q, parameters })).rows;
+}
+
+function compiledFor(db: Q, key: string, build: () => Compilable<unknown>): CompiledQuery<unknown> {
   const dialectKey = `${db.getExecutor().adapter.constructor.name}:${key}`;
-  let q = compiled.get(dialectKey) as CompiledQuery<R> | undefined;
+  let q = compiled.get(dialectKey);
   if (!q) {
     q = build().compile();
     compiled.set(dialectKey, q);
   }
-  const parameters = q.parameters.map((p) => {
+  return q;
+}
+
+function parametersOf(q: CompiledQuery<unknown>, key: string, values: Record<string, unknown>): unknown[] {
+  return q.parameters.map((p) => {
     if (typeof p !== "string" || !(p in values)) throw new Error(`compiled query ${key}: no value for parameter ${String(p)}`);
     return values[p];
   });
-  return readDirect<R>(db, q.sql, parameters) ?? (await db.executeQuery<R>({ ...q, parameters })).rows;
+}
+
+/** runCompiled for a statement that changes rows: the number of rows it changed. */
+export async function runCompiledWrite(db: Q, key: string, build: () => Compilable<unknown>, values: Record<string, unknown>): Promise<number> {
+  const q = compiledFor(db, key, build);
+  const res = await db.executeQuery({ ...q, parameters: parametersOf(q, key, values) });
+  return Number(res.numAffectedRows ?? 0n);
 }
 
 /** Placeholder names for an IN list of `n` values: `:prefix0`, `:prefix1`, ... */

@@ -119,6 +119,8 @@ export async function consume(db: Q, defaults: QuotaDefaults, projectId: string,
 
 /** in_use += n within `limit`, or throw Cinder's 413. */
 async function take(db: Q, projectId: string, resource: string, n: number, limit: number): Promise<void> {
+  if (await repo.takeUsage(db, projectId, resource, n, limit)) return;
+  // No row yet (the project's first of this resource), or over the limit: made at zero, tried again.
   await repo.ensureUsageRow(db, projectId, resource);
   if (await repo.takeUsage(db, projectId, resource, n, limit)) return;
   const used = (await usage(db, projectId))[resource]?.in_use ?? 0;

@@ -5,6 +5,7 @@
  */
 import { type Kysely, sql, type Transaction } from "kysely";
 import type { Database } from "../schema";
+import { runCompiledWrite } from "../compiled";
 import type { VolumeStatus } from "../../contract/status";
 
 type Q = Kysely<Database> | Transaction<Database>;
@@ -54,36 +55,54 @@ export async function allUsageRows(db: Q): Promise<Array<{ project_id: string; r
 
 /** Make sure the usage row exists (at zero), so that a conditional UPDATE has a row to update. */
 export async function ensureUsageRow(db: Q, projectId: string, resource: string): Promise<void> {
-  await db
-    .insertInto("quota_usages")
-    .values({ project_id: projectId, resource, in_use: 0, reserved: 0 })
-    .onConflict((oc) => oc.columns(["project_id", "resource"]).doNothing())
-    .execute();
+  await runCompiledWrite(
+    db,
+    "usage row made",
+    () =>
+      db
+        .insertInto("quota_usages")
+        .values({ project_id: ":project", resource: ":resource", in_use: sql.lit(0), reserved: sql.lit(0) })
+        .onConflict((oc) => oc.columns(["project_id", "resource"]).doNothing()),
+    { ":project": projectId, ":resource": resource },
+  );
 }
 
 /**
  * in_use += n on an existing row; when n > 0 and `limit` is not negative, only if the result stays
- * within `limit`. True when the row was updated.
+ * within `limit`. True when the row was updated (false also when there is no row).
  */
 export async function takeUsage(db: Q, projectId: string, resource: string, n: number, limit: number): Promise<boolean> {
-  let q = db
-    .updateTable("quota_usages")
-    .set({ in_use: sql`in_use + ${n}` })
-    .where("project_id", "=", projectId)
-    .where("resource", "=", resource);
-  if (n > 0 && limit >= 0) q = q.where(sql`in_use + ${n}`, "<=", limit);
-  const res = await q.executeTakeFirst();
-  return Number(res.numUpdatedRows) === 1;
+  const bounded = n > 0 && limit >= 0;
+  const values = { ":project": projectId, ":resource": resource, ":n": n, ":limit": limit };
+  const changed = await runCompiledWrite(
+    db,
+    bounded ? "usage taken within its limit" : "usage taken",
+    () => {
+      const q = db
+        .updateTable("quota_usages")
+        .set({ in_use: sql`in_use + ${":n"}` })
+        .where("project_id", "=", ":project")
+        .where("resource", "=", ":resource");
+      return bounded ? q.where(sql`in_use + ${":n"}`, "<=", sql`${":limit"}`) : q;
+    },
+    values,
+  );
+  return changed === 1;
 }
 
 /** in_use += n with no limit check, never below zero. */
 export async function adjustUsage(db: Q, projectId: string, resource: string, n: number): Promise<void> {
-  await db
-    .updateTable("quota_usages")
-    .set({ in_use: sql`case when in_use + ${n} < 0 then 0 else in_use + ${n} end` })
-    .where("project_id", "=", projectId)
-    .where("resource", "=", resource)
-    .execute();
+  await runCompiledWrite(
+    db,
+    "usage adjusted",
+    () =>
+      db
+        .updateTable("quota_usages")
+        .set({ in_use: sql`case when in_use + ${":n"} < 0 then 0 else in_use + ${":n"} end` })
+        .where("project_id", "=", ":project")
+        .where("resource", "=", ":resource"),
+    { ":project": projectId, ":resource": resource, ":n": n },
+  );
 }
 
 export async function insertUsage(db: Q, projectId: string, resource: string, inUse: number): Promise<void> {

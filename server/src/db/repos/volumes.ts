@@ -115,7 +115,9 @@ export async function casVolume(
 
 export async function insertVolume(db: Q, row: VolumesTable, metadata: Record<string, string>): Promise<void> {
   await db.insertInto("volumes").values(row).execute();
-  await replaceMetadata(db, "volume", row.id, metadata);
+  // A new id has no metadata rows to replace.
+  const rows = Object.entries(metadata).map(([key, value]) => ({ volume_id: row.id, key, value }));
+  if (rows.length > 0) await db.insertInto("volume_metadata").values(rows).execute();
 }
 
 /** Remove the row; true when this caller removed it (so it alone gives back what the row held). */

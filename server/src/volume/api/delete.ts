@@ -12,7 +12,7 @@ import { authorize } from "../../policy/policy";
 import type { CastDeps } from "./deps";
 import { SNAPSHOT_CASCADE_DELETABLE, VOLUME_DELETABLE, VOLUME_TRANSITIONS } from "../../contract/status";
 import { findVolume } from "./lookup";
-import { heldByVolume, release, settle, volumeDelta } from "../../quota/quota";
+import { heldByVolume, release, settle, volumeDelta, volumeHolding } from "../../quota/quota";
 import type { DeleteOptions } from "../../contract/api";
 
 export async function deleteVolume(svc: CastDeps, ctx: RequestContext, id: string, opts: DeleteOptions): Promise<void> {
@@ -21,12 +21,15 @@ export async function deleteVolume(svc: CastDeps, ctx: RequestContext, id: strin
   if (opts.force) authorize(ctx, "volume:force_delete", v.project_id);
   const db = svc.db.kysely;
 
-  // A volume the scheduler never placed has nothing on any backend: it goes at once.
-  const gone = await db.transaction().execute(async (trx) => {
-    if (!(await deleteUnplacedVolume(trx, id))) return false;
-    await release(trx, v.project_id, await volumeDelta(trx, v));
-    return true;
-  });
+  // A volume the scheduler never placed has nothing on any backend: it goes at once. (A volume
+  // read with its host is placed: a host, once set, is never taken away.)
+  const gone =
+    !v.host &&
+    (await db.transaction().execute(async (trx) => {
+      if (!(await deleteUnplacedVolume(trx, id))) return false;
+      await release(trx, v.project_id, await volumeDelta(trx, v));
+      return true;
+    }));
   if (gone) return;
   await assertNotFrozen(svc, v);
 
@@ -56,10 +59,17 @@ export async function deleteVolume(svc: CastDeps, ctx: RequestContext, id: strin
           `awaiting a transfer, or be disassociated from snapshots after volume transfer.`,
       );
     }
-    if (held) await settle(trx, v.project_id, await heldByVolume(trx, held), await volumeDelta(trx, held));
+    // Nothing in flight holds more or other than the row says: nothing to settle.
+    if (held && !holdsAsRow(held)) await settle(trx, v.project_id, await heldByVolume(trx, held), await volumeDelta(trx, held));
     if (opts.cascade) await setSnapshotsOfVolumeStatus(trx, id, "deleting");
     // The row is this transaction's since the compare-and-set won.
     return queueOf((await getVolume(trx, id))!);
   });
   svc.volumes.deleteVolume(host, id);
+}
+
+/** The row's operation in flight holds just what its size and type say. */
+function holdsAsRow(held: Parameters<typeof volumeHolding>[0]): boolean {
+  const h = volumeHolding(held);
+  return h.gigabytes === held.size && h.typeId === held.volume_type_id;
 }

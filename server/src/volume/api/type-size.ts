@@ -22,21 +22,22 @@ function bound(value: string | undefined): number | undefined {
 /** Throw Cinder's 400 when `size` is outside the type's bounds. A volume without a type has none. */
 export async function checkSizeForType(db: Q, typeId: string | null, size: number): Promise<void> {
   if (!typeId) return;
-  const type = await getType(db, typeId);
-  if (!type) return;
+  // A type that is gone has no specs left: no bounds.
   const specs = await typeSpecs(db, typeId);
   const spec = (key: string): string | undefined => specs[key];
+  // The type's name, for the message, is read only when a bound refuses the size.
+  const typeName = async () => (await getType(db, typeId))?.name ?? typeId;
   const min = bound(spec(MIN_SIZE_KEY));
   // Python's truthiness: a bound of 0 is no bound.
   if (min && size < min) {
     throw invalidInput(
-      `Specified volume size of '${size}' is less than the minimum required size of '${spec(MIN_SIZE_KEY)}' for volume type '${type.name}'.`,
+      `Specified volume size of '${size}' is less than the minimum required size of '${spec(MIN_SIZE_KEY)}' for volume type '${await typeName()}'.`,
     );
   }
   const max = bound(spec(MAX_SIZE_KEY));
   if (max && size > max) {
     throw invalidInput(
-      `Specified volume size of '${size}' is greater than the maximum allowable size of '${spec(MAX_SIZE_KEY)}' for volume type '${type.name}'.`,
+      `Specified volume size of '${size}' is greater than the maximum allowable size of '${spec(MAX_SIZE_KEY)}' for volume type '${await typeName()}'.`,
     );
   }
 }
