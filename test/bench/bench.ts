@@ -14,6 +14,9 @@
  *   api --workers 2 / 1              GET volume on PostgreSQL and RabbitMQ
  *
  * The machine is small and noisy: read the numbers as ratios within one run, not as absolutes.
+ * Beside each throughput share, the CPU each request cost the server and the ceiling (from /proc)
+ * and their ratio: on a busy machine, where the load generator competes for the same cores, the
+ * CPU share is the steadier of the two.
  * BENCH_SECONDS (default 10) sets each throughput run's length; BENCH_SCALE (default
  * 1000,10000,100000) the volume counts of the scale rows; BENCH_PARTS (default
  * throughput,scale,workers) which parts run; BENCH_DIALECTS (default sqlite,postgres) the scale's
@@ -49,6 +52,10 @@ interface Row {
   p99: number;
   /** Share of the ceiling's throughput for the same body. */
   share?: number;
+  /** CPU time the serving process spent per request, µs (user + system, from /proc). */
+  cpuUs?: number;
+  /** The ceiling's CPU per request over this one's: the share the server would have were it alone on the machine. */
+  cpuShare?: number;
 }
 
 /** Rows straight into the database: `count` volumes of `project` (one metadata key each) and as many snapshots. */
@@ -183,6 +190,19 @@ function reachable(port: number): Promise<boolean> {
   });
 }
 
+/**
+ * CPU time a process has used, µs (user + system, /proc/PID/stat in clock ticks). Per request it
+ * is steadier than throughput on a busy machine: the load generator and other work take turns on
+ * the same cores, which lowers req/s but not the CPU each request costs the server.
+ */
+async function cpuUs(pid: number): Promise<number> {
+  const fields = (await readFile(`/proc/${pid}/stat`, "utf8")).split(") ")[1].split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * (1_000_000 / CLOCK_TICKS);
+}
+
+/** USER_HZ, 100 on Linux for every architecture Node runs on. */
+const CLOCK_TICKS = 100;
+
 /** The server's resident memory, in MB (Linux). */
 async function rssMb(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, "utf8");
@@ -260,10 +280,14 @@ async function throughput(dir: string): Promise<{ rows: Row[]; creates: Row[] }>
       ["GET volume", showUrl],
       [`GET volumes/detail?limit=100 (${DETAIL_SEEDED} volumes)`, detailUrl],
     ]) {
+      let cpu0 = await cpuUs(ceiling.pid!);
       const top = await load(`${name} (ceiling)`, `http://127.0.0.1:${cport}${url.split("?")[0]}`, {});
+      const topCpu = ((await cpuUs(ceiling.pid!)) - cpu0) / top.requests.total;
+      cpu0 = await cpuUs(server.pid!);
       const r = await load(name, base + url, headers);
-      rows.push({ name: `${name}, ceiling`, rps: top.requests.average, p50: top.latency.p50, p99: top.latency.p99 });
-      rows.push({ name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, share: r.requests.average / top.requests.average });
+      const rCpu = ((await cpuUs(server.pid!)) - cpu0) / r.requests.total;
+      rows.push({ name: `${name}, ceiling`, rps: top.requests.average, p50: top.latency.p50, p99: top.latency.p99, cpuUs: topCpu });
+      rows.push({ name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, share: r.requests.average / top.requests.average, cpuUs: rCpu, cpuShare: topCpu / rCpu });
     }
   } finally {
     await stopChild(ceiling);
@@ -411,11 +435,14 @@ async function apiWorkers(dir: string): Promise<Row[] | undefined> {
 }
 
 function printRows(rows: Row[], unit = "req/s"): void {
-  console.log(["call".padEnd(52), unit.padStart(9), "p50 ms".padStart(9), "p99 ms".padStart(9), "of ceiling".padStart(12)].join(""));
+  const cpu = rows.some((r) => r.cpuUs !== undefined);
+  const cpuHead = cpu ? ["CPU µs/req".padStart(12), "CPU of ceiling".padStart(16)] : [];
+  console.log(["call".padEnd(52), unit.padStart(9), "p50 ms".padStart(9), "p99 ms".padStart(9), "of ceiling".padStart(12), ...cpuHead].join(""));
+  const pctOf = (x: number | undefined) => (x === undefined ? "" : `${(x * 100).toFixed(1)}%`);
   for (const r of rows) {
     const value = unit === "req/s" ? r.rps.toFixed(0) : r.rps.toFixed(3);
-    const share = r.share === undefined ? "" : `${(r.share * 100).toFixed(1)}%`;
-    console.log([r.name.padEnd(52), value.padStart(9), r.p50.toFixed(1).padStart(9), r.p99.toFixed(1).padStart(9), share.padStart(12)].join(""));
+    const cpuCols = cpu ? [(r.cpuUs === undefined ? "" : r.cpuUs.toFixed(0)).padStart(12), pctOf(r.cpuShare).padStart(16)] : [];
+    console.log([r.name.padEnd(52), value.padStart(9), r.p50.toFixed(1).padStart(9), r.p99.toFixed(1).padStart(9), pctOf(r.share).padStart(12), ...cpuCols].join(""));
   }
 }
 
