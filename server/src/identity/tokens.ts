@@ -75,7 +75,7 @@ export class TokenService {
   async validate(token: string): Promise<TokenInfo | undefined> {
     const key = hashToken(token);
     const hit = this.cache.get(key);
-    if (hit && hit.until > Date.now() && Date.parse(hit.info.expiresAt) > Date.now()) return hit.info;
+    if (hit && hit.until > Date.now()) return hit.info;
     const row = await tokenWithOwner(this.db, key);
     if (!row || row.revoked || row.user_enabled !== 1 || Date.parse(row.expires_at) <= Date.now()) return undefined;
     if (row.project_id && row.project_enabled !== 1) return undefined;
@@ -106,7 +106,8 @@ export class TokenService {
         : {}),
     };
     if (this.cache.size >= CACHE_MAX) this.cache.clear();
-    this.cache.set(key, { info, until: Date.now() + CACHE_MS });
+    // Kept for a few seconds, and never past the token's own expiry.
+    this.cache.set(key, { info, until: Math.min(Date.now() + CACHE_MS, Date.parse(row.expires_at)) });
     return info;
   }
 
