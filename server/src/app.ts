@@ -7,7 +7,8 @@ import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import { type Bus, InProcessBus } from "./bus/bus";
 import { connectAmqpBus } from "./bus/amqp";
-import { SchedulerRpc, VolumeRpc } from "./bus/rpc";
+import { SchedulerRpc, VOLUME_FANOUT_TOPIC, VolumeRpc } from "./bus/rpc";
+import { serve, type VolumeFanoutProtocol } from "./bus/protocol";
 import { type Config, ConfigError } from "./config";
 import { migrate, openDb } from "./db/database";
 import { createDriver } from "./drivers/registry";
@@ -204,6 +205,14 @@ export async function startServices(
     );
     await manager.start();
     managers.push(manager);
+  }
+  // A scheduler that starts asks for reports (scheduler.ts); this process answers for its backends.
+  if (managers.length > 0) {
+    serve<VolumeFanoutProtocol>(bus, VOLUME_FANOUT_TOPIC, {
+      publishServiceCapabilities: async () => {
+        await Promise.all(managers.map((m) => m.reportStats().catch((err: unknown) => m.log.warn({ err }, "capacity report failed"))));
+      },
+    });
   }
   await scheduler?.reconcile();
 

@@ -48,7 +48,8 @@ export class InProcessBus implements Bus {
    * the next request.
    */
   fanout(topic: string, method: string, payload: unknown): void {
-    if (this.closed) return;
+    // To every consumer: with none (no volume service in this process yet), to nobody.
+    if (this.closed || !this.handlers.has(topic)) return;
     const p = this.deliver(topic, method, payload)
       .catch((err: unknown) => this.log.error({ err, topic, method }, "fanout handler failed"))
       .finally(() => this.inFlight.delete(p));

@@ -24,6 +24,10 @@
  * 1.6 — volume manageExistingSnapshot and unmanageSnapshot (casts), getManageableSnapshots (call)
  *       (cinder/volume/rpcapi.py manage_existing_snapshot, delete_snapshot with unmanage_only,
  *       get_manageable_snapshots).
+ * 1.7 — volume fanout publishServiceCapabilities (VolumeFanoutProtocol, on `cinder-volume`): a
+ *       scheduler that starts asks every volume service to report its pools now rather than at
+ *       its next interval (cinder/scheduler/manager.py request_service_capabilities, and the
+ *       volume manager's publish_service_capabilities).
  */
 import type { AttachmentRow } from "../db/schema";
 import type { ConnectionInfo, Connector } from "../contract/connector";
@@ -33,7 +37,7 @@ import type { BackendReport } from "../scheduler/scheduler";
 import type { PoolState } from "../scheduler/types";
 import type { Bus } from "./bus";
 
-export const PROTOCOL_VERSION = "1.5";
+export const PROTOCOL_VERSION = "1.7";
 
 /** A cast: sent without waiting; answers nothing. */
 export interface Cast<P> {
@@ -118,6 +122,14 @@ export interface VolumeProtocol {
   terminateConnection: Call<ConnectionMsg, void>;
   attachVolume: Call<AttachMsg, AttachmentRow>;
   detachVolume: Call<DetachMsg, void>;
+}
+
+/**
+ * What goes to every volume service at once, on the one topic all of them consume (Cinder's
+ * `cinder-volume` fanout); each process answers for all of its backends.
+ */
+export interface VolumeFanoutProtocol {
+  publishServiceCapabilities: Fanout<Record<string, never>>;
 }
 
 /** A protocol: every member a cast or a call. */

@@ -10,9 +10,11 @@ import type { ManageableSnapshot, ManageableVolume } from "../drivers/interface"
 import type { BackendCapabilities } from "../contract/capabilities";
 import type { BackendReport } from "../scheduler/scheduler";
 import type { PoolState } from "../scheduler/types";
-import { type AttachMsg, type SchedulerProtocol, Sender, type VolumeProtocol } from "./protocol";
+import { type AttachMsg, type SchedulerProtocol, Sender, type VolumeFanoutProtocol, type VolumeProtocol } from "./protocol";
 
 export const SCHEDULER_TOPIC = "cinder-scheduler";
+/** The topic every volume service consumes, for what goes to all of them (VolumeFanoutProtocol). */
+export const VOLUME_FANOUT_TOPIC = "cinder-volume";
 
 /** `host@backend#pool` -> `host@backend`: managers serve a backend, pools live inside it. */
 export function backendOf(host: string): string {
@@ -69,9 +71,16 @@ export class SchedulerRpc {
 
 export class VolumeRpc {
   private readonly send: Sender<VolumeProtocol>;
+  private readonly all: Sender<VolumeFanoutProtocol>;
 
   constructor(bus: Bus) {
     this.send = new Sender(bus);
+    this.all = new Sender(bus);
+  }
+
+  /** Every volume service: report your pools to the schedulers now. */
+  publishServiceCapabilities(): void {
+    this.all.fanout(VOLUME_FANOUT_TOPIC, "publishServiceCapabilities", {});
   }
 
   createVolume(host: string, volumeId: string): void {

@@ -137,6 +137,9 @@ export class Scheduler {
       updateBackend: async (report) => this.updateBackend(report),
       getPools: async () => this.poolStates(),
     });
+    // The volume services report at their own interval (a minute by default): asked now, they
+    // report at once, and placements need not wait for that interval (waitForReports).
+    this.volumes.publishServiceCapabilities();
     const after = this.opts.resumeAfterMs;
     if (after) {
       this.sweep = setInterval(() => void this.resumeUnplaced(after).catch((err: unknown) => this.log.warn({ err }, "re-scheduling failed")), after);
@@ -228,9 +231,10 @@ export class Scheduler {
 
   /**
    * cinder/scheduler/manager.py _wait_for_scheduler: a scheduler just started knows no pools until
-   * the volume services next report (every stats interval, 60 s by default), and would fail every
-   * placement until then, the ones redelivered to it from its queue first. So placements wait until
-   * every usable volume service has reported, or until initWaitMs after the start.
+   * the volume services report, and would fail every placement until then, the ones redelivered to
+   * it from its queue first. It asks them to report at once (start); placements wait until every
+   * usable volume service has reported, or until initWaitMs after the start (a service that is up
+   * but does not answer).
    */
   private async waitForReports(): Promise<void> {
     const until = this.startedAt + (this.opts.initWaitMs ?? INIT_WAIT_MS);
