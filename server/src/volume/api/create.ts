@@ -96,6 +96,7 @@ export async function createVolume(svc: ScheduleDeps, ctx: RequestContext, input
     snapshot_id: snapshot?.id ?? null,
     source_volid: source?.id ?? null,
     volume_type_id: typeId,
+    encryption_key_id: null,
     replication_status: null,
     consumes_quota: 1,
     provider_location: null,
