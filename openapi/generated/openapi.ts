@@ -85,7 +85,11 @@ export interface paths {
          *     values" / "Invalid volume: Originating source volume status must be one of 'available, in-use'
          *     values"; a size below the source's is 400 "Invalid input received: Volume size '<n>'GB cannot
          *     be smaller than the snapshot size <m>GB. They must be >= original snapshot size." (see
-         *     cinder/volume/flows/api/create_volume.py `_extract_size`); quota → 413.
+         *     cinder/volume/flows/api/create_volume.py `_extract_size`); quota → 413. A volume of an
+         *     encrypted type gets a key from the key manager (a clone, or a volume from a snapshot, a copy
+         *     of its source's key): a key manager that fails answers 500 "Key manager error." and no volume
+         *     is made; an encrypted type that is also multiattach is 400 "Invalid volume: Multiattach cannot
+         *     be used with encrypted volumes.".
          */
         post: operations["createVolume"];
         delete?: never;
@@ -3782,7 +3786,11 @@ export interface paths {
          *     values" / "Invalid volume: Originating source volume status must be one of 'available, in-use'
          *     values"; a size below the source's is 400 "Invalid input received: Volume size '<n>'GB cannot
          *     be smaller than the snapshot size <m>GB. They must be >= original snapshot size." (see
-         *     cinder/volume/flows/api/create_volume.py `_extract_size`); quota → 413.
+         *     cinder/volume/flows/api/create_volume.py `_extract_size`); quota → 413. A volume of an
+         *     encrypted type gets a key from the key manager (a clone, or a volume from a snapshot, a copy
+         *     of its source's key): a key manager that fails answers 500 "Key manager error." and no volume
+         *     is made; an encrypted type that is also multiattach is 400 "Invalid volume: Multiattach cannot
+         *     be used with encrypted volumes.".
          */
         post: {
             parameters: {
@@ -3824,6 +3832,7 @@ export interface paths {
                  */
                 413: components["responses"]["OverLimit"];
                 415: components["responses"]["UnsupportedMediaType"];
+                500: components["responses"]["InternalServerError"];
             };
         };
         delete?: never;
@@ -12943,16 +12952,6 @@ export interface components {
             };
         };
         /**
-         * @description 3.15+: the `If-Match` header does not match the current metadata ETag. Cinder answers a bare
-         *     412 (`webob.Response(status_int=412)`) with no fault body.
-         */
-        PreconditionFailed: {
-            headers: {
-                [name: string]: unknown;
-            };
-            content?: never;
-        };
-        /**
          * @description computeFault — Cinder answers 500 on purpose for a few server-side misconfigurations (e.g. the
          *     configured `default_volume_type` does not exist: "The request cannot be fulfilled as the
          *     default volume type <name> cannot be found."); unexpected failures are 500 with "The server
@@ -12965,6 +12964,16 @@ export interface components {
             content: {
                 "application/json": components["schemas"]["Fault"];
             };
+        };
+        /**
+         * @description 3.15+: the `If-Match` header does not match the current metadata ETag. Cinder answers a bare
+         *     412 (`webob.Response(status_int=412)`) with no fault body.
+         */
+        PreconditionFailed: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content?: never;
         };
         /**
          * @description serviceUnavailable — the request calls a service over the message bus and that service did not
@@ -13637,6 +13646,7 @@ export interface operations {
              */
             413: components["responses"]["OverLimit"];
             415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     listVolumesDetail: {

@@ -3766,7 +3766,8 @@ export const routes: readonly Route[] = [
       406,
       409,
       413,
-      415
+      415,
+      500
     ],
     "lenient": [
       {
@@ -6832,7 +6833,8 @@ export const routes: readonly Route[] = [
       406,
       409,
       413,
-      415
+      415,
+      500
     ],
     "lenient": [
       {

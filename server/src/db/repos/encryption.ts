@@ -7,7 +7,7 @@ import type { Kysely, Transaction } from "kysely";
 import type { Database, TypeEncryptionTable } from "../schema";
 import { now } from "../../contract/time";
 
-type Q = Kysely<Database> | Transaction<Database>;
+export type Q = Kysely<Database> | Transaction<Database>;
 
 export type TypeEncryptionRow = TypeEncryptionTable;
 
