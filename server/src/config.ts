@@ -2,7 +2,6 @@
  * Configuration: defaults, then a config file (JSON or YAML), then CINDERBLOCK_* environment
  * variables, then command-line flags; validated once at start.
  */
-import type { KeyManagerOptions } from "./keymgr/registry";
 import { readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -33,6 +32,13 @@ export interface QuotaDefaults {
   backup_gigabytes: number;
   groups: number;
   per_volume_gigabytes: number;
+}
+
+/** Where volume keys live (keymgr/registry.ts). */
+export interface KeyManagerOptions {
+  backend: "builtin" | "barbican";
+  /** Barbican's endpoint, e.g. http://controller:9311. */
+  url?: string;
 }
 
 export interface Config {

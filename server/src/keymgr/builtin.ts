@@ -7,6 +7,7 @@ import { createCipheriv, createDecipheriv, randomBytes, randomUUID } from "node:
 import { promises as fsp } from "node:fs";
 import path from "node:path";
 import type { Db } from "../db/database";
+import { deleteSecret, getSecret, insertSecret } from "../db/repos/key-secrets";
 import { now } from "../contract/time";
 import { PRIVATE_FILE_MODE } from "../lib/private-file";
 import { type KeyContext, type KeyManager, KeyManagerError, KeyNotFoundError, type SymmetricKey } from "./interface";
@@ -76,21 +77,17 @@ export class BuiltinKeyManager implements KeyManager {
   async store(ctx: KeyContext, key: SymmetricKey): Promise<string> {
     const id = randomUUID();
     const sealed = seal(await this.masterKey(), id, key.material);
-    await this.db.kysely
-      .insertInto("key_manager_secrets")
-      .values({ id, project_id: ctx.projectId || null, algorithm: key.algorithm, bit_length: key.bitLength, sealed, created_at: now() })
-      .execute();
+    await insertSecret(this.db.kysely, { id, project_id: ctx.projectId || null, algorithm: key.algorithm, bit_length: key.bitLength, sealed, created_at: now() });
     return id;
   }
 
   async get(_ctx: KeyContext, keyId: string): Promise<SymmetricKey> {
-    const row = await this.db.kysely.selectFrom("key_manager_secrets").selectAll().where("id", "=", keyId).executeTakeFirst();
+    const row = await getSecret(this.db.kysely, keyId);
     if (!row) throw new KeyNotFoundError(keyId);
     return { algorithm: row.algorithm, bitLength: row.bit_length, material: unseal(await this.masterKey(), row.id, row.sealed) };
   }
 
   async delete(_ctx: KeyContext, keyId: string): Promise<void> {
-    const r = await this.db.kysely.deleteFrom("key_manager_secrets").where("id", "=", keyId).executeTakeFirst();
-    if (Number(r.numDeletedRows) === 0) throw new KeyNotFoundError(keyId);
+    if (!(await deleteSecret(this.db.kysely, keyId))) throw new KeyNotFoundError(keyId);
   }
 }

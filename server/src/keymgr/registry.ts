@@ -1,15 +1,9 @@
 /** The key manager a configuration names: `builtin` (default) or `barbican` with its URL. */
-import type { Config } from "../config";
+import type { Config, KeyManagerOptions } from "../config";
 import type { Db } from "../db/database";
 import { BarbicanKeyManager } from "./barbican";
 import { BuiltinKeyManager } from "./builtin";
 import type { KeyManager } from "./interface";
-
-export interface KeyManagerOptions {
-  backend: "builtin" | "barbican";
-  /** Barbican's endpoint, e.g. http://controller:9311. */
-  url?: string;
-}
 
 const FACTORIES: Record<KeyManagerOptions["backend"], (o: KeyManagerOptions, db: Db, cfg: Config) => KeyManager> = {
   builtin: (_o, db, cfg) => new BuiltinKeyManager(db, cfg.dataDir),
