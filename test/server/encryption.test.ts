@@ -13,12 +13,14 @@ import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { BarbicanKeyManager } from "../../server/src/keymgr/barbican";
-import { BuiltinKeyManager, MASTER_KEY_FILE } from "../../server/src/keymgr/builtin";
+import { openDb } from "../../server/src/db/database";
+import { BuiltinKeyManager, loadMasterKey, MASTER_KEY_FILE, unseal } from "../../server/src/keymgr/builtin";
 import { copyKey, KeyManagerError, KeyNotFoundError } from "../../server/src/keymgr/interface";
 import type { Client } from "../helpers/client";
 import { assertFault } from "../helpers/faults";
 import { createSnapshot, createVolume, deleteSnapshot, deleteVolume, volumeAction } from "../helpers/lifecycle";
-import { startServer, type TestServer } from "../helpers/server";
+import { makeDb, startChild, startServer, type TestServer } from "../helpers/server";
+import { Client as HttpClient } from "../helpers/client";
 import { forEachDialect } from "../helpers/suite";
 
 const UNKNOWN = "00000000-0000-4000-8000-000000000000";
@@ -265,6 +267,46 @@ forEachDialect("built-in key manager", function (fx) {
     await km.delete({ projectId: "p1" }, id);
     await assert.rejects(km.get({ projectId: "p1" }, id), KeyNotFoundError);
     await assert.rejects(km.delete({ projectId: "p1" }, id), KeyNotFoundError);
+  });
+});
+
+describe("keys in logs", function () {
+  this.timeout(120_000);
+  it("never writes a key to the log, at debug level, through create, clone, snapshot and delete", async () => {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), "cinderblock-keylog-"));
+    const db = await makeDb("sqlite", dataDir);
+    const child = await startChild({ dataDir, dbUrl: db.url, logLevel: "debug" });
+    try {
+      const c = new HttpClient(child.url);
+      const admin = c.as("admin:admin");
+      const alice = c.as("alice:p1");
+      const t = (await admin.post("/v3/admin/types", { volume_type: { name: "logged" } })).body.volume_type.id;
+      await admin.post(`/v3/admin/types/${t}/encryption`, { encryption: LUKS });
+      const v = await createVolume(alice, "p1", { size: 1, volume_type: t });
+      const clone = await createVolume(alice, "p1", { size: 1, source_volid: v.id });
+      const snap = await createSnapshot(alice, "p1", v.id);
+      const fromSnap = await createVolume(alice, "p1", { size: 1, snapshot_id: snap.id });
+      await alice.get(`/v3/p1/volumes/${v.id}/encryption`);
+      const master = await loadMasterKey(dataDir);
+      const store = openDb(db.url);
+      const keys = await store.kysely.selectFrom("key_manager_secrets").selectAll().execute();
+      await store.close();
+      assert.equal(keys.length, 3);
+      const materials = keys.map((k) => unseal(master, k.id, k.sealed));
+      for (const id of [fromSnap.id, clone.id]) await deleteVolume(alice, "p1", id);
+      await deleteSnapshot(alice, "p1", snap.id);
+      await deleteVolume(alice, "p1", v.id);
+      const out = child.output();
+      assert.ok(out.length > 0, "the server logged");
+      for (const m of materials) {
+        for (const form of [m.toString("base64"), m.toString("hex"), m.toString("base64url")]) assert.ok(!out.includes(form), "a key in the log");
+      }
+      assert.ok(!out.includes(master.toString("base64")) && !out.includes(master.toString("hex")), "the master key in the log");
+    } finally {
+      await child.kill("SIGTERM");
+      await db.drop();
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 });
 
