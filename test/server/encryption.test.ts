@@ -21,6 +21,7 @@ import { assertFault } from "../helpers/faults";
 import { createSnapshot, createVolume, deleteSnapshot, deleteVolume, volumeAction } from "../helpers/lifecycle";
 import { makeDb, startChild, startServer, type TestServer } from "../helpers/server";
 import { Client as HttpClient } from "../helpers/client";
+import { waitStatus } from "../helpers/wait";
 import { forEachDialect } from "../helpers/suite";
 
 const UNKNOWN = "00000000-0000-4000-8000-000000000000";
@@ -224,6 +225,25 @@ forEachDialect("volume type encryption", function (fx) {
     await deleteVolume(alice, "p1", v.id);
     assert.equal(await keyRow(v.encryption_key_id), undefined);
     assert.equal(await keyRow(fromSnap.encryption_key_id), undefined);
+  });
+
+  it("never leaves a volume unkeyed in an encrypted type when the specs and the volume race", async () => {
+    for (let i = 0; i < 8; i++) {
+      const t = await newType();
+      const [enc, vol] = await Promise.all([
+        admin.post(`${A}/types/${t}/encryption`, { encryption: LUKS }),
+        alice.post(`/v3/p1/volumes`, { volume: { size: 1, volume_type: t } }),
+      ]);
+      const encrypted = enc.status === 200;
+      if (!encrypted) assertFault(enc, 400, "Cannot create encryption specs. Volume type in use.");
+      if (vol.status !== 202) {
+        assertFault(vol, 400, "Invalid volume type: its encryption changed while the volume was being created.");
+        continue;
+      }
+      assert.equal(vol.body.volume.encrypted, encrypted, `round ${i}: the volume's key follows the type's encryption`);
+      await waitStatus(alice, "volumes", "p1", vol.body.volume.id, "available");
+      await deleteVolume(alice, "p1", vol.body.volume.id);
+    }
   });
 
   it("refuses a retype that changes encryption, and multiattach encrypted volumes, changing nothing", async () => {

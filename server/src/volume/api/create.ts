@@ -10,7 +10,7 @@ import { casSnapshot } from "../../db/repos/snapshots";
 import { casVolume, insertVolume } from "../../db/repos/volumes";
 import { now } from "../../contract/time";
 import type { RequestContext } from "../../contract/context";
-import { badRequest, invalidInput, invalidSnapshot, invalidVolume, notFound, volumeTypeIdNotFound } from "../../contract/errors";
+import { badRequest, invalidInput, invalidSnapshot, invalidVolume, invalidVolumeType, notFound, volumeTypeIdNotFound } from "../../contract/errors";
 import { authorize } from "../../policy/policy";
 import type { ConfigDeps, DbDeps, ScheduleDeps } from "./deps";
 import { findSnapshot, findVolume } from "./lookup";
@@ -121,6 +121,8 @@ export async function createVolume(svc: ScheduleDeps & KeyDeps, ctx: RequestCont
     }
     // Held until commit so that the type cannot be deleted from under the new volume.
     if (typeId && !(await holdRow(trx, svc.db.dialect, "volume_types", typeId, "share"))) throw volumeTypeIdNotFound(typeId);
+    // The key was decided before the type was held: its encryption must still be what it was.
+    if (Boolean(await encryptionOf(trx, typeId)) !== (keyId !== null)) throw invalidVolumeType("its encryption changed while the volume was being created.");
     await consume(trx, svc.config.quotas, ctx.projectId, { volumes: 1, gigabytes: size, typeName: await typeNameOf(trx, typeId) }, size);
     await insertVolume(trx, row, input.metadata ?? {});
   }).catch(async (err: unknown) => {
