@@ -205,7 +205,9 @@ export interface paths {
          *     error or error_restoring or error_extending or error_managing and must not be migrating,
          *     attached, belong to a group, have snapshots, awaiting a transfer, or be disassociated from
          *     snapshots after volume transfer." (with `force` the status clause is empty: "Volume  must not
-         *     be ..."). Policy `volume:delete`, plus `volume:force_delete` with `force`.
+         *     be ..."). Policy `volume:delete`, plus `volume:force_delete` with `force`. An encrypted
+         *     volume's key is deleted from the key manager once the delete is accepted, unless another
+         *     volume or a snapshot of another volume holds it.
          */
         delete: operations["deleteVolume"];
         options?: never;
@@ -4114,7 +4116,9 @@ export interface paths {
          *     error or error_restoring or error_extending or error_managing and must not be migrating,
          *     attached, belong to a group, have snapshots, awaiting a transfer, or be disassociated from
          *     snapshots after volume transfer." (with `force` the status clause is empty: "Volume  must not
-         *     be ..."). Policy `volume:delete`, plus `volume:force_delete` with `force`.
+         *     be ..."). Policy `volume:delete`, plus `volume:force_delete` with `force`. An encrypted
+         *     volume's key is deleted from the key manager once the delete is accepted, unless another
+         *     volume or a snapshot of another volume holds it.
          */
         delete: {
             parameters: {
@@ -10626,7 +10630,9 @@ export interface components {
          *     an `available` volume (else 400 "Invalid input received: Invalid volume_type passed, retypes
          *     affecting multiattach are only allowed on available volumes, the specified volume however
          *     currently has a status of: <status>."), and to a multiattach type policy `volume:multiattach`;
-         *     the volume's `multiattach` follows the new type as the retype is accepted. 202, no body.
+         *     the volume's `multiattach` follows the new type as the retype is accepted. A retype between
+         *     types whose encryption differs (one encrypted and one not, or other encryption specs) is 400
+         *     "Invalid input received: Retype cannot change encryption requirements.". 202, no body.
          */
         VolumeActionRetype: {
             "os-retype": {
