@@ -85,7 +85,11 @@ export interface paths {
          *     values" / "Invalid volume: Originating source volume status must be one of 'available, in-use'
          *     values"; a size below the source's is 400 "Invalid input received: Volume size '<n>'GB cannot
          *     be smaller than the snapshot size <m>GB. They must be >= original snapshot size." (see
-         *     cinder/volume/flows/api/create_volume.py `_extract_size`); quota → 413.
+         *     cinder/volume/flows/api/create_volume.py `_extract_size`); quota → 413. A volume of an
+         *     encrypted type gets a key from the key manager (a clone, or a volume from a snapshot, a copy
+         *     of its source's key): a key manager that fails answers 500 "Key manager error." and no volume
+         *     is made; an encrypted type that is also multiattach is 400 "Invalid volume: Multiattach cannot
+         *     be used with encrypted volumes.".
          */
         post: operations["createVolume"];
         delete?: never;
@@ -201,9 +205,80 @@ export interface paths {
          *     error or error_restoring or error_extending or error_managing and must not be migrating,
          *     attached, belong to a group, have snapshots, awaiting a transfer, or be disassociated from
          *     snapshots after volume transfer." (with `force` the status clause is empty: "Volume  must not
-         *     be ..."). Policy `volume:delete`, plus `volume:force_delete` with `force`.
+         *     be ..."). Policy `volume:delete`, plus `volume:force_delete` with `force`. An encrypted
+         *     volume's key is deleted from the key manager once the delete is accepted, unless another
+         *     volume or a snapshot of another volume holds it.
          */
         delete: operations["deleteVolume"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/volumes/{volume_id}/encryption": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /** @description The volume id. An unknown (or not visible) id is a 404 "Volume <id> could not be found.". */
+                volume_id: components["parameters"]["volume_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Show a volume's encryption metadata
+         * @description What a compute service needs to attach the volume (cinder/api/contrib/
+         *     volume_encryption_metadata.py `index`): the volume lookup (404), policy
+         *     `volume_extension:volume_encryption_metadata`, then `encryption_key_id` and the type's
+         *     encryption specs. The key material is never returned: it is read from the key manager.
+         */
+        get: operations["showVolumeEncryptionMetadata"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/volumes/{volume_id}/encryption/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /** @description The volume id. An unknown (or not visible) id is a 404 "Volume <id> could not be found.". */
+                volume_id: components["parameters"]["volume_id"];
+                /** @description A field of the volume's encryption metadata (`encryption_key_id`, `provider`, `cipher`, `key_size`, `control_location`). */
+                key: components["parameters"]["volume_encryption_key"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Show one field of a volume's encryption metadata
+         * @description The field's value itself (cinder/api/contrib/volume_encryption_metadata.py `show`), as JSON.
+         *     A field the metadata does not have → 404 "Volume <id> has no encryption metadata with key
+         *     <key>." (Cinder answers a 500 there).
+         */
+        get: operations["showVolumeEncryptionMetadataItem"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1421,6 +1496,107 @@ export interface paths {
          *     has no extra specs with key <key>.").
          */
         delete: operations["deleteExtraSpec"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/types/{type_id}/encryption": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /**
+                 * @description The volume type id. Unknown, or private and not shared with the caller's project (non-admins),
+                 *     → 404 "Volume type <id> could not be found.".
+                 */
+                type_id: components["parameters"]["type_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Show a volume type's encryption specs
+         * @description The specs, flat, or `{}` when the type has none (cinder/api/contrib/volume_type_encryption.py
+         *     `index`): policy `volume_extension:volume_type_encryption:get`, then the type lookup (404).
+         */
+        get: operations["showEncryptionType"];
+        put?: never;
+        /**
+         * Create a volume type's encryption specs
+         * @description Make the type an encrypted one and echo the body (cinder/api/contrib/volume_type_encryption.py
+         *     `create`): **200**. Order: body schema (`provider` and `control_location` required,
+         *     `control_location` front-end or back-end, `key_size` a non-negative integer), policy
+         *     `volume_extension:volume_type_encryption:create`, any volume of the type → 400 "Cannot create
+         *     encryption specs. Volume type in use.", the type lookup (404), then specs already there → 400
+         *     "Volume type encryption for type <id> already exists.".
+         */
+        post: operations["createEncryptionType"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/types/{type_id}/encryption/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /**
+                 * @description The volume type id. Unknown, or private and not shared with the caller's project (non-admins),
+                 *     → 404 "Volume type <id> could not be found.".
+                 */
+                type_id: components["parameters"]["type_id"];
+                /**
+                 * @description A field of the type's encryption specs for a GET (`provider`, `cipher`, `key_size`,
+                 *     `control_location`, `encryption_id`, `volume_type_id`, `created_at`, …); the `encryption_id`
+                 *     for a PUT or DELETE (Cinder routes both as the member id and does not compare it).
+                 */
+                key: components["parameters"]["encryption_key"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Show one field of a volume type's encryption specs
+         * @description `{"<key>": <value>}` (cinder/api/contrib/volume_type_encryption.py `show`): policy
+         *     `volume_extension:volume_type_encryption:get`, the type lookup (404), then the field: absent
+         *     (or the type not encrypted) → 404 "Volume type encryption for type <id> does not exist.".
+         */
+        get: operations["showEncryptionSpec"];
+        /**
+         * Update a volume type's encryption specs
+         * @description Change the given fields and echo the body (cinder/api/contrib/volume_type_encryption.py
+         *     `update`): **200**. The path's id is the `encryption_id`, which Cinder does not compare.
+         *     Order: body schema, policy `volume_extension:volume_type_encryption:update`, the type lookup
+         *     (404), any volume of the type → 400 "Cannot update encryption specs. Volume type in use.", then
+         *     no specs → 404 "Volume type encryption for type <id> does not exist.".
+         */
+        put: operations["updateEncryptionType"];
+        post?: never;
+        /**
+         * Delete a volume type's encryption specs
+         * @description The type is no longer encrypted (cinder/api/contrib/volume_type_encryption.py `delete`): 202,
+         *     no body. Order: policy `volume_extension:volume_type_encryption:delete`, any volume of the
+         *     type → 400 "Cannot delete encryption specs. Volume type in use.", then no specs (or no such
+         *     type) → 404 "Volume type encryption for type <id> does not exist.".
+         */
+        delete: operations["deleteEncryptionType"];
         options?: never;
         head?: never;
         patch?: never;
@@ -3612,7 +3788,11 @@ export interface paths {
          *     values" / "Invalid volume: Originating source volume status must be one of 'available, in-use'
          *     values"; a size below the source's is 400 "Invalid input received: Volume size '<n>'GB cannot
          *     be smaller than the snapshot size <m>GB. They must be >= original snapshot size." (see
-         *     cinder/volume/flows/api/create_volume.py `_extract_size`); quota → 413.
+         *     cinder/volume/flows/api/create_volume.py `_extract_size`); quota → 413. A volume of an
+         *     encrypted type gets a key from the key manager (a clone, or a volume from a snapshot, a copy
+         *     of its source's key): a key manager that fails answers 500 "Key manager error." and no volume
+         *     is made; an encrypted type that is also multiattach is 400 "Invalid volume: Multiattach cannot
+         *     be used with encrypted volumes.".
          */
         post: {
             parameters: {
@@ -3654,6 +3834,7 @@ export interface paths {
                  */
                 413: components["responses"]["OverLimit"];
                 415: components["responses"]["UnsupportedMediaType"];
+                500: components["responses"]["InternalServerError"];
             };
         };
         delete?: never;
@@ -3935,7 +4116,9 @@ export interface paths {
          *     error or error_restoring or error_extending or error_managing and must not be migrating,
          *     attached, belong to a group, have snapshots, awaiting a transfer, or be disassociated from
          *     snapshots after volume transfer." (with `force` the status clause is empty: "Volume  must not
-         *     be ..."). Policy `volume:delete`, plus `volume:force_delete` with `force`.
+         *     be ..."). Policy `volume:delete`, plus `volume:force_delete` with `force`. An encrypted
+         *     volume's key is deleted from the key manager once the delete is accepted, unless another
+         *     volume or a snapshot of another volume holds it.
          */
         delete: {
             parameters: {
@@ -3981,6 +4164,115 @@ export interface paths {
                 409: components["responses"]["Conflict"];
             };
         };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/volumes/{volume_id}/encryption": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The volume id. An unknown (or not visible) id is a 404 "Volume <id> could not be found.". */
+                volume_id: components["parameters"]["volume_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Show a volume's encryption metadata
+         * @description What a compute service needs to attach the volume (cinder/api/contrib/
+         *     volume_encryption_metadata.py `index`): the volume lookup (404), policy
+         *     `volume_extension:volume_encryption_metadata`, then `encryption_key_id` and the type's
+         *     encryption specs. The key material is never returned: it is read from the key manager.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The volume id. An unknown (or not visible) id is a 404 "Volume <id> could not be found.". */
+                    volume_id: components["parameters"]["volume_id"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The encryption metadata. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VolumeEncryptionMetadata"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/volumes/{volume_id}/encryption/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The volume id. An unknown (or not visible) id is a 404 "Volume <id> could not be found.". */
+                volume_id: components["parameters"]["volume_id"];
+                /** @description A field of the volume's encryption metadata (`encryption_key_id`, `provider`, `cipher`, `key_size`, `control_location`). */
+                key: components["parameters"]["volume_encryption_key"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Show one field of a volume's encryption metadata
+         * @description The field's value itself (cinder/api/contrib/volume_encryption_metadata.py `show`), as JSON.
+         *     A field the metadata does not have → 404 "Volume <id> has no encryption metadata with key
+         *     <key>." (Cinder answers a 500 there).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The volume id. An unknown (or not visible) id is a 404 "Volume <id> could not be found.". */
+                    volume_id: components["parameters"]["volume_id"];
+                    /** @description A field of the volume's encryption metadata (`encryption_key_id`, `provider`, `cipher`, `key_size`, `control_location`). */
+                    key: components["parameters"]["volume_encryption_key"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The value. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VolumeEncryptionMetadataItem"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -7211,6 +7503,269 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v3/types/{type_id}/encryption": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The volume type id. Unknown, or private and not shared with the caller's project (non-admins),
+                 *     → 404 "Volume type <id> could not be found.".
+                 */
+                type_id: components["parameters"]["type_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Show a volume type's encryption specs
+         * @description The specs, flat, or `{}` when the type has none (cinder/api/contrib/volume_type_encryption.py
+         *     `index`): policy `volume_extension:volume_type_encryption:get`, then the type lookup (404).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description The volume type id. Unknown, or private and not shared with the caller's project (non-admins),
+                     *     → 404 "Volume type <id> could not be found.".
+                     */
+                    type_id: components["parameters"]["type_id"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The encryption specs, or {}. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EncryptionType"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+            };
+        };
+        put?: never;
+        /**
+         * Create a volume type's encryption specs
+         * @description Make the type an encrypted one and echo the body (cinder/api/contrib/volume_type_encryption.py
+         *     `create`): **200**. Order: body schema (`provider` and `control_location` required,
+         *     `control_location` front-end or back-end, `key_size` a non-negative integer), policy
+         *     `volume_extension:volume_type_encryption:create`, any volume of the type → 400 "Cannot create
+         *     encryption specs. Volume type in use.", the type lookup (404), then specs already there → 400
+         *     "Volume type encryption for type <id> already exists.".
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description The volume type id. Unknown, or private and not shared with the caller's project (non-admins),
+                     *     → 404 "Volume type <id> could not be found.".
+                     */
+                    type_id: components["parameters"]["type_id"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["EncryptionCreateRequest"];
+                };
+            };
+            responses: {
+                /** @description The request body, echoed. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EncryptionEcho"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+                413: components["responses"]["OverLimit"];
+                415: components["responses"]["UnsupportedMediaType"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/types/{type_id}/encryption/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The volume type id. Unknown, or private and not shared with the caller's project (non-admins),
+                 *     → 404 "Volume type <id> could not be found.".
+                 */
+                type_id: components["parameters"]["type_id"];
+                /**
+                 * @description A field of the type's encryption specs for a GET (`provider`, `cipher`, `key_size`,
+                 *     `control_location`, `encryption_id`, `volume_type_id`, `created_at`, …); the `encryption_id`
+                 *     for a PUT or DELETE (Cinder routes both as the member id and does not compare it).
+                 */
+                key: components["parameters"]["encryption_key"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Show one field of a volume type's encryption specs
+         * @description `{"<key>": <value>}` (cinder/api/contrib/volume_type_encryption.py `show`): policy
+         *     `volume_extension:volume_type_encryption:get`, the type lookup (404), then the field: absent
+         *     (or the type not encrypted) → 404 "Volume type encryption for type <id> does not exist.".
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description The volume type id. Unknown, or private and not shared with the caller's project (non-admins),
+                     *     → 404 "Volume type <id> could not be found.".
+                     */
+                    type_id: components["parameters"]["type_id"];
+                    /**
+                     * @description A field of the type's encryption specs for a GET (`provider`, `cipher`, `key_size`,
+                     *     `control_location`, `encryption_id`, `volume_type_id`, `created_at`, …); the `encryption_id`
+                     *     for a PUT or DELETE (Cinder routes both as the member id and does not compare it).
+                     */
+                    key: components["parameters"]["encryption_key"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The field. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EncryptionSpecItem"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+            };
+        };
+        /**
+         * Update a volume type's encryption specs
+         * @description Change the given fields and echo the body (cinder/api/contrib/volume_type_encryption.py
+         *     `update`): **200**. The path's id is the `encryption_id`, which Cinder does not compare.
+         *     Order: body schema, policy `volume_extension:volume_type_encryption:update`, the type lookup
+         *     (404), any volume of the type → 400 "Cannot update encryption specs. Volume type in use.", then
+         *     no specs → 404 "Volume type encryption for type <id> does not exist.".
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description The volume type id. Unknown, or private and not shared with the caller's project (non-admins),
+                     *     → 404 "Volume type <id> could not be found.".
+                     */
+                    type_id: components["parameters"]["type_id"];
+                    /**
+                     * @description A field of the type's encryption specs for a GET (`provider`, `cipher`, `key_size`,
+                     *     `control_location`, `encryption_id`, `volume_type_id`, `created_at`, …); the `encryption_id`
+                     *     for a PUT or DELETE (Cinder routes both as the member id and does not compare it).
+                     */
+                    key: components["parameters"]["encryption_key"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["EncryptionUpdateRequest"];
+                };
+            };
+            responses: {
+                /** @description The request body, echoed. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EncryptionEcho"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+                413: components["responses"]["OverLimit"];
+                415: components["responses"]["UnsupportedMediaType"];
+            };
+        };
+        post?: never;
+        /**
+         * Delete a volume type's encryption specs
+         * @description The type is no longer encrypted (cinder/api/contrib/volume_type_encryption.py `delete`): 202,
+         *     no body. Order: policy `volume_extension:volume_type_encryption:delete`, any volume of the
+         *     type → 400 "Cannot delete encryption specs. Volume type in use.", then no specs (or no such
+         *     type) → 404 "Volume type encryption for type <id> does not exist.".
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description The volume type id. Unknown, or private and not shared with the caller's project (non-admins),
+                     *     → 404 "Volume type <id> could not be found.".
+                     */
+                    type_id: components["parameters"]["type_id"];
+                    /**
+                     * @description A field of the type's encryption specs for a GET (`provider`, `cipher`, `key_size`,
+                     *     `control_location`, `encryption_id`, `volume_type_id`, `created_at`, …); the `encryption_id`
+                     *     for a PUT or DELETE (Cinder routes both as the member id and does not compare it).
+                     */
+                    key: components["parameters"]["encryption_key"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted (no body). */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v3/types/{type_id}/os-volume-type-access": {
         parameters: {
             query?: never;
@@ -9870,6 +10425,24 @@ export interface components {
         VolumeUpdateRequest: {
             volume: components["schemas"]["VolumeUpdate"];
         };
+        /**
+         * @description What a compute service needs to attach an encrypted volume (cinder/db/sqlalchemy/api.py
+         *     `volume_encryption_metadata_get`): the volume's `encryption_key_id` (null when not encrypted)
+         *     and, when its type is encrypted, the type's `provider`, `cipher`, `key_size` and
+         *     `control_location`. The key itself is never shown: it is read from the key manager.
+         */
+        VolumeEncryptionMetadata: {
+            encryption_key_id: string | null;
+            provider?: string;
+            control_location?: string;
+            cipher?: string | null;
+            key_size?: number | null;
+        };
+        /**
+         * @description One field of the volume's encryption metadata, as the bare JSON value (Cinder's `show` returns
+         *     the value itself).
+         */
+        VolumeEncryptionMetadataItem: string | number | null;
         /** @description `{"metadata": {...}}` in a response. */
         MetadataBody: {
             metadata: components["schemas"]["MetadataMap"];
@@ -10057,7 +10630,9 @@ export interface components {
          *     an `available` volume (else 400 "Invalid input received: Invalid volume_type passed, retypes
          *     affecting multiattach are only allowed on available volumes, the specified volume however
          *     currently has a status of: <status>."), and to a multiattach type policy `volume:multiattach`;
-         *     the volume's `multiattach` follows the new type as the retype is accepted. 202, no body.
+         *     the volume's `multiattach` follows the new type as the retype is accepted. A retype between
+         *     types whose encryption differs (one encrypted and one not, or other encryption specs) is 400
+         *     "Invalid input received: Retype cannot change encryption requirements.". 202, no body.
          */
         VolumeActionRetype: {
             "os-retype": {
@@ -10885,6 +11460,66 @@ export interface components {
          */
         ExtraSpecItemRequest: {
             [key: string]: string | null;
+        };
+        /**
+         * @description The type's encryption specs, flat (cinder/db/sqlalchemy/models.py `Encryption`), or `{}` when
+         *     the type has none.
+         */
+        EncryptionType: {
+            volume_type_id?: string;
+            encryption_id?: string;
+            provider?: string;
+            control_location?: string;
+            cipher?: string | null;
+            key_size?: number | null;
+            created_at?: string;
+            updated_at?: string | null;
+            deleted?: boolean;
+            deleted_at?: string | null;
+        };
+        /**
+         * @description cinder/api/validation/parameter_types.py `key_size`: a non-negative integer, a string of
+         *     digits (stored as its integer) or null.
+         */
+        KeySize: number | string | null;
+        /**
+         * @description The `encryption` object of a create request. `provider` is free text to the API (Cinder's
+         *     schema: a string of at most 255 characters): `luks`, `luks2`, `plain` or a legacy class name
+         *     such as `nova.volume.encryptors.luks.LuksEncryptor`.
+         */
+        EncryptionCreate: {
+            provider: string;
+            /** @enum {unknown} */
+            control_location: "front-end" | "back-end";
+            cipher?: string | null;
+            key_size?: components["schemas"]["KeySize"];
+        };
+        EncryptionCreateRequest: {
+            encryption: components["schemas"]["EncryptionCreate"];
+        };
+        /** @description The request body, echoed (`key_size` as an integer when it was given as digits). */
+        EncryptionEcho: {
+            encryption: {
+                provider?: string;
+                control_location?: string;
+                cipher?: string | null;
+                key_size?: number | null;
+            };
+        };
+        /** @description `{"<key>": <value>}`: one field of the type's encryption specs. */
+        EncryptionSpecItem: {
+            [key: string]: string | number | boolean | null;
+        };
+        /** @description The `encryption` object of an update request: the create's keys, all optional. */
+        EncryptionUpdate: {
+            provider?: string;
+            /** @enum {unknown} */
+            control_location?: "front-end" | "back-end";
+            cipher?: string | null;
+            key_size?: components["schemas"]["KeySize"];
+        };
+        EncryptionUpdateRequest: {
+            encryption: components["schemas"]["EncryptionUpdate"];
         };
         VolumeTypeAccess: {
             volume_type_id: components["schemas"]["Uuid"];
@@ -12323,16 +12958,6 @@ export interface components {
             };
         };
         /**
-         * @description 3.15+: the `If-Match` header does not match the current metadata ETag. Cinder answers a bare
-         *     412 (`webob.Response(status_int=412)`) with no fault body.
-         */
-        PreconditionFailed: {
-            headers: {
-                [name: string]: unknown;
-            };
-            content?: never;
-        };
-        /**
          * @description computeFault — Cinder answers 500 on purpose for a few server-side misconfigurations (e.g. the
          *     configured `default_volume_type` does not exist: "The request cannot be fulfilled as the
          *     default volume type <name> cannot be found."); unexpected failures are 500 with "The server
@@ -12345,6 +12970,16 @@ export interface components {
             content: {
                 "application/json": components["schemas"]["Fault"];
             };
+        };
+        /**
+         * @description 3.15+: the `If-Match` header does not match the current metadata ETag. Cinder answers a bare
+         *     412 (`webob.Response(status_int=412)`) with no fault body.
+         */
+        PreconditionFailed: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content?: never;
         };
         /**
          * @description serviceUnavailable — the request calls a service over the message bus and that service did not
@@ -12539,6 +13174,8 @@ export interface components {
          *     admin-only, checked in addition to `volume:delete`). Ignored before 3.23.
          */
         force_delete: string;
+        /** @description A field of the volume's encryption metadata (`encryption_key_id`, `provider`, `cipher`, `key_size`, `control_location`). */
+        volume_encryption_key: string;
         /** @description A metadata key. */
         metadata_key: string;
         /**
@@ -12643,6 +13280,12 @@ export interface components {
         type_id: string;
         /** @description An extra-spec key. */
         extra_spec_key: string;
+        /**
+         * @description A field of the type's encryption specs for a GET (`provider`, `cipher`, `key_size`,
+         *     `control_location`, `encryption_id`, `volume_type_id`, `created_at`, …); the `encryption_id`
+         *     for a PUT or DELETE (Cinder routes both as the member id and does not compare it).
+         */
+        encryption_key: string;
         /**
          * @description The project whose default volume type is set, shown or unset. Cinder looks it up in Keystone
          *     first (cinder/api/api_utils.py `validate_project_and_authorize`): unknown → 404 "Project with
@@ -13009,6 +13652,7 @@ export interface operations {
              */
             413: components["responses"]["OverLimit"];
             415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     listVolumesDetail: {
@@ -13291,6 +13935,80 @@ export interface operations {
              *     `InvalidVolume`, not 409.
              */
             409: components["responses"]["Conflict"];
+        };
+    };
+    showVolumeEncryptionMetadata: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /** @description The volume id. An unknown (or not visible) id is a 404 "Volume <id> could not be found.". */
+                volume_id: components["parameters"]["volume_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The encryption metadata. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VolumeEncryptionMetadata"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+        };
+    };
+    showVolumeEncryptionMetadataItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /** @description The volume id. An unknown (or not visible) id is a 404 "Volume <id> could not be found.". */
+                volume_id: components["parameters"]["volume_id"];
+                /** @description A field of the volume's encryption metadata (`encryption_key_id`, `provider`, `cipher`, `key_size`, `control_location`). */
+                key: components["parameters"]["volume_encryption_key"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The value. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VolumeEncryptionMetadataItem"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
         };
     };
     listVolumeMetadata: {
@@ -16013,6 +16731,229 @@ export interface operations {
                 type_id: components["parameters"]["type_id"];
                 /** @description An extra-spec key. */
                 key: components["parameters"]["extra_spec_key"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted (no body). */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+        };
+    };
+    showEncryptionType: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /**
+                 * @description The volume type id. Unknown, or private and not shared with the caller's project (non-admins),
+                 *     → 404 "Volume type <id> could not be found.".
+                 */
+                type_id: components["parameters"]["type_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The encryption specs, or {}. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EncryptionType"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+        };
+    };
+    createEncryptionType: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /**
+                 * @description The volume type id. Unknown, or private and not shared with the caller's project (non-admins),
+                 *     → 404 "Volume type <id> could not be found.".
+                 */
+                type_id: components["parameters"]["type_id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EncryptionCreateRequest"];
+            };
+        };
+        responses: {
+            /** @description The request body, echoed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EncryptionEcho"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            413: components["responses"]["OverLimit"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    showEncryptionSpec: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /**
+                 * @description The volume type id. Unknown, or private and not shared with the caller's project (non-admins),
+                 *     → 404 "Volume type <id> could not be found.".
+                 */
+                type_id: components["parameters"]["type_id"];
+                /**
+                 * @description A field of the type's encryption specs for a GET (`provider`, `cipher`, `key_size`,
+                 *     `control_location`, `encryption_id`, `volume_type_id`, `created_at`, …); the `encryption_id`
+                 *     for a PUT or DELETE (Cinder routes both as the member id and does not compare it).
+                 */
+                key: components["parameters"]["encryption_key"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The field. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EncryptionSpecItem"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+        };
+    };
+    updateEncryptionType: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /**
+                 * @description The volume type id. Unknown, or private and not shared with the caller's project (non-admins),
+                 *     → 404 "Volume type <id> could not be found.".
+                 */
+                type_id: components["parameters"]["type_id"];
+                /**
+                 * @description A field of the type's encryption specs for a GET (`provider`, `cipher`, `key_size`,
+                 *     `control_location`, `encryption_id`, `volume_type_id`, `created_at`, …); the `encryption_id`
+                 *     for a PUT or DELETE (Cinder routes both as the member id and does not compare it).
+                 */
+                key: components["parameters"]["encryption_key"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EncryptionUpdateRequest"];
+            };
+        };
+        responses: {
+            /** @description The request body, echoed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EncryptionEcho"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            413: components["responses"]["OverLimit"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    deleteEncryptionType: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /**
+                 * @description The volume type id. Unknown, or private and not shared with the caller's project (non-admins),
+                 *     → 404 "Volume type <id> could not be found.".
+                 */
+                type_id: components["parameters"]["type_id"];
+                /**
+                 * @description A field of the type's encryption specs for a GET (`provider`, `cipher`, `key_size`,
+                 *     `control_location`, `encryption_id`, `volume_type_id`, `created_at`, …); the `encryption_id`
+                 *     for a PUT or DELETE (Cinder routes both as the member id and does not compare it).
+                 */
+                key: components["parameters"]["encryption_key"];
             };
             cookie?: never;
         };

@@ -22,6 +22,7 @@ import { bootstrapIdentity } from "./identity/bootstrap";
 import { createIdentity } from "./identity/service";
 import { Policy } from "./policy/policy";
 import { recountUsage } from "./quota/recount";
+import { keyManagerFor } from "./keymgr/registry";
 import type { Services } from "./services";
 import { VolumeManager } from "./volume/manager/manager";
 
@@ -131,6 +132,7 @@ export async function startServices(
     volumes: new VolumeRpc(bus),
     identity,
     policy: config.policyFile ? Policy.fromFile(config.policyFile) : new Policy(),
+    keyManager: keyManagerFor(config, db),
   };
   const scheduler = roles.scheduler
     ? new Scheduler(db, bus, services.volumes, log.child({ role: "scheduler" }), {

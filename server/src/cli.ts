@@ -44,6 +44,8 @@ const USAGE = `usage: cinderblock serve [options]                 every service 
   --target-ip ADDR      the iSCSI portal address hosts connect to (default 127.0.0.1)
   --target-port N       the iSCSI portal port (default 3260)
   --root-helper CMD     prefix for commands that need root when not running as root (e.g. "sudo -n")
+  --key-manager NAME    where volume keys live: builtin (default: sealed under DATA_DIR/master.key) or barbican
+  --barbican-url URL    Barbican's endpoint (with --key-manager barbican), e.g. http://controller:9311
   --headers-timeout-ms N      a request's line and headers must arrive within N ms (default 10000; 0: no limit)
   --request-timeout-ms N      a whole request, body included, must arrive within N ms (default 30000; 0: no limit)
   --keep-alive-timeout-ms N   close an idle keep-alive connection after N ms (default 72000)

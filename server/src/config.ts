@@ -34,7 +34,16 @@ export interface QuotaDefaults {
   per_volume_gigabytes: number;
 }
 
+/** Where volume keys live (keymgr/registry.ts). */
+export interface KeyManagerOptions {
+  backend: "builtin" | "barbican";
+  /** Barbican's endpoint, e.g. http://controller:9311. */
+  url?: string;
+}
+
 export interface Config {
+  /** Where volume keys are kept: the built-in key manager (default) or Barbican. */
+  keyManager?: KeyManagerOptions;
   port: number;
   bind: string;
   dataDir: string;
@@ -244,7 +253,15 @@ const SCALARS: Record<string, { key: keyof Config; type: "number" | "string" }> 
 
 export class ConfigError extends Error {}
 
+/** Settings of the key manager section (`keyManager: {backend, url}`), also as flags. */
+const KEY_MANAGER_SETTINGS: Record<string, "backend" | "url"> = { "key-manager": "backend", "barbican-url": "url" };
+
 function setScalar(cfg: Config, name: string, raw: string, source: string): void {
+  const km = KEY_MANAGER_SETTINGS[name];
+  if (km) {
+    cfg.keyManager = { backend: "builtin", ...cfg.keyManager, [km]: raw } as KeyManagerOptions;
+    return;
+  }
   const spec = SCALARS[name];
   if (!spec) throw new ConfigError(`${source}: unknown setting '${name}'`);
   if (spec.type === "number") {
@@ -260,7 +277,7 @@ export function loadConfig(flags: Record<string, string>, env: NodeJS.ProcessEnv
   const cfg = defaults();
   const file = flags.config ?? env.CINDERBLOCK_CONFIG;
   if (file) applyFile(cfg, file);
-  for (const name of Object.keys(SCALARS)) {
+  for (const name of [...Object.keys(SCALARS), ...Object.keys(KEY_MANAGER_SETTINGS)]) {
     const v = env[`CINDERBLOCK_${name.toUpperCase().replace(/-/g, "_")}`];
     if (v !== undefined && v !== "") setScalar(cfg, name, v, "environment");
   }
@@ -280,7 +297,10 @@ function applyFile(cfg: Config, file: string): void {
   for (const [k, v] of Object.entries(doc as Record<string, unknown>)) {
     if (k === "backends") cfg.backends = parseBackends(v, file);
     else if (k === "keystone") cfg.keystone = parseKeystone(v, file);
-    else if (k === "quotas") cfg.quotas = { ...cfg.quotas, ...(v as Partial<QuotaDefaults>) };
+    else if (k === "keyManager") {
+      const o = (v ?? {}) as Record<string, unknown>;
+      cfg.keyManager = { backend: String(o.backend ?? "builtin") as KeyManagerOptions["backend"], ...(o.url === undefined ? {} : { url: String(o.url) }) };
+    } else if (k === "quotas") cfg.quotas = { ...cfg.quotas, ...(v as Partial<QuotaDefaults>) };
     else {
       const name = k.replace(/[A-Z]/g, (c) => "-" + c.toLowerCase()).replace(/_/g, "-");
       setScalar(cfg, name, String(v), `config file ${file}`);
@@ -331,6 +351,9 @@ function finish(cfg: Config): Config {
   if (cfg.auth === "keystone" && !cfg.keystone) {
     throw new ConfigError("auth 'keystone' needs a 'keystone' section in the config file (url, serviceUser, servicePassword, serviceProject)");
   }
+  const km = cfg.keyManager;
+  if (km && !["builtin", "barbican"].includes(km.backend)) throw new ConfigError(`key manager '${km.backend}' is not available; use builtin or barbican`);
+  if (km?.backend === "barbican" && !km.url) throw new ConfigError("key manager 'barbican' needs its URL (keyManager.url or --barbican-url)");
   cfg.dataDir = path.resolve(cfg.dataDir);
   if (!cfg.db) cfg.db = `sqlite:${path.join(cfg.dataDir, "cinderblock.sqlite")}`;
   if (cfg.port > 65535) throw new ConfigError(`port ${cfg.port} is out of range`);

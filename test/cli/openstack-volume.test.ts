@@ -1,7 +1,7 @@
 /**
  * The unmodified `openstack` CLI against a server with built-in identity: volumes, snapshots, types,
  * QoS, quotas, limits, zones and services as an operator and a project member use them, and the
- * refusals a member meets (another project's volume, creating a type, going over quota).
+ * encrypted types, and the refusals a member meets (another project's volume, creating a type, going over quota).
  */
 import assert from "node:assert/strict";
 import { DIALECTS } from "../helpers/server";
@@ -62,6 +62,16 @@ describe("the openstack CLI: volumes, types, QoS and quotas", () => {
         assert.match(JSON.stringify(gold.Properties), /volume_backend_name.*file/);
         const seen = await json(bob, ["volume", "type", "list"]);
         assert.ok(seen.some((x: any) => x.Name === "gold"), "the member sees the shared private type");
+      });
+
+      it("creates an encrypted type and shows its encryption", async () => {
+        const args = ["--encryption-provider", "luks", "--encryption-cipher", "aes-xts-plain64", "--encryption-key-size", "256", "--encryption-control-location", "front-end"];
+        const t = await json(admin, ["volume", "type", "create", ...args, "luks"]);
+        assert.equal(t.name, "luks");
+        const shown = await json(admin, ["volume", "type", "show", "--encryption-type", "luks"]);
+        const enc = JSON.stringify(shown.encryption);
+        for (const want of ["luks", "aes-xts-plain64", "256", "front-end"]) assert.ok(enc.includes(want), `${want} in ${enc}`);
+        await ok(admin, ["volume", "type", "delete", "luks"]);
       });
 
       it("manages QoS specs: create, associate, set, unset, show, disassociate, delete", async () => {

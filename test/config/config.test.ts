@@ -86,6 +86,18 @@ describe("configuration", () => {
     assert.throws(() => loadConfig({ config: file }, {}), /backends\[0\]\.volumeBackendName must be a non-empty string/);
   });
 
+  it("chooses the key manager: built-in by default, Barbican by flag, variable or file", async () => {
+    assert.equal(loadConfig({}, {}).keyManager, undefined, "built-in");
+    assert.deepEqual(loadConfig({ "key-manager": "barbican", "barbican-url": "http://kb:9311" }, {}).keyManager, { backend: "barbican", url: "http://kb:9311" });
+    assert.deepEqual(loadConfig({}, { CINDERBLOCK_KEY_MANAGER: "barbican", CINDERBLOCK_BARBICAN_URL: "http://kb:9311" }).keyManager, { backend: "barbican", url: "http://kb:9311" });
+    const dir = await mkdtemp(path.join(os.tmpdir(), "cb-config-"));
+    const file = path.join(dir, "c.yaml");
+    await writeFile(file, "keyManager:\n  backend: barbican\n  url: http://kb:9311\n");
+    assert.deepEqual(loadConfig({ config: file }, {}).keyManager, { backend: "barbican", url: "http://kb:9311" });
+    assert.throws(() => loadConfig({ "key-manager": "barbican" }, {}), /needs its URL/);
+    assert.throws(() => loadConfig({ "key-manager": "vault" }, {}), /key manager 'vault' is not available/);
+  });
+
   it("refuses bad settings with a message that names them", async () => {
     assert.throws(() => loadConfig({ port: "eighty" }, {}), (e: Error) => e instanceof ConfigError && /'port' must be a whole number/.test(e.message));
     assert.throws(() => loadConfig({ auth: "magic" }, {}), /auth 'magic' is not available/);

@@ -28,7 +28,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   bus: ["contract", "lib", "log"],
   scheduler: ["contract", "lib", "db", "bus", "quota", "log"],
   volume: ["contract", "db"],
-  "volume/api": ["contract", "lib", "db", "bus", "policy", "quota", "volume", "services", "log"],
+  keymgr: ["contract", "lib", "db", "log"],
+  "volume/api": ["contract", "lib", "db", "bus", "policy", "quota", "volume", "services", "keymgr", "log"],
   "volume/manager": ["contract", "lib", "db", "bus", "drivers", "targets", "quota", "config", "volume", "log"],
   http: ["contract", "lib", "volume/api", "volume", "identity", "policy", "services", "generated", "config", "log"],
   generated: [],
@@ -37,7 +38,7 @@ const ALLOWED: Record<string, readonly string[]> = {
 };
 
 /** Type-only imports may also reach these (row shapes, interfaces, payloads). */
-const TYPES_FROM = ["db", "drivers", "targets", "scheduler", "bus", "services", "config", "log"];
+const TYPES_FROM = ["db", "drivers", "targets", "scheduler", "bus", "services", "config", "keymgr", "log"];
 
 function layerOf(file: string): string {
   const rel = path.relative(SRC, file).replace(/\\/g, "/").replace(/\.ts$/, "").replace(/\/index$/, "");

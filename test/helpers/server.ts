@@ -110,7 +110,7 @@ export interface ChildServer {
   kill(signal: NodeJS.Signals): Promise<number | null>;
 }
 
-export async function startChild(args: { dataDir: string; dbUrl: string; port?: number; auth?: string }): Promise<ChildServer> {
+export async function startChild(args: { dataDir: string; dbUrl: string; port?: number; auth?: string; logLevel?: string }): Promise<ChildServer> {
   const port = args.port ?? (await freePort());
   const cli = path.resolve(__dirname, "../../server/src/cli.ts");
   const configFile = path.join(args.dataDir, "test-config.json");
@@ -118,7 +118,7 @@ export async function startChild(args: { dataDir: string; dbUrl: string; port?: 
   await writeFile(configFile, JSON.stringify({ quotas: UNLIMITED }));
   const child = spawn(
     process.execPath,
-    ["--require", require.resolve("tsx/cjs"), cli, "serve", "--config", configFile, "--auth", args.auth ?? "noauth", "--port", String(port), "--data-dir", args.dataDir, "--db", args.dbUrl, "--host", "testhost", "--log-level", "info"],
+    ["--require", require.resolve("tsx/cjs"), cli, "serve", "--config", configFile, "--auth", args.auth ?? "noauth", "--port", String(port), "--data-dir", args.dataDir, "--db", args.dbUrl, "--host", "testhost", "--log-level", args.logLevel ?? "info"],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
   let out = "";

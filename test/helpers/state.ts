@@ -54,6 +54,8 @@ const TABLES = [
   ["volume_types", ["id"]],
   ["volume_type_extra_specs", ["volume_type_id", "key"]],
   ["volume_type_projects", ["volume_type_id", "project_id"]],
+  ["volume_type_encryption", ["volume_type_id"]],
+  ["key_manager_secrets", ["id"]],
   ["default_volume_types", ["project_id"]],
   ["quotas", ["project_id", "resource"]],
   ["quota_classes", ["class_name", "resource"]],

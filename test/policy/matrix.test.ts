@@ -74,6 +74,8 @@ interface Ids {
   attachment: string;
   type: string;
   privateType: string;
+  /** A type with encryption specs (the encryption operations' type). */
+  encryptedType: string;
   qos: string;
   project: string;
 }
@@ -273,6 +275,9 @@ describe("authorization matrix: every operation of the spec, every persona", fun
     assert.equal((await a.put(`/v3/${p1}/default-types/${p1}`, { default_type: { volume_type: type } }, { version: "3.62" })).status, 200);
     const privateType = await created(a.post(`/v3/${p1}/types`, { volume_type: { name: `matrix-private-${n}`, "os-volume-type-access:is_public": false } }), "volume_type", 200);
     assert.equal((await a.post(`/v3/${p1}/types/${privateType}/action`, { addProjectAccess: { project: p1 } })).status, 202);
+    const encryptedType = await created(a.post(`/v3/${p1}/types`, { volume_type: { name: `matrix-encrypted-${n}` } }), "volume_type", 200);
+    const enc = await a.post(`/v3/${p1}/types/${encryptedType}/encryption`, { encryption: { provider: "luks", control_location: "front-end" } });
+    assert.equal(enc.status, 200, JSON.stringify(enc.body));
     const qos = await created(a.post(`/v3/${p1}/qos-specs`, { qos_specs: { name: `matrix-${n}`, k: "v" } }), "qos_specs", 200);
     const volume = await created(m.post(`/v3/${p1}/volumes`, { volume: { size: 1, metadata: { k: "v" } } }), "volume");
     const forSnapshot = await created(m.post(`/v3/${p1}/volumes`, { volume: { size: 1 } }), "volume");
@@ -282,7 +287,7 @@ describe("authorization matrix: every operation of the spec, every persona", fun
     await waitStatus(m, "snapshots", p1, snapshot, "available");
     const att = await m.post(`/v3/${p1}/attachments`, { attachment: { volume_uuid: forAttachment, instance_uuid: "9a3b7c3e-8d35-4e1b-9b4e-2f7e5d0c1a11" } }, { version: "3.27" });
     assert.equal(att.status, 200, JSON.stringify(att.body));
-    return { volume, snapshot, attachment: att.body.attachment.id, type, privateType, qos, project: p1 };
+    return { volume, snapshot, attachment: att.body.attachment.id, type, privateType, encryptedType, qos, project: p1 };
   }
 
   function url(cell: Cell, persona: PersonaName, ids: Ids): string {
@@ -292,9 +297,14 @@ describe("authorization matrix: every operation of the spec, every persona", fun
       snapshot_id: ids.snapshot,
       attachment_id: ids.attachment,
       // The access list exists for private types only.
-      type_id: /type-access|ProjectAccess/.test(`${cell.route.path} ${cell.action ?? ""}`) ? ids.privateType : ids.type,
+      type_id: /type-access|ProjectAccess/.test(`${cell.route.path} ${cell.action ?? ""}`)
+        ? ids.privateType
+        : cell.route.path.includes("/encryption")
+          ? ids.encryptedType
+          : ids.type,
       qos_id: ids.qos,
-      key: cell.route.path.includes("/types/") ? "multiattach" : "k",
+      // A field the encryption specs (or a volume's encryption metadata) have, a key members may read.
+      key: cell.route.path.includes("/encryption/") ? (cell.route.path.includes("/volumes/") ? "encryption_key_id" : "provider") : cell.route.path.includes("/types/") ? "multiattach" : "k",
       target_project_id: ids.project,
       tenant_id: ids.project,
       class_name: "default",
@@ -424,7 +434,7 @@ describe("authorization matrix: every operation of the spec, every persona", fun
         // A grant to check or revoke exists first.
         if (x && /roles\/\{role_id\}$/.test(r.path) && r.method !== "PUT") await admin.put(`${V3}/projects/${x.project}/users/${x.user}/roles/${memberRole}`);
         const schema = r.body ? requestSchema(r) : undefined;
-        let body: unknown = schema ? plain(schema, { volume: "x", snapshot: "x", attachment: "x", type: "x", privateType: "x", qos: "x", project: x?.project ?? projects.member }) : undefined;
+        let body: unknown = schema ? plain(schema, { volume: "x", snapshot: "x", attachment: "x", type: "x", privateType: "x", encryptedType: "x", qos: "x", project: x?.project ?? projects.member }) : undefined;
         if (r.path.endsWith("/projects") && r.method === "POST") body = { project: { name: `matrix-new-${k}-${persona}` } };
         if (r.path.endsWith("/users") && r.method === "POST") body = { user: { name: `matrix-new-${k}-${persona}`, password: "Secret-123456" } };
         if (r.path.endsWith("/roles") && r.method === "POST") body = { role: { name: `matrix-role-${k}-${persona}` } };

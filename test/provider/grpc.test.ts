@@ -238,7 +238,7 @@ describe("provider gRPC contract (sqlite)", function () {
     await assert.rejects(inv("cinder:index:nope", {}), /unknown function/);
   });
 
-  it("QoS spec, association, type access and quotas: create, update per key, import, delete", async () => {
+  it("QoS spec, association, type access, type encryption and quotas: create, update per key, import, delete", async () => {
     const q = await create("cinder:index:QosSpec", "fast", (await check("cinder:index:QosSpec", "fast", { name: "fast", specs: { total_iops_sec: "100", x: "1" } })).inputs);
     const qIn = { name: "fast", specs: { total_iops_sec: "100", x: "1" } };
     const u = await p.call<provproto.UpdateResponse>("update", rpc.update("cinder:index:QosSpec", "fast", q.id, q.outs, { name: "fast", specs: { total_iops_sec: "200" } }, qIn));
@@ -261,6 +261,21 @@ describe("provider gRPC contract (sqlite)", function () {
     const accImported = await p.call<provproto.ReadResponse>("read", rpc.read("cinder:index:VolumeTypeAccess", "x", acc.id));
     assert.equal(accImported.getId(), `${priv.id}/${other}`);
     assert.deepEqual(js(accImported.getInputs()), { volumeTypeId: priv.id, projectId: other });
+
+    const enc = await create("cinder:index:VolumeTypeEncryption", "luks", { volumeTypeId: priv.id, provider: "luks", controlLocation: "front-end", keySize: 256 });
+    assert.equal(enc.id, priv.id);
+    assert.equal((await admin.volumeTypes.getEncryption(priv.id)).provider, "luks");
+    const encIn = { volumeTypeId: priv.id, provider: "luks", controlLocation: "front-end", keySize: 256 };
+    const encNew = { ...encIn, keySize: 512, cipher: "aes-xts-plain64" };
+    const eu = await p.call<provproto.UpdateResponse>("update", rpc.update("cinder:index:VolumeTypeEncryption", "luks", enc.id, enc.outs, encNew, encIn));
+    assert.equal(js(eu.getProperties()).keySize, 512);
+    assert.equal((await admin.volumeTypes.getEncryption(priv.id)).cipher, "aes-xts-plain64");
+    const encImported = await p.call<provproto.ReadResponse>("read", rpc.read("cinder:index:VolumeTypeEncryption", "x", priv.id));
+    assert.deepEqual(js(encImported.getInputs()), encNew);
+    await p.call("delete", rpc.delete("cinder:index:VolumeTypeEncryption", "luks", enc.id, js(eu.getProperties())));
+    assert.deepEqual(await admin.volumeTypes.getEncryption(priv.id), {});
+    const encGone = await p.call<provproto.ReadResponse>("read", rpc.read("cinder:index:VolumeTypeEncryption", "x", priv.id));
+    assert.equal(encGone.getId(), "");
 
     const quota = await create("cinder:index:QuotaSet", "q", { projectId: "proj-q", volumes: 7, gigabytes: 70 });
     assert.equal((await admin.quotas.get("proj-q")).volumes, 7);

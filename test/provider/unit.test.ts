@@ -108,6 +108,14 @@ describe("provider unit: other resources", () => {
     const q = { qosSpecId: "q", volumeTypeId: "t" };
     assert.deepEqual(R("QosAssociation").diff(q, { qosSpecId: "r", volumeTypeId: "u" }, q).replaces.sort(), ["qosSpecId", "volumeTypeId"]);
   });
+  it("VolumeTypeEncryption: the type replaces, the specs change in place", () => {
+    const e = { volumeTypeId: "t", provider: "luks", controlLocation: "front-end", keySize: 256 };
+    assert.deepEqual(R("VolumeTypeEncryption").diff(e, { ...e, volumeTypeId: "u" }, e).replaces, ["volumeTypeId"]);
+    const d = R("VolumeTypeEncryption").diff(e, { ...e, keySize: 512, cipher: "aes-xts-plain64" }, e);
+    assert.deepEqual(d.replaces, []);
+    assert.deepEqual(Object.keys(d.detailed).sort(), ["cipher", "keySize"]);
+    assert.ok(R("VolumeTypeEncryption").check({ volumeTypeId: "t" }, {}, { name: "e" }).failures.some((f) => f.property === "provider"));
+  });
   it("QosSpec: specs per key in place; consumer replaces, deleting first when the name stays", () => {
     const old = { name: "fast", consumer: "back-end", specs: { iops: "100" } };
     const d1 = R("QosSpec").diff(old, { ...old, specs: { iops: "200" } }, old);

@@ -43,6 +43,30 @@ describe("sdk live: types, QoS, quotas and the admin API", () => {
       await assert.rejects(client.volumeTypes.get(t), NotFound);
     });
 
+    it("encrypted types: encryption specs, an encrypted volume, its encryption metadata", async () => {
+      const { client } = live();
+      const t = await client.volumeTypes.create({ name: "sdk-luks" });
+      assert.deepEqual(await client.volumeTypes.getEncryption(t), {});
+      const specs = { provider: "luks", cipher: "aes-xts-plain64", key_size: 256, control_location: "front-end" as const };
+      assert.deepEqual(await client.volumeTypes.createEncryption(t, specs), specs);
+      const enc = await client.volumeTypes.getEncryption(t);
+      assert.equal(enc.provider, "luks");
+      assert.equal(await client.volumeTypes.getEncryptionSpec(t, "key_size"), 256);
+      assert.deepEqual(await client.volumeTypes.updateEncryption(t, enc.encryption_id!, { key_size: 512 }), { key_size: 512 });
+      const v = await client.volumes.waitFor(await client.volumes.create({ size: 1, volume_type: t.id }), "available", QUICK);
+      assert.equal(v.encrypted, true);
+      assert.ok(v.encryption_key_id);
+      const meta = await client.volumes.getEncryptionMetadata(v);
+      assert.deepEqual(meta, { encryption_key_id: v.encryption_key_id, provider: "luks", cipher: "aes-xts-plain64", key_size: 512, control_location: "front-end" });
+      assert.equal(await client.volumes.getEncryptionMetadataItem(v, "control_location"), "front-end");
+      await assert.rejects(client.volumeTypes.deleteEncryption(t, enc.encryption_id!), BadRequest);
+      await client.volumes.delete(v);
+      await client.volumes.waitForDeleted(v, QUICK);
+      await client.volumeTypes.deleteEncryption(t, enc.encryption_id!);
+      assert.deepEqual(await client.volumeTypes.getEncryption(t), {});
+      await client.volumeTypes.delete(t);
+    });
+
     it("default types (3.62): set, show, list, unset", async () => {
       const { client, otherProject } = live();
       const t = await client.volumeTypes.create({ name: "sdk-default" });

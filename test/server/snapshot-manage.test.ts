@@ -251,6 +251,7 @@ for (const dialect of DIALECTS) {
             display_name: null,
             display_description: null,
             volume_type_id: vol.volume_type_id ?? null,
+            encryption_key_id: null,
             consumes_quota: 1,
             group_snapshot_id: null,
             provider_location: null,

@@ -7,7 +7,8 @@ import type { ResourceDef } from "./types";
 import { volume } from "./volume";
 import { volumeType } from "./volume-type";
 import { volumeTypeAccess } from "./volume-type-access";
+import { volumeTypeEncryption } from "./volume-type-encryption";
 
 export const RESOURCES: Record<string, ResourceDef> = Object.fromEntries(
-  [volume, snapshot, volumeType, volumeTypeAccess, qosSpec, qosAssociation, quotaSet].map((r) => [r.token, r]),
+  [volume, snapshot, volumeType, volumeTypeAccess, volumeTypeEncryption, qosSpec, qosAssociation, quotaSet].map((r) => [r.token, r]),
 );

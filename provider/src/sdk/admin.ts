@@ -1,5 +1,6 @@
 /**
- * The admin resources: `cinder:index:VolumeTypeAccess` (id `typeId/projectId`), `cinder:index:QosSpec`,
+ * The admin resources: `cinder:index:VolumeTypeAccess` (id `typeId/projectId`),
+ * `cinder:index:VolumeTypeEncryption` (id = volume type id), `cinder:index:QosSpec`,
  * `cinder:index:QosAssociation` (id `qosId/typeId`) and `cinder:index:QuotaSet` (id = project id;
  * deleting it resets the project to the default quotas).
  */
@@ -31,6 +32,41 @@ export class VolumeTypeAccess extends pulumi.CustomResource {
     opts = opts || {};
     const spec = { inputs: ["volumeTypeId", "projectId"], outputs: [], required: ["volumeTypeId", "projectId"] };
     super(VolumeTypeAccess.__pulumiType, name, utilities.resourceInputs(args as unknown as Raw, opts, spec), opts0(opts));
+  }
+}
+
+export interface VolumeTypeEncryptionArgs {
+  volumeTypeId: pulumi.Input<string>;
+  provider: pulumi.Input<string>;
+  controlLocation: pulumi.Input<"front-end" | "back-end">;
+  cipher?: pulumi.Input<string>;
+  keySize?: pulumi.Input<number>;
+}
+
+/** Encryption of a volume type (id: the volume type id); its volumes get keys from the key manager. */
+export class VolumeTypeEncryption extends pulumi.CustomResource {
+  /** @internal */
+  public static readonly __pulumiType = "cinder:index:VolumeTypeEncryption";
+  public static get(name: string, id: pulumi.Input<pulumi.ID>, state?: Partial<VolumeTypeEncryptionArgs>, opts?: pulumi.CustomResourceOptions): VolumeTypeEncryption {
+    return new VolumeTypeEncryption(name, state as VolumeTypeEncryptionArgs, { ...opts, id });
+  }
+  public static override isInstance(obj: unknown): obj is VolumeTypeEncryption {
+    return is(obj, VolumeTypeEncryption.__pulumiType);
+  }
+  declare readonly volumeTypeId: pulumi.Output<string>;
+  declare readonly provider: pulumi.Output<string>;
+  declare readonly controlLocation: pulumi.Output<string>;
+  declare readonly cipher: pulumi.Output<string | undefined>;
+  declare readonly keySize: pulumi.Output<number | undefined>;
+  declare readonly encryptionId: pulumi.Output<string>;
+  constructor(name: string, args: VolumeTypeEncryptionArgs, opts?: pulumi.CustomResourceOptions) {
+    opts = opts || {};
+    const spec = {
+      inputs: ["volumeTypeId", "provider", "controlLocation", "cipher", "keySize"],
+      outputs: ["encryptionId"],
+      required: ["volumeTypeId", "provider", "controlLocation"],
+    };
+    super(VolumeTypeEncryption.__pulumiType, name, utilities.resourceInputs(args as unknown as Raw, opts, spec), opts0(opts));
   }
 }
 

@@ -65,6 +65,32 @@ export function volumeTypes(c: CinderClient) {
       await c.request("delete", "/v3/{project_id}/types/{type_id}/extra_specs/{key}", { path: { ...at(ref), key }, ok: [202], ...opts });
     },
 
+    /** The type's encryption specs, or `{}` when it is not an encrypted type (admins). */
+    getEncryption: async (ref: Ref, opts?: CallOptions): Promise<Schemas["EncryptionType"]> =>
+      (await c.request("get", "/v3/{project_id}/types/{type_id}/encryption", { path: at(ref), ok: [200], ...opts })).data,
+
+    /** One field of the type's encryption specs (`provider`, `cipher`, `key_size`, `control_location`, `encryption_id`…). */
+    getEncryptionSpec: async (ref: Ref, key: string, opts?: CallOptions): Promise<unknown> =>
+      (await c.request("get", "/v3/{project_id}/types/{type_id}/encryption/{key}", { path: { ...at(ref), key }, ok: [200], ...opts })).data[key],
+
+    /** Make the type an encrypted one (refused while any volume has the type); returns the specs sent. */
+    createEncryption: async (ref: Ref, encryption: Schemas["EncryptionCreate"], opts?: CallOptions): Promise<Schemas["EncryptionEcho"]["encryption"]> => {
+      const body = { encryption };
+      return (await c.request("post", "/v3/{project_id}/types/{type_id}/encryption", { path: at(ref), body, ok: [200], ...opts })).data.encryption;
+    },
+
+    /** Change the encryption specs named by their `encryption_id` (refused while any volume has the type). */
+    updateEncryption: async (ref: Ref, encryptionId: string, encryption: Schemas["EncryptionUpdate"], opts?: CallOptions): Promise<Schemas["EncryptionEcho"]["encryption"]> => {
+      const body = { encryption };
+      const path = { ...at(ref), key: encryptionId };
+      return (await c.request("put", "/v3/{project_id}/types/{type_id}/encryption/{key}", { path, body, ok: [200], ...opts })).data.encryption;
+    },
+
+    /** Remove the encryption specs (refused while any volume has the type). */
+    deleteEncryption: async (ref: Ref, encryptionId: string, opts?: CallOptions): Promise<void> => {
+      await c.request("delete", "/v3/{project_id}/types/{type_id}/encryption/{key}", { path: { ...at(ref), key: encryptionId }, ok: [202], ...opts });
+    },
+
     /** The projects a private type is shared with. */
     listAccess: async (ref: Ref, opts?: CallOptions): Promise<VolumeTypeAccess[]> =>
       (await c.request("get", "/v3/{project_id}/types/{type_id}/os-volume-type-access", { path: at(ref), ok: [200], ...opts })).data.volume_type_access,

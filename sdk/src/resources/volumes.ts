@@ -74,6 +74,14 @@ export function volumes(c: CinderClient) {
       (await c.request("put", "/v3/{project_id}/volumes/{volume_id}/metadata", { path: at(ref), body: { metadata }, ok: [200], ...opts })).data.metadata,
 
     /** One metadata value (404 when the key is absent). */
+    /** What a compute service needs to attach the volume: its key id and its type's encryption specs (never the key). */
+    getEncryptionMetadata: async (ref: Ref, opts?: CallOptions): Promise<Schemas["VolumeEncryptionMetadata"]> =>
+      (await c.request("get", "/v3/{project_id}/volumes/{volume_id}/encryption", { path: at(ref), ok: [200], ...opts })).data,
+
+    /** One field of the volume's encryption metadata. */
+    getEncryptionMetadataItem: async (ref: Ref, key: string, opts?: CallOptions): Promise<Schemas["VolumeEncryptionMetadataItem"]> =>
+      (await c.request("get", "/v3/{project_id}/volumes/{volume_id}/encryption/{key}", { path: { ...at(ref), key }, ok: [200], ...opts })).data,
+
     getMetadataItem: async (ref: Ref, key: string, opts?: CallOptions): Promise<string | undefined> => {
       const { data } = await c.request("get", "/v3/{project_id}/volumes/{volume_id}/metadata/{key}", { path: { ...at(ref), key }, ok: [200], ...opts });
       return data.meta[key];

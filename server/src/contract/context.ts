@@ -17,6 +17,8 @@ export interface RequestContext {
   policy?: { allowed(ctx: RequestContext, rule: string, target?: { project_id?: string; user_id?: string }): boolean };
   /** On the built-in identity API: the caller's token (which may be unscoped; projectId is then ""). */
   token?: TokenInfo;
+  /** The request's Keystone token (X-Auth-Token), passed on to Barbican; never logged. */
+  authToken?: string;
   /** The peer address of the connection (not X-Forwarded-For), where a handler needs it (login throttling). */
   clientIp?: string;
 }

@@ -51,6 +51,8 @@ export const policyNotAuthorized = (rule: string) => forbidden(`Policy doesn't a
 export const volumeTypeIdNotFound = (id: string) => notFound(`Volume type ${id} could not be found.`);
 export const volumeTypeExists = (name: string) => conflict(`Volume Type ${name} already exists.`);
 export const invalidVolumeType = (reason: string) => badRequest(`Invalid volume type: ${reason}`);
+export const typeEncryptionExists = (typeId: string) => badRequest(`Volume type encryption for type ${typeId} already exists.`);
+export const typeEncryptionNotFound = (typeId: string) => notFound(`Volume type encryption for type ${typeId} does not exist.`);
 export const extraSpecNotFound = (typeId: string, key: string) =>
   notFound(`Volume Type ${typeId} has no extra specs with key ${key}.`);
 export const typeAccessExists = (typeId: string, project: string) =>

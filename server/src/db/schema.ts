@@ -27,6 +27,8 @@ export interface VolumesTable {
   snapshot_id: string | null;
   source_volid: string | null;
   volume_type_id: string | null;
+  /** The key manager's id of the volume's key (encrypted types only). */
+  encryption_key_id: string | null;
   replication_status: string | null;
   consumes_quota: number;
   provider_location: string | null;
@@ -62,6 +64,8 @@ export interface SnapshotsTable {
   display_name: string | null;
   display_description: string | null;
   volume_type_id: string | null;
+  /** The volume's key id when the snapshot was taken (shared with the volume, cinder/volume/api.py _create_snapshot). */
+  encryption_key_id: string | null;
   consumes_quota: number;
   group_snapshot_id: string | null;
   provider_location: string | null;
@@ -190,6 +194,28 @@ export interface ExtraSpecsTable {
   value: string | null;
 }
 
+/** A volume type's encryption specs (cinder/db/sqlalchemy/models.py Encryption). */
+export interface TypeEncryptionTable {
+  volume_type_id: string;
+  encryption_id: string;
+  provider: string;
+  cipher: string | null;
+  key_size: number | null;
+  control_location: string;
+  created_at: string;
+  updated_at: string | null;
+}
+
+/** A key of the built-in key manager, sealed under the master key. */
+export interface KeyManagerSecretsTable {
+  id: string;
+  project_id: string | null;
+  algorithm: string;
+  bit_length: number;
+  sealed: string;
+  created_at: string;
+}
+
 export interface TypeProjectsTable {
   volume_type_id: string;
   project_id: string;
@@ -261,6 +287,8 @@ export interface Database {
   application_credential_roles: ApplicationCredentialRolesTable;
   volume_type_extra_specs: ExtraSpecsTable;
   volume_type_projects: TypeProjectsTable;
+  volume_type_encryption: TypeEncryptionTable;
+  key_manager_secrets: KeyManagerSecretsTable;
   default_volume_types: DefaultTypesTable;
   qos_specs: QosSpecsTable;
   qos_spec_keys: QosSpecKeysTable;

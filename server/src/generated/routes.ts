@@ -125,6 +125,11 @@ export type OperationName =
   | "deleteVolumeType"
   | "showVolumeType"
   | "updateVolumeType"
+  | "showEncryptionType"
+  | "createEncryptionType"
+  | "deleteEncryptionType"
+  | "showEncryptionSpec"
+  | "updateEncryptionType"
   | "listExtraSpecs"
   | "setExtraSpecs"
   | "deleteExtraSpec"
@@ -137,6 +142,8 @@ export type OperationName =
   | "deleteVolume"
   | "showVolume"
   | "updateVolume"
+  | "showVolumeEncryptionMetadata"
+  | "showVolumeEncryptionMetadataItem"
   | "listVolumeMetadata"
   | "createVolumeMetadata"
   | "replaceVolumeMetadata"
@@ -170,7 +177,7 @@ export type OperationName =
   | "terminateConnection";
 
 /** Operations that are plain (method, path) operations, keyed into openapi-typescript's `operations`. */
-export type PlainOperationName = "listApiVersions" | "showComputeLimits" | "showComputeQuotas" | "showComputeDefaultQuotas" | "listIdentityVersions" | "showIdentityVersion" | "getAuthCatalog" | "listAuthProjects" | "revokeToken" | "validateToken" | "checkToken" | "issueToken" | "listDomains" | "showDomain" | "listEndpoints" | "showEndpoint" | "listProjects" | "createProject" | "deleteProject" | "showProject" | "updateProject" | "listProjectUserRoles" | "revokeProjectRole" | "checkProjectRole" | "grantProjectRole" | "listRegions" | "showRegion" | "listRoleAssignments" | "listRoles" | "createRole" | "showRole" | "listIdentityServices" | "showIdentityService" | "listUsers" | "createUser" | "deleteUser" | "showUser" | "updateUser" | "listApplicationCredentials" | "createApplicationCredential" | "deleteApplicationCredential" | "showApplicationCredential" | "changeUserPassword" | "listImageVersions" | "listImages" | "showApiV3" | "listAttachments" | "createAttachment" | "deleteAttachment" | "showAttachment" | "updateAttachment" | "listAttachmentsDetail" | "showCapabilities" | "listClusters" | "showCluster" | "listClustersDetail" | "disableCluster" | "enableCluster" | "listProjectDefaultTypes" | "unsetProjectDefaultType" | "showProjectDefaultType" | "setProjectDefaultType" | "listExtensions" | "showLimits" | "listManageableSnapshots" | "manageSnapshot" | "listManageableSnapshotsDetail" | "listManageableVolumes" | "manageVolume" | "listManageableVolumesDetail" | "listAvailabilityZones" | "listHosts" | "showHost" | "showQuotaClass" | "updateQuotaClass" | "deleteQuotas" | "showQuotas" | "updateQuotas" | "showDefaultQuotas" | "listServices" | "disableService" | "disableServiceWithReason" | "enableService" | "failover" | "failoverHost" | "freezeHost" | "thawHost" | "listManageableSnapshotsLegacy" | "manageSnapshotLegacy" | "listManageableSnapshotsDetailLegacy" | "listManageableVolumesLegacy" | "manageVolumeLegacy" | "listManageableVolumesDetailLegacy" | "listQosSpecs" | "createQosSpecs" | "deleteQosSpecs" | "showQosSpecs" | "setQosKeys" | "associateQos" | "listQosAssociations" | "unsetQosKeys" | "disassociateQos" | "disassociateAllQos" | "listResourceFilters" | "listPools" | "listSnapshots" | "createSnapshot" | "deleteSnapshot" | "showSnapshot" | "updateSnapshot" | "listSnapshotMetadata" | "createSnapshotMetadata" | "replaceSnapshotMetadata" | "deleteSnapshotMetadataItem" | "showSnapshotMetadataItem" | "updateSnapshotMetadataItem" | "listSnapshotsDetail" | "listVolumeTypes" | "createVolumeType" | "deleteVolumeType" | "showVolumeType" | "updateVolumeType" | "listExtraSpecs" | "setExtraSpecs" | "deleteExtraSpec" | "showExtraSpec" | "updateExtraSpec" | "listTypeAccess" | "showDefaultVolumeType" | "listVolumes" | "createVolume" | "deleteVolume" | "showVolume" | "updateVolume" | "listVolumeMetadata" | "createVolumeMetadata" | "replaceVolumeMetadata" | "deleteVolumeMetadataItem" | "showVolumeMetadataItem" | "updateVolumeMetadataItem" | "listVolumesDetail" | "getVolumesSummary";
+export type PlainOperationName = "listApiVersions" | "showComputeLimits" | "showComputeQuotas" | "showComputeDefaultQuotas" | "listIdentityVersions" | "showIdentityVersion" | "getAuthCatalog" | "listAuthProjects" | "revokeToken" | "validateToken" | "checkToken" | "issueToken" | "listDomains" | "showDomain" | "listEndpoints" | "showEndpoint" | "listProjects" | "createProject" | "deleteProject" | "showProject" | "updateProject" | "listProjectUserRoles" | "revokeProjectRole" | "checkProjectRole" | "grantProjectRole" | "listRegions" | "showRegion" | "listRoleAssignments" | "listRoles" | "createRole" | "showRole" | "listIdentityServices" | "showIdentityService" | "listUsers" | "createUser" | "deleteUser" | "showUser" | "updateUser" | "listApplicationCredentials" | "createApplicationCredential" | "deleteApplicationCredential" | "showApplicationCredential" | "changeUserPassword" | "listImageVersions" | "listImages" | "showApiV3" | "listAttachments" | "createAttachment" | "deleteAttachment" | "showAttachment" | "updateAttachment" | "listAttachmentsDetail" | "showCapabilities" | "listClusters" | "showCluster" | "listClustersDetail" | "disableCluster" | "enableCluster" | "listProjectDefaultTypes" | "unsetProjectDefaultType" | "showProjectDefaultType" | "setProjectDefaultType" | "listExtensions" | "showLimits" | "listManageableSnapshots" | "manageSnapshot" | "listManageableSnapshotsDetail" | "listManageableVolumes" | "manageVolume" | "listManageableVolumesDetail" | "listAvailabilityZones" | "listHosts" | "showHost" | "showQuotaClass" | "updateQuotaClass" | "deleteQuotas" | "showQuotas" | "updateQuotas" | "showDefaultQuotas" | "listServices" | "disableService" | "disableServiceWithReason" | "enableService" | "failover" | "failoverHost" | "freezeHost" | "thawHost" | "listManageableSnapshotsLegacy" | "manageSnapshotLegacy" | "listManageableSnapshotsDetailLegacy" | "listManageableVolumesLegacy" | "manageVolumeLegacy" | "listManageableVolumesDetailLegacy" | "listQosSpecs" | "createQosSpecs" | "deleteQosSpecs" | "showQosSpecs" | "setQosKeys" | "associateQos" | "listQosAssociations" | "unsetQosKeys" | "disassociateQos" | "disassociateAllQos" | "listResourceFilters" | "listPools" | "listSnapshots" | "createSnapshot" | "deleteSnapshot" | "showSnapshot" | "updateSnapshot" | "listSnapshotMetadata" | "createSnapshotMetadata" | "replaceSnapshotMetadata" | "deleteSnapshotMetadataItem" | "showSnapshotMetadataItem" | "updateSnapshotMetadataItem" | "listSnapshotsDetail" | "listVolumeTypes" | "createVolumeType" | "deleteVolumeType" | "showVolumeType" | "updateVolumeType" | "showEncryptionType" | "createEncryptionType" | "deleteEncryptionType" | "showEncryptionSpec" | "updateEncryptionType" | "listExtraSpecs" | "setExtraSpecs" | "deleteExtraSpec" | "showExtraSpec" | "updateExtraSpec" | "listTypeAccess" | "showDefaultVolumeType" | "listVolumes" | "createVolume" | "deleteVolume" | "showVolume" | "updateVolume" | "showVolumeEncryptionMetadata" | "showVolumeEncryptionMetadataItem" | "listVolumeMetadata" | "createVolumeMetadata" | "replaceVolumeMetadata" | "deleteVolumeMetadataItem" | "showVolumeMetadataItem" | "updateVolumeMetadataItem" | "listVolumesDetail" | "getVolumesSummary";
 
 /** The body of each action, inside its key. */
 export interface ActionBodies {
@@ -3418,6 +3425,124 @@ export const routes: readonly Route[] = [
   },
   {
     "method": "GET",
+    "path": "/v3/{project_id}/types/{type_id}/encryption",
+    "url": "/v3/:project_id/types/:type_id/encryption",
+    "operation": "showEncryptionType",
+    "operationId": "showEncryptionType",
+    "twin": false,
+    "auth": true,
+    "policy": "volume_extension:volume_type_encryption:get",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "POST",
+    "path": "/v3/{project_id}/types/{type_id}/encryption",
+    "url": "/v3/:project_id/types/:type_id/encryption",
+    "operation": "createEncryptionType",
+    "operationId": "createEncryptionType",
+    "twin": false,
+    "auth": true,
+    "policy": "volume_extension:volume_type_encryption:create",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_createEncryptionType",
+    "bodyRequired": true
+  },
+  {
+    "method": "DELETE",
+    "path": "/v3/{project_id}/types/{type_id}/encryption/{key}",
+    "url": "/v3/:project_id/types/:type_id/encryption/:key",
+    "operation": "deleteEncryptionType",
+    "operationId": "deleteEncryptionType",
+    "twin": false,
+    "auth": true,
+    "policy": "volume_extension:volume_type_encryption:delete",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "GET",
+    "path": "/v3/{project_id}/types/{type_id}/encryption/{key}",
+    "url": "/v3/:project_id/types/:type_id/encryption/:key",
+    "operation": "showEncryptionSpec",
+    "operationId": "showEncryptionSpec",
+    "twin": false,
+    "auth": true,
+    "policy": "volume_extension:volume_type_encryption:get",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "PUT",
+    "path": "/v3/{project_id}/types/{type_id}/encryption/{key}",
+    "url": "/v3/:project_id/types/:type_id/encryption/:key",
+    "operation": "updateEncryptionType",
+    "operationId": "updateEncryptionType",
+    "twin": false,
+    "auth": true,
+    "policy": "volume_extension:volume_type_encryption:update",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_updateEncryptionType",
+    "bodyRequired": true
+  },
+  {
+    "method": "GET",
     "path": "/v3/{project_id}/types/{type_id}/extra_specs",
     "url": "/v3/:project_id/types/:type_id/extra_specs",
     "operation": "listExtraSpecs",
@@ -3641,7 +3766,8 @@ export const routes: readonly Route[] = [
       406,
       409,
       413,
-      415
+      415,
+      500
     ],
     "lenient": [
       {
@@ -3927,6 +4053,50 @@ export const routes: readonly Route[] = [
         "lenient": []
       }
     ]
+  },
+  {
+    "method": "GET",
+    "path": "/v3/{project_id}/volumes/{volume_id}/encryption",
+    "url": "/v3/:project_id/volumes/:volume_id/encryption",
+    "operation": "showVolumeEncryptionMetadata",
+    "operationId": "showVolumeEncryptionMetadata",
+    "twin": false,
+    "auth": true,
+    "policy": "volume_extension:volume_encryption_metadata",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "GET",
+    "path": "/v3/{project_id}/volumes/{volume_id}/encryption/{key}",
+    "url": "/v3/:project_id/volumes/:volume_id/encryption/:key",
+    "operation": "showVolumeEncryptionMetadataItem",
+    "operationId": "showVolumeEncryptionMetadataItem",
+    "twin": false,
+    "auth": true,
+    "policy": "volume_extension:volume_encryption_metadata",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
   },
   {
     "method": "GET",
@@ -6322,6 +6492,124 @@ export const routes: readonly Route[] = [
   },
   {
     "method": "GET",
+    "path": "/v3/types/{type_id}/encryption",
+    "url": "/v3/types/:type_id/encryption",
+    "operation": "showEncryptionType",
+    "operationId": "showEncryptionType",
+    "twin": true,
+    "auth": true,
+    "policy": "volume_extension:volume_type_encryption:get",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "POST",
+    "path": "/v3/types/{type_id}/encryption",
+    "url": "/v3/types/:type_id/encryption",
+    "operation": "createEncryptionType",
+    "operationId": "createEncryptionType",
+    "twin": true,
+    "auth": true,
+    "policy": "volume_extension:volume_type_encryption:create",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_createEncryptionType",
+    "bodyRequired": true
+  },
+  {
+    "method": "DELETE",
+    "path": "/v3/types/{type_id}/encryption/{key}",
+    "url": "/v3/types/:type_id/encryption/:key",
+    "operation": "deleteEncryptionType",
+    "operationId": "deleteEncryptionType",
+    "twin": true,
+    "auth": true,
+    "policy": "volume_extension:volume_type_encryption:delete",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "GET",
+    "path": "/v3/types/{type_id}/encryption/{key}",
+    "url": "/v3/types/:type_id/encryption/:key",
+    "operation": "showEncryptionSpec",
+    "operationId": "showEncryptionSpec",
+    "twin": true,
+    "auth": true,
+    "policy": "volume_extension:volume_type_encryption:get",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "PUT",
+    "path": "/v3/types/{type_id}/encryption/{key}",
+    "url": "/v3/types/:type_id/encryption/:key",
+    "operation": "updateEncryptionType",
+    "operationId": "updateEncryptionType",
+    "twin": true,
+    "auth": true,
+    "policy": "volume_extension:volume_type_encryption:update",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_updateEncryptionType",
+    "bodyRequired": true
+  },
+  {
+    "method": "GET",
     "path": "/v3/types/{type_id}/extra_specs",
     "url": "/v3/types/:type_id/extra_specs",
     "operation": "listExtraSpecs",
@@ -6545,7 +6833,8 @@ export const routes: readonly Route[] = [
       406,
       409,
       413,
-      415
+      415,
+      500
     ],
     "lenient": [
       {
@@ -6831,6 +7120,50 @@ export const routes: readonly Route[] = [
         "lenient": []
       }
     ]
+  },
+  {
+    "method": "GET",
+    "path": "/v3/volumes/{volume_id}/encryption",
+    "url": "/v3/volumes/:volume_id/encryption",
+    "operation": "showVolumeEncryptionMetadata",
+    "operationId": "showVolumeEncryptionMetadata",
+    "twin": true,
+    "auth": true,
+    "policy": "volume_extension:volume_encryption_metadata",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "GET",
+    "path": "/v3/volumes/{volume_id}/encryption/{key}",
+    "url": "/v3/volumes/:volume_id/encryption/:key",
+    "operation": "showVolumeEncryptionMetadataItem",
+    "operationId": "showVolumeEncryptionMetadataItem",
+    "twin": true,
+    "auth": true,
+    "policy": "volume_extension:volume_encryption_metadata",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
   },
   {
     "method": "GET",

@@ -181,7 +181,8 @@ async function context(svc: Services, req: FastifyRequest, route: Route): Promis
   const id = auth ? await svc.identity.identify(req.headers) : { userId: "", projectId: "", roles: [] as string[] };
   const version = versioned ? requestedVersion(req.headers) : parseVersion("3.0");
   if (versioned) req.cinderVersion = version;
-  return { ...id, isAdmin: id.roles.includes("admin"), requestId: req.id, version };
+  const token = req.headers["x-auth-token"];
+  return { ...id, isAdmin: id.roles.includes("admin"), requestId: req.id, version, ...(typeof token === "string" ? { authToken: token } : {}) };
 }
 
 function lastValues(q: unknown): Record<string, string> {

@@ -109,6 +109,13 @@ export const RULE_TABLE: Record<string, Persona> = {
   "volume_extension:types_extra_specs:delete": "admin",
   "volume_extension:types_extra_specs:read_sensitive": "admin",
   "volume_extension:volume_type_access": "member",
+  // cinder/policies/volume_type.py (encryption specs) and volume_metadata.py (encryption metadata)
+  "volume_extension:volume_type_encryption": "admin",
+  "volume_extension:volume_type_encryption:create": "admin",
+  "volume_extension:volume_type_encryption:get": "admin",
+  "volume_extension:volume_type_encryption:update": "admin",
+  "volume_extension:volume_type_encryption:delete": "admin",
+  "volume_extension:volume_encryption_metadata": "reader",
   "volume_extension:volume_type_access:get_all_for_type": "admin",
   "volume_extension:volume_type_access:addProjectAccess": "admin",
   "volume_extension:volume_type_access:removeProjectAccess": "admin",

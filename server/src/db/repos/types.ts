@@ -204,6 +204,7 @@ export async function typeInUse(db: Q, typeId: string): Promise<boolean> {
 export async function deleteType(db: Q, id: string): Promise<void> {
   await db.deleteFrom("volume_type_extra_specs").where("volume_type_id", "=", id).execute();
   await db.deleteFrom("volume_type_projects").where("volume_type_id", "=", id).execute();
+  await db.deleteFrom("volume_type_encryption").where("volume_type_id", "=", id).execute();
   await db.deleteFrom("volume_types").where("id", "=", id).execute();
 }
 

@@ -4,6 +4,7 @@ import { appCredHandlers } from "./application-credentials";
 import { attachmentHandlers } from "./attachments";
 import { clusterHandlers } from "./clusters";
 import { computeHandlers } from "./compute";
+import { encryptionHandlers } from "./encryption";
 import { hostHandlers } from "./hosts";
 import { identityHandlers } from "./identity";
 import { miscHandlers } from "./misc";
@@ -35,6 +36,7 @@ export const handlers: Handlers = {
   ...identityHandlers,
   ...appCredHandlers,
   ...typeHandlers,
+  ...encryptionHandlers,
   ...qosHandlers,
   ...computeHandlers,
   ...attachmentHandlers,

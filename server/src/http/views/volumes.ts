@@ -66,7 +66,7 @@ export function volumeDetail(
     links: resourceLinks(base, "volumes", v.id),
     user_id: v.user_id,
     bootable: v.bootable ? "true" : "false",
-    encrypted: false,
+    encrypted: v.encryption_key_id !== null,
     replication_status: v.replication_status,
     consistencygroup_id: null,
     multiattach: v.multiattach === 1,
@@ -91,6 +91,8 @@ export function volumeDetail(
   }
   if (ctx.isAdmin && mv >= MV.VOLUME_CLUSTER_NAME) out.cluster_name = v.cluster_name;
   if (mv >= MV.VOLUME_TYPE_ID_IN_VOLUME_DETAIL) out.volume_type_id = v.volume_type_id;
+  // cinder/api/v3/views/volumes.py: shown when set (this key manager has no fixed all-zero key).
+  if (mv >= MV.ENCRYPTION_KEY_ID_IN_DETAILS && v.encryption_key_id) out.encryption_key_id = v.encryption_key_id;
   if (mv >= MV.USE_QUOTA) out.consumes_quota = v.consumes_quota === 1;
   return out;
 }

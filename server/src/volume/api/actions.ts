@@ -3,6 +3,7 @@
  * set bootable, the read-only flag (cinder/api/contrib/volume_actions.py) and revert to the latest
  * snapshot (3.40, cinder/api/v3/volumes.py revert).
  */
+import type { KeyDeps } from "./keys";
 import { queueOf } from "../../bus/rpc";
 import { casSnapshot, snapshotsOfVolume } from "../../db/repos/snapshots";
 import { attachmentsOf } from "../../db/repos/attachments";
@@ -51,7 +52,7 @@ export async function resetVolumeStatus(svc: DbDeps, ctx: RequestContext, id: st
   }
 }
 
-export async function forceDeleteVolume(svc: CastDeps, ctx: RequestContext, id: string): Promise<void> {
+export async function forceDeleteVolume(svc: CastDeps & KeyDeps, ctx: RequestContext, id: string): Promise<void> {
   const v = await findVolume(svc, ctx, id);
   authorize(ctx, "volume_extension:volume_admin_actions:force_delete", v.project_id);
   await deleteVolume(svc, ctx, id, { cascade: false, force: true });

@@ -10,7 +10,7 @@ import { casSnapshot } from "../../db/repos/snapshots";
 import { casVolume, insertVolume } from "../../db/repos/volumes";
 import { now } from "../../contract/time";
 import type { RequestContext } from "../../contract/context";
-import { badRequest, invalidInput, invalidSnapshot, invalidVolume, notFound, volumeTypeIdNotFound } from "../../contract/errors";
+import { badRequest, invalidInput, invalidSnapshot, invalidVolume, invalidVolumeType, notFound, volumeTypeIdNotFound } from "../../contract/errors";
 import { authorize } from "../../policy/policy";
 import type { ConfigDeps, DbDeps, ScheduleDeps } from "./deps";
 import { findSnapshot, findVolume } from "./lookup";
@@ -22,10 +22,12 @@ import { consume, typeNameOf } from "../../quota/quota";
 import type { VolumeStatus } from "../../contract/status";
 import { VOLUME_TRANSITIONS as T } from "../../contract/status";
 import type { CreateVolumeInput } from "../../contract/api";
+import { encryptionOf } from "../../db/repos/encryption";
+import { forgetKey, type KeyDeps, keyForNewVolume } from "./keys";
 
 const SOURCE_STATUSES: readonly VolumeStatus[] = ["available", "in-use"];
 
-export async function createVolume(svc: ScheduleDeps, ctx: RequestContext, input: CreateVolumeInput): Promise<VolumeRow> {
+export async function createVolume(svc: ScheduleDeps & KeyDeps, ctx: RequestContext, input: CreateVolumeInput): Promise<VolumeRow> {
   authorize(ctx, "volume:create");
   if (input.multiattach) {
     throw badRequest(
@@ -71,10 +73,11 @@ export async function createVolume(svc: ScheduleDeps, ctx: RequestContext, input
   }
   await checkSizeForType(svc.db.kysely, typeId, size);
   const az = await chooseZone(svc, input.availabilityZone ?? undefined, origin, snapshot ? "snapshot" : "source volume");
-  // There are no encrypted volume types here, so Cinder's "Multiattach cannot be used with
-  // encrypted volumes." cannot arise.
   const multiattach = await isMultiattachType(svc, typeId);
   if (multiattach) authorize(ctx, "volume:multiattach");
+  if (multiattach && (await encryptionOf(svc.db.kysely, typeId))) throw invalidVolume("Multiattach cannot be used with encrypted volumes.");
+  // Made before the row (Cinder's API makes it too); forgotten again if the row is not made.
+  const keyId = await keyForNewVolume(svc, ctx, typeId, snapshot ?? source);
 
   const t = now();
   const row: VolumesTable = {
@@ -96,6 +99,7 @@ export async function createVolume(svc: ScheduleDeps, ctx: RequestContext, input
     snapshot_id: snapshot?.id ?? null,
     source_volid: source?.id ?? null,
     volume_type_id: typeId,
+    encryption_key_id: keyId,
     replication_status: null,
     consumes_quota: 1,
     provider_location: null,
@@ -106,6 +110,7 @@ export async function createVolume(svc: ScheduleDeps, ctx: RequestContext, input
     updated_at: null,
     launched_at: null,
   };
+  const rollBackKey = () => forgetKey(svc, ctx, keyId);
   await svc.db.kysely.transaction().execute(async (trx) => {
     // Re-check the source inside the transaction (and, on PostgreSQL, lock its row until commit).
     if (snapshot && !(await casSnapshot(trx, snapshot.id, ["available"], {}))) {
@@ -116,8 +121,13 @@ export async function createVolume(svc: ScheduleDeps, ctx: RequestContext, input
     }
     // Held until commit so that the type cannot be deleted from under the new volume.
     if (typeId && !(await holdRow(trx, svc.db.dialect, "volume_types", typeId, "share"))) throw volumeTypeIdNotFound(typeId);
+    // The key was decided before the type was held: its encryption must still be what it was.
+    if (Boolean(await encryptionOf(trx, typeId)) !== (keyId !== null)) throw invalidVolumeType("its encryption changed while the volume was being created.");
     await consume(trx, svc.config.quotas, ctx.projectId, { volumes: 1, gigabytes: size, typeName: await typeNameOf(trx, typeId) }, size);
     await insertVolume(trx, row, input.metadata ?? {});
+  }).catch(async (err: unknown) => {
+    await rollBackKey();
+    throw err;
   });
   svc.scheduler.createVolume(row.id);
   return row;

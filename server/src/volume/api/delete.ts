@@ -14,8 +14,9 @@ import { SNAPSHOT_CASCADE_DELETABLE, VOLUME_DELETABLE, VOLUME_TRANSITIONS } from
 import { findVolume } from "./lookup";
 import { heldByVolume, release, settle, volumeDelta, volumeHolding } from "../../quota/quota";
 import type { DeleteOptions } from "../../contract/api";
+import { forgetVolumeKey, type KeyDeps } from "./keys";
 
-export async function deleteVolume(svc: CastDeps, ctx: RequestContext, id: string, opts: DeleteOptions): Promise<void> {
+export async function deleteVolume(svc: CastDeps & KeyDeps, ctx: RequestContext, id: string, opts: DeleteOptions): Promise<void> {
   const v = await findVolume(svc, ctx, id);
   authorize(ctx, "volume:delete", v.project_id);
   if (opts.force) authorize(ctx, "volume:force_delete", v.project_id);
@@ -30,7 +31,7 @@ export async function deleteVolume(svc: CastDeps, ctx: RequestContext, id: strin
       await release(trx, v.project_id, await volumeDelta(trx, v));
       return true;
     }));
-  if (gone) return;
+  if (gone) return forgetVolumeKey(svc, ctx, v);
   await assertNotFrozen(svc, v);
 
   const statuses = opts.force ? undefined : VOLUME_DELETABLE;
@@ -65,6 +66,8 @@ export async function deleteVolume(svc: CastDeps, ctx: RequestContext, id: strin
     // The row is this transaction's since the compare-and-set won.
     return queueOf((await getVolume(trx, id))!);
   });
+  // The volume is bound to go: its key goes now, unless a snapshot or another volume holds it.
+  await forgetVolumeKey(svc, ctx, v);
   svc.volumes.deleteVolume(host, id);
 }
 

@@ -87,6 +87,7 @@ export async function manageVolume(svc: ConfigCastDeps, ctx: RequestContext, inp
     snapshot_id: null,
     source_volid: null,
     volume_type_id: type.id,
+    encryption_key_id: null,
     replication_status: null,
     consumes_quota: 1,
     provider_location: null,

@@ -18,6 +18,7 @@ import { checkSizeForType } from "./type-size";
 import { typeByNameOrId } from "./types";
 import { VOLUME_TRANSITIONS as T } from "../../contract/status";
 import type { MigrationPolicy } from "../../contract/api";
+import { encryptionChanged } from "./keys";
 
 export async function retypeVolume(
   svc: ScheduleDeps,
@@ -36,6 +37,8 @@ export async function retypeVolume(
   }
   await checkSizeForType(svc.db.kysely, type.id, v.size);
   if (type.id === v.volume_type_id) throw invalidInput(`New volume_type same as original: ${newType}.`);
+  // The volume's data is encrypted (or not) with its key, which a retype keeps as it is.
+  if (await encryptionChanged(svc.db.kysely, v.volume_type_id, type.id)) throw invalidInput("Retype cannot change encryption requirements.");
   // Whether the volume may be attached to several servers cannot change while it is attached.
   const multiattach = await isMultiattachType(svc, type.id);
   const multiattachChanges = multiattach !== (v.multiattach === 1);

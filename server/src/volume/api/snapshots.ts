@@ -76,6 +76,7 @@ export function newSnapshotRow(
     display_name: input.name ?? null,
     display_description: input.description ?? null,
     volume_type_id: v.volume_type_id,
+    encryption_key_id: v.encryption_key_id,
     consumes_quota: 1,
     group_snapshot_id: null,
     provider_location: null,

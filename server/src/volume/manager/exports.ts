@@ -70,7 +70,7 @@ async function parseConnectionOptions(m: VolumeManager, v: VolumeRow, info: Conn
   data.qos_specs = await frontEndQos(db, v);
   const admin = (await metadataOf(db, "volume_admin", [v.id])).get(v.id) ?? {};
   data.access_mode = admin.attached_mode ?? (admin.readonly === "True" ? "ro" : "rw");
-  if (data.encrypted === undefined) data.encrypted = false;
+  if (data.encrypted === undefined) data.encrypted = v.encryption_key_id !== null;
   if (v.volume_type_id) data.cacheable = (await typeSpecs(db, v.volume_type_id)).cacheable === "<is> True";
   // Cinder's `report_discard_supported`: tgt LUNs are thin (`thin_provisioning=1`), so UNMAP works.
   if (data.discard === undefined && m.target) data.discard = true;
