@@ -23,19 +23,8 @@ export interface EncryptionInput {
   control_location?: string;
 }
 
-/** The specs as stored, flat, as Cinder's model renders them. */
-export interface EncryptionView {
-  volume_type_id: string;
-  encryption_id: string;
-  provider: string;
-  cipher: string | null;
-  key_size: number | null;
-  control_location: string;
-  created_at: string;
-  updated_at: string | null;
-  deleted: boolean;
-  deleted_at: null;
-}
+/** The specs as stored, flat, as Cinder's model renders them (with its soft-delete columns). */
+export type EncryptionView = TypeEncryptionRow & { deleted: boolean; deleted_at: null };
 
 export function encryptionView(row: TypeEncryptionRow): EncryptionView {
   return { ...row, deleted: false, deleted_at: null };
