@@ -34,6 +34,20 @@ export const MICROVERSIONS = {
   MANAGE_EXISTING_LIST: "3.8",
   /** parameters.filter_group_id */
   GROUP_VOLUME_LIST_FILTER: "3.10",
+  /**
+   * GET /v3/{project_id}/group_types
+   * POST /v3/{project_id}/group_types
+   * GET /v3/{project_id}/group_types/default
+   * GET /v3/{project_id}/group_types/{group_type_id}
+   * PUT /v3/{project_id}/group_types/{group_type_id}
+   * DELETE /v3/{project_id}/group_types/{group_type_id}
+   * GET /v3/{project_id}/group_types/{group_type_id}/group_specs
+   * POST /v3/{project_id}/group_types/{group_type_id}/group_specs
+   * GET /v3/{project_id}/group_types/{group_type_id}/group_specs/{key}
+   * PUT /v3/{project_id}/group_types/{group_type_id}/group_specs/{key}
+   * DELETE /v3/{project_id}/group_types/{group_type_id}/group_specs/{key}
+   */
+  GROUP_TYPE: "3.11",
   /** GET /v3/{project_id}/volumes/summary */
   VOLUME_SUMMARY: "3.12",
   /**

@@ -1593,6 +1593,218 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v3/{project_id}/group_types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List group types
+         * @description The group types the caller may see (cinder/api/v3/group_types.py `index`): non-admins the
+         *     public ones, admins as `is_public` chooses. Sorted by `created_at desc` by default;
+         *     paginated with `limit`/`marker`/`offset`/`sort`, with `group_type_links` when the page
+         *     is full. No policy beyond authentication.
+         */
+        get: operations["listGroupTypes"];
+        put?: never;
+        /**
+         * Create a group type
+         * @description Create a group type (cinder/api/v3/group_types.py `create`, schema
+         *     cinder/api/schemas/group_types.py `create`): **202** with the new group type. Body first,
+         *     then policy `group:group_types_manage` (admin). A name already used → 409 "Group Type
+         *     <name> already exists.".
+         */
+        post: operations["createGroupType"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/group_types/default": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Show the default group type
+         * @description The group type named by the `default_group_type` option (cinder/api/v3/group_types.py
+         *     `show` with the literal id `default`, cinder/volume/group_types.py
+         *     `get_default_group_type`). No option set, or no group type of that name → 404 "Default group
+         *     type can not be found.".
+         */
+        get: operations["showDefaultGroupType"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/group_types/{group_type_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /**
+                 * @description The group type id. Unknown, or private for a non-admin → 404 "Group type <id> could not be
+                 *     found.".
+                 */
+                group_type_id: components["parameters"]["group_type_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Show a group type
+         * @description One group type (cinder/api/v3/group_types.py `show`); `group_specs` only for policy
+         *     `group:access_group_types_specs` (admin). A private type is not found by non-admins (404).
+         */
+        get: operations["showGroupType"];
+        /**
+         * Update a group type
+         * @description Change the name, description and/or `is_public` (cinder/api/v3/group_types.py `update`):
+         *     **200** with the group type. Body, then policy `group:group_types_manage` (admin). All
+         *     three null/absent → 400 "Specify group type name, description or a combination thereof.";
+         *     a blank name → 400 "Group type name can not be empty."; a name used by another group type →
+         *     409 "Group Type <name> already exists."; unknown id → 404.
+         */
+        put: operations["updateGroupType"];
+        post?: never;
+        /**
+         * Delete a group type
+         * @description Delete a group type and its specs (cinder/api/v3/group_types.py `delete`): 202, no body.
+         *     Policy `group:group_types_manage` first, then the lookup (404). Refused while any group has
+         *     the type: 400 "Target group type is still in use. Group Type <id> deletion is not allowed
+         *     with groups present with the type.".
+         */
+        delete: operations["deleteGroupType"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/group_types/{group_type_id}/group_specs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /**
+                 * @description The group type id. Unknown, or private for a non-admin → 404 "Group type <id> could not be
+                 *     found.".
+                 */
+                group_type_id: components["parameters"]["group_type_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List a group type's specs
+         * @description `{"group_specs": {...}}` (cinder/api/v3/group_specs.py `index`): policy
+         *     `group:group_types_specs` (admin), then the lookup (404 "Group type <id> could not be found.").
+         */
+        get: operations["listGroupSpecs"];
+        put?: never;
+        /**
+         * Create or update group specs
+         * @description Merge the keys into the group type's specs and echo the body (cinder/api/v3/group_specs.py
+         *     `create`): **202**. Policy `group:group_types_specs` (admin), the lookup (404), then the
+         *     keys: a key with other characters than letters, digits, `_`, `.`, `:` and `-` → 400 "Key
+         *     names can only contain alphanumeric characters, underscores, periods, colons and hyphens.";
+         *     a key or value longer than 255 characters → 400.
+         */
+        post: operations["setGroupSpecs"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/group_types/{group_type_id}/group_specs/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /**
+                 * @description The group type id. Unknown, or private for a non-admin → 404 "Group type <id> could not be
+                 *     found.".
+                 */
+                group_type_id: components["parameters"]["group_type_id"];
+                /** @description A group spec key. */
+                key: components["parameters"]["group_spec_key"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Show one group spec
+         * @description `{"<key>": "<value>"}` (cinder/api/v3/group_specs.py `show`); a key the type lacks → 404
+         *     "Group Type <id> has no extra spec with key <key>.".
+         */
+        get: operations["showGroupSpec"];
+        /**
+         * Update one group spec
+         * @description Set one key (cinder/api/v3/group_specs.py `update`): **200** with the body. The body must
+         *     hold the URL's key (400 "Request body and URI mismatch") and nothing else (400 "Request body
+         *     contains too many items"); keys and values are checked as in `setGroupSpecs`.
+         */
+        put: operations["updateGroupSpec"];
+        post?: never;
+        /**
+         * Delete one group spec
+         * @description Remove a key (cinder/api/v3/group_specs.py `delete`): 202, no body. A key the type lacks →
+         *     404 "Group Type <id> has no specs with key <key>.".
+         */
+        delete: operations["deleteGroupSpec"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v3/{project_id}/qos-specs": {
         parameters: {
             query?: never;
@@ -7538,6 +7750,555 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v3/group_types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List group types
+         * @description The group types the caller may see (cinder/api/v3/group_types.py `index`): non-admins the
+         *     public ones, admins as `is_public` chooses. Sorted by `created_at desc` by default;
+         *     paginated with `limit`/`marker`/`offset`/`sort`, with `group_type_links` when the page
+         *     is full. No policy beyond authentication.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /**
+                     * @description Maximum number of items to return; an integer >= 0, capped at `osapi_max_limit` (default
+                     *     1000), which is also the default. Not an integer → 400 "limit param must be an integer";
+                     *     negative → 400 "limit param must be positive".
+                     */
+                    limit?: components["parameters"]["limit"];
+                    /** @description The id of the last item of the previous page; an id that does not exist is a 404. */
+                    marker?: components["parameters"]["marker"];
+                    /**
+                     * @description Number of items to skip; an integer 0..2147483647 (api_utils.validate_integer), else 400
+                     *     "offset must be an integer" / "offset must be >= 0" / "offset must be <= 2147483647".
+                     */
+                    offset?: components["parameters"]["offset"];
+                    /**
+                     * @description Comma-separated `key[:dir]` list, dir `asc` or `desc` (default `desc`); default sort
+                     *     `created_at:desc`. `name` is accepted as a key (mapped to display_name; snapshots from 3.30).
+                     *     Combining `sort` with `sort_key`/`sort_dir` → 400 "The 'sort_key' and 'sort_dir' parameters
+                     *     are deprecated and cannot be used with the 'sort' parameter.".
+                     */
+                    sort?: components["parameters"]["sort"];
+                    /**
+                     * @deprecated
+                     * @description Deprecated single sort key (default `created_at`); see `sort`.
+                     */
+                    sort_key?: components["parameters"]["sort_key"];
+                    /**
+                     * @deprecated
+                     * @description Deprecated single sort direction `asc`/`desc` (default `desc`); see `sort`.
+                     */
+                    sort_dir?: components["parameters"]["sort_dir"];
+                    /**
+                     * @description Admins only (cinder/api/api_utils.py `_parse_is_public`): absent or true → public group types,
+                     *     `false` → private ones, `none` → all; anything else → 400 "Invalid is_public filter [<v>]".
+                     *     Non-admins always see the public group types only.
+                     */
+                    is_public?: components["parameters"]["group_types_is_public"];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The group types. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GroupTypeList"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+            };
+        };
+        put?: never;
+        /**
+         * Create a group type
+         * @description Create a group type (cinder/api/v3/group_types.py `create`, schema
+         *     cinder/api/schemas/group_types.py `create`): **202** with the new group type. Body first,
+         *     then policy `group:group_types_manage` (admin). A name already used → 409 "Group Type
+         *     <name> already exists.".
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["GroupTypeCreateRequest"];
+                };
+            };
+            responses: {
+                /** @description The new group type. */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GroupTypeResponse"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+                /** @description conflictingRequest — "Group Type <name> already exists.". */
+                409: components["responses"]["Conflict"];
+                413: components["responses"]["OverLimit"];
+                415: components["responses"]["UnsupportedMediaType"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/group_types/default": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Show the default group type
+         * @description The group type named by the `default_group_type` option (cinder/api/v3/group_types.py
+         *     `show` with the literal id `default`, cinder/volume/group_types.py
+         *     `get_default_group_type`). No option set, or no group type of that name → 404 "Default group
+         *     type can not be found.".
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The default group type. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GroupTypeResponse"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/group_types/{group_type_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The group type id. Unknown, or private for a non-admin → 404 "Group type <id> could not be
+                 *     found.".
+                 */
+                group_type_id: components["parameters"]["group_type_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Show a group type
+         * @description One group type (cinder/api/v3/group_types.py `show`); `group_specs` only for policy
+         *     `group:access_group_types_specs` (admin). A private type is not found by non-admins (404).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description The group type id. Unknown, or private for a non-admin → 404 "Group type <id> could not be
+                     *     found.".
+                     */
+                    group_type_id: components["parameters"]["group_type_id"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The group type. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GroupTypeResponse"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+            };
+        };
+        /**
+         * Update a group type
+         * @description Change the name, description and/or `is_public` (cinder/api/v3/group_types.py `update`):
+         *     **200** with the group type. Body, then policy `group:group_types_manage` (admin). All
+         *     three null/absent → 400 "Specify group type name, description or a combination thereof.";
+         *     a blank name → 400 "Group type name can not be empty."; a name used by another group type →
+         *     409 "Group Type <name> already exists."; unknown id → 404.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description The group type id. Unknown, or private for a non-admin → 404 "Group type <id> could not be
+                     *     found.".
+                     */
+                    group_type_id: components["parameters"]["group_type_id"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["GroupTypeUpdateRequest"];
+                };
+            };
+            responses: {
+                /** @description The updated group type. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GroupTypeResponse"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+                /** @description conflictingRequest — "Group Type <name> already exists.". */
+                409: components["responses"]["Conflict"];
+                413: components["responses"]["OverLimit"];
+                415: components["responses"]["UnsupportedMediaType"];
+            };
+        };
+        post?: never;
+        /**
+         * Delete a group type
+         * @description Delete a group type and its specs (cinder/api/v3/group_types.py `delete`): 202, no body.
+         *     Policy `group:group_types_manage` first, then the lookup (404). Refused while any group has
+         *     the type: 400 "Target group type is still in use. Group Type <id> deletion is not allowed
+         *     with groups present with the type.".
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description The group type id. Unknown, or private for a non-admin → 404 "Group type <id> could not be
+                     *     found.".
+                     */
+                    group_type_id: components["parameters"]["group_type_id"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted (no body). */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/group_types/{group_type_id}/group_specs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The group type id. Unknown, or private for a non-admin → 404 "Group type <id> could not be
+                 *     found.".
+                 */
+                group_type_id: components["parameters"]["group_type_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List a group type's specs
+         * @description `{"group_specs": {...}}` (cinder/api/v3/group_specs.py `index`): policy
+         *     `group:group_types_specs` (admin), then the lookup (404 "Group type <id> could not be found.").
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description The group type id. Unknown, or private for a non-admin → 404 "Group type <id> could not be
+                     *     found.".
+                     */
+                    group_type_id: components["parameters"]["group_type_id"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The group specs. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GroupSpecsBody"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+            };
+        };
+        put?: never;
+        /**
+         * Create or update group specs
+         * @description Merge the keys into the group type's specs and echo the body (cinder/api/v3/group_specs.py
+         *     `create`): **202**. Policy `group:group_types_specs` (admin), the lookup (404), then the
+         *     keys: a key with other characters than letters, digits, `_`, `.`, `:` and `-` → 400 "Key
+         *     names can only contain alphanumeric characters, underscores, periods, colons and hyphens.";
+         *     a key or value longer than 255 characters → 400.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description The group type id. Unknown, or private for a non-admin → 404 "Group type <id> could not be
+                     *     found.".
+                     */
+                    group_type_id: components["parameters"]["group_type_id"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["GroupSpecsSetRequest"];
+                };
+            };
+            responses: {
+                /** @description The request body, echoed. */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GroupSpecsBody"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+                413: components["responses"]["OverLimit"];
+                415: components["responses"]["UnsupportedMediaType"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/group_types/{group_type_id}/group_specs/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The group type id. Unknown, or private for a non-admin → 404 "Group type <id> could not be
+                 *     found.".
+                 */
+                group_type_id: components["parameters"]["group_type_id"];
+                /** @description A group spec key. */
+                key: components["parameters"]["group_spec_key"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Show one group spec
+         * @description `{"<key>": "<value>"}` (cinder/api/v3/group_specs.py `show`); a key the type lacks → 404
+         *     "Group Type <id> has no extra spec with key <key>.".
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description The group type id. Unknown, or private for a non-admin → 404 "Group type <id> could not be
+                     *     found.".
+                     */
+                    group_type_id: components["parameters"]["group_type_id"];
+                    /** @description A group spec key. */
+                    key: components["parameters"]["group_spec_key"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The spec. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GroupSpecItem"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+            };
+        };
+        /**
+         * Update one group spec
+         * @description Set one key (cinder/api/v3/group_specs.py `update`): **200** with the body. The body must
+         *     hold the URL's key (400 "Request body and URI mismatch") and nothing else (400 "Request body
+         *     contains too many items"); keys and values are checked as in `setGroupSpecs`.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description The group type id. Unknown, or private for a non-admin → 404 "Group type <id> could not be
+                     *     found.".
+                     */
+                    group_type_id: components["parameters"]["group_type_id"];
+                    /** @description A group spec key. */
+                    key: components["parameters"]["group_spec_key"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["GroupSpecItemRequest"];
+                };
+            };
+            responses: {
+                /** @description The request body, echoed. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GroupSpecItem"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+                413: components["responses"]["OverLimit"];
+                415: components["responses"]["UnsupportedMediaType"];
+            };
+        };
+        post?: never;
+        /**
+         * Delete one group spec
+         * @description Remove a key (cinder/api/v3/group_specs.py `delete`): 202, no body. A key the type lacks →
+         *     404 "Group Type <id> has no specs with key <key>.".
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description The group type id. Unknown, or private for a non-admin → 404 "Group type <id> could not be
+                     *     found.".
+                     */
+                    group_type_id: components["parameters"]["group_type_id"];
+                    /** @description A group spec key. */
+                    key: components["parameters"]["group_spec_key"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted (no body). */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v3/qos-specs": {
         parameters: {
             query?: never;
@@ -10957,6 +11718,81 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        /** @description Group specs in a response (string values; null when stored as null). */
+        GroupSpecsMap: {
+            [key: string]: string | null;
+        };
+        /**
+         * @description A group type (cinder/api/v3/views/group_types.py `show`). `group_specs` only when policy
+         *     `group:access_group_types_specs` allows (admins).
+         */
+        GroupType: {
+            id: components["schemas"]["Uuid"];
+            name: string;
+            description: string | null;
+            is_public: boolean;
+            group_specs?: components["schemas"]["GroupSpecsMap"];
+        };
+        GroupTypeList: {
+            group_types: components["schemas"]["GroupType"][];
+            /** @description A `next` link when the page is full (collection `group_types`). */
+            group_type_links?: components["schemas"]["CollectionLinks"];
+        };
+        /** @description The `group_type` object of a create request. */
+        GroupTypeCreate: {
+            name: components["schemas"]["RequiredName"];
+            description?: components["schemas"]["PrintableDescription"];
+            /** @description Whether the group type is public (default true). */
+            is_public?: components["schemas"]["Boolean"];
+            group_specs?: components["schemas"]["MetadataOrNull"];
+        };
+        GroupTypeCreateRequest: {
+            group_type: components["schemas"]["GroupTypeCreate"];
+        };
+        GroupTypeResponse: {
+            group_type: components["schemas"]["GroupType"];
+        };
+        /**
+         * @description The `group_type` object of an update request. All of name, description, is_public null or
+         *     absent → 400 "Specify group type name, description or a combination thereof."; a blank name →
+         *     400 "Group type name can not be empty.".
+         */
+        GroupTypeUpdate: {
+            /** @description cinder/api/validation/parameter_types.py `name_allow_zero_min_length`. */
+            name?: string | null;
+            description?: components["schemas"]["PrintableDescription"];
+            is_public?: components["schemas"]["Boolean"];
+        };
+        GroupTypeUpdateRequest: {
+            group_type: components["schemas"]["GroupTypeUpdate"];
+        };
+        GroupSpecsBody: {
+            group_specs: components["schemas"]["GroupSpecsMap"];
+        };
+        /**
+         * @description Group specs to set. Cinder checks them in code rather than by schema: a key other than
+         *     `^[a-zA-Z0-9-_:.]+$` → 400 "Key names can only contain alphanumeric characters, underscores,
+         *     periods, colons and hyphens."; a key of more than 255 characters or a value of more than 255
+         *     → 400.
+         */
+        GroupSpecsInput: {
+            [key: string]: string | null;
+        };
+        /** @description `{"group_specs": {...}}`: merged into the group type's specs. */
+        GroupSpecsSetRequest: {
+            group_specs: components["schemas"]["GroupSpecsInput"];
+        };
+        /** @description `{"<key>": "<value>"}` in a response. */
+        GroupSpecItem: {
+            [key: string]: string | null;
+        };
+        /**
+         * @description `{"<key>": "<value>"}`: exactly one key, which must be the URL's (else 400 "Request body and
+         *     URI mismatch"); more → 400 "Request body contains too many items".
+         */
+        GroupSpecItemRequest: {
+            [key: string]: string | null;
+        };
         /**
          * @description Where the specs are applied (cinder/objects/fields.py QoSConsumerValues): `back-end` (the
          *     default), `front-end` (passed to Nova through the connection info) or `both`.
@@ -12650,6 +13486,19 @@ export interface components {
          *     perform this operation." (not the usual "Policy doesn't allow ..." message).
          */
         default_type_target_project_id: string;
+        /**
+         * @description Admins only (cinder/api/api_utils.py `_parse_is_public`): absent or true → public group types,
+         *     `false` → private ones, `none` → all; anything else → 400 "Invalid is_public filter [<v>]".
+         *     Non-admins always see the public group types only.
+         */
+        group_types_is_public: string;
+        /**
+         * @description The group type id. Unknown, or private for a non-admin → 404 "Group type <id> could not be
+         *     found.".
+         */
+        group_type_id: string;
+        /** @description A group spec key. */
+        group_spec_key: string;
         /** @description Exact match on the QoS specs id. */
         qos_filter_id: string;
         /** @description Exact match on the QoS specs name. */
@@ -16268,6 +17117,487 @@ export interface operations {
         responses: {
             /** @description Unset (no body). */
             204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+        };
+    };
+    listGroupTypes: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Maximum number of items to return; an integer >= 0, capped at `osapi_max_limit` (default
+                 *     1000), which is also the default. Not an integer → 400 "limit param must be an integer";
+                 *     negative → 400 "limit param must be positive".
+                 */
+                limit?: components["parameters"]["limit"];
+                /** @description The id of the last item of the previous page; an id that does not exist is a 404. */
+                marker?: components["parameters"]["marker"];
+                /**
+                 * @description Number of items to skip; an integer 0..2147483647 (api_utils.validate_integer), else 400
+                 *     "offset must be an integer" / "offset must be >= 0" / "offset must be <= 2147483647".
+                 */
+                offset?: components["parameters"]["offset"];
+                /**
+                 * @description Comma-separated `key[:dir]` list, dir `asc` or `desc` (default `desc`); default sort
+                 *     `created_at:desc`. `name` is accepted as a key (mapped to display_name; snapshots from 3.30).
+                 *     Combining `sort` with `sort_key`/`sort_dir` → 400 "The 'sort_key' and 'sort_dir' parameters
+                 *     are deprecated and cannot be used with the 'sort' parameter.".
+                 */
+                sort?: components["parameters"]["sort"];
+                /**
+                 * @deprecated
+                 * @description Deprecated single sort key (default `created_at`); see `sort`.
+                 */
+                sort_key?: components["parameters"]["sort_key"];
+                /**
+                 * @deprecated
+                 * @description Deprecated single sort direction `asc`/`desc` (default `desc`); see `sort`.
+                 */
+                sort_dir?: components["parameters"]["sort_dir"];
+                /**
+                 * @description Admins only (cinder/api/api_utils.py `_parse_is_public`): absent or true → public group types,
+                 *     `false` → private ones, `none` → all; anything else → 400 "Invalid is_public filter [<v>]".
+                 *     Non-admins always see the public group types only.
+                 */
+                is_public?: components["parameters"]["group_types_is_public"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The group types. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupTypeList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+        };
+    };
+    createGroupType: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GroupTypeCreateRequest"];
+            };
+        };
+        responses: {
+            /** @description The new group type. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupTypeResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            /** @description conflictingRequest — "Group Type <name> already exists.". */
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["OverLimit"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    showDefaultGroupType: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The default group type. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupTypeResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+        };
+    };
+    showGroupType: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /**
+                 * @description The group type id. Unknown, or private for a non-admin → 404 "Group type <id> could not be
+                 *     found.".
+                 */
+                group_type_id: components["parameters"]["group_type_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The group type. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupTypeResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+        };
+    };
+    updateGroupType: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /**
+                 * @description The group type id. Unknown, or private for a non-admin → 404 "Group type <id> could not be
+                 *     found.".
+                 */
+                group_type_id: components["parameters"]["group_type_id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GroupTypeUpdateRequest"];
+            };
+        };
+        responses: {
+            /** @description The updated group type. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupTypeResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            /** @description conflictingRequest — "Group Type <name> already exists.". */
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["OverLimit"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    deleteGroupType: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /**
+                 * @description The group type id. Unknown, or private for a non-admin → 404 "Group type <id> could not be
+                 *     found.".
+                 */
+                group_type_id: components["parameters"]["group_type_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted (no body). */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+        };
+    };
+    listGroupSpecs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /**
+                 * @description The group type id. Unknown, or private for a non-admin → 404 "Group type <id> could not be
+                 *     found.".
+                 */
+                group_type_id: components["parameters"]["group_type_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The group specs. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupSpecsBody"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+        };
+    };
+    setGroupSpecs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /**
+                 * @description The group type id. Unknown, or private for a non-admin → 404 "Group type <id> could not be
+                 *     found.".
+                 */
+                group_type_id: components["parameters"]["group_type_id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GroupSpecsSetRequest"];
+            };
+        };
+        responses: {
+            /** @description The request body, echoed. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupSpecsBody"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            413: components["responses"]["OverLimit"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    showGroupSpec: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /**
+                 * @description The group type id. Unknown, or private for a non-admin → 404 "Group type <id> could not be
+                 *     found.".
+                 */
+                group_type_id: components["parameters"]["group_type_id"];
+                /** @description A group spec key. */
+                key: components["parameters"]["group_spec_key"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The spec. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupSpecItem"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+        };
+    };
+    updateGroupSpec: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /**
+                 * @description The group type id. Unknown, or private for a non-admin → 404 "Group type <id> could not be
+                 *     found.".
+                 */
+                group_type_id: components["parameters"]["group_type_id"];
+                /** @description A group spec key. */
+                key: components["parameters"]["group_spec_key"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GroupSpecItemRequest"];
+            };
+        };
+        responses: {
+            /** @description The request body, echoed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupSpecItem"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            413: components["responses"]["OverLimit"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    deleteGroupSpec: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /**
+                 * @description The group type id. Unknown, or private for a non-admin → 404 "Group type <id> could not be
+                 *     found.".
+                 */
+                group_type_id: components["parameters"]["group_type_id"];
+                /** @description A group spec key. */
+                key: components["parameters"]["group_spec_key"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted (no body). */
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -75,6 +75,7 @@ interface Ids {
   type: string;
   privateType: string;
   qos: string;
+  groupType: string;
   project: string;
 }
 
@@ -111,6 +112,7 @@ function plain(schema: Json | undefined, ids: Ids, name = "", depth = 0): unknow
         if (/snapshot/.test(name)) return ids.snapshot;
         if (/type/.test(name)) return ids.type;
         if (/qos/.test(name)) return ids.qos;
+        if (/group_type/.test(name)) return ids.groupType;
         if (/project|tenant/.test(name)) return ids.project;
         return ids.volume;
       }
@@ -224,8 +226,10 @@ describe("authorization matrix: every operation of the spec, every persona", fun
   let n = 0;
 
   before(async () => {
-    id = await startIdentity("sqlite");
+    id = await startIdentity("sqlite", { defaultGroupType: "matrix-default-group-type" });
     const admin = id.c.as(id.adminToken);
+    const defaultGroupType = await admin.post("/v3/group_types", { group_type: { name: "matrix-default-group-type" } }, { version: "3.11" });
+    assert.equal(defaultGroupType.status, 202, JSON.stringify(defaultGroupType.body));
     const observer = await admin.post("/identity/v3/roles", { role: { name: "observer" } });
     assert.equal(observer.status, 201, JSON.stringify(observer.body));
     const accounts: Array<[PersonaName, string, string]> = [
@@ -274,6 +278,7 @@ describe("authorization matrix: every operation of the spec, every persona", fun
     const privateType = await created(a.post(`/v3/${p1}/types`, { volume_type: { name: `matrix-private-${n}`, "os-volume-type-access:is_public": false } }), "volume_type", 200);
     assert.equal((await a.post(`/v3/${p1}/types/${privateType}/action`, { addProjectAccess: { project: p1 } })).status, 202);
     const qos = await created(a.post(`/v3/${p1}/qos-specs`, { qos_specs: { name: `matrix-${n}`, k: "v" } }), "qos_specs", 200);
+    const groupType = await created(a.post(`/v3/${p1}/group_types`, { group_type: { name: `matrix-${n}`, group_specs: { k: "v" } } }, { version: "3.11" }), "group_type");
     const volume = await created(m.post(`/v3/${p1}/volumes`, { volume: { size: 1, metadata: { k: "v" } } }), "volume");
     const forSnapshot = await created(m.post(`/v3/${p1}/volumes`, { volume: { size: 1 } }), "volume");
     const forAttachment = await created(m.post(`/v3/${p1}/volumes`, { volume: { size: 1 } }), "volume");
@@ -282,7 +287,7 @@ describe("authorization matrix: every operation of the spec, every persona", fun
     await waitStatus(m, "snapshots", p1, snapshot, "available");
     const att = await m.post(`/v3/${p1}/attachments`, { attachment: { volume_uuid: forAttachment, instance_uuid: "9a3b7c3e-8d35-4e1b-9b4e-2f7e5d0c1a11" } }, { version: "3.27" });
     assert.equal(att.status, 200, JSON.stringify(att.body));
-    return { volume, snapshot, attachment: att.body.attachment.id, type, privateType, qos, project: p1 };
+    return { volume, snapshot, attachment: att.body.attachment.id, type, privateType, qos, groupType, project: p1 };
   }
 
   function url(cell: Cell, persona: PersonaName, ids: Ids): string {
@@ -294,6 +299,7 @@ describe("authorization matrix: every operation of the spec, every persona", fun
       // The access list exists for private types only.
       type_id: /type-access|ProjectAccess/.test(`${cell.route.path} ${cell.action ?? ""}`) ? ids.privateType : ids.type,
       qos_id: ids.qos,
+      group_type_id: ids.groupType,
       key: cell.route.path.includes("/types/") ? "multiattach" : "k",
       target_project_id: ids.project,
       tenant_id: ids.project,
@@ -424,7 +430,7 @@ describe("authorization matrix: every operation of the spec, every persona", fun
         // A grant to check or revoke exists first.
         if (x && /roles\/\{role_id\}$/.test(r.path) && r.method !== "PUT") await admin.put(`${V3}/projects/${x.project}/users/${x.user}/roles/${memberRole}`);
         const schema = r.body ? requestSchema(r) : undefined;
-        let body: unknown = schema ? plain(schema, { volume: "x", snapshot: "x", attachment: "x", type: "x", privateType: "x", qos: "x", project: x?.project ?? projects.member }) : undefined;
+        let body: unknown = schema ? plain(schema, { volume: "x", snapshot: "x", attachment: "x", type: "x", privateType: "x", qos: "x", groupType: "x", project: x?.project ?? projects.member }) : undefined;
         if (r.path.endsWith("/projects") && r.method === "POST") body = { project: { name: `matrix-new-${k}-${persona}` } };
         if (r.path.endsWith("/users") && r.method === "POST") body = { user: { name: `matrix-new-${k}-${persona}`, password: "Secret-123456" } };
         if (r.path.endsWith("/roles") && r.method === "POST") body = { role: { name: `matrix-role-${k}-${persona}` } };

@@ -8,6 +8,7 @@ import { availabilityZones } from "./availability-zones";
 import { clusters } from "./clusters";
 import { defaultTypes } from "./default-types";
 import { extensions } from "./extensions";
+import { groupTypes } from "./group-types";
 import { hosts } from "./hosts";
 import { limits } from "./limits";
 import { manageableSnapshots } from "./manageable-snapshots";
@@ -26,6 +27,7 @@ export const resources = {
   volumeTypes,
   defaultTypes,
   qosSpecs,
+  groupTypes,
   quotas,
   limits,
   availabilityZones,

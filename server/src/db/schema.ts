@@ -81,6 +81,61 @@ export interface VolumeTypesTable {
   updated_at: string | null;
 }
 
+/** A group type (cinder/db/sqlalchemy/models.py GroupType). */
+export interface GroupTypesTable {
+  id: string;
+  name: string;
+  description: string | null;
+  is_public: number;
+  created_at: string;
+  updated_at: string | null;
+}
+
+export interface GroupTypeSpecsTable {
+  group_type_id: string;
+  key: string;
+  value: string | null;
+}
+
+/** A generic volume group (cinder/db/sqlalchemy/models.py Group). */
+export interface GroupsTable {
+  id: string;
+  project_id: string;
+  user_id: string;
+  /** `host@backend#pool` the group's volumes live on, set by the scheduler. */
+  host: string | null;
+  cluster_name: string | null;
+  availability_zone: string;
+  name: string | null;
+  description: string | null;
+  group_type_id: string;
+  status: string;
+  group_snapshot_id: string | null;
+  source_group_id: string | null;
+  replication_status: string | null;
+  created_at: string;
+  updated_at: string | null;
+}
+
+export interface GroupVolumeTypeMappingTable {
+  group_id: string;
+  volume_type_id: string;
+}
+
+/** A snapshot of every volume of a group (cinder/db/sqlalchemy/models.py GroupSnapshot). */
+export interface GroupSnapshotsTable {
+  id: string;
+  project_id: string;
+  user_id: string;
+  group_id: string;
+  group_type_id: string;
+  name: string | null;
+  description: string | null;
+  status: string;
+  created_at: string;
+  updated_at: string | null;
+}
+
 export interface ServicesTable {
   id: string;
   host: string;
@@ -273,6 +328,11 @@ export interface Database {
   snapshots: SnapshotsTable;
   snapshot_metadata: SnapshotMetadataTable;
   volume_types: VolumeTypesTable;
+  group_types: GroupTypesTable;
+  group_type_specs: GroupTypeSpecsTable;
+  groups: GroupsTable;
+  group_volume_type_mapping: GroupVolumeTypeMappingTable;
+  group_snapshots: GroupSnapshotsTable;
   services: ServicesTable;
   clusters: ClustersTable;
   volume_attachment: VolumeAttachmentTable;
@@ -283,4 +343,7 @@ export type SnapshotRow = Selectable<SnapshotsTable>;
 export type ServiceRow = Selectable<ServicesTable>;
 export type ClusterRow = Selectable<ClustersTable>;
 export type VolumeTypeRow = Selectable<VolumeTypesTable>;
+export type GroupTypeRow = Selectable<GroupTypesTable>;
+export type GroupRow = Selectable<GroupsTable>;
+export type GroupSnapshotRow = Selectable<GroupSnapshotsTable>;
 export type AttachmentRow = Selectable<VolumeAttachmentTable>;

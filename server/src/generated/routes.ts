@@ -66,6 +66,17 @@ export type OperationName =
   | "showProjectDefaultType"
   | "setProjectDefaultType"
   | "listExtensions"
+  | "listGroupTypes"
+  | "createGroupType"
+  | "deleteGroupType"
+  | "showGroupType"
+  | "updateGroupType"
+  | "listGroupSpecs"
+  | "setGroupSpecs"
+  | "deleteGroupSpec"
+  | "showGroupSpec"
+  | "updateGroupSpec"
+  | "showDefaultGroupType"
   | "showLimits"
   | "listManageableSnapshots"
   | "manageSnapshot"
@@ -170,7 +181,7 @@ export type OperationName =
   | "terminateConnection";
 
 /** Operations that are plain (method, path) operations, keyed into openapi-typescript's `operations`. */
-export type PlainOperationName = "listApiVersions" | "showComputeLimits" | "showComputeQuotas" | "showComputeDefaultQuotas" | "listIdentityVersions" | "showIdentityVersion" | "getAuthCatalog" | "listAuthProjects" | "revokeToken" | "validateToken" | "checkToken" | "issueToken" | "listDomains" | "showDomain" | "listEndpoints" | "showEndpoint" | "listProjects" | "createProject" | "deleteProject" | "showProject" | "updateProject" | "listProjectUserRoles" | "revokeProjectRole" | "checkProjectRole" | "grantProjectRole" | "listRegions" | "showRegion" | "listRoleAssignments" | "listRoles" | "createRole" | "showRole" | "listIdentityServices" | "showIdentityService" | "listUsers" | "createUser" | "deleteUser" | "showUser" | "updateUser" | "listApplicationCredentials" | "createApplicationCredential" | "deleteApplicationCredential" | "showApplicationCredential" | "changeUserPassword" | "listImageVersions" | "listImages" | "showApiV3" | "listAttachments" | "createAttachment" | "deleteAttachment" | "showAttachment" | "updateAttachment" | "listAttachmentsDetail" | "showCapabilities" | "listClusters" | "showCluster" | "listClustersDetail" | "disableCluster" | "enableCluster" | "listProjectDefaultTypes" | "unsetProjectDefaultType" | "showProjectDefaultType" | "setProjectDefaultType" | "listExtensions" | "showLimits" | "listManageableSnapshots" | "manageSnapshot" | "listManageableSnapshotsDetail" | "listManageableVolumes" | "manageVolume" | "listManageableVolumesDetail" | "listAvailabilityZones" | "listHosts" | "showHost" | "showQuotaClass" | "updateQuotaClass" | "deleteQuotas" | "showQuotas" | "updateQuotas" | "showDefaultQuotas" | "listServices" | "disableService" | "disableServiceWithReason" | "enableService" | "failover" | "failoverHost" | "freezeHost" | "thawHost" | "listManageableSnapshotsLegacy" | "manageSnapshotLegacy" | "listManageableSnapshotsDetailLegacy" | "listManageableVolumesLegacy" | "manageVolumeLegacy" | "listManageableVolumesDetailLegacy" | "listQosSpecs" | "createQosSpecs" | "deleteQosSpecs" | "showQosSpecs" | "setQosKeys" | "associateQos" | "listQosAssociations" | "unsetQosKeys" | "disassociateQos" | "disassociateAllQos" | "listResourceFilters" | "listPools" | "listSnapshots" | "createSnapshot" | "deleteSnapshot" | "showSnapshot" | "updateSnapshot" | "listSnapshotMetadata" | "createSnapshotMetadata" | "replaceSnapshotMetadata" | "deleteSnapshotMetadataItem" | "showSnapshotMetadataItem" | "updateSnapshotMetadataItem" | "listSnapshotsDetail" | "listVolumeTypes" | "createVolumeType" | "deleteVolumeType" | "showVolumeType" | "updateVolumeType" | "listExtraSpecs" | "setExtraSpecs" | "deleteExtraSpec" | "showExtraSpec" | "updateExtraSpec" | "listTypeAccess" | "showDefaultVolumeType" | "listVolumes" | "createVolume" | "deleteVolume" | "showVolume" | "updateVolume" | "listVolumeMetadata" | "createVolumeMetadata" | "replaceVolumeMetadata" | "deleteVolumeMetadataItem" | "showVolumeMetadataItem" | "updateVolumeMetadataItem" | "listVolumesDetail" | "getVolumesSummary";
+export type PlainOperationName = "listApiVersions" | "showComputeLimits" | "showComputeQuotas" | "showComputeDefaultQuotas" | "listIdentityVersions" | "showIdentityVersion" | "getAuthCatalog" | "listAuthProjects" | "revokeToken" | "validateToken" | "checkToken" | "issueToken" | "listDomains" | "showDomain" | "listEndpoints" | "showEndpoint" | "listProjects" | "createProject" | "deleteProject" | "showProject" | "updateProject" | "listProjectUserRoles" | "revokeProjectRole" | "checkProjectRole" | "grantProjectRole" | "listRegions" | "showRegion" | "listRoleAssignments" | "listRoles" | "createRole" | "showRole" | "listIdentityServices" | "showIdentityService" | "listUsers" | "createUser" | "deleteUser" | "showUser" | "updateUser" | "listApplicationCredentials" | "createApplicationCredential" | "deleteApplicationCredential" | "showApplicationCredential" | "changeUserPassword" | "listImageVersions" | "listImages" | "showApiV3" | "listAttachments" | "createAttachment" | "deleteAttachment" | "showAttachment" | "updateAttachment" | "listAttachmentsDetail" | "showCapabilities" | "listClusters" | "showCluster" | "listClustersDetail" | "disableCluster" | "enableCluster" | "listProjectDefaultTypes" | "unsetProjectDefaultType" | "showProjectDefaultType" | "setProjectDefaultType" | "listExtensions" | "listGroupTypes" | "createGroupType" | "deleteGroupType" | "showGroupType" | "updateGroupType" | "listGroupSpecs" | "setGroupSpecs" | "deleteGroupSpec" | "showGroupSpec" | "updateGroupSpec" | "showDefaultGroupType" | "showLimits" | "listManageableSnapshots" | "manageSnapshot" | "listManageableSnapshotsDetail" | "listManageableVolumes" | "manageVolume" | "listManageableVolumesDetail" | "listAvailabilityZones" | "listHosts" | "showHost" | "showQuotaClass" | "updateQuotaClass" | "deleteQuotas" | "showQuotas" | "updateQuotas" | "showDefaultQuotas" | "listServices" | "disableService" | "disableServiceWithReason" | "enableService" | "failover" | "failoverHost" | "freezeHost" | "thawHost" | "listManageableSnapshotsLegacy" | "manageSnapshotLegacy" | "listManageableSnapshotsDetailLegacy" | "listManageableVolumesLegacy" | "manageVolumeLegacy" | "listManageableVolumesDetailLegacy" | "listQosSpecs" | "createQosSpecs" | "deleteQosSpecs" | "showQosSpecs" | "setQosKeys" | "associateQos" | "listQosAssociations" | "unsetQosKeys" | "disassociateQos" | "disassociateAllQos" | "listResourceFilters" | "listPools" | "listSnapshots" | "createSnapshot" | "deleteSnapshot" | "showSnapshot" | "updateSnapshot" | "listSnapshotMetadata" | "createSnapshotMetadata" | "replaceSnapshotMetadata" | "deleteSnapshotMetadataItem" | "showSnapshotMetadataItem" | "updateSnapshotMetadataItem" | "listSnapshotsDetail" | "listVolumeTypes" | "createVolumeType" | "deleteVolumeType" | "showVolumeType" | "updateVolumeType" | "listExtraSpecs" | "setExtraSpecs" | "deleteExtraSpec" | "showExtraSpec" | "updateExtraSpec" | "listTypeAccess" | "showDefaultVolumeType" | "listVolumes" | "createVolume" | "deleteVolume" | "showVolume" | "updateVolume" | "listVolumeMetadata" | "createVolumeMetadata" | "replaceVolumeMetadata" | "deleteVolumeMetadataItem" | "showVolumeMetadataItem" | "updateVolumeMetadataItem" | "listVolumesDetail" | "getVolumesSummary";
 
 /** The body of each action, inside its key. */
 export interface ActionBodies {
@@ -1730,6 +1741,285 @@ export const routes: readonly Route[] = [
     "operationId": "listExtensions",
     "twin": false,
     "auth": true,
+    "policy": "none",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "GET",
+    "path": "/v3/{project_id}/group_types",
+    "url": "/v3/:project_id/group_types",
+    "operation": "listGroupTypes",
+    "operationId": "listGroupTypes",
+    "twin": false,
+    "auth": true,
+    "minVersion": "3.11",
+    "policy": "none",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "is_public",
+      "limit",
+      "marker",
+      "offset",
+      "sort",
+      "sort_dir",
+      "sort_key"
+    ]
+  },
+  {
+    "method": "POST",
+    "path": "/v3/{project_id}/group_types",
+    "url": "/v3/:project_id/group_types",
+    "operation": "createGroupType",
+    "operationId": "createGroupType",
+    "twin": false,
+    "auth": true,
+    "minVersion": "3.11",
+    "policy": "group:group_types_manage",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406,
+      409,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_createGroupType",
+    "bodyRequired": true
+  },
+  {
+    "method": "DELETE",
+    "path": "/v3/{project_id}/group_types/{group_type_id}",
+    "url": "/v3/:project_id/group_types/:group_type_id",
+    "operation": "deleteGroupType",
+    "operationId": "deleteGroupType",
+    "twin": false,
+    "auth": true,
+    "minVersion": "3.11",
+    "policy": "group:group_types_manage",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "GET",
+    "path": "/v3/{project_id}/group_types/{group_type_id}",
+    "url": "/v3/:project_id/group_types/:group_type_id",
+    "operation": "showGroupType",
+    "operationId": "showGroupType",
+    "twin": false,
+    "auth": true,
+    "minVersion": "3.11",
+    "policy": "none",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "PUT",
+    "path": "/v3/{project_id}/group_types/{group_type_id}",
+    "url": "/v3/:project_id/group_types/:group_type_id",
+    "operation": "updateGroupType",
+    "operationId": "updateGroupType",
+    "twin": false,
+    "auth": true,
+    "minVersion": "3.11",
+    "policy": "group:group_types_manage",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406,
+      409,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_updateGroupType",
+    "bodyRequired": true
+  },
+  {
+    "method": "GET",
+    "path": "/v3/{project_id}/group_types/{group_type_id}/group_specs",
+    "url": "/v3/:project_id/group_types/:group_type_id/group_specs",
+    "operation": "listGroupSpecs",
+    "operationId": "listGroupSpecs",
+    "twin": false,
+    "auth": true,
+    "minVersion": "3.11",
+    "policy": "group:group_types_specs",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "POST",
+    "path": "/v3/{project_id}/group_types/{group_type_id}/group_specs",
+    "url": "/v3/:project_id/group_types/:group_type_id/group_specs",
+    "operation": "setGroupSpecs",
+    "operationId": "setGroupSpecs",
+    "twin": false,
+    "auth": true,
+    "minVersion": "3.11",
+    "policy": "group:group_types_specs",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_setGroupSpecs",
+    "bodyRequired": true
+  },
+  {
+    "method": "DELETE",
+    "path": "/v3/{project_id}/group_types/{group_type_id}/group_specs/{key}",
+    "url": "/v3/:project_id/group_types/:group_type_id/group_specs/:key",
+    "operation": "deleteGroupSpec",
+    "operationId": "deleteGroupSpec",
+    "twin": false,
+    "auth": true,
+    "minVersion": "3.11",
+    "policy": "group:group_types_specs",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "GET",
+    "path": "/v3/{project_id}/group_types/{group_type_id}/group_specs/{key}",
+    "url": "/v3/:project_id/group_types/:group_type_id/group_specs/:key",
+    "operation": "showGroupSpec",
+    "operationId": "showGroupSpec",
+    "twin": false,
+    "auth": true,
+    "minVersion": "3.11",
+    "policy": "group:group_types_specs",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "PUT",
+    "path": "/v3/{project_id}/group_types/{group_type_id}/group_specs/{key}",
+    "url": "/v3/:project_id/group_types/:group_type_id/group_specs/:key",
+    "operation": "updateGroupSpec",
+    "operationId": "updateGroupSpec",
+    "twin": false,
+    "auth": true,
+    "minVersion": "3.11",
+    "policy": "group:group_types_specs",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_updateGroupSpec",
+    "bodyRequired": true
+  },
+  {
+    "method": "GET",
+    "path": "/v3/{project_id}/group_types/default",
+    "url": "/v3/:project_id/group_types/default",
+    "operation": "showDefaultGroupType",
+    "operationId": "showDefaultGroupType",
+    "twin": false,
+    "auth": true,
+    "minVersion": "3.11",
     "policy": "none",
     "status": 200,
     "statuses": [
@@ -4634,6 +4924,285 @@ export const routes: readonly Route[] = [
     "operationId": "listExtensions",
     "twin": true,
     "auth": true,
+    "policy": "none",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "GET",
+    "path": "/v3/group_types",
+    "url": "/v3/group_types",
+    "operation": "listGroupTypes",
+    "operationId": "listGroupTypes",
+    "twin": true,
+    "auth": true,
+    "minVersion": "3.11",
+    "policy": "none",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "is_public",
+      "limit",
+      "marker",
+      "offset",
+      "sort",
+      "sort_dir",
+      "sort_key"
+    ]
+  },
+  {
+    "method": "POST",
+    "path": "/v3/group_types",
+    "url": "/v3/group_types",
+    "operation": "createGroupType",
+    "operationId": "createGroupType",
+    "twin": true,
+    "auth": true,
+    "minVersion": "3.11",
+    "policy": "group:group_types_manage",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406,
+      409,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_createGroupType",
+    "bodyRequired": true
+  },
+  {
+    "method": "DELETE",
+    "path": "/v3/group_types/{group_type_id}",
+    "url": "/v3/group_types/:group_type_id",
+    "operation": "deleteGroupType",
+    "operationId": "deleteGroupType",
+    "twin": true,
+    "auth": true,
+    "minVersion": "3.11",
+    "policy": "group:group_types_manage",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "GET",
+    "path": "/v3/group_types/{group_type_id}",
+    "url": "/v3/group_types/:group_type_id",
+    "operation": "showGroupType",
+    "operationId": "showGroupType",
+    "twin": true,
+    "auth": true,
+    "minVersion": "3.11",
+    "policy": "none",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "PUT",
+    "path": "/v3/group_types/{group_type_id}",
+    "url": "/v3/group_types/:group_type_id",
+    "operation": "updateGroupType",
+    "operationId": "updateGroupType",
+    "twin": true,
+    "auth": true,
+    "minVersion": "3.11",
+    "policy": "group:group_types_manage",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406,
+      409,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_updateGroupType",
+    "bodyRequired": true
+  },
+  {
+    "method": "GET",
+    "path": "/v3/group_types/{group_type_id}/group_specs",
+    "url": "/v3/group_types/:group_type_id/group_specs",
+    "operation": "listGroupSpecs",
+    "operationId": "listGroupSpecs",
+    "twin": true,
+    "auth": true,
+    "minVersion": "3.11",
+    "policy": "group:group_types_specs",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "POST",
+    "path": "/v3/group_types/{group_type_id}/group_specs",
+    "url": "/v3/group_types/:group_type_id/group_specs",
+    "operation": "setGroupSpecs",
+    "operationId": "setGroupSpecs",
+    "twin": true,
+    "auth": true,
+    "minVersion": "3.11",
+    "policy": "group:group_types_specs",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_setGroupSpecs",
+    "bodyRequired": true
+  },
+  {
+    "method": "DELETE",
+    "path": "/v3/group_types/{group_type_id}/group_specs/{key}",
+    "url": "/v3/group_types/:group_type_id/group_specs/:key",
+    "operation": "deleteGroupSpec",
+    "operationId": "deleteGroupSpec",
+    "twin": true,
+    "auth": true,
+    "minVersion": "3.11",
+    "policy": "group:group_types_specs",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "GET",
+    "path": "/v3/group_types/{group_type_id}/group_specs/{key}",
+    "url": "/v3/group_types/:group_type_id/group_specs/:key",
+    "operation": "showGroupSpec",
+    "operationId": "showGroupSpec",
+    "twin": true,
+    "auth": true,
+    "minVersion": "3.11",
+    "policy": "group:group_types_specs",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "PUT",
+    "path": "/v3/group_types/{group_type_id}/group_specs/{key}",
+    "url": "/v3/group_types/:group_type_id/group_specs/:key",
+    "operation": "updateGroupSpec",
+    "operationId": "updateGroupSpec",
+    "twin": true,
+    "auth": true,
+    "minVersion": "3.11",
+    "policy": "group:group_types_specs",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_updateGroupSpec",
+    "bodyRequired": true
+  },
+  {
+    "method": "GET",
+    "path": "/v3/group_types/default",
+    "url": "/v3/group_types/default",
+    "operation": "showDefaultGroupType",
+    "operationId": "showDefaultGroupType",
+    "twin": true,
+    "auth": true,
+    "minVersion": "3.11",
     "policy": "none",
     "status": 200,
     "statuses": [

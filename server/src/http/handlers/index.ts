@@ -4,6 +4,7 @@ import { appCredHandlers } from "./application-credentials";
 import { attachmentHandlers } from "./attachments";
 import { clusterHandlers } from "./clusters";
 import { computeHandlers } from "./compute";
+import { groupTypeHandlers } from "./group-types";
 import { hostHandlers } from "./hosts";
 import { identityHandlers } from "./identity";
 import { miscHandlers } from "./misc";
@@ -36,6 +37,7 @@ export const handlers: Handlers = {
   ...appCredHandlers,
   ...typeHandlers,
   ...qosHandlers,
+  ...groupTypeHandlers,
   ...computeHandlers,
   ...attachmentHandlers,
 };
