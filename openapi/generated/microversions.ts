@@ -51,11 +51,21 @@ export const MICROVERSIONS = {
   /** GET /v3/{project_id}/volumes/summary */
   VOLUME_SUMMARY: "3.12",
   /**
+   * GET /v3/{project_id}/groups
+   * POST /v3/{project_id}/groups
+   * GET /v3/{project_id}/groups/detail
+   * GET /v3/{project_id}/groups/{group_id}
+   * PUT /v3/{project_id}/groups/{group_id}
+   * POST /v3/{project_id}/groups/{group_id}/action
    * schemas.VolumeCreate.properties.group_id
    * schemas.Volume.properties.group_id
    */
   GROUP_VOLUME: "3.13",
-  /** schemas.Snapshot.properties.group_snapshot_id */
+  /**
+   * schemas.Snapshot.properties.group_snapshot_id
+   * schemas.Group.properties.group_snapshot_id
+   * schemas.Group.properties.source_group_id
+   */
   GROUP_SNAPSHOTS: "3.14",
   /**
    * GET /v3/{project_id}/volumes/{volume_id}/metadata responses.200.headers.Etag
@@ -67,12 +77,19 @@ export const MICROVERSIONS = {
   VOLUME_MIGRATE_CLUSTER: "3.16",
   /** parameters.manage_cluster */
   MANAGE_EXISTING_CLUSTER: "3.17",
+  /** schemas.GroupActionResetStatus */
+  GROUP_VOLUME_RESET_STATUS: "3.20",
   /** schemas.Volume.properties.provider_id */
   VOLUME_DETAIL_PROVIDER_ID: "3.21",
   /** parameters.filter_snapshot_metadata */
   SNAPSHOT_LIST_METADATA_FILTER: "3.22",
   /** parameters.force_delete */
   VOLUME_DELETE_FORCE: "3.23",
+  /**
+   * schemas.Group.properties.volumes
+   * parameters.list_volume
+   */
+  GROUP_VOLUME_LIST: "3.25",
   /**
    * PUT /v3/{project_id}/os-services/failover
    * schemas.ClusterSummary.properties.replication_status
@@ -120,6 +137,8 @@ export const MICROVERSIONS = {
   POOL_TYPE_FILTER: "3.35",
   /** schemas.VolumesSummaryResponse.properties.volume-summary.properties.metadata */
   VOLUME_SUMMARY_METADATA: "3.36",
+  /** schemas.Group.properties.replication_status */
+  GROUP_REPLICATION: "3.38",
   /**
    * parameters.limits_project_id
    * parameters.limits_tenant_id
@@ -156,6 +175,8 @@ export const MICROVERSIONS = {
   SUPPORT_VOLUME_SCHEMA_CHANGES: "3.53",
   /** schemas.AttachmentCreateRequest.properties.attachment.properties.mode */
   ATTACHMENT_CREATE_MODE_ARG: "3.54",
+  /** schemas.Group.properties.project_id */
+  GROUP_GROUPSNAPSHOT_PROJECT_ID: "3.58",
   /**
    * parameters.filter_created_at
    * parameters.filter_updated_at

@@ -1805,6 +1805,159 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v3/{project_id}/groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List groups (summary)
+         * @description The project's groups as `{id, name}` (cinder/api/v3/groups.py `index`), sorted by
+         *     `created_at desc` by default, with `group_links` when the page is full. Admins may list
+         *     every project's with `all_tenants` and filter on the group's columns; from 3.31 a
+         *     non-admin's filter other than `name` is a 400 "Invalid filters <keys> are found in query
+         *     options.". Policy `group:get_all`.
+         */
+        get: operations["listGroups"];
+        put?: never;
+        /**
+         * Create a group
+         * @description Create a group (cinder/api/v3/groups.py `create`, cinder/group/api.py `create`): **202**
+         *     with `{id, name}`; the group is `creating` until the scheduler has placed it on a backend
+         *     that serves all its volume types, then `available` (`error` when none can). The group type
+         *     and the volume types are looked up by id or name (404 "Group type <x> could not be found.",
+         *     "Volume type with name <x> could not be found."); an unknown availability zone → 400
+         *     "Invalid input received: Availability zone '<az>' is invalid.". Takes one of the project's
+         *     `groups` quota (413 "GroupLimitExceeded: Maximum number of groups allowed (<n>) exceeded").
+         *     Policy `group:create`.
+         */
+        post: operations["createGroup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/groups/detail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List groups (detail)
+         * @description As `listGroups`, each group in the detail view (cinder/api/v3/groups.py `detail`); with
+         *     `list_volume=true` (3.25) each lists its volumes' ids.
+         */
+        get: operations["listGroupsDetail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/groups/{group_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /** @description The group id. Unknown, or another project's (non-admins) → 404 "Group <id> could not be found.". */
+                group_id: components["parameters"]["group_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Show a group
+         * @description One group in the detail view (cinder/api/v3/groups.py `show`); `list_volume=true` (3.25)
+         *     adds its volumes' ids. Policy `group:get`.
+         */
+        get: operations["showGroup"];
+        /**
+         * Update a group
+         * @description Rename, describe, add and remove volumes (cinder/api/v3/groups.py `update`,
+         *     cinder/group/api.py `update`): 202, no body. The group must be `available` (400 "Invalid
+         *     Group: Group status must be available, but current status is: <s>."). A volume to add must
+         *     exist in the group's project, be in no other group, have one of the group's volume types, be
+         *     `available` or `in-use` and live on the group's backend; one to remove must be in the group
+         *     and `available`, `in-use`, `error` or `error_deleting`; a volume in both lists is a 400.
+         *     Each refusal is a 400 "Invalid volume: Cannot add/remove volume <id> ..." and changes
+         *     nothing. Nothing to change → 400 "Invalid Group: Cannot update group <id> because no valid
+         *     name, description, add_volumes, or remove_volumes were provided.". Adding or removing
+         *     volumes makes the group `updating` until its volume service has moved them. Policy
+         *     `group:update`.
+         */
+        put: operations["updateGroup"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/groups/{group_id}/action": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /** @description The group id. Unknown, or another project's (non-admins) → 404 "Group <id> could not be found.". */
+                group_id: components["parameters"]["group_id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Perform an action on a group
+         * @description Dispatch on the body's single key (`delete`; `reset_status` from 3.20) to the handler named
+         *     by the matching schema's `x-operation`. The operation-level `x-policy` is a dispatch
+         *     placeholder.
+         */
+        post: operations["groupAction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v3/{project_id}/qos-specs": {
         parameters: {
             query?: never;
@@ -8299,6 +8452,379 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v3/groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List groups (summary)
+         * @description The project's groups as `{id, name}` (cinder/api/v3/groups.py `index`), sorted by
+         *     `created_at desc` by default, with `group_links` when the page is full. Admins may list
+         *     every project's with `all_tenants` and filter on the group's columns; from 3.31 a
+         *     non-admin's filter other than `name` is a 400 "Invalid filters <keys> are found in query
+         *     options.". Policy `group:get_all`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /**
+                     * @description Maximum number of items to return; an integer >= 0, capped at `osapi_max_limit` (default
+                     *     1000), which is also the default. Not an integer → 400 "limit param must be an integer";
+                     *     negative → 400 "limit param must be positive".
+                     */
+                    limit?: components["parameters"]["limit"];
+                    /** @description The id of the last item of the previous page; an id that does not exist is a 404. */
+                    marker?: components["parameters"]["marker"];
+                    /**
+                     * @description Number of items to skip; an integer 0..2147483647 (api_utils.validate_integer), else 400
+                     *     "offset must be an integer" / "offset must be >= 0" / "offset must be <= 2147483647".
+                     */
+                    offset?: components["parameters"]["offset"];
+                    /**
+                     * @description Comma-separated `key[:dir]` list, dir `asc` or `desc` (default `desc`); default sort
+                     *     `created_at:desc`. `name` is accepted as a key (mapped to display_name; snapshots from 3.30).
+                     *     Combining `sort` with `sort_key`/`sort_dir` → 400 "The 'sort_key' and 'sort_dir' parameters
+                     *     are deprecated and cannot be used with the 'sort' parameter.".
+                     */
+                    sort?: components["parameters"]["sort"];
+                    /**
+                     * @deprecated
+                     * @description Deprecated single sort key (default `created_at`); see `sort`.
+                     */
+                    sort_key?: components["parameters"]["sort_key"];
+                    /**
+                     * @deprecated
+                     * @description Deprecated single sort direction `asc`/`desc` (default `desc`); see `sort`.
+                     */
+                    sort_dir?: components["parameters"]["sort_dir"];
+                    /**
+                     * @description A boolean string (`utils.get_bool_param`: not a boolean → 400 "Value '<v>' for
+                     *     'all_tenants' is not a boolean."); for admins, list across all projects. Silently dropped for non-admins (even
+                     *     from 3.31, see cinder/api/common.py `reject_invalid_filters`).
+                     */
+                    all_tenants?: components["parameters"]["all_tenants"];
+                    /** @description Admin only (with `all_tenants`): restrict the list to one project. */
+                    project_id?: components["parameters"]["filter_project_id"];
+                    /** @description Exact match on the group's name. */
+                    name?: components["parameters"]["filter_group_name"];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The groups. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GroupSummaryList"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+            };
+        };
+        put?: never;
+        /**
+         * Create a group
+         * @description Create a group (cinder/api/v3/groups.py `create`, cinder/group/api.py `create`): **202**
+         *     with `{id, name}`; the group is `creating` until the scheduler has placed it on a backend
+         *     that serves all its volume types, then `available` (`error` when none can). The group type
+         *     and the volume types are looked up by id or name (404 "Group type <x> could not be found.",
+         *     "Volume type with name <x> could not be found."); an unknown availability zone → 400
+         *     "Invalid input received: Availability zone '<az>' is invalid.". Takes one of the project's
+         *     `groups` quota (413 "GroupLimitExceeded: Maximum number of groups allowed (<n>) exceeded").
+         *     Policy `group:create`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["GroupCreateRequest"];
+                };
+            };
+            responses: {
+                /** @description The new group (summary). */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GroupSummaryResponse"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+                413: components["responses"]["OverLimit"];
+                415: components["responses"]["UnsupportedMediaType"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/groups/detail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List groups (detail)
+         * @description As `listGroups`, each group in the detail view (cinder/api/v3/groups.py `detail`); with
+         *     `list_volume=true` (3.25) each lists its volumes' ids.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /**
+                     * @description Maximum number of items to return; an integer >= 0, capped at `osapi_max_limit` (default
+                     *     1000), which is also the default. Not an integer → 400 "limit param must be an integer";
+                     *     negative → 400 "limit param must be positive".
+                     */
+                    limit?: components["parameters"]["limit"];
+                    /** @description The id of the last item of the previous page; an id that does not exist is a 404. */
+                    marker?: components["parameters"]["marker"];
+                    /**
+                     * @description Number of items to skip; an integer 0..2147483647 (api_utils.validate_integer), else 400
+                     *     "offset must be an integer" / "offset must be >= 0" / "offset must be <= 2147483647".
+                     */
+                    offset?: components["parameters"]["offset"];
+                    /**
+                     * @description Comma-separated `key[:dir]` list, dir `asc` or `desc` (default `desc`); default sort
+                     *     `created_at:desc`. `name` is accepted as a key (mapped to display_name; snapshots from 3.30).
+                     *     Combining `sort` with `sort_key`/`sort_dir` → 400 "The 'sort_key' and 'sort_dir' parameters
+                     *     are deprecated and cannot be used with the 'sort' parameter.".
+                     */
+                    sort?: components["parameters"]["sort"];
+                    /**
+                     * @deprecated
+                     * @description Deprecated single sort key (default `created_at`); see `sort`.
+                     */
+                    sort_key?: components["parameters"]["sort_key"];
+                    /**
+                     * @deprecated
+                     * @description Deprecated single sort direction `asc`/`desc` (default `desc`); see `sort`.
+                     */
+                    sort_dir?: components["parameters"]["sort_dir"];
+                    /**
+                     * @description A boolean string (`utils.get_bool_param`: not a boolean → 400 "Value '<v>' for
+                     *     'all_tenants' is not a boolean."); for admins, list across all projects. Silently dropped for non-admins (even
+                     *     from 3.31, see cinder/api/common.py `reject_invalid_filters`).
+                     */
+                    all_tenants?: components["parameters"]["all_tenants"];
+                    /** @description Admin only (with `all_tenants`): restrict the list to one project. */
+                    project_id?: components["parameters"]["filter_project_id"];
+                    /** @description Exact match on the group's name. */
+                    name?: components["parameters"]["filter_group_name"];
+                    /** @description A boolean (3.25): each group also lists the ids of its volumes (`volumes`). */
+                    list_volume?: components["parameters"]["list_volume"];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The groups. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GroupList"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/groups/{group_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The group id. Unknown, or another project's (non-admins) → 404 "Group <id> could not be found.". */
+                group_id: components["parameters"]["group_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Show a group
+         * @description One group in the detail view (cinder/api/v3/groups.py `show`); `list_volume=true` (3.25)
+         *     adds its volumes' ids. Policy `group:get`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description A boolean (3.25): each group also lists the ids of its volumes (`volumes`). */
+                    list_volume?: components["parameters"]["list_volume"];
+                };
+                header?: never;
+                path: {
+                    /** @description The group id. Unknown, or another project's (non-admins) → 404 "Group <id> could not be found.". */
+                    group_id: components["parameters"]["group_id"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The group. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GroupResponse"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+            };
+        };
+        /**
+         * Update a group
+         * @description Rename, describe, add and remove volumes (cinder/api/v3/groups.py `update`,
+         *     cinder/group/api.py `update`): 202, no body. The group must be `available` (400 "Invalid
+         *     Group: Group status must be available, but current status is: <s>."). A volume to add must
+         *     exist in the group's project, be in no other group, have one of the group's volume types, be
+         *     `available` or `in-use` and live on the group's backend; one to remove must be in the group
+         *     and `available`, `in-use`, `error` or `error_deleting`; a volume in both lists is a 400.
+         *     Each refusal is a 400 "Invalid volume: Cannot add/remove volume <id> ..." and changes
+         *     nothing. Nothing to change → 400 "Invalid Group: Cannot update group <id> because no valid
+         *     name, description, add_volumes, or remove_volumes were provided.". Adding or removing
+         *     volumes makes the group `updating` until its volume service has moved them. Policy
+         *     `group:update`.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The group id. Unknown, or another project's (non-admins) → 404 "Group <id> could not be found.". */
+                    group_id: components["parameters"]["group_id"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["GroupUpdateRequest"];
+                };
+            };
+            responses: {
+                /** @description Accepted (no body). */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+                413: components["responses"]["OverLimit"];
+                415: components["responses"]["UnsupportedMediaType"];
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/groups/{group_id}/action": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The group id. Unknown, or another project's (non-admins) → 404 "Group <id> could not be found.". */
+                group_id: components["parameters"]["group_id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Perform an action on a group
+         * @description Dispatch on the body's single key (`delete`; `reset_status` from 3.20) to the handler named
+         *     by the matching schema's `x-operation`. The operation-level `x-policy` is a dispatch
+         *     placeholder.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The group id. Unknown, or another project's (non-admins) → 404 "Group <id> could not be found.". */
+                    group_id: components["parameters"]["group_id"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["GroupAction"];
+                };
+            };
+            responses: {
+                /** @description Action accepted (no body). */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+                413: components["responses"]["OverLimit"];
+                415: components["responses"]["UnsupportedMediaType"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v3/qos-specs": {
         parameters: {
             query?: never;
@@ -11793,6 +12319,112 @@ export interface components {
         GroupSpecItemRequest: {
             [key: string]: string | null;
         };
+        /** @description A group in a summary list, and the create response (`{id, name}`). */
+        GroupSummary: {
+            id: components["schemas"]["Uuid"];
+            name: string | null;
+        };
+        GroupSummaryList: {
+            groups: components["schemas"]["GroupSummary"][];
+            /** @description A `next` link when the page is full (collection `groups`). */
+            group_links?: components["schemas"]["CollectionLinks"];
+        };
+        /** @description The `group` object of a create request. */
+        GroupCreate: {
+            /** @description The group type's id or name. */
+            group_type: string;
+            /** @description Volume types (ids or names) the group's volumes may have; at least one, no repeats. */
+            volume_types: string[];
+            /** @description cinder/api/validation/parameter_types.py `name_allow_zero_min_length`; stripped. */
+            name?: string | null;
+            description?: components["schemas"]["PrintableDescription"];
+            /** @description An availability zone of the volume services (default the configured one). */
+            availability_zone?: string | null;
+        };
+        GroupCreateRequest: {
+            group: components["schemas"]["GroupCreate"];
+        };
+        GroupSummaryResponse: {
+            group: components["schemas"]["GroupSummary"];
+        };
+        /**
+         * @description A group (cinder/api/v3/views/groups.py `detail`). Status: creating, available, updating,
+         *     deleting, error, error_deleting, in-use, deleted.
+         */
+        Group: {
+            id: components["schemas"]["Uuid"];
+            status: string;
+            availability_zone: string;
+            created_at: components["schemas"]["Timestamp"];
+            name: string | null;
+            description: string | null;
+            group_type: components["schemas"]["Uuid"];
+            /** @description The ids of the volume types the group's volumes may have. */
+            volume_types: components["schemas"]["Uuid"][];
+            /** @description The group snapshot the group was made from (3.14). */
+            group_snapshot_id?: string | null;
+            /** @description The group the group was cloned from (3.14). */
+            source_group_id?: string | null;
+            /** @description The ids of the group's volumes (3.25, with `list_volume=true`). */
+            volumes?: components["schemas"]["Uuid"][];
+            /** @description The group's replication status (3.38); `disabled` here. */
+            replication_status?: string | null;
+            /** @description The owning project (3.58, policy `group:group_project_attribute`, admins). */
+            project_id?: string;
+        };
+        GroupList: {
+            groups: components["schemas"]["Group"][];
+            /** @description A `next` link when the page is full (collection `groups`). */
+            group_links?: components["schemas"]["CollectionLinks"];
+        };
+        GroupResponse: {
+            group: components["schemas"]["Group"];
+        };
+        /**
+         * @description The `group` object of an update request: at least one of name, description, add_volumes,
+         *     remove_volumes. The volume lists are comma-separated volume ids.
+         */
+        GroupUpdate: {
+            name?: string | null;
+            description?: components["schemas"]["PrintableDescription"];
+            add_volumes?: components["schemas"]["PrintableDescription"];
+            remove_volumes?: components["schemas"]["PrintableDescription"];
+        };
+        GroupUpdateRequest: {
+            group: components["schemas"]["GroupUpdate"];
+        };
+        /**
+         * @description `delete` (cinder/api/v3/groups.py `delete_group`, cinder/group/api.py `delete`): the group
+         *     (`available` or `error`, or any status with `delete-volumes`) and, with `delete-volumes`,
+         *     its volumes. Refused with 400 "Invalid Group: ..." when the group has group snapshots ("Group
+         *     has existing snapshots."), volumes without the flag ("Group <id> still contains volumes. The
+         *     delete-volumes flag is required to delete it."), an attached volume ("Volume in group <id>
+         *     is attached. Need to detach first.") or a volume with snapshots ("Volume in group still has
+         *     dependent snapshots."). A group never placed on a backend is removed at once. Policy
+         *     `group:delete`. 202, no body.
+         */
+        GroupActionDelete: {
+            delete: {
+                "delete-volumes"?: components["schemas"]["Boolean"];
+            };
+        };
+        /**
+         * @description `reset_status` (3.20, admin; cinder/api/v3/groups.py `reset_status`, cinder/group/api.py
+         *     `reset_status`): force the group's status to any of Cinder's group statuses. Another value →
+         *     400 "Group status: <v> is invalid, valid status are: ...". 202, no body.
+         */
+        GroupActionResetStatus: {
+            reset_status: {
+                status: string;
+            };
+        };
+        /**
+         * @description A group action (`POST .../groups/{group_id}/action`): an object with exactly one key, the
+         *     action name. More than one top-level key → 400 "Malformed request body"; an unknown key →
+         *     400 "There is no such action: <key>. Verify the request body and Content-Type header and try
+         *     again.".
+         */
+        GroupAction: components["schemas"]["GroupActionDelete"] | components["schemas"]["GroupActionResetStatus"];
         /**
          * @description Where the specs are applied (cinder/objects/fields.py QoSConsumerValues): `back-end` (the
          *     default), `front-end` (passed to Nova through the connection info) or `both`.
@@ -13499,6 +14131,12 @@ export interface components {
         group_type_id: string;
         /** @description A group spec key. */
         group_spec_key: string;
+        /** @description Exact match on the group's name. */
+        filter_group_name: string;
+        /** @description A boolean (3.25): each group also lists the ids of its volumes (`volumes`). */
+        list_volume: string;
+        /** @description The group id. Unknown, or another project's (non-admins) → 404 "Group <id> could not be found.". */
+        group_id: string;
         /** @description Exact match on the QoS specs id. */
         qos_filter_id: string;
         /** @description Exact match on the QoS specs name. */
@@ -17608,6 +18246,317 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             406: components["responses"]["NotAcceptable"];
+        };
+    };
+    listGroups: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Maximum number of items to return; an integer >= 0, capped at `osapi_max_limit` (default
+                 *     1000), which is also the default. Not an integer → 400 "limit param must be an integer";
+                 *     negative → 400 "limit param must be positive".
+                 */
+                limit?: components["parameters"]["limit"];
+                /** @description The id of the last item of the previous page; an id that does not exist is a 404. */
+                marker?: components["parameters"]["marker"];
+                /**
+                 * @description Number of items to skip; an integer 0..2147483647 (api_utils.validate_integer), else 400
+                 *     "offset must be an integer" / "offset must be >= 0" / "offset must be <= 2147483647".
+                 */
+                offset?: components["parameters"]["offset"];
+                /**
+                 * @description Comma-separated `key[:dir]` list, dir `asc` or `desc` (default `desc`); default sort
+                 *     `created_at:desc`. `name` is accepted as a key (mapped to display_name; snapshots from 3.30).
+                 *     Combining `sort` with `sort_key`/`sort_dir` → 400 "The 'sort_key' and 'sort_dir' parameters
+                 *     are deprecated and cannot be used with the 'sort' parameter.".
+                 */
+                sort?: components["parameters"]["sort"];
+                /**
+                 * @deprecated
+                 * @description Deprecated single sort key (default `created_at`); see `sort`.
+                 */
+                sort_key?: components["parameters"]["sort_key"];
+                /**
+                 * @deprecated
+                 * @description Deprecated single sort direction `asc`/`desc` (default `desc`); see `sort`.
+                 */
+                sort_dir?: components["parameters"]["sort_dir"];
+                /**
+                 * @description A boolean string (`utils.get_bool_param`: not a boolean → 400 "Value '<v>' for
+                 *     'all_tenants' is not a boolean."); for admins, list across all projects. Silently dropped for non-admins (even
+                 *     from 3.31, see cinder/api/common.py `reject_invalid_filters`).
+                 */
+                all_tenants?: components["parameters"]["all_tenants"];
+                /** @description Admin only (with `all_tenants`): restrict the list to one project. */
+                project_id?: components["parameters"]["filter_project_id"];
+                /** @description Exact match on the group's name. */
+                name?: components["parameters"]["filter_group_name"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The groups. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupSummaryList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+        };
+    };
+    createGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GroupCreateRequest"];
+            };
+        };
+        responses: {
+            /** @description The new group (summary). */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupSummaryResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            413: components["responses"]["OverLimit"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    listGroupsDetail: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Maximum number of items to return; an integer >= 0, capped at `osapi_max_limit` (default
+                 *     1000), which is also the default. Not an integer → 400 "limit param must be an integer";
+                 *     negative → 400 "limit param must be positive".
+                 */
+                limit?: components["parameters"]["limit"];
+                /** @description The id of the last item of the previous page; an id that does not exist is a 404. */
+                marker?: components["parameters"]["marker"];
+                /**
+                 * @description Number of items to skip; an integer 0..2147483647 (api_utils.validate_integer), else 400
+                 *     "offset must be an integer" / "offset must be >= 0" / "offset must be <= 2147483647".
+                 */
+                offset?: components["parameters"]["offset"];
+                /**
+                 * @description Comma-separated `key[:dir]` list, dir `asc` or `desc` (default `desc`); default sort
+                 *     `created_at:desc`. `name` is accepted as a key (mapped to display_name; snapshots from 3.30).
+                 *     Combining `sort` with `sort_key`/`sort_dir` → 400 "The 'sort_key' and 'sort_dir' parameters
+                 *     are deprecated and cannot be used with the 'sort' parameter.".
+                 */
+                sort?: components["parameters"]["sort"];
+                /**
+                 * @deprecated
+                 * @description Deprecated single sort key (default `created_at`); see `sort`.
+                 */
+                sort_key?: components["parameters"]["sort_key"];
+                /**
+                 * @deprecated
+                 * @description Deprecated single sort direction `asc`/`desc` (default `desc`); see `sort`.
+                 */
+                sort_dir?: components["parameters"]["sort_dir"];
+                /**
+                 * @description A boolean string (`utils.get_bool_param`: not a boolean → 400 "Value '<v>' for
+                 *     'all_tenants' is not a boolean."); for admins, list across all projects. Silently dropped for non-admins (even
+                 *     from 3.31, see cinder/api/common.py `reject_invalid_filters`).
+                 */
+                all_tenants?: components["parameters"]["all_tenants"];
+                /** @description Admin only (with `all_tenants`): restrict the list to one project. */
+                project_id?: components["parameters"]["filter_project_id"];
+                /** @description Exact match on the group's name. */
+                name?: components["parameters"]["filter_group_name"];
+                /** @description A boolean (3.25): each group also lists the ids of its volumes (`volumes`). */
+                list_volume?: components["parameters"]["list_volume"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The groups. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+        };
+    };
+    showGroup: {
+        parameters: {
+            query?: {
+                /** @description A boolean (3.25): each group also lists the ids of its volumes (`volumes`). */
+                list_volume?: components["parameters"]["list_volume"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /** @description The group id. Unknown, or another project's (non-admins) → 404 "Group <id> could not be found.". */
+                group_id: components["parameters"]["group_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The group. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+        };
+    };
+    updateGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /** @description The group id. Unknown, or another project's (non-admins) → 404 "Group <id> could not be found.". */
+                group_id: components["parameters"]["group_id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GroupUpdateRequest"];
+            };
+        };
+        responses: {
+            /** @description Accepted (no body). */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            413: components["responses"]["OverLimit"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    groupAction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /** @description The group id. Unknown, or another project's (non-admins) → 404 "Group <id> could not be found.". */
+                group_id: components["parameters"]["group_id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GroupAction"];
+            };
+        };
+        responses: {
+            /** @description Action accepted (no body). */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            413: components["responses"]["OverLimit"];
+            415: components["responses"]["UnsupportedMediaType"];
         };
     };
     listQosSpecs: {

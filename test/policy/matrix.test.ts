@@ -24,7 +24,7 @@ import * as validators from "../../server/src/generated/validators";
 import { hashToken } from "../../server/src/identity/tokens";
 import { RULE_TABLE } from "../../server/src/policy/rules";
 import type { Client, Response } from "../helpers/client";
-import { waitStatus } from "../helpers/wait";
+import { waitFor, waitStatus } from "../helpers/wait";
 import { login, provision, startIdentity, type IdentityServer } from "../identity/helpers";
 
 type Json = Record<string, any>;
@@ -50,7 +50,7 @@ const CATALOG_READS: Record<string, Record<PersonaName, number>> = {
   showRegion: ANYONE_READS,
 };
 /** Path parameters naming a resource of the target project, which another project cannot see. */
-const PROJECT_OWNED = ["volume_id", "snapshot_id", "attachment_id"];
+const PROJECT_OWNED = ["volume_id", "snapshot_id", "attachment_id", "group_id"];
 /**
  * Operations whose body names a volume of the target project, looked up before the policy is asked
  * (cinder/api/contrib/snapshot_manage.py create): another project does not see it.
@@ -76,6 +76,7 @@ interface Ids {
   privateType: string;
   qos: string;
   groupType: string;
+  group: string;
   project: string;
 }
 
@@ -108,11 +109,14 @@ function plain(schema: Json | undefined, ids: Ids, name = "", depth = 0): unknow
     case "boolean":
       return false;
     default: {
+      // A group's type, by id (a name is looked up before the policy, as Cinder does).
+      if (name === "group_type") return ids.groupType;
       if (schema.format === "uuid" || /_id$|^id$|uuid/.test(name)) {
         if (/snapshot/.test(name)) return ids.snapshot;
         if (/type/.test(name)) return ids.type;
         if (/qos/.test(name)) return ids.qos;
         if (/group_type/.test(name)) return ids.groupType;
+        if (/group/.test(name)) return ids.group;
         if (/project|tenant/.test(name)) return ids.project;
         return ids.volume;
       }
@@ -287,7 +291,9 @@ describe("authorization matrix: every operation of the spec, every persona", fun
     await waitStatus(m, "snapshots", p1, snapshot, "available");
     const att = await m.post(`/v3/${p1}/attachments`, { attachment: { volume_uuid: forAttachment, instance_uuid: "9a3b7c3e-8d35-4e1b-9b4e-2f7e5d0c1a11" } }, { version: "3.27" });
     assert.equal(att.status, 200, JSON.stringify(att.body));
-    return { volume, snapshot, attachment: att.body.attachment.id, type, privateType, qos, groupType, project: p1 };
+    const group = await created(m.post(`/v3/${p1}/groups`, { group: { group_type: groupType, volume_types: [type] } }, { version: "3.13" }), "group");
+    await waitFor(async () => ((await m.get(`/v3/${p1}/groups/${group}`, { version: "3.13" })).body.group.status === "available" ? true : undefined), "group available");
+    return { volume, snapshot, attachment: att.body.attachment.id, type, privateType, qos, groupType, group, project: p1 };
   }
 
   function url(cell: Cell, persona: PersonaName, ids: Ids): string {
@@ -300,6 +306,7 @@ describe("authorization matrix: every operation of the spec, every persona", fun
       type_id: /type-access|ProjectAccess/.test(`${cell.route.path} ${cell.action ?? ""}`) ? ids.privateType : ids.type,
       qos_id: ids.qos,
       group_type_id: ids.groupType,
+      group_id: ids.group,
       key: cell.route.path.includes("/types/") ? "multiattach" : "k",
       target_project_id: ids.project,
       tenant_id: ids.project,
@@ -430,7 +437,7 @@ describe("authorization matrix: every operation of the spec, every persona", fun
         // A grant to check or revoke exists first.
         if (x && /roles\/\{role_id\}$/.test(r.path) && r.method !== "PUT") await admin.put(`${V3}/projects/${x.project}/users/${x.user}/roles/${memberRole}`);
         const schema = r.body ? requestSchema(r) : undefined;
-        let body: unknown = schema ? plain(schema, { volume: "x", snapshot: "x", attachment: "x", type: "x", privateType: "x", qos: "x", groupType: "x", project: x?.project ?? projects.member }) : undefined;
+        let body: unknown = schema ? plain(schema, { volume: "x", snapshot: "x", attachment: "x", type: "x", privateType: "x", qos: "x", groupType: "x", group: "x", project: x?.project ?? projects.member }) : undefined;
         if (r.path.endsWith("/projects") && r.method === "POST") body = { project: { name: `matrix-new-${k}-${persona}` } };
         if (r.path.endsWith("/users") && r.method === "POST") body = { user: { name: `matrix-new-${k}-${persona}`, password: "Secret-123456" } };
         if (r.path.endsWith("/roles") && r.method === "POST") body = { role: { name: `matrix-role-${k}-${persona}` } };

@@ -9,6 +9,7 @@ import { clusters } from "./clusters";
 import { defaultTypes } from "./default-types";
 import { extensions } from "./extensions";
 import { groupTypes } from "./group-types";
+import { groups } from "./groups";
 import { hosts } from "./hosts";
 import { limits } from "./limits";
 import { manageableSnapshots } from "./manageable-snapshots";
@@ -28,6 +29,7 @@ export const resources = {
   defaultTypes,
   qosSpecs,
   groupTypes,
+  groups,
   quotas,
   limits,
   availabilityZones,

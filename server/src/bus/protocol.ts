@@ -24,6 +24,10 @@
  * 1.6 — volume manageExistingSnapshot and unmanageSnapshot (casts), getManageableSnapshots (call)
  *       (cinder/volume/rpcapi.py manage_existing_snapshot, delete_snapshot with unmanage_only,
  *       get_manageable_snapshots).
+ * 1.7 — generic volume groups: scheduler createGroup (cast; cinder/scheduler/rpcapi.py
+ *       create_group); volume createGroup, updateGroup, deleteGroup (casts; cinder/volume/rpcapi.py
+ *       create_group, create_group_from_src, update_group, delete_group). A group's volumes are
+ *       made, moved and deleted one by one, as Cinder's generic group implementation does.
  */
 import type { AttachmentRow } from "../db/schema";
 import type { ConnectionInfo, Connector } from "../contract/connector";
@@ -33,7 +37,7 @@ import type { BackendReport } from "../scheduler/scheduler";
 import type { PoolState } from "../scheduler/types";
 import type { Bus } from "./bus";
 
-export const PROTOCOL_VERSION = "1.5";
+export const PROTOCOL_VERSION = "1.7";
 
 /** A cast: sent without waiting; answers nothing. */
 export interface Cast<P> {
@@ -61,6 +65,15 @@ export interface VolumeMsg {
 }
 export interface SnapshotMsg {
   snapshotId: string;
+}
+export interface GroupMsg {
+  groupId: string;
+}
+export interface GroupUpdateMsg {
+  groupId: string;
+  /** Volumes to bring into the group and to take out of it. */
+  addVolumes: string[];
+  removeVolumes: string[];
 }
 export interface RevertMsg {
   volumeId: string;
@@ -90,6 +103,8 @@ export interface SchedulerProtocol {
   extendVolume: Cast<VolumeMsg>;
   /** The new type and migration policy are in the volume's task. */
   retypeVolume: Cast<VolumeMsg>;
+  /** Place a `creating` group on a backend that serves all its volume types. */
+  createGroup: Cast<GroupMsg>;
   /** A volume manager's capability report, to every scheduler (update_service_capabilities). */
   updateBackend: Fanout<BackendReport>;
   /** Every pool the volume services reported, as the scheduler sees them (get_pools). */
@@ -114,6 +129,11 @@ export interface VolumeProtocol {
   getManageableSnapshots: Call<NoPayload, ManageableSnapshot[]>;
   /** The backend's capabilities (cinder/volume/rpcapi.py get_capabilities, discover=False). */
   getCapabilities: Call<NoPayload, BackendCapabilities>;
+  /** A placed group: make it available (and, for one made from a source, make its volumes). */
+  createGroup: Cast<GroupMsg>;
+  updateGroup: Cast<GroupUpdateMsg>;
+  /** Delete the group's volumes (the API moved them to `deleting`), then the group. */
+  deleteGroup: Cast<GroupMsg>;
   initializeConnection: Call<ConnectionMsg, ConnectionInfo>;
   terminateConnection: Call<ConnectionMsg, void>;
   attachVolume: Call<AttachMsg, AttachmentRow>;

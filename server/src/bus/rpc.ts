@@ -56,6 +56,10 @@ export class SchedulerRpc {
     this.send.cast(SCHEDULER_TOPIC, "retypeVolume", { volumeId });
   }
 
+  createGroup(groupId: string): void {
+    this.send.cast(SCHEDULER_TOPIC, "createGroup", { groupId });
+  }
+
   /** A capability report, to every scheduler. */
   updateBackend(report: BackendReport): void {
     this.send.fanout(SCHEDULER_TOPIC, "updateBackend", report);
@@ -120,6 +124,18 @@ export class VolumeRpc {
 
   getManageableSnapshots(host: string): Promise<ManageableSnapshot[]> {
     return this.send.call(volumeTopic(host), "getManageableSnapshots", {});
+  }
+
+  createGroup(host: string, groupId: string): void {
+    this.send.cast(volumeTopic(host), "createGroup", { groupId });
+  }
+
+  updateGroup(host: string, groupId: string, addVolumes: string[], removeVolumes: string[]): void {
+    this.send.cast(volumeTopic(host), "updateGroup", { groupId, addVolumes, removeVolumes });
+  }
+
+  deleteGroup(host: string, groupId: string): void {
+    this.send.cast(volumeTopic(host), "deleteGroup", { groupId });
   }
 
   getCapabilities(host: string): Promise<BackendCapabilities> {

@@ -34,6 +34,8 @@ export interface VolumesTable {
   provider_id: string | null;
   /** JSON of the operation in flight (e.g. `{"op":"extend","new_size":5}`), for restart reconciliation. */
   task: string | null;
+  /** The generic volume group the volume belongs to (3.13). */
+  group_id: string | null;
   created_at: string;
   updated_at: string | null;
   launched_at: string | null;

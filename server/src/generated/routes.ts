@@ -77,6 +77,11 @@ export type OperationName =
   | "showGroupSpec"
   | "updateGroupSpec"
   | "showDefaultGroupType"
+  | "listGroups"
+  | "createGroup"
+  | "showGroup"
+  | "updateGroup"
+  | "listGroupsDetail"
   | "showLimits"
   | "listManageableSnapshots"
   | "manageSnapshot"
@@ -157,6 +162,8 @@ export type OperationName =
   | "listVolumesDetail"
   | "getVolumesSummary"
   | "completeAttachment"
+  | "deleteGroup"
+  | "resetGroupStatus"
   | "resetSnapshotStatus"
   | "forceDeleteSnapshot"
   | "updateSnapshotStatus"
@@ -181,11 +188,13 @@ export type OperationName =
   | "terminateConnection";
 
 /** Operations that are plain (method, path) operations, keyed into openapi-typescript's `operations`. */
-export type PlainOperationName = "listApiVersions" | "showComputeLimits" | "showComputeQuotas" | "showComputeDefaultQuotas" | "listIdentityVersions" | "showIdentityVersion" | "getAuthCatalog" | "listAuthProjects" | "revokeToken" | "validateToken" | "checkToken" | "issueToken" | "listDomains" | "showDomain" | "listEndpoints" | "showEndpoint" | "listProjects" | "createProject" | "deleteProject" | "showProject" | "updateProject" | "listProjectUserRoles" | "revokeProjectRole" | "checkProjectRole" | "grantProjectRole" | "listRegions" | "showRegion" | "listRoleAssignments" | "listRoles" | "createRole" | "showRole" | "listIdentityServices" | "showIdentityService" | "listUsers" | "createUser" | "deleteUser" | "showUser" | "updateUser" | "listApplicationCredentials" | "createApplicationCredential" | "deleteApplicationCredential" | "showApplicationCredential" | "changeUserPassword" | "listImageVersions" | "listImages" | "showApiV3" | "listAttachments" | "createAttachment" | "deleteAttachment" | "showAttachment" | "updateAttachment" | "listAttachmentsDetail" | "showCapabilities" | "listClusters" | "showCluster" | "listClustersDetail" | "disableCluster" | "enableCluster" | "listProjectDefaultTypes" | "unsetProjectDefaultType" | "showProjectDefaultType" | "setProjectDefaultType" | "listExtensions" | "listGroupTypes" | "createGroupType" | "deleteGroupType" | "showGroupType" | "updateGroupType" | "listGroupSpecs" | "setGroupSpecs" | "deleteGroupSpec" | "showGroupSpec" | "updateGroupSpec" | "showDefaultGroupType" | "showLimits" | "listManageableSnapshots" | "manageSnapshot" | "listManageableSnapshotsDetail" | "listManageableVolumes" | "manageVolume" | "listManageableVolumesDetail" | "listAvailabilityZones" | "listHosts" | "showHost" | "showQuotaClass" | "updateQuotaClass" | "deleteQuotas" | "showQuotas" | "updateQuotas" | "showDefaultQuotas" | "listServices" | "disableService" | "disableServiceWithReason" | "enableService" | "failover" | "failoverHost" | "freezeHost" | "thawHost" | "listManageableSnapshotsLegacy" | "manageSnapshotLegacy" | "listManageableSnapshotsDetailLegacy" | "listManageableVolumesLegacy" | "manageVolumeLegacy" | "listManageableVolumesDetailLegacy" | "listQosSpecs" | "createQosSpecs" | "deleteQosSpecs" | "showQosSpecs" | "setQosKeys" | "associateQos" | "listQosAssociations" | "unsetQosKeys" | "disassociateQos" | "disassociateAllQos" | "listResourceFilters" | "listPools" | "listSnapshots" | "createSnapshot" | "deleteSnapshot" | "showSnapshot" | "updateSnapshot" | "listSnapshotMetadata" | "createSnapshotMetadata" | "replaceSnapshotMetadata" | "deleteSnapshotMetadataItem" | "showSnapshotMetadataItem" | "updateSnapshotMetadataItem" | "listSnapshotsDetail" | "listVolumeTypes" | "createVolumeType" | "deleteVolumeType" | "showVolumeType" | "updateVolumeType" | "listExtraSpecs" | "setExtraSpecs" | "deleteExtraSpec" | "showExtraSpec" | "updateExtraSpec" | "listTypeAccess" | "showDefaultVolumeType" | "listVolumes" | "createVolume" | "deleteVolume" | "showVolume" | "updateVolume" | "listVolumeMetadata" | "createVolumeMetadata" | "replaceVolumeMetadata" | "deleteVolumeMetadataItem" | "showVolumeMetadataItem" | "updateVolumeMetadataItem" | "listVolumesDetail" | "getVolumesSummary";
+export type PlainOperationName = "listApiVersions" | "showComputeLimits" | "showComputeQuotas" | "showComputeDefaultQuotas" | "listIdentityVersions" | "showIdentityVersion" | "getAuthCatalog" | "listAuthProjects" | "revokeToken" | "validateToken" | "checkToken" | "issueToken" | "listDomains" | "showDomain" | "listEndpoints" | "showEndpoint" | "listProjects" | "createProject" | "deleteProject" | "showProject" | "updateProject" | "listProjectUserRoles" | "revokeProjectRole" | "checkProjectRole" | "grantProjectRole" | "listRegions" | "showRegion" | "listRoleAssignments" | "listRoles" | "createRole" | "showRole" | "listIdentityServices" | "showIdentityService" | "listUsers" | "createUser" | "deleteUser" | "showUser" | "updateUser" | "listApplicationCredentials" | "createApplicationCredential" | "deleteApplicationCredential" | "showApplicationCredential" | "changeUserPassword" | "listImageVersions" | "listImages" | "showApiV3" | "listAttachments" | "createAttachment" | "deleteAttachment" | "showAttachment" | "updateAttachment" | "listAttachmentsDetail" | "showCapabilities" | "listClusters" | "showCluster" | "listClustersDetail" | "disableCluster" | "enableCluster" | "listProjectDefaultTypes" | "unsetProjectDefaultType" | "showProjectDefaultType" | "setProjectDefaultType" | "listExtensions" | "listGroupTypes" | "createGroupType" | "deleteGroupType" | "showGroupType" | "updateGroupType" | "listGroupSpecs" | "setGroupSpecs" | "deleteGroupSpec" | "showGroupSpec" | "updateGroupSpec" | "showDefaultGroupType" | "listGroups" | "createGroup" | "showGroup" | "updateGroup" | "listGroupsDetail" | "showLimits" | "listManageableSnapshots" | "manageSnapshot" | "listManageableSnapshotsDetail" | "listManageableVolumes" | "manageVolume" | "listManageableVolumesDetail" | "listAvailabilityZones" | "listHosts" | "showHost" | "showQuotaClass" | "updateQuotaClass" | "deleteQuotas" | "showQuotas" | "updateQuotas" | "showDefaultQuotas" | "listServices" | "disableService" | "disableServiceWithReason" | "enableService" | "failover" | "failoverHost" | "freezeHost" | "thawHost" | "listManageableSnapshotsLegacy" | "manageSnapshotLegacy" | "listManageableSnapshotsDetailLegacy" | "listManageableVolumesLegacy" | "manageVolumeLegacy" | "listManageableVolumesDetailLegacy" | "listQosSpecs" | "createQosSpecs" | "deleteQosSpecs" | "showQosSpecs" | "setQosKeys" | "associateQos" | "listQosAssociations" | "unsetQosKeys" | "disassociateQos" | "disassociateAllQos" | "listResourceFilters" | "listPools" | "listSnapshots" | "createSnapshot" | "deleteSnapshot" | "showSnapshot" | "updateSnapshot" | "listSnapshotMetadata" | "createSnapshotMetadata" | "replaceSnapshotMetadata" | "deleteSnapshotMetadataItem" | "showSnapshotMetadataItem" | "updateSnapshotMetadataItem" | "listSnapshotsDetail" | "listVolumeTypes" | "createVolumeType" | "deleteVolumeType" | "showVolumeType" | "updateVolumeType" | "listExtraSpecs" | "setExtraSpecs" | "deleteExtraSpec" | "showExtraSpec" | "updateExtraSpec" | "listTypeAccess" | "showDefaultVolumeType" | "listVolumes" | "createVolume" | "deleteVolume" | "showVolume" | "updateVolume" | "listVolumeMetadata" | "createVolumeMetadata" | "replaceVolumeMetadata" | "deleteVolumeMetadataItem" | "showVolumeMetadataItem" | "updateVolumeMetadataItem" | "listVolumesDetail" | "getVolumesSummary";
 
 /** The body of each action, inside its key. */
 export interface ActionBodies {
   completeAttachment: components["schemas"]["AttachmentActionComplete"]["os-complete"];
+  deleteGroup: components["schemas"]["GroupActionDelete"]["delete"];
+  resetGroupStatus: components["schemas"]["GroupActionResetStatus"]["reset_status"];
   resetSnapshotStatus: components["schemas"]["SnapshotActionResetStatus"]["os-reset_status"];
   forceDeleteSnapshot: components["schemas"]["SnapshotActionForceDelete"]["os-force_delete"];
   updateSnapshotStatus: components["schemas"]["SnapshotActionUpdateStatus"]["os-update_snapshot_status"];
@@ -2033,6 +2042,198 @@ export const routes: readonly Route[] = [
     "lenient": [],
     "bodyBefore": [],
     "query": []
+  },
+  {
+    "method": "GET",
+    "path": "/v3/{project_id}/groups",
+    "url": "/v3/:project_id/groups",
+    "operation": "listGroups",
+    "operationId": "listGroups",
+    "twin": false,
+    "auth": true,
+    "minVersion": "3.13",
+    "policy": "group:get_all",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "all_tenants",
+      "limit",
+      "marker",
+      "name",
+      "offset",
+      "project_id",
+      "sort",
+      "sort_dir",
+      "sort_key"
+    ]
+  },
+  {
+    "method": "POST",
+    "path": "/v3/{project_id}/groups",
+    "url": "/v3/:project_id/groups",
+    "operation": "createGroup",
+    "operationId": "createGroup",
+    "twin": false,
+    "auth": true,
+    "minVersion": "3.13",
+    "policy": "group:create",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_createGroup",
+    "bodyRequired": true
+  },
+  {
+    "method": "GET",
+    "path": "/v3/{project_id}/groups/{group_id}",
+    "url": "/v3/:project_id/groups/:group_id",
+    "operation": "showGroup",
+    "operationId": "showGroup",
+    "twin": false,
+    "auth": true,
+    "minVersion": "3.13",
+    "policy": "group:get",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "list_volume"
+    ]
+  },
+  {
+    "method": "PUT",
+    "path": "/v3/{project_id}/groups/{group_id}",
+    "url": "/v3/:project_id/groups/:group_id",
+    "operation": "updateGroup",
+    "operationId": "updateGroup",
+    "twin": false,
+    "auth": true,
+    "minVersion": "3.13",
+    "policy": "group:update",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_updateGroup",
+    "bodyRequired": true
+  },
+  {
+    "method": "POST",
+    "path": "/v3/{project_id}/groups/{group_id}/action",
+    "url": "/v3/:project_id/groups/:group_id/action",
+    "operation": null,
+    "operationId": "groupAction",
+    "twin": false,
+    "auth": true,
+    "minVersion": "3.13",
+    "policy": "group:action",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "actions": [
+      {
+        "key": "delete",
+        "operation": "deleteGroup",
+        "status": 202,
+        "policy": "group:delete",
+        "body": "action_deleteGroup",
+        "bodyBefore": [],
+        "lenient": []
+      },
+      {
+        "key": "reset_status",
+        "operation": "resetGroupStatus",
+        "status": 202,
+        "minVersion": "3.20",
+        "policy": "group:reset_status",
+        "body": "action_resetGroupStatus",
+        "bodyBefore": [],
+        "lenient": []
+      }
+    ]
+  },
+  {
+    "method": "GET",
+    "path": "/v3/{project_id}/groups/detail",
+    "url": "/v3/:project_id/groups/detail",
+    "operation": "listGroupsDetail",
+    "operationId": "listGroupsDetail",
+    "twin": false,
+    "auth": true,
+    "minVersion": "3.13",
+    "policy": "group:get_all",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "all_tenants",
+      "limit",
+      "list_volume",
+      "marker",
+      "name",
+      "offset",
+      "project_id",
+      "sort",
+      "sort_dir",
+      "sort_key"
+    ]
   },
   {
     "method": "GET",
@@ -5216,6 +5417,198 @@ export const routes: readonly Route[] = [
     "lenient": [],
     "bodyBefore": [],
     "query": []
+  },
+  {
+    "method": "GET",
+    "path": "/v3/groups",
+    "url": "/v3/groups",
+    "operation": "listGroups",
+    "operationId": "listGroups",
+    "twin": true,
+    "auth": true,
+    "minVersion": "3.13",
+    "policy": "group:get_all",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "all_tenants",
+      "limit",
+      "marker",
+      "name",
+      "offset",
+      "project_id",
+      "sort",
+      "sort_dir",
+      "sort_key"
+    ]
+  },
+  {
+    "method": "POST",
+    "path": "/v3/groups",
+    "url": "/v3/groups",
+    "operation": "createGroup",
+    "operationId": "createGroup",
+    "twin": true,
+    "auth": true,
+    "minVersion": "3.13",
+    "policy": "group:create",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_createGroup",
+    "bodyRequired": true
+  },
+  {
+    "method": "GET",
+    "path": "/v3/groups/{group_id}",
+    "url": "/v3/groups/:group_id",
+    "operation": "showGroup",
+    "operationId": "showGroup",
+    "twin": true,
+    "auth": true,
+    "minVersion": "3.13",
+    "policy": "group:get",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "list_volume"
+    ]
+  },
+  {
+    "method": "PUT",
+    "path": "/v3/groups/{group_id}",
+    "url": "/v3/groups/:group_id",
+    "operation": "updateGroup",
+    "operationId": "updateGroup",
+    "twin": true,
+    "auth": true,
+    "minVersion": "3.13",
+    "policy": "group:update",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_updateGroup",
+    "bodyRequired": true
+  },
+  {
+    "method": "POST",
+    "path": "/v3/groups/{group_id}/action",
+    "url": "/v3/groups/:group_id/action",
+    "operation": null,
+    "operationId": "groupAction",
+    "twin": true,
+    "auth": true,
+    "minVersion": "3.13",
+    "policy": "group:action",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "actions": [
+      {
+        "key": "delete",
+        "operation": "deleteGroup",
+        "status": 202,
+        "policy": "group:delete",
+        "body": "action_deleteGroup",
+        "bodyBefore": [],
+        "lenient": []
+      },
+      {
+        "key": "reset_status",
+        "operation": "resetGroupStatus",
+        "status": 202,
+        "minVersion": "3.20",
+        "policy": "group:reset_status",
+        "body": "action_resetGroupStatus",
+        "bodyBefore": [],
+        "lenient": []
+      }
+    ]
+  },
+  {
+    "method": "GET",
+    "path": "/v3/groups/detail",
+    "url": "/v3/groups/detail",
+    "operation": "listGroupsDetail",
+    "operationId": "listGroupsDetail",
+    "twin": true,
+    "auth": true,
+    "minVersion": "3.13",
+    "policy": "group:get_all",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "all_tenants",
+      "limit",
+      "list_volume",
+      "marker",
+      "name",
+      "offset",
+      "project_id",
+      "sort",
+      "sort_dir",
+      "sort_key"
+    ]
   },
   {
     "method": "GET",

@@ -5,6 +5,7 @@ import { attachmentHandlers } from "./attachments";
 import { clusterHandlers } from "./clusters";
 import { computeHandlers } from "./compute";
 import { groupTypeHandlers } from "./group-types";
+import { groupHandlers } from "./groups";
 import { hostHandlers } from "./hosts";
 import { identityHandlers } from "./identity";
 import { miscHandlers } from "./misc";
@@ -38,6 +39,7 @@ export const handlers: Handlers = {
   ...typeHandlers,
   ...qosHandlers,
   ...groupTypeHandlers,
+  ...groupHandlers,
   ...computeHandlers,
   ...attachmentHandlers,
 };

@@ -41,6 +41,7 @@ export async function deleteVolume(svc: CastDeps, ctx: RequestContext, id: strin
       {
         status: statuses,
         attachStatusNot: "attached",
+        groupIs: null,
         noSnapshots: !opts.cascade,
         snapshotsIn: opts.cascade && !opts.force ? SNAPSHOT_CASCADE_DELETABLE : undefined,
       },
