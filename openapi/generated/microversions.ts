@@ -62,9 +62,17 @@ export const MICROVERSIONS = {
    */
   GROUP_VOLUME: "3.13",
   /**
+   * POST /v3/{project_id}/groups/action
+   * GET /v3/{project_id}/group_snapshots
+   * POST /v3/{project_id}/group_snapshots
+   * GET /v3/{project_id}/group_snapshots/detail
+   * GET /v3/{project_id}/group_snapshots/{group_snapshot_id}
+   * DELETE /v3/{project_id}/group_snapshots/{group_snapshot_id}
+   * POST /v3/{project_id}/group_snapshots/{group_snapshot_id}/action
    * schemas.Snapshot.properties.group_snapshot_id
    * schemas.Group.properties.group_snapshot_id
    * schemas.Group.properties.source_group_id
+   * schemas.GroupsActionCreateFromSrc
    */
   GROUP_SNAPSHOTS: "3.14",
   /**
@@ -77,6 +85,8 @@ export const MICROVERSIONS = {
   VOLUME_MIGRATE_CLUSTER: "3.16",
   /** parameters.manage_cluster */
   MANAGE_EXISTING_CLUSTER: "3.17",
+  /** schemas.GroupSnapshotActionResetStatus */
+  GROUP_SNAPSHOT_RESET_STATUS: "3.19",
   /** schemas.GroupActionResetStatus */
   GROUP_VOLUME_RESET_STATUS: "3.20",
   /** schemas.Volume.properties.provider_id */
@@ -110,6 +120,8 @@ export const MICROVERSIONS = {
   NEW_ATTACH: "3.27",
   /** parameters.pools_name */
   POOL_FILTER: "3.28",
+  /** GET /v3/{project_id}/group_snapshots x-version-changes[0] */
+  GROUP_SNAPSHOT_PAGINATION: "3.29",
   /**
    * GET /v3/{project_id}/snapshots x-version-changes[0]
    * GET /v3/{project_id}/snapshots/detail x-version-changes[0]
@@ -175,7 +187,10 @@ export const MICROVERSIONS = {
   SUPPORT_VOLUME_SCHEMA_CHANGES: "3.53",
   /** schemas.AttachmentCreateRequest.properties.attachment.properties.mode */
   ATTACHMENT_CREATE_MODE_ARG: "3.54",
-  /** schemas.Group.properties.project_id */
+  /**
+   * schemas.Group.properties.project_id
+   * schemas.GroupSnapshot.properties.project_id
+   */
   GROUP_GROUPSNAPSHOT_PROJECT_ID: "3.58",
   /**
    * parameters.filter_created_at

@@ -1879,6 +1879,36 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v3/{project_id}/groups/action": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a group from a source
+         * @description Dispatch on the body's single key (`create-from-src`, 3.14). The operation-level
+         *     `x-policy` is a dispatch placeholder.
+         */
+        post: operations["groupsAction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v3/{project_id}/groups/{group_id}": {
         parameters: {
             query?: never;
@@ -1952,6 +1982,147 @@ export interface paths {
          *     placeholder.
          */
         post: operations["groupAction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/group_snapshots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List group snapshots (summary)
+         * @description The project's group snapshots as `{id, name}` (cinder/api/v3/group_snapshots.py `index`).
+         *     Before 3.29 every query parameter is ignored; from 3.29 they page, sort and filter (`name`,
+         *     `status`, `group_id`; from 3.31 any other non-admin filter is a 400), with
+         *     `group_snapshot_links` when the page is full. Policy `group:get_all_group_snapshots`.
+         */
+        get: operations["listGroupSnapshots"];
+        put?: never;
+        /**
+         * Create a group snapshot
+         * @description Snapshot every volume of a group (cinder/api/v3/group_snapshots.py `create`,
+         *     cinder/group/api.py `create_group_snapshot`): **202** with `{id, name, group_type_id}`. The
+         *     group (404 "Group <id> could not be found.") must be `available`, and each of its volumes
+         *     `available` or `in-use` (400 "Invalid volume: ..."). Each snapshot takes the project's
+         *     snapshot quota (413). The group snapshot is `creating` until its volume service has made
+         *     every snapshot (each carries `group_snapshot_id`), then `available` (`error` if one
+         *     failed). Policy `group:create_group_snapshot`.
+         */
+        post: operations["createGroupSnapshot"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/group_snapshots/detail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List group snapshots (detail)
+         * @description As `listGroupSnapshots`, each in the detail view.
+         */
+        get: operations["listGroupSnapshotsDetail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/group_snapshots/{group_snapshot_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /** @description The group snapshot id. Unknown, or another project's (non-admins) → 404 "GroupSnapshot <id> could not be found.". */
+                group_snapshot_id: components["parameters"]["group_snapshot_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Show a group snapshot
+         * @description One group snapshot in the detail view (cinder/api/v3/group_snapshots.py `show`). Policy `group:get_group_snapshot`.
+         */
+        get: operations["showGroupSnapshot"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a group snapshot
+         * @description Delete a group snapshot and its snapshots (cinder/group/api.py `delete_group_snapshot`):
+         *     202, no body. It must be `available` or `error` and no group may be being created from it:
+         *     else 400 "Invalid GroupSnapshot: GroupSnapshot status must be available or error, and no Group
+         *     can be currently using it as source for its creation.". Policy `group:delete_group_snapshot`.
+         */
+        delete: operations["deleteGroupSnapshot"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/group_snapshots/{group_snapshot_id}/action": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /** @description The group snapshot id. Unknown, or another project's (non-admins) → 404 "GroupSnapshot <id> could not be found.". */
+                group_snapshot_id: components["parameters"]["group_snapshot_id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Perform an action on a group snapshot
+         * @description Dispatch on the body's single key (`reset_status`, 3.19). The operation-level `x-policy`
+         *     is a dispatch placeholder.
+         */
+        post: operations["groupSnapshotAction"];
         delete?: never;
         options?: never;
         head?: never;
@@ -8670,6 +8841,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v3/groups/action": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a group from a source
+         * @description Dispatch on the body's single key (`create-from-src`, 3.14). The operation-level
+         *     `x-policy` is a dispatch placeholder.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["GroupsAction"];
+                };
+            };
+            responses: {
+                /** @description The new group (summary). */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GroupSummaryResponse"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+                413: components["responses"]["OverLimit"];
+                415: components["responses"]["UnsupportedMediaType"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v3/groups/{group_id}": {
         parameters: {
             query?: never;
@@ -8800,6 +9022,364 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": components["schemas"]["GroupAction"];
+                };
+            };
+            responses: {
+                /** @description Action accepted (no body). */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+                413: components["responses"]["OverLimit"];
+                415: components["responses"]["UnsupportedMediaType"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/group_snapshots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List group snapshots (summary)
+         * @description The project's group snapshots as `{id, name}` (cinder/api/v3/group_snapshots.py `index`).
+         *     Before 3.29 every query parameter is ignored; from 3.29 they page, sort and filter (`name`,
+         *     `status`, `group_id`; from 3.31 any other non-admin filter is a 400), with
+         *     `group_snapshot_links` when the page is full. Policy `group:get_all_group_snapshots`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /**
+                     * @description Maximum number of items to return; an integer >= 0, capped at `osapi_max_limit` (default
+                     *     1000), which is also the default. Not an integer → 400 "limit param must be an integer";
+                     *     negative → 400 "limit param must be positive".
+                     */
+                    limit?: components["parameters"]["limit"];
+                    /** @description The id of the last item of the previous page; an id that does not exist is a 404. */
+                    marker?: components["parameters"]["marker"];
+                    /**
+                     * @description Number of items to skip; an integer 0..2147483647 (api_utils.validate_integer), else 400
+                     *     "offset must be an integer" / "offset must be >= 0" / "offset must be <= 2147483647".
+                     */
+                    offset?: components["parameters"]["offset"];
+                    /**
+                     * @description Comma-separated `key[:dir]` list, dir `asc` or `desc` (default `desc`); default sort
+                     *     `created_at:desc`. `name` is accepted as a key (mapped to display_name; snapshots from 3.30).
+                     *     Combining `sort` with `sort_key`/`sort_dir` → 400 "The 'sort_key' and 'sort_dir' parameters
+                     *     are deprecated and cannot be used with the 'sort' parameter.".
+                     */
+                    sort?: components["parameters"]["sort"];
+                    /**
+                     * @deprecated
+                     * @description Deprecated single sort key (default `created_at`); see `sort`.
+                     */
+                    sort_key?: components["parameters"]["sort_key"];
+                    /**
+                     * @deprecated
+                     * @description Deprecated single sort direction `asc`/`desc` (default `desc`); see `sort`.
+                     */
+                    sort_dir?: components["parameters"]["sort_dir"];
+                    /**
+                     * @description A boolean string (`utils.get_bool_param`: not a boolean → 400 "Value '<v>' for
+                     *     'all_tenants' is not a boolean."); for admins, list across all projects. Silently dropped for non-admins (even
+                     *     from 3.31, see cinder/api/common.py `reject_invalid_filters`).
+                     */
+                    all_tenants?: components["parameters"]["all_tenants"];
+                    /** @description Admin only (with `all_tenants`): restrict the list to one project. */
+                    project_id?: components["parameters"]["filter_project_id"];
+                    /** @description Exact match on the group's name. */
+                    name?: components["parameters"]["filter_group_name"];
+                    /** @description Exact match on the group snapshot's status (3.29). */
+                    status?: components["parameters"]["filter_group_snapshot_status"];
+                    /** @description The group snapshots of this group (3.29). */
+                    group_id?: components["parameters"]["filter_group_snapshot_group_id"];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The group snapshots. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GroupSnapshotSummaryList"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+            };
+        };
+        put?: never;
+        /**
+         * Create a group snapshot
+         * @description Snapshot every volume of a group (cinder/api/v3/group_snapshots.py `create`,
+         *     cinder/group/api.py `create_group_snapshot`): **202** with `{id, name, group_type_id}`. The
+         *     group (404 "Group <id> could not be found.") must be `available`, and each of its volumes
+         *     `available` or `in-use` (400 "Invalid volume: ..."). Each snapshot takes the project's
+         *     snapshot quota (413). The group snapshot is `creating` until its volume service has made
+         *     every snapshot (each carries `group_snapshot_id`), then `available` (`error` if one
+         *     failed). Policy `group:create_group_snapshot`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["GroupSnapshotCreateRequest"];
+                };
+            };
+            responses: {
+                /** @description The new group snapshot. */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GroupSnapshotCreatedResponse"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+                413: components["responses"]["OverLimit"];
+                415: components["responses"]["UnsupportedMediaType"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/group_snapshots/detail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List group snapshots (detail)
+         * @description As `listGroupSnapshots`, each in the detail view.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /**
+                     * @description Maximum number of items to return; an integer >= 0, capped at `osapi_max_limit` (default
+                     *     1000), which is also the default. Not an integer → 400 "limit param must be an integer";
+                     *     negative → 400 "limit param must be positive".
+                     */
+                    limit?: components["parameters"]["limit"];
+                    /** @description The id of the last item of the previous page; an id that does not exist is a 404. */
+                    marker?: components["parameters"]["marker"];
+                    /**
+                     * @description Number of items to skip; an integer 0..2147483647 (api_utils.validate_integer), else 400
+                     *     "offset must be an integer" / "offset must be >= 0" / "offset must be <= 2147483647".
+                     */
+                    offset?: components["parameters"]["offset"];
+                    /**
+                     * @description Comma-separated `key[:dir]` list, dir `asc` or `desc` (default `desc`); default sort
+                     *     `created_at:desc`. `name` is accepted as a key (mapped to display_name; snapshots from 3.30).
+                     *     Combining `sort` with `sort_key`/`sort_dir` → 400 "The 'sort_key' and 'sort_dir' parameters
+                     *     are deprecated and cannot be used with the 'sort' parameter.".
+                     */
+                    sort?: components["parameters"]["sort"];
+                    /**
+                     * @deprecated
+                     * @description Deprecated single sort key (default `created_at`); see `sort`.
+                     */
+                    sort_key?: components["parameters"]["sort_key"];
+                    /**
+                     * @deprecated
+                     * @description Deprecated single sort direction `asc`/`desc` (default `desc`); see `sort`.
+                     */
+                    sort_dir?: components["parameters"]["sort_dir"];
+                    /**
+                     * @description A boolean string (`utils.get_bool_param`: not a boolean → 400 "Value '<v>' for
+                     *     'all_tenants' is not a boolean."); for admins, list across all projects. Silently dropped for non-admins (even
+                     *     from 3.31, see cinder/api/common.py `reject_invalid_filters`).
+                     */
+                    all_tenants?: components["parameters"]["all_tenants"];
+                    /** @description Admin only (with `all_tenants`): restrict the list to one project. */
+                    project_id?: components["parameters"]["filter_project_id"];
+                    /** @description Exact match on the group's name. */
+                    name?: components["parameters"]["filter_group_name"];
+                    /** @description Exact match on the group snapshot's status (3.29). */
+                    status?: components["parameters"]["filter_group_snapshot_status"];
+                    /** @description The group snapshots of this group (3.29). */
+                    group_id?: components["parameters"]["filter_group_snapshot_group_id"];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The group snapshots. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GroupSnapshotList"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/group_snapshots/{group_snapshot_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The group snapshot id. Unknown, or another project's (non-admins) → 404 "GroupSnapshot <id> could not be found.". */
+                group_snapshot_id: components["parameters"]["group_snapshot_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Show a group snapshot
+         * @description One group snapshot in the detail view (cinder/api/v3/group_snapshots.py `show`). Policy `group:get_group_snapshot`.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The group snapshot id. Unknown, or another project's (non-admins) → 404 "GroupSnapshot <id> could not be found.". */
+                    group_snapshot_id: components["parameters"]["group_snapshot_id"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The group snapshot. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GroupSnapshotResponse"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /**
+         * Delete a group snapshot
+         * @description Delete a group snapshot and its snapshots (cinder/group/api.py `delete_group_snapshot`):
+         *     202, no body. It must be `available` or `error` and no group may be being created from it:
+         *     else 400 "Invalid GroupSnapshot: GroupSnapshot status must be available or error, and no Group
+         *     can be currently using it as source for its creation.". Policy `group:delete_group_snapshot`.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The group snapshot id. Unknown, or another project's (non-admins) → 404 "GroupSnapshot <id> could not be found.". */
+                    group_snapshot_id: components["parameters"]["group_snapshot_id"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Accepted (no body). */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/group_snapshots/{group_snapshot_id}/action": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The group snapshot id. Unknown, or another project's (non-admins) → 404 "GroupSnapshot <id> could not be found.". */
+                group_snapshot_id: components["parameters"]["group_snapshot_id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Perform an action on a group snapshot
+         * @description Dispatch on the body's single key (`reset_status`, 3.19). The operation-level `x-policy`
+         *     is a dispatch placeholder.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The group snapshot id. Unknown, or another project's (non-admins) → 404 "GroupSnapshot <id> could not be found.". */
+                    group_snapshot_id: components["parameters"]["group_snapshot_id"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["GroupSnapshotAction"];
                 };
             };
             responses: {
@@ -12377,6 +12957,29 @@ export interface components {
             /** @description A `next` link when the page is full (collection `groups`). */
             group_links?: components["schemas"]["CollectionLinks"];
         };
+        /**
+         * @description `create-from-src` (3.14; cinder/api/v3/groups.py `create_from_src`, cinder/group/api.py
+         *     `create_from_src`): a new group of the source's group type and volume types, on the source's
+         *     backend, with one volume made from each snapshot of the group snapshot, or cloned from each
+         *     volume of the source group. Exactly one of `group_snapshot_id` and `source_group_id` (else
+         *     400). Unknown source → 404 ("GroupSnapshot <id> could not be found.", "Group <id> could not
+         *     be found."); a source that is not `available` or has nothing in it → 400 "Invalid Group:
+         *     ..."; quota → 413 (groups, then volumes and gigabytes). **202** with `{id, name}`; the group is
+         *     `creating` until its volumes are made. Policy `group:create`.
+         */
+        GroupsActionCreateFromSrc: {
+            "create-from-src": {
+                name?: string | null;
+                description?: components["schemas"]["PrintableDescription"];
+                group_snapshot_id?: components["schemas"]["Uuid"];
+                source_group_id?: components["schemas"]["Uuid"];
+            } & (unknown | unknown);
+        };
+        /**
+         * @description `POST .../groups/action`: one key, `create-from-src` (3.14). An unknown key → 400 "There is
+         *     no such action: <key>. Verify the request body and Content-Type header and try again.".
+         */
+        GroupsAction: components["schemas"]["GroupsActionCreateFromSrc"];
         GroupResponse: {
             group: components["schemas"]["Group"];
         };
@@ -12425,6 +13028,73 @@ export interface components {
          *     again.".
          */
         GroupAction: components["schemas"]["GroupActionDelete"] | components["schemas"]["GroupActionResetStatus"];
+        /** @description A group snapshot in a summary list (`{id, name}`). */
+        GroupSnapshotSummary: {
+            id: components["schemas"]["Uuid"];
+            name: string | null;
+        };
+        GroupSnapshotSummaryList: {
+            group_snapshots: components["schemas"]["GroupSnapshotSummary"][];
+            /** @description A `next` link when the page is full (3.29). */
+            group_snapshot_links?: components["schemas"]["CollectionLinks"];
+        };
+        GroupSnapshotCreate: {
+            group_id: components["schemas"]["Uuid"];
+            name?: string | null;
+            description?: components["schemas"]["PrintableDescription"];
+        };
+        GroupSnapshotCreateRequest: {
+            group_snapshot: components["schemas"]["GroupSnapshotCreate"];
+        };
+        /** @description The create response (`{id, name, group_type_id}`). */
+        GroupSnapshotCreated: {
+            id: components["schemas"]["Uuid"];
+            name: string | null;
+            group_type_id: components["schemas"]["Uuid"];
+        };
+        GroupSnapshotCreatedResponse: {
+            group_snapshot: components["schemas"]["GroupSnapshotCreated"];
+        };
+        /**
+         * @description A group snapshot (cinder/api/v3/views/group_snapshots.py `detail`). Status: creating,
+         *     available, deleting, deleted, updating, error, error_deleting.
+         */
+        GroupSnapshot: {
+            id: components["schemas"]["Uuid"];
+            group_id: components["schemas"]["Uuid"];
+            group_type_id: components["schemas"]["Uuid"];
+            status: string;
+            created_at: components["schemas"]["Timestamp"];
+            name: string | null;
+            description: string | null;
+            /** @description The owning project (3.58, policy `group:group_snapshot_project_attribute`, admins). */
+            project_id?: string;
+        };
+        GroupSnapshotList: {
+            group_snapshots: components["schemas"]["GroupSnapshot"][];
+            /** @description A `next` link when the page is full (3.29). */
+            group_snapshot_links?: components["schemas"]["CollectionLinks"];
+        };
+        GroupSnapshotResponse: {
+            group_snapshot: components["schemas"]["GroupSnapshot"];
+        };
+        /**
+         * @description `reset_status` (3.19, admin; cinder/api/v3/group_snapshots.py `reset_status`): force the
+         *     group snapshot's status to one of Cinder's group snapshot statuses (any case). Another value
+         *     → 400 "Invalid GroupSnapshot Status: Group snapshot status: <v> is invalid, valid statuses
+         *     are: ...". 202, no body.
+         */
+        GroupSnapshotActionResetStatus: {
+            reset_status: {
+                status: string;
+            };
+        };
+        /**
+         * @description A group snapshot action: an object with exactly one key, the action name. An unknown key →
+         *     400 "There is no such action: <key>. Verify the request body and Content-Type header and try
+         *     again.".
+         */
+        GroupSnapshotAction: components["schemas"]["GroupSnapshotActionResetStatus"];
         /**
          * @description Where the specs are applied (cinder/objects/fields.py QoSConsumerValues): `back-end` (the
          *     default), `front-end` (passed to Nova through the connection info) or `both`.
@@ -14137,6 +14807,12 @@ export interface components {
         list_volume: string;
         /** @description The group id. Unknown, or another project's (non-admins) → 404 "Group <id> could not be found.". */
         group_id: string;
+        /** @description Exact match on the group snapshot's status (3.29). */
+        filter_group_snapshot_status: string;
+        /** @description The group snapshots of this group (3.29). */
+        filter_group_snapshot_group_id: string;
+        /** @description The group snapshot id. Unknown, or another project's (non-admins) → 404 "GroupSnapshot <id> could not be found.". */
+        group_snapshot_id: string;
         /** @description Exact match on the QoS specs id. */
         qos_filter_id: string;
         /** @description Exact match on the QoS specs name. */
@@ -18440,6 +19116,46 @@ export interface operations {
             406: components["responses"]["NotAcceptable"];
         };
     };
+    groupsAction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GroupsAction"];
+            };
+        };
+        responses: {
+            /** @description The new group (summary). */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupSummaryResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            413: components["responses"]["OverLimit"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
     showGroup: {
         parameters: {
             query?: {
@@ -18540,6 +19256,314 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["GroupAction"];
+            };
+        };
+        responses: {
+            /** @description Action accepted (no body). */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            413: components["responses"]["OverLimit"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    listGroupSnapshots: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Maximum number of items to return; an integer >= 0, capped at `osapi_max_limit` (default
+                 *     1000), which is also the default. Not an integer → 400 "limit param must be an integer";
+                 *     negative → 400 "limit param must be positive".
+                 */
+                limit?: components["parameters"]["limit"];
+                /** @description The id of the last item of the previous page; an id that does not exist is a 404. */
+                marker?: components["parameters"]["marker"];
+                /**
+                 * @description Number of items to skip; an integer 0..2147483647 (api_utils.validate_integer), else 400
+                 *     "offset must be an integer" / "offset must be >= 0" / "offset must be <= 2147483647".
+                 */
+                offset?: components["parameters"]["offset"];
+                /**
+                 * @description Comma-separated `key[:dir]` list, dir `asc` or `desc` (default `desc`); default sort
+                 *     `created_at:desc`. `name` is accepted as a key (mapped to display_name; snapshots from 3.30).
+                 *     Combining `sort` with `sort_key`/`sort_dir` → 400 "The 'sort_key' and 'sort_dir' parameters
+                 *     are deprecated and cannot be used with the 'sort' parameter.".
+                 */
+                sort?: components["parameters"]["sort"];
+                /**
+                 * @deprecated
+                 * @description Deprecated single sort key (default `created_at`); see `sort`.
+                 */
+                sort_key?: components["parameters"]["sort_key"];
+                /**
+                 * @deprecated
+                 * @description Deprecated single sort direction `asc`/`desc` (default `desc`); see `sort`.
+                 */
+                sort_dir?: components["parameters"]["sort_dir"];
+                /**
+                 * @description A boolean string (`utils.get_bool_param`: not a boolean → 400 "Value '<v>' for
+                 *     'all_tenants' is not a boolean."); for admins, list across all projects. Silently dropped for non-admins (even
+                 *     from 3.31, see cinder/api/common.py `reject_invalid_filters`).
+                 */
+                all_tenants?: components["parameters"]["all_tenants"];
+                /** @description Admin only (with `all_tenants`): restrict the list to one project. */
+                project_id?: components["parameters"]["filter_project_id"];
+                /** @description Exact match on the group's name. */
+                name?: components["parameters"]["filter_group_name"];
+                /** @description Exact match on the group snapshot's status (3.29). */
+                status?: components["parameters"]["filter_group_snapshot_status"];
+                /** @description The group snapshots of this group (3.29). */
+                group_id?: components["parameters"]["filter_group_snapshot_group_id"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The group snapshots. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupSnapshotSummaryList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+        };
+    };
+    createGroupSnapshot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GroupSnapshotCreateRequest"];
+            };
+        };
+        responses: {
+            /** @description The new group snapshot. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupSnapshotCreatedResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            413: components["responses"]["OverLimit"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    listGroupSnapshotsDetail: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Maximum number of items to return; an integer >= 0, capped at `osapi_max_limit` (default
+                 *     1000), which is also the default. Not an integer → 400 "limit param must be an integer";
+                 *     negative → 400 "limit param must be positive".
+                 */
+                limit?: components["parameters"]["limit"];
+                /** @description The id of the last item of the previous page; an id that does not exist is a 404. */
+                marker?: components["parameters"]["marker"];
+                /**
+                 * @description Number of items to skip; an integer 0..2147483647 (api_utils.validate_integer), else 400
+                 *     "offset must be an integer" / "offset must be >= 0" / "offset must be <= 2147483647".
+                 */
+                offset?: components["parameters"]["offset"];
+                /**
+                 * @description Comma-separated `key[:dir]` list, dir `asc` or `desc` (default `desc`); default sort
+                 *     `created_at:desc`. `name` is accepted as a key (mapped to display_name; snapshots from 3.30).
+                 *     Combining `sort` with `sort_key`/`sort_dir` → 400 "The 'sort_key' and 'sort_dir' parameters
+                 *     are deprecated and cannot be used with the 'sort' parameter.".
+                 */
+                sort?: components["parameters"]["sort"];
+                /**
+                 * @deprecated
+                 * @description Deprecated single sort key (default `created_at`); see `sort`.
+                 */
+                sort_key?: components["parameters"]["sort_key"];
+                /**
+                 * @deprecated
+                 * @description Deprecated single sort direction `asc`/`desc` (default `desc`); see `sort`.
+                 */
+                sort_dir?: components["parameters"]["sort_dir"];
+                /**
+                 * @description A boolean string (`utils.get_bool_param`: not a boolean → 400 "Value '<v>' for
+                 *     'all_tenants' is not a boolean."); for admins, list across all projects. Silently dropped for non-admins (even
+                 *     from 3.31, see cinder/api/common.py `reject_invalid_filters`).
+                 */
+                all_tenants?: components["parameters"]["all_tenants"];
+                /** @description Admin only (with `all_tenants`): restrict the list to one project. */
+                project_id?: components["parameters"]["filter_project_id"];
+                /** @description Exact match on the group's name. */
+                name?: components["parameters"]["filter_group_name"];
+                /** @description Exact match on the group snapshot's status (3.29). */
+                status?: components["parameters"]["filter_group_snapshot_status"];
+                /** @description The group snapshots of this group (3.29). */
+                group_id?: components["parameters"]["filter_group_snapshot_group_id"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The group snapshots. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupSnapshotList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+        };
+    };
+    showGroupSnapshot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /** @description The group snapshot id. Unknown, or another project's (non-admins) → 404 "GroupSnapshot <id> could not be found.". */
+                group_snapshot_id: components["parameters"]["group_snapshot_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The group snapshot. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupSnapshotResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+        };
+    };
+    deleteGroupSnapshot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /** @description The group snapshot id. Unknown, or another project's (non-admins) → 404 "GroupSnapshot <id> could not be found.". */
+                group_snapshot_id: components["parameters"]["group_snapshot_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted (no body). */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+        };
+    };
+    groupSnapshotAction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /** @description The group snapshot id. Unknown, or another project's (non-admins) → 404 "GroupSnapshot <id> could not be found.". */
+                group_snapshot_id: components["parameters"]["group_snapshot_id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GroupSnapshotAction"];
             };
         };
         responses: {

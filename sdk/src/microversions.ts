@@ -66,6 +66,13 @@ export const REQUIREMENTS: Record<string, Requirement> = {
   "get /v3/{project_id}/groups/{group_id}": LIST_GROUPS,
   "put /v3/{project_id}/groups/{group_id}": { minVersion: MV.GROUP_VOLUME },
   "post /v3/{project_id}/groups/{group_id}/action": { minVersion: MV.GROUP_VOLUME },
+  "post /v3/{project_id}/groups/action": { minVersion: MV.GROUP_SNAPSHOTS },
+  "get /v3/{project_id}/group_snapshots": { minVersion: MV.GROUP_SNAPSHOTS },
+  "post /v3/{project_id}/group_snapshots": { minVersion: MV.GROUP_SNAPSHOTS },
+  "get /v3/{project_id}/group_snapshots/detail": { minVersion: MV.GROUP_SNAPSHOTS },
+  "get /v3/{project_id}/group_snapshots/{group_snapshot_id}": { minVersion: MV.GROUP_SNAPSHOTS },
+  "delete /v3/{project_id}/group_snapshots/{group_snapshot_id}": { minVersion: MV.GROUP_SNAPSHOTS },
+  "post /v3/{project_id}/group_snapshots/{group_snapshot_id}/action": { minVersion: MV.GROUP_SNAPSHOTS },
   "get /v3/{project_id}/group_types": { minVersion: MV.GROUP_TYPE },
   "post /v3/{project_id}/group_types": { minVersion: MV.GROUP_TYPE },
   "get /v3/{project_id}/group_types/default": { minVersion: MV.GROUP_TYPE },
@@ -105,6 +112,8 @@ export const ACTION_REQUIREMENTS: Record<string, string> = {
   revertVolumeToSnapshot: MV.VOLUME_REVERT,
   completeAttachment: MV.NEW_ATTACH_COMPLETION,
   resetGroupStatus: MV.GROUP_VOLUME_RESET_STATUS,
+  resetGroupSnapshotStatus: MV.GROUP_SNAPSHOT_RESET_STATUS,
+  createGroupFromSrc: MV.GROUP_SNAPSHOTS,
 };
 
 /** `"3.42"` → 3042, so versions compare as integers. */

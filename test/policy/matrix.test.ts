@@ -50,7 +50,7 @@ const CATALOG_READS: Record<string, Record<PersonaName, number>> = {
   showRegion: ANYONE_READS,
 };
 /** Path parameters naming a resource of the target project, which another project cannot see. */
-const PROJECT_OWNED = ["volume_id", "snapshot_id", "attachment_id", "group_id"];
+const PROJECT_OWNED = ["volume_id", "snapshot_id", "attachment_id", "group_id", "group_snapshot_id"];
 /**
  * Operations whose body names a volume of the target project, looked up before the policy is asked
  * (cinder/api/contrib/snapshot_manage.py create): another project does not see it.
@@ -77,6 +77,7 @@ interface Ids {
   qos: string;
   groupType: string;
   group: string;
+  groupSnapshot: string;
   project: string;
 }
 
@@ -111,6 +112,7 @@ function plain(schema: Json | undefined, ids: Ids, name = "", depth = 0): unknow
     default: {
       // A group's type, by id (a name is looked up before the policy, as Cinder does).
       if (name === "group_type") return ids.groupType;
+      if (name === "group_snapshot_id") return ids.groupSnapshot;
       if (schema.format === "uuid" || /_id$|^id$|uuid/.test(name)) {
         if (/snapshot/.test(name)) return ids.snapshot;
         if (/type/.test(name)) return ids.type;
@@ -293,7 +295,9 @@ describe("authorization matrix: every operation of the spec, every persona", fun
     assert.equal(att.status, 200, JSON.stringify(att.body));
     const group = await created(m.post(`/v3/${p1}/groups`, { group: { group_type: groupType, volume_types: [type] } }, { version: "3.13" }), "group");
     await waitFor(async () => ((await m.get(`/v3/${p1}/groups/${group}`, { version: "3.13" })).body.group.status === "available" ? true : undefined), "group available");
-    return { volume, snapshot, attachment: att.body.attachment.id, type, privateType, qos, groupType, group, project: p1 };
+    const groupSnapshot = await created(m.post(`/v3/${p1}/group_snapshots`, { group_snapshot: { group_id: group } }, { version: "3.14" }), "group_snapshot");
+    await waitFor(async () => ((await m.get(`/v3/${p1}/group_snapshots/${groupSnapshot}`, { version: "3.14" })).body.group_snapshot.status === "available" ? true : undefined), "group snapshot available");
+    return { volume, snapshot, attachment: att.body.attachment.id, type, privateType, qos, groupType, group, groupSnapshot, project: p1 };
   }
 
   function url(cell: Cell, persona: PersonaName, ids: Ids): string {
@@ -307,6 +311,7 @@ describe("authorization matrix: every operation of the spec, every persona", fun
       qos_id: ids.qos,
       group_type_id: ids.groupType,
       group_id: ids.group,
+      group_snapshot_id: ids.groupSnapshot,
       key: cell.route.path.includes("/types/") ? "multiattach" : "k",
       target_project_id: ids.project,
       tenant_id: ids.project,
@@ -437,7 +442,7 @@ describe("authorization matrix: every operation of the spec, every persona", fun
         // A grant to check or revoke exists first.
         if (x && /roles\/\{role_id\}$/.test(r.path) && r.method !== "PUT") await admin.put(`${V3}/projects/${x.project}/users/${x.user}/roles/${memberRole}`);
         const schema = r.body ? requestSchema(r) : undefined;
-        let body: unknown = schema ? plain(schema, { volume: "x", snapshot: "x", attachment: "x", type: "x", privateType: "x", qos: "x", groupType: "x", group: "x", project: x?.project ?? projects.member }) : undefined;
+        let body: unknown = schema ? plain(schema, { volume: "x", snapshot: "x", attachment: "x", type: "x", privateType: "x", qos: "x", groupType: "x", group: "x", groupSnapshot: "x", project: x?.project ?? projects.member }) : undefined;
         if (r.path.endsWith("/projects") && r.method === "POST") body = { project: { name: `matrix-new-${k}-${persona}` } };
         if (r.path.endsWith("/users") && r.method === "POST") body = { user: { name: `matrix-new-${k}-${persona}`, password: "Secret-123456" } };
         if (r.path.endsWith("/roles") && r.method === "POST") body = { role: { name: `matrix-role-${k}-${persona}` } };

@@ -11,7 +11,8 @@ import { assertFault } from "../helpers/faults";
 import { createVolume } from "../helpers/lifecycle";
 import type { TestServer } from "../helpers/server";
 import { forEachDialect } from "../helpers/suite";
-import { waitFor, waitGone } from "../helpers/wait";
+import { waitGone } from "../helpers/wait";
+import { waitGroup, waitGroupGone } from "../helpers/groups";
 
 const UNKNOWN = "00000000-0000-4000-8000-000000000000";
 const A = "/v3/admin";
@@ -25,27 +26,6 @@ async function groupState(s: TestServer): Promise<string[]> {
   }
   for (const r of await db.selectFrom("volumes").select(["id", "status", "group_id"]).execute()) out.push(`volume ${JSON.stringify(r)}`);
   return out.sort();
-}
-
-export async function waitGroup(c: Client, project: string, id: string, status: string): Promise<any> {
-  let last = "";
-  return waitFor(async () => {
-    const r = await c.get(`/v3/${project}/groups/${id}`, { version: "3.13" });
-    assert.equal(r.status, 200, JSON.stringify(r.body));
-    last = r.body.group.status;
-    if (last === status) return r.body.group;
-    if (last.startsWith("error") && !status.startsWith("error")) throw new Error(`group ${id} went to ${last} waiting for ${status}`);
-    return undefined;
-  }, `group ${id} to be ${status} (last ${last})`);
-}
-
-export async function waitGroupGone(c: Client, project: string, id: string): Promise<void> {
-  await waitFor(async () => {
-    const r = await c.get(`/v3/${project}/groups/${id}`);
-    if (r.status === 404) return true;
-    if (r.body?.group?.status?.startsWith("error")) throw new Error(`group ${id} went to ${r.body.group.status}`);
-    return undefined;
-  }, `group ${id} to be deleted`);
 }
 
 forEachDialect("Groups", function (fx) {

@@ -23,6 +23,12 @@ export interface GroupUpdate {
   removeVolumes?: Ref[];
 }
 
+/** The name and description of a group made from a source. */
+export interface Named {
+  name?: string;
+  description?: string;
+}
+
 export function groups(c: CinderClient) {
   const at = (ref: Ref) => ({ group_id: idOf(ref) });
   const get = async (ref: Ref, opts?: CallOptions & { query?: GroupShowQuery }): Promise<Group> =>
@@ -32,6 +38,16 @@ export function groups(c: CinderClient) {
     const minVersion = operationId ? ACTION_REQUIREMENTS[operationId] : undefined;
     const operation = `group action ${Object.keys(body)[0]}`;
     await c.request("post", "/v3/{project_id}/groups/{group_id}/action", { path: at(ref), body, ok: [202], minVersion, operation, ...opts });
+  };
+
+  const fromSource = async (
+    from: { group_snapshot_id: string } | { source_group_id: string },
+    { name, description }: Named,
+    opts?: CallOptions,
+  ): Promise<GroupSummary> => {
+    const body = { "create-from-src": { ...from, ...(name !== undefined ? { name } : {}), ...(description !== undefined ? { description } : {}) } };
+    const minVersion = ACTION_REQUIREMENTS.createGroupFromSrc;
+    return (await c.request("post", "/v3/{project_id}/groups/action", { body, ok: [202], minVersion, operation: "groups action create-from-src", ...opts })).data.group;
   };
 
   return {
@@ -54,6 +70,14 @@ export function groups(c: CinderClient) {
     /** Create (202, `{id, name}`); the group is `creating` until the scheduler has placed it. */
     create: async (group: GroupCreate, opts?: CallOptions): Promise<GroupSummary> =>
       (await c.request("post", "/v3/{project_id}/groups", { body: { group }, ok: [202], ...opts })).data.group,
+
+    /** A group from a group snapshot, a volume from each of its snapshots (3.14): 202 with `{id, name}`. */
+    createFromGroupSnapshot: (groupSnapshot: Ref, named: Named = {}, opts?: CallOptions): Promise<GroupSummary> =>
+      fromSource({ group_snapshot_id: idOf(groupSnapshot) }, named, opts),
+
+    /** A clone of a group, a clone of each of its volumes (3.14): 202 with `{id, name}`. */
+    cloneGroup: (sourceGroup: Ref, named: Named = {}, opts?: CallOptions): Promise<GroupSummary> =>
+      fromSource({ source_group_id: idOf(sourceGroup) }, named, opts),
 
     /** Rename, describe, add and remove volumes (202; the group is `updating` while volumes move). */
     update: async (ref: Ref, u: GroupUpdate, opts?: CallOptions): Promise<void> => {

@@ -10,6 +10,7 @@ import { defaultTypes } from "./default-types";
 import { extensions } from "./extensions";
 import { groupTypes } from "./group-types";
 import { groups } from "./groups";
+import { groupSnapshots } from "./group-snapshots";
 import { hosts } from "./hosts";
 import { limits } from "./limits";
 import { manageableSnapshots } from "./manageable-snapshots";
@@ -30,6 +31,7 @@ export const resources = {
   qosSpecs,
   groupTypes,
   groups,
+  groupSnapshots,
   quotas,
   limits,
   availabilityZones,

@@ -26,8 +26,10 @@
  *       get_manageable_snapshots).
  * 1.7 — generic volume groups: scheduler createGroup (cast; cinder/scheduler/rpcapi.py
  *       create_group); volume createGroup, updateGroup, deleteGroup (casts; cinder/volume/rpcapi.py
- *       create_group, create_group_from_src, update_group, delete_group). A group's volumes are
- *       made, moved and deleted one by one, as Cinder's generic group implementation does.
+ *       create_group, create_group_from_src, update_group, delete_group), createGroupSnapshot,
+ *       deleteGroupSnapshot (casts; create_group_snapshot, delete_group_snapshot). A group's
+ *       volumes and snapshots are made, moved and deleted one by one, as Cinder's generic group
+ *       implementation does.
  */
 import type { AttachmentRow } from "../db/schema";
 import type { ConnectionInfo, Connector } from "../contract/connector";
@@ -68,6 +70,9 @@ export interface SnapshotMsg {
 }
 export interface GroupMsg {
   groupId: string;
+}
+export interface GroupSnapshotMsg {
+  groupSnapshotId: string;
 }
 export interface GroupUpdateMsg {
   groupId: string;
@@ -134,6 +139,10 @@ export interface VolumeProtocol {
   updateGroup: Cast<GroupUpdateMsg>;
   /** Delete the group's volumes (the API moved them to `deleting`), then the group. */
   deleteGroup: Cast<GroupMsg>;
+  /** Make each snapshot of the group snapshot (the API inserted them `creating`). */
+  createGroupSnapshot: Cast<GroupSnapshotMsg>;
+  /** Delete each snapshot of the group snapshot (the API moved them to `deleting`), then it. */
+  deleteGroupSnapshot: Cast<GroupSnapshotMsg>;
   initializeConnection: Call<ConnectionMsg, ConnectionInfo>;
   terminateConnection: Call<ConnectionMsg, void>;
   attachVolume: Call<AttachMsg, AttachmentRow>;

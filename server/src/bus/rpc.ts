@@ -138,6 +138,14 @@ export class VolumeRpc {
     this.send.cast(volumeTopic(host), "deleteGroup", { groupId });
   }
 
+  createGroupSnapshot(host: string, groupSnapshotId: string): void {
+    this.send.cast(volumeTopic(host), "createGroupSnapshot", { groupSnapshotId });
+  }
+
+  deleteGroupSnapshot(host: string, groupSnapshotId: string): void {
+    this.send.cast(volumeTopic(host), "deleteGroupSnapshot", { groupSnapshotId });
+  }
+
   getCapabilities(host: string): Promise<BackendCapabilities> {
     return this.send.call(volumeTopic(host), "getCapabilities", {});
   }

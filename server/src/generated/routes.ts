@@ -66,6 +66,11 @@ export type OperationName =
   | "showProjectDefaultType"
   | "setProjectDefaultType"
   | "listExtensions"
+  | "listGroupSnapshots"
+  | "createGroupSnapshot"
+  | "deleteGroupSnapshot"
+  | "showGroupSnapshot"
+  | "listGroupSnapshotsDetail"
   | "listGroupTypes"
   | "createGroupType"
   | "deleteGroupType"
@@ -162,8 +167,10 @@ export type OperationName =
   | "listVolumesDetail"
   | "getVolumesSummary"
   | "completeAttachment"
+  | "resetGroupSnapshotStatus"
   | "deleteGroup"
   | "resetGroupStatus"
+  | "createGroupFromSrc"
   | "resetSnapshotStatus"
   | "forceDeleteSnapshot"
   | "updateSnapshotStatus"
@@ -188,13 +195,15 @@ export type OperationName =
   | "terminateConnection";
 
 /** Operations that are plain (method, path) operations, keyed into openapi-typescript's `operations`. */
-export type PlainOperationName = "listApiVersions" | "showComputeLimits" | "showComputeQuotas" | "showComputeDefaultQuotas" | "listIdentityVersions" | "showIdentityVersion" | "getAuthCatalog" | "listAuthProjects" | "revokeToken" | "validateToken" | "checkToken" | "issueToken" | "listDomains" | "showDomain" | "listEndpoints" | "showEndpoint" | "listProjects" | "createProject" | "deleteProject" | "showProject" | "updateProject" | "listProjectUserRoles" | "revokeProjectRole" | "checkProjectRole" | "grantProjectRole" | "listRegions" | "showRegion" | "listRoleAssignments" | "listRoles" | "createRole" | "showRole" | "listIdentityServices" | "showIdentityService" | "listUsers" | "createUser" | "deleteUser" | "showUser" | "updateUser" | "listApplicationCredentials" | "createApplicationCredential" | "deleteApplicationCredential" | "showApplicationCredential" | "changeUserPassword" | "listImageVersions" | "listImages" | "showApiV3" | "listAttachments" | "createAttachment" | "deleteAttachment" | "showAttachment" | "updateAttachment" | "listAttachmentsDetail" | "showCapabilities" | "listClusters" | "showCluster" | "listClustersDetail" | "disableCluster" | "enableCluster" | "listProjectDefaultTypes" | "unsetProjectDefaultType" | "showProjectDefaultType" | "setProjectDefaultType" | "listExtensions" | "listGroupTypes" | "createGroupType" | "deleteGroupType" | "showGroupType" | "updateGroupType" | "listGroupSpecs" | "setGroupSpecs" | "deleteGroupSpec" | "showGroupSpec" | "updateGroupSpec" | "showDefaultGroupType" | "listGroups" | "createGroup" | "showGroup" | "updateGroup" | "listGroupsDetail" | "showLimits" | "listManageableSnapshots" | "manageSnapshot" | "listManageableSnapshotsDetail" | "listManageableVolumes" | "manageVolume" | "listManageableVolumesDetail" | "listAvailabilityZones" | "listHosts" | "showHost" | "showQuotaClass" | "updateQuotaClass" | "deleteQuotas" | "showQuotas" | "updateQuotas" | "showDefaultQuotas" | "listServices" | "disableService" | "disableServiceWithReason" | "enableService" | "failover" | "failoverHost" | "freezeHost" | "thawHost" | "listManageableSnapshotsLegacy" | "manageSnapshotLegacy" | "listManageableSnapshotsDetailLegacy" | "listManageableVolumesLegacy" | "manageVolumeLegacy" | "listManageableVolumesDetailLegacy" | "listQosSpecs" | "createQosSpecs" | "deleteQosSpecs" | "showQosSpecs" | "setQosKeys" | "associateQos" | "listQosAssociations" | "unsetQosKeys" | "disassociateQos" | "disassociateAllQos" | "listResourceFilters" | "listPools" | "listSnapshots" | "createSnapshot" | "deleteSnapshot" | "showSnapshot" | "updateSnapshot" | "listSnapshotMetadata" | "createSnapshotMetadata" | "replaceSnapshotMetadata" | "deleteSnapshotMetadataItem" | "showSnapshotMetadataItem" | "updateSnapshotMetadataItem" | "listSnapshotsDetail" | "listVolumeTypes" | "createVolumeType" | "deleteVolumeType" | "showVolumeType" | "updateVolumeType" | "listExtraSpecs" | "setExtraSpecs" | "deleteExtraSpec" | "showExtraSpec" | "updateExtraSpec" | "listTypeAccess" | "showDefaultVolumeType" | "listVolumes" | "createVolume" | "deleteVolume" | "showVolume" | "updateVolume" | "listVolumeMetadata" | "createVolumeMetadata" | "replaceVolumeMetadata" | "deleteVolumeMetadataItem" | "showVolumeMetadataItem" | "updateVolumeMetadataItem" | "listVolumesDetail" | "getVolumesSummary";
+export type PlainOperationName = "listApiVersions" | "showComputeLimits" | "showComputeQuotas" | "showComputeDefaultQuotas" | "listIdentityVersions" | "showIdentityVersion" | "getAuthCatalog" | "listAuthProjects" | "revokeToken" | "validateToken" | "checkToken" | "issueToken" | "listDomains" | "showDomain" | "listEndpoints" | "showEndpoint" | "listProjects" | "createProject" | "deleteProject" | "showProject" | "updateProject" | "listProjectUserRoles" | "revokeProjectRole" | "checkProjectRole" | "grantProjectRole" | "listRegions" | "showRegion" | "listRoleAssignments" | "listRoles" | "createRole" | "showRole" | "listIdentityServices" | "showIdentityService" | "listUsers" | "createUser" | "deleteUser" | "showUser" | "updateUser" | "listApplicationCredentials" | "createApplicationCredential" | "deleteApplicationCredential" | "showApplicationCredential" | "changeUserPassword" | "listImageVersions" | "listImages" | "showApiV3" | "listAttachments" | "createAttachment" | "deleteAttachment" | "showAttachment" | "updateAttachment" | "listAttachmentsDetail" | "showCapabilities" | "listClusters" | "showCluster" | "listClustersDetail" | "disableCluster" | "enableCluster" | "listProjectDefaultTypes" | "unsetProjectDefaultType" | "showProjectDefaultType" | "setProjectDefaultType" | "listExtensions" | "listGroupSnapshots" | "createGroupSnapshot" | "deleteGroupSnapshot" | "showGroupSnapshot" | "listGroupSnapshotsDetail" | "listGroupTypes" | "createGroupType" | "deleteGroupType" | "showGroupType" | "updateGroupType" | "listGroupSpecs" | "setGroupSpecs" | "deleteGroupSpec" | "showGroupSpec" | "updateGroupSpec" | "showDefaultGroupType" | "listGroups" | "createGroup" | "showGroup" | "updateGroup" | "listGroupsDetail" | "showLimits" | "listManageableSnapshots" | "manageSnapshot" | "listManageableSnapshotsDetail" | "listManageableVolumes" | "manageVolume" | "listManageableVolumesDetail" | "listAvailabilityZones" | "listHosts" | "showHost" | "showQuotaClass" | "updateQuotaClass" | "deleteQuotas" | "showQuotas" | "updateQuotas" | "showDefaultQuotas" | "listServices" | "disableService" | "disableServiceWithReason" | "enableService" | "failover" | "failoverHost" | "freezeHost" | "thawHost" | "listManageableSnapshotsLegacy" | "manageSnapshotLegacy" | "listManageableSnapshotsDetailLegacy" | "listManageableVolumesLegacy" | "manageVolumeLegacy" | "listManageableVolumesDetailLegacy" | "listQosSpecs" | "createQosSpecs" | "deleteQosSpecs" | "showQosSpecs" | "setQosKeys" | "associateQos" | "listQosAssociations" | "unsetQosKeys" | "disassociateQos" | "disassociateAllQos" | "listResourceFilters" | "listPools" | "listSnapshots" | "createSnapshot" | "deleteSnapshot" | "showSnapshot" | "updateSnapshot" | "listSnapshotMetadata" | "createSnapshotMetadata" | "replaceSnapshotMetadata" | "deleteSnapshotMetadataItem" | "showSnapshotMetadataItem" | "updateSnapshotMetadataItem" | "listSnapshotsDetail" | "listVolumeTypes" | "createVolumeType" | "deleteVolumeType" | "showVolumeType" | "updateVolumeType" | "listExtraSpecs" | "setExtraSpecs" | "deleteExtraSpec" | "showExtraSpec" | "updateExtraSpec" | "listTypeAccess" | "showDefaultVolumeType" | "listVolumes" | "createVolume" | "deleteVolume" | "showVolume" | "updateVolume" | "listVolumeMetadata" | "createVolumeMetadata" | "replaceVolumeMetadata" | "deleteVolumeMetadataItem" | "showVolumeMetadataItem" | "updateVolumeMetadataItem" | "listVolumesDetail" | "getVolumesSummary";
 
 /** The body of each action, inside its key. */
 export interface ActionBodies {
   completeAttachment: components["schemas"]["AttachmentActionComplete"]["os-complete"];
+  resetGroupSnapshotStatus: components["schemas"]["GroupSnapshotActionResetStatus"]["reset_status"];
   deleteGroup: components["schemas"]["GroupActionDelete"]["delete"];
   resetGroupStatus: components["schemas"]["GroupActionResetStatus"]["reset_status"];
+  createGroupFromSrc: components["schemas"]["GroupsActionCreateFromSrc"]["create-from-src"];
   resetSnapshotStatus: components["schemas"]["SnapshotActionResetStatus"]["os-reset_status"];
   forceDeleteSnapshot: components["schemas"]["SnapshotActionForceDelete"]["os-force_delete"];
   updateSnapshotStatus: components["schemas"]["SnapshotActionUpdateStatus"]["os-update_snapshot_status"];
@@ -1766,6 +1775,186 @@ export const routes: readonly Route[] = [
   },
   {
     "method": "GET",
+    "path": "/v3/{project_id}/group_snapshots",
+    "url": "/v3/:project_id/group_snapshots",
+    "operation": "listGroupSnapshots",
+    "operationId": "listGroupSnapshots",
+    "twin": false,
+    "auth": true,
+    "minVersion": "3.14",
+    "policy": "group:get_all_group_snapshots",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "all_tenants",
+      "group_id",
+      "limit",
+      "marker",
+      "name",
+      "offset",
+      "project_id",
+      "sort",
+      "sort_dir",
+      "sort_key",
+      "status"
+    ]
+  },
+  {
+    "method": "POST",
+    "path": "/v3/{project_id}/group_snapshots",
+    "url": "/v3/:project_id/group_snapshots",
+    "operation": "createGroupSnapshot",
+    "operationId": "createGroupSnapshot",
+    "twin": false,
+    "auth": true,
+    "minVersion": "3.14",
+    "policy": "group:create_group_snapshot",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_createGroupSnapshot",
+    "bodyRequired": true
+  },
+  {
+    "method": "DELETE",
+    "path": "/v3/{project_id}/group_snapshots/{group_snapshot_id}",
+    "url": "/v3/:project_id/group_snapshots/:group_snapshot_id",
+    "operation": "deleteGroupSnapshot",
+    "operationId": "deleteGroupSnapshot",
+    "twin": false,
+    "auth": true,
+    "minVersion": "3.14",
+    "policy": "group:delete_group_snapshot",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "GET",
+    "path": "/v3/{project_id}/group_snapshots/{group_snapshot_id}",
+    "url": "/v3/:project_id/group_snapshots/:group_snapshot_id",
+    "operation": "showGroupSnapshot",
+    "operationId": "showGroupSnapshot",
+    "twin": false,
+    "auth": true,
+    "minVersion": "3.14",
+    "policy": "group:get_group_snapshot",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "POST",
+    "path": "/v3/{project_id}/group_snapshots/{group_snapshot_id}/action",
+    "url": "/v3/:project_id/group_snapshots/:group_snapshot_id/action",
+    "operation": null,
+    "operationId": "groupSnapshotAction",
+    "twin": false,
+    "auth": true,
+    "minVersion": "3.14",
+    "policy": "group:snapshot_action",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "actions": [
+      {
+        "key": "reset_status",
+        "operation": "resetGroupSnapshotStatus",
+        "status": 202,
+        "minVersion": "3.19",
+        "policy": "group:reset_group_snapshot_status",
+        "body": "action_resetGroupSnapshotStatus",
+        "bodyBefore": [],
+        "lenient": []
+      }
+    ]
+  },
+  {
+    "method": "GET",
+    "path": "/v3/{project_id}/group_snapshots/detail",
+    "url": "/v3/:project_id/group_snapshots/detail",
+    "operation": "listGroupSnapshotsDetail",
+    "operationId": "listGroupSnapshotsDetail",
+    "twin": false,
+    "auth": true,
+    "minVersion": "3.14",
+    "policy": "group:get_all_group_snapshots",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "all_tenants",
+      "group_id",
+      "limit",
+      "marker",
+      "name",
+      "offset",
+      "project_id",
+      "sort",
+      "sort_dir",
+      "sort_key",
+      "status"
+    ]
+  },
+  {
+    "method": "GET",
     "path": "/v3/{project_id}/group_types",
     "url": "/v3/:project_id/group_types",
     "operation": "listGroupTypes",
@@ -2196,6 +2385,43 @@ export const routes: readonly Route[] = [
         "minVersion": "3.20",
         "policy": "group:reset_status",
         "body": "action_resetGroupStatus",
+        "bodyBefore": [],
+        "lenient": []
+      }
+    ]
+  },
+  {
+    "method": "POST",
+    "path": "/v3/{project_id}/groups/action",
+    "url": "/v3/:project_id/groups/action",
+    "operation": null,
+    "operationId": "groupsAction",
+    "twin": false,
+    "auth": true,
+    "minVersion": "3.14",
+    "policy": "group:action",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "actions": [
+      {
+        "key": "create-from-src",
+        "operation": "createGroupFromSrc",
+        "status": 202,
+        "minVersion": "3.14",
+        "policy": "group:create",
+        "body": "action_createGroupFromSrc",
         "bodyBefore": [],
         "lenient": []
       }
@@ -5141,6 +5367,186 @@ export const routes: readonly Route[] = [
   },
   {
     "method": "GET",
+    "path": "/v3/group_snapshots",
+    "url": "/v3/group_snapshots",
+    "operation": "listGroupSnapshots",
+    "operationId": "listGroupSnapshots",
+    "twin": true,
+    "auth": true,
+    "minVersion": "3.14",
+    "policy": "group:get_all_group_snapshots",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "all_tenants",
+      "group_id",
+      "limit",
+      "marker",
+      "name",
+      "offset",
+      "project_id",
+      "sort",
+      "sort_dir",
+      "sort_key",
+      "status"
+    ]
+  },
+  {
+    "method": "POST",
+    "path": "/v3/group_snapshots",
+    "url": "/v3/group_snapshots",
+    "operation": "createGroupSnapshot",
+    "operationId": "createGroupSnapshot",
+    "twin": true,
+    "auth": true,
+    "minVersion": "3.14",
+    "policy": "group:create_group_snapshot",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_createGroupSnapshot",
+    "bodyRequired": true
+  },
+  {
+    "method": "DELETE",
+    "path": "/v3/group_snapshots/{group_snapshot_id}",
+    "url": "/v3/group_snapshots/:group_snapshot_id",
+    "operation": "deleteGroupSnapshot",
+    "operationId": "deleteGroupSnapshot",
+    "twin": true,
+    "auth": true,
+    "minVersion": "3.14",
+    "policy": "group:delete_group_snapshot",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "GET",
+    "path": "/v3/group_snapshots/{group_snapshot_id}",
+    "url": "/v3/group_snapshots/:group_snapshot_id",
+    "operation": "showGroupSnapshot",
+    "operationId": "showGroupSnapshot",
+    "twin": true,
+    "auth": true,
+    "minVersion": "3.14",
+    "policy": "group:get_group_snapshot",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "POST",
+    "path": "/v3/group_snapshots/{group_snapshot_id}/action",
+    "url": "/v3/group_snapshots/:group_snapshot_id/action",
+    "operation": null,
+    "operationId": "groupSnapshotAction",
+    "twin": true,
+    "auth": true,
+    "minVersion": "3.14",
+    "policy": "group:snapshot_action",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "actions": [
+      {
+        "key": "reset_status",
+        "operation": "resetGroupSnapshotStatus",
+        "status": 202,
+        "minVersion": "3.19",
+        "policy": "group:reset_group_snapshot_status",
+        "body": "action_resetGroupSnapshotStatus",
+        "bodyBefore": [],
+        "lenient": []
+      }
+    ]
+  },
+  {
+    "method": "GET",
+    "path": "/v3/group_snapshots/detail",
+    "url": "/v3/group_snapshots/detail",
+    "operation": "listGroupSnapshotsDetail",
+    "operationId": "listGroupSnapshotsDetail",
+    "twin": true,
+    "auth": true,
+    "minVersion": "3.14",
+    "policy": "group:get_all_group_snapshots",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "all_tenants",
+      "group_id",
+      "limit",
+      "marker",
+      "name",
+      "offset",
+      "project_id",
+      "sort",
+      "sort_dir",
+      "sort_key",
+      "status"
+    ]
+  },
+  {
+    "method": "GET",
     "path": "/v3/group_types",
     "url": "/v3/group_types",
     "operation": "listGroupTypes",
@@ -5571,6 +5977,43 @@ export const routes: readonly Route[] = [
         "minVersion": "3.20",
         "policy": "group:reset_status",
         "body": "action_resetGroupStatus",
+        "bodyBefore": [],
+        "lenient": []
+      }
+    ]
+  },
+  {
+    "method": "POST",
+    "path": "/v3/groups/action",
+    "url": "/v3/groups/action",
+    "operation": null,
+    "operationId": "groupsAction",
+    "twin": true,
+    "auth": true,
+    "minVersion": "3.14",
+    "policy": "group:action",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "actions": [
+      {
+        "key": "create-from-src",
+        "operation": "createGroupFromSrc",
+        "status": 202,
+        "minVersion": "3.14",
+        "policy": "group:create",
+        "body": "action_createGroupFromSrc",
         "bodyBefore": [],
         "lenient": []
       }

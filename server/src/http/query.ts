@@ -128,6 +128,25 @@ export const GROUP_LISTING: ResourceListing = {
   likeFilters: { name: "name" },
 };
 
+/** Group snapshots (resource_filters.json `group_snapshot`: name, status, group_id). */
+export const GROUP_SNAPSHOT_LISTING: ResourceListing = {
+  sortKeys: {
+    id: { column: "id" },
+    name: { column: "name", nullable: true },
+    description: { column: "description", nullable: true },
+    status: { column: "status" },
+    group_id: { column: "group_id" },
+    group_type_id: { column: "group_type_id" },
+    created_at: { column: "created_at" },
+    updated_at: { column: "updated_at", nullable: true },
+    project_id: { column: "project_id" },
+    user_id: { column: "user_id" },
+  },
+  filters: { name: "name", status: "status", group_id: "group_id" },
+  adminFilters: { id: "id", description: "description", group_type_id: "group_type_id", project_id: "project_id", user_id: "user_id" },
+  likeFilters: { name: "name" },
+};
+
 function int(q: Query, name: string, max = 2 ** 31 - 1): number | undefined {
   const raw = q[name];
   if (raw === undefined) return undefined;

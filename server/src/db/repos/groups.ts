@@ -4,7 +4,7 @@
  * change goes through.
  */
 import type { Kysely, Transaction, Updateable } from "kysely";
-import type { Database, GroupRow, GroupsTable, VolumeRow } from "../schema";
+import type { Database, GroupRow, GroupSnapshotRow, GroupSnapshotsTable, GroupsTable, SnapshotRow, VolumeRow } from "../schema";
 import { now } from "../../contract/time";
 
 type Q = Kysely<Database> | Transaction<Database>;
@@ -106,4 +106,44 @@ export async function groupHasSnapshots(db: Q, groupId: string): Promise<boolean
 /** Take every volume out of the group (a group never placed goes, its volumes stay). */
 export async function releaseGroupVolumes(db: Q, groupId: string): Promise<void> {
   await db.updateTable("volumes").set({ group_id: null }).where("group_id", "=", groupId).execute();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Group snapshots
+
+export async function getGroupSnapshot(db: Q, id: string, projectId?: string): Promise<GroupSnapshotRow | undefined> {
+  let q = db.selectFrom("group_snapshots").selectAll().where("id", "=", id);
+  if (projectId !== undefined) q = q.where("project_id", "=", projectId);
+  return q.executeTakeFirst();
+}
+
+export async function insertGroupSnapshot(db: Q, row: GroupSnapshotRow): Promise<void> {
+  await db.insertInto("group_snapshots").values(row).execute();
+}
+
+/** Compare-and-set on a group snapshot; true when this caller won. */
+export async function casGroupSnapshot(db: Q, id: string, expectStatus: readonly string[] | undefined, values: Updateable<GroupSnapshotsTable>): Promise<boolean> {
+  let q = db
+    .updateTable("group_snapshots")
+    .set({ ...values, updated_at: values.updated_at ?? now() })
+    .where("id", "=", id);
+  if (expectStatus) q = q.where("status", "in", [...expectStatus]);
+  const res = await q.executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
+}
+
+export async function deleteGroupSnapshotRow(db: Q, id: string): Promise<boolean> {
+  const res = await db.deleteFrom("group_snapshots").where("id", "=", id).executeTakeFirst();
+  return Number(res.numDeletedRows) === 1;
+}
+
+export async function snapshotsOfGroupSnapshot(db: Q, groupSnapshotId: string): Promise<SnapshotRow[]> {
+  return db.selectFrom("snapshots").selectAll().where("group_snapshot_id", "=", groupSnapshotId).orderBy("created_at").orderBy("id").execute();
+}
+
+/** True when a group is being created from the group snapshot (cinder db group_creating_from_src). */
+export async function groupCreatingFrom(db: Q, source: { groupSnapshotId?: string; groupId?: string }): Promise<boolean> {
+  let q = db.selectFrom("groups").select("id").where("status", "=", "creating");
+  q = source.groupSnapshotId ? q.where("group_snapshot_id", "=", source.groupSnapshotId) : q.where("source_group_id", "=", source.groupId!);
+  return (await q.limit(1).executeTakeFirst()) !== undefined;
 }

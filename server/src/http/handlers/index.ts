@@ -6,6 +6,7 @@ import { clusterHandlers } from "./clusters";
 import { computeHandlers } from "./compute";
 import { groupTypeHandlers } from "./group-types";
 import { groupHandlers } from "./groups";
+import { groupSnapshotHandlers } from "./group-snapshots";
 import { hostHandlers } from "./hosts";
 import { identityHandlers } from "./identity";
 import { miscHandlers } from "./misc";
@@ -40,6 +41,7 @@ export const handlers: Handlers = {
   ...qosHandlers,
   ...groupTypeHandlers,
   ...groupHandlers,
+  ...groupSnapshotHandlers,
   ...computeHandlers,
   ...attachmentHandlers,
 };

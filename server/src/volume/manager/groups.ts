@@ -4,7 +4,17 @@
  * do for the group itself, so the group's volumes are made, moved and deleted one by one through
  * the manager's own volume operations, and the group's status records the outcome.
  */
-import { casGroup, deleteGroupRow, getGroup, volumesOfGroup } from "../../db/repos/groups";
+import {
+  casGroup,
+  casGroupSnapshot,
+  deleteGroupRow,
+  deleteGroupSnapshotRow,
+  getGroup,
+  getGroupSnapshot,
+  snapshotsOfGroupSnapshot,
+  volumesOfGroup,
+} from "../../db/repos/groups";
+import { getSnapshot } from "../../db/repos/snapshots";
 import { casVolume, getVolume } from "../../db/repos/volumes";
 import { release } from "../../quota/quota";
 import type { VolumeManager } from "./manager";
@@ -59,5 +69,39 @@ export async function deleteGroup(m: VolumeManager, groupId: string): Promise<vo
       if (await deleteGroupRow(trx, groupId)) await release(trx, g.project_id, { groups: 1 });
     });
     m.log.info({ groupId }, "group deleted");
+  });
+}
+
+/** Snapshot each volume (create_group_snapshot, generic: one driver snapshot per volume). */
+export async function createGroupSnapshot(m: VolumeManager, groupSnapshotId: string): Promise<void> {
+  await m.locks.with([`group-snapshot:${groupSnapshotId}`], async () => {
+    const gs = await getGroupSnapshot(m.db.kysely, groupSnapshotId);
+    if (!gs || gs.status !== "creating") return;
+    let failed = false;
+    for (const s of await snapshotsOfGroupSnapshot(m.db.kysely, groupSnapshotId)) {
+      if (s.status === "creating") await ops.createSnapshot(m, s.id);
+      if ((await getSnapshot(m.db.kysely, s.id))?.status !== "available") failed = true;
+    }
+    await casGroupSnapshot(m.db.kysely, groupSnapshotId, ["creating"], { status: failed ? "error" : "available" });
+    m.log.info({ groupSnapshotId, failed }, failed ? "group snapshot failed" : "group snapshot created");
+  });
+}
+
+/** Delete each snapshot (already `deleting`), then the group snapshot. */
+export async function deleteGroupSnapshot(m: VolumeManager, groupSnapshotId: string): Promise<void> {
+  await m.locks.with([`group-snapshot:${groupSnapshotId}`], async () => {
+    const gs = await getGroupSnapshot(m.db.kysely, groupSnapshotId);
+    if (!gs || gs.status !== "deleting") return;
+    for (const s of await snapshotsOfGroupSnapshot(m.db.kysely, groupSnapshotId)) {
+      if (s.status === "deleting") await ops.deleteSnapshot(m, s.id);
+    }
+    const left = await snapshotsOfGroupSnapshot(m.db.kysely, groupSnapshotId);
+    if (left.length > 0) {
+      m.log.error({ groupSnapshotId, snapshots: left.map((s) => s.id) }, "group snapshot delete failed: some snapshots were not deleted");
+      await casGroupSnapshot(m.db.kysely, groupSnapshotId, ["deleting"], { status: "error_deleting" });
+      return;
+    }
+    await deleteGroupSnapshotRow(m.db.kysely, groupSnapshotId);
+    m.log.info({ groupSnapshotId }, "group snapshot deleted");
   });
 }

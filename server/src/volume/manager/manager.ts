@@ -25,7 +25,7 @@ import { getManageableSnapshots, manageExistingSnapshot, unmanageSnapshot } from
 import { reconcile, resumeStale } from "./reconcile";
 import { retypeVolume } from "./retype";
 import { capabilitiesOf } from "./capabilities";
-import { createGroup, deleteGroup, updateGroup } from "./groups";
+import { createGroup, createGroupSnapshot, deleteGroup, deleteGroupSnapshot, updateGroup } from "./groups";
 
 export interface ManagerOptions {
   /** This process's host name (Cinder's `host`). */
@@ -162,6 +162,8 @@ export class VolumeManager {
       createGroup: ({ groupId }) => changing(createGroup(this, groupId)),
       updateGroup: ({ groupId, addVolumes, removeVolumes }) => updateGroup(this, groupId, addVolumes, removeVolumes),
       deleteGroup: ({ groupId }) => changing(deleteGroup(this, groupId)),
+      createGroupSnapshot: ({ groupSnapshotId }) => changing(createGroupSnapshot(this, groupSnapshotId)),
+      deleteGroupSnapshot: ({ groupSnapshotId }) => changing(deleteGroupSnapshot(this, groupSnapshotId)),
       initializeConnection: ({ volumeId, connector }) => initializeConnection(this, volumeId, connector),
       terminateConnection: ({ volumeId, connector }) => terminateConnection(this, volumeId, connector),
       attachVolume: (msg) => attachVolume(this, msg),
