@@ -11,6 +11,8 @@ import { assertFault } from "../helpers/faults";
 import { createVolume } from "../helpers/lifecycle";
 import type { TestServer } from "../helpers/server";
 import { forEachDialect } from "../helpers/suite";
+import { recountUsage } from "../../server/src/quota/recount";
+import { createLogger } from "../../server/src/log";
 import { waitGone } from "../helpers/wait";
 import { waitGroup, waitGroupGone } from "../helpers/groups";
 
@@ -117,6 +119,11 @@ forEachDialect("Groups", function (fx) {
     const bob = fx.s.client.as("bob:q1");
     const g = await createGroup(bob, "q1");
     const usage = async () => (await admin.get(`${A}/os-quota-sets/q1?usage=true`)).body.quota_set.groups;
+    assert.equal((await usage()).in_use, 1);
+    // A usage row that lost count is set right from the group rows by the recount on start.
+    const db = fx.s.app.services.db;
+    await db.kysely.updateTable("quota_usages").set({ in_use: 5 }).where("project_id", "=", "q1").where("resource", "=", "groups").execute();
+    assert.deepEqual(await recountUsage(db, createLogger("silent")), ["q1"]);
     assert.equal((await usage()).in_use, 1);
     const before = await groupState(fx.s);
     assertFault(
