@@ -147,3 +147,24 @@ export async function groupCreatingFrom(db: Q, source: { groupSnapshotId?: strin
   q = source.groupSnapshotId ? q.where("group_snapshot_id", "=", source.groupSnapshotId) : q.where("source_group_id", "=", source.groupId!);
   return (await q.limit(1).executeTakeFirst()) !== undefined;
 }
+
+/** Groups of one backend (`host@backend`, any pool) in the given statuses, for reconciliation. */
+export async function groupsOnBackend(db: Q, backendHost: string, statuses: readonly string[]): Promise<GroupRow[]> {
+  return db
+    .selectFrom("groups")
+    .selectAll()
+    .where((eb) => eb.or([eb("host", "=", backendHost), eb("host", "like", `${backendHost}#%`)]))
+    .where("status", "in", [...statuses])
+    .execute();
+}
+
+/** Group snapshots of the groups of one backend in the given statuses, for reconciliation. */
+export async function groupSnapshotsOnBackend(db: Q, backendHost: string, statuses: readonly string[]): Promise<GroupSnapshotRow[]> {
+  return db
+    .selectFrom("group_snapshots")
+    .innerJoin("groups", "groups.id", "group_snapshots.group_id")
+    .selectAll("group_snapshots")
+    .where((eb) => eb.or([eb("groups.host", "=", backendHost), eb("groups.host", "like", `${backendHost}#%`)]))
+    .where("group_snapshots.status", "in", [...statuses])
+    .execute();
+}
