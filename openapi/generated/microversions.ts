@@ -34,14 +34,46 @@ export const MICROVERSIONS = {
   MANAGE_EXISTING_LIST: "3.8",
   /** parameters.filter_group_id */
   GROUP_VOLUME_LIST_FILTER: "3.10",
+  /**
+   * GET /v3/{project_id}/group_types
+   * POST /v3/{project_id}/group_types
+   * GET /v3/{project_id}/group_types/default
+   * GET /v3/{project_id}/group_types/{group_type_id}
+   * PUT /v3/{project_id}/group_types/{group_type_id}
+   * DELETE /v3/{project_id}/group_types/{group_type_id}
+   * GET /v3/{project_id}/group_types/{group_type_id}/group_specs
+   * POST /v3/{project_id}/group_types/{group_type_id}/group_specs
+   * GET /v3/{project_id}/group_types/{group_type_id}/group_specs/{key}
+   * PUT /v3/{project_id}/group_types/{group_type_id}/group_specs/{key}
+   * DELETE /v3/{project_id}/group_types/{group_type_id}/group_specs/{key}
+   */
+  GROUP_TYPE: "3.11",
   /** GET /v3/{project_id}/volumes/summary */
   VOLUME_SUMMARY: "3.12",
   /**
+   * GET /v3/{project_id}/groups
+   * POST /v3/{project_id}/groups
+   * GET /v3/{project_id}/groups/detail
+   * GET /v3/{project_id}/groups/{group_id}
+   * PUT /v3/{project_id}/groups/{group_id}
+   * POST /v3/{project_id}/groups/{group_id}/action
    * schemas.VolumeCreate.properties.group_id
    * schemas.Volume.properties.group_id
    */
   GROUP_VOLUME: "3.13",
-  /** schemas.Snapshot.properties.group_snapshot_id */
+  /**
+   * POST /v3/{project_id}/groups/action
+   * GET /v3/{project_id}/group_snapshots
+   * POST /v3/{project_id}/group_snapshots
+   * GET /v3/{project_id}/group_snapshots/detail
+   * GET /v3/{project_id}/group_snapshots/{group_snapshot_id}
+   * DELETE /v3/{project_id}/group_snapshots/{group_snapshot_id}
+   * POST /v3/{project_id}/group_snapshots/{group_snapshot_id}/action
+   * schemas.Snapshot.properties.group_snapshot_id
+   * schemas.Group.properties.group_snapshot_id
+   * schemas.Group.properties.source_group_id
+   * schemas.GroupsActionCreateFromSrc
+   */
   GROUP_SNAPSHOTS: "3.14",
   /**
    * GET /v3/{project_id}/volumes/{volume_id}/metadata responses.200.headers.Etag
@@ -53,12 +85,21 @@ export const MICROVERSIONS = {
   VOLUME_MIGRATE_CLUSTER: "3.16",
   /** parameters.manage_cluster */
   MANAGE_EXISTING_CLUSTER: "3.17",
+  /** schemas.GroupSnapshotActionResetStatus */
+  GROUP_SNAPSHOT_RESET_STATUS: "3.19",
+  /** schemas.GroupActionResetStatus */
+  GROUP_VOLUME_RESET_STATUS: "3.20",
   /** schemas.Volume.properties.provider_id */
   VOLUME_DETAIL_PROVIDER_ID: "3.21",
   /** parameters.filter_snapshot_metadata */
   SNAPSHOT_LIST_METADATA_FILTER: "3.22",
   /** parameters.force_delete */
   VOLUME_DELETE_FORCE: "3.23",
+  /**
+   * schemas.Group.properties.volumes
+   * parameters.list_volume
+   */
+  GROUP_VOLUME_LIST: "3.25",
   /**
    * PUT /v3/{project_id}/os-services/failover
    * schemas.ClusterSummary.properties.replication_status
@@ -79,6 +120,8 @@ export const MICROVERSIONS = {
   NEW_ATTACH: "3.27",
   /** parameters.pools_name */
   POOL_FILTER: "3.28",
+  /** GET /v3/{project_id}/group_snapshots x-version-changes[0] */
+  GROUP_SNAPSHOT_PAGINATION: "3.29",
   /**
    * GET /v3/{project_id}/snapshots x-version-changes[0]
    * GET /v3/{project_id}/snapshots/detail x-version-changes[0]
@@ -106,6 +149,8 @@ export const MICROVERSIONS = {
   POOL_TYPE_FILTER: "3.35",
   /** schemas.VolumesSummaryResponse.properties.volume-summary.properties.metadata */
   VOLUME_SUMMARY_METADATA: "3.36",
+  /** schemas.Group.properties.replication_status */
+  GROUP_REPLICATION: "3.38",
   /**
    * parameters.limits_project_id
    * parameters.limits_tenant_id
@@ -142,6 +187,11 @@ export const MICROVERSIONS = {
   SUPPORT_VOLUME_SCHEMA_CHANGES: "3.53",
   /** schemas.AttachmentCreateRequest.properties.attachment.properties.mode */
   ATTACHMENT_CREATE_MODE_ARG: "3.54",
+  /**
+   * schemas.Group.properties.project_id
+   * schemas.GroupSnapshot.properties.project_id
+   */
+  GROUP_GROUPSNAPSHOT_PROJECT_ID: "3.58",
   /**
    * parameters.filter_created_at
    * parameters.filter_updated_at

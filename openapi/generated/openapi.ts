@@ -1769,6 +1769,542 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v3/{project_id}/group_types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List group types
+         * @description The group types the caller may see (cinder/api/v3/group_types.py `index`): non-admins the
+         *     public ones, admins as `is_public` chooses. Sorted by `created_at desc` by default;
+         *     paginated with `limit`/`marker`/`offset`/`sort`, with `group_type_links` when the page
+         *     is full. No policy beyond authentication.
+         */
+        get: operations["listGroupTypes"];
+        put?: never;
+        /**
+         * Create a group type
+         * @description Create a group type (cinder/api/v3/group_types.py `create`, schema
+         *     cinder/api/schemas/group_types.py `create`): **202** with the new group type. Body first,
+         *     then policy `group:group_types_manage` (admin). A name already used → 409 "Group Type
+         *     <name> already exists.".
+         */
+        post: operations["createGroupType"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/group_types/default": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Show the default group type
+         * @description The group type named by the `default_group_type` option (cinder/api/v3/group_types.py
+         *     `show` with the literal id `default`, cinder/volume/group_types.py
+         *     `get_default_group_type`). No option set, or no group type of that name → 404 "Default group
+         *     type can not be found.".
+         */
+        get: operations["showDefaultGroupType"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/group_types/{group_type_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /**
+                 * @description The group type id. Unknown, or private for a non-admin → 404 "Group type <id> could not be
+                 *     found.".
+                 */
+                group_type_id: components["parameters"]["group_type_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Show a group type
+         * @description One group type (cinder/api/v3/group_types.py `show`); `group_specs` only for policy
+         *     `group:access_group_types_specs` (admin). A private type is not found by non-admins (404).
+         */
+        get: operations["showGroupType"];
+        /**
+         * Update a group type
+         * @description Change the name, description and/or `is_public` (cinder/api/v3/group_types.py `update`):
+         *     **200** with the group type. Body, then policy `group:group_types_manage` (admin). All
+         *     three null/absent → 400 "Specify group type name, description or a combination thereof.";
+         *     a blank name → 400 "Group type name can not be empty."; a name used by another group type →
+         *     409 "Group Type <name> already exists."; unknown id → 404.
+         */
+        put: operations["updateGroupType"];
+        post?: never;
+        /**
+         * Delete a group type
+         * @description Delete a group type and its specs (cinder/api/v3/group_types.py `delete`): 202, no body.
+         *     Policy `group:group_types_manage` first, then the lookup (404). Refused while any group has
+         *     the type: 400 "Target group type is still in use. Group Type <id> deletion is not allowed
+         *     with groups present with the type.".
+         */
+        delete: operations["deleteGroupType"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/group_types/{group_type_id}/group_specs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /**
+                 * @description The group type id. Unknown, or private for a non-admin → 404 "Group type <id> could not be
+                 *     found.".
+                 */
+                group_type_id: components["parameters"]["group_type_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List a group type's specs
+         * @description `{"group_specs": {...}}` (cinder/api/v3/group_specs.py `index`): policy
+         *     `group:group_types_specs` (admin), then the lookup (404 "Group type <id> could not be found.").
+         */
+        get: operations["listGroupSpecs"];
+        put?: never;
+        /**
+         * Create or update group specs
+         * @description Merge the keys into the group type's specs and echo the body (cinder/api/v3/group_specs.py
+         *     `create`): **202**. Policy `group:group_types_specs` (admin), the lookup (404), then the
+         *     keys: a key with other characters than letters, digits, `_`, `.`, `:` and `-` → 400 "Key
+         *     names can only contain alphanumeric characters, underscores, periods, colons and hyphens.";
+         *     a key or value longer than 255 characters → 400.
+         */
+        post: operations["setGroupSpecs"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/group_types/{group_type_id}/group_specs/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /**
+                 * @description The group type id. Unknown, or private for a non-admin → 404 "Group type <id> could not be
+                 *     found.".
+                 */
+                group_type_id: components["parameters"]["group_type_id"];
+                /** @description A group spec key. */
+                key: components["parameters"]["group_spec_key"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Show one group spec
+         * @description `{"<key>": "<value>"}` (cinder/api/v3/group_specs.py `show`); a key the type lacks → 404
+         *     "Group Type <id> has no extra spec with key <key>.".
+         */
+        get: operations["showGroupSpec"];
+        /**
+         * Update one group spec
+         * @description Set one key (cinder/api/v3/group_specs.py `update`): **200** with the body. The body must
+         *     hold the URL's key (400 "Request body and URI mismatch") and nothing else (400 "Request body
+         *     contains too many items"); keys and values are checked as in `setGroupSpecs`.
+         */
+        put: operations["updateGroupSpec"];
+        post?: never;
+        /**
+         * Delete one group spec
+         * @description Remove a key (cinder/api/v3/group_specs.py `delete`): 202, no body. A key the type lacks →
+         *     404 "Group Type <id> has no specs with key <key>.".
+         */
+        delete: operations["deleteGroupSpec"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List groups (summary)
+         * @description The project's groups as `{id, name}` (cinder/api/v3/groups.py `index`), sorted by
+         *     `created_at desc` by default, with `group_links` when the page is full. Admins may list
+         *     every project's with `all_tenants` and filter on the group's columns; from 3.31 a
+         *     non-admin's filter other than `name` is a 400 "Invalid filters <keys> are found in query
+         *     options.". Policy `group:get_all`.
+         */
+        get: operations["listGroups"];
+        put?: never;
+        /**
+         * Create a group
+         * @description Create a group (cinder/api/v3/groups.py `create`, cinder/group/api.py `create`): **202**
+         *     with `{id, name}`; the group is `creating` until the scheduler has placed it on a backend
+         *     that serves all its volume types, then `available` (`error` when none can). The group type
+         *     and the volume types are looked up by id or name (404 "Group type <x> could not be found.",
+         *     "Volume type with name <x> could not be found."); an unknown availability zone → 400
+         *     "Invalid input received: Availability zone '<az>' is invalid.". Takes one of the project's
+         *     `groups` quota (413 "GroupLimitExceeded: Maximum number of groups allowed (<n>) exceeded").
+         *     Policy `group:create`.
+         */
+        post: operations["createGroup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/groups/detail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List groups (detail)
+         * @description As `listGroups`, each group in the detail view (cinder/api/v3/groups.py `detail`); with
+         *     `list_volume=true` (3.25) each lists its volumes' ids.
+         */
+        get: operations["listGroupsDetail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/groups/action": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a group from a source
+         * @description Dispatch on the body's single key (`create-from-src`, 3.14). The operation-level
+         *     `x-policy` is a dispatch placeholder.
+         */
+        post: operations["groupsAction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/groups/{group_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /** @description The group id. Unknown, or another project's (non-admins) → 404 "Group <id> could not be found.". */
+                group_id: components["parameters"]["group_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Show a group
+         * @description One group in the detail view (cinder/api/v3/groups.py `show`); `list_volume=true` (3.25)
+         *     adds its volumes' ids. Policy `group:get`.
+         */
+        get: operations["showGroup"];
+        /**
+         * Update a group
+         * @description Rename, describe, add and remove volumes (cinder/api/v3/groups.py `update`,
+         *     cinder/group/api.py `update`): 202, no body. The group must be `available` (400 "Invalid
+         *     Group: Group status must be available, but current status is: <s>."). A volume to add must
+         *     exist in the group's project, be in no other group, have one of the group's volume types, be
+         *     `available` or `in-use` and live on the group's backend; one to remove must be in the group
+         *     and `available`, `in-use`, `error` or `error_deleting`; a volume in both lists is a 400.
+         *     Each refusal is a 400 "Invalid volume: Cannot add/remove volume <id> ..." and changes
+         *     nothing. Nothing to change → 400 "Invalid Group: Cannot update group <id> because no valid
+         *     name, description, add_volumes, or remove_volumes were provided.". Adding or removing
+         *     volumes makes the group `updating` until its volume service has moved them. Policy
+         *     `group:update`.
+         */
+        put: operations["updateGroup"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/groups/{group_id}/action": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /** @description The group id. Unknown, or another project's (non-admins) → 404 "Group <id> could not be found.". */
+                group_id: components["parameters"]["group_id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Perform an action on a group
+         * @description Dispatch on the body's single key (`delete`; `reset_status` from 3.20) to the handler named
+         *     by the matching schema's `x-operation`. The operation-level `x-policy` is a dispatch
+         *     placeholder.
+         */
+        post: operations["groupAction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/group_snapshots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List group snapshots (summary)
+         * @description The project's group snapshots as `{id, name}` (cinder/api/v3/group_snapshots.py `index`).
+         *     Before 3.29 every query parameter is ignored; from 3.29 they page, sort and filter (`name`,
+         *     `status`, `group_id`; from 3.31 any other non-admin filter is a 400), with
+         *     `group_snapshot_links` when the page is full. Policy `group:get_all_group_snapshots`.
+         */
+        get: operations["listGroupSnapshots"];
+        put?: never;
+        /**
+         * Create a group snapshot
+         * @description Snapshot every volume of a group (cinder/api/v3/group_snapshots.py `create`,
+         *     cinder/group/api.py `create_group_snapshot`): **202** with `{id, name, group_type_id}`. The
+         *     group (404 "Group <id> could not be found.") must be `available`, and each of its volumes
+         *     `available` or `in-use` (400 "Invalid volume: ..."). Each snapshot takes the project's
+         *     snapshot quota (413). The group snapshot is `creating` until its volume service has made
+         *     every snapshot (each carries `group_snapshot_id`), then `available` (`error` if one
+         *     failed). Policy `group:create_group_snapshot`.
+         */
+        post: operations["createGroupSnapshot"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/group_snapshots/detail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List group snapshots (detail)
+         * @description As `listGroupSnapshots`, each in the detail view.
+         */
+        get: operations["listGroupSnapshotsDetail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/group_snapshots/{group_snapshot_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /** @description The group snapshot id. Unknown, or another project's (non-admins) → 404 "GroupSnapshot <id> could not be found.". */
+                group_snapshot_id: components["parameters"]["group_snapshot_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Show a group snapshot
+         * @description One group snapshot in the detail view (cinder/api/v3/group_snapshots.py `show`). Policy `group:get_group_snapshot`.
+         */
+        get: operations["showGroupSnapshot"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a group snapshot
+         * @description Delete a group snapshot and its snapshots (cinder/group/api.py `delete_group_snapshot`):
+         *     202, no body. It must be `available` or `error` and no group may be being created from it:
+         *     else 400 "Invalid GroupSnapshot: GroupSnapshot status must be available or error, and no Group
+         *     can be currently using it as source for its creation.". Policy `group:delete_group_snapshot`.
+         */
+        delete: operations["deleteGroupSnapshot"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/group_snapshots/{group_snapshot_id}/action": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /** @description The group snapshot id. Unknown, or another project's (non-admins) → 404 "GroupSnapshot <id> could not be found.". */
+                group_snapshot_id: components["parameters"]["group_snapshot_id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Perform an action on a group snapshot
+         * @description Dispatch on the body's single key (`reset_status`, 3.19). The operation-level `x-policy`
+         *     is a dispatch placeholder.
+         */
+        post: operations["groupSnapshotAction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v3/{project_id}/qos-specs": {
         parameters: {
             query?: never;
@@ -8093,6 +8629,1337 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v3/group_types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List group types
+         * @description The group types the caller may see (cinder/api/v3/group_types.py `index`): non-admins the
+         *     public ones, admins as `is_public` chooses. Sorted by `created_at desc` by default;
+         *     paginated with `limit`/`marker`/`offset`/`sort`, with `group_type_links` when the page
+         *     is full. No policy beyond authentication.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /**
+                     * @description Maximum number of items to return; an integer >= 0, capped at `osapi_max_limit` (default
+                     *     1000), which is also the default. Not an integer → 400 "limit param must be an integer";
+                     *     negative → 400 "limit param must be positive".
+                     */
+                    limit?: components["parameters"]["limit"];
+                    /** @description The id of the last item of the previous page; an id that does not exist is a 404. */
+                    marker?: components["parameters"]["marker"];
+                    /**
+                     * @description Number of items to skip; an integer 0..2147483647 (api_utils.validate_integer), else 400
+                     *     "offset must be an integer" / "offset must be >= 0" / "offset must be <= 2147483647".
+                     */
+                    offset?: components["parameters"]["offset"];
+                    /**
+                     * @description Comma-separated `key[:dir]` list, dir `asc` or `desc` (default `desc`); default sort
+                     *     `created_at:desc`. `name` is accepted as a key (mapped to display_name; snapshots from 3.30).
+                     *     Combining `sort` with `sort_key`/`sort_dir` → 400 "The 'sort_key' and 'sort_dir' parameters
+                     *     are deprecated and cannot be used with the 'sort' parameter.".
+                     */
+                    sort?: components["parameters"]["sort"];
+                    /**
+                     * @deprecated
+                     * @description Deprecated single sort key (default `created_at`); see `sort`.
+                     */
+                    sort_key?: components["parameters"]["sort_key"];
+                    /**
+                     * @deprecated
+                     * @description Deprecated single sort direction `asc`/`desc` (default `desc`); see `sort`.
+                     */
+                    sort_dir?: components["parameters"]["sort_dir"];
+                    /**
+                     * @description Admins only (cinder/api/api_utils.py `_parse_is_public`): absent or true → public group types,
+                     *     `false` → private ones, `none` → all; anything else → 400 "Invalid is_public filter [<v>]".
+                     *     Non-admins always see the public group types only.
+                     */
+                    is_public?: components["parameters"]["group_types_is_public"];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The group types. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GroupTypeList"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+            };
+        };
+        put?: never;
+        /**
+         * Create a group type
+         * @description Create a group type (cinder/api/v3/group_types.py `create`, schema
+         *     cinder/api/schemas/group_types.py `create`): **202** with the new group type. Body first,
+         *     then policy `group:group_types_manage` (admin). A name already used → 409 "Group Type
+         *     <name> already exists.".
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["GroupTypeCreateRequest"];
+                };
+            };
+            responses: {
+                /** @description The new group type. */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GroupTypeResponse"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+                /** @description conflictingRequest — "Group Type <name> already exists.". */
+                409: components["responses"]["Conflict"];
+                413: components["responses"]["OverLimit"];
+                415: components["responses"]["UnsupportedMediaType"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/group_types/default": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Show the default group type
+         * @description The group type named by the `default_group_type` option (cinder/api/v3/group_types.py
+         *     `show` with the literal id `default`, cinder/volume/group_types.py
+         *     `get_default_group_type`). No option set, or no group type of that name → 404 "Default group
+         *     type can not be found.".
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The default group type. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GroupTypeResponse"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/group_types/{group_type_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The group type id. Unknown, or private for a non-admin → 404 "Group type <id> could not be
+                 *     found.".
+                 */
+                group_type_id: components["parameters"]["group_type_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Show a group type
+         * @description One group type (cinder/api/v3/group_types.py `show`); `group_specs` only for policy
+         *     `group:access_group_types_specs` (admin). A private type is not found by non-admins (404).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description The group type id. Unknown, or private for a non-admin → 404 "Group type <id> could not be
+                     *     found.".
+                     */
+                    group_type_id: components["parameters"]["group_type_id"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The group type. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GroupTypeResponse"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+            };
+        };
+        /**
+         * Update a group type
+         * @description Change the name, description and/or `is_public` (cinder/api/v3/group_types.py `update`):
+         *     **200** with the group type. Body, then policy `group:group_types_manage` (admin). All
+         *     three null/absent → 400 "Specify group type name, description or a combination thereof.";
+         *     a blank name → 400 "Group type name can not be empty."; a name used by another group type →
+         *     409 "Group Type <name> already exists."; unknown id → 404.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description The group type id. Unknown, or private for a non-admin → 404 "Group type <id> could not be
+                     *     found.".
+                     */
+                    group_type_id: components["parameters"]["group_type_id"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["GroupTypeUpdateRequest"];
+                };
+            };
+            responses: {
+                /** @description The updated group type. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GroupTypeResponse"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+                /** @description conflictingRequest — "Group Type <name> already exists.". */
+                409: components["responses"]["Conflict"];
+                413: components["responses"]["OverLimit"];
+                415: components["responses"]["UnsupportedMediaType"];
+            };
+        };
+        post?: never;
+        /**
+         * Delete a group type
+         * @description Delete a group type and its specs (cinder/api/v3/group_types.py `delete`): 202, no body.
+         *     Policy `group:group_types_manage` first, then the lookup (404). Refused while any group has
+         *     the type: 400 "Target group type is still in use. Group Type <id> deletion is not allowed
+         *     with groups present with the type.".
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description The group type id. Unknown, or private for a non-admin → 404 "Group type <id> could not be
+                     *     found.".
+                     */
+                    group_type_id: components["parameters"]["group_type_id"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted (no body). */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/group_types/{group_type_id}/group_specs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The group type id. Unknown, or private for a non-admin → 404 "Group type <id> could not be
+                 *     found.".
+                 */
+                group_type_id: components["parameters"]["group_type_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List a group type's specs
+         * @description `{"group_specs": {...}}` (cinder/api/v3/group_specs.py `index`): policy
+         *     `group:group_types_specs` (admin), then the lookup (404 "Group type <id> could not be found.").
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description The group type id. Unknown, or private for a non-admin → 404 "Group type <id> could not be
+                     *     found.".
+                     */
+                    group_type_id: components["parameters"]["group_type_id"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The group specs. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GroupSpecsBody"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+            };
+        };
+        put?: never;
+        /**
+         * Create or update group specs
+         * @description Merge the keys into the group type's specs and echo the body (cinder/api/v3/group_specs.py
+         *     `create`): **202**. Policy `group:group_types_specs` (admin), the lookup (404), then the
+         *     keys: a key with other characters than letters, digits, `_`, `.`, `:` and `-` → 400 "Key
+         *     names can only contain alphanumeric characters, underscores, periods, colons and hyphens.";
+         *     a key or value longer than 255 characters → 400.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description The group type id. Unknown, or private for a non-admin → 404 "Group type <id> could not be
+                     *     found.".
+                     */
+                    group_type_id: components["parameters"]["group_type_id"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["GroupSpecsSetRequest"];
+                };
+            };
+            responses: {
+                /** @description The request body, echoed. */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GroupSpecsBody"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+                413: components["responses"]["OverLimit"];
+                415: components["responses"]["UnsupportedMediaType"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/group_types/{group_type_id}/group_specs/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The group type id. Unknown, or private for a non-admin → 404 "Group type <id> could not be
+                 *     found.".
+                 */
+                group_type_id: components["parameters"]["group_type_id"];
+                /** @description A group spec key. */
+                key: components["parameters"]["group_spec_key"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Show one group spec
+         * @description `{"<key>": "<value>"}` (cinder/api/v3/group_specs.py `show`); a key the type lacks → 404
+         *     "Group Type <id> has no extra spec with key <key>.".
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description The group type id. Unknown, or private for a non-admin → 404 "Group type <id> could not be
+                     *     found.".
+                     */
+                    group_type_id: components["parameters"]["group_type_id"];
+                    /** @description A group spec key. */
+                    key: components["parameters"]["group_spec_key"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The spec. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GroupSpecItem"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+            };
+        };
+        /**
+         * Update one group spec
+         * @description Set one key (cinder/api/v3/group_specs.py `update`): **200** with the body. The body must
+         *     hold the URL's key (400 "Request body and URI mismatch") and nothing else (400 "Request body
+         *     contains too many items"); keys and values are checked as in `setGroupSpecs`.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description The group type id. Unknown, or private for a non-admin → 404 "Group type <id> could not be
+                     *     found.".
+                     */
+                    group_type_id: components["parameters"]["group_type_id"];
+                    /** @description A group spec key. */
+                    key: components["parameters"]["group_spec_key"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["GroupSpecItemRequest"];
+                };
+            };
+            responses: {
+                /** @description The request body, echoed. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GroupSpecItem"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+                413: components["responses"]["OverLimit"];
+                415: components["responses"]["UnsupportedMediaType"];
+            };
+        };
+        post?: never;
+        /**
+         * Delete one group spec
+         * @description Remove a key (cinder/api/v3/group_specs.py `delete`): 202, no body. A key the type lacks →
+         *     404 "Group Type <id> has no specs with key <key>.".
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description The group type id. Unknown, or private for a non-admin → 404 "Group type <id> could not be
+                     *     found.".
+                     */
+                    group_type_id: components["parameters"]["group_type_id"];
+                    /** @description A group spec key. */
+                    key: components["parameters"]["group_spec_key"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted (no body). */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List groups (summary)
+         * @description The project's groups as `{id, name}` (cinder/api/v3/groups.py `index`), sorted by
+         *     `created_at desc` by default, with `group_links` when the page is full. Admins may list
+         *     every project's with `all_tenants` and filter on the group's columns; from 3.31 a
+         *     non-admin's filter other than `name` is a 400 "Invalid filters <keys> are found in query
+         *     options.". Policy `group:get_all`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /**
+                     * @description Maximum number of items to return; an integer >= 0, capped at `osapi_max_limit` (default
+                     *     1000), which is also the default. Not an integer → 400 "limit param must be an integer";
+                     *     negative → 400 "limit param must be positive".
+                     */
+                    limit?: components["parameters"]["limit"];
+                    /** @description The id of the last item of the previous page; an id that does not exist is a 404. */
+                    marker?: components["parameters"]["marker"];
+                    /**
+                     * @description Number of items to skip; an integer 0..2147483647 (api_utils.validate_integer), else 400
+                     *     "offset must be an integer" / "offset must be >= 0" / "offset must be <= 2147483647".
+                     */
+                    offset?: components["parameters"]["offset"];
+                    /**
+                     * @description Comma-separated `key[:dir]` list, dir `asc` or `desc` (default `desc`); default sort
+                     *     `created_at:desc`. `name` is accepted as a key (mapped to display_name; snapshots from 3.30).
+                     *     Combining `sort` with `sort_key`/`sort_dir` → 400 "The 'sort_key' and 'sort_dir' parameters
+                     *     are deprecated and cannot be used with the 'sort' parameter.".
+                     */
+                    sort?: components["parameters"]["sort"];
+                    /**
+                     * @deprecated
+                     * @description Deprecated single sort key (default `created_at`); see `sort`.
+                     */
+                    sort_key?: components["parameters"]["sort_key"];
+                    /**
+                     * @deprecated
+                     * @description Deprecated single sort direction `asc`/`desc` (default `desc`); see `sort`.
+                     */
+                    sort_dir?: components["parameters"]["sort_dir"];
+                    /**
+                     * @description A boolean string (`utils.get_bool_param`: not a boolean → 400 "Value '<v>' for
+                     *     'all_tenants' is not a boolean."); for admins, list across all projects. Silently dropped for non-admins (even
+                     *     from 3.31, see cinder/api/common.py `reject_invalid_filters`).
+                     */
+                    all_tenants?: components["parameters"]["all_tenants"];
+                    /** @description Admin only (with `all_tenants`): restrict the list to one project. */
+                    project_id?: components["parameters"]["filter_project_id"];
+                    /** @description Exact match on the group's name. */
+                    name?: components["parameters"]["filter_group_name"];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The groups. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GroupSummaryList"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+            };
+        };
+        put?: never;
+        /**
+         * Create a group
+         * @description Create a group (cinder/api/v3/groups.py `create`, cinder/group/api.py `create`): **202**
+         *     with `{id, name}`; the group is `creating` until the scheduler has placed it on a backend
+         *     that serves all its volume types, then `available` (`error` when none can). The group type
+         *     and the volume types are looked up by id or name (404 "Group type <x> could not be found.",
+         *     "Volume type with name <x> could not be found."); an unknown availability zone → 400
+         *     "Invalid input received: Availability zone '<az>' is invalid.". Takes one of the project's
+         *     `groups` quota (413 "GroupLimitExceeded: Maximum number of groups allowed (<n>) exceeded").
+         *     Policy `group:create`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["GroupCreateRequest"];
+                };
+            };
+            responses: {
+                /** @description The new group (summary). */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GroupSummaryResponse"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+                413: components["responses"]["OverLimit"];
+                415: components["responses"]["UnsupportedMediaType"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/groups/detail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List groups (detail)
+         * @description As `listGroups`, each group in the detail view (cinder/api/v3/groups.py `detail`); with
+         *     `list_volume=true` (3.25) each lists its volumes' ids.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /**
+                     * @description Maximum number of items to return; an integer >= 0, capped at `osapi_max_limit` (default
+                     *     1000), which is also the default. Not an integer → 400 "limit param must be an integer";
+                     *     negative → 400 "limit param must be positive".
+                     */
+                    limit?: components["parameters"]["limit"];
+                    /** @description The id of the last item of the previous page; an id that does not exist is a 404. */
+                    marker?: components["parameters"]["marker"];
+                    /**
+                     * @description Number of items to skip; an integer 0..2147483647 (api_utils.validate_integer), else 400
+                     *     "offset must be an integer" / "offset must be >= 0" / "offset must be <= 2147483647".
+                     */
+                    offset?: components["parameters"]["offset"];
+                    /**
+                     * @description Comma-separated `key[:dir]` list, dir `asc` or `desc` (default `desc`); default sort
+                     *     `created_at:desc`. `name` is accepted as a key (mapped to display_name; snapshots from 3.30).
+                     *     Combining `sort` with `sort_key`/`sort_dir` → 400 "The 'sort_key' and 'sort_dir' parameters
+                     *     are deprecated and cannot be used with the 'sort' parameter.".
+                     */
+                    sort?: components["parameters"]["sort"];
+                    /**
+                     * @deprecated
+                     * @description Deprecated single sort key (default `created_at`); see `sort`.
+                     */
+                    sort_key?: components["parameters"]["sort_key"];
+                    /**
+                     * @deprecated
+                     * @description Deprecated single sort direction `asc`/`desc` (default `desc`); see `sort`.
+                     */
+                    sort_dir?: components["parameters"]["sort_dir"];
+                    /**
+                     * @description A boolean string (`utils.get_bool_param`: not a boolean → 400 "Value '<v>' for
+                     *     'all_tenants' is not a boolean."); for admins, list across all projects. Silently dropped for non-admins (even
+                     *     from 3.31, see cinder/api/common.py `reject_invalid_filters`).
+                     */
+                    all_tenants?: components["parameters"]["all_tenants"];
+                    /** @description Admin only (with `all_tenants`): restrict the list to one project. */
+                    project_id?: components["parameters"]["filter_project_id"];
+                    /** @description Exact match on the group's name. */
+                    name?: components["parameters"]["filter_group_name"];
+                    /** @description A boolean (3.25): each group also lists the ids of its volumes (`volumes`). */
+                    list_volume?: components["parameters"]["list_volume"];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The groups. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GroupList"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/groups/action": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a group from a source
+         * @description Dispatch on the body's single key (`create-from-src`, 3.14). The operation-level
+         *     `x-policy` is a dispatch placeholder.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["GroupsAction"];
+                };
+            };
+            responses: {
+                /** @description The new group (summary). */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GroupSummaryResponse"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+                413: components["responses"]["OverLimit"];
+                415: components["responses"]["UnsupportedMediaType"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/groups/{group_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The group id. Unknown, or another project's (non-admins) → 404 "Group <id> could not be found.". */
+                group_id: components["parameters"]["group_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Show a group
+         * @description One group in the detail view (cinder/api/v3/groups.py `show`); `list_volume=true` (3.25)
+         *     adds its volumes' ids. Policy `group:get`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description A boolean (3.25): each group also lists the ids of its volumes (`volumes`). */
+                    list_volume?: components["parameters"]["list_volume"];
+                };
+                header?: never;
+                path: {
+                    /** @description The group id. Unknown, or another project's (non-admins) → 404 "Group <id> could not be found.". */
+                    group_id: components["parameters"]["group_id"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The group. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GroupResponse"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+            };
+        };
+        /**
+         * Update a group
+         * @description Rename, describe, add and remove volumes (cinder/api/v3/groups.py `update`,
+         *     cinder/group/api.py `update`): 202, no body. The group must be `available` (400 "Invalid
+         *     Group: Group status must be available, but current status is: <s>."). A volume to add must
+         *     exist in the group's project, be in no other group, have one of the group's volume types, be
+         *     `available` or `in-use` and live on the group's backend; one to remove must be in the group
+         *     and `available`, `in-use`, `error` or `error_deleting`; a volume in both lists is a 400.
+         *     Each refusal is a 400 "Invalid volume: Cannot add/remove volume <id> ..." and changes
+         *     nothing. Nothing to change → 400 "Invalid Group: Cannot update group <id> because no valid
+         *     name, description, add_volumes, or remove_volumes were provided.". Adding or removing
+         *     volumes makes the group `updating` until its volume service has moved them. Policy
+         *     `group:update`.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The group id. Unknown, or another project's (non-admins) → 404 "Group <id> could not be found.". */
+                    group_id: components["parameters"]["group_id"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["GroupUpdateRequest"];
+                };
+            };
+            responses: {
+                /** @description Accepted (no body). */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+                413: components["responses"]["OverLimit"];
+                415: components["responses"]["UnsupportedMediaType"];
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/groups/{group_id}/action": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The group id. Unknown, or another project's (non-admins) → 404 "Group <id> could not be found.". */
+                group_id: components["parameters"]["group_id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Perform an action on a group
+         * @description Dispatch on the body's single key (`delete`; `reset_status` from 3.20) to the handler named
+         *     by the matching schema's `x-operation`. The operation-level `x-policy` is a dispatch
+         *     placeholder.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The group id. Unknown, or another project's (non-admins) → 404 "Group <id> could not be found.". */
+                    group_id: components["parameters"]["group_id"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["GroupAction"];
+                };
+            };
+            responses: {
+                /** @description Action accepted (no body). */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+                413: components["responses"]["OverLimit"];
+                415: components["responses"]["UnsupportedMediaType"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/group_snapshots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List group snapshots (summary)
+         * @description The project's group snapshots as `{id, name}` (cinder/api/v3/group_snapshots.py `index`).
+         *     Before 3.29 every query parameter is ignored; from 3.29 they page, sort and filter (`name`,
+         *     `status`, `group_id`; from 3.31 any other non-admin filter is a 400), with
+         *     `group_snapshot_links` when the page is full. Policy `group:get_all_group_snapshots`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /**
+                     * @description Maximum number of items to return; an integer >= 0, capped at `osapi_max_limit` (default
+                     *     1000), which is also the default. Not an integer → 400 "limit param must be an integer";
+                     *     negative → 400 "limit param must be positive".
+                     */
+                    limit?: components["parameters"]["limit"];
+                    /** @description The id of the last item of the previous page; an id that does not exist is a 404. */
+                    marker?: components["parameters"]["marker"];
+                    /**
+                     * @description Number of items to skip; an integer 0..2147483647 (api_utils.validate_integer), else 400
+                     *     "offset must be an integer" / "offset must be >= 0" / "offset must be <= 2147483647".
+                     */
+                    offset?: components["parameters"]["offset"];
+                    /**
+                     * @description Comma-separated `key[:dir]` list, dir `asc` or `desc` (default `desc`); default sort
+                     *     `created_at:desc`. `name` is accepted as a key (mapped to display_name; snapshots from 3.30).
+                     *     Combining `sort` with `sort_key`/`sort_dir` → 400 "The 'sort_key' and 'sort_dir' parameters
+                     *     are deprecated and cannot be used with the 'sort' parameter.".
+                     */
+                    sort?: components["parameters"]["sort"];
+                    /**
+                     * @deprecated
+                     * @description Deprecated single sort key (default `created_at`); see `sort`.
+                     */
+                    sort_key?: components["parameters"]["sort_key"];
+                    /**
+                     * @deprecated
+                     * @description Deprecated single sort direction `asc`/`desc` (default `desc`); see `sort`.
+                     */
+                    sort_dir?: components["parameters"]["sort_dir"];
+                    /**
+                     * @description A boolean string (`utils.get_bool_param`: not a boolean → 400 "Value '<v>' for
+                     *     'all_tenants' is not a boolean."); for admins, list across all projects. Silently dropped for non-admins (even
+                     *     from 3.31, see cinder/api/common.py `reject_invalid_filters`).
+                     */
+                    all_tenants?: components["parameters"]["all_tenants"];
+                    /** @description Admin only (with `all_tenants`): restrict the list to one project. */
+                    project_id?: components["parameters"]["filter_project_id"];
+                    /** @description Exact match on the group's name. */
+                    name?: components["parameters"]["filter_group_name"];
+                    /** @description Exact match on the group snapshot's status (3.29). */
+                    status?: components["parameters"]["filter_group_snapshot_status"];
+                    /** @description The group snapshots of this group (3.29). */
+                    group_id?: components["parameters"]["filter_group_snapshot_group_id"];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The group snapshots. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GroupSnapshotSummaryList"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+            };
+        };
+        put?: never;
+        /**
+         * Create a group snapshot
+         * @description Snapshot every volume of a group (cinder/api/v3/group_snapshots.py `create`,
+         *     cinder/group/api.py `create_group_snapshot`): **202** with `{id, name, group_type_id}`. The
+         *     group (404 "Group <id> could not be found.") must be `available`, and each of its volumes
+         *     `available` or `in-use` (400 "Invalid volume: ..."). Each snapshot takes the project's
+         *     snapshot quota (413). The group snapshot is `creating` until its volume service has made
+         *     every snapshot (each carries `group_snapshot_id`), then `available` (`error` if one
+         *     failed). Policy `group:create_group_snapshot`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["GroupSnapshotCreateRequest"];
+                };
+            };
+            responses: {
+                /** @description The new group snapshot. */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GroupSnapshotCreatedResponse"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+                413: components["responses"]["OverLimit"];
+                415: components["responses"]["UnsupportedMediaType"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/group_snapshots/detail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List group snapshots (detail)
+         * @description As `listGroupSnapshots`, each in the detail view.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /**
+                     * @description Maximum number of items to return; an integer >= 0, capped at `osapi_max_limit` (default
+                     *     1000), which is also the default. Not an integer → 400 "limit param must be an integer";
+                     *     negative → 400 "limit param must be positive".
+                     */
+                    limit?: components["parameters"]["limit"];
+                    /** @description The id of the last item of the previous page; an id that does not exist is a 404. */
+                    marker?: components["parameters"]["marker"];
+                    /**
+                     * @description Number of items to skip; an integer 0..2147483647 (api_utils.validate_integer), else 400
+                     *     "offset must be an integer" / "offset must be >= 0" / "offset must be <= 2147483647".
+                     */
+                    offset?: components["parameters"]["offset"];
+                    /**
+                     * @description Comma-separated `key[:dir]` list, dir `asc` or `desc` (default `desc`); default sort
+                     *     `created_at:desc`. `name` is accepted as a key (mapped to display_name; snapshots from 3.30).
+                     *     Combining `sort` with `sort_key`/`sort_dir` → 400 "The 'sort_key' and 'sort_dir' parameters
+                     *     are deprecated and cannot be used with the 'sort' parameter.".
+                     */
+                    sort?: components["parameters"]["sort"];
+                    /**
+                     * @deprecated
+                     * @description Deprecated single sort key (default `created_at`); see `sort`.
+                     */
+                    sort_key?: components["parameters"]["sort_key"];
+                    /**
+                     * @deprecated
+                     * @description Deprecated single sort direction `asc`/`desc` (default `desc`); see `sort`.
+                     */
+                    sort_dir?: components["parameters"]["sort_dir"];
+                    /**
+                     * @description A boolean string (`utils.get_bool_param`: not a boolean → 400 "Value '<v>' for
+                     *     'all_tenants' is not a boolean."); for admins, list across all projects. Silently dropped for non-admins (even
+                     *     from 3.31, see cinder/api/common.py `reject_invalid_filters`).
+                     */
+                    all_tenants?: components["parameters"]["all_tenants"];
+                    /** @description Admin only (with `all_tenants`): restrict the list to one project. */
+                    project_id?: components["parameters"]["filter_project_id"];
+                    /** @description Exact match on the group's name. */
+                    name?: components["parameters"]["filter_group_name"];
+                    /** @description Exact match on the group snapshot's status (3.29). */
+                    status?: components["parameters"]["filter_group_snapshot_status"];
+                    /** @description The group snapshots of this group (3.29). */
+                    group_id?: components["parameters"]["filter_group_snapshot_group_id"];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The group snapshots. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GroupSnapshotList"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/group_snapshots/{group_snapshot_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The group snapshot id. Unknown, or another project's (non-admins) → 404 "GroupSnapshot <id> could not be found.". */
+                group_snapshot_id: components["parameters"]["group_snapshot_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Show a group snapshot
+         * @description One group snapshot in the detail view (cinder/api/v3/group_snapshots.py `show`). Policy `group:get_group_snapshot`.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The group snapshot id. Unknown, or another project's (non-admins) → 404 "GroupSnapshot <id> could not be found.". */
+                    group_snapshot_id: components["parameters"]["group_snapshot_id"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The group snapshot. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GroupSnapshotResponse"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /**
+         * Delete a group snapshot
+         * @description Delete a group snapshot and its snapshots (cinder/group/api.py `delete_group_snapshot`):
+         *     202, no body. It must be `available` or `error` and no group may be being created from it:
+         *     else 400 "Invalid GroupSnapshot: GroupSnapshot status must be available or error, and no Group
+         *     can be currently using it as source for its creation.". Policy `group:delete_group_snapshot`.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The group snapshot id. Unknown, or another project's (non-admins) → 404 "GroupSnapshot <id> could not be found.". */
+                    group_snapshot_id: components["parameters"]["group_snapshot_id"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Accepted (no body). */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/group_snapshots/{group_snapshot_id}/action": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The group snapshot id. Unknown, or another project's (non-admins) → 404 "GroupSnapshot <id> could not be found.". */
+                group_snapshot_id: components["parameters"]["group_snapshot_id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Perform an action on a group snapshot
+         * @description Dispatch on the body's single key (`reset_status`, 3.19). The operation-level `x-policy`
+         *     is a dispatch placeholder.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The group snapshot id. Unknown, or another project's (non-admins) → 404 "GroupSnapshot <id> could not be found.". */
+                    group_snapshot_id: components["parameters"]["group_snapshot_id"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["GroupSnapshotAction"];
+                };
+            };
+            responses: {
+                /** @description Action accepted (no body). */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+                413: components["responses"]["OverLimit"];
+                415: components["responses"]["UnsupportedMediaType"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v3/qos-specs": {
         parameters: {
             query?: never;
@@ -11592,6 +13459,277 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        /** @description Group specs in a response (string values; null when stored as null). */
+        GroupSpecsMap: {
+            [key: string]: string | null;
+        };
+        /**
+         * @description A group type (cinder/api/v3/views/group_types.py `show`). `group_specs` only when policy
+         *     `group:access_group_types_specs` allows (admins).
+         */
+        GroupType: {
+            id: components["schemas"]["Uuid"];
+            name: string;
+            description: string | null;
+            is_public: boolean;
+            group_specs?: components["schemas"]["GroupSpecsMap"];
+        };
+        GroupTypeList: {
+            group_types: components["schemas"]["GroupType"][];
+            /** @description A `next` link when the page is full (collection `group_types`). */
+            group_type_links?: components["schemas"]["CollectionLinks"];
+        };
+        /** @description The `group_type` object of a create request. */
+        GroupTypeCreate: {
+            name: components["schemas"]["RequiredName"];
+            description?: components["schemas"]["PrintableDescription"];
+            /** @description Whether the group type is public (default true). */
+            is_public?: components["schemas"]["Boolean"];
+            group_specs?: components["schemas"]["MetadataOrNull"];
+        };
+        GroupTypeCreateRequest: {
+            group_type: components["schemas"]["GroupTypeCreate"];
+        };
+        GroupTypeResponse: {
+            group_type: components["schemas"]["GroupType"];
+        };
+        /**
+         * @description The `group_type` object of an update request. All of name, description, is_public null or
+         *     absent → 400 "Specify group type name, description or a combination thereof."; a blank name →
+         *     400 "Group type name can not be empty.".
+         */
+        GroupTypeUpdate: {
+            /** @description cinder/api/validation/parameter_types.py `name_allow_zero_min_length`. */
+            name?: string | null;
+            description?: components["schemas"]["PrintableDescription"];
+            is_public?: components["schemas"]["Boolean"];
+        };
+        GroupTypeUpdateRequest: {
+            group_type: components["schemas"]["GroupTypeUpdate"];
+        };
+        GroupSpecsBody: {
+            group_specs: components["schemas"]["GroupSpecsMap"];
+        };
+        /**
+         * @description Group specs to set. Cinder checks them in code rather than by schema: a key other than
+         *     `^[a-zA-Z0-9-_:.]+$` → 400 "Key names can only contain alphanumeric characters, underscores,
+         *     periods, colons and hyphens."; a key of more than 255 characters or a value of more than 255
+         *     → 400.
+         */
+        GroupSpecsInput: {
+            [key: string]: string | null;
+        };
+        /** @description `{"group_specs": {...}}`: merged into the group type's specs. */
+        GroupSpecsSetRequest: {
+            group_specs: components["schemas"]["GroupSpecsInput"];
+        };
+        /** @description `{"<key>": "<value>"}` in a response. */
+        GroupSpecItem: {
+            [key: string]: string | null;
+        };
+        /**
+         * @description `{"<key>": "<value>"}`: exactly one key, which must be the URL's (else 400 "Request body and
+         *     URI mismatch"); more → 400 "Request body contains too many items".
+         */
+        GroupSpecItemRequest: {
+            [key: string]: string | null;
+        };
+        /** @description A group in a summary list, and the create response (`{id, name}`). */
+        GroupSummary: {
+            id: components["schemas"]["Uuid"];
+            name: string | null;
+        };
+        GroupSummaryList: {
+            groups: components["schemas"]["GroupSummary"][];
+            /** @description A `next` link when the page is full (collection `groups`). */
+            group_links?: components["schemas"]["CollectionLinks"];
+        };
+        /** @description The `group` object of a create request. */
+        GroupCreate: {
+            /** @description The group type's id or name. */
+            group_type: string;
+            /** @description Volume types (ids or names) the group's volumes may have; at least one, no repeats. */
+            volume_types: string[];
+            /** @description cinder/api/validation/parameter_types.py `name_allow_zero_min_length`; stripped. */
+            name?: string | null;
+            description?: components["schemas"]["PrintableDescription"];
+            /** @description An availability zone of the volume services (default the configured one). */
+            availability_zone?: string | null;
+        };
+        GroupCreateRequest: {
+            group: components["schemas"]["GroupCreate"];
+        };
+        GroupSummaryResponse: {
+            group: components["schemas"]["GroupSummary"];
+        };
+        /**
+         * @description A group (cinder/api/v3/views/groups.py `detail`). Status: creating, available, updating,
+         *     deleting, error, error_deleting, in-use, deleted.
+         */
+        Group: {
+            id: components["schemas"]["Uuid"];
+            status: string;
+            availability_zone: string;
+            created_at: components["schemas"]["Timestamp"];
+            name: string | null;
+            description: string | null;
+            group_type: components["schemas"]["Uuid"];
+            /** @description The ids of the volume types the group's volumes may have. */
+            volume_types: components["schemas"]["Uuid"][];
+            /** @description The group snapshot the group was made from (3.14). */
+            group_snapshot_id?: string | null;
+            /** @description The group the group was cloned from (3.14). */
+            source_group_id?: string | null;
+            /** @description The ids of the group's volumes (3.25, with `list_volume=true`). */
+            volumes?: components["schemas"]["Uuid"][];
+            /** @description The group's replication status (3.38); `disabled` here. */
+            replication_status?: string | null;
+            /** @description The owning project (3.58, policy `group:group_project_attribute`, admins). */
+            project_id?: string;
+        };
+        GroupList: {
+            groups: components["schemas"]["Group"][];
+            /** @description A `next` link when the page is full (collection `groups`). */
+            group_links?: components["schemas"]["CollectionLinks"];
+        };
+        /**
+         * @description `create-from-src` (3.14; cinder/api/v3/groups.py `create_from_src`, cinder/group/api.py
+         *     `create_from_src`): a new group of the source's group type and volume types, on the source's
+         *     backend, with one volume made from each snapshot of the group snapshot, or cloned from each
+         *     volume of the source group. Exactly one of `group_snapshot_id` and `source_group_id` (else
+         *     400). Unknown source → 404 ("GroupSnapshot <id> could not be found.", "Group <id> could not
+         *     be found."); a source that is not `available` or has nothing in it → 400 "Invalid Group:
+         *     ..."; quota → 413 (groups, then volumes and gigabytes). **202** with `{id, name}`; the group is
+         *     `creating` until its volumes are made. Policy `group:create`.
+         */
+        GroupsActionCreateFromSrc: {
+            "create-from-src": {
+                name?: string | null;
+                description?: components["schemas"]["PrintableDescription"];
+                group_snapshot_id?: components["schemas"]["Uuid"];
+                source_group_id?: components["schemas"]["Uuid"];
+            } & (unknown | unknown);
+        };
+        /**
+         * @description `POST .../groups/action`: one key, `create-from-src` (3.14). An unknown key → 400 "There is
+         *     no such action: <key>. Verify the request body and Content-Type header and try again.".
+         */
+        GroupsAction: components["schemas"]["GroupsActionCreateFromSrc"];
+        GroupResponse: {
+            group: components["schemas"]["Group"];
+        };
+        /**
+         * @description The `group` object of an update request: at least one of name, description, add_volumes,
+         *     remove_volumes. The volume lists are comma-separated volume ids.
+         */
+        GroupUpdate: {
+            name?: string | null;
+            description?: components["schemas"]["PrintableDescription"];
+            add_volumes?: components["schemas"]["PrintableDescription"];
+            remove_volumes?: components["schemas"]["PrintableDescription"];
+        };
+        GroupUpdateRequest: {
+            group: components["schemas"]["GroupUpdate"];
+        };
+        /**
+         * @description `delete` (cinder/api/v3/groups.py `delete_group`, cinder/group/api.py `delete`): the group
+         *     (`available` or `error`, or any status with `delete-volumes`) and, with `delete-volumes`,
+         *     its volumes. Refused with 400 "Invalid Group: ..." when the group has group snapshots ("Group
+         *     has existing snapshots."), volumes without the flag ("Group <id> still contains volumes. The
+         *     delete-volumes flag is required to delete it."), an attached volume ("Volume in group <id>
+         *     is attached. Need to detach first.") or a volume with snapshots ("Volume in group still has
+         *     dependent snapshots."). A group never placed on a backend is removed at once. Policy
+         *     `group:delete`. 202, no body.
+         */
+        GroupActionDelete: {
+            delete: {
+                "delete-volumes"?: components["schemas"]["Boolean"];
+            };
+        };
+        /**
+         * @description `reset_status` (3.20, admin; cinder/api/v3/groups.py `reset_status`, cinder/group/api.py
+         *     `reset_status`): force the group's status to any of Cinder's group statuses. Another value →
+         *     400 "Group status: <v> is invalid, valid status are: ...". 202, no body.
+         */
+        GroupActionResetStatus: {
+            reset_status: {
+                status: string;
+            };
+        };
+        /**
+         * @description A group action (`POST .../groups/{group_id}/action`): an object with exactly one key, the
+         *     action name. More than one top-level key → 400 "Malformed request body"; an unknown key →
+         *     400 "There is no such action: <key>. Verify the request body and Content-Type header and try
+         *     again.".
+         */
+        GroupAction: components["schemas"]["GroupActionDelete"] | components["schemas"]["GroupActionResetStatus"];
+        /** @description A group snapshot in a summary list (`{id, name}`). */
+        GroupSnapshotSummary: {
+            id: components["schemas"]["Uuid"];
+            name: string | null;
+        };
+        GroupSnapshotSummaryList: {
+            group_snapshots: components["schemas"]["GroupSnapshotSummary"][];
+            /** @description A `next` link when the page is full (3.29). */
+            group_snapshot_links?: components["schemas"]["CollectionLinks"];
+        };
+        GroupSnapshotCreate: {
+            group_id: components["schemas"]["Uuid"];
+            name?: string | null;
+            description?: components["schemas"]["PrintableDescription"];
+        };
+        GroupSnapshotCreateRequest: {
+            group_snapshot: components["schemas"]["GroupSnapshotCreate"];
+        };
+        /** @description The create response (`{id, name, group_type_id}`). */
+        GroupSnapshotCreated: {
+            id: components["schemas"]["Uuid"];
+            name: string | null;
+            group_type_id: components["schemas"]["Uuid"];
+        };
+        GroupSnapshotCreatedResponse: {
+            group_snapshot: components["schemas"]["GroupSnapshotCreated"];
+        };
+        /**
+         * @description A group snapshot (cinder/api/v3/views/group_snapshots.py `detail`). Status: creating,
+         *     available, deleting, deleted, updating, error, error_deleting.
+         */
+        GroupSnapshot: {
+            id: components["schemas"]["Uuid"];
+            group_id: components["schemas"]["Uuid"];
+            group_type_id: components["schemas"]["Uuid"];
+            status: string;
+            created_at: components["schemas"]["Timestamp"];
+            name: string | null;
+            description: string | null;
+            /** @description The owning project (3.58, policy `group:group_snapshot_project_attribute`, admins). */
+            project_id?: string;
+        };
+        GroupSnapshotList: {
+            group_snapshots: components["schemas"]["GroupSnapshot"][];
+            /** @description A `next` link when the page is full (3.29). */
+            group_snapshot_links?: components["schemas"]["CollectionLinks"];
+        };
+        GroupSnapshotResponse: {
+            group_snapshot: components["schemas"]["GroupSnapshot"];
+        };
+        /**
+         * @description `reset_status` (3.19, admin; cinder/api/v3/group_snapshots.py `reset_status`): force the
+         *     group snapshot's status to one of Cinder's group snapshot statuses (any case). Another value
+         *     → 400 "Invalid GroupSnapshot Status: Group snapshot status: <v> is invalid, valid statuses
+         *     are: ...". 202, no body.
+         */
+        GroupSnapshotActionResetStatus: {
+            reset_status: {
+                status: string;
+            };
+        };
+        /**
+         * @description A group snapshot action: an object with exactly one key, the action name. An unknown key →
+         *     400 "There is no such action: <key>. Verify the request body and Content-Type header and try
+         *     again.".
+         */
+        GroupSnapshotAction: components["schemas"]["GroupSnapshotActionResetStatus"];
         /**
          * @description Where the specs are applied (cinder/objects/fields.py QoSConsumerValues): `back-end` (the
          *     default), `front-end` (passed to Nova through the connection info) or `both`.
@@ -13293,6 +15431,31 @@ export interface components {
          *     perform this operation." (not the usual "Policy doesn't allow ..." message).
          */
         default_type_target_project_id: string;
+        /**
+         * @description Admins only (cinder/api/api_utils.py `_parse_is_public`): absent or true → public group types,
+         *     `false` → private ones, `none` → all; anything else → 400 "Invalid is_public filter [<v>]".
+         *     Non-admins always see the public group types only.
+         */
+        group_types_is_public: string;
+        /**
+         * @description The group type id. Unknown, or private for a non-admin → 404 "Group type <id> could not be
+         *     found.".
+         */
+        group_type_id: string;
+        /** @description A group spec key. */
+        group_spec_key: string;
+        /** @description Exact match on the group's name. */
+        filter_group_name: string;
+        /** @description A boolean (3.25): each group also lists the ids of its volumes (`volumes`). */
+        list_volume: string;
+        /** @description The group id. Unknown, or another project's (non-admins) → 404 "Group <id> could not be found.". */
+        group_id: string;
+        /** @description Exact match on the group snapshot's status (3.29). */
+        filter_group_snapshot_status: string;
+        /** @description The group snapshots of this group (3.29). */
+        filter_group_snapshot_group_id: string;
+        /** @description The group snapshot id. Unknown, or another project's (non-admins) → 404 "GroupSnapshot <id> could not be found.". */
+        group_snapshot_id: string;
         /** @description Exact match on the QoS specs id. */
         qos_filter_id: string;
         /** @description Exact match on the QoS specs name. */
@@ -17219,6 +19382,1146 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             406: components["responses"]["NotAcceptable"];
+        };
+    };
+    listGroupTypes: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Maximum number of items to return; an integer >= 0, capped at `osapi_max_limit` (default
+                 *     1000), which is also the default. Not an integer → 400 "limit param must be an integer";
+                 *     negative → 400 "limit param must be positive".
+                 */
+                limit?: components["parameters"]["limit"];
+                /** @description The id of the last item of the previous page; an id that does not exist is a 404. */
+                marker?: components["parameters"]["marker"];
+                /**
+                 * @description Number of items to skip; an integer 0..2147483647 (api_utils.validate_integer), else 400
+                 *     "offset must be an integer" / "offset must be >= 0" / "offset must be <= 2147483647".
+                 */
+                offset?: components["parameters"]["offset"];
+                /**
+                 * @description Comma-separated `key[:dir]` list, dir `asc` or `desc` (default `desc`); default sort
+                 *     `created_at:desc`. `name` is accepted as a key (mapped to display_name; snapshots from 3.30).
+                 *     Combining `sort` with `sort_key`/`sort_dir` → 400 "The 'sort_key' and 'sort_dir' parameters
+                 *     are deprecated and cannot be used with the 'sort' parameter.".
+                 */
+                sort?: components["parameters"]["sort"];
+                /**
+                 * @deprecated
+                 * @description Deprecated single sort key (default `created_at`); see `sort`.
+                 */
+                sort_key?: components["parameters"]["sort_key"];
+                /**
+                 * @deprecated
+                 * @description Deprecated single sort direction `asc`/`desc` (default `desc`); see `sort`.
+                 */
+                sort_dir?: components["parameters"]["sort_dir"];
+                /**
+                 * @description Admins only (cinder/api/api_utils.py `_parse_is_public`): absent or true → public group types,
+                 *     `false` → private ones, `none` → all; anything else → 400 "Invalid is_public filter [<v>]".
+                 *     Non-admins always see the public group types only.
+                 */
+                is_public?: components["parameters"]["group_types_is_public"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The group types. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupTypeList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+        };
+    };
+    createGroupType: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GroupTypeCreateRequest"];
+            };
+        };
+        responses: {
+            /** @description The new group type. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupTypeResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            /** @description conflictingRequest — "Group Type <name> already exists.". */
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["OverLimit"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    showDefaultGroupType: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The default group type. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupTypeResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+        };
+    };
+    showGroupType: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /**
+                 * @description The group type id. Unknown, or private for a non-admin → 404 "Group type <id> could not be
+                 *     found.".
+                 */
+                group_type_id: components["parameters"]["group_type_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The group type. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupTypeResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+        };
+    };
+    updateGroupType: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /**
+                 * @description The group type id. Unknown, or private for a non-admin → 404 "Group type <id> could not be
+                 *     found.".
+                 */
+                group_type_id: components["parameters"]["group_type_id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GroupTypeUpdateRequest"];
+            };
+        };
+        responses: {
+            /** @description The updated group type. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupTypeResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            /** @description conflictingRequest — "Group Type <name> already exists.". */
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["OverLimit"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    deleteGroupType: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /**
+                 * @description The group type id. Unknown, or private for a non-admin → 404 "Group type <id> could not be
+                 *     found.".
+                 */
+                group_type_id: components["parameters"]["group_type_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted (no body). */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+        };
+    };
+    listGroupSpecs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /**
+                 * @description The group type id. Unknown, or private for a non-admin → 404 "Group type <id> could not be
+                 *     found.".
+                 */
+                group_type_id: components["parameters"]["group_type_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The group specs. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupSpecsBody"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+        };
+    };
+    setGroupSpecs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /**
+                 * @description The group type id. Unknown, or private for a non-admin → 404 "Group type <id> could not be
+                 *     found.".
+                 */
+                group_type_id: components["parameters"]["group_type_id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GroupSpecsSetRequest"];
+            };
+        };
+        responses: {
+            /** @description The request body, echoed. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupSpecsBody"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            413: components["responses"]["OverLimit"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    showGroupSpec: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /**
+                 * @description The group type id. Unknown, or private for a non-admin → 404 "Group type <id> could not be
+                 *     found.".
+                 */
+                group_type_id: components["parameters"]["group_type_id"];
+                /** @description A group spec key. */
+                key: components["parameters"]["group_spec_key"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The spec. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupSpecItem"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+        };
+    };
+    updateGroupSpec: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /**
+                 * @description The group type id. Unknown, or private for a non-admin → 404 "Group type <id> could not be
+                 *     found.".
+                 */
+                group_type_id: components["parameters"]["group_type_id"];
+                /** @description A group spec key. */
+                key: components["parameters"]["group_spec_key"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GroupSpecItemRequest"];
+            };
+        };
+        responses: {
+            /** @description The request body, echoed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupSpecItem"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            413: components["responses"]["OverLimit"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    deleteGroupSpec: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /**
+                 * @description The group type id. Unknown, or private for a non-admin → 404 "Group type <id> could not be
+                 *     found.".
+                 */
+                group_type_id: components["parameters"]["group_type_id"];
+                /** @description A group spec key. */
+                key: components["parameters"]["group_spec_key"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted (no body). */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+        };
+    };
+    listGroups: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Maximum number of items to return; an integer >= 0, capped at `osapi_max_limit` (default
+                 *     1000), which is also the default. Not an integer → 400 "limit param must be an integer";
+                 *     negative → 400 "limit param must be positive".
+                 */
+                limit?: components["parameters"]["limit"];
+                /** @description The id of the last item of the previous page; an id that does not exist is a 404. */
+                marker?: components["parameters"]["marker"];
+                /**
+                 * @description Number of items to skip; an integer 0..2147483647 (api_utils.validate_integer), else 400
+                 *     "offset must be an integer" / "offset must be >= 0" / "offset must be <= 2147483647".
+                 */
+                offset?: components["parameters"]["offset"];
+                /**
+                 * @description Comma-separated `key[:dir]` list, dir `asc` or `desc` (default `desc`); default sort
+                 *     `created_at:desc`. `name` is accepted as a key (mapped to display_name; snapshots from 3.30).
+                 *     Combining `sort` with `sort_key`/`sort_dir` → 400 "The 'sort_key' and 'sort_dir' parameters
+                 *     are deprecated and cannot be used with the 'sort' parameter.".
+                 */
+                sort?: components["parameters"]["sort"];
+                /**
+                 * @deprecated
+                 * @description Deprecated single sort key (default `created_at`); see `sort`.
+                 */
+                sort_key?: components["parameters"]["sort_key"];
+                /**
+                 * @deprecated
+                 * @description Deprecated single sort direction `asc`/`desc` (default `desc`); see `sort`.
+                 */
+                sort_dir?: components["parameters"]["sort_dir"];
+                /**
+                 * @description A boolean string (`utils.get_bool_param`: not a boolean → 400 "Value '<v>' for
+                 *     'all_tenants' is not a boolean."); for admins, list across all projects. Silently dropped for non-admins (even
+                 *     from 3.31, see cinder/api/common.py `reject_invalid_filters`).
+                 */
+                all_tenants?: components["parameters"]["all_tenants"];
+                /** @description Admin only (with `all_tenants`): restrict the list to one project. */
+                project_id?: components["parameters"]["filter_project_id"];
+                /** @description Exact match on the group's name. */
+                name?: components["parameters"]["filter_group_name"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The groups. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupSummaryList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+        };
+    };
+    createGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GroupCreateRequest"];
+            };
+        };
+        responses: {
+            /** @description The new group (summary). */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupSummaryResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            413: components["responses"]["OverLimit"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    listGroupsDetail: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Maximum number of items to return; an integer >= 0, capped at `osapi_max_limit` (default
+                 *     1000), which is also the default. Not an integer → 400 "limit param must be an integer";
+                 *     negative → 400 "limit param must be positive".
+                 */
+                limit?: components["parameters"]["limit"];
+                /** @description The id of the last item of the previous page; an id that does not exist is a 404. */
+                marker?: components["parameters"]["marker"];
+                /**
+                 * @description Number of items to skip; an integer 0..2147483647 (api_utils.validate_integer), else 400
+                 *     "offset must be an integer" / "offset must be >= 0" / "offset must be <= 2147483647".
+                 */
+                offset?: components["parameters"]["offset"];
+                /**
+                 * @description Comma-separated `key[:dir]` list, dir `asc` or `desc` (default `desc`); default sort
+                 *     `created_at:desc`. `name` is accepted as a key (mapped to display_name; snapshots from 3.30).
+                 *     Combining `sort` with `sort_key`/`sort_dir` → 400 "The 'sort_key' and 'sort_dir' parameters
+                 *     are deprecated and cannot be used with the 'sort' parameter.".
+                 */
+                sort?: components["parameters"]["sort"];
+                /**
+                 * @deprecated
+                 * @description Deprecated single sort key (default `created_at`); see `sort`.
+                 */
+                sort_key?: components["parameters"]["sort_key"];
+                /**
+                 * @deprecated
+                 * @description Deprecated single sort direction `asc`/`desc` (default `desc`); see `sort`.
+                 */
+                sort_dir?: components["parameters"]["sort_dir"];
+                /**
+                 * @description A boolean string (`utils.get_bool_param`: not a boolean → 400 "Value '<v>' for
+                 *     'all_tenants' is not a boolean."); for admins, list across all projects. Silently dropped for non-admins (even
+                 *     from 3.31, see cinder/api/common.py `reject_invalid_filters`).
+                 */
+                all_tenants?: components["parameters"]["all_tenants"];
+                /** @description Admin only (with `all_tenants`): restrict the list to one project. */
+                project_id?: components["parameters"]["filter_project_id"];
+                /** @description Exact match on the group's name. */
+                name?: components["parameters"]["filter_group_name"];
+                /** @description A boolean (3.25): each group also lists the ids of its volumes (`volumes`). */
+                list_volume?: components["parameters"]["list_volume"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The groups. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+        };
+    };
+    groupsAction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GroupsAction"];
+            };
+        };
+        responses: {
+            /** @description The new group (summary). */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupSummaryResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            413: components["responses"]["OverLimit"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    showGroup: {
+        parameters: {
+            query?: {
+                /** @description A boolean (3.25): each group also lists the ids of its volumes (`volumes`). */
+                list_volume?: components["parameters"]["list_volume"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /** @description The group id. Unknown, or another project's (non-admins) → 404 "Group <id> could not be found.". */
+                group_id: components["parameters"]["group_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The group. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+        };
+    };
+    updateGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /** @description The group id. Unknown, or another project's (non-admins) → 404 "Group <id> could not be found.". */
+                group_id: components["parameters"]["group_id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GroupUpdateRequest"];
+            };
+        };
+        responses: {
+            /** @description Accepted (no body). */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            413: components["responses"]["OverLimit"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    groupAction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /** @description The group id. Unknown, or another project's (non-admins) → 404 "Group <id> could not be found.". */
+                group_id: components["parameters"]["group_id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GroupAction"];
+            };
+        };
+        responses: {
+            /** @description Action accepted (no body). */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            413: components["responses"]["OverLimit"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    listGroupSnapshots: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Maximum number of items to return; an integer >= 0, capped at `osapi_max_limit` (default
+                 *     1000), which is also the default. Not an integer → 400 "limit param must be an integer";
+                 *     negative → 400 "limit param must be positive".
+                 */
+                limit?: components["parameters"]["limit"];
+                /** @description The id of the last item of the previous page; an id that does not exist is a 404. */
+                marker?: components["parameters"]["marker"];
+                /**
+                 * @description Number of items to skip; an integer 0..2147483647 (api_utils.validate_integer), else 400
+                 *     "offset must be an integer" / "offset must be >= 0" / "offset must be <= 2147483647".
+                 */
+                offset?: components["parameters"]["offset"];
+                /**
+                 * @description Comma-separated `key[:dir]` list, dir `asc` or `desc` (default `desc`); default sort
+                 *     `created_at:desc`. `name` is accepted as a key (mapped to display_name; snapshots from 3.30).
+                 *     Combining `sort` with `sort_key`/`sort_dir` → 400 "The 'sort_key' and 'sort_dir' parameters
+                 *     are deprecated and cannot be used with the 'sort' parameter.".
+                 */
+                sort?: components["parameters"]["sort"];
+                /**
+                 * @deprecated
+                 * @description Deprecated single sort key (default `created_at`); see `sort`.
+                 */
+                sort_key?: components["parameters"]["sort_key"];
+                /**
+                 * @deprecated
+                 * @description Deprecated single sort direction `asc`/`desc` (default `desc`); see `sort`.
+                 */
+                sort_dir?: components["parameters"]["sort_dir"];
+                /**
+                 * @description A boolean string (`utils.get_bool_param`: not a boolean → 400 "Value '<v>' for
+                 *     'all_tenants' is not a boolean."); for admins, list across all projects. Silently dropped for non-admins (even
+                 *     from 3.31, see cinder/api/common.py `reject_invalid_filters`).
+                 */
+                all_tenants?: components["parameters"]["all_tenants"];
+                /** @description Admin only (with `all_tenants`): restrict the list to one project. */
+                project_id?: components["parameters"]["filter_project_id"];
+                /** @description Exact match on the group's name. */
+                name?: components["parameters"]["filter_group_name"];
+                /** @description Exact match on the group snapshot's status (3.29). */
+                status?: components["parameters"]["filter_group_snapshot_status"];
+                /** @description The group snapshots of this group (3.29). */
+                group_id?: components["parameters"]["filter_group_snapshot_group_id"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The group snapshots. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupSnapshotSummaryList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+        };
+    };
+    createGroupSnapshot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GroupSnapshotCreateRequest"];
+            };
+        };
+        responses: {
+            /** @description The new group snapshot. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupSnapshotCreatedResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            413: components["responses"]["OverLimit"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    listGroupSnapshotsDetail: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Maximum number of items to return; an integer >= 0, capped at `osapi_max_limit` (default
+                 *     1000), which is also the default. Not an integer → 400 "limit param must be an integer";
+                 *     negative → 400 "limit param must be positive".
+                 */
+                limit?: components["parameters"]["limit"];
+                /** @description The id of the last item of the previous page; an id that does not exist is a 404. */
+                marker?: components["parameters"]["marker"];
+                /**
+                 * @description Number of items to skip; an integer 0..2147483647 (api_utils.validate_integer), else 400
+                 *     "offset must be an integer" / "offset must be >= 0" / "offset must be <= 2147483647".
+                 */
+                offset?: components["parameters"]["offset"];
+                /**
+                 * @description Comma-separated `key[:dir]` list, dir `asc` or `desc` (default `desc`); default sort
+                 *     `created_at:desc`. `name` is accepted as a key (mapped to display_name; snapshots from 3.30).
+                 *     Combining `sort` with `sort_key`/`sort_dir` → 400 "The 'sort_key' and 'sort_dir' parameters
+                 *     are deprecated and cannot be used with the 'sort' parameter.".
+                 */
+                sort?: components["parameters"]["sort"];
+                /**
+                 * @deprecated
+                 * @description Deprecated single sort key (default `created_at`); see `sort`.
+                 */
+                sort_key?: components["parameters"]["sort_key"];
+                /**
+                 * @deprecated
+                 * @description Deprecated single sort direction `asc`/`desc` (default `desc`); see `sort`.
+                 */
+                sort_dir?: components["parameters"]["sort_dir"];
+                /**
+                 * @description A boolean string (`utils.get_bool_param`: not a boolean → 400 "Value '<v>' for
+                 *     'all_tenants' is not a boolean."); for admins, list across all projects. Silently dropped for non-admins (even
+                 *     from 3.31, see cinder/api/common.py `reject_invalid_filters`).
+                 */
+                all_tenants?: components["parameters"]["all_tenants"];
+                /** @description Admin only (with `all_tenants`): restrict the list to one project. */
+                project_id?: components["parameters"]["filter_project_id"];
+                /** @description Exact match on the group's name. */
+                name?: components["parameters"]["filter_group_name"];
+                /** @description Exact match on the group snapshot's status (3.29). */
+                status?: components["parameters"]["filter_group_snapshot_status"];
+                /** @description The group snapshots of this group (3.29). */
+                group_id?: components["parameters"]["filter_group_snapshot_group_id"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The group snapshots. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupSnapshotList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+        };
+    };
+    showGroupSnapshot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /** @description The group snapshot id. Unknown, or another project's (non-admins) → 404 "GroupSnapshot <id> could not be found.". */
+                group_snapshot_id: components["parameters"]["group_snapshot_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The group snapshot. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupSnapshotResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+        };
+    };
+    deleteGroupSnapshot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /** @description The group snapshot id. Unknown, or another project's (non-admins) → 404 "GroupSnapshot <id> could not be found.". */
+                group_snapshot_id: components["parameters"]["group_snapshot_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted (no body). */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+        };
+    };
+    groupSnapshotAction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /** @description The group snapshot id. Unknown, or another project's (non-admins) → 404 "GroupSnapshot <id> could not be found.". */
+                group_snapshot_id: components["parameters"]["group_snapshot_id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GroupSnapshotAction"];
+            };
+        };
+        responses: {
+            /** @description Action accepted (no body). */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            413: components["responses"]["OverLimit"];
+            415: components["responses"]["UnsupportedMediaType"];
         };
     };
     listQosSpecs: {

@@ -60,6 +60,9 @@ export type { VolumeDeleteQuery, VolumeListQuery, VolumeSummaryQuery, SchedulerH
 export type { SnapshotListQuery } from "./resources/snapshots";
 export type { VolumeTypeListQuery } from "./resources/volume-types";
 export type { QosDeleteQuery, QosListQuery } from "./resources/qos-specs";
+export type { GroupType, GroupTypeCreate, GroupTypeListQuery, GroupTypeUpdate } from "./resources/group-types";
+export type { Group, GroupCreate, GroupListQuery, GroupSummary, GroupUpdate } from "./resources/groups";
+export type { GroupSnapshot, GroupSnapshotCreate, GroupSnapshotListQuery, GroupSnapshotSummary } from "./resources/group-snapshots";
 export type { LimitsQuery } from "./resources/limits";
 export type { ServiceListQuery, ServiceTarget } from "./resources/services";
 export type { Cluster, ClusterDetail, ClusterListQuery } from "./resources/clusters";

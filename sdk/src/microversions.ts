@@ -36,6 +36,8 @@ const LIST_SNAPSHOTS: Requirement = {
   query: { with_count: MV.SUPPORT_COUNT_INFO, metadata: MV.SNAPSHOT_LIST_METADATA_FILTER, consumes_quota: MV.USE_QUOTA },
 };
 
+const LIST_GROUPS: Requirement = { minVersion: MV.GROUP_VOLUME, query: { list_volume: MV.GROUP_VOLUME_LIST } };
+
 /** Requirements keyed by `"<method> <spec path>"`; operations not listed work from 3.0. */
 export const REQUIREMENTS: Record<string, Requirement> = {
   "get /v3/{project_id}/volumes": LIST_VOLUMES,
@@ -58,6 +60,30 @@ export const REQUIREMENTS: Record<string, Requirement> = {
   "delete /v3/{project_id}/attachments/{attachment_id}": { minVersion: MV.NEW_ATTACH },
   "post /v3/{project_id}/attachments/{attachment_id}/action": { minVersion: MV.NEW_ATTACH },
   "get /v3/{project_id}/resource_filters": { minVersion: MV.RESOURCE_FILTER_CONFIG },
+  "get /v3/{project_id}/groups": { minVersion: MV.GROUP_VOLUME },
+  "post /v3/{project_id}/groups": { minVersion: MV.GROUP_VOLUME },
+  "get /v3/{project_id}/groups/detail": LIST_GROUPS,
+  "get /v3/{project_id}/groups/{group_id}": LIST_GROUPS,
+  "put /v3/{project_id}/groups/{group_id}": { minVersion: MV.GROUP_VOLUME },
+  "post /v3/{project_id}/groups/{group_id}/action": { minVersion: MV.GROUP_VOLUME },
+  "post /v3/{project_id}/groups/action": { minVersion: MV.GROUP_SNAPSHOTS },
+  "get /v3/{project_id}/group_snapshots": { minVersion: MV.GROUP_SNAPSHOTS },
+  "post /v3/{project_id}/group_snapshots": { minVersion: MV.GROUP_SNAPSHOTS },
+  "get /v3/{project_id}/group_snapshots/detail": { minVersion: MV.GROUP_SNAPSHOTS },
+  "get /v3/{project_id}/group_snapshots/{group_snapshot_id}": { minVersion: MV.GROUP_SNAPSHOTS },
+  "delete /v3/{project_id}/group_snapshots/{group_snapshot_id}": { minVersion: MV.GROUP_SNAPSHOTS },
+  "post /v3/{project_id}/group_snapshots/{group_snapshot_id}/action": { minVersion: MV.GROUP_SNAPSHOTS },
+  "get /v3/{project_id}/group_types": { minVersion: MV.GROUP_TYPE },
+  "post /v3/{project_id}/group_types": { minVersion: MV.GROUP_TYPE },
+  "get /v3/{project_id}/group_types/default": { minVersion: MV.GROUP_TYPE },
+  "get /v3/{project_id}/group_types/{group_type_id}": { minVersion: MV.GROUP_TYPE },
+  "put /v3/{project_id}/group_types/{group_type_id}": { minVersion: MV.GROUP_TYPE },
+  "delete /v3/{project_id}/group_types/{group_type_id}": { minVersion: MV.GROUP_TYPE },
+  "get /v3/{project_id}/group_types/{group_type_id}/group_specs": { minVersion: MV.GROUP_TYPE },
+  "post /v3/{project_id}/group_types/{group_type_id}/group_specs": { minVersion: MV.GROUP_TYPE },
+  "get /v3/{project_id}/group_types/{group_type_id}/group_specs/{key}": { minVersion: MV.GROUP_TYPE },
+  "put /v3/{project_id}/group_types/{group_type_id}/group_specs/{key}": { minVersion: MV.GROUP_TYPE },
+  "delete /v3/{project_id}/group_types/{group_type_id}/group_specs/{key}": { minVersion: MV.GROUP_TYPE },
   "get /v3/{project_id}/scheduler-stats/get_pools": { query: { name: MV.POOL_FILTER, volume_type: MV.POOL_TYPE_FILTER } },
   "get /v3/{project_id}/manageable_volumes": { minVersion: MV.MANAGE_EXISTING_LIST, query: { cluster: MV.MANAGE_EXISTING_CLUSTER } },
   "get /v3/{project_id}/manageable_volumes/detail": { minVersion: MV.MANAGE_EXISTING_LIST, query: { cluster: MV.MANAGE_EXISTING_CLUSTER } },
@@ -77,10 +103,17 @@ export const REQUIREMENTS: Record<string, Requirement> = {
   "put /v3/{project_id}/os-services/failover": { minVersion: MV.REPLICATION_CLUSTER },
 };
 
-/** Minimums of the action bodies (the `x-min-version` of each action schema), by action key. */
+/**
+ * Minimums of the action bodies (the `x-min-version` of each action schema), by the action's
+ * operation (its `x-operation`): action keys repeat across resources (`reset_status` of a group
+ * from 3.20, of a group snapshot from 3.19).
+ */
 export const ACTION_REQUIREMENTS: Record<string, string> = {
-  revert: MV.VOLUME_REVERT,
-  "os-complete": MV.NEW_ATTACH_COMPLETION,
+  revertVolumeToSnapshot: MV.VOLUME_REVERT,
+  completeAttachment: MV.NEW_ATTACH_COMPLETION,
+  resetGroupStatus: MV.GROUP_VOLUME_RESET_STATUS,
+  resetGroupSnapshotStatus: MV.GROUP_SNAPSHOT_RESET_STATUS,
+  createGroupFromSrc: MV.GROUP_SNAPSHOTS,
 };
 
 /** `"3.42"` → 3042, so versions compare as integers. */

@@ -112,6 +112,8 @@ export interface Config {
   rootHelper?: string;
   /** Cinder's osapi_max_limit. */
   maxLimit: number;
+  /** Cinder's `default_group_type`: the group type `group_types/default` shows (none by default). */
+  defaultGroupType?: string;
   quotas: QuotaDefaults;
   logLevel: string;
   /** How long a graceful shutdown waits for operations in flight before parking them. */
@@ -225,6 +227,7 @@ const SCALARS: Record<string, { key: keyof Config; type: "number" | "string" }> 
   "log-level": { key: "logLevel", type: "string" },
   "default-availability-zone": { key: "defaultAvailabilityZone", type: "string" },
   "max-limit": { key: "maxLimit", type: "number" },
+  "default-group-type": { key: "defaultGroupType", type: "string" },
   "token-ttl": { key: "tokenTtlSeconds", type: "number" },
   "lockout-failure-attempts": { key: "lockoutFailureAttempts", type: "number" },
   "lockout-duration": { key: "lockoutDurationSeconds", type: "number" },

@@ -24,7 +24,7 @@ import * as validators from "../../server/src/generated/validators";
 import { hashToken } from "../../server/src/identity/tokens";
 import { RULE_TABLE } from "../../server/src/policy/rules";
 import type { Client, Response } from "../helpers/client";
-import { waitStatus } from "../helpers/wait";
+import { waitFor, waitStatus } from "../helpers/wait";
 import { login, provision, startIdentity, type IdentityServer } from "../identity/helpers";
 
 type Json = Record<string, any>;
@@ -50,7 +50,7 @@ const CATALOG_READS: Record<string, Record<PersonaName, number>> = {
   showRegion: ANYONE_READS,
 };
 /** Path parameters naming a resource of the target project, which another project cannot see. */
-const PROJECT_OWNED = ["volume_id", "snapshot_id", "attachment_id"];
+const PROJECT_OWNED = ["volume_id", "snapshot_id", "attachment_id", "group_id", "group_snapshot_id"];
 /**
  * Operations whose body names a volume of the target project, looked up before the policy is asked
  * (cinder/api/contrib/snapshot_manage.py create): another project does not see it.
@@ -77,6 +77,9 @@ interface Ids {
   /** A type with encryption specs (the encryption operations' type). */
   encryptedType: string;
   qos: string;
+  groupType: string;
+  group: string;
+  groupSnapshot: string;
   project: string;
 }
 
@@ -109,10 +112,15 @@ function plain(schema: Json | undefined, ids: Ids, name = "", depth = 0): unknow
     case "boolean":
       return false;
     default: {
+      // A group's type, by id (a name is looked up before the policy, as Cinder does).
+      if (name === "group_type") return ids.groupType;
+      if (name === "group_snapshot_id") return ids.groupSnapshot;
       if (schema.format === "uuid" || /_id$|^id$|uuid/.test(name)) {
         if (/snapshot/.test(name)) return ids.snapshot;
         if (/type/.test(name)) return ids.type;
         if (/qos/.test(name)) return ids.qos;
+        if (/group_type/.test(name)) return ids.groupType;
+        if (/group/.test(name)) return ids.group;
         if (/project|tenant/.test(name)) return ids.project;
         return ids.volume;
       }
@@ -226,8 +234,10 @@ describe("authorization matrix: every operation of the spec, every persona", fun
   let n = 0;
 
   before(async () => {
-    id = await startIdentity("sqlite");
+    id = await startIdentity("sqlite", { defaultGroupType: "matrix-default-group-type" });
     const admin = id.c.as(id.adminToken);
+    const defaultGroupType = await admin.post("/v3/group_types", { group_type: { name: "matrix-default-group-type" } }, { version: "3.11" });
+    assert.equal(defaultGroupType.status, 202, JSON.stringify(defaultGroupType.body));
     const observer = await admin.post("/identity/v3/roles", { role: { name: "observer" } });
     assert.equal(observer.status, 201, JSON.stringify(observer.body));
     const accounts: Array<[PersonaName, string, string]> = [
@@ -279,6 +289,7 @@ describe("authorization matrix: every operation of the spec, every persona", fun
     const enc = await a.post(`/v3/${p1}/types/${encryptedType}/encryption`, { encryption: { provider: "luks", control_location: "front-end" } });
     assert.equal(enc.status, 200, JSON.stringify(enc.body));
     const qos = await created(a.post(`/v3/${p1}/qos-specs`, { qos_specs: { name: `matrix-${n}`, k: "v" } }), "qos_specs", 200);
+    const groupType = await created(a.post(`/v3/${p1}/group_types`, { group_type: { name: `matrix-${n}`, group_specs: { k: "v" } } }, { version: "3.11" }), "group_type");
     const volume = await created(m.post(`/v3/${p1}/volumes`, { volume: { size: 1, metadata: { k: "v" } } }), "volume");
     const forSnapshot = await created(m.post(`/v3/${p1}/volumes`, { volume: { size: 1 } }), "volume");
     const forAttachment = await created(m.post(`/v3/${p1}/volumes`, { volume: { size: 1 } }), "volume");
@@ -287,7 +298,11 @@ describe("authorization matrix: every operation of the spec, every persona", fun
     await waitStatus(m, "snapshots", p1, snapshot, "available");
     const att = await m.post(`/v3/${p1}/attachments`, { attachment: { volume_uuid: forAttachment, instance_uuid: "9a3b7c3e-8d35-4e1b-9b4e-2f7e5d0c1a11" } }, { version: "3.27" });
     assert.equal(att.status, 200, JSON.stringify(att.body));
-    return { volume, snapshot, attachment: att.body.attachment.id, type, privateType, encryptedType, qos, project: p1 };
+    const group = await created(m.post(`/v3/${p1}/groups`, { group: { group_type: groupType, volume_types: [type] } }, { version: "3.13" }), "group");
+    await waitFor(async () => ((await m.get(`/v3/${p1}/groups/${group}`, { version: "3.13" })).body.group.status === "available" ? true : undefined), "group available");
+    const groupSnapshot = await created(m.post(`/v3/${p1}/group_snapshots`, { group_snapshot: { group_id: group } }, { version: "3.14" }), "group_snapshot");
+    await waitFor(async () => ((await m.get(`/v3/${p1}/group_snapshots/${groupSnapshot}`, { version: "3.14" })).body.group_snapshot.status === "available" ? true : undefined), "group snapshot available");
+    return { volume, snapshot, attachment: att.body.attachment.id, type, privateType, encryptedType, qos, groupType, group, groupSnapshot, project: p1 };
   }
 
   function url(cell: Cell, persona: PersonaName, ids: Ids): string {
@@ -303,6 +318,9 @@ describe("authorization matrix: every operation of the spec, every persona", fun
           ? ids.encryptedType
           : ids.type,
       qos_id: ids.qos,
+      group_type_id: ids.groupType,
+      group_id: ids.group,
+      group_snapshot_id: ids.groupSnapshot,
       // A field the encryption specs (or a volume's encryption metadata) have, a key members may read.
       key: cell.route.path.includes("/encryption/") ? (cell.route.path.includes("/volumes/") ? "encryption_key_id" : "provider") : cell.route.path.includes("/types/") ? "multiattach" : "k",
       target_project_id: ids.project,
@@ -434,7 +452,7 @@ describe("authorization matrix: every operation of the spec, every persona", fun
         // A grant to check or revoke exists first.
         if (x && /roles\/\{role_id\}$/.test(r.path) && r.method !== "PUT") await admin.put(`${V3}/projects/${x.project}/users/${x.user}/roles/${memberRole}`);
         const schema = r.body ? requestSchema(r) : undefined;
-        let body: unknown = schema ? plain(schema, { volume: "x", snapshot: "x", attachment: "x", type: "x", privateType: "x", encryptedType: "x", qos: "x", project: x?.project ?? projects.member }) : undefined;
+        let body: unknown = schema ? plain(schema, { volume: "x", snapshot: "x", attachment: "x", type: "x", privateType: "x", encryptedType: "x", qos: "x", groupType: "x", group: "x", groupSnapshot: "x", project: x?.project ?? projects.member }) : undefined;
         if (r.path.endsWith("/projects") && r.method === "POST") body = { project: { name: `matrix-new-${k}-${persona}` } };
         if (r.path.endsWith("/users") && r.method === "POST") body = { user: { name: `matrix-new-${k}-${persona}`, password: "Secret-123456" } };
         if (r.path.endsWith("/roles") && r.method === "POST") body = { role: { name: `matrix-role-${k}-${persona}` } };

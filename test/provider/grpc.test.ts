@@ -293,6 +293,27 @@ describe("provider gRPC contract (sqlite)", function () {
     await p.call("delete", rpc.delete("cinder:index:QosSpec", "fast", q.id, q.outs));
   });
 
+  it("GroupType: create with specs, update in place per key, import, delete", async () => {
+    const T = "cinder:index:GroupType";
+    const c = await check(T, "grp", { name: "grp", groupSpecs: { a: "1", b: "2" } });
+    assert.deepEqual(c.failures, []);
+    const g = await create(T, "grp", c.inputs);
+    assert.deepEqual(g.outs.groupSpecs, { a: "1", b: "2" });
+    assert.equal(g.outs.isPublic, true);
+    const news = { name: "grp", description: "d", groupSpecs: { a: "1", c: "3" } };
+    const d = await diff(T, g.id, g.outs, news, c.inputs);
+    assert.deepEqual(d.replaces, []);
+    const u = await p.call<provproto.UpdateResponse>("update", rpc.update(T, "grp", g.id, g.outs, news, c.inputs));
+    assert.deepEqual(js(u.getProperties()).groupSpecs, { a: "1", c: "3" });
+    assert.deepEqual(await admin.groupTypes.getGroupSpecs(g.id), { a: "1", c: "3" });
+    assert.equal((await admin.groupTypes.get(g.id)).description, "d");
+    const imported = await p.call<provproto.ReadResponse>("read", rpc.read(T, "x", g.id));
+    assert.deepEqual(js(imported.getInputs()), { name: "grp", isPublic: true, description: "d", groupSpecs: { a: "1", c: "3" } });
+    await p.call("delete", rpc.delete(T, "grp", g.id, g.outs));
+    const gone = await p.call<provproto.ReadResponse>("read", rpc.read(T, "x", g.id));
+    assert.equal(gone.getId(), "");
+  });
+
   it("delete: volume (cascade), type; Read of a deleted id answers gone; Cancel", async () => {
     const sn = await admin.snapshots.create({ volume_id: vol.id, name: "kept" });
     await admin.snapshots.waitFor(sn, "available");

@@ -102,6 +102,13 @@ describe("provider unit: other resources", () => {
     const colon = R("VolumeType").diff(old, { ...old, extraSpecs: { ...old.extraSpecs, "capabilities:x": "y" } }, old);
     assert.deepEqual(Object.keys(colon.detailed), ['extraSpecs["capabilities:x"]']);
   });
+  it("GroupType: all in place, groupSpecs per key", () => {
+    const old = { name: "grp", isPublic: true, groupSpecs: { a: "1", b: "2" } };
+    const d = R("GroupType").diff(old, { ...old, description: "d", groupSpecs: { a: "1", c: "x" } }, old);
+    assert.deepEqual(d.replaces, []);
+    assert.deepEqual(d.detailed, { description: DiffKind.ADD, "groupSpecs.b": DiffKind.DELETE, "groupSpecs.c": DiffKind.ADD });
+    assert.ok(R("GroupType").check({ name: 5 }, {}, named).failures.some((f) => f.property === "name"));
+  });
   it("VolumeTypeAccess and QosAssociation: every input replaces", () => {
     const a = { volumeTypeId: "t", projectId: "p" };
     assert.deepEqual(R("VolumeTypeAccess").diff(a, { ...a, projectId: "q" }, a).replaces, ["projectId"]);

@@ -132,7 +132,7 @@ describe("sdk: microversions", () => {
     it("action minimums match the action schemas' x-min-version", () => {
       const fromSpec: Record<string, string> = {};
       for (const schema of Object.values<any>(spec.components.schemas)) {
-        if (schema["x-action"] && schema["x-min-version"]) fromSpec[schema["x-action"]] = schema["x-min-version"];
+        if (schema["x-action"] && schema["x-min-version"]) fromSpec[schema["x-operation"]] = schema["x-min-version"];
       }
       assert.deepEqual(ACTION_REQUIREMENTS, fromSpec);
     });

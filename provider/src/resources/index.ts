@@ -1,4 +1,5 @@
 /** The resource table: token → definition. The schema, the server and the SDK all derive from it. */
+import { groupType } from "./group-type";
 import { qosAssociation } from "./qos-association";
 import { qosSpec } from "./qos-spec";
 import { quotaSet } from "./quota-set";
@@ -10,5 +11,5 @@ import { volumeTypeAccess } from "./volume-type-access";
 import { volumeTypeEncryption } from "./volume-type-encryption";
 
 export const RESOURCES: Record<string, ResourceDef> = Object.fromEntries(
-  [volume, snapshot, volumeType, volumeTypeAccess, volumeTypeEncryption, qosSpec, qosAssociation, quotaSet].map((r) => [r.token, r]),
+  [volume, snapshot, volumeType, volumeTypeAccess, volumeTypeEncryption, qosSpec, qosAssociation, quotaSet, groupType].map((r) => [r.token, r]),
 );

@@ -5,6 +5,7 @@
 export * from "./admin";
 export { config } from "./config";
 export * from "./functions";
+export * from "./group-type";
 export * from "./provider";
 export * from "./snapshot";
 export * from "./volume";

@@ -69,7 +69,7 @@ export function attachments(c: CinderClient) {
         path: at(ref),
         body: { "os-complete": null },
         ok: [204],
-        minVersion: ACTION_REQUIREMENTS["os-complete"],
+        minVersion: ACTION_REQUIREMENTS.completeAttachment,
         operation: "attachment action os-complete",
         ...opts,
       });

@@ -8,6 +8,9 @@ import { availabilityZones } from "./availability-zones";
 import { clusters } from "./clusters";
 import { defaultTypes } from "./default-types";
 import { extensions } from "./extensions";
+import { groupTypes } from "./group-types";
+import { groups } from "./groups";
+import { groupSnapshots } from "./group-snapshots";
 import { hosts } from "./hosts";
 import { limits } from "./limits";
 import { manageableSnapshots } from "./manageable-snapshots";
@@ -26,6 +29,9 @@ export const resources = {
   volumeTypes,
   defaultTypes,
   qosSpecs,
+  groupTypes,
+  groups,
+  groupSnapshots,
   quotas,
   limits,
   availabilityZones,

@@ -11,9 +11,10 @@ import { idOf, type Ref } from "../wait";
 type Action = Schemas["VolumeAction"];
 
 export function volumeActions(c: CinderClient) {
-  const act = async (ref: Ref, body: Action, ok: readonly (200 | 202)[], opts?: CallOptions): Promise<void> => {
+  /** `operationId`: the action's operation, for its minimum microversion. */
+  const act = async (ref: Ref, body: Action, ok: readonly (200 | 202)[], opts?: CallOptions, operationId?: string): Promise<void> => {
     const key = Object.keys(body)[0];
-    const minVersion = ACTION_REQUIREMENTS[key];
+    const minVersion = operationId ? ACTION_REQUIREMENTS[operationId] : undefined;
     const operation = `volume action ${key}`;
     await c.request("post", "/v3/{project_id}/volumes/{volume_id}/action", { path: { volume_id: idOf(ref) }, body, ok, minVersion, operation, ...opts });
   };
@@ -46,7 +47,7 @@ export function volumeActions(c: CinderClient) {
       act(ref, { "os-update_readonly_flag": { readonly } }, [202], opts),
 
     /** Revert the volume to its latest snapshot (3.40; 202, status `reverting`). */
-    revert: (ref: Ref, snapshot: Ref, opts?: CallOptions) => act(ref, { revert: { snapshot_id: idOf(snapshot) } }, [202], opts),
+    revert: (ref: Ref, snapshot: Ref, opts?: CallOptions) => act(ref, { revert: { snapshot_id: idOf(snapshot) } }, [202], opts, "revertVolumeToSnapshot"),
 
     /** Change the volume's type, by name or id (202; status `retyping`, then back; the old type stays if the backend cannot take the new one). */
     retype: (

@@ -28,6 +28,12 @@
  *       scheduler that starts asks every volume service to report its pools now rather than at
  *       its next interval (cinder/scheduler/manager.py request_service_capabilities, and the
  *       volume manager's publish_service_capabilities).
+ * 1.8 — generic volume groups: scheduler createGroup (cast; cinder/scheduler/rpcapi.py
+ *       create_group); volume createGroup, updateGroup, deleteGroup (casts; cinder/volume/rpcapi.py
+ *       create_group, create_group_from_src, update_group, delete_group), createGroupSnapshot,
+ *       deleteGroupSnapshot (casts; create_group_snapshot, delete_group_snapshot). A group's
+ *       volumes and snapshots are made, moved and deleted one by one, as Cinder's generic group
+ *       implementation does.
  */
 import type { AttachmentRow } from "../db/schema";
 import type { ConnectionInfo, Connector } from "../contract/connector";
@@ -37,7 +43,7 @@ import type { BackendReport } from "../scheduler/scheduler";
 import type { PoolState } from "../scheduler/types";
 import type { Bus } from "./bus";
 
-export const PROTOCOL_VERSION = "1.7";
+export const PROTOCOL_VERSION = "1.8";
 
 /** A cast: sent without waiting; answers nothing. */
 export interface Cast<P> {
@@ -65,6 +71,18 @@ export interface VolumeMsg {
 }
 export interface SnapshotMsg {
   snapshotId: string;
+}
+export interface GroupMsg {
+  groupId: string;
+}
+export interface GroupSnapshotMsg {
+  groupSnapshotId: string;
+}
+export interface GroupUpdateMsg {
+  groupId: string;
+  /** Volumes to bring into the group and to take out of it. */
+  addVolumes: string[];
+  removeVolumes: string[];
 }
 export interface RevertMsg {
   volumeId: string;
@@ -94,6 +112,8 @@ export interface SchedulerProtocol {
   extendVolume: Cast<VolumeMsg>;
   /** The new type and migration policy are in the volume's task. */
   retypeVolume: Cast<VolumeMsg>;
+  /** Place a `creating` group on a backend that serves all its volume types. */
+  createGroup: Cast<GroupMsg>;
   /** A volume manager's capability report, to every scheduler (update_service_capabilities). */
   updateBackend: Fanout<BackendReport>;
   /** Every pool the volume services reported, as the scheduler sees them (get_pools). */
@@ -118,6 +138,15 @@ export interface VolumeProtocol {
   getManageableSnapshots: Call<NoPayload, ManageableSnapshot[]>;
   /** The backend's capabilities (cinder/volume/rpcapi.py get_capabilities, discover=False). */
   getCapabilities: Call<NoPayload, BackendCapabilities>;
+  /** A placed group: make it available (and, for one made from a source, make its volumes). */
+  createGroup: Cast<GroupMsg>;
+  updateGroup: Cast<GroupUpdateMsg>;
+  /** Delete the group's volumes (the API moved them to `deleting`), then the group. */
+  deleteGroup: Cast<GroupMsg>;
+  /** Make each snapshot of the group snapshot (the API inserted them `creating`). */
+  createGroupSnapshot: Cast<GroupSnapshotMsg>;
+  /** Delete each snapshot of the group snapshot (the API moved them to `deleting`), then it. */
+  deleteGroupSnapshot: Cast<GroupSnapshotMsg>;
   initializeConnection: Call<ConnectionMsg, ConnectionInfo>;
   terminateConnection: Call<ConnectionMsg, void>;
   attachVolume: Call<AttachMsg, AttachmentRow>;

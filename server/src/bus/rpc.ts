@@ -58,6 +58,10 @@ export class SchedulerRpc {
     this.send.cast(SCHEDULER_TOPIC, "retypeVolume", { volumeId });
   }
 
+  createGroup(groupId: string): void {
+    this.send.cast(SCHEDULER_TOPIC, "createGroup", { groupId });
+  }
+
   /** A capability report, to every scheduler. */
   updateBackend(report: BackendReport): void {
     this.send.fanout(SCHEDULER_TOPIC, "updateBackend", report);
@@ -129,6 +133,26 @@ export class VolumeRpc {
 
   getManageableSnapshots(host: string): Promise<ManageableSnapshot[]> {
     return this.send.call(volumeTopic(host), "getManageableSnapshots", {});
+  }
+
+  createGroup(host: string, groupId: string): void {
+    this.send.cast(volumeTopic(host), "createGroup", { groupId });
+  }
+
+  updateGroup(host: string, groupId: string, addVolumes: string[], removeVolumes: string[]): void {
+    this.send.cast(volumeTopic(host), "updateGroup", { groupId, addVolumes, removeVolumes });
+  }
+
+  deleteGroup(host: string, groupId: string): void {
+    this.send.cast(volumeTopic(host), "deleteGroup", { groupId });
+  }
+
+  createGroupSnapshot(host: string, groupSnapshotId: string): void {
+    this.send.cast(volumeTopic(host), "createGroupSnapshot", { groupSnapshotId });
+  }
+
+  deleteGroupSnapshot(host: string, groupSnapshotId: string): void {
+    this.send.cast(volumeTopic(host), "deleteGroupSnapshot", { groupSnapshotId });
   }
 
   getCapabilities(host: string): Promise<BackendCapabilities> {

@@ -65,3 +65,14 @@ export const projectDefaultTypeNotFound = (project: string) => notFound(`Default
 export const qosSpecsNotFound = (id: string) => notFound(`No such QoS spec ${id}.`);
 export const qosSpecsExists = (name: string) => conflict(`QoS Specs ${name} already exists.`);
 export const qosSpecsKeyNotFound = (id: string, key: string) => notFound(`QoS spec ${id} has no spec with key ${key}.`);
+
+// Group types, group specs, groups and group snapshots (cinder/exception.py).
+export const groupTypeNotFound = (id: string) => notFound(`Group type ${id} could not be found.`);
+export const groupTypeExists = (name: string) => conflict(`Group Type ${name} already exists.`);
+export const groupSpecNotFound = (typeId: string, key: string) => notFound(`Group Type ${typeId} has no extra spec with key ${key}.`);
+export const groupSpecKeyNotFound = (typeId: string, key: string) => notFound(`Group Type ${typeId} has no specs with key ${key}.`);
+export const groupNotFound = (id: string) => notFound(`Group ${id} could not be found.`);
+export const groupSnapshotNotFound = (id: string) => notFound(`GroupSnapshot ${id} could not be found.`);
+export const invalidGroup = (reason: string) => badRequest(`Invalid Group: ${reason}`);
+export const invalidGroupType = (reason: string) => badRequest(`Invalid group type: ${reason}`);
+export const invalidGroupSnapshot = (reason: string) => badRequest(`Invalid GroupSnapshot: ${reason}`);

@@ -16,6 +16,7 @@ import * as m0005 from "./migrations/0005_clusters";
 import * as m0006 from "./migrations/0006_list_indexes";
 import * as m0007 from "./migrations/0007_application_credentials";
 import * as m0008 from "./migrations/0008_snapshot_task";
+import * as m0009 from "./migrations/0009_groups";
 import * as m0010 from "./migrations/0010_encryption";
 
 export type Dialect = "sqlite" | "postgres";
@@ -39,6 +40,7 @@ const migrations: Record<string, Migration> = {
   "0006_list_indexes": m0006,
   "0007_application_credentials": m0007,
   "0008_snapshot_task": m0008,
+  "0009_groups": m0009,
   "0010_encryption": m0010,
 };
 

@@ -36,6 +36,8 @@ export interface VolumesTable {
   provider_id: string | null;
   /** JSON of the operation in flight (e.g. `{"op":"extend","new_size":5}`), for restart reconciliation. */
   task: string | null;
+  /** The generic volume group the volume belongs to (3.13). */
+  group_id: string | null;
   created_at: string;
   updated_at: string | null;
   launched_at: string | null;
@@ -81,6 +83,61 @@ export interface VolumeTypesTable {
   description: string | null;
   is_public: number;
   qos_specs_id: string | null;
+  created_at: string;
+  updated_at: string | null;
+}
+
+/** A group type (cinder/db/sqlalchemy/models.py GroupType). */
+export interface GroupTypesTable {
+  id: string;
+  name: string;
+  description: string | null;
+  is_public: number;
+  created_at: string;
+  updated_at: string | null;
+}
+
+export interface GroupTypeSpecsTable {
+  group_type_id: string;
+  key: string;
+  value: string | null;
+}
+
+/** A generic volume group (cinder/db/sqlalchemy/models.py Group). */
+export interface GroupsTable {
+  id: string;
+  project_id: string;
+  user_id: string;
+  /** `host@backend#pool` the group's volumes live on, set by the scheduler. */
+  host: string | null;
+  cluster_name: string | null;
+  availability_zone: string;
+  name: string | null;
+  description: string | null;
+  group_type_id: string;
+  status: string;
+  group_snapshot_id: string | null;
+  source_group_id: string | null;
+  replication_status: string | null;
+  created_at: string;
+  updated_at: string | null;
+}
+
+export interface GroupVolumeTypeMappingTable {
+  group_id: string;
+  volume_type_id: string;
+}
+
+/** A snapshot of every volume of a group (cinder/db/sqlalchemy/models.py GroupSnapshot). */
+export interface GroupSnapshotsTable {
+  id: string;
+  project_id: string;
+  user_id: string;
+  group_id: string;
+  group_type_id: string;
+  name: string | null;
+  description: string | null;
+  status: string;
   created_at: string;
   updated_at: string | null;
 }
@@ -301,6 +358,11 @@ export interface Database {
   snapshots: SnapshotsTable;
   snapshot_metadata: SnapshotMetadataTable;
   volume_types: VolumeTypesTable;
+  group_types: GroupTypesTable;
+  group_type_specs: GroupTypeSpecsTable;
+  groups: GroupsTable;
+  group_volume_type_mapping: GroupVolumeTypeMappingTable;
+  group_snapshots: GroupSnapshotsTable;
   services: ServicesTable;
   clusters: ClustersTable;
   volume_attachment: VolumeAttachmentTable;
@@ -311,4 +373,7 @@ export type SnapshotRow = Selectable<SnapshotsTable>;
 export type ServiceRow = Selectable<ServicesTable>;
 export type ClusterRow = Selectable<ClustersTable>;
 export type VolumeTypeRow = Selectable<VolumeTypesTable>;
+export type GroupTypeRow = Selectable<GroupTypesTable>;
+export type GroupRow = Selectable<GroupsTable>;
+export type GroupSnapshotRow = Selectable<GroupSnapshotsTable>;
 export type AttachmentRow = Selectable<VolumeAttachmentTable>;

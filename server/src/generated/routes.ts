@@ -66,6 +66,27 @@ export type OperationName =
   | "showProjectDefaultType"
   | "setProjectDefaultType"
   | "listExtensions"
+  | "listGroupSnapshots"
+  | "createGroupSnapshot"
+  | "deleteGroupSnapshot"
+  | "showGroupSnapshot"
+  | "listGroupSnapshotsDetail"
+  | "listGroupTypes"
+  | "createGroupType"
+  | "deleteGroupType"
+  | "showGroupType"
+  | "updateGroupType"
+  | "listGroupSpecs"
+  | "setGroupSpecs"
+  | "deleteGroupSpec"
+  | "showGroupSpec"
+  | "updateGroupSpec"
+  | "showDefaultGroupType"
+  | "listGroups"
+  | "createGroup"
+  | "showGroup"
+  | "updateGroup"
+  | "listGroupsDetail"
   | "showLimits"
   | "listManageableSnapshots"
   | "manageSnapshot"
@@ -153,6 +174,10 @@ export type OperationName =
   | "listVolumesDetail"
   | "getVolumesSummary"
   | "completeAttachment"
+  | "resetGroupSnapshotStatus"
+  | "deleteGroup"
+  | "resetGroupStatus"
+  | "createGroupFromSrc"
   | "resetSnapshotStatus"
   | "forceDeleteSnapshot"
   | "updateSnapshotStatus"
@@ -177,11 +202,15 @@ export type OperationName =
   | "terminateConnection";
 
 /** Operations that are plain (method, path) operations, keyed into openapi-typescript's `operations`. */
-export type PlainOperationName = "listApiVersions" | "showComputeLimits" | "showComputeQuotas" | "showComputeDefaultQuotas" | "listIdentityVersions" | "showIdentityVersion" | "getAuthCatalog" | "listAuthProjects" | "revokeToken" | "validateToken" | "checkToken" | "issueToken" | "listDomains" | "showDomain" | "listEndpoints" | "showEndpoint" | "listProjects" | "createProject" | "deleteProject" | "showProject" | "updateProject" | "listProjectUserRoles" | "revokeProjectRole" | "checkProjectRole" | "grantProjectRole" | "listRegions" | "showRegion" | "listRoleAssignments" | "listRoles" | "createRole" | "showRole" | "listIdentityServices" | "showIdentityService" | "listUsers" | "createUser" | "deleteUser" | "showUser" | "updateUser" | "listApplicationCredentials" | "createApplicationCredential" | "deleteApplicationCredential" | "showApplicationCredential" | "changeUserPassword" | "listImageVersions" | "listImages" | "showApiV3" | "listAttachments" | "createAttachment" | "deleteAttachment" | "showAttachment" | "updateAttachment" | "listAttachmentsDetail" | "showCapabilities" | "listClusters" | "showCluster" | "listClustersDetail" | "disableCluster" | "enableCluster" | "listProjectDefaultTypes" | "unsetProjectDefaultType" | "showProjectDefaultType" | "setProjectDefaultType" | "listExtensions" | "showLimits" | "listManageableSnapshots" | "manageSnapshot" | "listManageableSnapshotsDetail" | "listManageableVolumes" | "manageVolume" | "listManageableVolumesDetail" | "listAvailabilityZones" | "listHosts" | "showHost" | "showQuotaClass" | "updateQuotaClass" | "deleteQuotas" | "showQuotas" | "updateQuotas" | "showDefaultQuotas" | "listServices" | "disableService" | "disableServiceWithReason" | "enableService" | "failover" | "failoverHost" | "freezeHost" | "thawHost" | "listManageableSnapshotsLegacy" | "manageSnapshotLegacy" | "listManageableSnapshotsDetailLegacy" | "listManageableVolumesLegacy" | "manageVolumeLegacy" | "listManageableVolumesDetailLegacy" | "listQosSpecs" | "createQosSpecs" | "deleteQosSpecs" | "showQosSpecs" | "setQosKeys" | "associateQos" | "listQosAssociations" | "unsetQosKeys" | "disassociateQos" | "disassociateAllQos" | "listResourceFilters" | "listPools" | "listSnapshots" | "createSnapshot" | "deleteSnapshot" | "showSnapshot" | "updateSnapshot" | "listSnapshotMetadata" | "createSnapshotMetadata" | "replaceSnapshotMetadata" | "deleteSnapshotMetadataItem" | "showSnapshotMetadataItem" | "updateSnapshotMetadataItem" | "listSnapshotsDetail" | "listVolumeTypes" | "createVolumeType" | "deleteVolumeType" | "showVolumeType" | "updateVolumeType" | "showEncryptionType" | "createEncryptionType" | "deleteEncryptionType" | "showEncryptionSpec" | "updateEncryptionType" | "listExtraSpecs" | "setExtraSpecs" | "deleteExtraSpec" | "showExtraSpec" | "updateExtraSpec" | "listTypeAccess" | "showDefaultVolumeType" | "listVolumes" | "createVolume" | "deleteVolume" | "showVolume" | "updateVolume" | "showVolumeEncryptionMetadata" | "showVolumeEncryptionMetadataItem" | "listVolumeMetadata" | "createVolumeMetadata" | "replaceVolumeMetadata" | "deleteVolumeMetadataItem" | "showVolumeMetadataItem" | "updateVolumeMetadataItem" | "listVolumesDetail" | "getVolumesSummary";
+export type PlainOperationName = "listApiVersions" | "showComputeLimits" | "showComputeQuotas" | "showComputeDefaultQuotas" | "listIdentityVersions" | "showIdentityVersion" | "getAuthCatalog" | "listAuthProjects" | "revokeToken" | "validateToken" | "checkToken" | "issueToken" | "listDomains" | "showDomain" | "listEndpoints" | "showEndpoint" | "listProjects" | "createProject" | "deleteProject" | "showProject" | "updateProject" | "listProjectUserRoles" | "revokeProjectRole" | "checkProjectRole" | "grantProjectRole" | "listRegions" | "showRegion" | "listRoleAssignments" | "listRoles" | "createRole" | "showRole" | "listIdentityServices" | "showIdentityService" | "listUsers" | "createUser" | "deleteUser" | "showUser" | "updateUser" | "listApplicationCredentials" | "createApplicationCredential" | "deleteApplicationCredential" | "showApplicationCredential" | "changeUserPassword" | "listImageVersions" | "listImages" | "showApiV3" | "listAttachments" | "createAttachment" | "deleteAttachment" | "showAttachment" | "updateAttachment" | "listAttachmentsDetail" | "showCapabilities" | "listClusters" | "showCluster" | "listClustersDetail" | "disableCluster" | "enableCluster" | "listProjectDefaultTypes" | "unsetProjectDefaultType" | "showProjectDefaultType" | "setProjectDefaultType" | "listExtensions" | "listGroupSnapshots" | "createGroupSnapshot" | "deleteGroupSnapshot" | "showGroupSnapshot" | "listGroupSnapshotsDetail" | "listGroupTypes" | "createGroupType" | "deleteGroupType" | "showGroupType" | "updateGroupType" | "listGroupSpecs" | "setGroupSpecs" | "deleteGroupSpec" | "showGroupSpec" | "updateGroupSpec" | "showDefaultGroupType" | "listGroups" | "createGroup" | "showGroup" | "updateGroup" | "listGroupsDetail" | "showLimits" | "listManageableSnapshots" | "manageSnapshot" | "listManageableSnapshotsDetail" | "listManageableVolumes" | "manageVolume" | "listManageableVolumesDetail" | "listAvailabilityZones" | "listHosts" | "showHost" | "showQuotaClass" | "updateQuotaClass" | "deleteQuotas" | "showQuotas" | "updateQuotas" | "showDefaultQuotas" | "listServices" | "disableService" | "disableServiceWithReason" | "enableService" | "failover" | "failoverHost" | "freezeHost" | "thawHost" | "listManageableSnapshotsLegacy" | "manageSnapshotLegacy" | "listManageableSnapshotsDetailLegacy" | "listManageableVolumesLegacy" | "manageVolumeLegacy" | "listManageableVolumesDetailLegacy" | "listQosSpecs" | "createQosSpecs" | "deleteQosSpecs" | "showQosSpecs" | "setQosKeys" | "associateQos" | "listQosAssociations" | "unsetQosKeys" | "disassociateQos" | "disassociateAllQos" | "listResourceFilters" | "listPools" | "listSnapshots" | "createSnapshot" | "deleteSnapshot" | "showSnapshot" | "updateSnapshot" | "listSnapshotMetadata" | "createSnapshotMetadata" | "replaceSnapshotMetadata" | "deleteSnapshotMetadataItem" | "showSnapshotMetadataItem" | "updateSnapshotMetadataItem" | "listSnapshotsDetail" | "listVolumeTypes" | "createVolumeType" | "deleteVolumeType" | "showVolumeType" | "updateVolumeType" | "showEncryptionType" | "createEncryptionType" | "deleteEncryptionType" | "showEncryptionSpec" | "updateEncryptionType" | "listExtraSpecs" | "setExtraSpecs" | "deleteExtraSpec" | "showExtraSpec" | "updateExtraSpec" | "listTypeAccess" | "showDefaultVolumeType" | "listVolumes" | "createVolume" | "deleteVolume" | "showVolume" | "updateVolume" | "showVolumeEncryptionMetadata" | "showVolumeEncryptionMetadataItem" | "listVolumeMetadata" | "createVolumeMetadata" | "replaceVolumeMetadata" | "deleteVolumeMetadataItem" | "showVolumeMetadataItem" | "updateVolumeMetadataItem" | "listVolumesDetail" | "getVolumesSummary";
 
 /** The body of each action, inside its key. */
 export interface ActionBodies {
   completeAttachment: components["schemas"]["AttachmentActionComplete"]["os-complete"];
+  resetGroupSnapshotStatus: components["schemas"]["GroupSnapshotActionResetStatus"]["reset_status"];
+  deleteGroup: components["schemas"]["GroupActionDelete"]["delete"];
+  resetGroupStatus: components["schemas"]["GroupActionResetStatus"]["reset_status"];
+  createGroupFromSrc: components["schemas"]["GroupsActionCreateFromSrc"]["create-from-src"];
   resetSnapshotStatus: components["schemas"]["SnapshotActionResetStatus"]["os-reset_status"];
   forceDeleteSnapshot: components["schemas"]["SnapshotActionForceDelete"]["os-force_delete"];
   updateSnapshotStatus: components["schemas"]["SnapshotActionUpdateStatus"]["os-update_snapshot_status"];
@@ -1750,6 +1779,694 @@ export const routes: readonly Route[] = [
     "lenient": [],
     "bodyBefore": [],
     "query": []
+  },
+  {
+    "method": "GET",
+    "path": "/v3/{project_id}/group_snapshots",
+    "url": "/v3/:project_id/group_snapshots",
+    "operation": "listGroupSnapshots",
+    "operationId": "listGroupSnapshots",
+    "twin": false,
+    "auth": true,
+    "minVersion": "3.14",
+    "policy": "group:get_all_group_snapshots",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "all_tenants",
+      "group_id",
+      "limit",
+      "marker",
+      "name",
+      "offset",
+      "project_id",
+      "sort",
+      "sort_dir",
+      "sort_key",
+      "status"
+    ]
+  },
+  {
+    "method": "POST",
+    "path": "/v3/{project_id}/group_snapshots",
+    "url": "/v3/:project_id/group_snapshots",
+    "operation": "createGroupSnapshot",
+    "operationId": "createGroupSnapshot",
+    "twin": false,
+    "auth": true,
+    "minVersion": "3.14",
+    "policy": "group:create_group_snapshot",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_createGroupSnapshot",
+    "bodyRequired": true
+  },
+  {
+    "method": "DELETE",
+    "path": "/v3/{project_id}/group_snapshots/{group_snapshot_id}",
+    "url": "/v3/:project_id/group_snapshots/:group_snapshot_id",
+    "operation": "deleteGroupSnapshot",
+    "operationId": "deleteGroupSnapshot",
+    "twin": false,
+    "auth": true,
+    "minVersion": "3.14",
+    "policy": "group:delete_group_snapshot",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "GET",
+    "path": "/v3/{project_id}/group_snapshots/{group_snapshot_id}",
+    "url": "/v3/:project_id/group_snapshots/:group_snapshot_id",
+    "operation": "showGroupSnapshot",
+    "operationId": "showGroupSnapshot",
+    "twin": false,
+    "auth": true,
+    "minVersion": "3.14",
+    "policy": "group:get_group_snapshot",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "POST",
+    "path": "/v3/{project_id}/group_snapshots/{group_snapshot_id}/action",
+    "url": "/v3/:project_id/group_snapshots/:group_snapshot_id/action",
+    "operation": null,
+    "operationId": "groupSnapshotAction",
+    "twin": false,
+    "auth": true,
+    "minVersion": "3.14",
+    "policy": "group:snapshot_action",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "actions": [
+      {
+        "key": "reset_status",
+        "operation": "resetGroupSnapshotStatus",
+        "status": 202,
+        "minVersion": "3.19",
+        "policy": "group:reset_group_snapshot_status",
+        "body": "action_resetGroupSnapshotStatus",
+        "bodyBefore": [],
+        "lenient": []
+      }
+    ]
+  },
+  {
+    "method": "GET",
+    "path": "/v3/{project_id}/group_snapshots/detail",
+    "url": "/v3/:project_id/group_snapshots/detail",
+    "operation": "listGroupSnapshotsDetail",
+    "operationId": "listGroupSnapshotsDetail",
+    "twin": false,
+    "auth": true,
+    "minVersion": "3.14",
+    "policy": "group:get_all_group_snapshots",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "all_tenants",
+      "group_id",
+      "limit",
+      "marker",
+      "name",
+      "offset",
+      "project_id",
+      "sort",
+      "sort_dir",
+      "sort_key",
+      "status"
+    ]
+  },
+  {
+    "method": "GET",
+    "path": "/v3/{project_id}/group_types",
+    "url": "/v3/:project_id/group_types",
+    "operation": "listGroupTypes",
+    "operationId": "listGroupTypes",
+    "twin": false,
+    "auth": true,
+    "minVersion": "3.11",
+    "policy": "none",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "is_public",
+      "limit",
+      "marker",
+      "offset",
+      "sort",
+      "sort_dir",
+      "sort_key"
+    ]
+  },
+  {
+    "method": "POST",
+    "path": "/v3/{project_id}/group_types",
+    "url": "/v3/:project_id/group_types",
+    "operation": "createGroupType",
+    "operationId": "createGroupType",
+    "twin": false,
+    "auth": true,
+    "minVersion": "3.11",
+    "policy": "group:group_types_manage",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406,
+      409,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_createGroupType",
+    "bodyRequired": true
+  },
+  {
+    "method": "DELETE",
+    "path": "/v3/{project_id}/group_types/{group_type_id}",
+    "url": "/v3/:project_id/group_types/:group_type_id",
+    "operation": "deleteGroupType",
+    "operationId": "deleteGroupType",
+    "twin": false,
+    "auth": true,
+    "minVersion": "3.11",
+    "policy": "group:group_types_manage",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "GET",
+    "path": "/v3/{project_id}/group_types/{group_type_id}",
+    "url": "/v3/:project_id/group_types/:group_type_id",
+    "operation": "showGroupType",
+    "operationId": "showGroupType",
+    "twin": false,
+    "auth": true,
+    "minVersion": "3.11",
+    "policy": "none",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "PUT",
+    "path": "/v3/{project_id}/group_types/{group_type_id}",
+    "url": "/v3/:project_id/group_types/:group_type_id",
+    "operation": "updateGroupType",
+    "operationId": "updateGroupType",
+    "twin": false,
+    "auth": true,
+    "minVersion": "3.11",
+    "policy": "group:group_types_manage",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406,
+      409,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_updateGroupType",
+    "bodyRequired": true
+  },
+  {
+    "method": "GET",
+    "path": "/v3/{project_id}/group_types/{group_type_id}/group_specs",
+    "url": "/v3/:project_id/group_types/:group_type_id/group_specs",
+    "operation": "listGroupSpecs",
+    "operationId": "listGroupSpecs",
+    "twin": false,
+    "auth": true,
+    "minVersion": "3.11",
+    "policy": "group:group_types_specs",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "POST",
+    "path": "/v3/{project_id}/group_types/{group_type_id}/group_specs",
+    "url": "/v3/:project_id/group_types/:group_type_id/group_specs",
+    "operation": "setGroupSpecs",
+    "operationId": "setGroupSpecs",
+    "twin": false,
+    "auth": true,
+    "minVersion": "3.11",
+    "policy": "group:group_types_specs",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_setGroupSpecs",
+    "bodyRequired": true
+  },
+  {
+    "method": "DELETE",
+    "path": "/v3/{project_id}/group_types/{group_type_id}/group_specs/{key}",
+    "url": "/v3/:project_id/group_types/:group_type_id/group_specs/:key",
+    "operation": "deleteGroupSpec",
+    "operationId": "deleteGroupSpec",
+    "twin": false,
+    "auth": true,
+    "minVersion": "3.11",
+    "policy": "group:group_types_specs",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "GET",
+    "path": "/v3/{project_id}/group_types/{group_type_id}/group_specs/{key}",
+    "url": "/v3/:project_id/group_types/:group_type_id/group_specs/:key",
+    "operation": "showGroupSpec",
+    "operationId": "showGroupSpec",
+    "twin": false,
+    "auth": true,
+    "minVersion": "3.11",
+    "policy": "group:group_types_specs",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "PUT",
+    "path": "/v3/{project_id}/group_types/{group_type_id}/group_specs/{key}",
+    "url": "/v3/:project_id/group_types/:group_type_id/group_specs/:key",
+    "operation": "updateGroupSpec",
+    "operationId": "updateGroupSpec",
+    "twin": false,
+    "auth": true,
+    "minVersion": "3.11",
+    "policy": "group:group_types_specs",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_updateGroupSpec",
+    "bodyRequired": true
+  },
+  {
+    "method": "GET",
+    "path": "/v3/{project_id}/group_types/default",
+    "url": "/v3/:project_id/group_types/default",
+    "operation": "showDefaultGroupType",
+    "operationId": "showDefaultGroupType",
+    "twin": false,
+    "auth": true,
+    "minVersion": "3.11",
+    "policy": "none",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "GET",
+    "path": "/v3/{project_id}/groups",
+    "url": "/v3/:project_id/groups",
+    "operation": "listGroups",
+    "operationId": "listGroups",
+    "twin": false,
+    "auth": true,
+    "minVersion": "3.13",
+    "policy": "group:get_all",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "all_tenants",
+      "limit",
+      "marker",
+      "name",
+      "offset",
+      "project_id",
+      "sort",
+      "sort_dir",
+      "sort_key"
+    ]
+  },
+  {
+    "method": "POST",
+    "path": "/v3/{project_id}/groups",
+    "url": "/v3/:project_id/groups",
+    "operation": "createGroup",
+    "operationId": "createGroup",
+    "twin": false,
+    "auth": true,
+    "minVersion": "3.13",
+    "policy": "group:create",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_createGroup",
+    "bodyRequired": true
+  },
+  {
+    "method": "GET",
+    "path": "/v3/{project_id}/groups/{group_id}",
+    "url": "/v3/:project_id/groups/:group_id",
+    "operation": "showGroup",
+    "operationId": "showGroup",
+    "twin": false,
+    "auth": true,
+    "minVersion": "3.13",
+    "policy": "group:get",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "list_volume"
+    ]
+  },
+  {
+    "method": "PUT",
+    "path": "/v3/{project_id}/groups/{group_id}",
+    "url": "/v3/:project_id/groups/:group_id",
+    "operation": "updateGroup",
+    "operationId": "updateGroup",
+    "twin": false,
+    "auth": true,
+    "minVersion": "3.13",
+    "policy": "group:update",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_updateGroup",
+    "bodyRequired": true
+  },
+  {
+    "method": "POST",
+    "path": "/v3/{project_id}/groups/{group_id}/action",
+    "url": "/v3/:project_id/groups/:group_id/action",
+    "operation": null,
+    "operationId": "groupAction",
+    "twin": false,
+    "auth": true,
+    "minVersion": "3.13",
+    "policy": "group:action",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "actions": [
+      {
+        "key": "delete",
+        "operation": "deleteGroup",
+        "status": 202,
+        "policy": "group:delete",
+        "body": "action_deleteGroup",
+        "bodyBefore": [],
+        "lenient": []
+      },
+      {
+        "key": "reset_status",
+        "operation": "resetGroupStatus",
+        "status": 202,
+        "minVersion": "3.20",
+        "policy": "group:reset_status",
+        "body": "action_resetGroupStatus",
+        "bodyBefore": [],
+        "lenient": []
+      }
+    ]
+  },
+  {
+    "method": "POST",
+    "path": "/v3/{project_id}/groups/action",
+    "url": "/v3/:project_id/groups/action",
+    "operation": null,
+    "operationId": "groupsAction",
+    "twin": false,
+    "auth": true,
+    "minVersion": "3.14",
+    "policy": "group:action",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "actions": [
+      {
+        "key": "create-from-src",
+        "operation": "createGroupFromSrc",
+        "status": 202,
+        "minVersion": "3.14",
+        "policy": "group:create",
+        "body": "action_createGroupFromSrc",
+        "bodyBefore": [],
+        "lenient": []
+      }
+    ]
+  },
+  {
+    "method": "GET",
+    "path": "/v3/{project_id}/groups/detail",
+    "url": "/v3/:project_id/groups/detail",
+    "operation": "listGroupsDetail",
+    "operationId": "listGroupsDetail",
+    "twin": false,
+    "auth": true,
+    "minVersion": "3.13",
+    "policy": "group:get_all",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "all_tenants",
+      "limit",
+      "list_volume",
+      "marker",
+      "name",
+      "offset",
+      "project_id",
+      "sort",
+      "sort_dir",
+      "sort_key"
+    ]
   },
   {
     "method": "GET",
@@ -4817,6 +5534,694 @@ export const routes: readonly Route[] = [
     "lenient": [],
     "bodyBefore": [],
     "query": []
+  },
+  {
+    "method": "GET",
+    "path": "/v3/group_snapshots",
+    "url": "/v3/group_snapshots",
+    "operation": "listGroupSnapshots",
+    "operationId": "listGroupSnapshots",
+    "twin": true,
+    "auth": true,
+    "minVersion": "3.14",
+    "policy": "group:get_all_group_snapshots",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "all_tenants",
+      "group_id",
+      "limit",
+      "marker",
+      "name",
+      "offset",
+      "project_id",
+      "sort",
+      "sort_dir",
+      "sort_key",
+      "status"
+    ]
+  },
+  {
+    "method": "POST",
+    "path": "/v3/group_snapshots",
+    "url": "/v3/group_snapshots",
+    "operation": "createGroupSnapshot",
+    "operationId": "createGroupSnapshot",
+    "twin": true,
+    "auth": true,
+    "minVersion": "3.14",
+    "policy": "group:create_group_snapshot",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_createGroupSnapshot",
+    "bodyRequired": true
+  },
+  {
+    "method": "DELETE",
+    "path": "/v3/group_snapshots/{group_snapshot_id}",
+    "url": "/v3/group_snapshots/:group_snapshot_id",
+    "operation": "deleteGroupSnapshot",
+    "operationId": "deleteGroupSnapshot",
+    "twin": true,
+    "auth": true,
+    "minVersion": "3.14",
+    "policy": "group:delete_group_snapshot",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "GET",
+    "path": "/v3/group_snapshots/{group_snapshot_id}",
+    "url": "/v3/group_snapshots/:group_snapshot_id",
+    "operation": "showGroupSnapshot",
+    "operationId": "showGroupSnapshot",
+    "twin": true,
+    "auth": true,
+    "minVersion": "3.14",
+    "policy": "group:get_group_snapshot",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "POST",
+    "path": "/v3/group_snapshots/{group_snapshot_id}/action",
+    "url": "/v3/group_snapshots/:group_snapshot_id/action",
+    "operation": null,
+    "operationId": "groupSnapshotAction",
+    "twin": true,
+    "auth": true,
+    "minVersion": "3.14",
+    "policy": "group:snapshot_action",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "actions": [
+      {
+        "key": "reset_status",
+        "operation": "resetGroupSnapshotStatus",
+        "status": 202,
+        "minVersion": "3.19",
+        "policy": "group:reset_group_snapshot_status",
+        "body": "action_resetGroupSnapshotStatus",
+        "bodyBefore": [],
+        "lenient": []
+      }
+    ]
+  },
+  {
+    "method": "GET",
+    "path": "/v3/group_snapshots/detail",
+    "url": "/v3/group_snapshots/detail",
+    "operation": "listGroupSnapshotsDetail",
+    "operationId": "listGroupSnapshotsDetail",
+    "twin": true,
+    "auth": true,
+    "minVersion": "3.14",
+    "policy": "group:get_all_group_snapshots",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "all_tenants",
+      "group_id",
+      "limit",
+      "marker",
+      "name",
+      "offset",
+      "project_id",
+      "sort",
+      "sort_dir",
+      "sort_key",
+      "status"
+    ]
+  },
+  {
+    "method": "GET",
+    "path": "/v3/group_types",
+    "url": "/v3/group_types",
+    "operation": "listGroupTypes",
+    "operationId": "listGroupTypes",
+    "twin": true,
+    "auth": true,
+    "minVersion": "3.11",
+    "policy": "none",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "is_public",
+      "limit",
+      "marker",
+      "offset",
+      "sort",
+      "sort_dir",
+      "sort_key"
+    ]
+  },
+  {
+    "method": "POST",
+    "path": "/v3/group_types",
+    "url": "/v3/group_types",
+    "operation": "createGroupType",
+    "operationId": "createGroupType",
+    "twin": true,
+    "auth": true,
+    "minVersion": "3.11",
+    "policy": "group:group_types_manage",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406,
+      409,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_createGroupType",
+    "bodyRequired": true
+  },
+  {
+    "method": "DELETE",
+    "path": "/v3/group_types/{group_type_id}",
+    "url": "/v3/group_types/:group_type_id",
+    "operation": "deleteGroupType",
+    "operationId": "deleteGroupType",
+    "twin": true,
+    "auth": true,
+    "minVersion": "3.11",
+    "policy": "group:group_types_manage",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "GET",
+    "path": "/v3/group_types/{group_type_id}",
+    "url": "/v3/group_types/:group_type_id",
+    "operation": "showGroupType",
+    "operationId": "showGroupType",
+    "twin": true,
+    "auth": true,
+    "minVersion": "3.11",
+    "policy": "none",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "PUT",
+    "path": "/v3/group_types/{group_type_id}",
+    "url": "/v3/group_types/:group_type_id",
+    "operation": "updateGroupType",
+    "operationId": "updateGroupType",
+    "twin": true,
+    "auth": true,
+    "minVersion": "3.11",
+    "policy": "group:group_types_manage",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406,
+      409,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_updateGroupType",
+    "bodyRequired": true
+  },
+  {
+    "method": "GET",
+    "path": "/v3/group_types/{group_type_id}/group_specs",
+    "url": "/v3/group_types/:group_type_id/group_specs",
+    "operation": "listGroupSpecs",
+    "operationId": "listGroupSpecs",
+    "twin": true,
+    "auth": true,
+    "minVersion": "3.11",
+    "policy": "group:group_types_specs",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "POST",
+    "path": "/v3/group_types/{group_type_id}/group_specs",
+    "url": "/v3/group_types/:group_type_id/group_specs",
+    "operation": "setGroupSpecs",
+    "operationId": "setGroupSpecs",
+    "twin": true,
+    "auth": true,
+    "minVersion": "3.11",
+    "policy": "group:group_types_specs",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_setGroupSpecs",
+    "bodyRequired": true
+  },
+  {
+    "method": "DELETE",
+    "path": "/v3/group_types/{group_type_id}/group_specs/{key}",
+    "url": "/v3/group_types/:group_type_id/group_specs/:key",
+    "operation": "deleteGroupSpec",
+    "operationId": "deleteGroupSpec",
+    "twin": true,
+    "auth": true,
+    "minVersion": "3.11",
+    "policy": "group:group_types_specs",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "GET",
+    "path": "/v3/group_types/{group_type_id}/group_specs/{key}",
+    "url": "/v3/group_types/:group_type_id/group_specs/:key",
+    "operation": "showGroupSpec",
+    "operationId": "showGroupSpec",
+    "twin": true,
+    "auth": true,
+    "minVersion": "3.11",
+    "policy": "group:group_types_specs",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "PUT",
+    "path": "/v3/group_types/{group_type_id}/group_specs/{key}",
+    "url": "/v3/group_types/:group_type_id/group_specs/:key",
+    "operation": "updateGroupSpec",
+    "operationId": "updateGroupSpec",
+    "twin": true,
+    "auth": true,
+    "minVersion": "3.11",
+    "policy": "group:group_types_specs",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_updateGroupSpec",
+    "bodyRequired": true
+  },
+  {
+    "method": "GET",
+    "path": "/v3/group_types/default",
+    "url": "/v3/group_types/default",
+    "operation": "showDefaultGroupType",
+    "operationId": "showDefaultGroupType",
+    "twin": true,
+    "auth": true,
+    "minVersion": "3.11",
+    "policy": "none",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "GET",
+    "path": "/v3/groups",
+    "url": "/v3/groups",
+    "operation": "listGroups",
+    "operationId": "listGroups",
+    "twin": true,
+    "auth": true,
+    "minVersion": "3.13",
+    "policy": "group:get_all",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "all_tenants",
+      "limit",
+      "marker",
+      "name",
+      "offset",
+      "project_id",
+      "sort",
+      "sort_dir",
+      "sort_key"
+    ]
+  },
+  {
+    "method": "POST",
+    "path": "/v3/groups",
+    "url": "/v3/groups",
+    "operation": "createGroup",
+    "operationId": "createGroup",
+    "twin": true,
+    "auth": true,
+    "minVersion": "3.13",
+    "policy": "group:create",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_createGroup",
+    "bodyRequired": true
+  },
+  {
+    "method": "GET",
+    "path": "/v3/groups/{group_id}",
+    "url": "/v3/groups/:group_id",
+    "operation": "showGroup",
+    "operationId": "showGroup",
+    "twin": true,
+    "auth": true,
+    "minVersion": "3.13",
+    "policy": "group:get",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "list_volume"
+    ]
+  },
+  {
+    "method": "PUT",
+    "path": "/v3/groups/{group_id}",
+    "url": "/v3/groups/:group_id",
+    "operation": "updateGroup",
+    "operationId": "updateGroup",
+    "twin": true,
+    "auth": true,
+    "minVersion": "3.13",
+    "policy": "group:update",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_updateGroup",
+    "bodyRequired": true
+  },
+  {
+    "method": "POST",
+    "path": "/v3/groups/{group_id}/action",
+    "url": "/v3/groups/:group_id/action",
+    "operation": null,
+    "operationId": "groupAction",
+    "twin": true,
+    "auth": true,
+    "minVersion": "3.13",
+    "policy": "group:action",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "actions": [
+      {
+        "key": "delete",
+        "operation": "deleteGroup",
+        "status": 202,
+        "policy": "group:delete",
+        "body": "action_deleteGroup",
+        "bodyBefore": [],
+        "lenient": []
+      },
+      {
+        "key": "reset_status",
+        "operation": "resetGroupStatus",
+        "status": 202,
+        "minVersion": "3.20",
+        "policy": "group:reset_status",
+        "body": "action_resetGroupStatus",
+        "bodyBefore": [],
+        "lenient": []
+      }
+    ]
+  },
+  {
+    "method": "POST",
+    "path": "/v3/groups/action",
+    "url": "/v3/groups/action",
+    "operation": null,
+    "operationId": "groupsAction",
+    "twin": true,
+    "auth": true,
+    "minVersion": "3.14",
+    "policy": "group:action",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "actions": [
+      {
+        "key": "create-from-src",
+        "operation": "createGroupFromSrc",
+        "status": 202,
+        "minVersion": "3.14",
+        "policy": "group:create",
+        "body": "action_createGroupFromSrc",
+        "bodyBefore": [],
+        "lenient": []
+      }
+    ]
+  },
+  {
+    "method": "GET",
+    "path": "/v3/groups/detail",
+    "url": "/v3/groups/detail",
+    "operation": "listGroupsDetail",
+    "operationId": "listGroupsDetail",
+    "twin": true,
+    "auth": true,
+    "minVersion": "3.13",
+    "policy": "group:get_all",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "all_tenants",
+      "limit",
+      "list_volume",
+      "marker",
+      "name",
+      "offset",
+      "project_id",
+      "sort",
+      "sort_dir",
+      "sort_key"
+    ]
   },
   {
     "method": "GET",

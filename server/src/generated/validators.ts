@@ -7258,12 +7258,10 @@ return errors === 0;
 }
 validate159.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_createQosSpecs = validate162;
-const schema184 = {"$ref":"cinder-v3.json#/components/schemas/QosSpecsCreateRequest","$id":"body_createQosSpecs.json"};
-const schema185 = {"type":"object","required":["qos_specs"],"additionalProperties":false,"properties":{"qos_specs":{"$ref":"#/components/schemas/QosSpecsCreate"}}};
-const schema186 = {"description":"The `qos_specs` object of a create request (schema `create`: only `name` is typed, other keys\nare allowed). Every key but `name` and `consumer` becomes a spec; keys and values are then\nchecked by cinder/utils.py `validate_dictionary_string_length`: key of 1..255 characters\n(else 400 \"Invalid input received: Key \\\"<k>\\\" has <n> characters, more than 255.\"), value\nnull or a string of at most 255 characters (a non-string → 400 \"Invalid input received: Value\nfor key \\\"<k>\\\" is not a string or unicode\").\n","type":"object","required":["name"],"properties":{"name":{"description":"Format `name_skip_leading_trailing_spaces`: stored stripped, which must leave 1..255\ncharacters: \"\" → 400 \"An invalid 'name' value was provided. The 'name' can not be None.\",\nblank → \"... The 'name' can not be empty.\", longer → \"... The 'name' can not be greater\nthan 255 characters.\". A name already used → 409 \"QoS Specs <name> already exists.\".\n","type":"string","pattern":"^\\s*\\S(?:[\\s\\S]{0,253}\\S)?\\s*$"},"consumer":{"description":"Default `back-end`. Any other value (null and \"\" included) → 400 \"Invalid qos specs: Valid\nconsumer of QoS specs are: QoSConsumerValues(default=<class\n'oslo_versionedobjects.fields.UnspecifiedDefault'>,nullable=False,valid_values=('back-end',\n'front-end', 'both'))\" (sic, cinder/objects/qos_specs.py `__setattr__`).\n","allOf":[{"$ref":"#/components/schemas/QosConsumer"}]}},"propertyNames":{"minLength":1,"maxLength":255},"additionalProperties":{"type":["string","null"],"maxLength":255}};
-const schema187 = {"description":"Where the specs are applied (cinder/objects/fields.py QoSConsumerValues): `back-end` (the\ndefault), `front-end` (passed to Nova through the connection info) or `both`.\n","type":"string","enum":["back-end","front-end","both"]};
-const pattern62 = new RegExp("^\\s*\\S(?:[\\s\\S]{0,253}\\S)?\\s*$", "u");
+export const body_createGroupType = validate162;
+const schema184 = {"$ref":"cinder-v3.json#/components/schemas/GroupTypeCreateRequest","$id":"body_createGroupType.json"};
+const schema185 = {"type":"object","required":["group_type"],"additionalProperties":false,"properties":{"group_type":{"$ref":"#/components/schemas/GroupTypeCreate"}}};
+const schema186 = {"description":"The `group_type` object of a create request.","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"$ref":"#/components/schemas/RequiredName"},"description":{"$ref":"#/components/schemas/PrintableDescription"},"is_public":{"description":"Whether the group type is public (default true).","allOf":[{"$ref":"#/components/schemas/Boolean"}]},"group_specs":{"$ref":"#/components/schemas/MetadataOrNull"}}};
 
 function validate164(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -7280,6 +7278,1810 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.name === undefined) && (missing0 = "name")){
 validate164.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((((key0 === "name") || (key0 === "description")) || (key0 === "is_public")) || (key0 === "group_specs"))){
+validate164.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.name !== undefined){
+let data0 = data.name;
+const _errs2 = errors;
+const _errs3 = errors;
+if(errors === _errs3){
+if(typeof data0 === "string"){
+if(func2(data0) > 255){
+validate164.errors = [{instancePath:instancePath+"/name",schemaPath:"#/components/schemas/RequiredName/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+else {
+if(func2(data0) < 1){
+validate164.errors = [{instancePath:instancePath+"/name",schemaPath:"#/components/schemas/RequiredName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern48.test(data0)){
+validate164.errors = [{instancePath:instancePath+"/name",schemaPath:"#/components/schemas/RequiredName/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""}];
+return false;
+}
+}
+}
+}
+else {
+validate164.errors = [{instancePath:instancePath+"/name",schemaPath:"#/components/schemas/RequiredName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.description !== undefined){
+let data1 = data.description;
+const _errs5 = errors;
+const _errs6 = errors;
+if((typeof data1 !== "string") && (data1 !== null)){
+validate164.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/type",keyword:"type",params:{type: schema103.type},message:"must be string,null"}];
+return false;
+}
+if(errors === _errs6){
+if(typeof data1 === "string"){
+if(func2(data1) > 255){
+validate164.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+else {
+if(func2(data1) < 0){
+validate164.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+return false;
+}
+else {
+if(!pattern28.test(data1)){
+validate164.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"},message:"must match pattern \""+"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"+"\""}];
+return false;
+}
+}
+}
+}
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.is_public !== undefined){
+let data2 = data.is_public;
+const _errs8 = errors;
+if((typeof data2 !== "boolean") && (typeof data2 !== "string")){
+validate164.errors = [{instancePath:instancePath+"/is_public",schemaPath:"#/components/schemas/Boolean/type",keyword:"type",params:{type: schema40.type},message:"must be boolean,string"}];
+return false;
+}
+if(!((((((((((((((((((((((((((data2 === true) || (data2 === "True")) || (data2 === "TRUE")) || (data2 === "true")) || (data2 === "1")) || (data2 === "ON")) || (data2 === "On")) || (data2 === "on")) || (data2 === "YES")) || (data2 === "Yes")) || (data2 === "yes")) || (data2 === "y")) || (data2 === "t")) || (data2 === false)) || (data2 === "False")) || (data2 === "FALSE")) || (data2 === "false")) || (data2 === "0")) || (data2 === "OFF")) || (data2 === "Off")) || (data2 === "off")) || (data2 === "NO")) || (data2 === "No")) || (data2 === "no")) || (data2 === "n")) || (data2 === "f"))){
+validate164.errors = [{instancePath:instancePath+"/is_public",schemaPath:"#/components/schemas/Boolean/enum",keyword:"enum",params:{allowedValues: schema40.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.group_specs !== undefined){
+let data3 = data.group_specs;
+const _errs12 = errors;
+const _errs13 = errors;
+if((!(data3 && typeof data3 == "object" && !Array.isArray(data3))) && (data3 !== null)){
+validate164.errors = [{instancePath:instancePath+"/group_specs",schemaPath:"#/components/schemas/MetadataOrNull/type",keyword:"type",params:{type: schema35.type},message:"must be object,null"}];
+return false;
+}
+if(errors === _errs13){
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+const _errs15 = errors;
+for(const key1 in data3){
+if(!(pattern4.test(key1))){
+validate164.errors = [{instancePath:instancePath+"/group_specs",schemaPath:"#/components/schemas/MetadataOrNull/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs15 === errors){
+var valid6 = true;
+for(const key2 in data3){
+if(pattern4.test(key2)){
+let data4 = data3[key2];
+const _errs16 = errors;
+if(errors === _errs16){
+if(typeof data4 === "string"){
+if(func2(data4) > 255){
+validate164.errors = [{instancePath:instancePath+"/group_specs/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/MetadataOrNull/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+}
+else {
+validate164.errors = [{instancePath:instancePath+"/group_specs/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/MetadataOrNull/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid6 = _errs16 === errors;
+if(!valid6){
+break;
+}
+}
+}
+}
+}
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate164.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate164.errors = vErrors;
+return errors === 0;
+}
+validate164.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate163(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate163.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.group_type === undefined) && (missing0 = "group_type")){
+validate163.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(key0 === "group_type")){
+validate163.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.group_type !== undefined){
+if(!(validate164(data.group_type, {instancePath:instancePath+"/group_type",parentData:data,parentDataProperty:"group_type",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate164.errors : vErrors.concat(validate164.errors);
+errors = vErrors.length;
+}
+}
+}
+}
+}
+else {
+validate163.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate163.errors = vErrors;
+return errors === 0;
+}
+validate163.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate162(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="body_createGroupType.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate162.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(validate163(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
+errors = vErrors.length;
+}
+validate162.errors = vErrors;
+return errors === 0;
+}
+validate162.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const body_updateGroupType = validate167;
+const schema191 = {"$ref":"cinder-v3.json#/components/schemas/GroupTypeUpdateRequest","$id":"body_updateGroupType.json"};
+const schema192 = {"type":"object","required":["group_type"],"additionalProperties":false,"properties":{"group_type":{"$ref":"#/components/schemas/GroupTypeUpdate"}}};
+const schema193 = {"description":"The `group_type` object of an update request. All of name, description, is_public null or\nabsent → 400 \"Specify group type name, description or a combination thereof.\"; a blank name →\n400 \"Group type name can not be empty.\".\n","type":"object","additionalProperties":false,"properties":{"name":{"description":"cinder/api/validation/parameter_types.py `name_allow_zero_min_length`.","type":["string","null"],"minLength":0,"maxLength":255},"description":{"$ref":"#/components/schemas/PrintableDescription"},"is_public":{"$ref":"#/components/schemas/Boolean"}}};
+
+function validate169(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate169.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((key0 === "name") || (key0 === "description")) || (key0 === "is_public"))){
+validate169.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.name !== undefined){
+let data0 = data.name;
+const _errs2 = errors;
+if((typeof data0 !== "string") && (data0 !== null)){
+validate169.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: schema193.properties.name.type},message:"must be string,null"}];
+return false;
+}
+if(errors === _errs2){
+if(typeof data0 === "string"){
+if(func2(data0) > 255){
+validate169.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+else {
+if(func2(data0) < 0){
+validate169.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.description !== undefined){
+let data1 = data.description;
+const _errs4 = errors;
+const _errs5 = errors;
+if((typeof data1 !== "string") && (data1 !== null)){
+validate169.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/type",keyword:"type",params:{type: schema103.type},message:"must be string,null"}];
+return false;
+}
+if(errors === _errs5){
+if(typeof data1 === "string"){
+if(func2(data1) > 255){
+validate169.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+else {
+if(func2(data1) < 0){
+validate169.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+return false;
+}
+else {
+if(!pattern28.test(data1)){
+validate169.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"},message:"must match pattern \""+"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"+"\""}];
+return false;
+}
+}
+}
+}
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.is_public !== undefined){
+let data2 = data.is_public;
+const _errs7 = errors;
+if((typeof data2 !== "boolean") && (typeof data2 !== "string")){
+validate169.errors = [{instancePath:instancePath+"/is_public",schemaPath:"#/components/schemas/Boolean/type",keyword:"type",params:{type: schema40.type},message:"must be boolean,string"}];
+return false;
+}
+if(!((((((((((((((((((((((((((data2 === true) || (data2 === "True")) || (data2 === "TRUE")) || (data2 === "true")) || (data2 === "1")) || (data2 === "ON")) || (data2 === "On")) || (data2 === "on")) || (data2 === "YES")) || (data2 === "Yes")) || (data2 === "yes")) || (data2 === "y")) || (data2 === "t")) || (data2 === false)) || (data2 === "False")) || (data2 === "FALSE")) || (data2 === "false")) || (data2 === "0")) || (data2 === "OFF")) || (data2 === "Off")) || (data2 === "off")) || (data2 === "NO")) || (data2 === "No")) || (data2 === "no")) || (data2 === "n")) || (data2 === "f"))){
+validate169.errors = [{instancePath:instancePath+"/is_public",schemaPath:"#/components/schemas/Boolean/enum",keyword:"enum",params:{allowedValues: schema40.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate169.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate169.errors = vErrors;
+return errors === 0;
+}
+validate169.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate168(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate168.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.group_type === undefined) && (missing0 = "group_type")){
+validate168.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(key0 === "group_type")){
+validate168.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.group_type !== undefined){
+if(!(validate169(data.group_type, {instancePath:instancePath+"/group_type",parentData:data,parentDataProperty:"group_type",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate169.errors : vErrors.concat(validate169.errors);
+errors = vErrors.length;
+}
+}
+}
+}
+}
+else {
+validate168.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate168.errors = vErrors;
+return errors === 0;
+}
+validate168.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate167(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="body_updateGroupType.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate167.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(validate168(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate168.errors : vErrors.concat(validate168.errors);
+errors = vErrors.length;
+}
+validate167.errors = vErrors;
+return errors === 0;
+}
+validate167.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const body_setGroupSpecs = validate172;
+const schema196 = {"$ref":"cinder-v3.json#/components/schemas/GroupSpecsSetRequest","$id":"body_setGroupSpecs.json"};
+const schema197 = {"description":"`{\"group_specs\": {...}}`: merged into the group type's specs.","type":"object","required":["group_specs"],"additionalProperties":false,"properties":{"group_specs":{"$ref":"#/components/schemas/GroupSpecsInput"}}};
+const schema198 = {"description":"Group specs to set. Cinder checks them in code rather than by schema: a key other than\n`^[a-zA-Z0-9-_:.]+$` → 400 \"Key names can only contain alphanumeric characters, underscores,\nperiods, colons and hyphens.\"; a key of more than 255 characters or a value of more than 255\n→ 400.\n","type":"object","additionalProperties":{"type":["string","null"]}};
+
+function validate173(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate173.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.group_specs === undefined) && (missing0 = "group_specs")){
+validate173.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(key0 === "group_specs")){
+validate173.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.group_specs !== undefined){
+let data0 = data.group_specs;
+const _errs3 = errors;
+if(errors === _errs3){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+for(const key1 in data0){
+let data1 = data0[key1];
+const _errs6 = errors;
+if((typeof data1 !== "string") && (data1 !== null)){
+validate173.errors = [{instancePath:instancePath+"/group_specs/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/GroupSpecsInput/additionalProperties/type",keyword:"type",params:{type: schema198.additionalProperties.type},message:"must be string,null"}];
+return false;
+}
+var valid2 = _errs6 === errors;
+if(!valid2){
+break;
+}
+}
+}
+else {
+validate173.errors = [{instancePath:instancePath+"/group_specs",schemaPath:"#/components/schemas/GroupSpecsInput/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+}
+}
+}
+else {
+validate173.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate173.errors = vErrors;
+return errors === 0;
+}
+validate173.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate172(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="body_setGroupSpecs.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate172.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(validate173(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate173.errors : vErrors.concat(validate173.errors);
+errors = vErrors.length;
+}
+validate172.errors = vErrors;
+return errors === 0;
+}
+validate172.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const body_updateGroupSpec = validate175;
+const schema199 = {"$ref":"cinder-v3.json#/components/schemas/GroupSpecItemRequest","$id":"body_updateGroupSpec.json"};
+const schema200 = {"description":"`{\"<key>\": \"<value>\"}`: exactly one key, which must be the URL's (else 400 \"Request body and\nURI mismatch\"); more → 400 \"Request body contains too many items\".\n","type":"object","minProperties":1,"additionalProperties":{"type":["string","null"]}};
+
+function validate175(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="body_updateGroupSpec.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate175.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(errors === _errs0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(Object.keys(data).length < 1){
+validate175.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/GroupSpecItemRequest/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"}];
+return false;
+}
+else {
+for(const key0 in data){
+let data0 = data[key0];
+const _errs3 = errors;
+if((typeof data0 !== "string") && (data0 !== null)){
+validate175.errors = [{instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"cinder-v3.json#/components/schemas/GroupSpecItemRequest/additionalProperties/type",keyword:"type",params:{type: schema200.additionalProperties.type},message:"must be string,null"}];
+return false;
+}
+var valid1 = _errs3 === errors;
+if(!valid1){
+break;
+}
+}
+}
+}
+else {
+validate175.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/GroupSpecItemRequest/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate175.errors = vErrors;
+return errors === 0;
+}
+validate175.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const body_createGroup = validate176;
+const schema201 = {"$ref":"cinder-v3.json#/components/schemas/GroupCreateRequest","$id":"body_createGroup.json"};
+const schema202 = {"type":"object","required":["group"],"additionalProperties":false,"properties":{"group":{"$ref":"#/components/schemas/GroupCreate"}}};
+const schema203 = {"description":"The `group` object of a create request.","type":"object","required":["group_type","volume_types"],"additionalProperties":false,"properties":{"group_type":{"description":"The group type's id or name.","type":"string"},"volume_types":{"description":"Volume types (ids or names) the group's volumes may have; at least one, no repeats.","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","maxLength":255}},"name":{"description":"cinder/api/validation/parameter_types.py `name_allow_zero_min_length`; stripped.","type":["string","null"],"maxLength":255},"description":{"$ref":"#/components/schemas/PrintableDescription"},"availability_zone":{"description":"An availability zone of the volume services (default the configured one).","type":["string","null"],"minLength":1,"maxLength":255}}};
+
+function validate178(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate178.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.group_type === undefined) && (missing0 = "group_type")) || ((data.volume_types === undefined) && (missing0 = "volume_types"))){
+validate178.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((((key0 === "group_type") || (key0 === "volume_types")) || (key0 === "name")) || (key0 === "description")) || (key0 === "availability_zone"))){
+validate178.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.group_type !== undefined){
+const _errs2 = errors;
+if(typeof data.group_type !== "string"){
+validate178.errors = [{instancePath:instancePath+"/group_type",schemaPath:"#/properties/group_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.volume_types !== undefined){
+let data1 = data.volume_types;
+const _errs4 = errors;
+if(errors === _errs4){
+if(Array.isArray(data1)){
+if(data1.length < 1){
+validate178.errors = [{instancePath:instancePath+"/volume_types",schemaPath:"#/properties/volume_types/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+return false;
+}
+else {
+var valid1 = true;
+const len0 = data1.length;
+for(let i0=0; i0<len0; i0++){
+let data2 = data1[i0];
+const _errs6 = errors;
+if(errors === _errs6){
+if(typeof data2 === "string"){
+if(func2(data2) > 255){
+validate178.errors = [{instancePath:instancePath+"/volume_types/" + i0,schemaPath:"#/properties/volume_types/items/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+}
+else {
+validate178.errors = [{instancePath:instancePath+"/volume_types/" + i0,schemaPath:"#/properties/volume_types/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid1 = _errs6 === errors;
+if(!valid1){
+break;
+}
+}
+if(valid1){
+let i1 = data1.length;
+let j0;
+if(i1 > 1){
+const indices0 = {};
+for(;i1--;){
+let item0 = data1[i1];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+validate178.errors = [{instancePath:instancePath+"/volume_types",schemaPath:"#/properties/volume_types/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"}];
+return false;
+break;
+}
+indices0[item0] = i1;
+}
+}
+}
+}
+}
+else {
+validate178.errors = [{instancePath:instancePath+"/volume_types",schemaPath:"#/properties/volume_types/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.name !== undefined){
+let data3 = data.name;
+const _errs8 = errors;
+if((typeof data3 !== "string") && (data3 !== null)){
+validate178.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: schema203.properties.name.type},message:"must be string,null"}];
+return false;
+}
+if(errors === _errs8){
+if(typeof data3 === "string"){
+if(func2(data3) > 255){
+validate178.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.description !== undefined){
+let data4 = data.description;
+const _errs10 = errors;
+const _errs11 = errors;
+if((typeof data4 !== "string") && (data4 !== null)){
+validate178.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/type",keyword:"type",params:{type: schema103.type},message:"must be string,null"}];
+return false;
+}
+if(errors === _errs11){
+if(typeof data4 === "string"){
+if(func2(data4) > 255){
+validate178.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+else {
+if(func2(data4) < 0){
+validate178.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+return false;
+}
+else {
+if(!pattern28.test(data4)){
+validate178.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"},message:"must match pattern \""+"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"+"\""}];
+return false;
+}
+}
+}
+}
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.availability_zone !== undefined){
+let data5 = data.availability_zone;
+const _errs13 = errors;
+if((typeof data5 !== "string") && (data5 !== null)){
+validate178.errors = [{instancePath:instancePath+"/availability_zone",schemaPath:"#/properties/availability_zone/type",keyword:"type",params:{type: schema203.properties.availability_zone.type},message:"must be string,null"}];
+return false;
+}
+if(errors === _errs13){
+if(typeof data5 === "string"){
+if(func2(data5) > 255){
+validate178.errors = [{instancePath:instancePath+"/availability_zone",schemaPath:"#/properties/availability_zone/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+else {
+if(func2(data5) < 1){
+validate178.errors = [{instancePath:instancePath+"/availability_zone",schemaPath:"#/properties/availability_zone/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs13 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate178.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate178.errors = vErrors;
+return errors === 0;
+}
+validate178.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate177(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate177.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.group === undefined) && (missing0 = "group")){
+validate177.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(key0 === "group")){
+validate177.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.group !== undefined){
+if(!(validate178(data.group, {instancePath:instancePath+"/group",parentData:data,parentDataProperty:"group",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate178.errors : vErrors.concat(validate178.errors);
+errors = vErrors.length;
+}
+}
+}
+}
+}
+else {
+validate177.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate177.errors = vErrors;
+return errors === 0;
+}
+validate177.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate176(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="body_createGroup.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate176.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(validate177(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate177.errors : vErrors.concat(validate177.errors);
+errors = vErrors.length;
+}
+validate176.errors = vErrors;
+return errors === 0;
+}
+validate176.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const action_createGroupFromSrc = validate181;
+const schema205 = {"$ref":"cinder-v3.json#/components/schemas/GroupsActionCreateFromSrc","$id":"action_createGroupFromSrc.json"};
+const schema206 = {"description":"`create-from-src` (3.14; cinder/api/v3/groups.py `create_from_src`, cinder/group/api.py\n`create_from_src`): a new group of the source's group type and volume types, on the source's\nbackend, with one volume made from each snapshot of the group snapshot, or cloned from each\nvolume of the source group. Exactly one of `group_snapshot_id` and `source_group_id` (else\n400). Unknown source → 404 (\"GroupSnapshot <id> could not be found.\", \"Group <id> could not\nbe found.\"); a source that is not `available` or has nothing in it → 400 \"Invalid Group:\n...\"; quota → 413 (groups, then volumes and gigabytes). **202** with `{id, name}`; the group is\n`creating` until its volumes are made. Policy `group:create`.\n","type":"object","x-action":"create-from-src","x-operation":"createGroupFromSrc","x-status":202,"x-min-version":"3.14","x-microversion-name":"GROUP_SNAPSHOTS","x-policy":"group:create","required":["create-from-src"],"additionalProperties":false,"properties":{"create-from-src":{"type":"object","additionalProperties":false,"properties":{"name":{"type":["string","null"],"maxLength":255},"description":{"$ref":"#/components/schemas/PrintableDescription"},"group_snapshot_id":{"$ref":"#/components/schemas/Uuid"},"source_group_id":{"$ref":"#/components/schemas/Uuid"}},"oneOf":[{"required":["group_snapshot_id"]},{"required":["source_group_id"]}]}}};
+const schema208 = {"description":"A UUID as Cinder writes it in responses (lower-case, hyphenated).","type":"string","format":"uuid"};
+const formats0 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
+
+function validate182(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate182.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data["create-from-src"] === undefined) && (missing0 = "create-from-src")){
+validate182.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(key0 === "create-from-src")){
+validate182.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data["create-from-src"] !== undefined){
+let data0 = data["create-from-src"];
+const _errs2 = errors;
+const _errs4 = errors;
+let valid1 = false;
+let passing0 = null;
+const _errs5 = errors;
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing1;
+if((data0.group_snapshot_id === undefined) && (missing1 = "group_snapshot_id")){
+const err0 = {instancePath:instancePath+"/create-from-src",schemaPath:"#/properties/create-from-src/oneOf/0/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+var _valid0 = _errs5 === errors;
+if(_valid0){
+valid1 = true;
+passing0 = 0;
+}
+const _errs6 = errors;
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing2;
+if((data0.source_group_id === undefined) && (missing2 = "source_group_id")){
+const err1 = {instancePath:instancePath+"/create-from-src",schemaPath:"#/properties/create-from-src/oneOf/1/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+var _valid0 = _errs6 === errors;
+if(_valid0 && valid1){
+valid1 = false;
+passing0 = [passing0, 1];
+}
+else {
+if(_valid0){
+valid1 = true;
+passing0 = 1;
+}
+}
+if(!valid1){
+const err2 = {instancePath:instancePath+"/create-from-src",schemaPath:"#/properties/create-from-src/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate182.errors = vErrors;
+return false;
+}
+else {
+errors = _errs4;
+if(vErrors !== null){
+if(_errs4){
+vErrors.length = _errs4;
+}
+else {
+vErrors = null;
+}
+}
+}
+if(errors === _errs2){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+const _errs7 = errors;
+for(const key1 in data0){
+if(!((((key1 === "name") || (key1 === "description")) || (key1 === "group_snapshot_id")) || (key1 === "source_group_id"))){
+validate182.errors = [{instancePath:instancePath+"/create-from-src",schemaPath:"#/properties/create-from-src/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs7 === errors){
+if(data0.name !== undefined){
+let data1 = data0.name;
+const _errs8 = errors;
+if((typeof data1 !== "string") && (data1 !== null)){
+validate182.errors = [{instancePath:instancePath+"/create-from-src/name",schemaPath:"#/properties/create-from-src/properties/name/type",keyword:"type",params:{type: schema206.properties["create-from-src"].properties.name.type},message:"must be string,null"}];
+return false;
+}
+if(errors === _errs8){
+if(typeof data1 === "string"){
+if(func2(data1) > 255){
+validate182.errors = [{instancePath:instancePath+"/create-from-src/name",schemaPath:"#/properties/create-from-src/properties/name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+}
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data0.description !== undefined){
+let data2 = data0.description;
+const _errs10 = errors;
+const _errs11 = errors;
+if((typeof data2 !== "string") && (data2 !== null)){
+validate182.errors = [{instancePath:instancePath+"/create-from-src/description",schemaPath:"#/components/schemas/PrintableDescription/type",keyword:"type",params:{type: schema103.type},message:"must be string,null"}];
+return false;
+}
+if(errors === _errs11){
+if(typeof data2 === "string"){
+if(func2(data2) > 255){
+validate182.errors = [{instancePath:instancePath+"/create-from-src/description",schemaPath:"#/components/schemas/PrintableDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+else {
+if(func2(data2) < 0){
+validate182.errors = [{instancePath:instancePath+"/create-from-src/description",schemaPath:"#/components/schemas/PrintableDescription/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+return false;
+}
+else {
+if(!pattern28.test(data2)){
+validate182.errors = [{instancePath:instancePath+"/create-from-src/description",schemaPath:"#/components/schemas/PrintableDescription/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"},message:"must match pattern \""+"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"+"\""}];
+return false;
+}
+}
+}
+}
+}
+var valid2 = _errs10 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data0.group_snapshot_id !== undefined){
+let data3 = data0.group_snapshot_id;
+const _errs13 = errors;
+const _errs14 = errors;
+if(errors === _errs14){
+if(errors === _errs14){
+if(typeof data3 === "string"){
+if(!(formats0.test(data3))){
+validate182.errors = [{instancePath:instancePath+"/create-from-src/group_snapshot_id",schemaPath:"#/components/schemas/Uuid/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""}];
+return false;
+}
+}
+else {
+validate182.errors = [{instancePath:instancePath+"/create-from-src/group_snapshot_id",schemaPath:"#/components/schemas/Uuid/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid2 = _errs13 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data0.source_group_id !== undefined){
+let data4 = data0.source_group_id;
+const _errs16 = errors;
+const _errs17 = errors;
+if(errors === _errs17){
+if(errors === _errs17){
+if(typeof data4 === "string"){
+if(!(formats0.test(data4))){
+validate182.errors = [{instancePath:instancePath+"/create-from-src/source_group_id",schemaPath:"#/components/schemas/Uuid/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""}];
+return false;
+}
+}
+else {
+validate182.errors = [{instancePath:instancePath+"/create-from-src/source_group_id",schemaPath:"#/components/schemas/Uuid/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid2 = _errs16 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate182.errors = [{instancePath:instancePath+"/create-from-src",schemaPath:"#/properties/create-from-src/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+}
+}
+}
+else {
+validate182.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate182.errors = vErrors;
+return errors === 0;
+}
+validate182.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate181(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="action_createGroupFromSrc.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate181.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(validate182(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate182.errors : vErrors.concat(validate182.errors);
+errors = vErrors.length;
+}
+validate181.errors = vErrors;
+return errors === 0;
+}
+validate181.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const body_updateGroup = validate184;
+const schema210 = {"$ref":"cinder-v3.json#/components/schemas/GroupUpdateRequest","$id":"body_updateGroup.json"};
+const schema211 = {"type":"object","required":["group"],"additionalProperties":false,"properties":{"group":{"$ref":"#/components/schemas/GroupUpdate"}}};
+const schema212 = {"description":"The `group` object of an update request: at least one of name, description, add_volumes,\nremove_volumes. The volume lists are comma-separated volume ids.\n","type":"object","minProperties":1,"additionalProperties":false,"properties":{"name":{"type":["string","null"],"maxLength":255},"description":{"$ref":"#/components/schemas/PrintableDescription"},"add_volumes":{"$ref":"#/components/schemas/PrintableDescription"},"remove_volumes":{"$ref":"#/components/schemas/PrintableDescription"}}};
+
+function validate186(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate186.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(Object.keys(data).length < 1){
+validate186.errors = [{instancePath,schemaPath:"#/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((((key0 === "name") || (key0 === "description")) || (key0 === "add_volumes")) || (key0 === "remove_volumes"))){
+validate186.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.name !== undefined){
+let data0 = data.name;
+const _errs2 = errors;
+if((typeof data0 !== "string") && (data0 !== null)){
+validate186.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: schema212.properties.name.type},message:"must be string,null"}];
+return false;
+}
+if(errors === _errs2){
+if(typeof data0 === "string"){
+if(func2(data0) > 255){
+validate186.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.description !== undefined){
+let data1 = data.description;
+const _errs4 = errors;
+const _errs5 = errors;
+if((typeof data1 !== "string") && (data1 !== null)){
+validate186.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/type",keyword:"type",params:{type: schema103.type},message:"must be string,null"}];
+return false;
+}
+if(errors === _errs5){
+if(typeof data1 === "string"){
+if(func2(data1) > 255){
+validate186.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+else {
+if(func2(data1) < 0){
+validate186.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+return false;
+}
+else {
+if(!pattern28.test(data1)){
+validate186.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"},message:"must match pattern \""+"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"+"\""}];
+return false;
+}
+}
+}
+}
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.add_volumes !== undefined){
+let data2 = data.add_volumes;
+const _errs7 = errors;
+const _errs8 = errors;
+if((typeof data2 !== "string") && (data2 !== null)){
+validate186.errors = [{instancePath:instancePath+"/add_volumes",schemaPath:"#/components/schemas/PrintableDescription/type",keyword:"type",params:{type: schema103.type},message:"must be string,null"}];
+return false;
+}
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(func2(data2) > 255){
+validate186.errors = [{instancePath:instancePath+"/add_volumes",schemaPath:"#/components/schemas/PrintableDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+else {
+if(func2(data2) < 0){
+validate186.errors = [{instancePath:instancePath+"/add_volumes",schemaPath:"#/components/schemas/PrintableDescription/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+return false;
+}
+else {
+if(!pattern28.test(data2)){
+validate186.errors = [{instancePath:instancePath+"/add_volumes",schemaPath:"#/components/schemas/PrintableDescription/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"},message:"must match pattern \""+"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"+"\""}];
+return false;
+}
+}
+}
+}
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.remove_volumes !== undefined){
+let data3 = data.remove_volumes;
+const _errs10 = errors;
+const _errs11 = errors;
+if((typeof data3 !== "string") && (data3 !== null)){
+validate186.errors = [{instancePath:instancePath+"/remove_volumes",schemaPath:"#/components/schemas/PrintableDescription/type",keyword:"type",params:{type: schema103.type},message:"must be string,null"}];
+return false;
+}
+if(errors === _errs11){
+if(typeof data3 === "string"){
+if(func2(data3) > 255){
+validate186.errors = [{instancePath:instancePath+"/remove_volumes",schemaPath:"#/components/schemas/PrintableDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+else {
+if(func2(data3) < 0){
+validate186.errors = [{instancePath:instancePath+"/remove_volumes",schemaPath:"#/components/schemas/PrintableDescription/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+return false;
+}
+else {
+if(!pattern28.test(data3)){
+validate186.errors = [{instancePath:instancePath+"/remove_volumes",schemaPath:"#/components/schemas/PrintableDescription/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"},message:"must match pattern \""+"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"+"\""}];
+return false;
+}
+}
+}
+}
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate186.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate186.errors = vErrors;
+return errors === 0;
+}
+validate186.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate185(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate185.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.group === undefined) && (missing0 = "group")){
+validate185.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(key0 === "group")){
+validate185.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.group !== undefined){
+if(!(validate186(data.group, {instancePath:instancePath+"/group",parentData:data,parentDataProperty:"group",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate186.errors : vErrors.concat(validate186.errors);
+errors = vErrors.length;
+}
+}
+}
+}
+}
+else {
+validate185.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate185.errors = vErrors;
+return errors === 0;
+}
+validate185.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate184(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="body_updateGroup.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate184.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(validate185(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate185.errors : vErrors.concat(validate185.errors);
+errors = vErrors.length;
+}
+validate184.errors = vErrors;
+return errors === 0;
+}
+validate184.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const action_deleteGroup = validate189;
+const schema216 = {"$ref":"cinder-v3.json#/components/schemas/GroupActionDelete","$id":"action_deleteGroup.json"};
+const schema217 = {"description":"`delete` (cinder/api/v3/groups.py `delete_group`, cinder/group/api.py `delete`): the group\n(`available` or `error`, or any status with `delete-volumes`) and, with `delete-volumes`,\nits volumes. Refused with 400 \"Invalid Group: ...\" when the group has group snapshots (\"Group\nhas existing snapshots.\"), volumes without the flag (\"Group <id> still contains volumes. The\ndelete-volumes flag is required to delete it.\"), an attached volume (\"Volume in group <id>\nis attached. Need to detach first.\") or a volume with snapshots (\"Volume in group still has\ndependent snapshots.\"). A group never placed on a backend is removed at once. Policy\n`group:delete`. 202, no body.\n","type":"object","x-action":"delete","x-operation":"deleteGroup","x-status":202,"x-policy":"group:delete","required":["delete"],"additionalProperties":false,"properties":{"delete":{"type":"object","additionalProperties":false,"properties":{"delete-volumes":{"$ref":"#/components/schemas/Boolean"}}}}};
+
+function validate190(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate190.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.delete === undefined) && (missing0 = "delete")){
+validate190.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(key0 === "delete")){
+validate190.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.delete !== undefined){
+let data0 = data.delete;
+const _errs2 = errors;
+if(errors === _errs2){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+const _errs4 = errors;
+for(const key1 in data0){
+if(!(key1 === "delete-volumes")){
+validate190.errors = [{instancePath:instancePath+"/delete",schemaPath:"#/properties/delete/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs4 === errors){
+if(data0["delete-volumes"] !== undefined){
+let data1 = data0["delete-volumes"];
+if((typeof data1 !== "boolean") && (typeof data1 !== "string")){
+validate190.errors = [{instancePath:instancePath+"/delete/delete-volumes",schemaPath:"#/components/schemas/Boolean/type",keyword:"type",params:{type: schema40.type},message:"must be boolean,string"}];
+return false;
+}
+if(!((((((((((((((((((((((((((data1 === true) || (data1 === "True")) || (data1 === "TRUE")) || (data1 === "true")) || (data1 === "1")) || (data1 === "ON")) || (data1 === "On")) || (data1 === "on")) || (data1 === "YES")) || (data1 === "Yes")) || (data1 === "yes")) || (data1 === "y")) || (data1 === "t")) || (data1 === false)) || (data1 === "False")) || (data1 === "FALSE")) || (data1 === "false")) || (data1 === "0")) || (data1 === "OFF")) || (data1 === "Off")) || (data1 === "off")) || (data1 === "NO")) || (data1 === "No")) || (data1 === "no")) || (data1 === "n")) || (data1 === "f"))){
+validate190.errors = [{instancePath:instancePath+"/delete/delete-volumes",schemaPath:"#/components/schemas/Boolean/enum",keyword:"enum",params:{allowedValues: schema40.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+}
+}
+}
+else {
+validate190.errors = [{instancePath:instancePath+"/delete",schemaPath:"#/properties/delete/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+}
+}
+}
+else {
+validate190.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate190.errors = vErrors;
+return errors === 0;
+}
+validate190.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate189(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="action_deleteGroup.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate189.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(validate190(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate190.errors : vErrors.concat(validate190.errors);
+errors = vErrors.length;
+}
+validate189.errors = vErrors;
+return errors === 0;
+}
+validate189.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const action_resetGroupStatus = validate192;
+const schema219 = {"$ref":"cinder-v3.json#/components/schemas/GroupActionResetStatus","$id":"action_resetGroupStatus.json"};
+const schema220 = {"description":"`reset_status` (3.20, admin; cinder/api/v3/groups.py `reset_status`, cinder/group/api.py\n`reset_status`): force the group's status to any of Cinder's group statuses. Another value →\n400 \"Group status: <v> is invalid, valid status are: ...\". 202, no body.\n","type":"object","x-action":"reset_status","x-operation":"resetGroupStatus","x-status":202,"x-min-version":"3.20","x-microversion-name":"GROUP_VOLUME_RESET_STATUS","x-policy":"group:reset_status","required":["reset_status"],"additionalProperties":false,"properties":{"reset_status":{"type":"object","required":["status"],"additionalProperties":false,"properties":{"status":{"type":"string"}}}}};
+
+function validate192(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="action_resetGroupStatus.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate192.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(errors === _errs0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.reset_status === undefined) && (missing0 = "reset_status")){
+validate192.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/GroupActionResetStatus/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs2 = errors;
+for(const key0 in data){
+if(!(key0 === "reset_status")){
+validate192.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/GroupActionResetStatus/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs2 === errors){
+if(data.reset_status !== undefined){
+let data0 = data.reset_status;
+const _errs3 = errors;
+if(errors === _errs3){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing1;
+if((data0.status === undefined) && (missing1 = "status")){
+validate192.errors = [{instancePath:instancePath+"/reset_status",schemaPath:"cinder-v3.json#/components/schemas/GroupActionResetStatus/properties/reset_status/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+const _errs5 = errors;
+for(const key1 in data0){
+if(!(key1 === "status")){
+validate192.errors = [{instancePath:instancePath+"/reset_status",schemaPath:"cinder-v3.json#/components/schemas/GroupActionResetStatus/properties/reset_status/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs5 === errors){
+if(data0.status !== undefined){
+if(typeof data0.status !== "string"){
+validate192.errors = [{instancePath:instancePath+"/reset_status/status",schemaPath:"cinder-v3.json#/components/schemas/GroupActionResetStatus/properties/reset_status/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate192.errors = [{instancePath:instancePath+"/reset_status",schemaPath:"cinder-v3.json#/components/schemas/GroupActionResetStatus/properties/reset_status/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+}
+}
+}
+else {
+validate192.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/GroupActionResetStatus/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate192.errors = vErrors;
+return errors === 0;
+}
+validate192.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const body_createGroupSnapshot = validate193;
+const schema221 = {"$ref":"cinder-v3.json#/components/schemas/GroupSnapshotCreateRequest","$id":"body_createGroupSnapshot.json"};
+const schema222 = {"type":"object","required":["group_snapshot"],"additionalProperties":false,"properties":{"group_snapshot":{"$ref":"#/components/schemas/GroupSnapshotCreate"}}};
+const schema223 = {"type":"object","required":["group_id"],"additionalProperties":false,"properties":{"group_id":{"$ref":"#/components/schemas/Uuid"},"name":{"type":["string","null"],"maxLength":255},"description":{"$ref":"#/components/schemas/PrintableDescription"}}};
+
+function validate195(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate195.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.group_id === undefined) && (missing0 = "group_id")){
+validate195.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((key0 === "group_id") || (key0 === "name")) || (key0 === "description"))){
+validate195.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.group_id !== undefined){
+let data0 = data.group_id;
+const _errs2 = errors;
+const _errs3 = errors;
+if(errors === _errs3){
+if(errors === _errs3){
+if(typeof data0 === "string"){
+if(!(formats0.test(data0))){
+validate195.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/components/schemas/Uuid/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""}];
+return false;
+}
+}
+else {
+validate195.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/components/schemas/Uuid/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.name !== undefined){
+let data1 = data.name;
+const _errs5 = errors;
+if((typeof data1 !== "string") && (data1 !== null)){
+validate195.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: schema223.properties.name.type},message:"must be string,null"}];
+return false;
+}
+if(errors === _errs5){
+if(typeof data1 === "string"){
+if(func2(data1) > 255){
+validate195.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+}
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.description !== undefined){
+let data2 = data.description;
+const _errs7 = errors;
+const _errs8 = errors;
+if((typeof data2 !== "string") && (data2 !== null)){
+validate195.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/type",keyword:"type",params:{type: schema103.type},message:"must be string,null"}];
+return false;
+}
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(func2(data2) > 255){
+validate195.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+else {
+if(func2(data2) < 0){
+validate195.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+return false;
+}
+else {
+if(!pattern28.test(data2)){
+validate195.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"},message:"must match pattern \""+"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"+"\""}];
+return false;
+}
+}
+}
+}
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate195.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate195.errors = vErrors;
+return errors === 0;
+}
+validate195.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate194(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate194.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.group_snapshot === undefined) && (missing0 = "group_snapshot")){
+validate194.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(key0 === "group_snapshot")){
+validate194.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.group_snapshot !== undefined){
+if(!(validate195(data.group_snapshot, {instancePath:instancePath+"/group_snapshot",parentData:data,parentDataProperty:"group_snapshot",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate195.errors : vErrors.concat(validate195.errors);
+errors = vErrors.length;
+}
+}
+}
+}
+}
+else {
+validate194.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate194.errors = vErrors;
+return errors === 0;
+}
+validate194.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate193(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="body_createGroupSnapshot.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate193.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(validate194(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
+errors = vErrors.length;
+}
+validate193.errors = vErrors;
+return errors === 0;
+}
+validate193.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const action_resetGroupSnapshotStatus = validate198;
+const schema226 = {"$ref":"cinder-v3.json#/components/schemas/GroupSnapshotActionResetStatus","$id":"action_resetGroupSnapshotStatus.json"};
+const schema227 = {"description":"`reset_status` (3.19, admin; cinder/api/v3/group_snapshots.py `reset_status`): force the\ngroup snapshot's status to one of Cinder's group snapshot statuses (any case). Another value\n→ 400 \"Invalid GroupSnapshot Status: Group snapshot status: <v> is invalid, valid statuses\nare: ...\". 202, no body.\n","type":"object","x-action":"reset_status","x-operation":"resetGroupSnapshotStatus","x-status":202,"x-min-version":"3.19","x-microversion-name":"GROUP_SNAPSHOT_RESET_STATUS","x-policy":"group:reset_group_snapshot_status","required":["reset_status"],"additionalProperties":false,"properties":{"reset_status":{"type":"object","required":["status"],"additionalProperties":false,"properties":{"status":{"type":"string"}}}}};
+
+function validate198(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="action_resetGroupSnapshotStatus.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate198.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(errors === _errs0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.reset_status === undefined) && (missing0 = "reset_status")){
+validate198.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/GroupSnapshotActionResetStatus/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs2 = errors;
+for(const key0 in data){
+if(!(key0 === "reset_status")){
+validate198.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/GroupSnapshotActionResetStatus/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs2 === errors){
+if(data.reset_status !== undefined){
+let data0 = data.reset_status;
+const _errs3 = errors;
+if(errors === _errs3){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing1;
+if((data0.status === undefined) && (missing1 = "status")){
+validate198.errors = [{instancePath:instancePath+"/reset_status",schemaPath:"cinder-v3.json#/components/schemas/GroupSnapshotActionResetStatus/properties/reset_status/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+const _errs5 = errors;
+for(const key1 in data0){
+if(!(key1 === "status")){
+validate198.errors = [{instancePath:instancePath+"/reset_status",schemaPath:"cinder-v3.json#/components/schemas/GroupSnapshotActionResetStatus/properties/reset_status/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs5 === errors){
+if(data0.status !== undefined){
+if(typeof data0.status !== "string"){
+validate198.errors = [{instancePath:instancePath+"/reset_status/status",schemaPath:"cinder-v3.json#/components/schemas/GroupSnapshotActionResetStatus/properties/reset_status/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate198.errors = [{instancePath:instancePath+"/reset_status",schemaPath:"cinder-v3.json#/components/schemas/GroupSnapshotActionResetStatus/properties/reset_status/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+}
+}
+}
+else {
+validate198.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/GroupSnapshotActionResetStatus/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate198.errors = vErrors;
+return errors === 0;
+}
+validate198.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const body_createQosSpecs = validate199;
+const schema228 = {"$ref":"cinder-v3.json#/components/schemas/QosSpecsCreateRequest","$id":"body_createQosSpecs.json"};
+const schema229 = {"type":"object","required":["qos_specs"],"additionalProperties":false,"properties":{"qos_specs":{"$ref":"#/components/schemas/QosSpecsCreate"}}};
+const schema230 = {"description":"The `qos_specs` object of a create request (schema `create`: only `name` is typed, other keys\nare allowed). Every key but `name` and `consumer` becomes a spec; keys and values are then\nchecked by cinder/utils.py `validate_dictionary_string_length`: key of 1..255 characters\n(else 400 \"Invalid input received: Key \\\"<k>\\\" has <n> characters, more than 255.\"), value\nnull or a string of at most 255 characters (a non-string → 400 \"Invalid input received: Value\nfor key \\\"<k>\\\" is not a string or unicode\").\n","type":"object","required":["name"],"properties":{"name":{"description":"Format `name_skip_leading_trailing_spaces`: stored stripped, which must leave 1..255\ncharacters: \"\" → 400 \"An invalid 'name' value was provided. The 'name' can not be None.\",\nblank → \"... The 'name' can not be empty.\", longer → \"... The 'name' can not be greater\nthan 255 characters.\". A name already used → 409 \"QoS Specs <name> already exists.\".\n","type":"string","pattern":"^\\s*\\S(?:[\\s\\S]{0,253}\\S)?\\s*$"},"consumer":{"description":"Default `back-end`. Any other value (null and \"\" included) → 400 \"Invalid qos specs: Valid\nconsumer of QoS specs are: QoSConsumerValues(default=<class\n'oslo_versionedobjects.fields.UnspecifiedDefault'>,nullable=False,valid_values=('back-end',\n'front-end', 'both'))\" (sic, cinder/objects/qos_specs.py `__setattr__`).\n","allOf":[{"$ref":"#/components/schemas/QosConsumer"}]}},"propertyNames":{"minLength":1,"maxLength":255},"additionalProperties":{"type":["string","null"],"maxLength":255}};
+const schema231 = {"description":"Where the specs are applied (cinder/objects/fields.py QoSConsumerValues): `back-end` (the\ndefault), `front-end` (passed to Nova through the connection info) or `both`.\n","type":"string","enum":["back-end","front-end","both"]};
+const pattern73 = new RegExp("^\\s*\\S(?:[\\s\\S]{0,253}\\S)?\\s*$", "u");
+
+function validate201(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate201.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.name === undefined) && (missing0 = "name")){
+validate201.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -7319,7 +9121,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate164.errors = vErrors;
+validate201.errors = vErrors;
 return false;
 break;
 }
@@ -7331,13 +9133,13 @@ if(!((key1 === "name") || (key1 === "consumer"))){
 let data0 = data[key1];
 const _errs3 = errors;
 if((typeof data0 !== "string") && (data0 !== null)){
-validate164.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/type",keyword:"type",params:{type: schema186.additionalProperties.type},message:"must be string,null"}];
+validate201.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/type",keyword:"type",params:{type: schema230.additionalProperties.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs3){
 if(typeof data0 === "string"){
 if(func2(data0) > 255){
-validate164.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate201.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 }
@@ -7354,13 +9156,13 @@ let data1 = data.name;
 const _errs5 = errors;
 if(errors === _errs5){
 if(typeof data1 === "string"){
-if(!pattern62.test(data1)){
-validate164.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^\\s*\\S(?:[\\s\\S]{0,253}\\S)?\\s*$"},message:"must match pattern \""+"^\\s*\\S(?:[\\s\\S]{0,253}\\S)?\\s*$"+"\""}];
+if(!pattern73.test(data1)){
+validate201.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^\\s*\\S(?:[\\s\\S]{0,253}\\S)?\\s*$"},message:"must match pattern \""+"^\\s*\\S(?:[\\s\\S]{0,253}\\S)?\\s*$"+"\""}];
 return false;
 }
 }
 else {
-validate164.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate201.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -7374,11 +9176,11 @@ if(data.consumer !== undefined){
 let data2 = data.consumer;
 const _errs7 = errors;
 if(typeof data2 !== "string"){
-validate164.errors = [{instancePath:instancePath+"/consumer",schemaPath:"#/components/schemas/QosConsumer/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate201.errors = [{instancePath:instancePath+"/consumer",schemaPath:"#/components/schemas/QosConsumer/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!(((data2 === "back-end") || (data2 === "front-end")) || (data2 === "both"))){
-validate164.errors = [{instancePath:instancePath+"/consumer",schemaPath:"#/components/schemas/QosConsumer/enum",keyword:"enum",params:{allowedValues: schema187.enum},message:"must be equal to one of the allowed values"}];
+validate201.errors = [{instancePath:instancePath+"/consumer",schemaPath:"#/components/schemas/QosConsumer/enum",keyword:"enum",params:{allowedValues: schema231.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid2 = _errs7 === errors;
@@ -7392,20 +9194,20 @@ var valid2 = true;
 }
 }
 else {
-validate164.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate201.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate164.errors = vErrors;
+validate201.errors = vErrors;
 return errors === 0;
 }
-validate164.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate201.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate163(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate200(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate163.evaluated;
+const evaluated0 = validate200.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -7416,22 +9218,22 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.qos_specs === undefined) && (missing0 = "qos_specs")){
-validate163.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate200.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "qos_specs")){
-validate163.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate200.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
 if(_errs1 === errors){
 if(data.qos_specs !== undefined){
-if(!(validate164(data.qos_specs, {instancePath:instancePath+"/qos_specs",parentData:data,parentDataProperty:"qos_specs",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate164.errors : vErrors.concat(validate164.errors);
+if(!(validate201(data.qos_specs, {instancePath:instancePath+"/qos_specs",parentData:data,parentDataProperty:"qos_specs",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
 errors = vErrors.length;
 }
 }
@@ -7439,45 +9241,45 @@ errors = vErrors.length;
 }
 }
 else {
-validate163.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate200.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate163.errors = vErrors;
+validate200.errors = vErrors;
 return errors === 0;
 }
-validate163.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate200.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate162(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate199(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_createQosSpecs.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate162.evaluated;
+const evaluated0 = validate199.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate163(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
+if(!(validate200(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate200.errors : vErrors.concat(validate200.errors);
 errors = vErrors.length;
 }
-validate162.errors = vErrors;
+validate199.errors = vErrors;
 return errors === 0;
 }
-validate162.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate199.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_setQosKeys = validate167;
-const schema188 = {"$ref":"cinder-v3.json#/components/schemas/QosSpecsSetRequest","$id":"body_setQosKeys.json"};
-const schema189 = {"type":"object","required":["qos_specs"],"additionalProperties":false,"properties":{"qos_specs":{"$ref":"#/components/schemas/QosSpecsSet"}}};
-const schema190 = {"description":"The `qos_specs` object of a set-keys request (schema `set`,\ncinder/api/validation/parameter_types.py `extra_specs_with_null`): keys\n`^[a-zA-Z0-9-_:. /]{1,255}$`, values null or strings of at most 255 characters. `consumer`\nchanges the consumer (an invalid value → the 400 described for create); other keys are\nmerged into the specs. `{}` is allowed (no change).\n","type":"object","properties":{"consumer":{"$ref":"#/components/schemas/QosConsumer"}},"patternProperties":{"^[a-zA-Z0-9-_:. /]{1,255}$":{"type":["string","null"],"maxLength":255}},"additionalProperties":false};
+export const body_setQosKeys = validate204;
+const schema232 = {"$ref":"cinder-v3.json#/components/schemas/QosSpecsSetRequest","$id":"body_setQosKeys.json"};
+const schema233 = {"type":"object","required":["qos_specs"],"additionalProperties":false,"properties":{"qos_specs":{"$ref":"#/components/schemas/QosSpecsSet"}}};
+const schema234 = {"description":"The `qos_specs` object of a set-keys request (schema `set`,\ncinder/api/validation/parameter_types.py `extra_specs_with_null`): keys\n`^[a-zA-Z0-9-_:. /]{1,255}$`, values null or strings of at most 255 characters. `consumer`\nchanges the consumer (an invalid value → the 400 described for create); other keys are\nmerged into the specs. `{}` is allowed (no change).\n","type":"object","properties":{"consumer":{"$ref":"#/components/schemas/QosConsumer"}},"patternProperties":{"^[a-zA-Z0-9-_:. /]{1,255}$":{"type":["string","null"],"maxLength":255}},"additionalProperties":false};
 
-function validate169(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate206(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate169.evaluated;
+const evaluated0 = validate206.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -7489,7 +9291,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
 if(!((key0 === "consumer") || (pattern4.test(key0)))){
-validate169.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate206.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -7499,11 +9301,11 @@ if(data.consumer !== undefined){
 let data0 = data.consumer;
 const _errs2 = errors;
 if(typeof data0 !== "string"){
-validate169.errors = [{instancePath:instancePath+"/consumer",schemaPath:"#/components/schemas/QosConsumer/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate206.errors = [{instancePath:instancePath+"/consumer",schemaPath:"#/components/schemas/QosConsumer/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!(((data0 === "back-end") || (data0 === "front-end")) || (data0 === "both"))){
-validate169.errors = [{instancePath:instancePath+"/consumer",schemaPath:"#/components/schemas/QosConsumer/enum",keyword:"enum",params:{allowedValues: schema187.enum},message:"must be equal to one of the allowed values"}];
+validate206.errors = [{instancePath:instancePath+"/consumer",schemaPath:"#/components/schemas/QosConsumer/enum",keyword:"enum",params:{allowedValues: schema231.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -7518,13 +9320,13 @@ if(pattern4.test(key1)){
 let data1 = data[key1];
 const _errs5 = errors;
 if((typeof data1 !== "string") && (data1 !== null)){
-validate169.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: schema190.patternProperties["^[a-zA-Z0-9-_:. /]{1,255}$"].type},message:"must be string,null"}];
+validate206.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: schema234.patternProperties["^[a-zA-Z0-9-_:. /]{1,255}$"].type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs5){
 if(typeof data1 === "string"){
 if(func2(data1) > 255){
-validate169.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate206.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 }
@@ -7539,20 +9341,20 @@ break;
 }
 }
 else {
-validate169.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate206.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate169.errors = vErrors;
+validate206.errors = vErrors;
 return errors === 0;
 }
-validate169.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate206.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate168(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate205(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate168.evaluated;
+const evaluated0 = validate205.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -7563,22 +9365,22 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.qos_specs === undefined) && (missing0 = "qos_specs")){
-validate168.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate205.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "qos_specs")){
-validate168.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate205.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
 if(_errs1 === errors){
 if(data.qos_specs !== undefined){
-if(!(validate169(data.qos_specs, {instancePath:instancePath+"/qos_specs",parentData:data,parentDataProperty:"qos_specs",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate169.errors : vErrors.concat(validate169.errors);
+if(!(validate206(data.qos_specs, {instancePath:instancePath+"/qos_specs",parentData:data,parentDataProperty:"qos_specs",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate206.errors : vErrors.concat(validate206.errors);
 errors = vErrors.length;
 }
 }
@@ -7586,45 +9388,45 @@ errors = vErrors.length;
 }
 }
 else {
-validate168.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate205.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate168.errors = vErrors;
+validate205.errors = vErrors;
 return errors === 0;
 }
-validate168.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate205.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate167(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate204(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_setQosKeys.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate167.evaluated;
+const evaluated0 = validate204.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate168(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate168.errors : vErrors.concat(validate168.errors);
+if(!(validate205(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate205.errors : vErrors.concat(validate205.errors);
 errors = vErrors.length;
 }
-validate167.errors = vErrors;
+validate204.errors = vErrors;
 return errors === 0;
 }
-validate167.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate204.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_unsetQosKeys = validate172;
-const schema192 = {"$ref":"cinder-v3.json#/components/schemas/QosKeysUnsetRequest","$id":"body_unsetQosKeys.json"};
-const schema193 = {"description":"`{\"keys\": [...]}` (schema `unset`): unique strings of 1..255 characters (duplicates → 400\n\"Invalid input for field/attribute keys. Value: [...]. [...] has non-unique elements\"). An\nempty list is allowed.\n","type":"object","required":["keys"],"additionalProperties":false,"properties":{"keys":{"type":"array","uniqueItems":true,"items":{"type":"string","minLength":1,"maxLength":255}}}};
+export const body_unsetQosKeys = validate209;
+const schema236 = {"$ref":"cinder-v3.json#/components/schemas/QosKeysUnsetRequest","$id":"body_unsetQosKeys.json"};
+const schema237 = {"description":"`{\"keys\": [...]}` (schema `unset`): unique strings of 1..255 characters (duplicates → 400\n\"Invalid input for field/attribute keys. Value: [...]. [...] has non-unique elements\"). An\nempty list is allowed.\n","type":"object","required":["keys"],"additionalProperties":false,"properties":{"keys":{"type":"array","uniqueItems":true,"items":{"type":"string","minLength":1,"maxLength":255}}}};
 
-function validate172(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate209(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_unsetQosKeys.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate172.evaluated;
+const evaluated0 = validate209.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -7636,14 +9438,14 @@ if(errors === _errs0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.keys === undefined) && (missing0 = "keys")){
-validate172.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/QosKeysUnsetRequest/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate209.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/QosKeysUnsetRequest/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs2 = errors;
 for(const key0 in data){
 if(!(key0 === "keys")){
-validate172.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/QosKeysUnsetRequest/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate209.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/QosKeysUnsetRequest/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -7662,18 +9464,18 @@ const _errs5 = errors;
 if(errors === _errs5){
 if(typeof data1 === "string"){
 if(func2(data1) > 255){
-validate172.errors = [{instancePath:instancePath+"/keys/" + i0,schemaPath:"cinder-v3.json#/components/schemas/QosKeysUnsetRequest/properties/keys/items/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate209.errors = [{instancePath:instancePath+"/keys/" + i0,schemaPath:"cinder-v3.json#/components/schemas/QosKeysUnsetRequest/properties/keys/items/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data1) < 1){
-validate172.errors = [{instancePath:instancePath+"/keys/" + i0,schemaPath:"cinder-v3.json#/components/schemas/QosKeysUnsetRequest/properties/keys/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate209.errors = [{instancePath:instancePath+"/keys/" + i0,schemaPath:"cinder-v3.json#/components/schemas/QosKeysUnsetRequest/properties/keys/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 }
 else {
-validate172.errors = [{instancePath:instancePath+"/keys/" + i0,schemaPath:"cinder-v3.json#/components/schemas/QosKeysUnsetRequest/properties/keys/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate209.errors = [{instancePath:instancePath+"/keys/" + i0,schemaPath:"cinder-v3.json#/components/schemas/QosKeysUnsetRequest/properties/keys/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -7694,7 +9496,7 @@ continue;
 }
 if(typeof indices0[item0] == "number"){
 j0 = indices0[item0];
-validate172.errors = [{instancePath:instancePath+"/keys",schemaPath:"cinder-v3.json#/components/schemas/QosKeysUnsetRequest/properties/keys/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"}];
+validate209.errors = [{instancePath:instancePath+"/keys",schemaPath:"cinder-v3.json#/components/schemas/QosKeysUnsetRequest/properties/keys/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"}];
 return false;
 break;
 }
@@ -7704,7 +9506,7 @@ indices0[item0] = i1;
 }
 }
 else {
-validate172.errors = [{instancePath:instancePath+"/keys",schemaPath:"cinder-v3.json#/components/schemas/QosKeysUnsetRequest/properties/keys/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate209.errors = [{instancePath:instancePath+"/keys",schemaPath:"cinder-v3.json#/components/schemas/QosKeysUnsetRequest/properties/keys/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -7713,26 +9515,26 @@ return false;
 }
 }
 else {
-validate172.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/QosKeysUnsetRequest/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate209.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/QosKeysUnsetRequest/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate172.errors = vErrors;
+validate209.errors = vErrors;
 return errors === 0;
 }
-validate172.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate209.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_updateQuotas = validate173;
-const schema194 = {"$ref":"cinder-v3.json#/components/schemas/QuotaSetUpdateRequest","$id":"body_updateQuotas.json"};
-const schema195 = {"type":"object","required":["quota_set"],"additionalProperties":false,"properties":{"quota_set":{"$ref":"#/components/schemas/QuotaSetUpdate"}}};
-const schema196 = {"description":"The `quota_set` object of an update (cinder/api/schemas/quotas.py `update_quota`, format\n`quota_set`): at least one key (`{}` → 400 \"Invalid input for field/attribute quota_set.\nValue: {}. {} does not have enough properties\"). Keys must be quota keys of existing types;\n`id` and `tenant_id` are accepted and ignored (any value). Unknown keys are collected and\nreported after the values: 400 \"Invalid input received: Bad key(s) in quota set: <k1>, <k2>\"\n(a bad value met earlier in the iteration wins).\n","type":"object","minProperties":1,"properties":{"volumes":{"$ref":"#/components/schemas/QuotaValue"},"snapshots":{"$ref":"#/components/schemas/QuotaValue"},"gigabytes":{"$ref":"#/components/schemas/QuotaValue"},"backups":{"$ref":"#/components/schemas/QuotaValue"},"backup_gigabytes":{"$ref":"#/components/schemas/QuotaValue"},"per_volume_gigabytes":{"$ref":"#/components/schemas/QuotaValue"},"groups":{"$ref":"#/components/schemas/QuotaValue"},"id":{"description":"Ignored."},"tenant_id":{"description":"Ignored."}},"patternProperties":{"^(?:volumes|snapshots|gigabytes)_.+$":{"$ref":"#/components/schemas/QuotaValue"}},"additionalProperties":false};
-const schema197 = {"description":"A limit, -1 (unlimited) to 2147483647. Cinder's format checker (`api_utils.validate_integer`,\n`int(str(v))`) also accepts integer strings, but the handler then compares the string with\nthe usage and fails with a TypeError → 500 for every key but `per_volume_gigabytes`; here only\nJSON integers are accepted. Cinder's messages: \"<key> must be an integer\" (also for 1.5,\ntrue, \"abc\"), \"<key> must be >= -1\", \"<key> must be <= 2147483647\" (400).\n","type":"integer","minimum":-1,"maximum":2147483647};
-const pattern65 = new RegExp("^(?:volumes|snapshots|gigabytes)_.+$", "u");
+export const body_updateQuotas = validate210;
+const schema238 = {"$ref":"cinder-v3.json#/components/schemas/QuotaSetUpdateRequest","$id":"body_updateQuotas.json"};
+const schema239 = {"type":"object","required":["quota_set"],"additionalProperties":false,"properties":{"quota_set":{"$ref":"#/components/schemas/QuotaSetUpdate"}}};
+const schema240 = {"description":"The `quota_set` object of an update (cinder/api/schemas/quotas.py `update_quota`, format\n`quota_set`): at least one key (`{}` → 400 \"Invalid input for field/attribute quota_set.\nValue: {}. {} does not have enough properties\"). Keys must be quota keys of existing types;\n`id` and `tenant_id` are accepted and ignored (any value). Unknown keys are collected and\nreported after the values: 400 \"Invalid input received: Bad key(s) in quota set: <k1>, <k2>\"\n(a bad value met earlier in the iteration wins).\n","type":"object","minProperties":1,"properties":{"volumes":{"$ref":"#/components/schemas/QuotaValue"},"snapshots":{"$ref":"#/components/schemas/QuotaValue"},"gigabytes":{"$ref":"#/components/schemas/QuotaValue"},"backups":{"$ref":"#/components/schemas/QuotaValue"},"backup_gigabytes":{"$ref":"#/components/schemas/QuotaValue"},"per_volume_gigabytes":{"$ref":"#/components/schemas/QuotaValue"},"groups":{"$ref":"#/components/schemas/QuotaValue"},"id":{"description":"Ignored."},"tenant_id":{"description":"Ignored."}},"patternProperties":{"^(?:volumes|snapshots|gigabytes)_.+$":{"$ref":"#/components/schemas/QuotaValue"}},"additionalProperties":false};
+const schema241 = {"description":"A limit, -1 (unlimited) to 2147483647. Cinder's format checker (`api_utils.validate_integer`,\n`int(str(v))`) also accepts integer strings, but the handler then compares the string with\nthe usage and fails with a TypeError → 500 for every key but `per_volume_gigabytes`; here only\nJSON integers are accepted. Cinder's messages: \"<key> must be an integer\" (also for 1.5,\ntrue, \"abc\"), \"<key> must be >= -1\", \"<key> must be <= 2147483647\" (400).\n","type":"integer","minimum":-1,"maximum":2147483647};
+const pattern76 = new RegExp("^(?:volumes|snapshots|gigabytes)_.+$", "u");
 
-function validate175(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate212(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate175.evaluated;
+const evaluated0 = validate212.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -7742,14 +9544,14 @@ evaluated0.items = undefined;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(Object.keys(data).length < 1){
-validate175.errors = [{instancePath,schemaPath:"#/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"}];
+validate212.errors = [{instancePath,schemaPath:"#/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!((func1.call(schema196.properties, key0)) || (pattern65.test(key0)))){
-validate175.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+if(!((func1.call(schema240.properties, key0)) || (pattern76.test(key0)))){
+validate212.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -7760,18 +9562,18 @@ let data0 = data.volumes;
 const _errs2 = errors;
 const _errs3 = errors;
 if(!((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0)))){
-validate175.errors = [{instancePath:instancePath+"/volumes",schemaPath:"#/components/schemas/QuotaValue/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate212.errors = [{instancePath:instancePath+"/volumes",schemaPath:"#/components/schemas/QuotaValue/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs3){
 if(typeof data0 == "number"){
 if(data0 > 2147483647 || isNaN(data0)){
-validate175.errors = [{instancePath:instancePath+"/volumes",schemaPath:"#/components/schemas/QuotaValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+validate212.errors = [{instancePath:instancePath+"/volumes",schemaPath:"#/components/schemas/QuotaValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
 return false;
 }
 else {
 if(data0 < -1 || isNaN(data0)){
-validate175.errors = [{instancePath:instancePath+"/volumes",schemaPath:"#/components/schemas/QuotaValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
+validate212.errors = [{instancePath:instancePath+"/volumes",schemaPath:"#/components/schemas/QuotaValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
 return false;
 }
 }
@@ -7788,18 +9590,18 @@ let data1 = data.snapshots;
 const _errs5 = errors;
 const _errs6 = errors;
 if(!((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1)))){
-validate175.errors = [{instancePath:instancePath+"/snapshots",schemaPath:"#/components/schemas/QuotaValue/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate212.errors = [{instancePath:instancePath+"/snapshots",schemaPath:"#/components/schemas/QuotaValue/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs6){
 if(typeof data1 == "number"){
 if(data1 > 2147483647 || isNaN(data1)){
-validate175.errors = [{instancePath:instancePath+"/snapshots",schemaPath:"#/components/schemas/QuotaValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+validate212.errors = [{instancePath:instancePath+"/snapshots",schemaPath:"#/components/schemas/QuotaValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
 return false;
 }
 else {
 if(data1 < -1 || isNaN(data1)){
-validate175.errors = [{instancePath:instancePath+"/snapshots",schemaPath:"#/components/schemas/QuotaValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
+validate212.errors = [{instancePath:instancePath+"/snapshots",schemaPath:"#/components/schemas/QuotaValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
 return false;
 }
 }
@@ -7816,18 +9618,18 @@ let data2 = data.gigabytes;
 const _errs8 = errors;
 const _errs9 = errors;
 if(!((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2)))){
-validate175.errors = [{instancePath:instancePath+"/gigabytes",schemaPath:"#/components/schemas/QuotaValue/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate212.errors = [{instancePath:instancePath+"/gigabytes",schemaPath:"#/components/schemas/QuotaValue/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs9){
 if(typeof data2 == "number"){
 if(data2 > 2147483647 || isNaN(data2)){
-validate175.errors = [{instancePath:instancePath+"/gigabytes",schemaPath:"#/components/schemas/QuotaValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+validate212.errors = [{instancePath:instancePath+"/gigabytes",schemaPath:"#/components/schemas/QuotaValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
 return false;
 }
 else {
 if(data2 < -1 || isNaN(data2)){
-validate175.errors = [{instancePath:instancePath+"/gigabytes",schemaPath:"#/components/schemas/QuotaValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
+validate212.errors = [{instancePath:instancePath+"/gigabytes",schemaPath:"#/components/schemas/QuotaValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
 return false;
 }
 }
@@ -7844,18 +9646,18 @@ let data3 = data.backups;
 const _errs11 = errors;
 const _errs12 = errors;
 if(!((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3)))){
-validate175.errors = [{instancePath:instancePath+"/backups",schemaPath:"#/components/schemas/QuotaValue/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate212.errors = [{instancePath:instancePath+"/backups",schemaPath:"#/components/schemas/QuotaValue/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs12){
 if(typeof data3 == "number"){
 if(data3 > 2147483647 || isNaN(data3)){
-validate175.errors = [{instancePath:instancePath+"/backups",schemaPath:"#/components/schemas/QuotaValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+validate212.errors = [{instancePath:instancePath+"/backups",schemaPath:"#/components/schemas/QuotaValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
 return false;
 }
 else {
 if(data3 < -1 || isNaN(data3)){
-validate175.errors = [{instancePath:instancePath+"/backups",schemaPath:"#/components/schemas/QuotaValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
+validate212.errors = [{instancePath:instancePath+"/backups",schemaPath:"#/components/schemas/QuotaValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
 return false;
 }
 }
@@ -7872,18 +9674,18 @@ let data4 = data.backup_gigabytes;
 const _errs14 = errors;
 const _errs15 = errors;
 if(!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))){
-validate175.errors = [{instancePath:instancePath+"/backup_gigabytes",schemaPath:"#/components/schemas/QuotaValue/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate212.errors = [{instancePath:instancePath+"/backup_gigabytes",schemaPath:"#/components/schemas/QuotaValue/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs15){
 if(typeof data4 == "number"){
 if(data4 > 2147483647 || isNaN(data4)){
-validate175.errors = [{instancePath:instancePath+"/backup_gigabytes",schemaPath:"#/components/schemas/QuotaValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+validate212.errors = [{instancePath:instancePath+"/backup_gigabytes",schemaPath:"#/components/schemas/QuotaValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
 return false;
 }
 else {
 if(data4 < -1 || isNaN(data4)){
-validate175.errors = [{instancePath:instancePath+"/backup_gigabytes",schemaPath:"#/components/schemas/QuotaValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
+validate212.errors = [{instancePath:instancePath+"/backup_gigabytes",schemaPath:"#/components/schemas/QuotaValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
 return false;
 }
 }
@@ -7900,18 +9702,18 @@ let data5 = data.per_volume_gigabytes;
 const _errs17 = errors;
 const _errs18 = errors;
 if(!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))){
-validate175.errors = [{instancePath:instancePath+"/per_volume_gigabytes",schemaPath:"#/components/schemas/QuotaValue/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate212.errors = [{instancePath:instancePath+"/per_volume_gigabytes",schemaPath:"#/components/schemas/QuotaValue/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs18){
 if(typeof data5 == "number"){
 if(data5 > 2147483647 || isNaN(data5)){
-validate175.errors = [{instancePath:instancePath+"/per_volume_gigabytes",schemaPath:"#/components/schemas/QuotaValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+validate212.errors = [{instancePath:instancePath+"/per_volume_gigabytes",schemaPath:"#/components/schemas/QuotaValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
 return false;
 }
 else {
 if(data5 < -1 || isNaN(data5)){
-validate175.errors = [{instancePath:instancePath+"/per_volume_gigabytes",schemaPath:"#/components/schemas/QuotaValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
+validate212.errors = [{instancePath:instancePath+"/per_volume_gigabytes",schemaPath:"#/components/schemas/QuotaValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
 return false;
 }
 }
@@ -7928,18 +9730,18 @@ let data6 = data.groups;
 const _errs20 = errors;
 const _errs21 = errors;
 if(!((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6)))){
-validate175.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/components/schemas/QuotaValue/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate212.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/components/schemas/QuotaValue/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs21){
 if(typeof data6 == "number"){
 if(data6 > 2147483647 || isNaN(data6)){
-validate175.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/components/schemas/QuotaValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+validate212.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/components/schemas/QuotaValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
 return false;
 }
 else {
 if(data6 < -1 || isNaN(data6)){
-validate175.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/components/schemas/QuotaValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
+validate212.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/components/schemas/QuotaValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
 return false;
 }
 }
@@ -7953,23 +9755,23 @@ var valid0 = true;
 if(valid0){
 var valid8 = true;
 for(const key1 in data){
-if(pattern65.test(key1)){
+if(pattern76.test(key1)){
 let data7 = data[key1];
 const _errs23 = errors;
 const _errs24 = errors;
 if(!((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7)))){
-validate175.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/QuotaValue/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate212.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/QuotaValue/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs24){
 if(typeof data7 == "number"){
 if(data7 > 2147483647 || isNaN(data7)){
-validate175.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/QuotaValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+validate212.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/QuotaValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
 return false;
 }
 else {
 if(data7 < -1 || isNaN(data7)){
-validate175.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/QuotaValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
+validate212.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/QuotaValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
 return false;
 }
 }
@@ -7992,20 +9794,20 @@ break;
 }
 }
 else {
-validate175.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate212.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate175.errors = vErrors;
+validate212.errors = vErrors;
 return errors === 0;
 }
-validate175.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate212.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate174(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate211(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate174.evaluated;
+const evaluated0 = validate211.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -8016,22 +9818,22 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.quota_set === undefined) && (missing0 = "quota_set")){
-validate174.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate211.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "quota_set")){
-validate174.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate211.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
 if(_errs1 === errors){
 if(data.quota_set !== undefined){
-if(!(validate175(data.quota_set, {instancePath:instancePath+"/quota_set",parentData:data,parentDataProperty:"quota_set",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate175.errors : vErrors.concat(validate175.errors);
+if(!(validate212(data.quota_set, {instancePath:instancePath+"/quota_set",parentData:data,parentDataProperty:"quota_set",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate212.errors : vErrors.concat(validate212.errors);
 errors = vErrors.length;
 }
 }
@@ -8039,48 +9841,48 @@ errors = vErrors.length;
 }
 }
 else {
-validate174.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate211.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate174.errors = vErrors;
+validate211.errors = vErrors;
 return errors === 0;
 }
-validate174.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate211.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate173(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate210(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_updateQuotas.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate173.evaluated;
+const evaluated0 = validate210.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate174(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate174.errors : vErrors.concat(validate174.errors);
+if(!(validate211(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate211.errors : vErrors.concat(validate211.errors);
 errors = vErrors.length;
 }
-validate173.errors = vErrors;
+validate210.errors = vErrors;
 return errors === 0;
 }
-validate173.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate210.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_updateQuotaClass = validate178;
-const schema205 = {"$ref":"cinder-v3.json#/components/schemas/QuotaClassSetUpdateRequest","$id":"body_updateQuotaClass.json"};
-const schema206 = {"type":"object","required":["quota_class_set"],"additionalProperties":false,"properties":{"quota_class_set":{"$ref":"#/components/schemas/QuotaClassSetUpdate"}}};
-const schema207 = {"description":"The `quota_class_set` object of an update (format `quota_class_set`): keys must be quota keys\nof existing types (else 400 \"Invalid input received: Bad key(s) in quota class set: <k1>,\n<k2>\", checked before the values), and match `^[a-zA-Z0-9-_:. ]{1,255}$` (so per-type keys of\ntypes whose name has other characters cannot be set here). `{}` is allowed (no change).\n","type":"object","properties":{"volumes":{"$ref":"#/components/schemas/QuotaClassValue"},"snapshots":{"$ref":"#/components/schemas/QuotaClassValue"},"gigabytes":{"$ref":"#/components/schemas/QuotaClassValue"},"backups":{"$ref":"#/components/schemas/QuotaClassValue"},"backup_gigabytes":{"$ref":"#/components/schemas/QuotaClassValue"},"per_volume_gigabytes":{"$ref":"#/components/schemas/QuotaClassValue"},"groups":{"$ref":"#/components/schemas/QuotaClassValue"}},"patternProperties":{"^(?:volumes|snapshots|gigabytes)_[a-zA-Z0-9-_:. ]+$":{"$ref":"#/components/schemas/QuotaClassValue"}},"propertyNames":{"maxLength":255},"additionalProperties":false};
-const schema208 = {"description":"cinder/api/validation/parameter_types.py `quota_class_set` values: an integer -1..2147483647,\nor a string of digits 0..2147483647 (Cinder's validator applies `minimum`/`maximum` to digit\nstrings too; \"-1\" as a string → 400 \"Invalid input for field/attribute volumes. Value: -1.\n'-1' does not match '^[0-9]*$'\", \"\" → \"... '' is too short\", 1.5/true → \"... is not of type\n'integer', 'string'\", 2147483648 → \"... is greater than the maximum of 2147483647\", -2 → \"...\nis less than the minimum of -1\").\n","type":["integer","string"],"minimum":-1,"maximum":2147483647,"minLength":1,"pattern":"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"};
-const pattern67 = new RegExp("^(?:volumes|snapshots|gigabytes)_[a-zA-Z0-9-_:. ]+$", "u");
-const pattern68 = new RegExp("^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$", "u");
+export const body_updateQuotaClass = validate215;
+const schema249 = {"$ref":"cinder-v3.json#/components/schemas/QuotaClassSetUpdateRequest","$id":"body_updateQuotaClass.json"};
+const schema250 = {"type":"object","required":["quota_class_set"],"additionalProperties":false,"properties":{"quota_class_set":{"$ref":"#/components/schemas/QuotaClassSetUpdate"}}};
+const schema251 = {"description":"The `quota_class_set` object of an update (format `quota_class_set`): keys must be quota keys\nof existing types (else 400 \"Invalid input received: Bad key(s) in quota class set: <k1>,\n<k2>\", checked before the values), and match `^[a-zA-Z0-9-_:. ]{1,255}$` (so per-type keys of\ntypes whose name has other characters cannot be set here). `{}` is allowed (no change).\n","type":"object","properties":{"volumes":{"$ref":"#/components/schemas/QuotaClassValue"},"snapshots":{"$ref":"#/components/schemas/QuotaClassValue"},"gigabytes":{"$ref":"#/components/schemas/QuotaClassValue"},"backups":{"$ref":"#/components/schemas/QuotaClassValue"},"backup_gigabytes":{"$ref":"#/components/schemas/QuotaClassValue"},"per_volume_gigabytes":{"$ref":"#/components/schemas/QuotaClassValue"},"groups":{"$ref":"#/components/schemas/QuotaClassValue"}},"patternProperties":{"^(?:volumes|snapshots|gigabytes)_[a-zA-Z0-9-_:. ]+$":{"$ref":"#/components/schemas/QuotaClassValue"}},"propertyNames":{"maxLength":255},"additionalProperties":false};
+const schema252 = {"description":"cinder/api/validation/parameter_types.py `quota_class_set` values: an integer -1..2147483647,\nor a string of digits 0..2147483647 (Cinder's validator applies `minimum`/`maximum` to digit\nstrings too; \"-1\" as a string → 400 \"Invalid input for field/attribute volumes. Value: -1.\n'-1' does not match '^[0-9]*$'\", \"\" → \"... '' is too short\", 1.5/true → \"... is not of type\n'integer', 'string'\", 2147483648 → \"... is greater than the maximum of 2147483647\", -2 → \"...\nis less than the minimum of -1\").\n","type":["integer","string"],"minimum":-1,"maximum":2147483647,"minLength":1,"pattern":"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"};
+const pattern78 = new RegExp("^(?:volumes|snapshots|gigabytes)_[a-zA-Z0-9-_:. ]+$", "u");
+const pattern79 = new RegExp("^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$", "u");
 
-function validate180(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate217(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate180.evaluated;
+const evaluated0 = validate217.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -8113,7 +9915,7 @@ else {
 vErrors.push(err1);
 }
 errors++;
-validate180.errors = vErrors;
+validate217.errors = vErrors;
 return false;
 break;
 }
@@ -8121,8 +9923,8 @@ break;
 if(valid0){
 const _errs2 = errors;
 for(const key1 in data){
-if(!((((((((key1 === "volumes") || (key1 === "snapshots")) || (key1 === "gigabytes")) || (key1 === "backups")) || (key1 === "backup_gigabytes")) || (key1 === "per_volume_gigabytes")) || (key1 === "groups")) || (pattern67.test(key1)))){
-validate180.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+if(!((((((((key1 === "volumes") || (key1 === "snapshots")) || (key1 === "gigabytes")) || (key1 === "backups")) || (key1 === "backup_gigabytes")) || (key1 === "per_volume_gigabytes")) || (key1 === "groups")) || (pattern78.test(key1)))){
+validate217.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -8133,18 +9935,18 @@ let data0 = data.volumes;
 const _errs3 = errors;
 const _errs4 = errors;
 if((!((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0)))) && (typeof data0 !== "string")){
-validate180.errors = [{instancePath:instancePath+"/volumes",schemaPath:"#/components/schemas/QuotaClassValue/type",keyword:"type",params:{type: schema208.type},message:"must be integer,string"}];
+validate217.errors = [{instancePath:instancePath+"/volumes",schemaPath:"#/components/schemas/QuotaClassValue/type",keyword:"type",params:{type: schema252.type},message:"must be integer,string"}];
 return false;
 }
 if(errors === _errs4){
 if(typeof data0 == "number"){
 if(data0 > 2147483647 || isNaN(data0)){
-validate180.errors = [{instancePath:instancePath+"/volumes",schemaPath:"#/components/schemas/QuotaClassValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+validate217.errors = [{instancePath:instancePath+"/volumes",schemaPath:"#/components/schemas/QuotaClassValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
 return false;
 }
 else {
 if(data0 < -1 || isNaN(data0)){
-validate180.errors = [{instancePath:instancePath+"/volumes",schemaPath:"#/components/schemas/QuotaClassValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
+validate217.errors = [{instancePath:instancePath+"/volumes",schemaPath:"#/components/schemas/QuotaClassValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
 return false;
 }
 }
@@ -8152,12 +9954,12 @@ return false;
 if(errors === _errs4){
 if(typeof data0 === "string"){
 if(func2(data0) < 1){
-validate180.errors = [{instancePath:instancePath+"/volumes",schemaPath:"#/components/schemas/QuotaClassValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate217.errors = [{instancePath:instancePath+"/volumes",schemaPath:"#/components/schemas/QuotaClassValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern68.test(data0)){
-validate180.errors = [{instancePath:instancePath+"/volumes",schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
+if(!pattern79.test(data0)){
+validate217.errors = [{instancePath:instancePath+"/volumes",schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
 return false;
 }
 }
@@ -8175,18 +9977,18 @@ let data1 = data.snapshots;
 const _errs6 = errors;
 const _errs7 = errors;
 if((!((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1)))) && (typeof data1 !== "string")){
-validate180.errors = [{instancePath:instancePath+"/snapshots",schemaPath:"#/components/schemas/QuotaClassValue/type",keyword:"type",params:{type: schema208.type},message:"must be integer,string"}];
+validate217.errors = [{instancePath:instancePath+"/snapshots",schemaPath:"#/components/schemas/QuotaClassValue/type",keyword:"type",params:{type: schema252.type},message:"must be integer,string"}];
 return false;
 }
 if(errors === _errs7){
 if(typeof data1 == "number"){
 if(data1 > 2147483647 || isNaN(data1)){
-validate180.errors = [{instancePath:instancePath+"/snapshots",schemaPath:"#/components/schemas/QuotaClassValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+validate217.errors = [{instancePath:instancePath+"/snapshots",schemaPath:"#/components/schemas/QuotaClassValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
 return false;
 }
 else {
 if(data1 < -1 || isNaN(data1)){
-validate180.errors = [{instancePath:instancePath+"/snapshots",schemaPath:"#/components/schemas/QuotaClassValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
+validate217.errors = [{instancePath:instancePath+"/snapshots",schemaPath:"#/components/schemas/QuotaClassValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
 return false;
 }
 }
@@ -8194,12 +9996,12 @@ return false;
 if(errors === _errs7){
 if(typeof data1 === "string"){
 if(func2(data1) < 1){
-validate180.errors = [{instancePath:instancePath+"/snapshots",schemaPath:"#/components/schemas/QuotaClassValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate217.errors = [{instancePath:instancePath+"/snapshots",schemaPath:"#/components/schemas/QuotaClassValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern68.test(data1)){
-validate180.errors = [{instancePath:instancePath+"/snapshots",schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
+if(!pattern79.test(data1)){
+validate217.errors = [{instancePath:instancePath+"/snapshots",schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
 return false;
 }
 }
@@ -8217,18 +10019,18 @@ let data2 = data.gigabytes;
 const _errs9 = errors;
 const _errs10 = errors;
 if((!((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2)))) && (typeof data2 !== "string")){
-validate180.errors = [{instancePath:instancePath+"/gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/type",keyword:"type",params:{type: schema208.type},message:"must be integer,string"}];
+validate217.errors = [{instancePath:instancePath+"/gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/type",keyword:"type",params:{type: schema252.type},message:"must be integer,string"}];
 return false;
 }
 if(errors === _errs10){
 if(typeof data2 == "number"){
 if(data2 > 2147483647 || isNaN(data2)){
-validate180.errors = [{instancePath:instancePath+"/gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+validate217.errors = [{instancePath:instancePath+"/gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
 return false;
 }
 else {
 if(data2 < -1 || isNaN(data2)){
-validate180.errors = [{instancePath:instancePath+"/gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
+validate217.errors = [{instancePath:instancePath+"/gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
 return false;
 }
 }
@@ -8236,12 +10038,12 @@ return false;
 if(errors === _errs10){
 if(typeof data2 === "string"){
 if(func2(data2) < 1){
-validate180.errors = [{instancePath:instancePath+"/gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate217.errors = [{instancePath:instancePath+"/gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern68.test(data2)){
-validate180.errors = [{instancePath:instancePath+"/gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
+if(!pattern79.test(data2)){
+validate217.errors = [{instancePath:instancePath+"/gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
 return false;
 }
 }
@@ -8259,18 +10061,18 @@ let data3 = data.backups;
 const _errs12 = errors;
 const _errs13 = errors;
 if((!((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3)))) && (typeof data3 !== "string")){
-validate180.errors = [{instancePath:instancePath+"/backups",schemaPath:"#/components/schemas/QuotaClassValue/type",keyword:"type",params:{type: schema208.type},message:"must be integer,string"}];
+validate217.errors = [{instancePath:instancePath+"/backups",schemaPath:"#/components/schemas/QuotaClassValue/type",keyword:"type",params:{type: schema252.type},message:"must be integer,string"}];
 return false;
 }
 if(errors === _errs13){
 if(typeof data3 == "number"){
 if(data3 > 2147483647 || isNaN(data3)){
-validate180.errors = [{instancePath:instancePath+"/backups",schemaPath:"#/components/schemas/QuotaClassValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+validate217.errors = [{instancePath:instancePath+"/backups",schemaPath:"#/components/schemas/QuotaClassValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
 return false;
 }
 else {
 if(data3 < -1 || isNaN(data3)){
-validate180.errors = [{instancePath:instancePath+"/backups",schemaPath:"#/components/schemas/QuotaClassValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
+validate217.errors = [{instancePath:instancePath+"/backups",schemaPath:"#/components/schemas/QuotaClassValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
 return false;
 }
 }
@@ -8278,12 +10080,12 @@ return false;
 if(errors === _errs13){
 if(typeof data3 === "string"){
 if(func2(data3) < 1){
-validate180.errors = [{instancePath:instancePath+"/backups",schemaPath:"#/components/schemas/QuotaClassValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate217.errors = [{instancePath:instancePath+"/backups",schemaPath:"#/components/schemas/QuotaClassValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern68.test(data3)){
-validate180.errors = [{instancePath:instancePath+"/backups",schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
+if(!pattern79.test(data3)){
+validate217.errors = [{instancePath:instancePath+"/backups",schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
 return false;
 }
 }
@@ -8301,18 +10103,18 @@ let data4 = data.backup_gigabytes;
 const _errs15 = errors;
 const _errs16 = errors;
 if((!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))) && (typeof data4 !== "string")){
-validate180.errors = [{instancePath:instancePath+"/backup_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/type",keyword:"type",params:{type: schema208.type},message:"must be integer,string"}];
+validate217.errors = [{instancePath:instancePath+"/backup_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/type",keyword:"type",params:{type: schema252.type},message:"must be integer,string"}];
 return false;
 }
 if(errors === _errs16){
 if(typeof data4 == "number"){
 if(data4 > 2147483647 || isNaN(data4)){
-validate180.errors = [{instancePath:instancePath+"/backup_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+validate217.errors = [{instancePath:instancePath+"/backup_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
 return false;
 }
 else {
 if(data4 < -1 || isNaN(data4)){
-validate180.errors = [{instancePath:instancePath+"/backup_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
+validate217.errors = [{instancePath:instancePath+"/backup_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
 return false;
 }
 }
@@ -8320,12 +10122,12 @@ return false;
 if(errors === _errs16){
 if(typeof data4 === "string"){
 if(func2(data4) < 1){
-validate180.errors = [{instancePath:instancePath+"/backup_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate217.errors = [{instancePath:instancePath+"/backup_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern68.test(data4)){
-validate180.errors = [{instancePath:instancePath+"/backup_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
+if(!pattern79.test(data4)){
+validate217.errors = [{instancePath:instancePath+"/backup_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
 return false;
 }
 }
@@ -8343,18 +10145,18 @@ let data5 = data.per_volume_gigabytes;
 const _errs18 = errors;
 const _errs19 = errors;
 if((!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))) && (typeof data5 !== "string")){
-validate180.errors = [{instancePath:instancePath+"/per_volume_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/type",keyword:"type",params:{type: schema208.type},message:"must be integer,string"}];
+validate217.errors = [{instancePath:instancePath+"/per_volume_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/type",keyword:"type",params:{type: schema252.type},message:"must be integer,string"}];
 return false;
 }
 if(errors === _errs19){
 if(typeof data5 == "number"){
 if(data5 > 2147483647 || isNaN(data5)){
-validate180.errors = [{instancePath:instancePath+"/per_volume_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+validate217.errors = [{instancePath:instancePath+"/per_volume_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
 return false;
 }
 else {
 if(data5 < -1 || isNaN(data5)){
-validate180.errors = [{instancePath:instancePath+"/per_volume_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
+validate217.errors = [{instancePath:instancePath+"/per_volume_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
 return false;
 }
 }
@@ -8362,12 +10164,12 @@ return false;
 if(errors === _errs19){
 if(typeof data5 === "string"){
 if(func2(data5) < 1){
-validate180.errors = [{instancePath:instancePath+"/per_volume_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate217.errors = [{instancePath:instancePath+"/per_volume_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern68.test(data5)){
-validate180.errors = [{instancePath:instancePath+"/per_volume_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
+if(!pattern79.test(data5)){
+validate217.errors = [{instancePath:instancePath+"/per_volume_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
 return false;
 }
 }
@@ -8385,18 +10187,18 @@ let data6 = data.groups;
 const _errs21 = errors;
 const _errs22 = errors;
 if((!((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6)))) && (typeof data6 !== "string")){
-validate180.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/components/schemas/QuotaClassValue/type",keyword:"type",params:{type: schema208.type},message:"must be integer,string"}];
+validate217.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/components/schemas/QuotaClassValue/type",keyword:"type",params:{type: schema252.type},message:"must be integer,string"}];
 return false;
 }
 if(errors === _errs22){
 if(typeof data6 == "number"){
 if(data6 > 2147483647 || isNaN(data6)){
-validate180.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/components/schemas/QuotaClassValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+validate217.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/components/schemas/QuotaClassValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
 return false;
 }
 else {
 if(data6 < -1 || isNaN(data6)){
-validate180.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/components/schemas/QuotaClassValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
+validate217.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/components/schemas/QuotaClassValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
 return false;
 }
 }
@@ -8404,12 +10206,12 @@ return false;
 if(errors === _errs22){
 if(typeof data6 === "string"){
 if(func2(data6) < 1){
-validate180.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/components/schemas/QuotaClassValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate217.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/components/schemas/QuotaClassValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern68.test(data6)){
-validate180.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
+if(!pattern79.test(data6)){
+validate217.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
 return false;
 }
 }
@@ -8424,23 +10226,23 @@ var valid1 = true;
 if(valid1){
 var valid9 = true;
 for(const key2 in data){
-if(pattern67.test(key2)){
+if(pattern78.test(key2)){
 let data7 = data[key2];
 const _errs24 = errors;
 const _errs25 = errors;
 if((!((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7)))) && (typeof data7 !== "string")){
-validate180.errors = [{instancePath:instancePath+"/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/QuotaClassValue/type",keyword:"type",params:{type: schema208.type},message:"must be integer,string"}];
+validate217.errors = [{instancePath:instancePath+"/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/QuotaClassValue/type",keyword:"type",params:{type: schema252.type},message:"must be integer,string"}];
 return false;
 }
 if(errors === _errs25){
 if(typeof data7 == "number"){
 if(data7 > 2147483647 || isNaN(data7)){
-validate180.errors = [{instancePath:instancePath+"/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/QuotaClassValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+validate217.errors = [{instancePath:instancePath+"/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/QuotaClassValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
 return false;
 }
 else {
 if(data7 < -1 || isNaN(data7)){
-validate180.errors = [{instancePath:instancePath+"/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/QuotaClassValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
+validate217.errors = [{instancePath:instancePath+"/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/QuotaClassValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
 return false;
 }
 }
@@ -8448,12 +10250,12 @@ return false;
 if(errors === _errs25){
 if(typeof data7 === "string"){
 if(func2(data7) < 1){
-validate180.errors = [{instancePath:instancePath+"/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/QuotaClassValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate217.errors = [{instancePath:instancePath+"/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/QuotaClassValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern68.test(data7)){
-validate180.errors = [{instancePath:instancePath+"/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
+if(!pattern79.test(data7)){
+validate217.errors = [{instancePath:instancePath+"/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
 return false;
 }
 }
@@ -8477,20 +10279,20 @@ break;
 }
 }
 else {
-validate180.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate217.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate180.errors = vErrors;
+validate217.errors = vErrors;
 return errors === 0;
 }
-validate180.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate217.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate179(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate216(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate179.evaluated;
+const evaluated0 = validate216.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -8501,22 +10303,22 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.quota_class_set === undefined) && (missing0 = "quota_class_set")){
-validate179.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate216.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "quota_class_set")){
-validate179.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate216.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
 if(_errs1 === errors){
 if(data.quota_class_set !== undefined){
-if(!(validate180(data.quota_class_set, {instancePath:instancePath+"/quota_class_set",parentData:data,parentDataProperty:"quota_class_set",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate180.errors : vErrors.concat(validate180.errors);
+if(!(validate217(data.quota_class_set, {instancePath:instancePath+"/quota_class_set",parentData:data,parentDataProperty:"quota_class_set",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate217.errors : vErrors.concat(validate217.errors);
 errors = vErrors.length;
 }
 }
@@ -8524,45 +10326,45 @@ errors = vErrors.length;
 }
 }
 else {
-validate179.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate216.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate179.errors = vErrors;
+validate216.errors = vErrors;
 return errors === 0;
 }
-validate179.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate216.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate178(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate215(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_updateQuotaClass.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate178.evaluated;
+const evaluated0 = validate215.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate179(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate179.errors : vErrors.concat(validate179.errors);
+if(!(validate216(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate216.errors : vErrors.concat(validate216.errors);
 errors = vErrors.length;
 }
-validate178.errors = vErrors;
+validate215.errors = vErrors;
 return errors === 0;
 }
-validate178.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate215.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_enableService = validate183;
-const schema216 = {"$ref":"cinder-v3.json#/components/schemas/ServiceEnableDisableRequest","$id":"body_enableService.json"};
-const schema217 = {"description":"Body of `enable` / `disable` (cinder/api/schemas/services.py `enable_and_disable`): `host`\nand `binary` (or its deprecated alias `service`; at least one of the two, else 400 \"{...} is\nnot valid under any of the given schemas\"). `cluster` is accepted and ignored.\n","type":"object","additionalProperties":false,"properties":{"binary":{"type":"string","minLength":1,"maxLength":255},"host":{"$ref":"#/components/schemas/ServiceHost"},"cluster":{"type":["string","null"],"minLength":0,"maxLength":255},"service":{"description":"Deprecated alias of `binary` (`binary` wins when both are given).","type":"string","minLength":1,"maxLength":255}},"anyOf":[{"required":["binary"]},{"required":["service"]}]};
-const schema218 = {"description":"cinder/api/validation/parameter_types.py `cinder_host`. The handler requires it non-empty\n(cinder/api/common.py `get_cluster_host`): absent or null → 400 \"Invalid input received: Host\nfield is missing.\".\n","type":["string","null"],"minLength":1,"maxLength":255,"pattern":"^[a-zA-Z0-9-._#@:/+\\[\\]]*$"};
+export const body_enableService = validate220;
+const schema260 = {"$ref":"cinder-v3.json#/components/schemas/ServiceEnableDisableRequest","$id":"body_enableService.json"};
+const schema261 = {"description":"Body of `enable` / `disable` (cinder/api/schemas/services.py `enable_and_disable`): `host`\nand `binary` (or its deprecated alias `service`; at least one of the two, else 400 \"{...} is\nnot valid under any of the given schemas\"). `cluster` is accepted and ignored.\n","type":"object","additionalProperties":false,"properties":{"binary":{"type":"string","minLength":1,"maxLength":255},"host":{"$ref":"#/components/schemas/ServiceHost"},"cluster":{"type":["string","null"],"minLength":0,"maxLength":255},"service":{"description":"Deprecated alias of `binary` (`binary` wins when both are given).","type":"string","minLength":1,"maxLength":255}},"anyOf":[{"required":["binary"]},{"required":["service"]}]};
+const schema262 = {"description":"cinder/api/validation/parameter_types.py `cinder_host`. The handler requires it non-empty\n(cinder/api/common.py `get_cluster_host`): absent or null → 400 \"Invalid input received: Host\nfield is missing.\".\n","type":["string","null"],"minLength":1,"maxLength":255,"pattern":"^[a-zA-Z0-9-._#@:/+\\[\\]]*$"};
 
-function validate184(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate221(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate184.evaluated;
+const evaluated0 = validate221.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -8612,7 +10414,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate184.errors = vErrors;
+validate221.errors = vErrors;
 return false;
 }
 else {
@@ -8631,7 +10433,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs4 = errors;
 for(const key0 in data){
 if(!((((key0 === "binary") || (key0 === "host")) || (key0 === "cluster")) || (key0 === "service"))){
-validate184.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate221.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -8643,18 +10445,18 @@ const _errs5 = errors;
 if(errors === _errs5){
 if(typeof data0 === "string"){
 if(func2(data0) > 255){
-validate184.errors = [{instancePath:instancePath+"/binary",schemaPath:"#/properties/binary/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate221.errors = [{instancePath:instancePath+"/binary",schemaPath:"#/properties/binary/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data0) < 1){
-validate184.errors = [{instancePath:instancePath+"/binary",schemaPath:"#/properties/binary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate221.errors = [{instancePath:instancePath+"/binary",schemaPath:"#/properties/binary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 }
 else {
-validate184.errors = [{instancePath:instancePath+"/binary",schemaPath:"#/properties/binary/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate221.errors = [{instancePath:instancePath+"/binary",schemaPath:"#/properties/binary/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -8669,23 +10471,23 @@ let data1 = data.host;
 const _errs7 = errors;
 const _errs8 = errors;
 if((typeof data1 !== "string") && (data1 !== null)){
-validate184.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/type",keyword:"type",params:{type: schema218.type},message:"must be string,null"}];
+validate221.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/type",keyword:"type",params:{type: schema262.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs8){
 if(typeof data1 === "string"){
 if(func2(data1) > 255){
-validate184.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate221.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data1) < 1){
-validate184.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate221.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
 if(!pattern27.test(data1)){
-validate184.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-._#@:/+\\[\\]]*$"},message:"must match pattern \""+"^[a-zA-Z0-9-._#@:/+\\[\\]]*$"+"\""}];
+validate221.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-._#@:/+\\[\\]]*$"},message:"must match pattern \""+"^[a-zA-Z0-9-._#@:/+\\[\\]]*$"+"\""}];
 return false;
 }
 }
@@ -8702,18 +10504,18 @@ if(data.cluster !== undefined){
 let data2 = data.cluster;
 const _errs10 = errors;
 if((typeof data2 !== "string") && (data2 !== null)){
-validate184.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: schema217.properties.cluster.type},message:"must be string,null"}];
+validate221.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: schema261.properties.cluster.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs10){
 if(typeof data2 === "string"){
 if(func2(data2) > 255){
-validate184.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate221.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data2) < 0){
-validate184.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+validate221.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
 return false;
 }
 }
@@ -8731,18 +10533,18 @@ const _errs12 = errors;
 if(errors === _errs12){
 if(typeof data3 === "string"){
 if(func2(data3) > 255){
-validate184.errors = [{instancePath:instancePath+"/service",schemaPath:"#/properties/service/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate221.errors = [{instancePath:instancePath+"/service",schemaPath:"#/properties/service/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data3) < 1){
-validate184.errors = [{instancePath:instancePath+"/service",schemaPath:"#/properties/service/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate221.errors = [{instancePath:instancePath+"/service",schemaPath:"#/properties/service/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 }
 else {
-validate184.errors = [{instancePath:instancePath+"/service",schemaPath:"#/properties/service/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate221.errors = [{instancePath:instancePath+"/service",schemaPath:"#/properties/service/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -8757,43 +10559,43 @@ var valid1 = true;
 }
 }
 else {
-validate184.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate221.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate184.errors = vErrors;
+validate221.errors = vErrors;
 return errors === 0;
 }
-validate184.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate221.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate183(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate220(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_enableService.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate183.evaluated;
+const evaluated0 = validate220.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate184(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate184.errors : vErrors.concat(validate184.errors);
+if(!(validate221(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate221.errors : vErrors.concat(validate221.errors);
 errors = vErrors.length;
 }
-validate183.errors = vErrors;
+validate220.errors = vErrors;
 return errors === 0;
 }
-validate183.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate220.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_disableService = validate186;
-const schema219 = {"$ref":"cinder-v3.json#/components/schemas/ServiceEnableDisableRequest","$id":"body_disableService.json"};
+export const body_disableService = validate223;
+const schema263 = {"$ref":"cinder-v3.json#/components/schemas/ServiceEnableDisableRequest","$id":"body_disableService.json"};
 
-function validate187(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate224(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate187.evaluated;
+const evaluated0 = validate224.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -8843,7 +10645,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate187.errors = vErrors;
+validate224.errors = vErrors;
 return false;
 }
 else {
@@ -8862,7 +10664,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs4 = errors;
 for(const key0 in data){
 if(!((((key0 === "binary") || (key0 === "host")) || (key0 === "cluster")) || (key0 === "service"))){
-validate187.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate224.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -8874,18 +10676,18 @@ const _errs5 = errors;
 if(errors === _errs5){
 if(typeof data0 === "string"){
 if(func2(data0) > 255){
-validate187.errors = [{instancePath:instancePath+"/binary",schemaPath:"#/properties/binary/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate224.errors = [{instancePath:instancePath+"/binary",schemaPath:"#/properties/binary/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data0) < 1){
-validate187.errors = [{instancePath:instancePath+"/binary",schemaPath:"#/properties/binary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate224.errors = [{instancePath:instancePath+"/binary",schemaPath:"#/properties/binary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 }
 else {
-validate187.errors = [{instancePath:instancePath+"/binary",schemaPath:"#/properties/binary/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate224.errors = [{instancePath:instancePath+"/binary",schemaPath:"#/properties/binary/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -8900,23 +10702,23 @@ let data1 = data.host;
 const _errs7 = errors;
 const _errs8 = errors;
 if((typeof data1 !== "string") && (data1 !== null)){
-validate187.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/type",keyword:"type",params:{type: schema218.type},message:"must be string,null"}];
+validate224.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/type",keyword:"type",params:{type: schema262.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs8){
 if(typeof data1 === "string"){
 if(func2(data1) > 255){
-validate187.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate224.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data1) < 1){
-validate187.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate224.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
 if(!pattern27.test(data1)){
-validate187.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-._#@:/+\\[\\]]*$"},message:"must match pattern \""+"^[a-zA-Z0-9-._#@:/+\\[\\]]*$"+"\""}];
+validate224.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-._#@:/+\\[\\]]*$"},message:"must match pattern \""+"^[a-zA-Z0-9-._#@:/+\\[\\]]*$"+"\""}];
 return false;
 }
 }
@@ -8933,18 +10735,18 @@ if(data.cluster !== undefined){
 let data2 = data.cluster;
 const _errs10 = errors;
 if((typeof data2 !== "string") && (data2 !== null)){
-validate187.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: schema217.properties.cluster.type},message:"must be string,null"}];
+validate224.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: schema261.properties.cluster.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs10){
 if(typeof data2 === "string"){
 if(func2(data2) > 255){
-validate187.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate224.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data2) < 0){
-validate187.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+validate224.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
 return false;
 }
 }
@@ -8962,18 +10764,18 @@ const _errs12 = errors;
 if(errors === _errs12){
 if(typeof data3 === "string"){
 if(func2(data3) > 255){
-validate187.errors = [{instancePath:instancePath+"/service",schemaPath:"#/properties/service/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate224.errors = [{instancePath:instancePath+"/service",schemaPath:"#/properties/service/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data3) < 1){
-validate187.errors = [{instancePath:instancePath+"/service",schemaPath:"#/properties/service/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate224.errors = [{instancePath:instancePath+"/service",schemaPath:"#/properties/service/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 }
 else {
-validate187.errors = [{instancePath:instancePath+"/service",schemaPath:"#/properties/service/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate224.errors = [{instancePath:instancePath+"/service",schemaPath:"#/properties/service/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -8988,44 +10790,44 @@ var valid1 = true;
 }
 }
 else {
-validate187.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate224.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate187.errors = vErrors;
+validate224.errors = vErrors;
 return errors === 0;
 }
-validate187.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate224.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate186(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate223(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_disableService.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate186.evaluated;
+const evaluated0 = validate223.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate187(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate187.errors : vErrors.concat(validate187.errors);
+if(!(validate224(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate224.errors : vErrors.concat(validate224.errors);
 errors = vErrors.length;
 }
-validate186.errors = vErrors;
+validate223.errors = vErrors;
 return errors === 0;
 }
-validate186.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate223.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_disableServiceWithReason = validate189;
-const schema222 = {"$ref":"cinder-v3.json#/components/schemas/ServiceDisableLogReasonRequest","$id":"body_disableServiceWithReason.json"};
-const schema223 = {"description":"Body of `disable-log-reason` (schema `disable_log_reason`): as for `disable`, plus an\noptional `disabled_reason` (absent → stored as null).\n","type":"object","additionalProperties":false,"properties":{"binary":{"type":"string","minLength":1,"maxLength":255},"host":{"$ref":"#/components/schemas/ServiceHost"},"cluster":{"type":["string","null"],"minLength":0,"maxLength":255},"service":{"description":"Deprecated alias of `binary`.","type":"string","minLength":1,"maxLength":255},"disabled_reason":{"description":"1..255 characters, not blank (format `disabled_reason`: whitespace only → 400 \"Invalid\ninput for field/attribute disabled_reason. Value: <v>. '<v>' is not a\n'disabled_reason'\").\n","type":"string","minLength":1,"maxLength":255,"pattern":"\\S"}},"anyOf":[{"required":["binary"]},{"required":["service"]}]};
+export const body_disableServiceWithReason = validate226;
+const schema266 = {"$ref":"cinder-v3.json#/components/schemas/ServiceDisableLogReasonRequest","$id":"body_disableServiceWithReason.json"};
+const schema267 = {"description":"Body of `disable-log-reason` (schema `disable_log_reason`): as for `disable`, plus an\noptional `disabled_reason` (absent → stored as null).\n","type":"object","additionalProperties":false,"properties":{"binary":{"type":"string","minLength":1,"maxLength":255},"host":{"$ref":"#/components/schemas/ServiceHost"},"cluster":{"type":["string","null"],"minLength":0,"maxLength":255},"service":{"description":"Deprecated alias of `binary`.","type":"string","minLength":1,"maxLength":255},"disabled_reason":{"description":"1..255 characters, not blank (format `disabled_reason`: whitespace only → 400 \"Invalid\ninput for field/attribute disabled_reason. Value: <v>. '<v>' is not a\n'disabled_reason'\").\n","type":"string","minLength":1,"maxLength":255,"pattern":"\\S"}},"anyOf":[{"required":["binary"]},{"required":["service"]}]};
 
-function validate190(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate227(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate190.evaluated;
+const evaluated0 = validate227.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9075,7 +10877,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate190.errors = vErrors;
+validate227.errors = vErrors;
 return false;
 }
 else {
@@ -9094,7 +10896,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs4 = errors;
 for(const key0 in data){
 if(!(((((key0 === "binary") || (key0 === "host")) || (key0 === "cluster")) || (key0 === "service")) || (key0 === "disabled_reason"))){
-validate190.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate227.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -9106,18 +10908,18 @@ const _errs5 = errors;
 if(errors === _errs5){
 if(typeof data0 === "string"){
 if(func2(data0) > 255){
-validate190.errors = [{instancePath:instancePath+"/binary",schemaPath:"#/properties/binary/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate227.errors = [{instancePath:instancePath+"/binary",schemaPath:"#/properties/binary/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data0) < 1){
-validate190.errors = [{instancePath:instancePath+"/binary",schemaPath:"#/properties/binary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate227.errors = [{instancePath:instancePath+"/binary",schemaPath:"#/properties/binary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 }
 else {
-validate190.errors = [{instancePath:instancePath+"/binary",schemaPath:"#/properties/binary/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate227.errors = [{instancePath:instancePath+"/binary",schemaPath:"#/properties/binary/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -9132,23 +10934,23 @@ let data1 = data.host;
 const _errs7 = errors;
 const _errs8 = errors;
 if((typeof data1 !== "string") && (data1 !== null)){
-validate190.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/type",keyword:"type",params:{type: schema218.type},message:"must be string,null"}];
+validate227.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/type",keyword:"type",params:{type: schema262.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs8){
 if(typeof data1 === "string"){
 if(func2(data1) > 255){
-validate190.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate227.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data1) < 1){
-validate190.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate227.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
 if(!pattern27.test(data1)){
-validate190.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-._#@:/+\\[\\]]*$"},message:"must match pattern \""+"^[a-zA-Z0-9-._#@:/+\\[\\]]*$"+"\""}];
+validate227.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-._#@:/+\\[\\]]*$"},message:"must match pattern \""+"^[a-zA-Z0-9-._#@:/+\\[\\]]*$"+"\""}];
 return false;
 }
 }
@@ -9165,18 +10967,18 @@ if(data.cluster !== undefined){
 let data2 = data.cluster;
 const _errs10 = errors;
 if((typeof data2 !== "string") && (data2 !== null)){
-validate190.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: schema223.properties.cluster.type},message:"must be string,null"}];
+validate227.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: schema267.properties.cluster.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs10){
 if(typeof data2 === "string"){
 if(func2(data2) > 255){
-validate190.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate227.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data2) < 0){
-validate190.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+validate227.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
 return false;
 }
 }
@@ -9194,18 +10996,18 @@ const _errs12 = errors;
 if(errors === _errs12){
 if(typeof data3 === "string"){
 if(func2(data3) > 255){
-validate190.errors = [{instancePath:instancePath+"/service",schemaPath:"#/properties/service/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate227.errors = [{instancePath:instancePath+"/service",schemaPath:"#/properties/service/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data3) < 1){
-validate190.errors = [{instancePath:instancePath+"/service",schemaPath:"#/properties/service/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate227.errors = [{instancePath:instancePath+"/service",schemaPath:"#/properties/service/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 }
 else {
-validate190.errors = [{instancePath:instancePath+"/service",schemaPath:"#/properties/service/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate227.errors = [{instancePath:instancePath+"/service",schemaPath:"#/properties/service/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -9221,24 +11023,24 @@ const _errs14 = errors;
 if(errors === _errs14){
 if(typeof data4 === "string"){
 if(func2(data4) > 255){
-validate190.errors = [{instancePath:instancePath+"/disabled_reason",schemaPath:"#/properties/disabled_reason/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate227.errors = [{instancePath:instancePath+"/disabled_reason",schemaPath:"#/properties/disabled_reason/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data4) < 1){
-validate190.errors = [{instancePath:instancePath+"/disabled_reason",schemaPath:"#/properties/disabled_reason/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate227.errors = [{instancePath:instancePath+"/disabled_reason",schemaPath:"#/properties/disabled_reason/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
 if(!pattern48.test(data4)){
-validate190.errors = [{instancePath:instancePath+"/disabled_reason",schemaPath:"#/properties/disabled_reason/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""}];
+validate227.errors = [{instancePath:instancePath+"/disabled_reason",schemaPath:"#/properties/disabled_reason/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""}];
 return false;
 }
 }
 }
 }
 else {
-validate190.errors = [{instancePath:instancePath+"/disabled_reason",schemaPath:"#/properties/disabled_reason/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate227.errors = [{instancePath:instancePath+"/disabled_reason",schemaPath:"#/properties/disabled_reason/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -9254,44 +11056,44 @@ var valid1 = true;
 }
 }
 else {
-validate190.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate227.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate190.errors = vErrors;
+validate227.errors = vErrors;
 return errors === 0;
 }
-validate190.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate227.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate189(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate226(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_disableServiceWithReason.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate189.evaluated;
+const evaluated0 = validate226.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate190(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate190.errors : vErrors.concat(validate190.errors);
+if(!(validate227(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate227.errors : vErrors.concat(validate227.errors);
 errors = vErrors.length;
 }
-validate189.errors = vErrors;
+validate226.errors = vErrors;
 return errors === 0;
 }
-validate189.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate226.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_freezeHost = validate192;
-const schema225 = {"$ref":"cinder-v3.json#/components/schemas/ServiceFreezeRequest","$id":"body_freezeHost.json"};
-const schema226 = {"description":"Body of `freeze` / `thaw` (cinder/api/schemas/services.py `freeze_and_thaw`).","type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/components/schemas/ServiceHost"},"cluster":{"type":["string","null"],"maxLength":255}}};
+export const body_freezeHost = validate229;
+const schema269 = {"$ref":"cinder-v3.json#/components/schemas/ServiceFreezeRequest","$id":"body_freezeHost.json"};
+const schema270 = {"description":"Body of `freeze` / `thaw` (cinder/api/schemas/services.py `freeze_and_thaw`).","type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/components/schemas/ServiceHost"},"cluster":{"type":["string","null"],"maxLength":255}}};
 
-function validate193(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate230(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate193.evaluated;
+const evaluated0 = validate230.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9303,7 +11105,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
 if(!((key0 === "host") || (key0 === "cluster"))){
-validate193.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate230.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -9314,23 +11116,23 @@ let data0 = data.host;
 const _errs2 = errors;
 const _errs3 = errors;
 if((typeof data0 !== "string") && (data0 !== null)){
-validate193.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/type",keyword:"type",params:{type: schema218.type},message:"must be string,null"}];
+validate230.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/type",keyword:"type",params:{type: schema262.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs3){
 if(typeof data0 === "string"){
 if(func2(data0) > 255){
-validate193.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate230.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data0) < 1){
-validate193.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate230.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
 if(!pattern27.test(data0)){
-validate193.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-._#@:/+\\[\\]]*$"},message:"must match pattern \""+"^[a-zA-Z0-9-._#@:/+\\[\\]]*$"+"\""}];
+validate230.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-._#@:/+\\[\\]]*$"},message:"must match pattern \""+"^[a-zA-Z0-9-._#@:/+\\[\\]]*$"+"\""}];
 return false;
 }
 }
@@ -9347,13 +11149,13 @@ if(data.cluster !== undefined){
 let data1 = data.cluster;
 const _errs5 = errors;
 if((typeof data1 !== "string") && (data1 !== null)){
-validate193.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: schema226.properties.cluster.type},message:"must be string,null"}];
+validate230.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: schema270.properties.cluster.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs5){
 if(typeof data1 === "string"){
 if(func2(data1) > 255){
-validate193.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate230.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 }
@@ -9367,43 +11169,43 @@ var valid0 = true;
 }
 }
 else {
-validate193.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate230.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate193.errors = vErrors;
+validate230.errors = vErrors;
 return errors === 0;
 }
-validate193.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate230.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate192(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate229(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_freezeHost.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate192.evaluated;
+const evaluated0 = validate229.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate193(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate193.errors : vErrors.concat(validate193.errors);
+if(!(validate230(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate230.errors : vErrors.concat(validate230.errors);
 errors = vErrors.length;
 }
-validate192.errors = vErrors;
+validate229.errors = vErrors;
 return errors === 0;
 }
-validate192.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate229.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_thawHost = validate195;
-const schema228 = {"$ref":"cinder-v3.json#/components/schemas/ServiceFreezeRequest","$id":"body_thawHost.json"};
+export const body_thawHost = validate232;
+const schema272 = {"$ref":"cinder-v3.json#/components/schemas/ServiceFreezeRequest","$id":"body_thawHost.json"};
 
-function validate196(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate233(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate196.evaluated;
+const evaluated0 = validate233.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9415,7 +11217,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
 if(!((key0 === "host") || (key0 === "cluster"))){
-validate196.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate233.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -9426,23 +11228,23 @@ let data0 = data.host;
 const _errs2 = errors;
 const _errs3 = errors;
 if((typeof data0 !== "string") && (data0 !== null)){
-validate196.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/type",keyword:"type",params:{type: schema218.type},message:"must be string,null"}];
+validate233.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/type",keyword:"type",params:{type: schema262.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs3){
 if(typeof data0 === "string"){
 if(func2(data0) > 255){
-validate196.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate233.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data0) < 1){
-validate196.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate233.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
 if(!pattern27.test(data0)){
-validate196.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-._#@:/+\\[\\]]*$"},message:"must match pattern \""+"^[a-zA-Z0-9-._#@:/+\\[\\]]*$"+"\""}];
+validate233.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-._#@:/+\\[\\]]*$"},message:"must match pattern \""+"^[a-zA-Z0-9-._#@:/+\\[\\]]*$"+"\""}];
 return false;
 }
 }
@@ -9459,13 +11261,13 @@ if(data.cluster !== undefined){
 let data1 = data.cluster;
 const _errs5 = errors;
 if((typeof data1 !== "string") && (data1 !== null)){
-validate196.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: schema226.properties.cluster.type},message:"must be string,null"}];
+validate233.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: schema270.properties.cluster.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs5){
 if(typeof data1 === "string"){
 if(func2(data1) > 255){
-validate196.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate233.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 }
@@ -9479,44 +11281,44 @@ var valid0 = true;
 }
 }
 else {
-validate196.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate233.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate196.errors = vErrors;
+validate233.errors = vErrors;
 return errors === 0;
 }
-validate196.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate233.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate195(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate232(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_thawHost.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate195.evaluated;
+const evaluated0 = validate232.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate196(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
+if(!(validate233(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate233.errors : vErrors.concat(validate233.errors);
 errors = vErrors.length;
 }
-validate195.errors = vErrors;
+validate232.errors = vErrors;
 return errors === 0;
 }
-validate195.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate232.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_failoverHost = validate198;
-const schema231 = {"$ref":"cinder-v3.json#/components/schemas/ServiceFailoverRequest","$id":"body_failoverHost.json"};
-const schema232 = {"description":"Body of `failover_host` / `failover` (schema `failover_host`).","type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/components/schemas/ServiceHost"},"backend_id":{"description":"The replication target to fail over to (the driver's default when absent).","type":["string","null"],"maxLength":255},"cluster":{"type":["string","null"],"maxLength":255}}};
+export const body_failoverHost = validate235;
+const schema275 = {"$ref":"cinder-v3.json#/components/schemas/ServiceFailoverRequest","$id":"body_failoverHost.json"};
+const schema276 = {"description":"Body of `failover_host` / `failover` (schema `failover_host`).","type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/components/schemas/ServiceHost"},"backend_id":{"description":"The replication target to fail over to (the driver's default when absent).","type":["string","null"],"maxLength":255},"cluster":{"type":["string","null"],"maxLength":255}}};
 
-function validate199(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate236(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate199.evaluated;
+const evaluated0 = validate236.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9528,7 +11330,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "host") || (key0 === "backend_id")) || (key0 === "cluster"))){
-validate199.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate236.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -9539,23 +11341,23 @@ let data0 = data.host;
 const _errs2 = errors;
 const _errs3 = errors;
 if((typeof data0 !== "string") && (data0 !== null)){
-validate199.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/type",keyword:"type",params:{type: schema218.type},message:"must be string,null"}];
+validate236.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/type",keyword:"type",params:{type: schema262.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs3){
 if(typeof data0 === "string"){
 if(func2(data0) > 255){
-validate199.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate236.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data0) < 1){
-validate199.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate236.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
 if(!pattern27.test(data0)){
-validate199.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-._#@:/+\\[\\]]*$"},message:"must match pattern \""+"^[a-zA-Z0-9-._#@:/+\\[\\]]*$"+"\""}];
+validate236.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-._#@:/+\\[\\]]*$"},message:"must match pattern \""+"^[a-zA-Z0-9-._#@:/+\\[\\]]*$"+"\""}];
 return false;
 }
 }
@@ -9572,13 +11374,13 @@ if(data.backend_id !== undefined){
 let data1 = data.backend_id;
 const _errs5 = errors;
 if((typeof data1 !== "string") && (data1 !== null)){
-validate199.errors = [{instancePath:instancePath+"/backend_id",schemaPath:"#/properties/backend_id/type",keyword:"type",params:{type: schema232.properties.backend_id.type},message:"must be string,null"}];
+validate236.errors = [{instancePath:instancePath+"/backend_id",schemaPath:"#/properties/backend_id/type",keyword:"type",params:{type: schema276.properties.backend_id.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs5){
 if(typeof data1 === "string"){
 if(func2(data1) > 255){
-validate199.errors = [{instancePath:instancePath+"/backend_id",schemaPath:"#/properties/backend_id/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate236.errors = [{instancePath:instancePath+"/backend_id",schemaPath:"#/properties/backend_id/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 }
@@ -9593,13 +11395,13 @@ if(data.cluster !== undefined){
 let data2 = data.cluster;
 const _errs7 = errors;
 if((typeof data2 !== "string") && (data2 !== null)){
-validate199.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: schema232.properties.cluster.type},message:"must be string,null"}];
+validate236.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: schema276.properties.cluster.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs7){
 if(typeof data2 === "string"){
 if(func2(data2) > 255){
-validate199.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate236.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 }
@@ -9614,43 +11416,43 @@ var valid0 = true;
 }
 }
 else {
-validate199.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate236.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate199.errors = vErrors;
+validate236.errors = vErrors;
 return errors === 0;
 }
-validate199.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate236.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate198(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate235(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_failoverHost.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate198.evaluated;
+const evaluated0 = validate235.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate199(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate199.errors : vErrors.concat(validate199.errors);
+if(!(validate236(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate236.errors : vErrors.concat(validate236.errors);
 errors = vErrors.length;
 }
-validate198.errors = vErrors;
+validate235.errors = vErrors;
 return errors === 0;
 }
-validate198.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate235.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_failover = validate201;
-const schema234 = {"$ref":"cinder-v3.json#/components/schemas/ServiceFailoverRequest","$id":"body_failover.json"};
+export const body_failover = validate238;
+const schema278 = {"$ref":"cinder-v3.json#/components/schemas/ServiceFailoverRequest","$id":"body_failover.json"};
 
-function validate202(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate239(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate202.evaluated;
+const evaluated0 = validate239.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9662,7 +11464,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "host") || (key0 === "backend_id")) || (key0 === "cluster"))){
-validate202.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate239.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -9673,23 +11475,23 @@ let data0 = data.host;
 const _errs2 = errors;
 const _errs3 = errors;
 if((typeof data0 !== "string") && (data0 !== null)){
-validate202.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/type",keyword:"type",params:{type: schema218.type},message:"must be string,null"}];
+validate239.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/type",keyword:"type",params:{type: schema262.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs3){
 if(typeof data0 === "string"){
 if(func2(data0) > 255){
-validate202.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate239.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data0) < 1){
-validate202.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate239.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
 if(!pattern27.test(data0)){
-validate202.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-._#@:/+\\[\\]]*$"},message:"must match pattern \""+"^[a-zA-Z0-9-._#@:/+\\[\\]]*$"+"\""}];
+validate239.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-._#@:/+\\[\\]]*$"},message:"must match pattern \""+"^[a-zA-Z0-9-._#@:/+\\[\\]]*$"+"\""}];
 return false;
 }
 }
@@ -9706,13 +11508,13 @@ if(data.backend_id !== undefined){
 let data1 = data.backend_id;
 const _errs5 = errors;
 if((typeof data1 !== "string") && (data1 !== null)){
-validate202.errors = [{instancePath:instancePath+"/backend_id",schemaPath:"#/properties/backend_id/type",keyword:"type",params:{type: schema232.properties.backend_id.type},message:"must be string,null"}];
+validate239.errors = [{instancePath:instancePath+"/backend_id",schemaPath:"#/properties/backend_id/type",keyword:"type",params:{type: schema276.properties.backend_id.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs5){
 if(typeof data1 === "string"){
 if(func2(data1) > 255){
-validate202.errors = [{instancePath:instancePath+"/backend_id",schemaPath:"#/properties/backend_id/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate239.errors = [{instancePath:instancePath+"/backend_id",schemaPath:"#/properties/backend_id/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 }
@@ -9727,13 +11529,13 @@ if(data.cluster !== undefined){
 let data2 = data.cluster;
 const _errs7 = errors;
 if((typeof data2 !== "string") && (data2 !== null)){
-validate202.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: schema232.properties.cluster.type},message:"must be string,null"}];
+validate239.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: schema276.properties.cluster.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs7){
 if(typeof data2 === "string"){
 if(func2(data2) > 255){
-validate202.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate239.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 }
@@ -9748,45 +11550,45 @@ var valid0 = true;
 }
 }
 else {
-validate202.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate239.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate202.errors = vErrors;
+validate239.errors = vErrors;
 return errors === 0;
 }
-validate202.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate239.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate201(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate238(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_failover.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate201.evaluated;
+const evaluated0 = validate238.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate202(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate202.errors : vErrors.concat(validate202.errors);
+if(!(validate239(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate239.errors : vErrors.concat(validate239.errors);
 errors = vErrors.length;
 }
-validate201.errors = vErrors;
+validate238.errors = vErrors;
 return errors === 0;
 }
-validate201.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate238.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_enableCluster = validate204;
-const schema237 = {"$ref":"cinder-v3.json#/components/schemas/ClusterEnableRequest","$id":"body_enableCluster.json"};
-const schema238 = {"description":"Body of `enable` (schema `enable_cluster`): `name` and an optional `binary` (default `cinder-volume`).","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":0,"maxLength":255},"binary":{"type":["string","null"],"maxLength":255}}};
+export const body_enableCluster = validate241;
+const schema281 = {"$ref":"cinder-v3.json#/components/schemas/ClusterEnableRequest","$id":"body_enableCluster.json"};
+const schema282 = {"description":"Body of `enable` (schema `enable_cluster`): `name` and an optional `binary` (default `cinder-volume`).","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":0,"maxLength":255},"binary":{"type":["string","null"],"maxLength":255}}};
 
-function validate204(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate241(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_enableCluster.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate204.evaluated;
+const evaluated0 = validate241.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9798,14 +11600,14 @@ if(errors === _errs0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.name === undefined) && (missing0 = "name")){
-validate204.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/ClusterEnableRequest/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate241.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/ClusterEnableRequest/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs2 = errors;
 for(const key0 in data){
 if(!((key0 === "name") || (key0 === "binary"))){
-validate204.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/ClusterEnableRequest/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate241.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/ClusterEnableRequest/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -9817,18 +11619,18 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(typeof data0 === "string"){
 if(func2(data0) > 255){
-validate204.errors = [{instancePath:instancePath+"/name",schemaPath:"cinder-v3.json#/components/schemas/ClusterEnableRequest/properties/name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate241.errors = [{instancePath:instancePath+"/name",schemaPath:"cinder-v3.json#/components/schemas/ClusterEnableRequest/properties/name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data0) < 0){
-validate204.errors = [{instancePath:instancePath+"/name",schemaPath:"cinder-v3.json#/components/schemas/ClusterEnableRequest/properties/name/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+validate241.errors = [{instancePath:instancePath+"/name",schemaPath:"cinder-v3.json#/components/schemas/ClusterEnableRequest/properties/name/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
 return false;
 }
 }
 }
 else {
-validate204.errors = [{instancePath:instancePath+"/name",schemaPath:"cinder-v3.json#/components/schemas/ClusterEnableRequest/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate241.errors = [{instancePath:instancePath+"/name",schemaPath:"cinder-v3.json#/components/schemas/ClusterEnableRequest/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -9842,13 +11644,13 @@ if(data.binary !== undefined){
 let data1 = data.binary;
 const _errs5 = errors;
 if((typeof data1 !== "string") && (data1 !== null)){
-validate204.errors = [{instancePath:instancePath+"/binary",schemaPath:"cinder-v3.json#/components/schemas/ClusterEnableRequest/properties/binary/type",keyword:"type",params:{type: schema238.properties.binary.type},message:"must be string,null"}];
+validate241.errors = [{instancePath:instancePath+"/binary",schemaPath:"cinder-v3.json#/components/schemas/ClusterEnableRequest/properties/binary/type",keyword:"type",params:{type: schema282.properties.binary.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs5){
 if(typeof data1 === "string"){
 if(func2(data1) > 255){
-validate204.errors = [{instancePath:instancePath+"/binary",schemaPath:"cinder-v3.json#/components/schemas/ClusterEnableRequest/properties/binary/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate241.errors = [{instancePath:instancePath+"/binary",schemaPath:"cinder-v3.json#/components/schemas/ClusterEnableRequest/properties/binary/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 }
@@ -9863,24 +11665,24 @@ var valid1 = true;
 }
 }
 else {
-validate204.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/ClusterEnableRequest/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate241.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/ClusterEnableRequest/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate204.errors = vErrors;
+validate241.errors = vErrors;
 return errors === 0;
 }
-validate204.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate241.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_disableCluster = validate205;
-const schema239 = {"$ref":"cinder-v3.json#/components/schemas/ClusterDisableRequest","$id":"body_disableCluster.json"};
-const schema240 = {"description":"Body of `disable` (schema `disable_cluster`): as for `enable`, plus an optional\n`disabled_reason` (stripped; not blank).\n","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":0,"maxLength":255},"binary":{"type":["string","null"],"maxLength":255},"disabled_reason":{"type":["string","null"],"minLength":1,"maxLength":255,"pattern":"\\S"}}};
+export const body_disableCluster = validate242;
+const schema283 = {"$ref":"cinder-v3.json#/components/schemas/ClusterDisableRequest","$id":"body_disableCluster.json"};
+const schema284 = {"description":"Body of `disable` (schema `disable_cluster`): as for `enable`, plus an optional\n`disabled_reason` (stripped; not blank).\n","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":0,"maxLength":255},"binary":{"type":["string","null"],"maxLength":255},"disabled_reason":{"type":["string","null"],"minLength":1,"maxLength":255,"pattern":"\\S"}}};
 
-function validate205(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate242(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_disableCluster.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate205.evaluated;
+const evaluated0 = validate242.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9892,14 +11694,14 @@ if(errors === _errs0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.name === undefined) && (missing0 = "name")){
-validate205.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/ClusterDisableRequest/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate242.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/ClusterDisableRequest/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs2 = errors;
 for(const key0 in data){
 if(!(((key0 === "name") || (key0 === "binary")) || (key0 === "disabled_reason"))){
-validate205.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/ClusterDisableRequest/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate242.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/ClusterDisableRequest/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -9911,18 +11713,18 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(typeof data0 === "string"){
 if(func2(data0) > 255){
-validate205.errors = [{instancePath:instancePath+"/name",schemaPath:"cinder-v3.json#/components/schemas/ClusterDisableRequest/properties/name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate242.errors = [{instancePath:instancePath+"/name",schemaPath:"cinder-v3.json#/components/schemas/ClusterDisableRequest/properties/name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data0) < 0){
-validate205.errors = [{instancePath:instancePath+"/name",schemaPath:"cinder-v3.json#/components/schemas/ClusterDisableRequest/properties/name/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+validate242.errors = [{instancePath:instancePath+"/name",schemaPath:"cinder-v3.json#/components/schemas/ClusterDisableRequest/properties/name/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
 return false;
 }
 }
 }
 else {
-validate205.errors = [{instancePath:instancePath+"/name",schemaPath:"cinder-v3.json#/components/schemas/ClusterDisableRequest/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate242.errors = [{instancePath:instancePath+"/name",schemaPath:"cinder-v3.json#/components/schemas/ClusterDisableRequest/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -9936,13 +11738,13 @@ if(data.binary !== undefined){
 let data1 = data.binary;
 const _errs5 = errors;
 if((typeof data1 !== "string") && (data1 !== null)){
-validate205.errors = [{instancePath:instancePath+"/binary",schemaPath:"cinder-v3.json#/components/schemas/ClusterDisableRequest/properties/binary/type",keyword:"type",params:{type: schema240.properties.binary.type},message:"must be string,null"}];
+validate242.errors = [{instancePath:instancePath+"/binary",schemaPath:"cinder-v3.json#/components/schemas/ClusterDisableRequest/properties/binary/type",keyword:"type",params:{type: schema284.properties.binary.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs5){
 if(typeof data1 === "string"){
 if(func2(data1) > 255){
-validate205.errors = [{instancePath:instancePath+"/binary",schemaPath:"cinder-v3.json#/components/schemas/ClusterDisableRequest/properties/binary/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate242.errors = [{instancePath:instancePath+"/binary",schemaPath:"cinder-v3.json#/components/schemas/ClusterDisableRequest/properties/binary/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 }
@@ -9957,23 +11759,23 @@ if(data.disabled_reason !== undefined){
 let data2 = data.disabled_reason;
 const _errs7 = errors;
 if((typeof data2 !== "string") && (data2 !== null)){
-validate205.errors = [{instancePath:instancePath+"/disabled_reason",schemaPath:"cinder-v3.json#/components/schemas/ClusterDisableRequest/properties/disabled_reason/type",keyword:"type",params:{type: schema240.properties.disabled_reason.type},message:"must be string,null"}];
+validate242.errors = [{instancePath:instancePath+"/disabled_reason",schemaPath:"cinder-v3.json#/components/schemas/ClusterDisableRequest/properties/disabled_reason/type",keyword:"type",params:{type: schema284.properties.disabled_reason.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs7){
 if(typeof data2 === "string"){
 if(func2(data2) > 255){
-validate205.errors = [{instancePath:instancePath+"/disabled_reason",schemaPath:"cinder-v3.json#/components/schemas/ClusterDisableRequest/properties/disabled_reason/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate242.errors = [{instancePath:instancePath+"/disabled_reason",schemaPath:"cinder-v3.json#/components/schemas/ClusterDisableRequest/properties/disabled_reason/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data2) < 1){
-validate205.errors = [{instancePath:instancePath+"/disabled_reason",schemaPath:"cinder-v3.json#/components/schemas/ClusterDisableRequest/properties/disabled_reason/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate242.errors = [{instancePath:instancePath+"/disabled_reason",schemaPath:"cinder-v3.json#/components/schemas/ClusterDisableRequest/properties/disabled_reason/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
 if(!pattern48.test(data2)){
-validate205.errors = [{instancePath:instancePath+"/disabled_reason",schemaPath:"cinder-v3.json#/components/schemas/ClusterDisableRequest/properties/disabled_reason/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""}];
+validate242.errors = [{instancePath:instancePath+"/disabled_reason",schemaPath:"cinder-v3.json#/components/schemas/ClusterDisableRequest/properties/disabled_reason/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""}];
 return false;
 }
 }
@@ -9991,25 +11793,25 @@ var valid1 = true;
 }
 }
 else {
-validate205.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/ClusterDisableRequest/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate242.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/ClusterDisableRequest/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate205.errors = vErrors;
+validate242.errors = vErrors;
 return errors === 0;
 }
-validate205.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate242.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_issueToken = validate206;
-const schema241 = {"$ref":"cinder-v3.json#/components/schemas/AuthTokensRequest","$id":"body_issueToken.json"};
-const schema242 = {"description":"`POST /v3/auth/tokens` body: `{\"auth\": {\"identity\": {...}, \"scope\": ...}}`. Other top-level\nkeys are ignored.\n","type":"object","required":["auth"],"properties":{"auth":{"type":"object","required":["identity"],"properties":{"identity":{"$ref":"#/components/schemas/AuthIdentity"},"scope":{"$ref":"#/components/schemas/AuthScope"}}}}};
-const schema243 = {"description":"`auth.identity` (keystone/auth/schema.py `token_issue`; Keystone's schema leaves unknown keys\nalone). `methods` names the plugins to run; each named method needs its object.\n","type":"object","required":["methods"],"properties":{"methods":{"type":"array","items":{"type":"string","examples":["password","token"]}},"password":{"type":"object","properties":{"user":{"description":"By `id`, or by `name` plus `domain` (by id or name). Neither id nor name → 400 \"Invalid\ninput for field identity/password/user: id or name must be present.\"; a domain with\nneither → 400 \"Invalid input for field identity/password/user/domain: id or name must\nbe present.\". Wrong password, unknown or disabled user → 401.\n","type":"object","properties":{"id":{"type":"string"},"name":{"type":"string"},"password":{"type":"string"},"domain":{"type":"object","allOf":[{"$ref":"#/components/schemas/NameOrIdRef"}],"anyOf":[{"required":["id"]},{"required":["name"]}]}},"anyOf":[{"required":["id"]},{"required":["name"]}]}}},"token":{"description":"Re-scope (or re-issue) with an existing token.","type":"object","required":["id"],"properties":{"id":{"type":"string"}}},"application_credential":{"description":"keystone/auth/plugins/application_credential.py: the credential by `id`, or by `name` plus\nits `user` (by id, or by name plus domain), and its `secret`. The token is scoped to the\ncredential's project with the credential's roles (those the user still holds); a `scope`\nin the request → 401 \"Error authenticating with application credential: Application\ncredentials cannot request a scope.\". A wrong secret, an expired or unknown credential, a\ndisabled user → 401 (wrong secrets count towards the failed-login lockout).\n","type":"object","properties":{"id":{"type":"string"},"name":{"type":"string"},"secret":{"type":"string"},"user":{"type":"object","properties":{"id":{"type":"string"},"name":{"type":"string"},"domain":{"type":"object","allOf":[{"$ref":"#/components/schemas/NameOrIdRef"}],"anyOf":[{"required":["id"]},{"required":["name"]}]}}}}}}};
-const schema244 = {"description":"An entity named by `id`, or by `name` (Keystone then needs the domain for users and projects).","type":"object","properties":{"id":{"type":"string"},"name":{"type":"string"}}};
+export const body_issueToken = validate243;
+const schema285 = {"$ref":"cinder-v3.json#/components/schemas/AuthTokensRequest","$id":"body_issueToken.json"};
+const schema286 = {"description":"`POST /v3/auth/tokens` body: `{\"auth\": {\"identity\": {...}, \"scope\": ...}}`. Other top-level\nkeys are ignored.\n","type":"object","required":["auth"],"properties":{"auth":{"type":"object","required":["identity"],"properties":{"identity":{"$ref":"#/components/schemas/AuthIdentity"},"scope":{"$ref":"#/components/schemas/AuthScope"}}}}};
+const schema287 = {"description":"`auth.identity` (keystone/auth/schema.py `token_issue`; Keystone's schema leaves unknown keys\nalone). `methods` names the plugins to run; each named method needs its object.\n","type":"object","required":["methods"],"properties":{"methods":{"type":"array","items":{"type":"string","examples":["password","token"]}},"password":{"type":"object","properties":{"user":{"description":"By `id`, or by `name` plus `domain` (by id or name). Neither id nor name → 400 \"Invalid\ninput for field identity/password/user: id or name must be present.\"; a domain with\nneither → 400 \"Invalid input for field identity/password/user/domain: id or name must\nbe present.\". Wrong password, unknown or disabled user → 401.\n","type":"object","properties":{"id":{"type":"string"},"name":{"type":"string"},"password":{"type":"string"},"domain":{"type":"object","allOf":[{"$ref":"#/components/schemas/NameOrIdRef"}],"anyOf":[{"required":["id"]},{"required":["name"]}]}},"anyOf":[{"required":["id"]},{"required":["name"]}]}}},"token":{"description":"Re-scope (or re-issue) with an existing token.","type":"object","required":["id"],"properties":{"id":{"type":"string"}}},"application_credential":{"description":"keystone/auth/plugins/application_credential.py: the credential by `id`, or by `name` plus\nits `user` (by id, or by name plus domain), and its `secret`. The token is scoped to the\ncredential's project with the credential's roles (those the user still holds); a `scope`\nin the request → 401 \"Error authenticating with application credential: Application\ncredentials cannot request a scope.\". A wrong secret, an expired or unknown credential, a\ndisabled user → 401 (wrong secrets count towards the failed-login lockout).\n","type":"object","properties":{"id":{"type":"string"},"name":{"type":"string"},"secret":{"type":"string"},"user":{"type":"object","properties":{"id":{"type":"string"},"name":{"type":"string"},"domain":{"type":"object","allOf":[{"$ref":"#/components/schemas/NameOrIdRef"}],"anyOf":[{"required":["id"]},{"required":["name"]}]}}}}}}};
+const schema288 = {"description":"An entity named by `id`, or by `name` (Keystone then needs the domain for users and projects).","type":"object","properties":{"id":{"type":"string"},"name":{"type":"string"}}};
 
-function validate208(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate245(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate208.evaluated;
+const evaluated0 = validate245.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -10020,7 +11822,7 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.methods === undefined) && (missing0 = "methods")){
-validate208.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate245.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -10034,7 +11836,7 @@ const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 const _errs3 = errors;
 if(typeof data0[i0] !== "string"){
-validate208.errors = [{instancePath:instancePath+"/methods/" + i0,schemaPath:"#/properties/methods/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate245.errors = [{instancePath:instancePath+"/methods/" + i0,schemaPath:"#/properties/methods/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs3 === errors;
@@ -10044,7 +11846,7 @@ break;
 }
 }
 else {
-validate208.errors = [{instancePath:instancePath+"/methods",schemaPath:"#/properties/methods/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate245.errors = [{instancePath:instancePath+"/methods",schemaPath:"#/properties/methods/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -10105,7 +11907,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate208.errors = vErrors;
+validate245.errors = vErrors;
 return false;
 }
 else {
@@ -10124,7 +11926,7 @@ if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 if(data3.id !== undefined){
 const _errs12 = errors;
 if(typeof data3.id !== "string"){
-validate208.errors = [{instancePath:instancePath+"/password/user/id",schemaPath:"#/properties/password/properties/user/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate245.errors = [{instancePath:instancePath+"/password/user/id",schemaPath:"#/properties/password/properties/user/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid4 = _errs12 === errors;
@@ -10136,7 +11938,7 @@ if(valid4){
 if(data3.name !== undefined){
 const _errs14 = errors;
 if(typeof data3.name !== "string"){
-validate208.errors = [{instancePath:instancePath+"/password/user/name",schemaPath:"#/properties/password/properties/user/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate245.errors = [{instancePath:instancePath+"/password/user/name",schemaPath:"#/properties/password/properties/user/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid4 = _errs14 === errors;
@@ -10148,7 +11950,7 @@ if(valid4){
 if(data3.password !== undefined){
 const _errs16 = errors;
 if(typeof data3.password !== "string"){
-validate208.errors = [{instancePath:instancePath+"/password/user/password",schemaPath:"#/properties/password/properties/user/properties/password/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate245.errors = [{instancePath:instancePath+"/password/user/password",schemaPath:"#/properties/password/properties/user/properties/password/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid4 = _errs16 === errors;
@@ -10161,7 +11963,7 @@ if(data3.domain !== undefined){
 let data7 = data3.domain;
 const _errs18 = errors;
 if(!(data7 && typeof data7 == "object" && !Array.isArray(data7))){
-validate208.errors = [{instancePath:instancePath+"/password/user/domain",schemaPath:"#/properties/password/properties/user/properties/domain/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate245.errors = [{instancePath:instancePath+"/password/user/domain",schemaPath:"#/properties/password/properties/user/properties/domain/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 const _errs20 = errors;
@@ -10207,7 +12009,7 @@ else {
 vErrors.push(err5);
 }
 errors++;
-validate208.errors = vErrors;
+validate245.errors = vErrors;
 return false;
 }
 else {
@@ -10226,7 +12028,7 @@ if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 if(data7.id !== undefined){
 const _errs26 = errors;
 if(typeof data7.id !== "string"){
-validate208.errors = [{instancePath:instancePath+"/password/user/domain/id",schemaPath:"#/components/schemas/NameOrIdRef/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate245.errors = [{instancePath:instancePath+"/password/user/domain/id",schemaPath:"#/components/schemas/NameOrIdRef/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid8 = _errs26 === errors;
@@ -10238,7 +12040,7 @@ if(valid8){
 if(data7.name !== undefined){
 const _errs28 = errors;
 if(typeof data7.name !== "string"){
-validate208.errors = [{instancePath:instancePath+"/password/user/domain/name",schemaPath:"#/components/schemas/NameOrIdRef/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate245.errors = [{instancePath:instancePath+"/password/user/domain/name",schemaPath:"#/components/schemas/NameOrIdRef/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid8 = _errs28 === errors;
@@ -10249,7 +12051,7 @@ var valid8 = true;
 }
 }
 else {
-validate208.errors = [{instancePath:instancePath+"/password/user/domain",schemaPath:"#/components/schemas/NameOrIdRef/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate245.errors = [{instancePath:instancePath+"/password/user/domain",schemaPath:"#/components/schemas/NameOrIdRef/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -10264,14 +12066,14 @@ var valid4 = true;
 }
 }
 else {
-validate208.errors = [{instancePath:instancePath+"/password/user",schemaPath:"#/properties/password/properties/user/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate245.errors = [{instancePath:instancePath+"/password/user",schemaPath:"#/properties/password/properties/user/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
 }
 }
 else {
-validate208.errors = [{instancePath:instancePath+"/password",schemaPath:"#/properties/password/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate245.errors = [{instancePath:instancePath+"/password",schemaPath:"#/properties/password/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -10288,20 +12090,20 @@ if(errors === _errs30){
 if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
 let missing5;
 if((data10.id === undefined) && (missing5 = "id")){
-validate208.errors = [{instancePath:instancePath+"/token",schemaPath:"#/properties/token/required",keyword:"required",params:{missingProperty: missing5},message:"must have required property '"+missing5+"'"}];
+validate245.errors = [{instancePath:instancePath+"/token",schemaPath:"#/properties/token/required",keyword:"required",params:{missingProperty: missing5},message:"must have required property '"+missing5+"'"}];
 return false;
 }
 else {
 if(data10.id !== undefined){
 if(typeof data10.id !== "string"){
-validate208.errors = [{instancePath:instancePath+"/token/id",schemaPath:"#/properties/token/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate245.errors = [{instancePath:instancePath+"/token/id",schemaPath:"#/properties/token/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
 }
 else {
-validate208.errors = [{instancePath:instancePath+"/token",schemaPath:"#/properties/token/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate245.errors = [{instancePath:instancePath+"/token",schemaPath:"#/properties/token/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -10319,7 +12121,7 @@ if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
 if(data12.id !== undefined){
 const _errs36 = errors;
 if(typeof data12.id !== "string"){
-validate208.errors = [{instancePath:instancePath+"/application_credential/id",schemaPath:"#/properties/application_credential/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate245.errors = [{instancePath:instancePath+"/application_credential/id",schemaPath:"#/properties/application_credential/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid10 = _errs36 === errors;
@@ -10331,7 +12133,7 @@ if(valid10){
 if(data12.name !== undefined){
 const _errs38 = errors;
 if(typeof data12.name !== "string"){
-validate208.errors = [{instancePath:instancePath+"/application_credential/name",schemaPath:"#/properties/application_credential/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate245.errors = [{instancePath:instancePath+"/application_credential/name",schemaPath:"#/properties/application_credential/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid10 = _errs38 === errors;
@@ -10343,7 +12145,7 @@ if(valid10){
 if(data12.secret !== undefined){
 const _errs40 = errors;
 if(typeof data12.secret !== "string"){
-validate208.errors = [{instancePath:instancePath+"/application_credential/secret",schemaPath:"#/properties/application_credential/properties/secret/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate245.errors = [{instancePath:instancePath+"/application_credential/secret",schemaPath:"#/properties/application_credential/properties/secret/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid10 = _errs40 === errors;
@@ -10360,7 +12162,7 @@ if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
 if(data16.id !== undefined){
 const _errs44 = errors;
 if(typeof data16.id !== "string"){
-validate208.errors = [{instancePath:instancePath+"/application_credential/user/id",schemaPath:"#/properties/application_credential/properties/user/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate245.errors = [{instancePath:instancePath+"/application_credential/user/id",schemaPath:"#/properties/application_credential/properties/user/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid11 = _errs44 === errors;
@@ -10372,7 +12174,7 @@ if(valid11){
 if(data16.name !== undefined){
 const _errs46 = errors;
 if(typeof data16.name !== "string"){
-validate208.errors = [{instancePath:instancePath+"/application_credential/user/name",schemaPath:"#/properties/application_credential/properties/user/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate245.errors = [{instancePath:instancePath+"/application_credential/user/name",schemaPath:"#/properties/application_credential/properties/user/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid11 = _errs46 === errors;
@@ -10385,7 +12187,7 @@ if(data16.domain !== undefined){
 let data19 = data16.domain;
 const _errs48 = errors;
 if(!(data19 && typeof data19 == "object" && !Array.isArray(data19))){
-validate208.errors = [{instancePath:instancePath+"/application_credential/user/domain",schemaPath:"#/properties/application_credential/properties/user/properties/domain/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate245.errors = [{instancePath:instancePath+"/application_credential/user/domain",schemaPath:"#/properties/application_credential/properties/user/properties/domain/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 const _errs50 = errors;
@@ -10431,7 +12233,7 @@ else {
 vErrors.push(err8);
 }
 errors++;
-validate208.errors = vErrors;
+validate245.errors = vErrors;
 return false;
 }
 else {
@@ -10450,7 +12252,7 @@ if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
 if(data19.id !== undefined){
 const _errs56 = errors;
 if(typeof data19.id !== "string"){
-validate208.errors = [{instancePath:instancePath+"/application_credential/user/domain/id",schemaPath:"#/components/schemas/NameOrIdRef/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate245.errors = [{instancePath:instancePath+"/application_credential/user/domain/id",schemaPath:"#/components/schemas/NameOrIdRef/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid15 = _errs56 === errors;
@@ -10462,7 +12264,7 @@ if(valid15){
 if(data19.name !== undefined){
 const _errs58 = errors;
 if(typeof data19.name !== "string"){
-validate208.errors = [{instancePath:instancePath+"/application_credential/user/domain/name",schemaPath:"#/components/schemas/NameOrIdRef/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate245.errors = [{instancePath:instancePath+"/application_credential/user/domain/name",schemaPath:"#/components/schemas/NameOrIdRef/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid15 = _errs58 === errors;
@@ -10473,7 +12275,7 @@ var valid15 = true;
 }
 }
 else {
-validate208.errors = [{instancePath:instancePath+"/application_credential/user/domain",schemaPath:"#/components/schemas/NameOrIdRef/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate245.errors = [{instancePath:instancePath+"/application_credential/user/domain",schemaPath:"#/components/schemas/NameOrIdRef/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -10487,7 +12289,7 @@ var valid11 = true;
 }
 }
 else {
-validate208.errors = [{instancePath:instancePath+"/application_credential/user",schemaPath:"#/properties/application_credential/properties/user/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate245.errors = [{instancePath:instancePath+"/application_credential/user",schemaPath:"#/properties/application_credential/properties/user/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -10501,7 +12303,7 @@ var valid10 = true;
 }
 }
 else {
-validate208.errors = [{instancePath:instancePath+"/application_credential",schemaPath:"#/properties/application_credential/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate245.errors = [{instancePath:instancePath+"/application_credential",schemaPath:"#/properties/application_credential/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -10516,21 +12318,21 @@ var valid0 = true;
 }
 }
 else {
-validate208.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate245.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate208.errors = vErrors;
+validate245.errors = vErrors;
 return errors === 0;
 }
-validate208.evaluated = {"props":{"methods":true,"password":true,"token":true,"application_credential":true},"dynamicProps":false,"dynamicItems":false};
+validate245.evaluated = {"props":{"methods":true,"password":true,"token":true,"application_credential":true},"dynamicProps":false,"dynamicItems":false};
 
-const schema246 = {"description":"`auth.scope`: absent (the user's default project, if any, else unscoped), the string\n`\"unscoped\"`, or one of `project` (by id, or by name plus domain), `domain`, `system`\n(`{\"all\": true}`), `OS-TRUST:trust`. A project without id and name → 400 \"Invalid input for\nfield scope/project: id or name must be present.\". A scope the user has no role on → 401.\n","type":["object","string"],"properties":{"project":{"type":"object","properties":{"id":{"type":"string"},"name":{"type":"string"},"domain":{"type":"object","allOf":[{"$ref":"#/components/schemas/NameOrIdRef"}],"anyOf":[{"required":["id"]},{"required":["name"]}]}},"anyOf":[{"required":["id"]},{"required":["name"]}]},"domain":{"type":"object","allOf":[{"$ref":"#/components/schemas/NameOrIdRef"}],"anyOf":[{"required":["id"]},{"required":["name"]}]},"system":{"type":"object","properties":{"all":{"type":"boolean"}}},"OS-TRUST:trust":{"type":"object","properties":{"id":{"type":"string"}}}}};
+const schema290 = {"description":"`auth.scope`: absent (the user's default project, if any, else unscoped), the string\n`\"unscoped\"`, or one of `project` (by id, or by name plus domain), `domain`, `system`\n(`{\"all\": true}`), `OS-TRUST:trust`. A project without id and name → 400 \"Invalid input for\nfield scope/project: id or name must be present.\". A scope the user has no role on → 401.\n","type":["object","string"],"properties":{"project":{"type":"object","properties":{"id":{"type":"string"},"name":{"type":"string"},"domain":{"type":"object","allOf":[{"$ref":"#/components/schemas/NameOrIdRef"}],"anyOf":[{"required":["id"]},{"required":["name"]}]}},"anyOf":[{"required":["id"]},{"required":["name"]}]},"domain":{"type":"object","allOf":[{"$ref":"#/components/schemas/NameOrIdRef"}],"anyOf":[{"required":["id"]},{"required":["name"]}]},"system":{"type":"object","properties":{"all":{"type":"boolean"}}},"OS-TRUST:trust":{"type":"object","properties":{"id":{"type":"string"}}}}};
 
-function validate210(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate247(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate210.evaluated;
+const evaluated0 = validate247.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -10538,7 +12340,7 @@ if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
 if((!(data && typeof data == "object" && !Array.isArray(data))) && (typeof data !== "string")){
-validate210.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema246.type},message:"must be object,string"}];
+validate247.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema290.type},message:"must be object,string"}];
 return false;
 }
 if(errors === 0){
@@ -10589,7 +12391,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate210.errors = vErrors;
+validate247.errors = vErrors;
 return false;
 }
 else {
@@ -10608,7 +12410,7 @@ if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 if(data0.id !== undefined){
 const _errs6 = errors;
 if(typeof data0.id !== "string"){
-validate210.errors = [{instancePath:instancePath+"/project/id",schemaPath:"#/properties/project/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate247.errors = [{instancePath:instancePath+"/project/id",schemaPath:"#/properties/project/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs6 === errors;
@@ -10620,7 +12422,7 @@ if(valid2){
 if(data0.name !== undefined){
 const _errs8 = errors;
 if(typeof data0.name !== "string"){
-validate210.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/properties/project/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate247.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/properties/project/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs8 === errors;
@@ -10633,7 +12435,7 @@ if(data0.domain !== undefined){
 let data3 = data0.domain;
 const _errs10 = errors;
 if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
-validate210.errors = [{instancePath:instancePath+"/project/domain",schemaPath:"#/properties/project/properties/domain/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate247.errors = [{instancePath:instancePath+"/project/domain",schemaPath:"#/properties/project/properties/domain/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 const _errs12 = errors;
@@ -10679,7 +12481,7 @@ else {
 vErrors.push(err5);
 }
 errors++;
-validate210.errors = vErrors;
+validate247.errors = vErrors;
 return false;
 }
 else {
@@ -10698,7 +12500,7 @@ if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 if(data3.id !== undefined){
 const _errs18 = errors;
 if(typeof data3.id !== "string"){
-validate210.errors = [{instancePath:instancePath+"/project/domain/id",schemaPath:"#/components/schemas/NameOrIdRef/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate247.errors = [{instancePath:instancePath+"/project/domain/id",schemaPath:"#/components/schemas/NameOrIdRef/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid6 = _errs18 === errors;
@@ -10710,7 +12512,7 @@ if(valid6){
 if(data3.name !== undefined){
 const _errs20 = errors;
 if(typeof data3.name !== "string"){
-validate210.errors = [{instancePath:instancePath+"/project/domain/name",schemaPath:"#/components/schemas/NameOrIdRef/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate247.errors = [{instancePath:instancePath+"/project/domain/name",schemaPath:"#/components/schemas/NameOrIdRef/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid6 = _errs20 === errors;
@@ -10721,7 +12523,7 @@ var valid6 = true;
 }
 }
 else {
-validate210.errors = [{instancePath:instancePath+"/project/domain",schemaPath:"#/components/schemas/NameOrIdRef/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate247.errors = [{instancePath:instancePath+"/project/domain",schemaPath:"#/components/schemas/NameOrIdRef/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -10735,7 +12537,7 @@ var valid2 = true;
 }
 }
 else {
-validate210.errors = [{instancePath:instancePath+"/project",schemaPath:"#/properties/project/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate247.errors = [{instancePath:instancePath+"/project",schemaPath:"#/properties/project/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -10749,7 +12551,7 @@ if(data.domain !== undefined){
 let data6 = data.domain;
 const _errs22 = errors;
 if(!(data6 && typeof data6 == "object" && !Array.isArray(data6))){
-validate210.errors = [{instancePath:instancePath+"/domain",schemaPath:"#/properties/domain/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate247.errors = [{instancePath:instancePath+"/domain",schemaPath:"#/properties/domain/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 const _errs24 = errors;
@@ -10795,7 +12597,7 @@ else {
 vErrors.push(err8);
 }
 errors++;
-validate210.errors = vErrors;
+validate247.errors = vErrors;
 return false;
 }
 else {
@@ -10814,7 +12616,7 @@ if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 if(data6.id !== undefined){
 const _errs30 = errors;
 if(typeof data6.id !== "string"){
-validate210.errors = [{instancePath:instancePath+"/domain/id",schemaPath:"#/components/schemas/NameOrIdRef/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate247.errors = [{instancePath:instancePath+"/domain/id",schemaPath:"#/components/schemas/NameOrIdRef/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid10 = _errs30 === errors;
@@ -10826,7 +12628,7 @@ if(valid10){
 if(data6.name !== undefined){
 const _errs32 = errors;
 if(typeof data6.name !== "string"){
-validate210.errors = [{instancePath:instancePath+"/domain/name",schemaPath:"#/components/schemas/NameOrIdRef/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate247.errors = [{instancePath:instancePath+"/domain/name",schemaPath:"#/components/schemas/NameOrIdRef/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid10 = _errs32 === errors;
@@ -10837,7 +12639,7 @@ var valid10 = true;
 }
 }
 else {
-validate210.errors = [{instancePath:instancePath+"/domain",schemaPath:"#/components/schemas/NameOrIdRef/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate247.errors = [{instancePath:instancePath+"/domain",schemaPath:"#/components/schemas/NameOrIdRef/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -10855,13 +12657,13 @@ if(errors === _errs34){
 if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
 if(data9.all !== undefined){
 if(typeof data9.all !== "boolean"){
-validate210.errors = [{instancePath:instancePath+"/system/all",schemaPath:"#/properties/system/properties/all/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate247.errors = [{instancePath:instancePath+"/system/all",schemaPath:"#/properties/system/properties/all/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 }
 }
 else {
-validate210.errors = [{instancePath:instancePath+"/system",schemaPath:"#/properties/system/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate247.errors = [{instancePath:instancePath+"/system",schemaPath:"#/properties/system/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -10878,13 +12680,13 @@ if(errors === _errs38){
 if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
 if(data11.id !== undefined){
 if(typeof data11.id !== "string"){
-validate210.errors = [{instancePath:instancePath+"/OS-TRUST:trust/id",schemaPath:"#/properties/OS-TRUST%3Atrust/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate247.errors = [{instancePath:instancePath+"/OS-TRUST:trust/id",schemaPath:"#/properties/OS-TRUST%3Atrust/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
 else {
-validate210.errors = [{instancePath:instancePath+"/OS-TRUST:trust",schemaPath:"#/properties/OS-TRUST%3Atrust/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate247.errors = [{instancePath:instancePath+"/OS-TRUST:trust",schemaPath:"#/properties/OS-TRUST%3Atrust/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -10898,16 +12700,16 @@ var valid0 = true;
 }
 }
 }
-validate210.errors = vErrors;
+validate247.errors = vErrors;
 return errors === 0;
 }
-validate210.evaluated = {"props":{"project":true,"domain":true,"system":true,"OS-TRUST:trust":true},"dynamicProps":false,"dynamicItems":false};
+validate247.evaluated = {"props":{"project":true,"domain":true,"system":true,"OS-TRUST:trust":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate207(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate244(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate207.evaluated;
+const evaluated0 = validate244.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -10918,7 +12720,7 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.auth === undefined) && (missing0 = "auth")){
-validate207.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate244.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -10929,14 +12731,14 @@ if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing1;
 if((data0.identity === undefined) && (missing1 = "identity")){
-validate207.errors = [{instancePath:instancePath+"/auth",schemaPath:"#/properties/auth/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate244.errors = [{instancePath:instancePath+"/auth",schemaPath:"#/properties/auth/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data0.identity !== undefined){
 const _errs3 = errors;
-if(!(validate208(data0.identity, {instancePath:instancePath+"/auth/identity",parentData:data0,parentDataProperty:"identity",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate208.errors : vErrors.concat(validate208.errors);
+if(!(validate245(data0.identity, {instancePath:instancePath+"/auth/identity",parentData:data0,parentDataProperty:"identity",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate245.errors : vErrors.concat(validate245.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs3 === errors;
@@ -10947,8 +12749,8 @@ var valid1 = true;
 if(valid1){
 if(data0.scope !== undefined){
 const _errs4 = errors;
-if(!(validate210(data0.scope, {instancePath:instancePath+"/auth/scope",parentData:data0,parentDataProperty:"scope",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate210.errors : vErrors.concat(validate210.errors);
+if(!(validate247(data0.scope, {instancePath:instancePath+"/auth/scope",parentData:data0,parentDataProperty:"scope",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs4 === errors;
@@ -10960,7 +12762,7 @@ var valid1 = true;
 }
 }
 else {
-validate207.errors = [{instancePath:instancePath+"/auth",schemaPath:"#/properties/auth/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate244.errors = [{instancePath:instancePath+"/auth",schemaPath:"#/properties/auth/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -10968,52 +12770,52 @@ return false;
 }
 }
 else {
-validate207.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate244.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate207.errors = vErrors;
+validate244.errors = vErrors;
 return errors === 0;
 }
-validate207.evaluated = {"props":{"auth":true},"dynamicProps":false,"dynamicItems":false};
+validate244.evaluated = {"props":{"auth":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate206(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate243(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_issueToken.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate206.evaluated;
+const evaluated0 = validate243.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate207(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate207.errors : vErrors.concat(validate207.errors);
+if(!(validate244(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate244.errors : vErrors.concat(validate244.errors);
 errors = vErrors.length;
 }
-validate206.errors = vErrors;
+validate243.errors = vErrors;
 return errors === 0;
 }
-validate206.evaluated = {"props":{"auth":true},"dynamicProps":false,"dynamicItems":false};
+validate243.evaluated = {"props":{"auth":true},"dynamicProps":false,"dynamicItems":false};
 
-export const body_createProject = validate213;
-const schema249 = {"$ref":"cinder-v3.json#/components/schemas/ProjectCreateRequest","$id":"body_createProject.json"};
-const schema250 = {"description":"`{\"project\": {...}}` (keystone/resource/schema.py `project_create_request_body`). Extra keys\ninside `project` are stored as extra attributes. A name already used in the domain → 409\n\"Conflict occurred attempting to store project - it is not permitted to have two projects\nwith either the same name or same id in the same domain: name is <name>, project id <id>.\".\nUnknown `domain_id` / `parent_id` → 404 \"Could not find domain: <id>.\" / \"Could not find\nproject: <id>.\".\n","type":"object","required":["project"],"additionalProperties":false,"properties":{"project":{"type":"object","required":["name"],"additionalProperties":true,"properties":{"name":{"$ref":"#/components/schemas/ProjectName"},"description":{"$ref":"#/components/schemas/IdentityDescription"},"domain_id":{"description":"Default the token's domain (`default`).","oneOf":[{"$ref":"#/components/schemas/KeystoneIdString"},{"type":"null"}]},"enabled":{"$ref":"#/components/schemas/KeystoneBoolean"},"is_domain":{"$ref":"#/components/schemas/KeystoneBoolean"},"parent_id":{"oneOf":[{"$ref":"#/components/schemas/KeystoneIdString"},{"type":"null"}]},"tags":{"$ref":"#/components/schemas/ProjectTags"},"options":{"type":"object"}}}}};
-const schema251 = {"description":"1..64 characters with at least one non-blank.","type":"string","minLength":1,"maxLength":64,"pattern":"[\\S]+"};
-const schema252 = {"description":"A project's, user's or role's description, or a user's email: at most 255 characters, the\ncolumn that keeps it (Keystone keeps project descriptions as unbounded text; longer ones are\nrefused here rather than failing in the database).\n","type":["string","null"],"maxLength":255};
-const schema253 = {"description":"keystone `id_string`.","type":"string","minLength":1,"maxLength":64,"pattern":"^[a-zA-Z0-9-]+$"};
-const schema254 = {"description":"keystone/api/validation/parameter_types.py `boolean`.","type":["boolean","string"],"enum":[true,"True","TRUE","true",false,"False","FALSE","false"]};
-const schema257 = {"description":"Up to 80 unique tags of 1..255 characters without `/` or `,`.","type":"array","maxItems":80,"uniqueItems":true,"items":{"type":"string","minLength":1,"maxLength":255,"pattern":"^[^,/]*$"}};
-const pattern86 = new RegExp("[\\S]+", "u");
-const pattern87 = new RegExp("^[a-zA-Z0-9-]+$", "u");
-const pattern89 = new RegExp("^[^,/]*$", "u");
+export const body_createProject = validate250;
+const schema293 = {"$ref":"cinder-v3.json#/components/schemas/ProjectCreateRequest","$id":"body_createProject.json"};
+const schema294 = {"description":"`{\"project\": {...}}` (keystone/resource/schema.py `project_create_request_body`). Extra keys\ninside `project` are stored as extra attributes. A name already used in the domain → 409\n\"Conflict occurred attempting to store project - it is not permitted to have two projects\nwith either the same name or same id in the same domain: name is <name>, project id <id>.\".\nUnknown `domain_id` / `parent_id` → 404 \"Could not find domain: <id>.\" / \"Could not find\nproject: <id>.\".\n","type":"object","required":["project"],"additionalProperties":false,"properties":{"project":{"type":"object","required":["name"],"additionalProperties":true,"properties":{"name":{"$ref":"#/components/schemas/ProjectName"},"description":{"$ref":"#/components/schemas/IdentityDescription"},"domain_id":{"description":"Default the token's domain (`default`).","oneOf":[{"$ref":"#/components/schemas/KeystoneIdString"},{"type":"null"}]},"enabled":{"$ref":"#/components/schemas/KeystoneBoolean"},"is_domain":{"$ref":"#/components/schemas/KeystoneBoolean"},"parent_id":{"oneOf":[{"$ref":"#/components/schemas/KeystoneIdString"},{"type":"null"}]},"tags":{"$ref":"#/components/schemas/ProjectTags"},"options":{"type":"object"}}}}};
+const schema295 = {"description":"1..64 characters with at least one non-blank.","type":"string","minLength":1,"maxLength":64,"pattern":"[\\S]+"};
+const schema296 = {"description":"A project's, user's or role's description, or a user's email: at most 255 characters, the\ncolumn that keeps it (Keystone keeps project descriptions as unbounded text; longer ones are\nrefused here rather than failing in the database).\n","type":["string","null"],"maxLength":255};
+const schema297 = {"description":"keystone `id_string`.","type":"string","minLength":1,"maxLength":64,"pattern":"^[a-zA-Z0-9-]+$"};
+const schema298 = {"description":"keystone/api/validation/parameter_types.py `boolean`.","type":["boolean","string"],"enum":[true,"True","TRUE","true",false,"False","FALSE","false"]};
+const schema301 = {"description":"Up to 80 unique tags of 1..255 characters without `/` or `,`.","type":"array","maxItems":80,"uniqueItems":true,"items":{"type":"string","minLength":1,"maxLength":255,"pattern":"^[^,/]*$"}};
+const pattern97 = new RegExp("[\\S]+", "u");
+const pattern98 = new RegExp("^[a-zA-Z0-9-]+$", "u");
+const pattern100 = new RegExp("^[^,/]*$", "u");
 
-function validate214(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate251(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate214.evaluated;
+const evaluated0 = validate251.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -11024,14 +12826,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.project === undefined) && (missing0 = "project")){
-validate214.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate251.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "project")){
-validate214.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate251.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -11044,7 +12846,7 @@ if(errors === _errs2){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing1;
 if((data0.name === undefined) && (missing1 = "name")){
-validate214.errors = [{instancePath:instancePath+"/project",schemaPath:"#/properties/project/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate251.errors = [{instancePath:instancePath+"/project",schemaPath:"#/properties/project/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
@@ -11055,24 +12857,24 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data1 === "string"){
 if(func2(data1) > 64){
-validate214.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+validate251.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
 else {
 if(func2(data1) < 1){
-validate214.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate251.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern86.test(data1)){
-validate214.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/pattern",keyword:"pattern",params:{pattern: "[\\S]+"},message:"must match pattern \""+"[\\S]+"+"\""}];
+if(!pattern97.test(data1)){
+validate251.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/pattern",keyword:"pattern",params:{pattern: "[\\S]+"},message:"must match pattern \""+"[\\S]+"+"\""}];
 return false;
 }
 }
 }
 }
 else {
-validate214.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate251.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -11087,13 +12889,13 @@ let data2 = data0.description;
 const _errs8 = errors;
 const _errs9 = errors;
 if((typeof data2 !== "string") && (data2 !== null)){
-validate214.errors = [{instancePath:instancePath+"/project/description",schemaPath:"#/components/schemas/IdentityDescription/type",keyword:"type",params:{type: schema252.type},message:"must be string,null"}];
+validate251.errors = [{instancePath:instancePath+"/project/description",schemaPath:"#/components/schemas/IdentityDescription/type",keyword:"type",params:{type: schema296.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs9){
 if(typeof data2 === "string"){
 if(func2(data2) > 255){
-validate214.errors = [{instancePath:instancePath+"/project/description",schemaPath:"#/components/schemas/IdentityDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate251.errors = [{instancePath:instancePath+"/project/description",schemaPath:"#/components/schemas/IdentityDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 }
@@ -11136,7 +12938,7 @@ vErrors.push(err1);
 errors++;
 }
 else {
-if(!pattern87.test(data3)){
+if(!pattern98.test(data3)){
 const err2 = {instancePath:instancePath+"/project/domain_id",schemaPath:"#/components/schemas/KeystoneIdString/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -11196,7 +12998,7 @@ else {
 vErrors.push(err5);
 }
 errors++;
-validate214.errors = vErrors;
+validate251.errors = vErrors;
 return false;
 }
 else {
@@ -11220,11 +13022,11 @@ if(data0.enabled !== undefined){
 let data4 = data0.enabled;
 const _errs18 = errors;
 if((typeof data4 !== "boolean") && (typeof data4 !== "string")){
-validate214.errors = [{instancePath:instancePath+"/project/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/type",keyword:"type",params:{type: schema254.type},message:"must be boolean,string"}];
+validate251.errors = [{instancePath:instancePath+"/project/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/type",keyword:"type",params:{type: schema298.type},message:"must be boolean,string"}];
 return false;
 }
 if(!((((((((data4 === true) || (data4 === "True")) || (data4 === "TRUE")) || (data4 === "true")) || (data4 === false)) || (data4 === "False")) || (data4 === "FALSE")) || (data4 === "false"))){
-validate214.errors = [{instancePath:instancePath+"/project/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/enum",keyword:"enum",params:{allowedValues: schema254.enum},message:"must be equal to one of the allowed values"}];
+validate251.errors = [{instancePath:instancePath+"/project/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/enum",keyword:"enum",params:{allowedValues: schema298.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid1 = _errs18 === errors;
@@ -11237,11 +13039,11 @@ if(data0.is_domain !== undefined){
 let data5 = data0.is_domain;
 const _errs21 = errors;
 if((typeof data5 !== "boolean") && (typeof data5 !== "string")){
-validate214.errors = [{instancePath:instancePath+"/project/is_domain",schemaPath:"#/components/schemas/KeystoneBoolean/type",keyword:"type",params:{type: schema254.type},message:"must be boolean,string"}];
+validate251.errors = [{instancePath:instancePath+"/project/is_domain",schemaPath:"#/components/schemas/KeystoneBoolean/type",keyword:"type",params:{type: schema298.type},message:"must be boolean,string"}];
 return false;
 }
 if(!((((((((data5 === true) || (data5 === "True")) || (data5 === "TRUE")) || (data5 === "true")) || (data5 === false)) || (data5 === "False")) || (data5 === "FALSE")) || (data5 === "false"))){
-validate214.errors = [{instancePath:instancePath+"/project/is_domain",schemaPath:"#/components/schemas/KeystoneBoolean/enum",keyword:"enum",params:{allowedValues: schema254.enum},message:"must be equal to one of the allowed values"}];
+validate251.errors = [{instancePath:instancePath+"/project/is_domain",schemaPath:"#/components/schemas/KeystoneBoolean/enum",keyword:"enum",params:{allowedValues: schema298.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid1 = _errs21 === errors;
@@ -11282,7 +13084,7 @@ vErrors.push(err7);
 errors++;
 }
 else {
-if(!pattern87.test(data6)){
+if(!pattern98.test(data6)){
 const err8 = {instancePath:instancePath+"/project/parent_id",schemaPath:"#/components/schemas/KeystoneIdString/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err8];
@@ -11342,7 +13144,7 @@ else {
 vErrors.push(err11);
 }
 errors++;
-validate214.errors = vErrors;
+validate251.errors = vErrors;
 return false;
 }
 else {
@@ -11369,7 +13171,7 @@ const _errs32 = errors;
 if(errors === _errs32){
 if(Array.isArray(data7)){
 if(data7.length > 80){
-validate214.errors = [{instancePath:instancePath+"/project/tags",schemaPath:"#/components/schemas/ProjectTags/maxItems",keyword:"maxItems",params:{limit: 80},message:"must NOT have more than 80 items"}];
+validate251.errors = [{instancePath:instancePath+"/project/tags",schemaPath:"#/components/schemas/ProjectTags/maxItems",keyword:"maxItems",params:{limit: 80},message:"must NOT have more than 80 items"}];
 return false;
 }
 else {
@@ -11381,24 +13183,24 @@ const _errs34 = errors;
 if(errors === _errs34){
 if(typeof data8 === "string"){
 if(func2(data8) > 255){
-validate214.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate251.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data8) < 1){
-validate214.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate251.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern89.test(data8)){
-validate214.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/pattern",keyword:"pattern",params:{pattern: "^[^,/]*$"},message:"must match pattern \""+"^[^,/]*$"+"\""}];
+if(!pattern100.test(data8)){
+validate251.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/pattern",keyword:"pattern",params:{pattern: "^[^,/]*$"},message:"must match pattern \""+"^[^,/]*$"+"\""}];
 return false;
 }
 }
 }
 }
 else {
-validate214.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate251.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -11419,7 +13221,7 @@ continue;
 }
 if(typeof indices0[item0] == "number"){
 j0 = indices0[item0];
-validate214.errors = [{instancePath:instancePath+"/project/tags",schemaPath:"#/components/schemas/ProjectTags/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"}];
+validate251.errors = [{instancePath:instancePath+"/project/tags",schemaPath:"#/components/schemas/ProjectTags/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"}];
 return false;
 break;
 }
@@ -11430,7 +13232,7 @@ indices0[item0] = i1;
 }
 }
 else {
-validate214.errors = [{instancePath:instancePath+"/project/tags",schemaPath:"#/components/schemas/ProjectTags/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate251.errors = [{instancePath:instancePath+"/project/tags",schemaPath:"#/components/schemas/ProjectTags/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -11444,7 +13246,7 @@ if(data0.options !== undefined){
 let data9 = data0.options;
 const _errs36 = errors;
 if(!(data9 && typeof data9 == "object" && !Array.isArray(data9))){
-validate214.errors = [{instancePath:instancePath+"/project/options",schemaPath:"#/properties/project/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate251.errors = [{instancePath:instancePath+"/project/options",schemaPath:"#/properties/project/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 var valid1 = _errs36 === errors;
@@ -11462,7 +13264,7 @@ var valid1 = true;
 }
 }
 else {
-validate214.errors = [{instancePath:instancePath+"/project",schemaPath:"#/properties/project/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate251.errors = [{instancePath:instancePath+"/project",schemaPath:"#/properties/project/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -11471,44 +13273,44 @@ return false;
 }
 }
 else {
-validate214.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate251.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate214.errors = vErrors;
+validate251.errors = vErrors;
 return errors === 0;
 }
-validate214.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate251.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate213(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate250(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_createProject.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate213.evaluated;
+const evaluated0 = validate250.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate214(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate214.errors : vErrors.concat(validate214.errors);
+if(!(validate251(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate251.errors : vErrors.concat(validate251.errors);
 errors = vErrors.length;
 }
-validate213.errors = vErrors;
+validate250.errors = vErrors;
 return errors === 0;
 }
-validate213.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate250.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_updateProject = validate216;
-const schema258 = {"$ref":"cinder-v3.json#/components/schemas/ProjectUpdateRequest","$id":"body_updateProject.json"};
-const schema259 = {"description":"`{\"project\": {...}}` with at least one attribute (`{}` → 400 \"{} does not have enough\nproperties\"). Changing `domain_id` → 400 \"Update of `domain_id` is not allowed.\"; changing\n`is_domain` → 400 \"Update of `is_domain` is not allowed.\". Extra keys are stored.\n","type":"object","required":["project"],"additionalProperties":false,"properties":{"project":{"type":"object","minProperties":1,"additionalProperties":true,"properties":{"name":{"$ref":"#/components/schemas/ProjectName"},"description":{"$ref":"#/components/schemas/IdentityDescription"},"enabled":{"$ref":"#/components/schemas/KeystoneBoolean"},"tags":{"$ref":"#/components/schemas/ProjectTags"},"options":{"type":"object"}}}}};
+export const body_updateProject = validate253;
+const schema302 = {"$ref":"cinder-v3.json#/components/schemas/ProjectUpdateRequest","$id":"body_updateProject.json"};
+const schema303 = {"description":"`{\"project\": {...}}` with at least one attribute (`{}` → 400 \"{} does not have enough\nproperties\"). Changing `domain_id` → 400 \"Update of `domain_id` is not allowed.\"; changing\n`is_domain` → 400 \"Update of `is_domain` is not allowed.\". Extra keys are stored.\n","type":"object","required":["project"],"additionalProperties":false,"properties":{"project":{"type":"object","minProperties":1,"additionalProperties":true,"properties":{"name":{"$ref":"#/components/schemas/ProjectName"},"description":{"$ref":"#/components/schemas/IdentityDescription"},"enabled":{"$ref":"#/components/schemas/KeystoneBoolean"},"tags":{"$ref":"#/components/schemas/ProjectTags"},"options":{"type":"object"}}}}};
 
-function validate217(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate254(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate217.evaluated;
+const evaluated0 = validate254.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -11519,14 +13321,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.project === undefined) && (missing0 = "project")){
-validate217.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate254.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "project")){
-validate217.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate254.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -11538,7 +13340,7 @@ const _errs2 = errors;
 if(errors === _errs2){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 if(Object.keys(data0).length < 1){
-validate217.errors = [{instancePath:instancePath+"/project",schemaPath:"#/properties/project/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"}];
+validate254.errors = [{instancePath:instancePath+"/project",schemaPath:"#/properties/project/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"}];
 return false;
 }
 else {
@@ -11549,24 +13351,24 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data1 === "string"){
 if(func2(data1) > 64){
-validate217.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+validate254.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
 else {
 if(func2(data1) < 1){
-validate217.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate254.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern86.test(data1)){
-validate217.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/pattern",keyword:"pattern",params:{pattern: "[\\S]+"},message:"must match pattern \""+"[\\S]+"+"\""}];
+if(!pattern97.test(data1)){
+validate254.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/pattern",keyword:"pattern",params:{pattern: "[\\S]+"},message:"must match pattern \""+"[\\S]+"+"\""}];
 return false;
 }
 }
 }
 }
 else {
-validate217.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate254.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -11581,13 +13383,13 @@ let data2 = data0.description;
 const _errs8 = errors;
 const _errs9 = errors;
 if((typeof data2 !== "string") && (data2 !== null)){
-validate217.errors = [{instancePath:instancePath+"/project/description",schemaPath:"#/components/schemas/IdentityDescription/type",keyword:"type",params:{type: schema252.type},message:"must be string,null"}];
+validate254.errors = [{instancePath:instancePath+"/project/description",schemaPath:"#/components/schemas/IdentityDescription/type",keyword:"type",params:{type: schema296.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs9){
 if(typeof data2 === "string"){
 if(func2(data2) > 255){
-validate217.errors = [{instancePath:instancePath+"/project/description",schemaPath:"#/components/schemas/IdentityDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate254.errors = [{instancePath:instancePath+"/project/description",schemaPath:"#/components/schemas/IdentityDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 }
@@ -11602,11 +13404,11 @@ if(data0.enabled !== undefined){
 let data3 = data0.enabled;
 const _errs11 = errors;
 if((typeof data3 !== "boolean") && (typeof data3 !== "string")){
-validate217.errors = [{instancePath:instancePath+"/project/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/type",keyword:"type",params:{type: schema254.type},message:"must be boolean,string"}];
+validate254.errors = [{instancePath:instancePath+"/project/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/type",keyword:"type",params:{type: schema298.type},message:"must be boolean,string"}];
 return false;
 }
 if(!((((((((data3 === true) || (data3 === "True")) || (data3 === "TRUE")) || (data3 === "true")) || (data3 === false)) || (data3 === "False")) || (data3 === "FALSE")) || (data3 === "false"))){
-validate217.errors = [{instancePath:instancePath+"/project/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/enum",keyword:"enum",params:{allowedValues: schema254.enum},message:"must be equal to one of the allowed values"}];
+validate254.errors = [{instancePath:instancePath+"/project/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/enum",keyword:"enum",params:{allowedValues: schema298.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid1 = _errs11 === errors;
@@ -11622,7 +13424,7 @@ const _errs15 = errors;
 if(errors === _errs15){
 if(Array.isArray(data4)){
 if(data4.length > 80){
-validate217.errors = [{instancePath:instancePath+"/project/tags",schemaPath:"#/components/schemas/ProjectTags/maxItems",keyword:"maxItems",params:{limit: 80},message:"must NOT have more than 80 items"}];
+validate254.errors = [{instancePath:instancePath+"/project/tags",schemaPath:"#/components/schemas/ProjectTags/maxItems",keyword:"maxItems",params:{limit: 80},message:"must NOT have more than 80 items"}];
 return false;
 }
 else {
@@ -11634,24 +13436,24 @@ const _errs17 = errors;
 if(errors === _errs17){
 if(typeof data5 === "string"){
 if(func2(data5) > 255){
-validate217.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate254.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data5) < 1){
-validate217.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate254.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern89.test(data5)){
-validate217.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/pattern",keyword:"pattern",params:{pattern: "^[^,/]*$"},message:"must match pattern \""+"^[^,/]*$"+"\""}];
+if(!pattern100.test(data5)){
+validate254.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/pattern",keyword:"pattern",params:{pattern: "^[^,/]*$"},message:"must match pattern \""+"^[^,/]*$"+"\""}];
 return false;
 }
 }
 }
 }
 else {
-validate217.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate254.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -11672,7 +13474,7 @@ continue;
 }
 if(typeof indices0[item0] == "number"){
 j0 = indices0[item0];
-validate217.errors = [{instancePath:instancePath+"/project/tags",schemaPath:"#/components/schemas/ProjectTags/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"}];
+validate254.errors = [{instancePath:instancePath+"/project/tags",schemaPath:"#/components/schemas/ProjectTags/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"}];
 return false;
 break;
 }
@@ -11683,7 +13485,7 @@ indices0[item0] = i1;
 }
 }
 else {
-validate217.errors = [{instancePath:instancePath+"/project/tags",schemaPath:"#/components/schemas/ProjectTags/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate254.errors = [{instancePath:instancePath+"/project/tags",schemaPath:"#/components/schemas/ProjectTags/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -11697,7 +13499,7 @@ if(data0.options !== undefined){
 let data6 = data0.options;
 const _errs19 = errors;
 if(!(data6 && typeof data6 == "object" && !Array.isArray(data6))){
-validate217.errors = [{instancePath:instancePath+"/project/options",schemaPath:"#/properties/project/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate254.errors = [{instancePath:instancePath+"/project/options",schemaPath:"#/properties/project/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 var valid1 = _errs19 === errors;
@@ -11712,7 +13514,7 @@ var valid1 = true;
 }
 }
 else {
-validate217.errors = [{instancePath:instancePath+"/project",schemaPath:"#/properties/project/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate254.errors = [{instancePath:instancePath+"/project",schemaPath:"#/properties/project/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -11721,46 +13523,46 @@ return false;
 }
 }
 else {
-validate217.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate254.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate217.errors = vErrors;
+validate254.errors = vErrors;
 return errors === 0;
 }
-validate217.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate254.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate216(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate253(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_updateProject.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate216.evaluated;
+const evaluated0 = validate253.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate217(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate217.errors : vErrors.concat(validate217.errors);
+if(!(validate254(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate254.errors : vErrors.concat(validate254.errors);
 errors = vErrors.length;
 }
-validate216.errors = vErrors;
+validate253.errors = vErrors;
 return errors === 0;
 }
-validate216.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate253.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_createUser = validate219;
-const schema264 = {"$ref":"cinder-v3.json#/components/schemas/UserCreateRequest","$id":"body_createUser.json"};
-const schema265 = {"description":"`{\"user\": {...}}` (keystone/identity/schema.py `user_create_request`). A name already used in\nthe domain → 409 \"Conflict occurred attempting to store user - Duplicate entry found with name\n<name> at domain ID <domain>.\". Unknown `domain_id` → 404 \"Could not find domain: <id>.\".\n","type":"object","required":["user"],"additionalProperties":false,"properties":{"user":{"type":"object","required":["name"],"additionalProperties":true,"properties":{"name":{"$ref":"#/components/schemas/IdentityName"},"password":{"$ref":"#/components/schemas/NewPassword"},"default_project_id":{"oneOf":[{"$ref":"#/components/schemas/KeystoneIdString"},{"type":"null"}]},"description":{"$ref":"#/components/schemas/IdentityDescription"},"domain_id":{"description":"Default the token's domain (`default`).","allOf":[{"$ref":"#/components/schemas/KeystoneIdString"}]},"enabled":{"$ref":"#/components/schemas/KeystoneBoolean"},"email":{"$ref":"#/components/schemas/IdentityDescription"},"options":{"type":"object"}}}}};
-const schema266 = {"description":"1..255 characters with at least one non-blank.","type":"string","minLength":1,"maxLength":255,"pattern":"[\\S]+"};
-const schema267 = {"description":"A password being set: at most 4096 characters, Keystone's default `max_password_length`\n(keystone/conf/identity.py), so that hashing stays cheap.\n","type":["string","null"],"maxLength":4096};
+export const body_createUser = validate256;
+const schema308 = {"$ref":"cinder-v3.json#/components/schemas/UserCreateRequest","$id":"body_createUser.json"};
+const schema309 = {"description":"`{\"user\": {...}}` (keystone/identity/schema.py `user_create_request`). A name already used in\nthe domain → 409 \"Conflict occurred attempting to store user - Duplicate entry found with name\n<name> at domain ID <domain>.\". Unknown `domain_id` → 404 \"Could not find domain: <id>.\".\n","type":"object","required":["user"],"additionalProperties":false,"properties":{"user":{"type":"object","required":["name"],"additionalProperties":true,"properties":{"name":{"$ref":"#/components/schemas/IdentityName"},"password":{"$ref":"#/components/schemas/NewPassword"},"default_project_id":{"oneOf":[{"$ref":"#/components/schemas/KeystoneIdString"},{"type":"null"}]},"description":{"$ref":"#/components/schemas/IdentityDescription"},"domain_id":{"description":"Default the token's domain (`default`).","allOf":[{"$ref":"#/components/schemas/KeystoneIdString"}]},"enabled":{"$ref":"#/components/schemas/KeystoneBoolean"},"email":{"$ref":"#/components/schemas/IdentityDescription"},"options":{"type":"object"}}}}};
+const schema310 = {"description":"1..255 characters with at least one non-blank.","type":"string","minLength":1,"maxLength":255,"pattern":"[\\S]+"};
+const schema311 = {"description":"A password being set: at most 4096 characters, Keystone's default `max_password_length`\n(keystone/conf/identity.py), so that hashing stays cheap.\n","type":["string","null"],"maxLength":4096};
 
-function validate220(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate257(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate220.evaluated;
+const evaluated0 = validate257.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -11771,14 +13573,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.user === undefined) && (missing0 = "user")){
-validate220.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate257.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "user")){
-validate220.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate257.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -11791,7 +13593,7 @@ if(errors === _errs2){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing1;
 if((data0.name === undefined) && (missing1 = "name")){
-validate220.errors = [{instancePath:instancePath+"/user",schemaPath:"#/properties/user/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate257.errors = [{instancePath:instancePath+"/user",schemaPath:"#/properties/user/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
@@ -11802,24 +13604,24 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data1 === "string"){
 if(func2(data1) > 255){
-validate220.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate257.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data1) < 1){
-validate220.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate257.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern86.test(data1)){
-validate220.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/pattern",keyword:"pattern",params:{pattern: "[\\S]+"},message:"must match pattern \""+"[\\S]+"+"\""}];
+if(!pattern97.test(data1)){
+validate257.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/pattern",keyword:"pattern",params:{pattern: "[\\S]+"},message:"must match pattern \""+"[\\S]+"+"\""}];
 return false;
 }
 }
 }
 }
 else {
-validate220.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate257.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -11834,13 +13636,13 @@ let data2 = data0.password;
 const _errs8 = errors;
 const _errs9 = errors;
 if((typeof data2 !== "string") && (data2 !== null)){
-validate220.errors = [{instancePath:instancePath+"/user/password",schemaPath:"#/components/schemas/NewPassword/type",keyword:"type",params:{type: schema267.type},message:"must be string,null"}];
+validate257.errors = [{instancePath:instancePath+"/user/password",schemaPath:"#/components/schemas/NewPassword/type",keyword:"type",params:{type: schema311.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs9){
 if(typeof data2 === "string"){
 if(func2(data2) > 4096){
-validate220.errors = [{instancePath:instancePath+"/user/password",schemaPath:"#/components/schemas/NewPassword/maxLength",keyword:"maxLength",params:{limit: 4096},message:"must NOT have more than 4096 characters"}];
+validate257.errors = [{instancePath:instancePath+"/user/password",schemaPath:"#/components/schemas/NewPassword/maxLength",keyword:"maxLength",params:{limit: 4096},message:"must NOT have more than 4096 characters"}];
 return false;
 }
 }
@@ -11883,7 +13685,7 @@ vErrors.push(err1);
 errors++;
 }
 else {
-if(!pattern87.test(data3)){
+if(!pattern98.test(data3)){
 const err2 = {instancePath:instancePath+"/user/default_project_id",schemaPath:"#/components/schemas/KeystoneIdString/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -11943,7 +13745,7 @@ else {
 vErrors.push(err5);
 }
 errors++;
-validate220.errors = vErrors;
+validate257.errors = vErrors;
 return false;
 }
 else {
@@ -11968,13 +13770,13 @@ let data4 = data0.description;
 const _errs18 = errors;
 const _errs19 = errors;
 if((typeof data4 !== "string") && (data4 !== null)){
-validate220.errors = [{instancePath:instancePath+"/user/description",schemaPath:"#/components/schemas/IdentityDescription/type",keyword:"type",params:{type: schema252.type},message:"must be string,null"}];
+validate257.errors = [{instancePath:instancePath+"/user/description",schemaPath:"#/components/schemas/IdentityDescription/type",keyword:"type",params:{type: schema296.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs19){
 if(typeof data4 === "string"){
 if(func2(data4) > 255){
-validate220.errors = [{instancePath:instancePath+"/user/description",schemaPath:"#/components/schemas/IdentityDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate257.errors = [{instancePath:instancePath+"/user/description",schemaPath:"#/components/schemas/IdentityDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 }
@@ -11992,24 +13794,24 @@ const _errs23 = errors;
 if(errors === _errs23){
 if(typeof data5 === "string"){
 if(func2(data5) > 64){
-validate220.errors = [{instancePath:instancePath+"/user/domain_id",schemaPath:"#/components/schemas/KeystoneIdString/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+validate257.errors = [{instancePath:instancePath+"/user/domain_id",schemaPath:"#/components/schemas/KeystoneIdString/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
 else {
 if(func2(data5) < 1){
-validate220.errors = [{instancePath:instancePath+"/user/domain_id",schemaPath:"#/components/schemas/KeystoneIdString/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate257.errors = [{instancePath:instancePath+"/user/domain_id",schemaPath:"#/components/schemas/KeystoneIdString/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern87.test(data5)){
-validate220.errors = [{instancePath:instancePath+"/user/domain_id",schemaPath:"#/components/schemas/KeystoneIdString/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9-]+$"+"\""}];
+if(!pattern98.test(data5)){
+validate257.errors = [{instancePath:instancePath+"/user/domain_id",schemaPath:"#/components/schemas/KeystoneIdString/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9-]+$"+"\""}];
 return false;
 }
 }
 }
 }
 else {
-validate220.errors = [{instancePath:instancePath+"/user/domain_id",schemaPath:"#/components/schemas/KeystoneIdString/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate257.errors = [{instancePath:instancePath+"/user/domain_id",schemaPath:"#/components/schemas/KeystoneIdString/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -12023,11 +13825,11 @@ if(data0.enabled !== undefined){
 let data6 = data0.enabled;
 const _errs25 = errors;
 if((typeof data6 !== "boolean") && (typeof data6 !== "string")){
-validate220.errors = [{instancePath:instancePath+"/user/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/type",keyword:"type",params:{type: schema254.type},message:"must be boolean,string"}];
+validate257.errors = [{instancePath:instancePath+"/user/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/type",keyword:"type",params:{type: schema298.type},message:"must be boolean,string"}];
 return false;
 }
 if(!((((((((data6 === true) || (data6 === "True")) || (data6 === "TRUE")) || (data6 === "true")) || (data6 === false)) || (data6 === "False")) || (data6 === "FALSE")) || (data6 === "false"))){
-validate220.errors = [{instancePath:instancePath+"/user/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/enum",keyword:"enum",params:{allowedValues: schema254.enum},message:"must be equal to one of the allowed values"}];
+validate257.errors = [{instancePath:instancePath+"/user/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/enum",keyword:"enum",params:{allowedValues: schema298.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid1 = _errs25 === errors;
@@ -12041,13 +13843,13 @@ let data7 = data0.email;
 const _errs28 = errors;
 const _errs29 = errors;
 if((typeof data7 !== "string") && (data7 !== null)){
-validate220.errors = [{instancePath:instancePath+"/user/email",schemaPath:"#/components/schemas/IdentityDescription/type",keyword:"type",params:{type: schema252.type},message:"must be string,null"}];
+validate257.errors = [{instancePath:instancePath+"/user/email",schemaPath:"#/components/schemas/IdentityDescription/type",keyword:"type",params:{type: schema296.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs29){
 if(typeof data7 === "string"){
 if(func2(data7) > 255){
-validate220.errors = [{instancePath:instancePath+"/user/email",schemaPath:"#/components/schemas/IdentityDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate257.errors = [{instancePath:instancePath+"/user/email",schemaPath:"#/components/schemas/IdentityDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 }
@@ -12062,7 +13864,7 @@ if(data0.options !== undefined){
 let data8 = data0.options;
 const _errs31 = errors;
 if(!(data8 && typeof data8 == "object" && !Array.isArray(data8))){
-validate220.errors = [{instancePath:instancePath+"/user/options",schemaPath:"#/properties/user/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate257.errors = [{instancePath:instancePath+"/user/options",schemaPath:"#/properties/user/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 var valid1 = _errs31 === errors;
@@ -12080,7 +13882,7 @@ var valid1 = true;
 }
 }
 else {
-validate220.errors = [{instancePath:instancePath+"/user",schemaPath:"#/properties/user/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate257.errors = [{instancePath:instancePath+"/user",schemaPath:"#/properties/user/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -12089,44 +13891,44 @@ return false;
 }
 }
 else {
-validate220.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate257.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate220.errors = vErrors;
+validate257.errors = vErrors;
 return errors === 0;
 }
-validate220.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate257.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate219(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate256(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_createUser.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate219.evaluated;
+const evaluated0 = validate256.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate220(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate220.errors : vErrors.concat(validate220.errors);
+if(!(validate257(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate257.errors : vErrors.concat(validate257.errors);
 errors = vErrors.length;
 }
-validate219.errors = vErrors;
+validate256.errors = vErrors;
 return errors === 0;
 }
-validate219.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate256.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_updateUser = validate222;
-const schema273 = {"$ref":"cinder-v3.json#/components/schemas/UserUpdateRequest","$id":"body_updateUser.json"};
-const schema274 = {"description":"`{\"user\": {...}}` with at least one attribute. `domain_id` cannot be changed (400 \"Update of\n`domain_id` is not allowed.\"). A new `password` resets `password_expires_at`.\n","type":"object","required":["user"],"additionalProperties":false,"properties":{"user":{"type":"object","minProperties":1,"additionalProperties":true,"properties":{"name":{"$ref":"#/components/schemas/IdentityName"},"password":{"$ref":"#/components/schemas/NewPassword"},"default_project_id":{"oneOf":[{"$ref":"#/components/schemas/KeystoneIdString"},{"type":"null"}]},"description":{"$ref":"#/components/schemas/IdentityDescription"},"enabled":{"$ref":"#/components/schemas/KeystoneBoolean"},"email":{"$ref":"#/components/schemas/IdentityDescription"},"options":{"type":"object"}}}}};
+export const body_updateUser = validate259;
+const schema317 = {"$ref":"cinder-v3.json#/components/schemas/UserUpdateRequest","$id":"body_updateUser.json"};
+const schema318 = {"description":"`{\"user\": {...}}` with at least one attribute. `domain_id` cannot be changed (400 \"Update of\n`domain_id` is not allowed.\"). A new `password` resets `password_expires_at`.\n","type":"object","required":["user"],"additionalProperties":false,"properties":{"user":{"type":"object","minProperties":1,"additionalProperties":true,"properties":{"name":{"$ref":"#/components/schemas/IdentityName"},"password":{"$ref":"#/components/schemas/NewPassword"},"default_project_id":{"oneOf":[{"$ref":"#/components/schemas/KeystoneIdString"},{"type":"null"}]},"description":{"$ref":"#/components/schemas/IdentityDescription"},"enabled":{"$ref":"#/components/schemas/KeystoneBoolean"},"email":{"$ref":"#/components/schemas/IdentityDescription"},"options":{"type":"object"}}}}};
 
-function validate223(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate260(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate223.evaluated;
+const evaluated0 = validate260.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -12137,14 +13939,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.user === undefined) && (missing0 = "user")){
-validate223.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate260.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "user")){
-validate223.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate260.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -12156,7 +13958,7 @@ const _errs2 = errors;
 if(errors === _errs2){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 if(Object.keys(data0).length < 1){
-validate223.errors = [{instancePath:instancePath+"/user",schemaPath:"#/properties/user/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"}];
+validate260.errors = [{instancePath:instancePath+"/user",schemaPath:"#/properties/user/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"}];
 return false;
 }
 else {
@@ -12167,24 +13969,24 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data1 === "string"){
 if(func2(data1) > 255){
-validate223.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate260.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data1) < 1){
-validate223.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate260.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern86.test(data1)){
-validate223.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/pattern",keyword:"pattern",params:{pattern: "[\\S]+"},message:"must match pattern \""+"[\\S]+"+"\""}];
+if(!pattern97.test(data1)){
+validate260.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/pattern",keyword:"pattern",params:{pattern: "[\\S]+"},message:"must match pattern \""+"[\\S]+"+"\""}];
 return false;
 }
 }
 }
 }
 else {
-validate223.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate260.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -12199,13 +14001,13 @@ let data2 = data0.password;
 const _errs8 = errors;
 const _errs9 = errors;
 if((typeof data2 !== "string") && (data2 !== null)){
-validate223.errors = [{instancePath:instancePath+"/user/password",schemaPath:"#/components/schemas/NewPassword/type",keyword:"type",params:{type: schema267.type},message:"must be string,null"}];
+validate260.errors = [{instancePath:instancePath+"/user/password",schemaPath:"#/components/schemas/NewPassword/type",keyword:"type",params:{type: schema311.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs9){
 if(typeof data2 === "string"){
 if(func2(data2) > 4096){
-validate223.errors = [{instancePath:instancePath+"/user/password",schemaPath:"#/components/schemas/NewPassword/maxLength",keyword:"maxLength",params:{limit: 4096},message:"must NOT have more than 4096 characters"}];
+validate260.errors = [{instancePath:instancePath+"/user/password",schemaPath:"#/components/schemas/NewPassword/maxLength",keyword:"maxLength",params:{limit: 4096},message:"must NOT have more than 4096 characters"}];
 return false;
 }
 }
@@ -12248,7 +14050,7 @@ vErrors.push(err1);
 errors++;
 }
 else {
-if(!pattern87.test(data3)){
+if(!pattern98.test(data3)){
 const err2 = {instancePath:instancePath+"/user/default_project_id",schemaPath:"#/components/schemas/KeystoneIdString/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -12308,7 +14110,7 @@ else {
 vErrors.push(err5);
 }
 errors++;
-validate223.errors = vErrors;
+validate260.errors = vErrors;
 return false;
 }
 else {
@@ -12333,13 +14135,13 @@ let data4 = data0.description;
 const _errs18 = errors;
 const _errs19 = errors;
 if((typeof data4 !== "string") && (data4 !== null)){
-validate223.errors = [{instancePath:instancePath+"/user/description",schemaPath:"#/components/schemas/IdentityDescription/type",keyword:"type",params:{type: schema252.type},message:"must be string,null"}];
+validate260.errors = [{instancePath:instancePath+"/user/description",schemaPath:"#/components/schemas/IdentityDescription/type",keyword:"type",params:{type: schema296.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs19){
 if(typeof data4 === "string"){
 if(func2(data4) > 255){
-validate223.errors = [{instancePath:instancePath+"/user/description",schemaPath:"#/components/schemas/IdentityDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate260.errors = [{instancePath:instancePath+"/user/description",schemaPath:"#/components/schemas/IdentityDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 }
@@ -12354,11 +14156,11 @@ if(data0.enabled !== undefined){
 let data5 = data0.enabled;
 const _errs21 = errors;
 if((typeof data5 !== "boolean") && (typeof data5 !== "string")){
-validate223.errors = [{instancePath:instancePath+"/user/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/type",keyword:"type",params:{type: schema254.type},message:"must be boolean,string"}];
+validate260.errors = [{instancePath:instancePath+"/user/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/type",keyword:"type",params:{type: schema298.type},message:"must be boolean,string"}];
 return false;
 }
 if(!((((((((data5 === true) || (data5 === "True")) || (data5 === "TRUE")) || (data5 === "true")) || (data5 === false)) || (data5 === "False")) || (data5 === "FALSE")) || (data5 === "false"))){
-validate223.errors = [{instancePath:instancePath+"/user/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/enum",keyword:"enum",params:{allowedValues: schema254.enum},message:"must be equal to one of the allowed values"}];
+validate260.errors = [{instancePath:instancePath+"/user/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/enum",keyword:"enum",params:{allowedValues: schema298.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid1 = _errs21 === errors;
@@ -12372,13 +14174,13 @@ let data6 = data0.email;
 const _errs24 = errors;
 const _errs25 = errors;
 if((typeof data6 !== "string") && (data6 !== null)){
-validate223.errors = [{instancePath:instancePath+"/user/email",schemaPath:"#/components/schemas/IdentityDescription/type",keyword:"type",params:{type: schema252.type},message:"must be string,null"}];
+validate260.errors = [{instancePath:instancePath+"/user/email",schemaPath:"#/components/schemas/IdentityDescription/type",keyword:"type",params:{type: schema296.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs25){
 if(typeof data6 === "string"){
 if(func2(data6) > 255){
-validate223.errors = [{instancePath:instancePath+"/user/email",schemaPath:"#/components/schemas/IdentityDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate260.errors = [{instancePath:instancePath+"/user/email",schemaPath:"#/components/schemas/IdentityDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 }
@@ -12393,7 +14195,7 @@ if(data0.options !== undefined){
 let data7 = data0.options;
 const _errs27 = errors;
 if(!(data7 && typeof data7 == "object" && !Array.isArray(data7))){
-validate223.errors = [{instancePath:instancePath+"/user/options",schemaPath:"#/properties/user/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate260.errors = [{instancePath:instancePath+"/user/options",schemaPath:"#/properties/user/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 var valid1 = _errs27 === errors;
@@ -12410,7 +14212,7 @@ var valid1 = true;
 }
 }
 else {
-validate223.errors = [{instancePath:instancePath+"/user",schemaPath:"#/properties/user/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate260.errors = [{instancePath:instancePath+"/user",schemaPath:"#/properties/user/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -12419,44 +14221,44 @@ return false;
 }
 }
 else {
-validate223.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate260.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate223.errors = vErrors;
+validate260.errors = vErrors;
 return errors === 0;
 }
-validate223.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate260.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate222(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate259(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_updateUser.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate222.evaluated;
+const evaluated0 = validate259.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate223(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate223.errors : vErrors.concat(validate223.errors);
+if(!(validate260(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate260.errors : vErrors.concat(validate260.errors);
 errors = vErrors.length;
 }
-validate222.errors = vErrors;
+validate259.errors = vErrors;
 return errors === 0;
 }
-validate222.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate259.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_changeUserPassword = validate225;
-const schema281 = {"$ref":"cinder-v3.json#/components/schemas/UserPasswordChangeRequest","$id":"body_changeUserPassword.json"};
-const schema282 = {"description":"`{\"user\": {\"original_password\": \"...\", \"password\": \"...\"}}` (keystone/identity/schema.py\n`password_change`). Other top-level keys are ignored.\n","type":"object","required":["user"],"properties":{"user":{"type":"object","required":["original_password","password"],"additionalProperties":false,"properties":{"original_password":{"type":"string"},"password":{"allOf":[{"$ref":"#/components/schemas/NewPassword"}],"type":"string"}}}}};
+export const body_changeUserPassword = validate262;
+const schema325 = {"$ref":"cinder-v3.json#/components/schemas/UserPasswordChangeRequest","$id":"body_changeUserPassword.json"};
+const schema326 = {"description":"`{\"user\": {\"original_password\": \"...\", \"password\": \"...\"}}` (keystone/identity/schema.py\n`password_change`). Other top-level keys are ignored.\n","type":"object","required":["user"],"properties":{"user":{"type":"object","required":["original_password","password"],"additionalProperties":false,"properties":{"original_password":{"type":"string"},"password":{"allOf":[{"$ref":"#/components/schemas/NewPassword"}],"type":"string"}}}}};
 
-function validate226(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate263(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate226.evaluated;
+const evaluated0 = validate263.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -12467,7 +14269,7 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.user === undefined) && (missing0 = "user")){
-validate226.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate263.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -12478,14 +14280,14 @@ if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing1;
 if(((data0.original_password === undefined) && (missing1 = "original_password")) || ((data0.password === undefined) && (missing1 = "password"))){
-validate226.errors = [{instancePath:instancePath+"/user",schemaPath:"#/properties/user/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate263.errors = [{instancePath:instancePath+"/user",schemaPath:"#/properties/user/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 const _errs3 = errors;
 for(const key0 in data0){
 if(!((key0 === "original_password") || (key0 === "password"))){
-validate226.errors = [{instancePath:instancePath+"/user",schemaPath:"#/properties/user/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate263.errors = [{instancePath:instancePath+"/user",schemaPath:"#/properties/user/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -12494,7 +14296,7 @@ if(_errs3 === errors){
 if(data0.original_password !== undefined){
 const _errs4 = errors;
 if(typeof data0.original_password !== "string"){
-validate226.errors = [{instancePath:instancePath+"/user/original_password",schemaPath:"#/properties/user/properties/original_password/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate263.errors = [{instancePath:instancePath+"/user/original_password",schemaPath:"#/properties/user/properties/original_password/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -12507,18 +14309,18 @@ if(data0.password !== undefined){
 let data2 = data0.password;
 const _errs6 = errors;
 if(typeof data2 !== "string"){
-validate226.errors = [{instancePath:instancePath+"/user/password",schemaPath:"#/properties/user/properties/password/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate263.errors = [{instancePath:instancePath+"/user/password",schemaPath:"#/properties/user/properties/password/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 const _errs9 = errors;
 if((typeof data2 !== "string") && (data2 !== null)){
-validate226.errors = [{instancePath:instancePath+"/user/password",schemaPath:"#/components/schemas/NewPassword/type",keyword:"type",params:{type: schema267.type},message:"must be string,null"}];
+validate263.errors = [{instancePath:instancePath+"/user/password",schemaPath:"#/components/schemas/NewPassword/type",keyword:"type",params:{type: schema311.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs9){
 if(typeof data2 === "string"){
 if(func2(data2) > 4096){
-validate226.errors = [{instancePath:instancePath+"/user/password",schemaPath:"#/components/schemas/NewPassword/maxLength",keyword:"maxLength",params:{limit: 4096},message:"must NOT have more than 4096 characters"}];
+validate263.errors = [{instancePath:instancePath+"/user/password",schemaPath:"#/components/schemas/NewPassword/maxLength",keyword:"maxLength",params:{limit: 4096},message:"must NOT have more than 4096 characters"}];
 return false;
 }
 }
@@ -12533,7 +14335,7 @@ var valid1 = true;
 }
 }
 else {
-validate226.errors = [{instancePath:instancePath+"/user",schemaPath:"#/properties/user/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate263.errors = [{instancePath:instancePath+"/user",schemaPath:"#/properties/user/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -12541,44 +14343,44 @@ return false;
 }
 }
 else {
-validate226.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate263.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate226.errors = vErrors;
+validate263.errors = vErrors;
 return errors === 0;
 }
-validate226.evaluated = {"props":{"user":true},"dynamicProps":false,"dynamicItems":false};
+validate263.evaluated = {"props":{"user":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate225(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate262(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_changeUserPassword.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate225.evaluated;
+const evaluated0 = validate262.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate226(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate226.errors : vErrors.concat(validate226.errors);
+if(!(validate263(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate263.errors : vErrors.concat(validate263.errors);
 errors = vErrors.length;
 }
-validate225.errors = vErrors;
+validate262.errors = vErrors;
 return errors === 0;
 }
-validate225.evaluated = {"props":{"user":true},"dynamicProps":false,"dynamicItems":false};
+validate262.evaluated = {"props":{"user":true},"dynamicProps":false,"dynamicItems":false};
 
-export const body_createApplicationCredential = validate228;
-const schema284 = {"$ref":"cinder-v3.json#/components/schemas/ApplicationCredentialCreateRequest","$id":"body_createApplicationCredential.json"};
-const schema285 = {"description":"`{\"application_credential\": {...}}` (keystone/application_credential/schema.py\n`application_credential_create`; Keystone leaves unknown keys alone). `expires_at`: an ISO\n8601 time (UTC when it has no zone); unparsable → 400 \"Timestamp not in expected format. ...\",\nin the past → 400 \"The 'expires_at' must not be before now. ...\". `access_rules` are not\nsupported by this server: a non-empty list → 400.\n","type":"object","required":["application_credential"],"additionalProperties":false,"properties":{"application_credential":{"type":"object","required":["name"],"additionalProperties":true,"properties":{"name":{"$ref":"#/components/schemas/IdentityName"},"description":{"$ref":"#/components/schemas/IdentityDescription"},"secret":{"description":"The secret to use (at most 4096 characters); generated when absent, null or empty.","type":["string","null"],"maxLength":4096},"expires_at":{"type":["string","null"]},"roles":{"description":"Each by `id` or by `name` (exactly one of them).","type":"array","items":{"type":"object","minProperties":1,"maxProperties":1,"additionalProperties":false,"properties":{"id":{"$ref":"#/components/schemas/KeystoneIdString"},"name":{"$ref":"#/components/schemas/IdentityName"}}}},"unrestricted":{"$ref":"#/components/schemas/KeystoneBoolean"},"access_rules":{"description":"Not supported here (Keystone's per-API restrictions): a non-empty list → 400.","type":"array","items":{"type":"object"}}}}}};
+export const body_createApplicationCredential = validate265;
+const schema328 = {"$ref":"cinder-v3.json#/components/schemas/ApplicationCredentialCreateRequest","$id":"body_createApplicationCredential.json"};
+const schema329 = {"description":"`{\"application_credential\": {...}}` (keystone/application_credential/schema.py\n`application_credential_create`; Keystone leaves unknown keys alone). `expires_at`: an ISO\n8601 time (UTC when it has no zone); unparsable → 400 \"Timestamp not in expected format. ...\",\nin the past → 400 \"The 'expires_at' must not be before now. ...\". `access_rules` are not\nsupported by this server: a non-empty list → 400.\n","type":"object","required":["application_credential"],"additionalProperties":false,"properties":{"application_credential":{"type":"object","required":["name"],"additionalProperties":true,"properties":{"name":{"$ref":"#/components/schemas/IdentityName"},"description":{"$ref":"#/components/schemas/IdentityDescription"},"secret":{"description":"The secret to use (at most 4096 characters); generated when absent, null or empty.","type":["string","null"],"maxLength":4096},"expires_at":{"type":["string","null"]},"roles":{"description":"Each by `id` or by `name` (exactly one of them).","type":"array","items":{"type":"object","minProperties":1,"maxProperties":1,"additionalProperties":false,"properties":{"id":{"$ref":"#/components/schemas/KeystoneIdString"},"name":{"$ref":"#/components/schemas/IdentityName"}}}},"unrestricted":{"$ref":"#/components/schemas/KeystoneBoolean"},"access_rules":{"description":"Not supported here (Keystone's per-API restrictions): a non-empty list → 400.","type":"array","items":{"type":"object"}}}}}};
 
-function validate229(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate266(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate229.evaluated;
+const evaluated0 = validate266.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -12589,14 +14391,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.application_credential === undefined) && (missing0 = "application_credential")){
-validate229.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate266.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "application_credential")){
-validate229.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate266.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -12609,7 +14411,7 @@ if(errors === _errs2){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing1;
 if((data0.name === undefined) && (missing1 = "name")){
-validate229.errors = [{instancePath:instancePath+"/application_credential",schemaPath:"#/properties/application_credential/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate266.errors = [{instancePath:instancePath+"/application_credential",schemaPath:"#/properties/application_credential/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
@@ -12620,24 +14422,24 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data1 === "string"){
 if(func2(data1) > 255){
-validate229.errors = [{instancePath:instancePath+"/application_credential/name",schemaPath:"#/components/schemas/IdentityName/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate266.errors = [{instancePath:instancePath+"/application_credential/name",schemaPath:"#/components/schemas/IdentityName/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data1) < 1){
-validate229.errors = [{instancePath:instancePath+"/application_credential/name",schemaPath:"#/components/schemas/IdentityName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate266.errors = [{instancePath:instancePath+"/application_credential/name",schemaPath:"#/components/schemas/IdentityName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern86.test(data1)){
-validate229.errors = [{instancePath:instancePath+"/application_credential/name",schemaPath:"#/components/schemas/IdentityName/pattern",keyword:"pattern",params:{pattern: "[\\S]+"},message:"must match pattern \""+"[\\S]+"+"\""}];
+if(!pattern97.test(data1)){
+validate266.errors = [{instancePath:instancePath+"/application_credential/name",schemaPath:"#/components/schemas/IdentityName/pattern",keyword:"pattern",params:{pattern: "[\\S]+"},message:"must match pattern \""+"[\\S]+"+"\""}];
 return false;
 }
 }
 }
 }
 else {
-validate229.errors = [{instancePath:instancePath+"/application_credential/name",schemaPath:"#/components/schemas/IdentityName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate266.errors = [{instancePath:instancePath+"/application_credential/name",schemaPath:"#/components/schemas/IdentityName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -12652,13 +14454,13 @@ let data2 = data0.description;
 const _errs8 = errors;
 const _errs9 = errors;
 if((typeof data2 !== "string") && (data2 !== null)){
-validate229.errors = [{instancePath:instancePath+"/application_credential/description",schemaPath:"#/components/schemas/IdentityDescription/type",keyword:"type",params:{type: schema252.type},message:"must be string,null"}];
+validate266.errors = [{instancePath:instancePath+"/application_credential/description",schemaPath:"#/components/schemas/IdentityDescription/type",keyword:"type",params:{type: schema296.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs9){
 if(typeof data2 === "string"){
 if(func2(data2) > 255){
-validate229.errors = [{instancePath:instancePath+"/application_credential/description",schemaPath:"#/components/schemas/IdentityDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate266.errors = [{instancePath:instancePath+"/application_credential/description",schemaPath:"#/components/schemas/IdentityDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 }
@@ -12673,13 +14475,13 @@ if(data0.secret !== undefined){
 let data3 = data0.secret;
 const _errs11 = errors;
 if((typeof data3 !== "string") && (data3 !== null)){
-validate229.errors = [{instancePath:instancePath+"/application_credential/secret",schemaPath:"#/properties/application_credential/properties/secret/type",keyword:"type",params:{type: schema285.properties.application_credential.properties.secret.type},message:"must be string,null"}];
+validate266.errors = [{instancePath:instancePath+"/application_credential/secret",schemaPath:"#/properties/application_credential/properties/secret/type",keyword:"type",params:{type: schema329.properties.application_credential.properties.secret.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs11){
 if(typeof data3 === "string"){
 if(func2(data3) > 4096){
-validate229.errors = [{instancePath:instancePath+"/application_credential/secret",schemaPath:"#/properties/application_credential/properties/secret/maxLength",keyword:"maxLength",params:{limit: 4096},message:"must NOT have more than 4096 characters"}];
+validate266.errors = [{instancePath:instancePath+"/application_credential/secret",schemaPath:"#/properties/application_credential/properties/secret/maxLength",keyword:"maxLength",params:{limit: 4096},message:"must NOT have more than 4096 characters"}];
 return false;
 }
 }
@@ -12694,7 +14496,7 @@ if(data0.expires_at !== undefined){
 let data4 = data0.expires_at;
 const _errs13 = errors;
 if((typeof data4 !== "string") && (data4 !== null)){
-validate229.errors = [{instancePath:instancePath+"/application_credential/expires_at",schemaPath:"#/properties/application_credential/properties/expires_at/type",keyword:"type",params:{type: schema285.properties.application_credential.properties.expires_at.type},message:"must be string,null"}];
+validate266.errors = [{instancePath:instancePath+"/application_credential/expires_at",schemaPath:"#/properties/application_credential/properties/expires_at/type",keyword:"type",params:{type: schema329.properties.application_credential.properties.expires_at.type},message:"must be string,null"}];
 return false;
 }
 var valid1 = _errs13 === errors;
@@ -12716,19 +14518,19 @@ const _errs17 = errors;
 if(errors === _errs17){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 if(Object.keys(data6).length > 1){
-validate229.errors = [{instancePath:instancePath+"/application_credential/roles/" + i0,schemaPath:"#/properties/application_credential/properties/roles/items/maxProperties",keyword:"maxProperties",params:{limit: 1},message:"must NOT have more than 1 properties"}];
+validate266.errors = [{instancePath:instancePath+"/application_credential/roles/" + i0,schemaPath:"#/properties/application_credential/properties/roles/items/maxProperties",keyword:"maxProperties",params:{limit: 1},message:"must NOT have more than 1 properties"}];
 return false;
 }
 else {
 if(Object.keys(data6).length < 1){
-validate229.errors = [{instancePath:instancePath+"/application_credential/roles/" + i0,schemaPath:"#/properties/application_credential/properties/roles/items/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"}];
+validate266.errors = [{instancePath:instancePath+"/application_credential/roles/" + i0,schemaPath:"#/properties/application_credential/properties/roles/items/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"}];
 return false;
 }
 else {
 const _errs19 = errors;
 for(const key1 in data6){
 if(!((key1 === "id") || (key1 === "name"))){
-validate229.errors = [{instancePath:instancePath+"/application_credential/roles/" + i0,schemaPath:"#/properties/application_credential/properties/roles/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate266.errors = [{instancePath:instancePath+"/application_credential/roles/" + i0,schemaPath:"#/properties/application_credential/properties/roles/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -12741,24 +14543,24 @@ const _errs21 = errors;
 if(errors === _errs21){
 if(typeof data7 === "string"){
 if(func2(data7) > 64){
-validate229.errors = [{instancePath:instancePath+"/application_credential/roles/" + i0+"/id",schemaPath:"#/components/schemas/KeystoneIdString/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+validate266.errors = [{instancePath:instancePath+"/application_credential/roles/" + i0+"/id",schemaPath:"#/components/schemas/KeystoneIdString/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
 else {
 if(func2(data7) < 1){
-validate229.errors = [{instancePath:instancePath+"/application_credential/roles/" + i0+"/id",schemaPath:"#/components/schemas/KeystoneIdString/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate266.errors = [{instancePath:instancePath+"/application_credential/roles/" + i0+"/id",schemaPath:"#/components/schemas/KeystoneIdString/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern87.test(data7)){
-validate229.errors = [{instancePath:instancePath+"/application_credential/roles/" + i0+"/id",schemaPath:"#/components/schemas/KeystoneIdString/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9-]+$"+"\""}];
+if(!pattern98.test(data7)){
+validate266.errors = [{instancePath:instancePath+"/application_credential/roles/" + i0+"/id",schemaPath:"#/components/schemas/KeystoneIdString/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9-]+$"+"\""}];
 return false;
 }
 }
 }
 }
 else {
-validate229.errors = [{instancePath:instancePath+"/application_credential/roles/" + i0+"/id",schemaPath:"#/components/schemas/KeystoneIdString/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate266.errors = [{instancePath:instancePath+"/application_credential/roles/" + i0+"/id",schemaPath:"#/components/schemas/KeystoneIdString/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -12775,24 +14577,24 @@ const _errs24 = errors;
 if(errors === _errs24){
 if(typeof data8 === "string"){
 if(func2(data8) > 255){
-validate229.errors = [{instancePath:instancePath+"/application_credential/roles/" + i0+"/name",schemaPath:"#/components/schemas/IdentityName/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate266.errors = [{instancePath:instancePath+"/application_credential/roles/" + i0+"/name",schemaPath:"#/components/schemas/IdentityName/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data8) < 1){
-validate229.errors = [{instancePath:instancePath+"/application_credential/roles/" + i0+"/name",schemaPath:"#/components/schemas/IdentityName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate266.errors = [{instancePath:instancePath+"/application_credential/roles/" + i0+"/name",schemaPath:"#/components/schemas/IdentityName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern86.test(data8)){
-validate229.errors = [{instancePath:instancePath+"/application_credential/roles/" + i0+"/name",schemaPath:"#/components/schemas/IdentityName/pattern",keyword:"pattern",params:{pattern: "[\\S]+"},message:"must match pattern \""+"[\\S]+"+"\""}];
+if(!pattern97.test(data8)){
+validate266.errors = [{instancePath:instancePath+"/application_credential/roles/" + i0+"/name",schemaPath:"#/components/schemas/IdentityName/pattern",keyword:"pattern",params:{pattern: "[\\S]+"},message:"must match pattern \""+"[\\S]+"+"\""}];
 return false;
 }
 }
 }
 }
 else {
-validate229.errors = [{instancePath:instancePath+"/application_credential/roles/" + i0+"/name",schemaPath:"#/components/schemas/IdentityName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate266.errors = [{instancePath:instancePath+"/application_credential/roles/" + i0+"/name",schemaPath:"#/components/schemas/IdentityName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -12807,7 +14609,7 @@ var valid5 = true;
 }
 }
 else {
-validate229.errors = [{instancePath:instancePath+"/application_credential/roles/" + i0,schemaPath:"#/properties/application_credential/properties/roles/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate266.errors = [{instancePath:instancePath+"/application_credential/roles/" + i0,schemaPath:"#/properties/application_credential/properties/roles/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -12818,7 +14620,7 @@ break;
 }
 }
 else {
-validate229.errors = [{instancePath:instancePath+"/application_credential/roles",schemaPath:"#/properties/application_credential/properties/roles/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate266.errors = [{instancePath:instancePath+"/application_credential/roles",schemaPath:"#/properties/application_credential/properties/roles/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -12832,11 +14634,11 @@ if(data0.unrestricted !== undefined){
 let data9 = data0.unrestricted;
 const _errs26 = errors;
 if((typeof data9 !== "boolean") && (typeof data9 !== "string")){
-validate229.errors = [{instancePath:instancePath+"/application_credential/unrestricted",schemaPath:"#/components/schemas/KeystoneBoolean/type",keyword:"type",params:{type: schema254.type},message:"must be boolean,string"}];
+validate266.errors = [{instancePath:instancePath+"/application_credential/unrestricted",schemaPath:"#/components/schemas/KeystoneBoolean/type",keyword:"type",params:{type: schema298.type},message:"must be boolean,string"}];
 return false;
 }
 if(!((((((((data9 === true) || (data9 === "True")) || (data9 === "TRUE")) || (data9 === "true")) || (data9 === false)) || (data9 === "False")) || (data9 === "FALSE")) || (data9 === "false"))){
-validate229.errors = [{instancePath:instancePath+"/application_credential/unrestricted",schemaPath:"#/components/schemas/KeystoneBoolean/enum",keyword:"enum",params:{allowedValues: schema254.enum},message:"must be equal to one of the allowed values"}];
+validate266.errors = [{instancePath:instancePath+"/application_credential/unrestricted",schemaPath:"#/components/schemas/KeystoneBoolean/enum",keyword:"enum",params:{allowedValues: schema298.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid1 = _errs26 === errors;
@@ -12856,7 +14658,7 @@ for(let i1=0; i1<len1; i1++){
 let data11 = data10[i1];
 const _errs31 = errors;
 if(!(data11 && typeof data11 == "object" && !Array.isArray(data11))){
-validate229.errors = [{instancePath:instancePath+"/application_credential/access_rules/" + i1,schemaPath:"#/properties/application_credential/properties/access_rules/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate266.errors = [{instancePath:instancePath+"/application_credential/access_rules/" + i1,schemaPath:"#/properties/application_credential/properties/access_rules/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 var valid9 = _errs31 === errors;
@@ -12866,7 +14668,7 @@ break;
 }
 }
 else {
-validate229.errors = [{instancePath:instancePath+"/application_credential/access_rules",schemaPath:"#/properties/application_credential/properties/access_rules/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate266.errors = [{instancePath:instancePath+"/application_credential/access_rules",schemaPath:"#/properties/application_credential/properties/access_rules/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -12884,7 +14686,7 @@ var valid1 = true;
 }
 }
 else {
-validate229.errors = [{instancePath:instancePath+"/application_credential",schemaPath:"#/properties/application_credential/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate266.errors = [{instancePath:instancePath+"/application_credential",schemaPath:"#/properties/application_credential/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -12893,44 +14695,44 @@ return false;
 }
 }
 else {
-validate229.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate266.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate229.errors = vErrors;
+validate266.errors = vErrors;
 return errors === 0;
 }
-validate229.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate266.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate228(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate265(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_createApplicationCredential.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate228.evaluated;
+const evaluated0 = validate265.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate229(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate229.errors : vErrors.concat(validate229.errors);
+if(!(validate266(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate266.errors : vErrors.concat(validate266.errors);
 errors = vErrors.length;
 }
-validate228.errors = vErrors;
+validate265.errors = vErrors;
 return errors === 0;
 }
-validate228.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate265.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_createRole = validate231;
-const schema291 = {"$ref":"cinder-v3.json#/components/schemas/RoleCreateRequest","$id":"body_createRole.json"};
-const schema292 = {"description":"`{\"role\": {...}}` (keystone/assignment/schema.py `role_create_request_body`). A name already\nused (globally, or in the domain) → 409 \"Conflict occurred attempting to store role -\nDuplicate entry found with name <name>.\".\n","type":"object","required":["role"],"additionalProperties":false,"properties":{"role":{"type":"object","required":["name"],"additionalProperties":true,"properties":{"name":{"$ref":"#/components/schemas/IdentityName"},"description":{"$ref":"#/components/schemas/IdentityDescription"},"domain_id":{"oneOf":[{"$ref":"#/components/schemas/KeystoneIdString"},{"type":"null"}]},"options":{"type":"object"}}}}};
+export const body_createRole = validate268;
+const schema335 = {"$ref":"cinder-v3.json#/components/schemas/RoleCreateRequest","$id":"body_createRole.json"};
+const schema336 = {"description":"`{\"role\": {...}}` (keystone/assignment/schema.py `role_create_request_body`). A name already\nused (globally, or in the domain) → 409 \"Conflict occurred attempting to store role -\nDuplicate entry found with name <name>.\".\n","type":"object","required":["role"],"additionalProperties":false,"properties":{"role":{"type":"object","required":["name"],"additionalProperties":true,"properties":{"name":{"$ref":"#/components/schemas/IdentityName"},"description":{"$ref":"#/components/schemas/IdentityDescription"},"domain_id":{"oneOf":[{"$ref":"#/components/schemas/KeystoneIdString"},{"type":"null"}]},"options":{"type":"object"}}}}};
 
-function validate232(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate269(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate232.evaluated;
+const evaluated0 = validate269.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -12941,14 +14743,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.role === undefined) && (missing0 = "role")){
-validate232.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate269.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "role")){
-validate232.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate269.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -12961,7 +14763,7 @@ if(errors === _errs2){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing1;
 if((data0.name === undefined) && (missing1 = "name")){
-validate232.errors = [{instancePath:instancePath+"/role",schemaPath:"#/properties/role/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate269.errors = [{instancePath:instancePath+"/role",schemaPath:"#/properties/role/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
@@ -12972,24 +14774,24 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data1 === "string"){
 if(func2(data1) > 255){
-validate232.errors = [{instancePath:instancePath+"/role/name",schemaPath:"#/components/schemas/IdentityName/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate269.errors = [{instancePath:instancePath+"/role/name",schemaPath:"#/components/schemas/IdentityName/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data1) < 1){
-validate232.errors = [{instancePath:instancePath+"/role/name",schemaPath:"#/components/schemas/IdentityName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate269.errors = [{instancePath:instancePath+"/role/name",schemaPath:"#/components/schemas/IdentityName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern86.test(data1)){
-validate232.errors = [{instancePath:instancePath+"/role/name",schemaPath:"#/components/schemas/IdentityName/pattern",keyword:"pattern",params:{pattern: "[\\S]+"},message:"must match pattern \""+"[\\S]+"+"\""}];
+if(!pattern97.test(data1)){
+validate269.errors = [{instancePath:instancePath+"/role/name",schemaPath:"#/components/schemas/IdentityName/pattern",keyword:"pattern",params:{pattern: "[\\S]+"},message:"must match pattern \""+"[\\S]+"+"\""}];
 return false;
 }
 }
 }
 }
 else {
-validate232.errors = [{instancePath:instancePath+"/role/name",schemaPath:"#/components/schemas/IdentityName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate269.errors = [{instancePath:instancePath+"/role/name",schemaPath:"#/components/schemas/IdentityName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -13004,13 +14806,13 @@ let data2 = data0.description;
 const _errs8 = errors;
 const _errs9 = errors;
 if((typeof data2 !== "string") && (data2 !== null)){
-validate232.errors = [{instancePath:instancePath+"/role/description",schemaPath:"#/components/schemas/IdentityDescription/type",keyword:"type",params:{type: schema252.type},message:"must be string,null"}];
+validate269.errors = [{instancePath:instancePath+"/role/description",schemaPath:"#/components/schemas/IdentityDescription/type",keyword:"type",params:{type: schema296.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs9){
 if(typeof data2 === "string"){
 if(func2(data2) > 255){
-validate232.errors = [{instancePath:instancePath+"/role/description",schemaPath:"#/components/schemas/IdentityDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate269.errors = [{instancePath:instancePath+"/role/description",schemaPath:"#/components/schemas/IdentityDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 }
@@ -13053,7 +14855,7 @@ vErrors.push(err1);
 errors++;
 }
 else {
-if(!pattern87.test(data3)){
+if(!pattern98.test(data3)){
 const err2 = {instancePath:instancePath+"/role/domain_id",schemaPath:"#/components/schemas/KeystoneIdString/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -13113,7 +14915,7 @@ else {
 vErrors.push(err5);
 }
 errors++;
-validate232.errors = vErrors;
+validate269.errors = vErrors;
 return false;
 }
 else {
@@ -13137,7 +14939,7 @@ if(data0.options !== undefined){
 let data4 = data0.options;
 const _errs18 = errors;
 if(!(data4 && typeof data4 == "object" && !Array.isArray(data4))){
-validate232.errors = [{instancePath:instancePath+"/role/options",schemaPath:"#/properties/role/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate269.errors = [{instancePath:instancePath+"/role/options",schemaPath:"#/properties/role/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 var valid1 = _errs18 === errors;
@@ -13151,7 +14953,7 @@ var valid1 = true;
 }
 }
 else {
-validate232.errors = [{instancePath:instancePath+"/role",schemaPath:"#/properties/role/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate269.errors = [{instancePath:instancePath+"/role",schemaPath:"#/properties/role/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -13160,33 +14962,33 @@ return false;
 }
 }
 else {
-validate232.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate269.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate232.errors = vErrors;
+validate269.errors = vErrors;
 return errors === 0;
 }
-validate232.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate269.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate231(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate268(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_createRole.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate231.evaluated;
+const evaluated0 = validate268.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate232(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate232.errors : vErrors.concat(validate232.errors);
+if(!(validate269(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate269.errors : vErrors.concat(validate269.errors);
 errors = vErrors.length;
 }
-validate231.errors = vErrors;
+validate268.errors = vErrors;
 return errors === 0;
 }
-validate231.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate268.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 

@@ -97,6 +97,56 @@ export const SNAPSHOT_LISTING: ResourceListing = {
   likeFilters: { name: "display_name", description: "display_description" },
 };
 
+/** Groups (cinder/api/v3/groups.py, resource_filters.json `group`: name); admins filter on any column. */
+export const GROUP_LISTING: ResourceListing = {
+  sortKeys: {
+    id: { column: "id" },
+    name: { column: "name", nullable: true },
+    description: { column: "description", nullable: true },
+    status: { column: "status" },
+    availability_zone: { column: "availability_zone" },
+    group_type_id: { column: "group_type_id" },
+    created_at: { column: "created_at" },
+    updated_at: { column: "updated_at", nullable: true },
+    project_id: { column: "project_id" },
+    user_id: { column: "user_id" },
+    host: { column: "host", nullable: true },
+  },
+  filters: { name: "name" },
+  adminFilters: {
+    id: "id",
+    status: "status",
+    description: "description",
+    availability_zone: "availability_zone",
+    group_type_id: "group_type_id",
+    project_id: "project_id",
+    user_id: "user_id",
+    host: "host",
+    group_snapshot_id: "group_snapshot_id",
+    source_group_id: "source_group_id",
+  },
+  likeFilters: { name: "name" },
+};
+
+/** Group snapshots (resource_filters.json `group_snapshot`: name, status, group_id). */
+export const GROUP_SNAPSHOT_LISTING: ResourceListing = {
+  sortKeys: {
+    id: { column: "id" },
+    name: { column: "name", nullable: true },
+    description: { column: "description", nullable: true },
+    status: { column: "status" },
+    group_id: { column: "group_id" },
+    group_type_id: { column: "group_type_id" },
+    created_at: { column: "created_at" },
+    updated_at: { column: "updated_at", nullable: true },
+    project_id: { column: "project_id" },
+    user_id: { column: "user_id" },
+  },
+  filters: { name: "name", status: "status", group_id: "group_id" },
+  adminFilters: { id: "id", description: "description", group_type_id: "group_type_id", project_id: "project_id", user_id: "user_id" },
+  likeFilters: { name: "name" },
+};
+
 function int(q: Query, name: string, max = 2 ** 31 - 1): number | undefined {
   const raw = q[name];
   if (raw === undefined) return undefined;
@@ -206,8 +256,7 @@ export function parseListQuery(ctx: RequestContext, q: Query, listing: ResourceL
       continue;
     }
     if (key === "group_id" || key === "migration_status") {
-      if (key === "group_id") filters.equals.id = ""; // no groups yet: no volume is in the group asked for
-      else filters.equals[col] = raw;
+      filters.equals[col] = raw;
       continue;
     }
     if (key === "availability_zone" && listing === SNAPSHOT_LISTING) {

@@ -34,6 +34,8 @@ export interface Delta {
   volumes?: number;
   snapshots?: number;
   gigabytes?: number;
+  /** Generic volume groups (cinder/quota.py GROUP_QUOTAS). */
+  groups?: number;
   /** The volume type's name, for the per-type resources. */
   typeName?: string | null;
   /** Only the per-type resources (a retype moves a volume between types, not out of the project). */
@@ -84,6 +86,7 @@ function expand(d: Delta): Array<[string, number]> {
     add("volumes", d.volumes);
     add("snapshots", d.snapshots);
     add("gigabytes", d.gigabytes);
+    add("groups", d.groups);
   }
   if (d.typeName) {
     add(`volumes_${d.typeName}`, d.volumes);
@@ -177,6 +180,7 @@ function overQuota(resource: string, n: number, limit: number, used: number): Ci
   if (resource.startsWith("snapshots")) {
     return quotaError("SnapshotLimitExceeded", `Maximum number of snapshots allowed (${limit}) exceeded`);
   }
+  if (resource === "groups") return quotaError("GroupLimitExceeded", `Maximum number of groups allowed (${limit}) exceeded`);
   return quotaError("VolumeLimitExceeded", `Maximum number of volumes allowed (${limit}) exceeded for quota '${resource}'.`);
 }
 

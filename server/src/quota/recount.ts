@@ -1,9 +1,9 @@
 /**
  * Usage recount (cf. cinder-manage quota sync, cinder/cmd/manage.py QuotaCommands.sync): on start,
- * every project's usage of volumes, snapshots, gigabytes and their per-type forms is set to what its
- * volume and snapshot rows hold, in one transaction. Usage is only ever written in the transaction
- * that writes the rows, so this finds nothing to do unless a database was restored, edited by hand,
- * or written by an older release that could give quota back twice.
+ * every project's usage of volumes, snapshots, gigabytes and their per-type forms, and of groups, is
+ * set to what its volume, snapshot and group rows hold, in one transaction. Usage is only ever
+ * written in the transaction that writes the rows, so this finds nothing to do unless a database
+ * was restored, edited by hand, or written by an older release that could give quota back twice.
  */
 import type { Db } from "../db/database";
 import type { Log } from "../log";
@@ -11,8 +11,8 @@ import * as repo from "../db/repos/quotas";
 import { isPerType, volumeHolding } from "./quota";
 import type { VolumeStatus } from "../contract/status";
 
-/** The resources the rows decide; the others (backups, groups) have no rows here. */
-const COUNTED = ["volumes", "snapshots", "gigabytes"];
+/** The resources the rows decide; the others (backups) have no rows here. */
+const COUNTED = ["volumes", "snapshots", "gigabytes", "groups"];
 
 type Counts = Map<string, Map<string, number>>;
 
@@ -51,6 +51,7 @@ export async function recountUsage(db: Db, log: Log): Promise<string[]> {
       addHolding(counts, v.project_id, "volumes", 1, h.gigabytes, typeName(h.typeId));
     }
     for (const t of await repo.quotaSnapshotTotals(trx)) addHolding(counts, t.project_id, "snapshots", t.n, t.gigabytes, typeName(t.volume_type_id));
+    for (const t of await repo.quotaGroupTotals(trx)) add(counts, t.project_id, "groups", t.n);
 
     const rows = await repo.allUsageRows(trx);
     const recorded: Counts = new Map();

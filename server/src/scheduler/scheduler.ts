@@ -10,6 +10,7 @@ import { backendOf, queueOf, SCHEDULER_TOPIC, type VolumeRpc } from "../bus/rpc"
 import { serve, type SchedulerProtocol } from "../bus/protocol";
 import type { Db } from "../db/database";
 import { getSnapshot } from "../db/repos/snapshots";
+import { casGroup, getGroup, groupVolumeTypes, unplacedGroupIds } from "../db/repos/groups";
 import { casVolume, getVolume, parseTask, unplacedVolumeIds } from "../db/repos/volumes";
 import { release, typeNameOf } from "../quota/quota";
 import type { VolumeRow } from "../db/schema";
@@ -134,6 +135,7 @@ export class Scheduler {
       createVolume: ({ volumeId }) => this.createVolume(volumeId),
       extendVolume: ({ volumeId }) => this.extendVolume(volumeId),
       retypeVolume: ({ volumeId }) => this.retypeVolume(volumeId),
+      createGroup: ({ groupId }) => this.createGroup(groupId),
       updateBackend: async (report) => this.updateBackend(report),
       getPools: async () => this.poolStates(),
     });
@@ -159,9 +161,38 @@ export class Scheduler {
     this.reports.set(report.backend, report);
   }
 
-  /** Volumes whose scheduling was cut short by a restart. */
+  /** Volumes and groups whose scheduling was cut short by a restart. */
   async reconcile(): Promise<void> {
+    for (const id of await unplacedGroupIds(this.db.kysely)) await this.createGroup(id);
     for (const id of await unplacedVolumeIds(this.db.kysely)) await this.createVolume(id);
+  }
+
+  /**
+   * Place a group (cinder/scheduler/filter_scheduler.py schedule_create_group): on a pool of a
+   * backend where every one of its volume types passes the filters (for no space yet), the best
+   * ranked for its first type. Its volumes are then placed on that backend.
+   */
+  async createGroup(groupId: string): Promise<void> {
+    const g = await getGroup(this.db.kysely, groupId);
+    if (!g || g.status !== "creating" || g.host) return;
+    const typeIds = (await groupVolumeTypes(this.db.kysely, [groupId])).get(groupId) ?? [];
+    let candidates: PoolState[] | undefined;
+    let backends: Set<string> | undefined;
+    for (const typeId of typeIds) {
+      const spec: RequestSpec = { size: 0, availabilityZone: g.availability_zone, extraSpecs: await this.extraSpecs(typeId) };
+      const passing = rank(await this.passing(spec), spec, this.weighers);
+      candidates ??= passing;
+      const keys = new Set(passing.map(backendKey));
+      backends = backends ? new Set([...backends].filter((b) => keys.has(b))) : keys;
+    }
+    const pool = candidates?.find((p) => backends!.has(backendKey(p)));
+    if (!pool) {
+      this.log.warn({ groupId, az: g.availability_zone }, "no backend can hold the group");
+      await casGroup(this.db.kysely, groupId, { status: ["creating"] }, { status: "error" });
+      return;
+    }
+    const won = await casGroup(this.db.kysely, groupId, { status: ["creating"], noHost: true }, { host: pool.host, cluster_name: pool.cluster ?? null });
+    if (won) this.volumes.createGroup(pool.cluster ?? pool.host, groupId);
   }
 
   async createVolume(volumeId: string): Promise<void> {
@@ -343,8 +374,16 @@ export class Scheduler {
     return typeSpecs(this.db.kysely, typeId);
   }
 
-  /** The backend of the volume's source, null when the source is gone, undefined when it has none. */
+  /**
+   * The backend of the volume's source, null when the source is gone, undefined when it has none.
+   * A volume of a group lives on the group's backend (the request's group_backend).
+   */
   private async sourceBackend(v: VolumeRow): Promise<string | null | undefined> {
+    if (v.group_id) {
+      const g = await getGroup(this.db.kysely, v.group_id);
+      if (!g) return null;
+      if (g.host) return g.cluster_name ? backendOf(g.cluster_name) : backendOf(g.host);
+    }
     let sourceVolumeId = v.source_volid;
     if (v.snapshot_id) {
       const s = await getSnapshot(this.db.kysely, v.snapshot_id);

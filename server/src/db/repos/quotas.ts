@@ -156,6 +156,12 @@ export async function quotaSnapshotTotals(db: Q) {
   return rows.map((r) => ({ ...r, n: Number(r.n), gigabytes: Number(r.gigabytes) }));
 }
 
+/** How many groups each project has (each holds one of its `groups` quota). */
+export async function quotaGroupTotals(db: Q) {
+  const rows = await db.selectFrom("groups").select(["project_id", sql<number>`count(*)`.as("n")]).groupBy("project_id").execute();
+  return rows.map((r) => ({ project_id: r.project_id, n: Number(r.n) }));
+}
+
 // Volume type names, for the per-type resources
 
 /** The name of a volume type, for per-type resources (null when the type is gone). */

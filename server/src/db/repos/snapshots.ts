@@ -16,12 +16,15 @@ export async function casSnapshot(
   id: string,
   expectStatus: readonly SnapshotStatus[] | undefined,
   values: Updateable<SnapshotsTable>,
+  /** The snapshot must not belong to a group snapshot. */
+  { notInGroupSnapshot = false }: { notInGroupSnapshot?: boolean } = {},
 ): Promise<boolean> {
   let q = db
     .updateTable("snapshots")
     .set({ ...values, updated_at: values.updated_at ?? now() })
     .where("id", "=", id);
   if (expectStatus) q = q.where("status", "in", [...expectStatus]);
+  if (notInGroupSnapshot) q = q.where("group_snapshot_id", "is", null);
   const res = await q.executeTakeFirst();
   return Number(res.numUpdatedRows) === 1;
 }

@@ -55,6 +55,8 @@ export interface Expect {
   noHost?: boolean;
   /** The row's task must still be this (as read, JSON text or null). */
   taskIs?: string | null;
+  /** The volume must be in this group (null: in none). */
+  groupIs?: string | null;
 }
 
 /**
@@ -79,6 +81,7 @@ export async function casVolume(
   if (expect.attachStatusNot) q = q.where("attach_status", "<>", expect.attachStatusNot);
   if (expect.noHost) q = q.where("host", "is", null);
   if (expect.taskIs !== undefined) q = expect.taskIs === null ? q.where("task", "is", null) : q.where("task", "=", expect.taskIs);
+  if (expect.groupIs !== undefined) q = expect.groupIs === null ? q.where("group_id", "is", null) : q.where("group_id", "=", expect.groupIs);
   if (expect.noSnapshots) {
     q = q.where(({ not, exists, selectFrom }) =>
       not(exists(selectFrom("snapshots").select(sql.lit(1).as("one")).whereRef("snapshots.volume_id", "=", "volumes.id"))),

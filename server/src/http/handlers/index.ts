@@ -5,6 +5,9 @@ import { attachmentHandlers } from "./attachments";
 import { clusterHandlers } from "./clusters";
 import { computeHandlers } from "./compute";
 import { encryptionHandlers } from "./encryption";
+import { groupTypeHandlers } from "./group-types";
+import { groupHandlers } from "./groups";
+import { groupSnapshotHandlers } from "./group-snapshots";
 import { hostHandlers } from "./hosts";
 import { identityHandlers } from "./identity";
 import { miscHandlers } from "./misc";
@@ -38,6 +41,9 @@ export const handlers: Handlers = {
   ...typeHandlers,
   ...encryptionHandlers,
   ...qosHandlers,
+  ...groupTypeHandlers,
+  ...groupHandlers,
+  ...groupSnapshotHandlers,
   ...computeHandlers,
   ...attachmentHandlers,
 };

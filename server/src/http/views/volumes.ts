@@ -82,7 +82,7 @@ export function volumeDetail(
     out["os-vol-mig-status-attr:name_id"] = null;
   }
   const mv = ctx.version;
-  if (mv >= MV.GROUP_VOLUME) out.group_id = null;
+  if (mv >= MV.GROUP_VOLUME) out.group_id = v.group_id;
   if (ctx.isAdmin && mv >= MV.VOLUME_DETAIL_PROVIDER_ID) out.provider_id = v.provider_id;
   if (mv >= MV.VOLUME_SHARED_TARGETS_AND_SERVICE_FIELDS) {
     // Before 3.69 an unknown (null) shared_targets is reported as true (cinder/api/v3/views/volumes.py).

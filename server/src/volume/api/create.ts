@@ -14,6 +14,8 @@ import { badRequest, invalidInput, invalidSnapshot, invalidVolume, invalidVolume
 import { authorize } from "../../policy/policy";
 import type { ConfigDeps, DbDeps, ScheduleDeps } from "./deps";
 import { findSnapshot, findVolume } from "./lookup";
+import { findGroup } from "./groups";
+import { groupVolumeTypes } from "../../db/repos/groups";
 import { holdRow, typeSpecs } from "../../db/repos/types";
 import { defaultType, typeByNameOrId } from "./types";
 import { availabilityZones } from "./zones";
@@ -48,7 +50,7 @@ export async function createVolume(svc: ScheduleDeps & KeyDeps, ctx: RequestCont
     throw badRequest(`Image ${input.imageRef} could not be found: this deployment has no image service.`);
   }
   if (input.backupId) throw notFound(`Backup ${input.backupId} could not be found.`);
-  if (input.groupId) throw notFound(`Group ${input.groupId} could not be found.`);
+  const group = input.groupId ? await findGroup(svc, ctx, input.groupId) : undefined;
 
   const snapshot = input.snapshotId ? await findSnapshot(svc, ctx, input.snapshotId) : undefined;
   if (snapshot && snapshot.status !== "available") {
@@ -71,6 +73,7 @@ export async function createVolume(svc: ScheduleDeps & KeyDeps, ctx: RequestCont
         `either match source volume, or omit type argument).`,
     );
   }
+  if (group) await checkGroupType(svc, group.id, type);
   await checkSizeForType(svc.db.kysely, typeId, size);
   const az = await chooseZone(svc, input.availabilityZone ?? undefined, origin, snapshot ? "snapshot" : "source volume");
   const multiattach = await isMultiattachType(svc, typeId);
@@ -106,6 +109,7 @@ export async function createVolume(svc: ScheduleDeps & KeyDeps, ctx: RequestCont
     provider_auth: null,
     provider_id: null,
     task: null,
+    group_id: group?.id ?? null,
     created_at: t,
     updated_at: null,
     launched_at: null,
@@ -131,6 +135,18 @@ export async function createVolume(svc: ScheduleDeps & KeyDeps, ctx: RequestCont
   });
   svc.scheduler.createVolume(row.id);
   return row;
+}
+
+/**
+ * cinder/volume/api.py create: a volume made in a group names its type, one of the group's
+ * (the type a volume would get by default does not count).
+ */
+async function checkGroupType(svc: DbDeps, groupId: string, type: { id: string } | undefined): Promise<void> {
+  if (!type) throw invalidInput("volume_type must be provided when creating a volume in a group.");
+  const types = (await groupVolumeTypes(svc.db.kysely, [groupId])).get(groupId) ?? [];
+  if (!types.includes(type.id)) {
+    throw invalidInput(`Invalid volume_type provided: ${type.id} (requested type must be supported by this group).`);
+  }
 }
 
 /**

@@ -45,6 +45,7 @@ export async function deleteVolume(svc: CastDeps & KeyDeps, ctx: RequestContext,
       {
         status: statuses,
         attachStatusNot: "attached",
+        groupIs: null,
         noSnapshots: !opts.cascade,
         snapshotsIn: opts.cascade && !opts.force ? SNAPSHOT_CASCADE_DELETABLE : undefined,
       },

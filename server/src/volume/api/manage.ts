@@ -94,6 +94,7 @@ export async function manageVolume(svc: ConfigCastDeps, ctx: RequestContext, inp
     provider_auth: null,
     provider_id: null,
     task: JSON.stringify({ op: "manage", ref: input.ref }),
+    group_id: null,
     created_at: now(),
     updated_at: null,
     launched_at: null,

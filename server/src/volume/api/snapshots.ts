@@ -103,7 +103,7 @@ export async function deleteSnapshot(svc: CastDeps, ctx: RequestContext, id: str
   if (of) await assertNotFrozen(svc, of);
   const statuses = force ? undefined : SNAPSHOT_DELETABLE;
   await svc.db.kysely.transaction().execute(async (trx) => {
-    const won = await casSnapshot(trx, id, statuses, { status: "deleting" });
+    const won = await casSnapshot(trx, id, statuses, { status: "deleting" }, { notInGroupSnapshot: true });
     // A volume still being created from this snapshot would lose its source.
     const inUse = await creatingFrom(trx, "snapshot", id);
     if (!won || inUse) {

@@ -25,6 +25,7 @@ import {
   visibleType,
 } from "../../db/repos/types";
 import type { Database, VolumeTypeRow } from "../../db/schema";
+import { volumeTypeInGroups } from "../../db/repos/groups";
 import { now } from "../../contract/time";
 import type { RequestContext } from "../../contract/context";
 import {
@@ -219,7 +220,7 @@ export async function deleteType(svc: DbDeps, ctx: RequestContext, id: string): 
     if ((await isProjectDefault(trx, id)) || (await configuredDefault(trx)).id === id) {
       throw badRequest(`The volume type ${id} is a default volume type and cannot be deleted.`);
     }
-    if (await typeInUse(trx, id)) throw badRequest("Target volume type is still in use.");
+    if ((await typeInUse(trx, id)) || (await volumeTypeInGroups(trx, id))) throw badRequest("Target volume type is still in use.");
     await deleteTypeRows(trx, id);
   });
 }

@@ -25,6 +25,7 @@ import { getManageableSnapshots, manageExistingSnapshot, unmanageSnapshot } from
 import { reconcile, resumeStale } from "./reconcile";
 import { retypeVolume } from "./retype";
 import { capabilitiesOf } from "./capabilities";
+import { createGroup, createGroupSnapshot, deleteGroup, deleteGroupSnapshot, updateGroup } from "./groups";
 
 export interface ManagerOptions {
   /** This process's host name (Cinder's `host`). */
@@ -158,6 +159,11 @@ export class VolumeManager {
       unmanageSnapshot: ({ snapshotId }) => changing(unmanageSnapshot(this, snapshotId)),
       getManageableSnapshots: () => getManageableSnapshots(this),
       getCapabilities: async () => capabilitiesOf(await this.currentStats()),
+      createGroup: ({ groupId }) => changing(createGroup(this, groupId)),
+      updateGroup: ({ groupId, addVolumes, removeVolumes }) => updateGroup(this, groupId, addVolumes, removeVolumes),
+      deleteGroup: ({ groupId }) => changing(deleteGroup(this, groupId)),
+      createGroupSnapshot: ({ groupSnapshotId }) => changing(createGroupSnapshot(this, groupSnapshotId)),
+      deleteGroupSnapshot: ({ groupSnapshotId }) => changing(deleteGroupSnapshot(this, groupSnapshotId)),
       initializeConnection: ({ volumeId, connector }) => initializeConnection(this, volumeId, connector),
       terminateConnection: ({ volumeId, connector }) => terminateConnection(this, volumeId, connector),
       attachVolume: (msg) => attachVolume(this, msg),

@@ -5,6 +5,7 @@
  * driver's own unfinished copies among it are removed.
  */
 import { casSnapshot, snapshotsOnBackend } from "../../db/repos/snapshots";
+import { casGroup, groupSnapshotsOnBackend, groupsOnBackend } from "../../db/repos/groups";
 import { parseTask, volumesOnBackend } from "../../db/repos/volumes";
 import { SNAPSHOT_TRANSITIONAL, VOLUME_TRANSITIONAL } from "../../contract/status";
 import type { SnapshotRow, VolumeRow } from "../../db/schema";
@@ -22,6 +23,28 @@ export async function reconcile(m: VolumeManager): Promise<void> {
   const volumes = await volumesOnBackend(m.db.kysely, m.backend, VOLUME_TRANSITIONAL);
   const snapshots = await snapshotsOnBackend(m.db.kysely, m.backend, SNAPSHOT_TRANSITIONAL);
   await resume(m, volumes, snapshots, "resuming an interrupted");
+  await resumeGroups(m);
+}
+
+/**
+ * Group work cut short: a group being made or deleted, a group snapshot being made or deleted, is
+ * cast again (each re-reads its rows and does what is left). The volumes an update was moving are
+ * not recorded, so an interrupted update is ended: the group is available again, its volumes as
+ * far as the update got.
+ */
+async function resumeGroups(m: VolumeManager): Promise<void> {
+  const self = m.rpc.volumes;
+  for (const g of await groupsOnBackend(m.db.kysely, m.backend, ["creating", "deleting", "updating"])) {
+    m.log.info({ groupId: g.id, status: g.status }, "resuming an interrupted group operation");
+    if (g.status === "creating") self.createGroup(m.backend, g.id);
+    else if (g.status === "deleting") self.deleteGroup(m.backend, g.id);
+    else await casGroup(m.db.kysely, g.id, { status: ["updating"] }, { status: "available" });
+  }
+  for (const gs of await groupSnapshotsOnBackend(m.db.kysely, m.backend, ["creating", "deleting"])) {
+    m.log.info({ groupSnapshotId: gs.id, status: gs.status }, "resuming an interrupted group snapshot operation");
+    if (gs.status === "creating") self.createGroupSnapshot(m.backend, gs.id);
+    else self.deleteGroupSnapshot(m.backend, gs.id);
+  }
 }
 
 /**
