@@ -16,6 +16,7 @@ import * as m0005 from "./migrations/0005_clusters";
 import * as m0006 from "./migrations/0006_list_indexes";
 import * as m0007 from "./migrations/0007_application_credentials";
 import * as m0008 from "./migrations/0008_snapshot_task";
+import * as m0011 from "./migrations/0011_transfers";
 
 export type Dialect = "sqlite" | "postgres";
 
@@ -38,6 +39,7 @@ const migrations: Record<string, Migration> = {
   "0006_list_indexes": m0006,
   "0007_application_credentials": m0007,
   "0008_snapshot_task": m0008,
+  "0011_transfers": m0011,
 };
 
 class StaticProvider implements MigrationProvider {
