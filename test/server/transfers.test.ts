@@ -216,6 +216,28 @@ forEachDialect("volume transfers", { quotas: { ...DEFAULT_QUOTAS } }, function (
     assert.equal((await usage(donor)).volumes, 0);
   });
 
+  it("pages by limit and offset, by marker from 3.59 on volume-transfers, and refuses actions on an awaiting volume", async () => {
+    const donor = fresh();
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const vid = await volume(donor);
+      ids.push((await as(donor).post(`/v3/${donor}/volume-transfers`, { transfer: { volume_id: vid } })).body.transfer.id);
+    }
+    const first = await as(donor).get(`/v3/${donor}/volume-transfers?limit=2`);
+    assert.deepEqual(first.body.transfers.map((t: any) => t.id), ids.slice(0, 2));
+    assert.match(first.body.transfers_links[0].href, new RegExp(`marker=${ids[1]}`));
+    const next = await as(donor).get(`/v3/${donor}/volume-transfers?limit=2&marker=${ids[1]}`, { version: "3.59" });
+    assert.deepEqual(next.body.transfers.map((t: any) => t.id), [ids[2]]);
+    assert.equal(next.body.transfers_links, undefined);
+    const legacy = await as(donor).get(`/v3/${donor}/os-volume-transfer/detail?limit=1&offset=1`);
+    assert.deepEqual(legacy.body.transfers.map((t: any) => t.id), [ids[1]]);
+    assertFault(await as(donor).get(`/v3/${donor}/volume-transfers?marker=00000000-0000-4000-8000-000000000000`, { version: "3.59" }), 404);
+
+    const vid = (await as(donor).get(`/v3/${donor}/volume-transfers/${ids[0]}`)).body.transfer.volume_id;
+    assertFault(await as(donor).post(`/v3/${donor}/volumes/${vid}/action`, { "os-extend": { new_size: 2 } }), 400);
+    assertFault(await as(donor).post(`/v3/${donor}/snapshots`, { snapshot: { volume_id: vid } }), 400);
+  });
+
   it("refuses bodies Cinder's schemas refuse", async () => {
     const donor = fresh();
     const vid = await volume(donor);
