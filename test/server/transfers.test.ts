@@ -6,6 +6,8 @@
  */
 import assert from "node:assert/strict";
 import { DEFAULT_QUOTAS } from "../../server/src/config";
+import { createLogger } from "../../server/src/log";
+import { recountUsage } from "../../server/src/quota/recount";
 import type { Client } from "../helpers/client";
 import { assertFault } from "../helpers/faults";
 import { forEachDialect } from "../helpers/suite";
@@ -214,6 +216,29 @@ forEachDialect("volume transfers", { quotas: { ...DEFAULT_QUOTAS } }, function (
     assert.equal((await usage(winner)).volumes, 1);
     for (const p of takers.filter((p) => p !== winner)) assert.equal((await usage(p)).volumes ?? 0, 0);
     assert.equal((await usage(donor)).volumes, 0);
+  });
+
+  it("transfers crossing each other (A to B beside B to A) all succeed, and usage stays what the rows hold", async () => {
+    const a = fresh();
+    const b = fresh();
+    const offers: Array<{ to: string; id: string; key: string }> = [];
+    for (const [from, to] of [[a, b], [b, a]] as const) {
+      for (let i = 0; i < 4; i++) {
+        const vid = await volume(from, 1 + i);
+        await snapshot(from, vid);
+        const t = (await as(from).post(`/v3/${from}/volume-transfers`, { transfer: { volume_id: vid } })).body.transfer;
+        offers.push({ to, id: t.id, key: t.auth_key });
+      }
+    }
+    const answers = await Promise.all(offers.map((o) => as(o.to).post(`/v3/${o.to}/volume-transfers/${o.id}/accept`, { accept: { auth_key: o.key } })));
+    assert.deepEqual([...new Set(answers.map((r) => r.status))], [202], JSON.stringify(answers.find((r) => r.status !== 202)?.body));
+    for (const p of [a, b]) {
+      const u = await usage(p);
+      assert.equal(u.volumes, 4);
+      assert.equal(u.snapshots, 4);
+      assert.equal(u.gigabytes, 2 * (1 + 2 + 3 + 4));
+    }
+    assert.deepEqual(await recountUsage(fx.s.app.services.db, createLogger("silent")), [], "the usage rows are what the volumes and snapshots hold");
   });
 
   it("pages by limit and offset, by marker from 3.59 on volume-transfers, and refuses actions on an awaiting volume", async () => {
