@@ -157,7 +157,12 @@ export const MICROVERSIONS = {
    * schemas.Transfer.properties.accepted
    */
   TRANSFER_WITH_HISTORY: "3.57",
-  /** parameters.transfer_marker */
+  /**
+   * parameters.transfer_marker
+   * parameters.transfer_sort
+   * parameters.transfer_sort_key
+   * parameters.transfer_sort_dir
+   */
   SUPPORT_TRANSFER_PAGINATION: "3.59",
   /**
    * parameters.filter_created_at

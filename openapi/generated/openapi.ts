@@ -1139,7 +1139,7 @@ export interface paths {
          * List volume transfers (summary)
          * @description The pending transfers of the caller's project's volumes (cinder/api/v3/volume_transfer.py `index`,
          *     cinder/transfer/api.py `get_all`); an admin's `all_tenants` lists every project's. Accepted
-         *     transfers are not listed. Sorted by `created_at`, `id` ascending and paged by `limit` and `offset` (cinder/api/common.py `limited`); from 3.59 (SUPPORT_TRANSFER_PAGINATION) `marker` too. A full page carries `transfers_links`.
+         *     transfers are not listed. Paged by `limit` and `offset` (cinder/api/common.py `limited`) in `created_at`, `id` ascending order; from 3.59 (SUPPORT_TRANSFER_PAGINATION) by `marker` too, sorted by `sort` (default `created_at:desc`, `id` breaking ties). A full page carries `transfers_links`.
          */
         get: operations["listTransfers"];
         put?: never;
@@ -6846,7 +6846,7 @@ export interface paths {
          * List volume transfers (summary)
          * @description The pending transfers of the caller's project's volumes (cinder/api/v3/volume_transfer.py `index`,
          *     cinder/transfer/api.py `get_all`); an admin's `all_tenants` lists every project's. Accepted
-         *     transfers are not listed. Sorted by `created_at`, `id` ascending and paged by `limit` and `offset` (cinder/api/common.py `limited`); from 3.59 (SUPPORT_TRANSFER_PAGINATION) `marker` too. A full page carries `transfers_links`.
+         *     transfers are not listed. Paged by `limit` and `offset` (cinder/api/common.py `limited`) in `created_at`, `id` ascending order; from 3.59 (SUPPORT_TRANSFER_PAGINATION) by `marker` too, sorted by `sort` (default `created_at:desc`, `id` breaking ties). A full page carries `transfers_links`.
          */
         get: {
             parameters: {
@@ -6873,6 +6873,22 @@ export interface paths {
                      *     Ignored below 3.59.
                      */
                     marker?: components["parameters"]["transfer_marker"];
+                    /**
+                     * @description Comma-separated `key[:dir]` list over `created_at` and `id`, dir `asc` or `desc` (default
+                     *     `desc`); default `created_at:desc` (cinder/api/common.py `get_sort_params`). Below 3.59 the
+                     *     list is always in `created_at`, `id` ascending order and this is ignored.
+                     */
+                    sort?: components["parameters"]["transfer_sort"];
+                    /**
+                     * @deprecated
+                     * @description Deprecated single sort key (`created_at` or `id`); see `sort`. Ignored below 3.59.
+                     */
+                    sort_key?: components["parameters"]["transfer_sort_key"];
+                    /**
+                     * @deprecated
+                     * @description Deprecated single sort direction `asc`/`desc` (default `desc`); see `sort`. Ignored below 3.59.
+                     */
+                    sort_dir?: components["parameters"]["transfer_sort_dir"];
                 };
                 header?: never;
                 path?: never;
@@ -6983,6 +6999,22 @@ export interface paths {
                      *     Ignored below 3.59.
                      */
                     marker?: components["parameters"]["transfer_marker"];
+                    /**
+                     * @description Comma-separated `key[:dir]` list over `created_at` and `id`, dir `asc` or `desc` (default
+                     *     `desc`); default `created_at:desc` (cinder/api/common.py `get_sort_params`). Below 3.59 the
+                     *     list is always in `created_at`, `id` ascending order and this is ignored.
+                     */
+                    sort?: components["parameters"]["transfer_sort"];
+                    /**
+                     * @deprecated
+                     * @description Deprecated single sort key (`created_at` or `id`); see `sort`. Ignored below 3.59.
+                     */
+                    sort_key?: components["parameters"]["transfer_sort_key"];
+                    /**
+                     * @deprecated
+                     * @description Deprecated single sort direction `asc`/`desc` (default `desc`); see `sort`. Ignored below 3.59.
+                     */
+                    sort_dir?: components["parameters"]["transfer_sort_dir"];
                 };
                 header?: never;
                 path?: never;
@@ -13709,6 +13741,22 @@ export interface components {
          */
         transfer_marker: string;
         /**
+         * @description Comma-separated `key[:dir]` list over `created_at` and `id`, dir `asc` or `desc` (default
+         *     `desc`); default `created_at:desc` (cinder/api/common.py `get_sort_params`). Below 3.59 the
+         *     list is always in `created_at`, `id` ascending order and this is ignored.
+         */
+        transfer_sort: string;
+        /**
+         * @deprecated
+         * @description Deprecated single sort key (`created_at` or `id`); see `sort`. Ignored below 3.59.
+         */
+        transfer_sort_key: string;
+        /**
+         * @deprecated
+         * @description Deprecated single sort direction `asc`/`desc` (default `desc`); see `sort`. Ignored below 3.59.
+         */
+        transfer_sort_dir: string;
+        /**
          * @description The transfer id. An unknown, accepted or (for a non-admin) another project's transfer is a 404
          *     "Transfer <id> could not be found." - except for accept, which finds any pending transfer.
          */
@@ -16588,6 +16636,22 @@ export interface operations {
                  *     Ignored below 3.59.
                  */
                 marker?: components["parameters"]["transfer_marker"];
+                /**
+                 * @description Comma-separated `key[:dir]` list over `created_at` and `id`, dir `asc` or `desc` (default
+                 *     `desc`); default `created_at:desc` (cinder/api/common.py `get_sort_params`). Below 3.59 the
+                 *     list is always in `created_at`, `id` ascending order and this is ignored.
+                 */
+                sort?: components["parameters"]["transfer_sort"];
+                /**
+                 * @deprecated
+                 * @description Deprecated single sort key (`created_at` or `id`); see `sort`. Ignored below 3.59.
+                 */
+                sort_key?: components["parameters"]["transfer_sort_key"];
+                /**
+                 * @deprecated
+                 * @description Deprecated single sort direction `asc`/`desc` (default `desc`); see `sort`. Ignored below 3.59.
+                 */
+                sort_dir?: components["parameters"]["transfer_sort_dir"];
             };
             header?: never;
             path: {
@@ -16684,6 +16748,22 @@ export interface operations {
                  *     Ignored below 3.59.
                  */
                 marker?: components["parameters"]["transfer_marker"];
+                /**
+                 * @description Comma-separated `key[:dir]` list over `created_at` and `id`, dir `asc` or `desc` (default
+                 *     `desc`); default `created_at:desc` (cinder/api/common.py `get_sort_params`). Below 3.59 the
+                 *     list is always in `created_at`, `id` ascending order and this is ignored.
+                 */
+                sort?: components["parameters"]["transfer_sort"];
+                /**
+                 * @deprecated
+                 * @description Deprecated single sort key (`created_at` or `id`); see `sort`. Ignored below 3.59.
+                 */
+                sort_key?: components["parameters"]["transfer_sort_key"];
+                /**
+                 * @deprecated
+                 * @description Deprecated single sort direction `asc`/`desc` (default `desc`); see `sort`. Ignored below 3.59.
+                 */
+                sort_dir?: components["parameters"]["transfer_sort_dir"];
             };
             header?: never;
             path: {

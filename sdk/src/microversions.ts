@@ -36,6 +36,15 @@ const LIST_SNAPSHOTS: Requirement = {
   query: { with_count: MV.SUPPORT_COUNT_INFO, metadata: MV.SNAPSHOT_LIST_METADATA_FILTER, consumes_quota: MV.USE_QUOTA },
 };
 
+const LIST_TRANSFERS: Requirement = {
+  query: {
+    marker: MV.SUPPORT_TRANSFER_PAGINATION,
+    sort: MV.SUPPORT_TRANSFER_PAGINATION,
+    sort_key: MV.SUPPORT_TRANSFER_PAGINATION,
+    sort_dir: MV.SUPPORT_TRANSFER_PAGINATION,
+  },
+};
+
 /** Requirements keyed by `"<method> <spec path>"`; operations not listed work from 3.0. */
 export const REQUIREMENTS: Record<string, Requirement> = {
   "get /v3/{project_id}/volumes": LIST_VOLUMES,
@@ -57,8 +66,8 @@ export const REQUIREMENTS: Record<string, Requirement> = {
   "put /v3/{project_id}/attachments/{attachment_id}": { minVersion: MV.NEW_ATTACH },
   "delete /v3/{project_id}/attachments/{attachment_id}": { minVersion: MV.NEW_ATTACH },
   "post /v3/{project_id}/attachments/{attachment_id}/action": { minVersion: MV.NEW_ATTACH },
-  "get /v3/{project_id}/volume-transfers": { query: { marker: MV.SUPPORT_TRANSFER_PAGINATION } },
-  "get /v3/{project_id}/volume-transfers/detail": { query: { marker: MV.SUPPORT_TRANSFER_PAGINATION } },
+  "get /v3/{project_id}/volume-transfers": LIST_TRANSFERS,
+  "get /v3/{project_id}/volume-transfers/detail": LIST_TRANSFERS,
   "get /v3/{project_id}/resource_filters": { minVersion: MV.RESOURCE_FILTER_CONFIG },
   "get /v3/{project_id}/scheduler-stats/get_pools": { query: { name: MV.POOL_FILTER, volume_type: MV.POOL_TYPE_FILTER } },
   "get /v3/{project_id}/manageable_volumes": { minVersion: MV.MANAGE_EXISTING_LIST, query: { cluster: MV.MANAGE_EXISTING_CLUSTER } },

@@ -248,12 +248,19 @@ forEachDialect("volume transfers", { quotas: { ...DEFAULT_QUOTAS } }, function (
       const vid = await volume(donor);
       ids.push((await as(donor).post(`/v3/${donor}/volume-transfers`, { transfer: { volume_id: vid } })).body.transfer.id);
     }
-    const first = await as(donor).get(`/v3/${donor}/volume-transfers?limit=2`);
-    assert.deepEqual(first.body.transfers.map((t: any) => t.id), ids.slice(0, 2));
+    // Below 3.59: oldest first, limit and offset only (a sort is ignored).
+    const old = await as(donor).get(`/v3/${donor}/volume-transfers?limit=2&sort=id:desc`, { version: "3.58" });
+    assert.deepEqual(old.body.transfers.map((t: any) => t.id), ids.slice(0, 2));
+    // From 3.59: newest first by default, paged by marker.
+    const first = await as(donor).get(`/v3/${donor}/volume-transfers?limit=2`, { version: "3.59" });
+    assert.deepEqual(first.body.transfers.map((t: any) => t.id), [ids[2], ids[1]]);
     assert.match(first.body.transfers_links[0].href, new RegExp(`marker=${ids[1]}`));
     const next = await as(donor).get(`/v3/${donor}/volume-transfers?limit=2&marker=${ids[1]}`, { version: "3.59" });
-    assert.deepEqual(next.body.transfers.map((t: any) => t.id), [ids[2]]);
+    assert.deepEqual(next.body.transfers.map((t: any) => t.id), [ids[0]]);
     assert.equal(next.body.transfers_links, undefined);
+    const asc = await as(donor).get(`/v3/${donor}/volume-transfers/detail?sort=created_at:asc&limit=2&marker=${ids[0]}`, { version: "3.59" });
+    assert.deepEqual(asc.body.transfers.map((t: any) => t.id), ids.slice(1));
+    assertFault(await as(donor).get(`/v3/${donor}/volume-transfers?sort=name`, { version: "3.59" }), 400, "Invalid input received: Invalid sort key name");
     const legacy = await as(donor).get(`/v3/${donor}/os-volume-transfer/detail?limit=1&offset=1`);
     assert.deepEqual(legacy.body.transfers.map((t: any) => t.id), [ids[1]]);
     assertFault(await as(donor).get(`/v3/${donor}/volume-transfers?marker=00000000-0000-4000-8000-000000000000`, { version: "3.59" }), 404);

@@ -3762,7 +3762,10 @@ export const routes: readonly Route[] = [
       "all_tenants",
       "limit",
       "marker",
-      "offset"
+      "offset",
+      "sort",
+      "sort_dir",
+      "sort_key"
     ]
   },
   {
@@ -3884,7 +3887,10 @@ export const routes: readonly Route[] = [
       "all_tenants",
       "limit",
       "marker",
-      "offset"
+      "offset",
+      "sort",
+      "sort_dir",
+      "sort_key"
     ]
   },
   {
@@ -6962,7 +6968,10 @@ export const routes: readonly Route[] = [
       "all_tenants",
       "limit",
       "marker",
-      "offset"
+      "offset",
+      "sort",
+      "sort_dir",
+      "sort_key"
     ]
   },
   {
@@ -7084,7 +7093,10 @@ export const routes: readonly Route[] = [
       "all_tenants",
       "limit",
       "marker",
-      "offset"
+      "offset",
+      "sort",
+      "sort_dir",
+      "sort_key"
     ]
   },
   {

@@ -9,6 +9,7 @@ import { transferNotFound, acceptTransfer, createTransfer, deleteTransfer, listT
 import type { PendingTransfer } from "../../db/repos/transfers";
 import type { Handlers, HandlerRequest } from "../handler";
 import { parsePaging, type Column } from "../query";
+import type { SortKey } from "../../contract/paging";
 import { pyRepr } from "../validate";
 import { badRequest } from "../../contract/errors";
 import { transferCreated, transferDetail, transferSummary, TRANSFER_COLLECTION } from "../views/transfers";
@@ -17,17 +18,40 @@ import { bodyFlag, collectionLinks } from "./common";
 type Names = "createTransfer" | "listTransfers" | "listTransfersDetail" | "showTransfer" | "deleteTransfer" | "acceptTransfer";
 type H = Pick<Handlers, Names | `${Names}Legacy`>;
 
-/** The list is always in created_at, id order (the legacy list's, and the new one's default). */
 const SORT_KEYS: Record<string, Column> = { created_at: { column: "created_at" }, id: { column: "id" } };
+const SORTING = new Set(["sort", "sort_key", "sort_dir"]);
 
-/** One page of the pending transfers (cinder/api/common.py `limited`; `marker` from 3.59 on the new API). */
+/** Rows in the order of `sort`, `id` breaking ties in the direction of the first key. */
+function sorted(rows: PendingTransfer[], sort: readonly SortKey[]): PendingTransfer[] {
+  const keys = [...sort, { column: "id", dir: sort[0]?.dir ?? "asc" }] as const;
+  const value = (r: PendingTransfer, c: string) => (c === "id" ? r.id : r.created_at);
+  return [...rows].sort((a, b) => {
+    for (const k of keys) {
+      const x = value(a, k.column);
+      const y = value(b, k.column);
+      if (x !== y) return (x < y ? -1 : 1) * (k.dir === "desc" ? -1 : 1);
+    }
+    return 0;
+  });
+}
+
+/**
+ * One page of the pending transfers (cinder/api/common.py `limited`): the legacy list, and the new
+ * one below 3.59, in created_at, id ascending order; the new one from 3.59 sorted by `sort`
+ * (default created_at desc) and paged by `marker` too (cinder/api/v3/volume_transfer.py).
+ */
 async function page(req: HandlerRequest<unknown>, legacy: boolean): Promise<{ rows: PendingTransfer[]; more: boolean }> {
-  const p = parsePaging(req.query, SORT_KEYS, req.ctx.version, req.svc.config.maxLimit);
+  const paginated = !legacy && req.ctx.version >= MV.SUPPORT_TRANSFER_PAGINATION;
+  const query = Object.fromEntries(Object.entries(req.query).filter(([k]) => paginated || !SORTING.has(k)));
+  const p = parsePaging(query, SORT_KEYS, req.ctx.version, req.svc.config.maxLimit);
   let rows = await listTransfers(req.svc, req.ctx, req.query.all_tenants !== undefined);
-  if (!legacy && req.ctx.version >= MV.SUPPORT_TRANSFER_PAGINATION && p.marker !== undefined) {
-    const at = rows.findIndex((r) => r.id === p.marker);
-    if (at < 0) throw transferNotFound(p.marker);
-    rows = rows.slice(at + 1);
+  if (paginated) {
+    rows = sorted(rows, p.sort);
+    if (p.marker !== undefined) {
+      const at = rows.findIndex((r) => r.id === p.marker);
+      if (at < 0) throw transferNotFound(p.marker);
+      rows = rows.slice(at + 1);
+    }
   }
   const out = rows.slice(p.offset, p.offset + p.limit);
   return { rows: out, more: out.length === p.limit && out.length > 0 };
