@@ -188,10 +188,32 @@ export const MICROVERSIONS = {
   /** schemas.AttachmentCreateRequest.properties.attachment.properties.mode */
   ATTACHMENT_CREATE_MODE_ARG: "3.54",
   /**
+   * schemas.TransferCreateRequest.properties.transfer.properties.no_snapshots
+   * schemas.TransferCreated.properties.no_snapshots
+   * schemas.Transfer.properties.no_snapshots
+   */
+  TRANSFER_WITH_SNAPSHOTS: "3.55",
+  /**
+   * schemas.TransferCreated.properties.source_project_id
+   * schemas.TransferCreated.properties.destination_project_id
+   * schemas.TransferCreated.properties.accepted
+   * schemas.Transfer.properties.source_project_id
+   * schemas.Transfer.properties.destination_project_id
+   * schemas.Transfer.properties.accepted
+   */
+  TRANSFER_WITH_HISTORY: "3.57",
+  /**
    * schemas.Group.properties.project_id
    * schemas.GroupSnapshot.properties.project_id
    */
   GROUP_GROUPSNAPSHOT_PROJECT_ID: "3.58",
+  /**
+   * parameters.transfer_marker
+   * parameters.transfer_sort
+   * parameters.transfer_sort_key
+   * parameters.transfer_sort_dir
+   */
+  SUPPORT_TRANSFER_PAGINATION: "3.59",
   /**
    * parameters.filter_created_at
    * parameters.filter_updated_at

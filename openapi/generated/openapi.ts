@@ -1194,6 +1194,328 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v3/{project_id}/volume-transfers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List volume transfers (summary)
+         * @description The pending transfers of the caller's project's volumes (cinder/api/v3/volume_transfer.py `index`,
+         *     cinder/transfer/api.py `get_all`); an admin's `all_tenants` lists every project's. Accepted
+         *     transfers are not listed. Paged by `limit` and `offset` (cinder/api/common.py `limited`) in `created_at`, `id` ascending order; from 3.59 (SUPPORT_TRANSFER_PAGINATION) by `marker` too, sorted by `sort` (default `created_at:desc`, `id` breaking ties). A full page carries `transfers_links`.
+         */
+        get: operations["listTransfers"];
+        put?: never;
+        /**
+         * Offer a volume for transfer
+         * @description Create a transfer of an `available` volume of the caller's project (cinder/api/v3/volume_transfer.py `create`,
+         *     cinder/transfer/api.py `create`, db `transfer_create`): **202** with the transfer in detail and
+         *     its `auth_key`, shown this once (16 hex digits; only a salt and the HMAC-SHA1 of the key are
+         *     kept). The volume (404 "Volume <id> could not be found." if unknown or not visible) goes to
+         *     `awaiting-transfer`: it cannot be deleted, extended, attached, retyped or snapshotted until the
+         *     transfer is accepted or deleted. A volume in another status → 400 "Invalid volume: status must
+         *     be available"; unless `no_snapshots`, a snapshot of the volume not `available` → 400 "Invalid
+         *     snapshot: Snapshot: <id>, status: <status> prevents transferring the volume."; the volume's
+         *     status changed meanwhile → 400 "Invalid volume: Transfer <id>: Volume id <vid> expected in
+         *     available state.".
+         */
+        post: operations["createTransfer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/volume-transfers/detail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List volume transfers (detail)
+         * @description As the summary list (cinder/api/v3/volume_transfer.py `detail`), each transfer in detail: `created_at`, from 3.55
+         *     `no_snapshots`, from 3.57 `source_project_id`, `destination_project_id` and `accepted`.
+         */
+        get: operations["listTransfersDetail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/volume-transfers/{transfer_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /**
+                 * @description The transfer id. An unknown, accepted or (for a non-admin) another project's transfer is a 404
+                 *     "Transfer <id> could not be found." - except for accept, which finds any pending transfer.
+                 */
+                transfer_id: components["parameters"]["transfer_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Show a volume transfer
+         * @description The pending transfer in detail (cinder/api/v3/volume_transfer.py `show`), without its auth key.
+         */
+        get: operations["showTransfer"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a volume transfer
+         * @description Withdraw the offer (cinder/api/v3/volume_transfer.py `delete`, cinder/transfer/api.py `delete`, db
+         *     `transfer_destroy`): **202**, the volume back to `available` if it is still
+         *     `awaiting-transfer` (a volume whose status an admin reset keeps it; the transfer goes all the
+         *     same).
+         */
+        delete: operations["deleteTransfer"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/volume-transfers/{transfer_id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /**
+                 * @description The transfer id. An unknown, accepted or (for a non-admin) another project's transfer is a 404
+                 *     "Transfer <id> could not be found." - except for accept, which finds any pending transfer.
+                 */
+                transfer_id: components["parameters"]["transfer_id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept a volume transfer
+         * @description Take the volume offered (cinder/api/v3/volume_transfer.py `accept`, cinder/transfer/api.py `accept`, db
+         *     `transfer_accept`): **202** with the transfer's summary. Any pending transfer is found,
+         *     whatever project offered it (404 "Transfer <id> could not be found." otherwise, and for the
+         *     second of two accepts). A key that does not match → 400 "Invalid auth key: Attempt to transfer
+         *     <id> with invalid auth key.". In one transaction the volume (and, unless the transfer was made
+         *     with `no_snapshots`, its snapshots) passes to the caller's project and user, `available`, and
+         *     its quota usage (volumes, gigabytes, snapshots, the per-type ones) moves from the donor project
+         *     to the caller's: a recipient short of quota → 413 (VolumeSizeExceedsLimit,
+         *     VolumeSizeExceedsAvailableQuota, VolumeLimitExceeded or SnapshotLimitExceeded, as Cinder words
+         *     them) and nothing changes. A volume no longer `awaiting-transfer` → 400 "Invalid volume:
+         *     Transfer <id>: Volume id <vid> expected in awaiting-transfer state."; one in `maintenance` →
+         *     400 "Invalid volume: The volume cannot accept transfer in maintenance mode.". The transfer is
+         *     kept as history: accepted, with its destination project, and listed no more.
+         */
+        post: operations["acceptTransfer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/os-volume-transfer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List volume transfers (summary)
+         * @description The pending transfers of the caller's project's volumes (cinder/api/contrib/volume_transfer.py `index`,
+         *     cinder/transfer/api.py `get_all`); an admin's `all_tenants` lists every project's. Accepted
+         *     transfers are not listed. Paged by `limit` and `offset` only (cinder/api/common.py `limited`), always sorted by `created_at`, `id` ascending. A full page carries `transfers_links`.
+         */
+        get: operations["listTransfersLegacy"];
+        put?: never;
+        /**
+         * Offer a volume for transfer
+         * @description Create a transfer of an `available` volume of the caller's project (cinder/api/contrib/volume_transfer.py `create`,
+         *     cinder/transfer/api.py `create`, db `transfer_create`): **202** with the transfer in detail and
+         *     its `auth_key`, shown this once (16 hex digits; only a salt and the HMAC-SHA1 of the key are
+         *     kept). The volume (404 "Volume <id> could not be found." if unknown or not visible) goes to
+         *     `awaiting-transfer`: it cannot be deleted, extended, attached, retyped or snapshotted until the
+         *     transfer is accepted or deleted. A volume in another status → 400 "Invalid volume: status must
+         *     be available"; unless `no_snapshots`, a snapshot of the volume not `available` → 400 "Invalid
+         *     snapshot: Snapshot: <id>, status: <status> prevents transferring the volume."; the volume's
+         *     status changed meanwhile → 400 "Invalid volume: Transfer <id>: Volume id <vid> expected in
+         *     available state.".
+         */
+        post: operations["createTransferLegacy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/os-volume-transfer/detail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List volume transfers (detail)
+         * @description As the summary list (cinder/api/contrib/volume_transfer.py `detail`), each transfer in detail: `created_at`, from 3.55
+         *     `no_snapshots`, from 3.57 `source_project_id`, `destination_project_id` and `accepted`.
+         */
+        get: operations["listTransfersDetailLegacy"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/os-volume-transfer/{transfer_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /**
+                 * @description The transfer id. An unknown, accepted or (for a non-admin) another project's transfer is a 404
+                 *     "Transfer <id> could not be found." - except for accept, which finds any pending transfer.
+                 */
+                transfer_id: components["parameters"]["transfer_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Show a volume transfer
+         * @description The pending transfer in detail (cinder/api/contrib/volume_transfer.py `show`), without its auth key.
+         */
+        get: operations["showTransferLegacy"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a volume transfer
+         * @description Withdraw the offer (cinder/api/contrib/volume_transfer.py `delete`, cinder/transfer/api.py `delete`, db
+         *     `transfer_destroy`): **202**, the volume back to `available` if it is still
+         *     `awaiting-transfer` (a volume whose status an admin reset keeps it; the transfer goes all the
+         *     same).
+         */
+        delete: operations["deleteTransferLegacy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/os-volume-transfer/{transfer_id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /**
+                 * @description The transfer id. An unknown, accepted or (for a non-admin) another project's transfer is a 404
+                 *     "Transfer <id> could not be found." - except for accept, which finds any pending transfer.
+                 */
+                transfer_id: components["parameters"]["transfer_id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept a volume transfer
+         * @description Take the volume offered (cinder/api/contrib/volume_transfer.py `accept`, cinder/transfer/api.py `accept`, db
+         *     `transfer_accept`): **202** with the transfer's summary. Any pending transfer is found,
+         *     whatever project offered it (404 "Transfer <id> could not be found." otherwise, and for the
+         *     second of two accepts). A key that does not match → 400 "Invalid auth key: Attempt to transfer
+         *     <id> with invalid auth key.". In one transaction the volume (and, unless the transfer was made
+         *     with `no_snapshots`, its snapshots) passes to the caller's project and user, `available`, and
+         *     its quota usage (volumes, gigabytes, snapshots, the per-type ones) moves from the donor project
+         *     to the caller's: a recipient short of quota → 413 (VolumeSizeExceedsLimit,
+         *     VolumeSizeExceedsAvailableQuota, VolumeLimitExceeded or SnapshotLimitExceeded, as Cinder words
+         *     them) and nothing changes. A volume no longer `awaiting-transfer` → 400 "Invalid volume:
+         *     Transfer <id>: Volume id <vid> expected in awaiting-transfer state."; one in `maintenance` →
+         *     400 "Invalid volume: The volume cannot accept transfer in maintenance mode.". The transfer is
+         *     kept as history: accepted, with its destination project, and listed no more.
+         */
+        post: operations["acceptTransferLegacy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v3/{project_id}/os-availability-zone": {
         parameters: {
             query?: never;
@@ -7341,6 +7663,714 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v3/volume-transfers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List volume transfers (summary)
+         * @description The pending transfers of the caller's project's volumes (cinder/api/v3/volume_transfer.py `index`,
+         *     cinder/transfer/api.py `get_all`); an admin's `all_tenants` lists every project's. Accepted
+         *     transfers are not listed. Paged by `limit` and `offset` (cinder/api/common.py `limited`) in `created_at`, `id` ascending order; from 3.59 (SUPPORT_TRANSFER_PAGINATION) by `marker` too, sorted by `sort` (default `created_at:desc`, `id` breaking ties). A full page carries `transfers_links`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /**
+                     * @description Present (whatever its value), an admin lists the pending transfers of every project
+                     *     (cinder/transfer/api.py get_all: `'all_tenants' in filters`); ignored for anyone else.
+                     */
+                    all_tenants?: components["parameters"]["transfer_all_tenants"];
+                    /**
+                     * @description Maximum number of items to return; an integer >= 0, capped at `osapi_max_limit` (default
+                     *     1000), which is also the default. Not an integer → 400 "limit param must be an integer";
+                     *     negative → 400 "limit param must be positive".
+                     */
+                    limit?: components["parameters"]["limit"];
+                    /**
+                     * @description Number of items to skip; an integer 0..2147483647 (api_utils.validate_integer), else 400
+                     *     "offset must be an integer" / "offset must be >= 0" / "offset must be <= 2147483647".
+                     */
+                    offset?: components["parameters"]["offset"];
+                    /**
+                     * @description The id of the last transfer of the previous page (cinder/api/v3/volume_transfer.py from
+                     *     SUPPORT_TRANSFER_PAGINATION); unknown or not visible → 404 "Transfer <id> could not be found.".
+                     *     Ignored below 3.59.
+                     */
+                    marker?: components["parameters"]["transfer_marker"];
+                    /**
+                     * @description Comma-separated `key[:dir]` list over `created_at` and `id`, dir `asc` or `desc` (default
+                     *     `desc`); default `created_at:desc` (cinder/api/common.py `get_sort_params`). Below 3.59 the
+                     *     list is always in `created_at`, `id` ascending order and this is ignored.
+                     */
+                    sort?: components["parameters"]["transfer_sort"];
+                    /**
+                     * @deprecated
+                     * @description Deprecated single sort key (`created_at` or `id`); see `sort`. Ignored below 3.59.
+                     */
+                    sort_key?: components["parameters"]["transfer_sort_key"];
+                    /**
+                     * @deprecated
+                     * @description Deprecated single sort direction `asc`/`desc` (default `desc`); see `sort`. Ignored below 3.59.
+                     */
+                    sort_dir?: components["parameters"]["transfer_sort_dir"];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The transfers. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TransferSummaryList"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+            };
+        };
+        put?: never;
+        /**
+         * Offer a volume for transfer
+         * @description Create a transfer of an `available` volume of the caller's project (cinder/api/v3/volume_transfer.py `create`,
+         *     cinder/transfer/api.py `create`, db `transfer_create`): **202** with the transfer in detail and
+         *     its `auth_key`, shown this once (16 hex digits; only a salt and the HMAC-SHA1 of the key are
+         *     kept). The volume (404 "Volume <id> could not be found." if unknown or not visible) goes to
+         *     `awaiting-transfer`: it cannot be deleted, extended, attached, retyped or snapshotted until the
+         *     transfer is accepted or deleted. A volume in another status → 400 "Invalid volume: status must
+         *     be available"; unless `no_snapshots`, a snapshot of the volume not `available` → 400 "Invalid
+         *     snapshot: Snapshot: <id>, status: <status> prevents transferring the volume."; the volume's
+         *     status changed meanwhile → 400 "Invalid volume: Transfer <id>: Volume id <vid> expected in
+         *     available state.".
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["TransferCreateRequest"];
+                };
+            };
+            responses: {
+                /** @description The transfer, with its auth key. */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TransferCreateResponse"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+                415: components["responses"]["UnsupportedMediaType"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/volume-transfers/detail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List volume transfers (detail)
+         * @description As the summary list (cinder/api/v3/volume_transfer.py `detail`), each transfer in detail: `created_at`, from 3.55
+         *     `no_snapshots`, from 3.57 `source_project_id`, `destination_project_id` and `accepted`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /**
+                     * @description Present (whatever its value), an admin lists the pending transfers of every project
+                     *     (cinder/transfer/api.py get_all: `'all_tenants' in filters`); ignored for anyone else.
+                     */
+                    all_tenants?: components["parameters"]["transfer_all_tenants"];
+                    /**
+                     * @description Maximum number of items to return; an integer >= 0, capped at `osapi_max_limit` (default
+                     *     1000), which is also the default. Not an integer → 400 "limit param must be an integer";
+                     *     negative → 400 "limit param must be positive".
+                     */
+                    limit?: components["parameters"]["limit"];
+                    /**
+                     * @description Number of items to skip; an integer 0..2147483647 (api_utils.validate_integer), else 400
+                     *     "offset must be an integer" / "offset must be >= 0" / "offset must be <= 2147483647".
+                     */
+                    offset?: components["parameters"]["offset"];
+                    /**
+                     * @description The id of the last transfer of the previous page (cinder/api/v3/volume_transfer.py from
+                     *     SUPPORT_TRANSFER_PAGINATION); unknown or not visible → 404 "Transfer <id> could not be found.".
+                     *     Ignored below 3.59.
+                     */
+                    marker?: components["parameters"]["transfer_marker"];
+                    /**
+                     * @description Comma-separated `key[:dir]` list over `created_at` and `id`, dir `asc` or `desc` (default
+                     *     `desc`); default `created_at:desc` (cinder/api/common.py `get_sort_params`). Below 3.59 the
+                     *     list is always in `created_at`, `id` ascending order and this is ignored.
+                     */
+                    sort?: components["parameters"]["transfer_sort"];
+                    /**
+                     * @deprecated
+                     * @description Deprecated single sort key (`created_at` or `id`); see `sort`. Ignored below 3.59.
+                     */
+                    sort_key?: components["parameters"]["transfer_sort_key"];
+                    /**
+                     * @deprecated
+                     * @description Deprecated single sort direction `asc`/`desc` (default `desc`); see `sort`. Ignored below 3.59.
+                     */
+                    sort_dir?: components["parameters"]["transfer_sort_dir"];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The transfers. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TransferList"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/volume-transfers/{transfer_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The transfer id. An unknown, accepted or (for a non-admin) another project's transfer is a 404
+                 *     "Transfer <id> could not be found." - except for accept, which finds any pending transfer.
+                 */
+                transfer_id: components["parameters"]["transfer_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Show a volume transfer
+         * @description The pending transfer in detail (cinder/api/v3/volume_transfer.py `show`), without its auth key.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description The transfer id. An unknown, accepted or (for a non-admin) another project's transfer is a 404
+                     *     "Transfer <id> could not be found." - except for accept, which finds any pending transfer.
+                     */
+                    transfer_id: components["parameters"]["transfer_id"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The transfer. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TransferResponse"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /**
+         * Delete a volume transfer
+         * @description Withdraw the offer (cinder/api/v3/volume_transfer.py `delete`, cinder/transfer/api.py `delete`, db
+         *     `transfer_destroy`): **202**, the volume back to `available` if it is still
+         *     `awaiting-transfer` (a volume whose status an admin reset keeps it; the transfer goes all the
+         *     same).
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description The transfer id. An unknown, accepted or (for a non-admin) another project's transfer is a 404
+                     *     "Transfer <id> could not be found." - except for accept, which finds any pending transfer.
+                     */
+                    transfer_id: components["parameters"]["transfer_id"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted. */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/volume-transfers/{transfer_id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The transfer id. An unknown, accepted or (for a non-admin) another project's transfer is a 404
+                 *     "Transfer <id> could not be found." - except for accept, which finds any pending transfer.
+                 */
+                transfer_id: components["parameters"]["transfer_id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept a volume transfer
+         * @description Take the volume offered (cinder/api/v3/volume_transfer.py `accept`, cinder/transfer/api.py `accept`, db
+         *     `transfer_accept`): **202** with the transfer's summary. Any pending transfer is found,
+         *     whatever project offered it (404 "Transfer <id> could not be found." otherwise, and for the
+         *     second of two accepts). A key that does not match → 400 "Invalid auth key: Attempt to transfer
+         *     <id> with invalid auth key.". In one transaction the volume (and, unless the transfer was made
+         *     with `no_snapshots`, its snapshots) passes to the caller's project and user, `available`, and
+         *     its quota usage (volumes, gigabytes, snapshots, the per-type ones) moves from the donor project
+         *     to the caller's: a recipient short of quota → 413 (VolumeSizeExceedsLimit,
+         *     VolumeSizeExceedsAvailableQuota, VolumeLimitExceeded or SnapshotLimitExceeded, as Cinder words
+         *     them) and nothing changes. A volume no longer `awaiting-transfer` → 400 "Invalid volume:
+         *     Transfer <id>: Volume id <vid> expected in awaiting-transfer state."; one in `maintenance` →
+         *     400 "Invalid volume: The volume cannot accept transfer in maintenance mode.". The transfer is
+         *     kept as history: accepted, with its destination project, and listed no more.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description The transfer id. An unknown, accepted or (for a non-admin) another project's transfer is a 404
+                     *     "Transfer <id> could not be found." - except for accept, which finds any pending transfer.
+                     */
+                    transfer_id: components["parameters"]["transfer_id"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["TransferAcceptRequest"];
+                };
+            };
+            responses: {
+                /** @description The transfer (summary). */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TransferSummaryResponse"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+                413: components["responses"]["OverLimit"];
+                415: components["responses"]["UnsupportedMediaType"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/os-volume-transfer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List volume transfers (summary)
+         * @description The pending transfers of the caller's project's volumes (cinder/api/contrib/volume_transfer.py `index`,
+         *     cinder/transfer/api.py `get_all`); an admin's `all_tenants` lists every project's. Accepted
+         *     transfers are not listed. Paged by `limit` and `offset` only (cinder/api/common.py `limited`), always sorted by `created_at`, `id` ascending. A full page carries `transfers_links`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /**
+                     * @description Present (whatever its value), an admin lists the pending transfers of every project
+                     *     (cinder/transfer/api.py get_all: `'all_tenants' in filters`); ignored for anyone else.
+                     */
+                    all_tenants?: components["parameters"]["transfer_all_tenants"];
+                    /**
+                     * @description Maximum number of items to return; an integer >= 0, capped at `osapi_max_limit` (default
+                     *     1000), which is also the default. Not an integer → 400 "limit param must be an integer";
+                     *     negative → 400 "limit param must be positive".
+                     */
+                    limit?: components["parameters"]["limit"];
+                    /**
+                     * @description Number of items to skip; an integer 0..2147483647 (api_utils.validate_integer), else 400
+                     *     "offset must be an integer" / "offset must be >= 0" / "offset must be <= 2147483647".
+                     */
+                    offset?: components["parameters"]["offset"];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The transfers. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TransferSummaryList"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+            };
+        };
+        put?: never;
+        /**
+         * Offer a volume for transfer
+         * @description Create a transfer of an `available` volume of the caller's project (cinder/api/contrib/volume_transfer.py `create`,
+         *     cinder/transfer/api.py `create`, db `transfer_create`): **202** with the transfer in detail and
+         *     its `auth_key`, shown this once (16 hex digits; only a salt and the HMAC-SHA1 of the key are
+         *     kept). The volume (404 "Volume <id> could not be found." if unknown or not visible) goes to
+         *     `awaiting-transfer`: it cannot be deleted, extended, attached, retyped or snapshotted until the
+         *     transfer is accepted or deleted. A volume in another status → 400 "Invalid volume: status must
+         *     be available"; unless `no_snapshots`, a snapshot of the volume not `available` → 400 "Invalid
+         *     snapshot: Snapshot: <id>, status: <status> prevents transferring the volume."; the volume's
+         *     status changed meanwhile → 400 "Invalid volume: Transfer <id>: Volume id <vid> expected in
+         *     available state.".
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["TransferCreateLegacyRequest"];
+                };
+            };
+            responses: {
+                /** @description The transfer, with its auth key. */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TransferCreateResponse"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+                415: components["responses"]["UnsupportedMediaType"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/os-volume-transfer/detail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List volume transfers (detail)
+         * @description As the summary list (cinder/api/contrib/volume_transfer.py `detail`), each transfer in detail: `created_at`, from 3.55
+         *     `no_snapshots`, from 3.57 `source_project_id`, `destination_project_id` and `accepted`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /**
+                     * @description Present (whatever its value), an admin lists the pending transfers of every project
+                     *     (cinder/transfer/api.py get_all: `'all_tenants' in filters`); ignored for anyone else.
+                     */
+                    all_tenants?: components["parameters"]["transfer_all_tenants"];
+                    /**
+                     * @description Maximum number of items to return; an integer >= 0, capped at `osapi_max_limit` (default
+                     *     1000), which is also the default. Not an integer → 400 "limit param must be an integer";
+                     *     negative → 400 "limit param must be positive".
+                     */
+                    limit?: components["parameters"]["limit"];
+                    /**
+                     * @description Number of items to skip; an integer 0..2147483647 (api_utils.validate_integer), else 400
+                     *     "offset must be an integer" / "offset must be >= 0" / "offset must be <= 2147483647".
+                     */
+                    offset?: components["parameters"]["offset"];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The transfers. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TransferList"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/os-volume-transfer/{transfer_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The transfer id. An unknown, accepted or (for a non-admin) another project's transfer is a 404
+                 *     "Transfer <id> could not be found." - except for accept, which finds any pending transfer.
+                 */
+                transfer_id: components["parameters"]["transfer_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Show a volume transfer
+         * @description The pending transfer in detail (cinder/api/contrib/volume_transfer.py `show`), without its auth key.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description The transfer id. An unknown, accepted or (for a non-admin) another project's transfer is a 404
+                     *     "Transfer <id> could not be found." - except for accept, which finds any pending transfer.
+                     */
+                    transfer_id: components["parameters"]["transfer_id"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The transfer. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TransferResponse"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /**
+         * Delete a volume transfer
+         * @description Withdraw the offer (cinder/api/contrib/volume_transfer.py `delete`, cinder/transfer/api.py `delete`, db
+         *     `transfer_destroy`): **202**, the volume back to `available` if it is still
+         *     `awaiting-transfer` (a volume whose status an admin reset keeps it; the transfer goes all the
+         *     same).
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description The transfer id. An unknown, accepted or (for a non-admin) another project's transfer is a 404
+                     *     "Transfer <id> could not be found." - except for accept, which finds any pending transfer.
+                     */
+                    transfer_id: components["parameters"]["transfer_id"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted. */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/os-volume-transfer/{transfer_id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The transfer id. An unknown, accepted or (for a non-admin) another project's transfer is a 404
+                 *     "Transfer <id> could not be found." - except for accept, which finds any pending transfer.
+                 */
+                transfer_id: components["parameters"]["transfer_id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept a volume transfer
+         * @description Take the volume offered (cinder/api/contrib/volume_transfer.py `accept`, cinder/transfer/api.py `accept`, db
+         *     `transfer_accept`): **202** with the transfer's summary. Any pending transfer is found,
+         *     whatever project offered it (404 "Transfer <id> could not be found." otherwise, and for the
+         *     second of two accepts). A key that does not match → 400 "Invalid auth key: Attempt to transfer
+         *     <id> with invalid auth key.". In one transaction the volume (and, unless the transfer was made
+         *     with `no_snapshots`, its snapshots) passes to the caller's project and user, `available`, and
+         *     its quota usage (volumes, gigabytes, snapshots, the per-type ones) moves from the donor project
+         *     to the caller's: a recipient short of quota → 413 (VolumeSizeExceedsLimit,
+         *     VolumeSizeExceedsAvailableQuota, VolumeLimitExceeded or SnapshotLimitExceeded, as Cinder words
+         *     them) and nothing changes. A volume no longer `awaiting-transfer` → 400 "Invalid volume:
+         *     Transfer <id>: Volume id <vid> expected in awaiting-transfer state."; one in `maintenance` →
+         *     400 "Invalid volume: The volume cannot accept transfer in maintenance mode.". The transfer is
+         *     kept as history: accepted, with its destination project, and listed no more.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description The transfer id. An unknown, accepted or (for a non-admin) another project's transfer is a 404
+                     *     "Transfer <id> could not be found." - except for accept, which finds any pending transfer.
+                     */
+                    transfer_id: components["parameters"]["transfer_id"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["TransferAcceptRequest"];
+                };
+            };
+            responses: {
+                /** @description The transfer (summary). */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TransferSummaryResponse"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+                413: components["responses"]["OverLimit"];
+                415: components["responses"]["UnsupportedMediaType"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v3/os-availability-zone": {
         parameters: {
             query?: never;
@@ -13138,6 +14168,96 @@ export interface components {
          *     (cinder/api/v3/attachments.py).
          */
         AttachmentAction: components["schemas"]["AttachmentActionComplete"];
+        /** @description A transfer in a summary list, and the accept response (ViewBuilder.summary). */
+        TransferSummary: {
+            id: components["schemas"]["Uuid"];
+            volume_id: components["schemas"]["Uuid"];
+            name: string | null;
+            links: components["schemas"]["Links"];
+        };
+        TransferSummaryList: {
+            transfers: components["schemas"]["TransferSummary"][];
+            transfers_links?: components["schemas"]["CollectionLinks"];
+        };
+        /**
+         * @description The transfer's display name, format `name_skip_leading_trailing_spaces`: stored stripped, which
+         *     must leave 1..255 characters; or null.
+         */
+        TransferName: string | null;
+        /**
+         * @description `volume-transfers` create (cinder/api/schemas/volume_transfer.py `create`, and `create_v355`
+         *     from 3.55, which adds `no_snapshots`).
+         */
+        TransferCreateRequest: {
+            transfer: {
+                volume_id: components["schemas"]["UuidLike"];
+                name?: components["schemas"]["TransferName"];
+                /** @description Leave the volume's snapshots with the donor (they need not be available then). */
+                no_snapshots?: components["schemas"]["Boolean"];
+            };
+        };
+        /** @description The create response (ViewBuilder.create) - the detail view and, this once, the `auth_key`. */
+        TransferCreated: {
+            id: components["schemas"]["Uuid"];
+            created_at: components["schemas"]["Timestamp"];
+            volume_id: components["schemas"]["Uuid"];
+            name: string | null;
+            links: components["schemas"]["Links"];
+            /** @description The key the recipient must give to accept (16 hex digits). */
+            auth_key: string;
+            no_snapshots?: boolean;
+            source_project_id?: string | null;
+            destination_project_id?: string | null;
+            accepted?: boolean;
+        };
+        TransferCreateResponse: {
+            transfer: components["schemas"]["TransferCreated"];
+        };
+        /**
+         * @description A transfer in detail (ViewBuilder.detail): show and the detail list. Links name the
+         *     `os-volume-transfer` collection whichever API was asked, as Cinder's view builder does.
+         */
+        Transfer: {
+            id: components["schemas"]["Uuid"];
+            created_at: components["schemas"]["Timestamp"];
+            volume_id: components["schemas"]["Uuid"];
+            name: string | null;
+            links: components["schemas"]["Links"];
+            /** @description Whether the volume's snapshots stay with the donor. */
+            no_snapshots?: boolean;
+            /** @description The project that offered the volume. */
+            source_project_id?: string | null;
+            /** @description The project that accepted it (null while pending). */
+            destination_project_id?: string | null;
+            /** @description Whether it was accepted (pending transfers only are shown, so false). */
+            accepted?: boolean;
+        };
+        TransferList: {
+            transfers: components["schemas"]["Transfer"][];
+            transfers_links?: components["schemas"]["CollectionLinks"];
+        };
+        TransferResponse: {
+            transfer: components["schemas"]["Transfer"];
+        };
+        /** @description cinder/api/schemas/volume_transfer.py `accept`. */
+        TransferAcceptRequest: {
+            accept: {
+                auth_key: string | number;
+            };
+        };
+        TransferSummaryResponse: {
+            transfer: components["schemas"]["TransferSummary"];
+        };
+        /**
+         * @description `os-volume-transfer` create (cinder/api/schemas/volume_transfer.py `create`): `volume_id` and
+         *     an optional `name`; no `no_snapshots` at any microversion.
+         */
+        TransferCreateLegacyRequest: {
+            transfer: {
+                volume_id: components["schemas"]["UuidLike"];
+                name?: components["schemas"]["TransferName"];
+            };
+        };
         AvailabilityZone: {
             zoneName: string;
             zoneState: {
@@ -15384,6 +16504,38 @@ export interface components {
         filter_attach_status: string;
         /** @description The attachment id. An unknown (or not visible) id is a 404 "VolumeAttachment <id> could not be found.". */
         attachment_id: string;
+        /**
+         * @description Present (whatever its value), an admin lists the pending transfers of every project
+         *     (cinder/transfer/api.py get_all: `'all_tenants' in filters`); ignored for anyone else.
+         */
+        transfer_all_tenants: string;
+        /**
+         * @description The id of the last transfer of the previous page (cinder/api/v3/volume_transfer.py from
+         *     SUPPORT_TRANSFER_PAGINATION); unknown or not visible → 404 "Transfer <id> could not be found.".
+         *     Ignored below 3.59.
+         */
+        transfer_marker: string;
+        /**
+         * @description Comma-separated `key[:dir]` list over `created_at` and `id`, dir `asc` or `desc` (default
+         *     `desc`); default `created_at:desc` (cinder/api/common.py `get_sort_params`). Below 3.59 the
+         *     list is always in `created_at`, `id` ascending order and this is ignored.
+         */
+        transfer_sort: string;
+        /**
+         * @deprecated
+         * @description Deprecated single sort key (`created_at` or `id`); see `sort`. Ignored below 3.59.
+         */
+        transfer_sort_key: string;
+        /**
+         * @deprecated
+         * @description Deprecated single sort direction `asc`/`desc` (default `desc`); see `sort`. Ignored below 3.59.
+         */
+        transfer_sort_dir: string;
+        /**
+         * @description The transfer id. An unknown, accepted or (for a non-admin) another project's transfer is a 404
+         *     "Transfer <id> could not be found." - except for accept, which finds any pending transfer.
+         */
+        transfer_id: string;
         /**
          * @description Admin only: show the limits (and usage) of another project. Ignored before 3.39 and for
          *     non-admins.
@@ -18330,6 +19482,574 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            413: components["responses"]["OverLimit"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    listTransfers: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Present (whatever its value), an admin lists the pending transfers of every project
+                 *     (cinder/transfer/api.py get_all: `'all_tenants' in filters`); ignored for anyone else.
+                 */
+                all_tenants?: components["parameters"]["transfer_all_tenants"];
+                /**
+                 * @description Maximum number of items to return; an integer >= 0, capped at `osapi_max_limit` (default
+                 *     1000), which is also the default. Not an integer → 400 "limit param must be an integer";
+                 *     negative → 400 "limit param must be positive".
+                 */
+                limit?: components["parameters"]["limit"];
+                /**
+                 * @description Number of items to skip; an integer 0..2147483647 (api_utils.validate_integer), else 400
+                 *     "offset must be an integer" / "offset must be >= 0" / "offset must be <= 2147483647".
+                 */
+                offset?: components["parameters"]["offset"];
+                /**
+                 * @description The id of the last transfer of the previous page (cinder/api/v3/volume_transfer.py from
+                 *     SUPPORT_TRANSFER_PAGINATION); unknown or not visible → 404 "Transfer <id> could not be found.".
+                 *     Ignored below 3.59.
+                 */
+                marker?: components["parameters"]["transfer_marker"];
+                /**
+                 * @description Comma-separated `key[:dir]` list over `created_at` and `id`, dir `asc` or `desc` (default
+                 *     `desc`); default `created_at:desc` (cinder/api/common.py `get_sort_params`). Below 3.59 the
+                 *     list is always in `created_at`, `id` ascending order and this is ignored.
+                 */
+                sort?: components["parameters"]["transfer_sort"];
+                /**
+                 * @deprecated
+                 * @description Deprecated single sort key (`created_at` or `id`); see `sort`. Ignored below 3.59.
+                 */
+                sort_key?: components["parameters"]["transfer_sort_key"];
+                /**
+                 * @deprecated
+                 * @description Deprecated single sort direction `asc`/`desc` (default `desc`); see `sort`. Ignored below 3.59.
+                 */
+                sort_dir?: components["parameters"]["transfer_sort_dir"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The transfers. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransferSummaryList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+        };
+    };
+    createTransfer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TransferCreateRequest"];
+            };
+        };
+        responses: {
+            /** @description The transfer, with its auth key. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransferCreateResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    listTransfersDetail: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Present (whatever its value), an admin lists the pending transfers of every project
+                 *     (cinder/transfer/api.py get_all: `'all_tenants' in filters`); ignored for anyone else.
+                 */
+                all_tenants?: components["parameters"]["transfer_all_tenants"];
+                /**
+                 * @description Maximum number of items to return; an integer >= 0, capped at `osapi_max_limit` (default
+                 *     1000), which is also the default. Not an integer → 400 "limit param must be an integer";
+                 *     negative → 400 "limit param must be positive".
+                 */
+                limit?: components["parameters"]["limit"];
+                /**
+                 * @description Number of items to skip; an integer 0..2147483647 (api_utils.validate_integer), else 400
+                 *     "offset must be an integer" / "offset must be >= 0" / "offset must be <= 2147483647".
+                 */
+                offset?: components["parameters"]["offset"];
+                /**
+                 * @description The id of the last transfer of the previous page (cinder/api/v3/volume_transfer.py from
+                 *     SUPPORT_TRANSFER_PAGINATION); unknown or not visible → 404 "Transfer <id> could not be found.".
+                 *     Ignored below 3.59.
+                 */
+                marker?: components["parameters"]["transfer_marker"];
+                /**
+                 * @description Comma-separated `key[:dir]` list over `created_at` and `id`, dir `asc` or `desc` (default
+                 *     `desc`); default `created_at:desc` (cinder/api/common.py `get_sort_params`). Below 3.59 the
+                 *     list is always in `created_at`, `id` ascending order and this is ignored.
+                 */
+                sort?: components["parameters"]["transfer_sort"];
+                /**
+                 * @deprecated
+                 * @description Deprecated single sort key (`created_at` or `id`); see `sort`. Ignored below 3.59.
+                 */
+                sort_key?: components["parameters"]["transfer_sort_key"];
+                /**
+                 * @deprecated
+                 * @description Deprecated single sort direction `asc`/`desc` (default `desc`); see `sort`. Ignored below 3.59.
+                 */
+                sort_dir?: components["parameters"]["transfer_sort_dir"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The transfers. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransferList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+        };
+    };
+    showTransfer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /**
+                 * @description The transfer id. An unknown, accepted or (for a non-admin) another project's transfer is a 404
+                 *     "Transfer <id> could not be found." - except for accept, which finds any pending transfer.
+                 */
+                transfer_id: components["parameters"]["transfer_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The transfer. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransferResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+        };
+    };
+    deleteTransfer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /**
+                 * @description The transfer id. An unknown, accepted or (for a non-admin) another project's transfer is a 404
+                 *     "Transfer <id> could not be found." - except for accept, which finds any pending transfer.
+                 */
+                transfer_id: components["parameters"]["transfer_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+        };
+    };
+    acceptTransfer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /**
+                 * @description The transfer id. An unknown, accepted or (for a non-admin) another project's transfer is a 404
+                 *     "Transfer <id> could not be found." - except for accept, which finds any pending transfer.
+                 */
+                transfer_id: components["parameters"]["transfer_id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TransferAcceptRequest"];
+            };
+        };
+        responses: {
+            /** @description The transfer (summary). */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransferSummaryResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            413: components["responses"]["OverLimit"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    listTransfersLegacy: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Present (whatever its value), an admin lists the pending transfers of every project
+                 *     (cinder/transfer/api.py get_all: `'all_tenants' in filters`); ignored for anyone else.
+                 */
+                all_tenants?: components["parameters"]["transfer_all_tenants"];
+                /**
+                 * @description Maximum number of items to return; an integer >= 0, capped at `osapi_max_limit` (default
+                 *     1000), which is also the default. Not an integer → 400 "limit param must be an integer";
+                 *     negative → 400 "limit param must be positive".
+                 */
+                limit?: components["parameters"]["limit"];
+                /**
+                 * @description Number of items to skip; an integer 0..2147483647 (api_utils.validate_integer), else 400
+                 *     "offset must be an integer" / "offset must be >= 0" / "offset must be <= 2147483647".
+                 */
+                offset?: components["parameters"]["offset"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The transfers. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransferSummaryList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+        };
+    };
+    createTransferLegacy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TransferCreateLegacyRequest"];
+            };
+        };
+        responses: {
+            /** @description The transfer, with its auth key. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransferCreateResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    listTransfersDetailLegacy: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Present (whatever its value), an admin lists the pending transfers of every project
+                 *     (cinder/transfer/api.py get_all: `'all_tenants' in filters`); ignored for anyone else.
+                 */
+                all_tenants?: components["parameters"]["transfer_all_tenants"];
+                /**
+                 * @description Maximum number of items to return; an integer >= 0, capped at `osapi_max_limit` (default
+                 *     1000), which is also the default. Not an integer → 400 "limit param must be an integer";
+                 *     negative → 400 "limit param must be positive".
+                 */
+                limit?: components["parameters"]["limit"];
+                /**
+                 * @description Number of items to skip; an integer 0..2147483647 (api_utils.validate_integer), else 400
+                 *     "offset must be an integer" / "offset must be >= 0" / "offset must be <= 2147483647".
+                 */
+                offset?: components["parameters"]["offset"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The transfers. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransferList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+        };
+    };
+    showTransferLegacy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /**
+                 * @description The transfer id. An unknown, accepted or (for a non-admin) another project's transfer is a 404
+                 *     "Transfer <id> could not be found." - except for accept, which finds any pending transfer.
+                 */
+                transfer_id: components["parameters"]["transfer_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The transfer. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransferResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+        };
+    };
+    deleteTransferLegacy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /**
+                 * @description The transfer id. An unknown, accepted or (for a non-admin) another project's transfer is a 404
+                 *     "Transfer <id> could not be found." - except for accept, which finds any pending transfer.
+                 */
+                transfer_id: components["parameters"]["transfer_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+        };
+    };
+    acceptTransferLegacy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /**
+                 * @description The transfer id. An unknown, accepted or (for a non-admin) another project's transfer is a 404
+                 *     "Transfer <id> could not be found." - except for accept, which finds any pending transfer.
+                 */
+                transfer_id: components["parameters"]["transfer_id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TransferAcceptRequest"];
+            };
+        };
+        responses: {
+            /** @description The transfer (summary). */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransferSummaryResponse"];
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];

@@ -37,6 +37,14 @@ const LIST_SNAPSHOTS: Requirement = {
 };
 
 const LIST_GROUPS: Requirement = { minVersion: MV.GROUP_VOLUME, query: { list_volume: MV.GROUP_VOLUME_LIST } };
+const LIST_TRANSFERS: Requirement = {
+  query: {
+    marker: MV.SUPPORT_TRANSFER_PAGINATION,
+    sort: MV.SUPPORT_TRANSFER_PAGINATION,
+    sort_key: MV.SUPPORT_TRANSFER_PAGINATION,
+    sort_dir: MV.SUPPORT_TRANSFER_PAGINATION,
+  },
+};
 
 /** Requirements keyed by `"<method> <spec path>"`; operations not listed work from 3.0. */
 export const REQUIREMENTS: Record<string, Requirement> = {
@@ -59,6 +67,8 @@ export const REQUIREMENTS: Record<string, Requirement> = {
   "put /v3/{project_id}/attachments/{attachment_id}": { minVersion: MV.NEW_ATTACH },
   "delete /v3/{project_id}/attachments/{attachment_id}": { minVersion: MV.NEW_ATTACH },
   "post /v3/{project_id}/attachments/{attachment_id}/action": { minVersion: MV.NEW_ATTACH },
+  "get /v3/{project_id}/volume-transfers": LIST_TRANSFERS,
+  "get /v3/{project_id}/volume-transfers/detail": LIST_TRANSFERS,
   "get /v3/{project_id}/resource_filters": { minVersion: MV.RESOURCE_FILTER_CONFIG },
   "get /v3/{project_id}/groups": { minVersion: MV.GROUP_VOLUME },
   "post /v3/{project_id}/groups": { minVersion: MV.GROUP_VOLUME },

@@ -50,7 +50,9 @@ const CATALOG_READS: Record<string, Record<PersonaName, number>> = {
   showRegion: ANYONE_READS,
 };
 /** Path parameters naming a resource of the target project, which another project cannot see. */
-const PROJECT_OWNED = ["volume_id", "snapshot_id", "attachment_id", "group_id", "group_snapshot_id"];
+const PROJECT_OWNED = ["volume_id", "snapshot_id", "attachment_id", "group_id", "group_snapshot_id", "transfer_id"];
+/** Operations that find another project's resource on purpose: accepting a transfer is done by the recipient. */
+const CROSS_PROJECT = ["acceptTransfer", "acceptTransferLegacy"];
 /**
  * Operations whose body names a volume of the target project, looked up before the policy is asked
  * (cinder/api/contrib/snapshot_manage.py create): another project does not see it.
@@ -72,6 +74,7 @@ interface Ids {
   volume: string;
   snapshot: string;
   attachment: string;
+  transfer: string;
   type: string;
   privateType: string;
   /** A type with encryption specs (the encryption operations' type). */
@@ -207,7 +210,8 @@ function expected(cell: Cell, persona: PersonaName): "401" | "403" | "404" | "ad
   const params = [...cell.route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
   // Another project's volume, snapshot or attachment does not exist for it, whatever the rule
   // (Cinder looks the resource up in the caller's project first).
-  if (persona === "other" && (params.some((p) => PROJECT_OWNED.includes(p)) || BODY_OWNED.includes(cell.route.operationId))) return "404";
+  const owned = params.some((p) => PROJECT_OWNED.includes(p)) && !CROSS_PROJECT.includes(cell.route.operationId);
+  if (persona === "other" && (owned || BODY_OWNED.includes(cell.route.operationId))) return "404";
   if (ATTRIBUTE_RULES.has(cell.policy)) return "admitted";
   const admits = ADMITS[RULE_TABLE[cell.policy]] ?? ADMITS.admin;
   if (!admits.includes(persona)) return "403";
@@ -293,7 +297,8 @@ describe("authorization matrix: every operation of the spec, every persona", fun
     const volume = await created(m.post(`/v3/${p1}/volumes`, { volume: { size: 1, metadata: { k: "v" } } }), "volume");
     const forSnapshot = await created(m.post(`/v3/${p1}/volumes`, { volume: { size: 1 } }), "volume");
     const forAttachment = await created(m.post(`/v3/${p1}/volumes`, { volume: { size: 1 } }), "volume");
-    for (const v of [volume, forSnapshot, forAttachment]) await waitStatus(m, "volumes", p1, v, "available");
+    const forTransfer = await created(m.post(`/v3/${p1}/volumes`, { volume: { size: 1 } }), "volume");
+    for (const v of [volume, forSnapshot, forAttachment, forTransfer]) await waitStatus(m, "volumes", p1, v, "available");
     const snapshot = await created(m.post(`/v3/${p1}/snapshots`, { snapshot: { volume_id: forSnapshot, metadata: { k: "v" } } }), "snapshot");
     await waitStatus(m, "snapshots", p1, snapshot, "available");
     const att = await m.post(`/v3/${p1}/attachments`, { attachment: { volume_uuid: forAttachment, instance_uuid: "9a3b7c3e-8d35-4e1b-9b4e-2f7e5d0c1a11" } }, { version: "3.27" });
@@ -302,7 +307,8 @@ describe("authorization matrix: every operation of the spec, every persona", fun
     await waitFor(async () => ((await m.get(`/v3/${p1}/groups/${group}`, { version: "3.13" })).body.group.status === "available" ? true : undefined), "group available");
     const groupSnapshot = await created(m.post(`/v3/${p1}/group_snapshots`, { group_snapshot: { group_id: group } }, { version: "3.14" }), "group_snapshot");
     await waitFor(async () => ((await m.get(`/v3/${p1}/group_snapshots/${groupSnapshot}`, { version: "3.14" })).body.group_snapshot.status === "available" ? true : undefined), "group snapshot available");
-    return { volume, snapshot, attachment: att.body.attachment.id, type, privateType, encryptedType, qos, groupType, group, groupSnapshot, project: p1 };
+    const transfer = await created(m.post(`/v3/${p1}/volume-transfers`, { transfer: { volume_id: forTransfer } }), "transfer");
+    return { volume, snapshot, attachment: att.body.attachment.id, transfer, type, privateType, encryptedType, qos, groupType, group, groupSnapshot, project: p1 };
   }
 
   function url(cell: Cell, persona: PersonaName, ids: Ids): string {
@@ -311,6 +317,7 @@ describe("authorization matrix: every operation of the spec, every persona", fun
       volume_id: ids.volume,
       snapshot_id: ids.snapshot,
       attachment_id: ids.attachment,
+      transfer_id: ids.transfer,
       // The access list exists for private types only.
       type_id: /type-access|ProjectAccess/.test(`${cell.route.path} ${cell.action ?? ""}`)
         ? ids.privateType
@@ -452,7 +459,7 @@ describe("authorization matrix: every operation of the spec, every persona", fun
         // A grant to check or revoke exists first.
         if (x && /roles\/\{role_id\}$/.test(r.path) && r.method !== "PUT") await admin.put(`${V3}/projects/${x.project}/users/${x.user}/roles/${memberRole}`);
         const schema = r.body ? requestSchema(r) : undefined;
-        let body: unknown = schema ? plain(schema, { volume: "x", snapshot: "x", attachment: "x", type: "x", privateType: "x", encryptedType: "x", qos: "x", groupType: "x", group: "x", groupSnapshot: "x", project: x?.project ?? projects.member }) : undefined;
+        let body: unknown = schema ? plain(schema, { volume: "x", snapshot: "x", attachment: "x", transfer: "x", type: "x", privateType: "x", encryptedType: "x", qos: "x", groupType: "x", group: "x", groupSnapshot: "x", project: x?.project ?? projects.member }) : undefined;
         if (r.path.endsWith("/projects") && r.method === "POST") body = { project: { name: `matrix-new-${k}-${persona}` } };
         if (r.path.endsWith("/users") && r.method === "POST") body = { user: { name: `matrix-new-${k}-${persona}`, password: "Secret-123456" } };
         if (r.path.endsWith("/roles") && r.method === "POST") body = { role: { name: `matrix-role-${k}-${persona}` } };

@@ -260,6 +260,22 @@ forEachDialect("volume type encryption", function (fx) {
     await deleteVolume(alice, "p1", v.id);
     await deleteVolume(alice, "p1", p.id);
   });
+
+  it("transfers an encrypted volume from 3.70 only, and only with its snapshots", async () => {
+    const v = await createVolume(alice, "p1", { size: 1, volume_type: await encryptedType() });
+    const offer = (version: string, extra: Record<string, unknown> = {}) =>
+      alice.post("/v3/p1/volume-transfers", { transfer: { volume_id: v.id, ...extra } }, { version });
+    await refused(offer("3.69"), 400, "Invalid volume: transferring encrypted volume is not supported");
+    await refused(offer("3.70", { no_snapshots: true }), 400, "Invalid volume: transferring an encrypted volume without its snapshots is not supported");
+    assert.equal((await alice.get(`/v3/p1/volumes/${v.id}`)).body.volume.status, "available");
+    const t = await offer("3.70");
+    assert.equal(t.status, 202, JSON.stringify(t.body));
+    const accepted = await fx.s.client.as("bob:p2").post(`/v3/p2/volume-transfers/${t.body.transfer.id}/accept`, { accept: { auth_key: t.body.transfer.auth_key } }, { version: "3.70" });
+    assert.equal(accepted.status, 202, JSON.stringify(accepted.body));
+    const moved = (await fx.s.client.as("bob:p2").get(`/v3/p2/volumes/${v.id}`, { version: "3.70" })).body.volume;
+    assert.equal(moved.encrypted, true);
+    await deleteVolume(fx.s.client.as("bob:p2"), "p2", v.id);
+  });
 });
 
 forEachDialect("built-in key manager", function (fx) {

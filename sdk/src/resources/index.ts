@@ -20,6 +20,7 @@ import { qosSpecs } from "./qos-specs";
 import { quotas } from "./quotas";
 import { services } from "./services";
 import { snapshots } from "./snapshots";
+import { osVolumeTransfers, transfers } from "./transfers";
 import { volumeTypes } from "./volume-types";
 import { volumes } from "./volumes";
 
@@ -43,6 +44,8 @@ export const resources = {
   attachments,
   manageableVolumes,
   manageableSnapshots,
+  transfers,
+  osVolumeTransfers,
 };
 
 /** The client properties the resource modules make. */

@@ -18,6 +18,7 @@ import * as m0007 from "./migrations/0007_application_credentials";
 import * as m0008 from "./migrations/0008_snapshot_task";
 import * as m0009 from "./migrations/0009_groups";
 import * as m0010 from "./migrations/0010_encryption";
+import * as m0011 from "./migrations/0011_transfers";
 
 export type Dialect = "sqlite" | "postgres";
 
@@ -42,6 +43,7 @@ const migrations: Record<string, Migration> = {
   "0008_snapshot_task": m0008,
   "0009_groups": m0009,
   "0010_encryption": m0010,
+  "0011_transfers": m0011,
 };
 
 class StaticProvider implements MigrationProvider {

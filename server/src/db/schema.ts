@@ -333,6 +333,25 @@ export interface VolumeAttachmentTable {
   updated_at: string | null;
 }
 
+/** A volume transfer (cinder/db/sqlalchemy/models.py Transfer); booleans as 0/1. */
+export interface TransfersTable {
+  id: string;
+  volume_id: string;
+  display_name: string | null;
+  salt: string;
+  crypt_hash: string;
+  expires_at: string | null;
+  no_snapshots: number;
+  source_project_id: string;
+  destination_project_id: string | null;
+  accepted: number;
+  /** Set with `accepted`: an accepted transfer is history, listed and shown no more. */
+  deleted: number;
+  created_at: string;
+  updated_at: string | null;
+  deleted_at: string | null;
+}
+
 export interface Database {
   domains: DomainsTable;
   projects: ProjectsTable;
@@ -366,6 +385,7 @@ export interface Database {
   services: ServicesTable;
   clusters: ClustersTable;
   volume_attachment: VolumeAttachmentTable;
+  transfers: TransfersTable;
 }
 
 export type VolumeRow = Selectable<VolumesTable>;
@@ -377,3 +397,4 @@ export type GroupTypeRow = Selectable<GroupTypesTable>;
 export type GroupRow = Selectable<GroupsTable>;
 export type GroupSnapshotRow = Selectable<GroupSnapshotsTable>;
 export type AttachmentRow = Selectable<VolumeAttachmentTable>;
+export type TransferRow = Selectable<TransfersTable>;

@@ -117,6 +117,12 @@ export type OperationName =
   | "listManageableVolumesLegacy"
   | "manageVolumeLegacy"
   | "listManageableVolumesDetailLegacy"
+  | "listTransfersLegacy"
+  | "createTransferLegacy"
+  | "deleteTransferLegacy"
+  | "showTransferLegacy"
+  | "acceptTransferLegacy"
+  | "listTransfersDetailLegacy"
   | "listQosSpecs"
   | "createQosSpecs"
   | "deleteQosSpecs"
@@ -158,6 +164,12 @@ export type OperationName =
   | "updateExtraSpec"
   | "listTypeAccess"
   | "showDefaultVolumeType"
+  | "listTransfers"
+  | "createTransfer"
+  | "deleteTransfer"
+  | "showTransfer"
+  | "acceptTransfer"
+  | "listTransfersDetail"
   | "listVolumes"
   | "createVolume"
   | "deleteVolume"
@@ -202,7 +214,7 @@ export type OperationName =
   | "terminateConnection";
 
 /** Operations that are plain (method, path) operations, keyed into openapi-typescript's `operations`. */
-export type PlainOperationName = "listApiVersions" | "showComputeLimits" | "showComputeQuotas" | "showComputeDefaultQuotas" | "listIdentityVersions" | "showIdentityVersion" | "getAuthCatalog" | "listAuthProjects" | "revokeToken" | "validateToken" | "checkToken" | "issueToken" | "listDomains" | "showDomain" | "listEndpoints" | "showEndpoint" | "listProjects" | "createProject" | "deleteProject" | "showProject" | "updateProject" | "listProjectUserRoles" | "revokeProjectRole" | "checkProjectRole" | "grantProjectRole" | "listRegions" | "showRegion" | "listRoleAssignments" | "listRoles" | "createRole" | "showRole" | "listIdentityServices" | "showIdentityService" | "listUsers" | "createUser" | "deleteUser" | "showUser" | "updateUser" | "listApplicationCredentials" | "createApplicationCredential" | "deleteApplicationCredential" | "showApplicationCredential" | "changeUserPassword" | "listImageVersions" | "listImages" | "showApiV3" | "listAttachments" | "createAttachment" | "deleteAttachment" | "showAttachment" | "updateAttachment" | "listAttachmentsDetail" | "showCapabilities" | "listClusters" | "showCluster" | "listClustersDetail" | "disableCluster" | "enableCluster" | "listProjectDefaultTypes" | "unsetProjectDefaultType" | "showProjectDefaultType" | "setProjectDefaultType" | "listExtensions" | "listGroupSnapshots" | "createGroupSnapshot" | "deleteGroupSnapshot" | "showGroupSnapshot" | "listGroupSnapshotsDetail" | "listGroupTypes" | "createGroupType" | "deleteGroupType" | "showGroupType" | "updateGroupType" | "listGroupSpecs" | "setGroupSpecs" | "deleteGroupSpec" | "showGroupSpec" | "updateGroupSpec" | "showDefaultGroupType" | "listGroups" | "createGroup" | "showGroup" | "updateGroup" | "listGroupsDetail" | "showLimits" | "listManageableSnapshots" | "manageSnapshot" | "listManageableSnapshotsDetail" | "listManageableVolumes" | "manageVolume" | "listManageableVolumesDetail" | "listAvailabilityZones" | "listHosts" | "showHost" | "showQuotaClass" | "updateQuotaClass" | "deleteQuotas" | "showQuotas" | "updateQuotas" | "showDefaultQuotas" | "listServices" | "disableService" | "disableServiceWithReason" | "enableService" | "failover" | "failoverHost" | "freezeHost" | "thawHost" | "listManageableSnapshotsLegacy" | "manageSnapshotLegacy" | "listManageableSnapshotsDetailLegacy" | "listManageableVolumesLegacy" | "manageVolumeLegacy" | "listManageableVolumesDetailLegacy" | "listQosSpecs" | "createQosSpecs" | "deleteQosSpecs" | "showQosSpecs" | "setQosKeys" | "associateQos" | "listQosAssociations" | "unsetQosKeys" | "disassociateQos" | "disassociateAllQos" | "listResourceFilters" | "listPools" | "listSnapshots" | "createSnapshot" | "deleteSnapshot" | "showSnapshot" | "updateSnapshot" | "listSnapshotMetadata" | "createSnapshotMetadata" | "replaceSnapshotMetadata" | "deleteSnapshotMetadataItem" | "showSnapshotMetadataItem" | "updateSnapshotMetadataItem" | "listSnapshotsDetail" | "listVolumeTypes" | "createVolumeType" | "deleteVolumeType" | "showVolumeType" | "updateVolumeType" | "showEncryptionType" | "createEncryptionType" | "deleteEncryptionType" | "showEncryptionSpec" | "updateEncryptionType" | "listExtraSpecs" | "setExtraSpecs" | "deleteExtraSpec" | "showExtraSpec" | "updateExtraSpec" | "listTypeAccess" | "showDefaultVolumeType" | "listVolumes" | "createVolume" | "deleteVolume" | "showVolume" | "updateVolume" | "showVolumeEncryptionMetadata" | "showVolumeEncryptionMetadataItem" | "listVolumeMetadata" | "createVolumeMetadata" | "replaceVolumeMetadata" | "deleteVolumeMetadataItem" | "showVolumeMetadataItem" | "updateVolumeMetadataItem" | "listVolumesDetail" | "getVolumesSummary";
+export type PlainOperationName = "listApiVersions" | "showComputeLimits" | "showComputeQuotas" | "showComputeDefaultQuotas" | "listIdentityVersions" | "showIdentityVersion" | "getAuthCatalog" | "listAuthProjects" | "revokeToken" | "validateToken" | "checkToken" | "issueToken" | "listDomains" | "showDomain" | "listEndpoints" | "showEndpoint" | "listProjects" | "createProject" | "deleteProject" | "showProject" | "updateProject" | "listProjectUserRoles" | "revokeProjectRole" | "checkProjectRole" | "grantProjectRole" | "listRegions" | "showRegion" | "listRoleAssignments" | "listRoles" | "createRole" | "showRole" | "listIdentityServices" | "showIdentityService" | "listUsers" | "createUser" | "deleteUser" | "showUser" | "updateUser" | "listApplicationCredentials" | "createApplicationCredential" | "deleteApplicationCredential" | "showApplicationCredential" | "changeUserPassword" | "listImageVersions" | "listImages" | "showApiV3" | "listAttachments" | "createAttachment" | "deleteAttachment" | "showAttachment" | "updateAttachment" | "listAttachmentsDetail" | "showCapabilities" | "listClusters" | "showCluster" | "listClustersDetail" | "disableCluster" | "enableCluster" | "listProjectDefaultTypes" | "unsetProjectDefaultType" | "showProjectDefaultType" | "setProjectDefaultType" | "listExtensions" | "listGroupSnapshots" | "createGroupSnapshot" | "deleteGroupSnapshot" | "showGroupSnapshot" | "listGroupSnapshotsDetail" | "listGroupTypes" | "createGroupType" | "deleteGroupType" | "showGroupType" | "updateGroupType" | "listGroupSpecs" | "setGroupSpecs" | "deleteGroupSpec" | "showGroupSpec" | "updateGroupSpec" | "showDefaultGroupType" | "listGroups" | "createGroup" | "showGroup" | "updateGroup" | "listGroupsDetail" | "showLimits" | "listManageableSnapshots" | "manageSnapshot" | "listManageableSnapshotsDetail" | "listManageableVolumes" | "manageVolume" | "listManageableVolumesDetail" | "listAvailabilityZones" | "listHosts" | "showHost" | "showQuotaClass" | "updateQuotaClass" | "deleteQuotas" | "showQuotas" | "updateQuotas" | "showDefaultQuotas" | "listServices" | "disableService" | "disableServiceWithReason" | "enableService" | "failover" | "failoverHost" | "freezeHost" | "thawHost" | "listManageableSnapshotsLegacy" | "manageSnapshotLegacy" | "listManageableSnapshotsDetailLegacy" | "listManageableVolumesLegacy" | "manageVolumeLegacy" | "listManageableVolumesDetailLegacy" | "listTransfersLegacy" | "createTransferLegacy" | "deleteTransferLegacy" | "showTransferLegacy" | "acceptTransferLegacy" | "listTransfersDetailLegacy" | "listQosSpecs" | "createQosSpecs" | "deleteQosSpecs" | "showQosSpecs" | "setQosKeys" | "associateQos" | "listQosAssociations" | "unsetQosKeys" | "disassociateQos" | "disassociateAllQos" | "listResourceFilters" | "listPools" | "listSnapshots" | "createSnapshot" | "deleteSnapshot" | "showSnapshot" | "updateSnapshot" | "listSnapshotMetadata" | "createSnapshotMetadata" | "replaceSnapshotMetadata" | "deleteSnapshotMetadataItem" | "showSnapshotMetadataItem" | "updateSnapshotMetadataItem" | "listSnapshotsDetail" | "listVolumeTypes" | "createVolumeType" | "deleteVolumeType" | "showVolumeType" | "updateVolumeType" | "showEncryptionType" | "createEncryptionType" | "deleteEncryptionType" | "showEncryptionSpec" | "updateEncryptionType" | "listExtraSpecs" | "setExtraSpecs" | "deleteExtraSpec" | "showExtraSpec" | "updateExtraSpec" | "listTypeAccess" | "showDefaultVolumeType" | "listTransfers" | "createTransfer" | "deleteTransfer" | "showTransfer" | "acceptTransfer" | "listTransfersDetail" | "listVolumes" | "createVolume" | "deleteVolume" | "showVolume" | "updateVolume" | "showVolumeEncryptionMetadata" | "showVolumeEncryptionMetadataItem" | "listVolumeMetadata" | "createVolumeMetadata" | "replaceVolumeMetadata" | "deleteVolumeMetadataItem" | "showVolumeMetadataItem" | "updateVolumeMetadataItem" | "listVolumesDetail" | "getVolumesSummary";
 
 /** The body of each action, inside its key. */
 export interface ActionBodies {
@@ -3283,6 +3295,153 @@ export const routes: readonly Route[] = [
   },
   {
     "method": "GET",
+    "path": "/v3/{project_id}/os-volume-transfer",
+    "url": "/v3/:project_id/os-volume-transfer",
+    "operation": "listTransfersLegacy",
+    "operationId": "listTransfersLegacy",
+    "twin": false,
+    "auth": true,
+    "policy": "volume:get_all_transfers",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "all_tenants",
+      "limit",
+      "offset"
+    ]
+  },
+  {
+    "method": "POST",
+    "path": "/v3/{project_id}/os-volume-transfer",
+    "url": "/v3/:project_id/os-volume-transfer",
+    "operation": "createTransferLegacy",
+    "operationId": "createTransferLegacy",
+    "twin": false,
+    "auth": true,
+    "policy": "volume:create_transfer",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_createTransferLegacy",
+    "bodyRequired": true
+  },
+  {
+    "method": "DELETE",
+    "path": "/v3/{project_id}/os-volume-transfer/{transfer_id}",
+    "url": "/v3/:project_id/os-volume-transfer/:transfer_id",
+    "operation": "deleteTransferLegacy",
+    "operationId": "deleteTransferLegacy",
+    "twin": false,
+    "auth": true,
+    "policy": "volume:delete_transfer",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "GET",
+    "path": "/v3/{project_id}/os-volume-transfer/{transfer_id}",
+    "url": "/v3/:project_id/os-volume-transfer/:transfer_id",
+    "operation": "showTransferLegacy",
+    "operationId": "showTransferLegacy",
+    "twin": false,
+    "auth": true,
+    "policy": "volume:get_transfer",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "POST",
+    "path": "/v3/{project_id}/os-volume-transfer/{transfer_id}/accept",
+    "url": "/v3/:project_id/os-volume-transfer/:transfer_id/accept",
+    "operation": "acceptTransferLegacy",
+    "operationId": "acceptTransferLegacy",
+    "twin": false,
+    "auth": true,
+    "policy": "volume:accept_transfer",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_acceptTransferLegacy",
+    "bodyRequired": true
+  },
+  {
+    "method": "GET",
+    "path": "/v3/{project_id}/os-volume-transfer/detail",
+    "url": "/v3/:project_id/os-volume-transfer/detail",
+    "operation": "listTransfersDetailLegacy",
+    "operationId": "listTransfersDetailLegacy",
+    "twin": false,
+    "auth": true,
+    "policy": "volume:get_all_transfers",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "all_tenants",
+      "limit",
+      "offset"
+    ]
+  },
+  {
+    "method": "GET",
     "path": "/v3/{project_id}/qos-specs",
     "url": "/v3/:project_id/qos-specs",
     "operation": "listQosSpecs",
@@ -4420,6 +4579,161 @@ export const routes: readonly Route[] = [
     "lenient": [],
     "bodyBefore": [],
     "query": []
+  },
+  {
+    "method": "GET",
+    "path": "/v3/{project_id}/volume-transfers",
+    "url": "/v3/:project_id/volume-transfers",
+    "operation": "listTransfers",
+    "operationId": "listTransfers",
+    "twin": false,
+    "auth": true,
+    "policy": "volume:get_all_transfers",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "all_tenants",
+      "limit",
+      "marker",
+      "offset",
+      "sort",
+      "sort_dir",
+      "sort_key"
+    ]
+  },
+  {
+    "method": "POST",
+    "path": "/v3/{project_id}/volume-transfers",
+    "url": "/v3/:project_id/volume-transfers",
+    "operation": "createTransfer",
+    "operationId": "createTransfer",
+    "twin": false,
+    "auth": true,
+    "policy": "volume:create_transfer",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_createTransfer",
+    "bodyRequired": true
+  },
+  {
+    "method": "DELETE",
+    "path": "/v3/{project_id}/volume-transfers/{transfer_id}",
+    "url": "/v3/:project_id/volume-transfers/:transfer_id",
+    "operation": "deleteTransfer",
+    "operationId": "deleteTransfer",
+    "twin": false,
+    "auth": true,
+    "policy": "volume:delete_transfer",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "GET",
+    "path": "/v3/{project_id}/volume-transfers/{transfer_id}",
+    "url": "/v3/:project_id/volume-transfers/:transfer_id",
+    "operation": "showTransfer",
+    "operationId": "showTransfer",
+    "twin": false,
+    "auth": true,
+    "policy": "volume:get_transfer",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "POST",
+    "path": "/v3/{project_id}/volume-transfers/{transfer_id}/accept",
+    "url": "/v3/:project_id/volume-transfers/:transfer_id/accept",
+    "operation": "acceptTransfer",
+    "operationId": "acceptTransfer",
+    "twin": false,
+    "auth": true,
+    "policy": "volume:accept_transfer",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_acceptTransfer",
+    "bodyRequired": true
+  },
+  {
+    "method": "GET",
+    "path": "/v3/{project_id}/volume-transfers/detail",
+    "url": "/v3/:project_id/volume-transfers/detail",
+    "operation": "listTransfersDetail",
+    "operationId": "listTransfersDetail",
+    "twin": false,
+    "auth": true,
+    "policy": "volume:get_all_transfers",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "all_tenants",
+      "limit",
+      "marker",
+      "offset",
+      "sort",
+      "sort_dir",
+      "sort_key"
+    ]
   },
   {
     "method": "GET",
@@ -7038,6 +7352,153 @@ export const routes: readonly Route[] = [
   },
   {
     "method": "GET",
+    "path": "/v3/os-volume-transfer",
+    "url": "/v3/os-volume-transfer",
+    "operation": "listTransfersLegacy",
+    "operationId": "listTransfersLegacy",
+    "twin": true,
+    "auth": true,
+    "policy": "volume:get_all_transfers",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "all_tenants",
+      "limit",
+      "offset"
+    ]
+  },
+  {
+    "method": "POST",
+    "path": "/v3/os-volume-transfer",
+    "url": "/v3/os-volume-transfer",
+    "operation": "createTransferLegacy",
+    "operationId": "createTransferLegacy",
+    "twin": true,
+    "auth": true,
+    "policy": "volume:create_transfer",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_createTransferLegacy",
+    "bodyRequired": true
+  },
+  {
+    "method": "DELETE",
+    "path": "/v3/os-volume-transfer/{transfer_id}",
+    "url": "/v3/os-volume-transfer/:transfer_id",
+    "operation": "deleteTransferLegacy",
+    "operationId": "deleteTransferLegacy",
+    "twin": true,
+    "auth": true,
+    "policy": "volume:delete_transfer",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "GET",
+    "path": "/v3/os-volume-transfer/{transfer_id}",
+    "url": "/v3/os-volume-transfer/:transfer_id",
+    "operation": "showTransferLegacy",
+    "operationId": "showTransferLegacy",
+    "twin": true,
+    "auth": true,
+    "policy": "volume:get_transfer",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "POST",
+    "path": "/v3/os-volume-transfer/{transfer_id}/accept",
+    "url": "/v3/os-volume-transfer/:transfer_id/accept",
+    "operation": "acceptTransferLegacy",
+    "operationId": "acceptTransferLegacy",
+    "twin": true,
+    "auth": true,
+    "policy": "volume:accept_transfer",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_acceptTransferLegacy",
+    "bodyRequired": true
+  },
+  {
+    "method": "GET",
+    "path": "/v3/os-volume-transfer/detail",
+    "url": "/v3/os-volume-transfer/detail",
+    "operation": "listTransfersDetailLegacy",
+    "operationId": "listTransfersDetailLegacy",
+    "twin": true,
+    "auth": true,
+    "policy": "volume:get_all_transfers",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "all_tenants",
+      "limit",
+      "offset"
+    ]
+  },
+  {
+    "method": "GET",
     "path": "/v3/qos-specs",
     "url": "/v3/qos-specs",
     "operation": "listQosSpecs",
@@ -8175,6 +8636,161 @@ export const routes: readonly Route[] = [
     "lenient": [],
     "bodyBefore": [],
     "query": []
+  },
+  {
+    "method": "GET",
+    "path": "/v3/volume-transfers",
+    "url": "/v3/volume-transfers",
+    "operation": "listTransfers",
+    "operationId": "listTransfers",
+    "twin": true,
+    "auth": true,
+    "policy": "volume:get_all_transfers",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "all_tenants",
+      "limit",
+      "marker",
+      "offset",
+      "sort",
+      "sort_dir",
+      "sort_key"
+    ]
+  },
+  {
+    "method": "POST",
+    "path": "/v3/volume-transfers",
+    "url": "/v3/volume-transfers",
+    "operation": "createTransfer",
+    "operationId": "createTransfer",
+    "twin": true,
+    "auth": true,
+    "policy": "volume:create_transfer",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_createTransfer",
+    "bodyRequired": true
+  },
+  {
+    "method": "DELETE",
+    "path": "/v3/volume-transfers/{transfer_id}",
+    "url": "/v3/volume-transfers/:transfer_id",
+    "operation": "deleteTransfer",
+    "operationId": "deleteTransfer",
+    "twin": true,
+    "auth": true,
+    "policy": "volume:delete_transfer",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "GET",
+    "path": "/v3/volume-transfers/{transfer_id}",
+    "url": "/v3/volume-transfers/:transfer_id",
+    "operation": "showTransfer",
+    "operationId": "showTransfer",
+    "twin": true,
+    "auth": true,
+    "policy": "volume:get_transfer",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "POST",
+    "path": "/v3/volume-transfers/{transfer_id}/accept",
+    "url": "/v3/volume-transfers/:transfer_id/accept",
+    "operation": "acceptTransfer",
+    "operationId": "acceptTransfer",
+    "twin": true,
+    "auth": true,
+    "policy": "volume:accept_transfer",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_acceptTransfer",
+    "bodyRequired": true
+  },
+  {
+    "method": "GET",
+    "path": "/v3/volume-transfers/detail",
+    "url": "/v3/volume-transfers/detail",
+    "operation": "listTransfersDetail",
+    "operationId": "listTransfersDetail",
+    "twin": true,
+    "auth": true,
+    "policy": "volume:get_all_transfers",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "all_tenants",
+      "limit",
+      "marker",
+      "offset",
+      "sort",
+      "sort_dir",
+      "sort_key"
+    ]
   },
   {
     "method": "GET",

@@ -60,6 +60,12 @@ export const RULE_TABLE: Record<string, Persona> = {
   "volume:attachment_complete": "member",
   "volume:multiattach_bootable_volume": "member",
   "volume:get_all_snapshots": "reader",
+  // transfers (cinder/policies/volume_transfer.py)
+  "volume:get_all_transfers": "reader",
+  "volume:create_transfer": "member",
+  "volume:get_transfer": "reader",
+  "volume:accept_transfer": "member",
+  "volume:delete_transfer": "member",
   "volume:update_snapshot": "member",
   "volume:delete_snapshot": "member",
   "volume:get_snapshot_metadata": "reader",

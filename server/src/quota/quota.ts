@@ -163,6 +163,40 @@ export async function moveBetweenTypes(db: Q, defaults: QuotaDefaults, projectId
   }
 }
 
+/**
+ * A transfer's move of usage from the donor project to the recipient (cinder/transfer/api.py
+ * accept: the recipient reserves, the donor gives back): the recipient takes `deltas` within its
+ * limits (or Cinder's 413, nothing changed once the transaction rolls back) and the donor gives
+ * them back, in one pass. Within each project the rows follow the one lock order (inLockOrder);
+ * across the two projects they go by project id, not recipient first: "recipient, then donor" is
+ * not one order for two transfers crossing each other (A to B beside B to A), which would each
+ * hold one project's rows and wait on the other's, while the project id is. Transactions touching
+ * one project only see the usual order; a deadlock is therefore never closed by a transfer.
+ * `size`: the volume's, for the recipient's per_volume_gigabytes.
+ */
+export async function moveBetweenProjects(db: Q, defaults: QuotaDefaults, donor: string, recipient: string, deltas: readonly Delta[], size: number): Promise<void> {
+  const types = [...new Set(deltas.map((d) => d.typeName).filter((t): t is string => !!t))];
+  const limits = await hardLimits(db, defaults, recipient, types);
+  const perVolume = limits.per_volume_gigabytes;
+  if (perVolume >= 0 && size > perVolume) {
+    throw quotaError("VolumeSizeExceedsLimit", `Requested volume size ${size}G is larger than maximum allowed limit ${perVolume}G.`);
+  }
+  const sum = new Map<string, number>();
+  for (const d of deltas) for (const [r, n] of expand(d)) sum.set(r, (sum.get(r) ?? 0) + n);
+  const rows = [...sum].sort(inLockOrder);
+  const passes: Array<[string, boolean]> = [
+    [recipient, true],
+    [donor, false],
+  ];
+  passes.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const [project, takes] of passes) {
+    for (const [resource, n] of rows) {
+      if (takes) await take(db, project, resource, n, limits[resource] ?? -1);
+      else await adjust(db, project, resource, -n);
+    }
+  }
+}
+
 /** in_use += n with no limit check, never below zero. */
 async function adjust(db: Q, projectId: string, resource: string, n: number): Promise<void> {
   if (n === 0) return;

@@ -128,6 +128,8 @@ export async function deleteVolumeRow(db: Q, id: string): Promise<boolean> {
   await dropMetadata(db, "volume", id);
   await dropMetadata(db, "volume_admin", id);
   await db.deleteFrom("volume_attachment").where("volume_id", "=", id).execute();
+  // A forced delete may take a volume awaiting transfer: its offer goes with it (volume_destroy).
+  await db.deleteFrom("transfers").where("volume_id", "=", id).execute();
   const res = await db.deleteFrom("volumes").where("id", "=", id).executeTakeFirst();
   return Number(res.numDeletedRows) === 1;
 }

@@ -16,6 +16,7 @@ import { quotaHandlers } from "./quotas";
 import { serviceHandlers } from "./services";
 import { snapshotHandlers } from "./snapshots";
 import { snapshotManageHandlers } from "./snapshot-manage";
+import { transferHandlers } from "./transfers";
 import { typeHandlers } from "./types";
 import { versionHandlers } from "./versions";
 import { volumeActionHandlers } from "./volume-actions";
@@ -46,4 +47,5 @@ export const handlers: Handlers = {
   ...groupSnapshotHandlers,
   ...computeHandlers,
   ...attachmentHandlers,
+  ...transferHandlers,
 };

@@ -1,0 +1,75 @@
+/**
+ * The unmodified `openstack` CLI giving a volume from one project to another:
+ * `openstack volume transfer request create|list|show|accept|delete`, at the CLI's 3.70 (the
+ * `volume-transfers` API) and at 3.0 (the legacy `os-volume-transfer`).
+ */
+import assert from "node:assert/strict";
+import { DIALECTS } from "../helpers/server";
+import { fails, json, ok, openrc, requireCli } from "../helpers/openstack";
+import { login, provision, type IdentityServer, startIdentity } from "../identity/helpers";
+
+async function until<T>(fn: () => Promise<T | undefined>, what: string): Promise<T> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+describe("the openstack CLI: volume transfers", () => {
+  before(requireCli);
+
+  for (const dialect of DIALECTS) {
+    describe(dialect, function () {
+      this.timeout(300_000);
+      let id: IdentityServer;
+      let alice: NodeJS.ProcessEnv;
+      let bob: NodeJS.ProcessEnv;
+      const available = (env: NodeJS.ProcessEnv, name: string) =>
+        until(async () => {
+          const v = await json(env, ["volume", "show", name]);
+          return v.status === "available" ? v : undefined;
+        }, `${name} to be available`);
+
+      before(async () => {
+        id = await startIdentity(dialect);
+        await provision(id.c, id.adminToken, { project: "donor", user: "alice", password: "alice-secret", role: "member" });
+        await provision(id.c, id.adminToken, { project: "taker", user: "bob", password: "bob-secret", role: "member" });
+        await login(id.c, { user: "bob", password: "bob-secret", project: "taker" });
+        alice = openrc(id.s.url, "alice", "alice-secret", "donor");
+        bob = openrc(id.s.url, "bob", "bob-secret", "taker");
+      });
+      after(async () => id?.s.destroy());
+
+      for (const version of ["3.70", "3.0"]) {
+        it(`offers, lists, shows, withdraws and accepts a transfer at ${version}`, async () => {
+          const a = { ...alice, OS_VOLUME_API_VERSION: version };
+          const b = { ...bob, OS_VOLUME_API_VERSION: version };
+          const name = `gift-${version}`;
+          await json(a, ["volume", "create", "--size", "1", name]);
+          const vol = await available(a, name);
+
+          const t = await json(a, ["volume", "transfer", "request", "create", "--name", "first", name]);
+          assert.match(t.auth_key, /^[0-9a-f]{16}$/);
+          assert.equal((await json(a, ["volume", "show", name])).status, "awaiting-transfer");
+          const list = await json(a, ["volume", "transfer", "request", "list"]);
+          assert.deepEqual(list.map((x: any) => x.ID), [t.id]);
+          assert.equal((await json(a, ["volume", "transfer", "request", "show", t.id])).name, "first");
+          await ok(a, ["volume", "transfer", "request", "delete", t.id]);
+          assert.equal((await json(a, ["volume", "show", name])).status, "available");
+
+          const t2 = await json(a, ["volume", "transfer", "request", "create", name]);
+          const wrong = await fails(b, ["volume", "transfer", "request", "accept", "--auth-key", "0000000000000000", t2.id]);
+          assert.match(wrong.stderr, /Invalid auth key/);
+          await ok(b, ["volume", "transfer", "request", "accept", "--auth-key", t2.auth_key, t2.id]);
+          const mine = await json(b, ["volume", "show", vol.id]);
+          assert.equal(mine.status, "available");
+          assert.deepEqual(await json(a, ["volume", "transfer", "request", "list"]), []);
+          await fails(a, ["volume", "show", vol.id]);
+        });
+      }
+    });
+  }
+});
