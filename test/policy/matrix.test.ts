@@ -24,7 +24,7 @@ import * as validators from "../../server/src/generated/validators";
 import { hashToken } from "../../server/src/identity/tokens";
 import { RULE_TABLE } from "../../server/src/policy/rules";
 import type { Client, Response } from "../helpers/client";
-import { waitStatus } from "../helpers/wait";
+import { waitFor, waitStatus } from "../helpers/wait";
 import { login, provision, startIdentity, type IdentityServer } from "../identity/helpers";
 
 type Json = Record<string, any>;
@@ -50,7 +50,7 @@ const CATALOG_READS: Record<string, Record<PersonaName, number>> = {
   showRegion: ANYONE_READS,
 };
 /** Path parameters naming a resource of the target project, which another project cannot see. */
-const PROJECT_OWNED = ["volume_id", "snapshot_id", "attachment_id"];
+const PROJECT_OWNED = ["volume_id", "snapshot_id", "attachment_id", "message_id"];
 /**
  * Operations whose body names a volume of the target project, looked up before the policy is asked
  * (cinder/api/contrib/snapshot_manage.py create): another project does not see it.
@@ -77,6 +77,8 @@ interface Ids {
   /** A type with encryption specs (the encryption operations' type). */
   encryptedType: string;
   qos: string;
+  /** A user message of the project: a create no backend could hold. */
+  message: string;
   project: string;
 }
 
@@ -282,12 +284,19 @@ describe("authorization matrix: every operation of the spec, every persona", fun
     const volume = await created(m.post(`/v3/${p1}/volumes`, { volume: { size: 1, metadata: { k: "v" } } }), "volume");
     const forSnapshot = await created(m.post(`/v3/${p1}/volumes`, { volume: { size: 1 } }), "volume");
     const forAttachment = await created(m.post(`/v3/${p1}/volumes`, { volume: { size: 1 } }), "volume");
+    const nowhere = await created(a.post(`/v3/${p1}/types`, { volume_type: { name: `matrix-nowhere-${n}`, extra_specs: { volume_backend_name: "nowhere" } } }), "volume_type", 200);
+    const unplaced = await created(m.post(`/v3/${p1}/volumes`, { volume: { size: 1, volume_type: nowhere } }), "volume");
     for (const v of [volume, forSnapshot, forAttachment]) await waitStatus(m, "volumes", p1, v, "available");
+    await waitStatus(m, "volumes", p1, unplaced, "error");
+    const message = await waitFor(async () => {
+      const r = await m.get(`/v3/${p1}/messages?resource_uuid=${unplaced}`);
+      return r.body.messages?.[0]?.id as string | undefined;
+    }, "the unplaced volume's message");
     const snapshot = await created(m.post(`/v3/${p1}/snapshots`, { snapshot: { volume_id: forSnapshot, metadata: { k: "v" } } }), "snapshot");
     await waitStatus(m, "snapshots", p1, snapshot, "available");
     const att = await m.post(`/v3/${p1}/attachments`, { attachment: { volume_uuid: forAttachment, instance_uuid: "9a3b7c3e-8d35-4e1b-9b4e-2f7e5d0c1a11" } }, { version: "3.27" });
     assert.equal(att.status, 200, JSON.stringify(att.body));
-    return { volume, snapshot, attachment: att.body.attachment.id, type, privateType, encryptedType, qos, project: p1 };
+    return { volume, snapshot, attachment: att.body.attachment.id, type, privateType, encryptedType, qos, message, project: p1 };
   }
 
   function url(cell: Cell, persona: PersonaName, ids: Ids): string {
@@ -296,6 +305,7 @@ describe("authorization matrix: every operation of the spec, every persona", fun
       volume_id: ids.volume,
       snapshot_id: ids.snapshot,
       attachment_id: ids.attachment,
+      message_id: ids.message,
       // The access list exists for private types only.
       type_id: /type-access|ProjectAccess/.test(`${cell.route.path} ${cell.action ?? ""}`)
         ? ids.privateType
@@ -434,7 +444,7 @@ describe("authorization matrix: every operation of the spec, every persona", fun
         // A grant to check or revoke exists first.
         if (x && /roles\/\{role_id\}$/.test(r.path) && r.method !== "PUT") await admin.put(`${V3}/projects/${x.project}/users/${x.user}/roles/${memberRole}`);
         const schema = r.body ? requestSchema(r) : undefined;
-        let body: unknown = schema ? plain(schema, { volume: "x", snapshot: "x", attachment: "x", type: "x", privateType: "x", encryptedType: "x", qos: "x", project: x?.project ?? projects.member }) : undefined;
+        let body: unknown = schema ? plain(schema, { volume: "x", snapshot: "x", attachment: "x", type: "x", privateType: "x", encryptedType: "x", qos: "x", message: "x", project: x?.project ?? projects.member }) : undefined;
         if (r.path.endsWith("/projects") && r.method === "POST") body = { project: { name: `matrix-new-${k}-${persona}` } };
         if (r.path.endsWith("/users") && r.method === "POST") body = { user: { name: `matrix-new-${k}-${persona}`, password: "Secret-123456" } };
         if (r.path.endsWith("/roles") && r.method === "POST") body = { role: { name: `matrix-role-${k}-${persona}` } };

@@ -12,6 +12,7 @@ import { hosts } from "./hosts";
 import { limits } from "./limits";
 import { manageableSnapshots } from "./manageable-snapshots";
 import { manageableVolumes } from "./manageable-volumes";
+import { messages } from "./messages";
 import { pools } from "./pools";
 import { qosSpecs } from "./qos-specs";
 import { quotas } from "./quotas";
@@ -37,6 +38,7 @@ export const resources = {
   attachments,
   manageableVolumes,
   manageableSnapshots,
+  messages,
 };
 
 /** The client properties the resource modules make. */

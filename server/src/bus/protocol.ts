@@ -28,6 +28,12 @@
  *       scheduler that starts asks every volume service to report its pools now rather than at
  *       its next interval (cinder/scheduler/manager.py request_service_capabilities, and the
  *       volume manager's publish_service_capabilities).
+ * 1.8 — an optional `requestId` in the payloads of the casts that may fail for the user
+ *       (scheduler createVolume, extendVolume, retypeVolume; volume createVolume, extendVolume,
+ *       createSnapshot, deleteSnapshot) and of volume attachVolume: the API request's id, which
+ *       Cinder carries in the RPC context, so that a user message written where the operation
+ *       fails names the request (cinder/message/api.py create, `context.request_id`). Absent
+ *       (a sender of 1.7, a restart re-sending work), the receiver uses a fresh `req-<uuid>`.
  */
 import type { AttachmentRow } from "../db/schema";
 import type { ConnectionInfo, Connector } from "../contract/connector";
@@ -37,7 +43,7 @@ import type { BackendReport } from "../scheduler/scheduler";
 import type { PoolState } from "../scheduler/types";
 import type { Bus } from "./bus";
 
-export const PROTOCOL_VERSION = "1.7";
+export const PROTOCOL_VERSION = "1.8";
 
 /** A cast: sent without waiting; answers nothing. */
 export interface Cast<P> {
@@ -60,10 +66,14 @@ export interface Call<P, R> {
   result: R;
 }
 
-export interface VolumeMsg {
+/** The id (`req-<uuid>`) of the API request an operation is for (1.8). */
+export interface Traced {
+  requestId?: string;
+}
+export interface VolumeMsg extends Traced {
   volumeId: string;
 }
-export interface SnapshotMsg {
+export interface SnapshotMsg extends Traced {
   snapshotId: string;
 }
 export interface RevertMsg {
@@ -74,7 +84,7 @@ export interface ConnectionMsg {
   volumeId: string;
   connector: Connector;
 }
-export interface AttachMsg {
+export interface AttachMsg extends Traced {
   volumeId: string;
   instanceUuid: string | null;
   hostName: string | null;

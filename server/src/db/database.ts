@@ -17,6 +17,7 @@ import * as m0006 from "./migrations/0006_list_indexes";
 import * as m0007 from "./migrations/0007_application_credentials";
 import * as m0008 from "./migrations/0008_snapshot_task";
 import * as m0010 from "./migrations/0010_encryption";
+import * as m0012 from "./migrations/0012_messages";
 
 export type Dialect = "sqlite" | "postgres";
 
@@ -40,6 +41,7 @@ const migrations: Record<string, Migration> = {
   "0007_application_credentials": m0007,
   "0008_snapshot_task": m0008,
   "0010_encryption": m0010,
+  "0012_messages": m0012,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -276,6 +276,24 @@ export interface VolumeAttachmentTable {
   updated_at: string | null;
 }
 
+/** A user message (cinder/db/sqlalchemy/models.py Message); deleted ones stay until they expire. */
+export interface MessagesTable {
+  id: string;
+  project_id: string;
+  message_level: string;
+  request_id: string | null;
+  resource_type: string | null;
+  resource_uuid: string | null;
+  event_id: string;
+  detail_id: string | null;
+  action_id: string | null;
+  expires_at: string | null;
+  created_at: string;
+  updated_at: string | null;
+  deleted_at: string | null;
+  deleted: number;
+}
+
 export interface Database {
   domains: DomainsTable;
   projects: ProjectsTable;
@@ -304,6 +322,7 @@ export interface Database {
   services: ServicesTable;
   clusters: ClustersTable;
   volume_attachment: VolumeAttachmentTable;
+  messages: MessagesTable;
 }
 
 export type VolumeRow = Selectable<VolumesTable>;
@@ -312,3 +331,4 @@ export type ServiceRow = Selectable<ServicesTable>;
 export type ClusterRow = Selectable<ClustersTable>;
 export type VolumeTypeRow = Selectable<VolumeTypesTable>;
 export type AttachmentRow = Selectable<VolumeAttachmentTable>;
+export type MessageRow = Selectable<MessagesTable>;

@@ -16,6 +16,7 @@ import { snapshotManageHandlers } from "./snapshot-manage";
 import { typeHandlers } from "./types";
 import { versionHandlers } from "./versions";
 import { volumeActionHandlers } from "./volume-actions";
+import { messageHandlers } from "./messages";
 import { metadataHandlers } from "./metadata";
 import { volumeManageHandlers } from "./volume-manage";
 import { volumeHandlers } from "./volumes";
@@ -40,4 +41,5 @@ export const handlers: Handlers = {
   ...qosHandlers,
   ...computeHandlers,
   ...attachmentHandlers,
+  ...messageHandlers,
 };
