@@ -11,6 +11,9 @@ import { ADMIN } from "../helpers/state";
 import { forEachDialect } from "../helpers/suite";
 import { waitFor, waitStatus } from "../helpers/wait";
 import type { VolumeDriver } from "../../server/src/drivers/interface";
+import { attachVolume } from "../../server/src/volume/manager/attach";
+import { createVolume as createVolumeOp } from "../../server/src/volume/manager/operations";
+import { createSnapshot, createVolume, volumeAction } from "../helpers/lifecycle";
 
 /** More than the backend holds (no oversubscription below): no backend passes the capacity filter. */
 const HUGE = 100_000;
@@ -118,6 +121,99 @@ forEachDialect("user messages", { backends: BACKENDS }, function (fx) {
       const r = await c.post("/v3/msg1/volumes", { volume: { size: 1 } });
       await waitStatus(c, "volumes", "msg1", r.body.volume.id, "available");
       assert.deepEqual(await messagesAbout(c, "msg1", r.body.volume.id), []);
+    });
+  });
+
+  describe("the other failure points", () => {
+    let driver: VolumeDriver;
+    before(() => (driver = fx.s.app.managers[0].driver));
+
+    /** Run `body` with one driver method failing (its message names internals that must not show). */
+    async function failing<K extends "extendVolume" | "createSnapshot" | "deleteSnapshot" | "createVolume">(name: K, body: () => Promise<void>): Promise<void> {
+      const original = driver[name];
+      driver[name] = (async () => {
+        throw new Error("secret-vg/internal-path failed");
+      }) as VolumeDriver[K];
+      try {
+        await body();
+      } finally {
+        driver[name] = original;
+      }
+    }
+    const requestIdOf = (r: { headers: Headers }) => r.headers.get("x-openstack-request-id");
+
+    it("an extend no backend can hold: EXTEND_VOLUME, NO_BACKEND_AVAILABLE, the volume back to available", async () => {
+      const v = await createVolume(c, "msg1", { size: 1 });
+      const r = await volumeAction(c, "msg1", v.id, "os-extend", { new_size: HUGE });
+      assert.equal(r.status, 202);
+      const m = await messageAbout(c, "msg1", v.id);
+      assert.equal(m.event_id, "VOLUME_VOLUME_007_003");
+      assert.equal(m.user_message, "extend volume:Could not find any available weighted backend.");
+      assert.equal(m.request_id, requestIdOf(r));
+      assert.equal((await waitStatus(c, "volumes", "msg1", v.id, "available")).size, 1);
+    });
+
+    it("an extend the driver fails: EXTEND_VOLUME, DRIVER_FAILED_EXTEND", async () => {
+      const v = await createVolume(c, "msg1", { size: 1 });
+      await failing("extendVolume", async () => {
+        const r = await volumeAction(c, "msg1", v.id, "os-extend", { new_size: 2 });
+        assert.equal(r.status, 202);
+        await waitStatus(c, "volumes", "msg1", v.id, "error_extending");
+        const m = await messageAbout(c, "msg1", v.id);
+        assert.equal(m.event_id, "VOLUME_VOLUME_007_010");
+        assert.equal(m.user_message, "extend volume:Volume Driver failed to extend volume.");
+        assert.equal(m.request_id, requestIdOf(r));
+      });
+    });
+
+    it("a snapshot the driver fails to make, and one it fails to delete: messages about the snapshot", async () => {
+      const v = await createVolume(c, "msg1", { size: 1 });
+      await failing("createSnapshot", async () => {
+        const r = await c.post("/v3/msg1/snapshots", { snapshot: { volume_id: v.id } });
+        assert.equal(r.status, 202);
+        await waitStatus(c, "snapshots", "msg1", r.body.snapshot.id, "error");
+        const m = await messageAbout(c, "msg1", r.body.snapshot.id);
+        assert.equal(m.resource_type, "VOLUME_SNAPSHOT");
+        assert.equal(m.event_id, "VOLUME_VOLUME_SNAPSHOT_009_013");
+        assert.equal(m.user_message, "create snapshot:Snapshot failed to create.");
+        assert.equal(m.request_id, requestIdOf(r));
+      });
+      const snap = await createSnapshot(c, "msg1", v.id);
+      await failing("deleteSnapshot", async () => {
+        const r = await c.delete(`/v3/msg1/snapshots/${snap.id}`);
+        assert.equal(r.status, 202);
+        await waitStatus(c, "snapshots", "msg1", snap.id, "error_deleting");
+        const m = await messageAbout(c, "msg1", snap.id);
+        assert.equal(m.event_id, "VOLUME_VOLUME_SNAPSHOT_010_016");
+        assert.equal(m.user_message, "delete snapshot:Snapshot failed to delete.");
+        assert.equal(m.request_id, requestIdOf(r));
+        assert.doesNotMatch(JSON.stringify(m), /secret/);
+      });
+    });
+
+    it("an attach in a mode the volume refuses: ATTACH_VOLUME, VOLUME_ATTACH_MODE_INVALID", async () => {
+      const v = await createVolume(c, "msg1", { size: 1 });
+      assert.equal((await volumeAction(c, "msg1", v.id, "os-update_readonly_flag", { readonly: true })).status, 202);
+      // The API refuses it first; the manager's own check is what a race past the API meets.
+      const requestId = "req-11111111-2222-4333-8444-555555555555";
+      const attach = { volumeId: v.id, instanceUuid: null, hostName: "h1", mountpoint: "/dev/vdb", mode: "rw" as const, requestId };
+      await assert.rejects(attachVolume(fx.s.app.managers[0], attach), /Invalid attaching mode/);
+      const m = await messageAbout(c, "msg1", v.id);
+      assert.equal(m.event_id, "VOLUME_VOLUME_002_005");
+      assert.equal(m.user_message, "attach volume:Volume's attach mode is invalid.");
+      assert.equal(m.request_id, requestId);
+    });
+
+    it("work resumed with no request known (a restart) gets a request id of its own", async () => {
+      const v = await createVolume(c, "msg1", { size: 1 });
+      assert.equal((await volumeAction(fx.s.client.as("admin:msg1"), "msg1", v.id, "os-reset_status", { status: "creating" })).status, 202);
+      await failing("createVolume", async () => {
+        // What a restart's reconciliation sends: the id alone.
+        await createVolumeOp(fx.s.app.managers[0], v.id);
+      });
+      const m = await messageAbout(c, "msg1", v.id);
+      assert.equal(m.event_id, DRIVER_CREATE);
+      assert.match(m.request_id, REQUEST_ID);
     });
   });
 
