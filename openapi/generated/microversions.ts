@@ -15,6 +15,27 @@ export const MICROVERSIONS = {
   /** info */
   BASE: "3.0",
   /**
+   * GET /v3/{project_id}/messages
+   * GET /v3/{project_id}/messages/{message_id}
+   * DELETE /v3/{project_id}/messages/{message_id}
+   */
+  MESSAGES: "3.3",
+  /**
+   * GET /v3/{project_id}/messages x-version-changes[0]
+   * parameters.message_limit
+   * parameters.message_marker
+   * parameters.message_offset
+   * parameters.message_sort
+   * parameters.message_sort_key
+   * parameters.message_sort_dir
+   * parameters.filter_resource_uuid
+   * parameters.filter_resource_type
+   * parameters.filter_event_id
+   * parameters.filter_request_id
+   * parameters.filter_message_level
+   */
+  MESSAGES_PAGINATION: "3.5",
+  /**
    * GET /v3/{project_id}/clusters
    * GET /v3/{project_id}/clusters/detail
    * PUT /v3/{project_id}/clusters/enable
@@ -134,6 +155,7 @@ export const MICROVERSIONS = {
    * GET /v3/{project_id}/snapshots/detail x-version-changes[1]
    * GET /v3/{project_id}/attachments x-version-changes[0]
    * GET /v3/{project_id}/attachments/detail x-version-changes[0]
+   * GET /v3/{project_id}/messages x-version-changes[1]
    */
   RESOURCE_FILTER: "3.31",
   /** GET /v3/{project_id}/resource_filters */

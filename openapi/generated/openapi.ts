@@ -3317,6 +3317,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v3/{project_id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List user messages
+         * @description The messages about asynchronous operations that failed (cinder/api/v3/messages.py `index`,
+         *     cinder/db/sqlalchemy/api.py `message_get_all`): a non-admin sees the messages of its own
+         *     project, an admin those of every project. Expired messages are never listed. From 3.5 the list
+         *     is paged by `limit`/`marker`/`offset` over the `sort` keys (default `created_at:desc`, then
+         *     `id`), a full page carries `messages_links` with the `next` link, and it is filtered by
+         *     `resource_uuid`, `resource_type`, `event_id`, `request_id` and `message_level` (exact
+         *     matches); before 3.5 every query parameter is ignored. From 3.31 a non-admin's other filters
+         *     are a 400 "Invalid filters <k> are found in query options."; an admin's filter on a message
+         *     column matches exactly (`key~`: contains, from 3.34), on anything else matches nothing
+         *     (`is_valid_model_filters`). Policy `message:get_all` (reader). Below 3.3 → 404.
+         */
+        get: operations["listMessages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/messages/{message_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /**
+                 * @description The message id. An unknown, expired, deleted or (for non-admins) another project's id is a
+                 *     404 "Message <id> could not be found.".
+                 */
+                message_id: components["parameters"]["message_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Show a user message
+         * @description One message (cinder/api/v3/messages.py `show`); 404 "Message <id> could not be found." when
+         *     unknown, expired, deleted or of another project (non-admins). Policy `message:get` (reader).
+         *     Below 3.3 → 404.
+         */
+        get: operations["showMessage"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a user message
+         * @description Remove a message (cinder/api/v3/messages.py `delete`): **204**, no body. The message is looked
+         *     up as for a show (404 when the caller cannot see it), then policy `message:delete` (member).
+         *     Below 3.3 → 404.
+         */
+        delete: operations["deleteMessage"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v3/{project_id}/clusters": {
         parameters: {
             query?: never;
@@ -12293,6 +12373,194 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v3/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List user messages
+         * @description The messages about asynchronous operations that failed (cinder/api/v3/messages.py `index`,
+         *     cinder/db/sqlalchemy/api.py `message_get_all`): a non-admin sees the messages of its own
+         *     project, an admin those of every project. Expired messages are never listed. From 3.5 the list
+         *     is paged by `limit`/`marker`/`offset` over the `sort` keys (default `created_at:desc`, then
+         *     `id`), a full page carries `messages_links` with the `next` link, and it is filtered by
+         *     `resource_uuid`, `resource_type`, `event_id`, `request_id` and `message_level` (exact
+         *     matches); before 3.5 every query parameter is ignored. From 3.31 a non-admin's other filters
+         *     are a 400 "Invalid filters <k> are found in query options."; an admin's filter on a message
+         *     column matches exactly (`key~`: contains, from 3.34), on anything else matches nothing
+         *     (`is_valid_model_filters`). Policy `message:get_all` (reader). Below 3.3 → 404.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /**
+                     * @description Maximum number of messages to return (from 3.5; ignored before); an integer >= 0, capped at
+                     *     `osapi_max_limit` (default 1000), which is also the default. Not an integer → 400 "limit
+                     *     param must be an integer"; negative → 400 "limit param must be positive".
+                     */
+                    limit?: components["parameters"]["message_limit"];
+                    /**
+                     * @description The id of the last message of the previous page (from 3.5); a message the caller cannot see
+                     *     → 404 "Message <id> could not be found.".
+                     */
+                    marker?: components["parameters"]["message_marker"];
+                    /** @description Number of messages to skip (from 3.5); an integer 0..2147483647. */
+                    offset?: components["parameters"]["message_offset"];
+                    /**
+                     * @description Comma-separated `key[:dir]` list (from 3.5), dir `asc` or `desc` (default `desc`); default
+                     *     `created_at:desc`, `id` always last. The keys are the message's columns
+                     *     (cinder/db/sqlalchemy/models.py Message): `id`, `project_id`, `message_level`, `request_id`,
+                     *     `resource_type`, `resource_uuid`, `event_id`, `detail_id`, `action_id`, `expires_at`,
+                     *     `created_at`, `updated_at`; another key → 400 "Invalid input received: Invalid sort key
+                     *     <key>". Combining `sort` with `sort_key`/`sort_dir` → 400.
+                     */
+                    sort?: components["parameters"]["message_sort"];
+                    /**
+                     * @deprecated
+                     * @description Deprecated comma-separated sort keys (default `created_at`); see `sort`.
+                     */
+                    sort_key?: components["parameters"]["message_sort_key"];
+                    /**
+                     * @deprecated
+                     * @description Deprecated single sort direction `asc`/`desc` (default `desc`); see `sort`.
+                     */
+                    sort_dir?: components["parameters"]["message_sort_dir"];
+                    /** @description Messages about this resource (a volume's or a snapshot's id). */
+                    resource_uuid?: components["parameters"]["filter_resource_uuid"];
+                    /** @description `VOLUME`, `VOLUME_SNAPSHOT` or `VOLUME_BACKUP`. */
+                    resource_type?: components["parameters"]["filter_resource_type"];
+                    /** @description The event id, e.g. `VOLUME_VOLUME_001_003`. */
+                    event_id?: components["parameters"]["filter_event_id"];
+                    /** @description The id (`req-<uuid>`) of the API request whose operation failed. */
+                    request_id?: components["parameters"]["filter_request_id"];
+                    /** @description `ERROR` (the only level written), `WARNING` or `INFO`. */
+                    message_level?: components["parameters"]["filter_message_level"];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The messages. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MessageList"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/messages/{message_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The message id. An unknown, expired, deleted or (for non-admins) another project's id is a
+                 *     404 "Message <id> could not be found.".
+                 */
+                message_id: components["parameters"]["message_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Show a user message
+         * @description One message (cinder/api/v3/messages.py `show`); 404 "Message <id> could not be found." when
+         *     unknown, expired, deleted or of another project (non-admins). Policy `message:get` (reader).
+         *     Below 3.3 → 404.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description The message id. An unknown, expired, deleted or (for non-admins) another project's id is a
+                     *     404 "Message <id> could not be found.".
+                     */
+                    message_id: components["parameters"]["message_id"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The message. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MessageResponse"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /**
+         * Delete a user message
+         * @description Remove a message (cinder/api/v3/messages.py `delete`): **204**, no body. The message is looked
+         *     up as for a show (404 when the caller cannot see it), then policy `message:delete` (member).
+         *     Below 3.3 → 404.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description The message id. An unknown, expired, deleted or (for non-admins) another project's id is a
+                     *     404 "Message <id> could not be found.".
+                     */
+                    message_id: components["parameters"]["message_id"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted. */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v3/clusters": {
         parameters: {
             query?: never;
@@ -15201,6 +15469,44 @@ export interface components {
             cluster?: string | null;
         };
         /**
+         * @description A user message (ViewBuilder.detail). `user_message` is "<action>:<detail>" in Cinder's
+         *     words (cinder/api/v3/messages.py `_build_user_message`, message_field.py
+         *     `translate_action`/`translate_detail`), e.g. "schedule allocate volume:Could not find any
+         *     available weighted backend."; never the text of the error itself.
+         */
+        Message: {
+            id: components["schemas"]["Uuid"];
+            /**
+             * @description `VOLUME_<resource type>_<action id>_<detail id>`, e.g. `VOLUME_VOLUME_001_003` (no backend
+             *     for a create), `VOLUME_VOLUME_SNAPSHOT_009_013` (a snapshot the driver failed to make).
+             */
+            event_id: string;
+            user_message: string;
+            /** @description `ERROR` for every message written here. */
+            message_level: string;
+            created_at: components["schemas"]["Timestamp"];
+            /** @description The message's `expires_at`, its creation plus `message_ttl`; it is not shown after that. */
+            guaranteed_until: components["schemas"]["Timestamp"];
+            /** @description The `x-openstack-request-id` of the API request whose operation failed (a fresh `req-<uuid>` when a restart resumed it). */
+            request_id: string | null;
+            links: components["schemas"]["Links"];
+            /** @description `VOLUME`, `VOLUME_SNAPSHOT` or `VOLUME_BACKUP`; present when set. */
+            resource_type?: string;
+            /** @description The id of the volume or snapshot the message is about; present when set. */
+            resource_uuid?: string;
+        };
+        MessageList: {
+            messages: components["schemas"]["Message"][];
+            /**
+             * @description The `next` link of a full page (3.5+), with every query parameter kept and `marker` set to
+             *     the page's last message.
+             */
+            messages_links?: components["schemas"]["CollectionLinks"];
+        };
+        MessageResponse: {
+            message: components["schemas"]["Message"];
+        };
+        /**
          * @description A cluster as `index` and `enable`/`disable` show it. From 3.26 (REPLICATION_CLUSTER) it also
          *     carries `replication_status`.
          */
@@ -16652,6 +16958,53 @@ export interface components {
         services_host: string;
         /** @description Services of this binary (`cinder-volume`, `cinder-scheduler`, `cinder-backup`). */
         services_binary: string;
+        /**
+         * @description Maximum number of messages to return (from 3.5; ignored before); an integer >= 0, capped at
+         *     `osapi_max_limit` (default 1000), which is also the default. Not an integer → 400 "limit
+         *     param must be an integer"; negative → 400 "limit param must be positive".
+         */
+        message_limit: string;
+        /**
+         * @description The id of the last message of the previous page (from 3.5); a message the caller cannot see
+         *     → 404 "Message <id> could not be found.".
+         */
+        message_marker: string;
+        /** @description Number of messages to skip (from 3.5); an integer 0..2147483647. */
+        message_offset: string;
+        /**
+         * @description Comma-separated `key[:dir]` list (from 3.5), dir `asc` or `desc` (default `desc`); default
+         *     `created_at:desc`, `id` always last. The keys are the message's columns
+         *     (cinder/db/sqlalchemy/models.py Message): `id`, `project_id`, `message_level`, `request_id`,
+         *     `resource_type`, `resource_uuid`, `event_id`, `detail_id`, `action_id`, `expires_at`,
+         *     `created_at`, `updated_at`; another key → 400 "Invalid input received: Invalid sort key
+         *     <key>". Combining `sort` with `sort_key`/`sort_dir` → 400.
+         */
+        message_sort: string;
+        /**
+         * @deprecated
+         * @description Deprecated comma-separated sort keys (default `created_at`); see `sort`.
+         */
+        message_sort_key: string;
+        /**
+         * @deprecated
+         * @description Deprecated single sort direction `asc`/`desc` (default `desc`); see `sort`.
+         */
+        message_sort_dir: string;
+        /** @description Messages about this resource (a volume's or a snapshot's id). */
+        filter_resource_uuid: string;
+        /** @description `VOLUME`, `VOLUME_SNAPSHOT` or `VOLUME_BACKUP`. */
+        filter_resource_type: string;
+        /** @description The event id, e.g. `VOLUME_VOLUME_001_003`. */
+        filter_event_id: string;
+        /** @description The id (`req-<uuid>`) of the API request whose operation failed. */
+        filter_request_id: string;
+        /** @description `ERROR` (the only level written), `WARNING` or `INFO`. */
+        filter_message_level: string;
+        /**
+         * @description The message id. An unknown, expired, deleted or (for non-admins) another project's id is a
+         *     404 "Message <id> could not be found.".
+         */
+        message_id: string;
         /**
          * @description A boolean string (`utils.get_bool_param`: not a boolean → 400 "Value '<v>' for 'detail' is not
          *     a boolean."); when true each pool carries its `capabilities`.
@@ -23234,6 +23587,159 @@ export interface operations {
             406: components["responses"]["NotAcceptable"];
             413: components["responses"]["OverLimit"];
             415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    listMessages: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Maximum number of messages to return (from 3.5; ignored before); an integer >= 0, capped at
+                 *     `osapi_max_limit` (default 1000), which is also the default. Not an integer → 400 "limit
+                 *     param must be an integer"; negative → 400 "limit param must be positive".
+                 */
+                limit?: components["parameters"]["message_limit"];
+                /**
+                 * @description The id of the last message of the previous page (from 3.5); a message the caller cannot see
+                 *     → 404 "Message <id> could not be found.".
+                 */
+                marker?: components["parameters"]["message_marker"];
+                /** @description Number of messages to skip (from 3.5); an integer 0..2147483647. */
+                offset?: components["parameters"]["message_offset"];
+                /**
+                 * @description Comma-separated `key[:dir]` list (from 3.5), dir `asc` or `desc` (default `desc`); default
+                 *     `created_at:desc`, `id` always last. The keys are the message's columns
+                 *     (cinder/db/sqlalchemy/models.py Message): `id`, `project_id`, `message_level`, `request_id`,
+                 *     `resource_type`, `resource_uuid`, `event_id`, `detail_id`, `action_id`, `expires_at`,
+                 *     `created_at`, `updated_at`; another key → 400 "Invalid input received: Invalid sort key
+                 *     <key>". Combining `sort` with `sort_key`/`sort_dir` → 400.
+                 */
+                sort?: components["parameters"]["message_sort"];
+                /**
+                 * @deprecated
+                 * @description Deprecated comma-separated sort keys (default `created_at`); see `sort`.
+                 */
+                sort_key?: components["parameters"]["message_sort_key"];
+                /**
+                 * @deprecated
+                 * @description Deprecated single sort direction `asc`/`desc` (default `desc`); see `sort`.
+                 */
+                sort_dir?: components["parameters"]["message_sort_dir"];
+                /** @description Messages about this resource (a volume's or a snapshot's id). */
+                resource_uuid?: components["parameters"]["filter_resource_uuid"];
+                /** @description `VOLUME`, `VOLUME_SNAPSHOT` or `VOLUME_BACKUP`. */
+                resource_type?: components["parameters"]["filter_resource_type"];
+                /** @description The event id, e.g. `VOLUME_VOLUME_001_003`. */
+                event_id?: components["parameters"]["filter_event_id"];
+                /** @description The id (`req-<uuid>`) of the API request whose operation failed. */
+                request_id?: components["parameters"]["filter_request_id"];
+                /** @description `ERROR` (the only level written), `WARNING` or `INFO`. */
+                message_level?: components["parameters"]["filter_message_level"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The messages. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+        };
+    };
+    showMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /**
+                 * @description The message id. An unknown, expired, deleted or (for non-admins) another project's id is a
+                 *     404 "Message <id> could not be found.".
+                 */
+                message_id: components["parameters"]["message_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The message. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+        };
+    };
+    deleteMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /**
+                 * @description The message id. An unknown, expired, deleted or (for non-admins) another project's id is a
+                 *     404 "Message <id> could not be found.".
+                 */
+                message_id: components["parameters"]["message_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
         };
     };
     listClusters: {

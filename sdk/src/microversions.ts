@@ -32,6 +32,13 @@ const LIST_VOLUMES: Requirement = {
     updated_at: MV.VOLUME_TIME_COMPARISON_FILTER,
   },
 };
+const MESSAGE_PAGING = MV.MESSAGES_PAGINATION;
+const LIST_MESSAGES: Requirement = {
+  minVersion: MV.MESSAGES,
+  query: Object.fromEntries(
+    ["limit", "marker", "offset", "sort", "sort_key", "sort_dir", "resource_uuid", "resource_type", "event_id", "request_id", "message_level"].map((k) => [k, MESSAGE_PAGING]),
+  ),
+};
 const LIST_SNAPSHOTS: Requirement = {
   query: { with_count: MV.SUPPORT_COUNT_INFO, metadata: MV.SNAPSHOT_LIST_METADATA_FILTER, consumes_quota: MV.USE_QUOTA },
 };
@@ -111,6 +118,9 @@ export const REQUIREMENTS: Record<string, Requirement> = {
   "put /v3/{project_id}/clusters/enable": { minVersion: MV.CLUSTER_SUPPORT },
   "put /v3/{project_id}/clusters/disable": { minVersion: MV.CLUSTER_SUPPORT },
   "put /v3/{project_id}/os-services/failover": { minVersion: MV.REPLICATION_CLUSTER },
+  "get /v3/{project_id}/messages": LIST_MESSAGES,
+  "get /v3/{project_id}/messages/{message_id}": { minVersion: MV.MESSAGES },
+  "delete /v3/{project_id}/messages/{message_id}": { minVersion: MV.MESSAGES },
 };
 
 /**

@@ -139,6 +139,8 @@ export async function startServices(
         service: { host: config.host, availabilityZone: config.defaultAvailabilityZone, reportIntervalMs: config.reportIntervalMs },
         serviceDownSeconds: config.serviceDownTimeSeconds,
         resumeAfterMs: config.resumeAfterSeconds * 1000,
+        messageTtlSeconds: config.messageTtlSeconds,
+        messageReapIntervalMs: config.messageReapIntervalSeconds * 1000,
       })
     : undefined;
   scheduler?.start();
@@ -201,6 +203,7 @@ export async function startServices(
         statsIntervalMs: config.statsIntervalMs,
         reportIntervalMs: config.reportIntervalMs,
         resumeAfterMs: config.resumeAfterSeconds * 1000,
+        messageTtlSeconds: config.messageTtlSeconds,
       },
       mlog,
       target,

@@ -57,6 +57,8 @@ const USAGE = `usage: cinderblock serve [options]                 every service 
   --report-interval-ms N      how often each service heartbeats (default 10000)
   --resume-after S            re-send from the database, after S seconds, work whose message was lost (default 300; 0: only at start)
   --stats-interval-ms N       how often volume services report their capacity (default 60000)
+  --message-ttl S             a user message is kept (and listed) for S seconds (default 2592000, 30 days)
+  --message-reap-interval S   how often the scheduler removes expired user messages (default 86400)
   --config FILE         JSON or YAML file with the settings above (camelCase) and 'backends'
 
 Every setting can also be given as CINDERBLOCK_<NAME> (e.g. CINDERBLOCK_DATA_DIR).`;
@@ -94,6 +96,8 @@ async function run(cmd: Command, argv: string[]): Promise<void> {
       "resume-after": { type: "string" },
       "report-interval-ms": { type: "string" },
       "stats-interval-ms": { type: "string" },
+      "message-ttl": { type: "string" },
+      "message-reap-interval": { type: "string" },
       "rpc-response-timeout": { type: "string" },
       cluster: { type: "string" },
       config: { type: "string" },

@@ -9,6 +9,7 @@ import YAML from "yaml";
 import type { KeystoneOptions } from "./identity/keystone";
 import type { AuthMode } from "./identity/service";
 import { SERVICE_DOWN_SECONDS } from "./contract/services";
+import { MESSAGE_REAP_INTERVAL_SECONDS, MESSAGE_TTL_SECONDS } from "./contract/messages";
 
 export interface BackendConfig {
   /** The backend's name: `host@<name>` in Cinder's host strings, and its volume_backend_name unless volumeBackendName is set. */
@@ -130,6 +131,10 @@ export interface Config {
   resumeAfterSeconds: number;
   /** Cinder's service_down_time: a service without a heartbeat for this long is down (and gets no work). */
   serviceDownTimeSeconds: number;
+  /** Cinder's message_ttl: a user message is kept (and listed) this long after it is written. */
+  messageTtlSeconds: number;
+  /** Cinder's message_reap_interval: how often the scheduler removes expired user messages. */
+  messageReapIntervalSeconds: number;
   /** HTTP: the request line and headers must arrive within this long (0: no limit). */
   headersTimeoutMs: number;
   /** HTTP: the whole request, body included, must arrive within this long (0: no limit). */
@@ -187,6 +192,8 @@ export function defaults(dataDir = "./data"): Config {
     reportIntervalMs: 10_000,
     serviceDownTimeSeconds: SERVICE_DOWN_SECONDS,
     resumeAfterSeconds: 300,
+    messageTtlSeconds: MESSAGE_TTL_SECONDS,
+    messageReapIntervalSeconds: MESSAGE_REAP_INTERVAL_SECONDS,
     rpcResponseTimeoutSeconds: 60,
     // Request bodies here are small JSON (at most MAX_BODY_BYTES, 112 KiB; volume data never goes
     // through this API), so a client on any working link sends its headers in well under 10 s and
@@ -250,6 +257,8 @@ const SCALARS: Record<string, { key: keyof Config; type: "number" | "string" }> 
   "write-rate-limit": { key: "writeRateLimitPerMinute", type: "number" },
   "service-down-time": { key: "serviceDownTimeSeconds", type: "number" },
   "resume-after": { key: "resumeAfterSeconds", type: "number" },
+  "message-ttl": { key: "messageTtlSeconds", type: "number" },
+  "message-reap-interval": { key: "messageReapIntervalSeconds", type: "number" },
   "report-interval-ms": { key: "reportIntervalMs", type: "number" },
   "stats-interval-ms": { key: "statsIntervalMs", type: "number" },
 };

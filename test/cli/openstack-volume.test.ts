@@ -1,7 +1,8 @@
 /**
  * The unmodified `openstack` CLI against a server with built-in identity: volumes, snapshots, types,
  * QoS, quotas, limits, zones and services as an operator and a project member use them, and the
- * encrypted types, and the refusals a member meets (another project's volume, creating a type, going over quota).
+ * encrypted types, the refusals a member meets (another project's volume, creating a type, going over quota), and
+ * the user message of a volume no backend could hold.
  */
 import assert from "node:assert/strict";
 import { DIALECTS } from "../helpers/server";
@@ -156,6 +157,32 @@ describe("the openstack CLI: volumes, types, QoS and quotas", () => {
         for (const name of ["bv2", "bv3"]) await volumeStatus(bob, name, "available");
         await ok(bob, ["volume", "delete", "bv1r", "bv2", "bv3"]);
         await until(async () => ((await json(bob, ["volume", "list"])).length === 0 ? true : undefined), "bob's volumes to go");
+      });
+
+      it("lists, shows and deletes the message of a volume no backend could hold (volume message, 3.3)", async () => {
+        await json(admin, ["volume", "type", "create", "--property", "volume_backend_name=nowhere", "nowhere"]);
+        const v = await json(bob, ["volume", "create", "--size", "1", "--type", "nowhere", "bvx"]);
+        await until(async () => ((await json(bob, ["volume", "show", "bvx"])).status === "error" ? true : undefined), "bvx to fail");
+        const mv = ["--os-volume-api-version", "3.3"];
+        const list = await json(bob, [...mv, "volume", "message", "list"]);
+        assert.equal(list.length, 1, JSON.stringify(list));
+        const row = list[0];
+        assert.equal(row["Resource UUID"], v.id);
+        assert.equal(row["Resource Type"], "VOLUME");
+        assert.equal(row["Event ID"], "VOLUME_VOLUME_001_003");
+        assert.equal(row["User Message"], "schedule allocate volume:Could not find any available weighted backend.");
+        assert.equal(row["Message Level"], "ERROR");
+        assert.match(row["Request ID"], /^req-[0-9a-f-]{36}$/);
+        const shown = await json(bob, [...mv, "volume", "message", "show", row.ID]);
+        assert.equal(shown.id, row.ID);
+        assert.equal(shown.resource_uuid, v.id);
+        assert.equal(shown.guaranteed_until, row["Guaranteed Until"]);
+        const below = await fails(bob, ["--os-volume-api-version", "3.2", "volume", "message", "list"]);
+        assert.match(below.stderr, /3\.3 or greater is required/);
+        await ok(bob, [...mv, "volume", "message", "delete", row.ID]);
+        assert.deepEqual(await json(bob, [...mv, "volume", "message", "list"]), []);
+        await ok(bob, ["volume", "delete", "bvx"]);
+        await until(async () => ((await json(bob, ["volume", "list"])).length === 0 ? true : undefined), "bvx to go");
       });
     });
   }

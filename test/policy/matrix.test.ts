@@ -50,7 +50,7 @@ const CATALOG_READS: Record<string, Record<PersonaName, number>> = {
   showRegion: ANYONE_READS,
 };
 /** Path parameters naming a resource of the target project, which another project cannot see. */
-const PROJECT_OWNED = ["volume_id", "snapshot_id", "attachment_id", "group_id", "group_snapshot_id", "transfer_id"];
+const PROJECT_OWNED = ["volume_id", "snapshot_id", "attachment_id", "group_id", "group_snapshot_id", "transfer_id", "message_id"];
 /** Operations that find another project's resource on purpose: accepting a transfer is done by the recipient. */
 const CROSS_PROJECT = ["acceptTransfer", "acceptTransferLegacy"];
 /**
@@ -83,6 +83,8 @@ interface Ids {
   groupType: string;
   group: string;
   groupSnapshot: string;
+  /** A user message of the project: a create no backend could hold. */
+  message: string;
   project: string;
 }
 
@@ -298,7 +300,14 @@ describe("authorization matrix: every operation of the spec, every persona", fun
     const forSnapshot = await created(m.post(`/v3/${p1}/volumes`, { volume: { size: 1 } }), "volume");
     const forAttachment = await created(m.post(`/v3/${p1}/volumes`, { volume: { size: 1 } }), "volume");
     const forTransfer = await created(m.post(`/v3/${p1}/volumes`, { volume: { size: 1 } }), "volume");
+    const nowhere = await created(a.post(`/v3/${p1}/types`, { volume_type: { name: `matrix-nowhere-${n}`, extra_specs: { volume_backend_name: "nowhere" } } }), "volume_type", 200);
+    const unplaced = await created(m.post(`/v3/${p1}/volumes`, { volume: { size: 1, volume_type: nowhere } }), "volume");
     for (const v of [volume, forSnapshot, forAttachment, forTransfer]) await waitStatus(m, "volumes", p1, v, "available");
+    await waitStatus(m, "volumes", p1, unplaced, "error");
+    const message = await waitFor(async () => {
+      const r = await m.get(`/v3/${p1}/messages?resource_uuid=${unplaced}`);
+      return r.body.messages?.[0]?.id as string | undefined;
+    }, "the unplaced volume's message");
     const snapshot = await created(m.post(`/v3/${p1}/snapshots`, { snapshot: { volume_id: forSnapshot, metadata: { k: "v" } } }), "snapshot");
     await waitStatus(m, "snapshots", p1, snapshot, "available");
     const att = await m.post(`/v3/${p1}/attachments`, { attachment: { volume_uuid: forAttachment, instance_uuid: "9a3b7c3e-8d35-4e1b-9b4e-2f7e5d0c1a11" } }, { version: "3.27" });
@@ -308,7 +317,7 @@ describe("authorization matrix: every operation of the spec, every persona", fun
     const groupSnapshot = await created(m.post(`/v3/${p1}/group_snapshots`, { group_snapshot: { group_id: group } }, { version: "3.14" }), "group_snapshot");
     await waitFor(async () => ((await m.get(`/v3/${p1}/group_snapshots/${groupSnapshot}`, { version: "3.14" })).body.group_snapshot.status === "available" ? true : undefined), "group snapshot available");
     const transfer = await created(m.post(`/v3/${p1}/volume-transfers`, { transfer: { volume_id: forTransfer } }), "transfer");
-    return { volume, snapshot, attachment: att.body.attachment.id, transfer, type, privateType, encryptedType, qos, groupType, group, groupSnapshot, project: p1 };
+    return { volume, snapshot, attachment: att.body.attachment.id, transfer, type, privateType, encryptedType, qos, groupType, group, groupSnapshot, message, project: p1 };
   }
 
   function url(cell: Cell, persona: PersonaName, ids: Ids): string {
@@ -318,6 +327,7 @@ describe("authorization matrix: every operation of the spec, every persona", fun
       snapshot_id: ids.snapshot,
       attachment_id: ids.attachment,
       transfer_id: ids.transfer,
+      message_id: ids.message,
       // The access list exists for private types only.
       type_id: /type-access|ProjectAccess/.test(`${cell.route.path} ${cell.action ?? ""}`)
         ? ids.privateType
@@ -459,7 +469,7 @@ describe("authorization matrix: every operation of the spec, every persona", fun
         // A grant to check or revoke exists first.
         if (x && /roles\/\{role_id\}$/.test(r.path) && r.method !== "PUT") await admin.put(`${V3}/projects/${x.project}/users/${x.user}/roles/${memberRole}`);
         const schema = r.body ? requestSchema(r) : undefined;
-        let body: unknown = schema ? plain(schema, { volume: "x", snapshot: "x", attachment: "x", transfer: "x", type: "x", privateType: "x", encryptedType: "x", qos: "x", groupType: "x", group: "x", groupSnapshot: "x", project: x?.project ?? projects.member }) : undefined;
+        let body: unknown = schema ? plain(schema, { volume: "x", snapshot: "x", attachment: "x", transfer: "x", type: "x", privateType: "x", encryptedType: "x", qos: "x", groupType: "x", group: "x", groupSnapshot: "x", message: "x", project: x?.project ?? projects.member }) : undefined;
         if (r.path.endsWith("/projects") && r.method === "POST") body = { project: { name: `matrix-new-${k}-${persona}` } };
         if (r.path.endsWith("/users") && r.method === "POST") body = { user: { name: `matrix-new-${k}-${persona}`, password: "Secret-123456" } };
         if (r.path.endsWith("/roles") && r.method === "POST") body = { role: { name: `matrix-role-${k}-${persona}` } };

@@ -188,6 +188,9 @@ const CASES: Case[] = [
   ["hosts.capabilities", (c) => c.hosts.capabilities("h@b"), 200, {}, "GET", "/capabilities/h%40b"],
   ["hosts.resourceFilters", (c) => c.hosts.resourceFilters("volume"), 200, { resource_filters: [] }, "GET", "/resource_filters?resource=volume"],
   ["extensions.list", (c) => c.extensions.list(), 200, { extensions: [] }, "GET", "/extensions"],
+  ["messages.list", (c) => c.messages.list({ event_id: "VOLUME_VOLUME_001_003", limit: 5 }).firstPage(), 200, { messages: [] }, "GET", "/messages?event_id=VOLUME_VOLUME_001_003&limit=5"],
+  ["messages.get", (c) => c.messages.get("m1"), 200, { message: {} }, "GET", "/messages/m1"],
+  ["messages.delete", (c) => c.messages.delete("m1"), 204, undefined, "DELETE", "/messages/m1"],
 ];
 
 describe("sdk: requests (injected transport)", () => {

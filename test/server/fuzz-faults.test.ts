@@ -310,6 +310,14 @@ async function fixture(c: TestServer["client"], adminToken: string): Promise<Fix
   const qos = ok(await admin.post(`${v}/qos-specs`, { qos_specs: { name: "fuzz-qos", k: "v" } }), "qos").qos_specs.id;
   const volume = ok(await admin.post(`${v}/volumes`, { volume: { size: 1, metadata: { k: "v" } } }), "volume").volume.id;
   const other = ok(await admin.post(`${v}/volumes`, { volume: { size: 1 } }), "volume").volume.id;
+  // A create no backend can hold leaves a user message.
+  const nowhere = ok(await admin.post(`${v}/types`, { volume_type: { name: "fuzz-nowhere", extra_specs: { volume_backend_name: "nowhere" } } }), "type").volume_type.id;
+  const unplaced = ok(await admin.post(`${v}/volumes`, { volume: { size: 1, volume_type: nowhere } }), "volume").volume.id;
+  let message = "x";
+  for (let i = 0; i < 100 && message === "x"; i++) {
+    message = (await admin.get(`${v}/messages?resource_uuid=${unplaced}`)).body.messages?.[0]?.id ?? "x";
+    if (message === "x") await new Promise((r) => setTimeout(r, 100));
+  }
   for (let i = 0; i < 100; i++) {
     const a = await admin.get(`${v}/volumes/${volume}`);
     const b = await admin.get(`${v}/volumes/${other}`);
@@ -334,6 +342,7 @@ async function fixture(c: TestServer["client"], adminToken: string): Promise<Fix
       type_id: type,
       qos_id: qos,
       attachment_id: attachment,
+      message_id: message,
       key: "k",
       class_name: "default",
       domain_id: "default",

@@ -15,6 +15,7 @@ import { hosts } from "./hosts";
 import { limits } from "./limits";
 import { manageableSnapshots } from "./manageable-snapshots";
 import { manageableVolumes } from "./manageable-volumes";
+import { messages } from "./messages";
 import { pools } from "./pools";
 import { qosSpecs } from "./qos-specs";
 import { quotas } from "./quotas";
@@ -46,6 +47,7 @@ export const resources = {
   manageableSnapshots,
   transfers,
   osVolumeTransfers,
+  messages,
 };
 
 /** The client properties the resource modules make. */

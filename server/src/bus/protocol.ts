@@ -34,6 +34,12 @@
  *       deleteGroupSnapshot (casts; create_group_snapshot, delete_group_snapshot). A group's
  *       volumes and snapshots are made, moved and deleted one by one, as Cinder's generic group
  *       implementation does.
+ * 1.9 — an optional `requestId` in the payloads of the casts that may fail for the user
+ *       (scheduler createVolume, extendVolume, retypeVolume; volume createVolume, extendVolume,
+ *       createSnapshot, deleteSnapshot) and of volume attachVolume: the API request's id, which
+ *       Cinder carries in the RPC context, so that a user message written where the operation
+ *       fails names the request (cinder/message/api.py create, `context.request_id`). Absent
+ *       (a sender of 1.8 or older, a restart re-sending work), the receiver uses a fresh `req-<uuid>`.
  */
 import type { AttachmentRow } from "../db/schema";
 import type { ConnectionInfo, Connector } from "../contract/connector";
@@ -43,7 +49,7 @@ import type { BackendReport } from "../scheduler/scheduler";
 import type { PoolState } from "../scheduler/types";
 import type { Bus } from "./bus";
 
-export const PROTOCOL_VERSION = "1.8";
+export const PROTOCOL_VERSION = "1.9";
 
 /** A cast: sent without waiting; answers nothing. */
 export interface Cast<P> {
@@ -66,10 +72,14 @@ export interface Call<P, R> {
   result: R;
 }
 
-export interface VolumeMsg {
+/** The id (`req-<uuid>`) of the API request an operation is for (1.8). */
+export interface Traced {
+  requestId?: string;
+}
+export interface VolumeMsg extends Traced {
   volumeId: string;
 }
-export interface SnapshotMsg {
+export interface SnapshotMsg extends Traced {
   snapshotId: string;
 }
 export interface GroupMsg {
@@ -92,7 +102,7 @@ export interface ConnectionMsg {
   volumeId: string;
   connector: Connector;
 }
-export interface AttachMsg {
+export interface AttachMsg extends Traced {
   volumeId: string;
   instanceUuid: string | null;
   hostName: string | null;

@@ -37,6 +37,11 @@ export function volumeTopic(host: string): string {
   return `cinder-volume.${backendOf(host)}`;
 }
 
+/** A payload with the request's id when there is one (protocol 1.8; none: the key is left out). */
+function traced<P extends object>(payload: P, requestId: string | undefined): P & { requestId?: string } {
+  return requestId === undefined ? payload : { ...payload, requestId };
+}
+
 export class SchedulerRpc {
   private readonly send: Sender<SchedulerProtocol>;
 
@@ -44,18 +49,18 @@ export class SchedulerRpc {
     this.send = new Sender(bus);
   }
 
-  createVolume(volumeId: string): void {
-    this.send.cast(SCHEDULER_TOPIC, "createVolume", { volumeId });
+  createVolume(volumeId: string, requestId?: string): void {
+    this.send.cast(SCHEDULER_TOPIC, "createVolume", traced({ volumeId }, requestId));
   }
 
   /** The new size is in the volume's task (`{"op":"extend","new_size":N}`). */
-  extendVolume(volumeId: string): void {
-    this.send.cast(SCHEDULER_TOPIC, "extendVolume", { volumeId });
+  extendVolume(volumeId: string, requestId?: string): void {
+    this.send.cast(SCHEDULER_TOPIC, "extendVolume", traced({ volumeId }, requestId));
   }
 
   /** The new type and migration policy are in the volume's task. */
-  retypeVolume(volumeId: string): void {
-    this.send.cast(SCHEDULER_TOPIC, "retypeVolume", { volumeId });
+  retypeVolume(volumeId: string, requestId?: string): void {
+    this.send.cast(SCHEDULER_TOPIC, "retypeVolume", traced({ volumeId }, requestId));
   }
 
   createGroup(groupId: string): void {
@@ -87,24 +92,24 @@ export class VolumeRpc {
     this.all.fanout(VOLUME_FANOUT_TOPIC, "publishServiceCapabilities", {});
   }
 
-  createVolume(host: string, volumeId: string): void {
-    this.send.cast(volumeTopic(host), "createVolume", { volumeId });
+  createVolume(host: string, volumeId: string, requestId?: string): void {
+    this.send.cast(volumeTopic(host), "createVolume", traced({ volumeId }, requestId));
   }
 
   deleteVolume(host: string, volumeId: string): void {
     this.send.cast(volumeTopic(host), "deleteVolume", { volumeId });
   }
 
-  extendVolume(host: string, volumeId: string): void {
-    this.send.cast(volumeTopic(host), "extendVolume", { volumeId });
+  extendVolume(host: string, volumeId: string, requestId?: string): void {
+    this.send.cast(volumeTopic(host), "extendVolume", traced({ volumeId }, requestId));
   }
 
-  createSnapshot(host: string, snapshotId: string): void {
-    this.send.cast(volumeTopic(host), "createSnapshot", { snapshotId });
+  createSnapshot(host: string, snapshotId: string, requestId?: string): void {
+    this.send.cast(volumeTopic(host), "createSnapshot", traced({ snapshotId }, requestId));
   }
 
-  deleteSnapshot(host: string, snapshotId: string): void {
-    this.send.cast(volumeTopic(host), "deleteSnapshot", { snapshotId });
+  deleteSnapshot(host: string, snapshotId: string, requestId?: string): void {
+    this.send.cast(volumeTopic(host), "deleteSnapshot", traced({ snapshotId }, requestId));
   }
 
   retypeVolume(host: string, volumeId: string): void {

@@ -19,6 +19,7 @@ import * as m0008 from "./migrations/0008_snapshot_task";
 import * as m0009 from "./migrations/0009_groups";
 import * as m0010 from "./migrations/0010_encryption";
 import * as m0011 from "./migrations/0011_transfers";
+import * as m0012 from "./migrations/0012_messages";
 
 export type Dialect = "sqlite" | "postgres";
 
@@ -44,6 +45,7 @@ const migrations: Record<string, Migration> = {
   "0009_groups": m0009,
   "0010_encryption": m0010,
   "0011_transfers": m0011,
+  "0012_messages": m0012,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -352,6 +352,24 @@ export interface TransfersTable {
   deleted_at: string | null;
 }
 
+/** A user message (cinder/db/sqlalchemy/models.py Message); deleted ones stay until they expire. */
+export interface MessagesTable {
+  id: string;
+  project_id: string;
+  message_level: string;
+  request_id: string | null;
+  resource_type: string | null;
+  resource_uuid: string | null;
+  event_id: string;
+  detail_id: string | null;
+  action_id: string | null;
+  expires_at: string | null;
+  created_at: string;
+  updated_at: string | null;
+  deleted_at: string | null;
+  deleted: number;
+}
+
 export interface Database {
   domains: DomainsTable;
   projects: ProjectsTable;
@@ -386,6 +404,7 @@ export interface Database {
   clusters: ClustersTable;
   volume_attachment: VolumeAttachmentTable;
   transfers: TransfersTable;
+  messages: MessagesTable;
 }
 
 export type VolumeRow = Selectable<VolumesTable>;
@@ -398,3 +417,4 @@ export type GroupRow = Selectable<GroupsTable>;
 export type GroupSnapshotRow = Selectable<GroupSnapshotsTable>;
 export type AttachmentRow = Selectable<VolumeAttachmentTable>;
 export type TransferRow = Selectable<TransfersTable>;
+export type MessageRow = Selectable<MessagesTable>;

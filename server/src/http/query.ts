@@ -11,6 +11,9 @@ import { isTimestamp } from "../contract/time";
 import type { RequestContext } from "../contract/context";
 import { boolFrom } from "../lib/bool";
 import type { AttachmentListQuery } from "../volume/api/attachments-list";
+import type { MessageListQuery } from "../volume/api/messages";
+import type { MessageFilters } from "../db/repos/messages";
+import { RESOURCE_FILTERS } from "../contract/resource-filters";
 import type { ListQuery } from "../contract/api";
 import { badRequest, invalidInput } from "../contract/errors";
 import { MV } from "../contract/microversion";
@@ -320,6 +323,62 @@ export function parseAttachmentListQuery(ctx: RequestContext, q: Query, maxLimit
     else filters.matchNothing = true;
   }
   if (invalid.length > 0 && ctx.version >= MV.RESOURCE_FILTER) {
+    // cinder/api/common.py reject_invalid_filters: a plain HTTPBadRequest, no "Invalid input" prefix.
+    throw badRequest(`Invalid filters ${invalid.join(",")} are found in query options.`);
+  }
+  return { ...paging, filters };
+}
+
+/** Message sort keys: the columns of Cinder's Message model (sqlalchemyutils.paginate_query takes any). */
+export const MESSAGE_SORT_KEYS: Record<string, Column> = {
+  id: { column: "id" },
+  project_id: { column: "project_id" },
+  message_level: { column: "message_level" },
+  request_id: { column: "request_id", nullable: true },
+  resource_type: { column: "resource_type", nullable: true },
+  resource_uuid: { column: "resource_uuid", nullable: true },
+  event_id: { column: "event_id" },
+  detail_id: { column: "detail_id", nullable: true },
+  action_id: { column: "action_id", nullable: true },
+  expires_at: { column: "expires_at", nullable: true },
+  created_at: { column: "created_at" },
+  updated_at: { column: "updated_at", nullable: true },
+};
+
+/** What a filter may name: a column of the message (is_valid_model_filters). */
+const MESSAGE_COLUMNS = new Set([...Object.keys(MESSAGE_SORT_KEYS), "deleted_at"]);
+
+/** resource_filters.json `message`. */
+const MESSAGE_FILTERS = new Set(RESOURCE_FILTERS.find(([r]) => r === "message")?.[1] ?? []);
+
+/**
+ * Parse a message list request (cinder/api/v3/messages.py `index`): before 3.5 every parameter is
+ * ignored; from 3.5 paging, sorting and filters. A non-admin's lookups are its project's. A filter
+ * on a message column matches exactly (an admin's `key~`: contains), on anything else matches
+ * nothing (is_valid_model_filters); from 3.31 a non-admin's filters outside resource_filters.json
+ * are refused (reject_invalid_filters; `all_tenants` is let through and ignored, Cinder bug
+ * #1917574).
+ */
+export function parseMessageListQuery(ctx: RequestContext, q: Query, maxLimit: number): MessageListQuery {
+  const projectId = ctx.isAdmin ? undefined : ctx.projectId;
+  const filters: MessageFilters = { projectId, equals: {}, like: {}, matchNothing: false };
+  if (ctx.version < MV.MESSAGES_PAGINATION) {
+    return { limit: maxLimit, offset: 0, sort: [{ column: "created_at", dir: "desc" }], filters };
+  }
+  const paging = parsePaging(q, MESSAGE_SORT_KEYS, ctx.version, maxLimit);
+  const strict = !ctx.isAdmin && ctx.version >= MV.RESOURCE_FILTER;
+  const invalid: string[] = [];
+  for (const [key, raw] of Object.entries(q)) {
+    if (PAGING_KEYS.has(key)) continue;
+    if (strict && !MESSAGE_FILTERS.has(key)) {
+      if (key !== "all_tenants") invalid.push(key);
+      continue;
+    }
+    if (MESSAGE_COLUMNS.has(key)) filters.equals[key] = raw;
+    else if (ctx.isAdmin && key.endsWith("~") && MESSAGE_COLUMNS.has(key.slice(0, -1))) filters.like[key.slice(0, -1)] = raw;
+    else filters.matchNothing = true;
+  }
+  if (invalid.length > 0) {
     // cinder/api/common.py reject_invalid_filters: a plain HTTPBadRequest, no "Invalid input" prefix.
     throw badRequest(`Invalid filters ${invalid.join(",")} are found in query options.`);
   }

@@ -95,6 +95,10 @@ export const RULE_TABLE: Record<string, Persona> = {
   "clusters:get": "admin",
   "clusters:update": "admin",
   "scheduler_extension:scheduler_stats:get_pools": "admin",
+  // user messages (cinder/policies/messages.py)
+  "message:get_all": "reader",
+  "message:get": "reader",
+  "message:delete": "member",
   // cinder/policies/hosts.py, capabilities.py
   "volume_extension:hosts": "admin",
   "volume_extension:capabilities": "admin",

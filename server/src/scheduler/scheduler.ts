@@ -29,6 +29,8 @@ import { endOf, VOLUME_TRANSITIONS as T } from "../contract/status";
 import { isServiceUp, SCHEDULER_BINARY, SERVICE_DOWN_SECONDS, VOLUME_BINARY } from "../contract/services";
 import type { Log } from "../log";
 import { timestampAt } from "../contract/time";
+import { Action, MESSAGE_REAP_INTERVAL_SECONDS, MESSAGE_TTL_SECONDS, type MessageField } from "../contract/messages";
+import { noValidBackendMessage, startMessageReaper } from "./messages";
 
 export interface BackendReport {
   /** `host@backend`. */
@@ -85,6 +87,10 @@ export interface SchedulerOptions {
   initWaitMs?: number;
   capacityWeightMultiplier?: number;
   allocatedCapacityWeightMultiplier?: number;
+  /** Cinder's message_ttl: how long the user messages written here are kept (default 30 days). */
+  messageTtlSeconds?: number;
+  /** Cinder's message_reap_interval: expired user messages are removed this often (default a day; 0: never). */
+  messageReapIntervalMs?: number;
 }
 
 const FILTERS: readonly Filter[] = [availabilityZoneFilter, capacityFilter, capabilitiesFilter];
@@ -124,16 +130,19 @@ export class Scheduler {
   }
 
   private sweep?: NodeJS.Timeout;
+  private reaper?: NodeJS.Timeout;
 
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     if (this.sweep) clearInterval(this.sweep);
+    if (this.reaper) clearInterval(this.reaper);
   }
 
   start(): void {
     serve<SchedulerProtocol>(this.bus, SCHEDULER_TOPIC, {
-      createVolume: ({ volumeId }) => this.createVolume(volumeId),
-      extendVolume: ({ volumeId }) => this.extendVolume(volumeId),
+      createVolume: ({ volumeId, requestId }) => this.createVolume(volumeId, requestId),
+      extendVolume: ({ volumeId, requestId }) => this.extendVolume(volumeId, requestId),
+      // A refused retype writes no user message (cinder/scheduler/manager.py retype).
       retypeVolume: ({ volumeId }) => this.retypeVolume(volumeId),
       createGroup: ({ groupId }) => this.createGroup(groupId),
       updateBackend: async (report) => this.updateBackend(report),
@@ -147,6 +156,7 @@ export class Scheduler {
       this.sweep = setInterval(() => void this.resumeUnplaced(after).catch((err: unknown) => this.log.warn({ err }, "re-scheduling failed")), after);
       this.sweep.unref();
     }
+    this.reaper = startMessageReaper(this.db, this.opts.messageReapIntervalMs ?? MESSAGE_REAP_INTERVAL_SECONDS * 1000, this.log);
   }
 
   /** Schedule again the volumes still unplaced `ageMs` after they were created. */
@@ -195,13 +205,19 @@ export class Scheduler {
     if (won) this.volumes.createGroup(pool.cluster ?? pool.host, groupId);
   }
 
-  async createVolume(volumeId: string): Promise<void> {
+  /**
+   * Place a `creating` volume. When no backend can hold it, the volume goes to error and its
+   * project gets a user message (cinder/scheduler/flows/create_volume.py ScheduleCreateVolumeTask:
+   * SCHEDULE_ALLOCATE_VOLUME with NoValidBackend).
+   */
+  async createVolume(volumeId: string, requestId?: string): Promise<void> {
     const v = await getVolume(this.db.kysely, volumeId);
     if (!v || v.status !== "creating" || v.host) return;
     const pool = await this.place(v);
     if (!pool) {
       this.log.warn({ volumeId, size: v.size, az: v.availability_zone }, "no backend can hold the volume");
-      await casVolume(this.db.kysely, volumeId, { status: [T.create.during] }, { status: T.create.failed });
+      const failed = await casVolume(this.db.kysely, volumeId, { status: [T.create.during] }, { status: T.create.failed });
+      if (failed) await this.noValidBackend(v, Action.SCHEDULE_ALLOCATE_VOLUME, requestId);
       return;
     }
     // Placing the volume leaves updated_at alone, as before.
@@ -214,7 +230,12 @@ export class Scheduler {
       { host: pool.host, cluster_name: pool.cluster ?? null },
       { touch: false },
     );
-    if (won) this.volumes.createVolume(pool.cluster ?? pool.host, volumeId);
+    if (won) this.volumes.createVolume(pool.cluster ?? pool.host, volumeId, requestId);
+  }
+
+  /** The user message of a placement no backend passed. */
+  private noValidBackend(v: VolumeRow, action: MessageField, requestId: string | undefined): Promise<void> {
+    return noValidBackendMessage(this.db, v, action, requestId, this.opts.messageTtlSeconds ?? MESSAGE_TTL_SECONDS, this.log);
   }
 
   private async place(v: VolumeRow): Promise<PoolState | undefined> {
@@ -291,14 +312,15 @@ export class Scheduler {
    * go back to the quota. The decision is taken once: a message sent again (redelivered after a
    * crash, or re-sent as lost) for a placed extend goes on to the manager, and a refusal loses to
    * a placement made meanwhile, so a volume manager never grows a volume whose extend was refused.
+   * A refusal leaves the project a user message (EXTEND_VOLUME with NoValidBackend).
    */
-  async extendVolume(volumeId: string): Promise<void> {
+  async extendVolume(volumeId: string, requestId?: string): Promise<void> {
     const v = await getVolume(this.db.kysely, volumeId);
     if (!v || v.status !== "extending" || !v.host) return;
     const task = parseTask(v);
     const newSize = task?.new_size;
     // No valid target size: the volume manager records the failure (error_extending), as before.
-    if (!newSize || newSize <= v.size || task?.placed) return this.volumes.extendVolume(queueOf(v), volumeId);
+    if (!newSize || newSize <= v.size || task?.placed) return this.volumes.extendVolume(queueOf(v), volumeId, requestId);
     const added = newSize - v.size;
     const spec: RequestSpec = { size: added, availabilityZone: v.availability_zone, extraSpecs: await this.extraSpecs(v.volume_type_id) };
     const decided = { status: [T.extend.during], sizeIs: v.size, taskIs: v.task };
@@ -307,20 +329,21 @@ export class Scheduler {
       const won = await casVolume(this.db.kysely, volumeId, decided, { task: JSON.stringify({ ...task, placed: true }) }, { touch: false });
       if (!won) return;
       this.consumeFromVolume(own, added);
-      this.volumes.extendVolume(queueOf(v), volumeId);
+      this.volumes.extendVolume(queueOf(v), volumeId, requestId);
       return;
     }
-    // Cinder also records a user message here; this API has no messages, so the log says why.
     this.log.warn(
       { volumeId, host: v.host, size: v.size, newSize },
       `Failed to schedule_extend_volume: No valid backend was found. Cannot place volume ${volumeId} on ${v.host}.`,
     );
     // A refused placement is no failure of the volume: it goes back to where it was.
     const back = endOf("extend", "done", v.previous_status);
-    await this.db.kysely.transaction().execute(async (trx) => {
+    const refused = await this.db.kysely.transaction().execute(async (trx) => {
       const won = await casVolume(trx, volumeId, decided, { status: back, previous_status: null, task: null });
       if (won) await release(trx, v.project_id, { gigabytes: added, typeName: await typeNameOf(trx, v.volume_type_id) });
+      return won;
     });
+    if (refused) await this.noValidBackend(v, Action.EXTEND_VOLUME, requestId);
   }
 
   /**

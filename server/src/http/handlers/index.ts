@@ -20,6 +20,7 @@ import { transferHandlers } from "./transfers";
 import { typeHandlers } from "./types";
 import { versionHandlers } from "./versions";
 import { volumeActionHandlers } from "./volume-actions";
+import { messageHandlers } from "./messages";
 import { metadataHandlers } from "./metadata";
 import { volumeManageHandlers } from "./volume-manage";
 import { volumeHandlers } from "./volumes";
@@ -48,4 +49,5 @@ export const handlers: Handlers = {
   ...computeHandlers,
   ...attachmentHandlers,
   ...transferHandlers,
+  ...messageHandlers,
 };

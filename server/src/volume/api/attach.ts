@@ -87,6 +87,7 @@ export async function attachVolume(svc: CastDeps, ctx: RequestContext, id: strin
       hostName: body.host_name ?? null,
       mountpoint: body.mountpoint,
       mode,
+      requestId: ctx.requestId,
     });
   } catch (err) {
     throw callerError("Error attaching volume", ["InvalidVolume", "InvalidUUID", "InvalidVolumeAttachMode"], err);

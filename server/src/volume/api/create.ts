@@ -133,7 +133,7 @@ export async function createVolume(svc: ScheduleDeps & KeyDeps, ctx: RequestCont
     await rollBackKey();
     throw err;
   });
-  svc.scheduler.createVolume(row.id);
+  svc.scheduler.createVolume(row.id, ctx.requestId);
   return row;
 }
 

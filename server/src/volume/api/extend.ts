@@ -53,5 +53,5 @@ export async function extendVolume(svc: ScheduleDeps, ctx: RequestContext, id: s
     throw invalidVolume(`Volume ${id} status must be '${expected}' to extend, currently ${now.status}.`);
   }
   // The scheduler checks that the volume's backend can hold the added gigabytes first (Cinder since Pike).
-  svc.scheduler.extendVolume(id);
+  svc.scheduler.extendVolume(id, ctx.requestId);
 }

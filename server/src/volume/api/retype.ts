@@ -70,6 +70,6 @@ export async function retypeVolume(
     await moveBetweenTypes(trx, svc.config.quotas, v.project_id, moved, await typeNameOf(trx, v.volume_type_id), type.name);
   });
   // The scheduler decides where the new type can be served (find_retype_backend); see scheduler.ts.
-  svc.scheduler.retypeVolume(id);
+  svc.scheduler.retypeVolume(id, ctx.requestId);
 }
 

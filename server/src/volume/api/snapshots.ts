@@ -54,7 +54,7 @@ export async function createSnapshot(svc: ConfigCastDeps, ctx: RequestContext, i
     await consume(trx, svc.config.quotas, v.project_id, await snapshotDelta(trx, row));
     await insertSnapshot(trx, row, input.metadata ?? {});
   });
-  svc.volumes.createSnapshot(queueOf(v), row.id);
+  svc.volumes.createSnapshot(queueOf(v), row.id, ctx.requestId);
   return row;
 }
 
@@ -115,7 +115,7 @@ export async function deleteSnapshot(svc: CastDeps, ctx: RequestContext, id: str
     }
   });
   const volume = await getVolume(svc.db.kysely, s.volume_id);
-  svc.volumes.deleteSnapshot(queueOf(volume!), id);
+  svc.volumes.deleteSnapshot(queueOf(volume!), id, ctx.requestId);
 }
 
 export async function resetSnapshotStatus(svc: DbDeps, ctx: RequestContext, id: string, status: string): Promise<void> {

@@ -12,6 +12,8 @@ import { RemoteError } from "../../bus/errors";
 import type { AttachStatus, VolumeStatus } from "../../contract/status";
 import { removeExport } from "./exports";
 import type { VolumeManager } from "./manager";
+import { Action } from "../../contract/messages";
+import { recordFailure } from "./messages";
 
 export interface AttachRequest {
   volumeId: string;
@@ -19,6 +21,8 @@ export interface AttachRequest {
   hostName: string | null;
   mountpoint: string;
   mode: "rw" | "ro";
+  /** The API request's id, for the user message of a failure. */
+  requestId?: string;
 }
 
 /** oslo.utils `uuidutils.is_uuid_like`. */
@@ -77,6 +81,9 @@ export async function attachVolume(m: VolumeManager, r: AttachRequest): Promise<
       throw new RemoteError("InvalidUUID", `Expected a UUID but received ${r.instanceUuid}.`);
     }
     if (admin.readonly === "True" && r.mode !== "ro") {
+      // cinder/volume/manager.py attach_volume: ATTACH_VOLUME, the detail mapped from the error
+      // (InvalidVolumeAttachMode: VOLUME_ATTACH_MODE_INVALID).
+      await recordFailure(m, { projectId: v.project_id, requestId: r.requestId, action: Action.ATTACH_VOLUME, resourceUuid: v.id, errorKind: "InvalidVolumeAttachMode" });
       await updateAttachment(db, id, { attach_status: "error_attaching" });
       throw new RemoteError("InvalidVolumeAttachMode", `Invalid attaching mode '${r.mode}' for volume ${v.id}.`);
     }

@@ -48,6 +48,8 @@ export interface ManagerOptions {
    * known.
    */
   quotas: QuotaDefaults;
+  /** Cinder's message_ttl: how long the user messages written here are kept (default 30 days). */
+  messageTtlSeconds?: number;
 }
 
 export class VolumeManager {
@@ -146,11 +148,11 @@ export class VolumeManager {
       this.statsChanged();
     };
     return {
-      createVolume: ({ volumeId }) => changing(ops.createVolume(this, volumeId)),
+      createVolume: ({ volumeId, requestId }) => changing(ops.createVolume(this, volumeId, requestId)),
       deleteVolume: ({ volumeId }) => changing(ops.deleteVolume(this, volumeId)),
-      extendVolume: ({ volumeId }) => changing(ops.extendVolume(this, volumeId)),
-      createSnapshot: ({ snapshotId }) => changing(ops.createSnapshot(this, snapshotId)),
-      deleteSnapshot: ({ snapshotId }) => changing(ops.deleteSnapshot(this, snapshotId)),
+      extendVolume: ({ volumeId, requestId }) => changing(ops.extendVolume(this, volumeId, requestId)),
+      createSnapshot: ({ snapshotId, requestId }) => changing(ops.createSnapshot(this, snapshotId, requestId)),
+      deleteSnapshot: ({ snapshotId, requestId }) => changing(ops.deleteSnapshot(this, snapshotId, requestId)),
       retypeVolume: ({ volumeId }) => changing(retypeVolume(this, volumeId)),
       revertToSnapshot: ({ volumeId, snapshotId }) => changing(ops.revertToSnapshot(this, volumeId, snapshotId)),
       manageExisting: ({ volumeId }) => changing(manageExisting(this, volumeId)),

@@ -13,11 +13,22 @@ import type { VolumeManager } from "./manager";
 import { release, snapshotDelta, typeNameOf, volumeDelta } from "../../quota/quota";
 import { refreshExport, removeExport } from "./exports";
 import { endOf, VOLUME_TRANSITIONS as T } from "../../contract/status";
+import { Action, Detail, MessageResource, type MessageField } from "../../contract/messages";
+import { type Failure, recordFailure } from "./messages";
 
 const vref = (v: VolumeRow): VolumeRef => ({ id: v.id, size: v.size });
 const sref = (s: SnapshotRow): SnapshotRef => ({ id: s.id, volumeId: s.volume_id, volumeSize: s.volume_size });
 
-export async function createVolume(m: VolumeManager, volumeId: string): Promise<void> {
+function snapshotFailure(s: SnapshotRow, requestId: string | undefined, action: MessageField, detail: MessageField): Failure {
+  return { projectId: s.project_id, requestId, action, resourceType: MessageResource.VOLUME_SNAPSHOT, resourceUuid: s.id, detail };
+}
+
+/**
+ * A raw create the driver fails leaves its project a user message (cinder/volume/flows/manager/
+ * create_volume.py _create_raw_volume: CREATE_VOLUME_FROM_BACKEND, DRIVER_FAILED_CREATE); Cinder
+ * writes none for a failed copy of a snapshot or a volume.
+ */
+export async function createVolume(m: VolumeManager, volumeId: string, requestId?: string): Promise<void> {
   const first = await getVolume(m.db.kysely, volumeId);
   if (!first) return;
   const sourceKey = first.snapshot_id ?? first.source_volid;
@@ -44,7 +55,11 @@ export async function createVolume(m: VolumeManager, volumeId: string): Promise<
       }
     } catch (err) {
       m.log.error({ err, volumeId }, "volume create failed");
-      await casVolume(m.db.kysely, volumeId, { status: [T.create.during] }, { status: T.create.failed });
+      const failed = await casVolume(m.db.kysely, volumeId, { status: [T.create.during] }, { status: T.create.failed });
+      if (failed && !v.snapshot_id && !v.source_volid) {
+        const f = { projectId: v.project_id, requestId, action: Action.CREATE_VOLUME_FROM_BACKEND, resourceUuid: volumeId, detail: Detail.DRIVER_FAILED_CREATE };
+        await recordFailure(m, f);
+      }
       return;
     }
     const t = now();
@@ -84,7 +99,8 @@ export async function deleteVolume(m: VolumeManager, volumeId: string): Promise<
   });
 }
 
-export async function extendVolume(m: VolumeManager, volumeId: string): Promise<void> {
+/** A failed extend leaves a user message (cinder/volume/manager.py extend_volume: EXTEND_VOLUME, DRIVER_FAILED_EXTEND). */
+export async function extendVolume(m: VolumeManager, volumeId: string, requestId?: string): Promise<void> {
   await m.locks.with([volumeId], async () => {
     const v = await getVolume(m.db.kysely, volumeId);
     if (!v || v.status !== "extending") return;
@@ -100,12 +116,16 @@ export async function extendVolume(m: VolumeManager, volumeId: string): Promise<
       await refreshExport(m, v);
     } catch (err) {
       m.log.error({ err, volumeId }, "volume extend failed");
-      await m.db.kysely.transaction().execute(async (trx) => {
-        const failed = await casVolume(trx, volumeId, { status: [T.extend.during] }, { status: T.extend.failed, task: null });
-        if (failed && newSize && newSize > v.size) {
+      const failed = await m.db.kysely.transaction().execute(async (trx) => {
+        const won = await casVolume(trx, volumeId, { status: [T.extend.during] }, { status: T.extend.failed, task: null });
+        if (won && newSize && newSize > v.size) {
           await release(trx, v.project_id, { gigabytes: newSize - v.size, typeName: await typeNameOf(trx, v.volume_type_id) });
         }
+        return won;
       });
+      if (failed) {
+        await recordFailure(m, { projectId: v.project_id, requestId, action: Action.EXTEND_VOLUME, resourceUuid: volumeId, detail: Detail.DRIVER_FAILED_EXTEND });
+      }
       return;
     }
     await casVolume(m.db.kysely, volumeId, { status: [T.extend.during] }, { status: back, size: newSize, previous_status: null, task: null });
@@ -113,7 +133,8 @@ export async function extendVolume(m: VolumeManager, volumeId: string): Promise<
   });
 }
 
-export async function createSnapshot(m: VolumeManager, snapshotId: string): Promise<void> {
+/** A failed snapshot leaves a user message (cinder/volume/manager.py create_snapshot: SNAPSHOT_CREATE, SNAPSHOT_CREATE_ERROR). */
+export async function createSnapshot(m: VolumeManager, snapshotId: string, requestId?: string): Promise<void> {
   const first = await getSnapshot(m.db.kysely, snapshotId);
   if (!first) return;
   await m.locks.with([snapshotId, first.volume_id], async () => {
@@ -125,7 +146,9 @@ export async function createSnapshot(m: VolumeManager, snapshotId: string): Prom
       await m.driver.createSnapshot(sref(s), vref(v));
     } catch (err) {
       m.log.error({ err, snapshotId }, "snapshot create failed");
-      await casSnapshot(m.db.kysely, snapshotId, ["creating"], { status: "error" });
+      if (await casSnapshot(m.db.kysely, snapshotId, ["creating"], { status: "error" })) {
+        await recordFailure(m, snapshotFailure(s, requestId, Action.SNAPSHOT_CREATE, Detail.SNAPSHOT_CREATE_ERROR));
+      }
       return;
     }
     await casSnapshot(m.db.kysely, snapshotId, ["creating"], { status: "available", progress: "100%" });
@@ -133,7 +156,8 @@ export async function createSnapshot(m: VolumeManager, snapshotId: string): Prom
   });
 }
 
-export async function deleteSnapshot(m: VolumeManager, snapshotId: string): Promise<void> {
+/** A failed snapshot delete leaves a user message (cinder/volume/manager.py delete_snapshot: SNAPSHOT_DELETE, SNAPSHOT_DELETE_ERROR). */
+export async function deleteSnapshot(m: VolumeManager, snapshotId: string, requestId?: string): Promise<void> {
   await m.locks.with([snapshotId], async () => {
     const s = await getSnapshot(m.db.kysely, snapshotId);
     if (!s || s.status !== "deleting") return;
@@ -141,7 +165,9 @@ export async function deleteSnapshot(m: VolumeManager, snapshotId: string): Prom
       await m.driver.deleteSnapshot(sref(s));
     } catch (err) {
       m.log.error({ err, snapshotId }, "snapshot delete failed");
-      await casSnapshot(m.db.kysely, snapshotId, ["deleting"], { status: "error_deleting" });
+      if (await casSnapshot(m.db.kysely, snapshotId, ["deleting"], { status: "error_deleting" })) {
+        await recordFailure(m, snapshotFailure(s, requestId, Action.SNAPSHOT_DELETE, Detail.SNAPSHOT_DELETE_ERROR));
+      }
       return;
     }
     await m.db.kysely.transaction().execute(async (trx) => {
