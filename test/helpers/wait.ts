@@ -13,13 +13,13 @@ export async function waitFor<T>(fn: () => Promise<T | undefined>, what: string,
 
 export async function waitStatus(
   c: Client,
-  kind: "volumes" | "snapshots",
+  kind: "volumes" | "snapshots" | "groups",
   project: string,
   id: string,
   status: string,
   timeoutMs = 20_000,
 ): Promise<any> {
-  const key = kind === "volumes" ? "volume" : "snapshot";
+  const key = kind.slice(0, -1);
   let last = "";
   return waitFor(async () => {
     const r = await c.get(`/v3/${project}/${kind}/${id}`);

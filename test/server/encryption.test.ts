@@ -261,6 +261,28 @@ forEachDialect("volume type encryption", function (fx) {
     await deleteVolume(alice, "p1", p.id);
   });
 
+  it("gives the copies of a group's encrypted volumes keys of their own, and a group deleted with its volumes takes their keys", async () => {
+    const t = await encryptedType();
+    const gt = await admin.post(`${A}/group_types`, { group_type: { name: `enc-group-${++n}` } });
+    assert.equal(gt.status, 202, JSON.stringify(gt.body));
+    const made = await alice.post("/v3/p1/groups", { group: { group_type: gt.body.group_type.id, volume_types: [t] } });
+    assert.equal(made.status, 202, JSON.stringify(made.body));
+    const g = made.body.group.id;
+    await waitStatus(alice, "groups", "p1", g, "available");
+    const v = await createVolume(alice, "p1", { size: 1, volume_type: t, group_id: g });
+    const clone = await alice.post("/v3/p1/groups/action", { "create-from-src": { source_group_id: g } });
+    assert.equal(clone.status, 202, JSON.stringify(clone.body));
+    await waitStatus(alice, "groups", "p1", clone.body.group.id, "available");
+    const copies = (await alice.get(`/v3/p1/volumes/detail?group_id=${clone.body.group.id}`)).body.volumes;
+    assert.equal(copies.length, 1);
+    assert.ok(copies[0].encryption_key_id && copies[0].encryption_key_id !== v.encryption_key_id, "the copy has a key of its own");
+    assert.deepEqual(await material(copies[0].encryption_key_id), await material(v.encryption_key_id));
+    for (const group of [g, clone.body.group.id]) {
+      assert.equal((await alice.post(`/v3/p1/groups/${group}/action`, { delete: { "delete-volumes": true } })).status, 202);
+    }
+    for (const key of [v.encryption_key_id, copies[0].encryption_key_id]) assert.equal(await keyRow(key), undefined, `key ${key} is gone`);
+  });
+
   it("transfers an encrypted volume from 3.70 only, and only with its snapshots", async () => {
     const v = await createVolume(alice, "p1", { size: 1, volume_type: await encryptedType() });
     const offer = (version: string, extra: Record<string, unknown> = {}) =>

@@ -14,8 +14,9 @@ import { authorize } from "../../policy/policy";
 import { release } from "../../quota/quota";
 import type { CastDeps } from "./deps";
 import { findGroup } from "./groups";
+import { forgetVolumeKey, type KeyDeps } from "./keys";
 
-export async function deleteGroup(svc: CastDeps, ctx: RequestContext, id: string, deleteVolumes: boolean): Promise<void> {
+export async function deleteGroup(svc: CastDeps & KeyDeps, ctx: RequestContext, id: string, deleteVolumes: boolean): Promise<void> {
   const g = await findGroup(svc, ctx, id);
   authorize(ctx, "group:delete", g.project_id);
   const db = svc.db.kysely;
@@ -28,7 +29,7 @@ export async function deleteGroup(svc: CastDeps, ctx: RequestContext, id: string
     });
     if (gone) return;
   }
-  await db.transaction().execute(async (trx) => {
+  const deleted = await db.transaction().execute(async (trx) => {
     const statuses = deleteVolumes ? undefined : ["available", "error"];
     // The group first: from here on no update, snapshot or second delete can start on it.
     if (!(await casGroup(trx, id, { status: statuses }, { status: "deleting" }))) {
@@ -46,6 +47,9 @@ export async function deleteGroup(svc: CastDeps, ctx: RequestContext, id: string
       const won = await casVolume(trx, v.id, { groupIs: id, attachStatusNot: "attached", noSnapshots: true }, { status: "deleting", previous_status: null, task: null });
       if (!won) throw invalidGroup(`Volume in group ${id} is attached. Need to detach first.`);
     }
+    return volumes;
   });
+  // The volumes are bound to go: their keys go now (as a volume's own delete does), unless held elsewhere.
+  for (const v of deleted) await forgetVolumeKey(svc, ctx, v);
   svc.volumes.deleteGroup(queueOf((await findGroup(svc, ctx, id)) ?? g), id);
 }
