@@ -46,6 +46,7 @@ const USAGE = `usage: cinderblock serve [options]                 every service 
   --root-helper CMD     prefix for commands that need root when not running as root (e.g. "sudo -n")
   --key-manager NAME    where volume keys live: builtin (default: sealed under DATA_DIR/master.key) or barbican
   --barbican-url URL    Barbican's endpoint (with --key-manager barbican), e.g. http://controller:9311
+  --default-group-type NAME   the group type of GET group_types/default (none by default)
   --headers-timeout-ms N      a request's line and headers must arrive within N ms (default 10000; 0: no limit)
   --request-timeout-ms N      a whole request, body included, must arrive within N ms (default 30000; 0: no limit)
   --keep-alive-timeout-ms N   close an idle keep-alive connection after N ms (default 72000)
@@ -97,6 +98,9 @@ async function run(cmd: Command, argv: string[]): Promise<void> {
       "report-interval-ms": { type: "string" },
       "stats-interval-ms": { type: "string" },
       "message-ttl": { type: "string" },
+      "key-manager": { type: "string" },
+      "barbican-url": { type: "string" },
+      "default-group-type": { type: "string" },
       "message-reap-interval": { type: "string" },
       "rpc-response-timeout": { type: "string" },
       cluster: { type: "string" },
