@@ -21,16 +21,26 @@ export interface Bus {
   close(): Promise<void>;
 }
 
+/** Topics that carry only fanouts, so that every service sharing a bus may consume them. */
+const FANOUT_ONLY_TOPICS = new Set(["cinder-volume"]);
+
 export class InProcessBus implements Bus {
   private readonly handlers = new Map<string, Handler>();
+  /** Every consumer of a topic, for fanouts: services sharing this bus each consume a fanout topic. */
+  private readonly fanoutHandlers = new Map<string, Handler[]>();
   private readonly inFlight = new Set<Promise<unknown>>();
   private closed = false;
 
   constructor(private readonly log: Pick<Log, "error">) {}
 
+  /**
+   * One consumer per topic for casts and calls (a second is a mistake, refused). A topic consumed
+   * only for its fanouts (`cinder-volume`, by every process with volume services) may have several.
+   */
   subscribe(topic: string, handler: Handler): void {
-    if (this.handlers.has(topic)) throw new Error(`topic ${topic} already has a consumer`);
-    this.handlers.set(topic, handler);
+    if (this.handlers.has(topic) && !FANOUT_ONLY_TOPICS.has(topic)) throw new Error(`topic ${topic} already has a consumer`);
+    if (!this.handlers.has(topic)) this.handlers.set(topic, handler);
+    this.fanoutHandlers.set(topic, [...(this.fanoutHandlers.get(topic) ?? []), handler]);
   }
 
   cast(topic: string, method: string, payload: unknown): void {
@@ -43,17 +53,18 @@ export class InProcessBus implements Bus {
   }
 
   /**
-   * One consumer per topic here, so a fanout is a cast; it is delivered at once (the handler runs
-   * up to its first await before this returns), so a report sent while starting is in place before
-   * the next request.
+   * To every consumer of the topic, at once (each handler runs up to its first await before this
+   * returns), so that a report sent while starting is in place before the next request.
    */
   fanout(topic: string, method: string, payload: unknown): void {
-    // To every consumer: with none (no volume service in this process yet), to nobody.
-    if (this.closed || !this.handlers.has(topic)) return;
-    const p = this.deliver(topic, method, payload)
-      .catch((err: unknown) => this.log.error({ err, topic, method }, "fanout handler failed"))
-      .finally(() => this.inFlight.delete(p));
-    this.inFlight.add(p);
+    // To every consumer: with none (no volume service on this bus yet), to nobody.
+    if (this.closed) return;
+    for (const handler of this.fanoutHandlers.get(topic) ?? []) {
+      const p = handler(method, payload)
+        .catch((err: unknown) => this.log.error({ err, topic, method }, "fanout handler failed"))
+        .finally(() => this.inFlight.delete(p));
+      this.inFlight.add(p);
+    }
   }
 
   async call<T>(topic: string, method: string, payload: unknown): Promise<T> {

@@ -96,6 +96,8 @@ export interface SchedulerOptions {
 const FILTERS: readonly Filter[] = [availabilityZoneFilter, capacityFilter, capabilitiesFilter];
 /** cinder/scheduler/manager.py scheduler_driver_init_wait_time. */
 const INIT_WAIT_MS = 60_000;
+/** While it waits for reports, a scheduler asks the volume services again this often. */
+const ASK_AGAIN_MS = 2_000;
 
 export class Scheduler {
   private readonly reports = new Map<string, BackendReport>();
@@ -150,7 +152,7 @@ export class Scheduler {
     });
     // The volume services report at their own interval (a minute by default): asked now, they
     // report at once, and placements need not wait for that interval (waitForReports).
-    this.volumes.publishServiceCapabilities();
+    this.askForReports();
     const after = this.opts.resumeAfterMs;
     if (after) {
       this.sweep = setInterval(() => void this.resumeUnplaced(after).catch((err: unknown) => this.log.warn({ err }, "re-scheduling failed")), after);
@@ -288,6 +290,13 @@ export class Scheduler {
    * usable volume service has reported, or until initWaitMs after the start (a service that is up
    * but does not answer).
    */
+  private askedAt = 0;
+
+  private askForReports(): void {
+    this.askedAt = Date.now();
+    this.volumes.publishServiceCapabilities();
+  }
+
   private async waitForReports(): Promise<void> {
     const until = this.startedAt + (this.opts.initWaitMs ?? INIT_WAIT_MS);
     let logged = false;
@@ -299,6 +308,9 @@ export class Scheduler {
       }
       if (!logged) this.log.info({ missing }, "waiting for the volume services to report their pools before placing volumes");
       logged = true;
+      // Asked again now and then: a request sent before this scheduler's own queue was bound, or
+      // a report sent before then, is lost (fanouts are not kept for an absent consumer).
+      if (Date.now() - this.askedAt >= ASK_AGAIN_MS) this.askForReports();
       await new Promise((r) => setTimeout(r, 100));
     }
   }
