@@ -22,7 +22,7 @@
  * throughput,scale,workers) which parts run; BENCH_DIALECTS (default sqlite,postgres) the scale's
  * databases. BENCH_PROFILE=DIR writes a CPU profile of each server there when it stops.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import net from "node:net";
 import { randomUUID } from "node:crypto";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -41,7 +41,8 @@ const DIALECTS = new Set((process.env.BENCH_DIALECTS ?? "sqlite,postgres").split
 const DETAIL_SEEDED = 10_000;
 const CONNECTIONS = 10;
 const MV = "volume 3.71";
-const CLI = path.resolve(__dirname, "../../server/src/cli.ts");
+/** The server as `npm start` runs it: compiled by `npm run build`, not transformed on the fly. */
+const CLI = path.resolve(__dirname, "../../server/dist/cli.js");
 const CEILING = path.resolve(__dirname, "ceiling.ts");
 const PROFILE = process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROFILE)}`] : [];
 
@@ -158,8 +159,10 @@ function pct(sorted: number[], p: number): number {
 }
 
 /** A child process (a `cinderblock` command, or the ceiling) once `ready` says it answers. */
+/** A Node process (`node ...args`); TypeScript entry points run through tsx. */
 export async function startChild(args: string[], ready: () => Promise<boolean>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["--require", require.resolve("tsx/cjs"), ...args], { stdio: ["ignore", "ignore", "inherit"] });
+  const tsx = args.some((a) => a.endsWith(".ts")) ? ["--require", require.resolve("tsx/cjs")] : [];
+  const child = spawn(process.execPath, [...tsx, ...args], { stdio: ["ignore", "ignore", "inherit"] });
   for (let i = 0; ; i++) {
     if (child.exitCode !== null) throw new Error(`${args.slice(0, 2).join(" ")} exited with ${child.exitCode}`);
     try {
@@ -447,6 +450,8 @@ function printRows(rows: Row[], unit = "req/s"): void {
 }
 
 async function main(): Promise<void> {
+  // What is measured is what `npm start` runs: the compiled server.
+  execFileSync("npm", ["run", "-s", "build"], { stdio: "inherit", cwd: path.resolve(__dirname, "../..") });
   const dir = await mkdtemp(path.join(os.tmpdir(), "cinderblock-bench-"));
   const pgUp = (await reachable(5432)) && (await reachable(5672));
   try {
