@@ -25,14 +25,6 @@ export function parseBackupTask(b: Pick<BackupRow, "task">): BackupTask | undefi
   }
 }
 
-export function backupMetadata(b: Pick<BackupRow, "metadata">): Record<string, string> {
-  try {
-    return JSON.parse(b.metadata) as Record<string, string>;
-  } catch {
-    return {};
-  }
-}
-
 export async function getBackup(db: Q, id: string): Promise<BackupRow | undefined> {
   return db.selectFrom("backups").selectAll().where("id", "=", id).executeTakeFirst();
 }

@@ -2,10 +2,17 @@
 import type { BackupRow } from "../../db/schema";
 import type { RequestContext } from "../../contract/context";
 import { MV } from "../../contract/microversion";
-import { backupMetadata } from "../../db/repos/backups";
 import { resourceLinks, type LinkBase } from "./links";
 
 export const BACKUP_COLLECTION = "backups";
+
+function metadataOf(b: Pick<BackupRow, "metadata">): Record<string, string> {
+  try {
+    return JSON.parse(b.metadata) as Record<string, string>;
+  } catch {
+    return {};
+  }
+}
 
 export function backupSummary(link: LinkBase, b: Pick<BackupRow, "id" | "display_name">): Record<string, unknown> {
   return { id: b.id, name: b.display_name, links: resourceLinks(link, BACKUP_COLLECTION, b.id) };
@@ -33,7 +40,7 @@ export function backupDetail(ctx: RequestContext, link: LinkBase, b: BackupRow):
     data_timestamp: b.data_timestamp,
     progress: b.status === "creating" || b.status === "restoring" ? b.progress : null,
   };
-  if (ctx.version >= MV.BACKUP_METADATA) out.metadata = backupMetadata(b);
+  if (ctx.version >= MV.BACKUP_METADATA) out.metadata = metadataOf(b);
   if (ctx.version >= MV.ENCRYPTION_KEY_ID_IN_DETAILS && b.encryption_key_id) out.encryption_key_id = b.encryption_key_id;
   return out;
 }
