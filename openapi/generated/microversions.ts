@@ -53,6 +53,8 @@ export const MICROVERSIONS = {
    * GET /v3/{project_id}/manageable_snapshots/detail
    */
   MANAGE_EXISTING_LIST: "3.8",
+  /** PUT /v3/{project_id}/backups/{backup_id} */
+  BACKUP_UPDATE: "3.9",
   /** parameters.filter_group_id */
   GROUP_VOLUME_LIST_FILTER: "3.10",
   /**
@@ -184,6 +186,12 @@ export const MICROVERSIONS = {
   SNAPSHOT_LIST_USER_ID: "3.41",
   /** schemas.VolumeActionExtend.x-version-changes[0] */
   VOLUME_EXTEND_INUSE: "3.42",
+  /**
+   * schemas.BackupCreateRequest.properties.backup.properties.metadata
+   * schemas.Backup.properties.metadata
+   * schemas.BackupUpdateRequest.properties.backup.properties.metadata
+   */
+  BACKUP_METADATA: "3.43",
   /** schemas.AttachmentActionComplete */
   NEW_ATTACH_COMPLETION: "3.44",
   /**
@@ -191,6 +199,8 @@ export const MICROVERSIONS = {
    * schemas.VolumeDetailList.properties.count
    * schemas.SnapshotList.properties.count
    * schemas.SnapshotDetailList.properties.count
+   * schemas.BackupSummaryList.properties.count
+   * schemas.BackupList.properties.count
    * parameters.with_count
    */
   SUPPORT_COUNT_INFO: "3.45",
@@ -203,6 +213,8 @@ export const MICROVERSIONS = {
   VOLUME_SHARED_TARGETS_AND_SERVICE_FIELDS: "3.48",
   /** schemas.Service.properties.backend_state */
   SERVICE_BACKEND_STATE: "3.49",
+  /** schemas.BackupCreateRequest.properties.backup.properties.availability_zone */
+  BACKUP_AZ: "3.51",
   /** parameters.types_extra_specs */
   SUPPORT_VOLUME_TYPE_FILTER: "3.52",
   /** schemas.VolumeUpdate.allOf[0] */
@@ -252,7 +264,10 @@ export const MICROVERSIONS = {
   DEFAULT_TYPE_OVERRIDES: "3.62",
   /** schemas.Volume.properties.volume_type_id */
   VOLUME_TYPE_ID_IN_VOLUME_DETAIL: "3.63",
-  /** schemas.Volume.properties.encryption_key_id */
+  /**
+   * schemas.Volume.properties.encryption_key_id
+   * schemas.Backup.properties.encryption_key_id
+   */
   ENCRYPTION_KEY_ID_IN_DETAILS: "3.64",
   /**
    * schemas.Volume.properties.consumes_quota

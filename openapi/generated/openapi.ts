@@ -1194,6 +1194,268 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v3/{project_id}/backups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List backups (summary)
+         * @description The project's backups as `{id, name, links}` items (cinder/api/contrib/backups.py `index`,
+         *     cinder/api/views/backups.py `summary`), sorted by `created_at desc` by default and paged by
+         *     `limit`/`marker`/`offset` like volumes; an admin's `all_tenants` lists every project's. Filters
+         *     `name`, `status`, `volume_id` (exact). `backups_links` carries a `next` link on a full page;
+         *     `count` (3.45) with `with_count=true`.
+         */
+        get: operations["listBackups"];
+        put?: never;
+        /**
+         * Create a backup
+         * @description Back up a volume, or one of its snapshots (cinder/api/contrib/backups.py `create`,
+         *     cinder/backup/api.py `create`): **202** with the backup's summary; the backup is `creating`
+         *     and the volume (or snapshot) `backing-up` until the chunked driver has stored every chunk,
+         *     then `available` and the volume back to its former status. The volume must be `available`,
+         *     or `in-use` with `force: true` (else 400 "Invalid volume: Volume to be backed up must be
+         *     available or in-use, but the current status is \"<status>\"." / "Backing up an in-use
+         *     volume must use the force flag."). A snapshot (`snapshot_id`) must be `available` and of
+         *     that volume. `incremental: true` stores only the chunks changed since the volume's latest
+         *     `available` backup (400 "Invalid backup: No backups available to do an incremental backup."
+         *     when there is none). The backup takes one `backups` and `size` `backup_gigabytes` of the
+         *     project's quota in the transaction that writes its row (413 BackupLimitExceeded /
+         *     VolumeBackupSizeExceedsAvailableQuota). `metadata` from 3.43, `availability_zone` from 3.51.
+         */
+        post: operations["createBackup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/backups/detail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List backups in detail
+         * @description As the summary list, each backup in detail (cinder/api/contrib/backups.py `detail`).
+         */
+        get: operations["listBackupsDetail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/backups/import_record": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import a backup's record
+         * @description Make a backup from an exported record (cinder/api/contrib/backups.py `import_record`):
+         *     **201** with the backup's summary, `available`, its objects found in the store the record
+         *     names. A record that does not decode → 400 "Invalid input received: Can't parse backup
+         *     record."; a driver this service does not run → 400 "Invalid input received: Unsupported
+         *     backup driver <name>."; a backup of that id that exists → 400 "Invalid backup: Backup
+         *     already exists in database.".
+         */
+        post: operations["importBackupRecord"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/backups/{backup_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /** @description The backup id. An unknown (or, for a non-admin, another project's) id is a 404 "Backup <id> could not be found.". */
+                backup_id: components["parameters"]["backup_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Show a backup
+         * @description The backup in detail (cinder/api/contrib/backups.py `show`, cinder/api/v3/views/backups.py).
+         *     While it is `creating` or `restoring`, `progress` gives the percentage of chunks done.
+         */
+        get: operations["showBackup"];
+        /**
+         * Update a backup
+         * @description Change the name and description (3.9, BACKUP_UPDATE) and, from 3.43, replace the metadata
+         *     (cinder/api/v3/backups.py `update`): **200** with the backup in detail.
+         */
+        put: operations["updateBackup"];
+        post?: never;
+        /**
+         * Delete a backup
+         * @description Remove the backup and its objects (cinder/backup/api.py `delete`): **202**, the backup
+         *     `deleting` until its chunks are gone, then removed and its quota given back. Only an
+         *     `available` or `error` backup (400 "Invalid backup: Backup status must be available or
+         *     error"), and not one an incremental backup depends on (400 "Invalid backup: Incremental
+         *     backups exist for this backup.").
+         */
+        delete: operations["deleteBackup"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/backups/{backup_id}/action": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /** @description The backup id. An unknown (or, for a non-admin, another project's) id is a 404 "Backup <id> could not be found.". */
+                backup_id: components["parameters"]["backup_id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Perform an action on a backup
+         * @description Dispatch on the body's single key (cinder/api/contrib/admin_actions.py BackupAdminController).
+         *     The operation-level `x-policy` is a dispatch placeholder; each variant carries its own rule.
+         */
+        post: operations["backupAction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/backups/{backup_id}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /** @description The backup id. An unknown (or, for a non-admin, another project's) id is a 404 "Backup <id> could not be found.". */
+                backup_id: components["parameters"]["backup_id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Restore a backup
+         * @description Restore an `available` backup (cinder/api/contrib/backups.py `restore`, cinder/backup/api.py
+         *     `restore`): **202** with `{backup_id, volume_id, volume_name}`. Without `volume_id` a new
+         *     volume of the backup's size is made (named `name`, or "restore_backup_<id>"), taking the
+         *     project's volume quota; with one, that volume must be `available` (400 "Invalid volume:
+         *     Volume to be restored to must be available") and at least the backup's size (400 "Invalid
+         *     volume: volume size <n> is smaller than backup size <m>."). The backup goes `restoring` and
+         *     the volume `restoring-backup` until every chunk of the chain is verified and written, then
+         *     both `available`; a chunk whose sha256 does not match fails the restore: the volume
+         *     `error_restoring`, the backup `available`, and a user message (restore backup / Backup
+         *     driver failed to restore backup).
+         */
+        post: operations["restoreBackup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{project_id}/backups/{backup_id}/export_record": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /** @description The backup id. An unknown (or, for a non-admin, another project's) id is a 404 "Backup <id> could not be found.". */
+                backup_id: components["parameters"]["backup_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Export a backup's record
+         * @description The backup's database record, for import elsewhere (cinder/api/contrib/backups.py
+         *     `export_record`): `backup_service` names the driver and `backup_url` is the record,
+         *     base64-encoded JSON. Only an `available` backup (400 "Invalid backup: Backup status must be
+         *     available and not restoring.").
+         */
+        get: operations["exportBackupRecord"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v3/{project_id}/volume-transfers": {
         parameters: {
             query?: never;
@@ -7737,6 +7999,586 @@ export interface paths {
                 415: components["responses"]["UnsupportedMediaType"];
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/backups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List backups (summary)
+         * @description The project's backups as `{id, name, links}` items (cinder/api/contrib/backups.py `index`,
+         *     cinder/api/views/backups.py `summary`), sorted by `created_at desc` by default and paged by
+         *     `limit`/`marker`/`offset` like volumes; an admin's `all_tenants` lists every project's. Filters
+         *     `name`, `status`, `volume_id` (exact). `backups_links` carries a `next` link on a full page;
+         *     `count` (3.45) with `with_count=true`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /**
+                     * @description Maximum number of items to return; an integer >= 0, capped at `osapi_max_limit` (default
+                     *     1000), which is also the default. Not an integer → 400 "limit param must be an integer";
+                     *     negative → 400 "limit param must be positive".
+                     */
+                    limit?: components["parameters"]["limit"];
+                    /** @description The id of the last item of the previous page; an id that does not exist is a 404. */
+                    marker?: components["parameters"]["marker"];
+                    /**
+                     * @description Number of items to skip; an integer 0..2147483647 (api_utils.validate_integer), else 400
+                     *     "offset must be an integer" / "offset must be >= 0" / "offset must be <= 2147483647".
+                     */
+                    offset?: components["parameters"]["offset"];
+                    /**
+                     * @description Comma-separated `key[:dir]` list, dir `asc` or `desc` (default `desc`); default sort
+                     *     `created_at:desc`. `name` is accepted as a key (mapped to display_name; snapshots from 3.30).
+                     *     Combining `sort` with `sort_key`/`sort_dir` → 400 "The 'sort_key' and 'sort_dir' parameters
+                     *     are deprecated and cannot be used with the 'sort' parameter.".
+                     */
+                    sort?: components["parameters"]["sort"];
+                    /**
+                     * @deprecated
+                     * @description Deprecated single sort key (default `created_at`); see `sort`.
+                     */
+                    sort_key?: components["parameters"]["sort_key"];
+                    /**
+                     * @deprecated
+                     * @description Deprecated single sort direction `asc`/`desc` (default `desc`); see `sort`.
+                     */
+                    sort_dir?: components["parameters"]["sort_dir"];
+                    /**
+                     * @description A boolean string (`utils.get_bool_param`; not a boolean → 400 "Value '<v>' for 'with_count'
+                     *     is not a boolean."); when true the list carries `count`, the number of matching items
+                     *     ignoring `limit`/`marker`/`offset`. Before 3.45 it is treated as an (unknown) filter.
+                     */
+                    with_count?: components["parameters"]["with_count"];
+                    /**
+                     * @description A boolean string (`utils.get_bool_param`: not a boolean → 400 "Value '<v>' for
+                     *     'all_tenants' is not a boolean."); for admins, list across all projects. Silently dropped for non-admins (even
+                     *     from 3.31, see cinder/api/common.py `reject_invalid_filters`).
+                     */
+                    all_tenants?: components["parameters"]["all_tenants"];
+                    /** @description Exact match on the name (display_name). */
+                    name?: components["parameters"]["filter_name"];
+                    /** @description Exact match on the status. */
+                    status?: components["parameters"]["filter_status"];
+                    /** @description Backups of this volume (cinder/api/v3/backups.py `_get_backups`). */
+                    volume_id?: components["parameters"]["filter_backup_volume_id"];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The backups. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BackupSummaryList"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                406: components["responses"]["NotAcceptable"];
+            };
+        };
+        put?: never;
+        /**
+         * Create a backup
+         * @description Back up a volume, or one of its snapshots (cinder/api/contrib/backups.py `create`,
+         *     cinder/backup/api.py `create`): **202** with the backup's summary; the backup is `creating`
+         *     and the volume (or snapshot) `backing-up` until the chunked driver has stored every chunk,
+         *     then `available` and the volume back to its former status. The volume must be `available`,
+         *     or `in-use` with `force: true` (else 400 "Invalid volume: Volume to be backed up must be
+         *     available or in-use, but the current status is \"<status>\"." / "Backing up an in-use
+         *     volume must use the force flag."). A snapshot (`snapshot_id`) must be `available` and of
+         *     that volume. `incremental: true` stores only the chunks changed since the volume's latest
+         *     `available` backup (400 "Invalid backup: No backups available to do an incremental backup."
+         *     when there is none). The backup takes one `backups` and `size` `backup_gigabytes` of the
+         *     project's quota in the transaction that writes its row (413 BackupLimitExceeded /
+         *     VolumeBackupSizeExceedsAvailableQuota). `metadata` from 3.43, `availability_zone` from 3.51.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["BackupCreateRequest"];
+                };
+            };
+            responses: {
+                /** @description The backup (summary). */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BackupSummaryResponse"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+                413: components["responses"]["OverLimit"];
+                415: components["responses"]["UnsupportedMediaType"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/backups/detail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List backups in detail
+         * @description As the summary list, each backup in detail (cinder/api/contrib/backups.py `detail`).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /**
+                     * @description Maximum number of items to return; an integer >= 0, capped at `osapi_max_limit` (default
+                     *     1000), which is also the default. Not an integer → 400 "limit param must be an integer";
+                     *     negative → 400 "limit param must be positive".
+                     */
+                    limit?: components["parameters"]["limit"];
+                    /** @description The id of the last item of the previous page; an id that does not exist is a 404. */
+                    marker?: components["parameters"]["marker"];
+                    /**
+                     * @description Number of items to skip; an integer 0..2147483647 (api_utils.validate_integer), else 400
+                     *     "offset must be an integer" / "offset must be >= 0" / "offset must be <= 2147483647".
+                     */
+                    offset?: components["parameters"]["offset"];
+                    /**
+                     * @description Comma-separated `key[:dir]` list, dir `asc` or `desc` (default `desc`); default sort
+                     *     `created_at:desc`. `name` is accepted as a key (mapped to display_name; snapshots from 3.30).
+                     *     Combining `sort` with `sort_key`/`sort_dir` → 400 "The 'sort_key' and 'sort_dir' parameters
+                     *     are deprecated and cannot be used with the 'sort' parameter.".
+                     */
+                    sort?: components["parameters"]["sort"];
+                    /**
+                     * @deprecated
+                     * @description Deprecated single sort key (default `created_at`); see `sort`.
+                     */
+                    sort_key?: components["parameters"]["sort_key"];
+                    /**
+                     * @deprecated
+                     * @description Deprecated single sort direction `asc`/`desc` (default `desc`); see `sort`.
+                     */
+                    sort_dir?: components["parameters"]["sort_dir"];
+                    /**
+                     * @description A boolean string (`utils.get_bool_param`; not a boolean → 400 "Value '<v>' for 'with_count'
+                     *     is not a boolean."); when true the list carries `count`, the number of matching items
+                     *     ignoring `limit`/`marker`/`offset`. Before 3.45 it is treated as an (unknown) filter.
+                     */
+                    with_count?: components["parameters"]["with_count"];
+                    /**
+                     * @description A boolean string (`utils.get_bool_param`: not a boolean → 400 "Value '<v>' for
+                     *     'all_tenants' is not a boolean."); for admins, list across all projects. Silently dropped for non-admins (even
+                     *     from 3.31, see cinder/api/common.py `reject_invalid_filters`).
+                     */
+                    all_tenants?: components["parameters"]["all_tenants"];
+                    /** @description Exact match on the name (display_name). */
+                    name?: components["parameters"]["filter_name"];
+                    /** @description Exact match on the status. */
+                    status?: components["parameters"]["filter_status"];
+                    /** @description Backups of this volume (cinder/api/v3/backups.py `_get_backups`). */
+                    volume_id?: components["parameters"]["filter_backup_volume_id"];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The backups. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BackupList"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                406: components["responses"]["NotAcceptable"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/backups/import_record": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import a backup's record
+         * @description Make a backup from an exported record (cinder/api/contrib/backups.py `import_record`):
+         *     **201** with the backup's summary, `available`, its objects found in the store the record
+         *     names. A record that does not decode → 400 "Invalid input received: Can't parse backup
+         *     record."; a driver this service does not run → 400 "Invalid input received: Unsupported
+         *     backup driver <name>."; a backup of that id that exists → 400 "Invalid backup: Backup
+         *     already exists in database.".
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["BackupImportRequest"];
+                };
+            };
+            responses: {
+                /** @description The backup (summary). */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BackupSummaryResponse"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                406: components["responses"]["NotAcceptable"];
+                413: components["responses"]["OverLimit"];
+                415: components["responses"]["UnsupportedMediaType"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/backups/{backup_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The backup id. An unknown (or, for a non-admin, another project's) id is a 404 "Backup <id> could not be found.". */
+                backup_id: components["parameters"]["backup_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Show a backup
+         * @description The backup in detail (cinder/api/contrib/backups.py `show`, cinder/api/v3/views/backups.py).
+         *     While it is `creating` or `restoring`, `progress` gives the percentage of chunks done.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The backup id. An unknown (or, for a non-admin, another project's) id is a 404 "Backup <id> could not be found.". */
+                    backup_id: components["parameters"]["backup_id"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The backup. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BackupResponse"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+            };
+        };
+        /**
+         * Update a backup
+         * @description Change the name and description (3.9, BACKUP_UPDATE) and, from 3.43, replace the metadata
+         *     (cinder/api/v3/backups.py `update`): **200** with the backup in detail.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The backup id. An unknown (or, for a non-admin, another project's) id is a 404 "Backup <id> could not be found.". */
+                    backup_id: components["parameters"]["backup_id"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["BackupUpdateRequest"];
+                };
+            };
+            responses: {
+                /** @description The backup. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BackupResponse"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+                415: components["responses"]["UnsupportedMediaType"];
+            };
+        };
+        post?: never;
+        /**
+         * Delete a backup
+         * @description Remove the backup and its objects (cinder/backup/api.py `delete`): **202**, the backup
+         *     `deleting` until its chunks are gone, then removed and its quota given back. Only an
+         *     `available` or `error` backup (400 "Invalid backup: Backup status must be available or
+         *     error"), and not one an incremental backup depends on (400 "Invalid backup: Incremental
+         *     backups exist for this backup.").
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The backup id. An unknown (or, for a non-admin, another project's) id is a 404 "Backup <id> could not be found.". */
+                    backup_id: components["parameters"]["backup_id"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleting. */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/backups/{backup_id}/action": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The backup id. An unknown (or, for a non-admin, another project's) id is a 404 "Backup <id> could not be found.". */
+                backup_id: components["parameters"]["backup_id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Perform an action on a backup
+         * @description Dispatch on the body's single key (cinder/api/contrib/admin_actions.py BackupAdminController).
+         *     The operation-level `x-policy` is a dispatch placeholder; each variant carries its own rule.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The backup id. An unknown (or, for a non-admin, another project's) id is a 404 "Backup <id> could not be found.". */
+                    backup_id: components["parameters"]["backup_id"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["BackupAction"];
+                };
+            };
+            responses: {
+                /** @description Action accepted (no body). */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+                415: components["responses"]["UnsupportedMediaType"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/backups/{backup_id}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The backup id. An unknown (or, for a non-admin, another project's) id is a 404 "Backup <id> could not be found.". */
+                backup_id: components["parameters"]["backup_id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Restore a backup
+         * @description Restore an `available` backup (cinder/api/contrib/backups.py `restore`, cinder/backup/api.py
+         *     `restore`): **202** with `{backup_id, volume_id, volume_name}`. Without `volume_id` a new
+         *     volume of the backup's size is made (named `name`, or "restore_backup_<id>"), taking the
+         *     project's volume quota; with one, that volume must be `available` (400 "Invalid volume:
+         *     Volume to be restored to must be available") and at least the backup's size (400 "Invalid
+         *     volume: volume size <n> is smaller than backup size <m>."). The backup goes `restoring` and
+         *     the volume `restoring-backup` until every chunk of the chain is verified and written, then
+         *     both `available`; a chunk whose sha256 does not match fails the restore: the volume
+         *     `error_restoring`, the backup `available`, and a user message (restore backup / Backup
+         *     driver failed to restore backup).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The backup id. An unknown (or, for a non-admin, another project's) id is a 404 "Backup <id> could not be found.". */
+                    backup_id: components["parameters"]["backup_id"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["BackupRestoreRequest"];
+                };
+            };
+            responses: {
+                /** @description The restore. */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BackupRestoreResponse"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+                413: components["responses"]["OverLimit"];
+                415: components["responses"]["UnsupportedMediaType"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/backups/{backup_id}/export_record": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The backup id. An unknown (or, for a non-admin, another project's) id is a 404 "Backup <id> could not be found.". */
+                backup_id: components["parameters"]["backup_id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Export a backup's record
+         * @description The backup's database record, for import elsewhere (cinder/api/contrib/backups.py
+         *     `export_record`): `backup_service` names the driver and `backup_url` is the record,
+         *     base64-encoded JSON. Only an `available` backup (400 "Invalid backup: Backup status must be
+         *     available and not restoring.").
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The backup id. An unknown (or, for a non-admin, another project's) id is a 404 "Backup <id> could not be found.". */
+                    backup_id: components["parameters"]["backup_id"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The record. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BackupRecordResponse"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                406: components["responses"]["NotAcceptable"];
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -14436,6 +15278,132 @@ export interface components {
          *     (cinder/api/v3/attachments.py).
          */
         AttachmentAction: components["schemas"]["AttachmentActionComplete"];
+        /** @description A backup in a summary list and the create/import responses (ViewBuilder.summary). */
+        BackupSummary: {
+            id: components["schemas"]["Uuid"];
+            name: string | null;
+            links: components["schemas"]["Links"];
+        };
+        BackupSummaryList: {
+            backups: components["schemas"]["BackupSummary"][];
+            backups_links?: components["schemas"]["CollectionLinks"];
+            count?: number;
+        };
+        BackupDescription: string | null;
+        /** @description `name_allow_zero_min_length`: 0..255 characters, or null. */
+        BackupName: string | null;
+        /**
+         * @description cinder/api/schemas/backups.py `create`, `create_backup_v343` (metadata), `create_backup_v351`
+         *     (availability_zone). A key below its microversion → 400 "Additional properties are not
+         *     allowed".
+         */
+        BackupCreateRequest: {
+            backup: {
+                volume_id: components["schemas"]["UuidLike"];
+                container?: string | null;
+                description?: components["schemas"]["BackupDescription"];
+                incremental?: components["schemas"]["Boolean"];
+                force?: components["schemas"]["Boolean"];
+                name?: components["schemas"]["BackupName"];
+                snapshot_id?: components["schemas"]["OptionalUuidLike"];
+                metadata?: components["schemas"]["MetadataOrNull"];
+                availability_zone?: string | null;
+            };
+        };
+        BackupSummaryResponse: {
+            backup: components["schemas"]["BackupSummary"];
+        };
+        /**
+         * @description A backup in detail (ViewBuilder.detail). `progress` is Cinderblock's extension: the
+         *     percentage (0-100) of chunks the running backup or restore has done, null when none runs.
+         */
+        Backup: {
+            id: components["schemas"]["Uuid"];
+            /** @description creating, available, deleting, error, error_deleting, restoring. */
+            status: string;
+            /** @description The volume's size in GiB. */
+            size: number;
+            /** @description Chunks stored for this backup. */
+            object_count: number | null;
+            availability_zone: string | null;
+            container: string | null;
+            created_at: components["schemas"]["Timestamp"];
+            updated_at: components["schemas"]["Timestamp"] | null;
+            name: string | null;
+            description: string | null;
+            fail_reason: string | null;
+            volume_id: string;
+            links: components["schemas"]["Links"];
+            is_incremental: boolean;
+            has_dependent_backups: boolean;
+            snapshot_id: string | null;
+            data_timestamp: components["schemas"]["Timestamp"];
+            /** @description Percentage of the running backup or restore done (Cinderblock extension). */
+            progress?: number | null;
+            metadata?: components["schemas"]["MetadataMap"];
+            /** @description The key of an encrypted volume's backup. */
+            encryption_key_id?: string | null;
+        };
+        BackupList: {
+            backups: components["schemas"]["Backup"][];
+            backups_links?: components["schemas"]["CollectionLinks"];
+            count?: number;
+        };
+        BackupRecord: {
+            backup_service: string;
+            backup_url: string;
+        };
+        /** @description cinder/api/schemas/backups.py `import_record`. */
+        BackupImportRequest: {
+            "backup-record": components["schemas"]["BackupRecord"];
+        };
+        BackupResponse: {
+            backup: components["schemas"]["Backup"];
+        };
+        /** @description cinder/api/schemas/backups.py `update`, `update_backup_v343` (metadata). */
+        BackupUpdateRequest: {
+            backup: {
+                name?: components["schemas"]["BackupName"];
+                description?: components["schemas"]["BackupDescription"];
+                metadata?: components["schemas"]["Metadata"];
+            } | null;
+        };
+        /**
+         * @description `os-reset_status` (admin): set the backup's status to `available` or `error`
+         *     (cinder/api/schemas/admin_actions.py `reset_status_backup`). 202, no body.
+         */
+        BackupActionResetStatus: {
+            "os-reset_status": {
+                status: string;
+            };
+        };
+        /**
+         * @description `os-force_delete` (admin): delete the backup whatever its status (a running backup or
+         *     restore is abandoned). 202, no body.
+         */
+        BackupActionForceDelete: {
+            /** @description Ignored; any JSON value (conventionally `{}`). */
+            "os-force_delete": unknown;
+        };
+        /** @description A backup action: exactly one key (cinder/api/contrib/admin_actions.py BackupAdminController). */
+        BackupAction: components["schemas"]["BackupActionResetStatus"] | components["schemas"]["BackupActionForceDelete"];
+        /** @description cinder/api/schemas/backups.py `restore`. */
+        BackupRestoreRequest: {
+            restore: {
+                name?: components["schemas"]["BackupName"];
+                volume_id?: components["schemas"]["OptionalUuidLike"];
+            } | null;
+        };
+        BackupRestoreResponse: {
+            restore: {
+                backup_id: components["schemas"]["Uuid"];
+                volume_id: components["schemas"]["Uuid"];
+                volume_name: string | null;
+            };
+        };
+        BackupRecordResponse: {
+            "backup-record": components["schemas"]["BackupRecord"];
+        };
         /** @description A transfer in a summary list, and the accept response (ViewBuilder.summary). */
         TransferSummary: {
             id: components["schemas"]["Uuid"];
@@ -16810,6 +17778,10 @@ export interface components {
         filter_attach_status: string;
         /** @description The attachment id. An unknown (or not visible) id is a 404 "VolumeAttachment <id> could not be found.". */
         attachment_id: string;
+        /** @description Backups of this volume (cinder/api/v3/backups.py `_get_backups`). */
+        filter_backup_volume_id: string;
+        /** @description The backup id. An unknown (or, for a non-admin, another project's) id is a 404 "Backup <id> could not be found.". */
+        backup_id: string;
         /**
          * @description Present (whatever its value), an admin lists the pending transfers of every project
          *     (cinder/transfer/api.py get_all: `'all_tenants' in filters`); ignored for anyone else.
@@ -19843,6 +20815,477 @@ export interface operations {
             406: components["responses"]["NotAcceptable"];
             413: components["responses"]["OverLimit"];
             415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    listBackups: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Maximum number of items to return; an integer >= 0, capped at `osapi_max_limit` (default
+                 *     1000), which is also the default. Not an integer → 400 "limit param must be an integer";
+                 *     negative → 400 "limit param must be positive".
+                 */
+                limit?: components["parameters"]["limit"];
+                /** @description The id of the last item of the previous page; an id that does not exist is a 404. */
+                marker?: components["parameters"]["marker"];
+                /**
+                 * @description Number of items to skip; an integer 0..2147483647 (api_utils.validate_integer), else 400
+                 *     "offset must be an integer" / "offset must be >= 0" / "offset must be <= 2147483647".
+                 */
+                offset?: components["parameters"]["offset"];
+                /**
+                 * @description Comma-separated `key[:dir]` list, dir `asc` or `desc` (default `desc`); default sort
+                 *     `created_at:desc`. `name` is accepted as a key (mapped to display_name; snapshots from 3.30).
+                 *     Combining `sort` with `sort_key`/`sort_dir` → 400 "The 'sort_key' and 'sort_dir' parameters
+                 *     are deprecated and cannot be used with the 'sort' parameter.".
+                 */
+                sort?: components["parameters"]["sort"];
+                /**
+                 * @deprecated
+                 * @description Deprecated single sort key (default `created_at`); see `sort`.
+                 */
+                sort_key?: components["parameters"]["sort_key"];
+                /**
+                 * @deprecated
+                 * @description Deprecated single sort direction `asc`/`desc` (default `desc`); see `sort`.
+                 */
+                sort_dir?: components["parameters"]["sort_dir"];
+                /**
+                 * @description A boolean string (`utils.get_bool_param`; not a boolean → 400 "Value '<v>' for 'with_count'
+                 *     is not a boolean."); when true the list carries `count`, the number of matching items
+                 *     ignoring `limit`/`marker`/`offset`. Before 3.45 it is treated as an (unknown) filter.
+                 */
+                with_count?: components["parameters"]["with_count"];
+                /**
+                 * @description A boolean string (`utils.get_bool_param`: not a boolean → 400 "Value '<v>' for
+                 *     'all_tenants' is not a boolean."); for admins, list across all projects. Silently dropped for non-admins (even
+                 *     from 3.31, see cinder/api/common.py `reject_invalid_filters`).
+                 */
+                all_tenants?: components["parameters"]["all_tenants"];
+                /** @description Exact match on the name (display_name). */
+                name?: components["parameters"]["filter_name"];
+                /** @description Exact match on the status. */
+                status?: components["parameters"]["filter_status"];
+                /** @description Backups of this volume (cinder/api/v3/backups.py `_get_backups`). */
+                volume_id?: components["parameters"]["filter_backup_volume_id"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The backups. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackupSummaryList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            406: components["responses"]["NotAcceptable"];
+        };
+    };
+    createBackup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BackupCreateRequest"];
+            };
+        };
+        responses: {
+            /** @description The backup (summary). */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackupSummaryResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            413: components["responses"]["OverLimit"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    listBackupsDetail: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Maximum number of items to return; an integer >= 0, capped at `osapi_max_limit` (default
+                 *     1000), which is also the default. Not an integer → 400 "limit param must be an integer";
+                 *     negative → 400 "limit param must be positive".
+                 */
+                limit?: components["parameters"]["limit"];
+                /** @description The id of the last item of the previous page; an id that does not exist is a 404. */
+                marker?: components["parameters"]["marker"];
+                /**
+                 * @description Number of items to skip; an integer 0..2147483647 (api_utils.validate_integer), else 400
+                 *     "offset must be an integer" / "offset must be >= 0" / "offset must be <= 2147483647".
+                 */
+                offset?: components["parameters"]["offset"];
+                /**
+                 * @description Comma-separated `key[:dir]` list, dir `asc` or `desc` (default `desc`); default sort
+                 *     `created_at:desc`. `name` is accepted as a key (mapped to display_name; snapshots from 3.30).
+                 *     Combining `sort` with `sort_key`/`sort_dir` → 400 "The 'sort_key' and 'sort_dir' parameters
+                 *     are deprecated and cannot be used with the 'sort' parameter.".
+                 */
+                sort?: components["parameters"]["sort"];
+                /**
+                 * @deprecated
+                 * @description Deprecated single sort key (default `created_at`); see `sort`.
+                 */
+                sort_key?: components["parameters"]["sort_key"];
+                /**
+                 * @deprecated
+                 * @description Deprecated single sort direction `asc`/`desc` (default `desc`); see `sort`.
+                 */
+                sort_dir?: components["parameters"]["sort_dir"];
+                /**
+                 * @description A boolean string (`utils.get_bool_param`; not a boolean → 400 "Value '<v>' for 'with_count'
+                 *     is not a boolean."); when true the list carries `count`, the number of matching items
+                 *     ignoring `limit`/`marker`/`offset`. Before 3.45 it is treated as an (unknown) filter.
+                 */
+                with_count?: components["parameters"]["with_count"];
+                /**
+                 * @description A boolean string (`utils.get_bool_param`: not a boolean → 400 "Value '<v>' for
+                 *     'all_tenants' is not a boolean."); for admins, list across all projects. Silently dropped for non-admins (even
+                 *     from 3.31, see cinder/api/common.py `reject_invalid_filters`).
+                 */
+                all_tenants?: components["parameters"]["all_tenants"];
+                /** @description Exact match on the name (display_name). */
+                name?: components["parameters"]["filter_name"];
+                /** @description Exact match on the status. */
+                status?: components["parameters"]["filter_status"];
+                /** @description Backups of this volume (cinder/api/v3/backups.py `_get_backups`). */
+                volume_id?: components["parameters"]["filter_backup_volume_id"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The backups. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackupList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            406: components["responses"]["NotAcceptable"];
+        };
+    };
+    importBackupRecord: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BackupImportRequest"];
+            };
+        };
+        responses: {
+            /** @description The backup (summary). */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackupSummaryResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            406: components["responses"]["NotAcceptable"];
+            413: components["responses"]["OverLimit"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    showBackup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /** @description The backup id. An unknown (or, for a non-admin, another project's) id is a 404 "Backup <id> could not be found.". */
+                backup_id: components["parameters"]["backup_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The backup. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackupResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+        };
+    };
+    updateBackup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /** @description The backup id. An unknown (or, for a non-admin, another project's) id is a 404 "Backup <id> could not be found.". */
+                backup_id: components["parameters"]["backup_id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BackupUpdateRequest"];
+            };
+        };
+        responses: {
+            /** @description The backup. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackupResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    deleteBackup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /** @description The backup id. An unknown (or, for a non-admin, another project's) id is a 404 "Backup <id> could not be found.". */
+                backup_id: components["parameters"]["backup_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleting. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+        };
+    };
+    backupAction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /** @description The backup id. An unknown (or, for a non-admin, another project's) id is a 404 "Backup <id> could not be found.". */
+                backup_id: components["parameters"]["backup_id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BackupAction"];
+            };
+        };
+        responses: {
+            /** @description Action accepted (no body). */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    restoreBackup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /** @description The backup id. An unknown (or, for a non-admin, another project's) id is a 404 "Backup <id> could not be found.". */
+                backup_id: components["parameters"]["backup_id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BackupRestoreRequest"];
+            };
+        };
+        responses: {
+            /** @description The restore. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackupRestoreResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            413: components["responses"]["OverLimit"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    exportBackupRecord: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The project (tenant) id; must be the project of the token, else 400 "Malformed request url"
+                 *     (cinder/api/openstack/wsgi.py `_process_stack`). Cinder's router only takes a segment as a
+                 *     project id when it matches `project_id_regex` (default `[0-9a-f\-]+`,
+                 *     cinder/api/openstack/__init__.py ProjectMapper); that is what disambiguates e.g.
+                 *     `/v3/snapshots/volumes` from `/v3/{project_id}/volumes`.
+                 */
+                project_id: components["parameters"]["project_id"];
+                /** @description The backup id. An unknown (or, for a non-admin, another project's) id is a 404 "Backup <id> could not be found.". */
+                backup_id: components["parameters"]["backup_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The record. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackupRecordResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
         };
     };
     listTransfers: {

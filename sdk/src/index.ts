@@ -67,4 +67,5 @@ export type { LimitsQuery } from "./resources/limits";
 export type { ServiceListQuery, ServiceTarget } from "./resources/services";
 export type { Cluster, ClusterDetail, ClusterListQuery } from "./resources/clusters";
 export type { PoolListQuery } from "./resources/pools";
+export type { Backup, BackupCreate, BackupListQuery, BackupSummary } from "./resources/backups";
 export type { CreatedTransfer, LegacyTransferCreate, LegacyTransferListQuery, Transfer, TransferCreate, TransferListQuery, TransferSummary } from "./resources/transfers";

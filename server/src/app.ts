@@ -25,6 +25,7 @@ import { recountUsage } from "./quota/recount";
 import { keyManagerFor } from "./keymgr/registry";
 import type { Services } from "./services";
 import { VolumeManager } from "./volume/manager/manager";
+import { createBackupObjectStore } from "./backup/stores";
 
 export interface App {
   http: FastifyInstance;
@@ -156,6 +157,7 @@ export async function startServices(
   // runs every service knows that nothing else is changing them.
   if (roles.api && roles.scheduler && roles.backends === undefined) await recountUsage(db, log.child({ role: "quota" }));
   const managers: VolumeManager[] = [];
+  const backupStore = createBackupObjectStore(config);
   for (const b of backends) {
     const mlog = log.child({ role: "volume", backend: b.name });
     const split = splitBackendOptions(b.options, config);
@@ -204,6 +206,7 @@ export async function startServices(
         reportIntervalMs: config.reportIntervalMs,
         resumeAfterMs: config.resumeAfterSeconds * 1000,
         messageTtlSeconds: config.messageTtlSeconds,
+        backup: { store: backupStore, chunkSizeBytes: config.backup.chunkSizeBytes, shaBlockSizeBytes: config.backup.shaBlockSizeBytes },
       },
       mlog,
       target,

@@ -44,6 +44,10 @@ const USAGE = `usage: cinderblock serve [options]                 every service 
   --target-ip ADDR      the iSCSI portal address hosts connect to (default 127.0.0.1)
   --target-port N       the iSCSI portal port (default 3260)
   --root-helper CMD     prefix for commands that need root when not running as root (e.g. "sudo -n")
+  --backup-driver NAME  where backups go: posix (default: DATA_DIR/backups) or s3
+  --backup-chunk-size N bytes of volume data per backup object (default 33554432)
+  --backup-sha-block-size N  bytes per sha256 in a backup's sha file (default 32768)
+  --backup-posix-path DIR    the posix backup directory (default DATA_DIR/backups)
   --key-manager NAME    where volume keys live: builtin (default: sealed under DATA_DIR/master.key) or barbican
   --barbican-url URL    Barbican's endpoint (with --key-manager barbican), e.g. http://controller:9311
   --default-group-type NAME   the group type of GET group_types/default (none by default)

@@ -133,6 +133,8 @@ export interface Config {
   serviceDownTimeSeconds: number;
   /** Cinder's message_ttl: a user message is kept (and listed) this long after it is written. */
   messageTtlSeconds: number;
+  /** Where and how backups are stored (Cinder's backup_driver and chunked driver options). */
+  backup: BackupOptions;
   /** Cinder's message_reap_interval: how often the scheduler removes expired user messages. */
   messageReapIntervalSeconds: number;
   /** HTTP: the request line and headers must arrive within this long (0: no limit). */
@@ -193,6 +195,7 @@ export function defaults(dataDir = "./data"): Config {
     serviceDownTimeSeconds: SERVICE_DOWN_SECONDS,
     resumeAfterSeconds: 300,
     messageTtlSeconds: MESSAGE_TTL_SECONDS,
+    backup: { ...DEFAULT_BACKUP },
     messageReapIntervalSeconds: MESSAGE_REAP_INTERVAL_SECONDS,
     rpcResponseTimeoutSeconds: 60,
     // Request bodies here are small JSON (at most MAX_BODY_BYTES, 112 KiB; volume data never goes
@@ -265,6 +268,27 @@ const SCALARS: Record<string, { key: keyof Config; type: "number" | "string" }> 
 
 export class ConfigError extends Error {}
 
+/** The backup section (`backup: {driver, chunkSize, shaBlockSize, posixPath}`), also as flags. */
+export interface BackupOptions {
+  /** `posix` (default) or `s3`: the object store backups go to. */
+  driver: string;
+  /** Cinder's backup_file_size / chunk size: bytes of volume data per stored object. */
+  chunkSizeBytes: number;
+  /** Cinder's backup_sha_block_size_bytes: bytes per sha256 in a backup's sha file. */
+  shaBlockSizeBytes: number;
+  /** posix: the directory (default DATA_DIR/backups). */
+  posixPath?: string;
+}
+
+export const DEFAULT_BACKUP: BackupOptions = { driver: "posix", chunkSizeBytes: 32 * 1024 * 1024, shaBlockSizeBytes: 32 * 1024 };
+
+const BACKUP_SETTINGS: Record<string, { key: keyof BackupOptions; type: "number" | "string" }> = {
+  "backup-driver": { key: "driver", type: "string" },
+  "backup-chunk-size": { key: "chunkSizeBytes", type: "number" },
+  "backup-sha-block-size": { key: "shaBlockSizeBytes", type: "number" },
+  "backup-posix-path": { key: "posixPath", type: "string" },
+};
+
 /** Settings of the key manager section (`keyManager: {backend, url}`), also as flags. */
 const KEY_MANAGER_SETTINGS: Record<string, "backend" | "url"> = { "key-manager": "backend", "barbican-url": "url" };
 
@@ -272,6 +296,13 @@ function setScalar(cfg: Config, name: string, raw: string, source: string): void
   const km = KEY_MANAGER_SETTINGS[name];
   if (km) {
     cfg.keyManager = { backend: "builtin", ...cfg.keyManager, [km]: raw } as KeyManagerOptions;
+    return;
+  }
+  const bk = BACKUP_SETTINGS[name];
+  if (bk) {
+    const n = Number(raw);
+    if (bk.type === "number" && (!Number.isInteger(n) || n <= 0)) throw new ConfigError(`${source}: '${name}' must be a positive whole number, got '${raw}'`);
+    cfg.backup = { ...cfg.backup, [bk.key]: bk.type === "number" ? n : raw };
     return;
   }
   const spec = SCALARS[name];
@@ -289,7 +320,7 @@ export function loadConfig(flags: Record<string, string>, env: NodeJS.ProcessEnv
   const cfg = defaults();
   const file = flags.config ?? env.CINDERBLOCK_CONFIG;
   if (file) applyFile(cfg, file);
-  for (const name of [...Object.keys(SCALARS), ...Object.keys(KEY_MANAGER_SETTINGS)]) {
+  for (const name of [...Object.keys(SCALARS), ...Object.keys(KEY_MANAGER_SETTINGS), ...Object.keys(BACKUP_SETTINGS)]) {
     const v = env[`CINDERBLOCK_${name.toUpperCase().replace(/-/g, "_")}`];
     if (v !== undefined && v !== "") setScalar(cfg, name, v, "environment");
   }
@@ -309,7 +340,13 @@ function applyFile(cfg: Config, file: string): void {
   for (const [k, v] of Object.entries(doc as Record<string, unknown>)) {
     if (k === "backends") cfg.backends = parseBackends(v, file);
     else if (k === "keystone") cfg.keystone = parseKeystone(v, file);
-    else if (k === "keyManager") {
+    else if (k === "backup") {
+      for (const [bk, bv] of Object.entries((v ?? {}) as Record<string, unknown>)) {
+        const flag = { driver: "backup-driver", chunkSize: "backup-chunk-size", shaBlockSize: "backup-sha-block-size", posixPath: "backup-posix-path" }[bk];
+        if (!flag) throw new ConfigError(`${file}: unknown backup setting '${bk}'`);
+        setScalar(cfg, flag, String(bv), file);
+      }
+    } else if (k === "keyManager") {
       const o = (v ?? {}) as Record<string, unknown>;
       cfg.keyManager = { backend: String(o.backend ?? "builtin") as KeyManagerOptions["backend"], ...(o.url === undefined ? {} : { url: String(o.url) }) };
     } else if (k === "quotas") cfg.quotas = { ...cfg.quotas, ...(v as Partial<QuotaDefaults>) };
@@ -362,6 +399,10 @@ function finish(cfg: Config): Config {
   }
   if (cfg.auth === "keystone" && !cfg.keystone) {
     throw new ConfigError("auth 'keystone' needs a 'keystone' section in the config file (url, serviceUser, servicePassword, serviceProject)");
+  }
+  if (!["posix", "s3"].includes(cfg.backup.driver)) throw new ConfigError(`backup driver '${cfg.backup.driver}' is not available; use posix or s3`);
+  if (cfg.backup.chunkSizeBytes % cfg.backup.shaBlockSizeBytes !== 0) {
+    throw new ConfigError(`backup chunk size ${cfg.backup.chunkSizeBytes} must be a multiple of the sha block size ${cfg.backup.shaBlockSizeBytes}`);
   }
   const km = cfg.keyManager;
   if (km && !["builtin", "barbican"].includes(km.backend)) throw new ConfigError(`key manager '${km.backend}' is not available; use builtin or barbican`);

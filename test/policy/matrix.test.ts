@@ -50,7 +50,7 @@ const CATALOG_READS: Record<string, Record<PersonaName, number>> = {
   showRegion: ANYONE_READS,
 };
 /** Path parameters naming a resource of the target project, which another project cannot see. */
-const PROJECT_OWNED = ["volume_id", "snapshot_id", "attachment_id", "group_id", "group_snapshot_id", "transfer_id", "message_id"];
+const PROJECT_OWNED = ["volume_id", "snapshot_id", "attachment_id", "group_id", "group_snapshot_id", "transfer_id", "message_id", "backup_id"];
 /** Operations that find another project's resource on purpose: accepting a transfer is done by the recipient. */
 const CROSS_PROJECT = ["acceptTransfer", "acceptTransferLegacy"];
 /**
@@ -75,6 +75,7 @@ interface Ids {
   snapshot: string;
   attachment: string;
   transfer: string;
+  backup: string;
   type: string;
   privateType: string;
   /** A type with encryption specs (the encryption operations' type). */
@@ -120,6 +121,7 @@ function plain(schema: Json | undefined, ids: Ids, name = "", depth = 0): unknow
       // A group's type, by id (a name is looked up before the policy, as Cinder does).
       if (name === "group_type") return ids.groupType;
       if (name === "group_snapshot_id") return ids.groupSnapshot;
+      if (name === "backup_id") return ids.backup;
       if (schema.format === "uuid" || /_id$|^id$|uuid/.test(name)) {
         if (/snapshot/.test(name)) return ids.snapshot;
         if (/type/.test(name)) return ids.type;
@@ -300,9 +302,10 @@ describe("authorization matrix: every operation of the spec, every persona", fun
     const forSnapshot = await created(m.post(`/v3/${p1}/volumes`, { volume: { size: 1 } }), "volume");
     const forAttachment = await created(m.post(`/v3/${p1}/volumes`, { volume: { size: 1 } }), "volume");
     const forTransfer = await created(m.post(`/v3/${p1}/volumes`, { volume: { size: 1 } }), "volume");
+    const forBackup = await created(m.post(`/v3/${p1}/volumes`, { volume: { size: 1 } }), "volume");
     const nowhere = await created(a.post(`/v3/${p1}/types`, { volume_type: { name: `matrix-nowhere-${n}`, extra_specs: { volume_backend_name: "nowhere" } } }), "volume_type", 200);
     const unplaced = await created(m.post(`/v3/${p1}/volumes`, { volume: { size: 1, volume_type: nowhere } }), "volume");
-    for (const v of [volume, forSnapshot, forAttachment, forTransfer]) await waitStatus(m, "volumes", p1, v, "available");
+    for (const v of [volume, forSnapshot, forAttachment, forTransfer, forBackup]) await waitStatus(m, "volumes", p1, v, "available");
     await waitStatus(m, "volumes", p1, unplaced, "error");
     const message = await waitFor(async () => {
       const r = await m.get(`/v3/${p1}/messages?resource_uuid=${unplaced}`);
@@ -317,7 +320,9 @@ describe("authorization matrix: every operation of the spec, every persona", fun
     const groupSnapshot = await created(m.post(`/v3/${p1}/group_snapshots`, { group_snapshot: { group_id: group } }, { version: "3.14" }), "group_snapshot");
     await waitFor(async () => ((await m.get(`/v3/${p1}/group_snapshots/${groupSnapshot}`, { version: "3.14" })).body.group_snapshot.status === "available" ? true : undefined), "group snapshot available");
     const transfer = await created(m.post(`/v3/${p1}/volume-transfers`, { transfer: { volume_id: forTransfer } }), "transfer");
-    return { volume, snapshot, attachment: att.body.attachment.id, transfer, type, privateType, encryptedType, qos, groupType, group, groupSnapshot, message, project: p1 };
+    const backup = await created(m.post(`/v3/${p1}/backups`, { backup: { volume_id: forBackup } }), "backup");
+    await waitFor(async () => ((await m.get(`/v3/${p1}/backups/${backup}`)).body.backup.status === "available" ? true : undefined), "backup available");
+    return { volume, snapshot, attachment: att.body.attachment.id, transfer, backup, type, privateType, encryptedType, qos, groupType, group, groupSnapshot, message, project: p1 };
   }
 
   function url(cell: Cell, persona: PersonaName, ids: Ids): string {
@@ -327,6 +332,7 @@ describe("authorization matrix: every operation of the spec, every persona", fun
       snapshot_id: ids.snapshot,
       attachment_id: ids.attachment,
       transfer_id: ids.transfer,
+      backup_id: ids.backup,
       message_id: ids.message,
       // The access list exists for private types only.
       type_id: /type-access|ProjectAccess/.test(`${cell.route.path} ${cell.action ?? ""}`)
@@ -469,7 +475,7 @@ describe("authorization matrix: every operation of the spec, every persona", fun
         // A grant to check or revoke exists first.
         if (x && /roles\/\{role_id\}$/.test(r.path) && r.method !== "PUT") await admin.put(`${V3}/projects/${x.project}/users/${x.user}/roles/${memberRole}`);
         const schema = r.body ? requestSchema(r) : undefined;
-        let body: unknown = schema ? plain(schema, { volume: "x", snapshot: "x", attachment: "x", transfer: "x", type: "x", privateType: "x", encryptedType: "x", qos: "x", groupType: "x", group: "x", groupSnapshot: "x", message: "x", project: x?.project ?? projects.member }) : undefined;
+        let body: unknown = schema ? plain(schema, { volume: "x", snapshot: "x", attachment: "x", transfer: "x", backup: "x", type: "x", privateType: "x", encryptedType: "x", qos: "x", groupType: "x", group: "x", groupSnapshot: "x", message: "x", project: x?.project ?? projects.member }) : undefined;
         if (r.path.endsWith("/projects") && r.method === "POST") body = { project: { name: `matrix-new-${k}-${persona}` } };
         if (r.path.endsWith("/users") && r.method === "POST") body = { user: { name: `matrix-new-${k}-${persona}`, password: "Secret-123456" } };
         if (r.path.endsWith("/roles") && r.method === "POST") body = { role: { name: `matrix-role-${k}-${persona}` } };

@@ -191,6 +191,17 @@ const CASES: Case[] = [
   ["messages.list", (c) => c.messages.list({ event_id: "VOLUME_VOLUME_001_003", limit: 5 }).firstPage(), 200, { messages: [] }, "GET", "/messages?event_id=VOLUME_VOLUME_001_003&limit=5"],
   ["messages.get", (c) => c.messages.get("m1"), 200, { message: {} }, "GET", "/messages/m1"],
   ["messages.delete", (c) => c.messages.delete("m1"), 204, undefined, "DELETE", "/messages/m1"],
+  ["backups.list", (c) => c.backups.list({ volume_id: "v1", limit: 5 }).firstPage(), 200, { backups: [] }, "GET", "/backups/detail?volume_id=v1&limit=5"],
+  ["backups.listBrief", (c) => c.backups.listBrief().firstPage(), 200, { backups: [] }, "GET", "/backups"],
+  ["backups.get", (c) => c.backups.get("b1"), 200, { backup: {} }, "GET", "/backups/b1"],
+  ["backups.create", (c) => c.backups.create({ volume_id: "v1", incremental: true }), 202, { backup: {} }, "POST", "/backups", { backup: { volume_id: "v1", incremental: true } }],
+  ["backups.update", (c) => c.backups.update("b1", { name: "n" }), 200, { backup: {} }, "PUT", "/backups/b1", { backup: { name: "n" } }],
+  ["backups.delete", (c) => c.backups.delete("b1"), 202, undefined, "DELETE", "/backups/b1"],
+  ["backups.restore", (c) => c.backups.restore("b1", { volume_id: "v1" }), 202, { restore: {} }, "POST", "/backups/b1/restore", { restore: { volume_id: "v1" } }],
+  ["backups.exportRecord", (c) => c.backups.exportRecord("b1"), 200, { "backup-record": {} }, "GET", "/backups/b1/export_record"],
+  ["backups.importRecord", (c) => c.backups.importRecord({ backup_service: "s", backup_url: "u" }), 201, { backup: {} }, "POST", "/backups/import_record", { "backup-record": { backup_service: "s", backup_url: "u" } }],
+  ["backups.resetStatus", (c) => c.backups.resetStatus("b1", "error"), 202, undefined, "POST", "/backups/b1/action", { "os-reset_status": { status: "error" } }],
+  ["backups.forceDelete", (c) => c.backups.forceDelete("b1"), 202, undefined, "POST", "/backups/b1/action", { "os-force_delete": {} }],
 ];
 
 describe("sdk: requests (injected transport)", () => {

@@ -16,6 +16,7 @@ import { limits } from "./limits";
 import { manageableSnapshots } from "./manageable-snapshots";
 import { manageableVolumes } from "./manageable-volumes";
 import { messages } from "./messages";
+import { backups } from "./backups";
 import { pools } from "./pools";
 import { qosSpecs } from "./qos-specs";
 import { quotas } from "./quotas";
@@ -48,6 +49,7 @@ export const resources = {
   transfers,
   osVolumeTransfers,
   messages,
+  backups,
 };
 
 /** The client properties the resource modules make. */

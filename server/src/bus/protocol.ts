@@ -40,6 +40,9 @@
  *       Cinder carries in the RPC context, so that a user message written where the operation
  *       fails names the request (cinder/message/api.py create, `context.request_id`). Absent
  *       (a sender of 1.8 or older, a restart re-sending work), the receiver uses a fresh `req-<uuid>`.
+ * 1.10 — volume createBackup, restoreBackup, deleteBackup (casts; cinder/backup/rpcapi.py
+ *       create_backup, restore_backup, delete_backup): the volume service of the backed-up
+ *       volume's backend reads or writes its data through its driver and the backup object store.
  */
 import type { AttachmentRow } from "../db/schema";
 import type { ConnectionInfo, Connector } from "../contract/connector";
@@ -49,7 +52,7 @@ import type { BackendReport } from "../scheduler/scheduler";
 import type { PoolState } from "../scheduler/types";
 import type { Bus } from "./bus";
 
-export const PROTOCOL_VERSION = "1.9";
+export const PROTOCOL_VERSION = "1.10";
 
 /** A cast: sent without waiting; answers nothing. */
 export interface Cast<P> {
@@ -81,6 +84,9 @@ export interface VolumeMsg extends Traced {
 }
 export interface SnapshotMsg extends Traced {
   snapshotId: string;
+}
+export interface BackupMsg extends Traced {
+  backupId: string;
 }
 export interface GroupMsg {
   groupId: string;
@@ -157,6 +163,12 @@ export interface VolumeProtocol {
   createGroupSnapshot: Cast<GroupSnapshotMsg>;
   /** Delete each snapshot of the group snapshot (the API moved them to `deleting`), then it. */
   deleteGroupSnapshot: Cast<GroupSnapshotMsg>;
+  /** Store the `creating` backup's chunks (its volume or snapshot is `backing-up`). */
+  createBackup: Cast<BackupMsg>;
+  /** Fill the volume named in the `restoring` backup's task from it. */
+  restoreBackup: Cast<BackupMsg>;
+  /** Remove the `deleting` backup's objects, then its row. */
+  deleteBackup: Cast<BackupMsg>;
   initializeConnection: Call<ConnectionMsg, ConnectionInfo>;
   terminateConnection: Call<ConnectionMsg, void>;
   attachVolume: Call<AttachMsg, AttachmentRow>;

@@ -112,6 +112,18 @@ export class VolumeRpc {
     this.send.cast(volumeTopic(host), "deleteSnapshot", traced({ snapshotId }, requestId));
   }
 
+  createBackup(host: string, backupId: string, requestId?: string): void {
+    this.send.cast(volumeTopic(host), "createBackup", traced({ backupId }, requestId));
+  }
+
+  restoreBackup(host: string, backupId: string, requestId?: string): void {
+    this.send.cast(volumeTopic(host), "restoreBackup", traced({ backupId }, requestId));
+  }
+
+  deleteBackup(host: string, backupId: string, requestId?: string): void {
+    this.send.cast(volumeTopic(host), "deleteBackup", traced({ backupId }, requestId));
+  }
+
   retypeVolume(host: string, volumeId: string): void {
     this.send.cast(volumeTopic(host), "retypeVolume", { volumeId });
   }

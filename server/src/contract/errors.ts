@@ -76,3 +76,5 @@ export const groupSnapshotNotFound = (id: string) => notFound(`GroupSnapshot ${i
 export const invalidGroup = (reason: string) => badRequest(`Invalid Group: ${reason}`);
 export const invalidGroupType = (reason: string) => badRequest(`Invalid group type: ${reason}`);
 export const invalidGroupSnapshot = (reason: string) => badRequest(`Invalid GroupSnapshot: ${reason}`);
+export const invalidBackup = (reason: string) => badRequest(`Invalid backup: ${reason}`);
+export const backupNotFound = (id: string) => notFound(`Backup ${id} could not be found.`);

@@ -1,6 +1,7 @@
 /** The service binaries (Cinder's names), as the services table and the os-services API show them. */
 export const VOLUME_BINARY = "cinder-volume";
 export const SCHEDULER_BINARY = "cinder-scheduler";
+export const BACKUP_BINARY = "cinder-backup";
 
 /** Cinder's default service_down_time: a service without a heartbeat for this long is down. */
 export const SERVICE_DOWN_SECONDS = 60;

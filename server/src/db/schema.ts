@@ -370,6 +370,40 @@ export interface MessagesTable {
   deleted: number;
 }
 
+/** A volume backup (cinder/db/sqlalchemy/models.py Backup); metadata as a JSON object. */
+export interface BackupsTable {
+  id: string;
+  project_id: string;
+  user_id: string;
+  volume_id: string;
+  snapshot_id: string | null;
+  status: string;
+  fail_reason: string | null;
+  size: number;
+  object_count: number;
+  container: string | null;
+  parent_id: string | null;
+  num_dependent_backups: number;
+  data_timestamp: string;
+  availability_zone: string | null;
+  host: string | null;
+  service: string | null;
+  display_name: string | null;
+  display_description: string | null;
+  metadata: string;
+  encryption_key_id: string | null;
+  /** Percent of the running backup or restore done; null when none runs. */
+  progress: number | null;
+  /** The source volume's (or snapshot's) status before it went `backing-up`. */
+  previous_status: string | null;
+  /** 1 while the row holds its project's backups and backup_gigabytes quota. */
+  consumes_quota: number;
+  /** The running restore, as JSON (BackupTask). */
+  task: string | null;
+  created_at: string;
+  updated_at: string | null;
+}
+
 export interface Database {
   domains: DomainsTable;
   projects: ProjectsTable;
@@ -404,6 +438,7 @@ export interface Database {
   clusters: ClustersTable;
   volume_attachment: VolumeAttachmentTable;
   transfers: TransfersTable;
+  backups: BackupsTable;
   messages: MessagesTable;
 }
 
@@ -418,3 +453,4 @@ export type GroupSnapshotRow = Selectable<GroupSnapshotsTable>;
 export type AttachmentRow = Selectable<VolumeAttachmentTable>;
 export type TransferRow = Selectable<TransfersTable>;
 export type MessageRow = Selectable<MessagesTable>;
+export type BackupRow = Selectable<BackupsTable>;

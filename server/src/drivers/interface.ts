@@ -9,6 +9,8 @@
  * Sizes are in GiB, as in the API.
  */
 
+import type { FileHandle } from "node:fs/promises";
+
 export interface VolumeRef {
   id: string;
   size: number;
@@ -61,6 +63,9 @@ export interface ManageableVolume {
   extraInfo: Record<string, unknown> | null;
 }
 
+/** The data a backup reads or a restore writes: a volume's, or a snapshot's (read only). */
+export type DataSource = { volume: VolumeRef } | { snapshot: SnapshotRef };
+
 export interface VolumeDriver {
   /** The driver's registry name (`file`, `lvm`). */
   readonly name: string;
@@ -106,6 +111,14 @@ export interface VolumeDriver {
    * serve (cf. Cinder's `local_path`). Pure: it does not check that the volume exists.
    */
   localPath(volume: VolumeRef): string;
+
+  /**
+   * Opens the bytes of a volume (to read for a backup, or to write for a restore) or of a
+   * snapshot (to read), on this host (cf. Cinder's get_backup_device and the brick connector
+   * the backup manager attaches it with). The caller closes the handle.
+   * @throws when the data does not exist on this backend.
+   */
+  openData(source: DataSource, mode: "read" | "write"): Promise<FileHandle>;
 
   /** Capacity and capabilities, for the scheduler and get_pools. */
   getStats(): Promise<BackendStats>;

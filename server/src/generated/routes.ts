@@ -55,6 +55,15 @@ export type OperationName =
   | "showAttachment"
   | "updateAttachment"
   | "listAttachmentsDetail"
+  | "listBackups"
+  | "createBackup"
+  | "deleteBackup"
+  | "showBackup"
+  | "updateBackup"
+  | "exportBackupRecord"
+  | "restoreBackup"
+  | "listBackupsDetail"
+  | "importBackupRecord"
   | "showCapabilities"
   | "listClusters"
   | "showCluster"
@@ -189,6 +198,8 @@ export type OperationName =
   | "listVolumesDetail"
   | "getVolumesSummary"
   | "completeAttachment"
+  | "resetBackupStatus"
+  | "forceDeleteBackup"
   | "resetGroupSnapshotStatus"
   | "deleteGroup"
   | "resetGroupStatus"
@@ -217,11 +228,13 @@ export type OperationName =
   | "terminateConnection";
 
 /** Operations that are plain (method, path) operations, keyed into openapi-typescript's `operations`. */
-export type PlainOperationName = "listApiVersions" | "showComputeLimits" | "showComputeQuotas" | "showComputeDefaultQuotas" | "listIdentityVersions" | "showIdentityVersion" | "getAuthCatalog" | "listAuthProjects" | "revokeToken" | "validateToken" | "checkToken" | "issueToken" | "listDomains" | "showDomain" | "listEndpoints" | "showEndpoint" | "listProjects" | "createProject" | "deleteProject" | "showProject" | "updateProject" | "listProjectUserRoles" | "revokeProjectRole" | "checkProjectRole" | "grantProjectRole" | "listRegions" | "showRegion" | "listRoleAssignments" | "listRoles" | "createRole" | "showRole" | "listIdentityServices" | "showIdentityService" | "listUsers" | "createUser" | "deleteUser" | "showUser" | "updateUser" | "listApplicationCredentials" | "createApplicationCredential" | "deleteApplicationCredential" | "showApplicationCredential" | "changeUserPassword" | "listImageVersions" | "listImages" | "showApiV3" | "listAttachments" | "createAttachment" | "deleteAttachment" | "showAttachment" | "updateAttachment" | "listAttachmentsDetail" | "showCapabilities" | "listClusters" | "showCluster" | "listClustersDetail" | "disableCluster" | "enableCluster" | "listProjectDefaultTypes" | "unsetProjectDefaultType" | "showProjectDefaultType" | "setProjectDefaultType" | "listExtensions" | "listGroupSnapshots" | "createGroupSnapshot" | "deleteGroupSnapshot" | "showGroupSnapshot" | "listGroupSnapshotsDetail" | "listGroupTypes" | "createGroupType" | "deleteGroupType" | "showGroupType" | "updateGroupType" | "listGroupSpecs" | "setGroupSpecs" | "deleteGroupSpec" | "showGroupSpec" | "updateGroupSpec" | "showDefaultGroupType" | "listGroups" | "createGroup" | "showGroup" | "updateGroup" | "listGroupsDetail" | "showLimits" | "listManageableSnapshots" | "manageSnapshot" | "listManageableSnapshotsDetail" | "listManageableVolumes" | "manageVolume" | "listManageableVolumesDetail" | "listMessages" | "deleteMessage" | "showMessage" | "listAvailabilityZones" | "listHosts" | "showHost" | "showQuotaClass" | "updateQuotaClass" | "deleteQuotas" | "showQuotas" | "updateQuotas" | "showDefaultQuotas" | "listServices" | "disableService" | "disableServiceWithReason" | "enableService" | "failover" | "failoverHost" | "freezeHost" | "thawHost" | "listManageableSnapshotsLegacy" | "manageSnapshotLegacy" | "listManageableSnapshotsDetailLegacy" | "listManageableVolumesLegacy" | "manageVolumeLegacy" | "listManageableVolumesDetailLegacy" | "listTransfersLegacy" | "createTransferLegacy" | "deleteTransferLegacy" | "showTransferLegacy" | "acceptTransferLegacy" | "listTransfersDetailLegacy" | "listQosSpecs" | "createQosSpecs" | "deleteQosSpecs" | "showQosSpecs" | "setQosKeys" | "associateQos" | "listQosAssociations" | "unsetQosKeys" | "disassociateQos" | "disassociateAllQos" | "listResourceFilters" | "listPools" | "listSnapshots" | "createSnapshot" | "deleteSnapshot" | "showSnapshot" | "updateSnapshot" | "listSnapshotMetadata" | "createSnapshotMetadata" | "replaceSnapshotMetadata" | "deleteSnapshotMetadataItem" | "showSnapshotMetadataItem" | "updateSnapshotMetadataItem" | "listSnapshotsDetail" | "listVolumeTypes" | "createVolumeType" | "deleteVolumeType" | "showVolumeType" | "updateVolumeType" | "showEncryptionType" | "createEncryptionType" | "deleteEncryptionType" | "showEncryptionSpec" | "updateEncryptionType" | "listExtraSpecs" | "setExtraSpecs" | "deleteExtraSpec" | "showExtraSpec" | "updateExtraSpec" | "listTypeAccess" | "showDefaultVolumeType" | "listTransfers" | "createTransfer" | "deleteTransfer" | "showTransfer" | "acceptTransfer" | "listTransfersDetail" | "listVolumes" | "createVolume" | "deleteVolume" | "showVolume" | "updateVolume" | "showVolumeEncryptionMetadata" | "showVolumeEncryptionMetadataItem" | "listVolumeMetadata" | "createVolumeMetadata" | "replaceVolumeMetadata" | "deleteVolumeMetadataItem" | "showVolumeMetadataItem" | "updateVolumeMetadataItem" | "listVolumesDetail" | "getVolumesSummary";
+export type PlainOperationName = "listApiVersions" | "showComputeLimits" | "showComputeQuotas" | "showComputeDefaultQuotas" | "listIdentityVersions" | "showIdentityVersion" | "getAuthCatalog" | "listAuthProjects" | "revokeToken" | "validateToken" | "checkToken" | "issueToken" | "listDomains" | "showDomain" | "listEndpoints" | "showEndpoint" | "listProjects" | "createProject" | "deleteProject" | "showProject" | "updateProject" | "listProjectUserRoles" | "revokeProjectRole" | "checkProjectRole" | "grantProjectRole" | "listRegions" | "showRegion" | "listRoleAssignments" | "listRoles" | "createRole" | "showRole" | "listIdentityServices" | "showIdentityService" | "listUsers" | "createUser" | "deleteUser" | "showUser" | "updateUser" | "listApplicationCredentials" | "createApplicationCredential" | "deleteApplicationCredential" | "showApplicationCredential" | "changeUserPassword" | "listImageVersions" | "listImages" | "showApiV3" | "listAttachments" | "createAttachment" | "deleteAttachment" | "showAttachment" | "updateAttachment" | "listAttachmentsDetail" | "listBackups" | "createBackup" | "deleteBackup" | "showBackup" | "updateBackup" | "exportBackupRecord" | "restoreBackup" | "listBackupsDetail" | "importBackupRecord" | "showCapabilities" | "listClusters" | "showCluster" | "listClustersDetail" | "disableCluster" | "enableCluster" | "listProjectDefaultTypes" | "unsetProjectDefaultType" | "showProjectDefaultType" | "setProjectDefaultType" | "listExtensions" | "listGroupSnapshots" | "createGroupSnapshot" | "deleteGroupSnapshot" | "showGroupSnapshot" | "listGroupSnapshotsDetail" | "listGroupTypes" | "createGroupType" | "deleteGroupType" | "showGroupType" | "updateGroupType" | "listGroupSpecs" | "setGroupSpecs" | "deleteGroupSpec" | "showGroupSpec" | "updateGroupSpec" | "showDefaultGroupType" | "listGroups" | "createGroup" | "showGroup" | "updateGroup" | "listGroupsDetail" | "showLimits" | "listManageableSnapshots" | "manageSnapshot" | "listManageableSnapshotsDetail" | "listManageableVolumes" | "manageVolume" | "listManageableVolumesDetail" | "listMessages" | "deleteMessage" | "showMessage" | "listAvailabilityZones" | "listHosts" | "showHost" | "showQuotaClass" | "updateQuotaClass" | "deleteQuotas" | "showQuotas" | "updateQuotas" | "showDefaultQuotas" | "listServices" | "disableService" | "disableServiceWithReason" | "enableService" | "failover" | "failoverHost" | "freezeHost" | "thawHost" | "listManageableSnapshotsLegacy" | "manageSnapshotLegacy" | "listManageableSnapshotsDetailLegacy" | "listManageableVolumesLegacy" | "manageVolumeLegacy" | "listManageableVolumesDetailLegacy" | "listTransfersLegacy" | "createTransferLegacy" | "deleteTransferLegacy" | "showTransferLegacy" | "acceptTransferLegacy" | "listTransfersDetailLegacy" | "listQosSpecs" | "createQosSpecs" | "deleteQosSpecs" | "showQosSpecs" | "setQosKeys" | "associateQos" | "listQosAssociations" | "unsetQosKeys" | "disassociateQos" | "disassociateAllQos" | "listResourceFilters" | "listPools" | "listSnapshots" | "createSnapshot" | "deleteSnapshot" | "showSnapshot" | "updateSnapshot" | "listSnapshotMetadata" | "createSnapshotMetadata" | "replaceSnapshotMetadata" | "deleteSnapshotMetadataItem" | "showSnapshotMetadataItem" | "updateSnapshotMetadataItem" | "listSnapshotsDetail" | "listVolumeTypes" | "createVolumeType" | "deleteVolumeType" | "showVolumeType" | "updateVolumeType" | "showEncryptionType" | "createEncryptionType" | "deleteEncryptionType" | "showEncryptionSpec" | "updateEncryptionType" | "listExtraSpecs" | "setExtraSpecs" | "deleteExtraSpec" | "showExtraSpec" | "updateExtraSpec" | "listTypeAccess" | "showDefaultVolumeType" | "listTransfers" | "createTransfer" | "deleteTransfer" | "showTransfer" | "acceptTransfer" | "listTransfersDetail" | "listVolumes" | "createVolume" | "deleteVolume" | "showVolume" | "updateVolume" | "showVolumeEncryptionMetadata" | "showVolumeEncryptionMetadataItem" | "listVolumeMetadata" | "createVolumeMetadata" | "replaceVolumeMetadata" | "deleteVolumeMetadataItem" | "showVolumeMetadataItem" | "updateVolumeMetadataItem" | "listVolumesDetail" | "getVolumesSummary";
 
 /** The body of each action, inside its key. */
 export interface ActionBodies {
   completeAttachment: components["schemas"]["AttachmentActionComplete"]["os-complete"];
+  resetBackupStatus: components["schemas"]["BackupActionResetStatus"]["os-reset_status"];
+  forceDeleteBackup: components["schemas"]["BackupActionForceDelete"]["os-force_delete"];
   resetGroupSnapshotStatus: components["schemas"]["GroupSnapshotActionResetStatus"]["reset_status"];
   deleteGroup: components["schemas"]["GroupActionDelete"]["delete"];
   resetGroupStatus: components["schemas"]["GroupActionResetStatus"]["reset_status"];
@@ -1508,6 +1521,284 @@ export const routes: readonly Route[] = [
       "status",
       "volume_id"
     ]
+  },
+  {
+    "method": "GET",
+    "path": "/v3/{project_id}/backups",
+    "url": "/v3/:project_id/backups",
+    "operation": "listBackups",
+    "operationId": "listBackups",
+    "twin": false,
+    "auth": true,
+    "policy": "backup:get_all",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "all_tenants",
+      "limit",
+      "marker",
+      "name",
+      "offset",
+      "sort",
+      "sort_dir",
+      "sort_key",
+      "status",
+      "volume_id",
+      "with_count"
+    ]
+  },
+  {
+    "method": "POST",
+    "path": "/v3/{project_id}/backups",
+    "url": "/v3/:project_id/backups",
+    "operation": "createBackup",
+    "operationId": "createBackup",
+    "twin": false,
+    "auth": true,
+    "policy": "backup:create",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_createBackup",
+    "bodyRequired": true
+  },
+  {
+    "method": "DELETE",
+    "path": "/v3/{project_id}/backups/{backup_id}",
+    "url": "/v3/:project_id/backups/:backup_id",
+    "operation": "deleteBackup",
+    "operationId": "deleteBackup",
+    "twin": false,
+    "auth": true,
+    "policy": "backup:delete",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "GET",
+    "path": "/v3/{project_id}/backups/{backup_id}",
+    "url": "/v3/:project_id/backups/:backup_id",
+    "operation": "showBackup",
+    "operationId": "showBackup",
+    "twin": false,
+    "auth": true,
+    "policy": "backup:get",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "PUT",
+    "path": "/v3/{project_id}/backups/{backup_id}",
+    "url": "/v3/:project_id/backups/:backup_id",
+    "operation": "updateBackup",
+    "operationId": "updateBackup",
+    "twin": false,
+    "auth": true,
+    "minVersion": "3.9",
+    "policy": "backup:update",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_updateBackup",
+    "bodyRequired": true
+  },
+  {
+    "method": "POST",
+    "path": "/v3/{project_id}/backups/{backup_id}/action",
+    "url": "/v3/:project_id/backups/:backup_id/action",
+    "operation": null,
+    "operationId": "backupAction",
+    "twin": false,
+    "auth": true,
+    "policy": "backup:backup_action",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "actions": [
+      {
+        "key": "os-reset_status",
+        "operation": "resetBackupStatus",
+        "status": 202,
+        "policy": "volume_extension:backup_admin_actions:reset_status",
+        "body": "action_resetBackupStatus",
+        "bodyBefore": [],
+        "lenient": []
+      },
+      {
+        "key": "os-force_delete",
+        "operation": "forceDeleteBackup",
+        "status": 202,
+        "policy": "volume_extension:backup_admin_actions:force_delete",
+        "body": "action_forceDeleteBackup",
+        "bodyBefore": [],
+        "lenient": []
+      }
+    ]
+  },
+  {
+    "method": "GET",
+    "path": "/v3/{project_id}/backups/{backup_id}/export_record",
+    "url": "/v3/:project_id/backups/:backup_id/export_record",
+    "operation": "exportBackupRecord",
+    "operationId": "exportBackupRecord",
+    "twin": false,
+    "auth": true,
+    "policy": "backup:export-import",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "POST",
+    "path": "/v3/{project_id}/backups/{backup_id}/restore",
+    "url": "/v3/:project_id/backups/:backup_id/restore",
+    "operation": "restoreBackup",
+    "operationId": "restoreBackup",
+    "twin": false,
+    "auth": true,
+    "policy": "backup:restore",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_restoreBackup",
+    "bodyRequired": true
+  },
+  {
+    "method": "GET",
+    "path": "/v3/{project_id}/backups/detail",
+    "url": "/v3/:project_id/backups/detail",
+    "operation": "listBackupsDetail",
+    "operationId": "listBackupsDetail",
+    "twin": false,
+    "auth": true,
+    "policy": "backup:get_all",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "all_tenants",
+      "limit",
+      "marker",
+      "name",
+      "offset",
+      "sort",
+      "sort_dir",
+      "sort_key",
+      "status",
+      "volume_id",
+      "with_count"
+    ]
+  },
+  {
+    "method": "POST",
+    "path": "/v3/{project_id}/backups/import_record",
+    "url": "/v3/:project_id/backups/import_record",
+    "operation": "importBackupRecord",
+    "operationId": "importBackupRecord",
+    "twin": false,
+    "auth": true,
+    "policy": "backup:backup-import",
+    "status": 201,
+    "statuses": [
+      201,
+      400,
+      401,
+      403,
+      406,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_importBackupRecord",
+    "bodyRequired": true
   },
   {
     "method": "GET",
@@ -5646,6 +5937,284 @@ export const routes: readonly Route[] = [
       "status",
       "volume_id"
     ]
+  },
+  {
+    "method": "GET",
+    "path": "/v3/backups",
+    "url": "/v3/backups",
+    "operation": "listBackups",
+    "operationId": "listBackups",
+    "twin": true,
+    "auth": true,
+    "policy": "backup:get_all",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "all_tenants",
+      "limit",
+      "marker",
+      "name",
+      "offset",
+      "sort",
+      "sort_dir",
+      "sort_key",
+      "status",
+      "volume_id",
+      "with_count"
+    ]
+  },
+  {
+    "method": "POST",
+    "path": "/v3/backups",
+    "url": "/v3/backups",
+    "operation": "createBackup",
+    "operationId": "createBackup",
+    "twin": true,
+    "auth": true,
+    "policy": "backup:create",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_createBackup",
+    "bodyRequired": true
+  },
+  {
+    "method": "DELETE",
+    "path": "/v3/backups/{backup_id}",
+    "url": "/v3/backups/:backup_id",
+    "operation": "deleteBackup",
+    "operationId": "deleteBackup",
+    "twin": true,
+    "auth": true,
+    "policy": "backup:delete",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "GET",
+    "path": "/v3/backups/{backup_id}",
+    "url": "/v3/backups/:backup_id",
+    "operation": "showBackup",
+    "operationId": "showBackup",
+    "twin": true,
+    "auth": true,
+    "policy": "backup:get",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "PUT",
+    "path": "/v3/backups/{backup_id}",
+    "url": "/v3/backups/:backup_id",
+    "operation": "updateBackup",
+    "operationId": "updateBackup",
+    "twin": true,
+    "auth": true,
+    "minVersion": "3.9",
+    "policy": "backup:update",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_updateBackup",
+    "bodyRequired": true
+  },
+  {
+    "method": "POST",
+    "path": "/v3/backups/{backup_id}/action",
+    "url": "/v3/backups/:backup_id/action",
+    "operation": null,
+    "operationId": "backupAction",
+    "twin": true,
+    "auth": true,
+    "policy": "backup:backup_action",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "actions": [
+      {
+        "key": "os-reset_status",
+        "operation": "resetBackupStatus",
+        "status": 202,
+        "policy": "volume_extension:backup_admin_actions:reset_status",
+        "body": "action_resetBackupStatus",
+        "bodyBefore": [],
+        "lenient": []
+      },
+      {
+        "key": "os-force_delete",
+        "operation": "forceDeleteBackup",
+        "status": 202,
+        "policy": "volume_extension:backup_admin_actions:force_delete",
+        "body": "action_forceDeleteBackup",
+        "bodyBefore": [],
+        "lenient": []
+      }
+    ]
+  },
+  {
+    "method": "GET",
+    "path": "/v3/backups/{backup_id}/export_record",
+    "url": "/v3/backups/:backup_id/export_record",
+    "operation": "exportBackupRecord",
+    "operationId": "exportBackupRecord",
+    "twin": true,
+    "auth": true,
+    "policy": "backup:export-import",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "POST",
+    "path": "/v3/backups/{backup_id}/restore",
+    "url": "/v3/backups/:backup_id/restore",
+    "operation": "restoreBackup",
+    "operationId": "restoreBackup",
+    "twin": true,
+    "auth": true,
+    "policy": "backup:restore",
+    "status": 202,
+    "statuses": [
+      202,
+      400,
+      401,
+      403,
+      404,
+      406,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_restoreBackup",
+    "bodyRequired": true
+  },
+  {
+    "method": "GET",
+    "path": "/v3/backups/detail",
+    "url": "/v3/backups/detail",
+    "operation": "listBackupsDetail",
+    "operationId": "listBackupsDetail",
+    "twin": true,
+    "auth": true,
+    "policy": "backup:get_all",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      406
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [
+      "all_tenants",
+      "limit",
+      "marker",
+      "name",
+      "offset",
+      "sort",
+      "sort_dir",
+      "sort_key",
+      "status",
+      "volume_id",
+      "with_count"
+    ]
+  },
+  {
+    "method": "POST",
+    "path": "/v3/backups/import_record",
+    "url": "/v3/backups/import_record",
+    "operation": "importBackupRecord",
+    "operationId": "importBackupRecord",
+    "twin": true,
+    "auth": true,
+    "policy": "backup:backup-import",
+    "status": 201,
+    "statuses": [
+      201,
+      400,
+      401,
+      403,
+      406,
+      413,
+      415
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_importBackupRecord",
+    "bodyRequired": true
   },
   {
     "method": "GET",

@@ -100,6 +100,24 @@ export const SNAPSHOT_LISTING: ResourceListing = {
   likeFilters: { name: "display_name", description: "display_description" },
 };
 
+/** Backups (cinder/api/contrib/backups.py, resource_filters.json `backup`: name, status, volume_id). */
+export const BACKUP_LISTING: ResourceListing = {
+  sortKeys: {
+    id: { column: "id" },
+    name: { column: "display_name", nullable: true },
+    display_name: { column: "display_name", nullable: true },
+    status: { column: "status" },
+    size: { column: "size" },
+    volume_id: { column: "volume_id" },
+    created_at: { column: "created_at" },
+    updated_at: { column: "updated_at", nullable: true },
+    project_id: { column: "project_id" },
+  },
+  filters: { name: "display_name", status: "status", volume_id: "volume_id" },
+  adminFilters: { project_id: "project_id", user_id: "user_id", display_name: "display_name", id: "id" },
+  likeFilters: { name: "display_name", description: "display_description" },
+};
+
 /** Groups (cinder/api/v3/groups.py, resource_filters.json `group`: name); admins filter on any column. */
 export const GROUP_LISTING: ResourceListing = {
   sortKeys: {

@@ -36,6 +36,9 @@ export interface Delta {
   gigabytes?: number;
   /** Generic volume groups (cinder/quota.py GROUP_QUOTAS). */
   groups?: number;
+  /** Backups and their gigabytes (cinder/quota.py: backups, backup_gigabytes; no per-type forms). */
+  backups?: number;
+  backup_gigabytes?: number;
   /** The volume type's name, for the per-type resources. */
   typeName?: string | null;
   /** Only the per-type resources (a retype moves a volume between types, not out of the project). */
@@ -87,6 +90,8 @@ function expand(d: Delta): Array<[string, number]> {
     add("snapshots", d.snapshots);
     add("gigabytes", d.gigabytes);
     add("groups", d.groups);
+    add("backups", d.backups);
+    add("backup_gigabytes", d.backup_gigabytes);
   }
   if (d.typeName) {
     add(`volumes_${d.typeName}`, d.volumes);
@@ -214,6 +219,13 @@ function overQuota(resource: string, n: number, limit: number, used: number): Ci
   if (resource.startsWith("snapshots")) {
     return quotaError("SnapshotLimitExceeded", `Maximum number of snapshots allowed (${limit}) exceeded`);
   }
+  if (resource === "backups") return quotaError("BackupLimitExceeded", `Maximum number of backups allowed (${limit}) exceeded`);
+  if (resource === "backup_gigabytes") {
+    return quotaError(
+      "VolumeBackupSizeExceedsAvailableQuota",
+      `Requested backup exceeds allowed Backup gigabytes quota. Requested ${n}G, quota is ${limit}G and ${used}G has been consumed.`,
+    );
+  }
   if (resource === "groups") return quotaError("GroupLimitExceeded", `Maximum number of groups allowed (${limit}) exceeded`);
   return quotaError("VolumeLimitExceeded", `Maximum number of volumes allowed (${limit}) exceeded for quota '${resource}'.`);
 }
@@ -249,4 +261,9 @@ export async function volumeDelta(db: Q, v: { size: number; volume_type_id: stri
 /** What a snapshot row holds of its project's quota (gigabytes count snapshots too, as in Cinder). */
 export async function snapshotDelta(db: Q, s: { volume_size: number; volume_type_id: string | null }): Promise<Delta> {
   return { snapshots: 1, gigabytes: s.volume_size, typeName: await typeNameOf(db, s.volume_type_id) };
+}
+
+/** What a backup row holds of its project's quota. */
+export function backupDelta(b: { size: number }): Delta {
+  return { backups: 1, backup_gigabytes: b.size };
 }

@@ -8,7 +8,7 @@ import { afterMarker, sortExpr, withIdTiebreak } from "../paginate";
 import type { ListFilters } from "../../contract/filters";
 import { TIME_OPS } from "./filters";
 
-type Listable = "volumes" | "snapshots" | "groups" | "group_snapshots";
+type Listable = "volumes" | "snapshots" | "groups" | "group_snapshots" | "backups";
 const META: Partial<Record<Listable, { table: "volume_metadata" | "snapshot_metadata"; fk: string }>> = {
   volumes: { table: "volume_metadata", fk: "volume_id" },
   snapshots: { table: "snapshot_metadata", fk: "snapshot_id" },
@@ -52,7 +52,7 @@ export function filtered(db: Kysely<Database>, table: Listable, f: ListFilters):
     );
   }
   const meta = META[table];
-  // Groups have no metadata: a metadata filter matches none of them.
+  // Groups and backups have no metadata table: a metadata filter matches none of them.
   if (!meta && Object.keys(f.metadata).length > 0) return q.where(sql<boolean>`1 = 0`);
   for (const [k, v] of Object.entries(f.metadata)) {
     if (!meta) break;

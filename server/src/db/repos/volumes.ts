@@ -14,7 +14,9 @@ import { dropMetadata, replaceMetadata } from "./metadata";
 type Q = Kysely<Database> | Transaction<Database>;
 
 export interface VolumeTask {
-  op: "extend" | "revert" | "retype" | "manage";
+  op: "extend" | "revert" | "retype" | "manage" | "restore";
+  /** restore: the backup a volume made for it (3.47 backup_id, or a restore without volume_id) is filled from. */
+  backup_id?: string;
   new_size?: number;
   snapshot_id?: string;
   new_type_id?: string;

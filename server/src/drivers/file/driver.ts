@@ -21,11 +21,13 @@
  * tightens looser ones left by older versions.
  */
 import { promises as fsp, type Stats } from "node:fs";
+import type { FileHandle } from "node:fs/promises";
 import path from "node:path";
 import type { Executor } from "../../exec/executor";
 import { silentLog, type Log } from "../../log";
 import type {
   BackendStats,
+  DataSource,
   ManageableDriver,
   ManageableSnapshot,
   ManageableSnapshotDriver,
@@ -137,6 +139,14 @@ export class FileDriver implements VolumeDriver, ManageableDriver, ManageableSna
 
   localPath(volume: VolumeRef): string {
     return this.path("volume", volume.id);
+  }
+
+  async openData(source: DataSource, mode: "read" | "write"): Promise<FileHandle> {
+    if ("snapshot" in source) {
+      if (mode === "write") throw new Error(`snapshot ${source.snapshot.id} cannot be written`);
+      return fsp.open(this.path("snapshot", source.snapshot.id), "r");
+    }
+    return fsp.open(this.path("volume", source.volume.id), mode === "write" ? "r+" : "r");
   }
 
   async createVolume(volume: VolumeRef): Promise<void> {

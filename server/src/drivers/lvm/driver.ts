@@ -27,9 +27,12 @@
  * keeping half the data. Temporary clone snapshots (`clone-snap-<id>`) left by a crash are
  * removed by `setup()`.
  */
+import { promises as fsp } from "node:fs";
+import type { FileHandle } from "node:fs/promises";
 import type { Executor } from "../../exec/executor";
 import type {
   BackendStats,
+  DataSource,
   ManageableDriver,
   ManageableSnapshot,
   ManageableSnapshotDriver,
@@ -292,6 +295,15 @@ export class LvmDriver implements VolumeDriver, ManageableDriver, ManageableSnap
 
   localPath(volume: VolumeRef): string {
     return mapperPath(this.vg, volumeLv(volume.id));
+  }
+
+  async openData(source: DataSource, mode: "read" | "write"): Promise<FileHandle> {
+    if ("volume" in source) return fsp.open(this.localPath(source.volume), mode === "write" ? "r+" : "r");
+    if (mode === "write") throw new Error(`snapshot ${source.snapshot.id} cannot be written`);
+    // A thin snapshot is made with activation skipped; it is activated to be read.
+    const name = snapshotLv(source.snapshot.id);
+    await this.lvm.activate(this.vg, name, "ignore");
+    return fsp.open(mapperPath(this.vg, name), "r");
   }
 
   /**

@@ -17,6 +17,7 @@ import { serviceHandlers } from "./services";
 import { snapshotHandlers } from "./snapshots";
 import { snapshotManageHandlers } from "./snapshot-manage";
 import { transferHandlers } from "./transfers";
+import { backupHandlers } from "./backups";
 import { typeHandlers } from "./types";
 import { versionHandlers } from "./versions";
 import { volumeActionHandlers } from "./volume-actions";
@@ -49,5 +50,6 @@ export const handlers: Handlers = {
   ...computeHandlers,
   ...attachmentHandlers,
   ...transferHandlers,
+  ...backupHandlers,
   ...messageHandlers,
 };

@@ -26,6 +26,7 @@ import { VOLUME_TRANSITIONS as T } from "../../contract/status";
 import type { CreateVolumeInput } from "../../contract/api";
 import { encryptionOf } from "../../db/repos/encryption";
 import { forgetKey, type KeyDeps, keyForNewVolume } from "./keys";
+import { backupForNewVolume, claimBackupForNewVolume, restoreTask } from "./backup-restore";
 
 const SOURCE_STATUSES: readonly VolumeStatus[] = ["available", "in-use"];
 
@@ -49,7 +50,10 @@ export async function createVolume(svc: ScheduleDeps & KeyDeps, ctx: RequestCont
   if (input.imageRef) {
     throw badRequest(`Image ${input.imageRef} could not be found: this deployment has no image service.`);
   }
-  if (input.backupId) throw notFound(`Backup ${input.backupId} could not be found.`);
+  const backup = input.backupId ? await backupForNewVolume(svc, ctx, input.backupId) : undefined;
+  if (backup && input.size !== undefined && input.size !== null && input.size < backup.size) {
+    throw invalidInput(`Volume size ${input.size} cannot be lesser than the backup size ${backup.size}.`);
+  }
   const group = input.groupId ? await findGroup(svc, ctx, input.groupId) : undefined;
 
   const snapshot = input.snapshotId ? await findSnapshot(svc, ctx, input.snapshotId) : undefined;
@@ -61,7 +65,7 @@ export async function createVolume(svc: ScheduleDeps & KeyDeps, ctx: RequestCont
   if (source && !SOURCE_STATUSES.includes(source.status)) {
     throw invalidVolume(`Originating source volume status must be one of '${SOURCE_STATUSES.join(", ")}' values`);
   }
-  const size = checkSize(input.size ?? snapshot?.volume_size ?? source?.size ?? null, snapshot?.volume_size, source?.size);
+  const size = checkSize(input.size ?? snapshot?.volume_size ?? source?.size ?? backup?.size ?? null, snapshot?.volume_size, source?.size);
   const origin = snapVolume ?? source;
 
   // By name or id as the caller may see it (a private type only where shared); else the source's, else the default.
@@ -108,7 +112,7 @@ export async function createVolume(svc: ScheduleDeps & KeyDeps, ctx: RequestCont
     provider_location: null,
     provider_auth: null,
     provider_id: null,
-    task: null,
+    task: backup ? restoreTask(backup.id) : null,
     group_id: group?.id ?? null,
     created_at: t,
     updated_at: null,
@@ -129,6 +133,7 @@ export async function createVolume(svc: ScheduleDeps & KeyDeps, ctx: RequestCont
     if (Boolean(await encryptionOf(trx, typeId)) !== (keyId !== null)) throw invalidVolumeType("its encryption changed while the volume was being created.");
     await consume(trx, svc.config.quotas, ctx.projectId, { volumes: 1, gigabytes: size, typeName: await typeNameOf(trx, typeId) }, size);
     await insertVolume(trx, row, input.metadata ?? {});
+    if (backup) await claimBackupForNewVolume(trx, backup.id, row.id);
   }).catch(async (err: unknown) => {
     await rollBackKey();
     throw err;

@@ -15,7 +15,10 @@ import type { BackendReport } from "../../scheduler/scheduler";
 import type { BackendStats, VolumeDriver } from "../../drivers/interface";
 import { KeyedLocks } from "../../lib/locks";
 import type { Log } from "../../log";
-import { VOLUME_BINARY } from "../../contract/services";
+import { BACKUP_BINARY, VOLUME_BINARY } from "../../contract/services";
+import type { BackupObjectStore } from "../../backup/object-store";
+import * as backups from "./backups";
+import { reconcileBackups } from "./backup-reconcile";
 import * as ops from "./operations";
 import type { TargetHelper } from "../../targets/interface";
 import { attachVolume, detachVolume } from "./attach";
@@ -50,6 +53,8 @@ export interface ManagerOptions {
   quotas: QuotaDefaults;
   /** Cinder's message_ttl: how long the user messages written here are kept (default 30 days). */
   messageTtlSeconds?: number;
+  /** Where this service stores the backups of its volumes, and how it chunks them; none: no backups. */
+  backup?: { store: BackupObjectStore; chunkSizeBytes: number; shaBlockSizeBytes: number };
 }
 
 export class VolumeManager {
@@ -100,11 +105,18 @@ export class VolumeManager {
     // A scheduler not up yet gets the next report; this service starts regardless.
     await this.reportStats().catch((err: unknown) => this.log.warn({ err }, "capacity report failed; the next one follows"));
     await reconcile(this);
+    if (this.opts.backup) {
+      await registerService(this.db.kysely, { host: this.opts.host, binary: BACKUP_BINARY, topic: BACKUP_BINARY, availabilityZone: this.opts.availabilityZone });
+      await reconcileBackups(this);
+    }
     this.timer = setInterval(() => {
       void this.reportStats().catch((err: unknown) => this.log.warn({ err }, "capacity report failed"));
     }, this.opts.statsIntervalMs);
     this.timer.unref();
-    this.beat = setInterval(() => void heartbeat(this.db.kysely, this.backend, VOLUME_BINARY).catch(() => undefined), this.opts.reportIntervalMs);
+    this.beat = setInterval(() => {
+      void heartbeat(this.db.kysely, this.backend, VOLUME_BINARY).catch(() => undefined);
+      if (this.opts.backup) void heartbeat(this.db.kysely, this.opts.host, BACKUP_BINARY).catch(() => undefined);
+    }, this.opts.reportIntervalMs);
     this.beat.unref();
     const after = this.opts.resumeAfterMs;
     if (after) {
@@ -166,6 +178,9 @@ export class VolumeManager {
       deleteGroup: ({ groupId }) => changing(deleteGroup(this, groupId)),
       createGroupSnapshot: ({ groupSnapshotId }) => changing(createGroupSnapshot(this, groupSnapshotId)),
       deleteGroupSnapshot: ({ groupSnapshotId }) => changing(deleteGroupSnapshot(this, groupSnapshotId)),
+      createBackup: ({ backupId, requestId }) => backups.createBackup(this, backupId, requestId),
+      restoreBackup: ({ backupId, requestId }) => backups.restoreBackup(this, backupId, requestId),
+      deleteBackup: ({ backupId, requestId }) => backups.deleteBackup(this, backupId, requestId),
       initializeConnection: ({ volumeId, connector }) => initializeConnection(this, volumeId, connector),
       terminateConnection: ({ volumeId, connector }) => terminateConnection(this, volumeId, connector),
       attachVolume: (msg) => attachVolume(this, msg),

@@ -15,6 +15,9 @@ import { refreshExport, removeExport } from "./exports";
 import { endOf, VOLUME_TRANSITIONS as T } from "../../contract/status";
 import { Action, Detail, MessageResource, type MessageField } from "../../contract/messages";
 import { type Failure, recordFailure } from "./messages";
+import { casBackup } from "../../db/repos/backups";
+import type { VolumeStatus } from "../../contract/status";
+import { restoreBackup } from "./backups";
 
 const vref = (v: VolumeRow): VolumeRef => ({ id: v.id, size: v.size });
 const sref = (s: SnapshotRow): SnapshotRef => ({ id: s.id, volumeId: s.volume_id, volumeSize: s.volume_size });
@@ -32,9 +35,11 @@ export async function createVolume(m: VolumeManager, volumeId: string, requestId
   const first = await getVolume(m.db.kysely, volumeId);
   if (!first) return;
   const sourceKey = first.snapshot_id ?? first.source_volid;
-  await m.locks.with(sourceKey ? [volumeId, sourceKey] : [volumeId], async () => {
+  // A volume made for a restore (3.47 backup_id, a restore without volume_id) is filled once made.
+  const restoreFrom = parseTask(first)?.op === "restore" ? parseTask(first)?.backup_id : undefined;
+  const made = await m.locks.with(sourceKey ? [volumeId, sourceKey] : [volumeId], async (): Promise<boolean> => {
     const v = await getVolume(m.db.kysely, volumeId);
-    if (!v || v.status !== "creating") return;
+    if (!v || v.status !== "creating") return false;
     // Cinder's create flow only ever makes a volume bootable (from a bootable source); a plain
     // create leaves the flag as it is, so an os-set_bootable sent while the volume was creating
     // (what `openstack volume create --bootable` does) stands.
@@ -60,12 +65,16 @@ export async function createVolume(m: VolumeManager, volumeId: string, requestId
         const f = { projectId: v.project_id, requestId, action: Action.CREATE_VOLUME_FROM_BACKEND, resourceUuid: volumeId, detail: Detail.DRIVER_FAILED_CREATE };
         await recordFailure(m, f);
       }
-      return;
+      if (failed && restoreFrom) await casBackup(m.db.kysely, restoreFrom, ["restoring"], { status: "available", task: null, progress: null });
+      return false;
     }
     const t = now();
-    const won = await casVolume(m.db.kysely, volumeId, { status: [T.create.during] }, { status: T.create.done, ...(bootable ? { bootable } : {}), launched_at: t });
+    const done: VolumeStatus = restoreFrom ? "restoring-backup" : T.create.done;
+    const won = await casVolume(m.db.kysely, volumeId, { status: [T.create.during] }, { status: done, ...(bootable ? { bootable } : {}), launched_at: t });
     if (won) m.log.info({ volumeId, size: v.size }, "volume created");
+    return won;
   });
+  if (made && restoreFrom) await restoreBackup(m, restoreFrom, requestId);
 }
 
 export async function deleteVolume(m: VolumeManager, volumeId: string): Promise<void> {
