@@ -157,6 +157,18 @@ export interface Config {
    * (0: no limit, as Cinder's default pipeline).
    */
   writeRateLimitPerMinute: number;
+  /** Cinder's backup_driver: where backups keep their objects, posix (default) or s3. */
+  backupDriver?: string;
+  /** Cinder's backup_s3_endpoint_url. */
+  backupS3Endpoint?: string;
+  /** Cinder's backup_s3_store_bucket (default volumebackups). */
+  backupS3Bucket?: string;
+  /** Cinder's backup_s3_store_access_key. */
+  backupS3AccessKey?: string;
+  /** Cinder's backup_s3_store_secret_key (also CINDERBLOCK_BACKUP_S3_SECRET_KEY). */
+  backupS3SecretKey?: string;
+  /** The region requests to the S3 service are signed for (default us-east-1). */
+  backupS3Region?: string;
 }
 
 export const DEFAULT_QUOTAS: QuotaDefaults = {
@@ -264,6 +276,12 @@ const SCALARS: Record<string, { key: keyof Config; type: "number" | "string" }> 
   "message-reap-interval": { key: "messageReapIntervalSeconds", type: "number" },
   "report-interval-ms": { key: "reportIntervalMs", type: "number" },
   "stats-interval-ms": { key: "statsIntervalMs", type: "number" },
+  "backup-driver": { key: "backupDriver", type: "string" },
+  "backup-s3-endpoint": { key: "backupS3Endpoint", type: "string" },
+  "backup-s3-bucket": { key: "backupS3Bucket", type: "string" },
+  "backup-s3-access-key": { key: "backupS3AccessKey", type: "string" },
+  "backup-s3-secret-key": { key: "backupS3SecretKey", type: "string" },
+  "backup-s3-region": { key: "backupS3Region", type: "string" },
 };
 
 export class ConfigError extends Error {}
@@ -434,6 +452,18 @@ function finish(cfg: Config): Config {
   if (cfg.cluster === "") cfg.cluster = undefined;
   if (cfg.cluster !== undefined && !/^[A-Za-z0-9_.-]+$/.test(cfg.cluster)) {
     throw new ConfigError(`cluster name '${cfg.cluster}' may only use letters, digits, '.', '_' and '-'`);
+  }
+  if (cfg.backupDriver !== undefined && !["posix", "s3"].includes(cfg.backupDriver)) {
+    throw new ConfigError(`backup driver '${cfg.backupDriver}' is not available; use posix or s3`);
+  }
+  if (cfg.backupDriver === "s3") {
+    const missing = [
+      ["backupS3Endpoint", "--backup-s3-endpoint"],
+      ["backupS3AccessKey", "--backup-s3-access-key"],
+      ["backupS3SecretKey", "--backup-s3-secret-key or CINDERBLOCK_BACKUP_S3_SECRET_KEY"],
+    ].filter(([k]) => !cfg[k as keyof Config]);
+    if (missing.length) throw new ConfigError(`backup driver 's3' needs ${missing.map(([k, f]) => `${k} (${f})`).join(", ")}`);
+    if (!/^https?:\/\/[^\s]+$/.test(cfg.backupS3Endpoint!)) throw new ConfigError(`the S3 backup endpoint '${cfg.backupS3Endpoint}' must be an http:// or https:// URL`);
   }
   const names = new Set<string>();
   for (const b of cfg.backends) {
