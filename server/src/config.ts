@@ -157,8 +157,6 @@ export interface Config {
    * (0: no limit, as Cinder's default pipeline).
    */
   writeRateLimitPerMinute: number;
-  /** Cinder's backup_driver: where backups keep their objects, posix (default) or s3. */
-  backupDriver?: string;
   /** Cinder's backup_s3_endpoint_url. */
   backupS3Endpoint?: string;
   /** Cinder's backup_s3_store_bucket (default volumebackups). */
@@ -276,7 +274,6 @@ const SCALARS: Record<string, { key: keyof Config; type: "number" | "string" }> 
   "message-reap-interval": { key: "messageReapIntervalSeconds", type: "number" },
   "report-interval-ms": { key: "reportIntervalMs", type: "number" },
   "stats-interval-ms": { key: "statsIntervalMs", type: "number" },
-  "backup-driver": { key: "backupDriver", type: "string" },
   "backup-s3-endpoint": { key: "backupS3Endpoint", type: "string" },
   "backup-s3-bucket": { key: "backupS3Bucket", type: "string" },
   "backup-s3-access-key": { key: "backupS3AccessKey", type: "string" },
@@ -453,10 +450,10 @@ function finish(cfg: Config): Config {
   if (cfg.cluster !== undefined && !/^[A-Za-z0-9_.-]+$/.test(cfg.cluster)) {
     throw new ConfigError(`cluster name '${cfg.cluster}' may only use letters, digits, '.', '_' and '-'`);
   }
-  if (cfg.backupDriver !== undefined && !["posix", "s3"].includes(cfg.backupDriver)) {
-    throw new ConfigError(`backup driver '${cfg.backupDriver}' is not available; use posix or s3`);
+  if (cfg.backup.driver !== undefined && !["posix", "s3"].includes(cfg.backup.driver)) {
+    throw new ConfigError(`backup driver '${cfg.backup.driver}' is not available; use posix or s3`);
   }
-  if (cfg.backupDriver === "s3") {
+  if (cfg.backup.driver === "s3") {
     const missing = [
       ["backupS3Endpoint", "--backup-s3-endpoint"],
       ["backupS3AccessKey", "--backup-s3-access-key"],
