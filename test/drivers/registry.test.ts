@@ -22,6 +22,7 @@ const CONTRACT = {
   deleteSnapshot: true,
   revertToSnapshot: true,
   localPath: true,
+  openData: true,
   getStats: true,
   listResources: true,
   listIncomplete: true,

@@ -9,6 +9,11 @@
  * Sizes are in GiB, as in the API.
  */
 
+import type { FileHandle } from "node:fs/promises";
+
+/** How `openData` opens a volume's data: reading, or reading and writing in place (never truncating). */
+export type DataMode = "r" | "r+";
+
 export interface VolumeRef {
   id: string;
   size: number;
@@ -106,6 +111,13 @@ export interface VolumeDriver {
    * serve (cf. Cinder's `local_path`). Pure: it does not check that the volume exists.
    */
   localPath(volume: VolumeRef): string;
+
+  /**
+   * Open the volume's data on this host for reading (`r`) or reading and writing (`r+`): its file
+   * or its block device, as the driver names it. A migration copies through it.
+   * @throws when the volume's data does not exist.
+   */
+  openData(volume: VolumeRef, mode: DataMode): Promise<FileHandle>;
 
   /** Capacity and capabilities, for the scheduler and get_pools. */
   getStats(): Promise<BackendStats>;

@@ -24,7 +24,9 @@ import { promises as fsp, type Stats } from "node:fs";
 import path from "node:path";
 import type { Executor } from "../../exec/executor";
 import { silentLog, type Log } from "../../log";
+import { open, type FileHandle } from "node:fs/promises";
 import type {
+  DataMode,
   BackendStats,
   ManageableDriver,
   ManageableSnapshot,
@@ -137,6 +139,10 @@ export class FileDriver implements VolumeDriver, ManageableDriver, ManageableSna
 
   localPath(volume: VolumeRef): string {
     return this.path("volume", volume.id);
+  }
+
+  openData(volume: VolumeRef, mode: DataMode): Promise<FileHandle> {
+    return open(this.localPath(volume), mode);
   }
 
   async createVolume(volume: VolumeRef): Promise<void> {

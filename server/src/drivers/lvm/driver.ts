@@ -28,7 +28,9 @@
  * removed by `setup()`.
  */
 import type { Executor } from "../../exec/executor";
+import { open, type FileHandle } from "node:fs/promises";
 import type {
+  DataMode,
   BackendStats,
   ManageableDriver,
   ManageableSnapshot,
@@ -292,6 +294,10 @@ export class LvmDriver implements VolumeDriver, ManageableDriver, ManageableSnap
 
   localPath(volume: VolumeRef): string {
     return mapperPath(this.vg, volumeLv(volume.id));
+  }
+
+  openData(volume: VolumeRef, mode: DataMode): Promise<FileHandle> {
+    return open(this.localPath(volume), mode);
   }
 
   /**
