@@ -21,6 +21,7 @@ import * as m0010 from "./migrations/0010_encryption";
 import * as m0011 from "./migrations/0011_transfers";
 import * as m0012 from "./migrations/0012_messages";
 import * as m0013 from "./migrations/0013_backups";
+import * as m0014 from "./migrations/0014_migration";
 
 export type Dialect = "sqlite" | "postgres";
 
@@ -48,6 +49,7 @@ const migrations: Record<string, Migration> = {
   "0011_transfers": m0011,
   "0012_messages": m0012,
   "0013_backups": m0013,
+  "0014_migration": m0014,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -21,6 +21,8 @@ export interface VolumesTable {
   status: VolumeStatus;
   attach_status: AttachStatus;
   migration_status: string | null;
+  /** The id the volume's storage is named after, when not its own (a migrated volume; Cinder's `_name_id`). */
+  name_id?: string | null;
   previous_status: VolumeStatus | null;
   bootable: number;
   multiattach: number;
@@ -442,7 +444,8 @@ export interface Database {
   messages: MessagesTable;
 }
 
-export type VolumeRow = Selectable<VolumesTable>;
+/** A volume row; `name_id` may be absent from a row built in memory before its insert. */
+export type VolumeRow = Omit<Selectable<VolumesTable>, "name_id"> & { name_id?: string | null };
 export type SnapshotRow = Selectable<SnapshotsTable>;
 export type ServiceRow = Selectable<ServicesTable>;
 export type ClusterRow = Selectable<ClustersTable>;

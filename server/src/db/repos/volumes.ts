@@ -207,8 +207,8 @@ export async function unplacedVolumeIds(db: Q, createdBefore?: string): Promise<
 
 /** Every volume of one backend, whatever its status. */
 export async function volumeIdsOnBackend(db: Q, backendHost: string): Promise<string[]> {
-  const rows = await db.selectFrom("volumes").select("id").where(onBackend(backendHost)).execute();
-  return rows.map((r) => r.id);
+  const rows = await db.selectFrom("volumes").select(["id", "name_id"]).where(onBackend(backendHost)).execute();
+  return rows.flatMap((r) => (r.name_id ? [r.id, r.name_id] : [r.id]));
 }
 
 /** The exported volumes (a provider_location is set) of one backend, but those in `statusNot`. */
@@ -225,12 +225,18 @@ export async function exportedVolumesOnBackend(db: Q, backendHost: string, statu
 /** Ids per query, within every dialect's limit on bound parameters. */
 const ID_CHUNK = 500;
 
-/** Those of `ids` that have a volume row. */
+/** Those of `ids` that have a volume row, by its id or the storage name it took in a migration (name_id). */
 export async function existingVolumeIds(db: Q, ids: readonly string[]): Promise<Set<string>> {
   const out = new Set<string>();
   for (let i = 0; i < ids.length; i += ID_CHUNK) {
-    const rows = await db.selectFrom("volumes").select("id").where("id", "in", ids.slice(i, i + ID_CHUNK)).execute();
-    for (const r of rows) out.add(r.id);
+    const chunk = ids.slice(i, i + ID_CHUNK);
+    const rows = await db
+      .selectFrom("volumes")
+      .select(["id", "name_id"])
+      .where((eb) => eb.or([eb("id", "in", chunk), eb("name_id", "in", chunk)]))
+      .execute();
+    // A migrated volume's storage is named after its name_id.
+    for (const r of rows) for (const k of [r.id, r.name_id]) if (k && chunk.includes(k)) out.add(k);
   }
   return out;
 }

@@ -79,7 +79,7 @@ export function volumeDetail(
   }
   if (extensions && allowed(ctx, "volume_extension:volume_mig_status_attribute")) {
     out["os-vol-mig-status-attr:migstat"] = v.migration_status;
-    out["os-vol-mig-status-attr:name_id"] = null;
+    out["os-vol-mig-status-attr:name_id"] = v.name_id ?? null;
   }
   const mv = ctx.version;
   if (mv >= MV.GROUP_VOLUME) out.group_id = v.group_id;

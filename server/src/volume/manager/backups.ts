@@ -14,6 +14,7 @@ import type { VolumeStatus } from "../../contract/status";
 import { backupDelta, release } from "../../quota/quota";
 import type { VolumeManager } from "./manager";
 import { recordFailure } from "./messages";
+import { vref } from "./operations";
 
 const GIB = 1024 ** 3;
 
@@ -67,7 +68,7 @@ export async function createBackup(m: VolumeManager, backupId: string, requestId
       const s = b.snapshot_id ? await getSnapshot(m.db.kysely, b.snapshot_id) : undefined;
       if (b.snapshot_id && !s) throw new Error(`snapshot ${b.snapshot_id} is gone`);
       const parent = b.parent_id ? await getBackup(m.db.kysely, b.parent_id) : undefined;
-      const source = s ? { snapshot: { id: s.id, volumeId: s.volume_id, volumeSize: s.volume_size } } : { volume: { id: v.id, size: v.size } };
+      const source = s ? { snapshot: { id: s.id, volumeId: s.volume_id, volumeSize: s.volume_size } } : { volume: vref(v) };
       const h = await m.driver.openData(source, "read");
       try {
         objects = await backupData(
@@ -100,7 +101,7 @@ export async function restoreBackup(m: VolumeManager, backupId: string, requestI
     if (!v || v.status !== "restoring-backup") return;
     await m.locks.with([v.id], async () => {
       try {
-        const h = await m.driver.openData({ volume: { id: v.id, size: v.size } }, "write");
+        const h = await m.driver.openData({ volume: vref(v) }, "write");
         try {
           await restoreData(storeOf(m), h, { id: b.id, container: b.container! }, task.new_volume, progressWriter(m, backupId, "restoring"));
         } finally {

@@ -17,7 +17,7 @@ import type { VolumeManager } from "./manager";
 export function exportOf(m: VolumeManager, v: VolumeRow): ExportVolume {
   return {
     id: v.id,
-    path: m.driver.localPath({ id: v.id, size: v.size }),
+    path: m.driver.localPath({ id: v.name_id ?? v.id, size: v.size }),
     providerAuth: v.provider_auth,
     providerLocation: v.provider_location,
   };

@@ -19,7 +19,8 @@ import { casBackup } from "../../db/repos/backups";
 import type { VolumeStatus } from "../../contract/status";
 import { restoreBackup } from "./backups";
 
-const vref = (v: VolumeRow): VolumeRef => ({ id: v.id, size: v.size });
+/** The driver finds a volume by its storage name: its own id, or after a migration the id it took the storage of. */
+export const vref = (v: VolumeRow): VolumeRef => ({ id: v.name_id ?? v.id, size: v.size });
 const sref = (s: SnapshotRow): SnapshotRef => ({ id: s.id, volumeId: s.volume_id, volumeSize: s.volume_size });
 
 function snapshotFailure(s: SnapshotRow, requestId: string | undefined, action: MessageField, detail: MessageField): Failure {
