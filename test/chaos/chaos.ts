@@ -16,8 +16,11 @@
  * PostgreSQL. services: the separate services on PostgreSQL and RabbitMQ, two APIs, a scheduler
  * and two volume services, one process of one kind killed per cycle (./services.ts).
  *
- * `npm run chaos` runs it for longer: CHAOS_MODE (all-in-one or services), CHAOS_CYCLES (default
- * 100 all-in-one, 30 services), CHAOS_SEED, CHAOS_DIALECTS (all-in-one only; default
+ * A third mode, lvm, runs the all-in-one server on the LVM driver (thin and thick, exported through
+ * LIO) inside the kernel lab, SQLite only (test/lab/guest/lvm-chaos.guest.ts says what it checks).
+ *
+ * `npm run chaos` runs it for longer: CHAOS_MODE (all-in-one, services or lvm), CHAOS_CYCLES (default
+ * 100 all-in-one and lvm, 30 services), CHAOS_SEED, CHAOS_DIALECTS (all-in-one only; default
  * sqlite,postgres). The test suite runs 30 cycles on each database and 21 on the separate services,
  * with a fixed seed.
  */
@@ -31,8 +34,11 @@ import { backendDir } from "../helpers/state";
 import { prng } from "../helpers/random";
 import { servicesMissing } from "../scale/harness";
 import { check, PROJECT, type World } from "./invariants";
-import { burst, type BurstStats } from "./operations";
+import { burst, type BurstLimits, type BurstStats } from "./operations";
 import { KINDS, runServicesChaos } from "./services";
+import { fileStorage, type Storage } from "./storage";
+import { runLvmChaos } from "../lab/lvm-chaos";
+import { umlUnavailable } from "../lab/uml";
 
 const HOST = "testhost@file";
 
@@ -40,6 +46,14 @@ export interface ChaosOptions {
   dialect: Dialect;
   cycles: number;
   seed: number;
+  /** The backends' storage (default: the file backend of the data directory). */
+  storage?: (dataDir: string) => Storage;
+  /** Settings of the server's config file on top of unlimited quotas (backends, target helper). */
+  config?: Record<string, unknown>;
+  /** A built `cli.js` to run with node instead of the TypeScript source (a slow machine's start). */
+  cli?: string;
+  /** Bounds on what a burst makes. */
+  limits?: BurstLimits;
   /** Called with a line per cycle. */
   log?: (line: string) => void;
 }
@@ -56,14 +70,15 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
   const rnd = prng(o.seed);
   const dataDir = await mkdtemp(path.join(os.tmpdir(), `cinderblock-chaos-${o.dialect}-`));
   const db = await makeDb(o.dialect, dataDir);
-  const w: World = { clients: [], backends: [{ host: HOST, dir: backendDir(dataDir) }], types: [], guarded: new Map(), imports: 0 };
+  const storage = o.storage?.(dataDir) ?? fileStorage([{ host: HOST, dir: backendDir(dataDir) }]);
+  const w: World = { clients: [], storage, types: [], guarded: new Map(), imports: 0 };
   const stats: ChaosResult = { cycles: 0, operations: 0, cutShort: 0, volumes: 0, guarded: 0 };
   const children: ChildServer[] = [];
   const killAll = () => children.forEach((ch) => ch.child.kill("SIGKILL"));
   process.once("exit", killAll);
   try {
     for (let cycle = 0; cycle <= o.cycles; cycle++) {
-      const server = await startChild({ dataDir, dbUrl: db.url });
+      const server = await startChild({ dataDir, dbUrl: db.url, config: o.config, cli: o.cli, startTimeoutMs: o.cli ? 300_000 : undefined });
       children.push(server);
       const c = new Client(server.url, "admin:p1");
       w.clients = [c];
@@ -82,7 +97,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
       }
       // A burst of 100 ms to 1.5 s, and the kill at its end, whatever is in flight.
       const ms = 100 + Math.floor(rnd() * 1400);
-      const b = burst(w, rnd, state, ms, stats);
+      const b = burst(w, rnd, state, ms, stats, o.limits);
       await b.ran;
       assert.equal(server.child.exitCode, null, `the server exited by itself:\n${server.output()}`);
       assert.equal(await server.kill("SIGKILL"), null);
@@ -112,7 +127,16 @@ async function main(): Promise<void> {
     console.log(`  survived ${r.cycles} kills (${KINDS.map((k) => `${r.kills[k]} ${k}`).join(", ")}): ${r.operations} operations, ${r.cutShort} cut short, ${r.volumes} volumes at the end (${r.failed} failed), ${r.guarded} holding data`);
     return;
   }
-  if (mode !== "all-in-one") throw new Error(`CHAOS_MODE is all-in-one (the default) or services, not ${mode}`);
+  if (mode === "lvm") {
+    const why = umlUnavailable();
+    if (why) throw new Error(`CHAOS_MODE=lvm cannot run: the kernel lab ${why}`);
+    const cycles = Number(process.env.CHAOS_CYCLES ?? 100);
+    console.log(`chaos on LVM in the kernel lab: ${cycles} kills, seed ${seed} (CHAOS_SEED=${seed} replays it)`);
+    const r = await runLvmChaos({ cycles, seed });
+    console.log(r.stdout);
+    return;
+  }
+  if (mode !== "all-in-one") throw new Error(`CHAOS_MODE is all-in-one (the default), services or lvm, not ${mode}`);
   const cycles = Number(process.env.CHAOS_CYCLES ?? 100);
   const dialects = (process.env.CHAOS_DIALECTS ?? "sqlite,postgres").split(",") as Dialect[];
   for (const dialect of dialects) {

@@ -1,20 +1,25 @@
 /**
  * What every chaos mode checks once a killed process is back and nothing is in flight (./chaos.ts
  * lists the promises), and the world the checks and the operations share: the API clients, the
- * backends' directories, the volumes holding a guest's data.
+ * backends' storage (files, or LVs and LIO exports: ./storage.ts), the volumes holding a guest's
+ * data. With exports, no target may be left for a volume no attachment holds, and every in-use
+ * volume is exported.
  */
 import assert from "node:assert/strict";
 import { SNAPSHOT_TRANSITIONAL, VOLUME_TRANSITIONAL } from "../../server/src/contract/status";
 import type { Client } from "../helpers/client";
-import { contentHashes, listFiles } from "../helpers/state";
+import { GIB, type Guarded, type Storage } from "./storage";
 
-export const GIB = 1024 ** 3;
+export { GIB };
+
 export const PROJECT = "p1";
-/** Statuses whose volume has its file (the others: being made, failed, or going away). */
+/** Statuses whose volume has its storage (the others: being made, failed, or going away). */
 const VOLUME_HAS_STORAGE = ["available", "in-use", "reserved", "attaching", "detaching", "retyping", "extending", "error_extending"];
 const SNAPSHOT_HAS_STORAGE = ["available"];
+/** Statuses of a volume an attachment holds: the only volumes an export may be for. */
+const VOLUME_ATTACHED = ["reserved", "attaching", "in-use", "detaching"];
 /** The bound on one recovery: a hung reconciliation, not a slow one. */
-const QUIET_MS = 120_000;
+const QUIET_MS = Number(process.env.CHAOS_QUIET_MS ?? 120_000);
 
 export interface Row {
   id: string;
@@ -30,26 +35,20 @@ export interface Rows {
   snapshots: Row[];
 }
 
-/** A file backend: the `host@backend` of its volumes and the directory holding their files. */
-export interface Backend {
-  host: string;
-  dir: string;
-}
-
 export interface World {
   /** The API services to send operations to (one picked at random when there are several). */
   clients: Client[];
-  backends: Backend[];
+  /** The backends' storage, seen from outside the server (./storage.ts). */
+  storage: Storage;
   types: string[];
-  /** Volume id -> its file and the content hash of the data a guest wrote. Guarded volumes are never deleted. */
-  guarded: Map<string, { file: string; hash: string }>;
+  /** Volume id -> its disk and the content hash of the data a guest wrote. Guarded volumes are never deleted. */
+  guarded: Map<string, Guarded>;
   imports: number;
 }
 
-/** The backend holding a volume, from its host (`host@backend#pool`). */
-export function backendOf(w: World, v: Row): Backend | undefined {
-  const host = v["os-vol-host-attr:host"]?.split("#")[0];
-  return w.backends.find((b) => b.host === host);
+/** The `host@backend` of a volume (its host without the pool). */
+export function backendHost(v: Row): string | undefined {
+  return v["os-vol-host-attr:host"]?.split("#")[0];
 }
 
 /** Every volume and snapshot of the project, as the admin sees them. */
@@ -86,35 +85,37 @@ export async function check(c: Client, w: World, where: string, startLog?: strin
 
   const volumeIds = new Set(r.volumes.map((v) => v.id));
   const snapshotIds = new Set(r.snapshots.map((s) => s.id));
-  const filesOf = new Map<Backend, Map<string, number>>();
-  for (const b of w.backends) {
-    const files = await listFiles(b.dir);
-    filesOf.set(b, new Map(files.map((f) => [f.name, f.size])));
-    for (const f of files) {
-      if (f.name.startsWith(".")) assert.fail(`${where}: temporary file ${f.name} was left behind on ${b.host}`);
-      const m = /^(volume|snapshot)-(.+)$/.exec(f.name);
-      if (!m) {
-        assert.match(f.name, /^import-\d+$/, `${where}: a file nobody made: ${f.name} on ${b.host}`);
-        continue;
-      }
-      assert.ok((m[1] === "volume" ? volumeIds : snapshotIds).has(m[2]), `${where}: ${f.name} on ${b.host} has no row`);
-    }
+  const inv = await w.storage.inventory();
+  assert.deepEqual(inv.leftovers, [], `${where}: left behind`);
+  for (const [host, volumes] of inv.volumes) {
+    for (const id of volumes.keys()) assert.ok(volumeIds.has(id), `${where}: the storage of volume ${id} on ${host} has no row`);
+  }
+  for (const [host, snapshots] of inv.snapshots) {
+    for (const id of snapshots) assert.ok(snapshotIds.has(id), `${where}: the storage of snapshot ${id} on ${host} has no row`);
   }
   for (const v of r.volumes) {
     if (!VOLUME_HAS_STORAGE.includes(v.status)) continue;
-    const b = backendOf(w, v);
-    assert.ok(b, `${where}: volume ${v.id} is ${v.status} on ${v["os-vol-host-attr:host"]}, no backend of the run`);
-    const size = filesOf.get(b)!.get(`volume-${v.id}`);
-    assert.ok(size !== undefined, `${where}: volume ${v.id} is ${v.status} but its file is missing on ${b.host}`);
-    assert.equal(size, v.size * GIB, `${where}: volume ${v.id} of ${v.size} GiB has a file of ${size} bytes`);
+    const host = backendHost(v);
+    const held = host === undefined ? undefined : inv.volumes.get(host);
+    assert.ok(held, `${where}: volume ${v.id} is ${v.status} on ${v["os-vol-host-attr:host"]}, no backend of the run`);
+    const size = held.get(v.id);
+    assert.ok(size !== undefined, `${where}: volume ${v.id} is ${v.status} but its storage is missing on ${host}`);
+    assert.equal(size, v.size * GIB, `${where}: volume ${v.id} of ${v.size} GiB has storage of ${size} bytes`);
+    assert.ok(!inv.unfinished?.includes(v.id), `${where}: volume ${v.id} is ${v.status} but its storage is an unfinished copy`);
   }
   for (const s of r.snapshots) {
     if (!SNAPSHOT_HAS_STORAGE.includes(s.status)) continue;
     // A snapshot lives beside its volume (which cannot go while it has snapshots).
     const v = r.volumes.find((x) => x.id === s.volume_id);
-    const b = v && backendOf(w, v);
-    assert.ok(b, `${where}: snapshot ${s.id} is ${s.status} but its volume ${s.volume_id} is not on a backend of the run`);
-    assert.ok(filesOf.get(b)!.has(`snapshot-${s.id}`), `${where}: snapshot ${s.id} is ${s.status} but its file is missing on ${b.host}`);
+    const held = v && inv.snapshots.get(backendHost(v) ?? "");
+    assert.ok(held, `${where}: snapshot ${s.id} is ${s.status} but its volume ${s.volume_id} is not on a backend of the run`);
+    assert.ok(held.has(s.id), `${where}: snapshot ${s.id} is ${s.status} but its storage is missing on ${backendHost(v!)}`);
+  }
+  if (inv.exported) {
+    const attached = new Set(r.volumes.filter((v) => VOLUME_ATTACHED.includes(v.status)).map((v) => v.id));
+    for (const id of inv.exported) assert.ok(attached.has(id), `${where}: an export of volume ${id}, which no attachment holds (${r.volumes.find((v) => v.id === id)?.status ?? "no row"})`);
+    const exported = new Set(inv.exported);
+    for (const v of r.volumes.filter((x) => x.status === "in-use")) assert.ok(exported.has(v.id), `${where}: volume ${v.id} is in-use but not exported`);
   }
 
   const limits = (await c.get(`/v3/${PROJECT}/limits`)).body.limits.absolute;
@@ -130,10 +131,10 @@ export async function check(c: Client, w: World, where: string, startLog?: strin
 
   const present = [...w.guarded.keys()].filter((id) => volumeIds.has(id));
   assert.deepEqual(present.sort(), [...w.guarded.keys()].sort(), `${where}: a volume holding a guest's data is gone`);
-  const hashes = await contentHashes(present.map((id) => w.guarded.get(id)!.file));
+  const hashes = await w.storage.hashes(present.map((id) => w.guarded.get(id)!.disk));
   for (const id of present) {
     const g = w.guarded.get(id)!;
-    assert.equal(hashes.get(g.file), g.hash, `${where}: the data of volume ${id}`);
+    assert.equal(hashes.get(g.disk), g.hash, `${where}: the data of volume ${id}`);
   }
   return r;
 }

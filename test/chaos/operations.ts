@@ -4,11 +4,7 @@
  * deleted, manage of a file that was not Cinderblock's, a guest writing to a volume.
  */
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
-import { truncate, writeFile } from "node:fs/promises";
-import path from "node:path";
-import { contentHashes, writeAt } from "../helpers/state";
-import { backendOf, GIB, PROJECT, type Rows, type World } from "./invariants";
+import { PROJECT, type Rows, type World } from "./invariants";
 
 /** Bounds on what a burst makes, for a mode whose bursts run long (none by default). */
 export interface BurstLimits {
@@ -104,19 +100,25 @@ export function burst(
       if (!x) return undefined;
       busy.add(x.id);
       const api = c();
+      const connector = w.storage.connector;
+      // With a connector the volume is exported; the attach may be completed before it is let go.
+      const attachment = { volume_uuid: x.id, instance_uuid: "9a3b7c3e-8d35-4e1b-9b4e-2f7e5d0c1a11", ...(connector ? { connector } : {}) };
+      const version = connector ? "3.54" : "3.27";
       return api
-        .post(`/v3/${PROJECT}/attachments`, { attachment: { volume_uuid: x.id, instance_uuid: "9a3b7c3e-8d35-4e1b-9b4e-2f7e5d0c1a11" } }, { version: "3.27" })
+        .post(`/v3/${PROJECT}/attachments`, { attachment }, { version })
         .then(answered("reserve"))
-        .then((r) => (r.status === 200 && rnd() < 0.7 ? api.delete(`/v3/${PROJECT}/attachments/${(r.body as any).attachment.id}`, { version: "3.27" }).then(answered("unreserve")) : r));
+        .then((r) =>
+          connector && r.status === 200 && rnd() < 0.5
+            ? api.post(`/v3/${PROJECT}/attachments/${(r.body as any).attachment.id}/action`, { "os-complete": null }, { version }).then(answered("complete")).then(() => r)
+            : r,
+        )
+        .then((r) => (r.status === 200 && rnd() < 0.7 ? api.delete(`/v3/${PROJECT}/attachments/${(r.body as any).attachment.id}`, { version }).then(answered("unreserve")) : r));
     }],
     [1, () => {
       if (!room()) return undefined;
-      const name = `import-${w.imports++}`;
-      const b = one(w.backends);
-      const file = path.join(b.dir, name);
-      return writeFile(file, randomBytes(4096))
-        .then(() => truncate(file, GIB))
-        .then(() => c().post(`/v3/${PROJECT}/manageable_volumes`, { volume: { host: `${b.host}#file`, ref: { "source-name": name } } }, { version: "3.8" }))
+      return w.storage
+        .foreign(w.imports++, one)
+        .then(({ host, name }) => c().post(`/v3/${PROJECT}/manageable_volumes`, { volume: { host, ref: { "source-name": name } } }, { version: "3.8" }))
         .then(answered("manage"));
     }],
     [2, () => {
@@ -125,11 +127,7 @@ export function burst(
       const x = pick(volumes().filter((x) => !w.guarded.has(x.id)));
       if (!x) return undefined;
       busy.add(x.id);
-      const file = path.join(backendOf(w, x)!.dir, `volume-${x.id}`);
-      return writeAt(file, 0, randomBytes(64 << 10))
-        .then(() => writeAt(file, 300 << 20, Buffer.from(`the data of ${x.id}`)))
-        .then(() => contentHashes([file]))
-        .then((h) => void w.guarded.set(x.id, { file, hash: h.get(file)! }));
+      return w.storage.write(x.id, x["os-vol-host-attr:host"] ?? "").then((g) => void w.guarded.set(x.id, g));
     }],
   ];
   const total = ops.reduce((n, [weight]) => n + weight, 0);

@@ -24,6 +24,7 @@ import { waitFor } from "../helpers/wait";
 import { launchServices, type Proc } from "../scale/harness";
 import { check, PROJECT, type World } from "./invariants";
 import { burst, type BurstStats } from "./operations";
+import { fileStorage } from "./storage";
 
 export const KINDS = ["api", "scheduler", "volume"] as const;
 export type Kind = (typeof KINDS)[number];
@@ -61,7 +62,7 @@ export async function runServicesChaos(o: ServicesChaosOptions): Promise<Service
   const h = await launchServices();
   const w: World = {
     clients: [],
-    backends: NAMES.volume.map((name) => ({ host: `${h.host(name)}@file`, dir: backendDir(h.dataDir(name)) })),
+    storage: fileStorage(NAMES.volume.map((name) => ({ host: `${h.host(name)}@file`, dir: backendDir(h.dataDir(name)) }))),
     types: [],
     guarded: new Map(),
     imports: 0,

@@ -110,22 +110,36 @@ export interface ChildServer {
   kill(signal: NodeJS.Signals): Promise<number | null>;
 }
 
-export async function startChild(args: { dataDir: string; dbUrl: string; port?: number; auth?: string; logLevel?: string }): Promise<ChildServer> {
+export interface ChildOptions {
+  dataDir: string;
+  dbUrl: string;
+  port?: number;
+  auth?: string;
+  logLevel?: string;
+  /** Settings of the config file besides unlimited quotas (backends, target helper, ...). */
+  config?: Record<string, unknown>;
+  /** A built `cli.js` run with plain node (default: the TypeScript source through tsx). */
+  cli?: string;
+  /** Until the server answers (default 30 s). */
+  startTimeoutMs?: number;
+}
+
+export async function startChild(args: ChildOptions): Promise<ChildServer> {
   const port = args.port ?? (await freePort());
-  const cli = path.resolve(__dirname, "../../server/src/cli.ts");
+  const cli = args.cli ?? path.resolve(__dirname, "../../server/src/cli.ts");
   const configFile = path.join(args.dataDir, "test-config.json");
   await mkdir(args.dataDir, { recursive: true });
-  await writeFile(configFile, JSON.stringify({ quotas: UNLIMITED }));
+  await writeFile(configFile, JSON.stringify({ quotas: UNLIMITED, ...args.config }));
   const child = spawn(
     process.execPath,
-    ["--require", require.resolve("tsx/cjs"), cli, "serve", "--config", configFile, "--auth", args.auth ?? "noauth", "--port", String(port), "--data-dir", args.dataDir, "--db", args.dbUrl, "--host", "testhost", "--log-level", args.logLevel ?? "info"],
+    [...(args.cli ? [] : ["--require", require.resolve("tsx/cjs")]), cli, "serve", "--config", configFile, "--auth", args.auth ?? "noauth", "--port", String(port), "--data-dir", args.dataDir, "--db", args.dbUrl, "--host", "testhost", "--log-level", args.logLevel ?? "info"],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
   let out = "";
   child.stdout?.on("data", (d) => (out += d));
   child.stderr?.on("data", (d) => (out += d));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + (args.startTimeoutMs ?? 30_000);
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${out}`);
     try {
