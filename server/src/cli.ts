@@ -64,7 +64,6 @@ const USAGE = `usage: cinderblock serve [options]                 every service 
   --stats-interval-ms N       how often volume services report their capacity (default 60000)
   --message-ttl S             a user message is kept (and listed) for S seconds (default 2592000, 30 days)
   --message-reap-interval S   how often the scheduler removes expired user messages (default 86400)
-  --backup-driver NAME        where backups keep their objects: posix (default) or s3
   --backup-s3-endpoint URL    the S3 service of the s3 backup driver, e.g. http://rgw:7480
   --backup-s3-bucket NAME     the bucket of backups that name no container (default volumebackups)
   --backup-s3-access-key KEY  the S3 access key
@@ -115,6 +114,9 @@ async function run(cmd: Command, argv: string[]): Promise<void> {
       "rpc-response-timeout": { type: "string" },
       cluster: { type: "string" },
       "backup-driver": { type: "string" },
+      "backup-chunk-size": { type: "string" },
+      "backup-sha-block-size": { type: "string" },
+      "backup-posix-path": { type: "string" },
       "backup-s3-endpoint": { type: "string" },
       "backup-s3-bucket": { type: "string" },
       "backup-s3-access-key": { type: "string" },

@@ -7,7 +7,7 @@ import { routes } from "../../server/src/generated/routes";
 import { RULE_TABLE } from "../../server/src/policy/rules";
 
 /** Operation-level names on action endpoints: the dispatch itself; each action carries its own rule. */
-const DISPATCH = new Set(["volume:action", "volume:snapshot_action", "volume:attachment_action", "volume_extension:volume_type_action", "group:action", "group:snapshot_action"]);
+const DISPATCH = new Set(["volume:action", "volume:snapshot_action", "volume:attachment_action", "volume_extension:volume_type_action", "group:action", "group:snapshot_action", "backup:backup_action"]);
 
 describe("policy coverage", () => {
   it("gives every operation and every action of the spec a rule that the policy table knows", () => {

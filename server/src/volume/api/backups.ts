@@ -69,7 +69,7 @@ export async function createBackup(svc: ConfigCastDeps, ctx: RequestContext, inp
     fail_reason: null,
     size: v.size,
     object_count: 0,
-    container: input.container ?? DEFAULT_CONTAINER,
+    container: input.container ?? (svc.config.backup.driver === "s3" ? svc.config.backupS3Bucket : undefined) ?? DEFAULT_CONTAINER,
     parent_id: parent?.id ?? null,
     num_dependent_backups: 0,
     data_timestamp: snapshot?.created_at ?? t,
