@@ -119,6 +119,8 @@ export const REQUIREMENTS: Record<string, Requirement> = {
   "put /v3/{project_id}/clusters/disable": { minVersion: MV.CLUSTER_SUPPORT },
   "put /v3/{project_id}/os-services/failover": { minVersion: MV.REPLICATION_CLUSTER },
   "get /v3/{project_id}/messages": LIST_MESSAGES,
+  "get /v3/{project_id}/backups": { query: { with_count: MV.SUPPORT_COUNT_INFO } },
+  "get /v3/{project_id}/backups/detail": { query: { with_count: MV.SUPPORT_COUNT_INFO } },
   "put /v3/{project_id}/backups/{backup_id}": { minVersion: MV.BACKUP_UPDATE },
   "get /v3/{project_id}/messages/{message_id}": { minVersion: MV.MESSAGES },
   "delete /v3/{project_id}/messages/{message_id}": { minVersion: MV.MESSAGES },

@@ -206,7 +206,10 @@ export async function startServices(
         reportIntervalMs: config.reportIntervalMs,
         resumeAfterMs: config.resumeAfterSeconds * 1000,
         messageTtlSeconds: config.messageTtlSeconds,
-        backup: { store: backupStore, chunkSizeBytes: config.backup.chunkSizeBytes, shaBlockSizeBytes: config.backup.shaBlockSizeBytes },
+        backup: { store: backupStore, chunkSizeBytes: config.backup.chunkSizeBytes, shaBlockSizeBytes: config.backup.shaBlockSizeBytes,
+          // cinder-backup's zone is the host's storage zone, not one backend's (cinder/cmd/backup.py).
+          availabilityZone: config.defaultAvailabilityZone,
+        },
       },
       mlog,
       target,

@@ -102,6 +102,7 @@ describe("the openstack CLI: volumes, types, QoS and quotas", () => {
         assert.deepEqual(zones.map((z: any) => [z["Zone Name"], z["Zone Status"]]), [["nova", "available"]]);
         const services = await json(admin, ["volume", "service", "list"]);
         assert.deepEqual(services.map((x: any) => `${x.Binary} ${x.Status} ${x.State}`).sort(), [
+          "cinder-backup enabled up",
           "cinder-scheduler enabled up",
           "cinder-volume enabled up",
         ]);

@@ -42,7 +42,10 @@ describe("separate processes on PostgreSQL and RabbitMQ", function () {
     for (const c of apis) {
       const r = await c.as("admin:admin").get("/v3/admin/os-services");
       const seen = r.body.services.map((s: { binary: string; host: string; state: string }) => `${s.binary} ${s.host} ${s.state}`).sort();
-      assert.deepEqual(seen, [`cinder-scheduler sched-${id} up`, `cinder-volume ${host("east")}@file up`, `cinder-volume ${host("west")}@file up`]);
+      assert.deepEqual(seen, [
+        `cinder-backup ${host("east")} up`,
+        `cinder-backup ${host("west")} up`,
+        `cinder-scheduler sched-${id} up`, `cinder-volume ${host("east")}@file up`, `cinder-volume ${host("west")}@file up`]);
     }
   });
 

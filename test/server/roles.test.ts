@@ -101,7 +101,7 @@ for (const dialect of DIALECTS) {
       const r = await c.as("admin:admin").get("/v3/admin/os-services");
       assert.equal(r.status, 200);
       const seen = r.body.services.map((s: { binary: string; host: string; state: string }) => `${s.binary} ${s.host} ${s.state}`).sort();
-      assert.deepEqual(seen, ["cinder-scheduler rolehost up", "cinder-volume rolehost@east up", "cinder-volume rolehost@west up"]);
+      assert.deepEqual(seen, ["cinder-backup rolehost up", "cinder-scheduler rolehost up", "cinder-volume rolehost@east up", "cinder-volume rolehost@west up"]);
     });
 
     it("places nothing on a volume service that stopped heartbeating: it shows down, and its volumes fail to schedule", async () => {

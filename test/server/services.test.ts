@@ -26,6 +26,7 @@ forEachDialect("services and pools", {
     assert.equal(r.status, 200);
     const hosts = r.body.services.map((x: any) => `${x.binary} ${x.host} ${x.zone} ${x.status} ${x.state}`).sort();
     assert.deepEqual(hosts, [
+      "cinder-backup testhost nova enabled up",
       "cinder-scheduler testhost nova enabled up",
       "cinder-volume testhost@far az2 enabled up",
       "cinder-volume testhost@fast nova enabled up",

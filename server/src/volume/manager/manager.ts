@@ -54,7 +54,7 @@ export interface ManagerOptions {
   /** Cinder's message_ttl: how long the user messages written here are kept (default 30 days). */
   messageTtlSeconds?: number;
   /** Where this service stores the backups of its volumes, and how it chunks them; none: no backups. */
-  backup?: { store: BackupObjectStore; chunkSizeBytes: number; shaBlockSizeBytes: number };
+  backup?: { store: BackupObjectStore; chunkSizeBytes: number; shaBlockSizeBytes: number; availabilityZone: string };
 }
 
 export class VolumeManager {
@@ -106,7 +106,7 @@ export class VolumeManager {
     await this.reportStats().catch((err: unknown) => this.log.warn({ err }, "capacity report failed; the next one follows"));
     await reconcile(this);
     if (this.opts.backup) {
-      await registerService(this.db.kysely, { host: this.opts.host, binary: BACKUP_BINARY, topic: BACKUP_BINARY, availabilityZone: this.opts.availabilityZone });
+      await registerService(this.db.kysely, { host: this.opts.host, binary: BACKUP_BINARY, topic: BACKUP_BINARY, availabilityZone: this.opts.backup.availabilityZone });
       await reconcileBackups(this);
     }
     this.timer = setInterval(() => {
