@@ -8,7 +8,9 @@ import { DIALECTS } from "../helpers/server";
 import { json, ok, openrc, requireCli, run } from "../helpers/openstack";
 import { type IdentityServer, startIdentity } from "./helpers";
 
-describe("identity: the openstack CLI", () => {
+describe("identity: the openstack CLI", function () {
+  // Each command starts a Python interpreter: seconds apiece on a busy machine.
+  this.timeout(300_000);
   before(requireCli);
 
   for (const dialect of DIALECTS) {

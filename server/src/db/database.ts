@@ -8,6 +8,7 @@ import SQLite from "better-sqlite3";
 import { Pool, types as pgTypes } from "pg";
 import { Kysely, Migrator, sql, PostgresDialect, SqliteDialect, type Migration, type MigrationProvider, type SqliteDatabase, type SqliteStatement, type TransactionBuilder } from "kysely";
 import type { Database } from "./schema";
+import { ReadCache } from "./read-cache";
 import * as m0001 from "./migrations/0001_initial";
 import * as m0002 from "./migrations/0002_identity";
 import * as m0003 from "./migrations/0003_types_qos_quotas";
@@ -128,6 +129,11 @@ export function openDb(url: string): Db {
 /** The SQLite connection under a root kysely instance (not a transaction's), for reads that skip kysely. */
 const direct = new WeakMap<object, { sqlite: SQLite.Database; prepare(sql: string): Statement }>();
 
+/** The better-sqlite3 connection under a SQLite database (diagnostics, tests); undefined on PostgreSQL. */
+export function sqliteConnection(db: Db): SQLite.Database | undefined {
+  return direct.get(db.kysely)?.sqlite;
+}
+
 /**
  * Run a read on SQLite at once, synchronously, when `db` is a root instance and no transaction is
  * open on the connection (a statement run while one is open would run inside it and could see
@@ -150,12 +156,13 @@ const STATEMENTS_KEPT = 1000;
  */
 function preparedOnce(sqlite: SQLite.Database): SqliteDatabase & { prepare(sql: string): Statement } {
   const kept = new Map<string, Statement>();
+  const cache = new ReadCache(sqlite);
   return {
     close: () => sqlite.close(),
     prepare(sql: string) {
       let stmt = kept.get(sql);
       if (!stmt) {
-        stmt = statement(sqlite.prepare(sql));
+        stmt = statement(sqlite.prepare(sql), sql, cache);
         if (kept.size >= STATEMENTS_KEPT) kept.delete(kept.keys().next().value as string);
         kept.set(sql, stmt);
       }
@@ -174,22 +181,32 @@ type Statement = SqliteStatement;
  * a hundred volumes is read in less than half the time. Later columns of the same name win, as
  * they do in better-sqlite3's own objects.
  */
-function statement(stmt: SQLite.Statement): Statement {
+function statement(stmt: SQLite.Statement, sql: string, cache: ReadCache): Statement {
+  // Whatever may write makes every kept read result doubtful (./read-cache.ts).
+  const writes = !stmt.readonly;
   if (!stmt.reader) {
     return {
       reader: false,
-      all: (p) => stmt.all(...p),
-      run: (p) => stmt.run(...p),
-      iterate: (p) => stmt.iterate(...p),
+      all: (p) => (writes && cache.forget(), stmt.all(...p)),
+      run: (p) => (writes && cache.forget(), stmt.run(...p)),
+      iterate: (p) => (writes && cache.forget(), stmt.iterate(...p)),
     };
   }
   stmt.raw(true);
   const toRow = rowBuilder(stmt.columns().map((c) => c.name));
+  const read = (p: readonly unknown[]) => stmt.all(...p) as unknown[][];
+  const all = ReadCache.keeps(stmt, sql)
+    ? (p: readonly unknown[]) => cache.rows(sql, p, () => read(p)).map(toRow)
+    : (p: readonly unknown[]) => {
+        if (writes) cache.forget();
+        return read(p).map(toRow);
+      };
   return {
     reader: true,
-    all: (p) => (stmt.all(...p) as unknown[][]).map(toRow),
-    run: (p) => stmt.run(...p),
+    all,
+    run: (p) => (writes && cache.forget(), stmt.run(...p)),
     iterate: function* (p) {
+      if (writes) cache.forget();
       for (const r of stmt.iterate(...p) as IterableIterator<unknown[]>) yield toRow(r);
     },
   };
