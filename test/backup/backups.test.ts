@@ -10,7 +10,7 @@ import path from "node:path";
 import { DEFAULT_QUOTAS } from "../../server/src/config";
 import { assertFault } from "../helpers/faults";
 import { forEachDialect } from "../helpers/suite";
-import { waitStatus } from "../helpers/wait";
+import { waitFor, waitStatus } from "../helpers/wait";
 import { backup, BACKUP_TEST_CONFIG, sameBytes, scribble, volume, volumePath, waitBackup } from "./helpers";
 
 forEachDialect("backups", { backup: BACKUP_TEST_CONFIG, quotas: { ...DEFAULT_QUOTAS, volumes: -1, gigabytes: -1, backups: -1, backup_gigabytes: -1 } }, function (fx) {
@@ -163,9 +163,8 @@ forEachDialect("backups", { backup: BACKUP_TEST_CONFIG, quotas: { ...DEFAULT_QUO
     await waitStatus(c, "volumes", p, target, "error_restoring", 60_000);
     const b = await waitBackup(c, p, bid, "error");
     assert.match(b.fail_reason, /does not (match|inflate)/);
-    const msgs = await c.get(`/v3/${p}/messages`, { version: "3.3" });
-    const m = msgs.body.messages.find((x: any) => x.resource_uuid === bid);
-    assert.ok(m, JSON.stringify(msgs.body));
+    // The message follows the status, as Cinder's manager writes it after the status change.
+    const m = await waitFor(async () => (await c.get(`/v3/${p}/messages`, { version: "3.3" })).body.messages.find((x: any) => x.resource_uuid === bid), "the restore's user message");
     assert.equal(m.event_id, "VOLUME_VOLUME_BACKUP_015_026");
     assert.equal(m.user_message, "restore backup:Backup driver failed to restore backup.");
   });
