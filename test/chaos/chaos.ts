@@ -36,7 +36,7 @@ import { servicesMissing } from "../scale/harness";
 import { check, PROJECT, type World } from "./invariants";
 import { burst, type BurstLimits, type BurstStats } from "./operations";
 import { KINDS, runServicesChaos } from "./services";
-import { fileStorage, type Storage } from "./storage";
+import { fileStorage, posixBackups, type Storage } from "./storage";
 import { runLvmChaos } from "../lab/lvm-chaos";
 import { umlUnavailable } from "../lab/uml";
 
@@ -71,7 +71,9 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), `cinderblock-chaos-${o.dialect}-`));
   const db = await makeDb(o.dialect, dataDir);
   const storage = o.storage?.(dataDir) ?? fileStorage([{ host: HOST, dir: backendDir(dataDir) }]);
-  const w: World = { clients: [], storage, types: [], guarded: new Map(), imports: 0 };
+  // Backups join the mix on the file driver (the posix store in the data directory).
+  const backups = o.storage ? undefined : posixBackups(path.join(dataDir, "backups", "volumebackups"));
+  const w: World = { clients: [], storage, types: [], guarded: new Map(), imports: 0, backups };
   const stats: ChaosResult = { cycles: 0, operations: 0, cutShort: 0, volumes: 0, guarded: 0 };
   const children: ChildServer[] = [];
   const killAll = () => children.forEach((ch) => ch.child.kill("SIGKILL"));
@@ -103,7 +105,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
       assert.equal(await server.kill("SIGKILL"), null);
       await b.settled();
       stats.cycles++;
-      o.log?.(`cycle ${cycle + 1}/${o.cycles}: ${state.volumes.length} volumes, ${state.snapshots.length} snapshots, ${w.guarded.size} holding data; killed after ${ms} ms`);
+      o.log?.(`cycle ${cycle + 1}/${o.cycles}: ${state.volumes.length} volumes, ${state.snapshots.length} snapshots, ${state.backups.length} backups, ${w.guarded.size} holding data; killed after ${ms} ms`);
     }
     stats.guarded = w.guarded.size;
     return stats;

@@ -14,7 +14,10 @@ export { GIB };
 
 export const PROJECT = "p1";
 /** Statuses whose volume has its storage (the others: being made, failed, or going away). */
-const VOLUME_HAS_STORAGE = ["available", "in-use", "reserved", "attaching", "detaching", "retyping", "extending", "error_extending"];
+const VOLUME_HAS_STORAGE = ["available", "in-use", "reserved", "attaching", "detaching", "retyping", "extending", "error_extending", "backing-up"];
+/** Volume statuses of a backup or a restore under way, which a restart must end too. */
+const VOLUME_BACKUP_WORK = ["backing-up", "restoring-backup"];
+const BACKUP_TRANSITIONAL = ["creating", "restoring", "deleting"];
 const SNAPSHOT_HAS_STORAGE = ["available"];
 /** Statuses of a volume an attachment holds: the only volumes an export may be for. */
 const VOLUME_ATTACHED = ["reserved", "attaching", "in-use", "detaching"];
@@ -33,6 +36,7 @@ export interface Row {
 export interface Rows {
   volumes: Row[];
   snapshots: Row[];
+  backups: Row[];
 }
 
 export interface World {
@@ -44,6 +48,8 @@ export interface World {
   /** Volume id -> its disk and the content hash of the data a guest wrote. Guarded volumes are never deleted. */
   guarded: Map<string, Guarded>;
   imports: number;
+  /** The ids of the backups that have objects in the backup store; none: no backups in the mix. */
+  backups?: () => Promise<Set<string>>;
 }
 
 /** The `host@backend` of a volume (its host without the pool). */
@@ -55,9 +61,11 @@ export function backendHost(v: Row): string | undefined {
 export async function rows(c: Client): Promise<Rows> {
   const v = await c.get(`/v3/${PROJECT}/volumes/detail?all_tenants=1&limit=1000`);
   const s = await c.get(`/v3/${PROJECT}/snapshots/detail?all_tenants=1&limit=1000`);
+  const b = await c.get(`/v3/${PROJECT}/backups/detail?all_tenants=1&limit=1000`);
   assert.equal(v.status, 200, JSON.stringify(v.body));
   assert.equal(s.status, 200, JSON.stringify(s.body));
-  return { volumes: v.body.volumes, snapshots: s.body.snapshots };
+  assert.equal(b.status, 200, JSON.stringify(b.body));
+  return { volumes: v.body.volumes, snapshots: s.body.snapshots, backups: b.body.backups };
 }
 
 /** Wait until nothing is in flight; the rows then. */
@@ -67,7 +75,9 @@ export async function quiet(c: Client): Promise<Rows> {
     const r = await rows(c);
     const busy = [
       ...r.volumes.filter((v) => (VOLUME_TRANSITIONAL as readonly string[]).includes(v.status)).map((v) => `volume ${v.id} ${v.status}`),
+      ...r.volumes.filter((v) => VOLUME_BACKUP_WORK.includes(v.status)).map((v) => `volume ${v.id} ${v.status}`),
       ...r.snapshots.filter((s) => (SNAPSHOT_TRANSITIONAL as readonly string[]).includes(s.status)).map((s) => `snapshot ${s.id} ${s.status}`),
+      ...r.backups.filter((b) => BACKUP_TRANSITIONAL.includes(b.status)).map((b) => `backup ${b.id} ${b.status}`),
     ];
     if (busy.length === 0) return r;
     if (Date.now() > deadline) throw new Error(`still in flight ${QUIET_MS / 1000} s after the restart: ${busy.join(", ")}`);
@@ -116,6 +126,13 @@ export async function check(c: Client, w: World, where: string, startLog?: strin
     for (const id of inv.exported) assert.ok(attached.has(id), `${where}: an export of volume ${id}, which no attachment holds (${r.volumes.find((v) => v.id === id)?.status ?? "no row"})`);
     const exported = new Set(inv.exported);
     for (const v of r.volumes.filter((x) => x.status === "in-use")) assert.ok(exported.has(v.id), `${where}: volume ${v.id} is in-use but not exported`);
+  }
+
+  if (w.backups) {
+    const stored = await w.backups();
+    const backupIds = new Set(r.backups.map((b) => b.id));
+    for (const id of stored) assert.ok(backupIds.has(id), `${where}: the objects of backup ${id} have no row`);
+    for (const b of r.backups.filter((x) => x.status === "available")) assert.ok(stored.has(b.id), `${where}: backup ${b.id} is available but its objects are missing`);
   }
 
   const limits = (await c.get(`/v3/${PROJECT}/limits`)).body.limits.absolute;

@@ -1,7 +1,8 @@
 /**
  * The seeded random mix of operations every chaos mode runs between kills: create, create from a
  * snapshot, clone, delete, extend, snapshot create and delete, retype, attachments reserved and
- * deleted, manage of a file that was not Cinderblock's, a guest writing to a volume.
+ * deleted, manage of a file that was not Cinderblock's, backups made, restored into new volumes and
+ * deleted (where the world has a backup store to look into), a guest writing to a volume.
  */
 import assert from "node:assert/strict";
 import { PROJECT, type Rows, type World } from "./invariants";
@@ -42,6 +43,7 @@ export function burst(
   const inFlight = new Set<Promise<unknown>>();
   const volumes = () => state.volumes.filter((v) => v.status === "available" && !busy.has(v.id));
   const snapshots = () => state.snapshots.filter((s) => s.status === "available" && !busy.has(s.id));
+  const backups = () => state.backups.filter((b) => b.status === "available" && !busy.has(b.id));
   const answered = (label: string) => (r: { status: number; body: unknown }) => {
     // Any answer but a server error: a request that lost a race is refused with a 4xx.
     assert.ok(r.status < 500, `${label} answered ${r.status}: ${JSON.stringify(r.body)}`);
@@ -120,6 +122,27 @@ export function burst(
         .foreign(w.imports++, one)
         .then(({ host, name }) => c().post(`/v3/${PROJECT}/manageable_volumes`, { volume: { host, ref: { "source-name": name } } }, { version: "3.8" }))
         .then(answered("manage"));
+    }],
+    [2, () => {
+      // A full backup: the volume is backing-up while its chunks are written.
+      if (!w.backups) return undefined;
+      const x = pick(volumes());
+      if (!x) return undefined;
+      busy.add(x.id);
+      return c().post(`/v3/${PROJECT}/backups`, { backup: { volume_id: x.id } }).then(answered("backup"));
+    }],
+    [1, () => {
+      // A restore into a new volume of the backup's size.
+      const b = pick(backups());
+      if (!b || !room()) return undefined;
+      busy.add(b.id);
+      return c().post(`/v3/${PROJECT}/backups/${b.id}/restore`, { restore: {} }).then(answered("restore"));
+    }],
+    [1, () => {
+      const b = pick(backups());
+      if (!b) return undefined;
+      busy.add(b.id);
+      return c().delete(`/v3/${PROJECT}/backups/${b.id}`).then(answered("delete backup"));
     }],
     [2, () => {
       // A guest writes to its disk; from now on the volume's data must survive every kill.

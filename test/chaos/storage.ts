@@ -5,7 +5,7 @@
  * targets in configfs) is ./lvm-storage.ts.
  */
 import { randomBytes } from "node:crypto";
-import { truncate, writeFile } from "node:fs/promises";
+import { readdir, truncate, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { contentHashes, listFiles, writeAt } from "../helpers/state";
 
@@ -87,5 +87,24 @@ export function fileStorage(backends: FileBackend[]): Storage {
       await truncate(file, GIB);
       return { host: `${b.host}#file`, name };
     },
+  };
+}
+
+/**
+ * The backups that have objects (or a temporary file) in a posix backup store's container: object
+ * names are `backup_<id>_metadata`, `backup_<id>_sha256file` and `backup_<id>-<n>`.
+ */
+export function posixBackups(container: string): () => Promise<Set<string>> {
+  return async () => {
+    const ids = new Set<string>();
+    const names = await readdir(container).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === "ENOENT") return [] as string[];
+      throw err;
+    });
+    for (const name of names) {
+      const m = /^backup_([0-9a-f-]{36})(?:_metadata|_sha256file|-\d+)/.exec(name);
+      ids.add(m ? m[1] : `(a file nobody made: ${name})`);
+    }
+    return ids;
   };
 }
