@@ -72,7 +72,7 @@ start_daemon() { # name binary args...: the daemon forks; wait for its pid file
 }
 
 cmd_start() {
-  for tool in ceph-mon ceph-osd ceph rbd rados ceph-authtool monmaptool python3; do
+  for tool in ceph-mon ceph-osd ceph rbd rados ceph-authtool monmaptool python3 $([ "$WITH_MGR" = 1 ] && echo ceph-mgr); do
     command -v "$tool" >/dev/null || die "$tool is not installed (apt-get install -y ceph-mon ceph-osd ceph-common)"
   done
   [ -e "$DIR" ] && [ -n "$(ls -A "$DIR" 2>/dev/null)" ] && die "$DIR exists and is not empty"
@@ -166,6 +166,17 @@ EOF
   done
   [ $ok = 1 ] || die "client.cinder cannot write to pool $POOL within ${WAIT}s"
   timeout 20 rados -c "$CONF" --id cinder --keyring "$CINK" -p "$POOL" rm rbd-lab-probe
+  if [ "$WITH_MGR" = 1 ]; then # the pool's capacity in `ceph df` comes from the mgr's PG stats
+    ok=0
+    for i in $(seq 1 $((WAIT * 2))); do
+      adm df --format json 2>/dev/null | python3 -c '
+import json,sys
+p=[p for p in json.load(sys.stdin)["pools"] if p["name"]==sys.argv[1]]
+sys.exit(0 if p and p[0]["stats"]["max_avail"]>0 else 1)' "$POOL" && { ok=1; break; }
+      sleep 0.5
+    done
+    [ $ok = 1 ] || die "ceph df does not report pool $POOL within ${WAIT}s"
+  fi
   cat >"$DIR/lab.env" <<EOF
 CEPH_CONF=$CONF
 CEPH_ADMIN_KEYRING=$ADMK

@@ -93,15 +93,17 @@ export async function removeImage(rbd: Rbd, image: string, log: Log): Promise<vo
     throw err;
   }
   log.info({ image: rbd.spec(image) }, "removed image");
-  if (info.parent && info.parent.pool === rbd.pool && info.parent.image.endsWith(DELETED_SUFFIX)) {
-    await releaseDeletedParent(rbd, info.parent.image, info.parent.snapshot, log);
-  }
+  // A clone of a volume leaves its temporary snapshot on the source, named after the clone: it
+  // goes with the clone, and a `.deleted` source with its last snapshot.
+  const base = image.endsWith(DELETED_SUFFIX) ? image.slice(0, -DELETED_SUFFIX.length) : image;
+  const p = info.parent;
+  if (p && p.pool === rbd.pool && p.snapshot === base + CLONE_SNAP_SUFFIX) await releaseParent(rbd, p.image, p.snapshot, log);
 }
 
-/** The child of `parent@snap` is gone: the snapshot goes when it has no more children, and the `.deleted` image with its last snapshot. */
-async function releaseDeletedParent(rbd: Rbd, parent: string, snap: string, log: Log): Promise<void> {
+/** The clone of `parent@snap` is gone: the snapshot goes, and a `.deleted` parent without snapshots left (Cinder's `_delete_clone_parent_refs`). */
+async function releaseParent(rbd: Rbd, parent: string, snap: string, log: Log): Promise<void> {
   if ((await rbd.children(parent, snap)).length > 0) return;
   await rbd.snapRemove(parent, snap);
-  if ((await rbd.snaps(parent)).length > 0) return;
+  if (!parent.endsWith(DELETED_SUFFIX) || (await rbd.snaps(parent)).length > 0) return;
   await removeImage(rbd, parent, log);
 }
