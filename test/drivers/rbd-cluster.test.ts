@@ -30,7 +30,7 @@ describe("rbd driver on a real Ceph cluster", function () {
   before(async function () {
     const missing = await missingRbdTool();
     if (missing) {
-      console.log(`    skipped: ${missing} is not installed (${RBD_INSTALL} qemu-utils qemu-block-extra)`);
+      console.log(`    skipped: ${missing} is not installed (${RBD_INSTALL})`);
       this.skip();
     }
     lab = await startRbdLab();

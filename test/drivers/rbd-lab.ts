@@ -10,7 +10,7 @@ import path from "node:path";
 
 const LAB = path.resolve(__dirname, "../lab/ceph/rbd-lab.sh");
 const TOOLS = ["ceph-mon", "ceph-osd", "ceph-mgr", "ceph", "rbd", "rados", "qemu-img"];
-export const RBD_INSTALL = "apt-get install -y ceph-mon ceph-osd ceph-common";
+export const RBD_INSTALL = "apt-get install -y ceph-mon ceph-osd ceph-common ceph-mgr qemu-utils qemu-block-extra";
 
 export interface RbdLab {
   conf: string;
