@@ -4,7 +4,8 @@
  * `qemu-img` through the attachment's connection info, snapshots protected when cloned from,
  * a volume from a snapshot grown, a clone chain flattened at maxCloneDepth (`rbd info`: no
  * parent), extend, revert, a deleted volume with clone children kept as `.deleted` until its last
- * child goes, a backup and restore read and written through the driver, and a server restart.
+ * child goes, a backup and restore read and written through the driver, manage and unmanage of an
+ * existing image, and a server restart.
  */
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
@@ -13,7 +14,7 @@ import os from "node:os";
 import path from "node:path";
 import { DIALECTS, startServer, type TestServer } from "../helpers/server";
 import { createSnapshot, createVolume, deleteSnapshot, deleteVolume, volumeAction } from "../helpers/lifecycle";
-import { waitStatus } from "../helpers/wait";
+import { waitFor, waitStatus } from "../helpers/wait";
 import { BACKUP_TEST_CONFIG, backup } from "../backup/helpers";
 import { imageInfo, missingRbdTool, RBD_INSTALL, rbdAdmin, run, startRbdLab, type RbdLab } from "./rbd-lab";
 
@@ -143,6 +144,10 @@ describe("rbd driver on a real Ceph cluster", function () {
         assert.equal(i.parent.snapshot, `snapshot-${ids.s}`);
         assert.equal((await snaps(`volume-${ids.a}`)).find((x) => x.name === `snapshot-${ids.s}`)?.protected, "true");
         assert.ok((await head(qemuSpec(`volume-${ids.b}`), data.length)).equals(data));
+        // Cinder's SnapshotIsBusy: the snapshot cannot go while volume-b depends on it, and stays available.
+        assert.equal((await c().delete(`/v3/${P}/snapshots/${ids.s}`)).status, 202);
+        await waitStatus(c(), "snapshots", P, ids.s, "available", 60_000);
+        assert.equal((await snaps(`volume-${ids.a}`)).find((x) => x.name === `snapshot-${ids.s}`)?.protected, "true");
       });
 
       it("clones volumes copy-on-write through .clone_snap and flattens at maxCloneDepth", async () => {
@@ -191,6 +196,33 @@ describe("rbd driver on a real Ceph cluster", function () {
         ids.d = r.body.restore.volume_id;
         await waitStatus(c(), "volumes", P, ids.d, "available", 120_000);
         assert.ok((await head(qemuSpec(`volume-${ids.d}`), data.length)).equals(data));
+      });
+
+      it("manages an existing image of the pool, lists it, and unmanages it keeping the image", async () => {
+        const legacy = `legacy-${randomBytes(4).toString("hex")}`;
+        await rbdAdmin(lab!, ["create", "--size", "1100", `${lab!.pool}/${legacy}`]);
+        const list = async () => (await admin().get(`/v3/${P}/manageable_volumes/detail?host=testhost@ceph`, { version: "3.8" })).body["manageable-volumes"];
+        assert.deepEqual((await list()).find((e: any) => e.reference["source-name"] === legacy), {
+          reference: { "source-name": legacy },
+          size: 2,
+          safe_to_manage: true,
+          reason_not_safe: null,
+          cinder_id: null,
+          extra_info: null,
+        });
+        const r = await admin().post(`/v3/${P}/os-volume-manage`, { volume: { host: "testhost@ceph", ref: { "source-name": legacy } } }, { version: "3.8" });
+        assert.equal(r.status, 202, JSON.stringify(r.body));
+        const v = await waitStatus(admin(), "volumes", P, r.body.volume.id, "available", 60_000);
+        assert.equal(v.size, 2);
+        assert.equal(await imageInfo(lab!, legacy), null);
+        assert.equal((await imageInfo(lab!, `volume-${v.id}`)).size, 2 * GIB);
+        const listed = (await list()).find((e: any) => e.reference["source-name"] === `volume-${v.id}`);
+        assert.equal(listed.reason_not_safe, "already managed");
+        assert.equal(listed.cinder_id, v.id);
+        assert.equal((await volumeAction(admin(), P, v.id, "os-unmanage", null)).status, 202);
+        await waitFor(async () => ((await admin().get(`/v3/${P}/volumes/${v.id}`)).status === 404 ? true : undefined), "unmanaged volume gone", 60_000);
+        assert.ok(await imageInfo(lab!, `volume-${v.id}`), "the image stays");
+        await rbdAdmin(lab!, ["rm", "--no-progress", `${lab!.pool}/volume-${v.id}`]);
       });
 
       it("keeps everything across a server restart, then unprotects and removes as volumes go", async () => {

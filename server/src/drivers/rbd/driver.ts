@@ -21,6 +21,7 @@ import { silentLog, type Log } from "../../log";
 import type { ConnectionInfo } from "../../contract/connector";
 import type { BackendStats, DataSource, ManageableDriver, ManageableVolume, ManageRef, SnapshotRef, VolumeDriver, VolumeRef } from "../interface";
 import { ensurePrivateDir } from "../../lib/private-file";
+import { SnapshotBusyError } from "../errors";
 import { CLONE_SNAP_SUFFIX, cloneFromSnap, removeImage } from "./clone";
 import { EBUSY, EEXIST, exitCode, GIB, Rbd, type CephClient } from "./rbd";
 import { RbdManage } from "./manage";
@@ -165,7 +166,7 @@ export class RbdDriver implements VolumeDriver, ManageableDriver {
     try {
       await this.rbd.snapRemove(volumeName(snapshot.volumeId), snapName(snapshot.id));
     } catch (err) {
-      if (exitCode(err) === EBUSY) throw new Error(`snapshot ${snapshot.id} has dependent volumes (clones not flattened)`);
+      if (exitCode(err) === EBUSY) throw new SnapshotBusyError(snapshot.id, "volumes cloned from it depend on it (not flattened)");
       throw err;
     }
     this.log.info({ snapshotId: snapshot.id }, "deleted rbd snapshot");
