@@ -12,6 +12,7 @@ import { serve, type VolumeFanoutProtocol } from "./bus/protocol";
 import { type Config, ConfigError } from "./config";
 import { migrate, openDb } from "./db/database";
 import { createDriver } from "./drivers/registry";
+import { connectsItself } from "./drivers/interface";
 import { createTarget } from "./targets/registry";
 import { splitBackendOptions } from "./targets/options";
 import { ProcessExecutor, type Executor } from "./exec/executor";
@@ -168,7 +169,9 @@ export async function startServices(
       options: split.driver,
       log: mlog,
     });
-    const target = split.target
+    // A driver whose hosts reach the storage themselves (rbd) is never composed with a target,
+    // even when the server names a target helper for every backend.
+    const target = split.target && !connectsItself(driver)
       ? createTarget(split.target.helper, {
           backendName: b.name,
           dataDir: config.dataDir,

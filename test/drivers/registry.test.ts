@@ -59,7 +59,7 @@ describe("driver registry", () => {
 
   it("throws on an unknown driver, naming the known ones", () => {
     assert.throws(() => createDriver("lvmx", opts()), {
-      message: "Unknown volume driver 'lvmx'; known drivers: file, lvm",
+      message: "Unknown volume driver 'lvmx'; known drivers: file, lvm, rbd",
     });
     assert.throws(() => createDriver("toString", opts()), /Unknown volume driver 'toString'/);
   });

@@ -10,6 +10,7 @@
  */
 
 import type { FileHandle } from "node:fs/promises";
+import type { ConnectionInfo } from "../contract/connector";
 
 export interface VolumeRef {
   id: string;
@@ -219,4 +220,19 @@ export function canManageSnapshots(d: VolumeDriver): d is VolumeDriver & Managea
     typeof m.unmanageSnapshot === "function" &&
     typeof m.getManageableSnapshots === "function"
   );
+}
+
+/**
+ * A driver whose volumes hosts reach straight from the storage (Ceph RBD: the connection info
+ * names the image and the monitors), so no export target is composed with it (cf. Cinder's
+ * RBDDriver, which has no target). The manager asks the driver for the connection info instead of
+ * exporting through a target, and a backend of such a driver builds no target helper.
+ */
+export interface ConnectingDriver {
+  /** The connection info for `volume` (its storage name in `volume.id`); `volumeId` is the volume's API id. */
+  initializeConnection(volume: VolumeRef, volumeId: string): Promise<ConnectionInfo>;
+}
+
+export function connectsItself(d: VolumeDriver): d is VolumeDriver & ConnectingDriver {
+  return typeof (d as Partial<ConnectingDriver>).initializeConnection === "function";
 }

@@ -8,6 +8,7 @@ import type { VolumeDriver } from "./interface";
 import type { Log } from "../log";
 import { FileDriver } from "./file/driver";
 import { LvmDriver, type LvmType } from "./lvm/driver";
+import { createRbdDriver } from "./rbd/options";
 
 export interface DriverFactoryOptions {
   backendName: string;
@@ -110,6 +111,7 @@ function createLvmDriver(opts: DriverFactoryOptions): VolumeDriver {
 export const drivers: Record<string, (opts: DriverFactoryOptions) => VolumeDriver> = {
   file: createFileDriver,
   lvm: createLvmDriver,
+  rbd: createRbdDriver,
 };
 
 export function createDriver(name: string, opts: DriverFactoryOptions): VolumeDriver {

@@ -12,6 +12,7 @@ import type { ConnectionInfo, Connector, ExportVolume } from "../../targets/inte
 import { InvalidConnectorError } from "../../targets/interface";
 import { frontEndQos } from "../qos";
 import { RemoteError } from "../../bus/errors";
+import { connectsItself } from "../../drivers/interface";
 import type { VolumeManager } from "./manager";
 
 export function exportOf(m: VolumeManager, v: VolumeRow): ExportVolume {
@@ -29,6 +30,17 @@ export async function initializeConnection(m: VolumeManager, volumeId: string, c
   return m.locks.with([volumeId], async () => {
     const v = await getVolume(m.db.kysely, volumeId);
     if (!v) throw new RemoteError("VolumeNotFound", `Volume ${volumeId} could not be found.`);
+    if (connectsItself(m.driver)) {
+      // The hosts reach the data from the storage itself (rbd): no export, no target.
+      let info: ConnectionInfo;
+      try {
+        info = await m.driver.initializeConnection({ id: v.name_id ?? v.id, size: v.size }, v.id);
+      } catch (err) {
+        m.log.error({ err, volumeId }, "initialize connection failed");
+        throw new RemoteError("VolumeBackendAPIException", `Driver initialize connection failed (error: ${message(err)}).`);
+      }
+      return parseConnectionOptions(m, v, info);
+    }
     const target = m.target;
     if (!target) {
       // No target helper: the data is reachable on this host only, as os-brick's LOCAL connector expects.

@@ -18,6 +18,7 @@ import { type Failure, recordFailure } from "./messages";
 import { casBackup } from "../../db/repos/backups";
 import type { VolumeStatus } from "../../contract/status";
 import { restoreBackup } from "./backups";
+import { SnapshotBusyError } from "../../drivers/errors";
 
 /** The driver finds a volume by its storage name: its own id, or after a migration the id it took the storage of. */
 export const vref = (v: VolumeRow): VolumeRef => ({ id: v.name_id ?? v.id, size: v.size });
@@ -175,7 +176,9 @@ export async function deleteSnapshot(m: VolumeManager, snapshotId: string, reque
       await m.driver.deleteSnapshot(sref(s));
     } catch (err) {
       m.log.error({ err, snapshotId }, "snapshot delete failed");
-      if (await casSnapshot(m.db.kysely, snapshotId, ["deleting"], { status: "error_deleting" })) {
+      // cinder/volume/manager.py delete_snapshot: a busy snapshot stays available.
+      const status = err instanceof SnapshotBusyError ? "available" : "error_deleting";
+      if (await casSnapshot(m.db.kysely, snapshotId, ["deleting"], { status })) {
         await recordFailure(m, snapshotFailure(s, requestId, Action.SNAPSHOT_DELETE, Detail.SNAPSHOT_DELETE_ERROR));
       }
       return;
