@@ -15374,6 +15374,12 @@ export interface components {
          */
         BackupActionResetStatus: {
             "os-reset_status": {
+                /**
+                 * @description `available` or `error`, any case, stored lower-cased. Otherwise (empty included) 400
+                 *     "Backup status: <v> is invalid, valid statuses are: ['available', 'error']." before
+                 *     the backup is looked up (cinder/api/validation/validators.py `_validate_backup_status`,
+                 *     raised as InvalidParameterValue).
+                 */
                 status: string;
             };
         };

@@ -28,13 +28,24 @@ function storeOf(m: VolumeManager) {
   return store;
 }
 
-/** Progress is written when its percentage changes, not per chunk. */
+/** The backup left the status its work runs in (a force delete, a reset): the work stops. */
+class BackupAbandoned extends Error {
+  constructor(id: string, status: string) {
+    super(`backup ${id} is no longer ${status}; its work is abandoned`);
+    this.name = "BackupAbandoned";
+  }
+}
+
+/**
+ * Progress is written when its percentage changes, not per chunk. A backup no longer in `status`
+ * (force-deleted, reset by an admin) stops its work there.
+ */
 function progressWriter(m: VolumeManager, id: string, status: string): (p: number) => Promise<void> {
   let last = -1;
   return async (p) => {
     if (p === last) return;
     last = p;
-    await casBackup(m.db.kysely, id, [status], { progress: p });
+    if (!(await casBackup(m.db.kysely, id, [status], { progress: p }))) throw new BackupAbandoned(id, status);
   };
 }
 
@@ -82,7 +93,8 @@ export async function createBackup(m: VolumeManager, backupId: string, requestId
         await h.close();
       }
     } catch (err) {
-      m.log.error({ err, backupId }, "backup failed");
+      if (err instanceof BackupAbandoned) m.log.info({ backupId }, err.message);
+      else m.log.error({ err, backupId }, "backup failed");
       if (await failBackup(m, b, (err as Error).message)) await failure(m, b, requestId, Action.BACKUP_CREATE, Detail.BACKUP_CREATE_DRIVER_ERROR);
       return;
     }
@@ -108,7 +120,8 @@ export async function restoreBackup(m: VolumeManager, backupId: string, requestI
           await h.close();
         }
       } catch (err) {
-        m.log.error({ err, backupId, volumeId: v.id }, "restore failed");
+        if (err instanceof BackupAbandoned) m.log.info({ backupId, volumeId: v.id }, err.message);
+        else m.log.error({ err, backupId, volumeId: v.id }, "restore failed");
         await casVolume(m.db.kysely, v.id, { status: ["restoring-backup"] }, { status: "error_restoring", task: null });
         // A backup whose data no longer matches its sha file is not kept as restorable.
         const corrupt = err instanceof BackupCorrupt;
