@@ -93,8 +93,13 @@ export async function createBackup(m: VolumeManager, backupId: string, requestId
         await h.close();
       }
     } catch (err) {
-      if (err instanceof BackupAbandoned) m.log.info({ backupId }, err.message);
-      else m.log.error({ err, backupId }, "backup failed");
+      if (err instanceof BackupAbandoned) {
+        // Its objects are the delete's to remove (a force delete), or the admin's to judge (a reset).
+        m.log.info({ backupId }, err.message);
+        await releaseSource(m, b);
+        return;
+      }
+      m.log.error({ err, backupId }, "backup failed");
       if (await failBackup(m, b, (err as Error).message)) await failure(m, b, requestId, Action.BACKUP_CREATE, Detail.BACKUP_CREATE_DRIVER_ERROR);
       return;
     }
