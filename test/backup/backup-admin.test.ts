@@ -121,6 +121,26 @@ forEachDialect("backup records and admin actions", CONFIG, function (fx) {
     assert.ok(await backup(c, p, { volume_id: vid }));
   });
 
+  it("os-reset_status of a backup being made stops its work: the volume available, the row error and still counted", async () => {
+    const p = fresh();
+    const c = as(p);
+    const vid = await volume(c, p, 4);
+    await scribble(fx.s, vid, 8, 64);
+    const r = await c.post(`/v3/${p}/backups`, { backup: { volume_id: vid } });
+    assert.equal(r.status, 202, JSON.stringify(r.body));
+    const bid = r.body.backup.id;
+    assert.equal((await admin().post(`/v3/admin/backups/${bid}/action`, { "os-reset_status": { status: "error" } })).status, 202);
+    await waitStatus(c, "volumes", p, vid, "available", 60_000);
+    assert.equal((await c.get(`/v3/${p}/backups/${bid}`)).body.backup.status, "error");
+    assert.deepEqual(await usage(p), [1, 4]);
+    // Deleting the error backup removes whatever it had stored and gives the quota back.
+    assert.equal((await c.delete(`/v3/${p}/backups/${bid}`)).status, 202);
+    await gone(p, bid);
+    assert.deepEqual(await usage(p), [0, 0]);
+    const left = await fsp.readdir(container(fx.s.dataDir)).catch(() => [] as string[]);
+    assert.deepEqual(left.filter((f) => f.includes(bid)), []);
+  });
+
   it("an incremental child in any status (error included) keeps its parent", async () => {
     const p = fresh();
     const c = as(p);
