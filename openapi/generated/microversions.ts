@@ -108,6 +108,11 @@ export const MICROVERSIONS = {
   VOLUME_MIGRATE_CLUSTER: "3.16",
   /** parameters.manage_cluster */
   MANAGE_EXISTING_CLUSTER: "3.17",
+  /**
+   * GET /v3/{project_id}/backups/detail x-version-changes[0]
+   * schemas.Backup.properties.os-backup-project-attr:project_id
+   */
+  BACKUP_PROJECT: "3.18",
   /** schemas.GroupSnapshotActionResetStatus */
   GROUP_SNAPSHOT_RESET_STATUS: "3.19",
   /** schemas.GroupActionResetStatus */
@@ -173,6 +178,11 @@ export const MICROVERSIONS = {
   POOL_TYPE_FILTER: "3.35",
   /** schemas.VolumesSummaryResponse.properties.volume-summary.properties.metadata */
   VOLUME_SUMMARY_METADATA: "3.36",
+  /**
+   * GET /v3/{project_id}/backups x-version-changes[0]
+   * GET /v3/{project_id}/backups/detail x-version-changes[1]
+   */
+  BACKUP_SORT_NAME: "3.37",
   /** schemas.Group.properties.replication_status */
   GROUP_REPLICATION: "3.38",
   /**
@@ -227,6 +237,11 @@ export const MICROVERSIONS = {
    * schemas.Transfer.properties.no_snapshots
    */
   TRANSFER_WITH_SNAPSHOTS: "3.55",
+  /**
+   * GET /v3/{project_id}/backups/detail x-version-changes[2]
+   * schemas.Backup.properties.user_id
+   */
+  BACKUP_PROJECT_USER_ID: "3.56",
   /**
    * schemas.TransferCreated.properties.source_project_id
    * schemas.TransferCreated.properties.destination_project_id

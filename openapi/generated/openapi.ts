@@ -1214,8 +1214,11 @@ export interface paths {
          * List backups (summary)
          * @description The project's backups as `{id, name, links}` items (cinder/api/contrib/backups.py `index`,
          *     cinder/api/views/backups.py `summary`), sorted by `created_at desc` by default and paged by
-         *     `limit`/`marker`/`offset` like volumes; an admin's `all_tenants` lists every project's. Filters
-         *     `name`, `status`, `volume_id` (exact). `backups_links` carries a `next` link on a full page;
+         *     `limit`/`marker`/`offset` like volumes; an admin's `all_tenants` lists every project's, narrowed
+         *     by `project_id` (without all_tenants an admin's `project_id` is ignored: cinder/backup/api.py
+         *     get_all lists the caller's project). Filters `name`, `status`, `volume_id` (exact,
+         *     resource_filters.json `backup`); others are dropped before 3.31 and a 400 "Invalid filters
+         *     <k1,k2> are found in query options." from 3.31 for non-admins. `backups_links` carries a `next` link on a full page;
          *     `count` (3.45) with `with_count=true`.
          */
         get: operations["listBackups"];
@@ -8016,8 +8019,11 @@ export interface paths {
          * List backups (summary)
          * @description The project's backups as `{id, name, links}` items (cinder/api/contrib/backups.py `index`,
          *     cinder/api/views/backups.py `summary`), sorted by `created_at desc` by default and paged by
-         *     `limit`/`marker`/`offset` like volumes; an admin's `all_tenants` lists every project's. Filters
-         *     `name`, `status`, `volume_id` (exact). `backups_links` carries a `next` link on a full page;
+         *     `limit`/`marker`/`offset` like volumes; an admin's `all_tenants` lists every project's, narrowed
+         *     by `project_id` (without all_tenants an admin's `project_id` is ignored: cinder/backup/api.py
+         *     get_all lists the caller's project). Filters `name`, `status`, `volume_id` (exact,
+         *     resource_filters.json `backup`); others are dropped before 3.31 and a 400 "Invalid filters
+         *     <k1,k2> are found in query options." from 3.31 for non-admins. `backups_links` carries a `next` link on a full page;
          *     `count` (3.45) with `with_count=true`.
          */
         get: {
@@ -15343,6 +15349,16 @@ export interface components {
             metadata?: components["schemas"]["MetadataMap"];
             /** @description The key of an encrypted volume's backup. */
             encryption_key_id?: string | null;
+            /**
+             * @description The backup's project, in show and detail only, to callers that `backup:backup_project_attribute`
+             *     allows (admins by default): cinder/api/v3/backups.py `_add_backup_project_attribute`.
+             */
+            "os-backup-project-attr:project_id"?: string;
+            /**
+             * @description The user who made the backup, in show and detail only, to callers that
+             *     `backup:backup_project_attribute` allows: cinder/api/v3/backups.py `_add_backup_user_attribute`.
+             */
+            user_id?: string | null;
         };
         BackupList: {
             backups: components["schemas"]["Backup"][];
@@ -15374,6 +15390,12 @@ export interface components {
          */
         BackupActionResetStatus: {
             "os-reset_status": {
+                /**
+                 * @description `available` or `error`, any case, stored lower-cased. Otherwise (empty included) 400
+                 *     "Backup status: <v> is invalid, valid statuses are: ['available', 'error']." before
+                 *     the backup is looked up (cinder/api/validation/validators.py `_validate_backup_status`,
+                 *     raised as InvalidParameterValue).
+                 */
                 status: string;
             };
         };

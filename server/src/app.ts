@@ -26,7 +26,8 @@ import { recountUsage } from "./quota/recount";
 import { keyManagerFor } from "./keymgr/registry";
 import type { Services } from "./services";
 import { VolumeManager } from "./volume/manager/manager";
-import { createBackupObjectStore } from "./backup/stores";
+import { closeBackupStore, createBackupObjectStore, prepareBackupStore } from "./backup/stores";
+import { backupContainers } from "./db/repos/backups";
 
 export interface App {
   http: FastifyInstance;
@@ -159,6 +160,16 @@ export async function startServices(
   if (roles.api && roles.scheduler && roles.backends === undefined) await recountUsage(db, log.child({ role: "quota" }));
   const managers: VolumeManager[] = [];
   const backupStore = createBackupObjectStore(config);
+  if (backends.length > 0) {
+    try {
+      await prepareBackupStore(backupStore, await backupContainers(db.kysely), log.child({ role: "backup" }));
+    } catch (err) {
+      closeBackupStore(backupStore);
+      if (closeBus) await bus.close();
+      await db.close();
+      throw err;
+    }
+  }
   for (const b of backends) {
     const mlog = log.child({ role: "volume", backend: b.name });
     const split = splitBackendOptions(b.options, config);
@@ -242,6 +253,7 @@ export async function startServices(
       const drained = await bus.drain(config.shutdownTimeoutMs);
       if (!drained) log.warn("operations still running at shutdown are parked; the next start resumes them");
       if (closeBus) await bus.close();
+      closeBackupStore(backupStore);
       await db.close();
     })());
   return { http, services, managers, close };

@@ -69,6 +69,9 @@ const USAGE = `usage: cinderblock serve [options]                 every service 
   --backup-s3-access-key KEY  the S3 access key
   --backup-s3-secret-key KEY  the S3 secret key (better: CINDERBLOCK_BACKUP_S3_SECRET_KEY)
   --backup-s3-region NAME     the region S3 requests are signed for (default us-east-1)
+  --backup-s3-verify-ssl BOOL check the S3 service's TLS certificate (default true)
+  --backup-s3-ca-cert-file F  a PEM bundle of the CAs to trust for the S3 service
+  --backup-s3-retry-max-attempts N  tries of one S3 request, the first included (default 4)
   --config FILE         JSON or YAML file with the settings above (camelCase) and 'backends'
 
 Every setting can also be given as CINDERBLOCK_<NAME> (e.g. CINDERBLOCK_DATA_DIR).`;
@@ -122,6 +125,9 @@ async function run(cmd: Command, argv: string[]): Promise<void> {
       "backup-s3-access-key": { type: "string" },
       "backup-s3-secret-key": { type: "string" },
       "backup-s3-region": { type: "string" },
+      "backup-s3-verify-ssl": { type: "string" },
+      "backup-s3-ca-cert-file": { type: "string" },
+      "backup-s3-retry-max-attempts": { type: "string" },
       config: { type: "string" },
       help: { type: "boolean", short: "h" },
     },

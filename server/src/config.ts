@@ -2,7 +2,7 @@
  * Configuration: defaults, then a config file (JSON or YAML), then CINDERBLOCK_* environment
  * variables, then command-line flags; validated once at start.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import YAML from "yaml";
@@ -167,6 +167,12 @@ export interface Config {
   backupS3SecretKey?: string;
   /** The region requests to the S3 service are signed for (default us-east-1). */
   backupS3Region?: string;
+  /** Cinder's backup_s3_verify_ssl: check the S3 service's TLS certificate (default true). */
+  backupS3VerifySsl?: boolean;
+  /** Cinder's backup_s3_ca_cert_file: a PEM bundle of the CAs to trust instead of the system's. */
+  backupS3CaCertFile?: string;
+  /** Cinder's backup_s3_retry_max_attempts: tries of one S3 request, the first included (default 4). */
+  backupS3RetryMaxAttempts?: number;
 }
 
 export const DEFAULT_QUOTAS: QuotaDefaults = {
@@ -233,7 +239,7 @@ export function defaults(dataDir = "./data"): Config {
 }
 
 /** Flag and environment names for the scalar settings. */
-const SCALARS: Record<string, { key: keyof Config; type: "number" | "string" }> = {
+const SCALARS: Record<string, { key: keyof Config; type: "number" | "string" | "boolean" }> = {
   port: { key: "port", type: "number" },
   bind: { key: "bind", type: "string" },
   "data-dir": { key: "dataDir", type: "string" },
@@ -279,6 +285,9 @@ const SCALARS: Record<string, { key: keyof Config; type: "number" | "string" }> 
   "backup-s3-access-key": { key: "backupS3AccessKey", type: "string" },
   "backup-s3-secret-key": { key: "backupS3SecretKey", type: "string" },
   "backup-s3-region": { key: "backupS3Region", type: "string" },
+  "backup-s3-verify-ssl": { key: "backupS3VerifySsl", type: "boolean" },
+  "backup-s3-ca-cert-file": { key: "backupS3CaCertFile", type: "string" },
+  "backup-s3-retry-max-attempts": { key: "backupS3RetryMaxAttempts", type: "number" },
 };
 
 export class ConfigError extends Error {}
@@ -326,6 +335,10 @@ function setScalar(cfg: Config, name: string, raw: string, source: string): void
     const n = Number(raw);
     if (!Number.isInteger(n) || n < 0) throw new ConfigError(`${source}: '${name}' must be a whole number, got '${raw}'`);
     (cfg as unknown as Record<string, unknown>)[spec.key] = n;
+  } else if (spec.type === "boolean") {
+    const b = { true: true, yes: true, on: true, "1": true, false: false, no: false, off: false, "0": false }[raw.trim().toLowerCase()];
+    if (b === undefined) throw new ConfigError(`${source}: '${name}' must be true or false, got '${raw}'`);
+    (cfg as unknown as Record<string, unknown>)[spec.key] = b;
   } else {
     (cfg as unknown as Record<string, unknown>)[spec.key] = raw;
   }
@@ -461,6 +474,14 @@ function finish(cfg: Config): Config {
     ].filter(([k]) => !cfg[k as keyof Config]);
     if (missing.length) throw new ConfigError(`backup driver 's3' needs ${missing.map(([k, f]) => `${k} (${f})`).join(", ")}`);
     if (!/^https?:\/\/[^\s]+$/.test(cfg.backupS3Endpoint!)) throw new ConfigError(`the S3 backup endpoint '${cfg.backupS3Endpoint}' must be an http:// or https:// URL`);
+    if (cfg.backupS3RetryMaxAttempts !== undefined && cfg.backupS3RetryMaxAttempts < 1) {
+      throw new ConfigError(`the S3 retry attempts must be at least 1 (the first try counts), got ${cfg.backupS3RetryMaxAttempts}`);
+    }
+    if (cfg.backupS3CaCertFile === "") cfg.backupS3CaCertFile = undefined;
+    if (cfg.backupS3CaCertFile !== undefined) {
+      cfg.backupS3CaCertFile = path.resolve(cfg.backupS3CaCertFile);
+      if (!existsSync(cfg.backupS3CaCertFile)) throw new ConfigError(`the S3 CA bundle ${cfg.backupS3CaCertFile} does not exist`);
+    }
   }
   const names = new Set<string>();
   for (const b of cfg.backends) {

@@ -89,7 +89,7 @@ forEachDialect("Group snapshots", function (fx) {
     assert.ok((await alice.get(`${P}/group_snapshots`)).body.group_snapshots.some((x: any) => x.id === gs.id && Object.keys(x).length === 2));
     const filtered = await alice.get(`${P}/group_snapshots/detail?group_id=${group.id}`, { version: "3.29" });
     assert.deepEqual(filtered.body.group_snapshots.map((x: any) => x.id), [gs.id]);
-    assertFault(await alice.get(`${P}/group_snapshots?volume_id=x`, { version: "3.31" }), 400, "Invalid input received: Invalid filters volume_id are found in query options.");
+    assertFault(await alice.get(`${P}/group_snapshots?volume_id=x`, { version: "3.31" }), 400, "Invalid filters volume_id are found in query options.");
     assert.equal((await admin.get(`${A}/group_snapshots/${gs.id}`)).body.group_snapshot.project_id, "p1");
     assert.equal((await alice.get(`${P}/group_snapshots/${gs.id}`)).body.group_snapshot.project_id, undefined);
     // A snapshot of a group snapshot goes with it, and the group with its snapshots stays.

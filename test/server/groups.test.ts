@@ -215,7 +215,7 @@ forEachDialect("Groups", function (fx) {
     assert.deepEqual(mine.body.groups, [{ id: g.id, name: "listed-one" }]);
     const detail = await alice.get(`${P}/groups/detail?name=listed-one`);
     assert.equal(detail.body.groups[0].status, "available");
-    assertFault(await alice.get(`${P}/groups?status=available`), 400, "Invalid input received: Invalid filters status are found in query options.");
+    assertFault(await alice.get(`${P}/groups?status=available`), 400, "Invalid filters status are found in query options.");
     const page = await alice.get(`${P}/groups?limit=1`);
     assert.equal(page.body.groups.length, 1);
     assert.match(page.body.group_links[0].href, /marker=/);

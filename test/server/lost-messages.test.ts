@@ -1,7 +1,8 @@
 /**
  * Work whose message is lost (an API process that died between its commit and its cast, a broker
  * that lost a message) is re-sent from the database: the scheduler places volumes left unplaced,
- * and a volume service resumes its operations left transitional, once they are `resumeAfter` old.
+ * and a volume service resumes its operations left transitional, once they are `resumeAfter` old:
+ * volume and snapshot work, and backup work (create, restore, delete).
  * The transport here loses the chosen casts on purpose (the services and the database are real).
  */
 import assert from "node:assert/strict";
@@ -91,6 +92,47 @@ for (const dialect of DIALECTS) {
       assert.equal((await c.delete(`/v3/p1/volumes/${id}`)).status, 202);
       await waitFor(async () => ((await c.get(`/v3/p1/volumes/${id}`)).status === 404 ? true : undefined), "the volume to be gone");
       assert.deepEqual(bus.lost, ["cinder-volume.losthost@file deleteVolume"]);
+    });
+
+    async function backupStatus(id: string, from: string): Promise<any> {
+      return waitFor(async () => {
+        const r = await c.get(`/v3/p1/backups/${id}`);
+        if (r.status === 404) return { status: "gone" };
+        return r.body.backup.status === from ? undefined : r.body.backup;
+      }, `the backup to leave ${from}`);
+    }
+
+    it("makes, restores and deletes a backup whose messages were lost", async () => {
+      const { id: vol } = await created();
+      const loseOnce = (name: string) => {
+        bus.lost = [];
+        let once = true;
+        bus.lose = (topic, method) => topic.startsWith("cinder-volume.") && method === name && once && !(once = false);
+      };
+
+      loseOnce("createBackup");
+      let t0 = Date.now();
+      const b = await c.post("/v3/p1/backups", { backup: { volume_id: vol } });
+      assert.equal(b.status, 202, JSON.stringify(b.body));
+      assert.equal((await backupStatus(b.body.backup.id, "creating")).status, "available");
+      assert.ok(Date.now() - t0 >= 1000, "made only after the resume delay");
+      assert.deepEqual(bus.lost, ["cinder-volume.losthost@file createBackup"]);
+      assert.equal((await c.get(`/v3/p1/volumes/${vol}`)).body.volume.status, "available");
+
+      loseOnce("restoreBackup");
+      t0 = Date.now();
+      const r = await c.post(`/v3/p1/backups/${b.body.backup.id}/restore`, { restore: { volume_id: vol } });
+      assert.equal(r.status, 202, JSON.stringify(r.body));
+      assert.equal((await backupStatus(b.body.backup.id, "restoring")).status, "available");
+      assert.ok(Date.now() - t0 >= 1000, "restored only after the resume delay");
+      assert.deepEqual(bus.lost, ["cinder-volume.losthost@file restoreBackup"]);
+      assert.equal((await c.get(`/v3/p1/volumes/${vol}`)).body.volume.status, "available");
+
+      loseOnce("deleteBackup");
+      assert.equal((await c.delete(`/v3/p1/backups/${b.body.backup.id}`)).status, 202);
+      assert.equal((await backupStatus(b.body.backup.id, "deleting")).status, "gone");
+      assert.deepEqual(bus.lost, ["cinder-volume.losthost@file deleteBackup"]);
+      bus.lose = () => false;
     });
   });
 }

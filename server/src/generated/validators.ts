@@ -6471,8 +6471,7 @@ validate136.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false}
 
 export const action_resetBackupStatus = validate139;
 const schema166 = {"$ref":"cinder-v3.json#/components/schemas/BackupActionResetStatus","$id":"action_resetBackupStatus.json"};
-const schema167 = {"description":"`os-reset_status` (admin): set the backup's status to `available` or `error`\n(cinder/api/schemas/admin_actions.py `reset_status_backup`). 202, no body.\n","type":"object","x-action":"os-reset_status","x-operation":"resetBackupStatus","x-status":202,"x-policy":"volume_extension:backup_admin_actions:reset_status","required":["os-reset_status"],"additionalProperties":false,"properties":{"os-reset_status":{"type":"object","required":["status"],"additionalProperties":false,"properties":{"status":{"type":"string","x-case-insensitive-enum":["available","error"],"pattern":"^(?:[aA][vV][aA][iI][lL][aA][bB][lL][eE]|[eE][rR][rR][oO][rR])$"}}}}};
-const pattern53 = new RegExp("^(?:[aA][vV][aA][iI][lL][aA][bB][lL][eE]|[eE][rR][rR][oO][rR])$", "u");
+const schema167 = {"description":"`os-reset_status` (admin): set the backup's status to `available` or `error`\n(cinder/api/schemas/admin_actions.py `reset_status_backup`). 202, no body.\n","type":"object","x-action":"os-reset_status","x-operation":"resetBackupStatus","x-status":202,"x-policy":"volume_extension:backup_admin_actions:reset_status","required":["os-reset_status"],"additionalProperties":false,"properties":{"os-reset_status":{"type":"object","required":["status"],"additionalProperties":false,"properties":{"status":{"description":"`available` or `error`, any case, stored lower-cased. Otherwise (empty included) 400\n\"Backup status: <v> is invalid, valid statuses are: ['available', 'error'].\" before\nthe backup is looked up (cinder/api/validation/validators.py `_validate_backup_status`,\nraised as InvalidParameterValue).\n","type":"string","x-case-insensitive-enum":["available","error"]}}}}};
 
 function validate139(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="action_resetBackupStatus.json" */;
@@ -6524,19 +6523,9 @@ break;
 }
 if(_errs5 === errors){
 if(data0.status !== undefined){
-let data1 = data0.status;
-const _errs6 = errors;
-if(errors === _errs6){
-if(typeof data1 === "string"){
-if(!pattern53.test(data1)){
-validate139.errors = [{instancePath:instancePath+"/os-reset_status/status",schemaPath:"cinder-v3.json#/components/schemas/BackupActionResetStatus/properties/os-reset_status/properties/status/pattern",keyword:"pattern",params:{pattern: "^(?:[aA][vV][aA][iI][lL][aA][bB][lL][eE]|[eE][rR][rR][oO][rR])$"},message:"must match pattern \""+"^(?:[aA][vV][aA][iI][lL][aA][bB][lL][eE]|[eE][rR][rR][oO][rR])$"+"\""}];
-return false;
-}
-}
-else {
+if(typeof data0.status !== "string"){
 validate139.errors = [{instancePath:instancePath+"/os-reset_status/status",schemaPath:"cinder-v3.json#/components/schemas/BackupActionResetStatus/properties/os-reset_status/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
-}
 }
 }
 }
@@ -6729,7 +6718,7 @@ export const body_createTransfer = validate145;
 const schema173 = {"$ref":"cinder-v3.json#/components/schemas/TransferCreateRequest","$id":"body_createTransfer.json"};
 const schema174 = {"description":"`volume-transfers` create (cinder/api/schemas/volume_transfer.py `create`, and `create_v355`\nfrom 3.55, which adds `no_snapshots`).\n","type":"object","required":["transfer"],"additionalProperties":false,"properties":{"transfer":{"type":"object","required":["volume_id"],"additionalProperties":false,"properties":{"volume_id":{"$ref":"#/components/schemas/UuidLike"},"name":{"$ref":"#/components/schemas/TransferName"},"no_snapshots":{"description":"Leave the volume's snapshots with the donor (they need not be available then).","x-min-version":"3.55","x-microversion-name":"TRANSFER_WITH_SNAPSHOTS","allOf":[{"$ref":"#/components/schemas/Boolean"}]}}}}};
 const schema176 = {"description":"The transfer's display name, format `name_skip_leading_trailing_spaces`: stored stripped, which\nmust leave 1..255 characters; or null.\n","oneOf":[{"type":"string","pattern":"^\\s*\\S(?:[\\s\\S]{0,253}\\S)?\\s*$"},{"type":"null"}]};
-const pattern55 = new RegExp("^\\s*\\S(?:[\\s\\S]{0,253}\\S)?\\s*$", "u");
+const pattern54 = new RegExp("^\\s*\\S(?:[\\s\\S]{0,253}\\S)?\\s*$", "u");
 
 function validate146(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -6809,7 +6798,7 @@ let passing0 = null;
 const _errs11 = errors;
 if(errors === _errs11){
 if(typeof data2 === "string"){
-if(!pattern55.test(data2)){
+if(!pattern54.test(data2)){
 const err0 = {instancePath:instancePath+"/transfer/name",schemaPath:"#/components/schemas/TransferName/oneOf/0/pattern",keyword:"pattern",params:{pattern: "^\\s*\\S(?:[\\s\\S]{0,253}\\S)?\\s*$"},message:"must match pattern \""+"^\\s*\\S(?:[\\s\\S]{0,253}\\S)?\\s*$"+"\""};
 if(vErrors === null){
 vErrors = [err0];
@@ -7112,7 +7101,7 @@ let passing0 = null;
 const _errs11 = errors;
 if(errors === _errs11){
 if(typeof data2 === "string"){
-if(!pattern55.test(data2)){
+if(!pattern54.test(data2)){
 const err0 = {instancePath:instancePath+"/transfer/name",schemaPath:"#/components/schemas/TransferName/oneOf/0/pattern",keyword:"pattern",params:{pattern: "^\\s*\\S(?:[\\s\\S]{0,253}\\S)?\\s*$"},message:"must match pattern \""+"^\\s*\\S(?:[\\s\\S]{0,253}\\S)?\\s*$"+"\""};
 if(vErrors === null){
 vErrors = [err0];
@@ -7320,7 +7309,7 @@ const schema187 = {"description":"`{\"volume_type\": {...}}`. Cinder's schema al
 const schema188 = {"description":"The `volume_type` object of a create request.","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"$ref":"#/components/schemas/RequiredName"},"description":{"$ref":"#/components/schemas/PrintableDescription"},"extra_specs":{"$ref":"#/components/schemas/ExtraSpecsWithNull"},"os-volume-type-access:is_public":{"description":"Whether the type is public (default true).","allOf":[{"$ref":"#/components/schemas/Boolean"}]}}};
 const schema189 = {"description":"cinder/api/validation/parameter_types.py `name` (format `name`): a string of 1..255\ncharacters that is not blank. \"\" → 400 \"Invalid input for field/attribute name. Value: .\n'' is too short\"; whitespace only → 400 \"An invalid 'name' value was provided. The 'name' can\nnot be empty.\".\n","type":"string","minLength":1,"maxLength":255,"pattern":"\\S"};
 const schema191 = {"description":"cinder/api/validation/parameter_types.py `extra_specs_with_null`: keys\n`^[a-zA-Z0-9-_:. /]{1,255}$`, values strings of at most 255 characters or null.\n","type":"object","patternProperties":{"^[a-zA-Z0-9-_:. /]{1,255}$":{"type":["string","null"],"maxLength":255}},"additionalProperties":false};
-const pattern58 = new RegExp("\\S", "u");
+const pattern57 = new RegExp("\\S", "u");
 
 function validate155(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -7365,7 +7354,7 @@ validate155.errors = [{instancePath:instancePath+"/name",schemaPath:"#/component
 return false;
 }
 else {
-if(!pattern58.test(data0)){
+if(!pattern57.test(data0)){
 validate155.errors = [{instancePath:instancePath+"/name",schemaPath:"#/components/schemas/RequiredName/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""}];
 return false;
 }
@@ -7757,7 +7746,7 @@ export const body_setExtraSpecs = validate163;
 const schema198 = {"$ref":"cinder-v3.json#/components/schemas/ExtraSpecsSetRequest","$id":"body_setExtraSpecs.json"};
 const schema199 = {"description":"`{\"extra_specs\": {...}}` (`create`): merged into the type's extra specs.","type":"object","required":["extra_specs"],"additionalProperties":false,"properties":{"extra_specs":{"$ref":"#/components/schemas/ExtraSpecsNoSpaces"}}};
 const schema200 = {"description":"cinder/api/validation/parameter_types.py `extra_specs_with_no_spaces_key`: keys\n`^[a-zA-Z0-9-_:.]{1,255}$` (no space, no `/`), values strings of at most 255 characters or\nnull. A bad key → 400 \"Invalid input for field/attribute extra_specs. Value: {...}. '<key>'\ndoes not match any of the regexes: '^[a-zA-Z0-9-_:.]{1,255}$'\".\n","type":"object","patternProperties":{"^[a-zA-Z0-9-_:.]{1,255}$":{"type":["string","null"],"minLength":0,"maxLength":255}},"additionalProperties":false};
-const pattern63 = new RegExp("^[a-zA-Z0-9-_:.]{1,255}$", "u");
+const pattern62 = new RegExp("^[a-zA-Z0-9-_:.]{1,255}$", "u");
 
 function validate164(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -7793,7 +7782,7 @@ if(errors === _errs3){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 const _errs5 = errors;
 for(const key1 in data0){
-if(!(pattern63.test(key1))){
+if(!(pattern62.test(key1))){
 validate164.errors = [{instancePath:instancePath+"/extra_specs",schemaPath:"#/components/schemas/ExtraSpecsNoSpaces/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
@@ -7802,7 +7791,7 @@ break;
 if(_errs5 === errors){
 var valid2 = true;
 for(const key2 in data0){
-if(pattern63.test(key2)){
+if(pattern62.test(key2)){
 let data1 = data0[key2];
 const _errs6 = errors;
 if((typeof data1 !== "string") && (data1 !== null)){
@@ -7901,7 +7890,7 @@ return false;
 else {
 const _errs2 = errors;
 for(const key0 in data){
-if(!(pattern63.test(key0))){
+if(!(pattern62.test(key0))){
 validate166.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/ExtraSpecItemRequest/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
@@ -7910,7 +7899,7 @@ break;
 if(_errs2 === errors){
 var valid1 = true;
 for(const key1 in data){
-if(pattern63.test(key1)){
+if(pattern62.test(key1)){
 let data0 = data[key1];
 const _errs3 = errors;
 if((typeof data0 !== "string") && (data0 !== null)){
@@ -7956,7 +7945,7 @@ const schema203 = {"$ref":"cinder-v3.json#/components/schemas/EncryptionCreateRe
 const schema204 = {"type":"object","required":["encryption"],"additionalProperties":false,"properties":{"encryption":{"$ref":"#/components/schemas/EncryptionCreate"}}};
 const schema205 = {"description":"The `encryption` object of a create request. `provider` is free text to the API (Cinder's\nschema: a string of at most 255 characters): `luks`, `luks2`, `plain` or a legacy class name\nsuch as `nova.volume.encryptors.luks.LuksEncryptor`.\n","type":"object","required":["provider","control_location"],"additionalProperties":false,"properties":{"provider":{"type":"string","minLength":0,"maxLength":255},"control_location":{"enum":["front-end","back-end"]},"cipher":{"type":["string","null"],"minLength":0,"maxLength":255},"key_size":{"$ref":"#/components/schemas/KeySize"}}};
 const schema206 = {"description":"cinder/api/validation/parameter_types.py `key_size`: a non-negative integer, a string of\ndigits (stored as its integer) or null.\n","type":["integer","string","null"],"minimum":0,"pattern":"^[0-9]+$","maxLength":255};
-const pattern67 = new RegExp("^[0-9]+$", "u");
+const pattern66 = new RegExp("^[0-9]+$", "u");
 
 function validate169(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -8074,7 +8063,7 @@ validate169.errors = [{instancePath:instancePath+"/key_size",schemaPath:"#/compo
 return false;
 }
 else {
-if(!pattern67.test(data3)){
+if(!pattern66.test(data3)){
 validate169.errors = [{instancePath:instancePath+"/key_size",schemaPath:"#/components/schemas/KeySize/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""}];
 return false;
 }
@@ -8286,7 +8275,7 @@ validate174.errors = [{instancePath:instancePath+"/key_size",schemaPath:"#/compo
 return false;
 }
 else {
-if(!pattern67.test(data3)){
+if(!pattern66.test(data3)){
 validate174.errors = [{instancePath:instancePath+"/key_size",schemaPath:"#/components/schemas/KeySize/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""}];
 return false;
 }
@@ -8659,7 +8648,7 @@ validate184.errors = [{instancePath:instancePath+"/default_type/volume_type",sch
 return false;
 }
 else {
-if(!pattern58.test(data1)){
+if(!pattern57.test(data1)){
 validate184.errors = [{instancePath:instancePath+"/default_type/volume_type",schemaPath:"#/components/schemas/RequiredName/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""}];
 return false;
 }
@@ -8762,7 +8751,7 @@ validate188.errors = [{instancePath:instancePath+"/name",schemaPath:"#/component
 return false;
 }
 else {
-if(!pattern58.test(data0)){
+if(!pattern57.test(data0)){
 validate188.errors = [{instancePath:instancePath+"/name",schemaPath:"#/components/schemas/RequiredName/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""}];
 return false;
 }
@@ -10611,7 +10600,7 @@ let data1 = data.name;
 const _errs5 = errors;
 if(errors === _errs5){
 if(typeof data1 === "string"){
-if(!pattern55.test(data1)){
+if(!pattern54.test(data1)){
 validate225.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^\\s*\\S(?:[\\s\\S]{0,253}\\S)?\\s*$"},message:"must match pattern \""+"^\\s*\\S(?:[\\s\\S]{0,253}\\S)?\\s*$"+"\""}];
 return false;
 }
@@ -10984,7 +10973,7 @@ const schema274 = {"$ref":"cinder-v3.json#/components/schemas/QuotaSetUpdateRequ
 const schema275 = {"type":"object","required":["quota_set"],"additionalProperties":false,"properties":{"quota_set":{"$ref":"#/components/schemas/QuotaSetUpdate"}}};
 const schema276 = {"description":"The `quota_set` object of an update (cinder/api/schemas/quotas.py `update_quota`, format\n`quota_set`): at least one key (`{}` → 400 \"Invalid input for field/attribute quota_set.\nValue: {}. {} does not have enough properties\"). Keys must be quota keys of existing types;\n`id` and `tenant_id` are accepted and ignored (any value). Unknown keys are collected and\nreported after the values: 400 \"Invalid input received: Bad key(s) in quota set: <k1>, <k2>\"\n(a bad value met earlier in the iteration wins).\n","type":"object","minProperties":1,"properties":{"volumes":{"$ref":"#/components/schemas/QuotaValue"},"snapshots":{"$ref":"#/components/schemas/QuotaValue"},"gigabytes":{"$ref":"#/components/schemas/QuotaValue"},"backups":{"$ref":"#/components/schemas/QuotaValue"},"backup_gigabytes":{"$ref":"#/components/schemas/QuotaValue"},"per_volume_gigabytes":{"$ref":"#/components/schemas/QuotaValue"},"groups":{"$ref":"#/components/schemas/QuotaValue"},"id":{"description":"Ignored."},"tenant_id":{"description":"Ignored."}},"patternProperties":{"^(?:volumes|snapshots|gigabytes)_.+$":{"$ref":"#/components/schemas/QuotaValue"}},"additionalProperties":false};
 const schema277 = {"description":"A limit, -1 (unlimited) to 2147483647. Cinder's format checker (`api_utils.validate_integer`,\n`int(str(v))`) also accepts integer strings, but the handler then compares the string with\nthe usage and fails with a TypeError → 500 for every key but `per_volume_gigabytes`; here only\nJSON integers are accepted. Cinder's messages: \"<key> must be an integer\" (also for 1.5,\ntrue, \"abc\"), \"<key> must be >= -1\", \"<key> must be <= 2147483647\" (400).\n","type":"integer","minimum":-1,"maximum":2147483647};
-const pattern86 = new RegExp("^(?:volumes|snapshots|gigabytes)_.+$", "u");
+const pattern85 = new RegExp("^(?:volumes|snapshots|gigabytes)_.+$", "u");
 
 function validate236(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -11005,7 +10994,7 @@ return false;
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!((func1.call(schema276.properties, key0)) || (pattern86.test(key0)))){
+if(!((func1.call(schema276.properties, key0)) || (pattern85.test(key0)))){
 validate236.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
@@ -11210,7 +11199,7 @@ var valid0 = true;
 if(valid0){
 var valid8 = true;
 for(const key1 in data){
-if(pattern86.test(key1)){
+if(pattern85.test(key1)){
 let data7 = data[key1];
 const _errs23 = errors;
 const _errs24 = errors;
@@ -11331,8 +11320,8 @@ const schema285 = {"$ref":"cinder-v3.json#/components/schemas/QuotaClassSetUpdat
 const schema286 = {"type":"object","required":["quota_class_set"],"additionalProperties":false,"properties":{"quota_class_set":{"$ref":"#/components/schemas/QuotaClassSetUpdate"}}};
 const schema287 = {"description":"The `quota_class_set` object of an update (format `quota_class_set`): keys must be quota keys\nof existing types (else 400 \"Invalid input received: Bad key(s) in quota class set: <k1>,\n<k2>\", checked before the values), and match `^[a-zA-Z0-9-_:. ]{1,255}$` (so per-type keys of\ntypes whose name has other characters cannot be set here). `{}` is allowed (no change).\n","type":"object","properties":{"volumes":{"$ref":"#/components/schemas/QuotaClassValue"},"snapshots":{"$ref":"#/components/schemas/QuotaClassValue"},"gigabytes":{"$ref":"#/components/schemas/QuotaClassValue"},"backups":{"$ref":"#/components/schemas/QuotaClassValue"},"backup_gigabytes":{"$ref":"#/components/schemas/QuotaClassValue"},"per_volume_gigabytes":{"$ref":"#/components/schemas/QuotaClassValue"},"groups":{"$ref":"#/components/schemas/QuotaClassValue"}},"patternProperties":{"^(?:volumes|snapshots|gigabytes)_[a-zA-Z0-9-_:. ]+$":{"$ref":"#/components/schemas/QuotaClassValue"}},"propertyNames":{"maxLength":255},"additionalProperties":false};
 const schema288 = {"description":"cinder/api/validation/parameter_types.py `quota_class_set` values: an integer -1..2147483647,\nor a string of digits 0..2147483647 (Cinder's validator applies `minimum`/`maximum` to digit\nstrings too; \"-1\" as a string → 400 \"Invalid input for field/attribute volumes. Value: -1.\n'-1' does not match '^[0-9]*$'\", \"\" → \"... '' is too short\", 1.5/true → \"... is not of type\n'integer', 'string'\", 2147483648 → \"... is greater than the maximum of 2147483647\", -2 → \"...\nis less than the minimum of -1\").\n","type":["integer","string"],"minimum":-1,"maximum":2147483647,"minLength":1,"pattern":"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"};
-const pattern88 = new RegExp("^(?:volumes|snapshots|gigabytes)_[a-zA-Z0-9-_:. ]+$", "u");
-const pattern89 = new RegExp("^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$", "u");
+const pattern87 = new RegExp("^(?:volumes|snapshots|gigabytes)_[a-zA-Z0-9-_:. ]+$", "u");
+const pattern88 = new RegExp("^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$", "u");
 
 function validate241(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -11378,7 +11367,7 @@ break;
 if(valid0){
 const _errs2 = errors;
 for(const key1 in data){
-if(!((((((((key1 === "volumes") || (key1 === "snapshots")) || (key1 === "gigabytes")) || (key1 === "backups")) || (key1 === "backup_gigabytes")) || (key1 === "per_volume_gigabytes")) || (key1 === "groups")) || (pattern88.test(key1)))){
+if(!((((((((key1 === "volumes") || (key1 === "snapshots")) || (key1 === "gigabytes")) || (key1 === "backups")) || (key1 === "backup_gigabytes")) || (key1 === "per_volume_gigabytes")) || (key1 === "groups")) || (pattern87.test(key1)))){
 validate241.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
@@ -11413,7 +11402,7 @@ validate241.errors = [{instancePath:instancePath+"/volumes",schemaPath:"#/compon
 return false;
 }
 else {
-if(!pattern89.test(data0)){
+if(!pattern88.test(data0)){
 validate241.errors = [{instancePath:instancePath+"/volumes",schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
 return false;
 }
@@ -11455,7 +11444,7 @@ validate241.errors = [{instancePath:instancePath+"/snapshots",schemaPath:"#/comp
 return false;
 }
 else {
-if(!pattern89.test(data1)){
+if(!pattern88.test(data1)){
 validate241.errors = [{instancePath:instancePath+"/snapshots",schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
 return false;
 }
@@ -11497,7 +11486,7 @@ validate241.errors = [{instancePath:instancePath+"/gigabytes",schemaPath:"#/comp
 return false;
 }
 else {
-if(!pattern89.test(data2)){
+if(!pattern88.test(data2)){
 validate241.errors = [{instancePath:instancePath+"/gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
 return false;
 }
@@ -11539,7 +11528,7 @@ validate241.errors = [{instancePath:instancePath+"/backups",schemaPath:"#/compon
 return false;
 }
 else {
-if(!pattern89.test(data3)){
+if(!pattern88.test(data3)){
 validate241.errors = [{instancePath:instancePath+"/backups",schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
 return false;
 }
@@ -11581,7 +11570,7 @@ validate241.errors = [{instancePath:instancePath+"/backup_gigabytes",schemaPath:
 return false;
 }
 else {
-if(!pattern89.test(data4)){
+if(!pattern88.test(data4)){
 validate241.errors = [{instancePath:instancePath+"/backup_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
 return false;
 }
@@ -11623,7 +11612,7 @@ validate241.errors = [{instancePath:instancePath+"/per_volume_gigabytes",schemaP
 return false;
 }
 else {
-if(!pattern89.test(data5)){
+if(!pattern88.test(data5)){
 validate241.errors = [{instancePath:instancePath+"/per_volume_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
 return false;
 }
@@ -11665,7 +11654,7 @@ validate241.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/compone
 return false;
 }
 else {
-if(!pattern89.test(data6)){
+if(!pattern88.test(data6)){
 validate241.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
 return false;
 }
@@ -11681,7 +11670,7 @@ var valid1 = true;
 if(valid1){
 var valid9 = true;
 for(const key2 in data){
-if(pattern88.test(key2)){
+if(pattern87.test(key2)){
 let data7 = data[key2];
 const _errs24 = errors;
 const _errs25 = errors;
@@ -11709,7 +11698,7 @@ validate241.errors = [{instancePath:instancePath+"/" + key2.replace(/~/g, "~0").
 return false;
 }
 else {
-if(!pattern89.test(data7)){
+if(!pattern88.test(data7)){
 validate241.errors = [{instancePath:instancePath+"/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
 return false;
 }
@@ -12487,7 +12476,7 @@ validate251.errors = [{instancePath:instancePath+"/disabled_reason",schemaPath:"
 return false;
 }
 else {
-if(!pattern58.test(data4)){
+if(!pattern57.test(data4)){
 validate251.errors = [{instancePath:instancePath+"/disabled_reason",schemaPath:"#/properties/disabled_reason/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""}];
 return false;
 }
@@ -13229,7 +13218,7 @@ validate266.errors = [{instancePath:instancePath+"/disabled_reason",schemaPath:"
 return false;
 }
 else {
-if(!pattern58.test(data2)){
+if(!pattern57.test(data2)){
 validate266.errors = [{instancePath:instancePath+"/disabled_reason",schemaPath:"cinder-v3.json#/components/schemas/ClusterDisableRequest/properties/disabled_reason/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""}];
 return false;
 }
@@ -14263,9 +14252,9 @@ const schema332 = {"description":"A project's, user's or role's description, or 
 const schema333 = {"description":"keystone `id_string`.","type":"string","minLength":1,"maxLength":64,"pattern":"^[a-zA-Z0-9-]+$"};
 const schema334 = {"description":"keystone/api/validation/parameter_types.py `boolean`.","type":["boolean","string"],"enum":[true,"True","TRUE","true",false,"False","FALSE","false"]};
 const schema337 = {"description":"Up to 80 unique tags of 1..255 characters without `/` or `,`.","type":"array","maxItems":80,"uniqueItems":true,"items":{"type":"string","minLength":1,"maxLength":255,"pattern":"^[^,/]*$"}};
-const pattern107 = new RegExp("[\\S]+", "u");
-const pattern108 = new RegExp("^[a-zA-Z0-9-]+$", "u");
-const pattern110 = new RegExp("^[^,/]*$", "u");
+const pattern106 = new RegExp("[\\S]+", "u");
+const pattern107 = new RegExp("^[a-zA-Z0-9-]+$", "u");
+const pattern109 = new RegExp("^[^,/]*$", "u");
 
 function validate275(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -14321,7 +14310,7 @@ validate275.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/c
 return false;
 }
 else {
-if(!pattern107.test(data1)){
+if(!pattern106.test(data1)){
 validate275.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/pattern",keyword:"pattern",params:{pattern: "[\\S]+"},message:"must match pattern \""+"[\\S]+"+"\""}];
 return false;
 }
@@ -14393,7 +14382,7 @@ vErrors.push(err1);
 errors++;
 }
 else {
-if(!pattern108.test(data3)){
+if(!pattern107.test(data3)){
 const err2 = {instancePath:instancePath+"/project/domain_id",schemaPath:"#/components/schemas/KeystoneIdString/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -14539,7 +14528,7 @@ vErrors.push(err7);
 errors++;
 }
 else {
-if(!pattern108.test(data6)){
+if(!pattern107.test(data6)){
 const err8 = {instancePath:instancePath+"/project/parent_id",schemaPath:"#/components/schemas/KeystoneIdString/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err8];
@@ -14647,7 +14636,7 @@ validate275.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPat
 return false;
 }
 else {
-if(!pattern110.test(data8)){
+if(!pattern109.test(data8)){
 validate275.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/pattern",keyword:"pattern",params:{pattern: "^[^,/]*$"},message:"must match pattern \""+"^[^,/]*$"+"\""}];
 return false;
 }
@@ -14815,7 +14804,7 @@ validate278.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/c
 return false;
 }
 else {
-if(!pattern107.test(data1)){
+if(!pattern106.test(data1)){
 validate278.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/pattern",keyword:"pattern",params:{pattern: "[\\S]+"},message:"must match pattern \""+"[\\S]+"+"\""}];
 return false;
 }
@@ -14900,7 +14889,7 @@ validate278.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPat
 return false;
 }
 else {
-if(!pattern110.test(data5)){
+if(!pattern109.test(data5)){
 validate278.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/pattern",keyword:"pattern",params:{pattern: "^[^,/]*$"},message:"must match pattern \""+"^[^,/]*$"+"\""}];
 return false;
 }
@@ -15068,7 +15057,7 @@ validate281.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/comp
 return false;
 }
 else {
-if(!pattern107.test(data1)){
+if(!pattern106.test(data1)){
 validate281.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/pattern",keyword:"pattern",params:{pattern: "[\\S]+"},message:"must match pattern \""+"[\\S]+"+"\""}];
 return false;
 }
@@ -15140,7 +15129,7 @@ vErrors.push(err1);
 errors++;
 }
 else {
-if(!pattern108.test(data3)){
+if(!pattern107.test(data3)){
 const err2 = {instancePath:instancePath+"/user/default_project_id",schemaPath:"#/components/schemas/KeystoneIdString/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -15258,7 +15247,7 @@ validate281.errors = [{instancePath:instancePath+"/user/domain_id",schemaPath:"#
 return false;
 }
 else {
-if(!pattern108.test(data5)){
+if(!pattern107.test(data5)){
 validate281.errors = [{instancePath:instancePath+"/user/domain_id",schemaPath:"#/components/schemas/KeystoneIdString/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9-]+$"+"\""}];
 return false;
 }
@@ -15433,7 +15422,7 @@ validate284.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/comp
 return false;
 }
 else {
-if(!pattern107.test(data1)){
+if(!pattern106.test(data1)){
 validate284.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/pattern",keyword:"pattern",params:{pattern: "[\\S]+"},message:"must match pattern \""+"[\\S]+"+"\""}];
 return false;
 }
@@ -15505,7 +15494,7 @@ vErrors.push(err1);
 errors++;
 }
 else {
-if(!pattern108.test(data3)){
+if(!pattern107.test(data3)){
 const err2 = {instancePath:instancePath+"/user/default_project_id",schemaPath:"#/components/schemas/KeystoneIdString/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -15886,7 +15875,7 @@ validate290.errors = [{instancePath:instancePath+"/application_credential/name",
 return false;
 }
 else {
-if(!pattern107.test(data1)){
+if(!pattern106.test(data1)){
 validate290.errors = [{instancePath:instancePath+"/application_credential/name",schemaPath:"#/components/schemas/IdentityName/pattern",keyword:"pattern",params:{pattern: "[\\S]+"},message:"must match pattern \""+"[\\S]+"+"\""}];
 return false;
 }
@@ -16007,7 +15996,7 @@ validate290.errors = [{instancePath:instancePath+"/application_credential/roles/
 return false;
 }
 else {
-if(!pattern108.test(data7)){
+if(!pattern107.test(data7)){
 validate290.errors = [{instancePath:instancePath+"/application_credential/roles/" + i0+"/id",schemaPath:"#/components/schemas/KeystoneIdString/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9-]+$"+"\""}];
 return false;
 }
@@ -16041,7 +16030,7 @@ validate290.errors = [{instancePath:instancePath+"/application_credential/roles/
 return false;
 }
 else {
-if(!pattern107.test(data8)){
+if(!pattern106.test(data8)){
 validate290.errors = [{instancePath:instancePath+"/application_credential/roles/" + i0+"/name",schemaPath:"#/components/schemas/IdentityName/pattern",keyword:"pattern",params:{pattern: "[\\S]+"},message:"must match pattern \""+"[\\S]+"+"\""}];
 return false;
 }
@@ -16238,7 +16227,7 @@ validate293.errors = [{instancePath:instancePath+"/role/name",schemaPath:"#/comp
 return false;
 }
 else {
-if(!pattern107.test(data1)){
+if(!pattern106.test(data1)){
 validate293.errors = [{instancePath:instancePath+"/role/name",schemaPath:"#/components/schemas/IdentityName/pattern",keyword:"pattern",params:{pattern: "[\\S]+"},message:"must match pattern \""+"[\\S]+"+"\""}];
 return false;
 }
@@ -16310,7 +16299,7 @@ vErrors.push(err1);
 errors++;
 }
 else {
-if(!pattern108.test(data3)){
+if(!pattern107.test(data3)){
 const err2 = {instancePath:instancePath+"/role/domain_id",schemaPath:"#/components/schemas/KeystoneIdString/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err2];

@@ -37,6 +37,8 @@ export interface ResourceListing {
   likeFilters: Record<string, string>;
   /** Sort keys that need a microversion. */
   sortKeyVersions?: Record<string, number>;
+  /** An admin's `project_id` lists another project only with all_tenants (else the admin's own). */
+  projectNeedsAllTenants?: boolean;
 }
 
 const PAGING = new Set(["limit", "marker", "offset", "sort", "sort_key", "sort_dir", "with_count", "all_tenants"]);
@@ -113,6 +115,10 @@ export const BACKUP_LISTING: ResourceListing = {
     updated_at: { column: "updated_at", nullable: true },
     project_id: { column: "project_id" },
   },
+  // cinder/api/v3/backups.py _convert_sort_name: `name` is display_name from 3.37 only.
+  sortKeyVersions: { name: MV.BACKUP_SORT_NAME },
+  // cinder/backup/api.py get_all: without all_tenants, backup_get_all_by_project sets project_id.
+  projectNeedsAllTenants: true,
   filters: { name: "display_name", status: "status", volume_id: "volume_id" },
   adminFilters: { project_id: "project_id", user_id: "user_id", display_name: "display_name", id: "id" },
   likeFilters: { name: "display_name", description: "display_description" },
@@ -259,10 +265,12 @@ export function parseListQuery(ctx: RequestContext, q: Query, listing: ResourceL
     withCount = b;
   }
   const allTenants = ctx.isAdmin && q.all_tenants !== undefined && boolFrom(q.all_tenants) !== false;
-  const filters = emptyFilters(allTenants || (ctx.isAdmin && q.project_id !== undefined) ? undefined : ctx.projectId);
+  const byProject = ctx.isAdmin && q.project_id !== undefined && (allTenants || !listing.projectNeedsAllTenants);
+  const filters = emptyFilters(allTenants || byProject ? undefined : ctx.projectId);
   const invalid: string[] = [];
   for (const [key, raw] of Object.entries(q)) {
     if (PAGING.has(key)) continue;
+    if (key === "project_id" && ctx.isAdmin && listing.projectNeedsAllTenants && !allTenants) continue;
     if (key.endsWith("~")) {
       const col = listing.likeFilters[key.slice(0, -1)];
       if (col && ctx.version >= MV.LIKE_FILTER) filters.like[col] = raw;
@@ -288,7 +296,8 @@ export function parseListQuery(ctx: RequestContext, q: Query, listing: ResourceL
   }
   // Unknown filters: dropped before 3.31, refused after (admins are not restricted).
   if (invalid.length > 0 && ctx.version >= MV.RESOURCE_FILTER && !ctx.isAdmin) {
-    throw invalidInput(`Invalid filters ${invalid.join(",")} are found in query options.`);
+    // cinder/api/common.py reject_invalid_filters: a plain HTTPBadRequest, no "Invalid input" prefix.
+    throw badRequest(`Invalid filters ${invalid.join(",")} are found in query options.`);
   }
   return { filters, sort, limit, marker: q.marker, offset, withCount };
 }

@@ -14,5 +14,8 @@ export function s3StoreFromConfig(config: Config): S3BackupObjectStore {
     secretKey,
     bucket: config.backupS3Bucket ?? S3_STORE_DEFAULTS.bucket,
     region: config.backupS3Region ?? S3_STORE_DEFAULTS.region,
+    verifySsl: config.backupS3VerifySsl ?? S3_STORE_DEFAULTS.verifySsl,
+    caCertFile: config.backupS3CaCertFile,
+    maxAttempts: config.backupS3RetryMaxAttempts ?? S3_STORE_DEFAULTS.maxAttempts,
   });
 }

@@ -79,3 +79,9 @@ export async function runningBackupsOf(db: Q, volumeId: string): Promise<number>
     .executeTakeFirst();
   return Number(row?.n ?? 0);
 }
+
+/** The containers backups name (an S3 store's buckets to look after at start). */
+export async function backupContainers(db: Q): Promise<string[]> {
+  const rows = await db.selectFrom("backups").select("container").distinct().where("container", "is not", null).execute();
+  return rows.map((r) => r.container!);
+}

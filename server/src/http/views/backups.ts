@@ -2,6 +2,7 @@
 import type { BackupRow } from "../../db/schema";
 import type { RequestContext } from "../../contract/context";
 import { MV } from "../../contract/microversion";
+import { allowed } from "../../policy/policy";
 import { resourceLinks, type LinkBase } from "./links";
 
 export const BACKUP_COLLECTION = "backups";
@@ -42,5 +43,9 @@ export function backupDetail(ctx: RequestContext, link: LinkBase, b: BackupRow):
   };
   if (ctx.version >= MV.BACKUP_METADATA) out.metadata = metadataOf(b);
   if (ctx.version >= MV.ENCRYPTION_KEY_ID_IN_DETAILS && b.encryption_key_id) out.encryption_key_id = b.encryption_key_id;
+  // cinder/api/v3/backups.py show/detail: the owner, to callers the attribute policy allows.
+  const owner = ctx.version >= MV.BACKUP_PROJECT && allowed(ctx, "backup:backup_project_attribute", b.project_id);
+  if (owner) out["os-backup-project-attr:project_id"] = b.project_id;
+  if (owner && ctx.version >= MV.BACKUP_PROJECT_USER_ID) out.user_id = b.user_id;
   return out;
 }

@@ -13,7 +13,7 @@ import { casVolume, getVolume } from "../../db/repos/volumes";
 import type { BackupRow, BackupsTable } from "../../db/schema";
 import type { ListQuery } from "../../contract/api";
 import type { RequestContext } from "../../contract/context";
-import { backupNotFound, invalidBackup, invalidSnapshot, invalidVolume } from "../../contract/errors";
+import { backupNotFound, badRequest, invalidBackup, invalidSnapshot, invalidVolume } from "../../contract/errors";
 import { now } from "../../contract/time";
 import { authorize } from "../../policy/policy";
 import { backupDelta, consume } from "../../quota/quota";
@@ -164,8 +164,16 @@ export async function forceDeleteBackup(svc: ConfigCastDeps, ctx: RequestContext
   await deleteBackup(svc, ctx, id, true);
 }
 
-/** admin_actions.py BackupAdminController._reset_status: `available` or `error`. */
+const RESETTABLE = ["available", "error"];
+
+/**
+ * admin_actions.py BackupAdminController._reset_status: `available` or `error`, in any case; the
+ * value is checked before the backup is looked up (validators.py `_validate_backup_status`).
+ */
 export async function resetBackupStatus(svc: DbDeps, ctx: RequestContext, id: string, status: string): Promise<void> {
+  if (!RESETTABLE.includes(status.toLowerCase())) {
+    throw badRequest(`Backup status: ${status} is invalid, valid statuses are: [${RESETTABLE.map((s) => `'${s}'`).join(", ")}].`);
+  }
   const b = await findBackup(svc, ctx, id);
   authorize(ctx, "volume_extension:backup_admin_actions:reset_status", b.project_id);
   await casBackup(svc.db.kysely, id, undefined, { status: status.toLowerCase(), task: null, progress: null });

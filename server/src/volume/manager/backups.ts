@@ -7,7 +7,8 @@
 import { addDependents, casBackup, deleteBackupRow, getBackup, parseBackupTask } from "../../db/repos/backups";
 import { casSnapshot, getSnapshot } from "../../db/repos/snapshots";
 import { casVolume, getVolume } from "../../db/repos/volumes";
-import type { BackupRow } from "../../db/schema";
+import type { Kysely, Transaction } from "kysely";
+import type { BackupRow, Database } from "../../db/schema";
 import { backupData, BackupCorrupt, deleteBackupObjects, restoreData } from "../../backup/chunked";
 import { Action, Detail, MessageResource, type MessageField } from "../../contract/messages";
 import type { VolumeStatus } from "../../contract/status";
@@ -17,6 +18,8 @@ import { recordFailure } from "./messages";
 import { vref } from "./operations";
 
 const GIB = 1024 ** 3;
+
+type Q = Kysely<Database> | Transaction<Database>;
 
 function failure(m: VolumeManager, b: BackupRow, requestId: string | undefined, action: MessageField, detail: MessageField): Promise<void> {
   return recordFailure(m, { projectId: b.project_id, requestId, action, resourceType: MessageResource.VOLUME_BACKUP, resourceUuid: b.id, detail });
@@ -28,20 +31,31 @@ function storeOf(m: VolumeManager) {
   return store;
 }
 
-/** Progress is written when its percentage changes, not per chunk. */
+/** The backup left the status its work runs in (a force delete, a reset): the work stops. */
+class BackupAbandoned extends Error {
+  constructor(id: string, status: string) {
+    super(`backup ${id} is no longer ${status}; its work is abandoned`);
+    this.name = "BackupAbandoned";
+  }
+}
+
+/**
+ * Progress is written when its percentage changes, not per chunk. A backup no longer in `status`
+ * (force-deleted, reset by an admin) stops its work there.
+ */
 function progressWriter(m: VolumeManager, id: string, status: string): (p: number) => Promise<void> {
   let last = -1;
   return async (p) => {
     if (p === last) return;
     last = p;
-    await casBackup(m.db.kysely, id, [status], { progress: p });
+    if (!(await casBackup(m.db.kysely, id, [status], { progress: p }))) throw new BackupAbandoned(id, status);
   };
 }
 
 /** The backed-up volume or snapshot goes back to the status it had (cinder/backup/manager.py _cleanup_one_volume). */
-async function releaseSource(m: VolumeManager, b: BackupRow): Promise<void> {
-  if (b.snapshot_id) await casSnapshot(m.db.kysely, b.snapshot_id, ["backing-up"], { status: "available" });
-  else await casVolume(m.db.kysely, b.volume_id, { status: ["backing-up"] }, { status: (b.previous_status ?? "available") as VolumeStatus, previous_status: null });
+async function releaseSource(m: VolumeManager, b: BackupRow, db: Q = m.db.kysely): Promise<void> {
+  if (b.snapshot_id) await casSnapshot(db, b.snapshot_id, ["backing-up"], { status: "available" });
+  else await casVolume(db, b.volume_id, { status: ["backing-up"] }, { status: (b.previous_status ?? "available") as VolumeStatus, previous_status: null });
 }
 
 /** A backup that did not finish: its objects removed, `error`, its quota given back. */
@@ -50,9 +64,9 @@ export async function failBackup(m: VolumeManager, b: BackupRow, reason: string)
   const won = await m.db.kysely.transaction().execute(async (trx) => {
     const ok = await casBackup(trx, b.id, ["creating"], { status: "error", fail_reason: reason.slice(0, 255), progress: null, consumes_quota: 0 });
     if (ok && b.consumes_quota) await release(trx, b.project_id, backupDelta(b));
+    await releaseSource(m, b, trx);
     return ok;
   });
-  await releaseSource(m, b);
   return won;
 }
 
@@ -82,12 +96,21 @@ export async function createBackup(m: VolumeManager, backupId: string, requestId
         await h.close();
       }
     } catch (err) {
+      if (err instanceof BackupAbandoned) {
+        // Its objects are the delete's to remove (a force delete), or the admin's to judge (a reset).
+        m.log.info({ backupId }, err.message);
+        await releaseSource(m, b);
+        return;
+      }
       m.log.error({ err, backupId }, "backup failed");
       if (await failBackup(m, b, (err as Error).message)) await failure(m, b, requestId, Action.BACKUP_CREATE, Detail.BACKUP_CREATE_DRIVER_ERROR);
       return;
     }
-    await casBackup(m.db.kysely, backupId, ["creating"], { status: "available", object_count: objects, progress: null });
-    await releaseSource(m, b);
+    // One transaction: whoever sees the backup available sees its volume or snapshot released.
+    await m.db.kysely.transaction().execute(async (trx) => {
+      await casBackup(trx, backupId, ["creating"], { status: "available", object_count: objects, progress: null });
+      await releaseSource(m, b, trx);
+    });
     m.log.info({ backupId, objects }, "backup created");
   });
 }
@@ -108,7 +131,8 @@ export async function restoreBackup(m: VolumeManager, backupId: string, requestI
           await h.close();
         }
       } catch (err) {
-        m.log.error({ err, backupId, volumeId: v.id }, "restore failed");
+        if (err instanceof BackupAbandoned) m.log.info({ backupId, volumeId: v.id }, err.message);
+        else m.log.error({ err, backupId, volumeId: v.id }, "restore failed");
         await casVolume(m.db.kysely, v.id, { status: ["restoring-backup"] }, { status: "error_restoring", task: null });
         // A backup whose data no longer matches its sha file is not kept as restorable.
         const corrupt = err instanceof BackupCorrupt;
@@ -118,8 +142,10 @@ export async function restoreBackup(m: VolumeManager, backupId: string, requestI
         }
         return;
       }
-      await casVolume(m.db.kysely, v.id, { status: ["restoring-backup"] }, { status: "available", task: null });
-      await casBackup(m.db.kysely, backupId, ["restoring"], { status: "available", task: null, progress: null });
+      await m.db.kysely.transaction().execute(async (trx) => {
+        await casVolume(trx, v.id, { status: ["restoring-backup"] }, { status: "available", task: null });
+        await casBackup(trx, backupId, ["restoring"], { status: "available", task: null, progress: null });
+      });
       m.log.info({ backupId, volumeId: v.id }, "backup restored");
     });
   });

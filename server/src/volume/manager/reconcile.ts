@@ -13,6 +13,7 @@ import { timestampAt } from "../../contract/time";
 import type { VolumeManager } from "./manager";
 import { ensureExports } from "./exports";
 import { findOrphans } from "./orphans";
+import { resumeStaleBackups } from "./backup-reconcile";
 
 /** Orphans named one per log line on start; the rest are counted (`cinderblock admin orphans list` names them all). */
 const ORPHANS_LOGGED = 100;
@@ -59,6 +60,7 @@ export async function resumeStale(m: VolumeManager, ageMs: number): Promise<void
   const volumes = stale(await volumesOnBackend(m.db.kysely, m.backend, VOLUME_TRANSITIONAL));
   const snapshots = stale(await snapshotsOnBackend(m.db.kysely, m.backend, SNAPSHOT_TRANSITIONAL)).filter((s) => s.status !== "restoring");
   await resume(m, volumes, snapshots, "resuming a stalled");
+  await resumeStaleBackups(m, ageMs);
 }
 
 async function resume(m: VolumeManager, volumes: VolumeRow[], snapshots: SnapshotRow[], why: string): Promise<void> {
