@@ -157,6 +157,7 @@ export async function startServices(
   // runs every service knows that nothing else is changing them.
   if (roles.api && roles.scheduler && roles.backends === undefined) await recountUsage(db, log.child({ role: "quota" }));
   const managers: VolumeManager[] = [];
+  const peers = new Map<string, VolumeManager>();
   const backupStore = createBackupObjectStore(config);
   for (const b of backends) {
     const mlog = log.child({ role: "volume", backend: b.name });
@@ -214,6 +215,8 @@ export async function startServices(
       mlog,
       target,
     );
+    manager.peers = peers;
+    peers.set(manager.backend, manager);
     await manager.start();
     managers.push(manager);
   }
