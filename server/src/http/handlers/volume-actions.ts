@@ -24,7 +24,7 @@ import {
 import type { Connector } from "../../targets/interface";
 import type { Handlers } from "../handler";
 import { badRequest, invalidInput } from "../../contract/errors";
-import { bodyFlag, clusterHost } from "./common";
+import { bodyFlag } from "./common";
 
 type H = Pick<
   Handlers,
@@ -105,9 +105,10 @@ export const volumeActionHandlers: H = {
         `Invalid input for field/attribute os-migrate_volume. Value: ${JSON.stringify(b)}. Additional properties are not allowed ('cluster' was unexpected)`,
       );
     }
-    const where = clusterHost(req.ctx.version, MV.VOLUME_MIGRATE_CLUSTER, b.host, b.cluster);
     await migrateVolume(req.svc, req.ctx, req.params.volume_id, {
-      ...where,
+      host: b.host ?? undefined,
+      cluster: req.ctx.version >= MV.VOLUME_MIGRATE_CLUSTER ? (b.cluster ?? undefined) : undefined,
+      clusterAllowed: req.ctx.version >= MV.VOLUME_MIGRATE_CLUSTER,
       forceHostCopy: b.force_host_copy === undefined ? false : flag("force_host_copy", b.force_host_copy),
       lockVolume: b.lock_volume === undefined ? false : flag("lock_volume", b.lock_volume),
     });

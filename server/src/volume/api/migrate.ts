@@ -9,7 +9,7 @@ import { backendOf } from "../../bus/rpc";
 import { casVolume, getVolume, migrationTarget } from "../../db/repos/volumes";
 import { servicesWithRulingFlags } from "../../db/repos/services";
 import type { RequestContext } from "../../contract/context";
-import { badRequest, invalidVolume, volumeNotFound } from "../../contract/errors";
+import { badRequest, invalidInput, invalidVolume, volumeNotFound } from "../../contract/errors";
 import { isServiceUp, VOLUME_BINARY } from "../../contract/services";
 import { authorize } from "../../policy/policy";
 import type { Services } from "../../services";
@@ -20,6 +20,8 @@ export interface MigrateVolumeInput {
   /** `host@backend[#pool]`; or, from 3.16, `cluster` instead. */
   host?: string;
   cluster?: string;
+  /** From 3.16 (VOLUME_MIGRATE_CLUSTER) a cluster may be named instead of a host. */
+  clusterAllowed: boolean;
   forceHostCopy: boolean;
   lockVolume: boolean;
 }
@@ -41,8 +43,12 @@ async function destinationService(svc: MigrateDeps, where: { host?: string; clus
 export async function migrateVolume(svc: MigrateDeps, ctx: RequestContext, id: string, input: MigrateVolumeInput): Promise<void> {
   const v = await findVolume(svc, ctx, id);
   authorize(ctx, "volume_extension:volume_admin_actions:migrate_volume", v.project_id);
-  const dest = (input.cluster ?? input.host) as string;
-  if (!(await destinationService(svc, input))) throw badRequest(`Invalid host: No available service named '${dest}'`);
+  // cinder/api/common.py get_cluster_host, after the policy: exactly one of the two.
+  if (Boolean(input.host) === Boolean(input.cluster)) {
+    throw invalidInput(input.clusterAllowed ? "One and only one of cluster and host must be set." : "Host field is missing.");
+  }
+  const dest = (input.cluster || input.host) as string;
+  if (!(await destinationService(svc, input.cluster ? { cluster: input.cluster } : { host: input.host }))) throw badRequest(`Invalid host: No available service named '${dest}'`);
   // Cinder migrates an attached volume by asking Nova to swap it to the new volume (swap_volume),
   // then completes through os-migrate_volume_completion. There is no compute service here to do the
   // swap, so an in-use volume is refused rather than left to fail half way.
