@@ -65,7 +65,9 @@ for (const dialect of DIALECTS) {
       const quota = (await admin.get("/v3/p1/os-quota-sets/p1?usage=true")).body.quota_set;
       assert.equal(quota.volumes.in_use, 1);
       assert.equal(quota.gigabytes.in_use, SIZE_GIB);
-      assert.equal((await fsp.readdir(path.join(dataDir, "volumes", dst))).filter((n) => n.startsWith("volume-")).length, 1, "the target's storage exists");
+      const targets = async () => (await fsp.readdir(path.join(dataDir, "volumes", dst))).filter((n) => n.startsWith("volume-"));
+      await waitFor(async () => ((await targets()).length === 1 ? true : undefined), "the target's storage to be made", 60_000);
+      assert.equal((await admin.get(`/v3/p1/volumes/${id}`)).body.volume.migration_status, "migrating", "still copying");
       assert.equal(await first.kill("SIGKILL"), null);
 
       const second = await startChild({ dataDir, dbUrl: db.url, config: CONFIG });
