@@ -104,7 +104,10 @@ export const MICROVERSIONS = {
    * PUT /v3/{project_id}/volumes/{volume_id}/metadata/{key} parameters[0]
    */
   ETAGS: "3.15",
-  /** schemas.VolumeManage.properties.cluster */
+  /**
+   * schemas.VolumeActionMigrate.properties.os-migrate_volume.properties.cluster
+   * schemas.VolumeManage.properties.cluster
+   */
   VOLUME_MIGRATE_CLUSTER: "3.16",
   /** parameters.manage_cluster */
   MANAGE_EXISTING_CLUSTER: "3.17",

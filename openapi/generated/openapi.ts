@@ -414,7 +414,7 @@ export interface paths {
          *     os-update_readonly_flag, os-reserve, os-unreserve, os-begin_detaching,
          *     os-roll_detaching, os-attach, os-detach, os-initialize_connection, os-terminate_connection),
          *     cinder/api/contrib/admin_actions.py (os-reset_status,
-         *     os-force_delete, os-force_detach), cinder/api/v3/volumes.py (revert). The operation-level `x-policy`
+         *     os-force_delete, os-force_detach, os-migrate_volume, os-migrate_volume_completion), cinder/api/v3/volumes.py (revert). The operation-level `x-policy`
          *     (`volume:action`) is a dispatch placeholder, not a Cinder rule. Success responses have no
          *     body, except os-initialize_connection's. An action that needs a higher microversion than requested is a 404.
          */
@@ -5789,7 +5789,7 @@ export interface paths {
          *     os-update_readonly_flag, os-reserve, os-unreserve, os-begin_detaching,
          *     os-roll_detaching, os-attach, os-detach, os-initialize_connection, os-terminate_connection),
          *     cinder/api/contrib/admin_actions.py (os-reset_status,
-         *     os-force_delete, os-force_detach), cinder/api/v3/volumes.py (revert). The operation-level `x-policy`
+         *     os-force_delete, os-force_detach, os-migrate_volume, os-migrate_volume_completion), cinder/api/v3/volumes.py (revert). The operation-level `x-policy`
          *     (`volume:action`) is a dispatch placeholder, not a Cinder rule. Success responses have no
          *     body, except os-initialize_connection's. An action that needs a higher microversion than requested is a 404.
          */
@@ -5810,15 +5810,15 @@ export interface paths {
             };
             responses: {
                 /**
-                 * @description `os-initialize_connection`: the connection info. `os-set_bootable` answers 200 with no
-                 *     body (`x-body-optional`).
+                 * @description `os-initialize_connection`: the connection info; `os-migrate_volume_completion`: the id
+                 *     of the volume to keep. `os-set_bootable` answers 200 with no body (`x-body-optional`).
                  */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ConnectionInfoResponse"];
+                        "application/json": components["schemas"]["ConnectionInfoResponse"] | components["schemas"]["MigrateVolumeCompletionResponse"];
                     };
                 };
                 /** @description Action accepted (no body). */
@@ -14638,7 +14638,11 @@ export interface components {
          *     from the old type's per-type keys to the new one's with the status change. The volume's
          *     backend must satisfy the new type (its extra specs); otherwise, with `migration_policy`
          *     `never` (the default), the retype fails and the volume returns to its previous status with
-         *     its old type (`on-demand` would migrate, which this server does not do yet). A retype
+         *     its old type; with `on-demand`, the volume migrates to the best other backend that satisfies
+         *     the new type (as `os-migrate_volume` does: migration_status `starting`, `migrating`,
+         *     `completing`, `success`) and its type changes as the migration completes; an in-use volume, one
+         *     with snapshots, or one no backend can take is refused as with `never` (status and type back,
+         *     and migration_status `error` when the copy itself failed). A retype
          *     between a multiattach type (extra spec `multiattach` = `<is> True`) and one that is not needs
          *     an `available` volume (else 400 "Invalid input received: Invalid volume_type passed, retypes
          *     affecting multiattach are only allowed on available volumes, the specified volume however
@@ -14652,6 +14656,62 @@ export interface components {
                 new_type: string;
                 /** @enum {string|null} */
                 migration_policy?: "on-demand" | "never" | null;
+            };
+        };
+        /**
+         * @description `os-migrate_volume` (admin; cinder/api/contrib/admin_actions.py `_migrate_volume`, schemas
+         *     cinder/api/schemas/admin_actions.py `migrate_volume` and `migrate_volume_v316`;
+         *     cinder/volume/api.py `migrate_volume`): move the volume to another backend with the generic
+         *     copy (cinder/volume/manager.py `_migrate_volume_generic`). Policy
+         *     `volume_extension:volume_admin_actions:migrate_volume`. Exactly one of `host` and (3.16)
+         *     `cluster`: neither or both → 400 "Invalid input received: One and only one of cluster and host
+         *     must be set." (below 3.16 without `host` → 400 "Invalid input received: Host field is
+         *     missing."). No enabled, up volume service of that backend (or cluster) → 400 "Invalid host: No
+         *     available service named '<host>'". An `in-use` volume → 400: Cinder asks Nova to swap it, and
+         *     there is no compute service here to do so. Otherwise the volume must be `available`, not
+         *     migrating, without snapshots, in no group, and the destination must differ from its host (or
+         *     cluster), else 400 "Invalid volume: Volume <id> status must be available or in-use, must not
+         *     be migrating, have snapshots, be replicated, be part of a group and destination host/cluster
+         *     must be different than the current one". Accepted: migration_status `starting` (and status
+         *     `maintenance` with `lock_volume`); the scheduler checks the destination against its filters
+         *     for the volume's size and type (refused: migration_status `error`, status back); then
+         *     `migrating` while a hidden volume on the destination (migration_status `target:<id>`, counted
+         *     in no list and no quota) is made and filled, `completing`, and `success`: the volume keeps its
+         *     id, takes the destination's host, and its storage is the target's
+         *     (`os-vol-mig-status-attr:name_id`); its old storage is deleted. A failed copy or a restart
+         *     during it leaves the volume where it was with migration_status `error`. 202, no body.
+         */
+        VolumeActionMigrate: {
+            "os-migrate_volume": {
+                /** @description The destination volume service, `host@backend` or `host@backend#pool` (parameter_types `cinder_host`). */
+                host?: string | null;
+                /** @description The destination cluster (`cluster@backend[#pool]`). Below 3.16 the key is unknown (400). */
+                cluster?: string | null;
+                /** @description Use the generic host copy rather than the driver's own migration (Cinderblock always copies). */
+                force_host_copy?: components["schemas"]["Boolean"];
+                /** @description An `available` volume is `maintenance` while it migrates, refusing other actions. */
+                lock_volume?: components["schemas"]["Boolean"];
+            };
+        };
+        /**
+         * @description `os-migrate_volume_completion` (admin; cinder/api/contrib/admin_actions.py
+         *     `_migrate_volume_completion`, cinder/volume/api.py and volume/manager.py
+         *     `migrate_volume_completion`): what Nova calls after swapping an attached volume to a
+         *     migration's new volume. Policy `volume_extension:volume_admin_actions:migrate_volume_completion`.
+         *     `new_volume` not found → 404. Neither volume migrating → **200** `{"save_volume_id":
+         *     "<new_volume>"}` (Cinder would move the attachments; there are none to move here). Only one
+         *     migrating → 400 "Invalid volume: Source volume not mid-migration." / "Invalid volume:
+         *     Destination volume not mid-migration."; the new volume not the source's target → 400
+         *     "Invalid volume: Destination has migration_status <s>, expected target:<id>.". With `error`,
+         *     the target's storage and row go and the source's migration_status is `error`; without, the
+         *     source takes the target's host and storage as a completed migration does. **200**
+         *     `{"save_volume_id": "<id>"}` (the source's id).
+         */
+        VolumeActionMigrateCompletion: {
+            "os-migrate_volume_completion": {
+                /** Format: uuid */
+                new_volume: string;
+                error?: components["schemas"]["Boolean"];
             };
         };
         /**
@@ -14775,7 +14835,7 @@ export interface components {
          *     → 400 "Malformed request body"; an unknown key → 400 "There is no such action: <key>. Verify
          *     the request body and Content-Type header and try again.".
          */
-        VolumeAction: components["schemas"]["VolumeActionExtend"] | components["schemas"]["VolumeActionResetStatus"] | components["schemas"]["VolumeActionForceDelete"] | components["schemas"]["VolumeActionForceDetach"] | components["schemas"]["VolumeActionSetBootable"] | components["schemas"]["VolumeActionUpdateReadonlyFlag"] | components["schemas"]["VolumeActionRevert"] | components["schemas"]["VolumeActionRetype"] | components["schemas"]["VolumeActionReserve"] | components["schemas"]["VolumeActionUnreserve"] | components["schemas"]["VolumeActionBeginDetaching"] | components["schemas"]["VolumeActionRollDetaching"] | components["schemas"]["VolumeActionAttach"] | components["schemas"]["VolumeActionDetach"] | components["schemas"]["VolumeActionInitializeConnection"] | components["schemas"]["VolumeActionTerminateConnection"];
+        VolumeAction: components["schemas"]["VolumeActionExtend"] | components["schemas"]["VolumeActionResetStatus"] | components["schemas"]["VolumeActionForceDelete"] | components["schemas"]["VolumeActionForceDetach"] | components["schemas"]["VolumeActionSetBootable"] | components["schemas"]["VolumeActionUpdateReadonlyFlag"] | components["schemas"]["VolumeActionRevert"] | components["schemas"]["VolumeActionRetype"] | components["schemas"]["VolumeActionMigrate"] | components["schemas"]["VolumeActionMigrateCompletion"] | components["schemas"]["VolumeActionReserve"] | components["schemas"]["VolumeActionUnreserve"] | components["schemas"]["VolumeActionBeginDetaching"] | components["schemas"]["VolumeActionRollDetaching"] | components["schemas"]["VolumeActionAttach"] | components["schemas"]["VolumeActionDetach"] | components["schemas"]["VolumeActionInitializeConnection"] | components["schemas"]["VolumeActionTerminateConnection"];
         /**
          * @description The answer of `os-initialize_connection`: `{"connection_info": {"driver_volume_type", "data"}}`
          *     (cinder/volume/manager.py `initialize_connection` + `_parse_connection_options`).
@@ -14813,6 +14873,11 @@ export interface components {
                     [key: string]: unknown;
                 };
             };
+        };
+        /** @description The answer of `os-migrate_volume_completion`, the id of the volume to keep. */
+        MigrateVolumeCompletionResponse: {
+            /** Format: uuid */
+            save_volume_id: string;
         };
         /** @description The driver's reference to the storage object, e.g. `{"source-name": "lv1"}`. */
         ManageableReference: {
@@ -18954,15 +19019,15 @@ export interface operations {
         };
         responses: {
             /**
-             * @description `os-initialize_connection`: the connection info. `os-set_bootable` answers 200 with no
-             *     body (`x-body-optional`).
+             * @description `os-initialize_connection`: the connection info; `os-migrate_volume_completion`: the id
+             *     of the volume to keep. `os-set_bootable` answers 200 with no body (`x-body-optional`).
              */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ConnectionInfoResponse"];
+                    "application/json": components["schemas"]["ConnectionInfoResponse"] | components["schemas"]["MigrateVolumeCompletionResponse"];
                 };
             };
             /** @description Action accepted (no body). */

@@ -159,6 +159,7 @@ export async function startServices(
   // runs every service knows that nothing else is changing them.
   if (roles.api && roles.scheduler && roles.backends === undefined) await recountUsage(db, log.child({ role: "quota" }));
   const managers: VolumeManager[] = [];
+  const peers = new Map<string, VolumeManager>();
   const backupStore = createBackupObjectStore(config);
   if (backends.length > 0) {
     try {
@@ -228,6 +229,8 @@ export async function startServices(
       mlog,
       target,
     );
+    manager.peers = peers;
+    peers.set(manager.backend, manager);
     await manager.start();
     managers.push(manager);
   }

@@ -4,7 +4,7 @@
  * each body typed by its spec schema (`VolumeActionExtend`, …) and each with its spec status.
  */
 import type { CinderClient } from "../client";
-import { ACTION_REQUIREMENTS } from "../microversions";
+import { ACTION_REQUIREMENTS, MV } from "../microversions";
 import type { CallOptions, Schemas } from "../types";
 import { idOf, type Ref } from "../wait";
 
@@ -56,5 +56,26 @@ export function volumeActions(c: CinderClient) {
       migrationPolicy?: Schemas["VolumeActionRetype"]["os-retype"]["migration_policy"],
       opts?: CallOptions,
     ) => act(ref, { "os-retype": { new_type: newType, ...(migrationPolicy !== undefined ? { migration_policy: migrationPolicy } : {}) } }, [202], opts),
+
+    /**
+     * Admin: move the volume to another backend (`host: "host@backend[#pool]"`, or from 3.16
+     * `cluster`); 202, then migration_status `starting`, `migrating`, `completing`, `success` (or
+     * `error`, the volume left where it was).
+     */
+    migrate: async (ref: Ref, body: Schemas["VolumeActionMigrate"]["os-migrate_volume"], opts?: CallOptions): Promise<void> => {
+      const minVersion = body.cluster !== undefined && body.cluster !== null ? MV.VOLUME_MIGRATE_CLUSTER : undefined;
+      const path = { volume_id: idOf(ref) };
+      const operation = "volume action os-migrate_volume";
+      await c.request("post", "/v3/{project_id}/volumes/{volume_id}/action", { path, body: { "os-migrate_volume": body }, ok: [202], minVersion, operation, ...opts });
+    },
+
+    /** Admin: complete (or, with `error`, undo) a migration into `newVolume`; answers the id of the volume to keep (200). */
+    migrateCompletion: async (ref: Ref, newVolume: Ref, error?: boolean, opts?: CallOptions): Promise<string> => {
+      const body = { "os-migrate_volume_completion": { new_volume: idOf(newVolume), ...(error !== undefined ? { error } : {}) } };
+      const path = { volume_id: idOf(ref) };
+      const operation = "volume action os-migrate_volume_completion";
+      const r = await c.request("post", "/v3/{project_id}/volumes/{volume_id}/action", { path, body, ok: [200], operation, ...opts });
+      return (r.data as { save_volume_id: string }).save_volume_id;
+    },
   };
 }

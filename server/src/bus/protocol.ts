@@ -43,6 +43,10 @@
  * 1.10 — volume createBackup, restoreBackup, deleteBackup (casts; cinder/backup/rpcapi.py
  *       create_backup, restore_backup, delete_backup): the volume service of the backed-up
  *       volume's backend reads or writes its data through its driver and the backup object store.
+ * 1.11 — volume migration: scheduler migrateVolume (cast; cinder/scheduler/rpcapi.py
+ *       migrate_volume: the destination must pass the filters); volume migrateVolume (cast;
+ *       cinder/volume/rpcapi.py migrate_volume, with the retype's new type when a retype migrates)
+ *       and migrateVolumeCompletion (call; migrate_volume_completion, answering the id to keep).
  */
 import type { AttachmentRow } from "../db/schema";
 import type { ConnectionInfo, Connector } from "../contract/connector";
@@ -52,7 +56,7 @@ import type { BackendReport } from "../scheduler/scheduler";
 import type { PoolState } from "../scheduler/types";
 import type { Bus } from "./bus";
 
-export const PROTOCOL_VERSION = "1.10";
+export const PROTOCOL_VERSION = "1.11";
 
 /** A cast: sent without waiting; answers nothing. */
 export interface Cast<P> {
@@ -120,6 +124,25 @@ export interface DetachMsg {
   attachmentId: string | null;
 }
 export type NoPayload = Record<string, never>;
+/** A migration the API accepted: the destination (`host@backend[#pool]` or a cluster's) to check. */
+export interface MigrateMsg extends Traced {
+  volumeId: string;
+  host: string;
+  forceHostCopy: boolean;
+}
+/** A migration the scheduler placed: the destination pool, and the new type of a retype that migrates. */
+export interface MigrateToMsg extends Traced {
+  volumeId: string;
+  /** The destination pool (`host@backend#pool`), and its cluster's when the backend is clustered. */
+  host: string;
+  cluster?: string;
+  newTypeId?: string;
+}
+export interface MigrationCompletionMsg {
+  volumeId: string;
+  newVolumeId: string;
+  error: boolean;
+}
 
 /** The scheduler's methods (topic `cinder-scheduler`). */
 export interface SchedulerProtocol {
@@ -130,6 +153,8 @@ export interface SchedulerProtocol {
   retypeVolume: Cast<VolumeMsg>;
   /** Place a `creating` group on a backend that serves all its volume types. */
   createGroup: Cast<GroupMsg>;
+  /** Check that a migration's destination can take the volume (migration_status `starting`). */
+  migrateVolume: Cast<MigrateMsg>;
   /** A volume manager's capability report, to every scheduler (update_service_capabilities). */
   updateBackend: Fanout<BackendReport>;
   /** Every pool the volume services reported, as the scheduler sees them (get_pools). */
@@ -146,6 +171,10 @@ export interface VolumeProtocol {
   /** Placed by the scheduler: change the type in place. */
   retypeVolume: Cast<VolumeMsg>;
   revertToSnapshot: Cast<RevertMsg>;
+  /** Copy the volume to the destination the scheduler chose, then complete the migration. */
+  migrateVolume: Cast<MigrateToMsg>;
+  /** Complete (or, with `error`, undo) a migration into `newVolumeId`; answers the id kept. */
+  migrateVolumeCompletion: Call<MigrationCompletionMsg, string>;
   manageExisting: Cast<VolumeMsg>;
   getManageableVolumes: Call<NoPayload, ManageableVolume[]>;
   /** The reference (and, once asked, the size) are in the snapshot's task. */

@@ -10,7 +10,7 @@ import type { ManageableSnapshot, ManageableVolume } from "../drivers/interface"
 import type { BackendCapabilities } from "../contract/capabilities";
 import type { BackendReport } from "../scheduler/scheduler";
 import type { PoolState } from "../scheduler/types";
-import { type AttachMsg, type SchedulerProtocol, Sender, type VolumeFanoutProtocol, type VolumeProtocol } from "./protocol";
+import { type AttachMsg, type MigrateToMsg, type SchedulerProtocol, Sender, type VolumeFanoutProtocol, type VolumeProtocol } from "./protocol";
 
 export const SCHEDULER_TOPIC = "cinder-scheduler";
 /** The topic every volume service consumes, for what goes to all of them (VolumeFanoutProtocol). */
@@ -65,6 +65,11 @@ export class SchedulerRpc {
 
   createGroup(groupId: string): void {
     this.send.cast(SCHEDULER_TOPIC, "createGroup", { groupId });
+  }
+
+  /** A migration to check: the destination must pass the filters for the volume. */
+  migrateVolume(volumeId: string, host: string, forceHostCopy: boolean, requestId?: string): void {
+    this.send.cast(SCHEDULER_TOPIC, "migrateVolume", traced({ volumeId, host, forceHostCopy }, requestId));
   }
 
   /** A capability report, to every scheduler. */
@@ -126,6 +131,15 @@ export class VolumeRpc {
 
   retypeVolume(host: string, volumeId: string): void {
     this.send.cast(volumeTopic(host), "retypeVolume", { volumeId });
+  }
+
+  /** To the source volume's queue: copy it to `msg.host` and complete the migration. */
+  migrateVolume(queue: string, msg: MigrateToMsg): void {
+    this.send.cast(volumeTopic(queue), "migrateVolume", msg);
+  }
+
+  migrateVolumeCompletion(queue: string, volumeId: string, newVolumeId: string, error: boolean): Promise<string> {
+    return this.send.call(volumeTopic(queue), "migrateVolumeCompletion", { volumeId, newVolumeId, error });
   }
 
   revertToSnapshot(host: string, volumeId: string, snapshotId: string): void {

@@ -218,6 +218,8 @@ export type OperationName =
   | "updateVolumeReadonlyFlag"
   | "revertVolumeToSnapshot"
   | "retypeVolume"
+  | "migrateVolume"
+  | "migrateVolumeCompletion"
   | "reserveVolume"
   | "unreserveVolume"
   | "beginDetaching"
@@ -253,6 +255,8 @@ export interface ActionBodies {
   updateVolumeReadonlyFlag: components["schemas"]["VolumeActionUpdateReadonlyFlag"]["os-update_readonly_flag"];
   revertVolumeToSnapshot: components["schemas"]["VolumeActionRevert"]["revert"];
   retypeVolume: components["schemas"]["VolumeActionRetype"]["os-retype"];
+  migrateVolume: components["schemas"]["VolumeActionMigrate"]["os-migrate_volume"];
+  migrateVolumeCompletion: components["schemas"]["VolumeActionMigrateCompletion"]["os-migrate_volume_completion"];
   reserveVolume: components["schemas"]["VolumeActionReserve"]["os-reserve"];
   unreserveVolume: components["schemas"]["VolumeActionUnreserve"]["os-unreserve"];
   beginDetaching: components["schemas"]["VolumeActionBeginDetaching"]["os-begin_detaching"];
@@ -5387,6 +5391,24 @@ export const routes: readonly Route[] = [
         "lenient": []
       },
       {
+        "key": "os-migrate_volume",
+        "operation": "migrateVolume",
+        "status": 202,
+        "policy": "volume_extension:volume_admin_actions:migrate_volume",
+        "body": "action_migrateVolume",
+        "bodyBefore": [],
+        "lenient": []
+      },
+      {
+        "key": "os-migrate_volume_completion",
+        "operation": "migrateVolumeCompletion",
+        "status": 200,
+        "policy": "volume_extension:volume_admin_actions:migrate_volume_completion",
+        "body": "action_migrateVolumeCompletion",
+        "bodyBefore": [],
+        "lenient": []
+      },
+      {
         "key": "os-reserve",
         "operation": "reserveVolume",
         "status": 202,
@@ -9799,6 +9821,24 @@ export const routes: readonly Route[] = [
         "status": 202,
         "policy": "volume:retype",
         "body": "action_retypeVolume",
+        "bodyBefore": [],
+        "lenient": []
+      },
+      {
+        "key": "os-migrate_volume",
+        "operation": "migrateVolume",
+        "status": 202,
+        "policy": "volume_extension:volume_admin_actions:migrate_volume",
+        "body": "action_migrateVolume",
+        "bodyBefore": [],
+        "lenient": []
+      },
+      {
+        "key": "os-migrate_volume_completion",
+        "operation": "migrateVolumeCompletion",
+        "status": 200,
+        "policy": "volume_extension:volume_admin_actions:migrate_volume_completion",
+        "body": "action_migrateVolumeCompletion",
         "bodyBefore": [],
         "lenient": []
       },

@@ -2803,7 +2803,7 @@ validate66.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const action_retypeVolume = validate67;
 const schema80 = {"$ref":"cinder-v3.json#/components/schemas/VolumeActionRetype","$id":"action_retypeVolume.json"};
-const schema81 = {"description":"`os-retype` (cinder/api/contrib/volume_actions.py `_retype`, schema\ncinder/api/schemas/volume_actions.py `retype`; cinder/volume/api.py `retype`): change the\nvolume's type, by name or id. The volume must be `available` or `in-use` (→ `retyping`);\nthe type must differ (400 \"Invalid input received: New volume_type same as original: <t>.\")\nand exist (400 \"Invalid input received: Invalid volume_type passed: <t>.\"). Quota moves\nfrom the old type's per-type keys to the new one's with the status change. The volume's\nbackend must satisfy the new type (its extra specs); otherwise, with `migration_policy`\n`never` (the default), the retype fails and the volume returns to its previous status with\nits old type (`on-demand` would migrate, which this server does not do yet). A retype\nbetween a multiattach type (extra spec `multiattach` = `<is> True`) and one that is not needs\nan `available` volume (else 400 \"Invalid input received: Invalid volume_type passed, retypes\naffecting multiattach are only allowed on available volumes, the specified volume however\ncurrently has a status of: <status>.\"), and to a multiattach type policy `volume:multiattach`;\nthe volume's `multiattach` follows the new type as the retype is accepted. A retype between\ntypes whose encryption differs (one encrypted and one not, or other encryption specs) is 400\n\"Invalid input received: Retype cannot change encryption requirements.\". 202, no body.\n","type":"object","x-action":"os-retype","x-operation":"retypeVolume","x-status":202,"x-policy":"volume:retype","required":["os-retype"],"additionalProperties":false,"properties":{"os-retype":{"type":"object","required":["new_type"],"additionalProperties":false,"properties":{"new_type":{"type":"string"},"migration_policy":{"type":["string","null"],"enum":["on-demand","never",null]}}}}};
+const schema81 = {"description":"`os-retype` (cinder/api/contrib/volume_actions.py `_retype`, schema\ncinder/api/schemas/volume_actions.py `retype`; cinder/volume/api.py `retype`): change the\nvolume's type, by name or id. The volume must be `available` or `in-use` (→ `retyping`);\nthe type must differ (400 \"Invalid input received: New volume_type same as original: <t>.\")\nand exist (400 \"Invalid input received: Invalid volume_type passed: <t>.\"). Quota moves\nfrom the old type's per-type keys to the new one's with the status change. The volume's\nbackend must satisfy the new type (its extra specs); otherwise, with `migration_policy`\n`never` (the default), the retype fails and the volume returns to its previous status with\nits old type; with `on-demand`, the volume migrates to the best other backend that satisfies\nthe new type (as `os-migrate_volume` does: migration_status `starting`, `migrating`,\n`completing`, `success`) and its type changes as the migration completes; an in-use volume, one\nwith snapshots, or one no backend can take is refused as with `never` (status and type back,\nand migration_status `error` when the copy itself failed). A retype\nbetween a multiattach type (extra spec `multiattach` = `<is> True`) and one that is not needs\nan `available` volume (else 400 \"Invalid input received: Invalid volume_type passed, retypes\naffecting multiattach are only allowed on available volumes, the specified volume however\ncurrently has a status of: <status>.\"), and to a multiattach type policy `volume:multiattach`;\nthe volume's `multiattach` follows the new type as the retype is accepted. A retype between\ntypes whose encryption differs (one encrypted and one not, or other encryption specs) is 400\n\"Invalid input received: Retype cannot change encryption requirements.\". 202, no body.\n","type":"object","x-action":"os-retype","x-operation":"retypeVolume","x-status":202,"x-policy":"volume:retype","required":["os-retype"],"additionalProperties":false,"properties":{"os-retype":{"type":"object","required":["new_type"],"additionalProperties":false,"properties":{"new_type":{"type":"string"},"migration_policy":{"type":["string","null"],"enum":["on-demand","never",null]}}}}};
 
 function validate67(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="action_retypeVolume.json" */;
@@ -2905,15 +2905,334 @@ return errors === 0;
 }
 validate67.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const action_reserveVolume = validate68;
-const schema82 = {"$ref":"cinder-v3.json#/components/schemas/VolumeActionReserve","$id":"action_reserveVolume.json"};
-const schema83 = {"description":"`os-reserve` (cinder/volume/api.py `reserve_volume`): `available` (or, for a multiattach\nvolume, `available`/`in-use`) → `attaching`, one compare-and-set. Otherwise 400 \"Invalid\nvolume: Volume status must be available to reserve, but the status is <status>.\" (multiattach:\n\"available or in-use\"). The inner value is not validated. 202, no body.\n","type":"object","x-action":"os-reserve","x-operation":"reserveVolume","x-status":202,"x-policy":"volume_extension:volume_actions:reserve","required":["os-reserve"],"additionalProperties":false,"properties":{"os-reserve":{"description":"Ignored; any JSON value (conventionally `{}` or null)."}}};
+export const action_migrateVolume = validate68;
+const schema82 = {"$ref":"cinder-v3.json#/components/schemas/VolumeActionMigrate","$id":"action_migrateVolume.json"};
+const schema83 = {"description":"`os-migrate_volume` (admin; cinder/api/contrib/admin_actions.py `_migrate_volume`, schemas\ncinder/api/schemas/admin_actions.py `migrate_volume` and `migrate_volume_v316`;\ncinder/volume/api.py `migrate_volume`): move the volume to another backend with the generic\ncopy (cinder/volume/manager.py `_migrate_volume_generic`). Policy\n`volume_extension:volume_admin_actions:migrate_volume`. Exactly one of `host` and (3.16)\n`cluster`: neither or both → 400 \"Invalid input received: One and only one of cluster and host\nmust be set.\" (below 3.16 without `host` → 400 \"Invalid input received: Host field is\nmissing.\"). No enabled, up volume service of that backend (or cluster) → 400 \"Invalid host: No\navailable service named '<host>'\". An `in-use` volume → 400: Cinder asks Nova to swap it, and\nthere is no compute service here to do so. Otherwise the volume must be `available`, not\nmigrating, without snapshots, in no group, and the destination must differ from its host (or\ncluster), else 400 \"Invalid volume: Volume <id> status must be available or in-use, must not\nbe migrating, have snapshots, be replicated, be part of a group and destination host/cluster\nmust be different than the current one\". Accepted: migration_status `starting` (and status\n`maintenance` with `lock_volume`); the scheduler checks the destination against its filters\nfor the volume's size and type (refused: migration_status `error`, status back); then\n`migrating` while a hidden volume on the destination (migration_status `target:<id>`, counted\nin no list and no quota) is made and filled, `completing`, and `success`: the volume keeps its\nid, takes the destination's host, and its storage is the target's\n(`os-vol-mig-status-attr:name_id`); its old storage is deleted. A failed copy or a restart\nduring it leaves the volume where it was with migration_status `error`. 202, no body.\n","type":"object","x-action":"os-migrate_volume","x-operation":"migrateVolume","x-status":202,"x-policy":"volume_extension:volume_admin_actions:migrate_volume","required":["os-migrate_volume"],"additionalProperties":false,"properties":{"os-migrate_volume":{"type":"object","additionalProperties":false,"properties":{"host":{"description":"The destination volume service, `host@backend` or `host@backend#pool` (parameter_types `cinder_host`).","type":["string","null"],"minLength":1,"maxLength":255,"pattern":"^[a-zA-Z0-9-._#@:/+\\[\\]]*$"},"cluster":{"description":"The destination cluster (`cluster@backend[#pool]`). Below 3.16 the key is unknown (400).","type":["string","null"],"minLength":0,"maxLength":255,"x-min-version":"3.16","x-microversion-name":"VOLUME_MIGRATE_CLUSTER"},"force_host_copy":{"description":"Use the generic host copy rather than the driver's own migration (Cinderblock always copies).","$ref":"#/components/schemas/Boolean"},"lock_volume":{"description":"An `available` volume is `maintenance` while it migrates, refusing other actions.","$ref":"#/components/schemas/Boolean"}}}}};
+const pattern26 = new RegExp("^[a-zA-Z0-9-._#@:/+\\[\\]]*$", "u");
+
+function validate69(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate69.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data["os-migrate_volume"] === undefined) && (missing0 = "os-migrate_volume")){
+validate69.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(key0 === "os-migrate_volume")){
+validate69.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data["os-migrate_volume"] !== undefined){
+let data0 = data["os-migrate_volume"];
+const _errs2 = errors;
+if(errors === _errs2){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+const _errs4 = errors;
+for(const key1 in data0){
+if(!((((key1 === "host") || (key1 === "cluster")) || (key1 === "force_host_copy")) || (key1 === "lock_volume"))){
+validate69.errors = [{instancePath:instancePath+"/os-migrate_volume",schemaPath:"#/properties/os-migrate_volume/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs4 === errors){
+if(data0.host !== undefined){
+let data1 = data0.host;
+const _errs5 = errors;
+if((typeof data1 !== "string") && (data1 !== null)){
+validate69.errors = [{instancePath:instancePath+"/os-migrate_volume/host",schemaPath:"#/properties/os-migrate_volume/properties/host/type",keyword:"type",params:{type: schema83.properties["os-migrate_volume"].properties.host.type},message:"must be string,null"}];
+return false;
+}
+if(errors === _errs5){
+if(typeof data1 === "string"){
+if(func2(data1) > 255){
+validate69.errors = [{instancePath:instancePath+"/os-migrate_volume/host",schemaPath:"#/properties/os-migrate_volume/properties/host/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+else {
+if(func2(data1) < 1){
+validate69.errors = [{instancePath:instancePath+"/os-migrate_volume/host",schemaPath:"#/properties/os-migrate_volume/properties/host/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern26.test(data1)){
+validate69.errors = [{instancePath:instancePath+"/os-migrate_volume/host",schemaPath:"#/properties/os-migrate_volume/properties/host/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-._#@:/+\\[\\]]*$"},message:"must match pattern \""+"^[a-zA-Z0-9-._#@:/+\\[\\]]*$"+"\""}];
+return false;
+}
+}
+}
+}
+}
+var valid1 = _errs5 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.cluster !== undefined){
+let data2 = data0.cluster;
+const _errs7 = errors;
+if((typeof data2 !== "string") && (data2 !== null)){
+validate69.errors = [{instancePath:instancePath+"/os-migrate_volume/cluster",schemaPath:"#/properties/os-migrate_volume/properties/cluster/type",keyword:"type",params:{type: schema83.properties["os-migrate_volume"].properties.cluster.type},message:"must be string,null"}];
+return false;
+}
+if(errors === _errs7){
+if(typeof data2 === "string"){
+if(func2(data2) > 255){
+validate69.errors = [{instancePath:instancePath+"/os-migrate_volume/cluster",schemaPath:"#/properties/os-migrate_volume/properties/cluster/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+else {
+if(func2(data2) < 0){
+validate69.errors = [{instancePath:instancePath+"/os-migrate_volume/cluster",schemaPath:"#/properties/os-migrate_volume/properties/cluster/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+return false;
+}
+}
+}
+}
+var valid1 = _errs7 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.force_host_copy !== undefined){
+let data3 = data0.force_host_copy;
+const _errs9 = errors;
+if((typeof data3 !== "boolean") && (typeof data3 !== "string")){
+validate69.errors = [{instancePath:instancePath+"/os-migrate_volume/force_host_copy",schemaPath:"#/components/schemas/Boolean/type",keyword:"type",params:{type: schema40.type},message:"must be boolean,string"}];
+return false;
+}
+if(!((((((((((((((((((((((((((data3 === true) || (data3 === "True")) || (data3 === "TRUE")) || (data3 === "true")) || (data3 === "1")) || (data3 === "ON")) || (data3 === "On")) || (data3 === "on")) || (data3 === "YES")) || (data3 === "Yes")) || (data3 === "yes")) || (data3 === "y")) || (data3 === "t")) || (data3 === false)) || (data3 === "False")) || (data3 === "FALSE")) || (data3 === "false")) || (data3 === "0")) || (data3 === "OFF")) || (data3 === "Off")) || (data3 === "off")) || (data3 === "NO")) || (data3 === "No")) || (data3 === "no")) || (data3 === "n")) || (data3 === "f"))){
+validate69.errors = [{instancePath:instancePath+"/os-migrate_volume/force_host_copy",schemaPath:"#/components/schemas/Boolean/enum",keyword:"enum",params:{allowedValues: schema40.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid1 = _errs9 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.lock_volume !== undefined){
+let data4 = data0.lock_volume;
+const _errs12 = errors;
+if((typeof data4 !== "boolean") && (typeof data4 !== "string")){
+validate69.errors = [{instancePath:instancePath+"/os-migrate_volume/lock_volume",schemaPath:"#/components/schemas/Boolean/type",keyword:"type",params:{type: schema40.type},message:"must be boolean,string"}];
+return false;
+}
+if(!((((((((((((((((((((((((((data4 === true) || (data4 === "True")) || (data4 === "TRUE")) || (data4 === "true")) || (data4 === "1")) || (data4 === "ON")) || (data4 === "On")) || (data4 === "on")) || (data4 === "YES")) || (data4 === "Yes")) || (data4 === "yes")) || (data4 === "y")) || (data4 === "t")) || (data4 === false)) || (data4 === "False")) || (data4 === "FALSE")) || (data4 === "false")) || (data4 === "0")) || (data4 === "OFF")) || (data4 === "Off")) || (data4 === "off")) || (data4 === "NO")) || (data4 === "No")) || (data4 === "no")) || (data4 === "n")) || (data4 === "f"))){
+validate69.errors = [{instancePath:instancePath+"/os-migrate_volume/lock_volume",schemaPath:"#/components/schemas/Boolean/enum",keyword:"enum",params:{allowedValues: schema40.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid1 = _errs12 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate69.errors = [{instancePath:instancePath+"/os-migrate_volume",schemaPath:"#/properties/os-migrate_volume/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+}
+}
+}
+else {
+validate69.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate69.errors = vErrors;
+return errors === 0;
+}
+validate69.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
 
 function validate68(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="action_reserveVolume.json" */;
+/*# sourceURL="action_migrateVolume.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate68.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(validate69(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
+errors = vErrors.length;
+}
+validate68.errors = vErrors;
+return errors === 0;
+}
+validate68.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const action_migrateVolumeCompletion = validate71;
+const schema86 = {"$ref":"cinder-v3.json#/components/schemas/VolumeActionMigrateCompletion","$id":"action_migrateVolumeCompletion.json"};
+const schema87 = {"description":"`os-migrate_volume_completion` (admin; cinder/api/contrib/admin_actions.py\n`_migrate_volume_completion`, cinder/volume/api.py and volume/manager.py\n`migrate_volume_completion`): what Nova calls after swapping an attached volume to a\nmigration's new volume. Policy `volume_extension:volume_admin_actions:migrate_volume_completion`.\n`new_volume` not found → 404. Neither volume migrating → **200** `{\"save_volume_id\":\n\"<new_volume>\"}` (Cinder would move the attachments; there are none to move here). Only one\nmigrating → 400 \"Invalid volume: Source volume not mid-migration.\" / \"Invalid volume:\nDestination volume not mid-migration.\"; the new volume not the source's target → 400\n\"Invalid volume: Destination has migration_status <s>, expected target:<id>.\". With `error`,\nthe target's storage and row go and the source's migration_status is `error`; without, the\nsource takes the target's host and storage as a completed migration does. **200**\n`{\"save_volume_id\": \"<id>\"}` (the source's id).\n","type":"object","x-action":"os-migrate_volume_completion","x-operation":"migrateVolumeCompletion","x-status":200,"x-policy":"volume_extension:volume_admin_actions:migrate_volume_completion","required":["os-migrate_volume_completion"],"additionalProperties":false,"properties":{"os-migrate_volume_completion":{"type":"object","required":["new_volume"],"additionalProperties":false,"properties":{"new_volume":{"type":"string","format":"uuid"},"error":{"$ref":"#/components/schemas/Boolean"}}}}};
+const formats0 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
+
+function validate72(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate72.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data["os-migrate_volume_completion"] === undefined) && (missing0 = "os-migrate_volume_completion")){
+validate72.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(key0 === "os-migrate_volume_completion")){
+validate72.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data["os-migrate_volume_completion"] !== undefined){
+let data0 = data["os-migrate_volume_completion"];
+const _errs2 = errors;
+if(errors === _errs2){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing1;
+if((data0.new_volume === undefined) && (missing1 = "new_volume")){
+validate72.errors = [{instancePath:instancePath+"/os-migrate_volume_completion",schemaPath:"#/properties/os-migrate_volume_completion/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+const _errs4 = errors;
+for(const key1 in data0){
+if(!((key1 === "new_volume") || (key1 === "error"))){
+validate72.errors = [{instancePath:instancePath+"/os-migrate_volume_completion",schemaPath:"#/properties/os-migrate_volume_completion/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs4 === errors){
+if(data0.new_volume !== undefined){
+let data1 = data0.new_volume;
+const _errs5 = errors;
+if(errors === _errs5){
+if(errors === _errs5){
+if(typeof data1 === "string"){
+if(!(formats0.test(data1))){
+validate72.errors = [{instancePath:instancePath+"/os-migrate_volume_completion/new_volume",schemaPath:"#/properties/os-migrate_volume_completion/properties/new_volume/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""}];
+return false;
+}
+}
+else {
+validate72.errors = [{instancePath:instancePath+"/os-migrate_volume_completion/new_volume",schemaPath:"#/properties/os-migrate_volume_completion/properties/new_volume/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid1 = _errs5 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.error !== undefined){
+let data2 = data0.error;
+const _errs7 = errors;
+if((typeof data2 !== "boolean") && (typeof data2 !== "string")){
+validate72.errors = [{instancePath:instancePath+"/os-migrate_volume_completion/error",schemaPath:"#/components/schemas/Boolean/type",keyword:"type",params:{type: schema40.type},message:"must be boolean,string"}];
+return false;
+}
+if(!((((((((((((((((((((((((((data2 === true) || (data2 === "True")) || (data2 === "TRUE")) || (data2 === "true")) || (data2 === "1")) || (data2 === "ON")) || (data2 === "On")) || (data2 === "on")) || (data2 === "YES")) || (data2 === "Yes")) || (data2 === "yes")) || (data2 === "y")) || (data2 === "t")) || (data2 === false)) || (data2 === "False")) || (data2 === "FALSE")) || (data2 === "false")) || (data2 === "0")) || (data2 === "OFF")) || (data2 === "Off")) || (data2 === "off")) || (data2 === "NO")) || (data2 === "No")) || (data2 === "no")) || (data2 === "n")) || (data2 === "f"))){
+validate72.errors = [{instancePath:instancePath+"/os-migrate_volume_completion/error",schemaPath:"#/components/schemas/Boolean/enum",keyword:"enum",params:{allowedValues: schema40.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid1 = _errs7 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+}
+else {
+validate72.errors = [{instancePath:instancePath+"/os-migrate_volume_completion",schemaPath:"#/properties/os-migrate_volume_completion/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+}
+}
+}
+else {
+validate72.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate72.errors = vErrors;
+return errors === 0;
+}
+validate72.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate71(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="action_migrateVolumeCompletion.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate71.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(validate72(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
+errors = vErrors.length;
+}
+validate71.errors = vErrors;
+return errors === 0;
+}
+validate71.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const action_reserveVolume = validate74;
+const schema89 = {"$ref":"cinder-v3.json#/components/schemas/VolumeActionReserve","$id":"action_reserveVolume.json"};
+const schema90 = {"description":"`os-reserve` (cinder/volume/api.py `reserve_volume`): `available` (or, for a multiattach\nvolume, `available`/`in-use`) → `attaching`, one compare-and-set. Otherwise 400 \"Invalid\nvolume: Volume status must be available to reserve, but the status is <status>.\" (multiattach:\n\"available or in-use\"). The inner value is not validated. 202, no body.\n","type":"object","x-action":"os-reserve","x-operation":"reserveVolume","x-status":202,"x-policy":"volume_extension:volume_actions:reserve","required":["os-reserve"],"additionalProperties":false,"properties":{"os-reserve":{"description":"Ignored; any JSON value (conventionally `{}` or null)."}}};
+
+function validate74(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="action_reserveVolume.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate74.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2925,13 +3244,13 @@ if(errors === _errs0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data["os-reserve"] === undefined) && (missing0 = "os-reserve")){
-validate68.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionReserve/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate74.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionReserve/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 for(const key0 in data){
 if(!(key0 === "os-reserve")){
-validate68.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionReserve/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate74.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionReserve/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -2939,24 +3258,24 @@ break;
 }
 }
 else {
-validate68.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionReserve/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate74.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionReserve/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate68.errors = vErrors;
+validate74.errors = vErrors;
 return errors === 0;
 }
-validate68.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate74.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const action_unreserveVolume = validate69;
-const schema84 = {"$ref":"cinder-v3.json#/components/schemas/VolumeActionUnreserve","$id":"action_unreserveVolume.json"};
-const schema85 = {"description":"`os-unreserve` (`unreserve_volume`): `attaching` → `in-use` when the volume has attachments,\nelse `available`. A volume that is not `attaching` is left alone (still 202). The inner value is\nnot validated. 202, no body.\n","type":"object","x-action":"os-unreserve","x-operation":"unreserveVolume","x-status":202,"x-policy":"volume_extension:volume_actions:unreserve","required":["os-unreserve"],"additionalProperties":false,"properties":{"os-unreserve":{"description":"Ignored; any JSON value."}}};
+export const action_unreserveVolume = validate75;
+const schema91 = {"$ref":"cinder-v3.json#/components/schemas/VolumeActionUnreserve","$id":"action_unreserveVolume.json"};
+const schema92 = {"description":"`os-unreserve` (`unreserve_volume`): `attaching` → `in-use` when the volume has attachments,\nelse `available`. A volume that is not `attaching` is left alone (still 202). The inner value is\nnot validated. 202, no body.\n","type":"object","x-action":"os-unreserve","x-operation":"unreserveVolume","x-status":202,"x-policy":"volume_extension:volume_actions:unreserve","required":["os-unreserve"],"additionalProperties":false,"properties":{"os-unreserve":{"description":"Ignored; any JSON value."}}};
 
-function validate69(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate75(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="action_unreserveVolume.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate69.evaluated;
+const evaluated0 = validate75.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2968,13 +3287,13 @@ if(errors === _errs0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data["os-unreserve"] === undefined) && (missing0 = "os-unreserve")){
-validate69.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionUnreserve/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate75.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionUnreserve/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 for(const key0 in data){
 if(!(key0 === "os-unreserve")){
-validate69.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionUnreserve/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate75.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionUnreserve/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -2982,24 +3301,24 @@ break;
 }
 }
 else {
-validate69.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionUnreserve/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate75.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionUnreserve/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate69.errors = vErrors;
+validate75.errors = vErrors;
 return errors === 0;
 }
-validate69.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate75.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const action_beginDetaching = validate70;
-const schema86 = {"$ref":"cinder-v3.json#/components/schemas/VolumeActionBeginDetaching","$id":"action_beginDetaching.json"};
-const schema87 = {"description":"`os-begin_detaching` (`begin_detaching`): `in-use` with attach_status `attached` →\n`detaching`. Otherwise 400 \"Invalid volume: Unable to detach volume. Volume status must be\n'in-use' and attach_status must be 'attached' to detach.\". 202, no body.\n","type":"object","x-action":"os-begin_detaching","x-operation":"beginDetaching","x-status":202,"x-policy":"volume_extension:volume_actions:begin_detaching","required":["os-begin_detaching"],"additionalProperties":false,"properties":{"os-begin_detaching":{"description":"Ignored; any JSON value."}}};
+export const action_beginDetaching = validate76;
+const schema93 = {"$ref":"cinder-v3.json#/components/schemas/VolumeActionBeginDetaching","$id":"action_beginDetaching.json"};
+const schema94 = {"description":"`os-begin_detaching` (`begin_detaching`): `in-use` with attach_status `attached` →\n`detaching`. Otherwise 400 \"Invalid volume: Unable to detach volume. Volume status must be\n'in-use' and attach_status must be 'attached' to detach.\". 202, no body.\n","type":"object","x-action":"os-begin_detaching","x-operation":"beginDetaching","x-status":202,"x-policy":"volume_extension:volume_actions:begin_detaching","required":["os-begin_detaching"],"additionalProperties":false,"properties":{"os-begin_detaching":{"description":"Ignored; any JSON value."}}};
 
-function validate70(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate76(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="action_beginDetaching.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate70.evaluated;
+const evaluated0 = validate76.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3011,13 +3330,13 @@ if(errors === _errs0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data["os-begin_detaching"] === undefined) && (missing0 = "os-begin_detaching")){
-validate70.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionBeginDetaching/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate76.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionBeginDetaching/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 for(const key0 in data){
 if(!(key0 === "os-begin_detaching")){
-validate70.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionBeginDetaching/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate76.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionBeginDetaching/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -3025,24 +3344,24 @@ break;
 }
 }
 else {
-validate70.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionBeginDetaching/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate76.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionBeginDetaching/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate70.errors = vErrors;
+validate76.errors = vErrors;
 return errors === 0;
 }
-validate70.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate76.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const action_rollDetaching = validate71;
-const schema88 = {"$ref":"cinder-v3.json#/components/schemas/VolumeActionRollDetaching","$id":"action_rollDetaching.json"};
-const schema89 = {"description":"`os-roll_detaching` (`roll_detaching`): `detaching` → `in-use`; any other status is left\nalone. 202, no body.\n","type":"object","x-action":"os-roll_detaching","x-operation":"rollDetaching","x-status":202,"x-policy":"volume_extension:volume_actions:roll_detaching","required":["os-roll_detaching"],"additionalProperties":false,"properties":{"os-roll_detaching":{"description":"Ignored; any JSON value."}}};
+export const action_rollDetaching = validate77;
+const schema95 = {"$ref":"cinder-v3.json#/components/schemas/VolumeActionRollDetaching","$id":"action_rollDetaching.json"};
+const schema96 = {"description":"`os-roll_detaching` (`roll_detaching`): `detaching` → `in-use`; any other status is left\nalone. 202, no body.\n","type":"object","x-action":"os-roll_detaching","x-operation":"rollDetaching","x-status":202,"x-policy":"volume_extension:volume_actions:roll_detaching","required":["os-roll_detaching"],"additionalProperties":false,"properties":{"os-roll_detaching":{"description":"Ignored; any JSON value."}}};
 
-function validate71(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate77(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="action_rollDetaching.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate71.evaluated;
+const evaluated0 = validate77.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3054,13 +3373,13 @@ if(errors === _errs0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data["os-roll_detaching"] === undefined) && (missing0 = "os-roll_detaching")){
-validate71.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionRollDetaching/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate77.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionRollDetaching/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 for(const key0 in data){
 if(!(key0 === "os-roll_detaching")){
-validate71.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionRollDetaching/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate77.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionRollDetaching/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -3068,24 +3387,24 @@ break;
 }
 }
 else {
-validate71.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionRollDetaching/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate77.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionRollDetaching/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate71.errors = vErrors;
+validate77.errors = vErrors;
 return errors === 0;
 }
-validate71.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate77.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const action_attachVolume = validate72;
-const schema90 = {"$ref":"cinder-v3.json#/components/schemas/VolumeActionAttach","$id":"action_attachVolume.json"};
-const schema91 = {"description":"`os-attach` (`_attach`, schema cinder/api/schemas/volume_actions.py `attach`; manager\n`attach_volume`): record that the volume is attached to an instance or a host at\n`mountpoint`: an attachment `attached`, the volume `in-use` / `attached`, admin metadata\n`attached_mode` = mode. The same instance (or host) attaching again only sets `in-use`.\nErrors (400): \"The volume cannot be attached in maintenance mode.\" (Invalid volume);\nadmin metadata `readonly` = True and mode `rw` → \"Invalid attaching mode 'rw' for volume\n<id>.\"; from the volume manager, prefixed \"Error attaching volume - <ExcType>: \":\nInvalidVolume \"Invalid volume: volume is already attached and multiple attachments are not\nenabled\" (in-use, not multiattach) or \"Invalid volume: being attached by different mode\".\n202, no body.\n","type":"object","x-action":"os-attach","x-operation":"attachVolume","x-status":202,"x-policy":"volume_extension:volume_actions:attach","required":["os-attach"],"additionalProperties":false,"properties":{"os-attach":{"type":"object","required":["mountpoint"],"additionalProperties":false,"allOf":[{"description":"cinder/api/schemas/volume_actions.py `attach`: an instance or a host.","anyOf":[{"required":["instance_uuid"]},{"required":["host_name"]}]}],"properties":{"instance_uuid":{"$ref":"#/components/schemas/StoredUuidLike"},"mountpoint":{"type":"string","minLength":1,"maxLength":255},"host_name":{"type":"string","maxLength":255},"mode":{"type":"string","enum":["rw","ro"]}}}}};
-const schema92 = {"description":"A `UuidLike` kept as given (an attachment's `instance_uuid`, a 36-character column as in\nCinder): at most 36 characters, so the longer spellings (braces, `urn:uuid:`, extra hyphens)\nare refused rather than failing in the database. Nova sends the canonical form.\n","allOf":[{"$ref":"#/components/schemas/UuidLike"}],"type":"string","maxLength":36};
+export const action_attachVolume = validate78;
+const schema97 = {"$ref":"cinder-v3.json#/components/schemas/VolumeActionAttach","$id":"action_attachVolume.json"};
+const schema98 = {"description":"`os-attach` (`_attach`, schema cinder/api/schemas/volume_actions.py `attach`; manager\n`attach_volume`): record that the volume is attached to an instance or a host at\n`mountpoint`: an attachment `attached`, the volume `in-use` / `attached`, admin metadata\n`attached_mode` = mode. The same instance (or host) attaching again only sets `in-use`.\nErrors (400): \"The volume cannot be attached in maintenance mode.\" (Invalid volume);\nadmin metadata `readonly` = True and mode `rw` → \"Invalid attaching mode 'rw' for volume\n<id>.\"; from the volume manager, prefixed \"Error attaching volume - <ExcType>: \":\nInvalidVolume \"Invalid volume: volume is already attached and multiple attachments are not\nenabled\" (in-use, not multiattach) or \"Invalid volume: being attached by different mode\".\n202, no body.\n","type":"object","x-action":"os-attach","x-operation":"attachVolume","x-status":202,"x-policy":"volume_extension:volume_actions:attach","required":["os-attach"],"additionalProperties":false,"properties":{"os-attach":{"type":"object","required":["mountpoint"],"additionalProperties":false,"allOf":[{"description":"cinder/api/schemas/volume_actions.py `attach`: an instance or a host.","anyOf":[{"required":["instance_uuid"]},{"required":["host_name"]}]}],"properties":{"instance_uuid":{"$ref":"#/components/schemas/StoredUuidLike"},"mountpoint":{"type":"string","minLength":1,"maxLength":255},"host_name":{"type":"string","maxLength":255},"mode":{"type":"string","enum":["rw","ro"]}}}}};
+const schema99 = {"description":"A `UuidLike` kept as given (an attachment's `instance_uuid`, a 36-character column as in\nCinder): at most 36 characters, so the longer spellings (braces, `urn:uuid:`, extra hyphens)\nare refused rather than failing in the database. Nova sends the canonical form.\n","allOf":[{"$ref":"#/components/schemas/UuidLike"}],"type":"string","maxLength":36};
 
-function validate74(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate80(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate74.evaluated;
+const evaluated0 = validate80.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3096,37 +3415,37 @@ const _errs2 = errors;
 if(errors === _errs2){
 if(typeof data === "string"){
 if(!pattern6.test(data)){
-validate74.errors = [{instancePath,schemaPath:"#/components/schemas/UuidLike/pattern",keyword:"pattern",params:{pattern: "^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"},message:"must match pattern \""+"^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"+"\""}];
+validate80.errors = [{instancePath,schemaPath:"#/components/schemas/UuidLike/pattern",keyword:"pattern",params:{pattern: "^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"},message:"must match pattern \""+"^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"+"\""}];
 return false;
 }
 }
 else {
-validate74.errors = [{instancePath,schemaPath:"#/components/schemas/UuidLike/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate80.errors = [{instancePath,schemaPath:"#/components/schemas/UuidLike/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 if(errors === 0){
 if(typeof data === "string"){
 if(func2(data) > 36){
-validate74.errors = [{instancePath,schemaPath:"#/maxLength",keyword:"maxLength",params:{limit: 36},message:"must NOT have more than 36 characters"}];
+validate80.errors = [{instancePath,schemaPath:"#/maxLength",keyword:"maxLength",params:{limit: 36},message:"must NOT have more than 36 characters"}];
 return false;
 }
 }
 else {
-validate74.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate80.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
-validate74.errors = vErrors;
+validate80.errors = vErrors;
 return errors === 0;
 }
-validate74.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate80.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate73(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate79(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate73.evaluated;
+const evaluated0 = validate79.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3137,14 +3456,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data["os-attach"] === undefined) && (missing0 = "os-attach")){
-validate73.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate79.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "os-attach")){
-validate73.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate79.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -3196,7 +3515,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate73.errors = vErrors;
+validate79.errors = vErrors;
 return false;
 }
 else {
@@ -3214,14 +3533,14 @@ if(errors === _errs2){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing3;
 if((data0.mountpoint === undefined) && (missing3 = "mountpoint")){
-validate73.errors = [{instancePath:instancePath+"/os-attach",schemaPath:"#/properties/os-attach/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
+validate79.errors = [{instancePath:instancePath+"/os-attach",schemaPath:"#/properties/os-attach/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
 return false;
 }
 else {
 const _errs8 = errors;
 for(const key1 in data0){
 if(!((((key1 === "instance_uuid") || (key1 === "mountpoint")) || (key1 === "host_name")) || (key1 === "mode"))){
-validate73.errors = [{instancePath:instancePath+"/os-attach",schemaPath:"#/properties/os-attach/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate79.errors = [{instancePath:instancePath+"/os-attach",schemaPath:"#/properties/os-attach/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -3229,8 +3548,8 @@ break;
 if(_errs8 === errors){
 if(data0.instance_uuid !== undefined){
 const _errs9 = errors;
-if(!(validate74(data0.instance_uuid, {instancePath:instancePath+"/os-attach/instance_uuid",parentData:data0,parentDataProperty:"instance_uuid",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
+if(!(validate80(data0.instance_uuid, {instancePath:instancePath+"/os-attach/instance_uuid",parentData:data0,parentDataProperty:"instance_uuid",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
 errors = vErrors.length;
 }
 var valid3 = _errs9 === errors;
@@ -3245,18 +3564,18 @@ const _errs10 = errors;
 if(errors === _errs10){
 if(typeof data2 === "string"){
 if(func2(data2) > 255){
-validate73.errors = [{instancePath:instancePath+"/os-attach/mountpoint",schemaPath:"#/properties/os-attach/properties/mountpoint/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate79.errors = [{instancePath:instancePath+"/os-attach/mountpoint",schemaPath:"#/properties/os-attach/properties/mountpoint/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data2) < 1){
-validate73.errors = [{instancePath:instancePath+"/os-attach/mountpoint",schemaPath:"#/properties/os-attach/properties/mountpoint/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate79.errors = [{instancePath:instancePath+"/os-attach/mountpoint",schemaPath:"#/properties/os-attach/properties/mountpoint/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 }
 else {
-validate73.errors = [{instancePath:instancePath+"/os-attach/mountpoint",schemaPath:"#/properties/os-attach/properties/mountpoint/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate79.errors = [{instancePath:instancePath+"/os-attach/mountpoint",schemaPath:"#/properties/os-attach/properties/mountpoint/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -3272,12 +3591,12 @@ const _errs12 = errors;
 if(errors === _errs12){
 if(typeof data3 === "string"){
 if(func2(data3) > 255){
-validate73.errors = [{instancePath:instancePath+"/os-attach/host_name",schemaPath:"#/properties/os-attach/properties/host_name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate79.errors = [{instancePath:instancePath+"/os-attach/host_name",schemaPath:"#/properties/os-attach/properties/host_name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 }
 else {
-validate73.errors = [{instancePath:instancePath+"/os-attach/host_name",schemaPath:"#/properties/os-attach/properties/host_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate79.errors = [{instancePath:instancePath+"/os-attach/host_name",schemaPath:"#/properties/os-attach/properties/host_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -3291,11 +3610,11 @@ if(data0.mode !== undefined){
 let data4 = data0.mode;
 const _errs14 = errors;
 if(typeof data4 !== "string"){
-validate73.errors = [{instancePath:instancePath+"/os-attach/mode",schemaPath:"#/properties/os-attach/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate79.errors = [{instancePath:instancePath+"/os-attach/mode",schemaPath:"#/properties/os-attach/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!((data4 === "rw") || (data4 === "ro"))){
-validate73.errors = [{instancePath:instancePath+"/os-attach/mode",schemaPath:"#/properties/os-attach/properties/mode/enum",keyword:"enum",params:{allowedValues: schema91.properties["os-attach"].properties.mode.enum},message:"must be equal to one of the allowed values"}];
+validate79.errors = [{instancePath:instancePath+"/os-attach/mode",schemaPath:"#/properties/os-attach/properties/mode/enum",keyword:"enum",params:{allowedValues: schema98.properties["os-attach"].properties.mode.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid3 = _errs14 === errors;
@@ -3310,7 +3629,7 @@ var valid3 = true;
 }
 }
 else {
-validate73.errors = [{instancePath:instancePath+"/os-attach",schemaPath:"#/properties/os-attach/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate79.errors = [{instancePath:instancePath+"/os-attach",schemaPath:"#/properties/os-attach/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -3319,44 +3638,44 @@ return false;
 }
 }
 else {
-validate73.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate79.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate73.errors = vErrors;
+validate79.errors = vErrors;
 return errors === 0;
 }
-validate73.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate79.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate72(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate78(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="action_attachVolume.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate72.evaluated;
+const evaluated0 = validate78.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate73(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate73.errors : vErrors.concat(validate73.errors);
+if(!(validate79(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
 errors = vErrors.length;
 }
-validate72.errors = vErrors;
+validate78.errors = vErrors;
 return errors === 0;
 }
-validate72.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate78.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const action_detachVolume = validate77;
-const schema94 = {"$ref":"cinder-v3.json#/components/schemas/VolumeActionDetach","$id":"action_detachVolume.json"};
-const schema95 = {"description":"`os-detach` (`_detach`; manager `detach_volume`): remove the export (the iSCSI target) and\nthe attachment; the volume becomes `available` / `detached` (or stays `in-use` while other\nattachments remain). Without `attachment_id` the volume's only attachment is meant; with\nseveral → 400 \"Error detaching volume - InvalidVolume: Invalid volume: Detach volume failed:\nMore than one attachment, but no attachment_id provided.\". An unknown `attachment_id` just\nsettles the status. Unless the caller is a service (`service` role) or an admin, the\nattachment must not be one a server may still use (cinder/volume/api.py\n`attachment_deletion_allowed`): an attachment with an instance and a connection_info, an\n`attachment_id` the volume does not have, or no `attachment_id` on a volume with several\nattachments → 409 \"Detach volume from instance <instance> using the Compute API\" (the\ninstance is empty when no single attachment is meant); an attachment of another volume →\n400 \"Invalid input received: Mismatched volume and attachment\". 202, no body.\n","type":"object","x-action":"os-detach","x-operation":"detachVolume","x-status":202,"x-policy":"volume_extension:volume_actions:detach","required":["os-detach"],"additionalProperties":false,"properties":{"os-detach":{"type":["object","null"],"additionalProperties":false,"properties":{"attachment_id":{"description":"The attachment to end; null allowed for backward compatibility.","allOf":[{"$ref":"#/components/schemas/OptionalUuidLike"}]}}}}};
+export const action_detachVolume = validate83;
+const schema101 = {"$ref":"cinder-v3.json#/components/schemas/VolumeActionDetach","$id":"action_detachVolume.json"};
+const schema102 = {"description":"`os-detach` (`_detach`; manager `detach_volume`): remove the export (the iSCSI target) and\nthe attachment; the volume becomes `available` / `detached` (or stays `in-use` while other\nattachments remain). Without `attachment_id` the volume's only attachment is meant; with\nseveral → 400 \"Error detaching volume - InvalidVolume: Invalid volume: Detach volume failed:\nMore than one attachment, but no attachment_id provided.\". An unknown `attachment_id` just\nsettles the status. Unless the caller is a service (`service` role) or an admin, the\nattachment must not be one a server may still use (cinder/volume/api.py\n`attachment_deletion_allowed`): an attachment with an instance and a connection_info, an\n`attachment_id` the volume does not have, or no `attachment_id` on a volume with several\nattachments → 409 \"Detach volume from instance <instance> using the Compute API\" (the\ninstance is empty when no single attachment is meant); an attachment of another volume →\n400 \"Invalid input received: Mismatched volume and attachment\". 202, no body.\n","type":"object","x-action":"os-detach","x-operation":"detachVolume","x-status":202,"x-policy":"volume_extension:volume_actions:detach","required":["os-detach"],"additionalProperties":false,"properties":{"os-detach":{"type":["object","null"],"additionalProperties":false,"properties":{"attachment_id":{"description":"The attachment to end; null allowed for backward compatibility.","allOf":[{"$ref":"#/components/schemas/OptionalUuidLike"}]}}}}};
 
-function validate78(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate84(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate78.evaluated;
+const evaluated0 = validate84.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3367,14 +3686,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data["os-detach"] === undefined) && (missing0 = "os-detach")){
-validate78.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate84.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "os-detach")){
-validate78.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate84.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -3384,7 +3703,7 @@ if(data["os-detach"] !== undefined){
 let data0 = data["os-detach"];
 const _errs2 = errors;
 if((!(data0 && typeof data0 == "object" && !Array.isArray(data0))) && (data0 !== null)){
-validate78.errors = [{instancePath:instancePath+"/os-detach",schemaPath:"#/properties/os-detach/type",keyword:"type",params:{type: schema95.properties["os-detach"].type},message:"must be object,null"}];
+validate84.errors = [{instancePath:instancePath+"/os-detach",schemaPath:"#/properties/os-detach/type",keyword:"type",params:{type: schema102.properties["os-detach"].type},message:"must be object,null"}];
 return false;
 }
 if(errors === _errs2){
@@ -3392,7 +3711,7 @@ if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 const _errs4 = errors;
 for(const key1 in data0){
 if(!(key1 === "attachment_id")){
-validate78.errors = [{instancePath:instancePath+"/os-detach",schemaPath:"#/properties/os-detach/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate84.errors = [{instancePath:instancePath+"/os-detach",schemaPath:"#/properties/os-detach/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -3412,45 +3731,45 @@ errors = vErrors.length;
 }
 }
 else {
-validate78.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate84.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate78.errors = vErrors;
+validate84.errors = vErrors;
 return errors === 0;
 }
-validate78.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate84.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate77(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate83(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="action_detachVolume.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate77.evaluated;
+const evaluated0 = validate83.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate78(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
+if(!(validate84(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
 errors = vErrors.length;
 }
-validate77.errors = vErrors;
+validate83.errors = vErrors;
 return errors === 0;
 }
-validate77.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate83.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const action_initializeConnection = validate81;
-const schema96 = {"$ref":"cinder-v3.json#/components/schemas/VolumeActionInitializeConnection","$id":"action_initializeConnection.json"};
-const schema97 = {"description":"`os-initialize_connection` (`_initialize_connection`; manager `initialize_connection`):\nexport the volume (create the iSCSI target with per-volume CHAP credentials, stored as\n`provider_location` / `provider_auth`) and answer **200** `{\"connection_info\": ...}` for the\nconnector. An iSCSI connector without `initiator` → 400 \"Invalid input received: Invalid\ninput received: Connector doesn't have required information: initiator\" (Cinder wraps the\nmanager's InvalidInput once more). In `maintenance` → 400 \"Invalid volume: The volume\nconnection cannot be initialized in maintenance mode.\". A backend failure → 500 \"Unable to\nfetch connection information from backend.\".\n","type":"object","x-action":"os-initialize_connection","x-operation":"initializeConnection","x-status":200,"x-policy":"volume_extension:volume_actions:initialize_connection","required":["os-initialize_connection"],"additionalProperties":false,"properties":{"os-initialize_connection":{"type":"object","required":["connector"],"additionalProperties":false,"properties":{"connector":{"description":"The connecting host as os-brick describes it: `initiator` (iSCSI IQN), `ip`, `host`,\n`multipath`, `platform`, `os_type`, ... (any object; a string is accepted by the\nschema as in Cinder).\n","type":["object","string"]}}}}};
+export const action_initializeConnection = validate87;
+const schema103 = {"$ref":"cinder-v3.json#/components/schemas/VolumeActionInitializeConnection","$id":"action_initializeConnection.json"};
+const schema104 = {"description":"`os-initialize_connection` (`_initialize_connection`; manager `initialize_connection`):\nexport the volume (create the iSCSI target with per-volume CHAP credentials, stored as\n`provider_location` / `provider_auth`) and answer **200** `{\"connection_info\": ...}` for the\nconnector. An iSCSI connector without `initiator` → 400 \"Invalid input received: Invalid\ninput received: Connector doesn't have required information: initiator\" (Cinder wraps the\nmanager's InvalidInput once more). In `maintenance` → 400 \"Invalid volume: The volume\nconnection cannot be initialized in maintenance mode.\". A backend failure → 500 \"Unable to\nfetch connection information from backend.\".\n","type":"object","x-action":"os-initialize_connection","x-operation":"initializeConnection","x-status":200,"x-policy":"volume_extension:volume_actions:initialize_connection","required":["os-initialize_connection"],"additionalProperties":false,"properties":{"os-initialize_connection":{"type":"object","required":["connector"],"additionalProperties":false,"properties":{"connector":{"description":"The connecting host as os-brick describes it: `initiator` (iSCSI IQN), `ip`, `host`,\n`multipath`, `platform`, `os_type`, ... (any object; a string is accepted by the\nschema as in Cinder).\n","type":["object","string"]}}}}};
 
-function validate81(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate87(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="action_initializeConnection.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate81.evaluated;
+const evaluated0 = validate87.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3462,14 +3781,14 @@ if(errors === _errs0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data["os-initialize_connection"] === undefined) && (missing0 = "os-initialize_connection")){
-validate81.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionInitializeConnection/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate87.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionInitializeConnection/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs2 = errors;
 for(const key0 in data){
 if(!(key0 === "os-initialize_connection")){
-validate81.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionInitializeConnection/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate87.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionInitializeConnection/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -3482,14 +3801,14 @@ if(errors === _errs3){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing1;
 if((data0.connector === undefined) && (missing1 = "connector")){
-validate81.errors = [{instancePath:instancePath+"/os-initialize_connection",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionInitializeConnection/properties/os-initialize_connection/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate87.errors = [{instancePath:instancePath+"/os-initialize_connection",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionInitializeConnection/properties/os-initialize_connection/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 const _errs5 = errors;
 for(const key1 in data0){
 if(!(key1 === "connector")){
-validate81.errors = [{instancePath:instancePath+"/os-initialize_connection",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionInitializeConnection/properties/os-initialize_connection/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate87.errors = [{instancePath:instancePath+"/os-initialize_connection",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionInitializeConnection/properties/os-initialize_connection/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -3498,7 +3817,7 @@ if(_errs5 === errors){
 if(data0.connector !== undefined){
 let data1 = data0.connector;
 if((!(data1 && typeof data1 == "object" && !Array.isArray(data1))) && (typeof data1 !== "string")){
-validate81.errors = [{instancePath:instancePath+"/os-initialize_connection/connector",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionInitializeConnection/properties/os-initialize_connection/properties/connector/type",keyword:"type",params:{type: schema97.properties["os-initialize_connection"].properties.connector.type},message:"must be object,string"}];
+validate87.errors = [{instancePath:instancePath+"/os-initialize_connection/connector",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionInitializeConnection/properties/os-initialize_connection/properties/connector/type",keyword:"type",params:{type: schema104.properties["os-initialize_connection"].properties.connector.type},message:"must be object,string"}];
 return false;
 }
 }
@@ -3506,7 +3825,7 @@ return false;
 }
 }
 else {
-validate81.errors = [{instancePath:instancePath+"/os-initialize_connection",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionInitializeConnection/properties/os-initialize_connection/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate87.errors = [{instancePath:instancePath+"/os-initialize_connection",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionInitializeConnection/properties/os-initialize_connection/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -3515,24 +3834,24 @@ return false;
 }
 }
 else {
-validate81.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionInitializeConnection/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate87.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionInitializeConnection/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate81.errors = vErrors;
+validate87.errors = vErrors;
 return errors === 0;
 }
-validate81.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate87.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const action_terminateConnection = validate82;
-const schema98 = {"$ref":"cinder-v3.json#/components/schemas/VolumeActionTerminateConnection","$id":"action_terminateConnection.json"};
-const schema99 = {"description":"`os-terminate_connection` (`_terminate_connection`; manager `terminate_connection`, then\n`unreserve_volume`): forget the connector (a no-op for tgt, whose access control is CHAP\nonly; the export itself goes with os-detach or the volume's deletion). A backend failure →\n500 \"Unable to terminate volume connection from backend.\". The attachment check of\n`os-detach` applies to the volume's only attachment, or to none when it has several (409\nfor a caller that is neither a service nor an admin). 202, no body.\n","type":"object","x-action":"os-terminate_connection","x-operation":"terminateConnection","x-status":202,"x-policy":"volume_extension:volume_actions:terminate_connection","required":["os-terminate_connection"],"additionalProperties":false,"properties":{"os-terminate_connection":{"type":"object","required":["connector"],"additionalProperties":false,"properties":{"connector":{"type":["string","object","null"]}}}}};
+export const action_terminateConnection = validate88;
+const schema105 = {"$ref":"cinder-v3.json#/components/schemas/VolumeActionTerminateConnection","$id":"action_terminateConnection.json"};
+const schema106 = {"description":"`os-terminate_connection` (`_terminate_connection`; manager `terminate_connection`, then\n`unreserve_volume`): forget the connector (a no-op for tgt, whose access control is CHAP\nonly; the export itself goes with os-detach or the volume's deletion). A backend failure →\n500 \"Unable to terminate volume connection from backend.\". The attachment check of\n`os-detach` applies to the volume's only attachment, or to none when it has several (409\nfor a caller that is neither a service nor an admin). 202, no body.\n","type":"object","x-action":"os-terminate_connection","x-operation":"terminateConnection","x-status":202,"x-policy":"volume_extension:volume_actions:terminate_connection","required":["os-terminate_connection"],"additionalProperties":false,"properties":{"os-terminate_connection":{"type":"object","required":["connector"],"additionalProperties":false,"properties":{"connector":{"type":["string","object","null"]}}}}};
 
-function validate82(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate88(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="action_terminateConnection.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate82.evaluated;
+const evaluated0 = validate88.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3544,14 +3863,14 @@ if(errors === _errs0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data["os-terminate_connection"] === undefined) && (missing0 = "os-terminate_connection")){
-validate82.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionTerminateConnection/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate88.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionTerminateConnection/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs2 = errors;
 for(const key0 in data){
 if(!(key0 === "os-terminate_connection")){
-validate82.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionTerminateConnection/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate88.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionTerminateConnection/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -3564,14 +3883,14 @@ if(errors === _errs3){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing1;
 if((data0.connector === undefined) && (missing1 = "connector")){
-validate82.errors = [{instancePath:instancePath+"/os-terminate_connection",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionTerminateConnection/properties/os-terminate_connection/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate88.errors = [{instancePath:instancePath+"/os-terminate_connection",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionTerminateConnection/properties/os-terminate_connection/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 const _errs5 = errors;
 for(const key1 in data0){
 if(!(key1 === "connector")){
-validate82.errors = [{instancePath:instancePath+"/os-terminate_connection",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionTerminateConnection/properties/os-terminate_connection/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate88.errors = [{instancePath:instancePath+"/os-terminate_connection",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionTerminateConnection/properties/os-terminate_connection/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -3580,7 +3899,7 @@ if(_errs5 === errors){
 if(data0.connector !== undefined){
 let data1 = data0.connector;
 if(((typeof data1 !== "string") && (!(data1 && typeof data1 == "object" && !Array.isArray(data1)))) && (data1 !== null)){
-validate82.errors = [{instancePath:instancePath+"/os-terminate_connection/connector",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionTerminateConnection/properties/os-terminate_connection/properties/connector/type",keyword:"type",params:{type: schema99.properties["os-terminate_connection"].properties.connector.type},message:"must be string,object,null"}];
+validate88.errors = [{instancePath:instancePath+"/os-terminate_connection/connector",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionTerminateConnection/properties/os-terminate_connection/properties/connector/type",keyword:"type",params:{type: schema106.properties["os-terminate_connection"].properties.connector.type},message:"must be string,object,null"}];
 return false;
 }
 }
@@ -3588,7 +3907,7 @@ return false;
 }
 }
 else {
-validate82.errors = [{instancePath:instancePath+"/os-terminate_connection",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionTerminateConnection/properties/os-terminate_connection/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate88.errors = [{instancePath:instancePath+"/os-terminate_connection",schemaPath:"cinder-v3.json#/components/schemas/VolumeActionTerminateConnection/properties/os-terminate_connection/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -3597,27 +3916,26 @@ return false;
 }
 }
 else {
-validate82.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionTerminateConnection/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate88.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/VolumeActionTerminateConnection/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate82.errors = vErrors;
+validate88.errors = vErrors;
 return errors === 0;
 }
-validate82.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate88.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_manageVolume = validate83;
-const schema100 = {"$ref":"cinder-v3.json#/components/schemas/VolumeManageRequest","$id":"body_manageVolume.json"};
-const schema101 = {"type":"object","required":["volume"],"additionalProperties":false,"properties":{"volume":{"$ref":"#/components/schemas/VolumeManage"}}};
-const schema102 = {"description":"The `volume` object of a manage request (cinder/api/schemas/volume_manage.py\n`volume_manage_create`, and `volume_manage_create_v316` which adds `cluster`). Unknown keys\nare rejected. Exactly one of `host` and (3.16) `cluster` must be given: neither or both → 400\n\"Invalid input received: One and only one of cluster and host must be set.\" (below 3.16\n\"Invalid input received: Host field is missing.\").\n","type":"object","required":["ref"],"additionalProperties":false,"properties":{"host":{"description":"The volume service (`host@backend`, optionally `#pool`) whose backend holds the storage\nobject (parameter_types `cinder_host`). A host without a registered volume service → 400\n\"Host '<host>' not found\"; a disabled or down service → 400 \"Service is unavailable at\nthis time.\".\n","type":["string","null"],"minLength":1,"maxLength":255,"pattern":"^[a-zA-Z0-9-._#@:/+\\[\\]]*$"},"cluster":{"description":"The cluster holding the storage object. Cinderblock runs no clusters, so any name → 400\n\"Cluster '<name>' not found\". Below 3.16 the key is unknown (400).\n","type":["string","null"],"minLength":0,"maxLength":255,"x-min-version":"3.16","x-microversion-name":"VOLUME_MIGRATE_CLUSTER"},"ref":{"description":"The driver's reference to the storage object. The `file` and `lvm` drivers take\n`{\"source-name\": \"<file or LV name>\"}`; a reference without `source-name`, or naming\nnothing, leaves the volume in `error_managing` (Cinder's ManageExistingInvalidReference).\n","type":["object","string"],"additionalProperties":true},"name":{"description":"The new volume's name (stripped).","type":["string","null"],"minLength":0,"maxLength":255},"description":{"$ref":"#/components/schemas/PrintableDescription"},"volume_type":{"description":"Volume type name or id; unknown → 400 \"Invalid volume type: Cannot find requested\n'<type>' volume type\". Omitted or empty: the default type.\n","type":["string","null"],"minLength":0,"maxLength":255},"availability_zone":{"description":"Defaults to the service's availability zone.","type":["string","null"],"minLength":0,"maxLength":255},"metadata":{"$ref":"#/components/schemas/MetadataOrNull"},"bootable":{"$ref":"#/components/schemas/Boolean"}}};
-const schema103 = {"description":"cinder/api/validation/parameter_types.py `description`: null or at most 255 characters, all\n\"printable\" - Cinder builds its regex from the code points 0..0xFFFE that are neither in\nUnicode category C* nor Zl/Zp, so control characters, line/paragraph separators, unassigned\ncode points and every character above U+FFFE (emoji, ...) are rejected.\n","type":["string","null"],"minLength":0,"maxLength":255,"pattern":"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"};
-const pattern27 = new RegExp("^[a-zA-Z0-9-._#@:/+\\[\\]]*$", "u");
-const pattern28 = new RegExp("^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$", "u");
+export const body_manageVolume = validate89;
+const schema107 = {"$ref":"cinder-v3.json#/components/schemas/VolumeManageRequest","$id":"body_manageVolume.json"};
+const schema108 = {"type":"object","required":["volume"],"additionalProperties":false,"properties":{"volume":{"$ref":"#/components/schemas/VolumeManage"}}};
+const schema109 = {"description":"The `volume` object of a manage request (cinder/api/schemas/volume_manage.py\n`volume_manage_create`, and `volume_manage_create_v316` which adds `cluster`). Unknown keys\nare rejected. Exactly one of `host` and (3.16) `cluster` must be given: neither or both → 400\n\"Invalid input received: One and only one of cluster and host must be set.\" (below 3.16\n\"Invalid input received: Host field is missing.\").\n","type":"object","required":["ref"],"additionalProperties":false,"properties":{"host":{"description":"The volume service (`host@backend`, optionally `#pool`) whose backend holds the storage\nobject (parameter_types `cinder_host`). A host without a registered volume service → 400\n\"Host '<host>' not found\"; a disabled or down service → 400 \"Service is unavailable at\nthis time.\".\n","type":["string","null"],"minLength":1,"maxLength":255,"pattern":"^[a-zA-Z0-9-._#@:/+\\[\\]]*$"},"cluster":{"description":"The cluster holding the storage object. Cinderblock runs no clusters, so any name → 400\n\"Cluster '<name>' not found\". Below 3.16 the key is unknown (400).\n","type":["string","null"],"minLength":0,"maxLength":255,"x-min-version":"3.16","x-microversion-name":"VOLUME_MIGRATE_CLUSTER"},"ref":{"description":"The driver's reference to the storage object. The `file` and `lvm` drivers take\n`{\"source-name\": \"<file or LV name>\"}`; a reference without `source-name`, or naming\nnothing, leaves the volume in `error_managing` (Cinder's ManageExistingInvalidReference).\n","type":["object","string"],"additionalProperties":true},"name":{"description":"The new volume's name (stripped).","type":["string","null"],"minLength":0,"maxLength":255},"description":{"$ref":"#/components/schemas/PrintableDescription"},"volume_type":{"description":"Volume type name or id; unknown → 400 \"Invalid volume type: Cannot find requested\n'<type>' volume type\". Omitted or empty: the default type.\n","type":["string","null"],"minLength":0,"maxLength":255},"availability_zone":{"description":"Defaults to the service's availability zone.","type":["string","null"],"minLength":0,"maxLength":255},"metadata":{"$ref":"#/components/schemas/MetadataOrNull"},"bootable":{"$ref":"#/components/schemas/Boolean"}}};
+const schema110 = {"description":"cinder/api/validation/parameter_types.py `description`: null or at most 255 characters, all\n\"printable\" - Cinder builds its regex from the code points 0..0xFFFE that are neither in\nUnicode category C* nor Zl/Zp, so control characters, line/paragraph separators, unassigned\ncode points and every character above U+FFFE (emoji, ...) are rejected.\n","type":["string","null"],"minLength":0,"maxLength":255,"pattern":"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"};
+const pattern29 = new RegExp("^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$", "u");
 
-function validate85(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate91(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate85.evaluated;
+const evaluated0 = validate91.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3628,14 +3946,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.ref === undefined) && (missing0 = "ref")){
-validate85.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate91.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func1.call(schema102.properties, key0))){
-validate85.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+if(!(func1.call(schema109.properties, key0))){
+validate91.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -3645,23 +3963,23 @@ if(data.host !== undefined){
 let data0 = data.host;
 const _errs2 = errors;
 if((typeof data0 !== "string") && (data0 !== null)){
-validate85.errors = [{instancePath:instancePath+"/host",schemaPath:"#/properties/host/type",keyword:"type",params:{type: schema102.properties.host.type},message:"must be string,null"}];
+validate91.errors = [{instancePath:instancePath+"/host",schemaPath:"#/properties/host/type",keyword:"type",params:{type: schema109.properties.host.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs2){
 if(typeof data0 === "string"){
 if(func2(data0) > 255){
-validate85.errors = [{instancePath:instancePath+"/host",schemaPath:"#/properties/host/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate91.errors = [{instancePath:instancePath+"/host",schemaPath:"#/properties/host/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data0) < 1){
-validate85.errors = [{instancePath:instancePath+"/host",schemaPath:"#/properties/host/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate91.errors = [{instancePath:instancePath+"/host",schemaPath:"#/properties/host/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern27.test(data0)){
-validate85.errors = [{instancePath:instancePath+"/host",schemaPath:"#/properties/host/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-._#@:/+\\[\\]]*$"},message:"must match pattern \""+"^[a-zA-Z0-9-._#@:/+\\[\\]]*$"+"\""}];
+if(!pattern26.test(data0)){
+validate91.errors = [{instancePath:instancePath+"/host",schemaPath:"#/properties/host/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-._#@:/+\\[\\]]*$"},message:"must match pattern \""+"^[a-zA-Z0-9-._#@:/+\\[\\]]*$"+"\""}];
 return false;
 }
 }
@@ -3678,18 +3996,18 @@ if(data.cluster !== undefined){
 let data1 = data.cluster;
 const _errs4 = errors;
 if((typeof data1 !== "string") && (data1 !== null)){
-validate85.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: schema102.properties.cluster.type},message:"must be string,null"}];
+validate91.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: schema109.properties.cluster.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs4){
 if(typeof data1 === "string"){
 if(func2(data1) > 255){
-validate85.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate91.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data1) < 0){
-validate85.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+validate91.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
 return false;
 }
 }
@@ -3705,7 +4023,7 @@ if(data.ref !== undefined){
 let data2 = data.ref;
 const _errs6 = errors;
 if((!(data2 && typeof data2 == "object" && !Array.isArray(data2))) && (typeof data2 !== "string")){
-validate85.errors = [{instancePath:instancePath+"/ref",schemaPath:"#/properties/ref/type",keyword:"type",params:{type: schema102.properties.ref.type},message:"must be object,string"}];
+validate91.errors = [{instancePath:instancePath+"/ref",schemaPath:"#/properties/ref/type",keyword:"type",params:{type: schema109.properties.ref.type},message:"must be object,string"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -3718,18 +4036,18 @@ if(data.name !== undefined){
 let data3 = data.name;
 const _errs9 = errors;
 if((typeof data3 !== "string") && (data3 !== null)){
-validate85.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: schema102.properties.name.type},message:"must be string,null"}];
+validate91.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: schema109.properties.name.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs9){
 if(typeof data3 === "string"){
 if(func2(data3) > 255){
-validate85.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate91.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data3) < 0){
-validate85.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+validate91.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
 return false;
 }
 }
@@ -3746,23 +4064,23 @@ let data4 = data.description;
 const _errs11 = errors;
 const _errs12 = errors;
 if((typeof data4 !== "string") && (data4 !== null)){
-validate85.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/type",keyword:"type",params:{type: schema103.type},message:"must be string,null"}];
+validate91.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/type",keyword:"type",params:{type: schema110.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs12){
 if(typeof data4 === "string"){
 if(func2(data4) > 255){
-validate85.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate91.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data4) < 0){
-validate85.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+validate91.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
 return false;
 }
 else {
-if(!pattern28.test(data4)){
-validate85.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"},message:"must match pattern \""+"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"+"\""}];
+if(!pattern29.test(data4)){
+validate91.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"},message:"must match pattern \""+"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"+"\""}];
 return false;
 }
 }
@@ -3779,18 +4097,18 @@ if(data.volume_type !== undefined){
 let data5 = data.volume_type;
 const _errs14 = errors;
 if((typeof data5 !== "string") && (data5 !== null)){
-validate85.errors = [{instancePath:instancePath+"/volume_type",schemaPath:"#/properties/volume_type/type",keyword:"type",params:{type: schema102.properties.volume_type.type},message:"must be string,null"}];
+validate91.errors = [{instancePath:instancePath+"/volume_type",schemaPath:"#/properties/volume_type/type",keyword:"type",params:{type: schema109.properties.volume_type.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs14){
 if(typeof data5 === "string"){
 if(func2(data5) > 255){
-validate85.errors = [{instancePath:instancePath+"/volume_type",schemaPath:"#/properties/volume_type/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate91.errors = [{instancePath:instancePath+"/volume_type",schemaPath:"#/properties/volume_type/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data5) < 0){
-validate85.errors = [{instancePath:instancePath+"/volume_type",schemaPath:"#/properties/volume_type/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+validate91.errors = [{instancePath:instancePath+"/volume_type",schemaPath:"#/properties/volume_type/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
 return false;
 }
 }
@@ -3806,18 +4124,18 @@ if(data.availability_zone !== undefined){
 let data6 = data.availability_zone;
 const _errs16 = errors;
 if((typeof data6 !== "string") && (data6 !== null)){
-validate85.errors = [{instancePath:instancePath+"/availability_zone",schemaPath:"#/properties/availability_zone/type",keyword:"type",params:{type: schema102.properties.availability_zone.type},message:"must be string,null"}];
+validate91.errors = [{instancePath:instancePath+"/availability_zone",schemaPath:"#/properties/availability_zone/type",keyword:"type",params:{type: schema109.properties.availability_zone.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs16){
 if(typeof data6 === "string"){
 if(func2(data6) > 255){
-validate85.errors = [{instancePath:instancePath+"/availability_zone",schemaPath:"#/properties/availability_zone/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate91.errors = [{instancePath:instancePath+"/availability_zone",schemaPath:"#/properties/availability_zone/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data6) < 0){
-validate85.errors = [{instancePath:instancePath+"/availability_zone",schemaPath:"#/properties/availability_zone/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+validate91.errors = [{instancePath:instancePath+"/availability_zone",schemaPath:"#/properties/availability_zone/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
 return false;
 }
 }
@@ -3834,7 +4152,7 @@ let data7 = data.metadata;
 const _errs18 = errors;
 const _errs19 = errors;
 if((!(data7 && typeof data7 == "object" && !Array.isArray(data7))) && (data7 !== null)){
-validate85.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/components/schemas/MetadataOrNull/type",keyword:"type",params:{type: schema35.type},message:"must be object,null"}];
+validate91.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/components/schemas/MetadataOrNull/type",keyword:"type",params:{type: schema35.type},message:"must be object,null"}];
 return false;
 }
 if(errors === _errs19){
@@ -3842,7 +4160,7 @@ if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 const _errs21 = errors;
 for(const key1 in data7){
 if(!(pattern4.test(key1))){
-validate85.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/components/schemas/MetadataOrNull/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate91.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/components/schemas/MetadataOrNull/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -3856,12 +4174,12 @@ const _errs22 = errors;
 if(errors === _errs22){
 if(typeof data8 === "string"){
 if(func2(data8) > 255){
-validate85.errors = [{instancePath:instancePath+"/metadata/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/MetadataOrNull/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate91.errors = [{instancePath:instancePath+"/metadata/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/MetadataOrNull/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 }
 else {
-validate85.errors = [{instancePath:instancePath+"/metadata/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/MetadataOrNull/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate91.errors = [{instancePath:instancePath+"/metadata/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/MetadataOrNull/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -3884,11 +4202,11 @@ if(data.bootable !== undefined){
 let data9 = data.bootable;
 const _errs24 = errors;
 if((typeof data9 !== "boolean") && (typeof data9 !== "string")){
-validate85.errors = [{instancePath:instancePath+"/bootable",schemaPath:"#/components/schemas/Boolean/type",keyword:"type",params:{type: schema40.type},message:"must be boolean,string"}];
+validate91.errors = [{instancePath:instancePath+"/bootable",schemaPath:"#/components/schemas/Boolean/type",keyword:"type",params:{type: schema40.type},message:"must be boolean,string"}];
 return false;
 }
 if(!((((((((((((((((((((((((((data9 === true) || (data9 === "True")) || (data9 === "TRUE")) || (data9 === "true")) || (data9 === "1")) || (data9 === "ON")) || (data9 === "On")) || (data9 === "on")) || (data9 === "YES")) || (data9 === "Yes")) || (data9 === "yes")) || (data9 === "y")) || (data9 === "t")) || (data9 === false)) || (data9 === "False")) || (data9 === "FALSE")) || (data9 === "false")) || (data9 === "0")) || (data9 === "OFF")) || (data9 === "Off")) || (data9 === "off")) || (data9 === "NO")) || (data9 === "No")) || (data9 === "no")) || (data9 === "n")) || (data9 === "f"))){
-validate85.errors = [{instancePath:instancePath+"/bootable",schemaPath:"#/components/schemas/Boolean/enum",keyword:"enum",params:{allowedValues: schema40.enum},message:"must be equal to one of the allowed values"}];
+validate91.errors = [{instancePath:instancePath+"/bootable",schemaPath:"#/components/schemas/Boolean/enum",keyword:"enum",params:{allowedValues: schema40.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs24 === errors;
@@ -3908,20 +4226,20 @@ var valid0 = true;
 }
 }
 else {
-validate85.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate91.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate85.errors = vErrors;
+validate91.errors = vErrors;
 return errors === 0;
 }
-validate85.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate91.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate84(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate90(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate84.evaluated;
+const evaluated0 = validate90.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3932,22 +4250,22 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.volume === undefined) && (missing0 = "volume")){
-validate84.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate90.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "volume")){
-validate84.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate90.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
 if(_errs1 === errors){
 if(data.volume !== undefined){
-if(!(validate85(data.volume, {instancePath:instancePath+"/volume",parentData:data,parentDataProperty:"volume",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate85.errors : vErrors.concat(validate85.errors);
+if(!(validate91(data.volume, {instancePath:instancePath+"/volume",parentData:data,parentDataProperty:"volume",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate91.errors : vErrors.concat(validate91.errors);
 errors = vErrors.length;
 }
 }
@@ -3955,40 +4273,18 @@ errors = vErrors.length;
 }
 }
 else {
-validate84.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate90.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate84.errors = vErrors;
+validate90.errors = vErrors;
 return errors === 0;
 }
-validate84.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate90.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-
-function validate83(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="body_manageVolume.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate83.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(validate84(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
-errors = vErrors.length;
-}
-validate83.errors = vErrors;
-return errors === 0;
-}
-validate83.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-export const body_manageVolumeLegacy = validate88;
-const schema106 = {"$ref":"cinder-v3.json#/components/schemas/VolumeManageRequest","$id":"body_manageVolumeLegacy.json"};
 
 function validate89(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="body_manageVolume.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate89.evaluated;
@@ -3998,72 +4294,94 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.volume === undefined) && (missing0 = "volume")){
-validate89.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!(key0 === "volume")){
-validate89.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.volume !== undefined){
-if(!(validate85(data.volume, {instancePath:instancePath+"/volume",parentData:data,parentDataProperty:"volume",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate85.errors : vErrors.concat(validate85.errors);
+if(!(validate90(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate90.errors : vErrors.concat(validate90.errors);
 errors = vErrors.length;
-}
-}
-}
-}
-}
-else {
-validate89.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
 }
 validate89.errors = vErrors;
 return errors === 0;
 }
 validate89.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
+export const body_manageVolumeLegacy = validate94;
+const schema113 = {"$ref":"cinder-v3.json#/components/schemas/VolumeManageRequest","$id":"body_manageVolumeLegacy.json"};
 
-function validate88(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="body_manageVolumeLegacy.json" */;
+function validate95(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate88.evaluated;
+const evaluated0 = validate95.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate89(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate89.errors : vErrors.concat(validate89.errors);
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.volume === undefined) && (missing0 = "volume")){
+validate95.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(key0 === "volume")){
+validate95.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.volume !== undefined){
+if(!(validate91(data.volume, {instancePath:instancePath+"/volume",parentData:data,parentDataProperty:"volume",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate91.errors : vErrors.concat(validate91.errors);
 errors = vErrors.length;
 }
-validate88.errors = vErrors;
+}
+}
+}
+}
+else {
+validate95.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate95.errors = vErrors;
 return errors === 0;
 }
-validate88.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate95.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_manageSnapshot = validate92;
-const schema108 = {"$ref":"cinder-v3.json#/components/schemas/SnapshotManageRequest","$id":"body_manageSnapshot.json"};
-const schema109 = {"type":"object","required":["snapshot"],"additionalProperties":false,"properties":{"snapshot":{"$ref":"#/components/schemas/SnapshotManage"}}};
-const schema110 = {"description":"The `snapshot` object of a manage request (cinder/api/schemas/snapshot_manage.py `create`).\nUnknown keys are rejected.\n","type":"object","required":["volume_id","ref"],"additionalProperties":false,"properties":{"volume_id":{"description":"The volume the snapshot belongs to (a UUID). Unknown or not visible → 404 \"Volume\n<id> could not be found.\". Its volume service must be up and enabled (400 \"Service is\nunavailable at this time.\").\n","allOf":[{"$ref":"#/components/schemas/UuidLike"}]},"ref":{"description":"The driver's reference to the storage object: `{\"source-name\": \"<name>\"}`. The `file`\ndriver takes a regular file of its folder named `volume-<volume id>@<label>`; the `lvm`\ndriver a snapshot LV whose origin is `volume-<volume id>`. A reference without\n`source-name`, or naming nothing adoptable for that volume, leaves the snapshot in\n`error` (Cinder's ManageExistingInvalidReference).\n","type":["object","string","null"],"additionalProperties":true},"name":{"description":"The new snapshot's name.","type":["string","null"],"minLength":0,"maxLength":255},"description":{"$ref":"#/components/schemas/PrintableDescription"},"metadata":{"$ref":"#/components/schemas/MetadataOrNull"}}};
 
 function validate94(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="body_manageVolumeLegacy.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate94.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(validate95(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate95.errors : vErrors.concat(validate95.errors);
+errors = vErrors.length;
+}
+validate94.errors = vErrors;
+return errors === 0;
+}
+validate94.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const body_manageSnapshot = validate98;
+const schema115 = {"$ref":"cinder-v3.json#/components/schemas/SnapshotManageRequest","$id":"body_manageSnapshot.json"};
+const schema116 = {"type":"object","required":["snapshot"],"additionalProperties":false,"properties":{"snapshot":{"$ref":"#/components/schemas/SnapshotManage"}}};
+const schema117 = {"description":"The `snapshot` object of a manage request (cinder/api/schemas/snapshot_manage.py `create`).\nUnknown keys are rejected.\n","type":"object","required":["volume_id","ref"],"additionalProperties":false,"properties":{"volume_id":{"description":"The volume the snapshot belongs to (a UUID). Unknown or not visible → 404 \"Volume\n<id> could not be found.\". Its volume service must be up and enabled (400 \"Service is\nunavailable at this time.\").\n","allOf":[{"$ref":"#/components/schemas/UuidLike"}]},"ref":{"description":"The driver's reference to the storage object: `{\"source-name\": \"<name>\"}`. The `file`\ndriver takes a regular file of its folder named `volume-<volume id>@<label>`; the `lvm`\ndriver a snapshot LV whose origin is `volume-<volume id>`. A reference without\n`source-name`, or naming nothing adoptable for that volume, leaves the snapshot in\n`error` (Cinder's ManageExistingInvalidReference).\n","type":["object","string","null"],"additionalProperties":true},"name":{"description":"The new snapshot's name.","type":["string","null"],"minLength":0,"maxLength":255},"description":{"$ref":"#/components/schemas/PrintableDescription"},"metadata":{"$ref":"#/components/schemas/MetadataOrNull"}}};
+
+function validate100(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate100.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4074,14 +4392,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.volume_id === undefined) && (missing0 = "volume_id")) || ((data.ref === undefined) && (missing0 = "ref"))){
-validate94.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate100.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((((key0 === "volume_id") || (key0 === "ref")) || (key0 === "name")) || (key0 === "description")) || (key0 === "metadata"))){
-validate94.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate100.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -4094,12 +4412,12 @@ const _errs4 = errors;
 if(errors === _errs4){
 if(typeof data0 === "string"){
 if(!pattern6.test(data0)){
-validate94.errors = [{instancePath:instancePath+"/volume_id",schemaPath:"#/components/schemas/UuidLike/pattern",keyword:"pattern",params:{pattern: "^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"},message:"must match pattern \""+"^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"+"\""}];
+validate100.errors = [{instancePath:instancePath+"/volume_id",schemaPath:"#/components/schemas/UuidLike/pattern",keyword:"pattern",params:{pattern: "^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"},message:"must match pattern \""+"^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"+"\""}];
 return false;
 }
 }
 else {
-validate94.errors = [{instancePath:instancePath+"/volume_id",schemaPath:"#/components/schemas/UuidLike/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate100.errors = [{instancePath:instancePath+"/volume_id",schemaPath:"#/components/schemas/UuidLike/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -4113,7 +4431,7 @@ if(data.ref !== undefined){
 let data1 = data.ref;
 const _errs6 = errors;
 if(((!(data1 && typeof data1 == "object" && !Array.isArray(data1))) && (typeof data1 !== "string")) && (data1 !== null)){
-validate94.errors = [{instancePath:instancePath+"/ref",schemaPath:"#/properties/ref/type",keyword:"type",params:{type: schema110.properties.ref.type},message:"must be object,string,null"}];
+validate100.errors = [{instancePath:instancePath+"/ref",schemaPath:"#/properties/ref/type",keyword:"type",params:{type: schema117.properties.ref.type},message:"must be object,string,null"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -4126,18 +4444,18 @@ if(data.name !== undefined){
 let data2 = data.name;
 const _errs9 = errors;
 if((typeof data2 !== "string") && (data2 !== null)){
-validate94.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: schema110.properties.name.type},message:"must be string,null"}];
+validate100.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: schema117.properties.name.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs9){
 if(typeof data2 === "string"){
 if(func2(data2) > 255){
-validate94.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate100.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data2) < 0){
-validate94.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+validate100.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
 return false;
 }
 }
@@ -4154,23 +4472,23 @@ let data3 = data.description;
 const _errs11 = errors;
 const _errs12 = errors;
 if((typeof data3 !== "string") && (data3 !== null)){
-validate94.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/type",keyword:"type",params:{type: schema103.type},message:"must be string,null"}];
+validate100.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/type",keyword:"type",params:{type: schema110.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs12){
 if(typeof data3 === "string"){
 if(func2(data3) > 255){
-validate94.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate100.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data3) < 0){
-validate94.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+validate100.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
 return false;
 }
 else {
-if(!pattern28.test(data3)){
-validate94.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"},message:"must match pattern \""+"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"+"\""}];
+if(!pattern29.test(data3)){
+validate100.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"},message:"must match pattern \""+"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"+"\""}];
 return false;
 }
 }
@@ -4188,7 +4506,7 @@ let data4 = data.metadata;
 const _errs14 = errors;
 const _errs15 = errors;
 if((!(data4 && typeof data4 == "object" && !Array.isArray(data4))) && (data4 !== null)){
-validate94.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/components/schemas/MetadataOrNull/type",keyword:"type",params:{type: schema35.type},message:"must be object,null"}];
+validate100.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/components/schemas/MetadataOrNull/type",keyword:"type",params:{type: schema35.type},message:"must be object,null"}];
 return false;
 }
 if(errors === _errs15){
@@ -4196,7 +4514,7 @@ if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
 const _errs17 = errors;
 for(const key1 in data4){
 if(!(pattern4.test(key1))){
-validate94.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/components/schemas/MetadataOrNull/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate100.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/components/schemas/MetadataOrNull/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -4210,12 +4528,12 @@ const _errs18 = errors;
 if(errors === _errs18){
 if(typeof data5 === "string"){
 if(func2(data5) > 255){
-validate94.errors = [{instancePath:instancePath+"/metadata/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/MetadataOrNull/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate100.errors = [{instancePath:instancePath+"/metadata/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/MetadataOrNull/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 }
 else {
-validate94.errors = [{instancePath:instancePath+"/metadata/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/MetadataOrNull/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate100.errors = [{instancePath:instancePath+"/metadata/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/MetadataOrNull/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -4241,20 +4559,20 @@ var valid0 = true;
 }
 }
 else {
-validate94.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate100.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate94.errors = vErrors;
+validate100.errors = vErrors;
 return errors === 0;
 }
-validate94.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate100.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate93(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate99(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate93.evaluated;
+const evaluated0 = validate99.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4265,22 +4583,22 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.snapshot === undefined) && (missing0 = "snapshot")){
-validate93.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate99.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "snapshot")){
-validate93.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate99.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
 if(_errs1 === errors){
 if(data.snapshot !== undefined){
-if(!(validate94(data.snapshot, {instancePath:instancePath+"/snapshot",parentData:data,parentDataProperty:"snapshot",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate94.errors : vErrors.concat(validate94.errors);
+if(!(validate100(data.snapshot, {instancePath:instancePath+"/snapshot",parentData:data,parentDataProperty:"snapshot",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate100.errors : vErrors.concat(validate100.errors);
 errors = vErrors.length;
 }
 }
@@ -4288,40 +4606,18 @@ errors = vErrors.length;
 }
 }
 else {
-validate93.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate99.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate93.errors = vErrors;
+validate99.errors = vErrors;
 return errors === 0;
 }
-validate93.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate99.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-
-function validate92(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="body_manageSnapshot.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate92.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(validate93(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate93.errors : vErrors.concat(validate93.errors);
-errors = vErrors.length;
-}
-validate92.errors = vErrors;
-return errors === 0;
-}
-validate92.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-export const body_manageSnapshotLegacy = validate97;
-const schema114 = {"$ref":"cinder-v3.json#/components/schemas/SnapshotManageRequest","$id":"body_manageSnapshotLegacy.json"};
 
 function validate98(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="body_manageSnapshot.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate98.evaluated;
@@ -4331,72 +4627,94 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.snapshot === undefined) && (missing0 = "snapshot")){
-validate98.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!(key0 === "snapshot")){
-validate98.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.snapshot !== undefined){
-if(!(validate94(data.snapshot, {instancePath:instancePath+"/snapshot",parentData:data,parentDataProperty:"snapshot",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate94.errors : vErrors.concat(validate94.errors);
+if(!(validate99(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
 errors = vErrors.length;
-}
-}
-}
-}
-}
-else {
-validate98.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
 }
 validate98.errors = vErrors;
 return errors === 0;
 }
 validate98.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
+export const body_manageSnapshotLegacy = validate103;
+const schema121 = {"$ref":"cinder-v3.json#/components/schemas/SnapshotManageRequest","$id":"body_manageSnapshotLegacy.json"};
 
-function validate97(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="body_manageSnapshotLegacy.json" */;
+function validate104(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate97.evaluated;
+const evaluated0 = validate104.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate98(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate98.errors : vErrors.concat(validate98.errors);
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.snapshot === undefined) && (missing0 = "snapshot")){
+validate104.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(key0 === "snapshot")){
+validate104.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.snapshot !== undefined){
+if(!(validate100(data.snapshot, {instancePath:instancePath+"/snapshot",parentData:data,parentDataProperty:"snapshot",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate100.errors : vErrors.concat(validate100.errors);
 errors = vErrors.length;
 }
-validate97.errors = vErrors;
+}
+}
+}
+}
+else {
+validate104.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate104.errors = vErrors;
 return errors === 0;
 }
-validate97.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate104.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_createSnapshot = validate101;
-const schema116 = {"$ref":"cinder-v3.json#/components/schemas/SnapshotCreateRequest","$id":"body_createSnapshot.json"};
-const schema117 = {"description":"`{\"snapshot\": {...}}`. Cinder's schema also lists a bogus property named `type` (a\n`'type': 'object'` entry misplaced inside `properties`): a top-level `type` key makes Cinder's\nvalidator crash (AttributeError → 500). Here it is simply not allowed (400).\n","type":"object","required":["snapshot"],"additionalProperties":false,"properties":{"snapshot":{"$ref":"#/components/schemas/SnapshotCreate"}}};
-const schema118 = {"description":"The `snapshot` object of a create request (cinder/api/schemas/snapshots.py `create`). Note:\nno `display_description` here (400 \"Additional properties are not allowed\").\n","type":"object","required":["volume_id"],"additionalProperties":false,"properties":{"name":{"description":"The display name (surrounding whitespace is stripped after validation).","type":["string","null"],"minLength":0,"maxLength":255},"display_name":{"description":"Legacy alias of `name`.","type":["string","null"],"minLength":0,"maxLength":255},"description":{"$ref":"#/components/schemas/PrintableDescription"},"volume_id":{"description":"The volume to snapshot. The schema allows null (`uuid_allow_null`) but Cinder then fails\nthe lookup (404).\n","allOf":[{"$ref":"#/components/schemas/OptionalUuidLike"}]},"force":{"description":"Before 3.66: snapshot an `in-use` volume too. From 3.66 in-use volumes are always allowed;\n`force` true is ignored and `force` false → 400 \"Since microversion 3.66 the 'force' flag\nis invalid for this request.  For backward compatability, however, when the 'force' flag\nis passed with a value evaluating to True, it is silently ignored.\" (sic: two spaces,\n\"compatability\"; cinder/api/v3/snapshots.py SNAPSHOT_IN_USE_FLAG_MSG).\n","allOf":[{"$ref":"#/components/schemas/Boolean"}]},"metadata":{"$ref":"#/components/schemas/MetadataOrNull"}}};
 
 function validate103(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="body_manageSnapshotLegacy.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate103.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(validate104(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate104.errors : vErrors.concat(validate104.errors);
+errors = vErrors.length;
+}
+validate103.errors = vErrors;
+return errors === 0;
+}
+validate103.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const body_createSnapshot = validate107;
+const schema123 = {"$ref":"cinder-v3.json#/components/schemas/SnapshotCreateRequest","$id":"body_createSnapshot.json"};
+const schema124 = {"description":"`{\"snapshot\": {...}}`. Cinder's schema also lists a bogus property named `type` (a\n`'type': 'object'` entry misplaced inside `properties`): a top-level `type` key makes Cinder's\nvalidator crash (AttributeError → 500). Here it is simply not allowed (400).\n","type":"object","required":["snapshot"],"additionalProperties":false,"properties":{"snapshot":{"$ref":"#/components/schemas/SnapshotCreate"}}};
+const schema125 = {"description":"The `snapshot` object of a create request (cinder/api/schemas/snapshots.py `create`). Note:\nno `display_description` here (400 \"Additional properties are not allowed\").\n","type":"object","required":["volume_id"],"additionalProperties":false,"properties":{"name":{"description":"The display name (surrounding whitespace is stripped after validation).","type":["string","null"],"minLength":0,"maxLength":255},"display_name":{"description":"Legacy alias of `name`.","type":["string","null"],"minLength":0,"maxLength":255},"description":{"$ref":"#/components/schemas/PrintableDescription"},"volume_id":{"description":"The volume to snapshot. The schema allows null (`uuid_allow_null`) but Cinder then fails\nthe lookup (404).\n","allOf":[{"$ref":"#/components/schemas/OptionalUuidLike"}]},"force":{"description":"Before 3.66: snapshot an `in-use` volume too. From 3.66 in-use volumes are always allowed;\n`force` true is ignored and `force` false → 400 \"Since microversion 3.66 the 'force' flag\nis invalid for this request.  For backward compatability, however, when the 'force' flag\nis passed with a value evaluating to True, it is silently ignored.\" (sic: two spaces,\n\"compatability\"; cinder/api/v3/snapshots.py SNAPSHOT_IN_USE_FLAG_MSG).\n","allOf":[{"$ref":"#/components/schemas/Boolean"}]},"metadata":{"$ref":"#/components/schemas/MetadataOrNull"}}};
+
+function validate109(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate109.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4407,14 +4725,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.volume_id === undefined) && (missing0 = "volume_id")){
-validate103.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate109.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((((key0 === "name") || (key0 === "display_name")) || (key0 === "description")) || (key0 === "volume_id")) || (key0 === "force")) || (key0 === "metadata"))){
-validate103.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate109.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -4424,18 +4742,18 @@ if(data.name !== undefined){
 let data0 = data.name;
 const _errs2 = errors;
 if((typeof data0 !== "string") && (data0 !== null)){
-validate103.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: schema118.properties.name.type},message:"must be string,null"}];
+validate109.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: schema125.properties.name.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs2){
 if(typeof data0 === "string"){
 if(func2(data0) > 255){
-validate103.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate109.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data0) < 0){
-validate103.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+validate109.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
 return false;
 }
 }
@@ -4451,18 +4769,18 @@ if(data.display_name !== undefined){
 let data1 = data.display_name;
 const _errs4 = errors;
 if((typeof data1 !== "string") && (data1 !== null)){
-validate103.errors = [{instancePath:instancePath+"/display_name",schemaPath:"#/properties/display_name/type",keyword:"type",params:{type: schema118.properties.display_name.type},message:"must be string,null"}];
+validate109.errors = [{instancePath:instancePath+"/display_name",schemaPath:"#/properties/display_name/type",keyword:"type",params:{type: schema125.properties.display_name.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs4){
 if(typeof data1 === "string"){
 if(func2(data1) > 255){
-validate103.errors = [{instancePath:instancePath+"/display_name",schemaPath:"#/properties/display_name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate109.errors = [{instancePath:instancePath+"/display_name",schemaPath:"#/properties/display_name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data1) < 0){
-validate103.errors = [{instancePath:instancePath+"/display_name",schemaPath:"#/properties/display_name/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+validate109.errors = [{instancePath:instancePath+"/display_name",schemaPath:"#/properties/display_name/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
 return false;
 }
 }
@@ -4479,23 +4797,23 @@ let data2 = data.description;
 const _errs6 = errors;
 const _errs7 = errors;
 if((typeof data2 !== "string") && (data2 !== null)){
-validate103.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/type",keyword:"type",params:{type: schema103.type},message:"must be string,null"}];
+validate109.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/type",keyword:"type",params:{type: schema110.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs7){
 if(typeof data2 === "string"){
 if(func2(data2) > 255){
-validate103.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate109.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data2) < 0){
-validate103.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+validate109.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
 return false;
 }
 else {
-if(!pattern28.test(data2)){
-validate103.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"},message:"must match pattern \""+"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"+"\""}];
+if(!pattern29.test(data2)){
+validate109.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"},message:"must match pattern \""+"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"+"\""}];
 return false;
 }
 }
@@ -4524,11 +4842,11 @@ if(data.force !== undefined){
 let data4 = data.force;
 const _errs11 = errors;
 if((typeof data4 !== "boolean") && (typeof data4 !== "string")){
-validate103.errors = [{instancePath:instancePath+"/force",schemaPath:"#/components/schemas/Boolean/type",keyword:"type",params:{type: schema40.type},message:"must be boolean,string"}];
+validate109.errors = [{instancePath:instancePath+"/force",schemaPath:"#/components/schemas/Boolean/type",keyword:"type",params:{type: schema40.type},message:"must be boolean,string"}];
 return false;
 }
 if(!((((((((((((((((((((((((((data4 === true) || (data4 === "True")) || (data4 === "TRUE")) || (data4 === "true")) || (data4 === "1")) || (data4 === "ON")) || (data4 === "On")) || (data4 === "on")) || (data4 === "YES")) || (data4 === "Yes")) || (data4 === "yes")) || (data4 === "y")) || (data4 === "t")) || (data4 === false)) || (data4 === "False")) || (data4 === "FALSE")) || (data4 === "false")) || (data4 === "0")) || (data4 === "OFF")) || (data4 === "Off")) || (data4 === "off")) || (data4 === "NO")) || (data4 === "No")) || (data4 === "no")) || (data4 === "n")) || (data4 === "f"))){
-validate103.errors = [{instancePath:instancePath+"/force",schemaPath:"#/components/schemas/Boolean/enum",keyword:"enum",params:{allowedValues: schema40.enum},message:"must be equal to one of the allowed values"}];
+validate109.errors = [{instancePath:instancePath+"/force",schemaPath:"#/components/schemas/Boolean/enum",keyword:"enum",params:{allowedValues: schema40.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -4542,7 +4860,7 @@ let data5 = data.metadata;
 const _errs15 = errors;
 const _errs16 = errors;
 if((!(data5 && typeof data5 == "object" && !Array.isArray(data5))) && (data5 !== null)){
-validate103.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/components/schemas/MetadataOrNull/type",keyword:"type",params:{type: schema35.type},message:"must be object,null"}];
+validate109.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/components/schemas/MetadataOrNull/type",keyword:"type",params:{type: schema35.type},message:"must be object,null"}];
 return false;
 }
 if(errors === _errs16){
@@ -4550,7 +4868,7 @@ if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
 const _errs18 = errors;
 for(const key1 in data5){
 if(!(pattern4.test(key1))){
-validate103.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/components/schemas/MetadataOrNull/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate109.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/components/schemas/MetadataOrNull/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -4564,12 +4882,12 @@ const _errs19 = errors;
 if(errors === _errs19){
 if(typeof data6 === "string"){
 if(func2(data6) > 255){
-validate103.errors = [{instancePath:instancePath+"/metadata/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/MetadataOrNull/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate109.errors = [{instancePath:instancePath+"/metadata/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/MetadataOrNull/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 }
 else {
-validate103.errors = [{instancePath:instancePath+"/metadata/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/MetadataOrNull/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate109.errors = [{instancePath:instancePath+"/metadata/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/MetadataOrNull/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -4596,20 +4914,20 @@ var valid0 = true;
 }
 }
 else {
-validate103.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate109.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate103.errors = vErrors;
+validate109.errors = vErrors;
 return errors === 0;
 }
-validate103.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate109.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate102(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate108(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate102.evaluated;
+const evaluated0 = validate108.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4620,22 +4938,22 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.snapshot === undefined) && (missing0 = "snapshot")){
-validate102.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate108.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "snapshot")){
-validate102.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate108.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
 if(_errs1 === errors){
 if(data.snapshot !== undefined){
-if(!(validate103(data.snapshot, {instancePath:instancePath+"/snapshot",parentData:data,parentDataProperty:"snapshot",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate103.errors : vErrors.concat(validate103.errors);
+if(!(validate109(data.snapshot, {instancePath:instancePath+"/snapshot",parentData:data,parentDataProperty:"snapshot",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate109.errors : vErrors.concat(validate109.errors);
 errors = vErrors.length;
 }
 }
@@ -4643,45 +4961,45 @@ errors = vErrors.length;
 }
 }
 else {
-validate102.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate108.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate102.errors = vErrors;
+validate108.errors = vErrors;
 return errors === 0;
 }
-validate102.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate108.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate101(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate107(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_createSnapshot.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate101.evaluated;
+const evaluated0 = validate107.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate102(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate102.errors : vErrors.concat(validate102.errors);
+if(!(validate108(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate108.errors : vErrors.concat(validate108.errors);
 errors = vErrors.length;
 }
-validate101.errors = vErrors;
+validate107.errors = vErrors;
 return errors === 0;
 }
-validate101.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate107.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_updateSnapshot = validate107;
-const schema122 = {"$ref":"cinder-v3.json#/components/schemas/SnapshotUpdateRequest","$id":"body_updateSnapshot.json"};
-const schema123 = {"type":"object","required":["snapshot"],"additionalProperties":false,"properties":{"snapshot":{"$ref":"#/components/schemas/SnapshotUpdate"}}};
-const schema124 = {"description":"The `snapshot` object of an update request (cinder/api/schemas/snapshots.py `update`): at\nleast one key → else 400 \"Invalid input for field/attribute snapshot. Value: {}. {} is not\nvalid under any of the given schemas\".\n","type":"object","additionalProperties":false,"properties":{"name":{"description":"The display name (stripped after validation).","type":["string","null"],"minLength":0,"maxLength":255},"description":{"$ref":"#/components/schemas/PrintableDescription"},"display_name":{"description":"Legacy alias of `name`.","type":["string","null"],"minLength":0,"maxLength":255},"display_description":{"description":"Legacy alias of `description`.","allOf":[{"$ref":"#/components/schemas/PrintableDescription"}]}},"anyOf":[{"required":["name"]},{"required":["description"]},{"required":["display_name"]},{"required":["display_description"]}]};
+export const body_updateSnapshot = validate113;
+const schema129 = {"$ref":"cinder-v3.json#/components/schemas/SnapshotUpdateRequest","$id":"body_updateSnapshot.json"};
+const schema130 = {"type":"object","required":["snapshot"],"additionalProperties":false,"properties":{"snapshot":{"$ref":"#/components/schemas/SnapshotUpdate"}}};
+const schema131 = {"description":"The `snapshot` object of an update request (cinder/api/schemas/snapshots.py `update`): at\nleast one key → else 400 \"Invalid input for field/attribute snapshot. Value: {}. {} is not\nvalid under any of the given schemas\".\n","type":"object","additionalProperties":false,"properties":{"name":{"description":"The display name (stripped after validation).","type":["string","null"],"minLength":0,"maxLength":255},"description":{"$ref":"#/components/schemas/PrintableDescription"},"display_name":{"description":"Legacy alias of `name`.","type":["string","null"],"minLength":0,"maxLength":255},"display_description":{"description":"Legacy alias of `description`.","allOf":[{"$ref":"#/components/schemas/PrintableDescription"}]}},"anyOf":[{"required":["name"]},{"required":["description"]},{"required":["display_name"]},{"required":["display_description"]}]};
 
-function validate109(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate115(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate109.evaluated;
+const evaluated0 = validate115.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4763,7 +5081,7 @@ else {
 vErrors.push(err4);
 }
 errors++;
-validate109.errors = vErrors;
+validate115.errors = vErrors;
 return false;
 }
 else {
@@ -4782,7 +5100,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs6 = errors;
 for(const key0 in data){
 if(!((((key0 === "name") || (key0 === "description")) || (key0 === "display_name")) || (key0 === "display_description"))){
-validate109.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate115.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -4792,18 +5110,18 @@ if(data.name !== undefined){
 let data0 = data.name;
 const _errs7 = errors;
 if((typeof data0 !== "string") && (data0 !== null)){
-validate109.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: schema124.properties.name.type},message:"must be string,null"}];
+validate115.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: schema131.properties.name.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs7){
 if(typeof data0 === "string"){
 if(func2(data0) > 255){
-validate109.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate115.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data0) < 0){
-validate109.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+validate115.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
 return false;
 }
 }
@@ -4820,23 +5138,23 @@ let data1 = data.description;
 const _errs9 = errors;
 const _errs10 = errors;
 if((typeof data1 !== "string") && (data1 !== null)){
-validate109.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/type",keyword:"type",params:{type: schema103.type},message:"must be string,null"}];
+validate115.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/type",keyword:"type",params:{type: schema110.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs10){
 if(typeof data1 === "string"){
 if(func2(data1) > 255){
-validate109.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate115.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data1) < 0){
-validate109.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+validate115.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
 return false;
 }
 else {
-if(!pattern28.test(data1)){
-validate109.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"},message:"must match pattern \""+"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"+"\""}];
+if(!pattern29.test(data1)){
+validate115.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"},message:"must match pattern \""+"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"+"\""}];
 return false;
 }
 }
@@ -4853,18 +5171,18 @@ if(data.display_name !== undefined){
 let data2 = data.display_name;
 const _errs12 = errors;
 if((typeof data2 !== "string") && (data2 !== null)){
-validate109.errors = [{instancePath:instancePath+"/display_name",schemaPath:"#/properties/display_name/type",keyword:"type",params:{type: schema124.properties.display_name.type},message:"must be string,null"}];
+validate115.errors = [{instancePath:instancePath+"/display_name",schemaPath:"#/properties/display_name/type",keyword:"type",params:{type: schema131.properties.display_name.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs12){
 if(typeof data2 === "string"){
 if(func2(data2) > 255){
-validate109.errors = [{instancePath:instancePath+"/display_name",schemaPath:"#/properties/display_name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate115.errors = [{instancePath:instancePath+"/display_name",schemaPath:"#/properties/display_name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data2) < 0){
-validate109.errors = [{instancePath:instancePath+"/display_name",schemaPath:"#/properties/display_name/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+validate115.errors = [{instancePath:instancePath+"/display_name",schemaPath:"#/properties/display_name/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
 return false;
 }
 }
@@ -4881,23 +5199,23 @@ let data3 = data.display_description;
 const _errs14 = errors;
 const _errs16 = errors;
 if((typeof data3 !== "string") && (data3 !== null)){
-validate109.errors = [{instancePath:instancePath+"/display_description",schemaPath:"#/components/schemas/PrintableDescription/type",keyword:"type",params:{type: schema103.type},message:"must be string,null"}];
+validate115.errors = [{instancePath:instancePath+"/display_description",schemaPath:"#/components/schemas/PrintableDescription/type",keyword:"type",params:{type: schema110.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs16){
 if(typeof data3 === "string"){
 if(func2(data3) > 255){
-validate109.errors = [{instancePath:instancePath+"/display_description",schemaPath:"#/components/schemas/PrintableDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate115.errors = [{instancePath:instancePath+"/display_description",schemaPath:"#/components/schemas/PrintableDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data3) < 0){
-validate109.errors = [{instancePath:instancePath+"/display_description",schemaPath:"#/components/schemas/PrintableDescription/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+validate115.errors = [{instancePath:instancePath+"/display_description",schemaPath:"#/components/schemas/PrintableDescription/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
 return false;
 }
 else {
-if(!pattern28.test(data3)){
-validate109.errors = [{instancePath:instancePath+"/display_description",schemaPath:"#/components/schemas/PrintableDescription/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"},message:"must match pattern \""+"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"+"\""}];
+if(!pattern29.test(data3)){
+validate115.errors = [{instancePath:instancePath+"/display_description",schemaPath:"#/components/schemas/PrintableDescription/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"},message:"must match pattern \""+"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"+"\""}];
 return false;
 }
 }
@@ -4915,20 +5233,20 @@ var valid1 = true;
 }
 }
 else {
-validate109.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate115.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate109.errors = vErrors;
+validate115.errors = vErrors;
 return errors === 0;
 }
-validate109.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate115.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate108(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate114(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate108.evaluated;
+const evaluated0 = validate114.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4939,22 +5257,22 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.snapshot === undefined) && (missing0 = "snapshot")){
-validate108.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate114.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "snapshot")){
-validate108.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate114.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
 if(_errs1 === errors){
 if(data.snapshot !== undefined){
-if(!(validate109(data.snapshot, {instancePath:instancePath+"/snapshot",parentData:data,parentDataProperty:"snapshot",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate109.errors : vErrors.concat(validate109.errors);
+if(!(validate115(data.snapshot, {instancePath:instancePath+"/snapshot",parentData:data,parentDataProperty:"snapshot",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
 errors = vErrors.length;
 }
 }
@@ -4962,43 +5280,18 @@ errors = vErrors.length;
 }
 }
 else {
-validate108.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate114.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate108.errors = vErrors;
+validate114.errors = vErrors;
 return errors === 0;
 }
-validate108.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate114.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-
-function validate107(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="body_updateSnapshot.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate107.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(validate108(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate108.errors : vErrors.concat(validate108.errors);
-errors = vErrors.length;
-}
-validate107.errors = vErrors;
-return errors === 0;
-}
-validate107.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-export const body_replaceSnapshotMetadata = validate112;
-const schema127 = {"$ref":"cinder-v3.json#/components/schemas/SnapshotMetadataRequest","$id":"body_replaceSnapshotMetadata.json"};
-const schema128 = {"description":"`{\"metadata\": {...}}` for POST (merge) and PUT (replace all) on a snapshot's metadata. Other\ntop-level keys are ignored (`additionalProperties: true` in Cinder's schema). A missing or\nnon-object `metadata` → 400 \"Missing required element 'metadata' in request body.\" in\nAntelope.\n","type":"object","required":["metadata"],"additionalProperties":true,"properties":{"metadata":{"$ref":"#/components/schemas/SnapshotMetadata"}}};
-const schema129 = {"description":"A snapshot metadata map (cinder/api/schemas/snapshot_metadata.py at Cinder HEAD: keys\n`^[a-zA-Z0-9-_:. ]{1,255}$` - no `/`, unlike volume metadata - values strings of at most 255\ncharacters). Antelope (21.x) validates by hand instead: any key of 1..255 characters, string\nvalues of at most 255 characters (cinder/utils.py check_metadata_properties → 400 \"Invalid\nmetadata: ...\").\n","type":"object","patternProperties":{"^[a-zA-Z0-9-_:. ]{1,255}$":{"type":"string","maxLength":255}},"additionalProperties":false};
-const pattern40 = new RegExp("^[a-zA-Z0-9-_:. ]{1,255}$", "u");
 
 function validate113(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="body_updateSnapshot.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate113.evaluated;
@@ -5008,99 +5301,25 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.metadata === undefined) && (missing0 = "metadata")){
-validate113.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.metadata !== undefined){
-let data0 = data.metadata;
-const _errs3 = errors;
-if(errors === _errs3){
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-const _errs5 = errors;
-for(const key0 in data0){
-if(!(pattern40.test(key0))){
-validate113.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/components/schemas/SnapshotMetadata/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs5 === errors){
-var valid2 = true;
-for(const key1 in data0){
-if(pattern40.test(key1)){
-let data1 = data0[key1];
-const _errs6 = errors;
-if(errors === _errs6){
-if(typeof data1 === "string"){
-if(func2(data1) > 255){
-validate113.errors = [{instancePath:instancePath+"/metadata/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/SnapshotMetadata/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
-return false;
-}
-}
-else {
-validate113.errors = [{instancePath:instancePath+"/metadata/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/SnapshotMetadata/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid2 = _errs6 === errors;
-if(!valid2){
-break;
-}
-}
-}
-}
-}
-else {
-validate113.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/components/schemas/SnapshotMetadata/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-}
-}
-}
-else {
-validate113.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
+if(!(validate114(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate114.errors : vErrors.concat(validate114.errors);
+errors = vErrors.length;
 }
 validate113.errors = vErrors;
 return errors === 0;
 }
 validate113.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
+export const body_replaceSnapshotMetadata = validate118;
+const schema134 = {"$ref":"cinder-v3.json#/components/schemas/SnapshotMetadataRequest","$id":"body_replaceSnapshotMetadata.json"};
+const schema135 = {"description":"`{\"metadata\": {...}}` for POST (merge) and PUT (replace all) on a snapshot's metadata. Other\ntop-level keys are ignored (`additionalProperties: true` in Cinder's schema). A missing or\nnon-object `metadata` → 400 \"Missing required element 'metadata' in request body.\" in\nAntelope.\n","type":"object","required":["metadata"],"additionalProperties":true,"properties":{"metadata":{"$ref":"#/components/schemas/SnapshotMetadata"}}};
+const schema136 = {"description":"A snapshot metadata map (cinder/api/schemas/snapshot_metadata.py at Cinder HEAD: keys\n`^[a-zA-Z0-9-_:. ]{1,255}$` - no `/`, unlike volume metadata - values strings of at most 255\ncharacters). Antelope (21.x) validates by hand instead: any key of 1..255 characters, string\nvalues of at most 255 characters (cinder/utils.py check_metadata_properties → 400 \"Invalid\nmetadata: ...\").\n","type":"object","patternProperties":{"^[a-zA-Z0-9-_:. ]{1,255}$":{"type":"string","maxLength":255}},"additionalProperties":false};
+const pattern41 = new RegExp("^[a-zA-Z0-9-_:. ]{1,255}$", "u");
 
-function validate112(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="body_replaceSnapshotMetadata.json" */;
+function validate119(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate112.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(validate113(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
-errors = vErrors.length;
-}
-validate112.errors = vErrors;
-return errors === 0;
-}
-validate112.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-export const body_createSnapshotMetadata = validate115;
-const schema130 = {"$ref":"cinder-v3.json#/components/schemas/SnapshotMetadataRequest","$id":"body_createSnapshotMetadata.json"};
-
-function validate116(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate116.evaluated;
+const evaluated0 = validate119.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -5111,7 +5330,7 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.metadata === undefined) && (missing0 = "metadata")){
-validate116.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate119.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -5122,8 +5341,8 @@ if(errors === _errs3){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 const _errs5 = errors;
 for(const key0 in data0){
-if(!(pattern40.test(key0))){
-validate116.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/components/schemas/SnapshotMetadata/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+if(!(pattern41.test(key0))){
+validate119.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/components/schemas/SnapshotMetadata/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -5131,18 +5350,18 @@ break;
 if(_errs5 === errors){
 var valid2 = true;
 for(const key1 in data0){
-if(pattern40.test(key1)){
+if(pattern41.test(key1)){
 let data1 = data0[key1];
 const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data1 === "string"){
 if(func2(data1) > 255){
-validate116.errors = [{instancePath:instancePath+"/metadata/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/SnapshotMetadata/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate119.errors = [{instancePath:instancePath+"/metadata/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/SnapshotMetadata/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 }
 else {
-validate116.errors = [{instancePath:instancePath+"/metadata/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/SnapshotMetadata/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate119.errors = [{instancePath:instancePath+"/metadata/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/SnapshotMetadata/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -5155,7 +5374,7 @@ break;
 }
 }
 else {
-validate116.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/components/schemas/SnapshotMetadata/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate119.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/components/schemas/SnapshotMetadata/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -5163,45 +5382,144 @@ return false;
 }
 }
 else {
-validate116.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate119.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate116.errors = vErrors;
+validate119.errors = vErrors;
 return errors === 0;
 }
-validate116.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate119.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate115(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="body_createSnapshotMetadata.json" */;
+function validate118(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="body_replaceSnapshotMetadata.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate115.evaluated;
+const evaluated0 = validate118.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate116(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate116.errors : vErrors.concat(validate116.errors);
+if(!(validate119(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
 errors = vErrors.length;
 }
-validate115.errors = vErrors;
+validate118.errors = vErrors;
 return errors === 0;
 }
-validate115.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate118.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_updateSnapshotMetadataItem = validate118;
-const schema133 = {"$ref":"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest","$id":"body_updateSnapshotMetadataItem.json"};
-const schema134 = {"description":"`{\"meta\": {\"<key>\": \"<value>\"}}` with exactly one key, equal to the URL key (400 \"Request body\nand URI mismatch\"). Other top-level keys are ignored.\n","type":"object","required":["meta"],"additionalProperties":true,"properties":{"meta":{"type":"object","minProperties":1,"maxProperties":1,"patternProperties":{"^[a-zA-Z0-9-_:. ]{1,255}$":{"type":"string","maxLength":255}},"additionalProperties":false}}};
+export const body_createSnapshotMetadata = validate121;
+const schema137 = {"$ref":"cinder-v3.json#/components/schemas/SnapshotMetadataRequest","$id":"body_createSnapshotMetadata.json"};
 
-function validate118(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate122(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate122.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.metadata === undefined) && (missing0 = "metadata")){
+validate122.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.metadata !== undefined){
+let data0 = data.metadata;
+const _errs3 = errors;
+if(errors === _errs3){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+const _errs5 = errors;
+for(const key0 in data0){
+if(!(pattern41.test(key0))){
+validate122.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/components/schemas/SnapshotMetadata/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs5 === errors){
+var valid2 = true;
+for(const key1 in data0){
+if(pattern41.test(key1)){
+let data1 = data0[key1];
+const _errs6 = errors;
+if(errors === _errs6){
+if(typeof data1 === "string"){
+if(func2(data1) > 255){
+validate122.errors = [{instancePath:instancePath+"/metadata/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/SnapshotMetadata/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+}
+else {
+validate122.errors = [{instancePath:instancePath+"/metadata/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/SnapshotMetadata/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid2 = _errs6 === errors;
+if(!valid2){
+break;
+}
+}
+}
+}
+}
+else {
+validate122.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/components/schemas/SnapshotMetadata/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate122.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate122.errors = vErrors;
+return errors === 0;
+}
+validate122.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate121(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="body_createSnapshotMetadata.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate121.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(validate122(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate122.errors : vErrors.concat(validate122.errors);
+errors = vErrors.length;
+}
+validate121.errors = vErrors;
+return errors === 0;
+}
+validate121.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const body_updateSnapshotMetadataItem = validate124;
+const schema140 = {"$ref":"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest","$id":"body_updateSnapshotMetadataItem.json"};
+const schema141 = {"description":"`{\"meta\": {\"<key>\": \"<value>\"}}` with exactly one key, equal to the URL key (400 \"Request body\nand URI mismatch\"). Other top-level keys are ignored.\n","type":"object","required":["meta"],"additionalProperties":true,"properties":{"meta":{"type":"object","minProperties":1,"maxProperties":1,"patternProperties":{"^[a-zA-Z0-9-_:. ]{1,255}$":{"type":"string","maxLength":255}},"additionalProperties":false}}};
+
+function validate124(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_updateSnapshotMetadataItem.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate118.evaluated;
+const evaluated0 = validate124.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -5213,7 +5531,7 @@ if(errors === _errs0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.meta === undefined) && (missing0 = "meta")){
-validate118.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate124.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -5223,19 +5541,19 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 if(Object.keys(data0).length > 1){
-validate118.errors = [{instancePath:instancePath+"/meta",schemaPath:"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest/properties/meta/maxProperties",keyword:"maxProperties",params:{limit: 1},message:"must NOT have more than 1 properties"}];
+validate124.errors = [{instancePath:instancePath+"/meta",schemaPath:"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest/properties/meta/maxProperties",keyword:"maxProperties",params:{limit: 1},message:"must NOT have more than 1 properties"}];
 return false;
 }
 else {
 if(Object.keys(data0).length < 1){
-validate118.errors = [{instancePath:instancePath+"/meta",schemaPath:"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest/properties/meta/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"}];
+validate124.errors = [{instancePath:instancePath+"/meta",schemaPath:"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest/properties/meta/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"}];
 return false;
 }
 else {
 const _errs5 = errors;
 for(const key0 in data0){
-if(!(pattern40.test(key0))){
-validate118.errors = [{instancePath:instancePath+"/meta",schemaPath:"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest/properties/meta/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+if(!(pattern41.test(key0))){
+validate124.errors = [{instancePath:instancePath+"/meta",schemaPath:"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest/properties/meta/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -5243,18 +5561,18 @@ break;
 if(_errs5 === errors){
 var valid2 = true;
 for(const key1 in data0){
-if(pattern40.test(key1)){
+if(pattern41.test(key1)){
 let data1 = data0[key1];
 const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data1 === "string"){
 if(func2(data1) > 255){
-validate118.errors = [{instancePath:instancePath+"/meta/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest/properties/meta/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate124.errors = [{instancePath:instancePath+"/meta/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest/properties/meta/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 }
 else {
-validate118.errors = [{instancePath:instancePath+"/meta/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest/properties/meta/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate124.errors = [{instancePath:instancePath+"/meta/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest/properties/meta/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -5269,7 +5587,7 @@ break;
 }
 }
 else {
-validate118.errors = [{instancePath:instancePath+"/meta",schemaPath:"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest/properties/meta/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate124.errors = [{instancePath:instancePath+"/meta",schemaPath:"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest/properties/meta/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -5277,25 +5595,25 @@ return false;
 }
 }
 else {
-validate118.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate124.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotMetaItemRequest/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate118.errors = vErrors;
+validate124.errors = vErrors;
 return errors === 0;
 }
-validate118.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate124.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const action_resetSnapshotStatus = validate119;
-const schema135 = {"$ref":"cinder-v3.json#/components/schemas/SnapshotActionResetStatus","$id":"action_resetSnapshotStatus.json"};
-const schema136 = {"description":"`os-reset_status` (admin; cinder/api/contrib/admin_actions.py SnapshotAdminController, schema\ncinder/api/schemas/admin_actions.py `reset_status_snapshot`): force the snapshot status. The\nbody is validated first, then the snapshot is looked up (404) and the policy checked. Any\nsnapshot status may be set, from any status; the value is matched case-insensitively and\nstored lower-cased. 202, no body.\n","type":"object","x-action":"os-reset_status","x-operation":"resetSnapshotStatus","x-status":202,"x-policy":"volume_extension:snapshot_admin_actions:reset_status","required":["os-reset_status"],"additionalProperties":false,"properties":{"os-reset_status":{"type":"object","required":["status"],"additionalProperties":false,"properties":{"status":{"description":"A snapshot status (cinder/objects/fields.py SnapshotStatus.ALL), any case. Otherwise\n(empty included) 400 \"Snapshot status: <v> is invalid, valid statuses are: ('error',\n'available', 'creating', 'deleting', 'deleted', 'updating', 'error_deleting',\n'unmanaging', 'backing-up', 'restoring').\".\n","type":"string","x-case-insensitive-enum":["error","available","creating","deleting","deleted","updating","error_deleting","unmanaging","backing-up","restoring"],"pattern":"^(?:[eE][rR][rR][oO][rR]|[aA][vV][aA][iI][lL][aA][bB][lL][eE]|[cC][rR][eE][aA][tT][iI][nN][gG]|[dD][eE][lL][eE][tT][iI][nN][gG]|[dD][eE][lL][eE][tT][eE][dD]|[uU][pP][dD][aA][tT][iI][nN][gG]|[eE][rR][rR][oO][rR]_[dD][eE][lL][eE][tT][iI][nN][gG]|[uU][nN][mM][aA][nN][aA][gG][iI][nN][gG]|[bB][aA][cC][kK][iI][nN][gG]-[uU][pP]|[rR][eE][sS][tT][oO][rR][iI][nN][gG])$"}}}}};
-const pattern46 = new RegExp("^(?:[eE][rR][rR][oO][rR]|[aA][vV][aA][iI][lL][aA][bB][lL][eE]|[cC][rR][eE][aA][tT][iI][nN][gG]|[dD][eE][lL][eE][tT][iI][nN][gG]|[dD][eE][lL][eE][tT][eE][dD]|[uU][pP][dD][aA][tT][iI][nN][gG]|[eE][rR][rR][oO][rR]_[dD][eE][lL][eE][tT][iI][nN][gG]|[uU][nN][mM][aA][nN][aA][gG][iI][nN][gG]|[bB][aA][cC][kK][iI][nN][gG]-[uU][pP]|[rR][eE][sS][tT][oO][rR][iI][nN][gG])$", "u");
+export const action_resetSnapshotStatus = validate125;
+const schema142 = {"$ref":"cinder-v3.json#/components/schemas/SnapshotActionResetStatus","$id":"action_resetSnapshotStatus.json"};
+const schema143 = {"description":"`os-reset_status` (admin; cinder/api/contrib/admin_actions.py SnapshotAdminController, schema\ncinder/api/schemas/admin_actions.py `reset_status_snapshot`): force the snapshot status. The\nbody is validated first, then the snapshot is looked up (404) and the policy checked. Any\nsnapshot status may be set, from any status; the value is matched case-insensitively and\nstored lower-cased. 202, no body.\n","type":"object","x-action":"os-reset_status","x-operation":"resetSnapshotStatus","x-status":202,"x-policy":"volume_extension:snapshot_admin_actions:reset_status","required":["os-reset_status"],"additionalProperties":false,"properties":{"os-reset_status":{"type":"object","required":["status"],"additionalProperties":false,"properties":{"status":{"description":"A snapshot status (cinder/objects/fields.py SnapshotStatus.ALL), any case. Otherwise\n(empty included) 400 \"Snapshot status: <v> is invalid, valid statuses are: ('error',\n'available', 'creating', 'deleting', 'deleted', 'updating', 'error_deleting',\n'unmanaging', 'backing-up', 'restoring').\".\n","type":"string","x-case-insensitive-enum":["error","available","creating","deleting","deleted","updating","error_deleting","unmanaging","backing-up","restoring"],"pattern":"^(?:[eE][rR][rR][oO][rR]|[aA][vV][aA][iI][lL][aA][bB][lL][eE]|[cC][rR][eE][aA][tT][iI][nN][gG]|[dD][eE][lL][eE][tT][iI][nN][gG]|[dD][eE][lL][eE][tT][eE][dD]|[uU][pP][dD][aA][tT][iI][nN][gG]|[eE][rR][rR][oO][rR]_[dD][eE][lL][eE][tT][iI][nN][gG]|[uU][nN][mM][aA][nN][aA][gG][iI][nN][gG]|[bB][aA][cC][kK][iI][nN][gG]-[uU][pP]|[rR][eE][sS][tT][oO][rR][iI][nN][gG])$"}}}}};
+const pattern47 = new RegExp("^(?:[eE][rR][rR][oO][rR]|[aA][vV][aA][iI][lL][aA][bB][lL][eE]|[cC][rR][eE][aA][tT][iI][nN][gG]|[dD][eE][lL][eE][tT][iI][nN][gG]|[dD][eE][lL][eE][tT][eE][dD]|[uU][pP][dD][aA][tT][iI][nN][gG]|[eE][rR][rR][oO][rR]_[dD][eE][lL][eE][tT][iI][nN][gG]|[uU][nN][mM][aA][nN][aA][gG][iI][nN][gG]|[bB][aA][cC][kK][iI][nN][gG]-[uU][pP]|[rR][eE][sS][tT][oO][rR][iI][nN][gG])$", "u");
 
-function validate119(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate125(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="action_resetSnapshotStatus.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate119.evaluated;
+const evaluated0 = validate125.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -5307,14 +5625,14 @@ if(errors === _errs0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data["os-reset_status"] === undefined) && (missing0 = "os-reset_status")){
-validate119.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionResetStatus/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate125.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionResetStatus/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs2 = errors;
 for(const key0 in data){
 if(!(key0 === "os-reset_status")){
-validate119.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionResetStatus/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate125.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionResetStatus/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -5327,14 +5645,14 @@ if(errors === _errs3){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing1;
 if((data0.status === undefined) && (missing1 = "status")){
-validate119.errors = [{instancePath:instancePath+"/os-reset_status",schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionResetStatus/properties/os-reset_status/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate125.errors = [{instancePath:instancePath+"/os-reset_status",schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionResetStatus/properties/os-reset_status/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 const _errs5 = errors;
 for(const key1 in data0){
 if(!(key1 === "status")){
-validate119.errors = [{instancePath:instancePath+"/os-reset_status",schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionResetStatus/properties/os-reset_status/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate125.errors = [{instancePath:instancePath+"/os-reset_status",schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionResetStatus/properties/os-reset_status/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -5345,22 +5663,13 @@ let data1 = data0.status;
 const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data1 === "string"){
-if(!pattern46.test(data1)){
-validate119.errors = [{instancePath:instancePath+"/os-reset_status/status",schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionResetStatus/properties/os-reset_status/properties/status/pattern",keyword:"pattern",params:{pattern: "^(?:[eE][rR][rR][oO][rR]|[aA][vV][aA][iI][lL][aA][bB][lL][eE]|[cC][rR][eE][aA][tT][iI][nN][gG]|[dD][eE][lL][eE][tT][iI][nN][gG]|[dD][eE][lL][eE][tT][eE][dD]|[uU][pP][dD][aA][tT][iI][nN][gG]|[eE][rR][rR][oO][rR]_[dD][eE][lL][eE][tT][iI][nN][gG]|[uU][nN][mM][aA][nN][aA][gG][iI][nN][gG]|[bB][aA][cC][kK][iI][nN][gG]-[uU][pP]|[rR][eE][sS][tT][oO][rR][iI][nN][gG])$"},message:"must match pattern \""+"^(?:[eE][rR][rR][oO][rR]|[aA][vV][aA][iI][lL][aA][bB][lL][eE]|[cC][rR][eE][aA][tT][iI][nN][gG]|[dD][eE][lL][eE][tT][iI][nN][gG]|[dD][eE][lL][eE][tT][eE][dD]|[uU][pP][dD][aA][tT][iI][nN][gG]|[eE][rR][rR][oO][rR]_[dD][eE][lL][eE][tT][iI][nN][gG]|[uU][nN][mM][aA][nN][aA][gG][iI][nN][gG]|[bB][aA][cC][kK][iI][nN][gG]-[uU][pP]|[rR][eE][sS][tT][oO][rR][iI][nN][gG])$"+"\""}];
+if(!pattern47.test(data1)){
+validate125.errors = [{instancePath:instancePath+"/os-reset_status/status",schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionResetStatus/properties/os-reset_status/properties/status/pattern",keyword:"pattern",params:{pattern: "^(?:[eE][rR][rR][oO][rR]|[aA][vV][aA][iI][lL][aA][bB][lL][eE]|[cC][rR][eE][aA][tT][iI][nN][gG]|[dD][eE][lL][eE][tT][iI][nN][gG]|[dD][eE][lL][eE][tT][eE][dD]|[uU][pP][dD][aA][tT][iI][nN][gG]|[eE][rR][rR][oO][rR]_[dD][eE][lL][eE][tT][iI][nN][gG]|[uU][nN][mM][aA][nN][aA][gG][iI][nN][gG]|[bB][aA][cC][kK][iI][nN][gG]-[uU][pP]|[rR][eE][sS][tT][oO][rR][iI][nN][gG])$"},message:"must match pattern \""+"^(?:[eE][rR][rR][oO][rR]|[aA][vV][aA][iI][lL][aA][bB][lL][eE]|[cC][rR][eE][aA][tT][iI][nN][gG]|[dD][eE][lL][eE][tT][iI][nN][gG]|[dD][eE][lL][eE][tT][eE][dD]|[uU][pP][dD][aA][tT][iI][nN][gG]|[eE][rR][rR][oO][rR]_[dD][eE][lL][eE][tT][iI][nN][gG]|[uU][nN][mM][aA][nN][aA][gG][iI][nN][gG]|[bB][aA][cC][kK][iI][nN][gG]-[uU][pP]|[rR][eE][sS][tT][oO][rR][iI][nN][gG])$"+"\""}];
 return false;
 }
 }
 else {
-validate119.errors = [{instancePath:instancePath+"/os-reset_status/status",schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionResetStatus/properties/os-reset_status/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-}
-}
-}
-}
-else {
-validate119.errors = [{instancePath:instancePath+"/os-reset_status",schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionResetStatus/properties/os-reset_status/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate125.errors = [{instancePath:instancePath+"/os-reset_status/status",schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionResetStatus/properties/os-reset_status/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -5369,24 +5678,33 @@ return false;
 }
 }
 else {
-validate119.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionResetStatus/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate125.errors = [{instancePath:instancePath+"/os-reset_status",schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionResetStatus/properties/os-reset_status/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate119.errors = vErrors;
+}
+}
+}
+}
+else {
+validate125.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionResetStatus/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate125.errors = vErrors;
 return errors === 0;
 }
-validate119.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate125.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const action_forceDeleteSnapshot = validate120;
-const schema137 = {"$ref":"cinder-v3.json#/components/schemas/SnapshotActionForceDelete","$id":"action_forceDeleteSnapshot.json"};
-const schema138 = {"description":"`os-force_delete` (admin; cinder/api/contrib/admin_actions.py `_force_delete`): delete the\nsnapshot regardless of its status. Cinder does not validate the inner value (clients send\n`{}`). The snapshot is looked up first (`volume:get_snapshot`, 404), then policy\n`volume_extension:snapshot_admin_actions:force_delete`, then `volume:delete_snapshot`. A\nsnapshot in a group snapshot → 400 \"Invalid snapshot: Snapshot  must not be part of a group.\"\n(two spaces). Success: status `deleting`; 202, no body.\n","type":"object","x-action":"os-force_delete","x-operation":"forceDeleteSnapshot","x-status":202,"x-policy":"volume_extension:snapshot_admin_actions:force_delete","required":["os-force_delete"],"additionalProperties":false,"properties":{"os-force_delete":{"description":"Ignored; any JSON value (conventionally `{}`)."}}};
+export const action_forceDeleteSnapshot = validate126;
+const schema144 = {"$ref":"cinder-v3.json#/components/schemas/SnapshotActionForceDelete","$id":"action_forceDeleteSnapshot.json"};
+const schema145 = {"description":"`os-force_delete` (admin; cinder/api/contrib/admin_actions.py `_force_delete`): delete the\nsnapshot regardless of its status. Cinder does not validate the inner value (clients send\n`{}`). The snapshot is looked up first (`volume:get_snapshot`, 404), then policy\n`volume_extension:snapshot_admin_actions:force_delete`, then `volume:delete_snapshot`. A\nsnapshot in a group snapshot → 400 \"Invalid snapshot: Snapshot  must not be part of a group.\"\n(two spaces). Success: status `deleting`; 202, no body.\n","type":"object","x-action":"os-force_delete","x-operation":"forceDeleteSnapshot","x-status":202,"x-policy":"volume_extension:snapshot_admin_actions:force_delete","required":["os-force_delete"],"additionalProperties":false,"properties":{"os-force_delete":{"description":"Ignored; any JSON value (conventionally `{}`)."}}};
 
-function validate120(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate126(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="action_forceDeleteSnapshot.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate120.evaluated;
+const evaluated0 = validate126.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -5398,13 +5716,13 @@ if(errors === _errs0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data["os-force_delete"] === undefined) && (missing0 = "os-force_delete")){
-validate120.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionForceDelete/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate126.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionForceDelete/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 for(const key0 in data){
 if(!(key0 === "os-force_delete")){
-validate120.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionForceDelete/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate126.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionForceDelete/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -5412,324 +5730,21 @@ break;
 }
 }
 else {
-validate120.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionForceDelete/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate126.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionForceDelete/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate120.errors = vErrors;
+validate126.errors = vErrors;
 return errors === 0;
 }
-validate120.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate126.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const action_updateSnapshotStatus = validate121;
-const schema139 = {"$ref":"cinder-v3.json#/components/schemas/SnapshotActionUpdateStatus","$id":"action_updateSnapshotStatus.json"};
-const schema140 = {"description":"`os-update_snapshot_status` (cinder/api/contrib/snapshot_actions.py\n`_update_snapshot_status`, schema cinder/api/schemas/snapshot_actions.py\n`update_snapshot_status`): a backend that makes snapshots outside Cinder (e.g. Nova's assisted\nsnapshots of a remote-file volume) reports their progress. The body is validated first (a\n`progress` that is not an integer percentage → 400 \"Invalid input received: progress must be\nan integer percentage\" or \"... between 0 and 100\"), then the snapshot is looked up (404), then\npolicy `snapshot_extension:snapshot_actions:update_snapshot_status` (project member). Only a\nsnapshot `creating` (→ `creating`, `available`, `error`) or `deleting` (→ `deleting`,\n`error_deleting`) may be updated: another current status → 400 \"Snapshot status <cur> not\nallowed for update_snapshot_status\"; another new status → 400 \"Provided snapshot status <new>\nnot allowed for snapshot with status <cur>.\". A non-empty `progress` is stored as given.\n202, no body.\n","type":"object","x-action":"os-update_snapshot_status","x-operation":"updateSnapshotStatus","x-status":202,"x-policy":"snapshot_extension:snapshot_actions:update_snapshot_status","required":["os-update_snapshot_status"],"additionalProperties":false,"properties":{"os-update_snapshot_status":{"type":"object","required":["status"],"additionalProperties":false,"properties":{"status":{"description":"The new status (one of the transitions above).","type":"string"},"progress":{"description":"An integer percentage between 0 and 100 followed by `%` (e.g. `\"42%\"`); empty or\nnull leaves the progress as it is.\n","type":["string","null"]}}}}};
-
-function validate121(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="action_updateSnapshotStatus.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate121.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-const _errs0 = errors;
-if(errors === _errs0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data["os-update_snapshot_status"] === undefined) && (missing0 = "os-update_snapshot_status")){
-validate121.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionUpdateStatus/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-const _errs2 = errors;
-for(const key0 in data){
-if(!(key0 === "os-update_snapshot_status")){
-validate121.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionUpdateStatus/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs2 === errors){
-if(data["os-update_snapshot_status"] !== undefined){
-let data0 = data["os-update_snapshot_status"];
-const _errs3 = errors;
-if(errors === _errs3){
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-let missing1;
-if((data0.status === undefined) && (missing1 = "status")){
-validate121.errors = [{instancePath:instancePath+"/os-update_snapshot_status",schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionUpdateStatus/properties/os-update_snapshot_status/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-const _errs5 = errors;
-for(const key1 in data0){
-if(!((key1 === "status") || (key1 === "progress"))){
-validate121.errors = [{instancePath:instancePath+"/os-update_snapshot_status",schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionUpdateStatus/properties/os-update_snapshot_status/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs5 === errors){
-if(data0.status !== undefined){
-const _errs6 = errors;
-if(typeof data0.status !== "string"){
-validate121.errors = [{instancePath:instancePath+"/os-update_snapshot_status/status",schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionUpdateStatus/properties/os-update_snapshot_status/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid2 = _errs6 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data0.progress !== undefined){
-let data2 = data0.progress;
-const _errs8 = errors;
-if((typeof data2 !== "string") && (data2 !== null)){
-validate121.errors = [{instancePath:instancePath+"/os-update_snapshot_status/progress",schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionUpdateStatus/properties/os-update_snapshot_status/properties/progress/type",keyword:"type",params:{type: schema140.properties["os-update_snapshot_status"].properties.progress.type},message:"must be string,null"}];
-return false;
-}
-var valid2 = _errs8 === errors;
-}
-else {
-var valid2 = true;
-}
-}
-}
-}
-}
-else {
-validate121.errors = [{instancePath:instancePath+"/os-update_snapshot_status",schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionUpdateStatus/properties/os-update_snapshot_status/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-}
-}
-}
-}
-else {
-validate121.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionUpdateStatus/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate121.errors = vErrors;
-return errors === 0;
-}
-validate121.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-export const action_unmanageSnapshot = validate122;
-const schema141 = {"$ref":"cinder-v3.json#/components/schemas/SnapshotActionUnmanage","$id":"action_unmanageSnapshot.json"};
-const schema142 = {"description":"`os-unmanage` (admin; cinder/api/contrib/snapshot_unmanage.py `unmanage`,\ncinder/volume/api.py `delete_snapshot` with `unmanage_only`): stop managing the snapshot and\nkeep its data on the backend. Cinder does not validate the inner value (clients send `{}` or\nnull). The snapshot is looked up first (404), then policy\n`snapshot_extension:snapshot_unmanage`. Allowed from the statuses a delete is (`available`,\n`error`): otherwise 400 \"Invalid snapshot: Snapshot status must be available or error and\nmust not be part of a group.\". The snapshot goes `unmanaging`; the volume service lets its\ndriver forget it, keeping the data (the `file` driver renames `snapshot-<id>` to\n`volume-<volume id>@snapshot-<id>`, the `lvm` driver drops its owner tag from\n`_snapshot-<id>`), and removes the row, giving its snapshot and gigabytes quota back once.\n202, no body.\n","type":"object","x-action":"os-unmanage","x-operation":"unmanageSnapshot","x-status":202,"x-policy":"snapshot_extension:snapshot_unmanage","required":["os-unmanage"],"additionalProperties":false,"properties":{"os-unmanage":{"description":"Ignored; any JSON value (conventionally `{}` or null)."}}};
-
-function validate122(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="action_unmanageSnapshot.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate122.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-const _errs0 = errors;
-if(errors === _errs0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data["os-unmanage"] === undefined) && (missing0 = "os-unmanage")){
-validate122.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionUnmanage/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-for(const key0 in data){
-if(!(key0 === "os-unmanage")){
-validate122.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionUnmanage/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-}
-}
-else {
-validate122.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionUnmanage/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate122.errors = vErrors;
-return errors === 0;
-}
-validate122.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-export const body_createAttachment = validate123;
-const schema143 = {"$ref":"cinder-v3.json#/components/schemas/AttachmentCreateRequest","$id":"body_createAttachment.json"};
-const schema144 = {"description":"cinder/api/schemas/attachments.py `create` (3.27) and `create_v354` (adds `mode`).\n","type":"object","required":["attachment"],"additionalProperties":false,"properties":{"attachment":{"type":"object","required":["volume_uuid"],"additionalProperties":false,"properties":{"volume_uuid":{"$ref":"#/components/schemas/UuidLike"},"instance_uuid":{"$ref":"#/components/schemas/StoredUuidLike"},"connector":{"description":"The host's connector (os-brick `get_connector_properties`), or null to only reserve.","type":["object","null"],"additionalProperties":true},"mode":{"x-min-version":"3.54","x-microversion-name":"ATTACHMENT_CREATE_MODE_ARG","type":"string","enum":["rw","ro"]}}}}};
-
-function validate124(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate124.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.attachment === undefined) && (missing0 = "attachment")){
-validate124.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!(key0 === "attachment")){
-validate124.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.attachment !== undefined){
-let data0 = data.attachment;
-const _errs2 = errors;
-if(errors === _errs2){
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-let missing1;
-if((data0.volume_uuid === undefined) && (missing1 = "volume_uuid")){
-validate124.errors = [{instancePath:instancePath+"/attachment",schemaPath:"#/properties/attachment/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-const _errs4 = errors;
-for(const key1 in data0){
-if(!((((key1 === "volume_uuid") || (key1 === "instance_uuid")) || (key1 === "connector")) || (key1 === "mode"))){
-validate124.errors = [{instancePath:instancePath+"/attachment",schemaPath:"#/properties/attachment/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs4 === errors){
-if(data0.volume_uuid !== undefined){
-let data1 = data0.volume_uuid;
-const _errs5 = errors;
-const _errs6 = errors;
-if(errors === _errs6){
-if(typeof data1 === "string"){
-if(!pattern6.test(data1)){
-validate124.errors = [{instancePath:instancePath+"/attachment/volume_uuid",schemaPath:"#/components/schemas/UuidLike/pattern",keyword:"pattern",params:{pattern: "^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"},message:"must match pattern \""+"^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"+"\""}];
-return false;
-}
-}
-else {
-validate124.errors = [{instancePath:instancePath+"/attachment/volume_uuid",schemaPath:"#/components/schemas/UuidLike/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid1 = _errs5 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data0.instance_uuid !== undefined){
-const _errs8 = errors;
-if(!(validate74(data0.instance_uuid, {instancePath:instancePath+"/attachment/instance_uuid",parentData:data0,parentDataProperty:"instance_uuid",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
-errors = vErrors.length;
-}
-var valid1 = _errs8 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data0.connector !== undefined){
-let data3 = data0.connector;
-const _errs9 = errors;
-if((!(data3 && typeof data3 == "object" && !Array.isArray(data3))) && (data3 !== null)){
-validate124.errors = [{instancePath:instancePath+"/attachment/connector",schemaPath:"#/properties/attachment/properties/connector/type",keyword:"type",params:{type: schema144.properties.attachment.properties.connector.type},message:"must be object,null"}];
-return false;
-}
-var valid1 = _errs9 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data0.mode !== undefined){
-let data4 = data0.mode;
-const _errs12 = errors;
-if(typeof data4 !== "string"){
-validate124.errors = [{instancePath:instancePath+"/attachment/mode",schemaPath:"#/properties/attachment/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if(!((data4 === "rw") || (data4 === "ro"))){
-validate124.errors = [{instancePath:instancePath+"/attachment/mode",schemaPath:"#/properties/attachment/properties/mode/enum",keyword:"enum",params:{allowedValues: schema144.properties.attachment.properties.mode.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid1 = _errs12 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-}
-}
-}
-else {
-validate124.errors = [{instancePath:instancePath+"/attachment",schemaPath:"#/properties/attachment/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-}
-}
-}
-}
-else {
-validate124.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate124.errors = vErrors;
-return errors === 0;
-}
-validate124.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-
-function validate123(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="body_createAttachment.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate123.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(validate124(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
-errors = vErrors.length;
-}
-validate123.errors = vErrors;
-return errors === 0;
-}
-validate123.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-export const body_updateAttachment = validate127;
-const schema146 = {"$ref":"cinder-v3.json#/components/schemas/AttachmentUpdateRequest","$id":"body_updateAttachment.json"};
-const schema147 = {"description":"cinder/api/schemas/attachments.py `update`.","type":"object","required":["attachment"],"additionalProperties":false,"properties":{"attachment":{"type":"object","required":["connector"],"additionalProperties":false,"properties":{"connector":{"type":"object","minProperties":1,"additionalProperties":true}}}}};
+export const action_updateSnapshotStatus = validate127;
+const schema146 = {"$ref":"cinder-v3.json#/components/schemas/SnapshotActionUpdateStatus","$id":"action_updateSnapshotStatus.json"};
+const schema147 = {"description":"`os-update_snapshot_status` (cinder/api/contrib/snapshot_actions.py\n`_update_snapshot_status`, schema cinder/api/schemas/snapshot_actions.py\n`update_snapshot_status`): a backend that makes snapshots outside Cinder (e.g. Nova's assisted\nsnapshots of a remote-file volume) reports their progress. The body is validated first (a\n`progress` that is not an integer percentage → 400 \"Invalid input received: progress must be\nan integer percentage\" or \"... between 0 and 100\"), then the snapshot is looked up (404), then\npolicy `snapshot_extension:snapshot_actions:update_snapshot_status` (project member). Only a\nsnapshot `creating` (→ `creating`, `available`, `error`) or `deleting` (→ `deleting`,\n`error_deleting`) may be updated: another current status → 400 \"Snapshot status <cur> not\nallowed for update_snapshot_status\"; another new status → 400 \"Provided snapshot status <new>\nnot allowed for snapshot with status <cur>.\". A non-empty `progress` is stored as given.\n202, no body.\n","type":"object","x-action":"os-update_snapshot_status","x-operation":"updateSnapshotStatus","x-status":202,"x-policy":"snapshot_extension:snapshot_actions:update_snapshot_status","required":["os-update_snapshot_status"],"additionalProperties":false,"properties":{"os-update_snapshot_status":{"type":"object","required":["status"],"additionalProperties":false,"properties":{"status":{"description":"The new status (one of the transitions above).","type":"string"},"progress":{"description":"An integer percentage between 0 and 100 followed by `%` (e.g. `\"42%\"`); empty or\nnull leaves the progress as it is.\n","type":["string","null"]}}}}};
 
 function validate127(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="body_updateAttachment.json" */;
+/*# sourceURL="action_updateSnapshotStatus.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate127.evaluated;
@@ -5743,52 +5758,70 @@ const _errs0 = errors;
 if(errors === _errs0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.attachment === undefined) && (missing0 = "attachment")){
-validate127.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/AttachmentUpdateRequest/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+if((data["os-update_snapshot_status"] === undefined) && (missing0 = "os-update_snapshot_status")){
+validate127.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionUpdateStatus/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs2 = errors;
 for(const key0 in data){
-if(!(key0 === "attachment")){
-validate127.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/AttachmentUpdateRequest/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+if(!(key0 === "os-update_snapshot_status")){
+validate127.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionUpdateStatus/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
 if(_errs2 === errors){
-if(data.attachment !== undefined){
-let data0 = data.attachment;
+if(data["os-update_snapshot_status"] !== undefined){
+let data0 = data["os-update_snapshot_status"];
 const _errs3 = errors;
 if(errors === _errs3){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing1;
-if((data0.connector === undefined) && (missing1 = "connector")){
-validate127.errors = [{instancePath:instancePath+"/attachment",schemaPath:"cinder-v3.json#/components/schemas/AttachmentUpdateRequest/properties/attachment/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+if((data0.status === undefined) && (missing1 = "status")){
+validate127.errors = [{instancePath:instancePath+"/os-update_snapshot_status",schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionUpdateStatus/properties/os-update_snapshot_status/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 const _errs5 = errors;
 for(const key1 in data0){
-if(!(key1 === "connector")){
-validate127.errors = [{instancePath:instancePath+"/attachment",schemaPath:"cinder-v3.json#/components/schemas/AttachmentUpdateRequest/properties/attachment/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+if(!((key1 === "status") || (key1 === "progress"))){
+validate127.errors = [{instancePath:instancePath+"/os-update_snapshot_status",schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionUpdateStatus/properties/os-update_snapshot_status/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
 if(_errs5 === errors){
-if(data0.connector !== undefined){
-let data1 = data0.connector;
+if(data0.status !== undefined){
 const _errs6 = errors;
-if(errors === _errs6){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-if(Object.keys(data1).length < 1){
-validate127.errors = [{instancePath:instancePath+"/attachment/connector",schemaPath:"cinder-v3.json#/components/schemas/AttachmentUpdateRequest/properties/attachment/properties/connector/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"}];
+if(typeof data0.status !== "string"){
+validate127.errors = [{instancePath:instancePath+"/os-update_snapshot_status/status",schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionUpdateStatus/properties/os-update_snapshot_status/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data0.progress !== undefined){
+let data2 = data0.progress;
+const _errs8 = errors;
+if((typeof data2 !== "string") && (data2 !== null)){
+validate127.errors = [{instancePath:instancePath+"/os-update_snapshot_status/progress",schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionUpdateStatus/properties/os-update_snapshot_status/properties/progress/type",keyword:"type",params:{type: schema147.properties["os-update_snapshot_status"].properties.progress.type},message:"must be string,null"}];
+return false;
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
 }
 }
 else {
-validate127.errors = [{instancePath:instancePath+"/attachment/connector",schemaPath:"cinder-v3.json#/components/schemas/AttachmentUpdateRequest/properties/attachment/properties/connector/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate127.errors = [{instancePath:instancePath+"/os-update_snapshot_status",schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionUpdateStatus/properties/os-update_snapshot_status/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -5797,16 +5830,7 @@ return false;
 }
 }
 else {
-validate127.errors = [{instancePath:instancePath+"/attachment",schemaPath:"cinder-v3.json#/components/schemas/AttachmentUpdateRequest/properties/attachment/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-}
-}
-}
-}
-else {
-validate127.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/AttachmentUpdateRequest/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate127.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionUpdateStatus/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -5815,12 +5839,12 @@ return errors === 0;
 }
 validate127.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const action_completeAttachment = validate128;
-const schema148 = {"$ref":"cinder-v3.json#/components/schemas/AttachmentActionComplete","$id":"action_completeAttachment.json"};
-const schema149 = {"description":"`os-complete` (3.44; cinder/api/v3/attachments.py `complete`): mark the attachment\n`attached` and its volume `in-use` / `attached`. The value is not looked at. **204**, no body.\nBelow 3.44 → 404. Policy `volume:attachment_complete`.\n","type":"object","x-action":"os-complete","x-operation":"completeAttachment","x-status":204,"x-min-version":"3.44","x-microversion-name":"NEW_ATTACH_COMPLETION","x-policy":"volume:attachment_complete","required":["os-complete"],"additionalProperties":false,"properties":{"os-complete":{}}};
+export const action_unmanageSnapshot = validate128;
+const schema148 = {"$ref":"cinder-v3.json#/components/schemas/SnapshotActionUnmanage","$id":"action_unmanageSnapshot.json"};
+const schema149 = {"description":"`os-unmanage` (admin; cinder/api/contrib/snapshot_unmanage.py `unmanage`,\ncinder/volume/api.py `delete_snapshot` with `unmanage_only`): stop managing the snapshot and\nkeep its data on the backend. Cinder does not validate the inner value (clients send `{}` or\nnull). The snapshot is looked up first (404), then policy\n`snapshot_extension:snapshot_unmanage`. Allowed from the statuses a delete is (`available`,\n`error`): otherwise 400 \"Invalid snapshot: Snapshot status must be available or error and\nmust not be part of a group.\". The snapshot goes `unmanaging`; the volume service lets its\ndriver forget it, keeping the data (the `file` driver renames `snapshot-<id>` to\n`volume-<volume id>@snapshot-<id>`, the `lvm` driver drops its owner tag from\n`_snapshot-<id>`), and removes the row, giving its snapshot and gigabytes quota back once.\n202, no body.\n","type":"object","x-action":"os-unmanage","x-operation":"unmanageSnapshot","x-status":202,"x-policy":"snapshot_extension:snapshot_unmanage","required":["os-unmanage"],"additionalProperties":false,"properties":{"os-unmanage":{"description":"Ignored; any JSON value (conventionally `{}` or null)."}}};
 
 function validate128(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="action_completeAttachment.json" */;
+/*# sourceURL="action_unmanageSnapshot.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate128.evaluated;
@@ -5834,14 +5858,14 @@ const _errs0 = errors;
 if(errors === _errs0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data["os-complete"] === undefined) && (missing0 = "os-complete")){
-validate128.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/AttachmentActionComplete/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+if((data["os-unmanage"] === undefined) && (missing0 = "os-unmanage")){
+validate128.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionUnmanage/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 for(const key0 in data){
-if(!(key0 === "os-complete")){
-validate128.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/AttachmentActionComplete/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+if(!(key0 === "os-unmanage")){
+validate128.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionUnmanage/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -5849,7 +5873,7 @@ break;
 }
 }
 else {
-validate128.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/AttachmentActionComplete/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate128.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/SnapshotActionUnmanage/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -5858,11 +5882,9 @@ return errors === 0;
 }
 validate128.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_createBackup = validate129;
-const schema150 = {"$ref":"cinder-v3.json#/components/schemas/BackupCreateRequest","$id":"body_createBackup.json"};
-const schema151 = {"description":"cinder/api/schemas/backups.py `create`, `create_backup_v343` (metadata), `create_backup_v351`\n(availability_zone). A key below its microversion → 400 \"Additional properties are not\nallowed\".\n","type":"object","required":["backup"],"additionalProperties":false,"properties":{"backup":{"type":"object","required":["volume_id"],"additionalProperties":false,"properties":{"volume_id":{"$ref":"#/components/schemas/UuidLike"},"container":{"type":["string","null"],"maxLength":255},"description":{"$ref":"#/components/schemas/BackupDescription"},"incremental":{"$ref":"#/components/schemas/Boolean"},"force":{"$ref":"#/components/schemas/Boolean"},"name":{"$ref":"#/components/schemas/BackupName"},"snapshot_id":{"$ref":"#/components/schemas/OptionalUuidLike"},"metadata":{"x-min-version":"3.43","x-microversion-name":"BACKUP_METADATA","allOf":[{"$ref":"#/components/schemas/MetadataOrNull"}]},"availability_zone":{"x-min-version":"3.51","x-microversion-name":"BACKUP_AZ","type":["string","null"]}}}}};
-const schema153 = {"type":["string","null"],"maxLength":255};
-const schema156 = {"description":"`name_allow_zero_min_length`: 0..255 characters, or null.","type":["string","null"],"maxLength":255};
+export const body_createAttachment = validate129;
+const schema150 = {"$ref":"cinder-v3.json#/components/schemas/AttachmentCreateRequest","$id":"body_createAttachment.json"};
+const schema151 = {"description":"cinder/api/schemas/attachments.py `create` (3.27) and `create_v354` (adds `mode`).\n","type":"object","required":["attachment"],"additionalProperties":false,"properties":{"attachment":{"type":"object","required":["volume_uuid"],"additionalProperties":false,"properties":{"volume_uuid":{"$ref":"#/components/schemas/UuidLike"},"instance_uuid":{"$ref":"#/components/schemas/StoredUuidLike"},"connector":{"description":"The host's connector (os-brick `get_connector_properties`), or null to only reserve.","type":["object","null"],"additionalProperties":true},"mode":{"x-min-version":"3.54","x-microversion-name":"ATTACHMENT_CREATE_MODE_ARG","type":"string","enum":["rw","ro"]}}}}};
 
 function validate130(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -5877,15 +5899,311 @@ evaluated0.items = undefined;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.backup === undefined) && (missing0 = "backup")){
+if((data.attachment === undefined) && (missing0 = "attachment")){
 validate130.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(key0 === "backup")){
+if(!(key0 === "attachment")){
 validate130.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.attachment !== undefined){
+let data0 = data.attachment;
+const _errs2 = errors;
+if(errors === _errs2){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing1;
+if((data0.volume_uuid === undefined) && (missing1 = "volume_uuid")){
+validate130.errors = [{instancePath:instancePath+"/attachment",schemaPath:"#/properties/attachment/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+const _errs4 = errors;
+for(const key1 in data0){
+if(!((((key1 === "volume_uuid") || (key1 === "instance_uuid")) || (key1 === "connector")) || (key1 === "mode"))){
+validate130.errors = [{instancePath:instancePath+"/attachment",schemaPath:"#/properties/attachment/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs4 === errors){
+if(data0.volume_uuid !== undefined){
+let data1 = data0.volume_uuid;
+const _errs5 = errors;
+const _errs6 = errors;
+if(errors === _errs6){
+if(typeof data1 === "string"){
+if(!pattern6.test(data1)){
+validate130.errors = [{instancePath:instancePath+"/attachment/volume_uuid",schemaPath:"#/components/schemas/UuidLike/pattern",keyword:"pattern",params:{pattern: "^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"},message:"must match pattern \""+"^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"+"\""}];
+return false;
+}
+}
+else {
+validate130.errors = [{instancePath:instancePath+"/attachment/volume_uuid",schemaPath:"#/components/schemas/UuidLike/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid1 = _errs5 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.instance_uuid !== undefined){
+const _errs8 = errors;
+if(!(validate80(data0.instance_uuid, {instancePath:instancePath+"/attachment/instance_uuid",parentData:data0,parentDataProperty:"instance_uuid",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
+errors = vErrors.length;
+}
+var valid1 = _errs8 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.connector !== undefined){
+let data3 = data0.connector;
+const _errs9 = errors;
+if((!(data3 && typeof data3 == "object" && !Array.isArray(data3))) && (data3 !== null)){
+validate130.errors = [{instancePath:instancePath+"/attachment/connector",schemaPath:"#/properties/attachment/properties/connector/type",keyword:"type",params:{type: schema151.properties.attachment.properties.connector.type},message:"must be object,null"}];
+return false;
+}
+var valid1 = _errs9 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.mode !== undefined){
+let data4 = data0.mode;
+const _errs12 = errors;
+if(typeof data4 !== "string"){
+validate130.errors = [{instancePath:instancePath+"/attachment/mode",schemaPath:"#/properties/attachment/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((data4 === "rw") || (data4 === "ro"))){
+validate130.errors = [{instancePath:instancePath+"/attachment/mode",schemaPath:"#/properties/attachment/properties/mode/enum",keyword:"enum",params:{allowedValues: schema151.properties.attachment.properties.mode.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid1 = _errs12 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate130.errors = [{instancePath:instancePath+"/attachment",schemaPath:"#/properties/attachment/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+}
+}
+}
+else {
+validate130.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate130.errors = vErrors;
+return errors === 0;
+}
+validate130.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate129(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="body_createAttachment.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate129.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(validate130(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate130.errors : vErrors.concat(validate130.errors);
+errors = vErrors.length;
+}
+validate129.errors = vErrors;
+return errors === 0;
+}
+validate129.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const body_updateAttachment = validate133;
+const schema153 = {"$ref":"cinder-v3.json#/components/schemas/AttachmentUpdateRequest","$id":"body_updateAttachment.json"};
+const schema154 = {"description":"cinder/api/schemas/attachments.py `update`.","type":"object","required":["attachment"],"additionalProperties":false,"properties":{"attachment":{"type":"object","required":["connector"],"additionalProperties":false,"properties":{"connector":{"type":"object","minProperties":1,"additionalProperties":true}}}}};
+
+function validate133(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="body_updateAttachment.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate133.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(errors === _errs0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.attachment === undefined) && (missing0 = "attachment")){
+validate133.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/AttachmentUpdateRequest/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs2 = errors;
+for(const key0 in data){
+if(!(key0 === "attachment")){
+validate133.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/AttachmentUpdateRequest/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs2 === errors){
+if(data.attachment !== undefined){
+let data0 = data.attachment;
+const _errs3 = errors;
+if(errors === _errs3){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing1;
+if((data0.connector === undefined) && (missing1 = "connector")){
+validate133.errors = [{instancePath:instancePath+"/attachment",schemaPath:"cinder-v3.json#/components/schemas/AttachmentUpdateRequest/properties/attachment/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+const _errs5 = errors;
+for(const key1 in data0){
+if(!(key1 === "connector")){
+validate133.errors = [{instancePath:instancePath+"/attachment",schemaPath:"cinder-v3.json#/components/schemas/AttachmentUpdateRequest/properties/attachment/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs5 === errors){
+if(data0.connector !== undefined){
+let data1 = data0.connector;
+const _errs6 = errors;
+if(errors === _errs6){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+if(Object.keys(data1).length < 1){
+validate133.errors = [{instancePath:instancePath+"/attachment/connector",schemaPath:"cinder-v3.json#/components/schemas/AttachmentUpdateRequest/properties/attachment/properties/connector/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"}];
+return false;
+}
+}
+else {
+validate133.errors = [{instancePath:instancePath+"/attachment/connector",schemaPath:"cinder-v3.json#/components/schemas/AttachmentUpdateRequest/properties/attachment/properties/connector/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+}
+}
+}
+else {
+validate133.errors = [{instancePath:instancePath+"/attachment",schemaPath:"cinder-v3.json#/components/schemas/AttachmentUpdateRequest/properties/attachment/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+}
+}
+}
+else {
+validate133.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/AttachmentUpdateRequest/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate133.errors = vErrors;
+return errors === 0;
+}
+validate133.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const action_completeAttachment = validate134;
+const schema155 = {"$ref":"cinder-v3.json#/components/schemas/AttachmentActionComplete","$id":"action_completeAttachment.json"};
+const schema156 = {"description":"`os-complete` (3.44; cinder/api/v3/attachments.py `complete`): mark the attachment\n`attached` and its volume `in-use` / `attached`. The value is not looked at. **204**, no body.\nBelow 3.44 → 404. Policy `volume:attachment_complete`.\n","type":"object","x-action":"os-complete","x-operation":"completeAttachment","x-status":204,"x-min-version":"3.44","x-microversion-name":"NEW_ATTACH_COMPLETION","x-policy":"volume:attachment_complete","required":["os-complete"],"additionalProperties":false,"properties":{"os-complete":{}}};
+
+function validate134(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="action_completeAttachment.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate134.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(errors === _errs0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data["os-complete"] === undefined) && (missing0 = "os-complete")){
+validate134.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/AttachmentActionComplete/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+for(const key0 in data){
+if(!(key0 === "os-complete")){
+validate134.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/AttachmentActionComplete/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+}
+}
+else {
+validate134.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/AttachmentActionComplete/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate134.errors = vErrors;
+return errors === 0;
+}
+validate134.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const body_createBackup = validate135;
+const schema157 = {"$ref":"cinder-v3.json#/components/schemas/BackupCreateRequest","$id":"body_createBackup.json"};
+const schema158 = {"description":"cinder/api/schemas/backups.py `create`, `create_backup_v343` (metadata), `create_backup_v351`\n(availability_zone). A key below its microversion → 400 \"Additional properties are not\nallowed\".\n","type":"object","required":["backup"],"additionalProperties":false,"properties":{"backup":{"type":"object","required":["volume_id"],"additionalProperties":false,"properties":{"volume_id":{"$ref":"#/components/schemas/UuidLike"},"container":{"type":["string","null"],"maxLength":255},"description":{"$ref":"#/components/schemas/BackupDescription"},"incremental":{"$ref":"#/components/schemas/Boolean"},"force":{"$ref":"#/components/schemas/Boolean"},"name":{"$ref":"#/components/schemas/BackupName"},"snapshot_id":{"$ref":"#/components/schemas/OptionalUuidLike"},"metadata":{"x-min-version":"3.43","x-microversion-name":"BACKUP_METADATA","allOf":[{"$ref":"#/components/schemas/MetadataOrNull"}]},"availability_zone":{"x-min-version":"3.51","x-microversion-name":"BACKUP_AZ","type":["string","null"]}}}}};
+const schema160 = {"type":["string","null"],"maxLength":255};
+const schema163 = {"description":"`name_allow_zero_min_length`: 0..255 characters, or null.","type":["string","null"],"maxLength":255};
+
+function validate136(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate136.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.backup === undefined) && (missing0 = "backup")){
+validate136.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(key0 === "backup")){
+validate136.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -5898,14 +6216,14 @@ if(errors === _errs2){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing1;
 if((data0.volume_id === undefined) && (missing1 = "volume_id")){
-validate130.errors = [{instancePath:instancePath+"/backup",schemaPath:"#/properties/backup/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate136.errors = [{instancePath:instancePath+"/backup",schemaPath:"#/properties/backup/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 const _errs4 = errors;
 for(const key1 in data0){
-if(!(func1.call(schema151.properties.backup.properties, key1))){
-validate130.errors = [{instancePath:instancePath+"/backup",schemaPath:"#/properties/backup/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+if(!(func1.call(schema158.properties.backup.properties, key1))){
+validate136.errors = [{instancePath:instancePath+"/backup",schemaPath:"#/properties/backup/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -5918,12 +6236,12 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data1 === "string"){
 if(!pattern6.test(data1)){
-validate130.errors = [{instancePath:instancePath+"/backup/volume_id",schemaPath:"#/components/schemas/UuidLike/pattern",keyword:"pattern",params:{pattern: "^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"},message:"must match pattern \""+"^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"+"\""}];
+validate136.errors = [{instancePath:instancePath+"/backup/volume_id",schemaPath:"#/components/schemas/UuidLike/pattern",keyword:"pattern",params:{pattern: "^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"},message:"must match pattern \""+"^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"+"\""}];
 return false;
 }
 }
 else {
-validate130.errors = [{instancePath:instancePath+"/backup/volume_id",schemaPath:"#/components/schemas/UuidLike/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate136.errors = [{instancePath:instancePath+"/backup/volume_id",schemaPath:"#/components/schemas/UuidLike/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -5937,13 +6255,13 @@ if(data0.container !== undefined){
 let data2 = data0.container;
 const _errs8 = errors;
 if((typeof data2 !== "string") && (data2 !== null)){
-validate130.errors = [{instancePath:instancePath+"/backup/container",schemaPath:"#/properties/backup/properties/container/type",keyword:"type",params:{type: schema151.properties.backup.properties.container.type},message:"must be string,null"}];
+validate136.errors = [{instancePath:instancePath+"/backup/container",schemaPath:"#/properties/backup/properties/container/type",keyword:"type",params:{type: schema158.properties.backup.properties.container.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs8){
 if(typeof data2 === "string"){
 if(func2(data2) > 255){
-validate130.errors = [{instancePath:instancePath+"/backup/container",schemaPath:"#/properties/backup/properties/container/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate136.errors = [{instancePath:instancePath+"/backup/container",schemaPath:"#/properties/backup/properties/container/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 }
@@ -5959,13 +6277,13 @@ let data3 = data0.description;
 const _errs10 = errors;
 const _errs11 = errors;
 if((typeof data3 !== "string") && (data3 !== null)){
-validate130.errors = [{instancePath:instancePath+"/backup/description",schemaPath:"#/components/schemas/BackupDescription/type",keyword:"type",params:{type: schema153.type},message:"must be string,null"}];
+validate136.errors = [{instancePath:instancePath+"/backup/description",schemaPath:"#/components/schemas/BackupDescription/type",keyword:"type",params:{type: schema160.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs11){
 if(typeof data3 === "string"){
 if(func2(data3) > 255){
-validate130.errors = [{instancePath:instancePath+"/backup/description",schemaPath:"#/components/schemas/BackupDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate136.errors = [{instancePath:instancePath+"/backup/description",schemaPath:"#/components/schemas/BackupDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 }
@@ -5980,11 +6298,11 @@ if(data0.incremental !== undefined){
 let data4 = data0.incremental;
 const _errs13 = errors;
 if((typeof data4 !== "boolean") && (typeof data4 !== "string")){
-validate130.errors = [{instancePath:instancePath+"/backup/incremental",schemaPath:"#/components/schemas/Boolean/type",keyword:"type",params:{type: schema40.type},message:"must be boolean,string"}];
+validate136.errors = [{instancePath:instancePath+"/backup/incremental",schemaPath:"#/components/schemas/Boolean/type",keyword:"type",params:{type: schema40.type},message:"must be boolean,string"}];
 return false;
 }
 if(!((((((((((((((((((((((((((data4 === true) || (data4 === "True")) || (data4 === "TRUE")) || (data4 === "true")) || (data4 === "1")) || (data4 === "ON")) || (data4 === "On")) || (data4 === "on")) || (data4 === "YES")) || (data4 === "Yes")) || (data4 === "yes")) || (data4 === "y")) || (data4 === "t")) || (data4 === false)) || (data4 === "False")) || (data4 === "FALSE")) || (data4 === "false")) || (data4 === "0")) || (data4 === "OFF")) || (data4 === "Off")) || (data4 === "off")) || (data4 === "NO")) || (data4 === "No")) || (data4 === "no")) || (data4 === "n")) || (data4 === "f"))){
-validate130.errors = [{instancePath:instancePath+"/backup/incremental",schemaPath:"#/components/schemas/Boolean/enum",keyword:"enum",params:{allowedValues: schema40.enum},message:"must be equal to one of the allowed values"}];
+validate136.errors = [{instancePath:instancePath+"/backup/incremental",schemaPath:"#/components/schemas/Boolean/enum",keyword:"enum",params:{allowedValues: schema40.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid1 = _errs13 === errors;
@@ -5997,11 +6315,11 @@ if(data0.force !== undefined){
 let data5 = data0.force;
 const _errs16 = errors;
 if((typeof data5 !== "boolean") && (typeof data5 !== "string")){
-validate130.errors = [{instancePath:instancePath+"/backup/force",schemaPath:"#/components/schemas/Boolean/type",keyword:"type",params:{type: schema40.type},message:"must be boolean,string"}];
+validate136.errors = [{instancePath:instancePath+"/backup/force",schemaPath:"#/components/schemas/Boolean/type",keyword:"type",params:{type: schema40.type},message:"must be boolean,string"}];
 return false;
 }
 if(!((((((((((((((((((((((((((data5 === true) || (data5 === "True")) || (data5 === "TRUE")) || (data5 === "true")) || (data5 === "1")) || (data5 === "ON")) || (data5 === "On")) || (data5 === "on")) || (data5 === "YES")) || (data5 === "Yes")) || (data5 === "yes")) || (data5 === "y")) || (data5 === "t")) || (data5 === false)) || (data5 === "False")) || (data5 === "FALSE")) || (data5 === "false")) || (data5 === "0")) || (data5 === "OFF")) || (data5 === "Off")) || (data5 === "off")) || (data5 === "NO")) || (data5 === "No")) || (data5 === "no")) || (data5 === "n")) || (data5 === "f"))){
-validate130.errors = [{instancePath:instancePath+"/backup/force",schemaPath:"#/components/schemas/Boolean/enum",keyword:"enum",params:{allowedValues: schema40.enum},message:"must be equal to one of the allowed values"}];
+validate136.errors = [{instancePath:instancePath+"/backup/force",schemaPath:"#/components/schemas/Boolean/enum",keyword:"enum",params:{allowedValues: schema40.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid1 = _errs16 === errors;
@@ -6015,13 +6333,13 @@ let data6 = data0.name;
 const _errs19 = errors;
 const _errs20 = errors;
 if((typeof data6 !== "string") && (data6 !== null)){
-validate130.errors = [{instancePath:instancePath+"/backup/name",schemaPath:"#/components/schemas/BackupName/type",keyword:"type",params:{type: schema156.type},message:"must be string,null"}];
+validate136.errors = [{instancePath:instancePath+"/backup/name",schemaPath:"#/components/schemas/BackupName/type",keyword:"type",params:{type: schema163.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs20){
 if(typeof data6 === "string"){
 if(func2(data6) > 255){
-validate130.errors = [{instancePath:instancePath+"/backup/name",schemaPath:"#/components/schemas/BackupName/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate136.errors = [{instancePath:instancePath+"/backup/name",schemaPath:"#/components/schemas/BackupName/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 }
@@ -6049,7 +6367,7 @@ let data8 = data0.metadata;
 const _errs23 = errors;
 const _errs25 = errors;
 if((!(data8 && typeof data8 == "object" && !Array.isArray(data8))) && (data8 !== null)){
-validate130.errors = [{instancePath:instancePath+"/backup/metadata",schemaPath:"#/components/schemas/MetadataOrNull/type",keyword:"type",params:{type: schema35.type},message:"must be object,null"}];
+validate136.errors = [{instancePath:instancePath+"/backup/metadata",schemaPath:"#/components/schemas/MetadataOrNull/type",keyword:"type",params:{type: schema35.type},message:"must be object,null"}];
 return false;
 }
 if(errors === _errs25){
@@ -6057,7 +6375,7 @@ if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
 const _errs27 = errors;
 for(const key2 in data8){
 if(!(pattern4.test(key2))){
-validate130.errors = [{instancePath:instancePath+"/backup/metadata",schemaPath:"#/components/schemas/MetadataOrNull/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
+validate136.errors = [{instancePath:instancePath+"/backup/metadata",schemaPath:"#/components/schemas/MetadataOrNull/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -6071,12 +6389,12 @@ const _errs28 = errors;
 if(errors === _errs28){
 if(typeof data9 === "string"){
 if(func2(data9) > 255){
-validate130.errors = [{instancePath:instancePath+"/backup/metadata/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/MetadataOrNull/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate136.errors = [{instancePath:instancePath+"/backup/metadata/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/MetadataOrNull/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 }
 else {
-validate130.errors = [{instancePath:instancePath+"/backup/metadata/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/MetadataOrNull/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate136.errors = [{instancePath:instancePath+"/backup/metadata/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/MetadataOrNull/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -6099,7 +6417,7 @@ if(data0.availability_zone !== undefined){
 let data10 = data0.availability_zone;
 const _errs30 = errors;
 if((typeof data10 !== "string") && (data10 !== null)){
-validate130.errors = [{instancePath:instancePath+"/backup/availability_zone",schemaPath:"#/properties/backup/properties/availability_zone/type",keyword:"type",params:{type: schema151.properties.backup.properties.availability_zone.type},message:"must be string,null"}];
+validate136.errors = [{instancePath:instancePath+"/backup/availability_zone",schemaPath:"#/properties/backup/properties/availability_zone/type",keyword:"type",params:{type: schema158.properties.backup.properties.availability_zone.type},message:"must be string,null"}];
 return false;
 }
 var valid1 = _errs30 === errors;
@@ -6119,7 +6437,7 @@ var valid1 = true;
 }
 }
 else {
-validate130.errors = [{instancePath:instancePath+"/backup",schemaPath:"#/properties/backup/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate136.errors = [{instancePath:instancePath+"/backup",schemaPath:"#/properties/backup/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -6128,45 +6446,45 @@ return false;
 }
 }
 else {
-validate130.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate136.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate130.errors = vErrors;
+validate136.errors = vErrors;
 return errors === 0;
 }
-validate130.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate136.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate129(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate135(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_createBackup.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate129.evaluated;
+const evaluated0 = validate135.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate130(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate130.errors : vErrors.concat(validate130.errors);
+if(!(validate136(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate136.errors : vErrors.concat(validate136.errors);
 errors = vErrors.length;
 }
-validate129.errors = vErrors;
+validate135.errors = vErrors;
 return errors === 0;
 }
-validate129.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate135.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_importBackupRecord = validate133;
-const schema158 = {"$ref":"cinder-v3.json#/components/schemas/BackupImportRequest","$id":"body_importBackupRecord.json"};
-const schema159 = {"description":"cinder/api/schemas/backups.py `import_record`.","type":"object","required":["backup-record"],"additionalProperties":false,"properties":{"backup-record":{"$ref":"#/components/schemas/BackupRecord"}}};
-const schema160 = {"type":"object","required":["backup_service","backup_url"],"additionalProperties":false,"properties":{"backup_service":{"type":"string","maxLength":255},"backup_url":{"type":"string"}}};
+export const body_importBackupRecord = validate139;
+const schema165 = {"$ref":"cinder-v3.json#/components/schemas/BackupImportRequest","$id":"body_importBackupRecord.json"};
+const schema166 = {"description":"cinder/api/schemas/backups.py `import_record`.","type":"object","required":["backup-record"],"additionalProperties":false,"properties":{"backup-record":{"$ref":"#/components/schemas/BackupRecord"}}};
+const schema167 = {"type":"object","required":["backup_service","backup_url"],"additionalProperties":false,"properties":{"backup_service":{"type":"string","maxLength":255},"backup_url":{"type":"string"}}};
 
-function validate134(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate140(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate134.evaluated;
+const evaluated0 = validate140.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -6177,14 +6495,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data["backup-record"] === undefined) && (missing0 = "backup-record")){
-validate134.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate140.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "backup-record")){
-validate134.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate140.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -6197,14 +6515,14 @@ if(errors === _errs3){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing1;
 if(((data0.backup_service === undefined) && (missing1 = "backup_service")) || ((data0.backup_url === undefined) && (missing1 = "backup_url"))){
-validate134.errors = [{instancePath:instancePath+"/backup-record",schemaPath:"#/components/schemas/BackupRecord/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate140.errors = [{instancePath:instancePath+"/backup-record",schemaPath:"#/components/schemas/BackupRecord/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 const _errs5 = errors;
 for(const key1 in data0){
 if(!((key1 === "backup_service") || (key1 === "backup_url"))){
-validate134.errors = [{instancePath:instancePath+"/backup-record",schemaPath:"#/components/schemas/BackupRecord/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate140.errors = [{instancePath:instancePath+"/backup-record",schemaPath:"#/components/schemas/BackupRecord/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -6216,12 +6534,12 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data1 === "string"){
 if(func2(data1) > 255){
-validate134.errors = [{instancePath:instancePath+"/backup-record/backup_service",schemaPath:"#/components/schemas/BackupRecord/properties/backup_service/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate140.errors = [{instancePath:instancePath+"/backup-record/backup_service",schemaPath:"#/components/schemas/BackupRecord/properties/backup_service/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 }
 else {
-validate134.errors = [{instancePath:instancePath+"/backup-record/backup_service",schemaPath:"#/components/schemas/BackupRecord/properties/backup_service/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate140.errors = [{instancePath:instancePath+"/backup-record/backup_service",schemaPath:"#/components/schemas/BackupRecord/properties/backup_service/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -6234,7 +6552,7 @@ if(valid2){
 if(data0.backup_url !== undefined){
 const _errs8 = errors;
 if(typeof data0.backup_url !== "string"){
-validate134.errors = [{instancePath:instancePath+"/backup-record/backup_url",schemaPath:"#/components/schemas/BackupRecord/properties/backup_url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate140.errors = [{instancePath:instancePath+"/backup-record/backup_url",schemaPath:"#/components/schemas/BackupRecord/properties/backup_url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs8 === errors;
@@ -6247,7 +6565,7 @@ var valid2 = true;
 }
 }
 else {
-validate134.errors = [{instancePath:instancePath+"/backup-record",schemaPath:"#/components/schemas/BackupRecord/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate140.errors = [{instancePath:instancePath+"/backup-record",schemaPath:"#/components/schemas/BackupRecord/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -6256,44 +6574,44 @@ return false;
 }
 }
 else {
-validate134.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate140.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate134.errors = vErrors;
+validate140.errors = vErrors;
 return errors === 0;
 }
-validate134.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate140.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate133(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate139(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_importBackupRecord.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate133.evaluated;
+const evaluated0 = validate139.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate134(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate134.errors : vErrors.concat(validate134.errors);
+if(!(validate140(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
 errors = vErrors.length;
 }
-validate133.errors = vErrors;
+validate139.errors = vErrors;
 return errors === 0;
 }
-validate133.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate139.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_updateBackup = validate136;
-const schema161 = {"$ref":"cinder-v3.json#/components/schemas/BackupUpdateRequest","$id":"body_updateBackup.json"};
-const schema162 = {"description":"cinder/api/schemas/backups.py `update`, `update_backup_v343` (metadata).","type":"object","required":["backup"],"additionalProperties":false,"properties":{"backup":{"type":["object","null"],"additionalProperties":false,"properties":{"name":{"$ref":"#/components/schemas/BackupName"},"description":{"$ref":"#/components/schemas/BackupDescription"},"metadata":{"x-min-version":"3.43","x-microversion-name":"BACKUP_METADATA","allOf":[{"$ref":"#/components/schemas/Metadata"}]}}}}};
+export const body_updateBackup = validate142;
+const schema168 = {"$ref":"cinder-v3.json#/components/schemas/BackupUpdateRequest","$id":"body_updateBackup.json"};
+const schema169 = {"description":"cinder/api/schemas/backups.py `update`, `update_backup_v343` (metadata).","type":"object","required":["backup"],"additionalProperties":false,"properties":{"backup":{"type":["object","null"],"additionalProperties":false,"properties":{"name":{"$ref":"#/components/schemas/BackupName"},"description":{"$ref":"#/components/schemas/BackupDescription"},"metadata":{"x-min-version":"3.43","x-microversion-name":"BACKUP_METADATA","allOf":[{"$ref":"#/components/schemas/Metadata"}]}}}}};
 
-function validate137(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate143(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate137.evaluated;
+const evaluated0 = validate143.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -6304,14 +6622,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.backup === undefined) && (missing0 = "backup")){
-validate137.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate143.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "backup")){
-validate137.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate143.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -6321,7 +6639,7 @@ if(data.backup !== undefined){
 let data0 = data.backup;
 const _errs2 = errors;
 if((!(data0 && typeof data0 == "object" && !Array.isArray(data0))) && (data0 !== null)){
-validate137.errors = [{instancePath:instancePath+"/backup",schemaPath:"#/properties/backup/type",keyword:"type",params:{type: schema162.properties.backup.type},message:"must be object,null"}];
+validate143.errors = [{instancePath:instancePath+"/backup",schemaPath:"#/properties/backup/type",keyword:"type",params:{type: schema169.properties.backup.type},message:"must be object,null"}];
 return false;
 }
 if(errors === _errs2){
@@ -6329,7 +6647,7 @@ if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 const _errs4 = errors;
 for(const key1 in data0){
 if(!(((key1 === "name") || (key1 === "description")) || (key1 === "metadata"))){
-validate137.errors = [{instancePath:instancePath+"/backup",schemaPath:"#/properties/backup/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate143.errors = [{instancePath:instancePath+"/backup",schemaPath:"#/properties/backup/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -6340,13 +6658,13 @@ let data1 = data0.name;
 const _errs5 = errors;
 const _errs6 = errors;
 if((typeof data1 !== "string") && (data1 !== null)){
-validate137.errors = [{instancePath:instancePath+"/backup/name",schemaPath:"#/components/schemas/BackupName/type",keyword:"type",params:{type: schema156.type},message:"must be string,null"}];
+validate143.errors = [{instancePath:instancePath+"/backup/name",schemaPath:"#/components/schemas/BackupName/type",keyword:"type",params:{type: schema163.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs6){
 if(typeof data1 === "string"){
 if(func2(data1) > 255){
-validate137.errors = [{instancePath:instancePath+"/backup/name",schemaPath:"#/components/schemas/BackupName/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate143.errors = [{instancePath:instancePath+"/backup/name",schemaPath:"#/components/schemas/BackupName/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 }
@@ -6362,13 +6680,13 @@ let data2 = data0.description;
 const _errs8 = errors;
 const _errs9 = errors;
 if((typeof data2 !== "string") && (data2 !== null)){
-validate137.errors = [{instancePath:instancePath+"/backup/description",schemaPath:"#/components/schemas/BackupDescription/type",keyword:"type",params:{type: schema153.type},message:"must be string,null"}];
+validate143.errors = [{instancePath:instancePath+"/backup/description",schemaPath:"#/components/schemas/BackupDescription/type",keyword:"type",params:{type: schema160.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs9){
 if(typeof data2 === "string"){
 if(func2(data2) > 255){
-validate137.errors = [{instancePath:instancePath+"/backup/description",schemaPath:"#/components/schemas/BackupDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate143.errors = [{instancePath:instancePath+"/backup/description",schemaPath:"#/components/schemas/BackupDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 }
@@ -6388,7 +6706,7 @@ if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 const _errs15 = errors;
 for(const key2 in data3){
 if(!(pattern4.test(key2))){
-validate137.errors = [{instancePath:instancePath+"/backup/metadata",schemaPath:"#/components/schemas/Metadata/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
+validate143.errors = [{instancePath:instancePath+"/backup/metadata",schemaPath:"#/components/schemas/Metadata/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -6402,12 +6720,12 @@ const _errs16 = errors;
 if(errors === _errs16){
 if(typeof data4 === "string"){
 if(func2(data4) > 255){
-validate137.errors = [{instancePath:instancePath+"/backup/metadata/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/Metadata/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate143.errors = [{instancePath:instancePath+"/backup/metadata/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/Metadata/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 }
 else {
-validate137.errors = [{instancePath:instancePath+"/backup/metadata/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/Metadata/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate143.errors = [{instancePath:instancePath+"/backup/metadata/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/Metadata/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -6420,7 +6738,7 @@ break;
 }
 }
 else {
-validate137.errors = [{instancePath:instancePath+"/backup/metadata",schemaPath:"#/components/schemas/Metadata/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate143.errors = [{instancePath:instancePath+"/backup/metadata",schemaPath:"#/components/schemas/Metadata/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -6439,45 +6757,45 @@ var valid1 = true;
 }
 }
 else {
-validate137.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate143.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate137.errors = vErrors;
+validate143.errors = vErrors;
 return errors === 0;
 }
-validate137.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate143.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate136(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate142(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_updateBackup.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate136.evaluated;
+const evaluated0 = validate142.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate137(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
+if(!(validate143(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate143.errors : vErrors.concat(validate143.errors);
 errors = vErrors.length;
 }
-validate136.errors = vErrors;
+validate142.errors = vErrors;
 return errors === 0;
 }
-validate136.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate142.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const action_resetBackupStatus = validate139;
-const schema166 = {"$ref":"cinder-v3.json#/components/schemas/BackupActionResetStatus","$id":"action_resetBackupStatus.json"};
-const schema167 = {"description":"`os-reset_status` (admin): set the backup's status to `available` or `error`\n(cinder/api/schemas/admin_actions.py `reset_status_backup`). 202, no body.\n","type":"object","x-action":"os-reset_status","x-operation":"resetBackupStatus","x-status":202,"x-policy":"volume_extension:backup_admin_actions:reset_status","required":["os-reset_status"],"additionalProperties":false,"properties":{"os-reset_status":{"type":"object","required":["status"],"additionalProperties":false,"properties":{"status":{"description":"`available` or `error`, any case, stored lower-cased. Otherwise (empty included) 400\n\"Backup status: <v> is invalid, valid statuses are: ['available', 'error'].\" before\nthe backup is looked up (cinder/api/validation/validators.py `_validate_backup_status`,\nraised as InvalidParameterValue).\n","type":"string","x-case-insensitive-enum":["available","error"]}}}}};
+export const action_resetBackupStatus = validate145;
+const schema173 = {"$ref":"cinder-v3.json#/components/schemas/BackupActionResetStatus","$id":"action_resetBackupStatus.json"};
+const schema174 = {"description":"`os-reset_status` (admin): set the backup's status to `available` or `error`\n(cinder/api/schemas/admin_actions.py `reset_status_backup`). 202, no body.\n","type":"object","x-action":"os-reset_status","x-operation":"resetBackupStatus","x-status":202,"x-policy":"volume_extension:backup_admin_actions:reset_status","required":["os-reset_status"],"additionalProperties":false,"properties":{"os-reset_status":{"type":"object","required":["status"],"additionalProperties":false,"properties":{"status":{"description":"`available` or `error`, any case, stored lower-cased. Otherwise (empty included) 400\n\"Backup status: <v> is invalid, valid statuses are: ['available', 'error'].\" before\nthe backup is looked up (cinder/api/validation/validators.py `_validate_backup_status`,\nraised as InvalidParameterValue).\n","type":"string","x-case-insensitive-enum":["available","error"]}}}}};
 
-function validate139(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate145(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="action_resetBackupStatus.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate139.evaluated;
+const evaluated0 = validate145.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -6489,14 +6807,14 @@ if(errors === _errs0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data["os-reset_status"] === undefined) && (missing0 = "os-reset_status")){
-validate139.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/BackupActionResetStatus/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate145.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/BackupActionResetStatus/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs2 = errors;
 for(const key0 in data){
 if(!(key0 === "os-reset_status")){
-validate139.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/BackupActionResetStatus/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate145.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/BackupActionResetStatus/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -6509,14 +6827,14 @@ if(errors === _errs3){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing1;
 if((data0.status === undefined) && (missing1 = "status")){
-validate139.errors = [{instancePath:instancePath+"/os-reset_status",schemaPath:"cinder-v3.json#/components/schemas/BackupActionResetStatus/properties/os-reset_status/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate145.errors = [{instancePath:instancePath+"/os-reset_status",schemaPath:"cinder-v3.json#/components/schemas/BackupActionResetStatus/properties/os-reset_status/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 const _errs5 = errors;
 for(const key1 in data0){
 if(!(key1 === "status")){
-validate139.errors = [{instancePath:instancePath+"/os-reset_status",schemaPath:"cinder-v3.json#/components/schemas/BackupActionResetStatus/properties/os-reset_status/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate145.errors = [{instancePath:instancePath+"/os-reset_status",schemaPath:"cinder-v3.json#/components/schemas/BackupActionResetStatus/properties/os-reset_status/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -6524,7 +6842,7 @@ break;
 if(_errs5 === errors){
 if(data0.status !== undefined){
 if(typeof data0.status !== "string"){
-validate139.errors = [{instancePath:instancePath+"/os-reset_status/status",schemaPath:"cinder-v3.json#/components/schemas/BackupActionResetStatus/properties/os-reset_status/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate145.errors = [{instancePath:instancePath+"/os-reset_status/status",schemaPath:"cinder-v3.json#/components/schemas/BackupActionResetStatus/properties/os-reset_status/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -6532,7 +6850,7 @@ return false;
 }
 }
 else {
-validate139.errors = [{instancePath:instancePath+"/os-reset_status",schemaPath:"cinder-v3.json#/components/schemas/BackupActionResetStatus/properties/os-reset_status/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate145.errors = [{instancePath:instancePath+"/os-reset_status",schemaPath:"cinder-v3.json#/components/schemas/BackupActionResetStatus/properties/os-reset_status/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -6541,24 +6859,24 @@ return false;
 }
 }
 else {
-validate139.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/BackupActionResetStatus/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate145.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/BackupActionResetStatus/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate139.errors = vErrors;
+validate145.errors = vErrors;
 return errors === 0;
 }
-validate139.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate145.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const action_forceDeleteBackup = validate140;
-const schema168 = {"$ref":"cinder-v3.json#/components/schemas/BackupActionForceDelete","$id":"action_forceDeleteBackup.json"};
-const schema169 = {"description":"`os-force_delete` (admin): delete the backup whatever its status (a running backup or\nrestore is abandoned). 202, no body.\n","type":"object","x-action":"os-force_delete","x-operation":"forceDeleteBackup","x-status":202,"x-policy":"volume_extension:backup_admin_actions:force_delete","required":["os-force_delete"],"additionalProperties":false,"properties":{"os-force_delete":{"description":"Ignored; any JSON value (conventionally `{}`)."}}};
+export const action_forceDeleteBackup = validate146;
+const schema175 = {"$ref":"cinder-v3.json#/components/schemas/BackupActionForceDelete","$id":"action_forceDeleteBackup.json"};
+const schema176 = {"description":"`os-force_delete` (admin): delete the backup whatever its status (a running backup or\nrestore is abandoned). 202, no body.\n","type":"object","x-action":"os-force_delete","x-operation":"forceDeleteBackup","x-status":202,"x-policy":"volume_extension:backup_admin_actions:force_delete","required":["os-force_delete"],"additionalProperties":false,"properties":{"os-force_delete":{"description":"Ignored; any JSON value (conventionally `{}`)."}}};
 
-function validate140(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate146(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="action_forceDeleteBackup.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate140.evaluated;
+const evaluated0 = validate146.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -6570,13 +6888,13 @@ if(errors === _errs0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data["os-force_delete"] === undefined) && (missing0 = "os-force_delete")){
-validate140.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/BackupActionForceDelete/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate146.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/BackupActionForceDelete/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 for(const key0 in data){
 if(!(key0 === "os-force_delete")){
-validate140.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/BackupActionForceDelete/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate146.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/BackupActionForceDelete/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -6584,23 +6902,23 @@ break;
 }
 }
 else {
-validate140.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/BackupActionForceDelete/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate146.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/BackupActionForceDelete/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate140.errors = vErrors;
+validate146.errors = vErrors;
 return errors === 0;
 }
-validate140.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate146.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_restoreBackup = validate141;
-const schema170 = {"$ref":"cinder-v3.json#/components/schemas/BackupRestoreRequest","$id":"body_restoreBackup.json"};
-const schema171 = {"description":"cinder/api/schemas/backups.py `restore`.","type":"object","required":["restore"],"additionalProperties":false,"properties":{"restore":{"type":["object","null"],"additionalProperties":false,"properties":{"name":{"$ref":"#/components/schemas/BackupName"},"volume_id":{"$ref":"#/components/schemas/OptionalUuidLike"}}}}};
+export const body_restoreBackup = validate147;
+const schema177 = {"$ref":"cinder-v3.json#/components/schemas/BackupRestoreRequest","$id":"body_restoreBackup.json"};
+const schema178 = {"description":"cinder/api/schemas/backups.py `restore`.","type":"object","required":["restore"],"additionalProperties":false,"properties":{"restore":{"type":["object","null"],"additionalProperties":false,"properties":{"name":{"$ref":"#/components/schemas/BackupName"},"volume_id":{"$ref":"#/components/schemas/OptionalUuidLike"}}}}};
 
-function validate142(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate148(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate142.evaluated;
+const evaluated0 = validate148.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -6611,14 +6929,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.restore === undefined) && (missing0 = "restore")){
-validate142.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate148.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "restore")){
-validate142.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate148.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -6628,7 +6946,7 @@ if(data.restore !== undefined){
 let data0 = data.restore;
 const _errs2 = errors;
 if((!(data0 && typeof data0 == "object" && !Array.isArray(data0))) && (data0 !== null)){
-validate142.errors = [{instancePath:instancePath+"/restore",schemaPath:"#/properties/restore/type",keyword:"type",params:{type: schema171.properties.restore.type},message:"must be object,null"}];
+validate148.errors = [{instancePath:instancePath+"/restore",schemaPath:"#/properties/restore/type",keyword:"type",params:{type: schema178.properties.restore.type},message:"must be object,null"}];
 return false;
 }
 if(errors === _errs2){
@@ -6636,7 +6954,7 @@ if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 const _errs4 = errors;
 for(const key1 in data0){
 if(!((key1 === "name") || (key1 === "volume_id"))){
-validate142.errors = [{instancePath:instancePath+"/restore",schemaPath:"#/properties/restore/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate148.errors = [{instancePath:instancePath+"/restore",schemaPath:"#/properties/restore/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -6647,13 +6965,13 @@ let data1 = data0.name;
 const _errs5 = errors;
 const _errs6 = errors;
 if((typeof data1 !== "string") && (data1 !== null)){
-validate142.errors = [{instancePath:instancePath+"/restore/name",schemaPath:"#/components/schemas/BackupName/type",keyword:"type",params:{type: schema156.type},message:"must be string,null"}];
+validate148.errors = [{instancePath:instancePath+"/restore/name",schemaPath:"#/components/schemas/BackupName/type",keyword:"type",params:{type: schema163.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs6){
 if(typeof data1 === "string"){
 if(func2(data1) > 255){
-validate142.errors = [{instancePath:instancePath+"/restore/name",schemaPath:"#/components/schemas/BackupName/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate148.errors = [{instancePath:instancePath+"/restore/name",schemaPath:"#/components/schemas/BackupName/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 }
@@ -6684,46 +7002,46 @@ var valid1 = true;
 }
 }
 else {
-validate142.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate148.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate142.errors = vErrors;
+validate148.errors = vErrors;
 return errors === 0;
 }
-validate142.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate148.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate141(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate147(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_restoreBackup.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate141.evaluated;
+const evaluated0 = validate147.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate142(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate142.errors : vErrors.concat(validate142.errors);
+if(!(validate148(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
 errors = vErrors.length;
 }
-validate141.errors = vErrors;
+validate147.errors = vErrors;
 return errors === 0;
 }
-validate141.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate147.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_createTransfer = validate145;
-const schema173 = {"$ref":"cinder-v3.json#/components/schemas/TransferCreateRequest","$id":"body_createTransfer.json"};
-const schema174 = {"description":"`volume-transfers` create (cinder/api/schemas/volume_transfer.py `create`, and `create_v355`\nfrom 3.55, which adds `no_snapshots`).\n","type":"object","required":["transfer"],"additionalProperties":false,"properties":{"transfer":{"type":"object","required":["volume_id"],"additionalProperties":false,"properties":{"volume_id":{"$ref":"#/components/schemas/UuidLike"},"name":{"$ref":"#/components/schemas/TransferName"},"no_snapshots":{"description":"Leave the volume's snapshots with the donor (they need not be available then).","x-min-version":"3.55","x-microversion-name":"TRANSFER_WITH_SNAPSHOTS","allOf":[{"$ref":"#/components/schemas/Boolean"}]}}}}};
-const schema176 = {"description":"The transfer's display name, format `name_skip_leading_trailing_spaces`: stored stripped, which\nmust leave 1..255 characters; or null.\n","oneOf":[{"type":"string","pattern":"^\\s*\\S(?:[\\s\\S]{0,253}\\S)?\\s*$"},{"type":"null"}]};
-const pattern54 = new RegExp("^\\s*\\S(?:[\\s\\S]{0,253}\\S)?\\s*$", "u");
+export const body_createTransfer = validate151;
+const schema180 = {"$ref":"cinder-v3.json#/components/schemas/TransferCreateRequest","$id":"body_createTransfer.json"};
+const schema181 = {"description":"`volume-transfers` create (cinder/api/schemas/volume_transfer.py `create`, and `create_v355`\nfrom 3.55, which adds `no_snapshots`).\n","type":"object","required":["transfer"],"additionalProperties":false,"properties":{"transfer":{"type":"object","required":["volume_id"],"additionalProperties":false,"properties":{"volume_id":{"$ref":"#/components/schemas/UuidLike"},"name":{"$ref":"#/components/schemas/TransferName"},"no_snapshots":{"description":"Leave the volume's snapshots with the donor (they need not be available then).","x-min-version":"3.55","x-microversion-name":"TRANSFER_WITH_SNAPSHOTS","allOf":[{"$ref":"#/components/schemas/Boolean"}]}}}}};
+const schema183 = {"description":"The transfer's display name, format `name_skip_leading_trailing_spaces`: stored stripped, which\nmust leave 1..255 characters; or null.\n","oneOf":[{"type":"string","pattern":"^\\s*\\S(?:[\\s\\S]{0,253}\\S)?\\s*$"},{"type":"null"}]};
+const pattern55 = new RegExp("^\\s*\\S(?:[\\s\\S]{0,253}\\S)?\\s*$", "u");
 
-function validate146(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate152(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate146.evaluated;
+const evaluated0 = validate152.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -6734,14 +7052,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.transfer === undefined) && (missing0 = "transfer")){
-validate146.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate152.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "transfer")){
-validate146.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate152.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -6754,14 +7072,14 @@ if(errors === _errs2){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing1;
 if((data0.volume_id === undefined) && (missing1 = "volume_id")){
-validate146.errors = [{instancePath:instancePath+"/transfer",schemaPath:"#/properties/transfer/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate152.errors = [{instancePath:instancePath+"/transfer",schemaPath:"#/properties/transfer/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 const _errs4 = errors;
 for(const key1 in data0){
 if(!(((key1 === "volume_id") || (key1 === "name")) || (key1 === "no_snapshots"))){
-validate146.errors = [{instancePath:instancePath+"/transfer",schemaPath:"#/properties/transfer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate152.errors = [{instancePath:instancePath+"/transfer",schemaPath:"#/properties/transfer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -6774,12 +7092,12 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data1 === "string"){
 if(!pattern6.test(data1)){
-validate146.errors = [{instancePath:instancePath+"/transfer/volume_id",schemaPath:"#/components/schemas/UuidLike/pattern",keyword:"pattern",params:{pattern: "^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"},message:"must match pattern \""+"^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"+"\""}];
+validate152.errors = [{instancePath:instancePath+"/transfer/volume_id",schemaPath:"#/components/schemas/UuidLike/pattern",keyword:"pattern",params:{pattern: "^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"},message:"must match pattern \""+"^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"+"\""}];
 return false;
 }
 }
 else {
-validate146.errors = [{instancePath:instancePath+"/transfer/volume_id",schemaPath:"#/components/schemas/UuidLike/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate152.errors = [{instancePath:instancePath+"/transfer/volume_id",schemaPath:"#/components/schemas/UuidLike/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -6798,7 +7116,7 @@ let passing0 = null;
 const _errs11 = errors;
 if(errors === _errs11){
 if(typeof data2 === "string"){
-if(!pattern54.test(data2)){
+if(!pattern55.test(data2)){
 const err0 = {instancePath:instancePath+"/transfer/name",schemaPath:"#/components/schemas/TransferName/oneOf/0/pattern",keyword:"pattern",params:{pattern: "^\\s*\\S(?:[\\s\\S]{0,253}\\S)?\\s*$"},message:"must match pattern \""+"^\\s*\\S(?:[\\s\\S]{0,253}\\S)?\\s*$"+"\""};
 if(vErrors === null){
 vErrors = [err0];
@@ -6856,7 +7174,7 @@ else {
 vErrors.push(err3);
 }
 errors++;
-validate146.errors = vErrors;
+validate152.errors = vErrors;
 return false;
 }
 else {
@@ -6880,11 +7198,11 @@ if(data0.no_snapshots !== undefined){
 let data3 = data0.no_snapshots;
 const _errs15 = errors;
 if((typeof data3 !== "boolean") && (typeof data3 !== "string")){
-validate146.errors = [{instancePath:instancePath+"/transfer/no_snapshots",schemaPath:"#/components/schemas/Boolean/type",keyword:"type",params:{type: schema40.type},message:"must be boolean,string"}];
+validate152.errors = [{instancePath:instancePath+"/transfer/no_snapshots",schemaPath:"#/components/schemas/Boolean/type",keyword:"type",params:{type: schema40.type},message:"must be boolean,string"}];
 return false;
 }
 if(!((((((((((((((((((((((((((data3 === true) || (data3 === "True")) || (data3 === "TRUE")) || (data3 === "true")) || (data3 === "1")) || (data3 === "ON")) || (data3 === "On")) || (data3 === "on")) || (data3 === "YES")) || (data3 === "Yes")) || (data3 === "yes")) || (data3 === "y")) || (data3 === "t")) || (data3 === false)) || (data3 === "False")) || (data3 === "FALSE")) || (data3 === "false")) || (data3 === "0")) || (data3 === "OFF")) || (data3 === "Off")) || (data3 === "off")) || (data3 === "NO")) || (data3 === "No")) || (data3 === "no")) || (data3 === "n")) || (data3 === "f"))){
-validate146.errors = [{instancePath:instancePath+"/transfer/no_snapshots",schemaPath:"#/components/schemas/Boolean/enum",keyword:"enum",params:{allowedValues: schema40.enum},message:"must be equal to one of the allowed values"}];
+validate152.errors = [{instancePath:instancePath+"/transfer/no_snapshots",schemaPath:"#/components/schemas/Boolean/enum",keyword:"enum",params:{allowedValues: schema40.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid1 = _errs15 === errors;
@@ -6898,7 +7216,7 @@ var valid1 = true;
 }
 }
 else {
-validate146.errors = [{instancePath:instancePath+"/transfer",schemaPath:"#/properties/transfer/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate152.errors = [{instancePath:instancePath+"/transfer",schemaPath:"#/properties/transfer/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -6907,45 +7225,45 @@ return false;
 }
 }
 else {
-validate146.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate152.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate146.errors = vErrors;
+validate152.errors = vErrors;
 return errors === 0;
 }
-validate146.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate152.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate145(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate151(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_createTransfer.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate145.evaluated;
+const evaluated0 = validate151.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate146(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate146.errors : vErrors.concat(validate146.errors);
+if(!(validate152(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate152.errors : vErrors.concat(validate152.errors);
 errors = vErrors.length;
 }
-validate145.errors = vErrors;
+validate151.errors = vErrors;
 return errors === 0;
 }
-validate145.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate151.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_acceptTransfer = validate148;
-const schema178 = {"$ref":"cinder-v3.json#/components/schemas/TransferAcceptRequest","$id":"body_acceptTransfer.json"};
-const schema179 = {"description":"cinder/api/schemas/volume_transfer.py `accept`.","type":"object","required":["accept"],"additionalProperties":false,"properties":{"accept":{"type":"object","required":["auth_key"],"additionalProperties":false,"properties":{"auth_key":{"type":["string","integer"]}}}}};
+export const body_acceptTransfer = validate154;
+const schema185 = {"$ref":"cinder-v3.json#/components/schemas/TransferAcceptRequest","$id":"body_acceptTransfer.json"};
+const schema186 = {"description":"cinder/api/schemas/volume_transfer.py `accept`.","type":"object","required":["accept"],"additionalProperties":false,"properties":{"accept":{"type":"object","required":["auth_key"],"additionalProperties":false,"properties":{"auth_key":{"type":["string","integer"]}}}}};
 
-function validate148(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate154(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_acceptTransfer.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate148.evaluated;
+const evaluated0 = validate154.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -6957,14 +7275,14 @@ if(errors === _errs0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.accept === undefined) && (missing0 = "accept")){
-validate148.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/TransferAcceptRequest/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate154.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/TransferAcceptRequest/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs2 = errors;
 for(const key0 in data){
 if(!(key0 === "accept")){
-validate148.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/TransferAcceptRequest/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate154.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/TransferAcceptRequest/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -6977,14 +7295,14 @@ if(errors === _errs3){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing1;
 if((data0.auth_key === undefined) && (missing1 = "auth_key")){
-validate148.errors = [{instancePath:instancePath+"/accept",schemaPath:"cinder-v3.json#/components/schemas/TransferAcceptRequest/properties/accept/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate154.errors = [{instancePath:instancePath+"/accept",schemaPath:"cinder-v3.json#/components/schemas/TransferAcceptRequest/properties/accept/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 const _errs5 = errors;
 for(const key1 in data0){
 if(!(key1 === "auth_key")){
-validate148.errors = [{instancePath:instancePath+"/accept",schemaPath:"cinder-v3.json#/components/schemas/TransferAcceptRequest/properties/accept/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate154.errors = [{instancePath:instancePath+"/accept",schemaPath:"cinder-v3.json#/components/schemas/TransferAcceptRequest/properties/accept/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -6993,7 +7311,7 @@ if(_errs5 === errors){
 if(data0.auth_key !== undefined){
 let data1 = data0.auth_key;
 if((typeof data1 !== "string") && (!((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))))){
-validate148.errors = [{instancePath:instancePath+"/accept/auth_key",schemaPath:"cinder-v3.json#/components/schemas/TransferAcceptRequest/properties/accept/properties/auth_key/type",keyword:"type",params:{type: schema179.properties.accept.properties.auth_key.type},message:"must be string,integer"}];
+validate154.errors = [{instancePath:instancePath+"/accept/auth_key",schemaPath:"cinder-v3.json#/components/schemas/TransferAcceptRequest/properties/accept/properties/auth_key/type",keyword:"type",params:{type: schema186.properties.accept.properties.auth_key.type},message:"must be string,integer"}];
 return false;
 }
 }
@@ -7001,7 +7319,7 @@ return false;
 }
 }
 else {
-validate148.errors = [{instancePath:instancePath+"/accept",schemaPath:"cinder-v3.json#/components/schemas/TransferAcceptRequest/properties/accept/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate154.errors = [{instancePath:instancePath+"/accept",schemaPath:"cinder-v3.json#/components/schemas/TransferAcceptRequest/properties/accept/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -7010,23 +7328,23 @@ return false;
 }
 }
 else {
-validate148.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/TransferAcceptRequest/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate154.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/TransferAcceptRequest/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate148.errors = vErrors;
+validate154.errors = vErrors;
 return errors === 0;
 }
-validate148.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate154.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_createTransferLegacy = validate149;
-const schema180 = {"$ref":"cinder-v3.json#/components/schemas/TransferCreateLegacyRequest","$id":"body_createTransferLegacy.json"};
-const schema181 = {"description":"`os-volume-transfer` create (cinder/api/schemas/volume_transfer.py `create`): `volume_id` and\nan optional `name`; no `no_snapshots` at any microversion.\n","type":"object","required":["transfer"],"additionalProperties":false,"properties":{"transfer":{"type":"object","required":["volume_id"],"additionalProperties":false,"properties":{"volume_id":{"$ref":"#/components/schemas/UuidLike"},"name":{"$ref":"#/components/schemas/TransferName"}}}}};
+export const body_createTransferLegacy = validate155;
+const schema187 = {"$ref":"cinder-v3.json#/components/schemas/TransferCreateLegacyRequest","$id":"body_createTransferLegacy.json"};
+const schema188 = {"description":"`os-volume-transfer` create (cinder/api/schemas/volume_transfer.py `create`): `volume_id` and\nan optional `name`; no `no_snapshots` at any microversion.\n","type":"object","required":["transfer"],"additionalProperties":false,"properties":{"transfer":{"type":"object","required":["volume_id"],"additionalProperties":false,"properties":{"volume_id":{"$ref":"#/components/schemas/UuidLike"},"name":{"$ref":"#/components/schemas/TransferName"}}}}};
 
-function validate150(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate156(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate150.evaluated;
+const evaluated0 = validate156.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -7037,14 +7355,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.transfer === undefined) && (missing0 = "transfer")){
-validate150.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate156.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "transfer")){
-validate150.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate156.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -7057,14 +7375,14 @@ if(errors === _errs2){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing1;
 if((data0.volume_id === undefined) && (missing1 = "volume_id")){
-validate150.errors = [{instancePath:instancePath+"/transfer",schemaPath:"#/properties/transfer/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate156.errors = [{instancePath:instancePath+"/transfer",schemaPath:"#/properties/transfer/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 const _errs4 = errors;
 for(const key1 in data0){
 if(!((key1 === "volume_id") || (key1 === "name"))){
-validate150.errors = [{instancePath:instancePath+"/transfer",schemaPath:"#/properties/transfer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate156.errors = [{instancePath:instancePath+"/transfer",schemaPath:"#/properties/transfer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -7077,12 +7395,12 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data1 === "string"){
 if(!pattern6.test(data1)){
-validate150.errors = [{instancePath:instancePath+"/transfer/volume_id",schemaPath:"#/components/schemas/UuidLike/pattern",keyword:"pattern",params:{pattern: "^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"},message:"must match pattern \""+"^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"+"\""}];
+validate156.errors = [{instancePath:instancePath+"/transfer/volume_id",schemaPath:"#/components/schemas/UuidLike/pattern",keyword:"pattern",params:{pattern: "^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"},message:"must match pattern \""+"^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"+"\""}];
 return false;
 }
 }
 else {
-validate150.errors = [{instancePath:instancePath+"/transfer/volume_id",schemaPath:"#/components/schemas/UuidLike/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate156.errors = [{instancePath:instancePath+"/transfer/volume_id",schemaPath:"#/components/schemas/UuidLike/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -7101,7 +7419,7 @@ let passing0 = null;
 const _errs11 = errors;
 if(errors === _errs11){
 if(typeof data2 === "string"){
-if(!pattern54.test(data2)){
+if(!pattern55.test(data2)){
 const err0 = {instancePath:instancePath+"/transfer/name",schemaPath:"#/components/schemas/TransferName/oneOf/0/pattern",keyword:"pattern",params:{pattern: "^\\s*\\S(?:[\\s\\S]{0,253}\\S)?\\s*$"},message:"must match pattern \""+"^\\s*\\S(?:[\\s\\S]{0,253}\\S)?\\s*$"+"\""};
 if(vErrors === null){
 vErrors = [err0];
@@ -7159,7 +7477,7 @@ else {
 vErrors.push(err3);
 }
 errors++;
-validate150.errors = vErrors;
+validate156.errors = vErrors;
 return false;
 }
 else {
@@ -7183,7 +7501,7 @@ var valid1 = true;
 }
 }
 else {
-validate150.errors = [{instancePath:instancePath+"/transfer",schemaPath:"#/properties/transfer/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate156.errors = [{instancePath:instancePath+"/transfer",schemaPath:"#/properties/transfer/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -7192,44 +7510,44 @@ return false;
 }
 }
 else {
-validate150.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate156.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate150.errors = vErrors;
+validate156.errors = vErrors;
 return errors === 0;
 }
-validate150.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate156.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate149(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate155(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_createTransferLegacy.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate149.evaluated;
+const evaluated0 = validate155.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate150(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate150.errors : vErrors.concat(validate150.errors);
+if(!(validate156(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate156.errors : vErrors.concat(validate156.errors);
 errors = vErrors.length;
 }
-validate149.errors = vErrors;
+validate155.errors = vErrors;
 return errors === 0;
 }
-validate149.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate155.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_acceptTransferLegacy = validate152;
-const schema184 = {"$ref":"cinder-v3.json#/components/schemas/TransferAcceptRequest","$id":"body_acceptTransferLegacy.json"};
+export const body_acceptTransferLegacy = validate158;
+const schema191 = {"$ref":"cinder-v3.json#/components/schemas/TransferAcceptRequest","$id":"body_acceptTransferLegacy.json"};
 
-function validate152(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate158(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_acceptTransferLegacy.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate152.evaluated;
+const evaluated0 = validate158.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -7241,14 +7559,14 @@ if(errors === _errs0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.accept === undefined) && (missing0 = "accept")){
-validate152.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/TransferAcceptRequest/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate158.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/TransferAcceptRequest/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs2 = errors;
 for(const key0 in data){
 if(!(key0 === "accept")){
-validate152.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/TransferAcceptRequest/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate158.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/TransferAcceptRequest/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -7261,14 +7579,14 @@ if(errors === _errs3){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing1;
 if((data0.auth_key === undefined) && (missing1 = "auth_key")){
-validate152.errors = [{instancePath:instancePath+"/accept",schemaPath:"cinder-v3.json#/components/schemas/TransferAcceptRequest/properties/accept/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate158.errors = [{instancePath:instancePath+"/accept",schemaPath:"cinder-v3.json#/components/schemas/TransferAcceptRequest/properties/accept/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 const _errs5 = errors;
 for(const key1 in data0){
 if(!(key1 === "auth_key")){
-validate152.errors = [{instancePath:instancePath+"/accept",schemaPath:"cinder-v3.json#/components/schemas/TransferAcceptRequest/properties/accept/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate158.errors = [{instancePath:instancePath+"/accept",schemaPath:"cinder-v3.json#/components/schemas/TransferAcceptRequest/properties/accept/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -7277,7 +7595,7 @@ if(_errs5 === errors){
 if(data0.auth_key !== undefined){
 let data1 = data0.auth_key;
 if((typeof data1 !== "string") && (!((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))))){
-validate152.errors = [{instancePath:instancePath+"/accept/auth_key",schemaPath:"cinder-v3.json#/components/schemas/TransferAcceptRequest/properties/accept/properties/auth_key/type",keyword:"type",params:{type: schema179.properties.accept.properties.auth_key.type},message:"must be string,integer"}];
+validate158.errors = [{instancePath:instancePath+"/accept/auth_key",schemaPath:"cinder-v3.json#/components/schemas/TransferAcceptRequest/properties/accept/properties/auth_key/type",keyword:"type",params:{type: schema186.properties.accept.properties.auth_key.type},message:"must be string,integer"}];
 return false;
 }
 }
@@ -7285,7 +7603,7 @@ return false;
 }
 }
 else {
-validate152.errors = [{instancePath:instancePath+"/accept",schemaPath:"cinder-v3.json#/components/schemas/TransferAcceptRequest/properties/accept/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate158.errors = [{instancePath:instancePath+"/accept",schemaPath:"cinder-v3.json#/components/schemas/TransferAcceptRequest/properties/accept/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -7294,27 +7612,27 @@ return false;
 }
 }
 else {
-validate152.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/TransferAcceptRequest/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate158.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/TransferAcceptRequest/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate152.errors = vErrors;
+validate158.errors = vErrors;
 return errors === 0;
 }
-validate152.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate158.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_createVolumeType = validate153;
-const schema186 = {"$ref":"cinder-v3.json#/components/schemas/VolumeTypeCreateRequest","$id":"body_createVolumeType.json"};
-const schema187 = {"description":"`{\"volume_type\": {...}}`. Cinder's schema also lists a bogus property named `type`: a\ntop-level `type` key makes Cinder's validator crash (AttributeError → 500). Here it is simply\nnot allowed (400).\n","type":"object","required":["volume_type"],"additionalProperties":false,"properties":{"volume_type":{"$ref":"#/components/schemas/VolumeTypeCreate"}}};
-const schema188 = {"description":"The `volume_type` object of a create request.","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"$ref":"#/components/schemas/RequiredName"},"description":{"$ref":"#/components/schemas/PrintableDescription"},"extra_specs":{"$ref":"#/components/schemas/ExtraSpecsWithNull"},"os-volume-type-access:is_public":{"description":"Whether the type is public (default true).","allOf":[{"$ref":"#/components/schemas/Boolean"}]}}};
-const schema189 = {"description":"cinder/api/validation/parameter_types.py `name` (format `name`): a string of 1..255\ncharacters that is not blank. \"\" → 400 \"Invalid input for field/attribute name. Value: .\n'' is too short\"; whitespace only → 400 \"An invalid 'name' value was provided. The 'name' can\nnot be empty.\".\n","type":"string","minLength":1,"maxLength":255,"pattern":"\\S"};
-const schema191 = {"description":"cinder/api/validation/parameter_types.py `extra_specs_with_null`: keys\n`^[a-zA-Z0-9-_:. /]{1,255}$`, values strings of at most 255 characters or null.\n","type":"object","patternProperties":{"^[a-zA-Z0-9-_:. /]{1,255}$":{"type":["string","null"],"maxLength":255}},"additionalProperties":false};
-const pattern57 = new RegExp("\\S", "u");
+export const body_createVolumeType = validate159;
+const schema193 = {"$ref":"cinder-v3.json#/components/schemas/VolumeTypeCreateRequest","$id":"body_createVolumeType.json"};
+const schema194 = {"description":"`{\"volume_type\": {...}}`. Cinder's schema also lists a bogus property named `type`: a\ntop-level `type` key makes Cinder's validator crash (AttributeError → 500). Here it is simply\nnot allowed (400).\n","type":"object","required":["volume_type"],"additionalProperties":false,"properties":{"volume_type":{"$ref":"#/components/schemas/VolumeTypeCreate"}}};
+const schema195 = {"description":"The `volume_type` object of a create request.","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"$ref":"#/components/schemas/RequiredName"},"description":{"$ref":"#/components/schemas/PrintableDescription"},"extra_specs":{"$ref":"#/components/schemas/ExtraSpecsWithNull"},"os-volume-type-access:is_public":{"description":"Whether the type is public (default true).","allOf":[{"$ref":"#/components/schemas/Boolean"}]}}};
+const schema196 = {"description":"cinder/api/validation/parameter_types.py `name` (format `name`): a string of 1..255\ncharacters that is not blank. \"\" → 400 \"Invalid input for field/attribute name. Value: .\n'' is too short\"; whitespace only → 400 \"An invalid 'name' value was provided. The 'name' can\nnot be empty.\".\n","type":"string","minLength":1,"maxLength":255,"pattern":"\\S"};
+const schema198 = {"description":"cinder/api/validation/parameter_types.py `extra_specs_with_null`: keys\n`^[a-zA-Z0-9-_:. /]{1,255}$`, values strings of at most 255 characters or null.\n","type":"object","patternProperties":{"^[a-zA-Z0-9-_:. /]{1,255}$":{"type":["string","null"],"maxLength":255}},"additionalProperties":false};
+const pattern58 = new RegExp("\\S", "u");
 
-function validate155(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate161(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate155.evaluated;
+const evaluated0 = validate161.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -7325,14 +7643,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.name === undefined) && (missing0 = "name")){
-validate155.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate161.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((key0 === "name") || (key0 === "description")) || (key0 === "extra_specs")) || (key0 === "os-volume-type-access:is_public"))){
-validate155.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate161.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -7345,24 +7663,24 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(typeof data0 === "string"){
 if(func2(data0) > 255){
-validate155.errors = [{instancePath:instancePath+"/name",schemaPath:"#/components/schemas/RequiredName/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate161.errors = [{instancePath:instancePath+"/name",schemaPath:"#/components/schemas/RequiredName/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data0) < 1){
-validate155.errors = [{instancePath:instancePath+"/name",schemaPath:"#/components/schemas/RequiredName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate161.errors = [{instancePath:instancePath+"/name",schemaPath:"#/components/schemas/RequiredName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern57.test(data0)){
-validate155.errors = [{instancePath:instancePath+"/name",schemaPath:"#/components/schemas/RequiredName/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""}];
+if(!pattern58.test(data0)){
+validate161.errors = [{instancePath:instancePath+"/name",schemaPath:"#/components/schemas/RequiredName/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""}];
 return false;
 }
 }
 }
 }
 else {
-validate155.errors = [{instancePath:instancePath+"/name",schemaPath:"#/components/schemas/RequiredName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate161.errors = [{instancePath:instancePath+"/name",schemaPath:"#/components/schemas/RequiredName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -7377,23 +7695,23 @@ let data1 = data.description;
 const _errs5 = errors;
 const _errs6 = errors;
 if((typeof data1 !== "string") && (data1 !== null)){
-validate155.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/type",keyword:"type",params:{type: schema103.type},message:"must be string,null"}];
+validate161.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/type",keyword:"type",params:{type: schema110.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs6){
 if(typeof data1 === "string"){
 if(func2(data1) > 255){
-validate155.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate161.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data1) < 0){
-validate155.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+validate161.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
 return false;
 }
 else {
-if(!pattern28.test(data1)){
-validate155.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"},message:"must match pattern \""+"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"+"\""}];
+if(!pattern29.test(data1)){
+validate161.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"},message:"must match pattern \""+"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"+"\""}];
 return false;
 }
 }
@@ -7415,7 +7733,7 @@ if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 const _errs11 = errors;
 for(const key1 in data2){
 if(!(pattern4.test(key1))){
-validate155.errors = [{instancePath:instancePath+"/extra_specs",schemaPath:"#/components/schemas/ExtraSpecsWithNull/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate161.errors = [{instancePath:instancePath+"/extra_specs",schemaPath:"#/components/schemas/ExtraSpecsWithNull/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -7427,13 +7745,13 @@ if(pattern4.test(key2)){
 let data3 = data2[key2];
 const _errs12 = errors;
 if((typeof data3 !== "string") && (data3 !== null)){
-validate155.errors = [{instancePath:instancePath+"/extra_specs/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/ExtraSpecsWithNull/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: schema191.patternProperties["^[a-zA-Z0-9-_:. /]{1,255}$"].type},message:"must be string,null"}];
+validate161.errors = [{instancePath:instancePath+"/extra_specs/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/ExtraSpecsWithNull/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: schema198.patternProperties["^[a-zA-Z0-9-_:. /]{1,255}$"].type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs12){
 if(typeof data3 === "string"){
 if(func2(data3) > 255){
-validate155.errors = [{instancePath:instancePath+"/extra_specs/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/ExtraSpecsWithNull/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate161.errors = [{instancePath:instancePath+"/extra_specs/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/ExtraSpecsWithNull/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 }
@@ -7447,7 +7765,7 @@ break;
 }
 }
 else {
-validate155.errors = [{instancePath:instancePath+"/extra_specs",schemaPath:"#/components/schemas/ExtraSpecsWithNull/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate161.errors = [{instancePath:instancePath+"/extra_specs",schemaPath:"#/components/schemas/ExtraSpecsWithNull/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -7461,11 +7779,11 @@ if(data["os-volume-type-access:is_public"] !== undefined){
 let data4 = data["os-volume-type-access:is_public"];
 const _errs14 = errors;
 if((typeof data4 !== "boolean") && (typeof data4 !== "string")){
-validate155.errors = [{instancePath:instancePath+"/os-volume-type-access:is_public",schemaPath:"#/components/schemas/Boolean/type",keyword:"type",params:{type: schema40.type},message:"must be boolean,string"}];
+validate161.errors = [{instancePath:instancePath+"/os-volume-type-access:is_public",schemaPath:"#/components/schemas/Boolean/type",keyword:"type",params:{type: schema40.type},message:"must be boolean,string"}];
 return false;
 }
 if(!((((((((((((((((((((((((((data4 === true) || (data4 === "True")) || (data4 === "TRUE")) || (data4 === "true")) || (data4 === "1")) || (data4 === "ON")) || (data4 === "On")) || (data4 === "on")) || (data4 === "YES")) || (data4 === "Yes")) || (data4 === "yes")) || (data4 === "y")) || (data4 === "t")) || (data4 === false)) || (data4 === "False")) || (data4 === "FALSE")) || (data4 === "false")) || (data4 === "0")) || (data4 === "OFF")) || (data4 === "Off")) || (data4 === "off")) || (data4 === "NO")) || (data4 === "No")) || (data4 === "no")) || (data4 === "n")) || (data4 === "f"))){
-validate155.errors = [{instancePath:instancePath+"/os-volume-type-access:is_public",schemaPath:"#/components/schemas/Boolean/enum",keyword:"enum",params:{allowedValues: schema40.enum},message:"must be equal to one of the allowed values"}];
+validate161.errors = [{instancePath:instancePath+"/os-volume-type-access:is_public",schemaPath:"#/components/schemas/Boolean/enum",keyword:"enum",params:{allowedValues: schema40.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs14 === errors;
@@ -7480,87 +7798,15 @@ var valid0 = true;
 }
 }
 else {
-validate155.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate161.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate155.errors = vErrors;
+validate161.errors = vErrors;
 return errors === 0;
 }
-validate155.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate161.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-
-function validate154(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate154.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.volume_type === undefined) && (missing0 = "volume_type")){
-validate154.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!(key0 === "volume_type")){
-validate154.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.volume_type !== undefined){
-if(!(validate155(data.volume_type, {instancePath:instancePath+"/volume_type",parentData:data,parentDataProperty:"volume_type",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate155.errors : vErrors.concat(validate155.errors);
-errors = vErrors.length;
-}
-}
-}
-}
-}
-else {
-validate154.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate154.errors = vErrors;
-return errors === 0;
-}
-validate154.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-
-function validate153(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="body_createVolumeType.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate153.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(validate154(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate154.errors : vErrors.concat(validate154.errors);
-errors = vErrors.length;
-}
-validate153.errors = vErrors;
-return errors === 0;
-}
-validate153.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-export const body_updateVolumeType = validate158;
-const schema193 = {"$ref":"cinder-v3.json#/components/schemas/VolumeTypeUpdateRequest","$id":"body_updateVolumeType.json"};
-const schema194 = {"type":"object","required":["volume_type"],"additionalProperties":false,"properties":{"volume_type":{"$ref":"#/components/schemas/VolumeTypeUpdate"}}};
-const schema195 = {"description":"The `volume_type` object of an update request (cinder/api/schemas/volume_types.py `update`).\nThe schema allows `{}` and nulls; the handler then answers 400 \"Specify volume type name,\ndescription, is_public or a combination thereof.\" when all three are null/absent, and 400\n\"Volume type name can not be empty.\" for a whitespace-only name. A null `description` means\n\"unchanged\" (it cannot be cleared to null, only to \"\").\n","type":"object","additionalProperties":false,"properties":{"name":{"description":"cinder/api/validation/parameter_types.py `update_name`.","type":["string","null"],"minLength":1,"maxLength":255},"description":{"$ref":"#/components/schemas/PrintableDescription"},"is_public":{"$ref":"#/components/schemas/Boolean"}}};
 
 function validate160(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -7574,91 +7820,25 @@ evaluated0.items = undefined;
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.volume_type === undefined) && (missing0 = "volume_type")){
+validate160.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(((key0 === "name") || (key0 === "description")) || (key0 === "is_public"))){
+if(!(key0 === "volume_type")){
 validate160.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
 if(_errs1 === errors){
-if(data.name !== undefined){
-let data0 = data.name;
-const _errs2 = errors;
-if((typeof data0 !== "string") && (data0 !== null)){
-validate160.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: schema195.properties.name.type},message:"must be string,null"}];
-return false;
-}
-if(errors === _errs2){
-if(typeof data0 === "string"){
-if(func2(data0) > 255){
-validate160.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
-return false;
-}
-else {
-if(func2(data0) < 1){
-validate160.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.description !== undefined){
-let data1 = data.description;
-const _errs4 = errors;
-const _errs5 = errors;
-if((typeof data1 !== "string") && (data1 !== null)){
-validate160.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/type",keyword:"type",params:{type: schema103.type},message:"must be string,null"}];
-return false;
-}
-if(errors === _errs5){
-if(typeof data1 === "string"){
-if(func2(data1) > 255){
-validate160.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
-return false;
-}
-else {
-if(func2(data1) < 0){
-validate160.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
-return false;
-}
-else {
-if(!pattern28.test(data1)){
-validate160.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"},message:"must match pattern \""+"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"+"\""}];
-return false;
-}
-}
-}
-}
-}
-var valid0 = _errs4 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.is_public !== undefined){
-let data2 = data.is_public;
-const _errs7 = errors;
-if((typeof data2 !== "boolean") && (typeof data2 !== "string")){
-validate160.errors = [{instancePath:instancePath+"/is_public",schemaPath:"#/components/schemas/Boolean/type",keyword:"type",params:{type: schema40.type},message:"must be boolean,string"}];
-return false;
-}
-if(!((((((((((((((((((((((((((data2 === true) || (data2 === "True")) || (data2 === "TRUE")) || (data2 === "true")) || (data2 === "1")) || (data2 === "ON")) || (data2 === "On")) || (data2 === "on")) || (data2 === "YES")) || (data2 === "Yes")) || (data2 === "yes")) || (data2 === "y")) || (data2 === "t")) || (data2 === false)) || (data2 === "False")) || (data2 === "FALSE")) || (data2 === "false")) || (data2 === "0")) || (data2 === "OFF")) || (data2 === "Off")) || (data2 === "off")) || (data2 === "NO")) || (data2 === "No")) || (data2 === "no")) || (data2 === "n")) || (data2 === "f"))){
-validate160.errors = [{instancePath:instancePath+"/is_public",schemaPath:"#/components/schemas/Boolean/enum",keyword:"enum",params:{allowedValues: schema40.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid0 = _errs7 === errors;
-}
-else {
-var valid0 = true;
+if(data.volume_type !== undefined){
+if(!(validate161(data.volume_type, {instancePath:instancePath+"/volume_type",parentData:data,parentDataProperty:"volume_type",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
+errors = vErrors.length;
 }
 }
 }
@@ -7676,9 +7856,147 @@ validate160.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false}
 
 
 function validate159(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="body_createVolumeType.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate159.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(validate160(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate160.errors : vErrors.concat(validate160.errors);
+errors = vErrors.length;
+}
+validate159.errors = vErrors;
+return errors === 0;
+}
+validate159.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const body_updateVolumeType = validate164;
+const schema200 = {"$ref":"cinder-v3.json#/components/schemas/VolumeTypeUpdateRequest","$id":"body_updateVolumeType.json"};
+const schema201 = {"type":"object","required":["volume_type"],"additionalProperties":false,"properties":{"volume_type":{"$ref":"#/components/schemas/VolumeTypeUpdate"}}};
+const schema202 = {"description":"The `volume_type` object of an update request (cinder/api/schemas/volume_types.py `update`).\nThe schema allows `{}` and nulls; the handler then answers 400 \"Specify volume type name,\ndescription, is_public or a combination thereof.\" when all three are null/absent, and 400\n\"Volume type name can not be empty.\" for a whitespace-only name. A null `description` means\n\"unchanged\" (it cannot be cleared to null, only to \"\").\n","type":"object","additionalProperties":false,"properties":{"name":{"description":"cinder/api/validation/parameter_types.py `update_name`.","type":["string","null"],"minLength":1,"maxLength":255},"description":{"$ref":"#/components/schemas/PrintableDescription"},"is_public":{"$ref":"#/components/schemas/Boolean"}}};
+
+function validate166(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate166.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((key0 === "name") || (key0 === "description")) || (key0 === "is_public"))){
+validate166.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.name !== undefined){
+let data0 = data.name;
+const _errs2 = errors;
+if((typeof data0 !== "string") && (data0 !== null)){
+validate166.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: schema202.properties.name.type},message:"must be string,null"}];
+return false;
+}
+if(errors === _errs2){
+if(typeof data0 === "string"){
+if(func2(data0) > 255){
+validate166.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+else {
+if(func2(data0) < 1){
+validate166.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.description !== undefined){
+let data1 = data.description;
+const _errs4 = errors;
+const _errs5 = errors;
+if((typeof data1 !== "string") && (data1 !== null)){
+validate166.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/type",keyword:"type",params:{type: schema110.type},message:"must be string,null"}];
+return false;
+}
+if(errors === _errs5){
+if(typeof data1 === "string"){
+if(func2(data1) > 255){
+validate166.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+else {
+if(func2(data1) < 0){
+validate166.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+return false;
+}
+else {
+if(!pattern29.test(data1)){
+validate166.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"},message:"must match pattern \""+"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"+"\""}];
+return false;
+}
+}
+}
+}
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.is_public !== undefined){
+let data2 = data.is_public;
+const _errs7 = errors;
+if((typeof data2 !== "boolean") && (typeof data2 !== "string")){
+validate166.errors = [{instancePath:instancePath+"/is_public",schemaPath:"#/components/schemas/Boolean/type",keyword:"type",params:{type: schema40.type},message:"must be boolean,string"}];
+return false;
+}
+if(!((((((((((((((((((((((((((data2 === true) || (data2 === "True")) || (data2 === "TRUE")) || (data2 === "true")) || (data2 === "1")) || (data2 === "ON")) || (data2 === "On")) || (data2 === "on")) || (data2 === "YES")) || (data2 === "Yes")) || (data2 === "yes")) || (data2 === "y")) || (data2 === "t")) || (data2 === false)) || (data2 === "False")) || (data2 === "FALSE")) || (data2 === "false")) || (data2 === "0")) || (data2 === "OFF")) || (data2 === "Off")) || (data2 === "off")) || (data2 === "NO")) || (data2 === "No")) || (data2 === "no")) || (data2 === "n")) || (data2 === "f"))){
+validate166.errors = [{instancePath:instancePath+"/is_public",schemaPath:"#/components/schemas/Boolean/enum",keyword:"enum",params:{allowedValues: schema40.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate166.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate166.errors = vErrors;
+return errors === 0;
+}
+validate166.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate165(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate165.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -7689,22 +8007,22 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.volume_type === undefined) && (missing0 = "volume_type")){
-validate159.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate165.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "volume_type")){
-validate159.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate165.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
 if(_errs1 === errors){
 if(data.volume_type !== undefined){
-if(!(validate160(data.volume_type, {instancePath:instancePath+"/volume_type",parentData:data,parentDataProperty:"volume_type",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate160.errors : vErrors.concat(validate160.errors);
+if(!(validate166(data.volume_type, {instancePath:instancePath+"/volume_type",parentData:data,parentDataProperty:"volume_type",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
 errors = vErrors.length;
 }
 }
@@ -7712,46 +8030,46 @@ errors = vErrors.length;
 }
 }
 else {
-validate159.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate165.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate159.errors = vErrors;
+validate165.errors = vErrors;
 return errors === 0;
 }
-validate159.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate165.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate158(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate164(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_updateVolumeType.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate158.evaluated;
+const evaluated0 = validate164.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate159(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate159.errors : vErrors.concat(validate159.errors);
+if(!(validate165(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate165.errors : vErrors.concat(validate165.errors);
 errors = vErrors.length;
 }
-validate158.errors = vErrors;
+validate164.errors = vErrors;
 return errors === 0;
 }
-validate158.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate164.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_setExtraSpecs = validate163;
-const schema198 = {"$ref":"cinder-v3.json#/components/schemas/ExtraSpecsSetRequest","$id":"body_setExtraSpecs.json"};
-const schema199 = {"description":"`{\"extra_specs\": {...}}` (`create`): merged into the type's extra specs.","type":"object","required":["extra_specs"],"additionalProperties":false,"properties":{"extra_specs":{"$ref":"#/components/schemas/ExtraSpecsNoSpaces"}}};
-const schema200 = {"description":"cinder/api/validation/parameter_types.py `extra_specs_with_no_spaces_key`: keys\n`^[a-zA-Z0-9-_:.]{1,255}$` (no space, no `/`), values strings of at most 255 characters or\nnull. A bad key → 400 \"Invalid input for field/attribute extra_specs. Value: {...}. '<key>'\ndoes not match any of the regexes: '^[a-zA-Z0-9-_:.]{1,255}$'\".\n","type":"object","patternProperties":{"^[a-zA-Z0-9-_:.]{1,255}$":{"type":["string","null"],"minLength":0,"maxLength":255}},"additionalProperties":false};
-const pattern62 = new RegExp("^[a-zA-Z0-9-_:.]{1,255}$", "u");
+export const body_setExtraSpecs = validate169;
+const schema205 = {"$ref":"cinder-v3.json#/components/schemas/ExtraSpecsSetRequest","$id":"body_setExtraSpecs.json"};
+const schema206 = {"description":"`{\"extra_specs\": {...}}` (`create`): merged into the type's extra specs.","type":"object","required":["extra_specs"],"additionalProperties":false,"properties":{"extra_specs":{"$ref":"#/components/schemas/ExtraSpecsNoSpaces"}}};
+const schema207 = {"description":"cinder/api/validation/parameter_types.py `extra_specs_with_no_spaces_key`: keys\n`^[a-zA-Z0-9-_:.]{1,255}$` (no space, no `/`), values strings of at most 255 characters or\nnull. A bad key → 400 \"Invalid input for field/attribute extra_specs. Value: {...}. '<key>'\ndoes not match any of the regexes: '^[a-zA-Z0-9-_:.]{1,255}$'\".\n","type":"object","patternProperties":{"^[a-zA-Z0-9-_:.]{1,255}$":{"type":["string","null"],"minLength":0,"maxLength":255}},"additionalProperties":false};
+const pattern63 = new RegExp("^[a-zA-Z0-9-_:.]{1,255}$", "u");
 
-function validate164(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate170(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate164.evaluated;
+const evaluated0 = validate170.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -7762,14 +8080,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.extra_specs === undefined) && (missing0 = "extra_specs")){
-validate164.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate170.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "extra_specs")){
-validate164.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate170.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -7782,8 +8100,8 @@ if(errors === _errs3){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 const _errs5 = errors;
 for(const key1 in data0){
-if(!(pattern62.test(key1))){
-validate164.errors = [{instancePath:instancePath+"/extra_specs",schemaPath:"#/components/schemas/ExtraSpecsNoSpaces/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+if(!(pattern63.test(key1))){
+validate170.errors = [{instancePath:instancePath+"/extra_specs",schemaPath:"#/components/schemas/ExtraSpecsNoSpaces/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -7791,22 +8109,22 @@ break;
 if(_errs5 === errors){
 var valid2 = true;
 for(const key2 in data0){
-if(pattern62.test(key2)){
+if(pattern63.test(key2)){
 let data1 = data0[key2];
 const _errs6 = errors;
 if((typeof data1 !== "string") && (data1 !== null)){
-validate164.errors = [{instancePath:instancePath+"/extra_specs/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/ExtraSpecsNoSpaces/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: schema200.patternProperties["^[a-zA-Z0-9-_:.]{1,255}$"].type},message:"must be string,null"}];
+validate170.errors = [{instancePath:instancePath+"/extra_specs/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/ExtraSpecsNoSpaces/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: schema207.patternProperties["^[a-zA-Z0-9-_:.]{1,255}$"].type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs6){
 if(typeof data1 === "string"){
 if(func2(data1) > 255){
-validate164.errors = [{instancePath:instancePath+"/extra_specs/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/ExtraSpecsNoSpaces/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate170.errors = [{instancePath:instancePath+"/extra_specs/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/ExtraSpecsNoSpaces/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data1) < 0){
-validate164.errors = [{instancePath:instancePath+"/extra_specs/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/ExtraSpecsNoSpaces/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%5D%7B1%2C255%7D%24/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+validate170.errors = [{instancePath:instancePath+"/extra_specs/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/ExtraSpecsNoSpaces/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%5D%7B1%2C255%7D%24/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
 return false;
 }
 }
@@ -7821,7 +8139,7 @@ break;
 }
 }
 else {
-validate164.errors = [{instancePath:instancePath+"/extra_specs",schemaPath:"#/components/schemas/ExtraSpecsNoSpaces/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate170.errors = [{instancePath:instancePath+"/extra_specs",schemaPath:"#/components/schemas/ExtraSpecsNoSpaces/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -7830,45 +8148,45 @@ return false;
 }
 }
 else {
-validate164.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate170.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate164.errors = vErrors;
+validate170.errors = vErrors;
 return errors === 0;
 }
-validate164.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate170.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate163(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate169(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_setExtraSpecs.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate163.evaluated;
+const evaluated0 = validate169.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate164(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate164.errors : vErrors.concat(validate164.errors);
+if(!(validate170(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate170.errors : vErrors.concat(validate170.errors);
 errors = vErrors.length;
 }
-validate163.errors = vErrors;
+validate169.errors = vErrors;
 return errors === 0;
 }
-validate163.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate169.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_updateExtraSpec = validate166;
-const schema201 = {"$ref":"cinder-v3.json#/components/schemas/ExtraSpecItemRequest","$id":"body_updateExtraSpec.json"};
-const schema202 = {"description":"`{\"<key>\": \"<value>\"}` with exactly one key (`update`), which must be the URL key (else 400\n\"Request body and URI mismatch\"). Two keys → 400 \"{...} has too many properties\".\n","type":"object","minProperties":1,"maxProperties":1,"patternProperties":{"^[a-zA-Z0-9-_:.]{1,255}$":{"type":["string","null"],"minLength":0,"maxLength":255}},"additionalProperties":false};
+export const body_updateExtraSpec = validate172;
+const schema208 = {"$ref":"cinder-v3.json#/components/schemas/ExtraSpecItemRequest","$id":"body_updateExtraSpec.json"};
+const schema209 = {"description":"`{\"<key>\": \"<value>\"}` with exactly one key (`update`), which must be the URL key (else 400\n\"Request body and URI mismatch\"). Two keys → 400 \"{...} has too many properties\".\n","type":"object","minProperties":1,"maxProperties":1,"patternProperties":{"^[a-zA-Z0-9-_:.]{1,255}$":{"type":["string","null"],"minLength":0,"maxLength":255}},"additionalProperties":false};
 
-function validate166(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate172(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_updateExtraSpec.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate166.evaluated;
+const evaluated0 = validate172.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -7879,19 +8197,19 @@ const _errs0 = errors;
 if(errors === _errs0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(Object.keys(data).length > 1){
-validate166.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/ExtraSpecItemRequest/maxProperties",keyword:"maxProperties",params:{limit: 1},message:"must NOT have more than 1 properties"}];
+validate172.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/ExtraSpecItemRequest/maxProperties",keyword:"maxProperties",params:{limit: 1},message:"must NOT have more than 1 properties"}];
 return false;
 }
 else {
 if(Object.keys(data).length < 1){
-validate166.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/ExtraSpecItemRequest/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"}];
+validate172.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/ExtraSpecItemRequest/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"}];
 return false;
 }
 else {
 const _errs2 = errors;
 for(const key0 in data){
-if(!(pattern62.test(key0))){
-validate166.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/ExtraSpecItemRequest/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+if(!(pattern63.test(key0))){
+validate172.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/ExtraSpecItemRequest/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -7899,22 +8217,22 @@ break;
 if(_errs2 === errors){
 var valid1 = true;
 for(const key1 in data){
-if(pattern62.test(key1)){
+if(pattern63.test(key1)){
 let data0 = data[key1];
 const _errs3 = errors;
 if((typeof data0 !== "string") && (data0 !== null)){
-validate166.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"cinder-v3.json#/components/schemas/ExtraSpecItemRequest/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: schema202.patternProperties["^[a-zA-Z0-9-_:.]{1,255}$"].type},message:"must be string,null"}];
+validate172.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"cinder-v3.json#/components/schemas/ExtraSpecItemRequest/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: schema209.patternProperties["^[a-zA-Z0-9-_:.]{1,255}$"].type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs3){
 if(typeof data0 === "string"){
 if(func2(data0) > 255){
-validate166.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"cinder-v3.json#/components/schemas/ExtraSpecItemRequest/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate172.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"cinder-v3.json#/components/schemas/ExtraSpecItemRequest/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data0) < 0){
-validate166.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"cinder-v3.json#/components/schemas/ExtraSpecItemRequest/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%5D%7B1%2C255%7D%24/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+validate172.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"cinder-v3.json#/components/schemas/ExtraSpecItemRequest/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%5D%7B1%2C255%7D%24/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
 return false;
 }
 }
@@ -7931,26 +8249,26 @@ break;
 }
 }
 else {
-validate166.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/ExtraSpecItemRequest/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate172.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/ExtraSpecItemRequest/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate166.errors = vErrors;
+validate172.errors = vErrors;
 return errors === 0;
 }
-validate166.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate172.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_createEncryptionType = validate167;
-const schema203 = {"$ref":"cinder-v3.json#/components/schemas/EncryptionCreateRequest","$id":"body_createEncryptionType.json"};
-const schema204 = {"type":"object","required":["encryption"],"additionalProperties":false,"properties":{"encryption":{"$ref":"#/components/schemas/EncryptionCreate"}}};
-const schema205 = {"description":"The `encryption` object of a create request. `provider` is free text to the API (Cinder's\nschema: a string of at most 255 characters): `luks`, `luks2`, `plain` or a legacy class name\nsuch as `nova.volume.encryptors.luks.LuksEncryptor`.\n","type":"object","required":["provider","control_location"],"additionalProperties":false,"properties":{"provider":{"type":"string","minLength":0,"maxLength":255},"control_location":{"enum":["front-end","back-end"]},"cipher":{"type":["string","null"],"minLength":0,"maxLength":255},"key_size":{"$ref":"#/components/schemas/KeySize"}}};
-const schema206 = {"description":"cinder/api/validation/parameter_types.py `key_size`: a non-negative integer, a string of\ndigits (stored as its integer) or null.\n","type":["integer","string","null"],"minimum":0,"pattern":"^[0-9]+$","maxLength":255};
-const pattern66 = new RegExp("^[0-9]+$", "u");
+export const body_createEncryptionType = validate173;
+const schema210 = {"$ref":"cinder-v3.json#/components/schemas/EncryptionCreateRequest","$id":"body_createEncryptionType.json"};
+const schema211 = {"type":"object","required":["encryption"],"additionalProperties":false,"properties":{"encryption":{"$ref":"#/components/schemas/EncryptionCreate"}}};
+const schema212 = {"description":"The `encryption` object of a create request. `provider` is free text to the API (Cinder's\nschema: a string of at most 255 characters): `luks`, `luks2`, `plain` or a legacy class name\nsuch as `nova.volume.encryptors.luks.LuksEncryptor`.\n","type":"object","required":["provider","control_location"],"additionalProperties":false,"properties":{"provider":{"type":"string","minLength":0,"maxLength":255},"control_location":{"enum":["front-end","back-end"]},"cipher":{"type":["string","null"],"minLength":0,"maxLength":255},"key_size":{"$ref":"#/components/schemas/KeySize"}}};
+const schema213 = {"description":"cinder/api/validation/parameter_types.py `key_size`: a non-negative integer, a string of\ndigits (stored as its integer) or null.\n","type":["integer","string","null"],"minimum":0,"pattern":"^[0-9]+$","maxLength":255};
+const pattern67 = new RegExp("^[0-9]+$", "u");
 
-function validate169(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate175(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate169.evaluated;
+const evaluated0 = validate175.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -7961,14 +8279,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.provider === undefined) && (missing0 = "provider")) || ((data.control_location === undefined) && (missing0 = "control_location"))){
-validate169.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate175.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((key0 === "provider") || (key0 === "control_location")) || (key0 === "cipher")) || (key0 === "key_size"))){
-validate169.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate175.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -7980,18 +8298,18 @@ const _errs2 = errors;
 if(errors === _errs2){
 if(typeof data0 === "string"){
 if(func2(data0) > 255){
-validate169.errors = [{instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate175.errors = [{instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data0) < 0){
-validate169.errors = [{instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+validate175.errors = [{instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
 return false;
 }
 }
 }
 else {
-validate169.errors = [{instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate175.errors = [{instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -8005,7 +8323,7 @@ if(data.control_location !== undefined){
 let data1 = data.control_location;
 const _errs4 = errors;
 if(!((data1 === "front-end") || (data1 === "back-end"))){
-validate169.errors = [{instancePath:instancePath+"/control_location",schemaPath:"#/properties/control_location/enum",keyword:"enum",params:{allowedValues: schema205.properties.control_location.enum},message:"must be equal to one of the allowed values"}];
+validate175.errors = [{instancePath:instancePath+"/control_location",schemaPath:"#/properties/control_location/enum",keyword:"enum",params:{allowedValues: schema212.properties.control_location.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -8018,18 +8336,18 @@ if(data.cipher !== undefined){
 let data2 = data.cipher;
 const _errs5 = errors;
 if((typeof data2 !== "string") && (data2 !== null)){
-validate169.errors = [{instancePath:instancePath+"/cipher",schemaPath:"#/properties/cipher/type",keyword:"type",params:{type: schema205.properties.cipher.type},message:"must be string,null"}];
+validate175.errors = [{instancePath:instancePath+"/cipher",schemaPath:"#/properties/cipher/type",keyword:"type",params:{type: schema212.properties.cipher.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs5){
 if(typeof data2 === "string"){
 if(func2(data2) > 255){
-validate169.errors = [{instancePath:instancePath+"/cipher",schemaPath:"#/properties/cipher/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate175.errors = [{instancePath:instancePath+"/cipher",schemaPath:"#/properties/cipher/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data2) < 0){
-validate169.errors = [{instancePath:instancePath+"/cipher",schemaPath:"#/properties/cipher/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+validate175.errors = [{instancePath:instancePath+"/cipher",schemaPath:"#/properties/cipher/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
 return false;
 }
 }
@@ -8046,25 +8364,25 @@ let data3 = data.key_size;
 const _errs7 = errors;
 const _errs8 = errors;
 if(((!((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3)))) && (typeof data3 !== "string")) && (data3 !== null)){
-validate169.errors = [{instancePath:instancePath+"/key_size",schemaPath:"#/components/schemas/KeySize/type",keyword:"type",params:{type: schema206.type},message:"must be integer,string,null"}];
+validate175.errors = [{instancePath:instancePath+"/key_size",schemaPath:"#/components/schemas/KeySize/type",keyword:"type",params:{type: schema213.type},message:"must be integer,string,null"}];
 return false;
 }
 if(errors === _errs8){
 if(typeof data3 == "number"){
 if(data3 < 0 || isNaN(data3)){
-validate169.errors = [{instancePath:instancePath+"/key_size",schemaPath:"#/components/schemas/KeySize/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate175.errors = [{instancePath:instancePath+"/key_size",schemaPath:"#/components/schemas/KeySize/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 if(errors === _errs8){
 if(typeof data3 === "string"){
 if(func2(data3) > 255){
-validate169.errors = [{instancePath:instancePath+"/key_size",schemaPath:"#/components/schemas/KeySize/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate175.errors = [{instancePath:instancePath+"/key_size",schemaPath:"#/components/schemas/KeySize/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
-if(!pattern66.test(data3)){
-validate169.errors = [{instancePath:instancePath+"/key_size",schemaPath:"#/components/schemas/KeySize/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""}];
+if(!pattern67.test(data3)){
+validate175.errors = [{instancePath:instancePath+"/key_size",schemaPath:"#/components/schemas/KeySize/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""}];
 return false;
 }
 }
@@ -8083,87 +8401,15 @@ var valid0 = true;
 }
 }
 else {
-validate169.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate175.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate169.errors = vErrors;
+validate175.errors = vErrors;
 return errors === 0;
 }
-validate169.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate175.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-
-function validate168(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate168.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.encryption === undefined) && (missing0 = "encryption")){
-validate168.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!(key0 === "encryption")){
-validate168.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.encryption !== undefined){
-if(!(validate169(data.encryption, {instancePath:instancePath+"/encryption",parentData:data,parentDataProperty:"encryption",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate169.errors : vErrors.concat(validate169.errors);
-errors = vErrors.length;
-}
-}
-}
-}
-}
-else {
-validate168.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate168.errors = vErrors;
-return errors === 0;
-}
-validate168.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-
-function validate167(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="body_createEncryptionType.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate167.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(validate168(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate168.errors : vErrors.concat(validate168.errors);
-errors = vErrors.length;
-}
-validate167.errors = vErrors;
-return errors === 0;
-}
-validate167.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-export const body_updateEncryptionType = validate172;
-const schema207 = {"$ref":"cinder-v3.json#/components/schemas/EncryptionUpdateRequest","$id":"body_updateEncryptionType.json"};
-const schema208 = {"type":"object","required":["encryption"],"additionalProperties":false,"properties":{"encryption":{"$ref":"#/components/schemas/EncryptionUpdate"}}};
-const schema209 = {"description":"The `encryption` object of an update request: the create's keys, all optional.","type":"object","additionalProperties":false,"properties":{"provider":{"type":"string","minLength":0,"maxLength":255},"control_location":{"enum":["front-end","back-end"]},"cipher":{"type":["string","null"],"minLength":0,"maxLength":255},"key_size":{"$ref":"#/components/schemas/KeySize"}}};
 
 function validate174(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -8177,117 +8423,25 @@ evaluated0.items = undefined;
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.encryption === undefined) && (missing0 = "encryption")){
+validate174.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!((((key0 === "provider") || (key0 === "control_location")) || (key0 === "cipher")) || (key0 === "key_size"))){
+if(!(key0 === "encryption")){
 validate174.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
 if(_errs1 === errors){
-if(data.provider !== undefined){
-let data0 = data.provider;
-const _errs2 = errors;
-if(errors === _errs2){
-if(typeof data0 === "string"){
-if(func2(data0) > 255){
-validate174.errors = [{instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
-return false;
-}
-else {
-if(func2(data0) < 0){
-validate174.errors = [{instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
-return false;
-}
-}
-}
-else {
-validate174.errors = [{instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.control_location !== undefined){
-let data1 = data.control_location;
-const _errs4 = errors;
-if(!((data1 === "front-end") || (data1 === "back-end"))){
-validate174.errors = [{instancePath:instancePath+"/control_location",schemaPath:"#/properties/control_location/enum",keyword:"enum",params:{allowedValues: schema209.properties.control_location.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid0 = _errs4 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.cipher !== undefined){
-let data2 = data.cipher;
-const _errs5 = errors;
-if((typeof data2 !== "string") && (data2 !== null)){
-validate174.errors = [{instancePath:instancePath+"/cipher",schemaPath:"#/properties/cipher/type",keyword:"type",params:{type: schema209.properties.cipher.type},message:"must be string,null"}];
-return false;
-}
-if(errors === _errs5){
-if(typeof data2 === "string"){
-if(func2(data2) > 255){
-validate174.errors = [{instancePath:instancePath+"/cipher",schemaPath:"#/properties/cipher/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
-return false;
-}
-else {
-if(func2(data2) < 0){
-validate174.errors = [{instancePath:instancePath+"/cipher",schemaPath:"#/properties/cipher/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
-return false;
-}
-}
-}
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.key_size !== undefined){
-let data3 = data.key_size;
-const _errs7 = errors;
-const _errs8 = errors;
-if(((!((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3)))) && (typeof data3 !== "string")) && (data3 !== null)){
-validate174.errors = [{instancePath:instancePath+"/key_size",schemaPath:"#/components/schemas/KeySize/type",keyword:"type",params:{type: schema206.type},message:"must be integer,string,null"}];
-return false;
-}
-if(errors === _errs8){
-if(typeof data3 == "number"){
-if(data3 < 0 || isNaN(data3)){
-validate174.errors = [{instancePath:instancePath+"/key_size",schemaPath:"#/components/schemas/KeySize/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
-return false;
-}
-}
-if(errors === _errs8){
-if(typeof data3 === "string"){
-if(func2(data3) > 255){
-validate174.errors = [{instancePath:instancePath+"/key_size",schemaPath:"#/components/schemas/KeySize/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
-return false;
-}
-else {
-if(!pattern66.test(data3)){
-validate174.errors = [{instancePath:instancePath+"/key_size",schemaPath:"#/components/schemas/KeySize/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""}];
-return false;
-}
-}
-}
-}
-}
-var valid0 = _errs7 === errors;
-}
-else {
-var valid0 = true;
-}
+if(data.encryption !== undefined){
+if(!(validate175(data.encryption, {instancePath:instancePath+"/encryption",parentData:data,parentDataProperty:"encryption",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate175.errors : vErrors.concat(validate175.errors);
+errors = vErrors.length;
 }
 }
 }
@@ -8305,9 +8459,173 @@ validate174.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false}
 
 
 function validate173(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="body_createEncryptionType.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate173.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(validate174(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate174.errors : vErrors.concat(validate174.errors);
+errors = vErrors.length;
+}
+validate173.errors = vErrors;
+return errors === 0;
+}
+validate173.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const body_updateEncryptionType = validate178;
+const schema214 = {"$ref":"cinder-v3.json#/components/schemas/EncryptionUpdateRequest","$id":"body_updateEncryptionType.json"};
+const schema215 = {"type":"object","required":["encryption"],"additionalProperties":false,"properties":{"encryption":{"$ref":"#/components/schemas/EncryptionUpdate"}}};
+const schema216 = {"description":"The `encryption` object of an update request: the create's keys, all optional.","type":"object","additionalProperties":false,"properties":{"provider":{"type":"string","minLength":0,"maxLength":255},"control_location":{"enum":["front-end","back-end"]},"cipher":{"type":["string","null"],"minLength":0,"maxLength":255},"key_size":{"$ref":"#/components/schemas/KeySize"}}};
+
+function validate180(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate180.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!((((key0 === "provider") || (key0 === "control_location")) || (key0 === "cipher")) || (key0 === "key_size"))){
+validate180.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.provider !== undefined){
+let data0 = data.provider;
+const _errs2 = errors;
+if(errors === _errs2){
+if(typeof data0 === "string"){
+if(func2(data0) > 255){
+validate180.errors = [{instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+else {
+if(func2(data0) < 0){
+validate180.errors = [{instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+return false;
+}
+}
+}
+else {
+validate180.errors = [{instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.control_location !== undefined){
+let data1 = data.control_location;
+const _errs4 = errors;
+if(!((data1 === "front-end") || (data1 === "back-end"))){
+validate180.errors = [{instancePath:instancePath+"/control_location",schemaPath:"#/properties/control_location/enum",keyword:"enum",params:{allowedValues: schema216.properties.control_location.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.cipher !== undefined){
+let data2 = data.cipher;
+const _errs5 = errors;
+if((typeof data2 !== "string") && (data2 !== null)){
+validate180.errors = [{instancePath:instancePath+"/cipher",schemaPath:"#/properties/cipher/type",keyword:"type",params:{type: schema216.properties.cipher.type},message:"must be string,null"}];
+return false;
+}
+if(errors === _errs5){
+if(typeof data2 === "string"){
+if(func2(data2) > 255){
+validate180.errors = [{instancePath:instancePath+"/cipher",schemaPath:"#/properties/cipher/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+else {
+if(func2(data2) < 0){
+validate180.errors = [{instancePath:instancePath+"/cipher",schemaPath:"#/properties/cipher/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.key_size !== undefined){
+let data3 = data.key_size;
+const _errs7 = errors;
+const _errs8 = errors;
+if(((!((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3)))) && (typeof data3 !== "string")) && (data3 !== null)){
+validate180.errors = [{instancePath:instancePath+"/key_size",schemaPath:"#/components/schemas/KeySize/type",keyword:"type",params:{type: schema213.type},message:"must be integer,string,null"}];
+return false;
+}
+if(errors === _errs8){
+if(typeof data3 == "number"){
+if(data3 < 0 || isNaN(data3)){
+validate180.errors = [{instancePath:instancePath+"/key_size",schemaPath:"#/components/schemas/KeySize/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+if(errors === _errs8){
+if(typeof data3 === "string"){
+if(func2(data3) > 255){
+validate180.errors = [{instancePath:instancePath+"/key_size",schemaPath:"#/components/schemas/KeySize/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+else {
+if(!pattern67.test(data3)){
+validate180.errors = [{instancePath:instancePath+"/key_size",schemaPath:"#/components/schemas/KeySize/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""}];
+return false;
+}
+}
+}
+}
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate180.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate180.errors = vErrors;
+return errors === 0;
+}
+validate180.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate179(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate179.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -8318,22 +8636,22 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.encryption === undefined) && (missing0 = "encryption")){
-validate173.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate179.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "encryption")){
-validate173.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate179.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
 if(_errs1 === errors){
 if(data.encryption !== undefined){
-if(!(validate174(data.encryption, {instancePath:instancePath+"/encryption",parentData:data,parentDataProperty:"encryption",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate174.errors : vErrors.concat(validate174.errors);
+if(!(validate180(data.encryption, {instancePath:instancePath+"/encryption",parentData:data,parentDataProperty:"encryption",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate180.errors : vErrors.concat(validate180.errors);
 errors = vErrors.length;
 }
 }
@@ -8341,41 +8659,18 @@ errors = vErrors.length;
 }
 }
 else {
-validate173.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate179.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate173.errors = vErrors;
+validate179.errors = vErrors;
 return errors === 0;
 }
-validate173.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate179.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-
-function validate172(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="body_updateEncryptionType.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate172.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(validate173(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate173.errors : vErrors.concat(validate173.errors);
-errors = vErrors.length;
-}
-validate172.errors = vErrors;
-return errors === 0;
-}
-validate172.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-export const action_addProjectAccess = validate177;
-const schema211 = {"$ref":"cinder-v3.json#/components/schemas/VolumeTypeActionAddProjectAccess","$id":"action_addProjectAccess.json"};
-const schema212 = {"description":"`addProjectAccess` (cinder/api/contrib/volume_type_access.py `_addProjectAccess`, schema\ncinder/api/schemas/volume_type_access.py `add_project_access`): share a type with a project.\nThe body is validated first, then the policy. Unknown type → 404 \"Volume type <id> could not\nbe found.\"; already shared → 409 \"Volume type access for <type_id> / <project> combination\nalready exists.\". Neither the project (not looked up in Keystone) nor the type's\n`is_public` is checked. 202, no body.\n","type":"object","x-action":"addProjectAccess","x-operation":"addProjectAccess","x-status":202,"x-policy":"volume_extension:volume_type_access:addProjectAccess","required":["addProjectAccess"],"additionalProperties":false,"properties":{"addProjectAccess":{"type":"object","required":["project"],"additionalProperties":false,"properties":{"project":{"description":"The project id, which must be uuid-like (`format: uuid`): else 400 \"Invalid input for\nfield/attribute project. Value: <v>. '<v>' is not a 'uuid'\".\n","allOf":[{"$ref":"#/components/schemas/UuidLike"}]}}}}};
 
 function validate178(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="body_updateEncryptionType.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate178.evaluated;
@@ -8385,215 +8680,18 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.addProjectAccess === undefined) && (missing0 = "addProjectAccess")){
-validate178.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!(key0 === "addProjectAccess")){
-validate178.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.addProjectAccess !== undefined){
-let data0 = data.addProjectAccess;
-const _errs2 = errors;
-if(errors === _errs2){
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-let missing1;
-if((data0.project === undefined) && (missing1 = "project")){
-validate178.errors = [{instancePath:instancePath+"/addProjectAccess",schemaPath:"#/properties/addProjectAccess/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-const _errs4 = errors;
-for(const key1 in data0){
-if(!(key1 === "project")){
-validate178.errors = [{instancePath:instancePath+"/addProjectAccess",schemaPath:"#/properties/addProjectAccess/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs4 === errors){
-if(data0.project !== undefined){
-let data1 = data0.project;
-const _errs7 = errors;
-if(errors === _errs7){
-if(typeof data1 === "string"){
-if(!pattern6.test(data1)){
-validate178.errors = [{instancePath:instancePath+"/addProjectAccess/project",schemaPath:"#/components/schemas/UuidLike/pattern",keyword:"pattern",params:{pattern: "^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"},message:"must match pattern \""+"^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"+"\""}];
-return false;
-}
-}
-else {
-validate178.errors = [{instancePath:instancePath+"/addProjectAccess/project",schemaPath:"#/components/schemas/UuidLike/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-}
-}
-}
-}
-else {
-validate178.errors = [{instancePath:instancePath+"/addProjectAccess",schemaPath:"#/properties/addProjectAccess/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-}
-}
-}
-}
-else {
-validate178.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
+if(!(validate179(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate179.errors : vErrors.concat(validate179.errors);
+errors = vErrors.length;
 }
 validate178.errors = vErrors;
 return errors === 0;
 }
 validate178.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-
-function validate177(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="action_addProjectAccess.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate177.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(validate178(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate178.errors : vErrors.concat(validate178.errors);
-errors = vErrors.length;
-}
-validate177.errors = vErrors;
-return errors === 0;
-}
-validate177.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-export const action_removeProjectAccess = validate180;
-const schema214 = {"$ref":"cinder-v3.json#/components/schemas/VolumeTypeActionRemoveProjectAccess","$id":"action_removeProjectAccess.json"};
-const schema215 = {"description":"`removeProjectAccess` (cinder/api/contrib/volume_type_access.py `_removeProjectAccess`): stop\nsharing a type with a project. Unknown type → 404 \"Volume type <id> could not be found.\";\nnot shared → 404 \"Volume type access not found for <type_id> / <project> combination.\".\n202, no body.\n","type":"object","x-action":"removeProjectAccess","x-operation":"removeProjectAccess","x-status":202,"x-policy":"volume_extension:volume_type_access:removeProjectAccess","required":["removeProjectAccess"],"additionalProperties":false,"properties":{"removeProjectAccess":{"type":"object","required":["project"],"additionalProperties":false,"properties":{"project":{"description":"The project id (uuid-like, as for `addProjectAccess`).","allOf":[{"$ref":"#/components/schemas/UuidLike"}]}}}}};
-
-function validate181(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate181.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.removeProjectAccess === undefined) && (missing0 = "removeProjectAccess")){
-validate181.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!(key0 === "removeProjectAccess")){
-validate181.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.removeProjectAccess !== undefined){
-let data0 = data.removeProjectAccess;
-const _errs2 = errors;
-if(errors === _errs2){
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-let missing1;
-if((data0.project === undefined) && (missing1 = "project")){
-validate181.errors = [{instancePath:instancePath+"/removeProjectAccess",schemaPath:"#/properties/removeProjectAccess/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-const _errs4 = errors;
-for(const key1 in data0){
-if(!(key1 === "project")){
-validate181.errors = [{instancePath:instancePath+"/removeProjectAccess",schemaPath:"#/properties/removeProjectAccess/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs4 === errors){
-if(data0.project !== undefined){
-let data1 = data0.project;
-const _errs7 = errors;
-if(errors === _errs7){
-if(typeof data1 === "string"){
-if(!pattern6.test(data1)){
-validate181.errors = [{instancePath:instancePath+"/removeProjectAccess/project",schemaPath:"#/components/schemas/UuidLike/pattern",keyword:"pattern",params:{pattern: "^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"},message:"must match pattern \""+"^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"+"\""}];
-return false;
-}
-}
-else {
-validate181.errors = [{instancePath:instancePath+"/removeProjectAccess/project",schemaPath:"#/components/schemas/UuidLike/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-}
-}
-}
-}
-else {
-validate181.errors = [{instancePath:instancePath+"/removeProjectAccess",schemaPath:"#/properties/removeProjectAccess/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-}
-}
-}
-}
-else {
-validate181.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate181.errors = vErrors;
-return errors === 0;
-}
-validate181.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-
-function validate180(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="action_removeProjectAccess.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate180.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(validate181(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate181.errors : vErrors.concat(validate181.errors);
-errors = vErrors.length;
-}
-validate180.errors = vErrors;
-return errors === 0;
-}
-validate180.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-export const body_setProjectDefaultType = validate183;
-const schema217 = {"$ref":"cinder-v3.json#/components/schemas/DefaultTypeSetRequest","$id":"body_setProjectDefaultType.json"};
-const schema218 = {"description":"`{\"default_type\": {\"volume_type\": \"<name or id>\"}}` (cinder/api/schemas/default_types.py\n`create_or_update`). Cinder's schema does not require `default_type` (a body without it\npasses validation and then fails with a KeyError → 500); here it is required (400). Other\ntop-level keys are ignored, as in Cinder.\n","type":"object","required":["default_type"],"additionalProperties":true,"properties":{"default_type":{"type":"object","required":["volume_type"],"additionalProperties":false,"properties":{"volume_type":{"description":"The type's name or id (`objects.VolumeType.get_by_name_or_id`). Unknown → **400** (not\n404) with the not-found message: \"Volume type <v> could not be found.\" for a\nuuid-like value, \"Volume type with name <v> could not be found.\" otherwise.\n","allOf":[{"$ref":"#/components/schemas/RequiredName"}]}}}}};
+export const action_addProjectAccess = validate183;
+const schema218 = {"$ref":"cinder-v3.json#/components/schemas/VolumeTypeActionAddProjectAccess","$id":"action_addProjectAccess.json"};
+const schema219 = {"description":"`addProjectAccess` (cinder/api/contrib/volume_type_access.py `_addProjectAccess`, schema\ncinder/api/schemas/volume_type_access.py `add_project_access`): share a type with a project.\nThe body is validated first, then the policy. Unknown type → 404 \"Volume type <id> could not\nbe found.\"; already shared → 409 \"Volume type access for <type_id> / <project> combination\nalready exists.\". Neither the project (not looked up in Keystone) nor the type's\n`is_public` is checked. 202, no body.\n","type":"object","x-action":"addProjectAccess","x-operation":"addProjectAccess","x-status":202,"x-policy":"volume_extension:volume_type_access:addProjectAccess","required":["addProjectAccess"],"additionalProperties":false,"properties":{"addProjectAccess":{"type":"object","required":["project"],"additionalProperties":false,"properties":{"project":{"description":"The project id, which must be uuid-like (`format: uuid`): else 400 \"Invalid input for\nfield/attribute project. Value: <v>. '<v>' is not a 'uuid'\".\n","allOf":[{"$ref":"#/components/schemas/UuidLike"}]}}}}};
 
 function validate184(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -8608,55 +8706,52 @@ evaluated0.items = undefined;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.default_type === undefined) && (missing0 = "default_type")){
+if((data.addProjectAccess === undefined) && (missing0 = "addProjectAccess")){
 validate184.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.default_type !== undefined){
-let data0 = data.default_type;
+const _errs1 = errors;
+for(const key0 in data){
+if(!(key0 === "addProjectAccess")){
+validate184.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.addProjectAccess !== undefined){
+let data0 = data.addProjectAccess;
 const _errs2 = errors;
 if(errors === _errs2){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing1;
-if((data0.volume_type === undefined) && (missing1 = "volume_type")){
-validate184.errors = [{instancePath:instancePath+"/default_type",schemaPath:"#/properties/default_type/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+if((data0.project === undefined) && (missing1 = "project")){
+validate184.errors = [{instancePath:instancePath+"/addProjectAccess",schemaPath:"#/properties/addProjectAccess/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 const _errs4 = errors;
-for(const key0 in data0){
-if(!(key0 === "volume_type")){
-validate184.errors = [{instancePath:instancePath+"/default_type",schemaPath:"#/properties/default_type/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+for(const key1 in data0){
+if(!(key1 === "project")){
+validate184.errors = [{instancePath:instancePath+"/addProjectAccess",schemaPath:"#/properties/addProjectAccess/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
 if(_errs4 === errors){
-if(data0.volume_type !== undefined){
-let data1 = data0.volume_type;
+if(data0.project !== undefined){
+let data1 = data0.project;
 const _errs7 = errors;
 if(errors === _errs7){
 if(typeof data1 === "string"){
-if(func2(data1) > 255){
-validate184.errors = [{instancePath:instancePath+"/default_type/volume_type",schemaPath:"#/components/schemas/RequiredName/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
-return false;
-}
-else {
-if(func2(data1) < 1){
-validate184.errors = [{instancePath:instancePath+"/default_type/volume_type",schemaPath:"#/components/schemas/RequiredName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-else {
-if(!pattern57.test(data1)){
-validate184.errors = [{instancePath:instancePath+"/default_type/volume_type",schemaPath:"#/components/schemas/RequiredName/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""}];
+if(!pattern6.test(data1)){
+validate184.errors = [{instancePath:instancePath+"/addProjectAccess/project",schemaPath:"#/components/schemas/UuidLike/pattern",keyword:"pattern",params:{pattern: "^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"},message:"must match pattern \""+"^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"+"\""}];
 return false;
 }
 }
-}
-}
 else {
-validate184.errors = [{instancePath:instancePath+"/default_type/volume_type",schemaPath:"#/components/schemas/RequiredName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate184.errors = [{instancePath:instancePath+"/addProjectAccess/project",schemaPath:"#/components/schemas/UuidLike/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -8665,8 +8760,9 @@ return false;
 }
 }
 else {
-validate184.errors = [{instancePath:instancePath+"/default_type",schemaPath:"#/properties/default_type/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate184.errors = [{instancePath:instancePath+"/addProjectAccess",schemaPath:"#/properties/addProjectAccess/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
+}
 }
 }
 }
@@ -8684,7 +8780,7 @@ validate184.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false}
 
 
 function validate183(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="body_setProjectDefaultType.json" */;
+/*# sourceURL="action_addProjectAccess.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate183.evaluated;
@@ -8703,15 +8799,237 @@ return errors === 0;
 }
 validate183.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_createGroupType = validate186;
-const schema220 = {"$ref":"cinder-v3.json#/components/schemas/GroupTypeCreateRequest","$id":"body_createGroupType.json"};
-const schema221 = {"type":"object","required":["group_type"],"additionalProperties":false,"properties":{"group_type":{"$ref":"#/components/schemas/GroupTypeCreate"}}};
-const schema222 = {"description":"The `group_type` object of a create request.","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"$ref":"#/components/schemas/RequiredName"},"description":{"$ref":"#/components/schemas/PrintableDescription"},"is_public":{"description":"Whether the group type is public (default true).","allOf":[{"$ref":"#/components/schemas/Boolean"}]},"group_specs":{"$ref":"#/components/schemas/MetadataOrNull"}}};
+export const action_removeProjectAccess = validate186;
+const schema221 = {"$ref":"cinder-v3.json#/components/schemas/VolumeTypeActionRemoveProjectAccess","$id":"action_removeProjectAccess.json"};
+const schema222 = {"description":"`removeProjectAccess` (cinder/api/contrib/volume_type_access.py `_removeProjectAccess`): stop\nsharing a type with a project. Unknown type → 404 \"Volume type <id> could not be found.\";\nnot shared → 404 \"Volume type access not found for <type_id> / <project> combination.\".\n202, no body.\n","type":"object","x-action":"removeProjectAccess","x-operation":"removeProjectAccess","x-status":202,"x-policy":"volume_extension:volume_type_access:removeProjectAccess","required":["removeProjectAccess"],"additionalProperties":false,"properties":{"removeProjectAccess":{"type":"object","required":["project"],"additionalProperties":false,"properties":{"project":{"description":"The project id (uuid-like, as for `addProjectAccess`).","allOf":[{"$ref":"#/components/schemas/UuidLike"}]}}}}};
 
-function validate188(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate187(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate188.evaluated;
+const evaluated0 = validate187.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.removeProjectAccess === undefined) && (missing0 = "removeProjectAccess")){
+validate187.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(key0 === "removeProjectAccess")){
+validate187.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.removeProjectAccess !== undefined){
+let data0 = data.removeProjectAccess;
+const _errs2 = errors;
+if(errors === _errs2){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing1;
+if((data0.project === undefined) && (missing1 = "project")){
+validate187.errors = [{instancePath:instancePath+"/removeProjectAccess",schemaPath:"#/properties/removeProjectAccess/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+const _errs4 = errors;
+for(const key1 in data0){
+if(!(key1 === "project")){
+validate187.errors = [{instancePath:instancePath+"/removeProjectAccess",schemaPath:"#/properties/removeProjectAccess/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs4 === errors){
+if(data0.project !== undefined){
+let data1 = data0.project;
+const _errs7 = errors;
+if(errors === _errs7){
+if(typeof data1 === "string"){
+if(!pattern6.test(data1)){
+validate187.errors = [{instancePath:instancePath+"/removeProjectAccess/project",schemaPath:"#/components/schemas/UuidLike/pattern",keyword:"pattern",params:{pattern: "^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"},message:"must match pattern \""+"^(?:urn:)?(?:uuid:)?\\{?(?:-*[0-9a-fA-F]){32}-*\\}?$"+"\""}];
+return false;
+}
+}
+else {
+validate187.errors = [{instancePath:instancePath+"/removeProjectAccess/project",schemaPath:"#/components/schemas/UuidLike/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+}
+}
+else {
+validate187.errors = [{instancePath:instancePath+"/removeProjectAccess",schemaPath:"#/properties/removeProjectAccess/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+}
+}
+}
+else {
+validate187.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate187.errors = vErrors;
+return errors === 0;
+}
+validate187.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate186(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="action_removeProjectAccess.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate186.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(validate187(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate187.errors : vErrors.concat(validate187.errors);
+errors = vErrors.length;
+}
+validate186.errors = vErrors;
+return errors === 0;
+}
+validate186.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const body_setProjectDefaultType = validate189;
+const schema224 = {"$ref":"cinder-v3.json#/components/schemas/DefaultTypeSetRequest","$id":"body_setProjectDefaultType.json"};
+const schema225 = {"description":"`{\"default_type\": {\"volume_type\": \"<name or id>\"}}` (cinder/api/schemas/default_types.py\n`create_or_update`). Cinder's schema does not require `default_type` (a body without it\npasses validation and then fails with a KeyError → 500); here it is required (400). Other\ntop-level keys are ignored, as in Cinder.\n","type":"object","required":["default_type"],"additionalProperties":true,"properties":{"default_type":{"type":"object","required":["volume_type"],"additionalProperties":false,"properties":{"volume_type":{"description":"The type's name or id (`objects.VolumeType.get_by_name_or_id`). Unknown → **400** (not\n404) with the not-found message: \"Volume type <v> could not be found.\" for a\nuuid-like value, \"Volume type with name <v> could not be found.\" otherwise.\n","allOf":[{"$ref":"#/components/schemas/RequiredName"}]}}}}};
+
+function validate190(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate190.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.default_type === undefined) && (missing0 = "default_type")){
+validate190.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.default_type !== undefined){
+let data0 = data.default_type;
+const _errs2 = errors;
+if(errors === _errs2){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing1;
+if((data0.volume_type === undefined) && (missing1 = "volume_type")){
+validate190.errors = [{instancePath:instancePath+"/default_type",schemaPath:"#/properties/default_type/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+const _errs4 = errors;
+for(const key0 in data0){
+if(!(key0 === "volume_type")){
+validate190.errors = [{instancePath:instancePath+"/default_type",schemaPath:"#/properties/default_type/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs4 === errors){
+if(data0.volume_type !== undefined){
+let data1 = data0.volume_type;
+const _errs7 = errors;
+if(errors === _errs7){
+if(typeof data1 === "string"){
+if(func2(data1) > 255){
+validate190.errors = [{instancePath:instancePath+"/default_type/volume_type",schemaPath:"#/components/schemas/RequiredName/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+else {
+if(func2(data1) < 1){
+validate190.errors = [{instancePath:instancePath+"/default_type/volume_type",schemaPath:"#/components/schemas/RequiredName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern58.test(data1)){
+validate190.errors = [{instancePath:instancePath+"/default_type/volume_type",schemaPath:"#/components/schemas/RequiredName/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""}];
+return false;
+}
+}
+}
+}
+else {
+validate190.errors = [{instancePath:instancePath+"/default_type/volume_type",schemaPath:"#/components/schemas/RequiredName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+}
+}
+else {
+validate190.errors = [{instancePath:instancePath+"/default_type",schemaPath:"#/properties/default_type/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate190.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate190.errors = vErrors;
+return errors === 0;
+}
+validate190.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate189(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="body_setProjectDefaultType.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate189.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(validate190(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate190.errors : vErrors.concat(validate190.errors);
+errors = vErrors.length;
+}
+validate189.errors = vErrors;
+return errors === 0;
+}
+validate189.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const body_createGroupType = validate192;
+const schema227 = {"$ref":"cinder-v3.json#/components/schemas/GroupTypeCreateRequest","$id":"body_createGroupType.json"};
+const schema228 = {"type":"object","required":["group_type"],"additionalProperties":false,"properties":{"group_type":{"$ref":"#/components/schemas/GroupTypeCreate"}}};
+const schema229 = {"description":"The `group_type` object of a create request.","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"$ref":"#/components/schemas/RequiredName"},"description":{"$ref":"#/components/schemas/PrintableDescription"},"is_public":{"description":"Whether the group type is public (default true).","allOf":[{"$ref":"#/components/schemas/Boolean"}]},"group_specs":{"$ref":"#/components/schemas/MetadataOrNull"}}};
+
+function validate194(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate194.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -8722,14 +9040,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.name === undefined) && (missing0 = "name")){
-validate188.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate194.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((key0 === "name") || (key0 === "description")) || (key0 === "is_public")) || (key0 === "group_specs"))){
-validate188.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate194.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -8742,24 +9060,24 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(typeof data0 === "string"){
 if(func2(data0) > 255){
-validate188.errors = [{instancePath:instancePath+"/name",schemaPath:"#/components/schemas/RequiredName/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate194.errors = [{instancePath:instancePath+"/name",schemaPath:"#/components/schemas/RequiredName/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data0) < 1){
-validate188.errors = [{instancePath:instancePath+"/name",schemaPath:"#/components/schemas/RequiredName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate194.errors = [{instancePath:instancePath+"/name",schemaPath:"#/components/schemas/RequiredName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern57.test(data0)){
-validate188.errors = [{instancePath:instancePath+"/name",schemaPath:"#/components/schemas/RequiredName/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""}];
+if(!pattern58.test(data0)){
+validate194.errors = [{instancePath:instancePath+"/name",schemaPath:"#/components/schemas/RequiredName/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""}];
 return false;
 }
 }
 }
 }
 else {
-validate188.errors = [{instancePath:instancePath+"/name",schemaPath:"#/components/schemas/RequiredName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate194.errors = [{instancePath:instancePath+"/name",schemaPath:"#/components/schemas/RequiredName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -8774,23 +9092,23 @@ let data1 = data.description;
 const _errs5 = errors;
 const _errs6 = errors;
 if((typeof data1 !== "string") && (data1 !== null)){
-validate188.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/type",keyword:"type",params:{type: schema103.type},message:"must be string,null"}];
+validate194.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/type",keyword:"type",params:{type: schema110.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs6){
 if(typeof data1 === "string"){
 if(func2(data1) > 255){
-validate188.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate194.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data1) < 0){
-validate188.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+validate194.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
 return false;
 }
 else {
-if(!pattern28.test(data1)){
-validate188.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"},message:"must match pattern \""+"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"+"\""}];
+if(!pattern29.test(data1)){
+validate194.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"},message:"must match pattern \""+"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"+"\""}];
 return false;
 }
 }
@@ -8807,11 +9125,11 @@ if(data.is_public !== undefined){
 let data2 = data.is_public;
 const _errs8 = errors;
 if((typeof data2 !== "boolean") && (typeof data2 !== "string")){
-validate188.errors = [{instancePath:instancePath+"/is_public",schemaPath:"#/components/schemas/Boolean/type",keyword:"type",params:{type: schema40.type},message:"must be boolean,string"}];
+validate194.errors = [{instancePath:instancePath+"/is_public",schemaPath:"#/components/schemas/Boolean/type",keyword:"type",params:{type: schema40.type},message:"must be boolean,string"}];
 return false;
 }
 if(!((((((((((((((((((((((((((data2 === true) || (data2 === "True")) || (data2 === "TRUE")) || (data2 === "true")) || (data2 === "1")) || (data2 === "ON")) || (data2 === "On")) || (data2 === "on")) || (data2 === "YES")) || (data2 === "Yes")) || (data2 === "yes")) || (data2 === "y")) || (data2 === "t")) || (data2 === false)) || (data2 === "False")) || (data2 === "FALSE")) || (data2 === "false")) || (data2 === "0")) || (data2 === "OFF")) || (data2 === "Off")) || (data2 === "off")) || (data2 === "NO")) || (data2 === "No")) || (data2 === "no")) || (data2 === "n")) || (data2 === "f"))){
-validate188.errors = [{instancePath:instancePath+"/is_public",schemaPath:"#/components/schemas/Boolean/enum",keyword:"enum",params:{allowedValues: schema40.enum},message:"must be equal to one of the allowed values"}];
+validate194.errors = [{instancePath:instancePath+"/is_public",schemaPath:"#/components/schemas/Boolean/enum",keyword:"enum",params:{allowedValues: schema40.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -8825,7 +9143,7 @@ let data3 = data.group_specs;
 const _errs12 = errors;
 const _errs13 = errors;
 if((!(data3 && typeof data3 == "object" && !Array.isArray(data3))) && (data3 !== null)){
-validate188.errors = [{instancePath:instancePath+"/group_specs",schemaPath:"#/components/schemas/MetadataOrNull/type",keyword:"type",params:{type: schema35.type},message:"must be object,null"}];
+validate194.errors = [{instancePath:instancePath+"/group_specs",schemaPath:"#/components/schemas/MetadataOrNull/type",keyword:"type",params:{type: schema35.type},message:"must be object,null"}];
 return false;
 }
 if(errors === _errs13){
@@ -8833,7 +9151,7 @@ if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 const _errs15 = errors;
 for(const key1 in data3){
 if(!(pattern4.test(key1))){
-validate188.errors = [{instancePath:instancePath+"/group_specs",schemaPath:"#/components/schemas/MetadataOrNull/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate194.errors = [{instancePath:instancePath+"/group_specs",schemaPath:"#/components/schemas/MetadataOrNull/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -8847,12 +9165,12 @@ const _errs16 = errors;
 if(errors === _errs16){
 if(typeof data4 === "string"){
 if(func2(data4) > 255){
-validate188.errors = [{instancePath:instancePath+"/group_specs/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/MetadataOrNull/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate194.errors = [{instancePath:instancePath+"/group_specs/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/MetadataOrNull/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 }
 else {
-validate188.errors = [{instancePath:instancePath+"/group_specs/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/MetadataOrNull/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate194.errors = [{instancePath:instancePath+"/group_specs/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/MetadataOrNull/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -8877,87 +9195,15 @@ var valid0 = true;
 }
 }
 else {
-validate188.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate194.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate188.errors = vErrors;
+validate194.errors = vErrors;
 return errors === 0;
 }
-validate188.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate194.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-
-function validate187(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate187.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.group_type === undefined) && (missing0 = "group_type")){
-validate187.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!(key0 === "group_type")){
-validate187.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.group_type !== undefined){
-if(!(validate188(data.group_type, {instancePath:instancePath+"/group_type",parentData:data,parentDataProperty:"group_type",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate188.errors : vErrors.concat(validate188.errors);
-errors = vErrors.length;
-}
-}
-}
-}
-}
-else {
-validate187.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate187.errors = vErrors;
-return errors === 0;
-}
-validate187.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-
-function validate186(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="body_createGroupType.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate186.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(validate187(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate187.errors : vErrors.concat(validate187.errors);
-errors = vErrors.length;
-}
-validate186.errors = vErrors;
-return errors === 0;
-}
-validate186.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-export const body_updateGroupType = validate191;
-const schema227 = {"$ref":"cinder-v3.json#/components/schemas/GroupTypeUpdateRequest","$id":"body_updateGroupType.json"};
-const schema228 = {"type":"object","required":["group_type"],"additionalProperties":false,"properties":{"group_type":{"$ref":"#/components/schemas/GroupTypeUpdate"}}};
-const schema229 = {"description":"The `group_type` object of an update request. All of name, description, is_public null or\nabsent → 400 \"Specify group type name, description or a combination thereof.\"; a blank name →\n400 \"Group type name can not be empty.\".\n","type":"object","additionalProperties":false,"properties":{"name":{"description":"cinder/api/validation/parameter_types.py `name_allow_zero_min_length`.","type":["string","null"],"minLength":0,"maxLength":255},"description":{"$ref":"#/components/schemas/PrintableDescription"},"is_public":{"$ref":"#/components/schemas/Boolean"}}};
 
 function validate193(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -8971,91 +9217,25 @@ evaluated0.items = undefined;
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.group_type === undefined) && (missing0 = "group_type")){
+validate193.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(((key0 === "name") || (key0 === "description")) || (key0 === "is_public"))){
+if(!(key0 === "group_type")){
 validate193.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
 if(_errs1 === errors){
-if(data.name !== undefined){
-let data0 = data.name;
-const _errs2 = errors;
-if((typeof data0 !== "string") && (data0 !== null)){
-validate193.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: schema229.properties.name.type},message:"must be string,null"}];
-return false;
-}
-if(errors === _errs2){
-if(typeof data0 === "string"){
-if(func2(data0) > 255){
-validate193.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
-return false;
-}
-else {
-if(func2(data0) < 0){
-validate193.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
-return false;
-}
-}
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.description !== undefined){
-let data1 = data.description;
-const _errs4 = errors;
-const _errs5 = errors;
-if((typeof data1 !== "string") && (data1 !== null)){
-validate193.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/type",keyword:"type",params:{type: schema103.type},message:"must be string,null"}];
-return false;
-}
-if(errors === _errs5){
-if(typeof data1 === "string"){
-if(func2(data1) > 255){
-validate193.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
-return false;
-}
-else {
-if(func2(data1) < 0){
-validate193.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
-return false;
-}
-else {
-if(!pattern28.test(data1)){
-validate193.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"},message:"must match pattern \""+"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"+"\""}];
-return false;
-}
-}
-}
-}
-}
-var valid0 = _errs4 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.is_public !== undefined){
-let data2 = data.is_public;
-const _errs7 = errors;
-if((typeof data2 !== "boolean") && (typeof data2 !== "string")){
-validate193.errors = [{instancePath:instancePath+"/is_public",schemaPath:"#/components/schemas/Boolean/type",keyword:"type",params:{type: schema40.type},message:"must be boolean,string"}];
-return false;
-}
-if(!((((((((((((((((((((((((((data2 === true) || (data2 === "True")) || (data2 === "TRUE")) || (data2 === "true")) || (data2 === "1")) || (data2 === "ON")) || (data2 === "On")) || (data2 === "on")) || (data2 === "YES")) || (data2 === "Yes")) || (data2 === "yes")) || (data2 === "y")) || (data2 === "t")) || (data2 === false)) || (data2 === "False")) || (data2 === "FALSE")) || (data2 === "false")) || (data2 === "0")) || (data2 === "OFF")) || (data2 === "Off")) || (data2 === "off")) || (data2 === "NO")) || (data2 === "No")) || (data2 === "no")) || (data2 === "n")) || (data2 === "f"))){
-validate193.errors = [{instancePath:instancePath+"/is_public",schemaPath:"#/components/schemas/Boolean/enum",keyword:"enum",params:{allowedValues: schema40.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid0 = _errs7 === errors;
-}
-else {
-var valid0 = true;
+if(data.group_type !== undefined){
+if(!(validate194(data.group_type, {instancePath:instancePath+"/group_type",parentData:data,parentDataProperty:"group_type",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
+errors = vErrors.length;
 }
 }
 }
@@ -9073,9 +9253,147 @@ validate193.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false}
 
 
 function validate192(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="body_createGroupType.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate192.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(validate193(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate193.errors : vErrors.concat(validate193.errors);
+errors = vErrors.length;
+}
+validate192.errors = vErrors;
+return errors === 0;
+}
+validate192.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const body_updateGroupType = validate197;
+const schema234 = {"$ref":"cinder-v3.json#/components/schemas/GroupTypeUpdateRequest","$id":"body_updateGroupType.json"};
+const schema235 = {"type":"object","required":["group_type"],"additionalProperties":false,"properties":{"group_type":{"$ref":"#/components/schemas/GroupTypeUpdate"}}};
+const schema236 = {"description":"The `group_type` object of an update request. All of name, description, is_public null or\nabsent → 400 \"Specify group type name, description or a combination thereof.\"; a blank name →\n400 \"Group type name can not be empty.\".\n","type":"object","additionalProperties":false,"properties":{"name":{"description":"cinder/api/validation/parameter_types.py `name_allow_zero_min_length`.","type":["string","null"],"minLength":0,"maxLength":255},"description":{"$ref":"#/components/schemas/PrintableDescription"},"is_public":{"$ref":"#/components/schemas/Boolean"}}};
+
+function validate199(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate199.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((key0 === "name") || (key0 === "description")) || (key0 === "is_public"))){
+validate199.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.name !== undefined){
+let data0 = data.name;
+const _errs2 = errors;
+if((typeof data0 !== "string") && (data0 !== null)){
+validate199.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: schema236.properties.name.type},message:"must be string,null"}];
+return false;
+}
+if(errors === _errs2){
+if(typeof data0 === "string"){
+if(func2(data0) > 255){
+validate199.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+else {
+if(func2(data0) < 0){
+validate199.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.description !== undefined){
+let data1 = data.description;
+const _errs4 = errors;
+const _errs5 = errors;
+if((typeof data1 !== "string") && (data1 !== null)){
+validate199.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/type",keyword:"type",params:{type: schema110.type},message:"must be string,null"}];
+return false;
+}
+if(errors === _errs5){
+if(typeof data1 === "string"){
+if(func2(data1) > 255){
+validate199.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+else {
+if(func2(data1) < 0){
+validate199.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+return false;
+}
+else {
+if(!pattern29.test(data1)){
+validate199.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"},message:"must match pattern \""+"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"+"\""}];
+return false;
+}
+}
+}
+}
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.is_public !== undefined){
+let data2 = data.is_public;
+const _errs7 = errors;
+if((typeof data2 !== "boolean") && (typeof data2 !== "string")){
+validate199.errors = [{instancePath:instancePath+"/is_public",schemaPath:"#/components/schemas/Boolean/type",keyword:"type",params:{type: schema40.type},message:"must be boolean,string"}];
+return false;
+}
+if(!((((((((((((((((((((((((((data2 === true) || (data2 === "True")) || (data2 === "TRUE")) || (data2 === "true")) || (data2 === "1")) || (data2 === "ON")) || (data2 === "On")) || (data2 === "on")) || (data2 === "YES")) || (data2 === "Yes")) || (data2 === "yes")) || (data2 === "y")) || (data2 === "t")) || (data2 === false)) || (data2 === "False")) || (data2 === "FALSE")) || (data2 === "false")) || (data2 === "0")) || (data2 === "OFF")) || (data2 === "Off")) || (data2 === "off")) || (data2 === "NO")) || (data2 === "No")) || (data2 === "no")) || (data2 === "n")) || (data2 === "f"))){
+validate199.errors = [{instancePath:instancePath+"/is_public",schemaPath:"#/components/schemas/Boolean/enum",keyword:"enum",params:{allowedValues: schema40.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate199.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate199.errors = vErrors;
+return errors === 0;
+}
+validate199.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate198(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate198.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9086,22 +9404,22 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.group_type === undefined) && (missing0 = "group_type")){
-validate192.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate198.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "group_type")){
-validate192.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate198.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
 if(_errs1 === errors){
 if(data.group_type !== undefined){
-if(!(validate193(data.group_type, {instancePath:instancePath+"/group_type",parentData:data,parentDataProperty:"group_type",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate193.errors : vErrors.concat(validate193.errors);
+if(!(validate199(data.group_type, {instancePath:instancePath+"/group_type",parentData:data,parentDataProperty:"group_type",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate199.errors : vErrors.concat(validate199.errors);
 errors = vErrors.length;
 }
 }
@@ -9109,45 +9427,45 @@ errors = vErrors.length;
 }
 }
 else {
-validate192.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate198.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate192.errors = vErrors;
+validate198.errors = vErrors;
 return errors === 0;
 }
-validate192.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate198.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate191(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate197(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_updateGroupType.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate191.evaluated;
+const evaluated0 = validate197.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate192(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate192.errors : vErrors.concat(validate192.errors);
+if(!(validate198(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
 errors = vErrors.length;
 }
-validate191.errors = vErrors;
+validate197.errors = vErrors;
 return errors === 0;
 }
-validate191.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate197.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_setGroupSpecs = validate196;
-const schema232 = {"$ref":"cinder-v3.json#/components/schemas/GroupSpecsSetRequest","$id":"body_setGroupSpecs.json"};
-const schema233 = {"description":"`{\"group_specs\": {...}}`: merged into the group type's specs.","type":"object","required":["group_specs"],"additionalProperties":false,"properties":{"group_specs":{"$ref":"#/components/schemas/GroupSpecsInput"}}};
-const schema234 = {"description":"Group specs to set. Cinder checks them in code rather than by schema: a key other than\n`^[a-zA-Z0-9-_:.]+$` → 400 \"Key names can only contain alphanumeric characters, underscores,\nperiods, colons and hyphens.\"; a key of more than 255 characters or a value of more than 255\n→ 400.\n","type":"object","additionalProperties":{"type":["string","null"]}};
+export const body_setGroupSpecs = validate202;
+const schema239 = {"$ref":"cinder-v3.json#/components/schemas/GroupSpecsSetRequest","$id":"body_setGroupSpecs.json"};
+const schema240 = {"description":"`{\"group_specs\": {...}}`: merged into the group type's specs.","type":"object","required":["group_specs"],"additionalProperties":false,"properties":{"group_specs":{"$ref":"#/components/schemas/GroupSpecsInput"}}};
+const schema241 = {"description":"Group specs to set. Cinder checks them in code rather than by schema: a key other than\n`^[a-zA-Z0-9-_:.]+$` → 400 \"Key names can only contain alphanumeric characters, underscores,\nperiods, colons and hyphens.\"; a key of more than 255 characters or a value of more than 255\n→ 400.\n","type":"object","additionalProperties":{"type":["string","null"]}};
 
-function validate197(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate203(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate197.evaluated;
+const evaluated0 = validate203.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9158,14 +9476,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.group_specs === undefined) && (missing0 = "group_specs")){
-validate197.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate203.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "group_specs")){
-validate197.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate203.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -9180,7 +9498,7 @@ for(const key1 in data0){
 let data1 = data0[key1];
 const _errs6 = errors;
 if((typeof data1 !== "string") && (data1 !== null)){
-validate197.errors = [{instancePath:instancePath+"/group_specs/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/GroupSpecsInput/additionalProperties/type",keyword:"type",params:{type: schema234.additionalProperties.type},message:"must be string,null"}];
+validate203.errors = [{instancePath:instancePath+"/group_specs/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/GroupSpecsInput/additionalProperties/type",keyword:"type",params:{type: schema241.additionalProperties.type},message:"must be string,null"}];
 return false;
 }
 var valid2 = _errs6 === errors;
@@ -9190,7 +9508,7 @@ break;
 }
 }
 else {
-validate197.errors = [{instancePath:instancePath+"/group_specs",schemaPath:"#/components/schemas/GroupSpecsInput/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate203.errors = [{instancePath:instancePath+"/group_specs",schemaPath:"#/components/schemas/GroupSpecsInput/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -9199,45 +9517,45 @@ return false;
 }
 }
 else {
-validate197.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate203.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate197.errors = vErrors;
+validate203.errors = vErrors;
 return errors === 0;
 }
-validate197.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate203.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate196(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate202(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_setGroupSpecs.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate196.evaluated;
+const evaluated0 = validate202.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate197(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate197.errors : vErrors.concat(validate197.errors);
+if(!(validate203(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate203.errors : vErrors.concat(validate203.errors);
 errors = vErrors.length;
 }
-validate196.errors = vErrors;
+validate202.errors = vErrors;
 return errors === 0;
 }
-validate196.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate202.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_updateGroupSpec = validate199;
-const schema235 = {"$ref":"cinder-v3.json#/components/schemas/GroupSpecItemRequest","$id":"body_updateGroupSpec.json"};
-const schema236 = {"description":"`{\"<key>\": \"<value>\"}`: exactly one key, which must be the URL's (else 400 \"Request body and\nURI mismatch\"); more → 400 \"Request body contains too many items\".\n","type":"object","minProperties":1,"additionalProperties":{"type":["string","null"]}};
+export const body_updateGroupSpec = validate205;
+const schema242 = {"$ref":"cinder-v3.json#/components/schemas/GroupSpecItemRequest","$id":"body_updateGroupSpec.json"};
+const schema243 = {"description":"`{\"<key>\": \"<value>\"}`: exactly one key, which must be the URL's (else 400 \"Request body and\nURI mismatch\"); more → 400 \"Request body contains too many items\".\n","type":"object","minProperties":1,"additionalProperties":{"type":["string","null"]}};
 
-function validate199(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate205(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_updateGroupSpec.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate199.evaluated;
+const evaluated0 = validate205.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9248,7 +9566,7 @@ const _errs0 = errors;
 if(errors === _errs0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(Object.keys(data).length < 1){
-validate199.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/GroupSpecItemRequest/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"}];
+validate205.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/GroupSpecItemRequest/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"}];
 return false;
 }
 else {
@@ -9256,7 +9574,7 @@ for(const key0 in data){
 let data0 = data[key0];
 const _errs3 = errors;
 if((typeof data0 !== "string") && (data0 !== null)){
-validate199.errors = [{instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"cinder-v3.json#/components/schemas/GroupSpecItemRequest/additionalProperties/type",keyword:"type",params:{type: schema236.additionalProperties.type},message:"must be string,null"}];
+validate205.errors = [{instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"cinder-v3.json#/components/schemas/GroupSpecItemRequest/additionalProperties/type",keyword:"type",params:{type: schema243.additionalProperties.type},message:"must be string,null"}];
 return false;
 }
 var valid1 = _errs3 === errors;
@@ -9267,24 +9585,24 @@ break;
 }
 }
 else {
-validate199.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/GroupSpecItemRequest/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate205.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/GroupSpecItemRequest/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate199.errors = vErrors;
+validate205.errors = vErrors;
 return errors === 0;
 }
-validate199.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate205.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_createGroup = validate200;
-const schema237 = {"$ref":"cinder-v3.json#/components/schemas/GroupCreateRequest","$id":"body_createGroup.json"};
-const schema238 = {"type":"object","required":["group"],"additionalProperties":false,"properties":{"group":{"$ref":"#/components/schemas/GroupCreate"}}};
-const schema239 = {"description":"The `group` object of a create request.","type":"object","required":["group_type","volume_types"],"additionalProperties":false,"properties":{"group_type":{"description":"The group type's id or name.","type":"string"},"volume_types":{"description":"Volume types (ids or names) the group's volumes may have; at least one, no repeats.","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","maxLength":255}},"name":{"description":"cinder/api/validation/parameter_types.py `name_allow_zero_min_length`; stripped.","type":["string","null"],"maxLength":255},"description":{"$ref":"#/components/schemas/PrintableDescription"},"availability_zone":{"description":"An availability zone of the volume services (default the configured one).","type":["string","null"],"minLength":1,"maxLength":255}}};
+export const body_createGroup = validate206;
+const schema244 = {"$ref":"cinder-v3.json#/components/schemas/GroupCreateRequest","$id":"body_createGroup.json"};
+const schema245 = {"type":"object","required":["group"],"additionalProperties":false,"properties":{"group":{"$ref":"#/components/schemas/GroupCreate"}}};
+const schema246 = {"description":"The `group` object of a create request.","type":"object","required":["group_type","volume_types"],"additionalProperties":false,"properties":{"group_type":{"description":"The group type's id or name.","type":"string"},"volume_types":{"description":"Volume types (ids or names) the group's volumes may have; at least one, no repeats.","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","maxLength":255}},"name":{"description":"cinder/api/validation/parameter_types.py `name_allow_zero_min_length`; stripped.","type":["string","null"],"maxLength":255},"description":{"$ref":"#/components/schemas/PrintableDescription"},"availability_zone":{"description":"An availability zone of the volume services (default the configured one).","type":["string","null"],"minLength":1,"maxLength":255}}};
 
-function validate202(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate208(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate202.evaluated;
+const evaluated0 = validate208.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9295,14 +9613,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.group_type === undefined) && (missing0 = "group_type")) || ((data.volume_types === undefined) && (missing0 = "volume_types"))){
-validate202.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate208.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((((key0 === "group_type") || (key0 === "volume_types")) || (key0 === "name")) || (key0 === "description")) || (key0 === "availability_zone"))){
-validate202.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate208.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -9311,7 +9629,7 @@ if(_errs1 === errors){
 if(data.group_type !== undefined){
 const _errs2 = errors;
 if(typeof data.group_type !== "string"){
-validate202.errors = [{instancePath:instancePath+"/group_type",schemaPath:"#/properties/group_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate208.errors = [{instancePath:instancePath+"/group_type",schemaPath:"#/properties/group_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -9326,7 +9644,7 @@ const _errs4 = errors;
 if(errors === _errs4){
 if(Array.isArray(data1)){
 if(data1.length < 1){
-validate202.errors = [{instancePath:instancePath+"/volume_types",schemaPath:"#/properties/volume_types/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+validate208.errors = [{instancePath:instancePath+"/volume_types",schemaPath:"#/properties/volume_types/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
@@ -9338,12 +9656,12 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data2 === "string"){
 if(func2(data2) > 255){
-validate202.errors = [{instancePath:instancePath+"/volume_types/" + i0,schemaPath:"#/properties/volume_types/items/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate208.errors = [{instancePath:instancePath+"/volume_types/" + i0,schemaPath:"#/properties/volume_types/items/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 }
 else {
-validate202.errors = [{instancePath:instancePath+"/volume_types/" + i0,schemaPath:"#/properties/volume_types/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate208.errors = [{instancePath:instancePath+"/volume_types/" + i0,schemaPath:"#/properties/volume_types/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -9364,7 +9682,7 @@ continue;
 }
 if(typeof indices0[item0] == "number"){
 j0 = indices0[item0];
-validate202.errors = [{instancePath:instancePath+"/volume_types",schemaPath:"#/properties/volume_types/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"}];
+validate208.errors = [{instancePath:instancePath+"/volume_types",schemaPath:"#/properties/volume_types/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"}];
 return false;
 break;
 }
@@ -9375,7 +9693,7 @@ indices0[item0] = i1;
 }
 }
 else {
-validate202.errors = [{instancePath:instancePath+"/volume_types",schemaPath:"#/properties/volume_types/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate208.errors = [{instancePath:instancePath+"/volume_types",schemaPath:"#/properties/volume_types/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -9389,13 +9707,13 @@ if(data.name !== undefined){
 let data3 = data.name;
 const _errs8 = errors;
 if((typeof data3 !== "string") && (data3 !== null)){
-validate202.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: schema239.properties.name.type},message:"must be string,null"}];
+validate208.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: schema246.properties.name.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs8){
 if(typeof data3 === "string"){
 if(func2(data3) > 255){
-validate202.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate208.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 }
@@ -9411,23 +9729,23 @@ let data4 = data.description;
 const _errs10 = errors;
 const _errs11 = errors;
 if((typeof data4 !== "string") && (data4 !== null)){
-validate202.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/type",keyword:"type",params:{type: schema103.type},message:"must be string,null"}];
+validate208.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/type",keyword:"type",params:{type: schema110.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs11){
 if(typeof data4 === "string"){
 if(func2(data4) > 255){
-validate202.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate208.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data4) < 0){
-validate202.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+validate208.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
 return false;
 }
 else {
-if(!pattern28.test(data4)){
-validate202.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"},message:"must match pattern \""+"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"+"\""}];
+if(!pattern29.test(data4)){
+validate208.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"},message:"must match pattern \""+"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"+"\""}];
 return false;
 }
 }
@@ -9444,18 +9762,18 @@ if(data.availability_zone !== undefined){
 let data5 = data.availability_zone;
 const _errs13 = errors;
 if((typeof data5 !== "string") && (data5 !== null)){
-validate202.errors = [{instancePath:instancePath+"/availability_zone",schemaPath:"#/properties/availability_zone/type",keyword:"type",params:{type: schema239.properties.availability_zone.type},message:"must be string,null"}];
+validate208.errors = [{instancePath:instancePath+"/availability_zone",schemaPath:"#/properties/availability_zone/type",keyword:"type",params:{type: schema246.properties.availability_zone.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs13){
 if(typeof data5 === "string"){
 if(func2(data5) > 255){
-validate202.errors = [{instancePath:instancePath+"/availability_zone",schemaPath:"#/properties/availability_zone/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate208.errors = [{instancePath:instancePath+"/availability_zone",schemaPath:"#/properties/availability_zone/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data5) < 1){
-validate202.errors = [{instancePath:instancePath+"/availability_zone",schemaPath:"#/properties/availability_zone/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate208.errors = [{instancePath:instancePath+"/availability_zone",schemaPath:"#/properties/availability_zone/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
@@ -9474,20 +9792,20 @@ var valid0 = true;
 }
 }
 else {
-validate202.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate208.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate202.errors = vErrors;
+validate208.errors = vErrors;
 return errors === 0;
 }
-validate202.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate208.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate201(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate207(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate201.evaluated;
+const evaluated0 = validate207.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9498,22 +9816,22 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.group === undefined) && (missing0 = "group")){
-validate201.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate207.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "group")){
-validate201.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate207.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
 if(_errs1 === errors){
 if(data.group !== undefined){
-if(!(validate202(data.group, {instancePath:instancePath+"/group",parentData:data,parentDataProperty:"group",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate202.errors : vErrors.concat(validate202.errors);
+if(!(validate208(data.group, {instancePath:instancePath+"/group",parentData:data,parentDataProperty:"group",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate208.errors : vErrors.concat(validate208.errors);
 errors = vErrors.length;
 }
 }
@@ -9521,46 +9839,45 @@ errors = vErrors.length;
 }
 }
 else {
-validate201.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate207.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate201.errors = vErrors;
+validate207.errors = vErrors;
 return errors === 0;
 }
-validate201.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate207.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate200(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate206(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_createGroup.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate200.evaluated;
+const evaluated0 = validate206.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate201(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
+if(!(validate207(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate207.errors : vErrors.concat(validate207.errors);
 errors = vErrors.length;
 }
-validate200.errors = vErrors;
+validate206.errors = vErrors;
 return errors === 0;
 }
-validate200.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate206.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const action_createGroupFromSrc = validate205;
-const schema241 = {"$ref":"cinder-v3.json#/components/schemas/GroupsActionCreateFromSrc","$id":"action_createGroupFromSrc.json"};
-const schema242 = {"description":"`create-from-src` (3.14; cinder/api/v3/groups.py `create_from_src`, cinder/group/api.py\n`create_from_src`): a new group of the source's group type and volume types, on the source's\nbackend, with one volume made from each snapshot of the group snapshot, or cloned from each\nvolume of the source group. Exactly one of `group_snapshot_id` and `source_group_id` (else\n400). Unknown source → 404 (\"GroupSnapshot <id> could not be found.\", \"Group <id> could not\nbe found.\"); a source that is not `available` or has nothing in it → 400 \"Invalid Group:\n...\"; quota → 413 (groups, then volumes and gigabytes). **202** with `{id, name}`; the group is\n`creating` until its volumes are made. Policy `group:create`.\n","type":"object","x-action":"create-from-src","x-operation":"createGroupFromSrc","x-status":202,"x-min-version":"3.14","x-microversion-name":"GROUP_SNAPSHOTS","x-policy":"group:create","required":["create-from-src"],"additionalProperties":false,"properties":{"create-from-src":{"type":"object","additionalProperties":false,"properties":{"name":{"type":["string","null"],"maxLength":255},"description":{"$ref":"#/components/schemas/PrintableDescription"},"group_snapshot_id":{"$ref":"#/components/schemas/Uuid"},"source_group_id":{"$ref":"#/components/schemas/Uuid"}},"oneOf":[{"required":["group_snapshot_id"]},{"required":["source_group_id"]}]}}};
-const schema244 = {"description":"A UUID as Cinder writes it in responses (lower-case, hyphenated).","type":"string","format":"uuid"};
-const formats0 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
+export const action_createGroupFromSrc = validate211;
+const schema248 = {"$ref":"cinder-v3.json#/components/schemas/GroupsActionCreateFromSrc","$id":"action_createGroupFromSrc.json"};
+const schema249 = {"description":"`create-from-src` (3.14; cinder/api/v3/groups.py `create_from_src`, cinder/group/api.py\n`create_from_src`): a new group of the source's group type and volume types, on the source's\nbackend, with one volume made from each snapshot of the group snapshot, or cloned from each\nvolume of the source group. Exactly one of `group_snapshot_id` and `source_group_id` (else\n400). Unknown source → 404 (\"GroupSnapshot <id> could not be found.\", \"Group <id> could not\nbe found.\"); a source that is not `available` or has nothing in it → 400 \"Invalid Group:\n...\"; quota → 413 (groups, then volumes and gigabytes). **202** with `{id, name}`; the group is\n`creating` until its volumes are made. Policy `group:create`.\n","type":"object","x-action":"create-from-src","x-operation":"createGroupFromSrc","x-status":202,"x-min-version":"3.14","x-microversion-name":"GROUP_SNAPSHOTS","x-policy":"group:create","required":["create-from-src"],"additionalProperties":false,"properties":{"create-from-src":{"type":"object","additionalProperties":false,"properties":{"name":{"type":["string","null"],"maxLength":255},"description":{"$ref":"#/components/schemas/PrintableDescription"},"group_snapshot_id":{"$ref":"#/components/schemas/Uuid"},"source_group_id":{"$ref":"#/components/schemas/Uuid"}},"oneOf":[{"required":["group_snapshot_id"]},{"required":["source_group_id"]}]}}};
+const schema251 = {"description":"A UUID as Cinder writes it in responses (lower-case, hyphenated).","type":"string","format":"uuid"};
 
-function validate206(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate212(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate206.evaluated;
+const evaluated0 = validate212.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9571,14 +9888,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data["create-from-src"] === undefined) && (missing0 = "create-from-src")){
-validate206.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate212.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "create-from-src")){
-validate206.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate212.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -9643,7 +9960,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate206.errors = vErrors;
+validate212.errors = vErrors;
 return false;
 }
 else {
@@ -9662,7 +9979,7 @@ if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 const _errs7 = errors;
 for(const key1 in data0){
 if(!((((key1 === "name") || (key1 === "description")) || (key1 === "group_snapshot_id")) || (key1 === "source_group_id"))){
-validate206.errors = [{instancePath:instancePath+"/create-from-src",schemaPath:"#/properties/create-from-src/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate212.errors = [{instancePath:instancePath+"/create-from-src",schemaPath:"#/properties/create-from-src/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -9672,13 +9989,13 @@ if(data0.name !== undefined){
 let data1 = data0.name;
 const _errs8 = errors;
 if((typeof data1 !== "string") && (data1 !== null)){
-validate206.errors = [{instancePath:instancePath+"/create-from-src/name",schemaPath:"#/properties/create-from-src/properties/name/type",keyword:"type",params:{type: schema242.properties["create-from-src"].properties.name.type},message:"must be string,null"}];
+validate212.errors = [{instancePath:instancePath+"/create-from-src/name",schemaPath:"#/properties/create-from-src/properties/name/type",keyword:"type",params:{type: schema249.properties["create-from-src"].properties.name.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs8){
 if(typeof data1 === "string"){
 if(func2(data1) > 255){
-validate206.errors = [{instancePath:instancePath+"/create-from-src/name",schemaPath:"#/properties/create-from-src/properties/name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate212.errors = [{instancePath:instancePath+"/create-from-src/name",schemaPath:"#/properties/create-from-src/properties/name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 }
@@ -9694,23 +10011,23 @@ let data2 = data0.description;
 const _errs10 = errors;
 const _errs11 = errors;
 if((typeof data2 !== "string") && (data2 !== null)){
-validate206.errors = [{instancePath:instancePath+"/create-from-src/description",schemaPath:"#/components/schemas/PrintableDescription/type",keyword:"type",params:{type: schema103.type},message:"must be string,null"}];
+validate212.errors = [{instancePath:instancePath+"/create-from-src/description",schemaPath:"#/components/schemas/PrintableDescription/type",keyword:"type",params:{type: schema110.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs11){
 if(typeof data2 === "string"){
 if(func2(data2) > 255){
-validate206.errors = [{instancePath:instancePath+"/create-from-src/description",schemaPath:"#/components/schemas/PrintableDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate212.errors = [{instancePath:instancePath+"/create-from-src/description",schemaPath:"#/components/schemas/PrintableDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data2) < 0){
-validate206.errors = [{instancePath:instancePath+"/create-from-src/description",schemaPath:"#/components/schemas/PrintableDescription/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+validate212.errors = [{instancePath:instancePath+"/create-from-src/description",schemaPath:"#/components/schemas/PrintableDescription/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
 return false;
 }
 else {
-if(!pattern28.test(data2)){
-validate206.errors = [{instancePath:instancePath+"/create-from-src/description",schemaPath:"#/components/schemas/PrintableDescription/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"},message:"must match pattern \""+"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"+"\""}];
+if(!pattern29.test(data2)){
+validate212.errors = [{instancePath:instancePath+"/create-from-src/description",schemaPath:"#/components/schemas/PrintableDescription/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"},message:"must match pattern \""+"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"+"\""}];
 return false;
 }
 }
@@ -9731,12 +10048,12 @@ if(errors === _errs14){
 if(errors === _errs14){
 if(typeof data3 === "string"){
 if(!(formats0.test(data3))){
-validate206.errors = [{instancePath:instancePath+"/create-from-src/group_snapshot_id",schemaPath:"#/components/schemas/Uuid/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""}];
+validate212.errors = [{instancePath:instancePath+"/create-from-src/group_snapshot_id",schemaPath:"#/components/schemas/Uuid/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""}];
 return false;
 }
 }
 else {
-validate206.errors = [{instancePath:instancePath+"/create-from-src/group_snapshot_id",schemaPath:"#/components/schemas/Uuid/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate212.errors = [{instancePath:instancePath+"/create-from-src/group_snapshot_id",schemaPath:"#/components/schemas/Uuid/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -9755,12 +10072,12 @@ if(errors === _errs17){
 if(errors === _errs17){
 if(typeof data4 === "string"){
 if(!(formats0.test(data4))){
-validate206.errors = [{instancePath:instancePath+"/create-from-src/source_group_id",schemaPath:"#/components/schemas/Uuid/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""}];
+validate212.errors = [{instancePath:instancePath+"/create-from-src/source_group_id",schemaPath:"#/components/schemas/Uuid/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""}];
 return false;
 }
 }
 else {
-validate206.errors = [{instancePath:instancePath+"/create-from-src/source_group_id",schemaPath:"#/components/schemas/Uuid/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate212.errors = [{instancePath:instancePath+"/create-from-src/source_group_id",schemaPath:"#/components/schemas/Uuid/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -9776,7 +10093,7 @@ var valid2 = true;
 }
 }
 else {
-validate206.errors = [{instancePath:instancePath+"/create-from-src",schemaPath:"#/properties/create-from-src/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate212.errors = [{instancePath:instancePath+"/create-from-src",schemaPath:"#/properties/create-from-src/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -9785,45 +10102,45 @@ return false;
 }
 }
 else {
-validate206.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate212.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate206.errors = vErrors;
+validate212.errors = vErrors;
 return errors === 0;
 }
-validate206.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate212.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate205(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate211(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="action_createGroupFromSrc.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate205.evaluated;
+const evaluated0 = validate211.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate206(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate206.errors : vErrors.concat(validate206.errors);
+if(!(validate212(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate212.errors : vErrors.concat(validate212.errors);
 errors = vErrors.length;
 }
-validate205.errors = vErrors;
+validate211.errors = vErrors;
 return errors === 0;
 }
-validate205.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate211.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_updateGroup = validate208;
-const schema246 = {"$ref":"cinder-v3.json#/components/schemas/GroupUpdateRequest","$id":"body_updateGroup.json"};
-const schema247 = {"type":"object","required":["group"],"additionalProperties":false,"properties":{"group":{"$ref":"#/components/schemas/GroupUpdate"}}};
-const schema248 = {"description":"The `group` object of an update request: at least one of name, description, add_volumes,\nremove_volumes. The volume lists are comma-separated volume ids.\n","type":"object","minProperties":1,"additionalProperties":false,"properties":{"name":{"type":["string","null"],"maxLength":255},"description":{"$ref":"#/components/schemas/PrintableDescription"},"add_volumes":{"$ref":"#/components/schemas/PrintableDescription"},"remove_volumes":{"$ref":"#/components/schemas/PrintableDescription"}}};
+export const body_updateGroup = validate214;
+const schema253 = {"$ref":"cinder-v3.json#/components/schemas/GroupUpdateRequest","$id":"body_updateGroup.json"};
+const schema254 = {"type":"object","required":["group"],"additionalProperties":false,"properties":{"group":{"$ref":"#/components/schemas/GroupUpdate"}}};
+const schema255 = {"description":"The `group` object of an update request: at least one of name, description, add_volumes,\nremove_volumes. The volume lists are comma-separated volume ids.\n","type":"object","minProperties":1,"additionalProperties":false,"properties":{"name":{"type":["string","null"],"maxLength":255},"description":{"$ref":"#/components/schemas/PrintableDescription"},"add_volumes":{"$ref":"#/components/schemas/PrintableDescription"},"remove_volumes":{"$ref":"#/components/schemas/PrintableDescription"}}};
 
-function validate210(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate216(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate210.evaluated;
+const evaluated0 = validate216.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9833,14 +10150,14 @@ evaluated0.items = undefined;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(Object.keys(data).length < 1){
-validate210.errors = [{instancePath,schemaPath:"#/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"}];
+validate216.errors = [{instancePath,schemaPath:"#/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((key0 === "name") || (key0 === "description")) || (key0 === "add_volumes")) || (key0 === "remove_volumes"))){
-validate210.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate216.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -9850,13 +10167,13 @@ if(data.name !== undefined){
 let data0 = data.name;
 const _errs2 = errors;
 if((typeof data0 !== "string") && (data0 !== null)){
-validate210.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: schema248.properties.name.type},message:"must be string,null"}];
+validate216.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: schema255.properties.name.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs2){
 if(typeof data0 === "string"){
 if(func2(data0) > 255){
-validate210.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate216.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 }
@@ -9872,23 +10189,23 @@ let data1 = data.description;
 const _errs4 = errors;
 const _errs5 = errors;
 if((typeof data1 !== "string") && (data1 !== null)){
-validate210.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/type",keyword:"type",params:{type: schema103.type},message:"must be string,null"}];
+validate216.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/type",keyword:"type",params:{type: schema110.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs5){
 if(typeof data1 === "string"){
 if(func2(data1) > 255){
-validate210.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate216.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data1) < 0){
-validate210.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+validate216.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
 return false;
 }
 else {
-if(!pattern28.test(data1)){
-validate210.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"},message:"must match pattern \""+"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"+"\""}];
+if(!pattern29.test(data1)){
+validate216.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"},message:"must match pattern \""+"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"+"\""}];
 return false;
 }
 }
@@ -9906,23 +10223,23 @@ let data2 = data.add_volumes;
 const _errs7 = errors;
 const _errs8 = errors;
 if((typeof data2 !== "string") && (data2 !== null)){
-validate210.errors = [{instancePath:instancePath+"/add_volumes",schemaPath:"#/components/schemas/PrintableDescription/type",keyword:"type",params:{type: schema103.type},message:"must be string,null"}];
+validate216.errors = [{instancePath:instancePath+"/add_volumes",schemaPath:"#/components/schemas/PrintableDescription/type",keyword:"type",params:{type: schema110.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs8){
 if(typeof data2 === "string"){
 if(func2(data2) > 255){
-validate210.errors = [{instancePath:instancePath+"/add_volumes",schemaPath:"#/components/schemas/PrintableDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate216.errors = [{instancePath:instancePath+"/add_volumes",schemaPath:"#/components/schemas/PrintableDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data2) < 0){
-validate210.errors = [{instancePath:instancePath+"/add_volumes",schemaPath:"#/components/schemas/PrintableDescription/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+validate216.errors = [{instancePath:instancePath+"/add_volumes",schemaPath:"#/components/schemas/PrintableDescription/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
 return false;
 }
 else {
-if(!pattern28.test(data2)){
-validate210.errors = [{instancePath:instancePath+"/add_volumes",schemaPath:"#/components/schemas/PrintableDescription/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"},message:"must match pattern \""+"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"+"\""}];
+if(!pattern29.test(data2)){
+validate216.errors = [{instancePath:instancePath+"/add_volumes",schemaPath:"#/components/schemas/PrintableDescription/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"},message:"must match pattern \""+"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"+"\""}];
 return false;
 }
 }
@@ -9940,23 +10257,23 @@ let data3 = data.remove_volumes;
 const _errs10 = errors;
 const _errs11 = errors;
 if((typeof data3 !== "string") && (data3 !== null)){
-validate210.errors = [{instancePath:instancePath+"/remove_volumes",schemaPath:"#/components/schemas/PrintableDescription/type",keyword:"type",params:{type: schema103.type},message:"must be string,null"}];
+validate216.errors = [{instancePath:instancePath+"/remove_volumes",schemaPath:"#/components/schemas/PrintableDescription/type",keyword:"type",params:{type: schema110.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs11){
 if(typeof data3 === "string"){
 if(func2(data3) > 255){
-validate210.errors = [{instancePath:instancePath+"/remove_volumes",schemaPath:"#/components/schemas/PrintableDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate216.errors = [{instancePath:instancePath+"/remove_volumes",schemaPath:"#/components/schemas/PrintableDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data3) < 0){
-validate210.errors = [{instancePath:instancePath+"/remove_volumes",schemaPath:"#/components/schemas/PrintableDescription/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+validate216.errors = [{instancePath:instancePath+"/remove_volumes",schemaPath:"#/components/schemas/PrintableDescription/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
 return false;
 }
 else {
-if(!pattern28.test(data3)){
-validate210.errors = [{instancePath:instancePath+"/remove_volumes",schemaPath:"#/components/schemas/PrintableDescription/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"},message:"must match pattern \""+"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"+"\""}];
+if(!pattern29.test(data3)){
+validate216.errors = [{instancePath:instancePath+"/remove_volumes",schemaPath:"#/components/schemas/PrintableDescription/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"},message:"must match pattern \""+"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"+"\""}];
 return false;
 }
 }
@@ -9975,20 +10292,20 @@ var valid0 = true;
 }
 }
 else {
-validate210.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate216.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate210.errors = vErrors;
+validate216.errors = vErrors;
 return errors === 0;
 }
-validate210.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate216.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate209(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate215(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate209.evaluated;
+const evaluated0 = validate215.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9999,22 +10316,22 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.group === undefined) && (missing0 = "group")){
-validate209.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate215.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "group")){
-validate209.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate215.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
 if(_errs1 === errors){
 if(data.group !== undefined){
-if(!(validate210(data.group, {instancePath:instancePath+"/group",parentData:data,parentDataProperty:"group",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate210.errors : vErrors.concat(validate210.errors);
+if(!(validate216(data.group, {instancePath:instancePath+"/group",parentData:data,parentDataProperty:"group",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate216.errors : vErrors.concat(validate216.errors);
 errors = vErrors.length;
 }
 }
@@ -10022,44 +10339,44 @@ errors = vErrors.length;
 }
 }
 else {
-validate209.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate215.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate209.errors = vErrors;
+validate215.errors = vErrors;
 return errors === 0;
 }
-validate209.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate215.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate208(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate214(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_updateGroup.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate208.evaluated;
+const evaluated0 = validate214.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate209(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate209.errors : vErrors.concat(validate209.errors);
+if(!(validate215(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate215.errors : vErrors.concat(validate215.errors);
 errors = vErrors.length;
 }
-validate208.errors = vErrors;
+validate214.errors = vErrors;
 return errors === 0;
 }
-validate208.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate214.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const action_deleteGroup = validate213;
-const schema252 = {"$ref":"cinder-v3.json#/components/schemas/GroupActionDelete","$id":"action_deleteGroup.json"};
-const schema253 = {"description":"`delete` (cinder/api/v3/groups.py `delete_group`, cinder/group/api.py `delete`): the group\n(`available` or `error`, or any status with `delete-volumes`) and, with `delete-volumes`,\nits volumes. Refused with 400 \"Invalid Group: ...\" when the group has group snapshots (\"Group\nhas existing snapshots.\"), volumes without the flag (\"Group <id> still contains volumes. The\ndelete-volumes flag is required to delete it.\"), an attached volume (\"Volume in group <id>\nis attached. Need to detach first.\") or a volume with snapshots (\"Volume in group still has\ndependent snapshots.\"). A group never placed on a backend is removed at once. Policy\n`group:delete`. 202, no body.\n","type":"object","x-action":"delete","x-operation":"deleteGroup","x-status":202,"x-policy":"group:delete","required":["delete"],"additionalProperties":false,"properties":{"delete":{"type":"object","additionalProperties":false,"properties":{"delete-volumes":{"$ref":"#/components/schemas/Boolean"}}}}};
+export const action_deleteGroup = validate219;
+const schema259 = {"$ref":"cinder-v3.json#/components/schemas/GroupActionDelete","$id":"action_deleteGroup.json"};
+const schema260 = {"description":"`delete` (cinder/api/v3/groups.py `delete_group`, cinder/group/api.py `delete`): the group\n(`available` or `error`, or any status with `delete-volumes`) and, with `delete-volumes`,\nits volumes. Refused with 400 \"Invalid Group: ...\" when the group has group snapshots (\"Group\nhas existing snapshots.\"), volumes without the flag (\"Group <id> still contains volumes. The\ndelete-volumes flag is required to delete it.\"), an attached volume (\"Volume in group <id>\nis attached. Need to detach first.\") or a volume with snapshots (\"Volume in group still has\ndependent snapshots.\"). A group never placed on a backend is removed at once. Policy\n`group:delete`. 202, no body.\n","type":"object","x-action":"delete","x-operation":"deleteGroup","x-status":202,"x-policy":"group:delete","required":["delete"],"additionalProperties":false,"properties":{"delete":{"type":"object","additionalProperties":false,"properties":{"delete-volumes":{"$ref":"#/components/schemas/Boolean"}}}}};
 
-function validate214(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate220(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate214.evaluated;
+const evaluated0 = validate220.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -10070,14 +10387,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.delete === undefined) && (missing0 = "delete")){
-validate214.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate220.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "delete")){
-validate214.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate220.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -10091,7 +10408,7 @@ if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 const _errs4 = errors;
 for(const key1 in data0){
 if(!(key1 === "delete-volumes")){
-validate214.errors = [{instancePath:instancePath+"/delete",schemaPath:"#/properties/delete/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate220.errors = [{instancePath:instancePath+"/delete",schemaPath:"#/properties/delete/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -10100,18 +10417,18 @@ if(_errs4 === errors){
 if(data0["delete-volumes"] !== undefined){
 let data1 = data0["delete-volumes"];
 if((typeof data1 !== "boolean") && (typeof data1 !== "string")){
-validate214.errors = [{instancePath:instancePath+"/delete/delete-volumes",schemaPath:"#/components/schemas/Boolean/type",keyword:"type",params:{type: schema40.type},message:"must be boolean,string"}];
+validate220.errors = [{instancePath:instancePath+"/delete/delete-volumes",schemaPath:"#/components/schemas/Boolean/type",keyword:"type",params:{type: schema40.type},message:"must be boolean,string"}];
 return false;
 }
 if(!((((((((((((((((((((((((((data1 === true) || (data1 === "True")) || (data1 === "TRUE")) || (data1 === "true")) || (data1 === "1")) || (data1 === "ON")) || (data1 === "On")) || (data1 === "on")) || (data1 === "YES")) || (data1 === "Yes")) || (data1 === "yes")) || (data1 === "y")) || (data1 === "t")) || (data1 === false)) || (data1 === "False")) || (data1 === "FALSE")) || (data1 === "false")) || (data1 === "0")) || (data1 === "OFF")) || (data1 === "Off")) || (data1 === "off")) || (data1 === "NO")) || (data1 === "No")) || (data1 === "no")) || (data1 === "n")) || (data1 === "f"))){
-validate214.errors = [{instancePath:instancePath+"/delete/delete-volumes",schemaPath:"#/components/schemas/Boolean/enum",keyword:"enum",params:{allowedValues: schema40.enum},message:"must be equal to one of the allowed values"}];
+validate220.errors = [{instancePath:instancePath+"/delete/delete-volumes",schemaPath:"#/components/schemas/Boolean/enum",keyword:"enum",params:{allowedValues: schema40.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 }
 }
 }
 else {
-validate214.errors = [{instancePath:instancePath+"/delete",schemaPath:"#/properties/delete/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate220.errors = [{instancePath:instancePath+"/delete",schemaPath:"#/properties/delete/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -10120,45 +10437,45 @@ return false;
 }
 }
 else {
-validate214.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate220.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate214.errors = vErrors;
+validate220.errors = vErrors;
 return errors === 0;
 }
-validate214.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate220.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate213(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate219(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="action_deleteGroup.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate213.evaluated;
+const evaluated0 = validate219.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate214(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate214.errors : vErrors.concat(validate214.errors);
+if(!(validate220(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate220.errors : vErrors.concat(validate220.errors);
 errors = vErrors.length;
 }
-validate213.errors = vErrors;
+validate219.errors = vErrors;
 return errors === 0;
 }
-validate213.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate219.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const action_resetGroupStatus = validate216;
-const schema255 = {"$ref":"cinder-v3.json#/components/schemas/GroupActionResetStatus","$id":"action_resetGroupStatus.json"};
-const schema256 = {"description":"`reset_status` (3.20, admin; cinder/api/v3/groups.py `reset_status`, cinder/group/api.py\n`reset_status`): force the group's status to any of Cinder's group statuses. Another value →\n400 \"Group status: <v> is invalid, valid status are: ...\". 202, no body.\n","type":"object","x-action":"reset_status","x-operation":"resetGroupStatus","x-status":202,"x-min-version":"3.20","x-microversion-name":"GROUP_VOLUME_RESET_STATUS","x-policy":"group:reset_status","required":["reset_status"],"additionalProperties":false,"properties":{"reset_status":{"type":"object","required":["status"],"additionalProperties":false,"properties":{"status":{"type":"string"}}}}};
+export const action_resetGroupStatus = validate222;
+const schema262 = {"$ref":"cinder-v3.json#/components/schemas/GroupActionResetStatus","$id":"action_resetGroupStatus.json"};
+const schema263 = {"description":"`reset_status` (3.20, admin; cinder/api/v3/groups.py `reset_status`, cinder/group/api.py\n`reset_status`): force the group's status to any of Cinder's group statuses. Another value →\n400 \"Group status: <v> is invalid, valid status are: ...\". 202, no body.\n","type":"object","x-action":"reset_status","x-operation":"resetGroupStatus","x-status":202,"x-min-version":"3.20","x-microversion-name":"GROUP_VOLUME_RESET_STATUS","x-policy":"group:reset_status","required":["reset_status"],"additionalProperties":false,"properties":{"reset_status":{"type":"object","required":["status"],"additionalProperties":false,"properties":{"status":{"type":"string"}}}}};
 
-function validate216(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate222(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="action_resetGroupStatus.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate216.evaluated;
+const evaluated0 = validate222.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -10170,14 +10487,14 @@ if(errors === _errs0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.reset_status === undefined) && (missing0 = "reset_status")){
-validate216.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/GroupActionResetStatus/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate222.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/GroupActionResetStatus/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs2 = errors;
 for(const key0 in data){
 if(!(key0 === "reset_status")){
-validate216.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/GroupActionResetStatus/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate222.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/GroupActionResetStatus/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -10190,14 +10507,14 @@ if(errors === _errs3){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing1;
 if((data0.status === undefined) && (missing1 = "status")){
-validate216.errors = [{instancePath:instancePath+"/reset_status",schemaPath:"cinder-v3.json#/components/schemas/GroupActionResetStatus/properties/reset_status/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate222.errors = [{instancePath:instancePath+"/reset_status",schemaPath:"cinder-v3.json#/components/schemas/GroupActionResetStatus/properties/reset_status/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 const _errs5 = errors;
 for(const key1 in data0){
 if(!(key1 === "status")){
-validate216.errors = [{instancePath:instancePath+"/reset_status",schemaPath:"cinder-v3.json#/components/schemas/GroupActionResetStatus/properties/reset_status/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate222.errors = [{instancePath:instancePath+"/reset_status",schemaPath:"cinder-v3.json#/components/schemas/GroupActionResetStatus/properties/reset_status/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -10205,7 +10522,7 @@ break;
 if(_errs5 === errors){
 if(data0.status !== undefined){
 if(typeof data0.status !== "string"){
-validate216.errors = [{instancePath:instancePath+"/reset_status/status",schemaPath:"cinder-v3.json#/components/schemas/GroupActionResetStatus/properties/reset_status/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate222.errors = [{instancePath:instancePath+"/reset_status/status",schemaPath:"cinder-v3.json#/components/schemas/GroupActionResetStatus/properties/reset_status/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -10213,7 +10530,7 @@ return false;
 }
 }
 else {
-validate216.errors = [{instancePath:instancePath+"/reset_status",schemaPath:"cinder-v3.json#/components/schemas/GroupActionResetStatus/properties/reset_status/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate222.errors = [{instancePath:instancePath+"/reset_status",schemaPath:"cinder-v3.json#/components/schemas/GroupActionResetStatus/properties/reset_status/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -10222,24 +10539,24 @@ return false;
 }
 }
 else {
-validate216.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/GroupActionResetStatus/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate222.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/GroupActionResetStatus/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate216.errors = vErrors;
+validate222.errors = vErrors;
 return errors === 0;
 }
-validate216.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate222.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_createGroupSnapshot = validate217;
-const schema257 = {"$ref":"cinder-v3.json#/components/schemas/GroupSnapshotCreateRequest","$id":"body_createGroupSnapshot.json"};
-const schema258 = {"type":"object","required":["group_snapshot"],"additionalProperties":false,"properties":{"group_snapshot":{"$ref":"#/components/schemas/GroupSnapshotCreate"}}};
-const schema259 = {"type":"object","required":["group_id"],"additionalProperties":false,"properties":{"group_id":{"$ref":"#/components/schemas/Uuid"},"name":{"type":["string","null"],"maxLength":255},"description":{"$ref":"#/components/schemas/PrintableDescription"}}};
+export const body_createGroupSnapshot = validate223;
+const schema264 = {"$ref":"cinder-v3.json#/components/schemas/GroupSnapshotCreateRequest","$id":"body_createGroupSnapshot.json"};
+const schema265 = {"type":"object","required":["group_snapshot"],"additionalProperties":false,"properties":{"group_snapshot":{"$ref":"#/components/schemas/GroupSnapshotCreate"}}};
+const schema266 = {"type":"object","required":["group_id"],"additionalProperties":false,"properties":{"group_id":{"$ref":"#/components/schemas/Uuid"},"name":{"type":["string","null"],"maxLength":255},"description":{"$ref":"#/components/schemas/PrintableDescription"}}};
 
-function validate219(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate225(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate219.evaluated;
+const evaluated0 = validate225.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -10250,14 +10567,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.group_id === undefined) && (missing0 = "group_id")){
-validate219.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate225.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "group_id") || (key0 === "name")) || (key0 === "description"))){
-validate219.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate225.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -10271,12 +10588,12 @@ if(errors === _errs3){
 if(errors === _errs3){
 if(typeof data0 === "string"){
 if(!(formats0.test(data0))){
-validate219.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/components/schemas/Uuid/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""}];
+validate225.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/components/schemas/Uuid/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""}];
 return false;
 }
 }
 else {
-validate219.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/components/schemas/Uuid/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate225.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/components/schemas/Uuid/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -10291,13 +10608,13 @@ if(data.name !== undefined){
 let data1 = data.name;
 const _errs5 = errors;
 if((typeof data1 !== "string") && (data1 !== null)){
-validate219.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: schema259.properties.name.type},message:"must be string,null"}];
+validate225.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: schema266.properties.name.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs5){
 if(typeof data1 === "string"){
 if(func2(data1) > 255){
-validate219.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate225.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 }
@@ -10313,23 +10630,23 @@ let data2 = data.description;
 const _errs7 = errors;
 const _errs8 = errors;
 if((typeof data2 !== "string") && (data2 !== null)){
-validate219.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/type",keyword:"type",params:{type: schema103.type},message:"must be string,null"}];
+validate225.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/type",keyword:"type",params:{type: schema110.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs8){
 if(typeof data2 === "string"){
 if(func2(data2) > 255){
-validate219.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate225.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data2) < 0){
-validate219.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+validate225.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
 return false;
 }
 else {
-if(!pattern28.test(data2)){
-validate219.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"},message:"must match pattern \""+"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"+"\""}];
+if(!pattern29.test(data2)){
+validate225.errors = [{instancePath:instancePath+"/description",schemaPath:"#/components/schemas/PrintableDescription/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"},message:"must match pattern \""+"^[^\\p{C}\\p{Zl}\\p{Zp}\\u{FFFF}-\\u{10FFFF}]*$"+"\""}];
 return false;
 }
 }
@@ -10347,20 +10664,20 @@ var valid0 = true;
 }
 }
 else {
-validate219.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate225.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate219.errors = vErrors;
+validate225.errors = vErrors;
 return errors === 0;
 }
-validate219.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate225.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate218(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate224(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate218.evaluated;
+const evaluated0 = validate224.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -10371,22 +10688,22 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.group_snapshot === undefined) && (missing0 = "group_snapshot")){
-validate218.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate224.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "group_snapshot")){
-validate218.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate224.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
 if(_errs1 === errors){
 if(data.group_snapshot !== undefined){
-if(!(validate219(data.group_snapshot, {instancePath:instancePath+"/group_snapshot",parentData:data,parentDataProperty:"group_snapshot",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate219.errors : vErrors.concat(validate219.errors);
+if(!(validate225(data.group_snapshot, {instancePath:instancePath+"/group_snapshot",parentData:data,parentDataProperty:"group_snapshot",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate225.errors : vErrors.concat(validate225.errors);
 errors = vErrors.length;
 }
 }
@@ -10394,45 +10711,45 @@ errors = vErrors.length;
 }
 }
 else {
-validate218.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate224.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate218.errors = vErrors;
+validate224.errors = vErrors;
 return errors === 0;
 }
-validate218.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate224.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate217(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate223(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_createGroupSnapshot.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate217.evaluated;
+const evaluated0 = validate223.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate218(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate218.errors : vErrors.concat(validate218.errors);
+if(!(validate224(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate224.errors : vErrors.concat(validate224.errors);
 errors = vErrors.length;
 }
-validate217.errors = vErrors;
+validate223.errors = vErrors;
 return errors === 0;
 }
-validate217.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate223.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const action_resetGroupSnapshotStatus = validate222;
-const schema262 = {"$ref":"cinder-v3.json#/components/schemas/GroupSnapshotActionResetStatus","$id":"action_resetGroupSnapshotStatus.json"};
-const schema263 = {"description":"`reset_status` (3.19, admin; cinder/api/v3/group_snapshots.py `reset_status`): force the\ngroup snapshot's status to one of Cinder's group snapshot statuses (any case). Another value\n→ 400 \"Invalid GroupSnapshot Status: Group snapshot status: <v> is invalid, valid statuses\nare: ...\". 202, no body.\n","type":"object","x-action":"reset_status","x-operation":"resetGroupSnapshotStatus","x-status":202,"x-min-version":"3.19","x-microversion-name":"GROUP_SNAPSHOT_RESET_STATUS","x-policy":"group:reset_group_snapshot_status","required":["reset_status"],"additionalProperties":false,"properties":{"reset_status":{"type":"object","required":["status"],"additionalProperties":false,"properties":{"status":{"type":"string"}}}}};
+export const action_resetGroupSnapshotStatus = validate228;
+const schema269 = {"$ref":"cinder-v3.json#/components/schemas/GroupSnapshotActionResetStatus","$id":"action_resetGroupSnapshotStatus.json"};
+const schema270 = {"description":"`reset_status` (3.19, admin; cinder/api/v3/group_snapshots.py `reset_status`): force the\ngroup snapshot's status to one of Cinder's group snapshot statuses (any case). Another value\n→ 400 \"Invalid GroupSnapshot Status: Group snapshot status: <v> is invalid, valid statuses\nare: ...\". 202, no body.\n","type":"object","x-action":"reset_status","x-operation":"resetGroupSnapshotStatus","x-status":202,"x-min-version":"3.19","x-microversion-name":"GROUP_SNAPSHOT_RESET_STATUS","x-policy":"group:reset_group_snapshot_status","required":["reset_status"],"additionalProperties":false,"properties":{"reset_status":{"type":"object","required":["status"],"additionalProperties":false,"properties":{"status":{"type":"string"}}}}};
 
-function validate222(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate228(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="action_resetGroupSnapshotStatus.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate222.evaluated;
+const evaluated0 = validate228.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -10444,14 +10761,14 @@ if(errors === _errs0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.reset_status === undefined) && (missing0 = "reset_status")){
-validate222.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/GroupSnapshotActionResetStatus/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate228.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/GroupSnapshotActionResetStatus/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs2 = errors;
 for(const key0 in data){
 if(!(key0 === "reset_status")){
-validate222.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/GroupSnapshotActionResetStatus/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate228.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/GroupSnapshotActionResetStatus/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -10464,14 +10781,14 @@ if(errors === _errs3){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing1;
 if((data0.status === undefined) && (missing1 = "status")){
-validate222.errors = [{instancePath:instancePath+"/reset_status",schemaPath:"cinder-v3.json#/components/schemas/GroupSnapshotActionResetStatus/properties/reset_status/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate228.errors = [{instancePath:instancePath+"/reset_status",schemaPath:"cinder-v3.json#/components/schemas/GroupSnapshotActionResetStatus/properties/reset_status/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 const _errs5 = errors;
 for(const key1 in data0){
 if(!(key1 === "status")){
-validate222.errors = [{instancePath:instancePath+"/reset_status",schemaPath:"cinder-v3.json#/components/schemas/GroupSnapshotActionResetStatus/properties/reset_status/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate228.errors = [{instancePath:instancePath+"/reset_status",schemaPath:"cinder-v3.json#/components/schemas/GroupSnapshotActionResetStatus/properties/reset_status/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -10479,7 +10796,7 @@ break;
 if(_errs5 === errors){
 if(data0.status !== undefined){
 if(typeof data0.status !== "string"){
-validate222.errors = [{instancePath:instancePath+"/reset_status/status",schemaPath:"cinder-v3.json#/components/schemas/GroupSnapshotActionResetStatus/properties/reset_status/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate228.errors = [{instancePath:instancePath+"/reset_status/status",schemaPath:"cinder-v3.json#/components/schemas/GroupSnapshotActionResetStatus/properties/reset_status/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -10487,7 +10804,7 @@ return false;
 }
 }
 else {
-validate222.errors = [{instancePath:instancePath+"/reset_status",schemaPath:"cinder-v3.json#/components/schemas/GroupSnapshotActionResetStatus/properties/reset_status/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate228.errors = [{instancePath:instancePath+"/reset_status",schemaPath:"cinder-v3.json#/components/schemas/GroupSnapshotActionResetStatus/properties/reset_status/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -10496,25 +10813,25 @@ return false;
 }
 }
 else {
-validate222.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/GroupSnapshotActionResetStatus/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate228.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/GroupSnapshotActionResetStatus/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate222.errors = vErrors;
+validate228.errors = vErrors;
 return errors === 0;
 }
-validate222.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate228.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_createQosSpecs = validate223;
-const schema264 = {"$ref":"cinder-v3.json#/components/schemas/QosSpecsCreateRequest","$id":"body_createQosSpecs.json"};
-const schema265 = {"type":"object","required":["qos_specs"],"additionalProperties":false,"properties":{"qos_specs":{"$ref":"#/components/schemas/QosSpecsCreate"}}};
-const schema266 = {"description":"The `qos_specs` object of a create request (schema `create`: only `name` is typed, other keys\nare allowed). Every key but `name` and `consumer` becomes a spec; keys and values are then\nchecked by cinder/utils.py `validate_dictionary_string_length`: key of 1..255 characters\n(else 400 \"Invalid input received: Key \\\"<k>\\\" has <n> characters, more than 255.\"), value\nnull or a string of at most 255 characters (a non-string → 400 \"Invalid input received: Value\nfor key \\\"<k>\\\" is not a string or unicode\").\n","type":"object","required":["name"],"properties":{"name":{"description":"Format `name_skip_leading_trailing_spaces`: stored stripped, which must leave 1..255\ncharacters: \"\" → 400 \"An invalid 'name' value was provided. The 'name' can not be None.\",\nblank → \"... The 'name' can not be empty.\", longer → \"... The 'name' can not be greater\nthan 255 characters.\". A name already used → 409 \"QoS Specs <name> already exists.\".\n","type":"string","pattern":"^\\s*\\S(?:[\\s\\S]{0,253}\\S)?\\s*$"},"consumer":{"description":"Default `back-end`. Any other value (null and \"\" included) → 400 \"Invalid qos specs: Valid\nconsumer of QoS specs are: QoSConsumerValues(default=<class\n'oslo_versionedobjects.fields.UnspecifiedDefault'>,nullable=False,valid_values=('back-end',\n'front-end', 'both'))\" (sic, cinder/objects/qos_specs.py `__setattr__`).\n","allOf":[{"$ref":"#/components/schemas/QosConsumer"}]}},"propertyNames":{"minLength":1,"maxLength":255},"additionalProperties":{"type":["string","null"],"maxLength":255}};
-const schema267 = {"description":"Where the specs are applied (cinder/objects/fields.py QoSConsumerValues): `back-end` (the\ndefault), `front-end` (passed to Nova through the connection info) or `both`.\n","type":"string","enum":["back-end","front-end","both"]};
+export const body_createQosSpecs = validate229;
+const schema271 = {"$ref":"cinder-v3.json#/components/schemas/QosSpecsCreateRequest","$id":"body_createQosSpecs.json"};
+const schema272 = {"type":"object","required":["qos_specs"],"additionalProperties":false,"properties":{"qos_specs":{"$ref":"#/components/schemas/QosSpecsCreate"}}};
+const schema273 = {"description":"The `qos_specs` object of a create request (schema `create`: only `name` is typed, other keys\nare allowed). Every key but `name` and `consumer` becomes a spec; keys and values are then\nchecked by cinder/utils.py `validate_dictionary_string_length`: key of 1..255 characters\n(else 400 \"Invalid input received: Key \\\"<k>\\\" has <n> characters, more than 255.\"), value\nnull or a string of at most 255 characters (a non-string → 400 \"Invalid input received: Value\nfor key \\\"<k>\\\" is not a string or unicode\").\n","type":"object","required":["name"],"properties":{"name":{"description":"Format `name_skip_leading_trailing_spaces`: stored stripped, which must leave 1..255\ncharacters: \"\" → 400 \"An invalid 'name' value was provided. The 'name' can not be None.\",\nblank → \"... The 'name' can not be empty.\", longer → \"... The 'name' can not be greater\nthan 255 characters.\". A name already used → 409 \"QoS Specs <name> already exists.\".\n","type":"string","pattern":"^\\s*\\S(?:[\\s\\S]{0,253}\\S)?\\s*$"},"consumer":{"description":"Default `back-end`. Any other value (null and \"\" included) → 400 \"Invalid qos specs: Valid\nconsumer of QoS specs are: QoSConsumerValues(default=<class\n'oslo_versionedobjects.fields.UnspecifiedDefault'>,nullable=False,valid_values=('back-end',\n'front-end', 'both'))\" (sic, cinder/objects/qos_specs.py `__setattr__`).\n","allOf":[{"$ref":"#/components/schemas/QosConsumer"}]}},"propertyNames":{"minLength":1,"maxLength":255},"additionalProperties":{"type":["string","null"],"maxLength":255}};
+const schema274 = {"description":"Where the specs are applied (cinder/objects/fields.py QoSConsumerValues): `back-end` (the\ndefault), `front-end` (passed to Nova through the connection info) or `both`.\n","type":"string","enum":["back-end","front-end","both"]};
 
-function validate225(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate231(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate225.evaluated;
+const evaluated0 = validate231.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -10525,7 +10842,7 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.name === undefined) && (missing0 = "name")){
-validate225.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate231.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -10565,7 +10882,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate225.errors = vErrors;
+validate231.errors = vErrors;
 return false;
 break;
 }
@@ -10577,13 +10894,13 @@ if(!((key1 === "name") || (key1 === "consumer"))){
 let data0 = data[key1];
 const _errs3 = errors;
 if((typeof data0 !== "string") && (data0 !== null)){
-validate225.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/type",keyword:"type",params:{type: schema266.additionalProperties.type},message:"must be string,null"}];
+validate231.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/type",keyword:"type",params:{type: schema273.additionalProperties.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs3){
 if(typeof data0 === "string"){
 if(func2(data0) > 255){
-validate225.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate231.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 }
@@ -10600,13 +10917,13 @@ let data1 = data.name;
 const _errs5 = errors;
 if(errors === _errs5){
 if(typeof data1 === "string"){
-if(!pattern54.test(data1)){
-validate225.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^\\s*\\S(?:[\\s\\S]{0,253}\\S)?\\s*$"},message:"must match pattern \""+"^\\s*\\S(?:[\\s\\S]{0,253}\\S)?\\s*$"+"\""}];
+if(!pattern55.test(data1)){
+validate231.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^\\s*\\S(?:[\\s\\S]{0,253}\\S)?\\s*$"},message:"must match pattern \""+"^\\s*\\S(?:[\\s\\S]{0,253}\\S)?\\s*$"+"\""}];
 return false;
 }
 }
 else {
-validate225.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate231.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -10620,11 +10937,11 @@ if(data.consumer !== undefined){
 let data2 = data.consumer;
 const _errs7 = errors;
 if(typeof data2 !== "string"){
-validate225.errors = [{instancePath:instancePath+"/consumer",schemaPath:"#/components/schemas/QosConsumer/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate231.errors = [{instancePath:instancePath+"/consumer",schemaPath:"#/components/schemas/QosConsumer/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!(((data2 === "back-end") || (data2 === "front-end")) || (data2 === "both"))){
-validate225.errors = [{instancePath:instancePath+"/consumer",schemaPath:"#/components/schemas/QosConsumer/enum",keyword:"enum",params:{allowedValues: schema267.enum},message:"must be equal to one of the allowed values"}];
+validate231.errors = [{instancePath:instancePath+"/consumer",schemaPath:"#/components/schemas/QosConsumer/enum",keyword:"enum",params:{allowedValues: schema274.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid2 = _errs7 === errors;
@@ -10638,87 +10955,15 @@ var valid2 = true;
 }
 }
 else {
-validate225.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate231.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate225.errors = vErrors;
+validate231.errors = vErrors;
 return errors === 0;
 }
-validate225.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate231.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-
-function validate224(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate224.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.qos_specs === undefined) && (missing0 = "qos_specs")){
-validate224.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!(key0 === "qos_specs")){
-validate224.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.qos_specs !== undefined){
-if(!(validate225(data.qos_specs, {instancePath:instancePath+"/qos_specs",parentData:data,parentDataProperty:"qos_specs",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate225.errors : vErrors.concat(validate225.errors);
-errors = vErrors.length;
-}
-}
-}
-}
-}
-else {
-validate224.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate224.errors = vErrors;
-return errors === 0;
-}
-validate224.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-
-function validate223(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="body_createQosSpecs.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate223.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(validate224(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate224.errors : vErrors.concat(validate224.errors);
-errors = vErrors.length;
-}
-validate223.errors = vErrors;
-return errors === 0;
-}
-validate223.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-export const body_setQosKeys = validate228;
-const schema268 = {"$ref":"cinder-v3.json#/components/schemas/QosSpecsSetRequest","$id":"body_setQosKeys.json"};
-const schema269 = {"type":"object","required":["qos_specs"],"additionalProperties":false,"properties":{"qos_specs":{"$ref":"#/components/schemas/QosSpecsSet"}}};
-const schema270 = {"description":"The `qos_specs` object of a set-keys request (schema `set`,\ncinder/api/validation/parameter_types.py `extra_specs_with_null`): keys\n`^[a-zA-Z0-9-_:. /]{1,255}$`, values null or strings of at most 255 characters. `consumer`\nchanges the consumer (an invalid value → the 400 described for create); other keys are\nmerged into the specs. `{}` is allowed (no change).\n","type":"object","properties":{"consumer":{"$ref":"#/components/schemas/QosConsumer"}},"patternProperties":{"^[a-zA-Z0-9-_:. /]{1,255}$":{"type":["string","null"],"maxLength":255}},"additionalProperties":false};
 
 function validate230(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -10732,53 +10977,25 @@ evaluated0.items = undefined;
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.qos_specs === undefined) && (missing0 = "qos_specs")){
+validate230.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!((key0 === "consumer") || (pattern4.test(key0)))){
+if(!(key0 === "qos_specs")){
 validate230.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
 if(_errs1 === errors){
-if(data.consumer !== undefined){
-let data0 = data.consumer;
-const _errs2 = errors;
-if(typeof data0 !== "string"){
-validate230.errors = [{instancePath:instancePath+"/consumer",schemaPath:"#/components/schemas/QosConsumer/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if(!(((data0 === "back-end") || (data0 === "front-end")) || (data0 === "both"))){
-validate230.errors = [{instancePath:instancePath+"/consumer",schemaPath:"#/components/schemas/QosConsumer/enum",keyword:"enum",params:{allowedValues: schema267.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-var valid2 = true;
-for(const key1 in data){
-if(pattern4.test(key1)){
-let data1 = data[key1];
-const _errs5 = errors;
-if((typeof data1 !== "string") && (data1 !== null)){
-validate230.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: schema270.patternProperties["^[a-zA-Z0-9-_:. /]{1,255}$"].type},message:"must be string,null"}];
-return false;
-}
-if(errors === _errs5){
-if(typeof data1 === "string"){
-if(func2(data1) > 255){
-validate230.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
-return false;
-}
-}
-}
-var valid2 = _errs5 === errors;
-if(!valid2){
-break;
-}
+if(data.qos_specs !== undefined){
+if(!(validate231(data.qos_specs, {instancePath:instancePath+"/qos_specs",parentData:data,parentDataProperty:"qos_specs",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate231.errors : vErrors.concat(validate231.errors);
+errors = vErrors.length;
 }
 }
 }
@@ -10796,6 +11013,7 @@ validate230.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false}
 
 
 function validate229(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="body_createQosSpecs.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate229.evaluated;
@@ -10805,175 +11023,19 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.qos_specs === undefined) && (missing0 = "qos_specs")){
-validate229.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!(key0 === "qos_specs")){
-validate229.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.qos_specs !== undefined){
-if(!(validate230(data.qos_specs, {instancePath:instancePath+"/qos_specs",parentData:data,parentDataProperty:"qos_specs",rootData,dynamicAnchors}))){
+if(!(validate230(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate230.errors : vErrors.concat(validate230.errors);
 errors = vErrors.length;
-}
-}
-}
-}
-}
-else {
-validate229.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
 }
 validate229.errors = vErrors;
 return errors === 0;
 }
 validate229.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-
-function validate228(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="body_setQosKeys.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate228.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(validate229(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate229.errors : vErrors.concat(validate229.errors);
-errors = vErrors.length;
-}
-validate228.errors = vErrors;
-return errors === 0;
-}
-validate228.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-export const body_unsetQosKeys = validate233;
-const schema272 = {"$ref":"cinder-v3.json#/components/schemas/QosKeysUnsetRequest","$id":"body_unsetQosKeys.json"};
-const schema273 = {"description":"`{\"keys\": [...]}` (schema `unset`): unique strings of 1..255 characters (duplicates → 400\n\"Invalid input for field/attribute keys. Value: [...]. [...] has non-unique elements\"). An\nempty list is allowed.\n","type":"object","required":["keys"],"additionalProperties":false,"properties":{"keys":{"type":"array","uniqueItems":true,"items":{"type":"string","minLength":1,"maxLength":255}}}};
-
-function validate233(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="body_unsetQosKeys.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate233.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-const _errs0 = errors;
-if(errors === _errs0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.keys === undefined) && (missing0 = "keys")){
-validate233.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/QosKeysUnsetRequest/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-const _errs2 = errors;
-for(const key0 in data){
-if(!(key0 === "keys")){
-validate233.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/QosKeysUnsetRequest/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs2 === errors){
-if(data.keys !== undefined){
-let data0 = data.keys;
-const _errs3 = errors;
-if(errors === _errs3){
-if(Array.isArray(data0)){
-var valid2 = true;
-const len0 = data0.length;
-for(let i0=0; i0<len0; i0++){
-let data1 = data0[i0];
-const _errs5 = errors;
-if(errors === _errs5){
-if(typeof data1 === "string"){
-if(func2(data1) > 255){
-validate233.errors = [{instancePath:instancePath+"/keys/" + i0,schemaPath:"cinder-v3.json#/components/schemas/QosKeysUnsetRequest/properties/keys/items/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
-return false;
-}
-else {
-if(func2(data1) < 1){
-validate233.errors = [{instancePath:instancePath+"/keys/" + i0,schemaPath:"cinder-v3.json#/components/schemas/QosKeysUnsetRequest/properties/keys/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-}
-else {
-validate233.errors = [{instancePath:instancePath+"/keys/" + i0,schemaPath:"cinder-v3.json#/components/schemas/QosKeysUnsetRequest/properties/keys/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid2 = _errs5 === errors;
-if(!valid2){
-break;
-}
-}
-if(valid2){
-let i1 = data0.length;
-let j0;
-if(i1 > 1){
-const indices0 = {};
-for(;i1--;){
-let item0 = data0[i1];
-if(typeof item0 !== "string"){
-continue;
-}
-if(typeof indices0[item0] == "number"){
-j0 = indices0[item0];
-validate233.errors = [{instancePath:instancePath+"/keys",schemaPath:"cinder-v3.json#/components/schemas/QosKeysUnsetRequest/properties/keys/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"}];
-return false;
-break;
-}
-indices0[item0] = i1;
-}
-}
-}
-}
-else {
-validate233.errors = [{instancePath:instancePath+"/keys",schemaPath:"cinder-v3.json#/components/schemas/QosKeysUnsetRequest/properties/keys/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-}
-}
-}
-}
-else {
-validate233.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/QosKeysUnsetRequest/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate233.errors = vErrors;
-return errors === 0;
-}
-validate233.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-export const body_updateQuotas = validate234;
-const schema274 = {"$ref":"cinder-v3.json#/components/schemas/QuotaSetUpdateRequest","$id":"body_updateQuotas.json"};
-const schema275 = {"type":"object","required":["quota_set"],"additionalProperties":false,"properties":{"quota_set":{"$ref":"#/components/schemas/QuotaSetUpdate"}}};
-const schema276 = {"description":"The `quota_set` object of an update (cinder/api/schemas/quotas.py `update_quota`, format\n`quota_set`): at least one key (`{}` → 400 \"Invalid input for field/attribute quota_set.\nValue: {}. {} does not have enough properties\"). Keys must be quota keys of existing types;\n`id` and `tenant_id` are accepted and ignored (any value). Unknown keys are collected and\nreported after the values: 400 \"Invalid input received: Bad key(s) in quota set: <k1>, <k2>\"\n(a bad value met earlier in the iteration wins).\n","type":"object","minProperties":1,"properties":{"volumes":{"$ref":"#/components/schemas/QuotaValue"},"snapshots":{"$ref":"#/components/schemas/QuotaValue"},"gigabytes":{"$ref":"#/components/schemas/QuotaValue"},"backups":{"$ref":"#/components/schemas/QuotaValue"},"backup_gigabytes":{"$ref":"#/components/schemas/QuotaValue"},"per_volume_gigabytes":{"$ref":"#/components/schemas/QuotaValue"},"groups":{"$ref":"#/components/schemas/QuotaValue"},"id":{"description":"Ignored."},"tenant_id":{"description":"Ignored."}},"patternProperties":{"^(?:volumes|snapshots|gigabytes)_.+$":{"$ref":"#/components/schemas/QuotaValue"}},"additionalProperties":false};
-const schema277 = {"description":"A limit, -1 (unlimited) to 2147483647. Cinder's format checker (`api_utils.validate_integer`,\n`int(str(v))`) also accepts integer strings, but the handler then compares the string with\nthe usage and fails with a TypeError → 500 for every key but `per_volume_gigabytes`; here only\nJSON integers are accepted. Cinder's messages: \"<key> must be an integer\" (also for 1.5,\ntrue, \"abc\"), \"<key> must be >= -1\", \"<key> must be <= 2147483647\" (400).\n","type":"integer","minimum":-1,"maximum":2147483647};
-const pattern85 = new RegExp("^(?:volumes|snapshots|gigabytes)_.+$", "u");
+export const body_setQosKeys = validate234;
+const schema275 = {"$ref":"cinder-v3.json#/components/schemas/QosSpecsSetRequest","$id":"body_setQosKeys.json"};
+const schema276 = {"type":"object","required":["qos_specs"],"additionalProperties":false,"properties":{"qos_specs":{"$ref":"#/components/schemas/QosSpecsSet"}}};
+const schema277 = {"description":"The `qos_specs` object of a set-keys request (schema `set`,\ncinder/api/validation/parameter_types.py `extra_specs_with_null`): keys\n`^[a-zA-Z0-9-_:. /]{1,255}$`, values null or strings of at most 255 characters. `consumer`\nchanges the consumer (an invalid value → the 400 described for create); other keys are\nmerged into the specs. `{}` is allowed (no change).\n","type":"object","properties":{"consumer":{"$ref":"#/components/schemas/QosConsumer"}},"patternProperties":{"^[a-zA-Z0-9-_:. /]{1,255}$":{"type":["string","null"],"maxLength":255}},"additionalProperties":false};
 
 function validate236(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -10987,41 +11049,25 @@ evaluated0.items = undefined;
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(Object.keys(data).length < 1){
-validate236.errors = [{instancePath,schemaPath:"#/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"}];
-return false;
-}
-else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!((func1.call(schema276.properties, key0)) || (pattern85.test(key0)))){
+if(!((key0 === "consumer") || (pattern4.test(key0)))){
 validate236.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
 if(_errs1 === errors){
-if(data.volumes !== undefined){
-let data0 = data.volumes;
+if(data.consumer !== undefined){
+let data0 = data.consumer;
 const _errs2 = errors;
-const _errs3 = errors;
-if(!((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0)))){
-validate236.errors = [{instancePath:instancePath+"/volumes",schemaPath:"#/components/schemas/QuotaValue/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+if(typeof data0 !== "string"){
+validate236.errors = [{instancePath:instancePath+"/consumer",schemaPath:"#/components/schemas/QosConsumer/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-if(errors === _errs3){
-if(typeof data0 == "number"){
-if(data0 > 2147483647 || isNaN(data0)){
-validate236.errors = [{instancePath:instancePath+"/volumes",schemaPath:"#/components/schemas/QuotaValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+if(!(((data0 === "back-end") || (data0 === "front-end")) || (data0 === "both"))){
+validate236.errors = [{instancePath:instancePath+"/consumer",schemaPath:"#/components/schemas/QosConsumer/enum",keyword:"enum",params:{allowedValues: schema274.enum},message:"must be equal to one of the allowed values"}];
 return false;
-}
-else {
-if(data0 < -1 || isNaN(data0)){
-validate236.errors = [{instancePath:instancePath+"/volumes",schemaPath:"#/components/schemas/QuotaValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
-return false;
-}
-}
-}
 }
 var valid0 = _errs2 === errors;
 }
@@ -11029,208 +11075,26 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.snapshots !== undefined){
-let data1 = data.snapshots;
-const _errs5 = errors;
-const _errs6 = errors;
-if(!((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1)))){
-validate236.errors = [{instancePath:instancePath+"/snapshots",schemaPath:"#/components/schemas/QuotaValue/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs6){
-if(typeof data1 == "number"){
-if(data1 > 2147483647 || isNaN(data1)){
-validate236.errors = [{instancePath:instancePath+"/snapshots",schemaPath:"#/components/schemas/QuotaValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
-return false;
-}
-else {
-if(data1 < -1 || isNaN(data1)){
-validate236.errors = [{instancePath:instancePath+"/snapshots",schemaPath:"#/components/schemas/QuotaValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
-return false;
-}
-}
-}
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.gigabytes !== undefined){
-let data2 = data.gigabytes;
-const _errs8 = errors;
-const _errs9 = errors;
-if(!((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2)))){
-validate236.errors = [{instancePath:instancePath+"/gigabytes",schemaPath:"#/components/schemas/QuotaValue/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs9){
-if(typeof data2 == "number"){
-if(data2 > 2147483647 || isNaN(data2)){
-validate236.errors = [{instancePath:instancePath+"/gigabytes",schemaPath:"#/components/schemas/QuotaValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
-return false;
-}
-else {
-if(data2 < -1 || isNaN(data2)){
-validate236.errors = [{instancePath:instancePath+"/gigabytes",schemaPath:"#/components/schemas/QuotaValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
-return false;
-}
-}
-}
-}
-var valid0 = _errs8 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.backups !== undefined){
-let data3 = data.backups;
-const _errs11 = errors;
-const _errs12 = errors;
-if(!((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3)))){
-validate236.errors = [{instancePath:instancePath+"/backups",schemaPath:"#/components/schemas/QuotaValue/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs12){
-if(typeof data3 == "number"){
-if(data3 > 2147483647 || isNaN(data3)){
-validate236.errors = [{instancePath:instancePath+"/backups",schemaPath:"#/components/schemas/QuotaValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
-return false;
-}
-else {
-if(data3 < -1 || isNaN(data3)){
-validate236.errors = [{instancePath:instancePath+"/backups",schemaPath:"#/components/schemas/QuotaValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
-return false;
-}
-}
-}
-}
-var valid0 = _errs11 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.backup_gigabytes !== undefined){
-let data4 = data.backup_gigabytes;
-const _errs14 = errors;
-const _errs15 = errors;
-if(!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))){
-validate236.errors = [{instancePath:instancePath+"/backup_gigabytes",schemaPath:"#/components/schemas/QuotaValue/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs15){
-if(typeof data4 == "number"){
-if(data4 > 2147483647 || isNaN(data4)){
-validate236.errors = [{instancePath:instancePath+"/backup_gigabytes",schemaPath:"#/components/schemas/QuotaValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
-return false;
-}
-else {
-if(data4 < -1 || isNaN(data4)){
-validate236.errors = [{instancePath:instancePath+"/backup_gigabytes",schemaPath:"#/components/schemas/QuotaValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
-return false;
-}
-}
-}
-}
-var valid0 = _errs14 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.per_volume_gigabytes !== undefined){
-let data5 = data.per_volume_gigabytes;
-const _errs17 = errors;
-const _errs18 = errors;
-if(!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))){
-validate236.errors = [{instancePath:instancePath+"/per_volume_gigabytes",schemaPath:"#/components/schemas/QuotaValue/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs18){
-if(typeof data5 == "number"){
-if(data5 > 2147483647 || isNaN(data5)){
-validate236.errors = [{instancePath:instancePath+"/per_volume_gigabytes",schemaPath:"#/components/schemas/QuotaValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
-return false;
-}
-else {
-if(data5 < -1 || isNaN(data5)){
-validate236.errors = [{instancePath:instancePath+"/per_volume_gigabytes",schemaPath:"#/components/schemas/QuotaValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
-return false;
-}
-}
-}
-}
-var valid0 = _errs17 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.groups !== undefined){
-let data6 = data.groups;
-const _errs20 = errors;
-const _errs21 = errors;
-if(!((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6)))){
-validate236.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/components/schemas/QuotaValue/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs21){
-if(typeof data6 == "number"){
-if(data6 > 2147483647 || isNaN(data6)){
-validate236.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/components/schemas/QuotaValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
-return false;
-}
-else {
-if(data6 < -1 || isNaN(data6)){
-validate236.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/components/schemas/QuotaValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
-return false;
-}
-}
-}
-}
-var valid0 = _errs20 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-var valid8 = true;
+var valid2 = true;
 for(const key1 in data){
-if(pattern85.test(key1)){
-let data7 = data[key1];
-const _errs23 = errors;
-const _errs24 = errors;
-if(!((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7)))){
-validate236.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/QuotaValue/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+if(pattern4.test(key1)){
+let data1 = data[key1];
+const _errs5 = errors;
+if((typeof data1 !== "string") && (data1 !== null)){
+validate236.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/type",keyword:"type",params:{type: schema277.patternProperties["^[a-zA-Z0-9-_:. /]{1,255}$"].type},message:"must be string,null"}];
 return false;
 }
-if(errors === _errs24){
-if(typeof data7 == "number"){
-if(data7 > 2147483647 || isNaN(data7)){
-validate236.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/QuotaValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
-return false;
-}
-else {
-if(data7 < -1 || isNaN(data7)){
-validate236.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/QuotaValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
+if(errors === _errs5){
+if(typeof data1 === "string"){
+if(func2(data1) > 255){
+validate236.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/patternProperties/%5E%5Ba-zA-Z0-9-_%3A.%20~1%5D%7B1%2C255%7D%24/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 }
 }
-}
-var valid8 = _errs23 === errors;
-if(!valid8){
+var valid2 = _errs5 === errors;
+if(!valid2){
 break;
-}
-}
-}
-}
-}
-}
-}
 }
 }
 }
@@ -11261,22 +11125,22 @@ evaluated0.items = undefined;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.quota_set === undefined) && (missing0 = "quota_set")){
+if((data.qos_specs === undefined) && (missing0 = "qos_specs")){
 validate235.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(key0 === "quota_set")){
+if(!(key0 === "qos_specs")){
 validate235.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
 if(_errs1 === errors){
-if(data.quota_set !== undefined){
-if(!(validate236(data.quota_set, {instancePath:instancePath+"/quota_set",parentData:data,parentDataProperty:"quota_set",rootData,dynamicAnchors}))){
+if(data.qos_specs !== undefined){
+if(!(validate236(data.qos_specs, {instancePath:instancePath+"/qos_specs",parentData:data,parentDataProperty:"qos_specs",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate236.errors : vErrors.concat(validate236.errors);
 errors = vErrors.length;
 }
@@ -11296,7 +11160,7 @@ validate235.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false}
 
 
 function validate234(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="body_updateQuotas.json" */;
+/*# sourceURL="body_setQosKeys.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate234.evaluated;
@@ -11315,18 +11179,471 @@ return errors === 0;
 }
 validate234.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_updateQuotaClass = validate239;
-const schema285 = {"$ref":"cinder-v3.json#/components/schemas/QuotaClassSetUpdateRequest","$id":"body_updateQuotaClass.json"};
-const schema286 = {"type":"object","required":["quota_class_set"],"additionalProperties":false,"properties":{"quota_class_set":{"$ref":"#/components/schemas/QuotaClassSetUpdate"}}};
-const schema287 = {"description":"The `quota_class_set` object of an update (format `quota_class_set`): keys must be quota keys\nof existing types (else 400 \"Invalid input received: Bad key(s) in quota class set: <k1>,\n<k2>\", checked before the values), and match `^[a-zA-Z0-9-_:. ]{1,255}$` (so per-type keys of\ntypes whose name has other characters cannot be set here). `{}` is allowed (no change).\n","type":"object","properties":{"volumes":{"$ref":"#/components/schemas/QuotaClassValue"},"snapshots":{"$ref":"#/components/schemas/QuotaClassValue"},"gigabytes":{"$ref":"#/components/schemas/QuotaClassValue"},"backups":{"$ref":"#/components/schemas/QuotaClassValue"},"backup_gigabytes":{"$ref":"#/components/schemas/QuotaClassValue"},"per_volume_gigabytes":{"$ref":"#/components/schemas/QuotaClassValue"},"groups":{"$ref":"#/components/schemas/QuotaClassValue"}},"patternProperties":{"^(?:volumes|snapshots|gigabytes)_[a-zA-Z0-9-_:. ]+$":{"$ref":"#/components/schemas/QuotaClassValue"}},"propertyNames":{"maxLength":255},"additionalProperties":false};
-const schema288 = {"description":"cinder/api/validation/parameter_types.py `quota_class_set` values: an integer -1..2147483647,\nor a string of digits 0..2147483647 (Cinder's validator applies `minimum`/`maximum` to digit\nstrings too; \"-1\" as a string → 400 \"Invalid input for field/attribute volumes. Value: -1.\n'-1' does not match '^[0-9]*$'\", \"\" → \"... '' is too short\", 1.5/true → \"... is not of type\n'integer', 'string'\", 2147483648 → \"... is greater than the maximum of 2147483647\", -2 → \"...\nis less than the minimum of -1\").\n","type":["integer","string"],"minimum":-1,"maximum":2147483647,"minLength":1,"pattern":"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"};
-const pattern87 = new RegExp("^(?:volumes|snapshots|gigabytes)_[a-zA-Z0-9-_:. ]+$", "u");
-const pattern88 = new RegExp("^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$", "u");
+export const body_unsetQosKeys = validate239;
+const schema279 = {"$ref":"cinder-v3.json#/components/schemas/QosKeysUnsetRequest","$id":"body_unsetQosKeys.json"};
+const schema280 = {"description":"`{\"keys\": [...]}` (schema `unset`): unique strings of 1..255 characters (duplicates → 400\n\"Invalid input for field/attribute keys. Value: [...]. [...] has non-unique elements\"). An\nempty list is allowed.\n","type":"object","required":["keys"],"additionalProperties":false,"properties":{"keys":{"type":"array","uniqueItems":true,"items":{"type":"string","minLength":1,"maxLength":255}}}};
+
+function validate239(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="body_unsetQosKeys.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate239.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(errors === _errs0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.keys === undefined) && (missing0 = "keys")){
+validate239.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/QosKeysUnsetRequest/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs2 = errors;
+for(const key0 in data){
+if(!(key0 === "keys")){
+validate239.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/QosKeysUnsetRequest/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs2 === errors){
+if(data.keys !== undefined){
+let data0 = data.keys;
+const _errs3 = errors;
+if(errors === _errs3){
+if(Array.isArray(data0)){
+var valid2 = true;
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+let data1 = data0[i0];
+const _errs5 = errors;
+if(errors === _errs5){
+if(typeof data1 === "string"){
+if(func2(data1) > 255){
+validate239.errors = [{instancePath:instancePath+"/keys/" + i0,schemaPath:"cinder-v3.json#/components/schemas/QosKeysUnsetRequest/properties/keys/items/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+else {
+if(func2(data1) < 1){
+validate239.errors = [{instancePath:instancePath+"/keys/" + i0,schemaPath:"cinder-v3.json#/components/schemas/QosKeysUnsetRequest/properties/keys/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+}
+else {
+validate239.errors = [{instancePath:instancePath+"/keys/" + i0,schemaPath:"cinder-v3.json#/components/schemas/QosKeysUnsetRequest/properties/keys/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid2 = _errs5 === errors;
+if(!valid2){
+break;
+}
+}
+if(valid2){
+let i1 = data0.length;
+let j0;
+if(i1 > 1){
+const indices0 = {};
+for(;i1--;){
+let item0 = data0[i1];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+validate239.errors = [{instancePath:instancePath+"/keys",schemaPath:"cinder-v3.json#/components/schemas/QosKeysUnsetRequest/properties/keys/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"}];
+return false;
+break;
+}
+indices0[item0] = i1;
+}
+}
+}
+}
+else {
+validate239.errors = [{instancePath:instancePath+"/keys",schemaPath:"cinder-v3.json#/components/schemas/QosKeysUnsetRequest/properties/keys/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+}
+}
+}
+}
+else {
+validate239.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/QosKeysUnsetRequest/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate239.errors = vErrors;
+return errors === 0;
+}
+validate239.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const body_updateQuotas = validate240;
+const schema281 = {"$ref":"cinder-v3.json#/components/schemas/QuotaSetUpdateRequest","$id":"body_updateQuotas.json"};
+const schema282 = {"type":"object","required":["quota_set"],"additionalProperties":false,"properties":{"quota_set":{"$ref":"#/components/schemas/QuotaSetUpdate"}}};
+const schema283 = {"description":"The `quota_set` object of an update (cinder/api/schemas/quotas.py `update_quota`, format\n`quota_set`): at least one key (`{}` → 400 \"Invalid input for field/attribute quota_set.\nValue: {}. {} does not have enough properties\"). Keys must be quota keys of existing types;\n`id` and `tenant_id` are accepted and ignored (any value). Unknown keys are collected and\nreported after the values: 400 \"Invalid input received: Bad key(s) in quota set: <k1>, <k2>\"\n(a bad value met earlier in the iteration wins).\n","type":"object","minProperties":1,"properties":{"volumes":{"$ref":"#/components/schemas/QuotaValue"},"snapshots":{"$ref":"#/components/schemas/QuotaValue"},"gigabytes":{"$ref":"#/components/schemas/QuotaValue"},"backups":{"$ref":"#/components/schemas/QuotaValue"},"backup_gigabytes":{"$ref":"#/components/schemas/QuotaValue"},"per_volume_gigabytes":{"$ref":"#/components/schemas/QuotaValue"},"groups":{"$ref":"#/components/schemas/QuotaValue"},"id":{"description":"Ignored."},"tenant_id":{"description":"Ignored."}},"patternProperties":{"^(?:volumes|snapshots|gigabytes)_.+$":{"$ref":"#/components/schemas/QuotaValue"}},"additionalProperties":false};
+const schema284 = {"description":"A limit, -1 (unlimited) to 2147483647. Cinder's format checker (`api_utils.validate_integer`,\n`int(str(v))`) also accepts integer strings, but the handler then compares the string with\nthe usage and fails with a TypeError → 500 for every key but `per_volume_gigabytes`; here only\nJSON integers are accepted. Cinder's messages: \"<key> must be an integer\" (also for 1.5,\ntrue, \"abc\"), \"<key> must be >= -1\", \"<key> must be <= 2147483647\" (400).\n","type":"integer","minimum":-1,"maximum":2147483647};
+const pattern86 = new RegExp("^(?:volumes|snapshots|gigabytes)_.+$", "u");
+
+function validate242(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate242.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(Object.keys(data).length < 1){
+validate242.errors = [{instancePath,schemaPath:"#/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((func1.call(schema283.properties, key0)) || (pattern86.test(key0)))){
+validate242.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.volumes !== undefined){
+let data0 = data.volumes;
+const _errs2 = errors;
+const _errs3 = errors;
+if(!((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0)))){
+validate242.errors = [{instancePath:instancePath+"/volumes",schemaPath:"#/components/schemas/QuotaValue/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs3){
+if(typeof data0 == "number"){
+if(data0 > 2147483647 || isNaN(data0)){
+validate242.errors = [{instancePath:instancePath+"/volumes",schemaPath:"#/components/schemas/QuotaValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+return false;
+}
+else {
+if(data0 < -1 || isNaN(data0)){
+validate242.errors = [{instancePath:instancePath+"/volumes",schemaPath:"#/components/schemas/QuotaValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.snapshots !== undefined){
+let data1 = data.snapshots;
+const _errs5 = errors;
+const _errs6 = errors;
+if(!((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1)))){
+validate242.errors = [{instancePath:instancePath+"/snapshots",schemaPath:"#/components/schemas/QuotaValue/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs6){
+if(typeof data1 == "number"){
+if(data1 > 2147483647 || isNaN(data1)){
+validate242.errors = [{instancePath:instancePath+"/snapshots",schemaPath:"#/components/schemas/QuotaValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+return false;
+}
+else {
+if(data1 < -1 || isNaN(data1)){
+validate242.errors = [{instancePath:instancePath+"/snapshots",schemaPath:"#/components/schemas/QuotaValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.gigabytes !== undefined){
+let data2 = data.gigabytes;
+const _errs8 = errors;
+const _errs9 = errors;
+if(!((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2)))){
+validate242.errors = [{instancePath:instancePath+"/gigabytes",schemaPath:"#/components/schemas/QuotaValue/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs9){
+if(typeof data2 == "number"){
+if(data2 > 2147483647 || isNaN(data2)){
+validate242.errors = [{instancePath:instancePath+"/gigabytes",schemaPath:"#/components/schemas/QuotaValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+return false;
+}
+else {
+if(data2 < -1 || isNaN(data2)){
+validate242.errors = [{instancePath:instancePath+"/gigabytes",schemaPath:"#/components/schemas/QuotaValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.backups !== undefined){
+let data3 = data.backups;
+const _errs11 = errors;
+const _errs12 = errors;
+if(!((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3)))){
+validate242.errors = [{instancePath:instancePath+"/backups",schemaPath:"#/components/schemas/QuotaValue/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs12){
+if(typeof data3 == "number"){
+if(data3 > 2147483647 || isNaN(data3)){
+validate242.errors = [{instancePath:instancePath+"/backups",schemaPath:"#/components/schemas/QuotaValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+return false;
+}
+else {
+if(data3 < -1 || isNaN(data3)){
+validate242.errors = [{instancePath:instancePath+"/backups",schemaPath:"#/components/schemas/QuotaValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.backup_gigabytes !== undefined){
+let data4 = data.backup_gigabytes;
+const _errs14 = errors;
+const _errs15 = errors;
+if(!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))){
+validate242.errors = [{instancePath:instancePath+"/backup_gigabytes",schemaPath:"#/components/schemas/QuotaValue/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs15){
+if(typeof data4 == "number"){
+if(data4 > 2147483647 || isNaN(data4)){
+validate242.errors = [{instancePath:instancePath+"/backup_gigabytes",schemaPath:"#/components/schemas/QuotaValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+return false;
+}
+else {
+if(data4 < -1 || isNaN(data4)){
+validate242.errors = [{instancePath:instancePath+"/backup_gigabytes",schemaPath:"#/components/schemas/QuotaValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.per_volume_gigabytes !== undefined){
+let data5 = data.per_volume_gigabytes;
+const _errs17 = errors;
+const _errs18 = errors;
+if(!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))){
+validate242.errors = [{instancePath:instancePath+"/per_volume_gigabytes",schemaPath:"#/components/schemas/QuotaValue/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs18){
+if(typeof data5 == "number"){
+if(data5 > 2147483647 || isNaN(data5)){
+validate242.errors = [{instancePath:instancePath+"/per_volume_gigabytes",schemaPath:"#/components/schemas/QuotaValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+return false;
+}
+else {
+if(data5 < -1 || isNaN(data5)){
+validate242.errors = [{instancePath:instancePath+"/per_volume_gigabytes",schemaPath:"#/components/schemas/QuotaValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs17 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.groups !== undefined){
+let data6 = data.groups;
+const _errs20 = errors;
+const _errs21 = errors;
+if(!((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6)))){
+validate242.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/components/schemas/QuotaValue/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs21){
+if(typeof data6 == "number"){
+if(data6 > 2147483647 || isNaN(data6)){
+validate242.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/components/schemas/QuotaValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+return false;
+}
+else {
+if(data6 < -1 || isNaN(data6)){
+validate242.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/components/schemas/QuotaValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs20 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+var valid8 = true;
+for(const key1 in data){
+if(pattern86.test(key1)){
+let data7 = data[key1];
+const _errs23 = errors;
+const _errs24 = errors;
+if(!((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7)))){
+validate242.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/QuotaValue/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs24){
+if(typeof data7 == "number"){
+if(data7 > 2147483647 || isNaN(data7)){
+validate242.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/QuotaValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+return false;
+}
+else {
+if(data7 < -1 || isNaN(data7)){
+validate242.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/QuotaValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
+return false;
+}
+}
+}
+}
+var valid8 = _errs23 === errors;
+if(!valid8){
+break;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate242.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate242.errors = vErrors;
+return errors === 0;
+}
+validate242.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
 
 function validate241(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate241.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.quota_set === undefined) && (missing0 = "quota_set")){
+validate241.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(key0 === "quota_set")){
+validate241.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.quota_set !== undefined){
+if(!(validate242(data.quota_set, {instancePath:instancePath+"/quota_set",parentData:data,parentDataProperty:"quota_set",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate242.errors : vErrors.concat(validate242.errors);
+errors = vErrors.length;
+}
+}
+}
+}
+}
+else {
+validate241.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate241.errors = vErrors;
+return errors === 0;
+}
+validate241.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate240(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="body_updateQuotas.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate240.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(validate241(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate241.errors : vErrors.concat(validate241.errors);
+errors = vErrors.length;
+}
+validate240.errors = vErrors;
+return errors === 0;
+}
+validate240.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const body_updateQuotaClass = validate245;
+const schema292 = {"$ref":"cinder-v3.json#/components/schemas/QuotaClassSetUpdateRequest","$id":"body_updateQuotaClass.json"};
+const schema293 = {"type":"object","required":["quota_class_set"],"additionalProperties":false,"properties":{"quota_class_set":{"$ref":"#/components/schemas/QuotaClassSetUpdate"}}};
+const schema294 = {"description":"The `quota_class_set` object of an update (format `quota_class_set`): keys must be quota keys\nof existing types (else 400 \"Invalid input received: Bad key(s) in quota class set: <k1>,\n<k2>\", checked before the values), and match `^[a-zA-Z0-9-_:. ]{1,255}$` (so per-type keys of\ntypes whose name has other characters cannot be set here). `{}` is allowed (no change).\n","type":"object","properties":{"volumes":{"$ref":"#/components/schemas/QuotaClassValue"},"snapshots":{"$ref":"#/components/schemas/QuotaClassValue"},"gigabytes":{"$ref":"#/components/schemas/QuotaClassValue"},"backups":{"$ref":"#/components/schemas/QuotaClassValue"},"backup_gigabytes":{"$ref":"#/components/schemas/QuotaClassValue"},"per_volume_gigabytes":{"$ref":"#/components/schemas/QuotaClassValue"},"groups":{"$ref":"#/components/schemas/QuotaClassValue"}},"patternProperties":{"^(?:volumes|snapshots|gigabytes)_[a-zA-Z0-9-_:. ]+$":{"$ref":"#/components/schemas/QuotaClassValue"}},"propertyNames":{"maxLength":255},"additionalProperties":false};
+const schema295 = {"description":"cinder/api/validation/parameter_types.py `quota_class_set` values: an integer -1..2147483647,\nor a string of digits 0..2147483647 (Cinder's validator applies `minimum`/`maximum` to digit\nstrings too; \"-1\" as a string → 400 \"Invalid input for field/attribute volumes. Value: -1.\n'-1' does not match '^[0-9]*$'\", \"\" → \"... '' is too short\", 1.5/true → \"... is not of type\n'integer', 'string'\", 2147483648 → \"... is greater than the maximum of 2147483647\", -2 → \"...\nis less than the minimum of -1\").\n","type":["integer","string"],"minimum":-1,"maximum":2147483647,"minLength":1,"pattern":"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"};
+const pattern88 = new RegExp("^(?:volumes|snapshots|gigabytes)_[a-zA-Z0-9-_:. ]+$", "u");
+const pattern89 = new RegExp("^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$", "u");
+
+function validate247(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate247.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -11359,7 +11676,7 @@ else {
 vErrors.push(err1);
 }
 errors++;
-validate241.errors = vErrors;
+validate247.errors = vErrors;
 return false;
 break;
 }
@@ -11367,8 +11684,8 @@ break;
 if(valid0){
 const _errs2 = errors;
 for(const key1 in data){
-if(!((((((((key1 === "volumes") || (key1 === "snapshots")) || (key1 === "gigabytes")) || (key1 === "backups")) || (key1 === "backup_gigabytes")) || (key1 === "per_volume_gigabytes")) || (key1 === "groups")) || (pattern87.test(key1)))){
-validate241.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+if(!((((((((key1 === "volumes") || (key1 === "snapshots")) || (key1 === "gigabytes")) || (key1 === "backups")) || (key1 === "backup_gigabytes")) || (key1 === "per_volume_gigabytes")) || (key1 === "groups")) || (pattern88.test(key1)))){
+validate247.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -11379,18 +11696,18 @@ let data0 = data.volumes;
 const _errs3 = errors;
 const _errs4 = errors;
 if((!((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0)))) && (typeof data0 !== "string")){
-validate241.errors = [{instancePath:instancePath+"/volumes",schemaPath:"#/components/schemas/QuotaClassValue/type",keyword:"type",params:{type: schema288.type},message:"must be integer,string"}];
+validate247.errors = [{instancePath:instancePath+"/volumes",schemaPath:"#/components/schemas/QuotaClassValue/type",keyword:"type",params:{type: schema295.type},message:"must be integer,string"}];
 return false;
 }
 if(errors === _errs4){
 if(typeof data0 == "number"){
 if(data0 > 2147483647 || isNaN(data0)){
-validate241.errors = [{instancePath:instancePath+"/volumes",schemaPath:"#/components/schemas/QuotaClassValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+validate247.errors = [{instancePath:instancePath+"/volumes",schemaPath:"#/components/schemas/QuotaClassValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
 return false;
 }
 else {
 if(data0 < -1 || isNaN(data0)){
-validate241.errors = [{instancePath:instancePath+"/volumes",schemaPath:"#/components/schemas/QuotaClassValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
+validate247.errors = [{instancePath:instancePath+"/volumes",schemaPath:"#/components/schemas/QuotaClassValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
 return false;
 }
 }
@@ -11398,12 +11715,12 @@ return false;
 if(errors === _errs4){
 if(typeof data0 === "string"){
 if(func2(data0) < 1){
-validate241.errors = [{instancePath:instancePath+"/volumes",schemaPath:"#/components/schemas/QuotaClassValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate247.errors = [{instancePath:instancePath+"/volumes",schemaPath:"#/components/schemas/QuotaClassValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern88.test(data0)){
-validate241.errors = [{instancePath:instancePath+"/volumes",schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
+if(!pattern89.test(data0)){
+validate247.errors = [{instancePath:instancePath+"/volumes",schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
 return false;
 }
 }
@@ -11421,18 +11738,18 @@ let data1 = data.snapshots;
 const _errs6 = errors;
 const _errs7 = errors;
 if((!((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1)))) && (typeof data1 !== "string")){
-validate241.errors = [{instancePath:instancePath+"/snapshots",schemaPath:"#/components/schemas/QuotaClassValue/type",keyword:"type",params:{type: schema288.type},message:"must be integer,string"}];
+validate247.errors = [{instancePath:instancePath+"/snapshots",schemaPath:"#/components/schemas/QuotaClassValue/type",keyword:"type",params:{type: schema295.type},message:"must be integer,string"}];
 return false;
 }
 if(errors === _errs7){
 if(typeof data1 == "number"){
 if(data1 > 2147483647 || isNaN(data1)){
-validate241.errors = [{instancePath:instancePath+"/snapshots",schemaPath:"#/components/schemas/QuotaClassValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+validate247.errors = [{instancePath:instancePath+"/snapshots",schemaPath:"#/components/schemas/QuotaClassValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
 return false;
 }
 else {
 if(data1 < -1 || isNaN(data1)){
-validate241.errors = [{instancePath:instancePath+"/snapshots",schemaPath:"#/components/schemas/QuotaClassValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
+validate247.errors = [{instancePath:instancePath+"/snapshots",schemaPath:"#/components/schemas/QuotaClassValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
 return false;
 }
 }
@@ -11440,12 +11757,12 @@ return false;
 if(errors === _errs7){
 if(typeof data1 === "string"){
 if(func2(data1) < 1){
-validate241.errors = [{instancePath:instancePath+"/snapshots",schemaPath:"#/components/schemas/QuotaClassValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate247.errors = [{instancePath:instancePath+"/snapshots",schemaPath:"#/components/schemas/QuotaClassValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern88.test(data1)){
-validate241.errors = [{instancePath:instancePath+"/snapshots",schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
+if(!pattern89.test(data1)){
+validate247.errors = [{instancePath:instancePath+"/snapshots",schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
 return false;
 }
 }
@@ -11463,18 +11780,18 @@ let data2 = data.gigabytes;
 const _errs9 = errors;
 const _errs10 = errors;
 if((!((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2)))) && (typeof data2 !== "string")){
-validate241.errors = [{instancePath:instancePath+"/gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/type",keyword:"type",params:{type: schema288.type},message:"must be integer,string"}];
+validate247.errors = [{instancePath:instancePath+"/gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/type",keyword:"type",params:{type: schema295.type},message:"must be integer,string"}];
 return false;
 }
 if(errors === _errs10){
 if(typeof data2 == "number"){
 if(data2 > 2147483647 || isNaN(data2)){
-validate241.errors = [{instancePath:instancePath+"/gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+validate247.errors = [{instancePath:instancePath+"/gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
 return false;
 }
 else {
 if(data2 < -1 || isNaN(data2)){
-validate241.errors = [{instancePath:instancePath+"/gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
+validate247.errors = [{instancePath:instancePath+"/gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
 return false;
 }
 }
@@ -11482,12 +11799,12 @@ return false;
 if(errors === _errs10){
 if(typeof data2 === "string"){
 if(func2(data2) < 1){
-validate241.errors = [{instancePath:instancePath+"/gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate247.errors = [{instancePath:instancePath+"/gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern88.test(data2)){
-validate241.errors = [{instancePath:instancePath+"/gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
+if(!pattern89.test(data2)){
+validate247.errors = [{instancePath:instancePath+"/gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
 return false;
 }
 }
@@ -11505,18 +11822,18 @@ let data3 = data.backups;
 const _errs12 = errors;
 const _errs13 = errors;
 if((!((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3)))) && (typeof data3 !== "string")){
-validate241.errors = [{instancePath:instancePath+"/backups",schemaPath:"#/components/schemas/QuotaClassValue/type",keyword:"type",params:{type: schema288.type},message:"must be integer,string"}];
+validate247.errors = [{instancePath:instancePath+"/backups",schemaPath:"#/components/schemas/QuotaClassValue/type",keyword:"type",params:{type: schema295.type},message:"must be integer,string"}];
 return false;
 }
 if(errors === _errs13){
 if(typeof data3 == "number"){
 if(data3 > 2147483647 || isNaN(data3)){
-validate241.errors = [{instancePath:instancePath+"/backups",schemaPath:"#/components/schemas/QuotaClassValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+validate247.errors = [{instancePath:instancePath+"/backups",schemaPath:"#/components/schemas/QuotaClassValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
 return false;
 }
 else {
 if(data3 < -1 || isNaN(data3)){
-validate241.errors = [{instancePath:instancePath+"/backups",schemaPath:"#/components/schemas/QuotaClassValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
+validate247.errors = [{instancePath:instancePath+"/backups",schemaPath:"#/components/schemas/QuotaClassValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
 return false;
 }
 }
@@ -11524,12 +11841,12 @@ return false;
 if(errors === _errs13){
 if(typeof data3 === "string"){
 if(func2(data3) < 1){
-validate241.errors = [{instancePath:instancePath+"/backups",schemaPath:"#/components/schemas/QuotaClassValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate247.errors = [{instancePath:instancePath+"/backups",schemaPath:"#/components/schemas/QuotaClassValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern88.test(data3)){
-validate241.errors = [{instancePath:instancePath+"/backups",schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
+if(!pattern89.test(data3)){
+validate247.errors = [{instancePath:instancePath+"/backups",schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
 return false;
 }
 }
@@ -11547,18 +11864,18 @@ let data4 = data.backup_gigabytes;
 const _errs15 = errors;
 const _errs16 = errors;
 if((!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))) && (typeof data4 !== "string")){
-validate241.errors = [{instancePath:instancePath+"/backup_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/type",keyword:"type",params:{type: schema288.type},message:"must be integer,string"}];
+validate247.errors = [{instancePath:instancePath+"/backup_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/type",keyword:"type",params:{type: schema295.type},message:"must be integer,string"}];
 return false;
 }
 if(errors === _errs16){
 if(typeof data4 == "number"){
 if(data4 > 2147483647 || isNaN(data4)){
-validate241.errors = [{instancePath:instancePath+"/backup_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+validate247.errors = [{instancePath:instancePath+"/backup_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
 return false;
 }
 else {
 if(data4 < -1 || isNaN(data4)){
-validate241.errors = [{instancePath:instancePath+"/backup_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
+validate247.errors = [{instancePath:instancePath+"/backup_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
 return false;
 }
 }
@@ -11566,12 +11883,12 @@ return false;
 if(errors === _errs16){
 if(typeof data4 === "string"){
 if(func2(data4) < 1){
-validate241.errors = [{instancePath:instancePath+"/backup_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate247.errors = [{instancePath:instancePath+"/backup_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern88.test(data4)){
-validate241.errors = [{instancePath:instancePath+"/backup_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
+if(!pattern89.test(data4)){
+validate247.errors = [{instancePath:instancePath+"/backup_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
 return false;
 }
 }
@@ -11589,18 +11906,18 @@ let data5 = data.per_volume_gigabytes;
 const _errs18 = errors;
 const _errs19 = errors;
 if((!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))) && (typeof data5 !== "string")){
-validate241.errors = [{instancePath:instancePath+"/per_volume_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/type",keyword:"type",params:{type: schema288.type},message:"must be integer,string"}];
+validate247.errors = [{instancePath:instancePath+"/per_volume_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/type",keyword:"type",params:{type: schema295.type},message:"must be integer,string"}];
 return false;
 }
 if(errors === _errs19){
 if(typeof data5 == "number"){
 if(data5 > 2147483647 || isNaN(data5)){
-validate241.errors = [{instancePath:instancePath+"/per_volume_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+validate247.errors = [{instancePath:instancePath+"/per_volume_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
 return false;
 }
 else {
 if(data5 < -1 || isNaN(data5)){
-validate241.errors = [{instancePath:instancePath+"/per_volume_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
+validate247.errors = [{instancePath:instancePath+"/per_volume_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
 return false;
 }
 }
@@ -11608,12 +11925,12 @@ return false;
 if(errors === _errs19){
 if(typeof data5 === "string"){
 if(func2(data5) < 1){
-validate241.errors = [{instancePath:instancePath+"/per_volume_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate247.errors = [{instancePath:instancePath+"/per_volume_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern88.test(data5)){
-validate241.errors = [{instancePath:instancePath+"/per_volume_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
+if(!pattern89.test(data5)){
+validate247.errors = [{instancePath:instancePath+"/per_volume_gigabytes",schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
 return false;
 }
 }
@@ -11631,18 +11948,18 @@ let data6 = data.groups;
 const _errs21 = errors;
 const _errs22 = errors;
 if((!((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6)))) && (typeof data6 !== "string")){
-validate241.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/components/schemas/QuotaClassValue/type",keyword:"type",params:{type: schema288.type},message:"must be integer,string"}];
+validate247.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/components/schemas/QuotaClassValue/type",keyword:"type",params:{type: schema295.type},message:"must be integer,string"}];
 return false;
 }
 if(errors === _errs22){
 if(typeof data6 == "number"){
 if(data6 > 2147483647 || isNaN(data6)){
-validate241.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/components/schemas/QuotaClassValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+validate247.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/components/schemas/QuotaClassValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
 return false;
 }
 else {
 if(data6 < -1 || isNaN(data6)){
-validate241.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/components/schemas/QuotaClassValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
+validate247.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/components/schemas/QuotaClassValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
 return false;
 }
 }
@@ -11650,12 +11967,12 @@ return false;
 if(errors === _errs22){
 if(typeof data6 === "string"){
 if(func2(data6) < 1){
-validate241.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/components/schemas/QuotaClassValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate247.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/components/schemas/QuotaClassValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern88.test(data6)){
-validate241.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
+if(!pattern89.test(data6)){
+validate247.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
 return false;
 }
 }
@@ -11670,23 +11987,23 @@ var valid1 = true;
 if(valid1){
 var valid9 = true;
 for(const key2 in data){
-if(pattern87.test(key2)){
+if(pattern88.test(key2)){
 let data7 = data[key2];
 const _errs24 = errors;
 const _errs25 = errors;
 if((!((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7)))) && (typeof data7 !== "string")){
-validate241.errors = [{instancePath:instancePath+"/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/QuotaClassValue/type",keyword:"type",params:{type: schema288.type},message:"must be integer,string"}];
+validate247.errors = [{instancePath:instancePath+"/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/QuotaClassValue/type",keyword:"type",params:{type: schema295.type},message:"must be integer,string"}];
 return false;
 }
 if(errors === _errs25){
 if(typeof data7 == "number"){
 if(data7 > 2147483647 || isNaN(data7)){
-validate241.errors = [{instancePath:instancePath+"/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/QuotaClassValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+validate247.errors = [{instancePath:instancePath+"/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/QuotaClassValue/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
 return false;
 }
 else {
 if(data7 < -1 || isNaN(data7)){
-validate241.errors = [{instancePath:instancePath+"/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/QuotaClassValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
+validate247.errors = [{instancePath:instancePath+"/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/QuotaClassValue/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
 return false;
 }
 }
@@ -11694,12 +12011,12 @@ return false;
 if(errors === _errs25){
 if(typeof data7 === "string"){
 if(func2(data7) < 1){
-validate241.errors = [{instancePath:instancePath+"/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/QuotaClassValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate247.errors = [{instancePath:instancePath+"/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/QuotaClassValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern88.test(data7)){
-validate241.errors = [{instancePath:instancePath+"/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
+if(!pattern89.test(data7)){
+validate247.errors = [{instancePath:instancePath+"/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/components/schemas/QuotaClassValue/pattern",keyword:"pattern",params:{pattern: "^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"},message:"must match pattern \""+"^0*(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"+"\""}];
 return false;
 }
 }
@@ -11723,20 +12040,20 @@ break;
 }
 }
 else {
-validate241.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate247.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate241.errors = vErrors;
+validate247.errors = vErrors;
 return errors === 0;
 }
-validate241.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate247.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate240(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate246(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate240.evaluated;
+const evaluated0 = validate246.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -11747,22 +12064,22 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.quota_class_set === undefined) && (missing0 = "quota_class_set")){
-validate240.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate246.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "quota_class_set")){
-validate240.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate246.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
 if(_errs1 === errors){
 if(data.quota_class_set !== undefined){
-if(!(validate241(data.quota_class_set, {instancePath:instancePath+"/quota_class_set",parentData:data,parentDataProperty:"quota_class_set",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate241.errors : vErrors.concat(validate241.errors);
+if(!(validate247(data.quota_class_set, {instancePath:instancePath+"/quota_class_set",parentData:data,parentDataProperty:"quota_class_set",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
 errors = vErrors.length;
 }
 }
@@ -11770,42 +12087,18 @@ errors = vErrors.length;
 }
 }
 else {
-validate240.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate246.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate240.errors = vErrors;
+validate246.errors = vErrors;
 return errors === 0;
 }
-validate240.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate246.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-
-function validate239(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="body_updateQuotaClass.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate239.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(validate240(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate240.errors : vErrors.concat(validate240.errors);
-errors = vErrors.length;
-}
-validate239.errors = vErrors;
-return errors === 0;
-}
-validate239.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-export const body_enableService = validate244;
-const schema296 = {"$ref":"cinder-v3.json#/components/schemas/ServiceEnableDisableRequest","$id":"body_enableService.json"};
-const schema297 = {"description":"Body of `enable` / `disable` (cinder/api/schemas/services.py `enable_and_disable`): `host`\nand `binary` (or its deprecated alias `service`; at least one of the two, else 400 \"{...} is\nnot valid under any of the given schemas\"). `cluster` is accepted and ignored.\n","type":"object","additionalProperties":false,"properties":{"binary":{"type":"string","minLength":1,"maxLength":255},"host":{"$ref":"#/components/schemas/ServiceHost"},"cluster":{"type":["string","null"],"minLength":0,"maxLength":255},"service":{"description":"Deprecated alias of `binary` (`binary` wins when both are given).","type":"string","minLength":1,"maxLength":255}},"anyOf":[{"required":["binary"]},{"required":["service"]}]};
-const schema298 = {"description":"cinder/api/validation/parameter_types.py `cinder_host`. The handler requires it non-empty\n(cinder/api/common.py `get_cluster_host`): absent or null → 400 \"Invalid input received: Host\nfield is missing.\".\n","type":["string","null"],"minLength":1,"maxLength":255,"pattern":"^[a-zA-Z0-9-._#@:/+\\[\\]]*$"};
 
 function validate245(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="body_updateQuotaClass.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate245.evaluated;
@@ -11815,458 +12108,19 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-const _errs1 = errors;
-let valid0 = false;
-const _errs2 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.binary === undefined) && (missing0 = "binary")){
-const err0 = {instancePath,schemaPath:"#/anyOf/0/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-}
-var _valid0 = _errs2 === errors;
-valid0 = valid0 || _valid0;
-const _errs3 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if((data.service === undefined) && (missing1 = "service")){
-const err1 = {instancePath,schemaPath:"#/anyOf/1/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-}
-var _valid0 = _errs3 === errors;
-valid0 = valid0 || _valid0;
-if(!valid0){
-const err2 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-validate245.errors = vErrors;
-return false;
-}
-else {
-errors = _errs1;
-if(vErrors !== null){
-if(_errs1){
-vErrors.length = _errs1;
-}
-else {
-vErrors = null;
-}
-}
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-const _errs4 = errors;
-for(const key0 in data){
-if(!((((key0 === "binary") || (key0 === "host")) || (key0 === "cluster")) || (key0 === "service"))){
-validate245.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs4 === errors){
-if(data.binary !== undefined){
-let data0 = data.binary;
-const _errs5 = errors;
-if(errors === _errs5){
-if(typeof data0 === "string"){
-if(func2(data0) > 255){
-validate245.errors = [{instancePath:instancePath+"/binary",schemaPath:"#/properties/binary/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
-return false;
-}
-else {
-if(func2(data0) < 1){
-validate245.errors = [{instancePath:instancePath+"/binary",schemaPath:"#/properties/binary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-}
-else {
-validate245.errors = [{instancePath:instancePath+"/binary",schemaPath:"#/properties/binary/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid1 = _errs5 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data.host !== undefined){
-let data1 = data.host;
-const _errs7 = errors;
-const _errs8 = errors;
-if((typeof data1 !== "string") && (data1 !== null)){
-validate245.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/type",keyword:"type",params:{type: schema298.type},message:"must be string,null"}];
-return false;
-}
-if(errors === _errs8){
-if(typeof data1 === "string"){
-if(func2(data1) > 255){
-validate245.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
-return false;
-}
-else {
-if(func2(data1) < 1){
-validate245.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-else {
-if(!pattern27.test(data1)){
-validate245.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-._#@:/+\\[\\]]*$"},message:"must match pattern \""+"^[a-zA-Z0-9-._#@:/+\\[\\]]*$"+"\""}];
-return false;
-}
-}
-}
-}
-}
-var valid1 = _errs7 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data.cluster !== undefined){
-let data2 = data.cluster;
-const _errs10 = errors;
-if((typeof data2 !== "string") && (data2 !== null)){
-validate245.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: schema297.properties.cluster.type},message:"must be string,null"}];
-return false;
-}
-if(errors === _errs10){
-if(typeof data2 === "string"){
-if(func2(data2) > 255){
-validate245.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
-return false;
-}
-else {
-if(func2(data2) < 0){
-validate245.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
-return false;
-}
-}
-}
-}
-var valid1 = _errs10 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data.service !== undefined){
-let data3 = data.service;
-const _errs12 = errors;
-if(errors === _errs12){
-if(typeof data3 === "string"){
-if(func2(data3) > 255){
-validate245.errors = [{instancePath:instancePath+"/service",schemaPath:"#/properties/service/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
-return false;
-}
-else {
-if(func2(data3) < 1){
-validate245.errors = [{instancePath:instancePath+"/service",schemaPath:"#/properties/service/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-}
-else {
-validate245.errors = [{instancePath:instancePath+"/service",schemaPath:"#/properties/service/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid1 = _errs12 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-}
-}
-else {
-validate245.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
+if(!(validate246(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate246.errors : vErrors.concat(validate246.errors);
+errors = vErrors.length;
 }
 validate245.errors = vErrors;
 return errors === 0;
 }
 validate245.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-
-function validate244(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="body_enableService.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate244.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(validate245(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate245.errors : vErrors.concat(validate245.errors);
-errors = vErrors.length;
-}
-validate244.errors = vErrors;
-return errors === 0;
-}
-validate244.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-export const body_disableService = validate247;
-const schema299 = {"$ref":"cinder-v3.json#/components/schemas/ServiceEnableDisableRequest","$id":"body_disableService.json"};
-
-function validate248(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate248.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-const _errs1 = errors;
-let valid0 = false;
-const _errs2 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.binary === undefined) && (missing0 = "binary")){
-const err0 = {instancePath,schemaPath:"#/anyOf/0/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-}
-var _valid0 = _errs2 === errors;
-valid0 = valid0 || _valid0;
-const _errs3 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if((data.service === undefined) && (missing1 = "service")){
-const err1 = {instancePath,schemaPath:"#/anyOf/1/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-}
-var _valid0 = _errs3 === errors;
-valid0 = valid0 || _valid0;
-if(!valid0){
-const err2 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-validate248.errors = vErrors;
-return false;
-}
-else {
-errors = _errs1;
-if(vErrors !== null){
-if(_errs1){
-vErrors.length = _errs1;
-}
-else {
-vErrors = null;
-}
-}
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-const _errs4 = errors;
-for(const key0 in data){
-if(!((((key0 === "binary") || (key0 === "host")) || (key0 === "cluster")) || (key0 === "service"))){
-validate248.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs4 === errors){
-if(data.binary !== undefined){
-let data0 = data.binary;
-const _errs5 = errors;
-if(errors === _errs5){
-if(typeof data0 === "string"){
-if(func2(data0) > 255){
-validate248.errors = [{instancePath:instancePath+"/binary",schemaPath:"#/properties/binary/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
-return false;
-}
-else {
-if(func2(data0) < 1){
-validate248.errors = [{instancePath:instancePath+"/binary",schemaPath:"#/properties/binary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-}
-else {
-validate248.errors = [{instancePath:instancePath+"/binary",schemaPath:"#/properties/binary/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid1 = _errs5 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data.host !== undefined){
-let data1 = data.host;
-const _errs7 = errors;
-const _errs8 = errors;
-if((typeof data1 !== "string") && (data1 !== null)){
-validate248.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/type",keyword:"type",params:{type: schema298.type},message:"must be string,null"}];
-return false;
-}
-if(errors === _errs8){
-if(typeof data1 === "string"){
-if(func2(data1) > 255){
-validate248.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
-return false;
-}
-else {
-if(func2(data1) < 1){
-validate248.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-else {
-if(!pattern27.test(data1)){
-validate248.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-._#@:/+\\[\\]]*$"},message:"must match pattern \""+"^[a-zA-Z0-9-._#@:/+\\[\\]]*$"+"\""}];
-return false;
-}
-}
-}
-}
-}
-var valid1 = _errs7 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data.cluster !== undefined){
-let data2 = data.cluster;
-const _errs10 = errors;
-if((typeof data2 !== "string") && (data2 !== null)){
-validate248.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: schema297.properties.cluster.type},message:"must be string,null"}];
-return false;
-}
-if(errors === _errs10){
-if(typeof data2 === "string"){
-if(func2(data2) > 255){
-validate248.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
-return false;
-}
-else {
-if(func2(data2) < 0){
-validate248.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
-return false;
-}
-}
-}
-}
-var valid1 = _errs10 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data.service !== undefined){
-let data3 = data.service;
-const _errs12 = errors;
-if(errors === _errs12){
-if(typeof data3 === "string"){
-if(func2(data3) > 255){
-validate248.errors = [{instancePath:instancePath+"/service",schemaPath:"#/properties/service/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
-return false;
-}
-else {
-if(func2(data3) < 1){
-validate248.errors = [{instancePath:instancePath+"/service",schemaPath:"#/properties/service/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-}
-else {
-validate248.errors = [{instancePath:instancePath+"/service",schemaPath:"#/properties/service/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid1 = _errs12 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-}
-}
-else {
-validate248.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate248.errors = vErrors;
-return errors === 0;
-}
-validate248.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-
-function validate247(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="body_disableService.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate247.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(validate248(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate248.errors : vErrors.concat(validate248.errors);
-errors = vErrors.length;
-}
-validate247.errors = vErrors;
-return errors === 0;
-}
-validate247.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-export const body_disableServiceWithReason = validate250;
-const schema302 = {"$ref":"cinder-v3.json#/components/schemas/ServiceDisableLogReasonRequest","$id":"body_disableServiceWithReason.json"};
-const schema303 = {"description":"Body of `disable-log-reason` (schema `disable_log_reason`): as for `disable`, plus an\noptional `disabled_reason` (absent → stored as null).\n","type":"object","additionalProperties":false,"properties":{"binary":{"type":"string","minLength":1,"maxLength":255},"host":{"$ref":"#/components/schemas/ServiceHost"},"cluster":{"type":["string","null"],"minLength":0,"maxLength":255},"service":{"description":"Deprecated alias of `binary`.","type":"string","minLength":1,"maxLength":255},"disabled_reason":{"description":"1..255 characters, not blank (format `disabled_reason`: whitespace only → 400 \"Invalid\ninput for field/attribute disabled_reason. Value: <v>. '<v>' is not a\n'disabled_reason'\").\n","type":"string","minLength":1,"maxLength":255,"pattern":"\\S"}},"anyOf":[{"required":["binary"]},{"required":["service"]}]};
+export const body_enableService = validate250;
+const schema303 = {"$ref":"cinder-v3.json#/components/schemas/ServiceEnableDisableRequest","$id":"body_enableService.json"};
+const schema304 = {"description":"Body of `enable` / `disable` (cinder/api/schemas/services.py `enable_and_disable`): `host`\nand `binary` (or its deprecated alias `service`; at least one of the two, else 400 \"{...} is\nnot valid under any of the given schemas\"). `cluster` is accepted and ignored.\n","type":"object","additionalProperties":false,"properties":{"binary":{"type":"string","minLength":1,"maxLength":255},"host":{"$ref":"#/components/schemas/ServiceHost"},"cluster":{"type":["string","null"],"minLength":0,"maxLength":255},"service":{"description":"Deprecated alias of `binary` (`binary` wins when both are given).","type":"string","minLength":1,"maxLength":255}},"anyOf":[{"required":["binary"]},{"required":["service"]}]};
+const schema305 = {"description":"cinder/api/validation/parameter_types.py `cinder_host`. The handler requires it non-empty\n(cinder/api/common.py `get_cluster_host`): absent or null → 400 \"Invalid input received: Host\nfield is missing.\".\n","type":["string","null"],"minLength":1,"maxLength":255,"pattern":"^[a-zA-Z0-9-._#@:/+\\[\\]]*$"};
 
 function validate251(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -12339,7 +12193,7 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs4 = errors;
 for(const key0 in data){
-if(!(((((key0 === "binary") || (key0 === "host")) || (key0 === "cluster")) || (key0 === "service")) || (key0 === "disabled_reason"))){
+if(!((((key0 === "binary") || (key0 === "host")) || (key0 === "cluster")) || (key0 === "service"))){
 validate251.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
@@ -12378,7 +12232,7 @@ let data1 = data.host;
 const _errs7 = errors;
 const _errs8 = errors;
 if((typeof data1 !== "string") && (data1 !== null)){
-validate251.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/type",keyword:"type",params:{type: schema298.type},message:"must be string,null"}];
+validate251.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/type",keyword:"type",params:{type: schema305.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs8){
@@ -12393,7 +12247,7 @@ validate251.errors = [{instancePath:instancePath+"/host",schemaPath:"#/component
 return false;
 }
 else {
-if(!pattern27.test(data1)){
+if(!pattern26.test(data1)){
 validate251.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-._#@:/+\\[\\]]*$"},message:"must match pattern \""+"^[a-zA-Z0-9-._#@:/+\\[\\]]*$"+"\""}];
 return false;
 }
@@ -12411,7 +12265,7 @@ if(data.cluster !== undefined){
 let data2 = data.cluster;
 const _errs10 = errors;
 if((typeof data2 !== "string") && (data2 !== null)){
-validate251.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: schema303.properties.cluster.type},message:"must be string,null"}];
+validate251.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: schema304.properties.cluster.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs10){
@@ -12460,40 +12314,6 @@ var valid1 = _errs12 === errors;
 else {
 var valid1 = true;
 }
-if(valid1){
-if(data.disabled_reason !== undefined){
-let data4 = data.disabled_reason;
-const _errs14 = errors;
-if(errors === _errs14){
-if(typeof data4 === "string"){
-if(func2(data4) > 255){
-validate251.errors = [{instancePath:instancePath+"/disabled_reason",schemaPath:"#/properties/disabled_reason/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
-return false;
-}
-else {
-if(func2(data4) < 1){
-validate251.errors = [{instancePath:instancePath+"/disabled_reason",schemaPath:"#/properties/disabled_reason/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-else {
-if(!pattern57.test(data4)){
-validate251.errors = [{instancePath:instancePath+"/disabled_reason",schemaPath:"#/properties/disabled_reason/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""}];
-return false;
-}
-}
-}
-}
-else {
-validate251.errors = [{instancePath:instancePath+"/disabled_reason",schemaPath:"#/properties/disabled_reason/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid1 = _errs14 === errors;
-}
-else {
-var valid1 = true;
-}
-}
 }
 }
 }
@@ -12511,7 +12331,7 @@ validate251.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false}
 
 
 function validate250(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="body_disableServiceWithReason.json" */;
+/*# sourceURL="body_enableService.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate250.evaluated;
@@ -12530,9 +12350,8 @@ return errors === 0;
 }
 validate250.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_freezeHost = validate253;
-const schema305 = {"$ref":"cinder-v3.json#/components/schemas/ServiceFreezeRequest","$id":"body_freezeHost.json"};
-const schema306 = {"description":"Body of `freeze` / `thaw` (cinder/api/schemas/services.py `freeze_and_thaw`).","type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/components/schemas/ServiceHost"},"cluster":{"type":["string","null"],"maxLength":255}}};
+export const body_disableService = validate253;
+const schema306 = {"$ref":"cinder-v3.json#/components/schemas/ServiceEnableDisableRequest","$id":"body_disableService.json"};
 
 function validate254(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -12544,38 +12363,122 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs1 = errors;
+let valid0 = false;
+const _errs2 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.binary === undefined) && (missing0 = "binary")){
+const err0 = {instancePath,schemaPath:"#/anyOf/0/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+var _valid0 = _errs2 === errors;
+valid0 = valid0 || _valid0;
+const _errs3 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if((data.service === undefined) && (missing1 = "service")){
+const err1 = {instancePath,schemaPath:"#/anyOf/1/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+var _valid0 = _errs3 === errors;
+valid0 = valid0 || _valid0;
+if(!valid0){
+const err2 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate254.errors = vErrors;
+return false;
+}
+else {
+errors = _errs1;
+if(vErrors !== null){
+if(_errs1){
+vErrors.length = _errs1;
+}
+else {
+vErrors = null;
+}
+}
+}
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-const _errs1 = errors;
+const _errs4 = errors;
 for(const key0 in data){
-if(!((key0 === "host") || (key0 === "cluster"))){
+if(!((((key0 === "binary") || (key0 === "host")) || (key0 === "cluster")) || (key0 === "service"))){
 validate254.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1 === errors){
-if(data.host !== undefined){
-let data0 = data.host;
-const _errs2 = errors;
-const _errs3 = errors;
-if((typeof data0 !== "string") && (data0 !== null)){
-validate254.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/type",keyword:"type",params:{type: schema298.type},message:"must be string,null"}];
-return false;
-}
-if(errors === _errs3){
+if(_errs4 === errors){
+if(data.binary !== undefined){
+let data0 = data.binary;
+const _errs5 = errors;
+if(errors === _errs5){
 if(typeof data0 === "string"){
 if(func2(data0) > 255){
-validate254.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate254.errors = [{instancePath:instancePath+"/binary",schemaPath:"#/properties/binary/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data0) < 1){
+validate254.errors = [{instancePath:instancePath+"/binary",schemaPath:"#/properties/binary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+}
+else {
+validate254.errors = [{instancePath:instancePath+"/binary",schemaPath:"#/properties/binary/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid1 = _errs5 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.host !== undefined){
+let data1 = data.host;
+const _errs7 = errors;
+const _errs8 = errors;
+if((typeof data1 !== "string") && (data1 !== null)){
+validate254.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/type",keyword:"type",params:{type: schema305.type},message:"must be string,null"}];
+return false;
+}
+if(errors === _errs8){
+if(typeof data1 === "string"){
+if(func2(data1) > 255){
+validate254.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+else {
+if(func2(data1) < 1){
 validate254.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern27.test(data0)){
+if(!pattern26.test(data1)){
 validate254.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-._#@:/+\\[\\]]*$"},message:"must match pattern \""+"^[a-zA-Z0-9-._#@:/+\\[\\]]*$"+"\""}];
 return false;
 }
@@ -12583,31 +12486,66 @@ return false;
 }
 }
 }
-var valid0 = _errs2 === errors;
+var valid1 = _errs7 === errors;
 }
 else {
-var valid0 = true;
+var valid1 = true;
 }
-if(valid0){
+if(valid1){
 if(data.cluster !== undefined){
-let data1 = data.cluster;
-const _errs5 = errors;
-if((typeof data1 !== "string") && (data1 !== null)){
-validate254.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: schema306.properties.cluster.type},message:"must be string,null"}];
+let data2 = data.cluster;
+const _errs10 = errors;
+if((typeof data2 !== "string") && (data2 !== null)){
+validate254.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: schema304.properties.cluster.type},message:"must be string,null"}];
 return false;
 }
-if(errors === _errs5){
-if(typeof data1 === "string"){
-if(func2(data1) > 255){
+if(errors === _errs10){
+if(typeof data2 === "string"){
+if(func2(data2) > 255){
 validate254.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
+else {
+if(func2(data2) < 0){
+validate254.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+return false;
 }
 }
-var valid0 = _errs5 === errors;
+}
+}
+var valid1 = _errs10 === errors;
 }
 else {
-var valid0 = true;
+var valid1 = true;
+}
+if(valid1){
+if(data.service !== undefined){
+let data3 = data.service;
+const _errs12 = errors;
+if(errors === _errs12){
+if(typeof data3 === "string"){
+if(func2(data3) > 255){
+validate254.errors = [{instancePath:instancePath+"/service",schemaPath:"#/properties/service/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+else {
+if(func2(data3) < 1){
+validate254.errors = [{instancePath:instancePath+"/service",schemaPath:"#/properties/service/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+}
+else {
+validate254.errors = [{instancePath:instancePath+"/service",schemaPath:"#/properties/service/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid1 = _errs12 === errors;
+}
+else {
+var valid1 = true;
+}
+}
 }
 }
 }
@@ -12624,7 +12562,7 @@ validate254.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false}
 
 
 function validate253(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="body_freezeHost.json" */;
+/*# sourceURL="body_disableService.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate253.evaluated;
@@ -12643,8 +12581,9 @@ return errors === 0;
 }
 validate253.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_thawHost = validate256;
-const schema308 = {"$ref":"cinder-v3.json#/components/schemas/ServiceFreezeRequest","$id":"body_thawHost.json"};
+export const body_disableServiceWithReason = validate256;
+const schema309 = {"$ref":"cinder-v3.json#/components/schemas/ServiceDisableLogReasonRequest","$id":"body_disableServiceWithReason.json"};
+const schema310 = {"description":"Body of `disable-log-reason` (schema `disable_log_reason`): as for `disable`, plus an\noptional `disabled_reason` (absent → stored as null).\n","type":"object","additionalProperties":false,"properties":{"binary":{"type":"string","minLength":1,"maxLength":255},"host":{"$ref":"#/components/schemas/ServiceHost"},"cluster":{"type":["string","null"],"minLength":0,"maxLength":255},"service":{"description":"Deprecated alias of `binary`.","type":"string","minLength":1,"maxLength":255},"disabled_reason":{"description":"1..255 characters, not blank (format `disabled_reason`: whitespace only → 400 \"Invalid\ninput for field/attribute disabled_reason. Value: <v>. '<v>' is not a\n'disabled_reason'\").\n","type":"string","minLength":1,"maxLength":255,"pattern":"\\S"}},"anyOf":[{"required":["binary"]},{"required":["service"]}]};
 
 function validate257(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -12656,38 +12595,122 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs1 = errors;
+let valid0 = false;
+const _errs2 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.binary === undefined) && (missing0 = "binary")){
+const err0 = {instancePath,schemaPath:"#/anyOf/0/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+var _valid0 = _errs2 === errors;
+valid0 = valid0 || _valid0;
+const _errs3 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if((data.service === undefined) && (missing1 = "service")){
+const err1 = {instancePath,schemaPath:"#/anyOf/1/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+var _valid0 = _errs3 === errors;
+valid0 = valid0 || _valid0;
+if(!valid0){
+const err2 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate257.errors = vErrors;
+return false;
+}
+else {
+errors = _errs1;
+if(vErrors !== null){
+if(_errs1){
+vErrors.length = _errs1;
+}
+else {
+vErrors = null;
+}
+}
+}
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-const _errs1 = errors;
+const _errs4 = errors;
 for(const key0 in data){
-if(!((key0 === "host") || (key0 === "cluster"))){
+if(!(((((key0 === "binary") || (key0 === "host")) || (key0 === "cluster")) || (key0 === "service")) || (key0 === "disabled_reason"))){
 validate257.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1 === errors){
-if(data.host !== undefined){
-let data0 = data.host;
-const _errs2 = errors;
-const _errs3 = errors;
-if((typeof data0 !== "string") && (data0 !== null)){
-validate257.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/type",keyword:"type",params:{type: schema298.type},message:"must be string,null"}];
-return false;
-}
-if(errors === _errs3){
+if(_errs4 === errors){
+if(data.binary !== undefined){
+let data0 = data.binary;
+const _errs5 = errors;
+if(errors === _errs5){
 if(typeof data0 === "string"){
 if(func2(data0) > 255){
-validate257.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate257.errors = [{instancePath:instancePath+"/binary",schemaPath:"#/properties/binary/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data0) < 1){
+validate257.errors = [{instancePath:instancePath+"/binary",schemaPath:"#/properties/binary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+}
+else {
+validate257.errors = [{instancePath:instancePath+"/binary",schemaPath:"#/properties/binary/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid1 = _errs5 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.host !== undefined){
+let data1 = data.host;
+const _errs7 = errors;
+const _errs8 = errors;
+if((typeof data1 !== "string") && (data1 !== null)){
+validate257.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/type",keyword:"type",params:{type: schema305.type},message:"must be string,null"}];
+return false;
+}
+if(errors === _errs8){
+if(typeof data1 === "string"){
+if(func2(data1) > 255){
+validate257.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+else {
+if(func2(data1) < 1){
 validate257.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern27.test(data0)){
+if(!pattern26.test(data1)){
 validate257.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-._#@:/+\\[\\]]*$"},message:"must match pattern \""+"^[a-zA-Z0-9-._#@:/+\\[\\]]*$"+"\""}];
 return false;
 }
@@ -12695,31 +12718,100 @@ return false;
 }
 }
 }
-var valid0 = _errs2 === errors;
+var valid1 = _errs7 === errors;
 }
 else {
-var valid0 = true;
+var valid1 = true;
 }
-if(valid0){
+if(valid1){
 if(data.cluster !== undefined){
-let data1 = data.cluster;
-const _errs5 = errors;
-if((typeof data1 !== "string") && (data1 !== null)){
-validate257.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: schema306.properties.cluster.type},message:"must be string,null"}];
+let data2 = data.cluster;
+const _errs10 = errors;
+if((typeof data2 !== "string") && (data2 !== null)){
+validate257.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: schema310.properties.cluster.type},message:"must be string,null"}];
 return false;
 }
-if(errors === _errs5){
-if(typeof data1 === "string"){
-if(func2(data1) > 255){
+if(errors === _errs10){
+if(typeof data2 === "string"){
+if(func2(data2) > 255){
 validate257.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
+else {
+if(func2(data2) < 0){
+validate257.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+return false;
 }
 }
-var valid0 = _errs5 === errors;
+}
+}
+var valid1 = _errs10 === errors;
 }
 else {
-var valid0 = true;
+var valid1 = true;
+}
+if(valid1){
+if(data.service !== undefined){
+let data3 = data.service;
+const _errs12 = errors;
+if(errors === _errs12){
+if(typeof data3 === "string"){
+if(func2(data3) > 255){
+validate257.errors = [{instancePath:instancePath+"/service",schemaPath:"#/properties/service/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+else {
+if(func2(data3) < 1){
+validate257.errors = [{instancePath:instancePath+"/service",schemaPath:"#/properties/service/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+}
+else {
+validate257.errors = [{instancePath:instancePath+"/service",schemaPath:"#/properties/service/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid1 = _errs12 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.disabled_reason !== undefined){
+let data4 = data.disabled_reason;
+const _errs14 = errors;
+if(errors === _errs14){
+if(typeof data4 === "string"){
+if(func2(data4) > 255){
+validate257.errors = [{instancePath:instancePath+"/disabled_reason",schemaPath:"#/properties/disabled_reason/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+else {
+if(func2(data4) < 1){
+validate257.errors = [{instancePath:instancePath+"/disabled_reason",schemaPath:"#/properties/disabled_reason/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern58.test(data4)){
+validate257.errors = [{instancePath:instancePath+"/disabled_reason",schemaPath:"#/properties/disabled_reason/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""}];
+return false;
+}
+}
+}
+}
+else {
+validate257.errors = [{instancePath:instancePath+"/disabled_reason",schemaPath:"#/properties/disabled_reason/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid1 = _errs14 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
 }
 }
 }
@@ -12736,7 +12828,7 @@ validate257.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false}
 
 
 function validate256(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="body_thawHost.json" */;
+/*# sourceURL="body_disableServiceWithReason.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate256.evaluated;
@@ -12755,9 +12847,9 @@ return errors === 0;
 }
 validate256.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_failoverHost = validate259;
-const schema311 = {"$ref":"cinder-v3.json#/components/schemas/ServiceFailoverRequest","$id":"body_failoverHost.json"};
-const schema312 = {"description":"Body of `failover_host` / `failover` (schema `failover_host`).","type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/components/schemas/ServiceHost"},"backend_id":{"description":"The replication target to fail over to (the driver's default when absent).","type":["string","null"],"maxLength":255},"cluster":{"type":["string","null"],"maxLength":255}}};
+export const body_freezeHost = validate259;
+const schema312 = {"$ref":"cinder-v3.json#/components/schemas/ServiceFreezeRequest","$id":"body_freezeHost.json"};
+const schema313 = {"description":"Body of `freeze` / `thaw` (cinder/api/schemas/services.py `freeze_and_thaw`).","type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/components/schemas/ServiceHost"},"cluster":{"type":["string","null"],"maxLength":255}}};
 
 function validate260(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -12773,7 +12865,7 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
-if(!(((key0 === "host") || (key0 === "backend_id")) || (key0 === "cluster"))){
+if(!((key0 === "host") || (key0 === "cluster"))){
 validate260.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
@@ -12785,7 +12877,7 @@ let data0 = data.host;
 const _errs2 = errors;
 const _errs3 = errors;
 if((typeof data0 !== "string") && (data0 !== null)){
-validate260.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/type",keyword:"type",params:{type: schema298.type},message:"must be string,null"}];
+validate260.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/type",keyword:"type",params:{type: schema305.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs3){
@@ -12800,7 +12892,7 @@ validate260.errors = [{instancePath:instancePath+"/host",schemaPath:"#/component
 return false;
 }
 else {
-if(!pattern27.test(data0)){
+if(!pattern26.test(data0)){
 validate260.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-._#@:/+\\[\\]]*$"},message:"must match pattern \""+"^[a-zA-Z0-9-._#@:/+\\[\\]]*$"+"\""}];
 return false;
 }
@@ -12814,17 +12906,17 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.backend_id !== undefined){
-let data1 = data.backend_id;
+if(data.cluster !== undefined){
+let data1 = data.cluster;
 const _errs5 = errors;
 if((typeof data1 !== "string") && (data1 !== null)){
-validate260.errors = [{instancePath:instancePath+"/backend_id",schemaPath:"#/properties/backend_id/type",keyword:"type",params:{type: schema312.properties.backend_id.type},message:"must be string,null"}];
+validate260.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: schema313.properties.cluster.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs5){
 if(typeof data1 === "string"){
 if(func2(data1) > 255){
-validate260.errors = [{instancePath:instancePath+"/backend_id",schemaPath:"#/properties/backend_id/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate260.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 }
@@ -12833,28 +12925,6 @@ var valid0 = _errs5 === errors;
 }
 else {
 var valid0 = true;
-}
-if(valid0){
-if(data.cluster !== undefined){
-let data2 = data.cluster;
-const _errs7 = errors;
-if((typeof data2 !== "string") && (data2 !== null)){
-validate260.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: schema312.properties.cluster.type},message:"must be string,null"}];
-return false;
-}
-if(errors === _errs7){
-if(typeof data2 === "string"){
-if(func2(data2) > 255){
-validate260.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
-return false;
-}
-}
-}
-var valid0 = _errs7 === errors;
-}
-else {
-var valid0 = true;
-}
 }
 }
 }
@@ -12871,7 +12941,7 @@ validate260.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false}
 
 
 function validate259(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="body_failoverHost.json" */;
+/*# sourceURL="body_freezeHost.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate259.evaluated;
@@ -12890,8 +12960,8 @@ return errors === 0;
 }
 validate259.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_failover = validate262;
-const schema314 = {"$ref":"cinder-v3.json#/components/schemas/ServiceFailoverRequest","$id":"body_failover.json"};
+export const body_thawHost = validate262;
+const schema315 = {"$ref":"cinder-v3.json#/components/schemas/ServiceFreezeRequest","$id":"body_thawHost.json"};
 
 function validate263(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -12907,7 +12977,7 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
-if(!(((key0 === "host") || (key0 === "backend_id")) || (key0 === "cluster"))){
+if(!((key0 === "host") || (key0 === "cluster"))){
 validate263.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
@@ -12919,7 +12989,7 @@ let data0 = data.host;
 const _errs2 = errors;
 const _errs3 = errors;
 if((typeof data0 !== "string") && (data0 !== null)){
-validate263.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/type",keyword:"type",params:{type: schema298.type},message:"must be string,null"}];
+validate263.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/type",keyword:"type",params:{type: schema305.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs3){
@@ -12934,7 +13004,7 @@ validate263.errors = [{instancePath:instancePath+"/host",schemaPath:"#/component
 return false;
 }
 else {
-if(!pattern27.test(data0)){
+if(!pattern26.test(data0)){
 validate263.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-._#@:/+\\[\\]]*$"},message:"must match pattern \""+"^[a-zA-Z0-9-._#@:/+\\[\\]]*$"+"\""}];
 return false;
 }
@@ -12948,17 +13018,17 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.backend_id !== undefined){
-let data1 = data.backend_id;
+if(data.cluster !== undefined){
+let data1 = data.cluster;
 const _errs5 = errors;
 if((typeof data1 !== "string") && (data1 !== null)){
-validate263.errors = [{instancePath:instancePath+"/backend_id",schemaPath:"#/properties/backend_id/type",keyword:"type",params:{type: schema312.properties.backend_id.type},message:"must be string,null"}];
+validate263.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: schema313.properties.cluster.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs5){
 if(typeof data1 === "string"){
 if(func2(data1) > 255){
-validate263.errors = [{instancePath:instancePath+"/backend_id",schemaPath:"#/properties/backend_id/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate263.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 }
@@ -12967,28 +13037,6 @@ var valid0 = _errs5 === errors;
 }
 else {
 var valid0 = true;
-}
-if(valid0){
-if(data.cluster !== undefined){
-let data2 = data.cluster;
-const _errs7 = errors;
-if((typeof data2 !== "string") && (data2 !== null)){
-validate263.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: schema312.properties.cluster.type},message:"must be string,null"}];
-return false;
-}
-if(errors === _errs7){
-if(typeof data2 === "string"){
-if(func2(data2) > 255){
-validate263.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
-return false;
-}
-}
-}
-var valid0 = _errs7 === errors;
-}
-else {
-var valid0 = true;
-}
 }
 }
 }
@@ -13005,7 +13053,7 @@ validate263.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false}
 
 
 function validate262(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="body_failover.json" */;
+/*# sourceURL="body_thawHost.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate262.evaluated;
@@ -13024,15 +13072,284 @@ return errors === 0;
 }
 validate262.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_enableCluster = validate265;
-const schema317 = {"$ref":"cinder-v3.json#/components/schemas/ClusterEnableRequest","$id":"body_enableCluster.json"};
-const schema318 = {"description":"Body of `enable` (schema `enable_cluster`): `name` and an optional `binary` (default `cinder-volume`).","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":0,"maxLength":255},"binary":{"type":["string","null"],"maxLength":255}}};
+export const body_failoverHost = validate265;
+const schema318 = {"$ref":"cinder-v3.json#/components/schemas/ServiceFailoverRequest","$id":"body_failoverHost.json"};
+const schema319 = {"description":"Body of `failover_host` / `failover` (schema `failover_host`).","type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/components/schemas/ServiceHost"},"backend_id":{"description":"The replication target to fail over to (the driver's default when absent).","type":["string","null"],"maxLength":255},"cluster":{"type":["string","null"],"maxLength":255}}};
+
+function validate266(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate266.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((key0 === "host") || (key0 === "backend_id")) || (key0 === "cluster"))){
+validate266.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.host !== undefined){
+let data0 = data.host;
+const _errs2 = errors;
+const _errs3 = errors;
+if((typeof data0 !== "string") && (data0 !== null)){
+validate266.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/type",keyword:"type",params:{type: schema305.type},message:"must be string,null"}];
+return false;
+}
+if(errors === _errs3){
+if(typeof data0 === "string"){
+if(func2(data0) > 255){
+validate266.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+else {
+if(func2(data0) < 1){
+validate266.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern26.test(data0)){
+validate266.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-._#@:/+\\[\\]]*$"},message:"must match pattern \""+"^[a-zA-Z0-9-._#@:/+\\[\\]]*$"+"\""}];
+return false;
+}
+}
+}
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.backend_id !== undefined){
+let data1 = data.backend_id;
+const _errs5 = errors;
+if((typeof data1 !== "string") && (data1 !== null)){
+validate266.errors = [{instancePath:instancePath+"/backend_id",schemaPath:"#/properties/backend_id/type",keyword:"type",params:{type: schema319.properties.backend_id.type},message:"must be string,null"}];
+return false;
+}
+if(errors === _errs5){
+if(typeof data1 === "string"){
+if(func2(data1) > 255){
+validate266.errors = [{instancePath:instancePath+"/backend_id",schemaPath:"#/properties/backend_id/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+}
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.cluster !== undefined){
+let data2 = data.cluster;
+const _errs7 = errors;
+if((typeof data2 !== "string") && (data2 !== null)){
+validate266.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: schema319.properties.cluster.type},message:"must be string,null"}];
+return false;
+}
+if(errors === _errs7){
+if(typeof data2 === "string"){
+if(func2(data2) > 255){
+validate266.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+}
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate266.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate266.errors = vErrors;
+return errors === 0;
+}
+validate266.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
 
 function validate265(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="body_enableCluster.json" */;
+/*# sourceURL="body_failoverHost.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate265.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(validate266(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate266.errors : vErrors.concat(validate266.errors);
+errors = vErrors.length;
+}
+validate265.errors = vErrors;
+return errors === 0;
+}
+validate265.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const body_failover = validate268;
+const schema321 = {"$ref":"cinder-v3.json#/components/schemas/ServiceFailoverRequest","$id":"body_failover.json"};
+
+function validate269(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate269.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((key0 === "host") || (key0 === "backend_id")) || (key0 === "cluster"))){
+validate269.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.host !== undefined){
+let data0 = data.host;
+const _errs2 = errors;
+const _errs3 = errors;
+if((typeof data0 !== "string") && (data0 !== null)){
+validate269.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/type",keyword:"type",params:{type: schema305.type},message:"must be string,null"}];
+return false;
+}
+if(errors === _errs3){
+if(typeof data0 === "string"){
+if(func2(data0) > 255){
+validate269.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+else {
+if(func2(data0) < 1){
+validate269.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern26.test(data0)){
+validate269.errors = [{instancePath:instancePath+"/host",schemaPath:"#/components/schemas/ServiceHost/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-._#@:/+\\[\\]]*$"},message:"must match pattern \""+"^[a-zA-Z0-9-._#@:/+\\[\\]]*$"+"\""}];
+return false;
+}
+}
+}
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.backend_id !== undefined){
+let data1 = data.backend_id;
+const _errs5 = errors;
+if((typeof data1 !== "string") && (data1 !== null)){
+validate269.errors = [{instancePath:instancePath+"/backend_id",schemaPath:"#/properties/backend_id/type",keyword:"type",params:{type: schema319.properties.backend_id.type},message:"must be string,null"}];
+return false;
+}
+if(errors === _errs5){
+if(typeof data1 === "string"){
+if(func2(data1) > 255){
+validate269.errors = [{instancePath:instancePath+"/backend_id",schemaPath:"#/properties/backend_id/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+}
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.cluster !== undefined){
+let data2 = data.cluster;
+const _errs7 = errors;
+if((typeof data2 !== "string") && (data2 !== null)){
+validate269.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: schema319.properties.cluster.type},message:"must be string,null"}];
+return false;
+}
+if(errors === _errs7){
+if(typeof data2 === "string"){
+if(func2(data2) > 255){
+validate269.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+}
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate269.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate269.errors = vErrors;
+return errors === 0;
+}
+validate269.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate268(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="body_failover.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate268.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(validate269(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate269.errors : vErrors.concat(validate269.errors);
+errors = vErrors.length;
+}
+validate268.errors = vErrors;
+return errors === 0;
+}
+validate268.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const body_enableCluster = validate271;
+const schema324 = {"$ref":"cinder-v3.json#/components/schemas/ClusterEnableRequest","$id":"body_enableCluster.json"};
+const schema325 = {"description":"Body of `enable` (schema `enable_cluster`): `name` and an optional `binary` (default `cinder-volume`).","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":0,"maxLength":255},"binary":{"type":["string","null"],"maxLength":255}}};
+
+function validate271(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="body_enableCluster.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate271.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -13044,14 +13361,14 @@ if(errors === _errs0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.name === undefined) && (missing0 = "name")){
-validate265.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/ClusterEnableRequest/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate271.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/ClusterEnableRequest/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs2 = errors;
 for(const key0 in data){
 if(!((key0 === "name") || (key0 === "binary"))){
-validate265.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/ClusterEnableRequest/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate271.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/ClusterEnableRequest/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -13063,18 +13380,18 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(typeof data0 === "string"){
 if(func2(data0) > 255){
-validate265.errors = [{instancePath:instancePath+"/name",schemaPath:"cinder-v3.json#/components/schemas/ClusterEnableRequest/properties/name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate271.errors = [{instancePath:instancePath+"/name",schemaPath:"cinder-v3.json#/components/schemas/ClusterEnableRequest/properties/name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data0) < 0){
-validate265.errors = [{instancePath:instancePath+"/name",schemaPath:"cinder-v3.json#/components/schemas/ClusterEnableRequest/properties/name/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+validate271.errors = [{instancePath:instancePath+"/name",schemaPath:"cinder-v3.json#/components/schemas/ClusterEnableRequest/properties/name/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
 return false;
 }
 }
 }
 else {
-validate265.errors = [{instancePath:instancePath+"/name",schemaPath:"cinder-v3.json#/components/schemas/ClusterEnableRequest/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate271.errors = [{instancePath:instancePath+"/name",schemaPath:"cinder-v3.json#/components/schemas/ClusterEnableRequest/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -13088,13 +13405,13 @@ if(data.binary !== undefined){
 let data1 = data.binary;
 const _errs5 = errors;
 if((typeof data1 !== "string") && (data1 !== null)){
-validate265.errors = [{instancePath:instancePath+"/binary",schemaPath:"cinder-v3.json#/components/schemas/ClusterEnableRequest/properties/binary/type",keyword:"type",params:{type: schema318.properties.binary.type},message:"must be string,null"}];
+validate271.errors = [{instancePath:instancePath+"/binary",schemaPath:"cinder-v3.json#/components/schemas/ClusterEnableRequest/properties/binary/type",keyword:"type",params:{type: schema325.properties.binary.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs5){
 if(typeof data1 === "string"){
 if(func2(data1) > 255){
-validate265.errors = [{instancePath:instancePath+"/binary",schemaPath:"cinder-v3.json#/components/schemas/ClusterEnableRequest/properties/binary/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate271.errors = [{instancePath:instancePath+"/binary",schemaPath:"cinder-v3.json#/components/schemas/ClusterEnableRequest/properties/binary/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 }
@@ -13109,24 +13426,24 @@ var valid1 = true;
 }
 }
 else {
-validate265.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/ClusterEnableRequest/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate271.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/ClusterEnableRequest/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate265.errors = vErrors;
+validate271.errors = vErrors;
 return errors === 0;
 }
-validate265.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate271.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_disableCluster = validate266;
-const schema319 = {"$ref":"cinder-v3.json#/components/schemas/ClusterDisableRequest","$id":"body_disableCluster.json"};
-const schema320 = {"description":"Body of `disable` (schema `disable_cluster`): as for `enable`, plus an optional\n`disabled_reason` (stripped; not blank).\n","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":0,"maxLength":255},"binary":{"type":["string","null"],"maxLength":255},"disabled_reason":{"type":["string","null"],"minLength":1,"maxLength":255,"pattern":"\\S"}}};
+export const body_disableCluster = validate272;
+const schema326 = {"$ref":"cinder-v3.json#/components/schemas/ClusterDisableRequest","$id":"body_disableCluster.json"};
+const schema327 = {"description":"Body of `disable` (schema `disable_cluster`): as for `enable`, plus an optional\n`disabled_reason` (stripped; not blank).\n","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":0,"maxLength":255},"binary":{"type":["string","null"],"maxLength":255},"disabled_reason":{"type":["string","null"],"minLength":1,"maxLength":255,"pattern":"\\S"}}};
 
-function validate266(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate272(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_disableCluster.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate266.evaluated;
+const evaluated0 = validate272.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -13138,14 +13455,14 @@ if(errors === _errs0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.name === undefined) && (missing0 = "name")){
-validate266.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/ClusterDisableRequest/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate272.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/ClusterDisableRequest/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs2 = errors;
 for(const key0 in data){
 if(!(((key0 === "name") || (key0 === "binary")) || (key0 === "disabled_reason"))){
-validate266.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/ClusterDisableRequest/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate272.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/ClusterDisableRequest/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -13157,18 +13474,18 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(typeof data0 === "string"){
 if(func2(data0) > 255){
-validate266.errors = [{instancePath:instancePath+"/name",schemaPath:"cinder-v3.json#/components/schemas/ClusterDisableRequest/properties/name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate272.errors = [{instancePath:instancePath+"/name",schemaPath:"cinder-v3.json#/components/schemas/ClusterDisableRequest/properties/name/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data0) < 0){
-validate266.errors = [{instancePath:instancePath+"/name",schemaPath:"cinder-v3.json#/components/schemas/ClusterDisableRequest/properties/name/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
+validate272.errors = [{instancePath:instancePath+"/name",schemaPath:"cinder-v3.json#/components/schemas/ClusterDisableRequest/properties/name/minLength",keyword:"minLength",params:{limit: 0},message:"must NOT have fewer than 0 characters"}];
 return false;
 }
 }
 }
 else {
-validate266.errors = [{instancePath:instancePath+"/name",schemaPath:"cinder-v3.json#/components/schemas/ClusterDisableRequest/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate272.errors = [{instancePath:instancePath+"/name",schemaPath:"cinder-v3.json#/components/schemas/ClusterDisableRequest/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -13182,13 +13499,13 @@ if(data.binary !== undefined){
 let data1 = data.binary;
 const _errs5 = errors;
 if((typeof data1 !== "string") && (data1 !== null)){
-validate266.errors = [{instancePath:instancePath+"/binary",schemaPath:"cinder-v3.json#/components/schemas/ClusterDisableRequest/properties/binary/type",keyword:"type",params:{type: schema320.properties.binary.type},message:"must be string,null"}];
+validate272.errors = [{instancePath:instancePath+"/binary",schemaPath:"cinder-v3.json#/components/schemas/ClusterDisableRequest/properties/binary/type",keyword:"type",params:{type: schema327.properties.binary.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs5){
 if(typeof data1 === "string"){
 if(func2(data1) > 255){
-validate266.errors = [{instancePath:instancePath+"/binary",schemaPath:"cinder-v3.json#/components/schemas/ClusterDisableRequest/properties/binary/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate272.errors = [{instancePath:instancePath+"/binary",schemaPath:"cinder-v3.json#/components/schemas/ClusterDisableRequest/properties/binary/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 }
@@ -13203,23 +13520,23 @@ if(data.disabled_reason !== undefined){
 let data2 = data.disabled_reason;
 const _errs7 = errors;
 if((typeof data2 !== "string") && (data2 !== null)){
-validate266.errors = [{instancePath:instancePath+"/disabled_reason",schemaPath:"cinder-v3.json#/components/schemas/ClusterDisableRequest/properties/disabled_reason/type",keyword:"type",params:{type: schema320.properties.disabled_reason.type},message:"must be string,null"}];
+validate272.errors = [{instancePath:instancePath+"/disabled_reason",schemaPath:"cinder-v3.json#/components/schemas/ClusterDisableRequest/properties/disabled_reason/type",keyword:"type",params:{type: schema327.properties.disabled_reason.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs7){
 if(typeof data2 === "string"){
 if(func2(data2) > 255){
-validate266.errors = [{instancePath:instancePath+"/disabled_reason",schemaPath:"cinder-v3.json#/components/schemas/ClusterDisableRequest/properties/disabled_reason/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate272.errors = [{instancePath:instancePath+"/disabled_reason",schemaPath:"cinder-v3.json#/components/schemas/ClusterDisableRequest/properties/disabled_reason/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data2) < 1){
-validate266.errors = [{instancePath:instancePath+"/disabled_reason",schemaPath:"cinder-v3.json#/components/schemas/ClusterDisableRequest/properties/disabled_reason/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate272.errors = [{instancePath:instancePath+"/disabled_reason",schemaPath:"cinder-v3.json#/components/schemas/ClusterDisableRequest/properties/disabled_reason/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern57.test(data2)){
-validate266.errors = [{instancePath:instancePath+"/disabled_reason",schemaPath:"cinder-v3.json#/components/schemas/ClusterDisableRequest/properties/disabled_reason/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""}];
+if(!pattern58.test(data2)){
+validate272.errors = [{instancePath:instancePath+"/disabled_reason",schemaPath:"cinder-v3.json#/components/schemas/ClusterDisableRequest/properties/disabled_reason/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""}];
 return false;
 }
 }
@@ -13237,25 +13554,25 @@ var valid1 = true;
 }
 }
 else {
-validate266.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/ClusterDisableRequest/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate272.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/ClusterDisableRequest/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate266.errors = vErrors;
+validate272.errors = vErrors;
 return errors === 0;
 }
-validate266.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate272.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_issueToken = validate267;
-const schema321 = {"$ref":"cinder-v3.json#/components/schemas/AuthTokensRequest","$id":"body_issueToken.json"};
-const schema322 = {"description":"`POST /v3/auth/tokens` body: `{\"auth\": {\"identity\": {...}, \"scope\": ...}}`. Other top-level\nkeys are ignored.\n","type":"object","required":["auth"],"properties":{"auth":{"type":"object","required":["identity"],"properties":{"identity":{"$ref":"#/components/schemas/AuthIdentity"},"scope":{"$ref":"#/components/schemas/AuthScope"}}}}};
-const schema323 = {"description":"`auth.identity` (keystone/auth/schema.py `token_issue`; Keystone's schema leaves unknown keys\nalone). `methods` names the plugins to run; each named method needs its object.\n","type":"object","required":["methods"],"properties":{"methods":{"type":"array","items":{"type":"string","examples":["password","token"]}},"password":{"type":"object","properties":{"user":{"description":"By `id`, or by `name` plus `domain` (by id or name). Neither id nor name → 400 \"Invalid\ninput for field identity/password/user: id or name must be present.\"; a domain with\nneither → 400 \"Invalid input for field identity/password/user/domain: id or name must\nbe present.\". Wrong password, unknown or disabled user → 401.\n","type":"object","properties":{"id":{"type":"string"},"name":{"type":"string"},"password":{"type":"string"},"domain":{"type":"object","allOf":[{"$ref":"#/components/schemas/NameOrIdRef"}],"anyOf":[{"required":["id"]},{"required":["name"]}]}},"anyOf":[{"required":["id"]},{"required":["name"]}]}}},"token":{"description":"Re-scope (or re-issue) with an existing token.","type":"object","required":["id"],"properties":{"id":{"type":"string"}}},"application_credential":{"description":"keystone/auth/plugins/application_credential.py: the credential by `id`, or by `name` plus\nits `user` (by id, or by name plus domain), and its `secret`. The token is scoped to the\ncredential's project with the credential's roles (those the user still holds); a `scope`\nin the request → 401 \"Error authenticating with application credential: Application\ncredentials cannot request a scope.\". A wrong secret, an expired or unknown credential, a\ndisabled user → 401 (wrong secrets count towards the failed-login lockout).\n","type":"object","properties":{"id":{"type":"string"},"name":{"type":"string"},"secret":{"type":"string"},"user":{"type":"object","properties":{"id":{"type":"string"},"name":{"type":"string"},"domain":{"type":"object","allOf":[{"$ref":"#/components/schemas/NameOrIdRef"}],"anyOf":[{"required":["id"]},{"required":["name"]}]}}}}}}};
-const schema324 = {"description":"An entity named by `id`, or by `name` (Keystone then needs the domain for users and projects).","type":"object","properties":{"id":{"type":"string"},"name":{"type":"string"}}};
+export const body_issueToken = validate273;
+const schema328 = {"$ref":"cinder-v3.json#/components/schemas/AuthTokensRequest","$id":"body_issueToken.json"};
+const schema329 = {"description":"`POST /v3/auth/tokens` body: `{\"auth\": {\"identity\": {...}, \"scope\": ...}}`. Other top-level\nkeys are ignored.\n","type":"object","required":["auth"],"properties":{"auth":{"type":"object","required":["identity"],"properties":{"identity":{"$ref":"#/components/schemas/AuthIdentity"},"scope":{"$ref":"#/components/schemas/AuthScope"}}}}};
+const schema330 = {"description":"`auth.identity` (keystone/auth/schema.py `token_issue`; Keystone's schema leaves unknown keys\nalone). `methods` names the plugins to run; each named method needs its object.\n","type":"object","required":["methods"],"properties":{"methods":{"type":"array","items":{"type":"string","examples":["password","token"]}},"password":{"type":"object","properties":{"user":{"description":"By `id`, or by `name` plus `domain` (by id or name). Neither id nor name → 400 \"Invalid\ninput for field identity/password/user: id or name must be present.\"; a domain with\nneither → 400 \"Invalid input for field identity/password/user/domain: id or name must\nbe present.\". Wrong password, unknown or disabled user → 401.\n","type":"object","properties":{"id":{"type":"string"},"name":{"type":"string"},"password":{"type":"string"},"domain":{"type":"object","allOf":[{"$ref":"#/components/schemas/NameOrIdRef"}],"anyOf":[{"required":["id"]},{"required":["name"]}]}},"anyOf":[{"required":["id"]},{"required":["name"]}]}}},"token":{"description":"Re-scope (or re-issue) with an existing token.","type":"object","required":["id"],"properties":{"id":{"type":"string"}}},"application_credential":{"description":"keystone/auth/plugins/application_credential.py: the credential by `id`, or by `name` plus\nits `user` (by id, or by name plus domain), and its `secret`. The token is scoped to the\ncredential's project with the credential's roles (those the user still holds); a `scope`\nin the request → 401 \"Error authenticating with application credential: Application\ncredentials cannot request a scope.\". A wrong secret, an expired or unknown credential, a\ndisabled user → 401 (wrong secrets count towards the failed-login lockout).\n","type":"object","properties":{"id":{"type":"string"},"name":{"type":"string"},"secret":{"type":"string"},"user":{"type":"object","properties":{"id":{"type":"string"},"name":{"type":"string"},"domain":{"type":"object","allOf":[{"$ref":"#/components/schemas/NameOrIdRef"}],"anyOf":[{"required":["id"]},{"required":["name"]}]}}}}}}};
+const schema331 = {"description":"An entity named by `id`, or by `name` (Keystone then needs the domain for users and projects).","type":"object","properties":{"id":{"type":"string"},"name":{"type":"string"}}};
 
-function validate269(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate275(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate269.evaluated;
+const evaluated0 = validate275.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -13266,7 +13583,7 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.methods === undefined) && (missing0 = "methods")){
-validate269.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate275.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -13280,7 +13597,7 @@ const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 const _errs3 = errors;
 if(typeof data0[i0] !== "string"){
-validate269.errors = [{instancePath:instancePath+"/methods/" + i0,schemaPath:"#/properties/methods/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate275.errors = [{instancePath:instancePath+"/methods/" + i0,schemaPath:"#/properties/methods/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs3 === errors;
@@ -13290,7 +13607,7 @@ break;
 }
 }
 else {
-validate269.errors = [{instancePath:instancePath+"/methods",schemaPath:"#/properties/methods/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate275.errors = [{instancePath:instancePath+"/methods",schemaPath:"#/properties/methods/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -13351,7 +13668,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate269.errors = vErrors;
+validate275.errors = vErrors;
 return false;
 }
 else {
@@ -13370,7 +13687,7 @@ if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 if(data3.id !== undefined){
 const _errs12 = errors;
 if(typeof data3.id !== "string"){
-validate269.errors = [{instancePath:instancePath+"/password/user/id",schemaPath:"#/properties/password/properties/user/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate275.errors = [{instancePath:instancePath+"/password/user/id",schemaPath:"#/properties/password/properties/user/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid4 = _errs12 === errors;
@@ -13382,7 +13699,7 @@ if(valid4){
 if(data3.name !== undefined){
 const _errs14 = errors;
 if(typeof data3.name !== "string"){
-validate269.errors = [{instancePath:instancePath+"/password/user/name",schemaPath:"#/properties/password/properties/user/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate275.errors = [{instancePath:instancePath+"/password/user/name",schemaPath:"#/properties/password/properties/user/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid4 = _errs14 === errors;
@@ -13394,7 +13711,7 @@ if(valid4){
 if(data3.password !== undefined){
 const _errs16 = errors;
 if(typeof data3.password !== "string"){
-validate269.errors = [{instancePath:instancePath+"/password/user/password",schemaPath:"#/properties/password/properties/user/properties/password/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate275.errors = [{instancePath:instancePath+"/password/user/password",schemaPath:"#/properties/password/properties/user/properties/password/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid4 = _errs16 === errors;
@@ -13407,7 +13724,7 @@ if(data3.domain !== undefined){
 let data7 = data3.domain;
 const _errs18 = errors;
 if(!(data7 && typeof data7 == "object" && !Array.isArray(data7))){
-validate269.errors = [{instancePath:instancePath+"/password/user/domain",schemaPath:"#/properties/password/properties/user/properties/domain/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate275.errors = [{instancePath:instancePath+"/password/user/domain",schemaPath:"#/properties/password/properties/user/properties/domain/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 const _errs20 = errors;
@@ -13453,7 +13770,7 @@ else {
 vErrors.push(err5);
 }
 errors++;
-validate269.errors = vErrors;
+validate275.errors = vErrors;
 return false;
 }
 else {
@@ -13472,7 +13789,7 @@ if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 if(data7.id !== undefined){
 const _errs26 = errors;
 if(typeof data7.id !== "string"){
-validate269.errors = [{instancePath:instancePath+"/password/user/domain/id",schemaPath:"#/components/schemas/NameOrIdRef/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate275.errors = [{instancePath:instancePath+"/password/user/domain/id",schemaPath:"#/components/schemas/NameOrIdRef/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid8 = _errs26 === errors;
@@ -13484,7 +13801,7 @@ if(valid8){
 if(data7.name !== undefined){
 const _errs28 = errors;
 if(typeof data7.name !== "string"){
-validate269.errors = [{instancePath:instancePath+"/password/user/domain/name",schemaPath:"#/components/schemas/NameOrIdRef/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate275.errors = [{instancePath:instancePath+"/password/user/domain/name",schemaPath:"#/components/schemas/NameOrIdRef/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid8 = _errs28 === errors;
@@ -13495,7 +13812,7 @@ var valid8 = true;
 }
 }
 else {
-validate269.errors = [{instancePath:instancePath+"/password/user/domain",schemaPath:"#/components/schemas/NameOrIdRef/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate275.errors = [{instancePath:instancePath+"/password/user/domain",schemaPath:"#/components/schemas/NameOrIdRef/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -13510,14 +13827,14 @@ var valid4 = true;
 }
 }
 else {
-validate269.errors = [{instancePath:instancePath+"/password/user",schemaPath:"#/properties/password/properties/user/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate275.errors = [{instancePath:instancePath+"/password/user",schemaPath:"#/properties/password/properties/user/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
 }
 }
 else {
-validate269.errors = [{instancePath:instancePath+"/password",schemaPath:"#/properties/password/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate275.errors = [{instancePath:instancePath+"/password",schemaPath:"#/properties/password/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -13534,20 +13851,20 @@ if(errors === _errs30){
 if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
 let missing5;
 if((data10.id === undefined) && (missing5 = "id")){
-validate269.errors = [{instancePath:instancePath+"/token",schemaPath:"#/properties/token/required",keyword:"required",params:{missingProperty: missing5},message:"must have required property '"+missing5+"'"}];
+validate275.errors = [{instancePath:instancePath+"/token",schemaPath:"#/properties/token/required",keyword:"required",params:{missingProperty: missing5},message:"must have required property '"+missing5+"'"}];
 return false;
 }
 else {
 if(data10.id !== undefined){
 if(typeof data10.id !== "string"){
-validate269.errors = [{instancePath:instancePath+"/token/id",schemaPath:"#/properties/token/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate275.errors = [{instancePath:instancePath+"/token/id",schemaPath:"#/properties/token/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
 }
 else {
-validate269.errors = [{instancePath:instancePath+"/token",schemaPath:"#/properties/token/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate275.errors = [{instancePath:instancePath+"/token",schemaPath:"#/properties/token/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -13565,7 +13882,7 @@ if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
 if(data12.id !== undefined){
 const _errs36 = errors;
 if(typeof data12.id !== "string"){
-validate269.errors = [{instancePath:instancePath+"/application_credential/id",schemaPath:"#/properties/application_credential/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate275.errors = [{instancePath:instancePath+"/application_credential/id",schemaPath:"#/properties/application_credential/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid10 = _errs36 === errors;
@@ -13577,7 +13894,7 @@ if(valid10){
 if(data12.name !== undefined){
 const _errs38 = errors;
 if(typeof data12.name !== "string"){
-validate269.errors = [{instancePath:instancePath+"/application_credential/name",schemaPath:"#/properties/application_credential/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate275.errors = [{instancePath:instancePath+"/application_credential/name",schemaPath:"#/properties/application_credential/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid10 = _errs38 === errors;
@@ -13589,7 +13906,7 @@ if(valid10){
 if(data12.secret !== undefined){
 const _errs40 = errors;
 if(typeof data12.secret !== "string"){
-validate269.errors = [{instancePath:instancePath+"/application_credential/secret",schemaPath:"#/properties/application_credential/properties/secret/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate275.errors = [{instancePath:instancePath+"/application_credential/secret",schemaPath:"#/properties/application_credential/properties/secret/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid10 = _errs40 === errors;
@@ -13606,7 +13923,7 @@ if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
 if(data16.id !== undefined){
 const _errs44 = errors;
 if(typeof data16.id !== "string"){
-validate269.errors = [{instancePath:instancePath+"/application_credential/user/id",schemaPath:"#/properties/application_credential/properties/user/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate275.errors = [{instancePath:instancePath+"/application_credential/user/id",schemaPath:"#/properties/application_credential/properties/user/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid11 = _errs44 === errors;
@@ -13618,7 +13935,7 @@ if(valid11){
 if(data16.name !== undefined){
 const _errs46 = errors;
 if(typeof data16.name !== "string"){
-validate269.errors = [{instancePath:instancePath+"/application_credential/user/name",schemaPath:"#/properties/application_credential/properties/user/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate275.errors = [{instancePath:instancePath+"/application_credential/user/name",schemaPath:"#/properties/application_credential/properties/user/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid11 = _errs46 === errors;
@@ -13631,7 +13948,7 @@ if(data16.domain !== undefined){
 let data19 = data16.domain;
 const _errs48 = errors;
 if(!(data19 && typeof data19 == "object" && !Array.isArray(data19))){
-validate269.errors = [{instancePath:instancePath+"/application_credential/user/domain",schemaPath:"#/properties/application_credential/properties/user/properties/domain/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate275.errors = [{instancePath:instancePath+"/application_credential/user/domain",schemaPath:"#/properties/application_credential/properties/user/properties/domain/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 const _errs50 = errors;
@@ -13677,7 +13994,7 @@ else {
 vErrors.push(err8);
 }
 errors++;
-validate269.errors = vErrors;
+validate275.errors = vErrors;
 return false;
 }
 else {
@@ -13696,7 +14013,7 @@ if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
 if(data19.id !== undefined){
 const _errs56 = errors;
 if(typeof data19.id !== "string"){
-validate269.errors = [{instancePath:instancePath+"/application_credential/user/domain/id",schemaPath:"#/components/schemas/NameOrIdRef/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate275.errors = [{instancePath:instancePath+"/application_credential/user/domain/id",schemaPath:"#/components/schemas/NameOrIdRef/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid15 = _errs56 === errors;
@@ -13708,7 +14025,7 @@ if(valid15){
 if(data19.name !== undefined){
 const _errs58 = errors;
 if(typeof data19.name !== "string"){
-validate269.errors = [{instancePath:instancePath+"/application_credential/user/domain/name",schemaPath:"#/components/schemas/NameOrIdRef/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate275.errors = [{instancePath:instancePath+"/application_credential/user/domain/name",schemaPath:"#/components/schemas/NameOrIdRef/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid15 = _errs58 === errors;
@@ -13719,7 +14036,7 @@ var valid15 = true;
 }
 }
 else {
-validate269.errors = [{instancePath:instancePath+"/application_credential/user/domain",schemaPath:"#/components/schemas/NameOrIdRef/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate275.errors = [{instancePath:instancePath+"/application_credential/user/domain",schemaPath:"#/components/schemas/NameOrIdRef/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -13733,7 +14050,7 @@ var valid11 = true;
 }
 }
 else {
-validate269.errors = [{instancePath:instancePath+"/application_credential/user",schemaPath:"#/properties/application_credential/properties/user/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate275.errors = [{instancePath:instancePath+"/application_credential/user",schemaPath:"#/properties/application_credential/properties/user/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -13747,7 +14064,7 @@ var valid10 = true;
 }
 }
 else {
-validate269.errors = [{instancePath:instancePath+"/application_credential",schemaPath:"#/properties/application_credential/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate275.errors = [{instancePath:instancePath+"/application_credential",schemaPath:"#/properties/application_credential/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -13762,21 +14079,21 @@ var valid0 = true;
 }
 }
 else {
-validate269.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate275.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate269.errors = vErrors;
+validate275.errors = vErrors;
 return errors === 0;
 }
-validate269.evaluated = {"props":{"methods":true,"password":true,"token":true,"application_credential":true},"dynamicProps":false,"dynamicItems":false};
+validate275.evaluated = {"props":{"methods":true,"password":true,"token":true,"application_credential":true},"dynamicProps":false,"dynamicItems":false};
 
-const schema326 = {"description":"`auth.scope`: absent (the user's default project, if any, else unscoped), the string\n`\"unscoped\"`, or one of `project` (by id, or by name plus domain), `domain`, `system`\n(`{\"all\": true}`), `OS-TRUST:trust`. A project without id and name → 400 \"Invalid input for\nfield scope/project: id or name must be present.\". A scope the user has no role on → 401.\n","type":["object","string"],"properties":{"project":{"type":"object","properties":{"id":{"type":"string"},"name":{"type":"string"},"domain":{"type":"object","allOf":[{"$ref":"#/components/schemas/NameOrIdRef"}],"anyOf":[{"required":["id"]},{"required":["name"]}]}},"anyOf":[{"required":["id"]},{"required":["name"]}]},"domain":{"type":"object","allOf":[{"$ref":"#/components/schemas/NameOrIdRef"}],"anyOf":[{"required":["id"]},{"required":["name"]}]},"system":{"type":"object","properties":{"all":{"type":"boolean"}}},"OS-TRUST:trust":{"type":"object","properties":{"id":{"type":"string"}}}}};
+const schema333 = {"description":"`auth.scope`: absent (the user's default project, if any, else unscoped), the string\n`\"unscoped\"`, or one of `project` (by id, or by name plus domain), `domain`, `system`\n(`{\"all\": true}`), `OS-TRUST:trust`. A project without id and name → 400 \"Invalid input for\nfield scope/project: id or name must be present.\". A scope the user has no role on → 401.\n","type":["object","string"],"properties":{"project":{"type":"object","properties":{"id":{"type":"string"},"name":{"type":"string"},"domain":{"type":"object","allOf":[{"$ref":"#/components/schemas/NameOrIdRef"}],"anyOf":[{"required":["id"]},{"required":["name"]}]}},"anyOf":[{"required":["id"]},{"required":["name"]}]},"domain":{"type":"object","allOf":[{"$ref":"#/components/schemas/NameOrIdRef"}],"anyOf":[{"required":["id"]},{"required":["name"]}]},"system":{"type":"object","properties":{"all":{"type":"boolean"}}},"OS-TRUST:trust":{"type":"object","properties":{"id":{"type":"string"}}}}};
 
-function validate271(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate277(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate271.evaluated;
+const evaluated0 = validate277.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -13784,7 +14101,7 @@ if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
 if((!(data && typeof data == "object" && !Array.isArray(data))) && (typeof data !== "string")){
-validate271.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema326.type},message:"must be object,string"}];
+validate277.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema333.type},message:"must be object,string"}];
 return false;
 }
 if(errors === 0){
@@ -13835,7 +14152,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate271.errors = vErrors;
+validate277.errors = vErrors;
 return false;
 }
 else {
@@ -13854,7 +14171,7 @@ if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 if(data0.id !== undefined){
 const _errs6 = errors;
 if(typeof data0.id !== "string"){
-validate271.errors = [{instancePath:instancePath+"/project/id",schemaPath:"#/properties/project/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate277.errors = [{instancePath:instancePath+"/project/id",schemaPath:"#/properties/project/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs6 === errors;
@@ -13866,7 +14183,7 @@ if(valid2){
 if(data0.name !== undefined){
 const _errs8 = errors;
 if(typeof data0.name !== "string"){
-validate271.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/properties/project/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate277.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/properties/project/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs8 === errors;
@@ -13879,7 +14196,7 @@ if(data0.domain !== undefined){
 let data3 = data0.domain;
 const _errs10 = errors;
 if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
-validate271.errors = [{instancePath:instancePath+"/project/domain",schemaPath:"#/properties/project/properties/domain/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate277.errors = [{instancePath:instancePath+"/project/domain",schemaPath:"#/properties/project/properties/domain/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 const _errs12 = errors;
@@ -13925,7 +14242,7 @@ else {
 vErrors.push(err5);
 }
 errors++;
-validate271.errors = vErrors;
+validate277.errors = vErrors;
 return false;
 }
 else {
@@ -13944,7 +14261,7 @@ if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 if(data3.id !== undefined){
 const _errs18 = errors;
 if(typeof data3.id !== "string"){
-validate271.errors = [{instancePath:instancePath+"/project/domain/id",schemaPath:"#/components/schemas/NameOrIdRef/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate277.errors = [{instancePath:instancePath+"/project/domain/id",schemaPath:"#/components/schemas/NameOrIdRef/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid6 = _errs18 === errors;
@@ -13956,7 +14273,7 @@ if(valid6){
 if(data3.name !== undefined){
 const _errs20 = errors;
 if(typeof data3.name !== "string"){
-validate271.errors = [{instancePath:instancePath+"/project/domain/name",schemaPath:"#/components/schemas/NameOrIdRef/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate277.errors = [{instancePath:instancePath+"/project/domain/name",schemaPath:"#/components/schemas/NameOrIdRef/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid6 = _errs20 === errors;
@@ -13967,7 +14284,7 @@ var valid6 = true;
 }
 }
 else {
-validate271.errors = [{instancePath:instancePath+"/project/domain",schemaPath:"#/components/schemas/NameOrIdRef/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate277.errors = [{instancePath:instancePath+"/project/domain",schemaPath:"#/components/schemas/NameOrIdRef/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -13981,7 +14298,7 @@ var valid2 = true;
 }
 }
 else {
-validate271.errors = [{instancePath:instancePath+"/project",schemaPath:"#/properties/project/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate277.errors = [{instancePath:instancePath+"/project",schemaPath:"#/properties/project/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -13995,7 +14312,7 @@ if(data.domain !== undefined){
 let data6 = data.domain;
 const _errs22 = errors;
 if(!(data6 && typeof data6 == "object" && !Array.isArray(data6))){
-validate271.errors = [{instancePath:instancePath+"/domain",schemaPath:"#/properties/domain/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate277.errors = [{instancePath:instancePath+"/domain",schemaPath:"#/properties/domain/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 const _errs24 = errors;
@@ -14041,7 +14358,7 @@ else {
 vErrors.push(err8);
 }
 errors++;
-validate271.errors = vErrors;
+validate277.errors = vErrors;
 return false;
 }
 else {
@@ -14060,7 +14377,7 @@ if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 if(data6.id !== undefined){
 const _errs30 = errors;
 if(typeof data6.id !== "string"){
-validate271.errors = [{instancePath:instancePath+"/domain/id",schemaPath:"#/components/schemas/NameOrIdRef/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate277.errors = [{instancePath:instancePath+"/domain/id",schemaPath:"#/components/schemas/NameOrIdRef/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid10 = _errs30 === errors;
@@ -14072,7 +14389,7 @@ if(valid10){
 if(data6.name !== undefined){
 const _errs32 = errors;
 if(typeof data6.name !== "string"){
-validate271.errors = [{instancePath:instancePath+"/domain/name",schemaPath:"#/components/schemas/NameOrIdRef/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate277.errors = [{instancePath:instancePath+"/domain/name",schemaPath:"#/components/schemas/NameOrIdRef/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid10 = _errs32 === errors;
@@ -14083,7 +14400,7 @@ var valid10 = true;
 }
 }
 else {
-validate271.errors = [{instancePath:instancePath+"/domain",schemaPath:"#/components/schemas/NameOrIdRef/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate277.errors = [{instancePath:instancePath+"/domain",schemaPath:"#/components/schemas/NameOrIdRef/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -14101,13 +14418,13 @@ if(errors === _errs34){
 if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
 if(data9.all !== undefined){
 if(typeof data9.all !== "boolean"){
-validate271.errors = [{instancePath:instancePath+"/system/all",schemaPath:"#/properties/system/properties/all/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate277.errors = [{instancePath:instancePath+"/system/all",schemaPath:"#/properties/system/properties/all/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 }
 }
 else {
-validate271.errors = [{instancePath:instancePath+"/system",schemaPath:"#/properties/system/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate277.errors = [{instancePath:instancePath+"/system",schemaPath:"#/properties/system/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -14124,13 +14441,13 @@ if(errors === _errs38){
 if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
 if(data11.id !== undefined){
 if(typeof data11.id !== "string"){
-validate271.errors = [{instancePath:instancePath+"/OS-TRUST:trust/id",schemaPath:"#/properties/OS-TRUST%3Atrust/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate277.errors = [{instancePath:instancePath+"/OS-TRUST:trust/id",schemaPath:"#/properties/OS-TRUST%3Atrust/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
 else {
-validate271.errors = [{instancePath:instancePath+"/OS-TRUST:trust",schemaPath:"#/properties/OS-TRUST%3Atrust/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate277.errors = [{instancePath:instancePath+"/OS-TRUST:trust",schemaPath:"#/properties/OS-TRUST%3Atrust/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -14144,16 +14461,16 @@ var valid0 = true;
 }
 }
 }
-validate271.errors = vErrors;
+validate277.errors = vErrors;
 return errors === 0;
 }
-validate271.evaluated = {"props":{"project":true,"domain":true,"system":true,"OS-TRUST:trust":true},"dynamicProps":false,"dynamicItems":false};
+validate277.evaluated = {"props":{"project":true,"domain":true,"system":true,"OS-TRUST:trust":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate268(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate274(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate268.evaluated;
+const evaluated0 = validate274.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -14164,7 +14481,7 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.auth === undefined) && (missing0 = "auth")){
-validate268.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate274.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -14175,14 +14492,14 @@ if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing1;
 if((data0.identity === undefined) && (missing1 = "identity")){
-validate268.errors = [{instancePath:instancePath+"/auth",schemaPath:"#/properties/auth/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate274.errors = [{instancePath:instancePath+"/auth",schemaPath:"#/properties/auth/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data0.identity !== undefined){
 const _errs3 = errors;
-if(!(validate269(data0.identity, {instancePath:instancePath+"/auth/identity",parentData:data0,parentDataProperty:"identity",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate269.errors : vErrors.concat(validate269.errors);
+if(!(validate275(data0.identity, {instancePath:instancePath+"/auth/identity",parentData:data0,parentDataProperty:"identity",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate275.errors : vErrors.concat(validate275.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs3 === errors;
@@ -14193,8 +14510,8 @@ var valid1 = true;
 if(valid1){
 if(data0.scope !== undefined){
 const _errs4 = errors;
-if(!(validate271(data0.scope, {instancePath:instancePath+"/auth/scope",parentData:data0,parentDataProperty:"scope",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate271.errors : vErrors.concat(validate271.errors);
+if(!(validate277(data0.scope, {instancePath:instancePath+"/auth/scope",parentData:data0,parentDataProperty:"scope",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate277.errors : vErrors.concat(validate277.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs4 === errors;
@@ -14206,7 +14523,7 @@ var valid1 = true;
 }
 }
 else {
-validate268.errors = [{instancePath:instancePath+"/auth",schemaPath:"#/properties/auth/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate274.errors = [{instancePath:instancePath+"/auth",schemaPath:"#/properties/auth/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -14214,52 +14531,52 @@ return false;
 }
 }
 else {
-validate268.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate274.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate268.errors = vErrors;
+validate274.errors = vErrors;
 return errors === 0;
 }
-validate268.evaluated = {"props":{"auth":true},"dynamicProps":false,"dynamicItems":false};
+validate274.evaluated = {"props":{"auth":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate267(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate273(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_issueToken.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate267.evaluated;
+const evaluated0 = validate273.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate268(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate268.errors : vErrors.concat(validate268.errors);
+if(!(validate274(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate274.errors : vErrors.concat(validate274.errors);
 errors = vErrors.length;
 }
-validate267.errors = vErrors;
+validate273.errors = vErrors;
 return errors === 0;
 }
-validate267.evaluated = {"props":{"auth":true},"dynamicProps":false,"dynamicItems":false};
+validate273.evaluated = {"props":{"auth":true},"dynamicProps":false,"dynamicItems":false};
 
-export const body_createProject = validate274;
-const schema329 = {"$ref":"cinder-v3.json#/components/schemas/ProjectCreateRequest","$id":"body_createProject.json"};
-const schema330 = {"description":"`{\"project\": {...}}` (keystone/resource/schema.py `project_create_request_body`). Extra keys\ninside `project` are stored as extra attributes. A name already used in the domain → 409\n\"Conflict occurred attempting to store project - it is not permitted to have two projects\nwith either the same name or same id in the same domain: name is <name>, project id <id>.\".\nUnknown `domain_id` / `parent_id` → 404 \"Could not find domain: <id>.\" / \"Could not find\nproject: <id>.\".\n","type":"object","required":["project"],"additionalProperties":false,"properties":{"project":{"type":"object","required":["name"],"additionalProperties":true,"properties":{"name":{"$ref":"#/components/schemas/ProjectName"},"description":{"$ref":"#/components/schemas/IdentityDescription"},"domain_id":{"description":"Default the token's domain (`default`).","oneOf":[{"$ref":"#/components/schemas/KeystoneIdString"},{"type":"null"}]},"enabled":{"$ref":"#/components/schemas/KeystoneBoolean"},"is_domain":{"$ref":"#/components/schemas/KeystoneBoolean"},"parent_id":{"oneOf":[{"$ref":"#/components/schemas/KeystoneIdString"},{"type":"null"}]},"tags":{"$ref":"#/components/schemas/ProjectTags"},"options":{"type":"object"}}}}};
-const schema331 = {"description":"1..64 characters with at least one non-blank.","type":"string","minLength":1,"maxLength":64,"pattern":"[\\S]+"};
-const schema332 = {"description":"A project's, user's or role's description, or a user's email: at most 255 characters, the\ncolumn that keeps it (Keystone keeps project descriptions as unbounded text; longer ones are\nrefused here rather than failing in the database).\n","type":["string","null"],"maxLength":255};
-const schema333 = {"description":"keystone `id_string`.","type":"string","minLength":1,"maxLength":64,"pattern":"^[a-zA-Z0-9-]+$"};
-const schema334 = {"description":"keystone/api/validation/parameter_types.py `boolean`.","type":["boolean","string"],"enum":[true,"True","TRUE","true",false,"False","FALSE","false"]};
-const schema337 = {"description":"Up to 80 unique tags of 1..255 characters without `/` or `,`.","type":"array","maxItems":80,"uniqueItems":true,"items":{"type":"string","minLength":1,"maxLength":255,"pattern":"^[^,/]*$"}};
-const pattern106 = new RegExp("[\\S]+", "u");
-const pattern107 = new RegExp("^[a-zA-Z0-9-]+$", "u");
-const pattern109 = new RegExp("^[^,/]*$", "u");
+export const body_createProject = validate280;
+const schema336 = {"$ref":"cinder-v3.json#/components/schemas/ProjectCreateRequest","$id":"body_createProject.json"};
+const schema337 = {"description":"`{\"project\": {...}}` (keystone/resource/schema.py `project_create_request_body`). Extra keys\ninside `project` are stored as extra attributes. A name already used in the domain → 409\n\"Conflict occurred attempting to store project - it is not permitted to have two projects\nwith either the same name or same id in the same domain: name is <name>, project id <id>.\".\nUnknown `domain_id` / `parent_id` → 404 \"Could not find domain: <id>.\" / \"Could not find\nproject: <id>.\".\n","type":"object","required":["project"],"additionalProperties":false,"properties":{"project":{"type":"object","required":["name"],"additionalProperties":true,"properties":{"name":{"$ref":"#/components/schemas/ProjectName"},"description":{"$ref":"#/components/schemas/IdentityDescription"},"domain_id":{"description":"Default the token's domain (`default`).","oneOf":[{"$ref":"#/components/schemas/KeystoneIdString"},{"type":"null"}]},"enabled":{"$ref":"#/components/schemas/KeystoneBoolean"},"is_domain":{"$ref":"#/components/schemas/KeystoneBoolean"},"parent_id":{"oneOf":[{"$ref":"#/components/schemas/KeystoneIdString"},{"type":"null"}]},"tags":{"$ref":"#/components/schemas/ProjectTags"},"options":{"type":"object"}}}}};
+const schema338 = {"description":"1..64 characters with at least one non-blank.","type":"string","minLength":1,"maxLength":64,"pattern":"[\\S]+"};
+const schema339 = {"description":"A project's, user's or role's description, or a user's email: at most 255 characters, the\ncolumn that keeps it (Keystone keeps project descriptions as unbounded text; longer ones are\nrefused here rather than failing in the database).\n","type":["string","null"],"maxLength":255};
+const schema340 = {"description":"keystone `id_string`.","type":"string","minLength":1,"maxLength":64,"pattern":"^[a-zA-Z0-9-]+$"};
+const schema341 = {"description":"keystone/api/validation/parameter_types.py `boolean`.","type":["boolean","string"],"enum":[true,"True","TRUE","true",false,"False","FALSE","false"]};
+const schema344 = {"description":"Up to 80 unique tags of 1..255 characters without `/` or `,`.","type":"array","maxItems":80,"uniqueItems":true,"items":{"type":"string","minLength":1,"maxLength":255,"pattern":"^[^,/]*$"}};
+const pattern107 = new RegExp("[\\S]+", "u");
+const pattern108 = new RegExp("^[a-zA-Z0-9-]+$", "u");
+const pattern110 = new RegExp("^[^,/]*$", "u");
 
-function validate275(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate281(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate275.evaluated;
+const evaluated0 = validate281.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -14270,14 +14587,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.project === undefined) && (missing0 = "project")){
-validate275.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate281.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "project")){
-validate275.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate281.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -14290,7 +14607,7 @@ if(errors === _errs2){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing1;
 if((data0.name === undefined) && (missing1 = "name")){
-validate275.errors = [{instancePath:instancePath+"/project",schemaPath:"#/properties/project/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate281.errors = [{instancePath:instancePath+"/project",schemaPath:"#/properties/project/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
@@ -14301,24 +14618,24 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data1 === "string"){
 if(func2(data1) > 64){
-validate275.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+validate281.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
 else {
 if(func2(data1) < 1){
-validate275.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate281.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern106.test(data1)){
-validate275.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/pattern",keyword:"pattern",params:{pattern: "[\\S]+"},message:"must match pattern \""+"[\\S]+"+"\""}];
+if(!pattern107.test(data1)){
+validate281.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/pattern",keyword:"pattern",params:{pattern: "[\\S]+"},message:"must match pattern \""+"[\\S]+"+"\""}];
 return false;
 }
 }
 }
 }
 else {
-validate275.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate281.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -14333,13 +14650,13 @@ let data2 = data0.description;
 const _errs8 = errors;
 const _errs9 = errors;
 if((typeof data2 !== "string") && (data2 !== null)){
-validate275.errors = [{instancePath:instancePath+"/project/description",schemaPath:"#/components/schemas/IdentityDescription/type",keyword:"type",params:{type: schema332.type},message:"must be string,null"}];
+validate281.errors = [{instancePath:instancePath+"/project/description",schemaPath:"#/components/schemas/IdentityDescription/type",keyword:"type",params:{type: schema339.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs9){
 if(typeof data2 === "string"){
 if(func2(data2) > 255){
-validate275.errors = [{instancePath:instancePath+"/project/description",schemaPath:"#/components/schemas/IdentityDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate281.errors = [{instancePath:instancePath+"/project/description",schemaPath:"#/components/schemas/IdentityDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 }
@@ -14382,7 +14699,7 @@ vErrors.push(err1);
 errors++;
 }
 else {
-if(!pattern107.test(data3)){
+if(!pattern108.test(data3)){
 const err2 = {instancePath:instancePath+"/project/domain_id",schemaPath:"#/components/schemas/KeystoneIdString/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -14442,7 +14759,7 @@ else {
 vErrors.push(err5);
 }
 errors++;
-validate275.errors = vErrors;
+validate281.errors = vErrors;
 return false;
 }
 else {
@@ -14466,11 +14783,11 @@ if(data0.enabled !== undefined){
 let data4 = data0.enabled;
 const _errs18 = errors;
 if((typeof data4 !== "boolean") && (typeof data4 !== "string")){
-validate275.errors = [{instancePath:instancePath+"/project/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/type",keyword:"type",params:{type: schema334.type},message:"must be boolean,string"}];
+validate281.errors = [{instancePath:instancePath+"/project/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/type",keyword:"type",params:{type: schema341.type},message:"must be boolean,string"}];
 return false;
 }
 if(!((((((((data4 === true) || (data4 === "True")) || (data4 === "TRUE")) || (data4 === "true")) || (data4 === false)) || (data4 === "False")) || (data4 === "FALSE")) || (data4 === "false"))){
-validate275.errors = [{instancePath:instancePath+"/project/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/enum",keyword:"enum",params:{allowedValues: schema334.enum},message:"must be equal to one of the allowed values"}];
+validate281.errors = [{instancePath:instancePath+"/project/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/enum",keyword:"enum",params:{allowedValues: schema341.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid1 = _errs18 === errors;
@@ -14483,11 +14800,11 @@ if(data0.is_domain !== undefined){
 let data5 = data0.is_domain;
 const _errs21 = errors;
 if((typeof data5 !== "boolean") && (typeof data5 !== "string")){
-validate275.errors = [{instancePath:instancePath+"/project/is_domain",schemaPath:"#/components/schemas/KeystoneBoolean/type",keyword:"type",params:{type: schema334.type},message:"must be boolean,string"}];
+validate281.errors = [{instancePath:instancePath+"/project/is_domain",schemaPath:"#/components/schemas/KeystoneBoolean/type",keyword:"type",params:{type: schema341.type},message:"must be boolean,string"}];
 return false;
 }
 if(!((((((((data5 === true) || (data5 === "True")) || (data5 === "TRUE")) || (data5 === "true")) || (data5 === false)) || (data5 === "False")) || (data5 === "FALSE")) || (data5 === "false"))){
-validate275.errors = [{instancePath:instancePath+"/project/is_domain",schemaPath:"#/components/schemas/KeystoneBoolean/enum",keyword:"enum",params:{allowedValues: schema334.enum},message:"must be equal to one of the allowed values"}];
+validate281.errors = [{instancePath:instancePath+"/project/is_domain",schemaPath:"#/components/schemas/KeystoneBoolean/enum",keyword:"enum",params:{allowedValues: schema341.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid1 = _errs21 === errors;
@@ -14528,7 +14845,7 @@ vErrors.push(err7);
 errors++;
 }
 else {
-if(!pattern107.test(data6)){
+if(!pattern108.test(data6)){
 const err8 = {instancePath:instancePath+"/project/parent_id",schemaPath:"#/components/schemas/KeystoneIdString/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err8];
@@ -14588,7 +14905,7 @@ else {
 vErrors.push(err11);
 }
 errors++;
-validate275.errors = vErrors;
+validate281.errors = vErrors;
 return false;
 }
 else {
@@ -14615,7 +14932,7 @@ const _errs32 = errors;
 if(errors === _errs32){
 if(Array.isArray(data7)){
 if(data7.length > 80){
-validate275.errors = [{instancePath:instancePath+"/project/tags",schemaPath:"#/components/schemas/ProjectTags/maxItems",keyword:"maxItems",params:{limit: 80},message:"must NOT have more than 80 items"}];
+validate281.errors = [{instancePath:instancePath+"/project/tags",schemaPath:"#/components/schemas/ProjectTags/maxItems",keyword:"maxItems",params:{limit: 80},message:"must NOT have more than 80 items"}];
 return false;
 }
 else {
@@ -14627,24 +14944,24 @@ const _errs34 = errors;
 if(errors === _errs34){
 if(typeof data8 === "string"){
 if(func2(data8) > 255){
-validate275.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate281.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data8) < 1){
-validate275.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate281.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern109.test(data8)){
-validate275.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/pattern",keyword:"pattern",params:{pattern: "^[^,/]*$"},message:"must match pattern \""+"^[^,/]*$"+"\""}];
+if(!pattern110.test(data8)){
+validate281.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/pattern",keyword:"pattern",params:{pattern: "^[^,/]*$"},message:"must match pattern \""+"^[^,/]*$"+"\""}];
 return false;
 }
 }
 }
 }
 else {
-validate275.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate281.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -14665,7 +14982,7 @@ continue;
 }
 if(typeof indices0[item0] == "number"){
 j0 = indices0[item0];
-validate275.errors = [{instancePath:instancePath+"/project/tags",schemaPath:"#/components/schemas/ProjectTags/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"}];
+validate281.errors = [{instancePath:instancePath+"/project/tags",schemaPath:"#/components/schemas/ProjectTags/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"}];
 return false;
 break;
 }
@@ -14676,7 +14993,7 @@ indices0[item0] = i1;
 }
 }
 else {
-validate275.errors = [{instancePath:instancePath+"/project/tags",schemaPath:"#/components/schemas/ProjectTags/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate281.errors = [{instancePath:instancePath+"/project/tags",schemaPath:"#/components/schemas/ProjectTags/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -14690,7 +15007,7 @@ if(data0.options !== undefined){
 let data9 = data0.options;
 const _errs36 = errors;
 if(!(data9 && typeof data9 == "object" && !Array.isArray(data9))){
-validate275.errors = [{instancePath:instancePath+"/project/options",schemaPath:"#/properties/project/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate281.errors = [{instancePath:instancePath+"/project/options",schemaPath:"#/properties/project/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 var valid1 = _errs36 === errors;
@@ -14708,7 +15025,7 @@ var valid1 = true;
 }
 }
 else {
-validate275.errors = [{instancePath:instancePath+"/project",schemaPath:"#/properties/project/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate281.errors = [{instancePath:instancePath+"/project",schemaPath:"#/properties/project/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -14717,44 +15034,44 @@ return false;
 }
 }
 else {
-validate275.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate281.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate275.errors = vErrors;
+validate281.errors = vErrors;
 return errors === 0;
 }
-validate275.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate281.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate274(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate280(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_createProject.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate274.evaluated;
+const evaluated0 = validate280.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate275(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate275.errors : vErrors.concat(validate275.errors);
+if(!(validate281(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate281.errors : vErrors.concat(validate281.errors);
 errors = vErrors.length;
 }
-validate274.errors = vErrors;
+validate280.errors = vErrors;
 return errors === 0;
 }
-validate274.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate280.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_updateProject = validate277;
-const schema338 = {"$ref":"cinder-v3.json#/components/schemas/ProjectUpdateRequest","$id":"body_updateProject.json"};
-const schema339 = {"description":"`{\"project\": {...}}` with at least one attribute (`{}` → 400 \"{} does not have enough\nproperties\"). Changing `domain_id` → 400 \"Update of `domain_id` is not allowed.\"; changing\n`is_domain` → 400 \"Update of `is_domain` is not allowed.\". Extra keys are stored.\n","type":"object","required":["project"],"additionalProperties":false,"properties":{"project":{"type":"object","minProperties":1,"additionalProperties":true,"properties":{"name":{"$ref":"#/components/schemas/ProjectName"},"description":{"$ref":"#/components/schemas/IdentityDescription"},"enabled":{"$ref":"#/components/schemas/KeystoneBoolean"},"tags":{"$ref":"#/components/schemas/ProjectTags"},"options":{"type":"object"}}}}};
+export const body_updateProject = validate283;
+const schema345 = {"$ref":"cinder-v3.json#/components/schemas/ProjectUpdateRequest","$id":"body_updateProject.json"};
+const schema346 = {"description":"`{\"project\": {...}}` with at least one attribute (`{}` → 400 \"{} does not have enough\nproperties\"). Changing `domain_id` → 400 \"Update of `domain_id` is not allowed.\"; changing\n`is_domain` → 400 \"Update of `is_domain` is not allowed.\". Extra keys are stored.\n","type":"object","required":["project"],"additionalProperties":false,"properties":{"project":{"type":"object","minProperties":1,"additionalProperties":true,"properties":{"name":{"$ref":"#/components/schemas/ProjectName"},"description":{"$ref":"#/components/schemas/IdentityDescription"},"enabled":{"$ref":"#/components/schemas/KeystoneBoolean"},"tags":{"$ref":"#/components/schemas/ProjectTags"},"options":{"type":"object"}}}}};
 
-function validate278(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate284(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate278.evaluated;
+const evaluated0 = validate284.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -14765,14 +15082,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.project === undefined) && (missing0 = "project")){
-validate278.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate284.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "project")){
-validate278.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate284.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -14784,7 +15101,7 @@ const _errs2 = errors;
 if(errors === _errs2){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 if(Object.keys(data0).length < 1){
-validate278.errors = [{instancePath:instancePath+"/project",schemaPath:"#/properties/project/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"}];
+validate284.errors = [{instancePath:instancePath+"/project",schemaPath:"#/properties/project/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"}];
 return false;
 }
 else {
@@ -14795,24 +15112,24 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data1 === "string"){
 if(func2(data1) > 64){
-validate278.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+validate284.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
 else {
 if(func2(data1) < 1){
-validate278.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate284.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern106.test(data1)){
-validate278.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/pattern",keyword:"pattern",params:{pattern: "[\\S]+"},message:"must match pattern \""+"[\\S]+"+"\""}];
+if(!pattern107.test(data1)){
+validate284.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/pattern",keyword:"pattern",params:{pattern: "[\\S]+"},message:"must match pattern \""+"[\\S]+"+"\""}];
 return false;
 }
 }
 }
 }
 else {
-validate278.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate284.errors = [{instancePath:instancePath+"/project/name",schemaPath:"#/components/schemas/ProjectName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -14827,13 +15144,13 @@ let data2 = data0.description;
 const _errs8 = errors;
 const _errs9 = errors;
 if((typeof data2 !== "string") && (data2 !== null)){
-validate278.errors = [{instancePath:instancePath+"/project/description",schemaPath:"#/components/schemas/IdentityDescription/type",keyword:"type",params:{type: schema332.type},message:"must be string,null"}];
+validate284.errors = [{instancePath:instancePath+"/project/description",schemaPath:"#/components/schemas/IdentityDescription/type",keyword:"type",params:{type: schema339.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs9){
 if(typeof data2 === "string"){
 if(func2(data2) > 255){
-validate278.errors = [{instancePath:instancePath+"/project/description",schemaPath:"#/components/schemas/IdentityDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate284.errors = [{instancePath:instancePath+"/project/description",schemaPath:"#/components/schemas/IdentityDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 }
@@ -14848,11 +15165,11 @@ if(data0.enabled !== undefined){
 let data3 = data0.enabled;
 const _errs11 = errors;
 if((typeof data3 !== "boolean") && (typeof data3 !== "string")){
-validate278.errors = [{instancePath:instancePath+"/project/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/type",keyword:"type",params:{type: schema334.type},message:"must be boolean,string"}];
+validate284.errors = [{instancePath:instancePath+"/project/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/type",keyword:"type",params:{type: schema341.type},message:"must be boolean,string"}];
 return false;
 }
 if(!((((((((data3 === true) || (data3 === "True")) || (data3 === "TRUE")) || (data3 === "true")) || (data3 === false)) || (data3 === "False")) || (data3 === "FALSE")) || (data3 === "false"))){
-validate278.errors = [{instancePath:instancePath+"/project/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/enum",keyword:"enum",params:{allowedValues: schema334.enum},message:"must be equal to one of the allowed values"}];
+validate284.errors = [{instancePath:instancePath+"/project/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/enum",keyword:"enum",params:{allowedValues: schema341.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid1 = _errs11 === errors;
@@ -14868,7 +15185,7 @@ const _errs15 = errors;
 if(errors === _errs15){
 if(Array.isArray(data4)){
 if(data4.length > 80){
-validate278.errors = [{instancePath:instancePath+"/project/tags",schemaPath:"#/components/schemas/ProjectTags/maxItems",keyword:"maxItems",params:{limit: 80},message:"must NOT have more than 80 items"}];
+validate284.errors = [{instancePath:instancePath+"/project/tags",schemaPath:"#/components/schemas/ProjectTags/maxItems",keyword:"maxItems",params:{limit: 80},message:"must NOT have more than 80 items"}];
 return false;
 }
 else {
@@ -14880,24 +15197,24 @@ const _errs17 = errors;
 if(errors === _errs17){
 if(typeof data5 === "string"){
 if(func2(data5) > 255){
-validate278.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate284.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data5) < 1){
-validate278.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate284.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern109.test(data5)){
-validate278.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/pattern",keyword:"pattern",params:{pattern: "^[^,/]*$"},message:"must match pattern \""+"^[^,/]*$"+"\""}];
+if(!pattern110.test(data5)){
+validate284.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/pattern",keyword:"pattern",params:{pattern: "^[^,/]*$"},message:"must match pattern \""+"^[^,/]*$"+"\""}];
 return false;
 }
 }
 }
 }
 else {
-validate278.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate284.errors = [{instancePath:instancePath+"/project/tags/" + i0,schemaPath:"#/components/schemas/ProjectTags/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -14918,7 +15235,7 @@ continue;
 }
 if(typeof indices0[item0] == "number"){
 j0 = indices0[item0];
-validate278.errors = [{instancePath:instancePath+"/project/tags",schemaPath:"#/components/schemas/ProjectTags/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"}];
+validate284.errors = [{instancePath:instancePath+"/project/tags",schemaPath:"#/components/schemas/ProjectTags/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"}];
 return false;
 break;
 }
@@ -14929,7 +15246,7 @@ indices0[item0] = i1;
 }
 }
 else {
-validate278.errors = [{instancePath:instancePath+"/project/tags",schemaPath:"#/components/schemas/ProjectTags/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate284.errors = [{instancePath:instancePath+"/project/tags",schemaPath:"#/components/schemas/ProjectTags/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -14943,7 +15260,7 @@ if(data0.options !== undefined){
 let data6 = data0.options;
 const _errs19 = errors;
 if(!(data6 && typeof data6 == "object" && !Array.isArray(data6))){
-validate278.errors = [{instancePath:instancePath+"/project/options",schemaPath:"#/properties/project/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate284.errors = [{instancePath:instancePath+"/project/options",schemaPath:"#/properties/project/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 var valid1 = _errs19 === errors;
@@ -14958,705 +15275,7 @@ var valid1 = true;
 }
 }
 else {
-validate278.errors = [{instancePath:instancePath+"/project",schemaPath:"#/properties/project/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-}
-}
-}
-}
-else {
-validate278.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate278.errors = vErrors;
-return errors === 0;
-}
-validate278.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-
-function validate277(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="body_updateProject.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate277.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(validate278(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate278.errors : vErrors.concat(validate278.errors);
-errors = vErrors.length;
-}
-validate277.errors = vErrors;
-return errors === 0;
-}
-validate277.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-export const body_createUser = validate280;
-const schema344 = {"$ref":"cinder-v3.json#/components/schemas/UserCreateRequest","$id":"body_createUser.json"};
-const schema345 = {"description":"`{\"user\": {...}}` (keystone/identity/schema.py `user_create_request`). A name already used in\nthe domain → 409 \"Conflict occurred attempting to store user - Duplicate entry found with name\n<name> at domain ID <domain>.\". Unknown `domain_id` → 404 \"Could not find domain: <id>.\".\n","type":"object","required":["user"],"additionalProperties":false,"properties":{"user":{"type":"object","required":["name"],"additionalProperties":true,"properties":{"name":{"$ref":"#/components/schemas/IdentityName"},"password":{"$ref":"#/components/schemas/NewPassword"},"default_project_id":{"oneOf":[{"$ref":"#/components/schemas/KeystoneIdString"},{"type":"null"}]},"description":{"$ref":"#/components/schemas/IdentityDescription"},"domain_id":{"description":"Default the token's domain (`default`).","allOf":[{"$ref":"#/components/schemas/KeystoneIdString"}]},"enabled":{"$ref":"#/components/schemas/KeystoneBoolean"},"email":{"$ref":"#/components/schemas/IdentityDescription"},"options":{"type":"object"}}}}};
-const schema346 = {"description":"1..255 characters with at least one non-blank.","type":"string","minLength":1,"maxLength":255,"pattern":"[\\S]+"};
-const schema347 = {"description":"A password being set: at most 4096 characters, Keystone's default `max_password_length`\n(keystone/conf/identity.py), so that hashing stays cheap.\n","type":["string","null"],"maxLength":4096};
-
-function validate281(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate281.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.user === undefined) && (missing0 = "user")){
-validate281.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!(key0 === "user")){
-validate281.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.user !== undefined){
-let data0 = data.user;
-const _errs2 = errors;
-if(errors === _errs2){
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-let missing1;
-if((data0.name === undefined) && (missing1 = "name")){
-validate281.errors = [{instancePath:instancePath+"/user",schemaPath:"#/properties/user/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-if(data0.name !== undefined){
-let data1 = data0.name;
-const _errs5 = errors;
-const _errs6 = errors;
-if(errors === _errs6){
-if(typeof data1 === "string"){
-if(func2(data1) > 255){
-validate281.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
-return false;
-}
-else {
-if(func2(data1) < 1){
-validate281.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-else {
-if(!pattern106.test(data1)){
-validate281.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/pattern",keyword:"pattern",params:{pattern: "[\\S]+"},message:"must match pattern \""+"[\\S]+"+"\""}];
-return false;
-}
-}
-}
-}
-else {
-validate281.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid1 = _errs5 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data0.password !== undefined){
-let data2 = data0.password;
-const _errs8 = errors;
-const _errs9 = errors;
-if((typeof data2 !== "string") && (data2 !== null)){
-validate281.errors = [{instancePath:instancePath+"/user/password",schemaPath:"#/components/schemas/NewPassword/type",keyword:"type",params:{type: schema347.type},message:"must be string,null"}];
-return false;
-}
-if(errors === _errs9){
-if(typeof data2 === "string"){
-if(func2(data2) > 4096){
-validate281.errors = [{instancePath:instancePath+"/user/password",schemaPath:"#/components/schemas/NewPassword/maxLength",keyword:"maxLength",params:{limit: 4096},message:"must NOT have more than 4096 characters"}];
-return false;
-}
-}
-}
-var valid1 = _errs8 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data0.default_project_id !== undefined){
-let data3 = data0.default_project_id;
-const _errs11 = errors;
-const _errs12 = errors;
-let valid4 = false;
-let passing0 = null;
-const _errs13 = errors;
-const _errs14 = errors;
-if(errors === _errs14){
-if(typeof data3 === "string"){
-if(func2(data3) > 64){
-const err0 = {instancePath:instancePath+"/user/default_project_id",schemaPath:"#/components/schemas/KeystoneIdString/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-else {
-if(func2(data3) < 1){
-const err1 = {instancePath:instancePath+"/user/default_project_id",schemaPath:"#/components/schemas/KeystoneIdString/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-else {
-if(!pattern107.test(data3)){
-const err2 = {instancePath:instancePath+"/user/default_project_id",schemaPath:"#/components/schemas/KeystoneIdString/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9-]+$"+"\""};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-}
-}
-}
-else {
-const err3 = {instancePath:instancePath+"/user/default_project_id",schemaPath:"#/components/schemas/KeystoneIdString/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-var _valid0 = _errs13 === errors;
-if(_valid0){
-valid4 = true;
-passing0 = 0;
-}
-const _errs16 = errors;
-if(data3 !== null){
-const err4 = {instancePath:instancePath+"/user/default_project_id",schemaPath:"#/properties/user/properties/default_project_id/oneOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-var _valid0 = _errs16 === errors;
-if(_valid0 && valid4){
-valid4 = false;
-passing0 = [passing0, 1];
-}
-else {
-if(_valid0){
-valid4 = true;
-passing0 = 1;
-}
-}
-if(!valid4){
-const err5 = {instancePath:instancePath+"/user/default_project_id",schemaPath:"#/properties/user/properties/default_project_id/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-validate281.errors = vErrors;
-return false;
-}
-else {
-errors = _errs12;
-if(vErrors !== null){
-if(_errs12){
-vErrors.length = _errs12;
-}
-else {
-vErrors = null;
-}
-}
-}
-var valid1 = _errs11 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data0.description !== undefined){
-let data4 = data0.description;
-const _errs18 = errors;
-const _errs19 = errors;
-if((typeof data4 !== "string") && (data4 !== null)){
-validate281.errors = [{instancePath:instancePath+"/user/description",schemaPath:"#/components/schemas/IdentityDescription/type",keyword:"type",params:{type: schema332.type},message:"must be string,null"}];
-return false;
-}
-if(errors === _errs19){
-if(typeof data4 === "string"){
-if(func2(data4) > 255){
-validate281.errors = [{instancePath:instancePath+"/user/description",schemaPath:"#/components/schemas/IdentityDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
-return false;
-}
-}
-}
-var valid1 = _errs18 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data0.domain_id !== undefined){
-let data5 = data0.domain_id;
-const _errs21 = errors;
-const _errs23 = errors;
-if(errors === _errs23){
-if(typeof data5 === "string"){
-if(func2(data5) > 64){
-validate281.errors = [{instancePath:instancePath+"/user/domain_id",schemaPath:"#/components/schemas/KeystoneIdString/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
-return false;
-}
-else {
-if(func2(data5) < 1){
-validate281.errors = [{instancePath:instancePath+"/user/domain_id",schemaPath:"#/components/schemas/KeystoneIdString/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-else {
-if(!pattern107.test(data5)){
-validate281.errors = [{instancePath:instancePath+"/user/domain_id",schemaPath:"#/components/schemas/KeystoneIdString/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9-]+$"+"\""}];
-return false;
-}
-}
-}
-}
-else {
-validate281.errors = [{instancePath:instancePath+"/user/domain_id",schemaPath:"#/components/schemas/KeystoneIdString/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid1 = _errs21 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data0.enabled !== undefined){
-let data6 = data0.enabled;
-const _errs25 = errors;
-if((typeof data6 !== "boolean") && (typeof data6 !== "string")){
-validate281.errors = [{instancePath:instancePath+"/user/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/type",keyword:"type",params:{type: schema334.type},message:"must be boolean,string"}];
-return false;
-}
-if(!((((((((data6 === true) || (data6 === "True")) || (data6 === "TRUE")) || (data6 === "true")) || (data6 === false)) || (data6 === "False")) || (data6 === "FALSE")) || (data6 === "false"))){
-validate281.errors = [{instancePath:instancePath+"/user/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/enum",keyword:"enum",params:{allowedValues: schema334.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid1 = _errs25 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data0.email !== undefined){
-let data7 = data0.email;
-const _errs28 = errors;
-const _errs29 = errors;
-if((typeof data7 !== "string") && (data7 !== null)){
-validate281.errors = [{instancePath:instancePath+"/user/email",schemaPath:"#/components/schemas/IdentityDescription/type",keyword:"type",params:{type: schema332.type},message:"must be string,null"}];
-return false;
-}
-if(errors === _errs29){
-if(typeof data7 === "string"){
-if(func2(data7) > 255){
-validate281.errors = [{instancePath:instancePath+"/user/email",schemaPath:"#/components/schemas/IdentityDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
-return false;
-}
-}
-}
-var valid1 = _errs28 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data0.options !== undefined){
-let data8 = data0.options;
-const _errs31 = errors;
-if(!(data8 && typeof data8 == "object" && !Array.isArray(data8))){
-validate281.errors = [{instancePath:instancePath+"/user/options",schemaPath:"#/properties/user/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-var valid1 = _errs31 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate281.errors = [{instancePath:instancePath+"/user",schemaPath:"#/properties/user/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-}
-}
-}
-}
-else {
-validate281.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate281.errors = vErrors;
-return errors === 0;
-}
-validate281.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-
-function validate280(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="body_createUser.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate280.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(validate281(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate281.errors : vErrors.concat(validate281.errors);
-errors = vErrors.length;
-}
-validate280.errors = vErrors;
-return errors === 0;
-}
-validate280.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-export const body_updateUser = validate283;
-const schema353 = {"$ref":"cinder-v3.json#/components/schemas/UserUpdateRequest","$id":"body_updateUser.json"};
-const schema354 = {"description":"`{\"user\": {...}}` with at least one attribute. `domain_id` cannot be changed (400 \"Update of\n`domain_id` is not allowed.\"). A new `password` resets `password_expires_at`.\n","type":"object","required":["user"],"additionalProperties":false,"properties":{"user":{"type":"object","minProperties":1,"additionalProperties":true,"properties":{"name":{"$ref":"#/components/schemas/IdentityName"},"password":{"$ref":"#/components/schemas/NewPassword"},"default_project_id":{"oneOf":[{"$ref":"#/components/schemas/KeystoneIdString"},{"type":"null"}]},"description":{"$ref":"#/components/schemas/IdentityDescription"},"enabled":{"$ref":"#/components/schemas/KeystoneBoolean"},"email":{"$ref":"#/components/schemas/IdentityDescription"},"options":{"type":"object"}}}}};
-
-function validate284(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate284.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.user === undefined) && (missing0 = "user")){
-validate284.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!(key0 === "user")){
-validate284.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.user !== undefined){
-let data0 = data.user;
-const _errs2 = errors;
-if(errors === _errs2){
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-if(Object.keys(data0).length < 1){
-validate284.errors = [{instancePath:instancePath+"/user",schemaPath:"#/properties/user/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"}];
-return false;
-}
-else {
-if(data0.name !== undefined){
-let data1 = data0.name;
-const _errs5 = errors;
-const _errs6 = errors;
-if(errors === _errs6){
-if(typeof data1 === "string"){
-if(func2(data1) > 255){
-validate284.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
-return false;
-}
-else {
-if(func2(data1) < 1){
-validate284.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-else {
-if(!pattern106.test(data1)){
-validate284.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/pattern",keyword:"pattern",params:{pattern: "[\\S]+"},message:"must match pattern \""+"[\\S]+"+"\""}];
-return false;
-}
-}
-}
-}
-else {
-validate284.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid1 = _errs5 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data0.password !== undefined){
-let data2 = data0.password;
-const _errs8 = errors;
-const _errs9 = errors;
-if((typeof data2 !== "string") && (data2 !== null)){
-validate284.errors = [{instancePath:instancePath+"/user/password",schemaPath:"#/components/schemas/NewPassword/type",keyword:"type",params:{type: schema347.type},message:"must be string,null"}];
-return false;
-}
-if(errors === _errs9){
-if(typeof data2 === "string"){
-if(func2(data2) > 4096){
-validate284.errors = [{instancePath:instancePath+"/user/password",schemaPath:"#/components/schemas/NewPassword/maxLength",keyword:"maxLength",params:{limit: 4096},message:"must NOT have more than 4096 characters"}];
-return false;
-}
-}
-}
-var valid1 = _errs8 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data0.default_project_id !== undefined){
-let data3 = data0.default_project_id;
-const _errs11 = errors;
-const _errs12 = errors;
-let valid4 = false;
-let passing0 = null;
-const _errs13 = errors;
-const _errs14 = errors;
-if(errors === _errs14){
-if(typeof data3 === "string"){
-if(func2(data3) > 64){
-const err0 = {instancePath:instancePath+"/user/default_project_id",schemaPath:"#/components/schemas/KeystoneIdString/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-else {
-if(func2(data3) < 1){
-const err1 = {instancePath:instancePath+"/user/default_project_id",schemaPath:"#/components/schemas/KeystoneIdString/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-else {
-if(!pattern107.test(data3)){
-const err2 = {instancePath:instancePath+"/user/default_project_id",schemaPath:"#/components/schemas/KeystoneIdString/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9-]+$"+"\""};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-}
-}
-}
-else {
-const err3 = {instancePath:instancePath+"/user/default_project_id",schemaPath:"#/components/schemas/KeystoneIdString/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-var _valid0 = _errs13 === errors;
-if(_valid0){
-valid4 = true;
-passing0 = 0;
-}
-const _errs16 = errors;
-if(data3 !== null){
-const err4 = {instancePath:instancePath+"/user/default_project_id",schemaPath:"#/properties/user/properties/default_project_id/oneOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-var _valid0 = _errs16 === errors;
-if(_valid0 && valid4){
-valid4 = false;
-passing0 = [passing0, 1];
-}
-else {
-if(_valid0){
-valid4 = true;
-passing0 = 1;
-}
-}
-if(!valid4){
-const err5 = {instancePath:instancePath+"/user/default_project_id",schemaPath:"#/properties/user/properties/default_project_id/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-validate284.errors = vErrors;
-return false;
-}
-else {
-errors = _errs12;
-if(vErrors !== null){
-if(_errs12){
-vErrors.length = _errs12;
-}
-else {
-vErrors = null;
-}
-}
-}
-var valid1 = _errs11 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data0.description !== undefined){
-let data4 = data0.description;
-const _errs18 = errors;
-const _errs19 = errors;
-if((typeof data4 !== "string") && (data4 !== null)){
-validate284.errors = [{instancePath:instancePath+"/user/description",schemaPath:"#/components/schemas/IdentityDescription/type",keyword:"type",params:{type: schema332.type},message:"must be string,null"}];
-return false;
-}
-if(errors === _errs19){
-if(typeof data4 === "string"){
-if(func2(data4) > 255){
-validate284.errors = [{instancePath:instancePath+"/user/description",schemaPath:"#/components/schemas/IdentityDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
-return false;
-}
-}
-}
-var valid1 = _errs18 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data0.enabled !== undefined){
-let data5 = data0.enabled;
-const _errs21 = errors;
-if((typeof data5 !== "boolean") && (typeof data5 !== "string")){
-validate284.errors = [{instancePath:instancePath+"/user/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/type",keyword:"type",params:{type: schema334.type},message:"must be boolean,string"}];
-return false;
-}
-if(!((((((((data5 === true) || (data5 === "True")) || (data5 === "TRUE")) || (data5 === "true")) || (data5 === false)) || (data5 === "False")) || (data5 === "FALSE")) || (data5 === "false"))){
-validate284.errors = [{instancePath:instancePath+"/user/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/enum",keyword:"enum",params:{allowedValues: schema334.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid1 = _errs21 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data0.email !== undefined){
-let data6 = data0.email;
-const _errs24 = errors;
-const _errs25 = errors;
-if((typeof data6 !== "string") && (data6 !== null)){
-validate284.errors = [{instancePath:instancePath+"/user/email",schemaPath:"#/components/schemas/IdentityDescription/type",keyword:"type",params:{type: schema332.type},message:"must be string,null"}];
-return false;
-}
-if(errors === _errs25){
-if(typeof data6 === "string"){
-if(func2(data6) > 255){
-validate284.errors = [{instancePath:instancePath+"/user/email",schemaPath:"#/components/schemas/IdentityDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
-return false;
-}
-}
-}
-var valid1 = _errs24 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data0.options !== undefined){
-let data7 = data0.options;
-const _errs27 = errors;
-if(!(data7 && typeof data7 == "object" && !Array.isArray(data7))){
-validate284.errors = [{instancePath:instancePath+"/user/options",schemaPath:"#/properties/user/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-var valid1 = _errs27 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate284.errors = [{instancePath:instancePath+"/user",schemaPath:"#/properties/user/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate284.errors = [{instancePath:instancePath+"/project",schemaPath:"#/properties/project/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -15676,7 +15295,7 @@ validate284.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false}
 
 
 function validate283(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="body_updateUser.json" */;
+/*# sourceURL="body_updateProject.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate283.evaluated;
@@ -15695,9 +15314,11 @@ return errors === 0;
 }
 validate283.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_changeUserPassword = validate286;
-const schema361 = {"$ref":"cinder-v3.json#/components/schemas/UserPasswordChangeRequest","$id":"body_changeUserPassword.json"};
-const schema362 = {"description":"`{\"user\": {\"original_password\": \"...\", \"password\": \"...\"}}` (keystone/identity/schema.py\n`password_change`). Other top-level keys are ignored.\n","type":"object","required":["user"],"properties":{"user":{"type":"object","required":["original_password","password"],"additionalProperties":false,"properties":{"original_password":{"type":"string"},"password":{"allOf":[{"$ref":"#/components/schemas/NewPassword"}],"type":"string"}}}}};
+export const body_createUser = validate286;
+const schema351 = {"$ref":"cinder-v3.json#/components/schemas/UserCreateRequest","$id":"body_createUser.json"};
+const schema352 = {"description":"`{\"user\": {...}}` (keystone/identity/schema.py `user_create_request`). A name already used in\nthe domain → 409 \"Conflict occurred attempting to store user - Duplicate entry found with name\n<name> at domain ID <domain>.\". Unknown `domain_id` → 404 \"Could not find domain: <id>.\".\n","type":"object","required":["user"],"additionalProperties":false,"properties":{"user":{"type":"object","required":["name"],"additionalProperties":true,"properties":{"name":{"$ref":"#/components/schemas/IdentityName"},"password":{"$ref":"#/components/schemas/NewPassword"},"default_project_id":{"oneOf":[{"$ref":"#/components/schemas/KeystoneIdString"},{"type":"null"}]},"description":{"$ref":"#/components/schemas/IdentityDescription"},"domain_id":{"description":"Default the token's domain (`default`).","allOf":[{"$ref":"#/components/schemas/KeystoneIdString"}]},"enabled":{"$ref":"#/components/schemas/KeystoneBoolean"},"email":{"$ref":"#/components/schemas/IdentityDescription"},"options":{"type":"object"}}}}};
+const schema353 = {"description":"1..255 characters with at least one non-blank.","type":"string","minLength":1,"maxLength":255,"pattern":"[\\S]+"};
+const schema354 = {"description":"A password being set: at most 4096 characters, Keystone's default `max_password_length`\n(keystone/conf/identity.py), so that hashing stays cheap.\n","type":["string","null"],"maxLength":4096};
 
 function validate287(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -15717,33 +15338,55 @@ validate287.errors = [{instancePath,schemaPath:"#/required",keyword:"required",p
 return false;
 }
 else {
-if(data.user !== undefined){
-let data0 = data.user;
 const _errs1 = errors;
-if(errors === _errs1){
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-let missing1;
-if(((data0.original_password === undefined) && (missing1 = "original_password")) || ((data0.password === undefined) && (missing1 = "password"))){
-validate287.errors = [{instancePath:instancePath+"/user",schemaPath:"#/properties/user/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-const _errs3 = errors;
-for(const key0 in data0){
-if(!((key0 === "original_password") || (key0 === "password"))){
-validate287.errors = [{instancePath:instancePath+"/user",schemaPath:"#/properties/user/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+for(const key0 in data){
+if(!(key0 === "user")){
+validate287.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs3 === errors){
-if(data0.original_password !== undefined){
-const _errs4 = errors;
-if(typeof data0.original_password !== "string"){
-validate287.errors = [{instancePath:instancePath+"/user/original_password",schemaPath:"#/properties/user/properties/original_password/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(_errs1 === errors){
+if(data.user !== undefined){
+let data0 = data.user;
+const _errs2 = errors;
+if(errors === _errs2){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing1;
+if((data0.name === undefined) && (missing1 = "name")){
+validate287.errors = [{instancePath:instancePath+"/user",schemaPath:"#/properties/user/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
-var valid1 = _errs4 === errors;
+else {
+if(data0.name !== undefined){
+let data1 = data0.name;
+const _errs5 = errors;
+const _errs6 = errors;
+if(errors === _errs6){
+if(typeof data1 === "string"){
+if(func2(data1) > 255){
+validate287.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+else {
+if(func2(data1) < 1){
+validate287.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern107.test(data1)){
+validate287.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/pattern",keyword:"pattern",params:{pattern: "[\\S]+"},message:"must match pattern \""+"[\\S]+"+"\""}];
+return false;
+}
+}
+}
+}
+else {
+validate287.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid1 = _errs5 === errors;
 }
 else {
 var valid1 = true;
@@ -15751,14 +15394,10 @@ var valid1 = true;
 if(valid1){
 if(data0.password !== undefined){
 let data2 = data0.password;
-const _errs6 = errors;
-if(typeof data2 !== "string"){
-validate287.errors = [{instancePath:instancePath+"/user/password",schemaPath:"#/properties/user/properties/password/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
+const _errs8 = errors;
 const _errs9 = errors;
 if((typeof data2 !== "string") && (data2 !== null)){
-validate287.errors = [{instancePath:instancePath+"/user/password",schemaPath:"#/components/schemas/NewPassword/type",keyword:"type",params:{type: schema347.type},message:"must be string,null"}];
+validate287.errors = [{instancePath:instancePath+"/user/password",schemaPath:"#/components/schemas/NewPassword/type",keyword:"type",params:{type: schema354.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs9){
@@ -15769,10 +15408,235 @@ return false;
 }
 }
 }
-var valid1 = _errs6 === errors;
+var valid1 = _errs8 === errors;
 }
 else {
 var valid1 = true;
+}
+if(valid1){
+if(data0.default_project_id !== undefined){
+let data3 = data0.default_project_id;
+const _errs11 = errors;
+const _errs12 = errors;
+let valid4 = false;
+let passing0 = null;
+const _errs13 = errors;
+const _errs14 = errors;
+if(errors === _errs14){
+if(typeof data3 === "string"){
+if(func2(data3) > 64){
+const err0 = {instancePath:instancePath+"/user/default_project_id",schemaPath:"#/components/schemas/KeystoneIdString/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+else {
+if(func2(data3) < 1){
+const err1 = {instancePath:instancePath+"/user/default_project_id",schemaPath:"#/components/schemas/KeystoneIdString/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+else {
+if(!pattern108.test(data3)){
+const err2 = {instancePath:instancePath+"/user/default_project_id",schemaPath:"#/components/schemas/KeystoneIdString/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9-]+$"+"\""};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/user/default_project_id",schemaPath:"#/components/schemas/KeystoneIdString/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+var _valid0 = _errs13 === errors;
+if(_valid0){
+valid4 = true;
+passing0 = 0;
+}
+const _errs16 = errors;
+if(data3 !== null){
+const err4 = {instancePath:instancePath+"/user/default_project_id",schemaPath:"#/properties/user/properties/default_project_id/oneOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var _valid0 = _errs16 === errors;
+if(_valid0 && valid4){
+valid4 = false;
+passing0 = [passing0, 1];
+}
+else {
+if(_valid0){
+valid4 = true;
+passing0 = 1;
+}
+}
+if(!valid4){
+const err5 = {instancePath:instancePath+"/user/default_project_id",schemaPath:"#/properties/user/properties/default_project_id/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+validate287.errors = vErrors;
+return false;
+}
+else {
+errors = _errs12;
+if(vErrors !== null){
+if(_errs12){
+vErrors.length = _errs12;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid1 = _errs11 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.description !== undefined){
+let data4 = data0.description;
+const _errs18 = errors;
+const _errs19 = errors;
+if((typeof data4 !== "string") && (data4 !== null)){
+validate287.errors = [{instancePath:instancePath+"/user/description",schemaPath:"#/components/schemas/IdentityDescription/type",keyword:"type",params:{type: schema339.type},message:"must be string,null"}];
+return false;
+}
+if(errors === _errs19){
+if(typeof data4 === "string"){
+if(func2(data4) > 255){
+validate287.errors = [{instancePath:instancePath+"/user/description",schemaPath:"#/components/schemas/IdentityDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+}
+}
+var valid1 = _errs18 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.domain_id !== undefined){
+let data5 = data0.domain_id;
+const _errs21 = errors;
+const _errs23 = errors;
+if(errors === _errs23){
+if(typeof data5 === "string"){
+if(func2(data5) > 64){
+validate287.errors = [{instancePath:instancePath+"/user/domain_id",schemaPath:"#/components/schemas/KeystoneIdString/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(func2(data5) < 1){
+validate287.errors = [{instancePath:instancePath+"/user/domain_id",schemaPath:"#/components/schemas/KeystoneIdString/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern108.test(data5)){
+validate287.errors = [{instancePath:instancePath+"/user/domain_id",schemaPath:"#/components/schemas/KeystoneIdString/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9-]+$"+"\""}];
+return false;
+}
+}
+}
+}
+else {
+validate287.errors = [{instancePath:instancePath+"/user/domain_id",schemaPath:"#/components/schemas/KeystoneIdString/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid1 = _errs21 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.enabled !== undefined){
+let data6 = data0.enabled;
+const _errs25 = errors;
+if((typeof data6 !== "boolean") && (typeof data6 !== "string")){
+validate287.errors = [{instancePath:instancePath+"/user/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/type",keyword:"type",params:{type: schema341.type},message:"must be boolean,string"}];
+return false;
+}
+if(!((((((((data6 === true) || (data6 === "True")) || (data6 === "TRUE")) || (data6 === "true")) || (data6 === false)) || (data6 === "False")) || (data6 === "FALSE")) || (data6 === "false"))){
+validate287.errors = [{instancePath:instancePath+"/user/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/enum",keyword:"enum",params:{allowedValues: schema341.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid1 = _errs25 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.email !== undefined){
+let data7 = data0.email;
+const _errs28 = errors;
+const _errs29 = errors;
+if((typeof data7 !== "string") && (data7 !== null)){
+validate287.errors = [{instancePath:instancePath+"/user/email",schemaPath:"#/components/schemas/IdentityDescription/type",keyword:"type",params:{type: schema339.type},message:"must be string,null"}];
+return false;
+}
+if(errors === _errs29){
+if(typeof data7 === "string"){
+if(func2(data7) > 255){
+validate287.errors = [{instancePath:instancePath+"/user/email",schemaPath:"#/components/schemas/IdentityDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+}
+}
+var valid1 = _errs28 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.options !== undefined){
+let data8 = data0.options;
+const _errs31 = errors;
+if(!(data8 && typeof data8 == "object" && !Array.isArray(data8))){
+validate287.errors = [{instancePath:instancePath+"/user/options",schemaPath:"#/properties/user/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+var valid1 = _errs31 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+}
 }
 }
 }
@@ -15786,6 +15650,7 @@ return false;
 }
 }
 }
+}
 else {
 validate287.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
@@ -15794,11 +15659,11 @@ return false;
 validate287.errors = vErrors;
 return errors === 0;
 }
-validate287.evaluated = {"props":{"user":true},"dynamicProps":false,"dynamicItems":false};
+validate287.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
 function validate286(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="body_changeUserPassword.json" */;
+/*# sourceURL="body_createUser.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate286.evaluated;
@@ -15815,11 +15680,11 @@ errors = vErrors.length;
 validate286.errors = vErrors;
 return errors === 0;
 }
-validate286.evaluated = {"props":{"user":true},"dynamicProps":false,"dynamicItems":false};
+validate286.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_createApplicationCredential = validate289;
-const schema364 = {"$ref":"cinder-v3.json#/components/schemas/ApplicationCredentialCreateRequest","$id":"body_createApplicationCredential.json"};
-const schema365 = {"description":"`{\"application_credential\": {...}}` (keystone/application_credential/schema.py\n`application_credential_create`; Keystone leaves unknown keys alone). `expires_at`: an ISO\n8601 time (UTC when it has no zone); unparsable → 400 \"Timestamp not in expected format. ...\",\nin the past → 400 \"The 'expires_at' must not be before now. ...\". `access_rules` are not\nsupported by this server: a non-empty list → 400.\n","type":"object","required":["application_credential"],"additionalProperties":false,"properties":{"application_credential":{"type":"object","required":["name"],"additionalProperties":true,"properties":{"name":{"$ref":"#/components/schemas/IdentityName"},"description":{"$ref":"#/components/schemas/IdentityDescription"},"secret":{"description":"The secret to use (at most 4096 characters); generated when absent, null or empty.","type":["string","null"],"maxLength":4096},"expires_at":{"type":["string","null"]},"roles":{"description":"Each by `id` or by `name` (exactly one of them).","type":"array","items":{"type":"object","minProperties":1,"maxProperties":1,"additionalProperties":false,"properties":{"id":{"$ref":"#/components/schemas/KeystoneIdString"},"name":{"$ref":"#/components/schemas/IdentityName"}}}},"unrestricted":{"$ref":"#/components/schemas/KeystoneBoolean"},"access_rules":{"description":"Not supported here (Keystone's per-API restrictions): a non-empty list → 400.","type":"array","items":{"type":"object"}}}}}};
+export const body_updateUser = validate289;
+const schema360 = {"$ref":"cinder-v3.json#/components/schemas/UserUpdateRequest","$id":"body_updateUser.json"};
+const schema361 = {"description":"`{\"user\": {...}}` with at least one attribute. `domain_id` cannot be changed (400 \"Update of\n`domain_id` is not allowed.\"). A new `password` resets `password_expires_at`.\n","type":"object","required":["user"],"additionalProperties":false,"properties":{"user":{"type":"object","minProperties":1,"additionalProperties":true,"properties":{"name":{"$ref":"#/components/schemas/IdentityName"},"password":{"$ref":"#/components/schemas/NewPassword"},"default_project_id":{"oneOf":[{"$ref":"#/components/schemas/KeystoneIdString"},{"type":"null"}]},"description":{"$ref":"#/components/schemas/IdentityDescription"},"enabled":{"$ref":"#/components/schemas/KeystoneBoolean"},"email":{"$ref":"#/components/schemas/IdentityDescription"},"options":{"type":"object"}}}}};
 
 function validate290(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -15834,15 +15699,467 @@ evaluated0.items = undefined;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.application_credential === undefined) && (missing0 = "application_credential")){
+if((data.user === undefined) && (missing0 = "user")){
 validate290.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(key0 === "application_credential")){
+if(!(key0 === "user")){
 validate290.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.user !== undefined){
+let data0 = data.user;
+const _errs2 = errors;
+if(errors === _errs2){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+if(Object.keys(data0).length < 1){
+validate290.errors = [{instancePath:instancePath+"/user",schemaPath:"#/properties/user/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"}];
+return false;
+}
+else {
+if(data0.name !== undefined){
+let data1 = data0.name;
+const _errs5 = errors;
+const _errs6 = errors;
+if(errors === _errs6){
+if(typeof data1 === "string"){
+if(func2(data1) > 255){
+validate290.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+else {
+if(func2(data1) < 1){
+validate290.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern107.test(data1)){
+validate290.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/pattern",keyword:"pattern",params:{pattern: "[\\S]+"},message:"must match pattern \""+"[\\S]+"+"\""}];
+return false;
+}
+}
+}
+}
+else {
+validate290.errors = [{instancePath:instancePath+"/user/name",schemaPath:"#/components/schemas/IdentityName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid1 = _errs5 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.password !== undefined){
+let data2 = data0.password;
+const _errs8 = errors;
+const _errs9 = errors;
+if((typeof data2 !== "string") && (data2 !== null)){
+validate290.errors = [{instancePath:instancePath+"/user/password",schemaPath:"#/components/schemas/NewPassword/type",keyword:"type",params:{type: schema354.type},message:"must be string,null"}];
+return false;
+}
+if(errors === _errs9){
+if(typeof data2 === "string"){
+if(func2(data2) > 4096){
+validate290.errors = [{instancePath:instancePath+"/user/password",schemaPath:"#/components/schemas/NewPassword/maxLength",keyword:"maxLength",params:{limit: 4096},message:"must NOT have more than 4096 characters"}];
+return false;
+}
+}
+}
+var valid1 = _errs8 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.default_project_id !== undefined){
+let data3 = data0.default_project_id;
+const _errs11 = errors;
+const _errs12 = errors;
+let valid4 = false;
+let passing0 = null;
+const _errs13 = errors;
+const _errs14 = errors;
+if(errors === _errs14){
+if(typeof data3 === "string"){
+if(func2(data3) > 64){
+const err0 = {instancePath:instancePath+"/user/default_project_id",schemaPath:"#/components/schemas/KeystoneIdString/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+else {
+if(func2(data3) < 1){
+const err1 = {instancePath:instancePath+"/user/default_project_id",schemaPath:"#/components/schemas/KeystoneIdString/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+else {
+if(!pattern108.test(data3)){
+const err2 = {instancePath:instancePath+"/user/default_project_id",schemaPath:"#/components/schemas/KeystoneIdString/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9-]+$"+"\""};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/user/default_project_id",schemaPath:"#/components/schemas/KeystoneIdString/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+var _valid0 = _errs13 === errors;
+if(_valid0){
+valid4 = true;
+passing0 = 0;
+}
+const _errs16 = errors;
+if(data3 !== null){
+const err4 = {instancePath:instancePath+"/user/default_project_id",schemaPath:"#/properties/user/properties/default_project_id/oneOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var _valid0 = _errs16 === errors;
+if(_valid0 && valid4){
+valid4 = false;
+passing0 = [passing0, 1];
+}
+else {
+if(_valid0){
+valid4 = true;
+passing0 = 1;
+}
+}
+if(!valid4){
+const err5 = {instancePath:instancePath+"/user/default_project_id",schemaPath:"#/properties/user/properties/default_project_id/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+validate290.errors = vErrors;
+return false;
+}
+else {
+errors = _errs12;
+if(vErrors !== null){
+if(_errs12){
+vErrors.length = _errs12;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid1 = _errs11 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.description !== undefined){
+let data4 = data0.description;
+const _errs18 = errors;
+const _errs19 = errors;
+if((typeof data4 !== "string") && (data4 !== null)){
+validate290.errors = [{instancePath:instancePath+"/user/description",schemaPath:"#/components/schemas/IdentityDescription/type",keyword:"type",params:{type: schema339.type},message:"must be string,null"}];
+return false;
+}
+if(errors === _errs19){
+if(typeof data4 === "string"){
+if(func2(data4) > 255){
+validate290.errors = [{instancePath:instancePath+"/user/description",schemaPath:"#/components/schemas/IdentityDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+}
+}
+var valid1 = _errs18 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.enabled !== undefined){
+let data5 = data0.enabled;
+const _errs21 = errors;
+if((typeof data5 !== "boolean") && (typeof data5 !== "string")){
+validate290.errors = [{instancePath:instancePath+"/user/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/type",keyword:"type",params:{type: schema341.type},message:"must be boolean,string"}];
+return false;
+}
+if(!((((((((data5 === true) || (data5 === "True")) || (data5 === "TRUE")) || (data5 === "true")) || (data5 === false)) || (data5 === "False")) || (data5 === "FALSE")) || (data5 === "false"))){
+validate290.errors = [{instancePath:instancePath+"/user/enabled",schemaPath:"#/components/schemas/KeystoneBoolean/enum",keyword:"enum",params:{allowedValues: schema341.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid1 = _errs21 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.email !== undefined){
+let data6 = data0.email;
+const _errs24 = errors;
+const _errs25 = errors;
+if((typeof data6 !== "string") && (data6 !== null)){
+validate290.errors = [{instancePath:instancePath+"/user/email",schemaPath:"#/components/schemas/IdentityDescription/type",keyword:"type",params:{type: schema339.type},message:"must be string,null"}];
+return false;
+}
+if(errors === _errs25){
+if(typeof data6 === "string"){
+if(func2(data6) > 255){
+validate290.errors = [{instancePath:instancePath+"/user/email",schemaPath:"#/components/schemas/IdentityDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+}
+}
+var valid1 = _errs24 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.options !== undefined){
+let data7 = data0.options;
+const _errs27 = errors;
+if(!(data7 && typeof data7 == "object" && !Array.isArray(data7))){
+validate290.errors = [{instancePath:instancePath+"/user/options",schemaPath:"#/properties/user/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+var valid1 = _errs27 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate290.errors = [{instancePath:instancePath+"/user",schemaPath:"#/properties/user/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+}
+}
+}
+else {
+validate290.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate290.errors = vErrors;
+return errors === 0;
+}
+validate290.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate289(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="body_updateUser.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate289.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(validate290(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate290.errors : vErrors.concat(validate290.errors);
+errors = vErrors.length;
+}
+validate289.errors = vErrors;
+return errors === 0;
+}
+validate289.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const body_changeUserPassword = validate292;
+const schema368 = {"$ref":"cinder-v3.json#/components/schemas/UserPasswordChangeRequest","$id":"body_changeUserPassword.json"};
+const schema369 = {"description":"`{\"user\": {\"original_password\": \"...\", \"password\": \"...\"}}` (keystone/identity/schema.py\n`password_change`). Other top-level keys are ignored.\n","type":"object","required":["user"],"properties":{"user":{"type":"object","required":["original_password","password"],"additionalProperties":false,"properties":{"original_password":{"type":"string"},"password":{"allOf":[{"$ref":"#/components/schemas/NewPassword"}],"type":"string"}}}}};
+
+function validate293(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate293.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.user === undefined) && (missing0 = "user")){
+validate293.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.user !== undefined){
+let data0 = data.user;
+const _errs1 = errors;
+if(errors === _errs1){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing1;
+if(((data0.original_password === undefined) && (missing1 = "original_password")) || ((data0.password === undefined) && (missing1 = "password"))){
+validate293.errors = [{instancePath:instancePath+"/user",schemaPath:"#/properties/user/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+const _errs3 = errors;
+for(const key0 in data0){
+if(!((key0 === "original_password") || (key0 === "password"))){
+validate293.errors = [{instancePath:instancePath+"/user",schemaPath:"#/properties/user/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs3 === errors){
+if(data0.original_password !== undefined){
+const _errs4 = errors;
+if(typeof data0.original_password !== "string"){
+validate293.errors = [{instancePath:instancePath+"/user/original_password",schemaPath:"#/properties/user/properties/original_password/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs4 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.password !== undefined){
+let data2 = data0.password;
+const _errs6 = errors;
+if(typeof data2 !== "string"){
+validate293.errors = [{instancePath:instancePath+"/user/password",schemaPath:"#/properties/user/properties/password/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+const _errs9 = errors;
+if((typeof data2 !== "string") && (data2 !== null)){
+validate293.errors = [{instancePath:instancePath+"/user/password",schemaPath:"#/components/schemas/NewPassword/type",keyword:"type",params:{type: schema354.type},message:"must be string,null"}];
+return false;
+}
+if(errors === _errs9){
+if(typeof data2 === "string"){
+if(func2(data2) > 4096){
+validate293.errors = [{instancePath:instancePath+"/user/password",schemaPath:"#/components/schemas/NewPassword/maxLength",keyword:"maxLength",params:{limit: 4096},message:"must NOT have more than 4096 characters"}];
+return false;
+}
+}
+}
+var valid1 = _errs6 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+}
+else {
+validate293.errors = [{instancePath:instancePath+"/user",schemaPath:"#/properties/user/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate293.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate293.errors = vErrors;
+return errors === 0;
+}
+validate293.evaluated = {"props":{"user":true},"dynamicProps":false,"dynamicItems":false};
+
+
+function validate292(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="body_changeUserPassword.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate292.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(validate293(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate293.errors : vErrors.concat(validate293.errors);
+errors = vErrors.length;
+}
+validate292.errors = vErrors;
+return errors === 0;
+}
+validate292.evaluated = {"props":{"user":true},"dynamicProps":false,"dynamicItems":false};
+
+export const body_createApplicationCredential = validate295;
+const schema371 = {"$ref":"cinder-v3.json#/components/schemas/ApplicationCredentialCreateRequest","$id":"body_createApplicationCredential.json"};
+const schema372 = {"description":"`{\"application_credential\": {...}}` (keystone/application_credential/schema.py\n`application_credential_create`; Keystone leaves unknown keys alone). `expires_at`: an ISO\n8601 time (UTC when it has no zone); unparsable → 400 \"Timestamp not in expected format. ...\",\nin the past → 400 \"The 'expires_at' must not be before now. ...\". `access_rules` are not\nsupported by this server: a non-empty list → 400.\n","type":"object","required":["application_credential"],"additionalProperties":false,"properties":{"application_credential":{"type":"object","required":["name"],"additionalProperties":true,"properties":{"name":{"$ref":"#/components/schemas/IdentityName"},"description":{"$ref":"#/components/schemas/IdentityDescription"},"secret":{"description":"The secret to use (at most 4096 characters); generated when absent, null or empty.","type":["string","null"],"maxLength":4096},"expires_at":{"type":["string","null"]},"roles":{"description":"Each by `id` or by `name` (exactly one of them).","type":"array","items":{"type":"object","minProperties":1,"maxProperties":1,"additionalProperties":false,"properties":{"id":{"$ref":"#/components/schemas/KeystoneIdString"},"name":{"$ref":"#/components/schemas/IdentityName"}}}},"unrestricted":{"$ref":"#/components/schemas/KeystoneBoolean"},"access_rules":{"description":"Not supported here (Keystone's per-API restrictions): a non-empty list → 400.","type":"array","items":{"type":"object"}}}}}};
+
+function validate296(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate296.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.application_credential === undefined) && (missing0 = "application_credential")){
+validate296.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(key0 === "application_credential")){
+validate296.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -15855,7 +16172,7 @@ if(errors === _errs2){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing1;
 if((data0.name === undefined) && (missing1 = "name")){
-validate290.errors = [{instancePath:instancePath+"/application_credential",schemaPath:"#/properties/application_credential/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate296.errors = [{instancePath:instancePath+"/application_credential",schemaPath:"#/properties/application_credential/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
@@ -15866,24 +16183,24 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data1 === "string"){
 if(func2(data1) > 255){
-validate290.errors = [{instancePath:instancePath+"/application_credential/name",schemaPath:"#/components/schemas/IdentityName/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate296.errors = [{instancePath:instancePath+"/application_credential/name",schemaPath:"#/components/schemas/IdentityName/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data1) < 1){
-validate290.errors = [{instancePath:instancePath+"/application_credential/name",schemaPath:"#/components/schemas/IdentityName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate296.errors = [{instancePath:instancePath+"/application_credential/name",schemaPath:"#/components/schemas/IdentityName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern106.test(data1)){
-validate290.errors = [{instancePath:instancePath+"/application_credential/name",schemaPath:"#/components/schemas/IdentityName/pattern",keyword:"pattern",params:{pattern: "[\\S]+"},message:"must match pattern \""+"[\\S]+"+"\""}];
+if(!pattern107.test(data1)){
+validate296.errors = [{instancePath:instancePath+"/application_credential/name",schemaPath:"#/components/schemas/IdentityName/pattern",keyword:"pattern",params:{pattern: "[\\S]+"},message:"must match pattern \""+"[\\S]+"+"\""}];
 return false;
 }
 }
 }
 }
 else {
-validate290.errors = [{instancePath:instancePath+"/application_credential/name",schemaPath:"#/components/schemas/IdentityName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate296.errors = [{instancePath:instancePath+"/application_credential/name",schemaPath:"#/components/schemas/IdentityName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -15898,13 +16215,13 @@ let data2 = data0.description;
 const _errs8 = errors;
 const _errs9 = errors;
 if((typeof data2 !== "string") && (data2 !== null)){
-validate290.errors = [{instancePath:instancePath+"/application_credential/description",schemaPath:"#/components/schemas/IdentityDescription/type",keyword:"type",params:{type: schema332.type},message:"must be string,null"}];
+validate296.errors = [{instancePath:instancePath+"/application_credential/description",schemaPath:"#/components/schemas/IdentityDescription/type",keyword:"type",params:{type: schema339.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs9){
 if(typeof data2 === "string"){
 if(func2(data2) > 255){
-validate290.errors = [{instancePath:instancePath+"/application_credential/description",schemaPath:"#/components/schemas/IdentityDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate296.errors = [{instancePath:instancePath+"/application_credential/description",schemaPath:"#/components/schemas/IdentityDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 }
@@ -15919,13 +16236,13 @@ if(data0.secret !== undefined){
 let data3 = data0.secret;
 const _errs11 = errors;
 if((typeof data3 !== "string") && (data3 !== null)){
-validate290.errors = [{instancePath:instancePath+"/application_credential/secret",schemaPath:"#/properties/application_credential/properties/secret/type",keyword:"type",params:{type: schema365.properties.application_credential.properties.secret.type},message:"must be string,null"}];
+validate296.errors = [{instancePath:instancePath+"/application_credential/secret",schemaPath:"#/properties/application_credential/properties/secret/type",keyword:"type",params:{type: schema372.properties.application_credential.properties.secret.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs11){
 if(typeof data3 === "string"){
 if(func2(data3) > 4096){
-validate290.errors = [{instancePath:instancePath+"/application_credential/secret",schemaPath:"#/properties/application_credential/properties/secret/maxLength",keyword:"maxLength",params:{limit: 4096},message:"must NOT have more than 4096 characters"}];
+validate296.errors = [{instancePath:instancePath+"/application_credential/secret",schemaPath:"#/properties/application_credential/properties/secret/maxLength",keyword:"maxLength",params:{limit: 4096},message:"must NOT have more than 4096 characters"}];
 return false;
 }
 }
@@ -15940,7 +16257,7 @@ if(data0.expires_at !== undefined){
 let data4 = data0.expires_at;
 const _errs13 = errors;
 if((typeof data4 !== "string") && (data4 !== null)){
-validate290.errors = [{instancePath:instancePath+"/application_credential/expires_at",schemaPath:"#/properties/application_credential/properties/expires_at/type",keyword:"type",params:{type: schema365.properties.application_credential.properties.expires_at.type},message:"must be string,null"}];
+validate296.errors = [{instancePath:instancePath+"/application_credential/expires_at",schemaPath:"#/properties/application_credential/properties/expires_at/type",keyword:"type",params:{type: schema372.properties.application_credential.properties.expires_at.type},message:"must be string,null"}];
 return false;
 }
 var valid1 = _errs13 === errors;
@@ -15962,19 +16279,19 @@ const _errs17 = errors;
 if(errors === _errs17){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 if(Object.keys(data6).length > 1){
-validate290.errors = [{instancePath:instancePath+"/application_credential/roles/" + i0,schemaPath:"#/properties/application_credential/properties/roles/items/maxProperties",keyword:"maxProperties",params:{limit: 1},message:"must NOT have more than 1 properties"}];
+validate296.errors = [{instancePath:instancePath+"/application_credential/roles/" + i0,schemaPath:"#/properties/application_credential/properties/roles/items/maxProperties",keyword:"maxProperties",params:{limit: 1},message:"must NOT have more than 1 properties"}];
 return false;
 }
 else {
 if(Object.keys(data6).length < 1){
-validate290.errors = [{instancePath:instancePath+"/application_credential/roles/" + i0,schemaPath:"#/properties/application_credential/properties/roles/items/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"}];
+validate296.errors = [{instancePath:instancePath+"/application_credential/roles/" + i0,schemaPath:"#/properties/application_credential/properties/roles/items/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"}];
 return false;
 }
 else {
 const _errs19 = errors;
 for(const key1 in data6){
 if(!((key1 === "id") || (key1 === "name"))){
-validate290.errors = [{instancePath:instancePath+"/application_credential/roles/" + i0,schemaPath:"#/properties/application_credential/properties/roles/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate296.errors = [{instancePath:instancePath+"/application_credential/roles/" + i0,schemaPath:"#/properties/application_credential/properties/roles/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -15987,24 +16304,24 @@ const _errs21 = errors;
 if(errors === _errs21){
 if(typeof data7 === "string"){
 if(func2(data7) > 64){
-validate290.errors = [{instancePath:instancePath+"/application_credential/roles/" + i0+"/id",schemaPath:"#/components/schemas/KeystoneIdString/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+validate296.errors = [{instancePath:instancePath+"/application_credential/roles/" + i0+"/id",schemaPath:"#/components/schemas/KeystoneIdString/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
 else {
 if(func2(data7) < 1){
-validate290.errors = [{instancePath:instancePath+"/application_credential/roles/" + i0+"/id",schemaPath:"#/components/schemas/KeystoneIdString/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate296.errors = [{instancePath:instancePath+"/application_credential/roles/" + i0+"/id",schemaPath:"#/components/schemas/KeystoneIdString/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern107.test(data7)){
-validate290.errors = [{instancePath:instancePath+"/application_credential/roles/" + i0+"/id",schemaPath:"#/components/schemas/KeystoneIdString/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9-]+$"+"\""}];
+if(!pattern108.test(data7)){
+validate296.errors = [{instancePath:instancePath+"/application_credential/roles/" + i0+"/id",schemaPath:"#/components/schemas/KeystoneIdString/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9-]+$"+"\""}];
 return false;
 }
 }
 }
 }
 else {
-validate290.errors = [{instancePath:instancePath+"/application_credential/roles/" + i0+"/id",schemaPath:"#/components/schemas/KeystoneIdString/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate296.errors = [{instancePath:instancePath+"/application_credential/roles/" + i0+"/id",schemaPath:"#/components/schemas/KeystoneIdString/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -16021,24 +16338,24 @@ const _errs24 = errors;
 if(errors === _errs24){
 if(typeof data8 === "string"){
 if(func2(data8) > 255){
-validate290.errors = [{instancePath:instancePath+"/application_credential/roles/" + i0+"/name",schemaPath:"#/components/schemas/IdentityName/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate296.errors = [{instancePath:instancePath+"/application_credential/roles/" + i0+"/name",schemaPath:"#/components/schemas/IdentityName/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data8) < 1){
-validate290.errors = [{instancePath:instancePath+"/application_credential/roles/" + i0+"/name",schemaPath:"#/components/schemas/IdentityName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate296.errors = [{instancePath:instancePath+"/application_credential/roles/" + i0+"/name",schemaPath:"#/components/schemas/IdentityName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern106.test(data8)){
-validate290.errors = [{instancePath:instancePath+"/application_credential/roles/" + i0+"/name",schemaPath:"#/components/schemas/IdentityName/pattern",keyword:"pattern",params:{pattern: "[\\S]+"},message:"must match pattern \""+"[\\S]+"+"\""}];
+if(!pattern107.test(data8)){
+validate296.errors = [{instancePath:instancePath+"/application_credential/roles/" + i0+"/name",schemaPath:"#/components/schemas/IdentityName/pattern",keyword:"pattern",params:{pattern: "[\\S]+"},message:"must match pattern \""+"[\\S]+"+"\""}];
 return false;
 }
 }
 }
 }
 else {
-validate290.errors = [{instancePath:instancePath+"/application_credential/roles/" + i0+"/name",schemaPath:"#/components/schemas/IdentityName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate296.errors = [{instancePath:instancePath+"/application_credential/roles/" + i0+"/name",schemaPath:"#/components/schemas/IdentityName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -16053,7 +16370,7 @@ var valid5 = true;
 }
 }
 else {
-validate290.errors = [{instancePath:instancePath+"/application_credential/roles/" + i0,schemaPath:"#/properties/application_credential/properties/roles/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate296.errors = [{instancePath:instancePath+"/application_credential/roles/" + i0,schemaPath:"#/properties/application_credential/properties/roles/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -16064,7 +16381,7 @@ break;
 }
 }
 else {
-validate290.errors = [{instancePath:instancePath+"/application_credential/roles",schemaPath:"#/properties/application_credential/properties/roles/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate296.errors = [{instancePath:instancePath+"/application_credential/roles",schemaPath:"#/properties/application_credential/properties/roles/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -16078,11 +16395,11 @@ if(data0.unrestricted !== undefined){
 let data9 = data0.unrestricted;
 const _errs26 = errors;
 if((typeof data9 !== "boolean") && (typeof data9 !== "string")){
-validate290.errors = [{instancePath:instancePath+"/application_credential/unrestricted",schemaPath:"#/components/schemas/KeystoneBoolean/type",keyword:"type",params:{type: schema334.type},message:"must be boolean,string"}];
+validate296.errors = [{instancePath:instancePath+"/application_credential/unrestricted",schemaPath:"#/components/schemas/KeystoneBoolean/type",keyword:"type",params:{type: schema341.type},message:"must be boolean,string"}];
 return false;
 }
 if(!((((((((data9 === true) || (data9 === "True")) || (data9 === "TRUE")) || (data9 === "true")) || (data9 === false)) || (data9 === "False")) || (data9 === "FALSE")) || (data9 === "false"))){
-validate290.errors = [{instancePath:instancePath+"/application_credential/unrestricted",schemaPath:"#/components/schemas/KeystoneBoolean/enum",keyword:"enum",params:{allowedValues: schema334.enum},message:"must be equal to one of the allowed values"}];
+validate296.errors = [{instancePath:instancePath+"/application_credential/unrestricted",schemaPath:"#/components/schemas/KeystoneBoolean/enum",keyword:"enum",params:{allowedValues: schema341.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid1 = _errs26 === errors;
@@ -16102,7 +16419,7 @@ for(let i1=0; i1<len1; i1++){
 let data11 = data10[i1];
 const _errs31 = errors;
 if(!(data11 && typeof data11 == "object" && !Array.isArray(data11))){
-validate290.errors = [{instancePath:instancePath+"/application_credential/access_rules/" + i1,schemaPath:"#/properties/application_credential/properties/access_rules/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate296.errors = [{instancePath:instancePath+"/application_credential/access_rules/" + i1,schemaPath:"#/properties/application_credential/properties/access_rules/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 var valid9 = _errs31 === errors;
@@ -16112,7 +16429,7 @@ break;
 }
 }
 else {
-validate290.errors = [{instancePath:instancePath+"/application_credential/access_rules",schemaPath:"#/properties/application_credential/properties/access_rules/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate296.errors = [{instancePath:instancePath+"/application_credential/access_rules",schemaPath:"#/properties/application_credential/properties/access_rules/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -16130,7 +16447,7 @@ var valid1 = true;
 }
 }
 else {
-validate290.errors = [{instancePath:instancePath+"/application_credential",schemaPath:"#/properties/application_credential/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate296.errors = [{instancePath:instancePath+"/application_credential",schemaPath:"#/properties/application_credential/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -16139,44 +16456,44 @@ return false;
 }
 }
 else {
-validate290.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate296.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate290.errors = vErrors;
+validate296.errors = vErrors;
 return errors === 0;
 }
-validate290.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate296.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate289(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate295(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_createApplicationCredential.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate289.evaluated;
+const evaluated0 = validate295.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate290(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate290.errors : vErrors.concat(validate290.errors);
+if(!(validate296(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate296.errors : vErrors.concat(validate296.errors);
 errors = vErrors.length;
 }
-validate289.errors = vErrors;
+validate295.errors = vErrors;
 return errors === 0;
 }
-validate289.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate295.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const body_createRole = validate292;
-const schema371 = {"$ref":"cinder-v3.json#/components/schemas/RoleCreateRequest","$id":"body_createRole.json"};
-const schema372 = {"description":"`{\"role\": {...}}` (keystone/assignment/schema.py `role_create_request_body`). A name already\nused (globally, or in the domain) → 409 \"Conflict occurred attempting to store role -\nDuplicate entry found with name <name>.\".\n","type":"object","required":["role"],"additionalProperties":false,"properties":{"role":{"type":"object","required":["name"],"additionalProperties":true,"properties":{"name":{"$ref":"#/components/schemas/IdentityName"},"description":{"$ref":"#/components/schemas/IdentityDescription"},"domain_id":{"oneOf":[{"$ref":"#/components/schemas/KeystoneIdString"},{"type":"null"}]},"options":{"type":"object"}}}}};
+export const body_createRole = validate298;
+const schema378 = {"$ref":"cinder-v3.json#/components/schemas/RoleCreateRequest","$id":"body_createRole.json"};
+const schema379 = {"description":"`{\"role\": {...}}` (keystone/assignment/schema.py `role_create_request_body`). A name already\nused (globally, or in the domain) → 409 \"Conflict occurred attempting to store role -\nDuplicate entry found with name <name>.\".\n","type":"object","required":["role"],"additionalProperties":false,"properties":{"role":{"type":"object","required":["name"],"additionalProperties":true,"properties":{"name":{"$ref":"#/components/schemas/IdentityName"},"description":{"$ref":"#/components/schemas/IdentityDescription"},"domain_id":{"oneOf":[{"$ref":"#/components/schemas/KeystoneIdString"},{"type":"null"}]},"options":{"type":"object"}}}}};
 
-function validate293(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate299(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate293.evaluated;
+const evaluated0 = validate299.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -16187,14 +16504,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.role === undefined) && (missing0 = "role")){
-validate293.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate299.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "role")){
-validate293.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate299.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -16207,7 +16524,7 @@ if(errors === _errs2){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing1;
 if((data0.name === undefined) && (missing1 = "name")){
-validate293.errors = [{instancePath:instancePath+"/role",schemaPath:"#/properties/role/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate299.errors = [{instancePath:instancePath+"/role",schemaPath:"#/properties/role/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
@@ -16218,24 +16535,24 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data1 === "string"){
 if(func2(data1) > 255){
-validate293.errors = [{instancePath:instancePath+"/role/name",schemaPath:"#/components/schemas/IdentityName/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate299.errors = [{instancePath:instancePath+"/role/name",schemaPath:"#/components/schemas/IdentityName/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data1) < 1){
-validate293.errors = [{instancePath:instancePath+"/role/name",schemaPath:"#/components/schemas/IdentityName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate299.errors = [{instancePath:instancePath+"/role/name",schemaPath:"#/components/schemas/IdentityName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern106.test(data1)){
-validate293.errors = [{instancePath:instancePath+"/role/name",schemaPath:"#/components/schemas/IdentityName/pattern",keyword:"pattern",params:{pattern: "[\\S]+"},message:"must match pattern \""+"[\\S]+"+"\""}];
+if(!pattern107.test(data1)){
+validate299.errors = [{instancePath:instancePath+"/role/name",schemaPath:"#/components/schemas/IdentityName/pattern",keyword:"pattern",params:{pattern: "[\\S]+"},message:"must match pattern \""+"[\\S]+"+"\""}];
 return false;
 }
 }
 }
 }
 else {
-validate293.errors = [{instancePath:instancePath+"/role/name",schemaPath:"#/components/schemas/IdentityName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate299.errors = [{instancePath:instancePath+"/role/name",schemaPath:"#/components/schemas/IdentityName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -16250,13 +16567,13 @@ let data2 = data0.description;
 const _errs8 = errors;
 const _errs9 = errors;
 if((typeof data2 !== "string") && (data2 !== null)){
-validate293.errors = [{instancePath:instancePath+"/role/description",schemaPath:"#/components/schemas/IdentityDescription/type",keyword:"type",params:{type: schema332.type},message:"must be string,null"}];
+validate299.errors = [{instancePath:instancePath+"/role/description",schemaPath:"#/components/schemas/IdentityDescription/type",keyword:"type",params:{type: schema339.type},message:"must be string,null"}];
 return false;
 }
 if(errors === _errs9){
 if(typeof data2 === "string"){
 if(func2(data2) > 255){
-validate293.errors = [{instancePath:instancePath+"/role/description",schemaPath:"#/components/schemas/IdentityDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate299.errors = [{instancePath:instancePath+"/role/description",schemaPath:"#/components/schemas/IdentityDescription/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 }
@@ -16299,7 +16616,7 @@ vErrors.push(err1);
 errors++;
 }
 else {
-if(!pattern107.test(data3)){
+if(!pattern108.test(data3)){
 const err2 = {instancePath:instancePath+"/role/domain_id",schemaPath:"#/components/schemas/KeystoneIdString/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -16359,7 +16676,7 @@ else {
 vErrors.push(err5);
 }
 errors++;
-validate293.errors = vErrors;
+validate299.errors = vErrors;
 return false;
 }
 else {
@@ -16383,7 +16700,7 @@ if(data0.options !== undefined){
 let data4 = data0.options;
 const _errs18 = errors;
 if(!(data4 && typeof data4 == "object" && !Array.isArray(data4))){
-validate293.errors = [{instancePath:instancePath+"/role/options",schemaPath:"#/properties/role/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate299.errors = [{instancePath:instancePath+"/role/options",schemaPath:"#/properties/role/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 var valid1 = _errs18 === errors;
@@ -16397,7 +16714,7 @@ var valid1 = true;
 }
 }
 else {
-validate293.errors = [{instancePath:instancePath+"/role",schemaPath:"#/properties/role/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate299.errors = [{instancePath:instancePath+"/role",schemaPath:"#/properties/role/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -16406,33 +16723,33 @@ return false;
 }
 }
 else {
-validate293.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate299.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate293.errors = vErrors;
+validate299.errors = vErrors;
 return errors === 0;
 }
-validate293.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate299.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate292(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate298(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="body_createRole.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate292.evaluated;
+const evaluated0 = validate298.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate293(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate293.errors : vErrors.concat(validate293.errors);
+if(!(validate299(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate299.errors : vErrors.concat(validate299.errors);
 errors = vErrors.length;
 }
-validate292.errors = vErrors;
+validate298.errors = vErrors;
 return errors === 0;
 }
-validate292.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate298.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 

@@ -44,6 +44,8 @@ export const RULE_TABLE: Record<string, Persona> = {
   "volume_extension:volume_admin_actions:reset_status": "admin",
   "volume_extension:volume_admin_actions:force_delete": "admin",
   "volume_extension:volume_admin_actions:force_detach": "admin",
+  "volume_extension:volume_admin_actions:migrate_volume": "admin",
+  "volume_extension:volume_admin_actions:migrate_volume_completion": "admin",
   "volume_extension:volume_host_attribute": "admin",
   "volume_extension:volume_mig_status_attribute": "admin",
   // cinder/policies/manageable_volumes.py

@@ -11,7 +11,7 @@ import { serve, type SchedulerProtocol } from "../bus/protocol";
 import type { Db } from "../db/database";
 import { getSnapshot } from "../db/repos/snapshots";
 import { casGroup, getGroup, groupVolumeTypes, unplacedGroupIds } from "../db/repos/groups";
-import { casVolume, getVolume, parseTask, unplacedVolumeIds } from "../db/repos/volumes";
+import { casVolume, getVolume, MIGRATION_IDLE, parseTask, unplacedVolumeIds } from "../db/repos/volumes";
 import { release, typeNameOf } from "../quota/quota";
 import type { VolumeRow } from "../db/schema";
 import { heartbeat, registerService, servicesWithRulingFlags } from "../db/repos/services";
@@ -21,7 +21,7 @@ import { availabilityZoneFilter } from "./filters/availability-zone";
 import { capabilitiesFilter } from "./filters/capabilities";
 import { capacityFilter } from "./filters/capacity";
 import type { Filter, PoolState, RequestSpec, Weigher } from "./types";
-import { refuseRetype } from "./retype";
+import { refuseRetype } from "../quota/retype-refusal";
 import { rank } from "./weigh";
 import { allocatedCapacityWeigher } from "./weighers/allocated-capacity";
 import { capacityWeigher } from "./weighers/capacity";
@@ -147,6 +147,8 @@ export class Scheduler {
       // A refused retype writes no user message (cinder/scheduler/manager.py retype).
       retypeVolume: ({ volumeId }) => this.retypeVolume(volumeId),
       createGroup: ({ groupId }) => this.createGroup(groupId),
+      // A refused migration writes no user message (cinder/scheduler/manager.py migrate_volume).
+      migrateVolume: ({ volumeId, host, requestId }) => this.migrateVolume(volumeId, host, requestId),
       updateBackend: async (report) => this.updateBackend(report),
       getPools: async () => this.poolStates(),
     });
@@ -367,6 +369,8 @@ export class Scheduler {
   async retypeVolume(volumeId: string): Promise<void> {
     const v = await getVolume(this.db.kysely, volumeId);
     if (!v || v.status !== T.retype.during || !v.host) return;
+    // Already migrating for this retype: the migration ends it.
+    if (v.migration_status && !(MIGRATION_IDLE as readonly string[]).includes(v.migration_status)) return;
     const task = parseTask(v);
     const newTypeId = task?.new_type_id;
     if (newTypeId) {
@@ -380,12 +384,60 @@ export class Scheduler {
         this.volumes.retypeVolume(queueOf(v), volumeId);
         return;
       }
+      if (task?.migration_policy === "on-demand" && (await this.migrateForRetype(v, newTypeId))) return;
     }
     this.log.warn(
       { volumeId, host: v.host, newTypeId, migrationPolicy: task?.migration_policy },
-      "retype refused: the volume's backend does not satisfy the new type and migration is not available",
+      "retype refused: the volume's backend does not satisfy the new type and it cannot migrate to one that does",
     );
     await refuseRetype(this.db.kysely, v, newTypeId);
+  }
+
+  /**
+   * A retype `on-demand` whose new type needs another backend (cinder/scheduler/manager.py retype:
+   * find_retype_backend, then migrate_volume with the new type): the best other pool that passes
+   * the filters for the new type takes the volume. An attached volume would need the compute
+   * service to swap it, and a volume with snapshots cannot move (cinder/volume/manager.py retype);
+   * both are refused. True when the migration was started.
+   */
+  private async migrateForRetype(v: VolumeRow, newTypeId: string): Promise<boolean> {
+    if (v.previous_status !== "available") return false;
+    const spec: RequestSpec = { size: v.size, availabilityZone: v.availability_zone, extraSpecs: await this.extraSpecs(newTypeId) };
+    const pool = rank(await this.passing(spec), spec, this.weighers).find((p) => !holdsVolume(p, v));
+    if (!pool) return false;
+    const started = await casVolume(
+      this.db.kysely,
+      v.id,
+      { status: [T.retype.during], migrationIdle: true, noSnapshots: true, groupIs: null, taskIs: v.task },
+      { migration_status: "starting" },
+    );
+    if (!started) return false;
+    this.consumeFromVolume(pool, v.size);
+    this.volumes.migrateVolume(queueOf(v), { volumeId: v.id, host: pool.host, ...(pool.cluster ? { cluster: pool.cluster } : {}), newTypeId });
+    return true;
+  }
+
+  /**
+   * A migration the API accepted (cinder/scheduler/manager.py migrate_volume,
+   * filter_scheduler.py backend_passes_filters): the destination (`host@backend`, a pool of it, or a
+   * cluster) must pass the filters for the whole volume. If it does, the source's volume manager
+   * copies the volume there; if not (NoValidBackend), migration_status goes to `error` and a
+   * volume locked for the migration (maintenance) returns to its previous status.
+   */
+  async migrateVolume(volumeId: string, host: string, requestId?: string): Promise<void> {
+    const v = await getVolume(this.db.kysely, volumeId);
+    if (!v || v.migration_status !== "starting" || !v.host) return;
+    const spec: RequestSpec = { size: v.size, availabilityZone: v.availability_zone, extraSpecs: await this.extraSpecs(v.volume_type_id) };
+    const pool = rank(await this.passing(spec), spec, this.weighers).find((p) => isDestination(p, host));
+    if (pool) {
+      this.consumeFromVolume(pool, v.size);
+      const msg = { volumeId, host: pool.host, ...(pool.cluster ? { cluster: pool.cluster } : {}) };
+      this.volumes.migrateVolume(queueOf(v), requestId === undefined ? msg : { ...msg, requestId });
+      return;
+    }
+    this.log.warn({ volumeId, host }, `Failed to schedule_migrate_volume_to_host: No valid backend was found. Cannot place volume ${volumeId} on ${host}.`);
+    const unlock = v.status === "maintenance" ? { status: v.previous_status ?? "available", previous_status: null } : {};
+    await casVolume(this.db.kysely, volumeId, { status: [v.status], migrationStatus: ["starting"] }, { migration_status: "error", ...unlock });
   }
 
   /** host_manager.py consume_from_volume: count the space as taken until the backend reports again. */
@@ -435,6 +487,12 @@ export class Scheduler {
 /** The backend a pool belongs to: its cluster's (`cluster@backend`) when clustered, else `host@backend`. */
 function backendKey(p: PoolState): string {
   return p.cluster ? backendOf(p.cluster) : p.backend;
+}
+
+/** Whether the pool is the destination named: a pool, a backend, or a cluster (with or without its pool). */
+function isDestination(p: PoolState, dest: string): boolean {
+  if (dest.includes("#")) return p.host === dest || p.cluster === dest;
+  return p.backend === dest || backendKey(p) === dest;
 }
 
 /**

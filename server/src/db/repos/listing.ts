@@ -37,6 +37,9 @@ export function filtered(db: Kysely<Database>, table: Listable, f: ListFilters):
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   let q: AnyQuery = (db as Kysely<any>).selectFrom(table);
   if (f.projectId !== undefined) q = q.where(`${table}.project_id`, "=", f.projectId);
+  // A migration's hidden destination is not a volume of the project: never listed or counted.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  if (table === "volumes") q = q.where((eb: any) => eb.or([eb("volumes.migration_status", "is", null), eb("volumes.migration_status", "not like", "target:%")]));
   for (const [col, v] of Object.entries(f.equals)) q = q.where(`${table}.${col}`, "=", v);
   for (const [col, text] of Object.entries(f.like)) {
     const pattern = "%" + text.toLowerCase().replace(/[\\%_]/g, (c) => "\\" + c) + "%";

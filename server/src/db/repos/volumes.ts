@@ -59,7 +59,20 @@ export interface Expect {
   taskIs?: string | null;
   /** The volume must be in this group (null: in none). */
   groupIs?: string | null;
+  /** No migration may be under way (migration_status null, deleting, error or success). */
+  migrationIdle?: boolean;
+  /** The row's migration_status must be one of these. */
+  migrationStatus?: readonly string[];
 }
+
+/**
+ * The migration statuses in which no migration is under way (cinder/volume/api.py
+ * AVAILABLE_MIGRATION_STATUS); a volume may be deleted, migrated or retyped only in these.
+ */
+export const MIGRATION_IDLE = ["deleting", "error", "success"] as const;
+
+/** The migration_status of the hidden volume a migration copies `sourceId` into. */
+export const migrationTarget = (sourceId: string): string => `target:${sourceId}`;
 
 /**
  * Compare-and-set: apply `values` only if the row still matches `expect`. True when this caller won.
@@ -84,6 +97,10 @@ export async function casVolume(
   if (expect.noHost) q = q.where("host", "is", null);
   if (expect.taskIs !== undefined) q = expect.taskIs === null ? q.where("task", "is", null) : q.where("task", "=", expect.taskIs);
   if (expect.groupIs !== undefined) q = expect.groupIs === null ? q.where("group_id", "is", null) : q.where("group_id", "=", expect.groupIs);
+  if (expect.migrationIdle) {
+    q = q.where((eb) => eb.or([eb("migration_status", "is", null), eb("migration_status", "in", [...MIGRATION_IDLE])]));
+  }
+  if (expect.migrationStatus) q = q.where("migration_status", "in", [...expect.migrationStatus]);
   if (expect.noSnapshots) {
     q = q.where(({ not, exists, selectFrom }) =>
       not(exists(selectFrom("snapshots").select(sql.lit(1).as("one")).whereRef("snapshots.volume_id", "=", "volumes.id"))),
@@ -239,4 +256,24 @@ export async function existingVolumeIds(db: Q, ids: readonly string[]): Promise<
     for (const r of rows) for (const k of [r.id, r.name_id]) if (k && chunk.includes(k)) out.add(k);
   }
   return out;
+}
+
+/** The hidden volumes a migration made on one backend (`host@backend`) to copy into (migration_status `target:<source>`). */
+export async function migrationTargetsOnBackend(db: Q, backendHost: string): Promise<VolumeRow[]> {
+  return db.selectFrom("volumes").selectAll().where(onBackend(backendHost)).where("migration_status", "like", "target:%").execute();
+}
+
+/** The volumes of one backend whose migration is under way (starting, migrating, completing). */
+export async function migratingOnBackend(db: Q, backendHost: string): Promise<VolumeRow[]> {
+  return db
+    .selectFrom("volumes")
+    .selectAll()
+    .where(onBackend(backendHost))
+    .where("migration_status", "in", ["starting", "migrating", "completing"])
+    .execute();
+}
+
+/** Whether a row is a migration's hidden destination (never listed, counted or resumed as a volume). */
+export function isMigrationTarget(v: { migration_status: string | null }): boolean {
+  return v.migration_status?.startsWith("target:") ?? false;
 }

@@ -8,6 +8,8 @@ import {
 } from "../../volume/api/actions";
 import { extendVolume } from "../../volume/api/extend";
 import { retypeVolume } from "../../volume/api/retype";
+import { migrateVolume, migrateVolumeCompletion } from "../../volume/api/migrate";
+import { MV } from "../../contract/microversion";
 import {
   attachVolume,
   beginDetaching,
@@ -21,7 +23,7 @@ import {
 } from "../../volume/api/attach";
 import type { Connector } from "../../targets/interface";
 import type { Handlers } from "../handler";
-import { invalidInput } from "../../contract/errors";
+import { badRequest, invalidInput } from "../../contract/errors";
 import { bodyFlag } from "./common";
 
 type H = Pick<
@@ -34,6 +36,8 @@ type H = Pick<
   | "updateVolumeReadonlyFlag"
   | "revertVolumeToSnapshot"
   | "retypeVolume"
+  | "migrateVolume"
+  | "migrateVolumeCompletion"
   | "reserveVolume"
   | "unreserveVolume"
   | "beginDetaching"
@@ -92,6 +96,29 @@ export const volumeActionHandlers: H = {
   retypeVolume: async (req) => {
     await retypeVolume(req.svc, req.ctx, req.params.volume_id, req.body.new_type, req.body.migration_policy);
     return {};
+  },
+  migrateVolume: async (req) => {
+    const b = req.body;
+    // cinder/api/schemas/admin_actions.py migrate_volume: no `cluster` before 3.16.
+    if (b.cluster !== undefined && req.ctx.version < MV.VOLUME_MIGRATE_CLUSTER) {
+      throw badRequest(
+        `Invalid input for field/attribute os-migrate_volume. Value: ${JSON.stringify(b)}. Additional properties are not allowed ('cluster' was unexpected)`,
+      );
+    }
+    await migrateVolume(req.svc, req.ctx, req.params.volume_id, {
+      host: b.host ?? undefined,
+      cluster: req.ctx.version >= MV.VOLUME_MIGRATE_CLUSTER ? (b.cluster ?? undefined) : undefined,
+      clusterAllowed: req.ctx.version >= MV.VOLUME_MIGRATE_CLUSTER,
+      forceHostCopy: b.force_host_copy === undefined ? false : flag("force_host_copy", b.force_host_copy),
+      lockVolume: b.lock_volume === undefined ? false : flag("lock_volume", b.lock_volume),
+    });
+    return {};
+  },
+  migrateVolumeCompletion: async (req) => {
+    const b = req.body;
+    const error = b.error === undefined ? false : flag("error", b.error);
+    const saved = await migrateVolumeCompletion(req.svc, req.ctx, req.params.volume_id, b.new_volume, error);
+    return { body: { save_volume_id: saved } };
   },
   revertVolumeToSnapshot: async (req) => {
     await revertVolumeToSnapshot(req.svc, req.ctx, req.params.volume_id, req.body.snapshot_id ?? "None");

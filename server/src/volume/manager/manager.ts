@@ -27,6 +27,7 @@ import { getManageableVolumes, manageExisting } from "./manage";
 import { getManageableSnapshots, manageExistingSnapshot, unmanageSnapshot } from "./manage-snapshots";
 import { reconcile, resumeStale } from "./reconcile";
 import { retypeVolume } from "./retype";
+import { migrateVolume, migrateVolumeCompletion } from "./migrate";
 import { capabilitiesOf } from "./capabilities";
 import { createGroup, createGroupSnapshot, deleteGroup, deleteGroupSnapshot, updateGroup } from "./groups";
 
@@ -63,6 +64,11 @@ export class VolumeManager {
   /** `cluster@backend` when clustered: the cluster's queue and the cluster_name of its volumes. */
   readonly cluster?: string;
   readonly locks = new KeyedLocks();
+  /**
+   * The volume managers of this process by backend (`host@backend`), this one included: a
+   * migration copies from its source's driver straight into its destination's.
+   */
+  peers?: Map<string, VolumeManager>;
   private timer?: NodeJS.Timeout;
   private beat?: NodeJS.Timeout;
   private sweep?: NodeJS.Timeout;
@@ -167,6 +173,8 @@ export class VolumeManager {
       deleteSnapshot: ({ snapshotId, requestId }) => changing(ops.deleteSnapshot(this, snapshotId, requestId)),
       retypeVolume: ({ volumeId }) => changing(retypeVolume(this, volumeId)),
       revertToSnapshot: ({ volumeId, snapshotId }) => changing(ops.revertToSnapshot(this, volumeId, snapshotId)),
+      migrateVolume: (msg) => changing(migrateVolume(this, msg)),
+      migrateVolumeCompletion: ({ volumeId, newVolumeId, error }) => migrateVolumeCompletion(this, volumeId, newVolumeId, error),
       manageExisting: ({ volumeId }) => changing(manageExisting(this, volumeId)),
       getManageableVolumes: () => getManageableVolumes(this),
       manageExistingSnapshot: ({ snapshotId }) => changing(manageExistingSnapshot(this, snapshotId)),

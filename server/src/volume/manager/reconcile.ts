@@ -6,7 +6,7 @@
  */
 import { casSnapshot, snapshotsOnBackend } from "../../db/repos/snapshots";
 import { casGroup, groupSnapshotsOnBackend, groupsOnBackend } from "../../db/repos/groups";
-import { parseTask, volumesOnBackend } from "../../db/repos/volumes";
+import { isMigrationTarget, MIGRATION_IDLE, parseTask, volumesOnBackend } from "../../db/repos/volumes";
 import { SNAPSHOT_TRANSITIONAL, VOLUME_TRANSITIONAL } from "../../contract/status";
 import type { SnapshotRow, VolumeRow } from "../../db/schema";
 import { timestampAt } from "../../contract/time";
@@ -14,6 +14,7 @@ import type { VolumeManager } from "./manager";
 import { ensureExports } from "./exports";
 import { findOrphans } from "./orphans";
 import { resumeStaleBackups } from "./backup-reconcile";
+import { reconcileMigrations } from "./migrate";
 
 /** Orphans named one per log line on start; the rest are counted (`cinderblock admin orphans list` names them all). */
 const ORPHANS_LOGGED = 100;
@@ -21,6 +22,7 @@ const ORPHANS_LOGGED = 100;
 export async function reconcile(m: VolumeManager): Promise<void> {
   await quarantineOrphans(m);
   await ensureExports(m);
+  await reconcileMigrations(m);
   const volumes = await volumesOnBackend(m.db.kysely, m.backend, VOLUME_TRANSITIONAL);
   const snapshots = await snapshotsOnBackend(m.db.kysely, m.backend, SNAPSHOT_TRANSITIONAL);
   await resume(m, volumes, snapshots, "resuming an interrupted");
@@ -63,10 +65,15 @@ export async function resumeStale(m: VolumeManager, ageMs: number): Promise<void
   await resumeStaleBackups(m, ageMs);
 }
 
+/** A migration's hidden target, or a volume whose retype migrates: the migration owns it, nothing is resumed. */
+function migrationBusy(v: VolumeRow): boolean {
+  return isMigrationTarget(v) || (v.migration_status !== null && !(MIGRATION_IDLE as readonly string[]).includes(v.migration_status));
+}
+
 async function resume(m: VolumeManager, volumes: VolumeRow[], snapshots: SnapshotRow[], why: string): Promise<void> {
   const { volumes: self, scheduler } = m.rpc;
   const reverting = new Set<string>();
-  for (const v of volumes) {
+  for (const v of volumes.filter((x) => !migrationBusy(x))) {
     m.log.info({ volumeId: v.id, status: v.status }, `${why} volume operation`);
     if (v.status === "creating") self.createVolume(m.backend, v.id);
     else if (v.status === "deleting") self.deleteVolume(m.backend, v.id);
