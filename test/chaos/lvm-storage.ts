@@ -85,7 +85,8 @@ export function lvmStorage(backends: LvmBackend[], opts: { configfs?: string; in
     async write(volumeId, host) {
       const disk = mapperPath(backendOf(host).vg, `volume-${volumeId}`);
       for (const at of REGIONS) {
-        const tmp = path.join(os.tmpdir(), `chaos-write-${process.pid}-${at}`);
+        // One file per volume and region: guests write to several volumes at once.
+        const tmp = path.join(os.tmpdir(), `chaos-write-${process.pid}-${volumeId}-${at}`);
         await fsp.writeFile(tmp, Buffer.concat([Buffer.from(`the data of ${volumeId} at ${at}`), randomBytes(MIB - 64)]).subarray(0, MIB));
         await dd([`if=${tmp}`, `of=${disk}`, `seek=${at / MIB}`, "count=1", "oflag=direct", "conv=fsync,notrunc"]);
         await fsp.rm(tmp, { force: true });
