@@ -2,10 +2,10 @@
  * A real S3 service for tests: a single-node Ceph with radosgw (test/lab/ceph/rgw-lab.sh), started
  * in before() and stopped in after(). Only what this helper started is stopped.
  */
-import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { missingTool, run } from "../lab/ceph/lab";
 
 const LAB = path.resolve(__dirname, "../lab/ceph/rgw-lab.sh");
 const TOOLS = ["ceph-mon", "ceph-osd", "radosgw", "radosgw-admin"];
@@ -18,22 +18,9 @@ export interface Rgw {
   stop(): Promise<void>;
 }
 
-function run(cmd: string, args: string[], timeoutMs: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(cmd, args, { timeout: timeoutMs }, (err, stdout, stderr) => (err ? reject(new Error(`${cmd} ${args.join(" ")}: ${err.message}\n${stderr}`)) : resolve(stdout)));
-  });
-}
-
 /** The first tool radosgw needs that this machine lacks, or undefined. */
-export async function missingRgwTool(): Promise<string | undefined> {
-  for (const t of TOOLS) {
-    try {
-      await run("sh", ["-c", 'command -v "$1"', "sh", t], 5000);
-    } catch {
-      return t;
-    }
-  }
-  return undefined;
+export function missingRgwTool(): Promise<string | undefined> {
+  return missingTool(TOOLS);
 }
 
 export async function startRgw(): Promise<Rgw> {

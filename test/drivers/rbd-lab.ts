@@ -7,6 +7,8 @@ import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { missingTool, run } from "../lab/ceph/lab";
+export { run };
 
 const LAB = path.resolve(__dirname, "../lab/ceph/rbd-lab.sh");
 const TOOLS = ["ceph-mon", "ceph-osd", "ceph-mgr", "ceph", "rbd", "rados", "qemu-img"];
@@ -21,24 +23,9 @@ export interface RbdLab {
   stop(): Promise<void>;
 }
 
-export function run(cmd: string, args: string[], timeoutMs = 120_000): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(cmd, args, { timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) =>
-      err ? reject(new Error(`${cmd} ${args.join(" ")}: ${err.message}\n${stderr}`)) : resolve(stdout),
-    );
-  });
-}
-
 /** The first tool the lab needs that this machine lacks, or undefined. */
-export async function missingRbdTool(): Promise<string | undefined> {
-  for (const t of TOOLS) {
-    try {
-      await run("sh", ["-c", 'command -v "$1"', "sh", t], 5000);
-    } catch {
-      return t;
-    }
-  }
-  return undefined;
+export function missingRbdTool(): Promise<string | undefined> {
+  return missingTool(TOOLS);
 }
 
 export async function startRbdLab(): Promise<RbdLab> {
