@@ -6,19 +6,9 @@
  */
 import assert from "node:assert/strict";
 import { DIALECTS } from "../helpers/server";
-import { fails, json, ok, openrc, requireCli, run } from "../helpers/openstack";
+import { fails, json, ok, openrc, requireCli, run, until } from "../helpers/openstack";
 import { type IdentityServer, startIdentity } from "../identity/helpers";
 import { BACKUP_TEST_CONFIG } from "../backup/helpers";
-
-async function until<T>(fn: () => Promise<T | undefined>, what: string): Promise<T> {
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
 
 describe("the openstack CLI: volume backups", () => {
   before(requireCli);

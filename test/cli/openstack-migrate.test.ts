@@ -5,18 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { DIALECTS } from "../helpers/server";
-import { fails, json, ok, openrc, requireCli } from "../helpers/openstack";
+import { fails, json, ok, openrc, requireCli, until } from "../helpers/openstack";
 import { startIdentity, type IdentityServer } from "../identity/helpers";
-
-async function until<T>(fn: () => Promise<T | undefined>, what: string): Promise<T> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe("the openstack CLI: volume migrate", () => {
   before(requireCli);

@@ -1,6 +1,7 @@
 /** Running the real `openstack` CLI (python3-openstackclient) with an openrc environment. */
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
+import { waitFor } from "./wait";
 
 export interface Run {
   code: number;
@@ -57,3 +58,6 @@ export async function requireCli(this: Mocha.Context): Promise<void> {
     this.skip();
   }
 }
+
+/** Wait until `fn` gives a value: each CLI command starts a Python interpreter, so up to two minutes. */
+export const until = <T>(fn: () => Promise<T | undefined>, what: string): Promise<T> => waitFor(fn, what, 120_000);
