@@ -5,7 +5,7 @@
  * (migration_status `starting`); the scheduler checks the destination against its filters, and the
  * source's volume manager copies the data and completes (../manager/migrate.ts).
  */
-import { backendOf } from "../../bus/rpc";
+import { backendOf, queueOf } from "../../bus/rpc";
 import { casVolume, getVolume, migrationTarget } from "../../db/repos/volumes";
 import { servicesWithRulingFlags } from "../../db/repos/services";
 import type { RequestContext } from "../../contract/context";
@@ -14,7 +14,6 @@ import { isServiceUp, VOLUME_BINARY } from "../../contract/services";
 import { authorize } from "../../policy/policy";
 import type { Services } from "../../services";
 import { findVolume } from "./lookup";
-import { queueOf } from "../../bus/rpc";
 
 export interface MigrateVolumeInput {
   /** `host@backend[#pool]`; or, from 3.16, `cluster` instead. */
