@@ -122,12 +122,21 @@ export function openDb(url: string): Db {
   sqlite.pragma("busy_timeout = 10000");
   const statements = preparedOnce(sqlite);
   const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: statements }) });
-  direct.set(kysely, { sqlite, prepare: (text) => statements.prepare(text) });
+  direct.set(kysely, { sqlite, prepare: (text) => statements.prepare(text), cache: statements.cache });
   return { kysely, dialect: "sqlite", close: () => kysely.destroy() };
 }
 
 /** The SQLite connection under a root kysely instance (not a transaction's), for reads that skip kysely. */
-const direct = new WeakMap<object, { sqlite: SQLite.Database; prepare(sql: string): Statement }>();
+const direct = new WeakMap<object, { sqlite: SQLite.Database; prepare(sql: string): Statement; cache: ReadCache }>();
+
+/**
+ * What the database holds, as a number: the same number twice means that nothing was written in
+ * between, by this process or another (./read-cache.ts). Undefined where no such number is known
+ * (PostgreSQL, whose other clients commit unseen; a transaction open on the SQLite connection).
+ */
+export function generation(db: Db): number | undefined {
+  return direct.get(db.kysely)?.cache.generation();
+}
 
 /** The better-sqlite3 connection under a SQLite database (diagnostics, tests); undefined on PostgreSQL. */
 export function sqliteConnection(db: Db): SQLite.Database | undefined {
@@ -154,10 +163,11 @@ const STATEMENTS_KEPT = 1000;
  * a new statement on every query, and preparing costs as much as running a small one. A statement
  * is reused only by the next query of the same text; kysely runs one query at a time on SQLite.
  */
-function preparedOnce(sqlite: SQLite.Database): SqliteDatabase & { prepare(sql: string): Statement } {
+function preparedOnce(sqlite: SQLite.Database): SqliteDatabase & { prepare(sql: string): Statement; cache: ReadCache } {
   const kept = new Map<string, Statement>();
   const cache = new ReadCache(sqlite);
   return {
+    cache,
     close: () => sqlite.close(),
     prepare(sql: string) {
       let stmt = kept.get(sql);

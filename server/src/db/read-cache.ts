@@ -22,6 +22,8 @@ const VOLATILE = /\b(random|randomblob|changes|total_changes|last_insert_rowid|d
 export class ReadCache {
   private entries = new Map<string, unknown[][]>();
   private version: unknown;
+  /** Counts the times the database may have changed under what was read (./database.ts `generation`). */
+  private epoch = 0;
   private readonly versionOf: SQLite.Statement;
 
   constructor(private readonly sqlite: SQLite.Database) {
@@ -36,7 +38,28 @@ export class ReadCache {
 
   /** A statement that can write is about to run on this connection: nothing kept is sure any more. */
   forget(): void {
+    this.epoch++;
     if (this.entries.size > 0) this.entries = new Map();
+  }
+
+  /**
+   * A number that stays the same exactly while nothing kept from a read could have changed: it
+   * moves with every statement that can write on this connection and with every commit of another
+   * connection. Undefined while a transaction is open on the connection (a read would see its
+   * uncommitted rows, and a rollback writes nothing that would move the number).
+   */
+  generation(): number | undefined {
+    if (this.sqlite.inTransaction) return undefined;
+    this.checkVersion();
+    return this.epoch;
+  }
+
+  private checkVersion(): void {
+    const version = this.versionOf.get();
+    if (version !== this.version) {
+      this.version = version;
+      this.forget();
+    }
   }
 
   /**
@@ -47,11 +70,7 @@ export class ReadCache {
     if (this.sqlite.inTransaction) return read();
     const key = keyOf(sql, params);
     if (key === undefined) return read();
-    const version = this.versionOf.get();
-    if (version !== this.version) {
-      this.version = version;
-      this.forget();
-    }
+    this.checkVersion();
     let rows = this.entries.get(key);
     if (rows === undefined) {
       rows = read();

@@ -23,6 +23,8 @@ import { formatVersion, parseVersion } from "../contract/microversion";
 import { requestedVersion } from "./microversion";
 import { dropLenientKeys, jsonTooDeep, MAX_JSON_DEPTH, refuseNul, refuseNulInRequest, validateBody } from "./validate";
 import type { LinkBase } from "./views/links";
+import { generation } from "../db/database";
+import { CACHED_OPERATIONS, ResponseCache, responseKey } from "./response-cache";
 
 /** oslo.middleware sizelimit's default max_request_body_size. */
 export const MAX_BODY_BYTES = 114_688;
@@ -39,6 +41,10 @@ const GLOBAL_REQUEST_ID = /^req-[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-
 declare module "fastify" {
   interface FastifyRequest {
     cinderVersion?: number;
+  }
+  interface FastifyInstance {
+    /** Answers kept for repeated reads (./response-cache.ts). */
+    answers: ResponseCache;
   }
 }
 
@@ -130,7 +136,9 @@ export function buildHttp(svc: Services, log: Logger): FastifyInstance {
 
   limitConnections(app, svc.config);
   const rate = new WriteRateLimiter(svc.config.writeRateLimitPerMinute);
-  for (const route of routes) registerRoute(app, svc, route, rate);
+  const answers = new ResponseCache();
+  app.decorate("answers", answers);
+  for (const route of routes) registerRoute(app, svc, route, rate, answers);
   return app;
 }
 
@@ -193,7 +201,8 @@ function lastValues(q: unknown): Record<string, string> {
   return out;
 }
 
-function registerRoute(app: FastifyInstance, svc: Services, route: Route, rate: WriteRateLimiter): void {
+function registerRoute(app: FastifyInstance, svc: Services, route: Route, rate: WriteRateLimiter, answers: ResponseCache): void {
+  const cached = route.method === "GET" && CACHED_OPERATIONS.has(route.operation as string);
   app.route({
     method: route.method,
     url: route.url,
@@ -236,13 +245,21 @@ function registerRoute(app: FastifyInstance, svc: Services, route: Route, rate: 
           validate(validatorFor(route.body, route.bodyBefore, version), body);
         }
       }
+      const link = linkBase(svc, req, params.project_id);
+      // A repeated read answered as before while the database is unchanged (./response-cache.ts).
+      const gen = cached ? generation(svc.db) : undefined;
+      const key = gen === undefined ? undefined : responseKey(handlerName, req.url, link.origin, ctx);
+      if (key !== undefined) {
+        const kept = answers.get(key, gen!);
+        if (kept !== undefined) return reply.code(status).type("application/json").send(kept);
+      }
       const hreq: HandlerRequest<unknown> = {
         ctx,
         params,
         query: lastValues(req.query),
         body,
         headers: req.headers,
-        link: linkBase(svc, req, params.project_id),
+        link,
         svc,
         rate,
       };
@@ -253,7 +270,10 @@ function registerRoute(app: FastifyInstance, svc: Services, route: Route, rate: 
       reply.code(res.status ?? status);
       if (res.headers) reply.headers(res.headers);
       if (res.body === undefined) return reply.send();
-      return reply.type("application/json").send(JSON.stringify(res.body));
+      const json = JSON.stringify(res.body);
+      // Kept only when nothing was written while it was made, so that it is the answer of one state.
+      if (key !== undefined && res.status === undefined && !res.headers && generation(svc.db) === gen) answers.set(key, gen!, json);
+      return reply.type("application/json").send(json);
     },
   });
 }
