@@ -85,6 +85,26 @@ forEachDialect("quotas", { quotas: { ...DEFAULT_QUOTAS } }, function (fx) {
     assert.deepEqual([u.volumes.in_use, u.snapshots.in_use, u.gigabytes.in_use], [0, 0, 0]);
   });
 
+  it("charges a snapshot an admin makes of another project's volume to the admin's project, which owns it", async () => {
+    const owner = fx.s.client.as("u:q8");
+    const v = await create("q8", 2);
+    await waitStatus(owner, "volumes", "q8", v.body.volume.id, "available");
+    const a = fx.s.client.as("admin:q9");
+    const snap = await a.post("/v3/q9/snapshots", { snapshot: { volume_id: v.body.volume.id } });
+    assert.equal(snap.status, 202, JSON.stringify(snap.body));
+    await waitStatus(a, "snapshots", "q9", snap.body.snapshot.id, "available");
+    const usage = async (p: string) => {
+      const q = (await admin().get(`/v3/admin/os-quota-sets/${p}?usage=true`)).body.quota_set;
+      return [q.volumes.in_use, q.snapshots.in_use, q.gigabytes.in_use];
+    };
+    assert.deepEqual(await usage("q8"), [1, 0, 2], "the volume's project pays for the volume only");
+    assert.deepEqual(await usage("q9"), [0, 1, 2], "the snapshot's project pays for the snapshot");
+    assert.equal((await a.delete(`/v3/q9/snapshots/${snap.body.snapshot.id}`)).status, 202);
+    await waitGone(a, "snapshots", "q9", snap.body.snapshot.id);
+    assert.deepEqual(await usage("q9"), [0, 0, 0], "the snapshot's quota comes back to its project");
+    assert.deepEqual(await usage("q8"), [1, 0, 2]);
+  });
+
   it("enforces per_volume_gigabytes", async () => {
     await admin().put("/v3/admin/os-quota-sets/q5", { quota_set: { per_volume_gigabytes: 5 } });
     assertFault(await create("q5", 6), 413, "VolumeSizeExceedsLimit: Requested volume size 6G is larger than maximum allowed limit 5G.");

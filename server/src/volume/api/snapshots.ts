@@ -51,7 +51,9 @@ export async function createSnapshot(svc: ConfigCastDeps, ctx: RequestContext, i
       if (!cur) throw volumeNotFound(v.id);
       throw invalidVolume(statusMessage(cur.status));
     }
-    await consume(trx, svc.config.quotas, v.project_id, await snapshotDelta(trx, row));
+    // The snapshot is the caller's (an admin may snapshot another project's volume), and so is its
+    // quota, as in cinder/volume/api.py _create_snapshot (QUOTAS.reserve with the caller's context).
+    await consume(trx, svc.config.quotas, row.project_id, await snapshotDelta(trx, row));
     await insertSnapshot(trx, row, input.metadata ?? {});
   });
   svc.volumes.createSnapshot(queueOf(v), row.id, ctx.requestId);
