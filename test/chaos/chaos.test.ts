@@ -6,7 +6,7 @@
  */
 import { DIALECTS } from "../helpers/server";
 import { servicesMissing } from "../scale/harness";
-import { runChaos } from "./chaos";
+import { kindsOf, runChaos } from "./chaos";
 import { KINDS, runServicesChaos } from "./services";
 
 const CYCLES = 30;
@@ -20,6 +20,7 @@ for (const dialect of DIALECTS) {
     it(`restarts ${CYCLES} times with nothing in flight, no file without a row or row without its file, quota exact and the guests' data intact`, async () => {
       const r = await runChaos({ dialect, cycles: CYCLES, seed: SEED, log });
       console.log(`      survived ${r.cycles} kills: ${r.operations} operations (${r.cutShort} cut short), ${r.volumes} volumes at the end, ${r.guarded} holding a guest's data`);
+      console.log(`      operations sent: ${kindsOf(r)}`);
     });
   });
 }

@@ -1,8 +1,9 @@
 /**
  * Chaos: the server is killed with SIGKILL at random moments while a seeded random mix of
- * operations runs against the file backend (create, create from a snapshot, clone, delete, extend,
+ * operations runs against two file backends (create, create from a snapshot, clone, delete, extend,
  * snapshot create and delete, retype, attachments reserved and deleted, manage of a file that was
- * not Cinderblock's, a guest writing to a volume: ./operations.ts), and restarted on the same data
+ * not Cinderblock's, backups and restores, transfers to another project, migrations between the
+ * backends, a guest writing to a volume: ./operations.ts), and restarted on the same data
  * directory and database. After every restart, once nothing is in flight (./invariants.ts):
  *
  * - no volume or snapshot is left in a transitional status;
@@ -30,7 +31,6 @@ import os from "node:os";
 import path from "node:path";
 import { Client } from "../helpers/client";
 import { makeDb, startChild, type ChildServer, type Dialect } from "../helpers/server";
-import { backendDir } from "../helpers/state";
 import { prng } from "../helpers/random";
 import { servicesMissing } from "../scale/harness";
 import { check, PROJECT, type World } from "./invariants";
@@ -40,7 +40,8 @@ import { fileStorage, posixBackups, type Storage } from "./storage";
 import { runLvmChaos } from "../lab/lvm-chaos";
 import { umlUnavailable } from "../lab/uml";
 
-const HOST = "testhost@file";
+/** Two file backends of the one server, so that volumes can migrate between them. */
+const BACKENDS = ["a", "b"];
 
 export interface ChaosOptions {
   dialect: Dialect;
@@ -70,17 +71,20 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
   const rnd = prng(o.seed);
   const dataDir = await mkdtemp(path.join(os.tmpdir(), `cinderblock-chaos-${o.dialect}-`));
   const db = await makeDb(o.dialect, dataDir);
-  const storage = o.storage?.(dataDir) ?? fileStorage([{ host: HOST, dir: backendDir(dataDir) }]);
-  // Backups join the mix on the file driver (the posix store in the data directory).
+  // On the file driver (the default): two backends, and backups in the posix store of the data directory.
+  const files = BACKENDS.map((b) => ({ host: `testhost@${b}`, dir: path.join(dataDir, "volumes", b) }));
+  const storage = o.storage?.(dataDir) ?? fileStorage(files);
+  const config = o.storage ? o.config : { ...o.config, backends: BACKENDS.map((name) => ({ name, driver: "file" })) };
   const backups = o.storage ? undefined : posixBackups(path.join(dataDir, "backups", "volumebackups"));
-  const w: World = { clients: [], storage, types: [], guarded: new Map(), imports: 0, backups };
+  const backends = o.storage ? undefined : files.map((f) => f.host);
+  const w: World = { clients: [], storage, types: [], guarded: new Map(), imports: 0, backups, backends };
   const stats: ChaosResult = { cycles: 0, operations: 0, cutShort: 0, volumes: 0, guarded: 0 };
   const children: ChildServer[] = [];
   const killAll = () => children.forEach((ch) => ch.child.kill("SIGKILL"));
   process.once("exit", killAll);
   try {
     for (let cycle = 0; cycle <= o.cycles; cycle++) {
-      const server = await startChild({ dataDir, dbUrl: db.url, config: o.config, cli: o.cli, startTimeoutMs: o.cli ? 300_000 : undefined });
+      const server = await startChild({ dataDir, dbUrl: db.url, config, cli: o.cli, startTimeoutMs: o.cli ? 300_000 : undefined });
       children.push(server);
       const c = new Client(server.url, "admin:p1");
       w.clients = [c];
@@ -117,6 +121,14 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
   }
 }
 
+/** "12 create, 3 migrate, ...": the operations a run sent, by kind. */
+export function kindsOf(s: BurstStats): string {
+  return Object.entries(s.kinds ?? {})
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, n]) => `${n} ${k}`)
+    .join(", ");
+}
+
 async function main(): Promise<void> {
   const mode = process.env.CHAOS_MODE ?? "all-in-one";
   const seed = Number(process.env.CHAOS_SEED ?? Date.now() % 1_000_000);
@@ -144,7 +156,7 @@ async function main(): Promise<void> {
   for (const dialect of dialects) {
     console.log(`chaos on ${dialect}: ${cycles} kills, seed ${seed} (CHAOS_SEED=${seed} replays it)`);
     const r = await runChaos({ dialect, cycles, seed, log: (l) => console.log(`  ${l}`) });
-    console.log(`  survived ${r.cycles} kills: ${r.operations} operations, ${r.cutShort} cut short, ${r.volumes} volumes at the end, ${r.guarded} holding data`);
+    console.log(`  survived ${r.cycles} kills: ${r.operations} operations (${kindsOf(r)}), ${r.cutShort} cut short, ${r.volumes} volumes at the end, ${r.guarded} holding data`);
   }
 }
 

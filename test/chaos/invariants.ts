@@ -13,8 +13,12 @@ import { GIB, type Guarded, type Storage } from "./storage";
 export { GIB };
 
 export const PROJECT = "p1";
+/** The project volumes are transferred to. */
+export const RECEIVER = "p2";
 /** Statuses whose volume has its storage (the others: being made, failed, or going away). */
-const VOLUME_HAS_STORAGE = ["available", "in-use", "reserved", "attaching", "detaching", "retyping", "extending", "error_extending", "backing-up"];
+const VOLUME_HAS_STORAGE = ["available", "in-use", "reserved", "attaching", "detaching", "retyping", "extending", "error_extending", "backing-up", "awaiting-transfer"];
+/** Migration statuses of a copy under way, which a restart must end too. */
+const MIGRATING = ["starting", "migrating", "completing"];
 /** Volume statuses of a backup or a restore under way, which a restart must end too. */
 const VOLUME_BACKUP_WORK = ["backing-up", "restoring-backup"];
 const BACKUP_TRANSITIONAL = ["creating", "restoring", "deleting"];
@@ -31,6 +35,10 @@ export interface Row {
   volume_type?: string;
   volume_id?: string;
   "os-vol-host-attr:host"?: string | null;
+  "os-vol-tenant-attr:tenant_id"?: string;
+  "os-vol-mig-status-attr:migstat"?: string | null;
+  "os-vol-mig-status-attr:name_id"?: string | null;
+  "os-extended-snapshot-attributes:project_id"?: string;
 }
 
 export interface Rows {
@@ -50,6 +58,13 @@ export interface World {
   imports: number;
   /** The ids of the backups that have objects in the backup store; none: no backups in the mix. */
   backups?: () => Promise<Set<string>>;
+  /** The backends (`host@backend`) volumes may be migrated between; fewer than two: no migrations in the mix. */
+  backends?: string[];
+}
+
+/** The id a volume's storage is named by: its name_id after a migration, else its own. */
+export function storageId(v: Row): string {
+  return v["os-vol-mig-status-attr:name_id"] ?? v.id;
 }
 
 /** The `host@backend` of a volume (its host without the pool). */
@@ -76,6 +91,7 @@ export async function quiet(c: Client): Promise<Rows> {
     const busy = [
       ...r.volumes.filter((v) => (VOLUME_TRANSITIONAL as readonly string[]).includes(v.status)).map((v) => `volume ${v.id} ${v.status}`),
       ...r.volumes.filter((v) => VOLUME_BACKUP_WORK.includes(v.status)).map((v) => `volume ${v.id} ${v.status}`),
+      ...r.volumes.filter((v) => MIGRATING.includes(v["os-vol-mig-status-attr:migstat"] ?? "")).map((v) => `volume ${v.id} migration ${v["os-vol-mig-status-attr:migstat"]}`),
       ...r.snapshots.filter((s) => (SNAPSHOT_TRANSITIONAL as readonly string[]).includes(s.status)).map((s) => `snapshot ${s.id} ${s.status}`),
       ...r.backups.filter((b) => BACKUP_TRANSITIONAL.includes(b.status)).map((b) => `backup ${b.id} ${b.status}`),
     ];
@@ -94,11 +110,12 @@ export async function check(c: Client, w: World, where: string, startLog?: strin
   if (startLog !== undefined) assert.ok(!startLog.includes("quota usage did not match"), `${where}: the start had to correct quota usage:\n${startLog}`);
 
   const volumeIds = new Set(r.volumes.map((v) => v.id));
+  const storageIds = new Set(r.volumes.map(storageId));
   const snapshotIds = new Set(r.snapshots.map((s) => s.id));
   const inv = await w.storage.inventory();
   assert.deepEqual(inv.leftovers, [], `${where}: left behind`);
   for (const [host, volumes] of inv.volumes) {
-    for (const id of volumes.keys()) assert.ok(volumeIds.has(id), `${where}: the storage of volume ${id} on ${host} has no row`);
+    for (const id of volumes.keys()) assert.ok(storageIds.has(id), `${where}: the storage of volume ${id} on ${host} has no row`);
   }
   for (const [host, snapshots] of inv.snapshots) {
     for (const id of snapshots) assert.ok(snapshotIds.has(id), `${where}: the storage of snapshot ${id} on ${host} has no row`);
@@ -108,10 +125,10 @@ export async function check(c: Client, w: World, where: string, startLog?: strin
     const host = backendHost(v);
     const held = host === undefined ? undefined : inv.volumes.get(host);
     assert.ok(held, `${where}: volume ${v.id} is ${v.status} on ${v["os-vol-host-attr:host"]}, no backend of the run`);
-    const size = held.get(v.id);
+    const size = held.get(storageId(v));
     assert.ok(size !== undefined, `${where}: volume ${v.id} is ${v.status} but its storage is missing on ${host}`);
     assert.equal(size, v.size * GIB, `${where}: volume ${v.id} of ${v.size} GiB has storage of ${size} bytes`);
-    assert.ok(!inv.unfinished?.includes(v.id), `${where}: volume ${v.id} is ${v.status} but its storage is an unfinished copy`);
+    assert.ok(!inv.unfinished?.includes(storageId(v)), `${where}: volume ${v.id} is ${v.status} but its storage is an unfinished copy`);
   }
   for (const s of r.snapshots) {
     if (!SNAPSHOT_HAS_STORAGE.includes(s.status)) continue;
@@ -135,16 +152,22 @@ export async function check(c: Client, w: World, where: string, startLog?: strin
     for (const b of r.backups.filter((x) => x.status === "available")) assert.ok(stored.has(b.id), `${where}: backup ${b.id} is available but its objects are missing`);
   }
 
-  const limits = (await c.get(`/v3/${PROJECT}/limits`)).body.limits.absolute;
-  assert.deepEqual(
-    { volumes: limits.totalVolumesUsed, snapshots: limits.totalSnapshotsUsed, gigabytes: limits.totalGigabytesUsed },
-    {
-      volumes: r.volumes.length,
-      snapshots: r.snapshots.length,
-      gigabytes: r.volumes.reduce((n, v) => n + v.size, 0) + r.snapshots.reduce((n, s) => n + s.size, 0),
-    },
-    `${where}: quota usage`,
-  );
+  // Each project's usage is what its rows hold (volumes move to the receiver with a transfer).
+  for (const project of [PROJECT, RECEIVER]) {
+    const mine = <T extends Row>(xs: T[], key: keyof Row) => xs.filter((x) => (x[key] ?? PROJECT) === project);
+    const volumes = mine(r.volumes, "os-vol-tenant-attr:tenant_id");
+    const snapshots = mine(r.snapshots, "os-extended-snapshot-attributes:project_id");
+    const limits = (await c.as(`admin:${project}`).get(`/v3/${project}/limits`)).body.limits.absolute;
+    assert.deepEqual(
+      { volumes: limits.totalVolumesUsed, snapshots: limits.totalSnapshotsUsed, gigabytes: limits.totalGigabytesUsed },
+      {
+        volumes: volumes.length,
+        snapshots: snapshots.length,
+        gigabytes: volumes.reduce((n, v) => n + v.size, 0) + snapshots.reduce((n, s) => n + s.size, 0),
+      },
+      `${where}: quota usage of ${project}`,
+    );
+  }
 
   const present = [...w.guarded.keys()].filter((id) => volumeIds.has(id));
   assert.deepEqual(present.sort(), [...w.guarded.keys()].sort(), `${where}: a volume holding a guest's data is gone`);

@@ -1,6 +1,8 @@
 /**
  * Chaos on the LVM driver inside the kernel lab: the guest (guest/lvm-chaos.guest.ts) kills the
- * server (LAB_CHAOS_CYCLES times, 10 by default: each cycle costs about half a minute in the lab) amid random operations on a thin and a thick LVM backend exported through LIO,
+ * server (LAB_CHAOS_CYCLES times, 30 by default: each cycle costs about half a minute in the lab,
+ * which runs beside the rest of the suite) amid random operations on a thin and a thick LVM backend
+ * exported through LIO,
  * and checks LVs, LIO targets, quota and data against the rows after every restart. Skipped, with
  * the reason, where the lab cannot boot. `CHAOS_MODE=lvm npm run chaos` runs it longer.
  */
@@ -9,7 +11,7 @@ import { passing } from "./guest-run";
 import { runLvmChaos } from "./lvm-chaos";
 import { umlUnavailable } from "./uml";
 
-const CYCLES = Number(process.env.LAB_CHAOS_CYCLES ?? 10);
+const CYCLES = Number(process.env.LAB_CHAOS_CYCLES ?? 30);
 
 describe("kernel lab (user-mode-linux): chaos on the LVM driver", function () {
   this.timeout(3_600_000);
