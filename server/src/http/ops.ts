@@ -9,7 +9,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Config } from "../config";
 import type { Metrics } from "../metrics/metrics";
 
-/** Redoc's standalone bundle, as @redocly/cli (the spec's linter, a dependency of the repository) ships it. */
+/** Redoc's standalone bundle (an ES module), as @redocly/cli (the spec's linter, a dependency of the repository) ships it. */
 const REDOC_BUNDLE = "@redocly/cli/lib/chunks/redoc.standalone.js";
 const SPEC = "@cinderblock/openapi/dist/cinder-v3.json";
 
@@ -23,8 +23,10 @@ const DOCS_PAGE = `<!DOCTYPE html>
 </head>
 <body>
 <redoc></redoc>
-<script src="/docs/redoc.standalone.js"></script>
-<script>init("/openapi.json", { hideDownloadButtons: false }, document.querySelector("redoc"));</script>
+<script type="module">
+import { init } from "/docs/redoc.standalone.js";
+init("/openapi.json", {}, document.querySelector("redoc"));
+</script>
 </body>
 </html>
 `;
