@@ -11,7 +11,7 @@ import path from "node:path";
 const SRC = path.resolve(__dirname, "../../server/src");
 
 /** The composition root: it builds and wires every part; nothing inside imports it. */
-const ROOT = ["app", "cli", "admin", "data-dir"];
+const ROOT = ["app", "cli", "admin", "data-dir", "banner"];
 
 /** Layer -> the layers its values may come from (its own layer is always allowed). */
 const ALLOWED: Record<string, readonly string[]> = {
