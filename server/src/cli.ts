@@ -167,7 +167,8 @@ async function run(cmd: Command, argv: string[]): Promise<void> {
     await app.http.listen({ port: config.port, host: config.bind });
     const port = (app.http.server.address() as { port: number } | null)?.port ?? config.port;
     const start = startInfo(config, port);
-    log.info({ ...start, db: redacted(config.db) }, "cinderblock is serving the Cinder v3 API");
+    // On a terminal the banner below says it all; in JSON, the one line carries every field.
+    log.info(format === "pretty" ? { url: start.url } : { ...start, db: redacted(config.db) }, "cinderblock is serving the Cinder v3 API");
     if (format === "pretty") process.stdout.write(banner(start, redacted(config.db)));
   }
   if (cmd === "scheduler") log.info({ db: redacted(config.db) }, "the scheduler is taking requests");
