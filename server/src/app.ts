@@ -103,7 +103,8 @@ export async function startServices(
   await prepareDataDir(config, log);
   const db = openDb(config.db);
   try {
-    await migrate(db);
+    // A server's log is its progress: a line as each pending migration starts.
+    await migrate(db, (name, index, pending) => log.info({ migration: name, step: index, of: pending }, "migrating the database"));
   } catch (err) {
     await db.close();
     throw err;
