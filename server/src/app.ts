@@ -259,7 +259,8 @@ export async function startServices(
   }
   await scheduler?.reconcile();
 
-  const http = roles.api ? buildHttp(services, log, metrics) : undefined;
+  // Metrics turned off cost the requests nothing: no hook is added.
+  const http = roles.api ? buildHttp(services, log, config.metrics ? metrics : undefined) : undefined;
   await http?.ready();
 
   let closing: Promise<void> | undefined;
