@@ -29,6 +29,7 @@ import { ADMIN_PASSWORD_FILE, bootstrapIdentity } from "./identity/bootstrap";
 import { DEFAULT_DOMAIN_ID, newId } from "./identity/ids";
 import { generatePassword, hashPassword } from "./identity/password";
 import * as identity from "./db/repos/identity";
+import { Progress } from "./lib/progress";
 
 export class AdminError extends Error {}
 
@@ -64,13 +65,16 @@ function shellQuote(s: string): string {
 async function orphansOf(db: Db, config: Config): Promise<{ backend: string; driver: VolumeDriver; kind: OrphanKind; id: string }[]> {
   const executor = new ProcessExecutor({ rootHelper: config.rootHelper?.trim().split(/\s+/) });
   const out = [];
-  for (const b of config.backends) {
+  const progress = new Progress("looking for orphans", config.backends.length);
+  for (const [i, b] of config.backends.entries()) {
+    progress.update(i, `backend ${b.name}`);
     const { driver: options } = splitBackendOptions(b.options, config);
     const driver = createDriver(b.driver, { backendName: b.name, dataDir: config.dataDir, executor, options });
     const found = await findOrphans(db.kysely, driver);
     for (const id of found.volumes) out.push({ backend: b.name, driver, kind: "volume" as const, id });
     for (const id of found.snapshots) out.push({ backend: b.name, driver, kind: "snapshot" as const, id });
   }
+  progress.finish(`${out.length} found in ${config.backends.length} backend(s)`);
   return out;
 }
 
@@ -170,7 +174,9 @@ const COMMANDS: Record<string, Command> = {
     }
     // Snapshots first: a thick LVM origin cannot go while its snapshots are there.
     const failed: string[] = [];
-    for (const o of [...found].sort((a, b) => (a.kind === b.kind ? 0 : a.kind === "snapshot" ? -1 : 1))) {
+    const progress = new Progress("purging orphans", found.length);
+    for (const [i, o] of [...found].sort((a, b) => (a.kind === b.kind ? 0 : a.kind === "snapshot" ? -1 : 1)).entries()) {
+      progress.update(i, `${o.backend} ${o.kind} ${o.id}`);
       try {
         if (await purgeOrphan(db.kysely, o.driver, o.kind, o.id)) out(`purged ${o.backend} ${o.kind} ${o.id}`);
         else out(`kept ${o.backend} ${o.kind} ${o.id}: the database knows it now`);
@@ -178,9 +184,22 @@ const COMMANDS: Record<string, Command> = {
         failed.push(`${o.backend} ${o.kind} ${o.id}: ${(err as Error).message}`);
       }
     }
+    progress.finish(`${found.length - failed.length} of ${found.length} purged`);
     if (failed.length) throw new AdminError(`could not purge ${failed.length} orphan(s):\n  ${failed.join("\n  ")}`);
   },
 };
+
+/** Migrations, with a progress line when there are any to run (a new database, an upgrade). */
+async function migrateShowingProgress(db: Db): Promise<void> {
+  let progress: Progress | undefined;
+  let pending = 0;
+  await migrate(db, (name, index, count) => {
+    pending = count;
+    progress ??= new Progress("migrating the database", count);
+    progress.update(index - 1, name);
+  });
+  progress?.finish(`${pending} migration(s) applied`);
+}
 
 export async function admin(argv: string[], out: Out = (l) => console.log(l)): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -208,7 +227,7 @@ export async function admin(argv: string[], out: Out = (l) => console.log(l)): P
   await prepareDataDir(config, { warn: (o, msg) => out(`# ${msg ?? "warning"}: ${JSON.stringify(o)}`) });
   const db = openDb(config.db);
   try {
-    await migrate(db);
+    await migrateShowingProgress(db);
     const boot = await bootstrapIdentity(db.kysely, config.dataDir);
     if (boot.adminPassword) out(`# created the admin user (project admin); its password is ${boot.adminPassword} (also in ${boot.passwordFile})`);
     await run(db, args, values, out, config.dataDir, config);

@@ -15,7 +15,8 @@ import { createDriver } from "./drivers/registry";
 import { connectsItself } from "./drivers/interface";
 import { createTarget } from "./targets/registry";
 import { splitBackendOptions } from "./targets/options";
-import { ProcessExecutor, type Executor } from "./exec/executor";
+import { observedExecutor, ProcessExecutor, type Executor } from "./exec/executor";
+import { Metrics } from "./metrics/metrics";
 import { buildHttp } from "./http/server";
 import { prepareDataDir } from "./data-dir";
 import { Scheduler } from "./scheduler/scheduler";
@@ -102,7 +103,8 @@ export async function startServices(
   await prepareDataDir(config, log);
   const db = openDb(config.db);
   try {
-    await migrate(db);
+    // A server's log is its progress: a line as each pending migration starts.
+    await migrate(db, (name, index, pending) => log.info({ migration: name, step: index, of: pending }, "migrating the database"));
   } catch (err) {
     await db.close();
     throw err;
@@ -149,12 +151,25 @@ export async function startServices(
   scheduler?.start();
   await scheduler?.register();
 
-  const executor =
+  const metrics = new Metrics({
+    db,
+    bus: () => bus.depth(),
+    maxProjects: config.metricsMaxProjects,
+    ...(scheduler
+      ? {
+          capacity: () =>
+            scheduler.poolStates().map((p) => ({ backend: p.backend, pool: p.pool.poolName, totalGb: p.pool.totalCapacityGb, freeGb: p.pool.freeCapacityGb })),
+        }
+      : {}),
+  });
+  const executor = observedExecutor(
     given ??
-    new ProcessExecutor({
-      rootHelper: config.rootHelper?.trim().split(/\s+/),
-      log: log.child({ role: "exec" }),
-    });
+      new ProcessExecutor({
+        rootHelper: config.rootHelper?.trim().split(/\s+/),
+        log: log.child({ role: "exec" }),
+      }),
+    (cmd, seconds, outcome) => metrics.command(cmd, seconds, outcome),
+  );
   // Before any manager resumes work, so the rows counted are the ones at rest: only a process that
   // runs every service knows that nothing else is changing them.
   if (roles.api && roles.scheduler && roles.backends === undefined) await recountUsage(db, log.child({ role: "quota" }));
@@ -244,7 +259,8 @@ export async function startServices(
   }
   await scheduler?.reconcile();
 
-  const http = roles.api ? buildHttp(services, log) : undefined;
+  // Metrics turned off cost the requests nothing: no hook is added.
+  const http = roles.api ? buildHttp(services, log, config.metrics ? metrics : undefined) : undefined;
   await http?.ready();
 
   let closing: Promise<void> | undefined;

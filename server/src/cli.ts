@@ -11,7 +11,8 @@ import { parseArgs } from "node:util";
 import type { Logger } from "pino";
 import { ALL_ROLES, createBus, type Roles, startServices } from "./app";
 import { ConfigError, loadConfig } from "./config";
-import { createLogger } from "./log";
+import { createLogger, defaultLogFormat } from "./log";
+import { banner, startInfo } from "./banner";
 import { admin, AdminError } from "./admin";
 
 const USAGE = `usage: cinderblock serve [options]                 every service in one process
@@ -40,6 +41,11 @@ const USAGE = `usage: cinderblock serve [options]                 every service 
   --host NAME           the host name services register under (default: this machine's)
   --public-endpoint URL scheme://host:port clients reach this server at, for links
   --log-level LEVEL     trace, debug, info, warn, error (default info)
+  --log-format FORMAT   pretty (lines for people) or json (one object a line); default: pretty on a
+                        terminal, json otherwise
+  --metrics BOOL        serve Prometheus metrics at /metrics (default true)
+  --metrics-token TOKEN /metrics answers only "Authorization: Bearer TOKEN" (better:
+                        CINDERBLOCK_METRICS_TOKEN; default: open, as Prometheus endpoints usually are)
   --target-helper NAME  export volumes over iSCSI through this target: tgt or lio (default: none, local only)
   --target-ip ADDR      the iSCSI portal address hosts connect to (default 127.0.0.1)
   --target-port N       the iSCSI portal port (default 3260)
@@ -93,6 +99,9 @@ async function run(cmd: Command, argv: string[]): Promise<void> {
       host: { type: "string" },
       "public-endpoint": { type: "string" },
       "log-level": { type: "string" },
+      "log-format": { type: "string" },
+      metrics: { type: "string" },
+      "metrics-token": { type: "string" },
       "policy-file": { type: "string" },
       "token-ttl": { type: "string" },
       "target-helper": { type: "string" },
@@ -148,15 +157,19 @@ async function run(cmd: Command, argv: string[]): Promise<void> {
         "(or CINDERBLOCK_TRANSPORT_URL, or transportUrl in the config file). `cinderblock serve` runs every service in one process.",
     );
   }
-  const log = createLogger(config.logLevel, undefined, cmd === "serve" ? "cinderblock" : `cinderblock-${cmd}`);
+  const format = config.logFormat ?? defaultLogFormat();
+  const log = createLogger(config.logLevel, undefined, cmd === "serve" ? "cinderblock" : `cinderblock-${cmd}`, format);
   if (workers > 1 && cluster.isPrimary) return superviseWorkers(workers, log);
   const bus = await createBus(config, log);
   const app = await startServices(config, log, roles, bus);
   const redacted = (url: string) => url.replace(/\/\/[^@]*@/, "//***@");
   if (app.http) {
     await app.http.listen({ port: config.port, host: config.bind });
-    const port = (app.http.server.address() as { port: number } | null)?.port;
-    log.info({ url: `http://${config.bind}:${port}`, dataDir: config.dataDir, db: redacted(config.db) }, "cinderblock is serving the Cinder v3 API");
+    const port = (app.http.server.address() as { port: number } | null)?.port ?? config.port;
+    const start = startInfo(config, port);
+    // On a terminal the banner below says it all; in JSON, the one line carries every field.
+    log.info(format === "pretty" ? { url: start.url } : { ...start, db: redacted(config.db) }, "cinderblock is serving the Cinder v3 API");
+    if (format === "pretty") process.stdout.write(banner(start, redacted(config.db)));
   }
   if (cmd === "scheduler") log.info({ db: redacted(config.db) }, "the scheduler is taking requests");
   if (cmd === "volume") log.info({ backends: app.managers.map((m) => m.backend), dataDir: config.dataDir }, "the volume services are taking requests");

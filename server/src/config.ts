@@ -117,6 +117,14 @@ export interface Config {
   defaultGroupType?: string;
   quotas: QuotaDefaults;
   logLevel: string;
+  /** pretty (colored lines for people) or json (one object a line); unset: pretty on a terminal, json otherwise. */
+  logFormat?: "pretty" | "json";
+  /** Serve Prometheus metrics at /metrics (default true). */
+  metrics: boolean;
+  /** When set, /metrics answers only requests with `Authorization: Bearer <metricsToken>`. */
+  metricsToken?: string;
+  /** Projects the volume metrics name (those with the most volumes); the others are summed as "other". */
+  metricsMaxProjects: number;
   /** How long a graceful shutdown waits for operations in flight before parking them. */
   shutdownTimeoutMs: number;
   /** How often volume managers refresh their capacity report. */
@@ -205,6 +213,8 @@ export function defaults(dataDir = "./data"): Config {
     maxLimit: 1000,
     quotas: { ...DEFAULT_QUOTAS },
     logLevel: "info",
+    metrics: true,
+    metricsMaxProjects: 20,
     shutdownTimeoutMs: 30_000,
     statsIntervalMs: 60_000,
     reportIntervalMs: 10_000,
@@ -251,6 +261,10 @@ const SCALARS: Record<string, { key: keyof Config; type: "number" | "string" | "
   host: { key: "host", type: "string" },
   "public-endpoint": { key: "publicEndpoint", type: "string" },
   "log-level": { key: "logLevel", type: "string" },
+  "log-format": { key: "logFormat", type: "string" },
+  metrics: { key: "metrics", type: "boolean" },
+  "metrics-token": { key: "metricsToken", type: "string" },
+  "metrics-max-projects": { key: "metricsMaxProjects", type: "number" },
   "default-availability-zone": { key: "defaultAvailabilityZone", type: "string" },
   "max-limit": { key: "maxLimit", type: "number" },
   "default-group-type": { key: "defaultGroupType", type: "string" },
@@ -422,6 +436,10 @@ function parseBackends(v: unknown, file: string): BackendConfig[] {
 }
 
 function finish(cfg: Config): Config {
+  if (cfg.logFormat !== undefined && cfg.logFormat !== "pretty" && cfg.logFormat !== "json") {
+    throw new ConfigError(`log format '${cfg.logFormat}' is not available; use pretty or json`);
+  }
+  if (cfg.metricsToken === "") throw new ConfigError("the metrics token is empty: give a secret, or leave it unset for open metrics");
   if (!["builtin", "keystone", "noauth"].includes(cfg.auth)) {
     throw new ConfigError(`auth '${cfg.auth}' is not available; use builtin, keystone or noauth`);
   }

@@ -1,5 +1,12 @@
-/** Structured logs (pino); tokens, passwords and application credential secrets never reach a log line. */
+/**
+ * Structured logs (pino); tokens, passwords and application credential secrets never reach a log
+ * line. On a terminal they are colored lines for people (pino-pretty), elsewhere one JSON object a
+ * line for machines; `--log-format pretty|json` chooses.
+ */
 import pino, { type Logger } from "pino";
+import pretty from "pino-pretty";
+
+export type LogFormat = "pretty" | "json";
 
 /**
  * The logger the parts below app.ts write through: every line is an object of fields and a
@@ -17,8 +24,31 @@ export interface Log {
 /** A Log that drops every line. */
 export const silentLog: Log = { debug() {}, info() {}, warn() {}, error() {} };
 
-/** `service` names the process: cinderblock (every service), or cinderblock-api, -scheduler, -volume. */
-export function createLogger(level: string, destination?: pino.DestinationStream, service = "cinderblock"): Logger {
+/** The format when none is asked for: pretty when the lines go to a terminal, JSON otherwise. */
+export function defaultLogFormat(destination?: pino.DestinationStream): LogFormat {
+  return destination === undefined && process.stdout.isTTY ? "pretty" : "json";
+}
+
+/** Lines for people: time, level, message, then the fields; written synchronously, in order with other output. */
+function prettyStream(destination?: pino.DestinationStream): pino.DestinationStream {
+  return pretty({
+    translateTime: "SYS:HH:MM:ss.l",
+    ignore: "pid,hostname,service",
+    sync: true,
+    ...(destination ? { destination, colorize: false } : {}),
+  });
+}
+
+/**
+ * `service` names the process: cinderblock (every service), or cinderblock-api, -scheduler,
+ * -volume. `format`: see defaultLogFormat.
+ */
+export function createLogger(
+  level: string,
+  destination?: pino.DestinationStream,
+  service = "cinderblock",
+  format: LogFormat = defaultLogFormat(destination),
+): Logger {
   return pino(
     {
       level,
@@ -35,6 +65,6 @@ export function createLogger(level: string, destination?: pino.DestinationStream
         censor: "***",
       },
     },
-    destination,
+    format === "pretty" ? prettyStream(destination) : destination,
   );
 }

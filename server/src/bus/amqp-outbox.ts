@@ -59,6 +59,11 @@ export class Outbox<L extends PublishLink> {
     return this.queue.length;
   }
 
+  /** Messages not yet confirmed by the broker: waiting to be published, or published and unconfirmed. */
+  get unsent(): number {
+    return this.queue.length + this.unconfirmed.size;
+  }
+
   /** Confirms the broker still owes. */
   pending(): Promise<void>[] {
     return [...this.unconfirmed];

@@ -171,6 +171,10 @@ export class AmqpBus implements Bus {
     });
   }
 
+  depth(): { handling: number; unsent: number } {
+    return { handling: this.inFlight.size, unsent: this.outbox.unsent };
+  }
+
   async drain(timeoutMs: number): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {

@@ -18,6 +18,8 @@ export interface Bus {
   subscribe(topic: string, handler: Handler): void;
   /** Wait until every message already delivered has been handled (or the timeout passes). */
   drain(timeoutMs: number): Promise<boolean>;
+  /** Messages held now: being handled here, and waiting to be sent (or confirmed by the broker). */
+  depth(): { handling: number; unsent: number };
   close(): Promise<void>;
 }
 
@@ -75,6 +77,10 @@ export class InProcessBus implements Bus {
     const handler = this.handlers.get(topic);
     if (!handler) return Promise.reject(new Error(`no consumer for topic ${topic}`));
     return handler(method, payload);
+  }
+
+  depth(): { handling: number; unsent: number } {
+    return { handling: this.inFlight.size, unsent: 0 };
   }
 
   async drain(timeoutMs: number): Promise<boolean> {

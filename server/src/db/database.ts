@@ -59,6 +59,23 @@ class StaticProvider implements MigrationProvider {
   }
 }
 
+/** The migrations, each telling `onStep` when it starts (for the progress of a long upgrade). */
+async function reportingProvider(db: Db, onStep: MigrationStep): Promise<MigrationProvider> {
+  const known = await new Migrator({ db: db.kysely, provider: new StaticProvider() }).getMigrations();
+  const pending = known.filter((m) => m.executedAt === undefined).map((m) => m.name);
+  const wrapped: Record<string, Migration> = {};
+  for (const [name, m] of Object.entries(migrations)) {
+    wrapped[name] = {
+      ...m,
+      up: async (k) => {
+        onStep(name, pending.indexOf(name) + 1, pending.length);
+        await m.up(k);
+      },
+    };
+  }
+  return { getMigrations: async () => wrapped };
+}
+
 /** The file of a SQLite database URL (`sqlite:PATH`, `sqlite://PATH`, a bare path); null for PostgreSQL. */
 export function sqlitePath(url: string): string | null {
   return /^postgres(ql)?:\/\//.test(url) ? null : url.replace(/^sqlite:(\/\/)?/, "");
@@ -250,8 +267,13 @@ export async function analyze(db: Db): Promise<void> {
   await sql`analyze`.execute(db.kysely);
 }
 
-export async function migrate(db: Db): Promise<void> {
-  const migrator = new Migrator({ db: db.kysely, provider: new StaticProvider() });
+/** Told before each migration that is about to run: its name, its place among those pending (from 1), and their number. */
+export type MigrationStep = (name: string, index: number, pending: number) => void;
+
+/** Every migration runs, or none (one transaction where the database allows it, as Kysely's migrateToLatest). */
+export async function migrate(db: Db, onStep?: MigrationStep): Promise<void> {
+  const provider = onStep ? await reportingProvider(db, onStep) : new StaticProvider();
+  const migrator = new Migrator({ db: db.kysely, provider });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === "Error");
   if (error || failed) {

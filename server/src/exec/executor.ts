@@ -117,3 +117,32 @@ export class ProcessExecutor implements Executor {
     });
   }
 }
+
+/** How long a command took and how it ended, for metrics. */
+export type CommandObserver = (cmd: string, seconds: number, outcome: "ok" | "failed" | "timeout") => void;
+
+/** The command a line runs: the program itself, or the one `setpriv ... --` starts. */
+function commandOf(cmd: string, args: readonly string[]): string {
+  if (cmd !== "setpriv") return cmd;
+  const end = args.indexOf("--");
+  return end >= 0 && end + 1 < args.length ? args[end + 1] : cmd;
+}
+
+/** The executor with every command's duration and outcome reported to `observe`. */
+export function observedExecutor(inner: Executor, observe: CommandObserver): Executor {
+  return {
+    async run(cmdLine, args, opts) {
+      const cmd = commandOf(cmdLine, args);
+      const started = process.hrtime.bigint();
+      const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
+      try {
+        const res = await inner.run(cmdLine, args, opts);
+        observe(cmd, seconds(), "ok");
+        return res;
+      } catch (err) {
+        observe(cmd, seconds(), err instanceof ExecError && err.timedOut ? "timeout" : "failed");
+        throw err;
+      }
+    },
+  };
+}

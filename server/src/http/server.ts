@@ -15,7 +15,7 @@ import type { Services } from "../services";
 import { connectionOptions, limitConnections } from "./connections";
 import { WriteRateLimiter } from "./rate-limit";
 import { badRequest, CinderError, notFound, notImplemented, unsupportedMediaType } from "../contract/errors";
-import { faultBody, KEYSTONE_STYLE } from "./errors";
+import { faultBody, faultName, KEYSTONE_STYLE } from "./errors";
 import { unansweredCallFault } from "../volume/api/unanswered";
 import type { Handler, HandlerRequest, Reply } from "./handler";
 import { handlers } from "./handlers";
@@ -25,6 +25,8 @@ import { dropLenientKeys, jsonTooDeep, MAX_JSON_DEPTH, refuseNul, refuseNulInReq
 import type { LinkBase } from "./views/links";
 import { generation } from "../db/database";
 import { CACHED_OPERATIONS, ResponseCache, responseKey } from "./response-cache";
+import type { Metrics } from "../metrics/metrics";
+import { registerOpsRoutes } from "./ops";
 
 /** oslo.middleware sizelimit's default max_request_body_size. */
 export const MAX_BODY_BYTES = 114_688;
@@ -41,6 +43,12 @@ const GLOBAL_REQUEST_ID = /^req-[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-
 declare module "fastify" {
   interface FastifyRequest {
     cinderVersion?: number;
+    /** The operation the request ran (an action's own name), for metrics. */
+    cinderOperation?: string;
+  }
+  interface FastifyContextConfig {
+    /** The spec's operationId of the route (or the name of an operator route: metrics, docs, openapi). */
+    operation?: string;
   }
   interface FastifyInstance {
     /** Answers kept for repeated reads (./response-cache.ts). */
@@ -48,7 +56,7 @@ declare module "fastify" {
   }
 }
 
-export function buildHttp(svc: Services, log: Logger): FastifyInstance {
+export function buildHttp(svc: Services, log: Logger, metrics?: Metrics): FastifyInstance {
   const app = Fastify({
     loggerInstance: log as FastifyBaseLogger,
     bodyLimit: MAX_BODY_BYTES,
@@ -83,6 +91,15 @@ export function buildHttp(svc: Services, log: Logger): FastifyInstance {
         { reqId: req.id, method: req.method, url: req.url, status: reply.statusCode, microversion: req.cinderVersion, ms: Math.round(reply.elapsedTime * 10) / 10 },
         "request",
       );
+    });
+  }
+
+  // Per request: one counter increment and one histogram observation; nothing else (./ops.ts
+  // computes the rest when Prometheus scrapes).
+  if (metrics) {
+    app.addHook("onResponse", (req, reply, done) => {
+      metrics.request(req.cinderOperation ?? req.routeOptions.config.operation ?? "unmatched", reply.statusCode, reply.elapsedTime / 1000);
+      done();
     });
   }
 
@@ -131,6 +148,7 @@ export function buildHttp(svc: Services, log: Logger): FastifyInstance {
   app.setNotFoundHandler((req, reply) => {
     const f = notFound();
     if (KEYSTONE_STYLE.test(req.url)) return sendKeystoneFault(svc, req, reply, f);
+    metrics?.fault(404, faultName(404));
     void reply.code(404).send(faultBody(f));
   });
 
@@ -139,11 +157,17 @@ export function buildHttp(svc: Services, log: Logger): FastifyInstance {
   const answers = new ResponseCache();
   app.decorate("answers", answers);
   for (const route of routes) registerRoute(app, svc, route, rate, answers);
+  registerOpsRoutes(app, svc.config, metrics);
+  faultMetrics.set(app, metrics);
   return app;
 }
 
+/** Each server's metrics, for the fault counts sendFault keeps. */
+const faultMetrics = new WeakMap<object, Metrics | undefined>();
+
 function sendFault(svc: Services, req: FastifyRequest, reply: FastifyReply, fault: CinderError): void {
   if (KEYSTONE_STYLE.test(req.url)) return sendKeystoneFault(svc, req, reply, fault);
+  faultMetrics.get(req.server)?.fault(fault.status, faultName(fault.status));
   void reply.code(fault.status).headers(fault.headers).send(faultBody(fault));
 }
 
@@ -162,6 +186,7 @@ function toFault(err: Error & { statusCode?: number; code?: string }): CinderErr
 /** Keystone's fault: `{"error": {...}}`, a WWW-Authenticate challenge on 401, and no body for HEAD. */
 function sendKeystoneFault(svc: Services, req: FastifyRequest, reply: FastifyReply, fault: CinderError): void {
   const { status, body } = keystoneFault(fault);
+  faultMetrics.get(req.server)?.fault(status, String((body.error as { title?: string }).title));
   if (status === 401) void reply.header("WWW-Authenticate", `Keystone uri="${linkBase(svc, req, undefined).origin}/identity"`);
   void reply.code(status).headers(fault.headers);
   if (req.method === "HEAD") return void reply.send();
@@ -206,6 +231,7 @@ function registerRoute(app: FastifyInstance, svc: Services, route: Route, rate: 
   app.route({
     method: route.method,
     url: route.url,
+    config: { operation: route.operationId },
     handler: async (req: FastifyRequest, reply: FastifyReply) => {
       if (route.path.startsWith("/identity") && svc.identity.mode !== "builtin") {
         // The identity API is the built-in one; with an external Keystone (or none) there is nothing here.
@@ -237,6 +263,7 @@ function registerRoute(app: FastifyInstance, svc: Services, route: Route, rate: 
         validateBody(validatorFor(action.body, action.bodyBefore, version), body);
         body = (body as Record<string, unknown>)[action.key];
         handlerName = action.operation;
+        req.cinderOperation = handlerName;
         status = action.status;
       } else {
         handlerName = route.operation as string;
