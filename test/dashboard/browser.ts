@@ -12,7 +12,7 @@ declare const document: any, sessionStorage: any;
 export const CHROMIUM = process.env.CINDERBLOCK_CHROMIUM ?? "/usr/bin/chromium";
 export const CHROMIUM_INSTALL = "apt-get install chromium";
 /** The viewport every suite renders at, so that layouts compare. */
-export const VIEWPORT = { width: 1280, height: 1000, deviceScaleFactor: 1 };
+export const VIEWPORT = { width: 1280, height: 1500, deviceScaleFactor: 1 };
 
 /** Why the browser suites cannot run here, or undefined. */
 export function missingChromium(): string | undefined {

@@ -101,3 +101,13 @@ export async function cinder(session, method, path, body) {
   });
   return data;
 }
+
+/** Project names by id, from the built-in identity when the token may list projects; else empty. */
+export async function projectNames(session) {
+  try {
+    const { data } = await call("GET", "/identity/v3/projects", { token: session.token });
+    return Object.fromEntries((data?.projects ?? []).map((p) => [p.id, p.name]));
+  } catch {
+    return {};
+  }
+}

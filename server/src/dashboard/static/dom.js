@@ -54,5 +54,5 @@ export const shortId = (id) => h("code", { title: id }, String(id ?? "").slice(0
 export function when(iso) {
   if (!iso) return "";
   const d = new Date(iso.endsWith("Z") || /[+-]\d\d:?\d\d$/.test(iso) ? iso : `${iso}Z`);
-  return Number.isNaN(d.getTime()) ? iso : d.toISOString().replace("T", " ").slice(0, 19);
+  return Number.isNaN(d.getTime()) ? iso : h("time", { datetime: d.toISOString() }, d.toISOString().replace("T", " ").slice(0, 19));
 }

@@ -1,6 +1,6 @@
 // The dashboard: log in (password or token), then load every panel from the API, refresh while
 // anything is in progress, and run the volume actions through the same public API.
-import { ApiError, cinder, clearSession, loadSession, login, saveSession, useToken } from "./api.js";
+import { ApiError, cinder, clearSession, loadSession, login, projectNames, saveSession, useToken } from "./api.js";
 import { renderMessages, renderPools, renderProjects, renderQos, renderQuotas, renderServices, renderSnapshots, renderTypes, renderVolumes } from "./panels.js";
 
 const $ = (id) => document.getElementById(id);
@@ -92,9 +92,13 @@ async function refresh() {
     if (changed("volume-tables", [data, [...ui.armed]])) renderVolumeTables();
     const pools = await panel("pools-panel", "/scheduler-stats/get_pools?detail=True", (d) => d.pools, renderPools);
     if (pools) {
-      const [all, allSnaps] = await Promise.all([cinder(session, "GET", "/volumes/detail?all_tenants=1"), cinder(session, "GET", "/snapshots/detail?all_tenants=1")]);
+      const [all, allSnaps, names] = await Promise.all([
+        cinder(session, "GET", "/volumes/detail?all_tenants=1"),
+        cinder(session, "GET", "/snapshots/detail?all_tenants=1"),
+        projectNames(session),
+      ]);
       $("projects-panel").hidden = false;
-      if (changed("projects", [all, allSnaps])) renderProjects(all.volumes, allSnaps.snapshots);
+      if (changed("projects", [all, allSnaps, names])) renderProjects(all.volumes, allSnaps.snapshots, names);
     } else $("projects-panel").hidden = true;
   } catch (e) {
     if (e instanceof ApiError && e.status === 401) return showLogin("Your token has expired or was revoked: log in again.");

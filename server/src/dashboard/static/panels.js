@@ -22,12 +22,14 @@ function volumeActions(v, ui, act) {
   const size = h("input", { type: "number", min: v.size + 1, value: ui.extendTo.get(v.id) ?? v.size + 1, class: "extend-size", "aria-label": `new size of ${v.name || v.id}` });
   size.addEventListener("input", () => ui.extendTo.set(v.id, size.value));
   const armed = ui.armed.has(v.id);
-  return [
+  return h(
+    "div",
+    { class: "row-actions" },
     size,
     h("button", { type: "button", class: "secondary extend", disabled: !settled, onclick: () => act.extend(v, Number(size.value)) }, "Extend"),
     h("button", { type: "button", class: "secondary snapshot", disabled: !settled, onclick: () => act.snapshot(v) }, "Snapshot"),
     h("button", { type: "button", class: `danger delete${armed ? " armed" : ""}`, disabled: /ing$/.test(v.status), onclick: () => act.remove(v) }, armed ? "Confirm delete" : "Delete"),
-  ];
+  );
 }
 
 export function renderSnapshots(snapshots, volumes, ui, act) {
@@ -131,7 +133,8 @@ export function renderServices(services) {
 }
 
 /** Admin: volumes, gigabytes and snapshots per project, from the all-projects lists. */
-export function renderProjects(volumes, snapshots) {
+export function renderProjects(volumes, snapshots, nameById = {}) {
+  const names = new Map(Object.entries(nameById));
   const by = new Map();
   const row = (p) => by.get(p) ?? (by.set(p, { project: p, volumes: 0, gigabytes: 0, snapshots: 0 }), by.get(p));
   for (const v of volumes) {
@@ -141,11 +144,12 @@ export function renderProjects(volumes, snapshots) {
   }
   for (const s of snapshots) row(s["os-extended-snapshot-attributes:project_id"] ?? "?").snapshots += 1;
   const columns = [
-    { title: "Project", cell: (r) => h("code", {}, r.project) },
+    { title: "Project", cell: (r) => [names.get(r.project) ?? "", " ", shortId(r.project)] },
     { title: "Volumes", num: true, cell: (r) => String(r.volumes) },
     { title: "GiB", num: true, cell: (r) => String(r.gigabytes) },
     { title: "Snapshots", num: true, cell: (r) => String(r.snapshots) },
   ];
-  const rows = [...by.values()].sort((a, b) => a.project.localeCompare(b.project));
+  const label = (r) => names.get(r.project) ?? r.project;
+  const rows = [...by.values()].sort((a, b) => label(a).localeCompare(label(b)));
   fill("projects", rows.length ? table(columns, rows) : null, "No volumes in any project.");
 }
