@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import type { Browser, Page } from "puppeteer-core";
 import { provision, type IdentityServer, login, startIdentity } from "../identity/helpers";
+import { startServer, type TestServer } from "../helpers/server";
 import type { Client } from "../helpers/client";
 import { waitGone, waitStatus } from "../helpers/wait";
 import { launch, logIn, missingChromium, openDashboard, shown, volumeRow, waitForApp, waitForVolumeStatus } from "./browser";
@@ -89,6 +90,10 @@ describe("dashboard: in headless Chromium", function () {
     const made = await admin.post(`/v3/${adminProject}/volumes`, { volume: { name: "listed", size: 1 } });
     await waitStatus(admin, "volumes", adminProject, made.body.volume.id, "available");
     const { page, errors } = await openDashboard(browser, id.s.url);
+    const elsewhere: string[] = [];
+    page.on("request", (r) => {
+      if (!r.url().startsWith(`${id.s.url}/`)) elsewhere.push(r.url());
+    });
     await asAdmin(page);
     await waitForApp(page);
     await waitForVolumeStatus(page, made.body.volume.id, "available");
@@ -108,7 +113,8 @@ describe("dashboard: in headless Chromium", function () {
     assert.deepEqual(await page.$$eval("#pools tbody tr td:first-child", (tds) => tds.map((t) => t.textContent)), pools);
     await page.waitForFunction(() => /^admin /.test(document.querySelector("#projects tbody td")?.textContent ?? ""));
     assert.equal(await page.$eval("#projects tbody td code", (e) => e.getAttribute("title")), adminProject);
-    assert.deepEqual(errors, []);
+    assert.deepEqual(errors, [], "no script error and no Content-Security-Policy violation");
+    assert.deepEqual(elsewhere, [], "every request goes to the server itself");
     await page.close();
   });
 
@@ -216,6 +222,43 @@ describe("dashboard: in headless Chromium", function () {
     await page.click("#create-submit");
     await page.waitForSelector("#login-error", { visible: true, timeout: 15_000 });
     assert.match(await page.$eval("#login-error", (e) => e.textContent ?? ""), /expired or was revoked/);
+    await page.close();
+  });
+});
+
+describe("dashboard: a pasted token without the built-in identity (noauth)", function () {
+  let s: TestServer;
+  let browser: Browser;
+  before(async function () {
+    const missing = missingChromium();
+    if (missing) {
+      console.log(`    skipped: ${missing}`);
+      return this.skip();
+    }
+    s = await startServer("sqlite");
+    browser = await launch();
+  });
+  after(async () => {
+    await browser?.close();
+    await s?.destroy();
+  });
+
+  it("asks for the project ID, then lists that project's volumes", async () => {
+    const made = await s.client.post("/v3/p1/volumes", { volume: { name: "noauth-vol", size: 1 } });
+    await waitStatus(s.client, "volumes", "p1", made.body.volume.id, "available");
+    const { page } = await openDashboard(browser, s.url);
+    await page.click("#token-box summary");
+    await page.type("#token-value", "alice:p1");
+    await page.click("#token-submit");
+    await page.waitForSelector("#login-error", { visible: true });
+    assert.match(await page.$eval("#login-error", (e) => e.textContent ?? ""), /^The token was refused: This server has no built-in identity to read the token's project from: give the project ID too\.$/);
+    // The token stays in its field; the project ID is all that is missing.
+    assert.equal(await page.$eval("#token-value", (e) => (e as any).value), "alice:p1");
+    await page.type("#token-project", "p1");
+    await page.click("#token-submit");
+    await waitForApp(page);
+    await waitForVolumeStatus(page, made.body.volume.id, "available");
+    assert.equal((await volumeRow(page, made.body.volume.id))[0], "noauth-vol");
     await page.close();
   });
 });

@@ -87,8 +87,9 @@ export async function useToken(token, projectId) {
     const { data } = await call("GET", "/identity/v3/auth/tokens", { token, headers: { "X-Subject-Token": token } });
     return sessionFromToken(token, data?.token, projectId);
   } catch (e) {
-    if (e instanceof ApiError && e.status === 404 && projectId) return sessionFromToken(token, null, projectId);
-    throw e;
+    if (!(e instanceof ApiError) || e.status !== 404) throw e;
+    if (projectId) return sessionFromToken(token, null, projectId);
+    throw new ApiError(400, "This server has no built-in identity to read the token's project from: give the project ID too.");
   }
 }
 
