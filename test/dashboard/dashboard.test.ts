@@ -42,6 +42,17 @@ describe("dashboard: the page and its headers", () => {
     }
   });
 
+  it("answers a reload with 304 while the file is unchanged", async () => {
+    const first = await fetch(`${id.s.url}/dashboard/main.js`);
+    const etag = first.headers.get("etag");
+    assert.match(etag ?? "", /^"[\w-]{27}"$/);
+    const again = await fetch(`${id.s.url}/dashboard/main.js`, { headers: { "If-None-Match": etag! } });
+    assert.equal(again.status, 304);
+    assert.equal(await again.text(), "");
+    const other = await fetch(`${id.s.url}/dashboard/api.js`, { headers: { "If-None-Match": etag! } });
+    assert.equal(other.status, 200, "another file's tag does not match");
+  });
+
   it("answers 404 for a file it does not have, naming it", async () => {
     for (const f of ["nope.js", "..%2Fserver.ts", "index.html"]) {
       const r = await fetch(`${id.s.url}/dashboard/${f}`);
