@@ -100,6 +100,8 @@ describe("dashboard: in headless Chromium", function () {
   it("logs in as admin: the volume list and the admin panels (pools, services, usage per project)", async () => {
     const made = await admin.post(`/v3/${adminProject}/volumes`, { volume: { name: "listed", size: 1 } });
     await waitStatus(admin, "volumes", adminProject, made.body.volume.id, "available");
+    const disabled = await admin.put(`/v3/${adminProject}/os-services/disable`, { host: "testhost", binary: "cinder-backup" });
+    assert.equal(disabled.status, 200, JSON.stringify(disabled.body));
     const { page, errors } = await openDashboard(browser, id.s.url);
     const elsewhere: string[] = [];
     page.on("request", (r) => {
@@ -119,6 +121,9 @@ describe("dashboard: in headless Chromium", function () {
     await page.waitForSelector("#services tr[data-binary]");
     const services = await page.$$eval("#services tr[data-binary]", (rows) => rows.map((r) => `${(r as any).dataset.binary}:${(r as any).dataset.state}`));
     assert.ok(services.includes("cinder-volume:up") && services.includes("cinder-scheduler:up"), services.join(", "));
+    const backup = await page.$$eval('#services tr[data-binary="cinder-backup"] .status', (els) => els.map((e) => `${e.textContent} ${e.className}`));
+    assert.deepEqual(backup, ["disabled status bad", "up status ok"]);
+    assert.equal((await admin.put(`/v3/${adminProject}/os-services/enable`, { host: "testhost", binary: "cinder-backup" })).status, 200);
     await page.waitForSelector("#pools tbody tr");
     const pools = (await admin.get(`/v3/${adminProject}/scheduler-stats/get_pools`)).body.pools.map((p: any) => p.name);
     assert.deepEqual(await page.$$eval("#pools tbody tr td:first-child", (tds) => tds.map((t) => t.textContent)), pools);
