@@ -79,7 +79,7 @@ export function registerDashboard(app: FastifyInstance): void {
   app.get<{ Params: { file: string } }>(`${DASHBOARD_PATH}/:file`, async (req, reply) => {
     const asset = assets.get(req.params.file);
     if (!asset || req.params.file === "index.html") {
-      return reply.code(404).header("Content-Security-Policy", DASHBOARD_CSP).type("text/plain; charset=utf-8").send(`No such dashboard file: ${req.params.file}\n`);
+      return reply.code(404).header("Content-Security-Policy", DASHBOARD_CSP).header("X-Content-Type-Options", "nosniff").type("text/plain; charset=utf-8").send(`No such dashboard file: ${req.params.file}\n`);
     }
     return send(req, reply, asset);
   });
