@@ -12,6 +12,7 @@ import { keystoneFault } from "../identity/errors";
 import { tokenContext } from "../identity/service";
 import { validateKeystoneBody } from "../identity/validation";
 import type { Services } from "../services";
+import { registerDashboard } from "../dashboard";
 import { connectionOptions, limitConnections } from "./connections";
 import { WriteRateLimiter } from "./rate-limit";
 import { badRequest, CinderError, notFound, notImplemented, unsupportedMediaType } from "../contract/errors";
@@ -159,6 +160,7 @@ export function buildHttp(svc: Services, log: Logger, metrics?: Metrics): Fastif
   for (const route of routes) registerRoute(app, svc, route, rate, answers);
   registerOpsRoutes(app, svc.config, metrics);
   faultMetrics.set(app, metrics);
+  registerDashboard(app);
   return app;
 }
 
