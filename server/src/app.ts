@@ -101,7 +101,7 @@ export async function startServices(
 ): Promise<Running> {
   const backends = backendsOf(config, roles);
   await prepareDataDir(config, log);
-  const db = openDb(config.db);
+  const db = openDb(config.db, { readCache: config.readCache });
   try {
     // A server's log is its progress: a line as each pending migration starts.
     await migrate(db, (name, index, pending) => log.info({ migration: name, step: index, of: pending }, "migrating the database"));

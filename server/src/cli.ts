@@ -43,6 +43,8 @@ const USAGE = `usage: cinderblock serve [options]                 every service 
   --log-level LEVEL     trace, debug, info, warn, error (default info)
   --log-format FORMAT   pretty (lines for people) or json (one object a line); default: pretty on a
                         terminal, json otherwise
+  --read-cache BOOL     keep read results and answers of repeated reads while the SQLite database
+                        is unchanged (default true; false measures the database itself)
   --metrics BOOL        serve Prometheus metrics at /metrics (default true)
   --metrics-token TOKEN /metrics answers only "Authorization: Bearer TOKEN" (better:
                         CINDERBLOCK_METRICS_TOKEN; default: open, as Prometheus endpoints usually are)
@@ -100,6 +102,7 @@ async function run(cmd: Command, argv: string[]): Promise<void> {
       "public-endpoint": { type: "string" },
       "log-level": { type: "string" },
       "log-format": { type: "string" },
+      "read-cache": { type: "string" },
       metrics: { type: "string" },
       "metrics-token": { type: "string" },
       "policy-file": { type: "string" },

@@ -119,6 +119,11 @@ export interface Config {
   logLevel: string;
   /** pretty (colored lines for people) or json (one object a line); unset: pretty on a terminal, json otherwise. */
   logFormat?: "pretty" | "json";
+  /**
+   * Keep SQLite read results and whole answers of repeated reads while the database is unchanged
+   * (default true; off, every read runs its query: for measuring the database itself).
+   */
+  readCache: boolean;
   /** Serve Prometheus metrics at /metrics (default true). */
   metrics: boolean;
   /** When set, /metrics answers only requests with `Authorization: Bearer <metricsToken>`. */
@@ -213,6 +218,7 @@ export function defaults(dataDir = "./data"): Config {
     maxLimit: 1000,
     quotas: { ...DEFAULT_QUOTAS },
     logLevel: "info",
+    readCache: true,
     metrics: true,
     metricsMaxProjects: 20,
     shutdownTimeoutMs: 30_000,
@@ -262,6 +268,7 @@ const SCALARS: Record<string, { key: keyof Config; type: "number" | "string" | "
   "public-endpoint": { key: "publicEndpoint", type: "string" },
   "log-level": { key: "logLevel", type: "string" },
   "log-format": { key: "logFormat", type: "string" },
+  "read-cache": { key: "readCache", type: "boolean" },
   metrics: { key: "metrics", type: "boolean" },
   "metrics-token": { key: "metricsToken", type: "string" },
   "metrics-max-projects": { key: "metricsMaxProjects", type: "number" },

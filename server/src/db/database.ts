@@ -30,6 +30,13 @@ export interface Db {
   kysely: Kysely<Database>;
   dialect: Dialect;
   close(): Promise<void>;
+  /**
+   * What the database holds, as a number: the same number twice means that nothing was written in
+   * between, by this process or another (./read-cache.ts). Undefined where no such number is known
+   * (PostgreSQL, whose other clients commit unseen; a transaction open on the SQLite connection;
+   * the read cache turned off).
+   */
+  generation(): number | undefined;
 }
 
 // PostgreSQL answers count(*) and sum() as int8, which pg hands over as strings; Cinder's numbers
@@ -118,14 +125,14 @@ function retrying<DB>(b: TransactionBuilder<DB>): TransactionBuilder<DB> {
 }
 
 /** `sqlite:PATH`, `sqlite://PATH`, a bare path, or `postgres://...` / `postgresql://...`. */
-export function openDb(url: string): Db {
+export function openDb(url: string, opts: { readCache?: boolean } = {}): Db {
   if (/^postgres(ql)?:\/\//.test(url)) {
     const pool = new Pool({ connectionString: url, max: 10 });
     // An idle connection the server drops (restart, admin termination) is replaced on next use;
     // without a listener pg would turn it into an uncaught exception.
     pool.on("error", () => undefined);
     const kysely = new RetryingKysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { kysely, dialect: "postgres", close: () => kysely.destroy() };
+    return { kysely, dialect: "postgres", close: () => kysely.destroy(), generation: () => undefined };
   }
   const file = sqlitePath(url)!;
   if (file !== ":memory:" && file !== "") {
@@ -137,23 +144,14 @@ export function openDb(url: string): Db {
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("synchronous = NORMAL");
   sqlite.pragma("busy_timeout = 10000");
-  const statements = preparedOnce(sqlite);
+  const statements = preparedOnce(sqlite, opts.readCache !== false);
   const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: statements }) });
-  direct.set(kysely, { sqlite, prepare: (text) => statements.prepare(text), cache: statements.cache });
-  return { kysely, dialect: "sqlite", close: () => kysely.destroy() };
+  direct.set(kysely, { sqlite, prepare: (text) => statements.prepare(text) });
+  return { kysely, dialect: "sqlite", close: () => kysely.destroy(), generation: () => statements.cache.generation() };
 }
 
 /** The SQLite connection under a root kysely instance (not a transaction's), for reads that skip kysely. */
-const direct = new WeakMap<object, { sqlite: SQLite.Database; prepare(sql: string): Statement; cache: ReadCache }>();
-
-/**
- * What the database holds, as a number: the same number twice means that nothing was written in
- * between, by this process or another (./read-cache.ts). Undefined where no such number is known
- * (PostgreSQL, whose other clients commit unseen; a transaction open on the SQLite connection).
- */
-export function generation(db: Db): number | undefined {
-  return direct.get(db.kysely)?.cache.generation();
-}
+const direct = new WeakMap<object, { sqlite: SQLite.Database; prepare(sql: string): Statement }>();
 
 /** The better-sqlite3 connection under a SQLite database (diagnostics, tests); undefined on PostgreSQL. */
 export function sqliteConnection(db: Db): SQLite.Database | undefined {
@@ -180,9 +178,9 @@ const STATEMENTS_KEPT = 1000;
  * a new statement on every query, and preparing costs as much as running a small one. A statement
  * is reused only by the next query of the same text; kysely runs one query at a time on SQLite.
  */
-function preparedOnce(sqlite: SQLite.Database): SqliteDatabase & { prepare(sql: string): Statement; cache: ReadCache } {
+function preparedOnce(sqlite: SQLite.Database, keepReads: boolean): SqliteDatabase & { prepare(sql: string): Statement; cache: ReadCache } {
   const kept = new Map<string, Statement>();
-  const cache = new ReadCache(sqlite);
+  const cache = new ReadCache(sqlite, keepReads);
   return {
     cache,
     close: () => sqlite.close(),

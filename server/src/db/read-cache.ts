@@ -26,7 +26,11 @@ export class ReadCache {
   private epoch = 0;
   private readonly versionOf: SQLite.Statement;
 
-  constructor(private readonly sqlite: SQLite.Database) {
+  constructor(
+    private readonly sqlite: SQLite.Database,
+    /** False: nothing is kept, and no generation is known (every read runs its statement). */
+    private readonly enabled = true,
+  ) {
     this.versionOf = sqlite.prepare("PRAGMA data_version").pluck();
     this.version = this.versionOf.get();
   }
@@ -49,7 +53,7 @@ export class ReadCache {
    * uncommitted rows, and a rollback writes nothing that would move the number).
    */
   generation(): number | undefined {
-    if (this.sqlite.inTransaction) return undefined;
+    if (!this.enabled || this.sqlite.inTransaction) return undefined;
     this.checkVersion();
     return this.epoch;
   }
@@ -67,7 +71,7 @@ export class ReadCache {
    * still valid, else read now and kept. `read` runs the statement and returns raw rows.
    */
   rows(sql: string, params: readonly unknown[], read: () => unknown[][]): unknown[][] {
-    if (this.sqlite.inTransaction) return read();
+    if (!this.enabled || this.sqlite.inTransaction) return read();
     const key = keyOf(sql, params);
     if (key === undefined) return read();
     this.checkVersion();

@@ -7,7 +7,7 @@
  * An answer is kept under everything it was made from besides the rows: the operation and the URL
  * (path and query), the microversion, the origin its links name, and who asked (user, project,
  * roles, admin) — the policy decides fields and visibility from those alone. It is served again only
- * while the database's generation (../db/database.ts `generation`) is the one it was made under,
+ * while the database's generation (`Db.generation`, ../db/database.ts) is the one it was made under,
  * which moves with every write of this process and every commit of another: a write, however
  * small, forgets every kept answer. Only answers made without a write in between are kept, only
  * successful ones, and only on SQLite (on PostgreSQL other processes commit unseen).

@@ -24,7 +24,6 @@ import { formatVersion, parseVersion } from "../contract/microversion";
 import { requestedVersion } from "./microversion";
 import { dropLenientKeys, jsonTooDeep, MAX_JSON_DEPTH, refuseNul, refuseNulInRequest, validateBody } from "./validate";
 import type { LinkBase } from "./views/links";
-import { generation } from "../db/database";
 import { CACHED_OPERATIONS, ResponseCache, responseKey } from "./response-cache";
 import type { Metrics } from "../metrics/metrics";
 import { registerOpsRoutes } from "./ops";
@@ -276,7 +275,7 @@ function registerRoute(app: FastifyInstance, svc: Services, route: Route, rate: 
       }
       const link = linkBase(svc, req, params.project_id);
       // A repeated read answered as before while the database is unchanged (./response-cache.ts).
-      const gen = cached ? generation(svc.db) : undefined;
+      const gen = cached ? svc.db.generation() : undefined;
       const key = gen === undefined ? undefined : responseKey(handlerName, req.url, link.origin, ctx);
       if (key !== undefined) {
         const kept = answers.get(key, gen!);
@@ -301,7 +300,7 @@ function registerRoute(app: FastifyInstance, svc: Services, route: Route, rate: 
       if (res.body === undefined) return reply.send();
       const json = JSON.stringify(res.body);
       // Kept only when nothing was written while it was made, so that it is the answer of one state.
-      if (key !== undefined && res.status === undefined && !res.headers && generation(svc.db) === gen) answers.set(key, gen!, json);
+      if (key !== undefined && res.status === undefined && !res.headers && svc.db.generation() === gen) answers.set(key, gen!, json);
       return reply.type("application/json").send(json);
     },
   });
