@@ -126,28 +126,19 @@ describe("answers kept for repeated reads", function () {
     }
   });
 
-  it("keeps nothing on PostgreSQL, where other processes commit unseen", async () => {
-    const s = await startServer("postgres");
-    try {
-      const v = await createVolume(s.client, "p1", { size: 1 });
-      for (let i = 0; i < 3; i++) assert.equal((await s.client.get(`/v3/p1/volumes/${v.id}`)).status, 200);
-      assert.equal(s.app.http.answers.hits, 0);
-    } finally {
-      await s.destroy();
-    }
-  });
-});
-
-describe("--read-cache false", function () {
-  this.timeout(60_000);
-  it("keeps nothing: every read runs its queries", async () => {
-    const s = await startServer("sqlite", { readCache: false });
-    try {
-      const v = await createVolume(s.client, "p1", { size: 1 });
-      for (let i = 0; i < 3; i++) assert.equal((await s.client.get(`/v3/p1/volumes/${v.id}`)).status, 200);
-      assert.equal(s.app.http.answers.hits, 0);
-    } finally {
-      await s.destroy();
-    }
-  });
+  for (const [why, dialect, overrides] of [
+    ["on PostgreSQL, where other processes commit unseen", "postgres", {}],
+    ["with --read-cache false: every read runs its queries", "sqlite", { readCache: false }],
+  ] as const) {
+    it(`keeps nothing ${why}`, async () => {
+      const s = await startServer(dialect, overrides);
+      try {
+        const v = await createVolume(s.client, "p1", { size: 1 });
+        for (let i = 0; i < 3; i++) assert.equal((await s.client.get(`/v3/p1/volumes/${v.id}`)).status, 200);
+        assert.equal(s.app.http.answers.hits, 0);
+      } finally {
+        await s.destroy();
+      }
+    });
+  }
 });
