@@ -160,6 +160,11 @@ forEachDialect("Groups", function (fx) {
     assert.deepEqual((await alice.get(`${P}/groups/${g.id}?list_volume=true`, { version: "3.25" })).body.group.volumes, [v.id]);
     // A volume in a group is deleted with its group, not alone.
     assertFault(await alice.delete(`${P}/volumes/${v.id}`), 400, /belong to a group/);
+    // Nor retyped while in it (cinder/volume/api.py retype expects no group_id), and nothing changes.
+    const held = await groupState(fx.s);
+    assertFault(await alice.post(`${P}/volumes/${v.id}/action`, { "os-retype": { new_type: t2.id } }), 400, /not be part of an active migration or a consistency group/);
+    assert.deepEqual(await groupState(fx.s), held);
+    assert.equal((await alice.get(`${P}/volumes/${v.id}`)).body.volume.volume_type, t1.name);
   });
 
   it("renames, adds and removes volumes (updating → available), with Cinder's checks", async () => {

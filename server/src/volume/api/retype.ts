@@ -58,7 +58,8 @@ export async function retypeVolume(
     // The status read is the one expected, so that previous_status is what the volume returns to.
     const allowed = (multiattachChanges ? ["available"] : ["available", "in-use"]).includes(v.status);
     const update = { status: T.retype.during, previous_status: v.status, task, multiattach: multiattach ? 1 : 0 };
-    const won = allowed && (await casVolume(trx, id, { status: [v.status], sizeIs: v.size }, update));
+    // A volume in a group keeps its type (cinder/volume/api.py retype: expected group_id None).
+    const won = allowed && (await casVolume(trx, id, { status: [v.status], sizeIs: v.size, groupIs: null }, update));
     const qosOk = v.status !== "in-use" || (await qosAllowsRetype(trx, v.volume_type_id, type.id));
     if (!won || !qosOk || (v.migration_status && !["success", "error"].includes(v.migration_status))) {
       throw invalidVolume(
