@@ -45,6 +45,8 @@ export interface Ctx {
   timeoutMs: number;
   signal?: AbortSignal;
   clock?: Clock;
+  /** Tell the user something through the engine's log (best effort). */
+  log?: (message: string) => void;
 }
 
 export interface ReadResult {
