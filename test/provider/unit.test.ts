@@ -123,15 +123,18 @@ describe("provider unit: other resources", () => {
     assert.deepEqual(Object.keys(d.detailed).sort(), ["cipher", "keySize"]);
     assert.ok(R("VolumeTypeEncryption").check({ volumeTypeId: "t" }, {}, { name: "e" }).failures.some((f) => f.property === "provider"));
   });
-  it("QosSpec: specs per key in place; consumer replaces, deleting first when the name stays", () => {
+  it("QosSpec: specs per key and consumer in place; a new name replaces, deleting first only when the name stays", () => {
     const old = { name: "fast", consumer: "back-end", specs: { iops: "100" } };
     const d1 = R("QosSpec").diff(old, { ...old, specs: { iops: "200" } }, old);
     assert.deepEqual(d1.detailed, { "specs.iops": DiffKind.UPDATE });
     const d2 = R("QosSpec").diff(old, { ...old, consumer: "both" }, old);
-    assert.deepEqual(d2.replaces, ["consumer"]);
-    assert.equal(d2.deleteBeforeReplace, true);
+    assert.deepEqual(d2.replaces, []);
+    assert.deepEqual(d2.detailed, { consumer: DiffKind.UPDATE });
+    assert.deepEqual(R("QosSpec").diff(old, { name: "fast", specs: { iops: "100" } }, old).changes, false, "leaving consumer out keeps it");
     const d3 = R("QosSpec").diff(old, { ...old, name: "faster" }, old);
+    assert.deepEqual(d3.replaces, ["name"]);
     assert.ok(!d3.deleteBeforeReplace);
+    assert.match(R("QosSpec").check({ name: "x", specs: { consumer: "both" } }, {}, named).failures[0].reason, /QosSpec's own 'consumer'/);
     assert.ok(R("QosSpec").check({ consumer: "sideways" }, {}, named).failures.some((f) => f.property === "consumer"));
   });
   it("QuotaSet: quota fields in place; projectId replaces; bad values rejected", () => {

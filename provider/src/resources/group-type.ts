@@ -18,7 +18,7 @@ export const groupTypeProperties: Record<string, PropSpec> = {
   groupSpecs: { type: "stringMap", input: true, description: "Group specs; diffed and applied per key." },
 };
 
-const RULES: Record<string, Rule> = { name: "update", description: "update", isPublic: "update", groupSpecs: "perKey" };
+const RULES: Record<string, Rule> = { name: "update", description: "update", isPublic: "computed", groupSpecs: "perKey" };
 
 async function outputs(c: CinderClient, t: GroupType, inputs: Props): Promise<Props> {
   const specs = t.group_specs ?? (await c.groupTypes.getGroupSpecs(t.id));

@@ -28,7 +28,7 @@ const properties: Record<string, PropSpec> = {
   volumeTypeQuotas: { type: "stringMap", input: true, description: "Per-type limits as `{\"volumes_gold\": \"5\"}` (values are integers as strings)." },
 };
 
-const RULES: Record<string, Rule> = { projectId: "replace", volumeTypeQuotas: "perKey", ...Object.fromEntries(Object.keys(QUOTA_FIELDS).map((k) => [k, "update" as Rule])) };
+const RULES: Record<string, Rule> = { projectId: "replace", volumeTypeQuotas: "perKey", ...Object.fromEntries(Object.keys(QUOTA_FIELDS).map((k) => [k, "computed" as Rule])) };
 
 function body(inputs: Props): Record<string, number> {
   const b: Record<string, number> = {};

@@ -19,7 +19,7 @@ export const volumeTypeProperties: Record<string, PropSpec> = {
   qosSpecsId: { type: "string", description: "The associated QoS spec, if any." },
 };
 
-const RULES: Record<string, Rule> = { name: "update", description: "update", isPublic: "update", extraSpecs: "perKey" };
+const RULES: Record<string, Rule> = { name: "update", description: "update", isPublic: "computed", extraSpecs: "perKey" };
 
 async function outputs(c: CinderClient, t: VolumeType, inputs: Props): Promise<Props> {
   const specs = t.extra_specs ?? (await c.volumeTypes.getExtraSpecs(t.id));

@@ -57,7 +57,7 @@ const RULES: Record<string, Rule> = {
   name: "update",
   description: "update",
   metadata: "perKey",
-  volumeType: "update",
+  volumeType: "computed",
   migrationPolicy: "none",
   availabilityZone: "replaceComputed",
   snapshotId: "replace",
@@ -65,8 +65,8 @@ const RULES: Record<string, Rule> = {
   backupId: "replace",
   imageId: "replace",
   schedulerHints: "replace",
-  bootable: "update",
-  readonly: "update",
+  bootable: "computed",
+  readonly: "computed",
   cascade: "none",
 };
 
