@@ -38,6 +38,12 @@ export const volumeProperties: Record<string, PropSpec> = {
   bootable: { type: "boolean", input: true, description: "The bootable flag (os-set_bootable)." },
   readonly: { type: "boolean", input: true, description: "The read-only flag (os-update_readonly_flag)." },
   cascade: { type: "boolean", input: true, description: "Delete option: also delete the volume's snapshots." },
+  detachOnDelete: {
+    type: "boolean",
+    input: true,
+    description:
+      "Delete option (default true, as @pulumi/openstack): end the volume's attachments before deleting it. When false, deleting an attached volume fails at once, naming its attachments.",
+  },
   status: { type: "string", description: "Status reported by the server (`available`, `in-use`, …)." },
   attachments: { type: "array", items: ATTACHMENT, description: "Attachments reported by the server." },
   allMetadata: { type: "stringMap", description: "All metadata the server reports, including keys the program does not manage." },
@@ -68,6 +74,7 @@ const RULES: Record<string, Rule> = {
   bootable: "computed",
   readonly: "computed",
   cascade: "none",
+  detachOnDelete: "none",
 };
 
 /** Size rules: a whole number ≥ 1 that never shrinks (olds are the previous inputs). */
