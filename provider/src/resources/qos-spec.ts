@@ -11,9 +11,9 @@ import type { Props } from "../lib/wire";
 import type { PropSpec, ResourceDef } from "./types";
 
 const properties: Record<string, PropSpec> = {
-  name: { type: "string", input: true, replaceOnChanges: true, description: "Name, unique (default: the logical name plus a random suffix). Replaces on change." },
-  consumer: { type: "string", input: true, enum: ["front-end", "back-end", "both"], description: "Where the limits apply (default `back-end`). Changes in place; leaving it out keeps the server's value." },
-  specs: { type: "stringMap", input: true, description: "The QoS keys, e.g. `total_iops_sec`; diffed and applied per key." },
+  name: { type: "string", always: true, input: true, replaceOnChanges: true, description: "Name, unique (default: the logical name plus a random suffix). Replaces on change." },
+  consumer: { type: "string", always: true, input: true, enum: ["front-end", "back-end", "both"], description: "Where the limits apply (default `back-end`). Changes in place; leaving it out keeps the server's value." },
+  specs: { type: "stringMap", always: true, input: true, description: "The QoS keys, e.g. `total_iops_sec`; diffed and applied per key." },
 };
 
 const outputs = (q: QosSpecs, inputs: Props): Props => ({ ...inputs, name: q.name, consumer: q.consumer, specs: { ...(q.specs ?? {}) } });
