@@ -78,7 +78,7 @@ export class CinderProvider {
   /** The one SDK client, made on first use after Configure (so preview never connects). */
   client = (): Promise<CinderClient> => {
     if (!this.configured) return Promise.reject(new Error("the cinder provider is not configured"));
-    this.clientP ??= connect(connectOptions(this.config, (p) => readFileSync(p, "utf8"))).catch((e) => {
+    this.clientP ??= connect(connectOptions(this.config, (p) => readFileSync(p, "utf8"), process.env)).catch((e) => {
       this.clientP = undefined;
       throw e;
     });
