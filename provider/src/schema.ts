@@ -9,13 +9,16 @@ import type { PropSpec } from "./resources/types";
 
 type Json = Record<string, unknown>;
 
-const ATTACHMENT_TYPE = "cinder:index:VolumeAttachment";
+const ATTACHMENT_TYPE = "cinder:index:VolumeAttachmentInfo";
+
+/** Outputs present on every resource of the kind (see PropSpec.always). */
+export const alwaysPresent = (p: PropSpec) => p.always ?? (p.input ? !!p.required : true);
 
 function prop(p: PropSpec): Json {
   const out: Json = { description: p.enum ? `${p.description} One of ${p.enum.map((e) => `\`${e}\``).join(", ")}.` : p.description };
   if (p.type === "stringMap") Object.assign(out, { type: "object", additionalProperties: { type: "string" } });
   else if (p.type === "array") Object.assign(out, { type: "array", items: p.items?.properties ? { $ref: `#/types/${ATTACHMENT_TYPE}` } : p.items ?? { type: "string" } });
-  else if (p.type === "object") Object.assign(out, { type: "object", additionalProperties: { type: "string" } });
+  else if (p.type === "object") Object.assign(out, p.schema ?? { type: "object", additionalProperties: { type: "string" } });
   else out.type = p.type;
   if (p.secret) out.secret = true;
   if (p.replaceOnChanges) out.willReplaceOnChanges = true;
@@ -39,7 +42,7 @@ export function buildSchema(): Json {
         {
           description: `${r.description}\n\n## Import\n\nThe import id is ${r.importId}:\n\n\`\`\`sh\n$ pulumi import ${r.token} <name> <id>\n\`\`\``,
           properties: all,
-          required: Object.entries(r.properties).filter(([, p]) => p.required).map(([k]) => k),
+          required: Object.entries(r.properties).filter(([, p]) => alwaysPresent(p)).map(([k]) => k),
           inputProperties: props(r.properties, (p) => !!p.input),
           requiredInputs: Object.entries(r.properties).filter(([, p]) => p.input && p.required).map(([k]) => k),
           stateInputs: { description: `Input properties used for looking up and filtering ${r.token.split(":")[2]} resources.`, properties: all, type: "object" },

@@ -16,6 +16,7 @@ import { readFileSync } from "node:fs";
 import { FUNCTIONS } from "./functions";
 import { checkProviderConfig, connectOptions, resolveProviderConfig, SECRET_CONFIG_KEYS, type ProviderConfig } from "./lib/config";
 import { equal } from "./lib/diff";
+import { EngineLink } from "./lib/engine";
 import { ResourceInitFailedError } from "./lib/errors";
 import { containsUnknown, decode, encode, type Props } from "./lib/wire";
 import { RESOURCES } from "./resources";
@@ -67,11 +68,17 @@ export class CinderProvider {
   private clientP?: Promise<CinderClient>;
   private configured = false;
   private readonly aborts = new Set<AbortController>();
+  /** The engine's log service, once the engine's address is known. */
+  readonly engine = new EngineLink();
+
+  constructor(engineAddress?: string) {
+    if (engineAddress) this.engine.connect(engineAddress);
+  }
 
   /** The one SDK client, made on first use after Configure (so preview never connects). */
   client = (): Promise<CinderClient> => {
     if (!this.configured) return Promise.reject(new Error("the cinder provider is not configured"));
-    this.clientP ??= connect(connectOptions(this.config, (p) => readFileSync(p, "utf8"))).catch((e) => {
+    this.clientP ??= connect(connectOptions(this.config, (p) => readFileSync(p, "utf8"), process.env)).catch((e) => {
       this.clientP = undefined;
       throw e;
     });
@@ -85,16 +92,36 @@ export class CinderProvider {
     return def;
   }
 
-  private async withCtx<T>(def: ResourceDef, timeoutSec: number, f: (ctx: Ctx) => Promise<T>): Promise<T> {
+  private async withCtx<T>(def: ResourceDef, timeoutSec: number, f: (ctx: Ctx) => Promise<T>, urn = ""): Promise<T> {
     const ac = new AbortController();
     this.aborts.add(ac);
     const timeoutMs = (timeoutSec > 0 ? timeoutSec : (def.defaultTimeoutSec ?? 300)) * 1000;
     try {
-      return await f({ client: this.client, timeoutMs, signal: ac.signal });
+      return await f({ client: this.client, timeoutMs, signal: ac.signal, log: (m) => void this.engine.log("info", m, urn) });
     } finally {
       this.aborts.delete(ac);
     }
   }
+
+  /**
+   * The engine's first call to a plugin it started (or attached to): it names the engine's address
+   * (for logging) and learns the protocol features, the same ones Configure reports.
+   */
+  handshake = unary<provproto.ProviderHandshakeRequest, provproto.ProviderHandshakeResponse>(async (req) => {
+    this.engine.connect(req.getEngineAddress());
+    return new provproto.ProviderHandshakeResponse().setAcceptSecrets(true).setAcceptResources(true).setAcceptOutputs(false).setSupportsAutonamingConfiguration(false);
+  });
+
+  /**
+   * With PULUMI_DEBUG_PROVIDERS=cinder:<port> the engine does not start the plugin: it dials the
+   * port, calls Handshake, then Attach with its own address, which a started plugin receives as argv.
+   */
+  attach = unary<plugproto.PluginAttach, emptyproto.Empty>(async (req) => {
+    if (!req.getAddress()) throw new Error("Attach needs the engine's address (host:port)");
+    this.engine.connect(req.getAddress());
+    await this.engine.log("debug", `cinder provider ${VERSION} (pid ${process.pid}) attached to the engine at ${req.getAddress()}`);
+    return new emptyproto.Empty();
+  });
 
   getPluginInfo = unary<emptyproto.Empty, plugproto.PluginInfo>(async () => new plugproto.PluginInfo().setVersion(VERSION));
 
@@ -165,7 +192,7 @@ export class CinderProvider {
     const inputs = decode(req.getProperties());
     const secretOuts = [...inputs.secrets, ...secretOutputs(def)];
     if (req.getPreview()) return new provproto.CreateResponse().setId("").setProperties(encode(def.preview(inputs.props), secretOuts));
-    const r = await this.withCtx(def, req.getTimeout(), (ctx) => def.create(ctx, inputs.props));
+    const r = await this.withCtx(def, req.getTimeout(), (ctx) => def.create(ctx, inputs.props), req.getUrn());
     return new provproto.CreateResponse().setId(r.id).setProperties(encode(r.outs, secretOuts));
   });
 
@@ -173,7 +200,7 @@ export class CinderProvider {
     const def = this.resource(req.getType() || req.getUrn());
     const state = decode(req.getProperties());
     const oldInputs = decode(req.getInputs()).props;
-    const r = await this.withCtx(def, req.getTimeout(), (ctx) => def.read(ctx, req.getId(), state.props, oldInputs));
+    const r = await this.withCtx(def, req.getTimeout(), (ctx) => def.read(ctx, req.getId(), state.props, oldInputs), req.getUrn());
     if (!r) return new provproto.ReadResponse().setId("");
     const secretOuts = [...state.secrets, ...secretOutputs(def)];
     return new provproto.ReadResponse().setId(r.id).setProperties(encode(r.outs, secretOuts)).setInputs(encode(r.inputs, state.secrets));
@@ -186,14 +213,14 @@ export class CinderProvider {
     const oldInputs = decode(req.getOldInputs()).props;
     const secretOuts = [...news.secrets, ...secretOutputs(def)];
     if (req.getPreview()) return new provproto.UpdateResponse().setProperties(encode(def.preview(news.props, olds), secretOuts));
-    const outs = await this.withCtx(def, req.getTimeout(), (ctx) => def.update(ctx, req.getId(), olds, news.props, oldInputs));
+    const outs = await this.withCtx(def, req.getTimeout(), (ctx) => def.update(ctx, req.getId(), olds, news.props, oldInputs), req.getUrn());
     return new provproto.UpdateResponse().setProperties(encode(outs, secretOuts));
   });
 
   delete = unary<provproto.DeleteRequest, emptyproto.Empty>(async (req) => {
     const def = this.resource(req.getType() || req.getUrn());
     const state = decode(req.getProperties()).props;
-    await this.withCtx(def, req.getTimeout(), (ctx) => def.delete(ctx, req.getId(), state));
+    await this.withCtx(def, req.getTimeout(), (ctx) => def.delete(ctx, req.getId(), state), req.getUrn());
     return new emptyproto.Empty();
   });
 
@@ -214,7 +241,7 @@ export class CinderProvider {
 
   /** The service implementation; RPCs not listed answer UNIMPLEMENTED. */
   implementation(): grpc.UntypedServiceImplementation {
-    const names = ["getPluginInfo", "getSchema", "checkConfig", "diffConfig", "configure", "check", "diff", "create", "read", "update", "delete", "invoke", "cancel"] as const;
+    const names = ["handshake", "attach", "getPluginInfo", "getSchema", "checkConfig", "diffConfig", "configure", "check", "diff", "create", "read", "update", "delete", "invoke", "cancel"] as const;
     return Object.fromEntries(names.map((n) => [n, this[n]])) as unknown as grpc.UntypedServiceImplementation;
   }
 }
@@ -222,9 +249,9 @@ export class CinderProvider {
 const secretOutputs = (def: ResourceDef) => Object.entries(def.properties).filter(([, p]) => p.secret).map(([k]) => k);
 
 /** Serve on 127.0.0.1 (port 0 = any free port); resolves with the port. */
-export async function serve(port = 0): Promise<{ port: number; server: grpc.Server }> {
+export async function serve(port = 0, engineAddress?: string): Promise<{ port: number; server: grpc.Server }> {
   const server = new grpc.Server({ "grpc.max_receive_message_length": 1 << 30, "grpc.max_send_message_length": 1 << 30 });
-  server.addService(provrpc.ResourceProviderService, new CinderProvider().implementation());
+  server.addService(provrpc.ResourceProviderService, new CinderProvider(engineAddress).implementation());
   const bound = await new Promise<number>((resolve, reject) =>
     server.bindAsync(`127.0.0.1:${port}`, grpc.ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))),
   );

@@ -57,6 +57,8 @@ export type { RequestLog, TlsOptions } from "./transport";
 export { waitFor, type Check, type Ref, type WaitOptions } from "./wait";
 export type * from "./types";
 export type { VolumeDeleteQuery, VolumeListQuery, VolumeSummaryQuery, SchedulerHints } from "./resources/volumes";
+export type { Attachment, AttachmentCreate, AttachmentListQuery, AttachmentSummary } from "./resources/attachments";
+export type { Connector } from "./resources/volume-actions";
 export type { SnapshotListQuery } from "./resources/snapshots";
 export type { VolumeTypeListQuery } from "./resources/volume-types";
 export type { QosDeleteQuery, QosListQuery } from "./resources/qos-specs";

@@ -115,7 +115,25 @@ export interface ApiResponse<T> {
 // Entity aliases: the names callers reach for, each one a spec schema.
 export type Volume = Schemas["Volume"];
 export type VolumeSummary = Schemas["VolumeSummary"];
-export type VolumeCreate = Schemas["VolumeCreate"];
+/**
+ * The create body. The spec takes `size` as Cinder does (an integer, or a numeric string, or null
+ * with a source); callers write a number, so a string is a compile error here.
+ */
+export type VolumeCreate = Omit<Schemas["VolumeCreate"], "size"> & { size?: number | null };
+
+/**
+ * Volume statuses as the API shows them (cinder/objects/fields.py VolumeStatus, with `managing` →
+ * `creating`, `error_managing` → `error`, plus `reverting` and `unmanaging`): for waiters and
+ * comparisons. The spec types `status` as a plain string, so responses stay `string`.
+ */
+export type VolumeStatus =
+  | "creating" | "available" | "deleting" | "error" | "error_deleting" | "attaching" | "in-use" | "detaching" | "maintenance"
+  | "restoring-backup" | "error_restoring" | "reserved" | "awaiting-transfer" | "backing-up" | "error_backing-up"
+  | "error_extending" | "downloading" | "uploading" | "retyping" | "extending" | "reverting" | "unmanaging";
+
+/** Snapshot statuses (cinder/objects/fields.py SnapshotStatus). */
+export type SnapshotStatus =
+  | "creating" | "available" | "deleting" | "deleted" | "updating" | "error" | "error_deleting" | "unmanaging" | "backing-up" | "restoring";
 export type VolumeUpdate = Schemas["VolumeUpdate"];
 export type VolumesSummary = Schemas["VolumesSummaryResponse"]["volume-summary"];
 export type Snapshot = Schemas["Snapshot"];

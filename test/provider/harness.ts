@@ -28,8 +28,9 @@ export interface Plugin {
   stop(): Promise<void>;
 }
 
-export async function startPlugin(env: Record<string, string | undefined> = {}): Promise<Plugin> {
-  const child = spawn(PLUGIN, ["127.0.0.1:1"], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
+/** `args`: the engine's address as the engine passes it; `[]` starts the plugin as a person would for PULUMI_DEBUG_PROVIDERS. */
+export async function startPlugin(env: Record<string, string | undefined> = {}, args: string[] = ["127.0.0.1:1"]): Promise<Plugin> {
+  const child = spawn(PLUGIN, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
   let err = "";
   child.stderr!.on("data", (d) => (err += d));
   const port = await new Promise<number>((resolve, reject) => {

@@ -15,6 +15,12 @@ export interface ConfigKey {
 
 /** Every configuration key, with the environment variables it falls back to (first set wins). */
 export const CONFIG_KEYS = {
+  cloud: {
+    env: ["OS_CLOUD"],
+    type: "string",
+    description:
+      "A cloud of clouds.yaml (found as the openstack CLI finds it: OS_CLIENT_CONFIG_FILE, ./, ~/.config/openstack, /etc/openstack), with secure.yaml and the OS_* environment layered on top; keys set here win.",
+  },
   authUrl: { env: ["OS_AUTH_URL"], type: "string", description: "Keystone v3 URL, e.g. `https://keystone:5000/v3`." },
   username: { env: ["OS_USERNAME"], type: "string", description: "User name for password authentication." },
   password: { env: ["OS_PASSWORD"], type: "string", secret: true, description: "Password for password authentication." },
@@ -38,6 +44,8 @@ export const CONFIG_KEYS = {
   region: { env: ["OS_REGION_NAME"], type: "string", description: "Catalog region." },
   insecure: { env: ["OS_INSECURE"], type: "boolean", description: "Skip TLS certificate verification." },
   cacert: { env: ["OS_CACERT"], type: "string", description: "CA bundle (PEM contents, or a path to a PEM file)." },
+  cert: { env: ["OS_CERT"], type: "string", description: "Client certificate for TLS (PEM contents, or a path)." },
+  key: { env: ["OS_KEY"], type: "string", secret: true, description: "Client certificate key for TLS (PEM contents, or a path)." },
   microversion: { env: ["OS_VOLUME_API_VERSION"], type: "string", description: "Pin a Cinder microversion (`3.x`) instead of negotiating." },
 } as const satisfies Record<string, ConfigKey>;
 
@@ -80,6 +88,10 @@ export function checkProviderConfig(cfg: ProviderConfig, unknown: Set<string> = 
     f.push({ property: "microversion", reason: `microversion must look like "3.42", got "${cfg.microversion}"` });
   }
   const has = (k: ConfigName) => cfg[k] !== undefined || unknown.has(k);
+  if (has("cert") !== has("key")) f.push({ property: has("cert") ? "key" : "cert", reason: `cert and key go together (${where("cert")} and ${where("key")})` });
+  // A clouds.yaml cloud brings its own credentials; the SDK reports what it lacks at Configure.
+  const explicit = ["applicationCredentialId", "applicationCredentialSecret", "password", "username", "token"].some((k) => has(k as ConfigName));
+  if (has("cloud") && !explicit) return f;
   if (has("applicationCredentialId") || has("applicationCredentialSecret")) {
     need("authUrl", "for application-credential authentication");
     need("applicationCredentialId", "with applicationCredentialSecret");
@@ -109,8 +121,34 @@ export function checkProviderConfig(cfg: ProviderConfig, unknown: Set<string> = 
   return f;
 }
 
-/** SDK connect options for a complete configuration (call checkProviderConfig first). */
-export function connectOptions(cfg: ProviderConfig, readFile: (p: string) => string): ConnectOptions {
+const pem = (v: string | undefined, readFile: (p: string) => string) => (v === undefined ? undefined : v.includes("-----BEGIN") ? v : readFile(v));
+
+/**
+ * SDK connect options for a complete configuration (call checkProviderConfig first). With `cloud`
+ * the SDK reads clouds.yaml + secure.yaml and the OS_* environment (`env`), and the keys set here
+ * override them; credentials given here replace the cloud's.
+ */
+export function connectOptions(cfg: ProviderConfig, readFile: (p: string) => string, env: Record<string, string | undefined> = {}): ConnectOptions {
+  const tls = {
+    ...(cfg.insecure !== undefined ? { insecure: cfg.insecure } : {}),
+    ...(cfg.cacert !== undefined ? { ca: pem(cfg.cacert, readFile) } : {}),
+    ...(cfg.cert !== undefined ? { cert: pem(cfg.cert, readFile), key: pem(cfg.key, readFile) } : {}),
+  };
+  const common = {
+    endpoint: cfg.endpoint,
+    region: cfg.region,
+    microversion: cfg.microversion,
+    tls: Object.keys(tls).length ? tls : undefined,
+    userAgent: "pulumi-resource-cinder/0.1.0",
+  };
+  if (cfg.cloud !== undefined) {
+    const explicit = cfg.applicationCredentialId !== undefined || cfg.password !== undefined || cfg.token !== undefined;
+    return { cloud: cfg.cloud, env, ...(explicit ? { auth: credentials(cfg) } : {}), ...common };
+  }
+  return { env: {}, auth: credentials(cfg), ...common };
+}
+
+function credentials(cfg: ProviderConfig): AuthOptions {
   const scope = { projectId: cfg.projectId, projectName: cfg.projectName, projectDomainName: cfg.projectDomainName ?? (cfg.projectName ? "Default" : undefined) };
   let auth: AuthOptions;
   if (cfg.applicationCredentialId) {
@@ -120,14 +158,5 @@ export function connectOptions(cfg: ProviderConfig, readFile: (p: string) => str
   } else {
     auth = { type: "token", token: cfg.token!, authUrl: cfg.authUrl, ...scope };
   }
-  const ca = cfg.cacert === undefined ? undefined : cfg.cacert.includes("-----BEGIN") ? cfg.cacert : readFile(cfg.cacert);
-  return {
-    env: {},
-    auth,
-    endpoint: cfg.endpoint,
-    region: cfg.region,
-    microversion: cfg.microversion,
-    tls: cfg.insecure || ca ? { insecure: cfg.insecure, ca } : undefined,
-    userAgent: "pulumi-resource-cinder/0.1.0",
-  };
+  return auth;
 }

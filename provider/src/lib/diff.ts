@@ -26,11 +26,17 @@ export interface DiffResult {
 
 /**
  * How a change to an input is applied. `update`: in place. `replace`: new resource. `perKey`: a map
- * diffed key by key (in place). `computed`: like `update`, but removing it from the program is not a
- * change (the server chose a value, e.g. an availability zone). `none`: no API effect (a delete
- * option) but still recorded as an update so state follows the program.
+ * diffed key by key (in place). Leaving the map out of the program manages no keys: nothing changes
+ * (the server keeps its keys); `{}` removes the keys the program managed before.
+ * `computed` / `replaceComputed`: like `update` / `replace`, but leaving it out of the program is
+ * not a change: the server chose or keeps a value (a default volume type, an availability zone,
+ * `isPublic`, a QoS consumer), as Terraform's Optional+Computed attributes. This is what lets a
+ * hand-written program that names only some inputs import a resource without a diff. `none`: no
+ * API effect (a delete option) but still recorded as an update so state follows the program.
  */
-export type Rule = "update" | "replace" | "replaceComputed" | "perKey" | "none";
+export type Rule = "update" | "computed" | "replace" | "replaceComputed" | "perKey" | "none";
+
+const isEmptyMap = (v: unknown) => v === undefined || (!!v && typeof v === "object" && !Array.isArray(v) && Object.keys(v).length === 0);
 
 export function equal(a: unknown, b: unknown): boolean {
   return JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b));
@@ -45,9 +51,9 @@ function sortKeys(v: unknown): unknown {
 /** A property path for a map key: `extraSpecs.iops`, or `extraSpecs["capabilities:x"]`. */
 export const keyPath = (prop: string, key: string) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? `${prop}.${key}` : `${prop}[${JSON.stringify(key)}]`);
 
-/** Added, changed and removed keys of two string maps. */
+/** Added, changed and removed keys of two string maps; an absent new map changes nothing (see `perKey`). */
 export function mapChanges(olds: Props | undefined, news: Props | undefined): { set: Props; unset: string[]; kinds: Record<string, DiffKind> } {
-  const o = olds ?? {};
+  const o = news === undefined ? {} : (olds ?? {});
   const n = news ?? {};
   const set: Props = {};
   const unset: string[] = [];
@@ -68,7 +74,8 @@ export function diffInputs(oldInputs: Props, news: Props, rules: Record<string, 
     const n = news[prop];
     if (o === undefined && n === undefined) continue;
     if (n !== undefined && !containsUnknown(n) && equal(o, n)) continue;
-    if (rule === "replaceComputed" && n === undefined) continue;
+    if ((rule === "replaceComputed" || rule === "computed") && n === undefined) continue;
+    if (rule === "perKey" && (n === undefined || (isEmptyMap(o) && isEmptyMap(n)))) continue;
     const replace = rule === "replace" || rule === "replaceComputed";
     if (rule === "perKey" && o !== undefined && n !== undefined && !containsUnknown(n)) {
       for (const [k, kind] of Object.entries(mapChanges(o as Props, n as Props).kinds)) detailed[keyPath(prop, k)] = kind;

@@ -12,13 +12,13 @@ import type { Props } from "../lib/wire";
 import type { PropSpec, ResourceDef } from "./types";
 
 export const groupTypeProperties: Record<string, PropSpec> = {
-  name: { type: "string", input: true, description: "Name, unique in the cloud (default: the logical name plus a random suffix)." },
+  name: { type: "string", always: true, input: true, description: "Name, unique in the cloud (default: the logical name plus a random suffix)." },
   description: { type: "string", input: true, description: "Description." },
-  isPublic: { type: "boolean", input: true, description: "Visible to every project (default true)." },
-  groupSpecs: { type: "stringMap", input: true, description: "Group specs; diffed and applied per key." },
+  isPublic: { type: "boolean", always: true, input: true, description: "Visible to every project (default true)." },
+  groupSpecs: { type: "stringMap", always: true, input: true, description: "Group specs; diffed and applied per key." },
 };
 
-const RULES: Record<string, Rule> = { name: "update", description: "update", isPublic: "update", groupSpecs: "perKey" };
+const RULES: Record<string, Rule> = { name: "update", description: "update", isPublic: "computed", groupSpecs: "perKey" };
 
 async function outputs(c: CinderClient, t: GroupType, inputs: Props): Promise<Props> {
   const specs = t.group_specs ?? (await c.groupTypes.getGroupSpecs(t.id));

@@ -6,10 +6,11 @@ import { quotaSet } from "./quota-set";
 import { snapshot } from "./snapshot";
 import type { ResourceDef } from "./types";
 import { volume } from "./volume";
+import { volumeAttachment } from "./volume-attachment";
 import { volumeType } from "./volume-type";
 import { volumeTypeAccess } from "./volume-type-access";
 import { volumeTypeEncryption } from "./volume-type-encryption";
 
 export const RESOURCES: Record<string, ResourceDef> = Object.fromEntries(
-  [volume, snapshot, volumeType, volumeTypeAccess, volumeTypeEncryption, qosSpec, qosAssociation, quotaSet, groupType].map((r) => [r.token, r]),
+  [volume, snapshot, volumeType, volumeTypeAccess, volumeTypeEncryption, qosSpec, qosAssociation, quotaSet, groupType, volumeAttachment].map((r) => [r.token, r]),
 );

@@ -23,12 +23,12 @@ export const QUOTA_FIELDS = {
 const properties: Record<string, PropSpec> = {
   projectId: { type: "string", input: true, required: true, replaceOnChanges: true, description: "The project." },
   ...Object.fromEntries(
-    Object.keys(QUOTA_FIELDS).map((k) => [k, { type: "integer", input: true, description: `Limit on ${k} (-1: unlimited; unset: left as is).` } as PropSpec]),
+    Object.keys(QUOTA_FIELDS).map((k) => [k, { type: "integer", input: true, always: true, description: `Limit on ${k} (-1: unlimited; unset: left as is).` } as PropSpec]),
   ),
   volumeTypeQuotas: { type: "stringMap", input: true, description: "Per-type limits as `{\"volumes_gold\": \"5\"}` (values are integers as strings)." },
 };
 
-const RULES: Record<string, Rule> = { projectId: "replace", volumeTypeQuotas: "perKey", ...Object.fromEntries(Object.keys(QUOTA_FIELDS).map((k) => [k, "update" as Rule])) };
+const RULES: Record<string, Rule> = { projectId: "replace", volumeTypeQuotas: "perKey", ...Object.fromEntries(Object.keys(QUOTA_FIELDS).map((k) => [k, "computed" as Rule])) };
 
 function body(inputs: Props): Record<string, number> {
   const b: Record<string, number> = {};

@@ -14,7 +14,7 @@ import type { Ctx, PropSpec, ResourceDef } from "./types";
 
 export const snapshotProperties: Record<string, PropSpec> = {
   volumeId: { type: "string", input: true, required: true, replaceOnChanges: true, description: "The volume to snapshot (replaces on change)." },
-  name: { type: "string", input: true, description: "Name (default: the logical name plus a random suffix)." },
+  name: { type: "string", always: true, input: true, description: "Name (default: the logical name plus a random suffix)." },
   description: { type: "string", input: true, description: "Description." },
   metadata: { type: "stringMap", input: true, description: "Metadata keys the program manages." },
   force: { type: "boolean", input: true, replaceOnChanges: true, description: "Snapshot an in-use volume (needed before 3.66)." },
@@ -22,7 +22,7 @@ export const snapshotProperties: Record<string, PropSpec> = {
   status: { type: "string", description: "Status reported by the server." },
   allMetadata: { type: "stringMap", description: "All metadata the server reports." },
   createdAt: { type: "string", description: "Creation time (ISO 8601)." },
-  updatedAt: { type: "string", description: "Last update time (ISO 8601)." },
+  updatedAt: { type: "string", always: false, description: "Last update time (ISO 8601)." },
 };
 
 const RULES: Record<string, Rule> = { volumeId: "replace", force: "replace", name: "update", description: "update", metadata: "perKey" };

@@ -17,6 +17,13 @@ export interface PropSpec {
   /** An input (in Args); outputs are every property. */
   input?: boolean;
   required?: boolean;
+  /**
+   * Whether the output is present on every resource of the kind (the schema's output `required`).
+   * Default: required inputs and outputs that are not inputs; optional inputs only when set true
+   * (e.g. an autonamed `name`, a server-chosen `volumeType`). False marks a computed output that can
+   * be absent.
+   */
+  always?: boolean;
   secret?: boolean;
   /** Allowed values of a string. */
   enum?: readonly string[];
@@ -45,6 +52,8 @@ export interface Ctx {
   timeoutMs: number;
   signal?: AbortSignal;
   clock?: Clock;
+  /** Tell the user something through the engine's log (best effort). */
+  log?: (message: string) => void;
 }
 
 export interface ReadResult {

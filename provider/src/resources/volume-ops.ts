@@ -154,17 +154,4 @@ export async function updateVolume(ctx: Ctx, id: string, olds: Props, news: Prop
   return volumeOutputs(await c.volumes.get(id), news);
 }
 
-/** Statuses Cinder refuses to delete from; delete waits them out (e.g. after a timed-out create). */
-const BUSY = new Set(["creating", "downloading", "extending", "retyping", "attaching", "detaching", "reserved"]);
-
-export async function deleteVolume(ctx: Ctx, id: string, state: Props): Promise<void> {
-  const c = await ctx.client();
-  const now = await orGone(() => c.volumes.get(id));
-  if (!now) return;
-  if (BUSY.has(now.status)) {
-    const settled = ["available", "in-use", "error", "error_extending", "error_restoring"];
-    await waitForStatus("volume", id, getter(c, id), settled, { timeoutMs: ctx.timeoutMs, signal: ctx.signal, clock: ctx.clock });
-  }
-  await ignoreGone(() => c.volumes.delete(id, state.cascade === true ? { cascade: true } : undefined));
-  await waitForStatus("volume", id, getter(c, id), ["deleted"], { timeoutMs: ctx.timeoutMs, signal: ctx.signal, clock: ctx.clock });
-}
+export { deleteVolume } from "./volume-delete";

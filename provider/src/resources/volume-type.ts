@@ -12,14 +12,14 @@ import type { Props } from "../lib/wire";
 import type { PropSpec, ResourceDef } from "./types";
 
 export const volumeTypeProperties: Record<string, PropSpec> = {
-  name: { type: "string", input: true, description: "Name, unique in the cloud (default: the logical name plus a random suffix)." },
+  name: { type: "string", always: true, input: true, description: "Name, unique in the cloud (default: the logical name plus a random suffix)." },
   description: { type: "string", input: true, description: "Description." },
-  isPublic: { type: "boolean", input: true, description: "Visible to every project (default true); private types are shared with VolumeTypeAccess." },
-  extraSpecs: { type: "stringMap", input: true, description: "Extra specs, e.g. `volume_backend_name`; diffed and applied per key." },
-  qosSpecsId: { type: "string", description: "The associated QoS spec, if any." },
+  isPublic: { type: "boolean", always: true, input: true, description: "Visible to every project (default true); private types are shared with VolumeTypeAccess." },
+  extraSpecs: { type: "stringMap", always: true, input: true, description: "Extra specs, e.g. `volume_backend_name`; diffed and applied per key." },
+  qosSpecsId: { type: "string", always: false, description: "The associated QoS spec, if any." },
 };
 
-const RULES: Record<string, Rule> = { name: "update", description: "update", isPublic: "update", extraSpecs: "perKey" };
+const RULES: Record<string, Rule> = { name: "update", description: "update", isPublic: "computed", extraSpecs: "perKey" };
 
 async function outputs(c: CinderClient, t: VolumeType, inputs: Props): Promise<Props> {
   const specs = t.extra_specs ?? (await c.volumeTypes.getExtraSpecs(t.id));

@@ -24,30 +24,36 @@ const ATTACHMENT = {
 
 export const volumeProperties: Record<string, PropSpec> = {
   size: { type: "integer", input: true, required: true, description: "Size in GiB: a whole number ≥ 1. Grows in place (os-extend); shrinking is rejected." },
-  name: { type: "string", input: true, description: "Name (default: the logical name plus a random suffix)." },
+  name: { type: "string", always: true, input: true, description: "Name (default: the logical name plus a random suffix)." },
   description: { type: "string", input: true, description: "Description." },
   metadata: { type: "stringMap", input: true, description: "Metadata keys the program manages; keys set by others are left alone (see `allMetadata`)." },
-  volumeType: { type: "string", input: true, description: "Volume type name or id. A change retypes in place (os-retype, see `migrationPolicy`)." },
+  volumeType: { type: "string", always: true, input: true, description: "Volume type name or id. A change retypes in place (os-retype, see `migrationPolicy`)." },
   migrationPolicy: { type: "string", input: true, enum: ["never", "on-demand"], description: "Retype migration policy (default `never`)." },
-  availabilityZone: { type: "string", input: true, replaceOnChanges: true, description: "Availability zone (the server's choice when unset). Changing it replaces the volume." },
+  availabilityZone: { type: "string", always: true, input: true, replaceOnChanges: true, description: "Availability zone (the server's choice when unset). Changing it replaces the volume." },
   snapshotId: { type: "string", input: true, replaceOnChanges: true, description: "Create from this snapshot (replaces on change)." },
   sourceVolumeId: { type: "string", input: true, replaceOnChanges: true, description: "Clone this volume (replaces on change)." },
   backupId: { type: "string", input: true, replaceOnChanges: true, description: "Restore from this backup (microversion 3.47; replaces on change)." },
   imageId: { type: "string", input: true, replaceOnChanges: true, description: "Create from this image (replaces on change)." },
   schedulerHints: { type: "stringMap", input: true, replaceOnChanges: true, description: "Scheduler hints (OS-SCH-HNT:scheduler_hints; replaces on change)." },
-  bootable: { type: "boolean", input: true, description: "The bootable flag (os-set_bootable)." },
+  bootable: { type: "boolean", always: true, input: true, description: "The bootable flag (os-set_bootable)." },
   readonly: { type: "boolean", input: true, description: "The read-only flag (os-update_readonly_flag)." },
   cascade: { type: "boolean", input: true, description: "Delete option: also delete the volume's snapshots." },
+  detachOnDelete: {
+    type: "boolean",
+    input: true,
+    description:
+      "Delete option (default true, as @pulumi/openstack): end the volume's attachments before deleting it. When false, deleting an attached volume fails at once, naming its attachments.",
+  },
   status: { type: "string", description: "Status reported by the server (`available`, `in-use`, …)." },
   attachments: { type: "array", items: ATTACHMENT, description: "Attachments reported by the server." },
   allMetadata: { type: "stringMap", description: "All metadata the server reports, including keys the program does not manage." },
   encrypted: { type: "boolean", description: "Whether the volume is encrypted." },
   multiattach: { type: "boolean", description: "Whether the volume can be attached more than once." },
   userId: { type: "string", description: "The user that created the volume." },
-  replicationStatus: { type: "string", description: "Replication status." },
-  migrationStatus: { type: "string", description: "Migration status." },
+  replicationStatus: { type: "string", always: false, description: "Replication status." },
+  migrationStatus: { type: "string", always: false, description: "Migration status." },
   createdAt: { type: "string", description: "Creation time (ISO 8601)." },
-  updatedAt: { type: "string", description: "Last update time (ISO 8601)." },
+  updatedAt: { type: "string", always: false, description: "Last update time (ISO 8601)." },
 };
 
 const SOURCES = ["snapshotId", "sourceVolumeId", "backupId", "imageId"] as const;
@@ -57,7 +63,7 @@ const RULES: Record<string, Rule> = {
   name: "update",
   description: "update",
   metadata: "perKey",
-  volumeType: "update",
+  volumeType: "computed",
   migrationPolicy: "none",
   availabilityZone: "replaceComputed",
   snapshotId: "replace",
@@ -65,9 +71,10 @@ const RULES: Record<string, Rule> = {
   backupId: "replace",
   imageId: "replace",
   schedulerHints: "replace",
-  bootable: "update",
-  readonly: "update",
+  bootable: "computed",
+  readonly: "computed",
   cascade: "none",
+  detachOnDelete: "none",
 };
 
 /** Size rules: a whole number ≥ 1 that never shrinks (olds are the previous inputs). */

@@ -9,6 +9,9 @@ const cfg = () => new pulumi.Config("cinder");
 const str = (key: string, ...env: string[]) => cfg().get(key) ?? getEnv(...env);
 
 export const config = {
+  get cloud() { return str("cloud", "OS_CLOUD"); },
+  get cert() { return str("cert", "OS_CERT"); },
+  get key() { return str("key", "OS_KEY"); },
   get authUrl() { return str("authUrl", "OS_AUTH_URL"); },
   get username() { return str("username", "OS_USERNAME"); },
   get password() { return str("password", "OS_PASSWORD"); },

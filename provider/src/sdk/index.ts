@@ -9,4 +9,5 @@ export * from "./group-type";
 export * from "./provider";
 export * from "./snapshot";
 export * from "./volume";
+export * from "./volume-attachment";
 export * from "./volume-type";

@@ -3,6 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as utilities from "./utilities";
 
 export interface ProviderArgs {
+  /** A cloud of clouds.yaml (+ secure.yaml and OS_* on top); keys set here win. */
+  cloud?: pulumi.Input<string>;
   authUrl?: pulumi.Input<string>;
   username?: pulumi.Input<string>;
   password?: pulumi.Input<string>;
@@ -18,14 +20,17 @@ export interface ProviderArgs {
   region?: pulumi.Input<string>;
   insecure?: pulumi.Input<boolean>;
   cacert?: pulumi.Input<string>;
+  /** TLS client certificate and key (PEM contents or paths). */
+  cert?: pulumi.Input<string>;
+  key?: pulumi.Input<string>;
   microversion?: pulumi.Input<string>;
 }
 
 const KEYS = [
-  "authUrl", "username", "password", "projectName", "projectId", "userDomainName", "projectDomainName", "token",
+  "cloud", "cert", "key", "authUrl", "username", "password", "projectName", "projectId", "userDomainName", "projectDomainName", "token",
   "applicationCredentialId", "applicationCredentialSecret", "endpoint", "region", "insecure", "cacert", "microversion",
 ] as const;
-const SECRETS = ["password", "token", "applicationCredentialSecret"] as const;
+const SECRETS = ["password", "token", "applicationCredentialSecret", "key"] as const;
 
 export class Provider extends pulumi.ProviderResource {
   /** @internal */

@@ -2,7 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as utilities from "./utilities";
 
-export interface VolumeAttachment {
+export interface VolumeAttachmentInfo {
   attachmentId: string;
   serverId?: string;
   hostName?: string;
@@ -29,11 +29,13 @@ export interface VolumeArgs {
   readonly?: pulumi.Input<boolean>;
   /** Delete the volume's snapshots with it. */
   cascade?: pulumi.Input<boolean>;
+  /** End the volume's attachments before deleting it (default true); false: deleting an attached volume fails at once. */
+  detachOnDelete?: pulumi.Input<boolean>;
 }
 
 export interface VolumeState extends Partial<VolumeArgs> {
   status?: pulumi.Input<string>;
-  attachments?: pulumi.Input<pulumi.Input<VolumeAttachment>[]>;
+  attachments?: pulumi.Input<pulumi.Input<VolumeAttachmentInfo>[]>;
   allMetadata?: pulumi.Input<{ [key: string]: pulumi.Input<string> }>;
   encrypted?: pulumi.Input<boolean>;
   multiattach?: pulumi.Input<boolean>;
@@ -45,7 +47,7 @@ export interface VolumeState extends Partial<VolumeArgs> {
 }
 
 const SPEC = {
-  inputs: ["size", "name", "description", "metadata", "volumeType", "migrationPolicy", "availabilityZone", "snapshotId", "sourceVolumeId", "backupId", "imageId", "schedulerHints", "bootable", "readonly", "cascade"],
+  inputs: ["size", "name", "description", "metadata", "volumeType", "migrationPolicy", "availabilityZone", "snapshotId", "sourceVolumeId", "backupId", "imageId", "schedulerHints", "bootable", "readonly", "cascade", "detachOnDelete"],
   outputs: ["status", "attachments", "allMetadata", "encrypted", "multiattach", "userId", "replicationStatus", "migrationStatus", "createdAt", "updatedAt"],
   required: ["size"],
 } as const;
@@ -78,8 +80,9 @@ export class Volume extends pulumi.CustomResource {
   declare readonly bootable: pulumi.Output<boolean>;
   declare readonly readonly: pulumi.Output<boolean | undefined>;
   declare readonly cascade: pulumi.Output<boolean | undefined>;
+  declare readonly detachOnDelete: pulumi.Output<boolean | undefined>;
   declare readonly status: pulumi.Output<string>;
-  declare readonly attachments: pulumi.Output<VolumeAttachment[]>;
+  declare readonly attachments: pulumi.Output<VolumeAttachmentInfo[]>;
   declare readonly allMetadata: pulumi.Output<{ [key: string]: string }>;
   declare readonly encrypted: pulumi.Output<boolean>;
   declare readonly multiattach: pulumi.Output<boolean>;

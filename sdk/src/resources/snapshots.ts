@@ -4,7 +4,7 @@
  */
 import type { CinderClient } from "../client";
 import { paginate, type Pager } from "../paginate";
-import type { CallOptions, Op, QueryInput, QueryParams, Schemas, Snapshot, SnapshotCreate, SnapshotSummary, SnapshotUpdate } from "../types";
+import type { CallOptions, Op, QueryInput, QueryParams, Schemas, Snapshot, SnapshotCreate, SnapshotStatus, SnapshotSummary, SnapshotUpdate } from "../types";
 import { idOf, waitForDeleted, waitForStatus, type Ref, type WaitOptions, type Waitable } from "../wait";
 
 export type SnapshotListQuery = QueryInput<QueryParams<Op<"/v3/{project_id}/snapshots/detail", "get">>>;
@@ -81,7 +81,7 @@ export function snapshots(c: CinderClient) {
     unmanage: (ref: Ref, opts?: CallOptions) => act(ref, { "os-unmanage": {} }, opts),
 
     /** Wait until the snapshot has (one of) `status`; fails at once on an `error*` status. */
-    waitFor: (ref: Ref, status: string | readonly string[], opts?: WaitOptions): Promise<Snapshot> => waitForStatus(waitable, ref, status, opts),
+    waitFor: (ref: Ref, status: SnapshotStatus | readonly SnapshotStatus[], opts?: WaitOptions): Promise<Snapshot> => waitForStatus(waitable, ref, status, opts),
 
     /** Wait until the snapshot is gone (404). */
     waitForDeleted: (ref: Ref, opts?: WaitOptions): Promise<void> => waitForDeleted(waitable, ref, opts),

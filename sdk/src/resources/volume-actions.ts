@@ -10,6 +10,12 @@ import { idOf, type Ref } from "../wait";
 
 type Action = Schemas["VolumeAction"];
 
+/**
+ * The connecting host as os-brick describes it (`initiator`, `ip`, `host`, `multipath`,
+ * `platform`, `os_type`, `wwpns`, …). The spec leaves the object open, so it is typed here.
+ */
+export type Connector = Record<string, unknown>;
+
 export function volumeActions(c: CinderClient) {
   /** `operationId`: the action's operation, for its minimum microversion. */
   const act = async (ref: Ref, body: Action, ok: readonly (200 | 202)[], opts?: CallOptions, operationId?: string): Promise<void> => {
@@ -56,6 +62,45 @@ export function volumeActions(c: CinderClient) {
       migrationPolicy?: Schemas["VolumeActionRetype"]["os-retype"]["migration_policy"],
       opts?: CallOptions,
     ) => act(ref, { "os-retype": { new_type: newType, ...(migrationPolicy !== undefined ? { migration_policy: migrationPolicy } : {}) } }, [202], opts),
+
+    // The legacy attach flow (Nova before the attachments API): reserve → initializeConnection →
+    // attach; beginDetaching → terminateConnection → detach. New code should prefer `attachments`.
+
+    /** `available` (or, multiattach, `in-use`) → `attaching` (202). */
+    reserve: (ref: Ref, opts?: CallOptions) => act(ref, { "os-reserve": {} } as Action, [202], opts),
+
+    /** `attaching` → `in-use` when the volume has attachments, else `available` (202). */
+    unreserve: (ref: Ref, opts?: CallOptions) => act(ref, { "os-unreserve": {} } as Action, [202], opts),
+
+    /** `in-use` and `attached` → `detaching` (202). */
+    beginDetaching: (ref: Ref, opts?: CallOptions) => act(ref, { "os-begin_detaching": {} } as Action, [202], opts),
+
+    /** `detaching` → `in-use` (202). */
+    rollDetaching: (ref: Ref, opts?: CallOptions) => act(ref, { "os-roll_detaching": {} } as Action, [202], opts),
+
+    /** Record an attachment to `instance_uuid` or `host_name` at `mountpoint` (202; the volume becomes `in-use`). */
+    attach: (ref: Ref, body: Schemas["VolumeActionAttach"]["os-attach"], opts?: CallOptions) => act(ref, { "os-attach": body }, [202], opts),
+
+    /** End `attachment_id` (or the only attachment) and remove the export (202). */
+    detach: (ref: Ref, attachmentId?: string, opts?: CallOptions) =>
+      act(ref, { "os-detach": attachmentId === undefined ? {} : { attachment_id: attachmentId } }, [202], opts),
+
+    /** Export the volume for `connector` (os-brick's description of the host); answers the connection info (200). */
+    initializeConnection: async (
+      ref: Ref,
+      connector: Connector | string,
+      opts?: CallOptions,
+    ): Promise<Schemas["ConnectionInfoResponse"]["connection_info"]> => {
+      const path = { volume_id: idOf(ref) };
+      const body = { "os-initialize_connection": { connector } } as Action;
+      const operation = "volume action os-initialize_connection";
+      const r = await c.request("post", "/v3/{project_id}/volumes/{volume_id}/action", { path, body, ok: [200], operation, ...opts });
+      return (r.data as Schemas["ConnectionInfoResponse"]).connection_info;
+    },
+
+    /** Remove the host's connection (202). */
+    terminateConnection: (ref: Ref, connector: Connector | string | null, opts?: CallOptions) =>
+      act(ref, { "os-terminate_connection": { connector } } as Action, [202], opts),
 
     /**
      * Admin: move the volume to another backend (`host: "host@backend[#pool]"`, or from 3.16

@@ -5,7 +5,7 @@
 import type { CinderClient } from "../client";
 import { MV } from "../microversions";
 import { paginate, type Pager } from "../paginate";
-import type { CallOptions, Op, QueryInput, QueryParams, Schemas, Volume, VolumeCreate, VolumesSummary, VolumeSummary, VolumeUpdate } from "../types";
+import type { CallOptions, Op, QueryInput, QueryParams, Schemas, Volume, VolumeCreate, VolumeStatus, VolumesSummary, VolumeSummary, VolumeUpdate } from "../types";
 import { idOf, waitForDeleted, waitForStatus, type Ref, type WaitOptions, type Waitable } from "../wait";
 import { volumeActions } from "./volume-actions";
 
@@ -101,7 +101,7 @@ export function volumes(c: CinderClient) {
     ...volumeActions(c),
 
     /** Wait until the volume has (one of) `status`; fails at once on an `error*` status. */
-    waitFor: (ref: Ref, status: string | readonly string[], opts?: WaitOptions): Promise<Volume> => waitForStatus(waitable, ref, status, opts),
+    waitFor: (ref: Ref, status: VolumeStatus | readonly VolumeStatus[], opts?: WaitOptions): Promise<Volume> => waitForStatus(waitable, ref, status, opts),
 
     /** Wait until the volume is gone (404); fails at once on `error_deleting`. */
     waitForDeleted: (ref: Ref, opts?: WaitOptions): Promise<void> => waitForDeleted(waitable, ref, opts),

@@ -46,6 +46,19 @@ export async function usages(client: CinderClient): Promise<void> {
   await client.volumes.create({ size: true });
   // @ts-expect-error -- metadata values are strings
   await client.volumes.create({ size: 1, metadata: { a: 1 } });
+  // @ts-expect-error -- size is a number where the caller writes it, not a string
+  await client.volumes.create({ size: "10" });
+  // @ts-expect-error -- not a volume status (a typo of "in-use")
+  await client.volumes.waitFor(v, "in_use");
+  await client.volumes.waitFor(v, ["available", "in-use"]);
+  // @ts-expect-error -- not a snapshot status
+  await client.snapshots.waitFor("s", "ready");
+  // The attach family has named wrappers; the connector is os-brick's open object.
+  await client.volumes.reserve(v);
+  const info = await client.volumes.initializeConnection(v, { initiator: "iqn.x", ip: "10.0.0.1", host: "h" });
+  assertType<string>(info.driver_volume_type);
+  // @ts-expect-error -- attach needs a mountpoint
+  await client.volumes.attach(v, { host_name: "h" });
   await client.volumes.update(v, { name: "renamed", description: null });
   // @ts-expect-error -- size cannot be updated (use extend)
   await client.volumes.update(v, { size: 2 });
