@@ -25,6 +25,9 @@ import { Policy } from "./policy/policy";
 import { recountUsage } from "./quota/recount";
 import { keyManagerFor } from "./keymgr/registry";
 import type { Services } from "./services";
+import { BuiltinImages } from "./image/builtin";
+import { GlanceClient, glanceEndpointOf } from "./image/glance-client";
+import { ImageFileStore } from "./image/store";
 import { VolumeManager } from "./volume/manager/manager";
 import { closeBackupStore, createBackupObjectStore, prepareBackupStore } from "./backup/stores";
 import { backupContainers } from "./db/repos/backups";
@@ -126,6 +129,17 @@ export async function startServices(
       );
     }
   }
+  const executor =
+    given ??
+    new ProcessExecutor({
+      rootHelper: config.rootHelper?.trim().split(/\s+/),
+      log: log.child({ role: "exec" }),
+    });
+  const glanceEndpoint = glanceEndpointOf(config.imageService);
+  const builtinImages = glanceEndpoint
+    ? undefined
+    : new BuiltinImages(db.kysely, new ImageFileStore(config.dataDir), executor, { imageQuota: config.imageQuota, maxImageBytes: config.imageSizeCap });
+  if (builtinImages && roles.api) await builtinImages.sweep();
   const services: Services = {
     config,
     db,
@@ -136,6 +150,8 @@ export async function startServices(
     identity,
     policy: config.policyFile ? Policy.fromFile(config.policyFile) : new Policy(),
     keyManager: keyManagerFor(config, db),
+    images: builtinImages ?? new GlanceClient(glanceEndpoint!),
+    ...(builtinImages ? { builtinImages } : {}),
   };
   const scheduler = roles.scheduler
     ? new Scheduler(db, bus, services.volumes, log.child({ role: "scheduler" }), {
@@ -149,12 +165,6 @@ export async function startServices(
   scheduler?.start();
   await scheduler?.register();
 
-  const executor =
-    given ??
-    new ProcessExecutor({
-      rootHelper: config.rootHelper?.trim().split(/\s+/),
-      log: log.child({ role: "exec" }),
-    });
   // Before any manager resumes work, so the rows counted are the ones at rest: only a process that
   // runs every service knows that nothing else is changing them.
   if (roles.api && roles.scheduler && roles.backends === undefined) await recountUsage(db, log.child({ role: "quota" }));

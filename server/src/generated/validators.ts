@@ -16753,3 +16753,127 @@ return errors === 0;
 }
 validate298.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
+export const body_createImage = validate301;
+const schema383 = {"$ref":"cinder-v3.json#/components/schemas/ImageCreateRequest","$id":"body_createImage.json"};
+const schema384 = {"description":"`POST /v2/images`: any of `name`, `id` (a UUID), `disk_format` (raw, qcow2, vmdk, vdi, vhd,\nvhdx, iso), `container_format` (bare, ovf), `visibility` (default shared; public needs an\nadmin), `protected`, `min_disk`, `min_ram`, `tags`, and other properties with string values.\nRead-only attributes (status, size, checksum, owner, ...) are refused with 403.\n","type":"object"};
+
+function validate301(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="body_createImage.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate301.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(data && typeof data == "object" && !Array.isArray(data))){
+validate301.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/ImageCreateRequest/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+validate301.errors = vErrors;
+return errors === 0;
+}
+validate301.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
+export const body_createImageMember = validate302;
+const schema385 = {"$ref":"cinder-v3.json#/components/schemas/ImageMemberCreateRequest","$id":"body_createImageMember.json"};
+const schema386 = {"type":"object","required":["member"],"properties":{"member":{"type":"string","minLength":1,"maxLength":255,"description":"The project to share the image with."}}};
+
+function validate302(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="body_createImageMember.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate302.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(errors === _errs0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.member === undefined) && (missing0 = "member")){
+validate302.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/ImageMemberCreateRequest/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.member !== undefined){
+let data0 = data.member;
+const _errs2 = errors;
+if(errors === _errs2){
+if(typeof data0 === "string"){
+if(func2(data0) > 255){
+validate302.errors = [{instancePath:instancePath+"/member",schemaPath:"cinder-v3.json#/components/schemas/ImageMemberCreateRequest/properties/member/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+else {
+if(func2(data0) < 1){
+validate302.errors = [{instancePath:instancePath+"/member",schemaPath:"cinder-v3.json#/components/schemas/ImageMemberCreateRequest/properties/member/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+}
+else {
+validate302.errors = [{instancePath:instancePath+"/member",schemaPath:"cinder-v3.json#/components/schemas/ImageMemberCreateRequest/properties/member/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate302.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/ImageMemberCreateRequest/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate302.errors = vErrors;
+return errors === 0;
+}
+validate302.evaluated = {"props":{"member":true},"dynamicProps":false,"dynamicItems":false};
+
+export const body_updateImageMember = validate303;
+const schema387 = {"$ref":"cinder-v3.json#/components/schemas/ImageMemberUpdateRequest","$id":"body_updateImageMember.json"};
+const schema388 = {"type":"object","required":["status"],"properties":{"status":{"type":"string","description":"pending, accepted or rejected."}}};
+
+function validate303(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="body_updateImageMember.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate303.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(errors === _errs0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.status === undefined) && (missing0 = "status")){
+validate303.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/ImageMemberUpdateRequest/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.status !== undefined){
+if(typeof data.status !== "string"){
+validate303.errors = [{instancePath:instancePath+"/status",schemaPath:"cinder-v3.json#/components/schemas/ImageMemberUpdateRequest/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate303.errors = [{instancePath,schemaPath:"cinder-v3.json#/components/schemas/ImageMemberUpdateRequest/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate303.errors = vErrors;
+return errors === 0;
+}
+validate303.evaluated = {"props":{"status":true},"dynamicProps":false,"dynamicItems":false};
+

@@ -4,6 +4,7 @@
  * thin.
  */
 import { randomUUID } from "node:crypto";
+import { Readable } from "node:stream";
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import type { Logger } from "pino";
 import { routes, type ActionRoute, type Route, type VersionedBody } from "../generated/routes";
@@ -15,7 +16,7 @@ import type { Services } from "../services";
 import { connectionOptions, limitConnections } from "./connections";
 import { WriteRateLimiter } from "./rate-limit";
 import { badRequest, CinderError, notFound, notImplemented, unsupportedMediaType } from "../contract/errors";
-import { faultBody, KEYSTONE_STYLE } from "./errors";
+import { faultBody, GLANCE_STYLE, glanceFault, KEYSTONE_STYLE } from "./errors";
 import { unansweredCallFault } from "../volume/api/unanswered";
 import type { Handler, HandlerRequest, Reply } from "./handler";
 import { handlers } from "./handlers";
@@ -27,6 +28,7 @@ import type { LinkBase } from "./views/links";
 /** oslo.middleware sizelimit's default max_request_body_size. */
 export const MAX_BODY_BYTES = 114_688;
 const JSON_TYPES = ["application/json", "application/vnd.openstack.volume+json"];
+const JSON_PATCH = "application/openstack-images-v2.1-json-patch";
 const GENERIC_500 = "The server has either erred or is incapable of performing the requested operation.";
 const PROJECT_ID = /^[0-9a-zA-Z-_]+$/;
 /** find-my-way's default (100) would refuse metadata keys Cinder allows (255 characters, more once percent-encoded). */
@@ -93,6 +95,20 @@ export function buildHttp(svc: Services, log: Logger): FastifyInstance {
       done(badRequest("Malformed request body"), undefined);
     }
   });
+  // Glance's image update body, a JSON patch.
+  app.addContentTypeParser(JSON_PATCH, { parseAs: "string" }, (req, text, done) => {
+    if (!GLANCE_STYLE.test(req.url)) return done(unsupportedMediaType(JSON_PATCH), undefined);
+    try {
+      done(null, JSON.parse(String(text)));
+    } catch {
+      done(badRequest("Malformed JSON in request body."), undefined);
+    }
+  });
+  // Image data: streamed to its handler as it arrives, never buffered (and so not held to bodyLimit).
+  app.addContentTypeParser("application/octet-stream", (req, payload, done) => {
+    if (!GLANCE_STYLE.test(req.url)) return done(unsupportedMediaType("application/octet-stream"), undefined);
+    done(null, payload);
+  });
   app.addContentTypeParser("*", (req, _payload, done) => {
     done(unsupportedMediaType(String(req.headers["content-type"])), undefined);
   });
@@ -124,6 +140,7 @@ export function buildHttp(svc: Services, log: Logger): FastifyInstance {
   });
   app.setNotFoundHandler((req, reply) => {
     const f = notFound();
+    if (GLANCE_STYLE.test(req.url)) return sendFault(svc, req, reply, f);
     if (KEYSTONE_STYLE.test(req.url)) return sendKeystoneFault(svc, req, reply, f);
     void reply.code(404).send(faultBody(f));
   });
@@ -135,6 +152,12 @@ export function buildHttp(svc: Services, log: Logger): FastifyInstance {
 }
 
 function sendFault(svc: Services, req: FastifyRequest, reply: FastifyReply, fault: CinderError): void {
+  // A 401 comes from keystonemiddleware in front of Glance, in Keystone's body.
+  if (GLANCE_STYLE.test(req.url) && fault.status !== 401) {
+    const g = glanceFault(fault, req.headers.accept);
+    void reply.code(fault.status).headers(fault.headers).type(g.contentType).send(g.body);
+    return;
+  }
   if (KEYSTONE_STYLE.test(req.url)) return sendKeystoneFault(svc, req, reply, fault);
   void reply.code(fault.status).headers(fault.headers).send(faultBody(fault));
 }
@@ -198,6 +221,9 @@ function registerRoute(app: FastifyInstance, svc: Services, route: Route, rate: 
     method: route.method,
     url: route.url,
     handler: async (req: FastifyRequest, reply: FastifyReply) => {
+      if (route.path.startsWith("/image/v2/") && !svc.builtinImages) {
+        throw notFound(`The image API is served only with the built-in image service; this server uses ${svc.config.imageService}.`);
+      }
       if (route.path.startsWith("/identity") && svc.identity.mode !== "builtin") {
         // The identity API is the built-in one; with an external Keystone (or none) there is nothing here.
         throw notFound(`The identity API is served only with auth mode builtin; this server runs with auth mode ${svc.identity.mode}.`);
@@ -209,7 +235,7 @@ function registerRoute(app: FastifyInstance, svc: Services, route: Route, rate: 
       const validate = keystone ? validateKeystoneBody : validateBody;
       const params = req.params as Record<string, string>;
       refuseNulInRequest(params, req.query, keystone, route.statuses);
-      refuseNul(req.body, keystone);
+      if (!(req.body instanceof Readable)) refuseNul(req.body, keystone);
       const version = ctx.version;
       if (route.path.startsWith("/v3/{project_id}/")) {
         // cinder/api/openstack/wsgi.py: the URL's project must be the token's.
@@ -252,6 +278,7 @@ function registerRoute(app: FastifyInstance, svc: Services, route: Route, rate: 
       const res: Reply = await handler(hreq);
       reply.code(res.status ?? status);
       if (res.headers) reply.headers(res.headers);
+      if (res.stream) return reply.type(res.stream.contentType).send(res.stream.data);
       if (res.body === undefined) return reply.send();
       return reply.type("application/json").send(JSON.stringify(res.body));
     },

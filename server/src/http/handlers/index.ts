@@ -10,6 +10,7 @@ import { groupHandlers } from "./groups";
 import { groupSnapshotHandlers } from "./group-snapshots";
 import { hostHandlers } from "./hosts";
 import { identityHandlers } from "./identity";
+import { imageHandlers } from "./images";
 import { miscHandlers } from "./misc";
 import { qosHandlers } from "./qos";
 import { quotaHandlers } from "./quotas";
@@ -27,6 +28,7 @@ import { volumeManageHandlers } from "./volume-manage";
 import { volumeHandlers } from "./volumes";
 
 export const handlers: Handlers = {
+  ...imageHandlers,
   ...versionHandlers,
   ...volumeHandlers,
   ...metadataHandlers,
