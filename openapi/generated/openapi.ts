@@ -17948,15 +17948,6 @@ export interface components {
                 "application/json": components["schemas"]["GlanceFault"];
             };
         };
-        /** @description No valid token. */
-        GlanceUnauthorized: {
-            headers: {
-                [name: string]: unknown;
-            };
-            content: {
-                "application/json": components["schemas"]["GlanceFault"];
-            };
-        };
         /** @description Glance's policy refuses the caller, or the attribute is read-only or reserved. */
         GlanceForbidden: {
             headers: {
@@ -27237,7 +27228,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["GlanceBadRequest"];
-            401: components["responses"]["GlanceUnauthorized"];
+            401: components["responses"]["KeystoneUnauthorized"];
         };
     };
     createImage: {
@@ -27263,7 +27254,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["GlanceBadRequest"];
-            401: components["responses"]["GlanceUnauthorized"];
+            401: components["responses"]["KeystoneUnauthorized"];
             403: components["responses"]["GlanceForbidden"];
             409: components["responses"]["GlanceConflict"];
             413: components["responses"]["GlanceOverLimit"];
@@ -27289,7 +27280,7 @@ export interface operations {
                     "application/json": components["schemas"]["Image"];
                 };
             };
-            401: components["responses"]["GlanceUnauthorized"];
+            401: components["responses"]["KeystoneUnauthorized"];
             404: components["responses"]["GlanceNotFound"];
         };
     };
@@ -27311,7 +27302,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            401: components["responses"]["GlanceUnauthorized"];
+            401: components["responses"]["KeystoneUnauthorized"];
             403: components["responses"]["GlanceForbidden"];
             404: components["responses"]["GlanceNotFound"];
         };
@@ -27341,7 +27332,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["GlanceBadRequest"];
-            401: components["responses"]["GlanceUnauthorized"];
+            401: components["responses"]["KeystoneUnauthorized"];
             403: components["responses"]["GlanceForbidden"];
             404: components["responses"]["GlanceNotFound"];
             409: components["responses"]["GlanceConflict"];
@@ -27374,7 +27365,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            401: components["responses"]["GlanceUnauthorized"];
+            401: components["responses"]["KeystoneUnauthorized"];
             404: components["responses"]["GlanceNotFound"];
         };
     };
@@ -27401,7 +27392,7 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["GlanceBadRequest"];
-            401: components["responses"]["GlanceUnauthorized"];
+            401: components["responses"]["KeystoneUnauthorized"];
             403: components["responses"]["GlanceForbidden"];
             404: components["responses"]["GlanceNotFound"];
             409: components["responses"]["GlanceConflict"];
@@ -27428,7 +27419,7 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["GlanceBadRequest"];
-            401: components["responses"]["GlanceUnauthorized"];
+            401: components["responses"]["KeystoneUnauthorized"];
             403: components["responses"]["GlanceForbidden"];
             404: components["responses"]["GlanceNotFound"];
         };
@@ -27452,7 +27443,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            401: components["responses"]["GlanceUnauthorized"];
+            401: components["responses"]["KeystoneUnauthorized"];
             403: components["responses"]["GlanceForbidden"];
             404: components["responses"]["GlanceNotFound"];
         };
@@ -27477,7 +27468,7 @@ export interface operations {
                     "application/json": components["schemas"]["ImageMemberList"];
                 };
             };
-            401: components["responses"]["GlanceUnauthorized"];
+            401: components["responses"]["KeystoneUnauthorized"];
             403: components["responses"]["GlanceForbidden"];
             404: components["responses"]["GlanceNotFound"];
         };
@@ -27507,7 +27498,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["GlanceBadRequest"];
-            401: components["responses"]["GlanceUnauthorized"];
+            401: components["responses"]["KeystoneUnauthorized"];
             403: components["responses"]["GlanceForbidden"];
             404: components["responses"]["GlanceNotFound"];
             409: components["responses"]["GlanceConflict"];
@@ -27534,7 +27525,7 @@ export interface operations {
                     "application/json": components["schemas"]["ImageMember"];
                 };
             };
-            401: components["responses"]["GlanceUnauthorized"];
+            401: components["responses"]["KeystoneUnauthorized"];
             404: components["responses"]["GlanceNotFound"];
         };
     };
@@ -27564,7 +27555,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["GlanceBadRequest"];
-            401: components["responses"]["GlanceUnauthorized"];
+            401: components["responses"]["KeystoneUnauthorized"];
             403: components["responses"]["GlanceForbidden"];
             404: components["responses"]["GlanceNotFound"];
         };
@@ -27588,7 +27579,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            401: components["responses"]["GlanceUnauthorized"];
+            401: components["responses"]["KeystoneUnauthorized"];
             403: components["responses"]["GlanceForbidden"];
             404: components["responses"]["GlanceNotFound"];
         };
