@@ -15,6 +15,7 @@ import { createDriver } from "./drivers/registry";
 import { connectsItself } from "./drivers/interface";
 import { createTarget } from "./targets/registry";
 import { splitBackendOptions } from "./targets/options";
+import path from "node:path";
 import { ProcessExecutor, type Executor } from "./exec/executor";
 import { buildHttp } from "./http/server";
 import { prepareDataDir } from "./data-dir";
@@ -231,6 +232,7 @@ export async function startServices(
         reportIntervalMs: config.reportIntervalMs,
         resumeAfterMs: config.resumeAfterSeconds * 1000,
         messageTtlSeconds: config.messageTtlSeconds,
+        images: { service: services.images, executor, workDir: path.join(config.dataDir, "image-conversion") },
         backup: { store: backupStore, chunkSizeBytes: config.backup.chunkSizeBytes, shaBlockSizeBytes: config.backup.shaBlockSizeBytes,
           // cinder-backup's zone is the host's storage zone, not one backend's (cinder/cmd/backup.py).
           availabilityZone: config.defaultAvailabilityZone,

@@ -31,6 +31,8 @@ import { migrateVolume, migrateVolumeCompletion } from "./migrate";
 import { capabilitiesOf } from "./capabilities";
 import { createGroup, createGroupSnapshot, deleteGroup, deleteGroupSnapshot, updateGroup } from "./groups";
 
+import type { ImageOptions } from "./image-volume";
+
 export interface ManagerOptions {
   /** This process's host name (Cinder's `host`). */
   host: string;
@@ -56,6 +58,8 @@ export interface ManagerOptions {
   messageTtlSeconds?: number;
   /** Where this service stores the backups of its volumes, and how it chunks them; none: no backups. */
   backup?: { store: BackupObjectStore; chunkSizeBytes: number; shaBlockSizeBytes: number; availabilityZone: string };
+  /** The image service and where image data is converted; none: volumes from and to images fail. */
+  images?: ImageOptions;
 }
 
 export class VolumeManager {
