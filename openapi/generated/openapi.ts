@@ -412,7 +412,9 @@ export interface paths {
          *     variant states its own success status (`x-status`), microversion (`x-min-version`) and policy
          *     (`x-policy`). Handlers: cinder/api/contrib/volume_actions.py (os-extend, os-set_bootable,
          *     os-update_readonly_flag, os-reserve, os-unreserve, os-begin_detaching,
-         *     os-roll_detaching, os-attach, os-detach, os-initialize_connection, os-terminate_connection),
+         *     os-roll_detaching, os-attach, os-detach, os-initialize_connection, os-terminate_connection, os-volume_upload_image),
+         *     cinder/api/contrib/volume_image_metadata.py (os-set_image_metadata, os-unset_image_metadata,
+         *     os-show_image_metadata),
          *     cinder/api/contrib/admin_actions.py (os-reset_status,
          *     os-force_delete, os-force_detach, os-migrate_volume, os-migrate_volume_completion), cinder/api/v3/volumes.py (revert). The operation-level `x-policy`
          *     (`volume:action`) is a dispatch placeholder, not a Cinder rule. Success responses have no
@@ -5948,7 +5950,9 @@ export interface paths {
          *     variant states its own success status (`x-status`), microversion (`x-min-version`) and policy
          *     (`x-policy`). Handlers: cinder/api/contrib/volume_actions.py (os-extend, os-set_bootable,
          *     os-update_readonly_flag, os-reserve, os-unreserve, os-begin_detaching,
-         *     os-roll_detaching, os-attach, os-detach, os-initialize_connection, os-terminate_connection),
+         *     os-roll_detaching, os-attach, os-detach, os-initialize_connection, os-terminate_connection, os-volume_upload_image),
+         *     cinder/api/contrib/volume_image_metadata.py (os-set_image_metadata, os-unset_image_metadata,
+         *     os-show_image_metadata),
          *     cinder/api/contrib/admin_actions.py (os-reset_status,
          *     os-force_delete, os-force_detach, os-migrate_volume, os-migrate_volume_completion), cinder/api/v3/volumes.py (revert). The operation-level `x-policy`
          *     (`volume:action`) is a dispatch placeholder, not a Cinder rule. Success responses have no
@@ -5979,15 +5983,17 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ConnectionInfoResponse"] | components["schemas"]["MigrateVolumeCompletionResponse"];
+                        "application/json": components["schemas"]["ConnectionInfoResponse"] | components["schemas"]["MigrateVolumeCompletionResponse"] | components["schemas"]["ImageMetadataResponse"];
                     };
                 };
-                /** @description Action accepted (no body). */
+                /** @description Action accepted (no body), `os-volume_upload_image` with its answer. */
                 202: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["UploadImageResponse"];
+                    };
                 };
                 400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
@@ -14992,11 +14998,61 @@ export interface components {
             };
         };
         /**
+         * @description `os-volume_upload_image` (cinder/api/contrib/volume_actions.py `_volume_upload_image`,
+         *     cinder/volume/api.py `copy_volume_to_image`): make an image of the volume's data in the image
+         *     service. The image record is made at once (queued), the volume goes `uploading`, and the volume
+         *     manager converts the data to `disk_format` and uploads it; the volume then returns to its
+         *     status. The volume must be `available` (or `in-use` with `force`, from 3.1 under the default
+         *     `enable_force_upload`), else 400. `visibility` and `protected` from 3.1; public visibility
+         *     needs `volume_extension:volume_actions:upload_public`. 202 with
+         *     `{"os-volume_upload_image": {...}}`.
+         */
+        VolumeActionUploadImage: {
+            "os-volume_upload_image": {
+                image_name: string;
+                force?: components["schemas"]["Boolean"];
+                /** @enum {string} */
+                disk_format?: "raw" | "qcow2" | "vmdk" | "vdi" | "vhd" | "vhdx";
+                /** @enum {string} */
+                container_format?: "bare" | "ovf";
+                /**
+                 * @description From 3.1.
+                 * @enum {string}
+                 */
+                visibility?: "public" | "private" | "shared" | "community";
+                protected?: components["schemas"]["Boolean"];
+            };
+        };
+        /**
+         * @description `os-set_image_metadata` (cinder/api/contrib/volume_image_metadata.py `create`): add or
+         *     replace keys of the volume's image metadata; **200** with the whole of it.
+         */
+        VolumeActionSetImageMetadata: {
+            "os-set_image_metadata": {
+                metadata: {
+                    [key: string]: string;
+                };
+            };
+        };
+        /**
+         * @description `os-unset_image_metadata` (volume_image_metadata.py `delete`): remove one key; a key the volume
+         *     lacks → 404 "Glance metadata for volume <id> with key <key> not found"... 200, no body.
+         */
+        VolumeActionUnsetImageMetadata: {
+            "os-unset_image_metadata": {
+                key: string;
+            };
+        };
+        /** @description `os-show_image_metadata` (volume_image_metadata.py `index`): **200** `{"metadata": {...}}`. */
+        VolumeActionShowImageMetadata: {
+            "os-show_image_metadata": Record<string, never> | null;
+        };
+        /**
          * @description A volume action: an object with exactly one key, the action name. More than one top-level key
          *     → 400 "Malformed request body"; an unknown key → 400 "There is no such action: <key>. Verify
          *     the request body and Content-Type header and try again.".
          */
-        VolumeAction: components["schemas"]["VolumeActionExtend"] | components["schemas"]["VolumeActionResetStatus"] | components["schemas"]["VolumeActionForceDelete"] | components["schemas"]["VolumeActionForceDetach"] | components["schemas"]["VolumeActionSetBootable"] | components["schemas"]["VolumeActionUpdateReadonlyFlag"] | components["schemas"]["VolumeActionRevert"] | components["schemas"]["VolumeActionRetype"] | components["schemas"]["VolumeActionMigrate"] | components["schemas"]["VolumeActionMigrateCompletion"] | components["schemas"]["VolumeActionReserve"] | components["schemas"]["VolumeActionUnreserve"] | components["schemas"]["VolumeActionBeginDetaching"] | components["schemas"]["VolumeActionRollDetaching"] | components["schemas"]["VolumeActionAttach"] | components["schemas"]["VolumeActionDetach"] | components["schemas"]["VolumeActionInitializeConnection"] | components["schemas"]["VolumeActionTerminateConnection"];
+        VolumeAction: components["schemas"]["VolumeActionExtend"] | components["schemas"]["VolumeActionResetStatus"] | components["schemas"]["VolumeActionForceDelete"] | components["schemas"]["VolumeActionForceDetach"] | components["schemas"]["VolumeActionSetBootable"] | components["schemas"]["VolumeActionUpdateReadonlyFlag"] | components["schemas"]["VolumeActionRevert"] | components["schemas"]["VolumeActionRetype"] | components["schemas"]["VolumeActionMigrate"] | components["schemas"]["VolumeActionMigrateCompletion"] | components["schemas"]["VolumeActionReserve"] | components["schemas"]["VolumeActionUnreserve"] | components["schemas"]["VolumeActionBeginDetaching"] | components["schemas"]["VolumeActionRollDetaching"] | components["schemas"]["VolumeActionAttach"] | components["schemas"]["VolumeActionDetach"] | components["schemas"]["VolumeActionInitializeConnection"] | components["schemas"]["VolumeActionTerminateConnection"] | components["schemas"]["VolumeActionUploadImage"] | components["schemas"]["VolumeActionSetImageMetadata"] | components["schemas"]["VolumeActionUnsetImageMetadata"] | components["schemas"]["VolumeActionShowImageMetadata"];
         /**
          * @description The answer of `os-initialize_connection`: `{"connection_info": {"driver_volume_type", "data"}}`
          *     (cinder/volume/manager.py `initialize_connection` + `_parse_connection_options`).
@@ -15039,6 +15095,29 @@ export interface components {
         MigrateVolumeCompletionResponse: {
             /** Format: uuid */
             save_volume_id: string;
+        };
+        /** @description The image metadata of a volume. */
+        ImageMetadataResponse: {
+            metadata: {
+                [key: string]: string;
+            };
+        };
+        /** @description The answer of `os-volume_upload_image`. */
+        UploadImageResponse: {
+            "os-volume_upload_image": {
+                id: string;
+                updated_at?: string | null;
+                status: string;
+                display_description?: string | null;
+                size: number;
+                volume_type?: Record<string, never> | null;
+                image_id: string;
+                container_format: string;
+                disk_format: string;
+                image_name: string;
+                protected?: boolean;
+                visibility?: string;
+            };
         };
         /** @description The driver's reference to the storage object, e.g. `{"source-name": "lv1"}`. */
         ManageableReference: {
@@ -19318,15 +19397,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ConnectionInfoResponse"] | components["schemas"]["MigrateVolumeCompletionResponse"];
+                    "application/json": components["schemas"]["ConnectionInfoResponse"] | components["schemas"]["MigrateVolumeCompletionResponse"] | components["schemas"]["ImageMetadataResponse"];
                 };
             };
-            /** @description Action accepted (no body). */
+            /** @description Action accepted (no body), `os-volume_upload_image` with its answer. */
             202: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["UploadImageResponse"];
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];

@@ -240,7 +240,11 @@ export type OperationName =
   | "attachVolume"
   | "detachVolume"
   | "initializeConnection"
-  | "terminateConnection";
+  | "terminateConnection"
+  | "uploadVolumeToImage"
+  | "setVolumeImageMetadata"
+  | "unsetVolumeImageMetadata"
+  | "showVolumeImageMetadata";
 
 /** Operations that are plain (method, path) operations, keyed into openapi-typescript's `operations`. */
 export type PlainOperationName = "listApiVersions" | "showComputeLimits" | "showComputeQuotas" | "showComputeDefaultQuotas" | "listIdentityVersions" | "showIdentityVersion" | "getAuthCatalog" | "listAuthProjects" | "revokeToken" | "validateToken" | "checkToken" | "issueToken" | "listDomains" | "showDomain" | "listEndpoints" | "showEndpoint" | "listProjects" | "createProject" | "deleteProject" | "showProject" | "updateProject" | "listProjectUserRoles" | "revokeProjectRole" | "checkProjectRole" | "grantProjectRole" | "listRegions" | "showRegion" | "listRoleAssignments" | "listRoles" | "createRole" | "showRole" | "listIdentityServices" | "showIdentityService" | "listUsers" | "createUser" | "deleteUser" | "showUser" | "updateUser" | "listApplicationCredentials" | "createApplicationCredential" | "deleteApplicationCredential" | "showApplicationCredential" | "changeUserPassword" | "listImageVersions" | "listImages" | "createImage" | "deleteImage" | "showImage" | "updateImage" | "downloadImageData" | "uploadImageData" | "listImageMembers" | "createImageMember" | "deleteImageMember" | "showImageMember" | "updateImageMember" | "deleteImageTag" | "addImageTag" | "showApiV3" | "listAttachments" | "createAttachment" | "deleteAttachment" | "showAttachment" | "updateAttachment" | "listAttachmentsDetail" | "listBackups" | "createBackup" | "deleteBackup" | "showBackup" | "updateBackup" | "exportBackupRecord" | "restoreBackup" | "listBackupsDetail" | "importBackupRecord" | "showCapabilities" | "listClusters" | "showCluster" | "listClustersDetail" | "disableCluster" | "enableCluster" | "listProjectDefaultTypes" | "unsetProjectDefaultType" | "showProjectDefaultType" | "setProjectDefaultType" | "listExtensions" | "listGroupSnapshots" | "createGroupSnapshot" | "deleteGroupSnapshot" | "showGroupSnapshot" | "listGroupSnapshotsDetail" | "listGroupTypes" | "createGroupType" | "deleteGroupType" | "showGroupType" | "updateGroupType" | "listGroupSpecs" | "setGroupSpecs" | "deleteGroupSpec" | "showGroupSpec" | "updateGroupSpec" | "showDefaultGroupType" | "listGroups" | "createGroup" | "showGroup" | "updateGroup" | "listGroupsDetail" | "showLimits" | "listManageableSnapshots" | "manageSnapshot" | "listManageableSnapshotsDetail" | "listManageableVolumes" | "manageVolume" | "listManageableVolumesDetail" | "listMessages" | "deleteMessage" | "showMessage" | "listAvailabilityZones" | "listHosts" | "showHost" | "showQuotaClass" | "updateQuotaClass" | "deleteQuotas" | "showQuotas" | "updateQuotas" | "showDefaultQuotas" | "listServices" | "disableService" | "disableServiceWithReason" | "enableService" | "failover" | "failoverHost" | "freezeHost" | "thawHost" | "listManageableSnapshotsLegacy" | "manageSnapshotLegacy" | "listManageableSnapshotsDetailLegacy" | "listManageableVolumesLegacy" | "manageVolumeLegacy" | "listManageableVolumesDetailLegacy" | "listTransfersLegacy" | "createTransferLegacy" | "deleteTransferLegacy" | "showTransferLegacy" | "acceptTransferLegacy" | "listTransfersDetailLegacy" | "listQosSpecs" | "createQosSpecs" | "deleteQosSpecs" | "showQosSpecs" | "setQosKeys" | "associateQos" | "listQosAssociations" | "unsetQosKeys" | "disassociateQos" | "disassociateAllQos" | "listResourceFilters" | "listPools" | "listSnapshots" | "createSnapshot" | "deleteSnapshot" | "showSnapshot" | "updateSnapshot" | "listSnapshotMetadata" | "createSnapshotMetadata" | "replaceSnapshotMetadata" | "deleteSnapshotMetadataItem" | "showSnapshotMetadataItem" | "updateSnapshotMetadataItem" | "listSnapshotsDetail" | "listVolumeTypes" | "createVolumeType" | "deleteVolumeType" | "showVolumeType" | "updateVolumeType" | "showEncryptionType" | "createEncryptionType" | "deleteEncryptionType" | "showEncryptionSpec" | "updateEncryptionType" | "listExtraSpecs" | "setExtraSpecs" | "deleteExtraSpec" | "showExtraSpec" | "updateExtraSpec" | "listTypeAccess" | "showDefaultVolumeType" | "listTransfers" | "createTransfer" | "deleteTransfer" | "showTransfer" | "acceptTransfer" | "listTransfersDetail" | "listVolumes" | "createVolume" | "deleteVolume" | "showVolume" | "updateVolume" | "showVolumeEncryptionMetadata" | "showVolumeEncryptionMetadataItem" | "listVolumeMetadata" | "createVolumeMetadata" | "replaceVolumeMetadata" | "deleteVolumeMetadataItem" | "showVolumeMetadataItem" | "updateVolumeMetadataItem" | "listVolumesDetail" | "getVolumesSummary";
@@ -278,6 +282,10 @@ export interface ActionBodies {
   detachVolume: components["schemas"]["VolumeActionDetach"]["os-detach"];
   initializeConnection: components["schemas"]["VolumeActionInitializeConnection"]["os-initialize_connection"];
   terminateConnection: components["schemas"]["VolumeActionTerminateConnection"]["os-terminate_connection"];
+  uploadVolumeToImage: components["schemas"]["VolumeActionUploadImage"]["os-volume_upload_image"];
+  setVolumeImageMetadata: components["schemas"]["VolumeActionSetImageMetadata"]["os-set_image_metadata"];
+  unsetVolumeImageMetadata: components["schemas"]["VolumeActionUnsetImageMetadata"]["os-unset_image_metadata"];
+  showVolumeImageMetadata: components["schemas"]["VolumeActionShowImageMetadata"]["os-show_image_metadata"];
 }
 
 export type ActionName = keyof ActionBodies;
@@ -5768,6 +5776,42 @@ export const routes: readonly Route[] = [
         "body": "action_terminateConnection",
         "bodyBefore": [],
         "lenient": []
+      },
+      {
+        "key": "os-volume_upload_image",
+        "operation": "uploadVolumeToImage",
+        "status": 202,
+        "policy": "volume_extension:volume_actions:upload_image",
+        "body": "action_uploadVolumeToImage",
+        "bodyBefore": [],
+        "lenient": []
+      },
+      {
+        "key": "os-set_image_metadata",
+        "operation": "setVolumeImageMetadata",
+        "status": 200,
+        "policy": "volume_extension:volume_image_metadata:set",
+        "body": "action_setVolumeImageMetadata",
+        "bodyBefore": [],
+        "lenient": []
+      },
+      {
+        "key": "os-unset_image_metadata",
+        "operation": "unsetVolumeImageMetadata",
+        "status": 200,
+        "policy": "volume_extension:volume_image_metadata:remove",
+        "body": "action_unsetVolumeImageMetadata",
+        "bodyBefore": [],
+        "lenient": []
+      },
+      {
+        "key": "os-show_image_metadata",
+        "operation": "showVolumeImageMetadata",
+        "status": 200,
+        "policy": "volume_extension:volume_image_metadata:show",
+        "body": "action_showVolumeImageMetadata",
+        "bodyBefore": [],
+        "lenient": []
       }
     ]
   },
@@ -10200,6 +10244,42 @@ export const routes: readonly Route[] = [
         "status": 202,
         "policy": "volume_extension:volume_actions:terminate_connection",
         "body": "action_terminateConnection",
+        "bodyBefore": [],
+        "lenient": []
+      },
+      {
+        "key": "os-volume_upload_image",
+        "operation": "uploadVolumeToImage",
+        "status": 202,
+        "policy": "volume_extension:volume_actions:upload_image",
+        "body": "action_uploadVolumeToImage",
+        "bodyBefore": [],
+        "lenient": []
+      },
+      {
+        "key": "os-set_image_metadata",
+        "operation": "setVolumeImageMetadata",
+        "status": 200,
+        "policy": "volume_extension:volume_image_metadata:set",
+        "body": "action_setVolumeImageMetadata",
+        "bodyBefore": [],
+        "lenient": []
+      },
+      {
+        "key": "os-unset_image_metadata",
+        "operation": "unsetVolumeImageMetadata",
+        "status": 200,
+        "policy": "volume_extension:volume_image_metadata:remove",
+        "body": "action_unsetVolumeImageMetadata",
+        "bodyBefore": [],
+        "lenient": []
+      },
+      {
+        "key": "os-show_image_metadata",
+        "operation": "showVolumeImageMetadata",
+        "status": 200,
+        "policy": "volume_extension:volume_image_metadata:show",
+        "body": "action_showVolumeImageMetadata",
         "bodyBefore": [],
         "lenient": []
       }

@@ -14,7 +14,9 @@ import { dropMetadata, replaceMetadata } from "./metadata";
 type Q = Kysely<Database> | Transaction<Database>;
 
 export interface VolumeTask {
-  op: "extend" | "revert" | "retype" | "manage" | "restore" | "image";
+  op: "extend" | "revert" | "retype" | "manage" | "restore" | "image" | "upload";
+  /** upload: the disk format the image's data is written in. */
+  disk_format?: string;
   /** image: the image a volume being created is filled from. */
   image_id?: string;
   /** restore: the backup a volume made for it (3.47 backup_id, or a restore without volume_id) is filled from. */

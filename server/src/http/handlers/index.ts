@@ -11,6 +11,7 @@ import { groupSnapshotHandlers } from "./group-snapshots";
 import { hostHandlers } from "./hosts";
 import { identityHandlers } from "./identity";
 import { imageHandlers } from "./images";
+import { volumeImageActionHandlers } from "./volume-image-actions";
 import { miscHandlers } from "./misc";
 import { qosHandlers } from "./qos";
 import { quotaHandlers } from "./quotas";
@@ -29,6 +30,7 @@ import { volumeHandlers } from "./volumes";
 
 export const handlers: Handlers = {
   ...imageHandlers,
+  ...volumeImageActionHandlers,
   ...versionHandlers,
   ...volumeHandlers,
   ...metadataHandlers,

@@ -32,6 +32,7 @@ import { capabilitiesOf } from "./capabilities";
 import { createGroup, createGroupSnapshot, deleteGroup, deleteGroupSnapshot, updateGroup } from "./groups";
 
 import type { ImageOptions } from "./image-volume";
+import { copyVolumeToImage } from "./image-upload";
 
 export interface ManagerOptions {
   /** This process's host name (Cinder's `host`). */
@@ -177,6 +178,7 @@ export class VolumeManager {
       deleteSnapshot: ({ snapshotId, requestId }) => changing(ops.deleteSnapshot(this, snapshotId, requestId)),
       retypeVolume: ({ volumeId }) => changing(retypeVolume(this, volumeId)),
       revertToSnapshot: ({ volumeId, snapshotId }) => changing(ops.revertToSnapshot(this, volumeId, snapshotId)),
+      copyVolumeToImage: ({ volumeId, requestId }) => changing(copyVolumeToImage(this, volumeId, requestId)),
       migrateVolume: (msg) => changing(migrateVolume(this, msg)),
       migrateVolumeCompletion: ({ volumeId, newVolumeId, error }) => migrateVolumeCompletion(this, volumeId, newVolumeId, error),
       manageExisting: ({ volumeId }) => changing(manageExisting(this, volumeId)),
