@@ -14,6 +14,8 @@ export const MAX_VERSION = "3.71";
 export const MICROVERSIONS = {
   /** info */
   BASE: "3.0",
+  /** schemas.VolumeActionUploadImage.x-version-changes[0] */
+  VOLUME_UPLOAD_IMAGE_FORCE_AND_VISIBILITY: "3.1",
   /**
    * GET /v3/{project_id}/messages
    * GET /v3/{project_id}/messages/{message_id}

@@ -412,7 +412,9 @@ export interface paths {
          *     variant states its own success status (`x-status`), microversion (`x-min-version`) and policy
          *     (`x-policy`). Handlers: cinder/api/contrib/volume_actions.py (os-extend, os-set_bootable,
          *     os-update_readonly_flag, os-reserve, os-unreserve, os-begin_detaching,
-         *     os-roll_detaching, os-attach, os-detach, os-initialize_connection, os-terminate_connection),
+         *     os-roll_detaching, os-attach, os-detach, os-initialize_connection, os-terminate_connection, os-volume_upload_image),
+         *     cinder/api/contrib/volume_image_metadata.py (os-set_image_metadata, os-unset_image_metadata,
+         *     os-show_image_metadata),
          *     cinder/api/contrib/admin_actions.py (os-reset_status,
          *     os-force_delete, os-force_detach, os-migrate_volume, os-migrate_volume_completion), cinder/api/v3/volumes.py (revert). The operation-level `x-policy`
          *     (`volume:action`) is a dispatch placeholder, not a Cinder rule. Success responses have no
@@ -4780,16 +4782,177 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List images (stub, always empty)
-         * @description Glance's `GET /v2/images` shape (glance/api/v2/images.py `index`) with no images:
-         *     `{"images": [], "schema": "/v2/schemas/images", "first": "/v2/images"}`. Needs a token
-         *     (keystonemiddleware's 401 has Keystone's error body). Query parameters are accepted and
-         *     ignored.
+         * List images
+         * @description Glance's `GET /v2/images` (glance/api/v2/images.py `index`): the images the caller may list
+         *     (an admin all; others public ones, their own, accepted shared ones, and community ones when
+         *     `visibility=community`). Filters: name, status, visibility (or `all`), owner, disk_format,
+         *     container_format, id, checksum, tag, protected, size_min, size_max, member_status and any
+         *     property by value (`in:a,b` for several). Sorting: `sort_key`/`sort_dir` (default
+         *     created_at desc) or `sort=key:dir,...`. Paging: `limit` (default 25, at most 1000) and
+         *     `marker`; a full page carries `next`.
          */
         get: operations["listImages"];
         put?: never;
+        /**
+         * Create an image record
+         * @description Glance's `POST /v2/images` (images.py `create`): **201** with the new image, status
+         *     `queued` until its data is uploaded. Read-only attributes → 403; a bad format or value → 400;
+         *     public visibility needs an admin (`publicize_image`, 403); over the project's image limit →
+         *     413.
+         */
+        post: operations["createImage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/image/v2/images/{image_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                image_id: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * Show an image
+         * @description Glance's `GET /v2/images/{image_id}`. An image the caller may not see → 404 "No image found with ID <id>".
+         */
+        get: operations["showImage"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete an image
+         * @description Glance's `DELETE /v2/images/{image_id}`, **204**; its data goes with it. A protected image → 403.
+         */
+        delete: operations["deleteImage"];
+        options?: never;
+        head?: never;
+        /**
+         * Update an image (JSON patch)
+         * @description Glance's `PATCH /v2/images/{image_id}` with
+         *     `Content-Type: application/openstack-images-v2.1-json-patch` (images.py `update`): the
+         *     operations apply in order. A read-only attribute → 403; removing a core attribute → 403;
+         *     replacing or removing a property that does not exist → 409. Owner or admin
+         *     (`modify_image`).
+         */
+        patch: operations["updateImage"];
+        trace?: never;
+    };
+    "/image/v2/images/{image_id}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                image_id: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * Download an image's data
+         * @description Glance's `GET /v2/images/{image_id}/file` (image_data.py `download`): **200** with the data
+         *     (`application/octet-stream`, `Content-MD5` the checksum); **204** when the image has no
+         *     data yet.
+         */
+        get: operations["downloadImageData"];
+        /**
+         * Upload an image's data
+         * @description Glance's `PUT /v2/images/{image_id}/file` (glance/api/v2/image_data.py `upload`): the body
+         *     (`application/octet-stream`) is streamed to the store, hashed (`checksum` md5,
+         *     `os_hash_algo` sha512, `os_hash_value`) and read with `qemu-img info` for
+         *     `virtual_size`; **204**, the image `active`. disk_format and container_format must be set
+         *     first (400). Only a `queued` image takes data (409). Data qemu-img cannot read as the
+         *     disk_format leaves the image `killed` (400); over the size cap → 413.
+         */
+        put: operations["uploadImageData"];
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/image/v2/images/{image_id}/tags/{tag}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                image_id: string;
+                tag: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Add a tag to an image
+         * @description Glance's `PUT /v2/images/{image_id}/tags/{tag}` (glance/api/v2/image_tags.py), **204**; a tag it has already is no change.
+         */
+        put: operations["addImageTag"];
+        post?: never;
+        /**
+         * Remove a tag from an image
+         * @description Glance's `DELETE /v2/images/{image_id}/tags/{tag}`, **204**; a tag the image lacks → 404.
+         */
+        delete: operations["deleteImageTag"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/image/v2/images/{image_id}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                image_id: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * List an image's members
+         * @description Glance's `GET /v2/images/{image_id}/members` (glance/api/v2/image_members.py): the owner sees all, a member itself. Only shared images have members (403).
+         */
+        get: operations["listImageMembers"];
+        put?: never;
+        /**
+         * Share an image with a project
+         * @description Glance's `POST /v2/images/{image_id}/members` `{"member": "<project>"}`, **200**, status `pending`. Owner only; a shared image only (403); twice → 409.
+         */
+        post: operations["createImageMember"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/image/v2/images/{image_id}/members/{member_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                image_id: string;
+                member_id: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * Show an image member
+         * @description Glance's `GET /v2/images/{image_id}/members/{member_id}`; the owner or the member itself.
+         */
+        get: operations["showImageMember"];
+        /**
+         * Accept or reject a shared image
+         * @description Glance's `PUT /v2/images/{image_id}/members/{member_id}` `{"status": "accepted"|"rejected"|"pending"}`; only the member itself (403).
+         */
+        put: operations["updateImageMember"];
+        post?: never;
+        /**
+         * Stop sharing an image with a project
+         * @description Glance's `DELETE /v2/images/{image_id}/members/{member_id}`, **204**; owner only.
+         */
+        delete: operations["deleteImageMember"];
         options?: never;
         head?: never;
         patch?: never;
@@ -5787,7 +5950,9 @@ export interface paths {
          *     variant states its own success status (`x-status`), microversion (`x-min-version`) and policy
          *     (`x-policy`). Handlers: cinder/api/contrib/volume_actions.py (os-extend, os-set_bootable,
          *     os-update_readonly_flag, os-reserve, os-unreserve, os-begin_detaching,
-         *     os-roll_detaching, os-attach, os-detach, os-initialize_connection, os-terminate_connection),
+         *     os-roll_detaching, os-attach, os-detach, os-initialize_connection, os-terminate_connection, os-volume_upload_image),
+         *     cinder/api/contrib/volume_image_metadata.py (os-set_image_metadata, os-unset_image_metadata,
+         *     os-show_image_metadata),
          *     cinder/api/contrib/admin_actions.py (os-reset_status,
          *     os-force_delete, os-force_detach, os-migrate_volume, os-migrate_volume_completion), cinder/api/v3/volumes.py (revert). The operation-level `x-policy`
          *     (`volume:action`) is a dispatch placeholder, not a Cinder rule. Success responses have no
@@ -5818,15 +5983,17 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ConnectionInfoResponse"] | components["schemas"]["MigrateVolumeCompletionResponse"];
+                        "application/json": components["schemas"]["ConnectionInfoResponse"] | components["schemas"]["MigrateVolumeCompletionResponse"] | components["schemas"]["ImageMetadataResponse"];
                     };
                 };
-                /** @description Action accepted (no body). */
+                /** @description Action accepted (no body), `os-volume_upload_image` with its answer. */
                 202: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["UploadImageResponse"];
+                    };
                 };
                 400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
@@ -14831,11 +14998,61 @@ export interface components {
             };
         };
         /**
+         * @description `os-volume_upload_image` (cinder/api/contrib/volume_actions.py `_volume_upload_image`,
+         *     cinder/volume/api.py `copy_volume_to_image`): make an image of the volume's data in the image
+         *     service. The image record is made at once (queued), the volume goes `uploading`, and the volume
+         *     manager converts the data to `disk_format` and uploads it; the volume then returns to its
+         *     status. The volume must be `available` (or `in-use` with `force`, from 3.1 under the default
+         *     `enable_force_upload`), else 400. `visibility` and `protected` from 3.1; public visibility
+         *     needs `volume_extension:volume_actions:upload_public`. 202 with
+         *     `{"os-volume_upload_image": {...}}`.
+         */
+        VolumeActionUploadImage: {
+            "os-volume_upload_image": {
+                image_name: string;
+                force?: components["schemas"]["Boolean"];
+                /** @enum {string} */
+                disk_format?: "raw" | "qcow2" | "vmdk" | "vdi" | "vhd" | "vhdx";
+                /** @enum {string} */
+                container_format?: "bare" | "ovf";
+                /**
+                 * @description From 3.1.
+                 * @enum {string}
+                 */
+                visibility?: "public" | "private" | "shared" | "community";
+                protected?: components["schemas"]["Boolean"];
+            };
+        };
+        /**
+         * @description `os-set_image_metadata` (cinder/api/contrib/volume_image_metadata.py `create`): add or
+         *     replace keys of the volume's image metadata; **200** with the whole of it.
+         */
+        VolumeActionSetImageMetadata: {
+            "os-set_image_metadata": {
+                metadata: {
+                    [key: string]: string;
+                };
+            };
+        };
+        /**
+         * @description `os-unset_image_metadata` (volume_image_metadata.py `delete`): remove one key; a key the volume
+         *     lacks → 404 "Glance metadata for volume <id> with key <key> not found"... 200, no body.
+         */
+        VolumeActionUnsetImageMetadata: {
+            "os-unset_image_metadata": {
+                key: string;
+            };
+        };
+        /** @description `os-show_image_metadata` (volume_image_metadata.py `index`): **200** `{"metadata": {...}}`. */
+        VolumeActionShowImageMetadata: {
+            "os-show_image_metadata": Record<string, never> | null;
+        };
+        /**
          * @description A volume action: an object with exactly one key, the action name. More than one top-level key
          *     → 400 "Malformed request body"; an unknown key → 400 "There is no such action: <key>. Verify
          *     the request body and Content-Type header and try again.".
          */
-        VolumeAction: components["schemas"]["VolumeActionExtend"] | components["schemas"]["VolumeActionResetStatus"] | components["schemas"]["VolumeActionForceDelete"] | components["schemas"]["VolumeActionForceDetach"] | components["schemas"]["VolumeActionSetBootable"] | components["schemas"]["VolumeActionUpdateReadonlyFlag"] | components["schemas"]["VolumeActionRevert"] | components["schemas"]["VolumeActionRetype"] | components["schemas"]["VolumeActionMigrate"] | components["schemas"]["VolumeActionMigrateCompletion"] | components["schemas"]["VolumeActionReserve"] | components["schemas"]["VolumeActionUnreserve"] | components["schemas"]["VolumeActionBeginDetaching"] | components["schemas"]["VolumeActionRollDetaching"] | components["schemas"]["VolumeActionAttach"] | components["schemas"]["VolumeActionDetach"] | components["schemas"]["VolumeActionInitializeConnection"] | components["schemas"]["VolumeActionTerminateConnection"];
+        VolumeAction: components["schemas"]["VolumeActionExtend"] | components["schemas"]["VolumeActionResetStatus"] | components["schemas"]["VolumeActionForceDelete"] | components["schemas"]["VolumeActionForceDetach"] | components["schemas"]["VolumeActionSetBootable"] | components["schemas"]["VolumeActionUpdateReadonlyFlag"] | components["schemas"]["VolumeActionRevert"] | components["schemas"]["VolumeActionRetype"] | components["schemas"]["VolumeActionMigrate"] | components["schemas"]["VolumeActionMigrateCompletion"] | components["schemas"]["VolumeActionReserve"] | components["schemas"]["VolumeActionUnreserve"] | components["schemas"]["VolumeActionBeginDetaching"] | components["schemas"]["VolumeActionRollDetaching"] | components["schemas"]["VolumeActionAttach"] | components["schemas"]["VolumeActionDetach"] | components["schemas"]["VolumeActionInitializeConnection"] | components["schemas"]["VolumeActionTerminateConnection"] | components["schemas"]["VolumeActionUploadImage"] | components["schemas"]["VolumeActionSetImageMetadata"] | components["schemas"]["VolumeActionUnsetImageMetadata"] | components["schemas"]["VolumeActionShowImageMetadata"];
         /**
          * @description The answer of `os-initialize_connection`: `{"connection_info": {"driver_volume_type", "data"}}`
          *     (cinder/volume/manager.py `initialize_connection` + `_parse_connection_options`).
@@ -14878,6 +15095,29 @@ export interface components {
         MigrateVolumeCompletionResponse: {
             /** Format: uuid */
             save_volume_id: string;
+        };
+        /** @description The image metadata of a volume. */
+        ImageMetadataResponse: {
+            metadata: {
+                [key: string]: string;
+            };
+        };
+        /** @description The answer of `os-volume_upload_image`. */
+        UploadImageResponse: {
+            "os-volume_upload_image": {
+                id: string;
+                updated_at?: string | null;
+                status: string;
+                display_description?: string | null;
+                size: number;
+                volume_type?: Record<string, never> | null;
+                image_id: string;
+                container_format: string;
+                disk_format: string;
+                image_name: string;
+                protected?: boolean;
+                visibility?: string;
+            };
         };
         /** @description The driver's reference to the storage object, e.g. `{"source-name": "lv1"}`. */
         ManageableReference: {
@@ -17450,17 +17690,102 @@ export interface components {
             versions: components["schemas"]["ImageVersion"][];
         };
         /**
-         * @description `GET /v2/images`: always empty here. `schema` and `first` are the fixed relative URLs Glance
-         *     returns; `next` would appear only on a full page.
+         * @description An image as Glance v2 renders it (glance/api/v2/images.py `_format_image`): the core
+         *     attributes, then every other property at top level as a string.
+         */
+        Image: {
+            /** Format: uuid */
+            id: string;
+            name?: string | null;
+            /** @enum {string} */
+            status: "queued" | "saving" | "active" | "killed" | "deleted" | "deactivated";
+            /** @enum {string} */
+            visibility: "public" | "private" | "shared" | "community";
+            protected: boolean;
+            os_hidden?: boolean;
+            owner: string;
+            /** @enum {string|null} */
+            disk_format?: "raw" | "qcow2" | "vmdk" | "vdi" | "vhd" | "vhdx" | "iso" | null;
+            /** @enum {string|null} */
+            container_format?: "bare" | "ovf" | null;
+            /** @description Bytes of image data. */
+            size?: number | null;
+            /** @description Bytes of the disk the data holds (`qemu-img info`). */
+            virtual_size?: number | null;
+            /** @description md5 of the data. */
+            checksum?: string | null;
+            /** @enum {string|null} */
+            os_hash_algo?: "sha512" | null;
+            os_hash_value?: string | null;
+            /** @description GiB. */
+            min_disk?: number;
+            /** @description MiB. */
+            min_ram?: number;
+            tags: string[];
+            created_at: string;
+            updated_at: string;
+            self: string;
+            file: string;
+            schema: string;
+        } & {
+            [key: string]: string;
+        };
+        /**
+         * @description `GET /v2/images`: the images the caller may list. `schema` and `first` are the fixed relative
+         *     URLs Glance returns; `next` (the same query with `marker`) appears only on a full page.
          */
         ImageList: {
-            /** @description Glance image records (none are ever listed by this stub). */
-            images: Record<string, never>[];
+            images: components["schemas"]["Image"][];
             /** @constant */
             schema: "/v2/schemas/images";
             /** @example /v2/images */
             first: string;
             next?: string;
+        };
+        /** @description webob's JSON fault body. */
+        GlanceFault: {
+            /** @example 404 Not Found */
+            code: string;
+            title: string;
+            message: string;
+        };
+        /**
+         * @description `POST /v2/images`: any of `name`, `id` (a UUID), `disk_format` (raw, qcow2, vmdk, vdi, vhd,
+         *     vhdx, iso), `container_format` (bare, ovf), `visibility` (default shared; public needs an
+         *     admin), `protected`, `min_disk`, `min_ram`, `tags`, and other properties with string values.
+         *     Read-only attributes (status, size, checksum, owner, ...) are refused with 403.
+         */
+        ImageCreateRequest: Record<string, never>;
+        /**
+         * @description A JSON patch (`application/openstack-images-v2.1-json-patch`): a list of
+         *     `{"op": "add"|"replace"|"remove", "path": "/<attribute>", "value": ...}`.
+         */
+        ImagePatch: {
+            /** @enum {string} */
+            op: "add" | "replace" | "remove";
+            path: string;
+            value?: unknown;
+        }[];
+        ImageMember: {
+            image_id: string;
+            member_id: string;
+            /** @enum {string} */
+            status: "pending" | "accepted" | "rejected";
+            created_at: string;
+            updated_at: string;
+            schema: string;
+        };
+        ImageMemberList: {
+            members: components["schemas"]["ImageMember"][];
+            schema: string;
+        };
+        ImageMemberCreateRequest: {
+            /** @description The project to share the image with. */
+            member: string;
+        };
+        ImageMemberUpdateRequest: {
+            /** @description pending, accepted or rejected. */
+            status: string;
         };
         /**
          * @description A compute quota set with no compute quotas: Cinderblock offers no Compute service; the
@@ -17691,6 +18016,51 @@ export interface components {
             };
             content: {
                 "application/json": components["schemas"]["KeystoneError"];
+            };
+        };
+        /** @description The request is malformed or names a value Glance does not accept. */
+        GlanceBadRequest: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["GlanceFault"];
+            };
+        };
+        /** @description Glance's policy refuses the caller, or the attribute is read-only or reserved. */
+        GlanceForbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["GlanceFault"];
+            };
+        };
+        /** @description The image's status does not allow the request, or the id or member exists. */
+        GlanceConflict: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["GlanceFault"];
+            };
+        };
+        /** @description The project's image limit, or the image size cap, is reached. */
+        GlanceOverLimit: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["GlanceFault"];
+            };
+        };
+        /** @description No such image (or one the caller may not see), member or tag. */
+        GlanceNotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["GlanceFault"];
             };
         };
     };
@@ -19027,15 +19397,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ConnectionInfoResponse"] | components["schemas"]["MigrateVolumeCompletionResponse"];
+                    "application/json": components["schemas"]["ConnectionInfoResponse"] | components["schemas"]["MigrateVolumeCompletionResponse"] | components["schemas"]["ImageMetadataResponse"];
                 };
             };
-            /** @description Action accepted (no body). */
+            /** @description Action accepted (no body), `os-volume_upload_image` with its answer. */
             202: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["UploadImageResponse"];
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
@@ -26927,7 +27299,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description No images. */
+            /** @description A page of images. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -26936,7 +27308,361 @@ export interface operations {
                     "application/json": components["schemas"]["ImageList"];
                 };
             };
+            400: components["responses"]["GlanceBadRequest"];
             401: components["responses"]["KeystoneUnauthorized"];
+        };
+    };
+    createImage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ImageCreateRequest"];
+            };
+        };
+        responses: {
+            /** @description The image. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Image"];
+                };
+            };
+            400: components["responses"]["GlanceBadRequest"];
+            401: components["responses"]["KeystoneUnauthorized"];
+            403: components["responses"]["GlanceForbidden"];
+            409: components["responses"]["GlanceConflict"];
+            413: components["responses"]["GlanceOverLimit"];
+        };
+    };
+    showImage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                image_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The image. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Image"];
+                };
+            };
+            401: components["responses"]["KeystoneUnauthorized"];
+            404: components["responses"]["GlanceNotFound"];
+        };
+    };
+    deleteImage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                image_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["KeystoneUnauthorized"];
+            403: components["responses"]["GlanceForbidden"];
+            404: components["responses"]["GlanceNotFound"];
+        };
+    };
+    updateImage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                image_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/openstack-images-v2.1-json-patch": components["schemas"]["ImagePatch"];
+            };
+        };
+        responses: {
+            /** @description The updated image. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Image"];
+                };
+            };
+            400: components["responses"]["GlanceBadRequest"];
+            401: components["responses"]["KeystoneUnauthorized"];
+            403: components["responses"]["GlanceForbidden"];
+            404: components["responses"]["GlanceNotFound"];
+            409: components["responses"]["GlanceConflict"];
+        };
+    };
+    downloadImageData: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                image_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The data. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description The image has no data. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["KeystoneUnauthorized"];
+            404: components["responses"]["GlanceNotFound"];
+        };
+    };
+    uploadImageData: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                image_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/octet-stream": string;
+            };
+        };
+        responses: {
+            /** @description Stored; the image is active. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["GlanceBadRequest"];
+            401: components["responses"]["KeystoneUnauthorized"];
+            403: components["responses"]["GlanceForbidden"];
+            404: components["responses"]["GlanceNotFound"];
+            409: components["responses"]["GlanceConflict"];
+            413: components["responses"]["GlanceOverLimit"];
+        };
+    };
+    addImageTag: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                image_id: string;
+                tag: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Tagged. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["GlanceBadRequest"];
+            401: components["responses"]["KeystoneUnauthorized"];
+            403: components["responses"]["GlanceForbidden"];
+            404: components["responses"]["GlanceNotFound"];
+        };
+    };
+    deleteImageTag: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                image_id: string;
+                tag: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["KeystoneUnauthorized"];
+            403: components["responses"]["GlanceForbidden"];
+            404: components["responses"]["GlanceNotFound"];
+        };
+    };
+    listImageMembers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                image_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The members. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImageMemberList"];
+                };
+            };
+            401: components["responses"]["KeystoneUnauthorized"];
+            403: components["responses"]["GlanceForbidden"];
+            404: components["responses"]["GlanceNotFound"];
+        };
+    };
+    createImageMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                image_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ImageMemberCreateRequest"];
+            };
+        };
+        responses: {
+            /** @description The member. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImageMember"];
+                };
+            };
+            400: components["responses"]["GlanceBadRequest"];
+            401: components["responses"]["KeystoneUnauthorized"];
+            403: components["responses"]["GlanceForbidden"];
+            404: components["responses"]["GlanceNotFound"];
+            409: components["responses"]["GlanceConflict"];
+        };
+    };
+    showImageMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                image_id: string;
+                member_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The member. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImageMember"];
+                };
+            };
+            401: components["responses"]["KeystoneUnauthorized"];
+            404: components["responses"]["GlanceNotFound"];
+        };
+    };
+    updateImageMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                image_id: string;
+                member_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ImageMemberUpdateRequest"];
+            };
+        };
+        responses: {
+            /** @description The member. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImageMember"];
+                };
+            };
+            400: components["responses"]["GlanceBadRequest"];
+            401: components["responses"]["KeystoneUnauthorized"];
+            403: components["responses"]["GlanceForbidden"];
+            404: components["responses"]["GlanceNotFound"];
+        };
+    };
+    deleteImageMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                image_id: string;
+                member_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["KeystoneUnauthorized"];
+            403: components["responses"]["GlanceForbidden"];
+            404: components["responses"]["GlanceNotFound"];
         };
     };
     showComputeQuotas: {

@@ -15,8 +15,9 @@ import { createDriver } from "./drivers/registry";
 import { connectsItself } from "./drivers/interface";
 import { createTarget } from "./targets/registry";
 import { splitBackendOptions } from "./targets/options";
+import path from "node:path";
 import { observedExecutor, ProcessExecutor, type Executor } from "./exec/executor";
-import { Metrics } from "./metrics/metrics";
+import { Metrics, type PoolCapacity } from "./metrics/metrics";
 import { buildHttp } from "./http/server";
 import { prepareDataDir } from "./data-dir";
 import { Scheduler } from "./scheduler/scheduler";
@@ -26,6 +27,9 @@ import { Policy } from "./policy/policy";
 import { recountUsage } from "./quota/recount";
 import { keyManagerFor } from "./keymgr/registry";
 import type { Services } from "./services";
+import { BuiltinImages } from "./image/builtin";
+import { GlanceClient, glanceEndpointOf } from "./image/glance-client";
+import { ImageFileStore } from "./image/store";
 import { VolumeManager } from "./volume/manager/manager";
 import { closeBackupStore, createBackupObjectStore, prepareBackupStore } from "./backup/stores";
 import { backupContainers } from "./db/repos/backups";
@@ -128,6 +132,27 @@ export async function startServices(
       );
     }
   }
+  // The scheduler, made below, tells the pools' capacity at scrape time.
+  let pools: (() => PoolCapacity[]) | undefined;
+  const metrics = new Metrics({
+    db,
+    bus: () => bus.depth(),
+    maxProjects: config.metricsMaxProjects,
+    capacity: () => pools?.() ?? [],
+  });
+  const executor = observedExecutor(
+    given ??
+      new ProcessExecutor({
+        rootHelper: config.rootHelper?.trim().split(/\s+/),
+        log: log.child({ role: "exec" }),
+      }),
+    (cmd, seconds, outcome) => metrics.command(cmd, seconds, outcome),
+  );
+  const glanceEndpoint = glanceEndpointOf(config.imageService);
+  const builtinImages = glanceEndpoint
+    ? undefined
+    : new BuiltinImages(db.kysely, new ImageFileStore(config.dataDir), executor, { imageQuota: config.imageQuota, maxImageBytes: config.imageSizeCap });
+  if (builtinImages && roles.api) await builtinImages.sweep();
   const services: Services = {
     config,
     db,
@@ -138,6 +163,8 @@ export async function startServices(
     identity,
     policy: config.policyFile ? Policy.fromFile(config.policyFile) : new Policy(),
     keyManager: keyManagerFor(config, db),
+    images: builtinImages ?? new GlanceClient(glanceEndpoint!),
+    ...(builtinImages ? { builtinImages } : {}),
   };
   const scheduler = roles.scheduler
     ? new Scheduler(db, bus, services.volumes, log.child({ role: "scheduler" }), {
@@ -151,25 +178,10 @@ export async function startServices(
   scheduler?.start();
   await scheduler?.register();
 
-  const metrics = new Metrics({
-    db,
-    bus: () => bus.depth(),
-    maxProjects: config.metricsMaxProjects,
-    ...(scheduler
-      ? {
-          capacity: () =>
-            scheduler.poolStates().map((p) => ({ backend: p.backend, pool: p.pool.poolName, totalGb: p.pool.totalCapacityGb, freeGb: p.pool.freeCapacityGb })),
-        }
-      : {}),
-  });
-  const executor = observedExecutor(
-    given ??
-      new ProcessExecutor({
-        rootHelper: config.rootHelper?.trim().split(/\s+/),
-        log: log.child({ role: "exec" }),
-      }),
-    (cmd, seconds, outcome) => metrics.command(cmd, seconds, outcome),
-  );
+  if (scheduler) {
+    pools = () =>
+      scheduler.poolStates().map((p) => ({ backend: p.backend, pool: p.pool.poolName, totalGb: p.pool.totalCapacityGb, freeGb: p.pool.freeCapacityGb }));
+  }
   // Before any manager resumes work, so the rows counted are the ones at rest: only a process that
   // runs every service knows that nothing else is changing them.
   if (roles.api && roles.scheduler && roles.backends === undefined) await recountUsage(db, log.child({ role: "quota" }));
@@ -236,6 +248,7 @@ export async function startServices(
         reportIntervalMs: config.reportIntervalMs,
         resumeAfterMs: config.resumeAfterSeconds * 1000,
         messageTtlSeconds: config.messageTtlSeconds,
+        images: { service: services.images, executor, workDir: path.join(config.dataDir, "image-conversion") },
         backup: { store: backupStore, chunkSizeBytes: config.backup.chunkSizeBytes, shaBlockSizeBytes: config.backup.shaBlockSizeBytes,
           // cinder-backup's zone is the host's storage zone, not one backend's (cinder/cmd/backup.py).
           availabilityZone: config.defaultAvailabilityZone,

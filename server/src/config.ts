@@ -43,6 +43,16 @@ export interface KeyManagerOptions {
 }
 
 export interface Config {
+  /**
+   * The image service volumes come from and go to: `builtin` (the default: served at /image from
+   * the data directory) or `glance:URL` (an external Glance's endpoint, e.g.
+   * `glance:http://glance:9292`).
+   */
+  imageService: string;
+  /** The built-in image service's per-project image limit (Glance's image_count_total); 0: none. */
+  imageQuota: number;
+  /** The largest image the built-in service stores, bytes (Glance's image_size_cap, 1 TiB). */
+  imageSizeCap: number;
   /** Where volume keys are kept: the built-in key manager (default) or Barbican. */
   keyManager?: KeyManagerOptions;
   port: number;
@@ -206,6 +216,9 @@ export function defaults(dataDir = "./data"): Config {
     db: "",
     auth: "builtin",
     tokenTtlSeconds: 3600,
+    imageService: "builtin",
+    imageQuota: 100,
+    imageSizeCap: 1024 ** 4,
     lockoutFailureAttempts: 5,
     lockoutDurationSeconds: 300,
     authClientFailureAttempts: 30,
@@ -276,6 +289,9 @@ const SCALARS: Record<string, { key: keyof Config; type: "number" | "string" | "
   "max-limit": { key: "maxLimit", type: "number" },
   "default-group-type": { key: "defaultGroupType", type: "string" },
   "token-ttl": { key: "tokenTtlSeconds", type: "number" },
+  "image-service": { key: "imageService", type: "string" },
+  "image-quota": { key: "imageQuota", type: "number" },
+  "image-size-cap": { key: "imageSizeCap", type: "number" },
   "lockout-failure-attempts": { key: "lockoutFailureAttempts", type: "number" },
   "lockout-duration": { key: "lockoutDurationSeconds", type: "number" },
   "auth-client-failure-attempts": { key: "authClientFailureAttempts", type: "number" },
@@ -452,6 +468,9 @@ function finish(cfg: Config): Config {
   }
   if (cfg.auth === "keystone" && !cfg.keystone) {
     throw new ConfigError("auth 'keystone' needs a 'keystone' section in the config file (url, serviceUser, servicePassword, serviceProject)");
+  }
+  if (cfg.imageService !== "builtin" && !/^glance:https?:\/\/[^/\s]+/.test(cfg.imageService)) {
+    throw new ConfigError(`image service '${cfg.imageService}' is not valid; use builtin or glance:URL (e.g. glance:http://glance:9292)`);
   }
   if (!["posix", "s3"].includes(cfg.backup.driver)) throw new ConfigError(`backup driver '${cfg.backup.driver}' is not available; use posix or s3`);
   if (cfg.backup.chunkSizeBytes % cfg.backup.shaBlockSizeBytes !== 0) {

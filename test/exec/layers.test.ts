@@ -30,9 +30,10 @@ const ALLOWED: Record<string, readonly string[]> = {
   volume: ["contract", "db"],
   keymgr: ["contract", "lib", "db", "log"],
   backup: ["contract", "lib", "config", "log"],
-  "volume/api": ["contract", "lib", "db", "bus", "policy", "quota", "volume", "services", "keymgr", "log"],
-  "volume/manager": ["contract", "lib", "db", "bus", "drivers", "targets", "quota", "config", "volume", "backup", "log"],
-  http: ["contract", "lib", "volume/api", "volume", "identity", "policy", "services", "generated", "config", "log", "metrics", "dashboard"],
+  image: ["contract", "lib", "db", "exec", "log"],
+  "volume/api": ["contract", "lib", "db", "bus", "policy", "quota", "volume", "services", "keymgr", "image", "log"],
+  "volume/manager": ["contract", "lib", "db", "bus", "drivers", "targets", "quota", "config", "volume", "backup", "image", "exec", "log"],
+  http: ["contract", "lib", "volume/api", "volume", "identity", "policy", "services", "generated", "config", "image", "log", "metrics", "dashboard"],
   metrics: ["contract", "lib", "db", "log"],
   dashboard: [],
   generated: [],
@@ -41,7 +42,7 @@ const ALLOWED: Record<string, readonly string[]> = {
 };
 
 /** Type-only imports may also reach these (row shapes, interfaces, payloads). */
-const TYPES_FROM = ["db", "drivers", "targets", "scheduler", "bus", "services", "config", "keymgr", "log"];
+const TYPES_FROM = ["db", "drivers", "targets", "scheduler", "bus", "services", "config", "keymgr", "image", "exec", "log"];
 
 function layerOf(file: string): string {
   const rel = path.relative(SRC, file).replace(/\\/g, "/").replace(/\.ts$/, "").replace(/\/index$/, "");

@@ -37,7 +37,7 @@ for (const dialect of DIALECTS) {
         assert.equal(one.headers.get("openstack-api-version"), null, "no Cinder microversion header outside /v3");
       });
 
-      it("GET /image answers Glance's version list and /image/v2/images an empty list with a token", async () => {
+      it("GET /image answers Glance's version list and /image/v2/images the (empty) list with a token", async () => {
         const v = await id.c.get("/image", { token: null });
         assert.equal(v.status, 300);
         assert.equal(v.body.versions[0].status, "CURRENT");

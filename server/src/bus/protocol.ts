@@ -47,6 +47,8 @@
  *       migrate_volume: the destination must pass the filters); volume migrateVolume (cast;
  *       cinder/volume/rpcapi.py migrate_volume, with the retype's new type when a retype migrates)
  *       and migrateVolumeCompletion (call; migrate_volume_completion, answering the id to keep).
+ * 1.12 — volume copyVolumeToImage (cast; cinder/volume/rpcapi.py copy_volume_to_image): the
+ *       image to fill and its disk format are in the volume's task.
  */
 import type { AttachmentRow } from "../db/schema";
 import type { ConnectionInfo, Connector } from "../contract/connector";
@@ -56,7 +58,7 @@ import type { BackendReport } from "../scheduler/scheduler";
 import type { PoolState } from "../scheduler/types";
 import type { Bus } from "./bus";
 
-export const PROTOCOL_VERSION = "1.11";
+export const PROTOCOL_VERSION = "1.12";
 
 /** A cast: sent without waiting; answers nothing. */
 export interface Cast<P> {
@@ -171,6 +173,8 @@ export interface VolumeProtocol {
   /** Placed by the scheduler: change the type in place. */
   retypeVolume: Cast<VolumeMsg>;
   revertToSnapshot: Cast<RevertMsg>;
+  /** Upload the volume's data into the image named in its task, then put the volume back. */
+  copyVolumeToImage: Cast<VolumeMsg>;
   /** Copy the volume to the destination the scheduler chose, then complete the migration. */
   migrateVolume: Cast<MigrateToMsg>;
   /** Complete (or, with `error`, undo) a migration into `newVolumeId`; answers the id kept. */

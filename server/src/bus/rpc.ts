@@ -142,6 +142,10 @@ export class VolumeRpc {
     return this.send.call(volumeTopic(queue), "migrateVolumeCompletion", { volumeId, newVolumeId, error });
   }
 
+  copyVolumeToImage(queue: string, volumeId: string, requestId?: string): void {
+    this.send.cast(volumeTopic(queue), "copyVolumeToImage", { volumeId, requestId });
+  }
+
   revertToSnapshot(host: string, volumeId: string, snapshotId: string): void {
     this.send.cast(volumeTopic(host), "revertToSnapshot", { volumeId, snapshotId });
   }

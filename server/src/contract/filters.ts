@@ -12,6 +12,8 @@ export interface ListFilters {
   /** Case-insensitive substring filters (3.34 `name~`), column -> text. */
   like: Record<string, string>;
   metadata: Record<string, string>;
+  /** Volumes only: the image metadata (volume_glance_metadata) keys and values a volume must have. */
+  imageMetadata?: Record<string, string>;
   times: Record<string, TimeFilter[]>;
   /** Snapshots only: the availability zone of the snapshot's volume. */
   volumeAz?: string;

@@ -77,6 +77,8 @@ export const VOLUME_TRANSITIONS = {
   revert: { from: ["available"], during: "reverting", done: "available", failed: "error" },
   /** A refused or failed retype goes back to where it was. */
   retype: { from: ["available", "in-use"], during: "retyping", done: "back", failed: "back" },
+  /** Upload to image (cinder/volume/manager.py copy_volume_to_image): back to where it was, either way. */
+  upload: { from: ["available", "in-use"], during: "uploading", done: "back", failed: "back" },
   manage: { from: [], during: "managing", done: "available", failed: "error_managing" },
 } as const satisfies Record<string, Transition>;
 export type VolumeOperation = keyof typeof VOLUME_TRANSITIONS;

@@ -23,6 +23,7 @@ import * as m0011 from "./migrations/0011_transfers";
 import * as m0012 from "./migrations/0012_messages";
 import * as m0013 from "./migrations/0013_backups";
 import * as m0014 from "./migrations/0014_migration";
+import * as m0015 from "./migrations/0015_images";
 
 export type Dialect = "sqlite" | "postgres";
 
@@ -58,6 +59,7 @@ const migrations: Record<string, Migration> = {
   "0012_messages": m0012,
   "0013_backups": m0013,
   "0014_migration": m0014,
+  "0015_images": m0015,
 };
 
 class StaticProvider implements MigrationProvider {

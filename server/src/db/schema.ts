@@ -372,6 +372,45 @@ export interface MessagesTable {
   deleted: number;
 }
 
+/** An image (glance/db/sqlalchemy/models.py Image); properties and tags as JSON. */
+export interface ImagesTable {
+  id: string;
+  name: string | null;
+  owner: string;
+  status: string;
+  visibility: string;
+  protected: number;
+  disk_format: string | null;
+  container_format: string | null;
+  size: number | string | null;
+  virtual_size: number | string | null;
+  checksum: string | null;
+  os_hash_algo: string | null;
+  os_hash_value: string | null;
+  min_disk: number;
+  min_ram: number;
+  properties: string;
+  tags: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A project an image is shared with (glance ImageMember). */
+export interface ImageMembersTable {
+  image_id: string;
+  member: string;
+  status: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A volume's image metadata (cinder VolumeGlanceMetadata). */
+export interface VolumeGlanceMetadataTable {
+  volume_id: string;
+  key: string;
+  value: string;
+}
+
 /** A volume backup (cinder/db/sqlalchemy/models.py Backup); metadata as a JSON object. */
 export interface BackupsTable {
   id: string;
@@ -442,6 +481,9 @@ export interface Database {
   transfers: TransfersTable;
   backups: BackupsTable;
   messages: MessagesTable;
+  images: ImagesTable;
+  image_members: ImageMembersTable;
+  volume_glance_metadata: VolumeGlanceMetadataTable;
 }
 
 /** A volume row; `name_id` may be absent from a row built in memory before its insert. */
@@ -457,3 +499,5 @@ export type AttachmentRow = Selectable<VolumeAttachmentTable>;
 export type TransferRow = Selectable<TransfersTable>;
 export type MessageRow = Selectable<MessagesTable>;
 export type BackupRow = Selectable<BackupsTable>;
+export type ImageRow = Selectable<ImagesTable>;
+export type ImageMemberRow = Selectable<ImageMembersTable>;

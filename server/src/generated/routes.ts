@@ -48,6 +48,19 @@ export type OperationName =
   | "changeUserPassword"
   | "listImageVersions"
   | "listImages"
+  | "createImage"
+  | "deleteImage"
+  | "showImage"
+  | "updateImage"
+  | "downloadImageData"
+  | "uploadImageData"
+  | "listImageMembers"
+  | "createImageMember"
+  | "deleteImageMember"
+  | "showImageMember"
+  | "updateImageMember"
+  | "deleteImageTag"
+  | "addImageTag"
   | "showApiV3"
   | "listAttachments"
   | "createAttachment"
@@ -227,10 +240,14 @@ export type OperationName =
   | "attachVolume"
   | "detachVolume"
   | "initializeConnection"
-  | "terminateConnection";
+  | "terminateConnection"
+  | "uploadVolumeToImage"
+  | "setVolumeImageMetadata"
+  | "unsetVolumeImageMetadata"
+  | "showVolumeImageMetadata";
 
 /** Operations that are plain (method, path) operations, keyed into openapi-typescript's `operations`. */
-export type PlainOperationName = "listApiVersions" | "showComputeLimits" | "showComputeQuotas" | "showComputeDefaultQuotas" | "listIdentityVersions" | "showIdentityVersion" | "getAuthCatalog" | "listAuthProjects" | "revokeToken" | "validateToken" | "checkToken" | "issueToken" | "listDomains" | "showDomain" | "listEndpoints" | "showEndpoint" | "listProjects" | "createProject" | "deleteProject" | "showProject" | "updateProject" | "listProjectUserRoles" | "revokeProjectRole" | "checkProjectRole" | "grantProjectRole" | "listRegions" | "showRegion" | "listRoleAssignments" | "listRoles" | "createRole" | "showRole" | "listIdentityServices" | "showIdentityService" | "listUsers" | "createUser" | "deleteUser" | "showUser" | "updateUser" | "listApplicationCredentials" | "createApplicationCredential" | "deleteApplicationCredential" | "showApplicationCredential" | "changeUserPassword" | "listImageVersions" | "listImages" | "showApiV3" | "listAttachments" | "createAttachment" | "deleteAttachment" | "showAttachment" | "updateAttachment" | "listAttachmentsDetail" | "listBackups" | "createBackup" | "deleteBackup" | "showBackup" | "updateBackup" | "exportBackupRecord" | "restoreBackup" | "listBackupsDetail" | "importBackupRecord" | "showCapabilities" | "listClusters" | "showCluster" | "listClustersDetail" | "disableCluster" | "enableCluster" | "listProjectDefaultTypes" | "unsetProjectDefaultType" | "showProjectDefaultType" | "setProjectDefaultType" | "listExtensions" | "listGroupSnapshots" | "createGroupSnapshot" | "deleteGroupSnapshot" | "showGroupSnapshot" | "listGroupSnapshotsDetail" | "listGroupTypes" | "createGroupType" | "deleteGroupType" | "showGroupType" | "updateGroupType" | "listGroupSpecs" | "setGroupSpecs" | "deleteGroupSpec" | "showGroupSpec" | "updateGroupSpec" | "showDefaultGroupType" | "listGroups" | "createGroup" | "showGroup" | "updateGroup" | "listGroupsDetail" | "showLimits" | "listManageableSnapshots" | "manageSnapshot" | "listManageableSnapshotsDetail" | "listManageableVolumes" | "manageVolume" | "listManageableVolumesDetail" | "listMessages" | "deleteMessage" | "showMessage" | "listAvailabilityZones" | "listHosts" | "showHost" | "showQuotaClass" | "updateQuotaClass" | "deleteQuotas" | "showQuotas" | "updateQuotas" | "showDefaultQuotas" | "listServices" | "disableService" | "disableServiceWithReason" | "enableService" | "failover" | "failoverHost" | "freezeHost" | "thawHost" | "listManageableSnapshotsLegacy" | "manageSnapshotLegacy" | "listManageableSnapshotsDetailLegacy" | "listManageableVolumesLegacy" | "manageVolumeLegacy" | "listManageableVolumesDetailLegacy" | "listTransfersLegacy" | "createTransferLegacy" | "deleteTransferLegacy" | "showTransferLegacy" | "acceptTransferLegacy" | "listTransfersDetailLegacy" | "listQosSpecs" | "createQosSpecs" | "deleteQosSpecs" | "showQosSpecs" | "setQosKeys" | "associateQos" | "listQosAssociations" | "unsetQosKeys" | "disassociateQos" | "disassociateAllQos" | "listResourceFilters" | "listPools" | "listSnapshots" | "createSnapshot" | "deleteSnapshot" | "showSnapshot" | "updateSnapshot" | "listSnapshotMetadata" | "createSnapshotMetadata" | "replaceSnapshotMetadata" | "deleteSnapshotMetadataItem" | "showSnapshotMetadataItem" | "updateSnapshotMetadataItem" | "listSnapshotsDetail" | "listVolumeTypes" | "createVolumeType" | "deleteVolumeType" | "showVolumeType" | "updateVolumeType" | "showEncryptionType" | "createEncryptionType" | "deleteEncryptionType" | "showEncryptionSpec" | "updateEncryptionType" | "listExtraSpecs" | "setExtraSpecs" | "deleteExtraSpec" | "showExtraSpec" | "updateExtraSpec" | "listTypeAccess" | "showDefaultVolumeType" | "listTransfers" | "createTransfer" | "deleteTransfer" | "showTransfer" | "acceptTransfer" | "listTransfersDetail" | "listVolumes" | "createVolume" | "deleteVolume" | "showVolume" | "updateVolume" | "showVolumeEncryptionMetadata" | "showVolumeEncryptionMetadataItem" | "listVolumeMetadata" | "createVolumeMetadata" | "replaceVolumeMetadata" | "deleteVolumeMetadataItem" | "showVolumeMetadataItem" | "updateVolumeMetadataItem" | "listVolumesDetail" | "getVolumesSummary";
+export type PlainOperationName = "listApiVersions" | "showComputeLimits" | "showComputeQuotas" | "showComputeDefaultQuotas" | "listIdentityVersions" | "showIdentityVersion" | "getAuthCatalog" | "listAuthProjects" | "revokeToken" | "validateToken" | "checkToken" | "issueToken" | "listDomains" | "showDomain" | "listEndpoints" | "showEndpoint" | "listProjects" | "createProject" | "deleteProject" | "showProject" | "updateProject" | "listProjectUserRoles" | "revokeProjectRole" | "checkProjectRole" | "grantProjectRole" | "listRegions" | "showRegion" | "listRoleAssignments" | "listRoles" | "createRole" | "showRole" | "listIdentityServices" | "showIdentityService" | "listUsers" | "createUser" | "deleteUser" | "showUser" | "updateUser" | "listApplicationCredentials" | "createApplicationCredential" | "deleteApplicationCredential" | "showApplicationCredential" | "changeUserPassword" | "listImageVersions" | "listImages" | "createImage" | "deleteImage" | "showImage" | "updateImage" | "downloadImageData" | "uploadImageData" | "listImageMembers" | "createImageMember" | "deleteImageMember" | "showImageMember" | "updateImageMember" | "deleteImageTag" | "addImageTag" | "showApiV3" | "listAttachments" | "createAttachment" | "deleteAttachment" | "showAttachment" | "updateAttachment" | "listAttachmentsDetail" | "listBackups" | "createBackup" | "deleteBackup" | "showBackup" | "updateBackup" | "exportBackupRecord" | "restoreBackup" | "listBackupsDetail" | "importBackupRecord" | "showCapabilities" | "listClusters" | "showCluster" | "listClustersDetail" | "disableCluster" | "enableCluster" | "listProjectDefaultTypes" | "unsetProjectDefaultType" | "showProjectDefaultType" | "setProjectDefaultType" | "listExtensions" | "listGroupSnapshots" | "createGroupSnapshot" | "deleteGroupSnapshot" | "showGroupSnapshot" | "listGroupSnapshotsDetail" | "listGroupTypes" | "createGroupType" | "deleteGroupType" | "showGroupType" | "updateGroupType" | "listGroupSpecs" | "setGroupSpecs" | "deleteGroupSpec" | "showGroupSpec" | "updateGroupSpec" | "showDefaultGroupType" | "listGroups" | "createGroup" | "showGroup" | "updateGroup" | "listGroupsDetail" | "showLimits" | "listManageableSnapshots" | "manageSnapshot" | "listManageableSnapshotsDetail" | "listManageableVolumes" | "manageVolume" | "listManageableVolumesDetail" | "listMessages" | "deleteMessage" | "showMessage" | "listAvailabilityZones" | "listHosts" | "showHost" | "showQuotaClass" | "updateQuotaClass" | "deleteQuotas" | "showQuotas" | "updateQuotas" | "showDefaultQuotas" | "listServices" | "disableService" | "disableServiceWithReason" | "enableService" | "failover" | "failoverHost" | "freezeHost" | "thawHost" | "listManageableSnapshotsLegacy" | "manageSnapshotLegacy" | "listManageableSnapshotsDetailLegacy" | "listManageableVolumesLegacy" | "manageVolumeLegacy" | "listManageableVolumesDetailLegacy" | "listTransfersLegacy" | "createTransferLegacy" | "deleteTransferLegacy" | "showTransferLegacy" | "acceptTransferLegacy" | "listTransfersDetailLegacy" | "listQosSpecs" | "createQosSpecs" | "deleteQosSpecs" | "showQosSpecs" | "setQosKeys" | "associateQos" | "listQosAssociations" | "unsetQosKeys" | "disassociateQos" | "disassociateAllQos" | "listResourceFilters" | "listPools" | "listSnapshots" | "createSnapshot" | "deleteSnapshot" | "showSnapshot" | "updateSnapshot" | "listSnapshotMetadata" | "createSnapshotMetadata" | "replaceSnapshotMetadata" | "deleteSnapshotMetadataItem" | "showSnapshotMetadataItem" | "updateSnapshotMetadataItem" | "listSnapshotsDetail" | "listVolumeTypes" | "createVolumeType" | "deleteVolumeType" | "showVolumeType" | "updateVolumeType" | "showEncryptionType" | "createEncryptionType" | "deleteEncryptionType" | "showEncryptionSpec" | "updateEncryptionType" | "listExtraSpecs" | "setExtraSpecs" | "deleteExtraSpec" | "showExtraSpec" | "updateExtraSpec" | "listTypeAccess" | "showDefaultVolumeType" | "listTransfers" | "createTransfer" | "deleteTransfer" | "showTransfer" | "acceptTransfer" | "listTransfersDetail" | "listVolumes" | "createVolume" | "deleteVolume" | "showVolume" | "updateVolume" | "showVolumeEncryptionMetadata" | "showVolumeEncryptionMetadataItem" | "listVolumeMetadata" | "createVolumeMetadata" | "replaceVolumeMetadata" | "deleteVolumeMetadataItem" | "showVolumeMetadataItem" | "updateVolumeMetadataItem" | "listVolumesDetail" | "getVolumesSummary";
 
 /** The body of each action, inside its key. */
 export interface ActionBodies {
@@ -265,6 +282,10 @@ export interface ActionBodies {
   detachVolume: components["schemas"]["VolumeActionDetach"]["os-detach"];
   initializeConnection: components["schemas"]["VolumeActionInitializeConnection"]["os-initialize_connection"];
   terminateConnection: components["schemas"]["VolumeActionTerminateConnection"]["os-terminate_connection"];
+  uploadVolumeToImage: components["schemas"]["VolumeActionUploadImage"]["os-volume_upload_image"];
+  setVolumeImageMetadata: components["schemas"]["VolumeActionSetImageMetadata"]["os-set_image_metadata"];
+  unsetVolumeImageMetadata: components["schemas"]["VolumeActionUnsetImageMetadata"]["os-unset_image_metadata"];
+  showVolumeImageMetadata: components["schemas"]["VolumeActionShowImageMetadata"]["os-show_image_metadata"];
 }
 
 export type ActionName = keyof ActionBodies;
@@ -1278,11 +1299,287 @@ export const routes: readonly Route[] = [
     "operationId": "listImages",
     "twin": false,
     "auth": true,
-    "policy": "none",
+    "policy": "get_images",
     "status": 200,
     "statuses": [
       200,
+      400,
       401
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "POST",
+    "path": "/image/v2/images",
+    "url": "/image/v2/images",
+    "operation": "createImage",
+    "operationId": "createImage",
+    "twin": false,
+    "auth": true,
+    "policy": "add_image",
+    "status": 201,
+    "statuses": [
+      201,
+      400,
+      401,
+      403,
+      409,
+      413
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_createImage",
+    "bodyRequired": true
+  },
+  {
+    "method": "DELETE",
+    "path": "/image/v2/images/{image_id}",
+    "url": "/image/v2/images/:image_id",
+    "operation": "deleteImage",
+    "operationId": "deleteImage",
+    "twin": false,
+    "auth": true,
+    "policy": "delete_image",
+    "status": 204,
+    "statuses": [
+      204,
+      401,
+      403,
+      404
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "GET",
+    "path": "/image/v2/images/{image_id}",
+    "url": "/image/v2/images/:image_id",
+    "operation": "showImage",
+    "operationId": "showImage",
+    "twin": false,
+    "auth": true,
+    "policy": "get_image",
+    "status": 200,
+    "statuses": [
+      200,
+      401,
+      404
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "PATCH",
+    "path": "/image/v2/images/{image_id}",
+    "url": "/image/v2/images/:image_id",
+    "operation": "updateImage",
+    "operationId": "updateImage",
+    "twin": false,
+    "auth": true,
+    "policy": "modify_image",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      409
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "GET",
+    "path": "/image/v2/images/{image_id}/file",
+    "url": "/image/v2/images/:image_id/file",
+    "operation": "downloadImageData",
+    "operationId": "downloadImageData",
+    "twin": false,
+    "auth": true,
+    "policy": "download_image",
+    "status": 200,
+    "statuses": [
+      200,
+      204,
+      401,
+      404
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "PUT",
+    "path": "/image/v2/images/{image_id}/file",
+    "url": "/image/v2/images/:image_id/file",
+    "operation": "uploadImageData",
+    "operationId": "uploadImageData",
+    "twin": false,
+    "auth": true,
+    "policy": "upload_image",
+    "status": 204,
+    "statuses": [
+      204,
+      400,
+      401,
+      403,
+      404,
+      409,
+      413
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "GET",
+    "path": "/image/v2/images/{image_id}/members",
+    "url": "/image/v2/images/:image_id/members",
+    "operation": "listImageMembers",
+    "operationId": "listImageMembers",
+    "twin": false,
+    "auth": true,
+    "policy": "get_members",
+    "status": 200,
+    "statuses": [
+      200,
+      401,
+      403,
+      404
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "POST",
+    "path": "/image/v2/images/{image_id}/members",
+    "url": "/image/v2/images/:image_id/members",
+    "operation": "createImageMember",
+    "operationId": "createImageMember",
+    "twin": false,
+    "auth": true,
+    "policy": "add_member",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      409
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_createImageMember",
+    "bodyRequired": true
+  },
+  {
+    "method": "DELETE",
+    "path": "/image/v2/images/{image_id}/members/{member_id}",
+    "url": "/image/v2/images/:image_id/members/:member_id",
+    "operation": "deleteImageMember",
+    "operationId": "deleteImageMember",
+    "twin": false,
+    "auth": true,
+    "policy": "delete_member",
+    "status": 204,
+    "statuses": [
+      204,
+      401,
+      403,
+      404
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "GET",
+    "path": "/image/v2/images/{image_id}/members/{member_id}",
+    "url": "/image/v2/images/:image_id/members/:member_id",
+    "operation": "showImageMember",
+    "operationId": "showImageMember",
+    "twin": false,
+    "auth": true,
+    "policy": "get_member",
+    "status": 200,
+    "statuses": [
+      200,
+      401,
+      404
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "PUT",
+    "path": "/image/v2/images/{image_id}/members/{member_id}",
+    "url": "/image/v2/images/:image_id/members/:member_id",
+    "operation": "updateImageMember",
+    "operationId": "updateImageMember",
+    "twin": false,
+    "auth": true,
+    "policy": "modify_member",
+    "status": 200,
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": [],
+    "body": "body_updateImageMember",
+    "bodyRequired": true
+  },
+  {
+    "method": "DELETE",
+    "path": "/image/v2/images/{image_id}/tags/{tag}",
+    "url": "/image/v2/images/:image_id/tags/:tag",
+    "operation": "deleteImageTag",
+    "operationId": "deleteImageTag",
+    "twin": false,
+    "auth": true,
+    "policy": "modify_image",
+    "status": 204,
+    "statuses": [
+      204,
+      401,
+      403,
+      404
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "PUT",
+    "path": "/image/v2/images/{image_id}/tags/{tag}",
+    "url": "/image/v2/images/:image_id/tags/:tag",
+    "operation": "addImageTag",
+    "operationId": "addImageTag",
+    "twin": false,
+    "auth": true,
+    "policy": "modify_image",
+    "status": 204,
+    "statuses": [
+      204,
+      400,
+      401,
+      403,
+      404
     ],
     "lenient": [],
     "bodyBefore": [],
@@ -5477,6 +5774,42 @@ export const routes: readonly Route[] = [
         "status": 202,
         "policy": "volume_extension:volume_actions:terminate_connection",
         "body": "action_terminateConnection",
+        "bodyBefore": [],
+        "lenient": []
+      },
+      {
+        "key": "os-volume_upload_image",
+        "operation": "uploadVolumeToImage",
+        "status": 202,
+        "policy": "volume_extension:volume_actions:upload_image",
+        "body": "action_uploadVolumeToImage",
+        "bodyBefore": [],
+        "lenient": []
+      },
+      {
+        "key": "os-set_image_metadata",
+        "operation": "setVolumeImageMetadata",
+        "status": 200,
+        "policy": "volume_extension:volume_image_metadata:set",
+        "body": "action_setVolumeImageMetadata",
+        "bodyBefore": [],
+        "lenient": []
+      },
+      {
+        "key": "os-unset_image_metadata",
+        "operation": "unsetVolumeImageMetadata",
+        "status": 200,
+        "policy": "volume_extension:volume_image_metadata:remove",
+        "body": "action_unsetVolumeImageMetadata",
+        "bodyBefore": [],
+        "lenient": []
+      },
+      {
+        "key": "os-show_image_metadata",
+        "operation": "showVolumeImageMetadata",
+        "status": 200,
+        "policy": "volume_extension:volume_image_metadata:show",
+        "body": "action_showVolumeImageMetadata",
         "bodyBefore": [],
         "lenient": []
       }
@@ -9911,6 +10244,42 @@ export const routes: readonly Route[] = [
         "status": 202,
         "policy": "volume_extension:volume_actions:terminate_connection",
         "body": "action_terminateConnection",
+        "bodyBefore": [],
+        "lenient": []
+      },
+      {
+        "key": "os-volume_upload_image",
+        "operation": "uploadVolumeToImage",
+        "status": 202,
+        "policy": "volume_extension:volume_actions:upload_image",
+        "body": "action_uploadVolumeToImage",
+        "bodyBefore": [],
+        "lenient": []
+      },
+      {
+        "key": "os-set_image_metadata",
+        "operation": "setVolumeImageMetadata",
+        "status": 200,
+        "policy": "volume_extension:volume_image_metadata:set",
+        "body": "action_setVolumeImageMetadata",
+        "bodyBefore": [],
+        "lenient": []
+      },
+      {
+        "key": "os-unset_image_metadata",
+        "operation": "unsetVolumeImageMetadata",
+        "status": 200,
+        "policy": "volume_extension:volume_image_metadata:remove",
+        "body": "action_unsetVolumeImageMetadata",
+        "bodyBefore": [],
+        "lenient": []
+      },
+      {
+        "key": "os-show_image_metadata",
+        "operation": "showVolumeImageMetadata",
+        "status": 200,
+        "policy": "volume_extension:volume_image_metadata:show",
+        "body": "action_showVolumeImageMetadata",
         "bodyBefore": [],
         "lenient": []
       }

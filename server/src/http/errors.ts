@@ -20,6 +20,35 @@ const FAULT_NAMES: Record<number, string> = {
 /** Keystone's API and the Image and Compute stubs: Keystone's fault body `{"error": {...}}`, no microversions. */
 export const KEYSTONE_STYLE = /^\/(identity|image|compute)(\/|\?|$)/;
 
+/** The built-in Image API: Glance's (webob's) faults. */
+export const GLANCE_STYLE = /^\/image\/v2(\/|\?|$)/;
+
+const GLANCE_TITLES: Record<number, string> = {
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  405: "Method Not Allowed",
+  409: "Conflict",
+  413: "Request Entity Too Large",
+  415: "Unsupported Media Type",
+  500: "Internal Server Error",
+  501: "Not Implemented",
+  503: "Service Unavailable",
+};
+
+/**
+ * A Glance fault as webob renders it: JSON `{"code": "404 Not Found", "title", "message"}` for a
+ * client that accepts JSON, else webob's plain-text page.
+ */
+export function glanceFault(e: CinderError, accept: string | undefined): { contentType: string; body: string } {
+  const title = GLANCE_TITLES[e.status] ?? "Error";
+  if (accept && /json/.test(accept)) {
+    return { contentType: "application/json", body: JSON.stringify({ code: `${e.status} ${title}`, title, message: e.message }) };
+  }
+  return { contentType: "text/plain; charset=UTF-8", body: `${e.status} ${title}\n\n${e.message}\n\n   ` };
+}
+
 /** Cinder names every other status (406, 412, 500, ...) computeFault. */
 export function faultName(status: number): string {
   return FAULT_NAMES[status] ?? "computeFault";

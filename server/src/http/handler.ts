@@ -3,6 +3,7 @@
  * the generated route table, so an operation in the spec without a handler, or a handler for no
  * operation, does not compile.
  */
+import type { Readable } from "node:stream";
 import type { WriteRateLimiter } from "./rate-limit";
 import type { operations } from "@cinderblock/openapi";
 import type { ActionBodies, ActionName, OperationName, PlainOperationName } from "../generated/routes";
@@ -41,6 +42,8 @@ export interface Reply {
   status?: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** A body streamed as is (image data), with its content type, instead of JSON. */
+  stream?: { data: Readable; contentType: string };
 }
 
 export type Handler<B> = (req: HandlerRequest<B>) => Promise<Reply>;

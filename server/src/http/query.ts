@@ -64,6 +64,7 @@ export const VOLUME_LISTING: ResourceListing = {
     name: "display_name",
     status: "status",
     metadata: "metadata",
+    glance_metadata: "glance_metadata",
     bootable: "bootable",
     migration_status: "migration_status",
     availability_zone: "availability_zone",
@@ -224,6 +225,10 @@ function applyFilter(f: ListFilters, name: string, column: string, raw: string, 
     const m = parseFlatDict(raw);
     if (!m) throw invalidInput(`Invalid metadata filter '${raw}': write it as a dict, e.g. {'key': 'value'}.`);
     Object.assign(f.metadata, m);
+  } else if (name === "glance_metadata") {
+    const m = parseFlatDict(raw);
+    if (!m) throw invalidInput(`Invalid glance_metadata filter '${raw}': write it as a dict, e.g. {'os_distro': 'debian'}.`);
+    f.imageMetadata = { ...f.imageMetadata, ...m };
   } else if (name === "bootable" || name === "consumes_quota") {
     const b = boolFrom(raw);
     // Strict booleans from 3.2 (cinder/api/v3/volumes.py); before that anything not true is false.

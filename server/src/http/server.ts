@@ -4,6 +4,7 @@
  * thin.
  */
 import { randomUUID } from "node:crypto";
+import { Readable } from "node:stream";
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import type { Logger } from "pino";
 import { routes, type ActionRoute, type Route, type VersionedBody } from "../generated/routes";
@@ -16,7 +17,7 @@ import { registerDashboard } from "../dashboard";
 import { connectionOptions, limitConnections } from "./connections";
 import { WriteRateLimiter } from "./rate-limit";
 import { badRequest, CinderError, notFound, notImplemented, unsupportedMediaType } from "../contract/errors";
-import { faultBody, faultName, KEYSTONE_STYLE } from "./errors";
+import { faultBody, faultName, GLANCE_STYLE, glanceFault, KEYSTONE_STYLE } from "./errors";
 import { unansweredCallFault } from "../volume/api/unanswered";
 import type { Handler, HandlerRequest, Reply } from "./handler";
 import { handlers } from "./handlers";
@@ -31,6 +32,7 @@ import { registerOpsRoutes } from "./ops";
 /** oslo.middleware sizelimit's default max_request_body_size. */
 export const MAX_BODY_BYTES = 114_688;
 const JSON_TYPES = ["application/json", "application/vnd.openstack.volume+json"];
+const JSON_PATCH = "application/openstack-images-v2.1-json-patch";
 const GENERIC_500 = "The server has either erred or is incapable of performing the requested operation.";
 const PROJECT_ID = /^[0-9a-zA-Z-_]+$/;
 /** find-my-way's default (100) would refuse metadata keys Cinder allows (255 characters, more once percent-encoded). */
@@ -116,6 +118,20 @@ export function buildHttp(svc: Services, log: Logger, metrics?: Metrics): Fastif
       done(badRequest("Malformed request body"), undefined);
     }
   });
+  // Glance's image update body, a JSON patch.
+  app.addContentTypeParser(JSON_PATCH, { parseAs: "string" }, (req, text, done) => {
+    if (!GLANCE_STYLE.test(req.url)) return done(unsupportedMediaType(JSON_PATCH), undefined);
+    try {
+      done(null, JSON.parse(String(text)));
+    } catch {
+      done(badRequest("Malformed JSON in request body."), undefined);
+    }
+  });
+  // Image data: streamed to its handler as it arrives, never buffered (and so not held to bodyLimit).
+  app.addContentTypeParser("application/octet-stream", (req, payload, done) => {
+    if (!GLANCE_STYLE.test(req.url)) return done(unsupportedMediaType("application/octet-stream"), undefined);
+    done(null, payload);
+  });
   app.addContentTypeParser("*", (req, _payload, done) => {
     done(unsupportedMediaType(String(req.headers["content-type"])), undefined);
   });
@@ -147,6 +163,7 @@ export function buildHttp(svc: Services, log: Logger, metrics?: Metrics): Fastif
   });
   app.setNotFoundHandler((req, reply) => {
     const f = notFound();
+    if (GLANCE_STYLE.test(req.url)) return sendFault(svc, req, reply, f);
     if (KEYSTONE_STYLE.test(req.url)) return sendKeystoneFault(svc, req, reply, f);
     metrics?.fault(404, faultName(404));
     void reply.code(404).send(faultBody(f));
@@ -167,6 +184,12 @@ export function buildHttp(svc: Services, log: Logger, metrics?: Metrics): Fastif
 const faultMetrics = new WeakMap<object, Metrics | undefined>();
 
 function sendFault(svc: Services, req: FastifyRequest, reply: FastifyReply, fault: CinderError): void {
+  // A 401 comes from keystonemiddleware in front of Glance, in Keystone's body.
+  if (GLANCE_STYLE.test(req.url) && fault.status !== 401) {
+    const g = glanceFault(fault, req.headers.accept);
+    void reply.code(fault.status).headers(fault.headers).type(g.contentType).send(g.body);
+    return;
+  }
   if (KEYSTONE_STYLE.test(req.url)) return sendKeystoneFault(svc, req, reply, fault);
   faultMetrics.get(req.server)?.fault(fault.status, faultName(fault.status));
   void reply.code(fault.status).headers(fault.headers).send(faultBody(fault));
@@ -234,6 +257,9 @@ function registerRoute(app: FastifyInstance, svc: Services, route: Route, rate: 
     url: route.url,
     config: { operation: route.operationId },
     handler: async (req: FastifyRequest, reply: FastifyReply) => {
+      if (route.path.startsWith("/image/v2/") && !svc.builtinImages) {
+        throw notFound(`The image API is served only with the built-in image service; this server uses ${svc.config.imageService}.`);
+      }
       if (route.path.startsWith("/identity") && svc.identity.mode !== "builtin") {
         // The identity API is the built-in one; with an external Keystone (or none) there is nothing here.
         throw notFound(`The identity API is served only with auth mode builtin; this server runs with auth mode ${svc.identity.mode}.`);
@@ -245,7 +271,7 @@ function registerRoute(app: FastifyInstance, svc: Services, route: Route, rate: 
       const validate = keystone ? validateKeystoneBody : validateBody;
       const params = req.params as Record<string, string>;
       refuseNulInRequest(params, req.query, keystone, route.statuses);
-      refuseNul(req.body, keystone);
+      if (!(req.body instanceof Readable)) refuseNul(req.body, keystone);
       const version = ctx.version;
       if (route.path.startsWith("/v3/{project_id}/")) {
         // cinder/api/openstack/wsgi.py: the URL's project must be the token's.
@@ -297,6 +323,7 @@ function registerRoute(app: FastifyInstance, svc: Services, route: Route, rate: 
       const res: Reply = await handler(hreq);
       reply.code(res.status ?? status);
       if (res.headers) reply.headers(res.headers);
+      if (res.stream) return reply.type(res.stream.contentType).send(res.stream.data);
       if (res.body === undefined) return reply.send();
       const json = JSON.stringify(res.body);
       // Kept only when nothing was written while it was made, so that it is the answer of one state.

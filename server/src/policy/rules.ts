@@ -52,6 +52,13 @@ export const RULE_TABLE: Record<string, Persona> = {
   "volume_extension:volume_manage": "admin",
   "volume_extension:list_manageable": "admin",
   "volume_extension:volume_tenant_attribute": "reader",
+  // images (cinder/policies/volumes.py, volume_actions.py, volume_metadata.py)
+  "volume:create_from_image": "member",
+  "volume_extension:volume_actions:upload_image": "member",
+  "volume_extension:volume_actions:upload_public": "admin",
+  "volume_extension:volume_image_metadata:show": "reader",
+  "volume_extension:volume_image_metadata:set": "member",
+  "volume_extension:volume_image_metadata:remove": "member",
   // snapshots (cinder/policies/snapshots.py, snapshot_metadata.py, snapshot_actions.py)
   "volume:create_snapshot": "member",
   "volume:get_snapshot": "reader",

@@ -9,4 +9,6 @@ export interface VolumeExtras {
   volumeTypeName: string | null;
   /** The volume's attachments in `attached` state. */
   attachments?: AttachmentRow[];
+  /** The image metadata of a volume made from an image (volume_glance_metadata); empty otherwise. */
+  imageMetadata?: Record<string, string>;
 }

@@ -54,6 +54,18 @@ export function filtered(db: Kysely<Database>, table: Listable, f: ListFilters):
       eb.selectFrom("volumes").select("volumes.id").where("volumes.availability_zone", "=", az),
     );
   }
+  for (const [k, v] of Object.entries(f.imageMetadata ?? {})) {
+    q = q.where(({ exists, selectFrom }) =>
+      exists(
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        (selectFrom as any)("volume_glance_metadata")
+          .select(sql.lit(1).as("one"))
+          .whereRef("volume_glance_metadata.volume_id", "=", `${table}.id`)
+          .where("volume_glance_metadata.key", "=", k)
+          .where("volume_glance_metadata.value", "=", v),
+      ),
+    );
+  }
   const meta = META[table];
   // Groups and backups have no metadata table: a metadata filter matches none of them.
   if (!meta && Object.keys(f.metadata).length > 0) return q.where(sql<boolean>`1 = 0`);

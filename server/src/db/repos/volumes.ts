@@ -14,7 +14,11 @@ import { dropMetadata, replaceMetadata } from "./metadata";
 type Q = Kysely<Database> | Transaction<Database>;
 
 export interface VolumeTask {
-  op: "extend" | "revert" | "retype" | "manage" | "restore";
+  op: "extend" | "revert" | "retype" | "manage" | "restore" | "image" | "upload";
+  /** upload: the disk format the image's data is written in. */
+  disk_format?: string;
+  /** image: the image a volume being created is filled from. */
+  image_id?: string;
   /** restore: the backup a volume made for it (3.47 backup_id, or a restore without volume_id) is filled from. */
   backup_id?: string;
   new_size?: number;
@@ -146,6 +150,7 @@ export async function insertVolume(db: Q, row: VolumesTable, metadata: Record<st
 export async function deleteVolumeRow(db: Q, id: string): Promise<boolean> {
   await dropMetadata(db, "volume", id);
   await dropMetadata(db, "volume_admin", id);
+  await db.deleteFrom("volume_glance_metadata").where("volume_id", "=", id).execute();
   await db.deleteFrom("volume_attachment").where("volume_id", "=", id).execute();
   // A forced delete may take a volume awaiting transfer: its offer goes with it (volume_destroy).
   await db.deleteFrom("transfers").where("volume_id", "=", id).execute();
@@ -161,6 +166,11 @@ export async function volumesOnBackend(db: Q, backendHost: string, statuses: rea
     .where(onBackend(backendHost))
     .where("status", "in", [...statuses])
     .execute();
+}
+
+/** The task of a volume created from an image. */
+export function imageTask(imageId: string): string {
+  return JSON.stringify({ op: "image", image_id: imageId } satisfies VolumeTask);
 }
 
 export function parseTask(row: { task: string | null }): VolumeTask | undefined {

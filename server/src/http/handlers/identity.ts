@@ -1,6 +1,6 @@
 /**
- * The built-in Keystone v3 subset at /identity (keystone/api/*.py) and the Image service stub at
- * /image (glance/api/versions.py, glance/api/v2/images.py). Thin: each handler calls one function
+ * The built-in Keystone v3 subset at /identity (keystone/api/*.py) and the Image service's version
+ * document at /image (glance/api/versions.py). Thin: each handler calls one function
  * of server/src/identity (which checks policy and state) and renders a view.
  */
 import { authenticate, type AuthRequest, catalogProject, revokeSubject, subjectToken } from "../../identity/authenticate";
@@ -61,8 +61,7 @@ type IdentityOperation =
   | "showEndpoint"
   | "listRegions"
   | "showRegion"
-  | "listImageVersions"
-  | "listImages";
+  | "listImageVersions";
 
 function deps(req: HandlerRequest<unknown>): projects.IdentityDeps {
   const tokens = req.svc.identity.tokens;
@@ -246,5 +245,4 @@ export const identityHandlers: Pick<Handlers, IdentityOperation> = {
   showRegion: async (req) => ({ body: { region: regionView(base(req), catalogApi.showRegion(req.ctx, req.params.region_id)) } }),
 
   listImageVersions: async (req) => ({ body: { versions: imageVersions(req.link.origin) } }),
-  listImages: async () => ({ body: { images: [], schema: "/v2/schemas/images", first: "/v2/images" } }),
 };

@@ -10,6 +10,8 @@ import { groupHandlers } from "./groups";
 import { groupSnapshotHandlers } from "./group-snapshots";
 import { hostHandlers } from "./hosts";
 import { identityHandlers } from "./identity";
+import { imageHandlers } from "./images";
+import { volumeImageActionHandlers } from "./volume-image-actions";
 import { miscHandlers } from "./misc";
 import { qosHandlers } from "./qos";
 import { quotaHandlers } from "./quotas";
@@ -27,6 +29,8 @@ import { volumeManageHandlers } from "./volume-manage";
 import { volumeHandlers } from "./volumes";
 
 export const handlers: Handlers = {
+  ...imageHandlers,
+  ...volumeImageActionHandlers,
   ...versionHandlers,
   ...volumeHandlers,
   ...metadataHandlers,

@@ -73,6 +73,11 @@ export function volumeDetail(
     attachments: (extras.attachments ?? []).map((a) => attachmentView(ctx, a)),
   };
   if (ctx.isAdmin) out.migration_status = v.migration_status;
+  // cinder/api/contrib/volume_image_metadata.py: only on a volume that has image metadata.
+  const imageMeta = extras.imageMetadata ?? {};
+  if (extensions && Object.keys(imageMeta).length > 0 && allowed(ctx, "volume_extension:volume_image_metadata:show", v.project_id)) {
+    out.volume_image_metadata = imageMeta;
+  }
   if (extensions && allowed(ctx, "volume_extension:volume_host_attribute")) out["os-vol-host-attr:host"] = v.host;
   if (extensions && allowed(ctx, "volume_extension:volume_tenant_attribute", v.project_id)) {
     out["os-vol-tenant-attr:tenant_id"] = v.project_id;

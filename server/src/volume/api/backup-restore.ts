@@ -13,7 +13,7 @@ import type { RequestContext } from "../../contract/context";
 import { invalidBackup, invalidInput, invalidVolume } from "../../contract/errors";
 import { authorize } from "../../policy/policy";
 import { backupDelta, consume } from "../../quota/quota";
-import type { ConfigCastDeps, ScheduleDeps } from "./deps";
+import type { ConfigCastDeps, ScheduleDeps, ImageDeps } from "./deps";
 import type { KeyDeps } from "./keys";
 import { findVolume } from "./lookup";
 import { findBackup } from "./backups";
@@ -49,7 +49,7 @@ export function restoreTask(backupId: string): string {
 }
 
 export async function restoreBackup(
-  svc: ConfigCastDeps & ScheduleDeps & KeyDeps,
+  svc: ConfigCastDeps & ScheduleDeps & KeyDeps & ImageDeps,
   ctx: RequestContext,
   id: string,
   input: { volumeId?: string | null; name?: string | null },

@@ -7,12 +7,13 @@
 import { randomUUID } from "node:crypto";
 import type { VolumeRow, VolumesTable } from "../../db/schema";
 import { casSnapshot } from "../../db/repos/snapshots";
-import { casVolume, insertVolume } from "../../db/repos/volumes";
+import { casVolume, imageTask, insertVolume } from "../../db/repos/volumes";
 import { now } from "../../contract/time";
 import type { RequestContext } from "../../contract/context";
 import { badRequest, invalidInput, invalidSnapshot, invalidVolume, invalidVolumeType, notFound, volumeTypeIdNotFound } from "../../contract/errors";
 import { authorize } from "../../policy/policy";
-import type { ConfigDeps, DbDeps, ScheduleDeps } from "./deps";
+import type { ConfigDeps, DbDeps, ImageDeps, ScheduleDeps } from "./deps";
+import { checkImageForVolume, imageForNewVolume, sizeForImage } from "./image-source";
 import { findSnapshot, findVolume } from "./lookup";
 import { findGroup } from "./groups";
 import { groupVolumeTypes } from "../../db/repos/groups";
@@ -30,7 +31,7 @@ import { backupForNewVolume, claimBackupForNewVolume, restoreTask } from "./back
 
 const SOURCE_STATUSES: readonly VolumeStatus[] = ["available", "in-use"];
 
-export async function createVolume(svc: ScheduleDeps & KeyDeps, ctx: RequestContext, input: CreateVolumeInput): Promise<VolumeRow> {
+export async function createVolume(svc: ScheduleDeps & KeyDeps & ImageDeps, ctx: RequestContext, input: CreateVolumeInput): Promise<VolumeRow> {
   authorize(ctx, "volume:create");
   if (input.multiattach) {
     throw badRequest(
@@ -47,9 +48,7 @@ export async function createVolume(svc: ScheduleDeps & KeyDeps, ctx: RequestCont
     ] as const
   ).filter(([, v]) => v !== undefined && v !== null && v !== "");
   if (given.length > 1) throw invalidInput(`May specify only one of ${given.map(([k]) => k).join(", ")}`);
-  if (input.imageRef) {
-    throw badRequest(`Image ${input.imageRef} could not be found: this deployment has no image service.`);
-  }
+  const image = input.imageRef ? await imageForNewVolume(svc, ctx, input.imageRef) : undefined;
   const backup = input.backupId ? await backupForNewVolume(svc, ctx, input.backupId) : undefined;
   if (backup && input.size !== undefined && input.size !== null && input.size < backup.size) {
     throw invalidInput(`Volume size ${input.size} cannot be lesser than the backup size ${backup.size}.`);
@@ -65,7 +64,12 @@ export async function createVolume(svc: ScheduleDeps & KeyDeps, ctx: RequestCont
   if (source && !SOURCE_STATUSES.includes(source.status)) {
     throw invalidVolume(`Originating source volume status must be one of '${SOURCE_STATUSES.join(", ")}' values`);
   }
-  const size = checkSize(input.size ?? snapshot?.volume_size ?? source?.size ?? backup?.size ?? null, snapshot?.volume_size, source?.size);
+  const size = checkSize(
+    input.size ?? snapshot?.volume_size ?? source?.size ?? backup?.size ?? (image ? sizeForImage(image) : null),
+    snapshot?.volume_size,
+    source?.size,
+  );
+  if (image) checkImageForVolume(image, size);
   const origin = snapVolume ?? source;
 
   // By name or id as the caller may see it (a private type only where shared); else the source's, else the default.
@@ -112,7 +116,7 @@ export async function createVolume(svc: ScheduleDeps & KeyDeps, ctx: RequestCont
     provider_location: null,
     provider_auth: null,
     provider_id: null,
-    task: backup ? restoreTask(backup.id) : null,
+    task: backup ? restoreTask(backup.id) : image ? imageTask(image.id) : null,
     group_id: group?.id ?? null,
     created_at: t,
     updated_at: null,

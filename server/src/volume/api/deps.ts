@@ -23,3 +23,6 @@ export type ScheduleDeps = Pick<Services, "db" | "config" | "scheduler">;
 
 /** The database and the identity service (whether a project exists). */
 export type IdentityDeps = Pick<Services, "db" | "identity">;
+
+/** The image service (built-in or an external Glance): volumes from images, uploads to images. */
+export type ImageDeps = Pick<Services, "images">;

@@ -2,6 +2,7 @@
  * Finding a volume or snapshot as the caller may see it: another project's resource is "not found"
  * (404), as Cinder answers, unless the caller is an admin.
  */
+import { volumesGlanceMetadata } from "../../db/repos/images";
 import type { SnapshotRow, VolumeRow } from "../../db/schema";
 import { getVolume } from "../../db/repos/volumes";
 import { getSnapshot } from "../../db/repos/snapshots";
@@ -30,9 +31,10 @@ export async function volumeExtras(svc: DbDeps, rows: readonly VolumeRow[]): Pro
   const typeIds = [...new Set(rows.map((r) => r.volume_type_id).filter((t): t is string => !!t))];
   // Only volumes that are or were attached can have attachment rows; the rest need no query.
   const attachedIds = rows.filter((r) => r.attach_status !== "detached").map((r) => r.id);
-  const [side, attached] = await Promise.all([
+  const [side, attached, images] = await Promise.all([
     volumeSideRows(db, rows.map((r) => r.id), typeIds),
     attachedIds.length > 0 ? attachmentsOf(db, attachedIds, ["attached"]) : Promise.resolve([]),
+    volumesGlanceMetadata(db, rows.map((r) => r.id)),
   ]);
   const out = new Map<string, VolumeExtras>();
   for (const r of rows) {
@@ -40,6 +42,7 @@ export async function volumeExtras(svc: DbDeps, rows: readonly VolumeRow[]): Pro
       metadata: side.metadata.get(r.id) ?? {},
       adminMetadata: side.adminMetadata.get(r.id) ?? {},
       attachments: attached.filter((a) => a.volume_id === r.id),
+      imageMetadata: images.get(r.id) ?? {},
       volumeTypeName: r.volume_type_id ? (side.typeNames.get(r.volume_type_id) ?? null) : null,
     });
   }

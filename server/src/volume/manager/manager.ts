@@ -31,6 +31,9 @@ import { migrateVolume, migrateVolumeCompletion } from "./migrate";
 import { capabilitiesOf } from "./capabilities";
 import { createGroup, createGroupSnapshot, deleteGroup, deleteGroupSnapshot, updateGroup } from "./groups";
 
+import type { ImageOptions } from "./image-volume";
+import { copyVolumeToImage } from "./image-upload";
+
 export interface ManagerOptions {
   /** This process's host name (Cinder's `host`). */
   host: string;
@@ -56,6 +59,8 @@ export interface ManagerOptions {
   messageTtlSeconds?: number;
   /** Where this service stores the backups of its volumes, and how it chunks them; none: no backups. */
   backup?: { store: BackupObjectStore; chunkSizeBytes: number; shaBlockSizeBytes: number; availabilityZone: string };
+  /** The image service and where image data is converted; none: volumes from and to images fail. */
+  images?: ImageOptions;
 }
 
 export class VolumeManager {
@@ -173,6 +178,7 @@ export class VolumeManager {
       deleteSnapshot: ({ snapshotId, requestId }) => changing(ops.deleteSnapshot(this, snapshotId, requestId)),
       retypeVolume: ({ volumeId }) => changing(retypeVolume(this, volumeId)),
       revertToSnapshot: ({ volumeId, snapshotId }) => changing(ops.revertToSnapshot(this, volumeId, snapshotId)),
+      copyVolumeToImage: ({ volumeId, requestId }) => changing(copyVolumeToImage(this, volumeId, requestId)),
       migrateVolume: (msg) => changing(migrateVolume(this, msg)),
       migrateVolumeCompletion: ({ volumeId, newVolumeId, error }) => migrateVolumeCompletion(this, volumeId, newVolumeId, error),
       manageExisting: ({ volumeId }) => changing(manageExisting(this, volumeId)),

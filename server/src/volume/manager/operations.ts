@@ -19,6 +19,7 @@ import { casBackup } from "../../db/repos/backups";
 import type { VolumeStatus } from "../../contract/status";
 import { restoreBackup } from "./backups";
 import { SnapshotBusyError } from "../../drivers/errors";
+import { createFromImage, ImageVolumeError } from "./image-volume";
 
 /** The driver finds a volume by its storage name: its own id, or after a migration the id it took the storage of. */
 export const vref = (v: VolumeRow): VolumeRef => ({ id: v.name_id ?? v.id, size: v.size });
@@ -39,6 +40,7 @@ export async function createVolume(m: VolumeManager, volumeId: string, requestId
   const sourceKey = first.snapshot_id ?? first.source_volid;
   // A volume made for a restore (3.47 backup_id, a restore without volume_id) is filled once made.
   const restoreFrom = parseTask(first)?.op === "restore" ? parseTask(first)?.backup_id : undefined;
+  const imageId = parseTask(first)?.op === "image" ? parseTask(first)?.image_id : undefined;
   const made = await m.locks.with(sourceKey ? [volumeId, sourceKey] : [volumeId], async (): Promise<boolean> => {
     const v = await getVolume(m.db.kysely, volumeId);
     if (!v || v.status !== "creating") return false;
@@ -57,13 +59,20 @@ export async function createVolume(m: VolumeManager, volumeId: string, requestId
         if (!src) throw new Error(`source volume ${v.source_volid} is gone`);
         await m.driver.createClonedVolume(vref(v), vref(src));
         if (src.bootable) bootable = 1;
+      } else if (imageId) {
+        await createFromImage(m, v, vref(v), imageId);
+        bootable = 1;
       } else {
         await m.driver.createVolume(vref(v));
       }
     } catch (err) {
       m.log.error({ err, volumeId }, "volume create failed");
-      const failed = await casVolume(m.db.kysely, volumeId, { status: [T.create.during] }, { status: T.create.failed });
-      if (failed && !v.snapshot_id && !v.source_volid) {
+      const failed = await casVolume(m.db.kysely, volumeId, { status: [T.create.during] }, { status: T.create.failed, ...(imageId ? { task: null } : {}) });
+      if (failed && imageId) {
+        const kind = err instanceof ImageVolumeError ? err.kind : undefined;
+        const detail = kind === "ImageTooBig" ? Detail.NOT_ENOUGH_SPACE_FOR_IMAGE : kind === "ImageUnacceptable" ? Detail.IMAGE_FORMAT_UNACCEPTABLE : Detail.UNKNOWN_ERROR;
+        await recordFailure(m, { projectId: v.project_id, requestId, action: Action.COPY_IMAGE_TO_VOLUME, resourceUuid: volumeId, detail });
+      } else if (failed && !v.snapshot_id && !v.source_volid) {
         const f = { projectId: v.project_id, requestId, action: Action.CREATE_VOLUME_FROM_BACKEND, resourceUuid: volumeId, detail: Detail.DRIVER_FAILED_CREATE };
         await recordFailure(m, f);
       }
@@ -72,7 +81,12 @@ export async function createVolume(m: VolumeManager, volumeId: string, requestId
     }
     const t = now();
     const done: VolumeStatus = restoreFrom ? "restoring-backup" : T.create.done;
-    const won = await casVolume(m.db.kysely, volumeId, { status: [T.create.during] }, { status: done, ...(bootable ? { bootable } : {}), launched_at: t });
+    const won = await casVolume(m.db.kysely, volumeId, { status: [T.create.during] }, {
+      status: done,
+      ...(bootable ? { bootable } : {}),
+      ...(imageId ? { task: null } : {}),
+      launched_at: t,
+    });
     if (won) m.log.info({ volumeId, size: v.size }, "volume created");
     return won;
   });

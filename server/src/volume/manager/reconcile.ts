@@ -85,6 +85,7 @@ async function resume(m: VolumeManager, volumes: VolumeRow[], snapshots: Snapsho
     // Whether the backend still fits the new type is the scheduler's to decide again.
     else if (v.status === "retyping") scheduler.retypeVolume(v.id);
     else if (v.status === "managing") self.manageExisting(m.backend, v.id);
+    else if (v.status === "uploading") self.copyVolumeToImage(m.backend, v.id);
     else if (v.status === "reverting") {
       const snapshotId = parseTask(v)?.snapshot_id ?? "";
       reverting.add(snapshotId);
