@@ -56,7 +56,8 @@ describe("sdk: npm pack, install in a fresh project, compile and run an example"
     for (const f of ["package.json", "README.md", "dist/index.js", "dist/index.d.ts", "dist/microversions.d.ts", "dist/resources/volumes.d.ts"]) {
       assert.ok(sdk.includes(f), `${f} in the SDK tarball`);
     }
-    assert.deepEqual(sdk.filter((f) => !f.startsWith("dist/") && !["package.json", "README.md"].includes(f)), []);
+    assert.ok(sdk.includes("LICENSE"), "the licence in the SDK tarball");
+    assert.deepEqual(sdk.filter((f) => !f.startsWith("dist/") && !["package.json", "README.md", "LICENSE"].includes(f)), []);
     const spec = filesOf("@cinderblock/openapi");
     for (const f of ["package.json", "lib/index.js", "lib/index.d.ts", "lib/generated/openapi.d.ts", "lib/generated/microversions.js", "dist/cinder-v3.json"]) {
       assert.ok(spec.includes(f), `${f} in the openapi tarball`);
