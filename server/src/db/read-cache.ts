@@ -54,9 +54,21 @@ export class ReadCache {
    */
   generation(): number | undefined {
     if (!this.enabled || this.sqlite.inTransaction) return undefined;
-    this.checkVersion();
+    // Another process's commit is looked for once a turn of the event loop: what this process
+    // writes moves the number at once, another's from the next turn (as if the request that asks
+    // had come a few microseconds sooner), and the pragma is not run for every request of a turn.
+    if (!this.checkedThisTurn) {
+      this.checkVersion();
+      this.checkedThisTurn = true;
+      setImmediate(this.nextTurn);
+    }
     return this.epoch;
   }
+
+  private checkedThisTurn = false;
+  private readonly nextTurn = () => {
+    this.checkedThisTurn = false;
+  };
 
   private checkVersion(): void {
     const version = this.versionOf.get();

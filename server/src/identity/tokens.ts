@@ -73,10 +73,10 @@ export class TokenService {
 
   /** The token's identity, or undefined when it is unknown, expired, revoked or its user or project is disabled. */
   async validate(token: string): Promise<TokenInfo | undefined> {
-    const key = hashToken(token);
-    const hit = this.cache.get(key);
+    // The cache, in this process's memory only, is keyed by the token itself: no hash per request.
+    const hit = this.cache.get(token);
     if (hit && hit.until > Date.now()) return hit.info;
-    const row = await tokenWithOwner(this.db, key);
+    const row = await tokenWithOwner(this.db, hashToken(token));
     if (!row || row.revoked || row.user_enabled !== 1 || Date.parse(row.expires_at) <= Date.now()) return undefined;
     if (row.project_id && row.project_enabled !== 1) return undefined;
     // An application credential's token: gone with the credential, and only the credential's roles.
@@ -107,14 +107,13 @@ export class TokenService {
     };
     if (this.cache.size >= CACHE_MAX) this.cache.clear();
     // Kept for a few seconds, and never past the token's own expiry.
-    this.cache.set(key, { info, until: Math.min(Date.now() + CACHE_MS, Date.parse(row.expires_at)) });
+    this.cache.set(token, { info, until: Math.min(Date.now() + CACHE_MS, Date.parse(row.expires_at)) });
     return info;
   }
 
   async revoke(token: string): Promise<boolean> {
-    const key = hashToken(token);
-    this.cache.delete(key);
-    return revokeToken(this.db, key);
+    this.cache.delete(token);
+    return revokeToken(this.db, hashToken(token));
   }
 
   /** Revoke every token of a user (password changed, user disabled or deleted). */
