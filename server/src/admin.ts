@@ -163,7 +163,9 @@ const COMMANDS: Record<string, Command> = {
     // 3.66 ... the 'force' option is invalid"), so a plain snapshot create fails there. The CLI itself
     // needs at most 3.55 (volume transfer --no-snapshots); 3.65 keeps what came up to it (volume
     // show's cluster_name, encryption_key_id, consumes_quota). A command that needs more takes
-    // --os-volume-api-version. test/cli/coverage.test.ts runs every command with this openrc.
+    // --os-volume-api-version (transferring an encrypted volume needs 3.70). The suites in
+    // test/cli run every command the CLI offers and Cinderblock serves with this openrc
+    // (test/cli/README.md).
     out(`# volume API ${OPENRC_VOLUME_API_VERSION}: the openstack CLI's snapshot create fails from 3.66 (python-cinderclient refuses its force flag)`);
     out(`export OS_VOLUME_API_VERSION=${OPENRC_VOLUME_API_VERSION}`);
   },
