@@ -24,7 +24,7 @@ const CINDERBLOCK = path.resolve(__dirname, "../../server/src/cli.ts");
 /** Run `cinderblock ...` (the source, through tsx) with `input` on stdin. */
 export function cinderblock(args: string[], input?: string): Promise<Run> {
   return new Promise((resolve) => {
-    const child = execFile(process.execPath, ["--require", require.resolve("tsx/cjs"), CINDERBLOCK, ...args], { timeout: 60_000 }, (err, stdout, stderr) => {
+    const child = execFile(process.execPath, ["--require", require.resolve("tsx/cjs"), CINDERBLOCK, ...args], { timeout: 120_000 }, (err, stdout, stderr) => {
       const code = err ? (typeof (err as { code?: unknown }).code === "number" ? (err as { code: number }).code : -1) : 0;
       resolve({ code, stdout, stderr });
     });
