@@ -37,7 +37,7 @@ describe("the openstack CLI: volume backups", () => {
 
       before(async () => {
         id = await startIdentity(dialect, { backup: BACKUP_TEST_CONFIG });
-        admin = openrc(id.s.url, "admin", id.adminPassword, "admin");
+        admin = await openrc(id.s, "admin", "admin");
       });
       after(async () => id?.s.destroy());
 

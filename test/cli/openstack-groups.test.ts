@@ -1,7 +1,7 @@
 /**
  * The unmodified `openstack` CLI against a server with built-in identity: an operator makes a
  * volume group type, a group of it and a group snapshot, then deletes them (`openstack volume
- * group ...`, volume API 3.70).
+ * group ...`, at the openrc's volume API version).
  */
 import assert from "node:assert/strict";
 import { DIALECTS } from "../helpers/server";
@@ -27,7 +27,7 @@ describe("the openstack CLI: volume groups, group types and group snapshots", ()
 
       before(async () => {
         id = await startIdentity(dialect);
-        admin = openrc(id.s.url, "admin", id.adminPassword, "admin");
+        admin = await openrc(id.s, "admin", "admin");
       });
       after(async () => id?.s.destroy());
 

@@ -24,7 +24,7 @@ describe("the openstack CLI: volume migrate", () => {
             { name: "b", driver: "file", options: {} },
           ],
         });
-        admin = openrc(id.s.url, "admin", id.adminPassword, "admin");
+        admin = await openrc(id.s, "admin", "admin");
       });
       after(async () => id?.s.destroy());
 

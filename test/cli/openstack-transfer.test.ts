@@ -1,6 +1,6 @@
 /**
  * The unmodified `openstack` CLI giving a volume from one project to another:
- * `openstack volume transfer request create|list|show|accept|delete`, at the CLI's 3.70 (the
+ * `openstack volume transfer request create|list|show|accept|delete`, at the openrc's version (the
  * `volume-transfers` API) and at 3.0 (the legacy `os-volume-transfer`).
  */
 import assert from "node:assert/strict";
@@ -28,16 +28,17 @@ describe("the openstack CLI: volume transfers", () => {
         await provision(id.c, id.adminToken, { project: "donor", user: "alice", password: "alice-secret", role: "member" });
         await provision(id.c, id.adminToken, { project: "taker", user: "bob", password: "bob-secret", role: "member" });
         await login(id.c, { user: "bob", password: "bob-secret", project: "taker" });
-        alice = openrc(id.s.url, "alice", "alice-secret", "donor");
-        bob = openrc(id.s.url, "bob", "bob-secret", "taker");
+        alice = await openrc(id.s, "alice", "donor", "alice-secret");
+        bob = await openrc(id.s, "bob", "taker", "bob-secret");
       });
       after(async () => id?.s.destroy());
 
-      for (const version of ["3.70", "3.0"]) {
-        it(`offers, lists, shows, withdraws and accepts a transfer at ${version}`, async () => {
-          const a = { ...alice, OS_VOLUME_API_VERSION: version };
-          const b = { ...bob, OS_VOLUME_API_VERSION: version };
-          const name = `gift-${version}`;
+      // The openrc's version (the volume-transfers API) and 3.0 (the legacy os-volume-transfer).
+      for (const version of [undefined, "3.0"]) {
+        it(`offers, lists, shows, withdraws and accepts a transfer at ${version ?? "the openrc's version"}`, async () => {
+          const a = version ? { ...alice, OS_VOLUME_API_VERSION: version } : alice;
+          const b = version ? { ...bob, OS_VOLUME_API_VERSION: version } : bob;
+          const name = `gift-${version ?? "openrc"}`;
           await json(a, ["volume", "create", "--size", "1", name]);
           const vol = await available(a, name);
 

@@ -24,8 +24,7 @@ describe("identity: the openstack CLI", function () {
       before(async () => {
         id = await startIdentity(dialect);
         adminProject = (await id.c.as(id.adminToken).get("/identity/v3/projects?name=admin")).body.projects[0].id;
-        admin = openrc(id.s.url, "admin", id.adminPassword, "admin");
-        aliceEnv = openrc(id.s.url, "alice", "x", "demo");
+        admin = await openrc(id.s, "admin", "admin");
       });
       after(async () => id?.s.destroy());
 
@@ -56,6 +55,7 @@ describe("identity: the openstack CLI", function () {
         assert.equal(u.default_project_id, demoId);
         assert.equal(u.password, undefined);
         aliceId = u.id;
+        aliceEnv = await openrc(id.s, "alice", "demo", "x");
       });
 
       it("role add --user alice --project demo member; an unknown role fails and grants nothing", async () => {
@@ -179,7 +179,7 @@ describe("identity: the openstack CLI", function () {
         assert.notEqual(services.code, 0, "services are for admins");
         assert.match(services.stderr, /HTTP 403|not authorized/i);
         assert.deepEqual((await json(aliceEnv, ["region", "list"])).map((x: any) => x.Region), ["RegionOne"], "regions for anyone");
-        const wrong = await run(openrc(id.s.url, "alice", "not-x", "demo"), ["token", "issue"]);
+        const wrong = await run(await openrc(id.s, "alice", "demo", "not-x"), ["token", "issue"]);
         assert.notEqual(wrong.code, 0);
         assert.match(wrong.stderr, /HTTP 401|authentication/i);
         const projects = (await id.c.as(id.adminToken).get("/identity/v3/projects")).body.projects.map((p: any) => p.name);
