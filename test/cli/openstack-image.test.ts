@@ -32,7 +32,7 @@ describe("the openstack CLI: images", () => {
 
       before(async () => {
         id = await startIdentity(dialect);
-        admin = openrc(id.s.url, "admin", id.adminPassword, "admin");
+        admin = await openrc(id.s, "admin", "admin");
         work = await fsp.mkdtemp(path.join(id.s.dataDir, "cli-"));
       });
       after(async () => id?.s.destroy());
