@@ -3,7 +3,7 @@
  * child process running the CLI (for crash and restart tests), on SQLite or on a fresh PostgreSQL
  * database made for the run.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -17,13 +17,31 @@ export type Dialect = "sqlite" | "postgres";
 
 const UNLIMITED = { volumes: -1, snapshots: -1, gigabytes: -1, backups: -1, backup_gigabytes: -1, groups: -1, per_volume_gigabytes: -1 };
 
-/** Dialects to run the suites on: both unless CINDERBLOCK_TEST_DIALECTS narrows it. */
-export const DIALECTS: Dialect[] = (process.env.CINDERBLOCK_TEST_DIALECTS ?? "sqlite,postgres")
-  .split(",")
-  .map((d) => d.trim())
-  .filter((d): d is Dialect => d === "sqlite" || d === "postgres");
-
 const PG_ADMIN = process.env.CINDERBLOCK_TEST_PG ?? "postgres://postgres@127.0.0.1:5432/postgres";
+
+/** Whether something listens where the tests' PostgreSQL should be (checked once, synchronously, by a child). */
+function postgresListens(): boolean {
+  const u = new URL(PG_ADMIN);
+  const probe = `const s=require("net").connect(${Number(u.port || 5432)},${JSON.stringify(u.hostname)});s.on("connect",()=>process.exit(0));s.on("error",()=>process.exit(1));setTimeout(()=>process.exit(1),2000)`;
+  return spawnSync(process.execPath, ["-e", probe]).status === 0;
+}
+
+/**
+ * Dialects to run the suites on: both unless CINDERBLOCK_TEST_DIALECTS narrows it. Without a
+ * PostgreSQL (and without the variable asking for it) the suites run on SQLite alone, and say so.
+ */
+export const DIALECTS: Dialect[] = (() => {
+  const asked = process.env.CINDERBLOCK_TEST_DIALECTS;
+  const dialects = (asked ?? "sqlite,postgres")
+    .split(",")
+    .map((d) => d.trim())
+    .filter((d): d is Dialect => d === "sqlite" || d === "postgres");
+  if (asked === undefined && !postgresListens()) {
+    console.log(`      skipped: every suite's PostgreSQL half, nothing listens at ${new URL(PG_ADMIN).host} (apt-get install postgresql)`);
+    return dialects.filter((d) => d !== "postgres");
+  }
+  return dialects;
+})();
 
 /** A database for one test server: SQLite in its data dir, or a new PostgreSQL database. */
 export interface TestDb {
