@@ -9,14 +9,13 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { BACKUP_TEST_CONFIG } from "../backup/helpers";
-import { DIALECTS } from "../helpers/server";
-import { clientBug, json, ok, openrc, requireCli, until } from "../helpers/openstack";
+import { CLI_DIALECTS, clientBug, json, ok, openrc, requireCli, until } from "../helpers/openstack";
 import { type IdentityServer, startIdentity } from "../identity/helpers";
 
 describe("the openstack CLI: attachments, backup records and group details", () => {
   before(requireCli);
 
-  for (const dialect of DIALECTS) {
+  for (const dialect of CLI_DIALECTS) {
     describe(dialect, function () {
       this.timeout(400_000);
       let id: IdentityServer;

@@ -5,15 +5,14 @@
  * delete a backup an incremental one depends on.
  */
 import assert from "node:assert/strict";
-import { DIALECTS } from "../helpers/server";
-import { fails, json, ok, openrc, requireCli, run, until } from "../helpers/openstack";
+import { CLI_DIALECTS, fails, json, ok, openrc, requireCli, run, until } from "../helpers/openstack";
 import { type IdentityServer, startIdentity } from "../identity/helpers";
 import { BACKUP_TEST_CONFIG } from "../backup/helpers";
 
 describe("the openstack CLI: volume backups", () => {
   before(requireCli);
 
-  for (const dialect of DIALECTS) {
+  for (const dialect of CLI_DIALECTS) {
     describe(dialect, function () {
       this.timeout(400_000);
       let id: IdentityServer;

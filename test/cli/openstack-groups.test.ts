@@ -4,14 +4,13 @@
  * group ...`, at the openrc's volume API version).
  */
 import assert from "node:assert/strict";
-import { DIALECTS } from "../helpers/server";
-import { json, ok, openrc, requireCli, until } from "../helpers/openstack";
+import { CLI_DIALECTS, json, ok, openrc, requireCli, until } from "../helpers/openstack";
 import { type IdentityServer, startIdentity } from "../identity/helpers";
 
 describe("the openstack CLI: volume groups, group types and group snapshots", () => {
   before(requireCli);
 
-  for (const dialect of DIALECTS) {
+  for (const dialect of CLI_DIALECTS) {
     describe(dialect, function () {
       this.timeout(300_000);
       let id: IdentityServer;

@@ -9,8 +9,7 @@ import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { promises as fsp } from "node:fs";
 import path from "node:path";
-import { DIALECTS } from "../helpers/server";
-import { json, ok, openrc, requireCli, until } from "../helpers/openstack";
+import { CLI_DIALECTS, json, ok, openrc, requireCli, until } from "../helpers/openstack";
 import { type IdentityServer, startIdentity } from "../identity/helpers";
 import { haveQemuImg, makeQcow2, QEMU_MISSING } from "../images/helpers";
 
@@ -23,7 +22,7 @@ describe("the openstack CLI: images", () => {
     }
   });
 
-  for (const dialect of DIALECTS) {
+  for (const dialect of CLI_DIALECTS) {
     describe(dialect, function () {
       this.timeout(400_000);
       let id: IdentityServer;

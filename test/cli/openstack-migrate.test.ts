@@ -4,14 +4,13 @@
  * `volume show` with the new host and migration status.
  */
 import assert from "node:assert/strict";
-import { DIALECTS } from "../helpers/server";
-import { fails, json, ok, openrc, requireCli, until } from "../helpers/openstack";
+import { CLI_DIALECTS, fails, json, ok, openrc, requireCli, until } from "../helpers/openstack";
 import { startIdentity, type IdentityServer } from "../identity/helpers";
 
 describe("the openstack CLI: volume migrate", () => {
   before(requireCli);
 
-  for (const dialect of DIALECTS) {
+  for (const dialect of CLI_DIALECTS) {
     describe(dialect, function () {
       this.timeout(300_000);
       let id: IdentityServer;

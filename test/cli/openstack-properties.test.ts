@@ -6,14 +6,13 @@
  */
 import assert from "node:assert/strict";
 import { MAX_VERSION, MIN_VERSION } from "@cinderblock/openapi";
-import { DIALECTS } from "../helpers/server";
-import { json, ok, openrc, requireCli, until } from "../helpers/openstack";
+import { CLI_DIALECTS, json, ok, openrc, requireCli, until } from "../helpers/openstack";
 import { type IdentityServer, startIdentity } from "../identity/helpers";
 
 describe("the openstack CLI: properties, quotas, versions and extensions", () => {
   before(requireCli);
 
-  for (const dialect of DIALECTS) {
+  for (const dialect of CLI_DIALECTS) {
     describe(dialect, function () {
       this.timeout(300_000);
       let id: IdentityServer;

@@ -4,14 +4,13 @@
  * set`, `block storage cluster list|show|set` and `block storage resource filter list|show`.
  */
 import assert from "node:assert/strict";
-import { DIALECTS } from "../helpers/server";
-import { clientBug, json, ok, openrc, requireCli } from "../helpers/openstack";
+import { CLI_DIALECTS, clientBug, json, ok, openrc, requireCli } from "../helpers/openstack";
 import { type IdentityServer, startIdentity } from "../identity/helpers";
 
 describe("the openstack CLI: services, hosts, clusters and resource filters", () => {
   before(requireCli);
 
-  for (const dialect of DIALECTS) {
+  for (const dialect of CLI_DIALECTS) {
     describe(dialect, function () {
       this.timeout(300_000);
       let id: IdentityServer;

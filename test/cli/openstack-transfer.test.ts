@@ -4,14 +4,13 @@
  * `volume-transfers` API) and at 3.0 (the legacy `os-volume-transfer`).
  */
 import assert from "node:assert/strict";
-import { DIALECTS } from "../helpers/server";
-import { fails, json, ok, openrc, requireCli, until } from "../helpers/openstack";
+import { CLI_DIALECTS, fails, json, ok, openrc, requireCli, until } from "../helpers/openstack";
 import { login, provision, type IdentityServer, startIdentity } from "../identity/helpers";
 
 describe("the openstack CLI: volume transfers", () => {
   before(requireCli);
 
-  for (const dialect of DIALECTS) {
+  for (const dialect of CLI_DIALECTS) {
     describe(dialect, function () {
       this.timeout(300_000);
       let id: IdentityServer;

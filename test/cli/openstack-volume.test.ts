@@ -5,14 +5,13 @@
  * the user message of a volume no backend could hold.
  */
 import assert from "node:assert/strict";
-import { DIALECTS } from "../helpers/server";
-import { fails, json, ok, openrc, requireCli, until } from "../helpers/openstack";
+import { CLI_DIALECTS, fails, json, ok, openrc, requireCli, until } from "../helpers/openstack";
 import { type IdentityServer, startIdentity } from "../identity/helpers";
 
 describe("the openstack CLI: volumes, types, QoS and quotas", () => {
   before(requireCli);
 
-  for (const dialect of DIALECTS) {
+  for (const dialect of CLI_DIALECTS) {
     describe(dialect, function () {
       this.timeout(300_000);
       let id: IdentityServer;

@@ -3,6 +3,14 @@ import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import path from "node:path";
 import { waitFor } from "./wait";
+import { DIALECTS, type Dialect } from "./server";
+
+/**
+ * The databases the openstack CLI suites run on: the first of the suites' dialects (SQLite unless
+ * narrowed), since what they test is the client against the API, which the HTTP suites cover on
+ * both databases; CINDERBLOCK_CLI_DIALECTS=all runs them on every one.
+ */
+export const CLI_DIALECTS: Dialect[] = process.env.CINDERBLOCK_CLI_DIALECTS === "all" ? DIALECTS : DIALECTS.slice(0, 1);
 
 export interface Run {
   code: number;

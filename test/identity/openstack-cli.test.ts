@@ -4,8 +4,7 @@
  * the volume lifecycle and manage and log in with an application credential. The CLI must be on PATH: CI installs it, and a missing CLI fails the suite.
  */
 import assert from "node:assert/strict";
-import { DIALECTS } from "../helpers/server";
-import { json, ok, openrc, requireCli, run } from "../helpers/openstack";
+import { CLI_DIALECTS, json, ok, openrc, requireCli, run } from "../helpers/openstack";
 import { type IdentityServer, startIdentity } from "./helpers";
 
 describe("identity: the openstack CLI", function () {
@@ -13,7 +12,7 @@ describe("identity: the openstack CLI", function () {
   this.timeout(300_000);
   before(requireCli);
 
-  for (const dialect of DIALECTS) {
+  for (const dialect of CLI_DIALECTS) {
     describe(dialect, () => {
       let id: IdentityServer;
       let admin: NodeJS.ProcessEnv;
