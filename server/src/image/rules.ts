@@ -20,6 +20,16 @@ export const READ_ONLY = new Set([
 /** Core attributes that live in their own columns. */
 export const CORE = new Set(["name", "disk_format", "container_format", "visibility", "protected", "min_disk", "min_ram", "tags", "os_hidden"]);
 
+/**
+ * Glance's policy rules the image API names (x-policy in the spec): enforced by the checks of this
+ * module with Glance's defaults (mayRead, mustOwn, mustWrite, checkVisibilityChange), not through
+ * Cinder's policy table.
+ */
+export const IMAGE_POLICIES: ReadonlySet<string> = new Set([
+  "get_images", "get_image", "add_image", "modify_image", "delete_image", "download_image", "upload_image",
+  "get_members", "get_member", "add_member", "modify_member", "delete_member", "publicize_image", "communitize_image",
+]);
+
 export const glanceBadRequest = (message: string) => new CinderError(400, message);
 export const glanceForbidden = (action: string) => new CinderError(403, `You are not authorized to complete ${action} action.`);
 export const imageNotFound = (id: string) => new CinderError(404, `No image found with ID ${id}`);
