@@ -78,3 +78,18 @@ export const invalidGroupType = (reason: string) => badRequest(`Invalid group ty
 export const invalidGroupSnapshot = (reason: string) => badRequest(`Invalid GroupSnapshot: ${reason}`);
 export const invalidBackup = (reason: string) => badRequest(`Invalid backup: ${reason}`);
 export const backupNotFound = (id: string) => notFound(`Backup ${id} could not be found.`);
+
+/** The reason phrases of the statuses faults are answered with (Keystone's and Glance's `title`). */
+export const HTTP_TITLES: Readonly<Record<number, string>> = {
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  405: "Method Not Allowed",
+  409: "Conflict",
+  413: "Request Entity Too Large",
+  415: "Unsupported Media Type",
+  500: "Internal Server Error",
+  501: "Not Implemented",
+  503: "Service Unavailable",
+};

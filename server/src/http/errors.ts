@@ -2,7 +2,7 @@
  * Cinder's fault envelope `{"<faultName>": {"code": N, "message": "..."}}` (cinder/api/openstack/wsgi.py
  * Fault, cinder/api/middleware/fault.py): how the transport renders the contract's errors.
  */
-import type { CinderError } from "../contract/errors";
+import { HTTP_TITLES, type CinderError } from "../contract/errors";
 
 const FAULT_NAMES: Record<number, string> = {
   400: "badRequest",
@@ -23,26 +23,12 @@ export const KEYSTONE_STYLE = /^\/(identity|image|compute)(\/|\?|$)/;
 /** The built-in Image API: Glance's (webob's) faults. */
 export const GLANCE_STYLE = /^\/image\/v2(\/|\?|$)/;
 
-const GLANCE_TITLES: Record<number, string> = {
-  400: "Bad Request",
-  401: "Unauthorized",
-  403: "Forbidden",
-  404: "Not Found",
-  405: "Method Not Allowed",
-  409: "Conflict",
-  413: "Request Entity Too Large",
-  415: "Unsupported Media Type",
-  500: "Internal Server Error",
-  501: "Not Implemented",
-  503: "Service Unavailable",
-};
-
 /**
  * A Glance fault as webob renders it: JSON `{"code": "404 Not Found", "title", "message"}` for a
  * client that accepts JSON, else webob's plain-text page.
  */
 export function glanceFault(e: CinderError, accept: string | undefined): { contentType: string; body: string } {
-  const title = GLANCE_TITLES[e.status] ?? "Error";
+  const title = HTTP_TITLES[e.status] ?? "Error";
   if (accept && /json/.test(accept)) {
     return { contentType: "application/json", body: JSON.stringify({ code: `${e.status} ${title}`, title, message: e.message }) };
   }

@@ -7,21 +7,7 @@
  * Messages never carry a secret: not the password, and not the token (Keystone's "Could not find
  * token: <token>." would put the token into the refusal's log line, so it is left out here).
  */
-import { CinderError } from "../contract/errors";
-
-const TITLES: Record<number, string> = {
-  400: "Bad Request",
-  401: "Unauthorized",
-  403: "Forbidden",
-  404: "Not Found",
-  405: "Method Not Allowed",
-  409: "Conflict",
-  413: "Request Entity Too Large",
-  415: "Unsupported Media Type",
-  500: "Internal Server Error",
-  501: "Not Implemented",
-  503: "Service Unavailable",
-};
+import { CinderError, HTTP_TITLES } from "../contract/errors";
 
 /** A Keystone fault with extra keys in `error` (the accepted `identity.methods` of a failed authentication). */
 export class KeystoneError extends CinderError {
@@ -68,5 +54,5 @@ export function keystoneFault(err: CinderError): { status: number; body: Record<
     message = JSON_EXPECTED;
   }
   const extra = err instanceof KeystoneError ? err.extra : {};
-  return { status, body: { error: { code: status, message, title: TITLES[status] ?? "Error", ...extra } } };
+  return { status, body: { error: { code: status, message, title: HTTP_TITLES[status] ?? "Error", ...extra } } };
 }
