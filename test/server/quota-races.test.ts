@@ -1,8 +1,10 @@
 /**
  * Quota usage stays what the rows hold: a snapshot deleted on its own while a cascade delete of its
  * volume takes it too gives its quota back once (whichever removes the row gives it back), also
- * when a restart resumes both deletes; a forced delete or status reset that cuts an extend short
- * gives back the extra gigabytes; and a start recounts usage that was corrupted in the database.
+ * when a restart resumes both deletes; a snapshot whose volume is transferred while it is being
+ * deleted gives its quota back to the project that holds it then; a forced delete or status reset
+ * that cuts an extend short gives back the extra gigabytes; and a start recounts usage that was
+ * corrupted in the database.
  */
 import assert from "node:assert/strict";
 import type { Client } from "../helpers/client";
@@ -111,6 +113,49 @@ for (const dialect of DIALECTS) {
       await waitGone(c, "volumes", project, v);
       await assertUsageMatchesRows(s, project, "after the race");
       assert.deepEqual(await recorded(s, project), { volumes: 1, gigabytes: 40, volumes___DEFAULT__: 1, gigabytes___DEFAULT__: 40 });
+    });
+
+    it("a snapshot whose volume is transferred while it is being deleted gives its quota back to the project that holds it then", async () => {
+      const donor = "qr-donor";
+      const receiver = "qr-receiver";
+      const d = s.client.as(`u:${donor}`);
+      const r = s.client.as(`u2:${receiver}`);
+      // Volumes that stay, so that a wrong give-back cannot hide behind the floor at zero.
+      await newVolume(d, donor, 30);
+      await newVolume(r, receiver, 20);
+      const v = await newVolume(d, donor, 2);
+      const sn = await newSnapshot(d, donor, v);
+      const offer = await d.post(`/v3/${donor}/volume-transfers`, { transfer: { volume_id: v, name: "race" } });
+      assert.equal(offer.status, 202, JSON.stringify(offer.body));
+      // The driver's delete waits, as slow storage would: the manager has read the snapshot (its
+      // project the donor) and removes the row only after the transfer moved it.
+      const driver = s.app.managers[0].driver;
+      const original = driver.deleteSnapshot.bind(driver);
+      let letGo!: () => void;
+      const gate = new Promise<void>((resolve) => (letGo = resolve));
+      let reached!: () => void;
+      const inDriver = new Promise<void>((resolve) => (reached = resolve));
+      driver.deleteSnapshot = async (ref) => {
+        reached();
+        await gate;
+        return original(ref);
+      };
+      try {
+        assert.equal((await d.delete(`/v3/${donor}/snapshots/${sn}`)).status, 202);
+        await inDriver;
+        const accepted = await r.post(`/v3/${receiver}/volume-transfers/${offer.body.transfer.id}/accept`, {
+          accept: { auth_key: offer.body.transfer.auth_key },
+        });
+        assert.equal(accepted.status, 202, JSON.stringify(accepted.body));
+      } finally {
+        letGo();
+        driver.deleteSnapshot = original;
+      }
+      await waitGone(r, "snapshots", receiver, sn);
+      await assertUsageMatchesRows(s, donor, "the donor after the delete");
+      await assertUsageMatchesRows(s, receiver, "the receiver after the delete");
+      assert.equal((await recorded(s, receiver)).gigabytes, 22, "the receiver holds its volume and the transferred one");
+      assert.equal((await recorded(s, donor)).gigabytes, 30, "the donor holds only the volume it kept");
     });
 
     it("never gives quota back twice when both deletes race, over many attempts", async () => {

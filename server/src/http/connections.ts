@@ -11,7 +11,7 @@ import type { Config } from "../config";
 import { CinderError, overLimit } from "../contract/errors";
 import { keystoneFault } from "../identity/errors";
 import { clientKey } from "../identity/lockout";
-import { faultBody, KEYSTONE_STYLE } from "./errors";
+import { faultBody, GLANCE_STYLE, glanceFault, KEYSTONE_STYLE } from "./errors";
 
 /** The connection settings of the server's config (documented there). */
 export type ConnectionLimits = Pick<
@@ -86,8 +86,8 @@ export function limitConnections(app: FastifyInstance, l: ConnectionLimits): voi
 /**
  * A request Node could not take (a deadline passed, the headers were too large, the bytes were not
  * HTTP) gets a fault rather than Fastify's own body, and the connection is closed. The envelope is
- * Keystone's when the request line the parser was given names a path under /identity (or the
- * other Keystone-style APIs), Cinder's otherwise.
+ * Glance's when the request line the parser was given names a path under /image/v2, Keystone's
+ * under /identity (or the other Keystone-style APIs), Cinder's otherwise.
  */
 function clientErrorHandler(err: Error & { code?: string; reason?: string; rawPacket?: unknown }, socket: Socket): void {
   if (err.code === "ECONNRESET" || socket.destroyed) return;
@@ -95,7 +95,8 @@ function clientErrorHandler(err: Error & { code?: string; reason?: string; rawPa
   if (err.code === "ERR_HTTP_REQUEST_TIMEOUT") fault = requestTimeout();
   else if (err.code === "HPE_HEADER_OVERFLOW") fault = new CinderError(431, "The request headers are too large.");
   else fault = new CinderError(400, `Malformed HTTP request: ${err.reason ?? err.message}.`);
-  sendAndClose(socket, fault, err, KEYSTONE_STYLE.test(requestTarget(err.rawPacket)));
+  const target = requestTarget(err.rawPacket);
+  sendAndClose(socket, fault, err, GLANCE_STYLE.test(target) ? "glance" : KEYSTONE_STYLE.test(target) ? "keystone" : "cinder");
 }
 
 /** The request target of the first request line in these bytes ("" when there is none). */
@@ -141,15 +142,25 @@ const requestTimeout = () => new CinderError(408, "The request did not arrive in
 
 const REASONS: Record<number, string> = { 400: "Bad Request", 408: "Request Timeout", 431: "Request Header Fields Too Large" };
 
-/** Write the fault as a whole HTTP response on the raw socket (in Keystone's envelope if asked), then close it. */
-function sendAndClose(socket: Socket, fault: CinderError, err?: Error, keystone = false): void {
+/** Write the fault as a whole HTTP response on the raw socket, in the envelope of the API asked, then close it. */
+function sendAndClose(socket: Socket, fault: CinderError, err?: Error, style: "cinder" | "keystone" | "glance" = "cinder"): void {
   if (socket.destroyed) return;
   if (socket.writable) {
-    const k = keystone ? keystoneFault(fault) : undefined;
-    const status = k?.status ?? fault.status;
-    const body = JSON.stringify(k?.body ?? faultBody(fault));
+    let status = fault.status;
+    let contentType = "application/json";
+    let body: string;
+    if (style === "glance") {
+      // The headers were not read, so the client's Accept is unknown: webob's JSON form.
+      ({ contentType, body } = glanceFault(fault, "application/json"));
+    } else if (style === "keystone") {
+      const k = keystoneFault(fault);
+      status = k.status;
+      body = JSON.stringify(k.body);
+    } else {
+      body = JSON.stringify(faultBody(fault));
+    }
     socket.write(
-      `HTTP/1.1 ${status} ${REASONS[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      `HTTP/1.1 ${status} ${REASONS[status]}\r\nContent-Type: ${contentType}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
     );
   }
   socket.destroy(err);

@@ -39,10 +39,14 @@ export async function insertSnapshot(db: Q, row: SnapshotsTable, metadata: Recor
 }
 
 /** Remove the row; true when this caller removed it (so it alone gives back what the row held). */
-export async function deleteSnapshotRow(db: Q, id: string): Promise<boolean> {
+/**
+ * Remove the row and answer it as it was when removed (undefined when another delete took it
+ * first): the quota it gives back is its project's at that moment, which a transfer accepted
+ * while the snapshot was being deleted may have changed since the caller read it.
+ */
+export async function deleteSnapshotRow(db: Q, id: string): Promise<SnapshotRow | undefined> {
   await dropMetadata(db, "snapshot", id);
-  const res = await db.deleteFrom("snapshots").where("id", "=", id).executeTakeFirst();
-  return Number(res.numDeletedRows) === 1;
+  return db.deleteFrom("snapshots").where("id", "=", id).returningAll().executeTakeFirst();
 }
 
 /** Snapshots whose volume lives on the given backend, in the given statuses. */

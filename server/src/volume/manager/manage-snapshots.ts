@@ -72,7 +72,8 @@ export async function unmanageSnapshot(m: VolumeManager, snapshotId: string): Pr
       return;
     }
     await m.db.kysely.transaction().execute(async (trx) => {
-      if (await deleteSnapshotRow(trx, snapshotId)) await release(trx, s.project_id, await snapshotDelta(trx, s));
+      const gone = await deleteSnapshotRow(trx, snapshotId);
+      if (gone?.consumes_quota) await release(trx, gone.project_id, await snapshotDelta(trx, gone));
     });
     m.log.info({ snapshotId }, "snapshot unmanaged");
   });

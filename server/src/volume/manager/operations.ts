@@ -105,7 +105,8 @@ export async function deleteVolume(m: VolumeManager, volumeId: string): Promise<
         await m.locks.with([s.id], async () => {
           await m.driver.deleteSnapshot(sref(s));
           await m.db.kysely.transaction().execute(async (trx) => {
-            if (await deleteSnapshotRow(trx, s.id)) await release(trx, s.project_id, await snapshotDelta(trx, s));
+            const gone = await deleteSnapshotRow(trx, s.id);
+            if (gone?.consumes_quota) await release(trx, gone.project_id, await snapshotDelta(trx, gone));
           });
         });
       }
@@ -199,7 +200,8 @@ export async function deleteSnapshot(m: VolumeManager, snapshotId: string, reque
     }
     await m.db.kysely.transaction().execute(async (trx) => {
       // A cascade delete of its volume may have removed the row (and given its quota back) meanwhile.
-      if (await deleteSnapshotRow(trx, snapshotId)) await release(trx, s.project_id, await snapshotDelta(trx, s));
+      const gone = await deleteSnapshotRow(trx, snapshotId);
+      if (gone?.consumes_quota) await release(trx, gone.project_id, await snapshotDelta(trx, gone));
     });
     m.log.info({ snapshotId }, "snapshot deleted");
   });
