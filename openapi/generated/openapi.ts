@@ -14724,6 +14724,27 @@ export interface components {
             "os-force_delete": unknown;
         };
         /**
+         * @description `os-unmanage` (admin; cinder/api/contrib/volume_unmanage.py `unmanage`, cinder/volume/api.py
+         *     `delete` with `unmanage_only`): stop managing the volume and keep its data on the backend,
+         *     where `POST /manageable_volumes` can adopt it again (`source-name` `volume-<id>`). Cinder
+         *     does not validate the inner value (clients send `{}` or null). The volume is looked up first
+         *     (404), then policy `volume_extension:volume_unmanage`, then `volume:delete`. A volume the
+         *     scheduler never placed is simply deleted, as Cinder does. An encrypted volume is refused
+         *     with 400 "Unmanaging encrypted volumes is not supported." and a user message (action 006,
+         *     detail 008); Cinder means that message but answers "Unacceptable parameters." as its
+         *     exception drops the reason. Otherwise the conditions of a delete: 400 "Invalid volume:
+         *     Volume status must be available or error or error_restoring or error_extending or
+         *     error_managing and must not be migrating, attached, belong to a group, have snapshots,
+         *     awaiting a transfer, or be disassociated from snapshots after volume transfer.". The volume
+         *     goes `unmanaging`; the volume service removes its export, lets the driver forget it (the
+         *     `file`, `lvm` and `rbd` drivers keep the object under its name), removes the row and gives
+         *     its quota back. A driver failure leaves it `error_unmanaging`. 202, no body.
+         */
+        VolumeActionUnmanage: {
+            /** @description Ignored; any JSON value (conventionally `{}` or null). */
+            "os-unmanage": unknown;
+        };
+        /**
          * @description `os-force_detach` (admin; cinder/api/contrib/admin_actions.py `_force_detach`, schema
          *     cinder/api/schemas/admin_actions.py `force_detach`): roll back a bad detach after the host
          *     was disconnected. The volume is looked up first (404), then policy
@@ -15052,7 +15073,7 @@ export interface components {
          *     → 400 "Malformed request body"; an unknown key → 400 "There is no such action: <key>. Verify
          *     the request body and Content-Type header and try again.".
          */
-        VolumeAction: components["schemas"]["VolumeActionExtend"] | components["schemas"]["VolumeActionResetStatus"] | components["schemas"]["VolumeActionForceDelete"] | components["schemas"]["VolumeActionForceDetach"] | components["schemas"]["VolumeActionSetBootable"] | components["schemas"]["VolumeActionUpdateReadonlyFlag"] | components["schemas"]["VolumeActionRevert"] | components["schemas"]["VolumeActionRetype"] | components["schemas"]["VolumeActionMigrate"] | components["schemas"]["VolumeActionMigrateCompletion"] | components["schemas"]["VolumeActionReserve"] | components["schemas"]["VolumeActionUnreserve"] | components["schemas"]["VolumeActionBeginDetaching"] | components["schemas"]["VolumeActionRollDetaching"] | components["schemas"]["VolumeActionAttach"] | components["schemas"]["VolumeActionDetach"] | components["schemas"]["VolumeActionInitializeConnection"] | components["schemas"]["VolumeActionTerminateConnection"] | components["schemas"]["VolumeActionUploadImage"] | components["schemas"]["VolumeActionSetImageMetadata"] | components["schemas"]["VolumeActionUnsetImageMetadata"] | components["schemas"]["VolumeActionShowImageMetadata"];
+        VolumeAction: components["schemas"]["VolumeActionExtend"] | components["schemas"]["VolumeActionResetStatus"] | components["schemas"]["VolumeActionForceDelete"] | components["schemas"]["VolumeActionUnmanage"] | components["schemas"]["VolumeActionForceDetach"] | components["schemas"]["VolumeActionSetBootable"] | components["schemas"]["VolumeActionUpdateReadonlyFlag"] | components["schemas"]["VolumeActionRevert"] | components["schemas"]["VolumeActionRetype"] | components["schemas"]["VolumeActionMigrate"] | components["schemas"]["VolumeActionMigrateCompletion"] | components["schemas"]["VolumeActionReserve"] | components["schemas"]["VolumeActionUnreserve"] | components["schemas"]["VolumeActionBeginDetaching"] | components["schemas"]["VolumeActionRollDetaching"] | components["schemas"]["VolumeActionAttach"] | components["schemas"]["VolumeActionDetach"] | components["schemas"]["VolumeActionInitializeConnection"] | components["schemas"]["VolumeActionTerminateConnection"] | components["schemas"]["VolumeActionUploadImage"] | components["schemas"]["VolumeActionSetImageMetadata"] | components["schemas"]["VolumeActionUnsetImageMetadata"] | components["schemas"]["VolumeActionShowImageMetadata"];
         /**
          * @description The answer of `os-initialize_connection`: `{"connection_info": {"driver_volume_type", "data"}}`
          *     (cinder/volume/manager.py `initialize_connection` + `_parse_connection_options`).

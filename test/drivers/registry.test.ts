@@ -26,7 +26,7 @@ const CONTRACT = {
   getStats: true,
   listResources: true,
   listIncomplete: true,
-} satisfies Record<Exclude<keyof VolumeDriver, "name" | "supportsActiveActive">, true>;
+} satisfies Record<Exclude<keyof VolumeDriver, "name" | "supportsActiveActive" | "unmanage">, true>;
 
 describe("driver registry", () => {
   let root: string;

@@ -27,6 +27,8 @@ export async function runGuestFile(file: string, opts: Omit<UmlRunOptions, "comm
     // A slow guest on a busy 2-core host is still a passing guest: the bound is for a hung one.
     timeoutMs: 3_300_000,
     ...opts,
+    // The same for each of the guest's waits on the API (a snapshot, a delete): 8 minutes, not 20 s.
+    env: { CINDERBLOCK_WAIT_MS: "480000", ...opts.env },
   });
   if (res.code !== 0) {
     assert.fail(`the guest test ${file} failed (exit ${res.code}):\n${res.stdout}\n${res.stderr}\n${res.code >= 124 ? res.diagnostics : ""}`);

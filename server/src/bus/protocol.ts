@@ -49,6 +49,7 @@
  *       and migrateVolumeCompletion (call; migrate_volume_completion, answering the id to keep).
  * 1.12 — volume copyVolumeToImage (cast; cinder/volume/rpcapi.py copy_volume_to_image): the
  *       image to fill and its disk format are in the volume's task.
+ * 1.13 — volume unmanageVolume (cast; cinder/volume/rpcapi.py delete_volume with unmanage_only).
  */
 import type { AttachmentRow } from "../db/schema";
 import type { ConnectionInfo, Connector } from "../contract/connector";
@@ -58,7 +59,7 @@ import type { BackendReport } from "../scheduler/scheduler";
 import type { PoolState } from "../scheduler/types";
 import type { Bus } from "./bus";
 
-export const PROTOCOL_VERSION = "1.12";
+export const PROTOCOL_VERSION = "1.13";
 
 /** A cast: sent without waiting; answers nothing. */
 export interface Cast<P> {
@@ -167,6 +168,7 @@ export interface SchedulerProtocol {
 export interface VolumeProtocol {
   createVolume: Cast<VolumeMsg>;
   deleteVolume: Cast<VolumeMsg>;
+  unmanageVolume: Cast<VolumeMsg>;
   extendVolume: Cast<VolumeMsg>;
   createSnapshot: Cast<SnapshotMsg>;
   deleteSnapshot: Cast<SnapshotMsg>;

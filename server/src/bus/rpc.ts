@@ -105,6 +105,10 @@ export class VolumeRpc {
     this.send.cast(volumeTopic(host), "deleteVolume", { volumeId });
   }
 
+  unmanageVolume(host: string, volumeId: string): void {
+    this.send.cast(volumeTopic(host), "unmanageVolume", { volumeId });
+  }
+
   extendVolume(host: string, volumeId: string, requestId?: string): void {
     this.send.cast(volumeTopic(host), "extendVolume", traced({ volumeId }, requestId));
   }

@@ -29,6 +29,11 @@ export const VOLUME_STATUSES = [
   "retyping",
   "extending",
   "reverting",
+  // Not in Cinder's VolumeStatus enum, but the strings its volume API and manager write for
+  // os-unmanage (cinder/volume/api.py delete and cinder/volume/manager.py delete_volume with
+  // unmanage_only).
+  "unmanaging",
+  "error_unmanaging",
 ] as const;
 export type VolumeStatus = (typeof VOLUME_STATUSES)[number];
 
@@ -80,6 +85,8 @@ export const VOLUME_TRANSITIONS = {
   /** Upload to image (cinder/volume/manager.py copy_volume_to_image): back to where it was, either way. */
   upload: { from: ["available", "in-use"], during: "uploading", done: "back", failed: "back" },
   manage: { from: [], during: "managing", done: "available", failed: "error_managing" },
+  /** os-unmanage: a delete that keeps the data, from the statuses a delete is. */
+  unmanage: { from: ["available", "error", "error_restoring", "error_extending", "error_managing"], during: "unmanaging", done: "gone", failed: "error_unmanaging" },
 } as const satisfies Record<string, Transition>;
 export type VolumeOperation = keyof typeof VOLUME_TRANSITIONS;
 
@@ -87,7 +94,7 @@ export type VolumeOperation = keyof typeof VOLUME_TRANSITIONS;
 export const VOLUME_TRANSITIONAL: readonly VolumeStatus[] = Object.values(VOLUME_TRANSITIONS).map((t) => t.during);
 
 /** Where an operation ends, given the status it started from (previous_status). */
-export function endOf(op: Exclude<VolumeOperation, "delete">, outcome: "done" | "failed", previous: string | null): VolumeStatus {
+export function endOf(op: Exclude<VolumeOperation, "delete" | "unmanage">, outcome: "done" | "failed", previous: string | null): VolumeStatus {
   const t: Transition = VOLUME_TRANSITIONS[op];
   const to = t[outcome];
   if (to === "gone") throw new Error(`${op} removes the volume`);

@@ -92,6 +92,13 @@ export interface VolumeDriver {
   /** Create `volume` as a copy of `source` (its data now), grown to `volume.size` when larger. */
   createClonedVolume(volume: VolumeRef, source: VolumeRef): Promise<void>;
 
+  /**
+   * Stop managing the volume, keeping its storage object where `manageExisting` can adopt it
+   * again (cf. Cinder's `unmanage`). Optional: a driver with nothing to forget has none, and its
+   * object stays under the volume's name. Idempotent.
+   */
+  unmanage?(volume: VolumeRef): Promise<void>;
+
   /** Delete the volume's data. Deleting a volume that does not exist succeeds. */
   deleteVolume(volume: VolumeRef): Promise<void>;
 

@@ -226,6 +226,7 @@ export type OperationName =
   | "extendVolume"
   | "resetVolumeStatus"
   | "forceDeleteVolume"
+  | "unmanageVolume"
   | "forceDetachVolume"
   | "setVolumeBootable"
   | "updateVolumeReadonlyFlag"
@@ -267,6 +268,7 @@ export interface ActionBodies {
   extendVolume: components["schemas"]["VolumeActionExtend"]["os-extend"];
   resetVolumeStatus: components["schemas"]["VolumeActionResetStatus"]["os-reset_status"];
   forceDeleteVolume: components["schemas"]["VolumeActionForceDelete"]["os-force_delete"];
+  unmanageVolume: components["schemas"]["VolumeActionUnmanage"]["os-unmanage"];
   forceDetachVolume: components["schemas"]["VolumeActionForceDetach"]["os-force_detach"];
   setVolumeBootable: components["schemas"]["VolumeActionSetBootable"]["os-set_bootable"];
   updateVolumeReadonlyFlag: components["schemas"]["VolumeActionUpdateReadonlyFlag"]["os-update_readonly_flag"];
@@ -5642,6 +5644,15 @@ export const routes: readonly Route[] = [
         "lenient": []
       },
       {
+        "key": "os-unmanage",
+        "operation": "unmanageVolume",
+        "status": 202,
+        "policy": "volume_extension:volume_unmanage",
+        "body": "action_unmanageVolume",
+        "bodyBefore": [],
+        "lenient": []
+      },
+      {
         "key": "os-force_detach",
         "operation": "forceDetachVolume",
         "status": 202,
@@ -10108,6 +10119,15 @@ export const routes: readonly Route[] = [
         "status": 202,
         "policy": "volume_extension:volume_admin_actions:force_delete",
         "body": "action_forceDeleteVolume",
+        "bodyBefore": [],
+        "lenient": []
+      },
+      {
+        "key": "os-unmanage",
+        "operation": "unmanageVolume",
+        "status": 202,
+        "policy": "volume_extension:volume_unmanage",
+        "body": "action_unmanageVolume",
         "bodyBefore": [],
         "lenient": []
       },

@@ -51,6 +51,7 @@ export const RULE_TABLE: Record<string, Persona> = {
   // cinder/policies/manageable_volumes.py
   "volume_extension:volume_manage": "admin",
   "volume_extension:list_manageable": "admin",
+  "volume_extension:volume_unmanage": "admin",
   "volume_extension:volume_tenant_attribute": "reader",
   // images (cinder/policies/volumes.py, volume_actions.py, volume_metadata.py)
   "volume:create_from_image": "member",

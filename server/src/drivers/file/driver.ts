@@ -52,7 +52,7 @@ import {
   tempPrefix,
   type Kind,
 } from "./paths";
-import { growTo, lstatOrNull, publishAtomically, publishSparse, randomSuffix, removeIfExists, sparseCopy, statOrNull } from "./files";
+import { fsyncDir, growTo, lstatOrNull, publishAtomically, publishSparse, randomSuffix, removeIfExists, sparseCopy, statOrNull } from "./files";
 import { ensurePrivateDir, PRIVATE_FILE_MODE, tightenFile } from "../../lib/private-file";
 
 export interface FileDriverOptions {
@@ -301,6 +301,22 @@ export class FileDriver implements VolumeDriver, ManageableDriver, ManageableSna
     this.log.info({ volumeId: volume.id, source: ref.sourceName }, "managed existing file");
   }
 
+  /**
+   * Unmanage: `volume-<id>` becomes `unmanaged-volume-<id>`, a name no restart counts as the
+   * driver's (so never an orphan to purge) and that manage may adopt again. A re-run after the
+   * rename finds nothing left to do.
+   */
+  async unmanage(volume: VolumeRef): Promise<void> {
+    const src = this.path("volume", volume.id);
+    const kept = path.join(this.dir, unmanagedVolumeName(volume.id));
+    const [srcStat, keptStat] = await Promise.all([lstatOrNull(src), lstatOrNull(kept)]);
+    if (!srcStat) return;
+    if (keptStat) throw new Error(`cannot unmanage volume ${volume.id}: ${unmanagedVolumeName(volume.id)} already exists`);
+    await fsp.rename(src, kept);
+    await fsyncDir(this.dir);
+    this.log.info({ volumeId: volume.id, kept: unmanagedVolumeName(volume.id) }, "unmanaged volume file");
+  }
+
   async manageExistingGetSize(ref: ManageRef): Promise<number> {
     const st = await lstatOrNull(this.sourcePath(ref));
     if (!st) throw new InvalidReferenceError(`'${ref.sourceName}'`, "Specified file does not exist.");
@@ -475,3 +491,6 @@ export class FileDriver implements VolumeDriver, ManageableDriver, ManageableSna
     return tempPath(this.dir, kind, id, randomSuffix());
   }
 }
+
+/** Where the file driver keeps an unmanaged volume's data. */
+export const unmanagedVolumeName = (id: string): string => `unmanaged-volume-${id}`;

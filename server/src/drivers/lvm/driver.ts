@@ -393,6 +393,18 @@ export class LvmDriver implements VolumeDriver, ManageableDriver, ManageableSnap
     this.log.info({ volumeId: volume.id, source: ref.sourceName }, "managed existing LV");
   }
 
+  /**
+   * Unmanage: the LV keeps its name and data and loses the owner tag, so a restart no longer
+   * counts it as the driver's (it is not an orphan to purge) and manage may adopt it again
+   * (Cinder's LVM driver does nothing here: it has no tag to drop).
+   */
+  async unmanage(volume: VolumeRef): Promise<void> {
+    const name = volumeLv(volume.id);
+    const lv = await this.lvm.lv(this.vg, name);
+    if (lv?.tags.includes(OWNER_TAG)) await this.lvm.deleteTag(this.vg, name, OWNER_TAG);
+    this.log.info({ volumeId: volume.id, lv: name }, "unmanaged LV");
+  }
+
   async manageExistingGetSize(ref: ManageRef): Promise<number> {
     const lv = await this.sourceLv(ref);
     if (!lv) throw new InvalidReferenceError(`'${ref.sourceName}'`, "Specified logical volume does not exist.");

@@ -292,6 +292,11 @@ export class RbdDriver implements VolumeDriver, ManageableDriver {
     return this.manage.manageExistingGetSize(ref);
   }
 
+  unmanage(volume: VolumeRef): Promise<void> {
+    assertId(volume.id, "volume");
+    return this.manage.unmanage(volumeName(volume.id));
+  }
+
   getManageableVolumes(knownIds: ReadonlySet<string>): Promise<ManageableVolume[]> {
     return this.manage.getManageableVolumes(knownIds);
   }

@@ -62,6 +62,19 @@ export class RbdManage {
     this.log.info({ image, source: src }, "managed existing rbd image");
   }
 
+  /**
+   * Unmanage: `volume-<id>` becomes `unmanaged-volume-<id>`, which no restart counts as the
+   * driver's (never an orphan to purge) and manage may adopt again. Idempotent.
+   */
+  async unmanage(image: string): Promise<void> {
+    const kept = `unmanaged-${image}`;
+    const [srcInfo, keptInfo] = await Promise.all([this.rbd.info(image), this.rbd.info(kept)]);
+    if (!srcInfo) return;
+    if (keptInfo) throw new Error(`cannot unmanage ${image}: ${kept} already exists`);
+    await this.rbd.rename(image, kept);
+    this.log.info({ image, kept }, "unmanaged rbd image");
+  }
+
   async manageExistingGetSize(ref: ManageRef): Promise<number> {
     const info = await this.rbd.info(this.checkedName(ref));
     if (!info) throw new InvalidReferenceError(`'${ref.sourceName}'`, "Specified rbd image does not exist.");

@@ -7,6 +7,7 @@ import {
   updateVolumeReadonlyFlag,
 } from "../../volume/api/actions";
 import { extendVolume } from "../../volume/api/extend";
+import { unmanageVolume } from "../../volume/api/delete";
 import { retypeVolume } from "../../volume/api/retype";
 import { migrateVolume, migrateVolumeCompletion } from "../../volume/api/migrate";
 import { MV } from "../../contract/microversion";
@@ -31,6 +32,7 @@ type H = Pick<
   | "extendVolume"
   | "resetVolumeStatus"
   | "forceDeleteVolume"
+  | "unmanageVolume"
   | "forceDetachVolume"
   | "setVolumeBootable"
   | "updateVolumeReadonlyFlag"
@@ -75,6 +77,10 @@ export const volumeActionHandlers: H = {
   },
   forceDeleteVolume: async (req) => {
     await forceDeleteVolume(req.svc, req.ctx, req.params.volume_id);
+    return {};
+  },
+  unmanageVolume: async (req) => {
+    await unmanageVolume(req.svc, req.ctx, req.params.volume_id);
     return {};
   },
   forceDetachVolume: async (req) => {

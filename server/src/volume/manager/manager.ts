@@ -173,6 +173,7 @@ export class VolumeManager {
     return {
       createVolume: ({ volumeId, requestId }) => changing(ops.createVolume(this, volumeId, requestId)),
       deleteVolume: ({ volumeId }) => changing(ops.deleteVolume(this, volumeId)),
+      unmanageVolume: ({ volumeId }) => changing(ops.unmanageVolume(this, volumeId)),
       extendVolume: ({ volumeId, requestId }) => changing(ops.extendVolume(this, volumeId, requestId)),
       createSnapshot: ({ snapshotId, requestId }) => changing(ops.createSnapshot(this, snapshotId, requestId)),
       deleteSnapshot: ({ snapshotId, requestId }) => changing(ops.deleteSnapshot(this, snapshotId, requestId)),

@@ -125,6 +125,31 @@ export async function deleteVolume(m: VolumeManager, volumeId: string): Promise<
   });
 }
 
+/**
+ * os-unmanage (cinder/volume/manager.py delete_volume with unmanage_only): the export goes, the
+ * driver forgets the volume and keeps its data (a driver with nothing to forget does nothing, as
+ * Cinder's default `unmanage`), then the row goes and its quota comes back. A failure leaves the
+ * volume `error_unmanaging`.
+ */
+export async function unmanageVolume(m: VolumeManager, volumeId: string): Promise<void> {
+  await m.locks.with([volumeId], async () => {
+    const v = await getVolume(m.db.kysely, volumeId);
+    if (!v || v.status !== T.unmanage.during) return;
+    try {
+      await removeExport(m, volumeId);
+      await m.driver.unmanage?.(vref(v));
+    } catch (err) {
+      m.log.error({ err, volumeId }, "volume unmanage failed");
+      await casVolume(m.db.kysely, volumeId, { status: [T.unmanage.during] }, { status: T.unmanage.failed });
+      return;
+    }
+    await m.db.kysely.transaction().execute(async (trx) => {
+      if (await deleteVolumeRow(trx, volumeId)) await release(trx, v.project_id, await volumeDelta(trx, v));
+    });
+    m.log.info({ volumeId, kept: vref(v).id }, "volume unmanaged; its data stays on the backend");
+  });
+}
+
 /** A failed extend leaves a user message (cinder/volume/manager.py extend_volume: EXTEND_VOLUME, DRIVER_FAILED_EXTEND). */
 export async function extendVolume(m: VolumeManager, volumeId: string, requestId?: string): Promise<void> {
   await m.locks.with([volumeId], async () => {

@@ -77,6 +77,7 @@ async function resume(m: VolumeManager, volumes: VolumeRow[], snapshots: Snapsho
     m.log.info({ volumeId: v.id, status: v.status }, `${why} volume operation`);
     if (v.status === "creating") self.createVolume(m.backend, v.id);
     else if (v.status === "deleting") self.deleteVolume(m.backend, v.id);
+    else if (v.status === "unmanaging") self.unmanageVolume(m.backend, v.id);
     else if (v.status === "extending") {
       // An extend the scheduler has not placed yet is its to decide (it may refuse it).
       if (parseTask(v)?.placed) self.extendVolume(m.backend, v.id);
