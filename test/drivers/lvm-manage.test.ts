@@ -41,6 +41,10 @@ class ThinVg implements Executor {
       const row = this.rows.find((r) => `cinder-thin/${r.lv_name}` === target);
       if (row) row.lv_tags = row.lv_tags ? `${row.lv_tags},${args[1]}` : args[1];
     }
+    if (cmd === "lvchange" && args[0] === "--deltag") {
+      const row = this.rows.find((r) => `cinder-thin/${r.lv_name}` === target);
+      if (row) row.lv_tags = row.lv_tags.split(",").filter((t) => t !== args[1]).join(",");
+    }
     return { stdout: "", stderr: "", code: 0 };
   }
 
@@ -112,6 +116,22 @@ describe("lvm driver: manage existing", () => {
         return true;
       });
     }
+  });
+
+  it("unmanage drops the owner tag and keeps the LV: no longer the driver's on a restart, offered for manage again", async () => {
+    const exec = new ThinVg();
+    const d = await driver(exec);
+    assert.ok((await d.listResources()).volumes.includes(VOL), "the driver's own volume before");
+    const before = exec.changes().length;
+    await d.unmanage({ id: VOL, size: 1 });
+    assert.deepEqual(exec.changes().slice(before), [`lvchange --deltag cinderblock cinder-thin/volume-${VOL}`]);
+    assert.ok(!(await d.listResources()).volumes.includes(VOL), "a restart does not count it as its own (no orphan to purge)");
+    const entry = (await d.getManageableVolumes(new Set())).find((e) => e.sourceName === `volume-${VOL}`);
+    assert.equal(entry?.safe, true);
+    await d.unmanage({ id: VOL, size: 1 });
+    assert.deepEqual(exec.changes().slice(before).length, 1, "unmanaging again changes nothing");
+    await d.manageExisting({ id: NEW, size: 1 }, { sourceName: `volume-${VOL}` });
+    assert.ok((await d.listResources()).volumes.includes(NEW), "adopted again under the new volume's name, with the tag");
   });
 
   it("a bad reference changes nothing: no rename, no tag", async () => {

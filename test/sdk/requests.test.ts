@@ -63,6 +63,7 @@ const CASES: Case[] = [
   ["volumes.extend", (c) => c.volumes.extend("v1", 5), 202, undefined, "POST", "/volumes/v1/action", { "os-extend": { new_size: 5 } }],
   ["volumes.resetStatus", (c) => c.volumes.resetStatus("v1", { status: "available" }), 202, undefined, "POST", "/volumes/v1/action", { "os-reset_status": { status: "available" } }],
   ["volumes.forceDelete", (c) => c.volumes.forceDelete("v1"), 202, undefined, "POST", "/volumes/v1/action", { "os-force_delete": {} }],
+  ["volumes.unmanage", (c) => c.volumes.unmanage("v1"), 202, undefined, "POST", "/volumes/v1/action", { "os-unmanage": {} }],
   ["volumes.setBootable", (c) => c.volumes.setBootable("v1", true), 200, undefined, "POST", "/volumes/v1/action", { "os-set_bootable": { bootable: true } }],
   ["volumes.setReadonly", (c) => c.volumes.setReadonly("v1", false), 202, undefined, "POST", "/volumes/v1/action", { "os-update_readonly_flag": { readonly: false } }],
   ["volumes.revert", (c) => c.volumes.revert("v1", { id: "s1" }), 202, undefined, "POST", "/volumes/v1/action", { revert: { snapshot_id: "s1" } }],

@@ -44,6 +44,12 @@ export function volumeActions(c: CinderClient) {
     /** Admin: delete regardless of status. */
     forceDelete: (ref: Ref, opts?: CallOptions) => act(ref, { "os-force_delete": {} }, [202], opts),
 
+    /**
+     * Admin: stop managing the volume (202; status `unmanaging`, then gone). Its data stays on the
+     * backend, where `manageableVolumes.manage` can adopt it again.
+     */
+    unmanage: (ref: Ref, opts?: CallOptions) => act(ref, { "os-unmanage": {} }, [202], opts),
+
     /** Mark the volume bootable or not (200). */
     setBootable: (ref: Ref, bootable: Schemas["VolumeActionSetBootable"]["os-set_bootable"]["bootable"], opts?: CallOptions) =>
       act(ref, { "os-set_bootable": { bootable } }, [200], opts),
