@@ -321,7 +321,7 @@ describe("authorization matrix: every operation of the spec, every persona", fun
     await waitFor(async () => ((await m.get(`/v3/${p1}/group_snapshots/${groupSnapshot}`, { version: "3.14" })).body.group_snapshot.status === "available" ? true : undefined), "group snapshot available");
     const transfer = await created(m.post(`/v3/${p1}/volume-transfers`, { transfer: { volume_id: forTransfer } }), "transfer");
     const backup = await created(m.post(`/v3/${p1}/backups`, { backup: { volume_id: forBackup } }), "backup");
-    await waitFor(async () => ((await m.get(`/v3/${p1}/backups/${backup}`)).body.backup.status === "available" ? true : undefined), "backup available");
+    await waitFor(async () => ((await m.get(`/v3/${p1}/backups/${backup}`)).body.backup.status === "available" ? true : undefined), "backup available", 120_000);
     return { volume, snapshot, attachment: att.body.attachment.id, transfer, backup, type, privateType, encryptedType, qos, groupType, group, groupSnapshot, message, project: p1 };
   }
 
