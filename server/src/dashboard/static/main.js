@@ -149,6 +149,7 @@ async function adminViews(mine) {
   for (const s of allSnaps.snapshots) if (s["os-extended-snapshot-attributes:project_id"]) ids.add(s["os-extended-snapshot-attributes:project_id"]);
   const label = (id) => names[id] ?? (id === session.projectId ? session.projectName : id);
   const projects = [...ids].sort((a, b) => label(a).localeCompare(label(b)) || a.localeCompare(b)).slice(0, MAX_PROJECTS);
+  if (!projects.includes(viewing())) projects.push(viewing());
   const quotas = await Promise.all(
     projects.map((id) =>
       cinder(session, "GET", `/os-quota-sets/${encodeURIComponent(id)}?usage=True`).then(
