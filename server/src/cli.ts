@@ -14,6 +14,7 @@ import { ConfigError, loadConfig } from "./config";
 import { createLogger, defaultLogFormat } from "./log";
 import { banner, startInfo } from "./banner";
 import { admin, AdminError } from "./admin";
+import { serveWorkersMetrics } from "./metrics/cluster";
 
 const USAGE = `usage: cinderblock serve [options]                 every service in one process
        cinderblock api [--workers N] [options]     the API only (stateless; run any number, N processes each)
@@ -206,10 +207,13 @@ function workersOf(cmd: Command, raw: string | undefined): number {
  * `cinderblock api --workers N`: N worker processes share the listening socket (node:cluster), as
  * cinder-api's osapi_volume_workers do, so N cores serve requests. The first worker starts alone
  * (it may create the built-in identity's admin on a new database), the others once it listens; a
- * worker that dies is replaced; SIGTERM stops them all gracefully.
+ * worker that dies is replaced; SIGTERM stops them all gracefully. /metrics shows the sum over the
+ * workers, whichever one a scrape reaches (metrics/cluster.ts).
  */
 async function superviseWorkers(n: number, log: Logger): Promise<void> {
   let stopping = false;
+  // A scrape of /metrics reaches one worker; the primary sums every worker's for it.
+  serveWorkersMetrics();
   const listening = (w: Worker) => new Promise<void>((resolve) => w.once("listening", () => resolve()));
   await listening(cluster.fork());
   for (let i = 1; i < n; i++) cluster.fork();

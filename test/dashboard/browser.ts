@@ -56,6 +56,11 @@ export async function waitForApp(page: Page): Promise<void> {
   await page.waitForFunction(() => document.querySelector("#volumes table, #volumes .empty") !== null, { timeout: 15_000 });
 }
 
+/** Wait until the page has finished `n` refreshes of its panels (counted on #app-view). */
+export async function waitForRefreshes(page: Page, n = 1): Promise<void> {
+  await page.waitForFunction((k) => Number(document.querySelector("#app-view")?.dataset.refreshes ?? 0) >= k, { polling: 100, timeout: 15_000 }, n);
+}
+
 /** Wait until the row of volume `id` shows `status` (the page refreshes itself). */
 export async function waitForVolumeStatus(page: Page, id: string, status: string, timeout = 30_000): Promise<void> {
   await page.waitForFunction(

@@ -9,7 +9,7 @@ import { provision, type IdentityServer, login, startIdentity } from "../identit
 import { startServer, type TestServer } from "../helpers/server";
 import type { Client } from "../helpers/client";
 import { waitGone, waitStatus } from "../helpers/wait";
-import { launch, logIn, missingChromium, openDashboard, shown, volumeRow, waitForApp, waitForVolumeStatus } from "./browser";
+import { launch, logIn, missingChromium, openDashboard, shown, volumeRow, waitForApp, waitForRefreshes, waitForVolumeStatus } from "./browser";
 
 /** Globals of the page: the functions that use them run in Chromium, not in node. */
 declare const document: any, sessionStorage: any;
@@ -234,6 +234,8 @@ describe("dashboard: in headless Chromium", function () {
     await page.type("#token-value", token);
     await page.click("#token-submit");
     await waitForApp(page);
+    // Let the first refresh finish: the token goes while the page is idle, then a click finds out.
+    await waitForRefreshes(page);
     assert.equal((await admin.delete("/identity/v3/auth/tokens", { headers: { "X-Subject-Token": token } })).status, 204);
     await page.click("#create-submit");
     await page.waitForSelector("#login-error", { visible: true, timeout: 15_000 });

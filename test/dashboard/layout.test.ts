@@ -104,6 +104,7 @@ async function checkView(page: Page, name: string, selectors: readonly string[])
 const LOGIN_BOXES = ["header#top", ".login", "#login-form", "#login-submit", "#token-box"];
 const APP_BOXES = [
   "header#top",
+  "#project-switch-box",
   "#volumes-panel",
   "#create-form",
   "#volumes table",
@@ -162,7 +163,7 @@ describe("dashboard: layout against the committed baseline", function () {
     await logIn(page, { user: "admin", password: id.adminPassword, project: "admin" });
     await waitForApp(page);
     await waitForVolumeStatus(page, big.body.volume.id, "error");
-    for (const sel of ["#snapshots tbody tr", "#types tbody tr", "#qos tbody tr", "#messages tbody tr", "#pools tbody tr", "#services tbody tr", "#projects tbody tr", "#quotas tbody tr"]) {
+    for (const sel of ["#snapshots tbody tr", "#types tbody tr", "#qos tbody tr", "#messages tbody tr", "#pools tbody tr", "#services tbody tr", "#projects tbody tr", "#quotas tbody tr", "#project-switch-box"]) {
       await page.waitForSelector(sel, { visible: true, timeout: 15_000 });
     }
     const layout = await boxes(page, ["#quotas-panel", "#types-panel", "#volumes-panel"]);

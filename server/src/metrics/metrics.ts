@@ -4,8 +4,14 @@
  * about the stored volumes, the backends' capacity and the bus is read when Prometheus scrapes
  * (`scrape`): one grouped query, the scheduler's view of the pools, the bus's own counts.
  * README "Metrics" lists every metric.
+ *
+ * Under `cinderblock api --workers N` each scrape reaches one worker; that worker asks the primary
+ * process, which gathers every worker's own metrics over IPC and sums them (./cluster.ts), so the
+ * counters a scrape shows are the whole service's, whichever worker answers.
  */
+import cluster from "node:cluster";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+import { askPrimary, answerPrimary } from "./cluster";
 import type { Db } from "../db/database";
 import { volumeTotals } from "../db/repos/metrics";
 
@@ -55,8 +61,16 @@ function processMetrics(): Registry {
 }
 
 export class Metrics {
+  /** What each process counts on its own: summed over the workers of `cinderblock api --workers N`. */
   readonly registry = new Registry();
+  /** What every process reads alike from the database and the scheduler: taken from the one scraped. */
+  readonly shared = new Registry();
   readonly contentType = this.registry.contentType;
+  private readonly processes = new Gauge({
+    name: "cinderblock_processes",
+    help: "Processes whose own metrics (requests, faults, commands, bus, the process's) this scrape sums: the API workers of `cinderblock api --workers N`, else 1",
+    registers: [this.registry],
+  });
   private readonly requests = new Counter({
     name: "cinderblock_http_requests_total",
     help: "HTTP requests answered, by operation (the spec's operationId, or the action's) and status",
@@ -87,25 +101,25 @@ export class Metrics {
     name: "cinderblock_volumes",
     help: "Volumes by status, backend (host@backend, none while unscheduled) and project (the largest projects by name, the rest 'other')",
     labelNames: ["status", "backend", "project"] as const,
-    registers: [this.registry],
+    registers: [this.shared],
   });
   private readonly gigabytes = new Gauge({
     name: "cinderblock_volume_gigabytes",
     help: "Gigabytes of volumes by status, backend and project (as cinderblock_volumes)",
     labelNames: ["status", "backend", "project"] as const,
-    registers: [this.registry],
+    registers: [this.shared],
   });
   private readonly capacityTotal = new Gauge({
     name: "cinderblock_backend_capacity_total_gigabytes",
     help: "A pool's total capacity as the scheduler last heard it",
     labelNames: ["backend", "pool"] as const,
-    registers: [this.registry],
+    registers: [this.shared],
   });
   private readonly capacityFree = new Gauge({
     name: "cinderblock_backend_capacity_free_gigabytes",
     help: "A pool's free capacity as the scheduler sees it (its last report, less what it placed since)",
     labelNames: ["backend", "pool"] as const,
-    registers: [this.registry],
+    registers: [this.shared],
   });
   private readonly busMessages = new Gauge({
     name: "cinderblock_bus_messages",
@@ -115,7 +129,11 @@ export class Metrics {
   });
   private readonly children = new Map<string, RequestChildren>();
 
-  constructor(private readonly sources: MetricSources) {}
+  constructor(private readonly sources: MetricSources) {
+    this.processes.set(1);
+    // A worker answers the primary's requests for its own metrics.
+    if (cluster.isWorker) answerPrimary(() => this.own());
+  }
 
   /** The hot path: one lookup, one increment, one observation. */
   request(operation: string, status: number, seconds: number): void {
@@ -138,10 +156,25 @@ export class Metrics {
     this.commands.labels({ command: cmd.slice(cmd.lastIndexOf("/") + 1), outcome }).observe(seconds);
   }
 
-  /** The text Prometheus reads: the gauges refreshed now, then every metric of the process. */
+  /**
+   * The text Prometheus reads: the shared gauges refreshed now, and every process's own metrics
+   * (a worker's: summed over all the workers by the primary; else this process's).
+   */
   async scrape(): Promise<string> {
     await this.refresh();
-    return (await this.registry.metrics()) + (await processMetrics().metrics());
+    let own: string;
+    if (cluster.isWorker && process.send) own = await askPrimary();
+    else {
+      this.refreshBus();
+      own = (await this.registry.metrics()) + (await processMetrics().metrics());
+    }
+    return own + (await this.shared.metrics());
+  }
+
+  /** This process's own metrics, as prom-client's AggregatorRegistry takes them. */
+  private async own(): Promise<unknown[][]> {
+    this.refreshBus();
+    return [await this.registry.getMetricsAsJSON(), await processMetrics().getMetricsAsJSON()];
   }
 
   private async refresh(): Promise<void> {
@@ -160,6 +193,10 @@ export class Metrics {
       this.capacityTotal.set({ backend: p.backend, pool: p.pool }, p.totalGb);
       this.capacityFree.set({ backend: p.backend, pool: p.pool }, p.freeGb);
     }
+  }
+
+  /** The bus of this process: each process tells its own. */
+  private refreshBus(): void {
     const depth = this.sources.bus?.();
     if (depth) {
       this.busMessages.set({ state: "handling" }, depth.handling);

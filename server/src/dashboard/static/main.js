@@ -1,12 +1,15 @@
 // The dashboard: log in (password or token), then load every panel from the API, refresh while
 // anything is in progress, and run the volume actions through the same public API.
 import { ApiError, cinder, clearSession, loadSession, login, projectNames, saveSession, useToken } from "./api.js";
-import { renderMessages, renderPools, renderProjects, renderQos, renderQuotas, renderServices, renderSnapshots, renderTypes, renderVolumes } from "./panels.js";
+import { fill } from "./dom.js";
+import { renderMessages, renderPools, renderProjects, renderProjectSwitch, renderQos, renderQuotas, renderServices, renderSnapshots, renderTypes, renderVolumes } from "./panels.js";
 
 const $ = (id) => document.getElementById(id);
 /** Refresh every second while a volume or snapshot is changing, else every ten. */
 const BUSY_MS = 1000;
 const IDLE_MS = 10000;
+/** At most this many projects get a row (and a quota request) in the admin's usage panel. */
+const MAX_PROJECTS = 50;
 
 let session = null;
 let timer = null;
@@ -14,6 +17,21 @@ let generation = 0;
 const ui = { extendTo: new Map(), armed: new Set() };
 const last = new Map();
 let data = { volumes: [], snapshots: [] };
+/** The project an admin chose to look at; null: the token's own. */
+let view = null;
+
+const viewing = () => view ?? session.projectId;
+const elsewhere = () => view !== null && view !== session.projectId;
+/** A list of the viewed project: an admin lists another project with all_tenants and project_id. */
+const scoped = (path) => (elsewhere() ? `${path}?all_tenants=1&project_id=${encodeURIComponent(view)}` : path);
+
+/** New volumes go to the token's project: the form is offered only while viewing it. */
+function showCreate() {
+  $("create-form").hidden = elsewhere();
+  const note = $("create-elsewhere");
+  note.hidden = !elsewhere();
+  note.textContent = elsewhere() ? `New volumes go to your token's project (${session.projectName}): view it to create one.` : "";
+}
 
 function notice(text, error = false) {
   const n = $("notice");
@@ -27,6 +45,8 @@ function showLogin(message) {
   clearTimeout(timer);
   generation += 1;
   last.clear();
+  view = null;
+  $("project-switch-box").hidden = true;
   $("app-view").hidden = true;
   $("who").hidden = $("logout").hidden = true;
   $("login-view").hidden = false;
@@ -42,6 +62,8 @@ function showApp(s) {
   $("app-view").hidden = false;
   $("who").textContent = `${s.user || "token"} · project ${s.projectName}`;
   $("who").hidden = $("logout").hidden = false;
+  view = null;
+  showCreate();
   void refresh();
 }
 
@@ -54,9 +76,11 @@ function changed(key, value) {
 }
 
 /** One panel's data; a 403 hides the panel (the user may not see it), other faults show. */
-async function panel(panelId, path, pick, render) {
+async function panel(mine, panelId, path, pick, render) {
   try {
     const value = pick(await cinder(session, "GET", path));
+    // A refresh overtaken by a newer one (another project chosen meanwhile) renders nothing.
+    if (mine !== generation) return value;
     $(panelId).hidden = false;
     if (changed(panelId, value)) render(value);
     return value;
@@ -79,34 +103,70 @@ async function refresh() {
   if (!session) return;
   try {
     const [volumes, snapshots] = await Promise.all([
-      panel("volumes-panel", "/volumes/detail", (d) => d.volumes, () => {}),
-      panel("snapshots-panel", "/snapshots/detail", (d) => d.snapshots, () => {}),
-      panel("types-panel", "/types", (d) => d.volume_types, renderTypes),
-      panel("qos-panel", "/qos-specs", (d) => d.qos_specs, renderQos),
-      panel("quotas-panel", `/os-quota-sets/${encodeURIComponent(session.projectId)}?usage=True`, (d) => d.quota_set, renderQuotas),
-      panel("messages-panel", "/messages", (d) => d.messages, renderMessages),
-      panel("services-panel", "/os-services", (d) => d.services, renderServices),
+      panel(mine, "volumes-panel", scoped("/volumes/detail"), (d) => d.volumes, () => {}),
+      panel(mine, "snapshots-panel", scoped("/snapshots/detail"), (d) => d.snapshots, () => {}),
+      panel(mine, "types-panel", "/types", (d) => d.volume_types, renderTypes),
+      panel(mine, "qos-panel", "/qos-specs", (d) => d.qos_specs, renderQos),
+      panel(mine, "quotas-panel", `/os-quota-sets/${encodeURIComponent(viewing())}?usage=True`, (d) => d.quota_set, renderQuotas),
+      panel(mine, "messages-panel", "/messages", (d) => d.messages, renderMessages),
+      panel(mine, "services-panel", "/os-services", (d) => d.services, renderServices),
     ]);
     if (mine !== generation) return;
     data = { volumes: volumes ?? data.volumes, snapshots: snapshots ?? data.snapshots };
     if (changed("volume-tables", [data, [...ui.armed]])) renderVolumeTables();
-    const pools = await panel("pools-panel", "/scheduler-stats/get_pools?detail=True", (d) => d.pools, renderPools);
-    if (pools) {
-      const [all, allSnaps, names] = await Promise.all([
-        cinder(session, "GET", "/volumes/detail?all_tenants=1"),
-        cinder(session, "GET", "/snapshots/detail?all_tenants=1"),
-        projectNames(session),
-      ]);
-      $("projects-panel").hidden = false;
-      if (changed("projects", [all, allSnaps, names])) renderProjects(all.volumes, allSnaps.snapshots, names);
-    } else $("projects-panel").hidden = true;
+    const pools = await panel(mine, "pools-panel", "/scheduler-stats/get_pools?detail=True", (d) => d.pools, renderPools);
+    if (mine !== generation) return;
+    if (pools) await adminViews(mine);
+    else {
+      $("projects-panel").hidden = true;
+      $("project-switch-box").hidden = true;
+    }
   } catch (e) {
     if (e instanceof ApiError && e.status === 401) return showLogin("Your token has expired or was revoked: log in again.");
     notice(e.message, true);
   }
   if (mine !== generation || !session) return;
+  // How many refreshes have completed: a page (or a test) can tell a view is settled.
+  $("app-view").dataset.refreshes = String(Number($("app-view").dataset.refreshes ?? 0) + 1);
   const busy = [...data.volumes, ...data.snapshots].some((x) => /ing$/.test(x.status));
   timer = setTimeout(refresh, busy ? BUSY_MS : IDLE_MS);
+}
+
+/**
+ * An admin's views of every project: the projects the built-in identity lists (when it serves
+ * this token) and those holding volumes or snapshots, each with its quota usage and limits, and
+ * the switcher that picks the project the other panels show.
+ */
+async function adminViews(mine) {
+  const [all, allSnaps, names] = await Promise.all([
+    cinder(session, "GET", "/volumes/detail?all_tenants=1"),
+    cinder(session, "GET", "/snapshots/detail?all_tenants=1"),
+    projectNames(session),
+  ]);
+  const ids = new Set([session.projectId, ...Object.keys(names)]);
+  if (view) ids.add(view);
+  for (const v of all.volumes) if (v["os-vol-tenant-attr:tenant_id"]) ids.add(v["os-vol-tenant-attr:tenant_id"]);
+  for (const s of allSnaps.snapshots) if (s["os-extended-snapshot-attributes:project_id"]) ids.add(s["os-extended-snapshot-attributes:project_id"]);
+  const label = (id) => names[id] ?? (id === session.projectId ? session.projectName : id);
+  const projects = [...ids].sort((a, b) => label(a).localeCompare(label(b)) || a.localeCompare(b)).slice(0, MAX_PROJECTS);
+  if (!projects.includes(viewing())) projects.push(viewing());
+  const quotas = await Promise.all(
+    projects.map((id) =>
+      cinder(session, "GET", `/os-quota-sets/${encodeURIComponent(id)}?usage=True`).then(
+        (d) => d.quota_set,
+        (e) => {
+          if (e instanceof ApiError && e.status === 401) throw e;
+          return null;
+        },
+      ),
+    ),
+  );
+  if (mine !== generation) return;
+  const rows = projects.map((id, i) => ({ id, name: label(id), quota: quotas[i] }));
+  $("projects-panel").hidden = false;
+  if (changed("projects", rows)) renderProjects(rows);
+  if (changed("project-switch", [rows.map((r) => [r.id, r.name]), viewing()])) renderProjectSwitch(rows, viewing(), session.projectId);
+  $("project-switch-box").hidden = false;
 }
 
 /** Run one action, show its outcome (the API's own message on failure), refresh. */
@@ -192,6 +252,23 @@ $("create-form").addEventListener("submit", (ev) => {
     if (f.get("type")) volume.volume_type = f.get("type");
     await act(`Creating volume ${name || "(no name)"} of ${volume.size} GiB.`, () => cinder(session, "POST", "/volumes", { volume }));
   });
+});
+
+$("project-switch").addEventListener("change", (ev) => {
+  if (!session) return;
+  const id = ev.target.value;
+  view = id === session.projectId ? null : id;
+  // Nothing of the project left behind stays on screen while the chosen one loads.
+  data = { volumes: [], snapshots: [] };
+  ui.armed.clear();
+  ui.extendTo.clear();
+  for (const k of ["volumes-panel", "snapshots-panel", "quotas-panel", "volume-tables", "project-switch"]) last.delete(k);
+  fill("volumes", null, "Loading…");
+  fill("snapshots", null, "Loading…");
+  fill("quotas", null, "Loading…");
+  notice("");
+  showCreate();
+  void refresh();
 });
 
 $("logout").addEventListener("click", () => {

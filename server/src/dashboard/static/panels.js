@@ -132,24 +132,36 @@ export function renderServices(services) {
   fill("services", services.length ? table(columns, services, (s) => ({ dataset: { binary: s.binary, state: s.state } })) : null, "No services.");
 }
 
-/** Admin: volumes, gigabytes and snapshots per project, from the all-projects lists. */
-export function renderProjects(volumes, snapshots, nameById = {}) {
-  const names = new Map(Object.entries(nameById));
-  const by = new Map();
-  const row = (p) => by.get(p) ?? (by.set(p, { project: p, volumes: 0, gigabytes: 0, snapshots: 0 }), by.get(p));
-  for (const v of volumes) {
-    const r = row(v["os-vol-tenant-attr:tenant_id"] ?? "?");
-    r.volumes += 1;
-    r.gigabytes += v.size ?? 0;
-  }
-  for (const s of snapshots) row(s["os-extended-snapshot-attributes:project_id"] ?? "?").snapshots += 1;
-  const columns = [
-    { title: "Project", cell: (r) => [names.get(r.project) ?? "", " ", shortId(r.project)] },
-    { title: "Volumes", num: true, cell: (r) => String(r.volumes) },
-    { title: "GiB", num: true, cell: (r) => String(r.gigabytes) },
-    { title: "Snapshots", num: true, cell: (r) => String(r.snapshots) },
+const PROJECT_QUOTAS = [
+  ["volumes", "Volumes"],
+  ["gigabytes", "GiB"],
+  ["snapshots", "Snapshots"],
+  ["backups", "Backups"],
+];
+
+/** One resource of a project: "in use / limit" and, when limited, a bar. */
+function usage(quota, k) {
+  const q = quota?.[k];
+  if (!q || typeof q !== "object") return h("span", { class: "usage", dataset: { resource: k } }, "?");
+  const used = q.in_use ?? 0;
+  return [
+    h("span", { class: "usage", dataset: { resource: k } }, `${used} / ${q.limit === -1 ? "unlimited" : q.limit}`),
+    q.limit > 0 ? bar(used / q.limit) : "",
   ];
-  const label = (r) => names.get(r.project) ?? r.project;
-  const rows = [...by.values()].sort((a, b) => label(a).localeCompare(label(b)));
-  fill("projects", rows.length ? table(columns, rows) : null, "No volumes in any project.");
+}
+
+/** Admin: each project's quota usage and limits (`rows`: `{ id, name, quota }`, the quota set with usage). */
+export function renderProjects(rows) {
+  const columns = [
+    { title: "Project", cell: (r) => [r.name === r.id ? "" : r.name, " ", shortId(r.id)] },
+    ...PROJECT_QUOTAS.map(([k, title]) => ({ title, class: "quota", cell: (r) => usage(r.quota, k) })),
+  ];
+  fill("projects", rows.length ? table(columns, rows, (r) => ({ dataset: { project: r.id } })) : null, "No projects.");
+}
+
+/** Admin: the project switcher's choices, `current` selected; the token's own project is marked. */
+export function renderProjectSwitch(rows, current, own) {
+  const select = document.getElementById("project-switch");
+  select.replaceChildren(...rows.map((r) => h("option", { value: r.id, selected: r.id === current }, r.id === own ? `${r.name} (yours)` : r.name)));
+  select.value = current;
 }
