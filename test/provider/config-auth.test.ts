@@ -8,8 +8,10 @@
  * and the built-in identity, which offers project-scoped tokens only, refuses it with its 403.
  */
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
+import ts from "typescript";
 import { connect, type CinderClient } from "@cinderblock/sdk";
 import { checkProviderConfig, connectOptions, resolveProviderConfig } from "../../provider/src/lib/config";
 import { startServer, type TestServer } from "../helpers/server";
@@ -54,6 +56,27 @@ describe("provider config: application credential by name, system scope, endpoin
       assert.match(check({ ...base, systemScope: "domain", projectName: "demo" })[0].reason, /systemScope must be "all"/);
       assert.deepEqual(check({ ...base }).map((f) => f.property), ["projectName"]);
       assert.deepEqual(check({}, { OS_AUTH_URL: "http://k/v3", OS_USERNAME: "a", OS_PASSWORD: "p", OS_SYSTEM_SCOPE: "all" }), []);
+    });
+
+    it("the program SDK's ProviderArgs and config getters name exactly the schema's config keys", () => {
+      const dir = path.resolve(__dirname, "../../provider");
+      const schema = JSON.parse(readFileSync(path.join(dir, "schema.json"), "utf8"));
+      const keys = Object.keys(schema.config.variables).sort();
+      assert.deepEqual(Object.keys(schema.provider.inputProperties).sort(), keys);
+      const parse = (f: string) => ts.createSourceFile(f, readFileSync(path.join(dir, "src/sdk", f), "utf8"), ts.ScriptTarget.Latest, true);
+      const provider = parse("provider.ts");
+      const args = provider.statements.find((st): st is ts.InterfaceDeclaration => ts.isInterfaceDeclaration(st) && st.name.text === "ProviderArgs");
+      assert.ok(args);
+      assert.deepEqual(args.members.map((m) => m.name!.getText(provider)).sort(), keys);
+      const config = parse("config.ts");
+      const getters: string[] = [];
+      config.forEachChild(function walk(n) {
+        if (ts.isGetAccessorDeclaration(n)) getters.push(n.name.getText(config));
+        n.forEachChild(walk);
+      });
+      assert.deepEqual(getters.sort(), keys);
+      assert.equal(schema.config.variables.endpointOverrides.type, "object");
+      assert.equal(schema.config.variables.applicationCredentialName.type, "string");
     });
 
     it("endpointOverrides: an object (args) or JSON (stack config variables) reaches the SDK", () => {
