@@ -13,7 +13,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import ts from "typescript";
 import { connect, type CinderClient } from "@cinderblock/sdk";
-import { checkProviderConfig, connectOptions, resolveProviderConfig } from "../../provider/src/lib/config";
+import { checkGivenShapes, checkProviderConfig, connectOptions, resolveProviderConfig } from "../../provider/src/lib/config";
 import { startServer, type TestServer } from "../helpers/server";
 import { js, provproto, rpc, secret, startPlugin, type Plugin } from "./harness";
 
@@ -86,6 +86,10 @@ describe("provider config: application credential by name, system scope, endpoin
       const fromJson = connectOptions(resolveProviderConfig({ ...base, endpointOverrides: '{"block-storage":"http://b/v3/p"}' }, {}), noFile);
       assert.deepEqual(fromJson.endpointOverrides, { "block-storage": "http://b/v3/p" });
       assert.equal(connectOptions(resolveProviderConfig({ ...base }, {}), noFile).endpointOverrides, undefined);
+      assert.deepEqual(checkGivenShapes({ endpointOverrides: { volumev3: "http://c/v3/p" } }), []);
+      const bad = checkGivenShapes({ endpointOverrides: "http://c/v3/p" });
+      assert.deepEqual(bad.map((f) => f.property), ["endpointOverrides"]);
+      assert.match(bad[0].reason, /map of service type to URL/);
     });
   });
 
@@ -172,6 +176,8 @@ describe("provider config: application credential by name, system scope, endpoin
       await p.call("delete", rpc.delete(V, "over", created.getId(), outs, { timeout: 60 }));
       await assert.rejects(admin.volumes.get(created.getId()), { name: "NotFound" });
 
+      const checked = await p.call<provproto.CheckResponse>("checkConfig", rpc.check("pulumi:providers:cinder", "default", { ...creds, endpointOverrides: "volumev3" }));
+      assert.deepEqual(checked.getFailuresList().map((f) => f.getProperty()), ["endpointOverrides"]);
       await configure({ ...creds, endpointOverrides: { volumev3: "http://127.0.0.1:9/v3/nowhere" } });
       const dead = await p.call("create", rpc.create(V, "dead", { size: 1, name: "dead" }, { timeout: 20 })).catch((e: Error) => e);
       assert.ok(dead instanceof Error);

@@ -116,6 +116,13 @@ export interface ConfigFailure {
   reason: string;
 }
 
+/** Given values of a shape no key can take (a map key that is neither an object nor its JSON). */
+export function checkGivenShapes(given: Props): ConfigFailure[] {
+  return Object.entries(CONFIG_KEYS as Record<string, ConfigKey>)
+    .filter(([name, key]) => key.type === "map" && given[name] !== undefined && given[name] !== null && given[name] !== "" && !isUnknown(given[name]) && !stringMap(given[name]))
+    .map(([name]) => ({ property: name, reason: `${name} must be a map of service type to URL, e.g. {"volumev3": "https://cinder:8776/v3/<project>"}` }));
+}
+
 const where = (k: ConfigName) => `set cinder:${k} or ${CONFIG_KEYS[k].env[0]}`;
 
 /** What is missing or wrong; empty when the configuration can connect. Unknown keys are skipped. */
