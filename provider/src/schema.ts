@@ -29,7 +29,8 @@ const props = (ps: Record<string, PropSpec>, keep: (p: PropSpec) => boolean) =>
   Object.fromEntries(Object.entries(ps).filter(([, p]) => keep(p)).map(([k, p]) => [k, prop(p)]));
 
 function configVar(k: ConfigKey): Json {
-  return { type: k.type, description: k.description, ...(k.secret ? { secret: true } : {}), defaultInfo: { environment: [...k.env] } };
+  const type = k.type === "map" ? { type: "object", additionalProperties: { type: "string" } } : { type: k.type };
+  return { ...type, description: k.description, ...(k.secret ? { secret: true } : {}), defaultInfo: { environment: [...k.env] } };
 }
 
 export function buildSchema(): Json {

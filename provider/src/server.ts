@@ -14,7 +14,7 @@ import * as statusproto from "@pulumi/pulumi/proto/status_pb";
 import { connect, isApiError, type CinderClient } from "@cinderblock/sdk";
 import { readFileSync } from "node:fs";
 import { FUNCTIONS } from "./functions";
-import { checkProviderConfig, connectOptions, resolveProviderConfig, SECRET_CONFIG_KEYS, type ProviderConfig } from "./lib/config";
+import { checkGivenShapes, checkProviderConfig, connectOptions, resolveProviderConfig, SECRET_CONFIG_KEYS, type ProviderConfig } from "./lib/config";
 import { equal } from "./lib/diff";
 import { EngineLink } from "./lib/engine";
 import { ResourceInitFailedError } from "./lib/errors";
@@ -135,7 +135,7 @@ export class CinderProvider {
     const unknown = new Set(Object.keys(props).filter((k) => containsUnknown(props[k])));
     const cfg = resolveProviderConfig(props);
     const res = new provproto.CheckResponse().setInputs(encode(props, [...secrets, ...SECRET_CONFIG_KEYS]));
-    return res.setFailuresList(failures(checkProviderConfig(cfg, unknown)));
+    return res.setFailuresList(failures([...checkGivenShapes(props), ...checkProviderConfig(cfg, unknown)]));
   });
 
   diffConfig = unary<provproto.DiffRequest, provproto.DiffResponse>(async (req) => {
@@ -154,7 +154,7 @@ export class CinderProvider {
       for (const [k, v] of req.getVariablesMap().entries()) given[k.replace(/^cinder:(config:)?/, "")] = v;
     }
     this.config = resolveProviderConfig(given);
-    const problems = checkProviderConfig(this.config);
+    const problems = [...checkGivenShapes(given), ...checkProviderConfig(this.config)];
     if (problems.length) throw new Error(`the cinder provider is not fully configured: ${problems.map((p) => p.reason).join("; ")}`);
     this.configured = true;
     this.clientP = undefined;

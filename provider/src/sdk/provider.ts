@@ -7,16 +7,26 @@ export interface ProviderArgs {
   cloud?: pulumi.Input<string>;
   authUrl?: pulumi.Input<string>;
   username?: pulumi.Input<string>;
+  /** The user by id (instead of `username`). */
+  userId?: pulumi.Input<string>;
   password?: pulumi.Input<string>;
   projectName?: pulumi.Input<string>;
   projectId?: pulumi.Input<string>;
   userDomainName?: pulumi.Input<string>;
+  userDomainId?: pulumi.Input<string>;
   projectDomainName?: pulumi.Input<string>;
+  projectDomainId?: pulumi.Input<string>;
+  /** `"all"`: a system-scoped token instead of a project-scoped one (not with a project). */
+  systemScope?: pulumi.Input<string>;
   token?: pulumi.Input<string>;
   applicationCredentialId?: pulumi.Input<string>;
+  /** An application credential by name, with its user (`userId`, or `username` + user domain). */
+  applicationCredentialName?: pulumi.Input<string>;
   applicationCredentialSecret?: pulumi.Input<string>;
   /** Skip the catalog (e.g. noauth): `http://host:8776` or `http://host:8776/v3/<project>`. */
   endpoint?: pulumi.Input<string>;
+  /** Endpoints replacing the catalog's, keyed by service type: `{ volumev3: "https://..." }`. */
+  endpointOverrides?: pulumi.Input<{ [serviceType: string]: pulumi.Input<string> }>;
   region?: pulumi.Input<string>;
   insecure?: pulumi.Input<boolean>;
   cacert?: pulumi.Input<string>;
@@ -27,8 +37,9 @@ export interface ProviderArgs {
 }
 
 const KEYS = [
-  "cloud", "cert", "key", "authUrl", "username", "password", "projectName", "projectId", "userDomainName", "projectDomainName", "token",
-  "applicationCredentialId", "applicationCredentialSecret", "endpoint", "region", "insecure", "cacert", "microversion",
+  "cloud", "cert", "key", "authUrl", "username", "userId", "password", "projectName", "projectId", "userDomainName", "userDomainId",
+  "projectDomainName", "projectDomainId", "systemScope", "token", "applicationCredentialId", "applicationCredentialName",
+  "applicationCredentialSecret", "endpoint", "endpointOverrides", "region", "insecure", "cacert", "microversion",
 ] as const;
 const SECRETS = ["password", "token", "applicationCredentialSecret", "key"] as const;
 

@@ -52,6 +52,12 @@ function userBody(u: UserRef, what: string): UserBody {
 }
 
 function scopeBody(s: ProjectScope): NonNullable<TokensRequest["auth"]["scope"]> | undefined {
+  if (s.systemScope !== undefined && s.systemScope !== "") {
+    // keystoneauth: system_scope "all" is the only system there is.
+    if (s.systemScope.toLowerCase() !== "all") throw new ConfigError(`system scope '${s.systemScope}' is not 'all'`);
+    if (s.projectId || s.projectName) throw new ConfigError("a token is scoped to a project or to the system, not both: drop the project or the system scope");
+    return { system: { all: true } };
+  }
   if (s.projectId) return { project: { id: s.projectId } };
   if (!s.projectName) return undefined;
   const domain = s.projectDomainId ? { id: s.projectDomainId } : s.projectDomainName ? { name: s.projectDomainName } : { id: "default" };

@@ -3,12 +3,17 @@ import type { AxiosAdapter } from "axios";
 import type { RetryOptions } from "../retry";
 import type { RequestLog, TlsOptions } from "../transport";
 
-/** Project scope, by id or by name plus domain (id or name; default domain id `default`). */
+/**
+ * The token's scope: a project, by id or by name plus domain (id or name; default domain id
+ * `default`), or the system (`systemScope: "all"`, keystoneauth's `system_scope`), not both.
+ */
 export interface ProjectScope {
   projectId?: string;
   projectName?: string;
   projectDomainId?: string;
   projectDomainName?: string;
+  /** `"all"`: a system-scoped token (`{"system": {"all": true}}`); it has no project. */
+  systemScope?: string;
 }
 
 /** The user, by id or by name plus domain (id or name; default domain id `default`). */
@@ -84,6 +89,12 @@ export interface ConnectOptions {
   interface?: EndpointInterface;
   /** Catalog service types to look for, in order (default `block-storage`, `volumev3`). */
   serviceType?: string | string[];
+  /**
+   * Endpoints that replace the catalog's, keyed by service type (`volumev3`, `block-storage`), as
+   * @pulumi/openstack's `endpointOverrides`; the first of the service types above that has one is
+   * used (the credentials still go to Keystone). `endpoint` wins over these.
+   */
+  endpointOverrides?: Record<string, string>;
   /** Pin a microversion (`"3.60"`) instead of negotiating the highest common one. */
   microversion?: string;
   /** Timeout of each HTTP attempt in milliseconds (default 60 s). */

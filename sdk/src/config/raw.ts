@@ -44,6 +44,8 @@ export const AUTH_KEYS = [
   "application_credential_name",
   "application_credential_secret",
   "endpoint",
+  /** keystoneauth's `system_scope` (OS_SYSTEM_SCOPE): `all` scopes the token to the system. */
+  "system_scope",
 ] as const;
 export type RawAuthKey = (typeof AUTH_KEYS)[number];
 

@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { ConfigError } from "../errors";
 import { parseVersion } from "../microversions";
 import type { TlsOptions } from "../transport";
+import { VOLUME_SERVICE_TYPES } from "../auth/catalog";
 import { loadCloud } from "./clouds";
 import { fromEnv } from "./env";
 import type { AuthOptions, ConnectOptions, EndpointInterface } from "./options";
@@ -30,8 +31,11 @@ export function resolveConfig(o: ConnectOptions): ResolvedConfig {
   const auth = o.auth ?? authFromRaw(raw);
   const iface = (o.interface ?? raw.interface ?? "public").replace(/URL$/, "");
   if (!["public", "internal", "admin"].includes(iface)) throw new ConfigError(`interface '${iface}' is not public, internal or admin`);
+  const types = o.serviceType === undefined ? VOLUME_SERVICE_TYPES : ([] as string[]).concat(o.serviceType);
+  const named = types.map((t) => o.endpointOverrides?.[t]).find((u) => u !== undefined && u !== "");
   const endpoint =
     o.endpoint ??
+    named ??
     raw.block_storage_endpoint_override ??
     raw.volumev3_endpoint_override ??
     (auth.type === "noauth" || (auth.type === "token" && !auth.authUrl) ? raw.auth?.endpoint : undefined);
@@ -99,6 +103,7 @@ export function authFromRaw(raw: RawCloud): AuthOptions {
     projectName: a.project_name,
     projectDomainId: a.project_domain_id ?? (a.project_domain_name ? undefined : a.default_domain_id),
     projectDomainName: a.project_domain_name ?? (a.project_domain_id ? undefined : a.default_domain_name),
+    ...(a.system_scope ? { systemScope: a.system_scope } : {}),
   };
   switch (type) {
     case "password":
