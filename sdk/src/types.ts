@@ -123,13 +123,13 @@ export type VolumeCreate = Omit<Schemas["VolumeCreate"], "size"> & { size?: numb
 
 /**
  * Volume statuses as the API shows them (cinder/objects/fields.py VolumeStatus, with `managing` →
- * `creating`, `error_managing` → `error`, plus `reverting` and `unmanaging`): for waiters and
+ * `creating`, `error_managing` → `error`, plus `reverting`, `unmanaging` and `error_unmanaging`): for waiters and
  * comparisons. The spec types `status` as a plain string, so responses stay `string`.
  */
 export type VolumeStatus =
   | "creating" | "available" | "deleting" | "error" | "error_deleting" | "attaching" | "in-use" | "detaching" | "maintenance"
   | "restoring-backup" | "error_restoring" | "reserved" | "awaiting-transfer" | "backing-up" | "error_backing-up"
-  | "error_extending" | "downloading" | "uploading" | "retyping" | "extending" | "reverting" | "unmanaging";
+  | "error_extending" | "downloading" | "uploading" | "retyping" | "extending" | "reverting" | "unmanaging" | "error_unmanaging";
 
 /** Snapshot statuses (cinder/objects/fields.py SnapshotStatus). */
 export type SnapshotStatus =
