@@ -4774,6 +4774,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/image/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the Image API versions (explicitly)
+         * @description Glance's `GET /versions` (glance/api/versions.py `index` with `explicit`): the same version
+         *     document as `GET /image`, with **200**. No authentication. The `glance` CLI asks it to
+         *     choose the API version.
+         */
+        get: operations["showImageVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/image/v2/images": {
         parameters: {
             query?: never;
@@ -27424,6 +27446,26 @@ export interface operations {
         responses: {
             /** @description The Image API versions. */
             300: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImageVersions"];
+                };
+            };
+        };
+    };
+    showImageVersions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The Image API versions. */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };

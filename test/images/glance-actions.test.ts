@@ -65,6 +65,16 @@ forEachDialect("image actions, schemas and hidden images", function (fx) {
     assert.equal(anon.status, 401);
   });
 
+  it("answers GET /versions with 200 and the version document of GET /", async () => {
+    const explicit = await fetch(`${fx.s.url}/image/versions`);
+    assert.equal(explicit.status, 200);
+    const root = await fetch(`${fx.s.url}/image`);
+    assert.equal(root.status, 300);
+    const body: any = await explicit.json();
+    assert.ok(body.versions.some((v: any) => v.id.startsWith("v2") && v.status === "CURRENT"));
+    assert.deepEqual(body, await root.json());
+  });
+
   it("deactivates and reactivates an image as Glance does", async () => {
     const data = Buffer.alloc(65536, 3);
     const img = await activeImage(fx.c, data);

@@ -8,6 +8,7 @@ import type { Handlers, HandlerRequest } from "../handler";
 import type { BuiltinImages } from "../../image/builtin";
 import { addImageMember, imageMembers, removeImageMember, showImageMember, updateImageMember } from "../../image/members";
 import { memberView } from "../../image/view";
+import { imageVersions } from "./identity";
 import { imageSchema, imagesSchema, memberSchema, membersSchema } from "../../image/schemas";
 import { notFound } from "../../contract/errors";
 
@@ -31,7 +32,8 @@ type ImageOperation =
   | "showImageSchema"
   | "showImagesSchema"
   | "showImageMemberSchema"
-  | "showImageMembersSchema";
+  | "showImageMembersSchema"
+  | "showImageVersions";
 
 function images(req: HandlerRequest<unknown>): BuiltinImages {
   const b = req.svc.builtinImages;
@@ -107,6 +109,7 @@ export const imageHandlers: Pick<Handlers, ImageOperation> = {
     await images(req).setActive(req.ctx, req.params.image_id, true);
     return {};
   },
+  showImageVersions: async (req) => ({ body: { versions: imageVersions(req.link.origin) } }),
   showImageSchema: async () => ({ body: imageSchema() }),
   showImagesSchema: async () => ({ body: imagesSchema() }),
   showImageMemberSchema: async () => ({ body: memberSchema() }),
