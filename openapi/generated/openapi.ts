@@ -4774,6 +4774,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/image/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the Image API versions (explicitly)
+         * @description Glance's `GET /versions` (glance/api/versions.py `index` with `explicit`): the same version
+         *     document as `GET /image`, with **200**. No authentication. The `glance` CLI asks it to
+         *     choose the API version.
+         */
+        get: operations["showImageVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/image/v2/images": {
         parameters: {
             query?: never;
@@ -4854,7 +4876,7 @@ export interface paths {
          * Download an image's data
          * @description Glance's `GET /v2/images/{image_id}/file` (image_data.py `download`): **200** with the data
          *     (`application/octet-stream`, `Content-MD5` the checksum); **204** when the image has no
-         *     data yet.
+         *     data yet; **403** for a deactivated image, but to an admin.
          */
         get: operations["downloadImageData"];
         /**
@@ -4953,6 +4975,138 @@ export interface paths {
          * @description Glance's `DELETE /v2/images/{image_id}/members/{member_id}`, **204**; owner only.
          */
         delete: operations["deleteImageMember"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/image/v2/images/{image_id}/actions/deactivate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                image_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Deactivate an image
+         * @description Glance's `POST /v2/images/{image_id}/actions/deactivate` (glance/api/v2/image_actions.py), **204**.
+         *     An `active` image becomes `deactivated`: its data is then served to admins only (403 for others), and no volume can be made from it; deactivating a deactivated image changes nothing; from any other status → 403.
+         *     Glance's default policy: admin or a member of the owning project.
+         */
+        post: operations["deactivateImage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/image/v2/images/{image_id}/actions/reactivate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                image_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reactivate an image
+         * @description Glance's `POST /v2/images/{image_id}/actions/reactivate` (glance/api/v2/image_actions.py), **204**.
+         *     A `deactivated` image becomes `active` again; reactivating an active image changes nothing; from any other status → 403.
+         *     Glance's default policy: admin or a member of the owning project.
+         */
+        post: operations["reactivateImage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/image/v2/schemas/image": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The JSON schema of an image
+         * @description Glance's `GET /v2/schemas/image` (glance/api/v2/schemas.py): **200** with the JSON schema
+         *     of an image as Glance serves it; clients such as the `glance` CLI read it.
+         */
+        get: operations["showImageSchema"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/image/v2/schemas/images": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The JSON schema of an image list
+         * @description Glance's `GET /v2/schemas/images` (glance/api/v2/schemas.py): **200** with the JSON schema
+         *     of an image list as Glance serves it; clients such as the `glance` CLI read it.
+         */
+        get: operations["showImagesSchema"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/image/v2/schemas/member": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The JSON schema of an image member
+         * @description Glance's `GET /v2/schemas/member` (glance/api/v2/schemas.py): **200** with the JSON schema
+         *     of an image member as Glance serves it; clients such as the `glance` CLI read it.
+         */
+        get: operations["showImageMemberSchema"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/image/v2/schemas/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The JSON schema of an image member list
+         * @description Glance's `GET /v2/schemas/members` (glance/api/v2/schemas.py): **200** with the JSON schema
+         *     of an image member list as Glance serves it; clients such as the `glance` CLI read it.
+         */
+        get: operations["showImageMembersSchema"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -17809,6 +17963,17 @@ export interface components {
             status: string;
         };
         /**
+         * @description A JSON schema as Glance serves it (glance/schema.py): `name`, `properties`, and for the image
+         *     schema `additionalProperties` and `links`; a collection's schema has the items' schema under
+         *     `properties.<name>.items`.
+         */
+        GlanceSchema: {
+            name: string;
+            properties: Record<string, never>;
+            additionalProperties?: unknown;
+            links?: Record<string, never>[];
+        };
+        /**
          * @description A compute quota set with no compute quotas: Cinderblock offers no Compute service; the
          *     `compute` catalog entry exists because `openstack quota set`, `quota show` and `limits show`
          *     build a Compute client before they look at what they were asked.
@@ -27311,6 +27476,26 @@ export interface operations {
             };
         };
     };
+    showImageVersions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The Image API versions. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImageVersions"];
+                };
+            };
+        };
+    };
     listImages: {
         parameters: {
             query?: never;
@@ -27468,6 +27653,7 @@ export interface operations {
                 content?: never;
             };
             401: components["responses"]["KeystoneUnauthorized"];
+            403: components["responses"]["GlanceForbidden"];
             404: components["responses"]["GlanceNotFound"];
         };
     };
@@ -27684,6 +27870,136 @@ export interface operations {
             401: components["responses"]["KeystoneUnauthorized"];
             403: components["responses"]["GlanceForbidden"];
             404: components["responses"]["GlanceNotFound"];
+        };
+    };
+    deactivateImage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                image_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["KeystoneUnauthorized"];
+            403: components["responses"]["GlanceForbidden"];
+            404: components["responses"]["GlanceNotFound"];
+        };
+    };
+    reactivateImage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                image_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["KeystoneUnauthorized"];
+            403: components["responses"]["GlanceForbidden"];
+            404: components["responses"]["GlanceNotFound"];
+        };
+    };
+    showImageSchema: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The schema. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GlanceSchema"];
+                };
+            };
+            401: components["responses"]["KeystoneUnauthorized"];
+        };
+    };
+    showImagesSchema: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The schema. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GlanceSchema"];
+                };
+            };
+            401: components["responses"]["KeystoneUnauthorized"];
+        };
+    };
+    showImageMemberSchema: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The schema. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GlanceSchema"];
+                };
+            };
+            401: components["responses"]["KeystoneUnauthorized"];
+        };
+    };
+    showImageMembersSchema: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The schema. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GlanceSchema"];
+                };
+            };
+            401: components["responses"]["KeystoneUnauthorized"];
         };
     };
     showComputeQuotas: {

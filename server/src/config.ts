@@ -162,7 +162,10 @@ export interface Config {
   messageReapIntervalSeconds: number;
   /** HTTP: the request line and headers must arrive within this long (0: no limit). */
   headersTimeoutMs: number;
-  /** HTTP: the whole request, body included, must arrive within this long (0: no limit). */
+  /**
+   * HTTP: the whole request, body included, must arrive within this long (0: no limit). Image data
+   * (`PUT /image/v2/images/{id}/file`) is held to the idle timeout instead while it keeps arriving.
+   */
   requestTimeoutMs: number;
   /** HTTP: an idle keep-alive connection is closed after this long (0: left for the client to close). */
   keepAliveTimeoutMs: number;
@@ -244,7 +247,7 @@ export function defaults(dataDir = "./data"): Config {
     messageReapIntervalSeconds: MESSAGE_REAP_INTERVAL_SECONDS,
     rpcResponseTimeoutSeconds: 60,
     // Request bodies here are small JSON (at most MAX_BODY_BYTES, 112 KiB; volume data never goes
-    // through this API), so a client on any working link sends its headers in well under 10 s and
+    // through this API, and image data is held to the idle timeout instead), so a client on any working link sends its headers in well under 10 s and
     // a whole request in well under 30 s; slower ones are holding a socket, not uploading.
     headersTimeoutMs: 10_000,
     requestTimeoutMs: 30_000,

@@ -24,6 +24,7 @@ import * as m0012 from "./migrations/0012_messages";
 import * as m0013 from "./migrations/0013_backups";
 import * as m0014 from "./migrations/0014_migration";
 import * as m0015 from "./migrations/0015_images";
+import * as m0016 from "./migrations/0016_image_hidden";
 
 export type Dialect = "sqlite" | "postgres";
 
@@ -60,6 +61,7 @@ const migrations: Record<string, Migration> = {
   "0013_backups": m0013,
   "0014_migration": m0014,
   "0015_images": m0015,
+  "0016_image_hidden": m0016,
 };
 
 class StaticProvider implements MigrationProvider {

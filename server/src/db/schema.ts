@@ -380,6 +380,8 @@ export interface ImagesTable {
   status: string;
   visibility: string;
   protected: number;
+  /** Left out of image lists unless asked for (0016). */
+  os_hidden: number;
   disk_format: string | null;
   container_format: string | null;
   size: number | string | null;

@@ -52,6 +52,8 @@ export type OperationName =
   | "deleteImage"
   | "showImage"
   | "updateImage"
+  | "deactivateImage"
+  | "reactivateImage"
   | "downloadImageData"
   | "uploadImageData"
   | "listImageMembers"
@@ -61,6 +63,11 @@ export type OperationName =
   | "updateImageMember"
   | "deleteImageTag"
   | "addImageTag"
+  | "showImageSchema"
+  | "showImagesSchema"
+  | "showImageMemberSchema"
+  | "showImageMembersSchema"
+  | "showImageVersions"
   | "showApiV3"
   | "listAttachments"
   | "createAttachment"
@@ -248,7 +255,7 @@ export type OperationName =
   | "showVolumeImageMetadata";
 
 /** Operations that are plain (method, path) operations, keyed into openapi-typescript's `operations`. */
-export type PlainOperationName = "listApiVersions" | "showComputeLimits" | "showComputeQuotas" | "showComputeDefaultQuotas" | "listIdentityVersions" | "showIdentityVersion" | "getAuthCatalog" | "listAuthProjects" | "revokeToken" | "validateToken" | "checkToken" | "issueToken" | "listDomains" | "showDomain" | "listEndpoints" | "showEndpoint" | "listProjects" | "createProject" | "deleteProject" | "showProject" | "updateProject" | "listProjectUserRoles" | "revokeProjectRole" | "checkProjectRole" | "grantProjectRole" | "listRegions" | "showRegion" | "listRoleAssignments" | "listRoles" | "createRole" | "showRole" | "listIdentityServices" | "showIdentityService" | "listUsers" | "createUser" | "deleteUser" | "showUser" | "updateUser" | "listApplicationCredentials" | "createApplicationCredential" | "deleteApplicationCredential" | "showApplicationCredential" | "changeUserPassword" | "listImageVersions" | "listImages" | "createImage" | "deleteImage" | "showImage" | "updateImage" | "downloadImageData" | "uploadImageData" | "listImageMembers" | "createImageMember" | "deleteImageMember" | "showImageMember" | "updateImageMember" | "deleteImageTag" | "addImageTag" | "showApiV3" | "listAttachments" | "createAttachment" | "deleteAttachment" | "showAttachment" | "updateAttachment" | "listAttachmentsDetail" | "listBackups" | "createBackup" | "deleteBackup" | "showBackup" | "updateBackup" | "exportBackupRecord" | "restoreBackup" | "listBackupsDetail" | "importBackupRecord" | "showCapabilities" | "listClusters" | "showCluster" | "listClustersDetail" | "disableCluster" | "enableCluster" | "listProjectDefaultTypes" | "unsetProjectDefaultType" | "showProjectDefaultType" | "setProjectDefaultType" | "listExtensions" | "listGroupSnapshots" | "createGroupSnapshot" | "deleteGroupSnapshot" | "showGroupSnapshot" | "listGroupSnapshotsDetail" | "listGroupTypes" | "createGroupType" | "deleteGroupType" | "showGroupType" | "updateGroupType" | "listGroupSpecs" | "setGroupSpecs" | "deleteGroupSpec" | "showGroupSpec" | "updateGroupSpec" | "showDefaultGroupType" | "listGroups" | "createGroup" | "showGroup" | "updateGroup" | "listGroupsDetail" | "showLimits" | "listManageableSnapshots" | "manageSnapshot" | "listManageableSnapshotsDetail" | "listManageableVolumes" | "manageVolume" | "listManageableVolumesDetail" | "listMessages" | "deleteMessage" | "showMessage" | "listAvailabilityZones" | "listHosts" | "showHost" | "showQuotaClass" | "updateQuotaClass" | "deleteQuotas" | "showQuotas" | "updateQuotas" | "showDefaultQuotas" | "listServices" | "disableService" | "disableServiceWithReason" | "enableService" | "failover" | "failoverHost" | "freezeHost" | "thawHost" | "listManageableSnapshotsLegacy" | "manageSnapshotLegacy" | "listManageableSnapshotsDetailLegacy" | "listManageableVolumesLegacy" | "manageVolumeLegacy" | "listManageableVolumesDetailLegacy" | "listTransfersLegacy" | "createTransferLegacy" | "deleteTransferLegacy" | "showTransferLegacy" | "acceptTransferLegacy" | "listTransfersDetailLegacy" | "listQosSpecs" | "createQosSpecs" | "deleteQosSpecs" | "showQosSpecs" | "setQosKeys" | "associateQos" | "listQosAssociations" | "unsetQosKeys" | "disassociateQos" | "disassociateAllQos" | "listResourceFilters" | "listPools" | "listSnapshots" | "createSnapshot" | "deleteSnapshot" | "showSnapshot" | "updateSnapshot" | "listSnapshotMetadata" | "createSnapshotMetadata" | "replaceSnapshotMetadata" | "deleteSnapshotMetadataItem" | "showSnapshotMetadataItem" | "updateSnapshotMetadataItem" | "listSnapshotsDetail" | "listVolumeTypes" | "createVolumeType" | "deleteVolumeType" | "showVolumeType" | "updateVolumeType" | "showEncryptionType" | "createEncryptionType" | "deleteEncryptionType" | "showEncryptionSpec" | "updateEncryptionType" | "listExtraSpecs" | "setExtraSpecs" | "deleteExtraSpec" | "showExtraSpec" | "updateExtraSpec" | "listTypeAccess" | "showDefaultVolumeType" | "listTransfers" | "createTransfer" | "deleteTransfer" | "showTransfer" | "acceptTransfer" | "listTransfersDetail" | "listVolumes" | "createVolume" | "deleteVolume" | "showVolume" | "updateVolume" | "showVolumeEncryptionMetadata" | "showVolumeEncryptionMetadataItem" | "listVolumeMetadata" | "createVolumeMetadata" | "replaceVolumeMetadata" | "deleteVolumeMetadataItem" | "showVolumeMetadataItem" | "updateVolumeMetadataItem" | "listVolumesDetail" | "getVolumesSummary";
+export type PlainOperationName = "listApiVersions" | "showComputeLimits" | "showComputeQuotas" | "showComputeDefaultQuotas" | "listIdentityVersions" | "showIdentityVersion" | "getAuthCatalog" | "listAuthProjects" | "revokeToken" | "validateToken" | "checkToken" | "issueToken" | "listDomains" | "showDomain" | "listEndpoints" | "showEndpoint" | "listProjects" | "createProject" | "deleteProject" | "showProject" | "updateProject" | "listProjectUserRoles" | "revokeProjectRole" | "checkProjectRole" | "grantProjectRole" | "listRegions" | "showRegion" | "listRoleAssignments" | "listRoles" | "createRole" | "showRole" | "listIdentityServices" | "showIdentityService" | "listUsers" | "createUser" | "deleteUser" | "showUser" | "updateUser" | "listApplicationCredentials" | "createApplicationCredential" | "deleteApplicationCredential" | "showApplicationCredential" | "changeUserPassword" | "listImageVersions" | "listImages" | "createImage" | "deleteImage" | "showImage" | "updateImage" | "deactivateImage" | "reactivateImage" | "downloadImageData" | "uploadImageData" | "listImageMembers" | "createImageMember" | "deleteImageMember" | "showImageMember" | "updateImageMember" | "deleteImageTag" | "addImageTag" | "showImageSchema" | "showImagesSchema" | "showImageMemberSchema" | "showImageMembersSchema" | "showImageVersions" | "showApiV3" | "listAttachments" | "createAttachment" | "deleteAttachment" | "showAttachment" | "updateAttachment" | "listAttachmentsDetail" | "listBackups" | "createBackup" | "deleteBackup" | "showBackup" | "updateBackup" | "exportBackupRecord" | "restoreBackup" | "listBackupsDetail" | "importBackupRecord" | "showCapabilities" | "listClusters" | "showCluster" | "listClustersDetail" | "disableCluster" | "enableCluster" | "listProjectDefaultTypes" | "unsetProjectDefaultType" | "showProjectDefaultType" | "setProjectDefaultType" | "listExtensions" | "listGroupSnapshots" | "createGroupSnapshot" | "deleteGroupSnapshot" | "showGroupSnapshot" | "listGroupSnapshotsDetail" | "listGroupTypes" | "createGroupType" | "deleteGroupType" | "showGroupType" | "updateGroupType" | "listGroupSpecs" | "setGroupSpecs" | "deleteGroupSpec" | "showGroupSpec" | "updateGroupSpec" | "showDefaultGroupType" | "listGroups" | "createGroup" | "showGroup" | "updateGroup" | "listGroupsDetail" | "showLimits" | "listManageableSnapshots" | "manageSnapshot" | "listManageableSnapshotsDetail" | "listManageableVolumes" | "manageVolume" | "listManageableVolumesDetail" | "listMessages" | "deleteMessage" | "showMessage" | "listAvailabilityZones" | "listHosts" | "showHost" | "showQuotaClass" | "updateQuotaClass" | "deleteQuotas" | "showQuotas" | "updateQuotas" | "showDefaultQuotas" | "listServices" | "disableService" | "disableServiceWithReason" | "enableService" | "failover" | "failoverHost" | "freezeHost" | "thawHost" | "listManageableSnapshotsLegacy" | "manageSnapshotLegacy" | "listManageableSnapshotsDetailLegacy" | "listManageableVolumesLegacy" | "manageVolumeLegacy" | "listManageableVolumesDetailLegacy" | "listTransfersLegacy" | "createTransferLegacy" | "deleteTransferLegacy" | "showTransferLegacy" | "acceptTransferLegacy" | "listTransfersDetailLegacy" | "listQosSpecs" | "createQosSpecs" | "deleteQosSpecs" | "showQosSpecs" | "setQosKeys" | "associateQos" | "listQosAssociations" | "unsetQosKeys" | "disassociateQos" | "disassociateAllQos" | "listResourceFilters" | "listPools" | "listSnapshots" | "createSnapshot" | "deleteSnapshot" | "showSnapshot" | "updateSnapshot" | "listSnapshotMetadata" | "createSnapshotMetadata" | "replaceSnapshotMetadata" | "deleteSnapshotMetadataItem" | "showSnapshotMetadataItem" | "updateSnapshotMetadataItem" | "listSnapshotsDetail" | "listVolumeTypes" | "createVolumeType" | "deleteVolumeType" | "showVolumeType" | "updateVolumeType" | "showEncryptionType" | "createEncryptionType" | "deleteEncryptionType" | "showEncryptionSpec" | "updateEncryptionType" | "listExtraSpecs" | "setExtraSpecs" | "deleteExtraSpec" | "showExtraSpec" | "updateExtraSpec" | "listTypeAccess" | "showDefaultVolumeType" | "listTransfers" | "createTransfer" | "deleteTransfer" | "showTransfer" | "acceptTransfer" | "listTransfersDetail" | "listVolumes" | "createVolume" | "deleteVolume" | "showVolume" | "updateVolume" | "showVolumeEncryptionMetadata" | "showVolumeEncryptionMetadataItem" | "listVolumeMetadata" | "createVolumeMetadata" | "replaceVolumeMetadata" | "deleteVolumeMetadataItem" | "showVolumeMetadataItem" | "updateVolumeMetadataItem" | "listVolumesDetail" | "getVolumesSummary";
 
 /** The body of each action, inside its key. */
 export interface ActionBodies {
@@ -1398,6 +1405,46 @@ export const routes: readonly Route[] = [
     "query": []
   },
   {
+    "method": "POST",
+    "path": "/image/v2/images/{image_id}/actions/deactivate",
+    "url": "/image/v2/images/:image_id/actions/deactivate",
+    "operation": "deactivateImage",
+    "operationId": "deactivateImage",
+    "twin": false,
+    "auth": true,
+    "policy": "deactivate",
+    "status": 204,
+    "statuses": [
+      204,
+      401,
+      403,
+      404
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "POST",
+    "path": "/image/v2/images/{image_id}/actions/reactivate",
+    "url": "/image/v2/images/:image_id/actions/reactivate",
+    "operation": "reactivateImage",
+    "operationId": "reactivateImage",
+    "twin": false,
+    "auth": true,
+    "policy": "reactivate",
+    "status": 204,
+    "statuses": [
+      204,
+      401,
+      403,
+      404
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
     "method": "GET",
     "path": "/image/v2/images/{image_id}/file",
     "url": "/image/v2/images/:image_id/file",
@@ -1411,6 +1458,7 @@ export const routes: readonly Route[] = [
       200,
       204,
       401,
+      403,
       404
     ],
     "lenient": [],
@@ -1582,6 +1630,95 @@ export const routes: readonly Route[] = [
       401,
       403,
       404
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "GET",
+    "path": "/image/v2/schemas/image",
+    "url": "/image/v2/schemas/image",
+    "operation": "showImageSchema",
+    "operationId": "showImageSchema",
+    "twin": false,
+    "auth": true,
+    "policy": "none",
+    "status": 200,
+    "statuses": [
+      200,
+      401
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "GET",
+    "path": "/image/v2/schemas/images",
+    "url": "/image/v2/schemas/images",
+    "operation": "showImagesSchema",
+    "operationId": "showImagesSchema",
+    "twin": false,
+    "auth": true,
+    "policy": "none",
+    "status": 200,
+    "statuses": [
+      200,
+      401
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "GET",
+    "path": "/image/v2/schemas/member",
+    "url": "/image/v2/schemas/member",
+    "operation": "showImageMemberSchema",
+    "operationId": "showImageMemberSchema",
+    "twin": false,
+    "auth": true,
+    "policy": "none",
+    "status": 200,
+    "statuses": [
+      200,
+      401
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "GET",
+    "path": "/image/v2/schemas/members",
+    "url": "/image/v2/schemas/members",
+    "operation": "showImageMembersSchema",
+    "operationId": "showImageMembersSchema",
+    "twin": false,
+    "auth": true,
+    "policy": "none",
+    "status": 200,
+    "statuses": [
+      200,
+      401
+    ],
+    "lenient": [],
+    "bodyBefore": [],
+    "query": []
+  },
+  {
+    "method": "GET",
+    "path": "/image/versions",
+    "url": "/image/versions",
+    "operation": "showImageVersions",
+    "operationId": "showImageVersions",
+    "twin": false,
+    "auth": false,
+    "policy": "none",
+    "status": 200,
+    "statuses": [
+      200
     ],
     "lenient": [],
     "bodyBefore": [],

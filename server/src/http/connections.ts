@@ -43,9 +43,20 @@ export function connectionOptions(l: ConnectionLimits): Partial<FastifyHttpOptio
       keepAliveTimeout: l.keepAliveTimeoutMs,
       connectionsCheckingInterval: checkingInterval(l),
     },
-    clientErrorHandler,
+    clientErrorHandler: (err, socket) => clientErrorHandler(err, socket, l),
   };
 }
+
+/**
+ * Image data (`PUT /image/v2/images/{id}/file`) is the one request body that may rightly take
+ * longer than the request deadline: an image of gigabytes on a working link. While such a body
+ * arrives, the request deadline does not cut it; the idle timeout does, when nothing arrives for
+ * that long (a stalled client), with a 408 in Glance's envelope. Without an idle timeout the
+ * request deadline applies to it as to any other body.
+ */
+const STREAMED_BODY = /^\/image\/v2\/images\/[^/?#]+\/file\/?(\?|$)/;
+const streamingBody = Symbol("streamingBody");
+type StreamingSocket = Socket & { [streamingBody]?: boolean };
 
 const firstRequestTimer = Symbol("firstRequestTimer");
 type TimedSocket = Socket & { [firstRequestTimer]?: NodeJS.Timeout };
@@ -71,13 +82,23 @@ export function limitConnections(app: FastifyInstance, l: ConnectionLimits): voi
     server.on("request", (req: IncomingMessage) => clearTimeout((req.socket as TimedSocket)[firstRequestTimer]));
   }
   if (l.idleTimeoutMs > 0) {
+    // Marked when the headers are in, before Node's next check of the request deadline.
+    server.on("request", (req: IncomingMessage) => {
+      if (req.method !== "PUT" || !STREAMED_BODY.test(req.url ?? "")) return;
+      const socket = req.socket as StreamingSocket;
+      socket[streamingBody] = true;
+      const done = () => (socket[streamingBody] = false);
+      req.once("end", done);
+      req.once("close", done);
+    });
     // The idle timeout is about the client: while a handler works (a synchronous volume action
     // can take a while) the socket is quiet for our sake, and Node would close it. A listener on
     // the response keeps Node from closing it then; once the answer is being written, a client
     // that stops reading it is closed.
     app.addHook("onRequest", async (_req, reply) => {
-      reply.raw.on("timeout", (socket: Socket) => {
+      reply.raw.on("timeout", (socket: StreamingSocket) => {
         if (reply.raw.headersSent) socket.destroy();
+        else if (socket[streamingBody]) sendAndClose(socket, stalledData(l.idleTimeoutMs), undefined, "glance");
       });
     });
   }
@@ -89,8 +110,10 @@ export function limitConnections(app: FastifyInstance, l: ConnectionLimits): voi
  * Glance's when the request line the parser was given names a path under /image/v2, Keystone's
  * under /identity (or the other Keystone-style APIs), Cinder's otherwise.
  */
-function clientErrorHandler(err: Error & { code?: string; reason?: string; rawPacket?: unknown }, socket: Socket): void {
+function clientErrorHandler(err: Error & { code?: string; reason?: string; rawPacket?: unknown }, socket: StreamingSocket, l: ConnectionLimits): void {
   if (err.code === "ECONNRESET" || socket.destroyed) return;
+  // Image data still arriving: the idle timeout is its limit (Node checks this request no more).
+  if (err.code === "ERR_HTTP_REQUEST_TIMEOUT" && socket[streamingBody] && l.idleTimeoutMs > 0) return;
   let fault: CinderError;
   if (err.code === "ERR_HTTP_REQUEST_TIMEOUT") fault = requestTimeout();
   else if (err.code === "HPE_HEADER_OVERFLOW") fault = new CinderError(431, "The request headers are too large.");
@@ -139,6 +162,8 @@ const overClientLimit = Symbol("overClientLimit");
 type LimitedSocket = Socket & { [overClientLimit]?: number };
 
 const requestTimeout = () => new CinderError(408, "The request did not arrive in time: the connection was too slow or stalled.");
+
+const stalledData = (ms: number) => new CinderError(408, `The image data stopped arriving: nothing was received for ${ms / 1000} s.`);
 
 const REASONS: Record<number, string> = { 400: "Bad Request", 408: "Request Timeout", 431: "Request Header Fields Too Large" };
 

@@ -5,7 +5,8 @@
  *
  * Status as Glance's (glance/domain/__init__.py): queued -> saving (data arriving) -> active;
  * data that qemu-img cannot read as the image's disk format leaves it `killed`; an upload cut off
- * half-way returns it to `queued`.
+ * half-way returns it to `queued`. An active image can be deactivated (its data then served to
+ * admins only) and reactivated.
  */
 import { randomUUID } from "node:crypto";
 import { promises as fsp } from "node:fs";
@@ -73,6 +74,7 @@ export class BuiltinImages implements ImageService {
       status: "queued",
       visibility: "shared",
       protected: 0,
+      os_hidden: 0,
       disk_format: null,
       container_format: null,
       size: null,
@@ -128,7 +130,7 @@ export class BuiltinImages implements ImageService {
       throw glanceBadRequest("Properties disk_format, container_format must be set prior to saving data.");
     }
     const changes: Partial<ImagesTable> = {
-      name: row.name, visibility: row.visibility, protected: row.protected, disk_format: row.disk_format,
+      name: row.name, visibility: row.visibility, protected: row.protected, os_hidden: row.os_hidden, disk_format: row.disk_format,
       container_format: row.container_format, min_disk: row.min_disk, min_ram: row.min_ram, tags: row.tags,
       properties: JSON.stringify(props), updated_at: now(),
     };
@@ -185,7 +187,10 @@ export class BuiltinImages implements ImageService {
   /** The image's data; null when it has none yet (Glance answers 204). */
   async openData(c: ImageCaller, id: string): Promise<Readable | null> {
     const img = await this.find(c, id);
-    if (img.status !== "active" || !(await this.store.exists(id))) return null;
+    if (img.status === "deactivated" && !c.isAdmin) {
+      throw new CinderError(403, "The requested image has been deactivated. Image data download is forbidden.");
+    }
+    if ((img.status !== "active" && img.status !== "deactivated") || !(await this.store.exists(id))) return null;
     return this.store.read(id);
   }
 
@@ -193,6 +198,23 @@ export class BuiltinImages implements ImageService {
     const data = await this.openData(c, id);
     if (!data) throw glanceConflict(`Image ${id} has no data: it is not active.`);
     return data;
+  }
+
+  /**
+   * Glance's image actions (glance/api/v2/image_actions.py, glance/domain Image `deactivate`,
+   * `reactivate`): active <-> deactivated, a no-op on an image already there, 403 from any other
+   * status. Policy `deactivate`/`reactivate`: admin or a member of the owning project.
+   */
+  async setActive(c: ImageCaller, id: string, active: boolean): Promise<void> {
+    const img = await this.find(c, id);
+    const [action, from, to] = active ? ["reactivate", "deactivated", "active"] : ["deactivate", "active", "deactivated"];
+    mustOwn(c, img, action);
+    if (img.status === to) return;
+    if (img.status !== from || !(await casImage(this.db, id, [from], { status: to, updated_at: now() }))) {
+      const current = (await getImage(this.db, id))?.status ?? img.status;
+      if (current === to) return;
+      throw new CinderError(403, `Not allowed to ${action} image in status '${current}'`);
+    }
   }
 
   async addTag(c: ImageCaller, id: string, tag: string): Promise<void> {
@@ -255,6 +277,8 @@ function applyAttribute(c: ImageCaller, row: ImagesTable, k: string, v: unknown)
       row.tags = JSON.stringify(checkTags(v));
       return;
     case "os_hidden":
+      if (typeof v !== "boolean") throw glanceBadRequest(`Provided object does not match schema 'image': ${JSON.stringify(v)} is not of type 'boolean' (os_hidden)`);
+      row.os_hidden = v ? 1 : 0;
       return;
     default: {
       const props = JSON.parse(row.properties) as Record<string, string>;

@@ -2,7 +2,8 @@
  * Image list filters, sorting and paging (glance/api/v2/images.py RequestDeserializer `index`,
  * glance/db/sqlalchemy/api.py `_paginate_query`): `limit` (default 25, at most 1000), `marker`,
  * `sort_key`/`sort_dir` (or `sort=key:dir,...`), filters on the core attributes, `tag`,
- * `size_min`/`size_max` and any other property by value. Done over the rows the caller may see,
+ * `size_min`/`size_max`, `os_hidden` (hidden images are listed only with `os_hidden=true`, and
+ * then only they) and any other property by value. Done over the rows the caller may see,
  * which a project's image limit keeps few.
  */
 import type { ImageRow } from "../db/schema";
@@ -55,6 +56,7 @@ function matches(img: GlanceImage, row: ImageRow, q: Record<string, string>): bo
   }
   if (q.tag !== undefined && !img.tags.includes(q.tag)) return false;
   if (q.protected !== undefined && String(Boolean(row.protected)) !== q.protected) return false;
+  if (Boolean(row.os_hidden) !== (q.os_hidden?.toLowerCase() === "true")) return false;
   if (q.size_min !== undefined && (row.size === null || Number(row.size) < Number(q.size_min))) return false;
   if (q.size_max !== undefined && (row.size === null || Number(row.size) > Number(q.size_max))) return false;
   return true;
@@ -70,6 +72,10 @@ function compare(a: unknown, b: unknown): number {
 export function listPage(rows: ImageRow[], q: Record<string, string>): ImagePage {
   const limit = q.limit === undefined ? DEFAULT_LIMIT : Number(q.limit);
   if (!Number.isInteger(limit) || limit < 0) throw glanceBadRequest("limit param must be positive");
+  for (const k of ["os_hidden", "protected"] as const) {
+    const v = k === "os_hidden" ? q[k]?.toLowerCase() : q[k];
+    if (v !== undefined && v !== "true" && v !== "false") throw glanceBadRequest(`Invalid value '${q[k]}' for '${k}' filter. Valid values are 'true' or 'false'.`);
+  }
   for (const k of ["size_min", "size_max"]) if (q[k] !== undefined && !/^\d+$/.test(q[k])) throw glanceBadRequest(`${k} must be a non-negative integer`);
   const sort = sortSpec(q);
   const byId = new Map(rows.map((r) => [r.id, r]));

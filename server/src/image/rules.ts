@@ -28,6 +28,7 @@ export const CORE = new Set(["name", "disk_format", "container_format", "visibil
 export const IMAGE_POLICIES: ReadonlySet<string> = new Set([
   "get_images", "get_image", "add_image", "modify_image", "delete_image", "download_image", "upload_image",
   "get_members", "get_member", "add_member", "modify_member", "delete_member", "publicize_image", "communitize_image",
+  "deactivate", "reactivate",
 ]);
 
 export const glanceBadRequest = (message: string) => new CinderError(400, message);

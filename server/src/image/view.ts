@@ -16,7 +16,7 @@ export function imageView(r: ImageRow): GlanceImage {
     status: r.status,
     visibility: r.visibility,
     protected: Boolean(r.protected),
-    os_hidden: false,
+    os_hidden: Boolean(r.os_hidden),
     owner: r.owner,
     disk_format: r.disk_format,
     container_format: r.container_format,

@@ -15,6 +15,7 @@ function norm(r: ImageRow): ImageRow {
     size: r.size === null ? null : Number(r.size),
     virtual_size: r.virtual_size === null ? null : Number(r.virtual_size),
     protected: Number(r.protected),
+    os_hidden: Number(r.os_hidden),
     min_disk: Number(r.min_disk),
     min_ram: Number(r.min_ram),
   };

@@ -103,7 +103,7 @@ function identityVersion(origin: string) {
 }
 
 /** glance/api/versions.py: v2.0 to v2.16, newest first. */
-function imageVersions(origin: string) {
+export function imageVersions(origin: string) {
   const minors = Array.from({ length: 17 }, (_, i) => 16 - i);
   return minors.map((m) => ({
     id: `v2.${m}`,

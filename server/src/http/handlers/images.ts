@@ -1,12 +1,15 @@
 /**
  * The built-in Image API at /image/v2 (glance/api/v2/images.py, image_data.py, image_tags.py,
- * image_members.py). Thin: each handler calls the built-in image service and renders its answer.
+ * image_members.py, image_actions.py, schemas.py). Thin: each handler calls the built-in image
+ * service and renders its answer.
  */
 import type { Readable } from "node:stream";
 import type { Handlers, HandlerRequest } from "../handler";
 import type { BuiltinImages } from "../../image/builtin";
 import { addImageMember, imageMembers, removeImageMember, showImageMember, updateImageMember } from "../../image/members";
 import { memberView } from "../../image/view";
+import { imageVersions } from "./identity";
+import { imageSchema, imagesSchema, memberSchema, membersSchema } from "../../image/schemas";
 import { notFound } from "../../contract/errors";
 
 type ImageOperation =
@@ -23,7 +26,14 @@ type ImageOperation =
   | "createImageMember"
   | "showImageMember"
   | "updateImageMember"
-  | "deleteImageMember";
+  | "deleteImageMember"
+  | "deactivateImage"
+  | "reactivateImage"
+  | "showImageSchema"
+  | "showImagesSchema"
+  | "showImageMemberSchema"
+  | "showImageMembersSchema"
+  | "showImageVersions";
 
 function images(req: HandlerRequest<unknown>): BuiltinImages {
   const b = req.svc.builtinImages;
@@ -91,4 +101,17 @@ export const imageHandlers: Pick<Handlers, ImageOperation> = {
     await removeImageMember(images(req), req.ctx, req.params.image_id, req.params.member_id);
     return {};
   },
+  deactivateImage: async (req) => {
+    await images(req).setActive(req.ctx, req.params.image_id, false);
+    return {};
+  },
+  reactivateImage: async (req) => {
+    await images(req).setActive(req.ctx, req.params.image_id, true);
+    return {};
+  },
+  showImageVersions: async (req) => ({ body: { versions: imageVersions(req.link.origin) } }),
+  showImageSchema: async () => ({ body: imageSchema() }),
+  showImagesSchema: async () => ({ body: imagesSchema() }),
+  showImageMemberSchema: async () => ({ body: memberSchema() }),
+  showImageMembersSchema: async () => ({ body: membersSchema() }),
 };
