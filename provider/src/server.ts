@@ -11,7 +11,7 @@ import * as plugproto from "@pulumi/pulumi/proto/plugin_pb";
 import * as provrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import * as statusproto from "@pulumi/pulumi/proto/status_pb";
-import { connect, isApiError, type CinderClient } from "@cinderblock/sdk";
+import { connect, imagesClient, isApiError, type CinderClient, type ImagesClient } from "@cinderblock/sdk";
 import { readFileSync } from "node:fs";
 import { FUNCTIONS } from "./functions";
 import { checkGivenShapes, checkProviderConfig, connectOptions, resolveProviderConfig, SECRET_CONFIG_KEYS, type ProviderConfig } from "./lib/config";
@@ -85,6 +85,20 @@ export class CinderProvider {
     return this.clientP;
   };
 
+  /**
+   * The Image service of the client's session: `endpointOverrides.image` when set, else the
+   * catalog's `image` endpoint (in the configured region).
+   */
+  images = async (): Promise<ImagesClient> => {
+    const c = await this.client();
+    const override = this.config.endpointOverrides?.image;
+    try {
+      return imagesClient(c, { endpoint: override || undefined, region: this.config.region });
+    } catch (e) {
+      throw new Error(`no Image service (Glance v2) endpoint: ${(e as Error).message}; set endpointOverrides.image (e.g. {"image": "https://host:8776/image"})`);
+    }
+  };
+
   private resource(urnOrType: string): ResourceDef {
     const type = urnOrType.includes("::") ? typeOf(urnOrType) : urnOrType;
     const def = RESOURCES[type];
@@ -97,7 +111,7 @@ export class CinderProvider {
     this.aborts.add(ac);
     const timeoutMs = (timeoutSec > 0 ? timeoutSec : (def.defaultTimeoutSec ?? 300)) * 1000;
     try {
-      return await f({ client: this.client, timeoutMs, signal: ac.signal, log: (m) => void this.engine.log("info", m, urn) });
+      return await f({ client: this.client, images: this.images, timeoutMs, signal: ac.signal, log: (m) => void this.engine.log("info", m, urn) });
     } finally {
       this.aborts.delete(ac);
     }

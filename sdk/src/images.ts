@@ -56,6 +56,13 @@ export interface ImageCreate {
   [property: string]: unknown;
 }
 
+/** One operation of Glance's image update (`application/openstack-images-v2.1-json-patch`): `path` is `/<attribute>`. */
+export interface ImagePatchOp {
+  op: "add" | "replace" | "remove";
+  path: string;
+  value?: unknown;
+}
+
 /** Glance's list filters (`name`, `status`, `visibility`, `tag`, `os_hidden`, `sort`, …) and `limit` per page. */
 export type ImageListQuery = Record<string, string | number | boolean | undefined>;
 
@@ -126,6 +133,15 @@ export class ImagesClient {
     const chunks: Buffer[] = [];
     for await (const c of stream) chunks.push(c as Buffer);
     return Buffer.concat(chunks);
+  }
+
+  /** `PATCH /v2/images/{id}`: the JSON-patch operations, applied in order; the image as it is then. */
+  async update(id: string, ops: ImagePatchOp[]): Promise<Image> {
+    const res = await this.send("PATCH", `/v2/images/${encodeURIComponent(id)}`, [200], {
+      body: JSON.stringify(ops),
+      headers: { "Content-Type": "application/openstack-images-v2.1-json-patch" },
+    });
+    return (await res.json()) as Image;
   }
 
   async delete(id: string): Promise<void> {

@@ -55,7 +55,7 @@ export { Pager, type Page } from "./paginate";
 export type { RetryOptions } from "./retry";
 export type { RequestLog, TlsOptions } from "./transport";
 export { waitFor, type Check, type Ref, type WaitOptions } from "./wait";
-export { ImagesClient, imagesClient, type Image, type ImageCreate, type ImageListQuery, type ImagesOptions } from "./images";
+export { ImagesClient, imagesClient, type Image, type ImageCreate, type ImageListQuery, type ImagePatchOp, type ImagesOptions } from "./images";
 export type * from "./types";
 export type { VolumeDeleteQuery, VolumeListQuery, VolumeSummaryQuery, SchedulerHints } from "./resources/volumes";
 export type { Attachment, AttachmentCreate, AttachmentListQuery, AttachmentSummary } from "./resources/attachments";

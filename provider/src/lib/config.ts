@@ -59,7 +59,7 @@ export const CONFIG_KEYS = {
     env: [],
     type: "map",
     description:
-      "Endpoints replacing the catalog's, keyed by service type, as @pulumi/openstack's: `volumev3` or `block-storage` (the first set wins; `endpoint` wins over both). Authentication still goes to Keystone.",
+      "Endpoints replacing the catalog's, keyed by service type, as @pulumi/openstack's: `volumev3` or `block-storage` (the first set wins; `endpoint` wins over both), and `image` for the Image service (Glance v2) that `Image` resources use. Authentication still goes to Keystone.",
   },
   region: { env: ["OS_REGION_NAME"], type: "string", description: "Catalog region." },
   insecure: { env: ["OS_INSECURE"], type: "boolean", description: "Skip TLS certificate verification." },

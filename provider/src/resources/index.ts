@@ -1,5 +1,6 @@
 /** The resource table: token → definition. The schema, the server and the SDK all derive from it. */
 import { groupType } from "./group-type";
+import { image } from "./image";
 import { qosAssociation } from "./qos-association";
 import { qosSpec } from "./qos-spec";
 import { quotaSet } from "./quota-set";
@@ -12,5 +13,5 @@ import { volumeTypeAccess } from "./volume-type-access";
 import { volumeTypeEncryption } from "./volume-type-encryption";
 
 export const RESOURCES: Record<string, ResourceDef> = Object.fromEntries(
-  [volume, snapshot, volumeType, volumeTypeAccess, volumeTypeEncryption, qosSpec, qosAssociation, quotaSet, groupType, volumeAttachment].map((r) => [r.token, r]),
+  [volume, snapshot, volumeType, volumeTypeAccess, volumeTypeEncryption, qosSpec, qosAssociation, quotaSet, groupType, volumeAttachment, image].map((r) => [r.token, r]),
 );

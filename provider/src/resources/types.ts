@@ -4,7 +4,7 @@
  * the lifecycle functions the gRPC server calls.
  * `check` and `diff` are pure; the rest talk to Cinder through the SDK client in `ctx`.
  */
-import type { CinderClient } from "@cinderblock/sdk";
+import type { CinderClient, ImagesClient } from "@cinderblock/sdk";
 import type { DiffResult } from "../lib/diff";
 import type { Clock } from "../lib/wait";
 import type { Props } from "../lib/wire";
@@ -48,6 +48,8 @@ export interface CheckInput {
 
 export interface Ctx {
   client(): Promise<CinderClient>;
+  /** The Image service (Glance v2) of the same session; absent where no resource needs it. */
+  images?(): Promise<ImagesClient>;
   /** The engine's timeout for this operation (customTimeouts), else the resource default. */
   timeoutMs: number;
   signal?: AbortSignal;

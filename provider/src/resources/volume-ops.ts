@@ -20,6 +20,12 @@ const str = (v: unknown): string | undefined => (typeof v === "string" ? v : und
 const managed = (all: Record<string, string>, mine: unknown): Record<string, string> | undefined =>
   mine && typeof mine === "object" ? Object.fromEntries(Object.keys(mine).filter((k) => k in all).map((k) => [k, all[k]])) : undefined;
 
+/** volume_image_metadata (Cinder 3.x views show it on volumes made from images). */
+const imageMetadata = (v: Volume): Record<string, string> | undefined => {
+  const m = (v as { volume_image_metadata?: Record<string, unknown> }).volume_image_metadata;
+  return m && typeof m === "object" ? Object.fromEntries(Object.entries(m).map(([k, x]) => [k, String(x)])) : undefined;
+};
+
 export function volumeOutputs(v: Volume, inputs: Props): Props {
   const all = v.metadata ?? {};
   return {
@@ -29,6 +35,7 @@ export function volumeOutputs(v: Volume, inputs: Props): Props {
     description: v.description ?? undefined,
     metadata: managed(all, inputs.metadata),
     allMetadata: all,
+    volumeImageMetadata: imageMetadata(v),
     volumeType: inputs.volumeType ?? v.volume_type ?? undefined,
     availabilityZone: v.availability_zone,
     snapshotId: v.snapshot_id ?? undefined,
@@ -116,6 +123,9 @@ export async function readVolume(ctx: Ctx, id: string, state: Props, oldInputs: 
   };
   if (!importing && oldInputs.metadata === undefined) delete inputs.metadata;
   if (importing && v.bootable === "true") inputs.bootable = true;
+  // As terraform-provider-openstack (PR #1860): a volume made from an image imports with its imageId, so the program's imageId is no change.
+  const fromImage = imageMetadata(v)?.image_id;
+  if (importing && fromImage && !v.snapshot_id && !v.source_volid) inputs.imageId = fromImage;
   return { id, outs: volumeOutputs(v, { ...state, ...inputs }), inputs };
 }
 

@@ -47,6 +47,11 @@ export const volumeProperties: Record<string, PropSpec> = {
   status: { type: "string", description: "Status reported by the server (`available`, `in-use`, …)." },
   attachments: { type: "array", items: ATTACHMENT, description: "Attachments reported by the server." },
   allMetadata: { type: "stringMap", description: "All metadata the server reports, including keys the program does not manage." },
+  volumeImageMetadata: {
+    type: "stringMap",
+    always: false,
+    description: "The image metadata of a volume made from an image (volume_image_metadata: image_id, image_name, checksum, disk_format, the image's properties, …).",
+  },
   encrypted: { type: "boolean", description: "Whether the volume is encrypted." },
   multiattach: { type: "boolean", description: "Whether the volume can be attached more than once." },
   userId: { type: "string", description: "The user that created the volume." },

@@ -6,6 +6,7 @@ export * from "./admin";
 export { config } from "./config";
 export * from "./functions";
 export * from "./group-type";
+export * from "./image";
 export * from "./provider";
 export * from "./snapshot";
 export * from "./volume";

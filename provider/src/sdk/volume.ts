@@ -37,6 +37,7 @@ export interface VolumeState extends Partial<VolumeArgs> {
   status?: pulumi.Input<string>;
   attachments?: pulumi.Input<pulumi.Input<VolumeAttachmentInfo>[]>;
   allMetadata?: pulumi.Input<{ [key: string]: pulumi.Input<string> }>;
+  volumeImageMetadata?: pulumi.Input<{ [key: string]: pulumi.Input<string> }>;
   encrypted?: pulumi.Input<boolean>;
   multiattach?: pulumi.Input<boolean>;
   userId?: pulumi.Input<string>;
@@ -48,7 +49,7 @@ export interface VolumeState extends Partial<VolumeArgs> {
 
 const SPEC = {
   inputs: ["size", "name", "description", "metadata", "volumeType", "migrationPolicy", "availabilityZone", "snapshotId", "sourceVolumeId", "backupId", "imageId", "schedulerHints", "bootable", "readonly", "cascade", "detachOnDelete"],
-  outputs: ["status", "attachments", "allMetadata", "encrypted", "multiattach", "userId", "replicationStatus", "migrationStatus", "createdAt", "updatedAt"],
+  outputs: ["status", "attachments", "allMetadata", "volumeImageMetadata", "encrypted", "multiattach", "userId", "replicationStatus", "migrationStatus", "createdAt", "updatedAt"],
   required: ["size"],
 } as const;
 
@@ -84,6 +85,8 @@ export class Volume extends pulumi.CustomResource {
   declare readonly status: pulumi.Output<string>;
   declare readonly attachments: pulumi.Output<VolumeAttachmentInfo[]>;
   declare readonly allMetadata: pulumi.Output<{ [key: string]: string }>;
+  /** The image metadata of a volume made from an image (image_id, image_name, checksum, …). */
+  declare readonly volumeImageMetadata: pulumi.Output<{ [key: string]: string } | undefined>;
   declare readonly encrypted: pulumi.Output<boolean>;
   declare readonly multiattach: pulumi.Output<boolean>;
   declare readonly userId: pulumi.Output<string>;
