@@ -53,6 +53,16 @@ describe("provider program SDK under setMocks", () => {
     assert.throws(() => new cinder.QosAssociation("noassoc", { qosSpecId: "q" } as cinder.QosAssociationArgs), /volumeTypeId/);
   });
 
+  it("an Image registers as cinder:index:Image, needs diskFormat, and its id feeds Volume.imageId", async () => {
+    assert.throws(() => new cinder.Image("noformat", {} as cinder.ImageArgs), /Missing required property 'diskFormat'/);
+    const img = new cinder.Image("base", { diskFormat: "qcow2", source: "/tmp/base.qcow2", tags: ["x"] });
+    const v = new cinder.Volume("boot", { size: 1, imageId: img.id });
+    assert.equal(await value(v.imageId, "v.imageId"), "base-id");
+    assert.equal(registered.find((r) => r.name === "base")!.type, "cinder:index:Image");
+    assert.equal(registered.find((r) => r.name === "boot")!.inputs.imageId, "base-id");
+    assert.ok(cinder.Image.isInstance(img) && !cinder.Image.isInstance(v));
+  });
+
   it("get() reads an existing resource by id", async () => {
     const v = cinder.Volume.get("existing", "vol-123");
     assert.equal(await value(v.id, "v.id"), "vol-123");
