@@ -8,6 +8,7 @@ import { DiffKind } from "../../provider/src/lib/diff";
 import { StatusError, TimeoutError, waitForStatus, type Clock } from "../../provider/src/lib/wait";
 import { UNKNOWN } from "../../provider/src/lib/wire";
 import { RESOURCES } from "../../provider/src/resources";
+import { diffImage, imagePatch } from "../../provider/src/resources/image";
 
 const R = (n: string) => RESOURCES[`cinder:index:${n}`];
 const named = { name: "data" };
@@ -143,6 +144,33 @@ describe("provider unit: other resources", () => {
     assert.deepEqual(R("QuotaSet").diff(old, { ...old, projectId: "q" }, old).replaces, ["projectId"]);
     assert.ok(R("QuotaSet").check({ projectId: "p", volumes: -2 }, {}, named).failures.some((f) => f.property === "volumes"));
     assert.ok(R("QuotaSet").check({ projectId: "p", volumeTypeQuotas: { volumes_gold: "x" } }, {}, named).failures.length === 1);
+  });
+});
+
+describe("provider unit: Image", () => {
+  const HASH = "a".repeat(128);
+  it("patches only what changed, escaping property names as JSON pointers", () => {
+    const before = { name: "a", minDisk: 1, tags: ["x"], properties: { "hw/bus": "ide", keep: "1", gone: "2" } };
+    const news = { name: "a", minRam: 256, tags: ["x"], protected: true, properties: { "hw/bus": "virtio", "a~b": "3", keep: "1" } };
+    assert.deepEqual(imagePatch(before, news), [
+      { op: "replace", path: "/min_disk", value: 0 },
+      { op: "replace", path: "/min_ram", value: 256 },
+      { op: "replace", path: "/protected", value: true },
+      { op: "add", path: "/hw~1bus", value: "virtio" },
+      { op: "add", path: "/a~0b", value: "3" },
+      { op: "remove", path: "/gone" },
+    ]);
+    assert.deepEqual(imagePatch(news, news), []);
+  });
+  it("source: adopted on import when the content matches, replaced otherwise; dropping it is no change", () => {
+    const olds = { osHashAlgo: "sha512", osHashValue: HASH };
+    const imported = { name: "i", diskFormat: "raw", containerFormat: "bare" };
+    const program = { ...imported, source: "/f", sourceHash: HASH };
+    assert.equal(diffImage(olds, program, imported).changes, false);
+    assert.deepEqual(diffImage(olds, { ...program, sourceHash: "b".repeat(128) }, imported).detailed, { source: DiffKind.ADD_REPLACE });
+    assert.deepEqual(diffImage(olds, { ...program, source: UNKNOWN }, program).replaces, ["source"], "an unknown path (preview) may be another file");
+    assert.equal(diffImage(olds, imported, program).changes, false, "dropping source keeps the image");
+    assert.deepEqual(diffImage(olds, { ...program, visibility: "shared" }, program).detailed, { visibility: DiffKind.ADD });
   });
 });
 
