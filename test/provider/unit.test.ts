@@ -162,6 +162,10 @@ describe("provider unit: Image", () => {
     ]);
     assert.deepEqual(imagePatch(news, news), []);
   });
+  it("rejects repeated tags", () => {
+    assert.match(R("Image").check({ diskFormat: "raw", tags: ["a", "a"] }, {}, named).failures.map((f) => f.reason).join(), /tags must not repeat/);
+    assert.deepEqual(R("Image").check({ diskFormat: "raw", tags: ["a", "b"] }, {}, named).failures, []);
+  });
   it("source: adopted on import when the content matches, replaced otherwise; dropping it is no change", () => {
     const olds = { osHashAlgo: "sha512", osHashValue: HASH };
     const imported = { name: "i", diskFormat: "raw", containerFormat: "bare" };

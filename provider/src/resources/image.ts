@@ -135,6 +135,9 @@ export function checkImage(news: Props, olds: Props, input: { name: string; rand
   if (Array.isArray(tags)) {
     if (!tags.every((t) => typeof t === "string" || isUnknown(t))) failures.push({ property: "tags", reason: `tags must be strings, got ${JSON.stringify(tags)}` });
     else if (tags.some((t) => typeof t === "string" && t.length > 255)) failures.push({ property: "tags", reason: "a tag is at most 255 characters" });
+    else if (new Set(tags.filter((t) => typeof t === "string")).size !== tags.filter((t) => typeof t === "string").length) {
+      failures.push({ property: "tags", reason: `tags must not repeat (Glance keeps each tag once), got ${JSON.stringify(tags)}` });
+    }
   }
   const p = inputs.properties;
   if (p && typeof p === "object" && !containsUnknown(p)) {
