@@ -4,18 +4,10 @@
  * `cinder manage`.
  */
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
-import { CLI_DIALECTS, json, openrc, until, type Run } from "../helpers/openstack";
+import { CLI_DIALECTS, json, openrc, runTool, until, type Run } from "../helpers/openstack";
 import { startIdentity, type IdentityServer } from "../identity/helpers";
 
-function cinder(env: NodeJS.ProcessEnv, args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile("cinder", args, { env, timeout: 90_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === "number" ? (err as { code: number }).code : -1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const cinder = (env: NodeJS.ProcessEnv, args: string[]): Promise<Run> => runTool("cinder", env, args);
 
 async function cinderOk(env: NodeJS.ProcessEnv, args: string[]): Promise<string> {
   const r = await cinder(env, args);

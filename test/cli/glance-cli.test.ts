@@ -5,22 +5,14 @@
  * (/v2/schemas/image) to build its options and its JSON-patch updates.
  */
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { promises as fsp } from "node:fs";
 import path from "node:path";
-import { CLI_DIALECTS, openrc, type Run } from "../helpers/openstack";
+import { CLI_DIALECTS, openrc, runTool, type Run } from "../helpers/openstack";
 import { type IdentityServer, startIdentity } from "../identity/helpers";
 import { haveQemuImg, QEMU_MISSING } from "../images/helpers";
 
-function glance(env: NodeJS.ProcessEnv, args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile("glance", args, { env, timeout: 90_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === "number" ? (err as { code: number }).code : -1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const glance = (env: NodeJS.ProcessEnv, args: string[]): Promise<Run> => runTool("glance", env, args);
 
 async function ok(env: NodeJS.ProcessEnv, args: string[]): Promise<string> {
   const r = await glance(env, args);

@@ -19,8 +19,13 @@ export interface Run {
 }
 
 export function run(env: NodeJS.ProcessEnv, args: string[]): Promise<Run> {
+  return runTool("openstack", env, args);
+}
+
+/** Run an OpenStack client (`openstack`, `cinder`, `glance`) with `env`, never failing: its exit code is in the answer. */
+export function runTool(tool: string, env: NodeJS.ProcessEnv, args: string[]): Promise<Run> {
   return new Promise((resolve) => {
-    execFile("openstack", args, { env, timeout: 90_000 }, (err, stdout, stderr) => {
+    execFile(tool, args, { env, timeout: 90_000 }, (err, stdout, stderr) => {
       const code = err ? (typeof (err as { code?: unknown }).code === "number" ? (err as { code: number }).code : -1) : 0;
       resolve({ code, stdout, stderr });
     });
