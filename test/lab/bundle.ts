@@ -5,7 +5,7 @@
  * resolve from there.
  */
 import { mkdtemp } from "node:fs/promises";
-import { mkdirSync } from "node:fs";
+import { cpSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { build } from "esbuild";
 
@@ -26,5 +26,7 @@ export async function bundleCli(): Promise<string> {
     external: ["better-sqlite3", "pg-native"],
     logLevel: "error",
   });
+  // The dashboard's files are read from beside the code that serves them (server/src/dashboard/index.ts staticDir).
+  cpSync(path.join(ROOT, "server/src/dashboard/static"), path.join(dir, "static"), { recursive: true });
   return outfile;
 }
