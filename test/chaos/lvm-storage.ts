@@ -56,7 +56,8 @@ export function lvmStorage(backends: LvmBackend[], opts: { configfs?: string; in
   const hashOf = async (disk: string): Promise<string> => {
     const h = createHash("sha256");
     for (const at of REGIONS) {
-      const tmp = path.join(os.tmpdir(), `chaos-read-${process.pid}-${at}`);
+      // One file per read: guests write, and so hash, several volumes at once.
+      const tmp = path.join(os.tmpdir(), `chaos-read-${process.pid}-${randomBytes(6).toString("hex")}-${at}`);
       await dd([`if=${disk}`, `of=${tmp}`, `skip=${at / MIB}`, "count=1", "iflag=direct"]);
       h.update(await fsp.readFile(tmp));
       await fsp.rm(tmp, { force: true });
