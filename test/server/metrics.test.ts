@@ -4,33 +4,12 @@
  * capacity, the bus, and the commands the file driver ran. Also who may read it (a token, or off).
  */
 import assert from "node:assert/strict";
+import { metricValue as value, parseMetrics as parse } from "../helpers/metrics";
 import { forEachDialect } from "../helpers/suite";
 import { startServer, type TestServer } from "../helpers/server";
 import { waitGone, waitStatus } from "../helpers/wait";
 
-/** The samples of a Prometheus text exposition: `name{labels}` → value. */
-function parse(text: string): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const line of text.split("\n")) {
-    if (line === "" || line.startsWith("#")) continue;
-    const m = /^([a-zA-Z_:][\w:]*)(\{.*\})? (\S+)$/.exec(line);
-    assert.ok(m, `not a sample line: ${line}`);
-    out.set(m[1] + (m[2] ?? ""), Number(m[3]));
-  }
-  return out;
-}
 
-/** The sample of a metric with exactly these labels (in any order), 0 when absent. */
-function value(samples: Map<string, number>, name: string, labels: Record<string, string> = {}): number {
-  const want = Object.entries(labels).map(([k, v]) => `${k}="${v}"`).sort();
-  for (const [key, v] of samples) {
-    const m = /^([^{]+)(?:\{(.*)\})?$/.exec(key)!;
-    if (m[1] !== name) continue;
-    const have = (m[2] ? m[2].match(/\w+="(?:[^"\\]|\\.)*"/g) ?? [] : []).sort();
-    if (have.length === want.length && have.every((h, i) => h === want[i])) return v;
-  }
-  return 0;
-}
 
 /** The sum of a metric's samples whose labels include these. */
 function total(samples: Map<string, number>, name: string, labels: Record<string, string> = {}): number {
